@@ -1,0 +1,1 @@
+"""Article records: model, validation, storage and import."""

@@ -1,0 +1,185 @@
+"""The article record and its parts.
+
+Every value here is immutable and already validated: `articles.parse` is the only way raw input
+becomes an `Article`, and everything downstream (store, feed model, writers) can trust it.
+Datetimes are always time-zone aware.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+from collections.abc import Mapping
+from typing import Any, Literal
+
+Status = Literal["published", "draft", "withheld"]
+STATUSES: tuple[Status, ...] = ("published", "draft", "withheld")
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """Where the article sits on the site: `asia` shown as `아시아`."""
+
+    slug: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class Tag:
+    slug: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class Author:
+    """A byline. `slug` names the author's feed; it is derived from the name when absent."""
+
+    name: str
+    slug: str
+    uri: str | None = None
+    email: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Image:
+    """The lead image: its URL, alt text for screen readers and the caption printed under it."""
+
+    url: str
+    alt: str = ""
+    caption: str = ""
+    width: int | None = None
+    height: int | None = None
+    type: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Media:
+    """An attachment a reader can download: audio, video, a PDF. `length` is in bytes."""
+
+    url: str
+    length: int
+    type: str
+    duration: int | None = None  # seconds
+    title: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A related link shown under the article (`관련`)."""
+
+    url: str
+    title: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """The credit line (`출처:AA`): the agency or outlet the story came from."""
+
+    name: str
+    slug: str
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One news article as the newsroom publishes it.
+
+    `id` is the newsroom's own stable identifier and never changes. `guid` is the public entry
+    id of every feed (a `tag:` URI); it is minted once when the article is first stored and kept
+    from then on, so a new headline, URL, section or site authority never changes it.
+    `url` is the external canonical URL, or None when the article lives only on this site
+    (then the app serves an article page for it).
+    """
+
+    id: str
+    slug: str
+    title: str
+    published: datetime
+    updated: datetime
+    language: str
+    status: Status = "published"
+    guid: str | None = None
+    url: str | None = None
+    summary: str = ""
+    body_html: str = ""
+    section: Section | None = None
+    tags: tuple[Tag, ...] = ()
+    authors: tuple[Author, ...] = ()
+    image: Image | None = None
+    related: tuple[Link, ...] = ()
+    source: Source | None = None
+    media: tuple[Media, ...] = ()
+    rights: str | None = None
+    reading_time: int = 1  # minutes, computed from the body when the record has none
+
+    def with_guid(self, guid: str) -> Article:
+        return replace(self, guid=guid)
+
+    def is_visible_at(self, now: datetime) -> bool:
+        """Whether readers may see it: published status and a publish time not in the future."""
+        return self.status == "published" and self.published <= now
+
+
+def article_to_dict(article: Article) -> dict[str, Any]:
+    """The article in our JSON record format (the one `articles import` reads back unchanged)."""
+    return {
+        "id": article.id,
+        "guid": article.guid,
+        "slug": article.slug,
+        "url": article.url,
+        "title": article.title,
+        "summary": article.summary,
+        "body_html": article.body_html,
+        "published": article.published.isoformat(),
+        "updated": article.updated.isoformat(),
+        "language": article.language,
+        "status": article.status,
+        "section": _plain(article.section),
+        "tags": [_plain(t) for t in article.tags],
+        "authors": [_plain(a) for a in article.authors],
+        "image": _plain(article.image),
+        "related": [_plain(link) for link in article.related],
+        "source": _plain(article.source),
+        "media": [_plain(m) for m in article.media],
+        "rights": article.rights,
+        "reading_time": article.reading_time,
+    }
+
+
+def article_from_dict(data: Mapping[str, Any]) -> Article:
+    """Rebuild an Article from `article_to_dict` output that this program wrote itself.
+
+    No validation happens here: this is the store's trusted, fast path. Untrusted input goes
+    through `articles.parse`.
+    """
+    section = data.get("section")
+    image = data.get("image")
+    source = data.get("source")
+    return Article(
+        id=data["id"],
+        guid=data.get("guid"),
+        slug=data["slug"],
+        url=data.get("url"),
+        title=data["title"],
+        summary=data.get("summary", ""),
+        body_html=data.get("body_html", ""),
+        published=datetime.fromisoformat(data["published"]),
+        updated=datetime.fromisoformat(data["updated"]),
+        language=data["language"],
+        status=data.get("status", "published"),
+        section=Section(**section) if section else None,
+        tags=tuple(Tag(**t) for t in data.get("tags", ())),
+        authors=tuple(Author(**a) for a in data.get("authors", ())),
+        image=Image(**image) if image else None,
+        related=tuple(Link(**link) for link in data.get("related", ())),
+        source=Source(**source) if source else None,
+        media=tuple(Media(**m) for m in data.get("media", ())),
+        rights=data.get("rights"),
+        reading_time=data.get("reading_time", 1),
+    )
+
+
+def _plain(value: Any) -> dict[str, Any] | None:
+    if value is None:
+        return None
+    return {name: getattr(value, name) for name in value.__slots__}

@@ -1,0 +1,1 @@
+"""Feed documents and the Flask app that serves them."""

@@ -1,0 +1,160 @@
+"""Site settings: one object, documented defaults, overridable by a config file and the environment.
+
+Precedence, lowest first: the defaults below, a TOML file (`FEEDS_CONFIG=/path/site.toml`, or
+`site.toml` in the instance folder when present), environment variables named `FEEDS_<FIELD>`
+in upper case (`FEEDS_SITE_URL`, `FEEDS_ITEMS_PER_FEED`, ...), then a mapping passed to
+`create_app` (tests). `DATABASE_URL` is also read without the prefix, as hosting platforms set it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, fields, replace
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+
+class ConfigError(ValueError):
+    """A setting that cannot be used; the message names the setting and the source."""
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    # Public base URL of the site, e.g. "https://news.example.com". Feeds build their `self`,
+    # `alternate` and entry links from it. When empty, the request's own host is used (honouring
+    # X-Forwarded-* when trust_proxy_hops > 0), which is right for local use only.
+    site_url: str = ""
+    title: str = "TRT 한국어 뉴스"
+    description: str = "TRT Global 한국어 기사 피드 (샘플 데이터)"
+    # RFC 4151 tagging entity: an authority (a domain or e-mail you own) and a date on which you
+    # owned it. Entry ids are minted from it once, when an article is first stored.
+    tag_authority: str = "feeds.example.org,2025"
+    default_language: str = "ko"
+    timezone: str = "Asia/Seoul"
+    logo_url: str = ""
+    icon_url: str = ""
+    rights: str = ""
+    # The feed-level author, used for entries that carry none (Atom requires one per entry).
+    author_name: str = ""
+    author_email: str = ""
+    items_per_feed: int = 50
+    max_items_per_feed: int = 200
+    # HTTP caching of the current documents; archives are immutable and get archive_max_age.
+    cache_max_age: int = 300
+    stale_while_revalidate: int = 60
+    stale_if_error: int = 86400
+    archive_max_age: int = 2592000
+    # Rendered documents kept in memory per process, bounded by total bytes.
+    render_cache_bytes: int = 64 * 1024 * 1024
+    # WebSub hub advertised in every feed and pinged on change; empty disables WebSub.
+    hub_url: str = ""
+    # How many reverse proxies in front of the app to trust for X-Forwarded-* (0 = none).
+    trust_proxy_hops: int = 0
+    # Where the articles live; empty means a SQLite file in the instance folder.
+    database_url: str = ""
+    # Load the bundled sample articles into an empty embedded database on first start.
+    load_samples: bool = True
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def feed_author_name(self) -> str:
+        return self.author_name or self.title
+
+    def fingerprint(self) -> str:
+        """A short hash of every setting that changes a document's bytes (part of each ETag)."""
+        blob = repr(sorted(asdict(self).items())).encode()
+        return hashlib.sha256(blob).hexdigest()[:16]
+
+    def validated(self) -> SiteConfig:
+        """Check the settings once at start-up, so a typo fails loudly, not in a request."""
+        try:
+            ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ConfigError(f"timezone: unknown time zone {self.timezone!r}") from exc
+        if self.site_url and not self.site_url.startswith(("http://", "https://")):
+            raise ConfigError(f"site_url: must start with http:// or https://, got {self.site_url!r}")
+        if "," not in self.tag_authority:
+            raise ConfigError(
+                "tag_authority: must be 'authority,date' as RFC 4151 says, "
+                f"e.g. 'example.org,2025', got {self.tag_authority!r}"
+            )
+        if not 1 <= self.items_per_feed <= self.max_items_per_feed:
+            raise ConfigError("items_per_feed: must be between 1 and max_items_per_feed")
+        return replace(self, site_url=self.site_url.rstrip("/"))
+
+
+def _coerce(name: str, raw: Any, kind: type, source: str) -> Any:
+    if isinstance(raw, str) and kind is not str:
+        text = raw.strip()
+        if kind is bool:
+            if text.lower() in {"1", "true", "yes", "on"}:
+                return True
+            if text.lower() in {"0", "false", "no", "off", ""}:
+                return False
+            raise ConfigError(f"{source}: {name}: expected true or false, got {raw!r}")
+        if kind is int:
+            try:
+                return int(text)
+            except ValueError:
+                raise ConfigError(f"{source}: {name}: expected a whole number, got {raw!r}") from None
+    if kind is int and (isinstance(raw, bool) or not isinstance(raw, int)):
+        raise ConfigError(f"{source}: {name}: expected a whole number, got {raw!r}")
+    if kind is bool and not isinstance(raw, bool):
+        raise ConfigError(f"{source}: {name}: expected true or false, got {raw!r}")
+    if kind is str and not isinstance(raw, str):
+        raise ConfigError(f"{source}: {name}: expected text, got {raw!r}")
+    return raw
+
+
+_KINDS = {"str": str, "int": int, "bool": bool}
+
+
+def _apply(config: SiteConfig, values: Mapping[str, Any], source: str) -> SiteConfig:
+    known = {f.name: _KINDS[str(f.type)] for f in fields(SiteConfig)}
+    changes = {}
+    for key, raw in values.items():
+        name = key.lower()
+        if name not in known:
+            raise ConfigError(f"{source}: unknown setting {key!r}")
+        changes[name] = _coerce(name, raw, known[name], source)
+    return replace(config, **changes)
+
+
+def load_config(
+    overrides: Mapping[str, Any] | None = None,
+    environ: Mapping[str, str] | None = None,
+    instance_path: str | None = None,
+) -> SiteConfig:
+    """Build the site configuration from defaults, file, environment and overrides."""
+    env = os.environ if environ is None else environ
+    config = SiteConfig()
+    path = env.get("FEEDS_CONFIG")
+    if not path and instance_path and (Path(instance_path) / "site.toml").is_file():
+        path = str(Path(instance_path) / "site.toml")
+    if path:
+        try:
+            with open(path, "rb") as fh:
+                config = _apply(config, tomllib.load(fh), path)
+        except OSError as exc:
+            raise ConfigError(f"FEEDS_CONFIG: cannot read {path}: {exc.strerror}") from exc
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+    names = {f.name for f in fields(SiteConfig)}
+    from_env = {
+        key[len("FEEDS_") :]: value
+        for key, value in env.items()
+        if key.startswith("FEEDS_") and key[len("FEEDS_") :].lower() in names
+    }
+    if "DATABASE_URL" in env and "DATABASE_URL" not in from_env:
+        from_env["DATABASE_URL"] = env["DATABASE_URL"]
+    config = _apply(config, from_env, "environment")
+    if overrides:
+        config = _apply(config, overrides, "create_app")
+    return config.validated()
