@@ -1,0 +1,468 @@
+"""The format-neutral feed: a Feed of Entries, built once from articles and links.
+
+`build_feed` does every decision that does not depend on the output format: which entries go in
+(unique ids, newest first), their canonical links as valid URIs, absolute URLs in the body, the
+categories, authors, dates and the feed's own id and `updated`. The writers in `feeds.writers`
+only spell the result in Atom, RSS or JSON Feed; they never look at an `Article`.
+
+Every text value here is already free of characters XML 1.0 forbids, so a writer can serialize
+whatever it is given.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Literal
+from urllib.parse import quote, urlsplit, urlunsplit
+
+from articles.model import Article
+
+log = logging.getLogger(__name__)
+
+Format = Literal["atom", "rss", "json"]
+
+# The feed's `updated` when it has no entries: a fixed instant, so an empty feed's bytes (and
+# ETag) never change by themselves. Callers may pass their own (`empty_updated=`).
+EMPTY_FEED_UPDATED = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentLinks:
+    """The links of one rendered document: itself and its RFC 5005 neighbours (absolute URLs).
+
+    `first`/`next`/`previous`/`last` page a current feed; `current`, `prev_archive` and
+    `next_archive` link an archive document to the live feed and the neighbouring archives.
+    """
+
+    self: str
+    first: str | None = None
+    next: str | None = None
+    previous: str | None = None
+    last: str | None = None
+    current: str | None = None
+    prev_archive: str | None = None
+    next_archive: str | None = None
+
+    def paging(self) -> list[tuple[str, str]]:
+        """The (IANA relation, URL) pairs that are set, `self` excluded, in a fixed order."""
+        pairs = [
+            ("first", self.first),
+            ("previous", self.previous),
+            ("next", self.next),
+            ("last", self.last),
+            ("current", self.current),
+            ("prev-archive", self.prev_archive),
+            ("next-archive", self.next_archive),
+        ]
+        return [(rel, url) for rel, url in pairs if url]
+
+
+@dataclass(frozen=True)
+class FeedLinks:
+    """Every URL a feed document points at, built by the HTTP layer from the public base URL.
+
+    `documents` maps each format ("atom", "rss", "json") to that document's own links: each
+    format's `self` is the URL of that format. `html` is the page a browser shows for the same
+    feed, `hub` the WebSub hub, `stylesheet` an XSL stylesheet for Atom and RSS. `archive` marks
+    an immutable RFC 5005 archive document (`fh:archive`).
+    """
+
+    html: str
+    documents: Mapping[str, DocumentLinks]
+    hub: str | None = None
+    stylesheet: str | None = None
+    archive: bool = False
+
+    def for_format(self, fmt: str) -> DocumentLinks:
+        """The links of the `fmt` document; a missing format is a bug in the caller."""
+        try:
+            return self.documents[fmt]
+        except KeyError:
+            raise ValueError(f"FeedLinks.documents: no links for format {fmt!r}") from None
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    name: str
+    uri: str | None = None
+    email: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Category:
+    """A section or tag: `term` is the slug, `label` what readers show, `scheme` its URL space."""
+
+    term: str
+    label: str
+    scheme: str
+
+
+@dataclass(frozen=True, slots=True)
+class RelatedLink:
+    url: str
+    title: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Enclosure:
+    """A downloadable attachment; `length` in bytes (0 when unknown, never None)."""
+
+    url: str
+    length: int
+    type: str
+    title: str = ""
+    duration: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LeadImage:
+    url: str
+    alt: str = ""
+    caption: str = ""
+    width: int | None = None
+    height: int | None = None
+    type: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Credit:
+    """The source credit (`출처:AA`); `url` only when the source has one."""
+
+    name: str
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One item of a feed, in the terms all three formats share."""
+
+    id: str
+    title: str
+    link: str
+    published: datetime
+    updated: datetime
+    language: str
+    summary: str  # plain text, may be empty
+    content_html: str  # full body, absolute URLs, lead image figure first
+    excerpt: str  # plain text: the summary, or the body's opening words when it is empty
+    authors: tuple[Person, ...]
+    categories: tuple[Category, ...] = ()
+    related: tuple[RelatedLink, ...] = ()
+    enclosures: tuple[Enclosure, ...] = ()
+    image: LeadImage | None = None
+    source: Credit | None = None
+    rights: str | None = None
+    reading_time: int = 1
+    article_id: str = ""
+
+
+@dataclass(frozen=True)
+class Feed:
+    """One feed document's content, whatever the format it is rendered in."""
+
+    id: str
+    title: str
+    subtitle: str
+    language: str
+    updated: datetime
+    links: FeedLinks
+    author: Person
+    entries: tuple[Entry, ...]
+    icon: str | None = None
+    logo: str | None = None
+    rights: str | None = None
+    generator: str = "newsroom-feeds"
+
+    @property
+    def description(self) -> str:
+        """The RSS channel description, which must not be empty."""
+        return self.subtitle or self.title
+
+
+# --- text and URL hygiene -------------------------------------------------------------------
+
+# XML 1.0 forbids C0 controls except tab/LF/CR, surrogates and U+FFFE/U+FFFF; C1 controls are
+# allowed but "discouraged" and only ever come from mis-decoded text, so they go as well.
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def clean_text(value: str | None) -> str:
+    """The text without characters XML 1.0 cannot carry (a no-op on clean text)."""
+    if not value:
+        return ""
+    return _XML_ILLEGAL.sub("", value)
+
+
+# Characters a URI may hold as they are (RFC 3986 reserved + unreserved, and `%` which starts an
+# escape we keep, so an already-encoded URL is not encoded twice).
+_URI_SAFE = "!#$&'()*+,/:;=?@[]~-._%"
+_NEEDS_ENCODING = re.compile(r"[^A-Za-z0-9!#$&'()*+,/:;=?@\[\]~\-._%]|%(?![0-9A-Fa-f]{2})")
+_STRAY_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+
+
+def absolute_url(url: str, base_url: str) -> str:
+    """Resolve a site-relative URL (`/x`, `//host/x`) against `base_url`; others unchanged."""
+    if url.startswith("//"):
+        scheme = base_url.split(":", 1)[0] if ":" in base_url else "https"
+        return f"{scheme}:{url}"
+    if url.startswith("/"):
+        return base_url.rstrip("/") + url
+    return url
+
+
+def to_uri(url: str, base_url: str = "") -> str:
+    """The URL as a valid absolute URI: IRI characters percent-encoded per RFC 3987 section 3.1.
+
+    Non-ASCII host names become IDNA (punycode); existing `%XX` escapes are kept; a lone `%`
+    becomes `%25`. Never raises: a URL that cannot be split is encoded as one string.
+    """
+    url = absolute_url(clean_text(url).strip(), base_url)
+    if not _NEEDS_ENCODING.search(url):
+        return url
+    url = _STRAY_PERCENT.sub("%25", url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return quote(url, safe=_URI_SAFE)
+    netloc = parts.netloc
+    if not netloc.isascii():
+        userinfo, _, hostport = netloc.rpartition("@")
+        host, colon, port = hostport.partition(":")
+        try:
+            host = host.encode("idna").decode("ascii")
+        except UnicodeError:
+            host = quote(host, safe="")
+        netloc = (f"{quote(userinfo, safe=_URI_SAFE)}@" if userinfo else "") + host + colon + port
+    return urlunsplit(
+        (
+            parts.scheme,
+            netloc,
+            quote(parts.path, safe=_URI_SAFE),
+            quote(parts.query, safe=_URI_SAFE),
+            quote(parts.fragment, safe=_URI_SAFE),
+        )
+    )
+
+
+# href="/..." and src="/..." (also protocol-relative "//...") in the sanitised body.
+_ROOT_RELATIVE_ATTR = re.compile(r"""(\s(?:href|src|poster)\s*=\s*)(["'])(/[^"']*)\2""", re.I)
+
+
+def absolute_html(body: str, base_url: str) -> str:
+    """The HTML with root-relative href/src/poster values made absolute (validators and readers
+    resolve nothing against the feed URL reliably)."""
+    if "/" not in body:
+        return body
+    return _ROOT_RELATIVE_ATTR.sub(
+        lambda m: f"{m.group(1)}{m.group(2)}{absolute_url(m.group(3), base_url)}{m.group(2)}",
+        body,
+    )
+
+
+_TAG = re.compile(r"<[^>]*>|<[^>]*$")
+_SPACE = re.compile(r"\s+")
+EXCERPT_CHARS = 280
+
+
+def excerpt(body_html: str, limit: int = EXCERPT_CHARS) -> str:
+    """A short plain-text opening of an HTML body, cut at a word boundary with an ellipsis."""
+    # Only the start is needed; looking at a bounded prefix keeps a 5 MB body cheap.
+    text = _TAG.sub(" ", body_html[: limit * 20])
+    text = _SPACE.sub(" ", html.unescape(text)).strip()
+    text = clean_text(text)
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0] if " " in text[:limit] else text[:limit]
+    return cut.rstrip(" ,.;:") + "…"
+
+
+def _figure(image: LeadImage) -> str:
+    attrs = f'src="{html.escape(image.url)}" alt="{html.escape(image.alt)}"'
+    if image.width:
+        attrs += f' width="{image.width}"'
+    if image.height:
+        attrs += f' height="{image.height}"'
+    caption = f"<figcaption>{html.escape(image.caption)}</figcaption>" if image.caption else ""
+    return f"<figure><img {attrs}>{caption}</figure>"
+
+
+# --- building -------------------------------------------------------------------------------
+
+
+def feed_id(tag_authority: str, facet: Any) -> str:
+    """The feed's permanent id: a tag URI from the site's tag authority and the facet.
+
+    Built from the facet, never the URL, so moving the site to another host keeps every feed id
+    (`tag:feeds.example.org,2025:feed/section/asia`). Pages and archives of one facet share it.
+    """
+    kind = str(getattr(facet, "kind", "all") or "all")
+    value = str(getattr(facet, "value", "") or "")
+    specific = f"feed/{quote(kind, safe='')}"
+    if value:
+        specific += f"/{quote(value, safe='')}"
+    return f"tag:{tag_authority}:{specific}"
+
+
+def build_entry(
+    article: Article,
+    *,
+    article_url: Callable[[Article], str],
+    base_url: str,
+    default_author: Person,
+) -> Entry | None:
+    """The Entry of one article, or None (logged) when it has no id to publish under."""
+    if not article.guid:
+        log.warning("article %r: guid: missing (the store mints one); entry left out", article.id)
+        return None
+    image = None
+    if article.image is not None:
+        img = article.image
+        image = LeadImage(
+            url=to_uri(img.url, base_url),
+            alt=clean_text(img.alt),
+            caption=clean_text(img.caption),
+            width=img.width,
+            height=img.height,
+            type=img.type,
+        )
+    body = absolute_html(clean_text(article.body_html), base_url)
+    # Readers show the lead image only when it is in the content; skip it if the body has it.
+    if image is not None and image.url not in body:
+        body = _figure(image) + body
+    summary = clean_text(article.summary).strip()
+    authors = tuple(
+        Person(
+            name=clean_text(a.name),
+            uri=to_uri(a.uri, base_url) if a.uri else None,
+            email=clean_text(a.email) or None,
+        )
+        for a in article.authors
+    ) or (default_author,)
+    categories: list[Category] = []
+    if article.section is not None:
+        categories.append(
+            Category(
+                term=clean_text(article.section.slug),
+                label=clean_text(article.section.label) or clean_text(article.section.slug),
+                scheme=f"{base_url.rstrip('/')}/section/",
+            )
+        )
+    categories.extend(
+        Category(
+            term=clean_text(t.slug),
+            label=clean_text(t.label) or clean_text(t.slug),
+            scheme=f"{base_url.rstrip('/')}/tag/",
+        )
+        for t in article.tags
+    )
+    source = None
+    if article.source is not None:
+        source = Credit(
+            name=clean_text(article.source.name),
+            url=to_uri(article.source.url, base_url) if article.source.url else None,
+        )
+    # An entry is never "updated" before it was published; a record that says so is read as
+    # updated at publication, so no format shows an impossible order.
+    updated = max(article.updated, article.published)
+    return Entry(
+        id=clean_text(article.guid),
+        title=clean_text(article.title),
+        link=to_uri(article.url or article_url(article), base_url),
+        published=article.published,
+        updated=updated,
+        language=clean_text(article.language),
+        summary=summary,
+        content_html=body,
+        excerpt=summary or excerpt(body),
+        authors=authors,
+        categories=tuple(categories),
+        related=tuple(
+            RelatedLink(url=to_uri(r.url, base_url), title=clean_text(r.title))
+            for r in article.related
+        ),
+        enclosures=tuple(
+            Enclosure(
+                url=to_uri(m.url, base_url),
+                length=max(int(m.length or 0), 0),
+                type=clean_text(m.type) or "application/octet-stream",
+                title=clean_text(m.title),
+                duration=m.duration,
+            )
+            for m in article.media
+        ),
+        image=image,
+        source=source,
+        rights=clean_text(article.rights) or None,
+        reading_time=article.reading_time,
+        article_id=article.id,
+    )
+
+
+def unique_entries(entries: Iterable[Entry]) -> tuple[Entry, ...]:
+    """The entries with each id once: the first (newest) wins, later ones are logged and left
+    out, since readers crash on or silently drop duplicate ids."""
+    seen: set[str] = set()
+    kept: list[Entry] = []
+    for entry in entries:
+        if entry.id in seen:
+            log.warning(
+                "article %r: guid: %r already in this feed; duplicate left out",
+                entry.article_id,
+                entry.id,
+            )
+            continue
+        seen.add(entry.id)
+        kept.append(entry)
+    return tuple(kept)
+
+
+def build_feed(
+    config: Any,
+    *,
+    title: str,
+    subtitle: str,
+    facet: Any,
+    articles: Iterable[Article],
+    links: FeedLinks,
+    article_url: Callable[[Article], str],
+    base_url: str,
+    empty_updated: datetime = EMPTY_FEED_UPDATED,
+) -> Feed:
+    """The Feed for `articles` (newest first, already filtered by the store).
+
+    `config` is the SiteConfig; `facet` anything with `kind` and `value` (articles.store.Facet).
+    The feed's `updated` is its newest entry's `updated`, or `empty_updated` when there are no
+    entries: never the current time, so the same rows always give the same bytes.
+    """
+    default_author = Person(
+        name=clean_text(config.feed_author_name),
+        email=clean_text(getattr(config, "author_email", "")) or None,
+    )
+    built = (
+        build_entry(a, article_url=article_url, base_url=base_url, default_author=default_author)
+        for a in articles
+    )
+    entries = unique_entries(e for e in built if e is not None)
+    updated = max((e.updated for e in entries), default=empty_updated)
+    if getattr(facet, "kind", "") == "language" and getattr(facet, "value", ""):
+        language = str(facet.value)
+    else:
+        language = config.default_language
+    return Feed(
+        id=feed_id(config.tag_authority, facet),
+        title=clean_text(title) or clean_text(config.title),
+        subtitle=clean_text(subtitle),
+        language=language,
+        updated=updated,
+        links=links,
+        author=default_author,
+        entries=entries,
+        icon=to_uri(config.icon_url, base_url) if config.icon_url else None,
+        logo=to_uri(config.logo_url, base_url) if config.logo_url else None,
+        rights=clean_text(config.rights) or None,
+    )
