@@ -1,0 +1,482 @@
+"""What people and readers' discovery steps see besides the feed documents.
+
+The blueprint `bp` serves the index of every feed (with autodiscovery links), the OPML
+subscription list, one HTML page per facet (the feeds' `alternate` links), article pages for
+records without an external URL, the browser stylesheet for feeds and the bundled sample images.
+
+The URL helpers (`feed_url`, `facet_page_url`, `article_page_url`, `article_url`) are pure
+functions the feed layer shares, so a feed's links and these pages can never disagree.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, datetime
+from email.utils import format_datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final, Protocol
+from urllib.parse import quote
+from xml.etree import ElementTree as ET
+
+from flask import Blueprint, Response, current_app, render_template, request, send_from_directory
+from flask.typing import ResponseReturnValue
+from werkzeug.wrappers import Response as BaseResponse
+
+from articles.model import Article
+from feeds.config import SiteConfig
+
+if TYPE_CHECKING:
+    from articles.store import Store
+
+bp = Blueprint("pages", __name__, template_folder="templates")
+
+FORMATS: Final = ("atom", "rss", "json")
+FORMAT_LABELS: Final = {"atom": "Atom", "rss": "RSS", "json": "JSON Feed"}
+AUTODISCOVERY_TYPES: Final = {
+    "atom": "application/atom+xml",
+    "rss": "application/rss+xml",
+    "json": "application/feed+json",
+}
+# Facet kinds in the order the index and the OPML list them, with their URL segment.
+KIND_ORDER: Final = ("all", "section", "tag", "author", "language", "source")
+KIND_PATHS: Final = {
+    "section": "section",
+    "tag": "tag",
+    "author": "author",
+    "language": "lang",
+    "source": "source",
+}
+KIND_HEADINGS: Final = {
+    "all": "전체",
+    "section": "섹션",
+    "tag": "태그",
+    "author": "기자",
+    "language": "언어",
+    "source": "출처",
+}
+# Articles listed on an HTML page; the store is asked for exactly this many rows.
+PAGE_SIZE: Final = 50
+STYLESHEET_PATH: Final = "/static/feed.xsl"
+CSS_PATH: Final = "/static/feeds.css"
+STATIC_DIR: Final = Path(__file__).parent / "static"
+SAMPLE_IMAGES_DIR: Final = (
+    Path(__file__).resolve().parent.parent / "articles" / "samples" / "images"
+)
+SAMPLE_IMAGE_MAX_AGE: Final = 86400
+# A path value longer than this, or holding control characters, cannot name a facet or an
+# article; refusing it here keeps such values away from the database (PostgreSQL rejects NUL).
+MAX_KEY_LENGTH: Final = 300
+_LANGUAGE_CODE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
+
+
+class FacetLike(Protocol):
+    """What the URL helpers need of `articles.store.Facet`."""
+
+    @property
+    def kind(self) -> str: ...
+
+    @property
+    def value(self) -> str: ...
+
+
+class FacetInfoLike(Protocol):
+    """What the pages need of `articles.store.FacetInfo`."""
+
+    @property
+    def facet(self) -> FacetLike: ...
+
+    @property
+    def label(self) -> str: ...
+
+    @property
+    def count(self) -> int: ...
+
+    @property
+    def latest(self) -> datetime: ...
+
+
+def _facet_class() -> Callable[..., Any]:
+    """The store's Facet type, which the store's queries take."""
+    from articles.store import Facet
+
+    return Facet
+
+
+# --- URL helpers (pure; shared with the feed layer) -------------------------------------------
+
+
+def _segment(value: str) -> str:
+    """Percent-encode one path segment completely (slashes too), as UTF-8."""
+    return quote(value, safe="")
+
+
+def facet_path(facet: FacetLike) -> str:
+    """The facet's path below the site root: "" for all, `/section/asia`, `/lang/ko`, ..."""
+    if facet.kind == "all":
+        return ""
+    try:
+        segment = KIND_PATHS[facet.kind]
+    except KeyError:
+        raise ValueError(f"facet kind: unknown kind {facet.kind!r}") from None
+    return f"/{segment}/{_segment(facet.value)}"
+
+
+def feed_url(facet: FacetLike, fmt: str, base_url: str) -> str:
+    """Absolute URL of the facet's current feed document in `fmt` (atom, rss or json)."""
+    if fmt not in FORMATS:
+        raise ValueError(f"feed format: expected one of {', '.join(FORMATS)}, got {fmt!r}")
+    base = base_url.rstrip("/")
+    if facet.kind == "all":
+        return f"{base}/feeds/all.{fmt}"
+    return f"{base}/feeds{facet_path(facet)}.{fmt}"
+
+
+def facet_page_url(facet: FacetLike, base_url: str) -> str:
+    """Absolute URL of the facet's HTML page (the feeds' `alternate` link)."""
+    return f"{base_url.rstrip('/')}{facet_path(facet) or '/'}"
+
+
+def article_page_url(article: Article, base_url: str) -> str:
+    """Absolute URL of this site's page for the article, whatever its external URL."""
+    return f"{base_url.rstrip('/')}/articles/{_segment(article.id)}"
+
+
+def article_url(article: Article, base_url: str) -> str:
+    """Where a reader should go for the article: its external URL, else this site's page."""
+    return article.url or article_page_url(article, base_url)
+
+
+def stylesheet_url(base_url: str) -> str:
+    """Absolute URL of the XSLT stylesheet that renders Atom and RSS in a browser.
+
+    Browsers apply it only from the feed's own origin; a root-relative `STYLESHEET_PATH`
+    in the processing instruction keeps it same-origin behind any host name.
+    """
+    return f"{base_url.rstrip('/')}{STYLESHEET_PATH}"
+
+
+# --- request helpers ----------------------------------------------------------------------------
+
+
+def _config() -> SiteConfig:
+    config: SiteConfig = current_app.extensions["feeds.config"]
+    return config
+
+
+def _store() -> Store:
+    return current_app.extensions["feeds.store"]  # type: ignore[no-any-return]
+
+
+def _base_url() -> str:
+    """The configured public URL, else the request's own root (fine for local use only)."""
+    return _config().site_url or request.url_root.rstrip("/")
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _usable_key(value: str) -> bool:
+    """Whether a path value could be a slug or id at all (length, no control characters)."""
+    if not value or len(value) > MAX_KEY_LENGTH:
+        return False
+    return not any(unicodedata.category(ch) in {"Cc", "Cs"} for ch in value)
+
+
+def _not_found(message: str) -> tuple[str, int]:
+    return render_template("not_found.html", message=message, base=_base_url()), 404
+
+
+def _etag(*parts: object) -> str:
+    """A strong validator from the config fingerprint, the base URL and what the page shows."""
+    digest = hashlib.sha256()
+    for part in (_config().fingerprint(), _base_url(), *parts):
+        digest.update(repr(part).encode())
+        digest.update(b"\0")
+    return digest.hexdigest()[:32]
+
+
+def _conditional(response: Response, etag: str, modified: datetime | None) -> BaseResponse:
+    """Add validators and caching, then answer 304 when the request's validators match."""
+    response.set_etag(etag)
+    if modified is not None:
+        response.last_modified = min(modified, _now())
+    response.cache_control.public = True
+    response.cache_control.max_age = _config().cache_max_age
+    return response.make_conditional(request)
+
+
+def _discovery(facets: Iterable[tuple[FacetLike, str]], base: str) -> list[dict[str, str]]:
+    """`<link rel="alternate">` entries for the given (facet, label) pairs in every format."""
+    config = _config()
+    links = []
+    for facet, label in facets:
+        title = config.title if facet.kind == "all" else f"{config.title}: {label}"
+        for fmt in FORMATS:
+            links.append(
+                {
+                    "type": AUTODISCOVERY_TYPES[fmt],
+                    "title": f"{title} ({FORMAT_LABELS[fmt]})",
+                    "href": feed_url(facet, fmt, base),
+                }
+            )
+    return links
+
+
+def _sorted_infos(infos: Iterable[FacetInfoLike]) -> list[FacetInfoLike]:
+    rank = {kind: i for i, kind in enumerate(KIND_ORDER)}
+    return sorted(infos, key=lambda i: (rank.get(i.facet.kind, len(rank)), i.facet.value))
+
+
+def _facets_etag_parts(infos: Sequence[FacetInfoLike]) -> list[tuple[object, ...]]:
+    return [(i.facet.kind, i.facet.value, i.label, i.count, i.latest.isoformat()) for i in infos]
+
+
+def _page_context(base: str) -> dict[str, Any]:
+    config = _config()
+    return {
+        "site": config,
+        "base": base,
+        "css_url": f"{base}{CSS_PATH}",
+        "formats": FORMATS,
+        "format_labels": FORMAT_LABELS,
+        "feed_url": lambda facet, fmt: feed_url(facet, fmt, base),
+        "facet_page_url": lambda facet: facet_page_url(facet, base),
+        "article_url": lambda article: article_url(article, base),
+        "article_page_url": lambda article: article_page_url(article, base),
+        "show_date": lambda dt, lang=config.default_language: _show_date(dt, lang, config),
+        "reading_time": _reading_time,
+    }
+
+
+def _show_date(moment: datetime, language: str, config: SiteConfig) -> str:
+    local = moment.astimezone(config.zone)
+    if language.lower().startswith("ko"):
+        return f"{local.year}년 {local.month}월 {local.day}일"
+    return local.strftime("%Y-%m-%d")
+
+
+def _reading_time(article: Article) -> str:
+    if article.language.lower().startswith("ko"):
+        return f"{article.reading_time}분 읽기"
+    return f"{article.reading_time} min read"
+
+
+# --- views --------------------------------------------------------------------------------------
+
+
+@bp.get("/")
+def index() -> ResponseReturnValue:
+    """Every feed with its counts, how to subscribe, and the newest articles (the "all" page)."""
+    return _facet_page(None, "")
+
+
+@bp.get("/section/<slug>")
+def section_page(slug: str) -> ResponseReturnValue:
+    """Newest articles of one section."""
+    return _facet_page("section", slug)
+
+
+@bp.get("/tag/<slug>")
+def tag_page(slug: str) -> ResponseReturnValue:
+    """Newest articles with one tag."""
+    return _facet_page("tag", slug)
+
+
+@bp.get("/author/<slug>")
+def author_page(slug: str) -> ResponseReturnValue:
+    """Newest articles by one author."""
+    return _facet_page("author", slug)
+
+
+@bp.get("/lang/<code>")
+def language_page(code: str) -> ResponseReturnValue:
+    """Newest articles in one language."""
+    return _facet_page("language", code)
+
+
+@bp.get("/source/<slug>")
+def source_page(slug: str) -> ResponseReturnValue:
+    """Newest articles credited to one source."""
+    return _facet_page("source", slug)
+
+
+def _facet_page(kind: str | None, value: str) -> ResponseReturnValue:
+    """One facet's HTML page; `kind=None` is the index, which is also the "all" page."""
+    store, base, now = _store(), _base_url(), _now()
+    Facet = _facet_class()
+    if kind is None:
+        facet = Facet("all", "")
+        infos = _sorted_infos(store.facets(now=now))
+        info = next((i for i in infos if i.facet.kind == "all"), None)
+    else:
+        noun = {"language": "language code"}.get(kind, f"{kind} slug")
+        if not _usable_key(value) or (kind == "language" and not _LANGUAGE_CODE.fullmatch(value)):
+            return _not_found(f"{value[:80]!r} is not a valid {noun}.")
+        facet = Facet(kind, value)
+        info = store.facet_info(facet, now=now)
+        if info is None:
+            return _not_found(f"No published articles for {noun} {value!r}.")
+        infos = [info]
+    keys = store.page_keys(facet, now=now, limit=PAGE_SIZE, offset=0)
+    etag = _etag(
+        "page",
+        kind,
+        value,
+        _facets_etag_parts(infos),
+        [(k.id, k.updated.isoformat()) for k in keys],
+    )
+    if request.if_none_match.contains(etag):
+        # Answer from the keys alone: no article rows are loaded for a revalidation.
+        return _conditional(Response(), etag, info.latest if info else None)
+    articles = store.fetch([k.id for k in keys])
+    context = _page_context(base)
+    if kind is None:
+        groups = [
+            (k, KIND_HEADINGS[k], [i for i in infos if i.facet.kind == k]) for k in KIND_ORDER
+        ]
+        main = [(i.facet, i.label) for i in infos if i.facet.kind in {"all", "section"}]
+        if not any(f.kind == "all" for f, _ in main):
+            main.insert(0, (facet, context["site"].title))
+        html = render_template(
+            "index.html",
+            groups=[g for g in groups if g[2]],
+            articles=articles,
+            discovery=_discovery(main, base),
+            opml_url=f"{base}/feeds.opml",
+            **context,
+        )
+    else:
+        assert info is not None
+        html = render_template(
+            "facet.html",
+            info=info,
+            heading=KIND_HEADINGS[kind],
+            articles=articles,
+            discovery=_discovery([(facet, info.label)], base),
+            **context,
+        )
+    response = Response(html, mimetype="text/html")
+    return _conditional(response, etag, info.latest if info else None)
+
+
+@bp.get("/articles/<path:article_id>")
+def article_page(article_id: str) -> ResponseReturnValue:
+    """A plain page for one visible article.
+
+    Articles with an external URL are served too, with `rel="canonical"` pointing at that URL,
+    so old links keep working and search engines credit the original.
+    """
+    if not _usable_key(article_id):
+        return _not_found(f"{article_id[:80]!r} is not a valid article id.")
+    article = _store().get(article_id)
+    if article is None or not article.is_visible_at(_now()):
+        # Drafts, withheld and embargoed articles look exactly like missing ones.
+        return _not_found(f"No published article with id {article_id!r}.")
+    base = _base_url()
+    Facet = _facet_class()
+    feed_facet = Facet("section", article.section.slug) if article.section else Facet("all", "")
+    feed_label = article.section.label if article.section else _config().title
+    html = render_template(
+        "article.html",
+        article=article,
+        canonical=article_url(article, base),
+        discovery=_discovery([(feed_facet, feed_label)], base),
+        Facet=Facet,
+        **_page_context(base),
+    )
+    response = Response(html, mimetype="text/html")
+    return _conditional(response, _etag("article", article.id, article.updated), article.updated)
+
+
+@bp.get("/feeds.opml")
+def opml() -> ResponseReturnValue:
+    """Every feed as an OPML 2.0 subscription list, grouped by facet kind.
+
+    `?format=rss` or `?format=json` lists that format instead of Atom; one outline per feed,
+    so importing the list subscribes to each feed once.
+    """
+    fmt = request.args.get("format", "atom")
+    if fmt not in FORMATS:
+        message = f"format: expected one of {', '.join(FORMATS)}, got {fmt[:40]!r}\n"
+        return message, 400
+    base, now = _base_url(), _now()
+    infos = _sorted_infos(_store().facets(now=now))
+    newest = max((i.latest for i in infos), default=None)
+    etag = _etag("opml", fmt, _facets_etag_parts(infos))
+    if request.if_none_match.contains(etag):
+        return _conditional(Response(), etag, newest)
+    body = build_opml(infos, fmt, base, _config(), newest)
+    response = Response(body, content_type="text/x-opml; charset=utf-8")
+    return _conditional(response, etag, newest)
+
+
+def build_opml(
+    infos: Sequence[FacetInfoLike],
+    fmt: str,
+    base_url: str,
+    config: SiteConfig,
+    modified: datetime | None,
+) -> bytes:
+    """The OPML 2.0 document listing each facet's feed in `fmt`, one group per facet kind."""
+    root = ET.Element("opml", version="2.0")
+    head = ET.SubElement(root, "head")
+    ET.SubElement(head, "title").text = f"{config.title} ({FORMAT_LABELS[fmt]})"
+    if modified is not None:
+        # Dated by the newest entry, not by now: the same rows give the same bytes.
+        stamp = format_datetime(modified.astimezone(UTC), usegmt=True)
+        ET.SubElement(head, "dateCreated").text = stamp
+        ET.SubElement(head, "dateModified").text = stamp
+    ET.SubElement(head, "ownerName").text = config.feed_author_name
+    if config.author_email:
+        ET.SubElement(head, "ownerEmail").text = config.author_email
+    ET.SubElement(head, "docs").text = "http://opml.org/spec2.opml"
+    body = ET.SubElement(root, "body")
+    for kind in KIND_ORDER:
+        members = [i for i in infos if i.facet.kind == kind]
+        if not members:
+            continue
+        group = ET.SubElement(body, "outline", text=KIND_HEADINGS[kind], title=KIND_HEADINGS[kind])
+        for info in members:
+            name = config.title if kind == "all" else f"{config.title}: {info.label}"
+            attrs = {
+                "type": "rss",
+                "text": name,
+                "title": name,
+                "xmlUrl": feed_url(info.facet, fmt, base_url),
+                "htmlUrl": facet_page_url(info.facet, base_url),
+                "description": f"{info.count}",
+            }
+            if kind == "language":
+                attrs["language"] = info.facet.value
+            if fmt == "rss":
+                attrs["version"] = "RSS2"
+            ET.SubElement(group, "outline", attrs)
+    ET.indent(root)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+@bp.get(STYLESHEET_PATH)
+def feed_stylesheet() -> Response:
+    """The XSLT that renders Atom and RSS for people; `text/xsl` is what browsers apply."""
+    response = send_from_directory(STATIC_DIR, "feed.xsl", mimetype="text/xsl", max_age=3600)
+    response.content_type = "text/xsl; charset=utf-8"
+    return response
+
+
+@bp.get(CSS_PATH)
+def feed_css() -> Response:
+    """The small style sheet shared by the HTML pages and the transformed feeds."""
+    return send_from_directory(STATIC_DIR, "feeds.css", mimetype="text/css", max_age=3600)
+
+
+@bp.get("/samples/images/<path:name>")
+def sample_image(name: str) -> ResponseReturnValue:
+    """A bundled sample image (the sample records point here), cached for a day."""
+    # send_from_directory refuses paths leaving the folder; this check only words the 404.
+    if not _usable_key(name) or not (SAMPLE_IMAGES_DIR / name).is_file():
+        return _not_found(f"No sample image named {name[:80]!r}.")
+    return send_from_directory(SAMPLE_IMAGES_DIR, name, max_age=SAMPLE_IMAGE_MAX_AGE)
