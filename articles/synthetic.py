@@ -46,7 +46,7 @@ from articles.model import (
     article_to_dict,
 )
 
-__all__ = ["DEFAULT_START", "SYNTHETIC_RIGHTS", "generate", "write_jsonl", "main"]
+__all__ = ["DEFAULT_START", "SYNTHETIC_RIGHTS", "generate", "main", "status_for", "write_jsonl"]
 
 SYNTHETIC_RIGHTS = "Synthetic test data"
 SYNTHETIC_MARK = "[synthetic]"
@@ -596,7 +596,8 @@ def _guid_minter() -> Callable[[str], str]:
     return lambda article_id: mint_guid(TAG_AUTHORITY, article_id)
 
 
-def _status(number: int) -> Status:
+def status_for(number: int) -> Status:
+    """The status of the article numbered `number` (from 1): fixed by position, see above."""
     if number % 200 == 150:
         return "withheld"
     if number % 100 == 50:
@@ -768,7 +769,7 @@ def _article(
         published=published,
         updated=updated,
         language=language,
-        status=_status(number),
+        status=status_for(number),
         section=section,
         tags=tags,
         authors=authors,

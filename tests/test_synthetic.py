@@ -16,6 +16,7 @@ from articles.synthetic import (
     SYNTHETIC_RIGHTS,
     generate,
     main,
+    status_for,
     write_jsonl,
 )
 
@@ -133,6 +134,7 @@ def test_statuses_are_fixed_by_position(corpus: list[Article]) -> None:
     assert statuses["synthetic-000050"] == "draft"
     assert statuses["synthetic-000150"] == "withheld"
     assert Counter(statuses.values()) == {"published": N - 2, "draft": 1, "withheld": 1}
+    assert [status_for(i) for i in range(1, N + 1)] == [a.status for a in corpus]
 
 
 def test_some_articles_carry_images_media_and_related_links(corpus: list[Article]) -> None:

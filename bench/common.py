@@ -1,0 +1,182 @@
+"""Shared pieces of the benchmarks: the data cache, cached corpora and stores, results, machine.
+
+Nothing here runs in the test suite. Large inputs are built once and kept under `bench/.data/`
+(git-ignored); a file appears there only when it is complete (written under a temporary name,
+then renamed), so an interrupted run never leaves a half-built cache behind.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import shutil
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+DATA = BENCH / ".data"
+RESULTS = BENCH / "results"
+PYTHON = sys.executable
+SEED = 1
+# Visibility is always asked "as of" this moment: after the newest synthetic article of a
+# default corpus, and fixed, so repeated runs ask exactly the same question.
+NOW = datetime(2026, 1, 1, tzinfo=UTC)
+
+# Let `python bench/x.py` import the project even from a checkout that is not installed.
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+
+def log(message: str) -> None:
+    """Progress on stderr, so stdout stays for the summary table."""
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def corpus_file(n: int, seed: int = SEED) -> Path:
+    """A JSON Lines file of `n` synthetic records, generated once and cached."""
+    path = DATA / f"corpus-{n}-s{seed}.jsonl"
+    if path.exists():
+        return path
+    DATA.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".partial")
+    log(f"generating {n:,} synthetic records -> {path.name}")
+    started = time.perf_counter()
+    # A child process, so the generator's memory never counts against a measured process.
+    subprocess.run(
+        [PYTHON, "-m", "articles.synthetic", str(n), "--seed", str(seed), "-o", str(partial)],
+        check=True,
+        cwd=ROOT,
+    )
+    partial.rename(path)
+    log(f"generated in {time.perf_counter() - started:.1f}s ({path.stat().st_size / 1e6:,.0f} MB)")
+    return path
+
+
+def store_path(n: int, seed: int = SEED) -> Path:
+    """Where the cached SQLite store of the `n`-record corpus lives (it may not exist yet)."""
+    return DATA / f"store-{n}-s{seed}.db"
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite:///{path}"
+
+
+def remove_db(path: Path) -> None:
+    """Delete an SQLite database with its journal files."""
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def adopt_db(built: Path, n: int, seed: int = SEED) -> None:
+    """Keep a freshly built store as the cache for its corpus, unless one is there already."""
+    target = store_path(n, seed)
+    if target.exists():
+        remove_db(built)
+        return
+    # Fold the WAL into the main file first: only the main file is renamed.
+    with sqlite3.connect(built) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    built.rename(target)
+    remove_db(built)
+
+
+def cached_store(n: int, seed: int = SEED, batch: int = 2000) -> Path:
+    """The path of an SQLite store holding the `n`-record corpus, built once through Store."""
+    target = store_path(n, seed)
+    if target.exists():
+        return target
+    from articles.store import Store
+    from articles.synthetic import generate
+
+    DATA.mkdir(parents=True, exist_ok=True)
+    partial = DATA / f"store-{n}-s{seed}.partial.db"
+    remove_db(partial)
+    log(f"building a {n:,}-article store -> {target.name}")
+    started = time.perf_counter()
+    store = Store(sqlite_url(partial))
+    store.migrate()
+    pending = []
+    for article in generate(n, seed=seed):
+        pending.append(article)
+        if len(pending) == batch:
+            store.upsert_many(pending)
+            pending.clear()
+    if pending:
+        store.upsert_many(pending)
+    store.dispose()
+    log(f"built in {time.perf_counter() - started:.1f}s")
+    adopt_db(partial, n, seed)
+    return target
+
+
+def chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _cpu_model() -> str:
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as fh:
+            for line in fh:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def _memory_gb() -> float:
+    try:
+        with open("/proc/meminfo", encoding="utf-8") as fh:
+            for line in fh:
+                if line.startswith("MemTotal:"):
+                    return round(int(line.split()[1]) / 1024 / 1024, 1)
+    except OSError:
+        pass
+    return 0.0
+
+
+def _version(command: list[str]) -> str:
+    if not shutil.which(command[0]):
+        return "not installed"
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    text = (done.stdout or done.stderr).strip().splitlines()
+    return text[0] if text else "unknown"
+
+
+def machine() -> dict[str, Any]:
+    """What the figures were measured on."""
+    return {
+        "cpu": _cpu_model(),
+        "cores": os.cpu_count(),
+        "memory_gb": _memory_gb(),
+        "kernel": platform.release(),
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+        "nginx": _version(["nginx", "-v"]),
+        "wrk": _version(["wrk", "--version"]),
+        "load_average": os.getloadavg(),
+    }
+
+
+def save_results(name: str, payload: dict[str, Any]) -> Path:
+    """Write one benchmark's figures, with the machine and time, to bench/results/<name>.json."""
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / f"{name}.json"
+    document = {
+        "benchmark": name,
+        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": machine(),
+        **payload,
+    }
+    path.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    log(f"results -> {path.relative_to(ROOT)}")
+    return path

@@ -1,0 +1,232 @@
+"""Import rate and peak memory: synthetic JSON Lines into SQLite through the real importer.
+
+Each import runs as its own process, exactly as an operator would start it::
+
+    FEEDS_DATABASE_URL=sqlite:///x.db flask --app wsgi articles import corpus.jsonl
+
+The rate is records per second of that process's wall time (start-up included); the memory
+figure is its peak resident set size (`ru_maxrss` from `wait4` on that one child, so nothing
+else the benchmark starts is counted). Targets: >= 5,000 records/s, < 300 MB at 1M.
+
+    python bench/import_bench.py                     # 100k and 1M
+    python bench/import_bench.py --sizes 10000       # quicker
+    python bench/import_bench.py --sizes 100000 --profile   # where the time goes, by module
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import pstats
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from common import (
+    DATA,
+    NOW,
+    PYTHON,
+    ROOT,
+    SEED,
+    adopt_db,
+    corpus_file,
+    log,
+    remove_db,
+    save_results,
+    sqlite_url,
+)
+
+RATE_TARGET = 5_000  # records per second
+MEMORY_TARGET_MB = 300
+
+
+def app_environment(database_url: str) -> dict[str, str]:
+    """The environment the app's CLI needs: our database, no bundled samples."""
+    env = dict(os.environ)
+    env.update(
+        FEEDS_DATABASE_URL=database_url,
+        FEEDS_LOAD_SAMPLES="0",
+        FLASK_APP="wsgi",
+        PYTHONPATH=str(ROOT),
+    )
+    return env
+
+
+def import_command(corpus: Path, profile_to: Path | None = None) -> list[str]:
+    command = [PYTHON]
+    if profile_to is not None:
+        command += ["-m", "cProfile", "-o", str(profile_to)]
+    return [*command, "-m", "flask", "--app", "wsgi", "articles", "import", str(corpus)]
+
+
+def migrate(database_url: str) -> None:
+    """Create the schema first, so the measured run is the import alone."""
+    from articles.store import Store
+
+    store = Store(database_url)
+    store.migrate()
+    store.dispose()
+
+
+def run_import(corpus: Path, database_url: str, profile_to: Path | None = None) -> dict[str, Any]:
+    """Run one import process; return its wall time, peak RSS, exit status and last output."""
+    log_path = DATA / "import.log"
+    with open(log_path, "w", encoding="utf-8") as out:
+        started = time.perf_counter()
+        process = subprocess.Popen(
+            import_command(corpus, profile_to),
+            cwd=ROOT,
+            env=app_environment(database_url),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+        # wait4 gives the resource usage of this child alone (ru_maxrss is in KiB on Linux).
+        _, status, usage = os.wait4(process.pid, 0)
+        elapsed = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+    tail = log_path.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-5:]
+    return {
+        "seconds": round(elapsed, 2),
+        "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),
+        "exit_code": process.returncode,
+        "output_tail": tail,
+    }
+
+
+def expected_visible(n: int) -> int:
+    from articles.synthetic import status_for
+
+    return sum(1 for number in range(1, n + 1) if status_for(number) == "published")
+
+
+def count_visible(database_url: str) -> int:
+    from articles.store import Facet, Store
+
+    store = Store(database_url)
+    try:
+        return store.count_visible(Facet("all"), now=NOW)
+    finally:
+        store.dispose()
+
+
+def time_by_module(profile: Path, top: int = 15) -> list[dict[str, Any]]:
+    """Own time (tottime) per source file, largest first: which module the time is spent in."""
+    stats = pstats.Stats(str(profile))
+    per_file: dict[str, float] = defaultdict(float)
+    total = 0.0
+    for (filename, _line, _name), row in stats.stats.items():  # type: ignore[attr-defined]
+        own = row[2]
+        total += own
+        per_file[_short(filename)] += own
+    ranked = sorted(per_file.items(), key=lambda item: item[1], reverse=True)[:top]
+    return [
+        {"module": name, "seconds": round(seconds, 2), "share": round(seconds / total, 3)}
+        for name, seconds in ranked
+    ]
+
+
+def top_functions(profile: Path, top: int = 15) -> list[dict[str, Any]]:
+    """The functions with the largest cumulative time, for the call path behind the modules."""
+    stats = pstats.Stats(str(profile))
+    rows = []
+    for (filename, line, name), row in stats.stats.items():  # type: ignore[attr-defined]
+        rows.append((row[3], row[2], f"{_short(filename)}:{line}({name})"))
+    rows.sort(reverse=True)
+    return [
+        {"function": where, "cumulative_s": round(cum, 2), "own_s": round(own, 2)}
+        for cum, own, where in rows[:top]
+    ]
+
+
+def _short(filename: str) -> str:
+    """`site-packages/sqlalchemy/engine/base.py` -> `sqlalchemy/engine/base.py`; ours relative."""
+    if filename.startswith(str(ROOT)) and "site-packages" not in filename:
+        return os.path.relpath(filename, ROOT)
+    for marker in ("site-packages/", "lib/python3."):
+        if marker in filename:
+            rest = filename.split(marker, 1)[1]
+            return rest.split("/", 1)[1] if marker == "lib/python3." else rest
+    return filename
+
+
+def bench_size(n: int, seed: int, profile: bool, keep: bool) -> dict[str, Any]:
+    corpus = corpus_file(n, seed)
+    db = DATA / f"import-{n}-s{seed}.db"
+    remove_db(db)
+    url = sqlite_url(db)
+    migrate(url)
+    profile_to = DATA / f"import-{n}.prof" if profile else None
+    log(f"importing {n:,} records{' under cProfile' if profile else ''}")
+    run = run_import(corpus, url, profile_to)
+    result: dict[str, Any] = {
+        "records": n,
+        "corpus_mb": round(corpus.stat().st_size / 1e6, 1),
+        **run,
+        "records_per_s": round(n / run["seconds"]),
+        "profiled": profile,
+    }
+    if run["exit_code"] == 0:
+        stored, expected = count_visible(url), expected_visible(n)
+        result["visible_after_import"] = stored
+        result["visible_expected"] = expected
+        if stored != expected:
+            log(f"WARNING: {stored:,} visible after import, expected {expected:,}")
+    else:
+        log(f"import failed (exit {run['exit_code']}): " + " | ".join(run["output_tail"]))
+    if profile_to is not None and profile_to.exists():
+        result["time_by_module"] = time_by_module(profile_to)
+        result["top_functions"] = top_functions(profile_to)
+    result["db_mb"] = round(db.stat().st_size / 1e6, 1) if db.exists() else None
+    ok = run["exit_code"] == 0 and result.get("visible_after_import") == result.get(
+        "visible_expected"
+    )
+    if ok and not profile:
+        # The imported store doubles as the query benchmark's cache; otherwise clean up.
+        adopt_db(db, n, seed)
+    elif not keep:
+        remove_db(db)
+    return result
+
+
+def report(results: list[dict[str, Any]]) -> None:
+    print(f"{'records':>10} {'seconds':>9} {'records/s':>10} {'peak RSS MB':>12}  targets")
+    for r in results:
+        verdict = (
+            f"rate {'ok' if r['records_per_s'] >= RATE_TARGET else 'MISSED'}, "
+            f"memory {'ok' if r['peak_rss_mb'] < MEMORY_TARGET_MB else 'MISSED'}"
+        )
+        if r["exit_code"] != 0:
+            verdict = f"FAILED (exit {r['exit_code']})"
+        print(
+            f"{r['records']:>10,} {r['seconds']:>9.1f} {r['records_per_s']:>10,} "
+            f"{r['peak_rss_mb']:>12.1f}  {verdict}{' (profiled)' if r['profiled'] else ''}"
+        )
+        for row in r.get("time_by_module", [])[:10]:
+            print(f"{'':>12}{row['share']:>6.1%}  {row['seconds']:>7.1f}s  {row['module']}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument("--profile", action="store_true", help="run under cProfile")
+    parser.add_argument("--keep", action="store_true", help="keep the imported databases")
+    args = parser.parse_args(argv)
+    results = [bench_size(n, args.seed, args.profile, args.keep) for n in args.sizes]
+    report(results)
+    name = "import_profile" if args.profile else "import"
+    save_results(
+        name,
+        {
+            "targets": {"records_per_s": RATE_TARGET, "peak_rss_mb": MEMORY_TARGET_MB},
+            "runs": results,
+        },
+    )
+    return 0 if all(r["exit_code"] == 0 for r in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
