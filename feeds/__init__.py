@@ -1,1 +1,145 @@
-"""Feed documents and the Flask app that serves them."""
+"""Feed documents and the Flask app that serves them.
+
+`create_app()` builds the app: settings, the article store, the feed routes and HTML pages, the
+render cache, the WebSub notifier and the `flask articles ...` commands. Nothing is created at
+import time; `wsgi.py` holds the one module-level app.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from articles.store import Store
+from feeds.cache import RenderCache
+from feeds.config import ConfigError, SiteConfig, load_config
+
+log = logging.getLogger(__name__)
+
+_TRUE = {"1", "true", "yes", "on"}
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the feed app.
+
+    `test_config` holds site settings in lower case (`site_url`, `items_per_feed`, ...; see
+    `feeds.config.SiteConfig`) and Flask or app options in upper case: `TESTING`,
+    `FEEDS_AUTO_MIGRATE` (run migrations on start for PostgreSQL) and `FEEDS_CLOCK` (a function
+    returning the current aware datetime, for tests). A setting that cannot be used stops the
+    program with a one-line message.
+    """
+    app = Flask(__name__, instance_relative_config=True)
+    site_settings = {k: v for k, v in (test_config or {}).items() if not k.isupper()}
+    app_options = {k: v for k, v in (test_config or {}).items() if k.isupper()}
+    app.config.update(app_options)
+    try:
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+        config = load_config(overrides=site_settings, instance_path=app.instance_path)
+        store = Store(config.database_url or f"sqlite:///{app.instance_path}/articles.db")
+    except (ConfigError, ValueError, OSError) as exc:
+        raise SystemExit(f"feeds: configuration error: {exc}") from None
+
+    clock: Callable[[], datetime] = app.config.get("FEEDS_CLOCK") or _utc_now
+    app.extensions["feeds.config"] = config
+    app.extensions["feeds.store"] = store
+    app.extensions["feeds.clock"] = clock
+
+    _prepare_database(app, config, store, clock)
+
+    from feeds import http
+
+    cache = RenderCache(config.render_cache_bytes)
+    app.extensions["feeds.cache"] = cache
+    http.init_app(app, http.FeedService(config, store, cache, clock))
+
+    from feeds import pages
+
+    app.register_blueprint(pages.bp)
+    _register_optional(app, config)
+
+    if config.trust_proxy_hops > 0:
+        hops = config.trust_proxy_hops
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops, x_prefix=hops
+        )
+
+    app.register_error_handler(HTTPException, http.handle_http_error)
+    app.register_error_handler(InternalServerError, http.handle_server_error)
+    app.register_error_handler(OperationalError, http.handle_database_error)
+    return app
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _auto_migrate(app: Flask) -> bool:
+    flag = app.config.get("FEEDS_AUTO_MIGRATE", os.environ.get("FEEDS_AUTO_MIGRATE", ""))
+    return flag is True or str(flag).strip().lower() in _TRUE
+
+
+def _prepare_database(
+    app: Flask, config: SiteConfig, store: Store, clock: Callable[[], datetime]
+) -> None:
+    """Embedded SQLite: create the schema and load the samples into an empty database.
+
+    PostgreSQL is migrated only when asked (FEEDS_AUTO_MIGRATE=1), as production schema changes
+    are a deliberate step: `flask --app wsgi articles migrate`.
+    """
+    if store.backend != "sqlite":
+        if _auto_migrate(app):
+            store.migrate()
+        return
+    # Several gunicorn workers start at once: one at a time checks and fills the new database.
+    lock_path = Path(app.instance_path) / "articles.db.lock"
+    with open(lock_path, "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            store.migrate()
+            if config.load_samples and not store.list_articles(limit=1):
+                _load_samples(store, config)
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _load_samples(store: Store, config: SiteConfig) -> None:
+    try:
+        from articles.importer import import_sources
+        from articles.samples import sample_paths
+    except ImportError:  # the importer and samples are not part of this build yet
+        log.warning("sample articles not loaded: articles.importer is not available")
+        return
+    report = import_sources(
+        store,
+        sample_paths(),
+        zone=config.zone,
+        default_language=config.default_language,
+        tag_authority=config.tag_authority,
+    )
+    log.info("loaded the sample articles into the new database: %s", report)
+
+
+def _register_optional(app: Flask, config: SiteConfig) -> None:
+    """The CLI commands and the WebSub notifier, written alongside this module."""
+    try:
+        from articles.cli import articles_cli
+    except ImportError:
+        log.debug("articles.cli not available yet")
+    else:
+        app.cli.add_command(articles_cli)
+    try:
+        from feeds import websub
+    except ImportError:
+        log.debug("feeds.websub not available yet")
+    else:
+        websub.init_app(app)

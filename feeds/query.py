@@ -1,0 +1,167 @@
+"""Feed URL -> FeedQuery: which facet, page, item limit, format or archive month a URL means.
+
+Everything a client can put in a feed URL is checked here, once, so the views below only see
+valid values. A mistake becomes a `QueryError` carrying the HTTP status (400 for a malformed
+parameter, 404 for a feed or format that does not exist) and a message that says what to do.
+Unknown query parameters are ignored (trackers add `utm_*`, readers add cache busters).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from articles.store import Facet, FacetKind
+
+FORMATS: tuple[str, ...] = ("atom", "rss", "json")
+
+# URL segment -> store facet kind. `lang` reads better in a URL than `language`.
+KIND_BY_SEGMENT: dict[str, FacetKind] = {
+    "section": "section",
+    "tag": "tag",
+    "author": "author",
+    "lang": "language",
+    "source": "source",
+}
+SEGMENT_BY_KIND: dict[str, str] = {kind: seg for seg, kind in KIND_BY_SEGMENT.items()}
+
+# Slugs are ASCII (articles.text makes them with anyascii); language codes look like `ko` or
+# `zh-Hant`. Bounded so a hostile URL cannot make us look up a megabyte of text.
+_SLUG = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,119}")
+_MONTH = re.compile(r"([0-9]{4})-(0[1-9]|1[0-2])")
+_DIGITS = re.compile(r"[0-9]+")
+# Pages past this are past the end of any feed; capping keeps int() away from huge strings.
+_PAGE_CAP = 10**12
+
+
+class QueryError(Exception):
+    """A feed URL the client got wrong; `status` is the HTTP status to answer with."""
+
+    def __init__(self, status: int, message: str) -> None:
+        self.status = status
+        self.message = message
+        super().__init__(message)
+
+
+@dataclass(frozen=True, slots=True)
+class FeedQuery:
+    """A validated feed request: `fmt` is None when the format is left to `Accept`."""
+
+    facet: Facet
+    fmt: str | None
+    page: int = 1
+    limit: int = 50
+    month: str | None = None  # "2025-07" for a monthly archive document
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.limit
+
+    @property
+    def is_archive(self) -> bool:
+        return self.month is not None
+
+    def with_format(self, fmt: str) -> FeedQuery:
+        return FeedQuery(self.facet, fmt, self.page, self.limit, self.month)
+
+
+def facet_path(facet: Facet) -> str:
+    """The URL path of a facet's live feed without the format: `/feeds/tag/economy`."""
+    if facet.kind == "all":
+        return "/feeds/all"
+    return f"/feeds/{SEGMENT_BY_KIND[facet.kind]}/{facet.value}"
+
+
+def feed_path(facet: Facet, fmt: str) -> str:
+    """The URL path of a facet's live feed in one format: `/feeds/tag/economy.atom`."""
+    return f"{facet_path(facet)}.{fmt}"
+
+
+def archive_path(facet: Facet, month: str, fmt: str) -> str:
+    """The URL path of one monthly archive document: `/feeds/all/archive/2025-07.atom`."""
+    return f"{facet_path(facet)}/archive/{month}.{fmt}"
+
+
+def parse_feed_path(
+    subpath: str, args: Mapping[str, str], *, default_limit: int, max_limit: int
+) -> FeedQuery:
+    """Read the part of a URL after `/feeds/` and its query string into a FeedQuery."""
+    parts = subpath.split("/")
+    fmt: str | None = None
+    last = parts[-1]
+    if "." in last:
+        last, _, ext = last.rpartition(".")
+        if ext not in FORMATS:
+            raise QueryError(
+                404,
+                f"unknown feed format {_show(ext)!r}: use .atom, .rss or .json, "
+                "or leave the extension off to choose by the Accept header",
+            )
+        fmt = ext
+        parts[-1] = last
+
+    month: str | None = None
+    if len(parts) >= 3 and parts[-2] == "archive":
+        month = parts[-1]
+        parts = parts[:-2]
+        if not _MONTH.fullmatch(month):
+            raise QueryError(
+                404,
+                f"no archive {_show(month)!r}: archive months are written YYYY-MM, e.g. 2025-07",
+            )
+
+    facet = _facet(parts)
+    page, limit = _paging(args, default_limit, max_limit)
+    if month is not None and (page != 1 or "limit" in args):
+        raise QueryError(
+            400, "archive documents hold a whole month: drop the page and limit parameters"
+        )
+    return FeedQuery(facet=facet, fmt=fmt, page=page, limit=limit, month=month)
+
+
+def _facet(parts: list[str]) -> Facet:
+    if parts == ["all"]:
+        return Facet("all", "")
+    if len(parts) == 2 and parts[0] in KIND_BY_SEGMENT:
+        value = parts[1]
+        if not _SLUG.fullmatch(value):
+            raise QueryError(
+                404,
+                f"no {parts[0]} feed {_show(value)!r}: feed names are short ASCII slugs "
+                "(letters, digits, - and _); see / for the list of feeds",
+            )
+        return Facet(KIND_BY_SEGMENT[parts[0]], value)
+    raise QueryError(
+        404,
+        "no such feed: feed URLs are /feeds/all.atom or /feeds/<kind>/<slug>.atom with kind "
+        "one of section, tag, author, lang, source (also .rss and .json); see / for the list",
+    )
+
+
+def _paging(args: Mapping[str, str], default_limit: int, max_limit: int) -> tuple[int, int]:
+    limit = default_limit
+    raw_limit = args.get("limit")
+    if raw_limit is not None:
+        if (
+            not _DIGITS.fullmatch(raw_limit)
+            or len(raw_limit) > 9
+            or not 1 <= int(raw_limit) <= max_limit
+        ):
+            raise QueryError(
+                400,
+                f"limit must be a whole number from 1 to {max_limit}, got {_show(raw_limit)!r}",
+            )
+        limit = int(raw_limit)
+    page = 1
+    raw_page = args.get("page")
+    if raw_page is not None:
+        if not _DIGITS.fullmatch(raw_page) or int(raw_page) < 1:
+            raise QueryError(400, f"page must be a whole number from 1 up, got {_show(raw_page)!r}")
+        page = int(raw_page) if len(raw_page) <= 12 else _PAGE_CAP
+    return page, limit
+
+
+def _show(text: str) -> str:
+    """Client text echoed in a message, cut short so an error body stays small."""
+    return text if len(text) <= 40 else text[:40] + "..."
