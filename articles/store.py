@@ -1,0 +1,929 @@
+"""The article database: tables, upsert, delete with tombstones, and the feed queries by Facet.
+
+SQLAlchemy Core over SQLite (the embedded default, one file) or PostgreSQL
+(`postgresql+psycopg://`). The schema is created and changed only by the Alembic migrations in
+`articles/migrations`; `Store.migrate()` runs them. Every feed question takes `now` explicitly:
+an article is visible when `status = 'published'` and `published <= now`, so embargoed articles
+appear by themselves when their time comes.
+
+Times are stored as UTC instants (timestamptz on PostgreSQL, fixed-width UTC text on SQLite so
+text order is time order); the article's original offset lives on in the JSON document.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import weakref
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import partial
+from pathlib import Path
+from typing import Any, Final, Literal, Protocol, TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.engine import Connection, Dialect, Engine
+from sqlalchemy.engine.url import URL, make_url
+
+from articles.errors import ArticleNotFound
+from articles.model import Article, article_from_dict, article_to_dict
+
+FacetKind = Literal["all", "section", "tag", "author", "language", "source"]
+FACET_KINDS: Final[tuple[FacetKind, ...]] = (
+    "all",
+    "section",
+    "tag",
+    "author",
+    "language",
+    "source",
+)
+
+# Rows read or written per statement inside one upsert transaction: big enough to amortise the
+# round trips, small enough to stay under SQLite's bound-parameter limit in `IN (...)` lists.
+CHUNK_SIZE: Final = 500
+# A fixed key for pg_advisory_xact_lock so concurrent `migrate()` calls queue instead of racing.
+MIGRATION_LOCK_KEY: Final = 0x6665656473  # "feeds"
+SQLITE_BUSY_TIMEOUT_MS: Final = 30_000
+
+
+@dataclass(frozen=True, slots=True)
+class Facet:
+    """One feed's selection: everything, or one section, tag, author, language or source."""
+
+    kind: FacetKind
+    value: str = ""
+
+    def __post_init__(self) -> None:
+        if self.kind not in FACET_KINDS:
+            raise ValueError(f"facet: unknown kind {self.kind!r}, expected one of {FACET_KINDS}")
+        if (self.kind == "all") != (self.value == ""):
+            raise ValueError(f"facet {self.kind!r}: a value is required for all kinds but 'all'")
+
+
+ALL: Final = Facet("all")
+
+
+@dataclass(frozen=True, slots=True)
+class EntryKey:
+    """What a feed page needs to compute its ETag and paging without loading documents."""
+
+    id: str
+    guid: str
+    published: datetime
+    updated: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class UpsertResult:
+    """Counts per incoming record, and the feeds whose content changed (for WebSub pings)."""
+
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    affected: frozenset[Facet] = field(default_factory=frozenset)
+
+    def __add__(self, other: UpsertResult) -> UpsertResult:
+        return UpsertResult(
+            self.new + other.new,
+            self.updated + other.updated,
+            self.unchanged + other.unchanged,
+            self.affected | other.affected,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class FacetInfo:
+    """A feed that has visible articles: its label (from the newest article), size and age."""
+
+    facet: Facet
+    label: str
+    count: int
+    latest: datetime
+
+
+class UTCDateTime(sa.types.TypeDecorator[datetime]):
+    """An aware datetime stored as a UTC instant and read back as an aware UTC datetime.
+
+    SQLite has no time zone type: SQLAlchemy writes the wall-clock digits, so values are
+    converted to UTC first, which also makes the fixed-width text sort in time order.
+    """
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value.isoformat()} cannot be stored: add a zone")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+metadata = sa.MetaData()
+_Doc = sa.JSON().with_variant(JSONB(), "postgresql")
+
+articles_table = sa.Table(
+    "articles",
+    metadata,
+    sa.Column("id", sa.Text, primary_key=True),
+    sa.Column("guid", sa.Text, nullable=False, unique=True),
+    sa.Column("slug", sa.Text, nullable=False),
+    sa.Column("url", sa.Text),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("status", sa.Text, nullable=False),
+    sa.Column("language", sa.Text, nullable=False),
+    sa.Column("section_slug", sa.Text),
+    sa.Column("section_label", sa.Text),
+    sa.Column("source_slug", sa.Text),
+    sa.Column("source_label", sa.Text),
+    sa.Column("published", UTCDateTime, nullable=False),
+    sa.Column("updated", UTCDateTime, nullable=False),
+    # Last, so SQLite reads the narrow columns without touching the document's overflow pages.
+    sa.Column("doc", _Doc, nullable=False),
+)
+
+# Each feed index ends with (updated, guid) so page_keys is answered from the index alone.
+sa.Index(
+    "ix_articles_status_published",
+    articles_table.c.status,
+    articles_table.c.published.desc(),
+    articles_table.c.id.desc(),
+    articles_table.c.updated,
+    articles_table.c.guid,
+)
+for _column in ("section_slug", "language", "source_slug"):
+    sa.Index(
+        f"ix_articles_status_{_column}_published",
+        articles_table.c.status,
+        articles_table.c[_column],
+        articles_table.c.published.desc(),
+        articles_table.c.id.desc(),
+        articles_table.c.updated,
+        articles_table.c.guid,
+    )
+
+
+def _facet_link_table(name: str, slug: str, label: str) -> sa.Table:
+    """A tag or author link with status and published copied in, for one-range-scan feeds."""
+    table = sa.Table(
+        name,
+        metadata,
+        sa.Column(
+            "article_id",
+            sa.Text,
+            sa.ForeignKey("articles.id", ondelete="CASCADE"),
+            primary_key=True,
+        ),
+        sa.Column(slug, sa.Text, primary_key=True),
+        sa.Column(label, sa.Text, nullable=False),
+        sa.Column("status", sa.Text, nullable=False),
+        sa.Column("published", UTCDateTime, nullable=False),
+    )
+    sa.Index(
+        f"ix_{name}_{slug}_status_published",
+        table.c[slug],
+        table.c.status,
+        table.c.published.desc(),
+        table.c.article_id.desc(),
+    )
+    return table
+
+
+tags_table = _facet_link_table("article_tags", "tag_slug", "tag_label")
+authors_table = _facet_link_table("article_authors", "author_slug", "author_name")
+
+# Tombstones for deleted articles (RFC 6721 deleted-entry later): the guid readers knew and the
+# feeds the article was in, so a feed can announce the deletion.
+deleted_table = sa.Table(
+    "deleted_articles",
+    metadata,
+    sa.Column("id", sa.Text, primary_key=True),
+    sa.Column("guid", sa.Text, nullable=False),
+    sa.Column("deleted_at", UTCDateTime, nullable=False),
+    sa.Column("published", UTCDateTime, nullable=False),
+    sa.Column("status", sa.Text, nullable=False),
+    sa.Column("language", sa.Text, nullable=False),
+    sa.Column("section_slug", sa.Text),
+    sa.Column("source_slug", sa.Text),
+    sa.Column("tag_slugs", sa.JSON, nullable=False),
+    sa.Column("author_slugs", sa.JSON, nullable=False),
+)
+sa.Index("ix_deleted_articles_deleted_at", deleted_table.c.deleted_at.desc())
+
+
+def normalise_url(url: str | URL) -> URL:
+    """Parse a database URL, sending every PostgreSQL spelling to the psycopg 3 driver.
+
+    Hosting platforms write `postgres://` or `postgresql://`; SQLAlchemy would reject the first
+    and pick psycopg2 for the second.
+    """
+    parsed = make_url(url) if isinstance(url, str) else url
+    if parsed.drivername in ("postgres", "postgresql"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed
+
+
+def _json_dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _create_engine(url: URL) -> Engine:
+    if url.get_backend_name() == "sqlite":
+        engine = sa.create_engine(url, json_serializer=_json_dumps)
+        sa.event.listen(engine, "connect", _sqlite_on_connect)
+        sa.event.listen(engine, "begin", _sqlite_on_begin)
+        return engine
+    return sa.create_engine(
+        url,
+        json_serializer=_json_dumps,
+        pool_size=5,
+        max_overflow=10,
+        pool_pre_ping=True,  # survive server restarts and idle-connection reaping
+        pool_recycle=1800,
+    )
+
+
+def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
+    # Take transaction control from the sqlite3 module so `begin` can say BEGIN IMMEDIATE.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA journal_mode = WAL")  # readers never wait for the writer
+    cursor.execute("PRAGMA synchronous = NORMAL")  # durable enough with WAL, much faster
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.close()
+
+
+def _sqlite_on_begin(connection: Connection) -> None:
+    # Writers take the write lock up front: a deferred transaction that upgrades later fails
+    # at once with "database is locked" instead of waiting out busy_timeout.
+    if connection.get_execution_options().get("feeds_write"):
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        connection.exec_driver_sql("BEGIN")
+
+
+def _dispose_after_fork(ref: weakref.ReferenceType[Store]) -> None:
+    store = ref()
+    if store is not None:
+        store.dispose(close=False)
+
+
+class Store:
+    """The article database behind one URL; safe to build in each worker process.
+
+    No connection is opened until the first query. After a fork the child drops the pooled
+    connections it inherited (they belong to the parent) and opens its own.
+    """
+
+    def __init__(self, url: str | URL) -> None:
+        self.url = normalise_url(url)
+        self.backend = self.url.get_backend_name()
+        if self.backend not in ("sqlite", "postgresql"):
+            raise ValueError(
+                f"database_url: unsupported database {self.backend!r}; "
+                "use sqlite:///path.db or postgresql+psycopg://user:password@host/db"
+            )
+        self._engine = _create_engine(self.url)
+        if hasattr(os, "register_at_fork"):
+            os.register_at_fork(after_in_child=partial(_dispose_after_fork, weakref.ref(self)))
+
+    def __repr__(self) -> str:
+        return f"Store({self.url.render_as_string(hide_password=True)!r})"
+
+    @property
+    def engine(self) -> Engine:
+        return self._engine
+
+    def dispose(self, *, close: bool = True) -> None:
+        """Drop pooled connections (close=False after a fork: leave the parent's alone)."""
+        self._engine.dispose(close=close)
+
+    # -- schema -------------------------------------------------------------------------------
+
+    def migrate(self, revision: str = "head") -> None:
+        """Bring the schema to `revision` (alembic upgrade), safe when many workers start at once.
+
+        PostgreSQL: a transaction-scoped advisory lock queues concurrent callers; SQLite:
+        BEGIN IMMEDIATE does the same. Whoever comes second finds the schema current.
+        """
+        from alembic import command
+
+        with self._write_connection() as conn, conn.begin():
+            if self.backend == "postgresql":
+                conn.execute(sa.select(sa.func.pg_advisory_xact_lock(MIGRATION_LOCK_KEY)))
+            command.upgrade(alembic_config(conn), revision)
+
+    def schema_revision(self) -> tuple[str | None, str]:
+        """The schema's current Alembic revision (None when empty) and the newest one known."""
+        from alembic.runtime.migration import MigrationContext
+        from alembic.script import ScriptDirectory
+
+        with self._engine.connect() as conn:
+            current = MigrationContext.configure(conn).get_current_revision()
+            head = ScriptDirectory.from_config(alembic_config(conn)).get_current_head()
+        return current, head or ""
+
+    # -- writing ------------------------------------------------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[StoreTransaction]:
+        """One write transaction: commits when the block ends, rolls back on an exception.
+
+        Callers that must write many batches all-or-nothing (the importer) use this; calling
+        `rollback()` on it discards everything and turns later writes into errors.
+        """
+        with self._write_connection() as conn:
+            tx = conn.begin()
+            writer = StoreTransaction(conn)
+            try:
+                yield writer
+            except BaseException:
+                if tx.is_active:
+                    tx.rollback()
+                raise
+            if writer.rolled_back:
+                if tx.is_active:
+                    tx.rollback()
+            else:
+                tx.commit()
+
+    def upsert_many(self, articles: Iterable[Article]) -> UpsertResult:
+        """Insert new articles and replace stored ones that are older, all in one transaction."""
+        with self.transaction() as tx:
+            return tx.upsert_many(articles)
+
+    def delete(self, article_id: str, *, now: datetime | None = None) -> frozenset[Facet]:
+        """Remove an article, leave a tombstone, and return the feeds it was in."""
+        with self.transaction() as tx:
+            return tx.delete(article_id, now=now)
+
+    # -- reading: admin -----------------------------------------------------------------------
+
+    def get(self, article_id: str) -> Article | None:
+        """The stored article with this id, whatever its status, or None."""
+        query = sa.select(articles_table.c.doc).where(articles_table.c.id == article_id)
+        with self._engine.connect() as conn:
+            doc = conn.execute(query).scalar_one_or_none()
+        return None if doc is None else article_from_dict(doc)
+
+    def list_articles(
+        self,
+        *,
+        section: str | None = None,
+        tag: str | None = None,
+        author: str | None = None,
+        status: str | None = None,
+        language: str | None = None,
+        source: str | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> list[Article]:
+        """Articles in any state for the admin listing, newest first, filtered as given."""
+        a = articles_table
+        query = sa.select(a.c.doc)
+        if tag is not None:
+            query = query.where(
+                a.c.id.in_(sa.select(tags_table.c.article_id).where(tags_table.c.tag_slug == tag))
+            )
+        if author is not None:
+            query = query.where(
+                a.c.id.in_(
+                    sa.select(authors_table.c.article_id).where(
+                        authors_table.c.author_slug == author
+                    )
+                )
+            )
+        for column, value in (
+            (a.c.section_slug, section),
+            (a.c.status, status),
+            (a.c.language, language),
+            (a.c.source_slug, source),
+        ):
+            if value is not None:
+                query = query.where(column == value)
+        query = query.order_by(a.c.published.desc(), a.c.id.desc()).limit(limit).offset(offset)
+        with self._engine.connect() as conn:
+            return [article_from_dict(doc) for doc in conn.execute(query).scalars()]
+
+    def count(self) -> int:
+        """How many articles are stored, in any state."""
+        with self._engine.connect() as conn:
+            return conn.execute(sa.select(sa.func.count()).select_from(articles_table)).scalar_one()
+
+    def tombstones(self) -> list[tuple[str, str, datetime]]:
+        """(id, guid, deleted_at) of deleted articles, most recent deletion first."""
+        d = deleted_table
+        query = sa.select(d.c.id, d.c.guid, d.c.deleted_at).order_by(d.c.deleted_at.desc())
+        with self._engine.connect() as conn:
+            return [(row.id, row.guid, row.deleted_at) for row in conn.execute(query)]
+
+    # -- reading: feeds -----------------------------------------------------------------------
+
+    def page_keys(
+        self, facet: Facet, *, now: datetime, limit: int, offset: int = 0
+    ) -> list[EntryKey]:
+        """Keys of one page of a feed, newest first (published desc, id desc); index only."""
+        query = _keys_query(facet, now).limit(limit).offset(offset)
+        with self._engine.connect() as conn:
+            return [EntryKey(*row) for row in conn.execute(query)]
+
+    def fetch(self, ids: Sequence[str]) -> list[Article]:
+        """The articles with these ids in the order given, in one query; unknown ids left out."""
+        if not ids:
+            return []
+        query = sa.select(articles_table.c.id, articles_table.c.doc).where(
+            articles_table.c.id.in_(list(ids))
+        )
+        with self._engine.connect() as conn:
+            docs = {row.id: row.doc for row in conn.execute(query)}
+        return [article_from_dict(docs[i]) for i in ids if i in docs]
+
+    def count_visible(self, facet: Facet, *, now: datetime) -> int:
+        """How many articles the feed holds at `now`."""
+        query = _visible_query(facet, now, sa.func.count())
+        with self._engine.connect() as conn:
+            return conn.execute(query).scalar_one()
+
+    def facet_info(self, facet: Facet, *, now: datetime) -> FacetInfo | None:
+        """Label, size and newest publish time of one feed, or None when it has nothing visible."""
+        label_column = _facet_label_column(facet.kind)
+        newest = _visible_query(facet, now, label_column, _published_column(facet.kind)).limit(1)
+        with self._engine.connect() as conn:
+            row = conn.execute(newest).first()
+            if row is None:
+                return None
+            count = conn.execute(_visible_query(facet, now, sa.func.count())).scalar_one()
+        label = row[0] if row[0] is not None else facet.value
+        return FacetInfo(facet, label, count, row[1])
+
+    def facets(self, *, now: datetime) -> list[FacetInfo]:
+        """Every feed with visible articles: 'all' first, then by kind, then by value.
+
+        A facet's label is the one its newest visible article carries.
+        """
+        result: list[FacetInfo] = []
+        with self._engine.connect() as conn:
+            for kind in FACET_KINDS:
+                if kind == "all":
+                    info = self._all_info(conn, now)
+                    if info is not None:
+                        result.append(info)
+                    continue
+                value_col = _facet_value_column(kind)
+                label_col = _facet_label_column(kind)
+                published = _published_column(kind)
+                query = (
+                    _visible_where(
+                        kind,
+                        now,
+                        sa.select(value_col, label_col, sa.func.count(), sa.func.max(published)),
+                    )
+                    .where(value_col.is_not(None))
+                    .group_by(value_col, label_col)
+                )
+                merged: dict[str, tuple[str, int, datetime]] = {}
+                for value, label, count, latest in conn.execute(query):
+                    if value in merged:
+                        old_label, old_count, old_latest = merged[value]
+                        if old_latest >= latest:
+                            label, latest = old_label, old_latest
+                        count += old_count
+                    merged[value] = (label, count, latest)
+                for value in sorted(merged):
+                    label, count, latest = merged[value]
+                    result.append(FacetInfo(Facet(kind, value), label or value, count, latest))
+        return result
+
+    def _all_info(self, conn: Connection, now: datetime) -> FacetInfo | None:
+        row = conn.execute(_visible_query(ALL, now, articles_table.c.published).limit(1)).first()
+        if row is None:
+            return None
+        count = conn.execute(_visible_query(ALL, now, sa.func.count())).scalar_one()
+        return FacetInfo(ALL, "", count, row[0])
+
+    def months(self, facet: Facet, *, now: datetime) -> list[str]:
+        """The UTC months ("2025-07") in which the feed has visible articles, newest first.
+
+        One index seek per month (newest publish time before the previous month's start), so
+        the cost follows the number of months, not of articles.
+        """
+        published = _published_column(facet.kind)
+        result: list[str] = []
+        bound = None
+        with self._engine.connect() as conn:
+            while True:
+                query = _visible_query(facet, now, published)
+                if bound is not None:
+                    query = query.where(published < bound)
+                latest = conn.execute(query.limit(1)).scalar_one_or_none()
+                if latest is None:
+                    return result
+                result.append(f"{latest.year:04d}-{latest.month:02d}")
+                bound = datetime(latest.year, latest.month, 1, tzinfo=UTC)
+
+    def month_keys(self, facet: Facet, month: str, *, now: datetime) -> list[EntryKey]:
+        """Keys of every visible article of the feed published in the UTC month, newest first."""
+        start, end = month_bounds(month)
+        published = _published_column(facet.kind)
+        query = _keys_query(facet, now).where(published >= start, published < end)
+        with self._engine.connect() as conn:
+            return [EntryKey(*row) for row in conn.execute(query)]
+
+    def next_visibility_change(self, *, now: datetime) -> datetime | None:
+        """The earliest publish time after `now` of a published (embargoed) article, or None."""
+        a = articles_table
+        query = sa.select(sa.func.min(a.c.published)).where(
+            a.c.status == "published", a.c.published > now
+        )
+        with self._engine.connect() as conn:
+            return conn.execute(query).scalar_one_or_none()
+
+    # -- internals ----------------------------------------------------------------------------
+
+    def _write_connection(self) -> Connection:
+        return self._engine.connect().execution_options(feeds_write=True)
+
+
+class StoreTransaction:
+    """Writes inside one open transaction; get one from `Store.transaction()`."""
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+        self.rolled_back = False
+
+    def rollback(self) -> None:
+        """Discard everything written in this transaction; later writes raise RuntimeError."""
+        self.rolled_back = True
+
+    def _check_open(self) -> None:
+        if self.rolled_back:
+            raise RuntimeError("this store transaction was rolled back; start a new one")
+
+    def upsert_many(self, articles: Iterable[Article]) -> UpsertResult:
+        """Insert or replace articles; counts are per record, applied in input order.
+
+        A new id is inserted (its guid must be set). A stored id is replaced only when the
+        incoming `updated` is newer, keeping the stored guid; otherwise it is unchanged. A
+        repeated id in the input follows the same rule against the record before it.
+        """
+        self._check_open()
+        total = UpsertResult()
+        chunk: list[Article] = []
+        for article in articles:
+            chunk.append(article)
+            if len(chunk) >= CHUNK_SIZE:
+                total += self._upsert_chunk(chunk)
+                chunk = []
+        if chunk:
+            total += self._upsert_chunk(chunk)
+        return total
+
+    def _upsert_chunk(self, chunk: list[Article]) -> UpsertResult:
+        conn = self._conn
+        a = articles_table
+        ids = list({article.id for article in chunk})
+        existing = {
+            row.id: row
+            for row in conn.execute(
+                sa.select(
+                    a.c.id,
+                    a.c.guid,
+                    a.c.updated,
+                    a.c.status,
+                    a.c.language,
+                    a.c.section_slug,
+                    a.c.source_slug,
+                ).where(a.c.id.in_(ids))
+            )
+        }
+        # Apply the records in order against what is stored or pending, so a repeated id
+        # behaves exactly as if the records had come in separate calls.
+        inserts: dict[str, Article] = {}
+        replaces: dict[str, Article] = {}
+        new = updated = unchanged = 0
+        for article in chunk:
+            pending = inserts.get(article.id) or replaces.get(article.id)
+            if pending is None and article.id not in existing:
+                if not article.guid:
+                    raise ValueError(
+                        f"article {article.id!r}: guid: must be set before the first store "
+                        "(mint it with articles.ids.mint_guid)"
+                    )
+                inserts[article.id] = article
+                new += 1
+                continue
+            current_updated = pending.updated if pending else existing[article.id].updated
+            if article.updated <= current_updated:
+                unchanged += 1
+                continue
+            guid: str = pending.guid if pending and pending.guid else existing[article.id].guid
+            if article.guid != guid:
+                article = article.with_guid(guid)
+            if article.id in inserts:
+                inserts[article.id] = article
+            else:
+                replaces[article.id] = article
+            updated += 1
+        if not inserts and not replaces:
+            return UpsertResult(new, updated, unchanged, frozenset())
+
+        self._check_guids_free(inserts)
+        affected: set[Facet] = set()
+        if replaces:
+            affected |= self._stored_facets(list(replaces), existing)
+            replace_ids = list(replaces)
+            conn.execute(tags_table.delete().where(tags_table.c.article_id.in_(replace_ids)))
+            conn.execute(authors_table.delete().where(authors_table.c.article_id.in_(replace_ids)))
+            conn.execute(
+                a.update()
+                .where(a.c.id == sa.bindparam("b_id"))
+                .values({name: sa.bindparam(f"b_{name}") for name in _ROW_COLUMNS if name != "id"}),
+                [{f"b_{k}": v for k, v in _article_row(x).items()} for x in replaces.values()],
+            )
+        if inserts:
+            conn.execute(deleted_table.delete().where(deleted_table.c.id.in_(list(inserts))))
+            conn.execute(a.insert(), [_article_row(x) for x in inserts.values()])
+        written = [*inserts.values(), *replaces.values()]
+        tag_rows = [
+            {
+                "article_id": x.id,
+                "tag_slug": t.slug,
+                "tag_label": t.label,
+                "status": x.status,
+                "published": x.published,
+            }
+            for x in written
+            for t in _unique(x.tags)
+        ]
+        author_rows = [
+            {
+                "article_id": x.id,
+                "author_slug": au.slug,
+                "author_name": au.name,
+                "status": x.status,
+                "published": x.published,
+            }
+            for x in written
+            for au in _unique(x.authors)
+        ]
+        if tag_rows:
+            conn.execute(tags_table.insert(), tag_rows)
+        if author_rows:
+            conn.execute(authors_table.insert(), author_rows)
+        for x in written:
+            if x.status == "published":
+                affected |= article_facets(x)
+        if affected:  # some published article changed: the main feed changed too
+            affected.add(ALL)
+        return UpsertResult(new, updated, unchanged, frozenset(affected))
+
+    def _check_guids_free(self, inserts: Mapping[str, Article]) -> None:
+        by_guid: dict[str, str] = {}
+        for article in inserts.values():
+            assert article.guid is not None
+            other = by_guid.setdefault(article.guid, article.id)
+            if other != article.id:
+                raise ValueError(
+                    f"article {article.id!r}: guid: {article.guid!r} is also the guid of "
+                    f"article {other!r}"
+                )
+        a = articles_table
+        clash = self._conn.execute(
+            sa.select(a.c.id, a.c.guid).where(a.c.guid.in_(list(by_guid))).limit(1)
+        ).first()
+        if clash is not None:
+            raise ValueError(
+                f"article {by_guid[clash.guid]!r}: guid: {clash.guid!r} already belongs to "
+                f"stored article {clash.id!r}"
+            )
+
+    def _stored_facets(self, ids: list[str], existing: Mapping[str, Any]) -> set[Facet]:
+        """The feeds the stored versions of these articles are in (only published ones count)."""
+        facets: set[Facet] = set()
+        published_ids = [i for i in ids if existing[i].status == "published"]
+        if not published_ids:
+            return facets
+        for i in published_ids:
+            row = existing[i]
+            facets.add(Facet("language", row.language))
+            if row.section_slug:
+                facets.add(Facet("section", row.section_slug))
+            if row.source_slug:
+                facets.add(Facet("source", row.source_slug))
+        links: tuple[tuple[sa.Table, FacetKind, sa.Column[str]], ...] = (
+            (tags_table, "tag", tags_table.c.tag_slug),
+            (authors_table, "author", authors_table.c.author_slug),
+        )
+        for table, kind, column in links:
+            query = sa.select(column).distinct().where(table.c.article_id.in_(published_ids))
+            facets.update(Facet(kind, value) for value in self._conn.execute(query).scalars())
+        return facets
+
+    def delete(self, article_id: str, *, now: datetime | None = None) -> frozenset[Facet]:
+        """Remove the article and its tag/author links, record a tombstone, return its feeds."""
+        self._check_open()
+        a = articles_table
+        doc = self._conn.execute(
+            sa.select(a.c.doc).where(a.c.id == article_id)
+        ).scalar_one_or_none()
+        if doc is None:
+            raise ArticleNotFound(article_id)
+        article = article_from_dict(doc)
+        # Links go explicitly too: SQLite enforces ON DELETE CASCADE only with foreign_keys on,
+        # and a connection made by another tool may not have it.
+        self._conn.execute(tags_table.delete().where(tags_table.c.article_id == article_id))
+        self._conn.execute(authors_table.delete().where(authors_table.c.article_id == article_id))
+        self._conn.execute(a.delete().where(a.c.id == article_id))
+        self._conn.execute(deleted_table.delete().where(deleted_table.c.id == article_id))
+        self._conn.execute(
+            deleted_table.insert(),
+            {
+                "id": article.id,
+                "guid": article.guid,
+                "deleted_at": now or datetime.now(UTC),
+                "published": article.published,
+                "status": article.status,
+                "language": article.language,
+                "section_slug": article.section.slug if article.section else None,
+                "source_slug": article.source.slug if article.source else None,
+                "tag_slugs": [t.slug for t in article.tags],
+                "author_slugs": [au.slug for au in article.authors],
+            },
+        )
+        return frozenset({ALL} | article_facets(article))
+
+
+def article_facets(article: Article) -> set[Facet]:
+    """Every feed but 'all' that this article belongs to."""
+    facets = {Facet("language", article.language)}
+    if article.section:
+        facets.add(Facet("section", article.section.slug))
+    if article.source:
+        facets.add(Facet("source", article.source.slug))
+    facets.update(Facet("tag", t.slug) for t in article.tags)
+    facets.update(Facet("author", au.slug) for au in article.authors)
+    return facets
+
+
+_ROW_COLUMNS: Final = tuple(c.name for c in articles_table.columns)
+
+
+def _article_row(article: Article) -> dict[str, Any]:
+    return {
+        "id": article.id,
+        "guid": article.guid,
+        "slug": article.slug,
+        "url": article.url,
+        "title": article.title,
+        "status": article.status,
+        "language": article.language,
+        "section_slug": article.section.slug if article.section else None,
+        "section_label": article.section.label if article.section else None,
+        "source_slug": article.source.slug if article.source else None,
+        "source_label": article.source.name if article.source else None,
+        "published": article.published,
+        "updated": article.updated,
+        "doc": article_to_dict(article),
+    }
+
+
+class _Slugged(Protocol):
+    @property
+    def slug(self) -> str: ...
+
+
+_S = TypeVar("_S", bound=_Slugged)
+
+
+def _unique(items: Iterable[_S]) -> list[_S]:
+    """Items with a repeated slug dropped (the link tables key on slug), first one kept."""
+    seen: set[str] = set()
+    result = []
+    for item in items:
+        if item.slug not in seen:
+            seen.add(item.slug)
+            result.append(item)
+    return result
+
+
+def _facet_value_column(kind: FacetKind) -> sa.ColumnElement[Any]:
+    return {
+        "section": articles_table.c.section_slug,
+        "language": articles_table.c.language,
+        "source": articles_table.c.source_slug,
+        "tag": tags_table.c.tag_slug,
+        "author": authors_table.c.author_slug,
+    }[kind]
+
+
+def _facet_label_column(kind: FacetKind) -> sa.ColumnElement[Any]:
+    if kind == "all":
+        return sa.literal("")
+    return {
+        "section": articles_table.c.section_label,
+        "language": articles_table.c.language,
+        "source": articles_table.c.source_label,
+        "tag": tags_table.c.tag_label,
+        "author": authors_table.c.author_name,
+    }[kind]
+
+
+def _published_column(kind: FacetKind) -> sa.ColumnElement[datetime]:
+    if kind == "tag":
+        return tags_table.c.published
+    if kind == "author":
+        return authors_table.c.published
+    return articles_table.c.published
+
+
+def _visible_where(kind: FacetKind, now: datetime, query: sa.Select[Any]) -> sa.Select[Any]:
+    """Restrict to visible rows, filtering on the table whose index serves the facet."""
+    if kind in ("tag", "author"):
+        link = tags_table if kind == "tag" else authors_table
+        return query.where(link.c.status == "published", link.c.published <= now)
+    a = articles_table
+    return query.where(a.c.status == "published", a.c.published <= now)
+
+
+def _visible_query(
+    facet: Facet, now: datetime, *columns: Any, join_articles: bool = False
+) -> sa.Select[Any]:
+    """SELECT columns of the facet's visible rows, newest first (aggregates get no order).
+
+    Tag and author feeds read the link table's index; `join_articles` adds the articles row
+    (by primary key) when a column of it is selected.
+    """
+    query = _visible_where(facet.kind, now, sa.select(*columns))
+    a = articles_table
+    if facet.kind in ("tag", "author"):
+        link = tags_table if facet.kind == "tag" else authors_table
+        query = query.where(_facet_value_column(facet.kind) == facet.value)
+        if join_articles:
+            query = query.join_from(link, a, a.c.id == link.c.article_id)
+        else:
+            query = query.select_from(link)
+        order = (link.c.published.desc(), link.c.article_id.desc())
+    else:
+        if facet.kind != "all":
+            query = query.where(_facet_value_column(facet.kind) == facet.value)
+        query = query.select_from(a)
+        order = (a.c.published.desc(), a.c.id.desc())
+    if len(columns) == 1 and isinstance(columns[0], sa.FunctionElement):
+        return query  # an aggregate: no order
+    return query.order_by(*order)
+
+
+def _keys_query(facet: Facet, now: datetime) -> sa.Select[Any]:
+    a = articles_table
+    return _visible_query(
+        facet, now, a.c.id, a.c.guid, a.c.published, a.c.updated, join_articles=True
+    )
+
+
+def month_bounds(month: str) -> tuple[datetime, datetime]:
+    """[start, end) of a "YYYY-MM" month in UTC; ValueError naming the value when malformed."""
+    try:
+        year_text, month_text = month.split("-")
+        if len(year_text) != 4 or len(month_text) != 2:
+            raise ValueError
+        start = datetime(int(year_text), int(month_text), 1, tzinfo=UTC)
+    except ValueError:
+        raise ValueError(f"month: expected YYYY-MM, got {month!r}") from None
+    end = (
+        datetime(start.year + 1, 1, 1, tzinfo=UTC)
+        if start.month == 12
+        else datetime(start.year, start.month + 1, 1, tzinfo=UTC)
+    )
+    return start, end
+
+
+# -- Alembic ----------------------------------------------------------------------------------
+
+MIGRATIONS_DIR: Final = Path(__file__).with_name("migrations")
+
+
+def alembic_config(connection: Connection | None = None) -> Any:
+    """An Alembic Config built in code (no alembic.ini), bound to `connection` when given."""
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    if connection is not None:
+        config.attributes["connection"] = connection
+        config.set_main_option(
+            "sqlalchemy.url",
+            connection.engine.url.render_as_string(hide_password=False).replace("%", "%%"),
+        )
+    return config

@@ -1,0 +1,314 @@
+"""The store: upsert rules, visibility at a given `now`, feed queries by facet, delete."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+
+from articles.errors import ArticleNotFound
+from articles.model import Author, Section, Source, Tag
+from articles.store import ALL, EntryKey, Facet, Store, month_bounds
+from tests.fixtures.store import T0, make_article
+
+LATER = T0 + timedelta(days=365)
+KST = timezone(timedelta(hours=9))
+
+
+def keys(store: Store, facet: Facet = ALL, now: datetime = LATER, **kw: int) -> list[str]:
+    return [
+        k.id
+        for k in store.page_keys(
+            facet, now=now, limit=kw.get("limit", 50), offset=kw.get("offset", 0)
+        )
+    ]
+
+
+def test_new_article_is_stored_and_read_back_unchanged_with_its_offset(store: Store) -> None:
+    article = make_article(
+        published=datetime(2025, 7, 30, 10, 0, tzinfo=KST),
+        updated=datetime(2025, 7, 30, 11, 30, tzinfo=KST),
+    )
+    result = store.upsert_many([article])
+    assert (result.new, result.updated, result.unchanged) == (1, 0, 0)
+    stored = store.get("a1")
+    assert stored == article
+    assert stored is not None and stored.published.utcoffset() == timedelta(hours=9)
+    assert store.get("missing") is None
+
+
+def test_reimporting_the_same_records_changes_nothing(store: Store) -> None:
+    batch = [make_article(f"a{i}", minutes=i) for i in range(3)]
+    store.upsert_many(batch)
+    result = store.upsert_many(batch)
+    assert (result.new, result.updated, result.unchanged) == (0, 0, 3)
+    assert result.affected == frozenset()
+
+
+def test_newer_updated_replaces_but_keeps_the_stored_guid(store: Store) -> None:
+    store.upsert_many([make_article(title="old")])
+    newer = make_article(title="new", guid="tag:other,2030:a1", updated=T0 + timedelta(hours=1))
+    result = store.upsert_many([newer])
+    assert (result.new, result.updated, result.unchanged) == (0, 1, 0)
+    stored = store.get("a1")
+    assert stored is not None
+    assert stored.title == "new"
+    assert stored.guid == "tag:feeds.example.org,2025:a1"
+
+
+def test_equal_or_older_updated_leaves_the_stored_article_alone(store: Store) -> None:
+    store.upsert_many([make_article(title="kept", updated=T0 + timedelta(hours=1))])
+    result = store.upsert_many(
+        [make_article(title="same time"), make_article(title="older", updated=T0)]
+    )
+    assert (result.new, result.updated, result.unchanged) == (0, 0, 2)
+    stored = store.get("a1")
+    assert stored is not None and stored.title == "kept"
+
+
+def test_new_article_without_guid_is_refused_with_its_id(store: Store) -> None:
+    with pytest.raises(ValueError, match="article 'x9': guid: must be set"):
+        store.upsert_many([make_article("x9", guid=None)])
+
+
+def test_a_failing_batch_writes_nothing_even_across_chunks(store: Store) -> None:
+    batch = [make_article(f"a{i:04d}") for i in range(1200)] + [make_article("bad", guid=None)]
+    with pytest.raises(ValueError):
+        store.upsert_many(batch)
+    assert store.count() == 0
+
+
+def test_guid_taken_by_another_article_is_refused(store: Store) -> None:
+    store.upsert_many([make_article("a1")])
+    clash = make_article("a2", guid="tag:feeds.example.org,2025:a1")
+    with pytest.raises(ValueError, match="'a2': guid: .* already belongs to stored article 'a1'"):
+        store.upsert_many([clash])
+    twins = [make_article("b1", guid="tag:x,2025:b"), make_article("b2", guid="tag:x,2025:b")]
+    with pytest.raises(ValueError, match="also the guid of article 'b1'"):
+        store.upsert_many(twins)
+
+
+def test_repeated_id_in_one_input_follows_the_updated_rule_in_order(store: Store) -> None:
+    batch = [
+        make_article(title="first"),
+        make_article(title="newer", updated=T0 + timedelta(hours=2)),
+        make_article(title="older again", updated=T0 + timedelta(hours=1)),
+    ]
+    result = store.upsert_many(batch)
+    assert (result.new, result.updated, result.unchanged) == (1, 1, 1)
+    stored = store.get("a1")
+    assert stored is not None and stored.title == "newer"
+
+
+def test_affected_facets_name_old_and_new_feeds_of_a_changed_article(store: Store) -> None:
+    store.upsert_many(
+        [make_article(section=Section("asia", "아시아"), tags=(Tag("japan", "일본"),))]
+    )
+    moved = make_article(
+        section=Section("world", "세계"),
+        tags=(Tag("korea", "한국"),),
+        authors=(Author("Kim", "kim"),),
+        source=None,
+        updated=T0 + timedelta(hours=1),
+    )
+    affected = store.upsert_many([moved]).affected
+    assert affected == {
+        ALL,
+        Facet("section", "asia"),
+        Facet("section", "world"),
+        Facet("tag", "japan"),
+        Facet("tag", "korea"),
+        Facet("author", "trt-korean"),
+        Facet("author", "kim"),
+        Facet("language", "ko"),
+        Facet("source", "aa"),
+    }
+
+
+def test_drafts_touch_no_feed_when_written(store: Store) -> None:
+    result = store.upsert_many([make_article(status="draft")])
+    assert result.new == 1
+    assert result.affected == frozenset()
+
+
+def test_only_published_articles_at_or_before_now_are_visible(store: Store) -> None:
+    store.upsert_many(
+        [
+            make_article("live", minutes=0),
+            make_article("draft", minutes=1, status="draft"),
+            make_article("withheld", minutes=2, status="withheld"),
+            make_article("embargoed", minutes=60),
+        ]
+    )
+    now = T0 + timedelta(minutes=30)
+    assert keys(store, now=now) == ["live"]
+    assert keys(store, now=T0) == ["live"]  # published == now is visible
+    assert store.count_visible(ALL, now=now) == 1
+    # The embargo lifts by itself: no write, just a later `now`.
+    assert keys(store, now=T0 + timedelta(minutes=60)) == ["embargoed", "live"]
+
+
+def test_next_visibility_change_is_the_earliest_embargo_after_now(store: Store) -> None:
+    store.upsert_many(
+        [
+            make_article("live"),
+            make_article("soon", minutes=10),
+            make_article("later", minutes=20),
+            make_article("draft", minutes=5, status="draft"),
+        ]
+    )
+    assert store.next_visibility_change(now=T0) == T0 + timedelta(minutes=10)
+    assert store.next_visibility_change(now=T0 + timedelta(minutes=10)) == T0 + timedelta(
+        minutes=20
+    )
+    assert store.next_visibility_change(now=LATER) is None
+
+
+def test_page_keys_are_newest_first_with_id_breaking_ties_and_page_by_offset(store: Store) -> None:
+    store.upsert_many(
+        [make_article("b", minutes=5), make_article("a", minutes=5), make_article("c", minutes=1)]
+        + [make_article(f"z{i}", minutes=-i) for i in range(1, 4)]
+    )
+    assert keys(store) == ["b", "a", "c", "z1", "z2", "z3"]
+    assert keys(store, limit=2, offset=2) == ["c", "z1"]
+    first = store.page_keys(ALL, now=LATER, limit=1)[0]
+    assert first == EntryKey(
+        "b", "tag:feeds.example.org,2025:b", T0 + timedelta(minutes=5), T0 + timedelta(minutes=5)
+    )
+    assert first.published.tzinfo is not None
+
+
+def test_each_facet_selects_its_own_articles(store: Store) -> None:
+    store.upsert_many(
+        [
+            make_article("asia-1", minutes=1),
+            make_article(
+                "world-1",
+                minutes=2,
+                section=Section("world", "세계"),
+                tags=(Tag("korea", "한국"), Tag("japan", "일본")),
+                authors=(Author("Kim", "kim"),),
+                source=Source("Yonhap", "yonhap"),
+                language="en",
+            ),
+            make_article("asia-2", minutes=3, tags=(), authors=(), source=None),
+        ]
+    )
+    assert keys(store, Facet("section", "asia")) == ["asia-2", "asia-1"]
+    assert keys(store, Facet("section", "world")) == ["world-1"]
+    assert keys(store, Facet("tag", "japan")) == ["world-1", "asia-1"]
+    assert keys(store, Facet("tag", "korea")) == ["world-1"]
+    assert keys(store, Facet("author", "kim")) == ["world-1"]
+    assert keys(store, Facet("author", "trt-korean")) == ["asia-1"]
+    assert keys(store, Facet("language", "en")) == ["world-1"]
+    assert keys(store, Facet("language", "ko")) == ["asia-2", "asia-1"]
+    assert keys(store, Facet("source", "yonhap")) == ["world-1"]
+    assert keys(store, Facet("tag", "nothing")) == []
+    assert store.count_visible(Facet("tag", "japan"), now=LATER) == 2
+
+
+def test_a_tag_feed_follows_status_and_embargo_changes_of_its_articles(store: Store) -> None:
+    store.upsert_many([make_article("a1")])
+    store.upsert_many([make_article("a1", status="withheld", updated=T0 + timedelta(hours=1))])
+    assert keys(store, Facet("tag", "japan")) == []
+    assert keys(store, Facet("author", "trt-korean")) == []
+    store.upsert_many(
+        [make_article("a1", published=LATER + timedelta(days=1), updated=T0 + timedelta(hours=2))]
+    )
+    assert keys(store, Facet("tag", "japan")) == []
+    assert keys(store, Facet("tag", "japan"), now=LATER + timedelta(days=2)) == ["a1"]
+
+
+def test_fetch_returns_articles_in_the_order_asked_and_skips_unknown_ids(store: Store) -> None:
+    store.upsert_many([make_article(i, minutes=n) for n, i in enumerate(["a", "b", "c"])])
+    assert [a.id for a in store.fetch(["c", "a", "gone", "b"])] == ["c", "a", "b"]
+    assert store.fetch([]) == []
+
+
+def test_facet_info_and_facets_report_label_count_and_latest(store: Store) -> None:
+    store.upsert_many(
+        [
+            make_article("a1", minutes=1, tags=(Tag("japan", "일본"),)),
+            make_article("a2", minutes=2, tags=(Tag("japan", "Japan"),)),
+            make_article("future", minutes=10_000_000, tags=(Tag("japan", "미래"),)),
+        ]
+    )
+    now = T0 + timedelta(days=1)
+    info = store.facet_info(Facet("tag", "japan"), now=now)
+    assert info is not None
+    assert (info.label, info.count, info.latest) == ("Japan", 2, T0 + timedelta(minutes=2))
+    assert store.facet_info(Facet("tag", "none"), now=now) is None
+    facets = {i.facet: i for i in store.facets(now=now)}
+    assert list(facets)[0] == ALL
+    assert facets[ALL].count == 2
+    assert facets[Facet("tag", "japan")].label == "Japan"
+    assert facets[Facet("tag", "japan")].count == 2
+    assert facets[Facet("section", "asia")].label == "아시아"
+    assert facets[Facet("author", "trt-korean")].label == "TRT 한국어"
+    assert facets[Facet("source", "aa")].label == "AA"
+    assert facets[Facet("language", "ko")].count == 2
+
+
+def test_months_and_month_keys_walk_the_archive_in_utc_months(store: Store) -> None:
+    store.upsert_many(
+        [
+            make_article("jun", published=datetime(2025, 6, 30, 23, 59, tzinfo=UTC)),
+            # 2025-08-01 05:00 in Seoul is still July in UTC.
+            make_article("jul-kst", published=datetime(2025, 8, 1, 5, 0, tzinfo=KST)),
+            make_article("jul", published=datetime(2025, 7, 1, 0, 0, tzinfo=UTC)),
+            make_article("mar", published=datetime(2025, 3, 15, tzinfo=UTC), tags=()),
+        ]
+    )
+    assert store.months(ALL, now=LATER) == ["2025-07", "2025-06", "2025-03"]
+    assert store.months(Facet("tag", "japan"), now=LATER) == ["2025-07", "2025-06"]
+    assert [k.id for k in store.month_keys(ALL, "2025-07", now=LATER)] == ["jul-kst", "jul"]
+    assert store.month_keys(ALL, "2025-05", now=LATER) == []
+    with pytest.raises(ValueError, match="month: expected YYYY-MM, got '2025-7'"):
+        month_bounds("2025-7")
+
+
+def test_delete_removes_the_article_from_every_feed_and_leaves_a_tombstone(store: Store) -> None:
+    store.upsert_many([make_article("a1"), make_article("a2", minutes=1)])
+    deleted_at = T0 + timedelta(days=2)
+    affected = store.delete("a1", now=deleted_at)
+    assert Facet("tag", "japan") in affected and ALL in affected
+    assert store.get("a1") is None
+    assert keys(store, Facet("tag", "japan")) == ["a2"]
+    assert keys(store, Facet("author", "trt-korean")) == ["a2"]
+    assert store.tombstones() == [("a1", "tag:feeds.example.org,2025:a1", deleted_at)]
+
+
+def test_deleting_an_unknown_id_raises_article_not_found(store: Store) -> None:
+    with pytest.raises(ArticleNotFound, match="no article with id 'nope'"):
+        store.delete("nope")
+
+
+def test_storing_a_deleted_id_again_lifts_its_tombstone(store: Store) -> None:
+    store.upsert_many([make_article("a1")])
+    store.delete("a1")
+    assert store.upsert_many([make_article("a1")]).new == 1
+    assert store.tombstones() == []
+
+
+def test_rolled_back_transaction_keeps_nothing(store: Store) -> None:
+    with store.transaction() as tx:
+        tx.upsert_many([make_article("a1")])
+        tx.rollback()
+        with pytest.raises(RuntimeError, match="rolled back"):
+            tx.upsert_many([make_article("a2")])
+    assert store.count() == 0
+
+
+def test_list_articles_filters_any_status_for_the_admin(store: Store) -> None:
+    store.upsert_many(
+        [
+            make_article("a1", minutes=1),
+            make_article("a2", minutes=2, status="draft"),
+            make_article("a3", minutes=3, section=Section("world", "세계"), tags=()),
+        ]
+    )
+    assert [a.id for a in store.list_articles()] == ["a3", "a2", "a1"]
+    assert [a.id for a in store.list_articles(status="draft")] == ["a2"]
+    assert [a.id for a in store.list_articles(section="asia")] == ["a2", "a1"]
+    assert [a.id for a in store.list_articles(tag="japan", limit=1)] == ["a2"]
+    assert [a.id for a in store.list_articles(language="en")] == []
