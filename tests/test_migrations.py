@@ -1,0 +1,77 @@
+"""Alembic owns the schema: migrations match the code's tables and survive concurrent starts."""
+
+from __future__ import annotations
+
+import multiprocessing
+from typing import Any
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+
+from articles.store import Store, alembic_config, metadata
+
+
+def _schema_differences(store: Store) -> list[Any]:
+    with store.engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        return list(compare_metadata(context, metadata))
+
+
+def test_migrated_schema_matches_the_tables_the_code_queries(database_url: str) -> None:
+    store = Store(database_url)
+    store.migrate()
+    assert _schema_differences(store) == []
+    store.dispose()
+
+
+def test_migrate_twice_is_a_no_op_and_reports_head(database_url: str) -> None:
+    store = Store(database_url)
+    assert store.schema_revision()[0] is None
+    store.migrate()
+    store.migrate()
+    current, head = store.schema_revision()
+    assert current == head == "0001"
+    store.dispose()
+
+
+def test_downgrade_to_base_removes_every_table(database_url: str) -> None:
+    store = Store(database_url)
+    store.migrate()
+    with store.engine.begin() as conn:
+        command.downgrade(alembic_config(conn), "base")
+    with store.engine.connect() as conn:
+        tables = set(sa.inspect(conn).get_table_names())
+    assert tables <= {"alembic_version"}
+    store.dispose()
+
+
+def _migrate_when_all_ready(url: str, barrier: Any, results: Any) -> None:
+    barrier.wait()
+    try:
+        Store(url).migrate()
+    except Exception as exc:  # noqa: BLE001 - reported to the parent as text
+        results.put(f"{type(exc).__name__}: {exc}")
+    else:
+        results.put("ok")
+
+
+def test_workers_starting_together_all_migrate_without_error(database_url: str) -> None:
+    workers = 4
+    ctx = multiprocessing.get_context("fork")
+    barrier = ctx.Barrier(workers)
+    results = ctx.Queue()
+    processes = [
+        ctx.Process(target=_migrate_when_all_ready, args=(database_url, barrier, results))
+        for _ in range(workers)
+    ]
+    for process in processes:
+        process.start()
+    outcomes = [results.get(timeout=60) for _ in processes]
+    for process in processes:
+        process.join(timeout=60)
+    assert outcomes == ["ok"] * workers
+    store = Store(database_url)
+    assert store.schema_revision() == ("0001", "0001")
+    store.dispose()
