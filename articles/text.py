@@ -104,7 +104,7 @@ def sanitize_html(fragment: str, base_url: str = "") -> str:
         link_rel="noopener noreferrer",
     )
     # html5ever escapes U+00A0 as `&nbsp;`, the one named entity XML does not define.
-    return cleaned.replace("&nbsp;", "\u00a0")
+    return cleaned.replace("&nbsp;", "\u00a0").strip()
 
 
 def html_to_text(fragment: str) -> str:
