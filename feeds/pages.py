@@ -13,11 +13,11 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from email.utils import format_datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final, Protocol
+from typing import Any, Final
 from urllib.parse import quote
 from xml.etree import ElementTree as ET
 
@@ -26,10 +26,8 @@ from flask.typing import ResponseReturnValue
 from werkzeug.wrappers import Response as BaseResponse
 
 from articles.model import Article
+from articles.store import ALL, Facet, FacetInfo, FacetKind, Store
 from feeds.config import SiteConfig
-
-if TYPE_CHECKING:
-    from articles.store import Store
 
 bp = Blueprint("pages", __name__, template_folder="templates")
 
@@ -72,39 +70,6 @@ MAX_KEY_LENGTH: Final = 300
 _LANGUAGE_CODE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
 
 
-class FacetLike(Protocol):
-    """What the URL helpers need of `articles.store.Facet`."""
-
-    @property
-    def kind(self) -> str: ...
-
-    @property
-    def value(self) -> str: ...
-
-
-class FacetInfoLike(Protocol):
-    """What the pages need of `articles.store.FacetInfo`."""
-
-    @property
-    def facet(self) -> FacetLike: ...
-
-    @property
-    def label(self) -> str: ...
-
-    @property
-    def count(self) -> int: ...
-
-    @property
-    def latest(self) -> datetime: ...
-
-
-def _facet_class() -> Callable[..., Any]:
-    """The store's Facet type, which the store's queries take."""
-    from articles.store import Facet
-
-    return Facet
-
-
 # --- URL helpers (pure; shared with the feed layer) -------------------------------------------
 
 
@@ -113,7 +78,7 @@ def _segment(value: str) -> str:
     return quote(value, safe="")
 
 
-def facet_path(facet: FacetLike) -> str:
+def facet_path(facet: Facet) -> str:
     """The facet's path below the site root: "" for all, `/section/asia`, `/lang/ko`, ..."""
     if facet.kind == "all":
         return ""
@@ -124,7 +89,7 @@ def facet_path(facet: FacetLike) -> str:
     return f"/{segment}/{_segment(facet.value)}"
 
 
-def feed_url(facet: FacetLike, fmt: str, base_url: str) -> str:
+def feed_url(facet: Facet, fmt: str, base_url: str) -> str:
     """Absolute URL of the facet's current feed document in `fmt` (atom, rss or json)."""
     if fmt not in FORMATS:
         raise ValueError(f"feed format: expected one of {', '.join(FORMATS)}, got {fmt!r}")
@@ -134,7 +99,7 @@ def feed_url(facet: FacetLike, fmt: str, base_url: str) -> str:
     return f"{base}/feeds{facet_path(facet)}.{fmt}"
 
 
-def facet_page_url(facet: FacetLike, base_url: str) -> str:
+def facet_page_url(facet: Facet, base_url: str) -> str:
     """Absolute URL of the facet's HTML page (the feeds' `alternate` link)."""
     return f"{base_url.rstrip('/')}{facet_path(facet) or '/'}"
 
@@ -167,7 +132,8 @@ def _config() -> SiteConfig:
 
 
 def _store() -> Store:
-    return current_app.extensions["feeds.store"]  # type: ignore[no-any-return]
+    store: Store = current_app.extensions["feeds.store"]
+    return store
 
 
 def _base_url() -> str:
@@ -176,7 +142,9 @@ def _base_url() -> str:
 
 
 def _now() -> datetime:
-    return datetime.now(UTC)
+    """The app's clock (`feeds.clock`, replaceable in tests), else the wall clock."""
+    clock = current_app.extensions.get("feeds.clock")
+    return clock() if clock is not None else datetime.now(UTC)
 
 
 def _usable_key(value: str) -> bool:
@@ -209,7 +177,7 @@ def _conditional(response: Response, etag: str, modified: datetime | None) -> Ba
     return response.make_conditional(request)
 
 
-def _discovery(facets: Iterable[tuple[FacetLike, str]], base: str) -> list[dict[str, str]]:
+def _discovery(facets: Iterable[tuple[Facet, str]], base: str) -> list[dict[str, str]]:
     """`<link rel="alternate">` entries for the given (facet, label) pairs in every format."""
     config = _config()
     links = []
@@ -226,12 +194,12 @@ def _discovery(facets: Iterable[tuple[FacetLike, str]], base: str) -> list[dict[
     return links
 
 
-def _sorted_infos(infos: Iterable[FacetInfoLike]) -> list[FacetInfoLike]:
+def _sorted_infos(infos: Iterable[FacetInfo]) -> list[FacetInfo]:
     rank = {kind: i for i, kind in enumerate(KIND_ORDER)}
     return sorted(infos, key=lambda i: (rank.get(i.facet.kind, len(rank)), i.facet.value))
 
 
-def _facets_etag_parts(infos: Sequence[FacetInfoLike]) -> list[tuple[object, ...]]:
+def _facets_etag_parts(infos: Sequence[FacetInfo]) -> list[tuple[object, ...]]:
     return [(i.facet.kind, i.facet.value, i.label, i.count, i.latest.isoformat()) for i in infos]
 
 
@@ -304,12 +272,11 @@ def source_page(slug: str) -> ResponseReturnValue:
     return _facet_page("source", slug)
 
 
-def _facet_page(kind: str | None, value: str) -> ResponseReturnValue:
+def _facet_page(kind: FacetKind | None, value: str) -> ResponseReturnValue:
     """One facet's HTML page; `kind=None` is the index, which is also the "all" page."""
     store, base, now = _store(), _base_url(), _now()
-    Facet = _facet_class()
     if kind is None:
-        facet = Facet("all", "")
+        facet = ALL
         infos = _sorted_infos(store.facets(now=now))
         info = next((i for i in infos if i.facet.kind == "all"), None)
     else:
@@ -377,8 +344,7 @@ def article_page(article_id: str) -> ResponseReturnValue:
         # Drafts, withheld and embargoed articles look exactly like missing ones.
         return _not_found(f"No published article with id {article_id!r}.")
     base = _base_url()
-    Facet = _facet_class()
-    feed_facet = Facet("section", article.section.slug) if article.section else Facet("all", "")
+    feed_facet = Facet("section", article.section.slug) if article.section else ALL
     feed_label = article.section.label if article.section else _config().title
     html = render_template(
         "article.html",
@@ -415,7 +381,7 @@ def opml() -> ResponseReturnValue:
 
 
 def build_opml(
-    infos: Sequence[FacetInfoLike],
+    infos: Sequence[FacetInfo],
     fmt: str,
     base_url: str,
     config: SiteConfig,

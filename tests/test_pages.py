@@ -1,0 +1,441 @@
+"""The HTML pages: feed index with autodiscovery, facet pages, article pages, static files."""
+
+from __future__ import annotations
+
+import html.parser
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from articles.model import Article, Author, Image, Link, Section, Source, Tag
+from articles.store import ALL, Facet, Store
+from feeds import pages
+from feeds.config import SiteConfig
+
+BASE = "https://news.example.com"
+NOW = datetime(2025, 8, 1, 0, 0, tzinfo=UTC)
+T0 = datetime(2025, 7, 30, 1, 0, tzinfo=UTC)
+
+
+def make_article(article_id: str, **changes: Any) -> Article:
+    """A visible Korean article in section `asia`; keyword arguments replace fields.
+
+    `minutes=n` moves published and updated n minutes after 2025-07-30 01:00 UTC.
+    """
+    when = T0 + timedelta(minutes=changes.pop("minutes", 0))
+    fields: dict[str, Any] = {
+        "id": article_id,
+        "guid": f"tag:feeds.example.org,2025:{article_id}",
+        "slug": f"slug-{article_id}",
+        "title": f"기사 {article_id}",
+        "published": when,
+        "updated": when,
+        "language": "ko",
+        "section": Section("asia", "아시아"),
+        "tags": (Tag("japan", "일본"),),
+        "authors": (Author("TRT 한국어", "trt-korean"),),
+        "source": Source("AA", "aa"),
+        "summary": "요약",
+        "body_html": "<p>본문</p>",
+    }
+    fields.update(changes)
+    return Article(**fields)
+
+
+def make_app(
+    tmp_path: Path, articles: Iterable[Article], *, now: datetime = NOW, **settings: Any
+) -> Flask:
+    """A Flask app with only what the pages need: config, a SQLite store, a fixed clock."""
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    store = Store(f"sqlite:///{tmp_path / 'pages.db'}")
+    store.migrate()
+    store.upsert_many(list(articles))
+    app = Flask("feeds")
+    app.config["TESTING"] = True
+    app.extensions["feeds.config"] = SiteConfig(**{"site_url": BASE, **settings}).validated()
+    app.extensions["feeds.store"] = store
+    app.extensions["feeds.clock"] = lambda: now
+    app.register_blueprint(pages.bp)
+    return app
+
+
+SEED = make_article(
+    "trt-korean-2025-07-30-cho",
+    title="조 외교부 장관, 일본 상대국에 '실용적' 정책 기반 동맹 강화 방침 밝혀",
+    summary="조 장관은 인도-태평양 지역을 포함한 문제에서 긴밀한 협력을 강조했다.",
+    body_html="<p>조현 한국 외교부 장관은 화요일, 도쿄에서 회담을 가졌다.</p>",
+    image=Image(
+        "/samples/images/cho-hyun-tokyo.png",
+        alt="조현 장관과 이와야 장관",
+        caption="조 장관은 취임 후 첫 해외 순방으로 일본과 미국을 방문 중이다.",
+    ),
+    related=(Link("https://www.trtglobal.com/ko/x", "한국 외교부 장관, 일본과 미국 방문"),),
+    tags=(Tag("japan", "일본"), Tag("diplomacy", "외교")),
+    reading_time=4,
+    minutes=60,
+)
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Iterator[Flask]:
+    others = [
+        make_article("a1", minutes=10),
+        make_article("a2", minutes=20, section=Section("world", "세계"), language="en"),
+        make_article("draft", status="draft", minutes=30),
+        make_article("embargoed", published=NOW + timedelta(hours=1), updated=NOW),
+    ]
+    app = make_app(tmp_path, [SEED, *others])
+    yield app
+    app.extensions["feeds.store"].dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+class _Collector(html.parser.HTMLParser):
+    """Gathers start tags with their attributes, so tests can look at `<link>` and `<a>`."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.in_head = False
+        self.head_links: list[dict[str, str | None]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+        if tag == "head":
+            self.in_head = True
+        if tag == "link" and self.in_head:
+            self.head_links.append(dict(attrs))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "head":
+            self.in_head = False
+
+
+def parse(body: bytes) -> _Collector:
+    collector = _Collector()
+    collector.feed(body.decode("utf-8"))
+    return collector
+
+
+def alternates(body: bytes) -> list[tuple[str | None, str | None]]:
+    return [(a["type"], a["href"]) for a in parse(body).head_links if a.get("rel") == "alternate"]
+
+
+# --- URL helpers -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("facet", "fmt", "expected"),
+    [
+        (ALL, "atom", f"{BASE}/feeds/all.atom"),
+        (Facet("section", "asia"), "rss", f"{BASE}/feeds/section/asia.rss"),
+        (Facet("tag", "japan"), "json", f"{BASE}/feeds/tag/japan.json"),
+        (Facet("author", "trt-korean"), "atom", f"{BASE}/feeds/author/trt-korean.atom"),
+        (Facet("language", "ko"), "atom", f"{BASE}/feeds/lang/ko.atom"),
+        (Facet("source", "aa"), "rss", f"{BASE}/feeds/source/aa.rss"),
+    ],
+)
+def test_feed_url_matches_the_feed_routes(facet: Facet, fmt: str, expected: str) -> None:
+    assert pages.feed_url(facet, fmt, BASE + "/") == expected
+
+
+def test_feed_url_rejects_an_unknown_format_by_name() -> None:
+    with pytest.raises(ValueError, match="feed format: expected one of atom, rss, json, got 'xml'"):
+        pages.feed_url(ALL, "xml", BASE)
+
+
+def test_facet_page_url_is_the_site_root_for_all_and_lang_for_languages() -> None:
+    assert pages.facet_page_url(ALL, BASE) == f"{BASE}/"
+    assert pages.facet_page_url(Facet("language", "ko"), BASE) == f"{BASE}/lang/ko"
+    assert pages.facet_page_url(Facet("tag", "서울 뉴스"), BASE) == (
+        f"{BASE}/tag/%EC%84%9C%EC%9A%B8%20%EB%89%B4%EC%8A%A4"
+    )
+
+
+def test_article_page_url_percent_encodes_every_reserved_character() -> None:
+    article = make_article("2025/07 조?#%")
+    assert pages.article_page_url(article, BASE) == (
+        f"{BASE}/articles/2025%2F07%20%EC%A1%B0%3F%23%25"
+    )
+
+
+def test_article_url_prefers_the_external_canonical_url() -> None:
+    external = make_article("x", url="https://www.trtglobal.com/ko/x")
+    assert pages.article_url(external, BASE) == "https://www.trtglobal.com/ko/x"
+    assert pages.article_url(make_article("y"), BASE) == f"{BASE}/articles/y"
+
+
+# --- index --------------------------------------------------------------------------------------
+
+
+def test_index_lists_every_feed_in_three_formats_with_original_labels_and_counts(
+    client: FlaskClient,
+) -> None:
+    response = client.get("/")
+    assert response.status_code == 200
+    assert response.mimetype == "text/html"
+    text = response.get_data(as_text=True)
+    hrefs = {attrs.get("href") for tag, attrs in parse(response.data).tags if tag == "a"}
+    for path in (
+        "all",
+        "section/asia",
+        "section/world",
+        "tag/japan",
+        "tag/diplomacy",
+        "author/trt-korean",
+        "lang/ko",
+        "lang/en",
+        "source/aa",
+    ):
+        for fmt in ("atom", "rss", "json"):
+            assert f"{BASE}/feeds/{path}.{fmt}" in hrefs, (path, fmt)
+    assert "아시아" in text and "세계" in text and "외교" in text
+    # Three visible articles: the draft and the embargoed one are not counted.
+    assert '<td class="count">3개</td>' in text
+    assert "구독하는 방법" in text
+
+
+def test_index_head_has_absolute_autodiscovery_links_for_all_and_every_section(
+    client: FlaskClient,
+) -> None:
+    found = alternates(client.get("/").data)
+    for path in ("all", "section/asia", "section/world"):
+        assert ("application/atom+xml", f"{BASE}/feeds/{path}.atom") in found
+        assert ("application/rss+xml", f"{BASE}/feeds/{path}.rss") in found
+        assert ("application/feed+json", f"{BASE}/feeds/{path}.json") in found
+
+
+def test_index_is_html5_in_the_configured_language(tmp_path: Path) -> None:
+    app = make_app(tmp_path, [SEED], default_language="en")
+    body = app.test_client().get("/").get_data(as_text=True)
+    assert body.startswith('<!doctype html>\n<html lang="en">')
+    assert '<meta charset="utf-8">' in body
+
+
+def test_index_without_articles_still_offers_the_main_feed(tmp_path: Path) -> None:
+    response = make_app(tmp_path, []).test_client().get("/")
+    assert response.status_code == 200
+    assert ("application/atom+xml", f"{BASE}/feeds/all.atom") in alternates(response.data)
+    assert "아직 게시된 기사가 없습니다" in response.get_data(as_text=True)
+
+
+def test_index_lists_newest_articles_first_without_hidden_ones(client: FlaskClient) -> None:
+    text = client.get("/").get_data(as_text=True)
+    assert (
+        text.index(SEED.title.replace("'", "&#39;")) < text.index("기사 a2") < text.index("기사 a1")
+    )
+    assert "기사 draft" not in text
+    assert "기사 embargoed" not in text
+
+
+def test_index_answers_304_when_the_etag_matches(client: FlaskClient) -> None:
+    first = client.get("/")
+    assert first.headers["ETag"]
+    again = client.get("/", headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304
+    assert again.data == b""
+    assert again.headers["ETag"] == first.headers["ETag"]
+
+
+def test_index_etag_changes_when_an_embargo_lifts(tmp_path: Path) -> None:
+    articles = [SEED, make_article("later", published=NOW + timedelta(hours=1), updated=NOW)]
+    before = make_app(tmp_path / "a", articles).test_client().get("/")
+    after = make_app(tmp_path / "b", articles, now=NOW + timedelta(hours=2)).test_client().get("/")
+    assert before.headers["ETag"] != after.headers["ETag"]
+    assert "기사 later" in after.get_data(as_text=True)
+
+
+def test_page_escapes_markup_in_titles(tmp_path: Path) -> None:
+    app = make_app(tmp_path, [make_article("x", title="<script>alert(1)</script> & co")])
+    text = app.test_client().get("/").get_data(as_text=True)
+    assert "<script>" not in text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in text
+
+
+# --- facet pages --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "label", "feed"),
+    [
+        ("/section/asia", "아시아", "section/asia"),
+        ("/tag/diplomacy", "외교", "tag/diplomacy"),
+        ("/author/trt-korean", "TRT 한국어", "author/trt-korean"),
+        ("/lang/ko", "ko", "lang/ko"),
+        ("/source/aa", "AA", "source/aa"),
+    ],
+)
+def test_facet_page_shows_its_articles_and_discovers_its_own_feeds(
+    client: FlaskClient, path: str, label: str, feed: str
+) -> None:
+    response = client.get(path)
+    assert response.status_code == 200
+    text = response.get_data(as_text=True)
+    assert f"<h1>{label}</h1>" in text
+    assert f"{BASE}/articles/{SEED.id}" in text
+    assert sorted(alternates(response.data)) == sorted(
+        [
+            ("application/atom+xml", f"{BASE}/feeds/{feed}.atom"),
+            ("application/rss+xml", f"{BASE}/feeds/{feed}.rss"),
+            ("application/feed+json", f"{BASE}/feeds/{feed}.json"),
+        ]
+    )
+    canonical = [a["href"] for a in parse(response.data).head_links if a.get("rel") == "canonical"]
+    assert canonical == [f"{BASE}{path}"]
+
+
+def test_facet_page_links_external_articles_to_their_own_url(tmp_path: Path) -> None:
+    external = make_article("ext", url="https://www.trtglobal.com/ko/ext")
+    text = make_app(tmp_path, [external]).test_client().get("/section/asia").get_data(as_text=True)
+    assert 'href="https://www.trtglobal.com/ko/ext"' in text
+
+
+def test_facet_page_shows_at_most_fifty_newest_articles(tmp_path: Path) -> None:
+    many = [make_article(f"n{i:02d}", minutes=i) for i in range(55)]
+    text = make_app(tmp_path, many).test_client().get("/section/asia").get_data(as_text=True)
+    assert text.count('class="headline"') == 50
+    assert "기사 n54" in text
+    assert "기사 n04" not in text
+    assert "기사 55개" in text
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/section/nowhere", "/tag/nothing", "/author/nobody", "/lang/fr", "/source/none"],
+)
+def test_unknown_facet_answers_404_with_a_short_explanation(client: FlaskClient, path: str) -> None:
+    response = client.get(path)
+    assert response.status_code == 404
+    text = response.get_data(as_text=True)
+    assert "No published articles for" in text
+    assert path.rsplit("/", 1)[1] in text
+    assert f'href="{BASE}/"' in text
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/tag/%00",
+        "/section/a%0Ab",
+        "/lang/not a code",
+        "/lang/%F0%9F%98%80",
+        "/source/" + "x" * 400,
+        "/articles/%00",
+        "/articles/" + "y" * 400,
+        "/samples/images/..%2F..%2Fpyproject.toml",
+        "/samples/images/%00.png",
+    ],
+)
+def test_malformed_path_values_answer_404_not_500(client: FlaskClient, path: str) -> None:
+    response = client.get(path)
+    assert response.status_code == 404
+    assert b"Not found" in response.data
+
+
+# --- article pages ------------------------------------------------------------------------------
+
+
+def test_article_page_shows_every_part_of_the_article(client: FlaskClient) -> None:
+    response = client.get(f"/articles/{SEED.id}")
+    assert response.status_code == 200
+    text = response.get_data(as_text=True)
+    assert '<html lang="ko">' in text
+    assert "<h1>조 외교부 장관, 일본 상대국에 &#39;실용적&#39; 정책 기반" in text
+    assert '<p class="standfirst">조 장관은 인도-태평양' in text
+    assert '<img src="/samples/images/cho-hyun-tokyo.png" alt="조현 장관과 이와야 장관">' in text
+    assert "<figcaption>조 장관은 취임 후 첫 해외 순방으로" in text
+    assert '<time datetime="2025-07-30T02:00:00+00:00">2025년 7월 30일</time>' in text
+    assert "4분 읽기" in text
+    # The body is sanitised HTML from the store: shown as markup, not escaped.
+    assert "<p>조현 한국 외교부 장관은 화요일, 도쿄에서 회담을 가졌다.</p>" in text
+    assert '<a href="https://www.trtglobal.com/ko/x">한국 외교부 장관, 일본과 미국 방문</a>' in text
+    assert "출처: AA" in text
+    assert f'<a rel="tag" href="{BASE}/tag/diplomacy">외교</a>' in text
+    assert f'<a rel="author" href="{BASE}/author/trt-korean">TRT 한국어</a>' in text
+
+
+def test_article_page_is_canonical_and_discovers_its_section_feed(client: FlaskClient) -> None:
+    collector = parse(client.get(f"/articles/{SEED.id}").data)
+    canonical = [a["href"] for a in collector.head_links if a.get("rel") == "canonical"]
+    assert canonical == [f"{BASE}/articles/{SEED.id}"]
+    assert ("application/atom+xml", f"{BASE}/feeds/section/asia.atom") in [
+        (a["type"], a["href"]) for a in collector.head_links if a.get("rel") == "alternate"
+    ]
+
+
+def test_article_with_external_url_is_served_with_canonical_pointing_there(
+    tmp_path: Path,
+) -> None:
+    external = replace(SEED, url="https://www.trtglobal.com/ko/asia/cho")
+    response = make_app(tmp_path, [external]).test_client().get(f"/articles/{SEED.id}")
+    assert response.status_code == 200
+    assert '<link rel="canonical" href="https://www.trtglobal.com/ko/asia/cho">' in (
+        response.get_data(as_text=True)
+    )
+
+
+def test_article_ids_with_reserved_characters_reach_their_page(tmp_path: Path) -> None:
+    odd = make_article("2025/07 조?#%&x")
+    client = make_app(tmp_path, [odd]).test_client()
+    url = pages.article_page_url(odd, BASE)
+    response = client.get(url.removeprefix(BASE))
+    assert response.status_code == 200
+    assert "기사 2025/07 조?#%&amp;x" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("article_id", ["draft", "embargoed", "missing"])
+def test_hidden_or_missing_article_answers_404(client: FlaskClient, article_id: str) -> None:
+    response = client.get(f"/articles/{article_id}")
+    assert response.status_code == 404
+    assert f"No published article with id &#39;{article_id}&#39;" in response.get_data(as_text=True)
+
+
+def test_embargoed_article_appears_once_its_time_comes(tmp_path: Path) -> None:
+    later = make_article("later", published=NOW + timedelta(hours=1), updated=NOW)
+    app = make_app(tmp_path, [later], now=NOW + timedelta(hours=1))
+    assert app.test_client().get("/articles/later").status_code == 200
+
+
+# --- static files -------------------------------------------------------------------------------
+
+
+def test_stylesheet_is_served_as_text_xsl_in_utf8(client: FlaskClient) -> None:
+    response = client.get(pages.STYLESHEET_PATH)
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "text/xsl; charset=utf-8"
+    assert b"<xsl:stylesheet" in response.data
+    assert response.cache_control.max_age == 3600
+
+
+def test_css_is_served_as_text_css(client: FlaskClient) -> None:
+    response = client.get(pages.CSS_PATH)
+    assert response.status_code == 200
+    assert response.mimetype == "text/css"
+
+
+def test_sample_image_is_served_with_caching_headers(
+    client: FlaskClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    images = tmp_path / "images"
+    images.mkdir()
+    (images / "cho-hyun-tokyo.png").write_bytes(b"\x89PNG\r\n\x1a\nfake")
+    monkeypatch.setattr(pages, "SAMPLE_IMAGES_DIR", images)
+    response = client.get("/samples/images/cho-hyun-tokyo.png")
+    assert response.status_code == 200
+    assert response.mimetype == "image/png"
+    assert response.data == b"\x89PNG\r\n\x1a\nfake"
+    assert response.cache_control.max_age == pages.SAMPLE_IMAGE_MAX_AGE
+    assert response.headers["ETag"]
+    missing = client.get("/samples/images/nope.png")
+    assert missing.status_code == 404
+    assert "No sample image named &#39;nope.png&#39;" in missing.get_data(as_text=True)
