@@ -1,0 +1,353 @@
+"""HTTP throughput of one 50-entry feed, in one run, against the static-file ceiling.
+
+Four servers answer the same feed on 127.0.0.1, one after another, under the same `wrk` load:
+
+1. nginx serving the app's own bytes of that feed as a static file (the ceiling);
+2. our app (gunicorn, `gunicorn.conf.py` when present) answering from its render cache;
+3. our app answering 304 Not Modified to `If-None-Match` with the current ETag;
+4. a naive Flask app querying the same store and rendering with feedgen on every request.
+
+Every server gets the same number of worker processes. Targets: (2) and (3) at least 40% of
+(1) and at least 30x (4). Needs the `nginx` and `wrk` binaries (Debian: apt-get install
+nginx-light wrk). All servers run in their own process group and are stopped at the end,
+whatever happens.
+
+    python bench/http_bench.py                        # 100k-article store, 10 s per server
+    python bench/http_bench.py --articles 1000 --duration 5
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from common import BENCH, PYTHON, ROOT, SEED, cached_store, log, save_results, sqlite_url
+
+FEED_PATH = "/feeds/all.atom"
+SHARE_OF_CEILING_TARGET = 0.40
+OVER_NAIVE_TARGET = 30.0
+READY_TIMEOUT_S = 60.0
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@contextmanager
+def server(
+    name: str, command: list[str], env: dict[str, str], cwd: Path, log_to: Path
+) -> Iterator[subprocess.Popen[bytes]]:
+    """Run a server in its own process group; stop the whole group on the way out."""
+    out = open(log_to, "wb")  # noqa: SIM115 (closed in finally, after the process)
+    log(f"starting {name}: {' '.join(command)}")
+    process = subprocess.Popen(
+        command, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+    )
+    try:
+        yield process
+    finally:
+        stop(process)
+        out.close()
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """SIGTERM to the group, then SIGKILL if it has not gone within 10 s."""
+    if process.poll() is not None:
+        return
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+    except ProcessLookupError:
+        pass
+
+
+def get(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
+    request = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, dict(response.headers.items()), response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, dict(exc.headers.items()), exc.read()
+
+
+def wait_ready(url: str, process: subprocess.Popen[bytes], log_file: Path) -> None:
+    """Poll until the server answers, failing early with its log if it exits."""
+    deadline = time.monotonic() + READY_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited ({process.returncode}): {_tail(log_file)}")
+        try:
+            status, _, _ = get(url)
+            if status < 500:
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"no answer from {url} within {READY_TIMEOUT_S:.0f}s: {_tail(log_file)}")
+
+
+def _tail(path: Path, lines: int = 8) -> str:
+    try:
+        return " | ".join(path.read_text(errors="replace").strip().splitlines()[-lines:])
+    except OSError:
+        return "(no log)"
+
+
+_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def _ms(text: str) -> float:
+    match = re.fullmatch(r"([0-9.]+)(us|ms|s)", text)
+    if not match:
+        raise ValueError(f"wrk latency: cannot read {text!r}")
+    return round(float(match[1]) * _UNITS[match[2]], 3)
+
+
+def parse_wrk(output: str) -> dict[str, Any]:
+    """Requests/s, p50/p99 latency (ms), request count and errors from `wrk --latency` output."""
+    rate = re.search(r"Requests/sec:\s+([0-9.]+)", output)
+    p50 = re.search(r"^\s+50%\s+(\S+)", output, re.M)
+    p99 = re.search(r"^\s+99%\s+(\S+)", output, re.M)
+    total = re.search(r"(\d+) requests in", output)
+    if not (rate and p50 and p99 and total):
+        raise ValueError(f"wrk: unexpected output:\n{output}")
+    errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
+    sockets = re.search(r"Socket errors: (.*)", output)
+    return {
+        "requests_per_s": round(float(rate[1])),
+        "p50_ms": _ms(p50[1]),
+        "p99_ms": _ms(p99[1]),
+        "requests": int(total[1]),
+        "non_2xx_3xx": int(errors[1]) if errors else 0,
+        "socket_errors": sockets[1].strip() if sockets else "",
+    }
+
+
+def run_wrk(
+    url: str, args: argparse.Namespace, headers: dict[str, str] | None = None
+) -> dict[str, Any]:
+    header_args = [item for k, v in (headers or {}).items() for item in ("-H", f"{k}: {v}")]
+    base = ["wrk", f"-t{args.threads}", f"-c{args.connections}", *header_args]
+    # A short untimed round first: workers start, caches fill, connections are established.
+    subprocess.run([*base, "-d2s", url], capture_output=True, check=True, timeout=60)
+    done = subprocess.run(
+        [*base, f"-d{args.duration}s", "--latency", url],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=args.duration + 60,
+    )
+    return parse_wrk(done.stdout)
+
+
+def nginx_config(prefix: Path, port: int, workers: int) -> Path:
+    text = (BENCH / "nginx.conf").read_text(encoding="utf-8")
+    for key, value in {"prefix": str(prefix), "port": str(port), "workers": str(workers)}.items():
+        text = text.replace("{{" + key + "}}", value)
+    path = prefix / "nginx.conf"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def gunicorn_command(app: str, port: int, workers: int, use_project_conf: bool) -> list[str]:
+    command = [PYTHON, "-m", "gunicorn"]
+    conf = ROOT / "gunicorn.conf.py"
+    if use_project_conf and conf.exists():
+        command += ["-c", str(conf)]
+    # Command-line settings override the configuration file: same bind and workers for all.
+    return [*command, "-b", f"127.0.0.1:{port}", "-w", str(workers), app]
+
+
+def app_env(database_url: str, extra: dict[str, str] | None = None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FEEDS_")}
+    env.update(
+        FEEDS_DATABASE_URL=database_url,
+        FEEDS_LOAD_SAMPLES="0",
+        PYTHONPATH=os.pathsep.join([str(ROOT), str(BENCH)]),
+    )
+    env.update(extra or {})
+    return env
+
+
+def ratio(a: dict[str, Any], b: dict[str, Any]) -> float:
+    return round(a["requests_per_s"] / b["requests_per_s"], 3) if b["requests_per_s"] else 0.0
+
+
+def bench(args: argparse.Namespace) -> dict[str, Any]:
+    for binary in ("nginx", "wrk"):
+        if not shutil.which(binary):
+            raise SystemExit(
+                f"http_bench: `{binary}` not found (Debian: apt-get install nginx-light wrk)"
+            )
+    db = cached_store(args.articles, args.seed)
+    url = sqlite_url(db)
+    workers = args.workers
+    results: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory(prefix="feeds-http-bench-") as tmp:
+        prefix = Path(tmp)
+        # nginx workers run as an unprivileged user when started as root: let them read.
+        prefix.chmod(0o755)
+        (prefix / "www" / "feeds").mkdir(parents=True)
+        app_port, nginx_port, naive_port = free_port(), free_port(), free_port()
+        app_url = f"http://127.0.0.1:{app_port}{FEED_PATH}"
+        nginx_url = f"http://127.0.0.1:{nginx_port}{FEED_PATH}"
+        naive_url = f"http://127.0.0.1:{naive_port}{FEED_PATH}"
+
+        app_log = prefix / "app.log"
+        with server(
+            "app",
+            gunicorn_command("wsgi:app", app_port, workers, use_project_conf=True),
+            app_env(url, {"FEEDS_SITE_URL": f"http://127.0.0.1:{app_port}"}),
+            ROOT,
+            app_log,
+        ) as app:
+            wait_ready(app_url, app, app_log)
+            status, headers, body = get(app_url)
+            if status != 200:
+                raise RuntimeError(f"app answered {status} for {FEED_PATH}: {body[:300]!r}")
+            etag = headers.get("ETag", "")
+            feed_file = prefix / "www" / "feeds" / "all.atom"
+            feed_file.write_bytes(body)
+            feed_file.chmod(0o644)
+            (prefix / "www").chmod(0o755)
+            (prefix / "www" / "feeds").chmod(0o755)
+            entries = body.count(b"<entry>") + body.count(b"<entry ")
+            results["feed"] = {
+                "path": FEED_PATH,
+                "bytes": len(body),
+                "entries": entries,
+                "etag": etag,
+                "content_type": headers.get("Content-Type", ""),
+            }
+            log(f"feed: {len(body):,} bytes, {entries} entries, ETag {etag}")
+            not_modified, _, _ = get(app_url, {"If-None-Match": etag})
+            if not etag or not_modified != 304:
+                raise RuntimeError(f"app does not answer 304 to If-None-Match {etag!r}")
+
+            nginx_log = prefix / "nginx.out"
+            conf = nginx_config(prefix, nginx_port, workers)
+            with server(
+                "nginx",
+                ["nginx", "-p", str(prefix), "-c", str(conf)],
+                dict(os.environ),
+                prefix,
+                nginx_log,
+            ) as nginx:
+                wait_ready(nginx_url, nginx, nginx_log)
+                if get(nginx_url)[2] != body:
+                    raise RuntimeError("nginx does not serve the app's bytes")
+                log("wrk: (1) nginx static file")
+                results["nginx_static"] = run_wrk(nginx_url, args)
+
+            log("wrk: (2) app, cached 200")
+            results["app_cached_200"] = run_wrk(app_url, args)
+            log("wrk: (3) app, 304 to If-None-Match")
+            results["app_304"] = run_wrk(app_url, args, {"If-None-Match": etag})
+
+        naive_log = prefix / "naive.log"
+        with server(
+            "naive app",
+            [*gunicorn_command("naive_app:app", naive_port, workers, False), "--chdir", str(BENCH)],
+            app_env(url, {"NAIVE_DATABASE_URL": url}),
+            BENCH,
+            naive_log,
+        ) as naive:
+            wait_ready(naive_url, naive, naive_log)
+            status, _, naive_body = get(naive_url)
+            if status != 200:
+                raise RuntimeError(f"naive app answered {status}: {naive_body[:300]!r}")
+            results["feed"]["naive_bytes"] = len(naive_body)
+            log("wrk: (4) naive app, feedgen per request")
+            results["naive_feedgen"] = run_wrk(naive_url, args)
+
+    ceiling, cached, conditional, naive_run = (
+        results["nginx_static"],
+        results["app_cached_200"],
+        results["app_304"],
+        results["naive_feedgen"],
+    )
+    results["ratios"] = {
+        "app_cached_200_to_nginx": ratio(cached, ceiling),
+        "app_304_to_nginx": ratio(conditional, ceiling),
+        "app_cached_200_to_naive": ratio(cached, naive_run),
+        "app_304_to_naive": ratio(conditional, naive_run),
+    }
+    return results
+
+
+def report(results: dict[str, Any]) -> None:
+    labels = {
+        "nginx_static": "(1) nginx static",
+        "app_cached_200": "(2) app cached 200",
+        "app_304": "(3) app 304",
+        "naive_feedgen": "(4) naive feedgen",
+    }
+    print(f"{'':<22} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
+    for key, label in labels.items():
+        r = results[key]
+        print(
+            f"{label:<22} {r['requests_per_s']:>9,} {r['p50_ms']:>8} {r['p99_ms']:>8} "
+            f"{r['non_2xx_3xx']:>7}"
+        )
+    ratios = results["ratios"]
+    for key, value in ratios.items():
+        target = SHARE_OF_CEILING_TARGET if key.endswith("nginx") else OVER_NAIVE_TARGET
+        verdict = "ok" if value >= target else "MISSED"
+        print(f"{key:<26} {value:>8.2f}  (target >= {target}: {verdict})")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=100_000, help="store size")
+    parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument("--duration", type=int, default=10, help="seconds of load per server")
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads")
+    parser.add_argument("--connections", type=int, default=32, help="wrk connections")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=os.cpu_count() or 2,
+        help="worker processes for every server (default: CPU count)",
+    )
+    args = parser.parse_args(argv)
+    results = bench(args)
+    report(results)
+    save_results(
+        "http",
+        {
+            "articles": args.articles,
+            "wrk": {
+                "threads": args.threads,
+                "connections": args.connections,
+                "duration_s": args.duration,
+            },
+            "workers": args.workers,
+            "targets": {"share_of_nginx": SHARE_OF_CEILING_TARGET, "over_naive": OVER_NAIVE_TARGET},
+            **results,
+        },
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
