@@ -34,13 +34,19 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     `test_config` holds site settings in lower case (`site_url`, `items_per_feed`, ...; see
     `feeds.config.SiteConfig`) and Flask or app options in upper case: `TESTING`,
-    `FEEDS_AUTO_MIGRATE` (run migrations on start for PostgreSQL) and `FEEDS_CLOCK` (a function
-    returning the current aware datetime, for tests). A setting that cannot be used stops the
-    program with a one-line message.
+    `FEEDS_INSTANCE_PATH` (the instance folder; also read from the environment),
+    `FEEDS_AUTO_MIGRATE` (run migrations on start for PostgreSQL; also from the environment)
+    and `FEEDS_CLOCK` (a function returning the current aware datetime, for tests). A setting
+    that cannot be used stops the program with a one-line message.
     """
-    app = Flask(__name__, instance_relative_config=True)
     site_settings = {k: v for k, v in (test_config or {}).items() if not k.isupper()}
     app_options = {k: v for k, v in (test_config or {}).items() if k.isupper()}
+    instance_path = app_options.get("FEEDS_INSTANCE_PATH") or os.environ.get("FEEDS_INSTANCE_PATH")
+    app = Flask(
+        __name__,
+        instance_path=os.path.abspath(instance_path) if instance_path else None,
+        instance_relative_config=True,
+    )
     app.config.update(app_options)
     try:
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
@@ -115,6 +121,7 @@ def _prepare_database(
 def _load_samples(store: Store, config: SiteConfig) -> None:
     try:
         from articles.importer import import_sources
+
         from articles.samples import sample_paths
     except ImportError:  # the importer and samples are not part of this build yet
         log.warning("sample articles not loaded: articles.importer is not available")

@@ -15,13 +15,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from flask import Blueprint, Flask, Response, current_app, request
-from werkzeug.datastructures import MIMEAccept
+from werkzeug.datastructures import Headers, MIMEAccept
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import http_date, parse_accept_header
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import WSGIEnvironment
 
 from articles.store import EntryKey, Facet, Store
 from feeds import pages
@@ -80,6 +83,21 @@ class Document:
     next_month: str | None  # archive: the next newer month with entries
     max_age: int
     cache_control: str
+
+
+class NotModified(Response):
+    """A 304 that keeps Last-Modified.
+
+    Werkzeug strips it with the other representation headers; RFC 9110 15.4.5 allows it, and
+    readers that validate only with If-Modified-Since need it to keep their copy's date.
+    """
+
+    def get_wsgi_headers(self, environ: WSGIEnvironment) -> Headers:
+        headers = super().get_wsgi_headers(environ)
+        modified = self.headers.get("Last-Modified")
+        if modified is not None and "Last-Modified" not in headers:
+            headers["Last-Modified"] = modified
+        return headers
 
 
 class FeedService:
@@ -288,7 +306,7 @@ def feed(subpath: str) -> Response:
         ims = request.headers.get("If-Modified-Since")
         fresh = ims is not None and not_modified_since(ims, modified)
     if fresh:
-        return Response(status=304, headers=headers)
+        return NotModified(status=304, headers=headers)
 
     entry = service.cache.get(opaque)
     if entry is None:

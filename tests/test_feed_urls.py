@@ -1,0 +1,169 @@
+"""Feed URLs: every facet in every format, content negotiation on extension-less URLs."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import timedelta
+
+import feedparser
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from articles.model import Tag
+from tests.fixtures.app import NOW, Clock, article
+
+SITE = "https://news.example.com"
+MEDIA = {
+    "atom": "application/atom+xml; charset=utf-8",
+    "rss": "application/rss+xml; charset=utf-8",
+    "json": "application/feed+json; charset=utf-8",
+}
+
+
+def entry_ids(fmt: str, body: bytes) -> list[str]:
+    if fmt == "json":
+        return [item["id"] for item in json.loads(body)["items"]]
+    return [e.id for e in feedparser.parse(body).entries]
+
+
+@pytest.mark.parametrize("fmt", ["atom", "rss", "json"])
+def test_all_feed_lists_visible_articles_newest_first_in_each_format(
+    client: FlaskClient, fmt: str
+) -> None:
+    response = client.get(f"/feeds/all.{fmt}")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == MEDIA[fmt]
+    ids = entry_ids(fmt, response.data)
+    # The embargoed and the draft article are not visible at NOW.
+    assert ids == [
+        f"tag:feeds.example.org,2025:{i}"
+        for i in ("aug-4", "aug-3", "aug-2", "aug-1", "jul-3", "jul-2", "jul-1")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("/feeds/section/asia.atom", {"aug-3", "aug-2", "aug-1", "jul-2", "jul-1"}),
+        ("/feeds/section/world.atom", {"aug-4", "jul-3"}),
+        ("/feeds/tag/japan.atom", {"aug-4", "aug-3", "aug-2", "aug-1", "jul-3", "jul-1"}),
+        ("/feeds/lang/en.atom", {"aug-2"}),
+        (
+            "/feeds/author/trt-korean.atom",
+            {"aug-4", "aug-3", "aug-2", "aug-1", "jul-3", "jul-2", "jul-1"},
+        ),
+        ("/feeds/source/aa.atom", {"aug-4", "aug-3", "aug-2", "aug-1", "jul-3", "jul-2", "jul-1"}),
+    ],
+)
+def test_facet_feed_holds_only_that_facets_articles(
+    client: FlaskClient, path: str, expected: set[str]
+) -> None:
+    response = client.get(path)
+    assert response.status_code == 200
+    ids = {i.rsplit(":", 1)[1] for i in entry_ids("atom", response.data)}
+    assert ids == expected
+
+
+def test_self_link_is_the_public_url_of_the_document(client: FlaskClient) -> None:
+    parsed = feedparser.parse(client.get("/feeds/section/asia.rss").data)
+    selfs = [link.href for link in parsed.feed.links if link.rel == "self"]
+    assert selfs == [f"{SITE}/feeds/section/asia.rss"]
+
+
+def test_json_feed_url_is_its_own_address(client: FlaskClient) -> None:
+    doc = json.loads(client.get("/feeds/tag/japan.json").data)
+    assert doc["feed_url"] == f"{SITE}/feeds/tag/japan.json"
+
+
+@pytest.mark.parametrize(
+    ("accept", "fmt"),
+    [
+        (None, "atom"),
+        ("*/*", "atom"),
+        ("application/atom+xml", "atom"),
+        ("application/rss+xml", "rss"),
+        ("application/feed+json", "json"),
+        ("application/json", "json"),
+        ("application/xml", "atom"),
+        ("text/xml", "atom"),
+        ("text/*", "atom"),
+        ("application/json, application/atom+xml;q=0.5", "json"),
+        ("application/atom+xml;q=0.4, application/rss+xml;q=0.9", "rss"),
+        ("*/*;q=0.1, application/feed+json", "json"),
+        ("*/*, application/atom+xml;q=0", "rss"),
+    ],
+)
+def test_extensionless_url_negotiates_on_accept(
+    client: FlaskClient, accept: str | None, fmt: str
+) -> None:
+    headers = {"Accept": accept} if accept is not None else {}
+    response = client.get("/feeds/section/asia", headers=headers)
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == MEDIA[fmt]
+    assert response.headers["Content-Location"] == f"{SITE}/feeds/section/asia.{fmt}"
+    assert response.headers["Vary"] == "Accept, Accept-Encoding"
+
+
+def test_negotiated_document_equals_the_one_at_its_content_location(client: FlaskClient) -> None:
+    negotiated = client.get("/feeds/all?page=2&limit=3", headers={"Accept": "application/rss+xml"})
+    direct = client.get("/feeds/all.rss?page=2&limit=3")
+    assert negotiated.headers["Content-Location"] == f"{SITE}/feeds/all.rss?page=2&limit=3"
+    assert negotiated.data == direct.data
+    assert negotiated.headers["ETag"] == direct.headers["ETag"]
+
+
+def test_url_with_extension_varies_only_on_encoding(client: FlaskClient) -> None:
+    response = client.get("/feeds/all.json", headers={"Accept": "text/html"})
+    assert response.status_code == 200
+    assert response.headers["Vary"] == "Accept-Encoding"
+    assert "Content-Location" not in response.headers
+
+
+def test_unacceptable_accept_gets_406_listing_the_feed_urls(client: FlaskClient) -> None:
+    response = client.get("/feeds/tag/japan", headers={"Accept": "text/html, image/png"})
+    assert response.status_code == 406
+    body = response.get_data(as_text=True)
+    for fmt in ("atom", "rss", "json"):
+        assert f"{SITE}/feeds/tag/japan.{fmt}" in body
+
+
+def test_unknown_slug_is_404_and_says_where_the_feeds_are(client: FlaskClient) -> None:
+    response = client.get("/feeds/section/sports.atom")
+    assert response.status_code == 404
+    assert response.mimetype == "text/plain"
+    assert "see / for the list of feeds" in response.get_data(as_text=True)
+
+
+def test_facet_with_only_embargoed_articles_is_unknown_until_they_appear(
+    make_app: Callable[..., Flask], clock: Clock
+) -> None:
+    app = make_app(
+        [
+            article("visible", NOW - timedelta(days=1)),
+            article("later", NOW + timedelta(hours=1), tags=(Tag("soon", "곧"),)),
+            article(
+                "hidden", NOW - timedelta(days=1), status="draft", tags=(Tag("draft", "초안"),)
+            ),
+        ]
+    )
+    client = app.test_client()
+    assert client.get("/feeds/tag/soon.atom").status_code == 404
+    clock.now = NOW + timedelta(hours=2)
+    assert client.get("/feeds/tag/soon.atom").status_code == 200
+    assert client.get("/feeds/tag/draft.atom").status_code == 404
+
+
+def test_empty_site_serves_an_empty_all_feed(make_app: Callable[..., Flask]) -> None:
+    client = make_app([]).test_client()
+    response = client.get("/feeds/all.json")
+    assert response.status_code == 200
+    assert json.loads(response.data)["items"] == []
+    assert "Last-Modified" not in response.headers
+
+
+def test_unknown_format_extension_is_404_naming_the_formats(client: FlaskClient) -> None:
+    response = client.get("/feeds/all.xml")
+    assert response.status_code == 404
+    assert ".atom, .rss or .json" in response.get_data(as_text=True)
