@@ -1,0 +1,236 @@
+"""Files, folders and stdin into the store: all or nothing per file, streamed, with counts.
+
+Records are read one at a time (`articles.parse.read_records`) and written in batches inside
+one transaction per input file, so a JSON Lines file of any size keeps memory flat. By default
+a file with any bad record writes nothing: the transaction is rolled back at the first bad
+record, and reading goes on only to report every other bad record of that file. With
+`skip_invalid` the good records are written and every bad one is still reported.
+
+New articles get their guid from `articles.ids.mint_guid` unless the record carries one; the
+store keeps the stored guid of articles it already has. An id repeated within the input is not
+reported: each record is applied in order, and a later one replaces an earlier one only when
+its `updated` is newer (the store's rule), so the counts add up to the number of good records.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+from typing import TextIO
+from zoneinfo import ZoneInfo
+
+from articles.errors import ArticleError
+from articles.ids import mint_guid
+from articles.model import Article
+from articles.parse import FORMAT_NAMES, ParsedRecord, read_records
+from articles.store import Store, StoreTransaction, UpsertResult
+
+STDIN = "-"
+
+
+@dataclass(frozen=True, slots=True)
+class ImportProgress:
+    """Where an import stands, passed to `on_progress` after each batch and each input."""
+
+    source: str
+    records: int  # records read so far, good and bad, over all inputs
+    files_done: int
+    files_total: int
+    bytes_done: int  # size of the inputs finished so far (stdin counts as 0)
+    bytes_total: int
+
+
+@dataclass
+class ImportReport:
+    """Totals of one import; `errors` holds one line per rejected record or unreadable input."""
+
+    files: int = 0
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def summary(self) -> str:
+        """One line, e.g. `imported 3 files: 120 new, 4 updated, 0 unchanged, 2 rejected`."""
+        noun = "file" if self.files == 1 else "files"
+        return (
+            f"imported {self.files} {noun}: {self.new} new, {self.updated} updated, "
+            f"{self.unchanged} unchanged, {self.rejected} rejected"
+        )
+
+
+def expand_sources(sources: Sequence[str | os.PathLike[str]]) -> list[str]:
+    """The inputs to read: files as given, folders as their record files (sorted), `-` as is.
+
+    A folder is searched recursively for the formats `articles.parse` reads; hidden files and
+    folders are skipped. Each file is its own all-or-nothing unit.
+    """
+    result: list[str] = []
+    for source in sources:
+        text = os.fspath(source)
+        path = Path(text)
+        if text != STDIN and path.is_dir():
+            result.extend(
+                str(p)
+                for p in sorted(path.rglob("*"))
+                if p.is_file()
+                and p.suffix.lower() in FORMAT_NAMES
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+        else:
+            result.append(text)
+    return result
+
+
+def import_sources(
+    store: Store,
+    sources: Sequence[str | os.PathLike[str]],
+    *,
+    zone: ZoneInfo,
+    default_language: str,
+    tag_authority: str,
+    skip_invalid: bool = False,
+    batch_size: int = 1000,
+    on_progress: Callable[[ImportProgress], None] | None = None,
+    stdin: TextIO | None = None,
+) -> ImportReport:
+    """Read every source into the store, one transaction per input; see the module docstring.
+
+    Raises ValueError when `tag_authority` cannot mint guids (before anything is read).
+    """
+    mint_guid(tag_authority, "check")  # a bad authority fails once, not once per record
+    if batch_size < 1:
+        raise ValueError(f"batch_size: must be at least 1, got {batch_size}")
+    inputs = expand_sources(sources)
+    sizes = [_size(source) for source in inputs]
+    report = ImportReport(files=len(inputs))
+    state = _Progress(on_progress, len(inputs), sum(sizes))
+    for number, (source, size) in enumerate(zip(inputs, sizes, strict=True)):
+        records = partial(
+            read_records, source, zone=zone, default_language=default_language, stdin=stdin
+        )
+        _import_one(store, source, records, report, tag_authority, skip_invalid, batch_size, state)
+        state.finish_file(source, size, number + 1)
+    return report
+
+
+def _size(source: str) -> int:
+    if source == STDIN:
+        return 0
+    try:
+        return os.stat(source).st_size
+    except OSError:
+        return 0  # reported when the parser tries to read it
+
+
+class _Progress:
+    def __init__(
+        self, callback: Callable[[ImportProgress], None] | None, files: int, total: int
+    ) -> None:
+        self.callback = callback
+        self.files_total = files
+        self.bytes_total = total
+        self.bytes_done = 0
+        self.files_done = 0
+        self.records = 0
+
+    def record(self, source: str, every: int) -> None:
+        self.records += 1
+        if self.callback and self.records % every == 0:
+            self._emit(source)
+
+    def finish_file(self, source: str, size: int, done: int) -> None:
+        self.bytes_done += size
+        self.files_done = done
+        if self.callback:
+            self._emit(source)
+
+    def _emit(self, source: str) -> None:
+        assert self.callback is not None
+        self.callback(
+            ImportProgress(
+                source,
+                self.records,
+                self.files_done,
+                self.files_total,
+                self.bytes_done,
+                self.bytes_total,
+            )
+        )
+
+
+def _import_one(
+    store: Store,
+    source: str,
+    records: Callable[[], Iterable[ParsedRecord]],
+    report: ImportReport,
+    tag_authority: str,
+    skip_invalid: bool,
+    batch_size: int,
+    progress: _Progress,
+) -> None:
+    """One input in one transaction; adds its counts to `report` only if it is committed."""
+    written = UpsertResult()
+    with store.transaction() as tx:
+        batch: list[Article] = []
+        try:
+            for record in _guarded(source, records):
+                progress.record(source, batch_size)
+                if record.error is not None or record.article is None:
+                    report.rejected += 1
+                    report.errors.append(str(record.error or f"{record.where}: no article"))
+                    if not skip_invalid and not tx.rolled_back:
+                        tx.rollback()  # nothing from this file; keep reading to report the rest
+                        batch.clear()
+                    continue
+                if tx.rolled_back:
+                    continue
+                article = record.article
+                if article.guid is None:
+                    article = article.with_guid(mint_guid(tag_authority, article.id))
+                batch.append(article)
+                if len(batch) >= batch_size:
+                    written += _write(tx, batch, source)
+                    batch.clear()
+            if batch and not tx.rolled_back:
+                written += _write(tx, batch, source)
+        except _InputFailed as exc:
+            # The whole input is unusable (unreadable, or refused by the store): write nothing.
+            report.errors.append(str(exc))
+            tx.rollback()
+    if not tx.rolled_back:
+        report.new += written.new
+        report.updated += written.updated
+        report.unchanged += written.unchanged
+
+
+class _InputFailed(Exception):
+    """An input that cannot be imported at all; the message is the line to report."""
+
+
+def _guarded(source: str, records: Callable[[], Iterable[ParsedRecord]]) -> Iterator[ParsedRecord]:
+    """The records, with a failure to read the input turned into one reportable line."""
+    try:
+        yield from records()
+    except ArticleError as exc:
+        raise _InputFailed(str(exc) if source in str(exc) else f"{source}: {exc}") from exc
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise _InputFailed(f"{source}: cannot read: {reason}") from exc
+    except UnicodeDecodeError as exc:
+        raise _InputFailed(f"{source}: not UTF-8 text (byte {exc.start})") from exc
+
+
+def _write(tx: StoreTransaction, batch: list[Article], source: str) -> UpsertResult:
+    try:
+        return tx.upsert_many(batch)
+    except ValueError as exc:  # e.g. a guid already used by another article
+        raise _InputFailed(f"{source}: {exc}") from exc
