@@ -335,6 +335,12 @@ def build_entry(
     if image is not None and image.url not in body:
         body = _figure(image) + body
     summary = clean_text(article.summary).strip()
+    title = clean_text(article.title)
+    link = to_uri(article.url or article_url(article), base_url)
+    if not body.strip():
+        # A headline-only record: readers (and validators) want some content, so the entry's
+        # content is a link to the article itself.
+        body = f'<p><a href="{html.escape(link)}">{html.escape(title)}</a></p>'
     authors = tuple(
         Person(
             name=clean_text(a.name),
@@ -371,8 +377,8 @@ def build_entry(
     updated = max(article.updated, article.published)
     return Entry(
         id=clean_text(article.guid),
-        title=clean_text(article.title),
-        link=to_uri(article.url or article_url(article), base_url),
+        title=title,
+        link=link,
         published=article.published,
         updated=updated,
         language=clean_text(article.language),
