@@ -640,11 +640,13 @@ class _Writer:
             words += text.count(" ") + 1
             paragraphs.append(f"<p>{text}</p>")
         if number % 5 == 0:
-            # Some bodies carry inline markup and an absolute link, as real ones do.
+            # Some bodies carry inline markup and an absolute link, as real ones do; `rel` is
+            # written as the sanitiser writes it, so the record is already in canonical form.
             label = "관련 기사" if korean else "Related story"
             paragraphs.insert(
                 len(paragraphs) // 2,
-                f'<p><strong>{label}:</strong> <a href="{BASE_URL}/story/{number - 1}">'
+                f'<p><strong>{label}:</strong> <a href="{BASE_URL}/story/{number - 1}" '
+                f'rel="noopener noreferrer">'
                 f"{BASE_URL}/story/{number - 1}</a></p>",
             )
         return "\n".join(paragraphs), words
@@ -724,7 +726,7 @@ def _article(
         image = Image(
             url=f"{BASE_URL}/images/{article_id}.jpg",
             alt="합성 사진" if korean else "Synthetic photo",
-            caption=f"{SYNTHETIC_MARK} {title[:60]}",
+            caption=f"{SYNTHETIC_MARK} {title[:60].rstrip()}",
             width=1200,
             height=675,
             type="image/jpeg",

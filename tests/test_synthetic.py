@@ -7,10 +7,12 @@ import json
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
-from articles.model import Article, article_from_dict
+from articles.model import Article, article_from_dict, article_to_dict
+from articles.parse import article_from_mapping
 from articles.synthetic import (
     SECTIONS,
     SYNTHETIC_RIGHTS,
@@ -174,3 +176,16 @@ def test_cli_rejects_a_negative_count(capsys: pytest.CaptureFixture[str]) -> Non
         main(["-3"])
     assert exit_info.value.code == 2
     assert "n: must be zero or more" in capsys.readouterr().err
+
+
+def test_records_pass_validation_unchanged(corpus: list[Article]) -> None:
+    """Synthetic records are valid input and already in the form `articles.parse` produces."""
+    for article in corpus:
+        raw = json.loads(json.dumps(article_to_dict(article)))
+        parsed = article_from_mapping(
+            raw,
+            where=f"synthetic record {article.id}",
+            zone=ZoneInfo("Asia/Seoul"),
+            default_language="ko",
+        )
+        assert parsed == article, article.id
