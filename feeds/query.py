@@ -156,9 +156,10 @@ def _paging(args: Mapping[str, str], default_limit: int, max_limit: int) -> tupl
     page = 1
     raw_page = args.get("page")
     if raw_page is not None:
-        if not _DIGITS.fullmatch(raw_page) or int(raw_page) < 1:
+        digits = raw_page.lstrip("0")
+        if not _DIGITS.fullmatch(raw_page) or not digits:
             raise QueryError(400, f"page must be a whole number from 1 up, got {_show(raw_page)!r}")
-        page = int(raw_page) if len(raw_page) <= 12 else _PAGE_CAP
+        page = int(digits) if len(digits) <= 12 else _PAGE_CAP
     return page, limit
 
 
