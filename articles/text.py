@@ -50,6 +50,10 @@ _DROP_WITH_CONTENT = {"script", "style", "iframe", "object", "embed", "form", "n
 # mailto: stays for "write to the author" links; data:, javascript: and the rest are dropped.
 URL_SCHEMES = {"http", "https", "mailto"}
 _URL_ATTRIBUTES = {"href", "src", "cite"}
+_BLOCK_BOUNDARY = re.compile(
+    r"<(?:br|/?(?:p|div|li|h[1-6]|td|th|tr|blockquote|figure|figcaption|pre|section|article))\b",
+    re.IGNORECASE,
+)
 
 # Reading rates. Languages written without spaces between words are measured in characters;
 # the rates are deliberately unhurried averages for adult silent reading of news prose.
@@ -109,7 +113,9 @@ def sanitize_html(fragment: str, base_url: str = "") -> str:
 
 def html_to_text(fragment: str) -> str:
     """The visible text of an HTML fragment, entities decoded, whitespace collapsed."""
-    stripped = nh3.clean(fragment, tags=set(), clean_content_tags=_DROP_WITH_CONTENT)
+    # A space before each block boundary keeps `<p>a</p><p>b</p>` from reading as one word.
+    spaced = _BLOCK_BOUNDARY.sub(r" \g<0>", fragment)
+    stripped = nh3.clean(spaced, tags=set(), clean_content_tags=_DROP_WITH_CONTENT)
     return " ".join(html.unescape(stripped).split())
 
 
