@@ -1,0 +1,281 @@
+"""WebSub: publish pings reach a real (tiny) hub off the caller's thread, with retries."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs
+
+import pytest
+from flask import Flask
+
+from articles.store import ALL, Facet
+from feeds import websub
+from feeds.config import SiteConfig
+from feeds.websub import Notifier, link_header, topics_for
+
+BASE = "https://news.example.com"
+FLUSH = 10.0  # generous upper bound; flush returns as soon as the work is done
+
+
+class Hub:
+    """A hub on 127.0.0.1 that records publish pings and answers with scripted status codes."""
+
+    def __init__(self, statuses: list[int] | None = None, default: int = 204) -> None:
+        self.statuses = list(statuses or [])
+        self.default = default
+        self.pings: list[dict[str, list[str]]] = []
+        self.content_types: list[str] = []
+        self.lock = threading.Lock()
+        self.release = threading.Event()
+        self.release.set()
+        hub = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 - the http.server API
+                hub.release.wait(FLUSH)
+                length = int(self.headers.get("Content-Length", "0"))
+                form = parse_qs(self.rfile.read(length).decode("ascii"))
+                with hub.lock:
+                    hub.pings.append(form)
+                    hub.content_types.append(self.headers.get("Content-Type", ""))
+                    status = hub.statuses.pop(0) if hub.statuses else hub.default
+                self.send_response(status)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/hub"
+        self.thread = threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True
+        )
+        self.thread.start()
+
+    def topics(self) -> list[str]:
+        with self.lock:
+            return [url for form in self.pings for url in form["hub.url"]]
+
+    def stop(self) -> None:
+        self.release.set()
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def hub() -> Iterator[Hub]:
+    server = Hub()
+    yield server
+    server.stop()
+
+
+def fast_notifier(hub_url: str, **options: float) -> Notifier:
+    """A notifier whose backoff is tiny, so retries need no real waiting."""
+    settings = {"timeout": 5.0, "retries": 4, "backoff": 0.001, **options}
+    return Notifier(hub_url, **settings)  # type: ignore[arg-type]
+
+
+def test_publish_posts_one_form_encoded_ping_per_topic(hub: Hub) -> None:
+    notifier = fast_notifier(hub.url)
+    topics = [f"{BASE}/feeds/all.atom", f"{BASE}/feeds/all.rss"]
+    notifier.publish(topics)
+    assert notifier.flush(FLUSH)
+    assert hub.pings == [
+        {"hub.mode": ["publish"], "hub.url": [topics[0]]},
+        {"hub.mode": ["publish"], "hub.url": [topics[1]]},
+    ]
+    assert hub.content_types == ["application/x-www-form-urlencoded"] * 2
+    notifier.close()
+
+
+def test_publish_returns_before_the_hub_answers(hub: Hub) -> None:
+    hub.release.clear()  # the hub holds every request until released
+    notifier = fast_notifier(hub.url)
+    notifier.publish([f"{BASE}/feeds/all.atom"])
+    # publish came back although the hub has not answered: delivery is in the background.
+    assert notifier.pending() == [f"{BASE}/feeds/all.atom"]
+    assert hub.topics() == []
+    hub.release.set()
+    assert notifier.flush(FLUSH)
+    assert hub.topics() == [f"{BASE}/feeds/all.atom"]
+    notifier.close()
+
+
+def test_duplicate_topics_waiting_in_the_queue_are_sent_once(hub: Hub) -> None:
+    hub.release.clear()
+    notifier = fast_notifier(hub.url)
+    first, second = f"{BASE}/feeds/all.atom", f"{BASE}/feeds/tag/japan.atom"
+    notifier.publish([first])
+    assert _wait_until_in_flight(notifier, first)  # taken by the worker, held by the hub
+    notifier.publish([second, second])
+    notifier.publish([second, first])  # `first` is in flight, so it is queued again
+    hub.release.set()
+    assert notifier.flush(FLUSH)
+    assert sorted(hub.topics()) == sorted([first, second, first])
+    notifier.close()
+
+
+def test_hub_failing_twice_then_succeeding_gets_the_ping_after_retries(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    flaky = Hub(statuses=[503, 500])
+    try:
+        notifier = fast_notifier(flaky.url)
+        with caplog.at_level(logging.INFO, logger="feeds.websub"):
+            notifier.publish([f"{BASE}/feeds/all.atom"])
+            assert notifier.flush(FLUSH)
+        assert flaky.topics() == [f"{BASE}/feeds/all.atom"] * 3
+        retries = [r for r in caplog.records if r.levelno == logging.WARNING]
+        assert len(retries) == 2
+        assert "hub answered 503" in retries[0].getMessage()
+        assert f"{BASE}/feeds/all.atom" in retries[0].getMessage()
+        assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+        notifier.close()
+    finally:
+        flaky.stop()
+
+
+def test_hub_that_always_fails_is_logged_as_an_error_naming_the_topic(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    broken = Hub(default=500)
+    try:
+        notifier = fast_notifier(broken.url, retries=2)
+        with caplog.at_level(logging.WARNING, logger="feeds.websub"):
+            notifier.publish([f"{BASE}/feeds/all.atom"])
+            assert notifier.flush(FLUSH)
+        assert len(broken.pings) == 3
+        errors = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
+        assert len(errors) == 1
+        assert f"{BASE}/feeds/all.atom" in errors[0]
+        assert "after 3 attempt(s)" in errors[0]
+        assert "hub answered 500" in errors[0]
+        notifier.close()
+    finally:
+        broken.stop()
+
+
+def test_unreachable_hub_is_retried_then_logged(caplog: pytest.LogCaptureFixture) -> None:
+    gone = Hub()
+    url = gone.url
+    gone.stop()  # nothing listens on that port any more
+    notifier = fast_notifier(url, retries=1)
+    with caplog.at_level(logging.WARNING, logger="feeds.websub"):
+        notifier.publish([f"{BASE}/feeds/all.rss"])
+        assert notifier.flush(FLUSH)
+    errors = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
+    assert len(errors) == 1
+    assert "cannot reach the hub" in errors[0]
+    assert f"{BASE}/feeds/all.rss" in errors[0]
+    notifier.close()
+
+
+def test_client_errors_are_not_retried(caplog: pytest.LogCaptureFixture) -> None:
+    strict = Hub(default=400)
+    try:
+        notifier = fast_notifier(strict.url)
+        with caplog.at_level(logging.WARNING, logger="feeds.websub"):
+            notifier.publish([f"{BASE}/feeds/all.json"])
+            assert notifier.flush(FLUSH)
+        assert len(strict.pings) == 1
+        assert "after 1 attempt(s): hub answered 400" in caplog.text
+        notifier.close()
+    finally:
+        strict.stop()
+
+
+def test_full_queue_logs_the_dropped_topics(hub: Hub, caplog: pytest.LogCaptureFixture) -> None:
+    hub.release.clear()
+    notifier = fast_notifier(hub.url, queue_size=1)
+    with caplog.at_level(logging.ERROR, logger="feeds.websub"):
+        notifier.publish(["https://a.example/1"])
+        assert _wait_until_in_flight(notifier, "https://a.example/1")
+        notifier.publish(["https://a.example/2", "https://a.example/3"])
+    assert "queue full (1)" in caplog.text
+    assert "https://a.example/3" in caplog.text
+    assert "https://a.example/2" not in caplog.text
+    hub.release.set()
+    assert notifier.flush(FLUSH)
+    assert hub.topics() == ["https://a.example/1", "https://a.example/2"]
+    notifier.close()
+
+
+def _wait_until_in_flight(notifier: Notifier, url: str) -> bool:
+    """Wait on the notifier's own condition until the worker has taken `url`."""
+    with notifier._cond:
+        return notifier._cond.wait_for(lambda: notifier._in_flight == url, FLUSH)
+
+
+def test_close_logs_pings_that_could_not_be_delivered(
+    hub: Hub, caplog: pytest.LogCaptureFixture
+) -> None:
+    hub.release.clear()
+    notifier = fast_notifier(hub.url)
+    notifier.publish(["https://a.example/1", "https://a.example/2"])
+    with caplog.at_level(logging.ERROR, logger="feeds.websub"):
+        notifier.close(timeout=0)
+    assert "shutting down with" in caplog.text
+    assert "https://a.example/2" in caplog.text
+    hub.release.set()
+
+
+def test_flush_reports_a_timeout_while_pings_are_outstanding(hub: Hub) -> None:
+    hub.release.clear()
+    notifier = fast_notifier(hub.url)
+    notifier.publish(["https://a.example/1"])
+    assert notifier.flush(0.01) is False
+    hub.release.set()
+    assert notifier.flush(FLUSH) is True
+    notifier.close()
+
+
+def test_empty_hub_url_makes_a_notifier_that_does_nothing() -> None:
+    notifier = Notifier("")
+    assert not notifier.enabled
+    notifier.publish([f"{BASE}/feeds/all.atom"])
+    assert notifier.pending() == []
+    assert notifier.flush(0) is True
+    assert notifier._thread is None
+
+
+def test_hub_url_must_be_http() -> None:
+    with pytest.raises(ValueError, match="hub_url: must be an http:// or https:// URL"):
+        Notifier("ftp://hub.example")
+
+
+def test_topics_cover_every_affected_feed_in_three_formats_plus_all() -> None:
+    topics = topics_for({Facet("tag", "japan"), Facet("section", "asia")}, BASE)
+    assert topics == [
+        f"{BASE}/feeds/all.atom",
+        f"{BASE}/feeds/all.rss",
+        f"{BASE}/feeds/all.json",
+        f"{BASE}/feeds/section/asia.atom",
+        f"{BASE}/feeds/section/asia.rss",
+        f"{BASE}/feeds/section/asia.json",
+        f"{BASE}/feeds/tag/japan.atom",
+        f"{BASE}/feeds/tag/japan.rss",
+        f"{BASE}/feeds/tag/japan.json",
+    ]
+    assert topics_for({ALL}, BASE) == topics[:3]
+
+
+def test_no_affected_facets_means_no_topics() -> None:
+    assert topics_for(frozenset(), BASE) == []
+
+
+def test_link_header_names_hub_and_self() -> None:
+    assert link_header("https://hub.example/", f"{BASE}/feeds/all.atom") == (
+        f'<https://hub.example/>; rel="hub", <{BASE}/feeds/all.atom>; rel="self"'
+    )
+
+
+def test_init_app_registers_the_notifier_for_the_configured_hub() -> None:
+    app = Flask("feeds")
+    app.extensions["feeds.config"] = SiteConfig(hub_url="https://hub.example/")
+    notifier = websub.init_app(app)
+    assert app.extensions["feeds.websub"] is notifier
+    assert notifier.hub_url == "https://hub.example/"
