@@ -368,7 +368,7 @@ def opml() -> ResponseReturnValue:
     fmt = request.args.get("format", "atom")
     if fmt not in FORMATS:
         message = f"format: expected one of {', '.join(FORMATS)}, got {fmt[:40]!r}\n"
-        return message, 400
+        return Response(message, 400, mimetype="text/plain")
     base, now = _base_url(), _now()
     infos = _sorted_infos(_store().facets(now=now))
     newest = max((i.latest for i in infos), default=None)
