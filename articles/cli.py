@@ -1,0 +1,301 @@
+"""`flask articles ...`: import, list, show and delete articles, and migrate the database.
+
+A thin click layer over `articles.importer` and `articles.store`. The app factory registers it
+with `app.cli.add_command(articles_cli)`; the store and site settings come from
+`current_app.extensions["feeds.store"]` and `["feeds.config"]`. Every failure is one line on
+stderr and exit status 1, never a traceback.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, ParamSpec, TypeVar
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+from sqlalchemy.exc import OperationalError, ProgrammingError, SQLAlchemyError
+
+from articles.errors import ArticleError, ArticleNotFound
+from articles.importer import ImportProgress, import_sources
+from articles.model import STATUSES, article_to_dict
+from articles.store import Store
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+articles_cli = AppGroup(
+    "articles",
+    help="""Manage the article records: import, list, show, delete, migrate.
+
+    \b
+    Example:
+      flask --app wsgi articles migrate
+      flask --app wsgi articles import articles/samples/ exports/2025-07.jsonl
+    """,
+)
+
+
+def _store() -> Store:
+    store: Store = current_app.extensions["feeds.store"]
+    return store
+
+
+def _fail(message: str) -> None:
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(1)
+
+
+def _database_message(exc: SQLAlchemyError) -> str:
+    first = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+    if isinstance(exc, OperationalError | ProgrammingError) and (
+        "no such table" in first or "does not exist" in first
+    ):
+        return f"database: {first} (run `flask articles migrate` first)"
+    return f"database: {first}"
+
+
+def one_line_errors(command: Callable[P, R]) -> Callable[P, R]:
+    """Turn the errors a command can meet into one line on stderr and exit status 1."""
+
+    @functools.wraps(command)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return command(*args, **kwargs)
+        except (ArticleError, ValueError) as exc:
+            _fail(str(exc))
+        except SQLAlchemyError as exc:
+            _fail(_database_message(exc))
+        except OSError as exc:
+            _fail(f"{exc.filename or 'input'}: {exc.strerror or exc}")
+        raise AssertionError("unreachable")  # _fail exits
+
+    return wrapper
+
+
+@articles_cli.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(allow_dash=True))
+@click.option(
+    "--skip-invalid",
+    is_flag=True,
+    help="Write the good records of a file that also has bad ones (bad ones are still listed).",
+)
+@click.option(
+    "--batch-size",
+    type=click.IntRange(min=1),
+    default=1000,
+    show_default=True,
+    help="Records written per statement batch inside each file's transaction.",
+)
+@one_line_errors
+def import_command(paths: tuple[str, ...], skip_invalid: bool, batch_size: int) -> None:
+    """Import article records from files, folders or `-` (stdin).
+
+    Formats: our JSON (one record or a list), JSON Lines, Markdown with YAML front matter,
+    IPTC ninjs. Each file is all or nothing: a file with a bad record writes nothing unless
+    --skip-invalid is given. Every bad record is listed on stderr; the exit status is 1 when
+    anything was rejected or unreadable.
+
+    \b
+    Example:
+      flask --app wsgi articles import articles/samples/ new.jsonl
+      zcat export.jsonl.gz | flask --app wsgi articles import -
+    """
+    config = current_app.extensions["feeds.config"]
+    with _progress() as on_progress:
+        report = import_sources(
+            _store(),
+            list(paths),
+            zone=config.zone,
+            default_language=config.default_language,
+            tag_authority=config.tag_authority,
+            skip_invalid=skip_invalid,
+            batch_size=batch_size,
+            on_progress=on_progress,
+            stdin=sys.stdin,
+        )
+    for line in report.errors:
+        click.echo(line, err=True)
+    click.echo(report.summary())
+    if not report.ok:
+        sys.exit(1)
+
+
+class _ProgressBar:
+    """Import progress on stderr: bytes of finished files as the bar, records as the label.
+
+    Drawn only when stderr is a terminal, so logs and pipes get the summary line alone. The
+    bar is made at the first report, which carries the total size of the inputs.
+    """
+
+    def __init__(self) -> None:
+        self.bar: Any = None
+        self.shown = 0
+        self.records = 0
+
+    def update(self, progress: ImportProgress) -> None:
+        if self.bar is None:
+            self.bar = click.progressbar(
+                length=max(progress.bytes_total, 1),
+                label="importing",
+                file=sys.stderr,
+                item_show_func=lambda _: f"{self.records:,} records",
+            )
+            self.bar.__enter__()
+        self.records = progress.records
+        self.bar.update(progress.bytes_done - self.shown)
+        self.shown = progress.bytes_done
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+
+@contextmanager
+def _progress() -> Iterator[Callable[[ImportProgress], None] | None]:
+    if not sys.stderr.isatty():
+        yield None
+        return
+    bar = _ProgressBar()
+    try:
+        yield bar.update
+    finally:
+        bar.close()
+
+
+@articles_cli.command("list")
+@click.option("--section", help="Only this section slug, e.g. asia.")
+@click.option("--tag", help="Only articles with this tag slug.")
+@click.option("--author", help="Only articles by this author slug.")
+@click.option("--status", type=click.Choice(STATUSES), help="Only this status.")
+@click.option("--language", help="Only this language code, e.g. ko.")
+@click.option("--source", help="Only this source slug, e.g. aa.")
+@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True)
+@click.option("--offset", type=click.IntRange(min=0), default=0, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="JSON Lines of full records instead.")
+@one_line_errors
+def list_command(
+    section: str | None,
+    tag: str | None,
+    author: str | None,
+    status: str | None,
+    language: str | None,
+    source: str | None,
+    limit: int,
+    offset: int,
+    as_json: bool,
+) -> None:
+    """List stored articles in any state, newest first.
+
+    \b
+    Example:
+      flask --app wsgi articles list --section asia --status draft --limit 20
+      flask --app wsgi articles list --tag japan --json > japan.jsonl
+    """
+    found = _store().list_articles(
+        section=section,
+        tag=tag,
+        author=author,
+        status=status,
+        language=language,
+        source=source,
+        limit=limit,
+        offset=offset,
+    )
+    if as_json:
+        for article in found:
+            click.echo(json.dumps(article_to_dict(article), ensure_ascii=False))
+        return
+    rows = [
+        (
+            a.id,
+            a.published.isoformat(timespec="minutes"),
+            a.status,
+            a.section.slug if a.section else "-",
+            a.title,
+        )
+        for a in found
+    ]
+    header = ("id", "published", "status", "section", "title")
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(4)]
+    for row in [header, *rows]:
+        cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
+        click.echo("  ".join([*cells, row[4]]))
+
+
+@articles_cli.command("show")
+@click.argument("article_id")
+@one_line_errors
+def show_command(article_id: str) -> None:
+    """Print one stored article as our JSON record (the format `import` reads back).
+
+    \b
+    Example:
+      flask --app wsgi articles show trt-ko-2025-07-30-cho-japan
+    """
+    article = _store().get(article_id)
+    if article is None:
+        raise ArticleNotFound(article_id)
+    click.echo(json.dumps(article_to_dict(article), ensure_ascii=False, indent=2))
+
+
+@articles_cli.command("delete")
+@click.argument("article_id")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@one_line_errors
+def delete_command(article_id: str, yes: bool) -> None:
+    """Delete an article; feeds drop it and a tombstone keeps its id and guid.
+
+    \b
+    Example:
+      flask --app wsgi articles delete trt-ko-2025-07-30-cho-japan --yes
+    """
+    store = _store()
+    article = store.get(article_id)
+    if article is None:
+        raise ArticleNotFound(article_id)
+    if not yes and not click.confirm(f"Delete {article_id!r} ({article.title})?"):
+        _fail("not deleted")
+    affected = store.delete(article_id)
+    click.echo(f"deleted {article_id}; {len(affected)} feeds changed")
+
+
+@articles_cli.command("migrate")
+@one_line_errors
+def migrate_command() -> None:
+    """Create or upgrade the database schema to the newest version (alembic upgrade head).
+
+    Safe to run while the app is serving and from several processes at once.
+
+    \b
+    Example:
+      DATABASE_URL=postgresql+psycopg://feeds@db/feeds flask --app wsgi articles migrate
+    """
+    store = _store()
+    before, head = store.schema_revision()
+    store.migrate()
+    if before == head:
+        click.echo(f"schema already at {head}")
+    else:
+        click.echo(f"schema upgraded from {before or 'empty'} to {head}")
+
+
+@articles_cli.command("schema")
+@one_line_errors
+def schema_command() -> None:
+    """Say which schema version the database has and whether `migrate` is needed (exit 1).
+
+    \b
+    Example:
+      flask --app wsgi articles schema
+    """
+    current, head = _store().schema_revision()
+    if current == head:
+        click.echo(f"schema at {head} (current)")
+        return
+    click.echo(f"schema at {current or 'empty'}, newest is {head}: run `flask articles migrate`")
+    sys.exit(1)

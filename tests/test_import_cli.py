@@ -1,0 +1,333 @@
+"""Importing records (all or nothing per file, counts, guids) and the `flask articles` commands."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import Result
+from flask import Flask
+from flask.testing import FlaskCliRunner
+
+from articles.cli import articles_cli
+from articles.ids import mint_guid
+from articles.importer import ImportProgress, expand_sources, import_sources
+from articles.store import ALL, Facet, Store
+from feeds.config import SiteConfig
+from tests.fixtures.store import T0, make_article
+
+CONFIG = SiteConfig(tag_authority="news.example.org,2025")
+LATER = T0.replace(year=2030)
+
+
+def record(article_id: str, **changes: Any) -> dict[str, Any]:
+    """A record in our JSON format; keyword arguments replace or add fields."""
+    data: dict[str, Any] = {
+        "id": article_id,
+        "title": f"기사 {article_id}",
+        "published": "2025-07-30T10:00:00+09:00",
+        "section": {"slug": "asia", "label": "아시아"},
+        "tags": [{"slug": "japan", "label": "일본"}],
+        "body_html": "<p>조현 한국 외교부 장관은 화요일, 도쿄에서 회담을 가졌다.</p>",
+    }
+    data.update(changes)
+    return data
+
+
+def write_jsonl(path: Path, records: list[dict[str, Any]]) -> Path:
+    path.write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8"
+    )
+    return path
+
+
+def run_import(store: Store, *sources: str | Path, **options: Any) -> Any:
+    return import_sources(
+        store,
+        [str(s) for s in sources],
+        zone=CONFIG.zone,
+        default_language="ko",
+        tag_authority=CONFIG.tag_authority,
+        **options,
+    )
+
+
+# -- the importer -------------------------------------------------------------------------------
+
+
+def test_import_stores_every_record_and_mints_guids_for_new_ones(
+    store: Store, tmp_path: Path
+) -> None:
+    source = write_jsonl(tmp_path / "a.jsonl", [record("a1"), record("a2")])
+    report = run_import(store, source)
+    assert (report.files, report.new, report.updated, report.rejected) == (1, 2, 0, 0)
+    assert report.ok
+    stored = store.get("a1")
+    assert stored is not None
+    assert stored.guid == mint_guid(CONFIG.tag_authority, "a1")
+    assert report.summary() == "imported 1 file: 2 new, 0 updated, 0 unchanged, 0 rejected"
+
+
+def test_a_guid_given_in_the_record_is_kept(store: Store, tmp_path: Path) -> None:
+    source = write_jsonl(tmp_path / "a.jsonl", [record("a1", guid="urn:uuid:1234")])
+    run_import(store, source)
+    stored = store.get("a1")
+    assert stored is not None and stored.guid == "urn:uuid:1234"
+
+
+def test_reimport_counts_unchanged_and_newer_records_as_updated(
+    store: Store, tmp_path: Path
+) -> None:
+    first = write_jsonl(tmp_path / "a.jsonl", [record("a1"), record("a2")])
+    run_import(store, first)
+    again = run_import(store, first)
+    assert (again.new, again.updated, again.unchanged) == (0, 0, 2)
+    newer = write_jsonl(
+        tmp_path / "b.jsonl", [record("a1", title="새 제목", updated="2025-07-31T09:00:00+09:00")]
+    )
+    report = run_import(store, newer)
+    assert (report.new, report.updated, report.unchanged) == (0, 1, 0)
+    stored = store.get("a1")
+    assert stored is not None and stored.title == "새 제목"
+
+
+def test_a_file_with_a_bad_record_writes_nothing_and_every_bad_record_is_reported(
+    store: Store, tmp_path: Path
+) -> None:
+    good = write_jsonl(tmp_path / "good.jsonl", [record("g1")])
+    # The bad records come after more good ones than one batch holds, so some were flushed.
+    mixed = write_jsonl(
+        tmp_path / "mixed.jsonl",
+        [record(f"m{i}") for i in range(5)]
+        + [record("bad1", published="2025/13/45")]
+        + [record("m9")]
+        + [record("bad2", title="")],
+    )
+    report = run_import(store, good, mixed, batch_size=2)
+    assert (report.files, report.new, report.rejected) == (2, 1, 2)
+    assert not report.ok
+    assert report.errors == [
+        f"{mixed}: line 6: published: cannot read '2025/13/45' as a date",
+        f"{mixed}: line 8: title: required, but empty",
+    ]
+    assert [a.id for a in store.list_articles()] == ["g1"]
+
+
+def test_skip_invalid_writes_the_good_records_and_still_reports_the_bad(
+    store: Store, tmp_path: Path
+) -> None:
+    mixed = write_jsonl(
+        tmp_path / "mixed.jsonl", [record("m1"), record("bad", published="soon"), record("m2")]
+    )
+    report = run_import(store, mixed, skip_invalid=True, batch_size=1)
+    assert (report.new, report.rejected, len(report.errors)) == (2, 1, 1)
+    assert "line 2: published" in report.errors[0]
+    assert store.count() == 2
+
+
+def test_an_unreadable_input_is_one_error_and_the_others_still_import(
+    store: Store, tmp_path: Path
+) -> None:
+    good = write_jsonl(tmp_path / "good.jsonl", [record("g1")])
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"id": "x", ', encoding="utf-8")
+    report = run_import(store, tmp_path / "missing.jsonl", broken, good)
+    assert report.new == 1
+    assert len(report.errors) == 2
+    assert report.errors[0].startswith(f"{tmp_path / 'missing.jsonl'}: ")
+    assert report.errors[1].startswith(f"{broken}: ")
+    assert store.count() == 1
+
+
+def test_a_guid_clash_rolls_back_that_file_with_a_message(store: Store, tmp_path: Path) -> None:
+    source = write_jsonl(
+        tmp_path / "a.jsonl",
+        [record("a1", guid="urn:x:1"), record("a2", guid="urn:x:1")],
+    )
+    report = run_import(store, source)
+    assert report.errors == [
+        f"{source}: article 'a2': guid: 'urn:x:1' is also the guid of article 'a1'"
+    ]
+    assert store.count() == 0
+
+
+def test_repeated_ids_in_one_input_keep_the_newest_version(store: Store, tmp_path: Path) -> None:
+    source = write_jsonl(
+        tmp_path / "a.jsonl",
+        [
+            record("a1", title="v2", updated="2025-07-30T12:00:00+09:00"),
+            record("a1", title="v1"),
+        ],
+    )
+    report = run_import(store, source)
+    assert (report.new, report.updated, report.unchanged, report.rejected) == (1, 0, 1, 0)
+    stored = store.get("a1")
+    assert stored is not None and stored.title == "v2"
+
+
+def test_folders_are_read_file_by_file_in_sorted_order(tmp_path: Path) -> None:
+    (tmp_path / "sub").mkdir()
+    (tmp_path / ".hidden").mkdir()
+    for name in ("b.json", "a.jsonl", "sub/c.md", "notes.txt", ".hidden/d.json"):
+        (tmp_path / name).write_text("{}", encoding="utf-8")
+    assert expand_sources([tmp_path, "-"]) == [
+        str(tmp_path / "a.jsonl"),
+        str(tmp_path / "b.json"),
+        str(tmp_path / "sub" / "c.md"),
+        "-",
+    ]
+
+
+def test_stdin_is_read_when_the_source_is_a_dash(store: Store) -> None:
+    stdin = io.StringIO(json.dumps(record("s1"), ensure_ascii=False) + "\n")
+    report = run_import(store, "-", stdin=stdin)
+    assert (report.new, report.errors) == (1, [])
+
+
+def test_progress_is_reported_per_batch_and_per_file(store: Store, tmp_path: Path) -> None:
+    first = write_jsonl(tmp_path / "a.jsonl", [record(f"a{i}") for i in range(5)])
+    second = write_jsonl(tmp_path / "b.jsonl", [record("b1")])
+    seen: list[ImportProgress] = []
+    run_import(store, first, second, batch_size=2, on_progress=seen.append)
+    total = first.stat().st_size + second.stat().st_size
+    assert [p.records for p in seen] == [2, 4, 5, 6, 6]
+    assert seen[-1].files_done == seen[-1].files_total == 2
+    assert seen[-1].bytes_done == seen[-1].bytes_total == total
+
+
+def test_a_bad_tag_authority_fails_before_reading(store: Store, tmp_path: Path) -> None:
+    source = write_jsonl(tmp_path / "a.jsonl", [record("a1")])
+    with pytest.raises(ValueError, match="tag_authority"):
+        import_sources(
+            store, [str(source)], zone=CONFIG.zone, default_language="ko", tag_authority="x"
+        )
+
+
+# -- the CLI ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def cli(store: Store) -> Iterator[FlaskCliRunner]:
+    """A FlaskCliRunner bound to a minimal Flask app carrying the two extensions the CLI reads."""
+    app = Flask(__name__)
+    app.extensions["feeds.config"] = CONFIG
+    app.extensions["feeds.store"] = store
+    app.cli.add_command(articles_cli)
+    yield app.test_cli_runner()
+
+
+def invoke(cli: FlaskCliRunner, *args: str, input: str | None = None) -> Result:
+    return cli.invoke(args=["articles", *args], input=input)
+
+
+def test_cli_import_prints_one_summary_and_exits_zero(cli: FlaskCliRunner, tmp_path: Path) -> None:
+    write_jsonl(tmp_path / "a.jsonl", [record("a1")])
+    write_jsonl(tmp_path / "b.jsonl", [record("b1"), record("b2")])
+    result = invoke(cli, "import", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "imported 2 files: 3 new, 0 updated, 0 unchanged, 0 rejected\n"
+    assert result.stderr == ""
+
+
+def test_cli_import_lists_rejected_records_on_stderr_and_exits_one(
+    cli: FlaskCliRunner, store: Store, tmp_path: Path
+) -> None:
+    source = tmp_path / "seed.json"
+    source.write_text(
+        json.dumps([record("a1"), record("a2"), record("a3", published="2025/13/45")]),
+        encoding="utf-8",
+    )
+    result = invoke(cli, "import", str(source))
+    assert result.exit_code == 1
+    assert result.stderr == f"{source}: record 3: published: cannot read '2025/13/45' as a date\n"
+    assert result.stdout == "imported 1 file: 0 new, 0 updated, 0 unchanged, 1 rejected\n"
+    assert store.count() == 0
+    skipped = invoke(cli, "import", "--skip-invalid", str(source))
+    assert skipped.exit_code == 1
+    assert skipped.stdout.startswith("imported 1 file: 2 new,")
+
+
+def test_cli_import_reads_stdin(cli: FlaskCliRunner, store: Store) -> None:
+    result = invoke(cli, "import", "-", input=json.dumps(record("s1")) + "\n")
+    assert result.exit_code == 0, result.output
+    assert store.get("s1") is not None
+
+
+def test_cli_import_of_a_missing_file_is_one_line_without_traceback(
+    cli: FlaskCliRunner, tmp_path: Path
+) -> None:
+    result = invoke(cli, "import", str(tmp_path / "nope.json"))
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert result.stderr.count("\n") == 1 and "nope.json" in result.stderr
+
+
+def test_cli_list_shows_a_table_and_filters(cli: FlaskCliRunner, store: Store) -> None:
+    store.upsert_many(
+        [make_article("a1", minutes=1), make_article("d1", minutes=2, status="draft")]
+    )
+    result = invoke(cli, "list")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == ["id", "published", "status", "section", "title"]
+    assert lines[1].split()[:4] == ["d1", "2025-07-30T01:02+00:00", "draft", "asia"]
+    assert "기사 d1" in lines[1]
+    drafts = invoke(cli, "list", "--status", "draft", "--json")
+    assert [json.loads(line)["id"] for line in drafts.stdout.splitlines()] == ["d1"]
+    bad = invoke(cli, "list", "--status", "gone")
+    assert bad.exit_code == 2 and "gone" in bad.stderr
+
+
+def test_cli_show_prints_the_record_and_fails_for_unknown_ids(
+    cli: FlaskCliRunner, store: Store
+) -> None:
+    store.upsert_many([make_article("a1")])
+    shown = invoke(cli, "show", "a1")
+    assert shown.exit_code == 0
+    assert json.loads(shown.stdout)["title"] == "기사 a1"
+    assert "기사 a1" in shown.stdout  # not \\uXXXX escapes
+    missing = invoke(cli, "show", "zz")
+    assert missing.exit_code == 1
+    assert missing.stderr == "Error: no article with id 'zz'\n"
+
+
+def test_cli_delete_asks_first_unless_yes(cli: FlaskCliRunner, store: Store) -> None:
+    store.upsert_many([make_article("a1")])
+    declined = invoke(cli, "delete", "a1", input="n\n")
+    assert declined.exit_code == 1
+    assert store.get("a1") is not None
+    done = invoke(cli, "delete", "a1", "--yes")
+    assert done.exit_code == 0, done.output
+    assert store.get("a1") is None
+    assert store.page_keys(ALL, now=LATER, limit=5) == []
+    assert store.count_visible(Facet("tag", "japan"), now=LATER) == 0
+    assert invoke(cli, "delete", "a1", "--yes").exit_code == 1
+
+
+def test_cli_migrate_and_schema_report_the_version(cli: FlaskCliRunner) -> None:
+    migrated = invoke(cli, "migrate")
+    assert migrated.exit_code == 0
+    assert migrated.stdout == "schema already at 0001\n"
+    assert invoke(cli, "schema").stdout == "schema at 0001 (current)\n"
+
+
+def test_cli_on_an_empty_database_says_to_migrate(tmp_path: Path) -> None:
+    app = Flask(__name__)
+    app.extensions["feeds.config"] = CONFIG
+    app.extensions["feeds.store"] = Store(f"sqlite:///{tmp_path / 'empty.db'}")
+    app.cli.add_command(articles_cli)
+    result = app.test_cli_runner().invoke(args=["articles", "list"])
+    assert result.exit_code == 1
+    assert "no such table: articles (run `flask articles migrate` first)" in result.stderr
+    assert invoke(app.test_cli_runner(), "schema").exit_code == 1
+
+
+@pytest.mark.parametrize("command", ["import", "list", "show", "delete", "migrate", "schema"])
+def test_every_command_has_help_with_an_example(cli: FlaskCliRunner, command: str) -> None:
+    result = invoke(cli, command, "--help")
+    assert result.exit_code == 0
+    assert "Example:" in result.stdout
