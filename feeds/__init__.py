@@ -20,7 +20,11 @@ from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from articles.cli import articles_cli
+from articles.importer import import_sources
+from articles.samples import sample_paths
 from articles.store import Store
+from feeds import http, pages, websub
 from feeds.cache import RenderCache
 from feeds.config import ConfigError, SiteConfig, load_config
 
@@ -62,16 +66,13 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     _prepare_database(app, config, store, clock)
 
-    from feeds import http
-
     cache = RenderCache(config.render_cache_bytes)
     app.extensions["feeds.cache"] = cache
     http.init_app(app, http.FeedService(config, store, cache, clock))
 
-    from feeds import pages
-
     app.register_blueprint(pages.bp)
-    _register_optional(app, config)
+    websub.init_app(app)
+    app.cli.add_command(articles_cli)
 
     if config.trust_proxy_hops > 0:
         hops = config.trust_proxy_hops
@@ -119,13 +120,6 @@ def _prepare_database(
 
 
 def _load_samples(store: Store, config: SiteConfig) -> None:
-    try:
-        from articles.importer import import_sources
-
-        from articles.samples import sample_paths
-    except ImportError:  # the importer and samples are not part of this build yet
-        log.warning("sample articles not loaded: articles.importer is not available")
-        return
     report = import_sources(
         store,
         sample_paths(),
@@ -134,19 +128,3 @@ def _load_samples(store: Store, config: SiteConfig) -> None:
         tag_authority=config.tag_authority,
     )
     log.info("loaded the sample articles into the new database: %s", report)
-
-
-def _register_optional(app: Flask, config: SiteConfig) -> None:
-    """The CLI commands and the WebSub notifier, written alongside this module."""
-    try:
-        from articles.cli import articles_cli
-    except ImportError:
-        log.debug("articles.cli not available yet")
-    else:
-        app.cli.add_command(articles_cli)
-    try:
-        from feeds import websub
-    except ImportError:
-        log.debug("feeds.websub not available yet")
-    else:
-        websub.init_app(app)

@@ -47,6 +47,7 @@ from feeds.query import (
     feed_path,
     parse_feed_path,
 )
+from feeds.websub import link_header
 from feeds.writers import MEDIA_TYPES, render
 
 log = logging.getLogger(__name__)
@@ -297,7 +298,7 @@ def feed(subpath: str) -> Response:
     if negotiated:
         headers["Content-Location"] = links[fmt]["self"] or ""
     if config.hub_url:
-        headers["Link"] = f'<{config.hub_url}>; rel="hub", <{links[fmt]["self"]}>; rel="self"'
+        headers["Link"] = link_header(config.hub_url, links[fmt]["self"] or "")
 
     inm = request.headers.get("If-None-Match")
     if inm is not None:
