@@ -316,6 +316,10 @@ def report(results: dict[str, Any]) -> None:
         print(f"{key:<26} {value:>8.2f}  (target >= {target}: {verdict})")
 
 
+def _interrupted(signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=100_000, help="store size")
@@ -330,6 +334,8 @@ def main(argv: list[str] | None = None) -> int:
         help="worker processes for every server (default: CPU count)",
     )
     args = parser.parse_args(argv)
+    # SIGTERM (run_all's time limit) unwinds like Ctrl-C, so every server is stopped on the way.
+    signal.signal(signal.SIGTERM, _interrupted)
     results = bench(args)
     report(results)
     save_results(

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from common import (
+    BENCH,
     DATA,
     NOW,
     PYTHON,
@@ -55,11 +56,21 @@ def app_environment(database_url: str) -> dict[str, str]:
     return env
 
 
-def import_command(corpus: Path, profile_to: Path | None = None) -> list[str]:
+def import_command(
+    corpus: Path, database_url: str, via: str, profile_to: Path | None = None
+) -> list[str]:
+    """`flask articles import` (via="cli") or the importer's API alone (via="api")."""
     command = [PYTHON]
     if profile_to is not None:
         command += ["-m", "cProfile", "-o", str(profile_to)]
+    if via == "api":
+        return [*command, str(BENCH / "import_runner.py"), database_url, str(corpus)]
     return [*command, "-m", "flask", "--app", "wsgi", "articles", "import", str(corpus)]
+
+
+def default_via() -> str:
+    """The CLI when the app has its `articles` commands, else the importer API directly."""
+    return "cli" if (ROOT / "articles" / "cli.py").exists() else "api"
 
 
 def migrate(database_url: str) -> None:
@@ -71,13 +82,15 @@ def migrate(database_url: str) -> None:
     store.dispose()
 
 
-def run_import(corpus: Path, database_url: str, profile_to: Path | None = None) -> dict[str, Any]:
+def run_import(
+    corpus: Path, database_url: str, via: str, profile_to: Path | None = None
+) -> dict[str, Any]:
     """Run one import process; return its wall time, peak RSS, exit status and last output."""
     log_path = DATA / "import.log"
     with open(log_path, "w", encoding="utf-8") as out:
         started = time.perf_counter()
         process = subprocess.Popen(
-            import_command(corpus, profile_to),
+            import_command(corpus, database_url, via, profile_to),
             cwd=ROOT,
             env=app_environment(database_url),
             stdout=out,
@@ -152,17 +165,18 @@ def _short(filename: str) -> str:
     return filename
 
 
-def bench_size(n: int, seed: int, profile: bool, keep: bool) -> dict[str, Any]:
+def bench_size(n: int, seed: int, via: str, profile: bool, keep: bool) -> dict[str, Any]:
     corpus = corpus_file(n, seed)
     db = DATA / f"import-{n}-s{seed}.db"
     remove_db(db)
     url = sqlite_url(db)
     migrate(url)
     profile_to = DATA / f"import-{n}.prof" if profile else None
-    log(f"importing {n:,} records{' under cProfile' if profile else ''}")
-    run = run_import(corpus, url, profile_to)
+    log(f"importing {n:,} records via {via}{' under cProfile' if profile else ''}")
+    run = run_import(corpus, url, via, profile_to)
     result: dict[str, Any] = {
         "records": n,
+        "via": via,
         "corpus_mb": round(corpus.stat().st_size / 1e6, 1),
         **run,
         "records_per_s": round(n / run["seconds"]),
@@ -212,10 +226,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument(
+        "--via",
+        choices=("cli", "api"),
+        default=default_via(),
+        help="flask articles import (cli) or import_sources in a bare process (api)",
+    )
     parser.add_argument("--profile", action="store_true", help="run under cProfile")
     parser.add_argument("--keep", action="store_true", help="keep the imported databases")
     args = parser.parse_args(argv)
-    results = [bench_size(n, args.seed, args.profile, args.keep) for n in args.sizes]
+    results = [bench_size(n, args.seed, args.via, args.profile, args.keep) for n in args.sizes]
     report(results)
     name = "import_profile" if args.profile else "import"
     save_results(
