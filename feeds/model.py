@@ -335,7 +335,13 @@ def build_entry(
     if image is not None and image.url not in body:
         body = _figure(image) + body
     summary = clean_text(article.summary).strip()
-    title = clean_text(article.title)
+    # Every format needs a title; one made only of stripped characters falls back to the
+    # opening words, then to the id, rather than failing the whole feed.
+    title = (
+        clean_text(article.title).strip()
+        or excerpt(clean_text(article.summary) or article.body_html, 80)
+        or article.id
+    )
     link = to_uri(article.url or article_url(article), base_url)
     if not body.strip():
         # A headline-only record: readers (and validators) want some content, so the entry's
@@ -343,14 +349,15 @@ def build_entry(
         body = f'<p><a href="{html.escape(link)}">{html.escape(title)}</a></p>'
     authors = tuple(
         Person(
-            name=clean_text(a.name),
+            name=clean_text(a.name).strip(),
             uri=to_uri(a.uri, base_url) if a.uri else None,
-            email=clean_text(a.email) or None,
+            email=clean_text(a.email).strip() or None,
         )
         for a in article.authors
+        if clean_text(a.name).strip()
     ) or (default_author,)
     categories: list[Category] = []
-    if article.section is not None:
+    if article.section is not None and clean_text(article.section.slug).strip():
         categories.append(
             Category(
                 term=clean_text(article.section.slug),
@@ -365,9 +372,10 @@ def build_entry(
             scheme=f"{base_url.rstrip('/')}/tag/",
         )
         for t in article.tags
+        if clean_text(t.slug).strip()
     )
     source = None
-    if article.source is not None:
+    if article.source is not None and clean_text(article.source.name).strip():
         source = Credit(
             name=clean_text(article.source.name),
             url=to_uri(article.source.url, base_url) if article.source.url else None,
@@ -445,9 +453,10 @@ def build_feed(
     The feed's `updated` is its newest entry's `updated`, or `empty_updated` when there are no
     entries: never the current time, so the same rows always give the same bytes.
     """
+    feed_title = clean_text(title).strip() or clean_text(config.title).strip() or "Feed"
     default_author = Person(
-        name=clean_text(config.feed_author_name),
-        email=clean_text(getattr(config, "author_email", "")) or None,
+        name=clean_text(config.feed_author_name).strip() or feed_title,
+        email=clean_text(getattr(config, "author_email", "")).strip() or None,
     )
     built = (
         build_entry(a, article_url=article_url, base_url=base_url, default_author=default_author)
@@ -461,7 +470,7 @@ def build_feed(
         language = config.default_language
     return Feed(
         id=feed_id(config.tag_authority, facet),
-        title=clean_text(title) or clean_text(config.title),
+        title=feed_title,
         subtitle=clean_text(subtitle),
         language=language,
         updated=updated,
