@@ -556,6 +556,21 @@ class _Builder:
 # --------------------------------------------------------------------------- Markdown
 
 
+class _FrontMatterLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, except that dates stay text for our own date rules.
+
+    PyYAML would turn `2025-07-30 09:00` into text but `2025-07-30T09:00` into a UTC datetime
+    and `2025-13-45` into an error about YAML; as text, all three follow the rules of
+    articles.dates and a bad date is reported against its field.
+    """
+
+
+_FrontMatterLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def article_from_markdown(
     text: str, *, where: str, zone: ZoneInfo, default_language: str, base_url: str = ""
 ) -> Article:
@@ -575,7 +590,7 @@ def article_from_markdown(
             "and another '---' line",
         )
     try:
-        front = yaml.safe_load(match.group(1))
+        front = yaml.load(match.group(1), Loader=_FrontMatterLoader)  # a SafeLoader subclass
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         at = f" at line {mark.line + 2}, column {mark.column + 1}" if mark else ""
