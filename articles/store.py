@@ -27,6 +27,8 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Connection, Dialect, Engine
 from sqlalchemy.engine.url import URL, make_url
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.expression import ClauseElement, Executable
 
 from articles.errors import ArticleNotFound
 from articles.model import Article, article_from_dict, article_to_dict
@@ -550,6 +552,19 @@ class Store:
         with self._engine.connect() as conn:
             return conn.execute(query).scalar_one_or_none()
 
+    def explain_page_keys(
+        self, facet: Facet, *, now: datetime, limit: int, offset: int = 0
+    ) -> list[str]:
+        """The database's plan for `page_keys`, one line per step (for docs and checks).
+
+        SQLite: the detail column of EXPLAIN QUERY PLAN; PostgreSQL: EXPLAIN's text lines.
+        """
+        query = _keys_query(facet, now).limit(limit).offset(offset)
+        with self._engine.connect() as conn:
+            # Raw cursor rows: SQLAlchemy would map them onto the SELECT's own column types.
+            rows = conn.execute(_Explain(query)).cursor.fetchall()
+        return [str(row[-1]) if self.backend == "sqlite" else str(row[0]) for row in rows]
+
     # -- internals ----------------------------------------------------------------------------
 
     def _write_connection(self) -> Connection:
@@ -890,6 +905,21 @@ def _keys_query(facet: Facet, now: datetime) -> sa.Select[Any]:
     return _visible_query(
         facet, now, a.c.id, a.c.guid, a.c.published, a.c.updated, join_articles=True
     )
+
+
+class _Explain(Executable, ClauseElement):
+    """EXPLAIN (QUERY PLAN) of a statement, with its parameters bound as usual."""
+
+    inherit_cache = False
+
+    def __init__(self, statement: sa.Select[Any]) -> None:
+        self.statement = statement
+
+
+@compiles(_Explain)
+def _compile_explain(element: _Explain, compiler: Any, **kw: Any) -> str:
+    prefix = "EXPLAIN QUERY PLAN " if compiler.dialect.name == "sqlite" else "EXPLAIN "
+    return prefix + compiler.process(element.statement, **kw)
 
 
 def month_bounds(month: str) -> tuple[datetime, datetime]:
