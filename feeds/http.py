@@ -26,6 +26,7 @@ from werkzeug.http import http_date, parse_accept_header
 if TYPE_CHECKING:
     from _typeshed.wsgi import WSGIEnvironment
 
+from articles.model import Article
 from articles.store import EntryKey, Facet, Store
 from feeds import pages
 from feeds.cache import RenderCache
@@ -77,7 +78,6 @@ class Document:
 
     keys: Sequence[EntryKey]
     total: int
-    label: str
     last_page: int
     newest_month: str | None  # live feed page 1: target of prev-archive
     prev_month: str | None  # archive: the next older month with entries
@@ -123,17 +123,11 @@ class FeedService:
     def describe(self, query: FeedQuery, now: datetime) -> Document:
         """Read the keys and paging state of the document `query` names; QueryError if none."""
         store = self.store
-        info = store.facet_info(query.facet, now=now)
-        total = info.count if info is not None else 0
-        label = info.label if info is not None else ""
-        if total == 0 and query.facet.kind != "all":
-            raise QueryError(
-                404,
-                f"no {facet_path(query.facet)[7:]} feed: nothing is published under it; "
-                "see / for the list of feeds",
-            )
         if query.month is not None:
-            return self._describe_archive(query, now, total, label)
+            return self._describe_archive(query, now)
+        total = store.count_visible(query.facet, now=now)
+        if total == 0 and query.facet.kind != "all":
+            raise _unknown_facet(query.facet)
 
         last_page = max(1, math.ceil(total / query.limit))
         if query.page > last_page:
@@ -154,7 +148,6 @@ class FeedService:
         return Document(
             keys=keys,
             total=total,
-            label=label,
             last_page=last_page,
             newest_month=newest_month,
             prev_month=None,
@@ -163,11 +156,11 @@ class FeedService:
             cache_control=f"public, max-age={max_age}{self.live_cache_tail}",
         )
 
-    def _describe_archive(
-        self, query: FeedQuery, now: datetime, total: int, label: str
-    ) -> Document:
+    def _describe_archive(self, query: FeedQuery, now: datetime) -> Document:
         month = query.month or ""
         months = self.store.months(query.facet, now=now)
+        if not months and query.facet.kind != "all":
+            raise _unknown_facet(query.facet)
         if month not in months:
             raise QueryError(
                 404,
@@ -184,8 +177,7 @@ class FeedService:
             cache_control = f"public, max-age={max_age}{self.live_cache_tail}"
         return Document(
             keys=keys,
-            total=total,
-            label=label,
+            total=len(keys),
             last_page=1,
             newest_month=None,
             prev_month=months[index + 1] if index + 1 < len(months) else None,
@@ -210,6 +202,14 @@ class FeedService:
             datetime(year, mon, 1, tzinfo=UTC), datetime(year, mon, 1, tzinfo=self.config.zone)
         )
         return now >= month_end + ARCHIVE_SETTLE
+
+
+def _unknown_facet(facet: Facet) -> QueryError:
+    return QueryError(
+        404,
+        f"no {facet_path(facet).removeprefix('/feeds/')} feed: nothing is published under it; "
+        "see / for the list of feeds",
+    )
 
 
 def _utc_month(moment: datetime) -> str:
@@ -284,7 +284,7 @@ def feed(subpath: str) -> Response:
         month=query.month,
         keys=doc.keys,
         total=doc.total,
-        archive_links=(doc.label, doc.newest_month, doc.prev_month, doc.next_month),
+        archive_links=(doc.newest_month, doc.prev_month, doc.next_month),
     )
     encoding = choose_encoding(request.headers.get("Accept-Encoding", ""))
     modified = last_modified(doc.keys, now)
@@ -379,7 +379,10 @@ def _render(
     """Fetch the page's articles and write the document (only on a cache miss)."""
     config = service.config
     facet = query.facet
-    title = config.title if facet.kind == "all" else f"{config.title} - {doc.label or facet.value}"
+    articles = service.store.fetch([k.id for k in doc.keys])
+    title = config.title
+    if facet.kind != "all":
+        title = f"{title} - {facet_label(facet, articles)}"
     if query.month is not None:
         title = f"{title} ({query.month})"
     feed_links = FeedLinks(
@@ -399,12 +402,34 @@ def _render(
         title=title,
         subtitle=config.description,
         facet=facet,
-        articles=service.store.fetch([k.id for k in doc.keys]),
+        articles=articles,
         links=feed_links,
         article_url=lambda article: pages.article_url(article, base),
         base_url=base,
     )
     return render(feed, query.fmt or "atom")
+
+
+def facet_label(facet: Facet, articles: Sequence[Article]) -> str:
+    """The facet's display name as the document's newest article spells it (`아시아`).
+
+    Taken from the document's own articles, not the database at large, so a title changes only
+    with the entries whose keys are in the ETag.
+    """
+    for article in articles:
+        if facet.kind == "section" and article.section and article.section.slug == facet.value:
+            return article.section.label or facet.value
+        if facet.kind == "tag":
+            for tag in article.tags:
+                if tag.slug == facet.value:
+                    return tag.label or facet.value
+        if facet.kind == "author":
+            for author in article.authors:
+                if author.slug == facet.value:
+                    return author.name
+        if facet.kind == "source" and article.source and article.source.slug == facet.value:
+            return article.source.name
+    return facet.value
 
 
 def config_fingerprint(config: SiteConfig) -> str:

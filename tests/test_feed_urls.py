@@ -167,3 +167,20 @@ def test_unknown_format_extension_is_404_naming_the_formats(client: FlaskClient)
     response = client.get("/feeds/all.xml")
     assert response.status_code == 404
     assert ".atom, .rss or .json" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("path", "title"),
+    [
+        ("/feeds/all.atom", "TRT 한국어 뉴스"),
+        ("/feeds/section/world.atom", "TRT 한국어 뉴스 - 세계"),
+        ("/feeds/tag/japan.rss", "TRT 한국어 뉴스 - 일본"),
+        ("/feeds/author/trt-korean.atom", "TRT 한국어 뉴스 - TRT 한국어"),
+        ("/feeds/source/aa.atom", "TRT 한국어 뉴스 - AA"),
+        ("/feeds/lang/en.atom", "TRT 한국어 뉴스 - en"),
+    ],
+)
+def test_feed_title_names_the_facet_by_its_label(
+    client: FlaskClient, path: str, title: str
+) -> None:
+    assert feedparser.parse(client.get(path).data).feed.title == title
