@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Final
 from urllib.parse import urlencode, urlsplit
 
-from flask import Flask
+from flask import Flask, current_app, has_request_context, request
 
 from articles.store import ALL, Facet
 from feeds.pages import FORMATS, feed_url
@@ -276,6 +276,34 @@ class Notifier:
         if 200 <= status < 300:
             return None, False
         return f"hub answered {status}, expected 2xx", status >= 500
+
+
+def publish_changes(facets: Iterable[Facet]) -> list[str]:
+    """Ping the app's hub about every feed these facets name; returns the topic URLs queued.
+
+    Call it inside the app context right after a change is committed, with
+    `UpsertResult.affected` or what `Store.delete` returned. The topics must be the public feed
+    URLs, so outside a request `site_url` has to be set; without it nothing is pinged and a
+    warning says why.
+    """
+    facets = list(facets)
+    notifier: Notifier | None = current_app.extensions.get("feeds.websub")
+    if notifier is None or not notifier.enabled or not facets:
+        return []
+    base = current_app.extensions["feeds.config"].site_url
+    if not base and has_request_context():
+        base = request.url_root
+    if not base:
+        log.warning(
+            "websub: site_url is not set, so the public feed URLs are unknown; "
+            "not pinging %s about %d changed feed(s)",
+            notifier.hub_url,
+            len(facets),
+        )
+        return []
+    topics = topics_for(facets, base)
+    notifier.publish(topics)
+    return topics
 
 
 def init_app(app: Flask) -> Notifier:

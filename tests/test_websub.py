@@ -14,7 +14,7 @@ from flask import Flask
 from articles.store import ALL, Facet
 from feeds import websub
 from feeds.config import SiteConfig
-from feeds.websub import Notifier, link_header, topics_for
+from feeds.websub import Notifier, link_header, publish_changes, topics_for
 
 BASE = "https://news.example.com"
 FLUSH = 10.0  # generous upper bound; flush returns as soon as the work is done
@@ -279,3 +279,28 @@ def test_init_app_registers_the_notifier_for_the_configured_hub() -> None:
     notifier = websub.init_app(app)
     assert app.extensions["feeds.websub"] is notifier
     assert notifier.hub_url == "https://hub.example/"
+
+
+def test_publish_changes_pings_the_public_feed_urls_of_the_changed_facets(hub: Hub) -> None:
+    app = Flask("feeds")
+    app.extensions["feeds.config"] = SiteConfig(site_url=BASE, hub_url=hub.url)
+    notifier = websub.init_app(app)
+    with app.app_context():
+        topics = publish_changes(frozenset({Facet("source", "aa")}))
+    assert notifier.flush(FLUSH)
+    assert topics == topics_for({Facet("source", "aa")}, BASE)
+    assert sorted(hub.topics()) == sorted(topics)
+    notifier.close()
+
+
+def test_publish_changes_without_site_url_warns_and_pings_nothing(
+    hub: Hub, caplog: pytest.LogCaptureFixture
+) -> None:
+    app = Flask("feeds")
+    app.extensions["feeds.config"] = SiteConfig(hub_url=hub.url)
+    notifier = websub.init_app(app)
+    with app.app_context(), caplog.at_level(logging.WARNING, logger="feeds.websub"):
+        assert publish_changes({ALL}) == []
+    assert "site_url is not set" in caplog.text
+    assert notifier.pending() == []
+    assert hub.topics() == []
