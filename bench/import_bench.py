@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import os
 import pstats
+import re
 import subprocess
 import sys
 import time
@@ -126,19 +127,49 @@ def count_visible(database_url: str) -> int:
 
 
 def time_by_module(profile: Path, top: int = 15) -> list[dict[str, Any]]:
-    """Own time (tottime) per source file, largest first: which module the time is spent in."""
+    """Own time (tottime) per source file, largest first: which module the time is spent in.
+
+    Time inside C functions (nh3, sqlite3, json's C parts...) is charged to the Python module
+    that called them, with the C function named, so `articles/text.py` shows its nh3 time.
+    """
     stats = pstats.Stats(str(profile))
     per_file: dict[str, float] = defaultdict(float)
+    in_c: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     total = 0.0
-    for (filename, _line, _name), row in stats.stats.items():  # type: ignore[attr-defined]
-        own = row[2]
+    for (filename, _line, name), row in stats.stats.items():  # type: ignore[attr-defined]
+        own, callers = row[2], row[4]
         total += own
-        per_file[_short(filename)] += own
+        if filename != "~" or not callers:
+            per_file[_short(filename)] += own
+            continue
+        # Split a C function's time over its callers in proportion to what each caused.
+        caused = sum(c[2] for c in callers.values()) or 1.0
+        for (caller_file, _l, _n), c in callers.items():
+            share = own * c[2] / caused
+            per_file[_short(caller_file)] += share
+            in_c[_short(caller_file)][_c_name(name)] += share
     ranked = sorted(per_file.items(), key=lambda item: item[1], reverse=True)[:top]
-    return [
-        {"module": name, "seconds": round(seconds, 2), "share": round(seconds / total, 3)}
-        for name, seconds in ranked
-    ]
+    rows = []
+    for module, seconds in ranked:
+        c_calls = sorted(in_c[module].items(), key=lambda item: item[1], reverse=True)[:2]
+        rows.append(
+            {
+                "module": module,
+                "seconds": round(seconds, 2),
+                "share": round(seconds / total, 3),
+                "of_which_in_c": {c: round(t, 2) for c, t in c_calls if t >= 0.05 * seconds},
+            }
+        )
+    return rows
+
+
+def _c_name(name: str) -> str:
+    """`<method 'executemany' of 'sqlite3.Cursor' objects>` -> `sqlite3.Cursor.executemany`."""
+    method = re.fullmatch(r"<method '(.+)' of '(.+)' objects>", name)
+    if method:
+        return f"{method[2]}.{method[1]}"
+    builtin = re.fullmatch(r"<built-in method (.+)>", name)
+    return builtin[1] if builtin else name
 
 
 def top_functions(profile: Path, top: int = 15) -> list[dict[str, Any]]:
@@ -165,7 +196,64 @@ def _short(filename: str) -> str:
     return filename
 
 
-def bench_size(n: int, seed: int, via: str, profile: bool, keep: bool) -> dict[str, Any]:
+def stage_rates(corpus: Path, n: int, seed: int) -> dict[str, int]:
+    """Records/s of each stage of an import on its own, without a profiler's distortion.
+
+    `json decode` is the floor (json.loads per line); `parse` is `read_records` (decode and
+    validate, no store); `store` is `upsert_many` of already-built articles in batches of
+    1,000 inside one transaction into an empty SQLite store, as the importer writes them.
+    """
+    import json
+
+    from articles.parse import read_records
+    from articles.store import Store
+    from articles.synthetic import generate
+    from feeds.config import SiteConfig
+
+    config = SiteConfig()
+    rates: dict[str, int] = {}
+    log(f"stages: json decode of {n:,} lines")
+    started = time.perf_counter()
+    with open(corpus, encoding="utf-8") as fh:
+        for line in fh:
+            json.loads(line)
+    rates["json decode"] = round(n / (time.perf_counter() - started))
+
+    log(f"stages: read_records (parse and validate) of {n:,} records")
+    started = time.perf_counter()
+    for record in read_records(corpus, zone=config.zone, default_language="ko"):
+        if record.error is not None:
+            raise RuntimeError(f"synthetic record rejected: {record.error}")
+    rates["parse (read_records)"] = round(n / (time.perf_counter() - started))
+
+    log(f"stages: upsert_many of {n:,} built articles")
+    db = DATA / f"stages-{n}.db"
+    remove_db(db)
+    store = Store(sqlite_url(db))
+    store.migrate()
+    spent = 0.0
+    batch = []
+    with store.transaction() as tx:
+        for article in generate(n, seed=seed):
+            batch.append(article)
+            if len(batch) == 1000:
+                started = time.perf_counter()
+                tx.upsert_many(batch)
+                spent += time.perf_counter() - started
+                batch.clear()
+        started = time.perf_counter()
+        if batch:
+            tx.upsert_many(batch)
+    spent += time.perf_counter() - started  # includes the commit
+    store.dispose()
+    remove_db(db)
+    rates["store (upsert_many + commit)"] = round(n / spent)
+    return rates
+
+
+def bench_size(
+    n: int, seed: int, via: str, profile: bool, keep: bool, stages: bool = False
+) -> dict[str, Any]:
     corpus = corpus_file(n, seed)
     db = DATA / f"import-{n}-s{seed}.db"
     remove_db(db)
@@ -194,6 +282,8 @@ def bench_size(n: int, seed: int, via: str, profile: bool, keep: bool) -> dict[s
         result["time_by_module"] = time_by_module(profile_to)
         result["top_functions"] = top_functions(profile_to)
     result["db_mb"] = round(db.stat().st_size / 1e6, 1) if db.exists() else None
+    if stages:
+        result["stages"] = stage_rates(corpus, n, seed)
     ok = run["exit_code"] == 0 and result.get("visible_after_import") == result.get(
         "visible_expected"
     )
@@ -219,7 +309,13 @@ def report(results: list[dict[str, Any]]) -> None:
             f"{r['peak_rss_mb']:>12.1f}  {verdict}{' (profiled)' if r['profiled'] else ''}"
         )
         for row in r.get("time_by_module", [])[:10]:
-            print(f"{'':>12}{row['share']:>6.1%}  {row['seconds']:>7.1f}s  {row['module']}")
+            c_parts = ", ".join(f"{c} {t:.1f}s" for c, t in row["of_which_in_c"].items())
+            print(
+                f"{'':>12}{row['share']:>6.1%}  {row['seconds']:>7.1f}s  {row['module']}"
+                + (f"  (in C: {c_parts})" if c_parts else "")
+            )
+        for name, rate in r.get("stages", {}).items():
+            print(f"{'':>12}stage {name:<34} {rate:>8,} records/s")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -233,9 +329,14 @@ def main(argv: list[str] | None = None) -> int:
         help="flask articles import (cli) or import_sources in a bare process (api)",
     )
     parser.add_argument("--profile", action="store_true", help="run under cProfile")
+    parser.add_argument(
+        "--stages", action="store_true", help="also time parsing and storing separately"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the imported databases")
     args = parser.parse_args(argv)
-    results = [bench_size(n, args.seed, args.via, args.profile, args.keep) for n in args.sizes]
+    results = [
+        bench_size(n, args.seed, args.via, args.profile, args.keep, args.stages) for n in args.sizes
+    ]
     report(results)
     name = "import_profile" if args.profile else "import"
     save_results(
