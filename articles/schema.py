@@ -1,0 +1,236 @@
+"""The JSON Schema (draft 2020-12) of our JSON record format, generated from articles.model.
+
+The schema is built by walking the dataclasses' fields and type hints, so a field added to the
+model appears here by itself; the per-field constraints and descriptions below say what
+`articles.parse` checks. `python -m articles.schema > docs/record.schema.json` writes it out.
+Where parse is more lenient than a schema can say cheaply (a single tag instead of a list),
+the schema describes the usual form.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import sys
+import types
+from datetime import datetime
+from typing import Any, Literal, Union, get_args, get_origin, get_type_hints
+
+from articles import model
+from articles.parse import EXTENSION_PREFIX, MAX_BODY_CHARS, MAX_ID_LENGTH, MAX_READING_TIME
+
+_URL = {
+    "type": "string",
+    "pattern": "^(https?://[^\\s/?#]+[^\\s]*|/(?!/)[^\\s]*)$",
+    "description": "An absolute http(s) URL (IRIs allowed) or a site-relative path starting "
+    "with '/', resolved against the site's public URL when a feed is built.",
+}
+_SLUG = {
+    "type": "string",
+    "pattern": "^[a-z0-9](?:[a-z0-9._-]{0,98}[a-z0-9])?$",
+    "description": "Lower-case URL name; derived from the label or name when absent.",
+}
+_DATE = {
+    "type": "string",
+    "description": "ISO 8601 / RFC 3339, RFC 822, or a Korean date such as '2025년 7월 30일 "
+    "오후 3:20'. Without a zone it is read in the site's zone; a date alone is the start of "
+    "that day.",
+}
+_MIME = {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*/[A-Za-z0-9]"}
+
+# Constraints and descriptions per (dataclass, field), applied on top of the type.
+_FIELDS: dict[tuple[str, str], dict[str, Any]] = {
+    ("Article", "id"): {
+        "minLength": 1,
+        "maxLength": MAX_ID_LENGTH,
+        "pattern": "^[^\\s\\x00-\\x1f\\x7f]+$",
+        "description": "The newsroom's own stable identifier: never changes, never reused. "
+        "A whole number is read as text.",
+    },
+    ("Article", "guid"): {
+        "description": "The public entry id (a tag: URI), minted once when the article is "
+        "first stored; give it only when moving records between installations.",
+    },
+    ("Article", "slug"): _SLUG | {"description": "URL name; derived from the title when absent."},
+    ("Article", "url"): _URL
+    | {"description": "The external canonical URL; absent when the article lives on this site."},
+    ("Article", "title"): {"minLength": 1, "description": "The headline (plain text)."},
+    ("Article", "summary"): {"description": "The standfirst under the headline (plain text)."},
+    ("Article", "body_html"): {
+        "maxLength": MAX_BODY_CHARS,
+        "description": "The body as HTML; sanitised, and relative links made absolute.",
+    },
+    ("Article", "published"): _DATE
+    | {"description": "When it was published. " + _DATE["description"]},
+    ("Article", "updated"): _DATE
+    | {"description": "When it last changed; defaults to published. " + _DATE["description"]},
+    ("Article", "language"): {
+        "pattern": "^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$",
+        "description": "BCP 47 language tag such as 'ko', 'ko-KR' or 'zh-Hant'; defaults to "
+        "the site's language.",
+    },
+    ("Article", "status"): {"description": "Only published articles appear in feeds."},
+    ("Article", "rights"): {"description": "Copyright or usage terms for this article."},
+    ("Article", "reading_time"): {
+        "minimum": 1,
+        "maximum": MAX_READING_TIME,
+        "description": "Minutes; computed from the body when absent (230 words a minute, or "
+        "500 characters for ko and ja, 300 for zh).",
+    },
+    ("Section", "label"): {"description": "The name readers see, e.g. '아시아'."},
+    ("Tag", "label"): {"description": "The name readers see."},
+    ("Author", "uri"): _URL,
+    ("Author", "email"): {"pattern": "^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$"},
+    ("Image", "url"): _URL,
+    ("Image", "alt"): {"description": "Text for readers who cannot see the image."},
+    ("Image", "caption"): {"description": "The caption printed under the image."},
+    ("Image", "width"): {"minimum": 1},
+    ("Image", "height"): {"minimum": 1},
+    ("Image", "type"): _MIME,
+    ("Media", "url"): _URL,
+    ("Media", "length"): {"minimum": 0, "description": "Size in bytes (0 when unknown)."},
+    ("Media", "type"): _MIME | {"description": "MIME type, e.g. 'audio/mpeg'."},
+    ("Media", "duration"): {"minimum": 0, "description": "Seconds."},
+    ("Link", "url"): _URL,
+    ("Source", "url"): _URL,
+}
+for _part in ("Section", "Tag", "Author", "Source"):
+    _FIELDS[(_part, "slug")] = _SLUG
+
+# Parts that may also be given as a bare string: a label, a name, a credit line or a URL.
+_STRING_FORM = {
+    "Section": "A label; the slug is derived from it.",
+    "Tag": "A label; the slug is derived from it.",
+    "Author": "A name; the slug is derived from it.",
+    "Source": "A credit line such as 'AA' or '출처:AA'.",
+    "Image": "The image URL alone.",
+    "Link": "The URL alone.",
+}
+# Fields parse derives when absent, so a record need not carry them.
+_DERIVED = {("Article", "slug"), ("Article", "updated"), ("Article", "language")}
+_DERIVED |= {(part, "slug") for part in ("Section", "Tag", "Author", "Source")}
+
+
+def record_json_schema() -> dict[str, Any]:
+    """The JSON Schema of one record in our JSON format."""
+    defs: dict[str, Any] = {}
+    record = _object_schema(model.Article, defs)
+    record["properties"]["body"] = {
+        "description": "Instead of body_html: plain text (blank lines separate paragraphs) or "
+        "a list of paragraphs.",
+        "anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}],
+    }
+    record["properties"]["body_markdown"] = {
+        "type": "string",
+        "maxLength": MAX_BODY_CHARS,
+        "description": "Instead of body_html: CommonMark (raw HTML is shown as text).",
+    }
+    record["properties"]["$schema"] = {"type": "string"}
+    record["required"] = ["id", "title", "published"]
+    record["patternProperties"] = {
+        f"^{EXTENSION_PREFIX}": {"description": "Ignored: for notes and other systems' data."}
+    }
+    record["not"] = {
+        "anyOf": [
+            {"required": ["body_html", "body"]},
+            {"required": ["body_html", "body_markdown"]},
+            {"required": ["body", "body_markdown"]},
+        ]
+    }
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "Article record",
+        "description": "One news article in our JSON record format. A .json file holds one "
+        "record or a list of them; a .jsonl file one per line. Unknown fields are refused "
+        f"unless their names start with '{EXTENSION_PREFIX}'.",
+        **record,
+        "$defs": dict(sorted(defs.items())),
+    }
+
+
+def _object_schema(cls: type, defs: dict[str, Any]) -> dict[str, Any]:
+    hints = get_type_hints(cls, vars(model))
+    properties: dict[str, Any] = {}
+    required = []
+    for field in dataclasses.fields(cls):
+        schema = _type_schema(hints[field.name], defs)
+        extra = dict(_FIELDS.get((cls.__name__, field.name), {}))
+        description = extra.pop("description", None)
+        _constrain(schema, extra)
+        if description:
+            schema = {"description": description, **schema}
+        properties[field.name] = schema
+        no_default = (
+            field.default is dataclasses.MISSING and field.default_factory is dataclasses.MISSING
+        )
+        if no_default and (cls.__name__, field.name) not in _DERIVED:
+            required.append(field.name)
+    doc = (cls.__doc__ or "").strip().splitlines()
+    result: dict[str, Any] = {"type": "object"}
+    if doc and cls is not model.Article:
+        result["description"] = doc[0]
+    result["properties"] = properties
+    if required:
+        result["required"] = required
+    if cls in (model.Section, model.Tag):
+        result["minProperties"] = 1  # a label or a slug; parse derives the other
+    result["additionalProperties"] = False
+    return result
+
+
+def _constrain(schema: dict[str, Any], extra: dict[str, Any]) -> None:
+    """Put constraints on the non-null branch of an optional value."""
+    extra = {k: v for k, v in extra.items() if k != "type"}  # the type comes from the hint
+    if not extra:
+        return
+    if "anyOf" in schema:
+        for branch in schema["anyOf"]:
+            if branch.get("type") != "null":
+                branch.update(extra)
+        return
+    schema.update(extra)
+
+
+def _type_schema(hint: Any, defs: dict[str, Any]) -> dict[str, Any]:
+    origin = get_origin(hint)
+    if origin in (Union, types.UnionType):
+        members = [a for a in get_args(hint) if a is not type(None)]
+        inner = (
+            _type_schema(members[0], defs)
+            if len(members) == 1
+            else {"anyOf": [_type_schema(m, defs) for m in members]}
+        )
+        if list(inner) == ["type"] and isinstance(inner["type"], str):
+            return {"type": [inner["type"], "null"]} if len(inner) == 1 else inner
+        return {"anyOf": [inner, {"type": "null"}]}
+    if origin is Literal:
+        return {"enum": list(get_args(hint))}
+    if origin is tuple:
+        return {"type": "array", "items": _type_schema(get_args(hint)[0], defs)}
+    if hint is str:
+        return {"type": "string"}
+    if hint is bool:
+        return {"type": "boolean"}
+    if hint is int:
+        return {"type": "integer"}
+    if hint is datetime:
+        return {"type": "string"}
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
+        name = hint.__name__
+        if name not in defs:
+            defs[name] = {}  # reserve the name first: parts could refer to each other
+            defs[name] = _object_schema(hint, defs)
+        ref = {"$ref": f"#/$defs/{name}"}
+        if name in _STRING_FORM:
+            return {"anyOf": [ref, {"type": "string", "description": _STRING_FORM[name]}]}
+        return ref
+    raise TypeError(f"no JSON Schema for the type {hint!r}")  # a new kind of field in the model
+
+
+def main() -> None:
+    """Print the schema: `python -m articles.schema > docs/record.schema.json`."""
+    sys.stdout.write(json.dumps(record_json_schema(), ensure_ascii=False, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
