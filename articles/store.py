@@ -48,6 +48,7 @@ FACET_KINDS: Final[tuple[FacetKind, ...]] = (
 CHUNK_SIZE: Final = 500
 # A fixed key for pg_advisory_xact_lock so concurrent `migrate()` calls queue instead of racing.
 MIGRATION_LOCK_KEY: Final = 0x6665656473  # "feeds"
+WRITE_LOCK_KEY: Final = 0x6665656474
 SQLITE_BUSY_TIMEOUT_MS: Final = 30_000
 
 
@@ -345,11 +346,17 @@ class Store:
 
         Callers that must write many batches all-or-nothing (the importer) use this; calling
         `rollback()` on it discards everything and turns later writes into errors.
+
+        Writers are serialised: SQLite's BEGIN IMMEDIATE takes the write lock, PostgreSQL takes
+        a transaction-scoped advisory lock, so the read-compare-write of an upsert never races
+        another writer (readers are never blocked).
         """
         with self._write_connection() as conn:
             tx = conn.begin()
-            writer = StoreTransaction(conn)
+            writer = StoreTransaction(conn, tx)
             try:
+                if self.backend == "postgresql":
+                    conn.execute(sa.select(sa.func.pg_advisory_xact_lock(WRITE_LOCK_KEY)))
                 yield writer
             except BaseException:
                 if tx.is_active:
@@ -574,12 +581,18 @@ class Store:
 class StoreTransaction:
     """Writes inside one open transaction; get one from `Store.transaction()`."""
 
-    def __init__(self, conn: Connection) -> None:
+    def __init__(self, conn: Connection, transaction: sa.RootTransaction) -> None:
         self._conn = conn
+        self._transaction = transaction
         self.rolled_back = False
 
     def rollback(self) -> None:
-        """Discard everything written in this transaction; later writes raise RuntimeError."""
+        """Discard everything written in this transaction now (releasing the write lock).
+
+        Later writes through this object raise RuntimeError.
+        """
+        if self._transaction.is_active:
+            self._transaction.rollback()
         self.rolled_back = True
 
     def _check_open(self) -> None:

@@ -1,0 +1,53 @@
+"""Several processes writing at once: writers queue, none fails, the upsert rule still holds."""
+
+from __future__ import annotations
+
+import multiprocessing
+from typing import Any
+
+from articles.store import ALL, Store
+from tests.fixtures.store import T0, make_article
+
+
+def _upsert_when_all_ready(url: str, barrier: Any, results: Any) -> None:
+    store = Store(url)
+    batch = [make_article(f"a{i:03d}", minutes=i) for i in range(300)]
+    barrier.wait()
+    try:
+        result = store.upsert_many(batch)
+    except Exception as exc:  # noqa: BLE001 - reported to the parent as text
+        results.put(f"{type(exc).__name__}: {exc}")
+    else:
+        results.put((result.new, result.updated, result.unchanged))
+    finally:
+        store.dispose()
+
+
+def test_processes_importing_the_same_new_ids_at_once_all_succeed(store: Store) -> None:
+    workers = 3
+    url = store.url.render_as_string(hide_password=False)
+    ctx = multiprocessing.get_context("fork")
+    barrier = ctx.Barrier(workers)
+    results = ctx.Queue()
+    processes = [
+        ctx.Process(target=_upsert_when_all_ready, args=(url, barrier, results))
+        for _ in range(workers)
+    ]
+    for process in processes:
+        process.start()
+    outcomes = [results.get(timeout=60) for _ in processes]
+    for process in processes:
+        process.join(timeout=60)
+    # Exactly one writer inserted the articles; the others found them stored and unchanged.
+    assert sorted(outcomes) == [(0, 0, 300)] * (workers - 1) + [(300, 0, 0)]
+    assert store.count() == 300
+    assert store.count_visible(ALL, now=T0.replace(year=2030)) == 300
+
+
+def test_reads_are_not_blocked_by_an_open_write_transaction(store: Store) -> None:
+    store.upsert_many([make_article("a1")])
+    with store.transaction() as tx:
+        tx.upsert_many([make_article("a2", minutes=1)])
+        # Another connection still reads the committed state while the write is open.
+        assert [k.id for k in store.page_keys(ALL, now=T0.replace(year=2030), limit=5)] == ["a1"]
+    assert store.count() == 2
