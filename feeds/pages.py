@@ -298,7 +298,7 @@ def _facet_page(kind: FacetKind | None, value: str) -> ResponseReturnValue:
     )
     if request.if_none_match.contains(etag):
         # Answer from the keys alone: no article rows are loaded for a revalidation.
-        return _conditional(Response(), etag, info.latest if info else None)
+        return _conditional(Response(), etag, None)
     articles = store.fetch([k.id for k in keys])
     context = _page_context(base)
     if kind is None:
@@ -326,8 +326,10 @@ def _facet_page(kind: FacetKind | None, value: str) -> ResponseReturnValue:
             discovery=_discovery([(facet, info.label)], base),
             **context,
         )
+    # No Last-Modified: an edit or a deletion can change the page without moving any date
+    # forward, so only the ETag can tell a client its copy is current.
     response = Response(html, mimetype="text/html")
-    return _conditional(response, etag, info.latest if info else None)
+    return _conditional(response, etag, None)
 
 
 @bp.get("/articles/<path:article_id>")
@@ -374,10 +376,10 @@ def opml() -> ResponseReturnValue:
     newest = max((i.latest for i in infos), default=None)
     etag = _etag("opml", fmt, _facets_etag_parts(infos))
     if request.if_none_match.contains(etag):
-        return _conditional(Response(), etag, newest)
+        return _conditional(Response(), etag, None)
     body = build_opml(infos, fmt, base, _config(), newest)
     response = Response(body, content_type="text/x-opml; charset=utf-8")
-    return _conditional(response, etag, newest)
+    return _conditional(response, etag, None)
 
 
 def build_opml(
