@@ -4,7 +4,9 @@ The ETag already names everything a document shows (see `feeds.etag`), so a key 
 stale: a changed feed simply gets a new key and the old entry ages out of the LRU. Each entry
 holds the identity bytes and, made on first demand and then kept, the gzip and Brotli bytes, so
 a document is compressed once per process, not once per request. The cache is bounded by the
-total bytes it holds (all variants counted) and is safe to share between threads.
+total bytes it holds (all variants counted) and is safe to share between threads: when many
+threads miss the same document at once (a new article invalidates a popular feed), one renders
+or compresses and the others wait for its result instead of repeating the work.
 """
 
 from __future__ import annotations
@@ -12,17 +14,19 @@ from __future__ import annotations
 import gzip
 import threading
 from collections import OrderedDict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import brotli
 
 ENCODINGS: tuple[str, ...] = ("br", "gzip")
 
-# Chosen by measuring on the sample and synthetic feeds (docs/http.md): gzip 9 is a few percent
-# smaller than 6 for little extra time, and Brotli 11 is ~10% smaller than 9 but several times
-# slower; as each document is compressed once per process, the smaller output wins.
-GZIP_LEVEL = 9
-BROTLI_QUALITY = 11
+# Chosen by measuring a 50-entry synthetic feed of 352 KB (docs/http.md): gzip 9 gains under
+# 0.1% over 6; Brotli 11 is 10% smaller than 9 but takes 660 ms instead of 42 ms, and a live
+# feed is compressed again in every worker each time an article changes it.
+GZIP_LEVEL = 6
+BROTLI_QUALITY = 9
 
 
 def compress(body: bytes, encoding: str) -> bytes:
@@ -54,6 +58,7 @@ class RenderCache:
         self._entries: OrderedDict[str, Rendered] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
+        self._inflight: dict[str, threading.Lock] = {}
         self.hits = 0
         self.misses = 0
 
@@ -67,6 +72,17 @@ class RenderCache:
             self._entries.move_to_end(key)
             self.hits += 1
             return entry
+
+    def get_or_render(self, key: str, render: Callable[[], bytes]) -> Rendered:
+        """The entry for `key`, calling `render` on a miss; concurrent misses render once."""
+        entry = self.get(key)
+        if entry is not None:
+            return entry
+        with self._single_flight(key):
+            entry = self._peek(key)
+            if entry is None:
+                entry = self.put(key, render())
+        return entry
 
     def put(self, key: str, body: bytes) -> Rendered:
         """Store a freshly rendered document (or return the one another thread stored first)."""
@@ -85,14 +101,17 @@ class RenderCache:
         data = entry.variants.get(encoding)
         if data is not None:
             return data
-        # Compress outside the lock: it is the slow part, and a rare duplicate is harmless.
-        data = compress(entry.body, encoding)
-        with self._lock:
-            kept = entry.variants.setdefault(encoding, data)
-            if kept is data and self._entries.get(key) is entry:
-                self._bytes += len(data)
-                self._evict()
-        return kept
+        with self._single_flight(f"{key}\x00{encoding}"):
+            data = entry.variants.get(encoding)
+            if data is not None:
+                return data
+            data = compress(entry.body, encoding)
+            with self._lock:
+                entry.variants[encoding] = data
+                if self._entries.get(key) is entry:
+                    self._bytes += len(data)
+                    self._evict()
+        return data
 
     def clear(self) -> None:
         with self._lock:
@@ -108,6 +127,24 @@ class RenderCache:
 
     def __contains__(self, key: str) -> bool:
         return key in self._entries
+
+    def _peek(self, key: str) -> Rendered | None:
+        with self._lock:
+            return self._entries.get(key)
+
+    @contextmanager
+    def _single_flight(self, key: str) -> Iterator[None]:
+        """Hold the lock of one piece of work; threads arriving meanwhile wait for it."""
+        with self._lock:
+            lock = self._inflight.setdefault(key, threading.Lock())
+        with lock:
+            try:
+                yield
+            finally:
+                # Later arrivals find the result in the cache and need no lock.
+                with self._lock:
+                    if self._inflight.get(key) is lock:
+                        del self._inflight[key]
 
     def _evict(self) -> None:
         # A document larger than the whole budget is still served, just not kept.

@@ -309,10 +309,7 @@ def feed(subpath: str) -> Response:
     if fresh:
         return NotModified(status=304, headers=headers)
 
-    entry = service.cache.get(opaque)
-    if entry is None:
-        body = _render(service, query, doc, links, base)
-        entry = service.cache.put(opaque, body)
+    entry = service.cache.get_or_render(opaque, lambda: _render(service, query, doc, links, base))
     data = entry.body
     if encoding is not None:
         data = service.cache.variant(opaque, entry, encoding)

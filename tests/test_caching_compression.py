@@ -156,3 +156,38 @@ def test_render_cache_is_consistent_under_concurrent_use() -> None:
     for key in list(cache._entries):
         expected += cache._entries[key].size
     assert cache.total_bytes == expected <= 50_000
+
+
+def test_concurrent_misses_of_one_document_render_and_compress_it_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    compressions: list[str] = []
+    real = cache_module.compress
+
+    def counting(body: bytes, encoding: str) -> bytes:
+        compressions.append(encoding)
+        return real(body, encoding)
+
+    monkeypatch.setattr(cache_module, "compress", counting)
+    cache = RenderCache(max_bytes=1_000_000)
+    renders: list[int] = []
+    start = threading.Barrier(8)
+
+    def render() -> bytes:
+        renders.append(1)
+        return b"<feed>" + b"entry " * 20000 + b"</feed>"
+
+    def work() -> None:
+        start.wait()
+        entry = cache.get_or_render("doc", render)
+        cache.variant("doc", entry, "br")
+
+    threads = [threading.Thread(target=work) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(renders) == 1
+    assert compressions == ["br"]
+    entry = cache.get("doc")
+    assert entry is not None and set(entry.variants) == {"br"}
