@@ -26,7 +26,7 @@ from articles.errors import ArticleError
 from articles.ids import mint_guid
 from articles.model import Article
 from articles.parse import FORMAT_NAMES, ParsedRecord, read_records
-from articles.store import Store, StoreTransaction, UpsertResult
+from articles.store import Facet, Store, StoreTransaction, UpsertResult
 
 STDIN = "-"
 
@@ -53,6 +53,8 @@ class ImportReport:
     unchanged: int = 0
     rejected: int = 0
     errors: list[str] = field(default_factory=list)
+    # Feeds whose content changed (for WebSub pings), from the inputs that were committed.
+    affected: set[Facet] = field(default_factory=set)
 
     @property
     def ok(self) -> bool:
@@ -210,6 +212,7 @@ def _import_one(
         report.new += written.new
         report.updated += written.updated
         report.unchanged += written.unchanged
+        report.affected |= written.affected
 
 
 class _InputFailed(Exception):

@@ -110,6 +110,12 @@ def test_a_file_with_a_bad_record_writes_nothing_and_every_bad_record_is_reporte
     report = run_import(store, good, mixed, batch_size=2)
     assert (report.files, report.new, report.rejected) == (2, 1, 2)
     assert not report.ok
+    assert report.affected == {
+        ALL,
+        Facet("section", "asia"),
+        Facet("tag", "japan"),
+        Facet("language", "ko"),
+    }
     assert report.errors == [
         f"{mixed}: line 6: published: cannot read '2025/13/45' as a date",
         f"{mixed}: line 8: title: required, but empty",
