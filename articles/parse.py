@@ -1160,11 +1160,8 @@ def _kind(value: object) -> str:
 def _show(value: object, *, quoted: bool = True) -> str:
     """A value quoted for a message, shortened and with control characters made visible."""
     text = value if isinstance(value, str) else repr(value)
-    text = (
-        text.encode("unicode_escape", "backslashreplace").decode("ascii")
-        if not text.isprintable()
-        else text
-    )
+    # Escape only what cannot be seen (controls, lone surrogates); Hangul and the rest stay.
+    text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
     if len(text) > 60:
         text = text[:57] + "..."
     return f"'{text}'" if quoted else text

@@ -6,6 +6,8 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from articles.dates import format_rfc822, format_rfc3339, parse_datetime
 from articles.errors import InvalidArticle
@@ -107,3 +109,20 @@ def test_formatted_dates_read_back_to_the_same_instant() -> None:
 def test_formatting_a_naive_datetime_is_refused(formatter: object) -> None:
     with pytest.raises(ValueError, match="no time zone"):
         formatter(datetime(2025, 7, 30))  # type: ignore[operator]
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.text(max_size=40)
+    | st.from_regex(
+        r"\A\d{4}[-/.년 ]\s?\d{1,2}[-/.월 ]\s?\d{1,2}일?( (오전|오후) ?\d{1,2}:\d\d)?\Z"
+    )
+    | st.datetimes().map(lambda d: d.strftime("%a, %d %b %Y %H:%M:%S +0900"))
+)
+def test_any_text_gives_an_aware_datetime_or_value_error(text: str) -> None:
+    try:
+        parsed = parse_datetime(text, zone=SEOUL)
+    except ValueError as exc:
+        assert str(exc)
+        return
+    assert parsed.tzinfo is not None and parsed.utcoffset() is not None

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 import xml.etree.ElementTree as ET
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from articles.samples import SAMPLES_DIR
 from articles.text import clean_text, html_to_text, reading_time_minutes, sanitize_html, slugify
@@ -179,3 +182,26 @@ def test_korean_rule_gives_a_plausible_time_for_the_seed_article() -> None:
 
 def test_html_to_text_drops_tags_and_decodes_entities() -> None:
     assert html_to_text("<p>a &amp; b</p><script>x</script><p>c</p>") == "a & b c"
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            ["<script>", "</script>", "<a href='", "javascript:", "data:", "'>", "<img src=",
+             " onerror=", "&nbsp;", "&", "]]>", "<", ">", "\x00", "\ud800", "<p>", "</p>",
+             "<!--", "-->", "<style>", "x", "가", " ", "\n", "../", "//", "<svg>", "\""]
+        )
+        | st.text(max_size=5),
+        max_size=30,
+    ).map("".join)
+)  # fmt: skip
+def test_sanitised_html_never_carries_scripts_bad_urls_or_illegal_characters(html: str) -> None:
+    out = sanitize_html(html, "/articles/a1")
+    assert clean_text(out) == out
+    assert "<script" not in out and "<style" not in out and "<svg" not in out
+    # Every URL attribute left is http(s), mailto or a site path: never javascript: or data:.
+    for url in re.findall(r'(?:href|src|cite)="([^"]*)"', out):
+        assert url.startswith(("https://", "http://", "mailto:", "/")), url
+    assert "&nbsp;" not in out
+    assert "<!--" not in out
