@@ -1,0 +1,155 @@
+"""The app under real gunicorn (gunicorn.conf.py, wsgi:app) on 127.0.0.1 and a free port.
+
+One server for the module: first start on an empty instance folder loads the samples, then
+real sockets check compression, conditional GET, HEAD, the access log and request limits.
+"""
+
+from __future__ import annotations
+
+import gzip
+import http.client
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+START_TIMEOUT_S = 60.0
+
+
+@dataclass
+class Server:
+    port: int
+    log: Path
+
+    def request(
+        self, method: str, path: str, headers: dict[str, str] | None = None
+    ) -> tuple[http.client.HTTPResponse, bytes]:
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        try:
+            conn.request(method, path, headers=headers or {})
+            response = conn.getresponse()
+            return response, response.read()
+        finally:
+            conn.close()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def wait_until(condition: Callable[[], bool], what: str, timeout: float = START_TIMEOUT_S) -> None:
+    """Poll `condition()` until true; fail naming `what` after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.1)
+    pytest.fail(f"timed out after {timeout:.0f} s waiting for {what}")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    tmp = tmp_path_factory.mktemp("gunicorn")
+    port = free_port()
+    log = tmp / "server.log"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FEEDS_")}
+    env.pop("DATABASE_URL", None)
+    env.update(FEEDS_INSTANCE_PATH=str(tmp / "instance"), WEB_CONCURRENCY="2")
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "-c",
+        str(ROOT / "gunicorn.conf.py"),
+        "-b",
+        f"127.0.0.1:{port}",
+        "wsgi:app",
+    ]
+    with open(log, "wb") as out:
+        process = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    srv = Server(port, log)
+
+    def healthy() -> bool:
+        if process.poll() is not None:
+            pytest.fail(f"gunicorn exited with {process.returncode}:\n{log.read_text()}")
+        try:
+            response, body = srv.request("GET", "/healthz")
+        except OSError:
+            return False
+        return response.status == 200 and body == b"ok\n"
+
+    try:
+        wait_until(healthy, "gunicorn to answer /healthz")
+        yield srv
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def test_first_start_serves_the_sample_articles(server: Server) -> None:
+    response, body = server.request("GET", "/feeds/all.atom")
+    assert response.status == 200
+    assert response.getheader("Content-Type") == "application/atom+xml; charset=utf-8"
+    assert "조 외교부 장관" in body.decode()
+    # No site_url and no trusted proxy: links are built from the request's own host.
+    assert f'href="http://127.0.0.1:{server.port}/feeds/all.atom" rel="self"' in body.decode()
+
+
+def test_gzip_over_the_wire_has_the_right_length_and_content(server: Server) -> None:
+    _, plain = server.request("GET", "/feeds/all.rss")
+    response, body = server.request("GET", "/feeds/all.rss", {"Accept-Encoding": "gzip"})
+    assert response.getheader("Content-Encoding") == "gzip"
+    assert int(response.getheader("Content-Length") or -1) == len(body)
+    assert gzip.decompress(body) == plain
+
+
+def test_conditional_get_and_head_over_the_wire(server: Server) -> None:
+    first, body = server.request("GET", "/feeds/all.json", {"Accept-Encoding": "br"})
+    etag = first.getheader("ETag") or ""
+    again, empty = server.request(
+        "GET", "/feeds/all.json", {"Accept-Encoding": "br", "If-None-Match": etag}
+    )
+    assert (again.status, empty) == (304, b"")
+    assert again.getheader("ETag") == etag
+    assert again.getheader("Last-Modified") == first.getheader("Last-Modified")
+    head, nothing = server.request("HEAD", "/feeds/all.json", {"Accept-Encoding": "br"})
+    assert (head.status, nothing) == (200, b"")
+    assert head.getheader("Content-Length") == str(len(body))
+
+
+def test_forwarded_headers_are_not_trusted_by_default(server: Server) -> None:
+    headers = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "evil.example"}
+    _, body = server.request("GET", "/feeds/all.atom", headers)
+    assert b"evil.example" not in body
+    assert b"https://127.0.0.1" not in body
+
+
+def test_absurdly_long_url_is_refused_without_a_server_error(server: Server) -> None:
+    response, _ = server.request("GET", "/feeds/tag/" + "a" * 10000 + ".atom")
+    assert 400 <= response.status < 500
+
+
+def test_requests_appear_in_the_access_log(server: Server) -> None:
+    server.request("GET", "/feeds/all.atom?from=access-log-test")
+    wait_until(
+        lambda: '"GET /feeds/all.atom?from=access-log-test HTTP/1.1" 200' in server.log.read_text(),
+        "the access log line",
+        timeout=10,
+    )
