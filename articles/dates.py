@@ -57,7 +57,9 @@ def _parse(value: object, zone: ZoneInfo) -> datetime:
         return _localise(value, zone)
     if isinstance(value, date):
         return _localise(datetime.combine(value, time(0)), zone)
-    if isinstance(value, int | float):  # bool included
+    if isinstance(value, bool):
+        raise ValueError(f"expected a date as text, got {str(value).lower()}")
+    if isinstance(value, int | float):
         raise ValueError(
             f"expected a date as text, got the number {value!r} (epoch times are not accepted)"
         )

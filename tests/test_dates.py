@@ -70,6 +70,7 @@ def test_aware_datetime_objects_pass_unchanged() -> None:
         ("", "empty"),
         (1753833600, "epoch times are not accepted"),
         (None, "got nothing (null)"),
+        (True, "expected a date as text, got true"),
         (["2025-07-30"], "got a list"),
         ("0001-01-01T00:00:00+09:00", "outside 1000 to 9998"),
     ],
