@@ -15,11 +15,17 @@ import hashlib
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from importlib import metadata
 
 from articles.store import EntryKey
 
-# Bump when a code change alters the bytes written for the same rows and settings.
+# Bump when a code change alters the bytes written for the same rows and settings; the
+# installed package version is part of the hash too, so a release never reuses old tags.
 OUTPUT_VERSION = "1"
+try:
+    PACKAGE_VERSION = metadata.version("newsroom-feeds")
+except metadata.PackageNotFoundError:  # running from a source tree that is not installed
+    PACKAGE_VERSION = "0"
 
 ENCODING_SUFFIX: dict[str, str] = {"gzip": "-gz", "br": "-br"}
 
@@ -43,6 +49,7 @@ def document_etag(
     head = "\x1f".join(
         (
             OUTPUT_VERSION,
+            PACKAGE_VERSION,
             fingerprint,
             base_url,
             fmt,

@@ -124,7 +124,8 @@ def test_healthz_and_feeds_are_503_when_the_database_is_gone(
 ) -> None:
     app = make_app(database_url=f"sqlite:///{tmp_path}/gone.db")
     app.extensions["feeds.store"].dispose()
-    (tmp_path / "gone.db").unlink()  # the next connection finds an empty file: no tables
+    (tmp_path / "gone.db").unlink()
+    (tmp_path / "gone.db").mkdir()  # a directory where the file was: it cannot be opened
     client = app.test_client()
     assert client.get("/healthz").status_code == 503
     feed = client.get("/feeds/all.atom")
