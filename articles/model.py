@@ -7,9 +7,9 @@ Datetimes are always time-zone aware.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
-from collections.abc import Mapping
 from typing import Any, Literal
 
 Status = Literal["published", "draft", "withheld"]

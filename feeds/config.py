@@ -79,7 +79,9 @@ class SiteConfig:
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ConfigError(f"timezone: unknown time zone {self.timezone!r}") from exc
         if self.site_url and not self.site_url.startswith(("http://", "https://")):
-            raise ConfigError(f"site_url: must start with http:// or https://, got {self.site_url!r}")
+            raise ConfigError(
+                f"site_url: must start with http:// or https://, got {self.site_url!r}"
+            )
         if "," not in self.tag_authority:
             raise ConfigError(
                 "tag_authority: must be 'authority,date' as RFC 4151 says, "
@@ -103,7 +105,9 @@ def _coerce(name: str, raw: Any, kind: type, source: str) -> Any:
             try:
                 return int(text)
             except ValueError:
-                raise ConfigError(f"{source}: {name}: expected a whole number, got {raw!r}") from None
+                raise ConfigError(
+                    f"{source}: {name}: expected a whole number, got {raw!r}"
+                ) from None
     if kind is int and (isinstance(raw, bool) or not isinstance(raw, int)):
         raise ConfigError(f"{source}: {name}: expected a whole number, got {raw!r}")
     if kind is bool and not isinstance(raw, bool):
