@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from typing import Any, ParamSpec, TypeVar
 
@@ -23,7 +23,7 @@ from sqlalchemy.exc import OperationalError, ProgrammingError, SQLAlchemyError
 from articles.errors import ArticleError, ArticleNotFound
 from articles.importer import ImportProgress, import_sources
 from articles.model import STATUSES, article_to_dict
-from articles.store import Store
+from articles.store import Facet, Store
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -43,6 +43,22 @@ articles_cli = AppGroup(
 def _store() -> Store:
     store: Store = current_app.extensions["feeds.store"]
     return store
+
+
+def _publish_changes(facets: Collection[Facet]) -> None:
+    """Ping the app's WebSub hub about the feeds that changed, when the app has one.
+
+    The notifier lives in the feeds package; it is looked up here, at the one place where
+    the articles package meets the running app, and a ping never fails the command.
+    """
+    if not facets or current_app.extensions.get("feeds.websub") is None:
+        return
+    try:
+        from feeds.websub import publish_changes
+
+        publish_changes(facets)
+    except Exception as exc:  # noqa: BLE001 - the change is committed; say why no ping went out
+        click.echo(f"warning: WebSub ping not sent: {exc}", err=True)
 
 
 def _fail(message: str) -> None:
@@ -118,6 +134,7 @@ def import_command(paths: tuple[str, ...], skip_invalid: bool, batch_size: int) 
             on_progress=on_progress,
             stdin=sys.stdin,
         )
+    _publish_changes(report.affected)
     for line in report.errors:
         click.echo(line, err=True)
     click.echo(report.summary())
@@ -261,6 +278,7 @@ def delete_command(article_id: str, yes: bool) -> None:
     if not yes and not click.confirm(f"Delete {article_id!r} ({article.title})?"):
         _fail("not deleted")
     affected = store.delete(article_id)
+    _publish_changes(affected)
     click.echo(f"deleted {article_id}; {len(affected)} feeds changed")
 
 

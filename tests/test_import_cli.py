@@ -337,3 +337,39 @@ def test_every_command_has_help_with_an_example(cli: FlaskCliRunner, command: st
     result = invoke(cli, command, "--help")
     assert result.exit_code == 0
     assert "Example:" in result.stdout
+
+
+class FakeNotifier:
+    """Stands in for feeds.websub.Notifier: records the topics instead of posting them."""
+
+    enabled = True
+    hub_url = "https://hub.example.org/"
+
+    def __init__(self) -> None:
+        self.topics: list[str] = []
+
+    def publish(self, topics: list[str]) -> None:
+        self.topics.extend(topics)
+
+
+def test_cli_import_and_delete_ping_the_hub_about_changed_feeds(
+    store: Store, tmp_path: Path
+) -> None:
+    notifier = FakeNotifier()
+    app = Flask(__name__)
+    app.extensions["feeds.config"] = SiteConfig(
+        tag_authority=CONFIG.tag_authority, site_url="https://news.example.org"
+    )
+    app.extensions["feeds.store"] = store
+    app.extensions["feeds.websub"] = notifier
+    app.cli.add_command(articles_cli)
+    runner = app.test_cli_runner()
+    source = write_jsonl(tmp_path / "a.jsonl", [record("a1")])
+    assert invoke(runner, "import", str(source)).exit_code == 0
+    assert "https://news.example.org/feeds/tag/japan.atom" in notifier.topics
+    assert "https://news.example.org/feeds/all.json" in notifier.topics
+    notifier.topics.clear()
+    assert invoke(runner, "import", str(source)).exit_code == 0
+    assert notifier.topics == []  # nothing changed, nothing to ping
+    assert invoke(runner, "delete", "a1", "--yes").exit_code == 0
+    assert "https://news.example.org/feeds/section/asia.rss" in notifier.topics
