@@ -21,14 +21,13 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from lxml import etree
 from PIL import Image
 from werkzeug.serving import make_server
 
 from articles.model import Section
 from feeds import create_app
 from tests.test_pages import SEED, make_article
-
-pytestmark = pytest.mark.browser
 
 BANNER_KO = "이 페이지는 웹 피드입니다."
 BANNER_EN = "This is a web feed. Copy the URL into your feed reader to subscribe."
@@ -133,6 +132,21 @@ def base_url(feed_app: Flask) -> Iterator[str]:
 
 
 @pytest.mark.parametrize("fmt", ["atom", "rss"])
+def test_stylesheet_turns_our_feeds_into_a_page_with_libxslt(feed_app: Flask, fmt: str) -> None:
+    """The same transformation without a browser, so its logic is checked everywhere."""
+    client = feed_app.test_client()
+    transform = etree.XSLT(etree.fromstring(client.get("/static/feed.xsl").data))
+    page = str(transform(etree.fromstring(client.get(f"/feeds/all.{fmt}").data)))
+    assert page.startswith("<!DOCTYPE html")
+    assert BANNER_KO in page
+    assert 'value="http://localhost/feeds/all.' + fmt + '"' in page
+    assert "서울과 도쿄, 실용 외교로 협력 강화" in page
+    assert 'lang="ko"' in page
+    assert "&lt;p&gt;" not in page and "<p>본문" not in page  # summaries only, as text
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("fmt", ["atom", "rss"])
 def test_chromium_renders_the_feed_as_a_page_with_banner_url_and_entries(
     tmp_path: Path, base_url: str, fmt: str
 ) -> None:
@@ -155,6 +169,7 @@ def test_chromium_renders_the_feed_as_a_page_with_banner_url_and_entries(
     assert dom.index("Foreign minister") < dom.index("서울과 도쿄")  # newest first
 
 
+@pytest.mark.browser
 def test_chromium_screenshot_of_the_atom_feed_is_a_styled_page(
     tmp_path: Path, base_url: str
 ) -> None:
