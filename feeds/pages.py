@@ -416,7 +416,7 @@ def build_opml(
                 "title": name,
                 "xmlUrl": feed_url(info.facet, fmt, base_url),
                 "htmlUrl": facet_page_url(info.facet, base_url),
-                "description": f"{info.count}",
+                "description": f"기사 {info.count}개",
             }
             if kind == "language":
                 attrs["language"] = info.facet.value

@@ -68,7 +68,7 @@ def test_opml_groups_outlines_by_facet_kind_with_html_links(client: FlaskClient)
             "title": "TRT 한국어 뉴스: 아시아",
             "xmlUrl": f"{BASE}/feeds/section/asia.atom",
             "htmlUrl": f"{BASE}/section/asia",
-            "description": "2",
+            "description": "기사 2개",
         },
         {
             "type": "rss",
@@ -76,7 +76,7 @@ def test_opml_groups_outlines_by_facet_kind_with_html_links(client: FlaskClient)
             "title": "TRT 한국어 뉴스: 세계",
             "xmlUrl": f"{BASE}/feeds/section/world.atom",
             "htmlUrl": f"{BASE}/section/world",
-            "description": "1",
+            "description": "기사 1개",
         },
     ]
     assert groups["언어"].find("outline[@language='en']") is not None
