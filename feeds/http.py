@@ -491,7 +491,7 @@ def _not_acceptable(query: FeedQuery) -> Response:
         406,
         "none of the formats in your Accept header is available; this feed is offered as\n"
         f"{urls}\n",
-        {"Vary": "Accept"},
+        {"Vary": "Accept", "Cache-Control": "no-store"},
     )
 
 
@@ -545,7 +545,11 @@ def handle_http_error(exc: HTTPException) -> Response:
 
 def handle_server_error(exc: Exception) -> Response:
     """Unexpected failure: Flask has logged it; answer with a plain message."""
-    return _text(500, "internal error: the problem has been logged; please retry later\n")
+    return _text(
+        500,
+        "internal error: the problem has been logged; please retry later\n",
+        {"Cache-Control": "no-store"},
+    )
 
 
 def handle_database_error(exc: Exception) -> Response:
