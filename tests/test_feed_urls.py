@@ -184,3 +184,12 @@ def test_feed_title_names_the_facet_by_its_label(
     client: FlaskClient, path: str, title: str
 ) -> None:
     assert feedparser.parse(client.get(path).data).feed.title == title
+
+
+@pytest.mark.parametrize("path", ["/feeds/all.atom?limit=2&page=2", "/feeds/tag/japan.rss"])
+def test_served_xml_parses_cleanly_with_feedparser(client: FlaskClient, path: str) -> None:
+    response = client.get(path)
+    headers = {name.lower(): value for name, value in response.headers.items()}
+    parsed = feedparser.parse(response.data, response_headers=headers)
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    assert parsed.entries
