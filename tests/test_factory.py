@@ -163,3 +163,23 @@ def test_articles_cli_pages_and_websub_are_registered(make_app: Callable[..., Fl
     assert result.exit_code == 0 and "import" in result.output
     assert "pages" in app.blueprints and "feeds" in app.blueprints
     assert "feeds.websub" in app.extensions
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(
+    "path",
+    ["/feeds/all.atom?limit=3&page=2", "/feeds/tag/japan.rss", "/feeds/all/archive/2025-07.json"],
+)
+def test_postgres_and_sqlite_serve_the_same_documents(
+    make_app: Callable[..., Flask], postgres_url: str, path: str
+) -> None:
+    site = "https://news.example.com"
+    on_sqlite = make_app(site_url=site).test_client()
+    on_postgres_app = make_app(site_url=site, database_url=postgres_url, FEEDS_AUTO_MIGRATE=True)
+    on_postgres = on_postgres_app.test_client()
+    expected = on_sqlite.get(path)
+    served = on_postgres.get(path)
+    assert served.status_code == expected.status_code == 200
+    assert served.data == expected.data
+    again = on_postgres.get(path, headers={"If-None-Match": served.headers["ETag"]})
+    assert again.status_code == 304
