@@ -135,11 +135,14 @@ class UTCDateTime(sa.types.TypeDecorator[datetime]):
 
 metadata = sa.MetaData()
 _Doc = sa.JSON().with_variant(JSONB(), "postgresql")
+# Ids break ties in feed order; byte order ("C") on PostgreSQL matches SQLite's, whatever the
+# database's default collation, so both back-ends list equal-time articles the same way.
+_Id = sa.Text().with_variant(sa.Text(collation="C"), "postgresql")
 
 articles_table = sa.Table(
     "articles",
     metadata,
-    sa.Column("id", sa.Text, primary_key=True),
+    sa.Column("id", _Id, primary_key=True),
     sa.Column("guid", sa.Text, nullable=False, unique=True),
     sa.Column("slug", sa.Text, nullable=False),
     sa.Column("url", sa.Text),
@@ -184,7 +187,7 @@ def _facet_link_table(name: str, slug: str, label: str) -> sa.Table:
         metadata,
         sa.Column(
             "article_id",
-            sa.Text,
+            _Id,
             sa.ForeignKey("articles.id", ondelete="CASCADE"),
             primary_key=True,
         ),
@@ -211,7 +214,7 @@ authors_table = _facet_link_table("article_authors", "author_slug", "author_name
 deleted_table = sa.Table(
     "deleted_articles",
     metadata,
-    sa.Column("id", sa.Text, primary_key=True),
+    sa.Column("id", _Id, primary_key=True),
     sa.Column("guid", sa.Text, nullable=False),
     sa.Column("deleted_at", UTCDateTime, nullable=False),
     sa.Column("published", UTCDateTime, nullable=False),

@@ -75,3 +75,27 @@ def test_workers_starting_together_all_migrate_without_error(database_url: str) 
     store = Store(database_url)
     assert store.schema_revision() == ("0001", "0001")
     store.dispose()
+
+
+def test_postgres_ids_compare_as_bytes_like_sqlite(database_url: str) -> None:
+    store = Store(database_url)
+    store.migrate()
+    if store.backend == "postgresql":
+        with store.engine.connect() as conn:
+            collations = conn.execute(
+                sa.text(
+                    "SELECT table_name, collation_name FROM information_schema.columns "
+                    "WHERE table_schema = current_schema() AND column_name IN ('id', 'article_id')"
+                )
+            ).all()
+        assert sorted(collations) == [
+            ("article_authors", "C"),
+            ("article_tags", "C"),
+            ("articles", "C"),
+            ("deleted_articles", "C"),
+        ]
+    else:
+        # SQLite compares text with BINARY (byte order) unless told otherwise.
+        with store.engine.connect() as conn:
+            assert conn.exec_driver_sql("SELECT 'a-2' < 'a1', 'B' < 'a'").one() == (1, 1)
+    store.dispose()

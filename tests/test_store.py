@@ -312,3 +312,9 @@ def test_list_articles_filters_any_status_for_the_admin(store: Store) -> None:
     assert [a.id for a in store.list_articles(section="asia")] == ["a2", "a1"]
     assert [a.id for a in store.list_articles(tag="japan", limit=1)] == ["a2"]
     assert [a.id for a in store.list_articles(language="en")] == []
+
+
+def test_equal_publish_times_are_ordered_by_id_bytes_on_every_backend(store: Store) -> None:
+    ids = ["a-2", "a1", "B", "b", "가"]
+    store.upsert_many([make_article(i) for i in ids])
+    assert keys(store) == sorted(ids, key=lambda i: i.encode(), reverse=True)

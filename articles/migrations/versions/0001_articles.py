@@ -22,12 +22,14 @@ depends_on: str | Sequence[str] | None = None
 # what it meant when it was written, whatever the code becomes.
 _Instant = sa.DateTime(timezone=True)
 _Doc = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
+# Byte order for ids on PostgreSQL, as SQLite compares them: the same tie order everywhere.
+_Id = sa.Text().with_variant(sa.Text(collation="C"), "postgresql")
 
 
 def upgrade() -> None:
     op.create_table(
         "articles",
-        sa.Column("id", sa.Text, primary_key=True),
+        sa.Column("id", _Id, primary_key=True),
         sa.Column("guid", sa.Text, nullable=False, unique=True),
         sa.Column("slug", sa.Text, nullable=False),
         sa.Column("url", sa.Text),
@@ -61,7 +63,7 @@ def upgrade() -> None:
             name,
             sa.Column(
                 "article_id",
-                sa.Text,
+                _Id,
                 sa.ForeignKey("articles.id", ondelete="CASCADE"),
                 primary_key=True,
             ),
@@ -77,7 +79,7 @@ def upgrade() -> None:
         )
     op.create_table(
         "deleted_articles",
-        sa.Column("id", sa.Text, primary_key=True),
+        sa.Column("id", _Id, primary_key=True),
         sa.Column("guid", sa.Text, nullable=False),
         sa.Column("deleted_at", _Instant, nullable=False),
         sa.Column("published", _Instant, nullable=False),
