@@ -233,3 +233,9 @@ def test_five_megabyte_body_renders_whole() -> None:
     document = render(make_feed([article]), "atom")
     assert len(document) > 5_000_000
     assert etree.fromstring(document, etree.XMLParser(huge_tree=True)) is not None
+
+
+def test_namespaces_are_declared_once_on_the_root() -> None:
+    document = render(make_feed(), "atom")
+    assert document.count(b"xmlns") == 4
+    assert b"ns0" not in document

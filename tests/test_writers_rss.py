@@ -199,3 +199,9 @@ def test_hostile_text_parses_back_as_written() -> None:
     parsed = feedparser.parse(render(make_feed([edge_articles()[2]]), "rss"))
     assert parsed.bozo == 0
     assert parsed.entries[0].title == "AT&amp;T <b>bold</b> ]]> bell and"
+
+
+def test_namespaces_are_declared_once_on_the_root() -> None:
+    document = render(make_feed(), "rss")
+    assert document.count(b"xmlns") == 5
+    assert b"ns0" not in document

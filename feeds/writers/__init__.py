@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from feeds.model import Feed, Format
+from feeds.model import Feed
 from feeds.writers import atom, jsonfeed, rss
 
-FORMATS: tuple[Format, ...] = ("atom", "rss", "json")
+FORMATS: tuple[str, ...] = ("atom", "rss", "json")
 
 MEDIA_TYPES: dict[str, str] = {
     "atom": "application/atom+xml; charset=utf-8",

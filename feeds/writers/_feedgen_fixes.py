@@ -1,21 +1,23 @@
 """Every workaround for feedgen 1.0.0, in one place.
 
-feedgen writes the core of our Atom and RSS documents; this module sets it up so its defaults
-cannot leak into our bytes, and then adds on its lxml tree what it cannot write:
+feedgen writes the frame of our Atom and RSS documents: the feed/channel head with its links,
+image, language and dates, and the namespace declarations. What it gets wrong is handled here:
 
-- it drops `rel`/`type`/`length`/`title` of Atom *entry* links: we give feedgen only the
-  alternate link and write the entry's other links (related, enclosure, via) ourselves;
-- in RSS it writes only the `self` atom:link (no hub, no RFC 5005 links) and keeps only one
-  enclosure: we add the atom:links and carry further media as `media:content`;
-- the feed `updated`, `lastBuildDate` and each entry `updated` default to "now", and
-  `<generator>`/`<docs>` are its own: we always set them, so the same Feed gives the same bytes;
-- `add_entry()` prepends by default: we append, in the Feed's (newest first) order;
-- RSS dates are formatted with `locale.setlocale` per call (process-wide, not thread-safe): we
-  format item dates ourselves with `email.utils.format_datetime`;
-- a control character raises while serializing: `feeds.model` strips them before we get here;
-- no stylesheet processing instruction: we add `<?xml-stylesheet?>` on serialization;
-- extension namespaces are only declared on the root through a registered extension: we
-  register a no-op one so `dc:`, `media:` and `fh:` are declared once on the root.
+- Its entry writers drop `rel`/`type`/`length`/`title` of Atom entry links, keep one RSS
+  enclosure, and format RSS dates with `locale.setlocale` per call (process-wide, not
+  thread-safe). So feedgen writes the feed head only and our `atom.add_entry` /
+  `rss.add_item` append the entries to its tree, in the Feed's order (feedgen's `add_entry()`
+  would also prepend by default). One pass per entry is also faster than feedgen's setters,
+  its element building and a repair pass afterwards (bench/render.py).
+- The feed `updated`, `lastBuildDate` default to "now" and `<generator>`/`<docs>` are its own:
+  `new_generator` always sets them, so the same Feed gives the same bytes.
+- The RSS channel `<link>` is the last link added, whatever its rel: the writer adds the HTML
+  page last. Only `rel="self"` becomes an atom:link in RSS: `add_channel_links` adds the rest.
+- A control character anywhere raises while serializing: `feeds.model` strips them first.
+- No stylesheet option: `serialize` adds `<?xml-stylesheet?>`.
+- Extension namespaces are declared on the root only through a registered extension: a no-op
+  `_Namespaces` extension declares `dc:`, `media:` and `fh:` once on the root, so elements
+  added afterwards use those prefixes.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ DC_NS = "http://purl.org/dc/elements/1.1/"
 MEDIA_NS = "http://search.yahoo.com/mrss/"
 FH_NS = "http://purl.org/syndication/history/1.0"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+EXTENSION_NAMESPACES = {"dc": DC_NS, "media": MEDIA_NS, "fh": FH_NS}
 
 RSS_DOCS = "https://www.rssboard.org/rss-specification"
 MEDIA_TYPES = {
@@ -48,7 +51,7 @@ class _Namespaces(BaseExtension):
     """A feed-level extension that writes nothing; it only declares our prefixes on the root."""
 
     def extend_ns(self) -> dict[str, str]:
-        return {"dc": DC_NS, "media": MEDIA_NS, "fh": FH_NS}
+        return EXTENSION_NAMESPACES
 
 
 def new_generator(feed: Feed) -> FeedGenerator:
@@ -74,28 +77,36 @@ def rfc822(value: Any) -> str:
     return format_datetime(value)
 
 
-def _sub(parent: Any, tag: str, text: str | None = None, **attrs: str) -> Any:
-    element = etree.SubElement(parent, tag, attrs)
+def sub(parent: Any, tag: str, text: str | None = None, attrs: dict[str, str] | None = None) -> Any:
+    """Append a child element with optional text and attributes."""
+    child = etree.SubElement(parent, tag, attrs) if attrs else etree.SubElement(parent, tag)
     if text is not None:
-        element.text = text
-    return element
+        child.text = text
+    return child
 
 
-def add_atom_links(parent: Any, tag: str, feed: Feed, fmt: str) -> None:
-    """The hub and RFC 5005 links of the `fmt` document, appended to `parent`."""
+def add_channel_links(channel: Any, feed: Feed) -> None:
+    """The RSS channel's hub and RFC 5005 atom:links, and `fh:archive`, after the self link."""
+    extra: list[Any] = []
     if feed.links.hub:
-        _sub(parent, tag, href=feed.links.hub, rel="hub")
-    for rel, url in feed.links.for_format(fmt).paging():
-        _sub(parent, tag, href=url, rel=rel, type=MEDIA_TYPES[fmt])
+        extra.append(etree.Element(f"{{{ATOM_NS}}}link", href=feed.links.hub, rel="hub"))
+    for rel, url in feed.links.for_format("rss").paging():
+        extra.append(
+            etree.Element(f"{{{ATOM_NS}}}link", href=url, rel=rel, type=MEDIA_TYPES["rss"])
+        )
+    if feed.links.archive:
+        extra.append(etree.Element(f"{{{FH_NS}}}archive"))
+    anchor = channel.find(f"{{{ATOM_NS}}}link")
+    if anchor is None:
+        anchor = channel.find("description")
+    for item in reversed(extra):
+        anchor.addnext(item)
 
 
-def add_archive_flag(parent: Any, before: Any | None) -> None:
-    """RFC 5005 `fh:archive`: this document will never change."""
-    flag = etree.Element(f"{{{FH_NS}}}archive")
-    if before is not None:
-        before.addprevious(flag)
-    else:
-        parent.append(flag)
+def add_atom_archive_flag(root: Any, feed: Feed) -> None:
+    """RFC 5005 `fh:archive` (called before the entries are added): this document is final."""
+    if feed.links.archive:
+        etree.SubElement(root, f"{{{FH_NS}}}archive")
 
 
 def add_media(item: Any, entry: Entry, extra_enclosures: bool) -> None:
@@ -109,10 +120,15 @@ def add_media(item: Any, entry: Entry, extra_enclosures: bool) -> None:
             attrs["width"] = str(image.width)
         if image.height:
             attrs["height"] = str(image.height)
-        content = _sub(item, f"{{{MEDIA_NS}}}content", **attrs)
+        content = sub(item, f"{{{MEDIA_NS}}}content", attrs=attrs)
         if image.caption or image.alt:
-            _sub(content, f"{{{MEDIA_NS}}}description", image.caption or image.alt, type="plain")
-        _sub(content, f"{{{MEDIA_NS}}}thumbnail", url=image.url)
+            sub(
+                content,
+                f"{{{MEDIA_NS}}}description",
+                image.caption or image.alt,
+                {"type": "plain"},
+            )
+        sub(content, f"{{{MEDIA_NS}}}thumbnail", attrs={"url": image.url})
     if extra_enclosures:
         for enclosure in entry.enclosures[1:]:
             attrs = {"url": enclosure.url, "type": enclosure.type}
@@ -120,59 +136,9 @@ def add_media(item: Any, entry: Entry, extra_enclosures: bool) -> None:
                 attrs["fileSize"] = str(enclosure.length)
             if enclosure.duration:
                 attrs["duration"] = str(enclosure.duration)
-            content = _sub(item, f"{{{MEDIA_NS}}}content", **attrs)
+            content = sub(item, f"{{{MEDIA_NS}}}content", attrs=attrs)
             if enclosure.title:
-                _sub(content, f"{{{MEDIA_NS}}}title", enclosure.title, type="plain")
-
-
-def fix_atom_entry(element: Any, entry: Entry, feed: Feed) -> None:
-    """Give the entry the links and extensions feedgen drops or cannot write."""
-    if entry.language and entry.language != feed.language:
-        element.set(XML_LANG, entry.language)
-    alternate = element.find("link")
-    if alternate is not None:
-        alternate.set("rel", "alternate")
-        alternate.set("type", "text/html")
-    for related in entry.related:
-        attrs = {"href": related.url, "rel": "related", "type": "text/html"}
-        if related.title:
-            attrs["title"] = related.title
-        _sub(element, "link", **attrs)
-    for enclosure in entry.enclosures:
-        attrs = {"href": enclosure.url, "rel": "enclosure", "type": enclosure.type}
-        if enclosure.length:
-            attrs["length"] = str(enclosure.length)
-        if enclosure.title:
-            attrs["title"] = enclosure.title
-        _sub(element, "link", **attrs)
-    if entry.source is not None:
-        if entry.source.url:
-            _sub(element, "link", href=entry.source.url, rel="via", title=entry.source.name)
-        _sub(element, f"{{{DC_NS}}}source", entry.source.name)
-    add_media(element, entry, extra_enclosures=False)
-
-
-def fix_rss_item(item: Any, entry: Entry, feed: Feed) -> None:
-    """Add what RSS items need beyond feedgen: dates, creators, links, credit, media."""
-    _sub(item, "pubDate", rfc822(entry.published))
-    if not all(author.email for author in entry.authors):
-        for author in entry.authors:
-            _sub(item, f"{{{DC_NS}}}creator", author.name)
-    if entry.language and entry.language != feed.language:
-        _sub(item, f"{{{DC_NS}}}language", entry.language)
-    if entry.rights:
-        _sub(item, f"{{{DC_NS}}}rights", entry.rights)
-    for related in entry.related:
-        attrs = {"href": related.url, "rel": "related", "type": "text/html"}
-        if related.title:
-            attrs["title"] = related.title
-        _sub(item, f"{{{ATOM_NS}}}link", **attrs)
-    if entry.source is not None:
-        if entry.source.url:
-            _sub(item, "source", entry.source.name, url=entry.source.url)
-        else:
-            _sub(item, f"{{{DC_NS}}}source", entry.source.name)
-    add_media(item, entry, extra_enclosures=True)
+                sub(content, f"{{{MEDIA_NS}}}title", enclosure.title, {"type": "plain"})
 
 
 def serialize(root: Any, feed: Feed) -> bytes:

@@ -2,36 +2,58 @@
 
 from __future__ import annotations
 
-from feedgen.feed import FeedGenerator
+from typing import Any
 
 from feeds.model import Entry, Feed
 from feeds.writers import _feedgen_fixes as fixes
+from feeds.writers._feedgen_fixes import DC_NS, XML_LANG, sub
 
 
-def _add_entry(fg: FeedGenerator, entry: Entry) -> None:
-    fe = fg.add_entry(order="append")
-    fe.id(entry.id)
-    fe.title(entry.title)
-    fe.updated(entry.updated)
-    fe.published(entry.published)
-    # Only the alternate link: feedgen drops every attribute of entry links (fixed afterwards).
-    fe.link(href=entry.link)
+def add_entry(root: Any, entry: Entry, feed: Feed) -> None:
+    """Append one `<entry>`, with everything feedgen's own entry writer drops or cannot write."""
+    # Unqualified names, like feedgen's: its root carries the Atom default namespace.
+    el = sub(root, "entry")
+    if entry.language and entry.language != feed.language:
+        el.set(XML_LANG, entry.language)
+    sub(el, "id", entry.id)
+    sub(el, "title", entry.title)
+    sub(el, "updated", entry.updated.isoformat())
+    sub(el, "published", entry.published.isoformat())
     for author in entry.authors:
-        person = {"name": author.name}
-        if author.uri:
-            person["uri"] = author.uri
+        person = sub(el, "author")
+        sub(person, "name", author.name)
         if author.email:
-            person["email"] = author.email
-        fe.author(person)
+            sub(person, "email", author.email)
+        if author.uri:
+            sub(person, "uri", author.uri)
+    sub(el, "link", attrs={"href": entry.link, "rel": "alternate", "type": "text/html"})
+    for related in entry.related:
+        attrs = {"href": related.url, "rel": "related", "type": "text/html"}
+        if related.title:
+            attrs["title"] = related.title
+        sub(el, "link", attrs=attrs)
+    for enclosure in entry.enclosures:
+        attrs = {"href": enclosure.url, "rel": "enclosure", "type": enclosure.type}
+        if enclosure.length:
+            attrs["length"] = str(enclosure.length)
+        if enclosure.title:
+            attrs["title"] = enclosure.title
+        sub(el, "link", attrs=attrs)
+    if entry.source is not None and entry.source.url:
+        sub(el, "link", attrs={"href": entry.source.url, "rel": "via", "title": entry.source.name})
     for category in entry.categories:
-        fe.category(term=category.term, scheme=category.scheme, label=category.label)
+        attrs = {"term": category.term, "scheme": category.scheme, "label": category.label}
+        sub(el, "category", attrs=attrs)
+    if entry.summary:
+        sub(el, "summary", entry.summary, {"type": "text"})
     # A blank <content> is flagged by validators; the alternate link stands in for it.
     if entry.content_html:
-        fe.content(entry.content_html, type="html")
-    if entry.summary:
-        fe.summary(entry.summary, type="text")
+        sub(el, "content", entry.content_html, {"type": "html"})
     if entry.rights:
-        fe.rights(entry.rights)
+        sub(el, "rights", entry.rights)
+    if entry.source is not None:
+        sub(el, f"{{{DC_NS}}}source", entry.source.name)
+    fixes.add_media(el, entry, extra_enclosures=False)
 
 
 def render(feed: Feed) -> bytes:
@@ -45,19 +67,16 @@ def render(feed: Feed) -> bytes:
     # Feed-level links keep their attributes in feedgen; only entry links lose them.
     for rel, url in links.paging():
         fg.link(href=url, rel=rel, type=fixes.MEDIA_TYPES["atom"])
-    fg.author(
-        {"name": feed.author.name, **({"email": feed.author.email} if feed.author.email else {})}
-    )
+    author = {"name": feed.author.name}
+    if feed.author.email:
+        author["email"] = feed.author.email
+    fg.author(author)
     if feed.icon:
         fg.icon(feed.icon)
     if feed.logo:
         fg.logo(feed.logo)
-    for entry in feed.entries:
-        _add_entry(fg, entry)
     root, _ = fg._create_atom(extensions=True)
-    elements = root.findall("entry")
-    for element, entry in zip(elements, feed.entries, strict=True):
-        fixes.fix_atom_entry(element, entry, feed)
-    if feed.links.archive:
-        fixes.add_archive_flag(root, elements[0] if elements else None)
+    fixes.add_atom_archive_flag(root, feed)
+    for entry in feed.entries:
+        add_entry(root, entry, feed)
     return fixes.serialize(root, feed)

@@ -1,9 +1,10 @@
-"""JSON Feed 1.1 (https://jsonfeed.org/version/1.1), written by hand: it is a small format."""
+"""JSON Feed 1.1 (https://jsonfeed.org/version/1.1): a small format, with a small writer."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
+
+import orjson
 
 from feeds.model import Entry, Feed, Person
 
@@ -82,4 +83,6 @@ def render(feed: Feed) -> bytes:
     if feed.links.hub:
         doc["hubs"] = [{"type": "WebSub", "url": feed.links.hub}]
     doc["items"] = [_item(entry, feed) for entry in feed.entries]
-    return json.dumps(doc, ensure_ascii=False, indent=1).encode("utf-8")
+    # orjson writes UTF-8 directly (no \u escapes), compact, keys in insertion order; several
+    # times faster than the json module's ensure_ascii=False path plus an encode.
+    return orjson.dumps(doc)

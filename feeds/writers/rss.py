@@ -2,34 +2,56 @@
 
 from __future__ import annotations
 
-from feedgen.feed import FeedGenerator
-from lxml import etree
+from typing import Any
 
 from feeds.model import Entry, Feed
 from feeds.writers import _feedgen_fixes as fixes
+from feeds.writers._feedgen_fixes import ATOM_NS, DC_NS, sub
+
+CONTENT_ENCODED = "{http://purl.org/rss/1.0/modules/content/}encoded"
 
 
-def _add_item(fg: FeedGenerator, entry: Entry) -> None:
-    fe = fg.add_entry(order="append")
-    fe.guid(entry.id, permalink=False)
-    fe.title(entry.title)
-    fe.link(href=entry.link)
+def add_item(channel: Any, entry: Entry, feed: Feed) -> None:
+    """Append one `<item>`, with what feedgen's item writer leaves out (see `_feedgen_fixes`)."""
+    item = sub(channel, "item")
+    sub(item, "title", entry.title)
+    sub(item, "link", entry.link)
     # description is the short plain text, content:encoded the full HTML.
-    if entry.content_html:
-        fe.content(entry.content_html)
     if entry.excerpt:
-        fe.description(entry.excerpt)
+        sub(item, "description", entry.excerpt)
+    if entry.content_html:
+        sub(item, CONTENT_ENCODED, entry.content_html)
     # RSS <author> must hold an e-mail address, and validators flag an item with both <author>
     # and dc:creator: <author> when every byline has an address, dc:creator otherwise.
-    if all(author.email for author in entry.authors):
-        for author in entry.authors:
-            fe.author({"name": author.name, "email": author.email})
+    with_email = all(author.email for author in entry.authors)
+    for author in entry.authors:
+        if with_email:
+            sub(item, "author", f"{author.email} ({author.name})")
+        else:
+            sub(item, f"{{{DC_NS}}}creator", author.name)
+    sub(item, "guid", entry.id, {"isPermaLink": "false"})
     for category in entry.categories:
-        fe.category(term=category.term, scheme=category.scheme, label=category.label)
+        sub(item, "category", category.label, {"domain": category.scheme})
     if entry.enclosures:
         # One enclosure per item in RSS; the others go to media:content (fixes.add_media).
         first = entry.enclosures[0]
-        fe.enclosure(first.url, str(first.length), first.type)
+        attrs = {"url": first.url, "length": str(first.length), "type": first.type}
+        sub(item, "enclosure", attrs=attrs)
+    sub(item, "pubDate", fixes.rfc822(entry.published))
+    if entry.source is not None and entry.source.url:
+        sub(item, "source", entry.source.name, {"url": entry.source.url})
+    elif entry.source is not None:
+        sub(item, f"{{{DC_NS}}}source", entry.source.name)
+    if entry.language and entry.language != feed.language:
+        sub(item, f"{{{DC_NS}}}language", entry.language)
+    if entry.rights:
+        sub(item, f"{{{DC_NS}}}rights", entry.rights)
+    for related in entry.related:
+        attrs = {"href": related.url, "rel": "related", "type": "text/html"}
+        if related.title:
+            attrs["title"] = related.title
+        sub(item, f"{{{ATOM_NS}}}link", attrs=attrs)
+    fixes.add_media(item, entry, extra_enclosures=True)
 
 
 def render(feed: Feed) -> bytes:
@@ -43,18 +65,9 @@ def render(feed: Feed) -> bytes:
     fg.link(href=feed.links.html, rel="alternate")
     if feed.logo:
         fg.image(url=feed.logo, title=feed.title, link=feed.links.html)
-    for entry in feed.entries:
-        _add_item(fg, entry)
     root, _ = fg._create_rss(extensions=True)
     channel = root[0]
-    self_link = channel.find(f"{{{fixes.ATOM_NS}}}link")
-    anchor = self_link if self_link is not None else channel.find("description")
-    extra = etree.Element("extra")
-    fixes.add_atom_links(extra, f"{{{fixes.ATOM_NS}}}link", feed, "rss")
-    if feed.links.archive:
-        fixes.add_archive_flag(extra, None)
-    for element in reversed(list(extra)):
-        anchor.addnext(element)
-    for item, entry in zip(channel.iterfind("item"), feed.entries, strict=True):
-        fixes.fix_rss_item(item, entry, feed)
+    fixes.add_channel_links(channel, feed)
+    for entry in feed.entries:
+        add_item(channel, entry, feed)
     return fixes.serialize(root, feed)
