@@ -86,6 +86,7 @@ def test_sqlite_feed_page_is_an_index_search_in_order(
         assert plan[1] == "SEARCH articles USING INDEX sqlite_autoindex_articles_1 (id=?)", text
 
 
+@pytest.mark.postgres
 @pytest.mark.parametrize("offset", [0, 100], ids=["first-page", "offset-page"])
 @pytest.mark.parametrize(
     "facet", [ALL, Facet("section", "s3"), Facet("language", "en")], ids=lambda f: f.kind
@@ -101,6 +102,7 @@ def test_postgres_feed_page_is_an_index_scan_without_sort(
     assert "ix_articles_status_" in text, text
 
 
+@pytest.mark.postgres
 def test_postgres_tag_page_reads_the_tag_index_and_joins_by_key(postgres_store: Store) -> None:
     # For a tag of a few hundred rows the planner may sort them in memory rather than walk the
     # index in order (it is cheaper at that size), so only the access paths are asserted.
@@ -110,7 +112,9 @@ def test_postgres_tag_page_reads_the_tag_index_and_joins_by_key(postgres_store: 
     assert "Seq Scan" not in plan, plan
 
 
-@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+@pytest.mark.parametrize(
+    "backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
 def test_the_index_driven_page_holds_exactly_the_visible_rows_in_order(
     backend: str, request: pytest.FixtureRequest
 ) -> None:
