@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import locale
 import re
 from dataclasses import replace
 from typing import Any
@@ -205,3 +206,13 @@ def test_namespaces_are_declared_once_on_the_root() -> None:
     document = render(make_feed(), "rss")
     assert document.count(b"xmlns") == 5
     assert b"ns0" not in document
+
+
+def test_dates_never_go_through_the_process_wide_locale(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: object) -> str:
+        raise AssertionError("locale.setlocale called while rendering")
+
+    monkeypatch.setattr(locale, "setlocale", refuse)
+    chan = channel(make_feed())
+    assert len(chan.findall("lastBuildDate")) == 1
+    assert chan.findtext("lastBuildDate") == "Sat, 02 Jan 2100 00:00:00 +0000"

@@ -9,8 +9,9 @@ image, language and dates, and the namespace declarations. What it gets wrong is
   `rss.add_item` append the entries to its tree, in the Feed's order (feedgen's `add_entry()`
   would also prepend by default). One pass per entry is also faster than feedgen's setters,
   its element building and a repair pass afterwards (bench/render.py).
-- The feed `updated`, `lastBuildDate` default to "now" and `<generator>`/`<docs>` are its own:
-  `new_generator` always sets them, so the same Feed gives the same bytes.
+- The feed `updated` and `lastBuildDate` default to "now" and `<generator>`/`<docs>` are its
+  own: `new_generator` sets or clears them all, so the same Feed gives the same bytes; RSS
+  dates (also `lastBuildDate`) are formatted by `rfc822`, never through `locale.setlocale`.
 - The RSS channel `<link>` is the last link added, whatever its rel: the writer adds the HTML
   page last. Only `rel="self"` becomes an atom:link in RSS: `add_channel_links` adds the rest.
 - A control character anywhere raises while serializing: `feeds.model` strips them first.
@@ -61,7 +62,9 @@ def new_generator(feed: Feed) -> FeedGenerator:
     fg.id(feed.id)
     fg.title(feed.title)
     fg.updated(feed.updated)
-    fg.lastBuildDate(feed.updated)
+    # feedgen sets lastBuildDate to now and formats it through locale.setlocale (process-wide,
+    # racy under threads); clear it and write our own in add_channel_links.
+    fg._FeedGenerator__rss_lastBuildDate = None
     fg.generator(feed.generator)
     fg.docs(RSS_DOCS)
     fg.language(feed.language)
@@ -86,7 +89,9 @@ def sub(parent: Any, tag: str, text: str | None = None, attrs: dict[str, str] | 
 
 
 def add_channel_links(channel: Any, feed: Feed) -> None:
-    """The RSS channel's hub and RFC 5005 atom:links, and `fh:archive`, after the self link."""
+    """The RSS channel's hub and RFC 5005 atom:links, `fh:archive` and `lastBuildDate`."""
+    build_date = etree.SubElement(channel, "lastBuildDate")
+    build_date.text = rfc822(feed.updated)
     extra: list[Any] = []
     if feed.links.hub:
         extra.append(etree.Element(f"{{{ATOM_NS}}}link", href=feed.links.hub, rel="hub"))
