@@ -12,7 +12,6 @@ text order is time order); the article's original offset lives on in the JSON do
 
 from __future__ import annotations
 
-import json
 import os
 import weakref
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -23,6 +22,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any, Final, Literal, Protocol, TypeVar
 
+import orjson
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Connection, Dialect, Engine
@@ -241,18 +241,21 @@ def normalise_url(url: str | URL) -> URL:
 
 
 def _json_dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    # orjson: UTF-8 as is (no ASCII escapes), compact, and several times faster than json for the
+    # documents every import writes and every feed request reads back.
+    return orjson.dumps(value).decode()
 
 
 def _create_engine(url: URL) -> Engine:
     if url.get_backend_name() == "sqlite":
-        engine = sa.create_engine(url, json_serializer=_json_dumps)
+        engine = sa.create_engine(url, json_serializer=_json_dumps, json_deserializer=orjson.loads)
         sa.event.listen(engine, "connect", _sqlite_on_connect)
         sa.event.listen(engine, "begin", _sqlite_on_begin)
         return engine
     return sa.create_engine(
         url,
         json_serializer=_json_dumps,
+        json_deserializer=orjson.loads,
         pool_size=5,
         max_overflow=10,
         pool_pre_ping=True,  # survive server restarts and idle-connection reaping
