@@ -195,6 +195,10 @@ def clean_text(value: str | None) -> str:
     """The text without characters XML 1.0 cannot carry (a no-op on clean text)."""
     if not value:
         return ""
+    # Every character XML forbids is non-printable, so printable text (most short fields) is
+    # returned as it is without running the regex.
+    if value.isprintable() or _XML_ILLEGAL.search(value) is None:
+        return value
     return _XML_ILLEGAL.sub("", value)
 
 
