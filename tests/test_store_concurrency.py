@@ -51,3 +51,23 @@ def test_reads_are_not_blocked_by_an_open_write_transaction(store: Store) -> Non
         # Another connection still reads the committed state while the write is open.
         assert [k.id for k in store.page_keys(ALL, now=T0.replace(year=2030), limit=5)] == ["a1"]
     assert store.count() == 2
+
+
+def _use_inherited_store(store: Store, results: Any) -> None:
+    # The parent's pooled connection must not be reused here: the hook has emptied the pool.
+    pooled_at_start = "Connections in pool: 0" in store.engine.pool.status()
+    store.upsert_many([make_article("child", minutes=1)])
+    results.put((pooled_at_start, store.count()))
+
+
+def test_a_store_used_before_fork_gives_the_child_its_own_connections(store: Store) -> None:
+    store.upsert_many([make_article("parent")])
+    assert "Connections in pool: 1" in store.engine.pool.status()
+    ctx = multiprocessing.get_context("fork")
+    results = ctx.Queue()
+    child = ctx.Process(target=_use_inherited_store, args=(store, results))
+    child.start()
+    outcome = results.get(timeout=60)
+    child.join(timeout=60)
+    assert outcome == (True, 2)
+    assert store.count() == 2  # the parent's own connection still works
