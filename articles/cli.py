@@ -13,7 +13,7 @@ import json
 import sys
 from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, NoReturn, ParamSpec, TypeVar
 
 import click
 from flask import current_app
@@ -61,7 +61,7 @@ def _publish_changes(facets: Collection[Facet]) -> None:
         click.echo(f"warning: WebSub ping not sent: {exc}", err=True)
 
 
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
     click.echo(f"Error: {message}", err=True)
     sys.exit(1)
 
@@ -82,13 +82,16 @@ def one_line_errors(command: Callable[P, R]) -> Callable[P, R]:
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return command(*args, **kwargs)
+        except (click.ClickException, click.exceptions.Abort, click.exceptions.Exit):
+            raise  # click prints these itself, in one line
         except (ArticleError, ValueError) as exc:
             _fail(str(exc))
         except SQLAlchemyError as exc:
             _fail(_database_message(exc))
         except OSError as exc:
             _fail(f"{exc.filename or 'input'}: {exc.strerror or exc}")
-        raise AssertionError("unreachable")  # _fail exits
+        except Exception as exc:  # noqa: BLE001 - a bug still gets one line, not a traceback
+            _fail(f"unexpected {type(exc).__name__}: {exc}")
 
     return wrapper
 

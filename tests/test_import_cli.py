@@ -373,3 +373,12 @@ def test_cli_import_and_delete_ping_the_hub_about_changed_feeds(
     assert notifier.topics == []  # nothing changed, nothing to ping
     assert invoke(runner, "delete", "a1", "--yes").exit_code == 0
     assert "https://news.example.org/feeds/section/asia.rss" in notifier.topics
+
+
+def test_cli_delete_without_an_answer_aborts_cleanly(cli: FlaskCliRunner, store: Store) -> None:
+    store.upsert_many([make_article("a1")])
+    result = invoke(cli, "delete", "a1", input="")  # end of input at the prompt
+    assert result.exit_code == 1
+    assert "Aborted!" in result.stderr
+    assert "Traceback" not in result.output
+    assert store.get("a1") is not None
