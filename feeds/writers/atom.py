@@ -4,55 +4,63 @@ from __future__ import annotations
 
 from typing import Any
 
+from lxml.etree import SubElement
+
 from feeds.model import Entry, Feed
 from feeds.writers import _feedgen_fixes as fixes
-from feeds.writers._feedgen_fixes import DC_NS, XML_LANG, sub
+from feeds.writers._feedgen_fixes import DC_NS, XML_LANG
+
+DC_SOURCE = f"{{{DC_NS}}}source"
 
 
 def add_entry(root: Any, entry: Entry, feed: Feed) -> None:
     """Append one `<entry>`, with everything feedgen's own entry writer drops or cannot write."""
-    # Unqualified names, like feedgen's: its root carries the Atom default namespace.
-    el = sub(root, "entry")
+    # Unqualified names, like feedgen's: its root carries the Atom default namespace. Direct
+    # SubElement calls: this loop is most of the render time (bench/render.py).
+    el = SubElement(root, "entry")
     if entry.language and entry.language != feed.language:
         el.set(XML_LANG, entry.language)
-    sub(el, "id", entry.id)
-    sub(el, "title", entry.title)
-    sub(el, "updated", entry.updated.isoformat())
-    sub(el, "published", entry.published.isoformat())
+    SubElement(el, "id").text = entry.id
+    SubElement(el, "title").text = entry.title
+    SubElement(el, "updated").text = entry.updated.isoformat()
+    SubElement(el, "published").text = entry.published.isoformat()
     for author in entry.authors:
-        person = sub(el, "author")
-        sub(person, "name", author.name)
+        person = SubElement(el, "author")
+        SubElement(person, "name").text = author.name
         if author.email:
-            sub(person, "email", author.email)
+            SubElement(person, "email").text = author.email
         if author.uri:
-            sub(person, "uri", author.uri)
-    sub(el, "link", attrs={"href": entry.link, "rel": "alternate", "type": "text/html"})
+            SubElement(person, "uri").text = author.uri
+    SubElement(el, "link", {"href": entry.link, "rel": "alternate", "type": "text/html"})
     for related in entry.related:
         attrs = {"href": related.url, "rel": "related", "type": "text/html"}
         if related.title:
             attrs["title"] = related.title
-        sub(el, "link", attrs=attrs)
+        SubElement(el, "link", attrs)
     for enclosure in entry.enclosures:
         attrs = {"href": enclosure.url, "rel": "enclosure", "type": enclosure.type}
         if enclosure.length:
             attrs["length"] = str(enclosure.length)
         if enclosure.title:
             attrs["title"] = enclosure.title
-        sub(el, "link", attrs=attrs)
+        SubElement(el, "link", attrs)
     if entry.source is not None and entry.source.url:
-        sub(el, "link", attrs={"href": entry.source.url, "rel": "via", "title": entry.source.name})
+        SubElement(el, "link", {"href": entry.source.url, "rel": "via", "title": entry.source.name})
     for category in entry.categories:
-        attrs = {"term": category.term, "scheme": category.scheme, "label": category.label}
-        sub(el, "category", attrs=attrs)
+        SubElement(
+            el,
+            "category",
+            {"term": category.term, "scheme": category.scheme, "label": category.label},
+        )
     if entry.summary:
-        sub(el, "summary", entry.summary, {"type": "text"})
+        SubElement(el, "summary", {"type": "text"}).text = entry.summary
     # A blank <content> is flagged by validators; the alternate link stands in for it.
     if entry.content_html:
-        sub(el, "content", entry.content_html, {"type": "html"})
+        SubElement(el, "content", {"type": "html"}).text = entry.content_html
     if entry.rights:
-        sub(el, "rights", entry.rights)
+        SubElement(el, "rights").text = entry.rights
     if entry.source is not None:
-        sub(el, f"{{{DC_NS}}}source", entry.source.name)
+        SubElement(el, DC_SOURCE).text = entry.source.name
     fixes.add_media(el, entry, extra_enclosures=False)
 
 

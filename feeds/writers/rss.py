@@ -4,53 +4,61 @@ from __future__ import annotations
 
 from typing import Any
 
+from lxml.etree import SubElement
+
 from feeds.model import Entry, Feed
 from feeds.writers import _feedgen_fixes as fixes
-from feeds.writers._feedgen_fixes import ATOM_NS, DC_NS, sub
+from feeds.writers._feedgen_fixes import ATOM_NS, DC_NS
 
 CONTENT_ENCODED = "{http://purl.org/rss/1.0/modules/content/}encoded"
+DC_CREATOR = f"{{{DC_NS}}}creator"
+DC_SOURCE = f"{{{DC_NS}}}source"
+DC_LANGUAGE = f"{{{DC_NS}}}language"
+DC_RIGHTS = f"{{{DC_NS}}}rights"
+ATOM_LINK = f"{{{ATOM_NS}}}link"
 
 
 def add_item(channel: Any, entry: Entry, feed: Feed) -> None:
     """Append one `<item>`, with what feedgen's item writer leaves out (see `_feedgen_fixes`)."""
-    item = sub(channel, "item")
-    sub(item, "title", entry.title)
-    sub(item, "link", entry.link)
+    item = SubElement(channel, "item")
+    SubElement(item, "title").text = entry.title
+    SubElement(item, "link").text = entry.link
     # description is the short plain text, content:encoded the full HTML.
     if entry.excerpt:
-        sub(item, "description", entry.excerpt)
+        SubElement(item, "description").text = entry.excerpt
     if entry.content_html:
-        sub(item, CONTENT_ENCODED, entry.content_html)
+        SubElement(item, CONTENT_ENCODED).text = entry.content_html
     # RSS <author> must hold an e-mail address, and validators flag an item with both <author>
     # and dc:creator: <author> when every byline has an address, dc:creator otherwise.
     with_email = all(author.email for author in entry.authors)
     for author in entry.authors:
         if with_email:
-            sub(item, "author", f"{author.email} ({author.name})")
+            SubElement(item, "author").text = f"{author.email} ({author.name})"
         else:
-            sub(item, f"{{{DC_NS}}}creator", author.name)
-    sub(item, "guid", entry.id, {"isPermaLink": "false"})
+            SubElement(item, DC_CREATOR).text = author.name
+    SubElement(item, "guid", {"isPermaLink": "false"}).text = entry.id
     for category in entry.categories:
-        sub(item, "category", category.label, {"domain": category.scheme})
+        SubElement(item, "category", {"domain": category.scheme}).text = category.label
     if entry.enclosures:
         # One enclosure per item in RSS; the others go to media:content (fixes.add_media).
         first = entry.enclosures[0]
-        attrs = {"url": first.url, "length": str(first.length), "type": first.type}
-        sub(item, "enclosure", attrs=attrs)
-    sub(item, "pubDate", fixes.rfc822(entry.published))
+        SubElement(
+            item, "enclosure", {"url": first.url, "length": str(first.length), "type": first.type}
+        )
+    SubElement(item, "pubDate").text = fixes.rfc822(entry.published)
     if entry.source is not None and entry.source.url:
-        sub(item, "source", entry.source.name, {"url": entry.source.url})
+        SubElement(item, "source", {"url": entry.source.url}).text = entry.source.name
     elif entry.source is not None:
-        sub(item, f"{{{DC_NS}}}source", entry.source.name)
+        SubElement(item, DC_SOURCE).text = entry.source.name
     if entry.language and entry.language != feed.language:
-        sub(item, f"{{{DC_NS}}}language", entry.language)
+        SubElement(item, DC_LANGUAGE).text = entry.language
     if entry.rights:
-        sub(item, f"{{{DC_NS}}}rights", entry.rights)
+        SubElement(item, DC_RIGHTS).text = entry.rights
     for related in entry.related:
         attrs = {"href": related.url, "rel": "related", "type": "text/html"}
         if related.title:
             attrs["title"] = related.title
-        sub(item, f"{{{ATOM_NS}}}link", attrs=attrs)
+        SubElement(item, ATOM_LINK, attrs)
     fixes.add_media(item, entry, extra_enclosures=True)
 
 
