@@ -17,7 +17,7 @@ import weakref
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
 from typing import Any, Final, Literal, Protocol, TypeVar
@@ -50,6 +50,8 @@ CHUNK_SIZE: Final = 500
 MIGRATION_LOCK_KEY: Final = 0x6665656473  # "feeds"
 WRITE_LOCK_KEY: Final = 0x6665656474
 SQLITE_BUSY_TIMEOUT_MS: Final = 30_000
+# The smallest step both back-ends store (microseconds): `< t` is `<= t - _TICK`.
+_TICK: Final = timedelta(microseconds=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -486,40 +488,34 @@ class Store:
     def facets(self, *, now: datetime) -> list[FacetInfo]:
         """Every feed with visible articles: 'all' first, then by kind, then by value.
 
-        A facet's label is the one its newest visible article carries.
+        A facet's label is the one its newest visible article carries. Counting reads each
+        facet index once in index order (no sort, no table rows); labels are then one index
+        seek per facet.
         """
         result: list[FacetInfo] = []
         with self._engine.connect() as conn:
-            for kind in FACET_KINDS:
-                if kind == "all":
-                    info = self._all_info(conn, now)
-                    if info is not None:
-                        result.append(info)
-                    continue
+            info = self._all_info(conn, now)
+            if info is None:
+                return result
+            result.append(info)
+            for kind in FACET_KINDS[1:]:
                 value_col = _facet_value_column(kind)
-                label_col = _facet_label_column(kind)
                 published = _published_column(kind)
-                query = (
-                    _visible_where(
-                        kind,
-                        now,
-                        sa.select(value_col, label_col, sa.func.count(), sa.func.max(published)),
-                    )
-                    .where(value_col.is_not(None))
-                    .group_by(value_col, label_col)
+                counts = _visible_where(
+                    kind, now, sa.select(value_col, sa.func.count(), sa.func.max(published))
                 )
-                merged: dict[str, tuple[str, int, datetime]] = {}
-                for value, label, count, latest in conn.execute(query):
-                    if value in merged:
-                        old_label, old_count, old_latest = merged[value]
-                        if old_latest >= latest:
-                            label, latest = old_label, old_latest
-                        count += old_count
-                    merged[value] = (label, count, latest)
-                for value in sorted(merged):
-                    label, count, latest = merged[value]
-                    result.append(FacetInfo(Facet(kind, value), label or value, count, latest))
+                counts = counts.where(value_col.is_not(None)).group_by(value_col)
+                for value, count, latest in sorted(conn.execute(counts)):
+                    facet = Facet(kind, value)
+                    label = value if kind == "language" else self._label(conn, facet, now)
+                    result.append(FacetInfo(facet, label, count, latest))
         return result
+
+    def _label(self, conn: Connection, facet: Facet, now: datetime) -> str:
+        """The label the facet's newest visible article gives it (its value when it has none)."""
+        query = _visible_query(facet, now, _facet_label_column(facet.kind)).limit(1)
+        label = conn.execute(query).scalar_one_or_none()
+        return label or facet.value
 
     def _all_info(self, conn: Connection, now: datetime) -> FacetInfo | None:
         row = conn.execute(_visible_query(ALL, now, articles_table.c.published).limit(1)).first()
@@ -536,23 +532,23 @@ class Store:
         """
         published = _published_column(facet.kind)
         result: list[str] = []
-        bound = None
+        upper = now
         with self._engine.connect() as conn:
             while True:
-                query = _visible_query(facet, now, published)
-                if bound is not None:
-                    query = query.where(published < bound)
-                latest = conn.execute(query.limit(1)).scalar_one_or_none()
+                # A single upper bound: with two (`<= now` and `< month start`) the planner may
+                # seek on `now` and filter its way down through every newer article.
+                query = _visible_query(facet, upper, published).limit(1)
+                latest = conn.execute(query).scalar_one_or_none()
                 if latest is None:
                     return result
                 result.append(f"{latest.year:04d}-{latest.month:02d}")
-                bound = datetime(latest.year, latest.month, 1, tzinfo=UTC)
+                upper = datetime(latest.year, latest.month, 1, tzinfo=UTC) - _TICK
 
     def month_keys(self, facet: Facet, month: str, *, now: datetime) -> list[EntryKey]:
         """Keys of every visible article of the feed published in the UTC month, newest first."""
         start, end = month_bounds(month)
         published = _published_column(facet.kind)
-        query = _keys_query(facet, now).where(published >= start, published < end)
+        query = _keys_query(facet, min(now, end - _TICK)).where(published >= start)
         with self._engine.connect() as conn:
             return [EntryKey(*row) for row in conn.execute(query)]
 
