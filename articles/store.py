@@ -31,7 +31,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ClauseElement, Executable
 
 from articles.errors import ArticleNotFound
-from articles.model import Article, article_from_dict, article_to_dict
+from articles.model import STATUSES, Article, article_from_dict, article_to_dict
 
 FacetKind = Literal["all", "section", "tag", "author", "language", "source"]
 FACET_KINDS: Final[tuple[FacetKind, ...]] = (
@@ -407,32 +407,52 @@ class Store:
         limit: int = 50,
         offset: int = 0,
     ) -> list[Article]:
-        """Articles in any state for the admin listing, newest first, filtered as given."""
+        """Articles in any state for the admin listing, newest first, filtered as given.
+
+        There is no index on `published` alone: each status is read through the facet indexes
+        (which start with status, or with the tag/author slug then status), in feed order,
+        and the per-status lists are merged here. So the cost follows offset + limit, not the
+        size of the table.
+        """
         a = articles_table
-        query = sa.select(a.c.doc)
-        if tag is not None:
-            query = query.where(
-                a.c.id.in_(sa.select(tags_table.c.article_id).where(tags_table.c.tag_slug == tag))
-            )
-        if author is not None:
-            query = query.where(
-                a.c.id.in_(
-                    sa.select(authors_table.c.article_id).where(
-                        authors_table.c.author_slug == author
-                    )
-                )
-            )
-        for column, value in (
-            (a.c.section_slug, section),
-            (a.c.status, status),
-            (a.c.language, language),
-            (a.c.source_slug, source),
-        ):
-            if value is not None:
-                query = query.where(column == value)
-        query = query.order_by(a.c.published.desc(), a.c.id.desc()).limit(limit).offset(offset)
+        wanted = offset + limit
+        keys: list[tuple[datetime, str]] = []
         with self._engine.connect() as conn:
-            return [article_from_dict(doc) for doc in conn.execute(query).scalars()]
+            for each in (status,) if status is not None else STATUSES:
+                if tag is not None or author is not None:
+                    link = tags_table if tag is not None else authors_table
+                    slug = link.c.tag_slug if tag is not None else link.c.author_slug
+                    query = (
+                        sa.select(link.c.published, link.c.article_id)
+                        .join_from(link, a, a.c.id == link.c.article_id)
+                        .where(slug == (tag if tag is not None else author), link.c.status == each)
+                        .order_by(link.c.published.desc(), link.c.article_id.desc())
+                    )
+                    if tag is not None and author is not None:
+                        query = query.where(
+                            a.c.id.in_(
+                                sa.select(authors_table.c.article_id).where(
+                                    authors_table.c.author_slug == author
+                                )
+                            )
+                        )
+                else:
+                    query = (
+                        sa.select(a.c.published, a.c.id)
+                        .where(a.c.status == each)
+                        .order_by(a.c.published.desc(), a.c.id.desc())
+                    )
+                for column, value in (
+                    (a.c.section_slug, section),
+                    (a.c.language, language),
+                    (a.c.source_slug, source),
+                ):
+                    if value is not None:
+                        query = query.where(column == value)
+                keys.extend(tuple(row) for row in conn.execute(query.limit(wanted)))
+        # Feed order across statuses; ids compare as code points, like the byte order above.
+        keys.sort(reverse=True)
+        return self.fetch([article_id for _, article_id in keys[offset:wanted]])
 
     def count(self) -> int:
         """How many articles are stored, in any state."""

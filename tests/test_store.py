@@ -318,3 +318,25 @@ def test_equal_publish_times_are_ordered_by_id_bytes_on_every_backend(store: Sto
     ids = ["a-2", "a1", "B", "b", "가"]
     store.upsert_many([make_article(i) for i in ids])
     assert keys(store) == sorted(ids, key=lambda i: i.encode(), reverse=True)
+
+
+def test_list_articles_merges_statuses_in_feed_order_and_pages(store: Store) -> None:
+    statuses = ["published", "draft", "withheld"]
+    store.upsert_many(
+        [
+            make_article(
+                f"a{i}",
+                minutes=i,
+                status=statuses[i % 3],
+                authors=(Author("Kim", "kim"),) if i % 2 else (),
+            )
+            for i in range(10)
+        ]
+    )
+    assert [a.id for a in store.list_articles(limit=4, offset=3)] == ["a6", "a5", "a4", "a3"]
+    assert [a.id for a in store.list_articles(author="kim", tag="japan", limit=3)] == [
+        "a9",
+        "a7",
+        "a5",
+    ]
+    assert [a.id for a in store.list_articles(author="kim", status="draft")] == ["a7", "a1"]
