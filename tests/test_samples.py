@@ -86,8 +86,18 @@ def test_discover_records_are_the_twenty_headlines_with_distinct_placeholder_tim
     records = json.loads((SAMPLES_DIR / "discover.json").read_text(encoding="utf-8"))
     assert [r["title"] for r in records] == headlines
     assert len({r["published"] for r in records}) == 20
-    assert all(r["published"].startswith("2025-07-30T") for r in records)
+    assert all(r["published"].startswith("2025-07-29T") for r in records)
     assert all(set(r) == {"id", "title", "published", "language", "section"} for r in records)
+
+
+def test_no_two_samples_share_a_timestamp() -> None:
+    """Validators warn when two entries of one feed have the same atom:updated."""
+    samples = all_samples()
+    assert len({a.updated for a in samples}) == len(samples)
+
+
+def test_seed_article_is_the_newest_sample(seed_article: Article) -> None:
+    assert max(all_samples(), key=lambda a: a.published) == seed_article
 
 
 def test_seed_image_is_the_bundled_placeholder_png_at_its_stated_size(
