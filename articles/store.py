@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import weakref
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -25,6 +26,8 @@ from typing import Any, Final, Literal, Protocol, TypeVar
 import orjson
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, Dialect, Engine
 from sqlalchemy.engine.url import URL, make_url
 from sqlalchemy.ext.compiler import compiles
@@ -210,6 +213,17 @@ def _facet_link_table(name: str, slug: str, label: str) -> sa.Table:
 
 tags_table = _facet_link_table("article_tags", "tag_slug", "tag_label")
 authors_table = _facet_link_table("article_authors", "author_slug", "author_name")
+
+# How many published articles each feed has, whatever their publish time, kept in step by every
+# write. A feed's visible count is this minus its embargoed rows (published > now), which are
+# few: so counting costs two index seeks instead of a pass over the whole feed.
+facet_counts_table = sa.Table(
+    "facet_counts",
+    metadata,
+    sa.Column("kind", sa.Text, primary_key=True),
+    sa.Column("value", sa.Text, primary_key=True),
+    sa.Column("published_count", sa.Integer, nullable=False),
+)
 
 # Tombstones for deleted articles (RFC 6721 deleted-entry later): the guid readers knew and the
 # feeds the article was in, so a feed can announce the deletion.
@@ -488,61 +502,68 @@ class Store:
         return [article_from_dict(docs[i]) for i in ids if i in docs]
 
     def count_visible(self, facet: Facet, *, now: datetime) -> int:
-        """How many articles the feed holds at `now`."""
-        query = _visible_query(facet, now, sa.func.count())
+        """How many articles the feed holds at `now`.
+
+        The feed's published count (kept by every write) minus its embargoed articles: two
+        index seeks, whatever the size of the feed.
+        """
         with self._engine.connect() as conn:
-            return conn.execute(query).scalar_one()
+            return self._count_visible(conn, facet, now)
+
+    def _count_visible(self, conn: Connection, facet: Facet, now: datetime) -> int:
+        fc = facet_counts_table
+        total = conn.execute(
+            sa.select(fc.c.published_count).where(
+                fc.c.kind == facet.kind, fc.c.value == facet.value
+            )
+        ).scalar_one_or_none()
+        if not total:
+            return 0
+        embargoed = _embargoed_counts(conn, facet.kind, now, facet.value)
+        return int(total) - embargoed.get(facet.value, 0)
 
     def facet_info(self, facet: Facet, *, now: datetime) -> FacetInfo | None:
         """Label, size and newest publish time of one feed, or None when it has nothing visible."""
-        label_column = _facet_label_column(facet.kind)
-        newest = _visible_query(facet, now, label_column, _published_column(facet.kind)).limit(1)
         with self._engine.connect() as conn:
-            row = conn.execute(newest).first()
-            if row is None:
-                return None
-            count = conn.execute(_visible_query(facet, now, sa.func.count())).scalar_one()
-        label = row[0] if row[0] is not None else facet.value
+            return self._facet_info(conn, facet, now, None)
+
+    def _facet_info(
+        self, conn: Connection, facet: Facet, now: datetime, count: int | None
+    ) -> FacetInfo | None:
+        label_column = _facet_label_column(facet.kind)
+        newest = _visible_query(facet, now, label_column, _published_column(facet.kind))
+        row = conn.execute(newest.limit(1)).first()
+        if row is None:
+            return None
+        if count is None:
+            count = self._count_visible(conn, facet, now)
+        label = facet.value if facet.kind == "language" else row[0] or facet.value
         return FacetInfo(facet, label, count, row[1])
 
     def facets(self, *, now: datetime) -> list[FacetInfo]:
         """Every feed with visible articles: 'all' first, then by kind, then by value.
 
-        A facet's label is the one its newest visible article carries. Counting reads each
-        facet index once in index order (no sort, no table rows); labels are then one index
-        seek per facet.
+        A facet's label is the one its newest visible article carries. Counts come from
+        facet_counts less each kind's embargoed rows; then one index seek per facet finds its
+        label and newest publish time.
         """
+        fc = facet_counts_table
+        order = {kind: number for number, kind in enumerate(FACET_KINDS)}
         result: list[FacetInfo] = []
         with self._engine.connect() as conn:
-            info = self._all_info(conn, now)
-            if info is None:
-                return result
-            result.append(info)
-            for kind in FACET_KINDS[1:]:
-                value_col = _facet_value_column(kind)
-                published = _published_column(kind)
-                counts = _visible_where(
-                    kind, now, sa.select(value_col, sa.func.count(), sa.func.max(published))
+            stored = conn.execute(
+                sa.select(fc.c.kind, fc.c.value, fc.c.published_count).where(
+                    fc.c.published_count > 0
                 )
-                counts = counts.where(value_col.is_not(None)).group_by(value_col)
-                for value, count, latest in sorted(conn.execute(counts)):
-                    facet = Facet(kind, value)
-                    label = value if kind == "language" else self._label(conn, facet, now)
-                    result.append(FacetInfo(facet, label, count, latest))
+            ).all()
+            embargoed = {kind: _embargoed_counts(conn, kind, now) for kind in FACET_KINDS}
+            for kind, value, total in sorted(stored, key=lambda r: (order[r[0]], r[1])):
+                count = total - embargoed[kind].get(value, 0)
+                if count > 0:
+                    info = self._facet_info(conn, Facet(kind, value), now, count)
+                    if info is not None:
+                        result.append(info)
         return result
-
-    def _label(self, conn: Connection, facet: Facet, now: datetime) -> str:
-        """The label the facet's newest visible article gives it (its value when it has none)."""
-        query = _visible_query(facet, now, _facet_label_column(facet.kind)).limit(1)
-        label = conn.execute(query).scalar_one_or_none()
-        return label or facet.value
-
-    def _all_info(self, conn: Connection, now: datetime) -> FacetInfo | None:
-        row = conn.execute(_visible_query(ALL, now, articles_table.c.published).limit(1)).first()
-        if row is None:
-            return None
-        count = conn.execute(_visible_query(ALL, now, sa.func.count())).scalar_one()
-        return FacetInfo(ALL, "", count, row[0])
 
     def months(self, facet: Facet, *, now: datetime) -> list[str]:
         """The UTC months ("2025-07") in which the feed has visible articles, newest first.
@@ -690,9 +711,12 @@ class StoreTransaction:
             return UpsertResult(new, updated, unchanged, frozenset())
 
         self._check_guids_free(inserts)
-        affected: set[Facet] = set()
+        # Published-count changes per feed: -1 for each feed a stored published version was in,
+        # +1 for each feed a written published version is in.
+        deltas: Counter[Facet] = Counter()
         if replaces:
-            affected |= self._stored_facets(list(replaces), existing)
+            for facets in self._stored_facets(list(replaces), existing).values():
+                deltas.subtract(facets)
             replace_ids = list(replaces)
             conn.execute(tags_table.delete().where(tags_table.c.article_id.in_(replace_ids)))
             conn.execute(authors_table.delete().where(authors_table.c.article_id.in_(replace_ids)))
@@ -734,10 +758,10 @@ class StoreTransaction:
             conn.execute(authors_table.insert(), author_rows)
         for x in written:
             if x.status == "published":
-                affected |= article_facets(x)
-        if affected:  # some published article changed: the main feed changed too
-            affected.add(ALL)
-        return UpsertResult(new, updated, unchanged, frozenset(affected))
+                deltas.update(article_facets(x) | {ALL})
+        self._add_counts(deltas)
+        # Every feed a published version was or is in changed, even where the count did not.
+        return UpsertResult(new, updated, unchanged, frozenset(deltas))
 
     def _check_guids_free(self, inserts: Mapping[str, Article]) -> None:
         by_guid: dict[str, str] = {}
@@ -759,27 +783,51 @@ class StoreTransaction:
                 f"stored article {clash.id!r}"
             )
 
-    def _stored_facets(self, ids: list[str], existing: Mapping[str, Any]) -> set[Facet]:
-        """The feeds the stored versions of these articles are in (only published ones count)."""
-        facets: set[Facet] = set()
-        published_ids = [i for i in ids if existing[i].status == "published"]
-        if not published_ids:
-            return facets
-        for i in published_ids:
+    def _stored_facets(self, ids: list[str], existing: Mapping[str, Any]) -> dict[str, set[Facet]]:
+        """The feeds (with 'all') each stored version is in, for the published ones only."""
+        facets: dict[str, set[Facet]] = {}
+        for i in ids:
             row = existing[i]
-            facets.add(Facet("language", row.language))
+            if row.status != "published":
+                continue
+            facets[i] = {ALL, Facet("language", row.language)}
             if row.section_slug:
-                facets.add(Facet("section", row.section_slug))
+                facets[i].add(Facet("section", row.section_slug))
             if row.source_slug:
-                facets.add(Facet("source", row.source_slug))
+                facets[i].add(Facet("source", row.source_slug))
+        if not facets:
+            return facets
         links: tuple[tuple[sa.Table, FacetKind, sa.Column[str]], ...] = (
             (tags_table, "tag", tags_table.c.tag_slug),
             (authors_table, "author", authors_table.c.author_slug),
         )
         for table, kind, column in links:
-            query = sa.select(column).distinct().where(table.c.article_id.in_(published_ids))
-            facets.update(Facet(kind, value) for value in self._conn.execute(query).scalars())
+            query = sa.select(table.c.article_id, column).where(
+                table.c.article_id.in_(list(facets))
+            )
+            for article_id, value in self._conn.execute(query):
+                facets[article_id].add(Facet(kind, value))
         return facets
+
+    def _add_counts(self, deltas: Counter[Facet]) -> None:
+        """Apply published-count changes to facet_counts (an upsert per changed feed)."""
+        rows = [
+            {"kind": facet.kind, "value": facet.value, "published_count": n}
+            for facet, n in deltas.items()
+            if n
+        ]
+        if not rows:
+            return
+        insert = sqlite_insert if self._conn.dialect.name == "sqlite" else postgresql_insert
+        statement = insert(facet_counts_table)
+        statement = statement.on_conflict_do_update(
+            index_elements=["kind", "value"],
+            set_={
+                "published_count": facet_counts_table.c.published_count
+                + statement.excluded.published_count
+            },
+        )
+        self._conn.execute(statement, rows)
 
     def delete(self, article_id: str, *, now: datetime | None = None) -> frozenset[Facet]:
         """Remove the article and its tag/author links, record a tombstone, return its feeds."""
@@ -812,7 +860,10 @@ class StoreTransaction:
                 "author_slugs": [au.slug for au in article.authors],
             },
         )
-        return frozenset({ALL} | article_facets(article))
+        facets = {ALL} | article_facets(article)
+        if article.status == "published":
+            self._add_counts(Counter({facet: -1 for facet in facets}))
+        return frozenset(facets)
 
 
 def article_facets(article: Article) -> set[Facet]:
@@ -933,6 +984,35 @@ def _visible_query(
     if len(columns) == 1 and isinstance(columns[0], sa.FunctionElement):
         return query  # an aggregate: no order
     return query.order_by(*order)
+
+
+def _embargoed_counts(
+    conn: Connection, kind: FacetKind, now: datetime, value: str | None = None
+) -> dict[str, int]:
+    """Published rows with a publish time after `now`, per facet value of one kind.
+
+    A range scan over the future end of the facet's index: embargoed articles are few.
+    """
+    column: sa.ColumnElement[Any]
+    if kind in ("tag", "author"):
+        link = tags_table if kind == "tag" else authors_table
+        column = _facet_value_column(kind)
+        query = sa.select(column, sa.func.count()).where(
+            link.c.status == "published", link.c.published > now
+        )
+    else:
+        a = articles_table
+        column = sa.literal("") if kind == "all" else _facet_value_column(kind)
+        query = (
+            sa.select(column, sa.func.count())
+            .select_from(a)
+            .where(a.c.status == "published", a.c.published > now)
+        )
+    if kind != "all":
+        if value is not None:
+            query = query.where(column == value)
+        query = query.group_by(column)
+    return {row[0]: row[1] for row in conn.execute(query) if row[1]}
 
 
 def _keys_query(facet: Facet, now: datetime) -> sa.Select[Any]:

@@ -317,8 +317,8 @@ def test_cli_delete_asks_first_unless_yes(cli: FlaskCliRunner, store: Store) -> 
 def test_cli_migrate_and_schema_report_the_version(cli: FlaskCliRunner) -> None:
     migrated = invoke(cli, "migrate")
     assert migrated.exit_code == 0
-    assert migrated.stdout == "schema already at 0001\n"
-    assert invoke(cli, "schema").stdout == "schema at 0001 (current)\n"
+    assert migrated.stdout == "schema already at 0002\n"
+    assert invoke(cli, "schema").stdout == "schema at 0002 (current)\n"
 
 
 def test_cli_on_an_empty_database_says_to_migrate(tmp_path: Path) -> None:

@@ -32,7 +32,7 @@ def test_migrate_twice_is_a_no_op_and_reports_head(database_url: str) -> None:
     store.migrate()
     store.migrate()
     current, head = store.schema_revision()
-    assert current == head == "0001"
+    assert current == head == "0002"
     store.dispose()
 
 
@@ -73,7 +73,7 @@ def test_workers_starting_together_all_migrate_without_error(database_url: str) 
         process.join(timeout=60)
     assert outcomes == ["ok"] * workers
     store = Store(database_url)
-    assert store.schema_revision() == ("0001", "0001")
+    assert store.schema_revision() == ("0002", "0002")
     store.dispose()
 
 
@@ -98,4 +98,32 @@ def test_postgres_ids_compare_as_bytes_like_sqlite(database_url: str) -> None:
         # SQLite compares text with BINARY (byte order) unless told otherwise.
         with store.engine.connect() as conn:
             assert conn.exec_driver_sql("SELECT 'a-2' < 'a1', 'B' < 'a'").one() == (1, 1)
+    store.dispose()
+
+
+def test_upgrading_an_existing_database_fills_the_feed_counts(database_url: str) -> None:
+    from datetime import timedelta
+
+    from articles.model import Tag
+    from articles.store import ALL, Facet
+    from tests.fixtures.store import T0, make_article
+
+    store = Store(database_url)
+    store.migrate()
+    store.upsert_many(
+        [
+            make_article("a1"),
+            make_article("a2", tags=(Tag("korea", "한국"),)),
+            make_article("a3", status="draft"),
+        ]
+    )
+    later = T0 + timedelta(days=1)
+    before = {f: store.count_visible(f, now=later) for f in (ALL, Facet("tag", "japan"))}
+    assert before == {ALL: 2, Facet("tag", "japan"): 1}
+    with store.engine.begin() as conn:
+        command.downgrade(alembic_config(conn), "0001")
+    store.migrate()
+    after = {f: store.count_visible(f, now=later) for f in before}
+    assert after == before
+    assert store.count_visible(Facet("tag", "korea"), now=later) == 1
     store.dispose()

@@ -340,3 +340,57 @@ def test_list_articles_merges_statuses_in_feed_order_and_pages(store: Store) -> 
         "a5",
     ]
     assert [a.id for a in store.list_articles(author="kim", status="draft")] == ["a7", "a1"]
+
+
+def _every_facet(store: Store) -> set[Facet]:
+    facets = {ALL}
+    for article in store.list_articles(limit=1000):
+        facets |= {
+            Facet("language", article.language),
+            *(Facet("tag", t.slug) for t in article.tags),
+            *(Facet("author", au.slug) for au in article.authors),
+        }
+        if article.section:
+            facets.add(Facet("section", article.section.slug))
+        if article.source:
+            facets.add(Facet("source", article.source.slug))
+    return facets | {Facet("section", "asia"), Facet("tag", "japan"), Facet("tag", "korea")}
+
+
+def test_counts_stay_equal_to_the_rows_through_moves_status_changes_and_deletes(
+    store: Store,
+) -> None:
+    hour = timedelta(hours=1)
+    store.upsert_many(
+        [
+            make_article(f"a{i}", minutes=i * 30, status="draft" if i % 4 == 0 else "published")
+            for i in range(12)
+        ]
+    )
+    store.upsert_many(
+        [
+            # Moved to another section, tag set and source.
+            make_article(
+                "a1",
+                minutes=30,
+                section=Section("world", "세계"),
+                tags=(Tag("korea", "한국"), Tag("korea", "한국")),
+                source=None,
+                updated=T0 + 10 * hour,
+            ),
+            make_article("a2", minutes=60, status="withheld", updated=T0 + 10 * hour),
+            make_article("a4", minutes=120, status="published", updated=T0 + 10 * hour),
+            make_article("a5", published=T0 + 48 * hour, updated=T0 + 48 * hour),  # embargoed
+            make_article("a6", minutes=180, updated=T0),  # older: unchanged
+        ]
+    )
+    store.delete("a3")
+    store.delete("a8")  # a draft
+    for now in (T0 - hour, T0 + 2 * hour, T0 + 5 * hour, T0 + 50 * hour):
+        for facet in _every_facet(store):
+            expected = len(store.page_keys(facet, now=now, limit=1000))
+            assert store.count_visible(facet, now=now) == expected, (facet, now)
+        listed = {info.facet: info.count for info in store.facets(now=now)}
+        assert listed == {
+            f: n for f in _every_facet(store) if (n := len(store.page_keys(f, now=now, limit=1000)))
+        }
