@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
@@ -272,10 +272,11 @@ def feed(subpath: str) -> Response:
         return error_response(exc.status, exc.message, as_json=fmt == "json")
 
     base = base_url(config)
-    links = _links(service, query, doc, base)
+    self_query = "" if query.month is not None else self_query_string(request.args, query)
+    links = _links(service, query, doc, base, self_query)
     opaque = document_etag(
         fingerprint=config_fingerprint(config),
-        base_url=base,
+        base_url=base + self_query,  # the self link repeats the request's query
         fmt=fmt,
         facet_kind=query.facet.kind,
         facet_value=query.facet.value,
@@ -330,17 +331,32 @@ def healthz() -> Response:
     return _text(200, "ok\n", {"Cache-Control": "no-store"})
 
 
+def self_query_string(args: Mapping[str, str], query: FeedQuery) -> str:
+    """The query string of the document's own URL: its paging arguments in the client's order.
+
+    Only `page` and `limit` are kept (tracking parameters and the like are dropped), written
+    with the parsed values, so `?limit=5&page=2` stays as it came and `?page=02` becomes
+    `?page=2`.
+    """
+    values = {"page": query.page, "limit": query.limit}
+    parts = [f"{name}={values[name]}" for name in args if name in values]
+    return "?" + "&".join(parts) if parts else ""
+
+
 def _links(
-    service: FeedService, query: FeedQuery, doc: Document, base: str
+    service: FeedService, query: FeedQuery, doc: Document, base: str, self_query: str
 ) -> dict[str, dict[str, str | None]]:
     """The RFC 5005 links of this document, per format, as absolute URLs."""
     facet = query.facet
     result: dict[str, dict[str, str | None]] = {}
     for fmt in FORMATS:
         if query.month is not None:
+            only_month = doc.prev_month is None and doc.next_month is None
             result[fmt] = {
                 "self": base + archive_path(facet, query.month, fmt),
-                "current": base + feed_path(facet, fmt),
+                # A facet's only archive is complete (fh:complete), and a complete feed's
+                # `current` may only point at itself (RFC 5005 section 2), so it has none.
+                "current": None if only_month else base + feed_path(facet, fmt),
                 "prev_archive": base + archive_path(facet, doc.prev_month, fmt)
                 if doc.prev_month
                 else None,
@@ -355,7 +371,9 @@ def _links(
             return base + _with_args(path, page, query.limit, service)
 
         result[fmt] = {
-            "self": at(query.page),
+            # `self` repeats the request's own query (page and limit as the client wrote them),
+            # so it names the very URL the document was fetched from; the others are canonical.
+            "self": base + path + self_query,
             "first": at(1),
             "last": at(doc.last_page),
             "next": at(query.page + 1) if query.page < doc.last_page else None,
@@ -394,6 +412,7 @@ def _render(
         hub=config.hub_url or None,
         stylesheet=pages.stylesheet_url(base),
         archive=query.month is not None,
+        complete=query.month is not None and doc.prev_month is None and doc.next_month is None,
     )
     feed = build_feed(
         config,

@@ -69,7 +69,8 @@ class FeedLinks:
     `documents` maps each format ("atom", "rss", "json") to that document's own links: each
     format's `self` is the URL of that format. `html` is the page a browser shows for the same
     feed, `hub` the WebSub hub, `stylesheet` an XSL stylesheet for Atom and RSS. `archive` marks
-    an immutable RFC 5005 archive document (`fh:archive`).
+    an immutable RFC 5005 archive document (`fh:archive`); `complete` adds `fh:complete` to an
+    archive that holds every entry of its feed (its only month, so it has no neighbours to link).
     """
 
     html: str
@@ -77,6 +78,7 @@ class FeedLinks:
     hub: str | None = None
     stylesheet: str | None = None
     archive: bool = False
+    complete: bool = False
 
     def for_format(self, fmt: str) -> DocumentLinks:
         """The links of the `fmt` document; a missing format is a bug in the caller."""

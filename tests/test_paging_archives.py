@@ -143,3 +143,35 @@ def test_archive_mistakes_say_what_to_do(
     response = client.get(path)
     assert response.status_code == status
     assert hint in response.get_data(as_text=True)
+
+
+def test_self_link_is_the_url_as_requested_so_validators_match_it(client: FlaskClient) -> None:
+    # Parameters in the client's order and only the paging ones; next/last stay canonical.
+    found = links(client.get("/feeds/all.rss?limit=3&utm_source=x&page=2").data)
+    assert found["self"] == f"{SITE}/feeds/all.rss?limit=3&page=2"
+    assert found["next"] == f"{SITE}/feeds/all.rss?page=3&limit=3"
+    default = links(client.get("/feeds/all.atom?limit=50").data)
+    assert default["self"] == f"{SITE}/feeds/all.atom?limit=50"
+
+
+def test_self_link_order_is_part_of_the_etag(client: FlaskClient) -> None:
+    one = client.get("/feeds/all.atom?limit=3&page=2")
+    two = client.get("/feeds/all.atom?page=2&limit=3")
+    assert one.headers["ETag"] != two.headers["ETag"]
+    assert links(one.data)["self"] != links(two.data)["self"]
+
+
+def test_only_archive_of_a_facet_is_marked_complete_without_current(client: FlaskClient) -> None:
+    # Only aug-2 is in English: the English feed has one month.
+    body = client.get("/feeds/lang/en/archive/2025-08.atom").data
+    root = etree.fromstring(body)
+    assert root.find(FH_ARCHIVE) is not None
+    assert root.find("{http://purl.org/syndication/history/1.0}complete") is not None
+    assert set(links(body)) == {"self", "alternate"}
+
+
+def test_archive_with_neighbours_is_not_marked_complete(client: FlaskClient) -> None:
+    body = client.get("/feeds/all/archive/2025-08.atom").data
+    root = etree.fromstring(body)
+    assert root.find("{http://purl.org/syndication/history/1.0}complete") is None
+    assert "current" in links(body)

@@ -101,6 +101,8 @@ def add_channel_links(channel: Any, feed: Feed) -> None:
         )
     if feed.links.archive:
         extra.append(etree.Element(f"{{{FH_NS}}}archive"))
+    if feed.links.complete:
+        extra.append(etree.Element(f"{{{FH_NS}}}complete"))
     anchor = channel.find(f"{{{ATOM_NS}}}link")
     if anchor is None:
         anchor = channel.find("description")
@@ -109,9 +111,15 @@ def add_channel_links(channel: Any, feed: Feed) -> None:
 
 
 def add_atom_archive_flag(root: Any, feed: Feed) -> None:
-    """RFC 5005 `fh:archive` (called before the entries are added): this document is final."""
+    """RFC 5005 `fh:archive` (called before the entries are added): this document is final.
+
+    `fh:complete` too when the archive holds every entry of its feed, so readers (and
+    validators) do not look for neighbouring archives that cannot exist.
+    """
     if feed.links.archive:
         etree.SubElement(root, f"{{{FH_NS}}}archive")
+    if feed.links.complete:
+        etree.SubElement(root, f"{{{FH_NS}}}complete")
 
 
 def add_media(item: Any, entry: Entry, extra_enclosures: bool) -> None:
