@@ -1,8 +1,8 @@
 """Alembic environment: runs on the connection `Store.migrate()` hands over in its Config.
 
-No alembic.ini is needed. For the alembic command line, a URL works too:
-`alembic -x url=sqlite:///instance/feeds.db -c /dev/null upgrade head` is not required in
-practice; use `flask articles migrate`.
+No alembic.ini is needed: `articles.store.alembic_config(connection)` builds the Config in
+code, and `flask articles migrate` (or `Store(url).migrate()`) runs the upgrade. A Config that
+carries only `sqlalchemy.url` works too; this module then opens the connection itself.
 """
 
 from __future__ import annotations
