@@ -7,9 +7,10 @@ an index scan without a Sort node. The plans themselves are shown in docs/storag
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -127,3 +128,64 @@ def test_the_index_driven_page_holds_exactly_the_visible_rows_in_order(
     )
     assert len(expected) > 400
     assert [k.id for k in keys] == [a.id for a in expected]
+
+
+def _plans_of(store: Store, call: Callable[[], object]) -> list[str]:
+    """EXPLAIN QUERY PLAN of every statement `call` sends to SQLite, with its parameters."""
+    sent: list[tuple[str, Any]] = []
+
+    def capture(conn: Any, cursor: Any, statement: str, parameters: Any, *args: Any) -> None:
+        if statement.lstrip().upper().startswith("SELECT"):
+            sent.append((statement, parameters))
+
+    sa.event.listen(store.engine, "before_cursor_execute", capture)
+    try:
+        call()
+    finally:
+        sa.event.remove(store.engine, "before_cursor_execute", capture)
+    assert sent, "the call sent no query"
+    with store.engine.connect() as conn:
+        return [
+            f"{statement.split(' FROM ')[0][:60]}... -> {row[-1]}"
+            for statement, parameters in sent
+            for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters)
+        ]
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "count_visible",
+        "facet_info",
+        "facets",
+        "months",
+        "month_keys",
+        "next_visibility_change",
+        "list_articles",
+        "fetch",
+    ],
+)
+def test_sqlite_every_read_uses_an_index_and_never_sorts(sqlite_store: Store, name: str) -> None:
+    store = sqlite_store
+    facets = [*FEED_FACETS, Facet("tag", "t40")]
+    calls: dict[str, Callable[[], object]] = {
+        "count_visible": lambda: [store.count_visible(f, now=NOW) for f in facets],
+        "facet_info": lambda: [store.facet_info(f, now=NOW) for f in facets],
+        "facets": lambda: store.facets(now=NOW),
+        "months": lambda: [store.months(f, now=NOW) for f in facets],
+        "month_keys": lambda: [store.month_keys(f, "2025-08", now=NOW) for f in facets],
+        "next_visibility_change": lambda: store.next_visibility_change(now=NOW),
+        "list_articles": lambda: [
+            store.list_articles(),
+            store.list_articles(section="s3", offset=20),
+            store.list_articles(tag="t7", status="draft"),
+            store.list_articles(author="a5", language="en"),
+        ],
+        "fetch": lambda: store.fetch(["p00010", "p00020", "p00030"]),
+    }
+    plans = _plans_of(store, calls[name])
+    text = "\n".join(plans)
+    assert "TEMP B-TREE" not in text, text
+    # facet_counts is one small row per feed: reading it whole is the point.
+    scans = [p for p in plans if " SCAN " in p and "SCAN facet_counts" not in p]
+    assert scans == [], text
