@@ -258,8 +258,9 @@ def feed(subpath: str) -> Response:
         return error_response(exc.status, exc.message)
 
     negotiated = query.fmt is None
+    accept = request.headers.get("Accept")
     if negotiated:
-        fmt = negotiate(request.headers.get("Accept"))
+        fmt = negotiate(accept)
         if fmt is None:
             return _not_acceptable(query)
         query = query.with_format(fmt)
@@ -292,7 +293,9 @@ def feed(subpath: str) -> Response:
     headers: dict[str, str] = {
         "ETag": quoted(opaque, encoding),
         "Cache-Control": doc.cache_control,
-        "Vary": "Accept, Accept-Encoding" if negotiated else "Accept-Encoding",
+        # Accept picks the format of an extension-less URL and, for Atom and RSS, whether a
+        # browser gets the XML as application/xml (so it applies the stylesheet).
+        "Vary": "Accept, Accept-Encoding" if negotiated or fmt != "json" else "Accept-Encoding",
     }
     if modified is not None:
         headers["Last-Modified"] = http_date(modified)
@@ -315,7 +318,9 @@ def feed(subpath: str) -> Response:
     if encoding is not None:
         data = service.cache.variant(opaque, entry, encoding)
         headers["Content-Encoding"] = encoding
-    headers["Content-Type"] = MEDIA_TYPES[fmt]
+    headers["Content-Type"] = (
+        BROWSER_XML_TYPE if fmt != "json" and for_browser(accept) else MEDIA_TYPES[fmt]
+    )
     return Response(data, status=200, headers=headers)
 
 
@@ -410,7 +415,7 @@ def _render(
             for fmt, urls in links.items()
         },
         hub=config.hub_url or None,
-        stylesheet=pages.stylesheet_url(base),
+        stylesheet=pages.STYLESHEET_PATH,
         archive=query.month is not None,
         complete=query.month is not None and doc.prev_month is None and doc.next_month is None,
     )
@@ -457,6 +462,25 @@ def config_fingerprint(config: SiteConfig) -> str:
 def _fingerprint(config: SiteConfig) -> str:
     # SiteConfig is frozen and hashable: hash its settings once, not per request.
     return config.fingerprint()
+
+
+# Browsers render application/atom+xml and application/rss+xml as plain text (or download it)
+# and apply the xml-stylesheet instruction only to generic XML; feed readers never send an
+# Accept that prefers HTML over feeds, so they keep the exact feed media types.
+BROWSER_XML_TYPE = "application/xml; charset=utf-8"
+_FEED_TYPES = ("application/atom+xml", "application/rss+xml")
+
+
+@lru_cache(maxsize=512)
+def for_browser(accept: str | None) -> bool:
+    """Whether an Accept header is a browser navigating: HTML accepted, feed types never named."""
+    if not accept or "text/html" not in accept:
+        return False
+    parsed = parse_accept_header(accept, MIMEAccept)
+    if parsed.quality("text/html") <= 0:
+        return False
+    named = {value.lower() for value, _ in parsed}
+    return not any(media in named for media in _FEED_TYPES)
 
 
 @lru_cache(maxsize=512)

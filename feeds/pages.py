@@ -57,6 +57,8 @@ KIND_HEADINGS: Final = {
 }
 # Articles listed on an HTML page; the store is asked for exactly this many rows.
 PAGE_SIZE: Final = 50
+# Root-relative on purpose: browsers apply an XSLT stylesheet only from the feed's own origin,
+# so the processing instruction must not name a host (site_url may differ from the one used).
 STYLESHEET_PATH: Final = "/static/feed.xsl"
 CSS_PATH: Final = "/static/feeds.css"
 STATIC_DIR: Final = Path(__file__).parent / "static"
@@ -112,15 +114,6 @@ def article_page_url(article: Article, base_url: str) -> str:
 def article_url(article: Article, base_url: str) -> str:
     """Where a reader should go for the article: its external URL, else this site's page."""
     return article.url or article_page_url(article, base_url)
-
-
-def stylesheet_url(base_url: str) -> str:
-    """Absolute URL of the XSLT stylesheet that renders Atom and RSS in a browser.
-
-    Browsers apply it only from the feed's own origin; a root-relative `STYLESHEET_PATH`
-    in the processing instruction keeps it same-origin behind any host name.
-    """
-    return f"{base_url.rstrip('/')}{STYLESHEET_PATH}"
 
 
 # --- request helpers ----------------------------------------------------------------------------

@@ -3,8 +3,8 @@
 The app runs under werkzeug's server on 127.0.0.1 (a random free port), so the stylesheet is
 same-origin, as browsers require for XSLT. Chromium shows documents served as
 application/atom+xml or application/rss+xml as plain text and applies XSLT only to generic XML
-types, so the feeds are also reachable below /as-xml/, where the same bytes come with
-`application/xml`, the type the feed routes should send to browsers. Without Chromium these
+types, so the feed routes answer a browser's navigation (Accept prefers HTML, names no feed
+type) with `application/xml`; Chromium here fetches the real feed URLs. Without Chromium these
 tests are skipped with the reason, unless FEEDS_REQUIRE_BROWSER=1 (CI), where a missing
 browser is a failure.
 """
@@ -15,9 +15,8 @@ import os
 import shutil
 import subprocess
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from flask import Flask
@@ -100,30 +99,10 @@ def feed_app(tmp_path: Path) -> Iterator[Flask]:
     store.dispose()
 
 
-def as_generic_xml(app: Flask) -> Any:
-    """WSGI wrapper: `/as-xml/<path>` answers like `/<path>`, with Content-Type application/xml."""
-
-    def wsgi(environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
-        path = environ.get("PATH_INFO", "")
-        if not path.startswith("/as-xml/"):
-            return app(environ, start_response)
-
-        def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
-            headers = [
-                (name, "application/xml; charset=utf-8" if name.lower() == "content-type" else v)
-                for name, v in headers
-            ]
-            return start_response(status, headers, exc_info)
-
-        return app({**environ, "PATH_INFO": path.removeprefix("/as-xml")}, start)
-
-    return wsgi
-
-
 @pytest.fixture
 def base_url(feed_app: Flask) -> Iterator[str]:
     """The app served over real HTTP on a free port of 127.0.0.1."""
-    server = make_server("127.0.0.1", 0, as_generic_xml(feed_app), threaded=True)
+    server = make_server("127.0.0.1", 0, feed_app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
@@ -151,7 +130,7 @@ def test_chromium_renders_the_feed_as_a_page_with_banner_url_and_entries(
     tmp_path: Path, base_url: str, fmt: str
 ) -> None:
     url = f"{base_url}/feeds/all.{fmt}"
-    dom = run_chromium(tmp_path, "--dump-dom", f"{base_url}/as-xml/feeds/all.{fmt}").stdout
+    dom = run_chromium(tmp_path, "--dump-dom", f"{base_url}/feeds/all.{fmt}").stdout
     # The transformed document is HTML, not the feed's XML tree.
     assert "<main>" in dom
     assert "<feed" not in dom and "<channel>" not in dom
@@ -179,7 +158,7 @@ def test_chromium_screenshot_of_the_atom_feed_is_a_styled_page(
         f"--screenshot={shot}",
         f"--window-size={WINDOW[0]},{WINDOW[1]}",
         "--hide-scrollbars",
-        f"{base_url}/as-xml/feeds/all.atom",
+        f"{base_url}/feeds/all.atom",
     )
     assert shot.is_file()
     with Image.open(shot) as image:

@@ -114,11 +114,46 @@ def test_negotiated_document_equals_the_one_at_its_content_location(client: Flas
     assert negotiated.headers["ETag"] == direct.headers["ETag"]
 
 
-def test_url_with_extension_varies_only_on_encoding(client: FlaskClient) -> None:
+def test_json_url_varies_only_on_encoding(client: FlaskClient) -> None:
     response = client.get("/feeds/all.json", headers={"Accept": "text/html"})
     assert response.status_code == 200
     assert response.headers["Vary"] == "Accept-Encoding"
     assert "Content-Location" not in response.headers
+
+
+BROWSER_ACCEPT = (
+    "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,"
+    "image/apng,*/*;q=0.8,application/signed-exchange;v=b3;q=0.7"
+)
+
+
+@pytest.mark.parametrize("fmt", ["atom", "rss"])
+def test_browser_navigation_gets_generic_xml_so_the_stylesheet_applies(
+    client: FlaskClient, fmt: str
+) -> None:
+    browser = client.get(f"/feeds/all.{fmt}", headers={"Accept": BROWSER_ACCEPT})
+    reader = client.get(f"/feeds/all.{fmt}")
+    assert browser.headers["Content-Type"] == "application/xml; charset=utf-8"
+    assert reader.headers["Content-Type"] == f"application/{fmt}+xml; charset=utf-8"
+    assert browser.data == reader.data
+    assert browser.headers["Vary"] == reader.headers["Vary"] == "Accept, Accept-Encoding"
+
+
+@pytest.mark.parametrize(
+    "accept",
+    [
+        None,
+        "*/*",
+        "application/atom+xml, application/rss+xml, text/html;q=0.1",
+        "application/rss+xml, application/rdf+xml;q=0.8, application/atom+xml;q=0.6, "
+        "application/xml;q=0.4, text/xml;q=0.4",
+        "text/html;q=0, */*",
+    ],
+)
+def test_feed_readers_keep_the_feed_media_type(client: FlaskClient, accept: str | None) -> None:
+    headers = {"Accept": accept} if accept is not None else {}
+    response = client.get("/feeds/all.atom", headers=headers)
+    assert response.headers["Content-Type"] == "application/atom+xml; charset=utf-8"
 
 
 def test_unacceptable_accept_gets_406_listing_the_feed_urls(client: FlaskClient) -> None:
