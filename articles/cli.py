@@ -45,20 +45,23 @@ def _store() -> Store:
     return store
 
 
+# Where the app registers callables to hear which feeds a committed change touched (the feeds
+# package pings its WebSub hub from there). Articles knows only this hook, not its listeners.
+CHANGE_LISTENERS = "articles.change_listeners"
+
+
 def _publish_changes(facets: Collection[Facet]) -> None:
-    """Ping the app's WebSub hub about the feeds that changed, when the app has one.
+    """Tell the app's change listeners which facets a committed change touched.
 
-    The notifier lives in the feeds package; it is looked up here, at the one place where
-    the articles package meets the running app, and a ping never fails the command.
+    A listener's failure never fails the command: the change is already committed.
     """
-    if not facets or current_app.extensions.get("feeds.websub") is None:
+    if not facets:
         return
-    try:
-        from feeds.websub import publish_changes
-
-        publish_changes(facets)
-    except Exception as exc:  # noqa: BLE001 - the change is committed; say why no ping went out
-        click.echo(f"warning: WebSub ping not sent: {exc}", err=True)
+    for listener in current_app.extensions.get(CHANGE_LISTENERS, ()):
+        try:
+            listener(facets)
+        except Exception as exc:  # noqa: BLE001 - the change is committed; say why
+            click.echo(f"warning: change notification not sent: {exc}", err=True)
 
 
 def _fail(message: str) -> NoReturn:

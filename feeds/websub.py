@@ -24,6 +24,7 @@ from urllib.parse import urlencode, urlsplit
 
 from flask import Flask, current_app, has_request_context, request
 
+from articles.cli import CHANGE_LISTENERS
 from articles.store import ALL, Facet
 from feeds.pages import FORMATS, feed_url
 
@@ -311,4 +312,6 @@ def init_app(app: Flask) -> Notifier:
     config = app.extensions["feeds.config"]
     notifier = Notifier(config.hub_url)
     app.extensions["feeds.websub"] = notifier
+    # The articles CLI (and later the publishing API) announce committed changes here.
+    app.extensions.setdefault(CHANGE_LISTENERS, []).append(publish_changes)
     return notifier

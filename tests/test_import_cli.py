@@ -13,11 +13,12 @@ from click.testing import Result
 from flask import Flask
 from flask.testing import FlaskCliRunner
 
-from articles.cli import articles_cli
+from articles.cli import CHANGE_LISTENERS, articles_cli
 from articles.ids import mint_guid
 from articles.importer import ImportProgress, expand_sources, import_sources
 from articles.store import ALL, Facet, Store
 from feeds.config import SiteConfig
+from feeds.websub import publish_changes
 from tests.fixtures.store import T0, make_article
 
 CONFIG = SiteConfig(tag_authority="news.example.org,2025")
@@ -362,6 +363,7 @@ def test_cli_import_and_delete_ping_the_hub_about_changed_feeds(
     )
     app.extensions["feeds.store"] = store
     app.extensions["feeds.websub"] = notifier
+    app.extensions[CHANGE_LISTENERS] = [publish_changes]  # as feeds.websub.init_app does
     app.cli.add_command(articles_cli)
     runner = app.test_cli_runner()
     source = write_jsonl(tmp_path / "a.jsonl", [record("a1")])

@@ -304,3 +304,16 @@ def test_publish_changes_without_site_url_warns_and_pings_nothing(
     assert "site_url is not set" in caplog.text
     assert notifier.pending() == []
     assert hub.topics() == []
+
+
+def test_init_app_listens_for_committed_article_changes() -> None:
+    from flask import Flask
+
+    from articles.cli import CHANGE_LISTENERS
+    from feeds.config import SiteConfig
+    from feeds.websub import init_app, publish_changes
+
+    app = Flask(__name__)
+    app.extensions["feeds.config"] = SiteConfig(hub_url="http://127.0.0.1:9/hub")
+    init_app(app)
+    assert app.extensions[CHANGE_LISTENERS] == [publish_changes]
