@@ -39,7 +39,7 @@ class ImportProgress:
     records: int  # records read so far, good and bad, over all inputs
     files_done: int
     files_total: int
-    bytes_done: int  # size of the inputs finished so far (stdin counts as 0)
+    bytes_done: int  # bytes read so far: finished inputs and the one in progress (stdin: 0)
     bytes_total: int
 
 
@@ -143,14 +143,17 @@ class _Progress:
         self.bytes_done = 0
         self.files_done = 0
         self.records = 0
+        self.offset = 0  # bytes read of the input in progress, where its reader says
 
-    def record(self, source: str, every: int) -> None:
+    def record(self, source: str, every: int, offset: int = 0) -> None:
         self.records += 1
+        self.offset = offset
         if self.callback and self.records % every == 0:
             self._emit(source)
 
     def finish_file(self, source: str, size: int, done: int) -> None:
         self.bytes_done += size
+        self.offset = 0
         self.files_done = done
         if self.callback:
             self._emit(source)
@@ -163,7 +166,7 @@ class _Progress:
                 self.records,
                 self.files_done,
                 self.files_total,
-                self.bytes_done,
+                self.bytes_done + self.offset,
                 self.bytes_total,
             )
         )
@@ -185,7 +188,7 @@ def _import_one(
         batch: list[Article] = []
         try:
             for record in _guarded(source, records):
-                progress.record(source, batch_size)
+                progress.record(source, batch_size, record.offset)
                 if record.error is not None or record.article is None:
                     report.rejected += 1
                     report.errors.append(str(record.error or f"{record.where}: no article"))

@@ -18,7 +18,7 @@ import json
 import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TextIO
@@ -100,6 +100,9 @@ class ParsedRecord:
     where: str
     article: Article | None = None
     error: InvalidArticle | None = None
+    # Bytes of the input read up to the end of this record, where the reader knows it (JSON
+    # Lines files); 0 otherwise. Lets a progress bar move within one large file.
+    offset: int = 0
 
     @property
     def ok(self) -> bool:
@@ -1057,10 +1060,13 @@ class _Reader:
             raise UnreadableInput(f"{name}: cannot read: {exc.strerror or exc}") from None
         # Binary lines decoded one by one: constant memory, and a bad byte spoils one line only.
         with handle:
+            offset = 0
             for number, raw_line in enumerate(handle, start=1):
+                offset += len(raw_line)
                 if number == 1:
                     raw_line = raw_line.removeprefix(b"\xef\xbb\xbf")
-                yield from self.line(raw_line, f"{name}: line {number}")
+                for record in self.line(raw_line, f"{name}: line {number}"):
+                    yield replace(record, offset=offset)
 
     def line(self, raw_line: bytes | str, where: str) -> Iterator[ParsedRecord]:
         if isinstance(raw_line, bytes):

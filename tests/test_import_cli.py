@@ -206,6 +206,15 @@ def test_progress_is_reported_per_batch_and_per_file(store: Store, tmp_path: Pat
     assert seen[-1].bytes_done == seen[-1].bytes_total == total
 
 
+def test_progress_moves_within_one_large_json_lines_file(store: Store, tmp_path: Path) -> None:
+    source = write_jsonl(tmp_path / "a.jsonl", [record(f"a{i}") for i in range(6)])
+    seen: list[ImportProgress] = []
+    run_import(store, source, batch_size=2, on_progress=seen.append)
+    during = [p.bytes_done for p in seen if p.files_done == 0]
+    assert len(during) == 3
+    assert 0 < during[0] < during[1] < during[2] == source.stat().st_size
+
+
 def test_a_bad_tag_authority_fails_before_reading(store: Store, tmp_path: Path) -> None:
     source = write_jsonl(tmp_path / "a.jsonl", [record("a1")])
     with pytest.raises(ValueError, match="tag_authority"):
