@@ -90,11 +90,16 @@ def adopt_db(built: Path, n: int, seed: int = SEED) -> None:
 
 def cached_store(n: int, seed: int = SEED, batch: int = 2000) -> Path:
     """The path of an SQLite store holding the `n`-record corpus, built once through Store."""
-    target = store_path(n, seed)
-    if target.exists():
-        return target
     from articles.store import Store
     from articles.synthetic import generate
+
+    target = store_path(n, seed)
+    if target.exists():
+        # A cached store may predate a schema change: bring it to the code's schema first.
+        store = Store(sqlite_url(target))
+        store.migrate()
+        store.dispose()
+        return target
 
     DATA.mkdir(parents=True, exist_ok=True)
     partial = DATA / f"store-{n}-s{seed}.partial.db"
