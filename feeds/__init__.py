@@ -27,6 +27,7 @@ from articles.store import Store
 from feeds import http, pages, websub
 from feeds.cache import RenderCache
 from feeds.config import ConfigError, SiteConfig, load_config
+from feeds.fastpath import FastPath, ResponseMemo
 
 log = logging.getLogger(__name__)
 
@@ -68,12 +69,16 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     cache = RenderCache(config.render_cache_bytes)
     app.extensions["feeds.cache"] = cache
-    http.init_app(app, http.FeedService(config, store, cache, clock))
+    memo = ResponseMemo(config.response_memo_ms)
+    app.extensions["feeds.memo"] = memo
+    http.init_app(app, http.FeedService(config, store, cache, clock, memo))
 
     app.register_blueprint(pages.bp)
     websub.init_app(app)
     app.cli.add_command(articles_cli)
 
+    # Inside ProxyFix, so the memo keys on the public host and scheme it has worked out.
+    app.wsgi_app = FastPath(app.wsgi_app, memo)  # type: ignore[method-assign]
     if config.trust_proxy_hops > 0:
         hops = config.trust_proxy_hops
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]

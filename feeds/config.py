@@ -50,6 +50,10 @@ class SiteConfig:
     archive_max_age: int = 2592000
     # Rendered documents kept in memory per process, bounded by total bytes.
     render_cache_bytes: int = 64 * 1024 * 1024
+    # Identical feed requests within this many milliseconds are answered from memory without
+    # asking the database again (never past an embargo lifting); 0 asks it every time. A
+    # change in the database shows within this window, far inside any feed's max-age.
+    response_memo_ms: int = 1000
     # WebSub hub advertised in every feed and pinged on change; empty disables WebSub.
     hub_url: str = ""
     # How many reverse proxies in front of the app to trust for X-Forwarded-* (0 = none).
@@ -87,6 +91,8 @@ class SiteConfig:
                 "tag_authority: must be 'authority,date' as RFC 4151 says, "
                 f"e.g. 'example.org,2025', got {self.tag_authority!r}"
             )
+        if self.response_memo_ms < 0:
+            raise ConfigError("response_memo_ms: must be 0 (off) or more")
         if not 1 <= self.items_per_feed <= self.max_items_per_feed:
             raise ConfigError("items_per_feed: must be between 1 and max_items_per_feed")
         return replace(self, site_url=self.site_url.rstrip("/"))

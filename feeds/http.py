@@ -38,6 +38,7 @@ from feeds.etag import (
     not_modified_since,
     quoted,
 )
+from feeds.fastpath import MEMO_KEY, MemoEntry, MemoKey, ResponseMemo
 from feeds.model import DocumentLinks, FeedLinks, build_feed
 from feeds.query import (
     FORMATS,
@@ -84,6 +85,9 @@ class Document:
     next_month: str | None  # archive: the next newer month with entries
     max_age: int
     cache_control: str
+    # Seconds until the next embargoed article becomes visible (None: none is waiting); no
+    # cache of this document may outlive it.
+    until_change: float | None = None
 
 
 class NotModified(Response):
@@ -110,11 +114,13 @@ class FeedService:
         store: Store,
         cache: RenderCache,
         clock: Callable[[], datetime],
+        memo: ResponseMemo | None = None,
     ) -> None:
         self.config = config
         self.store = store
         self.cache = cache
         self.clock = clock
+        self.memo = memo or ResponseMemo(0)
         self.live_cache_tail = (
             f", stale-while-revalidate={config.stale_while_revalidate}"
             f", stale-if-error={config.stale_if_error}"
@@ -144,7 +150,8 @@ class FeedService:
         newest_month = None
         if query.page == 1 and keys:
             newest_month = _utc_month(keys[0].published)
-        max_age = self._capped(self.config.cache_max_age, now)
+        until_change = self._until_change(now)
+        max_age = _capped(self.config.cache_max_age, until_change)
         return Document(
             keys=keys,
             total=total,
@@ -154,6 +161,7 @@ class FeedService:
             next_month=None,
             max_age=max_age,
             cache_control=f"public, max-age={max_age}{self.live_cache_tail}",
+            until_change=until_change,
         )
 
     def _describe_archive(self, query: FeedQuery, now: datetime) -> Document:
@@ -169,11 +177,13 @@ class FeedService:
             )
         index = months.index(month)
         keys = self.store.month_keys(query.facet, month, now=now)
+        until_change = None
         if self._settled(month, now):
             max_age = self.config.archive_max_age
             cache_control = f"public, max-age={max_age}, immutable"
         else:
-            max_age = self._capped(self.config.cache_max_age, now)
+            until_change = self._until_change(now)
+            max_age = _capped(self.config.cache_max_age, until_change)
             cache_control = f"public, max-age={max_age}{self.live_cache_tail}"
         return Document(
             keys=keys,
@@ -184,14 +194,12 @@ class FeedService:
             next_month=months[index - 1] if index > 0 else None,
             max_age=max_age,
             cache_control=cache_control,
+            until_change=until_change,
         )
 
-    def _capped(self, max_age: int, now: datetime) -> int:
-        """Cap a lifetime so no cache keeps a feed past the next embargo lifting."""
+    def _until_change(self, now: datetime) -> float | None:
         upcoming = self.store.next_visibility_change(now=now)
-        if upcoming is None:
-            return max_age
-        return max(0, min(max_age, int((upcoming - now).total_seconds())))
+        return None if upcoming is None else (upcoming - now).total_seconds()
 
     def _settled(self, month: str, now: datetime) -> bool:
         """Whether a month ended long enough ago to be final, both in UTC (how the store groups
@@ -202,6 +210,13 @@ class FeedService:
             datetime(year, mon, 1, tzinfo=UTC), datetime(year, mon, 1, tzinfo=self.config.zone)
         )
         return now >= month_end + ARCHIVE_SETTLE
+
+
+def _capped(max_age: int, until_change: float | None) -> int:
+    """Cap a lifetime so no cache keeps a feed past the next embargo lifting."""
+    if until_change is None:
+        return max_age
+    return max(0, min(max_age, int(until_change)))
 
 
 def _unknown_facet(facet: Facet) -> QueryError:
@@ -310,18 +325,51 @@ def feed(subpath: str) -> Response:
     else:
         ims = request.headers.get("If-Modified-Since")
         fresh = ims is not None and not_modified_since(ims, modified)
+    memo_key = request.environ.get(MEMO_KEY)
     if fresh:
+        if memo_key is not None:
+            _remember(service, memo_key, opaque, modified, None, headers, doc)
         return NotModified(status=304, headers=headers)
 
     entry = service.cache.get_or_render(opaque, lambda: _render(service, query, doc, links, base))
     data = entry.body
+    not_modified_headers = dict(headers)
     if encoding is not None:
         data = service.cache.variant(opaque, entry, encoding)
         headers["Content-Encoding"] = encoding
     headers["Content-Type"] = (
         BROWSER_XML_TYPE if fmt != "json" and for_browser(accept) else MEDIA_TYPES[fmt]
     )
+    if memo_key is not None:
+        _remember(service, memo_key, opaque, modified, data, not_modified_headers, doc, headers)
     return Response(data, status=200, headers=headers)
+
+
+def _remember(
+    service: FeedService,
+    key: MemoKey,
+    opaque: str,
+    modified: datetime | None,
+    body: bytes | None,
+    not_modified_headers: dict[str, str],
+    doc: Document,
+    headers: dict[str, str] | None = None,
+) -> None:
+    """Keep this answer for identical requests in the next moment (see feeds.fastpath)."""
+    full = [] if headers is None or body is None else list(headers.items())
+    if full:
+        full.append(("Content-Length", str(len(body or b""))))
+    service.memo.put(
+        key,
+        MemoEntry(
+            opaque=opaque,
+            modified=modified,
+            body=body,
+            headers=full,
+            not_modified_headers=list(not_modified_headers.items()),
+            expires=service.memo.expiry(doc.until_change),
+        ),
+    )
 
 
 @bp.get("/healthz")

@@ -1,0 +1,144 @@
+"""Replay of recent feed responses: identical requests within a moment skip Flask and the database.
+
+Aggregators poll the same few URLs over and over, and most answers are the same bytes or a 304.
+The feed view works out a response from the database (the rows' keys, the ETag) and the render
+cache; this WSGI middleware keeps that outcome for `response_memo_ms` and answers byte-identical
+requests (same path, query, host, Accept and Accept-Encoding) from memory, including the
+conditional-GET decision. Each process decides for itself and every entry expires within the
+window, so any number of workers stays consistent with the database to within that window,
+and never past the moment an embargoed article becomes visible (the view caps the lifetime).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from feeds.etag import if_none_match_matches, not_modified_since
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
+
+# The environ key through which the feed view learns that its response may be memoised.
+MEMO_KEY = "feeds.memo_key"
+
+_REPLAYED_METHODS = frozenset({"GET", "HEAD"})
+
+
+@dataclass(frozen=True, slots=True)
+class MemoEntry:
+    """One feed response as the view produced it, ready to send again."""
+
+    opaque: str  # the document's ETag without quotes or encoding suffix
+    modified: datetime | None
+    body: bytes | None  # None when the view answered 304 and never had the bytes
+    headers: list[tuple[str, str]]  # 200 headers, Content-Length included
+    not_modified_headers: list[tuple[str, str]]  # the same without the body's headers
+    expires: float  # monotonic time
+
+
+MemoKey = tuple[str, str, str, str, str, str, str, str]
+
+
+class ResponseMemo:
+    """A small LRU of feed responses, each valid until its `expires` (monotonic seconds)."""
+
+    def __init__(
+        self, window_ms: int, max_entries: int = 2048, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.window = window_ms / 1000.0
+        self.max_entries = max_entries
+        self.clock = clock
+        self._entries: OrderedDict[MemoKey, MemoEntry] = OrderedDict()
+        self._lock = threading.Lock()
+
+    @property
+    def enabled(self) -> bool:
+        return self.window > 0
+
+    @staticmethod
+    def key(environ: WSGIEnvironment) -> MemoKey:
+        """Everything in a request that can change a feed response's bytes or headers."""
+        return (
+            environ.get("PATH_INFO", ""),
+            environ.get("QUERY_STRING", ""),
+            environ.get("HTTP_HOST", ""),
+            environ.get("wsgi.url_scheme", "http"),
+            environ.get("SCRIPT_NAME", ""),
+            environ.get("HTTP_ACCEPT", ""),
+            environ.get("HTTP_ACCEPT_ENCODING", ""),
+            environ.get("REQUEST_METHOD", "GET"),
+        )
+
+    def get(self, key: MemoKey) -> MemoEntry | None:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None:
+                return None
+            if entry.expires <= self.clock():
+                del self._entries[key]
+                return None
+            self._entries.move_to_end(key)
+            return entry
+
+    def put(self, key: MemoKey, entry: MemoEntry) -> None:
+        with self._lock:
+            self._entries[key] = entry
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.max_entries:
+                self._entries.popitem(last=False)
+
+    def expiry(self, seconds_until_change: float | None) -> float:
+        """When an entry made now must expire: the window, or sooner if the feed will change."""
+        lifetime = self.window
+        if seconds_until_change is not None:
+            lifetime = min(lifetime, max(0.0, seconds_until_change))
+        return self.clock() + lifetime
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+class FastPath:
+    """WSGI middleware answering repeated feed requests from the memo; the rest go to Flask."""
+
+    def __init__(self, app: WSGIApplication, memo: ResponseMemo, prefix: str = "/feeds/") -> None:
+        self.app = app
+        self.memo = memo
+        self.prefix = prefix
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        if (
+            not self.memo.enabled
+            or environ.get("REQUEST_METHOD") not in _REPLAYED_METHODS
+            or not environ.get("PATH_INFO", "").startswith(self.prefix)
+        ):
+            return self.app(environ, start_response)
+        key = self.memo.key(environ)
+        entry = self.memo.get(key)
+        if entry is None:
+            environ[MEMO_KEY] = key  # the feed view stores its answer under this key
+            return self.app(environ, start_response)
+        if _is_fresh(environ, entry):
+            start_response("304 NOT MODIFIED", entry.not_modified_headers)
+            return []
+        if entry.body is None:  # only a 304 is known: let the view fetch the bytes
+            environ[MEMO_KEY] = key
+            return self.app(environ, start_response)
+        start_response("200 OK", entry.headers)
+        return [] if environ.get("REQUEST_METHOD") == "HEAD" else [entry.body]
+
+
+def _is_fresh(environ: dict[str, Any], entry: MemoEntry) -> bool:
+    """The conditional-GET rule of the feed view: If-None-Match first, else If-Modified-Since."""
+    inm = environ.get("HTTP_IF_NONE_MATCH")
+    if inm is not None:
+        return if_none_match_matches(inm, entry.opaque)
+    ims = environ.get("HTTP_IF_MODIFIED_SINCE")
+    return ims is not None and not_modified_since(ims, entry.modified)

@@ -1,0 +1,143 @@
+"""The response memo: identical feed requests within a moment are answered from memory."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tests.fixtures.app import EMBARGO, NOW, Clock, article
+
+FEED = "/feeds/all.atom"
+
+
+class Ticker:
+    """A settable monotonic clock for the memo."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def ticker() -> Ticker:
+    return Ticker()
+
+
+@pytest.fixture
+def memo_app(make_app: Callable[..., Flask], ticker: Ticker) -> Flask:
+    app = make_app(site_url="https://news.example.com", response_memo_ms=1000)
+    app.extensions["feeds.memo"].clock = ticker
+    return app
+
+
+def add_article(app: Flask, article_id: str) -> None:
+    app.extensions["feeds.store"].upsert_many([article(article_id, NOW - timedelta(minutes=5))])
+
+
+def test_repeat_within_the_window_is_replayed_even_after_a_change(
+    memo_app: Flask, ticker: Ticker
+) -> None:
+    client = memo_app.test_client()
+    first = client.get(FEED)
+    add_article(memo_app, "fresh")
+    ticker.now += 0.5
+    replayed = client.get(FEED)
+    assert replayed.headers["ETag"] == first.headers["ETag"]
+    assert replayed.data == first.data
+    ticker.now += 0.6  # past the window: the change shows
+    after = client.get(FEED)
+    assert after.headers["ETag"] != first.headers["ETag"]
+    assert b"fresh" in after.data
+
+
+def test_replayed_response_has_the_same_headers_as_the_original(memo_app: Flask) -> None:
+    client = memo_app.test_client()
+    first = client.get(FEED, headers={"Accept-Encoding": "gzip"})
+    again = client.get(FEED, headers={"Accept-Encoding": "gzip"})
+    for name in (
+        "ETag",
+        "Cache-Control",
+        "Vary",
+        "Last-Modified",
+        "Content-Type",
+        "Content-Encoding",
+        "Content-Length",
+    ):
+        assert again.headers[name] == first.headers[name], name
+    assert again.data == first.data
+
+
+def test_conditional_request_is_answered_304_from_the_memo(memo_app: Flask) -> None:
+    client = memo_app.test_client()
+    etag = client.get(FEED).headers["ETag"]
+    add_article(memo_app, "fresh")  # the database changed, but within the window
+    response = client.get(FEED, headers={"If-None-Match": etag})
+    assert response.status_code == 304
+    assert response.data == b""
+    assert response.headers["ETag"] == etag
+    assert "Cache-Control" in response.headers
+
+
+def test_other_encodings_and_accepts_are_separate_entries(memo_app: Flask) -> None:
+    client = memo_app.test_client()
+    client.get(FEED, headers={"Accept-Encoding": "br"})
+    plain = client.get(FEED)
+    assert "Content-Encoding" not in plain.headers
+    assert plain.data.startswith(b"<?xml")
+    browser = client.get(FEED, headers={"Accept": "text/html"})
+    assert browser.headers["Content-Type"] == "application/xml; charset=utf-8"
+
+
+def test_head_is_replayed_without_a_body(memo_app: Flask) -> None:
+    client = memo_app.test_client()
+    length = client.get(FEED).headers["Content-Length"]
+    client.head(FEED)
+    head = client.head(FEED)
+    assert head.status_code == 200
+    assert head.data == b""
+    assert head.headers["Content-Length"] == length
+
+
+def test_a_304_only_entry_still_serves_the_body_to_an_unconditional_request(
+    memo_app: Flask,
+) -> None:
+    client = memo_app.test_client()
+    etag = client.get(FEED).headers["ETag"]
+    memo_app.extensions["feeds.memo"].clear()
+    assert client.get(FEED, headers={"If-None-Match": etag}).status_code == 304
+    full = client.get(FEED)
+    assert full.status_code == 200
+    assert full.data.startswith(b"<?xml")
+
+
+def test_memo_never_outlives_an_embargo_lifting(
+    memo_app: Flask, clock: Clock, ticker: Ticker
+) -> None:
+    client = memo_app.test_client()
+    clock.now = EMBARGO - timedelta(seconds=0.25)
+    before = client.get(FEED)
+    assert b"embargoed" not in before.data
+    clock.now = EMBARGO
+    ticker.now += 0.3  # inside the window, but past the embargo
+    after = client.get(FEED)
+    assert b"embargoed" in after.data
+
+
+def test_errors_are_never_replayed(memo_app: Flask) -> None:
+    client = memo_app.test_client()
+    assert client.get("/feeds/all.atom?limit=abc").status_code == 400
+    assert client.get("/feeds/all.atom?limit=abc").status_code == 400
+    assert client.get("/feeds/section/nowhere.atom").status_code == 404
+    assert len(memo_app.extensions["feeds.memo"]._entries) == 0
+
+
+def test_memo_off_asks_the_database_every_time(client: FlaskClient, app: Flask) -> None:
+    first = client.get(FEED).headers["ETag"]
+    add_article(app, "fresh")
+    assert client.get(FEED).headers["ETag"] != first
