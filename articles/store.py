@@ -19,9 +19,9 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
-from typing import Any, Final, Literal, Protocol, TypeVar
+from typing import Any, Final, Literal, NamedTuple, Protocol, TypeVar
 
 import orjson
 import sqlalchemy as sa
@@ -649,9 +649,14 @@ class StoreTransaction:
         incoming `updated` is newer, keeping the stored guid; otherwise it is unchanged. A
         repeated id in the input follows the same rule against the record before it.
         """
+        backend = self._conn.dialect.name
+        return self.upsert_prepared(prepare_article(article, backend) for article in articles)
+
+    def upsert_prepared(self, articles: Iterable[PreparedArticle]) -> UpsertResult:
+        """`upsert_many` for articles already turned into rows by `prepare_article`."""
         self._check_open()
         total = UpsertResult()
-        chunk: list[Article] = []
+        chunk: list[PreparedArticle] = []
         for article in articles:
             chunk.append(article)
             if len(chunk) >= CHUNK_SIZE:
@@ -661,7 +666,7 @@ class StoreTransaction:
             total += self._upsert_chunk(chunk)
         return total
 
-    def _upsert_chunk(self, chunk: list[Article]) -> UpsertResult:
+    def _upsert_chunk(self, chunk: list[PreparedArticle]) -> UpsertResult:
         conn = self._conn
         a = articles_table
         ids = list({article.id for article in chunk})
@@ -681,8 +686,8 @@ class StoreTransaction:
         }
         # Apply the records in order against what is stored or pending, so a repeated id
         # behaves exactly as if the records had come in separate calls.
-        inserts: dict[str, Article] = {}
-        replaces: dict[str, Article] = {}
+        inserts: dict[str, PreparedArticle] = {}
+        replaces: dict[str, PreparedArticle] = {}
         new = updated = unchanged = 0
         for article in chunk:
             pending = inserts.get(article.id) or replaces.get(article.id)
@@ -701,7 +706,7 @@ class StoreTransaction:
                 continue
             guid: str = pending.guid if pending and pending.guid else existing[article.id].guid
             if article.guid != guid:
-                article = article.with_guid(guid)
+                article = _with_guid(article, guid)
             if article.id in inserts:
                 inserts[article.id] = article
             else:
@@ -711,59 +716,47 @@ class StoreTransaction:
             return UpsertResult(new, updated, unchanged, frozenset())
 
         self._check_guids_free(inserts)
-        # Published-count changes per feed: -1 for each feed a stored published version was in,
-        # +1 for each feed a written published version is in.
-        deltas: Counter[Facet] = Counter()
+        # The rows go to the driver as they are: SQLAlchemy's per-row parameter processing cost
+        # more than the inserts themselves, and prepare_article already did the conversions.
+        sql = _write_statements(conn.dialect)
+        # Published-count changes per feed, as (kind, value): -1 for each feed a stored
+        # published version was in, +1 for each feed a written published version is in.
+        deltas: Counter[tuple[str, str]] = Counter()
         if replaces:
             for facets in self._stored_facets(list(replaces), existing).values():
                 deltas.subtract(facets)
             replace_ids = list(replaces)
             conn.execute(tags_table.delete().where(tags_table.c.article_id.in_(replace_ids)))
             conn.execute(authors_table.delete().where(authors_table.c.article_id.in_(replace_ids)))
-            conn.execute(
-                a.update()
-                .where(a.c.id == sa.bindparam("b_id"))
-                .values({name: sa.bindparam(f"b_{name}") for name in _ROW_COLUMNS if name != "id"}),
-                [{f"b_{k}": v for k, v in _article_row(x).items()} for x in replaces.values()],
-            )
+            conn.exec_driver_sql(sql.update, [(*x.row[1:], x.id) for x in replaces.values()])
         if inserts:
             conn.execute(deleted_table.delete().where(deleted_table.c.id.in_(list(inserts))))
-            conn.execute(a.insert(), [_article_row(x) for x in inserts.values()])
+            conn.exec_driver_sql(sql.insert, [x.row for x in inserts.values()])
         written = [*inserts.values(), *replaces.values()]
         tag_rows = [
-            {
-                "article_id": x.id,
-                "tag_slug": t.slug,
-                "tag_label": t.label,
-                "status": x.status,
-                "published": x.published,
-            }
+            (x.id, slug, label, x.status, x.row[_PUBLISHED])
             for x in written
-            for t in _unique(x.tags)
+            for slug, label in x.tags
         ]
         author_rows = [
-            {
-                "article_id": x.id,
-                "author_slug": au.slug,
-                "author_name": au.name,
-                "status": x.status,
-                "published": x.published,
-            }
+            (x.id, slug, name, x.status, x.row[_PUBLISHED])
             for x in written
-            for au in _unique(x.authors)
+            for slug, name in x.authors
         ]
         if tag_rows:
-            conn.execute(tags_table.insert(), tag_rows)
+            conn.exec_driver_sql(sql.tags, tag_rows)
         if author_rows:
-            conn.execute(authors_table.insert(), author_rows)
+            conn.exec_driver_sql(sql.authors, author_rows)
         for x in written:
             if x.status == "published":
-                deltas.update(article_facets(x) | {ALL})
+                deltas.update(x.facets)
+                deltas[_ALL_KEY] += 1
         self._add_counts(deltas)
         # Every feed a published version was or is in changed, even where the count did not.
-        return UpsertResult(new, updated, unchanged, frozenset(deltas))
+        affected = frozenset(Facet(kind, value) for kind, value in deltas)  # type: ignore[arg-type]
+        return UpsertResult(new, updated, unchanged, affected)
 
-    def _check_guids_free(self, inserts: Mapping[str, Article]) -> None:
+    def _check_guids_free(self, inserts: Mapping[str, PreparedArticle]) -> None:
         by_guid: dict[str, str] = {}
         for article in inserts.values():
             assert article.guid is not None
@@ -783,21 +776,23 @@ class StoreTransaction:
                 f"stored article {clash.id!r}"
             )
 
-    def _stored_facets(self, ids: list[str], existing: Mapping[str, Any]) -> dict[str, set[Facet]]:
-        """The feeds (with 'all') each stored version is in, for the published ones only."""
-        facets: dict[str, set[Facet]] = {}
+    def _stored_facets(
+        self, ids: list[str], existing: Mapping[str, Any]
+    ) -> dict[str, set[tuple[str, str]]]:
+        """The feeds (with 'all') each stored version is in, as (kind, value), if published."""
+        facets: dict[str, set[tuple[str, str]]] = {}
         for i in ids:
             row = existing[i]
             if row.status != "published":
                 continue
-            facets[i] = {ALL, Facet("language", row.language)}
+            facets[i] = {_ALL_KEY, ("language", row.language)}
             if row.section_slug:
-                facets[i].add(Facet("section", row.section_slug))
+                facets[i].add(("section", row.section_slug))
             if row.source_slug:
-                facets[i].add(Facet("source", row.source_slug))
+                facets[i].add(("source", row.source_slug))
         if not facets:
             return facets
-        links: tuple[tuple[sa.Table, FacetKind, sa.Column[str]], ...] = (
+        links: tuple[tuple[sa.Table, str, sa.Column[str]], ...] = (
             (tags_table, "tag", tags_table.c.tag_slug),
             (authors_table, "author", authors_table.c.author_slug),
         )
@@ -806,14 +801,14 @@ class StoreTransaction:
                 table.c.article_id.in_(list(facets))
             )
             for article_id, value in self._conn.execute(query):
-                facets[article_id].add(Facet(kind, value))
+                facets[article_id].add((kind, value))
         return facets
 
-    def _add_counts(self, deltas: Counter[Facet]) -> None:
-        """Apply published-count changes to facet_counts (an upsert per changed feed)."""
+    def _add_counts(self, deltas: Mapping[tuple[str, str], int]) -> None:
+        """Apply published-count changes, keyed by (kind, value), to facet_counts."""
         rows = [
-            {"kind": facet.kind, "value": facet.value, "published_count": n}
-            for facet, n in deltas.items()
+            {"kind": kind, "value": value, "published_count": n}
+            for (kind, value), n in deltas.items()
             if n
         ]
         if not rows:
@@ -862,7 +857,7 @@ class StoreTransaction:
         )
         facets = {ALL} | article_facets(article)
         if article.status == "published":
-            self._add_counts(Counter({facet: -1 for facet in facets}))
+            self._add_counts({(facet.kind, facet.value): -1 for facet in facets})
         return frozenset(facets)
 
 
@@ -881,23 +876,124 @@ def article_facets(article: Article) -> set[Facet]:
 _ROW_COLUMNS: Final = tuple(c.name for c in articles_table.columns)
 
 
-def _article_row(article: Article) -> dict[str, Any]:
-    return {
-        "id": article.id,
-        "guid": article.guid,
-        "slug": article.slug,
-        "url": article.url,
-        "title": article.title,
-        "status": article.status,
-        "language": article.language,
-        "section_slug": article.section.slug if article.section else None,
-        "section_label": article.section.label if article.section else None,
-        "source_slug": article.source.slug if article.source else None,
-        "source_label": article.source.name if article.source else None,
-        "published": article.published,
-        "updated": article.updated,
-        "doc": article_to_dict(article),
-    }
+class PreparedArticle(NamedTuple):
+    """An article turned into the rows the store writes, ready for the database's driver.
+
+    Built by `prepare_article` (cheap to pickle: parse workers send these to the writer) so
+    the writing process only compares, inserts and counts. `row` holds the articles columns in
+    table order with times as the driver takes them; `doc` inside it is the JSON text.
+    """
+
+    id: str
+    guid: str | None
+    updated: datetime
+    status: str
+    row: tuple[Any, ...]
+    tags: tuple[tuple[str, str], ...]  # (slug, label), repeated slugs dropped
+    authors: tuple[tuple[str, str], ...]  # (slug, name), repeated slugs dropped
+    facets: tuple[tuple[str, str], ...]  # (kind, value) of every feed but 'all'
+
+
+def prepare_article(article: Article, backend: str) -> PreparedArticle:
+    """The rows `StoreTransaction.upsert_prepared` writes for one article on `backend`.
+
+    `backend` is `Store.backend` ("sqlite" or "postgresql"): SQLite gets times as the
+    fixed-width UTC text the UTCDateTime column stores, PostgreSQL aware UTC datetimes.
+    """
+    as_db = _sqlite_time if backend == "sqlite" else _utc
+    published = as_db(article.published)
+    section, source = article.section, article.source
+    row = (
+        article.id,
+        article.guid,
+        article.slug,
+        article.url,
+        article.title,
+        article.status,
+        article.language,
+        section.slug if section else None,
+        section.label if section else None,
+        source.slug if source else None,
+        source.name if source else None,
+        published,
+        as_db(article.updated),
+        _json_dumps(article_to_dict(article)),
+    )
+    tags = tuple((t.slug, t.label) for t in _unique(article.tags))
+    authors = tuple((au.slug, au.name) for au in _unique(article.authors))
+    return PreparedArticle(
+        article.id,
+        article.guid,
+        article.updated,
+        article.status,
+        row,
+        tags,
+        authors,
+        tuple((f.kind, f.value) for f in article_facets(article)),
+    )
+
+
+def _utc(value: datetime) -> datetime:
+    if value.tzinfo is None:
+        raise ValueError(f"naive datetime {value.isoformat()} cannot be stored: add a zone")
+    return value.astimezone(UTC)
+
+
+def _sqlite_time(value: datetime) -> str:
+    # The text SQLAlchemy's SQLite DateTime writes for UTCDateTime's naive UTC value, so rows
+    # written here and through Core compare and sort alike.
+    v = _utc(value)
+    return (
+        f"{v.year:04d}-{v.month:02d}-{v.day:02d} "
+        f"{v.hour:02d}:{v.minute:02d}:{v.second:02d}.{v.microsecond:06d}"
+    )
+
+
+def _with_guid(prepared: PreparedArticle, guid: str) -> PreparedArticle:
+    """The same article under the stored guid (the row's column and its JSON document)."""
+    row = list(prepared.row)
+    row[1] = guid
+    doc = orjson.loads(row[-1])
+    doc["guid"] = guid  # same key, same place: the document matches article_to_dict's
+    row[-1] = _json_dumps(doc)
+    return prepared._replace(guid=guid, row=tuple(row))
+
+
+_PUBLISHED: Final = _ROW_COLUMNS.index("published")
+_ALL_KEY: Final = ("all", "")
+
+
+@dataclass(frozen=True, slots=True)
+class _WriteStatements:
+    insert: str
+    update: str
+    tags: str
+    authors: str
+
+
+@cache
+def _write_statements(dialect: Dialect) -> _WriteStatements:
+    """The driver-level SQL of the bulk writes, in the dialect's placeholder style."""
+    mark = "?" if dialect.paramstyle == "qmark" else "%s"
+    doc = mark if dialect.name == "sqlite" else f"CAST({mark} AS jsonb)"
+    values = {name: doc if name == "doc" else mark for name in _ROW_COLUMNS}
+    link = ", ".join([mark] * 5)
+    return _WriteStatements(
+        insert=f"INSERT INTO articles ({', '.join(values)}) VALUES ({', '.join(values.values())})",
+        update=(
+            "UPDATE articles SET "
+            + ", ".join(f"{name} = {value}" for name, value in values.items() if name != "id")
+            + f" WHERE id = {mark}"
+        ),
+        tags=(
+            "INSERT INTO article_tags (article_id, tag_slug, tag_label, status, published) "
+            f"VALUES ({link})"
+        ),
+        authors=(
+            "INSERT INTO article_authors (article_id, author_slug, author_name, status, "
+            f"published) VALUES ({link})"
+        ),
+    )
 
 
 class _Slugged(Protocol):
