@@ -144,20 +144,106 @@ def parse_wrk(output: str) -> dict[str, Any]:
 
 
 def run_wrk(
-    url: str, args: argparse.Namespace, headers: dict[str, str] | None = None
+    url: str,
+    args: argparse.Namespace,
+    headers: dict[str, str] | None = None,
+    spy_on: int | None = None,
+    spy_to: Path | None = None,
 ) -> dict[str, Any]:
+    """Warm up, then one timed `wrk --latency` run; optionally sample `spy_on` with py-spy."""
     header_args = [item for k, v in (headers or {}).items() for item in ("-H", f"{k}: {v}")]
     base = ["wrk", f"-t{args.threads}", f"-c{args.connections}", *header_args]
     # A short untimed round first: workers start, caches fill, connections are established.
     subprocess.run([*base, "-d2s", url], capture_output=True, check=True, timeout=60)
-    done = subprocess.run(
-        [*base, f"-d{args.duration}s", "--latency", url],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=args.duration + 60,
-    )
-    return parse_wrk(done.stdout)
+    spy = None
+    if spy_on is not None and spy_to is not None:
+        # Sample the server's master and workers (gunicorn replaces workers as they recycle).
+        spy = subprocess.Popen(
+            [
+                *py_spy(),
+                "record",
+                "--subprocesses",
+                "--nonblocking",
+                "-r",
+                "200",
+                "-f",
+                "raw",
+                "-d",
+                str(max(1, args.duration - 1)),
+                "-p",
+                str(spy_on),
+                "-o",
+                str(spy_to),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+    try:
+        done = subprocess.run(
+            [*base, f"-d{args.duration}s", "--latency", url],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=args.duration + 60,
+        )
+    finally:
+        if spy is not None:
+            try:
+                spy.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                spy.kill()
+                spy.wait()
+    result = parse_wrk(done.stdout)
+    if spy_to is not None and spy_to.exists():
+        result["profile"] = summarise_spy(spy_to)
+    return result
+
+
+def py_spy() -> list[str]:
+    beside = Path(PYTHON).with_name("py-spy")
+    return [str(beside)] if beside.exists() else ["py-spy"]
+
+
+def summarise_spy(raw: Path, top: int = 12) -> dict[str, Any]:
+    """Where the server's busy samples are: by the module at the top of the stack, and the
+    inclusive share of our own code (`feeds/`, `articles/`) and of Flask."""
+    frame = re.compile(r"(.*) \((.*?)(?::\d+)?\)$")
+    leaf: dict[str, int] = {}
+    inclusive = {"feeds/ + articles/": 0, "flask/ + werkzeug/": 0, "logging (access log)": 0}
+    total = 0
+    for line in raw.read_text(encoding="utf-8", errors="replace").splitlines():
+        stack, _, count_text = line.rpartition(" ")
+        if not count_text.isdigit():
+            continue
+        count = int(count_text)
+        total += count
+        files = [m[2] for m in (frame.match(f) for f in stack.split(";")) if m]
+        if not files:
+            continue
+        name = _module(files[-1])
+        leaf[name] = leaf.get(name, 0) + count
+        # py-spy shortens paths (`feeds/http.py`, `flask/app.py`): match by the leading folder.
+        modules = [_module(f) for f in files]
+        if any(m.startswith(("feeds/", "articles/")) for m in modules):
+            inclusive["feeds/ + articles/"] += count
+        if any(m.startswith(("flask/", "werkzeug/")) for m in modules):
+            inclusive["flask/ + werkzeug/"] += count
+        joined = " ".join(files)
+        if "glogging.py" in joined:
+            inclusive["logging (access log)"] += count
+    ranked = sorted(leaf.items(), key=lambda item: item[1], reverse=True)[:top]
+    return {
+        "samples": total,
+        "top_of_stack": {name: round(n / total, 3) for name, n in ranked} if total else {},
+        "inclusive": {name: round(n / total, 3) for name, n in inclusive.items()} if total else {},
+    }
+
+
+def _module(path: str) -> str:
+    for marker in ("site-packages/", "/lib/python3.11/", "/lib/python3.12/", str(ROOT) + "/"):
+        if marker in path:
+            return path.split(marker, 1)[1]
+    return path.lstrip("/")
 
 
 def nginx_config(prefix: Path, port: int, workers: int) -> Path:
@@ -260,9 +346,18 @@ def bench(args: argparse.Namespace) -> dict[str, Any]:
                 results["nginx_static"] = run_wrk(nginx_url, args)
 
             log("wrk: (2) app, cached 200")
-            results["app_cached_200"] = run_wrk(app_url, args)
+            spy = app.pid if args.profile else None
+            results["app_cached_200"] = run_wrk(
+                app_url, args, spy_on=spy, spy_to=prefix / "spy-200.txt" if spy else None
+            )
             log("wrk: (3) app, 304 to If-None-Match")
-            results["app_304"] = run_wrk(app_url, args, {"If-None-Match": etag})
+            results["app_304"] = run_wrk(
+                app_url,
+                args,
+                {"If-None-Match": etag},
+                spy_on=spy,
+                spy_to=prefix / "spy-304.txt" if spy else None,
+            )
 
         naive_log = prefix / "naive.log"
         with server(
@@ -309,6 +404,12 @@ def report(results: dict[str, Any]) -> None:
             f"{label:<22} {r['requests_per_s']:>9,} {r['p50_ms']:>8} {r['p99_ms']:>8} "
             f"{r['non_2xx_3xx']:>7}"
         )
+    for key in ("app_cached_200", "app_304"):
+        profile = results[key].get("profile")
+        if profile:
+            inclusive = ", ".join(f"{k} {v:.0%}" for k, v in profile["inclusive"].items())
+            tops = ", ".join(f"{k} {v:.0%}" for k, v in list(profile["top_of_stack"].items())[:6])
+            print(f"{labels[key]} profile: {inclusive}; top of stack: {tops}")
     ratios = results["ratios"]
     for key, value in ratios.items():
         target = SHARE_OF_CEILING_TARGET if key.endswith("nginx") else OVER_NAIVE_TARGET
@@ -333,6 +434,11 @@ def main(argv: list[str] | None = None) -> int:
         default=os.cpu_count() or 2,
         help="worker processes for every server (default: CPU count)",
     )
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="sample the app with py-spy during (2) and (3) (pip install py-spy)",
+    )
     args = parser.parse_args(argv)
     # SIGTERM (run_all's time limit) unwinds like Ctrl-C, so every server is stopped on the way.
     signal.signal(signal.SIGTERM, _interrupted)
@@ -348,6 +454,9 @@ def main(argv: list[str] | None = None) -> int:
                 "duration_s": args.duration,
             },
             "workers": args.workers,
+            "app_server": "gunicorn -c gunicorn.conf.py (bind and workers overridden)"
+            if (ROOT / "gunicorn.conf.py").exists()
+            else "gunicorn defaults",
             "targets": {"share_of_nginx": SHARE_OF_CEILING_TARGET, "over_naive": OVER_NAIVE_TARGET},
             **results,
         },
