@@ -28,6 +28,7 @@ PLAN: tuple[tuple[str, list[str], list[str], int], ...] = (
         ["--sizes", "1000", "100000", "1000000"],
         3600,
     ),
+    ("render.py", ["--runs", "50"], [], 900),
     (
         "http_bench.py",
         ["--articles", "10000", "--duration", "5"],
@@ -36,6 +37,11 @@ PLAN: tuple[tuple[str, list[str], list[str], int], ...] = (
     ),
 )
 QUICK_LIMIT_S = 900
+
+
+def _name(script: str) -> str:
+    """`import_bench.py` -> `import`, `render.py` -> `render`."""
+    return script.removesuffix(".py").removesuffix("_bench")
 
 
 def run_bounded(command: list[str], timeout: int) -> int:
@@ -64,13 +70,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--only",
         nargs="+",
-        choices=[script.split("_")[0] for script, *_ in PLAN],
+        choices=[_name(script) for script, *_ in PLAN],
         help="run only these benchmarks",
     )
     args = parser.parse_args(argv)
     failures = []
     for script, quick, full, limit in PLAN:
-        name = script.split("_")[0]
+        name = _name(script)
         if args.only and name not in args.only:
             continue
         command = [PYTHON, str(BENCH / script), *(quick if args.quick else full)]
