@@ -23,7 +23,9 @@ from typing import Any
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 DATA = BENCH / ".data"
-RESULTS = BENCH / "results"
+# run_all.py --quick points this at bench/results/quick/ so small runs never overwrite the figures
+# of a full run.
+RESULTS = Path(os.environ.get("BENCH_RESULTS") or BENCH / "results")
 PYTHON = sys.executable
 SEED = 1
 # Visibility is always asked "as of" this moment: after the newest synthetic article of a

@@ -44,13 +44,13 @@ def _name(script: str) -> str:
     return script.removesuffix(".py").removesuffix("_bench")
 
 
-def run_bounded(command: list[str], timeout: int) -> int:
+def run_bounded(command: list[str], timeout: int, env: dict[str, str]) -> int:
     """Run a benchmark; past `timeout`, SIGTERM its process group, later SIGKILL.
 
     The HTTP benchmark turns SIGTERM into an orderly exit that stops its servers (they run in
     process groups of their own); everything else in the group just ends.
     """
-    process = subprocess.Popen(command, cwd=ROOT, start_new_session=True)
+    process = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
     try:
         return process.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -74,6 +74,9 @@ def main(argv: list[str] | None = None) -> int:
         help="run only these benchmarks",
     )
     args = parser.parse_args(argv)
+    env = dict(os.environ)
+    if args.quick:
+        env["BENCH_RESULTS"] = str(BENCH / "results" / "quick")
     failures = []
     for script, quick, full, limit in PLAN:
         name = _name(script)
@@ -83,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
         timeout = QUICK_LIMIT_S if args.quick else limit
         log(f"== {name}: {' '.join(command[1:])} (limit {timeout}s)")
         started = time.perf_counter()
-        code = run_bounded(command, timeout)
+        code = run_bounded(command, timeout, env)
         log(f"== {name}: exit {code} after {time.perf_counter() - started:.0f}s")
         if code != 0:
             failures.append(name)
