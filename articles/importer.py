@@ -10,25 +10,55 @@ New articles get their guid from `articles.ids.mint_guid` unless the record carr
 store keeps the stored guid of articles it already has. An id repeated within the input is not
 reported: each record is applied in order, and a later one replaces an earlier one only when
 its `updated` is newer (the store's rule), so the counts add up to the number of good records.
+
+Large JSON Lines files are parsed by a pool of worker processes (fork) while this process
+writes: workers decode, validate, sanitise and turn records into store rows in chunks of lines;
+results come back in input order, so the records, errors and counts are exactly those of
+parsing in this process. Small inputs and the other formats are parsed here.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
-from functools import partial
+from itertools import islice
 from pathlib import Path
-from typing import TextIO
+from typing import NamedTuple, TextIO
 from zoneinfo import ZoneInfo
 
 from articles.errors import ArticleError
 from articles.ids import mint_guid
-from articles.model import Article
-from articles.parse import FORMAT_NAMES, ParsedRecord, read_records
-from articles.store import Facet, Store, StoreTransaction, UpsertResult
+from articles.parse import (
+    FORMAT_NAMES,
+    LineParser,
+    ParsedRecord,
+    RawLine,
+    raw_json_lines,
+    read_records,
+)
+from articles.store import (
+    Facet,
+    PreparedArticle,
+    Store,
+    StoreTransaction,
+    UpsertResult,
+    prepare_article,
+)
 
 STDIN = "-"
+JSON_LINES = (".jsonl", ".ndjson")
+# JSON Lines files at least this large are parsed in worker processes: below it (a couple of
+# thousand typical records) starting the workers costs more than it saves.
+PARALLEL_MIN_BYTES = 8_000_000
+# Lines per task sent to a worker: large enough that the pipe and pickling overhead is small
+# per record, small enough that the chunks in flight hold only a few megabytes.
+LINES_PER_TASK = 256
+# Tasks queued per worker ahead of the writer, which bounds memory whatever the file size.
+TASKS_IN_FLIGHT_PER_WORKER = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,10 +133,15 @@ def import_sources(
     batch_size: int = 1000,
     on_progress: Callable[[ImportProgress], None] | None = None,
     stdin: TextIO | None = None,
+    workers: int | None = None,
+    parallel_min_bytes: int = PARALLEL_MIN_BYTES,
 ) -> ImportReport:
     """Read every source into the store, one transaction per input; see the module docstring.
 
-    Raises ValueError when `tag_authority` cannot mint guids (before anything is read).
+    `workers` is the number of parsing processes for large JSON Lines files (default: one per
+    CPU; 0 or 1 parses everything in this process); files smaller than `parallel_min_bytes`
+    are parsed here anyway. Raises ValueError when `tag_authority` cannot mint guids (before
+    anything is read).
     """
     mint_guid(tag_authority, "check")  # a bad authority fails once, not once per record
     if batch_size < 1:
@@ -115,13 +150,114 @@ def import_sources(
     sizes = [_size(source) for source in inputs]
     report = ImportReport(files=len(inputs))
     state = _Progress(on_progress, len(inputs), sum(sizes))
-    for number, (source, size) in enumerate(zip(inputs, sizes, strict=True)):
-        records = partial(
-            read_records, source, zone=zone, default_language=default_language, stdin=stdin
-        )
-        _import_one(store, source, records, report, tag_authority, skip_invalid, batch_size, state)
-        state.finish_file(source, size, number + 1)
+    preparer = _Preparer(zone, default_language, tag_authority, store.backend)
+    parallel = {
+        source
+        for source, size in zip(inputs, sizes, strict=True)
+        if size >= parallel_min_bytes and Path(source).suffix.lower() in JSON_LINES
+    }
+    count = _worker_count(workers) if parallel else 0
+    # The pool starts before any transaction is open, so no worker inherits a connection in use.
+    pool = _start_pool(preparer, count) if count > 1 else None
+    try:
+        for number, (source, size) in enumerate(zip(inputs, sizes, strict=True)):
+            if pool is not None and source in parallel:
+                items = _in_workers(pool, source, count)
+            else:
+                items = _in_process(preparer, source, zone, default_language, stdin)
+            _import_one(store, source, items, report, skip_invalid, batch_size, state)
+            state.finish_file(source, size, number + 1)
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
     return report
+
+
+class _Item(NamedTuple):
+    """One record ready for the store: its rows, or the line reporting why it was rejected."""
+
+    where: str
+    offset: int
+    error: str | None
+    prepared: PreparedArticle | None
+
+
+class _Preparer:
+    """Record -> store rows (guid minted where missing); the same here and in every worker."""
+
+    def __init__(
+        self, zone: ZoneInfo, default_language: str, tag_authority: str, backend: str
+    ) -> None:
+        self.lines = LineParser(zone=zone, default_language=default_language)
+        self.tag_authority = tag_authority
+        self.backend = backend
+
+    def item(self, record: ParsedRecord) -> _Item:
+        article = record.article
+        if record.error is not None or article is None:
+            message = str(record.error or f"{record.where}: no article")
+            return _Item(record.where, record.offset, message, None)
+        if article.guid is None:
+            article = article.with_guid(mint_guid(self.tag_authority, article.id))
+        return _Item(record.where, record.offset, None, prepare_article(article, self.backend))
+
+    def chunk(self, lines: list[RawLine]) -> list[_Item]:
+        items = []
+        for raw in lines:
+            record = self.lines.parse(raw)
+            if record is not None:
+                items.append(self.item(record))
+        return items
+
+
+def _in_process(
+    preparer: _Preparer, source: str, zone: ZoneInfo, default_language: str, stdin: TextIO | None
+) -> Iterator[_Item]:
+    for record in read_records(source, zone=zone, default_language=default_language, stdin=stdin):
+        yield preparer.item(record)
+
+
+def _worker_count(requested: int | None) -> int:
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 0  # workers rely on fork to inherit the parser set-up cheaply
+    return (os.cpu_count() or 1) if requested is None else requested
+
+
+# The worker process's own preparer, set once when the pool starts it (fork start method).
+_worker_preparer: _Preparer | None = None
+
+
+def _init_worker(preparer: _Preparer) -> None:
+    global _worker_preparer  # noqa: PLW0603 - per worker process, set once by the pool
+    _worker_preparer = preparer
+
+
+def _prepare_in_worker(lines: list[RawLine]) -> list[_Item]:
+    assert _worker_preparer is not None, "the pool initialiser sets the preparer"
+    return _worker_preparer.chunk(lines)
+
+
+def _start_pool(preparer: _Preparer, count: int) -> ProcessPoolExecutor:
+    # An executor, not multiprocessing.Pool: a worker that dies (killed for memory, say)
+    # fails the import with BrokenProcessPool instead of leaving it waiting forever.
+    return ProcessPoolExecutor(
+        count,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=_init_worker,
+        initargs=(preparer,),
+    )
+
+
+def _in_workers(pool: ProcessPoolExecutor, source: str, count: int) -> Iterator[_Item]:
+    """The file's records parsed by the pool, in file order, with few chunks in flight."""
+    lines = raw_json_lines(source)
+    pending: deque[Future[list[_Item]]] = deque()
+    while chunk := list(islice(lines, LINES_PER_TASK)):
+        pending.append(pool.submit(_prepare_in_worker, chunk))
+        if len(pending) >= count * TASKS_IN_FLIGHT_PER_WORKER:
+            yield from pending.popleft().result()
+    while pending:
+        yield from pending.popleft().result()
 
 
 def _size(source: str) -> int:
@@ -175,9 +311,8 @@ class _Progress:
 def _import_one(
     store: Store,
     source: str,
-    records: Callable[[], Iterable[ParsedRecord]],
+    items: Iterable[_Item],
     report: ImportReport,
-    tag_authority: str,
     skip_invalid: bool,
     batch_size: int,
     progress: _Progress,
@@ -185,23 +320,20 @@ def _import_one(
     """One input in one transaction; adds its counts to `report` only if it is committed."""
     written = UpsertResult()
     with store.transaction() as tx:
-        batch: list[Article] = []
+        batch: list[PreparedArticle] = []
         try:
-            for record in _guarded(source, records):
-                progress.record(source, batch_size, record.offset)
-                if record.error is not None or record.article is None:
+            for item in _guarded(source, items):
+                progress.record(source, batch_size, item.offset)
+                if item.error is not None or item.prepared is None:
                     report.rejected += 1
-                    report.errors.append(str(record.error or f"{record.where}: no article"))
+                    report.errors.append(item.error or f"{item.where}: no article")
                     if not skip_invalid and not tx.rolled_back:
                         tx.rollback()  # nothing from this file; keep reading to report the rest
                         batch.clear()
                     continue
                 if tx.rolled_back:
                     continue
-                article = record.article
-                if article.guid is None:
-                    article = article.with_guid(mint_guid(tag_authority, article.id))
-                batch.append(article)
+                batch.append(item.prepared)
                 if len(batch) >= batch_size:
                     written += _write(tx, batch, source)
                     batch.clear()
@@ -222,10 +354,10 @@ class _InputFailed(Exception):
     """An input that cannot be imported at all; the message is the line to report."""
 
 
-def _guarded(source: str, records: Callable[[], Iterable[ParsedRecord]]) -> Iterator[ParsedRecord]:
+def _guarded(source: str, items: Iterable[_Item]) -> Iterator[_Item]:
     """The records, with a failure to read the input turned into one reportable line."""
     try:
-        yield from records()
+        yield from items
     except ArticleError as exc:
         raise _InputFailed(str(exc) if source in str(exc) else f"{source}: {exc}") from exc
     except OSError as exc:
@@ -235,8 +367,8 @@ def _guarded(source: str, records: Callable[[], Iterable[ParsedRecord]]) -> Iter
         raise _InputFailed(f"{source}: not UTF-8 text (byte {exc.start})") from exc
 
 
-def _write(tx: StoreTransaction, batch: list[Article], source: str) -> UpsertResult:
+def _write(tx: StoreTransaction, batch: list[PreparedArticle], source: str) -> UpsertResult:
     try:
-        return tx.upsert_many(batch)
+        return tx.upsert_prepared(batch)
     except ValueError as exc:  # e.g. a guid already used by another article
         raise _InputFailed(f"{source}: {exc}") from exc

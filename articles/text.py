@@ -12,6 +12,8 @@ import html
 import math
 import re
 import unicodedata
+from contextvars import ContextVar
+from functools import cache
 from urllib.parse import urljoin, urlsplit
 
 import nh3
@@ -64,7 +66,17 @@ MAX_SLUG_LENGTH = 80
 
 def clean_text(value: str) -> str:
     """Drop the characters XML 1.0 cannot carry and normalise to NFC."""
-    return unicodedata.normalize("NFC", _XML_ILLEGAL.sub("", value))
+    # Printable text has none of them (controls, surrogates and U+FFFE/U+FFFF are all
+    # unprintable), and isprintable is several times cheaper than the regex scan; bodies are
+    # printable but for their line breaks and tabs, which XML allows.
+    if not value.isprintable() and not _without_breaks(value).isprintable():
+        value = _XML_ILLEGAL.sub("", value)
+    return unicodedata.normalize("NFC", value)
+
+
+def _without_breaks(value: str) -> str:
+    """The text without tabs and line breaks, the control characters XML allows."""
+    return value.replace("\n", "").replace("\t", "").replace("\r", "")
 
 
 def sanitize_html(fragment: str, base_url: str = "") -> str:
@@ -76,46 +88,66 @@ def sanitize_html(fragment: str, base_url: str = "") -> str:
     adds the public host later. Links with any scheme but http, https and mailto are removed.
     Named entities come out as characters, so an XML writer never meets `&nbsp;`.
     """
-    base = base_url or "/"
+    token = _base_url.set(base_url or "/")
+    try:
+        cleaned = _body_cleaner().clean(clean_text(fragment))
+    finally:
+        _base_url.reset(token)
+    # html5ever escapes U+00A0 as `&nbsp;`, the one named entity XML does not define.
+    return cleaned.replace("&nbsp;", "\u00a0").strip()
 
-    def resolve(url: str) -> str | None:
-        url = url.strip()
-        if not url:
-            return None
-        joined = urljoin(base, url)
-        # A site-relative base cannot resolve `//host/x`; such a link names another host.
-        if joined.startswith("//"):
-            joined = "https:" + joined
-        return joined
 
-    def keep_attribute(tag: str, attribute: str, value: str) -> str | None:
-        if attribute not in _URL_ATTRIBUTES:
-            return value
-        scheme = urlsplit(value.strip()).scheme.lower() if ":" in value else ""
-        if scheme and scheme not in URL_SCHEMES:
-            return None
-        return resolve(value) if not scheme else value.strip()
+# The base URL of the body being sanitised, for the cleaner's callbacks: the cleaner is built
+# once (building one costs more than cleaning a typical body) and reads the base from here.
+_base_url: ContextVar[str] = ContextVar("sanitize_html_base_url", default="/")
 
-    cleaned = nh3.clean(
-        clean_text(fragment),
+
+def _resolve(url: str) -> str | None:
+    url = url.strip()
+    if not url:
+        return None
+    joined = urljoin(_base_url.get(), url)
+    # A site-relative base cannot resolve `//host/x`; such a link names another host.
+    if joined.startswith("//"):
+        joined = "https:" + joined
+    return joined
+
+
+def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
+    if attribute not in _URL_ATTRIBUTES:
+        return value
+    scheme = urlsplit(value.strip()).scheme.lower() if ":" in value else ""
+    if scheme and scheme not in URL_SCHEMES:
+        return None
+    return _resolve(value) if not scheme else value.strip()
+
+
+@cache
+def _body_cleaner() -> nh3.Cleaner:
+    """The sanitiser of article bodies (fixed options; the base URL comes from `_base_url`)."""
+    return nh3.Cleaner(
         tags=set(ALLOWED_TAGS),
         clean_content_tags=_DROP_WITH_CONTENT,
         attributes=ALLOWED_ATTRIBUTES,
-        attribute_filter=keep_attribute,
+        attribute_filter=_keep_attribute,
         url_schemes=URL_SCHEMES,
-        url_relative=resolve,
+        url_relative=_resolve,
         strip_comments=True,
         link_rel="noopener noreferrer",
     )
-    # html5ever escapes U+00A0 as `&nbsp;`, the one named entity XML does not define.
-    return cleaned.replace("&nbsp;", "\u00a0").strip()
+
+
+@cache
+def _text_cleaner() -> nh3.Cleaner:
+    """Removes every tag (and the content of script-like ones), for `html_to_text`."""
+    return nh3.Cleaner(tags=set(), clean_content_tags=_DROP_WITH_CONTENT)
 
 
 def html_to_text(fragment: str) -> str:
     """The visible text of an HTML fragment, entities decoded, whitespace collapsed."""
     # A space before each block boundary keeps `<p>a</p><p>b</p>` from reading as one word.
     spaced = _BLOCK_BOUNDARY.sub(r" \g<0>", fragment)
-    stripped = nh3.clean(spaced, tags=set(), clean_content_tags=_DROP_WITH_CONTENT)
+    stripped = _text_cleaner().clean(spaced)
     return " ".join(html.unescape(stripped).split())
 
 
