@@ -28,11 +28,13 @@ import re
 import sys
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta, timezone
+from functools import partial
 from pathlib import Path
 from typing import IO
 
 from anyascii import anyascii
 
+from articles.ids import mint_guid
 from articles.model import (
     Article,
     Author,
@@ -587,15 +589,6 @@ ENGLISH_TAGS, KOREAN_TAGS = _tags()
 ENGLISH_AUTHORS, KOREAN_AUTHORS = _authors()
 
 
-def _guid_minter() -> Callable[[str], str]:
-    """`articles.ids.mint_guid` bound to the synthetic authority, or the same URI shape by hand."""
-    try:
-        from articles.ids import mint_guid
-    except ImportError:  # the ids module may not exist yet in every checkout
-        return lambda article_id: f"tag:{TAG_AUTHORITY}:article/{article_id}"
-    return lambda article_id: mint_guid(TAG_AUTHORITY, article_id)
-
-
 def status_for(number: int) -> Status:
     """The status of the article numbered `number` (from 1): fixed by position, see above."""
     if number % 200 == 150:
@@ -677,7 +670,7 @@ def generate(n: int, *, seed: int = 0, start: datetime | None = None) -> Iterato
         raise ValueError(f"start: must be time-zone aware, got {first.isoformat()}")
     rng = random.Random(seed)
     writer = _Writer(rng)
-    mint = _guid_minter()
+    mint = partial(mint_guid, TAG_AUTHORITY)
     step = SPAN / max(n, 1)
     for index in range(n):
         yield _article(index + 1, writer, mint, first + step * index, step)
