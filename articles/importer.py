@@ -27,7 +27,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
-from typing import NamedTuple, TextIO
+from typing import Any, NamedTuple, TextIO
 from zoneinfo import ZoneInfo
 
 from articles.errors import ArticleError
@@ -201,13 +201,27 @@ class _Preparer:
             article = article.with_guid(mint_guid(self.tag_authority, article.id))
         return _Item(record.where, record.offset, None, prepare_article(article, self.backend))
 
-    def chunk(self, lines: list[RawLine]) -> list[_Item]:
-        items = []
+    def chunk(self, lines: list[RawLine]) -> list[_Wire]:
+        """The items of a chunk of lines, as plain tuples for the trip back from a worker."""
+        wire: list[_Wire] = []
         for raw in lines:
             record = self.lines.parse(raw)
             if record is not None:
-                items.append(self.item(record))
-        return items
+                where, offset, error, prepared = self.item(record)
+                wire.append((where, offset, error, None if prepared is None else tuple(prepared)))
+        return wire
+
+
+# An _Item with its PreparedArticle as a plain tuple: named tuples pickle several times slower,
+# and pickling is most of what parallel parsing costs beyond the parsing itself.
+_Wire = tuple[str, int, str | None, tuple[Any, ...] | None]
+
+
+def _from_wire(wire: _Wire) -> _Item:
+    where, offset, error, prepared = wire
+    return _Item(
+        where, offset, error, None if prepared is None else PreparedArticle._make(prepared)
+    )
 
 
 def _in_process(
@@ -232,7 +246,7 @@ def _init_worker(preparer: _Preparer) -> None:
     _worker_preparer = preparer
 
 
-def _prepare_in_worker(lines: list[RawLine]) -> list[_Item]:
+def _prepare_in_worker(lines: list[RawLine]) -> list[_Wire]:
     assert _worker_preparer is not None, "the pool initialiser sets the preparer"
     return _worker_preparer.chunk(lines)
 
@@ -251,13 +265,13 @@ def _start_pool(preparer: _Preparer, count: int) -> ProcessPoolExecutor:
 def _in_workers(pool: ProcessPoolExecutor, source: str, count: int) -> Iterator[_Item]:
     """The file's records parsed by the pool, in file order, with few chunks in flight."""
     lines = raw_json_lines(source)
-    pending: deque[Future[list[_Item]]] = deque()
+    pending: deque[Future[list[_Wire]]] = deque()
     while chunk := list(islice(lines, LINES_PER_TASK)):
         pending.append(pool.submit(_prepare_in_worker, chunk))
         if len(pending) >= count * TASKS_IN_FLIGHT_PER_WORKER:
-            yield from pending.popleft().result()
+            yield from map(_from_wire, pending.popleft().result())
     while pending:
-        yield from pending.popleft().result()
+        yield from map(_from_wire, pending.popleft().result())
 
 
 def _size(source: str) -> int:

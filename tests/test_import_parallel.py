@@ -1,0 +1,186 @@
+"""Large JSON Lines files parsed by worker processes import exactly as when parsed in one.
+
+The workers are forced on small files here (`parallel_min_bytes=0`, a few lines per task) so
+the chunking, the ordering and the in-flight limit are all exercised.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+import articles.importer as importer
+from articles.importer import ImportProgress, ImportReport, import_sources
+from articles.store import Store
+from articles.synthetic import write_jsonl
+from feeds.config import SiteConfig
+
+CONFIG = SiteConfig(tag_authority="news.example.org,2025")
+RECORDS = 60
+# Line numbers (1-based) of the bad lines put into the corpus, and what each one is.
+BAD_LINES = {
+    7: b"{not json\n",
+    19: b'{"id": "broken-utf8", "title": "\xff\xfe"}\n',
+    33: None,  # a record whose published date cannot be read
+    48: b"[1, 2, 3]\n",
+}
+
+
+@pytest.fixture(autouse=True)
+def small_tasks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Many small tasks, few in flight: ordering across chunks is what is under test."""
+    monkeypatch.setattr(importer, "LINES_PER_TASK", 7)
+    monkeypatch.setattr(importer, "TASKS_IN_FLIGHT_PER_WORKER", 2)
+
+
+def corpus(tmp_path: Path, *, bad: bool) -> Path:
+    """Synthetic records with a BOM, blank lines, records without a guid, and bad lines."""
+    plain = tmp_path / "plain.jsonl"
+    write_jsonl(plain, RECORDS, seed=3)
+    lines = plain.read_bytes().splitlines(keepends=True)
+    out: list[bytes] = []
+    for number, line in enumerate(lines, start=1):
+        record = json.loads(line)
+        if number % 5 == 0:
+            del record["guid"]  # minted by whoever parses it
+        if bad and number in BAD_LINES:
+            if BAD_LINES[number] is None:
+                record["published"] = "2025-13-45"
+                out.append(json.dumps(record, ensure_ascii=False).encode() + b"\n")
+            else:
+                out.append(BAD_LINES[number] or b"")
+            continue
+        out.append(json.dumps(record, ensure_ascii=False).encode() + b"\n")
+        if number % 11 == 0:
+            out.append(b"   \n")  # blank lines are skipped, but still counted as lines
+    path = tmp_path / "corpus.jsonl"
+    path.write_bytes(b"\xef\xbb\xbf" + b"".join(out))
+    return path
+
+
+def run(
+    folder: Path, source: Path, *, workers: int, **options: Any
+) -> tuple[ImportReport, dict[str, list[tuple[Any, ...]]], list[ImportProgress]]:
+    """Import into a fresh SQLite store; the report, every stored row and the progress seen."""
+    folder.mkdir()
+    store = Store(f"sqlite:///{folder / 'feeds.db'}")
+    store.migrate()
+    progress: list[ImportProgress] = []
+    try:
+        report = import_sources(
+            store,
+            [str(source)],
+            zone=CONFIG.zone,
+            default_language="ko",
+            tag_authority=CONFIG.tag_authority,
+            workers=workers,
+            parallel_min_bytes=0,
+            batch_size=10,
+            on_progress=progress.append,
+            **options,
+        )
+        with store.engine.connect() as conn:
+            rows = {
+                table: [
+                    tuple(row)
+                    for row in conn.exec_driver_sql(f"SELECT * FROM {table} ORDER BY 1, 2")
+                ]
+                for table in ("articles", "article_tags", "article_authors", "facet_counts")
+            }
+    finally:
+        store.dispose()
+    return report, rows, progress
+
+
+def test_workers_store_exactly_the_rows_one_process_stores(tmp_path: Path) -> None:
+    source = corpus(tmp_path, bad=False)
+    serial, serial_rows, serial_progress = run(tmp_path / "one", source, workers=0)
+    parallel, parallel_rows, parallel_progress = run(tmp_path / "many", source, workers=2)
+
+    assert serial.ok and serial.new == RECORDS
+    assert len(serial_rows["articles"]) == RECORDS
+    assert parallel_rows == serial_rows
+    assert parallel.summary() == serial.summary()
+    assert parallel.affected == serial.affected
+    # Progress moves through the file the same way, ending at its size.
+    assert [p.bytes_done for p in parallel_progress] == [p.bytes_done for p in serial_progress]
+    assert parallel_progress[-1].bytes_done == source.stat().st_size
+
+
+def test_workers_mint_the_same_guids_for_records_without_one(tmp_path: Path) -> None:
+    source = corpus(tmp_path, bad=False)
+    _, rows, _ = run(tmp_path / "many", source, workers=2)
+
+    guids = {row[0]: row[1] for row in rows["articles"]}
+    minted = [guid for guid in guids.values() if guid.startswith("tag:news.example.org,2025:")]
+    assert len(minted) == RECORDS // 5
+    # The guid inside the stored document is the one in the column.
+    for row in rows["articles"]:
+        assert json.loads(row[-1])["guid"] == row[1]
+
+
+def test_workers_report_the_same_errors_in_file_order_and_write_nothing(tmp_path: Path) -> None:
+    source = corpus(tmp_path, bad=True)
+    serial, serial_rows, _ = run(tmp_path / "one", source, workers=0)
+    parallel, parallel_rows, _ = run(tmp_path / "many", source, workers=2)
+
+    assert parallel.errors == serial.errors
+    numbers = [int(error.split(": line ")[1].split(":")[0]) for error in parallel.errors]
+    assert len(numbers) == len(BAD_LINES)
+    assert numbers == sorted(numbers)
+    assert "published: cannot read '2025-13-45' as a date" in "\n".join(parallel.errors)
+    assert parallel.rejected == len(BAD_LINES)
+    assert parallel_rows["articles"] == serial_rows["articles"] == []
+
+
+def test_workers_with_skip_invalid_store_the_good_records_like_one_process(
+    tmp_path: Path,
+) -> None:
+    source = corpus(tmp_path, bad=True)
+    serial, serial_rows, _ = run(tmp_path / "one", source, workers=0, skip_invalid=True)
+    parallel, parallel_rows, _ = run(tmp_path / "many", source, workers=2, skip_invalid=True)
+
+    assert parallel.errors == serial.errors
+    assert parallel.new == serial.new == RECORDS - len(BAD_LINES)
+    assert parallel_rows == serial_rows
+
+
+def test_a_missing_large_file_is_one_error_as_in_one_process(tmp_path: Path) -> None:
+    missing = tmp_path / "gone.jsonl"
+    serial, _, _ = run(tmp_path / "one", missing, workers=0)
+    parallel, _, _ = run(tmp_path / "many", missing, workers=2)
+
+    assert parallel.errors == serial.errors
+    assert len(parallel.errors) == 1
+    assert parallel.errors[0].startswith(f"{missing}: cannot read")
+
+
+def test_small_files_are_parsed_without_starting_workers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_pool(*args: object) -> None:
+        raise AssertionError("a worker pool was started for a small file")
+
+    monkeypatch.setattr(importer, "_start_pool", no_pool)
+    source = corpus(tmp_path, bad=False)
+    store = Store(f"sqlite:///{tmp_path / 'feeds.db'}")
+    store.migrate()
+    try:
+        report = import_sources(
+            store,
+            [str(source)],
+            zone=CONFIG.zone,
+            default_language="ko",
+            tag_authority=CONFIG.tag_authority,
+            workers=2,
+        )
+        with store.engine.connect() as conn:
+            stored = conn.execute(sa.text("SELECT count(*) FROM articles")).scalar_one()
+    finally:
+        store.dispose()
+    assert report.ok
+    assert stored == RECORDS
