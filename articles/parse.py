@@ -17,6 +17,7 @@ import difflib
 import json
 import re
 import sys
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -241,18 +242,20 @@ class _Builder:
             raise self.fail(field, f"expected text, got {_kind(value)}")
         if len(value) > limit * 4:  # cheap early refusal before cleaning megabytes
             raise self.fail(field, f"{len(value):,} characters; at most {limit:,} are allowed")
-        cleaned = clean_text(value)
         if not single_line:
-            cleaned = cleaned.strip()
-        elif (
-            not cleaned.isprintable()
-            or "  " in cleaned
-            or cleaned[:1] == " "
-            or cleaned[-1:] == " "
-        ):
-            # Only text with white space other than single inner spaces needs collapsing
-            # (printable text has no tabs, newlines or other spaces but U+0020).
-            cleaned = " ".join(cleaned.split())
+            cleaned = clean_text(value).strip()
+        else:
+            # Printable text (the common case) has nothing XML-illegal and no white space but
+            # U+0020, so it needs only NFC, and collapsing only where spaces double or pad it.
+            printable = value.isprintable()
+            cleaned = unicodedata.normalize("NFC", value) if printable else clean_text(value)
+            if (
+                (not printable and not cleaned.isprintable())
+                or "  " in cleaned
+                or cleaned[:1] == " "
+                or cleaned[-1:] == " "
+            ):
+                cleaned = " ".join(cleaned.split())
         if required and not cleaned:
             raise self.fail(field, "required, but empty")
         if len(cleaned) > limit:
