@@ -32,6 +32,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from email.message import Message
 from pathlib import Path
 from typing import Any
 
@@ -81,13 +82,14 @@ def stop(process: subprocess.Popen[bytes]) -> None:
         pass
 
 
-def get(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
+def get(url: str, headers: dict[str, str] | None = None) -> tuple[int, Message, bytes]:
+    """Status, headers (case-insensitive: some servers send them in lower case) and body."""
     request = urllib.request.Request(url, headers=headers or {})
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status, dict(response.headers.items()), response.read()
+            return response.status, response.headers, response.read()
     except urllib.error.HTTPError as exc:
-        return exc.code, dict(exc.headers.items()), exc.read()
+        return exc.code, exc.headers, exc.read()
 
 
 def wait_ready(url: str, process: subprocess.Popen[bytes], log_file: Path) -> None:
@@ -264,6 +266,31 @@ def gunicorn_command(app: str, port: int, workers: int, use_project_conf: bool) 
     return [*command, "-b", f"127.0.0.1:{port}", "-w", str(workers), app]
 
 
+# The production command of the README, with the bind address and worker count set per run.
+GRANIAN_ARGS = ["--interface", "wsgi", "--blocking-threads", "2", "--access-log"]
+
+
+def app_command(
+    server_name: str, app: str, port: int, workers: int, project_conf: bool
+) -> list[str]:
+    """The command that serves `app` on 127.0.0.1:port with the given server."""
+    if server_name == "gunicorn":
+        return gunicorn_command(app, port, workers, use_project_conf=project_conf)
+    return [
+        PYTHON,
+        "-m",
+        "granian",
+        *GRANIAN_ARGS,
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+        app,
+    ]
+
+
 def app_env(database_url: str, extra: dict[str, str] | None = None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("FEEDS_")}
     env.update(
@@ -302,7 +329,7 @@ def bench(args: argparse.Namespace) -> dict[str, Any]:
         app_log = prefix / "app.log"
         with server(
             "app",
-            gunicorn_command("wsgi:app", app_port, workers, use_project_conf=True),
+            app_command(args.server, "wsgi:app", app_port, workers, project_conf=True),
             app_env(url, {"FEEDS_SITE_URL": f"http://127.0.0.1:{app_port}"}),
             ROOT,
             app_log,
@@ -362,7 +389,7 @@ def bench(args: argparse.Namespace) -> dict[str, Any]:
         naive_log = prefix / "naive.log"
         with server(
             "naive app",
-            [*gunicorn_command("naive_app:app", naive_port, workers, False), "--chdir", str(BENCH)],
+            app_command(args.server, "naive_app:app", naive_port, workers, project_conf=False),
             app_env(url, {"NAIVE_DATABASE_URL": url}),
             BENCH,
             naive_log,
@@ -429,6 +456,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--connections", type=int, default=32, help="wrk connections")
     parser.add_argument(
+        "--server",
+        choices=("granian", "gunicorn"),
+        default="granian",
+        help="WSGI server for the app and the naive app (default: granian, the README's "
+        "production command; gunicorn uses gunicorn.conf.py)",
+    )
+    parser.add_argument(
         "--workers",
         type=int,
         default=os.cpu_count() or 2,
@@ -454,9 +488,9 @@ def main(argv: list[str] | None = None) -> int:
                 "duration_s": args.duration,
             },
             "workers": args.workers,
-            "app_server": "gunicorn -c gunicorn.conf.py (bind and workers overridden)"
-            if (ROOT / "gunicorn.conf.py").exists()
-            else "gunicorn defaults",
+            "app_server": "granian " + " ".join(GRANIAN_ARGS) + " (bind and workers set)"
+            if args.server == "granian"
+            else "gunicorn -c gunicorn.conf.py (bind and workers overridden)",
             "targets": {"share_of_nginx": SHARE_OF_CEILING_TARGET, "over_naive": OVER_NAIVE_TARGET},
             **results,
         },
