@@ -57,8 +57,9 @@ PARALLEL_MIN_BYTES = 8_000_000
 # Lines per task sent to a worker: large enough that the pipe and pickling overhead is small
 # per record, small enough that the chunks in flight hold only a few megabytes.
 LINES_PER_TASK = 256
-# Tasks queued per worker ahead of the writer, which bounds memory whatever the file size.
-TASKS_IN_FLIGHT_PER_WORKER = 3
+# Tasks queued per worker ahead of the writer, which bounds memory whatever the file size;
+# enough that the workers keep busy while the writer stores a batch.
+TASKS_IN_FLIGHT_PER_WORKER = 4
 
 
 @dataclass(frozen=True, slots=True)

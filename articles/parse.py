@@ -1029,7 +1029,8 @@ def raw_json_lines(path: str | Path, name: str | None = None) -> Iterator[RawLin
     """
     name = str(path) if name is None else name
     try:
-        handle = open(path, "rb")  # noqa: SIM115 - closed by the with below, after the check
+        # A large buffer: records are kilobytes long, and the default 8 KiB means a read per line.
+        handle = open(path, "rb", buffering=1 << 20)  # noqa: SIM115 - closed by the with below
     except OSError as exc:
         raise UnreadableInput(f"{name}: cannot read: {exc.strerror or exc}") from None
     with handle:
