@@ -773,7 +773,8 @@ class StoreTransaction:
             conn.exec_driver_sql(sql.authors, author_rows)
         published = [x.facets for x in written if x.status == "published"]
         deltas.update(chain.from_iterable(published))  # one count in C, not one per article
-        deltas[_ALL_KEY] += len(published)
+        if published:
+            deltas[_ALL_KEY] += len(published)
         self._add_counts(deltas)
         # Every feed a published version was or is in changed, even where the count did not.
         affected = frozenset(Facet(kind, value) for kind, value in deltas)  # type: ignore[arg-type]
