@@ -14,7 +14,7 @@ from articles.errors import UnreadableInput
 from articles.parse import FORMAT_NAMES, ParsedRecord, read_records
 
 SEOUL = ZoneInfo("Asia/Seoul")
-NINJS_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "fixtures" / "ninjs"
+NINJS_DIR = Path(__file__).resolve().parent / "data" / "ninjs"
 
 
 def record(n: int, **extra: object) -> dict[str, object]:

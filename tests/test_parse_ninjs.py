@@ -17,8 +17,8 @@ from articles.parse import article_from_ninjs, is_ninjs
 
 SEOUL = ZoneInfo("Asia/Seoul")
 CEST = timezone(timedelta(hours=2))
-# The shared fixtures sit beside the repository (../shared), in CI as on the workstations.
-NINJS_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "fixtures" / "ninjs"
+# Real wire documents, copied from ../shared/fixtures/ninjs (see tests/data/README.md).
+NINJS_DIR = Path(__file__).resolve().parent / "data" / "ninjs"
 
 
 def load(name: str) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from articles.parse import read_records
 from articles.samples import IMAGES_DIR, SAMPLES_DIR, SEED_ID, sample_paths
 
 SEOUL = ZoneInfo("Asia/Seoul")
-SEED_PAGE = Path(__file__).resolve().parents[1].parent / "shared" / "seed"
+SEED_PAGE = Path(__file__).resolve().parent / "data" / "seed"
 
 
 def seed_lines() -> list[str]:
