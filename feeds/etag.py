@@ -16,12 +16,31 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from importlib import metadata
+from pathlib import Path
 
 from articles.store import EntryKey
 
-# Bump when a code change alters the bytes written for the same rows and settings; the
-# installed package version is part of the hash too, so a release never reuses old tags.
-OUTPUT_VERSION = "1"
+
+def output_version(sources: Iterable[Path]) -> str:
+    """A hash of the code that turns rows into bytes (feed model, writers, links).
+
+    Any change to that code, deployed without a version bump, still gives new tags, so no
+    cache keeps old bytes under a tag that now means different ones.
+    """
+    digest = hashlib.blake2b(digest_size=8)
+    for source in sources:
+        digest.update(source.read_bytes())
+    return digest.hexdigest()
+
+
+_PACKAGE = Path(__file__).resolve().parent
+OUTPUT_SOURCES = [
+    _PACKAGE / "model.py",
+    _PACKAGE / "http.py",
+    _PACKAGE / "pages.py",
+    *sorted((_PACKAGE / "writers").glob("*.py")),
+]
+OUTPUT_VERSION = output_version(OUTPUT_SOURCES)
 try:
     PACKAGE_VERSION = metadata.version("newsroom-feeds")
 except metadata.PackageNotFoundError:  # running from a source tree that is not installed

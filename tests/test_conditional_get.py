@@ -163,3 +163,14 @@ def test_304_neither_renders_nor_fetches_articles(
     monkeypatch.setattr(http, "_render", forbidden)
     monkeypatch.setattr(app.extensions["feeds.store"], "fetch", forbidden)
     assert client.get(FEED, headers={"If-None-Match": tag}).status_code == 304
+
+
+def test_output_version_follows_the_code_that_writes_the_bytes(tmp_path: Path) -> None:
+    from feeds.etag import OUTPUT_SOURCES, output_version
+
+    assert any(path.name == "atom.py" for path in OUTPUT_SOURCES)
+    writer = tmp_path / "writer.py"
+    writer.write_text("x = 1\n")
+    before = output_version([writer])
+    writer.write_text("x = 2\n")
+    assert output_version([writer]) != before

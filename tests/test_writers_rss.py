@@ -158,7 +158,17 @@ def test_author_element_only_with_an_email_otherwise_dc_creator() -> None:
     )
     item = item_of(channel(make_feed([mixed])), "ccd83b53e90f73c2")
     assert item.find("author") is None
-    assert [c.text for c in item.iterfind(f"{DC}creator")] == ["A", "B"]
+    assert [c.text for c in item.iterfind(f"{DC}creator")] == ["A, B"]
+
+
+def test_several_bylines_with_addresses_are_one_dc_creator() -> None:
+    both = replace(
+        seed_article(),
+        authors=(Author("A", "a", email="a@example.org"), Author("B", "b", email="b@x.org")),
+    )
+    item = item_of(channel(make_feed([both])), "ccd83b53e90f73c2")
+    assert item.find("author") is None
+    assert [c.text for c in item.iterfind(f"{DC}creator")] == ["A, B"]
 
 
 def test_source_credit_with_url_is_rss_source_else_dc_source() -> None:

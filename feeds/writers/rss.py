@@ -28,14 +28,14 @@ def add_item(channel: Any, entry: Entry, feed: Feed) -> None:
         SubElement(item, "description").text = entry.excerpt
     if entry.content_html:
         SubElement(item, CONTENT_ENCODED).text = entry.content_html
-    # RSS <author> must hold an e-mail address, and validators flag an item with both <author>
-    # and dc:creator: <author> when every byline has an address, dc:creator otherwise.
-    with_email = all(author.email for author in entry.authors)
-    for author in entry.authors:
-        if with_email:
-            SubElement(item, "author").text = f"{author.email} ({author.name})"
-        else:
-            SubElement(item, DC_CREATOR).text = author.name
+    # RSS allows one <author> per item and it must hold an e-mail address; validators flag an
+    # item with both <author> and dc:creator, or with several of either. So a single byline
+    # with an address is <author>; anything else is one dc:creator naming every author.
+    if len(entry.authors) == 1 and entry.authors[0].email:
+        author = entry.authors[0]
+        SubElement(item, "author").text = f"{author.email} ({author.name})"
+    elif entry.authors:
+        SubElement(item, DC_CREATOR).text = ", ".join(author.name for author in entry.authors)
     SubElement(item, "guid", {"isPermaLink": "false"}).text = entry.id
     for category in entry.categories:
         SubElement(item, "category", {"domain": category.scheme}).text = category.label
