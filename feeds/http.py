@@ -451,7 +451,8 @@ def _render(
     articles = service.store.fetch([k.id for k in doc.keys])
     title = config.title
     if facet.kind != "all":
-        title = f"{title} - {facet_label(facet, articles)}"
+        # The facet first, in its own script: `아시아 — TRT 한국어 뉴스`.
+        title = f"{facet_label(facet, articles)} — {title}"
     if query.month is not None:
         title = f"{title} ({query.month})"
     feed_links = FeedLinks(

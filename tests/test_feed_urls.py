@@ -208,11 +208,11 @@ def test_unknown_format_extension_is_404_naming_the_formats(client: FlaskClient)
     ("path", "title"),
     [
         ("/feeds/all.atom", "TRT 한국어 뉴스"),
-        ("/feeds/section/world.atom", "TRT 한국어 뉴스 - 세계"),
-        ("/feeds/tag/japan.rss", "TRT 한국어 뉴스 - 일본"),
-        ("/feeds/author/trt-korean.atom", "TRT 한국어 뉴스 - TRT 한국어"),
-        ("/feeds/source/aa.atom", "TRT 한국어 뉴스 - AA"),
-        ("/feeds/lang/en.atom", "TRT 한국어 뉴스 - en"),
+        ("/feeds/section/world.atom", "세계 — TRT 한국어 뉴스"),
+        ("/feeds/tag/japan.rss", "일본 — TRT 한국어 뉴스"),
+        ("/feeds/author/trt-korean.atom", "TRT 한국어 — TRT 한국어 뉴스"),
+        ("/feeds/source/aa.atom", "AA — TRT 한국어 뉴스"),
+        ("/feeds/lang/en.atom", "en — TRT 한국어 뉴스"),
     ],
 )
 def test_feed_title_names_the_facet_by_its_label(
