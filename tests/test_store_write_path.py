@@ -136,3 +136,14 @@ def test_prepared_document_is_article_to_dict_as_json_and_facets_match() -> None
         prepared = prepare_article(article, "sqlite")
         assert prepared.row[-1] == orjson.dumps(article_to_dict(article)).decode()
         assert {Facet(kind, value) for kind, value in prepared.facets} == article_facets(article)  # type: ignore[arg-type]
+
+
+def test_a_new_sqlite_file_uses_large_pages_for_multi_kilobyte_rows(tmp_path: Path) -> None:
+    from articles.store import SQLITE_PAGE_SIZE
+
+    store = Store(f"sqlite:///{tmp_path / 'new.db'}")
+    store.migrate()
+    with store._engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA page_size").scalar() == SQLITE_PAGE_SIZE
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+    store.dispose()
