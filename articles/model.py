@@ -120,8 +120,12 @@ class Article:
         return self.status == "published" and self.published <= now
 
 
-def article_to_dict(article: Article) -> dict[str, Any]:
-    """The article in our JSON record format (the one `articles import` reads back unchanged)."""
+def article_fields(article: Article) -> dict[str, Any]:
+    """The record's fields in our JSON format's order, its parts still as dataclasses.
+
+    orjson writes a slotted dataclass as the object of its fields, so `orjson.dumps` of this is
+    the JSON of `article_to_dict` without building the part dictionaries (the store's fast path).
+    """
     return {
         "id": article.id,
         "guid": article.guid,
@@ -134,16 +138,30 @@ def article_to_dict(article: Article) -> dict[str, Any]:
         "updated": article.updated.isoformat(),
         "language": article.language,
         "status": article.status,
-        "section": _plain(article.section),
-        "tags": [_plain(t) for t in article.tags],
-        "authors": [_plain(a) for a in article.authors],
-        "image": _plain(article.image),
-        "related": [_plain(link) for link in article.related],
-        "source": _plain(article.source),
-        "media": [_plain(m) for m in article.media],
+        "section": article.section,
+        "tags": article.tags,
+        "authors": article.authors,
+        "image": article.image,
+        "related": article.related,
+        "source": article.source,
+        "media": article.media,
         "rights": article.rights,
         "reading_time": article.reading_time,
     }
+
+
+_SINGLE_PARTS = ("section", "image", "source")
+_LIST_PARTS = ("tags", "authors", "related", "media")
+
+
+def article_to_dict(article: Article) -> dict[str, Any]:
+    """The article in our JSON record format (the one `articles import` reads back unchanged)."""
+    data = article_fields(article)
+    for key in _SINGLE_PARTS:
+        data[key] = _plain(data[key])
+    for key in _LIST_PARTS:
+        data[key] = [_plain(part) for part in data[key]]
+    return data
 
 
 def article_from_dict(data: Mapping[str, Any]) -> Article:
