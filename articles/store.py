@@ -13,6 +13,8 @@ text order is time order); the article's original offset lives on in the JSON do
 from __future__ import annotations
 
 import os
+import sqlite3
+import time
 import weakref
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -285,15 +287,36 @@ def _create_engine(url: URL) -> Engine:
 SQLITE_PAGE_SIZE = 16384
 
 
+def _switch_to_wal(cursor: Any) -> None:
+    """Turn WAL on, retrying while another process does the same to a new file.
+
+    Changing the journal mode needs an exclusive lock and SQLite may answer "database is
+    locked" at once instead of waiting out busy_timeout, as when several workers start on a
+    fresh database together.
+    """
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
+    delay = 0.01
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 0.2)
+
+
 def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
     # Take transaction control from the sqlite3 module so `begin` can say BEGIN IMMEDIATE.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
-    # Articles are several KB of JSON each: bigger pages mean shorter overflow chains. It only
-    # takes effect on a new, empty file (before WAL is switched on); existing files keep theirs.
-    cursor.execute(f"PRAGMA page_size = {SQLITE_PAGE_SIZE}")
-    cursor.execute("PRAGMA journal_mode = WAL")  # readers never wait for the writer
+    if cursor.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+        # A new file. Articles are several KB of JSON each: bigger pages mean shorter overflow
+        # chains (only possible before WAL is on). WAL: readers never wait for the writer.
+        cursor.execute(f"PRAGMA page_size = {SQLITE_PAGE_SIZE}")
+        _switch_to_wal(cursor)
     cursor.execute("PRAGMA synchronous = NORMAL")  # durable enough with WAL, much faster
     cursor.execute("PRAGMA foreign_keys = ON")
     cursor.close()
