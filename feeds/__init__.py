@@ -25,6 +25,7 @@ from articles.importer import import_sources
 from articles.samples import sample_paths
 from articles.store import Store
 from feeds import http, pages, websub
+from feeds.accesslog import AccessLog, open_access_log
 from feeds.cache import RenderCache
 from feeds.config import ConfigError, SiteConfig, load_config
 from feeds.fastpath import FastPath, ResponseMemo
@@ -84,6 +85,15 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
             app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops, x_prefix=hops
         )
+
+    if config.access_log:
+        try:
+            writer = open_access_log(config.access_log, config.access_log_flush_ms)
+        except OSError as exc:
+            raise SystemExit(f"feeds: configuration error: access_log: {exc}") from None
+        app.extensions["feeds.access_log"] = writer
+        # Outermost, so it sees every request and the client address ProxyFix works out.
+        app.wsgi_app = AccessLog(app.wsgi_app, writer)  # type: ignore[method-assign]
 
     app.register_error_handler(HTTPException, http.handle_http_error)
     app.register_error_handler(InternalServerError, http.handle_server_error)

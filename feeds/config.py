@@ -22,6 +22,10 @@ class ConfigError(ValueError):
     """A setting that cannot be used; the message names the setting and the source."""
 
 
+# Settings that never change a document's bytes, so changing them keeps every ETag.
+_NOT_IN_DOCUMENTS = frozenset({"access_log", "access_log_flush_ms"})
+
+
 @dataclass(frozen=True)
 class SiteConfig:
     # Public base URL of the site, e.g. "https://news.example.com". Feeds build their `self`,
@@ -62,6 +66,11 @@ class SiteConfig:
     database_url: str = ""
     # Load the bundled sample articles into an empty embedded database on first start.
     load_samples: bool = True
+    # Access log in Combined Log Format plus milliseconds: "-" is standard output, anything
+    # else a file to append to, empty is off (the development server logs requests itself).
+    # Lines are written in batches at least every access_log_flush_ms.
+    access_log: str = ""
+    access_log_flush_ms: int = 1000
 
     @property
     def zone(self) -> ZoneInfo:
@@ -73,7 +82,8 @@ class SiteConfig:
 
     def fingerprint(self) -> str:
         """A short hash of every setting that changes a document's bytes (part of each ETag)."""
-        blob = repr(sorted(asdict(self).items())).encode()
+        settings = {k: v for k, v in asdict(self).items() if k not in _NOT_IN_DOCUMENTS}
+        blob = repr(sorted(settings.items())).encode()
         return hashlib.sha256(blob).hexdigest()[:16]
 
     def validated(self) -> SiteConfig:
@@ -91,6 +101,8 @@ class SiteConfig:
                 "tag_authority: must be 'authority,date' as RFC 4151 says, "
                 f"e.g. 'example.org,2025', got {self.tag_authority!r}"
             )
+        if self.access_log_flush_ms < 1:
+            raise ConfigError("access_log_flush_ms: must be 1 or more")
         if self.response_memo_ms < 0:
             raise ConfigError("response_memo_ms: must be 0 (off) or more")
         if not 1 <= self.items_per_feed <= self.max_items_per_feed:

@@ -1,7 +1,9 @@
-"""The app under real gunicorn (gunicorn.conf.py, wsgi:app) on 127.0.0.1 and a free port.
+"""The app under real servers on 127.0.0.1 and a free port: the README's production command
+(Granian, taken from the README itself so the documented command is the tested one) and
+gunicorn with gunicorn.conf.py.
 
-One server for the module: first start on an empty instance folder loads the samples, then
-real sockets check compression, conditional GET, HEAD, the access log and request limits.
+One server per kind for the module: first start on an empty instance folder loads the samples,
+then real sockets check compression, conditional GET, HEAD, the access log and request limits.
 """
 
 from __future__ import annotations
@@ -9,6 +11,8 @@ from __future__ import annotations
 import gzip
 import http.client
 import os
+import re
+import shlex
 import signal
 import socket
 import subprocess
@@ -58,24 +62,49 @@ def wait_until(condition: Callable[[], bool], what: str, timeout: float = START_
     pytest.fail(f"timed out after {timeout:.0f} s waiting for {what}")
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    tmp = tmp_path_factory.mktemp("gunicorn")
+def readme_production_command(port: int) -> tuple[dict[str, str], list[str]]:
+    """The Granian command of the README's Deployment section: its leading VAR=value settings
+    and its arguments, bound to 127.0.0.1:port."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    lines = [line for line in readme.splitlines() if re.search(r"(^|\s)granian\s", line)]
+    assert lines, "README.md: no production command running granian"
+    words = shlex.split(lines[0])
+    env: dict[str, str] = {}
+    while "=" in words[0]:
+        name, _, value = words.pop(0).partition("=")
+        env[name] = value
+    assert words[0] == "granian", lines[0]
+    for option, value in (("--host", "127.0.0.1"), ("--port", str(port))):
+        assert option in words, f"README production command has no {option}: {lines[0]}"
+        words[words.index(option) + 1] = value
+    return env, [sys.executable, "-m", "granian", *words[1:]]
+
+
+@pytest.fixture(scope="module", params=["granian", "gunicorn"])
+def server(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Server]:
+    kind = request.param
+    tmp = tmp_path_factory.mktemp(kind)
     port = free_port()
     log = tmp / "server.log"
     env = {k: v for k, v in os.environ.items() if not k.startswith("FEEDS_")}
     env.pop("DATABASE_URL", None)
     env.update(FEEDS_INSTANCE_PATH=str(tmp / "instance"), WEB_CONCURRENCY="2")
-    command = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "-c",
-        str(ROOT / "gunicorn.conf.py"),
-        "-b",
-        f"127.0.0.1:{port}",
-        "wsgi:app",
-    ]
+    if kind == "granian":
+        settings, command = readme_production_command(port)
+        env.update(settings)
+    else:
+        command = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "-c",
+            str(ROOT / "gunicorn.conf.py"),
+            "-b",
+            f"127.0.0.1:{port}",
+            "wsgi:app",
+        ]
     with open(log, "wb") as out:
         process = subprocess.Popen(
             command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
@@ -84,7 +113,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
     def healthy() -> bool:
         if process.poll() is not None:
-            pytest.fail(f"gunicorn exited with {process.returncode}:\n{log.read_text()}")
+            pytest.fail(f"{kind} exited with {process.returncode}:\n{log.read_text()}")
         try:
             response, body = srv.request("GET", "/healthz")
         except OSError:
@@ -92,7 +121,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         return response.status == 200 and body == b"ok\n"
 
     try:
-        wait_until(healthy, "gunicorn to answer /healthz")
+        wait_until(healthy, f"{kind} to answer /healthz")
         yield srv
     finally:
         os.killpg(process.pid, signal.SIGTERM)
@@ -147,9 +176,14 @@ def test_absurdly_long_url_is_refused_without_a_server_error(server: Server) -> 
 
 
 def test_requests_appear_in_the_access_log(server: Server) -> None:
-    server.request("GET", "/feeds/all.atom?from=access-log-test")
+    agent = "FeedFetcher-Test/1.0 (+https://reader.example; 7 subscribers)"
+    server.request("GET", "/feeds/all.atom?from=access-log-test", {"User-Agent": agent})
     wait_until(
         lambda: '"GET /feeds/all.atom?from=access-log-test HTTP/1.1" 200' in server.log.read_text(),
         "the access log line",
         timeout=10,
     )
+    line = next(
+        line for line in server.log.read_text().splitlines() if "from=access-log-test" in line
+    )
+    assert f'"{agent}"' in line
