@@ -22,7 +22,9 @@ from urllib.parse import quote
 from xml.etree import ElementTree as ET
 
 from flask import Blueprint, Response, current_app, render_template, request, send_from_directory
+from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
+from werkzeug.routing import PathConverter
 from werkzeug.wrappers import Response as BaseResponse
 
 from articles.model import Article
@@ -325,7 +327,21 @@ def _facet_page(kind: FacetKind | None, value: str) -> ResponseReturnValue:
     return _conditional(response, etag, None)
 
 
-@bp.get("/articles/<path:article_id>")
+class AnyPathConverter(PathConverter):
+    """Any id at all, including one that starts or ends with `/` or holds `//` (the built-in
+    `path` converter needs a first character other than `/`)."""
+
+    regex = ".+?"
+    part_isolating = False  # Werkzeug would infer True from a regex without "/"
+
+
+@bp.record_once
+def _register_converter(state: BlueprintSetupState) -> None:
+    state.app.url_map.converters["article_id"] = AnyPathConverter
+
+
+# merge_slashes and strict_slashes off: `/articles//2025/x` is the id "/2025/x", not a redirect.
+@bp.get("/articles/<article_id:article_id>", merge_slashes=False, strict_slashes=False)
 def article_page(article_id: str) -> ResponseReturnValue:
     """A plain page for one visible article.
 

@@ -38,7 +38,7 @@ def pipe() -> Iterator[tuple[int, int]]:
 
 
 def drain(fd: int) -> bytes:
-    chunks = []
+    chunks: list[bytes] = []
     while True:
         try:
             chunk = os.read(fd, 65536)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import html.parser
 import os
 import shutil
@@ -351,6 +352,18 @@ def test_article_page_is_canonical_and_discovers_its_section_feed(client: FlaskC
     assert ("application/atom+xml", f"{BASE}/feeds/section/asia.atom") in [
         (a["type"], a["href"]) for a in collector.head_links if a.get("rel") == "alternate"
     ]
+
+
+@pytest.mark.parametrize(
+    "article_id", ["/2025/07/leading-slash", "trailing-slash/", "a//b", "2025/07 조?#%", "%2F"]
+)
+def test_every_article_id_has_a_page_its_url_reaches(tmp_path: Path, article_id: str) -> None:
+    """Ids are the newsroom's; slashes anywhere (leading, trailing, doubled) still route."""
+    app = make_app(tmp_path, [make_article(article_id, title=f"title of {article_id}")])
+    stored = app.extensions["feeds.store"].get(article_id)
+    response = app.test_client().get(pages.article_page_url(stored, "http://localhost"))
+    assert response.status_code == 200
+    assert f"title of {article_id}" in html.unescape(response.get_data(as_text=True))
 
 
 def test_article_with_external_url_is_served_with_canonical_pointing_there(
