@@ -15,7 +15,7 @@ rounds. Targets: (2) and (3) at least 40% of (1) and at least 30x (4). Needs the
 `wrk` binaries (Debian: apt-get install nginx-light wrk). Every server runs in its own process
 group and is stopped at the end, whatever happens.
 
-    python bench/http_bench.py                        # 100k-article store, 3 rounds of 10 s
+    python bench/http_bench.py                        # 100k-article store, 5 rounds of 10 s
     python bench/http_bench.py --articles 1000 --duration 5 --rounds 1
 """
 
@@ -510,7 +510,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--articles", type=int, default=100_000, help="store size")
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--duration", type=int, default=10, help="seconds of load per run")
-    parser.add_argument("--rounds", type=int, default=3, help="rounds of the four runs")
+    parser.add_argument("--rounds", type=int, default=5, help="rounds of the four runs")
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--connections", type=int, default=32, help="wrk connections")
     parser.add_argument(
