@@ -24,7 +24,7 @@ from articles.cli import articles_cli
 from articles.importer import import_sources
 from articles.samples import sample_paths
 from articles.store import Store
-from feeds import http, pages, websub
+from feeds import http, pages, redirects, websub
 from feeds.accesslog import AccessLog, open_access_log
 from feeds.cache import RenderCache
 from feeds.config import ConfigError, SiteConfig, load_config
@@ -75,6 +75,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     http.init_app(app, http.FeedService(config, store, cache, clock, memo))
 
     app.register_blueprint(pages.bp)
+    redirects.init_app(app, config)
     websub.init_app(app)
     app.cli.add_command(articles_cli)
 

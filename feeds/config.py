@@ -22,8 +22,22 @@ class ConfigError(ValueError):
     """A setting that cannot be used; the message names the setting and the source."""
 
 
-# Settings that never change a document's bytes, so changing them keeps every ETag.
-_NOT_IN_DOCUMENTS = frozenset({"access_log", "access_log_flush_ms"})
+# Settings that never change a document's bytes, so changing them keeps every ETag: moving
+# the same rows to another database, resizing caches or turning on the access log does not
+# make every reader download every feed again. (The public base URL is part of each ETag on
+# its own, so trust_proxy_hops needs no place here either.)
+_NOT_IN_DOCUMENTS = frozenset(
+    {
+        "access_log",
+        "access_log_flush_ms",
+        "moved_feeds",
+        "database_url",
+        "render_cache_bytes",
+        "response_memo_ms",
+        "load_samples",
+        "trust_proxy_hops",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -66,6 +80,10 @@ class SiteConfig:
     database_url: str = ""
     # Load the bundled sample articles into an empty embedded database on first start.
     load_samples: bool = True
+    # Feeds that moved, answered with 301: whitespace-separated `old-path=new` pairs, where new
+    # is a path on this site or an absolute URL, e.g.
+    # "/rss/news.xml=/feeds/all.rss /asia.xml=/feeds/section/asia.atom".
+    moved_feeds: str = ""
     # Access log in Combined Log Format plus milliseconds: "-" is standard output, anything
     # else a file to append to, empty is off (the development server logs requests itself).
     # Lines are written in batches at least every access_log_flush_ms.
@@ -79,6 +97,11 @@ class SiteConfig:
     @property
     def feed_author_name(self) -> str:
         return self.author_name or self.title
+
+    @property
+    def feed_moves(self) -> tuple[tuple[str, str], ...]:
+        """`moved_feeds` as (old path, new path or URL) pairs."""
+        return tuple(_parse_move(pair) for pair in self.moved_feeds.split())
 
     def fingerprint(self) -> str:
         """A short hash of every setting that changes a document's bytes (part of each ETag)."""
@@ -101,6 +124,7 @@ class SiteConfig:
                 "tag_authority: must be 'authority,date' as RFC 4151 says, "
                 f"e.g. 'example.org,2025', got {self.tag_authority!r}"
             )
+        self.feed_moves  # noqa: B018 (raises ConfigError on a malformed pair)
         if self.access_log_flush_ms < 1:
             raise ConfigError("access_log_flush_ms: must be 1 or more")
         if self.response_memo_ms < 0:
@@ -108,6 +132,24 @@ class SiteConfig:
         if not 1 <= self.items_per_feed <= self.max_items_per_feed:
             raise ConfigError("items_per_feed: must be between 1 and max_items_per_feed")
         return replace(self, site_url=self.site_url.rstrip("/"))
+
+
+def _parse_move(pair: str) -> tuple[str, str]:
+    old, sep, new = pair.partition("=")
+    if not sep or not old.startswith("/") or old.startswith("//"):
+        raise ConfigError(
+            f"moved_feeds: {pair!r}: expected old-path=new, the old path starting with '/'"
+        )
+    if not (new.startswith("/") and not new.startswith("//")) and not new.startswith(
+        ("http://", "https://")
+    ):
+        raise ConfigError(
+            f"moved_feeds: {pair!r}: the new location must be a path starting with '/' "
+            "or an http(s) URL"
+        )
+    if old == new:
+        raise ConfigError(f"moved_feeds: {pair!r}: old and new are the same, a redirect loop")
+    return old, new
 
 
 def _coerce(name: str, raw: Any, kind: type, source: str) -> Any:

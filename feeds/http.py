@@ -49,6 +49,7 @@ from feeds.query import (
     feed_path,
     parse_feed_path,
 )
+from feeds.redirects import permanent_redirect
 from feeds.websub import link_header
 from feeds.writers import MEDIA_TYPES, render
 
@@ -262,6 +263,9 @@ def feed(subpath: str) -> Response:
     """Serve one feed document: live, paged or a monthly archive, in any format."""
     service = _service()
     config = service.config
+    if subpath.endswith("/") and subpath.strip("/"):
+        # `/feeds/all.atom/`: a slash added by hand or by a CMS link; the feed is one step away.
+        return permanent_redirect("/feeds/" + subpath.rstrip("/"))
     try:
         query = parse_feed_path(
             subpath,

@@ -1,0 +1,92 @@
+"""Permanent redirects: the feed URLs readers guess, and feeds the newsroom has moved.
+
+Readers given a bare site URL look for autodiscovery links first and then try the usual
+places (`/feed`, `/rss.xml`, `/atom.xml`, ...); people paste such URLs too. Each of those
+answers 301 to the main feed in the matching format, so a guess becomes a subscription to
+the canonical URL. A feed that moves (a retired CMS path, a renamed section) must answer 301
+with the same entry ids, or every reader loses it or shows old items as new: `moved_feeds`
+lists old path and new URL pairs. Readers that follow a 301 update the subscription.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import Flask, Response, current_app, request
+
+from feeds.config import SiteConfig
+
+# Conventional feed locations and where each goes (None: the negotiated main feed).
+CONVENTIONAL: dict[str, str | None] = {
+    "/feed": None,  # WordPress's (RSS there; here the reader's Accept decides)
+    "/feed/": None,
+    "/feeds": None,
+    "/feeds/": None,
+    "/rss": "rss",
+    "/rss/": "rss",
+    "/rss.xml": "rss",
+    "/feed.rss": "rss",
+    "/index.rss": "rss",
+    "/index.xml": "rss",  # Hugo's
+    "/feed.xml": "atom",  # Jekyll's name for its Atom feed
+    "/atom": "atom",
+    "/atom/": "atom",
+    "/atom.xml": "atom",
+    "/feed.atom": "atom",
+    "/index.atom": "atom",
+    "/feed.json": "json",
+    "/feeds.json": "json",
+}
+
+# A move the newsroom made is for good: caches and readers may keep it for a year. A guessed
+# location is kept for a day, so the site can later put something else there.
+MOVED_MAX_AGE = 365 * 24 * 3600
+CONVENTIONAL_MAX_AGE = 24 * 3600
+
+
+def init_app(app: Flask, config: SiteConfig) -> None:
+    """Register the configured moves and the conventional locations as exact routes (an
+    exact rule wins over the `/feeds/<path>` rule, so a retired feed URL can be moved)."""
+    moved = dict(config.feed_moves)
+    for old, new in moved.items():
+        app.add_url_rule(
+            old,
+            endpoint=f"redirects.moved:{old}",
+            view_func=_redirect_view(new, MOVED_MAX_AGE),
+            methods=["GET", "HEAD"],
+        )
+    for old, fmt in CONVENTIONAL.items():
+        if old in moved:  # the newsroom's own move of that path comes first
+            continue
+        target = "/feeds/all" + (f".{fmt}" if fmt else "")
+        app.add_url_rule(
+            old,
+            endpoint=f"redirects.conventional:{old}",
+            view_func=_redirect_view(target, CONVENTIONAL_MAX_AGE),
+            methods=["GET", "HEAD"],
+        )
+
+
+def _redirect_view(target: str, max_age: int) -> Callable[[], Response]:
+    def view() -> Response:
+        return permanent_redirect(target, max_age)
+
+    return view
+
+
+def permanent_redirect(target: str, max_age: int = CONVENTIONAL_MAX_AGE) -> Response:
+    """301 to `target` (a path on this site or an absolute URL), keeping the query string."""
+    if target.startswith("/"):
+        config: SiteConfig = current_app.extensions["feeds.config"]
+        target = (config.site_url or request.url_root.rstrip("/")) + target
+    query = request.query_string.decode("latin-1")
+    if query:
+        target += ("&" if "?" in target else "?") + query
+    response = Response(
+        f"moved permanently: {target}\nSubscribe to that URL; entry ids are unchanged.\n",
+        status=301,
+        mimetype="text/plain",
+    )
+    response.headers["Location"] = target
+    response.headers["Cache-Control"] = f"public, max-age={max_age}"
+    return response

@@ -1,0 +1,113 @@
+"""301s from the feed locations readers guess, from configured feed moves, and from a
+trailing slash on a feed URL."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import feedparser
+import pytest
+from flask import Flask
+
+from feeds.config import ConfigError, SiteConfig
+from feeds.redirects import CONVENTIONAL, CONVENTIONAL_MAX_AGE, MOVED_MAX_AGE
+
+SITE = "https://news.example.com"
+
+
+@pytest.mark.parametrize("path", sorted(CONVENTIONAL))
+def test_every_conventional_location_leads_to_a_working_main_feed(
+    make_app: Callable[..., Flask], path: str
+) -> None:
+    client = make_app(site_url=SITE).test_client()
+    response = client.get(path)
+    assert response.status_code == 301
+    location = response.headers["Location"]
+    fmt = CONVENTIONAL[path]
+    assert location == f"{SITE}/feeds/all" + (f".{fmt}" if fmt else "")
+    assert response.headers["Cache-Control"] == f"public, max-age={CONVENTIONAL_MAX_AGE}"
+    assert location in response.get_data(as_text=True)
+    followed = client.get(location.removeprefix(SITE))
+    assert followed.status_code == 200
+    if fmt != "json":
+        assert not feedparser.parse(followed.data).bozo
+
+
+def test_guesses_by_format(make_app: Callable[..., Flask]) -> None:
+    client = make_app(site_url=SITE).test_client()
+    assert client.get("/rss.xml").headers["Location"].endswith("/feeds/all.rss")
+    assert client.get("/atom.xml").headers["Location"].endswith("/feeds/all.atom")
+    assert client.get("/feed.xml").headers["Location"].endswith("/feeds/all.atom")
+    assert client.get("/index.xml").headers["Location"].endswith("/feeds/all.rss")
+    assert client.get("/feed.json").headers["Location"].endswith("/feeds/all.json")
+
+
+def test_redirects_keep_the_query_and_answer_head_but_not_post(
+    make_app: Callable[..., Flask],
+) -> None:
+    client = make_app(site_url=SITE).test_client()
+    assert client.get("/rss?limit=5&page=2").headers["Location"] == (
+        f"{SITE}/feeds/all.rss?limit=5&page=2"
+    )
+    head = client.head("/rss")
+    assert (head.status_code, head.data) == (301, b"")
+    assert head.headers["Location"] == f"{SITE}/feeds/all.rss"
+    assert client.post("/rss").status_code == 405
+
+
+def test_a_moved_feed_answers_301_to_its_new_url(make_app: Callable[..., Flask]) -> None:
+    app = make_app(
+        site_url=SITE,
+        moved_feeds="/rss/news.xml=/feeds/section/asia.rss "
+        "/feeds/section/old-name.atom=/feeds/section/asia.atom "
+        "/feed=https://elsewhere.example/all.atom",
+    )
+    client = app.test_client()
+    moved = client.get("/rss/news.xml")
+    assert moved.status_code == 301
+    assert moved.headers["Location"] == f"{SITE}/feeds/section/asia.rss"
+    assert moved.headers["Cache-Control"] == f"public, max-age={MOVED_MAX_AGE}"
+    # A retired feed URL under /feeds/ is moved too (the exact rule wins over the feed route).
+    renamed = client.get("/feeds/section/old-name.atom?limit=5")
+    assert renamed.status_code == 301
+    assert renamed.headers["Location"] == f"{SITE}/feeds/section/asia.atom?limit=5"
+    # The newsroom's move of a conventional location replaces the built-in guess.
+    assert client.get("/feed").headers["Location"] == "https://elsewhere.example/all.atom"
+    # Same ids after the move: the new feed is the one readers already had under the old URL.
+    old_ids = [e.id for e in feedparser.parse(client.get("/feeds/section/asia.atom").data).entries]
+    assert old_ids
+
+
+def test_moves_and_another_database_with_the_same_rows_keep_every_etag(
+    make_app: Callable[..., Flask],
+) -> None:
+    """Each app has its own SQLite file holding the same rows."""
+    plain = make_app(site_url=SITE).test_client().get("/feeds/all.atom")
+    moved = make_app(site_url=SITE, moved_feeds="/old.xml=/feeds/all.atom")
+    assert moved.test_client().get("/feeds/all.atom").headers["ETag"] == plain.headers["ETag"]
+
+
+def test_a_trailing_slash_on_a_feed_url_redirects_to_the_feed(
+    make_app: Callable[..., Flask],
+) -> None:
+    client = make_app(site_url=SITE).test_client()
+    response = client.get("/feeds/section/news.rss/?limit=3")
+    assert response.status_code == 301
+    assert response.headers["Location"] == f"{SITE}/feeds/section/news.rss?limit=3"
+    assert client.get("/feeds/all.atom/").headers["Location"] == f"{SITE}/feeds/all.atom"
+
+
+@pytest.mark.parametrize(
+    ("value", "complaint"),
+    [
+        ("old.xml=/feeds/all.atom", "old path starting with '/'"),
+        ("/old.xml", "expected old-path=new"),
+        ("/old.xml=feeds/all.atom", "path starting with '/' or an http(s) URL"),
+        ("/old.xml=//evil.example/x", "path starting with '/' or an http(s) URL"),
+        ("/x.xml=/x.xml", "redirect loop"),
+    ],
+)
+def test_a_malformed_move_is_refused_at_start_naming_the_pair(value: str, complaint: str) -> None:
+    with pytest.raises(ConfigError, match="moved_feeds") as caught:
+        SiteConfig(moved_feeds=value).validated()
+    assert complaint in str(caught.value)
