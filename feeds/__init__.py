@@ -29,6 +29,7 @@ from feeds.accesslog import AccessLog, open_access_log
 from feeds.cache import RenderCache
 from feeds.config import ConfigError, SiteConfig, load_config
 from feeds.fastpath import FastPath, ResponseMemo
+from feeds.ratelimit import RateLimit
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +82,14 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     # Inside ProxyFix, so the memo keys on the public host and scheme it has worked out.
     app.wsgi_app = FastPath(app.wsgi_app, memo)  # type: ignore[method-assign]
+    if config.rate_limit:
+        try:
+            limiter = RateLimit(app.wsgi_app, config.rate_limit, config.rate_limit_storage)
+        except Exception as exc:  # noqa: BLE001 (a bad limit or storage URI: stop, saying why)
+            raise SystemExit(f"feeds: configuration error: rate_limit: {exc}") from None
+        # Outside the fast path, so replayed answers count too; inside ProxyFix, so the key is
+        # the client's address and not the proxy's.
+        app.wsgi_app = limiter  # type: ignore[method-assign]
     if config.trust_proxy_hops > 0:
         hops = config.trust_proxy_hops
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]

@@ -36,6 +36,8 @@ _NOT_IN_DOCUMENTS = frozenset(
         "response_memo_ms",
         "load_samples",
         "trust_proxy_hops",
+        "rate_limit",
+        "rate_limit_storage",
     }
 )
 
@@ -84,6 +86,11 @@ class SiteConfig:
     # is a path on this site or an absolute URL, e.g.
     # "/rss/news.xml=/feeds/all.rss /asia.xml=/feeds/section/asia.atom".
     moved_feeds: str = ""
+    # Requests allowed per client address before 429 + Retry-After, in the `limits` notation
+    # ("120/minute" or "120/minute;2000/hour"); empty is off. Counted where
+    # rate_limit_storage says: "memory://" per process, "redis://host:6379" shared.
+    rate_limit: str = ""
+    rate_limit_storage: str = "memory://"
     # Access log in Combined Log Format plus milliseconds: "-" is standard output, anything
     # else a file to append to, empty is off (the development server logs requests itself).
     # Lines are written in batches at least every access_log_flush_ms.
