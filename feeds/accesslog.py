@@ -15,12 +15,14 @@ formatted with one f-string and appended to a list; a daemon thread writes them 
 `flush_ms` or once 64 KiB are waiting, like nginx's `access_log ... buffer= flush=`. Each write
 is whole lines of at most PIPE_BUF bytes, so lines from several worker processes sharing one
 pipe (a container's stdout) never interleave mid-line. Lines still waiting are written when
-the process exits normally.
+the process exits normally, including a server's worker process
+that is told to stop.
 """
 
 from __future__ import annotations
 
 import atexit
+import multiprocessing.util
 import os
 import select
 import sys
@@ -88,7 +90,10 @@ class LineWriter:
             self._size = 0
             self._owner_pid = os.getpid()
             threading.Thread(target=self._run, name="access-log", daemon=True).start()
+            # A normal exit runs atexit; a multiprocessing child (Granian's workers) leaves with
+            # os._exit after running only multiprocessing's own finalizers, so register there too.
             atexit.register(self.flush)
+            multiprocessing.util.Finalize(self, self.flush, exitpriority=10)
 
     def _run(self) -> None:
         while True:

@@ -187,3 +187,42 @@ def test_requests_appear_in_the_access_log(server: Server) -> None:
         line for line in server.log.read_text().splitlines() if "from=access-log-test" in line
     )
     assert f'"{agent}"' in line
+
+
+def test_access_log_lines_still_waiting_are_written_when_granian_stops(
+    tmp_path: Path,
+) -> None:
+    """With a flush interval longer than the test, only the workers' exit can write the lines:
+    stopping the server (SIGTERM to its main process, as a container runtime does) must."""
+    port = free_port()
+    settings, command = readme_production_command(port)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FEEDS_")}
+    env.pop("DATABASE_URL", None)
+    env.update(settings)
+    env.update(FEEDS_INSTANCE_PATH=str(tmp_path / "instance"), FEEDS_ACCESS_LOG_FLUSH_MS="600000")
+    log = tmp_path / "server.log"
+    with open(log, "wb") as out:
+        process = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    srv = Server(port, log)
+
+    def healthy() -> bool:
+        try:
+            return srv.request("GET", "/healthz")[0].status == 200
+        except OSError:
+            return False
+
+    try:
+        wait_until(healthy, "granian to answer /healthz")
+        for n in range(5):
+            srv.request("GET", f"/feeds/all.atom?exit-test={n}")
+        assert "exit-test" not in log.read_text()  # still waiting in the workers
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=30)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+    logged = [line for line in log.read_text().splitlines() if "exit-test=" in line]
+    assert sorted(line.split("exit-test=")[1][0] for line in logged) == list("01234")
