@@ -42,6 +42,7 @@ from feeds.fastpath import MEMO_KEY, MemoEntry, MemoKey, ResponseMemo
 from feeds.model import DocumentLinks, FeedLinks, build_feed
 from feeds.query import (
     FORMATS,
+    PAGE_CAP,
     FeedQuery,
     QueryError,
     archive_path,
@@ -141,7 +142,8 @@ class FeedService:
             first = _with_args(feed_path(query.facet, query.fmt or "atom"), 1, query.limit, self)
             raise QueryError(
                 404,
-                f"page {query.page} is past the end: this feed has {last_page} page(s) of "
+                f"{'that page' if query.page >= PAGE_CAP else f'page {query.page}'} is past "
+                f"the end: this feed has {last_page} page(s) of "
                 f"{query.limit}; start at {first}",
             )
         keys = store.page_keys(query.facet, now=now, limit=query.limit, offset=query.offset)

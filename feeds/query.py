@@ -32,7 +32,7 @@ _SLUG = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,119}")
 _MONTH = re.compile(r"([0-9]{4})-(0[1-9]|1[0-2])")
 _DIGITS = re.compile(r"[0-9]+")
 # Pages past this are past the end of any feed; capping keeps int() away from huge strings.
-_PAGE_CAP = 10**12
+PAGE_CAP = 10**12
 
 
 class QueryError(Exception):
@@ -159,7 +159,7 @@ def _paging(args: Mapping[str, str], default_limit: int, max_limit: int) -> tupl
         digits = raw_page.lstrip("0")
         if not _DIGITS.fullmatch(raw_page) or not digits:
             raise QueryError(400, f"page must be a whole number from 1 up, got {_show(raw_page)!r}")
-        page = int(digits) if len(digits) <= 12 else _PAGE_CAP
+        page = int(digits) if len(digits) <= 12 else PAGE_CAP
     return page, limit
 
 
