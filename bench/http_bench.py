@@ -72,6 +72,21 @@ def server(
         out.close()
 
 
+def start(
+    stack: ExitStack,
+    name: str,
+    command: list[str],
+    env: dict[str, str],
+    cwd: Path,
+    log_to: Path,
+    ready_url: str,
+) -> subprocess.Popen[bytes]:
+    """Start a server that `stack` stops on the way out, and wait until it answers."""
+    process = stack.enter_context(server(name, command, env, cwd, log_to))
+    wait_ready(ready_url, process, log_to)
+    return process
+
+
 def stop(process: subprocess.Popen[bytes]) -> None:
     """SIGTERM to the group, then SIGKILL if it has not gone within 10 s."""
     if process.poll() is not None:
@@ -362,20 +377,19 @@ def bench(args: argparse.Namespace) -> dict[str, Any]:
         }
 
         app_log = prefix / "app.log"
-        app = servers.enter_context(
-            server(
-                "app",
-                app_command(args.server, "wsgi:app", app_port, workers, project_conf=True),
-                app_env(
-                    url,
-                    {"FEEDS_SITE_URL": f"http://127.0.0.1:{app_port}"}
-                    | (APP_ENV if args.server == "granian" else {}),
-                ),
-                ROOT,
-                app_log,
-            )
+        app = start(
+            servers,
+            "app",
+            app_command(args.server, "wsgi:app", app_port, workers, project_conf=True),
+            app_env(
+                url,
+                {"FEEDS_SITE_URL": f"http://127.0.0.1:{app_port}"}
+                | (APP_ENV if args.server == "granian" else {}),
+            ),
+            ROOT,
+            app_log,
+            urls["app"],
         )
-        wait_ready(urls["app"], app, app_log)
         status, headers, body = get(urls["app"])
         if status != 200:
             raise RuntimeError(f"app answered {status} for {FEED_PATH}: {body[:300]!r}")
@@ -400,30 +414,28 @@ def bench(args: argparse.Namespace) -> dict[str, Any]:
 
         nginx_log = prefix / "nginx.out"
         conf = nginx_config(prefix, nginx_port, workers)
-        nginx = servers.enter_context(
-            server(
-                "nginx",
-                ["nginx", "-p", str(prefix), "-c", str(conf)],
-                dict(os.environ),
-                prefix,
-                nginx_log,
-            )
+        start(
+            servers,
+            "nginx",
+            ["nginx", "-p", str(prefix), "-c", str(conf)],
+            dict(os.environ),
+            prefix,
+            nginx_log,
+            urls["nginx"],
         )
-        wait_ready(urls["nginx"], nginx, nginx_log)
         if get(urls["nginx"])[2] != body:
             raise RuntimeError("nginx does not serve the app's bytes")
 
         naive_log = prefix / "naive.log"
-        naive = servers.enter_context(
-            server(
-                "naive app",
-                app_command(args.server, "naive_app:app", naive_port, workers, project_conf=False),
-                app_env(url, {"NAIVE_DATABASE_URL": url}),
-                BENCH,
-                naive_log,
-            )
+        start(
+            servers,
+            "naive app",
+            app_command(args.server, "naive_app:app", naive_port, workers, project_conf=False),
+            app_env(url, {"NAIVE_DATABASE_URL": url}),
+            BENCH,
+            naive_log,
+            urls["naive"],
         )
-        wait_ready(urls["naive"], naive, naive_log)
         status, _, naive_body = get(urls["naive"])
         if status != 200:
             raise RuntimeError(f"naive app answered {status}: {naive_body[:300]!r}")
