@@ -1,0 +1,388 @@
+"""The app behind nginx as an HTTP cache, with the shipped config (deploy/nginx-cache.conf).
+
+One stack for the module, on 127.0.0.1 and free ports: the README's production command (Granian)
+on a new instance folder (the samples load by themselves), feeds cached for 1 s, and nginx with
+deploy/nginx-cache.conf in front, its upstream, listen address and cache path replaced by the
+test's. Checks: hits with the app's own bytes and ETags, one variant per content coding, 304s
+answered by the cache, revalidation answered 304 by the app, a new article showing through the
+cache, and self links for the public host sent to nginx.
+
+Documents that must stay cached during a test are settled monthly archives (the samples are
+from July 2025; cached for 30 days), so nothing depends on the 1 s lifetime of live feeds.
+Each test uses its own query string (the app ignores unknown parameters; the cache key holds
+them), so its requests are its own in the cache and in the app's access log. The app itself is
+asked for reference bytes at the same path without that query.
+
+nginx missing: the module is skipped, or fails with FEEDS_REQUIRE_NGINX=1 (CI).
+"""
+
+from __future__ import annotations
+
+import grp
+import gzip
+import http.client
+import json
+import os
+import pwd
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import brotli
+import pytest
+
+from articles.model import article_to_dict
+from tests.fixtures.store import make_article
+from tests.test_wsgi_server import ROOT, Server, free_port, readme_production_command, wait_until
+
+DEPLOY_CONFIG = ROOT / "deploy" / "nginx-cache.conf"
+MAX_AGE_S = 1
+# nginx keeps time in whole seconds (an entry with max-age=1 is fresh for 1 to 2 s), answers
+# one request from the stale copy while it refreshes, then the rest is slack for slow machines.
+MARGIN_S = 3
+PUBLIC_HOST = "news.example.test"
+# A settled month: `public, max-age=2592000, immutable`.
+ARCHIVE = "/feeds/all/archive/2025-07"
+# Accept-Encoding of each client -> the Content-Encoding it must get.
+CLIENTS: dict[str, str | None] = {"gzip": "gzip", "br": "br", "identity": None}
+
+
+def find_nginx() -> str | None:
+    path = os.pathsep.join([os.environ.get("PATH", ""), "/usr/sbin", "/usr/local/sbin", "/sbin"])
+    return shutil.which("nginx", path=path)
+
+
+NGINX = find_nginx()
+NGINX_REQUIRED = os.environ.get("FEEDS_REQUIRE_NGINX") == "1"
+NO_NGINX = "nginx is not installed (Debian: apt-get install nginx-light)"
+if NGINX is None and not NGINX_REQUIRED:
+    pytest.skip(f"{NO_NGINX}; set FEEDS_REQUIRE_NGINX=1 to fail instead", allow_module_level=True)
+
+
+@dataclass
+class Stack:
+    app: Server  # the app itself; `log` is its standard output, where its access log goes
+    cache: Server  # nginx in front of it
+    env: dict[str, str]  # the app's environment, for `flask articles import`
+    tmp: Path
+
+    def from_app(
+        self, target: str, headers: dict[str, str] | None = None, host: str = "127.0.0.1"
+    ) -> tuple[http.client.HTTPResponse, bytes]:
+        """The app's own answer for `target` without its query string, asked with the headers
+        nginx sends upstream for a client that asked for `host`."""
+        forwarded = {
+            "Host": "feeds_app",  # the upstream's name in the config
+            "X-Forwarded-Host": host,
+            "X-Forwarded-Proto": "http",
+            "X-Forwarded-For": "127.0.0.1",
+        }
+        return self.app.request("GET", target.partition("?")[0], forwarded | (headers or {}))
+
+    def app_statuses(self, target: str) -> list[str]:
+        """Statuses of the app's access log lines for exactly this request target."""
+        marker = f'"GET {target} HTTP/1.1" '
+        text = self.app.log.read_text(encoding="utf-8", errors="replace")
+        return [line.split(marker, 1)[1][:3] for line in text.splitlines() if marker in line]
+
+    def settled_app_statuses(self, target: str, count: int) -> list[str]:
+        """The statuses once at least `count` lines are logged, after a pause for any more."""
+        wait_until(
+            lambda: len(self.app_statuses(target)) >= count,
+            f"{count} access log line(s) for {target}",
+            timeout=10,
+        )
+        time.sleep(0.3)  # six flush intervals: lines for requests already answered are out
+        return sorted(self.app_statuses(target))
+
+
+def render_site_config(tmp: Path, app_port: int, cache_port: int) -> str:
+    """deploy/nginx-cache.conf with the test's upstream, listen address and cache folder."""
+    text = DEPLOY_CONFIG.read_text(encoding="utf-8")
+    for old, new in (
+        ("server 127.0.0.1:8000;", f"server 127.0.0.1:{app_port};"),
+        ("listen 80;", f"listen 127.0.0.1:{cache_port};"),
+        ("/var/cache/nginx/feeds", str(tmp / "cache")),
+    ):
+        assert text.count(old) == 1, f"{DEPLOY_CONFIG}: expected {old!r} once"
+        text = text.replace(old, new)
+    return text
+
+
+def nginx_main_config(tmp: Path) -> str:
+    """A whole nginx.conf around the site config: foreground, every path under `tmp`."""
+    user = ""
+    if os.geteuid() == 0:  # workers would run as nobody and could not enter pytest's tmp
+        user = f"user {pwd.getpwuid(0).pw_name} {grp.getgrgid(os.getegid()).gr_name};"
+    temp = "\n".join(
+        f"    {kind}_temp_path {tmp / kind};"
+        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
+    return f"""
+daemon off;
+worker_processes 1;
+{user}
+pid {tmp / "nginx.pid"};
+error_log {tmp / "error.log"} notice;
+events {{ worker_connections 1024; }}
+http {{
+    access_log {tmp / "access.log"};
+{temp}
+    include {tmp / "site.conf"};
+}}
+"""
+
+
+def start(
+    command: list[str], log: Path, env: dict[str, str] | None = None
+) -> subprocess.Popen[bytes]:
+    with open(log, "wb") as out:
+        return subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """SIGTERM to the process group, SIGKILL if it is still there after 10 s."""
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+def answers(server: Server, process: subprocess.Popen[bytes], name: str) -> bool:
+    if process.poll() is not None:
+        pytest.fail(f"{name} exited with {process.returncode}:\n{server.log.read_text()}")
+    try:
+        response, body = server.request("GET", "/healthz")
+    except OSError:
+        return False
+    return response.status == 200 and body == b"ok\n"
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    if NGINX is None:
+        pytest.fail(f"{NO_NGINX} (FEEDS_REQUIRE_NGINX=1)", pytrace=False)
+    tmp = tmp_path_factory.mktemp("http-cache")
+    app_port = free_port()
+    cache_port = free_port()
+    while cache_port == app_port:
+        cache_port = free_port()
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FEEDS_")}
+    env.pop("DATABASE_URL", None)
+    settings, command = readme_production_command(app_port)
+    env.update(settings)
+    env.update(
+        FEEDS_INSTANCE_PATH=str(tmp / "instance"),
+        FEEDS_CACHE_MAX_AGE=str(MAX_AGE_S),
+        FEEDS_STALE_WHILE_REVALIDATE="0",
+        FEEDS_TRUST_PROXY_HOPS="1",
+        FEEDS_RESPONSE_MEMO_MS="0",
+        FEEDS_ACCESS_LOG="-",
+        FEEDS_ACCESS_LOG_FLUSH_MS="50",
+    )
+    (tmp / "site.conf").write_text(render_site_config(tmp, app_port, cache_port))
+    (tmp / "nginx.conf").write_text(nginx_main_config(tmp))
+
+    app = Server(app_port, tmp / "app.log")
+    cache = Server(cache_port, tmp / "error.log")
+    processes: list[subprocess.Popen[bytes]] = []
+    try:
+        processes.append(start(command, app.log, env))
+        wait_until(lambda: answers(app, processes[0], "granian"), "the app to answer /healthz")
+        nginx_command = [NGINX, "-p", f"{tmp}/", "-c", str(tmp / "nginx.conf")]
+        processes.append(start([*nginx_command, "-e", str(cache.log)], tmp / "nginx.out"))
+        wait_until(lambda: answers(cache, processes[1], "nginx"), "nginx to answer /healthz")
+        yield Stack(app, cache, env, tmp)
+    finally:
+        for process in reversed(processes):
+            stop(process)
+
+
+def decoded(body: bytes, coding: str | None) -> bytes:
+    if coding == "gzip":
+        return gzip.decompress(body)
+    if coding == "br":
+        result: bytes = brotli.decompress(body)
+        return result
+    return body
+
+
+def test_second_identical_request_is_a_hit_with_the_apps_bytes_and_etag(stack: Stack) -> None:
+    target = ARCHIVE + ".atom?t=hit"
+    first, first_body = stack.cache.request("GET", target)
+    second, second_body = stack.cache.request("GET", target)
+    app, app_body = stack.from_app(target)
+
+    assert app.status == 200
+    assert "immutable" in (app.getheader("Cache-Control") or "")  # the test's premise
+    assert first.getheader("X-Cache-Status") == "MISS"
+    assert second.getheader("X-Cache-Status") == "HIT"
+    assert second.status == 200
+    assert second_body == first_body == app_body
+    assert second.getheader("ETag") == first.getheader("ETag") == app.getheader("ETag")
+    assert second.getheader("Cache-Control") == app.getheader("Cache-Control")
+    assert second.getheader("Last-Modified") == app.getheader("Last-Modified")
+    assert stack.settled_app_statuses(target, 1) == ["200"]  # the hit never reached the app
+
+
+def test_gzip_br_and_identity_clients_each_get_their_own_bytes(stack: Stack) -> None:
+    """nginx stores one variant per Accept-Encoding (Vary): every client, asking in turn, gets
+    its own coding, byte for byte what the app sends it, both when stored and when served."""
+    target = ARCHIVE + ".rss?t=codings"
+    _, plain = stack.from_app(target, {"Accept-Encoding": "identity"})
+    assert b"<rss" in plain
+    for expected_status in ("MISS", "HIT"):
+        for accept_encoding, coding in CLIENTS.items():
+            headers = {"Accept-Encoding": accept_encoding}
+            response, body = stack.cache.request("GET", target, headers)
+            app, app_body = stack.from_app(target, headers)
+            where = f"{accept_encoding} client, {expected_status} round"
+            assert response.status == 200, where
+            assert response.getheader("X-Cache-Status") == expected_status, where
+            assert response.getheader("Content-Encoding") == coding, where
+            assert body == app_body, where
+            assert decoded(body, coding) == plain, where
+            assert response.getheader("ETag") == app.getheader("ETag"), where
+            assert response.getheader("Vary") == "Accept, Accept-Encoding", where
+            assert response.getheader("Content-Length") == str(len(body)), where
+    assert stack.settled_app_statuses(target, 3) == ["200"] * 3
+
+
+def test_a_clients_if_none_match_is_answered_304_by_the_cache(stack: Stack) -> None:
+    target = ARCHIVE + ".json?t=if-none-match"
+    first, body = stack.cache.request("GET", target, {"Accept-Encoding": "gzip"})
+    etag = first.getheader("ETag") or ""
+    assert first.status == 200 and etag.endswith('-gz"')
+
+    again, empty = stack.cache.request(
+        "GET", target, {"Accept-Encoding": "gzip", "If-None-Match": etag}
+    )
+    assert (again.status, empty) == (304, b"")
+    assert again.getheader("X-Cache-Status") == "HIT"
+    assert again.getheader("ETag") == etag
+    assert again.getheader("Cache-Control") == first.getheader("Cache-Control")
+
+    other, other_body = stack.cache.request(
+        "GET", target, {"Accept-Encoding": "gzip", "If-None-Match": '"some-other-version-gz"'}
+    )
+    assert (other.status, other_body) == (200, body)
+    assert stack.settled_app_statuses(target, 1) == ["200"]  # the 304 came from the cache
+
+
+def test_expired_entries_are_revalidated_and_the_app_answers_304(stack: Stack) -> None:
+    target = "/feeds/all.atom?t=revalidate"
+    stored: dict[str, tuple[str | None, bytes]] = {}
+    for accept_encoding in CLIENTS:
+        response, body = stack.cache.request("GET", target, {"Accept-Encoding": accept_encoding})
+        assert response.getheader("X-Cache-Status") == "MISS", accept_encoding
+        assert f"max-age={MAX_AGE_S}," in (response.getheader("Cache-Control") or "")
+        stored[accept_encoding] = (response.getheader("ETag"), body)
+
+    time.sleep(MAX_AGE_S + 1.2)  # past max-age on nginx's whole-second clock
+    for accept_encoding, coding in CLIENTS.items():
+        response, body = stack.cache.request("GET", target, {"Accept-Encoding": accept_encoding})
+        status = response.getheader("X-Cache-Status")
+        # STALE: answered from the old copy while a background request revalidates it.
+        assert status in ("STALE", "UPDATING", "REVALIDATED"), (accept_encoding, status)
+        assert (response.getheader("ETag"), body) == stored[accept_encoding]
+        assert response.getheader("Content-Encoding") == coding
+
+    wait_until(lambda: len(stack.app_statuses(target)) >= 6, "the revalidations", timeout=10)
+    # Refreshed for another max-age: served without asking the app.
+    for accept_encoding, coding in CLIENTS.items():
+        response, body = stack.cache.request("GET", target, {"Accept-Encoding": accept_encoding})
+        assert response.getheader("X-Cache-Status") == "HIT", accept_encoding
+        assert (response.getheader("ETag"), body) == stored[accept_encoding]
+        assert decoded(body, coding) == stored["identity"][1]
+    # One conditional request per variant, each answered 304 (nothing changed).
+    assert stack.settled_app_statuses(target, 6) == ["200"] * 3 + ["304"] * 3
+
+
+def feed_titles(body: bytes) -> list[str]:
+    return [item["title"] for item in json.loads(body)["items"]]
+
+
+def test_a_new_article_shows_through_the_cache_within_max_age(stack: Stack) -> None:
+    target = "/feeds/all.json?t=new-article"
+    title = "캐시 뒤에서도 보이는 새 기사"
+    first, body = stack.cache.request("GET", target)
+    again, cached = stack.cache.request("GET", target)
+    assert (first.getheader("X-Cache-Status"), again.getheader("X-Cache-Status")) == (
+        "MISS",
+        "HIT",
+    )
+    assert title not in feed_titles(cached)
+
+    published = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=1)
+    record = article_to_dict(
+        make_article("http-cache-new", title=title, published=published, updated=published)
+    )
+    source = stack.tmp / "new-article.json"
+    source.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "articles", "import", str(source)],
+        cwd=ROOT,
+        env=stack.env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "1 new" in result.stdout + result.stderr
+    imported = time.monotonic()
+
+    wait_until(
+        lambda: title in feed_titles(stack.cache.request("GET", target)[1]),
+        "the new article in the feed served by the cache",
+        timeout=MAX_AGE_S + MARGIN_S,
+    )
+    assert time.monotonic() - imported <= MAX_AGE_S + MARGIN_S
+    response, body = stack.cache.request("GET", target)
+    app, app_body = stack.from_app(target)
+    assert feed_titles(body)[0] == title  # newest first
+    assert body == app_body
+    assert response.getheader("ETag") == app.getheader("ETag") != first.getheader("ETag")
+
+
+def test_self_links_carry_the_public_host_sent_to_the_cache(stack: Stack) -> None:
+    target = "/feeds/all.atom?t=public-host"
+    # Forwarding headers a client makes up are replaced or dropped by nginx.
+    invented = {
+        "X-Forwarded-Host": "evil.example",
+        "X-Forwarded-Proto": "gopher",
+        "X-Forwarded-Port": "666",
+        "X-Forwarded-Prefix": "/evil",
+    }
+    response, body = stack.cache.request("GET", target, {"Host": PUBLIC_HOST, **invented})
+    text = body.decode()
+    assert response.status == 200
+    assert f'href="http://{PUBLIC_HOST}/feeds/all.atom" rel="self"' in text
+    for wrong in ("127.0.0.1", "evil", ":666", "gopher"):
+        assert wrong not in text, wrong
+    _, app_body = stack.from_app(target, host=PUBLIC_HOST)
+    assert body == app_body
+
+    _, json_body = stack.cache.request(
+        "GET", "/feeds/all.json?t=public-host", {"Host": PUBLIC_HOST}
+    )
+    assert json.loads(json_body)["feed_url"] == f"http://{PUBLIC_HOST}/feeds/all.json"
+
+    # The host is in the cache key: another host gets a document of its own.
+    other, other_body = stack.cache.request("GET", target, {"Host": "other.example.test"})
+    assert other.getheader("X-Cache-Status") == "MISS"
+    assert b'href="http://other.example.test/feeds/all.atom" rel="self"' in other_body
+    assert PUBLIC_HOST.encode() not in other_body
