@@ -296,6 +296,8 @@ GRANIAN_ARGS = [
     "--no-ws",
     "--blocking-threads",
     "1",
+    "--workers-kill-timeout",
+    "10",
 ]
 # Its environment: the app writes its own access log (feeds/accesslog.py) to standard output.
 APP_ENV = {"FEEDS_ACCESS_LOG": "-"}

@@ -213,8 +213,14 @@ def test_access_log_lines_still_waiting_are_written_when_granian_stops(
         except OSError:
             return False
 
+    workers = int(command[command.index("--workers") + 1])
     try:
         wait_until(healthy, "granian to answer /healthz")
+        # Every worker has loaded the app (the test is about their exit, not their start).
+        wait_until(
+            lambda: all(f"Started worker-{n}\n" in log.read_text() for n in range(1, workers + 1)),
+            "every Granian worker to start",
+        )
         for n in range(5):
             srv.request("GET", f"/feeds/all.atom?exit-test={n}")
         assert "exit-test" not in log.read_text()  # still waiting in the workers
@@ -226,3 +232,28 @@ def test_access_log_lines_still_waiting_are_written_when_granian_stops(
             process.wait()
     logged = [line for line in log.read_text().splitlines() if "exit-test=" in line]
     assert sorted(line.split("exit-test=")[1][0] for line in logged) == list("01234")
+
+
+def test_granian_stops_even_when_told_to_while_its_workers_are_starting(tmp_path: Path) -> None:
+    """Granian 2.8 loses a SIGTERM that arrives while a worker is still loading the app and
+    then waits for it forever; the README's command bounds that with --workers-kill-timeout."""
+    settings, command = readme_production_command(free_port())
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FEEDS_")}
+    env.pop("DATABASE_URL", None)
+    env.update(settings)
+    env.update(FEEDS_INSTANCE_PATH=str(tmp_path / "instance"))
+    log = tmp_path / "server.log"
+    with open(log, "wb") as out:
+        process = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    try:
+        wait_until(lambda: "Spawning worker-2" in log.read_text(), "Granian to spawn its workers")
+        process.send_signal(signal.SIGTERM)  # the workers are still importing the app
+        kill_timeout = int(command[command.index("--workers-kill-timeout") + 1])
+        process.wait(timeout=kill_timeout + 20)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+    assert "shutdown completed" in log.read_text()
