@@ -336,6 +336,30 @@ def _import_one(
     written = UpsertResult()
     with store.transaction() as tx:
         batch: list[PreparedArticle] = []
+        wheres: list[str] = []  # where each record of the batch came from, for messages
+        ids_in_input: set[str] = set()  # to say "earlier in the input" rather than "stored"
+
+        def flush() -> None:
+            nonlocal written
+            if skip_invalid:
+                # A record whose guid is taken is bad like any other: skip it, keep the rest.
+                conflicts = tx.guid_conflicts(batch)
+                for position, (guid, owner) in sorted(conflicts.items()):
+                    earlier = owner in ids_in_input or any(x.id == owner for x in batch[:position])
+                    holder = (
+                        f"is also the guid of article {owner!r} earlier in the input"
+                        if earlier
+                        else f"already belongs to stored article {owner!r}"
+                    )
+                    report.rejected += 1
+                    report.errors.append(f"{wheres[position]}: guid: {guid!r} {holder}")
+                if conflicts:
+                    batch[:] = [x for i, x in enumerate(batch) if i not in conflicts]
+                ids_in_input.update(x.id for x in batch)
+            written += _write(tx, batch, source)
+            batch.clear()
+            wheres.clear()
+
         try:
             for item in _guarded(source, items):
                 progress.record(source, batch_size, item.offset)
@@ -345,15 +369,16 @@ def _import_one(
                     if not skip_invalid and not tx.rolled_back:
                         tx.rollback()  # nothing from this file; keep reading to report the rest
                         batch.clear()
+                        wheres.clear()
                     continue
                 if tx.rolled_back:
                     continue
                 batch.append(item.prepared)
+                wheres.append(item.where)
                 if len(batch) >= batch_size:
-                    written += _write(tx, batch, source)
-                    batch.clear()
+                    flush()
             if batch and not tx.rolled_back:
-                written += _write(tx, batch, source)
+                flush()
         except _InputFailed as exc:
             # The whole input is unusable (unreadable, or refused by the store): write nothing.
             report.errors.append(str(exc))

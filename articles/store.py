@@ -695,6 +695,38 @@ class StoreTransaction:
         if self.rolled_back:
             raise RuntimeError("this store transaction was rolled back; start a new one")
 
+    def guid_conflicts(self, articles: Sequence[PreparedArticle]) -> dict[int, tuple[str, str]]:
+        """The articles `upsert_prepared` would refuse for their guid, by position, each with
+        (guid, id of the article that has it): a new id whose guid already belongs to a stored
+        article (this transaction's writes included) or to a new id earlier in `articles`. A
+        stored id keeps its stored guid whatever the record says, so it never conflicts. Lets
+        an importer that skips bad records drop exactly these instead of the whole batch."""
+        self._check_open()
+        a = articles_table
+        stored_ids: set[str] = set()
+        owners: dict[str, str] = {}
+        ids = list({article.id for article in articles})
+        guids = list({article.guid for article in articles if article.guid})
+        for start in range(0, len(ids), CHUNK_SIZE):
+            query = sa.select(a.c.id).where(a.c.id.in_(ids[start : start + CHUNK_SIZE]))
+            stored_ids.update(self._conn.execute(query).scalars())
+        for start in range(0, len(guids), CHUNK_SIZE):
+            query = sa.select(a.c.guid, a.c.id).where(
+                a.c.guid.in_(guids[start : start + CHUNK_SIZE])
+            )
+            owners.update({row.guid: row.id for row in self._conn.execute(query)})
+        accepted: set[str] = set()  # new ids with a record accepted (later ones are updates)
+        conflicts: dict[int, tuple[str, str]] = {}
+        for position, article in enumerate(articles):
+            if article.id in stored_ids or article.id in accepted or not article.guid:
+                continue  # an update keeps the stored or pending guid; no guid: upsert says so
+            owner = owners.setdefault(article.guid, article.id)
+            if owner != article.id:
+                conflicts[position] = (article.guid, owner)
+            else:
+                accepted.add(article.id)
+        return conflicts
+
     def upsert_many(self, articles: Iterable[Article]) -> UpsertResult:
         """Insert or replace articles; counts are per record, applied in input order.
 

@@ -162,6 +162,44 @@ def test_a_guid_clash_rolls_back_that_file_with_a_message(store: Store, tmp_path
     assert store.count() == 0
 
 
+@pytest.mark.parametrize("batch_size", [1, 2, 1000])
+def test_skip_invalid_skips_only_the_records_whose_guid_is_taken(
+    store: Store, tmp_path: Path, batch_size: int
+) -> None:
+    store.upsert_many([make_article("stored", guid="urn:x:stored")])
+    source = write_jsonl(
+        tmp_path / "a.jsonl",
+        [
+            record("a1", guid="urn:x:1"),
+            record("a2", guid="urn:x:1"),  # taken by a1, earlier in this file
+            record("a3", guid="urn:x:stored"),  # taken by a stored article
+            record("stored", guid="urn:x:1", updated="2025-08-01T00:00:00+09:00"),  # keeps its own
+            record("a1", guid="urn:x:other", updated="2025-08-01T00:00:00+09:00"),  # an update
+            record("a4"),
+        ],
+    )
+    report = run_import(store, source, skip_invalid=True, batch_size=batch_size)
+    assert report.errors == [
+        f"{source}: line 2: guid: 'urn:x:1' is also the guid of article 'a1' earlier in the input",
+        f"{source}: line 3: guid: 'urn:x:stored' already belongs to stored article 'stored'",
+    ]
+    assert (report.new, report.updated, report.rejected) == (2, 2, 2)
+    assert sorted(a.id for a in store.list_articles()) == ["a1", "a4", "stored"]
+    guids = {a.id: a.guid for a in store.list_articles()}
+    assert guids["a1"] == "urn:x:1" and guids["stored"] == "urn:x:stored"
+
+
+def test_without_skip_invalid_a_taken_guid_still_rolls_back_the_file(
+    store: Store, tmp_path: Path
+) -> None:
+    store.upsert_many([make_article("stored", guid="urn:x:stored")])
+    source = write_jsonl(tmp_path / "a.jsonl", [record("a1"), record("a3", guid="urn:x:stored")])
+    report = run_import(store, source)
+    assert report.new == 0 and len(report.errors) == 1
+    assert "already belongs to stored article 'stored'" in report.errors[0]
+    assert [a.id for a in store.list_articles()] == ["stored"]
+
+
 def test_repeated_ids_in_one_input_keep_the_newest_version(store: Store, tmp_path: Path) -> None:
     source = write_jsonl(
         tmp_path / "a.jsonl",
