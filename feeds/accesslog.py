@@ -31,6 +31,7 @@ import time
 from collections import deque
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, TextIO
+from urllib.parse import quote
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -154,15 +155,27 @@ class AccessLog:
             self._stamp = time.strftime("%d/%b/%Y:%H:%M:%S %z", time.localtime(second))
             self._stamp_second = second
         query = environ.get("QUERY_STRING")
-        target = _quote(environ.get("PATH_INFO", "") + ("?" + query if query else ""))
+        target = _request_target(environ.get("PATH_INFO", ""), query)
         self.writer.write(
-            f"{environ.get('REMOTE_ADDR') or '-'} - - [{self._stamp}] "
-            f'"{environ.get("REQUEST_METHOD", "-")} {target} '
-            f'{environ.get("SERVER_PROTOCOL", "-")}" {status} {size} '
+            f"{_field(environ.get('REMOTE_ADDR', ''))} - - [{self._stamp}] "
+            f'"{_field(environ.get("REQUEST_METHOD", ""))} {target} '
+            f'{_field(environ.get("SERVER_PROTOCOL", ""))}" {status} {size} '
             f'"{_quote(environ.get("HTTP_REFERER", "-"))}" '
             f'"{_quote(environ.get("HTTP_USER_AGENT", "-"))}" '
             f"{(time.perf_counter() - started) * 1000:.3f}\n"
         )
+
+
+# What a request target may hold unescaped (RFC 3986 pchar plus "/"), as nginx logs it.
+_PATH_SAFE = "/:@!$&'()*+,;=-._~"
+
+
+def _request_target(path: str, query: str | None) -> str:
+    """The path as the client sent it: WSGI decodes it (as latin-1), so anything but plain
+    printable ASCII is percent-encoded again from its bytes (`/articles/%ED%95%9C`)."""
+    if not (path.isascii() and path.isprintable()) or " " in path or '"' in path:
+        path = quote(path.encode("latin-1", "replace"), safe=_PATH_SAFE)
+    return path + "?" + _field(query) if query else path
 
 
 def _content_length(headers: list[tuple[str, str]]) -> str:
@@ -172,15 +185,28 @@ def _content_length(headers: list[tuple[str, str]]) -> str:
     return "-"
 
 
-_ESCAPES = {i: f"\\x{i:02x}" for i in (*range(32), 127)} | {ord('"'): '\\"', ord("\\"): "\\\\"}
+# C0 and C1 controls (a latin-1 path can hold 0x85, which some tools read as a line break),
+# the Unicode line and paragraph separators, quotes and backslashes.
+_ESCAPES = (
+    {i: f"\\x{i:02x}" for i in (*range(32), *range(127, 160))}
+    | {0x2028: "\\u2028", 0x2029: "\\u2029"}
+    | {ord('"'): '\\"', ord("\\"): "\\\\"}
+)
 
 
 def _quote(text: str) -> str:
     """Client-supplied text as nginx logs it: quotes, backslashes and control bytes escaped,
-    so a crafted User-Agent cannot forge a second log line."""
+    so a crafted User-Agent cannot forge a second log line. Outside quotes (the address, the
+    method) a space is escaped too, so every field stays one field."""
     if text.isprintable() and '"' not in text and "\\" not in text:
         return text
     return text.translate(_ESCAPES)
+
+
+def _field(text: str) -> str:
+    if text.isprintable() and " " not in text and '"' not in text and "\\" not in text:
+        return text or "-"
+    return text.translate(_ESCAPES).replace(" ", "\\x20") or "-"
 
 
 def open_access_log(target: str, flush_ms: int) -> LineWriter:

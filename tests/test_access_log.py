@@ -218,3 +218,28 @@ def test_an_unopenable_access_log_stops_the_app_with_a_message(
 ) -> None:
     with pytest.raises(SystemExit, match="access_log"):
         make_app(access_log=str(tmp_path / "no-such-folder" / "access.log"))
+
+
+def test_every_field_stays_one_field_whatever_the_client_sends(
+    logged_app: Callable[..., tuple],
+) -> None:
+    """Spaces, quotes, C1 controls and Unicode line separators in the path, the forwarded
+    address or the agent never split a field or a line."""
+    app, lines = logged_app(trust_proxy_hops=1)
+    app.test_client().get(
+        "/feeds/a b\u0085c.atom?q=1 2",
+        headers={"X-Forwarded-For": "evil 1.2.3.4", "User-Agent": "x\u2028y\u0085z"},
+    )
+    (line,) = lines()
+    assert line["client"] == "evil\\x201.2.3.4"
+    assert line["target"] == "/feeds/a%20b%C2%85c.atom?q=1\\x202"
+    assert line["agent"] == "x\\u2028y\\x85z"
+    assert line["status"] == "404"
+
+
+def test_non_ascii_paths_are_logged_percent_encoded_as_sent(
+    logged_app: Callable[..., tuple],
+) -> None:
+    app, lines = logged_app()
+    app.test_client().get("/articles/%ED%95%9C%EA%B5%AD%2F100%25")
+    assert lines()[0]["target"] == "/articles/%ED%95%9C%EA%B5%AD/100%25"
