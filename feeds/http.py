@@ -246,11 +246,6 @@ def _service() -> FeedService:
     return service
 
 
-def base_url(config: SiteConfig) -> str:
-    """The public base URL: the configured site URL, else this request's (after ProxyFix)."""
-    return config.site_url or request.url_root.rstrip("/")
-
-
 def _with_args(path: str, page: int, limit: int, service: FeedService) -> str:
     args: dict[str, int] = {}
     if page != 1:
@@ -293,7 +288,7 @@ def feed(subpath: str) -> Response:
     except QueryError as exc:
         return error_response(exc.status, exc.message, as_json=fmt == "json")
 
-    base = base_url(config)
+    base = pages.public_base_url(config)
     self_query = "" if query.month is not None else self_query_string(request.args, query)
     links = _links(service, query, doc, base, self_query)
     opaque = document_etag(
@@ -581,7 +576,7 @@ def choose_encoding(accept_encoding: str) -> str | None:
 
 
 def _not_acceptable(query: FeedQuery) -> Response:
-    base = base_url(_service().config)
+    base = pages.public_base_url(_service().config)
     urls = "\n".join(
         f"  {_OFFERED_NAME[fmt]}: {base}{feed_path(query.facet, fmt)}" for fmt in FORMATS
     )

@@ -131,9 +131,14 @@ def _store() -> Store:
     return store
 
 
+def public_base_url(config: SiteConfig) -> str:
+    """The configured public URL, else this request's own root after ProxyFix (fine for local
+    use only). Feeds, pages and redirects all build absolute URLs from it."""
+    return config.site_url or request.url_root.rstrip("/")
+
+
 def _base_url() -> str:
-    """The configured public URL, else the request's own root (fine for local use only)."""
-    return _config().site_url or request.url_root.rstrip("/")
+    return public_base_url(_config())
 
 
 def _now() -> datetime:

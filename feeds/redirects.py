@@ -15,6 +15,7 @@ from collections.abc import Callable
 from flask import Flask, Response, current_app, request
 
 from feeds.config import SiteConfig
+from feeds.pages import public_base_url
 
 # Conventional feed locations and where each goes (None: the negotiated main feed).
 CONVENTIONAL: dict[str, str | None] = {
@@ -78,7 +79,7 @@ def permanent_redirect(target: str, max_age: int = CONVENTIONAL_MAX_AGE) -> Resp
     """301 to `target` (a path on this site or an absolute URL), keeping the query string."""
     if target.startswith("/"):
         config: SiteConfig = current_app.extensions["feeds.config"]
-        target = (config.site_url or request.url_root.rstrip("/")) + target
+        target = public_base_url(config) + target
     query = request.query_string.decode("latin-1")
     if query:
         target += ("&" if "?" in target else "?") + query
