@@ -25,7 +25,6 @@ import json
 import os
 import pwd
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -38,8 +37,18 @@ import brotli
 import pytest
 
 from articles.model import article_to_dict
+from tests.fixtures.servers import (
+    ROOT,
+    Server,
+    answers,
+    app_env,
+    free_port,
+    readme_production_command,
+    start,
+    stop,
+    wait_until,
+)
 from tests.fixtures.store import make_article
-from tests.test_wsgi_server import ROOT, Server, free_port, readme_production_command, wait_until
 
 DEPLOY_CONFIG = ROOT / "deploy" / "nginx-cache.conf"
 MAX_AGE_S = 1
@@ -139,38 +148,6 @@ http {{
 """
 
 
-def start(
-    command: list[str], log: Path, env: dict[str, str] | None = None
-) -> subprocess.Popen[bytes]:
-    with open(log, "wb") as out:
-        return subprocess.Popen(
-            command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
-        )
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    """SIGTERM to the process group, SIGKILL if it is still there after 10 s."""
-    try:
-        os.killpg(process.pid, signal.SIGTERM)
-    except ProcessLookupError:
-        return
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
-
-
-def answers(server: Server, process: subprocess.Popen[bytes], name: str) -> bool:
-    if process.poll() is not None:
-        pytest.fail(f"{name} exited with {process.returncode}:\n{server.log.read_text()}")
-    try:
-        response, body = server.request("GET", "/healthz")
-    except OSError:
-        return False
-    return response.status == 200 and body == b"ok\n"
-
-
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     if NGINX is None:
@@ -181,12 +158,9 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     while cache_port == app_port:
         cache_port = free_port()
 
-    env = {k: v for k, v in os.environ.items() if not k.startswith("FEEDS_")}
-    env.pop("DATABASE_URL", None)
     settings, command = readme_production_command(app_port)
-    env.update(settings)
+    env = app_env(tmp / "instance", settings)
     env.update(
-        FEEDS_INSTANCE_PATH=str(tmp / "instance"),
         FEEDS_CACHE_MAX_AGE=str(MAX_AGE_S),
         FEEDS_STALE_WHILE_REVALIDATE="0",
         FEEDS_TRUST_PROXY_HOPS="1",
@@ -209,7 +183,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         yield Stack(app, cache, env, tmp)
     finally:
         for process in reversed(processes):
-            stop(process)
+            stop(process, timeout=10)
 
 
 def decoded(body: bytes, coding: str | None) -> bytes:

@@ -9,75 +9,25 @@ then real sockets check compression, conditional GET, HEAD, the access log and r
 from __future__ import annotations
 
 import gzip
-import http.client
-import os
-import re
-import shlex
 import signal
-import socket
-import subprocess
 import sys
-import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-START_TIMEOUT_S = 60.0
-
-
-@dataclass
-class Server:
-    port: int
-    log: Path
-
-    def request(
-        self, method: str, path: str, headers: dict[str, str] | None = None
-    ) -> tuple[http.client.HTTPResponse, bytes]:
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        try:
-            conn.request(method, path, headers=headers or {})
-            response = conn.getresponse()
-            return response, response.read()
-        finally:
-            conn.close()
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def wait_until(condition: Callable[[], bool], what: str, timeout: float = START_TIMEOUT_S) -> None:
-    """Poll `condition()` until true; fail naming `what` after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.1)
-    pytest.fail(f"timed out after {timeout:.0f} s waiting for {what}")
-
-
-def readme_production_command(port: int) -> tuple[dict[str, str], list[str]]:
-    """The Granian command of the README's Deployment section: its leading VAR=value settings
-    and its arguments, bound to 127.0.0.1:port."""
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    lines = [line for line in readme.splitlines() if re.search(r"(^|\s)granian\s", line)]
-    assert lines, "README.md: no production command running granian"
-    words = shlex.split(lines[0])
-    env: dict[str, str] = {}
-    while "=" in words[0]:
-        name, _, value = words.pop(0).partition("=")
-        env[name] = value
-    assert words[0] == "granian", lines[0]
-    for option, value in (("--host", "127.0.0.1"), ("--port", str(port))):
-        assert option in words, f"README production command has no {option}: {lines[0]}"
-        words[words.index(option) + 1] = value
-    return env, [sys.executable, "-m", "granian", *words[1:]]
+from tests.fixtures.servers import (
+    ROOT,
+    Server,
+    answers,
+    app_env,
+    free_port,
+    kill,
+    readme_production_command,
+    start,
+    stop,
+    wait_until,
+)
 
 
 @pytest.fixture(scope="module", params=["granian", "gunicorn"])
@@ -87,10 +37,7 @@ def server(
     kind = request.param
     tmp = tmp_path_factory.mktemp(kind)
     port = free_port()
-    log = tmp / "server.log"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("FEEDS_")}
-    env.pop("DATABASE_URL", None)
-    env.update(FEEDS_INSTANCE_PATH=str(tmp / "instance"), WEB_CONCURRENCY="2")
+    env = app_env(tmp / "instance", {"WEB_CONCURRENCY": "2"})
     if kind == "granian":
         settings, command = readme_production_command(port)
         env.update(settings)
@@ -105,31 +52,13 @@ def server(
             f"127.0.0.1:{port}",
             "wsgi:app",
         ]
-    with open(log, "wb") as out:
-        process = subprocess.Popen(
-            command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
-        )
-    srv = Server(port, log)
-
-    def healthy() -> bool:
-        if process.poll() is not None:
-            pytest.fail(f"{kind} exited with {process.returncode}:\n{log.read_text()}")
-        try:
-            response, body = srv.request("GET", "/healthz")
-        except OSError:
-            return False
-        return response.status == 200 and body == b"ok\n"
-
+    srv = Server(port, tmp / "server.log")
+    process = start(command, srv.log, env)
     try:
-        wait_until(healthy, f"{kind} to answer /healthz")
+        wait_until(lambda: answers(srv, process, kind), f"{kind} to answer /healthz")
         yield srv
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+        stop(process)
 
 
 def test_first_start_serves_the_sample_articles(server: Server) -> None:
@@ -196,26 +125,14 @@ def test_access_log_lines_still_waiting_are_written_when_granian_stops(
     stopping the server (SIGTERM to its main process, as a container runtime does) must."""
     port = free_port()
     settings, command = readme_production_command(port)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("FEEDS_")}
-    env.pop("DATABASE_URL", None)
-    env.update(settings)
-    env.update(FEEDS_INSTANCE_PATH=str(tmp_path / "instance"), FEEDS_ACCESS_LOG_FLUSH_MS="600000")
-    log = tmp_path / "server.log"
-    with open(log, "wb") as out:
-        process = subprocess.Popen(
-            command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
-        )
-    srv = Server(port, log)
-
-    def healthy() -> bool:
-        try:
-            return srv.request("GET", "/healthz")[0].status == 200
-        except OSError:
-            return False
+    env = app_env(tmp_path / "instance", {**settings, "FEEDS_ACCESS_LOG_FLUSH_MS": "600000"})
+    srv = Server(port, tmp_path / "server.log")
+    log = srv.log
+    process = start(command, log, env)
 
     workers = int(command[command.index("--workers") + 1])
     try:
-        wait_until(healthy, "granian to answer /healthz")
+        wait_until(lambda: answers(srv, process, "granian"), "granian to answer /healthz")
         # Every worker has loaded the app (the test is about their exit, not their start).
         wait_until(
             lambda: all(f"Started worker-{n}\n" in log.read_text() for n in range(1, workers + 1)),
@@ -227,9 +144,7 @@ def test_access_log_lines_still_waiting_are_written_when_granian_stops(
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=30)
     finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+        kill(process)
     logged = [line for line in log.read_text().splitlines() if "exit-test=" in line]
     assert sorted(line.split("exit-test=")[1][0] for line in logged) == list("01234")
 
@@ -238,22 +153,13 @@ def test_granian_stops_even_when_told_to_while_its_workers_are_starting(tmp_path
     """Granian 2.8 loses a SIGTERM that arrives while a worker is still loading the app and
     then waits for it forever; the README's command bounds that with --workers-kill-timeout."""
     settings, command = readme_production_command(free_port())
-    env = {k: v for k, v in os.environ.items() if not k.startswith("FEEDS_")}
-    env.pop("DATABASE_URL", None)
-    env.update(settings)
-    env.update(FEEDS_INSTANCE_PATH=str(tmp_path / "instance"))
     log = tmp_path / "server.log"
-    with open(log, "wb") as out:
-        process = subprocess.Popen(
-            command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
-        )
+    process = start(command, log, app_env(tmp_path / "instance", settings))
     try:
         wait_until(lambda: "Spawning worker-2" in log.read_text(), "Granian to spawn its workers")
         process.send_signal(signal.SIGTERM)  # the workers are still importing the app
         kill_timeout = int(command[command.index("--workers-kill-timeout") + 1])
         process.wait(timeout=kill_timeout + 20)
     finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+        kill(process)
     assert "shutdown completed" in log.read_text()
