@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import multiprocessing
 from typing import Any
 
 import sqlalchemy as sa
@@ -11,6 +10,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
 from articles.store import Store, alembic_config, metadata
+from tests.fixtures.store import run_at_once
 
 
 def _schema_differences(store: Store) -> list[Any]:
@@ -59,18 +59,7 @@ def _migrate_when_all_ready(url: str, barrier: Any, results: Any) -> None:
 
 def test_workers_starting_together_all_migrate_without_error(database_url: str) -> None:
     workers = 4
-    ctx = multiprocessing.get_context("fork")
-    barrier = ctx.Barrier(workers)
-    results = ctx.Queue()
-    processes = [
-        ctx.Process(target=_migrate_when_all_ready, args=(database_url, barrier, results))
-        for _ in range(workers)
-    ]
-    for process in processes:
-        process.start()
-    outcomes = [results.get(timeout=60) for _ in processes]
-    for process in processes:
-        process.join(timeout=60)
+    outcomes = run_at_once(_migrate_when_all_ready, database_url, workers)
     assert outcomes == ["ok"] * workers
     store = Store(database_url)
     assert store.schema_revision() == ("0002", "0002")

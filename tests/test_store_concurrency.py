@@ -6,7 +6,7 @@ import multiprocessing
 from typing import Any
 
 from articles.store import ALL, Store
-from tests.fixtures.store import T0, make_article
+from tests.fixtures.store import T0, make_article, run_at_once
 
 
 def _upsert_when_all_ready(url: str, barrier: Any, results: Any) -> None:
@@ -26,18 +26,7 @@ def _upsert_when_all_ready(url: str, barrier: Any, results: Any) -> None:
 def test_processes_importing_the_same_new_ids_at_once_all_succeed(store: Store) -> None:
     workers = 3
     url = store.url.render_as_string(hide_password=False)
-    ctx = multiprocessing.get_context("fork")
-    barrier = ctx.Barrier(workers)
-    results = ctx.Queue()
-    processes = [
-        ctx.Process(target=_upsert_when_all_ready, args=(url, barrier, results))
-        for _ in range(workers)
-    ]
-    for process in processes:
-        process.start()
-    outcomes = [results.get(timeout=60) for _ in processes]
-    for process in processes:
-        process.join(timeout=60)
+    outcomes = run_at_once(_upsert_when_all_ready, url, workers)
     # Exactly one writer inserted the articles; the others found them stored and unchanged.
     assert sorted(outcomes) == [(0, 0, 300)] * (workers - 1) + [(300, 0, 0)]
     assert store.count() == 300
