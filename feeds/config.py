@@ -111,10 +111,16 @@ class SiteConfig:
         return tuple(_parse_move(pair) for pair in self.moved_feeds.split())
 
     def fingerprint(self) -> str:
-        """A short hash of every setting that changes a document's bytes (part of each ETag)."""
-        settings = {k: v for k, v in asdict(self).items() if k not in _NOT_IN_DOCUMENTS}
-        blob = repr(sorted(settings.items())).encode()
-        return hashlib.sha256(blob).hexdigest()[:16]
+        """A short hash of every setting that changes a document's bytes (part of each ETag).
+
+        Computed once per config: every feed and page request asks for it."""
+        cached: str | None = self.__dict__.get("_fingerprint")
+        if cached is None:
+            settings = {k: v for k, v in asdict(self).items() if k not in _NOT_IN_DOCUMENTS}
+            blob = repr(sorted(settings.items())).encode()
+            cached = hashlib.sha256(blob).hexdigest()[:16]
+            object.__setattr__(self, "_fingerprint", cached)  # frozen: no field, a memo
+        return cached
 
     def validated(self) -> SiteConfig:
         """Check the settings once at start-up, so a typo fails loudly, not in a request."""

@@ -292,7 +292,7 @@ def feed(subpath: str) -> Response:
     self_query = "" if query.month is not None else self_query_string(request.args, query)
     links = _links(service, query, doc, base, self_query)
     opaque = document_etag(
-        fingerprint=config_fingerprint(config),
+        fingerprint=config.fingerprint(),
         base_url=base + self_query,  # the self link repeats the request's query
         fmt=fmt,
         facet_kind=query.facet.kind,
@@ -502,16 +502,6 @@ def facet_label(facet: Facet, articles: Sequence[Article]) -> str:
         if facet.kind == "source" and article.source and article.source.slug == facet.value:
             return article.source.name
     return facet.value
-
-
-def config_fingerprint(config: SiteConfig) -> str:
-    return _fingerprint(config)
-
-
-@lru_cache(maxsize=8)
-def _fingerprint(config: SiteConfig) -> str:
-    # SiteConfig is frozen and hashable: hash its settings once, not per request.
-    return config.fingerprint()
 
 
 # Browsers render application/atom+xml and application/rss+xml as plain text (or download it)
