@@ -1,24 +1,45 @@
-"""The errors the articles package raises, each naming the record and field it is about."""
+"""The errors the articles package raises: one tree, each error naming what it is about.
+
+```
+ArticleError
+├── InvalidArticle(where, field, reason)     a record that cannot become an Article
+├── UnreadableInput                          a whole input that cannot be read
+├── ArticleNotFound(article_id)              no stored article has this id
+├── GuidConflict(article_id, guid, other_id) the guid already belongs to another article
+├── StaleArticle(article_id, ...)            a conditional write whose precondition failed
+├── InvalidQuery(field, reason)              a facet, month, URL... the store cannot use
+└── StoreError(reason, article_id=None)      the database failed; wraps SQLAlchemy's error
+    └── StoreUnavailable(reason)             the database cannot be reached or opened
+```
+
+Callers of `articles.store` and `articles.service` never see a SQLAlchemy exception: the store
+translates them into `StoreError` (the original is kept as `__cause__`). `InvalidQuery` is also
+a `ValueError`, as the bare ValueErrors it replaces were.
+"""
 
 from __future__ import annotations
 
 
 class ArticleError(Exception):
-    """Base of every error about article records."""
+    """Base of every error about article records and the article database."""
 
 
 class InvalidArticle(ArticleError):
-    """A record that cannot become an Article.
+    """A record that cannot become an Article (or cannot be stored as one).
 
     `where` names the input (`seed.json: record 3` or `feed.jsonl: line 12`), `field` the
     offending field (dotted for nested ones, e.g. `image.url`) and `reason` the problem, so the
     message reads `seed.json: record 3: published: cannot read '2025/13/45' as a date`.
+    `article_id` is the record's id when it is known.
     """
 
-    def __init__(self, where: str, field: str, reason: str) -> None:
+    def __init__(
+        self, where: str, field: str, reason: str, *, article_id: str | None = None
+    ) -> None:
         self.where = where
         self.field = field
         self.reason = reason
+        self.article_id = article_id
         super().__init__(str(self))
 
     def __str__(self) -> str:
@@ -31,6 +52,70 @@ class UnreadableInput(ArticleError):
 
 
 class ArticleNotFound(ArticleError):
+    """No stored article has `article_id`."""
+
     def __init__(self, article_id: str) -> None:
         self.article_id = article_id
         super().__init__(f"no article with id {article_id!r}")
+
+
+class GuidConflict(ArticleError):
+    """A new article `article_id` carries `guid`, which already belongs to `other_id`.
+
+    `stored` says whether `other_id` is a stored article (True) or an earlier record of the
+    same write (False).
+    """
+
+    def __init__(self, article_id: str, guid: str, other_id: str, *, stored: bool) -> None:
+        self.article_id = article_id
+        self.guid = guid
+        self.other_id = other_id
+        self.stored = stored
+        holder = (
+            f"already belongs to stored article {other_id!r}"
+            if stored
+            else f"is also the guid of article {other_id!r}"
+        )
+        super().__init__(f"article {article_id!r}: guid: {guid!r} {holder}")
+
+
+class StaleArticle(ArticleError):
+    """A conditional write (`expected` version) that no longer matches the stored article.
+
+    `expected` is what the caller had (e.g. an ETag's `updated`), `current` what is stored.
+    """
+
+    def __init__(self, article_id: str, expected: str, current: str) -> None:
+        self.article_id = article_id
+        self.expected = expected
+        self.current = current
+        super().__init__(
+            f"article {article_id!r}: stored version is {current}, not {expected} "
+            "(changed since it was read)"
+        )
+
+
+class InvalidQuery(ArticleError, ValueError):
+    """A value the store cannot use: `field` names it (`facet`, `month`, `database_url`)."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        self.field = field
+        self.reason = reason
+        super().__init__(f"{field}: {reason}")
+
+
+class StoreError(ArticleError):
+    """The database failed. `reason` is its first line; `article_id` the article, if one."""
+
+    def __init__(self, reason: str, *, article_id: str | None = None) -> None:
+        self.reason = reason
+        self.article_id = article_id
+        where = f"article {article_id!r}: " if article_id else ""
+        super().__init__(f"{where}database: {reason}")
+
+
+class StoreUnavailable(StoreError):
+    """The database cannot be reached or opened (server down, file or folder not accessible).
+
+    Passing: retrying later may succeed without any change to the request.
+    """

@@ -344,7 +344,8 @@ def _import_one(
             if skip_invalid:
                 # A record whose guid is taken is bad like any other: skip it, keep the rest.
                 conflicts = tx.guid_conflicts(batch)
-                for position, (guid, owner) in sorted(conflicts.items()):
+                for position, conflict in sorted(conflicts.items()):
+                    owner = conflict.other_id
                     earlier = owner in ids_in_input or any(x.id == owner for x in batch[:position])
                     holder = (
                         f"is also the guid of article {owner!r} earlier in the input"
@@ -352,7 +353,7 @@ def _import_one(
                         else f"already belongs to stored article {owner!r}"
                     )
                     report.rejected += 1
-                    report.errors.append(f"{wheres[position]}: guid: {guid!r} {holder}")
+                    report.errors.append(f"{wheres[position]}: guid: {conflict.guid!r} {holder}")
                 if conflicts:
                     batch[:] = [x for i, x in enumerate(batch) if i not in conflicts]
                 ids_in_input.update(x.id for x in batch)
@@ -410,5 +411,5 @@ def _guarded(source: str, items: Iterable[_Item]) -> Iterator[_Item]:
 def _write(tx: StoreTransaction, batch: list[PreparedArticle], source: str) -> UpsertResult:
     try:
         return tx.upsert_prepared(batch)
-    except ValueError as exc:  # e.g. a guid already used by another article
+    except ArticleError as exc:  # e.g. a guid already used by another article
         raise _InputFailed(f"{source}: {exc}") from exc

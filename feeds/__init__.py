@@ -21,6 +21,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from articles.cli import articles_cli
+from articles.errors import StoreError
 from articles.importer import import_sources
 from articles.samples import sample_paths
 from articles.store import Store
@@ -108,6 +109,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_error_handler(HTTPException, http.handle_http_error)
     app.register_error_handler(InternalServerError, http.handle_server_error)
     app.register_error_handler(OperationalError, http.handle_database_error)
+    app.register_error_handler(StoreError, http.handle_database_error)
     return app
 
 

@@ -28,7 +28,8 @@ from werkzeug.routing import PathConverter
 from werkzeug.wrappers import Response as BaseResponse
 
 from articles.model import Article
-from articles.store import ALL, Facet, FacetInfo, FacetKind, Store
+from articles.store import ALL, Facet, FacetInfo, Store
+from articles.store import FacetKindName as FacetKind
 from feeds.config import SiteConfig
 
 bp = Blueprint("pages", __name__, template_folder="templates")

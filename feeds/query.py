@@ -12,7 +12,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from articles.store import Facet, FacetKind
+from articles.store import Facet
+from articles.store import FacetKindName as FacetKind
 
 FORMATS: tuple[str, ...] = ("atom", "rss", "json")
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from articles.errors import ArticleNotFound
+from articles.errors import ArticleNotFound, GuidConflict, InvalidArticle, InvalidQuery
 from articles.model import Author, Section, Source, Tag
 from articles.store import ALL, EntryKey, Facet, Store, month_bounds
 from tests.fixtures.store import T0, make_article
@@ -67,13 +67,14 @@ def test_equal_or_older_updated_leaves_the_stored_article_alone(store: Store) ->
 
 
 def test_new_article_without_guid_is_refused_with_its_id(store: Store) -> None:
-    with pytest.raises(ValueError, match="article 'x9': guid: must be set"):
+    with pytest.raises(InvalidArticle, match="article 'x9': guid: must be set") as caught:
         store.upsert_many([make_article("x9", guid=None)])
+    assert caught.value.article_id == "x9"
 
 
 def test_a_failing_batch_writes_nothing_even_across_chunks(store: Store) -> None:
     batch = [make_article(f"a{i:04d}") for i in range(1200)] + [make_article("bad", guid=None)]
-    with pytest.raises(ValueError):
+    with pytest.raises(InvalidArticle):
         store.upsert_many(batch)
     assert store.count() == 0
 
@@ -81,11 +82,23 @@ def test_a_failing_batch_writes_nothing_even_across_chunks(store: Store) -> None
 def test_guid_taken_by_another_article_is_refused(store: Store) -> None:
     store.upsert_many([make_article("a1")])
     clash = make_article("a2", guid="tag:feeds.example.org,2025:a1")
-    with pytest.raises(ValueError, match="'a2': guid: .* already belongs to stored article 'a1'"):
+    with pytest.raises(
+        GuidConflict, match="'a2': guid: .* already belongs to stored article 'a1'"
+    ) as caught:
         store.upsert_many([clash])
+    assert (caught.value.article_id, caught.value.other_id, caught.value.stored) == (
+        "a2",
+        "a1",
+        True,
+    )
     twins = [make_article("b1", guid="tag:x,2025:b"), make_article("b2", guid="tag:x,2025:b")]
-    with pytest.raises(ValueError, match="also the guid of article 'b1'"):
+    with pytest.raises(GuidConflict, match="also the guid of article 'b1'") as caught:
         store.upsert_many(twins)
+    assert (caught.value.article_id, caught.value.other_id, caught.value.stored) == (
+        "b2",
+        "b1",
+        False,
+    )
 
 
 def test_repeated_id_in_one_input_follows_the_updated_rule_in_order(store: Store) -> None:
@@ -263,7 +276,7 @@ def test_months_and_month_keys_walk_the_archive_in_utc_months(store: Store) -> N
     assert store.months(Facet("tag", "japan"), now=LATER) == ["2025-07", "2025-06"]
     assert [k.id for k in store.month_keys(ALL, "2025-07", now=LATER)] == ["jul-kst", "jul"]
     assert store.month_keys(ALL, "2025-05", now=LATER) == []
-    with pytest.raises(ValueError, match="month: expected YYYY-MM, got '2025-7'"):
+    with pytest.raises(InvalidQuery, match="month: expected YYYY-MM, got '2025-7'"):
         month_bounds("2025-7")
 
 

@@ -134,7 +134,7 @@ def test_prepared_document_is_article_to_dict_as_json_and_facets_match() -> None
     ]
     for article in articles:
         prepared = prepare_article(article, "sqlite")
-        assert prepared.row[-1] == orjson.dumps(article_to_dict(article)).decode()
+        assert prepared.row["doc"] == orjson.dumps(article_to_dict(article)).decode()
         assert {Facet(kind, value) for kind, value in prepared.facets} == article_facets(article)  # type: ignore[arg-type]
 
 

@@ -1,0 +1,354 @@
+"""`Store`: the article database behind one URL, its reads and its write transactions.
+
+SQLAlchemy Core over SQLite (the embedded default, one file) or PostgreSQL
+(`postgresql+psycopg://`). The schema is created and changed only by the Alembic migrations in
+`articles/migrations`; `Store.migrate()` runs them. Every error of the database reaches callers
+as `articles.errors.StoreError` (`StoreUnavailable` when it cannot be reached or opened).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import weakref
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+from functools import partial
+from typing import Final
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine.url import URL
+from sqlalchemy.exc import SQLAlchemyError
+
+from articles.errors import InvalidQuery
+from articles.model import Article
+from articles.store import migrate as migrations
+from articles.store import read
+from articles.store.engine import (
+    BACKENDS,
+    SQLITE_WRITE_CACHE_KIB,
+    create_engine,
+    normalise_url,
+    translated,
+)
+from articles.store.facets import Facet
+from articles.store.model import EntryKey, FacetInfo, UpsertResult
+from articles.store.schema import articles_table
+from articles.store.write import StoreTransaction
+
+WRITE_LOCK_KEY: Final = 0x6665656474
+
+
+def _dispose_after_fork(ref: weakref.ReferenceType[Store]) -> None:
+    store = ref()
+    if store is not None:
+        store.dispose(close=False)
+
+
+class Store:
+    """The article database behind one URL; safe to build in each worker process.
+
+    No connection is opened until the first query, so building a Store never fails for a
+    database that cannot be reached: the first query raises StoreUnavailable instead, and
+    later ones succeed once it can be. After a fork the child drops the pooled connections it
+    inherited (they belong to the parent) and opens its own. Raises InvalidQuery (a
+    ValueError) for a URL of another database.
+    """
+
+    def __init__(self, url: str | URL) -> None:
+        self.url = normalise_url(url)
+        self.backend = self.url.get_backend_name()
+        if self.backend not in BACKENDS:
+            raise InvalidQuery(
+                "database_url",
+                f"unsupported database {self.backend!r}; "
+                "use sqlite:///path.db or postgresql+psycopg://user:password@host/db",
+            )
+        self._engine = create_engine(self.url)
+        self._prepare: Callable[[Store], None] | None = None
+        self._prepare_lock = threading.RLock()
+        self._preparing = False
+        if hasattr(os, "register_at_fork"):
+            os.register_at_fork(after_in_child=partial(_dispose_after_fork, weakref.ref(self)))
+
+    def __repr__(self) -> str:
+        return f"Store({self.url.render_as_string(hide_password=True)!r})"
+
+    @property
+    def engine(self) -> Engine:
+        return self._engine
+
+    @property
+    def location(self) -> str:
+        """Where the data lives, for messages: the SQLite file, or the URL without password."""
+        if self.backend == "sqlite":
+            return self.url.database or ":memory:"
+        return self.url.render_as_string(hide_password=True)
+
+    def dispose(self, *, close: bool = True) -> None:
+        """Drop pooled connections (close=False after a fork: leave the parent's alone)."""
+        self._engine.dispose(close=close)
+
+    # -- readiness ----------------------------------------------------------------------------
+
+    def prepare_with(self, prepare: Callable[[Store], None]) -> None:
+        """Run `prepare(store)` before the first query that finds the database reachable.
+
+        For the app's start-up work (create the schema, load samples) when the database cannot
+        be opened yet: each query tries `prepare` again until it succeeds, raising
+        StoreUnavailable meanwhile; afterwards it is never run again. Call `ready()` to try now.
+        """
+        self._prepare = prepare
+
+    def ready(self) -> None:
+        """Run the pending `prepare_with` callable now; raises StoreError if it fails."""
+        with self._prepare_lock:  # other threads wait; the preparing thread's own queries pass
+            prepare = self._prepare
+            if prepare is None or self._preparing:
+                return
+            self._preparing = True
+            try:
+                prepare(self)
+                self._prepare = None
+            finally:
+                self._preparing = False
+
+    @contextmanager
+    def _connect(self) -> Iterator[Connection]:
+        """A pooled connection for reading, with SQLAlchemy's errors translated."""
+        if self._prepare is not None:
+            self.ready()
+        try:
+            with self._engine.connect() as conn:
+                yield conn
+        except SQLAlchemyError as exc:
+            raise translated(exc) from exc
+
+    # -- schema -------------------------------------------------------------------------------
+
+    def migrate(self, revision: str = "head") -> None:
+        """Bring the schema to `revision` (alembic upgrade), safe when many workers start at once.
+
+        PostgreSQL: a transaction-scoped advisory lock queues concurrent callers; SQLite:
+        BEGIN IMMEDIATE does the same. Whoever comes second finds the schema current.
+        """
+        try:
+            with self._write_connection() as conn, conn.begin():
+                if self.backend == "postgresql":
+                    conn.execute(
+                        sa.select(sa.func.pg_advisory_xact_lock(migrations.MIGRATION_LOCK_KEY))
+                    )
+                migrations.upgrade(conn, revision)
+        except SQLAlchemyError as exc:
+            raise translated(exc) from exc
+
+    def schema_revision(self) -> tuple[str | None, str]:
+        """The schema's current Alembic revision (None when empty) and the newest one known."""
+        try:
+            with self._engine.connect() as conn:
+                return migrations.current_revision(conn), migrations.head_revision(conn)
+        except SQLAlchemyError as exc:
+            raise translated(exc) from exc
+
+    # -- writing ------------------------------------------------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[StoreTransaction]:
+        """One write transaction: commits when the block ends, rolls back on an exception.
+
+        Callers that must write many batches all-or-nothing (the importer) use this; calling
+        `rollback()` on it discards everything and turns later writes into errors.
+
+        Writers are serialised: SQLite's BEGIN IMMEDIATE takes the write lock, PostgreSQL takes
+        a transaction-scoped advisory lock, so the read-compare-write of an upsert never races
+        another writer (readers are never blocked). SQLAlchemy errors raised inside the block
+        leave it as StoreError.
+        """
+        if self._prepare is not None:
+            self.ready()
+        try:
+            with self._write_connection() as conn, self._write_cache(conn):
+                tx = conn.begin()
+                writer = StoreTransaction(conn, tx)
+                try:
+                    if self.backend == "postgresql":
+                        conn.execute(sa.select(sa.func.pg_advisory_xact_lock(WRITE_LOCK_KEY)))
+                    yield writer
+                except BaseException:
+                    if tx.is_active:
+                        tx.rollback()
+                    raise
+                if writer.rolled_back:
+                    if tx.is_active:
+                        tx.rollback()
+                else:
+                    tx.commit()
+        except SQLAlchemyError as exc:
+            raise translated(exc) from exc
+
+    @contextmanager
+    def _write_cache(self, conn: Connection) -> Iterator[None]:
+        """SQLite: a larger page cache while this connection writes, the usual one after.
+
+        A large import touches index pages all over a growing file; with SQLite's default 2 MB
+        cache they are read back and spilled to the WAL again and again. Only for the writer:
+        pooled readers keep the small default, so serving processes stay lean.
+        """
+        if self.backend != "sqlite":
+            yield
+            return
+        # On the driver's connection: through SQLAlchemy the pragma would begin a transaction.
+        dbapi = conn.connection.dbapi_connection
+        assert dbapi is not None
+        usual = dbapi.execute("PRAGMA cache_size").fetchone()[0]
+        dbapi.execute(f"PRAGMA cache_size = {-SQLITE_WRITE_CACHE_KIB}")
+        try:
+            yield
+        finally:
+            dbapi.execute(f"PRAGMA cache_size = {int(usual)}")
+
+    def upsert_many(self, articles: Iterable[Article]) -> UpsertResult:
+        """Insert new articles and replace stored ones that are older, all in one transaction."""
+        with self.transaction() as tx:
+            return tx.upsert_many(articles)
+
+    def delete(self, article_id: str, *, now: datetime | None = None) -> frozenset[Facet]:
+        """Remove an article, leave a tombstone, and return the feeds it was in.
+
+        Raises ArticleNotFound when no article has this id.
+        """
+        with self.transaction() as tx:
+            return tx.delete(article_id, now=now)
+
+    # -- reading: admin -----------------------------------------------------------------------
+
+    def get(self, article_id: str) -> Article | None:
+        """The stored article with this id, whatever its status, or None."""
+        with self._connect() as conn:
+            return read.get(conn, article_id)
+
+    def list_articles(
+        self,
+        *,
+        section: str | None = None,
+        tag: str | None = None,
+        author: str | None = None,
+        status: str | None = None,
+        language: str | None = None,
+        source: str | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> list[Article]:
+        """Articles in any state for the admin listing, newest first, filtered as given.
+
+        There is no index on `published` alone: each status is read through the facet indexes
+        (which start with status, or with the tag/author slug then status), in feed order,
+        and the per-status lists are merged here. So the cost follows offset + limit, not the
+        size of the table.
+        """
+        wanted = offset + limit
+        with self._connect() as conn:
+            keys = read.list_keys(
+                conn,
+                section=section,
+                tag=tag,
+                author=author,
+                status=status,
+                language=language,
+                source=source,
+                wanted=wanted,
+            )
+            # Feed order across statuses; ids compare as code points, like the byte order above.
+            keys.sort(reverse=True)
+            return read.fetch(conn, [article_id for _, article_id in keys[offset:wanted]])
+
+    def count(self) -> int:
+        """How many articles are stored, in any state."""
+        with self._connect() as conn:
+            return conn.execute(sa.select(sa.func.count()).select_from(articles_table)).scalar_one()
+
+    def tombstones(self) -> list[tuple[str, str, datetime]]:
+        """(id, guid, deleted_at) of deleted articles, most recent deletion first."""
+        with self._connect() as conn:
+            return read.tombstones(conn)
+
+    # -- reading: feeds -----------------------------------------------------------------------
+
+    def page_keys(
+        self, facet: Facet, *, now: datetime, limit: int, offset: int = 0
+    ) -> list[EntryKey]:
+        """Keys of one page of a feed, newest first (published desc, id desc); index only."""
+        with self._connect() as conn:
+            return read.page_keys(conn, facet, now=now, limit=limit, offset=offset)
+
+    def fetch(self, ids: Sequence[str]) -> list[Article]:
+        """The articles with these ids in the order given, in one query; unknown ids left out."""
+        with self._connect() as conn:
+            return read.fetch(conn, ids)
+
+    def count_visible(self, facet: Facet, *, now: datetime) -> int:
+        """How many articles the feed holds at `now`.
+
+        The feed's published count (kept by every write) minus its embargoed articles: two
+        index seeks, whatever the size of the feed.
+        """
+        with self._connect() as conn:
+            return read.count_visible(conn, facet, now)
+
+    def facet_info(self, facet: Facet, *, now: datetime) -> FacetInfo | None:
+        """Label, size and newest publish time of one feed, or None when it has nothing visible."""
+        with self._connect() as conn:
+            return read.facet_info(conn, facet, now)
+
+    def facets(self, *, now: datetime) -> list[FacetInfo]:
+        """Every feed with visible articles: 'all' first, then by kind, then by value.
+
+        A facet's label is the one its newest visible article carries. Counts come from
+        facet_counts less each kind's embargoed rows; then one index seek per facet finds its
+        label and newest publish time.
+        """
+        with self._connect() as conn:
+            return read.facets(conn, now)
+
+    def months(self, facet: Facet, *, now: datetime) -> list[str]:
+        """The UTC months ("2025-07") in which the feed has visible articles, newest first.
+
+        One index seek per month (newest publish time before the previous month's start), so
+        the cost follows the number of months, not of articles.
+        """
+        with self._connect() as conn:
+            return read.months(conn, facet, now)
+
+    def month_keys(self, facet: Facet, month: str, *, now: datetime) -> list[EntryKey]:
+        """Keys of every visible article of the feed published in the UTC month, newest first.
+
+        Raises InvalidQuery (a ValueError) when `month` is not YYYY-MM.
+        """
+        read.month_bounds(month)  # a bad month is the caller's error, before any connection
+        with self._connect() as conn:
+            return read.month_keys(conn, facet, month, now)
+
+    def next_visibility_change(self, *, now: datetime) -> datetime | None:
+        """The earliest publish time after `now` of a published (embargoed) article, or None."""
+        with self._connect() as conn:
+            return read.next_visibility_change(conn, now)
+
+    def explain_page_keys(
+        self, facet: Facet, *, now: datetime, limit: int, offset: int = 0
+    ) -> list[str]:
+        """The database's plan for `page_keys`, one line per step (for docs and checks).
+
+        SQLite: the detail column of EXPLAIN QUERY PLAN; PostgreSQL: EXPLAIN's text lines.
+        """
+        query = read.keys_query(facet, now).limit(limit).offset(offset)
+        with self._connect() as conn:
+            # Raw cursor rows: SQLAlchemy would map them onto the SELECT's own column types.
+            rows = conn.execute(read.Explain(query)).cursor.fetchall()
+        return [str(row[-1]) if self.backend == "sqlite" else str(row[0]) for row in rows]
+
+    # -- internals ----------------------------------------------------------------------------
+
+    def _write_connection(self) -> Connection:
+        return self._engine.connect().execution_options(feeds_write=True)

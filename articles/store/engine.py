@@ -1,0 +1,161 @@
+"""The database connection's life: URL rules, engine, SQLite pragmas and WAL, error translation.
+
+Callers of the store never see SQLAlchemy's exceptions: `translated(exc)` turns them into the
+package's `StoreError` (or `StoreUnavailable` when the database cannot be reached or opened).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from typing import Any, Final
+
+import orjson
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine.url import URL, make_url
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+
+from articles.errors import InvalidQuery, StoreError, StoreUnavailable
+
+SQLITE_BUSY_TIMEOUT_MS: Final = 30_000
+SQLITE_PAGE_SIZE: Final = 16384
+# Page cache of a SQLite write transaction, in KiB (see Store._write_cache).
+SQLITE_WRITE_CACHE_KIB: Final = 32_768
+BACKENDS: Final = ("sqlite", "postgresql")
+
+
+def normalise_url(url: str | URL) -> URL:
+    """Parse a database URL, sending every PostgreSQL spelling to the psycopg 3 driver.
+
+    Hosting platforms write `postgres://` or `postgresql://`; SQLAlchemy would reject the first
+    and pick psycopg2 for the second. Raises InvalidQuery (a ValueError) when it is no URL.
+    """
+    try:
+        parsed = make_url(url) if isinstance(url, str) else url
+    except sa.exc.ArgumentError as exc:
+        raise InvalidQuery("database_url", str(exc)) from None
+    if parsed.drivername in ("postgres", "postgresql"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed
+
+
+def json_dumps(value: Any) -> str:
+    # orjson: UTF-8 as is (no ASCII escapes), compact, and several times faster than json for the
+    # documents every import writes and every feed request reads back.
+    return orjson.dumps(value).decode()
+
+
+def create_engine(url: URL) -> Engine:
+    """An engine for `url` (no connection is opened here)."""
+    if url.get_backend_name() == "sqlite":
+        engine = sa.create_engine(url, json_serializer=json_dumps, json_deserializer=orjson.loads)
+        sa.event.listen(engine, "connect", _sqlite_on_connect)
+        sa.event.listen(engine, "begin", _sqlite_on_begin)
+        return engine
+    return sa.create_engine(
+        url,
+        json_serializer=json_dumps,
+        json_deserializer=orjson.loads,
+        pool_size=5,
+        max_overflow=10,
+        pool_pre_ping=True,  # survive server restarts and idle-connection reaping
+        pool_recycle=1800,
+    )
+
+
+def _switch_to_wal(cursor: Any) -> None:
+    """Turn WAL on, retrying while another process does the same to a new file.
+
+    Changing the journal mode needs an exclusive lock and SQLite may answer "database is
+    locked" at once instead of waiting out busy_timeout, as when several workers start on a
+    fresh database together.
+    """
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
+    delay = 0.01
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 0.2)
+
+
+def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
+    # Take transaction control from the sqlite3 module so `begin` can say BEGIN IMMEDIATE.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+    if cursor.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+        # A new file. Articles are several KB of JSON each: bigger pages mean shorter overflow
+        # chains (only possible before WAL is on). WAL: readers never wait for the writer.
+        cursor.execute(f"PRAGMA page_size = {SQLITE_PAGE_SIZE}")
+        _switch_to_wal(cursor)
+    cursor.execute("PRAGMA synchronous = NORMAL")  # durable enough with WAL, much faster
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.close()
+
+
+def _sqlite_on_begin(connection: Connection) -> None:
+    # Writers take the write lock up front: a deferred transaction that upgrades later fails
+    # at once with "database is locked" instead of waiting out busy_timeout.
+    if connection.get_execution_options().get("feeds_write"):
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        connection.exec_driver_sql("BEGIN")
+
+
+# SQLite's messages when the file (or its folder, or its WAL) cannot be opened or created.
+_SQLITE_UNAVAILABLE: Final = (
+    "unable to open database file",
+    "readonly database",
+    "disk i/o error",
+    "authorization denied",
+)
+
+
+def first_line(exc: BaseException) -> str:
+    """The first line of the driver's message (SQLAlchemy adds SQL and a link after it)."""
+    text = str(getattr(exc, "orig", None) or exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def is_unavailable(exc: SQLAlchemyError) -> bool:
+    """Whether the database could not be reached or opened (retrying later may work)."""
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    message = first_line(exc).lower()
+    if isinstance(exc, sa.exc.OperationalError):
+        if any(text in message for text in _SQLITE_UNAVAILABLE):
+            return True
+        # psycopg: the server is down, refuses, or went away mid-query.
+        return any(
+            text in message
+            for text in (
+                "connection refused",
+                "could not connect",
+                "connection failed",
+                "server closed the connection",
+                "terminating connection",
+                "connection is closed",
+                "the database system is",
+                "timeout expired",
+                "no such host",
+                "could not translate host name",
+                "name or service not known",
+            )
+        )
+    return isinstance(exc, sa.exc.TimeoutError | sa.exc.DisconnectionError)
+
+
+def translated(exc: SQLAlchemyError, *, article_id: str | None = None) -> StoreError:
+    """The package's error for a SQLAlchemy error (raise it `from exc`)."""
+    reason = first_line(exc)
+    if is_unavailable(exc):
+        return StoreUnavailable(reason, article_id=article_id)
+    if "no such table" in reason or ("relation" in reason and "does not exist" in reason):
+        reason += " (run `flask articles migrate` first)"
+    return StoreError(reason, article_id=article_id)

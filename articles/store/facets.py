@@ -1,0 +1,189 @@
+"""Facet kinds, each defined once: name, URL segment, where membership and label live, and
+which of a record's values make it a member.
+
+A feed is a `Facet(kind, value)`: everything (`all`), or one section, tag, author, language or
+source. Everything the store (and the feeds package) needs to know about a kind is in its
+`FacetKind` in `FACET_KINDS`; the queries and the write path only look the kind up, so a new
+kind of document is one entry here (plus its columns and migration).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any, Final, Literal
+
+import sqlalchemy as sa
+
+from articles.errors import InvalidQuery
+from articles.model import Article
+from articles.store.schema import articles_table, authors_table, tags_table
+
+# The kind names, as a type: what `Facet.kind` holds.
+FacetKindName = Literal["all", "section", "tag", "author", "language", "source"]
+
+# (value, label) pairs of a record for one kind: `("asia", "아시아")`.
+Members = tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FacetKind:
+    """One kind of feed, and everything that differs between kinds.
+
+    `name` is the kind (`Facet.kind`); `segment` the short name in URLs (`lang` for language).
+    Membership rows live in `table`: the articles table itself (section, language, source,
+    all), or a link table with one row per (article, value) and the article's status and
+    publish time copied in (tag, author), so every feed is one range scan of one index.
+    `value_column` and `label_column` name the columns of `table` holding the facet's value
+    and its label (None for `all`). `members(article)` gives the record's (value, label) pairs
+    for this kind, repeated values dropped (first kept), in record order.
+    """
+
+    name: FacetKindName
+    segment: str
+    table: sa.Table
+    value_column: str | None
+    label_column: str | None
+    members: Callable[[Article], Members]
+
+    @property
+    def linked(self) -> bool:
+        """Whether membership lives in a link table (several values per article)."""
+        return self.table is not articles_table
+
+    @property
+    def article_id(self) -> sa.Column[Any]:
+        """The column of `table` holding the article's id."""
+        return self.table.c.article_id if self.linked else self.table.c.id
+
+    @property
+    def value(self) -> sa.Column[Any]:
+        assert self.value_column is not None, f"facet kind {self.name!r} has no value"
+        return self.table.c[self.value_column]
+
+    def label(self) -> sa.ColumnElement[Any]:
+        """The label column, or an empty string for `all`."""
+        if self.label_column is None:
+            return sa.literal("")
+        return self.table.c[self.label_column]
+
+    @property
+    def status(self) -> sa.Column[Any]:
+        return self.table.c.status
+
+    @property
+    def published(self) -> sa.Column[Any]:
+        return self.table.c.published
+
+    def order(self) -> tuple[sa.ColumnElement[Any], ...]:
+        """Feed order on this kind's table: newest first, then id descending."""
+        return (self.published.desc(), self.article_id.desc())
+
+
+def _unique(pairs: Iterable[tuple[str, str]]) -> Members:
+    """Pairs with a repeated value dropped, the first one kept (the link tables key on it)."""
+    seen: set[str] = set()
+    result = []
+    for value, label in pairs:
+        if value not in seen:
+            seen.add(value)
+            result.append((value, label))
+    return tuple(result)
+
+
+def _section(article: Article) -> Members:
+    return ((article.section.slug, article.section.label),) if article.section else ()
+
+
+def _source(article: Article) -> Members:
+    return ((article.source.slug, article.source.name),) if article.source else ()
+
+
+def _tags(article: Article) -> Members:
+    return _unique((t.slug, t.label) for t in article.tags)
+
+
+def _authors(article: Article) -> Members:
+    return _unique((au.slug, au.name) for au in article.authors)
+
+
+def _language(article: Article) -> Members:
+    return ((article.language, article.language),)
+
+
+def _all(article: Article) -> Members:
+    return (("", ""),)
+
+
+a = articles_table
+# In the order the index page, OPML and `Store.facets` list them.
+FACET_KINDS: Final[Mapping[str, FacetKind]] = MappingProxyType(
+    {
+        kind.name: kind
+        for kind in (
+            FacetKind("all", "all", a, None, None, _all),
+            FacetKind("section", "section", a, "section_slug", "section_label", _section),
+            FacetKind("tag", "tag", tags_table, "tag_slug", "tag_label", _tags),
+            FacetKind("author", "author", authors_table, "author_slug", "author_name", _authors),
+            FacetKind("language", "lang", a, "language", "language", _language),
+            FacetKind("source", "source", a, "source_slug", "source_label", _source),
+        )
+    }
+)
+del a
+# The kinds whose membership lives in a link table, in registry order.
+LINKED_KINDS: Final = tuple(kind for kind in FACET_KINDS.values() if kind.linked)
+# The kinds with a value column on the articles row (section, language, source).
+ROW_KINDS: Final = tuple(
+    kind for kind in FACET_KINDS.values() if not kind.linked and kind.value_column
+)
+KIND_BY_SEGMENT: Final[Mapping[str, FacetKind]] = MappingProxyType(
+    {kind.segment: kind for kind in FACET_KINDS.values()}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Facet:
+    """One feed's selection: everything, or one section, tag, author, language or source.
+
+    Raises InvalidQuery (a ValueError) for an unknown kind, or a value given for `all` or
+    missing for the others.
+    """
+
+    kind: FacetKindName
+    value: str = ""
+
+    def __post_init__(self) -> None:
+        if self.kind not in FACET_KINDS:
+            raise InvalidQuery(
+                "facet", f"unknown kind {self.kind!r}, expected one of {tuple(FACET_KINDS)}"
+            )
+        if (self.kind == "all") != (self.value == ""):
+            raise InvalidQuery(
+                "facet", f"kind {self.kind!r}: a value is required for all kinds but 'all'"
+            )
+
+    @property
+    def spec(self) -> FacetKind:
+        """This facet's kind from the registry."""
+        return FACET_KINDS[self.kind]
+
+
+ALL: Final = Facet("all")
+ALL_KEY: Final = ("all", "")
+
+
+def facet_keys(article: Article) -> tuple[tuple[str, str], ...]:
+    """Every feed but 'all' this article belongs to, as (kind, value) pairs."""
+    return tuple(
+        (kind.name, value)
+        for kind in FACET_KINDS.values()
+        if kind.value_column is not None
+        for value, _ in kind.members(article)
+    )
+
+
+def article_facets(article: Article) -> set[Facet]:
+    """Every feed but 'all' that this article belongs to."""
+    return {Facet(kind, value) for kind, value in facet_keys(article)}  # type: ignore[arg-type]

@@ -1,0 +1,293 @@
+"""The feed and admin queries, as functions of an open connection.
+
+Every feed question takes `now` explicitly: an article is visible when `status = 'published'`
+and `published <= now`. A facet's rows are read from the table its kind names (the articles
+table, or its link table for tags and authors), through the index that serves it. Rows are
+read by column name (labelled selects), never by position.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any, Final
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.expression import ClauseElement, Executable
+
+from articles.errors import InvalidQuery
+from articles.model import STATUSES, Article, article_from_dict
+from articles.store.facets import ALL, FACET_KINDS, Facet, FacetKind
+from articles.store.model import EntryKey, FacetInfo
+from articles.store.schema import (
+    articles_table,
+    authors_table,
+    deleted_table,
+    facet_counts_table,
+    tags_table,
+)
+
+# The smallest step both back-ends store (microseconds): `< t` is `<= t - TICK`.
+TICK: Final = timedelta(microseconds=1)
+
+
+def _visible_query(
+    facet: Facet, now: datetime, *columns: Any, join_articles: bool = False, ordered: bool = True
+) -> sa.Select[Any]:
+    """SELECT columns of the facet's visible rows, newest first (unless not `ordered`).
+
+    The rows come from the kind's own table (the link table for tags and authors);
+    `join_articles` adds the articles row (by primary key) when a column of it is selected.
+    """
+    kind = facet.spec
+    query = sa.select(*columns).where(kind.status == "published", kind.published <= now)
+    if kind.value_column is not None:
+        query = query.where(kind.value == facet.value)
+    if kind.linked and join_articles:
+        a = articles_table
+        query = query.join_from(kind.table, a, a.c.id == kind.article_id)
+    else:
+        query = query.select_from(kind.table)
+    return query.order_by(*kind.order()) if ordered else query
+
+
+def _facet_rows(facet: Facet, query: sa.Select[Any]) -> sa.Select[Any]:
+    """The facet's published rows (any publish time), from the table its index covers."""
+    kind = facet.spec
+    query = query.select_from(kind.table).where(kind.status == "published")
+    if kind.value_column is not None:
+        query = query.where(kind.value == facet.value)
+    return query
+
+
+def keys_query(facet: Facet, now: datetime) -> sa.Select[Any]:
+    """SELECT the EntryKey columns (by name) of the facet's visible rows, newest first."""
+    a = articles_table
+    return _visible_query(
+        facet,
+        now,
+        a.c.id.label("id"),
+        a.c.guid.label("guid"),
+        a.c.published.label("published"),
+        a.c.updated.label("updated"),
+        join_articles=True,
+    )
+
+
+def entry_keys(conn: Connection, query: sa.Select[Any]) -> list[EntryKey]:
+    return [
+        EntryKey(id=row.id, guid=row.guid, published=row.published, updated=row.updated)
+        for row in conn.execute(query)
+    ]
+
+
+def page_keys(
+    conn: Connection, facet: Facet, *, now: datetime, limit: int, offset: int = 0
+) -> list[EntryKey]:
+    return entry_keys(conn, keys_query(facet, now).limit(limit).offset(offset))
+
+
+def embargoed_counts(
+    conn: Connection, kind: FacetKind, now: datetime, value: str | None = None
+) -> dict[str, int]:
+    """Published rows with a publish time after `now`, per facet value of one kind.
+
+    Embargoed articles are few, so both forms read only the future end of an index: one
+    facet seeks its own index; a whole kind walks the embargoed articles through
+    (status, published) and counts their values here. (A GROUP BY would walk the facet
+    index from end to end instead, to save a sort.)
+    """
+    a = articles_table
+    if kind.value_column is None or value is not None:
+        facet = ALL if kind.value_column is None else Facet(kind.name, value or "")
+        future = _facet_rows(facet, sa.select(sa.func.count())).where(kind.published > now)
+        return {facet.value: conn.execute(future).scalar_one()}
+    query = sa.select(kind.value.label("value")).where(
+        a.c.status == "published", a.c.published > now
+    )
+    if kind.linked:
+        query = query.select_from(a.join(kind.table, kind.article_id == a.c.id))
+    else:
+        query = query.select_from(a)
+    return dict(Counter(row.value for row in conn.execute(query) if row.value is not None))
+
+
+def count_visible(conn: Connection, facet: Facet, now: datetime) -> int:
+    fc = facet_counts_table
+    total = conn.execute(
+        sa.select(fc.c.published_count).where(fc.c.kind == facet.kind, fc.c.value == facet.value)
+    ).scalar_one_or_none()
+    if not total:
+        return 0
+    embargoed = embargoed_counts(conn, facet.spec, now, facet.value)
+    return int(total) - embargoed.get(facet.value, 0)
+
+
+def facet_info(
+    conn: Connection, facet: Facet, now: datetime, count: int | None = None
+) -> FacetInfo | None:
+    kind = facet.spec
+    newest = _visible_query(facet, now, kind.label().label("label"), kind.published.label("latest"))
+    row = conn.execute(newest.limit(1)).first()
+    if row is None:
+        return None
+    if count is None:
+        count = count_visible(conn, facet, now)
+    return FacetInfo(facet, row.label or facet.value, count, row.latest)
+
+
+def facets(conn: Connection, now: datetime) -> list[FacetInfo]:
+    fc = facet_counts_table
+    order = {name: number for number, name in enumerate(FACET_KINDS)}
+    stored = conn.execute(
+        sa.select(
+            fc.c.kind.label("kind"), fc.c.value.label("value"), fc.c.published_count.label("n")
+        ).where(fc.c.published_count > 0)
+    ).all()
+    embargoed = {name: embargoed_counts(conn, kind, now) for name, kind in FACET_KINDS.items()}
+    result: list[FacetInfo] = []
+    for row in sorted(stored, key=lambda r: (order.get(r.kind, len(order)), r.value)):
+        if row.kind not in FACET_KINDS:
+            continue  # a kind a newer version of the program wrote
+        count = row.n - embargoed[row.kind].get(row.value, 0)
+        if count > 0:
+            info = facet_info(conn, Facet(row.kind, row.value), now, count)
+            if info is not None:
+                result.append(info)
+    return result
+
+
+def months(conn: Connection, facet: Facet, now: datetime) -> list[str]:
+    published = facet.spec.published
+    result: list[str] = []
+    upper = now
+    while True:
+        # A single upper bound: with two (`<= now` and `< month start`) the planner may
+        # seek on `now` and filter its way down through every newer article.
+        query = _visible_query(facet, upper, published.label("published")).limit(1)
+        latest = conn.execute(query).scalar_one_or_none()
+        if latest is None:
+            return result
+        result.append(f"{latest.year:04d}-{latest.month:02d}")
+        upper = datetime(latest.year, latest.month, 1, tzinfo=UTC) - TICK
+
+
+def month_keys(conn: Connection, facet: Facet, month: str, now: datetime) -> list[EntryKey]:
+    start, end = month_bounds(month)
+    query = keys_query(facet, min(now, end - TICK)).where(facet.spec.published >= start)
+    return entry_keys(conn, query)
+
+
+def next_visibility_change(conn: Connection, now: datetime) -> datetime | None:
+    a = articles_table
+    query = sa.select(sa.func.min(a.c.published)).where(
+        a.c.status == "published", a.c.published > now
+    )
+    return conn.execute(query).scalar_one_or_none()
+
+
+def get(conn: Connection, article_id: str) -> Article | None:
+    query = sa.select(articles_table.c.doc).where(articles_table.c.id == article_id)
+    doc = conn.execute(query).scalar_one_or_none()
+    return None if doc is None else article_from_dict(doc)
+
+
+def fetch(conn: Connection, ids: Sequence[str]) -> list[Article]:
+    if not ids:
+        return []
+    a = articles_table
+    query = sa.select(a.c.id.label("id"), a.c.doc.label("doc")).where(a.c.id.in_(list(ids)))
+    docs = {row.id: row.doc for row in conn.execute(query)}
+    return [article_from_dict(docs[i]) for i in ids if i in docs]
+
+
+def list_keys(
+    conn: Connection,
+    *,
+    section: str | None,
+    tag: str | None,
+    author: str | None,
+    status: str | None,
+    language: str | None,
+    source: str | None,
+    wanted: int,
+) -> list[tuple[datetime, str]]:
+    """(published, id) of up to `wanted` articles per status, for `Store.list_articles`."""
+    a = articles_table
+    keys: list[tuple[datetime, str]] = []
+    for each in (status,) if status is not None else STATUSES:
+        if tag is not None or author is not None:
+            link = tags_table if tag is not None else authors_table
+            slug = link.c.tag_slug if tag is not None else link.c.author_slug
+            query = (
+                sa.select(link.c.published.label("published"), link.c.article_id.label("id"))
+                .join_from(link, a, a.c.id == link.c.article_id)
+                .where(slug == (tag if tag is not None else author), link.c.status == each)
+                .order_by(link.c.published.desc(), link.c.article_id.desc())
+            )
+            if tag is not None and author is not None:
+                query = query.where(
+                    a.c.id.in_(
+                        sa.select(authors_table.c.article_id).where(
+                            authors_table.c.author_slug == author
+                        )
+                    )
+                )
+        else:
+            query = (
+                sa.select(a.c.published.label("published"), a.c.id.label("id"))
+                .where(a.c.status == each)
+                .order_by(a.c.published.desc(), a.c.id.desc())
+            )
+        for column, value in (
+            (a.c.section_slug, section),
+            (a.c.language, language),
+            (a.c.source_slug, source),
+        ):
+            if value is not None:
+                query = query.where(column == value)
+        keys.extend((row.published, row.id) for row in conn.execute(query.limit(wanted)))
+    return keys
+
+
+def tombstones(conn: Connection) -> list[tuple[str, str, datetime]]:
+    d = deleted_table
+    query = sa.select(
+        d.c.id.label("id"), d.c.guid.label("guid"), d.c.deleted_at.label("deleted_at")
+    ).order_by(d.c.deleted_at.desc())
+    return [(row.id, row.guid, row.deleted_at) for row in conn.execute(query)]
+
+
+class Explain(Executable, ClauseElement):
+    """EXPLAIN (QUERY PLAN) of a statement, with its parameters bound as usual."""
+
+    inherit_cache = False
+
+    def __init__(self, statement: sa.Select[Any]) -> None:
+        self.statement = statement
+
+
+@compiles(Explain)
+def _compile_explain(element: Explain, compiler: Any, **kw: Any) -> str:
+    prefix = "EXPLAIN QUERY PLAN " if compiler.dialect.name == "sqlite" else "EXPLAIN "
+    return prefix + compiler.process(element.statement, **kw)
+
+
+def month_bounds(month: str) -> tuple[datetime, datetime]:
+    """[start, end) of a "YYYY-MM" month in UTC; InvalidQuery (a ValueError) when malformed."""
+    try:
+        year_text, month_text = month.split("-")
+        if len(year_text) != 4 or len(month_text) != 2:
+            raise ValueError
+        start = datetime(int(year_text), int(month_text), 1, tzinfo=UTC)
+    except ValueError:
+        raise InvalidQuery("month", f"expected YYYY-MM, got {month!r}") from None
+    end = (
+        datetime(start.year + 1, 1, 1, tzinfo=UTC)
+        if start.month == 12
+        else datetime(start.year, start.month + 1, 1, tzinfo=UTC)
+    )
+    return start, end

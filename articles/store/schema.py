@@ -1,0 +1,150 @@
+"""The tables, as SQLAlchemy Core objects (the Alembic migrations create and change them).
+
+Times are stored as UTC instants (timestamptz on PostgreSQL, fixed-width UTC text on SQLite so
+text order is time order); the article's original offset lives on in the JSON document.
+Nothing here depends on the order of a table's columns: every statement names its columns.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.engine import Dialect
+
+from articles.errors import InvalidQuery
+
+
+class UTCDateTime(sa.types.TypeDecorator[datetime]):
+    """An aware datetime stored as a UTC instant and read back as an aware UTC datetime.
+
+    SQLite has no time zone type: SQLAlchemy writes the wall-clock digits, so values are
+    converted to UTC first, which also makes the fixed-width text sort in time order.
+    """
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise InvalidQuery(
+                "datetime", f"naive {value.isoformat()} cannot be stored: add a zone"
+            )
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+metadata = sa.MetaData()
+Doc = sa.JSON().with_variant(JSONB(), "postgresql")
+# Ids break ties in feed order; byte order ("C") on PostgreSQL matches SQLite's, whatever the
+# database's default collation, so both back-ends list equal-time articles the same way.
+Id = sa.Text().with_variant(sa.Text(collation="C"), "postgresql")
+
+articles_table = sa.Table(
+    "articles",
+    metadata,
+    sa.Column("id", Id, primary_key=True),
+    sa.Column("guid", sa.Text, nullable=False, unique=True),
+    sa.Column("slug", sa.Text, nullable=False),
+    sa.Column("url", sa.Text),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("status", sa.Text, nullable=False),
+    sa.Column("language", sa.Text, nullable=False),
+    sa.Column("section_slug", sa.Text),
+    sa.Column("section_label", sa.Text),
+    sa.Column("source_slug", sa.Text),
+    sa.Column("source_label", sa.Text),
+    sa.Column("published", UTCDateTime, nullable=False),
+    sa.Column("updated", UTCDateTime, nullable=False),
+    # Last, so SQLite reads the narrow columns without touching the document's overflow pages.
+    sa.Column("doc", Doc, nullable=False),
+)
+
+# Each feed index ends with (updated, guid) so page_keys is answered from the index alone.
+sa.Index(
+    "ix_articles_status_published",
+    articles_table.c.status,
+    articles_table.c.published.desc(),
+    articles_table.c.id.desc(),
+    articles_table.c.updated,
+    articles_table.c.guid,
+)
+for _column in ("section_slug", "language", "source_slug"):
+    sa.Index(
+        f"ix_articles_status_{_column}_published",
+        articles_table.c.status,
+        articles_table.c[_column],
+        articles_table.c.published.desc(),
+        articles_table.c.id.desc(),
+        articles_table.c.updated,
+        articles_table.c.guid,
+    )
+
+
+def _facet_link_table(name: str, slug: str, label: str) -> sa.Table:
+    """A tag or author link with status and published copied in, for one-range-scan feeds."""
+    table = sa.Table(
+        name,
+        metadata,
+        sa.Column(
+            "article_id",
+            Id,
+            sa.ForeignKey("articles.id", ondelete="CASCADE"),
+            primary_key=True,
+        ),
+        sa.Column(slug, sa.Text, primary_key=True),
+        sa.Column(label, sa.Text, nullable=False),
+        sa.Column("status", sa.Text, nullable=False),
+        sa.Column("published", UTCDateTime, nullable=False),
+    )
+    sa.Index(
+        f"ix_{name}_{slug}_status_published",
+        table.c[slug],
+        table.c.status,
+        table.c.published.desc(),
+        table.c.article_id.desc(),
+    )
+    return table
+
+
+tags_table = _facet_link_table("article_tags", "tag_slug", "tag_label")
+authors_table = _facet_link_table("article_authors", "author_slug", "author_name")
+
+# How many published articles each feed has, whatever their publish time, kept in step by every
+# write. A feed's visible count is this minus its embargoed rows (published > now), which are
+# few: so counting costs two index seeks instead of a pass over the whole feed.
+facet_counts_table = sa.Table(
+    "facet_counts",
+    metadata,
+    sa.Column("kind", sa.Text, primary_key=True),
+    sa.Column("value", sa.Text, primary_key=True),
+    sa.Column("published_count", sa.Integer, nullable=False),
+)
+
+# Tombstones for deleted articles (RFC 6721 deleted-entry later): the guid readers knew and the
+# feeds the article was in, so a feed can announce the deletion.
+deleted_table = sa.Table(
+    "deleted_articles",
+    metadata,
+    sa.Column("id", Id, primary_key=True),
+    sa.Column("guid", sa.Text, nullable=False),
+    sa.Column("deleted_at", UTCDateTime, nullable=False),
+    sa.Column("published", UTCDateTime, nullable=False),
+    sa.Column("status", sa.Text, nullable=False),
+    sa.Column("language", sa.Text, nullable=False),
+    sa.Column("section_slug", sa.Text),
+    sa.Column("source_slug", sa.Text),
+    sa.Column("tag_slugs", sa.JSON, nullable=False),
+    sa.Column("author_slugs", sa.JSON, nullable=False),
+)
+sa.Index("ix_deleted_articles_deleted_at", deleted_table.c.deleted_at.desc())

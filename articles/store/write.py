@@ -1,0 +1,466 @@
+"""The write path: articles turned into rows, upsert, delete with tombstones, facet counts.
+
+`prepare_article` turns an Article into the rows the store writes (cheap to pickle: parse
+workers send these to the writing process), and `StoreTransaction` writes them inside one open
+transaction. Rows are dictionaries keyed by column name and every statement names its columns,
+so nothing depends on the order of a table's columns.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import cache
+from itertools import chain
+from typing import Any, Final, NamedTuple
+
+import orjson
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Connection, Dialect
+
+from articles.errors import ArticleNotFound, GuidConflict, InvalidArticle, InvalidQuery
+from articles.model import Article, article_fields, article_from_dict
+from articles.store.engine import json_dumps
+from articles.store.facets import (
+    ALL_KEY,
+    FACET_KINDS,
+    LINKED_KINDS,
+    ROW_KINDS,
+    Facet,
+    Members,
+    facet_keys,
+)
+from articles.store.model import UpsertResult
+from articles.store.schema import articles_table, deleted_table, facet_counts_table
+
+# Rows read or written per statement inside one upsert transaction: big enough to amortise the
+# round trips, small enough to stay under SQLite's bound-parameter limit in `IN (...)` lists.
+CHUNK_SIZE: Final = 500
+
+# The articles columns the write path fills, by name (the table may hold them in any order).
+ROW_COLUMNS: Final = (
+    "id",
+    "guid",
+    "slug",
+    "url",
+    "title",
+    "status",
+    "language",
+    "section_slug",
+    "section_label",
+    "source_slug",
+    "source_label",
+    "published",
+    "updated",
+    "doc",
+)
+
+
+class PreparedArticle(NamedTuple):
+    """An article turned into the rows the store writes, ready for the database's driver.
+
+    Built by `prepare_article` (cheap to pickle: parse workers send these to the writer) so
+    the writing process only compares, inserts and counts. `row` maps the articles columns
+    (`ROW_COLUMNS`) to values as the driver takes them; `row["doc"]` is the JSON text.
+    `links` holds, per kind of `LINKED_KINDS` (tag, author), the (value, label) pairs.
+    """
+
+    id: str
+    guid: str | None
+    updated: datetime
+    status: str
+    row: dict[str, Any]
+    links: tuple[Members, ...]
+    facets: tuple[tuple[str, str], ...]  # (kind, value) of every feed but 'all'
+
+
+def prepare_article(article: Article, backend: str) -> PreparedArticle:
+    """The rows `StoreTransaction.upsert_prepared` writes for one article on `backend`.
+
+    `backend` is `Store.backend` ("sqlite" or "postgresql"): SQLite gets times as the
+    fixed-width UTC text the UTCDateTime column stores, PostgreSQL aware UTC datetimes.
+    """
+    as_db = _sqlite_time if backend == "sqlite" else _utc
+    section, source = article.section, article.source
+    row = {
+        "id": article.id,
+        "guid": article.guid,
+        "slug": article.slug,
+        "url": article.url,
+        "title": article.title,
+        "status": article.status,
+        "language": article.language,
+        "section_slug": section.slug if section else None,
+        "section_label": section.label if section else None,
+        "source_slug": source.slug if source else None,
+        "source_label": source.name if source else None,
+        "published": as_db(article.published),
+        "updated": as_db(article.updated),
+        "doc": _document(article),
+    }
+    return PreparedArticle(
+        article.id,
+        article.guid,
+        _utc(article.updated),  # the same instant; UTC pickles small for parse workers
+        article.status,
+        row,
+        tuple(kind.members(article) for kind in LINKED_KINDS),
+        facet_keys(article),
+    )
+
+
+def _document(article: Article) -> str:
+    """`article_to_dict(article)` as JSON text, written straight from the dataclasses."""
+    return json_dumps(article_fields(article))
+
+
+def _utc(value: datetime) -> datetime:
+    if value.tzinfo is None:
+        raise InvalidQuery("datetime", f"naive {value.isoformat()} cannot be stored: add a zone")
+    return value.astimezone(UTC)
+
+
+def _sqlite_time(value: datetime) -> str:
+    # The text SQLAlchemy's SQLite DateTime writes for UTCDateTime's naive UTC value, so rows
+    # written here and through Core compare and sort alike.
+    v = _utc(value)
+    return (
+        f"{v.year:04d}-{v.month:02d}-{v.day:02d} "
+        f"{v.hour:02d}:{v.minute:02d}:{v.second:02d}.{v.microsecond:06d}"
+    )
+
+
+def _with_guid(prepared: PreparedArticle, guid: str) -> PreparedArticle:
+    """The same article under the stored guid (the row's column and its JSON document)."""
+    row = dict(prepared.row)
+    row["guid"] = guid
+    doc = orjson.loads(row["doc"])
+    doc["guid"] = guid  # same key, same place: the document matches article_to_dict's
+    row["doc"] = json_dumps(doc)
+    return prepared._replace(guid=guid, row=row)
+
+
+@dataclass(frozen=True, slots=True)
+class _WriteStatements:
+    insert: str
+    update: str
+    links: tuple[str, ...]  # per kind of LINKED_KINDS
+
+
+@cache
+def _write_statements(dialect: Dialect) -> _WriteStatements:
+    """The driver-level SQL of the bulk writes, with named parameters in the dialect's style."""
+    sqlite = dialect.name == "sqlite"
+
+    def mark(name: str) -> str:
+        return f":{name}" if sqlite else f"%({name})s"
+
+    values = {
+        name: mark(name) if name != "doc" or sqlite else f"CAST({mark(name)} AS jsonb)"
+        for name in ROW_COLUMNS
+    }
+    links = tuple(
+        f"INSERT INTO {kind.table.name} (article_id, {kind.value_column}, {kind.label_column}, "
+        f"status, published) VALUES ({', '.join(mark(n) for n in _LINK_PARAMS)})"
+        for kind in LINKED_KINDS
+    )
+    return _WriteStatements(
+        insert=f"INSERT INTO articles ({', '.join(values)}) VALUES ({', '.join(values.values())})",
+        update=(
+            "UPDATE articles SET "
+            + ", ".join(f"{name} = {value}" for name, value in values.items() if name != "id")
+            + f" WHERE id = {mark('id')}"
+        ),
+        links=links,
+    )
+
+
+_LINK_PARAMS: Final = ("article_id", "value", "label", "status", "published")
+
+
+class StoreTransaction:
+    """Writes inside one open transaction; get one from `Store.transaction()`."""
+
+    def __init__(self, conn: Connection, transaction: sa.RootTransaction) -> None:
+        self._conn = conn
+        self._transaction = transaction
+        self.rolled_back = False
+
+    @property
+    def backend(self) -> str:
+        return self._conn.dialect.name
+
+    def rollback(self) -> None:
+        """Discard everything written in this transaction now (releasing the write lock).
+
+        Later writes through this object raise RuntimeError.
+        """
+        if self._transaction.is_active:
+            self._transaction.rollback()
+        self.rolled_back = True
+
+    def _check_open(self) -> None:
+        if self.rolled_back:
+            raise RuntimeError("this store transaction was rolled back; start a new one")
+
+    def get(self, article_id: str) -> Article | None:
+        """The stored article with this id as this transaction sees it, or None."""
+        self._check_open()
+        a = articles_table
+        doc = self._conn.execute(
+            sa.select(a.c.doc).where(a.c.id == article_id)
+        ).scalar_one_or_none()
+        return None if doc is None else article_from_dict(doc)
+
+    def guid_conflicts(self, articles: Sequence[PreparedArticle]) -> dict[int, GuidConflict]:
+        """The articles `upsert_prepared` would refuse for their guid, by position: a new id
+        whose guid already belongs to a stored article (this transaction's writes included) or
+        to a new id earlier in `articles`. A stored id keeps its stored guid whatever the record
+        says, so it never conflicts. Lets an importer that skips bad records drop exactly these
+        instead of the whole batch."""
+        self._check_open()
+        a = articles_table
+        stored_ids: set[str] = set()
+        owners: dict[str, str] = {}
+        stored_owners: set[str] = set()
+        ids = list({article.id for article in articles})
+        guids = list({article.guid for article in articles if article.guid})
+        for start in range(0, len(ids), CHUNK_SIZE):
+            query = sa.select(a.c.id).where(a.c.id.in_(ids[start : start + CHUNK_SIZE]))
+            stored_ids.update(self._conn.execute(query).scalars())
+        for start in range(0, len(guids), CHUNK_SIZE):
+            query = sa.select(a.c.guid.label("guid"), a.c.id.label("id")).where(
+                a.c.guid.in_(guids[start : start + CHUNK_SIZE])
+            )
+            for row in self._conn.execute(query):
+                owners[row.guid] = row.id
+                stored_owners.add(row.guid)
+        accepted: set[str] = set()  # new ids with a record accepted (later ones are updates)
+        conflicts: dict[int, GuidConflict] = {}
+        for position, article in enumerate(articles):
+            if article.id in stored_ids or article.id in accepted or not article.guid:
+                continue  # an update keeps the stored or pending guid; no guid: upsert says so
+            owner = owners.setdefault(article.guid, article.id)
+            if owner != article.id:
+                conflicts[position] = GuidConflict(
+                    article.id, article.guid, owner, stored=article.guid in stored_owners
+                )
+            else:
+                accepted.add(article.id)
+        return conflicts
+
+    def upsert_many(self, articles: Iterable[Article]) -> UpsertResult:
+        """Insert or replace articles; counts are per record, applied in input order.
+
+        A new id is inserted (its guid must be set: InvalidArticle otherwise). A stored id is
+        replaced only when the incoming `updated` is newer, keeping the stored guid; otherwise
+        it is unchanged. A repeated id in the input follows the same rule against the record
+        before it. A new id whose guid another article has raises GuidConflict.
+        """
+        backend = self._conn.dialect.name
+        return self.upsert_prepared(prepare_article(article, backend) for article in articles)
+
+    def upsert_prepared(self, articles: Iterable[PreparedArticle]) -> UpsertResult:
+        """`upsert_many` for articles already turned into rows by `prepare_article`."""
+        self._check_open()
+        total = UpsertResult()
+        chunk: list[PreparedArticle] = []
+        for article in articles:
+            chunk.append(article)
+            if len(chunk) >= CHUNK_SIZE:
+                total += self._upsert_chunk(chunk)
+                chunk = []
+        if chunk:
+            total += self._upsert_chunk(chunk)
+        return total
+
+    def _upsert_chunk(self, chunk: list[PreparedArticle]) -> UpsertResult:
+        conn = self._conn
+        a = articles_table
+        ids = list({article.id for article in chunk})
+        existing = {
+            row.id: row
+            for row in conn.execute(
+                sa.select(
+                    a.c.id.label("id"),
+                    a.c.guid.label("guid"),
+                    a.c.updated.label("updated"),
+                    a.c.status.label("status"),
+                    *(kind.value.label(kind.name) for kind in ROW_KINDS),
+                ).where(a.c.id.in_(ids))
+            )
+        }
+        # Apply the records in order against what is stored or pending, so a repeated id
+        # behaves exactly as if the records had come in separate calls.
+        inserts: dict[str, PreparedArticle] = {}
+        replaces: dict[str, PreparedArticle] = {}
+        new = updated = unchanged = 0
+        for article in chunk:
+            pending = inserts.get(article.id) or replaces.get(article.id)
+            if pending is None and article.id not in existing:
+                if not article.guid:
+                    raise InvalidArticle(
+                        f"article {article.id!r}",
+                        "guid",
+                        "must be set before the first store (mint it with articles.ids.mint_guid)",
+                        article_id=article.id,
+                    )
+                inserts[article.id] = article
+                new += 1
+                continue
+            current_updated = pending.updated if pending else existing[article.id].updated
+            if article.updated <= current_updated:
+                unchanged += 1
+                continue
+            guid: str = pending.guid if pending and pending.guid else existing[article.id].guid
+            if article.guid != guid:
+                article = _with_guid(article, guid)
+            if article.id in inserts:
+                inserts[article.id] = article
+            else:
+                replaces[article.id] = article
+            updated += 1
+        if not inserts and not replaces:
+            return UpsertResult(new, updated, unchanged, frozenset())
+
+        self._check_guids_free(inserts)
+        # The rows go to the driver as they are: SQLAlchemy's per-row parameter processing cost
+        # more than the inserts themselves, and prepare_article already did the conversions.
+        sql = _write_statements(conn.dialect)
+        # Published-count changes per feed, as (kind, value): -1 for each feed a stored
+        # published version was in, +1 for each feed a written published version is in.
+        deltas: Counter[tuple[str, str]] = Counter()
+        if replaces:
+            for facets in self._stored_facets(list(replaces), existing).values():
+                deltas.subtract(facets)
+            replace_ids = list(replaces)
+            for kind in LINKED_KINDS:
+                conn.execute(kind.table.delete().where(kind.article_id.in_(replace_ids)))
+            conn.exec_driver_sql(sql.update, [x.row for x in replaces.values()])
+        if inserts:
+            conn.execute(deleted_table.delete().where(deleted_table.c.id.in_(list(inserts))))
+            conn.exec_driver_sql(sql.insert, [x.row for x in inserts.values()])
+        written = [*inserts.values(), *replaces.values()]
+        for number, statement in enumerate(sql.links):
+            rows = [
+                {
+                    "article_id": x.id,
+                    "value": value,
+                    "label": label,
+                    "status": x.status,
+                    "published": x.row["published"],
+                }
+                for x in written
+                for value, label in x.links[number]
+            ]
+            if rows:
+                conn.exec_driver_sql(statement, rows)
+        published = [x.facets for x in written if x.status == "published"]
+        deltas.update(chain.from_iterable(published))  # one count in C, not one per article
+        if published:
+            deltas[ALL_KEY] += len(published)
+        self._add_counts(deltas)
+        # Every feed a published version was or is in changed, even where the count did not.
+        affected = frozenset(Facet(kind, value) for kind, value in deltas)  # type: ignore[arg-type]
+        return UpsertResult(new, updated, unchanged, affected)
+
+    def _check_guids_free(self, inserts: Mapping[str, PreparedArticle]) -> None:
+        by_guid: dict[str, str] = {}
+        for article in inserts.values():
+            assert article.guid is not None
+            other = by_guid.setdefault(article.guid, article.id)
+            if other != article.id:
+                raise GuidConflict(article.id, article.guid, other, stored=False)
+        a = articles_table
+        clash = self._conn.execute(
+            sa.select(a.c.id.label("id"), a.c.guid.label("guid"))
+            .where(a.c.guid.in_(list(by_guid)))
+            .limit(1)
+        ).first()
+        if clash is not None:
+            raise GuidConflict(by_guid[clash.guid], clash.guid, clash.id, stored=True)
+
+    def _stored_facets(
+        self, ids: list[str], existing: Mapping[str, Any]
+    ) -> dict[str, set[tuple[str, str]]]:
+        """The feeds (with 'all') each stored version is in, as (kind, value), if published."""
+        facets: dict[str, set[tuple[str, str]]] = {}
+        for i in ids:
+            row = existing[i]
+            if row.status != "published":
+                continue
+            facets[i] = {ALL_KEY}
+            for kind in ROW_KINDS:
+                value = row._mapping[kind.name]
+                if value:
+                    facets[i].add((kind.name, value))
+        if not facets:
+            return facets
+        for kind in LINKED_KINDS:
+            query = sa.select(kind.article_id.label("article_id"), kind.value.label("value")).where(
+                kind.article_id.in_(list(facets))
+            )
+            for row in self._conn.execute(query):
+                facets[row.article_id].add((kind.name, row.value))
+        return facets
+
+    def _add_counts(self, deltas: Mapping[tuple[str, str], int]) -> None:
+        """Apply published-count changes, keyed by (kind, value), to facet_counts."""
+        rows = [
+            {"kind": kind, "value": value, "published_count": n}
+            for (kind, value), n in deltas.items()
+            if n
+        ]
+        if not rows:
+            return
+        insert = sqlite_insert if self._conn.dialect.name == "sqlite" else postgresql_insert
+        statement = insert(facet_counts_table)
+        statement = statement.on_conflict_do_update(
+            index_elements=["kind", "value"],
+            set_={
+                "published_count": facet_counts_table.c.published_count
+                + statement.excluded.published_count
+            },
+        )
+        self._conn.execute(statement, rows)
+
+    def delete(self, article_id: str, *, now: datetime | None = None) -> frozenset[Facet]:
+        """Remove the article and its links, record a tombstone, return its feeds.
+
+        Raises ArticleNotFound when no article has this id.
+        """
+        self._check_open()
+        article = self.get(article_id)
+        if article is None:
+            raise ArticleNotFound(article_id)
+        # Links go explicitly too: SQLite enforces ON DELETE CASCADE only with foreign_keys on,
+        # and a connection made by another tool may not have it.
+        for kind in LINKED_KINDS:
+            self._conn.execute(kind.table.delete().where(kind.article_id == article_id))
+        a = articles_table
+        self._conn.execute(a.delete().where(a.c.id == article_id))
+        self._conn.execute(deleted_table.delete().where(deleted_table.c.id == article_id))
+        tags, authors = (FACET_KINDS[name].members(article) for name in ("tag", "author"))
+        self._conn.execute(
+            deleted_table.insert(),
+            {
+                "id": article.id,
+                "guid": article.guid,
+                "deleted_at": now or datetime.now(UTC),
+                "published": article.published,
+                "status": article.status,
+                "language": article.language,
+                "section_slug": article.section.slug if article.section else None,
+                "source_slug": article.source.slug if article.source else None,
+                "tag_slugs": [value for value, _ in tags],
+                "author_slugs": [value for value, _ in authors],
+            },
+        )
+        keys = {ALL_KEY, *facet_keys(article)}
+        if article.status == "published":
+            self._add_counts({key: -1 for key in keys})
+        return frozenset(Facet(kind, value) for kind, value in keys)  # type: ignore[arg-type]
