@@ -14,32 +14,47 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from importlib import metadata
 from pathlib import Path
 
+from werkzeug.http import parse_date, parse_etags
+
 from articles.store import EntryKey
 
+_ROOT = Path(__file__).resolve().parent.parent
+# Everything of ours that can change a document's bytes or headers: both packages' code,
+# found by walking them (so a new module, a split module or a new writer is never left out),
+# and the templates and static files the pages and the browser view are made of.
+CODE_PACKAGES = ("articles", "feeds")
+CODE_ASSETS = ("feeds/templates", "feeds/static")
 
-def output_version(sources: Iterable[Path]) -> str:
-    """A hash of the code that turns rows into bytes (feed model, writers, links).
+
+def code_files(root: Path = _ROOT) -> list[Path]:
+    """Every `.py` file of the packages below `root` and every file of their assets, sorted."""
+    found: set[Path] = set()
+    for package in CODE_PACKAGES:
+        found.update(p for p in (root / package).rglob("*.py") if "__pycache__" not in p.parts)
+    for assets in CODE_ASSETS:
+        found.update(p for p in (root / assets).rglob("*") if p.is_file())
+    return sorted(found)
+
+
+def output_version(sources: Iterable[Path], root: Path = _ROOT) -> str:
+    """A hash of the code that turns rows into bytes: each file's path (below `root`) and bytes.
 
     Any change to that code, deployed without a version bump, still gives new tags, so no
     cache keeps old bytes under a tag that now means different ones.
     """
     digest = hashlib.blake2b(digest_size=8)
     for source in sources:
+        name = source.relative_to(root).as_posix() if source.is_relative_to(root) else source.name
+        digest.update(name.encode() + b"\0")
         digest.update(source.read_bytes())
+        digest.update(b"\0")
     return digest.hexdigest()
 
 
-_PACKAGE = Path(__file__).resolve().parent
-OUTPUT_SOURCES = [
-    _PACKAGE / "model.py",
-    _PACKAGE / "http.py",
-    _PACKAGE / "pages.py",
-    *sorted((_PACKAGE / "writers").glob("*.py")),
-]
+OUTPUT_SOURCES = code_files()
 OUTPUT_VERSION = output_version(OUTPUT_SOURCES)
 try:
     PACKAGE_VERSION = metadata.version("newsroom-feeds")
@@ -92,25 +107,6 @@ def quoted(opaque: str, encoding: str | None) -> str:
     return f'"{opaque}{ENCODING_SUFFIX.get(encoding or "", "")}"'
 
 
-def if_none_match_matches(header: str, opaque: str) -> bool:
-    """Whether an If-None-Match header matches any encoding of this document.
-
-    GET uses the weak comparison (RFC 9110 13.1.2): a `W/` prefix is ignored. A tag we gave out
-    for the gzip or Brotli variant matches too, since the content is the same.
-    """
-    header = header.strip()
-    if header == "*":
-        return True
-    accepted = {f'"{opaque}{suffix}"' for suffix in ("", *ENCODING_SUFFIX.values())}
-    for tag in header.split(","):
-        tag = tag.strip()
-        if tag.startswith("W/"):
-            tag = tag[2:]
-        if tag in accepted:
-            return True
-    return False
-
-
 def last_modified(keys: Iterable[EntryKey], now: datetime) -> datetime | None:
     """The newest `updated` among the keys, never later than now, in whole seconds (UTC)."""
     newest = max((k.updated for k in keys), default=None)
@@ -119,18 +115,26 @@ def last_modified(keys: Iterable[EntryKey], now: datetime) -> datetime | None:
     return min(newest, now).astimezone(UTC).replace(microsecond=0)
 
 
-def not_modified_since(header: str, modified: datetime | None) -> bool:
-    """Whether If-Modified-Since says the client's copy is current; invalid dates are ignored."""
-    if modified is None:
-        return False
+def is_fresh(
+    if_none_match: str | None,
+    if_modified_since: str | None,
+    opaque: str,
+    modified: datetime | None,
+) -> bool:
+    """Whether the client's copy of the document is current (the answer is then a 304).
 
-    try:
-        since = parsedate_to_datetime(header)
-    except (TypeError, ValueError, IndexError, OverflowError):
+    RFC 9110 13.2.2: If-None-Match decides when present, with the weak comparison GET uses
+    (13.1.2: `W/` ignored, lists, `*`), and accepts the tag of any encoding of the document,
+    since the content is the same. Otherwise If-Modified-Since, compared with `<=` on whole
+    seconds; a date that cannot be read is ignored. Parsing is Werkzeug's.
+    """
+    if if_none_match is not None:
+        etags = parse_etags(if_none_match)
+        return any(etags.contains_weak(opaque + suffix) for suffix in _ALL_SUFFIXES)
+    if if_modified_since is None or modified is None:
         return False
-    if since is None:
-        return False
-    if since.tzinfo is None:
-        # RFC 9110 dates are GMT; a date without a zone is read as such.
-        since = since.replace(tzinfo=UTC)
-    return modified <= since
+    since = parse_date(if_modified_since)
+    return since is not None and modified <= since
+
+
+_ALL_SUFFIXES = ("", *ENCODING_SUFFIX.values())

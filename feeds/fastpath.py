@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from feeds.etag import if_none_match_matches, not_modified_since
+from feeds.etag import is_fresh
+from feeds.urls import FEEDS_PREFIX
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -108,7 +109,9 @@ class ResponseMemo:
 class FastPath:
     """WSGI middleware answering repeated feed requests from the memo; the rest go to Flask."""
 
-    def __init__(self, app: WSGIApplication, memo: ResponseMemo, prefix: str = "/feeds/") -> None:
+    def __init__(
+        self, app: WSGIApplication, memo: ResponseMemo, prefix: str = FEEDS_PREFIX
+    ) -> None:
         self.app = app
         self.memo = memo
         self.prefix = prefix
@@ -137,8 +140,9 @@ class FastPath:
 
 def _is_fresh(environ: dict[str, Any], entry: MemoEntry) -> bool:
     """The conditional-GET rule of the feed view: If-None-Match first, else If-Modified-Since."""
-    inm = environ.get("HTTP_IF_NONE_MATCH")
-    if inm is not None:
-        return if_none_match_matches(inm, entry.opaque)
-    ims = environ.get("HTTP_IF_MODIFIED_SINCE")
-    return ims is not None and not_modified_since(ims, entry.modified)
+    return is_fresh(
+        environ.get("HTTP_IF_NONE_MATCH"),
+        environ.get("HTTP_IF_MODIFIED_SINCE"),
+        entry.opaque,
+        entry.modified,
+    )

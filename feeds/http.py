@@ -10,15 +10,13 @@ from __future__ import annotations
 
 import json
 import logging
-import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlencode
 
 from flask import Blueprint, Flask, Response, current_app, request
+from flask.blueprints import BlueprintSetupState
 from werkzeug.datastructures import Headers, MIMEAccept
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import http_date, parse_accept_header
@@ -27,30 +25,29 @@ if TYPE_CHECKING:
     from _typeshed.wsgi import WSGIEnvironment
 
 from articles.model import Article
-from articles.store import EntryKey, Facet, Store
-from feeds import pages
+from articles.store import Facet, Store
 from feeds.cache import RenderCache
 from feeds.config import SiteConfig
-from feeds.etag import (
-    document_etag,
-    if_none_match_matches,
-    last_modified,
-    not_modified_since,
-    quoted,
-)
+from feeds.documents import Document, Documents
+from feeds.etag import document_etag, is_fresh, last_modified, quoted
 from feeds.fastpath import MEMO_KEY, MemoEntry, MemoKey, ResponseMemo
 from feeds.model import DocumentLinks, FeedLinks, build_feed
-from feeds.query import (
-    FORMATS,
-    PAGE_CAP,
-    FeedQuery,
-    QueryError,
-    archive_path,
-    facet_path,
-    feed_path,
-    parse_feed_path,
-)
+from feeds.query import FeedQuery, QueryError, parse_feed_path
 from feeds.redirects import permanent_redirect
+from feeds.urls import (
+    FEEDS_PREFIX,
+    FORMATS,
+    HEALTH_PATH,
+    STYLESHEET_PATH,
+    AnyPathConverter,
+    archive_path,
+    article_url,
+    facet_page_url,
+    feed_path,
+    paged_path,
+    public_base_url,
+    site_path,
+)
 from feeds.websub import link_header
 from feeds.writers import MEDIA_TYPES, render
 
@@ -69,27 +66,6 @@ _OFFERED: dict[str, str] = {
     "text/xml": "atom",
 }
 _OFFERED_LIST = list(_OFFERED)
-
-# How long after a month ends its archive may still change (late corrections), before it is
-# served as immutable.
-ARCHIVE_SETTLE = timedelta(days=2)
-
-
-@dataclass(frozen=True, slots=True)
-class Document:
-    """What the store says about one feed document: enough for the ETag and the links."""
-
-    keys: Sequence[EntryKey]
-    total: int
-    last_page: int
-    newest_month: str | None  # live feed page 1: target of prev-archive
-    prev_month: str | None  # archive: the next older month with entries
-    next_month: str | None  # archive: the next newer month with entries
-    max_age: int
-    cache_control: str
-    # Seconds until the next embargoed article becomes visible (None: none is waiting); no
-    # cache of this document may outlive it.
-    until_change: float | None = None
 
 
 class NotModified(Response):
@@ -123,116 +99,25 @@ class FeedService:
         self.cache = cache
         self.clock = clock
         self.memo = memo or ResponseMemo(0)
+        self.documents = Documents(store, config)
         self.live_cache_tail = (
             f", stale-while-revalidate={config.stale_while_revalidate}"
             f", stale-if-error={config.stale_if_error}"
         )
 
-    def describe(self, query: FeedQuery, now: datetime) -> Document:
-        """Read the keys and paging state of the document `query` names; QueryError if none."""
-        store = self.store
-        if query.month is not None:
-            return self._describe_archive(query, now)
-        total = store.count_visible(query.facet, now=now)
-        if total == 0 and query.facet.kind != "all":
-            raise _unknown_facet(query.facet)
+    def cache_control(self, doc: Document) -> tuple[int, str]:
+        """`max-age` and the `Cache-Control` value of a document (see docs/http.md).
 
-        last_page = max(1, math.ceil(total / query.limit))
-        if query.page > last_page:
-            first = _with_args(feed_path(query.facet, query.fmt or "atom"), 1, query.limit, self)
-            raise QueryError(
-                404,
-                f"{'that page' if query.page >= PAGE_CAP else f'page {query.page}'} is past "
-                f"the end: this feed has {last_page} page(s) of "
-                f"{query.limit}; start at {first}",
-            )
-        keys = store.page_keys(query.facet, now=now, limit=query.limit, offset=query.offset)
-        # prev-archive of the live feed: the archive of the newest entry's month. Archive months
-        # are UTC months (the store groups by UTC), and page 1 starts with the newest entry, so
-        # this needs no query of its own.
-        newest_month = None
-        if query.page == 1 and keys:
-            newest_month = _utc_month(keys[0].published)
-        until_change = self._until_change(now)
-        max_age = _capped(self.config.cache_max_age, until_change)
-        return Document(
-            keys=keys,
-            total=total,
-            last_page=last_page,
-            newest_month=newest_month,
-            prev_month=None,
-            next_month=None,
-            max_age=max_age,
-            cache_control=f"public, max-age={max_age}{self.live_cache_tail}",
-            until_change=until_change,
-        )
-
-    def _describe_archive(self, query: FeedQuery, now: datetime) -> Document:
-        month = query.month or ""
-        months = self.store.months(query.facet, now=now)
-        if not months and query.facet.kind != "all":
-            raise _unknown_facet(query.facet)
-        if month not in months:
-            raise QueryError(
-                404,
-                f"no archive for {month}: nothing in this feed was published that month; "
-                f"the live feed is {feed_path(query.facet, query.fmt or 'atom')}",
-            )
-        index = months.index(month)
-        keys = self.store.month_keys(query.facet, month, now=now)
-        until_change = None
-        if self._settled(month, now):
+        A settled archive is immutable; everything else lives `cache_max_age`, never past the
+        next embargo lifting.
+        """
+        if doc.settled:
             max_age = self.config.archive_max_age
-            cache_control = f"public, max-age={max_age}, immutable"
-        else:
-            until_change = self._until_change(now)
-            max_age = _capped(self.config.cache_max_age, until_change)
-            cache_control = f"public, max-age={max_age}{self.live_cache_tail}"
-        return Document(
-            keys=keys,
-            total=len(keys),
-            last_page=1,
-            newest_month=None,
-            prev_month=months[index + 1] if index + 1 < len(months) else None,
-            next_month=months[index - 1] if index > 0 else None,
-            max_age=max_age,
-            cache_control=cache_control,
-            until_change=until_change,
-        )
-
-    def _until_change(self, now: datetime) -> float | None:
-        upcoming = self.store.next_visibility_change(now=now)
-        return None if upcoming is None else (upcoming - now).total_seconds()
-
-    def _settled(self, month: str, now: datetime) -> bool:
-        """Whether a month ended long enough ago to be final, both in UTC (how the store groups
-        archives) and in the site's zone (what editors call "last month")."""
-        year, mon = int(month[:4]), int(month[5:7])
-        year, mon = (year + 1, 1) if mon == 12 else (year, mon + 1)
-        month_end = max(
-            datetime(year, mon, 1, tzinfo=UTC), datetime(year, mon, 1, tzinfo=self.config.zone)
-        )
-        return now >= month_end + ARCHIVE_SETTLE
-
-
-def _capped(max_age: int, until_change: float | None) -> int:
-    """Cap a lifetime so no cache keeps a feed past the next embargo lifting."""
-    if until_change is None:
-        return max_age
-    return max(0, min(max_age, int(until_change)))
-
-
-def _unknown_facet(facet: Facet) -> QueryError:
-    return QueryError(
-        404,
-        f"no {facet_path(facet).removeprefix('/feeds/')} feed: nothing is published under it; "
-        "see / for the list of feeds",
-    )
-
-
-def _utc_month(moment: datetime) -> str:
-    moment = moment.astimezone(UTC)
-    return f"{moment.year:04d}-{moment.month:02d}"
+            return max_age, f"public, max-age={max_age}, immutable"
+        max_age = self.config.cache_max_age
+        if doc.until_change is not None:
+            max_age = max(0, min(max_age, int(doc.until_change)))
+        return max_age, f"public, max-age={max_age}{self.live_cache_tail}"
 
 
 def init_app(app: Flask, service: FeedService) -> None:
@@ -246,29 +131,31 @@ def _service() -> FeedService:
     return service
 
 
-def _with_args(path: str, page: int, limit: int, service: FeedService) -> str:
-    args: dict[str, int] = {}
-    if page != 1:
-        args["page"] = page
-    if limit != service.config.items_per_feed:
-        args["limit"] = limit
-    return f"{path}?{urlencode(args)}" if args else path
+@bp.record_once
+def _register_converter(state: BlueprintSetupState) -> None:
+    state.app.url_map.converters["any_path"] = AnyPathConverter
 
 
-@bp.get("/feeds/<path:subpath>")
+# Slashes are not merged by Werkzeug here: the view itself decides where a misspelt feed URL
+# goes (see _canonical_redirect), so a redirect never leads to an error.
+@bp.get(FEEDS_PREFIX + "<any_path:subpath>", merge_slashes=False)
 def feed(subpath: str) -> Response:
     """Serve one feed document: live, paged or a monthly archive, in any format."""
     service = _service()
     config = service.config
-    if subpath.endswith("/") and subpath.strip("/"):
-        # `/feeds/all.atom/`: a slash added by hand or by a CMS link; the feed is one step away.
-        return permanent_redirect("/feeds/" + subpath.rstrip("/"))
+    base = public_base_url(config)
+    canonical = "/".join(part for part in subpath.split("/") if part)
+    if canonical != subpath and canonical:
+        # `/feeds/all.atom/`, `/feeds/section//asia`: a slash added or doubled by hand or by a
+        # CMS link; the feed is one step away, if there is one.
+        return _canonical_redirect(service, canonical, base)
     try:
         query = parse_feed_path(
             subpath,
             request.args,
             default_limit=config.items_per_feed,
             max_limit=config.max_items_per_feed,
+            site=base,
         )
     except QueryError as exc:
         return error_response(exc.status, exc.message)
@@ -284,11 +171,10 @@ def feed(subpath: str) -> Response:
 
     now = service.clock()
     try:
-        doc = service.describe(query, now)
+        doc = service.documents.describe(query, now, site=base)
     except QueryError as exc:
         return error_response(exc.status, exc.message, as_json=fmt == "json")
 
-    base = pages.public_base_url(config)
     self_query = "" if query.month is not None else self_query_string(request.args, query)
     links = _links(service, query, doc, base, self_query)
     opaque = document_etag(
@@ -302,13 +188,13 @@ def feed(subpath: str) -> Response:
         month=query.month,
         keys=doc.keys,
         total=doc.total,
-        archive_links=(doc.newest_month, doc.prev_month, doc.next_month),
+        archive_links=doc.archive_links,
     )
     encoding = choose_encoding(request.headers.get("Accept-Encoding", ""))
     modified = last_modified(doc.keys, now)
     headers: dict[str, str] = {
         "ETag": quoted(opaque, encoding),
-        "Cache-Control": doc.cache_control,
+        "Cache-Control": service.cache_control(doc)[1],
         # Accept picks the format of an extension-less URL and, for Atom and RSS, whether a
         # browser gets the XML as application/xml (so it applies the stylesheet).
         "Vary": "Accept, Accept-Encoding" if negotiated or fmt != "json" else "Accept-Encoding",
@@ -320,12 +206,12 @@ def feed(subpath: str) -> Response:
     if config.hub_url:
         headers["Link"] = link_header(config.hub_url, links[fmt]["self"] or "")
 
-    inm = request.headers.get("If-None-Match")
-    if inm is not None:
-        fresh = if_none_match_matches(inm, opaque)
-    else:
-        ims = request.headers.get("If-Modified-Since")
-        fresh = ims is not None and not_modified_since(ims, modified)
+    fresh = is_fresh(
+        request.headers.get("If-None-Match"),
+        request.headers.get("If-Modified-Since"),
+        opaque,
+        modified,
+    )
     memo_key = request.environ.get(MEMO_KEY)
     if fresh:
         if memo_key is not None:
@@ -344,6 +230,24 @@ def feed(subpath: str) -> Response:
     if memo_key is not None:
         _remember(service, memo_key, opaque, modified, data, not_modified_headers, doc, headers)
     return Response(data, status=200, headers=headers)
+
+
+def _canonical_redirect(service: FeedService, canonical: str, base: str) -> Response:
+    """301 to the canonical spelling of a feed URL when that names a document; otherwise the
+    error that URL would get, at once (never a redirect to a 404)."""
+    config = service.config
+    try:
+        query = parse_feed_path(
+            canonical,
+            request.args,
+            default_limit=config.items_per_feed,
+            max_limit=config.max_items_per_feed,
+            site=base,
+        )
+        service.documents.describe(query, service.clock(), site=base)
+    except QueryError as exc:
+        return error_response(exc.status, exc.message, as_json=canonical.endswith(".json"))
+    return permanent_redirect(FEEDS_PREFIX + canonical)
 
 
 def _remember(
@@ -373,7 +277,7 @@ def _remember(
     )
 
 
-@bp.get("/healthz")
+@bp.get(HEALTH_PATH)
 def healthz() -> Response:
     """200 `ok` when the database answers a trivial query, else 503."""
     try:
@@ -422,7 +326,7 @@ def _links(
         path = feed_path(facet, fmt)
 
         def at(page: int, path: str = path) -> str:
-            return base + _with_args(path, page, query.limit, service)
+            return base + paged_path(path, page, query.limit, service.config.items_per_feed)
 
         result[fmt] = {
             # `self` repeats the request's own query (page and limit as the client wrote them),
@@ -457,7 +361,7 @@ def _render(
     if query.month is not None:
         title = f"{title} ({query.month})"
     feed_links = FeedLinks(
-        html=pages.facet_page_url(facet, base),
+        html=facet_page_url(facet, base),
         documents={
             fmt: DocumentLinks(
                 self=str(urls["self"]), **{k: v for k, v in urls.items() if k != "self"}
@@ -465,9 +369,9 @@ def _render(
             for fmt, urls in links.items()
         },
         hub=config.hub_url or None,
-        stylesheet=pages.STYLESHEET_PATH,
+        stylesheet=site_path(base, STYLESHEET_PATH),
         archive=query.month is not None,
-        complete=query.month is not None and doc.prev_month is None and doc.next_month is None,
+        complete=doc.is_complete,
     )
     feed = build_feed(
         config,
@@ -476,7 +380,7 @@ def _render(
         facet=facet,
         articles=articles,
         links=feed_links,
-        article_url=lambda article: pages.article_url(article, base),
+        article_url=lambda article: article_url(article, base),
         base_url=base,
     )
     return render(feed, query.fmt or "atom")
@@ -536,27 +440,13 @@ def negotiate(accept: str | None) -> str | None:
 def choose_encoding(accept_encoding: str) -> str | None:
     """`br`, `gzip` or None (identity) for an Accept-Encoding header, honouring q-values.
 
-    A specific coding's q-value wins over `*`; Brotli is preferred when the q-values tie.
+    Parsed by Werkzeug (an item with an invalid q-value is ignored); a named coding's q-value
+    wins over `*`, `x-gzip` is gzip, and Brotli is preferred when the q-values tie.
     """
     qualities: dict[str, float] = {}
-    for item in accept_encoding.split(","):
-        name, _, params = item.strip().partition(";")
-        name = name.strip().lower()
-        if not name:
-            continue
-        q = 1.0
-        for param in params.split(";"):
-            key, _, value = param.strip().partition("=")
-            if key.strip().lower() == "q":
-                try:
-                    q = float(value)
-                except ValueError:
-                    q = 0.0
-                if not 0.0 <= q <= 1.0 or math.isnan(q):
-                    q = 0.0
-        if name == "x-gzip":
-            name = "gzip"
-        qualities[name] = q
+    for value, quality in parse_accept_header(accept_encoding):
+        name = value.lower()
+        qualities.setdefault("gzip" if name == "x-gzip" else name, quality)
     star = qualities.get("*", 0.0)
     br = qualities.get("br", star)
     gz = qualities.get("gzip", star)
@@ -566,7 +456,7 @@ def choose_encoding(accept_encoding: str) -> str | None:
 
 
 def _not_acceptable(query: FeedQuery) -> Response:
-    base = pages.public_base_url(_service().config)
+    base = public_base_url(_service().config)
     urls = "\n".join(
         f"  {_OFFERED_NAME[fmt]}: {base}{feed_path(query.facet, fmt)}" for fmt in FORMATS
     )
@@ -643,8 +533,3 @@ def handle_database_error(exc: Exception) -> Response:
         "the article database is unavailable; please retry shortly\n",
         {"Retry-After": "30", "Cache-Control": "no-store"},
     )
-
-
-def feed_urls(base: str, facets: Sequence[Facet]) -> list[str]:
-    """Absolute URLs of the live feeds (every format) of the given facets, e.g. for WebSub."""
-    return [base + feed_path(facet, fmt) for facet in facets for fmt in FORMATS]

@@ -4,8 +4,8 @@ The blueprint `bp` serves the index of every feed (with autodiscovery links), th
 subscription list, one HTML page per facet (the feeds' `alternate` links), article pages for
 records without an external URL, the browser stylesheet for feeds and the bundled sample images.
 
-The URL helpers (`feed_url`, `facet_page_url`, `article_page_url`, `article_url`) are pure
-functions the feed layer shares, so a feed's links and these pages can never disagree.
+Every path and URL comes from `feeds.urls`, which the feed layer uses too, so a feed's links
+and these pages can never disagree.
 """
 
 from __future__ import annotations
@@ -18,38 +18,45 @@ from datetime import UTC, datetime
 from email.utils import format_datetime
 from pathlib import Path
 from typing import Any, Final
-from urllib.parse import quote
 from xml.etree import ElementTree as ET
 
 from flask import Blueprint, Response, current_app, render_template, request, send_from_directory
 from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
-from werkzeug.routing import PathConverter
 from werkzeug.wrappers import Response as BaseResponse
 
 from articles.model import Article
 from articles.store import ALL, Facet, FacetInfo, Store
 from articles.store import FacetKindName as FacetKind
 from feeds.config import SiteConfig
+from feeds.urls import (
+    ARTICLES_PREFIX,
+    CSS_PATH,
+    FORMATS,
+    INDEX_PATH,
+    KIND_BY_SEGMENT,
+    OPML_PATH,
+    SAMPLE_IMAGES_PREFIX,
+    SEGMENT_BY_KIND,
+    STYLESHEET_PATH,
+    AnyPathConverter,
+    article_page_url,
+    article_url,
+    facet_page_url,
+    feed_url,
+    public_base_url,
+)
 
 bp = Blueprint("pages", __name__, template_folder="templates")
 
-FORMATS: Final = ("atom", "rss", "json")
 FORMAT_LABELS: Final = {"atom": "Atom", "rss": "RSS", "json": "JSON Feed"}
 AUTODISCOVERY_TYPES: Final = {
     "atom": "application/atom+xml",
     "rss": "application/rss+xml",
     "json": "application/feed+json",
 }
-# Facet kinds in the order the index and the OPML list them, with their URL segment.
-KIND_ORDER: Final = ("all", "section", "tag", "author", "language", "source")
-KIND_PATHS: Final = {
-    "section": "section",
-    "tag": "tag",
-    "author": "author",
-    "language": "lang",
-    "source": "source",
-}
+# Facet kinds in the order the index and the OPML list them.
+KIND_ORDER: Final = ("all", *SEGMENT_BY_KIND)
 KIND_HEADINGS: Final = {
     "all": "전체",
     "section": "섹션",
@@ -60,10 +67,6 @@ KIND_HEADINGS: Final = {
 }
 # Articles listed on an HTML page; the store is asked for exactly this many rows.
 PAGE_SIZE: Final = 50
-# Root-relative on purpose: browsers apply an XSLT stylesheet only from the feed's own origin,
-# so the processing instruction must not name a host (site_url may differ from the one used).
-STYLESHEET_PATH: Final = "/static/feed.xsl"
-CSS_PATH: Final = "/static/feeds.css"
 STATIC_DIR: Final = Path(__file__).parent / "static"
 SAMPLE_IMAGES_DIR: Final = (
     Path(__file__).resolve().parent.parent / "articles" / "samples" / "images"
@@ -73,50 +76,6 @@ SAMPLE_IMAGE_MAX_AGE: Final = 86400
 # article; refusing it here keeps such values away from the database (PostgreSQL rejects NUL).
 MAX_KEY_LENGTH: Final = 300
 _LANGUAGE_CODE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
-
-
-# --- URL helpers (pure; shared with the feed layer) -------------------------------------------
-
-
-def _segment(value: str) -> str:
-    """Percent-encode one path segment completely (slashes too), as UTF-8."""
-    return quote(value, safe="")
-
-
-def facet_path(facet: Facet) -> str:
-    """The facet's path below the site root: "" for all, `/section/asia`, `/lang/ko`, ..."""
-    if facet.kind == "all":
-        return ""
-    try:
-        segment = KIND_PATHS[facet.kind]
-    except KeyError:
-        raise ValueError(f"facet kind: unknown kind {facet.kind!r}") from None
-    return f"/{segment}/{_segment(facet.value)}"
-
-
-def feed_url(facet: Facet, fmt: str, base_url: str) -> str:
-    """Absolute URL of the facet's current feed document in `fmt` (atom, rss or json)."""
-    if fmt not in FORMATS:
-        raise ValueError(f"feed format: expected one of {', '.join(FORMATS)}, got {fmt!r}")
-    base = base_url.rstrip("/")
-    if facet.kind == "all":
-        return f"{base}/feeds/all.{fmt}"
-    return f"{base}/feeds{facet_path(facet)}.{fmt}"
-
-
-def facet_page_url(facet: Facet, base_url: str) -> str:
-    """Absolute URL of the facet's HTML page (the feeds' `alternate` link)."""
-    return f"{base_url.rstrip('/')}{facet_path(facet) or '/'}"
-
-
-def article_page_url(article: Article, base_url: str) -> str:
-    """Absolute URL of this site's page for the article, whatever its external URL."""
-    return f"{base_url.rstrip('/')}/articles/{_segment(article.id)}"
-
-
-def article_url(article: Article, base_url: str) -> str:
-    """Where a reader should go for the article: its external URL, else this site's page."""
-    return article.url or article_page_url(article, base_url)
 
 
 # --- request helpers ----------------------------------------------------------------------------
@@ -130,12 +89,6 @@ def _config() -> SiteConfig:
 def _store() -> Store:
     store: Store = current_app.extensions["feeds.store"]
     return store
-
-
-def public_base_url(config: SiteConfig) -> str:
-    """The configured public URL, else this request's own root after ProxyFix (fine for local
-    use only). Feeds, pages and redirects all build absolute URLs from it."""
-    return config.site_url or request.url_root.rstrip("/")
 
 
 def _base_url() -> str:
@@ -237,40 +190,16 @@ def _reading_time(article: Article) -> str:
 # --- views --------------------------------------------------------------------------------------
 
 
-@bp.get("/")
+@bp.get(INDEX_PATH)
 def index() -> ResponseReturnValue:
     """Every feed with its counts, how to subscribe, and the newest articles (the "all" page)."""
     return _facet_page(None, "")
 
 
-@bp.get("/section/<slug>")
-def section_page(slug: str) -> ResponseReturnValue:
-    """Newest articles of one section."""
-    return _facet_page("section", slug)
-
-
-@bp.get("/tag/<slug>")
-def tag_page(slug: str) -> ResponseReturnValue:
-    """Newest articles with one tag."""
-    return _facet_page("tag", slug)
-
-
-@bp.get("/author/<slug>")
-def author_page(slug: str) -> ResponseReturnValue:
-    """Newest articles by one author."""
-    return _facet_page("author", slug)
-
-
-@bp.get("/lang/<code>")
-def language_page(code: str) -> ResponseReturnValue:
-    """Newest articles in one language."""
-    return _facet_page("language", code)
-
-
-@bp.get("/source/<slug>")
-def source_page(slug: str) -> ResponseReturnValue:
-    """Newest articles credited to one source."""
-    return _facet_page("source", slug)
+@bp.get(f"/<any({', '.join(SEGMENT_BY_KIND.values())}):segment>/<value>")
+def facet_page(segment: str, value: str) -> ResponseReturnValue:
+    """Newest articles of one section, tag, author, language or source (`/section/asia`)."""
+    return _facet_page(KIND_BY_SEGMENT[segment], value)
 
 
 def _facet_page(kind: FacetKind | None, value: str) -> ResponseReturnValue:
@@ -314,7 +243,7 @@ def _facet_page(kind: FacetKind | None, value: str) -> ResponseReturnValue:
             groups=[g for g in groups if g[2]],
             articles=articles,
             discovery=_discovery(main, base),
-            opml_url=f"{base}/feeds.opml",
+            opml_url=base + OPML_PATH,
             **context,
         )
     else:
@@ -333,21 +262,13 @@ def _facet_page(kind: FacetKind | None, value: str) -> ResponseReturnValue:
     return _conditional(response, etag, None)
 
 
-class AnyPathConverter(PathConverter):
-    """Any id at all, including one that starts or ends with `/` or holds `//` (the built-in
-    `path` converter needs a first character other than `/`)."""
-
-    regex = ".+?"
-    part_isolating = False  # Werkzeug would infer True from a regex without "/"
-
-
 @bp.record_once
 def _register_converter(state: BlueprintSetupState) -> None:
-    state.app.url_map.converters["article_id"] = AnyPathConverter
+    state.app.url_map.converters["any_path"] = AnyPathConverter
 
 
 # merge_slashes and strict_slashes off: `/articles//2025/x` is the id "/2025/x", not a redirect.
-@bp.get("/articles/<article_id:article_id>", merge_slashes=False, strict_slashes=False)
+@bp.get(ARTICLES_PREFIX + "<any_path:article_id>", merge_slashes=False, strict_slashes=False)
 def article_page(article_id: str) -> ResponseReturnValue:
     """A plain page for one visible article.
 
@@ -375,7 +296,7 @@ def article_page(article_id: str) -> ResponseReturnValue:
     return _conditional(response, _etag("article", article.id, article.updated), article.updated)
 
 
-@bp.get("/feeds.opml")
+@bp.get(OPML_PATH)
 def opml() -> ResponseReturnValue:
     """Every feed as an OPML 2.0 subscription list, grouped by facet kind.
 
@@ -456,7 +377,7 @@ def feed_css() -> Response:
     return send_from_directory(STATIC_DIR, "feeds.css", mimetype="text/css", max_age=3600)
 
 
-@bp.get("/samples/images/<path:name>")
+@bp.get(SAMPLE_IMAGES_PREFIX + "<path:name>")
 def sample_image(name: str) -> ResponseReturnValue:
     """A bundled sample image (the sample records point here), cached for a day."""
     # send_from_directory refuses paths leaving the folder; this check only words the 404.

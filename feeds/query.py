@@ -13,19 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from articles.store import Facet
-from articles.store import FacetKindName as FacetKind
-
-FORMATS: tuple[str, ...] = ("atom", "rss", "json")
-
-# URL segment -> store facet kind. `lang` reads better in a URL than `language`.
-KIND_BY_SEGMENT: dict[str, FacetKind] = {
-    "section": "section",
-    "tag": "tag",
-    "author": "author",
-    "lang": "language",
-    "source": "source",
-}
-SEGMENT_BY_KIND: dict[str, str] = {kind: seg for seg, kind in KIND_BY_SEGMENT.items()}
+from feeds.urls import ARCHIVE_SEGMENT, FORMATS, KIND_BY_SEGMENT
 
 # Slugs are ASCII (articles.text makes them with anyascii); language codes look like `ko` or
 # `zh-Hant`. Bounded so a hostile URL cannot make us look up a megabyte of text.
@@ -67,27 +55,18 @@ class FeedQuery:
         return FeedQuery(self.facet, fmt, self.page, self.limit, self.month)
 
 
-def facet_path(facet: Facet) -> str:
-    """The URL path of a facet's live feed without the format: `/feeds/tag/economy`."""
-    if facet.kind == "all":
-        return "/feeds/all"
-    return f"/feeds/{SEGMENT_BY_KIND[facet.kind]}/{facet.value}"
-
-
-def feed_path(facet: Facet, fmt: str) -> str:
-    """The URL path of a facet's live feed in one format: `/feeds/tag/economy.atom`."""
-    return f"{facet_path(facet)}.{fmt}"
-
-
-def archive_path(facet: Facet, month: str, fmt: str) -> str:
-    """The URL path of one monthly archive document: `/feeds/all/archive/2025-07.atom`."""
-    return f"{facet_path(facet)}/archive/{month}.{fmt}"
-
-
 def parse_feed_path(
-    subpath: str, args: Mapping[str, str], *, default_limit: int, max_limit: int
+    subpath: str,
+    args: Mapping[str, str],
+    *,
+    default_limit: int,
+    max_limit: int,
+    site: str = "",
 ) -> FeedQuery:
-    """Read the part of a URL after `/feeds/` and its query string into a FeedQuery."""
+    """Read the part of a URL after `/feeds/` and its query string into a FeedQuery.
+
+    `site` is the public base URL the error messages write links under ("": root-relative).
+    """
     parts = subpath.split("/")
     fmt: str | None = None
     last = parts[-1]
@@ -103,7 +82,7 @@ def parse_feed_path(
         parts[-1] = last
 
     month: str | None = None
-    if len(parts) >= 3 and parts[-2] == "archive":
+    if len(parts) >= 3 and parts[-2] == ARCHIVE_SEGMENT:
         month = parts[-1]
         parts = parts[:-2]
         if not _MONTH.fullmatch(month):
@@ -112,16 +91,18 @@ def parse_feed_path(
                 f"no archive {_show(month)!r}: archive months are written YYYY-MM, e.g. 2025-07",
             )
 
-    facet = _facet(parts)
-    page, limit = _paging(args, default_limit, max_limit)
-    if month is not None and (page != 1 or "limit" in args):
+    facet = _facet(parts, site)
+    if month is not None and ("page" in args or "limit" in args):
+        # Any paging parameter, whatever its value (`?page=1` too): an archive has no pages,
+        # and a URL that names one must not become a second address of the same document.
         raise QueryError(
             400, "archive documents hold a whole month: drop the page and limit parameters"
         )
+    page, limit = _paging(args, default_limit, max_limit)
     return FeedQuery(facet=facet, fmt=fmt, page=page, limit=limit, month=month)
 
 
-def _facet(parts: list[str]) -> Facet:
+def _facet(parts: list[str], site: str) -> Facet:
     if parts == ["all"]:
         return Facet("all", "")
     if len(parts) == 2 and parts[0] in KIND_BY_SEGMENT:
@@ -130,13 +111,21 @@ def _facet(parts: list[str]) -> Facet:
             raise QueryError(
                 404,
                 f"no {parts[0]} feed {_show(value)!r}: feed names are short ASCII slugs "
-                "(letters, digits, - and _); see / for the list of feeds",
+                f"(letters, digits, - and _); see {site}/ for the list of feeds",
             )
         return Facet(KIND_BY_SEGMENT[parts[0]], value)
+    if len(parts) <= 2 and parts[0] in KIND_BY_SEGMENT:
+        # `/feeds/section`, `/feeds/section/`: the kind without a name.
+        raise QueryError(
+            404,
+            f"no feed named here: {parts[0]} feeds are {site}/feeds/{parts[0]}/<slug>.atom "
+            f"(also .rss and .json); see {site}/ for every one there is",
+        )
     raise QueryError(
         404,
-        "no such feed: feed URLs are /feeds/all.atom or /feeds/<kind>/<slug>.atom with kind "
-        "one of section, tag, author, lang, source (also .rss and .json); see / for the list",
+        f"no such feed: feed URLs are {site}/feeds/all.atom or {site}/feeds/<kind>/<slug>.atom "
+        f"with kind one of {', '.join(KIND_BY_SEGMENT)} (also .rss and .json); "
+        f"see {site}/ for the list",
     )
 
 

@@ -15,29 +15,10 @@ from collections.abc import Callable
 from flask import Flask, Response, current_app, request
 
 from feeds.config import SiteConfig
-from feeds.pages import public_base_url
+from feeds.urls import CONVENTIONAL_FEEDS, MAIN_FEED, public_base_url
 
 # Conventional feed locations and where each goes (None: the negotiated main feed).
-CONVENTIONAL: dict[str, str | None] = {
-    "/feed": None,  # WordPress's (RSS there; here the reader's Accept decides)
-    "/feed/": None,
-    "/feeds": None,
-    "/feeds/": None,
-    "/rss": "rss",
-    "/rss/": "rss",
-    "/rss.xml": "rss",
-    "/feed.rss": "rss",
-    "/index.rss": "rss",
-    "/index.xml": "rss",  # Hugo's
-    "/feed.xml": "atom",  # Jekyll's name for its Atom feed
-    "/atom": "atom",
-    "/atom/": "atom",
-    "/atom.xml": "atom",
-    "/feed.atom": "atom",
-    "/index.atom": "atom",
-    "/feed.json": "json",
-    "/feeds.json": "json",
-}
+CONVENTIONAL = CONVENTIONAL_FEEDS
 
 # A move the newsroom made is for good: caches and readers may keep it for a year. A guessed
 # location is kept for a day, so the site can later put something else there.
@@ -59,7 +40,7 @@ def init_app(app: Flask, config: SiteConfig) -> None:
     for old, fmt in CONVENTIONAL.items():
         if old in moved:  # the newsroom's own move of that path comes first
             continue
-        target = "/feeds/all" + (f".{fmt}" if fmt else "")
+        target = MAIN_FEED + (f".{fmt}" if fmt else "")
         app.add_url_rule(
             old,
             endpoint=f"redirects.conventional:{old}",

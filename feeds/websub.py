@@ -26,7 +26,7 @@ from flask import Flask, current_app, has_request_context, request
 
 from articles.cli import CHANGE_LISTENERS
 from articles.store import ALL, Facet
-from feeds.pages import FORMATS, feed_url
+from feeds.urls import FORMATS, feed_url
 
 log = logging.getLogger("feeds.websub")
 

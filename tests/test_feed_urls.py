@@ -168,7 +168,7 @@ def test_unknown_slug_is_404_and_says_where_the_feeds_are(client: FlaskClient) -
     response = client.get("/feeds/section/sports.atom")
     assert response.status_code == 404
     assert response.mimetype == "text/plain"
-    assert "see / for the list of feeds" in response.get_data(as_text=True)
+    assert "see https://news.example.com/ for the list of feeds" in response.get_data(as_text=True)
 
 
 def test_facet_with_only_embargoed_articles_is_unknown_until_they_appear(

@@ -8,11 +8,36 @@ from collections.abc import Callable
 import feedparser
 import pytest
 from flask import Flask
+from flask.testing import FlaskClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from feeds.config import ConfigError, SiteConfig
 from feeds.redirects import CONVENTIONAL, CONVENTIONAL_MAX_AGE, MOVED_MAX_AGE
 
 SITE = "https://news.example.com"
+
+
+@pytest.fixture(scope="module")
+def redirect_client(tmp_path_factory: pytest.TempPathFactory) -> FlaskClient:
+    """One app for the property test (hypothesis runs many examples in one test)."""
+    from feeds import create_app
+    from tests.fixtures.app import Clock, default_articles
+
+    instance = tmp_path_factory.mktemp("redirects")
+    app = create_app(
+        {
+            "TESTING": True,
+            "FEEDS_CLOCK": Clock(),
+            "FEEDS_INSTANCE_PATH": str(instance),
+            "database_url": f"sqlite:///{instance}/articles.db",
+            "load_samples": False,
+            "response_memo_ms": 0,
+            "site_url": SITE,
+        }
+    )
+    app.extensions["feeds.store"].upsert_many(default_articles())
+    return app.test_client()
 
 
 @pytest.mark.parametrize("path", sorted(CONVENTIONAL))
@@ -91,10 +116,62 @@ def test_a_trailing_slash_on_a_feed_url_redirects_to_the_feed(
     make_app: Callable[..., Flask],
 ) -> None:
     client = make_app(site_url=SITE).test_client()
-    response = client.get("/feeds/section/news.rss/?limit=3")
+    response = client.get("/feeds/section/asia.rss/?limit=3")
     assert response.status_code == 301
-    assert response.headers["Location"] == f"{SITE}/feeds/section/news.rss?limit=3"
+    assert response.headers["Location"] == f"{SITE}/feeds/section/asia.rss?limit=3"
     assert client.get("/feeds/all.atom/").headers["Location"] == f"{SITE}/feeds/all.atom"
+    assert client.get("/feeds/section//asia").headers["Location"] == f"{SITE}/feeds/section/asia"
+
+
+@pytest.mark.parametrize(
+    ("path", "status", "says"),
+    [
+        # The kind alone: nothing to redirect to; the answer says what a section feed looks like.
+        ("/feeds/section/", 404, f"section feeds are {SITE}/feeds/section/<slug>.atom"),
+        ("/feeds/lang//", 404, f"lang feeds are {SITE}/feeds/lang/<slug>.atom"),
+        ("/feeds/section/sports.atom/", 404, "no section/sports feed"),
+        ("/feeds/all/archive/", 404, "no such feed"),
+        ("/feeds/all/archive/1999-01.atom/", 404, "no archive for 1999-01"),
+        ("/feeds/all.atom/?page=99", 404, "page 99 is past the end"),
+        ("/feeds/all/archive/2025-07.atom/?page=1", 400, "drop the page and limit"),
+    ],
+)
+def test_a_trailing_slash_never_redirects_to_an_error(
+    make_app: Callable[..., Flask], path: str, status: int, says: str
+) -> None:
+    client = make_app(site_url=SITE).test_client()
+    response = client.get(path)
+    assert response.status_code == status
+    assert "Location" not in response.headers
+    assert says in response.get_data(as_text=True)
+
+
+_WORDS = ["feeds", "all", "section", "asia", "world", "nope", "archive", "2025-07", "2025-13"]
+_WORDS += ["all.atom", "asia.rss", "2025-07.json", "x.xml", "lang", "ko", "."]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    words=st.lists(st.sampled_from(_WORDS), min_size=1, max_size=5),
+    slashes=st.lists(st.sampled_from(["/", "//", "///"]), min_size=5, max_size=5),
+    tail=st.sampled_from(["", "/", "//"]),
+    query=st.sampled_from(["", "?page=1", "?limit=2", "?page=2&limit=2", "?utm_source=x"]),
+)
+def test_every_redirect_under_feeds_leads_to_a_document(
+    redirect_client: FlaskClient, words: list[str], slashes: list[str], tail: str, query: str
+) -> None:
+    """The rule behind `/feeds/section/` redirecting to a 404: a misspelt feed URL (slashes
+    added or doubled) is answered 301 only when the URL it leads to is a document; otherwise
+    with that URL's own error, at once."""
+    path = "/feeds/" + "".join(w + s for w, s in zip(words, slashes, strict=False))
+    path = path.rstrip("/") + tail + query
+    response = redirect_client.get(path)
+    assert response.status_code < 500
+    if 300 <= response.status_code < 400:
+        location = response.headers["Location"]
+        assert location.startswith(SITE + "/")
+        target = redirect_client.get(location.removeprefix(SITE))
+        assert target.status_code == 200, (path, location, target.get_data(as_text=True))
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,169 @@
+"""The query step: what one feed document holds at a given time, from the store alone.
+
+`Documents(store, config).describe(query, now)` takes a validated `FeedQuery` (from
+`feeds.query`) and an aware `now`, and returns a frozen `Document`: the entry keys of the page
+or archive month (newest first), the paging state, the archive months it links, and the inputs
+of its cache policy (seconds until the next embargo lifts, whether an archive month is
+settled). It reads a few indexed rows (no article bodies) and needs no request, so the HTTP
+layer, a static export and a sitemap build the same documents. Visibility is that of `now`
+(see ARCHITECTURE.md).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, tzinfo
+
+from dateutil.relativedelta import relativedelta
+
+from articles.store import EntryKey, Facet, Store
+from feeds.config import SiteConfig
+from feeds.query import PAGE_CAP, FeedQuery, QueryError
+from feeds.urls import FEEDS_PREFIX, INDEX_PATH, feed_path, feed_stem, paged_path
+
+# How long after a month ends its archive may still change (late corrections), before it is
+# final and may be served as immutable.
+ARCHIVE_SETTLE = timedelta(days=2)
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One feed document's state: enough for its ETag, its links and its cache policy.
+
+    `keys` are the entries' keys, newest first. `total` is the number of visible entries of
+    the feed (of the month, for an archive) and `last_page` its last page (1 for an archive).
+    `newest_month` ("2025-07", page 1 of a live feed only) is the archive month its
+    `prev-archive` links to; `prev_month` and `next_month` are an archive's nearest older and
+    newer months with entries. `settled` is true for an archive whose month is final (it may
+    be cached as immutable); `until_change` is the seconds until the next embargoed article
+    becomes visible (None when none is waiting, or the document is settled): no copy of the
+    document may be kept past it.
+    """
+
+    query: FeedQuery
+    keys: Sequence[EntryKey]
+    total: int
+    last_page: int
+    newest_month: str | None = None
+    prev_month: str | None = None
+    next_month: str | None = None
+    settled: bool = False
+    until_change: float | None = None
+
+    @property
+    def is_archive(self) -> bool:
+        return self.query.month is not None
+
+    @property
+    def is_complete(self) -> bool:
+        """An archive with no neighbours holds every entry of its feed (RFC 5005 fh:complete)."""
+        return self.is_archive and self.prev_month is None and self.next_month is None
+
+    @property
+    def archive_links(self) -> tuple[str | None, str | None, str | None]:
+        """The archive months the document links: (newest, prev, next)."""
+        return (self.newest_month, self.prev_month, self.next_month)
+
+
+class Documents:
+    """Builds Document states from the store, for the site's settings (zone, default limit).
+
+    `describe(query, now, site=...)`: `site` is the public base URL that error messages name
+    links under ("" writes them root-relative).
+    """
+
+    def __init__(self, store: Store, config: SiteConfig) -> None:
+        self.store = store
+        self.zone = config.zone
+        self.default_limit = config.items_per_feed
+
+    def describe(self, query: FeedQuery, now: datetime, *, site: str = "") -> Document:
+        """The state of the document `query` names at `now`.
+
+        Raises QueryError(404) when there is no such document: a facet with nothing visible, a
+        page past the end, a month without entries. The "all" feed exists even when empty.
+        """
+        if query.month is not None:
+            return self._describe_archive(query, query.month, now, site)
+        store = self.store
+        total = store.count_visible(query.facet, now=now)
+        if total == 0 and query.facet.kind != "all":
+            raise unknown_facet(query.facet, site)
+        last_page = max(1, math.ceil(total / query.limit))
+        if query.page > last_page:
+            first = site + paged_path(
+                feed_path(query.facet, query.fmt or "atom"), 1, query.limit, self.default_limit
+            )
+            raise QueryError(
+                404,
+                f"{'that page' if query.page >= PAGE_CAP else f'page {query.page}'} is past "
+                f"the end: this feed has {last_page} page(s) of {query.limit}; start at {first}",
+            )
+        keys = store.page_keys(query.facet, now=now, limit=query.limit, offset=query.offset)
+        # prev-archive of the live feed: the archive of the newest entry's month. Archive
+        # months are UTC months (the store groups by UTC), and page 1 starts with the newest
+        # entry, so this needs no query of its own.
+        newest_month = utc_month(keys[0].published) if query.page == 1 and keys else None
+        return Document(
+            query=query,
+            keys=keys,
+            total=total,
+            last_page=last_page,
+            newest_month=newest_month,
+            until_change=_until_change(store, now),
+        )
+
+    def _describe_archive(self, query: FeedQuery, month: str, now: datetime, site: str) -> Document:
+        store = self.store
+        months = store.months(query.facet, now=now)
+        if not months and query.facet.kind != "all":
+            raise unknown_facet(query.facet, site)
+        if month not in months:
+            raise QueryError(
+                404,
+                f"no archive for {month}: nothing in this feed was published that month; "
+                f"the live feed is {site}{feed_path(query.facet, query.fmt or 'atom')}",
+            )
+        index = months.index(month)
+        keys = store.month_keys(query.facet, month, now=now)
+        settled = is_settled(month, now, self.zone)
+        return Document(
+            query=query,
+            keys=keys,
+            total=len(keys),
+            last_page=1,
+            prev_month=months[index + 1] if index + 1 < len(months) else None,
+            next_month=months[index - 1] if index > 0 else None,
+            settled=settled,
+            until_change=None if settled else _until_change(store, now),
+        )
+
+
+def _until_change(store: Store, now: datetime) -> float | None:
+    upcoming = store.next_visibility_change(now=now)
+    return None if upcoming is None else (upcoming - now).total_seconds()
+
+
+def unknown_facet(facet: Facet, site: str = "") -> QueryError:
+    """The 404 for a facet with nothing visible under it."""
+    return QueryError(
+        404,
+        f"no {feed_stem(facet).removeprefix(FEEDS_PREFIX)} feed: nothing is published under "
+        f"it; see {site}{INDEX_PATH} for the list of feeds",
+    )
+
+
+def utc_month(moment: datetime) -> str:
+    """The UTC month of an aware datetime, as archives name it: "2025-07"."""
+    return moment.astimezone(UTC).strftime("%Y-%m")
+
+
+def is_settled(month: str, now: datetime, zone: tzinfo) -> bool:
+    """Whether a month ("2025-07") ended at least ARCHIVE_SETTLE ago, both in UTC (how the
+    store groups archives) and in `zone` (what editors call "last month")."""
+    start = datetime.strptime(month, "%Y-%m")
+    end = start + relativedelta(months=1)
+    month_end = max(end.replace(tzinfo=UTC), end.replace(tzinfo=zone))
+    return now >= month_end + ARCHIVE_SETTLE

@@ -1,0 +1,229 @@
+"""Every path the app routes or writes, in one place: feeds, archives, pages, OPML, static files.
+
+Paths here are relative to the site root and start with `/`; `/feeds/all.atom` under a site
+served at `https://news.example.com/ko` is `https://news.example.com/ko/feeds/all.atom`. The
+public root comes from `public_base_url` (the `site_url` setting, else the request's own root
+after ProxyFix, which carries `X-Forwarded-Prefix` as the script root). Every absolute URL the
+app writes is `base + path`, and every root-relative one (the stylesheet instruction) is
+`site_path(base, path)`, so nothing the app writes can lose the prefix.
+
+The names follow the site's two URL trees: a facet's *feed* lives under `/feeds/`
+(`feed_path`, `feed_stem`, `archive_path`), its HTML *page* at the root (`facet_page_path`).
+Facet values are percent-encoded as UTF-8 path segments; feed slugs are ASCII anyway.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+from urllib.parse import quote, urlencode, urlsplit
+
+from flask import request
+from werkzeug.exceptions import BadRequest
+from werkzeug.routing import PathConverter
+
+from articles.model import Article
+from articles.store import Facet, FacetKind
+from feeds.config import SiteConfig
+from feeds.writers import FORMATS
+
+__all__ = [
+    "AnyPathConverter",
+    "ARTICLES_PREFIX",
+    "ARCHIVE_SEGMENT",
+    "CONVENTIONAL_FEEDS",
+    "CSS_PATH",
+    "FEEDS_PREFIX",
+    "FORMATS",
+    "HEALTH_PATH",
+    "INDEX_PATH",
+    "KIND_BY_SEGMENT",
+    "MAIN_FEED",
+    "OPML_PATH",
+    "SAMPLE_IMAGES_PREFIX",
+    "SEGMENT_BY_KIND",
+    "STATIC_PREFIX",
+    "STYLESHEET_PATH",
+    "archive_path",
+    "article_page_path",
+    "article_page_url",
+    "article_url",
+    "facet_page_path",
+    "facet_page_url",
+    "paged_path",
+    "feed_path",
+    "feed_stem",
+    "feed_url",
+    "public_base_url",
+    "site_path",
+]
+
+# The URL word of each facet kind (`lang` reads better in a URL than `language`), in the order
+# the index and the OPML list the kinds.
+SEGMENT_BY_KIND: Final[dict[FacetKind, str]] = {
+    "section": "section",
+    "tag": "tag",
+    "author": "author",
+    "language": "lang",
+    "source": "source",
+}
+KIND_BY_SEGMENT: Final[dict[str, FacetKind]] = {seg: kind for kind, seg in SEGMENT_BY_KIND.items()}
+
+INDEX_PATH: Final = "/"
+FEEDS_PREFIX: Final = "/feeds/"  # every feed document lives below it
+ARCHIVE_SEGMENT: Final = "archive"  # /feeds/<facet>/archive/YYYY-MM.<fmt>
+OPML_PATH: Final = "/feeds.opml"
+HEALTH_PATH: Final = "/healthz"
+STATIC_PREFIX: Final = "/static/"
+# The browser stylesheet of Atom and RSS. Written root-relative (site_path), because browsers
+# apply an XSLT stylesheet only from the feed's own origin, and site_url may name another host.
+STYLESHEET_PATH: Final = STATIC_PREFIX + "feed.xsl"
+CSS_PATH: Final = STATIC_PREFIX + "feeds.css"
+SAMPLE_IMAGES_PREFIX: Final = "/samples/images/"
+ARTICLES_PREFIX: Final = "/articles/"
+MAIN_FEED: Final = FEEDS_PREFIX + "all"  # the feed of every article, format by Accept
+
+# Feed locations readers and people guess, and the format each leads to (None: the main feed,
+# format by Accept). Answered with a 301 by feeds.redirects.
+CONVENTIONAL_FEEDS: Final[dict[str, str | None]] = {
+    "/feed": None,  # WordPress's (RSS there; here the reader's Accept decides)
+    "/feed/": None,
+    "/feeds": None,
+    "/feeds/": None,
+    "/rss": "rss",
+    "/rss/": "rss",
+    "/rss.xml": "rss",
+    "/feed.rss": "rss",
+    "/index.rss": "rss",
+    "/index.xml": "rss",  # Hugo's
+    "/feed.xml": "atom",  # Jekyll's name for its Atom feed
+    "/atom": "atom",
+    "/atom/": "atom",
+    "/atom.xml": "atom",
+    "/feed.atom": "atom",
+    "/index.atom": "atom",
+    "/feed.json": "json",
+    "/feeds.json": "json",
+}
+
+
+def _segment(value: str) -> str:
+    """Percent-encode one path segment completely (slashes too), as UTF-8."""
+    return quote(value, safe="")
+
+
+def _check_format(fmt: str) -> str:
+    if fmt not in FORMATS:
+        raise ValueError(f"feed format: expected one of {', '.join(FORMATS)}, got {fmt!r}")
+    return fmt
+
+
+# --- paths (relative to the site root) ----------------------------------------------------------
+
+
+def feed_stem(facet: Facet) -> str:
+    """A facet's live feed without the format: `/feeds/all`, `/feeds/tag/economy`.
+
+    Requested as is, the format is chosen by `Accept`; archives hang below it.
+    """
+    if facet.kind == "all":
+        return MAIN_FEED
+    return f"{FEEDS_PREFIX}{SEGMENT_BY_KIND[facet.kind]}/{_segment(facet.value)}"
+
+
+def feed_path(facet: Facet, fmt: str) -> str:
+    """A facet's live feed in one format: `/feeds/tag/economy.atom`; ValueError on a format
+    that is not one of FORMATS."""
+    return f"{feed_stem(facet)}.{_check_format(fmt)}"
+
+
+def archive_path(facet: Facet, month: str, fmt: str) -> str:
+    """One monthly archive document (RFC 5005): `/feeds/all/archive/2025-07.atom`."""
+    return f"{feed_stem(facet)}/{ARCHIVE_SEGMENT}/{month}.{_check_format(fmt)}"
+
+
+def paged_path(path: str, page: int, limit: int, default_limit: int) -> str:
+    """A live feed's page as its canonical URL path: `page` only past 1, `limit` only when it
+    is not the default (`/feeds/all.atom?page=2&limit=5`)."""
+    args: dict[str, int] = {}
+    if page != 1:
+        args["page"] = page
+    if limit != default_limit:
+        args["limit"] = limit
+    return f"{path}?{urlencode(args)}" if args else path
+
+
+def facet_page_path(facet: Facet) -> str:
+    """A facet's HTML page (its feeds' `alternate` link): `/` for all, `/section/asia`, ..."""
+    if facet.kind == "all":
+        return INDEX_PATH
+    return f"/{SEGMENT_BY_KIND[facet.kind]}/{_segment(facet.value)}"
+
+
+def article_page_path(article_id: str) -> str:
+    """This site's page of one article: `/articles/<id>`, the id as one encoded segment."""
+    return ARTICLES_PREFIX + _segment(article_id)
+
+
+def site_path(base_url: str, path: str) -> str:
+    """`path` written root-relative under the public root: `/ko/static/feed.xsl` when the site
+    is served at `https://news.example.com/ko`."""
+    return urlsplit(base_url).path.rstrip("/") + path
+
+
+# --- absolute URLs ------------------------------------------------------------------------------
+
+
+def feed_url(facet: Facet, fmt: str, base_url: str) -> str:
+    """Absolute URL of the facet's live feed document in `fmt` (atom, rss or json)."""
+    return base_url.rstrip("/") + feed_path(facet, fmt)
+
+
+def facet_page_url(facet: Facet, base_url: str) -> str:
+    """Absolute URL of the facet's HTML page (the feeds' `alternate` link)."""
+    return base_url.rstrip("/") + facet_page_path(facet)
+
+
+def article_page_url(article: Article, base_url: str) -> str:
+    """Absolute URL of this site's page for the article, whatever its external URL."""
+    return base_url.rstrip("/") + article_page_path(article.id)
+
+
+def article_url(article: Article, base_url: str) -> str:
+    """Where a reader should go for the article: its external URL, else this site's page."""
+    return article.url or article_page_url(article, base_url)
+
+
+class AnyPathConverter(PathConverter):
+    """Any path at all, including one that starts or ends with `/` or holds `//` (the built-in
+    `path` converter needs a first character other than `/`). Registered as `any_path`."""
+
+    regex = ".+?"
+    part_isolating = False  # Werkzeug would infer True from a regex without "/"
+
+
+# --- the public root of a request -------------------------------------------------------------
+
+
+class InvalidHost(BadRequest):
+    """The request's Host header cannot be the host of a URL, and no site_url is set."""
+
+    description = (
+        "the Host header of this request is not a valid host name (with an optional port), "
+        "so no link to this site can be written; send the site's host name, "
+        "or set site_url (FEEDS_SITE_URL) on the server"
+    )
+
+
+def public_base_url(config: SiteConfig) -> str:
+    """The public root of the site, without a trailing slash: `https://news.example.com/ko`.
+
+    The configured `site_url`, else this request's own root after ProxyFix (the host, and the
+    script root that `X-Forwarded-Prefix` sets), which is fine for local use only. Raises
+    InvalidHost (a 400) when that is needed and the request's Host is not a valid host:
+    Werkzeug checks its characters and port and reads an invalid one as empty.
+    """
+    if config.site_url:
+        return config.site_url
+    if not request.host:
+        raise InvalidHost()
+    return request.url_root.rstrip("/")
