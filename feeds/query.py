@@ -47,10 +47,6 @@ class FeedQuery:
     def offset(self) -> int:
         return (self.page - 1) * self.limit
 
-    @property
-    def is_archive(self) -> bool:
-        return self.month is not None
-
     def with_format(self, fmt: str) -> FeedQuery:
         return FeedQuery(self.facet, fmt, self.page, self.limit, self.month)
 

