@@ -22,7 +22,7 @@ from werkzeug.exceptions import BadRequest
 from werkzeug.routing import PathConverter
 
 from articles.model import Article
-from articles.store import Facet, FacetKind
+from articles.store import FACET_KINDS, Facet, FacetKindName
 from feeds.config import SiteConfig
 from feeds.writers import FORMATS
 
@@ -57,16 +57,14 @@ __all__ = [
     "site_path",
 ]
 
-# The URL word of each facet kind (`lang` reads better in a URL than `language`), in the order
-# the index and the OPML list the kinds.
-SEGMENT_BY_KIND: Final[dict[FacetKind, str]] = {
-    "section": "section",
-    "tag": "tag",
-    "author": "author",
-    "language": "lang",
-    "source": "source",
+# The URL word of each facet kind but "all" (`lang` for language), from the store's registry
+# of kinds, in its order (the order the index and the OPML list them).
+SEGMENT_BY_KIND: Final[dict[FacetKindName, str]] = {
+    kind.name: kind.segment for kind in FACET_KINDS.values() if kind.name != "all"
 }
-KIND_BY_SEGMENT: Final[dict[str, FacetKind]] = {seg: kind for kind, seg in SEGMENT_BY_KIND.items()}
+KIND_BY_SEGMENT: Final[dict[str, FacetKindName]] = {
+    seg: kind for kind, seg in SEGMENT_BY_KIND.items()
+}
 
 INDEX_PATH: Final = "/"
 FEEDS_PREFIX: Final = "/feeds/"  # every feed document lives below it
