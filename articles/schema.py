@@ -2,9 +2,9 @@
 
 The schema is built by walking the dataclasses' fields and type hints, so a field added to the
 model appears here by itself; the per-field constraints and descriptions below say what
-`articles.parse` checks. `python -m articles.schema > docs/record.schema.json` writes it out.
-Where parse is more lenient than a schema can say cheaply (a single tag instead of a list),
-the schema describes the usual form.
+the record validator (`articles.formats.record`) checks. `python -m articles.schema >
+docs/record.schema.json` writes it out. Where the validator is more lenient than a schema can
+say cheaply (a single tag instead of a list), the schema describes the usual form.
 """
 
 from __future__ import annotations
@@ -17,7 +17,12 @@ from datetime import datetime
 from typing import Any, Literal, Union, get_args, get_origin, get_type_hints
 
 from articles import model
-from articles.parse import EXTENSION_PREFIX, MAX_BODY_CHARS, MAX_ID_LENGTH, MAX_READING_TIME
+from articles.formats.record import (
+    EXTENSION_PREFIX,
+    MAX_BODY_CHARS,
+    MAX_ID_LENGTH,
+    MAX_READING_TIME,
+)
 
 _URL = {
     "type": "string",

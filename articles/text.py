@@ -18,6 +18,7 @@ from urllib.parse import urljoin, urlsplit
 
 import nh3
 from anyascii import anyascii
+from markdown_it import MarkdownIt
 
 # XML 1.0 Char excludes C0 controls other than tab, LF and CR, the surrogate block (only
 # reachable in Python as lone surrogates) and U+FFFE/U+FFFF.
@@ -149,6 +150,16 @@ def html_to_text(fragment: str) -> str:
     spaced = _BLOCK_BOUNDARY.sub(r" \g<0>", fragment)
     stripped = _text_cleaner().clean(spaced)
     return " ".join(html.unescape(stripped).split())
+
+
+@cache
+def _markdown() -> MarkdownIt:
+    return MarkdownIt("commonmark", {"html": False}).enable("table").enable("strikethrough")
+
+
+def markdown_to_html(source: str) -> str:
+    """CommonMark (tables and strikethrough on, raw HTML off) as HTML, not yet sanitised."""
+    return _markdown().render(source)
 
 
 def text_to_html(text: str) -> str:

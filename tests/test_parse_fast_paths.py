@@ -12,7 +12,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from articles.errors import InvalidArticle
-from articles.parse import article_from_mapping
+from articles.formats import article_from_mapping
 from articles.text import clean_text
 
 ZONE = ZoneInfo("Asia/Seoul")

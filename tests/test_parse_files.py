@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from articles.errors import UnreadableInput
-from articles.parse import FORMAT_NAMES, ParsedRecord, read_records
+from articles.formats import FORMAT_NAMES, ParsedRecord, read_records
 
 SEOUL = ZoneInfo("Asia/Seoul")
 NINJS_DIR = Path(__file__).resolve().parent / "data" / "ninjs"
@@ -50,7 +50,9 @@ def test_json_lines_are_numbered_and_a_bad_line_is_one_rejected_record(tmp_path:
     assert [r.where for r in results] == [f"{path}: line {n}" for n in (1, 3, 4, 5)]
     assert [r.ok for r in results] == [True, False, True, False]
     assert results[1].error is not None
-    assert "not valid JSON: Expecting property name" in str(results[1].error)
+    assert "not valid JSON at column 2: expected a field name in double quotes" in str(
+        results[1].error
+    )
     assert "not UTF-8 text" in str(results[3].error)
 
 
@@ -74,7 +76,10 @@ def test_bad_json_document_is_unreadable_with_line_and_column(tmp_path: Path) ->
     path.write_text('[\n  {"id": "a1",\n  "title": }\n]', encoding="utf-8")
     with pytest.raises(UnreadableInput) as caught:
         read(path)
-    assert str(caught.value) == f"{path}: not valid JSON: Expecting value at line 3, column 12"
+    assert str(caught.value) == (
+        f"{path}: not valid JSON at line 3, column 12: expected a value (text in double quotes, "
+        "a number, an object, a list, true, false or null)"
+    )
 
 
 @pytest.mark.parametrize(
@@ -132,10 +137,10 @@ def test_ninjs_documents_in_a_json_file_are_detected_by_their_keys(tmp_path: Pat
     ]
 
 
-def test_stdin_json_lines_are_read_line_by_line() -> None:
+def test_stdin_json_lines_are_read_line_by_line_numbered_as_in_a_file() -> None:
     stdin = io.StringIO("\n" + json.dumps(record(1)) + "\n" + json.dumps(record(2)) + "\nx\n")
     results = read("-", stdin)
-    assert [r.where for r in results] == ["stdin: line 1", "stdin: line 2", "stdin: line 3"]
+    assert [r.where for r in results] == ["stdin: line 2", "stdin: line 3", "stdin: line 4"]
     assert [r.ok for r in results] == [True, True, False]
 
 

@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from articles.errors import InvalidArticle
+from articles.formats import RECORD_FIELDS, article_from_mapping, article_from_ninjs
 from articles.model import Article
-from articles.parse import RECORD_FIELDS, article_from_mapping, article_from_ninjs
 from articles.text import clean_text
 
 SEOUL = ZoneInfo("Asia/Seoul")

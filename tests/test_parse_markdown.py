@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from articles.errors import InvalidArticle
+from articles.formats import article_from_markdown
 from articles.model import Article, Section
-from articles.parse import article_from_markdown
 
 SEOUL = ZoneInfo("Asia/Seoul")
 

@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from articles.errors import InvalidArticle
+from articles.formats import article_from_ninjs, is_ninjs
 from articles.model import Article, Author, Image, Section, Source, Tag
-from articles.parse import article_from_ninjs, is_ninjs
 
 SEOUL = ZoneInfo("Asia/Seoul")
 CEST = timezone(timedelta(hours=2))

@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from articles.errors import InvalidArticle
+from articles.formats import article_from_mapping
 from articles.model import Article, Author, Link, Media, Section, Source, Tag, article_to_dict
-from articles.parse import article_from_mapping
 
 SEOUL = ZoneInfo("Asia/Seoul")
 WHERE = "seed.json: record 3"

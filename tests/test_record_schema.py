@@ -14,8 +14,8 @@ import jsonschema
 import pytest
 
 from articles.errors import InvalidArticle
+from articles.formats import article_from_mapping
 from articles.model import Article, article_to_dict
-from articles.parse import article_from_mapping
 from articles.samples import sample_paths
 from articles.schema import record_json_schema
 

@@ -1,0 +1,229 @@
+"""JSON documents and values -> records: our JSON record format or IPTC ninjs items.
+
+A `.json` file (or a JSON document on standard input) holds one record or a list of records;
+each JSON object is our record or a ninjs item, told apart by its keys (`is_ninjs`). The JSON
+decoding rules live here, for JSON Lines as well:
+
+- orjson decodes first (several times faster); whatever it refuses (lone surrogate escapes,
+  NaN, numbers it cannot hold, real errors) is decoded again by the standard library, which
+  accepts what RFC 8259 allows and tells where an error is.
+- The decoder's messages are reworded with line and column: `not valid JSON at line 3,
+  column 9: a raw control character U+0000 inside a string (write it as \\u0000)`.
+- An integer of more digits than Python converts (`sys.get_int_max_str_digits()`, 4,300) is not
+  an error of the whole input but of the record that holds it: the record is refused naming
+  the field, line and column, and the other records are read as usual.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import orjson
+
+from articles.errors import InvalidArticle, UnreadableInput
+from articles.formats.ninjs_version import article_from_ninjs, is_ninjs
+from articles.formats.record import ParsedRecord, article_from_mapping, kind
+from articles.model import Article
+
+
+class HugeInteger:
+    """Stands in a decoded value for an integer too long to convert: its digits as text."""
+
+    __slots__ = ("digits",)
+
+    def __init__(self, digits: str) -> None:
+        self.digits = digits
+
+    def __repr__(self) -> str:
+        return f"<an integer of {len(self.digits.lstrip('-')):,} digits>"
+
+
+class JsonSyntaxError(ValueError):
+    """A JSON text that cannot be decoded: `reason`, with the 1-based line and column."""
+
+    def __init__(self, reason: str, line: int, column: int) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.line = line
+        self.column = column
+
+    def at(self, *, with_line: bool = True) -> str:
+        """`not valid JSON at line 3, column 9: <reason>` (without the line for one-line input)."""
+        place = f"line {self.line}, column {self.column}" if with_line else f"column {self.column}"
+        return f"not valid JSON at {place}: {self.reason}"
+
+
+class Decoded:
+    """A decoded JSON text, with the integers too long to convert found while decoding."""
+
+    __slots__ = ("huge", "text", "value")
+
+    def __init__(self, value: object, text: str | bytes, huge: list[str]) -> None:
+        self.value = value
+        self.text = text
+        self.huge = huge
+
+
+def decode(text: str | bytes) -> Decoded:
+    """Decode one JSON text (UTF-8 bytes or str); raises JsonSyntaxError.
+
+    Bytes that are not UTF-8 raise UnicodeDecodeError, for the caller to word for its input.
+    """
+    try:
+        return Decoded(orjson.loads(text), text, [])
+    except orjson.JSONDecodeError:
+        pass
+    if isinstance(text, bytes):
+        text = text.decode("utf-8")
+    huge: list[str] = []
+
+    def parse_int(digits: str) -> int | HugeInteger:
+        try:
+            return int(digits)
+        except ValueError:  # longer than sys.get_int_max_str_digits()
+            huge.append(digits)
+            return HugeInteger(digits)
+
+    try:
+        value = json.loads(text, parse_int=parse_int)
+    except json.JSONDecodeError as exc:
+        raise JsonSyntaxError(_reworded(exc), exc.lineno, exc.colno) from None
+    except RecursionError:
+        raise JsonSyntaxError("nested too deeply", 1, 1) from None
+    return Decoded(value, text, huge)
+
+
+# The standard library's messages, reworded; `{char}` is the character at the error.
+_MESSAGES = {
+    "Expecting value": "expected a value (text in double quotes, a number, an object, a list, "
+    "true, false or null)",
+    "Expecting ',' delimiter": "expected ',' between two items",
+    "Expecting ':' delimiter": "expected ':' after a field name",
+    "Expecting property name enclosed in double quotes": "expected a field name in double quotes",
+    "Unterminated string starting at": "text in quotes that is never closed (it starts here)",
+    "Invalid control character at": "a raw control character {char} inside text in quotes "
+    "(write it as an escape such as \\u0000, or remove it)",
+    "Invalid \\escape": "an unknown backslash escape (a backslash itself is written \\\\)",
+    "Invalid \\uXXXX escape": "a \\u escape without four hexadecimal digits",
+    "Extra data": "more data after the end of the first JSON value (several records go in a "
+    "list, or one per line in a .jsonl file)",
+}
+
+
+def _reworded(exc: json.JSONDecodeError) -> str:
+    reason = _MESSAGES.get(exc.msg)
+    if reason is None:
+        # Any other message of the decoder: as it is, without a dangling "at".
+        reason = exc.msg.removesuffix(" at")
+        reason = reason[:1].lower() + reason[1:]
+    char = exc.doc[exc.pos] if 0 <= exc.pos < len(exc.doc) else ""
+    return reason.replace("{char}", f"U+{ord(char):04X}" if char else "")
+
+
+def _huge_integer_error(
+    decoded: Decoded, field: str, digits: str, where: str, *, with_line: bool
+) -> InvalidArticle:
+    """The error for a record holding an integer too long to convert, placed in the text."""
+    text = decoded.text
+    place = ""
+    if isinstance(text, str):
+        position = text.find(digits)
+        if position >= 0:
+            line = text.count("\n", 0, position) + 1
+            column = position - (text.rfind("\n", 0, position) + 1) + 1
+            place = f" at line {line}, column {column}" if with_line else f" at column {column}"
+    count = len(digits.lstrip("-"))
+    limit = sys.get_int_max_str_digits()
+    return InvalidArticle(
+        where, field, f"a whole number of {count:,} digits{place}; at most {limit:,} are allowed"
+    )
+
+
+def find_huge(value: object, path: str = "") -> tuple[str, str] | None:
+    """The path (`media[0].length`) and digits of the first HugeInteger in a decoded value."""
+    if isinstance(value, HugeInteger):
+        return path, value.digits
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            found = find_huge(item, f"{path}.{key}" if path else str(key))
+            if found:
+                return found
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found = find_huge(item, f"{path}[{index}]")
+            if found:
+                return found
+    return None
+
+
+class JsonRecords:
+    """Decoded JSON values -> ParsedRecords, for every reader of JSON (files, lines, stdin)."""
+
+    def __init__(self, zone: Any, default_language: str, base_url: str) -> None:
+        self.zone = zone
+        self.default_language = default_language
+        self.base_url = base_url
+
+    def record(self, raw: object, where: str) -> ParsedRecord:
+        """One JSON value as a record: ours, or ninjs when its keys say so."""
+        try:
+            return ParsedRecord(where, self.article(raw, where))
+        except InvalidArticle as exc:
+            return ParsedRecord(where, error=exc)
+
+    def article(self, raw: object, where: str) -> Article:
+        if isinstance(raw, Mapping) and is_ninjs(raw):
+            return article_from_ninjs(
+                raw,
+                where=where,
+                zone=self.zone,
+                default_language=self.default_language,
+                base_url=self.base_url,
+            )
+        return article_from_mapping(
+            raw,
+            where=where,
+            zone=self.zone,
+            default_language=self.default_language,
+            base_url=self.base_url,
+        )
+
+    def decoded(self, decoded: Decoded, where: str, *, with_line: bool) -> ParsedRecord:
+        """The record of one decoded JSON Lines line (or the single object of a document)."""
+        if decoded.huge:
+            found = find_huge(decoded.value)
+            if found is not None:
+                error = _huge_integer_error(decoded, *found, where, with_line=with_line)
+                return ParsedRecord(where, error=error)
+        return self.record(decoded.value, where)
+
+    def document(self, decoded: Decoded, name: str) -> Iterator[ParsedRecord]:
+        """The records of a JSON document: one object, or a list of them."""
+        data = decoded.value
+        if isinstance(data, dict):
+            yield self.decoded(decoded, name, with_line=True)
+        elif isinstance(data, list):
+            for number, item in enumerate(data, start=1):
+                where = f"{name}: record {number}"
+                found = find_huge(item) if decoded.huge else None
+                if found is not None:
+                    yield ParsedRecord(
+                        where, error=_huge_integer_error(decoded, *found, where, with_line=True)
+                    )
+                else:
+                    yield self.record(item, where)
+        else:
+            raise UnreadableInput(
+                f"{name}: expected a JSON object or a list of them, got {kind(data)}"
+            )
+
+
+def load_document(text: str, name: str) -> Decoded:
+    """A whole JSON document; raises UnreadableInput naming the input, line and column."""
+    try:
+        return decode(text)
+    except JsonSyntaxError as exc:
+        raise UnreadableInput(f"{name}: {exc.at()}") from None
