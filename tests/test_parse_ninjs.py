@@ -169,7 +169,7 @@ def test_people_with_author_role_and_provider_are_used() -> None:
 @pytest.mark.parametrize(
     ("change", "field", "reason"),
     [
-        ({"type": "picture"}, "type", "only text items are"),
+        ({"type": "picture"}, "type", "only text items"),
         ({"pubstatus": "gone"}, "pubstatus", "expected usable, withheld or canceled"),
         ({"versioncreated": "yesterday"}, "versioncreated", "cannot read 'yesterday' as a date"),
         ({"versioncreated": None}, "versioncreated", "required (or firstcreated)"),

@@ -1,8 +1,12 @@
-"""IPTC ninjs 1.x and 2.x news items -> Article (the field mapping is in docs/import-formats.md).
+"""IPTC ninjs 1.x and 2.x news items -> Article, and the translation every ninjs version shares.
 
-A ninjs document is translated into our record shape, remembering which ninjs field each of
-our fields came from, and then validated by the shared record validator, so an error names the
-ninjs field (`headlines (from headlines)`, `pubstatus`).
+A ninjs item is translated into our record shape, remembering which ninjs field each of our
+fields came from, and then validated by the shared record validator, so an error names the
+ninjs field (`title (from headlines)`, `pubstatus`). `NinjsItem` does the translation; it reads
+every ninjs field through `name(...)`, the spelling of the item's version: 1.x and 2.x spell
+the fields in lower case (`versioncreated`, `pubstatus`, `contenttype`), ninjs 3 in camelCase
+(`articles.formats.ninjs3`). Which version an item is, is told by `articles.formats.ninjs_version`.
+The field mapping is in docs/import-formats.md.
 """
 
 from __future__ import annotations
@@ -10,67 +14,68 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
 from articles.dates import parse_datetime
 from articles.errors import InvalidArticle
-from articles.formats.record import RecordBuilder, kind, show
-from articles.model import Article, Status
+from articles.formats.record import kind as describe
+from articles.formats.record import show
+from articles.model import Status
 from articles.text import html_to_text
 
-NINJS_KEYS = ("uri", "versioncreated", "headlines", "headline", "firstcreated", "pubstatus")
-_NINJS_STATUS: dict[str, Status] = {
+# The agency's publication status, honoured in every version. `canceled` (the agency took the
+# story back) becomes `withheld`, the status that keeps an article out of every feed.
+PUB_STATUS: dict[str, Status] = {
     "usable": "published",
     "withheld": "withheld",
     "canceled": "withheld",
     "cancelled": "withheld",
 }
+# Item types that hold an article; the others (picture, audio, video, graphic, event,
+# planning) describe something else and are refused, one record at a time.
+ARTICLE_TYPES = ("text", "composite", "component")
 _BYLINE_PREFIX = re.compile(r"^\s*(?:by|von|av|par|por|door|di|af|от)\s+", re.IGNORECASE)
-_BYLINE_SPLIT = re.compile(r"\s*(?:[,/&;]|\s(?:and|und|och|og|et|y|e|en|und)\s)\s*", re.IGNORECASE)
+_BYLINE_SPLIT = re.compile(r"\s*(?:[,/&;]|\s(?:and|und|och|og|et|y|e|en)\s)\s*", re.IGNORECASE)
+_HTML_BODY = re.compile(r"<body\b[^>]*>(.*)</body\s*>", re.S | re.I)
+_NITF_BODY = re.compile(r"<body\.content\b[^>]*>(.*)</body\.content\s*>", re.S | re.I)
 
 
-def is_ninjs(raw: Mapping[str, Any]) -> bool:
-    """Whether a JSON object is a ninjs document rather than one of our records."""
-    if "id" in raw and "title" in raw:
-        return False
-    return any(key in raw for key in NINJS_KEYS)
+class NinjsItem:
+    """Translates one ninjs item into our record shape, naming ninjs fields in errors.
 
+    Subclasses give the spelling of their version's fields in `NAMES` (our key: the lower-case
+    2.x name; value: the version's name, or None when the version has no such field).
+    """
 
-def article_from_ninjs(
-    raw: object, *, where: str, zone: ZoneInfo, default_language: str, base_url: str = ""
-) -> Article:
-    """An IPTC ninjs 1.x or 2.x news item; the field mapping is in docs/import-formats.md."""
-    if not isinstance(raw, Mapping):
-        raise InvalidArticle(where, "", f"expected a ninjs JSON object, got {kind(raw)}")
-    ninjs = _Ninjs(raw, where, zone)
-    record, origin = ninjs.record()
-    builder = RecordBuilder(where, zone, default_language, base_url, origin)
-    return builder.build(record)
-
-
-class _Ninjs:
-    """Translates a ninjs document into our record shape, naming ninjs fields in errors."""
+    VERSION: ClassVar[str] = "1.x/2.x"
+    NAMES: ClassVar[Mapping[str, str | None]] = {}
 
     def __init__(self, raw: Mapping[str, Any], where: str, zone: ZoneInfo) -> None:
         self.raw = raw
         self.where = where
         self.zone = zone
 
+    def name(self, field: str) -> str:
+        """The spelling of a (2.x-named) field in this item's version; `""` when it has none."""
+        spelled = self.NAMES.get(field, field)
+        return spelled if spelled is not None else ""
+
+    def get(self, field: str, item: Mapping[str, Any] | None = None) -> Any:
+        """The value of a (2.x-named) field of the item, or of one of its parts."""
+        spelled = self.name(field)
+        return (self.raw if item is None else item).get(spelled) if spelled else None
+
     def fail(self, field: str, reason: str) -> InvalidArticle:
         return InvalidArticle(self.where, field, reason)
 
     def record(self) -> tuple[dict[str, Any], dict[str, str]]:
-        raw = self.raw
+        """Our record's fields, and for each the ninjs field it came from."""
+        self.check_type()
         origin: dict[str, str] = {}
-        item_type = raw.get("type", "text")
-        if item_type not in ("text", "composite"):
-            raise self.fail(
-                "type", f"a ninjs {show(item_type)} item is not an article; only text items are"
-            )
         record: dict[str, Any] = {}
-        id_key = "uri" if raw.get("uri") is not None else "guid"
-        record["id"], origin["id"] = raw.get(id_key), id_key
+        id_key = "uri" if self.raw.get("uri") is not None else "guid"
+        record["id"], origin["id"] = self.raw.get(id_key), id_key
         record["title"], origin["title"] = self.headline()
         record["summary"], origin["summary"] = self.summary()
         body = self.body(record["title"])
@@ -79,8 +84,8 @@ class _Ninjs:
         published, updated = self.dates()
         record["published"], origin["published"] = published
         record["updated"], origin["updated"] = updated
-        record["language"], origin["language"] = raw.get("language"), "language"
-        record["status"], origin["status"] = self.status(), "pubstatus"
+        record["language"], origin["language"] = self.raw.get("language"), "language"
+        record["status"], origin["status"] = self.status(), self.name("pubstatus")
         source = self.source()
         record["source"], origin["source"] = source
         record["tags"], origin["tags"] = self.tags()
@@ -90,31 +95,57 @@ class _Ninjs:
         record["image"], origin["image"] = self.image()
         return {k: v for k, v in record.items() if v is not None}, origin
 
+    def check_type(self) -> None:
+        item_type = self.raw.get("type")
+        if item_type is None:
+            # An item without a type is text, unless it describes an event or a planning.
+            for field in ("eventdetails", "plannedcoverage"):
+                if self.get(field) is not None:
+                    raise self.fail(
+                        self.name(field),
+                        "this ninjs item describes an event or a planning, not an article; "
+                        "only text items are imported",
+                    )
+            return
+        if item_type not in ARTICLE_TYPES:
+            raise self.fail(
+                "type",
+                f"a ninjs {show(item_type)} item is not an article; only text items "
+                f"({', '.join(ARTICLE_TYPES)}) are imported",
+            )
+
     # Each helper returns (value, the ninjs field it came from).
 
     def headline(self) -> tuple[object, str]:
-        if self.raw.get("headline") is not None:
+        if self.raw.get("headline") is not None:  # 1.x
             return self.raw["headline"], "headline"
         return self.pick_value("headlines", ("main",)), "headlines"
 
     def summary(self) -> tuple[object, str]:
         raw = self.raw
-        if raw.get("description_text") is not None:
+        if raw.get("description_text") is not None:  # 1.x
             return raw["description_text"], "description_text"
-        if isinstance(raw.get("description_html"), str):
+        if isinstance(raw.get("description_html"), str):  # 1.x
             return html_to_text(raw["description_html"]), "description_html"
-        roles = ("summary", "abstract", "teaser", "description", "text")
+        roles = ("summary", "abstract", "teaser", "lead", "description", "text")
         return self.pick_value("descriptions", roles), "descriptions"
+
+    def entries(self, field: str) -> list[Mapping[str, Any]]:
+        """A list of objects (`headlines`, `bodies`, ...); refused when it is something else."""
+        entries = self.raw.get(field)
+        if entries is None:
+            return []
+        if not isinstance(entries, list) or not all(isinstance(e, Mapping) for e in entries):
+            raise self.fail(field, f"expected a list of objects, got {describe(entries)}")
+        return entries
+
+    def is_html(self, entry: Mapping[str, Any]) -> bool:
+        """HTML or XHTML by its content type (`text/html`, `application/xhtml+xml`) or role."""
+        return "html" in f"{self.get('contenttype', entry) or ''} {entry.get('role') or ''}".lower()
 
     def pick_value(self, field: str, roles: tuple[str, ...]) -> object:
         """The `value` of the entry with the first preferred role, else of the first entry."""
-        entries = self.raw.get(field)
-        if entries is None:
-            return None
-        if not isinstance(entries, list) or not all(isinstance(e, Mapping) for e in entries):
-            raise self.fail(
-                field, f"expected a list of objects with role and value, got {kind(entries)}"
-            )
+        entries = self.entries(field)
         if not entries:
             return None
         ranked = sorted(
@@ -123,29 +154,36 @@ class _Ninjs:
         )
         chosen = ranked[0]
         value = chosen.get("value")
-        if isinstance(value, str) and "html" in str(chosen.get("contenttype", "")):
+        if isinstance(value, str) and self.is_html(chosen):
             return html_to_text(value)
         return value
 
     def body(self, title: object) -> tuple[str, object, str] | None:
-        """The body, HTML preferred over text, the inner part of a full HTML document."""
+        """The body: the HTML one (the inner part of a full document), else NITF, else text."""
         raw = self.raw
-        html: object = raw.get("body_html")
+        html: object = raw.get("body_html")  # 1.x
         field = "body_html"
-        text: object = raw.get("body_text")
+        text: object = raw.get("body_text")  # 1.x
         text_field = "body_text"
-        bodies = raw.get("bodies")
-        if html is None and bodies is not None:
-            if not isinstance(bodies, list) or not all(isinstance(b, Mapping) for b in bodies):
-                raise self.fail("bodies", f"expected a list of objects, got {kind(bodies)}")
-            for entry in bodies:
-                what = f"{entry.get('contenttype', '')} {entry.get('role', '')}".lower()
-                if html is None and "html" in what:
+        nitf: object = None
+        if html is None:
+            for entry in self.entries("bodies"):
+                content_type = str(self.get("contenttype", entry) or "").lower()
+                role = str(entry.get("role") or "").lower()
+                if html is None and self.is_html(entry):
                     html, field = entry.get("value"), "bodies"
-                elif text is None and ("text/plain" in what or entry.get("role") == "text"):
+                elif nitf is None and "nitf" in f"{content_type} {role}":
+                    nitf = entry.get("value")
+                elif text is None and (
+                    content_type.startswith("text/plain") or role == "text" or not content_type
+                ):
                     text, text_field = entry.get("value"), "bodies"
+        if html is None and isinstance(nitf, str):
+            inner = _NITF_BODY.search(nitf)
+            if inner:
+                html, field = inner.group(1), "bodies"
         if isinstance(html, str):
-            inner = re.search(r"<body\b[^>]*>(.*)</body\s*>", html, re.S | re.I)
+            inner = _HTML_BODY.search(html)
             fragment = inner.group(1) if inner else html
             # Full documents repeat the headline as <h1>; the headline is carried separately.
             if isinstance(title, str):
@@ -169,52 +207,64 @@ class _Ninjs:
         return None
 
     def date(self, field: str) -> datetime | None:
-        value = self.raw.get(field)
+        name = self.name(field)
+        value = self.raw.get(name) if name else None
         if value is None:
             return None
-        return parse_datetime(value, zone=self.zone, where=self.where, field=field)
+        return parse_datetime(value, zone=self.zone, where=self.where, field=name)
 
     def dates(self) -> tuple[tuple[object, str], tuple[object, str]]:
         version = self.date("versioncreated")
-        first = self.date("firstcreated") or self.date("contentcreated")
+        first = self.date("firstcreated")
+        first_field = "firstcreated"
+        if first is None:
+            first, first_field = self.date("contentcreated"), "contentcreated"
         embargo = self.date("embargoed")
         # An embargo is the time the story may first appear, so it is the publish time.
         published: datetime | None
         if embargo is not None:
-            published, field = embargo, "embargoed"
+            published, field = embargo, self.name("embargoed")
         elif first is not None:
-            published = first
-            field = "firstcreated" if self.raw.get("firstcreated") is not None else "contentcreated"
+            published, field = first, self.name(first_field)
         else:
-            published, field = version, "versioncreated"
+            published, field = version, self.name("versioncreated")
         if published is None:
-            raise self.fail("versioncreated", "required (or firstcreated), but missing")
+            raise self.fail(
+                self.name("versioncreated"),
+                f"required (or {self.name('firstcreated')}), but missing",
+            )
         updated = version if version is not None and version > published else published
-        return (published, field), (updated, "versioncreated")
+        return (published, field), (updated, self.name("versioncreated"))
 
     def status(self) -> str | None:
-        value = self.raw.get("pubstatus")
+        field = self.name("pubstatus")
+        value = self.raw.get(field)
         if value is None:
             return None
-        if value not in _NINJS_STATUS:
-            raise self.fail(
-                "pubstatus", f"expected usable, withheld or canceled, got {show(value)}"
-            )
-        return _NINJS_STATUS[value]
+        if value not in PUB_STATUS:
+            raise self.fail(field, f"expected usable, withheld or canceled, got {show(value)}")
+        return PUB_STATUS[value]
 
     def source(self) -> tuple[object, str]:
         raw = self.raw
-        provider = raw.get("provider")
+        provider = raw.get("provider")  # 1.x
         if isinstance(provider, Mapping) and isinstance(provider.get("name"), str):
             return self.named_source(provider), "provider"
         if isinstance(provider, str):
             return provider, "provider"
-        if isinstance(raw.get("copyrightholder"), str):
-            return raw["copyrightholder"], "copyrightholder"
-        infosource = raw.get("infosource")
-        if isinstance(infosource, list) and infosource and isinstance(infosource[0], Mapping):
-            return self.named_source(infosource[0]), "infosource"
-        return None, "copyrightholder"
+        holder = self.name("copyrightholder")
+        if isinstance(raw.get(holder), str) and raw[holder].strip():
+            return raw[holder], holder
+        for field in ("infosources", "infosource"):
+            infosource = self.get(field)
+            if (
+                isinstance(infosource, list)
+                and infosource
+                and isinstance(infosource[0], Mapping)
+                and infosource[0].get("name")
+            ):
+                return self.named_source(infosource[0]), self.name(field)
+        return None, holder
 
     @staticmethod
     def named_source(entry: Mapping[str, Any]) -> dict[str, Any]:
@@ -227,7 +277,7 @@ class _Ninjs:
         if entries is None:
             return []
         if not isinstance(entries, list):
-            raise self.fail(field, f"expected a list, got {kind(entries)}")
+            raise self.fail(field, f"expected a list, got {describe(entries)}")
         return [e.get("name") for e in entries if isinstance(e, Mapping) and e.get("name")]
 
     def tags(self) -> tuple[object, str]:
@@ -237,7 +287,7 @@ class _Ninjs:
         if isinstance(keywords, list):
             names += [k for k in keywords if k]
         elif keywords is not None:
-            raise self.fail("keywords", f"expected a list of text, got {kind(keywords)}")
+            raise self.fail("keywords", f"expected a list of text, got {describe(keywords)}")
         return names, "subjects"
 
     def section(self) -> tuple[object, str]:
@@ -265,25 +315,29 @@ class _Ninjs:
             ]
             if writers:
                 return writers, "people"
-        by = raw.get("by")
+        field = "by" if raw.get("by") is not None else "byline"  # 1.x: byline
+        by = raw.get(field)
         if by is None:
             return None, "by"
         if not isinstance(by, str):
-            raise self.fail("by", f"expected text, got {kind(by)}")
+            raise self.fail(field, f"expected text, got {describe(by)}")
+        names = [part for part in _BYLINE_SPLIT.split(_BYLINE_PREFIX.sub("", by)) if part.strip()]
+        # `by: "dpa/Christian Hollmann"` names the agency beside the writer; the agency is the
+        # source. A byline that names only the agency (`by: "AA"`) is kept: it is the author.
         agency = source.get("name") if isinstance(source, Mapping) else source
-        skip = {str(agency).casefold()} if agency else set()
-        names = [
-            part
-            for part in _BYLINE_SPLIT.split(_BYLINE_PREFIX.sub("", by))
-            if part.strip() and part.strip().casefold() not in skip
-        ]
-        return names, "by"
+        if agency:
+            people_only = [n for n in names if n.strip().casefold() != str(agency).casefold()]
+            names = people_only or names
+        return names, field
 
     def rights(self) -> tuple[object, str]:
         for field in ("copyrightnotice", "usageterms"):
-            if self.raw.get(field) is not None:
-                return self.raw[field], field
-        return None, "copyrightnotice"
+            value = self.get(field)
+            if isinstance(value, str) and value.strip():
+                return value, self.name(field)
+            if value is not None and not isinstance(value, str):
+                return value, self.name(field)  # refused, naming the field, by the validator
+        return None, self.name("copyrightnotice")
 
     def image(self) -> tuple[object, str]:
         associations = self.raw.get("associations")
@@ -294,7 +348,9 @@ class _Ninjs:
         elif isinstance(associations, list):
             items = associations
         else:
-            raise self.fail("associations", f"expected a list of objects, got {kind(associations)}")
+            raise self.fail(
+                "associations", f"expected a list of objects, got {describe(associations)}"
+            )
         for item in items:
             if not isinstance(item, Mapping) or item.get("type") not in ("picture", "graphic"):
                 continue
@@ -308,19 +364,18 @@ class _Ninjs:
                 "caption": caption,
                 "width": rendition.get("width"),
                 "height": rendition.get("height"),
-                "type": rendition.get("contenttype") or rendition.get("mimetype"),
+                "type": self.get("contenttype", rendition) or rendition.get("mimetype"),
             }, "associations"
         return None, "associations"
 
-    @staticmethod
-    def largest_rendition(renditions: object) -> Mapping[str, Any] | None:
+    def largest_rendition(self, renditions: object) -> Mapping[str, Any] | None:
         if isinstance(renditions, Mapping):  # ninjs 1.x: keyed by name
             renditions = list(renditions.values())
         if not isinstance(renditions, list):
             return None
 
         def size(r: Mapping[str, Any]) -> tuple[int, int]:
-            w, h, n = r.get("width"), r.get("height"), r.get("sizeinbytes")
+            w, h, n = r.get("width"), r.get("height"), self.get("sizeinbytes", r)
             area = w * h if isinstance(w, int) and isinstance(h, int) else 0
             return area, n if isinstance(n, int) else 0
 
@@ -333,9 +388,8 @@ class _Ninjs:
         ]
         return max(usable, key=size, default=None)
 
-    @staticmethod
-    def caption(item: Mapping[str, Any]) -> str:
-        for field in ("body_text", "description_text"):
+    def caption(self, item: Mapping[str, Any]) -> str:
+        for field in ("body_text", "description_text"):  # 1.x
             if isinstance(item.get(field), str):
                 return str(item[field])
         descriptions = item.get("descriptions")
@@ -343,5 +397,16 @@ class _Ninjs:
             for entry in descriptions:
                 if isinstance(entry, Mapping) and isinstance(entry.get("value"), str):
                     value = str(entry["value"])
-                    return html_to_text(value) if "html" in str(entry.get("contenttype")) else value
+                    return html_to_text(value) if self.is_html(entry) else value
         return ""
+
+
+class Ninjs2Item(NinjsItem):
+    """A ninjs 1.x or 2.x item: every field under its lower-case name."""
+
+    VERSION = "1.x/2.x"
+    NAMES: ClassVar[Mapping[str, str | None]] = {
+        # 3.x only: an item of these versions has no such field.
+        "eventdetails": None,
+        "plannedcoverage": None,
+    }
