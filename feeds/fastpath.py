@@ -3,10 +3,11 @@
 Aggregators poll the same few URLs over and over, and most answers are the same bytes or a 304.
 The feed view works out a response from the database (the rows' keys, the ETag) and the render
 cache; this WSGI middleware keeps that outcome for `response_memo_ms` and answers byte-identical
-requests (same path, query, host, Accept and Accept-Encoding) from memory, including the
-conditional-GET decision. Each process decides for itself and every entry expires within the
-window, so any number of workers stays consistent with the database to within that window,
-and never past the moment an embargoed article becomes visible (the view caps the lifetime).
+requests (same path, query, host, Accept, Accept-Encoding, and the navigation headers that
+choose the browser preview) from memory, including the conditional-GET decision. Each process
+decides for itself and every entry expires within the window, so any number of workers stays
+consistent with the database to within that window, and never past the moment an embargoed
+article becomes visible (the view caps the lifetime).
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ class MemoEntry:
     expires: float  # monotonic time
 
 
-MemoKey = tuple[str, str, str, str, str, str, str, str]
+MemoKey = tuple[str, ...]
 
 
 class ResponseMemo:
@@ -74,6 +75,11 @@ class ResponseMemo:
             environ.get("HTTP_ACCEPT", ""),
             environ.get("HTTP_ACCEPT_ENCODING", ""),
             environ.get("REQUEST_METHOD", "GET"),
+            # A browser's navigation gets the HTML preview instead of the feed (feeds.preview);
+            # these headers tell it from a request with the same Accept that wants the feed.
+            environ.get("HTTP_SEC_FETCH_DEST", ""),
+            environ.get("HTTP_SEC_FETCH_MODE", ""),
+            environ.get("HTTP_UPGRADE_INSECURE_REQUESTS", ""),
         )
 
     def get(self, key: MemoKey) -> MemoEntry | None:

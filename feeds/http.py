@@ -26,15 +26,17 @@ if TYPE_CHECKING:
 
 from articles.model import Article
 from articles.store import Facet, Store
+from feeds import preview
 from feeds.cache import RenderCache
 from feeds.config import SiteConfig
 from feeds.documents import Document, Documents
 from feeds.etag import document_etag, is_fresh, last_modified, quoted
 from feeds.fastpath import MEMO_KEY, MemoEntry, MemoKey, ResponseMemo
-from feeds.model import DocumentLinks, FeedLinks, build_feed
+from feeds.model import DocumentLinks, Feed, FeedLinks, build_feed
 from feeds.query import FeedQuery, QueryError, parse_feed_path
 from feeds.redirects import permanent_redirect
 from feeds.urls import (
+    CSS_PATH,
     FEEDS_PREFIX,
     FORMATS,
     HEALTH_PATH,
@@ -191,13 +193,16 @@ def feed(subpath: str) -> Response:
         archive_links=doc.archive_links,
     )
     encoding = choose_encoding(request.headers.get("Accept-Encoding", ""))
+    if preview.is_navigation(*preview.navigation_headers(request.headers)):
+        # A person opened the feed in a browser: the same document as an HTML page.
+        return _preview(service, query, doc, links, base, opaque, encoding)
     modified = last_modified(doc.keys, now)
     headers: dict[str, str] = {
         "ETag": quoted(opaque, encoding),
         "Cache-Control": service.cache_control(doc)[1],
-        # Accept picks the format of an extension-less URL and, for Atom and RSS, whether a
-        # browser gets the XML as application/xml (so it applies the stylesheet).
-        "Vary": "Accept, Accept-Encoding" if negotiated or fmt != "json" else "Accept-Encoding",
+        # Accept picks the format of an extension-less URL; Accept and the navigation headers
+        # decide between the feed and its HTML preview (feeds.preview).
+        "Vary": preview.VARY,
     }
     if modified is not None:
         headers["Last-Modified"] = http_date(modified)
@@ -351,6 +356,55 @@ def _render(
     base: str,
 ) -> bytes:
     """Fetch the page's articles and write the document (only on a cache miss)."""
+    return render(_build(service, query, doc, links, base), query.fmt or "atom")
+
+
+def _preview(
+    service: FeedService,
+    query: FeedQuery,
+    doc: Document,
+    links: dict[str, dict[str, str | None]],
+    base: str,
+    opaque: str,
+    encoding: str | None,
+) -> Response:
+    """The browser's HTML page of the document (feeds.preview), from the same feed model."""
+    config = service.config
+    fmt = query.fmt or "atom"
+
+    def page() -> bytes:
+        view = preview.build_preview(
+            _build(service, query, doc, links, base),
+            fmt=fmt,
+            subscribe_url=base + feed_path(query.facet, fmt),
+            zone=config.zone,
+            page=query.page,
+            limit=query.limit,
+            last_page=doc.last_page,
+            total=doc.total,
+            month=query.month,
+        )
+        context = {"site": config, "base": base, "css_url": base + CSS_PATH}
+        return preview.render_preview(view, context)
+
+    return preview.respond(
+        feed_opaque=opaque,
+        max_age=min(service.cache_control(doc)[0], config.cache_max_age),
+        encoding=encoding,
+        if_none_match=request.headers.get("If-None-Match"),
+        cache=service.cache,
+        render=page,
+    )
+
+
+def _build(
+    service: FeedService,
+    query: FeedQuery,
+    doc: Document,
+    links: dict[str, dict[str, str | None]],
+    base: str,
+) -> Feed:
+    """Fetch the page's articles and build the format-neutral feed."""
     config = service.config
     facet = query.facet
     articles = service.store.fetch([k.id for k in doc.keys])
@@ -373,7 +427,7 @@ def _render(
         archive=query.month is not None,
         complete=doc.is_complete,
     )
-    feed = build_feed(
+    return build_feed(
         config,
         title=title,
         subtitle=config.description,
@@ -383,7 +437,6 @@ def _render(
         article_url=lambda article: article_url(article, base),
         base_url=base,
     )
-    return render(feed, query.fmt or "atom")
 
 
 def facet_label(facet: Facet, articles: Sequence[Article]) -> str:

@@ -67,8 +67,10 @@ def test_compressed_response_decodes_to_the_identity_bytes(
     assert packed.headers["Content-Encoding"] == coding
     assert int(packed.headers["Content-Length"]) == len(packed.data) < len(plain.data)
     assert decode(packed.data) == plain.data
-    # Accept too: browsers get Atom and RSS as application/xml.
-    assert packed.headers["Vary"] == "Accept, Accept-Encoding"
+    # Accept and the navigation headers too: browsers get the HTML preview (feeds.preview).
+    assert packed.headers["Vary"] == (
+        "Accept, Accept-Encoding, Sec-Fetch-Dest, Sec-Fetch-Mode, Upgrade-Insecure-Requests"
+    )
 
 
 def test_identity_response_has_no_content_encoding(client: FlaskClient) -> None:

@@ -16,6 +16,8 @@ from articles.store import Facet
 from tests.fixtures.app import NOW, Clock, article
 
 SITE = "https://news.example.com"
+# Every feed URL varies on what picks the format and on what picks the browser preview.
+VARY = "Accept, Accept-Encoding, Sec-Fetch-Dest, Sec-Fetch-Mode, Upgrade-Insecure-Requests"
 MEDIA = {
     "atom": "application/atom+xml; charset=utf-8",
     "rss": "application/rss+xml; charset=utf-8",
@@ -104,7 +106,7 @@ def test_extensionless_url_negotiates_on_accept(
     assert response.status_code == 200
     assert response.headers["Content-Type"] == MEDIA[fmt]
     assert response.headers["Content-Location"] == f"{SITE}/feeds/section/asia.{fmt}"
-    assert response.headers["Vary"] == "Accept, Accept-Encoding"
+    assert response.headers["Vary"] == VARY
 
 
 def test_negotiated_document_equals_the_one_at_its_content_location(client: FlaskClient) -> None:
@@ -115,10 +117,12 @@ def test_negotiated_document_equals_the_one_at_its_content_location(client: Flas
     assert negotiated.headers["ETag"] == direct.headers["ETag"]
 
 
-def test_json_url_varies_only_on_encoding(client: FlaskClient) -> None:
+def test_json_url_varies_on_the_preview_headers_too(client: FlaskClient) -> None:
+    """A browser opening a JSON Feed URL gets the HTML preview too (feeds.preview)."""
     response = client.get("/feeds/all.json", headers={"Accept": "text/html"})
     assert response.status_code == 200
-    assert response.headers["Vary"] == "Accept-Encoding"
+    assert response.headers["Content-Type"] == MEDIA["json"]
+    assert response.headers["Vary"] == VARY
     assert "Content-Location" not in response.headers
 
 
@@ -137,7 +141,7 @@ def test_browser_navigation_gets_generic_xml_so_the_stylesheet_applies(
     assert browser.headers["Content-Type"] == "application/xml; charset=utf-8"
     assert reader.headers["Content-Type"] == f"application/{fmt}+xml; charset=utf-8"
     assert browser.data == reader.data
-    assert browser.headers["Vary"] == reader.headers["Vary"] == "Accept, Accept-Encoding"
+    assert browser.headers["Vary"] == reader.headers["Vary"] == VARY
 
 
 @pytest.mark.parametrize(

@@ -231,7 +231,8 @@ def test_gzip_br_and_identity_clients_each_get_their_own_bytes(stack: Stack) -> 
             assert body == app_body, where
             assert decoded(body, coding) == plain, where
             assert response.getheader("ETag") == app.getheader("ETag"), where
-            assert response.getheader("Vary") == "Accept, Accept-Encoding", where
+            assert response.getheader("Vary") == app.getheader("Vary"), where
+            assert "Accept-Encoding" in response.getheader("Vary", ""), where
             assert response.getheader("Content-Length") == str(len(body)), where
     assert stack.settled_app_statuses(target, 3) == ["200"] * 3
 
