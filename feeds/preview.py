@@ -74,8 +74,6 @@ def is_navigation(
 
 @lru_cache(maxsize=512)
 def _is_navigation(accept: str, dest: str | None, mode: str | None, upgrade: str | None) -> bool:
-    if not accept or "text/html" not in accept.lower():
-        return False
     parsed = parse_accept_header(accept, MIMEAccept)
     html = parsed.quality("text/html")
     if html <= 0:
@@ -132,9 +130,9 @@ class PreviewEntry:
     title: str
     href: str | None
     language: str
-    published: datetime
+    published: str  # ISO 8601 in the site's zone, for <time datetime>
     published_label: str
-    updated: datetime | None  # only when later than the publication (a correction)
+    updated: str  # the same for a correction (updated later than published), else ""
     updated_label: str
     authors: tuple[str, ...]
     section: str
@@ -264,30 +262,37 @@ def _web_url(url: str | None) -> str | None:
     return url if scheme in ("http", "https") else None
 
 
-def show_time(moment: datetime, language: str, zone: ZoneInfo) -> str:
-    """A date and time in the site's zone: `2025년 7월 30일 10:00 KST`, else `2025-07-30 ...`."""
+def show_time(moment: datetime, language: str, zone: ZoneInfo) -> tuple[str, str]:
+    """A moment in the site's zone as (ISO 8601, label): the label reads `2025년 7월 30일 10:00
+    KST` for Korean entries, `2025-07-30 10:00 KST` for others."""
     local = moment.astimezone(zone)
     clock = f"{local:%H:%M} {local.tzname() or ''}".rstrip()
     if language.lower().startswith("ko"):
-        return f"{local.year}년 {local.month}월 {local.day}일 {clock}"
-    return f"{local:%Y-%m-%d} {clock}"
+        label = f"{local.year}년 {local.month}월 {local.day}일 {clock}"
+    else:
+        label = f"{local:%Y-%m-%d} {clock}"
+    return local.isoformat(), label
 
 
 def _entry(entry: Entry, zone: ZoneInfo) -> PreviewEntry:
+    published, published_label = show_time(entry.published, entry.language, zone)
     # A correction shows as such; an `updated` within a minute of publication is the same moment.
-    updated = entry.updated if entry.updated - entry.published > timedelta(minutes=1) else None
+    updated, updated_label = "", ""
+    if entry.updated - entry.published > timedelta(minutes=1):
+        updated, updated_label = show_time(entry.updated, entry.language, zone)
     section = next((c.label for c in entry.categories if c.scheme.endswith("/section/")), "")
     return PreviewEntry(
         title=entry.title,
         href=_web_url(entry.link),
         language=entry.language,
-        published=entry.published,
-        published_label=show_time(entry.published, entry.language, zone),
+        published=published,
+        published_label=published_label,
         updated=updated,
-        updated_label=show_time(updated, entry.language, zone) if updated else "",
+        updated_label=updated_label,
         authors=tuple(person.name for person in entry.authors),
         section=section,
-        summary=entry.excerpt,
+        # A headline-only record's excerpt is its headline again: shown once.
+        summary="" if entry.excerpt.strip() == entry.title.strip() else entry.excerpt,
         image=_web_url(entry.image.url) if entry.image else None,
         image_alt=entry.image.alt if entry.image else "",
         source=entry.source.name if entry.source else "",

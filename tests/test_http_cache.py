@@ -361,3 +361,39 @@ def test_self_links_carry_the_public_host_sent_to_the_cache(stack: Stack) -> Non
     assert other.getheader("X-Cache-Status") == "MISS"
     assert b'href="http://other.example.test/feeds/all.atom" rel="self"' in other_body
     assert PUBLIC_HOST.encode() not in other_body
+
+
+BROWSER = {
+    "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+    "Sec-Fetch-Dest": "document",
+    "Sec-Fetch-Mode": "navigate",
+    "Upgrade-Insecure-Requests": "1",
+}
+
+
+@pytest.mark.parametrize("first", ["reader", "browser"])
+def test_the_browser_page_and_the_feed_never_cross_in_the_cache(stack: Stack, first: str) -> None:
+    """A browser opening a feed gets the HTML preview (feeds.preview), sent `private`: nginx
+    never stores it, keeps serving readers the stored feed, and never gives a browser the feed
+    it stored for readers (Vary)."""
+    target = ARCHIVE + f".atom?t=preview-{first}"
+    _, feed = stack.from_app(target)
+    order = ["reader", "browser", "reader", "browser"]
+    if first == "browser":
+        order = order[1:] + order[:1]
+    seen: list[tuple[str, str | None]] = []
+    for client in order:
+        response, body = stack.cache.request("GET", target, BROWSER if client == "browser" else {})
+        seen.append((client, response.getheader("X-Cache-Status")))
+        assert response.status == 200, client
+        if client == "browser":
+            assert response.getheader("Content-Type") == "text/html; charset=utf-8"
+            assert (response.getheader("Cache-Control") or "").startswith("private,")
+            assert b"<!doctype html>" in body[:50]
+        else:
+            assert response.getheader("Content-Type") == "application/atom+xml; charset=utf-8"
+            assert body == feed
+    # The feed is stored once and then served from the cache; the page is never stored.
+    assert [status for client, status in seen if client == "reader"] == ["MISS", "HIT"]
+    assert [status for client, status in seen if client == "browser"] == ["MISS", "MISS"]
+    assert stack.settled_app_statuses(target, 3) == ["200"] * 3
