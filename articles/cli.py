@@ -1,29 +1,33 @@
 """`flask articles ...`: import, list, show and delete articles, and migrate the database.
 
-A thin click layer over `articles.importer` and `articles.store`. The app factory registers it
-with `app.cli.add_command(articles_cli)`; the store and site settings come from
-`current_app.extensions["feeds.store"]` and `["feeds.config"]`. Every failure is one line on
-stderr and exit status 1, never a traceback.
+A thin click layer over `articles.service` (every write) and `articles.importer`. The app
+factory registers it with `app.cli.add_command(articles_cli)` and puts the `ArticleService`
+(store, guid authority, record defaults, change listeners) in
+`current_app.extensions["articles.service"]`. Every failure is one line on stderr and exit
+status 1, never a traceback; output cut short by its reader (`| head`) ends quietly with
+status 141, as a program killed by SIGPIPE.
 """
 
 from __future__ import annotations
 
 import functools
+import io
 import json
+import os
 import sys
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, NoReturn, ParamSpec, TypeVar
+from typing import Any, Final, NoReturn, ParamSpec, TypeVar
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
-from sqlalchemy.exc import OperationalError, ProgrammingError, SQLAlchemyError
 
-from articles.errors import ArticleError, ArticleNotFound
+from articles.errors import ArticleError
 from articles.importer import ImportProgress, import_sources
 from articles.model import STATUSES, article_to_dict
-from articles.store import Facet, Store
+from articles.service import ArticleService
+from articles.store import Store
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -40,28 +44,21 @@ articles_cli = AppGroup(
 )
 
 
+# Where the app puts the ArticleService every command writes through (`feeds.create_app` does).
+SERVICE_KEY: Final = "articles.service"
+
+
+def _service() -> ArticleService:
+    service: ArticleService | None = current_app.extensions.get(SERVICE_KEY)
+    if service is None:
+        raise click.ClickException(
+            f"this app has no article service: register one in app.extensions[{SERVICE_KEY!r}]"
+        )
+    return service
+
+
 def _store() -> Store:
-    store: Store = current_app.extensions["feeds.store"]
-    return store
-
-
-# Where the app registers callables to hear which feeds a committed change touched (the feeds
-# package pings its WebSub hub from there). Articles knows only this hook, not its listeners.
-CHANGE_LISTENERS = "articles.change_listeners"
-
-
-def _publish_changes(facets: Collection[Facet]) -> None:
-    """Tell the app's change listeners which facets a committed change touched.
-
-    A listener's failure never fails the command: the change is already committed.
-    """
-    if not facets:
-        return
-    for listener in current_app.extensions.get(CHANGE_LISTENERS, ()):
-        try:
-            listener(facets)
-        except Exception as exc:  # noqa: BLE001 - the change is committed; say why
-            click.echo(f"warning: change notification not sent: {exc}", err=True)
+    return _service().store
 
 
 def _fail(message: str) -> NoReturn:
@@ -69,13 +66,26 @@ def _fail(message: str) -> NoReturn:
     sys.exit(1)
 
 
-def _database_message(exc: SQLAlchemyError) -> str:
-    first = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
-    if isinstance(exc, OperationalError | ProgrammingError) and (
-        "no such table" in first or "does not exist" in first
-    ):
-        return f"database: {first} (run `flask articles migrate` first)"
-    return f"database: {first}"
+# The exit status of a program killed by SIGPIPE (128 + 13), as shells report `yes | head`.
+EXIT_BROKEN_PIPE: Final = 141
+
+
+def _flush_stdout() -> None:
+    sys.stdout.flush()
+
+
+def _quiet_broken_pipe() -> NoReturn:
+    """The reader of our output went away (`... | head`): stop at once, saying nothing.
+
+    Standard output is pointed at /dev/null so the interpreter's own flush at exit does not
+    fail again with a message, then the command exits 141, as a program killed by SIGPIPE.
+    """
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, io.UnsupportedOperation):
+        pass  # not a real file (a test runner's buffer): nothing will be flushed at exit
+    sys.exit(EXIT_BROKEN_PIPE)
 
 
 def one_line_errors(command: Callable[P, R]) -> Callable[P, R]:
@@ -84,13 +94,19 @@ def one_line_errors(command: Callable[P, R]) -> Callable[P, R]:
     @functools.wraps(command)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
-            return command(*args, **kwargs)
+            try:
+                result = command(*args, **kwargs)
+            except SystemExit:
+                _flush_stdout()  # a broken pipe here is quiet too
+                raise
+            _flush_stdout()
+            return result
+        except BrokenPipeError:
+            _quiet_broken_pipe()
         except (click.ClickException, click.exceptions.Abort, click.exceptions.Exit):
             raise  # click prints these itself, in one line
         except (ArticleError, ValueError) as exc:
             _fail(str(exc))
-        except SQLAlchemyError as exc:
-            _fail(_database_message(exc))
         except OSError as exc:
             _fail(f"{exc.filename or 'input'}: {exc.strerror or exc}")
         except Exception as exc:  # noqa: BLE001 - a bug still gets one line, not a traceback
@@ -127,20 +143,15 @@ def import_command(paths: tuple[str, ...], skip_invalid: bool, batch_size: int) 
       flask --app wsgi articles import articles/samples/ new.jsonl
       zcat export.jsonl.gz | flask --app wsgi articles import -
     """
-    config = current_app.extensions["feeds.config"]
     with _progress() as on_progress:
         report = import_sources(
-            _store(),
+            _service(),
             list(paths),
-            zone=config.zone,
-            default_language=config.default_language,
-            tag_authority=config.tag_authority,
             skip_invalid=skip_invalid,
             batch_size=batch_size,
             on_progress=on_progress,
             stdin=sys.stdin,
         )
-    _publish_changes(report.affected)
     for line in report.errors:
         click.echo(line, err=True)
     click.echo(report.summary())
@@ -260,9 +271,7 @@ def show_command(article_id: str) -> None:
     Example:
       flask --app wsgi articles show trt-ko-2025-07-30-cho-japan
     """
-    article = _store().get(article_id)
-    if article is None:
-        raise ArticleNotFound(article_id)
+    article = _service().get(article_id)
     click.echo(json.dumps(article_to_dict(article), ensure_ascii=False, indent=2))
 
 
@@ -277,15 +286,13 @@ def delete_command(article_id: str, yes: bool) -> None:
     Example:
       flask --app wsgi articles delete trt-ko-2025-07-30-cho-japan --yes
     """
-    store = _store()
-    article = store.get(article_id)
-    if article is None:
-        raise ArticleNotFound(article_id)
+    service = _service()
+    article = service.get(article_id)
     if not yes and not click.confirm(f"Delete {article_id!r} ({article.title})?"):
         _fail("not deleted")
-    affected = store.delete(article_id)
-    _publish_changes(affected)
-    click.echo(f"deleted {article_id}; {len(affected)} feeds changed")
+    # Deleted only if nobody changed it since it was shown for confirmation.
+    result = service.delete(article_id, if_updated=article.updated)
+    click.echo(f"deleted {article_id}; {len(result.facets)} feeds changed")
 
 
 @articles_cli.command("migrate")
@@ -301,9 +308,10 @@ def migrate_command() -> None:
     """
     store = _store()
     before, head = store.schema_revision()
-    store.migrate()
+    store.migrate(by="`flask articles migrate`")
     if before == head:
-        click.echo(f"schema already at {head}")
+        last = store.last_migration()
+        click.echo(f"schema already at {head}" + (f" ({last.describe()})" if last else ""))
     else:
         click.echo(f"schema upgraded from {before or 'empty'} to {head}")
 

@@ -5,15 +5,16 @@ ArticleError
 ├── InvalidArticle(where, field, reason)     a record that cannot become an Article
 ├── UnreadableInput                          a whole input that cannot be read
 ├── ArticleNotFound(article_id)              no stored article has this id
+├── ArticleExists(article_id)                a create for an id already stored
 ├── GuidConflict(article_id, guid, other_id) the guid already belongs to another article
 ├── StaleArticle(article_id, ...)            a conditional write whose precondition failed
-├── InvalidQuery(field, reason)              a facet, month, URL... the store cannot use
+├── InvalidValue(field, reason)              a facet, month, URL, authority that cannot be used
 └── StoreError(reason, article_id=None)      the database failed; wraps SQLAlchemy's error
     └── StoreUnavailable(reason)             the database cannot be reached or opened
 ```
 
 Callers of `articles.store` and `articles.service` never see a SQLAlchemy exception: the store
-translates them into `StoreError` (the original is kept as `__cause__`). `InvalidQuery` is also
+translates them into `StoreError` (the original is kept as `__cause__`). `InvalidValue` is also
 a `ValueError`, as the bare ValueErrors it replaces were.
 """
 
@@ -59,6 +60,14 @@ class ArticleNotFound(ArticleError):
         super().__init__(f"no article with id {article_id!r}")
 
 
+class ArticleExists(ArticleError):
+    """A create for `article_id`, which is already stored (replace or correct it instead)."""
+
+    def __init__(self, article_id: str) -> None:
+        self.article_id = article_id
+        super().__init__(f"article {article_id!r} already exists")
+
+
 class GuidConflict(ArticleError):
     """A new article `article_id` carries `guid`, which already belongs to `other_id`.
 
@@ -95,8 +104,8 @@ class StaleArticle(ArticleError):
         )
 
 
-class InvalidQuery(ArticleError, ValueError):
-    """A value the store cannot use: `field` names it (`facet`, `month`, `database_url`)."""
+class InvalidValue(ArticleError, ValueError):
+    """A value that cannot be used: `field` names it (`facet`, `month`, `database_url`, ...)."""
 
     def __init__(self, field: str, reason: str) -> None:
         self.field = field

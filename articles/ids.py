@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
+from articles.errors import InvalidValue
+
 # RFC 4151: taggingEntity = authorityName "," date; date = YYYY ["-" MM ["-" DD]].
 _AUTHORITY = re.compile(
     r"^(?P<name>[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?|[^@\s,]+@[A-Za-z0-9.-]+)"
@@ -24,14 +26,15 @@ def mint_guid(tag_authority: str, article_id: str) -> str:
     """The tag URI for an article: `tag:<authority>,<date>:article/<percent-encoded id>`.
 
     `tag_authority` is the site's tagging entity, e.g. `feeds.example.org,2025`. Raises
-    ValueError when it is not `authority,date` or the id is empty.
+    InvalidValue (a ValueError) when it is not `authority,date` or the id is empty.
     """
     authority = tag_authority.strip()
     if not _AUTHORITY.match(authority):
-        raise ValueError(
-            "tag_authority: must be 'authority,date' as RFC 4151 says, "
-            f"e.g. 'example.org,2025', got {tag_authority!r}"
+        raise InvalidValue(
+            "tag_authority",
+            "must be 'authority,date' as RFC 4151 says, "
+            f"e.g. 'example.org,2025', got {tag_authority!r}",
         )
     if not article_id:
-        raise ValueError("article id: must not be empty")
+        raise InvalidValue("article id", "must not be empty")
     return f"tag:{authority}:article/{quote(article_id, safe=_SAFE)}"

@@ -6,8 +6,10 @@ a file with any bad record writes nothing: the transaction is rolled back at the
 record, and reading goes on only to report every other bad record of that file. With
 `skip_invalid` the good records are written and every bad one is still reported.
 
-New articles get their guid from `articles.ids.mint_guid` unless the record carries one; the
-store keeps the stored guid of articles it already has. An id repeated within the input is not
+Every write goes through `articles.service.ArticleService` (one `bulk()` write per input,
+announced to its change listeners once committed). New articles get their guid from the
+service's `GuidMinter` unless the record carries one; the store keeps the stored guid of
+articles it already has. An id repeated within the input is not
 reported: each record is applied in order, and a later one replaces an earlier one only when
 its `updated` is newer (the store's rule), so the counts add up to the number of good records.
 
@@ -30,8 +32,7 @@ from pathlib import Path
 from typing import Any, NamedTuple, TextIO
 from zoneinfo import ZoneInfo
 
-from articles.errors import ArticleError
-from articles.ids import mint_guid
+from articles.errors import ArticleError, GuidConflict
 from articles.parse import (
     FORMAT_NAMES,
     LineParser,
@@ -40,14 +41,8 @@ from articles.parse import (
     raw_json_lines,
     read_records,
 )
-from articles.store import (
-    Facet,
-    PreparedArticle,
-    Store,
-    StoreTransaction,
-    UpsertResult,
-    prepare_article,
-)
+from articles.service import ArticleService, GuidMinter
+from articles.store import Facet, PreparedArticle, Store, prepare_article
 
 STDIN = "-"
 JSON_LINES = (".jsonl", ".ndjson")
@@ -83,6 +78,7 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     rejected: int = 0
+    failed: int = 0  # inputs that could not be imported at all (unreadable, refused)
     errors: list[str] = field(default_factory=list)
     # Feeds whose content changed (for WebSub pings), from the inputs that were committed.
     affected: set[Facet] = field(default_factory=set)
@@ -92,12 +88,18 @@ class ImportReport:
         return not self.errors
 
     def summary(self) -> str:
-        """One line, e.g. `imported 3 files: 120 new, 4 updated, 0 unchanged, 2 rejected`."""
+        """One line, e.g. `imported 3 files: 120 new, 4 updated, 0 unchanged, 2 rejected`.
+
+        Inputs that could not be imported at all are added: `..., 0 rejected, 1 file failed`.
+        """
         noun = "file" if self.files == 1 else "files"
-        return (
+        line = (
             f"imported {self.files} {noun}: {self.new} new, {self.updated} updated, "
             f"{self.unchanged} unchanged, {self.rejected} rejected"
         )
+        if self.failed:
+            line += f", {self.failed} {'file' if self.failed == 1 else 'files'} failed"
+        return line
 
 
 def expand_sources(sources: Sequence[str | os.PathLike[str]]) -> list[str]:
@@ -124,12 +126,12 @@ def expand_sources(sources: Sequence[str | os.PathLike[str]]) -> list[str]:
 
 
 def import_sources(
-    store: Store,
+    target: ArticleService | Store,
     sources: Sequence[str | os.PathLike[str]],
     *,
-    zone: ZoneInfo,
-    default_language: str,
-    tag_authority: str,
+    zone: ZoneInfo | None = None,
+    default_language: str | None = None,
+    tag_authority: str | None = None,
     skip_invalid: bool = False,
     batch_size: int = 1000,
     on_progress: Callable[[ImportProgress], None] | None = None,
@@ -139,19 +141,25 @@ def import_sources(
 ) -> ImportReport:
     """Read every source into the store, one transaction per input; see the module docstring.
 
-    `workers` is the number of parsing processes for large JSON Lines files (default: one per
-    CPU; 0 or 1 parses everything in this process); files smaller than `parallel_min_bytes`
-    are parsed here anyway. Raises ValueError when `tag_authority` cannot mint guids (before
-    anything is read).
+    `target` is the ArticleService every write goes through (each committed input is
+    announced to its listeners). A bare Store is accepted too and gets a service of its own
+    (then `tag_authority` is required); `zone`, `default_language` and `tag_authority` given
+    here override the service's. `workers` is the number of parsing processes for large JSON
+    Lines files (default: one per CPU; 0 or 1 parses everything in this process); files
+    smaller than `parallel_min_bytes` are parsed here anyway. Raises InvalidValue (a
+    ValueError) when `tag_authority` cannot mint guids (before anything is read).
     """
-    mint_guid(tag_authority, "check")  # a bad authority fails once, not once per record
+    service = _service_for(target, tag_authority, zone, default_language)
+    zone = zone or service.zone
+    default_language = default_language or service.default_language
+    minter = service.minter if tag_authority is None else GuidMinter(tag_authority)
     if batch_size < 1:
         raise ValueError(f"batch_size: must be at least 1, got {batch_size}")
     inputs = expand_sources(sources)
     sizes = [_size(source) for source in inputs]
     report = ImportReport(files=len(inputs))
     state = _Progress(on_progress, len(inputs), sum(sizes))
-    preparer = _Preparer(zone, default_language, tag_authority, store.backend)
+    preparer = _Preparer(zone, default_language, minter, service.store.backend)
     parallel = {
         source
         for source, size in zip(inputs, sizes, strict=True)
@@ -166,12 +174,30 @@ def import_sources(
                 items = _in_workers(pool, source, count)
             else:
                 items = _in_process(preparer, source, zone, default_language, stdin)
-            _import_one(store, source, items, report, skip_invalid, batch_size, state)
+            _import_one(service, source, items, report, skip_invalid, batch_size, state)
             state.finish_file(source, size, number + 1)
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
     return report
+
+
+def _service_for(
+    target: ArticleService | Store,
+    tag_authority: str | None,
+    zone: ZoneInfo | None,
+    default_language: str | None,
+) -> ArticleService:
+    if isinstance(target, ArticleService):
+        return target
+    if tag_authority is None:
+        raise ValueError("tag_authority: required when importing into a bare Store")
+    return ArticleService(
+        target,
+        tag_authority=tag_authority,
+        zone=zone,
+        default_language=default_language or "ko",
+    )
 
 
 class _Item(NamedTuple):
@@ -187,10 +213,10 @@ class _Preparer:
     """Record -> store rows (guid minted where missing); the same here and in every worker."""
 
     def __init__(
-        self, zone: ZoneInfo, default_language: str, tag_authority: str, backend: str
+        self, zone: ZoneInfo, default_language: str, minter: GuidMinter, backend: str
     ) -> None:
         self.lines = LineParser(zone=zone, default_language=default_language)
-        self.tag_authority = tag_authority
+        self.minter = minter
         self.backend = backend
 
     def item(self, record: ParsedRecord) -> _Item:
@@ -198,9 +224,8 @@ class _Preparer:
         if record.error is not None or article is None:
             message = str(record.error or f"{record.where}: no article")
             return _Item(record.where, record.offset, message, None)
-        if article.guid is None:
-            article = article.with_guid(mint_guid(self.tag_authority, article.id))
-        return _Item(record.where, record.offset, None, prepare_article(article, self.backend))
+        prepared = prepare_article(self.minter(article), self.backend)
+        return _Item(record.where, record.offset, None, prepared)
 
     def chunk(self, lines: list[RawLine]) -> list[_Wire]:
         """The items of a chunk of lines, as plain tuples for the trip back from a worker."""
@@ -324,7 +349,7 @@ class _Progress:
 
 
 def _import_one(
-    store: Store,
+    service: ArticleService,
     source: str,
     items: Iterable[_Item],
     report: ImportReport,
@@ -333,62 +358,90 @@ def _import_one(
     progress: _Progress,
 ) -> None:
     """One input in one transaction; adds its counts to `report` only if it is committed."""
-    written = UpsertResult()
-    with store.transaction() as tx:
-        batch: list[PreparedArticle] = []
-        wheres: list[str] = []  # where each record of the batch came from, for messages
-        ids_in_input: set[str] = set()  # to say "earlier in the input" rather than "stored"
+    batch: list[PreparedArticle] = []
+    wheres: list[str] = []  # where each record of the batch came from, for messages
+    ids_in_input: set[str] = set()  # to say "earlier in the input" rather than "stored"
+    records = rejected = 0  # of this input
+
+    def reject(line: str) -> None:
+        nonlocal rejected
+        rejected += 1
+        report.rejected += 1
+        report.errors.append(line)
+
+    def guid_lines(conflicts: dict[int, GuidConflict]) -> None:
+        for position, conflict in sorted(conflicts.items()):
+            owner = conflict.other_id
+            earlier = owner in ids_in_input or any(x.id == owner for x in batch[:position])
+            holder = (
+                f"is also the guid of article {owner!r} earlier in the input"
+                if earlier
+                else f"already belongs to stored article {owner!r}"
+            )
+            reject(
+                f"{wheres[position]}: article {conflict.article_id!r}: guid: "
+                f"{conflict.guid!r} {holder}"
+            )
+
+    with service.bulk() as writer:
 
         def flush() -> None:
-            nonlocal written
             if skip_invalid:
                 # A record whose guid is taken is bad like any other: skip it, keep the rest.
-                conflicts = tx.guid_conflicts(batch)
-                for position, conflict in sorted(conflicts.items()):
-                    owner = conflict.other_id
-                    earlier = owner in ids_in_input or any(x.id == owner for x in batch[:position])
-                    holder = (
-                        f"is also the guid of article {owner!r} earlier in the input"
-                        if earlier
-                        else f"already belongs to stored article {owner!r}"
-                    )
-                    report.rejected += 1
-                    report.errors.append(f"{wheres[position]}: guid: {conflict.guid!r} {holder}")
+                conflicts = writer.conflicts(batch)
+                guid_lines(conflicts)
                 if conflicts:
                     batch[:] = [x for i, x in enumerate(batch) if i not in conflicts]
-                ids_in_input.update(x.id for x in batch)
-            written += _write(tx, batch, source)
+                    wheres[:] = [w for i, w in enumerate(wheres) if i not in conflicts]
+            try:
+                writer.write(batch)
+            except GuidConflict as exc:
+                # Without --skip-invalid a taken guid makes the file bad: name every such
+                # record of the batch, then write nothing from this file.
+                conflicts = writer.conflicts(batch)
+                guid_lines(conflicts)
+                if not conflicts:  # not expected: the store saw one, so say what it said
+                    reject(f"{source}: {exc}")
+                writer.rollback()
+            except ArticleError as exc:
+                raise _InputFailed(f"{source}: {exc}") from exc
+            ids_in_input.update(x.id for x in batch)
             batch.clear()
             wheres.clear()
 
         try:
             for item in _guarded(source, items):
+                records += 1
                 progress.record(source, batch_size, item.offset)
                 if item.error is not None or item.prepared is None:
-                    report.rejected += 1
-                    report.errors.append(item.error or f"{item.where}: no article")
-                    if not skip_invalid and not tx.rolled_back:
-                        tx.rollback()  # nothing from this file; keep reading to report the rest
+                    reject(item.error or f"{item.where}: no article")
+                    if not skip_invalid and not writer.rolled_back:
+                        writer.rollback()  # nothing from this file; read on to report the rest
                         batch.clear()
                         wheres.clear()
                     continue
-                if tx.rolled_back:
+                if writer.rolled_back:
                     continue
                 batch.append(item.prepared)
                 wheres.append(item.where)
                 if len(batch) >= batch_size:
                     flush()
-            if batch and not tx.rolled_back:
+            if batch and not writer.rolled_back:
                 flush()
         except _InputFailed as exc:
-            # The whole input is unusable (unreadable, or refused by the store): write nothing.
-            report.errors.append(str(exc))
-            tx.rollback()
-    if not tx.rolled_back:
-        report.new += written.new
-        report.updated += written.updated
-        report.unchanged += written.unchanged
-        report.affected |= written.affected
+            # The whole input is unusable (unreadable, or refused by the store): write nothing,
+            # and count its records that were read as rejected with it.
+            good = records - rejected
+            report.rejected += good
+            report.failed += 1
+            rolled_back = f" (nothing written from it: {good} good records rolled back)"
+            report.errors.append(str(exc) + (rolled_back if good else ""))
+            writer.rollback()
+    if not writer.rolled_back:
+        report.new += writer.result.new
+        report.updated += writer.result.updated
+        report.unchanged += writer.result.unchanged
+        report.affected |= writer.result.affected
 
 
 class _InputFailed(Exception):
@@ -397,19 +450,14 @@ class _InputFailed(Exception):
 
 def _guarded(source: str, items: Iterable[_Item]) -> Iterator[_Item]:
     """The records, with a failure to read the input turned into one reportable line."""
+    name = "stdin" if source == STDIN else source
     try:
         yield from items
     except ArticleError as exc:
-        raise _InputFailed(str(exc) if source in str(exc) else f"{source}: {exc}") from exc
+        message = str(exc)
+        raise _InputFailed(message if message.startswith(name) else f"{name}: {message}") from exc
     except OSError as exc:
         reason = exc.strerror or str(exc)
-        raise _InputFailed(f"{source}: cannot read: {reason}") from exc
+        raise _InputFailed(f"{name}: cannot read: {reason}") from exc
     except UnicodeDecodeError as exc:
-        raise _InputFailed(f"{source}: not UTF-8 text (byte {exc.start})") from exc
-
-
-def _write(tx: StoreTransaction, batch: list[PreparedArticle], source: str) -> UpsertResult:
-    try:
-        return tx.upsert_prepared(batch)
-    except ArticleError as exc:  # e.g. a guid already used by another article
-        raise _InputFailed(f"{source}: {exc}") from exc
+        raise _InputFailed(f"{name}: not UTF-8 text (byte {exc.start})") from exc

@@ -20,9 +20,11 @@ from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from articles.cli import articles_cli
-from articles.errors import StoreError
+from articles.changes import ChangeListeners
+from articles.cli import SERVICE_KEY, articles_cli
+from articles.errors import StoreError, StoreUnavailable
 from articles.importer import import_sources
+from articles.service import ArticleService
 from articles.samples import sample_paths
 from articles.store import Store
 from feeds import http, pages, redirects, websub
@@ -67,6 +69,15 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["feeds.config"] = config
     app.extensions["feeds.store"] = store
     app.extensions["feeds.clock"] = clock
+    # The one write path of articles (the CLI, later the API); feeds.websub subscribes to it.
+    app.extensions[SERVICE_KEY] = ArticleService(
+        store,
+        tag_authority=config.tag_authority,
+        clock=clock,
+        listeners=ChangeListeners(),
+        zone=config.zone,
+        default_language=config.default_language,
+    )
 
     _prepare_database(app, config, store, clock)
 
@@ -129,17 +140,34 @@ def _prepare_database(
 
     PostgreSQL is migrated only when asked (FEEDS_AUTO_MIGRATE=1), as production schema changes
     are a deliberate step: `flask --app wsgi articles migrate`.
+
+    A database that cannot be opened or reached yet (a missing folder, a file without
+    permission, a server that is down) does not stop the app: one line is logged, requests
+    answer 503 with Retry-After, and the store runs this preparation before the first query
+    that finds the database reachable.
     """
     if store.backend != "sqlite":
         if _auto_migrate(app):
-            store.migrate()
-        return
+            store.prepare_with(lambda s: s.migrate(by="the app starting (FEEDS_AUTO_MIGRATE)"))
+    else:
+        lock_path = Path(app.instance_path) / "articles.db.lock"
+        store.prepare_with(lambda s: _prepare_sqlite(s, config, lock_path))
+    try:
+        store.ready()
+    except StoreUnavailable as exc:
+        log.warning(
+            "database %s cannot be opened yet (%s); answering 503 until it can",
+            store.location,
+            exc.reason,
+        )
+
+
+def _prepare_sqlite(store: Store, config: SiteConfig, lock_path: Path) -> None:
     # Several gunicorn workers start at once: one at a time checks and fills the new database.
-    lock_path = Path(app.instance_path) / "articles.db.lock"
     with open(lock_path, "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
-            store.migrate()
+            store.migrate(by=f"the app starting on {store.location}")
             if config.load_samples and not store.list_articles(limit=1):
                 _load_samples(store, config)
         finally:

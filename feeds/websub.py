@@ -24,7 +24,8 @@ from urllib.parse import urlencode, urlsplit
 
 from flask import Flask, current_app, has_request_context, request
 
-from articles.cli import CHANGE_LISTENERS
+from articles.changes import Change
+from articles.cli import SERVICE_KEY
 from articles.store import ALL, Facet
 from feeds.urls import FORMATS, feed_url
 
@@ -312,6 +313,13 @@ def init_app(app: Flask) -> Notifier:
     config = app.extensions["feeds.config"]
     notifier = Notifier(config.hub_url)
     app.extensions["feeds.websub"] = notifier
-    # The articles CLI (and later the publishing API) announce committed changes here.
-    app.extensions.setdefault(CHANGE_LISTENERS, []).append(publish_changes)
+    # Every committed article change (the CLI, later the publishing API) is announced here.
+    service = app.extensions.get(SERVICE_KEY)
+    if service is not None:
+
+        def on_change(change: Change) -> None:
+            with app.app_context():
+                publish_changes(change.facets)
+
+        service.listeners.subscribe(on_change)
     return notifier

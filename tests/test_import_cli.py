@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,13 +14,15 @@ from click.testing import Result
 from flask import Flask
 from flask.testing import FlaskCliRunner
 
-from articles.cli import CHANGE_LISTENERS, articles_cli
+from articles.changes import ChangeListeners
+from articles.cli import SERVICE_KEY, articles_cli
 from articles.ids import mint_guid
 from articles.importer import ImportProgress, expand_sources, import_sources
+from articles.service import ArticleService
 from articles.store import ALL, Facet, Store
 from feeds.config import SiteConfig
 from feeds.websub import publish_changes
-from tests.fixtures.store import T0, make_article
+from tests.fixtures.store import SCHEMA_HEAD, T0, make_article
 
 CONFIG = SiteConfig(tag_authority="news.example.org,2025")
 LATER = T0.replace(year=2030)
@@ -157,8 +160,10 @@ def test_a_guid_clash_rolls_back_that_file_with_a_message(store: Store, tmp_path
     )
     report = run_import(store, source)
     assert report.errors == [
-        f"{source}: article 'a2': guid: 'urn:x:1' is also the guid of article 'a1'"
+        f"{source}: line 2: article 'a2': guid: 'urn:x:1' is also the guid of article 'a1' "
+        "earlier in the input"
     ]
+    assert (report.new, report.rejected) == (0, 1)
     assert store.count() == 0
 
 
@@ -180,8 +185,10 @@ def test_skip_invalid_skips_only_the_records_whose_guid_is_taken(
     )
     report = run_import(store, source, skip_invalid=True, batch_size=batch_size)
     assert report.errors == [
-        f"{source}: line 2: guid: 'urn:x:1' is also the guid of article 'a1' earlier in the input",
-        f"{source}: line 3: guid: 'urn:x:stored' already belongs to stored article 'stored'",
+        f"{source}: line 2: article 'a2': guid: 'urn:x:1' is also the guid of article 'a1' "
+        "earlier in the input",
+        f"{source}: line 3: article 'a3': guid: 'urn:x:stored' already belongs to stored "
+        "article 'stored'",
     ]
     assert (report.new, report.updated, report.rejected) == (2, 2, 2)
     assert sorted(a.id for a in store.list_articles()) == ["a1", "a4", "stored"]
@@ -266,12 +273,21 @@ def test_a_bad_tag_authority_fails_before_reading(store: Store, tmp_path: Path) 
 
 @pytest.fixture
 def cli(store: Store) -> Iterator[FlaskCliRunner]:
-    """A FlaskCliRunner bound to a minimal Flask app carrying the two extensions the CLI reads."""
+    """A FlaskCliRunner bound to a minimal Flask app carrying the service the CLI reads."""
     app = Flask(__name__)
-    app.extensions["feeds.config"] = CONFIG
-    app.extensions["feeds.store"] = store
+    app.extensions[SERVICE_KEY] = service_for(store)
     app.cli.add_command(articles_cli)
     yield app.test_cli_runner()
+
+
+def service_for(store: Store, listeners: ChangeListeners | None = None) -> ArticleService:
+    return ArticleService(
+        store,
+        tag_authority=CONFIG.tag_authority,
+        listeners=listeners,
+        zone=CONFIG.zone,
+        default_language=CONFIG.default_language,
+    )
 
 
 def invoke(cli: FlaskCliRunner, *args: str, input: str | None = None) -> Result:
@@ -365,14 +381,34 @@ def test_cli_delete_asks_first_unless_yes(cli: FlaskCliRunner, store: Store) -> 
 def test_cli_migrate_and_schema_report_the_version(cli: FlaskCliRunner) -> None:
     migrated = invoke(cli, "migrate")
     assert migrated.exit_code == 0
-    assert migrated.stdout == "schema already at 0002\n"
-    assert invoke(cli, "schema").stdout == "schema at 0002 (current)\n"
+    assert migrated.stdout.startswith(
+        f"schema already at {SCHEMA_HEAD} (migrated from empty to {SCHEMA_HEAD} by "
+    )
+    assert invoke(cli, "schema").stdout == f"schema at {SCHEMA_HEAD} (current)\n"
+
+
+def test_cli_migrate_on_a_new_instance_says_the_app_migrated_it_when_it_started(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from feeds import create_app
+
+    for name in ("DATABASE_URL", "FEEDS_DATABASE_URL", "FEEDS_CONFIG"):
+        monkeypatch.delenv(name, raising=False)
+    app = create_app({"FEEDS_INSTANCE_PATH": str(tmp_path / "instance"), "load_samples": False})
+    result = app.test_cli_runner().invoke(args=["articles", "migrate"])
+    assert result.exit_code == 0, result.output
+    database = tmp_path / "instance" / "articles.db"
+    assert re.fullmatch(
+        rf"schema already at {SCHEMA_HEAD} \(migrated from empty to {SCHEMA_HEAD} by the app "
+        rf"starting on {re.escape(str(database))} at \d{{4}}-\d\d-\d\d \d\d:\d\d UTC\)\n",
+        result.stdout,
+    ), result.stdout
+    app.extensions["feeds.store"].dispose()
 
 
 def test_cli_on_an_empty_database_says_to_migrate(tmp_path: Path) -> None:
     app = Flask(__name__)
-    app.extensions["feeds.config"] = CONFIG
-    app.extensions["feeds.store"] = Store(f"sqlite:///{tmp_path / 'empty.db'}")
+    app.extensions[SERVICE_KEY] = service_for(Store(f"sqlite:///{tmp_path / 'empty.db'}"))
     app.cli.add_command(articles_cli)
     result = app.test_cli_runner().invoke(args=["articles", "list"])
     assert result.exit_code == 1
@@ -408,9 +444,11 @@ def test_cli_import_and_delete_ping_the_hub_about_changed_feeds(
     app.extensions["feeds.config"] = SiteConfig(
         tag_authority=CONFIG.tag_authority, site_url="https://news.example.org"
     )
-    app.extensions["feeds.store"] = store
     app.extensions["feeds.websub"] = notifier
-    app.extensions[CHANGE_LISTENERS] = [publish_changes]  # as feeds.websub.init_app does
+    listeners = ChangeListeners()
+    # As feeds.websub.init_app does.
+    listeners.subscribe(lambda change: publish_changes(change.facets))
+    app.extensions[SERVICE_KEY] = service_for(store, listeners)
     app.cli.add_command(articles_cli)
     runner = app.test_cli_runner()
     source = write_jsonl(tmp_path / "a.jsonl", [record("a1")])

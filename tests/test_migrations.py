@@ -10,7 +10,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
 from articles.store import Store, alembic_config, metadata
-from tests.fixtures.store import run_at_once
+from tests.fixtures.store import SCHEMA_HEAD, run_at_once
 
 
 def _schema_differences(store: Store) -> list[Any]:
@@ -32,7 +32,7 @@ def test_migrate_twice_is_a_no_op_and_reports_head(database_url: str) -> None:
     store.migrate()
     store.migrate()
     current, head = store.schema_revision()
-    assert current == head == "0002"
+    assert current == head == SCHEMA_HEAD
     store.dispose()
 
 
@@ -62,7 +62,7 @@ def test_workers_starting_together_all_migrate_without_error(database_url: str) 
     outcomes = run_at_once(_migrate_when_all_ready, database_url, workers)
     assert outcomes == ["ok"] * workers
     store = Store(database_url)
-    assert store.schema_revision() == ("0002", "0002")
+    assert store.schema_revision() == (SCHEMA_HEAD, SCHEMA_HEAD)
     store.dispose()
 
 

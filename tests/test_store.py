@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from articles.errors import ArticleNotFound, GuidConflict, InvalidArticle, InvalidQuery
+from articles.errors import ArticleNotFound, GuidConflict, InvalidArticle, InvalidValue
 from articles.model import Author, Section, Source, Tag
 from articles.store import ALL, EntryKey, Facet, Store, month_bounds
 from tests.fixtures.store import T0, make_article
@@ -276,7 +276,7 @@ def test_months_and_month_keys_walk_the_archive_in_utc_months(store: Store) -> N
     assert store.months(Facet("tag", "japan"), now=LATER) == ["2025-07", "2025-06"]
     assert [k.id for k in store.month_keys(ALL, "2025-07", now=LATER)] == ["jul-kst", "jul"]
     assert store.month_keys(ALL, "2025-05", now=LATER) == []
-    with pytest.raises(InvalidQuery, match="month: expected YYYY-MM, got '2025-7'"):
+    with pytest.raises(InvalidValue, match="month: expected YYYY-MM, got '2025-7'"):
         month_bounds("2025-7")
 
 

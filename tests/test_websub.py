@@ -309,11 +309,24 @@ def test_publish_changes_without_site_url_warns_and_pings_nothing(
 def test_init_app_listens_for_committed_article_changes() -> None:
     from flask import Flask
 
-    from articles.cli import CHANGE_LISTENERS
+    from datetime import UTC, datetime
+
+    from articles.changes import Change, ChangeListeners
+    from articles.cli import SERVICE_KEY
     from feeds.config import SiteConfig
-    from feeds.websub import init_app, publish_changes
+    from feeds.websub import init_app
+
+    class Service:  # what init_app needs of articles.service.ArticleService
+        listeners = ChangeListeners()
 
     app = Flask(__name__)
-    app.extensions["feeds.config"] = SiteConfig(hub_url="http://127.0.0.1:9/hub")
-    init_app(app)
-    assert app.extensions[CHANGE_LISTENERS] == [publish_changes]
+    app.extensions["feeds.config"] = SiteConfig(
+        hub_url="http://127.0.0.1:9/hub", site_url="https://news.example.org"
+    )
+    app.extensions[SERVICE_KEY] = Service()
+    notifier = init_app(app)
+    assert len(Service.listeners) == 1
+    notifier.publish = lambda topics: published.extend(topics)  # type: ignore[method-assign]
+    published: list[str] = []
+    Service.listeners.announce(Change("delete", ("a1",), frozenset({ALL}), datetime.now(UTC)))
+    assert "https://news.example.org/feeds/all.atom" in published

@@ -22,9 +22,10 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.engine.url import URL
 from sqlalchemy.exc import SQLAlchemyError
 
-from articles.errors import InvalidQuery
+from articles.errors import InvalidValue
 from articles.model import Article
 from articles.store import migrate as migrations
+from articles.store.migrate import Migration
 from articles.store import read
 from articles.store.engine import (
     BACKENDS,
@@ -53,7 +54,7 @@ class Store:
     No connection is opened until the first query, so building a Store never fails for a
     database that cannot be reached: the first query raises StoreUnavailable instead, and
     later ones succeed once it can be. After a fork the child drops the pooled connections it
-    inherited (they belong to the parent) and opens its own. Raises InvalidQuery (a
+    inherited (they belong to the parent) and opens its own. Raises InvalidValue (a
     ValueError) for a URL of another database.
     """
 
@@ -61,7 +62,7 @@ class Store:
         self.url = normalise_url(url)
         self.backend = self.url.get_backend_name()
         if self.backend not in BACKENDS:
-            raise InvalidQuery(
+            raise InvalidValue(
                 "database_url",
                 f"unsupported database {self.backend!r}; "
                 "use sqlite:///path.db or postgresql+psycopg://user:password@host/db",
@@ -128,11 +129,13 @@ class Store:
 
     # -- schema -------------------------------------------------------------------------------
 
-    def migrate(self, revision: str = "head") -> None:
+    def migrate(self, revision: str = "head", *, by: str = "") -> None:
         """Bring the schema to `revision` (alembic upgrade), safe when many workers start at once.
 
         PostgreSQL: a transaction-scoped advisory lock queues concurrent callers; SQLite:
-        BEGIN IMMEDIATE does the same. Whoever comes second finds the schema current.
+        BEGIN IMMEDIATE does the same. Whoever comes second finds the schema current. An
+        upgrade that changes the revision is recorded with `by` (who ran it), for
+        `last_migration()`.
         """
         try:
             with self._write_connection() as conn, conn.begin():
@@ -140,7 +143,17 @@ class Store:
                     conn.execute(
                         sa.select(sa.func.pg_advisory_xact_lock(migrations.MIGRATION_LOCK_KEY))
                     )
+                before = migrations.current_revision(conn)
                 migrations.upgrade(conn, revision)
+                migrations.record(conn, before, migrations.current_revision(conn), by)
+        except SQLAlchemyError as exc:
+            raise translated(exc) from exc
+
+    def last_migration(self) -> Migration | None:
+        """The newest recorded schema upgrade (when, from, to, by whom), or None."""
+        try:
+            with self._engine.connect() as conn:
+                return migrations.last_migration(conn)
         except SQLAlchemyError as exc:
             raise translated(exc) from exc
 
@@ -324,7 +337,7 @@ class Store:
     def month_keys(self, facet: Facet, month: str, *, now: datetime) -> list[EntryKey]:
         """Keys of every visible article of the feed published in the UTC month, newest first.
 
-        Raises InvalidQuery (a ValueError) when `month` is not YYYY-MM.
+        Raises InvalidValue (a ValueError) when `month` is not YYYY-MM.
         """
         read.month_bounds(month)  # a bad month is the caller's error, before any connection
         with self._connect() as conn:

@@ -16,7 +16,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.engine.url import URL, make_url
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
-from articles.errors import InvalidQuery, StoreError, StoreUnavailable
+from articles.errors import InvalidValue, StoreError, StoreUnavailable
 
 SQLITE_BUSY_TIMEOUT_MS: Final = 30_000
 SQLITE_PAGE_SIZE: Final = 16384
@@ -29,12 +29,12 @@ def normalise_url(url: str | URL) -> URL:
     """Parse a database URL, sending every PostgreSQL spelling to the psycopg 3 driver.
 
     Hosting platforms write `postgres://` or `postgresql://`; SQLAlchemy would reject the first
-    and pick psycopg2 for the second. Raises InvalidQuery (a ValueError) when it is no URL.
+    and pick psycopg2 for the second. Raises InvalidValue (a ValueError) when it is no URL.
     """
     try:
         parsed = make_url(url) if isinstance(url, str) else url
     except sa.exc.ArgumentError as exc:
-        raise InvalidQuery("database_url", str(exc)) from None
+        raise InvalidValue("database_url", str(exc)) from None
     if parsed.drivername in ("postgres", "postgresql"):
         parsed = parsed.set(drivername="postgresql+psycopg")
     return parsed

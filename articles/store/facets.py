@@ -16,7 +16,7 @@ from typing import Any, Final, Literal
 
 import sqlalchemy as sa
 
-from articles.errors import InvalidQuery
+from articles.errors import InvalidValue
 from articles.model import Article
 from articles.store.schema import articles_table, authors_table, tags_table
 
@@ -147,7 +147,7 @@ KIND_BY_SEGMENT: Final[Mapping[str, FacetKind]] = MappingProxyType(
 class Facet:
     """One feed's selection: everything, or one section, tag, author, language or source.
 
-    Raises InvalidQuery (a ValueError) for an unknown kind, or a value given for `all` or
+    Raises InvalidValue (a ValueError) for an unknown kind, or a value given for `all` or
     missing for the others.
     """
 
@@ -156,11 +156,11 @@ class Facet:
 
     def __post_init__(self) -> None:
         if self.kind not in FACET_KINDS:
-            raise InvalidQuery(
+            raise InvalidValue(
                 "facet", f"unknown kind {self.kind!r}, expected one of {tuple(FACET_KINDS)}"
             )
         if (self.kind == "all") != (self.value == ""):
-            raise InvalidQuery(
+            raise InvalidValue(
                 "facet", f"kind {self.kind!r}: a value is required for all kinds but 'all'"
             )
 

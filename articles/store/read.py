@@ -18,7 +18,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ClauseElement, Executable
 
-from articles.errors import InvalidQuery
+from articles.errors import InvalidValue
 from articles.model import STATUSES, Article, article_from_dict
 from articles.store.facets import ALL, FACET_KINDS, Facet, FacetKind
 from articles.store.model import EntryKey, FacetInfo
@@ -277,14 +277,14 @@ def _compile_explain(element: Explain, compiler: Any, **kw: Any) -> str:
 
 
 def month_bounds(month: str) -> tuple[datetime, datetime]:
-    """[start, end) of a "YYYY-MM" month in UTC; InvalidQuery (a ValueError) when malformed."""
+    """[start, end) of a "YYYY-MM" month in UTC; InvalidValue (a ValueError) when malformed."""
     try:
         year_text, month_text = month.split("-")
         if len(year_text) != 4 or len(month_text) != 2:
             raise ValueError
         start = datetime(int(year_text), int(month_text), 1, tzinfo=UTC)
     except ValueError:
-        raise InvalidQuery("month", f"expected YYYY-MM, got {month!r}") from None
+        raise InvalidValue("month", f"expected YYYY-MM, got {month!r}") from None
     end = (
         datetime(start.year + 1, 1, 1, tzinfo=UTC)
         if start.month == 12

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
 
-from articles.errors import InvalidQuery
+from articles.errors import InvalidValue
 
 
 class UTCDateTime(sa.types.TypeDecorator[datetime]):
@@ -30,7 +30,7 @@ class UTCDateTime(sa.types.TypeDecorator[datetime]):
         if value is None:
             return None
         if value.tzinfo is None:
-            raise InvalidQuery(
+            raise InvalidValue(
                 "datetime", f"naive {value.isoformat()} cannot be stored: add a zone"
             )
         value = value.astimezone(UTC)
@@ -148,3 +148,15 @@ deleted_table = sa.Table(
     sa.Column("author_slugs", sa.JSON, nullable=False),
 )
 sa.Index("ix_deleted_articles_deleted_at", deleted_table.c.deleted_at.desc())
+
+# Every schema upgrade `Store.migrate` ran: when, from and to which revision, and who asked
+# (the app starting on a new SQLite file, `flask articles migrate`, ...).
+schema_migrations_table = sa.Table(
+    "schema_migrations",
+    metadata,
+    sa.Column("number", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("applied_at", UTCDateTime, nullable=False),
+    sa.Column("from_revision", sa.Text),
+    sa.Column("to_revision", sa.Text, nullable=False),
+    sa.Column("applied_by", sa.Text, nullable=False),
+)

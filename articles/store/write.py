@@ -22,7 +22,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, Dialect
 
-from articles.errors import ArticleNotFound, GuidConflict, InvalidArticle, InvalidQuery
+from articles.errors import ArticleNotFound, GuidConflict, InvalidArticle, InvalidValue
 from articles.model import Article, article_fields, article_from_dict
 from articles.store.engine import json_dumps
 from articles.store.facets import (
@@ -120,7 +120,7 @@ def _document(article: Article) -> str:
 
 def _utc(value: datetime) -> datetime:
     if value.tzinfo is None:
-        raise InvalidQuery("datetime", f"naive {value.isoformat()} cannot be stored: add a zone")
+        raise InvalidValue("datetime", f"naive {value.isoformat()} cannot be stored: add a zone")
     return value.astimezone(UTC)
 
 

@@ -1,0 +1,315 @@
+"""The one write path for articles: create, replace, correct, delete and bulk import.
+
+Every writer (the importer, `flask articles ...`, the publishing API to come) goes through an
+`ArticleService`: it mints the guid of a new article, writes through the store in one
+transaction, and after the commit announces a typed `articles.changes.Change` to its
+listeners (the feeds package pings WebSub from there). Each method returns a `WriteResult`
+saying what happened and why, and raises only the errors of `articles.errors`:
+ArticleNotFound, ArticleExists, GuidConflict, StaleArticle, InvalidArticle, StoreError.
+
+Conditional writes (HTTP If-Match, later) pass `if_updated`: the stored `updated` the caller
+last saw; a different stored value raises StaleArticle and writes nothing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any, Final, Literal
+from zoneinfo import ZoneInfo
+
+from articles.changes import Action, Change, ChangeListeners
+from articles.errors import (
+    ArticleExists,
+    ArticleNotFound,
+    GuidConflict,
+    InvalidArticle,
+    StaleArticle,
+)
+from articles.ids import mint_guid
+from articles.model import Article
+from articles.store import (
+    Facet,
+    PreparedArticle,
+    Store,
+    StoreTransaction,
+    UpsertResult,
+    prepare_article,
+)
+
+Outcome = Literal["created", "updated", "unchanged", "deleted"]
+# The smallest step of a stored time: a correction without its own `updated` moves it this much
+# past the stored one when the clock has not (a clock behind the stored value, say).
+_TICK: Final = timedelta(microseconds=1)
+# Fields a correction may not change: the article's identity.
+_FIXED_FIELDS: Final = frozenset({"id", "guid"})
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class GuidMinter:
+    """Gives a new article its RFC 4151 `tag:` guid (`articles.ids.mint_guid`) when it has none.
+
+    Small and picklable, so parsing worker processes mint guids too. Raises InvalidValue (a
+    ValueError) at construction when `tag_authority` cannot mint guids.
+    """
+
+    tag_authority: str
+
+    def __post_init__(self) -> None:
+        mint_guid(self.tag_authority, "check")  # a bad authority fails once, here
+
+    def __call__(self, article: Article) -> Article:
+        if article.guid:
+            return article
+        return article.with_guid(mint_guid(self.tag_authority, article.id))
+
+
+@dataclass(frozen=True, slots=True)
+class WriteResult:
+    """What one write did to one article.
+
+    `outcome` is created, updated, unchanged (nothing written: `reason` says why) or deleted;
+    `article` the stored article after the write (None after a delete); `facets` the feeds
+    whose content changed (empty when unchanged).
+    """
+
+    article_id: str
+    outcome: Outcome
+    article: Article | None
+    facets: frozenset[Facet] = field(default_factory=frozenset)
+    reason: str = ""
+
+
+class ArticleService:
+    """Writes articles through `store` and announces each committed change to `listeners`.
+
+    `clock` returns the current aware time (deletions are dated with it, corrections get it as
+    their `updated`). `tag_authority` mints guids (`GuidMinter`). `zone` and
+    `default_language` are the site's defaults for records that lack them, for the readers of
+    untrusted input that feed this service (the importer, the API).
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        tag_authority: str,
+        clock: Callable[[], datetime] = _utc_now,
+        listeners: ChangeListeners | None = None,
+        zone: ZoneInfo | None = None,
+        default_language: str = "ko",
+    ) -> None:
+        self.store = store
+        self.clock = clock
+        self.minter = GuidMinter(tag_authority)
+        self.listeners = listeners if listeners is not None else ChangeListeners()
+        self.zone = zone or ZoneInfo("UTC")
+        self.default_language = default_language
+
+    @property
+    def tag_authority(self) -> str:
+        return self.minter.tag_authority
+
+    def __repr__(self) -> str:
+        return f"ArticleService({self.store!r}, {len(self.listeners)} listener(s))"
+
+    # -- one article --------------------------------------------------------------------------
+
+    def get(self, article_id: str) -> Article:
+        """The stored article; ArticleNotFound when there is none."""
+        article = self.store.get(article_id)
+        if article is None:
+            raise ArticleNotFound(article_id)
+        return article
+
+    def create(self, article: Article) -> WriteResult:
+        """Store a new article (its guid minted when it has none).
+
+        Raises ArticleExists when the id is stored, GuidConflict when its guid is another's.
+        """
+        article = self.minter(article)
+        with self.store.transaction() as tx:
+            if tx.get(article.id) is not None:
+                raise ArticleExists(article.id)
+            written = tx.upsert_many([article])
+        return self._done("create", article.id, "created", article, written.affected)
+
+    def replace(self, article: Article, *, if_updated: datetime | None = None) -> WriteResult:
+        """Store the whole record: create it, or replace the stored one if this is newer.
+
+        The stored guid is kept. A record whose `updated` is not later than the stored one
+        changes nothing (`unchanged`, with the reason). `if_updated`: see the module docstring.
+        """
+        article = self.minter(article)
+        with self.store.transaction() as tx:
+            current = tx.get(article.id)
+            if current is None:
+                if if_updated is not None:
+                    raise ArticleNotFound(article.id)
+                written = tx.upsert_many([article])
+                outcome: Outcome = "created"
+            else:
+                _check_version(current, if_updated)
+                if article.updated <= current.updated:
+                    return WriteResult(
+                        article.id,
+                        "unchanged",
+                        current,
+                        reason=_not_newer(article, current),
+                    )
+                written = tx.upsert_many([article])
+                outcome = "updated"
+            stored = tx.get(article.id)
+        return self._done("replace", article.id, outcome, stored, written.affected)
+
+    def correct(
+        self,
+        article_id: str,
+        changes: Mapping[str, Any],
+        *,
+        if_updated: datetime | None = None,
+    ) -> WriteResult:
+        """Change some fields of a stored article (a partial update), keeping the rest.
+
+        `changes` maps Article field names to valid values (parts as their dataclasses; an API
+        validates untrusted input with `articles.parse` first). Without `updated` in `changes`
+        the correction is dated now (or just after the stored time, if the clock is behind).
+        Raises ArticleNotFound, StaleArticle, or InvalidArticle for an unknown or fixed field
+        or an `updated` not later than the stored one.
+        """
+        where = f"article {article_id!r}"
+        names = {f.name for f in dataclasses.fields(Article)}
+        for name in changes:
+            if name not in names:
+                raise InvalidArticle(where, name, "no such field", article_id=article_id)
+            if name in _FIXED_FIELDS:
+                raise InvalidArticle(
+                    where, name, "cannot be changed by a correction", article_id=article_id
+                )
+        with self.store.transaction() as tx:
+            current = tx.get(article_id)
+            if current is None:
+                raise ArticleNotFound(article_id)
+            _check_version(current, if_updated)
+            values = dict(changes)
+            if "updated" not in values:
+                values["updated"] = max(self.clock(), current.updated + _TICK)
+            try:
+                corrected = dataclasses.replace(current, **values)
+            except (TypeError, ValueError) as exc:
+                raise InvalidArticle(where, "", str(exc), article_id=article_id) from None
+            if corrected.updated <= current.updated:
+                raise InvalidArticle(
+                    where, "updated", _not_newer(corrected, current), article_id=article_id
+                )
+            written = tx.upsert_many([corrected])
+            stored = tx.get(article_id)
+        return self._done("correct", article_id, "updated", stored, written.affected)
+
+    def delete(self, article_id: str, *, if_updated: datetime | None = None) -> WriteResult:
+        """Remove an article, leaving a tombstone (id, guid, time); ArticleNotFound if none."""
+        with self.store.transaction() as tx:
+            current = tx.get(article_id)
+            if current is None:
+                raise ArticleNotFound(article_id)
+            _check_version(current, if_updated)
+            facets = tx.delete(article_id, now=self.clock())
+        return self._done("delete", article_id, "deleted", None, facets)
+
+    # -- many articles ------------------------------------------------------------------------
+
+    def upsert_many(self, articles: Iterable[Article]) -> UpsertResult:
+        """Store many articles in one transaction (guids minted), all or nothing.
+
+        Each is new, updated (newer `updated`) or unchanged, as in `Store.upsert_many`.
+        Raises GuidConflict, InvalidArticle or StoreError and then writes nothing.
+        """
+        with self.store.transaction() as tx:
+            result = tx.upsert_many(self.minter(article) for article in articles)
+        self._announce_import(result)
+        return result
+
+    def prepare(self, article: Article) -> PreparedArticle:
+        """The rows `BulkWrite.write` takes for `article`, its guid minted when missing."""
+        return prepare_article(self.minter(article), self.store.backend)
+
+    @contextmanager
+    def bulk(self) -> Iterator[BulkWrite]:
+        """One all-or-nothing bulk write (an import of one file), announced once committed.
+
+        Write batches of `prepare`d articles through the yielded BulkWrite; call its
+        `rollback()` to discard everything (nothing is announced then). An exception leaving
+        the block rolls back too.
+        """
+        with self.store.transaction() as tx:
+            writer = BulkWrite(tx)
+            yield writer
+        if not writer.rolled_back:
+            self._announce_import(writer.result)
+
+    # -- internals ----------------------------------------------------------------------------
+
+    def _announce_import(self, result: UpsertResult) -> None:
+        if result.affected:
+            self.listeners.announce(
+                Change("import", (), result.affected, self.clock(), result.new + result.updated)
+            )
+
+    def _done(
+        self,
+        action: Action,
+        article_id: str,
+        outcome: Outcome,
+        article: Article | None,
+        facets: frozenset[Facet],
+    ) -> WriteResult:
+        if facets:
+            self.listeners.announce(Change(action, (article_id,), facets, self.clock()))
+        return WriteResult(article_id, outcome, article, facets)
+
+
+class BulkWrite:
+    """Batches written inside one transaction by `ArticleService.bulk()`; totals in `result`."""
+
+    def __init__(self, tx: StoreTransaction) -> None:
+        self._tx = tx
+        self.result = UpsertResult()
+
+    @property
+    def rolled_back(self) -> bool:
+        return self._tx.rolled_back
+
+    def conflicts(self, batch: Sequence[PreparedArticle]) -> dict[int, GuidConflict]:
+        """The records of `batch` whose guid another article has, by position (see
+        `StoreTransaction.guid_conflicts`), so a caller that skips bad records can drop them."""
+        return self._tx.guid_conflicts(batch)
+
+    def write(self, batch: Iterable[PreparedArticle]) -> UpsertResult:
+        """Upsert a batch; raises GuidConflict or InvalidArticle (then roll back)."""
+        result = self._tx.upsert_prepared(batch)
+        self.result += result
+        return result
+
+    def rollback(self) -> None:
+        """Discard everything written in this bulk write; later writes raise RuntimeError."""
+        self._tx.rollback()
+        self.result = UpsertResult()
+
+
+def _check_version(current: Article, if_updated: datetime | None) -> None:
+    if if_updated is not None and if_updated != current.updated:
+        raise StaleArticle(current.id, if_updated.isoformat(), current.updated.isoformat())
+
+
+def _not_newer(article: Article, current: Article) -> str:
+    return (
+        f"updated {article.updated.isoformat()} is not later than the stored "
+        f"{current.updated.isoformat()}"
+    )
