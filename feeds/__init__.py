@@ -24,8 +24,8 @@ from articles.changes import ChangeListeners
 from articles.cli import SERVICE_KEY, articles_cli
 from articles.errors import StoreError, StoreUnavailable
 from articles.importer import import_sources
-from articles.service import ArticleService
 from articles.samples import sample_paths
+from articles.service import ArticleService
 from articles.store import Store
 from feeds import http, pages, redirects, websub
 from feeds.accesslog import AccessLog, open_access_log

@@ -469,3 +469,50 @@ def test_cli_delete_without_an_answer_aborts_cleanly(cli: FlaskCliRunner, store:
     assert "Aborted!" in result.stderr
     assert "Traceback" not in result.output
     assert store.get("a1") is not None
+
+
+def test_empty_stdin_is_named_once(cli: FlaskCliRunner) -> None:
+    result = invoke(cli, "import", "-", input="")
+    assert result.exit_code == 1
+    assert result.stderr == "stdin: no input\n"
+    assert (
+        result.stdout
+        == "imported 1 file: 0 new, 0 updated, 0 unchanged, 0 rejected, 1 file failed\n"
+    )
+
+
+class FailingStdin(io.StringIO):
+    """Standard input whose device fails after `good` lines (EIO), as a broken pipe or disk."""
+
+    def __init__(self, text: str, good: int) -> None:
+        super().__init__(text)
+        self.left = good
+
+    def readline(self, size: int | None = -1, /) -> str:
+        if self.left == 0:
+            raise OSError(5, "Input/output error")
+        self.left -= 1
+        return super().readline(size)
+
+    def __next__(self) -> str:
+        line = self.readline()
+        if not line:
+            raise StopIteration
+        return line
+
+    def read(self, size: int | None = -1, /) -> str:
+        raise OSError(5, "Input/output error")
+
+
+def test_an_input_failing_midway_counts_its_records_as_rejected_and_says_it_was_rolled_back(
+    store: Store,
+) -> None:
+    lines = "".join(json.dumps(record(f"s{i}")) + "\n" for i in range(3))
+    report = run_import(store, "-", stdin=FailingStdin(lines, good=2))
+    assert report.errors == [
+        "stdin: cannot read: Input/output error (nothing written from it: 2 good records "
+        "rolled back)"
+    ]
+    assert (report.new, report.rejected, report.failed) == (0, 2, 1)
+    assert report.summary().endswith(", 2 rejected, 1 file failed")
+    assert store.count() == 0

@@ -307,9 +307,9 @@ def test_publish_changes_without_site_url_warns_and_pings_nothing(
 
 
 def test_init_app_listens_for_committed_article_changes() -> None:
-    from flask import Flask
-
     from datetime import UTC, datetime
+
+    from flask import Flask
 
     from articles.changes import Change, ChangeListeners
     from articles.cli import SERVICE_KEY

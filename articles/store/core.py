@@ -25,7 +25,6 @@ from sqlalchemy.exc import SQLAlchemyError
 from articles.errors import InvalidValue
 from articles.model import Article
 from articles.store import migrate as migrations
-from articles.store.migrate import Migration
 from articles.store import read
 from articles.store.engine import (
     BACKENDS,
@@ -35,6 +34,7 @@ from articles.store.engine import (
     translated,
 )
 from articles.store.facets import Facet
+from articles.store.migrate import Migration
 from articles.store.model import EntryKey, FacetInfo, UpsertResult
 from articles.store.schema import articles_table
 from articles.store.write import StoreTransaction

@@ -1,0 +1,114 @@
+"""A database that cannot be opened or reached: typed errors, 503s, one log line, recovery."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+
+from articles.errors import StoreError, StoreUnavailable
+from articles.store import ALL, Store
+from feeds import create_app
+from tests.fixtures.store import T0
+
+
+def app_on(database: Path, tmp_path: Path, **settings: Any) -> Flask:
+    return create_app(
+        {
+            "TESTING": True,
+            "FEEDS_INSTANCE_PATH": str(tmp_path / "instance"),
+            "database_url": f"sqlite:///{database}",
+            "response_memo_ms": 0,
+            **settings,
+        }
+    )
+
+
+def feed_lines(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
+    return [r for r in caplog.records if r.name.startswith(("feeds", "articles"))]
+
+
+def test_a_store_on_a_file_that_cannot_be_opened_raises_store_unavailable(
+    tmp_path: Path,
+) -> None:
+    store = Store(f"sqlite:///{tmp_path / 'missing' / 'a.db'}")  # building it never fails
+    with pytest.raises(StoreUnavailable, match="unable to open database file") as caught:
+        store.page_keys(ALL, now=T0, limit=1)
+    assert isinstance(caught.value, StoreError)
+    assert caught.value.__cause__ is not None  # SQLAlchemy's error, kept for debugging
+    (tmp_path / "missing").mkdir()
+    store.migrate()
+    assert store.page_keys(ALL, now=T0, limit=1) == []
+    store.dispose()
+
+
+def test_an_error_of_the_database_reaches_callers_as_store_error(tmp_path: Path) -> None:
+    store = Store(f"sqlite:///{tmp_path / 'empty.db'}")  # never migrated: no tables
+    with pytest.raises(StoreError, match="no such table: articles") as caught:
+        store.count()
+    assert not isinstance(caught.value, StoreUnavailable)
+    store.dispose()
+
+
+@pytest.mark.parametrize("fault", ["missing folder", "folder where the file should be"])
+def test_app_starts_answers_503_logs_one_line_and_recovers_when_the_file_can_be_opened(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch, fault: str
+) -> None:
+    for name in ("DATABASE_URL", "FEEDS_DATABASE_URL", "FEEDS_CONFIG", "FEEDS_AUTO_MIGRATE"):
+        monkeypatch.delenv(name, raising=False)
+    folder = tmp_path / "data"
+    database = folder / "articles.db"
+    if fault == "folder where the file should be":
+        database.mkdir(parents=True)
+    with caplog.at_level(logging.INFO):
+        app = app_on(database, tmp_path, load_samples=True)  # must not raise
+    started = feed_lines(caplog)
+    assert len(started) == 1, [r.getMessage() for r in started]
+    assert started[0].levelno == logging.WARNING and started[0].exc_info is None
+    assert str(database) in started[0].getMessage()
+    assert "answering 503" in started[0].getMessage()
+
+    client = app.test_client()
+    caplog.clear()
+    with caplog.at_level(logging.INFO):
+        refused = client.get("/feeds/all.atom")
+        health = client.get("/healthz")
+    assert refused.status_code == 503
+    assert refused.headers["Retry-After"] == "30"
+    assert health.status_code == 503
+    assert all(r.exc_info is None for r in feed_lines(caplog))
+
+    if fault == "folder where the file should be":
+        shutil.rmtree(database)
+    else:
+        folder.mkdir()
+    served = client.get("/feeds/all.atom")
+    assert served.status_code == 200
+    assert b"<entry>" in served.data  # prepared on recovery: migrated, samples loaded
+    assert client.get("/healthz").status_code == 200
+    app.extensions["feeds.store"].dispose()
+
+
+def test_healthz_logs_one_line_with_the_reason_per_failure_and_no_traceback(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    database = tmp_path / "gone.db"
+    app = app_on(database, tmp_path, load_samples=False)
+    app.extensions["feeds.store"].dispose()
+    database.unlink()
+    database.mkdir()  # a directory where the file was: it cannot be opened
+    client = app.test_client()
+    caplog.clear()
+    with caplog.at_level(logging.INFO):
+        for _ in range(3):
+            assert client.get("/healthz").status_code == 503
+    lines = feed_lines(caplog)
+    assert len(lines) == 3
+    for line in lines:
+        assert line.exc_info is None and line.stack_info is None
+        assert "unable to open database file" in line.getMessage()
+        assert "\n" not in line.getMessage()
