@@ -437,6 +437,8 @@ def _build(
         links=feed_links,
         article_url=lambda article: article_url(article, base),
         base_url=base,
+        # A language feed is in its language, even when empty; others: their entries'.
+        language=facet.value if facet.kind == "language" else None,
     )
 
 

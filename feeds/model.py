@@ -179,11 +179,23 @@ class Feed:
     logo: str | None = None
     rights: str | None = None
     generator: str = "newsroom-feeds"
+    # The subtitle's language when it is not the feed's (the site's description on a feed in
+    # another language); "" means the feed's. Atom marks it with xml:lang; formats that cannot
+    # mark it leave the subtitle out (JSON Feed) or use the title (RSS).
+    subtitle_language: str = ""
+
+    @property
+    def subtitle_in_feed_language(self) -> str:
+        """The subtitle when it is in the feed's language, else ""."""
+        if self.subtitle_language and not _same_language(self.subtitle_language, self.language):
+            return ""
+        return self.subtitle
 
     @property
     def description(self) -> str:
-        """The RSS channel description, which must not be empty."""
-        return self.subtitle or self.title
+        """The RSS channel description, which must not be empty: the subtitle when it is in the
+        feed's language, else the title."""
+        return self.subtitle_in_feed_language or self.title
 
 
 # --- text and URL hygiene -------------------------------------------------------------------
@@ -446,6 +458,24 @@ def unique_entries(entries: Iterable[Entry]) -> tuple[Entry, ...]:
     return tuple(kept)
 
 
+def _same_language(one: str, other: str) -> bool:
+    return one.lower() == other.lower()
+
+
+def feed_language(entries: Iterable[Entry], site_language: str) -> str:
+    """The language a document is in when its caller does not say: the one language every
+    entry is in (compared case-insensitively, as BCP 47 tags are), else `site_language`
+    (mixed or no entries). An entry without a language counts as the site's."""
+    found: str | None = None
+    for entry in entries:
+        language = entry.language or site_language
+        if found is None:
+            found = language
+        elif not _same_language(found, language):
+            return site_language
+    return found or site_language
+
+
 def build_feed(
     config: Any,
     *,
@@ -457,12 +487,19 @@ def build_feed(
     article_url: Callable[[Article], str],
     base_url: str,
     empty_updated: datetime = EMPTY_FEED_UPDATED,
+    language: str | None = None,
+    subtitle_language: str | None = None,
 ) -> Feed:
     """The Feed for `articles` (newest first, already filtered by the store).
 
     `config` is the SiteConfig; `facet` anything with `kind` and `value` (articles.store.Facet).
     The feed's `updated` is its newest entry's `updated`, or `empty_updated` when there are no
     entries: never the current time, so the same rows always give the same bytes.
+
+    `language` (BCP 47) is the document's language when the caller knows it (a language
+    feed: its code); None: see `feed_language`. `subtitle_language` is the language the
+    subtitle is written in; None: the site's (`config.default_language`), since the caller's
+    subtitle is the site description.
     """
     feed_title = clean_text(title).strip() or clean_text(config.title).strip() or "Feed"
     default_author = Person(
@@ -475,15 +512,15 @@ def build_feed(
     )
     entries = unique_entries(e for e in built if e is not None)
     updated = max((e.updated for e in entries), default=empty_updated)
-    if getattr(facet, "kind", "") == "language" and getattr(facet, "value", ""):
-        language = str(facet.value)
-    else:
-        language = config.default_language
+    site_language = clean_text(config.default_language).strip()
+    feed_lang = clean_text(language).strip() or feed_language(entries, site_language)
+    subtitle_lang = site_language if subtitle_language is None else clean_text(subtitle_language)
     return Feed(
         id=feed_id(config.tag_authority, facet),
         title=feed_title,
         subtitle=clean_text(subtitle),
-        language=language,
+        language=feed_lang,
+        subtitle_language="" if _same_language(subtitle_lang, feed_lang) else subtitle_lang,
         updated=updated,
         links=links,
         author=default_author,

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from articles.model import Article
 from feeds.config import SiteConfig
 from feeds.model import (
     EMPTY_FEED_UPDATED,
@@ -187,9 +188,31 @@ def test_categories_are_section_then_tags_with_url_schemes() -> None:
     ]
 
 
-def test_feed_language_follows_a_language_facet_else_the_site_default() -> None:
+def in_language(article_id: str, language: str) -> Article:
+    return replace(
+        seed_article(), id=article_id, guid=f"tag:x,2025:{article_id}", language=language
+    )
+
+
+def test_feed_language_is_the_callers_else_the_one_entry_language_else_the_site_default() -> None:
+    english = [in_language("e1", "en"), in_language("e2", "EN")]
     assert make_feed([]).language == "ko"
-    assert make_feed([], facet=Facet("language", "en")).language == "en"
+    assert make_feed([], facet=Facet("language", "de"), language="de").language == "de"
+    assert make_feed(english).language == "en"
+    assert make_feed([*english, in_language("k1", "ko")]).language == "ko"
+    assert make_feed([*english, in_language("d1", "de")]).language == "ko"
+    assert make_feed(english, language="de").language == "de"
+
+
+def test_subtitle_in_the_site_language_keeps_its_language_on_a_feed_in_another() -> None:
+    german = make_feed([in_language("d1", "de")], language="de")
+    assert (german.subtitle, german.subtitle_language) == ("모든 기사", "ko")
+    assert german.subtitle_in_feed_language == ""
+    assert german.description == german.title
+    korean = make_feed([in_language("k1", "ko")])
+    assert (korean.subtitle_language, korean.description) == ("", "모든 기사")
+    given = make_feed([in_language("d1", "de")], language="de", subtitle_language="de")
+    assert given.subtitle_in_feed_language == "모든 기사"
 
 
 def test_enclosure_urls_are_absolute_and_lengths_integers() -> None:

@@ -11,7 +11,7 @@ import feedparser
 import pytest
 
 from feeds.writers import FORMATS, MEDIA_TYPES, render
-from tests.fixtures.feeds import make_feed
+from tests.fixtures.feeds import make_feed, shown
 
 
 def _instant(struct: Any) -> int:
@@ -27,7 +27,8 @@ def summaries() -> dict[str, list[dict[str, Any]]]:
         out[fmt] = [
             {
                 "id": e.id,
-                "title": e.title,
+                # title_detail can be a nested media:title's (feedparser); the title is not.
+                "title": shown({"value": e.title, "type": e.title_detail.type}),
                 "link": e.link,
                 "published": _instant(e.published_parsed),
                 "categories": [t.get("label") or t.term for t in e.get("tags", [])],

@@ -21,6 +21,7 @@ from tests.fixtures.feeds import (
     make_feed,
     make_links,
     seed_article,
+    shown,
 )
 
 A = "{http://www.w3.org/2005/Atom}"
@@ -210,11 +211,23 @@ def test_stylesheet_processing_instruction_follows_the_declaration() -> None:
     assert b"xml-stylesheet" not in render(make_feed([]), "atom")
 
 
-def test_plain_text_title_is_escaped_once() -> None:
+def test_title_that_reads_as_markup_is_html_escaped_and_shown_as_written() -> None:
     document = render(make_feed([edge_articles()[2]]), "atom")
-    assert b"<title>AT&amp;amp;T &lt;b&gt;bold&lt;/b&gt; ]]&gt; bell and</title>" in document
+    assert (
+        b'<title type="html">AT&amp;amp;amp;T &amp;lt;b&amp;gt;bold&amp;lt;/b&amp;gt; ]]&amp;gt;'
+        b" bell and</title>" in document
+    )
     parsed = feedparser.parse(document)
-    assert parsed.entries[0].title == "AT&amp;T <b>bold</b> ]]> bell and"
+    assert shown(parsed.entries[0].title_detail) == "AT&amp;T <b>bold</b> ]]> bell and"
+
+
+def test_plain_title_is_a_text_construct_escaped_once() -> None:
+    article = replace(seed_article(), title="Bill & Ted: A < B, I <3 N.Y.")
+    document = render(make_feed([article]), "atom")
+    assert b"<title>Bill &amp; Ted: A &lt; B, I &lt;3 N.Y.</title>" in document
+    entry = feedparser.parse(document).entries[0]
+    assert entry.title_detail.type == "text/plain"
+    assert entry.title == "Bill & Ted: A < B, I <3 N.Y."
 
 
 def test_rtl_and_emoji_survive_as_utf8() -> None:

@@ -1,12 +1,21 @@
-"""JSON Feed 1.1 (https://jsonfeed.org/version/1.1): a small format, with a small writer."""
+"""JSON Feed 1.1 (https://jsonfeed.org/version/1.1): a small format, with a small writer.
+
+`title`, `summary` and `description` are plain text by the spec and written as they are;
+`content_html` is HTML. Dates are RFC 3339 (`feeds.writers.dates`). Hooks: `add_root_fields`
+and `add_item_fields` (`feeds.writers.base`); WebSub `hubs` and the `_source` credit are
+extensions.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, ClassVar
 
 import orjson
 
 from feeds.model import Entry, Feed, Person
+from feeds.writers.base import FeedExtension, Writer
+from feeds.writers.dates import rfc3339
 
 VERSION = "https://jsonfeed.org/version/1.1"
 
@@ -18,71 +27,81 @@ def _person(person: Person) -> dict[str, str]:
     return out
 
 
-def _rfc3339(value: Any) -> str:
-    return str(value.isoformat())
+class JsonFeedWriter(Writer):
+    """JSON Feed 1.1; override `add_root_fields` / `add_item_fields` (call `super()`)."""
 
+    format: ClassVar[str] = "json"
 
-def _item(entry: Entry, feed: Feed) -> dict[str, Any]:
-    item: dict[str, Any] = {
-        "id": entry.id,
-        "url": entry.link,
-        "title": entry.title,
-        "content_html": entry.content_html,
-    }
-    if entry.summary:
-        item["summary"] = entry.summary
-    if entry.image is not None:
-        item["image"] = entry.image.url
-    item["date_published"] = _rfc3339(entry.published)
-    item["date_modified"] = _rfc3339(entry.updated)
-    item["authors"] = [_person(a) for a in entry.authors]
-    if entry.categories:
-        item["tags"] = [c.label for c in entry.categories]
-    if entry.language:
-        item["language"] = entry.language
-    if entry.enclosures:
-        attachments = []
-        for enclosure in entry.enclosures:
-            attachment: dict[str, Any] = {"url": enclosure.url, "mime_type": enclosure.type}
-            if enclosure.title:
-                attachment["title"] = enclosure.title
-            if enclosure.length:
-                attachment["size_in_bytes"] = enclosure.length
-            if enclosure.duration:
-                attachment["duration_in_seconds"] = enclosure.duration
-            attachments.append(attachment)
-        item["attachments"] = attachments
-    if entry.source is not None:
-        # Extensions are `_`-prefixed objects (JSON Feed 1.1, "Extensions").
-        source = {"name": entry.source.name}
-        if entry.source.url:
-            source["url"] = entry.source.url
-        item["_source"] = source
-    return item
+    def __init__(self, extensions: Iterable[FeedExtension] = ()) -> None:
+        super().__init__(extensions)
+        self._root_hooks = self._hooks("add_root_fields")
+        self._item_hooks = self._hooks("add_item_fields")
 
+    def render(self, feed: Feed) -> bytes:
+        """The feed as a JSON Feed 1.1 document (UTF-8 bytes, keys in a fixed order)."""
+        links = feed.links.for_format("json")
+        doc: dict[str, Any] = {
+            "version": VERSION,
+            "title": feed.title,
+            "home_page_url": feed.links.html,
+            "feed_url": links.self,
+        }
+        # JSON Feed cannot mark a language per field: a subtitle in another language than the
+        # feed's is left out (it is optional).
+        if feed.subtitle_in_feed_language:
+            doc["description"] = feed.subtitle_in_feed_language
+        if links.next:
+            doc["next_url"] = links.next
+        if feed.logo:
+            doc["icon"] = feed.logo
+        if feed.icon:
+            doc["favicon"] = feed.icon
+        doc["authors"] = [_person(feed.author)]
+        doc["language"] = feed.language
+        self.add_root_fields(doc, feed)
+        items = []
+        for entry in feed.entries:
+            item: dict[str, Any] = {}
+            self.add_item_fields(item, entry, feed)
+            items.append(item)
+        doc["items"] = items
+        # orjson writes UTF-8 directly (no \u escapes), compact, keys in insertion order; several
+        # times faster than the json module's ensure_ascii=False path plus an encode.
+        return orjson.dumps(doc)
 
-def render(feed: Feed) -> bytes:
-    """The feed as a JSON Feed 1.1 document (UTF-8 bytes, keys in a fixed order)."""
-    links = feed.links.for_format("json")
-    doc: dict[str, Any] = {
-        "version": VERSION,
-        "title": feed.title,
-        "home_page_url": feed.links.html,
-        "feed_url": links.self,
-    }
-    if feed.subtitle:
-        doc["description"] = feed.subtitle
-    if links.next:
-        doc["next_url"] = links.next
-    if feed.logo:
-        doc["icon"] = feed.logo
-    if feed.icon:
-        doc["favicon"] = feed.icon
-    doc["authors"] = [_person(feed.author)]
-    doc["language"] = feed.language
-    if feed.links.hub:
-        doc["hubs"] = [{"type": "WebSub", "url": feed.links.hub}]
-    doc["items"] = [_item(entry, feed) for entry in feed.entries]
-    # orjson writes UTF-8 directly (no \u escapes), compact, keys in insertion order; several
-    # times faster than the json module's ensure_ascii=False path plus an encode.
-    return orjson.dumps(doc)
+    def add_root_fields(self, document: dict[str, Any], feed: Feed) -> None:
+        """Top-level keys after `language` (before `items`): the extensions'."""
+        for hook in self._root_hooks:
+            hook(document, feed)
+
+    def add_item_fields(self, item: dict[str, Any], entry: Entry, feed: Feed) -> None:
+        """The item's JSON Feed 1.1 keys, then the extensions'."""
+        item["id"] = entry.id
+        item["url"] = entry.link
+        item["title"] = entry.title
+        item["content_html"] = entry.content_html
+        if entry.summary:
+            item["summary"] = entry.summary
+        if entry.image is not None:
+            item["image"] = entry.image.url
+        item["date_published"] = rfc3339(entry.published)
+        item["date_modified"] = rfc3339(entry.updated)
+        item["authors"] = [_person(a) for a in entry.authors]
+        if entry.categories:
+            item["tags"] = [c.label for c in entry.categories]
+        if entry.language:
+            item["language"] = entry.language
+        if entry.enclosures:
+            attachments = []
+            for enclosure in entry.enclosures:
+                attachment: dict[str, Any] = {"url": enclosure.url, "mime_type": enclosure.type}
+                if enclosure.title:
+                    attachment["title"] = enclosure.title
+                if enclosure.length:
+                    attachment["size_in_bytes"] = enclosure.length
+                if enclosure.duration:
+                    attachment["duration_in_seconds"] = enclosure.duration
+                attachments.append(attachment)
+            item["attachments"] = attachments
+        for hook in self._item_hooks:
+            hook(item, entry, feed)

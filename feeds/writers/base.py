@@ -1,0 +1,201 @@
+"""The hook API the writers share, after Django's feed generators (`django.utils.feedgenerator`).
+
+A writer turns one `Feed` into one document. What a format says beyond its core (Media RSS,
+Dublin Core, RFC 5005 history, WebSub, the source credit, the stylesheet instruction; later
+podcast namespaces, RFC 6721 tombstones, translations) is added through the same hooks, in one
+of two ways:
+
+- an **extension object**, a `FeedExtension` subclass passed to the writer (or to
+  `feeds.writers.render(..., extensions=[...])`): it declares its namespaces and adds
+  feed-level and entry-level elements to any of the formats it lists in `formats`;
+- a **writer subclass** overriding a hook and calling `super()`, as with Django's
+  `Rss201rev2Feed.add_item_elements`.
+
+The hooks, in the order a document is built (XML formats):
+
+- `namespaces(fmt)`: `{prefix: URI}`, asked once when the writer is made and declared once
+  on the root;
+- `processing_instructions(feed, fmt)`: `[(target, text)]`, written before the root (after
+  the XML declaration);
+- `root_attributes(feed, fmt)`: attributes of the root (`<feed>`, `<rss>`);
+- `add_root_elements(parent, feed, fmt)`: appends feed-level elements to Atom's `<feed>` or
+  RSS's `<channel>`, after the writer's own head;
+- `item_attributes(entry, feed, fmt)`: attributes of each `<entry>` / `<item>`;
+- `add_item_elements(item, entry, feed, fmt)`: appends to each `<entry>` / `<item>`, after
+  the writer's own elements.
+
+JSON Feed has two: `add_root_fields(document, feed)` and `add_item_fields(item, entry, feed)`,
+which add keys to the top-level object and to each item (extension keys start with `_`, JSON
+Feed 1.1 "Extensions"). `parent` and `item` are lxml elements; names in another namespace are
+written in Clark notation (`{uri}local`), with the prefix the extension declared. Elements are
+added in hook order: the writer's own first, then each extension in the order given.
+
+Two extensions declaring one prefix for different URIs is a ValueError when the writer is
+made, never a silently renamed `ns0:` prefix.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, ClassVar
+
+from lxml import etree
+
+from feeds.model import Entry, Feed
+
+XML_FORMATS = frozenset({"atom", "rss"})
+ALL_FORMATS = frozenset({"atom", "rss", "json"})
+
+
+class FeedExtension:
+    """Something a document says beyond a format's core; every hook's default adds nothing.
+
+    Subclass it and override only the hooks you need; `formats` names the formats it takes part
+    in (a subset of "atom", "rss", "json"). Hooks receive the format name, so one extension can
+    spell itself differently per format. An extension holds no per-document state: one instance
+    serves every document and thread.
+    """
+
+    formats: ClassVar[frozenset[str]] = ALL_FORMATS
+
+    def namespaces(self, fmt: str) -> Mapping[str, str]:
+        """The XML namespaces (`{prefix: URI}`) this extension writes in `fmt`."""
+        return {}
+
+    def processing_instructions(self, feed: Feed, fmt: str) -> Iterable[tuple[str, str]]:
+        """`(target, text)` pairs written before the root element."""
+        return ()
+
+    def root_attributes(self, feed: Feed, fmt: str) -> Mapping[str, str]:
+        """Attributes for the root element (Clark notation for namespaced names)."""
+        return {}
+
+    def add_root_elements(self, parent: Any, feed: Feed, fmt: str) -> None:
+        """Append feed-level elements to `parent`: Atom's `<feed>`, RSS's `<channel>`."""
+
+    def item_attributes(self, entry: Entry, feed: Feed, fmt: str) -> Mapping[str, str]:
+        """Attributes for one `<entry>` / `<item>`."""
+        return {}
+
+    def add_item_elements(self, item: Any, entry: Entry, feed: Feed, fmt: str) -> None:
+        """Append entry-level elements to `item` (`<entry>` / `<item>`)."""
+
+    def add_root_fields(self, document: dict[str, Any], feed: Feed) -> None:
+        """JSON Feed: add keys to the top-level object."""
+
+    def add_item_fields(self, item: dict[str, Any], entry: Entry, feed: Feed) -> None:
+        """JSON Feed: add keys to one item."""
+
+
+def _overrides(extension: FeedExtension, hook: str) -> bool:
+    return getattr(type(extension), hook) is not getattr(FeedExtension, hook)
+
+
+class Writer:
+    """One format's writer: `render(feed)` gives the document's UTF-8 bytes.
+
+    `extensions` are used in the order given; those whose `formats` leave this format out are
+    ignored. Only the hooks an extension overrides are called (the per-entry loop is most of
+    the render time).
+    """
+
+    format: ClassVar[str]
+
+    def __init__(self, extensions: Iterable[FeedExtension] = ()) -> None:
+        self.extensions: tuple[FeedExtension, ...] = tuple(
+            e for e in extensions if self.format in e.formats
+        )
+
+    def _hooks(self, name: str) -> list[Callable[..., Any]]:
+        return [getattr(e, name) for e in self.extensions if _overrides(e, name)]
+
+    def render(self, feed: Feed) -> bytes:
+        raise NotImplementedError
+
+
+class XmlWriter(Writer):
+    """Shared frame of the Atom and RSS writers; subclasses fill in the hooks.
+
+    `NAMESPACES` are the writer's own (besides what feedgen declares); extensions add theirs.
+    """
+
+    NAMESPACES: ClassVar[Mapping[str, str]] = {}
+
+    def __init__(self, extensions: Iterable[FeedExtension] = ()) -> None:
+        super().__init__(extensions)
+        declared: dict[str, str] = dict(self.NAMESPACES)
+        for extension in self.extensions:
+            for prefix, uri in extension.namespaces(self.format).items():
+                if declared.setdefault(prefix, uri) != uri:
+                    raise ValueError(
+                        f"{type(extension).__name__}: namespace prefix {prefix!r} is already "
+                        f"declared for {declared[prefix]!r}, cannot also mean {uri!r}"
+                    )
+        self._namespaces = declared
+        self._pi_hooks = self._hooks("processing_instructions")
+        self._root_attribute_hooks = self._hooks("root_attributes")
+        self._root_element_hooks = self._hooks("add_root_elements")
+        self._item_attribute_hooks = self._hooks("item_attributes")
+        self._item_element_hooks = self._hooks("add_item_elements")
+
+    def namespaces(self) -> dict[str, str]:
+        """Every namespace this writer declares on the root, its own and its extensions'."""
+        return dict(self._namespaces)
+
+    def processing_instructions(self, feed: Feed) -> list[tuple[str, str]]:
+        return [pi for hook in self._pi_hooks for pi in hook(feed, self.format)]
+
+    def root_attributes(self, feed: Feed) -> dict[str, str]:
+        attributes: dict[str, str] = {}
+        for hook in self._root_attribute_hooks:
+            attributes.update(hook(feed, self.format))
+        return attributes
+
+    def add_root_elements(self, parent: Any, feed: Feed) -> None:
+        """The writer's own feed-level elements beyond feedgen's head, then the extensions'."""
+        for hook in self._root_element_hooks:
+            hook(parent, feed, self.format)
+
+    def item_attributes(self, entry: Entry, feed: Feed) -> dict[str, str]:
+        attributes: dict[str, str] = {}
+        for hook in self._item_attribute_hooks:
+            attributes.update(hook(entry, feed, self.format))
+        return attributes
+
+    def add_item_elements(self, item: Any, entry: Entry, feed: Feed) -> None:
+        """The writer's own entry elements, then the extensions'."""
+        for hook in self._item_element_hooks:
+            hook(item, entry, feed, self.format)
+
+    def serialize(self, root: Any, feed: Feed) -> bytes:
+        """UTF-8 bytes: the XML declaration, the processing instructions, the root."""
+        for target, text in self.processing_instructions(feed):
+            root.addprevious(etree.ProcessingInstruction(target, text))
+        return bytes(etree.tostring(root.getroottree(), encoding="UTF-8", xml_declaration=True))
+
+
+# --- plain text in formats that readers may read as HTML ------------------------------------
+
+_TAG_START = re.compile(r"<[A-Za-z/!?]")
+
+
+def reads_as_markup(text: str) -> bool:
+    """Whether an HTML reading of plain `text` differs from the text itself.
+
+    True when it holds a `<` that opens a tag, comment or declaration, or an `&` that starts a
+    character reference HTML would decode (`&amp;`, `&lt`, `&copy`...) or any `&#`. `AT&T`,
+    `A < B`, `I <3 N.Y.` and `Bill & Ted` read the same either way.
+    """
+    if "&" in text and ("&#" in text or html.unescape(text) != text):
+        return True
+    return "<" in text and _TAG_START.search(text) is not None
+
+
+def as_html(text: str) -> str:
+    """Plain text as HTML that shows exactly that text (`<`, `&`, `>` escaped)."""
+    return html.escape(text, quote=False)
+
+
+__all__ = ["FeedExtension", "Writer", "XmlWriter", "as_html", "reads_as_markup"]

@@ -1,0 +1,42 @@
+"""Dates as the feed formats write them: RFC 3339 (Atom, JSON Feed) and RFC 822 (RSS).
+
+Both keep the instant. A value is written with its own offset when that offset is a whole
+number of minutes (what both formats can spell: `+09:00`, `+0900`); otherwise (local mean time
+before a zone was standardised, e.g. Asia/Seoul's +08:27:52 before 1908) it is written in UTC,
+since `+08:27:52` is not RFC 3339 and `+082752` not RFC 822. A zero offset is written `Z` in
+RFC 3339 and `+0000` in RFC 822.
+
+Errors: ValueError for a naive datetime (the model only holds aware ones; a naive one is a bug).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from email.utils import format_datetime
+
+
+def writable(value: datetime) -> datetime:
+    """The same instant with an offset both formats can spell: its own, or UTC."""
+    offset = value.utcoffset()
+    if offset is None:
+        raise ValueError(f"datetime {value.isoformat()} has no time zone")
+    # timedelta normalises a negative offset to days=-1 plus positive seconds, so whole
+    # minutes are `seconds % 60 == 0` either way.
+    if offset.seconds % 60 or offset.microseconds:
+        return value.astimezone(UTC)
+    return value
+
+
+def rfc3339(value: datetime) -> str:
+    """`2025-07-30T09:00:00+09:00` (fractional seconds kept when present; `Z` for UTC)."""
+    text = writable(value).isoformat()
+    return text[:-6] + "Z" if text[-6:] == "+00:00" else text
+
+
+def rfc822(value: datetime) -> str:
+    """`Wed, 30 Jul 2025 09:00:00 +0900`: four-digit year, numeric offset, whole seconds (RFC 822
+    has no fractions: they are dropped). Independent of the process locale."""
+    return format_datetime(writable(value).replace(microsecond=0))
+
+
+__all__ = ["rfc3339", "rfc822", "writable"]

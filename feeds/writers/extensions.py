@@ -1,0 +1,194 @@
+"""The optional parts of our documents, written as extensions through the writers' hooks.
+
+Each is a `FeedExtension` (`feeds.writers.base`); `DEFAULT_EXTENSIONS` is what every document
+carries. They are the models for new ones (podcast namespaces, RFC 6721 tombstones,
+translations): declare the namespaces, add feed-level and entry-level elements, per format.
+
+- `WebSub`: the hub: Atom `link rel="hub"`, RSS `atom:link rel="hub"`, JSON Feed `hubs`.
+- `FeedHistory` (RFC 5005): paging and archive links (Atom `link`, RSS `atom:link`),
+  `fh:archive`, `fh:complete` (JSON Feed's `next_url` is core JSON Feed).
+- `DublinCore` (RSS): `dc:creator` per name, `dc:language`, `dc:rights`.
+- `SourceCredit`: Atom `link rel="via"` and `dc:source`; RSS `source url=…`, else
+  `dc:source`; JSON Feed `_source`.
+- `MediaRSS` (Atom, RSS): the lead image as `media:content`; in RSS also the enclosures after
+  the first.
+- `Stylesheet` (Atom, RSS): `<?xml-stylesheet?>`.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Mapping
+from typing import Any, ClassVar
+
+from lxml.etree import SubElement
+
+from feeds.model import Entry, Feed
+from feeds.writers._feedgen_fixes import ATOM_NS, DC_NS, FH_NS, MEDIA_NS, MEDIA_TYPES
+from feeds.writers.base import XML_FORMATS, FeedExtension
+from feeds.writers.rss import rss_author
+
+ATOM_LINK = f"{{{ATOM_NS}}}link"
+DC_CREATOR = f"{{{DC_NS}}}creator"
+DC_LANGUAGE = f"{{{DC_NS}}}language"
+DC_RIGHTS = f"{{{DC_NS}}}rights"
+DC_SOURCE = f"{{{DC_NS}}}source"
+FH_ARCHIVE = f"{{{FH_NS}}}archive"
+FH_COMPLETE = f"{{{FH_NS}}}complete"
+MEDIA_CONTENT = f"{{{MEDIA_NS}}}content"
+MEDIA_DESCRIPTION = f"{{{MEDIA_NS}}}description"
+MEDIA_THUMBNAIL = f"{{{MEDIA_NS}}}thumbnail"
+MEDIA_TITLE = f"{{{MEDIA_NS}}}title"
+_PLAIN = {"type": "plain"}
+
+
+def _link_tag(fmt: str) -> str:
+    """Atom's own `link`; in RSS the Atom namespace's `atom:link`."""
+    return "link" if fmt == "atom" else ATOM_LINK
+
+
+class WebSub(FeedExtension):
+    """The WebSub hub (W3C WebSub section 4) that pushes this document's updates."""
+
+    def add_root_elements(self, parent: Any, feed: Feed, fmt: str) -> None:
+        if feed.links.hub:
+            SubElement(parent, _link_tag(fmt), {"href": feed.links.hub, "rel": "hub"})
+
+    def add_root_fields(self, document: dict[str, Any], feed: Feed) -> None:
+        if feed.links.hub:
+            document["hubs"] = [{"type": "WebSub", "url": feed.links.hub}]
+
+
+class FeedHistory(FeedExtension):
+    """RFC 5005: paged feeds (`first`/`previous`/`next`/`last`) and archived feeds (`current`,
+    `prev-archive`/`next-archive`, `fh:archive`, `fh:complete` for an archive that holds every
+    entry of its feed)."""
+
+    formats: ClassVar[frozenset[str]] = XML_FORMATS
+
+    def namespaces(self, fmt: str) -> Mapping[str, str]:
+        return {"fh": FH_NS}
+
+    def add_root_elements(self, parent: Any, feed: Feed, fmt: str) -> None:
+        tag = _link_tag(fmt)
+        media_type = MEDIA_TYPES[fmt]
+        for rel, url in feed.links.for_format(fmt).paging():
+            SubElement(parent, tag, {"href": url, "rel": rel, "type": media_type})
+        if feed.links.archive:
+            SubElement(parent, FH_ARCHIVE)
+        if feed.links.complete:
+            SubElement(parent, FH_COMPLETE)
+
+
+class DublinCore(FeedExtension):
+    """RSS items: `dc:creator` once per byline name when `<author>` cannot carry the bylines
+    (`rss.rss_author`), `dc:language` when the entry's differs from the feed's, `dc:rights`."""
+
+    formats: ClassVar[frozenset[str]] = frozenset({"rss"})
+
+    def namespaces(self, fmt: str) -> Mapping[str, str]:
+        return {"dc": DC_NS}
+
+    def add_item_elements(self, item: Any, entry: Entry, feed: Feed, fmt: str) -> None:
+        if rss_author(entry) is None:
+            for author in entry.authors:
+                SubElement(item, DC_CREATOR).text = author.name
+        if entry.language and entry.language != feed.language:
+            SubElement(item, DC_LANGUAGE).text = entry.language
+        if entry.rights:
+            SubElement(item, DC_RIGHTS).text = entry.rights
+
+
+class SourceCredit(FeedExtension):
+    """The agency or outlet credited for an entry (`출처:AA`)."""
+
+    def namespaces(self, fmt: str) -> Mapping[str, str]:
+        return {"dc": DC_NS}
+
+    def add_item_elements(self, item: Any, entry: Entry, feed: Feed, fmt: str) -> None:
+        source = entry.source
+        if source is None:
+            return
+        if fmt == "atom":
+            if source.url:
+                SubElement(item, "link", {"href": source.url, "rel": "via", "title": source.name})
+            SubElement(item, DC_SOURCE).text = source.name
+        elif source.url:
+            SubElement(item, "source", {"url": source.url}).text = source.name
+        else:
+            SubElement(item, DC_SOURCE).text = source.name
+
+    def add_item_fields(self, item: dict[str, Any], entry: Entry, feed: Feed) -> None:
+        if entry.source is not None:
+            # Extensions are `_`-prefixed objects (JSON Feed 1.1, "Extensions").
+            source = {"name": entry.source.name}
+            if entry.source.url:
+                source["url"] = entry.source.url
+            item["_source"] = source
+
+
+class MediaRSS(FeedExtension):
+    """Media RSS: the lead image (`medium="image"`, caption or alt text, thumbnail); in RSS also
+    the enclosures after the first (RSS allows one `<enclosure>`)."""
+
+    formats: ClassVar[frozenset[str]] = XML_FORMATS
+
+    def namespaces(self, fmt: str) -> Mapping[str, str]:
+        return {"media": MEDIA_NS}
+
+    def add_item_elements(self, item: Any, entry: Entry, feed: Feed, fmt: str) -> None:
+        image = entry.image
+        if image is not None:
+            attrs = {"url": image.url, "medium": "image"}
+            if image.type:
+                attrs["type"] = image.type
+            if image.width:
+                attrs["width"] = str(image.width)
+            if image.height:
+                attrs["height"] = str(image.height)
+            content = SubElement(item, MEDIA_CONTENT, attrs)
+            if image.caption or image.alt:
+                SubElement(content, MEDIA_DESCRIPTION, _PLAIN).text = image.caption or image.alt
+            SubElement(content, MEDIA_THUMBNAIL, {"url": image.url})
+        if fmt == "rss":
+            for enclosure in entry.enclosures[1:]:
+                attrs = {"url": enclosure.url, "type": enclosure.type}
+                if enclosure.length:
+                    attrs["fileSize"] = str(enclosure.length)
+                if enclosure.duration:
+                    attrs["duration"] = str(enclosure.duration)
+                content = SubElement(item, MEDIA_CONTENT, attrs)
+                if enclosure.title:
+                    SubElement(content, MEDIA_TITLE, _PLAIN).text = enclosure.title
+
+
+class Stylesheet(FeedExtension):
+    """`<?xml-stylesheet type="text/xsl"?>`, so a browser shows the document as a page."""
+
+    formats: ClassVar[frozenset[str]] = XML_FORMATS
+
+    def processing_instructions(self, feed: Feed, fmt: str) -> Iterable[tuple[str, str]]:
+        if not feed.links.stylesheet:
+            return ()
+        href = html.escape(feed.links.stylesheet, quote=True)
+        return (("xml-stylesheet", f'type="text/xsl" href="{href}"'),)
+
+
+DEFAULT_EXTENSIONS: tuple[FeedExtension, ...] = (
+    WebSub(),
+    FeedHistory(),
+    DublinCore(),
+    SourceCredit(),
+    MediaRSS(),
+    Stylesheet(),
+)
+
+__all__ = [
+    "DEFAULT_EXTENSIONS",
+    "DublinCore",
+    "FeedHistory",
+    "MediaRSS",
+    "SourceCredit",
+    "Stylesheet",
+    "WebSub",
+]
