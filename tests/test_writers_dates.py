@@ -1,0 +1,103 @@
+"""Every date written is valid RFC 3339 (Atom, JSON Feed) or RFC 822 (RSS) and keeps its instant,
+whatever the zone and year, including offsets with seconds (local mean time)."""
+
+from __future__ import annotations
+
+import calendar
+import json
+import re
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta, timezone
+from email.utils import parsedate_to_datetime
+from zoneinfo import ZoneInfo, available_timezones
+
+import feedparser
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from lxml import etree
+
+from feeds.writers import render
+from feeds.writers.dates import rfc822, rfc3339
+from tests.fixtures.feeds import make_feed, seed_article
+
+A = "{http://www.w3.org/2005/Atom}"
+RFC3339 = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$")
+RFC822 = re.compile(
+    r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d\d [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d [+-]\d{4}$"
+)
+SEOUL = ZoneInfo("Asia/Seoul")
+
+
+def test_offset_with_seconds_is_written_in_utc() -> None:
+    """cases/date-offset-with-seconds.json: Seoul's local mean time, +08:27:52, in 1905."""
+    when = datetime(1905, 11, 18, 10, 0, tzinfo=SEOUL)
+    assert when.utcoffset() == timedelta(hours=8, minutes=27, seconds=52)
+    feed = make_feed([replace(seed_article(), published=when, updated=when)])
+    atom = etree.fromstring(render(feed, "atom"))
+    assert atom.findtext(f"{A}entry/{A}published") == "1905-11-18T01:32:08Z"
+    assert atom.findtext(f"{A}updated") == "1905-11-18T01:32:08Z"
+    rss = etree.fromstring(render(feed, "rss")).find("channel")
+    assert rss.findtext("item/pubDate") == "Sat, 18 Nov 1905 01:32:08 +0000"
+    assert rss.findtext("lastBuildDate") == "Sat, 18 Nov 1905 01:32:08 +0000"
+    item = json.loads(render(feed, "json"))["items"][0]
+    assert item["date_published"] == item["date_modified"] == "1905-11-18T01:32:08Z"
+
+
+def test_whole_minute_offsets_are_kept_and_utc_is_z() -> None:
+    assert rfc3339(datetime(2025, 7, 30, 9, 0, tzinfo=SEOUL)) == "2025-07-30T09:00:00+09:00"
+    assert rfc3339(datetime(2025, 7, 30, tzinfo=UTC)) == "2025-07-30T00:00:00Z"
+    india = timezone(timedelta(hours=-3, minutes=-30))
+    assert rfc3339(datetime(2025, 1, 1, tzinfo=india)) == "2025-01-01T00:00:00-03:30"
+    assert rfc822(datetime(2025, 1, 1, tzinfo=india)) == "Wed, 01 Jan 2025 00:00:00 -0330"
+    monrovia = datetime(1970, 6, 1, 12, 0, tzinfo=ZoneInfo("Africa/Monrovia"))  # -00:44:30
+    assert rfc3339(monrovia) == "1970-06-01T12:44:30Z"
+    assert (
+        rfc3339(datetime(2025, 1, 1, 0, 0, 0, 250000, tzinfo=UTC)) == "2025-01-01T00:00:00.250000Z"
+    )
+    assert rfc822(datetime(2025, 1, 1, 0, 0, 0, 250000, tzinfo=UTC)).endswith("00:00:00 +0000")
+
+
+def test_a_naive_datetime_is_a_clear_error() -> None:
+    with pytest.raises(ValueError, match="has no time zone"):
+        rfc3339(datetime(2025, 1, 1))
+
+
+ZONES = sorted(available_timezones() - {"Factory", "localtime"})
+LOCAL_TIMES = st.datetimes(min_value=datetime(1800, 1, 2), max_value=datetime(2100, 12, 30))
+
+
+def _utc_seconds(struct: object) -> int:
+    return calendar.timegm(struct)  # type: ignore[arg-type]
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(zone=st.sampled_from(ZONES), local=LOCAL_TIMES, fold=st.integers(0, 1))
+def test_every_date_is_valid_and_keeps_its_instant(zone: str, local: datetime, fold: int) -> None:
+    when = local.replace(tzinfo=ZoneInfo(zone), fold=fold)
+    instant = int(when.timestamp() // 1)  # RFC 822 has whole seconds
+    feed = make_feed([replace(seed_article(), published=when, updated=when)])
+
+    atom = render(feed, "atom")
+    for text in etree.fromstring(atom).iter(f"{A}published", f"{A}updated"):
+        assert RFC3339.match(text.text), text.text
+        assert datetime.fromisoformat(text.text) == when
+    parsed = feedparser.parse(atom)
+    assert parsed.bozo == 0
+    assert _utc_seconds(parsed.entries[0].published_parsed) == instant
+    assert _utc_seconds(parsed.entries[0].updated_parsed) == instant
+    assert _utc_seconds(parsed.feed.updated_parsed) == instant
+
+    rss = render(feed, "rss")
+    channel = etree.fromstring(rss).find("channel")
+    for text in (channel.findtext("item/pubDate"), channel.findtext("lastBuildDate")):
+        assert RFC822.match(text), text
+        assert int(parsedate_to_datetime(text).timestamp()) == instant
+    parsed = feedparser.parse(rss)
+    assert parsed.bozo == 0
+    assert _utc_seconds(parsed.entries[0].published_parsed) == instant
+
+    item = json.loads(render(feed, "json"))["items"][0]
+    for key in ("date_published", "date_modified"):
+        assert RFC3339.match(item[key]), item[key]
+        assert datetime.fromisoformat(item[key]) == when
