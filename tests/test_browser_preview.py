@@ -581,3 +581,19 @@ def test_the_page_passes_the_nu_html_checker(client: FlaskClient, tmp_path: Path
     )
     assert result.returncode == 0, result.stderr + result.stdout
     assert "Warning" not in result.stderr + result.stdout
+
+
+def test_every_url_on_the_page_keeps_the_sites_path_prefix(make_app: Callable[..., Flask]) -> None:
+    """Under a site served at a path, each URL the page writes carries it, and answers."""
+    prefix = "https://news.example.com/ko"
+    client = make_app(site_url=prefix).test_client()
+    for url in ("/feeds/all.atom?page=2&limit=3", "/feeds/all/archive/2025-08.rss"):
+        page = Page(client.get(url, headers=BROWSERS["chromium"]).data)
+        urls = [a.get("href") or a.get("src") or a.get("value") or "" for _, a in page.tags]
+        ours = [u for u in urls if u.startswith("https://news.example.com")]
+        assert len(ours) > 10
+        for found in ours:
+            assert found.startswith(prefix + "/"), found
+            path = found.removeprefix(prefix)
+            # The app under test is mounted at the root; the prefix is the proxy's.
+            assert client.get(path).status_code in (200, 304), found
