@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Flask, Response
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -117,11 +117,21 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         # Outermost, so it sees every request and the client address ProxyFix works out.
         app.wsgi_app = AccessLog(app.wsgi_app, writer)  # type: ignore[method-assign]
 
+    # Every WSGI server writes the Date header itself (Werkzeug's development server, Granian
+    # and gunicorn alike); Werkzeug's make_conditional adds one more to pages, OPML and static
+    # files, which then went out with two. The server's is the one to keep.
+    app.after_request(_without_date)
+
     app.register_error_handler(HTTPException, http.handle_http_error)
     app.register_error_handler(InternalServerError, http.handle_server_error)
     app.register_error_handler(OperationalError, http.handle_database_error)
     app.register_error_handler(StoreError, http.handle_database_error)
     return app
+
+
+def _without_date(response: Response) -> Response:
+    response.headers.pop("Date", None)
+    return response
 
 
 def _utc_now() -> datetime:

@@ -163,3 +163,45 @@ def test_granian_stops_even_when_told_to_while_its_workers_are_starting(tmp_path
     finally:
         kill(process)
     assert "shutdown completed" in log.read_text()
+
+
+# One of each kind of response: HTML page, its 304, feed, OPML, static file, image, redirect,
+# 404, health check.
+ONE_OF_EACH = [
+    ("/", {}),
+    ("/", {"If-None-Match": "*"}),
+    ("/feeds/all.atom", {}),
+    ("/feeds.opml", {}),
+    ("/static/feed.xsl", {}),
+    ("/samples/images/cho-hyun-tokyo.png", {}),
+    ("/feed", {}),
+    ("/nope", {}),
+    ("/healthz", {}),
+]
+
+
+def assert_one_date_each(server: Server) -> None:
+    for path, headers in ONE_OF_EACH:
+        response, _ = server.request("GET", path, headers)
+        assert response.status < 500, path
+        dates = response.msg.get_all("Date") or []
+        assert len(dates) == 1, (path, headers, dates)
+
+
+def test_every_response_carries_one_date_header(server: Server) -> None:
+    assert_one_date_each(server)
+
+
+def test_flask_run_sends_one_date_header_on_every_response(tmp_path: Path) -> None:
+    """The development server writes Date itself, as every server does; the app must not
+    add a second one (pages, 304s, OPML and static files did)."""
+    port = free_port()
+    env = app_env(tmp_path / "instance")
+    command = [sys.executable, "-m", "flask", "--app", "wsgi", "run", "--port", str(port)]
+    srv = Server(port, tmp_path / "flask.log")
+    process = start(command, srv.log, env)
+    try:
+        wait_until(lambda: answers(srv, process, "flask run"), "flask run to answer /healthz")
+        assert_one_date_each(srv)
+    finally:
+        stop(process)
