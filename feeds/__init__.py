@@ -65,6 +65,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     except (ConfigError, ValueError, OSError) as exc:
         raise SystemExit(f"feeds: configuration error: {exc}") from None
 
+    # Flask checks the Host of every request against these (400 otherwise).
+    app.config["TRUSTED_HOSTS"] = list(config.trusted_host_list) or None
     clock: Callable[[], datetime] = app.config.get("FEEDS_CLOCK") or _utc_now
     app.extensions["feeds.config"] = config
     app.extensions["feeds.store"] = store

@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from werkzeug.sansio.utils import host_is_trusted
+
 
 class ConfigError(ValueError):
     """A setting that cannot be used; the message names the setting and the source."""
@@ -36,6 +38,7 @@ _NOT_IN_DOCUMENTS = frozenset(
         "response_memo_ms",
         "load_samples",
         "trust_proxy_hops",
+        "trusted_hosts",
         "rate_limit",
         "rate_limit_storage",
     }
@@ -78,6 +81,10 @@ class SiteConfig:
     hub_url: str = ""
     # How many reverse proxies in front of the app to trust for X-Forwarded-* (0 = none).
     trust_proxy_hops: int = 0
+    # Host names this site answers for, separated by spaces or commas ("news.example.com
+    # .example.org": a leading dot allows every subdomain); any other Host is a 400, as with
+    # Flask's TRUSTED_HOSTS. Empty allows any valid host name.
+    trusted_hosts: str = ""
     # Where the articles live; empty means a SQLite file in the instance folder.
     database_url: str = ""
     # Load the bundled sample articles into an empty embedded database on first start.
@@ -104,6 +111,11 @@ class SiteConfig:
     @property
     def feed_author_name(self) -> str:
         return self.author_name or self.title
+
+    @property
+    def trusted_host_list(self) -> tuple[str, ...]:
+        """`trusted_hosts` as a tuple of names (empty: every valid host is allowed)."""
+        return tuple(name for name in self.trusted_hosts.replace(",", " ").split() if name)
 
     @property
     def feed_moves(self) -> tuple[tuple[str, str], ...]:
@@ -138,6 +150,12 @@ class SiteConfig:
                 f"e.g. 'example.org,2025', got {self.tag_authority!r}"
             )
         self.feed_moves  # noqa: B018 (raises ConfigError on a malformed pair)
+        for name in self.trusted_host_list:
+            if not host_is_trusted(name.removeprefix(".")):
+                raise ConfigError(
+                    f"trusted_hosts: {name!r} is not a host name (letters, digits, '.' and '-', "
+                    "or an IP address; a leading '.' allows every subdomain)"
+                )
         if self.access_log_flush_ms < 1:
             raise ConfigError("access_log_flush_ms: must be 1 or more")
         if self.response_memo_ms < 0:

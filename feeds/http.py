@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from flask import Blueprint, Flask, Response, current_app, request
 from flask.blueprints import BlueprintSetupState
 from werkzeug.datastructures import Headers, MIMEAccept
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 from werkzeug.http import http_date, parse_accept_header
 
 if TYPE_CHECKING:
@@ -566,6 +566,12 @@ def handle_http_error(exc: HTTPException) -> Response:
     status = exc.code or 500
     if status >= 500:
         return _text(status, "the server could not answer this request; please retry later\n")
+    if isinstance(exc, SecurityError):  # Flask's TRUSTED_HOSTS check
+        return error_response(
+            status,
+            "400 Bad Request: the Host header names a host this site does not answer for; "
+            "use the site's own address (the server's trusted_hosts setting lists them)",
+        )
     message = _HTTP_HINTS.get(status) or f"{status} {exc.name}: {exc.description}"
     # Keep the headers the exception carries, e.g. Allow on 405.
     extra = {k: v for k, v in exc.get_headers() if k.lower() != "content-type"}

@@ -14,6 +14,7 @@ Facet values are percent-encoded as UTF-8 path segments; feed slugs are ASCII an
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Final
 from urllib.parse import quote, urlencode, urlsplit
 
@@ -55,6 +56,7 @@ __all__ = [
     "feed_url",
     "public_base_url",
     "site_path",
+    "usable_host",
 ]
 
 # The URL word of each facet kind but "all" (`lang` for language), from the store's registry
@@ -222,6 +224,21 @@ def public_base_url(config: SiteConfig) -> str:
     """
     if config.site_url:
         return config.site_url
-    if not request.host:
+    if not usable_host(request.host):
         raise InvalidHost()
     return request.url_root.rstrip("/")
+
+
+@lru_cache(maxsize=256)
+def usable_host(host: str) -> bool:
+    """Whether `host` (`name[:port]`, as Werkzeug gives it after checking its characters) can
+    be the authority of a URL: not empty, a bracketed IPv6 address that is one, a port from 1
+    to 65535 (Python's URL parser decides, as every reader of our links will)."""
+    if not host:
+        return False
+    try:
+        parts = urlsplit(f"//{host}")
+        port = parts.port
+    except ValueError:
+        return False
+    return bool(parts.hostname) and (port is None or port > 0)
