@@ -29,6 +29,7 @@ from articles.model import Article
 from articles.store import ALL, Facet, FacetInfo, Store
 from articles.store import FacetKindName as FacetKind
 from feeds.config import SiteConfig
+from feeds.model import absolute_html, absolute_url
 from feeds.urls import (
     ARTICLES_PREFIX,
     CSS_PATH,
@@ -167,7 +168,11 @@ def _page_context(base: str) -> dict[str, Any]:
         "format_labels": FORMAT_LABELS,
         "feed_url": lambda facet, fmt: feed_url(facet, fmt, base),
         "facet_page_url": lambda facet: facet_page_url(facet, base),
-        "article_url": lambda article: article_url(article, base),
+        # Record URLs may be root-relative (`/articles/x`, `/samples/images/x.png`): they are
+        # under the site's root, prefix included, as in the feeds (feeds.model.absolute_url).
+        "article_url": lambda article: absolute_url(article_url(article, base), base),
+        "absolute": lambda url: absolute_url(url, base),
+        "absolute_html": lambda body: absolute_html(body, base),
         "article_page_url": lambda article: article_page_url(article, base),
         "show_date": lambda dt, lang=config.default_language: _show_date(dt, lang, config),
         "reading_time": _reading_time,
@@ -287,7 +292,7 @@ def article_page(article_id: str) -> ResponseReturnValue:
     html = render_template(
         "article.html",
         article=article,
-        canonical=article_url(article, base),
+        canonical=absolute_url(article_url(article, base), base),
         discovery=_discovery([(feed_facet, feed_label)], base),
         Facet=Facet,
         **_page_context(base),

@@ -333,7 +333,9 @@ def test_article_page_shows_every_part_of_the_article(client: FlaskClient) -> No
     assert '<html lang="ko">' in text
     assert "<h1>조 외교부 장관, 일본 상대국에 &#39;실용적&#39; 정책 기반" in text
     assert '<p class="standfirst">조 장관은 인도-태평양' in text
-    assert '<img src="/samples/images/cho-hyun-tokyo.png" alt="조현 장관과 이와야 장관">' in text
+    # The record's root-relative image is under the site's root (a prefix included).
+    image = f'<img src="{BASE}/samples/images/cho-hyun-tokyo.png" alt="조현 장관과 이와야 장관">'
+    assert image in text
     assert "<figcaption>조 장관은 취임 후 첫 해외 순방으로" in text
     assert '<time datetime="2025-07-30T02:00:00+00:00">2025년 7월 30일</time>' in text
     assert "4분 읽기" in text

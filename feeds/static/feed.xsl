@@ -26,7 +26,10 @@
           <xsl:value-of select="atom:feed/atom:title | rss/channel/title"/>
           <xsl:text> · 웹 피드</xsl:text>
         </title>
-        <link rel="stylesheet" href="/static/feeds.css"/>
+        <!-- Beside this stylesheet under the site's root, which is what precedes /feeds/ in
+             the feed's self link (a site may be served under a path such as /ko). -->
+        <link rel="stylesheet"
+              href="{concat(substring-before((atom:feed/atom:link[@rel='self'] | rss/channel/atom:link[@rel='self'])[1]/@href, '/feeds/'), '/static/feeds.css')}"/>
       </head>
       <body>
         <xsl:apply-templates select="atom:feed | rss/channel"/>
