@@ -23,6 +23,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from articles import audit
 from articles.errors import ArticleError
 from articles.importer import ImportProgress, import_sources
 from articles.model import STATUSES, article_to_dict
@@ -331,3 +332,29 @@ def schema_command() -> None:
         return
     click.echo(f"schema at {current or 'empty'}, newest is {head}: run `flask articles migrate`")
     sys.exit(1)
+
+
+@articles_cli.command("history")
+@click.argument("article_id")
+@click.option("--json", "as_json", is_flag=True, help="JSON Lines instead of a table.")
+@one_line_errors
+def history_command(article_id: str, as_json: bool) -> None:
+    """Show every write to an article, oldest first: when, who, what, which fields.
+
+    Who is the API token's name (`cli` for commands). The trail outlives the article: a
+    deleted article's history is still shown.
+
+    \b
+    Example:
+      flask --app wsgi articles history trt-ko-2025-07-30-cho-japan
+    """
+    entries = audit.history(_store().engine, article_id)
+    if not entries:
+        raise ArticleError(f"no recorded writes for article {article_id!r}")
+    for entry in entries:
+        if as_json:
+            click.echo(json.dumps(audit.entry_to_dict(entry), ensure_ascii=False))
+        else:
+            fields = ", ".join(entry.fields) or "-"
+            when = entry.at.isoformat(timespec="seconds")
+            click.echo(f"{when}  {entry.actor}  {entry.action}  {fields}")

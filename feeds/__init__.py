@@ -27,7 +27,7 @@ from articles.importer import import_sources
 from articles.samples import sample_paths
 from articles.service import ArticleService
 from articles.store import Store
-from feeds import http, pages, redirects, websub
+from feeds import api, http, pages, redirects, websub
 from feeds.accesslog import AccessLog, open_access_log
 from feeds.cache import RenderCache
 from feeds.config import ConfigError, SiteConfig, load_config
@@ -128,6 +128,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_error_handler(InternalServerError, http.handle_server_error)
     app.register_error_handler(OperationalError, http.handle_database_error)
     app.register_error_handler(StoreError, http.handle_database_error)
+    api.init_app(app)  # after the handlers above: it answers errors under /api/ itself
     return app
 
 

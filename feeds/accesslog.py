@@ -157,7 +157,8 @@ class AccessLog:
         query = environ.get("QUERY_STRING")
         target = _request_target(environ.get("PATH_INFO", ""), query)
         self.writer.write(
-            f"{_field(environ.get('REMOTE_ADDR', ''))} - - [{self._stamp}] "
+            f"{_field(environ.get('REMOTE_ADDR', ''))} - "
+            f"{_field(environ.get('REMOTE_USER', ''))} [{self._stamp}] "
             f'"{_field(environ.get("REQUEST_METHOD", ""))} {target} '
             f'{_field(environ.get("SERVER_PROTOCOL", ""))}" {status} {size} '
             f'"{_quote(environ.get("HTTP_REFERER", "-"))}" '

@@ -41,6 +41,8 @@ _NOT_IN_DOCUMENTS = frozenset(
         "trusted_hosts",
         "rate_limit",
         "rate_limit_storage",
+        "api_batch_max",
+        "api_max_body_bytes",
     }
 )
 
@@ -103,6 +105,10 @@ class SiteConfig:
     # Lines are written in batches at least every access_log_flush_ms.
     access_log: str = ""
     access_log_flush_ms: int = 1000
+    # Publishing API (/api/): the most records one POST /api/articles/batch may carry, and
+    # the largest request body accepted (413 above it).
+    api_batch_max: int = 100
+    api_max_body_bytes: int = 16 * 1024 * 1024
 
     @property
     def zone(self) -> ZoneInfo:
@@ -158,6 +164,8 @@ class SiteConfig:
                 )
         if self.access_log_flush_ms < 1:
             raise ConfigError("access_log_flush_ms: must be 1 or more")
+        if self.api_batch_max < 1 or self.api_max_body_bytes < 1024:
+            raise ConfigError("api_batch_max: at least 1; api_max_body_bytes: at least 1024")
         if self.response_memo_ms < 0:
             raise ConfigError("response_memo_ms: must be 0 (off) or more")
         if not 1 <= self.items_per_feed <= self.max_items_per_feed:

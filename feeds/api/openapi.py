@@ -1,0 +1,249 @@
+"""The OpenAPI 3.1 document of the publishing API, served at /api/openapi.json.
+
+spectree builds the paths, parameters and response schemas from the routes and the pydantic
+models (`feeds.api.schemas`); this module adds what spectree cannot say: the record's JSON
+Schema from `articles.schema` (OpenAPI 3.1 schemas are JSON Schema 2020-12, so it goes in
+as it is), request bodies with their media types (merge patch for PATCH), problem+json for
+errors, and the headers (ETag, Location, If-Match, WWW-Authenticate, Retry-After, Link).
+
+`python -m feeds.api.openapi > docs/openapi.json` writes the copy kept in the repository; a
+test checks that the served document equals it.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import sys
+from functools import cache
+from typing import Any, Final
+
+from articles.model import Article, article_to_dict
+from articles.parse import MAX_ID_LENGTH
+from articles.schema import record_json_schema
+from feeds.api.merge_patch import MEDIA_TYPE as MERGE_PATCH
+from feeds.api.problems import MEDIA_TYPE as PROBLEM
+from feeds.api.problems import PROBLEM_TYPES
+from feeds.api.schemas import SCHEMA_MARK, BatchRequest
+
+_JSON: Final = "application/json"
+_SCHEMAS: Final = "#/components/schemas/"
+_STATUS_TEXT: Final = {
+    "400": "The request could not be read (malformed JSON, a bad query parameter or cursor).",
+    "401": "No token, or an unknown or revoked one (WWW-Authenticate: Bearer).",
+    "403": "The token's scope does not allow this (a read token on a write).",
+    "404": "No article with this id (or an id that cannot exist).",
+    "409": "The record's guid belongs to another article.",
+    "412": "If-Match or If-None-Match did not hold; the current ETag is in the ETag header.",
+    "413": "The body is larger than api_max_body_bytes.",
+    "415": "The body is not JSON (or, for PATCH, not a JSON merge patch).",
+    "422": "The record breaks the record format: every problem is listed in `errors`.",
+    "503": "The article database is unavailable; nothing was written. Retry after Retry-After.",
+}
+_WRITES: Final = ("put", "patch", "delete", "post")
+_BODY_ERRORS: Final = ("400", "413", "415", "422")
+
+
+def _header(description: str, schema: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {"description": description, "schema": schema or {"type": "string"}}
+
+
+_ETAG: Final = _header("The article's version (a strong ETag); send it in If-Match.")
+
+
+@cache
+def _document() -> str:
+    from feeds.api.views import spec
+
+    raw = copy.deepcopy(spec.spec)
+    return json.dumps(_complete(raw), ensure_ascii=False, indent=2, sort_keys=False)
+
+
+def document() -> dict[str, Any]:
+    """The OpenAPI document (needs an app context: spectree reads the app's routes)."""
+    loaded: dict[str, Any] = json.loads(_document())
+    return loaded
+
+
+def _complete(spec: dict[str, Any]) -> dict[str, Any]:
+    components = spec.setdefault("components", {})
+    schemas = components.setdefault("schemas", {})
+    _add_record_schemas(schemas)
+    batch = BatchRequest.model_json_schema(ref_template=_SCHEMAS + "{model}")
+    schemas["BatchRequest"] = batch
+    spec["info"]["license"] = {"name": "MIT", "identifier": "MIT"}
+    spec["info"]["x-problem-types"] = dict(PROBLEM_TYPES)
+    spec["security"] = [{"bearer": []}]
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            _complete_operation(path, method, operation)
+    spec["paths"] = dict(sorted(spec["paths"].items()))
+    return _resolve_marks(spec)
+
+
+def _resolve_marks(value: Any) -> Any:
+    """Replace the schemas' `{"x-schema": name}` stand-ins with references."""
+    if isinstance(value, dict):
+        if SCHEMA_MARK in value:
+            rest = {k: v for k, v in value.items() if k != SCHEMA_MARK}
+            ref = {"$ref": _SCHEMAS + value[SCHEMA_MARK]}
+            return {**rest, **ref} if rest else ref
+        return {k: _resolve_marks(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_resolve_marks(v) for v in value]
+    return value
+
+
+def _add_record_schemas(schemas: dict[str, Any]) -> None:
+    record = record_json_schema()
+    defs = record.pop("$defs", {})
+    record.pop("$schema", None)
+    text = json.dumps({"record": record, "defs": defs})
+    for name in defs:
+        text = text.replace(f'"#/$defs/{name}"', f'"{_SCHEMAS}Record{name}"')
+    resolved = json.loads(text)
+    schemas["ArticleRecord"] = resolved["record"]
+    for name, part in resolved["defs"].items():
+        schemas[f"Record{name}"] = part
+    schemas["StoredArticleRecord"] = {
+        "description": "A record as stored: every field present, in its stored form.",
+        "allOf": [{"$ref": _SCHEMAS + "ArticleRecord"}],
+        "required": list(article_to_dict(_SAMPLE)),
+    }
+
+
+def _complete_operation(path: str, method: str, operation: dict[str, Any]) -> None:
+    responses: dict[str, Any] = operation["responses"]
+    has_body = method in ("put", "patch", "post")
+    if not has_body:
+        for status in ("413", "415", "422"):
+            responses.pop(status, None)
+    for status, response in responses.items():
+        response["description"] = _STATUS_TEXT.get(status, response.get("description", ""))
+        content = response.get("content")
+        if int(status) >= 400:
+            if content and _JSON in content:
+                response["content"] = {PROBLEM: content[_JSON]}
+            else:
+                response["content"] = {PROBLEM: {"schema": {"$ref": _SCHEMAS + "Problem"}}}
+    if has_body:
+        for status in _BODY_ERRORS:
+            if status not in responses:
+                model = "ValidationProblem" if status in ("400", "422") else "Problem"
+                responses[status] = {
+                    "description": _STATUS_TEXT[status],
+                    "content": {PROBLEM: {"schema": {"$ref": _SCHEMAS + model}}},
+                }
+    responses["401"]["headers"] = {
+        "WWW-Authenticate": _header('The challenge: Bearer realm="newsroom-feeds API".')
+    }
+    responses["403"]["headers"] = {
+        "WWW-Authenticate": _header('Bearer ..., error="insufficient_scope"')
+    }
+    responses["503"]["headers"] = {
+        "Retry-After": _header("Seconds to wait before retrying.", {"type": "integer"})
+    }
+    if "412" in responses:
+        responses["412"]["headers"] = {"ETag": _ETAG}
+    for status in ("200", "201"):
+        if status in responses and "{article_id}" in path:
+            responses[status]["headers"] = {"ETag": _ETAG}
+    if "201" in responses:
+        responses["201"]["headers"]["Location"] = _header("The new article's API URL.")
+    if "304" in responses:
+        responses["304"] = {"description": "Not modified since the ETag in If-None-Match."}
+    if path == "/api/articles" and method == "get":
+        responses["200"]["headers"] = {
+            "Link": _header('The next page, rel="next", when there is one.')
+        }
+    for parameter in operation.get("parameters", []):
+        if parameter["in"] == "path" and parameter["name"] == "article_id":
+            parameter["schema"] = {"type": "string", "minLength": 1, "maxLength": MAX_ID_LENGTH}
+    if "{article_id}" in path:
+        operation.setdefault("parameters", []).extend(_conditional_headers(method))
+    body = _request_body(path, method)
+    if body:
+        operation["requestBody"] = body
+    operation["responses"] = dict(sorted(responses.items()))
+
+
+def _conditional_headers(method: str) -> list[dict[str, Any]]:
+    if method == "get":
+        return [
+            {
+                "name": "If-None-Match",
+                "in": "header",
+                "required": False,
+                "description": "An ETag: 304 if the article is still at that version.",
+                "schema": {"type": "string"},
+            }
+        ]
+    headers = [
+        {
+            "name": "If-Match",
+            "in": "header",
+            "required": False,
+            "description": "Write only if the article is at this version (its ETag); "
+            "412 otherwise.",
+            "schema": {"type": "string"},
+        }
+    ]
+    if method == "put":
+        headers.append(
+            {
+                "name": "If-None-Match",
+                "in": "header",
+                "required": False,
+                "description": "`*`: create only; 412 if the article exists.",
+                "schema": {"type": "string"},
+            }
+        )
+    return headers
+
+
+def _request_body(path: str, method: str) -> dict[str, Any] | None:
+    if method == "put":
+        schema = {"$ref": _SCHEMAS + "ArticleRecord"}
+        return {"required": True, "content": {_JSON: {"schema": schema}}}
+    if method == "patch":
+        schema = {
+            "type": "object",
+            "description": "A JSON Merge Patch (RFC 7396) of the record: members replace "
+            "the record's, null removes one, objects merge, arrays are replaced whole.",
+        }
+        return {
+            "required": True,
+            "content": {MERGE_PATCH: {"schema": schema}, _JSON: {"schema": schema}},
+        }
+    if method == "post" and path.endswith("/batch"):
+        schema = {"$ref": _SCHEMAS + "BatchRequest"}
+        return {"required": True, "content": {_JSON: {"schema": schema}}}
+    return None
+
+
+def _sample() -> Article:
+    from datetime import UTC, datetime
+
+    when = datetime(2025, 1, 1, tzinfo=UTC)
+    return Article(id="x", slug="x", title="x", published=when, updated=when, language="en")
+
+
+_SAMPLE: Final = _sample()
+
+
+def main() -> None:
+    """Print the document: `python -m feeds.api.openapi > docs/openapi.json`."""
+    import tempfile
+
+    from feeds import create_app
+
+    with tempfile.TemporaryDirectory() as folder:
+        app = create_app({"FEEDS_INSTANCE_PATH": folder, "load_samples": False})
+        with app.app_context():
+            text = json.dumps(document(), ensure_ascii=False, indent=2)
+        app.extensions["feeds.store"].dispose()
+    sys.stdout.write(text + "\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,114 @@
+"""Every API error as an RFC 9457 problem: `application/problem+json`, saying what to do.
+
+`Problem` is raised by the views (and the request checks before them); `problem_response`
+turns it, or any werkzeug HTTP error met under `/api/` (unknown route, 405, 413 ...), into
+a response of this shape:
+
+    {"type": "about:blank", "title": "Not Found", "status": 404,
+     "detail": "no article with id 'x'; create it with PUT", "instance": "/api/articles/x"}
+
+`type` is `about:blank` for plain HTTP errors and a `tag:` URI (RFC 4151; RFC 9457 allows
+non-resolvable type URIs) for the problems particular to this API, listed in PROBLEM_TYPES.
+422 answers carry `errors`: one `{field, reason}` per problem found in the record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from http import HTTPStatus
+from typing import Any, Final
+
+import orjson
+from flask import Response, request
+from werkzeug.exceptions import HTTPException
+
+MEDIA_TYPE: Final = "application/problem+json"
+_TYPE_BASE: Final = "tag:newsroom-feeds,2026:problem:"
+
+# The problems particular to this API, by short name; each is a `tag:` URI in responses.
+PROBLEM_TYPES: Final[Mapping[str, str]] = {
+    name: _TYPE_BASE + name
+    for name in (
+        "invalid-record",  # 422: the record or patch breaks the record format
+        "invalid-request",  # 400: a malformed query parameter, cursor or header
+        "malformed-json",  # 400: the body is not JSON
+        "unauthorized",  # 401: no token, or one that is unknown or revoked
+        "insufficient-scope",  # 403: a read token on a write
+        "not-found",  # 404: no article with that id
+        "gone",  # 410: the article was deleted
+        "precondition-failed",  # 412: If-Match / If-None-Match did not hold
+        "unsupported-media-type",  # 415: the body is not JSON
+        "payload-too-large",  # 413: over api_max_body_bytes
+        "conflict",  # 409: the guid belongs to another article
+        "unavailable",  # 503: the database cannot be reached
+    )
+}
+
+# Advice for HTTP errors that werkzeug raises before a view runs.
+_HINTS: Final[Mapping[int, str]] = {
+    400: "The request could not be read; check the body and the query parameters.",
+    404: "No such API resource; the operations are listed in /api/openapi.json.",
+    405: "This resource does not support this method; the Allow header lists those it does.",
+    413: "The body is larger than this server accepts; send fewer records per request.",
+    415: "Send the body as JSON with Content-Type: application/json.",
+    500: "The server failed; the error has been logged. Retry later.",
+}
+
+
+class Problem(Exception):
+    """An API error: raise it anywhere under a view; the blueprint answers with its JSON."""
+
+    def __init__(
+        self,
+        status: int,
+        detail: str,
+        *,
+        kind: str | None = None,
+        title: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        errors: Sequence[Mapping[str, str]] | None = None,
+        **extensions: Any,
+    ) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
+        self.kind = kind
+        self.title = title or HTTPStatus(status).phrase
+        self.headers = dict(headers or {})
+        self.errors = list(errors) if errors is not None else None
+        self.extensions = extensions
+
+    def body(self, instance: str) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "type": PROBLEM_TYPES[self.kind] if self.kind else "about:blank",
+            "title": self.title,
+            "status": self.status,
+            "detail": self.detail,
+            "instance": instance,
+        }
+        if self.errors is not None:
+            body["errors"] = self.errors
+        body.update(self.extensions)
+        return body
+
+
+def problem_response(problem: Problem) -> Response:
+    """The problem as an `application/problem+json` response that no cache may keep."""
+    response = Response(
+        orjson.dumps(problem.body(request.path)),
+        status=problem.status,
+        mimetype=MEDIA_TYPE,
+    )
+    for name, value in problem.headers.items():
+        response.headers[name] = value
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def from_http_exception(exc: HTTPException) -> Problem:
+    """A werkzeug error (routing, size limit, ...) as a problem, keeping its headers (Allow)."""
+    status = exc.code or 500
+    kind = {413: "payload-too-large", 415: "unsupported-media-type"}.get(status)
+    headers = {k: v for k, v in exc.get_headers() if k.lower() not in ("content-type",)}
+    detail = _HINTS.get(status) or (exc.description or HTTPStatus(status).phrase)
+    return Problem(status, detail, kind=kind, headers=headers)

@@ -1,0 +1,181 @@
+"""Records over HTTP: validation with every field's error, versions (ETags) and write stamps.
+
+`read_record` runs the import command's validator (`articles.parse.article_from_mapping`) and,
+when a record fails, finds every failing top-level field, not only the first, by validating
+each field on its own against a minimal valid record; cross-field rules (`updated` before
+`published`, two body fields) come from the full record's error. Nothing here is a second
+validator: every verdict is the import's.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import Any, Final
+from zoneinfo import ZoneInfo
+
+import orjson
+
+from articles.errors import InvalidArticle
+from articles.model import Article, article_to_dict
+from articles.parse import EXTENSION_PREFIX, RECORD_FIELDS, article_from_mapping
+from feeds.api.problems import Problem
+from feeds.api.schemas import State
+
+# The smallest step both databases store: a stamped `updated` is at least this much newer.
+TICK: Final = timedelta(microseconds=1)
+# A record that passes the validator, for checking one field at a time (see read_record).
+_PROBE_BASE: Final[Mapping[str, Any]] = {"title": "-", "published": "1970-01-01T00:00:00Z"}
+
+
+@dataclass(frozen=True, slots=True)
+class RecordRules:
+    """What the validator needs from the site settings."""
+
+    zone: ZoneInfo
+    default_language: str
+
+
+def check_article_id(article_id: str) -> None:
+    """Raise a 404 problem unless `article_id` is a valid record id (the import's rule)."""
+    try:
+        article_from_mapping(
+            {"id": article_id, **_PROBE_BASE}, where="", zone=ZoneInfo("UTC"), default_language="en"
+        )
+    except InvalidArticle as exc:
+        raise Problem(
+            404,
+            f"{article_id[:80]!r} cannot be an article id: {exc.reason}",
+            kind="not-found",
+        ) from None
+
+
+def read_record(raw: object, article_id: str, rules: RecordRules, *, prefix: str = "") -> Article:
+    """Validate `raw` as the record of `article_id`; raise a 422 problem listing every error.
+
+    The record may leave out `id` (the URL names it); if it gives one, it must be the URL's.
+    `prefix` goes before each field name (`articles[3].` in a batch).
+    """
+    errors = record_errors(raw, article_id, rules, prefix=prefix)
+    if isinstance(errors, Article):
+        return errors
+    raise invalid(errors, article_id)
+
+
+def invalid(errors: list[dict[str, str]], article_id: str | None = None) -> Problem:
+    count = len(errors)
+    subject = f"article {article_id!r}" if article_id else "the request"
+    return Problem(
+        422,
+        f"{subject} breaks the record format ({count} problem{'s' * (count != 1)}); "
+        "fix the fields listed in `errors` and send it again",
+        kind="invalid-record",
+        errors=errors,
+    )
+
+
+def record_errors(
+    raw: object, article_id: str, rules: RecordRules, *, prefix: str = ""
+) -> Article | list[dict[str, str]]:
+    """The Article, or the list of `{field, reason}` problems of the record."""
+    if not isinstance(raw, dict):
+        return [{"field": prefix.rstrip("."), "reason": f"expected a JSON object, got {_kind(raw)}"}]
+    given_id = raw.get("id")
+    if isinstance(given_id, int) and not isinstance(given_id, bool):
+        given_id = str(given_id)
+    if given_id is not None and given_id != article_id:
+        return [
+            {
+                "field": prefix + "id",
+                "reason": f"{str(given_id)[:80]!r} differs from the id in the URL "
+                f"({article_id!r}); an article's id never changes",
+            }
+        ]
+    record = {**raw, "id": article_id}
+    try:
+        return _parse(record, rules)
+    except InvalidArticle as first:
+        failure = first
+    found: dict[str, str] = {}
+    for name, value in record.items():
+        if name in ("id", "$schema") or name.startswith(EXTENSION_PREFIX):
+            continue
+        try:
+            _parse({**_PROBE_BASE, "id": article_id, name: value}, rules)
+        except InvalidArticle as exc:
+            if _top(exc.field) == name:
+                found.setdefault(exc.field, exc.reason)
+    if not any(_top(field) == _top(failure.field) for field in found):
+        found[failure.field] = failure.reason
+    order = {name: i for i, name in enumerate(RECORD_FIELDS)}
+    fields = sorted(found, key=lambda f: (order.get(_top(f), len(order)), f))
+    return [{"field": prefix + field, "reason": found[field]} for field in fields]
+
+
+def _parse(record: Mapping[str, Any], rules: RecordRules) -> Article:
+    return article_from_mapping(
+        record, where="", zone=rules.zone, default_language=rules.default_language
+    )
+
+
+def _top(field: str) -> str:
+    for mark in (".", "[", " "):
+        field = field.split(mark, 1)[0]
+    return field
+
+
+def _kind(value: object) -> str:
+    if value is None:
+        return "null"
+    return {list: "an array", str: "a string", bool: "a boolean"}.get(
+        type(value), "a number" if isinstance(value, int | float) else type(value).__name__
+    )
+
+
+# --------------------------------------------------------------------------- versions
+
+
+def etag(article: Article) -> str:
+    """The strong ETag of the stored record: a hash of its JSON, so any change changes it."""
+    blob = orjson.dumps(article_to_dict(article), option=orjson.OPT_SORT_KEYS)
+    return '"' + hashlib.sha256(blob).hexdigest()[:32] + '"'
+
+
+def state_of(article: Article, now: datetime) -> State:
+    if article.status != "published":
+        return article.status
+    return "live" if article.published <= now else "embargoed"
+
+
+def resource(article: Article, now: datetime) -> dict[str, Any]:
+    """The `ArticleResource` JSON of a stored article."""
+    return {
+        "id": article.id,
+        "state": state_of(article, now),
+        "visible_from": article.published.isoformat() if article.status == "published" else None,
+        "etag": etag(article),
+        "record": article_to_dict(article),
+    }
+
+
+# --------------------------------------------------------------------------- write stamps
+
+
+def same_content(new: Article, stored: Article) -> bool:
+    """Whether `new` says nothing `stored` does not already say (its `updated` aside)."""
+    return replace(new, updated=stored.updated, guid=stored.guid) == stored
+
+
+def stamped(new: Article, stored: Article | None, now: datetime) -> Article:
+    """`new` with `updated` set to the write's time, unless the record gives a newer one.
+
+    Never earlier than the stored `updated` plus one tick, so every API change is newer than
+    what it replaces (a withdrawal is never "unchanged"), and never earlier than `published`
+    (the record format's rule; an embargoed record keeps its future `updated`).
+    """
+    floor = now if stored is None else max(now, stored.updated + TICK)
+    if new.updated >= floor:
+        return new
+    return replace(new, updated=floor.astimezone(new.updated.tzinfo))

@@ -1,0 +1,126 @@
+"""The API's JSON shapes as pydantic models: they validate query strings and responses, and
+the OpenAPI document's schemas are generated from them (`feeds.api.openapi`).
+
+The article record itself is not modelled here: `articles.parse` is its one validator (the
+import command's), and its JSON Schema comes from `articles.schema`, generated from
+`articles.model`. Fields holding a record are plain JSON objects whose schema in the
+document is a reference to that one (`#/components/schemas/ArticleRecord`).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
+
+from articles.model import Status
+
+# Stand-ins for references to schemas pydantic does not know; feeds.api.openapi replaces each
+# `{"x-schema": name}` by `{"$ref": "#/components/schemas/<name>"}`.
+SCHEMA_MARK = "x-schema"
+
+# Editorial state as readers experience it: `embargoed` is published with a future time.
+State = Literal["live", "embargoed", "draft", "withheld"]
+
+Record = Annotated[dict[str, Any], WithJsonSchema({SCHEMA_MARK: "ArticleRecord"})]
+StoredRecord = Annotated[dict[str, Any], WithJsonSchema({SCHEMA_MARK: "StoredArticleRecord"})]
+
+
+class _Closed(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ArticleResource(_Closed):
+    """One stored article in any state, with its editorial state and version."""
+
+    id: str = Field(description="The newsroom's id, as in the URL.")
+    state: State = Field(
+        description="live: in the feeds now; embargoed: published, but its time is still "
+        "to come; draft or withheld: in no feed."
+    )
+    visible_from: datetime | None = Field(
+        description="When it enters (or entered) the feeds: its `published` time for a "
+        "published article, null for drafts and withheld articles."
+    )
+    etag: str = Field(
+        description="The version, as in the ETag header: send it in If-Match to change "
+        "exactly this version."
+    )
+    record: StoredRecord = Field(description="The record as stored (every field present).")
+
+
+class ArticleWrite(ArticleResource):
+    """The stored article after a write, and what the write did."""
+
+    result: Literal["created", "replaced", "unchanged"] = Field(
+        description="unchanged: the record said nothing new, so nothing was written."
+    )
+
+
+class ArticleList(_Closed):
+    """A page of articles, newest `published` first."""
+
+    articles: list[ArticleResource]
+    next_cursor: str | None = Field(
+        description="Pass as `cursor` for the next page (same filters); null on the last page."
+    )
+
+
+class ListQuery(_Closed):
+    """Filters of the article list; every filter is optional."""
+
+    status: Status | None = Field(default=None, description="Only this editorial status.")
+    section: str | None = Field(default=None, max_length=200, description="Section slug.")
+    tag: str | None = Field(default=None, max_length=200, description="Tag slug.")
+    author: str | None = Field(default=None, max_length=200, description="Author slug.")
+    language: str | None = Field(default=None, max_length=64, description="Language tag.")
+    source: str | None = Field(default=None, max_length=200, description="Source slug.")
+    limit: int = Field(default=50, ge=1, le=200, description="Articles per page.")
+    cursor: str | None = Field(
+        default=None, max_length=500, description="`next_cursor` of the previous page."
+    )
+
+
+class BatchRequest(_Closed):
+    """Records to create or replace together: all are written, or none."""
+
+    articles: list[Record] = Field(min_length=1)
+
+
+class BatchItem(_Closed):
+    id: str
+    result: Literal["created", "replaced", "unchanged"]
+    etag: str
+
+
+class BatchResult(_Closed):
+    """What happened to each record of a batch, in the order sent."""
+
+    articles: list[BatchItem]
+
+
+class FieldError(_Closed):
+    field: str = Field(
+        description="The field, dotted for nested ones (`image.url`, `tags[2].slug`); "
+        "prefixed with `articles[i].` in a batch; empty for the record as a whole."
+    )
+    reason: str
+
+
+class Problem(BaseModel):
+    """An RFC 9457 problem detail (application/problem+json)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: str = Field(description="A tag: URI naming the kind of problem, or about:blank.")
+    title: str
+    status: int = Field(ge=400, le=599)
+    detail: str = Field(description="What went wrong and what to do about it.")
+    instance: str = Field(description="The request path.")
+
+
+class ValidationProblem(Problem):
+    """A record (or batch) that breaks the record format: one entry per problem found."""
+
+    errors: list[FieldError]

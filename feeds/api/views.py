@@ -1,0 +1,595 @@
+"""The publishing API's routes: articles read and written as JSON under `/api/`.
+
+Every request is authenticated first (`feeds.api.auth`), then its body is checked (size,
+media type, JSON) before a view runs; views validate records with the import command's
+validator (`feeds.api.records`) and write through `feeds.api.writes`, one transaction per
+request. Every answer is `Cache-Control: no-store`: drafts and embargoed stories are private.
+The OpenAPI document (`/api/openapi.json`, `feeds.api.openapi`) is generated from these
+routes and the models in `feeds.api.schemas`.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any, Final
+from urllib.parse import urlencode
+
+import orjson
+from flask import Blueprint, Response, current_app, g, request, url_for
+from flask.blueprints import BlueprintSetupState
+from spectree import Response as Responses
+from spectree import SecurityScheme, SecuritySchemeData, SpecTree
+from spectree.models import SecureType
+from werkzeug.exceptions import HTTPException
+from werkzeug.http import parse_etags
+
+from articles.errors import ArticleNotFound, InvalidArticle
+from articles.model import Article, article_to_dict
+from articles.parse import BODY_FIELDS
+from articles.store import Store
+from articles.text import reading_time_minutes
+from feeds.api import auth, writes
+from feeds.api.merge_patch import MEDIA_TYPE as MERGE_PATCH
+from feeds.api.merge_patch import apply_merge_patch
+from feeds.api.problems import Problem, from_http_exception, problem_response
+from feeds.api.records import (
+    RecordRules,
+    check_article_id,
+    etag,
+    invalid,
+    read_record,
+    record_errors,
+    resource,
+)
+from feeds.api.schemas import (
+    ArticleList,
+    ArticleResource,
+    ArticleWrite,
+    BatchResult,
+    ListQuery,
+    ValidationProblem,
+)
+from feeds.api.schemas import Problem as ProblemModel
+from feeds.config import SiteConfig
+from feeds.pages import AnyPathConverter
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+JSON: Final = "application/json"
+SECURITY: Final = {"bearer": []}
+
+
+def _before_hook(req: Any, resp: Any, error: Any, instance: Any, adapter: Any) -> None:
+    """spectree found a query string that its model refuses: answer with a problem."""
+    if error is None:
+        return
+    errors = [
+        {"field": ".".join(str(p) for p in e["loc"]) or "query", "reason": e["msg"]}
+        for e in error.errors()
+    ]
+    raise Problem(
+        resp.status_code if resp is not None else 400,
+        "the query string has parameters this operation does not accept; see `errors`",
+        kind="invalid-request",
+        errors=errors,
+    )
+
+
+def _after_hook(req: Any, resp: Any, error: Any, instance: Any, adapter: Any) -> None:
+    if error is not None:  # a response that breaks its own schema is our bug: say so, loudly
+        current_app.logger.error("API response does not match its schema: %s", error)
+        raise Problem(500, "the server built an invalid response; the error has been logged")
+
+
+spec = SpecTree(
+    "flask",
+    mode="strict",
+    annotations=False,
+    title="newsroom-feeds publishing API",
+    version="1.0.0",
+    description="Create, correct, schedule and take down articles. See docs/api.md.",
+    validation_error_status=422,
+    validation_error_model=ValidationProblem,
+    before=_before_hook,
+    after=_after_hook,
+    security_schemes=[
+        SecurityScheme(
+            name="bearer",
+            data=SecuritySchemeData(
+                type=SecureType.HTTP,
+                scheme="bearer",
+                description="A token from `flask --app wsgi tokens create NAME --scope ...`.",
+            ),
+        )
+    ],
+    page_templates={},
+)
+
+
+@bp.record_once
+def _register_converter(state: BlueprintSetupState) -> None:
+    state.app.url_map.converters.setdefault("article_id", AnyPathConverter)
+
+
+# --------------------------------------------------------------------------- request checks
+
+
+def _config() -> SiteConfig:
+    config: SiteConfig = current_app.extensions["feeds.config"]
+    return config
+
+
+def _store() -> Store:
+    store: Store = current_app.extensions["feeds.store"]
+    return store
+
+
+def _now() -> datetime:
+    now: datetime = current_app.extensions["feeds.clock"]()
+    return now
+
+
+def _rules() -> RecordRules:
+    config = _config()
+    return RecordRules(zone=config.zone, default_language=config.default_language)
+
+
+# Media types each method takes; `+json` suffixes (RFC 6839) count as JSON.
+_BODY_TYPES: Final[Mapping[str, tuple[str, ...]]] = {
+    "PUT": (JSON,),
+    "POST": (JSON,),
+    "PATCH": (MERGE_PATCH, JSON),
+}
+
+
+@bp.before_request
+def _check_request() -> None:
+    request.max_content_length = _config().api_max_body_bytes
+    if request.endpoint == "api.openapi_document":
+        return
+    auth.authenticate()
+    accepted = _BODY_TYPES.get(request.method)
+    if accepted is None or request.endpoint is None:
+        return
+    mimetype = request.mimetype
+    if mimetype not in accepted and not (JSON in accepted and mimetype.endswith("+json")):
+        headers = {"Accept-Patch": MERGE_PATCH} if request.method == "PATCH" else {}
+        raise Problem(
+            415,
+            f"the body must be JSON: send Content-Type: {accepted[0]}"
+            + (f" (or {accepted[1]})" if len(accepted) > 1 else "")
+            + (f", not {mimetype}" if mimetype else ""),
+            kind="unsupported-media-type",
+            headers=headers,
+        )
+    data = request.get_data(cache=True)  # 413 here when over api_max_body_bytes
+    if not data.strip():
+        raise Problem(400, "the body is empty; send a JSON document", kind="malformed-json")
+    try:
+        g.api_body = orjson.loads(data)
+    except orjson.JSONDecodeError as exc:
+        raise Problem(
+            400, f"the body is not valid JSON: {exc}", kind="malformed-json"
+        ) from None
+
+
+@bp.after_request
+def _private(response: Response) -> Response:
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# --------------------------------------------------------------------------- errors
+
+
+@bp.errorhandler(Problem)
+def _problem(problem: Problem) -> Response:
+    return problem_response(problem)
+
+
+@bp.errorhandler(HTTPException)
+def _http_error(exc: HTTPException) -> Response:
+    return problem_response(from_http_exception(exc))
+
+
+@bp.errorhandler(ArticleNotFound)
+def _not_found(exc: ArticleNotFound) -> Response:
+    return problem_response(
+        Problem(
+            404,
+            f"no article with id {exc.article_id!r}; create it with PUT",
+            kind="not-found",
+        )
+    )
+
+
+@bp.errorhandler(InvalidArticle)
+def _invalid(exc: InvalidArticle) -> Response:
+    # Raised by the write path (rules checked against the stored article or the clock).
+    return problem_response(invalid([{"field": exc.field, "reason": exc.reason}]))
+
+
+def problem_for_exception(exc: Exception) -> Problem:
+    """Errors from the database or from our own code, as problems (503 or 500)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    name = type(exc).__name__
+    if name in ("StoreUnavailable", "StoreError") or isinstance(exc, SQLAlchemyError):
+        current_app.logger.error("API: database error: %s", exc)
+        return Problem(
+            503,
+            "the article database is unavailable; nothing was written. Retry shortly.",
+            kind="unavailable",
+            headers={"Retry-After": "30"},
+        )
+    current_app.logger.exception("API: unexpected error")
+    return Problem(500, "the server failed; nothing was written and the error has been logged")
+
+
+@bp.errorhandler(Exception)
+def _unexpected(exc: Exception) -> Response:
+    if type(exc).__name__ == "GuidConflict":
+        return problem_response(Problem(409, str(exc), kind="conflict"))
+    return problem_response(problem_for_exception(exc))
+
+
+# --------------------------------------------------------------------------- documents
+
+_ERRORS = {
+    "HTTP_400": ValidationProblem,
+    "HTTP_401": ProblemModel,
+    "HTTP_403": ProblemModel,
+    "HTTP_503": ProblemModel,
+}
+
+
+@bp.get("/openapi.json")
+def openapi_document() -> Response:
+    """This API's OpenAPI 3.1 document (no token needed)."""
+    from feeds.api.openapi import document
+
+    return Response(orjson.dumps(document()), mimetype=JSON)
+
+
+@bp.get("/articles")
+@spec.validate(
+    query=ListQuery,
+    resp=Responses(HTTP_200=ArticleList, **_ERRORS),
+    security=SECURITY,
+    tags=["articles"],
+    validation_error_status=400,
+    operation_id="listArticles",
+)
+def list_articles() -> Response:
+    """List articles in any state, newest `published` first.
+
+    Filters combine; pages are linked by an opaque cursor (`next_cursor`, and a Link header
+    with rel="next").
+    """
+    query: ListQuery = request.context.query  # type: ignore[attr-defined]
+    filters = query.model_dump(exclude={"limit", "cursor"}, exclude_none=True)
+    offset = _read_cursor(query.cursor, filters) if query.cursor else 0
+    found = _store().list_articles(**filters, limit=query.limit + 1, offset=offset)
+    now = _now()
+    more = len(found) > query.limit
+    next_cursor = _cursor(offset + query.limit, filters) if more else None
+    body = {
+        "articles": [resource(a, now) for a in found[: query.limit]],
+        "next_cursor": next_cursor,
+    }
+    response = _json(body)
+    if next_cursor:
+        params = {**filters, "limit": query.limit, "cursor": next_cursor}
+        response.headers["Link"] = f'<{request.path}?{urlencode(params)}>; rel="next"'
+    return response
+
+
+@bp.get("/articles/<article_id:article_id>", merge_slashes=False, strict_slashes=False)
+@spec.validate(
+    resp=Responses("HTTP_304", HTTP_200=ArticleResource, HTTP_404=ProblemModel, **_ERRORS),
+    security=SECURITY,
+    tags=["articles"],
+    operation_id="getArticle",
+    path_parameter_descriptions={"article_id": "The article's id."},
+)
+def get_article(article_id: str) -> Response:
+    """One article in any state (draft, withheld, embargoed, live), with its ETag.
+
+    Send If-None-Match with the ETag to get 304 when it has not changed.
+    """
+    check_article_id(article_id)
+    article = _store().get(article_id)
+    if article is None:
+        raise ArticleNotFound(article_id)
+    version = etag(article)
+    if version in _etags(request.headers.get("If-None-Match")):
+        response = Response(status=304)
+    else:
+        response = _json(resource(article, _now()))
+    response.headers["ETag"] = version
+    return response
+
+
+@bp.put("/articles/<article_id:article_id>", merge_slashes=False, strict_slashes=False)
+@spec.validate(
+    resp=Responses(
+        HTTP_200=ArticleWrite,
+        HTTP_201=ArticleWrite,
+        HTTP_404=ProblemModel,
+        HTTP_409=ProblemModel,
+        HTTP_412=ProblemModel,
+        HTTP_413=ProblemModel,
+        HTTP_415=ProblemModel,
+        HTTP_422=ValidationProblem,
+        **_ERRORS,
+    ),
+    security=SECURITY,
+    tags=["articles"],
+    operation_id="putArticle",
+)
+def put_article(article_id: str) -> Response:
+    """Create (201) or replace (200) an article with a whole record.
+
+    The body is a record in the import format (`id` may be left out). Editorial actions are
+    fields: `status` (draft, published, withheld) and a future `published` time (embargo).
+    `updated` is stamped with the time of the write unless the record gives a newer one; a
+    record that changes nothing is answered 200 with result `unchanged`. If-Match makes the
+    replace conditional on a version, If-None-Match: * makes it create-only.
+    """
+    check_article_id(article_id)
+    article = read_record(g.api_body, article_id, _rules())
+    change = writes.Change(
+        article_id, lambda _current: article, "replace", precondition=_precondition()
+    )
+    return _write_response(_apply([change])[0])
+
+
+@bp.patch("/articles/<article_id:article_id>", merge_slashes=False, strict_slashes=False)
+@spec.validate(
+    resp=Responses(
+        HTTP_200=ArticleWrite,
+        HTTP_404=ProblemModel,
+        HTTP_409=ProblemModel,
+        HTTP_412=ProblemModel,
+        HTTP_413=ProblemModel,
+        HTTP_415=ProblemModel,
+        HTTP_422=ValidationProblem,
+        **_ERRORS,
+    ),
+    security=SECURITY,
+    tags=["articles"],
+    operation_id="patchArticle",
+)
+def patch_article(article_id: str) -> Response:
+    """Correct an article with a JSON Merge Patch (RFC 7396) of its record.
+
+    Members set in the patch replace the record's, `null` removes one, objects merge, arrays
+    are replaced whole. The result must be a valid record. `reading_time` is computed again
+    when the body changes (unless the patch sets it); `updated` is stamped as for PUT.
+    """
+    check_article_id(article_id)
+    patch = g.api_body
+    if not isinstance(patch, dict):
+        raise invalid([{"field": "", "reason": "a merge patch of a record must be a JSON object"}])
+    rules = _rules()
+
+    def build(current: Article | None) -> Article:
+        assert current is not None  # must_exist
+        return read_record(_patched(current, patch), article_id, rules)
+
+    change = writes.Change(
+        article_id, build, "correct", precondition=_precondition(), must_exist=True
+    )
+    return _write_response(_apply([change])[0])
+
+
+@bp.delete("/articles/<article_id:article_id>", merge_slashes=False, strict_slashes=False)
+@spec.validate(
+    resp=Responses(
+        "HTTP_204", HTTP_404=ProblemModel, HTTP_412=ProblemModel, **_ERRORS
+    ),
+    security=SECURITY,
+    tags=["articles"],
+    operation_id="deleteArticle",
+)
+def delete_article(article_id: str) -> Response:
+    """Delete an article: it leaves every feed and page, and a tombstone keeps its guid."""
+    check_article_id(article_id)
+    change = writes.Change(
+        article_id, lambda _current: None, "delete", precondition=_precondition(), must_exist=True
+    )
+    _apply([change])
+    return Response(status=204)
+
+
+@bp.post("/articles/batch")
+@spec.validate(
+    resp=Responses(
+        HTTP_200=BatchResult,
+        HTTP_409=ProblemModel,
+        HTTP_413=ProblemModel,
+        HTTP_415=ProblemModel,
+        HTTP_422=ValidationProblem,
+        **_ERRORS,
+    ),
+    security=SECURITY,
+    tags=["articles"],
+    operation_id="batchArticles",
+)
+def batch_articles() -> Response:
+    """Create or replace several articles at once: all are written, or none.
+
+    The body is `{"articles": [record, ...]}`, each record with its `id`, at most
+    `api_batch_max` of them. Every problem in every record is listed in one 422.
+    """
+    body = g.api_body
+    limit = _config().api_batch_max
+    records = body.get("articles") if isinstance(body, dict) else None
+    if not isinstance(body, dict) or set(body) != {"articles"} or not isinstance(records, list):
+        raise invalid(
+            [{"field": "articles", "reason": 'send {"articles": [record, ...]} and nothing else'}]
+        )
+    if not records or len(records) > limit:
+        raise invalid(
+            [
+                {
+                    "field": "articles",
+                    "reason": f"{len(records)} records; send 1 to {limit} per batch",
+                }
+            ]
+        )
+    rules = _rules()
+    errors: list[dict[str, str]] = []
+    articles: list[Article] = []
+    seen: dict[str, int] = {}
+    for i, raw in enumerate(records):
+        prefix = f"articles[{i}]."
+        article_id = raw.get("id") if isinstance(raw, dict) else None
+        if isinstance(article_id, int) and not isinstance(article_id, bool):
+            article_id = str(article_id)
+        if not isinstance(article_id, str):
+            errors.append({"field": prefix + "id", "reason": "required in a batch, as text"})
+            continue
+        if article_id in seen:
+            errors.append(
+                {
+                    "field": prefix + "id",
+                    "reason": f"{article_id!r} is also articles[{seen[article_id]}]",
+                }
+            )
+            continue
+        seen[article_id] = i
+        outcome = record_errors(raw, article_id, rules, prefix=prefix)
+        if isinstance(outcome, Article):
+            articles.append(outcome)
+        else:
+            errors.extend(outcome)
+    if errors:
+        raise invalid(errors)
+    changes = [writes.Change(a.id, _const(a), "replace") for a in articles]
+    outcomes = _apply(changes)
+    return _json(
+        {
+            "articles": [
+                {"id": o.article_id, "result": o.result, "etag": etag(o.article)}
+                for o in outcomes
+                if o.article is not None
+            ]
+        }
+    )
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _const(article: Article) -> writes.Builder:
+    return lambda _current: article
+
+
+def _apply(changes: list[writes.Change]) -> list[writes.Outcome]:
+    config = _config()
+    return writes.apply(
+        _store(),
+        changes,
+        actor=auth.current_token_name(),
+        now=_now(),
+        tag_authority=config.tag_authority,
+    )
+
+
+def _write_response(outcome: writes.Outcome) -> Response:
+    article = outcome.article
+    assert article is not None
+    body = {**resource(article, _now()), "result": outcome.result}
+    status = 201 if outcome.result == "created" else 200
+    response = _json(body, status)
+    response.headers["ETag"] = body["etag"]
+    if status == 201:
+        response.headers["Location"] = url_for(
+            "api.get_article", article_id=article.id, _external=False
+        )
+    return response
+
+
+def _json(body: Any, status: int = 200) -> Response:
+    return Response(orjson.dumps(body), status=status, mimetype=JSON)
+
+
+def _etags(header: str | None) -> frozenset[str]:
+    """Quoted strong ETags of a header (`*` stays `*`); weak ones never match a write."""
+    if not header:
+        return frozenset()
+    parsed = parse_etags(header)
+    if parsed.star_tag:
+        return frozenset({"*"})
+    return frozenset(f'"{tag}"' for tag in parsed.as_set())
+
+
+def _precondition() -> writes.Precondition:
+    if_match = request.headers.get("If-Match")
+    if_none_match = request.headers.get("If-None-Match")
+    return writes.Precondition(
+        if_match=tuple(_etags(if_match)) if if_match is not None else None,
+        if_none_match=tuple(_etags(if_none_match)) if if_none_match is not None else None,
+    )
+
+
+def _patched(current: Article, patch: dict[str, Any]) -> dict[str, Any]:
+    """The stored record with the merge patch applied, ready for the validator.
+
+    A body given in the patch in another form (`body`, `body_markdown`) replaces the stored
+    `body_html`; `reading_time` is dropped, so computed again, when the body changes and the
+    stored value was the computed one.
+    """
+    base = article_to_dict(current)
+    if any(patch.get(name) is not None for name in BODY_FIELDS):
+        for name in BODY_FIELDS:
+            if name not in patch:
+                base.pop(name, None)
+        computed = reading_time_minutes(current.body_html or current.title, current.language)
+        if "reading_time" not in patch and current.reading_time == computed:
+            base.pop("reading_time", None)
+    merged: dict[str, Any] = apply_merge_patch(base, patch)
+    return merged
+
+
+# --------------------------------------------------------------------------- cursors
+
+
+def _fingerprint(filters: Mapping[str, Any]) -> str:
+    blob = orjson.dumps(dict(filters), option=orjson.OPT_SORT_KEYS)
+    return hashlib.sha256(blob).hexdigest()[:12]
+
+
+def _cursor(offset: int, filters: Mapping[str, Any]) -> str:
+    blob = orjson.dumps({"o": offset, "f": _fingerprint(filters)})
+    return base64.urlsafe_b64encode(blob).decode().rstrip("=")
+
+
+def _read_cursor(cursor: str, filters: Mapping[str, Any]) -> int:
+    try:
+        data = orjson.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        offset, fingerprint = data["o"], data["f"]
+    except (ValueError, binascii.Error, KeyError, TypeError):
+        data = None
+    if data is None or not isinstance(offset, int) or offset < 0 or offset > 10**9:
+        raise Problem(
+            400,
+            "cursor: not a cursor this server issued; start again without one",
+            kind="invalid-request",
+            errors=[{"field": "cursor", "reason": "not a cursor this server issued"}],
+        )
+    if fingerprint != _fingerprint(filters):
+        raise Problem(
+            400,
+            "cursor: it belongs to a listing with other filters; send the same filters as the "
+            "page it came from",
+            kind="invalid-request",
+            errors=[{"field": "cursor", "reason": "issued for other filters"}],
+        )
+    return offset
