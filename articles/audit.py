@@ -18,24 +18,10 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from articles.model import Article, article_to_dict
-from articles.store.schema import UTCDateTime, metadata
+from articles.store.schema import audit_table
 
 Action = Literal["create", "replace", "correct", "delete"]
 ACTIONS: Final[tuple[Action, ...]] = ("create", "replace", "correct", "delete")
-
-_Id = sa.Text().with_variant(sa.Text(collation="C"), "postgresql")
-
-audit_table = sa.Table(
-    "article_audit",
-    metadata,
-    sa.Column("seq", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("at", UTCDateTime, nullable=False),
-    sa.Column("actor", sa.Text, nullable=False),
-    sa.Column("article_id", _Id, nullable=False),
-    sa.Column("action", sa.Text, nullable=False),
-    sa.Column("fields", sa.JSON, nullable=False),
-)
-sa.Index("ix_article_audit_article_id_seq", audit_table.c.article_id, audit_table.c.seq)
 
 
 @dataclass(frozen=True, slots=True)

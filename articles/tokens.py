@@ -28,7 +28,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from articles.errors import ArticleError
-from articles.store.schema import UTCDateTime, metadata
+from articles.store.schema import api_tokens_table
 
 Scope = Literal["read", "write"]
 SCOPES: Final[tuple[Scope, ...]] = ("read", "write")
@@ -36,17 +36,6 @@ TOKEN_PREFIX: Final = "nfa_"
 NAME_PATTERN: Final = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 # last_used_at is written at most this often per token, so reads do not all become writes.
 LAST_USED_GRANULARITY: Final = timedelta(minutes=5)
-
-api_tokens_table = sa.Table(
-    "api_tokens",
-    metadata,
-    sa.Column("name", sa.Text, primary_key=True),
-    sa.Column("scope", sa.Text, nullable=False),
-    sa.Column("token_hash", sa.Text, nullable=False, unique=True),
-    sa.Column("created_at", UTCDateTime, nullable=False),
-    sa.Column("last_used_at", UTCDateTime),
-    sa.Column("revoked_at", UTCDateTime),
-)
 
 
 class TokenError(ArticleError):

@@ -160,3 +160,29 @@ schema_migrations_table = sa.Table(
     sa.Column("to_revision", sa.Text, nullable=False),
     sa.Column("applied_by", sa.Text, nullable=False),
 )
+
+# Publishing API tokens (`articles.tokens`): only a SHA-256 of each secret is kept; a revoked
+# token keeps its row so its name is never reused.
+api_tokens_table = sa.Table(
+    "api_tokens",
+    metadata,
+    sa.Column("name", sa.Text, primary_key=True),
+    sa.Column("scope", sa.Text, nullable=False),
+    sa.Column("token_hash", sa.Text, nullable=False, unique=True),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("last_used_at", UTCDateTime),
+    sa.Column("revoked_at", UTCDateTime),
+)
+
+# The audit trail (`articles.audit`): one row per write, in the write's transaction.
+audit_table = sa.Table(
+    "article_audit",
+    metadata,
+    sa.Column("seq", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("at", UTCDateTime, nullable=False),
+    sa.Column("actor", sa.Text, nullable=False),
+    sa.Column("article_id", Id, nullable=False),
+    sa.Column("action", sa.Text, nullable=False),
+    sa.Column("fields", sa.JSON, nullable=False),
+)
+sa.Index("ix_article_audit_article_id_seq", audit_table.c.article_id, audit_table.c.seq)

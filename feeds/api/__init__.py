@@ -8,7 +8,9 @@ as docs/openapi.json). docs/api.md describes it for clients.
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
+from typing import Any
+
+from flask import Flask, request
 from werkzeug.exceptions import HTTPException
 
 from articles.tokens import TokenStore
@@ -38,12 +40,11 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(tokens_cli)
     previous = app.error_handler_spec[None][None].get(HTTPException)
 
-    def handle_http_error(exc: HTTPException) -> Response | HTTPException:
+    def handle_http_error(exc: HTTPException) -> Any:
         if is_api_request():
             return problem_response(from_http_exception(exc))
         if previous is None:
             return exc
-        answer: Response | HTTPException = previous(exc)
-        return answer
+        return previous(exc)
 
     app.register_error_handler(HTTPException, handle_http_error)

@@ -81,7 +81,9 @@ def record_errors(
 ) -> Article | list[dict[str, str]]:
     """The Article, or the list of `{field, reason}` problems of the record."""
     if not isinstance(raw, dict):
-        return [{"field": prefix.rstrip("."), "reason": f"expected a JSON object, got {_kind(raw)}"}]
+        return [
+            {"field": prefix.rstrip("."), "reason": f"expected a JSON object, got {_kind(raw)}"}
+        ]
     given_id = raw.get("id")
     if isinstance(given_id, int) and not isinstance(given_id, bool):
         given_id = str(given_id)

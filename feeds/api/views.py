@@ -24,10 +24,17 @@ from flask.blueprints import BlueprintSetupState
 from spectree import Response as Responses
 from spectree import SecurityScheme, SecuritySchemeData, SpecTree
 from spectree.models import SecureType
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import parse_etags
 
-from articles.errors import ArticleNotFound, InvalidArticle
+from articles.errors import (
+    ArticleNotFound,
+    GuidConflict,
+    InvalidArticle,
+    StaleArticle,
+    StoreError,
+)
 from articles.model import Article, article_to_dict
 from articles.parse import BODY_FIELDS
 from articles.store import Store
@@ -60,7 +67,7 @@ from feeds.pages import AnyPathConverter
 bp = Blueprint("api", __name__, url_prefix="/api")
 
 JSON: Final = "application/json"
-SECURITY: Final = {"bearer": []}
+SECURITY: Final[dict[str, list[str]]] = {"bearer": []}
 
 
 def _before_hook(req: Any, resp: Any, error: Any, instance: Any, adapter: Any) -> None:
@@ -172,9 +179,7 @@ def _check_request() -> None:
     try:
         g.api_body = orjson.loads(data)
     except orjson.JSONDecodeError as exc:
-        raise Problem(
-            400, f"the body is not valid JSON: {exc}", kind="malformed-json"
-        ) from None
+        raise Problem(400, f"the body is not valid JSON: {exc}", kind="malformed-json") from None
 
 
 @bp.after_request
@@ -214,12 +219,25 @@ def _invalid(exc: InvalidArticle) -> Response:
     return problem_response(invalid([{"field": exc.field, "reason": exc.reason}]))
 
 
+@bp.errorhandler(GuidConflict)
+def _guid_conflict(exc: GuidConflict) -> Response:
+    return problem_response(
+        Problem(
+            409,
+            f"{exc}; leave `guid` out to have one minted, or keep the stored article's",
+            kind="conflict",
+        )
+    )
+
+
+@bp.errorhandler(StaleArticle)
+def _stale(exc: StaleArticle) -> Response:
+    return problem_response(Problem(412, str(exc), kind="precondition-failed"))
+
+
 def problem_for_exception(exc: Exception) -> Problem:
     """Errors from the database or from our own code, as problems (503 or 500)."""
-    from sqlalchemy.exc import SQLAlchemyError
-
-    name = type(exc).__name__
-    if name in ("StoreUnavailable", "StoreError") or isinstance(exc, SQLAlchemyError):
+    if isinstance(exc, StoreError | SQLAlchemyError):
         current_app.logger.error("API: database error: %s", exc)
         return Problem(
             503,
@@ -233,8 +251,6 @@ def problem_for_exception(exc: Exception) -> Problem:
 
 @bp.errorhandler(Exception)
 def _unexpected(exc: Exception) -> Response:
-    if type(exc).__name__ == "GuidConflict":
-        return problem_response(Problem(409, str(exc), kind="conflict"))
     return problem_response(problem_for_exception(exc))
 
 
@@ -390,9 +406,7 @@ def patch_article(article_id: str) -> Response:
 
 @bp.delete("/articles/<article_id:article_id>", merge_slashes=False, strict_slashes=False)
 @spec.validate(
-    resp=Responses(
-        "HTTP_204", HTTP_404=ProblemModel, HTTP_412=ProblemModel, **_ERRORS
-    ),
+    resp=Responses("HTTP_204", HTTP_404=ProblemModel, HTTP_412=ProblemModel, **_ERRORS),
     security=SECURITY,
     tags=["articles"],
     operation_id="deleteArticle",

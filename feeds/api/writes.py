@@ -21,10 +21,8 @@ from articles import audit
 from articles.audit import AuditEntry
 from articles.errors import ArticleNotFound
 from articles.ids import mint_guid
-import sqlalchemy as sa
-
-from articles.model import Article, article_from_dict
-from articles.store import Facet, Store, StoreTransaction, articles_table
+from articles.model import Article
+from articles.store import Facet, Store
 from feeds.api.problems import Problem
 from feeds.api.records import etag, same_content, stamped
 
@@ -111,7 +109,7 @@ def apply(
     affected: set[Facet] = set()
     with store.transaction() as tx:
         for change in changes:
-            current = _get(tx, change.article_id)
+            current = tx.get(change.article_id)
             if current is None and change.must_exist:
                 raise ArticleNotFound(change.article_id)
             change.precondition.check(change.article_id, current)
@@ -123,7 +121,11 @@ def apply(
                 entries.append(AuditEntry(now, actor, change.article_id, "delete"))
                 outcomes.append(Outcome(change.article_id, "deleted", None))
                 continue
-            if current is not None and same_content(new, current) and new.updated <= current.updated:
+            if (
+                current is not None
+                and same_content(new, current)
+                and new.updated <= current.updated
+            ):
                 outcomes.append(Outcome(change.article_id, "unchanged", current))
                 continue
             new = stamped(new, current, now)
@@ -137,19 +139,10 @@ def apply(
             entries.append(
                 AuditEntry(now, actor, new.id, action, audit.changed_fields(current, new))
             )
-            outcomes.append(
-                Outcome(new.id, "created" if current is None else "replaced", new)
-            )
+            outcomes.append(Outcome(new.id, "created" if current is None else "replaced", new))
         audit.record(tx._conn, entries)
     _announce(affected)
     return outcomes
-
-
-def _get(tx: StoreTransaction, article_id: str) -> Article | None:
-    doc = tx._conn.execute(
-        sa.select(articles_table.c.doc).where(articles_table.c.id == article_id)
-    ).scalar_one_or_none()
-    return None if doc is None else article_from_dict(doc)
 
 
 def _announce(facets: set[Facet]) -> None:

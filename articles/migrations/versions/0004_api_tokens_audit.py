@@ -41,9 +41,7 @@ def upgrade() -> None:
         sa.Column("action", sa.Text, nullable=False),
         sa.Column("fields", sa.JSON, nullable=False),
     )
-    op.create_index(
-        "ix_article_audit_article_id_seq", "article_audit", ["article_id", "seq"]
-    )
+    op.create_index("ix_article_audit_article_id_seq", "article_audit", ["article_id", "seq"])
 
 
 def downgrade() -> None:
