@@ -5,4 +5,5 @@ pytest_plugins = [
     "tests.fixtures.store",
     "tests.fixtures.feeds",
     "tests.fixtures.app",
+    "tests.fixtures.api",
 ]

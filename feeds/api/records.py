@@ -165,6 +165,21 @@ def resource(article: Article, now: datetime) -> dict[str, Any]:
 # --------------------------------------------------------------------------- write stamps
 
 
+def check_guid_kept(new: Article, stored: Article | None) -> None:
+    """A record may repeat the stored guid or leave it out, never change it: 422 otherwise."""
+    if stored is not None and new.guid is not None and new.guid != stored.guid:
+        raise invalid(
+            [
+                {
+                    "field": "guid",
+                    "reason": f"{new.guid!r} differs from the stored {stored.guid!r}; an entry "
+                    "id never changes once readers have seen it (leave guid out)",
+                }
+            ],
+            new.id,
+        )
+
+
 def same_content(new: Article, stored: Article) -> bool:
     """Whether `new` says nothing `stored` does not already say (its `updated` aside)."""
     return replace(new, updated=stored.updated, guid=stored.guid) == stored

@@ -114,6 +114,9 @@ spec = SpecTree(
         )
     ],
     page_templates={},
+    # Plain model names in the document (spectree adds a hash of the module by default).
+    naming_strategy=lambda model: model.__name__,
+    nested_naming_strategy=lambda _parent, child: child,
 )
 
 
@@ -256,6 +259,9 @@ def _unexpected(exc: Exception) -> Response:
 
 # --------------------------------------------------------------------------- documents
 
+_ID_PARAMETER: Final = {
+    "article_id": "The newsroom's id of the article, as in its record (percent-encode '/')."
+}
 _ERRORS = {
     "HTTP_400": ValidationProblem,
     "HTTP_401": ProblemModel,
@@ -311,7 +317,7 @@ def list_articles() -> Response:
     security=SECURITY,
     tags=["articles"],
     operation_id="getArticle",
-    path_parameter_descriptions={"article_id": "The article's id."},
+    path_parameter_descriptions=_ID_PARAMETER,
 )
 def get_article(article_id: str) -> Response:
     """One article in any state (draft, withheld, embargoed, live), with its ETag.
@@ -347,6 +353,7 @@ def get_article(article_id: str) -> Response:
     security=SECURITY,
     tags=["articles"],
     operation_id="putArticle",
+    path_parameter_descriptions=_ID_PARAMETER,
 )
 def put_article(article_id: str) -> Response:
     """Create (201) or replace (200) an article with a whole record.
@@ -380,6 +387,7 @@ def put_article(article_id: str) -> Response:
     security=SECURITY,
     tags=["articles"],
     operation_id="patchArticle",
+    path_parameter_descriptions=_ID_PARAMETER,
 )
 def patch_article(article_id: str) -> Response:
     """Correct an article with a JSON Merge Patch (RFC 7396) of its record.
@@ -410,6 +418,7 @@ def patch_article(article_id: str) -> Response:
     security=SECURITY,
     tags=["articles"],
     operation_id="deleteArticle",
+    path_parameter_descriptions=_ID_PARAMETER,
 )
 def delete_article(article_id: str) -> Response:
     """Delete an article: it leaves every feed and page, and a tombstone keeps its guid."""

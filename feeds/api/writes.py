@@ -24,7 +24,7 @@ from articles.ids import mint_guid
 from articles.model import Article
 from articles.store import Facet, Store
 from feeds.api.problems import Problem
-from feeds.api.records import etag, same_content, stamped
+from feeds.api.records import check_guid_kept, etag, same_content, stamped
 
 Result = Literal["created", "replaced", "unchanged", "deleted"]
 CHANGE_LISTENERS = "articles.change_listeners"
@@ -121,6 +121,7 @@ def apply(
                 entries.append(AuditEntry(now, actor, change.article_id, "delete"))
                 outcomes.append(Outcome(change.article_id, "deleted", None))
                 continue
+            check_guid_kept(new, current)
             if (
                 current is not None
                 and same_content(new, current)
