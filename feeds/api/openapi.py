@@ -44,6 +44,22 @@ _WRITES: Final = ("put", "patch", "delete", "post")
 _BODY_ERRORS: Final = ("400", "413", "415", "422")
 
 
+# The example record of the document (also what the fuzzer starts from: tests create it first).
+EXAMPLE_ID: Final = "trt-ko-2025-07-30-example"
+EXAMPLE_RECORD: Final[dict[str, Any]] = {
+    "title": "대한민국, 일본과의 합동 훈련 재개 논의",
+    "published": "2025-07-30T10:00:00+09:00",
+    "language": "ko",
+    "status": "published",
+    "section": {"slug": "asia", "label": "아시아"},
+    "tags": [{"slug": "japan", "label": "일본"}],
+    "authors": ["TRT 한국어"],
+    "summary": "양국 국방 당국이 훈련 재개를 논의했다.",
+    "body_markdown": "양국 국방 당국은 30일 **합동 훈련** 재개를 논의했다.",
+    "source": "출처:AA",
+}
+
+
 def _header(description: str, schema: dict[str, Any] | None = None) -> dict[str, Any]:
     return {"description": description, "schema": schema or {"type": "string"}}
 
@@ -102,7 +118,13 @@ def _add_record_schemas(schemas: dict[str, Any]) -> None:
     for name in defs:
         text = text.replace(f'"#/$defs/{name}"', f'"{_SCHEMAS}Record{name}"')
     resolved = json.loads(text)
-    schemas["ArticleRecord"] = resolved["record"]
+    schemas["ArticleRecord"] = resolved["record"] | {"examples": [EXAMPLE_RECORD]}
+    schemas["ArticlePutRecord"] = resolved["record"] | {
+        "description": "A record for PUT /api/articles/{article_id}: `id` may be left out, as "
+        "the URL names the article; if given, it must be the URL's.",
+        "required": [name for name in resolved["record"]["required"] if name != "id"],
+        "examples": [EXAMPLE_RECORD],
+    }
     for name, part in resolved["defs"].items():
         schemas[f"Record{name}"] = part
     schemas["StoredArticleRecord"] = {
@@ -129,7 +151,7 @@ def _complete_operation(path: str, method: str, operation: dict[str, Any]) -> No
     if has_body:
         for status in _BODY_ERRORS:
             if status not in responses:
-                model = "ValidationProblem" if status in ("400", "422") else "Problem"
+                model = "ValidationProblem" if status == "422" else "Problem"
                 responses[status] = {
                     "description": _STATUS_TEXT[status],
                     "content": {PROBLEM: {"schema": {"$ref": _SCHEMAS + model}}},
@@ -159,6 +181,7 @@ def _complete_operation(path: str, method: str, operation: dict[str, Any]) -> No
     for parameter in operation.get("parameters", []):
         if parameter["in"] == "path" and parameter["name"] == "article_id":
             parameter["schema"] = {"type": "string", "minLength": 1, "maxLength": MAX_ID_LENGTH}
+            parameter["example"] = EXAMPLE_ID
     if "{article_id}" in path:
         operation.setdefault("parameters", []).extend(_conditional_headers(method))
     body = _request_body(path, method)
@@ -203,21 +226,26 @@ def _conditional_headers(method: str) -> list[dict[str, Any]]:
 
 def _request_body(path: str, method: str) -> dict[str, Any] | None:
     if method == "put":
-        schema = {"$ref": _SCHEMAS + "ArticleRecord"}
-        return {"required": True, "content": {_JSON: {"schema": schema}}}
+        schema = {"$ref": _SCHEMAS + "ArticlePutRecord"}
+        return {"required": True, "content": {_JSON: {"schema": schema, "example": EXAMPLE_RECORD}}}
     if method == "patch":
         schema = {
             "type": "object",
             "description": "A JSON Merge Patch (RFC 7396) of the record: members replace "
             "the record's, null removes one, objects merge, arrays are replaced whole.",
         }
+        example = {"status": "withheld", "summary": None}
         return {
             "required": True,
-            "content": {MERGE_PATCH: {"schema": schema}, _JSON: {"schema": schema}},
+            "content": {
+                MERGE_PATCH: {"schema": schema, "example": example},
+                _JSON: {"schema": schema, "example": example},
+            },
         }
     if method == "post" and path.endswith("/batch"):
         schema = {"$ref": _SCHEMAS + "BatchRequest"}
-        return {"required": True, "content": {_JSON: {"schema": schema}}}
+        batch: dict[str, Any] = {"articles": [{"id": EXAMPLE_ID, **EXAMPLE_RECORD}]}
+        return {"required": True, "content": {_JSON: {"schema": schema, "example": batch}}}
     return None
 
 

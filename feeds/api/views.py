@@ -263,7 +263,7 @@ _ID_PARAMETER: Final = {
     "article_id": "The newsroom's id of the article, as in its record (percent-encode '/')."
 }
 _ERRORS = {
-    "HTTP_400": ValidationProblem,
+    "HTTP_400": ProblemModel,
     "HTTP_401": ProblemModel,
     "HTTP_403": ProblemModel,
     "HTTP_503": ProblemModel,

@@ -1,0 +1,99 @@
+"""Publishing API errors: every one is application/problem+json (RFC 9457) saying what to do,
+werkzeug's own included, and nothing is half written."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from flask import Flask
+from sqlalchemy.exc import OperationalError
+
+from tests.fixtures.api import ApiClient, api_client_for, record
+
+
+def _problem(response, status: int) -> dict:  # type: ignore[no-untyped-def,type-arg]
+    assert response.status_code == status
+    assert response.mimetype == "application/problem+json"
+    assert response.headers["Cache-Control"] == "no-store"
+    body = response.get_json()
+    assert body["status"] == status and body["detail"] and body["title"]
+    return body  # type: ignore[no-any-return]
+
+
+def test_unknown_api_route_is_a_problem(api: ApiClient) -> None:
+    _problem(api.get("/api/nothing-here"), 404)
+
+
+def test_wrong_method_is_405_with_allow(api: ApiClient) -> None:
+    response = api.request("POST", "/api/articles", json={})
+    _problem(response, 405)
+    assert "GET" in response.headers["Allow"]
+
+
+def test_feed_side_errors_stay_as_they_were(api: ApiClient) -> None:
+    response = api.client.get("/feeds/nothing.atom")
+    assert response.status_code == 404
+    assert response.mimetype != "application/problem+json"
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded", ""])
+def test_a_body_that_is_not_json_is_415(api: ApiClient, content_type: str) -> None:
+    response = api.put(
+        "/api/articles/x1", data=b'{"title": "x"}', headers={"Content-Type": content_type}
+    )
+    _problem(response, 415)
+    assert api.store.get("x1") is None
+
+
+def test_patch_advertises_merge_patch(api: ApiClient) -> None:
+    response = api.patch("/api/articles/aug-1", data=b"{}", headers={"Content-Type": "text/xml"})
+    _problem(response, 415)
+    assert response.headers["Accept-Patch"] == "application/merge-patch+json"
+
+
+@pytest.mark.parametrize("body", [b"{", b"", b"  ", b"\xff\xfe", b"[1,]", b"NaN"])
+def test_malformed_json_is_400(api: ApiClient, body: bytes) -> None:
+    response = api.put("/api/articles/x1", data=body, headers={"Content-Type": "application/json"})
+    assert _problem(response, 400)["type"].endswith(":malformed-json")
+
+
+def test_a_body_over_the_limit_is_413_and_writes_nothing(make_app: Callable[..., Flask]) -> None:
+    client = api_client_for(make_app(api_max_body_bytes=2048))
+    big = record(body_html="<p>" + "x" * 4000 + "</p>")
+    _problem(client.put("/api/articles/x1", json=big), 413)
+    assert client.store.get("x1") is None
+    assert client.put("/api/articles/x1", json=record()).status_code == 201
+
+
+def test_a_record_that_is_not_an_object_is_422(api: ApiClient) -> None:
+    body = _problem(api.put("/api/articles/x1", json=[1, 2]), 422)
+    assert body["errors"] == [{"field": "", "reason": "expected a JSON object, got an array"}]
+
+
+def test_database_unavailable_is_503_with_retry_after(
+    api: ApiClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def down(*args: object, **kwargs: object) -> None:
+        raise OperationalError("SELECT 1", {}, Exception("connection refused"))
+
+    monkeypatch.setattr(api.store, "transaction", down)
+    response = api.put("/api/articles/x1", json=record())
+    assert _problem(response, 503)["type"].endswith(":unavailable")
+    assert response.headers["Retry-After"].isdigit()
+
+
+def test_an_unexpected_error_is_a_500_problem_without_internals(
+    api: ApiClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr(api.store, "list_articles", broken)
+    api.app.testing = False  # let the handler answer instead of re-raising
+    response = api.client.get(
+        "/api/articles", headers={"Authorization": f"Bearer {api.read_token}"}
+    )
+    body = _problem(response, 500)
+    assert "secret" not in response.get_data(as_text=True)
+    assert body["type"] == "about:blank"
