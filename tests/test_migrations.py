@@ -78,6 +78,7 @@ def test_postgres_ids_compare_as_bytes_like_sqlite(database_url: str) -> None:
                 )
             ).all()
         assert sorted(collations) == [
+            ("article_audit", "C"),
             ("article_authors", "C"),
             ("article_tags", "C"),
             ("articles", "C"),
