@@ -7,7 +7,9 @@ each line with the time the app took in milliseconds:
     127.0.0.1 - - [25/Nov/2026:06:01:04 +0000] "GET /feeds/all.atom HTTP/1.1" 200 350064 "-"
     "Feedly/1.0 (+http://www.feedly.com/fetcher.html; 12 subscribers)" 0.041
 
-(one line in the log; wrapped here).
+(one line in the log; wrapped here). The user field (the second `-`) names the publishing
+API's token on API requests (`REMOTE_USER`, set by `feeds.api.auth`); the secret itself is
+never logged.
 
 Why not the server's own access log or `logging`: a `logging` record costs about 12 us per
 request, a tenth of a cached feed response, and the benchmark showed it. Lines here are
