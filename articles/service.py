@@ -21,6 +21,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Final, Literal
 from zoneinfo import ZoneInfo
 
+from articles import audit
+from articles.audit import Action as AuditAction
+from articles.audit import AuditEntry
 from articles.changes import Action, Change, ChangeListeners
 from articles.errors import (
     ArticleExists,
@@ -85,6 +88,22 @@ class WriteResult:
     article: Article | None
     facets: frozenset[Facet] = field(default_factory=frozenset)
     reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """One article's change for `ArticleService.apply`.
+
+    `build(stored)` gets the stored article (None when there is none) as the write transaction
+    reads it, and returns the new version, or None to delete the article. Whatever it raises
+    aborts the whole `apply`, so a caller's precondition checked there (HTTP If-Match) still
+    holds when the transaction commits. `action` names the change in announcements and in the
+    audit trail (a new article is always a `create`).
+    """
+
+    article_id: str
+    build: Callable[[Article | None], Article | None]
+    action: Literal["replace", "correct", "delete"] = "replace"
 
 
 class ArticleService:
@@ -253,6 +272,67 @@ class ArticleService:
             yield writer
         if not writer.rolled_back:
             self._announce_import(writer.result)
+
+    # -- edits with an audit trail (the publishing API) -----------------------------------------
+
+    def apply(self, edits: Sequence[Edit], *, actor: str) -> list[WriteResult]:
+        """Make `edits` in one transaction, all or none, each recorded in the audit trail.
+
+        A built version that equals the stored one but for an `updated` that is not newer is
+        `unchanged` and not written. A changed version must have a newer `updated`
+        (InvalidArticle otherwise). New articles get a guid minted; a stored guid is kept.
+        Each written change adds an `articles.audit` row (time, `actor`, id, action, the
+        fields that changed) in the same transaction; after the commit one `Change` per
+        action is announced. Raises what a `build` raises, ArticleNotFound (deleting nothing),
+        GuidConflict, InvalidArticle or StoreError, and then nothing is written.
+        """
+        now = self.clock()
+        results: list[WriteResult] = []
+        entries: list[AuditEntry] = []
+        with self.store.transaction() as tx:
+            for edit in edits:
+                current = tx.get(edit.article_id)
+                new = edit.build(current)
+                where = f"article {edit.article_id!r}"
+                if new is None:
+                    if current is None:
+                        raise ArticleNotFound(edit.article_id)
+                    facets = tx.delete(edit.article_id, now=now)
+                    entries.append(AuditEntry(now, actor, edit.article_id, "delete"))
+                    results.append(WriteResult(edit.article_id, "deleted", None, facets))
+                    continue
+                if new.id != edit.article_id:
+                    raise InvalidArticle(where, "id", "an article's id never changes")
+                if current is not None and new.updated <= current.updated:
+                    kept = dataclasses.replace(new, updated=current.updated, guid=current.guid)
+                    if kept != current:
+                        raise InvalidArticle(where, "updated", _not_newer(new, current))
+                    results.append(WriteResult(new.id, "unchanged", current, reason="no change"))
+                    continue
+                if current is None:
+                    new = self.minter(new)
+                else:
+                    new = dataclasses.replace(new, guid=current.guid)
+                written = tx.upsert_many([new])
+                stored = tx.get(new.id)
+                action: AuditAction = "create" if current is None else edit.action
+                fields = audit.changed_fields(current, stored)
+                entries.append(AuditEntry(now, actor, new.id, action, fields))
+                outcome: Outcome = "created" if current is None else "updated"
+                results.append(WriteResult(new.id, outcome, stored, written.affected))
+            audit.record(tx.connection, entries)
+        self._announce_edits(entries, results)
+        return results
+
+    def _announce_edits(self, entries: list[AuditEntry], results: list[WriteResult]) -> None:
+        touched = {result.article_id: result.facets for result in results}
+        by_action: dict[AuditAction, list[str]] = {}
+        for entry in entries:
+            by_action.setdefault(entry.action, []).append(entry.article_id)
+        for action, ids in by_action.items():
+            facets = frozenset().union(*(touched[article_id] for article_id in ids))
+            if facets:
+                self.listeners.announce(Change(action, tuple(ids), facets, self.clock()))
 
     # -- internals ----------------------------------------------------------------------------
 

@@ -283,3 +283,22 @@ def test_guid_of_another_article_is_a_409(api: ApiClient) -> None:
 def _feed_ids(api: ApiClient) -> set[str]:
     parsed = feedparser.parse(api.client.get("/feeds/all.atom?limit=200").data)
     return {entry.link.rsplit("/", 1)[-1] for entry in parsed.entries}
+
+
+def test_api_writes_go_through_the_write_service_and_are_announced(api: ApiClient) -> None:
+    from articles.changes import Change
+    from articles.cli import SERVICE_KEY
+    from articles.store import Facet
+
+    heard: list[Change] = []
+    api.app.extensions[SERVICE_KEY].listeners.subscribe(heard.append)
+    api.put("/api/articles/new-1", json=record())
+    stored = api.patch("/api/articles/new-1", json={"title": "고침"}).get_json()["record"]
+    assert api.put("/api/articles/new-1", json=stored).get_json()["result"] == "unchanged"
+    api.delete("/api/articles/new-1")
+    assert [(c.action, c.article_ids) for c in heard] == [
+        ("create", ("new-1",)),
+        ("correct", ("new-1",)),
+        ("delete", ("new-1",)),
+    ]
+    assert Facet("section", "asia") in heard[0].facets

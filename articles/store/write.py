@@ -194,6 +194,13 @@ class StoreTransaction:
     def backend(self) -> str:
         return self._conn.dialect.name
 
+    @property
+    def connection(self) -> Connection:
+        """The transaction's connection, for rows other modules keep beside the articles
+        (the audit trail) that must commit or roll back with them."""
+        self._check_open()
+        return self._conn
+
     def rollback(self) -> None:
         """Discard everything written in this transaction now (releasing the write lock).
 

@@ -28,6 +28,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import parse_etags
 
+from articles.cli import SERVICE_KEY
 from articles.errors import (
     ArticleNotFound,
     GuidConflict,
@@ -37,6 +38,7 @@ from articles.errors import (
 )
 from articles.model import Article, article_to_dict
 from articles.parse import BODY_FIELDS
+from articles.service import ArticleService
 from articles.store import Store
 from articles.text import reading_time_minutes
 from feeds.api import auth, writes
@@ -515,14 +517,8 @@ def _const(article: Article) -> writes.Builder:
 
 
 def _apply(changes: list[writes.Change]) -> list[writes.Outcome]:
-    config = _config()
-    return writes.apply(
-        _store(),
-        changes,
-        actor=auth.current_token_name(),
-        now=_now(),
-        tag_authority=config.tag_authority,
-    )
+    service: ArticleService = current_app.extensions[SERVICE_KEY]
+    return writes.apply(service, changes, actor=auth.current_token_name(), now=_now())
 
 
 def _write_response(outcome: writes.Outcome) -> Response:

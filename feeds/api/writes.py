@@ -1,33 +1,28 @@
-"""The API's writes: each request's changes in one transaction, preconditions checked inside it.
+"""The API's writes, through the one write service (`articles.service.ArticleService.apply`).
 
 A change names an article, how to build its new version from the stored one (a PUT's record,
 a PATCH applied to the stored record) and the precondition the client set (If-Match,
-If-None-Match). Inside one write transaction each change reads the stored article, checks
-the precondition against it, builds and stamps the new version, writes it and adds a row to
-the audit trail; any problem rolls everything back. After the commit the change is announced
-to the app's listeners (WebSub), like every other write.
+If-None-Match). The service runs every change of a request in one write transaction: each
+reads the stored article, checks the precondition against it, builds and stamps the new
+version; the service writes it, adds a row to the audit trail, and after the commit
+announces the change to its listeners (WebSub), as for every other write. Any problem rolls
+everything back.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from flask import current_app
-
-from articles import audit
-from articles.audit import AuditEntry
 from articles.errors import ArticleNotFound
-from articles.ids import mint_guid
 from articles.model import Article
-from articles.store import Facet, Store
+from articles.service import ArticleService, Edit
 from feeds.api.problems import Problem
 from feeds.api.records import check_guid_kept, etag, same_content, stamped
 
 Result = Literal["created", "replaced", "unchanged", "deleted"]
-CHANGE_LISTENERS = "articles.change_listeners"
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,11 +79,12 @@ Builder = Callable[[Article | None], Article | None]
 @dataclass(frozen=True, slots=True)
 class Change:
     """One article's change. `build(current)` returns the new version (unstamped), or None
-    to delete; `action` names it in the audit trail."""
+    to delete; `action` names it in the audit trail; `must_exist` makes a missing article a
+    404 (PATCH, DELETE)."""
 
     article_id: str
     build: Builder
-    action: Literal["create", "replace", "correct", "delete"]
+    action: Literal["replace", "correct", "delete"]
     precondition: Precondition = Precondition()
     must_exist: bool = False
 
@@ -100,57 +96,39 @@ class Outcome:
     article: Article | None  # the stored version after the write (None once deleted)
 
 
+_RESULTS: dict[str, Result] = {
+    "created": "created",
+    "updated": "replaced",
+    "unchanged": "unchanged",
+    "deleted": "deleted",
+}
+
+
 def apply(
-    store: Store, changes: Sequence[Change], *, actor: str, now: datetime, tag_authority: str
+    service: ArticleService, changes: Sequence[Change], *, actor: str, now: datetime
 ) -> list[Outcome]:
-    """Make every change in one transaction, or none; announce what changed once committed."""
-    outcomes: list[Outcome] = []
-    entries: list[AuditEntry] = []
-    affected: set[Facet] = set()
-    with store.transaction() as tx:
-        for change in changes:
-            current = tx.get(change.article_id)
-            if current is None and change.must_exist:
-                raise ArticleNotFound(change.article_id)
-            change.precondition.check(change.article_id, current)
-            new = change.build(current)
-            if new is None:
-                if current is None:
-                    raise ArticleNotFound(change.article_id)
-                affected |= tx.delete(change.article_id, now=now)
-                entries.append(AuditEntry(now, actor, change.article_id, "delete"))
-                outcomes.append(Outcome(change.article_id, "deleted", None))
-                continue
-            check_guid_kept(new, current)
-            if (
-                current is not None
-                and same_content(new, current)
-                and new.updated <= current.updated
-            ):
-                outcomes.append(Outcome(change.article_id, "unchanged", current))
-                continue
-            new = stamped(new, current, now)
-            if current is not None:
-                new = replace(new, guid=current.guid)
-            elif new.guid is None:
-                new = new.with_guid(mint_guid(tag_authority, new.id))
-            result = tx.upsert_many([new])
-            affected |= result.affected
-            action = change.action if current is not None else "create"
-            entries.append(
-                AuditEntry(now, actor, new.id, action, audit.changed_fields(current, new))
-            )
-            outcomes.append(Outcome(new.id, "created" if current is None else "replaced", new))
-        audit.record(tx._conn, entries)
-    _announce(affected)
-    return outcomes
+    """Make every change through the write service in one transaction, or none.
+
+    Inside the service's transaction each change's precondition is checked against the
+    stored article, its new version built, and `updated` stamped with `now` when anything
+    changed (see `feeds.api.records.stamped`); the service writes, audits and announces.
+    """
+    edits = [Edit(c.article_id, _builder(c, now), c.action) for c in changes]
+    results = service.apply(edits, actor=actor)
+    return [Outcome(r.article_id, _RESULTS[r.outcome], r.article) for r in results]
 
 
-def _announce(facets: set[Facet]) -> None:
-    if not facets:
-        return
-    for listener in current_app.extensions.get(CHANGE_LISTENERS, ()):
-        try:
-            listener(frozenset(facets))
-        except Exception:  # noqa: BLE001 - committed already; a hub failure must not undo it
-            current_app.logger.exception("change notification failed")
+def _builder(change: Change, now: datetime) -> Builder:
+    def build(current: Article | None) -> Article | None:
+        if current is None and change.must_exist:
+            raise ArticleNotFound(change.article_id)
+        change.precondition.check(change.article_id, current)
+        new = change.build(current)
+        if new is None:
+            return None
+        check_guid_kept(new, current)
+        if current is not None and same_content(new, current) and new.updated <= current.updated:
+            return new  # the service answers `unchanged` and writes nothing
+        return stamped(new, current, now)
+
+    return build
