@@ -13,7 +13,6 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from articles.model import Author, Media
-from feeds.model import clean_text
 from feeds.writers import render
 from feeds.writers.base import reads_as_markup
 from tests.fixtures.feeds import make_feed, normalised, seed_article, shown
@@ -74,10 +73,9 @@ FRAGMENTS = st.sampled_from(
         "\"", "'", "<unacceptable>", " & ", "\n", "  ", "\t", "R&D", "a<b", "1 < 2",
     ]
 )  # fmt: skip
-PLAIN = st.text(
-    alphabet=st.characters(blacklist_categories=("Cc", "Cs"), blacklist_characters="\x85"),
-    max_size=12,
-)
+# No control, surrogate or unassigned characters: the model removes those XML cannot carry
+# (tested in test_feed_model), and the property is about what readers show of the rest.
+PLAIN = st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cs", "Cn")), max_size=12)
 TEXTS = st.lists(st.one_of(FRAGMENTS, PLAIN), min_size=1, max_size=8).map("".join)
 
 
@@ -95,11 +93,12 @@ def _mojibake_like(text: str) -> bool:
 def test_any_plain_text_title_and_summary_show_as_written_in_every_format(
     title: str, summary: str
 ) -> None:
-    written_title, written_summary = clean_text(title).strip(), clean_text(summary).strip()
+    written_title, written_summary = title.strip(), summary.strip()
     assume(written_title and written_summary)
     assume(not _mojibake_like(written_title) and not _mojibake_like(written_summary))
     article = replace(seed_article(), title=title, summary=summary, image=None, related=())
     feed = make_feed([article])
+    assert (feed.entries[0].title, feed.entries[0].summary) == (written_title, written_summary)
     for fmt in ("atom", "rss"):
         parsed = feedparser.parse(render(feed, fmt))
         assert parsed.bozo == 0, (fmt, parsed.get("bozo_exception"))

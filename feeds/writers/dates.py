@@ -29,8 +29,15 @@ def writable(value: datetime) -> datetime:
 
 def rfc3339(value: datetime) -> str:
     """`2025-07-30T09:00:00+09:00` (fractional seconds kept when present; `Z` for UTC)."""
-    text = writable(value).isoformat()
-    return text[:-6] + "Z" if text[-6:] == "+00:00" else text
+    offset = value.utcoffset()
+    if offset is None:
+        raise ValueError(f"datetime {value.isoformat()} has no time zone")
+    # Inlined `writable` (one call per date of every entry: the render loop's hot path).
+    if offset.seconds % 60 or offset.microseconds:
+        return value.astimezone(UTC).isoformat()[:-6] + "Z"
+    if not offset:
+        return value.isoformat()[:-6] + "Z"
+    return value.isoformat()
 
 
 def rfc822(value: datetime) -> str:
