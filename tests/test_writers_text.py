@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from pathlib import Path
 
 import feedparser
+import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from lxml import etree
@@ -161,3 +163,34 @@ def test_enclosure_titles_do_not_change_what_readers_show_as_the_title() -> None
     )
     entry = feedparser.parse(render(make_feed([article]), "rss")).entries[0]
     assert entry.title == "A & B"
+
+
+STYLESHEET = etree.XSLT(
+    etree.parse(str(Path(__file__).parents[1] / "feeds" / "static" / "feed.xsl"))
+)
+
+
+def _page_text(document: bytes) -> str:
+    page = STYLESHEET(etree.fromstring(document))
+    return " ".join(etree.fromstring(str(page).split("\n", 1)[1], etree.HTMLParser()).itertext())
+
+
+@pytest.mark.parametrize("fmt", ["atom", "rss"])
+def test_the_browser_stylesheet_shows_plain_text_as_written(fmt: str) -> None:
+    """feed.xsl, for browsers that still apply it, is a reader too."""
+    titles = ["AT&amp;T says <b>no</b>", "A < B & C", "Port strike talks resume"]
+    articles = [
+        replace(
+            strike(),  # type: ignore[type-var]
+            id=f"x{n}",
+            guid=f"tag:feeds.example.org,2025:article/x{n}",
+            title=title,
+        )
+        for n, title in enumerate(titles)
+    ]
+    feed = replace(make_feed(articles), title="News & <views>", subtitle="Tom &amp; Jerry")
+    text = normalised(_page_text(render(feed, fmt)))
+    for expected in [*titles, SENTENCE, "News & <views>"]:
+        assert expected in text, (expected, text)
+    if fmt == "atom":
+        assert "Tom &amp; Jerry" in text

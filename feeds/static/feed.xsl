@@ -23,7 +23,12 @@
         <meta name="viewport" content="width=device-width, initial-scale=1"/>
         <meta name="robots" content="noindex"/>
         <title>
-          <xsl:value-of select="atom:feed/atom:title | rss/channel/title"/>
+          <xsl:call-template name="atom-text">
+            <xsl:with-param name="node" select="atom:feed/atom:title"/>
+          </xsl:call-template>
+          <xsl:call-template name="rss-title">
+            <xsl:with-param name="text" select="rss/channel/title"/>
+          </xsl:call-template>
           <xsl:text> · 웹 피드</xsl:text>
         </title>
         <!-- Beside this stylesheet under the site's root, which is what precedes /feeds/ in
@@ -78,6 +83,78 @@
     </xsl:choose>
   </xsl:template>
 
+  <!-- What a browser shows of an HTML value: tags dropped, then the character references the
+       writers produce (lt, gt, amp, quot, #39, #x27) decoded, each once, left to right. The
+       writers put plain text into HTML values escaped (docs/feed-mapping.md, "Plain text"). -->
+  <xsl:template name="html-text">
+    <xsl:param name="text"/>
+    <xsl:variable name="stripped">
+      <xsl:call-template name="strip-tags">
+        <xsl:with-param name="text" select="$text"/>
+      </xsl:call-template>
+    </xsl:variable>
+    <xsl:call-template name="decode-references">
+      <xsl:with-param name="text" select="string($stripped)"/>
+    </xsl:call-template>
+  </xsl:template>
+
+  <xsl:template name="decode-references">
+    <xsl:param name="text"/>
+    <xsl:choose>
+      <xsl:when test="contains($text, '&amp;')">
+        <xsl:value-of select="substring-before($text, '&amp;')"/>
+        <xsl:variable name="rest" select="substring-after($text, '&amp;')"/>
+        <xsl:variable name="name" select="substring-before($rest, ';')"/>
+        <xsl:variable name="char">
+          <xsl:choose>
+            <xsl:when test="$name = 'lt'">&lt;</xsl:when>
+            <xsl:when test="$name = 'gt'">&gt;</xsl:when>
+            <xsl:when test="$name = 'amp'">&amp;</xsl:when>
+            <xsl:when test="$name = 'quot'">"</xsl:when>
+            <xsl:when test="$name = '#39' or $name = '#x27'">'</xsl:when>
+          </xsl:choose>
+        </xsl:variable>
+        <xsl:choose>
+          <xsl:when test="string($char)">
+            <xsl:value-of select="$char"/>
+            <xsl:call-template name="decode-references">
+              <xsl:with-param name="text" select="substring-after($rest, ';')"/>
+            </xsl:call-template>
+          </xsl:when>
+          <xsl:otherwise>
+            <xsl:text>&amp;</xsl:text>
+            <xsl:call-template name="decode-references">
+              <xsl:with-param name="text" select="$rest"/>
+            </xsl:call-template>
+          </xsl:otherwise>
+        </xsl:choose>
+      </xsl:when>
+      <xsl:otherwise><xsl:value-of select="$text"/></xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- An RSS title as shown: the writers escape a title only when it would read as markup, so
+       a title holding a `<` is plain text (`A < B`): references decoded, no tags stripped. -->
+  <xsl:template name="rss-title">
+    <xsl:param name="text"/>
+    <xsl:call-template name="decode-references">
+      <xsl:with-param name="text" select="string($text)"/>
+    </xsl:call-template>
+  </xsl:template>
+
+  <!-- An Atom text construct as shown: html read as HTML, text as it is. -->
+  <xsl:template name="atom-text">
+    <xsl:param name="node"/>
+    <xsl:choose>
+      <xsl:when test="$node/@type = 'html'">
+        <xsl:call-template name="html-text">
+          <xsl:with-param name="text" select="string($node)"/>
+        </xsl:call-template>
+      </xsl:when>
+      <xsl:otherwise><xsl:value-of select="$node"/></xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
   <!-- Atom 1.0 -->
   <xsl:template match="atom:feed">
     <xsl:call-template name="banner">
@@ -85,8 +162,12 @@
     </xsl:call-template>
     <main>
       <xsl:call-template name="masthead">
-      <xsl:with-param name="title" select="atom:title"/>
-      <xsl:with-param name="description" select="atom:subtitle"/>
+      <xsl:with-param name="title">
+        <xsl:call-template name="atom-text"><xsl:with-param name="node" select="atom:title"/></xsl:call-template>
+      </xsl:with-param>
+      <xsl:with-param name="description">
+        <xsl:call-template name="atom-text"><xsl:with-param name="node" select="atom:subtitle"/></xsl:call-template>
+      </xsl:with-param>
       <xsl:with-param name="site"
           select="atom:link[@rel='alternate' or not(@rel)][1]/@href"/>
     </xsl:call-template>
@@ -102,7 +183,7 @@
   <xsl:template match="atom:entry">
     <li>
       <a class="headline" href="{atom:link[@rel='alternate' or not(@rel)][1]/@href}">
-        <xsl:value-of select="atom:title"/>
+        <xsl:call-template name="atom-text"><xsl:with-param name="node" select="atom:title"/></xsl:call-template>
       </a>
       <p class="meta">
         <xsl:for-each select="atom:author/atom:name">
@@ -114,14 +195,7 @@
       </p>
       <xsl:if test="normalize-space(atom:summary)">
         <p class="summary">
-          <xsl:choose>
-            <xsl:when test="atom:summary/@type = 'html'">
-              <xsl:call-template name="strip-tags">
-                <xsl:with-param name="text" select="atom:summary"/>
-              </xsl:call-template>
-            </xsl:when>
-            <xsl:otherwise><xsl:value-of select="atom:summary"/></xsl:otherwise>
-          </xsl:choose>
+          <xsl:call-template name="atom-text"><xsl:with-param name="node" select="atom:summary"/></xsl:call-template>
         </p>
       </xsl:if>
     </li>
@@ -134,8 +208,12 @@
     </xsl:call-template>
     <main>
       <xsl:call-template name="masthead">
-      <xsl:with-param name="title" select="title"/>
-      <xsl:with-param name="description" select="description"/>
+      <xsl:with-param name="title">
+        <xsl:call-template name="rss-title"><xsl:with-param name="text" select="title"/></xsl:call-template>
+      </xsl:with-param>
+      <xsl:with-param name="description">
+        <xsl:call-template name="html-text"><xsl:with-param name="text" select="description"/></xsl:call-template>
+      </xsl:with-param>
       <xsl:with-param name="site" select="link"/>
     </xsl:call-template>
       <ol class="articles">
@@ -149,7 +227,9 @@
 
   <xsl:template match="item">
     <li>
-      <a class="headline" href="{link}"><xsl:value-of select="title"/></a>
+      <a class="headline" href="{link}">
+        <xsl:call-template name="rss-title"><xsl:with-param name="text" select="title"/></xsl:call-template>
+      </a>
       <p class="meta">
         <xsl:for-each select="dc:creator | author">
           <xsl:value-of select="."/>
@@ -159,7 +239,7 @@
       </p>
       <xsl:if test="normalize-space(description)">
         <p class="summary">
-          <xsl:call-template name="strip-tags">
+          <xsl:call-template name="html-text">
             <xsl:with-param name="text" select="description"/>
           </xsl:call-template>
         </p>
