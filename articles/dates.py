@@ -6,13 +6,25 @@ Accepted: ISO 8601 / RFC 3339 (`2025-07-30T09:00:00+09:00`, `2025-07-30`), RFC 8
 (`2025/07/30 09:00`), plus `datetime` and `date` objects. A value without a zone is read in the
 given zone (the site's, Asia/Seoul by default); a date without a time is the start of that day
 in that zone. Numbers are refused: epoch seconds are too easy to confuse with milliseconds.
+
+Two rules keep every date that reaches a feed valid and at the instant it was given:
+
+- **Whole-minute offsets.** RFC 3339 and RFC 822 write offsets in hours and minutes, but a
+  zone's offset had seconds before it was standardised (local mean time: Asia/Seoul before 1908
+  is +08:27:52). Such a value is returned as the same instant in UTC, so no writer can ever be
+  handed `+08:27:52` (`whole_minute_offset`).
+- **Zone names.** A trailing zone abbreviation is read by `ZONE_ABBREVIATIONS`: RFC 822's own
+  (`UT`, `GMT`, `Z`, and the US zones `EST` ... `PDT`, with RFC 822's meaning: `CST` is US
+  Central) and the well-known ones that name one offset (`CEST` +02:00, `BST` +01:00, `KST`
+  +09:00, `AEST` +10:00, ...). An abbreviation that names several zones (`IST`: India, Ireland
+  or Israel) or none known here is refused, never read in the site's zone.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, time
-from email.utils import format_datetime, parsedate_to_datetime
+from datetime import UTC, date, datetime, time, timedelta, timezone
+from email.utils import parsedate_to_datetime
 from zoneinfo import ZoneInfo
 
 from dateutil import parser as dateutil_parser
@@ -35,13 +47,57 @@ _ISO_START = re.compile(r"^\d{4}-?\d{2}")
 _DEFAULTS = (datetime(2001, 1, 1, 0, 0, 0), datetime(2002, 2, 2, 0, 0, 0))
 
 
+def _hours(hours: int, minutes: int = 0) -> timezone:
+    sign = -1 if hours < 0 else 1
+    return timezone(sign * timedelta(hours=abs(hours), minutes=minutes))
+
+
+# Zone abbreviations read at the end of a date, each naming exactly one UTC offset.
+ZONE_ABBREVIATIONS: dict[str, timezone] = {
+    # RFC 822 section 5 (and RFC 5322 4.3), with their meaning there.
+    "UT": UTC, "UTC": UTC, "GMT": UTC, "Z": UTC,
+    "EST": _hours(-5), "EDT": _hours(-4), "CST": _hours(-6), "CDT": _hours(-5),
+    "MST": _hours(-7), "MDT": _hours(-6), "PST": _hours(-8), "PDT": _hours(-7),
+    # Well-known abbreviations that name one offset (as the IANA time zone database uses them).
+    "HST": _hours(-10), "AKST": _hours(-9), "AKDT": _hours(-8),
+    "WET": _hours(0), "WEST": _hours(1), "BST": _hours(1),  # British Summer Time
+    "CET": _hours(1), "CEST": _hours(2), "MET": _hours(1), "MEST": _hours(2),
+    "EET": _hours(2), "EEST": _hours(3), "MSK": _hours(3),
+    "WAT": _hours(1), "CAT": _hours(2), "SAST": _hours(2), "EAT": _hours(3),
+    "PKT": _hours(5), "WIB": _hours(7), "WITA": _hours(8), "WIT": _hours(9),
+    "HKT": _hours(8), "SGT": _hours(8), "KST": _hours(9), "JST": _hours(9),
+    "AWST": _hours(8), "ACST": _hours(9, 30), "ACDT": _hours(10, 30),
+    "AEST": _hours(10), "AEDT": _hours(11), "NZST": _hours(12), "NZDT": _hours(13),
+}  # fmt: skip
+# Abbreviations in common use for more than one offset: refused with the candidates.
+AMBIGUOUS_ZONES: dict[str, str] = {
+    "IST": "India +05:30, Ireland +01:00 or Israel +02:00",
+    "AST": "Atlantic -04:00 or Arabia +03:00",
+    "ADT": "Atlantic -03:00 or Arabia +04:00",
+    "ECT": "Ecuador -05:00 or Eastern Caribbean -04:00",
+    "GST": "Gulf +04:00 or South Georgia -02:00",
+    "CCT": "China +08:00 or Cocos Islands +06:30",
+}
+# Trailing words that are not zones: a 12-hour clock, ordinals, weekday and month names.
+_NOT_ZONES = frozenset({
+    "am", "pm", "a", "p", "st", "nd", "rd", "th",
+    "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun",
+    "jan", "feb", "mar", "apr", "may", "jun", "june", "jul", "july", "aug", "sep", "sept",
+    "oct", "nov", "dec",
+})  # fmt: skip
+# A zone name at the end: after a digit, space or `(` (`09:00 CEST`, `09:00Z`, `+0200 (CEST)`).
+_TRAILING_ZONE = re.compile(r"(?:(?<=[\d\s])|(?<=^))(\()?([A-Za-z]{1,5})(?(1)\))\s*$")
+
+
 def parse_datetime(
     value: object, *, zone: ZoneInfo | None = None, where: str = "", field: str = ""
 ) -> datetime:
-    """Read a date or date-time into an aware datetime that keeps the offset it was given with.
+    """Read a date or date-time into an aware datetime at the instant it names.
 
-    Raises ValueError with `cannot read '<value>' as a date`, or InvalidArticle naming `where`
-    and `field` when either is given.
+    The result keeps the offset it was given with, unless that offset is not a whole number of
+    minutes (then it is the same instant in UTC). Raises ValueError with the reason (`cannot
+    read '<value>' as a date`), or InvalidArticle naming `where` and `field` when either is
+    given.
     """
     zone = zone or ZoneInfo("Asia/Seoul")
     try:
@@ -50,6 +106,20 @@ def parse_datetime(
         if where or field:
             raise InvalidArticle(where, field, str(exc)) from None
         raise
+
+
+def whole_minute_offset(value: datetime) -> datetime:
+    """The value itself, or the same instant in UTC when its UTC offset has seconds.
+
+    RFC 3339 (`+08:27`) and RFC 822 (`+0827`) have no way to write `+08:27:52`.
+    """
+    offset = value.utcoffset()
+    if offset is not None and offset % _MINUTE:
+        return value.astimezone(UTC)
+    return value
+
+
+_MINUTE = timedelta(minutes=1)
 
 
 def _parse(value: object, zone: ZoneInfo) -> datetime:
@@ -70,10 +140,70 @@ def _parse(value: object, zone: ZoneInfo) -> datetime:
         raise ValueError("expected a date, got empty text")
     if len(text) > 100:
         raise ValueError(f"cannot read {text[:40]!r}... as a date")
+    named = _named_zone(text) if text[-1].isascii() and text[-1] in _ZONE_ENDS else None
+    if named is not None:
+        return _localise(named, zone)
     parsed = _korean(text) or _iso(text) or _rfc822(text) or _other(text)
     if parsed is None:
         raise ValueError(f"cannot read {text!r} as a date")
     return _localise(parsed, zone)
+
+
+_WORDS = re.compile(r"[A-Za-z]+")
+# The words of an RFC 822 date without its zone: weekday and month names.
+_DATE_WORDS = frozenset(
+    [
+        "mon",
+        "tue",
+        "wed",
+        "thu",
+        "fri",
+        "sat",
+        "sun",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "may",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "oct",
+        "nov",
+        "dec",
+    ]
+)
+_ZONE_ENDS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz)")
+
+
+def _named_zone(text: str) -> datetime | None:
+    """A date ending in a zone name, read at that zone's offset; None when it ends otherwise.
+
+    Raises ValueError for a zone name that is ambiguous or unknown.
+    """
+    match = _TRAILING_ZONE.search(text)
+    if match is None or match.group(2).lower() in _NOT_ZONES:
+        return None
+    name = match.group(2).upper()
+    in_parentheses = match.group(1) is not None
+    rest = text[: match.start()].rstrip()
+    if not rest:
+        return None
+    parsed = _korean(rest) or _iso(rest) or _rfc822(rest) or _other(rest)
+    if parsed is not None and parsed.utcoffset() is not None and in_parentheses:
+        return parsed  # `+0200 (CEST)`: the offset counts; the name is a comment (RFC 5322)
+    offset = _zone_named(name, text)
+    if parsed is None:
+        raise ValueError(f"cannot read {text!r} as a date")
+    if parsed.utcoffset() is None:
+        return parsed.replace(tzinfo=offset)
+    if parsed.utcoffset() != offset.utcoffset(None):
+        raise ValueError(
+            f"{text!r} gives both the offset {parsed.strftime('%z')} and the zone {name}, "
+            "which disagree"
+        )
+    return parsed
 
 
 def _localise(value: datetime, zone: ZoneInfo) -> datetime:
@@ -81,8 +211,8 @@ def _localise(value: datetime, zone: ZoneInfo) -> datetime:
     if not MIN_YEAR <= value.year <= MAX_YEAR:
         raise ValueError(f"year {value.year} is outside {MIN_YEAR} to {MAX_YEAR}")
     if value.tzinfo is None or value.utcoffset() is None:
-        return value.replace(tzinfo=zone)
-    return value
+        value = value.replace(tzinfo=zone)
+    return whole_minute_offset(value)
 
 
 def _korean(text: str) -> datetime | None:
@@ -118,7 +248,10 @@ def _iso(text: str) -> datetime | None:
 
 
 def _rfc822(text: str) -> datetime | None:
-    if not re.search(r"[A-Za-z]{3}", text):
+    words = _WORDS.findall(text)
+    # The email parser ignores a word it does not know (`PM`, a zone name inside the text such
+    # as `CEST 2025`) and would read such a date wrongly; dateutil reads those (`_other`).
+    if not words or any(word.lower() not in _DATE_WORDS for word in words):
         return None
     try:
         parsed = parsedate_to_datetime(text)
@@ -137,13 +270,48 @@ def _other(text: str) -> datetime | None:
     for default in _DEFAULTS:
         for dayfirst in (False, True):
             try:
-                results.add(dateutil_parser.parse(text, default=default, dayfirst=dayfirst))
+                results.add(
+                    dateutil_parser.parse(
+                        text, default=default, dayfirst=dayfirst, tzinfos=_dateutil_zone
+                    )
+                )
+            except _ZoneError:
+                raise
             except (ValueError, OverflowError, TypeError):
                 return None
     # A complete, unambiguous date gives one result whatever the default and day order. Both
     # defaults are midnight, so a date without a time of day agrees and means that day's start;
     # `07/08/2025` (July 8 or 7 August?) gives two results and is refused.
     return results.pop() if len(results) == 1 else None
+
+
+class _ZoneError(ValueError):
+    """A zone name that names no single offset: the date is refused with this reason."""
+
+
+def _zone_named(name: str, text: str) -> timezone:
+    """The offset of a zone abbreviation; raises _ZoneError when it is ambiguous or unknown."""
+    upper = name.upper()
+    if upper in ZONE_ABBREVIATIONS:
+        return ZONE_ABBREVIATIONS[upper]
+    if upper in AMBIGUOUS_ZONES:
+        raise _ZoneError(
+            f"{text!r}: the zone {upper} names several zones ({AMBIGUOUS_ZONES[upper]}); "
+            "give the offset instead, such as +05:30"
+        )
+    raise _ZoneError(
+        f"{text!r}: {upper} is not a time zone this importer knows; give the offset instead, "
+        "such as +09:00"
+    )
+
+
+def _dateutil_zone(name: str | None, offset: int | None) -> timezone | None:
+    """dateutil's `tzinfos` hook: a numeric offset as it is, a zone name by our table."""
+    if offset is not None:
+        return timezone(timedelta(seconds=offset))
+    if not name:
+        return None
+    return _zone_named(name, name)
 
 
 def _kind(value: object) -> str:
@@ -156,22 +324,9 @@ def _kind(value: object) -> str:
     return type(value).__name__
 
 
-def format_rfc3339(value: datetime) -> str:
-    """`2025-07-30T00:00:00+09:00`: seconds precision, the value's own offset, `Z` for UTC."""
-    _require_aware(value)
-    text = value.replace(microsecond=0).isoformat()
-    return text[:-6] + "Z" if text.endswith("+00:00") else text
-
-
-def format_rfc822(value: datetime) -> str:
-    """`Wed, 30 Jul 2025 00:00:00 +0900`: RFC 822 with a 4-digit year and a numeric offset."""
-    _require_aware(value)
-    return format_datetime(value.replace(microsecond=0))
-
-
-def _require_aware(value: datetime) -> None:
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise ValueError(f"datetime {value.isoformat()} has no time zone")
-
-
-__all__ = ["format_rfc3339", "format_rfc822", "parse_datetime"]
+__all__ = [
+    "AMBIGUOUS_ZONES",
+    "ZONE_ABBREVIATIONS",
+    "parse_datetime",
+    "whole_minute_offset",
+]

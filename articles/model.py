@@ -2,7 +2,7 @@
 
 Every value here is immutable and already validated: `articles.parse` is the only way raw input
 becomes an `Article`, and everything downstream (store, feed model, writers) can trust it.
-Datetimes are always time-zone aware.
+Datetimes are always time-zone aware, with an offset of whole minutes (articles.dates).
 """
 
 from __future__ import annotations
@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Literal
+
+from articles.dates import whole_minute_offset
 
 Status = Literal["published", "draft", "withheld"]
 STATUSES: tuple[Status, ...] = ("published", "draft", "withheld")
@@ -181,8 +183,9 @@ def article_from_dict(data: Mapping[str, Any]) -> Article:
         title=data["title"],
         summary=data.get("summary", ""),
         body_html=data.get("body_html", ""),
-        published=datetime.fromisoformat(data["published"]),
-        updated=datetime.fromisoformat(data["updated"]),
+        # whole_minute_offset: rows stored before that rule may hold offsets such as +08:27:52.
+        published=whole_minute_offset(datetime.fromisoformat(data["published"])),
+        updated=whole_minute_offset(datetime.fromisoformat(data["updated"])),
         language=data["language"],
         status=data.get("status", "published"),
         section=Section(**section) if section else None,

@@ -1,16 +1,24 @@
-"""Date rules: every accepted form, the site zone for naive values, clear refusals."""
+"""Date rules: every accepted form, the site zone for naive values, zone names, whole-minute
+offsets through to the feeds, clear refusals."""
 
 from __future__ import annotations
 
+import json
+import re
 from datetime import UTC, date, datetime, timedelta, timezone
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, available_timezones
 
+import feedparser
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from articles.dates import format_rfc822, format_rfc3339, parse_datetime
+from articles.dates import AMBIGUOUS_ZONES, ZONE_ABBREVIATIONS, parse_datetime, whole_minute_offset
 from articles.errors import InvalidArticle
+from articles.formats import article_from_mapping
+from articles.model import article_from_dict, article_to_dict
+from feeds.writers import render
+from tests.fixtures.feeds import make_feed
 
 SEOUL = ZoneInfo("Asia/Seoul")
 KST = timezone(timedelta(hours=9))
@@ -88,30 +96,6 @@ def test_errors_name_record_and_field_when_given() -> None:
     assert caught.value.field == "published"
 
 
-def test_rfc3339_has_seconds_precision_and_the_offset() -> None:
-    value = datetime(2025, 7, 30, 9, 0, 0, 999999, tzinfo=SEOUL)
-    assert format_rfc3339(value) == "2025-07-30T09:00:00+09:00"
-    assert format_rfc3339(datetime(2025, 7, 30, tzinfo=UTC)) == "2025-07-30T00:00:00Z"
-
-
-def test_rfc822_has_four_digit_year_and_numeric_offset() -> None:
-    value = datetime(2025, 7, 30, tzinfo=SEOUL)
-    assert format_rfc822(value) == "Wed, 30 Jul 2025 00:00:00 +0900"
-    assert format_rfc822(datetime(2025, 7, 30, tzinfo=UTC)) == "Wed, 30 Jul 2025 00:00:00 +0000"
-
-
-def test_formatted_dates_read_back_to_the_same_instant() -> None:
-    value = datetime(2025, 12, 31, 23, 59, 59, tzinfo=ZoneInfo("America/New_York"))
-    assert parse_datetime(format_rfc822(value), zone=SEOUL) == value
-    assert parse_datetime(format_rfc3339(value), zone=SEOUL) == value
-
-
-@pytest.mark.parametrize("formatter", [format_rfc3339, format_rfc822])
-def test_formatting_a_naive_datetime_is_refused(formatter: object) -> None:
-    with pytest.raises(ValueError, match="no time zone"):
-        formatter(datetime(2025, 7, 30))  # type: ignore[operator]
-
-
 @settings(max_examples=500, deadline=None)
 @given(
     st.text(max_size=40)
@@ -127,3 +111,205 @@ def test_any_text_gives_an_aware_datetime_or_value_error(text: str) -> None:
         assert str(exc)
         return
     assert parsed.tzinfo is not None and parsed.utcoffset() is not None
+
+
+# --------------------------------------------------------------------------- whole-minute offsets
+
+ZONES = sorted(available_timezones())
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "1905-11-18T10:00:00",  # the issue's example: Asia/Seoul was +08:27:52 until 1908
+        "1905-11-18 10:00",
+        "1905년 11월 18일 오전 10:00",
+        datetime(1905, 11, 18, 10, 0),
+        "1905-11-18T10:00:00+08:27:52",  # an offset with seconds given in the text
+    ],
+)
+def test_an_offset_with_seconds_becomes_the_same_instant_in_utc(value: object) -> None:
+    parsed = parse_datetime(value, zone=SEOUL)
+    assert parsed == datetime(1905, 11, 18, 1, 32, 8, tzinfo=UTC)
+    assert parsed.utcoffset() == timedelta(0)
+    assert parsed.isoformat() == "1905-11-18T01:32:08+00:00"
+
+
+def test_a_whole_minute_offset_is_kept_as_given() -> None:
+    # Seoul kept +08:30 from 1908 to 1912, and since 1961 (standard time) +09:00.
+    assert parse_datetime("1910-01-01T10:00:00", zone=SEOUL).isoformat() == (
+        "1910-01-01T10:00:00+08:30"
+    )
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    zone_name=st.sampled_from(ZONES),
+    naive=st.datetimes(min_value=datetime(1800, 1, 1), max_value=datetime(2100, 12, 31)),
+    as_text=st.booleans(),
+)
+def test_every_zone_and_year_gives_a_whole_minute_offset_at_the_same_instant(
+    zone_name: str, naive: datetime, as_text: bool
+) -> None:
+    zone = ZoneInfo(zone_name)
+    parsed = parse_datetime(naive.isoformat() if as_text else naive, zone=zone)
+    offset = parsed.utcoffset()
+    assert offset is not None and offset % timedelta(minutes=1) == timedelta(0)
+    assert parsed == naive.replace(tzinfo=zone)  # the instant the zone gives that wall time
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.datetimes(
+        min_value=datetime(1800, 1, 1),
+        max_value=datetime(2100, 12, 31),
+        timezones=st.sampled_from(ZONES).map(ZoneInfo),
+    )
+)
+def test_whole_minute_offset_keeps_the_instant(value: datetime) -> None:
+    result = whole_minute_offset(value)
+    assert result == value
+    assert result.utcoffset() is not None and result.utcoffset() % timedelta(
+        minutes=1
+    ) == timedelta(0)
+
+
+# --------------------------------------------------------------------------- zone names
+
+CEST = timezone(timedelta(hours=2))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Wed, 30 Jul 2025 09:00:00 CEST", datetime(2025, 7, 30, 9, tzinfo=CEST)),  # the issue's
+        ("Wed, 30 Jul 2025 09:00:00 BST", datetime(2025, 7, 30, 8, tzinfo=UTC)),
+        ("Wed, 30 Jan 2025 09:00:00 CET", datetime(2025, 1, 30, 8, tzinfo=UTC)),
+        ("2025-07-30 09:00 KST", datetime(2025, 7, 30, 9, tzinfo=KST)),
+        ("2025-07-30 09:00 JST", datetime(2025, 7, 30, 0, tzinfo=UTC)),
+        ("2025-07-30T09:00:00 AEST", datetime(2025, 7, 29, 23, tzinfo=UTC)),
+        ("30 Jul 2025 09:00 ACST", datetime(2025, 7, 29, 23, 30, tzinfo=UTC)),
+        ("Wed, 30 Jul 2025 09:00:00 CST", datetime(2025, 7, 30, 15, tzinfo=UTC)),  # RFC 822: US
+        ("Wed, 30 Jul 2025 09:00:00 EDT", datetime(2025, 7, 30, 13, tzinfo=UTC)),
+        ("Wed, 30 Jul 2025 09:00:00 UT", datetime(2025, 7, 30, 9, tzinfo=UTC)),
+        ("2025-07-30 09:00 utc", datetime(2025, 7, 30, 9, tzinfo=UTC)),
+        ("2025-07-30 KST", datetime(2025, 7, 30, tzinfo=KST)),
+        ("Wed, 30 Jul 2025 09:00:00 +0200 (CEST)", datetime(2025, 7, 30, 9, tzinfo=CEST)),
+        ("Wed, 30 Jul 2025 09:00:00 +0200 (IST)", datetime(2025, 7, 30, 9, tzinfo=CEST)),
+        ("2025-07-30T09:00:00+02:00 CEST", datetime(2025, 7, 30, 9, tzinfo=CEST)),
+        ("July 30, 2025 9:00 PM", datetime(2025, 7, 30, 21, tzinfo=KST)),  # PM is not a zone
+        ("2025-07-30 Wed", datetime(2025, 7, 30, tzinfo=KST)),  # nor is a weekday
+        ("Wed Jul 30 09:00:00 CEST 2025", datetime(2025, 7, 30, 9, tzinfo=CEST)),  # date(1)
+    ],
+)
+def test_zone_names_are_read_at_their_own_offset(text: str, expected: datetime) -> None:
+    assert parse_datetime(text, zone=SEOUL) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("Wed, 30 Jul 2025 09:00:00 IST", "IST names several zones (India +05:30"),
+        ("2025-07-30 09:00 AST", "AST names several zones"),
+        ("2025-07-30 09:00 XYZ", "XYZ is not a time zone this importer knows"),
+        ("2025-07-30 09:00 B", "B is not a time zone"),  # RFC 822's military zones: unreliable
+        ("Wed Jul 30 09:00:00 IST 2025", "IST names several zones"),
+        ("Wed Jul 30 09:00:00 XYZ 2025", "XYZ is not a time zone"),
+        ("2025-07-30T09:00:00+09:00 CEST", "gives both the offset +0900 and the zone CEST"),
+    ],
+)
+def test_ambiguous_unknown_or_contradicting_zone_names_are_refused_naming_the_field(
+    text: str, reason: str
+) -> None:
+    with pytest.raises(InvalidArticle) as caught:
+        parse_datetime(text, zone=SEOUL, where="wire.json", field="published")
+    assert caught.value.field == "published"
+    assert reason in caught.value.reason
+
+
+_FORMATS = [
+    "%a, %d %b %Y %H:%M:%S {zone}",
+    "%d %b %Y %H:%M {zone}",
+    "%Y-%m-%d %H:%M:%S {zone}",
+    "%Y-%m-%dT%H:%M:%S{zone}",
+    "%Y-%m-%d %H:%M ({zone})",
+    "%B %d, %Y %H:%M {zone}",
+]
+_NOT_ZONES = {"AM", "PM", "A", "P", "ST", "ND", "RD", "TH", "MON", "TUE", "TUES", "WED", "THU",
+              "THUR", "THURS", "FRI", "SAT", "SUN", "JAN", "FEB", "MAR", "APR", "MAY", "JUN",
+              "JUNE", "JUL", "JULY", "AUG", "SEP", "SEPT", "OCT", "NOV", "DEC"}  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    local=st.datetimes(min_value=datetime(1990, 1, 1), max_value=datetime(2060, 12, 31)).map(
+        lambda d: d.replace(second=0, microsecond=0)
+    ),
+    zone_name=st.sampled_from(sorted({*ZONE_ABBREVIATIONS, *AMBIGUOUS_ZONES}))
+    | st.from_regex(r"\A[A-Za-z]{1,5}\Z").filter(lambda z: z.upper() not in _NOT_ZONES),
+    form=st.sampled_from(_FORMATS),
+    site=st.sampled_from(["Asia/Seoul", "Europe/Berlin", "America/Chicago", "UTC"]),
+)
+def test_a_trailing_zone_name_gives_its_instant_or_a_refusal_never_the_site_zone(
+    local: datetime, zone_name: str, form: str, site: str
+) -> None:
+    text = local.strftime(form).replace("{zone}", zone_name)
+    try:
+        parsed = parse_datetime(text, zone=ZoneInfo(site), where="wire.json", field="published")
+    except InvalidArticle as exc:
+        assert exc.field == "published"
+        assert zone_name.upper() in exc.reason or "cannot read" in exc.reason
+        assert zone_name.upper() not in ZONE_ABBREVIATIONS or "cannot read" in exc.reason
+        return
+    assert zone_name.upper() in ZONE_ABBREVIATIONS, f"{text!r} read with an unknown zone"
+    assert parsed == local.replace(tzinfo=ZONE_ABBREVIATIONS[zone_name.upper()])
+
+
+# --------------------------------------------------------------------------- through to the feeds
+
+
+def test_a_stored_offset_with_seconds_is_read_back_at_a_whole_minute_offset() -> None:
+    # Rows written before the rule keep `+08:27:52` in their JSON document.
+    article = article_from_mapping(
+        {"id": "a1", "title": "T", "published": "2025-07-30"},
+        where="t",
+        zone=SEOUL,
+        default_language="ko",
+    )
+    lmt = "1905-11-18T10:00:00+08:27:52"
+    stored = article_from_dict(article_to_dict(article) | {"published": lmt, "updated": lmt})
+    assert stored.published.isoformat() == "1905-11-18T01:32:08+00:00"
+    assert stored.updated == stored.published
+
+
+_RFC3339 = re.compile(r"\A\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)\Z")
+LMT_INSTANT = datetime(1905, 11, 18, 1, 32, 8, tzinfo=UTC)
+
+
+def _lmt_document(fmt: str) -> str:
+    article = article_from_mapping(
+        {"id": "lmt", "title": "1905", "published": "1905-11-18T10:00:00"},
+        where="t",
+        zone=SEOUL,
+        default_language="ko",
+    ).with_guid("tag:feeds.example.org,2025:article/lmt")
+    document = render(make_feed([article]), fmt).decode("utf-8")
+    assert "08:27:52" not in document and "082752" not in document
+    return document
+
+
+@pytest.mark.parametrize("fmt", ["atom", "rss"])
+def test_a_local_mean_time_date_reaches_the_xml_feeds_valid_and_at_the_same_instant(
+    fmt: str,
+) -> None:
+    parsed = feedparser.parse(_lmt_document(fmt))
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    (entry,) = parsed.entries
+    assert datetime(*entry.published_parsed[:6], tzinfo=UTC) == LMT_INSTANT
+
+
+def test_a_local_mean_time_date_reaches_json_feed_as_rfc_3339_at_the_same_instant() -> None:
+    (item,) = json.loads(_lmt_document("json"))["items"]
+    for key in ("date_published", "date_modified"):
+        assert _RFC3339.match(item[key]), item[key]
+        assert datetime.fromisoformat(item[key]) == LMT_INSTANT
