@@ -1,8 +1,13 @@
-"""Text hygiene: characters XML cannot carry, HTML sanitising, slugs and reading time.
+"""Text hygiene: characters XML cannot carry, invisible text, HTML sanitising, slugs, reading time.
 
 Everything a record carries passes through here before it becomes an Article, so the feed
 writers can serialise any value without tripping over a control character, a named entity
-XML does not define, a script, or a relative link.
+XML does not define, a script, or a relative link. The rules, each in one place:
+
+- `clean_text`: the characters XML 1.0 forbids or discourages are removed and the text is NFC,
+  in every format (JSON, JSON Lines, Markdown, ninjs) and again in the feed model.
+- `is_blank`: text that shows nothing (white space, zero-width and other format characters,
+  a byte order mark) counts as missing.
 """
 
 from __future__ import annotations
@@ -20,9 +25,24 @@ import nh3
 from anyascii import anyascii
 from markdown_it import MarkdownIt
 
-# XML 1.0 Char excludes C0 controls other than tab, LF and CR, the surrogate block (only
-# reachable in Python as lone surrogates) and U+FFFE/U+FFFF.
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# XML 1.0 (section 2.2) Char excludes C0 controls other than tab, LF and CR, the surrogate block
+# (only reachable in Python as lone surrogates) and U+FFFE/U+FFFF; it discourages DEL, the C1
+# controls but NEL (they only ever come from mis-decoded text) and the noncharacters
+# U+FDD0..U+FDEF. (The discouraged noncharacters beyond U+FFFF stay: a class holding them makes
+# every scan several times slower, and no feed reader trips over them.)
+_XML_ILLEGAL = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]"
+)
+# Unicode's Default_Ignorable_Code_Point (DerivedCoreProperties.txt): characters that show
+# nothing by themselves (zero-width space and joiners, BOM, bidirectional controls, variation
+# selectors, Hangul fillers, tags), plus the C0 and C1 controls.
+_INVISIBLE = (
+    "\x00-\x1f\x7f-\x9f\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f"
+    "\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8"
+    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff"
+)
+_VISIBLE = re.compile(f"[^\\s{_INVISIBLE}]")
+_HAS_INVISIBLE = re.compile(f"[{_INVISIBLE}]")
 
 # Tags a news body needs; everything else is unwrapped (its text kept) or, for the tags in
 # _DROP_WITH_CONTENT, removed with its content.
@@ -65,19 +85,35 @@ CHARACTERS_PER_MINUTE = {"ko": 500, "ja": 500, "zh": 300}
 MAX_SLUG_LENGTH = 80
 
 
-def clean_text(value: str) -> str:
-    """Drop the characters XML 1.0 cannot carry and normalise to NFC."""
-    # Printable text has none of them (controls, surrogates and U+FFFE/U+FFFF are all
-    # unprintable), and isprintable is several times cheaper than the regex scan; bodies are
-    # printable but for their line breaks and tabs, which XML allows.
-    if not value.isprintable() and not _without_breaks(value).isprintable():
+def clean_text(value: str | None) -> str:
+    """The text without the characters XML 1.0 forbids or discourages, in NFC; None gives "".
+
+    The one rule for every text value, whatever format it came in: NUL, the other C0 controls
+    but tab, LF and CR, DEL and the C1 controls but NEL, lone surrogates and the noncharacters
+    (U+FDD0..U+FDEF, U+FFFE, U+FFFF) are removed. A no-op on clean text.
+    """
+    if not value:
+        return ""
+    # Printable text has none of them (they are all unprintable), and isprintable is many times
+    # cheaper than the regex scan; bodies are printable but for their line breaks.
+    if not value.isprintable() and _XML_ILLEGAL.search(value) is not None:
         value = _XML_ILLEGAL.sub("", value)
-    return unicodedata.normalize("NFC", value)
+    return value if value.isascii() else unicodedata.normalize("NFC", value)
 
 
-def _without_breaks(value: str) -> str:
-    """The text without tabs and line breaks, the control characters XML allows."""
-    return value.replace("\n", "").replace("\t", "").replace("\r", "")
+def is_blank(value: str) -> bool:
+    """Whether text shows nothing: only white space, controls and default-ignorable characters.
+
+    Zero-width space, zero-width joiners, the byte order mark, bidirectional marks, variation
+    selectors and the Hangul fillers (Unicode's Default_Ignorable_Code_Point) show nothing, so
+    a title made of them is no title.
+    """
+    return _VISIBLE.search(value) is None
+
+
+def has_invisible(value: str) -> bool:
+    """Whether text holds a control or default-ignorable character (see `is_blank`)."""
+    return _HAS_INVISIBLE.search(value) is not None
 
 
 def sanitize_html(fragment: str, base_url: str = "") -> str:

@@ -21,6 +21,7 @@ from typing import Any, Literal
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from articles.model import Article
+from articles.text import clean_text
 
 log = logging.getLogger(__name__)
 
@@ -199,22 +200,6 @@ class Feed:
 
 
 # --- text and URL hygiene -------------------------------------------------------------------
-
-# XML 1.0 forbids C0 controls except tab/LF/CR, surrogates and U+FFFE/U+FFFF; C1 controls are
-# allowed but "discouraged" and only ever come from mis-decoded text, so they go as well.
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
-
-
-def clean_text(value: str | None) -> str:
-    """The text without characters XML 1.0 cannot carry (a no-op on clean text)."""
-    if not value:
-        return ""
-    # Every character XML forbids is non-printable, so printable text (most short fields) is
-    # returned as it is without running the regex.
-    if value.isprintable() or _XML_ILLEGAL.search(value) is None:
-        return value
-    return _XML_ILLEGAL.sub("", value)
-
 
 # Characters a URI may hold as they are (RFC 3986 reserved + unreserved, and `%` which starts an
 # escape we keep, so an already-encoded URL is not encoded twice).

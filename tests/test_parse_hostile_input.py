@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from articles.errors import InvalidArticle
-from articles.formats import RECORD_FIELDS, article_from_mapping, article_from_ninjs
+from articles.formats import (
+    RECORD_FIELDS,
+    ParsedRecord,
+    article_from_mapping,
+    article_from_ninjs,
+    read_records,
+)
 from articles.model import Article
 from articles.text import clean_text
 
@@ -106,3 +115,69 @@ def test_hostile_records_give_clean_articles_or_clear_errors(
         "\x00": "h: id: '\\x00' contains white space or control characters",
         "wrong-types": "h: title: expected text, got a list",
     }
+
+
+# --------------------------------------------------------------------------- one rule, every format
+
+
+def _in_every_format(tmp_path: Path, title: str, body: str) -> dict[str, ParsedRecord]:
+    """The same record as our JSON, JSON Lines, Markdown and ninjs 2.x and 3.x, read back."""
+    record = {"id": "a1", "title": title, "published": "2025-07-30", "body": body}
+    ninjs2 = {"uri": "a1", "versioncreated": "2025-07-30", "headlines": [{"value": title}],
+              "bodies": [{"contenttype": "text/plain", "value": body}]}  # fmt: skip
+    ninjs3 = {"uri": "a1", "versionCreated": "2025-07-30", "headlines": [{"value": title}],
+              "bodies": [{"contentType": "text/plain", "value": body}]}  # fmt: skip
+    files = {
+        "record.json": json.dumps(record),
+        "record.jsonl": json.dumps(record) + "\n",
+        "ninjs2.json": json.dumps(ninjs2),
+        "ninjs3.json": json.dumps(ninjs3),
+        "record.md": f"---\nid: a1\ntitle: {json.dumps(title)}\npublished: 2025-07-30\n---\n"
+        + body,
+    }
+    results = {}
+    for name, text in files.items():
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        (results[name],) = read_records(path, zone=SEOUL, default_language="ko")
+    return results
+
+
+def test_nul_is_removed_alike_in_every_format(tmp_path: Path) -> None:
+    results = _in_every_format(tmp_path, "a\x00b\x1fc", "x\x00y")
+    for name, result in results.items():
+        assert result.article is not None, (name, result.error)
+        assert result.article.title == "abc", name
+        assert result.article.body_html == "<p>xy</p>", name
+        assert "\ufffd" not in result.article.body_html, name  # Markdown's replacement for NUL
+
+
+@pytest.mark.parametrize("title", ["\u200b", "\ufeff", "\u200d\u200c", " \u2060 \u3164"])
+def test_a_title_of_only_invisible_characters_is_missing_in_every_format(
+    tmp_path: Path, title: str
+) -> None:
+    results = _in_every_format(tmp_path, title, "body")
+    for name, result in results.items():
+        assert result.error is not None, name
+        assert result.error.field.startswith("title"), name
+        assert "shows nothing" in result.error.reason, name
+
+
+@given(st.lists(st.sampled_from(["\u200b", "\u200d", "\ufeff", " ", "\u2060", "\t"]), min_size=1))
+def test_every_required_text_of_invisible_characters_counts_as_missing(parts: list[str]) -> None:
+    blank = "".join(parts)
+    for field, raw in [
+        ("title", {"title": blank}),
+        ("section", {"section": blank}),
+        ("authors[0]", {"authors": [blank]}),
+        ("authors[0].name", {"authors": [{"name": blank}]}),
+        ("source.name", {"source": {"name": blank}}),
+    ]:
+        with pytest.raises(InvalidArticle) as caught:
+            article_from_mapping(
+                {"id": "a1", "title": "t", "published": "2025-07-30"} | raw,
+                where="t",
+                zone=SEOUL,
+                default_language="ko",
+            )
+        assert caught.value.field == field

@@ -10,8 +10,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import feeds.model
 from articles.samples import SAMPLES_DIR
-from articles.text import clean_text, html_to_text, reading_time_minutes, sanitize_html, slugify
+from articles.text import (
+    clean_text,
+    html_to_text,
+    is_blank,
+    reading_time_minutes,
+    sanitize_html,
+    slugify,
+)
 
 
 def test_clean_text_removes_what_xml_cannot_carry() -> None:
@@ -205,3 +213,43 @@ def test_sanitised_html_never_carries_scripts_bad_urls_or_illegal_characters(htm
         assert url.startswith(("https://", "http://", "mailto:", "/")), url
     assert "&nbsp;" not in out
     assert "<!--" not in out
+
+
+# --------------------------------------------------------------------------- one clean_text rule
+
+
+def test_the_feed_model_cleans_text_by_the_same_rule() -> None:
+    assert feeds.model.clean_text is clean_text
+
+
+def test_clean_text_removes_what_xml_discourages_but_keeps_nel() -> None:
+    assert clean_text("a\x7fb\x80c\x9fd\x85e\ufdd0f") == "abcd\x85ef"
+
+
+def test_clean_text_of_nothing_is_empty() -> None:
+    assert clean_text(None) == "" and clean_text("") == ""
+
+
+# The characters that show nothing: white space, C0/C1 controls, and a sample of Unicode's
+# Default_Ignorable_Code_Point (zero-width space and joiners, BOM, marks, fillers, selectors).
+INVISIBLE = list(" \t\n\u00a0\u3000\u2028\x00\x1f\x85\u00ad\u034f\u061c\u115f\u1160\u180e")
+INVISIBLE += list("\u200b\u200c\u200d\u200e\u200f\u202a\u202e\u2060\u2063\u3164\ufe0f\ufeff\uffa0")
+INVISIBLE += ["\U000e0001", "\U000e0041", "\U000e01ef"]
+
+
+@given(st.lists(st.sampled_from(INVISIBLE), max_size=12).map("".join))
+def test_text_of_only_invisible_characters_is_blank(text: str) -> None:
+    assert is_blank(text)
+
+
+@given(
+    st.lists(st.sampled_from(INVISIBLE), max_size=6).map("".join),
+    st.characters(categories=["L", "N", "P", "S"]).filter(
+        lambda c: (
+            c not in "\u115f\u1160\u3164\uffa0"
+        )  # Hangul fillers are letters that show nothing
+    ),
+    st.lists(st.sampled_from(INVISIBLE), max_size=6).map("".join),
+)
+def test_text_with_a_visible_character_is_not_blank(before: str, char: str, after: str) -> None:
+    assert not is_blank(before + char + after)

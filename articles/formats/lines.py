@@ -56,7 +56,8 @@ def parse_line(records: JsonRecords, data: bytes, where: str) -> ParsedRecord | 
     The line is UTF-8 bytes, decoded strictly: invalid UTF-8 is an error of this line.
     """
     try:
-        decoded = decode(data)
+        # Without its line break, which would otherwise be read into an unclosed string.
+        decoded = decode(data.rstrip(b"\r\n"))
     except UnicodeDecodeError as exc:
         reason = f"not UTF-8 text (byte {exc.start}: {exc.reason})"
         return ParsedRecord(where, error=InvalidArticle(where, "", reason))

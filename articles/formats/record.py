@@ -36,6 +36,8 @@ from articles.model import (
 )
 from articles.text import (
     clean_text,
+    has_invisible,
+    is_blank,
     markdown_to_html,
     reading_time_minutes,
     sanitize_html,
@@ -234,7 +236,7 @@ class RecordBuilder:
             # Printable text (the common case) has nothing XML-illegal and no white space but
             # U+0020, so it needs only NFC, and collapsing only where spaces double or pad it.
             printable = value.isprintable()
-            cleaned = unicodedata.normalize("NFC", value) if printable else clean_text(value)
+            cleaned = clean_text(value)
             if (
                 (not printable and not cleaned.isprintable())
                 or "  " in cleaned
@@ -242,6 +244,15 @@ class RecordBuilder:
                 or cleaned[-1:] == " "
             ):
                 cleaned = " ".join(cleaned.split())
+        if cleaned and is_blank(cleaned):
+            # Zero-width spaces, joiners, a byte order mark: nothing a reader would see.
+            if required:
+                raise self.fail(
+                    field,
+                    "required, but it shows nothing (only white space or invisible characters "
+                    f"such as {_invisible_names(cleaned)})",
+                )
+            cleaned = ""
         if required and not cleaned:
             raise self.fail(field, "required, but empty")
         if len(cleaned) > limit:
@@ -261,6 +272,10 @@ class RecordBuilder:
             raise self.fail("id", f"{len(value):,} characters; at most {MAX_ID_LENGTH} allowed")
         if _SPACE_OR_CONTROL.search(value) or clean_text(value) != value:
             raise self.fail("id", f"{show(value)} contains white space or control characters")
+        if has_invisible(value):
+            raise self.fail(
+                "id", f"{show(value)} contains invisible characters ({_invisible_names(value)})"
+            )
         return value
 
     def guid(self, value: object) -> str | None:
@@ -376,7 +391,8 @@ class RecordBuilder:
             return sanitize_html(source, base)
         if raw.get("body_markdown") is not None:
             source = self.big_text(raw["body_markdown"], "body_markdown")
-            return sanitize_html(markdown_to_html(source), base)
+            # Cleaned first: the Markdown parser would turn NUL into U+FFFD instead.
+            return sanitize_html(markdown_to_html(clean_text(source)), base)
         value = raw.get("body")
         if value is None:
             return ""
@@ -561,6 +577,20 @@ class RecordBuilder:
 
 
 # --------------------------------------------------------------------------- messages
+
+
+def _invisible_names(text: str) -> str:
+    """The Unicode names of the invisible characters in text, for messages (at most three)."""
+    names: list[str] = []
+    for char in text:
+        if has_invisible(char) or (char.isspace() and char != " "):
+            name = unicodedata.name(char, f"U+{ord(char):04X}")
+            label = f"U+{ord(char):04X} {name}" if not name.startswith("U+") else name
+            if label not in names:
+                names.append(label)
+        if len(names) == 3:
+            break
+    return ", ".join(names) or "spaces"
 
 
 def kind(value: object) -> str:
