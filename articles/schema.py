@@ -39,7 +39,9 @@ _DATE = {
     "type": "string",
     "description": "ISO 8601 / RFC 3339, RFC 822, or a Korean date such as '2025년 7월 30일 "
     "오후 3:20'. Without a zone it is read in the site's zone; a date alone is the start of "
-    "that day.",
+    "that day. A zone name must be one of RFC 822's or a well-known one naming a single offset "
+    "(CEST, KST, AEST, ...; see docs/import-formats.md); IST and other ambiguous names are "
+    "refused.",
 }
 _MIME = {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*/[A-Za-z0-9]"}
 
