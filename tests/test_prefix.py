@@ -4,7 +4,8 @@ Two ways to put the site under `/ko`: `site_url = https://news.example.com/ko`, 
 proxy sending `X-Forwarded-Prefix: /ko` (both with the proxy stripping the prefix before the
 app, as Werkzeug's ProxyFix expects). A crawler starts at the index and a few guessed
 locations, collects every URL in every document, page and header (href, src, the
-xml-stylesheet instruction, JSON Feed URLs, Link, Location, Content-Location), and fetches
+xml-stylesheet instruction and the page its XSLT makes, JSON Feed URLs, the HTML preview a
+browser gets, Link, Location, Content-Location), and fetches
 each one of this site through the app: all must answer 2xx, or 3xx to a place that does.
 """
 
@@ -25,6 +26,12 @@ from feeds.urls import CONVENTIONAL_FEEDS
 from tests.fixtures.app import default_articles
 
 HUB = "https://hub.example.net/"
+FEED_TYPES = {"application/atom+xml", "application/rss+xml", "application/feed+json"}
+BROWSER = {
+    "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+    "Sec-Fetch-Dest": "document",
+    "Sec-Fetch-Mode": "navigate",
+}
 
 
 @dataclass
@@ -103,12 +110,12 @@ def crawl(client: FlaskClient, site: Site) -> dict[str, int]:
     host = urlsplit(site.root).netloc
     prefix = urlsplit(site.root).path
 
-    def fetch(url: str) -> object:
+    def fetch(url: str, headers: dict[str, str] | None = None) -> object:
         parts = urlsplit(url)
         assert parts.netloc == host, f"a URL of this site with another host: {url}"
         assert parts.path.startswith(prefix + "/"), f"{url}: lost the prefix {prefix}"
         path = parts.path.removeprefix(prefix) + (f"?{parts.query}" if parts.query else "")
-        return client.get(path, headers=site.headers)
+        return client.get(path, headers={**site.headers, **(headers or {})})
 
     while queue:
         url = queue.pop()
@@ -123,6 +130,12 @@ def crawl(client: FlaskClient, site: Site) -> dict[str, int]:
             transform = etree.XSLT(etree.fromstring(fetch(xsl_url).data))  # type: ignore[attr-defined]
             page = str(transform(etree.fromstring(response.data)))  # type: ignore[attr-defined]
             found_urls += [urljoin(url, link) for link in _HTML_URL.findall(page)]
+        if response.mimetype in FEED_TYPES:  # type: ignore[attr-defined]
+            # The same URL opened by a person in a browser: the HTML preview and its links.
+            page = fetch(url, BROWSER)
+            status[f"{url} (browser)"] = page.status_code  # type: ignore[attr-defined]
+            assert page.status_code == 200 and page.mimetype == "text/html", url  # type: ignore[attr-defined]
+            found_urls += list(urls_in(url, page))
         for found in found_urls:
             found = found.partition("#")[0]
             if urlsplit(found).scheme not in {"http", "https"}:
@@ -141,6 +154,7 @@ def test_every_url_the_app_writes_under_a_prefix_resolves(
 ) -> None:
     app = make_app(load_samples=True, hub_url=HUB, **site.settings)
     status = crawl(app.test_client(), site)
+    assert any(url.endswith("(browser)") for url in status)
     kinds = {urlsplit(url).path.removeprefix("/ko").split("/")[1] for url in status}
     # The crawl reached every kind of place: pages, feeds and archives, articles, static
     # files (the XSL and, through it, the CSS), images, OPML.
