@@ -330,3 +330,25 @@ def test_init_app_listens_for_committed_article_changes() -> None:
     published: list[str] = []
     Service.listeners.announce(Change("delete", ("a1",), frozenset({ALL}), datetime.now(UTC)))
     assert "https://news.example.org/feeds/all.atom" in published
+
+
+@pytest.mark.parametrize(
+    ("settings", "environ"),
+    [
+        ({"site_url": "https://news.example.com/ko"}, {}),
+        # Inside a request behind a trusted proxy that strips /ko: the script root carries it.
+        ({}, {"SCRIPT_NAME": "/ko", "HTTP_HOST": "news.example.com", "wsgi.url_scheme": "https"}),
+    ],
+)
+def test_topics_under_a_path_prefix_carry_it(
+    hub: Hub, settings: dict[str, str], environ: dict[str, str]
+) -> None:
+    app = Flask("feeds")
+    app.extensions["feeds.config"] = SiteConfig(hub_url=hub.url, **settings).validated()
+    notifier = websub.init_app(app)
+    with app.test_request_context("/", environ_overrides=environ):
+        topics = publish_changes({Facet("section", "asia")})
+    assert notifier.flush(FLUSH)
+    assert "https://news.example.com/ko/feeds/section/asia.atom" in topics
+    assert all(topic.startswith("https://news.example.com/ko/feeds/") for topic in topics)
+    notifier.close()
