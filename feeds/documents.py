@@ -39,7 +39,9 @@ class Document:
     newer months with entries. `settled` is true for an archive whose month is final (it may
     be cached as immutable); `until_change` is the seconds until the next embargoed article
     becomes visible (None when none is waiting, or the document is settled): no copy of the
-    document may be kept past it.
+    document may be kept past it. `empty_updated` is, for a document without entries (the
+    "all" feed of an empty store), the time it last changed: the latest deletion or schema
+    set-up recorded in the database (None when neither is).
     """
 
     query: FeedQuery
@@ -51,6 +53,7 @@ class Document:
     next_month: str | None = None
     settled: bool = False
     until_change: float | None = None
+    empty_updated: datetime | None = None
 
     @property
     def is_archive(self) -> bool:
@@ -113,6 +116,7 @@ class Documents:
             last_page=last_page,
             newest_month=newest_month,
             until_change=_until_change(store, now),
+            empty_updated=None if keys else _emptied_at(store),
         )
 
     def _describe_archive(self, query: FeedQuery, month: str, now: datetime, site: str) -> Document:
@@ -139,6 +143,14 @@ class Documents:
             settled=settled,
             until_change=None if settled else _until_change(store, now),
         )
+
+
+def _emptied_at(store: Store) -> datetime | None:
+    """When an empty feed last changed: its last entry deleted, or the database set up (the
+    newest recorded schema upgrade); stable until one of them happens again."""
+    migration = store.last_migration()
+    moments = [store.latest_deletion(), migration.applied_at if migration else None]
+    return max((moment for moment in moments if moment is not None), default=None)
 
 
 def _until_change(store: Store, now: datetime) -> float | None:

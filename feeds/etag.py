@@ -77,8 +77,12 @@ def document_etag(
     keys: Sequence[EntryKey],
     total: int,
     archive_links: Iterable[str | None],
+    empty_updated: datetime | None = None,
 ) -> str:
-    """The opaque part of the document's strong ETag (no quotes, no encoding suffix)."""
+    """The opaque part of the document's strong ETag (no quotes, no encoding suffix).
+
+    `empty_updated` is the `updated` an entry-less document shows (it has no keys to hash).
+    """
     h = hashlib.blake2b(digest_size=16)
     head = "\x1f".join(
         (
@@ -94,6 +98,7 @@ def document_etag(
             month or "",
             str(total),
             *(link or "" for link in archive_links),
+            empty_updated.isoformat() if empty_updated is not None else "",
         )
     )
     h.update(head.encode())

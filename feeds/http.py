@@ -32,7 +32,7 @@ from feeds.config import SiteConfig
 from feeds.documents import Document, Documents
 from feeds.etag import document_etag, is_fresh, last_modified, quoted
 from feeds.fastpath import MEMO_KEY, MemoEntry, MemoKey, ResponseMemo
-from feeds.model import DocumentLinks, Feed, FeedLinks, build_feed
+from feeds.model import EMPTY_FEED_UPDATED, DocumentLinks, Feed, FeedLinks, build_feed
 from feeds.query import FeedQuery, QueryError, parse_feed_path
 from feeds.redirects import permanent_redirect
 from feeds.urls import (
@@ -191,6 +191,7 @@ def feed(subpath: str) -> Response:
         keys=doc.keys,
         total=doc.total,
         archive_links=doc.archive_links,
+        empty_updated=doc.empty_updated,
     )
     encoding = choose_encoding(request.headers.get("Accept-Encoding", ""))
     if preview.is_navigation(*preview.navigation_headers(request.headers)):
@@ -437,6 +438,7 @@ def _build(
         links=feed_links,
         article_url=lambda article: article_url(article, base),
         base_url=base,
+        empty_updated=doc.empty_updated or EMPTY_FEED_UPDATED,
         # A language feed is in its language, even when empty; others: their entries'.
         language=facet.value if facet.kind == "language" else None,
     )

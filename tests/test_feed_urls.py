@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import feedparser
 import pytest
@@ -201,6 +201,33 @@ def test_empty_site_serves_an_empty_all_feed(make_app: Callable[..., Flask]) -> 
     assert response.status_code == 200
     assert json.loads(response.data)["items"] == []
     assert "Last-Modified" not in response.headers
+
+
+def atom_updated(client: FlaskClient) -> tuple[datetime, str]:
+    response = client.get("/feeds/all.atom")
+    updated = feedparser.parse(response.data).feed.updated
+    return datetime.fromisoformat(updated.replace("Z", "+00:00")), response.headers["ETag"]
+
+
+def test_an_empty_store_dates_its_feed_by_its_own_history_not_a_fixed_year(
+    make_app: Callable[..., Flask],
+) -> None:
+    """A fresh deployment's feed is dated when its database was set up (the recorded schema
+    upgrade), then by the latest deletion that left it empty; stable in between."""
+    app = make_app([])
+    client = app.test_client()
+    store = app.extensions["feeds.store"]
+    set_up = store.last_migration().applied_at
+    updated, etag = atom_updated(client)
+    assert updated == set_up.replace(microsecond=0) or updated == set_up
+    assert (updated, etag) == atom_updated(client)  # the same bytes until something changes
+    store.upsert_many([article("gone", NOW - timedelta(days=3))])
+    assert atom_updated(client)[0] == NOW - timedelta(days=3)
+    deleted_at = datetime(2030, 1, 2, 3, 4, 5, tzinfo=UTC)
+    store.delete("gone", now=deleted_at)
+    emptied, emptied_etag = atom_updated(client)
+    assert emptied == deleted_at
+    assert emptied_etag != etag  # other bytes, another tag
 
 
 def test_unknown_format_extension_is_404_naming_the_formats(client: FlaskClient) -> None:

@@ -287,6 +287,11 @@ class Store:
         with self._connect() as conn:
             return read.tombstones(conn)
 
+    def latest_deletion(self) -> datetime | None:
+        """When the most recent deletion happened (aware UTC), or None if there was none."""
+        with self._connect() as conn:
+            return read.latest_deletion(conn)
+
     # -- reading: feeds -----------------------------------------------------------------------
 
     def page_keys(
