@@ -109,6 +109,7 @@ _HOST_CHARS = re.compile(r"[A-Za-z0-9._~!$&'()*+,;=%-]+|\[[0-9A-Fa-f:.]+\]")
 @example(host="[::1", path="/feeds/all.atom")
 @example(host="x:99999", path="/")
 @example(host="[:0]", path="/feeds/all.atom")
+@example(host="[::]", path="/feeds/all.atom")
 @example(host="127.0.0.1:abc", path="/feeds/all.atom")
 @example(host="news.example.com:8080", path="/feeds/all.atom")
 def test_any_host_header_gives_a_400_or_links_to_that_host(
@@ -126,8 +127,9 @@ def test_any_host_header_gives_a_400_or_links_to_that_host(
         parts = urlsplit(link)
         assert parts.scheme == "http", link
         assert parts.netloc.lower() == expected, link
-        assert parts.hostname and _HOST_CHARS.fullmatch(parts.netloc.rsplit(":", 1)[0]), link
         assert parts.port is None or 1 <= parts.port <= 65535, link
+        name = parts.netloc if parts.port is None else parts.netloc.rsplit(":", 1)[0]
+        assert parts.hostname and _HOST_CHARS.fullmatch(name), link
 
 
 def test_trusted_hosts_allow_only_those_names(tmp_path: Path) -> None:
