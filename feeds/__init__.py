@@ -27,7 +27,7 @@ from articles.importer import import_sources
 from articles.samples import sample_paths
 from articles.service import ArticleService
 from articles.store import Store
-from feeds import api, http, pages, redirects, websub
+from feeds import api, http, pages, redirects, sitemaps, websub
 from feeds.accesslog import AccessLog, open_access_log
 from feeds.cache import RenderCache
 from feeds.config import ConfigError, SiteConfig, load_config
@@ -90,6 +90,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     http.init_app(app, http.FeedService(config, store, cache, clock, memo))
 
     app.register_blueprint(pages.bp)
+    sitemaps.init_app(app, sitemaps.Sitemaps(store, config))
     redirects.init_app(app, config)
     websub.init_app(app)
     app.cli.add_command(articles_cli)

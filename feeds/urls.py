@@ -39,9 +39,13 @@ __all__ = [
     "INDEX_PATH",
     "KIND_BY_SEGMENT",
     "MAIN_FEED",
+    "NEWS_SITEMAP_PATH",
     "OPML_PATH",
+    "ROBOTS_PATH",
     "SAMPLE_IMAGES_PREFIX",
     "SEGMENT_BY_KIND",
+    "SITEMAP_INDEX_PATH",
+    "SITEMAPS_PREFIX",
     "STATIC_PREFIX",
     "STYLESHEET_PATH",
     "archive_path",
@@ -56,6 +60,7 @@ __all__ = [
     "feed_url",
     "public_base_url",
     "site_path",
+    "sitemap_month_path",
     "usable_host",
 ]
 
@@ -81,6 +86,11 @@ CSS_PATH: Final = STATIC_PREFIX + "feeds.css"
 SAMPLE_IMAGES_PREFIX: Final = "/samples/images/"
 ARTICLES_PREFIX: Final = "/articles/"
 MAIN_FEED: Final = FEEDS_PREFIX + "all"  # the feed of every article, format by Accept
+# Crawlers' documents (feeds.sitemaps): the sitemap index, the sitemaps it lists, robots.txt.
+ROBOTS_PATH: Final = "/robots.txt"
+SITEMAP_INDEX_PATH: Final = "/sitemap.xml"
+SITEMAPS_PREFIX: Final = "/sitemaps/"
+NEWS_SITEMAP_PATH: Final = SITEMAPS_PREFIX + "news.xml"
 
 # Feed locations readers and people guess, and the format each leads to (None: the main feed,
 # format by Accept). Answered with a 301 by feeds.redirects.
@@ -162,6 +172,13 @@ def facet_page_path(facet: Facet) -> str:
 def article_page_path(article_id: str) -> str:
     """This site's page of one article: `/articles/<id>`, the id as one encoded segment."""
     return ARTICLES_PREFIX + _segment(article_id)
+
+
+def sitemap_month_path(month: str, part: int = 1) -> str:
+    """One monthly sitemap of article URLs: `/sitemaps/articles-2025-07.xml`; a month of more
+    than 50,000 articles continues in `/sitemaps/articles-2025-07-2.xml`, ..."""
+    suffix = "" if part == 1 else f"-{part}"
+    return f"{SITEMAPS_PREFIX}articles-{month}{suffix}.xml"
 
 
 def site_path(base_url: str, path: str) -> str:

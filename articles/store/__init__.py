@@ -31,7 +31,7 @@ from articles.store.facets import (
     article_facets,
 )
 from articles.store.migrate import MIGRATION_LOCK_KEY, MIGRATIONS_DIR, alembic_config
-from articles.store.model import EntryKey, FacetInfo, UpsertResult
+from articles.store.model import EntryKey, FacetInfo, MonthSummary, PageRow, UpsertResult
 from articles.store.read import month_bounds
 from articles.store.schema import (
     articles_table,
@@ -59,6 +59,8 @@ __all__ = [
     "FacetInfo",
     "FacetKind",
     "FacetKindName",
+    "MonthSummary",
+    "PageRow",
     "PreparedArticle",
     "Store",
     "StoreTransaction",

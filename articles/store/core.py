@@ -35,7 +35,7 @@ from articles.store.engine import (
 )
 from articles.store.facets import Facet
 from articles.store.migrate import Migration
-from articles.store.model import EntryKey, FacetInfo, UpsertResult
+from articles.store.model import EntryKey, FacetInfo, MonthSummary, PageRow, UpsertResult
 from articles.store.schema import articles_table
 from articles.store.write import StoreTransaction
 
@@ -347,6 +347,27 @@ class Store:
         read.month_bounds(month)  # a bad month is the caller's error, before any connection
         with self._connect() as conn:
             return read.month_keys(conn, facet, month, now)
+
+    def page_rows(
+        self,
+        *,
+        now: datetime,
+        since: datetime | None = None,
+        before: datetime | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[PageRow]:
+        """Id, canonical URL, title, language and times of the visible articles published in
+        [since, before), newest first (published desc, id desc): narrow columns, no documents.
+        """
+        with self._connect() as conn:
+            return read.page_rows(conn, now, since=since, before=before, limit=limit, offset=offset)
+
+    def month_summaries(self, *, now: datetime) -> list[MonthSummary]:
+        """Each UTC month with visible articles, newest first, with its count and newest
+        `updated` (one grouped pass over the publish-time index)."""
+        with self._connect() as conn:
+            return read.month_summaries(conn, now)
 
     def next_visibility_change(self, *, now: datetime) -> datetime | None:
         """The earliest publish time after `now` of a published (embargoed) article, or None."""

@@ -44,3 +44,27 @@ class FacetInfo:
     label: str
     count: int
     latest: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class PageRow:
+    """What a sitemap lists of one visible article, read from narrow columns (no document).
+
+    `url` is the newsroom's canonical URL, or None when the article lives only on this site.
+    """
+
+    id: str
+    url: str | None
+    title: str
+    language: str
+    published: datetime
+    updated: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class MonthSummary:
+    """One UTC month ("2025-07") with visible articles: how many, and the newest `updated`."""
+
+    month: str
+    count: int
+    updated: datetime

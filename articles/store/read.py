@@ -21,7 +21,7 @@ from sqlalchemy.sql.expression import ClauseElement, Executable
 from articles.errors import InvalidValue
 from articles.model import STATUSES, Article, article_from_dict
 from articles.store.facets import ALL, FACET_KINDS, Facet, FacetKind
-from articles.store.model import EntryKey, FacetInfo
+from articles.store.model import EntryKey, FacetInfo, MonthSummary, PageRow
 from articles.store.schema import (
     articles_table,
     authors_table,
@@ -179,6 +179,79 @@ def month_keys(conn: Connection, facet: Facet, month: str, now: datetime) -> lis
     start, end = month_bounds(month)
     query = keys_query(facet, min(now, end - TICK)).where(facet.spec.published >= start)
     return entry_keys(conn, query)
+
+
+def page_rows(
+    conn: Connection,
+    now: datetime,
+    *,
+    since: datetime | None = None,
+    before: datetime | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+) -> list[PageRow]:
+    """PageRows of the visible articles published in [since, before), newest first."""
+    a = articles_table
+    upper = now if before is None else min(now, before - TICK)
+    query = _visible_query(
+        ALL,
+        upper,
+        a.c.id.label("id"),
+        a.c.url.label("url"),
+        a.c.title.label("title"),
+        a.c.language.label("language"),
+        a.c.published.label("published"),
+        a.c.updated.label("updated"),
+    )
+    if since is not None:
+        query = query.where(a.c.published >= since)
+    if limit is not None:
+        query = query.limit(limit)
+    if offset:
+        query = query.offset(offset)
+    return [
+        PageRow(
+            id=row.id,
+            url=row.url,
+            title=row.title,
+            language=row.language,
+            published=row.published,
+            updated=row.updated,
+        )
+        for row in conn.execute(query)
+    ]
+
+
+def month_summaries(conn: Connection, now: datetime) -> list[MonthSummary]:
+    """Each UTC month with visible articles, newest first: its count and newest `updated`.
+
+    One pass over the (status, published, id, updated) index, grouped by month.
+    """
+    a = articles_table
+    if conn.dialect.name == "sqlite":
+        # Stored as fixed-width UTC text ("2025-07-30 01:00:00.000000").
+        month: Any = sa.func.substr(a.c.published, 1, 7)
+    else:
+        month = sa.func.to_char(sa.func.timezone("UTC", a.c.published), "YYYY-MM")
+    query = (
+        sa.select(
+            month.label("month"),
+            sa.func.count().label("n"),
+            sa.func.max(a.c.updated).label("updated"),
+        )
+        .where(a.c.status == "published", a.c.published <= now)
+        .group_by(month)
+        .order_by(month.desc())
+    )
+    result = []
+    for row in conn.execute(query):
+        updated = row.updated
+        if isinstance(updated, str):  # SQLite returns an aggregate's value untyped
+            updated = datetime.fromisoformat(updated)
+        if updated.tzinfo is None:
+            updated = updated.replace(tzinfo=UTC)
+        result.append(MonthSummary(month=row.month, count=int(row.n), updated=updated))
+    return result
 
 
 def next_visibility_change(conn: Connection, now: datetime) -> datetime | None:

@@ -1,0 +1,376 @@
+"""Sitemaps and robots.txt: what crawlers read to find every article.
+
+- `/sitemap.xml`: a sitemap index (sitemaps.org 0.9) naming the monthly sitemaps and the
+  Google News sitemap, each with the newest `updated` of what it lists as `lastmod`.
+- `/sitemaps/articles-YYYY-MM.xml`: every visible article published in that UTC month (the
+  months of the feed archives), newest first: its canonical URL (the newsroom's own when the
+  record gives one, else this site's article page) and `lastmod`. A month of more than 50,000
+  articles continues in `articles-YYYY-MM-2.xml`, ... (the protocol's limit per file).
+- `/sitemaps/news.xml`: the Google News sitemap: the articles published in the last two days,
+  at most 1,000, newest first, each with `news:publication` (the site's title and the
+  article's language as Google wants it), `news:publication_date` and `news:title`.
+- `/robots.txt`: allows everything and names the sitemap index and the news sitemap.
+
+Only visible articles appear (published status, publish time not in the future): drafts,
+withheld and embargoed articles are never named. A sitemap with nothing to list is not served
+(404) and not named, since the schemas require at least one entry.
+
+Each document is described first (`Sitemaps.describe(path, now, base)`: a few indexed reads,
+no request needed, so a static export builds the same bytes) and rendered only when its ETag is
+not in the render cache. HTTP: a strong ETag per content coding, conditional GET, gzip and
+Brotli like the feeds, `Cache-Control` never past the next change (an embargo lifting, an
+article leaving the two-day window). No `Last-Modified`: deleting or unpublishing an article
+changes a sitemap without moving any date forward, so only the ETag can say a copy is current.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Final
+from xml.sax.saxutils import escape
+
+from flask import Blueprint, Flask, Response, current_app, request
+
+from articles.store import MonthSummary, PageRow, Store, month_bounds
+from feeds.config import SiteConfig
+from feeds.etag import OUTPUT_VERSION, PACKAGE_VERSION, is_fresh, quoted
+from feeds.http import NotModified, choose_encoding, error_response
+from feeds.model import to_uri
+from feeds.urls import (
+    NEWS_SITEMAP_PATH,
+    ROBOTS_PATH,
+    SITEMAP_INDEX_PATH,
+    SITEMAPS_PREFIX,
+    article_page_path,
+    public_base_url,
+    sitemap_month_path,
+)
+
+SITEMAP_NS: Final = "http://www.sitemaps.org/schemas/sitemap/0.9"
+NEWS_NS: Final = "http://www.google.com/schemas/sitemap-news/0.9"
+# sitemaps.org: at most 50,000 URLs (and 50 MB) per sitemap, 50,000 sitemaps per index.
+MAX_URLS: Final = 50_000
+# Google News: articles of the last two days, at most 1,000 per news sitemap.
+NEWS_WINDOW: Final = timedelta(days=2)
+NEWS_MAX_URLS: Final = 1_000
+SITEMAP_TYPE: Final = "application/xml; charset=utf-8"
+ROBOTS_TYPE: Final = "text/plain; charset=utf-8"
+VARY: Final = "Accept-Encoding"
+
+_MONTH_PATH = re.compile(
+    re.escape(SITEMAPS_PREFIX) + r"articles-(\d{4}-(?:0[1-9]|1[0-2]))(?:-([1-9]\d{0,5}))?\.xml"
+)
+
+
+class NoSuchSitemap(LookupError):
+    """The path names no sitemap document now; `message` says what exists instead."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True, slots=True)
+class CrawlerDocument:
+    """One sitemap or robots.txt as described at a moment: its validators and how to render it.
+
+    `opaque` is the ETag without quotes or coding suffix; `until_change` the seconds until the
+    document changes by itself (None: only a write changes it); `render()` writes the bytes.
+    """
+
+    path: str
+    media_type: str
+    opaque: str
+    until_change: float | None
+    render: Callable[[], bytes]
+
+
+class Sitemaps:
+    """Describes and renders the crawler documents of one site from the store.
+
+    `max_urls` and `news_max_urls` are the per-file limits (smaller in tests).
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        config: SiteConfig,
+        *,
+        max_urls: int = MAX_URLS,
+        news_max_urls: int = NEWS_MAX_URLS,
+    ) -> None:
+        self.store = store
+        self.config = config
+        self.max_urls = max_urls
+        self.news_max_urls = news_max_urls
+
+    # -- what exists ----------------------------------------------------------------------------
+
+    def month_parts(self, months: Sequence[MonthSummary]) -> list[tuple[str, int, datetime]]:
+        """(month, part, lastmod) of every monthly sitemap, newest month first."""
+        parts = []
+        for summary in months:
+            for part in range(1, max(1, math.ceil(summary.count / self.max_urls)) + 1):
+                parts.append((summary.month, part, summary.updated))
+        return parts
+
+    def news_rows(self, now: datetime) -> list[PageRow]:
+        return self.store.page_rows(now=now, since=now - NEWS_WINDOW, limit=self.news_max_urls)
+
+    def paths(self, now: datetime) -> list[str]:
+        """Every crawler document's path at `now`: robots.txt, then the index and what it names."""
+        months = self.store.month_summaries(now=now)
+        found = [ROBOTS_PATH]
+        if months:
+            found.append(SITEMAP_INDEX_PATH)
+            found += [sitemap_month_path(m, p) for m, p, _ in self.month_parts(months)]
+        if self.news_rows(now):
+            found.append(NEWS_SITEMAP_PATH)
+        return found
+
+    # -- describing -----------------------------------------------------------------------------
+
+    def describe(self, path: str, now: datetime, base: str) -> CrawlerDocument:
+        """The document at `path` (site-relative) at `now`, for the public root `base`.
+
+        Raises NoSuchSitemap for a path that names no document now.
+        """
+        if path == ROBOTS_PATH:
+            return self._robots(now, base)
+        if path == SITEMAP_INDEX_PATH:
+            return self._index(now, base)
+        if path == NEWS_SITEMAP_PATH:
+            return self._news(now, base)
+        match = _MONTH_PATH.fullmatch(path)
+        if match is None:
+            raise NoSuchSitemap(f"no such sitemap; the sitemap index is {base}{SITEMAP_INDEX_PATH}")
+        return self._month(match.group(1), int(match.group(2) or 1), now, base)
+
+    def _until_change(self, now: datetime, *more: datetime | None) -> float | None:
+        moments = [self.store.next_visibility_change(now=now), *more]
+        upcoming = [m for m in moments if m is not None]
+        return None if not upcoming else max(0.0, (min(upcoming) - now).total_seconds())
+
+    def _news_leaves(self, rows: Sequence[PageRow]) -> datetime | None:
+        """When the oldest listed article leaves the two-day window (the list changes then)."""
+        return rows[-1].published + NEWS_WINDOW if rows else None
+
+    def _robots(self, now: datetime, base: str) -> CrawlerDocument:
+        has_index = bool(self.store.month_summaries(now=now))
+        news = self.news_rows(now)
+        named = ([SITEMAP_INDEX_PATH] if has_index else []) + ([NEWS_SITEMAP_PATH] if news else [])
+        return CrawlerDocument(
+            path=ROBOTS_PATH,
+            media_type=ROBOTS_TYPE,
+            opaque=self._etag("robots", base, named),
+            until_change=self._until_change(now, self._news_leaves(news)),
+            render=lambda: render_robots([base + path for path in named]),
+        )
+
+    def _index(self, now: datetime, base: str) -> CrawlerDocument:
+        months = self.store.month_summaries(now=now)
+        if not months:
+            raise NoSuchSitemap("no sitemap yet: nothing is published")
+        news = self.news_rows(now)
+        entries = [(sitemap_month_path(m, p), u) for m, p, u in self.month_parts(months)]
+        if news:
+            entries.insert(0, (NEWS_SITEMAP_PATH, max(r.updated for r in news)))
+        return CrawlerDocument(
+            path=SITEMAP_INDEX_PATH,
+            media_type=SITEMAP_TYPE,
+            opaque=self._etag("index", base, [(p, u.isoformat()) for p, u in entries]),
+            until_change=self._until_change(now, self._news_leaves(news)),
+            render=lambda: render_sitemap_index([(base + p, u) for p, u in entries]),
+        )
+
+    def _month(self, month: str, part: int, now: datetime, base: str) -> CrawlerDocument:
+        start, end = month_bounds(month)
+        path = sitemap_month_path(month, part)
+        rows = (
+            self.store.page_rows(
+                now=now,
+                since=start,
+                before=end,
+                limit=self.max_urls,
+                offset=(part - 1) * self.max_urls,
+            )
+            if start <= now
+            else []
+        )
+        if not rows:
+            raise NoSuchSitemap(
+                f"no sitemap {path}: nothing visible was published then; "
+                f"the sitemap index {base}{SITEMAP_INDEX_PATH} lists every sitemap"
+            )
+        return CrawlerDocument(
+            path=path,
+            media_type=SITEMAP_TYPE,
+            opaque=self._etag("month", base, month, part, _row_parts(rows)),
+            until_change=self._until_change(now),
+            render=lambda: render_urlset(rows, base),
+        )
+
+    def _news(self, now: datetime, base: str) -> CrawlerDocument:
+        rows = self.news_rows(now)
+        if not rows:
+            raise NoSuchSitemap(
+                "no news sitemap now: nothing was published in the last two days; "
+                f"the sitemap index {base}{SITEMAP_INDEX_PATH} lists every sitemap"
+            )
+        name = self.config.title
+        return CrawlerDocument(
+            path=NEWS_SITEMAP_PATH,
+            media_type=SITEMAP_TYPE,
+            opaque=self._etag("news", base, _row_parts(rows)),
+            until_change=self._until_change(now, self._news_leaves(rows)),
+            render=lambda: render_news_sitemap(rows, base, name),
+        )
+
+    def _etag(self, *parts: object) -> str:
+        digest = hashlib.blake2b(digest_size=16)
+        for part in (OUTPUT_VERSION, PACKAGE_VERSION, self.config.fingerprint(), *parts):
+            digest.update(repr(part).encode())
+            digest.update(b"\x1f")
+        return digest.hexdigest()
+
+
+def _row_parts(rows: Iterable[PageRow]) -> list[tuple[str, str | None, str, str, str, str]]:
+    return [
+        (r.id, r.url, r.title, r.language, r.published.isoformat(), r.updated.isoformat())
+        for r in rows
+    ]
+
+
+# --- writing ------------------------------------------------------------------------------------
+
+
+def w3c_datetime(moment: datetime) -> str:
+    """A W3C Datetime (the profile of ISO 8601 sitemaps use), in UTC to the second."""
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def row_url(row: PageRow, base: str) -> str:
+    """The article's canonical URL as a URI: the newsroom's own, else this site's page."""
+    return to_uri(row.url or base + article_page_path(row.id), base)
+
+
+def news_language(language: str) -> str:
+    """The article's BCP 47 language as Google News wants it: the ISO 639 code in lower case,
+    except Chinese: `zh-cn` (Simplified) or `zh-tw` (Traditional: Hant, TW, HK, MO)."""
+    subtags = language.lower().split("-")
+    if subtags[0] == "zh":
+        return "zh-tw" if {"hant", "tw", "hk", "mo"} & set(subtags[1:]) else "zh-cn"
+    return subtags[0]
+
+
+_XML_HEAD = '<?xml version="1.0" encoding="UTF-8"?>\n'
+
+
+def render_sitemap_index(entries: Iterable[tuple[str, datetime]]) -> bytes:
+    """A sitemapindex of (absolute sitemap URL, lastmod) pairs."""
+    parts = [_XML_HEAD, f'<sitemapindex xmlns="{SITEMAP_NS}">\n']
+    for url, lastmod in entries:
+        parts.append(
+            f"  <sitemap><loc>{escape(url)}</loc>"
+            f"<lastmod>{w3c_datetime(lastmod)}</lastmod></sitemap>\n"
+        )
+    parts.append("</sitemapindex>\n")
+    return "".join(parts).encode()
+
+
+def render_urlset(rows: Iterable[PageRow], base: str) -> bytes:
+    """A urlset of the articles' canonical URLs with their `updated` as lastmod."""
+    parts = [_XML_HEAD, f'<urlset xmlns="{SITEMAP_NS}">\n']
+    for row in rows:
+        parts.append(
+            f"  <url><loc>{escape(row_url(row, base))}</loc>"
+            f"<lastmod>{w3c_datetime(row.updated)}</lastmod></url>\n"
+        )
+    parts.append("</urlset>\n")
+    return "".join(parts).encode()
+
+
+def render_news_sitemap(rows: Iterable[PageRow], base: str, publication: str) -> bytes:
+    """A Google News sitemap: each article's URL with publication name and language, its
+    publication date and title (plain text, as stored)."""
+    name = escape(publication)
+    parts = [_XML_HEAD, f'<urlset xmlns="{SITEMAP_NS}" xmlns:news="{NEWS_NS}">\n']
+    for row in rows:
+        parts.append(
+            f"  <url>\n    <loc>{escape(row_url(row, base))}</loc>\n"
+            f"    <lastmod>{w3c_datetime(row.updated)}</lastmod>\n"
+            "    <news:news>\n"
+            f"      <news:publication><news:name>{name}</news:name>"
+            f"<news:language>{news_language(row.language)}</news:language></news:publication>\n"
+            f"      <news:publication_date>{w3c_datetime(row.published)}"
+            "</news:publication_date>\n"
+            f"      <news:title>{escape(row.title)}</news:title>\n"
+            "    </news:news>\n  </url>\n"
+        )
+    parts.append("</urlset>\n")
+    return "".join(parts).encode()
+
+
+def render_robots(sitemaps: Iterable[str]) -> bytes:
+    """robots.txt (RFC 9309): every agent may fetch everything; the sitemaps named."""
+    lines = ["User-agent: *", "Allow: /", ""]
+    lines += [f"Sitemap: {url}" for url in sitemaps]
+    return ("\n".join(lines) + "\n").encode()
+
+
+# --- HTTP ---------------------------------------------------------------------------------------
+
+bp = Blueprint("sitemaps", __name__)
+SERVICE_KEY: Final = "feeds.sitemaps"
+
+
+def init_app(app: Flask, sitemaps: Sitemaps) -> None:
+    app.extensions[SERVICE_KEY] = sitemaps
+    app.register_blueprint(bp)
+
+
+def cache_control(config: SiteConfig, until_change: float | None) -> str:
+    """The feeds' live policy: `cache_max_age`, never past the document's next change."""
+    max_age = config.cache_max_age
+    if until_change is not None:
+        max_age = max(0, min(max_age, int(until_change)))
+    return (
+        f"public, max-age={max_age}, stale-while-revalidate={config.stale_while_revalidate}"
+        f", stale-if-error={config.stale_if_error}"
+    )
+
+
+@bp.get(ROBOTS_PATH)
+@bp.get(SITEMAP_INDEX_PATH)
+@bp.get(SITEMAPS_PREFIX + "<name>")
+def crawler_document(name: str = "") -> Response:
+    """robots.txt, the sitemap index or one sitemap, with conditional GET and compression."""
+    sitemaps: Sitemaps = current_app.extensions[SERVICE_KEY]
+    config = sitemaps.config
+    base = public_base_url(config)
+    clock = current_app.extensions["feeds.clock"]
+    try:
+        doc = sitemaps.describe(request.path, clock(), base)
+    except NoSuchSitemap as exc:
+        return error_response(404, exc.message)
+    encoding = choose_encoding(request.headers.get("Accept-Encoding", ""))
+    headers = {
+        "ETag": quoted(doc.opaque, encoding),
+        "Cache-Control": cache_control(config, doc.until_change),
+        "Vary": VARY,
+    }
+    if is_fresh(request.headers.get("If-None-Match"), None, doc.opaque, None):
+        return NotModified(status=304, headers=headers)
+    cache = current_app.extensions["feeds.cache"]
+    entry = cache.get_or_render(doc.opaque, doc.render)
+    data = entry.body
+    if encoding is not None:
+        data = cache.variant(doc.opaque, entry, encoding)
+        headers["Content-Encoding"] = encoding
+    headers["Content-Type"] = doc.media_type
+    return Response(data, status=200, headers=headers)
