@@ -128,6 +128,13 @@ def test_two_meanings_for_one_prefix_are_refused_when_the_writer_is_made() -> No
     with pytest.raises(ValueError, match="OtherDc: namespace prefix 'dc' is already declared"):
         writer("rss", (*DEFAULT_EXTENSIONS, OtherDc()))
 
+    class OtherAtom(FeedExtension):
+        def namespaces(self, fmt: str) -> Mapping[str, str]:
+            return {"atom": "https://example.org/not-atom"}
+
+    with pytest.raises(ValueError, match="prefix 'atom'"):
+        writer("rss", [OtherAtom()])
+
 
 class Nothing(FeedExtension):
     pass

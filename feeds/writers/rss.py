@@ -14,6 +14,7 @@ throughout (the same character to an XML parser), the RSS Best Practices Profile
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from lxml.etree import SubElement
@@ -49,6 +50,11 @@ class RssWriter(XmlWriter):
     """RSS 2.0; hooks as in `feeds.writers.base`. `parent` is `<channel>`, `item` `<item>`."""
 
     format: ClassVar[str] = "rss"
+    # What feedgen declares on <rss> itself; listed so an extension cannot claim the prefixes.
+    NAMESPACES: ClassVar[Mapping[str, str]] = {
+        "atom": fixes.ATOM_NS,
+        "content": "http://purl.org/rss/1.0/modules/content/",
+    }
 
     def render(self, feed: Feed) -> bytes:
         """The feed as an RSS 2.0 document (UTF-8 bytes)."""
