@@ -34,6 +34,7 @@ from articles.model import (
     Status,
     Tag,
 )
+from articles.slugs import label_key
 from articles.text import (
     clean_text,
     has_invisible,
@@ -443,10 +444,12 @@ class RecordBuilder:
         )
 
     def tags(self, value: object) -> tuple[Tag, ...]:
+        # One tag per label (articles.slugs.label_key), the first spelling kept: `C++` and `C#`
+        # are two tags even where their slugs agree (the store keeps their slugs apart).
         tags: dict[str, Tag] = {}
         for i, item in enumerate(self.listed(value, "tags")):
             slug, label = self.labelled(item, f"tags[{i}]")
-            tags.setdefault(slug, Tag(slug=slug, label=label))  # the first spelling wins
+            tags.setdefault(label_key(label), Tag(slug=slug, label=label))
         return tuple(tags.values())
 
     def authors(self, value: object) -> tuple[Author, ...]:
@@ -470,7 +473,7 @@ class RecordBuilder:
                 )
             else:
                 raise self.fail(field, f"expected a name or an object, got {kind(item)}")
-            authors.setdefault(author.slug, author)
+            authors.setdefault(label_key(author.name), author)  # one per name, as tags
         return tuple(authors.values())
 
     def image(self, value: object) -> Image | None:

@@ -18,6 +18,7 @@ import sqlalchemy as sa
 
 from articles.errors import InvalidValue
 from articles.model import Article
+from articles.slugs import label_key
 from articles.store.schema import articles_table, authors_table, tags_table
 
 # The kind names, as a type: what `Facet.kind` holds.
@@ -37,7 +38,10 @@ class FacetKind:
     publish time copied in (tag, author), so every feed is one range scan of one index.
     `value_column` and `label_column` name the columns of `table` holding the facet's value
     and its label (None for `all`). `members(article)` gives the record's (value, label) pairs
-    for this kind, repeated values dropped (first kept), in record order.
+    for this kind in record order, one per value (a linked kind: one per label, see
+    `articles.slugs.label_key`). A linked kind's slugs are given by the slug registry
+    (`articles.store.slugs`), so different labels never share a feed: `document` names the
+    list in the article's JSON document and `document_label` the label's key in its items.
     """
 
     name: FacetKindName
@@ -46,6 +50,8 @@ class FacetKind:
     value_column: str | None
     label_column: str | None
     members: Callable[[Article], Members]
+    document: str = ""
+    document_label: str = ""
 
     @property
     def linked(self) -> bool:
@@ -82,12 +88,14 @@ class FacetKind:
 
 
 def _unique(pairs: Iterable[tuple[str, str]]) -> Members:
-    """Pairs with a repeated value dropped, the first one kept (the link tables key on it)."""
+    """Pairs with a repeated label dropped, the first one kept: the slug registry gives each
+    label one slug, so the values (slugs) are then unique too (the link tables key on them)."""
     seen: set[str] = set()
     result = []
     for value, label in pairs:
-        if value not in seen:
-            seen.add(value)
+        key = label_key(label)
+        if key not in seen:
+            seen.add(key)
             result.append((value, label))
     return tuple(result)
 
@@ -124,8 +132,17 @@ FACET_KINDS: Final[Mapping[str, FacetKind]] = MappingProxyType(
         for kind in (
             FacetKind("all", "all", a, None, None, _all),
             FacetKind("section", "section", a, "section_slug", "section_label", _section),
-            FacetKind("tag", "tag", tags_table, "tag_slug", "tag_label", _tags),
-            FacetKind("author", "author", authors_table, "author_slug", "author_name", _authors),
+            FacetKind("tag", "tag", tags_table, "tag_slug", "tag_label", _tags, "tags", "label"),
+            FacetKind(
+                "author",
+                "author",
+                authors_table,
+                "author_slug",
+                "author_name",
+                _authors,
+                "authors",
+                "name",
+            ),
             FacetKind("language", "lang", a, "language", "language", _language),
             FacetKind("source", "source", a, "source_slug", "source_label", _source),
         )
@@ -175,12 +192,14 @@ ALL_KEY: Final = ("all", "")
 
 
 def facet_keys(article: Article) -> tuple[tuple[str, str], ...]:
-    """Every feed but 'all' this article belongs to, as (kind, value) pairs."""
+    """Every feed but 'all' this article belongs to, as (kind, value) pairs, each once."""
     return tuple(
-        (kind.name, value)
-        for kind in FACET_KINDS.values()
-        if kind.value_column is not None
-        for value, _ in kind.members(article)
+        dict.fromkeys(
+            (kind.name, value)
+            for kind in FACET_KINDS.values()
+            if kind.value_column is not None
+            for value, _ in kind.members(article)
+        )
     )
 
 

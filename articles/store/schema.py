@@ -186,3 +186,17 @@ audit_table = sa.Table(
     sa.Column("fields", sa.JSON, nullable=False),
 )
 sa.Index("ix_article_audit_article_id_seq", audit_table.c.article_id, audit_table.c.seq)
+
+# The slug each tag or author label was given (articles.slugs): the first label to claim a slug
+# has it, a different label whose slug would be the same gets `slug-2`, `slug-3`, ... A row is
+# never changed or removed (not even when the last article with the label is deleted), so a
+# label's feed URL never changes. `label` is the spelling that first claimed it.
+slugs_table = sa.Table(
+    "slugs",
+    metadata,
+    sa.Column("kind", sa.Text, primary_key=True),
+    sa.Column("label_key", sa.Text, primary_key=True),
+    sa.Column("slug", sa.Text, nullable=False),
+    sa.Column("label", sa.Text, nullable=False),
+    sa.UniqueConstraint("kind", "slug", name="uq_slugs_kind_slug"),
+)

@@ -8,6 +8,7 @@ so nothing depends on the order of a table's columns.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from sqlalchemy.engine import Connection, Dialect
 
 from articles.errors import ArticleNotFound, GuidConflict, InvalidArticle, InvalidValue
 from articles.model import Article, article_fields, article_from_dict
+from articles.slugs import label_key
 from articles.store.engine import json_dumps
 from articles.store.facets import (
     ALL_KEY,
@@ -36,6 +38,7 @@ from articles.store.facets import (
 )
 from articles.store.model import UpsertResult
 from articles.store.schema import articles_table, deleted_table, facet_counts_table
+from articles.store.slugs import SlugRegistry, relabelled
 
 # Rows read or written per statement inside one upsert transaction: big enough to amortise the
 # round trips, small enough to stay under SQLite's bound-parameter limit in `IN (...)` lists.
@@ -85,6 +88,12 @@ def prepare_article(article: Article, backend: str) -> PreparedArticle:
     fixed-width UTC text the UTCDateTime column stores, PostgreSQL aware UTC datetimes.
     """
     as_db = _sqlite_time if backend == "sqlite" else _utc
+    links = tuple(kind.members(article) for kind in LINKED_KINDS)
+    if any(
+        len(pairs) != len(getattr(article, kind.document))
+        for kind, pairs in zip(LINKED_KINDS, links, strict=True)
+    ):
+        article = _one_per_label(article)
     section, source = article.section, article.source
     row = {
         "id": article.id,
@@ -108,9 +117,24 @@ def prepare_article(article: Article, backend: str) -> PreparedArticle:
         _utc(article.updated),  # the same instant; UTC pickles small for parse workers
         article.status,
         row,
-        tuple(kind.members(article) for kind in LINKED_KINDS),
+        links,
         facet_keys(article),
     )
+
+
+def _one_per_label(article: Article) -> Article:
+    """The article with repeated spellings of one tag or author label dropped (first kept)."""
+    changes = {}
+    for kind in LINKED_KINDS:
+        seen: set[str] = set()
+        kept = []
+        for item in getattr(article, kind.document):
+            key = label_key(getattr(item, kind.document_label))
+            if key not in seen:
+                seen.add(key)
+                kept.append(item)
+        changes[kind.document] = tuple(kept)
+    return dataclasses.replace(article, **changes)
 
 
 def _document(article: Article) -> str:
@@ -188,6 +212,7 @@ class StoreTransaction:
     def __init__(self, conn: Connection, transaction: sa.RootTransaction) -> None:
         self._conn = conn
         self._transaction = transaction
+        self._slugs: SlugRegistry | None = None  # made at the first write
         self.rolled_back = False
 
     @property
@@ -335,6 +360,8 @@ class StoreTransaction:
             return UpsertResult(new, updated, unchanged, frozenset())
 
         self._check_guids_free(inserts)
+        self._give_slugs(inserts)
+        self._give_slugs(replaces)
         # The rows go to the driver as they are: SQLAlchemy's per-row parameter processing cost
         # more than the inserts themselves, and prepare_article already did the conversions.
         sql = _write_statements(conn.dialect)
@@ -374,6 +401,25 @@ class StoreTransaction:
         # Every feed a published version was or is in changed, even where the count did not.
         affected = frozenset(Facet(kind, value) for kind, value in deltas)  # type: ignore[arg-type]
         return UpsertResult(new, updated, unchanged, affected)
+
+    def _give_slugs(self, articles: dict[str, PreparedArticle]) -> None:
+        """Put the slug registry's slug on every tag and author (claiming new ones), in place."""
+        if self._slugs is None:
+            self._slugs = SlugRegistry(self._conn)
+        registry = self._slugs
+        registry.resolve(
+            (kind.name, label, slug)
+            for x in articles.values()
+            for kind, pairs in zip(LINKED_KINDS, x.links, strict=True)
+            for slug, label in pairs
+        )
+        for article_id, x in articles.items():
+            changed = relabelled(registry, x.links, x.facets, x.row["doc"])
+            if changed is not None:
+                links, facets, doc = changed
+                articles[article_id] = x._replace(
+                    row={**x.row, "doc": doc}, links=links, facets=facets
+                )
 
     def _check_guids_free(self, inserts: Mapping[str, PreparedArticle]) -> None:
         by_guid: dict[str, str] = {}

@@ -1,0 +1,130 @@
+"""The slug registry: one slug per tag or author label, different labels never sharing one.
+
+The first label to claim a slug gets it; a different label (`articles.slugs.label_key`) whose
+slug would be the same gets `slug-2`, then `slug-3`, ...; a slug once given is never changed or
+given to another label, even after every article with it is deleted. Writers are serialised by
+the store's write lock, and a claim is also safe without it: the table's unique constraints
+decide, a lost race is read back or retried with the next number.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, Final
+
+import orjson
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Connection
+
+from articles.slugs import label_key, numbered
+from articles.store.engine import json_dumps
+from articles.store.facets import LINKED_KINDS, Members
+from articles.store.schema import slugs_table
+
+# Label keys looked up per statement (well under SQLite's bound-parameter limit).
+_LOOKUP_CHUNK: Final = 400
+_LINKED_NAMES: Final = frozenset(kind.name for kind in LINKED_KINDS)
+
+
+class SlugRegistry:
+    """The slugs table as one write transaction sees it, with what it learnt kept in memory."""
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+        self._known: dict[tuple[str, str], str] = {}  # (kind, label key) -> slug
+
+    def slug(self, kind: str, label: str) -> str:
+        """The slug given to `label`; KeyError when `resolve` has not seen it."""
+        return self._known[(kind, label_key(label))]
+
+    def resolve(self, wanted: Iterable[tuple[str, str, str]]) -> None:
+        """Learn, or claim, the slug of every (kind, label, slug the record proposes).
+
+        A label seen before keeps its slug whatever the record proposes; a new one claims the
+        proposed slug, or the first numbered form of it no other label has.
+        """
+        missing: dict[tuple[str, str], tuple[str, str]] = {}
+        for kind, label, proposed in wanted:
+            key = (kind, label_key(label))
+            if key not in self._known and key not in missing:
+                missing[key] = (proposed, label)
+        if not missing:
+            return
+        self._load(list(missing))
+        for key, (proposed, label) in missing.items():
+            if key not in self._known:
+                self._known[key] = self._claim(key[0], key[1], proposed, label)
+
+    def _load(self, keys: list[tuple[str, str]]) -> None:
+        t = slugs_table
+        by_kind: dict[str, list[str]] = {}
+        for kind, key in keys:
+            by_kind.setdefault(kind, []).append(key)
+        for kind, label_keys in by_kind.items():
+            for start in range(0, len(label_keys), _LOOKUP_CHUNK):
+                query = sa.select(t.c.label_key.label("label_key"), t.c.slug.label("slug")).where(
+                    t.c.kind == kind, t.c.label_key.in_(label_keys[start : start + _LOOKUP_CHUNK])
+                )
+                for row in self._conn.execute(query):
+                    self._known[(kind, row.label_key)] = row.slug
+
+    def _taken(self, kind: str, base: str) -> set[str]:
+        t = slugs_table
+        pattern = base.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "-%"
+        query = sa.select(t.c.slug).where(
+            t.c.kind == kind, sa.or_(t.c.slug == base, t.c.slug.like(pattern, escape="\\"))
+        )
+        return set(self._conn.execute(query).scalars())
+
+    def _claim(self, kind: str, key: str, proposed: str, label: str) -> str:
+        insert = sqlite_insert if self._conn.dialect.name == "sqlite" else postgresql_insert
+        statement = insert(slugs_table).on_conflict_do_nothing()
+        taken = self._taken(kind, proposed)
+        number = 1
+        while True:
+            slug = numbered(proposed, number)
+            number += 1
+            if slug in taken:
+                continue
+            row = {"kind": kind, "label_key": key, "slug": slug, "label": label}
+            if self._conn.execute(statement, row).rowcount == 1:
+                return slug
+            # Another writer was first: it claimed this label (use its slug) or this slug.
+            claimed = self._conn.execute(
+                sa.select(slugs_table.c.slug).where(
+                    slugs_table.c.kind == kind, slugs_table.c.label_key == key
+                )
+            ).scalar_one_or_none()
+            if claimed is not None:
+                return str(claimed)
+            taken.add(slug)
+
+
+def relabelled(
+    registry: SlugRegistry,
+    links: tuple[Members, ...],
+    facets: tuple[tuple[str, str], ...],
+    doc: str,
+) -> tuple[tuple[Members, ...], tuple[tuple[str, str], ...], str] | None:
+    """The links, facets and JSON document with the registry's slugs, or None if unchanged."""
+    resolved = tuple(
+        tuple((registry.slug(kind.name, label), label) for _, label in pairs)
+        for kind, pairs in zip(LINKED_KINDS, links, strict=True)
+    )
+    if resolved == links:
+        return None
+    kept = [key for key in facets if key[0] not in _LINKED_NAMES]
+    for kind, pairs in zip(LINKED_KINDS, resolved, strict=True):
+        kept.extend((kind.name, slug) for slug, _ in pairs)
+    document: dict[str, Any] = orjson.loads(doc)
+    for kind in LINKED_KINDS:
+        items, seen = [], set()
+        for item in document.get(kind.document) or ():
+            item["slug"] = registry.slug(kind.name, item[kind.document_label])
+            if item["slug"] not in seen:  # two spellings of one label: the first is kept
+                seen.add(item["slug"])
+                items.append(item)
+        document[kind.document] = items
+    return resolved, tuple(dict.fromkeys(kept)), json_dumps(document)
