@@ -21,15 +21,20 @@ parsing in this process. Small inputs and the other formats are parsed here.
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
+import signal
+import sys
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
-from typing import Any, NamedTuple, TextIO
+from typing import Any, Final, NamedTuple, TextIO
 from zoneinfo import ZoneInfo
 
 from articles.errors import ArticleError, GuidConflict
@@ -267,9 +272,42 @@ def _worker_count(requested: int | None) -> int:
 _worker_preparer: _Preparer | None = None
 
 
-def _init_worker(preparer: _Preparer) -> None:
+def _init_worker(preparer: _Preparer, parent: int) -> None:
     global _worker_preparer  # noqa: PLW0603 - per worker process, set once by the pool
     _worker_preparer = preparer
+    end_with_parent(parent)
+
+
+# Linux prctl(2) option: the signal a process gets when the thread that created it exits.
+PR_SET_PDEATHSIG: Final = 1
+# How often a worker checks that the importer is still its parent (where prctl is missing).
+PARENT_CHECK_SECONDS: Final = 1.0
+
+
+def end_with_parent(parent: int) -> None:
+    """Make this (worker) process end when `parent` does, even when it is killed (SIGKILL, OOM).
+
+    Linux: prctl(PR_SET_PDEATHSIG, SIGKILL) has the kernel kill it at once. Everywhere, a
+    daemon thread also checks every PARENT_CHECK_SECONDS that `parent` is still the parent
+    (an orphan is adopted by another process) and ends the process if not; and it ends now if
+    the parent is already gone.
+    """
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass  # no prctl: the watchdog below still ends the process
+    if os.getppid() != parent:
+        os._exit(1)  # the parent died before prctl took effect
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+
+
+def _watch_parent(parent: int) -> None:
+    while True:
+        time.sleep(PARENT_CHECK_SECONDS)
+        if os.getppid() != parent:
+            os._exit(1)
 
 
 def _prepare_in_worker(lines: list[RawLine]) -> list[_Wire]:
@@ -284,7 +322,7 @@ def _start_pool(preparer: _Preparer, count: int) -> ProcessPoolExecutor:
         count,
         mp_context=multiprocessing.get_context("fork"),
         initializer=_init_worker,
-        initargs=(preparer,),
+        initargs=(preparer, os.getpid()),
     )
 
 

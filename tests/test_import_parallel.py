@@ -6,7 +6,9 @@ the chunking, the ordering and the in-flight limit are all exercised.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -184,3 +186,63 @@ def test_small_files_are_parsed_without_starting_workers(
         store.dispose()
     assert report.ok
     assert stored == RECORDS
+
+
+# An importer that parses in two workers and stops (sleeping) after its first batch, printing
+# its workers' pids, so the test can kill it while they are alive and idle.
+_KILLED_IMPORTER = """
+import os, sys, time
+from articles.importer import import_sources
+from articles.store import Store
+
+store = Store(sys.argv[1])
+store.migrate()
+
+def stop_here(progress):
+    children = open(f"/proc/{os.getpid()}/task/{os.getpid()}/children").read().split()
+    print(" ".join(children), flush=True)
+    time.sleep(120)
+
+import_sources(store, [sys.argv[2]], tag_authority="news.example.org,2025", workers=2,
+               parallel_min_bytes=0, batch_size=5, on_progress=stop_here)
+"""
+
+
+def _alive(pid: int) -> bool:
+    """Whether the process exists and is not a zombie waiting to be reaped."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux /proc")
+def test_parsing_workers_end_when_the_importer_is_killed(tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    source = tmp_path / "big.jsonl"
+    write_jsonl(source, 400, seed=4)
+    importer_process = subprocess.Popen(
+        [sys.executable, "-c", _KILLED_IMPORTER, f"sqlite:///{tmp_path / 'a.db'}", str(source)],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+    assert importer_process.stdout is not None
+    workers = [int(pid) for pid in importer_process.stdout.readline().split()]
+    try:
+        assert len(workers) >= 2 and all(_alive(pid) for pid in workers)
+        importer_process.send_signal(signal.SIGKILL)
+        importer_process.wait(timeout=10)
+        deadline = time.monotonic() + 5
+        while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not any(_alive(pid) for pid in workers), "workers outlived the killed importer"
+    finally:
+        for pid in workers:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)

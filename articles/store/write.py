@@ -124,7 +124,7 @@ def prepare_article(article: Article, backend: str) -> PreparedArticle:
 
 def _one_per_label(article: Article) -> Article:
     """The article with repeated spellings of one tag or author label dropped (first kept)."""
-    changes = {}
+    changes: dict[str, Any] = {}
     for kind in LINKED_KINDS:
         seen: set[str] = set()
         kept = []
