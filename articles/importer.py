@@ -16,7 +16,8 @@ its `updated` is newer (the store's rule), so the counts add up to the number of
 Large JSON Lines files are parsed by a pool of worker processes (fork) while this process
 writes: workers decode, validate, sanitise and turn records into store rows in chunks of lines;
 results come back in input order, so the records, errors and counts are exactly those of
-parsing in this process. Small inputs and the other formats are parsed here.
+parsing in this process. Small inputs and the other formats are parsed here. The workers end
+when the importer does, even when it is killed (`end_with_parent`).
 """
 
 from __future__ import annotations
