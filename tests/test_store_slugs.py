@@ -176,7 +176,7 @@ def test_migration_keeps_old_slugs_and_moves_colliding_labels_apart(database_url
 
     store = Store(database_url)
     with store.engine.begin() as conn:
-        command.upgrade(alembic_config(conn), "0003")
+        command.upgrade(alembic_config(conn), "0004")
     older = tagged("old", "C#", "Go", minutes=1)
     newer = tagged("new", "C++", minutes=2)
     with store.engine.begin() as conn:
