@@ -304,8 +304,7 @@ class ArticleService:
                 if new.id != edit.article_id:
                     raise InvalidArticle(where, "id", "an article's id never changes")
                 if current is not None and new.updated <= current.updated:
-                    kept = dataclasses.replace(new, updated=current.updated, guid=current.guid)
-                    if kept != current:
+                    if not same_content(new, current):
                         raise InvalidArticle(where, "updated", _not_newer(new, current))
                     results.append(WriteResult(new.id, "unchanged", current, reason="no change"))
                     continue
@@ -381,6 +380,25 @@ class BulkWrite:
         """Discard everything written in this bulk write; later writes raise RuntimeError."""
         self._tx.rollback()
         self.result = UpsertResult()
+
+
+def same_content(new: Article, stored: Article) -> bool:
+    """Whether storing `new` would change nothing in `stored` but its `updated` and guid.
+
+    Tag and author slugs are left out: the store's slug registry gives them (a label keeps
+    the slug it was first given, whatever slug a later record proposes for it).
+    """
+    return _slugless(
+        dataclasses.replace(new, updated=stored.updated, guid=stored.guid)
+    ) == _slugless(stored)
+
+
+def _slugless(article: Article) -> Article:
+    return dataclasses.replace(
+        article,
+        tags=tuple(dataclasses.replace(t, slug="") for t in article.tags),
+        authors=tuple(dataclasses.replace(a, slug="") for a in article.authors),
+    )
 
 
 def _check_version(current: Article, if_updated: datetime | None) -> None:

@@ -21,6 +21,7 @@ import orjson
 from articles.errors import InvalidArticle
 from articles.model import Article, article_to_dict
 from articles.parse import EXTENSION_PREFIX, RECORD_FIELDS, article_from_mapping
+from articles.service import same_content as service_same_content
 from feeds.api.problems import Problem
 from feeds.api.schemas import State
 
@@ -181,8 +182,9 @@ def check_guid_kept(new: Article, stored: Article | None) -> None:
 
 
 def same_content(new: Article, stored: Article) -> bool:
-    """Whether `new` says nothing `stored` does not already say (its `updated` aside)."""
-    return replace(new, updated=stored.updated, guid=stored.guid) == stored
+    """Whether `new` says nothing `stored` does not already say (its `updated` aside, and the
+    tag and author slugs the store's slug registry gives: `articles.service.same_content`)."""
+    return service_same_content(new, stored)
 
 
 def stamped(new: Article, stored: Article | None, now: datetime) -> Article:
