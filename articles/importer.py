@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any, Final, NamedTuple, TextIO
 from zoneinfo import ZoneInfo
 
-from articles.errors import ArticleError, GuidConflict
+from articles.errors import ArticleError, GuidConflict, InvalidValue
 from articles.parse import (
     FORMAT_NAMES,
     LineParser,
@@ -160,7 +160,7 @@ def import_sources(
     default_language = default_language or service.default_language
     minter = service.minter if tag_authority is None else GuidMinter(tag_authority)
     if batch_size < 1:
-        raise ValueError(f"batch_size: must be at least 1, got {batch_size}")
+        raise InvalidValue("batch_size", f"must be at least 1, got {batch_size}")
     inputs = expand_sources(sources)
     sizes = [_size(source) for source in inputs]
     report = ImportReport(files=len(inputs))
@@ -197,7 +197,7 @@ def _service_for(
     if isinstance(target, ArticleService):
         return target
     if tag_authority is None:
-        raise ValueError("tag_authority: required when importing into a bare Store")
+        raise InvalidValue("tag_authority", "required when importing into a bare Store")
     return ArticleService(
         target,
         tag_authority=tag_authority,
