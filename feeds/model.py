@@ -18,7 +18,9 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
-from urllib.parse import quote, urlsplit, urlunsplit
+from urllib.parse import quote
+
+from werkzeug.urls import iri_to_uri
 
 from articles.model import Article
 from articles.text import clean_text
@@ -222,34 +224,18 @@ def to_uri(url: str, base_url: str = "") -> str:
     """The URL as a valid absolute URI: IRI characters percent-encoded per RFC 3987 section 3.1.
 
     Non-ASCII host names become IDNA (punycode); existing `%XX` escapes are kept; a lone `%`
-    becomes `%25`. Never raises: a URL that cannot be split is encoded as one string.
+    becomes `%25` (then werkzeug.urls.iri_to_uri). Never raises: a URL that cannot be split,
+    or whose host IDNA refuses, is encoded as one string.
     """
     url = absolute_url(clean_text(url).strip(), base_url)
     if not _NEEDS_ENCODING.search(url):
         return url
     url = _STRAY_PERCENT.sub("%25", url)
     try:
-        parts = urlsplit(url)
-    except ValueError:
+        # Werkzeug's RFC 3987 mapping: each part quoted with its own safe set, IDNA host.
+        return iri_to_uri(url)
+    except (ValueError, UnicodeError):  # unsplittable, a bad port, a host IDNA refuses
         return quote(url, safe=_URI_SAFE)
-    netloc = parts.netloc
-    if not netloc.isascii():
-        userinfo, _, hostport = netloc.rpartition("@")
-        host, colon, port = hostport.partition(":")
-        try:
-            host = host.encode("idna").decode("ascii")
-        except UnicodeError:
-            host = quote(host, safe="")
-        netloc = (f"{quote(userinfo, safe=_URI_SAFE)}@" if userinfo else "") + host + colon + port
-    return urlunsplit(
-        (
-            parts.scheme,
-            netloc,
-            quote(parts.path, safe=_URI_SAFE),
-            quote(parts.query, safe=_URI_SAFE),
-            quote(parts.fragment, safe=_URI_SAFE),
-        )
-    )
 
 
 # `="/..."` (also protocol-relative `="//..."`) in the sanitised body; the attribute name is

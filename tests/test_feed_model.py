@@ -8,6 +8,8 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from articles.model import Article
 from feeds.config import SiteConfig
@@ -232,3 +234,14 @@ def test_feed_links_name_the_missing_format() -> None:
 def test_paging_lists_only_the_links_that_are_set_in_a_fixed_order() -> None:
     links = DocumentLinks(self="s", next="n", first="f", prev_archive="pa")
     assert links.paging() == [("first", "f"), ("next", "n"), ("prev-archive", "pa")]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=60))
+def test_to_uri_of_any_text_is_an_ascii_uri_and_idempotent(url: str) -> None:
+    """Werkzeug's iri_to_uri does the mapping; whatever a record holds, the result is ASCII
+    without spaces or controls, and mapping it again changes nothing."""
+    uri = to_uri(url, BASE_URL)
+    assert uri.isascii()
+    assert not any(ch.isspace() or ord(ch) < 0x20 or ord(ch) == 0x7F for ch in uri)
+    assert to_uri(uri, BASE_URL) == uri
