@@ -26,13 +26,20 @@ if TYPE_CHECKING:
 
 from articles.model import Article
 from articles.store import Facet, Store
-from feeds import preview
 from feeds.cache import RenderCache
 from feeds.config import SiteConfig
 from feeds.documents import Document, Documents
 from feeds.etag import document_etag, is_fresh, last_modified, quoted
 from feeds.fastpath import MEMO_KEY, MemoEntry, MemoKey, ResponseMemo
 from feeds.model import EMPTY_FEED_UPDATED, DocumentLinks, Feed, FeedLinks, build_feed
+from feeds.preview import (
+    VARY,
+    build_preview,
+    is_navigation,
+    navigation_headers,
+    render_preview,
+)
+from feeds.preview import respond as respond_with_preview
 from feeds.query import FeedQuery, QueryError, parse_feed_path
 from feeds.redirects import permanent_redirect
 from feeds.urls import (
@@ -194,7 +201,7 @@ def feed(subpath: str) -> Response:
         empty_updated=doc.empty_updated,
     )
     encoding = choose_encoding(request.headers.get("Accept-Encoding", ""))
-    if preview.is_navigation(*preview.navigation_headers(request.headers)):
+    if is_navigation(*navigation_headers(request.headers)):
         # A person opened the feed in a browser: the same document as an HTML page.
         return _preview(service, query, doc, links, base, opaque, encoding)
     modified = last_modified(doc.keys, now)
@@ -203,7 +210,7 @@ def feed(subpath: str) -> Response:
         "Cache-Control": service.cache_control(doc)[1],
         # Accept picks the format of an extension-less URL; Accept and the navigation headers
         # decide between the feed and its HTML preview (feeds.preview).
-        "Vary": preview.VARY,
+        "Vary": VARY,
     }
     if modified is not None:
         headers["Last-Modified"] = http_date(modified)
@@ -375,7 +382,7 @@ def _preview(
     fmt = query.fmt or "atom"
 
     def page() -> bytes:
-        view = preview.build_preview(
+        view = build_preview(
             _build(service, query, doc, links, base),
             fmt=fmt,
             subscribe_url=base + feed_path(query.facet, fmt),
@@ -387,9 +394,9 @@ def _preview(
             month=query.month,
         )
         context = {"site": config, "base": base, "css_url": base + CSS_PATH}
-        return preview.render_preview(view, context)
+        return render_preview(view, context)
 
-    return preview.respond(
+    return respond_with_preview(
         feed_opaque=opaque,
         max_age=min(service.cache_control(doc)[0], config.cache_max_age),
         encoding=encoding,
