@@ -3,9 +3,9 @@
 Two ways to put the site under `/ko`: `site_url = https://news.example.com/ko`, or a trusted
 proxy sending `X-Forwarded-Prefix: /ko` (both with the proxy stripping the prefix before the
 app, as Werkzeug's ProxyFix expects). A crawler starts at the index and a few guessed
-locations, collects every URL in every document, page and header (href, src, the
+locations and robots.txt, collects every URL in every document, page and header (href, src, the
 xml-stylesheet instruction and the page its XSLT makes, JSON Feed URLs, the HTML preview a
-browser gets, Link, Location, Content-Location), and fetches
+browser gets, sitemaps' <loc>, robots.txt's Sitemap, Link, Location, Content-Location), and fetches
 each one of this site through the app: all must answer 2xx, or 3xx to a place that does.
 """
 
@@ -86,6 +86,11 @@ def urls_in(url: str, response: object) -> Iterator[str]:
         for attribute in root.xpath("//@href | //@src | //@xmlUrl | //@htmlUrl | //@url"):
             if "{" not in attribute:  # an XSLT attribute value template, not a URL
                 found.append(str(attribute))
+        # Sitemaps (sitemaps.org): the URLs are the text of <loc> elements.
+        found.extend(str(loc).strip() for loc in root.xpath("//*[local-name()='loc']/text()"))
+    elif mimetype == "text/plain":
+        # robots.txt names the sitemap index.
+        found.extend(re.findall(r"(?im)^sitemap:\s*(\S+)", data.decode()))
     for link in found:
         yield urljoin(url, link)
 
@@ -104,7 +109,8 @@ def _json_urls(value: object) -> Iterator[str]:
 
 def crawl(client: FlaskClient, site: Site) -> dict[str, int]:
     """Fetch everything reachable on this site; return each URL's status."""
-    start = [site.root + "/", site.root + "/feeds/all.atom/", site.root + "/feeds/section//asia"]
+    start = [site.root + "/", site.root + "/robots.txt"]
+    start += [site.root + "/feeds/all.atom/", site.root + "/feeds/section//asia"]
     start += [site.root + path for path in CONVENTIONAL_FEEDS]
     queue, seen, status = list(start), set(start), {}
     host = urlsplit(site.root).netloc
@@ -159,6 +165,7 @@ def test_every_url_the_app_writes_under_a_prefix_resolves(
     # The crawl reached every kind of place: pages, feeds and archives, articles, static
     # files (the XSL and, through it, the CSS), images, OPML.
     assert {"", "feeds", "section", "tag", "articles", "static", "samples", "feeds.opml"} <= kinds
+    assert {"robots.txt", "sitemap.xml", "sitemaps"} <= kinds
     assert any("/archive/" in url for url in status)
     assert any("page=2" in url for url in status) or len(default_articles()) < 50
     assert site.root + "/static/feeds.css" in status
