@@ -101,7 +101,7 @@ def record_errors(
         return _parse(record, rules)
     except InvalidArticle as first:
         failure = first
-    found: dict[str, str] = {}
+    found: dict[tuple[str, str], None] = {}  # (field, reason), in the order found
     for name, value in record.items():
         if name in ("id", "$schema") or name.startswith(EXTENSION_PREFIX):
             continue
@@ -109,12 +109,13 @@ def record_errors(
             _parse({**_PROBE_BASE, "id": article_id, name: value}, rules)
         except InvalidArticle as exc:
             if _top(exc.field) == name:
-                found.setdefault(exc.field, exc.reason)
-    if not any(_top(field) == _top(failure.field) for field in found):
-        found[failure.field] = failure.reason
+                found[(exc.field, exc.reason)] = None
+    # The whole record's verdict always counts: it may be a rule between fields (two body
+    # forms, `updated` before `published`) about a field that is also bad on its own.
+    found[(failure.field, failure.reason)] = None
     order = {name: i for i, name in enumerate(RECORD_FIELDS)}
-    fields = sorted(found, key=lambda f: (order.get(_top(f), len(order)), f))
-    return [{"field": prefix + field, "reason": found[field]} for field in fields]
+    pairs = sorted(found, key=lambda pair: (order.get(_top(pair[0]), len(order)), pair[0]))
+    return [{"field": prefix + field, "reason": reason} for field, reason in pairs]
 
 
 def _parse(record: Mapping[str, Any], rules: RecordRules) -> Article:
