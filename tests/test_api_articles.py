@@ -195,9 +195,12 @@ def test_delete_removes_from_feeds_and_leaves_a_tombstone(api: ApiClient) -> Non
     assert response.status_code == 204
     assert "aug-2" not in _feed_ids(api)
     assert "aug-2" in [t[0] for t in api.store.tombstones()]
-    assert api.get("/api/articles/aug-2").status_code == 404
+    gone = api.get("/api/articles/aug-2")
+    assert gone.status_code == 410
+    assert gone.get_json()["guid"] == "tag:feeds.example.org,2025:aug-2"
     assert api.delete("/api/articles/aug-2").status_code == 404
-    assert [e.action for e in audit.history(api.store.engine, "aug-2")] == ["delete"]
+    assert api.put("/api/articles/aug-2", json=record()).status_code == 201
+    assert [e.action for e in audit.history(api.store.engine, "aug-2")] == ["delete", "create"]
 
 
 def test_list_filters_and_pages_with_an_opaque_cursor(api: ApiClient) -> None:

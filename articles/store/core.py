@@ -292,6 +292,11 @@ class Store:
         with self._connect() as conn:
             return read.latest_deletion(conn)
 
+    def tombstone(self, article_id: str) -> tuple[str, datetime] | None:
+        """(guid, deleted_at) of the deleted article `article_id`, or None if it was not."""
+        with self._connect() as conn:
+            return read.tombstone(conn, article_id)
+
     # -- reading: feeds -----------------------------------------------------------------------
 
     def page_keys(

@@ -340,6 +340,13 @@ def tombstones(conn: Connection) -> list[tuple[str, str, datetime]]:
     return [(row.id, row.guid, row.deleted_at) for row in conn.execute(query)]
 
 
+def tombstone(conn: Connection, article_id: str) -> tuple[str, datetime] | None:
+    d = deleted_table
+    query = sa.select(d.c.guid, d.c.deleted_at).where(d.c.id == article_id)
+    row = conn.execute(query).first()
+    return None if row is None else (row.guid, row.deleted_at)
+
+
 class Explain(Executable, ClauseElement):
     """EXPLAIN (QUERY PLAN) of a statement, with its parameters bound as usual."""
 

@@ -34,6 +34,7 @@ _STATUS_TEXT: Final = {
     "403": "The token's scope does not allow this (a read token on a write).",
     "404": "No article with this id (or an id that cannot exist).",
     "409": "The record's guid belongs to another article.",
+    "410": "The article was deleted (its guid and the time are in the problem).",
     "412": "If-Match or If-None-Match did not hold; the current ETag is in the ETag header.",
     "413": "The body is larger than api_max_body_bytes.",
     "415": "The body is not JSON (or, for PATCH, not a JSON merge patch).",

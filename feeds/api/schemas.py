@@ -124,3 +124,10 @@ class ValidationProblem(Problem):
     """A record (or batch) that breaks the record format: one entry per problem found."""
 
     errors: list[FieldError]
+
+
+class GoneProblem(Problem):
+    """The article was deleted: its entry id and when (feeds carry a tombstone for it)."""
+
+    guid: str = Field(description="The entry id feeds knew it by.")
+    deleted_at: datetime

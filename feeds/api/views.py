@@ -15,7 +15,7 @@ import binascii
 import hashlib
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any, Final
+from typing import Any, Final, NoReturn
 from urllib.parse import urlencode
 
 import orjson
@@ -59,6 +59,7 @@ from feeds.api.schemas import (
     ArticleResource,
     ArticleWrite,
     BatchResult,
+    GoneProblem,
     ListQuery,
     ValidationProblem,
 )
@@ -315,7 +316,13 @@ def list_articles() -> Response:
 
 @bp.get("/articles/<article_id:article_id>", merge_slashes=False, strict_slashes=False)
 @spec.validate(
-    resp=Responses("HTTP_304", HTTP_200=ArticleResource, HTTP_404=ProblemModel, **_ERRORS),
+    resp=Responses(
+        "HTTP_304",
+        HTTP_200=ArticleResource,
+        HTTP_404=ProblemModel,
+        HTTP_410=GoneProblem,
+        **_ERRORS,
+    ),
     security=SECURITY,
     tags=["articles"],
     operation_id="getArticle",
@@ -329,7 +336,7 @@ def get_article(article_id: str) -> Response:
     check_article_id(article_id)
     article = _store().get(article_id)
     if article is None:
-        raise ArticleNotFound(article_id)
+        _missing(article_id)
     version = etag(article)
     if version in _etags(request.headers.get("If-None-Match")):
         response = Response(status=304)
@@ -510,6 +517,22 @@ def batch_articles() -> Response:
 
 
 # --------------------------------------------------------------------------- helpers
+
+
+def _missing(article_id: str) -> NoReturn:
+    """404 for an id never stored; 410 with its guid and time for a deleted article."""
+    tombstone = _store().tombstone(article_id)
+    if tombstone is None:
+        raise ArticleNotFound(article_id)
+    guid, deleted_at = tombstone
+    raise Problem(
+        410,
+        f"article {article_id!r} was deleted at {deleted_at.isoformat()}; PUT a record to "
+        "publish it again",
+        kind="gone",
+        guid=guid,
+        deleted_at=deleted_at.isoformat(),
+    )
 
 
 def _const(article: Article) -> writes.Builder:
