@@ -253,8 +253,13 @@ class Store:
         source: str | None = None,
         limit: int = 50,
         offset: int = 0,
+        before: tuple[datetime, str] | None = None,
     ) -> list[Article]:
         """Articles in any state for the admin listing, newest first, filtered as given.
+
+        `before` = (published, id) of the last article of a previous page: the page after it
+        (keyset paging, stable while articles are added or removed; the publishing API's
+        cursor).
 
         There is no index on `published` alone: each status is read through the facet indexes
         (which start with status, or with the tag/author slug then status), in feed order,
@@ -272,6 +277,7 @@ class Store:
                 language=language,
                 source=source,
                 wanted=wanted,
+                before=before,
             )
             # Feed order across statuses; ids compare as code points, like the byte order above.
             keys.sort(reverse=True)

@@ -287,8 +287,10 @@ def list_keys(
     language: str | None,
     source: str | None,
     wanted: int,
+    before: tuple[datetime, str] | None = None,
 ) -> list[tuple[datetime, str]]:
-    """(published, id) of up to `wanted` articles per status, for `Store.list_articles`."""
+    """(published, id) of up to `wanted` articles per status, for `Store.list_articles`;
+    with `before`, only those after that key in feed order (older, or as old with a lower id)."""
     a = articles_table
     keys: list[tuple[datetime, str]] = []
     for each in (status,) if status is not None else STATUSES:
@@ -322,6 +324,14 @@ def list_keys(
         ):
             if value is not None:
                 query = query.where(column == value)
+        if before is not None:
+            published, article_id = query.selected_columns.published, query.selected_columns.id
+            query = query.where(
+                sa.or_(
+                    published < before[0],
+                    sa.and_(published == before[0], article_id < before[1]),
+                )
+            )
         keys.extend((row.published, row.id) for row in conn.execute(query.limit(wanted)))
     return keys
 

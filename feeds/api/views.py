@@ -14,7 +14,7 @@ import base64
 import binascii
 import hashlib
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Final, NoReturn
 from urllib.parse import urlencode
 
@@ -298,15 +298,12 @@ def list_articles() -> Response:
     """
     query: ListQuery = request.context.query  # type: ignore[attr-defined]
     filters = query.model_dump(exclude={"limit", "cursor"}, exclude_none=True)
-    offset = _read_cursor(query.cursor, filters) if query.cursor else 0
-    found = _store().list_articles(**filters, limit=query.limit + 1, offset=offset)
+    before = _read_cursor(query.cursor, filters) if query.cursor else None
+    found = _store().list_articles(**filters, limit=query.limit + 1, before=before)
     now = _now()
-    more = len(found) > query.limit
-    next_cursor = _cursor(offset + query.limit, filters) if more else None
-    body = {
-        "articles": [resource(a, now) for a in found[: query.limit]],
-        "next_cursor": next_cursor,
-    }
+    page = found[: query.limit]
+    next_cursor = _cursor(page[-1], filters) if len(found) > query.limit else None
+    body = {"articles": [resource(a, now) for a in page], "next_cursor": next_cursor}
     response = _json(body)
     if next_cursor:
         params = {**filters, "limit": query.limit, "cursor": next_cursor}
@@ -608,24 +605,27 @@ def _fingerprint(filters: Mapping[str, Any]) -> str:
     return hashlib.sha256(blob).hexdigest()[:12]
 
 
-def _cursor(offset: int, filters: Mapping[str, Any]) -> str:
-    blob = orjson.dumps({"o": offset, "f": _fingerprint(filters)})
+def _cursor(last: Article, filters: Mapping[str, Any]) -> str:
+    """The next page starts after `last`: its (published, id), and the filters it was for."""
+    published = last.published.astimezone(UTC).isoformat()
+    blob = orjson.dumps({"p": published, "i": last.id, "f": _fingerprint(filters)})
     return base64.urlsafe_b64encode(blob).decode().rstrip("=")
 
 
-def _read_cursor(cursor: str, filters: Mapping[str, Any]) -> int:
+def _read_cursor(cursor: str, filters: Mapping[str, Any]) -> tuple[datetime, str]:
     try:
         data = orjson.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        offset, fingerprint = data["o"], data["f"]
+        key = (datetime.fromisoformat(data["p"]), data["i"])
+        fingerprint = data["f"]
+        if key[0].tzinfo is None or not isinstance(key[1], str):
+            raise ValueError("not a cursor")
     except (ValueError, binascii.Error, KeyError, TypeError):
-        data = None
-    if data is None or not isinstance(offset, int) or offset < 0 or offset > 10**9:
         raise Problem(
             400,
             "cursor: not a cursor this server issued; start again without one",
             kind="invalid-request",
             errors=[{"field": "cursor", "reason": "not a cursor this server issued"}],
-        )
+        ) from None
     if fingerprint != _fingerprint(filters):
         raise Problem(
             400,
@@ -634,4 +634,4 @@ def _read_cursor(cursor: str, filters: Mapping[str, Any]) -> int:
             kind="invalid-request",
             errors=[{"field": "cursor", "reason": "issued for other filters"}],
         )
-    return offset
+    return key
