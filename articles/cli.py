@@ -11,6 +11,7 @@ status 141, as a program killed by SIGPIPE.
 from __future__ import annotations
 
 import functools
+import getpass
 import io
 import json
 import os
@@ -292,7 +293,7 @@ def delete_command(article_id: str, yes: bool) -> None:
     if not yes and not click.confirm(f"Delete {article_id!r} ({article.title})?"):
         _fail("not deleted")
     # Deleted only if nobody changed it since it was shown for confirmation.
-    result = service.delete(article_id, if_updated=article.updated)
+    result = service.delete(article_id, if_updated=article.updated, actor=_actor())
     click.echo(f"deleted {article_id}; {len(result.facets)} feeds changed")
 
 
@@ -332,6 +333,14 @@ def schema_command() -> None:
         return
     click.echo(f"schema at {current or 'empty'}, newest is {head}: run `flask articles migrate`")
     sys.exit(1)
+
+
+def _actor() -> str:
+    """The audit trail's name for this command's writes: `cli:` and the system user."""
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (OSError, KeyError):  # no user name in this environment (some containers)
+        return "cli"
 
 
 @articles_cli.command("history")

@@ -47,6 +47,8 @@ Outcome = Literal["created", "updated", "unchanged", "deleted"]
 # The smallest step of a stored time: a correction without its own `updated` moves it this much
 # past the stored one when the clock has not (a clock behind the stored value, say).
 _TICK: Final = timedelta(microseconds=1)
+# Who the audit trail names for a write whose caller names nobody (commands, scripts).
+DEFAULT_ACTOR: Final = "cli"
 # Fields a correction may not change: the article's identity.
 _FIXED_FIELDS: Final = frozenset({"id", "guid"})
 
@@ -148,19 +150,27 @@ class ArticleService:
             raise ArticleNotFound(article_id)
         return article
 
-    def create(self, article: Article) -> WriteResult:
+    def create(self, article: Article, *, actor: str = DEFAULT_ACTOR) -> WriteResult:
         """Store a new article (its guid minted when it has none).
 
         Raises ArticleExists when the id is stored, GuidConflict when its guid is another's.
+        Every write of the single-article methods is in the audit trail under `actor`.
         """
         article = self.minter(article)
         with self.store.transaction() as tx:
             if tx.get(article.id) is not None:
                 raise ArticleExists(article.id)
             written = tx.upsert_many([article])
+            self._audit(tx, actor, "create", article.id, None, article)
         return self._done("create", article.id, "created", article, written.affected)
 
-    def replace(self, article: Article, *, if_updated: datetime | None = None) -> WriteResult:
+    def replace(
+        self,
+        article: Article,
+        *,
+        if_updated: datetime | None = None,
+        actor: str = DEFAULT_ACTOR,
+    ) -> WriteResult:
         """Store the whole record: create it, or replace the stored one if this is newer.
 
         The stored guid is kept. A record whose `updated` is not later than the stored one
@@ -186,6 +196,8 @@ class ArticleService:
                 written = tx.upsert_many([article])
                 outcome = "updated"
             stored = tx.get(article.id)
+            action: AuditAction = "create" if current is None else "replace"
+            self._audit(tx, actor, action, article.id, current, stored)
         return self._done("replace", article.id, outcome, stored, written.affected)
 
     def correct(
@@ -194,6 +206,7 @@ class ArticleService:
         changes: Mapping[str, Any],
         *,
         if_updated: datetime | None = None,
+        actor: str = DEFAULT_ACTOR,
     ) -> WriteResult:
         """Change some fields of a stored article (a partial update), keeping the rest.
 
@@ -230,9 +243,16 @@ class ArticleService:
                 )
             written = tx.upsert_many([corrected])
             stored = tx.get(article_id)
+            self._audit(tx, actor, "correct", article_id, current, stored)
         return self._done("correct", article_id, "updated", stored, written.affected)
 
-    def delete(self, article_id: str, *, if_updated: datetime | None = None) -> WriteResult:
+    def delete(
+        self,
+        article_id: str,
+        *,
+        if_updated: datetime | None = None,
+        actor: str = DEFAULT_ACTOR,
+    ) -> WriteResult:
         """Remove an article, leaving a tombstone (id, guid, time); ArticleNotFound if none."""
         with self.store.transaction() as tx:
             current = tx.get(article_id)
@@ -240,6 +260,7 @@ class ArticleService:
                 raise ArticleNotFound(article_id)
             _check_version(current, if_updated)
             facets = tx.delete(article_id, now=self.clock())
+            self._audit(tx, actor, "delete", article_id, current, None)
         return self._done("delete", article_id, "deleted", None, facets)
 
     # -- many articles ------------------------------------------------------------------------
@@ -322,6 +343,18 @@ class ArticleService:
             audit.record(tx.connection, entries)
         self._announce_edits(entries, results)
         return results
+
+    def _audit(
+        self,
+        tx: StoreTransaction,
+        actor: str,
+        action: AuditAction,
+        article_id: str,
+        before: Article | None,
+        after: Article | None,
+    ) -> None:
+        fields = audit.changed_fields(before, after)
+        audit.record(tx.connection, [AuditEntry(self.clock(), actor, article_id, action, fields)])
 
     def _announce_edits(self, entries: list[AuditEntry], results: list[WriteResult]) -> None:
         touched = {result.article_id: result.facets for result in results}

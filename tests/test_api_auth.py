@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -136,3 +137,24 @@ def test_access_log_names_the_token_and_never_holds_it(
     text = log_path.read_text()
     assert client.write_token not in text and client.read_token not in text
     assert "nfa_wrong" not in text
+
+
+def test_history_shows_api_and_command_writes(api: ApiClient) -> None:
+    import getpass
+
+    api.put("/api/articles/x1", json=record())
+    api.patch("/api/articles/x1", json={"status": "withheld"})
+    code, out, _ = _cli(api.app, "articles", "delete", "x1", "--yes")
+    assert code == 0
+    code, out, _ = _cli(api.app, "articles", "history", "x1")
+    assert code == 0
+    lines = [line.split("  ") for line in out.splitlines()]
+    assert [(actor, action) for _, actor, action, _ in lines] == [
+        ("cms", "create"),
+        ("cms", "correct"),
+        (f"cli:{getpass.getuser()}", "delete"),
+    ]
+    assert lines[1][3] == "updated, status"
+    code, out, _ = _cli(api.app, "articles", "history", "x1", "--json")
+    assert json.loads(out.splitlines()[0])["fields"][:2] == ["id", "guid"]
+    assert _cli(api.app, "articles", "history", "never")[0] == 1
