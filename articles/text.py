@@ -4,8 +4,10 @@ Everything a record carries passes through here before it becomes an Article, so
 writers can serialise any value without tripping over a control character, a named entity
 XML does not define, a script, or a relative link. The rules, each in one place:
 
-- `clean_text`: the characters XML 1.0 forbids or discourages are removed and the text is NFC,
-  in every format (JSON, JSON Lines, Markdown, ninjs) and again in the feed model.
+- `clean_text`: the characters XML 1.0 forbids or discourages are removed, in every input
+  format (JSON, JSON Lines, Markdown, ninjs) and again in the feed model.
+- `record_text`: how a record's text is stored: `clean_text`, then Unicode NFC. Only on input:
+  the feed model writes text as the Article holds it.
 - `is_blank`: text that shows nothing (white space, zero-width and other format characters,
   a byte order mark) counts as missing.
 """
@@ -86,18 +88,25 @@ MAX_SLUG_LENGTH = 80
 
 
 def clean_text(value: str | None) -> str:
-    """The text without the characters XML 1.0 forbids or discourages, in NFC; None gives "".
+    """The text without the characters XML 1.0 forbids or discourages; None gives "".
 
-    The one rule for every text value, whatever format it came in: NUL, the other C0 controls
-    but tab, LF and CR, DEL and the C1 controls but NEL, lone surrogates and the noncharacters
-    (U+FDD0..U+FDEF, U+FFFE, U+FFFF) are removed. A no-op on clean text.
+    The one rule for every text value, whatever format it came in and wherever it is written:
+    NUL, the other C0 controls but tab, LF and CR, DEL and the C1 controls but NEL, lone
+    surrogates and the noncharacters (U+FDD0..U+FDEF, U+FFFE, U+FFFF) are removed. A no-op
+    (the same object) on clean text.
     """
     if not value:
         return ""
     # Printable text has none of them (they are all unprintable), and isprintable is many times
     # cheaper than the regex scan; bodies are printable but for their line breaks.
     if not value.isprintable() and _XML_ILLEGAL.search(value) is not None:
-        value = _XML_ILLEGAL.sub("", value)
+        return _XML_ILLEGAL.sub("", value)
+    return value
+
+
+def record_text(value: str | None) -> str:
+    """A record's text as it is stored: `clean_text`, then Unicode NFC (composed characters)."""
+    value = clean_text(value)
     return value if value.isascii() else unicodedata.normalize("NFC", value)
 
 
@@ -127,7 +136,7 @@ def sanitize_html(fragment: str, base_url: str = "") -> str:
     """
     token = _base_url.set(base_url or "/")
     try:
-        cleaned = _body_cleaner().clean(clean_text(fragment))
+        cleaned = _body_cleaner().clean(record_text(fragment))
     finally:
         _base_url.reset(token)
     # html5ever escapes U+00A0 as `&nbsp;`, the one named entity XML does not define.

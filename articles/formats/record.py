@@ -4,7 +4,8 @@ Our JSON record format (the shape of `articles.model.article_to_dict`, with a fe
 for people writing records by hand) is validated here field by field; the other formats
 (Markdown front matter, IPTC ninjs) translate their documents into this shape first and name
 their own fields in errors through `origin`. Every text value goes through
-`articles.text.clean_text`, every body through `sanitize_html`; any problem raises
+`articles.text.record_text` (the XML character rule, then NFC), every body through
+`sanitize_html`; any problem raises
 `InvalidArticle(where, field, reason)` and never another exception.
 """
 
@@ -41,6 +42,7 @@ from articles.text import (
     is_blank,
     markdown_to_html,
     reading_time_minutes,
+    record_text,
     sanitize_html,
     slugify,
     text_to_html,
@@ -232,12 +234,12 @@ class RecordBuilder:
         if len(value) > limit * 4:  # cheap early refusal before cleaning megabytes
             raise self.fail(field, f"{len(value):,} characters; at most {limit:,} are allowed")
         if not single_line:
-            cleaned = clean_text(value).strip()
+            cleaned = record_text(value).strip()
         else:
             # Printable text (the common case) has nothing XML-illegal and no white space but
             # U+0020, so it needs only NFC, and collapsing only where spaces double or pad it.
             printable = value.isprintable()
-            cleaned = clean_text(value)
+            cleaned = record_text(value)
             if (
                 (not printable and not cleaned.isprintable())
                 or "  " in cleaned
@@ -393,7 +395,7 @@ class RecordBuilder:
         if raw.get("body_markdown") is not None:
             source = self.big_text(raw["body_markdown"], "body_markdown")
             # Cleaned first: the Markdown parser would turn NUL into U+FFFD instead.
-            return sanitize_html(markdown_to_html(clean_text(source)), base)
+            return sanitize_html(markdown_to_html(record_text(source)), base)
         value = raw.get("body")
         if value is None:
             return ""
