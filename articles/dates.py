@@ -114,12 +114,11 @@ def whole_minute_offset(value: datetime) -> datetime:
     RFC 3339 (`+08:27`) and RFC 822 (`+0827`) have no way to write `+08:27:52`.
     """
     offset = value.utcoffset()
-    if offset is not None and offset % _MINUTE:
+    # timedelta keeps a negative offset as days=-1 plus positive seconds: whole minutes are
+    # `seconds % 60 == 0` either way.
+    if offset is not None and (offset.seconds % 60 or offset.microseconds):
         return value.astimezone(UTC)
     return value
-
-
-_MINUTE = timedelta(minutes=1)
 
 
 def _parse(value: object, zone: ZoneInfo) -> datetime:
@@ -140,9 +139,11 @@ def _parse(value: object, zone: ZoneInfo) -> datetime:
         raise ValueError("expected a date, got empty text")
     if len(text) > 100:
         raise ValueError(f"cannot read {text[:40]!r}... as a date")
-    named = _named_zone(text) if text[-1].isascii() and text[-1] in _ZONE_ENDS else None
-    if named is not None:
-        return _localise(named, zone)
+    if text[-1] in _ZONE_ENDS:
+        # ISO 8601's own `Z` first (the common case, read directly), then any other zone name.
+        named = (_iso(text) if text[-1] in "Zz" else None) or _named_zone(text)
+        if named is not None:
+            return _localise(named, zone)
     parsed = _korean(text) or _iso(text) or _rfc822(text) or _other(text)
     if parsed is None:
         raise ValueError(f"cannot read {text!r} as a date")
@@ -210,9 +211,13 @@ def _localise(value: datetime, zone: ZoneInfo) -> datetime:
     # Years near the ends of the calendar overflow when shifted to UTC by the store or a writer.
     if not MIN_YEAR <= value.year <= MAX_YEAR:
         raise ValueError(f"year {value.year} is outside {MIN_YEAR} to {MAX_YEAR}")
-    if value.tzinfo is None or value.utcoffset() is None:
+    offset = value.utcoffset()
+    if offset is None:
         value = value.replace(tzinfo=zone)
-    return whole_minute_offset(value)
+        offset = value.utcoffset()
+    if offset is not None and (offset.seconds % 60 or offset.microseconds):
+        return value.astimezone(UTC)  # see whole_minute_offset
+    return value
 
 
 def _korean(text: str) -> datetime | None:

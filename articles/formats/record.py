@@ -237,9 +237,13 @@ class RecordBuilder:
             cleaned = record_text(value).strip()
         else:
             # Printable text (the common case) has nothing XML-illegal and no white space but
-            # U+0020, so it needs only NFC, and collapsing only where spaces double or pad it.
+            # U+0020, so it needs only NFC (none if ASCII), and collapsing only where spaces
+            # double or pad it.
             printable = value.isprintable()
-            cleaned = record_text(value)
+            if printable:
+                cleaned = value if value.isascii() else unicodedata.normalize("NFC", value)
+            else:
+                cleaned = record_text(value)
             if (
                 (not printable and not cleaned.isprintable())
                 or "  " in cleaned
@@ -247,7 +251,8 @@ class RecordBuilder:
                 or cleaned[-1:] == " "
             ):
                 cleaned = " ".join(cleaned.split())
-        if cleaned and is_blank(cleaned):
+        # Stripped non-empty ASCII always shows something (its controls are gone).
+        if cleaned and not cleaned.isascii() and is_blank(cleaned):
             # Zero-width spaces, joiners, a byte order mark: nothing a reader would see.
             if required:
                 raise self.fail(
@@ -275,7 +280,7 @@ class RecordBuilder:
             raise self.fail("id", f"{len(value):,} characters; at most {MAX_ID_LENGTH} allowed")
         if _SPACE_OR_CONTROL.search(value) or clean_text(value) != value:
             raise self.fail("id", f"{show(value)} contains white space or control characters")
-        if has_invisible(value):
+        if not value.isascii() and has_invisible(value):  # ASCII ones: caught just above
             raise self.fail(
                 "id", f"{show(value)} contains invisible characters ({_invisible_names(value)})"
             )
