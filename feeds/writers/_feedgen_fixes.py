@@ -33,7 +33,6 @@ from feedgen.ext.base import BaseExtension
 from feedgen.feed import FeedGenerator
 
 from feeds.model import Feed
-from feeds.writers.dates import rfc822 as rfc822
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 DC_NS = "http://purl.org/dc/elements/1.1/"
