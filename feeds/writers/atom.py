@@ -67,9 +67,7 @@ class AtomWriter(XmlWriter):
         for name, value in self.root_attributes(feed).items():
             root.set(name, value)
         self.add_root_elements(root, feed)
-        for entry in feed.entries:
-            item = SubElement(root, "entry", self.item_attributes(entry, feed))
-            self.add_item_elements(item, entry, feed)
+        self.add_items(root, "entry", feed)
         return self.serialize(root, feed)
 
     def add_root_elements(self, parent: Any, feed: Feed) -> None:

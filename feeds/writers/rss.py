@@ -72,9 +72,7 @@ class RssWriter(XmlWriter):
             root.set(name, value)
         channel = root[0]
         self.add_root_elements(channel, feed)
-        for entry in feed.entries:
-            item = SubElement(channel, "item", self.item_attributes(entry, feed))
-            self.add_item_elements(item, entry, feed)
+        self.add_items(channel, "item", feed)
         document = self.serialize(root, feed)
         if reads_as_markup(feed.title) or any(reads_as_markup(e.title) for e in feed.entries):
             document = document.replace(b"&amp;", b"&#x26;")
