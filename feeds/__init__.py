@@ -57,6 +57,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         instance_path=os.path.abspath(instance_path) if instance_path else None,
         instance_relative_config=True,
     )
+    # No redirect from `//` to `/` by Werkzeug: its Location names the request's host, not
+    # site_url, and leads to a 404 as readily as to a page. The feed view decides for itself
+    # (feeds.http: a redirect only to a document that exists); elsewhere `//` is a 404.
+    app.url_map.merge_slashes = False
     app.config.update(app_options)
     try:
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)

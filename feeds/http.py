@@ -564,10 +564,23 @@ def error_response(
 
 
 _HTTP_HINTS: dict[int, str] = {
-    404: "not found: see / for the list of feeds",
+    404: "not found: see {site}/ for the list of feeds",
     405: "method not allowed: feeds are read with GET or HEAD",
-    414: "URL too long: feed URLs are short, see / for the list",
+    414: "URL too long: feed URLs are short, see {site}/ for the list",
 }
+
+
+def _site_root() -> str:
+    """The public base URL for a message, or "" (root-relative) when the Host is unusable."""
+    try:
+        return public_base_url(_config())
+    except HTTPException:
+        return ""
+
+
+def _config() -> SiteConfig:
+    config: SiteConfig = current_app.extensions["feeds.config"]
+    return config
 
 
 def handle_http_error(exc: HTTPException) -> Response:
@@ -581,7 +594,10 @@ def handle_http_error(exc: HTTPException) -> Response:
             "400 Bad Request: the Host header names a host this site does not answer for; "
             "use the site's own address (the server's trusted_hosts setting lists them)",
         )
-    message = _HTTP_HINTS.get(status) or f"{status} {exc.name}: {exc.description}"
+    hint = _HTTP_HINTS.get(status)
+    message = (
+        hint.replace("{site}", _site_root()) if hint else f"{status} {exc.name}: {exc.description}"
+    )
     # Keep the headers the exception carries, e.g. Allow on 405.
     extra = {k: v for k, v in exc.get_headers() if k.lower() != "content-type"}
     return error_response(status, message, headers=extra)

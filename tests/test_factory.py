@@ -154,7 +154,8 @@ def test_unknown_url_is_a_short_plain_404(make_app: Callable[..., Flask]) -> Non
     response = make_app().test_client().get("/no/such/page")
     assert response.status_code == 404
     assert response.mimetype == "text/plain"
-    assert b"see /" in response.data
+    # The list is at the site root, named in full (a path prefix included).
+    assert b"see http://localhost/ for the list" in response.data
 
 
 def test_articles_cli_pages_and_websub_are_registered(make_app: Callable[..., Flask]) -> None:

@@ -188,3 +188,16 @@ def test_a_malformed_move_is_refused_at_start_naming_the_pair(value: str, compla
     with pytest.raises(ConfigError, match="moved_feeds") as caught:
         SiteConfig(moved_feeds=value).validated()
     assert complaint in str(caught.value)
+
+
+@pytest.mark.parametrize("path", ["/section//asia", "//section/asia", "/tag//japan"])
+def test_a_doubled_slash_outside_the_feeds_is_a_404_not_a_redirect_to_another_host(
+    make_app: Callable[..., Flask], path: str
+) -> None:
+    """Werkzeug's own `//` -> `/` redirect named the request's host (not site_url) and led
+    to a 404 as readily as to a page; it is off, and the 404 names the site's root."""
+    client = make_app(site_url=SITE + "/ko").test_client()
+    response = client.get(path)
+    assert response.status_code == 404
+    assert "Location" not in response.headers
+    assert f"see {SITE}/ko/ for the list of feeds" in response.get_data(as_text=True)
