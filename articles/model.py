@@ -83,6 +83,19 @@ class Source:
 
 
 @dataclass(frozen=True, slots=True)
+class Translation:
+    """Another language version of the same story: the `id` of that article in this store.
+
+    `language` is what the record says it is (BCP 47), for people reading the record; links
+    use the other article's own language. A version that is not stored, or not visible, is
+    never linked.
+    """
+
+    id: str
+    language: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Article:
     """One news article as the newsroom publishes it.
 
@@ -113,6 +126,7 @@ class Article:
     media: tuple[Media, ...] = ()
     rights: str | None = None
     reading_time: int = 1  # minutes, computed from the body when the record has none
+    translations: tuple[Translation, ...] = ()  # the story in other languages
 
     def with_guid(self, guid: str) -> Article:
         return replace(self, guid=guid)
@@ -149,11 +163,12 @@ def article_fields(article: Article) -> dict[str, Any]:
         "media": article.media,
         "rights": article.rights,
         "reading_time": article.reading_time,
+        "translations": article.translations,
     }
 
 
 _SINGLE_PARTS = ("section", "image", "source")
-_LIST_PARTS = ("tags", "authors", "related", "media")
+_LIST_PARTS = ("tags", "authors", "related", "media", "translations")
 
 
 def article_to_dict(article: Article) -> dict[str, Any]:
@@ -197,6 +212,7 @@ def article_from_dict(data: Mapping[str, Any]) -> Article:
         media=tuple(Media(**m) for m in data.get("media", ())),
         rights=data.get("rights"),
         reading_time=data.get("reading_time", 1),
+        translations=tuple(Translation(**t) for t in data.get("translations", ())),
     )
 
 

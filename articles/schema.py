@@ -100,6 +100,21 @@ _FIELDS: dict[tuple[str, str], dict[str, Any]] = {
     ("Media", "duration"): {"minimum": 0, "description": "Seconds."},
     ("Link", "url"): _URL,
     ("Source", "url"): _URL,
+    ("Article", "translations"): {
+        "description": "The same story in other languages: the ids of those articles in this "
+        "store. Feeds and pages link each one while it is visible (hreflang alternates).",
+    },
+    ("Translation", "id"): {
+        "minLength": 1,
+        "maxLength": MAX_ID_LENGTH,
+        "pattern": "^[^\\s\\x00-\\x1f\\x7f]+$",
+        "description": "The other version's id (not this article's own).",
+    },
+    ("Translation", "language"): {
+        "pattern": "^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$",
+        "description": "Its BCP 47 language, for people reading the record; links use the "
+        "other article's own language.",
+    },
 }
 for _part in ("Section", "Tag", "Author", "Source"):
     _FIELDS[(_part, "slug")] = _SLUG
@@ -112,6 +127,7 @@ _STRING_FORM = {
     "Source": "A credit line such as 'AA' or '출처:AA'.",
     "Image": "The image URL alone.",
     "Link": "The URL alone.",
+    "Translation": "The other version's id alone.",
 }
 # Fields parse derives when absent, so a record need not carry them.
 _DERIVED = {("Article", "slug"), ("Article", "updated"), ("Article", "language")}

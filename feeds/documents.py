@@ -18,7 +18,7 @@ from datetime import UTC, datetime, timedelta, tzinfo
 
 from dateutil.relativedelta import relativedelta
 
-from articles.store import EntryKey, Facet, Store
+from articles.store import EntryKey, Facet, Store, TranslationLink
 from feeds.config import SiteConfig
 from feeds.query import PAGE_CAP, FeedQuery, QueryError
 from feeds.urls import FEEDS_PREFIX, INDEX_PATH, feed_path, feed_stem, paged_path
@@ -53,6 +53,9 @@ class Document:
     next_month: str | None = None
     settled: bool = False
     until_change: float | None = None
+    # The entries' visible other-language versions (store.translation_links): linked by the
+    # document, so part of its ETag.
+    translations: tuple[TranslationLink, ...] = ()
     empty_updated: datetime | None = None
 
     @property
@@ -117,6 +120,7 @@ class Documents:
             newest_month=newest_month,
             until_change=_until_change(store, now),
             empty_updated=None if keys else _emptied_at(store),
+            translations=_translations(store, keys, now),
         )
 
     def _describe_archive(self, query: FeedQuery, month: str, now: datetime, site: str) -> Document:
@@ -142,6 +146,7 @@ class Documents:
             next_month=months[index - 1] if index > 0 else None,
             settled=settled,
             until_change=None if settled else _until_change(store, now),
+            translations=_translations(store, keys, now),
         )
 
 
@@ -151,6 +156,12 @@ def _emptied_at(store: Store) -> datetime | None:
     migration = store.last_migration()
     moments = [store.latest_deletion(), migration.applied_at if migration else None]
     return max((moment for moment in moments if moment is not None), default=None)
+
+
+def _translations(
+    store: Store, keys: Sequence[EntryKey], now: datetime
+) -> tuple[TranslationLink, ...]:
+    return tuple(store.translation_links([k.id for k in keys], now=now)) if keys else ()
 
 
 def _until_change(store: Store, now: datetime) -> float | None:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from werkzeug.http import parse_date, parse_etags
 
-from articles.store import EntryKey
+from articles.store import EntryKey, TranslationLink
 
 _ROOT = Path(__file__).resolve().parent.parent
 # Everything of ours that can change a document's bytes or headers: both packages' code,
@@ -78,6 +78,7 @@ def document_etag(
     total: int,
     archive_links: Iterable[str | None],
     empty_updated: datetime | None = None,
+    translations: Iterable[TranslationLink] = (),
 ) -> str:
     """The opaque part of the document's strong ETag (no quotes, no encoding suffix).
 
@@ -104,6 +105,11 @@ def document_etag(
     h.update(head.encode())
     for key in keys:
         h.update(f"\x1e{key.id}\x1f{key.guid}\x1f{key.updated.isoformat()}".encode())
+    for link in translations:  # the entries' linked other-language versions
+        h.update(
+            f"\x1d{link.article_id}\x1f{link.other_id}\x1f{link.language}\x1f{link.url}"
+            f"\x1f{link.updated.isoformat()}".encode()
+        )
     return h.hexdigest()
 
 

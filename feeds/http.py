@@ -42,6 +42,7 @@ from feeds.preview import (
 from feeds.preview import respond as respond_with_preview
 from feeds.query import FeedQuery, QueryError, parse_feed_path
 from feeds.redirects import permanent_redirect
+from feeds.translations import alternates
 from feeds.urls import (
     CSS_PATH,
     FEEDS_PREFIX,
@@ -204,7 +205,9 @@ def feed(subpath: str) -> Response:
     if is_navigation(*navigation_headers(request.headers)):
         # A person opened the feed in a browser: the same document as an HTML page.
         return _preview(service, query, doc, links, base, opaque, encoding)
-    modified = last_modified(doc.keys, now)
+    # No Last-Modified while the entries link other-language versions (feeds.translations):
+    # one being deleted or unpublished changes the document without moving any date forward.
+    modified = None if doc.translations else last_modified(doc.keys, now)
     headers: dict[str, str] = {
         "ETag": quoted(opaque, encoding),
         "Cache-Control": service.cache_control(doc)[1],
@@ -448,6 +451,7 @@ def _build(
         empty_updated=doc.empty_updated or EMPTY_FEED_UPDATED,
         # A language feed is in its language, even when empty; others: their entries'.
         language=facet.value if facet.kind == "language" else None,
+        alternates=alternates(doc.translations, base),
     )
 
 

@@ -15,7 +15,7 @@ import html
 import logging
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any, Literal
 from urllib.parse import quote
@@ -135,6 +135,15 @@ class LeadImage:
 
 
 @dataclass(frozen=True, slots=True)
+class Alternate:
+    """The same story in another language (a translation the store holds, visible now):
+    its BCP 47 language and canonical URL."""
+
+    language: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
 class Credit:
     """The source credit (`출처:AA`); `url` only when the source has one."""
 
@@ -164,6 +173,7 @@ class Entry:
     rights: str | None = None
     reading_time: int = 1
     article_id: str = ""
+    alternates: tuple[Alternate, ...] = ()  # other language versions (translations)
 
 
 @dataclass(frozen=True)
@@ -460,8 +470,11 @@ def build_feed(
     empty_updated: datetime = EMPTY_FEED_UPDATED,
     language: str | None = None,
     subtitle_language: str | None = None,
+    alternates: Mapping[str, tuple[Alternate, ...]] | None = None,
 ) -> Feed:
     """The Feed for `articles` (newest first, already filtered by the store).
+
+    `alternates` gives, per article id, its visible other-language versions (Entry.alternates).
 
     `config` is the SiteConfig; `facet` anything with `kind` and `value` (articles.store.Facet).
     The feed's `updated` is its newest entry's `updated`, or `empty_updated` when there are no
@@ -482,6 +495,11 @@ def build_feed(
         for a in articles
     )
     entries = unique_entries(e for e in built if e is not None)
+    if alternates:
+        entries = tuple(
+            replace(e, alternates=alternates[e.article_id]) if e.article_id in alternates else e
+            for e in entries
+        )
     updated = max((e.updated for e in entries), default=empty_updated)
     site_language = clean_text(config.default_language).strip()
     feed_lang = clean_text(language).strip() or feed_language(entries, site_language)

@@ -30,6 +30,7 @@ from articles.store import ALL, Facet, FacetInfo, Store
 from articles.store import FacetKindName as FacetKind
 from feeds.config import SiteConfig
 from feeds.model import absolute_html, absolute_url
+from feeds.translations import alternates
 from feeds.urls import (
     ARTICLES_PREFIX,
     CSS_PATH,
@@ -47,6 +48,7 @@ from feeds.urls import (
     feed_url,
     public_base_url,
 )
+from feeds.writers.translations import per_language
 
 bp = Blueprint("pages", __name__, template_folder="templates")
 
@@ -287,6 +289,8 @@ def article_page(article_id: str) -> ResponseReturnValue:
         # Drafts, withheld and embargoed articles look exactly like missing ones.
         return _not_found(f"No published article with id {article_id!r}.")
     base = _base_url()
+    links = _store().translation_links([article.id], now=_now())
+    versions = per_language(alternates(links, base).get(article.id, ()))
     feed_facet = Facet("section", article.section.slug) if article.section else ALL
     feed_label = article.section.label if article.section else _config().title
     html = render_template(
@@ -294,11 +298,17 @@ def article_page(article_id: str) -> ResponseReturnValue:
         article=article,
         canonical=absolute_url(article_url(article, base), base),
         discovery=_discovery([(feed_facet, feed_label)], base),
+        alternates=versions,
         Facet=Facet,
         **_page_context(base),
     )
     response = Response(html, mimetype="text/html")
-    return _conditional(response, _etag("article", article.id, article.updated), article.updated)
+    # The linked versions are part of the page: one appearing, moving or leaving changes
+    # the ETag.
+    etag = _etag("article", article.id, article.updated, [(v.language, v.url) for v in versions])
+    # No Last-Modified while versions are linked: one being deleted or unpublished changes
+    # the page without moving any date forward (the ETag alone says the copy is current).
+    return _conditional(response, etag, None if links else article.updated)
 
 
 @bp.get(OPML_PATH)

@@ -81,6 +81,7 @@ def test_postgres_ids_compare_as_bytes_like_sqlite(database_url: str) -> None:
             ("article_audit", "C"),
             ("article_authors", "C"),
             ("article_tags", "C"),
+            ("article_translations", "C"),
             ("articles", "C"),
             ("deleted_articles", "C"),
         ]

@@ -48,7 +48,16 @@ def test_every_model_field_is_in_the_schema() -> None:
     schema = record_json_schema()
     assert {f.name for f in dataclasses.fields(Article)} <= set(schema["properties"])
     assert schema["required"] == ["id", "title", "published"]
-    assert set(schema["$defs"]) == {"Author", "Image", "Link", "Media", "Section", "Source", "Tag"}
+    assert set(schema["$defs"]) == {
+        "Author",
+        "Image",
+        "Link",
+        "Media",
+        "Section",
+        "Source",
+        "Tag",
+        "Translation",
+    }
 
 
 @pytest.mark.parametrize("path", sample_paths(), ids=lambda p: p.name)

@@ -93,6 +93,7 @@ class NinjsItem:
         record["authors"], origin["authors"] = self.authors(source[0])
         record["rights"], origin["rights"] = self.rights()
         record["image"], origin["image"] = self.image()
+        record["translations"], origin["translations"] = self.translations()
         return {k: v for k, v in record.items() if v is not None}, origin
 
     def check_type(self) -> None:
@@ -367,6 +368,32 @@ class NinjsItem:
                 "type": self.get("contenttype", rendition) or rendition.get("mimetype"),
             }, "associations"
         return None, "associations"
+
+    def translations(self) -> tuple[object, str]:
+        """The story in other languages: text associations whose `language` differs from the
+        item's (and whose `rel`, when given, speaks of a translation), by their `uri`, the id
+        their own ninjs items are imported under."""
+        associations = self.raw.get("associations")
+        if isinstance(associations, Mapping):  # ninjs 1.x: keyed by name
+            items: list[Any] = list(associations.values())
+        elif isinstance(associations, list):
+            items = associations
+        else:
+            return None, "associations"
+        own = str(self.raw.get("language") or "").lower()
+        found = []
+        for item in items:
+            if not isinstance(item, Mapping) or item.get("type", "text") != "text":
+                continue
+            language, uri, rel = item.get("language"), item.get("uri"), item.get("rel")
+            if not isinstance(language, str) or not isinstance(uri, str) or not uri.strip():
+                continue
+            if not language.strip() or language.lower() == own:
+                continue
+            if isinstance(rel, str) and "translat" not in rel.lower():
+                continue
+            found.append({"id": uri, "language": language})
+        return (found or None), "associations"
 
     def largest_rendition(self, renditions: object) -> Mapping[str, Any] | None:
         if isinstance(renditions, Mapping):  # ninjs 1.x: keyed by name

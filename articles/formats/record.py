@@ -34,6 +34,7 @@ from articles.model import (
     Source,
     Status,
     Tag,
+    Translation,
 )
 from articles.slugs import label_key
 from articles.text import (
@@ -60,7 +61,7 @@ MAX_READING_TIME = 1_000
 RECORD_FIELDS: tuple[str, ...] = (
     "id", "guid", "slug", "url", "title", "summary", "body_html", "body", "body_markdown",
     "published", "updated", "language", "status", "section", "tags", "authors", "image",
-    "related", "source", "media", "rights", "reading_time",
+    "related", "source", "media", "rights", "reading_time", "translations",
 )  # fmt: skip
 BODY_FIELDS = ("body_html", "body", "body_markdown")
 # Fields of ours that no reader looks at: `x-anything` (notes, CMS ids) and `$schema`.
@@ -194,6 +195,7 @@ class RecordBuilder:
                 if reading_time is None
                 else self.integer(reading_time, "reading_time", 1, MAX_READING_TIME)
             ),
+            translations=self.translations(raw.get("translations"), article_id),
         )
 
     def _check_keys(self, raw: Mapping[Any, Any]) -> None:
@@ -267,22 +269,22 @@ class RecordBuilder:
             raise self.fail(field, f"{len(cleaned):,} characters; at most {limit:,} are allowed")
         return cleaned
 
-    def identifier(self, value: object) -> str:
+    def identifier(self, value: object, field: str = "id") -> str:
         if isinstance(value, int) and not isinstance(value, bool):
             value = str(value)
         if value is None:
-            raise self.fail("id", "required, but missing")
+            raise self.fail(field, "required, but missing")
         if not isinstance(value, str):
-            raise self.fail("id", f"expected text, got {kind(value)}")
+            raise self.fail(field, f"expected text, got {kind(value)}")
         if not value:
-            raise self.fail("id", "required, but empty")
+            raise self.fail(field, "required, but empty")
         if len(value) > MAX_ID_LENGTH:
-            raise self.fail("id", f"{len(value):,} characters; at most {MAX_ID_LENGTH} allowed")
+            raise self.fail(field, f"{len(value):,} characters; at most {MAX_ID_LENGTH} allowed")
         if _SPACE_OR_CONTROL.search(value) or clean_text(value) != value:
-            raise self.fail("id", f"{show(value)} contains white space or control characters")
+            raise self.fail(field, f"{show(value)} contains white space or control characters")
         if not value.isascii() and has_invisible(value):  # ASCII ones: caught just above
             raise self.fail(
-                "id", f"{show(value)} contains invisible characters ({_invisible_names(value)})"
+                field, f"{show(value)} contains invisible characters ({_invisible_names(value)})"
             )
         return value
 
@@ -316,13 +318,13 @@ class RecordBuilder:
         except ValueError as exc:
             raise self.fail(field, str(exc)) from None
 
-    def language(self, value: object) -> str:
-        text = self.text(value, "language", limit=64) if value is not None else ""
+    def language(self, value: object, field: str = "language") -> str:
+        text = self.text(value, field, limit=64) if value is not None else ""
         text = text or self.default_language
         match = _BCP47.match(text)
         if not match:
             raise self.fail(
-                "language", f"{show(text)} is not a BCP 47 language tag such as 'ko' or 'ko-KR'"
+                field, f"{show(text)} is not a BCP 47 language tag such as 'ko' or 'ko-KR'"
             )
         # Canonical case: `ko`, `zh-Hant`, `ko-KR`.
         parts = text.split("-")
@@ -565,6 +567,32 @@ class RecordBuilder:
                 )
             )
         return tuple(items)
+
+    def translations(self, value: object, article_id: str) -> tuple[Translation, ...]:
+        """Other language versions: an id, or an object with `id` and optional `language`."""
+        found: dict[str, Translation] = {}
+        for i, item in enumerate(self.listed(value, "translations")):
+            field = f"translations[{i}]"
+            if isinstance(item, str):
+                item = {"id": item}
+            if not isinstance(item, Mapping):
+                raise self.fail(
+                    field,
+                    f"expected an article id or an object with id and language, got {kind(item)}",
+                )
+            self.only(item, field, ("id", "language"))
+            if item.get("id") is None:
+                raise self.fail(f"{field}.id", "required (the other version's id), but missing")
+            other = self.identifier(item.get("id"), f"{field}.id")
+            if other == article_id:
+                raise self.fail(f"{field}.id", "names the article itself")
+            language = (
+                None
+                if item.get("language") is None
+                else self.language(item.get("language"), f"{field}.language")
+            )
+            found.setdefault(other, Translation(id=other, language=language))
+        return tuple(found.values())
 
     def listed(self, value: object, field: str) -> list[Any]:
         """A list field; a single value stands for a list of one."""

@@ -31,7 +31,14 @@ from articles.store.facets import (
     article_facets,
 )
 from articles.store.migrate import MIGRATION_LOCK_KEY, MIGRATIONS_DIR, alembic_config
-from articles.store.model import EntryKey, FacetInfo, MonthSummary, PageRow, UpsertResult
+from articles.store.model import (
+    EntryKey,
+    FacetInfo,
+    MonthSummary,
+    PageRow,
+    TranslationLink,
+    UpsertResult,
+)
 from articles.store.read import month_bounds
 from articles.store.schema import (
     articles_table,
@@ -40,6 +47,7 @@ from articles.store.schema import (
     facet_counts_table,
     metadata,
     tags_table,
+    translations_table,
 )
 from articles.store.write import CHUNK_SIZE, PreparedArticle, StoreTransaction, prepare_article
 
@@ -64,6 +72,7 @@ __all__ = [
     "PreparedArticle",
     "Store",
     "StoreTransaction",
+    "TranslationLink",
     "UpsertResult",
     "alembic_config",
     "article_facets",
@@ -76,4 +85,5 @@ __all__ = [
     "normalise_url",
     "prepare_article",
     "tags_table",
+    "translations_table",
 ]

@@ -35,7 +35,14 @@ from articles.store.engine import (
 )
 from articles.store.facets import Facet
 from articles.store.migrate import Migration
-from articles.store.model import EntryKey, FacetInfo, MonthSummary, PageRow, UpsertResult
+from articles.store.model import (
+    EntryKey,
+    FacetInfo,
+    MonthSummary,
+    PageRow,
+    TranslationLink,
+    UpsertResult,
+)
 from articles.store.schema import articles_table
 from articles.store.write import StoreTransaction
 
@@ -373,6 +380,12 @@ class Store:
         """
         with self._connect() as conn:
             return read.page_rows(conn, now, since=since, before=before, limit=limit, offset=offset)
+
+    def translation_links(self, ids: Sequence[str], *, now: datetime) -> list[TranslationLink]:
+        """The visible other-language versions of each of these articles, both those its
+        record names and those whose records name it (two indexed lookups, no documents)."""
+        with self._connect() as conn:
+            return read.translation_links(conn, ids, now)
 
     def month_summaries(self, *, now: datetime) -> list[MonthSummary]:
         """Each UTC month with visible articles, newest first, with its count and newest

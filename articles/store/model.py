@@ -68,3 +68,17 @@ class MonthSummary:
     month: str
     count: int
     updated: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class TranslationLink:
+    """A visible other-language version of an article: named by its record, or naming it.
+
+    `url` is the version's canonical URL as stored (None: its page on this site).
+    """
+
+    article_id: str
+    other_id: str
+    language: str
+    url: str | None
+    updated: datetime

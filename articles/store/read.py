@@ -21,13 +21,14 @@ from sqlalchemy.sql.expression import ClauseElement, Executable
 from articles.errors import InvalidValue
 from articles.model import STATUSES, Article, article_from_dict
 from articles.store.facets import ALL, FACET_KINDS, Facet, FacetKind
-from articles.store.model import EntryKey, FacetInfo, MonthSummary, PageRow
+from articles.store.model import EntryKey, FacetInfo, MonthSummary, PageRow, TranslationLink
 from articles.store.schema import (
     articles_table,
     authors_table,
     deleted_table,
     facet_counts_table,
     tags_table,
+    translations_table,
 )
 
 # The smallest step both back-ends store (microseconds): `< t` is `<= t - TICK`.
@@ -252,6 +253,46 @@ def month_summaries(conn: Connection, now: datetime) -> list[MonthSummary]:
             updated = updated.replace(tzinfo=UTC)
         result.append(MonthSummary(month=row.month, count=int(row.n), updated=updated))
     return result
+
+
+def translation_links(conn: Connection, ids: Sequence[str], now: datetime) -> list[TranslationLink]:
+    """The visible other-language versions of each article in `ids`: those its record names
+    and those whose records name it, by article, then language and id."""
+    if not ids:
+        return []
+    t = translations_table
+    wanted = list(ids)
+    pairs = sa.union(
+        sa.select(t.c.article_id.label("article_id"), t.c.other_id.label("other_id")).where(
+            t.c.article_id.in_(wanted)
+        ),
+        sa.select(t.c.other_id.label("article_id"), t.c.article_id.label("other_id")).where(
+            t.c.other_id.in_(wanted)
+        ),
+    ).subquery()
+    o = articles_table
+    query = (
+        sa.select(
+            pairs.c.article_id.label("article_id"),
+            o.c.id.label("other_id"),
+            o.c.language.label("language"),
+            o.c.url.label("url"),
+            o.c.updated.label("updated"),
+        )
+        .join_from(pairs, o, o.c.id == pairs.c.other_id)
+        .where(o.c.status == "published", o.c.published <= now, o.c.id != pairs.c.article_id)
+        .order_by(pairs.c.article_id, o.c.language, o.c.id)
+    )
+    return [
+        TranslationLink(
+            article_id=row.article_id,
+            other_id=row.other_id,
+            language=row.language,
+            url=row.url,
+            updated=row.updated,
+        )
+        for row in conn.execute(query)
+    ]
 
 
 def next_visibility_change(conn: Connection, now: datetime) -> datetime | None:

@@ -120,6 +120,18 @@ def _facet_link_table(name: str, slug: str, label: str) -> sa.Table:
 tags_table = _facet_link_table("article_tags", "tag_slug", "tag_label")
 authors_table = _facet_link_table("article_authors", "author_slug", "author_name")
 
+# The other language versions each article's record names (articles.model.Translation), so a
+# document's ETag can include its entries' counterparts and a page can find the articles that
+# name it, both from narrow rows. `other_id` need not be stored (yet): links are made only to
+# visible articles.
+translations_table = sa.Table(
+    "article_translations",
+    metadata,
+    sa.Column("article_id", Id, sa.ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("other_id", Id, primary_key=True),
+)
+sa.Index("ix_article_translations_other_id", translations_table.c.other_id)
+
 # How many published articles each feed has, whatever their publish time, kept in step by every
 # write. A feed's visible count is this minus its embargoed rows (published > now), which are
 # few: so counting costs two index seeks instead of a pass over the whole feed.

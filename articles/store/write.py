@@ -37,7 +37,12 @@ from articles.store.facets import (
     facet_keys,
 )
 from articles.store.model import UpsertResult
-from articles.store.schema import articles_table, deleted_table, facet_counts_table
+from articles.store.schema import (
+    articles_table,
+    deleted_table,
+    facet_counts_table,
+    translations_table,
+)
 from articles.store.slugs import SlugRegistry, relabelled
 
 # Rows read or written per statement inside one upsert transaction: big enough to amortise the
@@ -79,6 +84,7 @@ class PreparedArticle(NamedTuple):
     row: dict[str, Any]
     links: tuple[Members, ...]
     facets: tuple[tuple[str, str], ...]  # (kind, value) of every feed but 'all'
+    translations: tuple[str, ...] = ()  # ids of the other language versions it names
 
 
 def prepare_article(article: Article, backend: str) -> PreparedArticle:
@@ -119,6 +125,7 @@ def prepare_article(article: Article, backend: str) -> PreparedArticle:
         row,
         links,
         facet_keys(article),
+        tuple(t.id for t in article.translations),
     )
 
 
@@ -374,6 +381,8 @@ class StoreTransaction:
             replace_ids = list(replaces)
             for kind in LINKED_KINDS:
                 conn.execute(kind.table.delete().where(kind.article_id.in_(replace_ids)))
+            t = translations_table
+            conn.execute(t.delete().where(t.c.article_id.in_(replace_ids)))
             conn.exec_driver_sql(sql.update, [x.row for x in replaces.values()])
         if inserts:
             conn.execute(deleted_table.delete().where(deleted_table.c.id.in_(list(inserts))))
@@ -393,6 +402,11 @@ class StoreTransaction:
             ]
             if rows:
                 conn.exec_driver_sql(statement, rows)
+        translation_rows = [
+            {"article_id": x.id, "other_id": other} for x in written for other in x.translations
+        ]
+        if translation_rows:
+            conn.execute(translations_table.insert(), translation_rows)
         published = [x.facets for x in written if x.status == "published"]
         deltas.update(chain.from_iterable(published))  # one count in C, not one per article
         if published:
@@ -494,6 +508,8 @@ class StoreTransaction:
         # and a connection made by another tool may not have it.
         for kind in LINKED_KINDS:
             self._conn.execute(kind.table.delete().where(kind.article_id == article_id))
+        t = translations_table
+        self._conn.execute(t.delete().where(t.c.article_id == article_id))
         a = articles_table
         self._conn.execute(a.delete().where(a.c.id == article_id))
         self._conn.execute(deleted_table.delete().where(deleted_table.c.id == article_id))

@@ -13,6 +13,7 @@ translations): declare the namespaces, add feed-level and entry-level elements, 
 - `MediaRSS` (Atom, RSS): the lead image as `media:content`; in RSS also the enclosures after
   the first.
 - `Stylesheet` (Atom, RSS): `<?xml-stylesheet?>`.
+- `Translations` (feeds.writers.translations): hreflang alternates of each entry.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from feeds.model import Entry, Feed
 from feeds.writers._feedgen_fixes import ATOM_NS, DC_NS, FH_NS, MEDIA_NS, MEDIA_TYPES
 from feeds.writers.base import XML_FORMATS, FeedExtension
 from feeds.writers.rss import rss_author
+from feeds.writers.translations import Translations
 
 ATOM_LINK = f"{{{ATOM_NS}}}link"
 DC_CREATOR = f"{{{DC_NS}}}creator"
@@ -181,6 +183,7 @@ DEFAULT_EXTENSIONS: tuple[FeedExtension, ...] = (
     SourceCredit(),
     MediaRSS(),
     Stylesheet(),
+    Translations(),
 )
 
 __all__ = [
@@ -190,5 +193,6 @@ __all__ = [
     "MediaRSS",
     "SourceCredit",
     "Stylesheet",
+    "Translations",
     "WebSub",
 ]
