@@ -71,7 +71,10 @@ def test_bad_translations_are_refused_naming_the_field(
 
 
 def test_markdown_front_matter_names_versions() -> None:
-    text = "---\nid: ko-1\ntitle: 제목\npublished: 2025-07-30\ntranslations:\n  - id: en-1\n    language: en\n---\n본문\n"
+    text = (
+        "---\nid: ko-1\ntitle: 제목\npublished: 2025-07-30\n"
+        "translations:\n  - id: en-1\n    language: en\n---\n본문\n"
+    )
     story = article_from_markdown(text, where="story.md", zone=SEOUL, default_language="ko")
     assert story.translations == (Translation("en-1", "en"),)
 
