@@ -170,3 +170,20 @@ def test_every_url_the_app_writes_under_a_prefix_resolves(
     assert any("page=2" in url for url in status) or len(default_articles()) < 50
     assert site.root + "/static/feeds.css" in status
     assert any(300 <= code < 400 for code in status.values())
+
+
+@pytest.mark.parametrize("site", SITES, ids=[site.name for site in SITES])
+def test_the_publishing_apis_location_keeps_the_prefix(
+    make_app: Callable[..., Flask], site: Site
+) -> None:
+    from tests.fixtures.api import api_client_for, record
+
+    api = api_client_for(make_app(**site.settings))
+    response = api.put("/api/articles/new-1", json=record(), headers=site.headers)
+    assert response.status_code == 201
+    location = urljoin(site.root + "/api/articles/new-1", response.headers["Location"])
+    assert location == site.root + "/api/articles/new-1"
+    assert (
+        api.get(urlsplit(location).path.removeprefix("/ko"), headers=site.headers).status_code
+        == 200
+    )

@@ -66,6 +66,7 @@ from feeds.api.schemas import (
 from feeds.api.schemas import Problem as ProblemModel
 from feeds.config import SiteConfig
 from feeds.pages import AnyPathConverter
+from feeds.urls import site_path
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -549,10 +550,19 @@ def _write_response(outcome: writes.Outcome) -> Response:
     response = _json(body, status)
     response.headers["ETag"] = body["etag"]
     if status == 201:
-        response.headers["Location"] = url_for(
-            "api.get_article", article_id=article.id, _external=False
-        )
+        path = url_for("api.get_article", article_id=article.id, _external=False)
+        response.headers["Location"] = _public_path(path)
     return response
+
+
+def _public_path(path: str) -> str:
+    """A path from url_for (the script root, i.e. X-Forwarded-Prefix, already in it) with the
+    path of a site_url such as `https://news.example.com/ko` in front instead, when one is set
+    (feeds.urls.site_path), so a site served under a path keeps it."""
+    site_url = _config().site_url
+    if not site_url:
+        return path
+    return site_path(site_url, path.removeprefix(request.script_root))
 
 
 def _json(body: Any, status: int = 200) -> Response:
