@@ -23,7 +23,7 @@ from articles.parse import MAX_ID_LENGTH
 from articles.schema import record_json_schema
 from feeds.api.merge_patch import MEDIA_TYPE as MERGE_PATCH
 from feeds.api.problems import MEDIA_TYPE as PROBLEM
-from feeds.api.problems import PROBLEM_TYPES
+from feeds.api.problems import PROBLEM_NAMES
 from feeds.api.schemas import SCHEMA_MARK, BatchRequest
 
 _JSON: Final = "application/json"
@@ -89,7 +89,10 @@ def _complete(spec: dict[str, Any]) -> dict[str, Any]:
     batch = BatchRequest.model_json_schema(ref_template=_SCHEMAS + "{model}")
     schemas["BatchRequest"] = batch
     spec["info"]["license"] = {"name": "MIT", "identifier": "MIT"}
-    spec["info"]["x-problem-types"] = dict(PROBLEM_TYPES)
+    spec["info"]["x-problem-types"] = {
+        "description": "Problem `type` URIs are tag:<the site's tag_authority>:problem:<name>",
+        "names": list(PROBLEM_NAMES),
+    }
     spec["security"] = [{"bearer": []}]
     for path, operations in spec["paths"].items():
         for method, operation in operations.items():

@@ -7,8 +7,9 @@ a response of this shape:
     {"type": "about:blank", "title": "Not Found", "status": 404,
      "detail": "no article with id 'x'; create it with PUT", "instance": "/api/articles/x"}
 
-`type` is `about:blank` for plain HTTP errors and a `tag:` URI (RFC 4151; RFC 9457 allows
-non-resolvable type URIs) for the problems particular to this API, listed in PROBLEM_TYPES.
+`type` is `about:blank` for plain HTTP errors and, for the problems particular to this API
+(PROBLEM_NAMES), a `tag:` URI (RFC 4151; RFC 9457 allows non-resolvable type URIs) minted
+under the site's own tagging entity, as entry ids are: `tag:<tag_authority>:problem:<name>`.
 422 answers carry `errors`: one `{field, reason}` per problem found in the record.
 """
 
@@ -19,30 +20,26 @@ from http import HTTPStatus
 from typing import Any, Final
 
 import orjson
-from flask import Response, request
+from flask import Response, current_app, request
 from werkzeug.exceptions import HTTPException
 
 MEDIA_TYPE: Final = "application/problem+json"
-_TYPE_BASE: Final = "tag:newsroom-feeds,2026:problem:"
 
 # The problems particular to this API, by short name; each is a `tag:` URI in responses.
-PROBLEM_TYPES: Final[Mapping[str, str]] = {
-    name: _TYPE_BASE + name
-    for name in (
-        "invalid-record",  # 422: the record or patch breaks the record format
-        "invalid-request",  # 400: a malformed query parameter, cursor or header
-        "malformed-json",  # 400: the body is not JSON
-        "unauthorized",  # 401: no token, or one that is unknown or revoked
-        "insufficient-scope",  # 403: a read token on a write
-        "not-found",  # 404: no article with that id
-        "gone",  # 410: the article was deleted
-        "precondition-failed",  # 412: If-Match / If-None-Match did not hold
-        "unsupported-media-type",  # 415: the body is not JSON
-        "payload-too-large",  # 413: over api_max_body_bytes
-        "conflict",  # 409: the guid belongs to another article
-        "unavailable",  # 503: the database cannot be reached
-    )
-}
+PROBLEM_NAMES: Final[tuple[str, ...]] = (
+    "invalid-record",  # 422: the record or patch breaks the record format
+    "invalid-request",  # 400: a malformed query parameter, cursor or header
+    "malformed-json",  # 400: the body is not JSON
+    "unauthorized",  # 401: no token, or one that is unknown or revoked
+    "insufficient-scope",  # 403: a read token on a write
+    "not-found",  # 404: no article with that id
+    "gone",  # 410: the article was deleted
+    "precondition-failed",  # 412: If-Match / If-None-Match did not hold
+    "unsupported-media-type",  # 415: the body is not JSON
+    "payload-too-large",  # 413: over api_max_body_bytes
+    "conflict",  # 409: the guid belongs to another article
+    "unavailable",  # 503: the database cannot be reached
+)
 
 # Advice for HTTP errors that werkzeug raises before a view runs.
 _HINTS: Final[Mapping[int, str]] = {
@@ -78,9 +75,9 @@ class Problem(Exception):
         self.errors = list(errors) if errors is not None else None
         self.extensions = extensions
 
-    def body(self, instance: str) -> dict[str, Any]:
+    def body(self, instance: str, tag_authority: str) -> dict[str, Any]:
         body: dict[str, Any] = {
-            "type": PROBLEM_TYPES[self.kind] if self.kind else "about:blank",
+            "type": problem_type(self.kind, tag_authority),
             "title": self.title,
             "status": self.status,
             "detail": self.detail,
@@ -92,16 +89,27 @@ class Problem(Exception):
         return body
 
 
+def problem_type(kind: str | None, tag_authority: str) -> str:
+    """The `type` URI of a problem kind: `tag:<tag_authority>:problem:<kind>`, or about:blank."""
+    if kind is None:
+        return "about:blank"
+    if kind not in PROBLEM_NAMES:
+        raise ValueError(f"unknown problem kind {kind!r}")
+    return f"tag:{tag_authority.strip()}:problem:{kind}"
+
+
 def problem_response(problem: Problem) -> Response:
     """The problem as an `application/problem+json` response that no cache may keep."""
+    authority = current_app.extensions["feeds.config"].tag_authority
     response = Response(
-        orjson.dumps(problem.body(request.path)),
+        orjson.dumps(problem.body(request.path, authority)),
         status=problem.status,
         mimetype=MEDIA_TYPE,
     )
     for name, value in problem.headers.items():
         response.headers[name] = value
     response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
     return response
 
 
