@@ -29,6 +29,7 @@ PLAN: tuple[tuple[str, list[str], list[str], int], ...] = (
         3600,
     ),
     ("render.py", ["--runs", "50"], [], 900),
+    ("api_bench.py", ["--records", "500"], ["--records", "5000"], 1800),
     (
         "http_bench.py",
         ["--articles", "10000", "--duration", "5"],
