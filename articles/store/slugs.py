@@ -34,6 +34,9 @@ class SlugRegistry:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
         self._known: dict[tuple[str, str], str] = {}  # (kind, label key) -> slug
+        # (kind, label as spelled) -> slug, for every spelling `resolve` has seen: the write
+        # path's fast lookup, without working out label keys again.
+        self.by_label: dict[tuple[str, str], str] = {}
 
     def slug(self, kind: str, label: str) -> str:
         """The slug given to `label`; KeyError when `resolve` has not seen it."""
@@ -45,17 +48,19 @@ class SlugRegistry:
         A label seen before keeps its slug whatever the record proposes; a new one claims the
         proposed slug, or the first numbered form of it no other label has.
         """
+        wanted = list(wanted)
         missing: dict[tuple[str, str], tuple[str, str]] = {}
         for kind, label, proposed in wanted:
             key = (kind, label_key(label))
             if key not in self._known and key not in missing:
                 missing[key] = (proposed, label)
-        if not missing:
-            return
-        self._load(list(missing))
-        for key, (proposed, label) in missing.items():
-            if key not in self._known:
-                self._known[key] = self._claim(key[0], key[1], proposed, label)
+        if missing:
+            self._load(list(missing))
+            for key, (proposed, label) in missing.items():
+                if key not in self._known:
+                    self._known[key] = self._claim(key[0], key[1], proposed, label)
+        for kind, label, _ in wanted:
+            self.by_label[(kind, label)] = self._known[(kind, label_key(label))]
 
     def _load(self, keys: list[tuple[str, str]]) -> None:
         t = slugs_table
@@ -107,14 +112,12 @@ def relabelled(
     links: tuple[Members, ...],
     facets: tuple[tuple[str, str], ...],
     doc: str,
-) -> tuple[tuple[Members, ...], tuple[tuple[str, str], ...], str] | None:
-    """The links, facets and JSON document with the registry's slugs, or None if unchanged."""
+) -> tuple[tuple[Members, ...], tuple[tuple[str, str], ...], str]:
+    """The links, facets and JSON document with the registry's slugs (all resolved before)."""
     resolved = tuple(
         tuple((registry.slug(kind.name, label), label) for _, label in pairs)
         for kind, pairs in zip(LINKED_KINDS, links, strict=True)
     )
-    if resolved == links:
-        return None
     kept = [key for key in facets if key[0] not in _LINKED_NAMES]
     for kind, pairs in zip(LINKED_KINDS, resolved, strict=True):
         kept.extend((kind.name, slug) for slug, _ in pairs)

@@ -194,9 +194,10 @@ def _write_statements(dialect: Dialect) -> _WriteStatements:
         name: mark(name) if name != "doc" or sqlite else f"CAST({mark(name)} AS jsonb)"
         for name in ROW_COLUMNS
     }
+    place = "?" if dialect.paramstyle == "qmark" else "%s"
     links = tuple(
         f"INSERT INTO {kind.table.name} (article_id, {kind.value_column}, {kind.label_column}, "
-        f"status, published) VALUES ({', '.join(mark(n) for n in _LINK_PARAMS)})"
+        f"status, published) VALUES ({', '.join(place for _ in _LINK_PARAMS)})"
         for kind in LINKED_KINDS
     )
     return _WriteStatements(
@@ -210,6 +211,8 @@ def _write_statements(dialect: Dialect) -> _WriteStatements:
     )
 
 
+# The values of a link row, in the order its INSERT names the columns (article id, slug,
+# label, status, published); the rows are built in this order right where they are written.
 _LINK_PARAMS: Final = ("article_id", "value", "label", "status", "published")
 
 
@@ -389,14 +392,9 @@ class StoreTransaction:
             conn.exec_driver_sql(sql.insert, [x.row for x in inserts.values()])
         written = [*inserts.values(), *replaces.values()]
         for number, statement in enumerate(sql.links):
+            # Positional, in the order the statement itself names its columns (_LINK_PARAMS).
             rows = [
-                {
-                    "article_id": x.id,
-                    "value": value,
-                    "label": label,
-                    "status": x.status,
-                    "published": x.row["published"],
-                }
+                (x.id, value, label, x.status, x.row["published"])
                 for x in written
                 for value, label in x.links[number]
             ]
@@ -421,19 +419,26 @@ class StoreTransaction:
         if self._slugs is None:
             self._slugs = SlugRegistry(self._conn)
         registry = self._slugs
-        registry.resolve(
-            (kind.name, label, slug)
-            for x in articles.values()
-            for kind, pairs in zip(LINKED_KINDS, x.links, strict=True)
-            for slug, label in pairs
-        )
+        known = registry.by_label
+        names = [kind.name for kind in LINKED_KINDS]
+        # Plain loops: this runs for every link of every article written.
+        missing = []
+        for x in articles.values():
+            for name, pairs in zip(names, x.links, strict=True):
+                for slug, label in pairs:
+                    if (name, label) not in known:
+                        missing.append((name, label, slug))
+        if missing:
+            registry.resolve(missing)
         for article_id, x in articles.items():
-            changed = relabelled(registry, x.links, x.facets, x.row["doc"])
-            if changed is not None:
-                links, facets, doc = changed
-                articles[article_id] = x._replace(
-                    row={**x.row, "doc": doc}, links=links, facets=facets
-                )
+            if all(
+                known[(name, label)] == slug
+                for name, pairs in zip(names, x.links, strict=True)
+                for slug, label in pairs
+            ):
+                continue
+            links, facets, doc = relabelled(registry, x.links, x.facets, x.row["doc"])
+            articles[article_id] = x._replace(row={**x.row, "doc": doc}, links=links, facets=facets)
 
     def _check_guids_free(self, inserts: Mapping[str, PreparedArticle]) -> None:
         by_guid: dict[str, str] = {}
