@@ -30,6 +30,7 @@ from articles.store import Store
 from feeds import api, http, pages, redirects, sitemaps, websub
 from feeds.accesslog import AccessLog, open_access_log
 from feeds.cache import RenderCache
+from feeds.cli import feeds_cli
 from feeds.config import ConfigError, SiteConfig, load_config
 from feeds.fastpath import FastPath, ResponseMemo
 from feeds.ratelimit import RateLimit
@@ -98,6 +99,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     redirects.init_app(app, config)
     websub.init_app(app)
     app.cli.add_command(articles_cli)
+    app.cli.add_command(feeds_cli)
 
     # Inside ProxyFix, so the memo keys on the public host and scheme it has worked out.
     app.wsgi_app = FastPath(app.wsgi_app, memo)  # type: ignore[method-assign]

@@ -1,0 +1,70 @@
+"""`flask feeds ...`: commands about the served documents (the records are `flask articles`).
+
+flask --app wsgi feeds export DIR            write every document into DIR (static copy)
+flask --app wsgi feeds export DIR --follow   ... and keep it in sync with the database
+"""
+
+from __future__ import annotations
+
+import contextlib
+import signal
+import sys
+from types import FrameType
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from feeds.export import Exporter, ExportError, ExportReport
+
+feeds_cli = AppGroup("feeds", help="Commands about the served documents: static export.")
+
+
+@feeds_cli.command("export")
+@click.argument("directory", type=click.Path(file_okay=False, writable=True))
+@click.option(
+    "--follow",
+    is_flag=True,
+    help="After the first run, keep DIR in sync: export again within about a second of "
+    "every change to the database (imports, the API, deletions, embargoes lifting).",
+)
+@click.option(
+    "--interval",
+    type=click.FloatRange(0.1, 3600),
+    default=1.0,
+    show_default=True,
+    help="With --follow: seconds between checks of the database.",
+)
+def export_command(directory: str, follow: bool, interval: float) -> None:
+    """Write every document the app serves into DIRECTORY, with gzip and Brotli forms and an
+    nginx config (DIRECTORY/_nginx/feeds-export.conf) that serves them as the app would.
+
+    A second run rewrites only what changed and removes what is gone. Example:
+
+        flask --app wsgi feeds export /srv/feeds-static --follow
+    """
+    try:
+        exporter = Exporter(current_app._get_current_object(), directory)  # type: ignore[attr-defined]
+    except ExportError as exc:
+        raise click.ClickException(str(exc)) from None
+
+    def report(result: ExportReport) -> None:
+        click.echo(result.line())
+        for failure in result.failed:
+            click.echo(f"  failed: {failure}", err=True)
+
+    if not follow:
+        result = exporter.run()
+        report(result)
+        if result.failed:
+            sys.exit(1)
+        return
+    stopping = False
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGTERM, stop)
+    with contextlib.suppress(KeyboardInterrupt):
+        exporter.follow(interval=interval, report=report, stop=lambda: stopping)

@@ -1,0 +1,309 @@
+"""Static export: every document the app serves, in a folder nginx serves as the app would.
+
+The export is served by real nginx with the generated config, and every exported URL is
+compared with the app (status, decoded body, Content-Type, ETag) for identity, gzip and Brotli
+clients and for a conditional GET; a second run rewrites only what changed and removes what is
+gone; `--follow` keeps the folder in sync after a write.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import shutil
+import subprocess
+import threading
+import time
+from collections.abc import Callable, Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import brotli
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from articles.model import Translation
+from feeds.export import CONFIG_FOLDER, CONFIG_NAME, MANIFEST_NAME, Exporter, file_name
+from tests.fixtures.app import EMBARGO, NOW, Clock, article, default_articles
+from tests.fixtures.servers import Server, free_port, start, stop, wait_until
+
+NGINX = shutil.which("nginx", path=os.pathsep.join([os.environ.get("PATH", ""), "/usr/sbin"]))
+SITE = "https://news.example.com"
+
+
+def corpus() -> list:  # type: ignore[type-arg]
+    return [
+        *default_articles(),
+        article("ko-1", NOW - timedelta(hours=5), translations=(Translation("aug-2"),)),
+        article("기사/한국", NOW - timedelta(hours=6), title="A & B"),
+        article("ext", NOW - timedelta(hours=7), url="https://www.trt.example/ko/ext"),
+    ]
+
+
+@pytest.fixture
+def exported(make_app: Callable[..., Flask], tmp_path: Path) -> tuple[Flask, Path]:
+    app = make_app(corpus(), site_url=SITE, items_per_feed=3)
+    out = tmp_path / "out"
+    report = Exporter(app, out).run()
+    assert not report.failed, report.failed
+    assert report.written > 0 and report.unchanged == 0
+    return app, out
+
+
+def manifest(out: Path) -> dict[str, dict[str, str]]:
+    data = json.loads((out / CONFIG_FOLDER / MANIFEST_NAME).read_text(encoding="utf-8"))
+    documents: dict[str, dict[str, str]] = data["documents"]
+    return documents
+
+
+def test_every_kind_of_document_is_exported(exported: tuple[Flask, Path]) -> None:
+    _, out = exported
+    paths = set(manifest(out))
+    for expected in (
+        "/",
+        "/feeds.opml",
+        "/feeds.opml?format=rss",
+        "/feeds/all.atom",
+        "/feeds/all.atom?page=2",
+        "/feeds/all.rss?page=3",
+        "/feeds/all.json",
+        "/feeds/section/asia.json",
+        "/feeds/all/archive/2025-07.atom",
+        "/feeds/tag/japan/archive/2025-08.rss",
+        "/section/asia",
+        "/lang/en",
+        "/articles/jul-1",
+        "/articles/%EA%B8%B0%EC%82%AC%2F%ED%95%9C%EA%B5%AD",
+        "/articles/ext",
+        "/static/feed.xsl",
+        "/static/feeds.css",
+        "/robots.txt",
+        "/sitemap.xml",
+        "/sitemaps/articles-2025-07.xml",
+        "/sitemaps/news.xml",
+    ):
+        assert expected in paths, expected
+    assert not any("embargoed" in p or "draft" in p for p in paths)
+
+
+def test_files_hold_the_apps_bytes_with_compressed_forms(exported: tuple[Flask, Path]) -> None:
+    app, out = exported
+    client = app.test_client()
+    for path, entry in manifest(out).items():
+        response = client.get(path, base_url=SITE)
+        data = (out / entry["file"]).read_bytes()
+        assert data == response.data, path
+        stem, _, key = entry["file"].rpartition(".")
+        assert gzip.decompress((out / f"{stem}.gz.{key}").read_bytes()) == data
+        assert brotli.decompress((out / f"{stem}.br.{key}").read_bytes()) == data
+        for coding, suffix in (("gzip", "gz"), ("br", "br")):
+            compressed = client.get(path, base_url=SITE, headers={"Accept-Encoding": coding})
+            if compressed.headers.get("Content-Encoding") == coding:  # the app's own bytes
+                assert (out / f"{stem}.{suffix}.{key}").read_bytes() == compressed.data, path
+        assert entry["content_type"] == response.headers["Content-Type"]
+        assert entry["etag"] == response.headers["ETag"]
+
+
+def test_second_run_rewrites_only_what_changed_and_removes_what_is_gone(
+    exported: tuple[Flask, Path], clock: Clock
+) -> None:
+    app, out = exported
+    exporter = Exporter(app, out)
+    again = exporter.run()
+    assert (again.written, again.removed) == (0, 0)
+    assert again.unchanged == len(manifest(out))
+    before = manifest(out)
+    store = app.extensions["feeds.store"]
+    store.delete("jul-3")  # in the world section and July
+    edited = article("aug-4", datetime_of(before, "aug-4"), title="고친 제목", updated=NOW)
+    store.upsert_many([edited])
+    third = exporter.run()
+    after = manifest(out)
+    assert "/articles/jul-3" not in after
+    assert not list(out.glob("articles/jul-3*"))
+    assert third.removed >= 1
+    assert after["/articles/aug-4"]["etag"] != before["/articles/aug-4"]["etag"]
+    assert third.written + third.unchanged == len(after)
+    # Only documents whose ETag changed were rewritten; article pages of untouched articles
+    # were not even asked for.
+    changed = {p for p in after if p in before and after[p]["etag"] != before[p]["etag"]}
+    new = {p for p in after if p not in before}
+    assert third.written == len(changed) + len(new)
+    assert {p for p in changed if p.startswith("/articles/")} == {"/articles/aug-4"}
+    # The embargo lifts: the article appears, in its page, feeds and sitemaps.
+    clock.now = EMBARGO + timedelta(minutes=1)
+    fourth = exporter.run()
+    assert "/articles/embargoed" in manifest(out)
+    assert fourth.written >= 1
+
+
+def datetime_of(documents: dict[str, dict[str, str]], article_id: str):  # type: ignore[no-untyped-def]
+    return next(a.published for a in corpus() if a.id == article_id)
+
+
+def test_file_names_cannot_leave_the_folder() -> None:
+    assert file_name("/articles/..") == "articles/%2E%2E"
+    assert file_name("/articles/.") == "articles/%2E"
+    assert file_name("/") == "index.html"
+    assert file_name("/feeds/all.atom?page=2") == "feeds/all.atom@page=2"
+
+
+def test_export_refuses_without_a_public_site_url(make_app: Callable[..., Flask]) -> None:
+    app = make_app()
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["feeds", "export", "/tmp/unused-export"])
+    assert result.exit_code != 0
+    assert "site_url" in result.output
+
+
+def test_cli_reports_counts(make_app: Callable[..., Flask], tmp_path: Path) -> None:
+    app = make_app(site_url=SITE)
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["feeds", "export", str(tmp_path / "out")])
+    assert first.exit_code == 0, first.output
+    assert " written, 0 unchanged, 0 removed" in first.output
+    second = runner.invoke(args=["feeds", "export", str(tmp_path / "out")])
+    assert "0 written" in second.output and "0 removed" in second.output
+
+
+def test_follow_keeps_the_folder_in_sync_after_a_write(
+    make_app: Callable[..., Flask], tmp_path: Path
+) -> None:
+    app = make_app(site_url=SITE)
+    out = tmp_path / "out"
+    exporter = Exporter(app, out)
+    stopping = threading.Event()
+    runs: list[object] = []
+    follower = threading.Thread(
+        target=exporter.follow,
+        kwargs={"interval": 0.1, "report": runs.append, "stop": stopping.is_set},
+    )
+    follower.start()
+    try:
+        wait_until(lambda: len(runs) >= 1, "the first export")
+        app.extensions["feeds.store"].upsert_many([article("new-1", NOW - timedelta(hours=1))])
+        started = time.monotonic()
+        wait_until(
+            lambda: (out / "articles" / "new-1.t-text-html-charset-utf-8").exists(),
+            "the new article's page",
+            timeout=10,
+        )
+        assert time.monotonic() - started < 5
+        feed = json.loads(next((out / "feeds").glob("all.json.t-*")).read_text(encoding="utf-8"))
+        assert feed["items"][0]["url"].endswith("/articles/new-1")
+    finally:
+        stopping.set()
+        follower.join(timeout=10)
+
+
+# --- served by nginx ------------------------------------------------------------------------
+
+
+def nginx_main(tmp: Path, site_conf: Path, port: int) -> str:
+    conf = site_conf.read_text(encoding="utf-8").replace(
+        "listen 127.0.0.1:8080;", f"listen 127.0.0.1:{port};"
+    )
+    (tmp / "site.conf").write_text(conf, encoding="utf-8")
+    user = ""
+    if os.geteuid() == 0:
+        import grp
+        import pwd
+
+        user = f"user {pwd.getpwuid(0).pw_name} {grp.getgrgid(os.getegid()).gr_name};"
+    temp = "\n".join(
+        f"    {kind}_temp_path {tmp / kind};"
+        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
+    return f"""
+daemon off;
+worker_processes 1;
+{user}
+pid {tmp / "nginx.pid"};
+error_log {tmp / "error.log"} notice;
+events {{ worker_connections 64; }}
+http {{
+    access_log off;
+    map_hash_max_size 262144;
+    map_hash_bucket_size 256;
+{temp}
+    include {tmp / "site.conf"};
+}}
+"""
+
+
+@pytest.fixture
+def nginx(exported: tuple[Flask, Path], tmp_path: Path) -> Iterator[Server]:
+    if NGINX is None:
+        if os.environ.get("FEEDS_REQUIRE_NGINX") == "1":
+            pytest.fail("nginx is not installed (FEEDS_REQUIRE_NGINX=1)")
+        pytest.skip("nginx is not installed (Debian: apt-get install nginx-light)")
+    _, out = exported
+    tmp = tmp_path / "nginx"
+    tmp.mkdir()
+    port = free_port()
+    (tmp / "nginx.conf").write_text(nginx_main(tmp, out / CONFIG_FOLDER / CONFIG_NAME, port))
+    check = subprocess.run(
+        [NGINX, "-t", "-p", f"{tmp}/", "-c", str(tmp / "nginx.conf")],
+        capture_output=True,
+        text=True,
+    )
+    assert check.returncode == 0, check.stderr
+    server = Server(port, tmp / "error.log")
+    process = start([NGINX, "-p", f"{tmp}/", "-c", str(tmp / "nginx.conf")], tmp / "out.log")
+
+    def up() -> bool:
+        try:
+            server.request("GET", "/robots.txt")
+        except OSError:
+            return False
+        return True
+
+    try:
+        wait_until(up, "nginx to answer")
+        yield server
+    finally:
+        stop(process, timeout=10)
+
+
+def decoded(body: bytes, coding: str | None) -> bytes:
+    if coding == "gzip":
+        return gzip.decompress(body)
+    if coding == "br":
+        return bytes(brotli.decompress(body))
+    return body
+
+
+@pytest.mark.parametrize("accept_encoding", ["identity", "gzip", "br", "gzip, deflate, br"])
+def test_nginx_serves_every_exported_url_as_the_app_does(
+    exported: tuple[Flask, Path], nginx: Server, accept_encoding: str
+) -> None:
+    app, out = exported
+    client: FlaskClient = app.test_client()
+    for path in manifest(out):
+        headers = {"Accept-Encoding": accept_encoding}
+        theirs = client.get(path, base_url=SITE, headers=headers)
+        response, body = nginx.request("GET", path, headers)
+        assert response.status == theirs.status_code == 200, path
+        coding = response.getheader("Content-Encoding")
+        assert coding == (
+            "br" if "br" in accept_encoding else "gzip" if "gzip" in accept_encoding else None
+        ), path
+        assert decoded(body, coding) == decoded(theirs.data, theirs.headers.get("Content-Encoding"))
+        assert response.getheader("Content-Type") == theirs.headers["Content-Type"], path
+        if theirs.headers.get("Content-Encoding") == coding:
+            assert response.getheader("ETag") == theirs.headers["ETag"], path
+        assert response.getheader("Cache-Control") == theirs.headers.get("Cache-Control"), path
+        assert "Accept-Encoding" in (response.getheader("Vary") or ""), path
+        assert response.getheader("Last-Modified") == theirs.headers.get("Last-Modified"), path
+        again, again_body = nginx.request(
+            "GET", path, {**headers, "If-None-Match": response.getheader("ETag") or ""}
+        )
+        assert again.status == 304 and again_body == b"", path
+
+
+def test_nginx_answers_404_for_what_was_not_exported(nginx: Server) -> None:
+    for path in ("/articles/draft", "/articles/embargoed", "/_nginx/manifest.json", "/nope"):
+        response, _ = nginx.request("GET", path)
+        assert response.status == 404, path
