@@ -165,9 +165,7 @@ def serve_compare(
     summary: dict[str, Any] = {}
     for name, runs in rounds.items():
         summary[name] = {
-            "median_requests_per_s": round(
-                statistics.median(r["requests_per_s"] for r in runs), 1
-            ),
+            "median_requests_per_s": round(statistics.median(r["requests_per_s"] for r in runs), 1),
             "runs": runs,
         }
     summary["app_over_nginx"] = round(
