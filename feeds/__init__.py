@@ -57,6 +57,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         __name__,
         instance_path=os.path.abspath(instance_path) if instance_path else None,
         instance_relative_config=True,
+        # No implicit /static/<path> route: the static files are routed by feeds.pages from
+        # the paths in feeds.urls, like every other path of the app.
+        static_folder=None,
     )
     # No redirect from `//` to `/` by Werkzeug: its Location names the request's host, not
     # site_url, and leads to a 404 as readily as to a page. The feed view decides for itself

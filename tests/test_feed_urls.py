@@ -281,3 +281,6 @@ def test_every_path_the_url_module_writes_is_routed_to_its_view(app: Flask) -> N
     assert adapter.match(urls.article_page_path("a/b"))[0] == "pages.article_page"
     for path in (urls.OPML_PATH, urls.STYLESHEET_PATH, urls.CSS_PATH, urls.HEALTH_PATH):
         adapter.match(path)  # raises NotFound when unrouted
+    # Nothing is routed under /static/ but the files urls.py names (no implicit Flask route).
+    static = {rule.rule for rule in app.url_map.iter_rules() if rule.rule.startswith("/static/")}
+    assert static == {urls.STYLESHEET_PATH, urls.CSS_PATH}
