@@ -18,7 +18,7 @@ from articles.store import Facet
 
 log = logging.getLogger("articles.changes")
 
-Action = Literal["create", "replace", "correct", "delete", "import"]
+Action = Literal["create", "replace", "correct", "delete", "import", "lift"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,9 +27,11 @@ class Change:
 
     `article_ids` names the articles written (created, replaced, corrected or deleted), in the
     order written; an `import` names none, as it may write millions, and gives their number in
-    `count` instead (for the others `count` is `len(article_ids)`). `facets` are the feeds
-    whose content changed ('all' included when anything visible changed); `at` is the time of
-    the commit, aware.
+    `count` instead (for the others `count` is `len(article_ids)`). A `lift` names the
+    embargoed articles that just became visible, by time alone (announced once, by whichever
+    process claims it). `facets` are the feeds whose visible content changed ('all' included
+    when anything visible changed): a write to an article nobody can see yet (a draft, an
+    embargoed story) changes none; `at` is the time of the commit, aware.
     """
 
     action: Action

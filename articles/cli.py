@@ -154,7 +154,7 @@ def import_command(paths: tuple[str, ...], skip_invalid: bool, batch_size: int) 
             on_progress=on_progress,
             stdin=sys.stdin,
         )
-    for line in report.errors:
+    for line in [*report.notes, *report.errors]:
         click.echo(line, err=True)
     click.echo(report.summary())
     if not report.ok:

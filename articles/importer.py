@@ -47,7 +47,7 @@ from articles.parse import (
     raw_json_lines,
     read_records,
 )
-from articles.service import ArticleService, GuidMinter
+from articles.service import OLDER_THAN_STORED, ArticleService, GuidMinter
 from articles.store import Facet, PreparedArticle, Store, prepare_article
 
 STDIN = "-"
@@ -85,7 +85,10 @@ class ImportReport:
     unchanged: int = 0
     rejected: int = 0
     failed: int = 0  # inputs that could not be imported at all (unreadable, refused)
+    skipped: int = 0  # records older than the stored version: nothing written, each noted
     errors: list[str] = field(default_factory=list)
+    # One line per skipped record (not an error: the stored version is newer).
+    notes: list[str] = field(default_factory=list)
     # Feeds whose content changed (for WebSub pings), from the inputs that were committed.
     affected: set[Facet] = field(default_factory=set)
 
@@ -96,12 +99,15 @@ class ImportReport:
     def summary(self) -> str:
         """One line, e.g. `imported 3 files: 120 new, 4 updated, 0 unchanged, 2 rejected`.
 
-        Inputs that could not be imported at all are added: `..., 0 rejected, 1 file failed`.
+        Records older than the stored version are added when there are any (`..., 0
+        unchanged, 3 skipped, 2 rejected`), and inputs that could not be imported at all:
+        `..., 0 rejected, 1 file failed`.
         """
         noun = "file" if self.files == 1 else "files"
+        skipped = f", {self.skipped} skipped" if self.skipped else ""
         line = (
             f"imported {self.files} {noun}: {self.new} new, {self.updated} updated, "
-            f"{self.unchanged} unchanged, {self.rejected} rejected"
+            f"{self.unchanged} unchanged{skipped}, {self.rejected} rejected"
         )
         if self.failed:
             line += f", {self.failed} {'file' if self.failed == 1 else 'files'} failed"
@@ -401,6 +407,7 @@ def _import_one(
     wheres: list[str] = []  # where each record of the batch came from, for messages
     ids_in_input: set[str] = set()  # to say "earlier in the input" rather than "stored"
     records = rejected = 0  # of this input
+    notes: list[str] = []  # skipped records of this input, kept if it is committed
 
     def reject(line: str) -> None:
         nonlocal rejected
@@ -433,7 +440,13 @@ def _import_one(
                     batch[:] = [x for i, x in enumerate(batch) if i not in conflicts]
                     wheres[:] = [w for i, w in enumerate(wheres) if i not in conflicts]
             try:
-                writer.write(batch)
+                result = writer.write(batch)
+                for position in result.older:
+                    notes.append(
+                        f"{wheres[position]}: article {batch[position].id!r}: skipped: "
+                        f"{OLDER_THAN_STORED} (updated "
+                        f"{batch[position].updated.isoformat()} is earlier)"
+                    )
             except GuidConflict as exc:
                 # Without --skip-invalid a taken guid makes the file bad: name every such
                 # record of the batch, then write nothing from this file.
@@ -459,6 +472,14 @@ def _import_one(
                         batch.clear()
                         wheres.clear()
                     continue
+                problem = writer.time_problem(item.prepared, item.where)
+                if problem is not None:
+                    reject(str(problem))
+                    if not skip_invalid and not writer.rolled_back:
+                        writer.rollback()
+                        batch.clear()
+                        wheres.clear()
+                    continue
                 if writer.rolled_back:
                     continue
                 batch.append(item.prepared)
@@ -480,6 +501,8 @@ def _import_one(
         report.new += writer.result.new
         report.updated += writer.result.updated
         report.unchanged += writer.result.unchanged
+        report.skipped += writer.result.skipped
+        report.notes.extend(notes)
         report.affected |= writer.result.affected
 
 

@@ -103,7 +103,9 @@ class Article:
     id of every feed (a `tag:` URI); it is minted once when the article is first stored and kept
     from then on, so a new headline, URL, section or site authority never changes it.
     `url` is the external canonical URL, or None when the article lives only on this site
-    (then the app serves an article page for it).
+    (then the app serves an article page for it). `embargoed` is set when the newsroom held
+    the story until a time (an embargo): then `published` is that time, and it may be in the
+    future when the story is stored; a future `published` without it is refused as a typo.
     """
 
     id: str
@@ -127,6 +129,7 @@ class Article:
     rights: str | None = None
     reading_time: int = 1  # minutes, computed from the body when the record has none
     translations: tuple[Translation, ...] = ()  # the story in other languages
+    embargoed: datetime | None = None
 
     def with_guid(self, guid: str) -> Article:
         return replace(self, guid=guid)
@@ -164,6 +167,7 @@ def article_fields(article: Article) -> dict[str, Any]:
         "rights": article.rights,
         "reading_time": article.reading_time,
         "translations": article.translations,
+        "embargoed": article.embargoed.isoformat() if article.embargoed else None,
     }
 
 
@@ -213,6 +217,7 @@ def article_from_dict(data: Mapping[str, Any]) -> Article:
         rights=data.get("rights"),
         reading_time=data.get("reading_time", 1),
         translations=tuple(Translation(**t) for t in data.get("translations", ())),
+        embargoed=datetime.fromisoformat(embargo) if (embargo := data.get("embargoed")) else None,
     )
 
 

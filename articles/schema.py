@@ -68,9 +68,23 @@ _FIELDS: dict[tuple[str, str], dict[str, Any]] = {
         "description": "The body as HTML; sanitised, and relative links made absolute.",
     },
     ("Article", "published"): _DATE
-    | {"description": "When it was published. " + _DATE["description"]},
+    | {
+        "description": "When it was published (appears in feeds). A published record may not "
+        "give a time more than a few minutes ahead of the server's clock unless it is an "
+        "embargo (see embargoed); defaults to embargoed. " + _DATE["description"]
+    },
     ("Article", "updated"): _DATE
-    | {"description": "When it last changed; defaults to published. " + _DATE["description"]},
+    | {
+        "description": "When this version was written; defaults to published, and is "
+        "required for an embargoed record. Never more than a few minutes ahead of the "
+        "server's clock. " + _DATE["description"]
+    },
+    ("Article", "embargoed"): _DATE
+    | {
+        "description": "An embargo: the story must not appear before this time, which is "
+        "then its publish time (published, if given, must be the same). Only with it may a "
+        "published record's publish time be in the future. " + _DATE["description"]
+    },
     ("Article", "language"): {
         "pattern": "^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$",
         "description": "BCP 47 language tag such as 'ko', 'ko-KR' or 'zh-Hant'; defaults to "

@@ -21,10 +21,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Final, Literal
 from zoneinfo import ZoneInfo
 
+import orjson
+
 from articles import audit
 from articles.audit import Action as AuditAction
 from articles.audit import AuditEntry
 from articles.changes import Action, Change, ChangeListeners
+from articles.clock import DEFAULT_MAX_SKEW, time_problem
 from articles.errors import (
     ArticleExists,
     ArticleNotFound,
@@ -33,7 +36,7 @@ from articles.errors import (
     StaleArticle,
 )
 from articles.ids import mint_guid
-from articles.model import Article
+from articles.model import Article, article_from_dict
 from articles.store import (
     Facet,
     PreparedArticle,
@@ -43,7 +46,9 @@ from articles.store import (
     prepare_article,
 )
 
-Outcome = Literal["created", "updated", "unchanged", "deleted"]
+Outcome = Literal["created", "updated", "unchanged", "skipped", "deleted"]
+# Why a record older than the stored version changes nothing (importer lines, API results).
+OLDER_THAN_STORED: Final = "older than the stored version"
 # The smallest step of a stored time: a correction without its own `updated` moves it this much
 # past the stored one when the clock has not (a clock behind the stored value, say).
 _TICK: Final = timedelta(microseconds=1)
@@ -80,7 +85,8 @@ class GuidMinter:
 class WriteResult:
     """What one write did to one article.
 
-    `outcome` is created, updated, unchanged (nothing written: `reason` says why) or deleted;
+    `outcome` is created, updated, unchanged (the stored version again), skipped (older than
+    the stored version: `reason` says so) or deleted;
     `article` the stored article after the write (None after a delete); `facets` the feeds
     whose content changed (empty when unchanged).
     """
@@ -114,7 +120,9 @@ class ArticleService:
     `clock` returns the current aware time (deletions are dated with it, corrections get it as
     their `updated`). `tag_authority` mints guids (`GuidMinter`). `zone` and
     `default_language` are the site's defaults for records that lack them, for the readers of
-    untrusted input that feed this service (the importer, the API).
+    untrusted input that feed this service (the importer, the API). Every write is checked
+    against the clock (`articles.clock`): `updated` more than `max_clock_skew` ahead of it is
+    refused, and so is a future `published` of a published record that is not an embargo.
     """
 
     def __init__(
@@ -126,8 +134,10 @@ class ArticleService:
         listeners: ChangeListeners | None = None,
         zone: ZoneInfo | None = None,
         default_language: str = "ko",
+        max_clock_skew: timedelta = DEFAULT_MAX_SKEW,
     ) -> None:
         self.store = store
+        self.max_clock_skew = max_clock_skew
         self.clock = clock
         self.minter = GuidMinter(tag_authority)
         self.listeners = listeners if listeners is not None else ChangeListeners()
@@ -157,10 +167,12 @@ class ArticleService:
         Every write of the single-article methods is in the audit trail under `actor`.
         """
         article = self.minter(article)
+        now = self.clock()
+        self.check_times(article, now)
         with self.store.transaction() as tx:
             if tx.get(article.id) is not None:
                 raise ArticleExists(article.id)
-            written = tx.upsert_many([article])
+            written = tx.upsert_many([article], now=now)
             self._audit(tx, actor, "create", article.id, None, article)
         return self._done("create", article.id, "created", article, written.affected)
 
@@ -173,28 +185,27 @@ class ArticleService:
     ) -> WriteResult:
         """Store the whole record: create it, or replace the stored one if this is newer.
 
-        The stored guid is kept. A record whose `updated` is not later than the stored one
-        changes nothing (`unchanged`, with the reason). `if_updated`: see the module docstring.
+        The stored guid is kept. The store's rule decides (`StoreTransaction.upsert_many`): a
+        newer `updated`, or the same `updated` with different content, replaces; the same
+        record again is `unchanged`; an older one is `skipped` (reason OLDER_THAN_STORED).
+        Raises InvalidArticle for times the clock refuses (`check_times`). `if_updated`: see
+        the module docstring.
         """
         article = self.minter(article)
+        now = self.clock()
+        self.check_times(article, now)
         with self.store.transaction() as tx:
             current = tx.get(article.id)
-            if current is None:
-                if if_updated is not None:
-                    raise ArticleNotFound(article.id)
-                written = tx.upsert_many([article])
-                outcome: Outcome = "created"
-            else:
+            if current is None and if_updated is not None:
+                raise ArticleNotFound(article.id)
+            if current is not None:
                 _check_version(current, if_updated)
-                if article.updated <= current.updated:
-                    return WriteResult(
-                        article.id,
-                        "unchanged",
-                        current,
-                        reason=_not_newer(article, current),
-                    )
-                written = tx.upsert_many([article])
-                outcome = "updated"
+            written = tx.upsert_many([article], now=now)
+            if written.skipped:
+                return WriteResult(article.id, "skipped", current, reason=OLDER_THAN_STORED)
+            if written.unchanged:
+                return WriteResult(article.id, "unchanged", current, reason="the stored version")
+            outcome: Outcome = "created" if current is None else "updated"
             stored = tx.get(article.id)
             action: AuditAction = "create" if current is None else "replace"
             self._audit(tx, actor, action, article.id, current, stored)
@@ -225,6 +236,7 @@ class ArticleService:
                 raise InvalidArticle(
                     where, name, "cannot be changed by a correction", article_id=article_id
                 )
+        now = self.clock()
         with self.store.transaction() as tx:
             current = tx.get(article_id)
             if current is None:
@@ -232,7 +244,7 @@ class ArticleService:
             _check_version(current, if_updated)
             values = dict(changes)
             if "updated" not in values:
-                values["updated"] = max(self.clock(), current.updated + _TICK)
+                values["updated"] = max(now, current.updated + _TICK)
             try:
                 corrected = dataclasses.replace(current, **values)
             except (TypeError, ValueError) as exc:
@@ -241,7 +253,8 @@ class ArticleService:
                 raise InvalidArticle(
                     where, "updated", _not_newer(corrected, current), article_id=article_id
                 )
-            written = tx.upsert_many([corrected])
+            self.check_times(corrected, now)
+            written = tx.upsert_many([corrected], now=now)
             stored = tx.get(article_id)
             self._audit(tx, actor, "correct", article_id, current, stored)
         return self._done("correct", article_id, "updated", stored, written.affected)
@@ -268,11 +281,18 @@ class ArticleService:
     def upsert_many(self, articles: Iterable[Article]) -> UpsertResult:
         """Store many articles in one transaction (guids minted), all or nothing.
 
-        Each is new, updated (newer `updated`) or unchanged, as in `Store.upsert_many`.
-        Raises GuidConflict, InvalidArticle or StoreError and then writes nothing.
+        Each is new, updated, unchanged or skipped, as in `StoreTransaction.upsert_many`.
+        Raises GuidConflict, InvalidArticle (times the clock refuses too) or StoreError and
+        then writes nothing.
         """
+        now = self.clock()
+
+        def checked(article: Article) -> Article:
+            self.check_times(article, now)
+            return self.minter(article)
+
         with self.store.transaction() as tx:
-            result = tx.upsert_many(self.minter(article) for article in articles)
+            result = tx.upsert_many((checked(article) for article in articles), now=now)
         self._announce_import(result)
         return result
 
@@ -289,7 +309,7 @@ class ArticleService:
         the block rolls back too.
         """
         with self.store.transaction() as tx:
-            writer = BulkWrite(tx)
+            writer = BulkWrite(tx, self)
             yield writer
         if not writer.rolled_back:
             self._announce_import(writer.result)
@@ -341,10 +361,11 @@ class ArticleService:
                     new = self.minter(new)
                 else:
                     new = dataclasses.replace(new, guid=current.guid)
+                self.check_times(new, now)
                 action: AuditAction = "create" if current is None else edit.action
                 writes.setdefault(action, []).append((current, new))
             for action, pairs in writes.items():
-                written = tx.upsert_many([new for _, new in pairs])
+                written = tx.upsert_many([new for _, new in pairs], now=now)
                 for current, new in pairs:
                     stored = tx.get(new.id)  # as stored: the slug registry may have its say
                     fields = audit.changed_fields(current, stored)
@@ -379,6 +400,44 @@ class ArticleService:
             if facets:
                 self.listeners.announce(Change(action, tuple(ids), facets, self.clock()))
 
+    # -- rules ----------------------------------------------------------------------------------
+
+    def time_problem(
+        self,
+        article_id: str,
+        *,
+        status: str,
+        published: datetime,
+        updated: datetime,
+        embargoed: datetime | None,
+        now: datetime | None = None,
+        where: str = "",
+    ) -> InvalidArticle | None:
+        """Why a version with these times cannot be written now (`articles.clock`), or None."""
+        return time_problem(
+            article_id,
+            status=status,
+            published=published,
+            updated=updated,
+            embargoed=embargoed,
+            now=now or self.clock(),
+            max_skew=self.max_clock_skew,
+            where=where,
+        )
+
+    def check_times(self, article: Article, now: datetime | None = None) -> None:
+        """Raise InvalidArticle when the clock refuses the article's times (see above)."""
+        problem = self.time_problem(
+            article.id,
+            status=article.status,
+            published=article.published,
+            updated=article.updated,
+            embargoed=article.embargoed,
+            now=now,
+        )
+        if problem is not None:
+            raise problem
+
     # -- internals ----------------------------------------------------------------------------
 
     def _announce_import(self, result: UpsertResult) -> None:
@@ -401,10 +460,15 @@ class ArticleService:
 
 
 class BulkWrite:
-    """Batches written inside one transaction by `ArticleService.bulk()`; totals in `result`."""
+    """Batches written inside one transaction by `ArticleService.bulk()`; totals in `result`.
 
-    def __init__(self, tx: StoreTransaction) -> None:
+    The time of the write (`now`) is the service's clock when the bulk write began.
+    """
+
+    def __init__(self, tx: StoreTransaction, service: ArticleService) -> None:
         self._tx = tx
+        self._service = service
+        self.now = service.clock()
         self.result = UpsertResult()
 
     @property
@@ -416,9 +480,46 @@ class BulkWrite:
         `StoreTransaction.guid_conflicts`), so a caller that skips bad records can drop them."""
         return self._tx.guid_conflicts(batch)
 
-    def write(self, batch: Iterable[PreparedArticle]) -> UpsertResult:
-        """Upsert a batch; raises GuidConflict or InvalidArticle (then roll back)."""
-        result = self._tx.upsert_prepared(batch)
+    def time_problem(self, article: PreparedArticle, where: str = "") -> InvalidArticle | None:
+        """Why the clock refuses this record's times (`articles.clock`), or None.
+
+        The message gives the times as the record wrote them (its own offsets).
+        """
+        times = (article.published, article.updated, article.embargoed)
+        if (
+            self._service.time_problem(
+                article.id,
+                status=article.status,
+                published=times[0],
+                updated=times[1],
+                embargoed=times[2],
+                now=self.now,
+            )
+            is None
+        ):
+            return None
+        written = article_from_dict(orjson.loads(article.row["doc"]))
+        return self._service.time_problem(
+            article.id,
+            status=article.status,
+            published=written.published,
+            updated=written.updated,
+            embargoed=written.embargoed,
+            now=self.now,
+            where=where,
+        )
+
+    def write(self, batch: Sequence[PreparedArticle]) -> UpsertResult:
+        """Upsert a batch; raises GuidConflict or InvalidArticle (then roll back).
+
+        `UpsertResult.older` gives the positions in `batch` of records older than the stored
+        version (skipped).
+        """
+        for article in batch:
+            problem = self.time_problem(article)
+            if problem is not None:
+                raise problem
+        result = self._tx.upsert_prepared(batch, now=self.now)
         self.result += result
         return result
 

@@ -11,7 +11,7 @@ import fcntl
 import logging
 import os
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +27,7 @@ from articles.importer import import_sources
 from articles.samples import sample_paths
 from articles.service import ArticleService
 from articles.store import Store
-from feeds import api, http, pages, redirects, sitemaps, websub
+from feeds import api, http, lifts, pages, redirects, sitemaps, websub
 from feeds.accesslog import AccessLog, open_access_log
 from feeds.cache import RenderCache
 from feeds.cli import feeds_cli
@@ -87,6 +87,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         listeners=ChangeListeners(),
         zone=config.zone,
         default_language=config.default_language,
+        max_clock_skew=timedelta(seconds=config.max_clock_skew),
     )
 
     _prepare_database(app, config, store, clock)
@@ -101,6 +102,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     sitemaps.init_app(app, sitemaps.Sitemaps(store, config))
     redirects.init_app(app, config)
     websub.init_app(app)
+    lifts.init_app(app)
     app.cli.add_command(articles_cli)
     app.cli.add_command(feeds_cli)
 

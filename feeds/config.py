@@ -39,6 +39,8 @@ _NOT_IN_DOCUMENTS = frozenset(
         "load_samples",
         "trust_proxy_hops",
         "trusted_hosts",
+        "max_clock_skew",
+        "lift_check_seconds",
         "rate_limit",
         "rate_limit_storage",
         "api_batch_max",
@@ -68,11 +70,23 @@ class SiteConfig:
     author_email: str = ""
     items_per_feed: int = 50
     max_items_per_feed: int = 200
-    # HTTP caching of the current documents; archives are immutable and get archive_max_age.
+    # HTTP caching of the current documents; settled archives get archive_max_age. Nothing
+    # is `immutable`: a deletion or correction changes an archive too (new ETag), and caches
+    # learn of it within its max-age.
     cache_max_age: int = 300
     stale_while_revalidate: int = 60
     stale_if_error: int = 86400
-    archive_max_age: int = 2592000
+    archive_max_age: int = 86400
+    # How long (days) Atom feeds carry an RFC 6721 at:deleted-entry for an entry readers
+    # could have seen that was deleted or withdrawn.
+    tombstone_days: int = 30
+    # How far (seconds) a record's `updated`, or a published record's `published` that is not
+    # an embargo, may be ahead of the server's clock before the write is refused.
+    max_clock_skew: int = 300
+    # How often (seconds) each app process checks for embargoes that ended, to ping the hub
+    # once for the feeds they changed (claimed through the database, so once in all); 0 is
+    # off (run `flask feeds lift-embargoes` from cron instead).
+    lift_check_seconds: int = 2
     # Rendered documents kept in memory per process, bounded by total bytes.
     render_cache_bytes: int = 64 * 1024 * 1024
     # Identical feed requests within this many milliseconds are answered from memory without
@@ -166,6 +180,12 @@ class SiteConfig:
             raise ConfigError("access_log_flush_ms: must be 1 or more")
         if self.api_batch_max < 1 or self.api_max_body_bytes < 1024:
             raise ConfigError("api_batch_max: at least 1; api_max_body_bytes: at least 1024")
+        if self.tombstone_days < 0:
+            raise ConfigError("tombstone_days: must be 0 (no tombstones) or more")
+        if self.max_clock_skew < 0:
+            raise ConfigError("max_clock_skew: must be 0 or more seconds")
+        if self.lift_check_seconds < 0:
+            raise ConfigError("lift_check_seconds: must be 0 (off) or more")
         if self.response_memo_ms < 0:
             raise ConfigError("response_memo_ms: must be 0 (off) or more")
         if not 1 <= self.items_per_feed <= self.max_items_per_feed:

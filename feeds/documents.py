@@ -18,7 +18,7 @@ from datetime import UTC, datetime, timedelta, tzinfo
 
 from dateutil.relativedelta import relativedelta
 
-from articles.store import EntryKey, Facet, Store, TranslationLink
+from articles.store import EntryKey, Facet, Store, Tombstone, TranslationLink
 from feeds.config import SiteConfig
 from feeds.query import PAGE_CAP, FeedQuery, QueryError
 from feeds.urls import FEEDS_PREFIX, INDEX_PATH, feed_path, feed_stem, paged_path
@@ -38,10 +38,15 @@ class Document:
     `prev-archive` links to; `prev_month` and `next_month` are an archive's nearest older and
     newer months with entries. `settled` is true for an archive whose month is final (it may
     be cached as immutable); `until_change` is the seconds until the next embargoed article
-    becomes visible (None when none is waiting, or the document is settled): no copy of the
-    document may be kept past it. `empty_updated` is, for a document without entries (the
-    "all" feed of an empty store), the time it last changed: the latest deletion or schema
-    set-up recorded in the database (None when neither is).
+    becomes visible in this feed (None when none is waiting, or the document is settled): no
+    copy of the document may be kept past it. `tombstones` are the RFC 6721 deleted entries
+    it carries (entries readers could have seen that left the feed, or this month of it,
+    within the tombstone period), newest first. `modified` is its Last-Modified: the latest
+    change of what it shows (its entries' times, entries appearing, writes that added,
+    corrected, withdrew or deleted one, tombstones expiring), never later than `now`.
+    `empty_updated` is, for a document without entries (the "all" feed of an empty store),
+    the time it last changed: the latest deletion or schema set-up recorded in the database
+    (None when neither is).
     """
 
     query: FeedQuery
@@ -57,6 +62,8 @@ class Document:
     # document, so part of its ETag.
     translations: tuple[TranslationLink, ...] = ()
     empty_updated: datetime | None = None
+    tombstones: tuple[Tombstone, ...] = ()
+    modified: datetime | None = None
 
     @property
     def is_archive(self) -> bool:
@@ -84,6 +91,7 @@ class Documents:
         self.store = store
         self.zone = config.zone
         self.default_limit = config.items_per_feed
+        self.tombstone_period = timedelta(days=config.tombstone_days)
 
     def describe(self, query: FeedQuery, now: datetime, *, site: str = "") -> Document:
         """The state of the document `query` names at `now`.
@@ -112,16 +120,50 @@ class Documents:
         # months are UTC months (the store groups by UTC), and page 1 starts with the newest
         # entry, so this needs no query of its own.
         newest_month = utc_month(keys[0].published) if query.page == 1 and keys else None
+        tombstones = self._tombstones(query.facet, now)
+        # Entries appear in publish order, so the newest one's arrival moved every page.
+        newest = keys[:1] if query.page == 1 else self._newest(query.facet, now)
         return Document(
             query=query,
             keys=keys,
             total=total,
             last_page=last_page,
             newest_month=newest_month,
-            until_change=_until_change(store, now),
             empty_updated=None if keys else _emptied_at(store),
             translations=_translations(store, keys, now),
+            until_change=_until_change(store, now, query.facet),
+            tombstones=tombstones,
+            modified=self._modified(query.facet, now, keys, newest, tombstones),
         )
+
+    def _tombstones(
+        self, facet: Facet, now: datetime, month: str | None = None
+    ) -> tuple[Tombstone, ...]:
+        if not self.tombstone_period:
+            return ()
+        since = now - self.tombstone_period
+        return tuple(self.store.feed_tombstones(facet, now=now, since=since, month=month))
+
+    def _newest(self, facet: Facet, now: datetime) -> Sequence[EntryKey]:
+        return self.store.page_keys(facet, now=now, limit=1)
+
+    def _modified(
+        self,
+        facet: Facet,
+        now: datetime,
+        keys: Sequence[EntryKey],
+        newest: Sequence[EntryKey],
+        tombstones: Sequence[Tombstone],
+    ) -> datetime | None:
+        """Last-Modified: see `Document.modified`; whole seconds, UTC."""
+        moments = [max(k.updated, k.published) for k in (*keys, *newest)]
+        moments.extend(t.when for t in tombstones)
+        changed = self.store.last_change(facet, now=now, period=self.tombstone_period)
+        if changed is not None:
+            moments.append(changed)
+        if not moments:
+            return None
+        return min(max(moments), now).astimezone(UTC).replace(microsecond=0)
 
     def _describe_archive(self, query: FeedQuery, month: str, now: datetime, site: str) -> Document:
         store = self.store
@@ -137,6 +179,8 @@ class Documents:
         index = months.index(month)
         keys = store.month_keys(query.facet, month, now=now)
         settled = is_settled(month, now, self.zone)
+        tombstones = self._tombstones(query.facet, now, month)
+        until = None if settled else _until_change(store, now, query.facet, month)
         return Document(
             query=query,
             keys=keys,
@@ -145,8 +189,10 @@ class Documents:
             prev_month=months[index + 1] if index + 1 < len(months) else None,
             next_month=months[index - 1] if index > 0 else None,
             settled=settled,
-            until_change=None if settled else _until_change(store, now),
             translations=_translations(store, keys, now),
+            until_change=until,
+            tombstones=tombstones,
+            modified=self._modified(query.facet, now, keys, (), tombstones),
         )
 
 
@@ -164,9 +210,18 @@ def _translations(
     return tuple(store.translation_links([k.id for k in keys], now=now)) if keys else ()
 
 
-def _until_change(store: Store, now: datetime) -> float | None:
-    upcoming = store.next_visibility_change(now=now)
-    return None if upcoming is None else (upcoming - now).total_seconds()
+def _until_change(
+    store: Store, now: datetime, facet: Facet, month: str | None = None
+) -> float | None:
+    """Seconds until the next embargoed article of this feed (of this month) appears.
+
+    Only the documents an embargoed article will join are capped by its embargo: no other
+    feed's headers say that anything is waiting, or when.
+    """
+    upcoming = store.next_visibility_change(now=now, facet=facet)
+    if upcoming is None or (month is not None and utc_month(upcoming) != month):
+        return None
+    return (upcoming - now).total_seconds()
 
 
 def unknown_facet(facet: Facet, site: str = "") -> QueryError:

@@ -3,7 +3,9 @@
 The ETag hashes everything the document shows: the settings (config fingerprint), the public
 base URL (self and entry links are absolute), the code's output version, the format, the query
 (facet, page, limit or archive month), each entry's (id, guid, updated), and the paging state
-(total visible count, so the `last` link) and archive neighbours (prev/next-archive links).
+(total visible count, so the `last` link), archive neighbours (prev/next-archive links) and
+the RFC 6721 tombstones it carries (guid, when): a past month that loses an entry gets a new
+tag.
 An article's `updated` moves whenever its record changes (the store replaces a record only when
 `updated` is newer), so equal keys mean equal bytes. Visibility is computed for an explicit
 `now`: when an embargoed article becomes visible the page's keys change and so does the ETag.
@@ -19,7 +21,7 @@ from pathlib import Path
 
 from werkzeug.http import parse_date, parse_etags
 
-from articles.store import EntryKey, TranslationLink
+from articles.store import EntryKey, Tombstone, TranslationLink
 
 _ROOT = Path(__file__).resolve().parent.parent
 # Everything of ours that can change a document's bytes or headers: both packages' code,
@@ -79,6 +81,7 @@ def document_etag(
     archive_links: Iterable[str | None],
     empty_updated: datetime | None = None,
     translations: Iterable[TranslationLink] = (),
+    tombstones: Sequence[Tombstone] = (),
 ) -> str:
     """The opaque part of the document's strong ETag (no quotes, no encoding suffix).
 
@@ -110,6 +113,8 @@ def document_etag(
             f"\x1d{link.article_id}\x1f{link.other_id}\x1f{link.language}\x1f{link.url}"
             f"\x1f{link.updated.isoformat()}".encode()
         )
+    for stone in tombstones:
+        h.update(f"\x1d{stone.guid}\x1f{stone.when.isoformat()}".encode())
     return h.hexdigest()
 
 

@@ -29,9 +29,16 @@ from articles.store import Facet, Store
 from feeds.cache import RenderCache
 from feeds.config import SiteConfig
 from feeds.documents import Document, Documents
-from feeds.etag import document_etag, is_fresh, last_modified, quoted
+from feeds.etag import document_etag, is_fresh, quoted
 from feeds.fastpath import MEMO_KEY, MemoEntry, MemoKey, ResponseMemo
-from feeds.model import EMPTY_FEED_UPDATED, DocumentLinks, Feed, FeedLinks, build_feed
+from feeds.model import (
+    EMPTY_FEED_UPDATED,
+    DeletedEntry,
+    DocumentLinks,
+    Feed,
+    FeedLinks,
+    build_feed,
+)
 from feeds.preview import (
     VARY,
     build_preview,
@@ -118,12 +125,13 @@ class FeedService:
     def cache_control(self, doc: Document) -> tuple[int, str]:
         """`max-age` and the `Cache-Control` value of a document (see docs/http.md).
 
-        A settled archive is immutable; everything else lives `cache_max_age`, never past the
-        next embargo lifting.
+        A settled archive lives `archive_max_age`, everything else `cache_max_age`, a document
+        an embargoed article will join never past its embargo. Nothing is `immutable`: a
+        deletion or a correction changes an archive too, and caches must learn of it.
         """
         if doc.settled:
             max_age = self.config.archive_max_age
-            return max_age, f"public, max-age={max_age}, immutable"
+            return max_age, f"public, max-age={max_age}{self.live_cache_tail}"
         max_age = self.config.cache_max_age
         if doc.until_change is not None:
             max_age = max(0, min(max_age, int(doc.until_change)))
@@ -200,6 +208,7 @@ def feed(subpath: str) -> Response:
         total=doc.total,
         archive_links=doc.archive_links,
         empty_updated=doc.empty_updated,
+        tombstones=doc.tombstones,
     )
     encoding = choose_encoding(request.headers.get("Accept-Encoding", ""))
     if is_navigation(*navigation_headers(request.headers)):
@@ -207,7 +216,7 @@ def feed(subpath: str) -> Response:
         return _preview(service, query, doc, links, base, opaque, encoding)
     # No Last-Modified while the entries link other-language versions (feeds.translations):
     # one being deleted or unpublished changes the document without moving any date forward.
-    modified = None if doc.translations else last_modified(doc.keys, now)
+    modified = None if doc.translations else doc.modified
     headers: dict[str, str] = {
         "ETag": quoted(opaque, encoding),
         "Cache-Control": service.cache_control(doc)[1],
@@ -449,6 +458,7 @@ def _build(
         article_url=lambda article: article_url(article, base),
         base_url=base,
         empty_updated=doc.empty_updated or EMPTY_FEED_UPDATED,
+        deleted=tuple(DeletedEntry(t.guid, t.when) for t in doc.tombstones),
         # A language feed is in its language, even when empty; others: their entries'.
         language=facet.value if facet.kind == "language" else None,
         alternates=alternates(doc.translations, base),
@@ -560,8 +570,9 @@ def error_response(
         response = Response(body, status=status, mimetype="application/json")
     else:
         response = Response(message + "\n", status=status, mimetype="text/plain")
-    # Client errors may be cached briefly so a misconfigured reader does not hammer us.
-    response.headers["Cache-Control"] = "public, max-age=60" if status == 404 else "no-store"
+    # A 404 may be stored but is checked with us at every use: an embargo that ends may fill
+    # it, and a lifetime cut short only for the feeds it will fill would give them away.
+    response.headers["Cache-Control"] = "no-cache" if status == 404 else "no-store"
     if headers:
         response.headers.update(headers)
     return response

@@ -176,9 +176,22 @@ class Entry:
     alternates: tuple[Alternate, ...] = ()  # other language versions (translations)
 
 
+@dataclass(frozen=True, slots=True)
+class DeletedEntry:
+    """An entry readers may hold that was deleted or withdrawn (RFC 6721 at:deleted-entry):
+    `ref` is its id exactly as feeds published it, `when` the time it was removed."""
+
+    ref: str
+    when: datetime
+
+
 @dataclass(frozen=True)
 class Feed:
-    """One feed document's content, whatever the format it is rendered in."""
+    """One feed document's content, whatever the format it is rendered in.
+
+    `deleted` lists the entries it tells readers to remove (newest first); only Atom has a
+    standard for them (RFC 6721), see `feeds.writers.tombstones`.
+    """
 
     id: str
     title: str
@@ -196,6 +209,7 @@ class Feed:
     # another language); "" means the feed's. Atom marks it with xml:lang; formats that cannot
     # mark it leave the subtitle out (JSON Feed) or use the title (RSS).
     subtitle_language: str = ""
+    deleted: tuple[DeletedEntry, ...] = ()
 
     @property
     def subtitle_in_feed_language(self) -> str:
@@ -471,6 +485,7 @@ def build_feed(
     language: str | None = None,
     subtitle_language: str | None = None,
     alternates: Mapping[str, tuple[Alternate, ...]] | None = None,
+    deleted: Iterable[DeletedEntry] = (),
 ) -> Feed:
     """The Feed for `articles` (newest first, already filtered by the store).
 
@@ -483,7 +498,8 @@ def build_feed(
     `language` (BCP 47) is the document's language when the caller knows it (a language
     feed: its code); None: see `feed_language`. `subtitle_language` is the language the
     subtitle is written in; None: the site's (`config.default_language`), since the caller's
-    subtitle is the site description.
+    subtitle is the site description. `deleted` are the entries the document tells readers to
+    remove (RFC 6721); a removal changes the feed, so its time counts for `updated` too.
     """
     feed_title = clean_text(title).strip() or clean_text(config.title).strip() or "Feed"
     default_author = Person(
@@ -501,6 +517,10 @@ def build_feed(
             for e in entries
         )
     updated = max((e.updated for e in entries), default=empty_updated)
+    removed = tuple(DeletedEntry(clean_text(d.ref), d.when) for d in deleted if d.ref)
+    updated = max(
+        (*(e.updated for e in entries), *(d.when for d in removed)), default=empty_updated
+    )
     site_language = clean_text(config.default_language).strip()
     feed_lang = clean_text(language).strip() or feed_language(entries, site_language)
     subtitle_lang = site_language if subtitle_language is None else clean_text(subtitle_language)
@@ -517,4 +537,5 @@ def build_feed(
         icon=to_uri(config.icon_url, base_url) if config.icon_url else None,
         logo=to_uri(config.logo_url, base_url) if config.logo_url else None,
         rights=clean_text(config.rights) or None,
+        deleted=removed,
     )

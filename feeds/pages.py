@@ -75,6 +75,8 @@ SAMPLE_IMAGES_DIR: Final = (
     Path(__file__).resolve().parent.parent / "articles" / "samples" / "images"
 )
 SAMPLE_IMAGE_MAX_AGE: Final = 86400
+# 404s of pages and feeds: stored by caches but checked with us at every use (see _not_found).
+NOT_FOUND_CACHE: Final = "no-cache"
 # A path value longer than this, or holding control characters, cannot name a facet or an
 # article; refusing it here keeps such values away from the database (PostgreSQL rejects NUL).
 MAX_KEY_LENGTH: Final = 300
@@ -111,8 +113,11 @@ def _usable_key(value: str) -> bool:
     return not any(unicodedata.category(ch) in {"Cc", "Cs"} for ch in value)
 
 
-def _not_found(message: str) -> tuple[str, int]:
-    return render_template("not_found.html", message=message, base=_base_url()), 404
+def _not_found(message: str) -> tuple[str, int, dict[str, str]]:
+    # Revalidated at every use: an embargo that ends may fill the page, and a shorter lifetime
+    # only for the pages it will fill would tell anyone who asks that they are coming.
+    page = render_template("not_found.html", message=message, base=_base_url())
+    return page, 404, {"Cache-Control": NOT_FOUND_CACHE}
 
 
 def _etag(*parts: object) -> str:
@@ -124,13 +129,23 @@ def _etag(*parts: object) -> str:
     return digest.hexdigest()[:32]
 
 
-def _conditional(response: Response, etag: str, modified: datetime | None) -> BaseResponse:
-    """Add validators and caching, then answer 304 when the request's validators match."""
+def _conditional(
+    response: Response, etag: str, modified: datetime | None, until: datetime | None = None
+) -> BaseResponse:
+    """Add validators and caching, then answer 304 when the request's validators match.
+
+    `until` is when an embargoed article will change this page (it joins it): no copy may be
+    kept past it.
+    """
     response.set_etag(etag)
+    now = _now()
     if modified is not None:
-        response.last_modified = min(modified, _now())
+        response.last_modified = min(modified, now)
     response.cache_control.public = True
-    response.cache_control.max_age = _config().cache_max_age
+    max_age = _config().cache_max_age
+    if until is not None:
+        max_age = max(0, min(max_age, int((until - now).total_seconds())))
+    response.cache_control.max_age = max_age
     return response.make_conditional(request)
 
 
@@ -226,6 +241,8 @@ def _facet_page(kind: FacetKind | None, value: str) -> ResponseReturnValue:
             return _not_found(f"No published articles for {noun} {value!r}.")
         infos = [info]
     keys = store.page_keys(facet, now=now, limit=PAGE_SIZE, offset=0)
+    # The index lists every feed and its count, so any embargo that ends changes it.
+    until = store.next_visibility_change(now=now, facet=None if kind is None else facet)
     etag = _etag(
         "page",
         kind,
@@ -235,7 +252,7 @@ def _facet_page(kind: FacetKind | None, value: str) -> ResponseReturnValue:
     )
     if request.if_none_match.contains(etag):
         # Answer from the keys alone: no article rows are loaded for a revalidation.
-        return _conditional(Response(), etag, None)
+        return _conditional(Response(), etag, None, until)
     articles = store.fetch([k.id for k in keys])
     context = _page_context(base)
     if kind is None:
@@ -266,7 +283,7 @@ def _facet_page(kind: FacetKind | None, value: str) -> ResponseReturnValue:
     # No Last-Modified: an edit or a deletion can change the page without moving any date
     # forward, so only the ETag can tell a client its copy is current.
     response = Response(html, mimetype="text/html")
-    return _conditional(response, etag, None)
+    return _conditional(response, etag, None, until)
 
 
 @bp.record_once
@@ -324,13 +341,14 @@ def opml() -> ResponseReturnValue:
         return Response(message, 400, mimetype="text/plain")
     base, now = _base_url(), _now()
     infos = _sorted_infos(_store().facets(now=now))
+    until = _store().next_visibility_change(now=now)  # any lift may add a feed or a count
     newest = max((i.latest for i in infos), default=None)
     etag = _etag("opml", fmt, _facets_etag_parts(infos))
     if request.if_none_match.contains(etag):
-        return _conditional(Response(), etag, None)
+        return _conditional(Response(), etag, None, until)
     body = build_opml(infos, fmt, base, _config(), newest)
     response = Response(body, content_type="text/x-opml; charset=utf-8")
-    return _conditional(response, etag, None)
+    return _conditional(response, etag, None, until)
 
 
 def build_opml(

@@ -284,10 +284,11 @@ def test_an_archive_page_names_its_month_and_links_the_other_months(
 
 
 def test_a_settled_archive_page_is_not_immutable(client: FlaskClient) -> None:
-    """The feed of a settled month is immutable; its page is not (a release may change it)."""
+    """Neither the feed of a settled month (a deletion may change it) nor its page is
+    immutable; the page lives no longer than a live feed."""
     feed = client.get("/feeds/all/archive/2025-07.atom")
     page = client.get("/feeds/all/archive/2025-07.atom", headers=BROWSERS["chromium"])
-    assert "immutable" in feed.headers["Cache-Control"]
+    assert "immutable" not in feed.headers["Cache-Control"]
     assert page.headers["Cache-Control"] == "private, max-age=300"
 
 

@@ -13,6 +13,9 @@ COPIES = [
     ("seed/000_ccd83b53e90f73c2.txt", "seed/000_ccd83b53e90f73c2.txt"),
     ("ninjs/dpa_text.json", "fixtures/ninjs/dpa_text.json"),
     ("ninjs/tt_text_image_2.json", "fixtures/ninjs/tt_text_image_2.json"),
+    ("cases/future-updated.step1.json", "cases/future-updated.step1.json"),
+    ("cases/future-updated.step2.json", "cases/future-updated.step2.json"),
+    ("cases/last-modified-on-delete.step1.json", "cases/last-modified-on-delete.step1.json"),
 ]
 
 

@@ -216,7 +216,12 @@ def test_repeated_ids_in_one_input_keep_the_newest_version(store: Store, tmp_pat
         ],
     )
     report = run_import(store, source)
-    assert (report.new, report.updated, report.unchanged, report.rejected) == (1, 0, 1, 0)
+    assert (report.new, report.updated, report.unchanged, report.rejected) == (1, 0, 0, 0)
+    assert report.skipped == 1 and report.ok
+    assert report.notes == [
+        f"{source}: line 2: article 'a1': skipped: older than the stored version "
+        "(updated 2025-07-30T01:00:00+00:00 is earlier)"
+    ]
     stored = store.get("a1")
     assert stored is not None and stored.title == "v2"
 

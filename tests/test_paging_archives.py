@@ -85,12 +85,15 @@ def test_default_limit_is_the_configured_items_per_feed(make_app: Callable[..., 
     assert links(body)["next"] == f"{SITE}/feeds/all.atom?page=2"
 
 
-def test_settled_month_archive_is_complete_immutable_and_links_its_neighbours(
+def test_settled_month_archive_is_complete_long_lived_and_links_its_neighbours(
     client: FlaskClient,
 ) -> None:
     response = client.get("/feeds/all/archive/2025-07.atom")
     assert response.status_code == 200
-    assert response.headers["Cache-Control"] == "public, max-age=2592000, immutable"
+    # Long-lived, never immutable: a deletion or a correction still changes a past month.
+    assert response.headers["Cache-Control"] == (
+        "public, max-age=86400, stale-while-revalidate=60, stale-if-error=86400"
+    )
     root = etree.fromstring(response.data)
     assert root.find(FH_ARCHIVE) is not None
     assert guids(response.data) == ["jul-3", "jul-2", "jul-1"]
@@ -114,11 +117,15 @@ def test_current_month_archive_is_not_immutable_and_gains_embargoed_articles(
     assert "embargoed" in guids(client.get("/feeds/all/archive/2025-08.rss").data)
 
 
-def test_month_becomes_immutable_two_days_after_it_ends(client: FlaskClient, clock: Clock) -> None:
+def test_month_gets_the_archive_lifetime_two_days_after_it_ends(
+    client: FlaskClient, clock: Clock
+) -> None:
     clock.now = datetime(2025, 9, 2, 23, 0, tzinfo=UTC)
-    assert "immutable" not in client.get("/feeds/all/archive/2025-08.atom").headers["Cache-Control"]
+    archive = "/feeds/all/archive/2025-08.atom"
+    assert "max-age=300," in client.get(archive).headers["Cache-Control"]
     clock.now = datetime(2025, 9, 3, 0, 0, tzinfo=UTC) + timedelta(seconds=1)
-    assert "immutable" in client.get("/feeds/all/archive/2025-08.atom").headers["Cache-Control"]
+    settled = client.get(archive).headers["Cache-Control"]
+    assert "max-age=86400," in settled and "immutable" not in settled
 
 
 def test_facet_archive_holds_only_that_facet(client: FlaskClient) -> None:

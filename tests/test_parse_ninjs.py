@@ -144,7 +144,18 @@ def test_embargo_is_the_publish_time() -> None:
     raw = load("dpa_text.json") | {"embargoed": "2019-05-11T06:00:00+02:00"}
     article = parse(raw)
     assert article.published == datetime(2019, 5, 11, 6, tzinfo=CEST)
-    assert article.updated == article.published  # never earlier than the publish time
+    assert article.embargoed == article.published  # an embargo by intent
+    # The version's own time, written before the embargo ends (never in the future).
+    assert article.updated == datetime(2019, 5, 10, 16, 2, 28, tzinfo=CEST)
+
+
+def test_an_embargo_without_a_version_time_is_refused_naming_it() -> None:
+    raw = load("dpa_text.json") | {"embargoed": "2019-05-11T06:00:00+02:00"}
+    del raw["versioncreated"]
+    with pytest.raises(InvalidArticle) as caught:
+        parse(raw)
+    assert caught.value.field.startswith("updated")
+    assert "required for an embargoed record" in caught.value.reason
 
 
 @pytest.mark.parametrize(

@@ -77,10 +77,12 @@ def test_replace_creates_updates_or_says_why_nothing_changed(
     service: ArticleService, heard: list[Change]
 ) -> None:
     assert service.replace(make_article("a1")).outcome == "created"
-    same = service.replace(make_article("a1", title="같은 시각"))
+    same = service.replace(make_article("a1"))
     assert same.outcome == "unchanged"
-    assert "is not later than the stored" in same.reason
     assert same.facets == frozenset()
+    older = service.replace(make_article("a1", title="옛 제목", updated=T0 - timedelta(hours=1)))
+    assert (older.outcome, older.reason) == ("skipped", "older than the stored version")
+    assert older.facets == frozenset()
     newer = service.replace(
         make_article("a1", title="새 제목", guid="urn:other", updated=T0 + timedelta(hours=1))
     )

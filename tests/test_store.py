@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
 
 import pytest
 
@@ -56,14 +58,53 @@ def test_newer_updated_replaces_but_keeps_the_stored_guid(store: Store) -> None:
     assert stored.guid == "tag:feeds.example.org,2025:a1"
 
 
-def test_equal_or_older_updated_leaves_the_stored_article_alone(store: Store) -> None:
+def test_an_older_record_is_skipped_and_named_by_position(store: Store) -> None:
     store.upsert_many([make_article(title="kept", updated=T0 + timedelta(hours=1))])
     result = store.upsert_many(
-        [make_article(title="same time"), make_article(title="older", updated=T0)]
+        [make_article("b1"), make_article(title="older", updated=T0), make_article("b2")]
     )
-    assert (result.new, result.updated, result.unchanged) == (0, 0, 2)
+    assert (result.new, result.updated, result.unchanged, result.skipped) == (2, 0, 0, 1)
+    assert result.older == (1,)
     stored = store.get("a1")
     assert stored is not None and stored.title == "kept"
+
+
+def test_the_same_record_again_is_unchanged_whatever_its_spelling(store: Store) -> None:
+    seoul = timezone(timedelta(hours=9))
+    first = make_article(updated=T0 + timedelta(hours=1))
+    store.upsert_many([first])
+    # The same instants in another offset, and no guid (a re-import): the same version.
+    again = replace(
+        first,
+        guid=None,
+        published=first.published.astimezone(seoul),
+        updated=first.updated.astimezone(seoul),
+    )
+    result = store.upsert_many([replace(again, guid=first.guid)])
+    assert (result.updated, result.unchanged, result.affected) == (0, 1, frozenset())
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"status": "withheld"},
+        {"status": "draft"},
+        {"title": "corrected"},
+        {"body_html": "<p>corrected</p>"},
+        {"tags": ()},
+    ],
+)
+def test_different_content_at_the_same_updated_is_a_change(
+    store: Store, change: dict[str, Any]
+) -> None:
+    """A takedown or correction sent without a new `updated` is never "unchanged"."""
+    store.upsert_many([make_article()])
+    result = store.upsert_many([make_article(**change)])
+    assert (result.updated, result.unchanged) == (1, 0)
+    stored = store.get("a1")
+    assert stored is not None
+    for name, value in change.items():
+        assert getattr(stored, name) == value
 
 
 def test_new_article_without_guid_is_refused_with_its_id(store: Store) -> None:
@@ -108,7 +149,8 @@ def test_repeated_id_in_one_input_follows_the_updated_rule_in_order(store: Store
         make_article(title="older again", updated=T0 + timedelta(hours=1)),
     ]
     result = store.upsert_many(batch)
-    assert (result.new, result.updated, result.unchanged) == (1, 1, 1)
+    assert (result.new, result.updated, result.unchanged, result.skipped) == (1, 1, 0, 1)
+    assert result.older == (2,)
     stored = store.get("a1")
     assert stored is not None and stored.title == "newer"
 

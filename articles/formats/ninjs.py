@@ -84,6 +84,8 @@ class NinjsItem:
         published, updated = self.dates()
         record["published"], origin["published"] = published
         record["updated"], origin["updated"] = updated
+        if published[1] and published[1] == self.name("embargoed"):
+            record["embargoed"], origin["embargoed"] = published
         record["language"], origin["language"] = self.raw.get("language"), "language"
         record["status"], origin["status"] = self.status(), self.name("pubstatus")
         source = self.source()
@@ -234,6 +236,10 @@ class NinjsItem:
                 self.name("versioncreated"),
                 f"required (or {self.name('firstcreated')}), but missing",
             )
+        if embargo is not None:
+            # The version's own time, earlier than the embargo's end (None: the record
+            # validator asks for it).
+            return (published, field), (version, self.name("versioncreated"))
         updated = version if version is not None and version > published else published
         return (published, field), (updated, self.name("versioncreated"))
 

@@ -62,6 +62,7 @@ RECORD_FIELDS: tuple[str, ...] = (
     "id", "guid", "slug", "url", "title", "summary", "body_html", "body", "body_markdown",
     "published", "updated", "language", "status", "section", "tags", "authors", "image",
     "related", "source", "media", "rights", "reading_time", "translations",
+    "embargoed",
 )  # fmt: skip
 BODY_FIELDS = ("body_html", "body", "body_markdown")
 # Fields of ours that no reader looks at: `x-anything` (notes, CMS ids) and `$schema`.
@@ -157,11 +158,30 @@ class RecordBuilder:
         self._check_keys(raw)
         article_id = self.identifier(raw.get("id"))
         title = self.text(raw.get("title"), "title", required=True, limit=MAX_TITLE_LENGTH)
-        published = self.date(raw.get("published"), "published")
+        embargoed = self.date(raw.get("embargoed"), "embargoed")
+        published = self.date(raw.get("published"), "published") or embargoed
         if published is None:
             raise self.fail("published", "required, but missing")
-        updated = self.date(raw.get("updated"), "updated") or published
-        if updated < published:
+        if embargoed is not None and embargoed != published:
+            raise self.fail(
+                "embargoed",
+                f"{embargoed.isoformat()} differs from published ({published.isoformat()}); "
+                "an embargoed story is published when its embargo ends: give the same time, "
+                "or leave published out",
+            )
+        given_updated = self.date(raw.get("updated"), "updated")
+        if given_updated is None and embargoed is not None:
+            # The embargo's end is in the future when the story is sent; `updated` may not be.
+            raise self.fail(
+                "updated",
+                "required for an embargoed record: the time this version was written "
+                "(not later than now)",
+            )
+        updated = given_updated or published
+        status = self.status(raw.get("status"))
+        # A story written before it appears (an embargo, a draft planned for later) has a
+        # version time before its publish time; a published one may not.
+        if updated < published and embargoed is None and status == "published":
             raise self.fail(
                 "updated",
                 f"{updated.isoformat()} is earlier than published ({published.isoformat()})",
@@ -181,7 +201,7 @@ class RecordBuilder:
             published=published,
             updated=updated,
             language=language,
-            status=self.status(raw.get("status")),
+            status=status,
             section=self.section(raw.get("section")),
             tags=self.tags(raw.get("tags")),
             authors=self.authors(raw.get("authors")),
@@ -196,6 +216,7 @@ class RecordBuilder:
                 else self.integer(reading_time, "reading_time", 1, MAX_READING_TIME)
             ),
             translations=self.translations(raw.get("translations"), article_id),
+            embargoed=embargoed,
         )
 
     def _check_keys(self, raw: Mapping[Any, Any]) -> None:

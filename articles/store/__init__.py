@@ -36,6 +36,7 @@ from articles.store.model import (
     FacetInfo,
     MonthSummary,
     PageRow,
+    Tombstone,
     TranslationLink,
     UpsertResult,
 )
@@ -44,9 +45,12 @@ from articles.store.schema import (
     articles_table,
     authors_table,
     deleted_table,
+    embargo_lifts_table,
+    facet_changes_table,
     facet_counts_table,
     metadata,
     tags_table,
+    tombstones_table,
     translations_table,
 )
 from articles.store.write import CHUNK_SIZE, PreparedArticle, StoreTransaction, prepare_article
@@ -72,6 +76,7 @@ __all__ = [
     "PreparedArticle",
     "Store",
     "StoreTransaction",
+    "Tombstone",
     "TranslationLink",
     "UpsertResult",
     "alembic_config",
@@ -79,11 +84,14 @@ __all__ = [
     "articles_table",
     "authors_table",
     "deleted_table",
+    "embargo_lifts_table",
+    "facet_changes_table",
     "facet_counts_table",
     "metadata",
     "month_bounds",
     "normalise_url",
     "prepare_article",
     "tags_table",
+    "tombstones_table",
     "translations_table",
 ]

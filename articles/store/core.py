@@ -13,7 +13,7 @@ import threading
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import partial
 from typing import Final
 
@@ -40,10 +40,11 @@ from articles.store.model import (
     FacetInfo,
     MonthSummary,
     PageRow,
+    Tombstone,
     TranslationLink,
     UpsertResult,
 )
-from articles.store.schema import articles_table
+from articles.store.schema import articles_table, embargo_lifts_table
 from articles.store.write import StoreTransaction
 
 WRITE_LOCK_KEY: Final = 0x6665656474
@@ -229,10 +230,13 @@ class Store:
         finally:
             dbapi.execute(f"PRAGMA cache_size = {int(usual)}")
 
-    def upsert_many(self, articles: Iterable[Article]) -> UpsertResult:
-        """Insert new articles and replace stored ones that are older, all in one transaction."""
+    def upsert_many(
+        self, articles: Iterable[Article], *, now: datetime | None = None
+    ) -> UpsertResult:
+        """Insert new articles and replace stored ones that are older, all in one transaction
+        (see `StoreTransaction.upsert_many`; `now` is the time of the write)."""
         with self.transaction() as tx:
-            return tx.upsert_many(articles)
+            return tx.upsert_many(articles, now=now)
 
     def delete(self, article_id: str, *, now: datetime | None = None) -> frozenset[Facet]:
         """Remove an article, leave a tombstone, and return the feeds it was in.
@@ -298,7 +302,48 @@ class Store:
     def tombstones(self) -> list[tuple[str, str, datetime]]:
         """(id, guid, deleted_at) of deleted articles, most recent deletion first."""
         with self._connect() as conn:
-            return read.tombstones(conn)
+            return read.deletions(conn)
+
+    def feed_tombstones(
+        self, facet: Facet, *, now: datetime, since: datetime, month: str | None = None
+    ) -> list[Tombstone]:
+        """The feed's RFC 6721 tombstones removed in (since, now], newest first.
+
+        Only entries readers could have seen and that are not visible at `now`; `month`
+        ("2025-07") keeps those of entries published in that UTC month (its archive).
+        """
+        bounds = None if month is None else read.month_bounds(month)
+        with self._connect() as conn:
+            return read.tombstones(conn, facet, now, since, bounds)
+
+    def last_change(self, facet: Facet, *, now: datetime, period: timedelta) -> datetime | None:
+        """When, at the latest (not after `now`), a write changed what the feed shows, or a
+        tombstone kept for `period` dropped out of it; None when nothing ever did."""
+        with self._connect() as conn:
+            return read.last_change(conn, facet, now, period)
+
+    def claim_lifts(self, *, now: datetime) -> list[Article]:
+        """Claim every embargo lift due at `now` and return the articles now visible.
+
+        Each due lift is claimed with an atomic UPDATE (`announced_at` set only where it is
+        still empty), so however many processes ask at once, each lift goes to exactly one.
+        Lifts announced more than a day ago are forgotten.
+        """
+        lifts = embargo_lifts_table
+        with self.transaction() as tx:
+            conn = tx.connection
+            claimed = []
+            for article_id in read.due_lifts(conn, now):
+                done = conn.execute(
+                    lifts.update()
+                    .where(lifts.c.article_id == article_id, lifts.c.announced_at.is_(None))
+                    .values(announced_at=now)
+                )
+                if done.rowcount == 1:
+                    claimed.append(article_id)
+            conn.execute(lifts.delete().where(lifts.c.announced_at < now - timedelta(days=1)))
+            found = read.fetch(conn, claimed)
+        return [article for article in found if article.is_visible_at(now)]
 
     def latest_deletion(self) -> datetime | None:
         """When the most recent deletion happened (aware UTC), or None if there was none."""
@@ -393,10 +438,13 @@ class Store:
         with self._connect() as conn:
             return read.month_summaries(conn, now)
 
-    def next_visibility_change(self, *, now: datetime) -> datetime | None:
-        """The earliest publish time after `now` of a published (embargoed) article, or None."""
+    def next_visibility_change(
+        self, *, now: datetime, facet: Facet | None = None
+    ) -> datetime | None:
+        """The earliest publish time after `now` of a published (embargoed) article, or None;
+        of the feed `facet` only, when given."""
         with self._connect() as conn:
-            return read.next_visibility_change(conn, now)
+            return read.next_visibility_change(conn, now, facet)
 
     def explain_page_keys(
         self, facet: Facet, *, now: datetime, limit: int, offset: int = 0

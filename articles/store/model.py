@@ -20,12 +20,21 @@ class EntryKey:
 
 @dataclass(frozen=True, slots=True)
 class UpsertResult:
-    """Counts per incoming record, and the feeds whose content changed (for WebSub pings)."""
+    """Counts per incoming record, and the feeds readers see change (for WebSub pings).
+
+    `unchanged` counts records equal to the stored version (same `updated`, same content);
+    `skipped` those older than the stored version, and `older` their positions in the input
+    of the one call that returned this result (a sum of results keeps the counts only).
+    `affected` holds the feeds whose visible content changed at the time of the write: a
+    version that is under embargo, a draft or withheld touches none until it is visible.
+    """
 
     new: int = 0
     updated: int = 0
     unchanged: int = 0
     affected: frozenset[Facet] = field(default_factory=frozenset)
+    skipped: int = 0
+    older: tuple[int, ...] = ()
 
     def __add__(self, other: UpsertResult) -> UpsertResult:
         return UpsertResult(
@@ -33,7 +42,21 @@ class UpsertResult:
             self.updated + other.updated,
             self.unchanged + other.unchanged,
             self.affected | other.affected,
+            self.skipped + other.skipped,
         )
+
+
+@dataclass(frozen=True, slots=True)
+class Tombstone:
+    """An entry that left a feed while readers could have seen it (RFC 6721 deleted-entry).
+
+    `guid` is the entry's id as feeds published it; `when` the time it was removed (aware
+    UTC); `reason` is "deleted" or "withdrawn" (status changed, or put back under embargo).
+    """
+
+    guid: str
+    when: datetime
+    reason: str
 
 
 @dataclass(frozen=True, slots=True)

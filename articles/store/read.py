@@ -21,13 +21,23 @@ from sqlalchemy.sql.expression import ClauseElement, Executable
 from articles.errors import InvalidValue
 from articles.model import STATUSES, Article, article_from_dict
 from articles.store.facets import ALL, FACET_KINDS, Facet, FacetKind
-from articles.store.model import EntryKey, FacetInfo, MonthSummary, PageRow, TranslationLink
+from articles.store.model import (
+    EntryKey,
+    FacetInfo,
+    MonthSummary,
+    PageRow,
+    Tombstone,
+    TranslationLink,
+)
 from articles.store.schema import (
     articles_table,
     authors_table,
     deleted_table,
+    embargo_lifts_table,
+    facet_changes_table,
     facet_counts_table,
     tags_table,
+    tombstones_table,
     translations_table,
 )
 
@@ -295,12 +305,80 @@ def translation_links(conn: Connection, ids: Sequence[str], now: datetime) -> li
     ]
 
 
-def next_visibility_change(conn: Connection, now: datetime) -> datetime | None:
-    a = articles_table
-    query = sa.select(sa.func.min(a.c.published)).where(
-        a.c.status == "published", a.c.published > now
-    )
+def next_visibility_change(
+    conn: Connection, now: datetime, facet: Facet | None = None
+) -> datetime | None:
+    if facet is None:
+        a = articles_table
+        query = sa.select(sa.func.min(a.c.published)).where(
+            a.c.status == "published", a.c.published > now
+        )
+    else:
+        published = facet.spec.published
+        query = _facet_rows(facet, sa.select(sa.func.min(published))).where(published > now)
     return conn.execute(query).scalar_one_or_none()
+
+
+def tombstones(
+    conn: Connection,
+    facet: Facet,
+    now: datetime,
+    since: datetime,
+    month: tuple[datetime, datetime] | None = None,
+) -> list[Tombstone]:
+    """The feed's tombstones removed in (since, now], of entries not visible at `now`."""
+    t, a = tombstones_table, articles_table
+    query = (
+        sa.select(
+            t.c.guid.label("guid"),
+            t.c.removed_at.label("removed_at"),
+            t.c.reason.label("reason"),
+        )
+        .select_from(t.outerjoin(a, a.c.id == t.c.article_id))
+        .where(
+            t.c.kind == facet.kind,
+            t.c.value == facet.value,
+            t.c.removed_at > since,
+            t.c.removed_at <= now,
+            # An entry visible again (an embargo it was put back under has ended) is no
+            # longer deleted, whatever its row says.
+            sa.or_(a.c.id.is_(None), a.c.status != "published", a.c.published > now),
+        )
+        .order_by(t.c.removed_at.desc(), t.c.article_id.desc())
+    )
+    if month is not None:
+        query = query.where(t.c.published >= month[0], t.c.published < month[1])
+    return [Tombstone(row.guid, row.removed_at, row.reason) for row in conn.execute(query)]
+
+
+def last_change(
+    conn: Connection, facet: Facet, now: datetime, period: timedelta
+) -> datetime | None:
+    """The latest moment, not after `now`, at which a write or the end of a tombstone's period
+    changed what the feed shows (its entries' own times aside)."""
+    fc, t = facet_changes_table, tombstones_table
+    written = conn.execute(
+        sa.select(fc.c.changed_at).where(fc.c.kind == facet.kind, fc.c.value == facet.value)
+    ).scalar_one_or_none()
+    expired = conn.execute(
+        sa.select(t.c.removed_at)
+        .where(t.c.kind == facet.kind, t.c.value == facet.value, t.c.removed_at <= now - period)
+        .order_by(t.c.removed_at.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+    moments = [m for m in (written, expired + period if expired else None) if m is not None]
+    return min(max(moments), now) if moments else None
+
+
+def due_lifts(conn: Connection, now: datetime) -> list[str]:
+    """Ids of embargoed articles whose lift is due and not yet claimed."""
+    lifts = embargo_lifts_table
+    query = (
+        sa.select(lifts.c.article_id)
+        .where(lifts.c.announced_at.is_(None), lifts.c.lift_at <= now)
+        .order_by(lifts.c.lift_at, lifts.c.article_id)
+    )
+    return list(conn.execute(query).scalars())
 
 
 def get(conn: Connection, article_id: str) -> Article | None:
@@ -383,7 +461,7 @@ def latest_deletion(conn: Connection) -> datetime | None:
     return conn.execute(query).scalar()
 
 
-def tombstones(conn: Connection) -> list[tuple[str, str, datetime]]:
+def deletions(conn: Connection) -> list[tuple[str, str, datetime]]:
     d = deleted_table
     query = sa.select(
         d.c.id.label("id"), d.c.guid.label("guid"), d.c.deleted_at.label("deleted_at")

@@ -161,6 +161,50 @@ deleted_table = sa.Table(
 )
 sa.Index("ix_deleted_articles_deleted_at", deleted_table.c.deleted_at.desc())
 
+# RFC 6721 tombstones: one row per feed an entry left while readers could have seen it
+# (deleted, withdrawn, or put back under embargo after it was visible), written by the write
+# that took it away and removed by the write that makes it visible again. `published` places
+# it in its month's archive; `removed_at` is the `when` feeds show, for a configured period.
+tombstones_table = sa.Table(
+    "feed_tombstones",
+    metadata,
+    sa.Column("article_id", Id, primary_key=True),
+    sa.Column("kind", sa.Text, primary_key=True),
+    sa.Column("value", sa.Text, primary_key=True),
+    sa.Column("guid", sa.Text, nullable=False),
+    sa.Column("published", UTCDateTime, nullable=False),
+    sa.Column("removed_at", UTCDateTime, nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
+)
+sa.Index(
+    "ix_feed_tombstones_kind_value_removed_at",
+    tombstones_table.c.kind,
+    tombstones_table.c.value,
+    tombstones_table.c.removed_at.desc(),
+)
+
+# When a write last changed what readers of each feed can see (an entry added, corrected,
+# withdrawn or deleted): a lower bound of every document's Last-Modified, so deleting the
+# newest entry never moves a feed's date backwards.
+facet_changes_table = sa.Table(
+    "facet_changes",
+    metadata,
+    sa.Column("kind", sa.Text, primary_key=True),
+    sa.Column("value", sa.Text, primary_key=True),
+    sa.Column("changed_at", UTCDateTime, nullable=False),
+)
+
+# Embargoed articles whose lift is still to be announced (WebSub): written with the article,
+# claimed once (by any process) with an atomic UPDATE of `announced_at` when the time comes.
+embargo_lifts_table = sa.Table(
+    "embargo_lifts",
+    metadata,
+    sa.Column("article_id", Id, primary_key=True),
+    sa.Column("lift_at", UTCDateTime, nullable=False),
+    sa.Column("announced_at", UTCDateTime),
+)
+sa.Index("ix_embargo_lifts_lift_at", embargo_lifts_table.c.lift_at)
+
 # Every schema upgrade `Store.migrate` ran: when, from and to which revision, and who asked
 # (the app starting on a new SQLite file, `flask articles migrate`, ...).
 schema_migrations_table = sa.Table(

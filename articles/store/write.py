@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import cache
 from itertools import chain
@@ -40,10 +40,16 @@ from articles.store.model import UpsertResult
 from articles.store.schema import (
     articles_table,
     deleted_table,
+    embargo_lifts_table,
+    facet_changes_table,
     facet_counts_table,
+    tombstones_table,
     translations_table,
 )
 from articles.store.slugs import SlugRegistry, relabelled
+
+# A past `updated` every content comparison uses in place of the records' own.
+_EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
 
 # Rows read or written per statement inside one upsert transaction: big enough to amortise the
 # round trips, small enough to stay under SQLite's bound-parameter limit in `IN (...)` lists.
@@ -84,6 +90,8 @@ class PreparedArticle(NamedTuple):
     row: dict[str, Any]
     links: tuple[Members, ...]
     facets: tuple[tuple[str, str], ...]  # (kind, value) of every feed but 'all'
+    published: datetime  # aware UTC
+    embargoed: datetime | None  # aware UTC, when the newsroom held the story until then
     translations: tuple[str, ...] = ()  # ids of the other language versions it names
 
 
@@ -125,6 +133,8 @@ def prepare_article(article: Article, backend: str) -> PreparedArticle:
         row,
         links,
         facet_keys(article),
+        _utc(article.published),
+        _utc(article.embargoed) if article.embargoed else None,
         tuple(t.id for t in article.translations),
     )
 
@@ -173,6 +183,42 @@ def _with_guid(prepared: PreparedArticle, guid: str) -> PreparedArticle:
     doc["guid"] = guid  # same key, same place: the document matches article_to_dict's
     row["doc"] = json_dumps(doc)
     return prepared._replace(guid=guid, row=row)
+
+
+def content_of(doc: Mapping[str, Any] | str) -> Article:
+    """What a stored or incoming record says, its version stamp (`updated`) and guid aside.
+
+    Two records with equal content are one version, whatever their JSON spelling (key order,
+    a time's offset) and the tag and author slugs they propose: this is how a record that
+    repeats the stored `updated` is told apart from a change made without a new `updated`
+    (a takedown, a correction).
+    """
+    data = orjson.loads(doc) if isinstance(doc, str) else doc
+    article = article_from_dict(data)
+    # Tag and author slugs are the slug registry's to give, whatever a record proposes.
+    return replace(
+        article,
+        guid=None,
+        updated=_EPOCH,
+        tags=tuple(replace(t, slug="") for t in article.tags),
+        authors=tuple(replace(a, slug="") for a in article.authors),
+    )
+
+
+def _visible(status: str, published: datetime, now: datetime) -> bool:
+    return status == "published" and published <= now
+
+
+@dataclass(frozen=True, slots=True)
+class _Visibility:
+    """One written article before and after a write, for tombstones and change times."""
+
+    id: str
+    guid: str
+    before: frozenset[tuple[str, str]] | None  # the feeds it was visible in, None if hidden
+    before_published: datetime | None
+    after: frozenset[tuple[str, str]] | None  # the feeds it is visible in now, None if hidden
+    lift_at: datetime | None  # its embargo's end when the written version waits for one
 
 
 @dataclass(frozen=True, slots=True)
@@ -295,32 +341,48 @@ class StoreTransaction:
                 accepted.add(article.id)
         return conflicts
 
-    def upsert_many(self, articles: Iterable[Article]) -> UpsertResult:
+    def upsert_many(
+        self, articles: Iterable[Article], *, now: datetime | None = None
+    ) -> UpsertResult:
         """Insert or replace articles; counts are per record, applied in input order.
 
         A new id is inserted (its guid must be set: InvalidArticle otherwise). A stored id is
-        replaced only when the incoming `updated` is newer, keeping the stored guid; otherwise
-        it is unchanged. A repeated id in the input follows the same rule against the record
-        before it. A new id whose guid another article has raises GuidConflict.
+        replaced when the incoming `updated` is newer, or equal with different content (see
+        `content_of`), keeping the stored guid; an equal record is unchanged, an older one
+        skipped (its position in `UpsertResult.older`). A repeated id in the input follows
+        the same rule against the record before it. A new id whose guid another article has
+        raises GuidConflict. `now` (default: the wall clock) is the time of the write: what
+        readers could see before and after it decides tombstones, change times and pings.
         """
         backend = self._conn.dialect.name
-        return self.upsert_prepared(prepare_article(article, backend) for article in articles)
+        prepared = (prepare_article(article, backend) for article in articles)
+        return self.upsert_prepared(prepared, now=now)
 
-    def upsert_prepared(self, articles: Iterable[PreparedArticle]) -> UpsertResult:
+    def upsert_prepared(
+        self, articles: Iterable[PreparedArticle], *, now: datetime | None = None
+    ) -> UpsertResult:
         """`upsert_many` for articles already turned into rows by `prepare_article`."""
         self._check_open()
+        now = _utc(now or datetime.now(UTC))
         total = UpsertResult()
+        older: list[int] = []
         chunk: list[PreparedArticle] = []
+        offset = 0
         for article in articles:
             chunk.append(article)
             if len(chunk) >= CHUNK_SIZE:
-                total += self._upsert_chunk(chunk)
+                result = self._upsert_chunk(chunk, now)
+                older.extend(offset + i for i in result.older)
+                total += result
+                offset += len(chunk)
                 chunk = []
         if chunk:
-            total += self._upsert_chunk(chunk)
-        return total
+            result = self._upsert_chunk(chunk, now)
+            older.extend(offset + i for i in result.older)
+            total += result
+        return replace(total, older=tuple(older))
 
-    def _upsert_chunk(self, chunk: list[PreparedArticle]) -> UpsertResult:
+    def _upsert_chunk(self, chunk: list[PreparedArticle], now: datetime) -> UpsertResult:
         conn = self._conn
         a = articles_table
         ids = list({article.id for article in chunk})
@@ -332,16 +394,28 @@ class StoreTransaction:
                     a.c.guid.label("guid"),
                     a.c.updated.label("updated"),
                     a.c.status.label("status"),
+                    a.c.published.label("published"),
                     *(kind.value.label(kind.name) for kind in ROW_KINDS),
                 ).where(a.c.id.in_(ids))
             )
         }
+        # Records that repeat the stored `updated` are compared by content: read those docs.
+        same_time = list(
+            {x.id for x in chunk if x.id in existing and x.updated == existing[x.id].updated}
+        )
+        stored_docs: dict[str, Any] = {}
+        for start in range(0, len(same_time), CHUNK_SIZE):
+            query = sa.select(a.c.id.label("id"), a.c.doc.label("doc")).where(
+                a.c.id.in_(same_time[start : start + CHUNK_SIZE])
+            )
+            stored_docs.update((row.id, row.doc) for row in conn.execute(query))
         # Apply the records in order against what is stored or pending, so a repeated id
         # behaves exactly as if the records had come in separate calls.
         inserts: dict[str, PreparedArticle] = {}
         replaces: dict[str, PreparedArticle] = {}
-        new = updated = unchanged = 0
-        for article in chunk:
+        new = updated = unchanged = skipped = 0
+        older: list[int] = []
+        for position, article in enumerate(chunk):
             pending = inserts.get(article.id) or replaces.get(article.id)
             if pending is None and article.id not in existing:
                 if not article.guid:
@@ -355,9 +429,15 @@ class StoreTransaction:
                 new += 1
                 continue
             current_updated = pending.updated if pending else existing[article.id].updated
-            if article.updated <= current_updated:
-                unchanged += 1
+            if article.updated < current_updated:
+                skipped += 1
+                older.append(position)
                 continue
+            if article.updated == current_updated:
+                current_doc = pending.row["doc"] if pending else stored_docs[article.id]
+                if content_of(article.row["doc"]) == content_of(current_doc):
+                    unchanged += 1
+                    continue
             guid: str = pending.guid if pending and pending.guid else existing[article.id].guid
             if article.guid != guid:
                 article = _with_guid(article, guid)
@@ -367,7 +447,7 @@ class StoreTransaction:
                 replaces[article.id] = article
             updated += 1
         if not inserts and not replaces:
-            return UpsertResult(new, updated, unchanged, frozenset())
+            return UpsertResult(new, updated, unchanged, frozenset(), skipped, tuple(older))
 
         self._check_guids_free(inserts)
         self._give_slugs(inserts)
@@ -378,8 +458,10 @@ class StoreTransaction:
         # Published-count changes per feed, as (kind, value): -1 for each feed a stored
         # published version was in, +1 for each feed a written published version is in.
         deltas: Counter[tuple[str, str]] = Counter()
+        stored_facets: dict[str, set[tuple[str, str]]] = {}
         if replaces:
-            for facets in self._stored_facets(list(replaces), existing).values():
+            stored_facets = self._stored_facets(list(replaces), existing)
+            for facets in stored_facets.values():
                 deltas.subtract(facets)
             replace_ids = list(replaces)
             for kind in LINKED_KINDS:
@@ -410,9 +492,95 @@ class StoreTransaction:
         if published:
             deltas[ALL_KEY] += len(published)
         self._add_counts(deltas)
-        # Every feed a published version was or is in changed, even where the count did not.
-        affected = frozenset(Facet(kind, value) for kind, value in deltas)  # type: ignore[arg-type]
-        return UpsertResult(new, updated, unchanged, affected)
+        changes = []
+        for x in written:
+            row = existing.get(x.id)
+            was = row is not None and _visible(row.status, row.published, now)
+            changes.append(
+                _Visibility(
+                    id=x.id,
+                    guid=x.guid or "",
+                    before=frozenset(stored_facets.get(x.id, ())) if was else None,
+                    before_published=row.published if row is not None else None,
+                    after=frozenset((ALL_KEY, *x.facets))
+                    if _visible(x.status, x.published, now)
+                    else None,
+                    lift_at=x.published if x.status == "published" and x.published > now else None,
+                )
+            )
+        affected = self._record_visibility(changes, now)
+        return UpsertResult(new, updated, unchanged, affected, skipped, tuple(older))
+
+    def _record_visibility(
+        self, changes: Sequence[_Visibility], now: datetime, reason: str = "withdrawn"
+    ) -> frozenset[Facet]:
+        """Tombstones, feed change times and embargo lifts for written articles; returns the
+        feeds whose visible content changed (what readers see, so what the hub hears of)."""
+        conn = self._conn
+        t, lifts = tombstones_table, embargo_lifts_table
+        touched: set[tuple[str, str]] = set()
+        stones: list[dict[str, Any]] = []
+        shown: list[str] = []
+        for change in changes:
+            touched.update(change.before or ())
+            touched.update(change.after or ())
+            if change.after is not None:
+                shown.append(change.id)  # visible again: its tombstones are void
+            elif change.before is not None and change.before_published is not None:
+                stones.extend(
+                    {
+                        "article_id": change.id,
+                        "kind": kind,
+                        "value": value,
+                        "guid": change.guid,
+                        "published": change.before_published,
+                        "removed_at": now,
+                        "reason": reason,
+                    }
+                    for kind, value in sorted(change.before)
+                )
+        cleared = list({*shown, *(stone["article_id"] for stone in stones)})
+        for start in range(0, len(cleared), CHUNK_SIZE):
+            part = cleared[start : start + CHUNK_SIZE]
+            conn.execute(t.delete().where(t.c.article_id.in_(part)))
+        if stones:
+            conn.execute(t.insert(), stones)
+        ids = [change.id for change in changes]
+        for start in range(0, len(ids), CHUNK_SIZE):
+            conn.execute(
+                lifts.delete().where(lifts.c.article_id.in_(ids[start : start + CHUNK_SIZE]))
+            )
+        waiting = [
+            {"article_id": c.id, "lift_at": c.lift_at, "announced_at": None}
+            for c in changes
+            if c.lift_at is not None
+        ]
+        if waiting:
+            conn.execute(lifts.insert(), waiting)
+        self._mark_changed(touched, now)
+        return frozenset(Facet(kind, value) for kind, value in touched)  # type: ignore[arg-type]
+
+    def _mark_changed(self, facets: Iterable[tuple[str, str]], now: datetime) -> None:
+        """Move each feed's change time to `now` (never back: a later one is kept)."""
+        rows = [{"kind": kind, "value": value, "changed_at": now} for kind, value in facets]
+        if not rows:
+            return
+        insert = sqlite_insert if self._conn.dialect.name == "sqlite" else postgresql_insert
+        fc = facet_changes_table
+        statement = insert(fc)
+        statement = statement.on_conflict_do_update(
+            index_elements=["kind", "value"],
+            set_={
+                "changed_at": sa.case(
+                    (
+                        statement.excluded.changed_at > fc.c.changed_at,
+                        statement.excluded.changed_at,
+                    ),
+                    else_=fc.c.changed_at,
+                )
+            },
+        )
+        self._conn.execute(statement, rows)
 
     def _give_slugs(self, articles: dict[str, PreparedArticle]) -> None:
         """Put the slug registry's slug on every tag and author (claiming new ones), in place."""
@@ -501,11 +669,15 @@ class StoreTransaction:
         self._conn.execute(statement, rows)
 
     def delete(self, article_id: str, *, now: datetime | None = None) -> frozenset[Facet]:
-        """Remove the article and its links, record a tombstone, return its feeds.
+        """Remove the article and its links, record a tombstone, return the feeds readers see
+        change (none for an article that was not visible at `now`).
 
+        When readers could see it, each feed it was in gets an RFC 6721 tombstone dated `now`
+        (default: the wall clock); one withdrawn earlier keeps the tombstones it has.
         Raises ArticleNotFound when no article has this id.
         """
         self._check_open()
+        now = _utc(now or datetime.now(UTC))
         article = self.get(article_id)
         if article is None:
             raise ArticleNotFound(article_id)
@@ -524,7 +696,7 @@ class StoreTransaction:
             {
                 "id": article.id,
                 "guid": article.guid,
-                "deleted_at": now or datetime.now(UTC),
+                "deleted_at": now,
                 "published": article.published,
                 "status": article.status,
                 "language": article.language,
@@ -537,4 +709,13 @@ class StoreTransaction:
         keys = {ALL_KEY, *facet_keys(article)}
         if article.status == "published":
             self._add_counts({key: -1 for key in keys})
-        return frozenset(Facet(kind, value) for kind, value in keys)  # type: ignore[arg-type]
+        was = article.is_visible_at(now)
+        change = _Visibility(
+            id=article.id,
+            guid=article.guid or "",
+            before=frozenset(keys) if was else None,
+            before_published=article.published,
+            after=None,
+            lift_at=None,
+        )
+        return self._record_visibility([change], now, reason="deleted")

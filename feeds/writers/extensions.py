@@ -14,6 +14,7 @@ translations): declare the namespaces, add feed-level and entry-level elements, 
   the first.
 - `Stylesheet` (Atom, RSS): `<?xml-stylesheet?>`.
 - `Translations` (feeds.writers.translations): hreflang alternates of each entry.
+- `Tombstones` (Atom, `feeds.writers.tombstones`): RFC 6721 `at:deleted-entry`.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from feeds.model import Entry, Feed
 from feeds.writers._feedgen_fixes import ATOM_NS, DC_NS, FH_NS, MEDIA_NS, MEDIA_TYPES
 from feeds.writers.base import XML_FORMATS, FeedExtension
 from feeds.writers.rss import rss_author
+from feeds.writers.tombstones import Tombstones
 from feeds.writers.translations import Translations
 
 ATOM_LINK = f"{{{ATOM_NS}}}link"
@@ -184,6 +186,7 @@ DEFAULT_EXTENSIONS: tuple[FeedExtension, ...] = (
     MediaRSS(),
     Stylesheet(),
     Translations(),
+    Tombstones(),
 )
 
 __all__ = [
