@@ -2,6 +2,7 @@
 
 flask --app wsgi feeds export DIR            write every document into DIR (static copy)
 flask --app wsgi feeds export DIR --follow   ... and keep it in sync with the database
+flask --app wsgi feeds lift-embargoes        announce ended embargoes (feeds.lifts adds it)
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ from flask.cli import AppGroup
 
 from feeds.export import Exporter, ExportError, ExportReport
 
-feeds_cli = AppGroup("feeds", help="Commands about the served documents: static export.")
+feeds_cli = AppGroup(
+    "feeds", help="Commands about the served documents: static export, embargo lifts."
+)
 
 
 @feeds_cli.command("export")

@@ -27,24 +27,14 @@ from datetime import datetime
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
 
 from articles.changes import Change
 from articles.cli import SERVICE_KEY, one_line_errors
 from articles.service import ArticleService
 from articles.store import ALL, Facet, article_facets
+from feeds.cli import feeds_cli
 
 log = logging.getLogger("feeds.lifts")
-
-feeds_cli = AppGroup(
-    "feeds",
-    help="""Feed upkeep: announce embargoes that ended.
-
-    \b
-    Example:
-      flask --app wsgi feeds lift-embargoes
-    """,
-)
 
 
 def announce_lifts(service: ArticleService, now: datetime) -> list[str]:
@@ -102,8 +92,8 @@ class LiftScheduler:
 
 
 def init_app(app: Flask) -> LiftScheduler | None:
-    """Register the command, and the scheduler when a hub is configured (see the docstring)."""
-    app.cli.add_command(feeds_cli)
+    """Register the scheduler when a hub is configured (see the docstring); the command is
+    part of `flask feeds` (feeds.cli)."""
     config = app.extensions["feeds.config"]
     service: ArticleService | None = app.extensions.get(SERVICE_KEY)
     wanted = app.config.get("FEEDS_LIFT_SCHEDULER", not app.testing)
