@@ -36,6 +36,7 @@ PLAN: tuple[tuple[str, list[str], list[str], int], ...] = (
         ["--articles", "100000", "--duration", "10"],
         900,
     ),
+    ("lifecycle_bench.py", ["--quick"], [], 900),
 )
 QUICK_LIMIT_S = 900
 

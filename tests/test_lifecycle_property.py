@@ -21,10 +21,9 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import feedparser
 import jsonschema
@@ -204,14 +203,16 @@ class Lifecycle(RuleBasedStateMachine):
     # -- what readers get -----------------------------------------------------------------------
 
     def urls(self) -> list[str]:
-        feeds = ["/feeds/all", *(f"/feeds/section/{s}" for s in SECTIONS), "/feeds/tag/shared"]
-        feeds += [f"/feeds/tag/only-{i}" for i in IDS]
+        """Every kind of document once, every format of the feeds that carry tombstones."""
+        feeds = [f"/feeds/all.{fmt}" for fmt in ("atom", "rss", "json")]
+        feeds += [f"/feeds/section/{s}.{fmt}" for s in SECTIONS for fmt in ("atom", "json")]
+        feeds += ["/feeds/tag/shared.rss", *(f"/feeds/tag/only-{i}.atom" for i in IDS)]
         months = {self.clock.now.strftime("%Y-%m"), START.strftime("%Y-%m")}
-        feeds += [f"/feeds/all/archive/{m}" for m in sorted(months)]
-        pages = ["/", "/feeds.opml", "/sitemap.xml", "/sitemaps/news.xml", "/feeds/all.atom?limit=1"]
+        feeds += [f"/feeds/all/archive/{m}.atom" for m in sorted(months)]
+        pages = ["/", "/feeds.opml", "/sitemap.xml", "/sitemaps/news.xml"]
+        pages.append("/feeds/all.atom?limit=1")
         pages += [f"/articles/{i}" for i in IDS] + [f"/tag/only-{i}" for i in IDS]
-        pages += [f"/section/{s}" for s in SECTIONS]
-        return [f"{f}.{fmt}" for f in feeds for fmt in ("atom", "rss", "json")] + pages
+        return feeds + pages
 
     @invariant()
     def nothing_private_is_reachable_and_every_promise_holds(self) -> None:
@@ -225,16 +226,13 @@ class Lifecycle(RuleBasedStateMachine):
             for article_id, model in hidden.items():
                 assert model.article.title not in body, (url, article_id)
                 assert f"Summary of {article_id}." not in body, (url, article_id)
+            if response.status_code != 200:
+                continue  # a 404 names only what was asked for
             for article_id in never_seen | {
                 i for i in deleted_unseen if guid(i) not in self.stones
             }:
-                if not any(
-                    self.public(m.article) and f"only-{article_id}" in {t.slug for t in m.article.tags}
-                    for m in self.stored.values()
-                ):
-                    assert f"only-{article_id}" not in body, (url, article_id)
-            if response.status_code != 200:
-                continue
+                # Its own tag is on no public article: no page, feed or list may name it.
+                assert f"only-{article_id}" not in body, (url, article_id)
             self.check_modified(url, response.headers.get("Last-Modified"))
             if url.endswith(".atom") or url.endswith(".rss") or url.endswith(".json"):
                 self.check_feed(url, response.data)
@@ -244,8 +242,10 @@ class Lifecycle(RuleBasedStateMachine):
                     owner = facet.value.removeprefix("only-")
                     model = self.stored.get(owner)
                     # Announced only for an article readers could see (now, or when it left).
-                    assert (model is not None and model.seen) or guid(owner) in self.stones or (
-                        owner not in self.stored
+                    assert (
+                        (model is not None and model.seen)
+                        or guid(owner) in self.stones
+                        or (owner not in self.stored)
                     ), (change, facet)
 
     def check_modified(self, url: str, header: str | None) -> None:
@@ -288,13 +288,9 @@ class Lifecycle(RuleBasedStateMachine):
 
 
 Lifecycle.TestCase.settings = settings(
-    max_examples=30,
-    stateful_step_count=8,
+    max_examples=25,
+    stateful_step_count=6,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
 test_lifecycle_property = Lifecycle.TestCase
-
-
-def _unused(*_: Any) -> None:  # keep `replace` importable for readers extending the model
-    replace
