@@ -141,7 +141,9 @@ def _parse(value: object, zone: ZoneInfo) -> datetime:
         raise ValueError(f"cannot read {text[:40]!r}... as a date")
     if text[-1] in _ZONE_ENDS:
         # ISO 8601's own `Z` first (the common case, read directly), then any other zone name.
-        named = (_iso(text) if text[-1] in "Zz" else None) or _named_zone(text)
+        # `Z` right after the time only: `09:00:00AZ` is the unknown zone AZ, not UTC.
+        iso_utc = text[-1] in "Zz" and text[-2:-1].isdigit()
+        named = (_iso(text) if iso_utc else None) or _named_zone(text)
         if named is not None:
             return _localise(named, zone)
     parsed = _korean(text) or _iso(text) or _rfc822(text) or _other(text)

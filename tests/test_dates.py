@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo, available_timezones
 
 import feedparser
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from articles.dates import AMBIGUOUS_ZONES, ZONE_ABBREVIATIONS, parse_datetime, whole_minute_offset
@@ -242,6 +242,9 @@ _NOT_ZONES = {"AM", "PM", "A", "P", "ST", "ND", "RD", "TH", "MON", "TUE", "TUES"
               "JUNE", "JUL", "JULY", "AUG", "SEP", "SEPT", "OCT", "NOV", "DEC"}  # fmt: skip
 
 
+# Found by this test: `09:00:00AZ` ends in `Z` and was read as ISO 8601's UTC.
+@example(local=datetime(2025, 7, 30, 9), zone_name="AZ", form=_FORMATS[3], site="Asia/Seoul")
+@example(local=datetime(2025, 7, 30, 9), zone_name="qz", form=_FORMATS[3], site="UTC")
 @settings(max_examples=500, deadline=None)
 @given(
     local=st.datetimes(min_value=datetime(1990, 1, 1), max_value=datetime(2060, 12, 31)).map(
