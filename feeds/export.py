@@ -50,6 +50,7 @@ from articles.store import Facet, Store
 from feeds.cache import compress
 from feeds.config import SiteConfig
 from feeds.documents import Documents
+from feeds.etag import OUTPUT_VERSION
 from feeds.pages import SAMPLE_IMAGES_DIR
 from feeds.query import QueryError, parse_feed_path
 from feeds.sitemaps import Sitemaps
@@ -164,8 +165,11 @@ def document_paths(store: Store, config: SiteConfig, now: datetime) -> Iterator[
     links: dict[str, list[str]] = {}
     for link in store.translation_links([r.id for r in rows], now=now) if rows else ():
         links.setdefault(link.article_id, []).append(f"{link.other_id}={link.updated.isoformat()}")
+    # The code and settings that turn rows into bytes are part of every page's state: a new
+    # version of a template or a changed setting re-exports every page.
+    version = f"{OUTPUT_VERSION}|{config.fingerprint()}"
     for row in rows:
-        state = "|".join([row.updated.isoformat(), *links.get(row.id, ())])
+        state = "|".join([version, row.updated.isoformat(), *links.get(row.id, ())])
         yield article_page_path(row.id), state
 
 

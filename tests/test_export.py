@@ -143,6 +143,20 @@ def datetime_of(documents: dict[str, dict[str, str]], article_id: str):  # type:
     return next(a.published for a in corpus() if a.id == article_id)
 
 
+def test_a_new_code_version_re_exports_article_pages(
+    exported: tuple[Flask, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app, out = exported
+    monkeypatch.setattr("feeds.export.OUTPUT_VERSION", "another version")
+    Exporter(app, out).run()
+    # Each article page was asked again (only an asked page's state is renewed).
+    assert all(
+        "another version" in e["state"]
+        for p, e in manifest(out).items()
+        if p.startswith("/articles/")
+    )
+
+
 def test_file_names_cannot_leave_the_folder() -> None:
     assert file_name("/articles/..") == "articles/%2E%2E"
     assert file_name("/articles/.") == "articles/%2E"
