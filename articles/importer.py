@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any, Final, NamedTuple, TextIO
 from zoneinfo import ZoneInfo
 
-from articles.errors import ArticleError, GuidConflict, InvalidValue
+from articles.errors import ArticleError, GuidConflict, InvalidArticle, InvalidValue
 from articles.parse import (
     FORMAT_NAMES,
     LineParser,
@@ -47,7 +47,7 @@ from articles.parse import (
     raw_json_lines,
     read_records,
 )
-from articles.service import OLDER_THAN_STORED, ArticleService, GuidMinter
+from articles.service import OLDER_THAN_STORED, ArticleCheck, ArticleService, GuidMinter
 from articles.store import Facet, PreparedArticle, Store, prepare_article
 
 STDIN = "-"
@@ -171,7 +171,7 @@ def import_sources(
     sizes = [_size(source) for source in inputs]
     report = ImportReport(files=len(inputs))
     state = _Progress(on_progress, len(inputs), sum(sizes))
-    preparer = _Preparer(zone, default_language, minter, service.store.backend)
+    preparer = _Preparer(zone, default_language, minter, service.store.backend, service.checks)
     parallel = {
         source
         for source, size in zip(inputs, sizes, strict=True)
@@ -225,17 +225,27 @@ class _Preparer:
     """Record -> store rows (guid minted where missing); the same here and in every worker."""
 
     def __init__(
-        self, zone: ZoneInfo, default_language: str, minter: GuidMinter, backend: str
+        self,
+        zone: ZoneInfo,
+        default_language: str,
+        minter: GuidMinter,
+        backend: str,
+        checks: Sequence[ArticleCheck] = (),
     ) -> None:
         self.lines = LineParser(zone=zone, default_language=default_language)
         self.minter = minter
         self.backend = backend
+        self.checks = tuple(checks)
 
     def item(self, record: ParsedRecord) -> _Item:
         article = record.article
         if record.error is not None or article is None:
             message = str(record.error or f"{record.where}: no article")
             return _Item(record.where, record.offset, message, None)
+        for check in self.checks:  # the site's rules (a show's https media, ...)
+            for field_name, reason in check(article):
+                error = InvalidArticle(record.where, field_name, reason, article_id=article.id)
+                return _Item(record.where, record.offset, str(error), None)
         prepared = prepare_article(self.minter(article), self.backend)
         return _Item(record.where, record.offset, None, prepared)
 

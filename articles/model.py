@@ -65,6 +65,38 @@ class Media:
     title: str = ""
 
 
+EpisodeType = Literal["full", "trailer", "bonus"]
+EPISODE_TYPES: tuple[EpisodeType, ...] = ("full", "trailer", "bonus")
+# The media types of an episode's enclosure: what podcast apps play.
+EPISODE_MEDIA_PREFIXES: tuple[str, ...] = ("audio/", "video/")
+
+
+def is_episode_media(media: Media) -> bool:
+    """Whether an attachment is something a podcast app plays (an audio or video type)."""
+    return media.type.lower().startswith(EPISODE_MEDIA_PREFIXES)
+
+
+@dataclass(frozen=True, slots=True)
+class Episode:
+    """What a podcast episode says beyond its article (Apple's and Podcasting 2.0's terms).
+
+    All optional. `season` and `number` are whole numbers from 1 (`itunes:season`,
+    `itunes:episode`); `type` is Apple's `itunes:episodeType`; `explicit` None means "as the
+    show says". `transcript_url` with its MIME `transcript_type` (`text/vtt`,
+    `application/x-subrip`, `application/json`, `text/html`...) and `chapters_url` (JSON
+    chapters, `application/json+chapters`) are Podcasting 2.0's `podcast:transcript` and
+    `podcast:chapters`.
+    """
+
+    season: int | None = None
+    number: int | None = None
+    type: EpisodeType = "full"
+    explicit: bool | None = None
+    transcript_url: str | None = None
+    transcript_type: str | None = None
+    chapters_url: str | None = None
+
+
 @dataclass(frozen=True, slots=True)
 class Link:
     """A related link shown under the article (`관련`)."""
@@ -130,6 +162,12 @@ class Article:
     reading_time: int = 1  # minutes, computed from the body when the record has none
     translations: tuple[Translation, ...] = ()  # the story in other languages
     embargoed: datetime | None = None
+    episode: Episode | None = None
+
+    @property
+    def episode_media(self) -> tuple[Media, ...]:
+        """The attachments a podcast app plays (audio or video), in record order."""
+        return tuple(m for m in self.media if is_episode_media(m))
 
     def with_guid(self, guid: str) -> Article:
         return replace(self, guid=guid)
@@ -168,10 +206,11 @@ def article_fields(article: Article) -> dict[str, Any]:
         "reading_time": article.reading_time,
         "translations": article.translations,
         "embargoed": article.embargoed.isoformat() if article.embargoed else None,
+        "episode": article.episode,
     }
 
 
-_SINGLE_PARTS = ("section", "image", "source")
+_SINGLE_PARTS = ("section", "image", "source", "episode")
 _LIST_PARTS = ("tags", "authors", "related", "media", "translations")
 
 
@@ -218,6 +257,7 @@ def article_from_dict(data: Mapping[str, Any]) -> Article:
         reading_time=data.get("reading_time", 1),
         translations=tuple(Translation(**t) for t in data.get("translations", ())),
         embargoed=datetime.fromisoformat(embargo) if (embargo := data.get("embargoed")) else None,
+        episode=Episode(**episode) if (episode := data.get("episode")) else None,
     )
 
 

@@ -20,6 +20,7 @@ from articles import model
 from articles.formats.record import (
     EXTENSION_PREFIX,
     MAX_BODY_CHARS,
+    MAX_DURATION,
     MAX_ID_LENGTH,
     MAX_READING_TIME,
 )
@@ -109,9 +110,29 @@ _FIELDS: dict[tuple[str, str], dict[str, Any]] = {
     ("Image", "height"): {"minimum": 1},
     ("Image", "type"): _MIME,
     ("Media", "url"): _URL,
-    ("Media", "length"): {"minimum": 0, "description": "Size in bytes (0 when unknown)."},
-    ("Media", "type"): _MIME | {"description": "MIME type, e.g. 'audio/mpeg'."},
-    ("Media", "duration"): {"minimum": 0, "description": "Seconds."},
+    ("Media", "length"): {
+        "minimum": 1,
+        "description": "The file's exact size in bytes (podcast apps refuse 0 or none).",
+    },
+    ("Media", "type"): _MIME
+    | {"description": "MIME type, e.g. 'audio/mpeg'; an episode's is audio/... or video/...."},
+    ("Media", "duration"): {"description": "Seconds, or text as seconds, MM:SS or HH:MM:SS."},
+    ("Episode", "season"): {"minimum": 1, "description": "itunes:season / podcast:season."},
+    ("Episode", "number"): {"minimum": 1, "description": "itunes:episode / podcast:episode."},
+    ("Episode", "type"): {"description": "Apple's itunes:episodeType."},
+    ("Episode", "explicit"): {"description": "itunes:explicit; absent: as the show says."},
+    ("Episode", "transcript_url"): _URL | {"description": "podcast:transcript's url."},
+    ("Episode", "transcript_type"): _MIME
+    | {
+        "description": "podcast:transcript's type; told from the URL's .vtt, .srt, .json, "
+        ".html or .txt when absent."
+    },
+    ("Episode", "chapters_url"): _URL
+    | {"description": "podcast:chapters (JSON chapters, application/json+chapters)."},
+    ("Article", "episode"): {
+        "description": "A podcast episode's numbers, type, explicit flag, transcript and "
+        "chapters; the record needs audio or video media."
+    },
     ("Link", "url"): _URL,
     ("Source", "url"): _URL,
     ("Article", "translations"): {
@@ -163,6 +184,15 @@ def record_json_schema() -> dict[str, Any]:
         "description": "Instead of body_html: CommonMark (raw HTML is shown as text).",
     }
     record["properties"]["$schema"] = {"type": "string"}
+    media = defs["Media"]["properties"]
+    media["duration"] = {
+        "description": media["duration"]["description"],
+        "anyOf": [
+            {"type": "number", "minimum": 0, "maximum": MAX_DURATION},
+            {"type": "string", "pattern": "^((\\d+:)?[0-5]?\\d:)?\\d+$"},
+            {"type": "null"},
+        ],
+    }
     record["required"] = ["id", "title", "published"]
     record["patternProperties"] = {
         f"^{EXTENSION_PREFIX}": {"description": "Ignored: for notes and other systems' data."}

@@ -49,6 +49,10 @@ from articles.store import (
 Outcome = Literal["created", "updated", "unchanged", "skipped", "deleted"]
 # Why a record older than the stored version changes nothing (importer lines, API results).
 OLDER_THAN_STORED: Final = "older than the stored version"
+# A site rule on whole articles beyond the record format (a podcast show requiring https
+# media, say): the (field, reason) of each problem; none means the article may be stored.
+# Kept picklable (a module-level class instance) so import workers can run it too.
+ArticleCheck = Callable[[Article], Iterable[tuple[str, str]]]
 # The smallest step of a stored time: a correction without its own `updated` moves it this much
 # past the stored one when the clock has not (a clock behind the stored value, say).
 _TICK: Final = timedelta(microseconds=1)
@@ -135,9 +139,11 @@ class ArticleService:
         zone: ZoneInfo | None = None,
         default_language: str = "ko",
         max_clock_skew: timedelta = DEFAULT_MAX_SKEW,
+        checks: Sequence[ArticleCheck] = (),
     ) -> None:
         self.store = store
         self.max_clock_skew = max_clock_skew
+        self.checks = tuple(checks)
         self.clock = clock
         self.minter = GuidMinter(tag_authority)
         self.listeners = listeners if listeners is not None else ChangeListeners()
@@ -160,12 +166,23 @@ class ArticleService:
             raise ArticleNotFound(article_id)
         return article
 
+    def check(self, article: Article, where: str | None = None) -> None:
+        """Run the site's `checks` on `article`; InvalidArticle naming `where` (default: the
+        article's id) and the field for the first problem found."""
+        for check in self.checks:
+            for field_name, reason in check(article):
+                raise InvalidArticle(
+                    where or f"article {article.id!r}", field_name, reason, article_id=article.id
+                )
+
     def create(self, article: Article, *, actor: str = DEFAULT_ACTOR) -> WriteResult:
         """Store a new article (its guid minted when it has none).
 
-        Raises ArticleExists when the id is stored, GuidConflict when its guid is another's.
+        Raises ArticleExists when the id is stored, GuidConflict when its guid is another's,
+        InvalidArticle when one of the site's `checks` refuses it.
         Every write of the single-article methods is in the audit trail under `actor`.
         """
+        self.check(article)
         article = self.minter(article)
         now = self.clock()
         self.check_times(article, now)
@@ -191,6 +208,7 @@ class ArticleService:
         Raises InvalidArticle for times the clock refuses (`check_times`). `if_updated`: see
         the module docstring.
         """
+        self.check(article)
         article = self.minter(article)
         now = self.clock()
         self.check_times(article, now)
@@ -249,6 +267,7 @@ class ArticleService:
                 corrected = dataclasses.replace(current, **values)
             except (TypeError, ValueError) as exc:
                 raise InvalidArticle(where, "", str(exc), article_id=article_id) from None
+            self.check(corrected, where)
             if corrected.updated <= current.updated:
                 raise InvalidArticle(
                     where, "updated", _not_newer(corrected, current), article_id=article_id
@@ -289,6 +308,7 @@ class ArticleService:
 
         def checked(article: Article) -> Article:
             self.check_times(article, now)
+            self.check(article)
             return self.minter(article)
 
         with self.store.transaction() as tx:
@@ -297,7 +317,9 @@ class ArticleService:
         return result
 
     def prepare(self, article: Article) -> PreparedArticle:
-        """The rows `BulkWrite.write` takes for `article`, its guid minted when missing."""
+        """The rows `BulkWrite.write` takes for `article`, its guid minted when missing;
+        InvalidArticle when one of the site's `checks` refuses it."""
+        self.check(article)
         return prepare_article(self.minter(article), self.store.backend)
 
     @contextmanager
@@ -352,6 +374,7 @@ class ArticleService:
                     continue
                 if new.id != edit.article_id:
                     raise InvalidArticle(where, "id", "an article's id never changes")
+                self.check(new, where)
                 if current is not None and new.updated <= current.updated:
                     if not same_content(new, current):
                         raise InvalidArticle(where, "updated", _not_newer(new, current))

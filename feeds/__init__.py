@@ -33,6 +33,7 @@ from feeds.cache import RenderCache
 from feeds.cli import feeds_cli
 from feeds.config import ConfigError, SiteConfig, load_config
 from feeds.fastpath import FastPath, ResponseMemo
+from feeds.podcasts import ShowMediaCheck, show_selections
 from feeds.ratelimit import RateLimit
 
 log = logging.getLogger(__name__)
@@ -88,7 +89,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         zone=config.zone,
         default_language=config.default_language,
         max_clock_skew=timedelta(seconds=config.max_clock_skew),
+        checks=[ShowMediaCheck(config.podcasts)] if config.podcasts else [],
     )
+    store.configure_shows(show_selections(config.podcasts))
 
     _prepare_database(app, config, store, clock)
 

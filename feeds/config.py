@@ -19,6 +19,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from werkzeug.sansio.utils import host_is_trusted
 
+from feeds.podcasts import Show, ShowError, parse_shows
+
 
 class ConfigError(ValueError):
     """A setting that cannot be used; the message names the setting and the source."""
@@ -123,6 +125,9 @@ class SiteConfig:
     # the largest request body accepted (413 above it).
     api_batch_max: int = 100
     api_max_body_bytes: int = 16 * 1024 * 1024
+    # Podcast shows, each a `[podcasts.<slug>]` table of the TOML file (feeds.podcasts,
+    # docs/podcasts.md); not settable from the environment.
+    podcasts: tuple[Show, ...] = ()
 
     @property
     def zone(self) -> ZoneInfo:
@@ -240,13 +245,29 @@ _KINDS = {"str": str, "int": int, "bool": bool}
 
 
 def _apply(config: SiteConfig, values: Mapping[str, Any], source: str) -> SiteConfig:
-    known = {f.name: _KINDS[str(f.type)] for f in fields(SiteConfig)}
-    changes = {}
+    known = {f.name: _KINDS.get(str(f.type)) for f in fields(SiteConfig)}
+    changes: dict[str, Any] = {}
     for key, raw in values.items():
         name = key.lower()
         if name not in known:
             raise ConfigError(f"{source}: unknown setting {key!r}")
-        changes[name] = _coerce(name, raw, known[name], source)
+        if name == "podcasts":
+            if isinstance(raw, tuple):  # already parsed (a test passing Show values)
+                changes[name] = raw
+                continue
+            if isinstance(raw, str):
+                raise ConfigError(
+                    f"{source}: podcasts: shows are set as [podcasts.<slug>] tables in the "
+                    "TOML file (FEEDS_CONFIG), not as text"
+                )
+            try:
+                changes[name] = parse_shows(raw, source)
+            except ShowError as exc:
+                raise ConfigError(str(exc)) from None
+            continue
+        kind = known[name]
+        assert kind is not None, f"setting {name} has no text form"
+        changes[name] = _coerce(name, raw, kind, source)
     return replace(config, **changes)
 
 

@@ -39,6 +39,7 @@ from feeds.model import (
     FeedLinks,
     build_feed,
 )
+from feeds.podcasts import find_show, show_feed
 from feeds.preview import (
     VARY,
     build_preview,
@@ -67,6 +68,7 @@ from feeds.urls import (
 )
 from feeds.websub import link_header
 from feeds.writers import MEDIA_TYPES, render
+from feeds.writers.podcast import render_show
 
 log = logging.getLogger(__name__)
 
@@ -377,7 +379,13 @@ def _render(
     base: str,
 ) -> bytes:
     """Fetch the page's articles and write the document (only on a cache miss)."""
-    return render(_build(service, query, doc, links, base), query.fmt or "atom")
+    fmt = query.fmt or "atom"
+    feed = _build(service, query, doc, links, base)
+    if query.facet.kind == "podcast":
+        show = find_show(service.config.podcasts, query.facet.value)
+        if show is not None:
+            return render_show(feed, fmt, show)
+    return render(feed, fmt)
 
 
 def _preview(
@@ -448,7 +456,7 @@ def _build(
         archive=query.month is not None,
         complete=doc.is_complete,
     )
-    return build_feed(
+    feed = build_feed(
         config,
         title=title,
         subtitle=config.description,
@@ -463,6 +471,11 @@ def _build(
         language=facet.value if facet.kind == "language" else None,
         alternates=alternates(doc.translations, base),
     )
+    if facet.kind == "podcast":
+        show = find_show(config.podcasts, facet.value)
+        if show is not None:
+            feed = show_feed(feed, show, base, month=query.month)
+    return feed
 
 
 def facet_label(facet: Facet, articles: Sequence[Article]) -> str:

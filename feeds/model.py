@@ -22,7 +22,7 @@ from urllib.parse import quote
 
 from werkzeug.urls import iri_to_uri
 
-from articles.model import Article
+from articles.model import Article, Episode
 from articles.text import clean_text
 
 log = logging.getLogger(__name__)
@@ -174,6 +174,7 @@ class Entry:
     reading_time: int = 1
     article_id: str = ""
     alternates: tuple[Alternate, ...] = ()  # other language versions (translations)
+    episode: Episode | None = None  # a podcast episode's numbers, type, transcript, chapters
 
 
 @dataclass(frozen=True, slots=True)
@@ -432,6 +433,7 @@ def build_entry(
         rights=clean_text(article.rights) or None,
         reading_time=article.reading_time,
         article_id=article.id,
+        episode=article.episode,
     )
 
 

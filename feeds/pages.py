@@ -67,6 +67,7 @@ KIND_HEADINGS: Final = {
     "author": "기자",
     "language": "언어",
     "source": "출처",
+    "podcast": "팟캐스트",
 }
 # Articles listed on an HTML page; the store is asked for exactly this many rows.
 PAGE_SIZE: Final = 50
@@ -259,7 +260,7 @@ def _facet_page(kind: FacetKind | None, value: str) -> ResponseReturnValue:
         groups = [
             (k, KIND_HEADINGS[k], [i for i in infos if i.facet.kind == k]) for k in KIND_ORDER
         ]
-        main = [(i.facet, i.label) for i in infos if i.facet.kind in {"all", "section"}]
+        main = [(i.facet, i.label) for i in infos if i.facet.kind in {"all", "section", "podcast"}]
         if not any(f.kind == "all" for f, _ in main):
             main.insert(0, (facet, context["site"].title))
         html = render_template(

@@ -27,6 +27,7 @@ from flask import Flask, current_app, has_request_context, request
 from articles.changes import Change
 from articles.cli import SERVICE_KEY
 from articles.store import ALL, Facet
+from feeds.podcasts import with_shows
 from feeds.urls import FORMATS, feed_url
 
 log = logging.getLogger("feeds.websub")
@@ -288,7 +289,8 @@ def publish_changes(facets: Iterable[Facet]) -> list[str]:
     URLs, so outside a request `site_url` has to be set; without it nothing is pinged and a
     warning says why.
     """
-    facets = list(facets)
+    config = current_app.extensions["feeds.config"]
+    facets = list(with_shows(facets, config.podcasts)) if config.podcasts else list(facets)
     notifier: Notifier | None = current_app.extensions.get("feeds.websub")
     if notifier is None or not notifier.enabled or not facets:
         return []

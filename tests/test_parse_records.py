@@ -126,10 +126,10 @@ def test_source_accepts_a_credit_line(value: object) -> None:
 def test_related_links_and_media() -> None:
     article = parse(
         related=["/articles/a0", {"url": "https://example.org/x", "title": "X"}],
-        media=[{"url": "https://cdn.example.org/a.mp3", "length": 0, "type": "audio/mpeg"}],
+        media=[{"url": "https://cdn.example.org/a.mp3", "length": 4096, "type": "audio/mpeg"}],
     )
     assert article.related == (Link("/articles/a0"), Link("https://example.org/x", "X"))
-    assert article.media == (Media("https://cdn.example.org/a.mp3", 0, "audio/mpeg"),)
+    assert article.media == (Media("https://cdn.example.org/a.mp3", 4096, "audio/mpeg"),)
 
 
 def test_korean_iri_and_site_relative_urls_are_accepted() -> None:

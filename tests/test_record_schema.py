@@ -50,6 +50,7 @@ def test_every_model_field_is_in_the_schema() -> None:
     assert schema["required"] == ["id", "title", "published"]
     assert set(schema["$defs"]) == {
         "Author",
+        "Episode",
         "Image",
         "Link",
         "Media",

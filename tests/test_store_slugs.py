@@ -182,6 +182,7 @@ def test_migration_keeps_old_slugs_and_moves_colliding_labels_apart(database_url
     with store.engine.begin() as conn:
         for article in (older, newer):
             row = prepare_article(article, "postgresql").row  # aware datetimes for Core
+            row.pop("episode")  # a column of a later revision (0008)
             conn.execute(articles_table.insert(), {**row, "doc": orjson.loads(row["doc"])})
             conn.execute(
                 tags_table.insert(),

@@ -106,7 +106,7 @@ def test_a_writer_subclass_adds_elements_after_the_writers_and_extensions() -> N
     document = ReviewedRss(DEFAULT_EXTENSIONS).render(make_feed([seed_article()]))
     item = etree.fromstring(document).find("channel/item")
     assert item[-1].tag == f"{{{EX}}}reviewer" and item[-1].text == "subclass"
-    assert item.find("{http://search.yahoo.com/mrss/}content") is not None  # extensions ran
+    assert item.find("{http://search.yahoo.com/mrss/}thumbnail") is not None  # extensions ran
     assert feedparser.parse(document).bozo == 0
 
 

@@ -137,12 +137,15 @@ def test_one_enclosure_and_the_rest_as_media_content() -> None:
     assert others[0].get("fileSize") == "99999"
 
 
-def test_lead_image_is_media_content_not_an_enclosure() -> None:
+def test_lead_image_is_a_thumbnail_never_an_enclosure_or_media_content() -> None:
+    # Podcast apps (gPodder's podcastparser) count every RSS media:content as downloadable
+    # media; the lead image is media:thumbnail with its caption as media:title.
     seed = item_of(channel(make_feed([seed_article()])), "ccd83b53e90f73c2")
     assert seed.find("enclosure") is None
-    media = seed.find(f"{MEDIA}content")
-    assert media.get("medium") == "image"
-    assert media.findtext(f"{MEDIA}description").startswith("조 장관은 취임 후")
+    assert seed.find(f"{MEDIA}content") is None
+    thumbnail = seed.find(f"{MEDIA}thumbnail")
+    assert thumbnail is not None and thumbnail.get("url", "").startswith("http")
+    assert seed.findtext(f"{MEDIA}title").startswith("조 장관은 취임 후")
 
 
 def test_author_element_only_with_an_email_otherwise_dc_creator() -> None:

@@ -32,9 +32,11 @@ PUB_STATUS: dict[str, Status] = {
     "canceled": "withheld",
     "cancelled": "withheld",
 }
-# Item types that hold an article; the others (picture, audio, video, graphic, event,
-# planning) describe something else and are refused, one record at a time.
-ARTICLE_TYPES = ("text", "composite", "component")
+# Item types that hold an article; the others (picture, graphic, event, planning) describe
+# something else and are refused, one record at a time. An audio or video item is an article
+# whose media is its rendition (a podcast episode, when a show takes its section or tag).
+ARTICLE_TYPES = ("text", "composite", "component", "audio", "video")
+MEDIA_TYPES = ("audio", "video")
 _BYLINE_PREFIX = re.compile(r"^\s*(?:by|von|av|par|por|door|di|af|от)\s+", re.IGNORECASE)
 _BYLINE_SPLIT = re.compile(r"\s*(?:[,/&;]|\s(?:and|und|och|og|et|y|e|en)\s)\s*", re.IGNORECASE)
 _HTML_BODY = re.compile(r"<body\b[^>]*>(.*)</body\s*>", re.S | re.I)
@@ -96,6 +98,7 @@ class NinjsItem:
         record["rights"], origin["rights"] = self.rights()
         record["image"], origin["image"] = self.image()
         record["translations"], origin["translations"] = self.translations()
+        record["media"], origin["media"] = self.media()
         return {k: v for k, v in record.items() if v is not None}, origin
 
     def check_type(self) -> None:
@@ -400,6 +403,69 @@ class NinjsItem:
                 continue
             found.append({"id": uri, "language": language})
         return (found or None), "associations"
+
+    def media(self) -> tuple[object, str]:
+        """The audio or video of the item: an audio/video item's own rendition, else those of
+        its audio/video associations; each as `{url, length, type, duration, title}`.
+
+        Of an item's renditions the one named `main` is taken (else the largest) among those
+        whose content type is audio/... or video/... (or, without a type, of the item's own
+        type): a wire item offers one recording in several encodings, and a podcast episode
+        is one file. ninjs gives `duration` in seconds (fractions allowed; rounded here).
+        """
+        media: list[dict[str, Any]] = []
+        if self.raw.get("type") in MEDIA_TYPES:
+            chosen = self.media_rendition(self.raw.get("renditions"), str(self.raw["type"]))
+            if chosen is not None:
+                media.append(chosen)
+            return media or None, "renditions"
+        associations = self.raw.get("associations")
+        items = list(associations.values()) if isinstance(associations, Mapping) else associations
+        if isinstance(items, list):
+            for item in items:
+                if isinstance(item, Mapping) and item.get("type") in MEDIA_TYPES:
+                    chosen = self.media_rendition(item.get("renditions"), str(item["type"]))
+                    if chosen is not None:
+                        media.append(chosen)
+        return media or None, "associations"
+
+    def media_rendition(self, renditions: object, item_type: str) -> dict[str, Any] | None:
+        if isinstance(renditions, Mapping):  # ninjs 1.x: keyed by name
+            renditions = [{"name": k, **v} for k, v in renditions.items() if isinstance(v, Mapping)]
+        if not isinstance(renditions, list):
+            return None
+
+        def playable(r: object) -> bool:
+            if not isinstance(r, Mapping) or not isinstance(r.get("href"), str):
+                return False
+            content_type = self.get("contenttype", r) or r.get("mimetype")
+            if content_type is None:
+                return True
+            return str(content_type).lower().startswith(("audio/", "video/"))
+
+        usable = [r for r in renditions if playable(r)]
+        if not usable:
+            return None
+        main = [r for r in usable if r.get("name") == "main"]
+
+        def size(r: Mapping[str, Any]) -> int:
+            n = self.get("sizeinbytes", r)
+            return n if isinstance(n, int) else 0
+
+        chosen = main[0] if main else max(usable, key=size)
+        content_type = self.get("contenttype", chosen) or chosen.get("mimetype")
+        medium: dict[str, Any] = {
+            "url": chosen.get("href"),
+            "length": self.get("sizeinbytes", chosen),
+            # Without a content type, the item's own type says what it is; the validator
+            # refuses a bare "audio" for want of a subtype, naming the renditions.
+            "type": content_type if content_type is not None else item_type,
+        }
+        if chosen.get("duration") is not None:
+            medium["duration"] = chosen["duration"]
+        if isinstance(chosen.get("title"), str):
+            medium["title"] = chosen["title"]
+        return medium
 
     def largest_rendition(self, renditions: object) -> Mapping[str, Any] | None:
         if isinstance(renditions, Mapping):  # ninjs 1.x: keyed by name

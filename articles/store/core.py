@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import threading
 import weakref
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from functools import partial
@@ -24,8 +24,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from articles.errors import InvalidValue
 from articles.model import Article
+from articles.store import episodes, read
 from articles.store import migrate as migrations
-from articles.store import read
 from articles.store.engine import (
     BACKENDS,
     SQLITE_WRITE_CACHE_KIB,
@@ -33,7 +33,7 @@ from articles.store.engine import (
     normalise_url,
     translated,
 )
-from articles.store.facets import Facet
+from articles.store.facets import SELECTED_KINDS, Episodes, Facet
 from articles.store.migrate import Migration
 from articles.store.model import (
     EntryKey,
@@ -79,6 +79,7 @@ class Store:
         self._prepare: Callable[[Store], None] | None = None
         self._prepare_lock = threading.RLock()
         self._preparing = False
+        self._shows: dict[str, tuple[Episodes, str]] = {}
         if hasattr(os, "register_at_fork"):
             os.register_at_fork(after_in_child=partial(_dispose_after_fork, weakref.ref(self)))
 
@@ -361,6 +362,12 @@ class Store:
         self, facet: Facet, *, now: datetime, limit: int, offset: int = 0
     ) -> list[EntryKey]:
         """Keys of one page of a feed, newest first (published desc, id desc); index only."""
+        if facet.kind in SELECTED_KINDS:
+            selection = self._selection(facet)
+            if selection is None:
+                return []
+            with self._connect() as conn:
+                return episodes.page_keys(conn, selection, now=now, limit=limit, offset=offset)
         with self._connect() as conn:
             return read.page_keys(conn, facet, now=now, limit=limit, offset=offset)
 
@@ -373,13 +380,27 @@ class Store:
         """How many articles the feed holds at `now`.
 
         The feed's published count (kept by every write) minus its embargoed articles: two
-        index seeks, whatever the size of the feed.
+        index seeks, whatever the size of the feed. A podcast show's episodes are counted.
         """
+        if facet.kind in SELECTED_KINDS:
+            selection = self._selection(facet)
+            if selection is None:
+                return 0
+            with self._connect() as conn:
+                return episodes.count_visible(conn, selection, now)
         with self._connect() as conn:
             return read.count_visible(conn, facet, now)
 
     def facet_info(self, facet: Facet, *, now: datetime) -> FacetInfo | None:
-        """Label, size and newest publish time of one feed, or None when it has nothing visible."""
+        """Label, size and newest publish time of one feed, or None when it has nothing visible.
+
+        A podcast show's label is its configured title."""
+        if facet.kind in SELECTED_KINDS:
+            show = self._shows.get(facet.value)
+            if show is None:
+                return None
+            with self._connect() as conn:
+                return episodes.facet_info(conn, facet, show[0], now, show[1])
         with self._connect() as conn:
             return read.facet_info(conn, facet, now)
 
@@ -388,10 +409,16 @@ class Store:
 
         A facet's label is the one its newest visible article carries. Counts come from
         facet_counts less each kind's embargoed rows; then one index seek per facet finds its
-        label and newest publish time.
+        label and newest publish time. The configured podcast shows with visible episodes
+        come last, in slug order.
         """
         with self._connect() as conn:
-            return read.facets(conn, now)
+            found = read.facets(conn, now)
+            for slug, (selection, title) in sorted(self._shows.items()):
+                info = episodes.facet_info(conn, Facet("podcast", slug), selection, now, title)
+                if info is not None:
+                    found.append(info)
+            return found
 
     def months(self, facet: Facet, *, now: datetime) -> list[str]:
         """The UTC months ("2025-07") in which the feed has visible articles, newest first.
@@ -399,6 +426,12 @@ class Store:
         One index seek per month (newest publish time before the previous month's start), so
         the cost follows the number of months, not of articles.
         """
+        if facet.kind in SELECTED_KINDS:
+            selection = self._selection(facet)
+            if selection is None:
+                return []
+            with self._connect() as conn:
+                return episodes.months(conn, selection, now)
         with self._connect() as conn:
             return read.months(conn, facet, now)
 
@@ -408,6 +441,12 @@ class Store:
         Raises InvalidValue (a ValueError) when `month` is not YYYY-MM.
         """
         read.month_bounds(month)  # a bad month is the caller's error, before any connection
+        if facet.kind in SELECTED_KINDS:
+            selection = self._selection(facet)
+            if selection is None:
+                return []
+            with self._connect() as conn:
+                return episodes.month_keys(conn, selection, month, now)
         with self._connect() as conn:
             return read.month_keys(conn, facet, month, now)
 
@@ -453,11 +492,32 @@ class Store:
 
         SQLite: the detail column of EXPLAIN QUERY PLAN; PostgreSQL: EXPLAIN's text lines.
         """
-        query = read.keys_query(facet, now).limit(limit).offset(offset)
+        selection = self._selection(facet) if facet.kind in SELECTED_KINDS else None
+        keys = (
+            read.keys_query(facet, now)
+            if selection is None
+            else episodes.keys_query(selection, now)
+        )
+        query = keys.limit(limit).offset(offset)
         with self._connect() as conn:
             # Raw cursor rows: SQLAlchemy would map them onto the SELECT's own column types.
             rows = conn.execute(read.Explain(query)).cursor.fetchall()
         return [str(row[-1]) if self.backend == "sqlite" else str(row[0]) for row in rows]
+
+    # -- podcast shows --------------------------------------------------------------------------
+
+    def configure_shows(self, shows: Mapping[str, tuple[Episodes, str]]) -> None:
+        """Name the podcast shows: `{slug: (selection, title)}`; `Facet("podcast", slug)` then
+        reads the show's episodes (unknown slugs hold nothing). Replaces any earlier shows."""
+        self._shows = dict(shows)
+
+    @property
+    def shows(self) -> Mapping[str, tuple[Episodes, str]]:
+        return dict(self._shows)
+
+    def _selection(self, facet: Facet) -> Episodes | None:
+        show = self._shows.get(facet.value)
+        return None if show is None else show[0]
 
     # -- internals ----------------------------------------------------------------------------
 

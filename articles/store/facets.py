@@ -22,7 +22,7 @@ from articles.slugs import label_key
 from articles.store.schema import articles_table, authors_table, tags_table
 
 # The kind names, as a type: what `Facet.kind` holds.
-FacetKindName = Literal["all", "section", "tag", "author", "language", "source"]
+FacetKindName = Literal["all", "section", "tag", "author", "language", "source", "podcast"]
 
 # (value, label) pairs of a record for one kind: `("asia", "아시아")`.
 Members = tuple[tuple[str, str], ...]
@@ -124,6 +124,11 @@ def _all(article: Article) -> Members:
     return (("", ""),)
 
 
+def _by_selection(article: Article) -> Members:
+    # A show's membership is its selection (`Episodes`), asked of the rows when read.
+    return ()
+
+
 a = articles_table
 # In the order the index page, OPML and `Store.facets` list them.
 FACET_KINDS: Final[Mapping[str, FacetKind]] = MappingProxyType(
@@ -145,6 +150,10 @@ FACET_KINDS: Final[Mapping[str, FacetKind]] = MappingProxyType(
             ),
             FacetKind("language", "lang", a, "language", "language", _language),
             FacetKind("source", "source", a, "source_slug", "source_label", _source),
+            # A podcast show: the value is the show's slug; which articles are its episodes
+            # is the show's selection (`Episodes`: a section and/or a tag, audio or video),
+            # configured on the Store (`Store.configure_shows`), not stored per article.
+            FacetKind("podcast", "podcast", a, None, None, _by_selection),
         )
     }
 )
@@ -155,6 +164,8 @@ LINKED_KINDS: Final = tuple(kind for kind in FACET_KINDS.values() if kind.linked
 ROW_KINDS: Final = tuple(
     kind for kind in FACET_KINDS.values() if not kind.linked and kind.value_column
 )
+# The kinds whose members are chosen by a configured selection when read (podcast shows).
+SELECTED_KINDS: Final = frozenset({"podcast"})
 KIND_BY_SEGMENT: Final[Mapping[str, FacetKind]] = MappingProxyType(
     {kind.segment: kind for kind in FACET_KINDS.values()}
 )
@@ -176,7 +187,7 @@ class Facet:
             raise InvalidValue(
                 "facet", f"unknown kind {self.kind!r}, expected one of {tuple(FACET_KINDS)}"
             )
-        if (self.kind == "all") != (self.value == ""):
+        if (self.kind == "all") != (self.value == ""):  # every other kind names a value
             raise InvalidValue(
                 "facet", f"kind {self.kind!r}: a value is required for all kinds but 'all'"
             )
@@ -189,6 +200,39 @@ class Facet:
 
 ALL: Final = Facet("all")
 ALL_KEY: Final = ("all", "")
+
+
+@dataclass(frozen=True, slots=True)
+class Episodes:
+    """A podcast show's selection: the published articles with audio or video media
+    (`Article.episode_media`) in `section`, carrying `tag`, or both (at least one is set).
+
+    Raises InvalidValue (a ValueError) when neither is given.
+    """
+
+    section: str | None = None
+    tag: str | None = None
+
+    def __post_init__(self) -> None:
+        if not self.section and not self.tag:
+            raise InvalidValue("show", "a show takes a section, a tag, or both")
+
+    def takes(self, article: Article) -> bool:
+        """Whether `article` is one of the show's episodes (whatever its status and time)."""
+        if not article.episode_media:
+            return False
+        if self.section and (article.section is None or article.section.slug != self.section):
+            return False
+        return not self.tag or any(t.slug == self.tag for t in article.tags)
+
+    def facets(self) -> frozenset[Facet]:
+        """The feeds whose change may change the show: its section's and its tag's."""
+        found = set()
+        if self.section:
+            found.add(Facet("section", self.section))
+        if self.tag:
+            found.add(Facet("tag", self.tag))
+        return frozenset(found)
 
 
 def facet_keys(article: Article) -> tuple[tuple[str, str], ...]:

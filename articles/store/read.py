@@ -20,7 +20,7 @@ from sqlalchemy.sql.expression import ClauseElement, Executable
 
 from articles.errors import InvalidValue
 from articles.model import STATUSES, Article, article_from_dict
-from articles.store.facets import ALL, FACET_KINDS, Facet, FacetKind
+from articles.store.facets import ALL, FACET_KINDS, SELECTED_KINDS, Facet, FacetKind
 from articles.store.model import (
     EntryKey,
     FacetInfo,
@@ -158,10 +158,14 @@ def facets(conn: Connection, now: datetime) -> list[FacetInfo]:
             fc.c.kind.label("kind"), fc.c.value.label("value"), fc.c.published_count.label("n")
         ).where(fc.c.published_count > 0)
     ).all()
-    embargoed = {name: embargoed_counts(conn, kind, now) for name, kind in FACET_KINDS.items()}
+    embargoed = {
+        name: embargoed_counts(conn, kind, now)
+        for name, kind in FACET_KINDS.items()
+        if name not in SELECTED_KINDS  # counted per show (articles.store.episodes)
+    }
     result: list[FacetInfo] = []
     for row in sorted(stored, key=lambda r: (order.get(r.kind, len(order)), r.value)):
-        if row.kind not in FACET_KINDS:
+        if row.kind not in embargoed:
             continue  # a kind a newer version of the program wrote
         count = row.n - embargoed[row.kind].get(row.value, 0)
         if count > 0:

@@ -66,6 +66,9 @@ articles_table = sa.Table(
     sa.Column("source_label", sa.Text),
     sa.Column("published", UTCDateTime, nullable=False),
     sa.Column("updated", UTCDateTime, nullable=False),
+    # Whether the article has audio or video media (`Article.episode_media`): a podcast
+    # show's episodes are its section's or tag's articles with this set.
+    sa.Column("episode", sa.Boolean, nullable=False, server_default=sa.false()),
     # Last, so SQLite reads the narrow columns without touching the document's overflow pages.
     sa.Column("doc", Doc, nullable=False),
 )
@@ -89,6 +92,15 @@ for _column in ("section_slug", "language", "source_slug"):
         articles_table.c.updated,
         articles_table.c.guid,
     )
+# A show's episodes: the published articles with audio or video, newest first; the show's
+# section or tag is checked on each (episodes are a small share of the articles).
+sa.Index(
+    "ix_articles_status_episode_published",
+    articles_table.c.status,
+    articles_table.c.episode,
+    articles_table.c.published.desc(),
+    articles_table.c.id.desc(),
+)
 
 
 def _facet_link_table(name: str, slug: str, label: str) -> sa.Table:

@@ -70,6 +70,7 @@ ROW_COLUMNS: Final = (
     "source_label",
     "published",
     "updated",
+    "episode",
     "doc",
 )
 
@@ -123,6 +124,7 @@ def prepare_article(article: Article, backend: str) -> PreparedArticle:
         "source_label": source.name if source else None,
         "published": as_db(article.published),
         "updated": as_db(article.updated),
+        "episode": bool(article.episode_media),
         "doc": _document(article),
     }
     return PreparedArticle(

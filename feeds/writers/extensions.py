@@ -10,8 +10,9 @@ translations): declare the namespaces, add feed-level and entry-level elements, 
 - `DublinCore` (RSS): `dc:creator` per name, `dc:language`, `dc:rights`.
 - `SourceCredit`: Atom `link rel="via"` and `dc:source`; RSS `source url=…`, else
   `dc:source`; JSON Feed `_source`.
-- `MediaRSS` (Atom, RSS): the lead image as `media:content`; in RSS also the enclosures after
-  the first.
+- `MediaRSS` (Atom, RSS): the lead image, as `media:content` in Atom and `media:thumbnail` in
+  RSS (podcast apps count every RSS `media:content` as an episode's media); in RSS also the
+  enclosures after the first.
 - `Stylesheet` (Atom, RSS): `<?xml-stylesheet?>`.
 - `Translations` (feeds.writers.translations): hreflang alternates of each entry.
 - `Tombstones` (Atom, `feeds.writers.tombstones`): RFC 6721 `at:deleted-entry`.
@@ -132,8 +133,14 @@ class SourceCredit(FeedExtension):
 
 
 class MediaRSS(FeedExtension):
-    """Media RSS: the lead image (`medium="image"`, caption or alt text, thumbnail); in RSS also
-    the enclosures after the first (RSS allows one `<enclosure>`)."""
+    """Media RSS: the lead image; in RSS also the enclosures after the first (RSS allows one
+    `<enclosure>`).
+
+    Atom: the image as `media:content` (`medium="image"`, caption or alt text, thumbnail).
+    RSS: the image as an item-level `media:thumbnail` only, with its caption as
+    `media:title`, since gPodder's podcastparser (and the apps built on it) count every RSS
+    `media:content`, whatever its medium, as one of the item's downloadable media.
+    """
 
     formats: ClassVar[frozenset[str]] = XML_FORMATS
 
@@ -142,7 +149,16 @@ class MediaRSS(FeedExtension):
 
     def add_item_elements(self, item: Any, entry: Entry, feed: Feed, fmt: str) -> None:
         image = entry.image
-        if image is not None:
+        if image is not None and fmt == "rss":
+            thumbnail = {"url": image.url}
+            if image.width:
+                thumbnail["width"] = str(image.width)
+            if image.height:
+                thumbnail["height"] = str(image.height)
+            SubElement(item, MEDIA_THUMBNAIL, thumbnail)
+            if image.caption or image.alt:
+                SubElement(item, MEDIA_TITLE, _PLAIN).text = image.caption or image.alt
+        elif image is not None:
             attrs = {"url": image.url, "medium": "image"}
             if image.type:
                 attrs["type"] = image.type

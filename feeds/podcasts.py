@@ -1,0 +1,401 @@
+"""Podcast shows: their settings (`[podcasts.<slug>]` tables of the TOML file), checked at
+start-up, and Apple Podcasts' category list as data.
+
+A show is a feed document of its own kind (`Facet("podcast", slug)`, served at
+`/feeds/podcast/<slug>.rss`, `.atom` and `.json`): the published articles of its section,
+its tag, or both, that have audio or video media (`articles.store.Episodes`). What the feed
+says about the show (title, owner, artwork, categories, explicit, type, copyright, locked)
+is written by `feeds.writers.podcast`. Standards followed: Apple Podcasts' RSS requirements
+and category list (2019 revision, as Apple's Podcasts Connect help lists it) and the
+Podcast Index namespace 1.0 (`podcast:guid`, `podcast:locked`, ...). See docs/podcasts.md.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from typing import Final, Literal
+from urllib.parse import urlsplit
+
+from articles.model import EPISODE_MEDIA_PREFIXES as EPISODE_TYPES
+from articles.model import Article, is_episode_media
+from articles.store import Episodes, Facet
+from feeds.model import Feed, Person, to_uri
+
+ShowType = Literal["episodic", "serial"]
+SHOW_TYPES: Final[tuple[ShowType, ...]] = ("episodic", "serial")
+
+# Apple Podcasts' categories and their subcategories (the 2019 list Podcasts Connect uses).
+APPLE_CATEGORIES: Final[Mapping[str, tuple[str, ...]]] = {
+    "Arts": (
+        "Books", "Design", "Fashion & Beauty", "Food", "Performing Arts", "Visual Arts",
+    ),
+    "Business": (
+        "Careers", "Entrepreneurship", "Investing", "Management", "Marketing", "Non-Profit",
+    ),
+    "Comedy": ("Comedy Interviews", "Improv", "Stand-Up"),
+    "Education": ("Courses", "How To", "Language Learning", "Self-Improvement"),
+    "Fiction": ("Comedy Fiction", "Drama", "Science Fiction"),
+    "Government": (),
+    "History": (),
+    "Health & Fitness": (
+        "Alternative Health", "Fitness", "Medicine", "Mental Health", "Nutrition",
+        "Sexuality",
+    ),
+    "Kids & Family": ("Education for Kids", "Parenting", "Pets & Animals", "Stories for Kids"),
+    "Leisure": (
+        "Animation & Manga", "Automotive", "Aviation", "Crafts", "Games", "Hobbies",
+        "Home & Garden", "Video Games",
+    ),
+    "Music": ("Music Commentary", "Music History", "Music Interviews"),
+    "News": (
+        "Business News", "Daily News", "Entertainment News", "News Commentary", "Politics",
+        "Sports News", "Tech News",
+    ),
+    "Religion & Spirituality": (
+        "Buddhism", "Christianity", "Hinduism", "Islam", "Judaism", "Religion", "Spirituality",
+    ),
+    "Science": (
+        "Astronomy", "Chemistry", "Earth Sciences", "Life Sciences", "Mathematics",
+        "Natural Sciences", "Nature", "Physics", "Social Sciences",
+    ),
+    "Society & Culture": (
+        "Documentary", "Personal Journals", "Philosophy", "Places & Travel", "Relationships",
+    ),
+    "Sports": (
+        "Baseball", "Basketball", "Cricket", "Fantasy Sports", "Football", "Golf", "Hockey",
+        "Rugby", "Running", "Soccer", "Swimming", "Tennis", "Volleyball", "Wilderness",
+        "Wrestling",
+    ),
+    "Technology": (),
+    "True Crime": (),
+    "TV & Film": ("After Shows", "Film History", "Film Interviews", "Film Reviews", "TV Reviews"),
+}  # fmt: skip
+
+# Podcasting 2.0 (Podcast Index namespace 1.0): podcast:guid is a UUIDv5 of the feed URL
+# without its scheme and trailing slashes, in this namespace.
+PODCAST_GUID_NAMESPACE: Final = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
+
+_SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9._-]{0,98}[a-z0-9])?$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
+_ARTWORK_TYPES: Final = (".jpg", ".jpeg", ".png")
+
+# Every key a `[podcasts.<slug>]` table may hold.
+SHOW_KEYS: Final = (
+    "title", "description", "section", "tag", "author", "owner_name", "owner_email",
+    "artwork_url", "language", "categories", "explicit", "type", "copyright", "locked",
+    "require_https", "link", "guid",
+)  # fmt: skip
+
+
+class ShowError(ValueError):
+    """A show setting that cannot be used; the message names the show and the setting."""
+
+
+@dataclass(frozen=True, slots=True)
+class Category:
+    """One of Apple's categories, with one of its subcategories or none."""
+
+    name: str
+    subcategory: str | None = None
+
+    def __str__(self) -> str:
+        return self.name if self.subcategory is None else f"{self.name}/{self.subcategory}"
+
+
+@dataclass(frozen=True, slots=True)
+class Show:
+    """One podcast show, as configured (see docs/podcasts.md for each setting).
+
+    `section` and/or `tag` select its episodes. `artwork_url` is the square show artwork
+    (JPEG or PNG, 1400 to 3000 px: Apple's rule, which only the publisher can check);
+    `language` a BCP 47 tag; `categories` Apple's, one to three; `type` Apple's
+    `itunes:type`; `locked` asks other platforms not to import the show
+    (`podcast:locked`); `require_https` refuses episodes whose media is not served over
+    https (import and API). `guid` is `podcast:guid` when the show already has one (keep it
+    when the feed moves); empty, it is derived from the RSS feed's URL. `link` is the show's
+    web page (the site's page of the show when empty).
+    """
+
+    slug: str
+    title: str
+    owner_name: str
+    owner_email: str
+    artwork_url: str
+    categories: tuple[Category, ...]
+    section: str | None = None
+    tag: str | None = None
+    description: str = ""
+    author: str = ""
+    language: str = ""
+    explicit: bool = False
+    type: ShowType = "episodic"
+    copyright: str = ""
+    locked: bool = False
+    require_https: bool = True
+    link: str = ""
+    guid: str = ""
+
+    @property
+    def selection(self) -> Episodes:
+        return Episodes(section=self.section, tag=self.tag)
+
+    def needs_https(self, url: str) -> bool:
+        """Whether `url` breaks this show's https rule (a plain http: URL where https is due)."""
+        return self.require_https and url.lower().startswith("http:")
+
+
+@lru_cache(maxsize=1024)
+def podcast_guid(feed_url: str) -> str:
+    """`podcast:guid` of a feed: the UUIDv5 of its URL without the scheme (`https://`) and
+    without trailing slashes, in PODCAST_GUID_NAMESPACE (Podcast Index namespace, `guid`)."""
+    bare = re.sub(r"^[A-Za-z][A-Za-z0-9+.-]*://", "", feed_url.strip()).rstrip("/")
+    return str(uuid.uuid5(PODCAST_GUID_NAMESPACE, bare))
+
+
+def parse_category(value: object, where: str) -> Category:
+    """`"News"` or `"News/Daily News"` checked against APPLE_CATEGORIES; ShowError naming the
+    nearest valid spelling otherwise."""
+    if not isinstance(value, str) or not value.strip():
+        raise ShowError(f"{where}: expected text such as 'News/Daily News', got {value!r}")
+    name, _, sub = (part.strip() for part in value.partition("/"))
+    if name not in APPLE_CATEGORIES:
+        hint = difflib.get_close_matches(name, APPLE_CATEGORIES, n=1)
+        advice = f" (did you mean {hint[0]!r}?)" if hint else ""
+        raise ShowError(
+            f"{where}: {name!r} is not one of Apple Podcasts' categories{advice}; "
+            f"they are: {', '.join(APPLE_CATEGORIES)}"
+        )
+    if not sub:
+        return Category(name)
+    subs = APPLE_CATEGORIES[name]
+    if sub not in subs:
+        hint = difflib.get_close_matches(sub, subs, n=1)
+        advice = f" (did you mean {name + '/' + hint[0]!r}?)" if hint else ""
+        listed = ", ".join(subs) if subs else "none"
+        raise ShowError(
+            f"{where}: {sub!r} is not a subcategory of {name!r}{advice}; its subcategories: "
+            f"{listed}"
+        )
+    return Category(name, sub)
+
+
+def parse_shows(raw: object, source: str) -> tuple[Show, ...]:
+    """The `[podcasts]` table (`{slug: {setting: value}}`) as Shows, in slug order.
+
+    Raises ShowError naming `source`, the show and the setting for anything that cannot be
+    used: an unknown key, a missing title/owner/artwork/category, a category not on Apple's
+    list, an explicit flag that is not true/false, a type other than episodic or serial...
+    """
+    if not isinstance(raw, Mapping):
+        raise ShowError(f"{source}: podcasts: expected a table of shows ([podcasts.<slug>])")
+    shows = []
+    for slug, table in sorted(raw.items()):
+        shows.append(_parse_show(slug, table, f"{source}: podcasts.{slug}"))
+    return tuple(shows)
+
+
+def _parse_show(slug: object, table: object, where: str) -> Show:
+    if not isinstance(slug, str) or not _SLUG.match(slug):
+        raise ShowError(
+            f"{where}: the show's slug must be lower-case letters, digits, '.', '_' or '-'"
+        )
+    if not isinstance(table, Mapping):
+        raise ShowError(f"{where}: expected a table of settings")
+    for key in table:
+        if key not in SHOW_KEYS:
+            hint = difflib.get_close_matches(str(key), SHOW_KEYS, n=1)
+            advice = f" (did you mean {hint[0]!r}?)" if hint else ""
+            raise ShowError(f"{where}: unknown setting {key!r}{advice}")
+
+    def text(key: str, *, required: bool = False) -> str:
+        value = table.get(key, "")
+        if not isinstance(value, str):
+            raise ShowError(f"{where}: {key}: expected text, got {value!r}")
+        value = value.strip()
+        if required and not value:
+            raise ShowError(f"{where}: {key}: required (Apple Podcasts needs it)")
+        return value
+
+    def flag(key: str, default: bool) -> bool:
+        value = table.get(key, default)
+        if not isinstance(value, bool):
+            raise ShowError(f"{where}: {key}: expected true or false, got {value!r}")
+        return value
+
+    def url(key: str, *, required: bool = False) -> str:
+        value = text(key, required=required)
+        if value:
+            parts = urlsplit(value)
+            if parts.scheme not in ("http", "https") or not parts.netloc:
+                raise ShowError(f"{where}: {key}: expected an absolute http(s) URL, got {value!r}")
+        return value
+
+    section, tag = text("section") or None, text("tag") or None
+    if section is None and tag is None:
+        raise ShowError(
+            f'{where}: give the articles the show takes: section = "...", tag = "...", or both'
+        )
+    for key, value in (("section", section), ("tag", tag)):
+        if value is not None and not _SLUG.match(value):
+            raise ShowError(f"{where}: {key}: expected a slug such as 'briefing', got {value!r}")
+    owner_email = text("owner_email", required=True)
+    if not _EMAIL.match(owner_email):
+        raise ShowError(f"{where}: owner_email: {owner_email!r} is not an e-mail address")
+    artwork = url("artwork_url", required=True)
+    if not urlsplit(artwork).path.lower().endswith(_ARTWORK_TYPES):
+        raise ShowError(
+            f"{where}: artwork_url: Apple Podcasts takes JPEG or PNG artwork; the URL must end "
+            f"in .jpg, .jpeg or .png, got {artwork!r}"
+        )
+    require_https = flag("require_https", True)
+    for key in ("artwork_url", "link"):
+        value = text(key)
+        if require_https and value.lower().startswith("http:"):
+            raise ShowError(
+                f"{where}: {key}: the show requires https (require_https = true), got {value!r}"
+            )
+    language = text("language")
+    if language and not _LANGUAGE.match(language):
+        raise ShowError(f"{where}: language: {language!r} is not a language tag such as 'ko'")
+    raw_categories = table.get("categories")
+    if isinstance(raw_categories, str):
+        raw_categories = [raw_categories]
+    if not isinstance(raw_categories, list) or not raw_categories:
+        raise ShowError(
+            f"{where}: categories: required, one to three of Apple's, e.g. ['News/Daily News']"
+        )
+    if len(raw_categories) > 3:
+        raise ShowError(f"{where}: categories: Apple Podcasts takes at most three")
+    categories = tuple(
+        parse_category(value, f"{where}: categories[{i}]") for i, value in enumerate(raw_categories)
+    )
+    show_type = table.get("type", "episodic")
+    if show_type not in SHOW_TYPES:
+        raise ShowError(f"{where}: type: expected episodic or serial, got {show_type!r}")
+    guid = text("guid")
+    if guid:
+        try:
+            guid = str(uuid.UUID(guid))
+        except ValueError:
+            raise ShowError(f"{where}: guid: expected a UUID, got {guid!r}") from None
+    return Show(
+        slug=slug,
+        title=text("title", required=True),
+        description=text("description"),
+        section=section,
+        tag=tag,
+        author=text("author"),
+        owner_name=text("owner_name", required=True),
+        owner_email=owner_email,
+        artwork_url=artwork,
+        language=language,
+        categories=categories,
+        explicit=flag("explicit", False),
+        type=show_type,
+        copyright=text("copyright"),
+        locked=flag("locked", False),
+        require_https=require_https,
+        link=url("link"),
+        guid=guid,
+    )
+
+
+def show_selections(shows: tuple[Show, ...]) -> dict[str, tuple[Episodes, str]]:
+    """What `Store.configure_shows` takes: `{slug: (selection, title)}`."""
+    return {show.slug: (show.selection, show.title) for show in shows}
+
+
+def find_show(shows: tuple[Show, ...], slug: str) -> Show | None:
+    return next((show for show in shows if show.slug == slug), None)
+
+
+@dataclass(frozen=True, slots=True)
+class ShowMediaCheck:
+    """The write check of the shows' media rules (`ArticleService(checks=[...])`).
+
+    For an article that is an episode of a show requiring https (`require_https`, the
+    default), every audio or video medium must be an https URL; a site-relative URL is
+    served from the site, whose public URL the show's feed uses. Returns (field, reason)
+    pairs, as `articles.service.ArticleCheck` says. Picklable (import workers run it).
+    """
+
+    shows: tuple[Show, ...]
+
+    def __call__(self, article: Article) -> list[tuple[str, str]]:
+        problems: list[tuple[str, str]] = []
+        strict = [s for s in self.shows if s.require_https and s.selection.takes(article)]
+        if not strict:
+            return problems
+        for i, medium in enumerate(article.media):
+            if is_episode_media(medium) and medium.url.lower().startswith("http:"):
+                problems.append(
+                    (
+                        f"media[{i}].url",
+                        f"the show {strict[0].slug!r} requires https media (Apple Podcasts "
+                        f"and browsers block mixed content); give the https URL of "
+                        f"{medium.url[:80]!r}",
+                    )
+                )
+        return problems
+
+
+def show_feed(feed: Feed, show: Show, base_url: str, *, month: str | None = None) -> Feed:
+    """A show's feed from the feed `feeds.model.build_feed` made of its episodes' articles.
+
+    The show's title (with the archive month), description, language, author, artwork,
+    copyright and page; each entry keeps only its audio and video enclosures (entries
+    without any are left out: not an episode), its episode's transcript and chapters URLs
+    made absolute under `base_url`.
+    """
+    entries = []
+    for entry in feed.entries:
+        media = tuple(e for e in entry.enclosures if e.type.lower().startswith(EPISODE_TYPES))
+        if not media:
+            continue
+        episode = entry.episode
+        if episode is not None:
+            episode = replace(
+                episode,
+                transcript_url=to_uri(episode.transcript_url, base_url)
+                if episode.transcript_url
+                else None,
+                chapters_url=to_uri(episode.chapters_url, base_url)
+                if episode.chapters_url
+                else None,
+            )
+        entries.append(replace(entry, enclosures=media, episode=episode))
+    title = show.title if month is None else f"{show.title} ({month})"
+    links = replace(feed.links, html=show.link) if show.link else feed.links
+    return replace(
+        feed,
+        title=title,
+        subtitle=show.description,
+        subtitle_language="",
+        language=show.language or feed.language,
+        author=Person(show.author or show.owner_name),
+        logo=show.artwork_url,
+        rights=show.copyright or feed.rights,
+        links=links,
+        entries=tuple(entries),
+    )
+
+
+def with_shows(affected: Iterable[Facet], shows: tuple[Show, ...]) -> set[Facet]:
+    """`affected` plus the shows whose documents may have changed with it (for WebSub).
+
+    A change reaches a show when it touched every feed its selection names (its section's and
+    its tag's): the store reports the feeds of the changed record, which include those of an
+    episode leaving or joining the show. A text article in the show's section pings it too,
+    harmlessly: hubs fetch the topic and find it unchanged.
+    """
+    found = set(affected)
+    for show in shows:
+        if show.selection.facets() <= found:
+            found.add(Facet("podcast", show.slug))
+    return found

@@ -1,0 +1,194 @@
+"""Podcast shows' namespaces as writer extensions: Apple's iTunes tags and Podcasting 2.0.
+
+Both are `FeedExtension`s (`feeds.writers.base`), one instance per show (they hold the show's
+settings, never a document's state):
+
+- `ITunes` (RSS and Atom; Apple reads RSS only): channel `itunes:author`, `itunes:owner`
+  (`itunes:name`, `itunes:email`), `itunes:image`, `itunes:category` (nested subcategory),
+  `itunes:explicit` (true/false), `itunes:type`; item `itunes:duration` (whole seconds),
+  `itunes:episode`, `itunes:season`, `itunes:episodeType`, `itunes:explicit` (when the episode
+  says), `itunes:image` (the lead image, when JPEG or PNG). Namespace
+  `http://www.itunes.com/dtds/podcast-1.0.dtd`, as Apple's requirements spell it.
+- `Podcasting20` (RSS): channel `podcast:guid` (a UUIDv5 of the RSS feed's URL without its
+  scheme, or the configured one), `podcast:locked` (with the owner's e-mail); item
+  `podcast:transcript` (url, type), `podcast:chapters` (url, `application/json+chapters`),
+  `podcast:person` per byline, `podcast:season`, `podcast:episode`. Namespace
+  `https://podcastindex.org/namespace/1.0` (the Podcast Index namespace, version 1.0).
+
+`render_show(feed, fmt, show)` writes a show's document: the default extensions without
+Media RSS (a podcast document carries only the episodes' media as enclosures; podcastparser
+counts every `media:content` as one), plus these two. feedgen's own podcast extension is not
+used for the writing: it checks categories against Apple's pre-2019 list, refuses
+`itunes_explicit('false')`, drops artwork URLs not ending in .jpg/.png silently, and works
+on feedgen's objects rather than on our hooks (docs/podcasts.md; bench/podcast_render.py
+measures it beside this module).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import lru_cache
+from typing import Any, ClassVar, Final
+from urllib.parse import urlsplit
+
+from lxml.etree import SubElement
+
+from articles.store import Facet
+from feeds.model import Entry, Feed
+from feeds.podcasts import Show, podcast_guid
+from feeds.urls import feed_path, feed_stem
+from feeds.writers import FORMATS, writer
+from feeds.writers.base import XML_FORMATS, FeedExtension, Writer
+from feeds.writers.extensions import DEFAULT_EXTENSIONS, MediaRSS
+
+ITUNES_NS: Final = "http://www.itunes.com/dtds/podcast-1.0.dtd"
+PODCAST_NS: Final = "https://podcastindex.org/namespace/1.0"
+CHAPTERS_TYPE: Final = "application/json+chapters"
+_IMAGE_SUFFIXES: Final = (".jpg", ".jpeg", ".png")
+
+
+def _itunes(name: str) -> str:
+    return f"{{{ITUNES_NS}}}{name}"
+
+
+def _podcast(name: str) -> str:
+    return f"{{{PODCAST_NS}}}{name}"
+
+
+def duration_text(seconds: int) -> str:
+    """`itunes:duration` as Apple recommends it: whole seconds (`1830`)."""
+    return str(int(seconds))
+
+
+def episode_duration(entry: Entry) -> int | None:
+    """The episode's duration in seconds: its first enclosure's (the one RSS carries)."""
+    return entry.enclosures[0].duration if entry.enclosures else None
+
+
+def canonical_rss_url(feed: Feed, show: Show) -> str:
+    """The show's live RSS feed URL, whatever page or archive this document is: the public
+    root its own `self` link is under, plus the show's RSS path."""
+    stem = feed_stem(Facet("podcast", show.slug))
+    own = feed.links.for_format("rss").self if "rss" in feed.links.documents else ""
+    at = own.find(stem)
+    base = own[:at] if at >= 0 else feed.links.html.split("/podcast/", 1)[0]
+    return base + feed_path(Facet("podcast", show.slug), "rss")
+
+
+class ITunes(FeedExtension):
+    """Apple Podcasts' tags for one show (see the module docstring)."""
+
+    formats: ClassVar[frozenset[str]] = XML_FORMATS
+
+    def __init__(self, show: Show) -> None:
+        self.show = show
+
+    def namespaces(self, fmt: str) -> Mapping[str, str]:
+        return {"itunes": ITUNES_NS}
+
+    def add_root_elements(self, parent: Any, feed: Feed, fmt: str) -> None:
+        show = self.show
+        SubElement(parent, _itunes("author")).text = show.author or show.owner_name
+        owner = SubElement(parent, _itunes("owner"))
+        SubElement(owner, _itunes("name")).text = show.owner_name
+        SubElement(owner, _itunes("email")).text = show.owner_email
+        SubElement(parent, _itunes("image"), {"href": show.artwork_url})
+        for category in show.categories:
+            element = SubElement(parent, _itunes("category"), {"text": category.name})
+            if category.subcategory:
+                SubElement(element, _itunes("category"), {"text": category.subcategory})
+        SubElement(parent, _itunes("explicit")).text = "true" if show.explicit else "false"
+        SubElement(parent, _itunes("type")).text = show.type
+
+    def add_item_elements(self, item: Any, entry: Entry, feed: Feed, fmt: str) -> None:
+        duration = episode_duration(entry)
+        if duration is not None:
+            SubElement(item, _itunes("duration")).text = duration_text(duration)
+        image = entry.image
+        if image is not None and urlsplit(image.url).path.lower().endswith(_IMAGE_SUFFIXES):
+            SubElement(item, _itunes("image"), {"href": image.url})
+        episode = entry.episode
+        if episode is None:
+            return
+        if episode.number is not None:
+            SubElement(item, _itunes("episode")).text = str(episode.number)
+        if episode.season is not None:
+            SubElement(item, _itunes("season")).text = str(episode.season)
+        SubElement(item, _itunes("episodeType")).text = episode.type
+        if episode.explicit is not None:
+            SubElement(item, _itunes("explicit")).text = "true" if episode.explicit else "false"
+
+
+class Podcasting20(FeedExtension):
+    """The Podcast Index namespace for one show (see the module docstring)."""
+
+    formats: ClassVar[frozenset[str]] = frozenset({"rss"})
+
+    def __init__(self, show: Show) -> None:
+        self.show = show
+
+    def namespaces(self, fmt: str) -> Mapping[str, str]:
+        return {"podcast": PODCAST_NS}
+
+    def guid(self, feed: Feed) -> str:
+        """The configured guid, else the UUIDv5 of the show's RSS feed URL."""
+        return self.show.guid or podcast_guid(canonical_rss_url(feed, self.show))
+
+    def add_root_elements(self, parent: Any, feed: Feed, fmt: str) -> None:
+        show = self.show
+        SubElement(parent, _podcast("guid")).text = self.guid(feed)
+        SubElement(parent, _podcast("locked"), {"owner": show.owner_email}).text = (
+            "yes" if show.locked else "no"
+        )
+
+    def add_item_elements(self, item: Any, entry: Entry, feed: Feed, fmt: str) -> None:
+        episode = entry.episode
+        if episode is not None and episode.transcript_url and episode.transcript_type:
+            SubElement(
+                item,
+                _podcast("transcript"),
+                {"url": episode.transcript_url, "type": episode.transcript_type},
+            )
+        if episode is not None and episode.chapters_url:
+            SubElement(
+                item, _podcast("chapters"), {"url": episode.chapters_url, "type": CHAPTERS_TYPE}
+            )
+        for person in entry.authors:
+            attrs = {"href": person.uri} if person.uri else {}
+            SubElement(item, _podcast("person"), attrs).text = person.name
+        if episode is not None and episode.season is not None:
+            SubElement(item, _podcast("season")).text = str(episode.season)
+        if episode is not None and episode.number is not None:
+            SubElement(item, _podcast("episode")).text = str(episode.number)
+
+
+def show_extensions(show: Show) -> tuple[FeedExtension, ...]:
+    """Every extension of a show's documents, in order: the defaults but Media RSS, then
+    ITunes and Podcasting20."""
+    kept = tuple(e for e in DEFAULT_EXTENSIONS if not isinstance(e, MediaRSS))
+    return (*kept, ITunes(show), Podcasting20(show))
+
+
+@lru_cache(maxsize=256)
+def show_writer(show: Show, fmt: str) -> Writer:
+    """The writer of `show`'s documents in `fmt` (made once per show and format)."""
+    return writer(fmt, show_extensions(show))
+
+
+def render_show(feed: Feed, fmt: str, show: Show) -> bytes:
+    """A show's feed (built by `feeds.podcasts.show_feed`) as a document of format `fmt`
+    ("atom", "rss" or "json"); ValueError for another format."""
+    if fmt not in FORMATS:
+        raise ValueError(f"format: unknown feed format {fmt!r}, expected one of {FORMATS}")
+    return show_writer(show, fmt).render(feed)
+
+
+__all__ = [
+    "ITUNES_NS",
+    "PODCAST_NS",
+    "ITunes",
+    "Podcasting20",
+    "canonical_rss_url",
+    "render_show",
+    "show_extensions",
+]

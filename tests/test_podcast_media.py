@@ -1,0 +1,251 @@
+"""Episode records and their media: what is read, what is refused (import and write service),
+and IPTC's AP audio items (ninjs 2.1 and 3.0) importing as articles with audio."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from flask import Flask
+from hypothesis import given
+from hypothesis import strategies as st
+
+from articles.errors import InvalidArticle
+from articles.formats import article_from_mapping, article_from_ninjs
+from articles.importer import import_sources
+from articles.model import Episode, Media
+from tests.test_podcast_feeds import SHOW
+
+SEOUL = ZoneInfo("Asia/Seoul")
+NINJS = Path(__file__).resolve().parent / "data" / "ninjs"
+MP3 = {"url": "https://cdn.example.com/ep1.mp3", "length": 4096, "type": "audio/mpeg"}
+
+
+def record(**changes: Any) -> dict[str, Any]:
+    base: dict[str, Any] = {
+        "id": "ep-1",
+        "title": "Briefing",
+        "published": "2025-07-30T06:00:00Z",
+        "section": "briefing",
+        "media": [MP3],
+    }
+    return {**base, **changes}
+
+
+def parse(raw: dict[str, Any]) -> Any:
+    return article_from_mapping(raw, where="ep.json: record 1", zone=SEOUL, default_language="ko")
+
+
+def refusal(raw: dict[str, Any]) -> InvalidArticle:
+    with pytest.raises(InvalidArticle) as caught:
+        parse(raw)
+    return caught.value
+
+
+# --------------------------------------------------------------------------- the record
+
+
+def test_an_episode_record_is_read_with_every_field() -> None:
+    article = parse(
+        record(
+            media=[{**MP3, "duration": "00:30:30"}],
+            episode={
+                "season": 2,
+                "number": 14,
+                "type": "bonus",
+                "explicit": False,
+                "transcript_url": "https://cdn.example.com/ep1.srt",
+                "chapters_url": "/chapters/ep1.json",
+            },
+        )
+    )
+    assert article.media == (Media(MP3["url"], 4096, "audio/mpeg", duration=1830),)
+    assert article.episode == Episode(
+        season=2,
+        number=14,
+        type="bonus",
+        explicit=False,
+        transcript_url="https://cdn.example.com/ep1.srt",
+        transcript_type="application/x-subrip",  # told from .srt
+        chapters_url="/chapters/ep1.json",
+    )
+    assert article.episode_media == article.media
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "words"),
+    [
+        ({"media": [{**MP3, "length": 0}]}, "media[0].length", "0 is not a size"),
+        (
+            {"media": [{k: v for k, v in MP3.items() if k != "length"}]},
+            "media[0].length",
+            "required",
+        ),
+        ({"media": [{**MP3, "length": "big"}]}, "media[0].length", "whole number"),
+        ({"media": [{**MP3, "duration": "1h30m"}]}, "media[0].duration", "HH:MM:SS"),
+        ({"media": [{**MP3, "duration": "00:75:00"}]}, "media[0].duration", "HH:MM:SS"),
+        ({"media": [{**MP3, "duration": "10:61"}]}, "media[0].duration", "0 to 59"),
+        ({"media": [{**MP3, "duration": -5}]}, "media[0].duration", "seconds"),
+        ({"media": [{**MP3, "duration": True}]}, "media[0].duration", "seconds"),
+        (
+            {"media": [{**MP3, "type": "application/pdf"}], "episode": {"number": 1}},
+            "media[0].type",
+            "not audio or video",
+        ),
+        ({"media": [], "episode": {"number": 1}}, "media", "needs its audio or video"),
+        ({"episode": {"type": "teaser"}}, "episode.type", "full, trailer, bonus"),
+        ({"episode": {"number": 0}}, "episode.number", "outside"),
+        ({"episode": {"explicit": "no"}}, "episode.explicit", "true or false"),
+        (
+            {"episode": {"transcript_url": "https://x.example/t"}},
+            "episode.transcript_type",
+            "required",
+        ),
+        ({"episode": {"chapter": "x"}}, "episode.chapter", "unknown field"),
+    ],
+)
+def test_bad_media_and_episode_data_is_refused_naming_record_and_field(
+    change: dict[str, Any], field: str, words: str
+) -> None:
+    error = refusal(record(**change))
+    assert error.where == "ep.json: record 1" and error.field == field
+    assert words in error.reason
+
+
+@given(
+    hours=st.integers(0, 99),
+    minutes=st.integers(0, 59),
+    seconds=st.integers(0, 59),
+)
+def test_hh_mm_ss_durations_are_read_as_seconds(hours: int, minutes: int, seconds: int) -> None:
+    total = hours * 3600 + minutes * 60 + seconds
+    text = f"{hours:02d}:{minutes:02d}:{seconds:02d}"
+    assert parse(record(media=[{**MP3, "duration": text}])).media[0].duration == total
+    assert parse(record(media=[{**MP3, "duration": total}])).media[0].duration == total
+    assert parse(record(media=[{**MP3, "duration": str(total)}])).media[0].duration == total
+
+
+@given(st.text(max_size=12))
+def test_any_other_duration_text_is_refused_or_read_as_the_same_seconds(text: str) -> None:
+    try:
+        duration = parse(record(media=[{**MP3, "duration": text}])).media[0].duration
+    except InvalidArticle as error:
+        assert error.field == "media[0].duration"
+        return
+    parts = [int(p) for p in text.strip().split(":")]
+    assert duration == sum(p * 60**i for i, p in enumerate(reversed(parts)))
+
+
+# --------------------------------------------------------------------------- a show's https rule
+
+
+@pytest.fixture
+def show_app(make_app: Callable[..., Flask]) -> Flask:
+    return make_app([], site_url="https://news.example.com", podcasts={"briefing": SHOW})
+
+
+def test_import_refuses_http_media_for_a_show_requiring_https(
+    show_app: Flask, tmp_path: Path
+) -> None:
+    source = tmp_path / "episodes.jsonl"
+    lines = [
+        record(id="ok", media=[MP3]),
+        record(id="plain", media=[{**MP3, "url": "http://cdn.example.com/ep2.mp3"}]),
+    ]
+    source.write_text("\n".join(json.dumps(r) for r in lines) + "\n", encoding="utf-8")
+    service = show_app.extensions["articles.service"]
+    report = import_sources(service, [str(source)], skip_invalid=True)
+    assert report.new == 1 and report.rejected == 1
+    (line,) = report.errors
+    assert f"{source}: line 2: media[0].url: the show 'briefing' requires https" in line
+    store = show_app.extensions["feeds.store"]
+    assert store.get("plain") is None and store.get("ok") is not None
+
+
+def test_the_write_service_refuses_it_too_and_writes_nothing(show_app: Flask) -> None:
+    service = show_app.extensions["articles.service"]
+    plain = parse(record(media=[{**MP3, "url": "http://cdn.example.com/ep2.mp3"}]))
+    with pytest.raises(InvalidArticle) as caught:
+        service.create(plain)
+    assert caught.value.field == "media[0].url" and "requires https" in caught.value.reason
+    assert show_app.extensions["feeds.store"].get("ep-1") is None
+    # The same record outside the show's section is no episode of it: stored as given.
+    service.create(parse(record(section="world", media=[{**MP3, "url": "http://x.example/a.mp3"}])))
+
+
+def test_a_show_may_allow_http_media(make_app: Callable[..., Flask]) -> None:
+    app = make_app([], podcasts={"briefing": {**SHOW, "require_https": False}})
+    plain = parse(record(media=[{**MP3, "url": "http://cdn.example.com/ep2.mp3"}]))
+    assert app.extensions["articles.service"].create(plain).outcome == "created"
+
+
+# --------------------------------------------------------------------------- ninjs audio items
+
+
+@pytest.mark.parametrize("name", ["2.1/ap_audio.json", "3.0/ap_audio.json"])
+def test_aps_audio_item_imports_as_an_article_with_its_audio(name: str) -> None:
+    raw = json.loads((NINJS / name).read_text(encoding="utf-8"))
+    article = article_from_ninjs(raw, where=name, zone=SEOUL, default_language="ko")
+    assert article.title == "Next up in impeachment hearings: A parade of key witnesses"
+    assert article.summary == (
+        "House Speaker Nancy Pelosi says the president committed an impeachable offense."
+    )
+    assert article.language == "en" and article.status == "published"
+    assert article.source is not None and article.source.name == "ASSOCIATED PRESS"
+    # The rendition named "main" (the MP3), not its MPEG twin or the NITF caption; ninjs
+    # gives duration in seconds, so it is taken as given.
+    (medium,) = article.media
+    assert medium.url.startswith(
+        "http://api.ap.org/media/v/content/8c9f92e2a4414c709a295b449f459a74.0/download?role=main"
+    )
+    assert "cid=62000ab669e047b2b00b5faa1d08f41d" in medium.url
+    assert (medium.length, medium.type, medium.duration) == (189504, "audio/mpeg", 7896)
+    assert article.episode_media == article.media
+
+
+@pytest.mark.parametrize("name", ["2.1/ap_audio.json", "3.0/ap_audio.json"])
+def test_a_rendition_without_a_size_is_refused_naming_the_renditions(name: str) -> None:
+    raw = json.loads((NINJS / name).read_text(encoding="utf-8"))
+    size = "sizeinbytes" if name.startswith("2") else "sizeInBytes"
+    for rendition in raw["renditions"]:
+        rendition.pop(size, None)
+    with pytest.raises(InvalidArticle) as caught:
+        article_from_ninjs(raw, where=name, zone=SEOUL, default_language="ko")
+    assert caught.value.field == "media[0].length (from renditions)"
+
+
+def test_a_picture_item_is_still_not_an_article() -> None:
+    raw = json.loads((NINJS / "3.1" / "006_photo_only.json").read_text(encoding="utf-8"))
+    with pytest.raises(InvalidArticle, match="'picture' item is not an article"):
+        article_from_ninjs(raw, where="x", zone=SEOUL, default_language="ko")
+
+
+# --------------------------------------------------------------------------- the publishing API
+
+
+def test_the_api_refuses_bad_episode_media_with_a_4xx_naming_the_field(
+    make_app: Callable[..., Flask],
+) -> None:
+    from tests.fixtures.api import api_client_for
+
+    api = api_client_for(
+        make_app([], site_url="https://news.example.com", podcasts={"briefing": SHOW})
+    )
+    cases = [
+        ({"media": [{**MP3, "length": 0}]}, "media[0].length"),
+        ({"media": [{**MP3, "duration": "5 minutes"}]}, "media[0].duration"),
+        ({"media": [{**MP3, "url": "http://cdn.example.com/ep.mp3"}]}, "media[0].url"),
+        ({"media": [{**MP3, "type": "text/plain"}], "episode": {"number": 1}}, "media[0].type"),
+    ]
+    for number, (change, field) in enumerate(cases):
+        body = {k: v for k, v in record(**change).items() if k != "id"}
+        response = api.put(f"/api/articles/ep-{number}", json=body)
+        assert 400 <= response.status_code < 500, (field, response.get_data(as_text=True))
+        assert field in response.get_data(as_text=True)
+        assert api.store.get(f"ep-{number}") is None
+    good = {k: v for k, v in record().items() if k != "id"}
+    assert api.put("/api/articles/ep-ok", json=good).status_code == 201

@@ -1,0 +1,218 @@
+"""Podcast show settings: Apple's categories, the start-up checks, podcast:guid.
+
+The guid is checked against the Podcast Index namespace's own worked examples; the category
+list against Apple's (every category and subcategory accepted, anything else refused with
+the nearest spelling); every bad show setting stops the app with a message naming the show
+and the setting.
+"""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from feeds import create_app
+from feeds.config import ConfigError, load_config
+from feeds.podcasts import (
+    APPLE_CATEGORIES,
+    PODCAST_GUID_NAMESPACE,
+    Category,
+    ShowError,
+    parse_category,
+    parse_shows,
+    podcast_guid,
+)
+
+SHOW: dict[str, Any] = {
+    "title": "Morning Briefing",
+    "section": "briefing",
+    "author": "Newsroom Audio",
+    "owner_name": "Audio Desk",
+    "owner_email": "audio@news.example.com",
+    "artwork_url": "https://news.example.com/briefing-3000.jpg",
+    "categories": ["News/Daily News"],
+    "explicit": False,
+    "type": "episodic",
+}
+
+
+# --------------------------------------------------------------------------- podcast:guid
+
+
+@pytest.mark.parametrize(
+    ("feed_url", "guid"),
+    [
+        # The Podcast Index namespace's worked examples (podcast:guid, "Examples").
+        ("https://mp3s.nashownotes.com/pc20rss.xml", "917393e3-1b1e-5cef-ace4-edaa54e1f810"),
+        ("https://podnews.net/rss", "9b024349-ccf0-5f69-a609-6b82873eab3c"),
+        ("http://podnews.net/rss/", "9b024349-ccf0-5f69-a609-6b82873eab3c"),
+    ],
+)
+def test_podcast_guid_matches_the_standards_worked_examples(feed_url: str, guid: str) -> None:
+    assert podcast_guid(feed_url) == guid
+
+
+def test_the_guid_namespace_is_the_standards() -> None:
+    assert uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6") == PODCAST_GUID_NAMESPACE
+
+
+@given(
+    host=st.from_regex(r"[a-z][a-z0-9-]{0,20}\.[a-z]{2,6}", fullmatch=True),
+    path=st.from_regex(r"(/[A-Za-z0-9._~-]{1,12}){0,3}", fullmatch=True),
+    scheme=st.sampled_from(["http", "https", "HTTPS"]),
+    slashes=st.integers(0, 3),
+)
+def test_the_guid_ignores_scheme_and_trailing_slashes(
+    host: str, path: str, scheme: str, slashes: int
+) -> None:
+    guid = podcast_guid(f"{scheme}://{host}{path}" + "/" * slashes)
+    assert guid == str(uuid.uuid5(PODCAST_GUID_NAMESPACE, f"{host}{path}"))
+    assert uuid.UUID(guid).version == 5
+
+
+# --------------------------------------------------------------------------- Apple's categories
+
+
+def _every_category() -> list[str]:
+    found = []
+    for name, subs in APPLE_CATEGORIES.items():
+        found.append(name)
+        found.extend(f"{name}/{sub}" for sub in subs)
+    return found
+
+
+def test_apples_list_has_its_nineteen_categories() -> None:
+    assert len(APPLE_CATEGORIES) == 19
+    assert APPLE_CATEGORIES["News"] == (
+        "Business News",
+        "Daily News",
+        "Entertainment News",
+        "News Commentary",
+        "Politics",
+        "Sports News",
+        "Tech News",
+    )
+    assert APPLE_CATEGORIES["True Crime"] == ()
+
+
+@pytest.mark.parametrize("value", _every_category())
+def test_every_apple_category_and_subcategory_is_accepted(value: str) -> None:
+    assert str(parse_category(value, "x")) == value
+
+
+@pytest.mark.parametrize(
+    ("value", "hint"),
+    [
+        ("News/Daly News", "'News/Daily News'"),
+        ("Newz", "'News'"),
+        ("Technology/Gadgets", "Technology"),  # no subcategories at all
+        ("Arts & Entertainment", "Apple Podcasts' categories"),  # the pre-2019 list
+        ("Religion & Spirituality/Other", "Religion & Spirituality"),
+    ],
+)
+def test_a_category_not_on_apples_list_is_refused_with_the_nearest(value: str, hint: str) -> None:
+    with pytest.raises(ShowError) as caught:
+        parse_category(value, "site.toml: podcasts.briefing: categories[0]")
+    assert str(caught.value).startswith("site.toml: podcasts.briefing: categories[0]: ")
+    assert hint in str(caught.value)
+
+
+# --------------------------------------------------------------------------- show settings
+
+
+def test_a_show_is_read_with_its_settings() -> None:
+    (show,) = parse_shows({"briefing": SHOW}, "site.toml")
+    assert show.slug == "briefing" and show.section == "briefing" and show.tag is None
+    assert show.categories == (Category("News", "Daily News"),)
+    assert show.require_https and not show.locked and show.type == "episodic"
+
+
+@pytest.mark.parametrize(
+    ("change", "setting", "words"),
+    [
+        ({"title": ""}, "title", "required"),
+        ({"owner_email": "audio desk"}, "owner_email", "not an e-mail address"),
+        ({"owner_name": None}, "owner_name", "expected text"),
+        ({"artwork_url": "https://x.example/art.gif"}, "artwork_url", "JPEG or PNG"),
+        ({"artwork_url": "http://x.example/art.jpg"}, "artwork_url", "requires https"),
+        ({"artwork_url": "art.jpg"}, "artwork_url", "absolute http(s) URL"),
+        ({"categories": []}, "categories", "required"),
+        ({"categories": ["News", "Arts", "History", "Music"]}, "categories", "at most three"),
+        ({"categories": ["News/Dailly"]}, "categories[0]", "not a subcategory"),
+        ({"explicit": "no"}, "explicit", "true or false"),
+        ({"type": "daily"}, "type", "episodic or serial"),
+        ({"section": None}, "section", "expected text"),
+        ({"section": "Morning News"}, "section", "slug"),
+        ({"locked": 1}, "locked", "true or false"),
+        ({"guid": "not-a-uuid"}, "guid", "UUID"),
+        ({"language": "korean language"}, "language", "language tag"),
+        ({"categorys": ["News"]}, "'categorys'", "did you mean 'categories'"),
+    ],
+)
+def test_every_bad_setting_is_refused_naming_show_and_setting(
+    change: dict[str, Any], setting: str, words: str
+) -> None:
+    table = {**SHOW, **change}
+    with pytest.raises(ShowError) as caught:
+        parse_shows({"briefing": table}, "site.toml")
+    message = str(caught.value)
+    assert message.startswith("site.toml: podcasts.briefing: ")
+    assert setting in message and words in message
+
+
+def test_a_show_must_select_a_section_or_a_tag() -> None:
+    table = {k: v for k, v in SHOW.items() if k != "section"}
+    with pytest.raises(ShowError, match="section = .*tag = .*or both"):
+        parse_shows({"briefing": table}, "site.toml")
+    (tagged,) = parse_shows({"briefing": {**table, "tag": "audio"}}, "site.toml")
+    assert tagged.selection.tag == "audio" and tagged.selection.section is None
+
+
+def test_shows_come_from_the_toml_file(tmp_path: Path) -> None:
+    toml = tmp_path / "site.toml"
+    toml.write_text(
+        '[podcasts.briefing]\ntitle = "Morning Briefing"\nsection = "briefing"\n'
+        'owner_name = "Audio Desk"\nowner_email = "audio@news.example.com"\n'
+        'artwork_url = "https://news.example.com/briefing-3000.jpg"\n'
+        'categories = ["News/Daily News", "Business/Investing"]\ntype = "serial"\n',
+        encoding="utf-8",
+    )
+    config = load_config(environ={"FEEDS_CONFIG": str(toml)})
+    (show,) = config.podcasts
+    assert show.type == "serial" and [str(c) for c in show.categories] == [
+        "News/Daily News",
+        "Business/Investing",
+    ]
+
+
+def test_shows_cannot_be_set_from_the_environment() -> None:
+    with pytest.raises(ConfigError, match=r"\[podcasts.<slug>\] tables"):
+        load_config(environ={"FEEDS_PODCASTS": "briefing"})
+
+
+def test_the_app_does_not_start_with_a_bad_show(tmp_path: Path) -> None:
+    settings = {
+        "FEEDS_INSTANCE_PATH": str(tmp_path),
+        "database_url": f"sqlite:///{tmp_path}/a.db",
+        "podcasts": {"briefing": {**SHOW, "categories": ["News/Daly News"]}},
+    }
+    with pytest.raises(SystemExit) as caught:
+        create_app(settings)
+    assert str(caught.value) == (
+        "feeds: configuration error: create_app: podcasts.briefing: categories[0]: "
+        "'Daly News' is not a subcategory of 'News' (did you mean 'News/Daily News'?); its "
+        "subcategories: Business News, Daily News, Entertainment News, News Commentary, "
+        "Politics, Sports News, Tech News"
+    )
+
+
+def test_a_show_changes_the_settings_fingerprint() -> None:
+    plain = load_config(environ={})
+    with_show = load_config({"podcasts": {"briefing": SHOW}}, environ={})
+    renamed = load_config({"podcasts": {"briefing": {**SHOW, "title": "Evening"}}}, environ={})
+    assert len({plain.fingerprint(), with_show.fingerprint(), renamed.fingerprint()}) == 3
