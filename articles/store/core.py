@@ -319,9 +319,21 @@ class Store:
 
     def last_change(self, facet: Facet, *, now: datetime, period: timedelta) -> datetime | None:
         """When, at the latest (not after `now`), a write changed what the feed shows, or a
-        tombstone kept for `period` dropped out of it; None when nothing ever did."""
+        tombstone kept for `period` dropped out of it; None when nothing ever did.
+
+        A podcast show's own changes are not recorded apart: its selection's feeds (its
+        section's and tag's) change whenever it does, so their latest change stands for it
+        (never too early, so the show's Last-Modified never goes back).
+        """
         with self._connect() as conn:
-            return read.last_change(conn, facet, now, period)
+            if facet.kind not in SELECTED_KINDS:
+                return read.last_change(conn, facet, now, period)
+            selection = self._selection(facet)
+            if selection is None:
+                return None
+            found = [read.last_change(conn, f, now, period) for f in selection.facets()]
+            moments = [moment for moment in found if moment is not None]
+            return max(moments) if moments else None
 
     def claim_lifts(self, *, now: datetime) -> list[Article]:
         """Claim every embargo lift due at `now` and return the articles now visible.
