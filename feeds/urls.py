@@ -59,6 +59,7 @@ __all__ = [
     "feed_stem",
     "feed_url",
     "public_base_url",
+    "public_path",
     "site_path",
     "sitemap_month_path",
     "usable_host",
@@ -185,6 +186,16 @@ def site_path(base_url: str, path: str) -> str:
     """`path` written root-relative under the public root: `/ko/static/feed.xsl` when the site
     is served at `https://news.example.com/ko`."""
     return urlsplit(base_url).path.rstrip("/") + path
+
+
+def public_path(config: SiteConfig, path: str) -> str:
+    """`path`, a path of the app's own routes (`/api/articles/x`, without the script root), as
+    clients reach it, root-relative: under the path of `site_url` when one is set
+    (`/ko/api/articles/x` for `https://news.example.com/ko`), else under this request's script
+    root (what `X-Forwarded-Prefix` sets after ProxyFix). Needs a request context."""
+    if config.site_url:
+        return site_path(config.site_url, path)
+    return request.script_root + path
 
 
 # --- absolute URLs ------------------------------------------------------------------------------

@@ -49,7 +49,16 @@ def test_the_served_document_is_the_one_in_the_repository(api: ApiClient) -> Non
     served = api.client.get("/api/openapi.json")
     assert served.status_code == 200
     assert served.get_json() == json.loads(OPENAPI_PATH.read_text(encoding="utf-8")), (
-        "docs/openapi.json is out of date: python -m feeds.api.openapi > docs/openapi.json"
+        "docs/openapi.json is out of date: flask --app wsgi api openapi > docs/openapi.json"
+    )
+
+
+def test_the_openapi_command_prints_the_document_in_the_repository(api: ApiClient) -> None:
+    result = api.app.test_cli_runner().invoke(args=["api", "openapi"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout_bytes == OPENAPI_PATH.read_bytes(), (
+        "docs/openapi.json is not what the command writes: "
+        "flask --app wsgi api openapi > docs/openapi.json"
     )
 
 

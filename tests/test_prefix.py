@@ -187,3 +187,25 @@ def test_the_publishing_apis_location_keeps_the_prefix(
         api.get(urlsplit(location).path.removeprefix("/ko"), headers=site.headers).status_code
         == 200
     )
+
+
+@pytest.mark.parametrize("site", SITES, ids=[site.name for site in SITES])
+def test_the_publishing_apis_problem_instance_keeps_the_prefix(
+    make_app: Callable[..., Flask], site: Site
+) -> None:
+    from tests.fixtures.api import api_client_for, record
+
+    api = api_client_for(make_app(**site.settings))
+    answers = {
+        "/api/articles/missing": api.get("/api/articles/missing", headers=site.headers),
+        "/api/no-such-thing": api.get("/api/no-such-thing", headers=site.headers),
+        "/api/articles": api.client.get("/api/articles", headers=site.headers),
+        "/api/articles/bad": api.put(
+            "/api/articles/bad", json=record(title=""), headers=site.headers
+        ),
+    }
+    for path, response in answers.items():
+        assert response.status_code in (401, 404, 422), (path, response.status_code)
+        assert response.mimetype == "application/problem+json"
+        instance = urljoin(site.root + path, response.get_json()["instance"])
+        assert instance == site.root + path, (path, response.get_json())

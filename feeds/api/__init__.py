@@ -2,8 +2,9 @@
 
 One blueprint under `/api/` (`feeds.api.views`), bearer tokens (`feeds.api.auth`, stored by
 `articles.tokens`), RFC 9457 problem details for every error (`feeds.api.problems`) and an
-OpenAPI 3.1 document generated from the routes (`feeds.api.openapi`, kept in the repository
-as docs/openapi.json). docs/api.md describes it for clients.
+OpenAPI 3.1 document generated from the routes (`feeds.api.spec`, `feeds.api.openapi`; kept
+in the repository as docs/openapi.json, written by `flask --app wsgi api openapi`).
+docs/api.md describes it for clients.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from werkzeug.exceptions import HTTPException
 
 from articles.tokens import TokenStore
 from feeds.api.auth import TOKENS_KEY
-from feeds.api.cli import tokens_cli
+from feeds.api.cli import api_cli, tokens_cli
 from feeds.api.problems import from_http_exception, problem_response
 from feeds.api.views import bp
 
@@ -27,7 +28,8 @@ def is_api_request() -> bool:
 
 
 def init_app(app: Flask) -> None:
-    """Register the API on the app: routes, token store, `flask tokens`, error answers.
+    """Register the API on the app: routes, token store, `flask tokens` and `flask api`, error
+    answers.
 
     Call it after the app's own error handlers are registered: routing errors under /api/
     (unknown path, 405) never reach a blueprint's handlers, so the app-level HTTP error
@@ -38,6 +40,7 @@ def init_app(app: Flask) -> None:
     )
     app.register_blueprint(bp)
     app.cli.add_command(tokens_cli)
+    app.cli.add_command(api_cli)
     previous = app.error_handler_spec[None][None].get(HTTPException)
 
     def handle_http_error(exc: HTTPException) -> Any:

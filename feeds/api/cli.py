@@ -1,7 +1,11 @@
-"""`flask tokens ...`: create, list and revoke the publishing API's bearer tokens.
+"""The publishing API's commands: `flask tokens ...` and `flask api ...`.
 
-`create` prints the new token once, alone on a line, so it can be piped into a secret store
+`flask tokens` creates, lists and revokes the bearer tokens. `create` prints the new token
+once, alone on a line, so it can be piped into a secret store
 (`flask --app wsgi tokens create cms --scope write | vault kv put ...`); only its hash is kept.
+
+`flask api openapi` prints the API's OpenAPI 3.1 document, as the copy kept in the repository:
+`flask --app wsgi api openapi > docs/openapi.json`.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from flask.cli import AppGroup
 from articles.cli import one_line_errors
 from articles.tokens import SCOPES, TokenStore
 from feeds.api.auth import TOKENS_KEY
+from feeds.api.openapi import document_text
 
 tokens_cli = AppGroup(
     "tokens",
@@ -93,6 +98,32 @@ def revoke_command(name: str) -> None:
     """
     _tokens().revoke(name)
     click.echo(f"revoked token {name!r}")
+
+
+api_cli = AppGroup(
+    "api",
+    help="""The publishing API's documents.
+
+    \b
+    Example:
+      flask --app wsgi api openapi > docs/openapi.json
+    """,
+)
+
+
+@api_cli.command("openapi")
+def openapi_command() -> None:
+    """Print the API's OpenAPI 3.1 document (UTF-8 JSON), as served at /api/openapi.json.
+
+    The output is the copy kept in the repository, byte for byte; a test fails when they
+    differ.
+
+    \b
+    Example:
+      flask --app wsgi api openapi > docs/openapi.json
+    """
+    # Bytes, so the output is UTF-8 whatever the terminal's locale says.
+    click.echo(document_text().encode("utf-8"), nl=False)
 
 
 def _time(value: object) -> str:

@@ -6,15 +6,14 @@ Schema from `articles.schema` (OpenAPI 3.1 schemas are JSON Schema 2020-12, so i
 as it is), request bodies with their media types (merge patch for PATCH), problem+json for
 errors, and the headers (ETag, Location, If-Match, WWW-Authenticate, Retry-After, Link).
 
-`python -m feeds.api.openapi > docs/openapi.json` writes the copy kept in the repository; a
-test checks that the served document equals it.
+`flask --app wsgi api openapi > docs/openapi.json` (`feeds.api.cli`) writes the copy kept in
+the repository; tests check that the served document and the command's output equal it.
 """
 
 from __future__ import annotations
 
 import copy
 import json
-import sys
 from functools import cache
 from typing import Any, Final
 
@@ -25,6 +24,7 @@ from feeds.api.merge_patch import MEDIA_TYPE as MERGE_PATCH
 from feeds.api.problems import MEDIA_TYPE as PROBLEM
 from feeds.api.problems import PROBLEM_NAMES
 from feeds.api.schemas import SCHEMA_MARK, BatchRequest
+from feeds.api.spec import spec
 
 _JSON: Final = "application/json"
 _SCHEMAS: Final = "#/components/schemas/"
@@ -70,8 +70,6 @@ _ETAG: Final = _header("The article's version (a strong ETag); send it in If-Mat
 
 @cache
 def _document() -> str:
-    from feeds.api.views import spec
-
     raw = copy.deepcopy(spec.spec)
     return json.dumps(_complete(raw), ensure_ascii=False, indent=2, sort_keys=False)
 
@@ -80,6 +78,12 @@ def document() -> dict[str, Any]:
     """The OpenAPI document (needs an app context: spectree reads the app's routes)."""
     loaded: dict[str, Any] = json.loads(_document())
     return loaded
+
+
+def document_text() -> str:
+    """The document as kept in docs/openapi.json: JSON with non-ASCII characters as they are
+    (to be written as UTF-8), indented by two spaces, ending in a newline. Needs an app context."""
+    return json.dumps(document(), ensure_ascii=False, indent=2) + "\n"
 
 
 def _complete(spec: dict[str, Any]) -> dict[str, Any]:
@@ -261,21 +265,3 @@ def _sample() -> Article:
 
 
 _SAMPLE: Final = _sample()
-
-
-def main() -> None:
-    """Print the document: `python -m feeds.api.openapi > docs/openapi.json`."""
-    import tempfile
-
-    from feeds import create_app
-
-    with tempfile.TemporaryDirectory() as folder:
-        app = create_app({"FEEDS_INSTANCE_PATH": folder, "load_samples": False})
-        with app.app_context():
-            text = json.dumps(document(), ensure_ascii=False, indent=2)
-        app.extensions["feeds.store"].dispose()
-    sys.stdout.write(text + "\n")
-
-
-if __name__ == "__main__":
-    main()

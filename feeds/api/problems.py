@@ -7,6 +7,10 @@ a response of this shape:
     {"type": "about:blank", "title": "Not Found", "status": 404,
      "detail": "no article with id 'x'; create it with PUT", "instance": "/api/articles/x"}
 
+`instance` is the request's path as the client sent it: under the path of a site_url such as
+`https://news.example.com/ko` (`/ko/api/articles/x`), or under X-Forwarded-Prefix's, as the 201
+Location is (`feeds.urls.public_path`).
+
 `type` is `about:blank` for plain HTTP errors and, for the problems particular to this API
 (PROBLEM_NAMES), a `tag:` URI (RFC 4151; RFC 9457 allows non-resolvable type URIs) minted
 under the site's own tagging entity, as entry ids are: `tag:<tag_authority>:problem:<name>`.
@@ -22,6 +26,9 @@ from typing import Any, Final
 import orjson
 from flask import Response, current_app, request
 from werkzeug.exceptions import HTTPException
+
+from feeds.config import SiteConfig
+from feeds.urls import public_path
 
 MEDIA_TYPE: Final = "application/problem+json"
 
@@ -100,9 +107,9 @@ def problem_type(kind: str | None, tag_authority: str) -> str:
 
 def problem_response(problem: Problem) -> Response:
     """The problem as an `application/problem+json` response that no cache may keep."""
-    authority = current_app.extensions["feeds.config"].tag_authority
+    config: SiteConfig = current_app.extensions["feeds.config"]
     response = Response(
-        orjson.dumps(problem.body(request.path, authority)),
+        orjson.dumps(problem.body(public_path(config, request.path), config.tag_authority)),
         status=problem.status,
         mimetype=MEDIA_TYPE,
     )

@@ -5,7 +5,8 @@ media type, JSON) before a view runs; views validate records with the import com
 validator (`feeds.api.records`) and write through `feeds.api.writes`, one transaction per
 request. Every answer is `Cache-Control: no-store`: drafts and embargoed stories are private.
 The OpenAPI document (`/api/openapi.json`, `feeds.api.openapi`) is generated from these
-routes and the models in `feeds.api.schemas`.
+routes (validated by the spectree instance of `feeds.api.spec`) and the models in
+`feeds.api.schemas`.
 """
 
 from __future__ import annotations
@@ -22,8 +23,6 @@ import orjson
 from flask import Blueprint, Response, current_app, g, request, url_for
 from flask.blueprints import BlueprintSetupState
 from spectree import Response as Responses
-from spectree import SecurityScheme, SecuritySchemeData, SpecTree
-from spectree.models import SecureType
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import parse_etags
@@ -44,6 +43,7 @@ from articles.text import reading_time_minutes
 from feeds.api import auth, writes
 from feeds.api.merge_patch import MEDIA_TYPE as MERGE_PATCH
 from feeds.api.merge_patch import apply_merge_patch
+from feeds.api.openapi import document
 from feeds.api.problems import Problem, from_http_exception, problem_response
 from feeds.api.records import (
     RecordRules,
@@ -64,64 +64,13 @@ from feeds.api.schemas import (
     ValidationProblem,
 )
 from feeds.api.schemas import Problem as ProblemModel
+from feeds.api.spec import SECURITY, spec
 from feeds.config import SiteConfig
-from feeds.pages import AnyPathConverter
-from feeds.urls import site_path
+from feeds.urls import AnyPathConverter, public_path
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
 JSON: Final = "application/json"
-SECURITY: Final[dict[str, list[str]]] = {"bearer": []}
-
-
-def _before_hook(req: Any, resp: Any, error: Any, instance: Any, adapter: Any) -> None:
-    """spectree found a query string that its model refuses: answer with a problem."""
-    if error is None:
-        return
-    errors = [
-        {"field": ".".join(str(p) for p in e["loc"]) or "query", "reason": e["msg"]}
-        for e in error.errors()
-    ]
-    raise Problem(
-        resp.status_code if resp is not None else 400,
-        "the query string has parameters this operation does not accept; see `errors`",
-        kind="invalid-request",
-        errors=errors,
-    )
-
-
-def _after_hook(req: Any, resp: Any, error: Any, instance: Any, adapter: Any) -> None:
-    if error is not None:  # a response that breaks its own schema is our bug: say so, loudly
-        current_app.logger.error("API response does not match its schema: %s", error)
-        raise Problem(500, "the server built an invalid response; the error has been logged")
-
-
-spec = SpecTree(
-    "flask",
-    mode="strict",
-    annotations=False,
-    title="newsroom-feeds publishing API",
-    version="1.0.0",
-    description="Create, correct, schedule and take down articles. See docs/api.md.",
-    validation_error_status=422,
-    validation_error_model=ValidationProblem,
-    before=_before_hook,
-    after=_after_hook,
-    security_schemes=[
-        SecurityScheme(
-            name="bearer",
-            data=SecuritySchemeData(
-                type=SecureType.HTTP,
-                scheme="bearer",
-                description="A token from `flask --app wsgi tokens create NAME --scope ...`.",
-            ),
-        )
-    ],
-    page_templates={},
-    # Plain model names in the document (spectree adds a hash of the module by default).
-    naming_strategy=lambda model: model.__name__,
-    nested_naming_strategy=lambda _parent, child: child,
-)
 
 
 @bp.record_once
@@ -277,8 +226,6 @@ _ERRORS = {
 @bp.get("/openapi.json")
 def openapi_document() -> Response:
     """This API's OpenAPI 3.1 document (no token needed)."""
-    from feeds.api.openapi import document
-
     return Response(orjson.dumps(document()), mimetype=JSON)
 
 
@@ -551,18 +498,11 @@ def _write_response(outcome: writes.Outcome) -> Response:
     response.headers["ETag"] = body["etag"]
     if status == 201:
         path = url_for("api.get_article", article_id=article.id, _external=False)
-        response.headers["Location"] = _public_path(path)
+        # url_for puts the script root in front; public_path puts the public one.
+        response.headers["Location"] = public_path(
+            _config(), path.removeprefix(request.script_root)
+        )
     return response
-
-
-def _public_path(path: str) -> str:
-    """A path from url_for (the script root, i.e. X-Forwarded-Prefix, already in it) with the
-    path of a site_url such as `https://news.example.com/ko` in front instead, when one is set
-    (feeds.urls.site_path), so a site served under a path keeps it."""
-    site_url = _config().site_url
-    if not site_url:
-        return path
-    return site_path(site_url, path.removeprefix(request.script_root))
 
 
 def _json(body: Any, status: int = 200) -> Response:

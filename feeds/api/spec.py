@@ -1,0 +1,75 @@
+"""The API's spectree instance: request validation for the views and the OpenAPI skeleton.
+
+`feeds.api.views` decorates its routes with `spec.validate(...)`; `feeds.api.openapi` reads
+`spec.spec` (the paths, parameters and response schemas spectree builds from those routes and
+the pydantic models of `feeds.api.schemas`) and completes it. Both import it from here, so the
+imports run one way: views -> openapi -> spec (the document never imports the views).
+
+A query string that its model refuses becomes a 400 problem (`invalid-request`, one
+`{field, reason}` per problem in `errors`); a body that breaks its model a 422
+(`ValidationProblem`); a response that breaks its own schema is logged and answered with a 500.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+from flask import current_app
+from spectree import SecurityScheme, SecuritySchemeData, SpecTree
+from spectree.models import SecureType
+
+from feeds.api.problems import Problem
+from feeds.api.schemas import ValidationProblem
+
+# The security requirement of every operation but the document itself.
+SECURITY: Final[dict[str, list[str]]] = {"bearer": []}
+
+
+def _before_hook(req: Any, resp: Any, error: Any, instance: Any, adapter: Any) -> None:
+    """spectree found a query string that its model refuses: answer with a problem."""
+    if error is None:
+        return
+    errors = [
+        {"field": ".".join(str(p) for p in e["loc"]) or "query", "reason": e["msg"]}
+        for e in error.errors()
+    ]
+    raise Problem(
+        resp.status_code if resp is not None else 400,
+        "the query string has parameters this operation does not accept; see `errors`",
+        kind="invalid-request",
+        errors=errors,
+    )
+
+
+def _after_hook(req: Any, resp: Any, error: Any, instance: Any, adapter: Any) -> None:
+    if error is not None:  # a response that breaks its own schema is our bug: say so, loudly
+        current_app.logger.error("API response does not match its schema: %s", error)
+        raise Problem(500, "the server built an invalid response; the error has been logged")
+
+
+spec = SpecTree(
+    "flask",
+    mode="strict",
+    annotations=False,
+    title="newsroom-feeds publishing API",
+    version="1.0.0",
+    description="Create, correct, schedule and take down articles. See docs/api.md.",
+    validation_error_status=422,
+    validation_error_model=ValidationProblem,
+    before=_before_hook,
+    after=_after_hook,
+    security_schemes=[
+        SecurityScheme(
+            name="bearer",
+            data=SecuritySchemeData(
+                type=SecureType.HTTP,
+                scheme="bearer",
+                description="A token from `flask --app wsgi tokens create NAME --scope ...`.",
+            ),
+        )
+    ],
+    page_templates={},
+    # Plain model names in the document (spectree adds a hash of the module by default).
+    naming_strategy=lambda model: model.__name__,
+    nested_naming_strategy=lambda _parent, child: child,
+)
