@@ -42,3 +42,21 @@ def test_deleting_the_newest_episode_leaves_every_show_format_and_last_modified_
             headers={"If-Modified-Since": format_datetime(before[fmt], usegmt=True)},
         )
         assert stale.status_code == 200, fmt
+
+
+def test_a_deleted_episode_leaves_a_tombstone_in_the_show_atom_feed_and_a_text_article_none(
+    podcast_app: Flask,  # noqa: F811
+    clock: Clock,
+) -> None:
+    client = podcast_app.test_client()
+    assert client.get("/feeds/podcast/briefing.atom").status_code == 200
+    clock.now += timedelta(hours=1)
+    with podcast_app.app_context():
+        _service(podcast_app).delete("ep-03")  # an episode of the show
+        _service(podcast_app).delete("text-1")  # same section, no audio: never in the show
+    show = client.get("/feeds/podcast/briefing.atom").data
+    section = client.get("/feeds/section/briefing.atom").data
+    assert show.count(b"<at:deleted-entry") == 1
+    assert b':ep-03"' in show.split(b"<at:deleted-entry", 1)[1].split(b">", 1)[0]
+    assert b':text-1"' not in show
+    assert section.count(b"<at:deleted-entry") == 2

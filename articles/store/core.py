@@ -193,7 +193,9 @@ class Store:
         try:
             with self._write_connection() as conn, self._write_cache(conn):
                 tx = conn.begin()
-                writer = StoreTransaction(conn, tx)
+                writer = StoreTransaction(
+                    conn, tx, {slug: show[0] for slug, show in self._shows.items()}
+                )
                 try:
                     if self.backend == "postgresql":
                         conn.execute(sa.select(sa.func.pg_advisory_xact_lock(WRITE_LOCK_KEY)))

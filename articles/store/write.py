@@ -32,6 +32,7 @@ from articles.store.facets import (
     FACET_KINDS,
     LINKED_KINDS,
     ROW_KINDS,
+    Episodes,
     Facet,
     Members,
     facet_keys,
@@ -221,6 +222,9 @@ class _Visibility:
     before_published: datetime | None
     after: frozenset[tuple[str, str]] | None  # the feeds it is visible in now, None if hidden
     lift_at: datetime | None  # its embargo's end when the written version waits for one
+    # Whether the version before / after has audio or video: podcast shows take only those.
+    before_episode: bool = False
+    after_episode: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -267,9 +271,16 @@ _LINK_PARAMS: Final = ("article_id", "value", "label", "status", "published")
 class StoreTransaction:
     """Writes inside one open transaction; get one from `Store.transaction()`."""
 
-    def __init__(self, conn: Connection, transaction: sa.RootTransaction) -> None:
+    def __init__(
+        self,
+        conn: Connection,
+        transaction: sa.RootTransaction,
+        shows: Mapping[str, Episodes] | None = None,
+    ) -> None:
         self._conn = conn
         self._transaction = transaction
+        # Podcast shows by slug: a show's feed changes (and keeps tombstones) with its episodes.
+        self._shows: Mapping[str, Episodes] = shows or {}
         self._slugs: SlugRegistry | None = None  # made at the first write
         self.rolled_back = False
 
@@ -397,6 +408,7 @@ class StoreTransaction:
                     a.c.updated.label("updated"),
                     a.c.status.label("status"),
                     a.c.published.label("published"),
+                    a.c.episode.label("episode"),
                     *(kind.value.label(kind.name) for kind in ROW_KINDS),
                 ).where(a.c.id.in_(ids))
             )
@@ -508,6 +520,8 @@ class StoreTransaction:
                     if _visible(x.status, x.published, now)
                     else None,
                     lift_at=x.published if x.status == "published" and x.published > now else None,
+                    before_episode=bool(row is not None and row.episode),
+                    after_episode=bool(x.row["episode"]),
                 )
             )
         affected = self._record_visibility(changes, now)
@@ -523,6 +537,8 @@ class StoreTransaction:
         touched: set[tuple[str, str]] = set()
         stones: list[dict[str, Any]] = []
         shown: list[str] = []
+        if self._shows:
+            changes = [self._with_shows(change) for change in changes]
         for change in changes:
             touched.update(change.before or ())
             touched.update(change.after or ())
@@ -561,6 +577,25 @@ class StoreTransaction:
             conn.execute(lifts.insert(), waiting)
         self._mark_changed(touched, now)
         return frozenset(Facet(kind, value) for kind, value in touched)  # type: ignore[arg-type]
+
+    def _with_shows(self, change: _Visibility) -> _Visibility:
+        """`change` with the podcast shows its episode was or is in added to its feeds."""
+
+        def shows(feeds: frozenset[tuple[str, str]] | None, episode: bool) -> Any:
+            if feeds is None or not episode:
+                return feeds
+            found = {
+                ("podcast", slug)
+                for slug, selection in self._shows.items()
+                if {(f.kind, f.value) for f in selection.facets()} <= feeds
+            }
+            return feeds | found
+
+        return replace(
+            change,
+            before=shows(change.before, change.before_episode),
+            after=shows(change.after, change.after_episode),
+        )
 
     def _mark_changed(self, facets: Iterable[tuple[str, str]], now: datetime) -> None:
         """Move each feed's change time to `now` (never back: a later one is kept)."""
@@ -719,5 +754,6 @@ class StoreTransaction:
             before_published=article.published,
             after=None,
             lift_at=None,
+            before_episode=bool(article.episode_media),
         )
         return self._record_visibility([change], now, reason="deleted")
