@@ -43,8 +43,12 @@ def time_problem(
 
     The error names the record (`where`, else `article 'id'`), the field and what to do.
     """
-    where = where or f"article {article_id!r}"
     limit = now + max_skew
+    if (status != "published" or published <= limit or embargoed == published) and (
+        updated <= limit
+    ):
+        return None  # the common case: the message parts below are built only when needed
+    where = where or f"article {article_id!r}"
     clock = now.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
     if status == "published" and published > limit and embargoed != published:
         return InvalidArticle(

@@ -86,6 +86,12 @@ class SlugRegistry:
     def _claim(self, kind: str, key: str, proposed: str, label: str) -> str:
         insert = sqlite_insert if self._conn.dialect.name == "sqlite" else postgresql_insert
         statement = insert(slugs_table).on_conflict_do_nothing()
+        # Most new labels get the slug they propose: try it before reading which numbered
+        # forms are taken (one statement per new label instead of two).
+        first = numbered(proposed, 1)
+        row = {"kind": kind, "label_key": key, "slug": first, "label": label}
+        if self._conn.execute(statement, row).rowcount == 1:
+            return first
         taken = self._taken(kind, proposed)
         number = 1
         while True:
