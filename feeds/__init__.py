@@ -35,6 +35,8 @@ from feeds.config import ConfigError, SiteConfig, load_config
 from feeds.fastpath import FastPath, ResponseMemo
 from feeds.podcasts import ShowMediaCheck, show_selections
 from feeds.ratelimit import RateLimit
+from feeds.subscribers import SubscriberCount, SubscriberCounter
+from feeds.subscribers_report import subscribers_command
 
 log = logging.getLogger(__name__)
 
@@ -47,8 +49,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     `test_config` holds site settings in lower case (`site_url`, `items_per_feed`, ...; see
     `feeds.config.SiteConfig`) and Flask or app options in upper case: `TESTING`,
     `FEEDS_INSTANCE_PATH` (the instance folder; also read from the environment),
-    `FEEDS_AUTO_MIGRATE` (run migrations on start for PostgreSQL; also from the environment)
-    and `FEEDS_CLOCK` (a function returning the current aware datetime, for tests). A setting
+    `FEEDS_AUTO_MIGRATE` (run migrations on start for PostgreSQL; also from the environment),
+    `FEEDS_CLOCK` (a function returning the current aware datetime, for tests) and
+    `FEEDS_SUBSCRIBERS_FLUSH_S` (seconds between writes of subscriber counts, 60). A setting
     that cannot be used stops the program with a one-line message.
     """
     site_settings = {k: v for k, v in (test_config or {}).items() if not k.isupper()}
@@ -107,10 +110,17 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     websub.init_app(app)
     lifts.init_app(app)
     app.cli.add_command(articles_cli)
+    feeds_cli.add_command(subscribers_command)
     app.cli.add_command(feeds_cli)
 
     # Inside ProxyFix, so the memo keys on the public host and scheme it has worked out.
     app.wsgi_app = FastPath(app.wsgi_app, memo)  # type: ignore[method-assign]
+    # Outside the fast path, so replayed answers count; inside ProxyFix, for the client address.
+    counter = SubscriberCounter(
+        lambda: store.engine, clock, float(app.config.get("FEEDS_SUBSCRIBERS_FLUSH_S", 60))
+    )
+    app.extensions["feeds.subscribers"] = counter
+    app.wsgi_app = SubscriberCount(app.wsgi_app, counter)  # type: ignore[method-assign]
     if config.rate_limit:
         try:
             limiter = RateLimit(app.wsgi_app, config.rate_limit, config.rate_limit_storage)

@@ -268,3 +268,27 @@ slugs_table = sa.Table(
     sa.Column("label", sa.Text, nullable=False),
     sa.UniqueConstraint("kind", "slug", name="uq_slugs_kind_slug"),
 )
+
+# Feed audience, one row per UTC day, feed path, source and key (articles.store.subscribers):
+# an aggregator's latest reported subscriber count per feed id it names (`source` is its name,
+# `key` the feed id or ''), or one direct client (`source` is '', `key` the client's address
+# hashed with that day's salt, `subscribers` 1). No raw address is ever stored.
+subscribers_table = sa.Table(
+    "subscribers",
+    metadata,
+    sa.Column("day", sa.Date, primary_key=True),
+    sa.Column("feed", sa.Text, primary_key=True),
+    sa.Column("source", sa.Text, primary_key=True),
+    sa.Column("key", sa.Text, primary_key=True),
+    sa.Column("subscribers", sa.Integer, nullable=False),
+    sa.Column("seen", UTCDateTime, nullable=False),
+)
+
+# The secret salt of each UTC day for hashing direct clients' addresses, shared by every worker
+# process; a day's salt is deleted the day after next, so that day's hashes cannot be reversed.
+subscriber_salts_table = sa.Table(
+    "subscriber_salts",
+    metadata,
+    sa.Column("day", sa.Date, primary_key=True),
+    sa.Column("salt", sa.Text, nullable=False),
+)

@@ -1,0 +1,275 @@
+"""Subscriber counts from live feed requests: aggregators' User-Agent reports and direct clients.
+
+Aggregators fetch a feed once for all their readers and say how many in the User-Agent:
+
+    Feedly/1.0 (+http://www.feedly.com/fetcher.html; 42 subscribers; feed-id=feed/https://...)
+    Mozilla/5.0 (compatible; inoreader.com; 7 subscribers)
+    NewsBlur Feed Fetcher - 15 subscribers - https://www.newsblur.com/site/1234/x (...)
+
+`AGGREGATORS` is the one table of those patterns (the aggregator's name, a regex with a named
+group `subscribers` and an optional `feed_id`); a request that matches none is a direct client.
+
+`SubscriberCount` is a WSGI middleware that, for each successful feed request (200 or 304 under
+`/feeds/`), updates one in-memory dict: per UTC day and feed path, the latest count per
+aggregator and feed id, and the set of direct clients' addresses. A daemon thread writes them to
+the database (`articles.store.subscribers`) at most every `flush_seconds` and when the process
+exits; a direct client's address is hashed there (HMAC-SHA-256 with the day's secret salt) so no
+raw address is ever stored. A database error is logged once and the batch dropped: counting
+never breaks or slows a request. It sits outside `feeds.fastpath`, so replayed answers count.
+"""
+
+from __future__ import annotations
+
+import atexit
+import hashlib
+import hmac
+import logging
+import multiprocessing.util
+import os
+import re
+import threading
+import weakref
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any, Final
+
+from sqlalchemy.engine import Engine
+
+from articles.store.subscribers import DIRECT, SubscriberRow, daily_salt, record_subscribers
+from feeds.urls import FEEDS_PREFIX
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Aggregator:
+    """An aggregator's fetcher: `pattern` has the groups `subscribers` and maybe `feed_id`."""
+
+    name: str
+    pattern: re.Pattern[str]
+
+
+def _agg(name: str, pattern: str) -> Aggregator:
+    return Aggregator(name, re.compile(pattern, re.IGNORECASE))
+
+
+_N = r"(?P<subscribers>\d{1,12})"
+# First match wins: specific fetchers first, the generic "<Product>/<version> (...; N
+# subscribers" form of the others last.
+AGGREGATORS: Final[tuple[Aggregator, ...]] = (
+    _agg(
+        "Feedly",
+        rf"^Feedly(?:Bot)?/[\d.]+ \(.*?\b{_N} (?:subscribers?|readers?)\b"
+        r"(?:.*?feed-id=(?P<feed_id>[^;)\s]+))?",
+    ),
+    _agg(
+        "Inoreader",
+        rf"\binoreader(?:\.com)?\b.*?\b{_N} subscribers?\b"
+        r"(?:.*?feed-id=(?P<feed_id>[^;)\s]+))?",
+    ),
+    _agg(
+        "NewsBlur",
+        rf"^NewsBlur .*?\b{_N} subscribers?\b"
+        r"(?:.*?newsblur\.com/site/(?P<feed_id>\d+))?",
+    ),
+    _agg("Feedbin", rf"^Feedbin\b(?:.*?feed-id:(?P<feed_id>\d+))?.*?\b{_N} subscribers?\b"),
+    _agg(
+        "The Old Reader",
+        rf"\btheoldreader\.com\b.*?\b{_N} subscribers?\b"
+        r"(?:.*?feed-id=(?P<feed_id>[^;)\s]+))?",
+    ),
+    _agg(
+        "Feedspot",
+        rf"\bFeedspot\b.*?\b{_N} subscribers?\b"
+        r"(?:.*?feed-id=(?P<feed_id>[^;)\s]+))?",
+    ),
+    _agg("BazQux", rf"\bBazQux\b.*?\b{_N} subscribers?\b"),
+    _agg(
+        "Feed Wrangler",
+        rf"^Feed ?Wrangler\b.*?\b{_N} subscribers?\b"
+        r"(?:.*?feed-id=(?P<feed_id>[^;)\s]+))?",
+    ),
+    _agg(
+        "Netvibes",
+        rf"^Netvibes\b.*?\b{_N} subscribers?\b"
+        r"(?:.*?feedID: ?(?P<feed_id>[^;)\s]+))?",
+    ),
+    _agg(
+        "Google Feedfetcher",
+        rf"^Feedfetcher-Google\b.*?\b{_N} subscribers?\b"
+        r"(?:.*?feed-id=(?P<feed_id>[^;)\s]+))?",
+    ),
+    # Any other fetcher in the common form: the first product token names it.
+    _agg(
+        "",
+        rf"^(?:Mozilla/5\.0 \(compatible; )?(?P<name>[A-Za-z][\w.\- ]{{0,39}}?)"
+        rf"(?:/[\w.]+)?[ ;(].*?\b{_N} (?:subscribers?|readers?)\b"
+        r"(?:.*?feed-?id[=:] ?(?P<feed_id>[^;)\s]+))?",
+    ),
+)
+
+_MAX_FEED_ID = 200
+_PARSE_CACHE_SIZE = 4096
+
+
+def parse_user_agent(user_agent: str) -> tuple[str, int, str] | None:
+    """(aggregator name, subscribers, feed id or '') reported by a User-Agent, or None.
+
+    None means a direct client (a reader app or browser): no pattern of `AGGREGATORS` matches.
+    Never raises; the count is a non-negative int, the feed id at most 200 characters.
+    """
+    for aggregator in AGGREGATORS:
+        match = aggregator.pattern.search(user_agent)
+        if match is None:
+            continue
+        groups = match.groupdict()
+        name = aggregator.name or (groups.get("name") or "").strip() or "unknown"
+        feed_id = (groups.get("feed_id") or "")[:_MAX_FEED_ID]
+        return name, int(match["subscribers"]), feed_id
+    return None
+
+
+def hash_client(salt: bytes, address: str) -> str:
+    """The stored form of a client's address: HMAC-SHA-256 under the day's salt, 32 hex digits."""
+    return hmac.new(salt, address.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()[:32]
+
+
+# In memory until the next flush: (day, feed, source, key) -> (subscribers, seen). For a direct
+# client `source` is DIRECT and `key` its raw address, hashed at flush time (never stored raw).
+_Pending = dict[tuple[date, str, str, str], tuple[int, datetime]]
+
+
+class SubscriberCounter:
+    """The per-process tally and its flush to the database (thread-safe, fail-open)."""
+
+    def __init__(
+        self,
+        engine: Callable[[], Engine],
+        clock: Callable[[], datetime],
+        flush_seconds: float = 60.0,
+    ) -> None:
+        self._engine = engine
+        self.clock = clock
+        self.interval = max(flush_seconds, 0.01)
+        self._pending: _Pending = {}
+        self._parsed: dict[str, tuple[str, int, str] | None] = {}
+        self._lock = threading.Lock()  # one flush at a time
+        self._wake = threading.Event()
+        self._owner_pid = 0
+        self._failing = False
+        self._salts: dict[date, bytes] = {}
+
+    def count(self, feed: str, user_agent: str, address: str) -> None:
+        """Note one successful request for `feed` (a path): a dict update, no I/O."""
+        if self._owner_pid != os.getpid():
+            self._start()
+        parsed = self._parsed.get(user_agent, False)
+        if parsed is False:
+            if len(self._parsed) >= _PARSE_CACHE_SIZE:
+                self._parsed.clear()
+            parsed = self._parsed[user_agent] = parse_user_agent(user_agent)
+        now = self.clock()
+        if parsed is None:
+            self._pending[(now.date(), feed, DIRECT, address)] = (1, now)
+        else:
+            name, subscribers, feed_id = parsed  # type: ignore[misc]
+            self._pending[(now.date(), feed, name, feed_id)] = (subscribers, now)
+
+    def flush(self) -> int:
+        """Write what is waiting; returns the rows written (0 after a logged database error)."""
+        with self._lock:
+            pending, self._pending = self._pending, {}
+            if not pending:
+                return 0
+            try:
+                engine = self._engine()
+                rows = [
+                    SubscriberRow(
+                        day,
+                        feed,
+                        source,
+                        hash_client(self._salt(engine, day), key) if source == DIRECT else key,
+                        subscribers,
+                        seen,
+                    )
+                    for (day, feed, source, key), (subscribers, seen) in pending.items()
+                ]
+                written = record_subscribers(engine, rows)
+            except Exception as exc:  # noqa: BLE001 (fail open: counting never breaks serving)
+                if not self._failing:
+                    log.warning("subscriber counts not stored (%s: %s)", type(exc).__name__, exc)
+                self._failing = True
+                return 0
+            self._failing = False
+            return written
+
+    def _salt(self, engine: Engine, day: date) -> bytes:
+        salt = self._salts.get(day)
+        if salt is None:
+            salt = daily_salt(engine, day)
+            self._salts = {d: s for d, s in self._salts.items() if d >= day} | {day: salt}
+        return salt
+
+    def _start(self) -> None:
+        with self._lock:
+            if self._owner_pid == os.getpid():
+                return
+            self._pending = {}  # counts inherited from a parent process are the parent's
+            self._salts = {}
+            self._owner_pid = os.getpid()
+            ref = weakref.ref(self)
+            threading.Thread(
+                target=_flush_every, args=(ref, self.interval), name="subscribers", daemon=True
+            ).start()
+            atexit.register(_flush_ref, ref)
+            # Granian's workers leave through multiprocessing's finalizers, not atexit.
+            multiprocessing.util.Finalize(self, _flush_ref, args=(ref,), exitpriority=10)
+
+
+def _flush_ref(ref: weakref.ReferenceType[SubscriberCounter]) -> None:
+    counter = ref()
+    if counter is not None:
+        counter.flush()
+
+
+def _flush_every(ref: weakref.ReferenceType[SubscriberCounter], interval: float) -> None:
+    event = threading.Event()
+    while True:
+        event.wait(interval)
+        counter = ref()
+        if counter is None:  # the app is gone
+            return
+        counter.flush()
+        del counter
+
+
+_COUNTED = frozenset({"200", "304"})
+
+
+class SubscriberCount:
+    """WSGI middleware: count each successful feed request in `counter` (see the module doc)."""
+
+    def __init__(self, app: WSGIApplication, counter: SubscriberCounter) -> None:
+        self.app = app
+        self.counter = counter
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "")
+        if not path.startswith(FEEDS_PREFIX):
+            return self.app(environ, start_response)
+        counter = self.counter
+
+        def counting_start(
+            status: str, headers: list[tuple[str, str]], exc_info: Any = None
+        ) -> Any:
+            if status[:3] in _COUNTED:
+                counter.count(
+                    path, environ.get("HTTP_USER_AGENT", ""), environ.get("REMOTE_ADDR") or "-"
+                )
+            return start_response(status, headers, exc_info)  # type: ignore[arg-type]
+
+        return self.app(environ, counting_start)  # type: ignore[arg-type]
