@@ -3,6 +3,7 @@
 flask --app wsgi feeds export DIR            write every document into DIR (static copy)
 flask --app wsgi feeds export DIR --follow   ... and keep it in sync with the database
 flask --app wsgi feeds lift-embargoes        announce ended embargoes (feeds.lifts adds it)
+flask --app wsgi feeds subscribers           subscriber counts per feed (feeds.subscribers_report)
 """
 
 from __future__ import annotations

@@ -113,6 +113,7 @@ AGGREGATORS: Final[tuple[Aggregator, ...]] = (
 )
 
 _MAX_FEED_ID = 200
+_MAX_AGENT = 512
 _PARSE_CACHE_SIZE = 4096
 
 
@@ -120,8 +121,11 @@ def parse_user_agent(user_agent: str) -> tuple[str, int, str] | None:
     """(aggregator name, subscribers, feed id or '') reported by a User-Agent, or None.
 
     None means a direct client (a reader app or browser): no pattern of `AGGREGATORS` matches.
-    Never raises; the count is a non-negative int, the feed id at most 200 characters.
+    Never raises; the count is a non-negative int, the feed id at most 200 characters. Only
+    the first 512 characters are read (real fetchers' agents are shorter), which bounds the
+    regexes' work on a hostile header.
     """
+    user_agent = user_agent[:_MAX_AGENT]
     for aggregator in AGGREGATORS:
         match = aggregator.pattern.search(user_agent)
         if match is None:

@@ -132,6 +132,11 @@ def test_a_count_embedded_anywhere_in_a_fetcher_agent_is_read_exactly(
     assert parsed is None or parsed[1] >= 0
 
 
+def test_a_long_hostile_agent_is_read_only_in_its_first_512_characters() -> None:
+    agent = "Feedly/1.0 (" + "9" * 600 + " subscribers)"
+    assert parse_user_agent(agent) is None
+
+
 def _stored(app: Flask) -> list[dict[str, Any]]:
     with app.extensions["feeds.store"].engine.connect() as conn:
         rows = conn.execute(sa.select(subscribers_table)).mappings().all()
