@@ -187,7 +187,10 @@ class SubscriberCounter:
         """Write what is waiting; returns the rows written (0 after a logged database error)."""
         with self._lock:
             pending, self._pending = self._pending, {}
-            if not pending:
+            # One C-level copy (atomic under the GIL): a request thread that still holds the old
+            # dict may add to it meanwhile; that one count is lost, the flush never fails on it.
+            items = list(pending.items())
+            if not items:
                 return 0
             try:
                 engine = self._engine()
@@ -200,7 +203,7 @@ class SubscriberCounter:
                         subscribers,
                         seen,
                     )
-                    for (day, feed, source, key), (subscribers, seen) in pending.items()
+                    for (day, feed, source, key), (subscribers, seen) in items
                 ]
                 written = record_subscribers(engine, rows)
             except Exception as exc:  # noqa: BLE001 (fail open: counting never breaks serving)
