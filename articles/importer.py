@@ -1,6 +1,6 @@
 """Files, folders and stdin into the store: all or nothing per file, streamed, with counts.
 
-Records are read one at a time (`articles.parse.read_records`) and written in batches inside
+Records are read one at a time (`articles.formats.read_records`) and written in batches inside
 one transaction per input file, so a JSON Lines file of any size keeps memory flat. By default
 a file with any bad record writes nothing: the transaction is rolled back at the first bad
 record, and reading goes on only to report every other bad record of that file. With
@@ -39,7 +39,7 @@ from typing import Any, Final, NamedTuple, TextIO
 from zoneinfo import ZoneInfo
 
 from articles.errors import ArticleError, GuidConflict, InvalidArticle, InvalidValue
-from articles.parse import (
+from articles.formats import (
     FORMAT_NAMES,
     LineParser,
     ParsedRecord,
@@ -117,7 +117,7 @@ class ImportReport:
 def expand_sources(sources: Sequence[str | os.PathLike[str]]) -> list[str]:
     """The inputs to read: files as given, folders as their record files (sorted), `-` as is.
 
-    A folder is searched recursively for the formats `articles.parse` reads; hidden files and
+    A folder is searched recursively for the formats `articles.formats` reads; hidden files and
     folders are skipped. Each file is its own all-or-nothing unit.
     """
     result: list[str] = []

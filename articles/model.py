@@ -1,6 +1,6 @@
 """The article record and its parts.
 
-Every value here is immutable and already validated: `articles.parse` is the only way raw input
+Every value here is immutable and already validated: `articles.formats` is the only way raw input
 becomes an `Article`, and everything downstream (store, feed model, writers) can trust it.
 Datetimes are always time-zone aware, with an offset of whole minutes (articles.dates).
 """
@@ -228,7 +228,7 @@ def article_from_dict(data: Mapping[str, Any]) -> Article:
     """Rebuild an Article from `article_to_dict` output that this program wrote itself.
 
     No validation happens here: this is the store's trusted, fast path. Untrusted input goes
-    through `articles.parse`.
+    through `articles.formats`.
     """
     section = data.get("section")
     image = data.get("image")

@@ -240,7 +240,7 @@ class ArticleService:
         """Change some fields of a stored article (a partial update), keeping the rest.
 
         `changes` maps Article field names to valid values (parts as their dataclasses; an API
-        validates untrusted input with `articles.parse` first). Without `updated` in `changes`
+        validates untrusted input with `articles.formats` first). Without `updated` in `changes`
         the correction is dated now (or just after the stored time, if the clock is behind).
         Raises ArticleNotFound, StaleArticle, or InvalidArticle for an unknown or fixed field
         or an `updated` not later than the stored one.

@@ -275,7 +275,7 @@ def stage_rates(corpus: Path, n: int, seed: int) -> dict[str, int]:
     """
     import json
 
-    from articles.parse import read_records
+    from articles.formats import read_records
     from articles.store import Store
     from articles.synthetic import generate
     from feeds.config import SiteConfig

@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from articles.errors import InvalidArticle
-from articles.parse import article_from_mapping
+from articles.formats import article_from_mapping
 from feeds.api.problems import Problem
 from feeds.api.records import RecordRules, check_article_id, record_errors
 

@@ -8,8 +8,8 @@ import zlib
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from articles.formats import read_records
 from articles.model import Article, Image, Link, Section, Source
-from articles.parse import read_records
 from articles.samples import IMAGES_DIR, SAMPLES_DIR, SEED_ID, sample_paths
 
 SEOUL = ZoneInfo("Asia/Seoul")

@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from articles.formats import article_from_mapping
 from articles.model import Article, article_from_dict, article_to_dict
-from articles.parse import article_from_mapping
 from articles.synthetic import (
     SECTIONS,
     SYNTHETIC_RIGHTS,
@@ -179,7 +179,7 @@ def test_cli_rejects_a_negative_count(capsys: pytest.CaptureFixture[str]) -> Non
 
 
 def test_records_pass_validation_unchanged(corpus: list[Article]) -> None:
-    """Synthetic records are valid input and already in the form `articles.parse` produces."""
+    """Synthetic records are valid input and already in the form `articles.formats` produces."""
     for article in corpus:
         raw = json.loads(json.dumps(article_to_dict(article)))
         parsed = article_from_mapping(

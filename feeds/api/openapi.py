@@ -17,8 +17,8 @@ import json
 from functools import cache
 from typing import Any, Final
 
+from articles.formats import MAX_ID_LENGTH
 from articles.model import Article, article_to_dict
-from articles.parse import MAX_ID_LENGTH
 from articles.schema import record_json_schema
 from feeds.api.merge_patch import MEDIA_TYPE as MERGE_PATCH
 from feeds.api.problems import MEDIA_TYPE as PROBLEM

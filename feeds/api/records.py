@@ -1,6 +1,6 @@
 """Records over HTTP: validation with every field's error, versions (ETags) and write stamps.
 
-`read_record` runs the import command's validator (`articles.parse.article_from_mapping`) and,
+`read_record` runs the import command's validator (`articles.formats.article_from_mapping`) and,
 when a record fails, finds every failing top-level field, not only the first, by validating
 each field on its own against a minimal valid record; cross-field rules (`updated` before
 `published`, two body fields) come from the full record's error. Nothing here is a second
@@ -19,8 +19,8 @@ from zoneinfo import ZoneInfo
 import orjson
 
 from articles.errors import InvalidArticle
+from articles.formats import EXTENSION_PREFIX, RECORD_FIELDS, article_from_mapping
 from articles.model import Article, article_to_dict
-from articles.parse import EXTENSION_PREFIX, RECORD_FIELDS, article_from_mapping
 from articles.service import same_content as service_same_content
 from feeds.api.problems import Problem
 from feeds.api.schemas import State

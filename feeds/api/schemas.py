@@ -1,7 +1,7 @@
 """The API's JSON shapes as pydantic models: they validate query strings and responses, and
 the OpenAPI document's schemas are generated from them (`feeds.api.openapi`).
 
-The article record itself is not modelled here: `articles.parse` is its one validator (the
+The article record itself is not modelled here: `articles.formats` is its one validator (the
 import command's), and its JSON Schema comes from `articles.schema`, generated from
 `articles.model`. Fields holding a record are plain JSON objects whose schema in the
 document is a reference to that one (`#/components/schemas/ArticleRecord`).

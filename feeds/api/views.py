@@ -35,8 +35,8 @@ from articles.errors import (
     StaleArticle,
     StoreError,
 )
+from articles.formats import BODY_FIELDS
 from articles.model import Article, article_to_dict
-from articles.parse import BODY_FIELDS
 from articles.service import ArticleService
 from articles.store import Store
 from articles.text import reading_time_minutes
