@@ -43,6 +43,7 @@ from articles.store.model import (
     UpsertResult,
 )
 from articles.store.read import month_bounds
+from articles.store.rows import PreparedArticle, prepare_article
 from articles.store.schema import (
     articles_table,
     authors_table,
@@ -55,7 +56,7 @@ from articles.store.schema import (
     tombstones_table,
     translations_table,
 )
-from articles.store.write import CHUNK_SIZE, PreparedArticle, StoreTransaction, prepare_article
+from articles.store.write import CHUNK_SIZE, StoreTransaction
 
 __all__ = [
     "ALL",
