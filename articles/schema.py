@@ -17,10 +17,10 @@ from datetime import datetime
 from typing import Any, Literal, Union, get_args, get_origin, get_type_hints
 
 from articles import model
+from articles.formats.media import MAX_DURATION
 from articles.formats.record import (
     EXTENSION_PREFIX,
     MAX_BODY_CHARS,
-    MAX_DURATION,
     MAX_ID_LENGTH,
     MAX_READING_TIME,
 )

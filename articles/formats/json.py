@@ -24,8 +24,9 @@ from typing import Any
 import orjson
 
 from articles.errors import InvalidArticle, UnreadableInput
+from articles.formats.messages import kind
 from articles.formats.ninjs_version import article_from_ninjs, is_ninjs
-from articles.formats.record import ParsedRecord, article_from_mapping, kind
+from articles.formats.record import ParsedRecord, article_from_mapping
 from articles.model import Article
 
 

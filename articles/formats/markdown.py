@@ -12,7 +12,8 @@ from zoneinfo import ZoneInfo
 import yaml
 
 from articles.errors import InvalidArticle
-from articles.formats.record import BODY_FIELDS, article_from_mapping, kind
+from articles.formats.messages import kind
+from articles.formats.record import BODY_FIELDS, article_from_mapping
 from articles.model import Article
 
 

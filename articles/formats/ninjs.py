@@ -19,8 +19,8 @@ from zoneinfo import ZoneInfo
 
 from articles.dates import parse_datetime
 from articles.errors import InvalidArticle
-from articles.formats.record import kind as describe
-from articles.formats.record import show
+from articles.formats.messages import kind as describe
+from articles.formats.messages import show
 from articles.model import Status
 from articles.text import html_to_text
 

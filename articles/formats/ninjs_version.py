@@ -22,9 +22,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from articles.errors import InvalidArticle
+from articles.formats.messages import kind, show
 from articles.formats.ninjs import Ninjs2Item, NinjsItem
 from articles.formats.ninjs3 import ONLY_1X, RENAMED, Ninjs3Item
-from articles.formats.record import RecordBuilder, kind, show
+from articles.formats.record import RecordBuilder
 from articles.model import Article
 
 # Names of one generation only. The 2.x names of the fields ninjs 3 renamed, plus the 1.x ones.

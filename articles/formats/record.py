@@ -23,21 +23,19 @@ from zoneinfo import ZoneInfo
 
 from articles.dates import parse_datetime
 from articles.errors import InvalidArticle
+from articles.formats.media import read_episode, read_media
+from articles.formats.messages import kind, show
 from articles.model import (
-    EPISODE_TYPES,
     STATUSES,
     Article,
     Author,
-    Episode,
     Image,
     Link,
-    Media,
     Section,
     Source,
     Status,
     Tag,
     Translation,
-    is_episode_media,
 )
 from articles.slugs import label_key
 from articles.text import (
@@ -59,21 +57,6 @@ MAX_URL_LENGTH = 4_000
 # Aggregators give up on feeds of about 1 MB, so a single body larger than that is a mistake.
 MAX_BODY_CHARS = 1_000_000
 MAX_READING_TIME = 1_000
-# The longest media duration taken, in seconds (a week: a stream's recording, not a typo).
-MAX_DURATION = 7 * 24 * 3600
-# A duration as text: whole seconds, or [HH:]MM:SS (Apple's itunes:duration forms).
-_DURATION = re.compile(r"^(?:(?:(\d+):)?([0-5]?\d):)?(\d+)$")
-# Transcript types by file extension, for records that give a transcript URL without a type
-# (Podcasting 2.0's podcast:transcript requires one).
-TRANSCRIPT_TYPES: dict[str, str] = {
-    ".vtt": "text/vtt",
-    ".srt": "application/x-subrip",
-    ".json": "application/json",
-    ".html": "text/html",
-    ".htm": "text/html",
-    ".txt": "text/plain",
-}
-
 # Our record's fields: article_to_dict's keys plus the body alternatives for hand-written ones.
 RECORD_FIELDS: tuple[str, ...] = (
     "id", "guid", "slug", "url", "title", "summary", "body_html", "body", "body_markdown",
@@ -147,6 +130,8 @@ def article_from_mapping(
 
 class RecordBuilder:
     """Reads the fields of one record, naming the record and field in every error."""
+
+    max_title_length = MAX_TITLE_LENGTH  # titles of the article and of its media
 
     def __init__(
         self,
@@ -225,8 +210,8 @@ class RecordBuilder:
             image=self.image(raw.get("image")),
             related=self.related(raw.get("related")),
             source=self.source(raw.get("source")),
-            media=(media := self.media(raw.get("media"))),
-            episode=self.episode(raw.get("episode"), media),
+            media=(media := read_media(self, raw.get("media"))),
+            episode=read_episode(self, raw.get("episode"), media),
             rights=self.text(raw.get("rights"), "rights", limit=MAX_TEXT_LENGTH) or None,
             reading_time=(
                 reading_time_minutes(body_html or title, language)
@@ -583,37 +568,6 @@ class RecordBuilder:
             url=self.url(value.get("url"), "source.url"),
         )
 
-    def media(self, value: object) -> tuple[Media, ...]:
-        """Attachments: each with its URL, its exact size in bytes (at least 1: podcast apps
-        and Apple refuse a zero or missing length), MIME type, optional duration and title."""
-        items = []
-        for i, item in enumerate(self.listed(value, "media")):
-            field = f"media[{i}]"
-            if not isinstance(item, Mapping):
-                raise self.fail(
-                    field, f"expected an object with url, length, type, got {kind(item)}"
-                )
-            self.only(item, field, ("url", "length", "type", "duration", "title"))
-            if item.get("length") is None:
-                raise self.fail(f"{field}.length", "required (the size in bytes), but missing")
-            length = self.integer(item["length"], f"{field}.length", 0, 2**53)
-            if length == 0:
-                raise self.fail(
-                    f"{field}.length",
-                    "0 is not a size: give the file's exact size in bytes (podcast apps and "
-                    "Apple Podcasts refuse an enclosure of length 0)",
-                )
-            items.append(
-                Media(
-                    url=self.url(item.get("url"), f"{field}.url", required=True) or "",
-                    length=length,
-                    type=self.mime(item.get("type"), f"{field}.type", required=True) or "",
-                    duration=self.duration(item.get("duration"), f"{field}.duration"),
-                    title=self.text(item.get("title"), f"{field}.title", limit=MAX_TITLE_LENGTH),
-                )
-            )
-        return tuple(items)
-
     def translations(self, value: object, article_id: str) -> tuple[Translation, ...]:
         """Other language versions: an id, or an object with `id` and optional `language`."""
         found: dict[str, Translation] = {}
@@ -639,94 +593,6 @@ class RecordBuilder:
             )
             found.setdefault(other, Translation(id=other, language=language))
         return tuple(found.values())
-
-    def duration(self, value: object, field: str) -> int | None:
-        """Seconds: a number (fractions rounded), or text as whole seconds, MM:SS or HH:MM:SS."""
-        if value is None:
-            return None
-        seconds: float
-        if isinstance(value, bool):
-            raise self.fail(field, f"expected seconds or HH:MM:SS, got {kind(value)}")
-        if isinstance(value, int | float):
-            if value != value or value < 0:  # NaN or negative
-                raise self.fail(field, f"expected seconds or HH:MM:SS, got {kind(value)}")
-            seconds = value
-        elif isinstance(value, str):
-            match = _DURATION.match(value.strip())
-            if match is None:
-                raise self.fail(
-                    field,
-                    f"expected a number of seconds or HH:MM:SS (e.g. 1830 or 00:30:30), "
-                    f"got {show(value)}",
-                )
-            hours, minutes, secs = match.groups()
-            if (minutes is not None or hours is not None) and int(secs) > 59:
-                raise self.fail(field, f"{show(value)}: seconds after a ':' must be 0 to 59")
-            seconds = int(hours or 0) * 3600 + int(minutes or 0) * 60 + int(secs)
-        else:
-            raise self.fail(field, f"expected seconds or HH:MM:SS, got {kind(value)}")
-        if seconds > MAX_DURATION:
-            raise self.fail(field, f"{value} seconds is longer than a week ({MAX_DURATION})")
-        return round(seconds)
-
-    def episode(self, value: object, media: tuple[Media, ...]) -> Episode | None:
-        """The podcast episode's numbers, type, explicit flag, transcript and chapters.
-
-        An episode needs something a podcast app plays: at least one audio or video medium.
-        """
-        if value is None:
-            return None
-        field = "episode"
-        if not isinstance(value, Mapping):
-            raise self.fail(field, f"expected an object, got {kind(value)}")
-        self.only(value, field, (
-            "season", "number", "type", "explicit", "transcript_url", "transcript_type",
-            "chapters_url",
-        ))  # fmt: skip
-        if not media:
-            raise self.fail(
-                "media",
-                "an episode needs its audio or video: give media with url, length and type",
-            )
-        if not any(is_episode_media(m) for m in media):
-            raise self.fail(
-                "media[0].type",
-                f"{show(media[0].type)} is not audio or video; an episode's media must be "
-                "one a podcast app plays (audio/... or video/...)",
-            )
-        episode_type = value.get("type", "full")
-        if episode_type not in EPISODE_TYPES:
-            raise self.fail(
-                f"{field}.type",
-                f"expected one of {', '.join(EPISODE_TYPES)}, got {show(episode_type)}",
-            )
-        explicit = value.get("explicit")
-        if explicit is not None and not isinstance(explicit, bool):
-            raise self.fail(f"{field}.explicit", f"expected true or false, got {kind(explicit)}")
-        transcript_url = self.url(value.get("transcript_url"), f"{field}.transcript_url")
-        transcript_type = self.mime(value.get("transcript_type"), f"{field}.transcript_type")
-        if transcript_url and not transcript_type:
-            path = urlsplit(transcript_url).path.lower()
-            transcript_type = next(
-                (t for ext, t in TRANSCRIPT_TYPES.items() if path.endswith(ext)), None
-            )
-            if transcript_type is None:
-                raise self.fail(
-                    f"{field}.transcript_type",
-                    "required with a transcript_url whose type its name does not tell "
-                    "(text/vtt, application/x-subrip, application/json, text/html)",
-                )
-        if transcript_type and not transcript_url:
-            raise self.fail(f"{field}.transcript_type", "given without a transcript_url")
-        return Episode(
-            season=self.optional_integer(value.get("season"), f"{field}.season", 1, 10**6),
-            number=self.optional_integer(value.get("number"), f"{field}.number", 1, 10**7),
-            type=episode_type,
-            explicit=explicit,
-            transcript_url=transcript_url,
-            transcript_type=transcript_type,
-            chapters_url=self.url(value.get("chapters_url"), f"{field}.chapters_url"),
-        )
 
     def listed(self, value: object, field: str) -> list[Any]:
         """A list field; a single value stands for a list of one."""
@@ -763,30 +629,3 @@ def _invisible_names(text: str) -> str:
         if len(names) == 3:
             break
     return ", ".join(names) or "spaces"
-
-
-def kind(value: object) -> str:
-    """How a wrong value is described in messages: `a number`, `a list`, `nothing (null)`."""
-    if value is None:
-        return "nothing (null)"
-    if isinstance(value, bool):
-        return f"{str(value).lower()} (true/false)"
-    if isinstance(value, int | float):
-        return f"a number ({value!r})" if len(repr(value)) < 30 else "a number"
-    if isinstance(value, str):
-        return f"text {show(value)}"
-    if isinstance(value, list | tuple):
-        return "a list"
-    if isinstance(value, Mapping):
-        return "an object"
-    return f"a {type(value).__name__}"
-
-
-def show(value: object, *, quoted: bool = True) -> str:
-    """A value quoted for a message, shortened and with control characters made visible."""
-    text = value if isinstance(value, str) else repr(value)
-    # Escape only what cannot be seen (controls, lone surrogates); Hangul and the rest stay.
-    text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
-    if len(text) > 60:
-        text = text[:57] + "..."
-    return f"'{text}'" if quoted else text
