@@ -137,9 +137,10 @@ class MediaRSS(FeedExtension):
     `<enclosure>`).
 
     Atom: the image as `media:content` (`medium="image"`, caption or alt text, thumbnail).
-    RSS: the image as an item-level `media:thumbnail` only, with its caption as
-    `media:title`, since gPodder's podcastparser (and the apps built on it) count every RSS
-    `media:content`, whatever its medium, as one of the item's downloadable media.
+    RSS: the image as an item-level `media:thumbnail` only (no caption element: feedparser
+    takes an item-level `media:title` for the entry's title), since gPodder's podcastparser
+    (and the apps built on it) count every RSS `media:content`, whatever its medium, as one
+    of the item's downloadable media.
     """
 
     formats: ClassVar[frozenset[str]] = XML_FORMATS
@@ -155,9 +156,9 @@ class MediaRSS(FeedExtension):
                 thumbnail["width"] = str(image.width)
             if image.height:
                 thumbnail["height"] = str(image.height)
+            # No item-level media:title for the caption: feedparser reads it as the entry's
+            # title. The caption stays in the content's <figcaption>.
             SubElement(item, MEDIA_THUMBNAIL, thumbnail)
-            if image.caption or image.alt:
-                SubElement(item, MEDIA_TITLE, _PLAIN).text = image.caption or image.alt
         elif image is not None:
             attrs = {"url": image.url, "medium": "image"}
             if image.type:
