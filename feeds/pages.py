@@ -121,6 +121,19 @@ def _not_found(message: str) -> tuple[str, int, dict[str, str]]:
     return page, 404, {"Cache-Control": NOT_FOUND_CACHE}
 
 
+def _gone(article_id: str, deleted_at: datetime) -> tuple[str, int, dict[str, str]]:
+    """410 Gone (RFC 9110, 15.5.11) for an article deleted while it was public.
+
+    Search engines drop a 410 at once; readers following an old link learn the article was
+    removed, not mistyped. Revalidated at every use like a 404: storing the id again brings
+    the page back.
+    """
+    when = deleted_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    message = f"The article {article_id[:80]!r} was removed on {when}."
+    page = render_template("not_found.html", message=message, base=_base_url(), heading="Gone")
+    return page, 410, {"Cache-Control": NOT_FOUND_CACHE}
+
+
 def _etag(*parts: object) -> str:
     """A strong validator from the config fingerprint, the base URL and what the page shows."""
     digest = hashlib.sha256()
@@ -303,6 +316,10 @@ def article_page(article_id: str) -> ResponseReturnValue:
     if not _usable_key(article_id):
         return _not_found(f"{article_id[:80]!r} is not a valid article id.")
     article = _store().get(article_id)
+    if article is None:
+        deleted_at = _store().public_deletion(article_id)
+        if deleted_at is not None:
+            return _gone(article_id, deleted_at)
     if article is None or not article.is_visible_at(_now()):
         # Drafts, withheld and embargoed articles look exactly like missing ones.
         return _not_found(f"No published article with id {article_id!r}.")

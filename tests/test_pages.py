@@ -529,3 +529,41 @@ def test_bundled_sample_image_is_served(real_client: FlaskClient) -> None:
     assert response.status_code == 200
     assert response.mimetype == "image/png"
     assert response.data.startswith(b"\x89PNG")
+
+
+def test_article_deleted_while_public_answers_410_until_stored_again(tmp_path: Path) -> None:
+    """A page readers could see and that was deleted is Gone, not Not Found (RFC 9110 15.5.11)."""
+    app = make_app(tmp_path, [SEED, make_article("kept")])
+    store: Store = app.extensions["feeds.store"]
+    client = app.test_client()
+    store.delete(SEED.id, now=NOW + timedelta(hours=2))
+
+    response = client.get(f"/articles/{SEED.id}")
+    assert response.status_code == 410
+    assert response.headers["Cache-Control"] == "no-cache"
+    text = response.get_data(as_text=True)
+    assert "was removed on 2025-08-01 02:00 UTC" in text
+    assert "<title>Gone</title>" in text
+    # Nothing of the deleted article is kept on the page but its id.
+    assert SEED.title not in html.unescape(text)
+
+    store.upsert_many([SEED], now=NOW + timedelta(hours=3))
+    assert client.get(f"/articles/{SEED.id}").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "hidden",
+    [
+        make_article("was-draft", status="draft"),
+        make_article("was-withheld", status="withheld"),
+        make_article("was-embargoed", published=NOW + timedelta(days=1), updated=NOW),
+    ],
+    ids=["draft", "withheld", "embargoed"],
+)
+def test_article_deleted_before_readers_saw_it_stays_404(tmp_path: Path, hidden: Article) -> None:
+    """A deletion of what was never public must not reveal that the id existed."""
+    app = make_app(tmp_path, [hidden])
+    app.extensions["feeds.store"].delete(hidden.id, now=NOW + timedelta(hours=2))
+    response = app.test_client().get(f"/articles/{hidden.id}")
+    assert response.status_code == 404
+    assert "No published article" in response.get_data(as_text=True)

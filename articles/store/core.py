@@ -370,6 +370,16 @@ class Store:
         with self._connect() as conn:
             return read.tombstone(conn, article_id)
 
+    def public_deletion(self, article_id: str) -> datetime | None:
+        """When the article `article_id` was deleted (aware UTC), if it was public then.
+
+        None when no article with this id was deleted, or when it was a draft, withheld or
+        still under embargo at its deletion: readers never saw those, so nothing may tell
+        them that the id existed.
+        """
+        with self._connect() as conn:
+            return read.public_deletion(conn, article_id)
+
     # -- reading: feeds -----------------------------------------------------------------------
 
     def page_keys(

@@ -480,6 +480,16 @@ def tombstone(conn: Connection, article_id: str) -> tuple[str, datetime] | None:
     return None if row is None else (row.guid, row.deleted_at)
 
 
+def public_deletion(conn: Connection, article_id: str) -> datetime | None:
+    """When `article_id` was deleted, if readers could see it at that moment; else None."""
+    d = deleted_table
+    query = sa.select(d.c.deleted_at).where(
+        d.c.id == article_id, d.c.status == "published", d.c.published <= d.c.deleted_at
+    )
+    deleted_at: datetime | None = conn.execute(query).scalar()
+    return deleted_at
+
+
 class Explain(Executable, ClauseElement):
     """EXPLAIN (QUERY PLAN) of a statement, with its parameters bound as usual."""
 
