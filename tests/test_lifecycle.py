@@ -245,7 +245,7 @@ def test_a_deleted_entry_leaves_every_format_and_atom_carries_its_tombstone(
     assert tombstones(client.get("/feeds/section/world.atom").data) == []
     assert tombstones(client.get("/feeds/all/archive/2025-08.atom").data) == []
     assert client.get("/feeds/all/archive/2025-07.atom").headers["ETag"] != archive_before
-    assert client.get("/articles/jul-2").status_code == 404
+    assert client.get("/articles/jul-2").status_code == 410
     feed = etree.fromstring(client.get("/feeds/all.atom").data)
     assert feed.findtext(f"{ATOM}updated") == when  # the removal is the feed's latest change
 
