@@ -195,6 +195,7 @@ class Watch:
     base: float
     visible_from: float = 0.0
     old_etags: frozenset[str] = frozenset()
+    old_modified: frozenset[tuple[str, str]] = frozenset()  # (path, Last-Modified)
     first_visible: float | None = None
     # The latest start, after `base`, of an answer that did not show the change, by bound.
     stale_after: dict[float, float] = field(default_factory=dict)
@@ -212,6 +213,7 @@ class Watch:
         sent_etag: str,
         body: bytes | None,
         allowed: float,
+        sent_since: str = "",
     ) -> None:
         if path not in self.paths:
             return
@@ -221,6 +223,11 @@ class Watch:
                 self._violate(
                     f"{source} {path}: 304 to the pre-write ETag {sent_etag} "
                     f"{started - self.acked:.3f}s after the write was acknowledged"
+                )
+            if started > deadline and not sent_etag and (path, sent_since) in self.old_modified:
+                self._violate(
+                    f"{source} {path}: 304 to If-Modified-Since {sent_since}, the pre-write "
+                    f"Last-Modified, {started - self.acked:.3f}s after the write was acknowledged"
                 )
             return
         if status != 200 or body is None:
@@ -289,12 +296,15 @@ class Watches:
         raw: bytes | None,
         headers: http.client.HTTPMessage,
         allowed: float,
+        sent_since: str = "",
     ) -> None:
         if path not in self.paths:
             return
         body = decoded(raw, headers) if raw is not None and status == 200 else None
         for watch in list(self.active):
-            watch.observe(source, path, started, ended, status, sent_etag, body, allowed)
+            watch.observe(
+                source, path, started, ended, status, sent_etag, body, allowed, sent_since
+            )
 
 
 # -- the readers -----------------------------------------------------------------------------
@@ -343,7 +353,7 @@ class Reader(threading.Thread):
                 headers["Accept"] = target.accept
             key = (target.path, target.accept or "", encoding)
             known = self.validators.get(key)
-            sent_etag = ""
+            sent_etag = sent_since = ""
             mode = "unconditional"
             if known is not None and rng.random() < 0.6:
                 etag, modified = known
@@ -351,7 +361,7 @@ class Reader(threading.Thread):
                     headers["If-None-Match"] = sent_etag = etag
                     mode = "If-None-Match"
                 elif modified:
-                    headers["If-Modified-Since"] = modified
+                    headers["If-Modified-Since"] = sent_since = modified
                     mode = "If-Modified-Since"
             started = time.monotonic()
             try:
@@ -400,6 +410,7 @@ class Reader(threading.Thread):
                     body,
                     response.headers,
                     self.allowed,
+                    sent_since,
                 )
             if response.will_close:
                 conn.close()
@@ -603,7 +614,7 @@ class Writer(threading.Thread):
                 body, method, content_type = None, "DELETE", ""
         needle = self.title(article, version).encode()
         appears = op in ("put-new", "correct", "embargo")
-        old_etags = self.snapshot()
+        old_etags, old_modified = self.snapshot()
         hub = self.hub_mode()
         sent = time.monotonic()
         status, payload, seconds = self.send(method, f"/api/articles/{article}", body, content_type)
@@ -631,6 +642,7 @@ class Writer(threading.Thread):
             base=max(acked, visible_from),
             visible_from=visible_from,
             old_etags=old_etags,
+            old_modified=old_modified,
         )
         self.watches.add(watch)
         self.busy.add(article)
@@ -640,13 +652,17 @@ class Writer(threading.Thread):
         self.pollers.append(poller)
         poller.start()
 
-    def snapshot(self) -> frozenset[str]:
-        """The ETags the watched feeds had before a write, as the readers last saw them (a 304
-        to one of them after the write is stale)."""
-        return frozenset(
-            _opaque(etag)
-            for (path, _, _), (etag, _) in list(self.validators.items())
-            if path in self.watched and etag
+    def snapshot(self) -> tuple[frozenset[str], frozenset[tuple[str, str]]]:
+        """The ETags and Last-Modified dates the watched feeds had before a write, as the
+        readers last saw them (a 304 to one of them after the write is stale)."""
+        known = [
+            (path, etag, modified)
+            for (path, _, _), (etag, modified) in list(self.validators.items())
+            if path in self.watched
+        ]
+        return (
+            frozenset(_opaque(etag) for _, etag, _ in known if etag),
+            frozenset((path, modified) for path, _, modified in known if modified),
         )
 
     def follow(self, watch: Watch, record: WriteRecord, article: str) -> None:
@@ -662,8 +678,12 @@ class Writer(threading.Thread):
             host, port, allowed = rng.choice(self.poll)
             path = rng.choice(paths)
             headers = {"Accept-Encoding": rng.choice(["gzip", "identity"])}
-            if watch.old_etags and rng.random() < 0.3:
+            dates = sorted(m for p, m in watch.old_modified if p == path)
+            chance = rng.random()
+            if watch.old_etags and chance < 0.3:
                 headers["If-None-Match"] = f'"{rng.choice(sorted(watch.old_etags))}"'
+            elif dates and chance < 0.5:
+                headers["If-Modified-Since"] = rng.choice(dates)
             try:
                 status, response_headers, body, started, ended = fresh_get(
                     host, port, path, headers
@@ -681,6 +701,7 @@ class Writer(threading.Thread):
                 headers.get("If-None-Match", ""),
                 decoded(body, response_headers) if status == 200 else None,
                 allowed,
+                headers.get("If-Modified-Since", ""),
             )
             time.sleep(0.02)
         if watch.first_visible is None:

@@ -37,6 +37,7 @@ PLAN: tuple[tuple[str, list[str], list[str], int], ...] = (
         900,
     ),
     ("lifecycle_bench.py", ["--quick"], [], 900),
+    ("load.py", ["--quick"], [], 900),
 )
 QUICK_LIMIT_S = 900
 
