@@ -1,27 +1,38 @@
-"""HTTP throughput of one 50-entry feed, in one run, against the static-file ceiling.
+"""HTTP throughput of one 50-entry feed, in one run, against nginx serving the same bytes.
 
-Three servers answer the same feed on 127.0.0.1 and are measured under the same `wrk` load:
+The servers answer the same feed on 127.0.0.1 with the same number of worker processes and are
+measured under the same `wrk` load, each app figure right after the nginx figure it is compared
+with:
 
-1. nginx serving the app's own bytes of that feed as a static file (the ceiling);
-2. our app, started with the README's production command, answering from its render cache;
+1. nginx serving the app's own bytes as a static file (`sendfile`), the ceiling; (1g) the app's
+   own gzip bytes through `gzip_static`; (1n) nginx's 304 to its own ETag;
+2. our app, started with the README's production command, answering from memory; (2g) the same
+   with `Accept-Encoding: gzip`;
 3. our app answering 304 Not Modified to `If-None-Match` with the current ETag;
 4. a naive Flask app querying the same store and rendering with feedgen on every request.
 
-Every server gets the same number of worker processes. All three run for the whole benchmark
-and the four measurements are taken in turn, round after round (`--rounds`): this machine is a
-virtual one whose speed drifts by 10-20% from minute to minute, so each round's ratios compare
-runs made within the same minute, and the report gives the median of each figure over the
-rounds. Targets: (2) and (3) at least 40% of (1) and at least 30x (4). Needs the `nginx` and
-`wrk` binaries (Debian: apt-get install nginx-light wrk). Every server runs in its own process
-group and is stopped at the end, whatever happens.
+Targets (issue 15): (3) at least 0.9 of (1n), (2) at least 0.85 of (1), (2g) at least 0.9 of
+(1g); (2) and (3) at least 30x (4). `--floor` adds the same answers replayed from memory with no
+app code (bench/floor_app.py) under the production WSGI command and under Granian's RSGI
+interface: what the server alone costs.
+
+All servers run for the whole benchmark and the runs are taken in turn, round after round
+(`--rounds`): this machine is a virtual one whose speed drifts by 10-30% from minute to minute,
+so each round's ratios compare runs made within the same minute, and the report gives the
+median of each figure over the rounds. Each run also reports the CPU time its server's
+processes used per request, and each round the load average. Needs the `nginx` and `wrk`
+binaries (Debian: apt-get install nginx-light wrk). Every server runs in its own process group
+and is stopped at the end, whatever happens.
 
     python bench/http_bench.py                        # 100k-article store, 5 rounds of 10 s
-    python bench/http_bench.py --articles 1000 --duration 5 --rounds 1
+    python bench/http_bench.py --quick                # about 2 minutes
+    python bench/http_bench.py --quick --floor        # plus the server-only floor
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import shutil
@@ -40,10 +51,10 @@ from email.message import Message
 from pathlib import Path
 from typing import Any
 
+import common
 from common import BENCH, PYTHON, ROOT, SEED, cached_store, log, save_results, sqlite_url
 
 FEED_PATH = "/feeds/all.atom"
-SHARE_OF_CEILING_TARGET = 0.40
 OVER_NAIVE_TARGET = 30.0
 READY_TIMEOUT_S = 60.0
 
@@ -170,12 +181,18 @@ def run_wrk(
     headers: dict[str, str] | None = None,
     spy_on: int | None = None,
     spy_to: Path | None = None,
+    pgid: int | None = None,
 ) -> dict[str, Any]:
-    """Warm up, then one timed `wrk --latency` run; optionally sample `spy_on` with py-spy."""
+    """Warm up, then one timed `wrk --latency` run; optionally sample `spy_on` with py-spy.
+
+    With `pgid`, also the CPU time (user + system) that the server's process group spent per
+    request during the timed run, in microseconds: steadier than requests/s on a busy machine,
+    because it does not count the time the server waited for a core.
+    """
     header_args = [item for k, v in (headers or {}).items() for item in ("-H", f"{k}: {v}")]
     base = ["wrk", f"-t{args.threads}", f"-c{args.connections}", *header_args]
     # A short untimed round first: workers start, caches fill, connections are established.
-    subprocess.run([*base, "-d2s", url], capture_output=True, check=True, timeout=60)
+    subprocess.run([*base, f"-d{args.warmup}s", url], capture_output=True, check=True, timeout=60)
     spy = None
     if spy_on is not None and spy_to is not None:
         # Sample the server's master and workers (gunicorn replaces workers as they recycle).
@@ -199,6 +216,7 @@ def run_wrk(
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
+    cpu_before = group_cpu_seconds(pgid) if pgid is not None else 0.0
     try:
         done = subprocess.run(
             [*base, f"-d{args.duration}s", "--latency", url],
@@ -214,7 +232,10 @@ def run_wrk(
             except subprocess.TimeoutExpired:
                 spy.kill()
                 spy.wait()
+    cpu = group_cpu_seconds(pgid) - cpu_before if pgid is not None else 0.0
     result = parse_wrk(done.stdout)
+    if pgid is not None and result["requests"]:
+        result["cpu_us_per_request"] = round(cpu * 1e6 / result["requests"], 1)
     if spy_to is not None and spy_to.exists():
         result["profile"] = summarise_spy(spy_to)
     return result
@@ -342,18 +363,86 @@ def ratio(a: dict[str, Any], b: dict[str, Any]) -> float:
     return round(a["requests_per_s"] / b["requests_per_s"], 3) if b["requests_per_s"] else 0.0
 
 
-MEASUREMENTS = {
-    "nginx_static": "(1) nginx static",
-    "app_cached_200": "(2) app cached 200",
-    "app_304": "(3) app 304",
-    "naive_feedgen": "(4) naive feedgen",
+# What is measured, in the order of each round: every app figure right after the nginx figure
+# it is compared with. (server, request headers, label); the ETags are filled in at run time.
+MEASUREMENTS: dict[str, tuple[str, str, str]] = {
+    "nginx_static": ("nginx", "identity", "(1) nginx static, sendfile"),
+    "app_cached_200": ("app", "identity", "(2) app cached 200"),
+    "nginx_gzip": ("nginx", "gzip", "(1g) nginx gzip_static"),
+    "app_gzip": ("app", "gzip", "(2g) app cached 200, gzip"),
+    "nginx_304": ("nginx", "not_modified", "(1n) nginx 304"),
+    "app_304": ("app", "not_modified", "(3) app 304"),
+    "naive_feedgen": ("naive", "identity", "(4) naive feedgen"),
 }
-RATIOS = {
-    "app_cached_200_to_nginx": ("app_cached_200", "nginx_static"),
-    "app_304_to_nginx": ("app_304", "nginx_static"),
-    "app_cached_200_to_naive": ("app_cached_200", "naive_feedgen"),
-    "app_304_to_naive": ("app_304", "naive_feedgen"),
+# With --floor: the same answers from memory with no app code (bench/floor_app.py), under the
+# production WSGI command and under Granian's RSGI interface.
+FLOOR_MEASUREMENTS: dict[str, tuple[str, str, str]] = {
+    "floor_wsgi_200": ("floor_wsgi", "identity", "floor WSGI 200"),
+    "floor_rsgi_200": ("floor_rsgi", "identity", "floor RSGI 200"),
+    "floor_wsgi_gzip": ("floor_wsgi", "gzip", "floor WSGI gzip"),
+    "floor_wsgi_304": ("floor_wsgi", "not_modified", "floor WSGI 304"),
+    "floor_rsgi_304": ("floor_rsgi", "not_modified", "floor RSGI 304"),
 }
+# name: (measured, compared with, target the ratio must reach)
+RATIOS: dict[str, tuple[str, str, float]] = {
+    "app_304_to_nginx_304": ("app_304", "nginx_304", 0.90),
+    "app_cached_200_to_nginx": ("app_cached_200", "nginx_static", 0.85),
+    "app_gzip_to_nginx_gzip": ("app_gzip", "nginx_gzip", 0.90),
+    "app_cached_200_to_naive": ("app_cached_200", "naive_feedgen", OVER_NAIVE_TARGET),
+    "app_304_to_naive": ("app_304", "naive_feedgen", OVER_NAIVE_TARGET),
+}
+FLOOR_RATIOS: dict[str, tuple[str, str, float]] = {
+    "floor_wsgi_304_to_nginx_304": ("floor_wsgi_304", "nginx_304", 0.0),
+    "floor_rsgi_304_to_nginx_304": ("floor_rsgi_304", "nginx_304", 0.0),
+    "floor_wsgi_200_to_nginx": ("floor_wsgi_200", "nginx_static", 0.0),
+    "floor_rsgi_200_to_nginx": ("floor_rsgi_200", "nginx_static", 0.0),
+    "floor_wsgi_gzip_to_nginx_gzip": ("floor_wsgi_gzip", "nginx_gzip", 0.0),
+}
+
+
+def group_cpu_seconds(pgid: int) -> float:
+    """User + system CPU time of every live process in a process group (Linux /proc)."""
+    total = 0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = (Path("/proc") / entry / "stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()
+        if int(fields[2]) == pgid:  # fields[2] is pgrp; 11 and 12 are utime and stime
+            total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def _check_same(name: str, got: tuple[int, Message, bytes], want: bytes, gzip: bool) -> None:
+    status, headers, body = got
+    encoding = headers.get("Content-Encoding", "")
+    if status != 200 or body != want or (encoding == "gzip") != gzip:
+        raise RuntimeError(
+            f"{name} does not serve the app's bytes ({status}, Content-Encoding {encoding!r}, "
+            f"{len(body)} bytes instead of {len(want)})"
+        )
+
+
+def write_floor_files(folder: Path, body: bytes, gz: bytes, etag: str, app_url: str) -> None:
+    """What bench/floor_app.py replays: the app's bytes and the headers of its three answers."""
+    folder.mkdir()
+    (folder / "body").write_bytes(body)
+    (folder / "body.gz").write_bytes(gz)
+    skip = {"content-length", "date", "server", "connection", "transfer-encoding"}
+
+    def kept(headers: Message) -> list[tuple[str, str]]:
+        return [(k, v) for k, v in headers.items() if k.lower() not in skip]
+
+    answers = {
+        "identity": get(app_url)[1],
+        "gzip": get(app_url, {"Accept-Encoding": "gzip"})[1],
+        "not_modified": get(app_url, {"If-None-Match": etag})[1],
+    }
+    meta = {name: kept(headers) for name, headers in answers.items()} | {"etag": etag}
+    (folder / "headers.json").write_text(json.dumps(meta), encoding="utf-8")
 
 
 def bench(args: argparse.Namespace) -> dict[str, Any]:
@@ -366,57 +455,64 @@ def bench(args: argparse.Namespace) -> dict[str, Any]:
     url = sqlite_url(db)
     workers = args.workers
     results: dict[str, Any] = {}
+    plan = dict(MEASUREMENTS) | (FLOOR_MEASUREMENTS if args.floor else {})
+    ratios = dict(RATIOS) | (FLOOR_RATIOS if args.floor else {})
     with tempfile.TemporaryDirectory(prefix="feeds-http-bench-") as tmp, ExitStack() as servers:
         prefix = Path(tmp)
         # nginx workers run as an unprivileged user when started as root: let them read.
         prefix.chmod(0o755)
         (prefix / "www" / "feeds").mkdir(parents=True)
-        app_port, nginx_port, naive_port = free_port(), free_port(), free_port()
-        urls = {
-            "app": f"http://127.0.0.1:{app_port}{FEED_PATH}",
-            "nginx": f"http://127.0.0.1:{nginx_port}{FEED_PATH}",
-            "naive": f"http://127.0.0.1:{naive_port}{FEED_PATH}",
+        ports = {
+            name: free_port() for name in ("app", "nginx", "naive", "floor_wsgi", "floor_rsgi")
         }
+        urls = {name: f"http://127.0.0.1:{port}{FEED_PATH}" for name, port in ports.items()}
+        groups: dict[str, int] = {}
 
         app_log = prefix / "app.log"
-        app = start(
+        groups["app"] = start(
             servers,
             "app",
-            app_command(args.server, "wsgi:app", app_port, workers, project_conf=True),
+            app_command(args.server, "wsgi:app", ports["app"], workers, project_conf=True),
             app_env(
                 url,
-                {"FEEDS_SITE_URL": f"http://127.0.0.1:{app_port}"}
+                {"FEEDS_SITE_URL": f"http://127.0.0.1:{ports['app']}"}
                 | (APP_ENV if args.server == "granian" else {}),
             ),
             ROOT,
             app_log,
             urls["app"],
-        )
+        ).pid
         status, headers, body = get(urls["app"])
         if status != 200:
             raise RuntimeError(f"app answered {status} for {FEED_PATH}: {body[:300]!r}")
         etag = headers.get("ETag", "")
+        gz_status, gz_headers, gz_body = get(urls["app"], {"Accept-Encoding": "gzip"})
+        if gz_status != 200 or gz_headers.get("Content-Encoding") != "gzip":
+            raise RuntimeError(f"app gives no gzip answer ({gz_status})")
         feed_file = prefix / "www" / "feeds" / "all.atom"
         feed_file.write_bytes(body)
-        feed_file.chmod(0o644)
+        feed_file.with_name("all.atom.gz").write_bytes(gz_body)
+        for path in (feed_file, feed_file.with_name("all.atom.gz")):
+            path.chmod(0o644)
         (prefix / "www").chmod(0o755)
         (prefix / "www" / "feeds").chmod(0o755)
         entries = body.count(b"<entry>") + body.count(b"<entry ")
         results["feed"] = {
             "path": FEED_PATH,
             "bytes": len(body),
+            "gzip_bytes": len(gz_body),
             "entries": entries,
             "etag": etag,
             "content_type": headers.get("Content-Type", ""),
         }
-        log(f"feed: {len(body):,} bytes, {entries} entries, ETag {etag}")
+        log(f"feed: {len(body):,} bytes ({len(gz_body):,} gzip), {entries} entries, ETag {etag}")
         not_modified, _, _ = get(urls["app"], {"If-None-Match": etag})
         if not etag or not_modified != 304:
             raise RuntimeError(f"app does not answer 304 to If-None-Match {etag!r}")
 
         nginx_log = prefix / "nginx.out"
-        conf = nginx_config(prefix, nginx_port, workers)
-        start(
+        conf = nginx_config(prefix, ports["nginx"], workers)
+        groups["nginx"] = start(
             servers,
             "nginx",
             ["nginx", "-p", str(prefix), "-c", str(conf)],
@@ -424,55 +520,90 @@ def bench(args: argparse.Namespace) -> dict[str, Any]:
             prefix,
             nginx_log,
             urls["nginx"],
+        ).pid
+        _check_same("nginx", get(urls["nginx"]), body, gzip=False)
+        _check_same(
+            "nginx gzip_static", get(urls["nginx"], {"Accept-Encoding": "gzip"}), gz_body, True
         )
-        if get(urls["nginx"])[2] != body:
-            raise RuntimeError("nginx does not serve the app's bytes")
+        nginx_etag = get(urls["nginx"])[1].get("ETag", "")
+        if get(urls["nginx"], {"If-None-Match": nginx_etag})[0] != 304:
+            raise RuntimeError(f"nginx does not answer 304 to If-None-Match {nginx_etag!r}")
 
         naive_log = prefix / "naive.log"
-        start(
+        groups["naive"] = start(
             servers,
             "naive app",
-            app_command(args.server, "naive_app:app", naive_port, workers, project_conf=False),
+            app_command(args.server, "naive_app:app", ports["naive"], workers, project_conf=False),
             app_env(url, {"NAIVE_DATABASE_URL": url}),
             BENCH,
             naive_log,
             urls["naive"],
-        )
+        ).pid
         status, _, naive_body = get(urls["naive"])
         if status != 200:
             raise RuntimeError(f"naive app answered {status}: {naive_body[:300]!r}")
         results["feed"]["naive_bytes"] = len(naive_body)
 
+        if args.floor:
+            floor_dir = prefix / "floor"
+            write_floor_files(floor_dir, body, gz_body, etag, urls["app"])
+            floor_env = app_env(url, {"FLOOR_DIR": str(floor_dir)})
+            for name, interface, target in (
+                ("floor_wsgi", "wsgi", "floor_app:app"),
+                ("floor_rsgi", "rsgi", "floor_app:rsgi_app"),
+            ):
+                command = app_command("granian", target, ports[name], workers, project_conf=True)
+                command[command.index("--interface") + 1] = interface
+                if interface == "rsgi":  # a WSGI-only option
+                    at = command.index("--blocking-threads")
+                    del command[at : at + 2]
+                groups[name] = start(
+                    servers, name, command, floor_env, BENCH, prefix / f"{name}.log", urls[name]
+                ).pid
+                _check_same(name, get(urls[name]), body, gzip=False)
+
+        request_headers = {
+            "app": {"identity": {}, "gzip": {"Accept-Encoding": "gzip"}},
+            "nginx": {"identity": {}, "gzip": {"Accept-Encoding": "gzip"}},
+        }
+        request_headers["app"]["not_modified"] = {"If-None-Match": etag}
+        request_headers["nginx"]["not_modified"] = {"If-None-Match": nginx_etag}
+        for name in ("naive", "floor_wsgi", "floor_rsgi"):
+            request_headers[name] = request_headers["app"]
+
         rounds: list[dict[str, Any]] = []
         for number in range(1, args.rounds + 1):
-            spy = app.pid if args.profile and number == 1 else None
-            one: dict[str, Any] = {}
-            log(f"round {number}/{args.rounds}: {MEASUREMENTS['nginx_static']}")
-            one["nginx_static"] = run_wrk(urls["nginx"], args)
-            log(f"round {number}/{args.rounds}: {MEASUREMENTS['app_cached_200']}")
-            one["app_cached_200"] = run_wrk(
-                urls["app"], args, spy_on=spy, spy_to=prefix / "spy-200.txt" if spy else None
-            )
-            log(f"round {number}/{args.rounds}: {MEASUREMENTS['app_304']}")
-            one["app_304"] = run_wrk(
-                urls["app"],
-                args,
-                {"If-None-Match": etag},
-                spy_on=spy,
-                spy_to=prefix / "spy-304.txt" if spy else None,
-            )
-            log(f"round {number}/{args.rounds}: {MEASUREMENTS['naive_feedgen']}")
-            one["naive_feedgen"] = run_wrk(urls["naive"], args)
-            one["ratios"] = {name: ratio(one[a], one[b]) for name, (a, b) in RATIOS.items()}
+            one: dict[str, Any] = {"load_average": [round(x, 2) for x in os.getloadavg()]}
+            log(f"round {number}/{args.rounds}, load average {one['load_average']}")
+            for key, (server_name, kind, label) in plan.items():
+                spy = (
+                    groups["app"] if args.profile and number == 1 and server_name == "app" else None
+                )
+                one[key] = run_wrk(
+                    urls[server_name],
+                    args,
+                    request_headers[server_name][kind],
+                    spy_on=spy,
+                    spy_to=prefix / f"spy-{key}.txt" if spy else None,
+                    pgid=groups[server_name],
+                )
+                log(
+                    f"  {label}: {one[key]['requests_per_s']:,} req/s, "
+                    f"{one[key]['cpu_us_per_request']} us CPU/request"
+                )
+            one["ratios"] = {name: ratio(one[a], one[b]) for name, (a, b, _) in ratios.items()}
             log(f"round {number}: " + ", ".join(f"{k} {v:.2f}" for k, v in one["ratios"].items()))
             rounds.append(one)
 
-    for key in MEASUREMENTS:
+    results["measurements"] = {key: label for key, (_, _, label) in plan.items()}
+    for key in plan:
         results[key] = median_run([one[key] for one in rounds])
     # The median of each round's ratio: both sides of a ratio were measured within a minute.
     results["ratios"] = {
-        name: round(statistics.median(one["ratios"][name] for one in rounds), 3) for name in RATIOS
+        name: round(statistics.median(one["ratios"][name] for one in rounds), 3) for name in ratios
     }
+    results["targets"] = {name: target for name, (_, _, target) in ratios.items() if target}
+    results["load_average_per_round"] = [one["load_average"] for one in rounds]
     results["rounds"] = rounds
     return results
 
@@ -480,39 +611,49 @@ def bench(args: argparse.Namespace) -> dict[str, Any]:
 def median_run(runs: list[dict[str, Any]]) -> dict[str, Any]:
     """Median requests/s and latencies over rounds, with each round's rate alongside."""
     merged = dict(runs[0])
-    for field in ("requests_per_s", "p50_ms", "p99_ms"):
-        merged[field] = round(statistics.median(run[field] for run in runs), 3)
+    for field in ("requests_per_s", "p50_ms", "p99_ms", "cpu_us_per_request"):
+        if field in merged:
+            merged[field] = round(statistics.median(run[field] for run in runs), 3)
     merged["requests_per_s"] = round(merged["requests_per_s"])
     merged["requests"] = sum(run["requests"] for run in runs)
     merged["non_2xx_3xx"] = sum(run["non_2xx_3xx"] for run in runs)
     errors = [run["socket_errors"] for run in runs if run["socket_errors"]]
     merged["socket_errors"] = "; ".join(errors)
     merged["per_round_requests_per_s"] = [run["requests_per_s"] for run in runs]
+    if "cpu_us_per_request" in merged:
+        merged["per_round_cpu_us_per_request"] = [run["cpu_us_per_request"] for run in runs]
     return merged
 
 
 def report(results: dict[str, Any]) -> None:
-    labels = MEASUREMENTS
-    print(f"medians over {len(results['rounds'])} round(s)")
-    print(f"{'':<22} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}  per round")
+    labels: dict[str, str] = results["measurements"]
+    print(
+        f"medians over {len(results['rounds'])} round(s); load average (1, 5, 15 min) at the "
+        f"start of each round: {results['load_average_per_round']}"
+    )
+    print(
+        f"{'':<28} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'CPU us/req':>10} {'errors':>7}"
+        "  req/s per round"
+    )
     for key, label in labels.items():
         r = results[key]
         print(
-            f"{label:<22} {r['requests_per_s']:>9,} {r['p50_ms']:>8} {r['p99_ms']:>8} "
-            f"{r['non_2xx_3xx']:>7}  {r['per_round_requests_per_s']}"
+            f"{label:<28} {r['requests_per_s']:>9,} {r['p50_ms']:>8} {r['p99_ms']:>8} "
+            f"{r.get('cpu_us_per_request', '-'):>10} {r['non_2xx_3xx']:>7}  "
+            f"{r['per_round_requests_per_s']}"
         )
-    for key in ("app_cached_200", "app_304"):
+    for key, label in labels.items():
         profile = results[key].get("profile")
         if profile:
             inclusive = ", ".join(f"{k} {v:.0%}" for k, v in profile["inclusive"].items())
             tops = ", ".join(f"{k} {v:.0%}" for k, v in list(profile["top_of_stack"].items())[:6])
-            print(f"{labels[key]} profile: {inclusive}; top of stack: {tops}")
-    ratios = results["ratios"]
-    for key, value in ratios.items():
-        target = SHARE_OF_CEILING_TARGET if key.endswith("nginx") else OVER_NAIVE_TARGET
-        verdict = "ok" if value >= target else "MISSED"
+            print(f"{label} profile: {inclusive}; top of stack: {tops}")
+    targets = results["targets"]
+    for key, value in results["ratios"].items():
         each = [one["ratios"][key] for one in results["rounds"]]
-        print(f"{key:<26} {value:>8.2f}  (target >= {target}: {verdict})  per round {each}")
+        target = targets.get(key)
+        verdict = f"(target >= {target}: {'ok' if value >= target else 'MISSED'})" if target else ""
+        print(f"{key:<30} {value:>8.2f}  {verdict:<26} per round {each}")
 
 
 def _interrupted(signum: int, _frame: object) -> None:
@@ -521,12 +662,25 @@ def _interrupted(signum: int, _frame: object) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--articles", type=int, default=100_000, help="store size")
+    parser.add_argument("--articles", type=int, default=None, help="store size (100000)")
     parser.add_argument("--seed", type=int, default=SEED)
-    parser.add_argument("--duration", type=int, default=10, help="seconds of load per run")
-    parser.add_argument("--rounds", type=int, default=5, help="rounds of the four runs")
+    parser.add_argument("--duration", type=int, default=None, help="seconds of load per run (10)")
+    parser.add_argument("--warmup", type=int, default=None, help="untimed seconds before each (2)")
+    parser.add_argument("--rounds", type=int, default=None, help="rounds of the runs (5)")
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--connections", type=int, default=32, help="wrk connections")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="about 2 minutes: 10,000-article store, 3 rounds of 4 s runs after 1 s warm-ups; "
+        "results in bench/results/quick/ (any option given explicitly still wins)",
+    )
+    parser.add_argument(
+        "--floor",
+        action="store_true",
+        help="also measure the app's answers replayed with no app code (bench/floor_app.py) "
+        "under the production WSGI command and under Granian's RSGI interface",
+    )
     parser.add_argument(
         "--server",
         choices=("granian", "gunicorn"),
@@ -543,9 +697,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--profile",
         action="store_true",
-        help="sample the app with py-spy during (2) and (3) (pip install py-spy)",
+        help="sample the app with py-spy during its runs of the first round (pip install py-spy)",
     )
     args = parser.parse_args(argv)
+    defaults = (10_000, 4, 1, 3) if args.quick else (100_000, 10, 2, 5)
+    for name, value in zip(("articles", "duration", "warmup", "rounds"), defaults, strict=True):
+        if getattr(args, name) is None:
+            setattr(args, name, value)
+    if args.quick and "BENCH_RESULTS" not in os.environ:
+        common.RESULTS = BENCH / "results" / "quick"
     # SIGTERM (run_all's time limit) unwinds like Ctrl-C, so every server is stopped on the way.
     signal.signal(signal.SIGTERM, _interrupted)
     results = bench(args)
@@ -558,6 +718,7 @@ def main(argv: list[str] | None = None) -> int:
                 "threads": args.threads,
                 "connections": args.connections,
                 "duration_s": args.duration,
+                "warmup_s": args.warmup,
             },
             "rounds_run": args.rounds,
             "workers": args.workers,
@@ -566,7 +727,6 @@ def main(argv: list[str] | None = None) -> int:
             + " (bind and workers set)"
             if args.server == "granian"
             else "gunicorn -c gunicorn.conf.py (bind and workers overridden)",
-            "targets": {"share_of_nginx": SHARE_OF_CEILING_TARGET, "over_naive": OVER_NAIVE_TARGET},
             **results,
         },
     )
