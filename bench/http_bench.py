@@ -20,7 +20,8 @@ All servers run for the whole benchmark and the runs are taken in turn, round af
 (`--rounds`): this machine is a virtual one whose speed drifts by 10-30% from minute to minute,
 so each round's ratios compare runs made within the same minute, and the report gives the
 median of each figure over the rounds. Each run also reports the CPU time its server's
-processes used per request, and each round the load average. Needs the `nginx` and `wrk`
+processes used per request, each ratio is given by that CPU time too (steadier when other work
+shares the cores), and each round records the load average. Needs the `nginx` and `wrk`
 binaries (Debian: apt-get install nginx-light wrk). Every server runs in its own process group
 and is stopped at the end, whatever happens.
 
@@ -363,6 +364,16 @@ def ratio(a: dict[str, Any], b: dict[str, Any]) -> float:
     return round(a["requests_per_s"] / b["requests_per_s"], 3) if b["requests_per_s"] else 0.0
 
 
+def cpu_ratio(a: dict[str, Any], b: dict[str, Any]) -> float:
+    """`b`'s server CPU per request over `a`'s: 1.0 when `a` costs as little as `b`.
+
+    Unlike the rate ratio it does not depend on how the cores were shared with wrk and with
+    other work at the time, so on a busy machine it is the steadier of the two.
+    """
+    cost_a, cost_b = a.get("cpu_us_per_request"), b.get("cpu_us_per_request")
+    return round(cost_b / cost_a, 3) if cost_a and cost_b else 0.0
+
+
 # What is measured, in the order of each round: every app figure right after the nginx figure
 # it is compared with. (server, request headers, label); the ETags are filled in at run time.
 MEASUREMENTS: dict[str, tuple[str, str, str]] = {
@@ -592,6 +603,9 @@ def bench(args: argparse.Namespace) -> dict[str, Any]:
                     f"{one[key]['cpu_us_per_request']} us CPU/request"
                 )
             one["ratios"] = {name: ratio(one[a], one[b]) for name, (a, b, _) in ratios.items()}
+            one["cpu_ratios"] = {
+                name: cpu_ratio(one[a], one[b]) for name, (a, b, _) in ratios.items()
+            }
             log(f"round {number}: " + ", ".join(f"{k} {v:.2f}" for k, v in one["ratios"].items()))
             rounds.append(one)
 
@@ -601,6 +615,10 @@ def bench(args: argparse.Namespace) -> dict[str, Any]:
     # The median of each round's ratio: both sides of a ratio were measured within a minute.
     results["ratios"] = {
         name: round(statistics.median(one["ratios"][name] for one in rounds), 3) for name in ratios
+    }
+    results["cpu_ratios"] = {
+        name: round(statistics.median(one["cpu_ratios"][name] for one in rounds), 3)
+        for name in ratios
     }
     results["targets"] = {name: target for name, (_, _, target) in ratios.items() if target}
     results["load_average_per_round"] = [one["load_average"] for one in rounds]
@@ -654,6 +672,10 @@ def report(results: dict[str, Any]) -> None:
         target = targets.get(key)
         verdict = f"(target >= {target}: {'ok' if value >= target else 'MISSED'})" if target else ""
         print(f"{key:<30} {value:>8.2f}  {verdict:<26} per round {each}")
+    print("the same by server CPU time per request (compared server's / measured server's):")
+    for key, value in results["cpu_ratios"].items():
+        each = [one["cpu_ratios"][key] for one in results["rounds"]]
+        print(f"{key:<30} {value:>8.2f}  per round {each}")
 
 
 def _interrupted(signum: int, _frame: object) -> None:
