@@ -14,6 +14,8 @@ from __future__ import annotations
 import html
 import logging
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -333,11 +335,29 @@ def build_entry(
     article_url: Callable[[Article], str],
     base_url: str,
     default_author: Person,
+    memo: EntryMemo | None = None,
 ) -> Entry | None:
-    """The Entry of one article, or None (logged) when it has no id to publish under."""
+    """The Entry of one article, or None (logged) when it has no id to publish under.
+
+    `memo`: reuse (and keep) the entry built from an equal article with the same inputs.
+    """
     if not article.guid:
         log.warning("article %r: guid: missing (the store mints one); entry left out", article.id)
         return None
+    link_source = article.url or article_url(article)
+    if memo is None:
+        return _build_entry(article, link_source, base_url, default_author)
+    key = (article.id, article.updated, base_url, link_source, default_author)
+    entry = memo.get(key, article)
+    if entry is None:
+        entry = _build_entry(article, link_source, base_url, default_author)
+        memo.put(key, article, entry)
+    return entry
+
+
+def _build_entry(
+    article: Article, link_source: str, base_url: str, default_author: Person
+) -> Entry:
     image = None
     if article.image is not None:
         img = article.image
@@ -361,7 +381,7 @@ def build_entry(
         or excerpt(clean_text(article.summary) or article.body_html, 80)
         or article.id
     )
-    link = to_uri(article.url or article_url(article), base_url)
+    link = to_uri(link_source, base_url)
     if not body.strip():
         # A headline-only record: readers (and validators) want some content, so the entry's
         # content is a link to the article itself.
@@ -437,6 +457,76 @@ def build_entry(
     )
 
 
+class EntryMemo:
+    """A bounded per-process memo of built entries, so a feed whose articles were built before
+    (in any feed, any format) builds them without redoing the text and URL work.
+
+    `build_entry` is a pure function of the article and the document's `base_url`, the
+    article's link (`article.url`, else `article_url(article)`) and the default author; an
+    entry is reused only when all of these are equal to the ones it was built from: the
+    whole Article compared field by field (a corrected story keeps its id and may keep its
+    `updated`), and its `published`/`updated` offsets too (equal instants in another offset
+    are written differently). So a hit gives exactly the Entry a build would give.
+
+    Bounded by the characters of the bodies it holds (`max_chars`, about 1 to 4 bytes each);
+    the least recently used entries go first, and an article whose body alone is more than
+    a sixteenth of the bound is never kept. Thread-safe. The memo is a cache of a pure
+    function: it never changes what a document says, only how long it takes.
+    """
+
+    def __init__(self, max_chars: int = 8_000_000) -> None:
+        if max_chars < 0:
+            raise ValueError(f"max_chars: must be zero or more, got {max_chars}")
+        self.max_chars = max_chars
+        self._largest = max_chars // 16
+        self._items: OrderedDict[tuple[Any, ...], tuple[Article, Entry, int]] = OrderedDict()
+        self._chars = 0
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+            self._chars = 0
+
+    def get(self, key: tuple[Any, ...], article: Article) -> Entry | None:
+        """The entry built from an article equal to `article` under `key`, else None."""
+        with self._lock:
+            found = self._items.get(key)
+            if found is None:
+                return None
+            self._items.move_to_end(key)
+        built_from, entry, _ = found
+        if built_from is article or (
+            built_from == article
+            and built_from.published.utcoffset() == article.published.utcoffset()
+            and built_from.updated.utcoffset() == article.updated.utcoffset()
+        ):
+            return entry
+        return None
+
+    def put(self, key: tuple[Any, ...], article: Article, entry: Entry) -> None:
+        body = article.body_html
+        size = 256 + len(body) + (len(entry.content_html) if entry.content_html is not body else 0)
+        if size > self._largest:
+            return
+        with self._lock:
+            previous = self._items.pop(key, None)
+            if previous is not None:
+                self._chars -= previous[2]
+            self._items[key] = (article, entry, size)
+            self._chars += size
+            while self._chars > self.max_chars and self._items:
+                _, (_, _, dropped) = self._items.popitem(last=False)
+                self._chars -= dropped
+
+
+# The memo `build_feed` uses unless it is given another (or None).
+ENTRY_MEMO = EntryMemo()
+
+
 def unique_entries(entries: Iterable[Entry]) -> tuple[Entry, ...]:
     """The entries with each id once: the first (newest) wins, later ones are logged and left
     out, since readers crash on or silently drop duplicate ids."""
@@ -488,6 +578,7 @@ def build_feed(
     subtitle_language: str | None = None,
     alternates: Mapping[str, tuple[Alternate, ...]] | None = None,
     deleted: Iterable[DeletedEntry] = (),
+    memo: EntryMemo | None = ENTRY_MEMO,
 ) -> Feed:
     """The Feed for `articles` (newest first, already filtered by the store).
 
@@ -502,6 +593,8 @@ def build_feed(
     subtitle is written in; None: the site's (`config.default_language`), since the caller's
     subtitle is the site description. `deleted` are the entries the document tells readers to
     remove (RFC 6721); a removal changes the feed, so its time counts for `updated` too.
+    `memo` keeps the entries built (`EntryMemo`: the same bytes, less work for articles built
+    before); None builds every entry afresh.
     """
     feed_title = clean_text(title).strip() or clean_text(config.title).strip() or "Feed"
     default_author = Person(
@@ -509,7 +602,13 @@ def build_feed(
         email=clean_text(getattr(config, "author_email", "")).strip() or None,
     )
     built = (
-        build_entry(a, article_url=article_url, base_url=base_url, default_author=default_author)
+        build_entry(
+            a,
+            article_url=article_url,
+            base_url=base_url,
+            default_author=default_author,
+            memo=memo,
+        )
         for a in articles
     )
     entries = unique_entries(e for e in built if e is not None)
