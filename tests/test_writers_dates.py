@@ -105,3 +105,21 @@ def test_every_date_is_valid_and_keeps_its_instant(zone: str, local: datetime, f
     for key in ("date_published", "date_modified"):
         assert RFC3339.match(item[key]), item[key]
         assert datetime.fromisoformat(item[key]).timestamp() == when.timestamp()
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    moment=st.datetimes(min_value=datetime(1, 1, 2), max_value=datetime(9999, 12, 30)),
+    offset_seconds=st.integers(min_value=-86399, max_value=86399),
+)
+@example(moment=datetime(2025, 1, 1), offset_seconds=-12600)
+@example(moment=datetime(1904, 5, 6, 7, 8, 9, 999999), offset_seconds=30472)
+def test_rfc822_writes_what_the_standard_library_writes(
+    moment: datetime, offset_seconds: int
+) -> None:
+    from email.utils import format_datetime
+
+    from feeds.writers.dates import writable
+
+    value = moment.replace(tzinfo=timezone(timedelta(seconds=offset_seconds)))
+    assert rfc822(value) == format_datetime(writable(value).replace(microsecond=0))

@@ -55,6 +55,22 @@ def _podcast(name: str) -> str:
     return f"{{{PODCAST_NS}}}{name}"
 
 
+# The item-level names, spelled once (the item loop is most of a show's render time).
+_ITEM_TAGS: Final = {
+    name: _itunes(name) for name in ("duration", "image", "episode", "season", "episodeType")
+}
+_ITUNES_EXPLICIT: Final = _itunes("explicit")
+_PODCAST_TAGS: Final = {
+    name: _podcast(name) for name in ("transcript", "chapters", "person", "season", "episode")
+}
+
+
+@lru_cache(maxsize=4096)
+def _jpeg_or_png(url: str) -> bool:
+    """Whether the URL's path names a JPEG or PNG file (Apple's `itunes:image` formats)."""
+    return urlsplit(url).path.lower().endswith(_IMAGE_SUFFIXES)
+
+
 def duration_text(seconds: int) -> str:
     """`itunes:duration` as Apple recommends it: whole seconds (`1830`)."""
     return str(int(seconds))
@@ -101,22 +117,23 @@ class ITunes(FeedExtension):
         SubElement(parent, _itunes("type")).text = show.type
 
     def add_item_elements(self, item: Any, entry: Entry, feed: Feed, fmt: str) -> None:
+        tags = _ITEM_TAGS
         duration = episode_duration(entry)
         if duration is not None:
-            SubElement(item, _itunes("duration")).text = duration_text(duration)
+            SubElement(item, tags["duration"]).text = duration_text(duration)
         image = entry.image
-        if image is not None and urlsplit(image.url).path.lower().endswith(_IMAGE_SUFFIXES):
-            SubElement(item, _itunes("image"), {"href": image.url})
+        if image is not None and _jpeg_or_png(image.url):
+            SubElement(item, tags["image"], {"href": image.url})
         episode = entry.episode
         if episode is None:
             return
         if episode.number is not None:
-            SubElement(item, _itunes("episode")).text = str(episode.number)
+            SubElement(item, tags["episode"]).text = str(episode.number)
         if episode.season is not None:
-            SubElement(item, _itunes("season")).text = str(episode.season)
-        SubElement(item, _itunes("episodeType")).text = episode.type
+            SubElement(item, tags["season"]).text = str(episode.season)
+        SubElement(item, tags["episodeType"]).text = episode.type
         if episode.explicit is not None:
-            SubElement(item, _itunes("explicit")).text = "true" if episode.explicit else "false"
+            SubElement(item, _ITUNES_EXPLICIT).text = "true" if episode.explicit else "false"
 
 
 class Podcasting20(FeedExtension):
@@ -142,24 +159,23 @@ class Podcasting20(FeedExtension):
         )
 
     def add_item_elements(self, item: Any, entry: Entry, feed: Feed, fmt: str) -> None:
+        tags = _PODCAST_TAGS
         episode = entry.episode
         if episode is not None and episode.transcript_url and episode.transcript_type:
             SubElement(
                 item,
-                _podcast("transcript"),
+                tags["transcript"],
                 {"url": episode.transcript_url, "type": episode.transcript_type},
             )
         if episode is not None and episode.chapters_url:
-            SubElement(
-                item, _podcast("chapters"), {"url": episode.chapters_url, "type": CHAPTERS_TYPE}
-            )
+            SubElement(item, tags["chapters"], {"url": episode.chapters_url, "type": CHAPTERS_TYPE})
         for person in entry.authors:
             attrs = {"href": person.uri} if person.uri else {}
-            SubElement(item, _podcast("person"), attrs).text = person.name
+            SubElement(item, tags["person"], attrs).text = person.name
         if episode is not None and episode.season is not None:
-            SubElement(item, _podcast("season")).text = str(episode.season)
+            SubElement(item, tags["season"]).text = str(episode.season)
         if episode is not None and episode.number is not None:
-            SubElement(item, _podcast("episode")).text = str(episode.number)
+            SubElement(item, tags["episode"]).text = str(episode.number)
 
 
 def show_extensions(show: Show) -> tuple[FeedExtension, ...]:

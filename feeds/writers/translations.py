@@ -47,6 +47,8 @@ class Translations(FeedExtension):
         return {"atom": ATOM_NS} if fmt == "rss" else {}
 
     def add_item_elements(self, item: Any, entry: Entry, feed: Feed, fmt: str) -> None:
+        if not entry.alternates:
+            return
         tag = "link" if fmt == "atom" else f"{{{ATOM_NS}}}link"
         for alternate in per_language(entry.alternates):
             SubElement(
