@@ -28,6 +28,7 @@ and is stopped at the end, whatever happens.
     python bench/http_bench.py                        # 100k-article store, 5 rounds of 10 s
     python bench/http_bench.py --quick                # about 2 minutes
     python bench/http_bench.py --quick --floor        # plus the server-only floor
+    python bench/http_bench.py --quick --variant "--runtime-mode mt"   # a server option
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ import argparse
 import json
 import os
 import re
+import shlex
 import shutil
 import signal
 import socket
@@ -411,6 +413,29 @@ FLOOR_RATIOS: dict[str, tuple[str, str, float]] = {
 }
 
 
+def with_variant(
+    plan: dict[str, tuple[str, str, str]], ratios: dict[str, tuple[str, str, float]], extra: str
+) -> tuple[dict[str, tuple[str, str, str]], dict[str, tuple[str, str, float]]]:
+    """The plan with the app under the production command plus `extra` server options measured
+    right after each app figure, and the variant's ratios to the app and to nginx."""
+    after = {"app_cached_200": "identity", "app_gzip": "gzip", "app_304": "not_modified"}
+    nginx = {"identity": "nginx_static", "gzip": "nginx_gzip", "not_modified": "nginx_304"}
+    app = {"identity": "app_cached_200", "gzip": "app_gzip", "not_modified": "app_304"}
+    short = {"identity": "200", "gzip": "gzip", "not_modified": "304"}
+    new_plan: dict[str, tuple[str, str, str]] = {}
+    new_ratios = dict(ratios)
+    for key, value in plan.items():
+        new_plan[key] = value
+        kind = after.get(key)
+        if kind is None:
+            continue
+        name = f"variant_{short[kind]}"
+        new_plan[name] = ("variant", kind, f"app {short[kind]} with {extra}")
+        new_ratios[f"{name}_to_app"] = (name, app[kind], 0.0)
+        new_ratios[f"{name}_to_nginx"] = (name, nginx[kind], 0.0)
+    return new_plan, new_ratios
+
+
 def group_cpu_seconds(pgid: int) -> float:
     """User + system CPU time of every live process in a process group (Linux /proc)."""
     total = 0
@@ -468,13 +493,16 @@ def bench(args: argparse.Namespace) -> dict[str, Any]:
     results: dict[str, Any] = {}
     plan = dict(MEASUREMENTS) | (FLOOR_MEASUREMENTS if args.floor else {})
     ratios = dict(RATIOS) | (FLOOR_RATIOS if args.floor else {})
+    if args.variant:
+        plan, ratios = with_variant(plan, ratios, args.variant)
     with tempfile.TemporaryDirectory(prefix="feeds-http-bench-") as tmp, ExitStack() as servers:
         prefix = Path(tmp)
         # nginx workers run as an unprivileged user when started as root: let them read.
         prefix.chmod(0o755)
         (prefix / "www" / "feeds").mkdir(parents=True)
         ports = {
-            name: free_port() for name in ("app", "nginx", "naive", "floor_wsgi", "floor_rsgi")
+            name: free_port()
+            for name in ("app", "nginx", "naive", "floor_wsgi", "floor_rsgi", "variant")
         }
         urls = {name: f"http://127.0.0.1:{port}{FEED_PATH}" for name, port in ports.items()}
         groups: dict[str, int] = {}
@@ -573,13 +601,29 @@ def bench(args: argparse.Namespace) -> dict[str, Any]:
                 ).pid
                 _check_same(name, get(urls[name]), body, gzip=False)
 
+        if args.variant:
+            command = app_command(args.server, "wsgi:app", ports["variant"], workers, True)
+            groups["variant"] = start(
+                servers,
+                "app variant",
+                [*command[:-1], *shlex.split(args.variant), command[-1]],
+                app_env(
+                    url,  # the app's site URL, so that both answer the same bytes and ETags
+                    {"FEEDS_SITE_URL": f"http://127.0.0.1:{ports['app']}"} | APP_ENV,
+                ),
+                ROOT,
+                prefix / "variant.log",
+                urls["variant"],
+            ).pid
+            _check_same("app variant", get(urls["variant"]), body, gzip=False)
+
         request_headers = {
             "app": {"identity": {}, "gzip": {"Accept-Encoding": "gzip"}},
             "nginx": {"identity": {}, "gzip": {"Accept-Encoding": "gzip"}},
         }
         request_headers["app"]["not_modified"] = {"If-None-Match": etag}
         request_headers["nginx"]["not_modified"] = {"If-None-Match": nginx_etag}
-        for name in ("naive", "floor_wsgi", "floor_rsgi"):
+        for name in ("naive", "floor_wsgi", "floor_rsgi", "variant"):
             request_headers[name] = request_headers["app"]
 
         rounds: list[dict[str, Any]] = []
@@ -600,7 +644,7 @@ def bench(args: argparse.Namespace) -> dict[str, Any]:
                 )
                 log(
                     f"  {label}: {one[key]['requests_per_s']:,} req/s, "
-                    f"{one[key]['cpu_us_per_request']} us CPU/request"
+                    f"{one[key].get('cpu_us_per_request', '-')} us CPU/request"
                 )
             one["ratios"] = {name: ratio(one[a], one[b]) for name, (a, b, _) in ratios.items()}
             one["cpu_ratios"] = {
@@ -630,8 +674,9 @@ def median_run(runs: list[dict[str, Any]]) -> dict[str, Any]:
     """Median requests/s and latencies over rounds, with each round's rate alongside."""
     merged = dict(runs[0])
     for field in ("requests_per_s", "p50_ms", "p99_ms", "cpu_us_per_request"):
-        if field in merged:
-            merged[field] = round(statistics.median(run[field] for run in runs), 3)
+        values = [run[field] for run in runs if field in run]  # no CPU figure without requests
+        if values:
+            merged[field] = round(statistics.median(values), 3)
     merged["requests_per_s"] = round(merged["requests_per_s"])
     merged["requests"] = sum(run["requests"] for run in runs)
     merged["non_2xx_3xx"] = sum(run["non_2xx_3xx"] for run in runs)
@@ -639,7 +684,7 @@ def median_run(runs: list[dict[str, Any]]) -> dict[str, Any]:
     merged["socket_errors"] = "; ".join(errors)
     merged["per_round_requests_per_s"] = [run["requests_per_s"] for run in runs]
     if "cpu_us_per_request" in merged:
-        merged["per_round_cpu_us_per_request"] = [run["cpu_us_per_request"] for run in runs]
+        merged["per_round_cpu_us_per_request"] = [run.get("cpu_us_per_request") for run in runs]
     return merged
 
 
@@ -702,6 +747,13 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="also measure the app's answers replayed with no app code (bench/floor_app.py) "
         "under the production WSGI command and under Granian's RSGI interface",
+    )
+    parser.add_argument(
+        "--variant",
+        default="",
+        metavar="OPTIONS",
+        help="also measure the app under the same command plus these server options, e.g. "
+        '"--runtime-mode mt" or "--backpressure 64" (each figure right after the app\'s)',
     )
     parser.add_argument(
         "--server",
