@@ -9,10 +9,12 @@ in that zone. Numbers are refused: epoch seconds are too easy to confuse with mi
 
 Two rules keep every date that reaches a feed valid and at the instant it was given:
 
-- **Whole-minute offsets.** RFC 3339 and RFC 822 write offsets in hours and minutes, but a
+- **Offsets a feed can spell.** RFC 3339 and RFC 822 write offsets in hours and minutes, but a
   zone's offset had seconds before it was standardised (local mean time: Asia/Seoul before 1908
-  is +08:27:52). Such a value is returned as the same instant in UTC, so no writer can ever be
-  handed `+08:27:52` (`whole_minute_offset`).
+  is +08:27:52); and XML Schema's dateTime, which Atom's schema (RFC 4287) checks, allows
+  offsets only from -14:00 to +14:00, though ISO 8601 writes up to 23:59 (`-17:15`, which no
+  zone has). Such a value is returned as the same instant in UTC, so no writer can ever be
+  handed `+08:27:52` or `-17:15` (`whole_minute_offset`).
 - **Zone names.** A trailing zone abbreviation is read by `ZONE_ABBREVIATIONS`: RFC 822's own
   (`UT`, `GMT`, `Z`, and the US zones `EST` ... `PDT`, with RFC 822's meaning: `CST` is US
   Central) and the well-known ones that name one offset (`CEST` +02:00, `BST` +01:00, `KST`
@@ -40,7 +42,10 @@ _KOREAN = re.compile(
     r"$"
 )
 MIN_YEAR, MAX_YEAR = 1000, 9998
+# The largest UTC offset XML Schema's dateTime allows (Atom's dates are checked against it).
+MAX_OFFSET = timedelta(hours=14)
 _ISO_START = re.compile(r"^\d{4}-?\d{2}")
+_YEAR_FIRST = re.compile(r"^\d{4}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{1,2}\b")
 # Two far-apart defaults: a field dateutil filled in from the default differs between them,
 # which tells us the text left something out (`July 2025`) and would be read differently
 # depending on today's date.
@@ -109,14 +114,18 @@ def parse_datetime(
 
 
 def whole_minute_offset(value: datetime) -> datetime:
-    """The value itself, or the same instant in UTC when its UTC offset has seconds.
+    """The value itself, or the same instant in UTC when its UTC offset has seconds or lies
+    beyond 14 hours either way.
 
-    RFC 3339 (`+08:27`) and RFC 822 (`+0827`) have no way to write `+08:27:52`.
+    RFC 3339 (`+08:27`) and RFC 822 (`+0827`) have no way to write `+08:27:52`, and XML
+    Schema's dateTime (Atom's schema) none to write `-17:15`.
     """
     offset = value.utcoffset()
     # timedelta keeps a negative offset as days=-1 plus positive seconds: whole minutes are
     # `seconds % 60 == 0` either way.
-    if offset is not None and (offset.seconds % 60 or offset.microseconds):
+    if offset is not None and (
+        offset.seconds % 60 or offset.microseconds or abs(offset) > MAX_OFFSET
+    ):
         return value.astimezone(UTC)
     return value
 
@@ -217,7 +226,9 @@ def _localise(value: datetime, zone: ZoneInfo) -> datetime:
     if offset is None:
         value = value.replace(tzinfo=zone)
         offset = value.utcoffset()
-    if offset is not None and (offset.seconds % 60 or offset.microseconds):
+    if offset is not None and (
+        offset.seconds % 60 or offset.microseconds or abs(offset) > MAX_OFFSET
+    ):
         return value.astimezone(UTC)  # see whole_minute_offset
     return value
 
@@ -274,8 +285,11 @@ def _other(text: str) -> datetime | None:
     if not re.search(r"\d", text):
         return None
     results = set()
+    # A year written first is followed by the month (`2024/11/03`: 3 November), as in ISO 8601
+    # and every year-first convention; only day and month without the year first can swap.
+    orders = (False,) if _YEAR_FIRST.match(text) else (False, True)
     for default in _DEFAULTS:
-        for dayfirst in (False, True):
+        for dayfirst in orders:
             try:
                 results.add(
                     dateutil_parser.parse(

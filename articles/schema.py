@@ -36,6 +36,12 @@ _SLUG = {
     "pattern": "^[a-z0-9](?:[a-z0-9._-]{0,98}[a-z0-9])?$",
     "description": "Lower-case URL name; derived from the label or name when absent.",
 }
+# A section's, tag's, author's or source's slug also names its feed: no '.' (feeds.query).
+_FEED_SLUG = {
+    "type": "string",
+    "pattern": "^[a-z0-9](?:[a-z0-9_-]{0,98}[a-z0-9])?$",
+    "description": "Lower-case URL name of its feed; derived from the label or name when absent.",
+}
 _DATE = {
     "type": "string",
     "description": "ISO 8601 / RFC 3339, RFC 822, or a Korean date such as '2025년 7월 30일 "
@@ -152,7 +158,7 @@ _FIELDS: dict[tuple[str, str], dict[str, Any]] = {
     },
 }
 for _part in ("Section", "Tag", "Author", "Source"):
-    _FIELDS[(_part, "slug")] = _SLUG
+    _FIELDS[(_part, "slug")] = _FEED_SLUG
 
 # Parts that may also be given as a bare string: a label, a name, a credit line or a URL.
 _STRING_FORM = {

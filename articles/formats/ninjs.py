@@ -57,6 +57,7 @@ class NinjsItem:
         self.raw = raw
         self.where = where
         self.zone = zone
+        self.tag_origin: dict[str, str] = {}  # `tags[3]` -> `keywords[1]`, filled by tags()
 
     def name(self, field: str) -> str:
         """The spelling of a (2.x-named) field in this item's version; `""` when it has none."""
@@ -99,6 +100,7 @@ class NinjsItem:
         record["image"], origin["image"] = self.image()
         record["translations"], origin["translations"] = self.translations()
         record["media"], origin["media"] = self.media()
+        origin.update(self.tag_origin)
         return {k: v for k, v in record.items() if v is not None}, origin
 
     def check_type(self) -> None:
@@ -283,22 +285,39 @@ class NinjsItem:
         return {"name": entry.get("name"), "url": url}
 
     def names(self, field: str) -> list[object]:
+        return [name for _, name in self.named_entries(field)]
+
+    def named_entries(self, field: str) -> list[tuple[int, object]]:
+        """(index, name) of the entries of a list of objects that have a name."""
         entries = self.raw.get(field)
         if entries is None:
             return []
         if not isinstance(entries, list):
             raise self.fail(field, f"expected a list, got {describe(entries)}")
-        return [e.get("name") for e in entries if isinstance(e, Mapping) and e.get("name")]
+        return [
+            (i, e.get("name"))
+            for i, e in enumerate(entries)
+            if isinstance(e, Mapping) and e.get("name")
+        ]
 
     def tags(self) -> tuple[object, str]:
+        """The subjects' names, then the keywords; `self.tag_origin` says where each came from
+        (`tags[3]` -> `keywords[1]`), so an error names the ninjs field that holds the value."""
         # Subjects without a name are code-only (IPTC media topic ids) and mean nothing to readers.
-        names = self.names("subject") + self.names("subjects")
+        names: list[object] = []
+        for field in ("subject", "subjects"):
+            for index, name in self.named_entries(field):
+                self.tag_origin[f"tags[{len(names)}]"] = f"{field}[{index}].name"
+                names.append(name)
         keywords = self.raw.get("keywords")
         if isinstance(keywords, list):
-            names += [k for k in keywords if k]
+            for index, keyword in enumerate(keywords):
+                if keyword:
+                    self.tag_origin[f"tags[{len(names)}]"] = f"keywords[{index}]"
+                    names.append(keyword)
         elif keywords is not None:
             raise self.fail("keywords", f"expected a list of text, got {describe(keywords)}")
-        return names, "subjects"
+        return names, "subjects" if not keywords else "subjects, keywords"
 
     def section(self) -> tuple[object, str]:
         names = self.names("genre") + self.names("genres")

@@ -77,6 +77,9 @@ _BCP47 = re.compile(
     r"(?:-[xX](?:-[A-Za-z\d]{1,8})+)?$"  # private use
 )
 _SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9._-]{0,98}[a-z0-9])?$")
+# A section's, tag's, author's or source's slug names its feed (`/feeds/tag/<slug>.atom`), so
+# it is also a feed name (feeds.query): no '.', which would read as the format's extension.
+_FACET_SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9_-]{0,98}[a-z0-9])?$")
 _MIME = re.compile(
     r"^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}"
     r"(?:\s*;\s*[A-Za-z0-9!#$&^_.+-]+=(?:[A-Za-z0-9!#$&^_.+-]+|\"[^\"]*\"))*$"
@@ -149,9 +152,12 @@ class RecordBuilder:
         self.origin = origin or {}
 
     def fail(self, field: str, reason: str) -> InvalidArticle:
+        # The origin of the item (`tags[3]`: one keyword) when known, else of the whole field.
+        item = re.match(r"[^.\[]*(?:\[\d+\])?", field)
         top = re.split(r"[.\[]", field, maxsplit=1)[0]
-        if top in self.origin:
-            field = f"{field} (from {self.origin[top]})"
+        source = self.origin.get(item.group(0) if item else top) or self.origin.get(top)
+        if source:
+            field = f"{field} (from {source})"
         return InvalidArticle(self.where, field, reason)
 
     # -- the record
@@ -322,14 +328,16 @@ class RecordBuilder:
             )
         return text
 
-    def slug(self, value: object, field: str) -> str:
+    def slug(self, value: object, field: str, *, feed: bool = False) -> str:
+        """A slug: lower-case a-z, 0-9, '-', '_' (and '.', except in one that names a feed)."""
         if value is None:
             return ""
         text = self.text(value, field, limit=100)
-        if not _SLUG.match(text):
+        if not (_FACET_SLUG if feed else _SLUG).match(text):
+            allowed = "'-', '_'" if feed else "'-', '.', '_'"
             raise self.fail(
                 field,
-                f"{show(text)} is not a slug (lower-case a-z, 0-9, '-', '.', '_'; "
+                f"{show(text)} is not a slug (lower-case a-z, 0-9, {allowed}; "
                 "at most 100 characters)",
             )
         return text
@@ -383,7 +391,10 @@ class RecordBuilder:
         if text.startswith("/") and not text.startswith("//"):
             return text
         if _PLAIN_HTTP_URL.match(text):
-            return text  # the common case, which the checks below would accept too
+            # The common case, which the checks below would accept too. The scheme is written
+            # in lower case (RFC 3986 6.2.2.1): `HTTPS:` is not a URI scheme JSON Feed's and
+            # many readers' checks take.
+            return text if text.startswith("http") else _lower_scheme(text)
         try:
             parts = urlsplit(text)
             host = parts.hostname
@@ -396,7 +407,7 @@ class RecordBuilder:
                 "expected an absolute http(s) URL or a site path starting with '/', "
                 f"got {show(text)}",
             )
-        return text
+        return _lower_scheme(text)
 
     def integer(self, value: object, field: str, low: int, high: int) -> int:
         if isinstance(value, bool) or not isinstance(value, int):
@@ -468,7 +479,7 @@ class RecordBuilder:
         if isinstance(value, Mapping):
             self.only(value, field, ("slug", "label"))
             label = self.text(value.get("label"), f"{field}.label", limit=200)
-            slug = self.slug(value.get("slug"), f"{field}.slug")
+            slug = self.slug(value.get("slug"), f"{field}.slug", feed=True)
             if not label and not slug:
                 raise self.fail(field, "needs a label or a slug")
             return slug or slugify(label), label or slug
@@ -500,7 +511,7 @@ class RecordBuilder:
                     raise self.fail(f"{field}.email", f"{show(email)} is not an e-mail address")
                 author = Author(
                     name=name,
-                    slug=self.slug(item.get("slug"), f"{field}.slug") or slugify(name),
+                    slug=self.slug(item.get("slug"), f"{field}.slug", feed=True) or slugify(name),
                     uri=self.url(item.get("uri"), f"{field}.uri"),
                     email=email,
                 )
@@ -564,7 +575,7 @@ class RecordBuilder:
         name = self.text(value.get("name"), "source.name", required=True, limit=200)
         return Source(
             name=name,
-            slug=self.slug(value.get("slug"), "source.slug") or slugify(name),
+            slug=self.slug(value.get("slug"), "source.slug", feed=True) or slugify(name),
             url=self.url(value.get("url"), "source.url"),
         )
 
@@ -573,8 +584,8 @@ class RecordBuilder:
         found: dict[str, Translation] = {}
         for i, item in enumerate(self.listed(value, "translations")):
             field = f"translations[{i}]"
-            if isinstance(item, str):
-                item = {"id": item}
+            if isinstance(item, str) or (isinstance(item, int) and not isinstance(item, bool)):
+                item = {"id": item}  # a whole number is an id too, as the record's own `id`
             if not isinstance(item, Mapping):
                 raise self.fail(
                     field,
@@ -615,6 +626,12 @@ class RecordBuilder:
 
 
 # --------------------------------------------------------------------------- messages
+
+
+def _lower_scheme(url: str) -> str:
+    """`HTTPS://example.org/` -> `https://example.org/`: the scheme in its canonical case."""
+    scheme, colon, rest = url.partition(":")
+    return f"{scheme.lower()}{colon}{rest}"
 
 
 def _invisible_names(text: str) -> str:
