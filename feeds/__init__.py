@@ -116,11 +116,12 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     # Inside ProxyFix, so the memo keys on the public host and scheme it has worked out.
     app.wsgi_app = FastPath(app.wsgi_app, memo)  # type: ignore[method-assign]
     # Outside the fast path, so replayed answers count; inside ProxyFix, for the client address.
-    counter = SubscriberCounter(
-        lambda: store.engine, clock, float(app.config.get("FEEDS_SUBSCRIBERS_FLUSH_S", 60))
-    )
-    app.extensions["feeds.subscribers"] = counter
-    app.wsgi_app = SubscriberCount(app.wsgi_app, counter)  # type: ignore[method-assign]
+    if config.subscriber_counts:
+        counter = SubscriberCounter(
+            lambda: store.engine, clock, float(app.config.get("FEEDS_SUBSCRIBERS_FLUSH_S", 60))
+        )
+        app.extensions["feeds.subscribers"] = counter
+        app.wsgi_app = SubscriberCount(app.wsgi_app, counter)  # type: ignore[method-assign]
     if config.rate_limit:
         try:
             limiter = RateLimit(app.wsgi_app, config.rate_limit, config.rate_limit_storage)

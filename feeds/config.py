@@ -47,6 +47,7 @@ _NOT_IN_DOCUMENTS = frozenset(
         "rate_limit_storage",
         "api_batch_max",
         "api_max_body_bytes",
+        "subscriber_counts",
     }
 )
 
@@ -121,6 +122,9 @@ class SiteConfig:
     # Lines are written in batches at least every access_log_flush_ms.
     access_log: str = ""
     access_log_flush_ms: int = 1000
+    # Count subscribers from feed requests (feeds.subscribers, docs/subscribers.md): the
+    # aggregators' User-Agent reports and hashed direct clients. False: nothing is counted.
+    subscriber_counts: bool = True
     # Publishing API (/api/): the most records one POST /api/articles/batch may carry, and
     # the largest request body accepted (413 above it).
     api_batch_max: int = 100

@@ -146,21 +146,42 @@ def hash_client(salt: bytes, address: str) -> str:
 # client `source` is DIRECT and `key` its raw address, hashed at flush time (never stored raw).
 _Pending = dict[tuple[date, str, str, str], tuple[int, datetime]]
 
+# Waiting entries (one per day, feed and aggregator feed id or direct client) that wake the
+# writer thread before its interval is up, and the most a process keeps: past that, a request
+# that would add a new entry is not counted (counted in `dropped` and logged at the next
+# flush) until the writer has caught up. An entry is about 300 bytes: 100,000 is ~30 MB.
+PENDING_FLUSH_AT: Final = 10_000
+PENDING_MAX: Final = 100_000
+
 
 class SubscriberCounter:
-    """The per-process tally and its flush to the database (thread-safe, fail-open)."""
+    """The per-process tally and its flush to the database (thread-safe, fail-open).
+
+    `count` only updates a dict under a lock held for that update (no I/O); `flush` takes the
+    whole dict in one step under the same lock, so no count is lost between the two, and
+    writes it outside the lock. Rows are upserts (the latest report of an aggregator wins,
+    a direct client is one row per day and feed), so any number of processes flushing in any
+    order store the same numbers as one process would.
+    """
 
     def __init__(
         self,
         engine: Callable[[], Engine],
         clock: Callable[[], datetime],
         flush_seconds: float = 60.0,
+        *,
+        flush_at: int = PENDING_FLUSH_AT,
+        max_pending: int = PENDING_MAX,
     ) -> None:
         self._engine = engine
         self.clock = clock
         self.interval = max(flush_seconds, 0.01)
+        self.flush_at = flush_at
+        self.max_pending = max(max_pending, flush_at)
+        self.dropped = 0  # requests not counted because max_pending entries were waiting
         self._pending: _Pending = {}
         self._parsed: dict[str, tuple[str, int, str] | None] = {}
+        self._tally = threading.Lock()  # guards _pending: one update or one swap at a time
         self._lock = threading.Lock()  # one flush at a time
         self._wake = threading.Event()
         self._owner_pid = 0
@@ -178,19 +199,41 @@ class SubscriberCounter:
             parsed = self._parsed[user_agent] = parse_user_agent(user_agent)
         now = self.clock()
         if parsed is None:
-            self._pending[(now.date(), feed, DIRECT, address)] = (1, now)
+            key = (now.date(), feed, DIRECT, address)
+            value = (1, now)
         else:
             name, subscribers, feed_id = parsed  # type: ignore[misc]
-            self._pending[(now.date(), feed, name, feed_id)] = (subscribers, now)
+            key = (now.date(), feed, name, feed_id)
+            value = (subscribers, now)
+        with self._tally:
+            pending = self._pending
+            size = len(pending)
+            if size >= self.max_pending and key not in pending:
+                self.dropped += 1
+                return
+            pending[key] = value
+        if size + 1 == self.flush_at:
+            self._wake.set()  # the writer thread flushes now, off this request
+
+    @property
+    def waiting(self) -> int:
+        """Entries waiting for the next flush."""
+        return len(self._pending)
 
     def flush(self) -> int:
         """Write what is waiting; returns the rows written (0 after a logged database error)."""
         with self._lock:
-            pending, self._pending = self._pending, {}
-            # One C-level copy (atomic under the GIL): a request thread that still holds the old
-            # dict may add to it meanwhile; that one count is lost, the flush never fails on it.
-            items = list(pending.items())
-            if not items:
+            with self._tally:
+                pending, self._pending = self._pending, {}
+                dropped, self.dropped = self.dropped, 0
+            if dropped:
+                log.warning(
+                    "subscriber counts: %d requests not counted (%d entries were waiting for "
+                    "the database)",
+                    dropped,
+                    self.max_pending,
+                )
+            if not pending:
                 return 0
             try:
                 engine = self._engine()
@@ -203,7 +246,7 @@ class SubscriberCounter:
                         subscribers,
                         seen,
                     )
-                    for (day, feed, source, key), (subscribers, seen) in items
+                    for (day, feed, source, key), (subscribers, seen) in pending.items()
                 ]
                 written = record_subscribers(engine, rows)
             except Exception as exc:  # noqa: BLE001 (fail open: counting never breaks serving)
@@ -225,12 +268,17 @@ class SubscriberCounter:
         with self._lock:
             if self._owner_pid == os.getpid():
                 return
-            self._pending = {}  # counts inherited from a parent process are the parent's
+            with self._tally:
+                self._pending = {}  # counts inherited from a parent process are the parent's
             self._salts = {}
             self._owner_pid = os.getpid()
+            self._wake = threading.Event()
             ref = weakref.ref(self)
             threading.Thread(
-                target=_flush_every, args=(ref, self.interval), name="subscribers", daemon=True
+                target=_flush_every,
+                args=(ref, self.interval, self._wake),
+                name="subscribers",
+                daemon=True,
             ).start()
             atexit.register(_flush_ref, ref)
             # Granian's workers leave through multiprocessing's finalizers, not atexit.
@@ -243,10 +291,12 @@ def _flush_ref(ref: weakref.ReferenceType[SubscriberCounter]) -> None:
         counter.flush()
 
 
-def _flush_every(ref: weakref.ReferenceType[SubscriberCounter], interval: float) -> None:
-    event = threading.Event()
+def _flush_every(
+    ref: weakref.ReferenceType[SubscriberCounter], interval: float, wake: threading.Event
+) -> None:
     while True:
-        event.wait(interval)
+        wake.wait(interval)
+        wake.clear()
         counter = ref()
         if counter is None:  # the app is gone
             return
