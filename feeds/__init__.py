@@ -27,7 +27,7 @@ from articles.importer import import_sources
 from articles.samples import sample_paths
 from articles.service import ArticleService
 from articles.store import Store
-from feeds import api, http, lifts, pages, redirects, sitemaps, websub
+from feeds import api, http, lifts, pages, redirects, sitemaps, subscribers_page, websub
 from feeds.accesslog import AccessLog, open_access_log
 from feeds.cache import RenderCache
 from feeds.cli import feeds_cli
@@ -105,6 +105,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     http.init_app(app, http.FeedService(config, store, cache, clock, memo))
 
     app.register_blueprint(pages.bp)
+    subscribers_page.init_app(app)
     sitemaps.init_app(app, sitemaps.Sitemaps(store, config))
     redirects.init_app(app, config)
     websub.init_app(app)

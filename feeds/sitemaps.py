@@ -9,7 +9,8 @@
 - `/sitemaps/news.xml`: the Google News sitemap: the articles published in the last two days,
   at most 1,000, newest first, each with `news:publication` (the site's title and the
   article's language as Google wants it), `news:publication_date` and `news:title`.
-- `/robots.txt`: allows everything and names the sitemap index and the news sitemap.
+- `/robots.txt`: allows everything but the operators' pages (`/admin/`) and names the
+  sitemap index and the news sitemap.
 
 Only visible articles appear (published status, publish time not in the future): drafts,
 withheld and embargoed articles are never named. A sitemap with nothing to list is not served
@@ -32,6 +33,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Final
+from urllib.parse import urlsplit
 from xml.sax.saxutils import escape
 
 from flask import Blueprint, Flask, Response, current_app, request
@@ -42,6 +44,7 @@ from feeds.etag import OUTPUT_VERSION, PACKAGE_VERSION, is_fresh, quoted
 from feeds.http import NotModified, choose_encoding, error_response
 from feeds.model import to_uri
 from feeds.urls import (
+    ADMIN_PREFIX,
     NEWS_SITEMAP_PATH,
     ROBOTS_PATH,
     SITEMAP_INDEX_PATH,
@@ -169,7 +172,9 @@ class Sitemaps:
             media_type=ROBOTS_TYPE,
             opaque=self._etag("robots", base, named),
             until_change=self._until_change(now, self._news_leaves(news)),
-            render=lambda: render_robots([base + path for path in named]),
+            render=lambda: render_robots(
+                [base + path for path in named], disallow=[urlsplit(base).path + ADMIN_PREFIX]
+            ),
         )
 
     def _index(self, now: datetime, base: str) -> CrawlerDocument:
@@ -316,9 +321,10 @@ def render_news_sitemap(rows: Iterable[PageRow], base: str, publication: str) ->
     return "".join(parts).encode()
 
 
-def render_robots(sitemaps: Iterable[str]) -> bytes:
-    """robots.txt (RFC 9309): every agent may fetch everything; the sitemaps named."""
-    lines = ["User-agent: *", "Allow: /", ""]
+def render_robots(sitemaps: Iterable[str], disallow: Iterable[str] = ()) -> bytes:
+    """robots.txt (RFC 9309): every agent may fetch everything but the `disallow` paths (the
+    operators' pages, feeds.subscribers_page); the sitemaps named."""
+    lines = ["User-agent: *", *(f"Disallow: {path}" for path in disallow), "Allow: /", ""]
     lines += [f"Sitemap: {url}" for url in sitemaps]
     return ("\n".join(lines) + "\n").encode()
 

@@ -28,6 +28,7 @@ from feeds.config import SiteConfig
 from feeds.writers import FORMATS
 
 __all__ = [
+    "ADMIN_PREFIX",
     "AnyPathConverter",
     "ARTICLES_PREFIX",
     "ARCHIVE_SEGMENT",
@@ -48,6 +49,7 @@ __all__ = [
     "SITEMAPS_PREFIX",
     "STATIC_PREFIX",
     "STYLESHEET_PATH",
+    "SUBSCRIBERS_PAGE_PATH",
     "archive_path",
     "article_page_path",
     "article_page_url",
@@ -92,6 +94,10 @@ ROBOTS_PATH: Final = "/robots.txt"
 SITEMAP_INDEX_PATH: Final = "/sitemap.xml"
 SITEMAPS_PREFIX: Final = "/sitemaps/"
 NEWS_SITEMAP_PATH: Final = SITEMAPS_PREFIX + "news.xml"
+# Pages for the site's operators, behind a token (feeds.subscribers_page); robots.txt
+# disallows the prefix and nothing public links there.
+ADMIN_PREFIX: Final = "/admin/"
+SUBSCRIBERS_PAGE_PATH: Final = ADMIN_PREFIX + "subscribers"
 
 # Feed locations readers and people guess, and the format each leads to (None: the main feed,
 # format by Accept). Answered with a 301 by feeds.redirects.
