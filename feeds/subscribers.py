@@ -6,8 +6,9 @@ Aggregators fetch a feed once for all their readers and say how many in the User
     Mozilla/5.0 (compatible; inoreader.com; 7 subscribers)
     NewsBlur Feed Fetcher - 15 subscribers - https://www.newsblur.com/site/1234/x (...)
 
-`AGGREGATORS` is the one table of those patterns (the aggregator's name, a regex with a named
-group `subscribers` and an optional `feed_id`); a request that matches none is a direct client.
+One rule reads the count whoever reports it (`COUNT`: "42 subscribers", "1,234 readers", ...);
+`AGGREGATORS` names the fetcher by its signature and says where its feed id is; an agent that
+reports no count is a direct client.
 
 `SubscriberCount` is a WSGI middleware that, for each successful feed request (200 or 304 under
 `/feeds/`), updates one in-memory dict: per UTC day and feed path, the latest count per
@@ -45,71 +46,57 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
+# The one rule for a reported count, whoever reports it: a whole number, with or without
+# thousands commas ("1,234"), then "subscribers", "subscriber", "subscriber(s)", "readers" or
+# "reader" (any case). A number run into other digits or commas ("12345,678") is no count.
+COUNT: Final = re.compile(
+    r"(?<![\d,])(?P<subscribers>\d{1,3}(?:,\d{3}){1,3}|\d{1,12})\s+"
+    r"(?:subscriber\(s\)|subscribers?\b|readers?\b)",
+    re.IGNORECASE,
+)
+# A feed id as fetchers write it: `feed-id=X` (Feedly, The Old Reader, Google), `feed-id:X`
+# (Feedbin), `feedID: X` (Netvibes); X ends at `;`, `)` or a space.
+FEED_ID: Final = re.compile(r"\bfeed-?id[=:] ?(?P<feed_id>[^;)\s]+)", re.IGNORECASE)
+
+
 @dataclass(frozen=True, slots=True)
 class Aggregator:
-    """An aggregator's fetcher: `pattern` has the groups `subscribers` and maybe `feed_id`."""
+    """A fetcher known by `signature`; its feed id is read by `feed_id` (group `feed_id`)."""
 
     name: str
-    pattern: re.Pattern[str]
+    signature: re.Pattern[str]
+    feed_id: re.Pattern[str] = FEED_ID
 
 
-def _agg(name: str, pattern: str) -> Aggregator:
-    return Aggregator(name, re.compile(pattern, re.IGNORECASE))
+def _agg(name: str, signature: str, feed_id: str | None = None) -> Aggregator:
+    return Aggregator(
+        name,
+        re.compile(signature, re.IGNORECASE),
+        re.compile(feed_id, re.IGNORECASE) if feed_id else FEED_ID,
+    )
 
 
-_N = r"(?P<subscribers>\d{1,12})"
-# First match wins: specific fetchers first, the generic "<Product>/<version> (...; N
-# subscribers" form of the others last.
+# Fetchers that report counts, by the signature in their User-Agent (first match wins). Any
+# other agent with a count is named by its first product token (`Bloglines/3.1 (...)` is
+# "Bloglines"). Self-hosted readers (Tiny Tiny RSS, FreshRSS, Miniflux) and apps report none:
+# each installation is a direct client.
 AGGREGATORS: Final[tuple[Aggregator, ...]] = (
-    _agg(
-        "Feedly",
-        rf"^Feedly(?:Bot)?/[\d.]+ \(.*?\b{_N} (?:subscribers?|readers?)\b"
-        r"(?:.*?feed-id=(?P<feed_id>[^;)\s]+))?",
-    ),
-    _agg(
-        "Inoreader",
-        rf"\binoreader(?:\.com)?\b.*?\b{_N} subscribers?\b"
-        r"(?:.*?feed-id=(?P<feed_id>[^;)\s]+))?",
-    ),
-    _agg(
-        "NewsBlur",
-        rf"^NewsBlur .*?\b{_N} subscribers?\b"
-        r"(?:.*?newsblur\.com/site/(?P<feed_id>\d+))?",
-    ),
-    _agg("Feedbin", rf"^Feedbin\b(?:.*?feed-id:(?P<feed_id>\d+))?.*?\b{_N} subscribers?\b"),
-    _agg(
-        "The Old Reader",
-        rf"\btheoldreader\.com\b.*?\b{_N} subscribers?\b"
-        r"(?:.*?feed-id=(?P<feed_id>[^;)\s]+))?",
-    ),
-    _agg(
-        "Feedspot",
-        rf"\bFeedspot\b.*?\b{_N} subscribers?\b"
-        r"(?:.*?feed-id=(?P<feed_id>[^;)\s]+))?",
-    ),
-    _agg("BazQux", rf"\bBazQux\b.*?\b{_N} subscribers?\b"),
-    _agg(
-        "Feed Wrangler",
-        rf"^Feed ?Wrangler\b.*?\b{_N} subscribers?\b"
-        r"(?:.*?feed-id=(?P<feed_id>[^;)\s]+))?",
-    ),
-    _agg(
-        "Netvibes",
-        rf"^Netvibes\b.*?\b{_N} subscribers?\b"
-        r"(?:.*?feedID: ?(?P<feed_id>[^;)\s]+))?",
-    ),
-    _agg(
-        "Google Feedfetcher",
-        rf"^Feedfetcher-Google\b.*?\b{_N} subscribers?\b"
-        r"(?:.*?feed-id=(?P<feed_id>[^;)\s]+))?",
-    ),
-    # Any other fetcher in the common form: the first product token names it.
-    _agg(
-        "",
-        rf"^(?:Mozilla/5\.0 \(compatible; )?(?P<name>[A-Za-z][\w.\- ]{{0,39}}?)"
-        rf"(?:/[\w.]+)?[ ;(].*?\b{_N} (?:subscribers?|readers?)\b"
-        r"(?:.*?feed-?id[=:] ?(?P<feed_id>[^;)\s]+))?",
-    ),
+    _agg("Feedly", r"^Feedly(?:Bot)?/"),
+    _agg("Inoreader", r"\binoreader\b"),
+    _agg("NewsBlur", r"^NewsBlur\b", r"newsblur\.com/site/(?P<feed_id>\d+)"),
+    _agg("Feedbin", r"^Feedbin\b"),
+    _agg("The Old Reader", r"\btheoldreader\.com\b"),
+    _agg("Feedspot", r"\bFeedspot\b"),
+    _agg("BazQux", r"\bBazQux\b"),
+    _agg("Feed Wrangler", r"^Feed ?Wrangler\b"),
+    _agg("Netvibes", r"^Netvibes\b"),
+    _agg("Google Feedfetcher", r"^Feedfetcher-Google\b"),
+    _agg("Bloglovin", r"\bBloglovin\b"),
+    _agg("Overcast", r"^Overcast/"),
+)
+# The generic name: the first product token, or the one after `Mozilla/5.0 (compatible; `.
+_PRODUCT = re.compile(
+    r"^(?:Mozilla/[\d.]+ \(compatible; ?)?(?P<name>[A-Za-z][\w.\- ]{0,39}?)(?:/|[ ;(,]|$)"
 )
 
 _MAX_FEED_ID = 200
@@ -120,21 +107,30 @@ _PARSE_CACHE_SIZE = 4096
 def parse_user_agent(user_agent: str) -> tuple[str, int, str] | None:
     """(aggregator name, subscribers, feed id or '') reported by a User-Agent, or None.
 
-    None means a direct client (a reader app or browser): no pattern of `AGGREGATORS` matches.
-    Never raises; the count is a non-negative int, the feed id at most 200 characters. Only
-    the first 512 characters are read (real fetchers' agents are shorter), which bounds the
+    None means a direct client (a reader app or browser): the agent reports no count (`COUNT`).
+    The name comes from `AGGREGATORS`, else the agent's first product token ("unknown" if it
+    has none); the feed id from the aggregator's pattern (`FEED_ID` by default). Never raises;
+    the count is a non-negative int below 10**12, the feed id at most 200 characters. Only the
+    first 512 characters are read (real fetchers' agents are shorter), which bounds the
     regexes' work on a hostile header.
     """
     user_agent = user_agent[:_MAX_AGENT]
+    count = COUNT.search(user_agent)
+    if count is None:
+        return None
+    subscribers = int(count["subscribers"].replace(",", ""))
     for aggregator in AGGREGATORS:
-        match = aggregator.pattern.search(user_agent)
-        if match is None:
-            continue
-        groups = match.groupdict()
-        name = aggregator.name or (groups.get("name") or "").strip() or "unknown"
-        feed_id = (groups.get("feed_id") or "")[:_MAX_FEED_ID]
-        return name, int(match["subscribers"]), feed_id
-    return None
+        if aggregator.signature.search(user_agent):
+            name, id_pattern = aggregator.name, aggregator.feed_id
+            break
+    else:
+        product = _PRODUCT.match(user_agent)
+        name = product["name"].strip() if product else ""
+        if not name or name.lower() == "mozilla":
+            name = "unknown"
+        id_pattern = FEED_ID
+    feed_id = id_pattern.search(user_agent)
+    return name, subscribers, (feed_id["feed_id"] if feed_id else "")[:_MAX_FEED_ID]
 
 
 def hash_client(salt: bytes, address: str) -> str:

@@ -18,7 +18,13 @@ from hypothesis import strategies as st
 from articles.store import Store
 from articles.store.schema import subscriber_salts_table, subscribers_table
 from articles.store.subscribers import DIRECT, SubscriberRow, daily_salt, record_subscribers
-from feeds.subscribers import AGGREGATORS, SubscriberCount, SubscriberCounter, parse_user_agent
+from feeds.subscribers import (
+    AGGREGATORS,
+    COUNT,
+    SubscriberCount,
+    SubscriberCounter,
+    parse_user_agent,
+)
 from tests.fixtures.app import NOW, Clock, article
 
 FEED = "/feeds/all.atom"
@@ -79,6 +85,46 @@ AGENTS = [
     ("Netvibes (http://www.netvibes.com/; 11 subscribers; feedID: 4242)", "Netvibes", 11, "4242"),
     ("Bloglines/3.1 (http://www.bloglines.com; 6 subscribers)", "Bloglines", 6, ""),
     ("Feeder.co (+https://feeder.co; 8 readers)", "Feeder.co", 8, ""),
+    # Forms seen in published access logs and user-agent lists:
+    ("Feedly/1.0 (poller; 131 subscribers;)", "Feedly", 131, ""),
+    (
+        "Feedly/1.0 (+http://www.feedly.com/fetcher.html; 16 subscribers; like FeedFetcher-Google)",
+        "Feedly",
+        16,
+        "",
+    ),
+    ("Inoreader/2.0 (+https://www.inoreader.com; 12 subscribers)", "Inoreader", 12, ""),
+    ("NewsBlur Feed Fetcher - 1 subscribers", "NewsBlur", 1, ""),
+    ("Feedbin - 1 subscribers", "Feedbin", 1, ""),
+    (
+        "Netvibes (http://www.netvibes.com/; 1 subscribers; feedID: 6639445)",
+        "Netvibes",
+        1,
+        "6639445",
+    ),
+    (
+        "Overcast/1.0 Podcast Sync (1190 subscribers; feed-id=554901; +http://overcast.fm/)",
+        "Overcast",
+        1190,
+        "554901",
+    ),
+    ("NewsGatorOnline/2.0 (http://www.newsgator.com; 99 subscribers)", "NewsGatorOnline", 99, ""),
+    (
+        "Bloglovin/1.0 (rss crawler; http://www.bloglovin.com; 2,417 subscribers)",
+        "Bloglovin",
+        2417,
+        "",
+    ),
+    ("kinjabot (; 1 Readers)", "kinjabot", 1, ""),
+    ("SomeReader/2.1 (1,204 readers)", "SomeReader", 1204, ""),
+    ("FeedLounge (, 3 subscribers, next refresh in approx. 28800 seconds)", "FeedLounge", 3, ""),
+    (
+        "Mozilla/5.0 (X11; U; Linux i686; en-US; rv:1.2.1; Rojo 1.0; Aggregating on behalf of "
+        "15 subscriber(s) online at http://www.rojo.com/?feed-id=991) Gecko/20021130",
+        "unknown",
+        15,
+        "991",
+    ),
 ]
 
 
@@ -105,8 +151,9 @@ def test_readers_and_browsers_are_direct_clients(agent: str) -> None:
 
 
 def test_the_pattern_table_is_data_with_the_groups_it_promises() -> None:
+    assert "subscribers" in COUNT.groupindex
     for aggregator in AGGREGATORS:
-        assert "subscribers" in aggregator.pattern.groupindex
+        assert "feed_id" in aggregator.feed_id.groupindex
 
 
 @given(st.text(max_size=300))
@@ -130,6 +177,117 @@ def test_a_count_embedded_anywhere_in_a_fetcher_agent_is_read_exactly(
     assert parse_user_agent(agent) == ("Feedly", count, "")
     parsed = parse_user_agent(prefix + agent)  # whatever precedes, never an error or negative
     assert parsed is None or parsed[1] >= 0
+
+
+# How fetchers write their agents: (template, name it is counted under, whether the template
+# carries a feed id in the `feed-id=` form). {n} is the count, {w} its word, {fid} the feed id
+# part ("" or "; feed-id=X"), {v} a version, {name} a product token of the generic form.
+TEMPLATES = [
+    (
+        "Feedly/{v} (+http://www.feedly.com/fetcher.html; {n} {w}{fid}; like FeedFetcher-Google)",
+        "Feedly",
+    ),
+    ("Feedly/{v} (poller; {n} {w}{fid};)", "Feedly"),
+    ("Mozilla/5.0 (compatible; inoreader.com; {n} {w}{fid})", "Inoreader"),
+    ("Inoreader/{v} (+https://www.inoreader.com; {n} {w}{fid})", "Inoreader"),
+    ("Mozilla/5.0 (compatible; theoldreader.com; {n} {w}{fid})", "The Old Reader"),
+    (
+        "Mozilla/5.0 (compatible; Feedspot/{v} (+https://www.feedspot.com/fs/fetcher; "
+        "like FeedFetcher-Google; {n} {w}{fid})",
+        "Feedspot",
+    ),
+    ("Mozilla/5.0 (compatible; BazQux/{v}; +https://bazqux.com/fetcher; {n} {w}{fid})", "BazQux"),
+    (
+        "Feedfetcher-Google; (+http://www.google.com/feedfetcher.html; {n} {w}{fid})",
+        "Google Feedfetcher",
+    ),
+    ("Bloglovin/{v} (rss crawler; http://www.bloglovin.com; {n} {w}{fid})", "Bloglovin"),
+    ("Overcast/{v} Podcast Sync ({n} {w}{fid}; +http://overcast.fm/)", "Overcast"),
+    ("{name}/{v} (+https://{host}/fetcher; {n} {w}{fid})", "{name}"),
+    ("{name} (+https://{host}; {n} {w}{fid})", "{name}"),
+    ("Mozilla/5.0 (compatible; {name}/{v}; +https://{host}; {n} {w}{fid})", "{name}"),
+]
+WORDS = [
+    "subscribers",
+    "subscriber",
+    "Subscribers",
+    "SUBSCRIBERS",
+    "subscriber(s)",
+    "readers",
+    "reader",
+    "Readers",
+]
+KNOWN = {a.name.lower() for a in AGGREGATORS} | {"mozilla", "newsblur", "feedbin", "netvibes"}
+
+
+@st.composite
+def reporting_agents(draw: st.DrawFn) -> tuple[str, str, int, str]:
+    """(agent, expected name, expected count, expected feed id) in the fetchers' own forms."""
+    template, name = draw(st.sampled_from(TEMPLATES))
+    count = draw(st.integers(min_value=0, max_value=10**12 - 1))
+    commas = draw(st.booleans()) and count < 10**12
+    feed_id = draw(
+        st.one_of(
+            st.just(""), st.from_regex(r"[A-Za-z0-9][A-Za-z0-9/:._\-=]{0,60}", fullmatch=True)
+        )
+    )
+    product = draw(
+        st.from_regex(
+            r"[A-Z][a-z]{2,12}(?:[A-Z][a-z]{1,8})?(?:\.(?:io|co|app))?", fullmatch=True
+        ).filter(lambda p: p.lower() not in KNOWN and not any(k in p.lower() for k in KNOWN))
+    )
+    values = {
+        "n": f"{count:,}" if commas else str(count),
+        "w": draw(st.sampled_from(WORDS)),
+        "fid": f"; feed-id={feed_id}" if feed_id else "",
+        "v": draw(st.from_regex(r"[0-9]{1,2}(?:\.[0-9]{1,3}){0,2}", fullmatch=True)),
+        "name": product,
+        "host": product.lower().replace(".", "-") + ".example",
+    }
+    return template.format(**values), name.format(**values), count, feed_id
+
+
+@given(reporting_agents())
+def test_every_reporting_form_gives_its_name_exact_count_and_feed_id(
+    case: tuple[str, str, int, str],
+) -> None:
+    agent, name, count, feed_id = case
+    assert parse_user_agent(agent) == (name, count, feed_id[:200])
+
+
+@given(
+    template=st.sampled_from(
+        [
+            "NewsBlur Feed Fetcher - {n} {w} - https://www.newsblur.com/site/{id}/x (Mozilla/5.0)",
+            "Feedbin feed-id:{id} - {n} {w}",
+            "Netvibes (http://www.netvibes.com/; {n} {w}; feedID: {id})",
+        ]
+    ),
+    count=st.integers(min_value=0, max_value=10**9),
+    commas=st.booleans(),
+    word=st.sampled_from(WORDS),
+    numeric_id=st.integers(min_value=1, max_value=10**15),
+)
+def test_fetchers_with_their_own_feed_id_form_are_read_exactly(
+    template: str, count: int, commas: bool, word: str, numeric_id: int
+) -> None:
+    agent = template.format(n=f"{count:,}" if commas else count, w=word, id=numeric_id)
+    name = agent.split()[0]
+    assert parse_user_agent(agent) == (name, count, str(numeric_id))
+
+
+@pytest.mark.parametrize(
+    "agent",
+    [
+        "Reader/1.0 (12345,678 subscribers)",  # not a thousands grouping
+        "Reader/1.0 (1,2345 subscribers)",
+        "Reader/1.0 (1,234,5678 readers)",
+        "Reader/1.0 (subscribers: 12)",  # no number before the word
+        "Reader/1.0 (12 subscriptions)",
+    ],
+)
+def test_malformed_counts_are_not_counts(agent: str) -> None:
+    assert parse_user_agent(agent) is None
 
 
 def test_a_long_hostile_agent_is_read_only_in_its_first_512_characters() -> None:
