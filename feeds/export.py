@@ -54,6 +54,7 @@ from feeds.etag import OUTPUT_VERSION
 from feeds.pages import SAMPLE_IMAGES_DIR
 from feeds.query import QueryError, parse_feed_path
 from feeds.sitemaps import Sitemaps
+from feeds.subscribers import NOT_COUNTED
 from feeds.urls import (
     CSS_PATH,
     FEEDS_PREFIX,
@@ -256,7 +257,10 @@ class Exporter:
 
     def _get(self, path: str, headers: dict[str, str]) -> TestResponse:
         return self.client.get(
-            path, base_url=f"{self.site.scheme}://{self.site.netloc}", headers=headers
+            path,
+            base_url=f"{self.site.scheme}://{self.site.netloc}",
+            headers=headers,
+            environ_base={NOT_COUNTED: True},  # the export is no subscriber
         )
 
     def run(self) -> ExportReport:

@@ -301,6 +301,8 @@ def _flush_every(
 
 
 _COUNTED = frozenset({"200", "304"})
+# A WSGI environ key: a request carrying it is not counted (the static export's own requests).
+NOT_COUNTED: Final = "feeds.subscribers.not_counted"
 
 
 class SubscriberCount:
@@ -312,7 +314,7 @@ class SubscriberCount:
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
-        if not path.startswith(FEEDS_PREFIX):
+        if not path.startswith(FEEDS_PREFIX) or NOT_COUNTED in environ:
             return self.app(environ, start_response)
         counter = self.counter
 

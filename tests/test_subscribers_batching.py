@@ -26,6 +26,7 @@ from flask import Flask
 from articles.store import Store
 from articles.store.schema import subscribers_table
 from articles.store.subscribers import DIRECT
+from feeds.export import Exporter
 from feeds.subscribers import SubscriberCounter
 from tests.fixtures.app import NOW, Clock
 
@@ -164,3 +165,15 @@ def test_counting_can_be_switched_off(make_app: Callable[..., Flask]) -> None:
     assert response.status_code == 200
     assert "feeds.subscribers" not in app.extensions
     assert _rows(app.extensions["feeds.store"].engine) == []
+
+
+def test_the_static_export_requests_are_not_counted(
+    make_app: Callable[..., Flask], tmp_path: Path
+) -> None:
+    app = make_app(site_url="https://news.example.com")
+    Exporter(app, tmp_path / "out").run()
+    app.extensions["feeds.subscribers"].flush()
+    assert _rows(app.extensions["feeds.store"].engine) == []
+    app.test_client().get(FEED, headers={"User-Agent": BROWSER})  # a reader still counts
+    app.extensions["feeds.subscribers"].flush()
+    assert _summary(app.extensions["feeds.store"].engine) == ({}, 1)
