@@ -29,6 +29,16 @@ and is stopped at the end, whatever happens.
     python bench/http_bench.py --quick                # about 2 minutes
     python bench/http_bench.py --quick --floor        # plus the server-only floor
     python bench/http_bench.py --quick --variant "--runtime-mode mt"   # a server option
+
+`--counting` measures what subscriber counting (feeds.subscribers) costs instead: two apps
+started with the same command, one with `FEEDS_SUBSCRIBER_COUNTS=0`, serve the same feed under
+the same load, in turn within each round (the order alternating from round to round), for the
+cached 200 and the 304. Each request carries a User-Agent from a rotating list, half of them
+aggregators reporting counts (Feedly, Inoreader, NewsBlur, Feedbin and The Old Reader forms,
+feed ids, counts with commas), half plain browsers and reader apps (direct clients). Reported:
+each rate and the ratio counting on / off (bench/results/http-counting.json).
+
+    python bench/http_bench.py --counting --articles 1000 --duration 5 --rounds 3
 """
 
 from __future__ import annotations
@@ -185,15 +195,18 @@ def run_wrk(
     spy_on: int | None = None,
     spy_to: Path | None = None,
     pgid: int | None = None,
+    script: Path | None = None,
 ) -> dict[str, Any]:
     """Warm up, then one timed `wrk --latency` run; optionally sample `spy_on` with py-spy.
 
     With `pgid`, also the CPU time (user + system) that the server's process group spent per
     request during the timed run, in microseconds: steadier than requests/s on a busy machine,
-    because it does not count the time the server waited for a core.
+    because it does not count the time the server waited for a core. `script`: a wrk Lua script
+    shaping each request (the counting comparison's User-Agents).
     """
     header_args = [item for k, v in (headers or {}).items() for item in ("-H", f"{k}: {v}")]
-    base = ["wrk", f"-t{args.threads}", f"-c{args.connections}", *header_args]
+    script_args = ["-s", str(script)] if script is not None else []
+    base = ["wrk", f"-t{args.threads}", f"-c{args.connections}", *header_args, *script_args]
     # A short untimed round first: workers start, caches fill, connections are established.
     subprocess.run([*base, f"-d{args.warmup}s", url], capture_output=True, check=True, timeout=60)
     spy = None
@@ -670,6 +683,136 @@ def bench(args: argparse.Namespace) -> dict[str, Any]:
     return results
 
 
+# The User-Agents of the counting comparison: aggregators reporting counts and plain clients.
+COUNTING_AGENTS = [
+    "Feedly/1.0 (+http://www.feedly.com/fetcher.html; 1,204 subscribers; "
+    "feed-id=feed/http://127.0.0.1/feeds/all.atom)",
+    "Mozilla/5.0 (compatible; inoreader.com; 37 subscribers)",
+    "NewsBlur Feed Fetcher - 15 subscribers - https://www.newsblur.com/site/6186069/news "
+    "(Mozilla/5.0 (Macintosh; Intel Mac OS X 10_13_1) AppleWebKit/537.36)",
+    "Feedbin feed-id:1384829 - 12 subscribers",
+    "Mozilla/5.0 (compatible; theoldreader.com; 4 subscribers; feed-id=5f1d3e2a9c)",
+    "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0",
+    "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+    "Version/17.5 Safari/605.1.15",
+    "NetNewsWire (RSS Reader; https://netnewswire.com/)",
+    "Mozilla/5.0 (compatible; Miniflux/2.1.3; +https://miniflux.app)",
+    "Tiny Tiny RSS/23.04 (https://tt-rss.org/)",
+]
+COUNTING_MEASUREMENTS = {
+    "counting_on_200": "cached 200, counting on",
+    "counting_off_200": "cached 200, counting off",
+    "counting_on_304": "304, counting on",
+    "counting_off_304": "304, counting off",
+}
+COUNTING_RATIOS = {
+    "cached_200_on_to_off": ("counting_on_200", "counting_off_200"),
+    "304_on_to_off": ("counting_on_304", "counting_off_304"),
+}
+
+
+def agents_script(path: Path, etag: str | None) -> Path:
+    """A wrk Lua script sending each request with the next User-Agent of COUNTING_AGENTS."""
+    quoted = ",\n".join("  " + lua_string(agent) for agent in COUNTING_AGENTS)
+    condition = f'  headers["If-None-Match"] = {lua_string(etag)}\n' if etag else ""
+    path.write_text(
+        f"local agents = {{\n{quoted}\n}}\n"
+        "local i = 0\n"
+        "request = function()\n"
+        "  i = i % #agents + 1\n"
+        '  local headers = { ["User-Agent"] = agents[i] }\n'
+        f"{condition}"
+        '  return wrk.format("GET", nil, headers)\n'
+        "end\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def lua_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def bench_counting(args: argparse.Namespace) -> dict[str, Any]:
+    """Counting on against counting off, same command, same load, alternating within rounds."""
+    if not shutil.which("wrk"):
+        raise SystemExit("http_bench: `wrk` not found (Debian: apt-get install wrk)")
+    db = cached_store(args.articles, args.seed)
+    url = sqlite_url(db)
+    results: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory(prefix="feeds-http-counting-") as tmp, ExitStack() as servers:
+        prefix = Path(tmp)
+        urls: dict[str, str] = {}
+        etags: dict[str, str] = {}
+        for name, switch in (("on", "1"), ("off", "0")):
+            port = free_port()
+            urls[name] = f"http://127.0.0.1:{port}{FEED_PATH}"
+            start(
+                servers,
+                f"app, counting {name}",
+                app_command(args.server, "wsgi:app", port, args.workers, project_conf=True),
+                app_env(
+                    url,
+                    {
+                        "FEEDS_SITE_URL": "http://127.0.0.1",  # the same bytes from both
+                        "FEEDS_SUBSCRIBER_COUNTS": switch,
+                    }
+                    | (APP_ENV if args.server == "granian" else {}),
+                ),
+                ROOT,
+                prefix / f"app-{name}.log",
+                urls[name],
+            )
+            status, headers, body = get(urls[name])
+            if status != 200:
+                raise RuntimeError(f"app ({name}) answered {status}: {body[:300]!r}")
+            etags[name] = headers.get("ETag", "")
+            results.setdefault("feed", {"path": FEED_PATH, "bytes": len(body)})
+        if etags["on"] != etags["off"] or not etags["on"]:
+            raise RuntimeError(f"the two apps answer different ETags: {etags}")
+        scripts = {
+            "200": agents_script(prefix / "agents-200.lua", None),
+            "304": agents_script(prefix / "agents-304.lua", etags["on"]),
+        }
+        rounds: list[dict[str, Any]] = []
+        for number in range(1, args.rounds + 1):
+            order = ("on", "off") if number % 2 else ("off", "on")
+            one: dict[str, Any] = {}
+            for kind in ("200", "304"):
+                for name in order:
+                    key = f"counting_{name}_{kind}"
+                    log(f"round {number}/{args.rounds}: {COUNTING_MEASUREMENTS[key]}")
+                    one[key] = run_wrk(urls[name], args, script=scripts[kind])
+            one["ratios"] = {
+                name: ratio(one[a], one[b]) for name, (a, b) in COUNTING_RATIOS.items()
+            }
+            log(f"round {number}: " + ", ".join(f"{k} {v:.3f}" for k, v in one["ratios"].items()))
+            rounds.append(one)
+    for key in COUNTING_MEASUREMENTS:
+        results[key] = median_run([one[key] for one in rounds])
+    results["ratios"] = {
+        name: round(statistics.median(one["ratios"][name] for one in rounds), 3)
+        for name in COUNTING_RATIOS
+    }
+    results["rounds"] = rounds
+    results["agents"] = COUNTING_AGENTS
+    return results
+
+
+def report_counting(results: dict[str, Any]) -> None:
+    print(f"medians over {len(results['rounds'])} round(s)")
+    print(f"{'':<26} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}  per round")
+    for key, label in COUNTING_MEASUREMENTS.items():
+        r = results[key]
+        print(
+            f"{label:<26} {r['requests_per_s']:>9,} {r['p50_ms']:>8} {r['p99_ms']:>8} "
+            f"{r['non_2xx_3xx']:>7}  {r['per_round_requests_per_s']}"
+        )
+    for key, value in results["ratios"].items():
+        each = [one["ratios"][key] for one in results["rounds"]]
+        print(f"{key:<26} {value:>8.3f}  per round {each}")
+
+
 def median_run(runs: list[dict[str, Any]]) -> dict[str, Any]:
     """Median requests/s and latencies over rounds, with each round's rate alongside."""
     merged = dict(runs[0])
@@ -773,6 +916,12 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="sample the app with py-spy during its runs of the first round (pip install py-spy)",
     )
+    parser.add_argument(
+        "--counting",
+        action="store_true",
+        help="measure subscriber counting instead: the app with counting on against off, "
+        "requests with aggregator and plain User-Agents (results: http-counting.json)",
+    )
     args = parser.parse_args(argv)
     defaults = (10_000, 4, 1, 3) if args.quick else (100_000, 10, 2, 5)
     for name, value in zip(("articles", "duration", "warmup", "rounds"), defaults, strict=True):
@@ -782,6 +931,25 @@ def main(argv: list[str] | None = None) -> int:
         common.RESULTS = BENCH / "results" / "quick"
     # SIGTERM (run_all's time limit) unwinds like Ctrl-C, so every server is stopped on the way.
     signal.signal(signal.SIGTERM, _interrupted)
+    if args.counting:
+        counted = bench_counting(args)
+        report_counting(counted)
+        save_results(
+            "http-counting",
+            {
+                "articles": args.articles,
+                "wrk": {
+                    "threads": args.threads,
+                    "connections": args.connections,
+                    "duration_s": args.duration,
+                },
+                "rounds_run": args.rounds,
+                "workers": args.workers,
+                "server": args.server,
+                **counted,
+            },
+        )
+        return 0
     results = bench(args)
     report(results)
     save_results(
