@@ -210,6 +210,7 @@ def feed(subpath: str) -> Response:
         total=doc.total,
         archive_links=doc.archive_links,
         empty_updated=doc.empty_updated,
+        translations=doc.translations,  # their hreflang links are in the bytes
         tombstones=doc.tombstones,
     )
     encoding = choose_encoding(request.headers.get("Accept-Encoding", ""))

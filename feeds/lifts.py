@@ -50,6 +50,8 @@ def announce_lifts(service: ArticleService, now: datetime) -> list[str]:
     for article in articles:
         facets |= article_facets(article)
     ids = tuple(article.id for article in articles)
+    # Their translations' feeds too: those entries now link them (hreflang).
+    facets |= service.store.linked_feeds(ids, now=now)
     service.listeners.announce(Change("lift", ids, frozenset(facets), now))
     log.info("embargo lifted for %d article(s): %s", len(ids), " ".join(ids))
     return list(ids)

@@ -24,7 +24,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from articles.errors import InvalidValue
 from articles.model import Article
-from articles.store import episodes, read
+from articles.store import episodes, linked, read
 from articles.store import migrate as migrations
 from articles.store.engine import (
     BACKENDS,
@@ -494,6 +494,15 @@ class Store:
         record names and those whose records name it (two indexed lookups, no documents)."""
         with self._connect() as conn:
             return read.translation_links(conn, ids, now)
+
+    def linked_feeds(self, ids: Sequence[str], *, now: datetime) -> frozenset[Facet]:
+        """The feeds holding a visible article linked as a translation with any of `ids`:
+        their entries' hreflang links change when one of `ids` appears or goes (embargo
+        lifts announce them; writes add them themselves, articles.store.linked)."""
+        shows = {slug: show[0] for slug, show in self._shows.items()}
+        with self._connect() as conn:
+            feeds = linked.visible_feeds(conn, linked.partners(conn, ids), now, shows)
+        return frozenset(Facet(kind, value) for kind, value in feeds)  # type: ignore[arg-type]
 
     def month_summaries(self, *, now: datetime) -> list[MonthSummary]:
         """Each UTC month with visible articles, newest first, with its count and newest

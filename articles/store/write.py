@@ -31,6 +31,7 @@ from articles.store.facets import (
     Facet,
     facet_keys,
 )
+from articles.store.linked import partners, visible_feeds
 from articles.store.model import UpsertResult
 from articles.store.rows import (
     ROW_COLUMNS,
@@ -257,6 +258,9 @@ class StoreTransaction:
                     a.c.status.label("status"),
                     a.c.published.label("published"),
                     a.c.episode.label("episode"),
+                    # What counterparts' hreflang links to it show (articles.store.linked).
+                    a.c.language.label("link_language"),
+                    a.c.url.label("link_url"),
                     *(kind.value.label(kind.name) for kind in ROW_KINDS),
                 ).where(a.c.id.in_(ids))
             )
@@ -321,6 +325,7 @@ class StoreTransaction:
         # published version was in, +1 for each feed a written published version is in.
         deltas: Counter[tuple[str, str]] = Counter()
         stored_facets: dict[str, set[tuple[str, str]]] = {}
+        old_names: dict[str, set[str]] = {}
         if replaces:
             stored_facets = self._stored_facets(list(replaces), existing)
             for facets in stored_facets.values():
@@ -329,6 +334,7 @@ class StoreTransaction:
             for kind in LINKED_KINDS:
                 conn.execute(kind.table.delete().where(kind.article_id.in_(replace_ids)))
             t = translations_table
+            old_names = self._named(replace_ids)
             conn.execute(t.delete().where(t.c.article_id.in_(replace_ids)))
             conn.exec_driver_sql(sql.update, [x.row for x in replaces.values()])
         if inserts:
@@ -372,17 +378,66 @@ class StoreTransaction:
                     after_episode=bool(x.row["episode"]),
                 )
             )
-        affected = self._record_visibility(changes, now)
+        relinked = self._relinked_feeds(written, existing, old_names, now)
+        affected = self._record_visibility(changes, now, linked=relinked)
         return UpsertResult(new, updated, unchanged, affected, skipped, tuple(older))
 
+    def _named(self, ids: Sequence[str]) -> dict[str, set[str]]:
+        """The other language versions each stored article's record names."""
+        t = translations_table
+        named: dict[str, set[str]] = {}
+        for start in range(0, len(ids), CHUNK_SIZE):
+            query = sa.select(t.c.article_id, t.c.other_id).where(
+                t.c.article_id.in_(ids[start : start + CHUNK_SIZE])
+            )
+            for row in self._conn.execute(query):
+                named.setdefault(row.article_id, set()).add(row.other_id)
+        return named
+
+    def _relinked_feeds(
+        self,
+        written: Sequence[PreparedArticle],
+        existing: Mapping[str, Any],
+        old_names: Mapping[str, set[str]],
+        now: datetime,
+    ) -> set[tuple[str, str]]:
+        """The feeds of other articles whose hreflang links this write changes.
+
+        A written article's link, as its counterparts' entries show it, is its language and
+        URL while it is visible and nothing otherwise: when that changes, every counterpart's
+        feeds change. When a visible article names other versions than before, the versions
+        added or dropped change. Only visible counterparts count (articles.store.linked).
+        """
+        moved: list[str] = []
+        renamed: set[str] = set()
+        for x in written:
+            row = existing.get(x.id)
+            was = row is not None and _visible(row.status, row.published, now)
+            is_ = _visible(x.status, x.published, now)
+            before = (row.link_language, row.link_url) if was and row is not None else None
+            after = (x.row["language"], x.row["url"]) if is_ else None
+            if before != after:
+                moved.append(x.id)
+            if was or is_:
+                renamed |= old_names.get(x.id, set()) ^ set(x.translations)
+        others = renamed | (partners(self._conn, moved) if moved else set())
+        if not others:
+            return set()
+        return visible_feeds(self._conn, others, now, self._shows)
+
     def _record_visibility(
-        self, changes: Sequence[_Visibility], now: datetime, reason: str = "withdrawn"
+        self,
+        changes: Sequence[_Visibility],
+        now: datetime,
+        reason: str = "withdrawn",
+        linked: Iterable[tuple[str, str]] = (),
     ) -> frozenset[Facet]:
         """Tombstones, feed change times and embargo lifts for written articles; returns the
-        feeds whose visible content changed (what readers see, so what the hub hears of)."""
+        feeds whose visible content changed (what readers see, so what the hub hears of),
+        with `linked`: other articles' feeds whose translation links changed."""
         conn = self._conn
         t, lifts = tombstones_table, embargo_lifts_table
-        touched: set[tuple[str, str]] = set()
+        touched: set[tuple[str, str]] = set(linked)
         stones: list[dict[str, Any]] = []
         shown: list[str] = []
         if self._shows:
@@ -570,6 +625,9 @@ class StoreTransaction:
         # and a connection made by another tool may not have it.
         for kind in LINKED_KINDS:
             self._conn.execute(kind.table.delete().where(kind.article_id == article_id))
+        was = article.is_visible_at(now)
+        # Its counterparts' entries link it while it is visible: their feeds change too.
+        others = partners(self._conn, [article_id]) - {article_id} if was else set()
         t = translations_table
         self._conn.execute(t.delete().where(t.c.article_id == article_id))
         a = articles_table
@@ -594,7 +652,7 @@ class StoreTransaction:
         keys = {ALL_KEY, *facet_keys(article)}
         if article.status == "published":
             self._add_counts({key: -1 for key in keys})
-        was = article.is_visible_at(now)
+        relinked = visible_feeds(self._conn, others, now, self._shows) if others else set()
         change = _Visibility(
             id=article.id,
             guid=article.guid or "",
@@ -604,4 +662,4 @@ class StoreTransaction:
             lift_at=None,
             before_episode=bool(article.episode_media),
         )
-        return self._record_visibility([change], now, reason="deleted")
+        return self._record_visibility([change], now, reason="deleted", linked=relinked)
