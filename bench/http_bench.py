@@ -744,10 +744,11 @@ def bench_counting(args: argparse.Namespace) -> dict[str, Any]:
         prefix = Path(tmp)
         urls: dict[str, str] = {}
         etags: dict[str, str] = {}
+        groups: dict[str, int] = {}
         for name, switch in (("on", "1"), ("off", "0")):
             port = free_port()
             urls[name] = f"http://127.0.0.1:{port}{FEED_PATH}"
-            start(
+            groups[name] = start(
                 servers,
                 f"app, counting {name}",
                 app_command(args.server, "wsgi:app", port, args.workers, project_conf=True),
@@ -762,7 +763,7 @@ def bench_counting(args: argparse.Namespace) -> dict[str, Any]:
                 ROOT,
                 prefix / f"app-{name}.log",
                 urls[name],
-            )
+            ).pid
             status, headers, body = get(urls[name])
             if status != 200:
                 raise RuntimeError(f"app ({name}) answered {status}: {body[:300]!r}")
@@ -782,9 +783,13 @@ def bench_counting(args: argparse.Namespace) -> dict[str, Any]:
                 for name in order:
                     key = f"counting_{name}_{kind}"
                     log(f"round {number}/{args.rounds}: {COUNTING_MEASUREMENTS[key]}")
-                    one[key] = run_wrk(urls[name], args, script=scripts[kind])
+                    one[key] = run_wrk(urls[name], args, pgid=groups[name], script=scripts[kind])
             one["ratios"] = {
                 name: ratio(one[a], one[b]) for name, (a, b) in COUNTING_RATIOS.items()
+            }
+            # Server CPU per request, counting on over off (cpu_ratio(a, b) is b's over a's).
+            one["cpu_ratios"] = {
+                name: cpu_ratio(one[b], one[a]) for name, (a, b) in COUNTING_RATIOS.items()
             }
             log(f"round {number}: " + ", ".join(f"{k} {v:.3f}" for k, v in one["ratios"].items()))
             rounds.append(one)
@@ -794,6 +799,10 @@ def bench_counting(args: argparse.Namespace) -> dict[str, Any]:
         name: round(statistics.median(one["ratios"][name] for one in rounds), 3)
         for name in COUNTING_RATIOS
     }
+    results["cpu_ratios"] = {
+        name: round(statistics.median(one["cpu_ratios"][name] for one in rounds), 3)
+        for name in COUNTING_RATIOS
+    }
     results["rounds"] = rounds
     results["agents"] = COUNTING_AGENTS
     return results
@@ -801,16 +810,24 @@ def bench_counting(args: argparse.Namespace) -> dict[str, Any]:
 
 def report_counting(results: dict[str, Any]) -> None:
     print(f"medians over {len(results['rounds'])} round(s)")
-    print(f"{'':<26} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}  per round")
+    print(
+        f"{'':<26} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} "
+        f"{'CPU us/req':>11}  per round"
+    )
     for key, label in COUNTING_MEASUREMENTS.items():
         r = results[key]
+        cpu = [one[key].get("cpu_us_per_request", 0.0) for one in results["rounds"]]
         print(
             f"{label:<26} {r['requests_per_s']:>9,} {r['p50_ms']:>8} {r['p99_ms']:>8} "
-            f"{r['non_2xx_3xx']:>7}  {r['per_round_requests_per_s']}"
+            f"{r['non_2xx_3xx']:>7} {statistics.median(cpu):>11.1f}  "
+            f"{r['per_round_requests_per_s']} {cpu}"
         )
     for key, value in results["ratios"].items():
         each = [one["ratios"][key] for one in results["rounds"]]
-        print(f"{key:<26} {value:>8.3f}  per round {each}")
+        print(f"rate {key:<21} {value:>8.3f}  per round {each}")
+    for key, value in results["cpu_ratios"].items():
+        each = [one["cpu_ratios"][key] for one in results["rounds"]]
+        print(f"CPU/request {key:<14} {value:>8.3f}  per round {each}")
 
 
 def median_run(runs: list[dict[str, Any]]) -> dict[str, Any]:
