@@ -119,7 +119,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     # Outside the fast path, so replayed answers count; inside ProxyFix, for the client address.
     if config.subscriber_counts:
         counter = SubscriberCounter(
-            lambda: store.engine, clock, float(app.config.get("FEEDS_SUBSCRIBERS_FLUSH_S", 60))
+            lambda: store.engine,
+            app.config.get("FEEDS_CLOCK"),  # None: the wall clock, read the cheapest way
+            float(app.config.get("FEEDS_SUBSCRIBERS_FLUSH_S", 60)),
         )
         app.extensions["feeds.subscribers"] = counter
         app.wsgi_app = SubscriberCount(app.wsgi_app, counter)  # type: ignore[method-assign]

@@ -29,10 +29,11 @@ import multiprocessing.util
 import os
 import re
 import threading
+import time
 import weakref
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any, Final
 
 from sqlalchemy.engine import Engine
@@ -138,14 +139,18 @@ def hash_client(salt: bytes, address: str) -> str:
     return hmac.new(salt, address.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()[:32]
 
 
-# In memory until the next flush: (day, feed, source, key) -> (subscribers, seen). For a direct
-# client `source` is DIRECT and `key` its raw address, hashed at flush time (never stored raw).
-_Pending = dict[tuple[date, str, str, str], tuple[int, datetime]]
+# In memory until the next flush: (UTC day number, feed, User-Agent, address) -> the time of the
+# last such request (seconds since the epoch). Nothing is parsed, hashed or converted on the
+# request: the flush reads each distinct agent once (for an aggregator, the count it reports
+# at the latest time wins) and hashes each address (never stored raw).
+_Pending = dict[tuple[float, str, str, str], float]
+_SECONDS_PER_DAY: Final = 86400
+_EPOCH_ORDINAL: Final = date(1970, 1, 1).toordinal()
 
-# Waiting entries (one per day, feed and aggregator feed id or direct client) that wake the
-# writer thread before its interval is up, and the most a process keeps: past that, a request
-# that would add a new entry is not counted (counted in `dropped` and logged at the next
-# flush) until the writer has caught up. An entry is about 300 bytes: 100,000 is ~30 MB.
+# Waiting entries (one per day, feed, agent and address) that wake the writer thread before
+# its interval is up, and the most a process keeps: past that, a request that would add a new
+# entry is not counted (counted in `dropped` and logged at the next flush) until the writer
+# has caught up. An entry is about 300 bytes: 100,000 is ~30 MB.
 PENDING_FLUSH_AT: Final = 10_000
 PENDING_MAX: Final = 100_000
 
@@ -153,24 +158,30 @@ PENDING_MAX: Final = 100_000
 class SubscriberCounter:
     """The per-process tally and its flush to the database (thread-safe, fail-open).
 
-    `count` only updates a dict under a lock held for that update (no I/O); `flush` takes the
-    whole dict in one step under the same lock, so no count is lost between the two, and
-    writes it outside the lock. Rows are upserts (the latest report of an aggregator wins,
-    a direct client is one row per day and feed), so any number of processes flushing in any
-    order store the same numbers as one process would.
+    `count` only sets one dict entry under a lock held for that (no parsing, no I/O); `flush`
+    takes the whole dict in one step under the same lock, so no count is lost between the
+    two, and turns it into rows outside the lock. Rows are upserts (the latest report of an
+    aggregator wins, a direct client is one row per day and feed), so any number of processes
+    flushing in any order store the same numbers as one process would.
+
+    `clock` (aware datetimes) replaces the wall clock in tests; `writer=False` starts no
+    writer thread (the caller flushes).
     """
 
     def __init__(
         self,
         engine: Callable[[], Engine],
-        clock: Callable[[], datetime],
+        clock: Callable[[], datetime] | None = None,
         flush_seconds: float = 60.0,
         *,
         flush_at: int = PENDING_FLUSH_AT,
         max_pending: int = PENDING_MAX,
+        writer: bool = True,
     ) -> None:
         self._engine = engine
-        self.clock = clock
+        self._time: Callable[[], float] = (
+            time.time if clock is None else (lambda: clock().timestamp())
+        )
         self.interval = max(flush_seconds, 0.01)
         self.flush_at = flush_at
         self.max_pending = max(max_pending, flush_at)
@@ -180,34 +191,30 @@ class SubscriberCounter:
         self._tally = threading.Lock()  # guards _pending: one update or one swap at a time
         self._lock = threading.Lock()  # one flush at a time
         self._wake = threading.Event()
-        self._owner_pid = 0
         self._failing = False
         self._salts: dict[date, bytes] = {}
+        # The writer thread starts at the first count in each process (a thread started
+        # before a worker is forked would not run in it); a fork clears the flag.
+        self._running = not writer
+        if writer:
+            ref = weakref.ref(self)
+            os.register_at_fork(after_in_child=lambda: _forked(ref))
 
     def count(self, feed: str, user_agent: str, address: str) -> None:
-        """Note one successful request for `feed` (a path): a dict update, no I/O."""
-        if self._owner_pid != os.getpid():
+        """Note one successful request for `feed` (a path): one dict entry, no I/O."""
+        if not self._running:
             self._start()
-        parsed = self._parsed.get(user_agent, False)
-        if parsed is False:
-            if len(self._parsed) >= _PARSE_CACHE_SIZE:
-                self._parsed.clear()
-            parsed = self._parsed[user_agent] = parse_user_agent(user_agent)
-        now = self.clock()
-        if parsed is None:
-            key = (now.date(), feed, DIRECT, address)
-            value = (1, now)
+        now = self._time()
+        key = (now // _SECONDS_PER_DAY, feed, user_agent[:_MAX_AGENT], address)
+        tally = self._tally
+        tally.acquire()
+        pending = self._pending
+        size = len(pending)
+        if size < self.max_pending or key in pending:
+            pending[key] = now
         else:
-            name, subscribers, feed_id = parsed  # type: ignore[misc]
-            key = (now.date(), feed, name, feed_id)
-            value = (subscribers, now)
-        with self._tally:
-            pending = self._pending
-            size = len(pending)
-            if size >= self.max_pending and key not in pending:
-                self.dropped += 1
-                return
-            pending[key] = value
+            self.dropped += 1
+        tally.release()
         if size + 1 == self.flush_at:
             self._wake.set()  # the writer thread flushes now, off this request
 
@@ -242,7 +249,9 @@ class SubscriberCounter:
                         subscribers,
                         seen,
                     )
-                    for (day, feed, source, key), (subscribers, seen) in pending.items()
+                    for (day, feed, source, key), (subscribers, seen) in self._rollup(
+                        pending
+                    ).items()
                 ]
                 written = record_subscribers(engine, rows)
             except Exception as exc:  # noqa: BLE001 (fail open: counting never breaks serving)
@@ -253,6 +262,32 @@ class SubscriberCounter:
             self._failing = False
             return written
 
+    def _rollup(self, pending: _Pending) -> dict[tuple[date, str, str, str], tuple[int, datetime]]:
+        """Requests -> (day, feed, source, key) -> (subscribers, last seen): each agent parsed
+        once; an aggregator's latest report wins; a direct client's raw address as key."""
+        parsed_cache = self._parsed
+        rows: dict[tuple[date, str, str, str], tuple[int, float]] = {}
+        for (day_number, feed, agent, address), seen in pending.items():
+            parsed = parsed_cache.get(agent, False)
+            if parsed is False:
+                if len(parsed_cache) >= _PARSE_CACHE_SIZE:
+                    parsed_cache.clear()
+                parsed = parsed_cache[agent] = parse_user_agent(agent)
+            day = date.fromordinal(_EPOCH_ORDINAL + int(day_number))
+            if parsed is None:
+                key = (day, feed, DIRECT, address)
+                subscribers = 1
+            else:
+                name, subscribers, feed_id = parsed  # type: ignore[misc]
+                key = (day, feed, name, feed_id)
+            earlier = rows.get(key)
+            if earlier is None or seen >= earlier[1]:
+                rows[key] = (subscribers, seen)
+        return {
+            key: (subscribers, datetime.fromtimestamp(seen, UTC))
+            for key, (subscribers, seen) in rows.items()
+        }
+
     def _salt(self, engine: Engine, day: date) -> bytes:
         salt = self._salts.get(day)
         if salt is None:
@@ -262,13 +297,9 @@ class SubscriberCounter:
 
     def _start(self) -> None:
         with self._lock:
-            if self._owner_pid == os.getpid():
+            if self._running:
                 return
-            with self._tally:
-                self._pending = {}  # counts inherited from a parent process are the parent's
-            self._salts = {}
-            self._owner_pid = os.getpid()
-            self._wake = threading.Event()
+            self._running = True
             ref = weakref.ref(self)
             threading.Thread(
                 target=_flush_every,
@@ -279,6 +310,22 @@ class SubscriberCounter:
             atexit.register(_flush_ref, ref)
             # Granian's workers leave through multiprocessing's finalizers, not atexit.
             multiprocessing.util.Finalize(self, _flush_ref, args=(ref,), exitpriority=10)
+
+    def _after_fork(self) -> None:
+        """In a forked child: the parent's waiting counts and thread are the parent's."""
+        self._pending = {}
+        self.dropped = 0
+        self._salts = {}
+        self._tally = threading.Lock()
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._running = False
+
+
+def _forked(ref: weakref.ReferenceType[SubscriberCounter]) -> None:
+    counter = ref()
+    if counter is not None:
+        counter._after_fork()
 
 
 def _flush_ref(ref: weakref.ReferenceType[SubscriberCounter]) -> None:
@@ -300,7 +347,7 @@ def _flush_every(
         del counter
 
 
-_COUNTED = frozenset({"200", "304"})
+_COUNTED = ("200 ", "304 ")
 # A WSGI environ key: a request carrying it is not counted (the static export's own requests).
 NOT_COUNTED: Final = "feeds.subscribers.not_counted"
 
@@ -316,15 +363,13 @@ class SubscriberCount:
         path = environ.get("PATH_INFO", "")
         if not path.startswith(FEEDS_PREFIX) or NOT_COUNTED in environ:
             return self.app(environ, start_response)
-        counter = self.counter
+        count = self.counter.count
 
         def counting_start(
             status: str, headers: list[tuple[str, str]], exc_info: Any = None
         ) -> Any:
-            if status[:3] in _COUNTED:
-                counter.count(
-                    path, environ.get("HTTP_USER_AGENT", ""), environ.get("REMOTE_ADDR") or "-"
-                )
+            if status.startswith(_COUNTED):
+                count(path, environ.get("HTTP_USER_AGENT", ""), environ.get("REMOTE_ADDR", "-"))
             return start_response(status, headers, exc_info)  # type: ignore[arg-type]
 
         return self.app(environ, counting_start)  # type: ignore[arg-type]

@@ -48,9 +48,8 @@ def _summary(engine: sa.engine.Engine) -> tuple[dict[str, int], int]:
 
 
 def _counter(store: Store, clock: Clock, **options: Any) -> SubscriberCounter:
-    counter = SubscriberCounter(lambda: store.engine, clock, 3600, **options)
-    counter._owner_pid = os.getpid()  # no writer thread: the test flushes by hand
-    return counter
+    # No writer thread: the test flushes by hand.
+    return SubscriberCounter(lambda: store.engine, clock, 3600, writer=False, **options)
 
 
 def test_two_processes_flushing_in_either_order_store_the_same_numbers(
