@@ -99,11 +99,18 @@ def _presented() -> tuple[str, str] | None:
     return None
 
 
+_INVALID: Final = (
+    "The token is unknown or revoked; sign in with an active one "
+    "(flask tokens list shows them, flask tokens create NAME makes one)."
+)
+
+
 def _challenge(message: str, status: int = 401, *, clear_cookie: bool = False) -> Response:
     """The sign-in page with `message`: 401 with a Bearer challenge (or `status`)."""
     headers = _headers()
     if status == 401:
-        error = ', error="invalid_token"' if "unknown or revoked" in message else ""
+        # RFC 6750 3.1: invalid_token only when a token was presented and refused.
+        error = ', error="invalid_token"' if message == _INVALID else ""
         headers["WWW-Authenticate"] = f'Bearer realm="{REALM}"{error}'
     if _wants_json():
         body = json.dumps({"error": message, "status": status}) + "\n"
@@ -183,8 +190,7 @@ def subscribers_page() -> Response:
     info = _authenticate(token)
     if info is None:
         return _challenge(
-            "The token is unknown or revoked; sign in with an active one "
-            "(flask tokens list shows them, flask tokens create NAME makes one).",
+            _INVALID,
             clear_cookie=where == "cookie",
         )
     app = current_app
@@ -222,8 +228,7 @@ def sign_in() -> Response:
         return _challenge("Paste a publishing API token into the form to sign in.")
     if _authenticate(token) is None:
         return _challenge(
-            "The token is unknown or revoked; sign in with an active one "
-            "(flask tokens list shows them, flask tokens create NAME makes one).",
+            _INVALID,
             clear_cookie=True,
         )
     response = Response(
