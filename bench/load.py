@@ -469,8 +469,9 @@ def run(store: str, args: argparse.Namespace, folder: Path, stack: ExitStack) ->
     stale = [v for w in writes for v in w.violations]
     if stale:
         failures.append(f"{len(stale)} freshness violations: {stale[:5]}")
-    if not writes:
-        failures.append("no API writes were made")
+    missing_ops = {"put-new", "correct", "withdraw", "delete", "embargo"} - {w.op for w in writes}
+    if missing_ops:
+        failures.append(f"API operations never made: {sorted(missing_ops)}")
     growth = {
         pid: round((memory_end.get(pid) or 0) - (mb or 0), 1) for pid, mb in memory_start.items()
     }
