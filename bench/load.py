@@ -380,7 +380,9 @@ def run(store: str, args: argparse.Namespace, folder: Path, stack: ExitStack) ->
     deadline = started + args.duration
     # With a hub, the run goes on until every hub mode has had API writes after the import
     # (the import holds the write lock: writes during it measure the import, not the hub).
-    cap = deadline + (args.extend_cap if hub else 0.0)
+    # The run also goes on until the writer has made every kind of operation (on a busy
+    # machine a write can take seconds).
+    cap = deadline + args.extend_cap
     modes = ("fast", "slow", "down")
     while True:
         now = time.monotonic()
@@ -393,7 +395,8 @@ def run(store: str, args: argparse.Namespace, folder: Path, stack: ExitStack) ->
         measured_every_mode = import_ended is not None and all(
             any(w.started > import_ended and w.hub_mode == m for w in writer.records) for m in modes
         )
-        if now >= deadline and (hub is None or measured_every_mode):
+        every_op = set(Writer.CYCLE) <= {w.op for w in writer.records}
+        if now >= deadline and every_op and (hub is None or measured_every_mode):
             break
         if hub is not None:
             mode = modes[int((now - started) / args.hub_phase_s) % 3]
@@ -707,8 +710,8 @@ def main(argv: list[str] | None = None) -> int:
         "--extend-cap",
         type=float,
         default=120.0,
-        help="run 2 goes on after --duration until each hub mode has had "
-        "writes after the import, at most this many s",
+        help="a run goes on after --duration until every kind of API write was made (run 2: "
+        "and each hub mode had writes after the import), at most this many s more",
     )
     parser.add_argument("--samples", type=int, default=300, help="documents validated")
     parser.add_argument("--warmup", type=float, default=5.0)
