@@ -630,7 +630,8 @@ class Writer(threading.Thread):
             version = 1
             published = now - timedelta(seconds=1)
             if op == "embargo":
-                published = now + timedelta(seconds=self.embargo_s)
+                # Whole seconds, as the record gives it: the embargo ends exactly then.
+                published = (now + timedelta(seconds=self.embargo_s)).replace(microsecond=0)
             body: Any = self.record(article, version, published)
             method, content_type = "PUT", "application/json"
         else:
