@@ -900,12 +900,18 @@ class Hub:
 
 def server_times(logs: list[Path]) -> dict[tuple[str, str], list[float]]:
     """The milliseconds the app's access log gives each API write, by (method, article id), in
-    the order they were logged (Combined Log Format plus the time taken, feeds/accesslog.py)."""
-    found: dict[tuple[str, str], list[float]] = {}
-    pattern = re.compile(r'"(PUT|PATCH|DELETE) /api/articles/(\S+) HTTP/[0-9.]+" \d+ .* ([0-9.]+)$')
+    the order the writes started (Combined Log Format plus the time taken, feeds/accesslog.py;
+    its time stamp is when the answer was logged, so the start is that less the time taken).
+    The logs of every app process are read together."""
+    found: dict[tuple[str, str], list[tuple[float, float]]] = {}
+    pattern = re.compile(
+        r'\[([^\]]+)\] "(PUT|PATCH|DELETE) /api/articles/(\S+) HTTP/[0-9.]+" \d+ .* ([0-9.]+)$'
+    )
     for log in logs:
         for line in log.read_text(errors="replace").splitlines():
             match = pattern.search(line)
             if match:
-                found.setdefault((match[1], match[2]), []).append(float(match[3]))
-    return found
+                ended = datetime.strptime(match[1], "%d/%b/%Y:%H:%M:%S %z").timestamp()
+                taken = float(match[4])
+                found.setdefault((match[2], match[3]), []).append((ended - taken / 1000, taken))
+    return {key: [taken for _, taken in sorted(times)] for key, times in found.items()}
