@@ -43,6 +43,8 @@ ACCEPT = {
 }
 # Connection-level failures: the answer never arrived.
 CONNECTION_ERRORS = (OSError, http.client.HTTPException)
+# nginx's X-Cache-Status of answers it fetched from the app for the client.
+UPSTREAM = frozenset({"MISS", "EXPIRED", "REVALIDATED", "BYPASS"})
 # A reader gives up on an answer after this long (nginx's own proxy_read_timeout).
 READ_TIMEOUT = 60.0
 
@@ -199,7 +201,8 @@ class Watch:
     first_visible: float | None = None
     # Observers with a larger bound than this are behind the cache: the entry they get may
     # also be as old as the app's answer to the cache took, so their answers past the
-    # deadline are judged at the end (`settle`) against the slowest direct answer seen.
+    # deadline are judged at the end (`settle`) against the slowest answer the app gave
+    # (directly, or to the cache on a miss) seen meanwhile.
     direct_bound: float = 0.0
     direct_latency: float = 0.0
     deferred: list[tuple[float, float, str]] = field(default_factory=list)  # (late, bound, text)
@@ -220,11 +223,14 @@ class Watch:
         body: bytes | None,
         allowed: float,
         sent_since: str = "",
+        upstream: bool = False,
     ) -> None:
         if path not in self.paths:
             return
         deadline = self.base + allowed
-        if allowed <= self.direct_bound and started > self.base:
+        # An answer the app gave (directly, or to the cache on a miss) shows how long the
+        # cache's own refresh may take.
+        if (allowed <= self.direct_bound or upstream) and started > self.base:
             with self.lock:
                 self.direct_latency = max(self.direct_latency, ended - started)
         if status == 304:
@@ -331,9 +337,19 @@ class Watches:
         if path not in self.paths:
             return
         body = decoded(raw, headers) if raw is not None and status == 200 else None
+        upstream = headers.get("X-Cache-Status", "") in UPSTREAM
         for watch in list(self.active):
             watch.observe(
-                source, path, started, ended, status, sent_etag, body, allowed, sent_since
+                source,
+                path,
+                started,
+                ended,
+                status,
+                sent_etag,
+                body,
+                allowed,
+                sent_since,
+                upstream,
             )
 
 
@@ -743,6 +759,7 @@ class Writer(threading.Thread):
                 decoded(body, response_headers) if status == 200 else None,
                 allowed,
                 headers.get("If-Modified-Since", ""),
+                cache in UPSTREAM,
             )
             time.sleep(0.02)
         self.watches.finish(watch)
