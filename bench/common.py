@@ -1,8 +1,11 @@
 """Shared pieces of the benchmarks: the data cache, cached corpora and stores, results, machine.
 
 Nothing here runs in the test suite. Large inputs are built once and kept under `bench/.data/`
-(git-ignored); a file appears there only when it is complete (written under a temporary name,
-then renamed), so an interrupted run never leaves a half-built cache behind.
+(git-ignored), or under the folder `BENCH_DATA` names (a 1M corpus is ~7 GB, its SQLite store
+~10 GB: point it at a disk with room, shared by every checkout); a file appears there only
+when it is complete (written under a temporary name, then renamed), so an interrupted run
+never leaves a half-built cache behind. PostgreSQL stores are databases named after the
+`--postgres` URL's database (`<db>_bench_<n>`), made and dropped by the benchmarks.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from typing import Any
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
-DATA = BENCH / ".data"
+DATA = Path(os.environ.get("BENCH_DATA") or BENCH / ".data")
 # run_all.py --quick points this at bench/results/quick/ so small runs never overwrite the figures
 # of a full run.
 RESULTS = Path(os.environ.get("BENCH_RESULTS") or BENCH / "results")
@@ -122,6 +125,89 @@ def cached_store(n: int, seed: int = SEED, batch: int = 2000) -> Path:
     log(f"built in {time.perf_counter() - started:.1f}s")
     adopt_db(partial, n, seed)
     return target
+
+
+# -- PostgreSQL databases for the benchmarks ---------------------------------------------------
+
+
+def _pg_admin(base_url: str) -> Any:
+    import sqlalchemy as sa
+
+    from articles.store import normalise_url
+
+    return sa.create_engine(normalise_url(base_url), isolation_level="AUTOCOMMIT")
+
+
+def pg_database_url(base_url: str, name: str) -> str:
+    """`base_url` with its database replaced by `name` (password kept: the child needs it)."""
+    from articles.store import normalise_url
+
+    return normalise_url(base_url).set(database=name).render_as_string(hide_password=False)
+
+
+def pg_name(base_url: str, label: str) -> str:
+    """The benchmark database for `label`, named after the URL's own: `<db>_bench_<label>`."""
+    from articles.store import normalise_url
+
+    return f"{normalise_url(base_url).database}_bench_{label}"
+
+
+def pg_exists(base_url: str, name: str) -> bool:
+    import sqlalchemy as sa
+
+    engine = _pg_admin(base_url)
+    try:
+        with engine.connect() as conn:
+            found = conn.execute(
+                sa.text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+            ).first()
+        return found is not None
+    finally:
+        engine.dispose()
+
+
+def pg_drop(base_url: str, name: str) -> None:
+    engine = _pg_admin(base_url)
+    try:
+        with engine.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        engine.dispose()
+
+
+def pg_create(base_url: str, name: str) -> str:
+    """A new, empty database `name` (dropped first if it exists); returns its URL."""
+    pg_drop(base_url, name)
+    engine = _pg_admin(base_url)
+    try:
+        with engine.connect() as conn:
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    finally:
+        engine.dispose()
+    return pg_database_url(base_url, name)
+
+
+def pg_rename(base_url: str, old: str, new: str) -> None:
+    """Rename a database (replacing `new`); nobody may be connected to either."""
+    pg_drop(base_url, new)
+    engine = _pg_admin(base_url)
+    try:
+        with engine.connect() as conn:
+            conn.exec_driver_sql(f'ALTER DATABASE "{old}" RENAME TO "{new}"')
+    finally:
+        engine.dispose()
+
+
+def pg_size_mb(url: str) -> float:
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    try:
+        with engine.connect() as conn:
+            size = conn.exec_driver_sql("SELECT pg_database_size(current_database())").scalar()
+        return round(int(size) / 1e6, 1)
+    finally:
+        engine.dispose()
 
 
 def chunks(items: list[Any], size: int) -> Iterator[list[Any]]:

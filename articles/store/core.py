@@ -31,6 +31,7 @@ from articles.store.engine import (
     SQLITE_WRITE_CACHE_KIB,
     create_engine,
     normalise_url,
+    reading,
     translated,
 )
 from articles.store.facets import SELECTED_KINDS, Episodes, Facet
@@ -131,7 +132,7 @@ class Store:
         if self._prepare is not None:
             self.ready()
         try:
-            with self._engine.connect() as conn:
+            with reading(self._engine.connect()) as conn:
                 yield conn
         except SQLAlchemyError as exc:
             raise translated(exc) from exc
@@ -208,6 +209,7 @@ class Store:
                     if tx.is_active:
                         tx.rollback()
                 else:
+                    writer.flush()  # the feed counts and change times it summed
                     tx.commit()
         except SQLAlchemyError as exc:
             raise translated(exc) from exc

@@ -16,12 +16,14 @@ from itertools import chain
 from typing import Any, Final
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, Dialect
 
 from articles.errors import ArticleNotFound, GuidConflict, InvalidArticle
 from articles.model import Article, article_from_dict
+from articles.store.engine import json_dumps
 from articles.store.facets import (
     ALL_KEY,
     FACET_KINDS,
@@ -55,6 +57,17 @@ from articles.store.slugs import SlugRegistry, relabelled
 # Rows read or written per statement inside one upsert transaction: big enough to amortise the
 # round trips, small enough to stay under SQLite's bound-parameter limit in `IN (...)` lists.
 CHUNK_SIZE: Final = 500
+
+
+def among(conn: Connection, column: Any, values: Iterable[str]) -> sa.ColumnElement[bool]:
+    """`column IN values` with the values as one bound parameter (a PostgreSQL text array,
+    SQLite's `json_each` of a JSON array): one short statement whatever the number of values,
+    compiled once and cached, instead of one parameter per value rendered for every call."""
+    listed = list(values)
+    if conn.dialect.name == "postgresql":
+        return column == sa.any_(sa.literal(listed, ARRAY(sa.Text)))
+    each = sa.func.json_each(sa.literal(json_dumps(listed), sa.Text)).table_valued("value")
+    return column.in_(sa.select(each.c.value))
 
 
 def _visible(status: str, published: datetime, now: datetime) -> bool:
@@ -132,6 +145,18 @@ class StoreTransaction:
         self._shows: Mapping[str, Episodes] = shows or {}
         self._slugs: SlugRegistry | None = None  # made at the first write
         self.rolled_back = False
+        # Feed counts and change times are summed here and written by `flush()` (before the
+        # commit, and before anyone else gets the connection): one upsert per feed for the
+        # whole transaction instead of one per feed per chunk. Nothing in the transaction
+        # reads them back in between.
+        self._pending_counts: Counter[tuple[str, str]] = Counter()
+        self._pending_changes: dict[tuple[str, str], datetime] = {}
+        # Whether feed_tombstones / deleted_articles held no row when this transaction
+        # began (None: not asked yet); see `_clean_ids`.
+        self._no_tombstones_before: bool | None = None
+        self._no_deletions_before: bool | None = None
+        self._wrote_tombstones = False
+        self._wrote_deletions = False
 
     @property
     def backend(self) -> str:
@@ -142,7 +167,18 @@ class StoreTransaction:
         """The transaction's connection, for rows other modules keep beside the articles
         (the audit trail) that must commit or roll back with them."""
         self._check_open()
+        self.flush()
         return self._conn
+
+    def flush(self) -> None:
+        """Write the feed counts and change times summed so far (`Store.transaction` calls
+        this before it commits)."""
+        if self.rolled_back:
+            return
+        counts, self._pending_counts = self._pending_counts, Counter()
+        changes, self._pending_changes = self._pending_changes, {}
+        self._write_counts(counts)
+        self._write_changes(changes)
 
     def rollback(self) -> None:
         """Discard everything written in this transaction now (releasing the write lock).
@@ -152,6 +188,8 @@ class StoreTransaction:
         if self._transaction.is_active:
             self._transaction.rollback()
         self.rolled_back = True
+        self._pending_counts.clear()
+        self._pending_changes.clear()
 
     def _check_open(self) -> None:
         if self.rolled_back:
@@ -179,12 +217,12 @@ class StoreTransaction:
         stored_owners: set[str] = set()
         ids = list({article.id for article in articles})
         guids = list({article.guid for article in articles if article.guid})
-        for start in range(0, len(ids), CHUNK_SIZE):
-            query = sa.select(a.c.id).where(a.c.id.in_(ids[start : start + CHUNK_SIZE]))
+        if ids:
+            query = sa.select(a.c.id).where(among(self._conn, a.c.id, ids))
             stored_ids.update(self._conn.execute(query).scalars())
-        for start in range(0, len(guids), CHUNK_SIZE):
+        if guids:
             query = sa.select(a.c.guid.label("guid"), a.c.id.label("id")).where(
-                a.c.guid.in_(guids[start : start + CHUNK_SIZE])
+                among(self._conn, a.c.guid, guids)
             )
             for row in self._conn.execute(query):
                 owners[row.guid] = row.id
@@ -262,7 +300,7 @@ class StoreTransaction:
                     a.c.language.label("link_language"),
                     a.c.url.label("link_url"),
                     *(kind.value.label(kind.name) for kind in ROW_KINDS),
-                ).where(a.c.id.in_(ids))
+                ).where(among(conn, a.c.id, ids))
             )
         }
         # Records that repeat the stored `updated` are compared by content: read those docs.
@@ -270,9 +308,9 @@ class StoreTransaction:
             {x.id for x in chunk if x.id in existing and x.updated == existing[x.id].updated}
         )
         stored_docs: dict[str, Any] = {}
-        for start in range(0, len(same_time), CHUNK_SIZE):
+        if same_time:
             query = sa.select(a.c.id.label("id"), a.c.doc.label("doc")).where(
-                a.c.id.in_(same_time[start : start + CHUNK_SIZE])
+                among(conn, a.c.id, same_time)
             )
             stored_docs.update((row.id, row.doc) for row in conn.execute(query))
         # Apply the records in order against what is stored or pending, so a repeated id
@@ -332,14 +370,25 @@ class StoreTransaction:
                 deltas.subtract(facets)
             replace_ids = list(replaces)
             for kind in LINKED_KINDS:
-                conn.execute(kind.table.delete().where(kind.article_id.in_(replace_ids)))
+                conn.execute(kind.table.delete().where(among(conn, kind.article_id, replace_ids)))
             t = translations_table
             old_names = self._named(replace_ids)
-            conn.execute(t.delete().where(t.c.article_id.in_(replace_ids)))
+            conn.execute(t.delete().where(among(conn, t.c.article_id, replace_ids)))
             conn.exec_driver_sql(sql.update, [x.row for x in replaces.values()])
+        # PostgreSQL takes new rows as one COPY stream per table: no statement per row.
+        copying = conn.dialect.name == "postgresql"
+        # New ids that were never deleted have no tombstones and no embargo lift to clear.
+        clean: set[str] = set()
         if inserts:
-            conn.execute(deleted_table.delete().where(deleted_table.c.id.in_(list(inserts))))
-            conn.exec_driver_sql(sql.insert, [x.row for x in inserts.values()])
+            clean = self._clean_ids(list(inserts))
+            if copying:
+                self._copy(
+                    "articles",
+                    ROW_COLUMNS,
+                    [tuple(x.row[name] for name in ROW_COLUMNS) for x in inserts.values()],
+                )
+            else:
+                conn.exec_driver_sql(sql.insert, [x.row for x in inserts.values()])
         written = [*inserts.values(), *replaces.values()]
         for number, statement in enumerate(sql.links):
             # Positional, in the order the statement itself names its columns (_LINK_PARAMS).
@@ -348,7 +397,11 @@ class StoreTransaction:
                 for x in written
                 for value, label in x.links[number]
             ]
-            if rows:
+            if rows and copying:
+                kind = LINKED_KINDS[number]
+                columns = ("article_id", str(kind.value_column), str(kind.label_column))
+                self._copy(kind.table.name, (*columns, "status", "published"), rows)
+            elif rows:
                 conn.exec_driver_sql(statement, rows)
         translation_rows = [
             {"article_id": x.id, "other_id": other} for x in written for other in x.translations
@@ -379,7 +432,7 @@ class StoreTransaction:
                 )
             )
         relinked = self._relinked_feeds(written, existing, old_names, now)
-        affected = self._record_visibility(changes, now, linked=relinked)
+        affected = self._record_visibility(changes, now, linked=relinked, clean=clean)
         return UpsertResult(new, updated, unchanged, affected, skipped, tuple(older))
 
     def _named(self, ids: Sequence[str]) -> dict[str, set[str]]:
@@ -425,16 +478,61 @@ class StoreTransaction:
             return set()
         return visible_feeds(self._conn, others, now, self._shows)
 
+    def _copy(self, table: str, columns: Sequence[str], rows: Iterable[tuple[Any, ...]]) -> None:
+        """PostgreSQL: `rows` (values in the order of `columns`) into `table` by COPY FROM STDIN.
+
+        Inside this transaction, on its connection; a database error leaves as SQLAlchemy's
+        (IntegrityError for a duplicate key, ...), like any other statement's.
+        """
+        dbapi: Any = self._conn.connection.dbapi_connection  # a psycopg Connection
+        statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+        error = self._conn.dialect.loaded_dbapi.Error
+        try:
+            with dbapi.cursor() as cursor, cursor.copy(statement) as copy:
+                for row in rows:
+                    copy.write_row(row)
+        except error as exc:
+            raise sa.exc.DBAPIError.instance(statement, None, exc, error) from exc
+
+    def _clean_ids(self, new_ids: list[str]) -> set[str]:
+        """Of ids about to be inserted, those that hold no tombstone and no embargo lift.
+
+        A new id's tombstones and lift can only be left from an earlier article of that id
+        that was deleted (a delete clears the lift, keeps the tombstones and leaves a
+        `deleted_articles` row, which is removed here since the id is back). So: every new id
+        when no tombstone existed before this transaction and none was written in it; else
+        those without a `deleted_articles` row.
+        """
+        conn = self._conn
+        d = deleted_table
+        if self._no_deletions_before is None:
+            self._no_deletions_before = conn.execute(sa.select(d.c.id).limit(1)).first() is None
+            t = tombstones_table
+            self._no_tombstones_before = (
+                conn.execute(sa.select(t.c.article_id).limit(1)).first() is None
+            )
+        if self._no_deletions_before and not self._wrote_deletions:
+            return set(new_ids)  # nothing to remove from deleted_articles either
+        were_deleted = set(
+            conn.execute(d.delete().where(among(conn, d.c.id, new_ids)).returning(d.c.id)).scalars()
+        )
+        if self._no_tombstones_before and not self._wrote_tombstones:
+            return set(new_ids)
+        return {i for i in new_ids if i not in were_deleted}
+
     def _record_visibility(
         self,
         changes: Sequence[_Visibility],
         now: datetime,
         reason: str = "withdrawn",
         linked: Iterable[tuple[str, str]] = (),
+        clean: set[str] | frozenset[str] = frozenset(),
     ) -> frozenset[Facet]:
         """Tombstones, feed change times and embargo lifts for written articles; returns the
         feeds whose visible content changed (what readers see, so what the hub hears of),
-        with `linked`: other articles' feeds whose translation links changed."""
+        with `linked`: other articles' feeds whose translation links changed.
+
+        `clean` are ids known to hold no tombstone and no embargo lift (nothing to clear)."""
         conn = self._conn
         t, lifts = tombstones_table, embargo_lifts_table
         touched: set[tuple[str, str]] = set(linked)
@@ -460,17 +558,17 @@ class StoreTransaction:
                     }
                     for kind, value in sorted(change.before)
                 )
-        cleared = list({*shown, *(stone["article_id"] for stone in stones)})
-        for start in range(0, len(cleared), CHUNK_SIZE):
-            part = cleared[start : start + CHUNK_SIZE]
-            conn.execute(t.delete().where(t.c.article_id.in_(part)))
+        cleared = [
+            i for i in {*shown, *(stone["article_id"] for stone in stones)} if i not in clean
+        ]
+        if cleared:
+            conn.execute(t.delete().where(among(conn, t.c.article_id, cleared)))
         if stones:
             conn.execute(t.insert(), stones)
-        ids = [change.id for change in changes]
-        for start in range(0, len(ids), CHUNK_SIZE):
-            conn.execute(
-                lifts.delete().where(lifts.c.article_id.in_(ids[start : start + CHUNK_SIZE]))
-            )
+            self._wrote_tombstones = True
+        ids = [change.id for change in changes if change.id not in clean]
+        if ids:
+            conn.execute(lifts.delete().where(among(conn, lifts.c.article_id, ids)))
         waiting = [
             {"article_id": c.id, "lift_at": c.lift_at, "announced_at": None}
             for c in changes
@@ -501,8 +599,18 @@ class StoreTransaction:
         )
 
     def _mark_changed(self, facets: Iterable[tuple[str, str]], now: datetime) -> None:
-        """Move each feed's change time to `now` (never back: a later one is kept)."""
-        rows = [{"kind": kind, "value": value, "changed_at": now} for kind, value in facets]
+        """Move each feed's change time to `now` (never back: a later one is kept), at `flush`."""
+        pending = self._pending_changes
+        for key in facets:
+            when = pending.get(key)
+            if when is None or now > when:
+                pending[key] = now
+
+    def _write_changes(self, changes: Mapping[tuple[str, str], datetime]) -> None:
+        rows = [
+            {"kind": kind, "value": value, "changed_at": when}
+            for (kind, value), when in changes.items()
+        ]
         if not rows:
             return
         insert = sqlite_insert if self._conn.dialect.name == "sqlite" else postgresql_insert
@@ -589,7 +697,10 @@ class StoreTransaction:
         return facets
 
     def _add_counts(self, deltas: Mapping[tuple[str, str], int]) -> None:
-        """Apply published-count changes, keyed by (kind, value), to facet_counts."""
+        """Apply published-count changes, keyed by (kind, value), to facet_counts at `flush`."""
+        self._pending_counts.update(deltas)
+
+    def _write_counts(self, deltas: Mapping[tuple[str, str], int]) -> None:
         rows = [
             {"kind": kind, "value": value, "published_count": n}
             for (kind, value), n in deltas.items()
@@ -634,6 +745,7 @@ class StoreTransaction:
         self._conn.execute(a.delete().where(a.c.id == article_id))
         self._conn.execute(deleted_table.delete().where(deleted_table.c.id == article_id))
         tags, authors = (FACET_KINDS[name].members(article) for name in ("tag", "author"))
+        self._wrote_deletions = True
         self._conn.execute(
             deleted_table.insert(),
             {
