@@ -93,10 +93,10 @@ def adopt_db(built: Path, n: int, seed: int = SEED) -> None:
     remove_db(built)
 
 
-def cached_store(n: int, seed: int = SEED, batch: int = 2000) -> Path:
-    """The path of an SQLite store holding the `n`-record corpus, built once through Store."""
+def cached_store(n: int, seed: int = SEED) -> Path:
+    """The path of an SQLite store holding the `n`-record corpus, imported once (the corpus
+    file through the importer, as an operator would load it)."""
     from articles.store import Store
-    from articles.synthetic import generate
 
     target = store_path(n, seed)
     if target.exists():
@@ -113,15 +113,8 @@ def cached_store(n: int, seed: int = SEED, batch: int = 2000) -> Path:
     started = time.perf_counter()
     store = Store(sqlite_url(partial))
     store.migrate()
-    pending = []
-    for article in generate(n, seed=seed):
-        pending.append(article)
-        if len(pending) == batch:
-            store.upsert_many(pending)
-            pending.clear()
-    if pending:
-        store.upsert_many(pending)
     store.dispose()
+    import_corpus(n, sqlite_url(partial), seed)
     log(f"built in {time.perf_counter() - started:.1f}s")
     adopt_db(partial, n, seed)
     return target
@@ -210,6 +203,45 @@ def pg_size_mb(url: str) -> float:
         engine.dispose()
 
 
+def import_corpus(n: int, url: str, seed: int = SEED) -> None:
+    """Import the `n`-record corpus into the (migrated, empty) store at `url` in a child
+    process, through the importer's API with its parsing workers (bench/import_runner.py)."""
+    corpus = corpus_file(n, seed)
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    subprocess.run([PYTHON, str(BENCH / "import_runner.py"), url, str(corpus)], check=True, env=env)
+
+
+def stored(n: int, backend: str, postgres: str | None = None, seed: int = SEED) -> str:
+    """The URL of a store holding the `n`-record corpus, imported once and then reused.
+
+    SQLite: the file `store_path(n)` (the import benchmark leaves its store there too);
+    PostgreSQL: the database `<db>_bench_<n>` on the server of `postgres`.
+    """
+    from articles.store import Store
+
+    if backend == "sqlite":
+        return sqlite_url(cached_store(n, seed))
+    assert postgres is not None, "PostgreSQL stores need a server URL (--postgres)"
+    name = pg_name(postgres, str(n))
+    if pg_exists(postgres, name):
+        url = pg_database_url(postgres, name)
+        store = Store(url)
+        store.migrate()
+        store.dispose()
+        return url
+    partial = pg_name(postgres, f"partial_{n}")
+    url = pg_create(postgres, partial)
+    log(f"building a {n:,}-article PostgreSQL store -> {name}")
+    started = time.perf_counter()
+    store = Store(url)
+    store.migrate()
+    store.dispose()
+    import_corpus(n, url, seed)
+    pg_rename(postgres, partial, name)
+    log(f"built in {time.perf_counter() - started:.1f}s")
+    return pg_database_url(postgres, name)
+
+
 def chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
@@ -271,5 +303,5 @@ def save_results(name: str, payload: dict[str, Any]) -> Path:
         **payload,
     }
     path.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    log(f"results -> {path.relative_to(ROOT)}")
+    log(f"results -> {path}")
     return path

@@ -525,6 +525,10 @@ def main(argv: list[str] | None = None) -> int:
         choices=("sqlite", "postgresql"),
         help="stores to import into (default: SQLite, and PostgreSQL with --postgres)",
     )
+    parser.add_argument(
+        "--results-name",
+        help="write bench/results/<name>.json (default: import, or import_profile)",
+    )
     args = parser.parse_args(argv)
     backends = args.backends or (["sqlite", "postgresql"] if args.postgres else ["sqlite"])
     if "postgresql" in backends and not args.postgres:
@@ -537,7 +541,7 @@ def main(argv: list[str] | None = None) -> int:
         for backend in backends
     ]
     report(results)
-    name = "import_profile" if args.profile else "import"
+    name = args.results_name or ("import_profile" if args.profile else "import")
     save_results(
         name,
         {
