@@ -212,7 +212,7 @@ def run_import(
     corpus: Path, database_url: str, via: str, profile_to: Path | None = None
 ) -> dict[str, Any]:
     """Run one import process; return its wall time, peak RSS, exit status and last output."""
-    log_path = DATA / "import.log"
+    log_path = DATA / f"import-{os.getpid()}.log"  # one per benchmark process
     with open(log_path, "w", encoding="utf-8") as out:
         started = time.perf_counter()
         process = subprocess.Popen(
@@ -229,6 +229,7 @@ def run_import(
         elapsed = time.perf_counter() - started
         process.returncode = os.waitstatus_to_exitcode(status)
     tail = log_path.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-5:]
+    log_path.unlink()
     return {
         "seconds": round(elapsed, 2),
         "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),

@@ -157,6 +157,7 @@ class StoreTransaction:
         self._no_deletions_before: bool | None = None
         self._wrote_tombstones = False
         self._wrote_deletions = False
+        self._facets: dict[tuple[str, str], Facet] = {}  # made once per feed, for results
 
     @property
     def backend(self) -> str:
@@ -577,7 +578,10 @@ class StoreTransaction:
         if waiting:
             conn.execute(lifts.insert(), waiting)
         self._mark_changed(touched, now)
-        return frozenset(Facet(kind, value) for kind, value in touched)  # type: ignore[arg-type]
+        facets = self._facets
+        for key in touched.difference(facets):
+            facets[key] = Facet(*key)  # type: ignore[arg-type]
+        return frozenset(facets[key] for key in touched)
 
     def _with_shows(self, change: _Visibility) -> _Visibility:
         """`change` with the podcast shows its episode was or is in added to its feeds."""
@@ -637,22 +641,32 @@ class StoreTransaction:
         registry = self._slugs
         known = registry.by_label
         names = [kind.name for kind in LINKED_KINDS]
-        # Plain loops: this runs for every link of every article written.
+        # Plain loops, one pass in the usual case (every label known, with the slug the record
+        # proposes): this runs for every link of every article written.
         missing = []
-        for x in articles.values():
+        differ = []  # ids with a link the registry does not know, or knows under another slug
+        for article_id, x in articles.items():
+            same = True
             for name, pairs in zip(names, x.links, strict=True):
                 for slug, label in pairs:
-                    if (name, label) not in known:
+                    given = known.get((name, label))
+                    if given is None:
                         missing.append((name, label, slug))
+                        same = False
+                    elif given != slug:
+                        same = False
+            if not same:
+                differ.append(article_id)
         if missing:
             registry.resolve(missing)
-        for article_id, x in articles.items():
+        for article_id in differ:
+            x = articles[article_id]
             if all(
                 known[(name, label)] == slug
                 for name, pairs in zip(names, x.links, strict=True)
                 for slug, label in pairs
             ):
-                continue
+                continue  # its new labels got the slugs it proposed
             links, facets, doc = relabelled(registry, x.links, x.facets, x.row["doc"])
             articles[article_id] = x._replace(row={**x.row, "doc": doc}, links=links, facets=facets)
 
@@ -666,7 +680,7 @@ class StoreTransaction:
         a = articles_table
         clash = self._conn.execute(
             sa.select(a.c.id.label("id"), a.c.guid.label("guid"))
-            .where(a.c.guid.in_(list(by_guid)))
+            .where(among(self._conn, a.c.guid, by_guid))
             .limit(1)
         ).first()
         if clash is not None:
