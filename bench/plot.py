@@ -23,7 +23,8 @@ MARKERS = {"section:asia": "o", "tag:ko-oegyo": "s", "author:gim-minjun": "^", "
 
 
 def import_runs(folder: Path) -> dict[str, dict[int, dict[str, Any]]]:
-    """The latest unprofiled, successful run per store and size, over every import*.json."""
+    """The latest unprofiled, successful run per store and size, over every import*.json
+    written since the benchmark measured both stores (runs that name their `backend`)."""
     runs: dict[str, dict[int, dict[str, Any]]] = {}
     files = sorted(folder.glob("import*.json"), key=lambda p: p.stat().st_mtime)
     for path in files:
@@ -31,10 +32,14 @@ def import_runs(folder: Path) -> dict[str, dict[int, dict[str, Any]]]:
             continue
         document = json.loads(path.read_text(encoding="utf-8"))
         for run in document.get("runs", []):
-            if run.get("exit_code") != 0 or run.get("profiled"):
-                continue
-            backend = run.get("backend", "sqlite")
-            run = {**run, "load_average": document["machine"]["load_average"]}
+            if run.get("exit_code") != 0 or run.get("profiled") or "backend" not in run:
+                continue  # failed, profiled, or from before the code these figures are about
+            backend = run["backend"]
+            run = {
+                **run,
+                "load_average": document["machine"]["load_average"],
+                "measured_at": document["measured_at"],
+            }
             runs.setdefault(backend, {})[run["records"]] = run
     return runs
 
@@ -66,7 +71,8 @@ def plot(folder: Path, output: Path) -> Path:
         for n, rate in zip(sizes, rates, strict=True):
             run = by_size[n]
             left.annotate(
-                f"{rate:,}/s\n{max(run['peak_rss_mb'], run['peak_tree_pss_mb']):.0f} MB",
+                f"{rate:,}/s, {max(run['peak_rss_mb'], run['peak_tree_pss_mb']):.0f} MB\n"
+                f"{run['measured_at'][5:16].replace('T', ' ')}, load {run['load_average'][0]:.0f}",
                 (n, rate),
                 textcoords="offset points",
                 xytext=(6, 6),
@@ -113,12 +119,16 @@ def plot(folder: Path, output: Path) -> Path:
     right.grid(True, which="both", alpha=0.3)
     right.legend(fontsize=7, ncol=2)
 
-    loads = sorted(
-        {f"{run['load_average'][0]:.1f}" for by in imports.values() for run in by.values()}
-    )
+    query_load = ""
+    if queries:
+        document = json.loads((folder / "query.json").read_text(encoding="utf-8"))
+        query_load = (
+            f"; queries {document['measured_at'][5:16].replace('T', ' ')} UTC at load "
+            f"average {document['machine']['load_average'][0]:.1f}"
+        )
     figure.suptitle(
-        "2-core shared virtual machine; load average during the import runs: "
-        + (", ".join(loads) or "n/a"),
+        "2-core shared virtual machine; each import point gives when (UTC) and the load "
+        "average" + query_load,
         fontsize=9,
     )
     figure.tight_layout()
