@@ -75,7 +75,7 @@ def plot(folder: Path, output: Path) -> Path:
                 f"{run['measured_at'][5:16].replace('T', ' ')}, load {run['load_average'][0]:.0f}",
                 (n, rate),
                 textcoords="offset points",
-                xytext=(6, 6),
+                xytext=(6, 8) if backend == "sqlite" else (6, -26),
                 fontsize=8,
                 color=COLOURS[backend],
             )
