@@ -16,7 +16,7 @@ from lxml.etree import SubElement
 from feeds.model import Entry, Feed
 from feeds.writers import _feedgen_fixes as fixes
 from feeds.writers._feedgen_fixes import XML_LANG
-from feeds.writers.base import XmlWriter, as_html, reads_as_markup
+from feeds.writers.base import XmlWriter, as_html, long_text, long_texts, reads_as_markup
 from feeds.writers.dates import rfc3339
 
 _TEXT = {"type": "text"}
@@ -51,24 +51,25 @@ class AtomWriter(XmlWriter):
 
     def render(self, feed: Feed) -> bytes:
         """The feed as an Atom 1.0 document (UTF-8 bytes)."""
-        links = feed.links.for_format("atom")
-        fg = fixes.new_generator(feed, self._namespaces)
-        fg.link(href=links.self, rel="self", type=fixes.MEDIA_TYPES["atom"])
-        fg.link(href=feed.links.html, rel="alternate", type="text/html")
-        author = {"name": feed.author.name}
-        if feed.author.email:
-            author["email"] = feed.author.email
-        fg.author(author)
-        if feed.icon:
-            fg.icon(feed.icon)
-        if feed.logo:
-            fg.logo(feed.logo)
-        root, _ = fg._create_atom(extensions=True)
-        for name, value in self.root_attributes(feed).items():
-            root.set(name, value)
-        self.add_root_elements(root, feed)
-        self.add_items(root, "entry", feed)
-        return self.serialize(root, feed)
+        with long_texts():
+            links = feed.links.for_format("atom")
+            fg = fixes.new_generator(feed, self._namespaces)
+            fg.link(href=links.self, rel="self", type=fixes.MEDIA_TYPES["atom"])
+            fg.link(href=feed.links.html, rel="alternate", type="text/html")
+            author = {"name": feed.author.name}
+            if feed.author.email:
+                author["email"] = feed.author.email
+            fg.author(author)
+            if feed.icon:
+                fg.icon(feed.icon)
+            if feed.logo:
+                fg.logo(feed.logo)
+            root, _ = fg._create_atom(extensions=True)
+            for name, value in self.root_attributes(feed).items():
+                root.set(name, value)
+            self.add_root_elements(root, feed)
+            self.add_items(root, "entry", feed)
+            return self.serialize(root, feed)
 
     def add_root_elements(self, parent: Any, feed: Feed) -> None:
         """Fix up feedgen's head: RFC 3339 `updated`, typed title, subtitle's own language."""
@@ -127,7 +128,7 @@ class AtomWriter(XmlWriter):
             text_construct(item, "summary", entry.summary, always_typed=True)
         # A blank <content> is flagged by validators; the alternate link stands in for it.
         if entry.content_html:
-            SubElement(item, "content", _HTML).text = entry.content_html
+            long_text(SubElement(item, "content", _HTML), entry.content_html)
         if entry.rights:
             text_construct(item, "rights", entry.rights)
         super().add_item_elements(item, entry, feed)

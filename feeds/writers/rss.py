@@ -21,7 +21,7 @@ from lxml.etree import SubElement
 
 from feeds.model import Entry, Feed, Person
 from feeds.writers import _feedgen_fixes as fixes
-from feeds.writers.base import XmlWriter, as_html, reads_as_markup
+from feeds.writers.base import XmlWriter, as_html, long_text, long_texts, reads_as_markup
 from feeds.writers.dates import rfc822
 
 CONTENT_ENCODED = "{http://purl.org/rss/1.0/modules/content/}encoded"
@@ -58,25 +58,26 @@ class RssWriter(XmlWriter):
 
     def render(self, feed: Feed) -> bytes:
         """The feed as an RSS 2.0 document (UTF-8 bytes)."""
-        links = feed.links.for_format("rss")
-        fg = fixes.new_generator(feed, self._namespaces)
-        if not feed.subtitle:
-            fg.description(feed.description)
-        fg.link(href=links.self, rel="self", type=fixes.MEDIA_TYPES["rss"])
-        # The channel <link> is the last link added, whatever its rel: the HTML page goes last.
-        fg.link(href=feed.links.html, rel="alternate")
-        if feed.logo:
-            fg.image(url=feed.logo, title=rss_text(feed.title), link=feed.links.html)
-        root, _ = fg._create_rss(extensions=True)
-        for name, value in self.root_attributes(feed).items():
-            root.set(name, value)
-        channel = root[0]
-        self.add_root_elements(channel, feed)
-        self.add_items(channel, "item", feed)
-        document = self.serialize(root, feed)
-        if reads_as_markup(feed.title) or any(reads_as_markup(e.title) for e in feed.entries):
-            document = document.replace(b"&amp;", b"&#x26;")
-        return document
+        with long_texts():
+            links = feed.links.for_format("rss")
+            fg = fixes.new_generator(feed, self._namespaces)
+            if not feed.subtitle:
+                fg.description(feed.description)
+            fg.link(href=links.self, rel="self", type=fixes.MEDIA_TYPES["rss"])
+            # The channel <link> is the last link added, whatever its rel: the HTML page goes last.
+            fg.link(href=feed.links.html, rel="alternate")
+            if feed.logo:
+                fg.image(url=feed.logo, title=rss_text(feed.title), link=feed.links.html)
+            root, _ = fg._create_rss(extensions=True)
+            for name, value in self.root_attributes(feed).items():
+                root.set(name, value)
+            channel = root[0]
+            self.add_root_elements(channel, feed)
+            self.add_items(channel, "item", feed)
+            document = self.serialize(root, feed)
+            if reads_as_markup(feed.title) or any(reads_as_markup(e.title) for e in feed.entries):
+                document = document.replace(b"&amp;", b"&#x26;")
+            return document
 
     def add_root_elements(self, parent: Any, feed: Feed) -> None:
         """Fix up feedgen's channel: titles and description as readers read them, and our
@@ -95,7 +96,7 @@ class RssWriter(XmlWriter):
         if entry.excerpt:
             SubElement(item, "description").text = as_html(entry.excerpt)
         if entry.content_html:
-            SubElement(item, CONTENT_ENCODED).text = entry.content_html
+            long_text(SubElement(item, CONTENT_ENCODED), entry.content_html)
         author = rss_author(entry)
         if author is not None:
             SubElement(item, "author").text = f"{author.email} ({author.name})"
