@@ -360,16 +360,16 @@ def show_feed(feed: Feed, show: Show, base_url: str, *, month: str | None = None
             continue
         episode = entry.episode
         if episode is not None:
-            episode = replace(
-                episode,
-                transcript_url=to_uri(episode.transcript_url, base_url)
-                if episode.transcript_url
-                else None,
-                chapters_url=to_uri(episode.chapters_url, base_url)
-                if episode.chapters_url
-                else None,
+            transcript = (
+                to_uri(episode.transcript_url, base_url) if episode.transcript_url else None
             )
-        entries.append(replace(entry, enclosures=media, episode=episode))
+            chapters = to_uri(episode.chapters_url, base_url) if episode.chapters_url else None
+            if (transcript, chapters) != (episode.transcript_url, episode.chapters_url):
+                episode = replace(episode, transcript_url=transcript, chapters_url=chapters)
+        # Most episodes need no change (only audio, absolute URLs): keep the entry itself.
+        if media != entry.enclosures or episode is not entry.episode:
+            entry = replace(entry, enclosures=media, episode=episode)
+        entries.append(entry)
     title = show.title if month is None else f"{show.title} ({month})"
     links = replace(feed.links, html=show.link) if show.link else feed.links
     return replace(
