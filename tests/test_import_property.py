@@ -32,6 +32,7 @@ from datetime import UTC, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import feedparser
 import jsonschema
@@ -45,7 +46,7 @@ from hypothesis.control import currently_in_test_context
 from lxml import etree
 
 from articles.cli import SERVICE_KEY
-from articles.formats import read_records
+from articles.formats import article_from_mapping, read_records
 from articles.importer import import_sources
 from articles.model import Article, is_episode_media
 from articles.store import Facet, Store
@@ -418,3 +419,36 @@ def test_an_upper_case_url_scheme_is_written_in_lower_case(template: Path) -> No
     record = {"id": "a", "title": "t", "published": "2025-07-30", "url": "HTTP://Example.org/A",
               "authors": [{"name": "N", "uri": "hTtPs://example.org/n"}]}  # fmt: skip
     assert check_import(template, as_file(record), record) == []
+
+
+@pytest.mark.parametrize(
+    ("given", "stored"),
+    [
+        ("http://example.org/&amp;/x", "http://example.org/&/x"),
+        (
+            "https://example.org/?a=1&amp;b=2&#38;c=3&#x26;d=4",
+            "https://example.org/?a=1&b=2&c=3&d=4",
+        ),
+        ("https://example.org/?a=1&copy=2", "https://example.org/?a=1&copy=2"),
+        ("https://example.org/&lt;b&gt;", "https://example.org/<b>"),
+    ],
+)
+def test_a_character_reference_in_a_url_is_read_once(
+    template: Path, given: str, stored: str
+) -> None:
+    # `http://example.org/&amp;/x`: feedparser decodes entities in RSS <link> text once more,
+    # so RSS readers saw `/&/x` while Atom and JSON Feed gave `/&amp;/x`. A character
+    # reference in a URL is an escaping mistake: read once, every format agrees.
+    record = {"id": "a", "title": "t", "published": "2025-07-30", "url": given,
+              "related": [{"url": given, "title": "r"}]}  # fmt: skip
+    assert check_import(template, as_file(record), record) == []
+    article = article_from_mapping(record, where="r", zone=ZoneInfo("UTC"), default_language="ko")
+    assert article.url == stored
+    assert [link.url for link in article.related] == [stored]
+
+
+def test_a_url_with_a_reference_naming_no_character_is_refused(template: Path) -> None:
+    # `&b;` is left as is by HTML's rules, but feedparser drops its `;` from RSS link text.
+    record = {"id": "a", "title": "t", "published": "2025-07-30", "url": "https://x.org/?a&b;c"}
+    (line,) = check_import(template, as_file(record), record)
+    assert ": url: " in line and "'&b;'" in line and "%26" in line, line

@@ -12,6 +12,7 @@ their own fields in errors through `origin`. Every text value goes through
 from __future__ import annotations
 
 import difflib
+import html
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -90,6 +91,11 @@ _URI_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$")
 # info, brackets or port): always accepted by the full check in `url`, at a fraction of its cost.
 _PLAIN_HTTP_URL = re.compile(r"[Hh][Tt][Tt][Pp][Ss]?://[A-Za-z0-9.-]+(?:[/?#]\S*)?\Z")
 _SPACE_OR_CONTROL = re.compile(r"[\s\x00-\x1f\x7f]")
+# An HTML character reference with its semicolon (`&amp;`, `&#38;`, `&#x26;`): in a URL it is
+# an escaping mistake (a URL copied out of an HTML attribute), never part of the address.
+_CHARACTER_REFERENCE = re.compile(
+    r"&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{0,31});"
+)
 _SOURCE_PREFIX = re.compile(r"^\s*(?:출처|source|credit)\s*[:：]\s*", re.IGNORECASE)
 
 
@@ -386,6 +392,19 @@ class RecordBuilder:
         text = self.text(value, field, limit=MAX_URL_LENGTH, required=required)
         if not text:
             return None
+        if "&" in text and ";" in text:
+            # `https://x/?a=1&amp;b=2` means `https://x/?a=1&b=2` wherever HTML is read, and
+            # feed readers decode RSS link text so: every format then gives the same address.
+            # Only whole references are read; `&copy=2` (no semicolon) stays as written.
+            text = _CHARACTER_REFERENCE.sub(lambda m: html.unescape(m.group(0)), text)
+            unknown = _CHARACTER_REFERENCE.search(text)
+            if unknown:
+                # `&b;` names no character: readers would drop its `;` in RSS, not elsewhere.
+                raise self.fail(
+                    field,
+                    f"{show(text)} contains {unknown.group(0)!r}, which reads as an HTML "
+                    "character reference but names none; write '&' as %26",
+                )
         if _SPACE_OR_CONTROL.search(text):
             raise self.fail(field, f"{show(text)} contains white space; encode it as %20")
         if text.startswith("/") and not text.startswith("//"):
