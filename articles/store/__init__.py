@@ -47,6 +47,7 @@ from articles.store.rows import PreparedArticle, prepare_article
 from articles.store.schema import (
     articles_table,
     authors_table,
+    change_sequence_table,
     deleted_table,
     embargo_lifts_table,
     facet_changes_table,
@@ -88,6 +89,7 @@ __all__ = [
     "article_facets",
     "articles_table",
     "authors_table",
+    "change_sequence_table",
     "deleted_table",
     "embargo_lifts_table",
     "facet_changes_table",

@@ -45,7 +45,7 @@ from articles.store.model import (
     TranslationLink,
     UpsertResult,
 )
-from articles.store.schema import articles_table, embargo_lifts_table
+from articles.store.schema import articles_table, change_sequence_table, embargo_lifts_table
 from articles.store.write import StoreTransaction
 
 WRITE_LOCK_KEY: Final = 0x6665656474
@@ -361,6 +361,15 @@ class Store:
             conn.execute(lifts.delete().where(lifts.c.announced_at < now - timedelta(days=1)))
             found = read.fetch(conn, claimed)
         return [article for article in found if article.is_visible_at(now)]
+
+    def change_seq(self) -> int:
+        """The store's change sequence: a number every committed write that changed an article
+        (from any process) has moved forward; compare two readings to learn whether anything
+        was written in between. One indexed read."""
+        cs = change_sequence_table
+        with self._connect() as conn:
+            value = conn.execute(sa.select(cs.c.seq).where(cs.c.id == 1)).scalar_one_or_none()
+        return int(value or 0)
 
     def latest_deletion(self) -> datetime | None:
         """When the most recent deletion happened (aware UTC), or None if there was none."""

@@ -206,6 +206,17 @@ facet_changes_table = sa.Table(
     sa.Column("changed_at", UTCDateTime, nullable=False),
 )
 
+# The store's change sequence: one row (id 1) whose `seq` every write transaction that changes
+# an article (insert, replacement, deletion) adds one to, in that transaction. Whoever keeps a
+# copy of what the articles show (the static export's --follow) reads it to learn of every
+# write, from any process, without comparing timestamps.
+change_sequence_table = sa.Table(
+    "change_sequence",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("seq", sa.BigInteger, nullable=False),
+)
+
 # Embargoed articles whose lift is still to be announced (WebSub): written with the article,
 # claimed once (by any process) with an atomic UPDATE of `announced_at` when the time comes.
 embargo_lifts_table = sa.Table(

@@ -45,6 +45,7 @@ from articles.store.rows import (
 )
 from articles.store.schema import (
     articles_table,
+    change_sequence_table,
     deleted_table,
     embargo_lifts_table,
     facet_changes_table,
@@ -578,6 +579,10 @@ class StoreTransaction:
         if waiting:
             conn.execute(lifts.insert(), waiting)
         self._mark_changed(touched, now)
+        if changes:
+            # Every write that changed an article moves the change sequence, in its transaction.
+            cs = change_sequence_table
+            conn.execute(cs.update().where(cs.c.id == 1).values(seq=cs.c.seq + 1))
         facets = self._facets
         for key in touched.difference(facets):
             facets[key] = Facet(*key)  # type: ignore[arg-type]

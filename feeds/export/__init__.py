@@ -1,0 +1,304 @@
+"""Static export: every document the app serves, written to a folder a plain web server serves.
+
+`flask --app wsgi feeds export DIR` writes
+
+- each document at its path below DIR (`feeds/all.atom`, `articles/<id>`, `index.html` for
+  `/`), a query string kept in the name after `@` (`feeds/all.atom@page=2`), every name
+  ending in a media-type key that the generated nginx config maps to the app's exact
+  `Content-Type` (`feeds.export.files`);
+- its gzip and Brotli forms beside it, made by the function the app's render cache uses, so
+  they are the app's own compressed bytes;
+- `DIR/_nginx/feeds-export.conf` (`feeds.export.nginx`): serves them with the app's headers,
+  conditional GET, content coding from `Accept-Encoding`, and the format of an extension-less
+  feed URL from `Accept`;
+- `DIR/_nginx/manifest.json`: what was written, for the next run.
+
+Which documents: the index and every facet page, every live feed (sections, tags, authors,
+languages, sources, podcast shows) in every format and every page of it, every monthly
+archive, the OPML lists (all formats), every visible article's page, robots.txt and the
+sitemaps, the browser stylesheet and CSS and the sample images. Not exported: the HTML preview
+a browser gets for a feed URL, health checks, redirects, the API.
+
+How (`feeds.export.work`): feed documents go through the query step and the writers directly,
+their ETags computed without rendering, so an unchanged document costs a few indexed reads
+and a changed one is rendered once for its three formats; other documents are asked of the
+app. The work is split into tasks run by worker processes forked from this one (`workers`),
+each writing its own files; every file is written under a temporary name and moved into place.
+A second run rewrites only what changed and removes what is gone.
+
+`Exporter.follow()` keeps DIR in sync: it waits for the store's change sequence to move (every
+write, from any process, adds to it in its own transaction) or for the next moment a document
+changes by itself (an embargo lifting), and runs again.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import multiprocessing
+import os
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Final
+from urllib.parse import urlsplit
+
+from flask import Flask
+
+from articles.store import Facet, Store
+from feeds.config import SiteConfig
+from feeds.etag import OUTPUT_VERSION
+from feeds.export import work
+from feeds.export.files import (
+    CONFIG_FOLDER,
+    CONFIG_NAME,
+    MANIFEST_NAME,
+    Exported,
+    file_name,
+    load_manifest,
+    remove_files,
+    save_manifest,
+    type_key,
+    write_atomic,
+)
+from feeds.export.nginx import nginx_config
+from feeds.export.work import FeedTask, PageTask, RunContext, Task, TaskResult
+from feeds.pages import SAMPLE_IMAGES_DIR
+from feeds.sitemaps import Sitemaps
+from feeds.urls import (
+    CSS_PATH,
+    FORMATS,
+    INDEX_PATH,
+    OPML_PATH,
+    SAMPLE_IMAGES_PREFIX,
+    STYLESHEET_PATH,
+    article_page_path,
+    facet_page_path,
+)
+
+__all__ = [
+    "CONFIG_FOLDER",
+    "CONFIG_NAME",
+    "MANIFEST_NAME",
+    "ExportError",
+    "ExportReport",
+    "Exported",
+    "Exporter",
+    "file_name",
+    "nginx_config",
+    "type_key",
+    "write_atomic",
+]
+
+log = logging.getLogger(__name__)
+
+# Work per task: live pages of one feed, archive entries of one feed, other documents.
+PAGES_PER_TASK: Final = 20
+ARCHIVE_ENTRIES_PER_TASK: Final = 2000
+PATHS_PER_TASK: Final = 50
+# Below this many tasks the run stays in this process (forking would cost more than it saves).
+MIN_PARALLEL_TASKS: Final = 16
+
+
+class ExportError(Exception):
+    """The export cannot run (no site_url, an unusable folder); the message says what to do."""
+
+
+@dataclass
+class ExportReport:
+    """What one run did: documents written (new or changed), unchanged, removed, and time.
+
+    `next_change` is when the soonest exported document changes by itself (an embargoed
+    article joining it), None when none will; `change_seq` the store's change sequence the
+    run started from.
+    """
+
+    written: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    failed: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    next_change: datetime | None = None
+    change_seq: int | None = None
+
+    @property
+    def total(self) -> int:
+        return self.written + self.unchanged
+
+    def line(self) -> str:
+        failed = f", {len(self.failed)} failed" if self.failed else ""
+        return (
+            f"exported {self.total} documents in {self.seconds:.1f} s: {self.written} written, "
+            f"{self.unchanged} unchanged, {self.removed} removed{failed}"
+        )
+
+
+class Exporter:
+    """Exports the documents of `app` into `directory`; `run()` once, `follow()` forever.
+
+    `workers` is the number of processes that render and compress (default: one per CPU);
+    with 1, or a run too small to gain from it, everything runs in this process.
+    """
+
+    def __init__(
+        self,
+        app: Flask,
+        directory: str | os.PathLike[str],
+        *,
+        workers: int | None = None,
+        min_parallel_tasks: int = MIN_PARALLEL_TASKS,
+    ) -> None:
+        self.app = app
+        self.config: SiteConfig = app.extensions["feeds.config"]
+        self.store: Store = app.extensions["feeds.store"]
+        self.clock: Callable[[], datetime] = app.extensions["feeds.clock"]
+        if not self.config.site_url:
+            raise ExportError(
+                "set site_url (FEEDS_SITE_URL) to the public address the copy will be served "
+                "at: every link in the documents is written from it"
+            )
+        self.directory = Path(directory)
+        self.prefix = urlsplit(self.config.site_url).path.rstrip("/")
+        self.manifest_path = self.directory / CONFIG_FOLDER / MANIFEST_NAME
+        self.workers = max(1, workers if workers is not None else (os.cpu_count() or 1))
+        self.min_parallel_tasks = min_parallel_tasks
+
+    # -- one run -------------------------------------------------------------------------------
+
+    def run(self) -> ExportReport:
+        """Bring DIR up to date with the app; returns the counts."""
+        started = time.perf_counter()
+        seq = self.store.change_seq()
+        before = load_manifest(self.manifest_path)
+        now = self.clock()
+        context = RunContext(self.app, self.directory, before, now)
+        tasks, kept = self._plan(context)
+        result = self._execute(context, tasks)
+        report = ExportReport(
+            written=result.written,
+            unchanged=result.unchanged + len(kept),
+            failed=result.failed,
+            change_seq=seq,
+        )
+        after = {**kept, **result.entries}
+        for path, gone in before.items():
+            if path not in after:
+                remove_files(self.directory, gone)
+                report.removed += 1
+        save_manifest(self.manifest_path, self.config.site_url, after, seq)
+        write_atomic(
+            self.directory / CONFIG_FOLDER / CONFIG_NAME,
+            nginx_config(after, self.directory, self.prefix, self.config.site_url).encode(),
+        )
+        upcoming = self.store.next_visibility_change(now=now)
+        report.next_change = upcoming
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def _plan(self, context: RunContext) -> tuple[list[Task], dict[str, Exported]]:
+        """The tasks of a run, and the article pages left as they are (their state, what the
+        page shows, is the one recorded)."""
+        store, config, now = self.store, self.config, context.now
+        pages: list[tuple[str, str]] = [(INDEX_PATH, "")]
+        pages += [(OPML_PATH if f == "atom" else f"{OPML_PATH}?format={f}", "") for f in FORMATS]
+        pages += [(STYLESHEET_PATH, ""), (CSS_PATH, "")]
+        if SAMPLE_IMAGES_DIR.is_dir():
+            images = sorted(p for p in SAMPLE_IMAGES_DIR.iterdir() if p.is_file())
+            pages += [(SAMPLE_IMAGES_PREFIX + image.name, "") for image in images]
+        pages += [(path, "") for path in Sitemaps(store, config).paths(now)]
+        feeds: list[Task] = []
+        infos = store.facets(now=now)
+        counts = {info.facet: info.count for info in infos}
+        facets = [info.facet for info in infos]
+        if not any(f.kind == "all" for f in facets):
+            facets.insert(0, Facet("all", ""))
+        for facet in facets:
+            if facet.kind != "all":
+                pages.append((facet_page_path(facet), ""))
+            feeds.extend(self._feed_tasks(facet, counts.get(facet, 0)))
+        kept: dict[str, Exported] = {}
+        version = f"{OUTPUT_VERSION}|{config.fingerprint()}"
+        for path, state in article_states(store, now, version):
+            previous = context.before.get(path)
+            if (
+                previous is not None
+                and previous.state == state
+                and (self.directory / previous.file).exists()
+            ):
+                kept[path] = previous
+            else:
+                pages.append((path, state))
+        batches: list[Task] = [
+            PageTask(tuple(pages[i : i + PATHS_PER_TASK]))
+            for i in range(0, len(pages), PATHS_PER_TASK)
+        ]
+        # The largest feeds first, so no worker is left with a long task at the end.
+        return feeds + batches, kept
+
+    def _feed_tasks(self, facet: Facet, count: int) -> Iterator[FeedTask]:
+        last_page = max(1, math.ceil(count / self.config.items_per_feed))
+        starts = range(1, last_page + 1, PAGES_PER_TASK)
+        for start in starts:
+            chunk = tuple(range(start, min(start + PAGES_PER_TASK, last_page + 1)))
+            yield FeedTask(facet, pages=chunk, to_end=start == starts[-1])
+        parts = max(1, math.ceil(count / ARCHIVE_ENTRIES_PER_TASK))
+        for part in range(parts):
+            yield FeedTask(facet, archives=(part, parts))
+
+    def _execute(self, context: RunContext, tasks: list[Task]) -> TaskResult:
+        total = TaskResult()
+        if self.workers == 1 or len(tasks) < self.min_parallel_tasks:
+            for task in tasks:
+                total.merge(context.do(task))
+            return total
+        # Workers are forked from this process with the run's context (app, settings, previous
+        # manifest) in memory; each opens its own database connections.
+        work.CURRENT = context
+        try:
+            with ProcessPoolExecutor(
+                max_workers=self.workers,
+                mp_context=multiprocessing.get_context("fork"),
+                initializer=work.start_worker,
+            ) as pool:
+                for result in pool.map(work.run_task, tasks, chunksize=1):
+                    total.merge(result)
+        finally:
+            work.CURRENT = None
+        return total
+
+    # -- following -----------------------------------------------------------------------------
+
+    def follow(
+        self,
+        interval: float = 1.0,
+        report: Callable[[ExportReport], None] = lambda r: None,
+        stop: Callable[[], bool] = lambda: False,
+    ) -> None:
+        """Run, then run again whenever the store's change sequence moves (any write, from any
+        process) or an embargo lifts, until `stop()`; checks every `interval` seconds."""
+        last = self.run()
+        report(last)
+        while not stop():
+            time.sleep(interval)
+            if stop():
+                break
+            due = last.next_change is not None and self.clock() >= last.next_change
+            if due or self.store.change_seq() != last.change_seq:
+                last = self.run()
+                report(last)
+
+
+def article_states(store: Store, now: datetime, version: str) -> Iterator[tuple[str, str]]:
+    """(path, state) of every visible article's page: the state names what the page shows
+    (the code and settings that make it, the article's `updated` and its linked versions'),
+    so a page whose state is unchanged need not be asked for."""
+    rows = store.page_rows(now=now)
+    links: dict[str, list[str]] = {}
+    for link in store.translation_links([r.id for r in rows], now=now) if rows else ():
+        links.setdefault(link.article_id, []).append(f"{link.other_id}={link.updated.isoformat()}")
+    for row in rows:
+        state = "|".join([version, row.updated.isoformat(), *links.get(row.id, ())])
+        yield article_page_path(row.id), state

@@ -1,0 +1,138 @@
+"""Where an exported document lives below DIR, and how it is written there.
+
+A document's file is its site path below DIR (`feeds/all.atom`, `index.html` for `/`), its
+query string kept after `@` (`feeds/all.atom@page=2`), and a media-type key
+(`.t-application-atom-xml-charset-utf-8`) that the generated nginx config maps back to the
+app's exact `Content-Type`. The gzip and Brotli forms sit beside it (`...@page=2.gz.t-...`,
+`.br.t-...`). Every file is written under a temporary name in its folder and moved into place
+with `os.replace`, so a reader never gets half a file.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import tempfile
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Final
+from urllib.parse import urlsplit
+
+from feeds.urls import INDEX_PATH
+
+log = logging.getLogger(__name__)
+
+CONFIG_FOLDER: Final = "_nginx"
+CONFIG_NAME: Final = "feeds-export.conf"
+MANIFEST_NAME: Final = "manifest.json"
+# The codings written beside every document, in the app's order of preference.
+ENCODINGS: Final = ("gzip", "br")
+SUFFIX: Final = {"gzip": ".gz", "br": ".br"}
+
+
+@dataclass
+class Exported:
+    """One exported document: its file (relative to DIR) and the headers the app sends.
+
+    `state` is what an article page shows (code version, settings, the article's and its
+    linked versions' `updated`), so an unchanged page need not be asked for again; "" for
+    every other document, whose ETag is computed without rendering.
+    """
+
+    file: str
+    etag: str
+    content_type: str
+    cache_control: str = ""
+    vary: str = ""
+    last_modified: str = ""
+    app_compresses: bool = False
+    state: str = ""
+
+
+def file_name(path: str) -> str:
+    """The file (relative to DIR, without the type key) a site path and query are kept in.
+
+    A path segment `.` or `..` (an article id) is written `%2E`, an empty one `%2F`, so no name
+    can leave DIR: `/articles/..` -> `articles/%2E%2E`.
+    """
+    parts = urlsplit(path)
+    if parts.path == INDEX_PATH:
+        name = "index.html"
+    else:
+        segments = [
+            {"": "%2F", ".": "%2E", "..": "%2E%2E"}.get(s, s)
+            for s in parts.path.lstrip("/").split("/")
+        ]
+        name = "/".join(segments)
+    return f"{name}@{parts.query}" if parts.query else name
+
+
+def type_key(content_type: str) -> str:
+    """The file-name key of a media type: `application/atom+xml; charset=utf-8` -> `t-...`."""
+    simple = "".join(ch if ch.isalnum() else "-" for ch in content_type.lower())
+    return "t-" + "-".join(part for part in simple.split("-") if part)
+
+
+def exported_file(path: str, content_type: str) -> str:
+    """The file of the document at `path` served as `content_type`."""
+    return f"{file_name(path)}.{type_key(content_type)}"
+
+
+def variant_file(file: str, encoding: str) -> str:
+    """The file of one compressed form: `feeds/all.atom.t-x` -> `feeds/all.atom.gz.t-x`."""
+    stem, _, key = file.rpartition(".")
+    return f"{stem}{SUFFIX[encoding]}.{key}"
+
+
+def write_atomic(target: Path, data: bytes, mtime: float | None = None) -> None:
+    """Write `data` to `target` through a temporary file in its folder and os.replace."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        os.chmod(temporary, 0o644)
+        if mtime is not None:
+            os.utime(temporary, (mtime, mtime))
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def remove_files(directory: Path, entry: Exported) -> None:
+    """Remove a document's file and its compressed forms (missing ones are fine)."""
+    for name in (entry.file, *(variant_file(entry.file, e) for e in ENCODINGS)):
+        (directory / name).unlink(missing_ok=True)
+
+
+def load_manifest(path: Path) -> dict[str, Exported]:
+    """The documents the last run wrote, by site path; {} when there was none (or it cannot
+    be read, which is logged: everything is then exported again)."""
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError) as exc:
+        log.warning("export manifest %s unreadable (%s): exporting all", path, exc)
+        return {}
+    fields = set(Exported.__dataclass_fields__)
+    return {
+        site_path: Exported(**{k: v for k, v in entry.items() if k in fields})
+        for site_path, entry in raw.get("documents", {}).items()
+    }
+
+
+def save_manifest(
+    path: Path, site_url: str, documents: Mapping[str, Exported], change_seq: int | None
+) -> None:
+    """Write the manifest atomically: site URL, the store's change sequence the run saw, and
+    every document's entry, sorted by path."""
+    data = {
+        "site_url": site_url,
+        "change_seq": change_seq,
+        "documents": {p: asdict(entry) for p, entry in sorted(documents.items())},
+    }
+    write_atomic(path, json.dumps(data, ensure_ascii=False, indent=1).encode())

@@ -1,0 +1,241 @@
+"""The nginx configuration that serves an export as the app would.
+
+`nginx_config(documents, directory, prefix, site_url)` writes `map`s from each request URI to
+its file, ETag, `Cache-Control`, `Vary` and `Last-Modified` as the app sends them, and a
+`server` block that serves the files: the coding from `Accept-Encoding` (Brotli first, a
+coding with `q=0` refused), the ETag with the app's `-gz`/`-br` suffix per coding,
+`If-None-Match` answered with 304, and 404 for anything not exported.
+
+A feed URL without a format (`/feeds/all`, `/feeds/section/asia?page=2`,
+`/feeds/all/archive/2025-07`) is served as the app serves it: the format is chosen from
+`Accept` (`map $http_accept $feeds_format`), the document of that format is served with a
+`Content-Location` naming it, and a header that names no offered type gets the app's 406. The
+map holds the app's own answer (`feeds.http.negotiate`) for each header in `COMMON_ACCEPT`,
+and for any other header rules that give the app's answer whenever the header gives no
+q-value below 1 to the offered types it names; see docs/export.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Final
+from urllib.parse import urlsplit
+
+from feeds.export.files import Exported
+from feeds.http import negotiate
+from feeds.urls import FEEDS_PREFIX, FORMATS
+
+# Accept headers of feed readers, podcast apps, HTTP libraries and browsers; the generated map
+# answers each exactly as the app does (its own `negotiate` is asked at export time).
+COMMON_ACCEPT: Final = (
+    "",
+    "*/*",
+    "application/atom+xml",
+    "application/rss+xml",
+    "application/feed+json",
+    "application/json",
+    "application/xml",
+    "text/xml",
+    "application/atom+xml, */*",
+    "application/rss+xml, */*",
+    "application/feed+json, */*",
+    "application/json, text/plain, */*",
+    # feedparser 6
+    "application/atom+xml,application/rdf+xml,application/rss+xml,application/x-netcdf,"
+    "application/xml;q=0.9,text/xml;q=0.2,*/*;q=0.1",
+    # Mozilla's feed preview and readers modelled on it
+    "application/rss+xml, application/rdf+xml;q=0.8, application/atom+xml;q=0.6, "
+    "application/xml;q=0.4, text/xml;q=0.4",
+    "application/atom+xml, application/rss+xml;q=0.9, application/xml;q=0.8, */*;q=0.7",
+    "application/rss+xml, application/atom+xml;q=0.9, application/xml;q=0.8, */*;q=0.7",
+    "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.8, */*;q=0.5",
+    "application/feed+json, application/json;q=0.9, */*;q=0.8",
+    "application/feed+json,application/atom+xml;q=0.9,application/rss+xml;q=0.8,*/*;q=0.1",
+    "application/rss+xml;q=0.9, application/atom+xml;q=0.8",
+    "application/atom+xml;q=0.9, application/rss+xml;q=0.8",
+    "application/xml, text/xml, */*",
+    "application/xml,text/xml;q=0.9,*/*;q=0.8",
+    "text/xml, application/xml, application/rss+xml",
+    # browsers (a browser opening a feed gets the HTML preview from the app, not exported)
+    "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+    "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8",
+)
+
+# For any other header, in this order: the first offered type the header names without a
+# q-value below 1, in the app's order (a named type is more specific than a wildcard, so it
+# wins at equal quality), then a wildcard; failing that, the same with any q-value above 0
+# (there the app compares q-values, which a map cannot: docs/export.md).
+_UNQUALIFIED = r"\s*(;\s*q=1(\.0{0,3})?\s*)?(,|$)"
+_QUALIFIED = r"\s*(;\s*q=(1|0?\.0*[1-9][0-9]*)\s*)?(,|$)"
+_RULES: Final = (
+    (r"application/atom\+xml", "atom"),
+    (r"application/rss\+xml", "rss"),
+    (r"application/(feed\+)?json", "json"),
+    (r"(application|text)/xml", "atom"),
+    (r"(\*/\*|application/\*|text/\*)", "atom"),
+)
+_OFFERED_NAME: Final = {
+    "atom": "application/atom+xml",
+    "rss": "application/rss+xml",
+    "json": "application/feed+json",
+}
+
+
+def quote(value: str, *, variables: bool = True) -> str:
+    """`value` as an nginx double-quoted string; where nginx expands variables (map values),
+    a `$` is written as `${dollar}`."""
+    text = value.replace("\\", "\\\\").replace('"', '\\"')
+    return '"' + (text.replace("$", "${dollar}") if variables else text) + '"'
+
+
+def with_accept_encoding(vary: str) -> str:
+    """The app's Vary plus Accept-Encoding (nginx chooses the coding of every file)."""
+    names = [v.strip() for v in vary.split(",") if v.strip()]
+    if not any(n.lower() == "accept-encoding" for n in names):
+        names.append("Accept-Encoding")
+    return ", ".join(names)
+
+
+def accept_map() -> str:
+    """`map $http_accept $feeds_format`: the app's format for an Accept header ("" = 406)."""
+    lines = ["map $http_accept $feeds_format {", '    default "";']
+    seen: set[str] = set()
+    for header in COMMON_ACCEPT:
+        if header.lower() in seen:
+            continue
+        seen.add(header.lower())
+        lines.append(f"    {quote(header, variables=False)} {quote(negotiate(header) or '')};")
+    for tail in (_UNQUALIFIED, _QUALIFIED):
+        for pattern, fmt in _RULES:
+            lines.append(f'    "~*(^|,)\\s*{pattern}{tail}" {fmt};')
+    lines.append("}")
+    return "\n".join(lines)
+
+
+def nginx_config(
+    documents: Mapping[str, Exported], directory: Path, prefix: str, site_url: str
+) -> str:
+    """maps (request URI -> file, ETag, headers) and a server block that serves DIR as the app
+    would. Include it in nginx's `http` block; set `listen` in the server block to taste.
+
+    `prefix` is the path of `site_url` ("" or "/ko"): the URIs nginx sees include it.
+    """
+    types = sorted({(e.content_type, e.file.rpartition(".")[2]) for e in documents.values()})
+    site = urlsplit(site_url)
+    origin = f"{site.scheme}://{site.netloc}"
+
+    def mapping(name: str, values: Iterable[tuple[str, str]]) -> str:
+        lines = [f"map $feeds_key ${name} {{", '    default "";']
+        lines += [
+            f"    {quote(prefix + path, variables=False)} {quote(value)};" for path, value in values
+        ]
+        lines.append("}")
+        return "\n".join(lines)
+
+    # nginx matches map keys without regard to case: of URLs that differ only in case (article
+    # ids such as `A1` and `a1`), the first is mapped and the others are left out (404).
+    seen: set[str] = set()
+    items = []
+    for path, entry in sorted(documents.items()):
+        if path.lower() not in seen:
+            seen.add(path.lower())
+            items.append((path, entry))
+    opaque = [(p, e.etag.strip('"').removeprefix("W/").strip('"')) for p, e in items]
+    feeds = prefix + FEEDS_PREFIX
+    # A feed URL whose last segment has no format extension: the format comes from Accept.
+    negotiated = f"~^({_regex(feeds)}(?:[^?]*/)?[^/?.]+)(\\?.*)?$"
+    # ... and the live feed it belongs to (what a 406 lists).
+    negotiated_feed = f"~^({_regex(feeds)}[^?]*?)(?:/archive/[^/?]*)?(?:\\?.*)?$"
+    not_acceptable = (
+        "none of the formats in your Accept header is available; this feed is offered as\\n"
+        + "".join(f"  {_OFFERED_NAME[f]}: {origin}$feeds_feed.{f}\\n" for f in FORMATS)
+    )
+    parts = [
+        "# Generated by `flask feeds export`: serves the exported documents as the app would.",
+        "# Include inside `http { }`; every value below comes from the app's own answers.",
+        'geo $dollar { default "$"; }',
+        accept_map(),
+        "\n".join(
+            [
+                "map $request_uri $feeds_key {",
+                "    default $request_uri;",
+                f'    "{negotiated}" "$1.$feeds_format$2";',
+                "}",
+                "map $request_uri $feeds_negotiated {",
+                '    default "";',
+                f'    "{negotiated}" "1";',
+                "}",
+                "map $request_uri $feeds_feed {",
+                '    default "";',
+                f'    "{negotiated_feed}" "$1";',
+                "}",
+                'map "$feeds_negotiated:$feeds_format" $feeds_not_acceptable {',
+                '    default "";',
+                '    "1:" "1";',
+                "}",
+                'map $feeds_negotiated $feeds_content_location { default ""; "1" '
+                f'"{origin}$feeds_key"; }}',
+            ]
+        ),
+        mapping("feeds_stem", [(p, "/" + e.file.rpartition(".")[0]) for p, e in items]),
+        mapping("feeds_type_key", [(p, e.file.rpartition(".")[2]) for p, e in items]),
+        mapping("feeds_etag", opaque),
+        mapping("feeds_cache_control", [(p, e.cache_control) for p, e in items]),
+        mapping("feeds_last_modified", [(p, e.last_modified) for p, e in items]),
+        mapping("feeds_vary", [(p, with_accept_encoding(e.vary)) for p, e in items]),
+        "\n".join(
+            [
+                "map $http_accept_encoding $feeds_coding {",
+                '    default "";',
+                # Brotli first (the app prefers it on a tie); a coding with q=0 is refused.
+                '    "~*(^|,)\\s*br\\s*(,|$|;\\s*q=(1|0?\\.0*[1-9]))" br;',
+                '    "~*(^|,)\\s*(x-)?gzip\\s*(,|$|;\\s*q=(1|0?\\.0*[1-9]))" gzip;',
+                "}",
+                'map $feeds_coding $feeds_file_suffix { default ""; gzip ".gz"; br ".br"; }',
+                'map $feeds_coding $feeds_tag_suffix { default ""; gzip "-gz"; br "-br"; }',
+            ]
+        ),
+        "server {",
+        "    listen 127.0.0.1:8080;",
+        f"    root {quote(str(directory.resolve()))};",
+        "    etag off;",
+        "    types {",
+        *(f"        {quote(content_type)} {key};" for content_type, key in types),
+        "    }",
+        "    default_type application/octet-stream;",
+        "    location @feeds_not_acceptable {",
+        '        default_type "text/plain; charset=utf-8";',
+        "        add_header Vary Accept always;",
+        "        add_header Cache-Control no-store always;",
+        f'        return 406 "{not_acceptable}";',
+        "    }",
+        f"    location {quote((prefix or '') + '/')} {{",
+        "        error_page 406 = @feeds_not_acceptable;",
+        "        if ($feeds_not_acceptable) { return 406; }",
+        '        if ($feeds_stem = "") { return 404; }',
+        '        set $feeds_tag "\\"$feeds_etag\\"";',
+        '        set $feeds_tag_gz "\\"$feeds_etag-gz\\"";',
+        '        set $feeds_tag_br "\\"$feeds_etag-br\\"";',
+        "        if ($http_if_none_match = $feeds_tag) { return 304; }",
+        "        if ($http_if_none_match = $feeds_tag_gz) { return 304; }",
+        "        if ($http_if_none_match = $feeds_tag_br) { return 304; }",
+        '        add_header ETag "\\"$feeds_etag$feeds_tag_suffix\\"";',
+        "        add_header Cache-Control $feeds_cache_control;",
+        "        add_header Vary $feeds_vary;",
+        "        add_header Last-Modified $feeds_last_modified;",
+        "        add_header Content-Encoding $feeds_coding;",
+        "        add_header Content-Location $feeds_content_location;",
+        "        try_files $feeds_stem$feeds_file_suffix.$feeds_type_key =404;",
+        "    }",
+        "}",
+    ]
+    return "\n".join(parts) + "\n"
+
+
+def _regex(text: str) -> str:
+    """`text` matched literally in an nginx (PCRE) regex inside double quotes."""
+    out = []
+    for ch in text:
+        out.append("\\" + ch if ch in r".^$*+?()[]{}|\\" else ch)
+    return "".join(out).replace('"', '\\"')

@@ -1,0 +1,409 @@
+"""One export run's work: describe each document, skip it when its ETag is unchanged, else
+render it once, compress it and write its files.
+
+Feed documents (every page and monthly archive of every feed, in each format) are made the
+way the feed view makes them (`feeds.http`): the query step (`feeds.documents.Documents`)
+gives the document's state, `feeds.etag.document_etag` its ETag without rendering, and only a
+changed document is built (`feeds.http` builds the format-neutral feed once for the three
+formats) and written by the format writers. Its headers are the view's: the same ETag,
+`Cache-Control` (`FeedService.cache_control`), `Vary` and `Last-Modified`. Everything else
+(the index and facet pages, article pages, OPML, sitemaps, robots.txt, static files) is asked
+of the app through Flask's test client, with `If-None-Match` when it was exported before.
+
+The work is cut into tasks (a run of pages or a share of the monthly archives of one feed, or
+a batch of other documents); `RunContext.do(task)` runs one in this process or in a worker
+process forked from it (`feeds.export.Exporter` decides). Each task writes its own files, so
+only the small manifest entries travel back.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import OrderedDict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
+from urllib.parse import parse_qsl, urlsplit
+
+from flask import Flask
+from werkzeug.http import http_date
+from werkzeug.test import TestResponse
+
+from articles.model import Article
+from articles.store import Facet, Store
+from feeds.cache import RenderCache, compress
+from feeds.config import SiteConfig
+from feeds.documents import Document, Documents
+from feeds.etag import document_etag, quoted
+from feeds.export.files import ENCODINGS, Exported, exported_file, remove_files, variant_file
+from feeds.export.files import write_atomic as write_file
+from feeds.http import FeedService, self_query_string
+from feeds.http import _build as build_feed_model
+from feeds.http import _links as document_links
+from feeds.podcasts import find_show
+from feeds.preview import VARY
+from feeds.query import QueryError, parse_feed_path
+from feeds.subscribers import NOT_COUNTED
+from feeds.urls import FEEDS_PREFIX, FORMATS, archive_path, feed_path, paged_path
+from feeds.writers import MEDIA_TYPES, render
+from feeds.writers.podcast import render_show
+
+if TYPE_CHECKING:
+    from feeds.model import Feed
+
+# Articles kept per process while a run renders (an article is in about seven feeds, each with
+# live pages and an archive, in three formats): bounded, so memory stays flat on any store.
+ARTICLE_CACHE = 4096
+
+
+@dataclass(frozen=True, slots=True)
+class FeedTask:
+    """Documents of one feed: the live pages `pages` (and, when `to_end`, every page after
+    them that exists now), and the share `archives` = (part, parts) of its monthly archives
+    (months[part::parts]); None for none."""
+
+    facet: Facet
+    pages: tuple[int, ...] = ()
+    to_end: bool = False
+    archives: tuple[int, int] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PageTask:
+    """Other documents, asked of the app: (path with query, state) pairs."""
+
+    paths: tuple[tuple[str, str], ...]
+
+
+Task = FeedTask | PageTask
+
+
+@dataclass
+class TaskResult:
+    """What a task did: the entries of the documents that exist (by path), counts, failures,
+    and the seconds until the soonest of its documents changes by itself (an embargo lifting
+    into it), None when none will."""
+
+    entries: dict[str, Exported] = field(default_factory=dict)
+    written: int = 0
+    unchanged: int = 0
+    failed: list[str] = field(default_factory=list)
+    until_change: float | None = None
+
+    def merge(self, other: TaskResult) -> None:
+        self.entries.update(other.entries)
+        self.written += other.written
+        self.unchanged += other.unchanged
+        self.failed.extend(other.failed)
+        self.until_change = _sooner(self.until_change, other.until_change)
+
+
+def _sooner(a: float | None, b: float | None) -> float | None:
+    if a is None:
+        return b
+    return a if b is None else min(a, b)
+
+
+class RunStore:
+    """The store's reads for one run at one `now`: the per-feed answers (counts, months,
+    tombstones, change times, next embargo) asked once per feed instead of once per document,
+    and fetched articles kept (bounded) while the run lasts. Everything else goes to `store`.
+    """
+
+    _PER_RUN = frozenset(
+        {
+            "count_visible",
+            "months",
+            "feed_tombstones",
+            "last_change",
+            "next_visibility_change",
+            "latest_deletion",
+            "last_migration",
+        }
+    )
+
+    def __init__(self, store: Store, max_articles: int = ARTICLE_CACHE) -> None:
+        self.store = store
+        self.max_articles = max_articles
+        self._answers: dict[tuple[Any, ...], Any] = {}
+        self._articles: OrderedDict[str, Article] = OrderedDict()
+
+    def __getattr__(self, name: str) -> Any:
+        attribute = getattr(self.store, name)
+        if name not in self._PER_RUN:
+            return attribute
+
+        def once(*args: Any, **kwargs: Any) -> Any:
+            key = (name, args, tuple(sorted(kwargs.items())))
+            try:
+                return self._answers[key]
+            except KeyError:
+                value = self._answers[key] = attribute(*args, **kwargs)
+                return value
+
+        return once
+
+    def fetch(self, ids: Sequence[str]) -> list[Article]:
+        """`Store.fetch` through the run's article cache."""
+        missing = [i for i in ids if i not in self._articles]
+        if missing:
+            for article in self.store.fetch(missing):
+                self._articles[article.id] = article
+        found = []
+        for i in ids:
+            cached = self._articles.get(i)
+            if cached is not None:
+                self._articles.move_to_end(i)
+                found.append(cached)
+        while len(self._articles) > self.max_articles:
+            self._articles.popitem(last=False)
+        return found
+
+    def fetch_current(self, doc: Document) -> None:
+        """Make sure the cached articles of `doc` are the versions its keys name (an article
+        edited since it was cached is fetched again), so bytes always match the ETag."""
+        self.fetch([k.id for k in doc.keys])
+        stale = [
+            k.id
+            for k in doc.keys
+            if k.id in self._articles and self._articles[k.id].updated != k.updated
+        ]
+        for article_id in stale:
+            del self._articles[article_id]
+        if stale:
+            self.fetch(stale)
+
+
+class RunContext:
+    """Everything one run needs, in the process that starts it and in the workers forked
+    from it: the app, its settings, the previous manifest, the moment `now` the run exports.
+    """
+
+    def __init__(
+        self,
+        app: Flask,
+        directory: Path,
+        before: Mapping[str, Exported],
+        now: datetime,
+    ) -> None:
+        self.app = app
+        self.config: SiteConfig = app.extensions["feeds.config"]
+        self.app_store: Store = app.extensions["feeds.store"]
+        self.directory = directory
+        self.before = before
+        self.now = now
+        self.base = self.config.site_url.rstrip("/")
+        self.store = RunStore(self.app_store)
+        store = cast(Store, self.store)
+        self.documents = Documents(store, self.config)
+        self.service = FeedService(self.config, store, RenderCache(0), lambda: now)
+        site = urlsplit(self.config.site_url)
+        self.client_base = f"{site.scheme}://{site.netloc}"
+        self._client: Any = None
+
+    def after_fork(self) -> None:
+        """In a worker process: leave the parent's database connections alone."""
+        self.app_store.dispose(close=False)
+        self._client = None
+
+    def do(self, task: Task) -> TaskResult:
+        if isinstance(task, FeedTask):
+            return self._feed_task(task)
+        return self._page_task(task)
+
+    # -- feed documents --------------------------------------------------------------------------
+
+    def _feed_task(self, task: FeedTask) -> TaskResult:
+        result = TaskResult()
+        facet = task.facet
+        doc: Document | None = None
+        for page in task.pages:
+            doc = self._feed_group(facet, page, None, result)
+            if doc is None:
+                break
+        if task.to_end and (doc is not None or not task.pages):
+            # The feed may have grown since the run was planned: every page that exists now.
+            page = task.pages[-1] + 1 if task.pages else 1
+            while doc is None or page <= doc.last_page:
+                doc = self._feed_group(facet, page, None, result)
+                if doc is None:
+                    break
+                page += 1
+        if task.archives is not None:
+            part, parts = task.archives
+            months = self.store.months(facet, now=self.now)
+            for month in months[part::parts]:
+                self._feed_group(facet, 1, month, result)
+        return result
+
+    def _feed_group(
+        self, facet: Facet, page: int, month: str | None, result: TaskResult
+    ) -> Document | None:
+        """Export one document in every format (a live page, or the archive of `month`);
+        returns its state, or None when it does not exist now."""
+        config = self.config
+        paths = {
+            fmt: archive_path(facet, month, fmt)
+            if month is not None
+            else paged_path(
+                feed_path(facet, fmt), page, config.items_per_feed, config.items_per_feed
+            )
+            for fmt in FORMATS
+        }
+        first = urlsplit(paths[FORMATS[0]])
+        args = dict(parse_qsl(first.query))
+        try:
+            query = parse_feed_path(
+                first.path.removeprefix(FEEDS_PREFIX),
+                args,
+                default_limit=config.items_per_feed,
+                max_limit=config.max_items_per_feed,
+                site=self.base,
+            )
+            doc = self.documents.describe(query, self.now, site=self.base)
+        except QueryError:
+            return None  # gone since the run was planned: the document is removed
+        self_query = "" if query.month is not None else self_query_string(args, query)
+        links = document_links(self.service, query, doc, self.base, self_query)
+        cache_control = self.service.cache_control(doc)[1]
+        modified = None if doc.translations else doc.modified
+        last_modified = http_date(modified) if modified is not None else ""
+        built: list[Feed] = []
+        for fmt in FORMATS:
+            path = paths[fmt]
+            opaque = document_etag(
+                fingerprint=config.fingerprint(),
+                base_url=self.base + self_query,
+                fmt=fmt,
+                facet_kind=query.facet.kind,
+                facet_value=query.facet.value,
+                page=query.page,
+                limit=query.limit,
+                month=query.month,
+                keys=doc.keys,
+                total=doc.total,
+                archive_links=doc.archive_links,
+                empty_updated=doc.empty_updated,
+                tombstones=doc.tombstones,
+            )
+            etag = quoted(opaque, None)
+            content_type = MEDIA_TYPES[fmt]
+            previous = self.before.get(path)
+            if (
+                previous is not None
+                and previous.etag == etag
+                and previous.content_type == content_type
+                and (self.directory / previous.file).exists()
+            ):
+                previous.cache_control = cache_control
+                previous.last_modified = last_modified
+                result.entries[path] = previous
+                result.unchanged += 1
+                continue
+            if not built:
+                self.store.fetch_current(doc)
+                built.append(build_feed_model(self.service, query, doc, links, self.base))
+            body = self._render(built[0], facet, fmt)
+            entry = Exported(
+                file=exported_file(path, content_type),
+                etag=etag,
+                content_type=content_type,
+                cache_control=cache_control,
+                vary=VARY,
+                last_modified=last_modified,
+                app_compresses=True,
+            )
+            self._write(entry, body, previous)
+            result.entries[path] = entry
+            result.written += 1
+        result.until_change = _sooner(result.until_change, doc.until_change)
+        return doc
+
+    def _render(self, feed: Feed, facet: Facet, fmt: str) -> bytes:
+        """The bytes the feed view renders (feeds.http._render) for the built feed."""
+        if facet.kind == "podcast":
+            show = find_show(self.config.podcasts, facet.value)
+            if show is not None:
+                return render_show(feed, fmt, show)
+        return render(feed, fmt)
+
+    # -- other documents, asked of the app ---------------------------------------------------------
+
+    def _get(self, path: str, headers: dict[str, str]) -> TestResponse:
+        if self._client is None:
+            self._client = self.app.test_client()
+        response: TestResponse = self._client.get(
+            path,
+            base_url=self.client_base,
+            headers=headers,
+            environ_base={NOT_COUNTED: True},  # the export is no subscriber
+        )
+        return response
+
+    def _page_task(self, task: PageTask) -> TaskResult:
+        result = TaskResult()
+        for path, state in task.paths:
+            previous = self.before.get(path)
+            headers = {"Accept-Encoding": "identity"}
+            if previous is not None and (self.directory / previous.file).exists():
+                headers["If-None-Match"] = previous.etag
+            response = self._get(path, headers)
+            if response.status_code == 304 and previous is not None:
+                # The same bytes; the caching headers may have moved on (max-age near an
+                # embargo).
+                previous.cache_control = response.headers.get("Cache-Control", "")
+                previous.state = state
+                result.entries[path] = previous
+                result.unchanged += 1
+                continue
+            if response.status_code != 200:
+                result.failed.append(f"{path}: {response.status_code}")
+                continue
+            content_type = response.headers.get("Content-Type", "application/octet-stream")
+            vary = response.headers.get("Vary", "")
+            entry = Exported(
+                file=exported_file(path, content_type),
+                etag=response.headers.get("ETag", ""),
+                content_type=content_type,
+                cache_control=response.headers.get("Cache-Control", ""),
+                vary=vary,
+                last_modified=response.headers.get("Last-Modified", ""),
+                app_compresses=path.startswith(FEEDS_PREFIX) or "Accept-Encoding" in vary,
+                state=state,
+            )
+            self._write(entry, response.get_data(), previous)
+            result.entries[path] = entry
+            result.written += 1
+        return result
+
+    # -- files -------------------------------------------------------------------------------------
+
+    def _write(self, entry: Exported, body: bytes, previous: Exported | None) -> None:
+        """Write the document and its gzip and Brotli forms, made by the function the app's
+        render cache uses (`feeds.cache.compress`, deterministic), so where the app compresses
+        a document they are the app's own compressed bytes."""
+        if previous is not None and previous.file != entry.file:
+            remove_files(self.directory, previous)
+        mtime = time.time()
+        for encoding in ENCODINGS:
+            data = compress(body, encoding)
+            write_file(self.directory / variant_file(entry.file, encoding), data, mtime)
+        write_file(self.directory / entry.file, body, mtime)
+
+
+# The run the worker processes serve: set in the parent right before they are forked.
+CURRENT: RunContext | None = None
+
+
+def start_worker() -> None:
+    """Pool initializer (in each forked worker)."""
+    assert CURRENT is not None
+    CURRENT.after_fork()
+
+
+def run_task(task: Task) -> TaskResult:
+    """Pool entry point: one task of the run the worker was forked for."""
+    assert CURRENT is not None
+    return CURRENT.do(task)
