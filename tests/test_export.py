@@ -2,15 +2,20 @@
 
 The export is served by real nginx with the generated config, and every exported URL is
 compared with the app (status, decoded body, Content-Type, ETag) for identity, gzip and Brotli
-clients and for a conditional GET; a second run rewrites only what changed and removes what is
-gone; `--follow` keeps the folder in sync after a write.
+clients and for a conditional GET, and every extension-less feed URL for the Accept headers
+of common clients; every URL of the site that any exported document links and the app serves
+is exported; worker processes write the same files as one process; a second run rewrites only
+what changed and removes what is gone; `--follow` keeps the folder in sync after any write
+(an edit of an old article included) and when an embargo lifts.
 """
 
 from __future__ import annotations
 
 import gzip
+import html
 import json
 import os
+import re
 import shutil
 import subprocess
 import threading
@@ -26,8 +31,11 @@ from flask.testing import FlaskClient
 
 from articles.model import Translation
 from feeds.export import CONFIG_FOLDER, CONFIG_NAME, MANIFEST_NAME, Exporter, file_name
+from feeds.export.nginx import COMMON_ACCEPT
+from feeds.http import for_browser, negotiate
 from tests.fixtures.app import EMBARGO, NOW, Clock, article, default_articles
 from tests.fixtures.servers import Server, free_port, start, stop, wait_until
+from tests.test_podcast_feeds import SHOW, episode
 
 NGINX = shutil.which("nginx", path=os.pathsep.join([os.environ.get("PATH", ""), "/usr/sbin"]))
 SITE = "https://news.example.com"
@@ -39,14 +47,20 @@ def corpus() -> list:  # type: ignore[type-arg]
         article("ko-1", NOW - timedelta(hours=5), translations=(Translation("aug-2"),)),
         article("기사/한국", NOW - timedelta(hours=6), title="A & B"),
         article("ext", NOW - timedelta(hours=7), url="https://www.trt.example/ko/ext"),
+        # A podcast show's episodes (the show `briefing` is configured below).
+        *(episode(n) for n in range(1, 5)),
     ]
+
+
+def make_exported_app(make_app: Callable[..., Flask]) -> Flask:
+    return make_app(corpus(), site_url=SITE, items_per_feed=3, podcasts={"briefing": SHOW})
 
 
 @pytest.fixture
 def exported(make_app: Callable[..., Flask], tmp_path: Path) -> tuple[Flask, Path]:
-    app = make_app(corpus(), site_url=SITE, items_per_feed=3)
+    app = make_exported_app(make_app)
     out = tmp_path / "out"
-    report = Exporter(app, out).run()
+    report = Exporter(app, out, workers=1).run()
     assert not report.failed, report.failed
     assert report.written > 0 and report.unchanged == 0
     return app, out
@@ -83,6 +97,11 @@ def test_every_kind_of_document_is_exported(exported: tuple[Flask, Path]) -> Non
         "/sitemap.xml",
         "/sitemaps/articles-2025-07.xml",
         "/sitemaps/news.xml",
+        "/feeds/podcast/briefing.rss",
+        "/feeds/podcast/briefing.atom?page=2",
+        "/feeds/podcast/briefing.json",
+        "/feeds/podcast/briefing/archive/2025-07.rss",
+        "/podcast/briefing",
     ):
         assert expected in paths, expected
     assert not any("embargoed" in p or "draft" in p for p in paths)
@@ -110,7 +129,7 @@ def test_second_run_rewrites_only_what_changed_and_removes_what_is_gone(
     exported: tuple[Flask, Path], clock: Clock
 ) -> None:
     app, out = exported
-    exporter = Exporter(app, out)
+    exporter = Exporter(app, out, workers=1)
     again = exporter.run()
     assert (again.written, again.removed) == (0, 0)
     assert again.unchanged == len(manifest(out))
@@ -187,7 +206,7 @@ def test_follow_keeps_the_folder_in_sync_after_a_write(
 ) -> None:
     app = make_app(site_url=SITE)
     out = tmp_path / "out"
-    exporter = Exporter(app, out)
+    exporter = Exporter(app, out, workers=1)
     stopping = threading.Event()
     runs: list[object] = []
     follower = threading.Thread(
@@ -321,3 +340,198 @@ def test_nginx_answers_404_for_what_was_not_exported(nginx: Server) -> None:
     for path in ("/articles/draft", "/articles/embargoed", "/_nginx/manifest.json", "/nope"):
         response, _ = nginx.request("GET", path)
         assert response.status == 404, path
+
+
+# --- what is exported: everything the documents link ----------------------------------------
+
+LINK = re.compile(re.escape(SITE) + r"""[^\s"'<>)\\]*""")
+
+
+def linked_paths(out: Path) -> set[str]:
+    """Every path (with query) under SITE that an exported document names."""
+    found: set[str] = set()
+    for entry in manifest(out).values():
+        if not entry["content_type"].split(";")[0].endswith(("xml", "html", "json", "opml")):
+            continue
+        text = html.unescape((out / entry["file"]).read_text(encoding="utf-8"))
+        for url in LINK.findall(text):
+            path = url.removeprefix(SITE).rstrip(".,;") or "/"
+            found.add(path.split("#")[0])
+    return found
+
+
+def test_every_document_the_export_links_and_the_app_serves_is_exported(
+    exported: tuple[Flask, Path],
+) -> None:
+    app, out = exported
+    client = app.test_client()
+    paths = set(manifest(out))
+    linked = linked_paths(out)
+    assert "/feeds/podcast/briefing.rss" in linked and "/podcast/briefing" in linked
+    missing = []
+    for path in sorted(linked - paths):
+        if client.get(path, base_url=SITE).status_code != 200:
+            continue  # not the app's (a record's image on the newsroom's host, say)
+        stem = path.split("?")[0]
+        if stem.startswith("/feeds/") and "." not in stem.rsplit("/", 1)[-1]:
+            # Served by format negotiation: the document of each format is exported.
+            query = "?" + path.split("?", 1)[1] if "?" in path else ""
+            if all(f"{stem}.{fmt}{query}" in paths for fmt in ("atom", "rss", "json")):
+                continue
+        missing.append(path)
+    assert not missing
+
+
+def test_worker_processes_write_what_one_process_writes(
+    make_app: Callable[..., Flask], tmp_path: Path
+) -> None:
+    app = make_exported_app(make_app)
+    one, two = tmp_path / "one", tmp_path / "two"
+    first = Exporter(app, one, workers=1).run()
+    second = Exporter(app, two, workers=2, min_parallel_tasks=1).run()
+    assert (first.written, first.failed) == (second.written, second.failed)
+    assert manifest(one) == manifest(two)
+    for entry in manifest(one).values():
+        stem, _, key = entry["file"].rpartition(".")
+        for name in (entry["file"], f"{stem}.gz.{key}", f"{stem}.br.{key}"):
+            assert (one / name).read_bytes() == (two / name).read_bytes(), name
+    assert not [p for p in two.rglob(".tmp-*")]
+    again = Exporter(app, two, workers=2, min_parallel_tasks=1).run()
+    assert (again.written, again.removed, again.unchanged) == (0, 0, first.written)
+
+
+# --- the change sequence and --follow ---------------------------------------------------------
+
+
+def test_every_write_that_changes_an_article_moves_the_change_sequence(
+    make_app: Callable[..., Flask], clock: Clock
+) -> None:
+    store = make_app(site_url=SITE).extensions["feeds.store"]
+    start = store.change_seq()
+    old = article("old-1", NOW - timedelta(days=3))
+    store.upsert_many([old], now=clock())
+    assert store.change_seq() == start + 1
+    store.upsert_many([old], now=clock())  # the same record again: unchanged
+    assert store.change_seq() == start + 1
+    # Same `updated`, different content (a takedown): a change.
+    store.upsert_many([article("old-1", old.published, status="withheld")], now=clock())
+    assert store.change_seq() == start + 2
+    store.upsert_many([article("draft-2", NOW, status="draft")], now=clock())
+    assert store.change_seq() == start + 3
+    store.delete("old-1", now=clock())
+    assert store.change_seq() == start + 4
+
+
+def follow_in_thread(exporter: Exporter) -> tuple[list[object], Callable[[], None]]:
+    stopping = threading.Event()
+    runs: list[object] = []
+    follower = threading.Thread(
+        target=exporter.follow,
+        kwargs={"interval": 0.1, "report": runs.append, "stop": stopping.is_set},
+    )
+    follower.start()
+
+    def stop() -> None:
+        stopping.set()
+        follower.join(timeout=10)
+
+    wait_until(lambda: len(runs) >= 1, "the first export")
+    return runs, stop
+
+
+def test_follow_exports_an_edit_of_an_old_article(
+    make_app: Callable[..., Flask], tmp_path: Path, clock: Clock
+) -> None:
+    """An edit whose `updated` is neither its month's newest nor its feeds' (jul-1, corrected
+    to a time before jul-2's and jul-3's) changes no count and no newest time; the change
+    sequence still sees it."""
+    app = make_app(site_url=SITE)
+    out = tmp_path / "out"
+    runs, stop = follow_in_thread(Exporter(app, out, workers=1))
+    page = out / "articles" / "jul-1.t-text-html-charset-utf-8"
+    archive = next((out / "feeds" / "all" / "archive").glob("2025-07.atom.t-*"))
+    try:
+        assert "고친 제목" not in page.read_text(encoding="utf-8")
+        july = next(a for a in default_articles() if a.id == "jul-1").published
+        edited = article("jul-1", july, title="고친 제목", updated=july + timedelta(minutes=30))
+        app.extensions["feeds.store"].upsert_many([edited], now=clock())
+        wait_until(
+            lambda: "고친 제목" in page.read_text(encoding="utf-8"), "the edited page", timeout=10
+        )
+        wait_until(
+            lambda: "고친 제목" in archive.read_text(encoding="utf-8"),
+            "the July archive",
+            timeout=10,
+        )
+        # Deleting it takes its page away.
+        app.extensions["feeds.store"].delete("jul-1", now=clock())
+        wait_until(lambda: not page.exists(), "the deleted page to go", timeout=10)
+    finally:
+        stop()
+
+
+def test_follow_exports_an_article_when_its_embargo_lifts(
+    make_app: Callable[..., Flask], tmp_path: Path, clock: Clock
+) -> None:
+    app = make_app(site_url=SITE)
+    out = tmp_path / "out"
+    runs, stop = follow_in_thread(Exporter(app, out, workers=1))
+    page = out / "articles" / "embargoed.t-text-html-charset-utf-8"
+    try:
+        assert not page.exists()
+        time.sleep(0.5)
+        assert len(runs) == 1  # nothing changed: no run
+        clock.now = EMBARGO + timedelta(seconds=1)  # no write: only time passes
+        wait_until(page.exists, "the lifted article's page", timeout=10)
+        feed = json.loads(next((out / "feeds").glob("all.json.t-*")).read_text(encoding="utf-8"))
+        assert feed["items"][0]["url"].endswith("/articles/embargoed")
+    finally:
+        stop()
+
+
+NEGOTIATED = (
+    "/feeds/all",
+    "/feeds/all?page=2",
+    "/feeds/section/asia",
+    "/feeds/all/archive/2025-07",
+    "/feeds/podcast/briefing",
+)
+# Beyond the configured table: headers the map answers by its rules.
+OTHER_ACCEPT = (
+    "text/html",
+    "image/png",
+    "application/rss+xml;q=0.5",
+    "application/feed+json, text/xml",
+    "text/xml, application/rss+xml;q=1.0",
+    "application/json;q=0.8, text/*;q=0.3",
+    "TEXT/XML",
+)
+
+
+def test_nginx_negotiates_the_format_of_extension_less_feed_urls_as_the_app_does(
+    exported: tuple[Flask, Path], nginx: Server
+) -> None:
+    app, _ = exported
+    client: FlaskClient = app.test_client()
+    formats = set()
+    for path in NEGOTIATED:
+        for accept in (*COMMON_ACCEPT, *OTHER_ACCEPT):
+            headers = {"Accept": accept} if accept else {}
+            theirs = client.get(path, base_url=SITE, headers=headers)
+            response, body = nginx.request("GET", path, headers)
+            where = f"{path} with Accept {accept!r}"
+            assert response.status == theirs.status_code, where
+            assert body == theirs.data, where
+            if not for_browser(accept):
+                # A browser's Accept gets Atom and RSS as application/xml from the app (so it
+                # applies the stylesheet); the export serves the feed's own type (docs/export.md).
+                assert response.getheader("Content-Type") == theirs.headers["Content-Type"], where
+            if theirs.status_code == 200:
+                formats.add(negotiate(accept))
+                for name in ("ETag", "Content-Location", "Cache-Control", "Last-Modified"):
+                    assert response.getheader(name) == theirs.headers.get(name), (where, name)
+                assert "Accept" in (response.getheader("Vary") or "").split(", "), where
+            else:
+                assert theirs.status_code == 406, where
+                assert response.getheader("Vary") == "Accept", where
+    assert formats == {"atom", "rss", "json"}
