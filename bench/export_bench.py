@@ -1,34 +1,50 @@
-"""Static export benchmark: export time for synthetic stores, then nginx serving the export
-against the app under the README's production command, in one run.
+"""Static export benchmark: export time for synthetic stores (full, unchanged, after one edit),
+then nginx serving the export against the app under the README's production command.
 
     .venv/bin/python bench/export_bench.py                  # 1k and 100k stores
-    .venv/bin/python bench/export_bench.py --sizes 1000     # quick
+    .venv/bin/python bench/export_bench.py --sizes 1000     # the 1k store only
+    .venv/bin/python bench/export_bench.py --quick          # a 50-article store, about a minute
 
-For each size: the cached synthetic SQLite store (bench/common.py), a full export into a new
-folder (documents, seconds, documents/s, bytes written), then a second, incremental run with
-nothing changed (how long checking costs). Then, for the largest size, one 50-entry Atom feed
-(`/feeds/all.atom`) fetched with `wrk` from nginx serving the export with its generated config
-and from the app under the README's Granian command, in alternating rounds (median req/s).
-Results: bench/results/export.json.
+For each size, on a copy of the cached synthetic SQLite store (bench/common.py), `flask feeds
+export` runs in a child process as an operator would run it:
+
+1. a full export into a new folder (documents, wall seconds, CPU seconds of the export and
+   its worker processes, bytes written);
+2. the same again with nothing changed (what checking every document costs);
+3. after one old article is corrected (its title, `updated` one second later): what one edit
+   costs to bring the folder up to date, and how many documents it rewrote.
+
+The load average is recorded before and after each run: on a shared machine the wall time
+says little, the CPU seconds more. Then, for the largest size, one 50-entry Atom feed
+(`/feeds/all.atom`, gzip) is fetched with `wrk` from nginx serving the export with its
+generated config and from the app under the README's Granian command, in alternating rounds
+(median req/s; a round with any non-2xx answer fails the benchmark).
+Results: bench/results/export.json (bench/results/quick/ with --quick).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
+import sqlite3
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from contextlib import ExitStack
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import common  # noqa: E402
 from common import (  # noqa: E402
+    BENCH,
     PYTHON,
     ROOT,
     cached_store,
@@ -44,7 +60,16 @@ def folder_bytes(folder: Path) -> int:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
 
 
-def export_once(database: Path, out: Path, site: str) -> dict[str, Any]:
+def load() -> list[float]:
+    return [round(x, 2) for x in os.getloadavg()]
+
+
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def export_once(database: Path, out: Path, site: str, workers: int | None) -> dict[str, Any]:
     """Run `flask feeds export` in a child process (as an operator would) and time it."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("FEEDS_")}
     env.update(
@@ -53,19 +78,49 @@ def export_once(database: Path, out: Path, site: str) -> dict[str, Any]:
         FEEDS_LOAD_SAMPLES="0",
         FEEDS_INSTANCE_PATH=str(out.parent / "instance"),
     )
+    command = [PYTHON, "-m", "flask", "--app", "wsgi", "feeds", "export", str(out)]
+    if workers:
+        command += ["--workers", str(workers)]
+    load_before, cpu_before = load(), children_cpu()
     started = time.perf_counter()
-    done = subprocess.run(
-        [PYTHON, "-m", "flask", "--app", "wsgi", "feeds", "export", str(out)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=True)
     seconds = time.perf_counter() - started
     line = done.stdout.strip().splitlines()[-1]
     log(line)
-    return {"seconds": round(seconds, 2), "report": line}
+    return {
+        "seconds": round(seconds, 2),
+        "cpu_seconds": round(children_cpu() - cpu_before, 2),
+        "report": line,
+        "load_average_before": load_before,
+        "load_average_after": load(),
+    }
+
+
+def correct_one_article(database: Path) -> str:
+    """Correct an article from the middle of the store (not the newest of anything): a new
+    title, `updated` one second later. Returns its id."""
+    sys.path.insert(0, str(ROOT))
+    from articles.store import Store
+
+    store = Store(sqlite_url(database))
+    try:
+        middle = store.list_articles(status="published", limit=1, offset=store.count() // 2)
+        target = (middle or store.list_articles(status="published", limit=1))[0]
+        edited = replace(
+            target,
+            title=target.title + " (corrected)",
+            updated=target.updated + timedelta(seconds=1),
+        )
+        store.upsert_many([edited], now=datetime.now(UTC))
+        return target.id
+    finally:
+        store.dispose()
+
+
+def copy_store(source: Path, target: Path) -> None:
+    """A consistent copy of an SQLite store (its WAL included), for the edit step."""
+    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
 
 
 def nginx_main(prefix: Path, site_conf: Path, port: int, workers: int) -> Path:
@@ -77,10 +132,18 @@ def nginx_main(prefix: Path, site_conf: Path, port: int, workers: int) -> Path:
         f"    {kind}_temp_path {prefix / kind};"
         for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
     )
+    user = ""
+    if os.geteuid() == 0:
+        # Started as root, nginx's workers would run as nobody, who may not read the export.
+        import grp
+        import pwd
+
+        user = f"user {pwd.getpwuid(0).pw_name} {grp.getgrgid(os.getegid()).gr_name};"
     main = prefix / "nginx.conf"
     main.write_text(
         f"""daemon off;
 worker_processes {workers};
+{user}
 pid {prefix / "nginx.pid"};
 error_log {prefix / "error.log"} warn;
 events {{ worker_connections 1024; }}
@@ -110,7 +173,10 @@ def wrk(url: str, duration: int, connections: int) -> dict[str, Any]:
         check=True,
         timeout=duration + 60,
     )
-    return parse_wrk(done.stdout)
+    result = parse_wrk(done.stdout)
+    if result.get("non_2xx_3xx"):
+        raise SystemExit(f"{url}: {result['non_2xx_3xx']} answers were not 2xx or 3xx")
+    return result
 
 
 def readme_command(port: int) -> tuple[dict[str, str], list[str]]:
@@ -162,7 +228,7 @@ def serve_compare(
                 result = wrk(f"http://127.0.0.1:{port}/feeds/all.atom", args.duration, 32)
                 log(f"round {number + 1} {name}: {result['requests_per_s']:,.0f} req/s")
                 rounds[name].append(result)
-    summary: dict[str, Any] = {}
+    summary: dict[str, Any] = {"load_average_after": load()}
     for name, runs in rounds.items():
         summary[name] = {
             "median_requests_per_s": round(statistics.median(r["requests_per_s"] for r in runs), 1),
@@ -177,38 +243,58 @@ def serve_compare(
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,100000", help="comma-separated store sizes")
+    parser.add_argument("--quick", action="store_true", help="a 50-article store, short rounds")
     parser.add_argument("--site", default="https://news.example.com")
+    parser.add_argument("--workers", type=int, default=None, help="export worker processes")
     parser.add_argument("--duration", type=int, default=10, help="seconds of wrk per round")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--no-serve", action="store_true", help="skip the nginx/app rounds")
     parser.add_argument("--keep", action="store_true", help="keep the export folders")
     args = parser.parse_args(argv)
+    if args.quick:
+        args.sizes, args.duration, args.rounds = "50", 2, 1
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
-    results: dict[str, Any] = {"machine": machine(), "sizes": {}}
+    results: dict[str, Any] = {"machine": machine(), "workers": args.workers, "sizes": {}}
     work = Path(tempfile.mkdtemp(prefix="export-bench-"))
     try:
         out = work / "none"
         database = Path()
         for n in sizes:
-            database = cached_store(n)
+            database = work / f"store-{n}.db"
+            copy_store(cached_store(n), database)
             out = work / f"export-{n}"
             log(f"exporting the {n:,}-article store")
-            first = export_once(database, out, args.site)
+            first = export_once(database, out, args.site, args.workers)
             first["bytes"] = folder_bytes(out)
-            second = export_once(database, out, args.site)
-            results["sizes"][str(n)] = {"full": first, "incremental_unchanged": second}
-        if shutil.which("nginx") and shutil.which("wrk"):
+            second = export_once(database, out, args.site, args.workers)
+            edited = correct_one_article(database)
+            third = export_once(database, out, args.site, args.workers)
+            third["edited"] = edited
+            results["sizes"][str(n)] = {
+                "full": first,
+                "incremental_unchanged": second,
+                "incremental_one_edit": third,
+            }
+        if not args.no_serve and shutil.which("nginx") and shutil.which("wrk"):
             results["serving"] = serve_compare(database, out, args, work)
             results["serving"]["store_size"] = sizes[-1]
         else:
-            log("nginx or wrk missing: serving comparison skipped")
+            log("serving comparison skipped")
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
+    if args.quick and not os.environ.get("BENCH_RESULTS"):
+        # Small runs never overwrite the figures of a full run (as run_all.py --quick).
+        common.RESULTS = BENCH / "results" / "quick"
     path = save_results("export", results)
     log(f"results: {path}")
     for n, figures in results["sizes"].items():
-        print(f"{int(n):>8,} articles: full {figures['full']['report']}")
-        print(f"{'':>18}  again {figures['incremental_unchanged']['report']}")
+        for name in ("full", "incremental_unchanged", "incremental_one_edit"):
+            run = figures[name]
+            print(
+                f"{int(n):>8,} articles {name:<22} {run['report']} "
+                f"(CPU {run['cpu_seconds']} s, load {run['load_average_before'][0]})"
+            )
     if "serving" in results:
         serving = results["serving"]
         print(

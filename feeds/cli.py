@@ -30,16 +30,22 @@ feeds_cli = AppGroup(
     "--follow",
     is_flag=True,
     help="After the first run, keep DIR in sync: export again within about a second of "
-    "every change to the database (imports, the API, deletions, embargoes lifting).",
+    "every write to the database (imports, the API, deletions) and of every embargo lifting.",
 )
 @click.option(
     "--interval",
     type=click.FloatRange(0.1, 3600),
     default=1.0,
     show_default=True,
-    help="With --follow: seconds between checks of the database.",
+    help="With --follow: seconds between readings of the store's change sequence.",
 )
-def export_command(directory: str, follow: bool, interval: float) -> None:
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Processes that render and compress (default: one per CPU).",
+)
+def export_command(directory: str, follow: bool, interval: float, workers: int | None) -> None:
     """Write every document the app serves into DIRECTORY, with gzip and Brotli forms and an
     nginx config (DIRECTORY/_nginx/feeds-export.conf) that serves them as the app would.
 
@@ -48,7 +54,11 @@ def export_command(directory: str, follow: bool, interval: float) -> None:
         flask --app wsgi feeds export /srv/feeds-static --follow
     """
     try:
-        exporter = Exporter(current_app._get_current_object(), directory)  # type: ignore[attr-defined]
+        exporter = Exporter(
+            current_app._get_current_object(),  # type: ignore[attr-defined]
+            directory,
+            workers=workers,
+        )
     except ExportError as exc:
         raise click.ClickException(str(exc)) from None
 

@@ -65,7 +65,7 @@ from feeds.export.files import (
     write_atomic,
 )
 from feeds.export.nginx import nginx_config
-from feeds.export.work import FeedTask, PageTask, RunContext, Task, TaskResult
+from feeds.export.work import FeedTask, PageTask, RunContext, RunStore, Task, TaskResult
 from feeds.pages import SAMPLE_IMAGES_DIR
 from feeds.sitemaps import Sitemaps
 from feeds.urls import (
@@ -99,6 +99,8 @@ log = logging.getLogger(__name__)
 PAGES_PER_TASK: Final = 20
 ARCHIVE_ENTRIES_PER_TASK: Final = 2000
 PATHS_PER_TASK: Final = 50
+# Article ids per read of their translation links (a bound parameter each).
+LINKS_PER_READ: Final = 500
 # Below this many tasks the run stays in this process (forking would cost more than it saves).
 MIN_PARALLEL_TASKS: Final = 16
 
@@ -221,7 +223,7 @@ class Exporter:
             feeds.extend(self._feed_tasks(facet, counts.get(facet, 0)))
         kept: dict[str, Exported] = {}
         version = f"{OUTPUT_VERSION}|{config.fingerprint()}"
-        for path, state in article_states(store, now, version):
+        for path, state in article_states(store, now, version, context.store):
             previous = context.before.get(path)
             if (
                 previous is not None
@@ -291,13 +293,24 @@ class Exporter:
                 report(last)
 
 
-def article_states(store: Store, now: datetime, version: str) -> Iterator[tuple[str, str]]:
+def article_states(
+    store: Store, now: datetime, version: str, run_store: RunStore | None = None
+) -> Iterator[tuple[str, str]]:
     """(path, state) of every visible article's page: the state names what the page shows
     (the code and settings that make it, the article's `updated` and its linked versions'),
-    so a page whose state is unchanged need not be asked for."""
+    so a page whose state is unchanged need not be asked for. The translation links read
+    for it are handed to `run_store`, which answers the feed documents' from them."""
     rows = store.page_rows(now=now)
+    ids = [r.id for r in rows]
+    found = [
+        link
+        for start in range(0, len(ids), LINKS_PER_READ)
+        for link in store.translation_links(ids[start : start + LINKS_PER_READ], now=now)
+    ]
+    if run_store is not None:
+        run_store.preload_translations(found, ids)
     links: dict[str, list[str]] = {}
-    for link in store.translation_links([r.id for r in rows], now=now) if rows else ():
+    for link in found:
         links.setdefault(link.article_id, []).append(f"{link.other_id}={link.updated.isoformat()}")
     for row in rows:
         state = "|".join([version, row.updated.isoformat(), *links.get(row.id, ())])

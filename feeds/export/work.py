@@ -32,7 +32,7 @@ from werkzeug.http import http_date
 from werkzeug.test import TestResponse
 
 from articles.model import Article
-from articles.store import Facet, Store
+from articles.store import Facet, Store, Tombstone, TranslationLink
 from feeds.cache import RenderCache, compress
 from feeds.config import SiteConfig
 from feeds.documents import Document, Documents
@@ -116,7 +116,6 @@ class RunStore:
         {
             "count_visible",
             "months",
-            "feed_tombstones",
             "last_change",
             "next_visibility_change",
             "latest_deletion",
@@ -129,6 +128,7 @@ class RunStore:
         self.max_articles = max_articles
         self._answers: dict[tuple[Any, ...], Any] = {}
         self._articles: OrderedDict[str, Article] = OrderedDict()
+        self._translations: dict[str, list[TranslationLink]] | None = None
 
     def __getattr__(self, name: str) -> Any:
         attribute = getattr(self.store, name)
@@ -136,14 +136,43 @@ class RunStore:
             return attribute
 
         def once(*args: Any, **kwargs: Any) -> Any:
-            key = (name, args, tuple(sorted(kwargs.items())))
-            try:
-                return self._answers[key]
-            except KeyError:
-                value = self._answers[key] = attribute(*args, **kwargs)
-                return value
+            return self._once(name, *args, **kwargs)
 
         return once
+
+    def preload_translations(self, links: Sequence[TranslationLink], ids: Sequence[str]) -> None:
+        """Keep `links`, the answer of `translation_links(ids, now=<the run's now>)` for every
+        visible article, to answer each document's question from memory."""
+        by_article: dict[str, list[TranslationLink]] = {i: [] for i in ids}
+        for link in links:
+            by_article.setdefault(link.article_id, []).append(link)
+        self._translations = by_article
+
+    def translation_links(self, ids: Sequence[str], *, now: datetime) -> list[TranslationLink]:
+        """`Store.translation_links`, from the preloaded answer when it covers `ids` (in the
+        store's order: by article id, then language and id, each article's kept as read)."""
+        known = self._translations
+        if known is None or not all(i in known for i in ids):
+            return self.store.translation_links(ids, now=now)
+        return [link for i in sorted(set(ids)) for link in known[i]]
+
+    def feed_tombstones(
+        self, facet: Facet, *, now: datetime, since: datetime, month: str | None = None
+    ) -> list[Tombstone]:
+        """`Store.feed_tombstones`; a feed with none has none in any month (one read per feed
+        instead of one per archive)."""
+        everything = self._once("feed_tombstones", facet, now=now, since=since)
+        if month is None or not everything:
+            return list(everything)
+        return list(self._once("feed_tombstones", facet, now=now, since=since, month=month))
+
+    def _once(self, name: str, *args: Any, **kwargs: Any) -> Any:
+        key = (name, args, tuple(sorted(kwargs.items())))
+        try:
+            return self._answers[key]
+        except KeyError:
+            value = self._answers[key] = getattr(self.store, name)(*args, **kwargs)
+            return value
 
     def fetch(self, ids: Sequence[str]) -> list[Article]:
         """`Store.fetch` through the run's article cache."""
