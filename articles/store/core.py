@@ -368,7 +368,8 @@ class Store:
         was written in between. One indexed read."""
         cs = change_sequence_table
         with self._connect() as conn:
-            value = conn.execute(sa.select(cs.c.seq).where(cs.c.id == 1)).scalar_one_or_none()
+            query = sa.select(cs.c.seq).where(cs.c.name == "articles")
+            value = conn.execute(query).scalar_one_or_none()
         return int(value or 0)
 
     def latest_deletion(self) -> datetime | None:

@@ -206,14 +206,14 @@ facet_changes_table = sa.Table(
     sa.Column("changed_at", UTCDateTime, nullable=False),
 )
 
-# The store's change sequence: one row (id 1) whose `seq` every write transaction that changes
-# an article (insert, replacement, deletion) adds one to, in that transaction. Whoever keeps a
-# copy of what the articles show (the static export's --follow) reads it to learn of every
-# write, from any process, without comparing timestamps.
+# The store's change sequence: one row (name 'articles') whose `seq` every write transaction
+# that changes an article (insert, replacement, deletion) adds one to, in that transaction.
+# Whoever keeps a copy of what the articles show (the static export's --follow) reads it to
+# learn of every write, from any process, without comparing timestamps.
 change_sequence_table = sa.Table(
     "change_sequence",
     metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("name", sa.Text, primary_key=True),
     sa.Column("seq", sa.BigInteger, nullable=False),
 )
 

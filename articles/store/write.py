@@ -582,7 +582,7 @@ class StoreTransaction:
         if changes:
             # Every write that changed an article moves the change sequence, in its transaction.
             cs = change_sequence_table
-            conn.execute(cs.update().where(cs.c.id == 1).values(seq=cs.c.seq + 1))
+            conn.execute(cs.update().where(cs.c.name == "articles").values(seq=cs.c.seq + 1))
         facets = self._facets
         for key in touched.difference(facets):
             facets[key] = Facet(*key)  # type: ignore[arg-type]

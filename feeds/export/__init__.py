@@ -280,17 +280,26 @@ class Exporter:
         stop: Callable[[], bool] = lambda: False,
     ) -> None:
         """Run, then run again whenever the store's change sequence moves (any write, from any
-        process) or an embargo lifts, until `stop()`; checks every `interval` seconds."""
-        last = self.run()
-        report(last)
+        process) or an embargo lifts, until `stop()`; checks every `interval` seconds.
+
+        A run or a check that fails (the database unreachable, the disk full) is logged and
+        tried again at the next check; DIR keeps the last complete run's files meanwhile.
+        """
+        last: ExportReport | None = None
         while not stop():
-            time.sleep(interval)
+            try:
+                due = last is None or (
+                    last.next_change is not None and self.clock() >= last.next_change
+                )
+                if due or self.store.change_seq() != last.change_seq:  # type: ignore[union-attr]
+                    last = self.run()
+                    report(last)
+            except Exception as exc:  # noqa: BLE001 - keep following; the next check retries
+                log.warning("export: %s: %s; trying again", type(exc).__name__, exc)
+                last = None
             if stop():
                 break
-            due = last.next_change is not None and self.clock() >= last.next_change
-            if due or self.store.change_seq() != last.change_seq:
-                last = self.run()
-                report(last)
+            time.sleep(interval)
 
 
 def article_states(

@@ -21,10 +21,10 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     table = op.create_table(
         "change_sequence",
-        sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+        sa.Column("name", sa.Text, primary_key=True),
         sa.Column("seq", sa.BigInteger, nullable=False),
     )
-    op.bulk_insert(table, [{"id": 1, "seq": 0}])
+    op.bulk_insert(table, [{"name": "articles", "seq": 0}])
 
 
 def downgrade() -> None:
