@@ -315,6 +315,7 @@ class RunContext:
                 total=doc.total,
                 archive_links=doc.archive_links,
                 empty_updated=doc.empty_updated,
+                translations=doc.translations,  # their hreflang links are in the bytes
                 tombstones=doc.tombstones,
             )
             etag = quoted(opaque, None)
