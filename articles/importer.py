@@ -1,9 +1,12 @@
 """Files, folders and stdin into the store: all or nothing per file, streamed, with counts.
 
-Records are read one at a time (`articles.formats.read_records`) and written in batches inside
-one transaction per input file, so a JSON Lines file of any size keeps memory flat. By default
-a file with any bad record writes nothing: the transaction is rolled back at the first bad
-record, and reading goes on only to report every other bad record of that file. With
+Records are read one at a time (`articles.formats.read_records`), checked, and kept in a spool
+(memory, then a temporary file, so a JSON Lines file of any size keeps memory flat); once the
+whole file is read they are written in batches inside one transaction per input file. The
+store's write lock is therefore held only while a file is written, not while it is parsed, so
+an API write made during an import waits at most for that. By default a file with any bad
+record writes nothing: no transaction is opened, and reading goes on to report every other
+bad record of that file. With
 `skip_invalid` the good records are written and every bad one is still reported.
 
 Every write goes through `articles.service.ArticleService` (one `bulk()` write per input,
@@ -25,8 +28,10 @@ from __future__ import annotations
 import ctypes
 import multiprocessing
 import os
+import pickle
 import signal
 import sys
+import tempfile
 import threading
 import time
 from collections import deque
@@ -35,7 +40,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
-from typing import Any, Final, NamedTuple, TextIO
+from typing import IO, Any, Final, NamedTuple, TextIO
 from zoneinfo import ZoneInfo
 
 from articles.errors import ArticleError, GuidConflict, InvalidArticle, InvalidValue
@@ -47,7 +52,13 @@ from articles.formats import (
     raw_json_lines,
     read_records,
 )
-from articles.service import OLDER_THAN_STORED, ArticleCheck, ArticleService, GuidMinter
+from articles.service import (
+    OLDER_THAN_STORED,
+    ArticleCheck,
+    ArticleService,
+    GuidMinter,
+    prepared_time_problem,
+)
 from articles.store import Facet, PreparedArticle, Store, prepare_article
 
 STDIN = "-"
@@ -55,6 +66,9 @@ JSON_LINES = (".jsonl", ".ndjson")
 # JSON Lines files at least this large are parsed in worker processes: below it (a couple of
 # thousand typical records) starting the workers costs more than it saves.
 PARALLEL_MIN_BYTES = 8_000_000
+# Good records of one input kept in memory between reading and writing it; more go to a
+# temporary file (see `_Spool`).
+SPOOL_MEMORY_RECORDS = 2_000
 # Lines per task sent to a worker: large enough that the pipe and pickling overhead is small
 # per record, small enough that the chunks in flight hold only a few megabytes.
 LINES_PER_TASK = 256
@@ -412,12 +426,19 @@ def _import_one(
     batch_size: int,
     progress: _Progress,
 ) -> None:
-    """One input in one transaction; adds its counts to `report` only if it is committed."""
-    batch: list[PreparedArticle] = []
-    wheres: list[str] = []  # where each record of the batch came from, for messages
+    """One input in one transaction; adds its counts to `report` only if it is committed.
+
+    The input is read, parsed and checked to its end first, its good records kept in a
+    `_Spool`; only then is the write transaction opened and the records written. Writers are
+    serialised (the store's write lock), so the lock is held for the writing alone, never
+    while the file is parsed: an API write arriving meanwhile waits for the writes of this
+    file, not for the parsing of it. A file with a bad record (without `skip_invalid`) never
+    opens a transaction at all.
+    """
     ids_in_input: set[str] = set()  # to say "earlier in the input" rather than "stored"
     records = rejected = 0  # of this input
     notes: list[str] = []  # skipped records of this input, kept if it is committed
+    now = service.clock()  # the clock check's time: the write's own is a little later
 
     def reject(line: str) -> None:
         nonlocal rejected
@@ -425,88 +446,86 @@ def _import_one(
         report.rejected += 1
         report.errors.append(line)
 
-    def guid_lines(conflicts: dict[int, GuidConflict]) -> None:
-        for position, conflict in sorted(conflicts.items()):
-            owner = conflict.other_id
-            earlier = owner in ids_in_input or any(x.id == owner for x in batch[:position])
-            holder = (
-                f"is also the guid of article {owner!r} earlier in the input"
-                if earlier
-                else f"already belongs to stored article {owner!r}"
-            )
-            reject(
-                f"{wheres[position]}: article {conflict.article_id!r}: guid: "
-                f"{conflict.guid!r} {holder}"
-            )
+    def failed(exc: _InputFailed) -> None:
+        # The whole input is unusable (unreadable, or refused by the store): write nothing,
+        # and count its records that were read as rejected with it.
+        good = records - rejected
+        report.rejected += good
+        report.failed += 1
+        rolled_back = f" (nothing written from it: {good} good records rolled back)"
+        report.errors.append(str(exc) + (rolled_back if good else ""))
 
-    with service.bulk() as writer:
-
-        def flush() -> None:
-            if skip_invalid:
-                # A record whose guid is taken is bad like any other: skip it, keep the rest.
-                conflicts = writer.conflicts(batch)
-                guid_lines(conflicts)
-                if conflicts:
-                    batch[:] = [x for i, x in enumerate(batch) if i not in conflicts]
-                    wheres[:] = [w for i, w in enumerate(wheres) if i not in conflicts]
-            try:
-                result = writer.write(batch)
-                for position in result.older:
-                    notes.append(
-                        f"{wheres[position]}: article {batch[position].id!r}: skipped: "
-                        f"{OLDER_THAN_STORED} (updated "
-                        f"{batch[position].updated.isoformat()} is earlier)"
-                    )
-            except GuidConflict as exc:
-                # Without --skip-invalid a taken guid makes the file bad: name every such
-                # record of the batch, then write nothing from this file.
-                conflicts = writer.conflicts(batch)
-                guid_lines(conflicts)
-                if not conflicts:  # not expected: the store saw one, so say what it said
-                    reject(f"{source}: {exc}")
-                writer.rollback()
-            except ArticleError as exc:
-                raise _InputFailed(f"{source}: {exc}") from exc
-            ids_in_input.update(x.id for x in batch)
-            batch.clear()
-            wheres.clear()
-
+    with _Spool(batch_size) as spool:
+        # -- reading: parse and check every record, keep the good ones ------------------------
         try:
             for item in _guarded(source, items):
                 records += 1
                 progress.record(source, batch_size, item.offset)
                 if item.error is not None or item.prepared is None:
                     reject(item.error or f"{item.where}: no article")
-                    if not skip_invalid and not writer.rolled_back:
-                        writer.rollback()  # nothing from this file; read on to report the rest
-                        batch.clear()
-                        wheres.clear()
                     continue
-                problem = writer.time_problem(item.prepared, item.where)
+                problem = prepared_time_problem(service, item.prepared, now, item.where)
                 if problem is not None:
                     reject(str(problem))
-                    if not skip_invalid and not writer.rolled_back:
-                        writer.rollback()
-                        batch.clear()
-                        wheres.clear()
                     continue
-                if writer.rolled_back:
-                    continue
-                batch.append(item.prepared)
-                wheres.append(item.where)
-                if len(batch) >= batch_size:
-                    flush()
-            if batch and not writer.rolled_back:
-                flush()
+                if skip_invalid or not rejected:
+                    spool.add(item.prepared, item.where)
         except _InputFailed as exc:
-            # The whole input is unusable (unreadable, or refused by the store): write nothing,
-            # and count its records that were read as rejected with it.
-            good = records - rejected
-            report.rejected += good
-            report.failed += 1
-            rolled_back = f" (nothing written from it: {good} good records rolled back)"
-            report.errors.append(str(exc) + (rolled_back if good else ""))
-            writer.rollback()
+            failed(exc)
+            return
+        if rejected and not skip_invalid:
+            return  # nothing from this file; every bad record is reported
+        # -- writing: one transaction ---------------------------------------------------------
+        with service.bulk() as writer:
+
+            def guid_lines(
+                conflicts: dict[int, GuidConflict], batch: list[PreparedArticle], wheres: list[str]
+            ) -> None:
+                for position, conflict in sorted(conflicts.items()):
+                    owner = conflict.other_id
+                    earlier = owner in ids_in_input or any(x.id == owner for x in batch[:position])
+                    holder = (
+                        f"is also the guid of article {owner!r} earlier in the input"
+                        if earlier
+                        else f"already belongs to stored article {owner!r}"
+                    )
+                    reject(
+                        f"{wheres[position]}: article {conflict.article_id!r}: guid: "
+                        f"{conflict.guid!r} {holder}"
+                    )
+
+            try:
+                for batch, wheres in spool.batches():
+                    if skip_invalid:
+                        # A record whose guid is taken is bad like any other: skip it.
+                        conflicts = writer.conflicts(batch)
+                        guid_lines(conflicts, batch, wheres)
+                        if conflicts:
+                            batch = [x for i, x in enumerate(batch) if i not in conflicts]
+                            wheres = [w for i, w in enumerate(wheres) if i not in conflicts]
+                    try:
+                        result = writer.write(batch)
+                    except GuidConflict as exc:
+                        # Without --skip-invalid a taken guid makes the file bad: name every
+                        # such record of the batch, then write nothing from this file.
+                        conflicts = writer.conflicts(batch)
+                        guid_lines(conflicts, batch, wheres)
+                        if not conflicts:  # not expected: the store saw one, so say what it said
+                            reject(f"{source}: {exc}")
+                        writer.rollback()
+                        break
+                    except ArticleError as exc:
+                        raise _InputFailed(f"{source}: {exc}") from exc
+                    for position in result.older:
+                        notes.append(
+                            f"{wheres[position]}: article {batch[position].id!r}: skipped: "
+                            f"{OLDER_THAN_STORED} (updated "
+                            f"{batch[position].updated.isoformat()} is earlier)"
+                        )
+                    ids_in_input.update(x.id for x in batch)
+            except _InputFailed as exc:
+                failed(exc)
+                writer.rollback()
     if not writer.rolled_back:
         report.new += writer.result.new
         report.updated += writer.result.updated
@@ -514,6 +533,62 @@ def _import_one(
         report.skipped += writer.result.skipped
         report.notes.extend(notes)
         report.affected |= writer.result.affected
+
+
+class _Spool:
+    """The good records of one input, in order, between reading it and writing it.
+
+    The first `memory_records` stay in memory; past that, batches are pickled to an unnamed
+    temporary file (gone when closed), so a file of any size keeps memory flat. Yields them
+    back in batches of `batch_size`, each with where its records came from.
+    """
+
+    def __init__(self, batch_size: int, memory_records: int = SPOOL_MEMORY_RECORDS) -> None:
+        self.batch_size = batch_size
+        self.memory_records = memory_records
+        self._batch: list[PreparedArticle] = []
+        self._wheres: list[str] = []
+        self._kept: list[tuple[list[PreparedArticle], list[str]]] = []
+        self._kept_records = 0
+        self._file: IO[bytes] | None = None
+
+    def __enter__(self) -> _Spool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+
+    def add(self, article: PreparedArticle, where: str) -> None:
+        self._batch.append(article)
+        self._wheres.append(where)
+        if len(self._batch) >= self.batch_size:
+            self._put()
+
+    def _put(self) -> None:
+        batch, wheres = self._batch, self._wheres
+        self._batch, self._wheres = [], []
+        if self._file is None and self._kept_records + len(batch) <= self.memory_records:
+            self._kept.append((batch, wheres))
+            self._kept_records += len(batch)
+            return
+        if self._file is None:
+            self._file = tempfile.TemporaryFile(prefix="feeds-import-")  # noqa: SIM115 - closed by __exit__
+        pickle.dump((batch, wheres), self._file, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def batches(self) -> Iterator[tuple[list[PreparedArticle], list[str]]]:
+        if self._batch:
+            self._put()
+        yield from self._kept
+        self._kept = []
+        if self._file is not None:
+            self._file.seek(0)
+            while True:
+                try:
+                    yield pickle.load(self._file)  # noqa: S301 - our own file, written above
+                except EOFError:
+                    return
 
 
 class _InputFailed(Exception):

@@ -504,33 +504,8 @@ class BulkWrite:
         return self._tx.guid_conflicts(batch)
 
     def time_problem(self, article: PreparedArticle, where: str = "") -> InvalidArticle | None:
-        """Why the clock refuses this record's times (`articles.clock`), or None.
-
-        The message gives the times as the record wrote them (its own offsets).
-        """
-        times = (article.published, article.updated, article.embargoed)
-        if (
-            self._service.time_problem(
-                article.id,
-                status=article.status,
-                published=times[0],
-                updated=times[1],
-                embargoed=times[2],
-                now=self.now,
-            )
-            is None
-        ):
-            return None
-        written = article_from_dict(orjson.loads(article.row["doc"]))
-        return self._service.time_problem(
-            article.id,
-            status=article.status,
-            published=written.published,
-            updated=written.updated,
-            embargoed=written.embargoed,
-            now=self.now,
-            where=where,
-        )
+        """Why the clock refuses this record's times at this write's `now`, or None."""
+        return prepared_time_problem(self._service, article, self.now, where)
 
     def write(self, batch: Sequence[PreparedArticle]) -> UpsertResult:
         """Upsert a batch; raises GuidConflict or InvalidArticle (then roll back).
@@ -580,4 +555,36 @@ def _not_newer(article: Article, current: Article) -> str:
     return (
         f"updated {article.updated.isoformat()} is not later than the stored "
         f"{current.updated.isoformat()}"
+    )
+
+
+def prepared_time_problem(
+    service: ArticleService, article: PreparedArticle, now: datetime, where: str = ""
+) -> InvalidArticle | None:
+    """Why the clock refuses a prepared record's times at `now` (`articles.clock`), or None.
+
+    The message gives the times as the record wrote them (its own offsets).
+    """
+    times = (article.published, article.updated, article.embargoed)
+    if (
+        service.time_problem(
+            article.id,
+            status=article.status,
+            published=times[0],
+            updated=times[1],
+            embargoed=times[2],
+            now=now,
+        )
+        is None
+    ):
+        return None
+    written = article_from_dict(orjson.loads(article.row["doc"]))
+    return service.time_problem(
+        article.id,
+        status=article.status,
+        published=written.published,
+        updated=written.updated,
+        embargoed=written.embargoed,
+        now=now,
+        where=where,
     )

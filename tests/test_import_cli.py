@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import json
 import re
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -521,3 +523,60 @@ def test_an_input_failing_midway_counts_its_records_as_rejected_and_says_it_was_
     assert (report.new, report.rejected, report.failed) == (0, 2, 1)
     assert report.summary().endswith(", 2 rejected, 1 file failed")
     assert store.count() == 0
+
+
+class PausingStdin(io.StringIO):
+    """Stdin that stops after `before` lines until `go` is set: an import still reading."""
+
+    def __init__(
+        self, text: str, before: int, reading: threading.Event, go: threading.Event
+    ) -> None:
+        super().__init__(text)
+        self.before, self.served = before, 0
+        self.reading, self.go = reading, go
+
+    def readline(self, size: int | None = -1, /) -> str:
+        if self.served == self.before:
+            self.reading.set()
+            self.go.wait(60)
+        self.served += 1
+        return super().readline(size)
+
+    def __next__(self) -> str:
+        line = self.readline()
+        if not line:
+            raise StopIteration
+        return line
+
+
+def test_a_write_made_while_an_import_is_still_reading_does_not_wait_for_it(
+    store: Store,
+) -> None:
+    """The write lock is taken once the file is read, not while it is parsed: a takedown
+    sent through the API during a long import is written at once (SQLite: BEGIN IMMEDIATE,
+    PostgreSQL: the advisory lock). Both writes land; the import stays all-or-nothing."""
+    lines = "".join(json.dumps(record(f"s{i}")) + "\n" for i in range(4))
+    reading, go = threading.Event(), threading.Event()
+    reports: list[Any] = []
+    importer = threading.Thread(
+        target=lambda: reports.append(
+            run_import(store, "-", stdin=PausingStdin(lines, 2, reading, go))
+        )
+    )
+    # Had the import taken the lock before reading, the write below would wait for it; this
+    # lets the import go on after 8 s so such a wait ends (and fails the test) rather than hang.
+    release = threading.Timer(8, go.set)
+    importer.start()
+    release.start()
+    try:
+        assert reading.wait(30), "the import never started reading"
+        started = time.monotonic()
+        store.upsert_many([make_article("other")])
+        waited = time.monotonic() - started
+        assert not go.is_set() and waited < 4, f"the write waited {waited:.1f} s for the import"
+    finally:
+        go.set()
+        release.cancel()
+        importer.join(60)
+    assert [(r.new, r.rejected) for r in reports] == [(4, 0)]
+    assert store.count() == 5
