@@ -197,29 +197,12 @@ def feed(subpath: str) -> Response:
 
     self_query = "" if query.month is not None else self_query_string(request.args, query)
     links = _links(service, query, doc, base, self_query)
-    opaque = document_etag(
-        fingerprint=config.fingerprint(),
-        base_url=base + self_query,  # the self link repeats the request's query
-        fmt=fmt,
-        facet_kind=query.facet.kind,
-        facet_value=query.facet.value,
-        page=query.page,
-        limit=query.limit,
-        month=query.month,
-        keys=doc.keys,
-        total=doc.total,
-        archive_links=doc.archive_links,
-        empty_updated=doc.empty_updated,
-        translations=doc.translations,  # their hreflang links are in the bytes
-        tombstones=doc.tombstones,
-    )
+    opaque = feed_etag(config, base, self_query, query, doc)
     encoding = choose_encoding(request.headers.get("Accept-Encoding", ""))
     if is_navigation(*navigation_headers(request.headers)):
         # A person opened the feed in a browser: the same document as an HTML page.
         return _preview(service, query, doc, links, base, opaque, encoding)
-    # No Last-Modified while the entries link other-language versions (feeds.translations):
-    # one being deleted or unpublished changes the document without moving any date forward.
-    modified = None if doc.translations else doc.modified
+    modified = feed_last_modified(doc)
     headers: dict[str, str] = {
         "ETag": quoted(opaque, encoding),
         "Cache-Control": service.cache_control(doc)[1],
@@ -316,6 +299,38 @@ def healthz() -> Response:
         log.warning("health check: the database did not answer: %s", exc)
         return _text(503, "database unavailable\n", {"Cache-Control": "no-store"})
     return _text(200, "ok\n", {"Cache-Control": "no-store"})
+
+
+def feed_etag(
+    config: SiteConfig, base: str, self_query: str, query: FeedQuery, doc: Document
+) -> str:
+    """The opaque part of a feed document's ETag (`feeds.etag.document_etag`), from the query
+    step's state alone: no rendering. The feed view and the static export both use it."""
+    return document_etag(
+        fingerprint=config.fingerprint(),
+        base_url=base + self_query,  # the self link repeats the request's query
+        fmt=query.fmt or "atom",
+        facet_kind=query.facet.kind,
+        facet_value=query.facet.value,
+        page=query.page,
+        limit=query.limit,
+        month=query.month,
+        keys=doc.keys,
+        total=doc.total,
+        archive_links=doc.archive_links,
+        empty_updated=doc.empty_updated,
+        translations=doc.translations,  # their hreflang links are in the bytes
+        tombstones=doc.tombstones,
+    )
+
+
+def feed_last_modified(doc: Document) -> datetime | None:
+    """A feed document's Last-Modified (aware UTC, whole seconds), or None.
+
+    None while the entries link other-language versions (feeds.translations): one being
+    deleted or unpublished changes the document without moving any date forward.
+    """
+    return None if doc.translations else doc.modified
 
 
 def self_query_string(args: Mapping[str, str], query: FeedQuery) -> str:

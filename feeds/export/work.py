@@ -36,10 +36,10 @@ from articles.store import Facet, Store, Tombstone, TranslationLink
 from feeds.cache import RenderCache, compress
 from feeds.config import SiteConfig
 from feeds.documents import Document, Documents
-from feeds.etag import document_etag, quoted
+from feeds.etag import quoted
 from feeds.export.files import ENCODINGS, Exported, exported_file, remove_files, variant_file
 from feeds.export.files import write_atomic as write_file
-from feeds.http import FeedService, self_query_string
+from feeds.http import FeedService, feed_etag, feed_last_modified, self_query_string
 from feeds.http import _build as build_feed_model
 from feeds.http import _links as document_links
 from feeds.podcasts import find_show
@@ -297,27 +297,12 @@ class RunContext:
         self_query = "" if query.month is not None else self_query_string(args, query)
         links = document_links(self.service, query, doc, self.base, self_query)
         cache_control = self.service.cache_control(doc)[1]
-        modified = None if doc.translations else doc.modified
+        modified = feed_last_modified(doc)
         last_modified = http_date(modified) if modified is not None else ""
         built: list[Feed] = []
         for fmt in FORMATS:
             path = paths[fmt]
-            opaque = document_etag(
-                fingerprint=config.fingerprint(),
-                base_url=self.base + self_query,
-                fmt=fmt,
-                facet_kind=query.facet.kind,
-                facet_value=query.facet.value,
-                page=query.page,
-                limit=query.limit,
-                month=query.month,
-                keys=doc.keys,
-                total=doc.total,
-                archive_links=doc.archive_links,
-                empty_updated=doc.empty_updated,
-                translations=doc.translations,  # their hreflang links are in the bytes
-                tombstones=doc.tombstones,
-            )
+            opaque = feed_etag(config, self.base, self_query, query.with_format(fmt), doc)
             etag = quoted(opaque, None)
             content_type = MEDIA_TYPES[fmt]
             previous = self.before.get(path)
