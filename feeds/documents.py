@@ -20,6 +20,7 @@ from dateutil.relativedelta import relativedelta
 
 from articles.store import EntryKey, Facet, Store, Tombstone, TranslationLink
 from feeds.config import SiteConfig
+from feeds.etag import settled_last_modified
 from feeds.query import PAGE_CAP, FeedQuery, QueryError
 from feeds.urls import FEEDS_PREFIX, INDEX_PATH, feed_path, feed_stem, paged_path
 
@@ -43,7 +44,8 @@ class Document:
     it carries (entries readers could have seen that left the feed, or this month of it,
     within the tombstone period), newest first. `modified` is its Last-Modified: the latest
     change of what it shows (its entries' times, entries appearing, writes that added,
-    corrected, withdrew or deleted one, tombstones expiring), never later than `now`.
+    corrected, withdrew or deleted one, tombstones expiring), in whole seconds, and None while
+    that change is in `now`'s second or later (`feeds.etag.settled_last_modified`).
     `empty_updated` is, for a document without entries (the "all" feed of an empty store),
     the time it last changed: the latest deletion or schema set-up recorded in the database
     (None when neither is).
@@ -161,9 +163,7 @@ class Documents:
         changed = self.store.last_change(facet, now=now, period=self.tombstone_period)
         if changed is not None:
             moments.append(changed)
-        if not moments:
-            return None
-        return min(max(moments), now).astimezone(UTC).replace(microsecond=0)
+        return settled_last_modified(max(moments, default=None), now)
 
     def _describe_archive(self, query: FeedQuery, month: str, now: datetime, site: str) -> Document:
         store = self.store

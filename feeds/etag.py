@@ -123,12 +123,25 @@ def quoted(opaque: str, encoding: str | None) -> str:
     return f'"{opaque}{ENCODING_SUFFIX.get(encoding or "", "")}"'
 
 
-def last_modified(keys: Iterable[EntryKey], now: datetime) -> datetime | None:
-    """The newest `updated` among the keys, never later than now, in whole seconds (UTC)."""
-    newest = max((k.updated for k in keys), default=None)
+def settled_last_modified(newest: datetime | None, now: datetime) -> datetime | None:
+    """The Last-Modified to send (aware UTC, whole seconds) for a representation whose latest
+    change is `newest` (aware), as seen at `now`; None when no date can be promised.
+
+    HTTP dates have whole seconds, and RFC 9110 8.8.2.2 counts a modification date as a
+    validator only once it lies at least a second in the past: two changes within one second
+    give the same date, so a client that fetched between them and revalidates with
+    `If-Modified-Since` alone would get a 304 for a document that changed. So the date is sent
+    only when `newest` falls in a whole second before `now`'s; while the latest change is in
+    the current second (or later: a date ahead of the clock), none is sent and clients keep
+    the ETag, which changes with the bytes. Never later than `now`, never going back for a
+    document whose `newest` never goes back.
+    """
     if newest is None:
         return None
-    return min(newest, now).astimezone(UTC).replace(microsecond=0)
+    second = newest.astimezone(UTC).replace(microsecond=0)
+    if second >= now.astimezone(UTC).replace(microsecond=0):
+        return None
+    return second
 
 
 def is_fresh(

@@ -29,6 +29,7 @@ from articles.model import Article
 from articles.store import ALL, Facet, FacetInfo, Store
 from articles.store import FacetKindName as FacetKind
 from feeds.config import SiteConfig
+from feeds.etag import settled_last_modified
 from feeds.model import absolute_html, absolute_url
 from feeds.translations import alternates
 from feeds.urls import (
@@ -153,8 +154,9 @@ def _conditional(
     """
     response.set_etag(etag)
     now = _now()
-    if modified is not None:
-        response.last_modified = min(modified, now)
+    last_modified = settled_last_modified(modified, now)
+    if last_modified is not None:
+        response.last_modified = last_modified
     response.cache_control.public = True
     max_age = _config().cache_max_age
     if until is not None:

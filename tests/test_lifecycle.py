@@ -121,17 +121,21 @@ def test_deleting_the_newest_article_never_moves_last_modified_back(
     result = cli(app, "articles", "import", str(CASES / "last-modified-on-delete.step1.json"))
     assert result.exit_code == 0, result.stderr
     client = app.test_client()
+    # A date is promised only once the change is a second old (RFC 9110 8.8.2.2).
+    clock.now = NOW + timedelta(seconds=1)
     before = client.get("/feeds/all.atom")
     assert len(entry_ids(before.data)) == 2
     old = before.headers["Last-Modified"]
     clock.now = NOW + timedelta(hours=1)
     deleted = cli(app, "articles", "delete", "lm-newer", "--yes")
     assert deleted.exit_code == 0, deleted.stderr
+    deleted_at = clock.now
+    clock.now += timedelta(seconds=1)
     after = client.get("/feeds/all.atom", headers={"If-Modified-Since": old})
     assert after.status_code == 200
     assert len(entry_ids(after.data)) == 1
     assert parse_date(after.headers["Last-Modified"]) >= parse_date(old)  # type: ignore[operator]
-    assert after.headers["Last-Modified"] == http_date(clock.now)
+    assert after.headers["Last-Modified"] == http_date(deleted_at)
 
 
 # --- change is never "unchanged" -----------------------------------------------------------
