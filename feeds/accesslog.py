@@ -30,6 +30,7 @@ import select
 import sys
 import threading
 import time
+import weakref
 from collections import deque
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, TextIO
@@ -59,11 +60,17 @@ class LineWriter:
         self._lock = threading.Lock()  # one writer at a time keeps batches in order
         self._wake = threading.Event()
         self._owner_pid = 0
+        # True once the writer thread runs in this process; a fork clears it in the child
+        # (a thread started before a worker is forked does not run in it). A flag, not a
+        # getpid() per line: on this Python that is a system call on every request.
+        self._running = False
         self._failing = False
+        ref = weakref.ref(self)
+        os.register_at_fork(after_in_child=lambda: _forked(ref))
 
     def write(self, line: str) -> None:
         """Queue one line (with its newline); cheap enough to call on every request."""
-        if self._owner_pid != os.getpid():
+        if not self._running:
             self._start()  # first line in this process (servers fork or spawn their workers)
         if self._size >= _MAX_WAITING:  # nobody is reading the log: drop, never grow forever
             self._dropped += 1
@@ -86,8 +93,9 @@ class LineWriter:
 
     def _start(self) -> None:
         with self._lock:
-            if self._owner_pid == os.getpid():
+            if self._running and self._owner_pid == os.getpid():
                 return
+            self._running = True
             # Lines inherited from a parent process belong to the parent, which writes them.
             self._lines.clear()
             self._size = 0
@@ -218,3 +226,9 @@ def open_access_log(target: str, flush_ms: int) -> LineWriter:
         return LineWriter(sys.stdout.fileno(), flush_ms)
     fd = os.open(target, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
     return LineWriter(fd, flush_ms)
+
+
+def _forked(ref: weakref.ReferenceType[LineWriter]) -> None:
+    writer = ref()
+    if writer is not None:
+        writer._running = False  # the child starts its own thread at its first line

@@ -22,6 +22,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import weakref
 from collections.abc import Callable
 from datetime import datetime
 
@@ -67,16 +68,22 @@ class LiftScheduler:
         self.clock = clock
         self.interval = interval
         self._pid: int | None = None
+        # Set once the thread runs in this process, cleared in a forked child: checked on
+        # every request, so a flag rather than a getpid() system call.
+        self._running = False
+        ref = weakref.ref(self)
+        os.register_at_fork(after_in_child=lambda: _forked(ref))
         self._lock = threading.Lock()
         self._stop = threading.Event()
 
     def ensure_started(self) -> None:
         """Start the thread in this process if it is not running (cheap when it is)."""
-        if self._pid == os.getpid():
+        if self._running:
             return
         with self._lock:
-            if self._pid == os.getpid():
+            if self._running and self._pid == os.getpid():
                 return
+            self._running = True
             self._pid = os.getpid()
             self._stop = threading.Event()
             thread = threading.Thread(target=self._run, name="feeds-lifts", daemon=True)
@@ -125,3 +132,9 @@ def lift_embargoes_command() -> None:
     if notifier is not None:
         notifier.flush(30.0)
     click.echo(f"{len(ids)} embargo(es) lifted" + (f": {' '.join(ids)}" if ids else ""))
+
+
+def _forked(ref: weakref.ReferenceType[LiftScheduler]) -> None:
+    scheduler = ref()
+    if scheduler is not None:
+        scheduler._running = False  # the child starts its own thread at its first request
