@@ -138,6 +138,16 @@ class Documents:
             modified=self._modified(query.facet, now, keys, newest, tombstones),
         )
 
+    def shared_modified(
+        self, facet: Facet, now: datetime, month: str | None = None
+    ) -> datetime | None:
+        """The part of `Document.modified` every live page of the feed shares (its newest
+        entry, its tombstones, its last change), or with `month` every archive of it that
+        carries the same tombstones: a document's own is the later of this and its entries'
+        times. Whole seconds, UTC; None when there is nothing."""
+        newest = () if month is not None else self._newest(facet, now)
+        return self._modified(facet, now, (), newest, self._tombstones(facet, now, month))
+
     def _tombstones(
         self, facet: Facet, now: datetime, month: str | None = None
     ) -> tuple[Tombstone, ...]:

@@ -30,6 +30,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from articles.model import Translation
+from articles.store import Facet, article_facets
 from feeds.export import CONFIG_FOLDER, CONFIG_NAME, MANIFEST_NAME, Exporter, file_name
 from feeds.export.nginx import COMMON_ACCEPT
 from feeds.http import for_browser, negotiate
@@ -420,6 +421,11 @@ def test_every_write_that_changes_an_article_moves_the_change_sequence(
     assert store.change_seq() == start + 3
     store.delete("old-1", now=clock())
     assert store.change_seq() == start + 4
+    # Each feed a write changed is listed after the reading taken before it, whatever the
+    # clock said (every write above was stamped at the same moment): the takedown took
+    # old-1 out of its feeds; the draft and the deletion of a withheld article changed none.
+    assert store.changed_feeds(start + 1) == {Facet("all"), *article_facets(old)}
+    assert store.changed_feeds(start + 2) == set()
 
 
 def follow_in_thread(exporter: Exporter) -> tuple[list[object], Callable[[], None]]:
@@ -546,3 +552,110 @@ def test_nginx_chooses_format_and_media_type_from_accept_as_the_app_does(
                 assert response.getheader("Vary") == "Accept", where
     assert formats == {"atom", "rss", "json"}
     assert browsers > 0
+
+
+# --- follow runs check only what a change can reach ---------------------------------------------
+
+
+def plain(article_id: str, published, **changes):  # type: ignore[no-untyped-def]
+    """An article in no feed but 'all' and its language's."""
+    fields = {"section": None, "tags": (), "authors": (), "source": None, **changes}
+    return article(article_id, published, **fields)
+
+
+def filler(count: int) -> list:  # type: ignore[type-arg]
+    """`count` articles, one an hour before NOW, in the default corpus's feeds."""
+    return [article(f"old-{n:04d}", NOW - timedelta(days=1, hours=n)) for n in range(count)]
+
+
+def assert_follow_run_matches_a_full_run(app: Flask, out: Path) -> None:
+    """What the follow run left is what a full check finds: nothing to write or remove, the
+    same files and headers."""
+    left = manifest(out)
+    full = Exporter(app, out, workers=1).run()
+    assert not full.failed, full.failed
+    assert (full.written, full.removed) == (0, 0), full.line()
+    assert manifest(out) == left
+
+
+def test_a_follow_run_checks_a_bounded_number_of_documents_whatever_the_store_size(
+    make_app: Callable[..., Flask], tmp_path: Path, clock: Clock
+) -> None:
+    """One correction of an old article in one feed (besides 'all' and its language's):
+    the same documents are checked in a store four times larger; a full run checks them all."""
+    checked = []
+    for size in (24, 96):
+        july = NOW - timedelta(days=40)
+        corpus = [*filler(size), plain("lone", july, language="en")]
+        app = make_app(corpus, site_url=SITE, items_per_feed=3)
+        out = tmp_path / f"out-{size}"
+        exporter = Exporter(app, out, workers=1)
+        first = exporter.run()
+        edited = plain("lone", july, language="en", title="고침", updated=july + timedelta(hours=1))
+        app.extensions["feeds.store"].upsert_many([edited], now=clock())
+        report = exporter.run(changes_only=True)
+        assert report.written > 0 and not report.failed
+        assert report.checked < first.checked / 4, (report.line(), first.line())
+        checked.append(report.checked)
+        assert_follow_run_matches_a_full_run(app, out)
+    assert checked[0] == checked[1]
+
+
+def counterpart_edit(app: Flask, clock: Clock) -> None:
+    # ko-1 names aug-2 as its English version: aug-2 corrected changes ko-1's links.
+    aug2 = next(a for a in corpus() if a.id == "aug-2")
+    edited = article(
+        "aug-2",
+        aug2.published,
+        language="en",
+        title="Seoul, Tokyo",
+        updated=aug2.published + timedelta(hours=3),
+    )
+    app.extensions["feeds.store"].upsert_many([edited], now=clock())
+
+
+def old_edit(app: Flask, clock: Clock) -> None:
+    july = next(a for a in corpus() if a.id == "jul-1").published
+    edited = article("jul-1", july, title="고친 제목", updated=july + timedelta(minutes=30))
+    app.extensions["feeds.store"].upsert_many([edited], now=clock())
+
+
+def section_move(app: Flask, clock: Clock) -> None:
+    # The "world" section loses jul-3; no record names it any more.
+    jul3 = next(a for a in corpus() if a.id == "jul-3").published
+    moved = article("jul-3", jul3, section=None, updated=jul3 + timedelta(hours=1))
+    app.extensions["feeds.store"].upsert_many([moved], now=clock())
+
+
+def deletion(app: Flask, clock: Clock) -> None:
+    app.extensions["feeds.store"].delete("jul-3", now=clock())
+
+
+def new_article(app: Flask, clock: Clock) -> None:
+    app.extensions["feeds.store"].upsert_many([article("new-1", NOW - timedelta(hours=1))])
+
+
+def embargo_lift(app: Flask, clock: Clock) -> None:
+    clock.now = EMBARGO + timedelta(seconds=1)  # no write: only time passes
+
+
+@pytest.mark.parametrize(
+    "change", [old_edit, counterpart_edit, section_move, deletion, new_article, embargo_lift]
+)
+def test_a_follow_run_leaves_what_a_full_run_would(
+    make_app: Callable[..., Flask], tmp_path: Path, clock: Clock, change: Callable[..., None]
+) -> None:
+    """Every kind of change (a correction of an old article, a translation counterpart's, a
+    move out of a section, a deletion, a new article, an embargo lifting by the clock), with
+    the writes stamped at the same moment as the first run's (no change time moves): the
+    follow run brings DIR where a full run does."""
+    app = make_exported_app(make_app)
+    out = tmp_path / "out"
+    exporter = Exporter(app, out, workers=1)
+    first = exporter.run()
+    change(app, clock)
+    report = exporter.run(changes_only=True)
+    assert not report.failed, report.failed
+    assert report.written > 0
+    assert report.checked < first.checked
+    assert_follow_run_matches_a_full_run(app, out)

@@ -45,7 +45,12 @@ from articles.store.model import (
     TranslationLink,
     UpsertResult,
 )
-from articles.store.schema import articles_table, change_sequence_table, embargo_lifts_table
+from articles.store.schema import (
+    articles_table,
+    change_sequence_table,
+    embargo_lifts_table,
+    facet_changes_table,
+)
 from articles.store.write import StoreTransaction
 
 WRITE_LOCK_KEY: Final = 0x6665656474
@@ -371,6 +376,16 @@ class Store:
             query = sa.select(cs.c.seq).where(cs.c.name == "articles")
             value = conn.execute(query).scalar_one_or_none()
         return int(value or 0)
+
+    def changed_feeds(self, since: int) -> frozenset[Facet]:
+        """The feeds (with 'all' and podcast shows) a write changed after the change sequence
+        read `since` (`change_seq`): an entry added, corrected, withdrawn, deleted or
+        re-linked. One indexed read; clock-independent. Changes by the clock alone (an
+        embargo lifting) are not writes and are not listed."""
+        fc = facet_changes_table
+        with self._connect() as conn:
+            rows = conn.execute(sa.select(fc.c.kind, fc.c.value).where(fc.c.seq > since)).all()
+        return frozenset(Facet(kind, value) for kind, value in rows)
 
     def latest_deletion(self) -> datetime | None:
         """When the most recent deletion happened (aware UTC), or None if there was none."""

@@ -197,14 +197,18 @@ sa.Index(
 
 # When a write last changed what readers of each feed can see (an entry added, corrected,
 # withdrawn or deleted): a lower bound of every document's Last-Modified, so deleting the
-# newest entry never moves a feed's date backwards.
+# newest entry never moves a feed's date backwards. `seq` is the store's change sequence
+# (below) as that write left it: the feeds changed since a reading of it are those with a
+# higher `seq`, whatever the writers' clocks said (`Store.changed_feeds`).
 facet_changes_table = sa.Table(
     "facet_changes",
     metadata,
     sa.Column("kind", sa.Text, primary_key=True),
     sa.Column("value", sa.Text, primary_key=True),
     sa.Column("changed_at", UTCDateTime, nullable=False),
+    sa.Column("seq", sa.BigInteger, nullable=False, server_default="0"),
 )
+sa.Index("ix_facet_changes_seq", facet_changes_table.c.seq)
 
 # The store's change sequence: one row (name 'articles') whose `seq` every write transaction
 # that changes an article (insert, replacement, deletion) adds one to, in that transaction.

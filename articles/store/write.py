@@ -579,7 +579,7 @@ class StoreTransaction:
         if waiting:
             conn.execute(lifts.insert(), waiting)
         self._mark_changed(touched, now)
-        if changes:
+        if changes or touched:
             # Every write that changed an article moves the change sequence, in its transaction.
             cs = change_sequence_table
             conn.execute(cs.update().where(cs.c.name == "articles").values(seq=cs.c.seq + 1))
@@ -616,25 +616,30 @@ class StoreTransaction:
                 pending[key] = now
 
     def _write_changes(self, changes: Mapping[tuple[str, str], datetime]) -> None:
+        if not changes:
+            return
+        # The change sequence as this transaction moved it (its row is locked until the
+        # commit, so no other writer's value can be in between): the feeds' `seq`.
+        cs = change_sequence_table
+        seq = self._conn.execute(sa.select(cs.c.seq).where(cs.c.name == "articles")).scalar_one()
         rows = [
-            {"kind": kind, "value": value, "changed_at": when}
+            {"kind": kind, "value": value, "changed_at": when, "seq": seq}
             for (kind, value), when in changes.items()
         ]
-        if not rows:
-            return
         insert = sqlite_insert if self._conn.dialect.name == "sqlite" else postgresql_insert
         fc = facet_changes_table
         statement = insert(fc)
         statement = statement.on_conflict_do_update(
             index_elements=["kind", "value"],
             set_={
+                "seq": statement.excluded.seq,
                 "changed_at": sa.case(
                     (
                         statement.excluded.changed_at > fc.c.changed_at,
                         statement.excluded.changed_at,
                     ),
                     else_=fc.c.changed_at,
-                )
+                ),
             },
         )
         self._conn.execute(statement, rows)

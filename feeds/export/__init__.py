@@ -41,17 +41,26 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Final
 from urllib.parse import urlsplit
 
 from flask import Flask
+from werkzeug.http import http_date, parse_date
 
-from articles.store import Facet, Store
+from articles.store import EntryKey, Facet, Store
 from feeds.config import SiteConfig
 from feeds.etag import OUTPUT_VERSION
 from feeds.export import work
+from feeds.export.changes import (
+    RunMemory,
+    belongs_to,
+    changed_articles,
+    changed_months,
+    feeds_of,
+    pages_around,
+)
 from feeds.export.files import (
     CONFIG_FOLDER,
     CONFIG_NAME,
@@ -73,10 +82,17 @@ from feeds.urls import (
     FORMATS,
     INDEX_PATH,
     OPML_PATH,
+    ROBOTS_PATH,
     SAMPLE_IMAGES_PREFIX,
+    SITEMAP_INDEX_PATH,
+    SITEMAPS_PREFIX,
     STYLESHEET_PATH,
+    archive_path,
     article_page_path,
     facet_page_path,
+    feed_path,
+    paged_path,
+    sitemap_month_path,
 )
 
 __all__ = [
@@ -125,6 +141,10 @@ class ExportReport:
     seconds: float = 0.0
     next_change: datetime | None = None
     change_seq: int | None = None
+    # Documents whose state was looked at (described, or asked of the app): every document
+    # in a full run but the article pages whose state is unchanged, in a follow run only
+    # what the changes can have reached.
+    checked: int = 0
 
     @property
     def total(self) -> int:
@@ -134,7 +154,7 @@ class ExportReport:
         failed = f", {len(self.failed)} failed" if self.failed else ""
         return (
             f"exported {self.total} documents in {self.seconds:.1f} s: {self.written} written, "
-            f"{self.unchanged} unchanged, {self.removed} removed{failed}"
+            f"{self.unchanged} unchanged, {self.removed} removed{failed}, {self.checked} checked"
         )
 
 
@@ -167,23 +187,41 @@ class Exporter:
         self.manifest_path = self.directory / CONFIG_FOLDER / MANIFEST_NAME
         self.workers = max(1, workers if workers is not None else (os.cpu_count() or 1))
         self.min_parallel_tasks = min_parallel_tasks
+        # What the last run of this exporter saw (None before it, or after a failed run).
+        self._memory: RunMemory | None = None
 
     # -- one run -------------------------------------------------------------------------------
 
-    def run(self) -> ExportReport:
-        """Bring DIR up to date with the app; returns the counts."""
+    def run(self, *, changes_only: bool = False) -> ExportReport:
+        """Bring DIR up to date with the app; returns the counts.
+
+        With `changes_only` (each `follow` run after its first), only the documents that the
+        writes and embargo lifts since this exporter's previous run can have changed are
+        checked (`feeds.export.changes`); without it, or with no previous run, all are.
+        """
         started = time.perf_counter()
         seq = self.store.change_seq()
         before = load_manifest(self.manifest_path)
         now = self.clock()
         context = RunContext(self.app, self.directory, before, now)
-        tasks, kept = self._plan(context)
+        memory, self._memory = self._memory, None
+        version = f"{OUTPUT_VERSION}|{self.config.fingerprint()}"
+        states = list(article_states(self.store, now, version, context.store))
+        articles = {s.id: (s.published, s.state) for s in states}
+        if changes_only and memory is not None and before:
+            tasks, kept = self._plan_changes(context, memory, states)
+        else:
+            memory = RunMemory(seq, now, {})
+            tasks, kept = self._plan(context, states)
         result = self._execute(context, tasks)
+        if memory.articles:  # a follow run: the kept documents of the feeds it checked
+            self._refresh_headers(context, result, kept)
         report = ExportReport(
             written=result.written,
             unchanged=result.unchanged + len(kept),
             failed=result.failed,
             change_seq=seq,
+            checked=result.written + result.unchanged + len(result.failed),
         )
         after = {**kept, **result.entries}
         for path, gone in before.items():
@@ -197,15 +235,26 @@ class Exporter:
         )
         upcoming = self.store.next_visibility_change(now=now)
         report.next_change = upcoming
+        memory.heads.update(result.heads)
+        memory.months.update(result.months)
+        if not result.failed:
+            self._memory = RunMemory(seq, now, articles, memory.heads, memory.months)
         report.seconds = time.perf_counter() - started
         return report
 
-    def _plan(self, context: RunContext) -> tuple[list[Task], dict[str, Exported]]:
+    def _listings(self) -> list[tuple[str, str]]:
+        """The index and the OPML lists: what names the feeds."""
+        pages: list[tuple[str, str]] = [(INDEX_PATH, "")]
+        pages += [(OPML_PATH if f == "atom" else f"{OPML_PATH}?format={f}", "") for f in FORMATS]
+        return pages
+
+    def _plan(
+        self, context: RunContext, states: list[ArticleState]
+    ) -> tuple[list[Task], dict[str, Exported]]:
         """The tasks of a run, and the article pages left as they are (their state, what the
         page shows, is the one recorded)."""
         store, config, now = self.store, self.config, context.now
-        pages: list[tuple[str, str]] = [(INDEX_PATH, "")]
-        pages += [(OPML_PATH if f == "atom" else f"{OPML_PATH}?format={f}", "") for f in FORMATS]
+        pages = self._listings()
         pages += [(STYLESHEET_PATH, ""), (CSS_PATH, "")]
         if SAMPLE_IMAGES_DIR.is_dir():
             images = sorted(p for p in SAMPLE_IMAGES_DIR.iterdir() if p.is_file())
@@ -222,23 +271,138 @@ class Exporter:
                 pages.append((facet_page_path(facet), ""))
             feeds.extend(self._feed_tasks(facet, counts.get(facet, 0)))
         kept: dict[str, Exported] = {}
-        version = f"{OUTPUT_VERSION}|{config.fingerprint()}"
-        for path, state in article_states(store, now, version, context.store):
-            previous = context.before.get(path)
+        for each in states:
+            previous = context.before.get(each.path)
             if (
                 previous is not None
-                and previous.state == state
+                and previous.state == each.state
                 and (self.directory / previous.file).exists()
             ):
-                kept[path] = previous
+                kept[each.path] = previous
             else:
-                pages.append((path, state))
-        batches: list[Task] = [
-            PageTask(tuple(pages[i : i + PATHS_PER_TASK]))
-            for i in range(0, len(pages), PATHS_PER_TASK)
-        ]
+                pages.append((each.path, each.state))
         # The largest feeds first, so no worker is left with a long task at the end.
-        return feeds + batches, kept
+        return feeds + _batches(pages), kept
+
+    def _plan_changes(
+        self, context: RunContext, memory: RunMemory, states: list[ArticleState]
+    ) -> tuple[list[Task], dict[str, Exported]]:
+        """The tasks of a follow run: only the documents the changes since `memory` (the
+        previous run) can have reached (see `feeds.export.changes`); everything else is kept.
+        """
+        store, config, now, before = context.store, self.config, context.now, context.before
+        current = {s.id: (s.published, s.state) for s in states}
+        changed = changed_articles(memory.articles, current)
+        feeds = set(self.store.changed_feeds(memory.seq))
+        feeds |= feeds_of(self.store, [i for i in changed if i in current], now)
+        months = changed_months(changed)
+        kept = dict(before)
+        # Article pages: the changed ones asked again, the gone ones removed.
+        pages = self._listings()
+        for each in states:
+            if each.id in changed or each.path not in before:
+                kept.pop(each.path, None)
+                pages.append((each.path, each.state))
+        for article_id in changed.keys() - current.keys():
+            kept.pop(article_page_path(article_id), None)
+        # Crawler documents: robots.txt, the index and news sitemaps, the changed months'.
+        sitemaps = Sitemaps(self.store, config)
+        month_of = {
+            sitemap_month_path(m, p): m
+            for m, p, _ in sitemaps.month_parts(self.store.month_summaries(now=now))
+        }
+        crawler = sitemaps.paths(now)
+        crawled = (ROBOTS_PATH, SITEMAP_INDEX_PATH)
+        for path in [p for p in before if p in crawled or p.startswith(SITEMAPS_PREFIX)]:
+            if path not in crawler:
+                kept.pop(path)
+        for path in crawler:
+            if path not in month_of or month_of[path] in months or path not in before:
+                kept.pop(path, None)
+                pages.append((path, ""))
+        # Feeds: see feeds.export.changes.
+        tasks: list[Task] = []
+        limit = config.items_per_feed
+        period = timedelta(days=config.tombstone_days)
+        for facet in sorted(feeds, key=lambda f: (f.kind, f.value)):
+            total = store.count_visible(facet, now=now)
+            mine = [p for p in kept if belongs_to(p, facet)]
+            if facet.kind != "all":
+                kept.pop(facet_page_path(facet), None)
+            if total == 0 and facet.kind != "all":
+                for path in mine:  # the feed is gone
+                    kept.pop(path)
+                memory.heads.pop(facet, None)
+                memory.months.pop(facet, None)
+                continue
+            if facet.kind != "all":
+                pages.append((facet_page_path(facet), ""))
+            tombstones = (
+                tuple(store.feed_tombstones(facet, now=now, since=now - period)) if period else ()
+            )
+            archives = tuple(store.months(facet, now=now))
+            live = [p for p in mine if "/archive/" not in p]
+            if memory.heads.get(facet) != (total, tombstones):
+                for path in live:
+                    kept.pop(path)
+                tasks.extend(t for t in self._feed_tasks(facet, total) if t.archives is None)
+            else:
+
+                def key_at(offset: int, facet: Facet = facet) -> EntryKey:
+                    return store.page_keys(facet, now=now, limit=1, offset=offset)[0]
+
+                numbers = {1}
+                for moments in changed.values():
+                    for moment in moments:
+                        numbers.update(pages_around(key_at, total, moment, limit))
+                for number in numbers:
+                    for fmt in FORMATS:
+                        kept.pop(paged_path(feed_path(facet, fmt), number, limit, limit), None)
+                tasks.append(FeedTask(facet, pages=tuple(sorted(numbers))))
+            if memory.months.get(facet) != archives:
+                for path in mine:
+                    if "/archive/" in path:
+                        kept.pop(path)
+                tasks.extend(t for t in self._feed_tasks(facet, total) if t.archives is not None)
+            else:
+                redo = tuple(m for m in archives if m in months)
+                for month in redo:
+                    for fmt in FORMATS:
+                        kept.pop(archive_path(facet, month, fmt), None)
+                if redo:
+                    tasks.append(FeedTask(facet, months=redo))
+        return tasks + _batches(pages), kept
+
+    def _refresh_headers(
+        self, context: RunContext, result: TaskResult, kept: dict[str, Exported]
+    ) -> None:
+        """Of the documents a follow run kept, those of a feed it checked get the headers the
+        app now sends: the feed's Cache-Control (every live page shares it) and a Last-Modified
+        moved to the feed's shared moment when that is later (`Documents.shared_modified`)."""
+        checked = {f for f in result.heads} | {f for f in result.months}
+        for facet in checked:
+            mine = [p for p in kept if belongs_to(p, facet)]
+            if not mine:
+                continue
+            live = context.documents.shared_modified(facet, context.now)
+            first = result.entries.get(feed_path(facet, FORMATS[0]))
+            for path in mine:
+                entry = kept[path]
+                archive = "/archive/" in path
+                if not archive and first is not None:
+                    entry.cache_control = first.cache_control
+                if not entry.last_modified:
+                    continue  # none sent: the entries link translations (unchanged)
+                month = path.split("/archive/", 1)[1].split(".", 1)[0] if archive else None
+                shared = (
+                    context.documents.shared_modified(facet, context.now, month)
+                    if archive
+                    else live
+                )
+                if shared is not None:
+                    old = parse_date(entry.last_modified)
+                    if old is None or shared > old:
+                        entry.last_modified = http_date(shared)
 
     def _feed_tasks(self, facet: Facet, count: int) -> Iterator[FeedTask]:
         last_page = max(1, math.ceil(count / self.config.items_per_feed))
@@ -292,7 +456,7 @@ class Exporter:
                     last.next_change is not None and self.clock() >= last.next_change
                 )
                 if due or self.store.change_seq() != last.change_seq:  # type: ignore[union-attr]
-                    last = self.run()
+                    last = self.run(changes_only=last is not None)
                     report(last)
             except Exception as exc:  # noqa: BLE001 - keep following; the next check retries
                 log.warning("export: %s: %s; trying again", type(exc).__name__, exc)
@@ -302,9 +466,25 @@ class Exporter:
             time.sleep(interval)
 
 
+def _batches(pages: list[tuple[str, str]]) -> list[Task]:
+    return [
+        PageTask(tuple(pages[i : i + PATHS_PER_TASK])) for i in range(0, len(pages), PATHS_PER_TASK)
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleState:
+    """A visible article's page: its id, publish time, site path and state."""
+
+    id: str
+    published: datetime
+    path: str
+    state: str
+
+
 def article_states(
     store: Store, now: datetime, version: str, run_store: RunStore | None = None
-) -> Iterator[tuple[str, str]]:
+) -> Iterator[ArticleState]:
     """(path, state) of every visible article's page: the state names what the page shows
     (the code and settings that make it, the article's `updated` and its linked versions'),
     so a page whose state is unchanged need not be asked for. The translation links read
@@ -323,4 +503,4 @@ def article_states(
         links.setdefault(link.article_id, []).append(f"{link.other_id}={link.updated.isoformat()}")
     for row in rows:
         state = "|".join([version, row.updated.isoformat(), *links.get(row.id, ())])
-        yield article_page_path(row.id), state
+        yield ArticleState(row.id, row.published, article_page_path(row.id), state)

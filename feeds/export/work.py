@@ -37,6 +37,7 @@ from feeds.cache import RenderCache, compress
 from feeds.config import SiteConfig
 from feeds.documents import Document, Documents
 from feeds.etag import quoted
+from feeds.export.changes import FeedHead
 from feeds.export.files import ENCODINGS, Exported, exported_file, remove_files, variant_file
 from feeds.export.files import write_atomic as write_file
 from feeds.http import FeedService, feed_etag, feed_last_modified, self_query_string
@@ -61,13 +62,14 @@ ARTICLE_CACHE = 4096
 @dataclass(frozen=True, slots=True)
 class FeedTask:
     """Documents of one feed: the live pages `pages` (and, when `to_end`, every page after
-    them that exists now), and the share `archives` = (part, parts) of its monthly archives
-    (months[part::parts]); None for none."""
+    them that exists now), the share `archives` = (part, parts) of its monthly archives
+    (months[part::parts]; None for none), and the archives of `months` named."""
 
     facet: Facet
     pages: tuple[int, ...] = ()
     to_end: bool = False
     archives: tuple[int, int] | None = None
+    months: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,9 +93,15 @@ class TaskResult:
     unchanged: int = 0
     failed: list[str] = field(default_factory=list)
     until_change: float | None = None
+    # Per feed seen: its page 1's (count, tombstones) and its archive months, for the next
+    # follow run (feeds.export.changes).
+    heads: dict[Facet, FeedHead] = field(default_factory=dict)
+    months: dict[Facet, tuple[str, ...]] = field(default_factory=dict)
 
     def merge(self, other: TaskResult) -> None:
         self.entries.update(other.entries)
+        self.heads.update(other.heads)
+        self.months.update(other.months)
         self.written += other.written
         self.unchanged += other.unchanged
         self.failed.extend(other.failed)
@@ -263,8 +271,12 @@ class RunContext:
         if task.archives is not None:
             part, parts = task.archives
             months = self.store.months(facet, now=self.now)
+            if part == 0:
+                result.months[facet] = tuple(months)
             for month in months[part::parts]:
                 self._feed_group(facet, 1, month, result)
+        for month in task.months:
+            self._feed_group(facet, 1, month, result)
         return result
 
     def _feed_group(
@@ -294,6 +306,8 @@ class RunContext:
             doc = self.documents.describe(query, self.now, site=self.base)
         except QueryError:
             return None  # gone since the run was planned: the document is removed
+        if month is None and page == 1:
+            result.heads[facet] = (doc.total, tuple(doc.tombstones))
         self_query = "" if query.month is not None else self_query_string(args, query)
         links = document_links(self.service, query, doc, self.base, self_query)
         cache_control = self.service.cache_control(doc)[1]
