@@ -25,15 +25,19 @@ Results: bench/results/export.json (bench/results/quick/ with --quick).
 from __future__ import annotations
 
 import argparse
+import hashlib
+import math
 import os
 import resource
 import shutil
+import signal
 import sqlite3
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import zlib
 from contextlib import ExitStack
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -69,8 +73,7 @@ def children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def export_once(database: Path, out: Path, site: str, workers: int | None) -> dict[str, Any]:
-    """Run `flask feeds export` in a child process (as an operator would) and time it."""
+def export_env(database: Path, out: Path, site: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("FEEDS_")}
     env.update(
         DATABASE_URL=sqlite_url(database),
@@ -78,9 +81,28 @@ def export_once(database: Path, out: Path, site: str, workers: int | None) -> di
         FEEDS_LOAD_SAMPLES="0",
         FEEDS_INSTANCE_PATH=str(out.parent / "instance"),
     )
-    command = [PYTHON, "-m", "flask", "--app", "wsgi", "feeds", "export", str(out)]
+    return env
+
+
+def export_command(out: Path, workers: int | None, sample: int) -> list[str]:
+    """`flask feeds export` as an operator runs it, or with `sample` > 1 this script's
+    `--child` mode: the same export of a deterministic share of the documents (SampledExporter)."""
+    if sample > 1:
+        command = [PYTHON, str(Path(__file__).resolve()), "--child", str(out)]
+        command += ["--sample", str(sample)]
+    else:
+        command = [PYTHON, "-m", "flask", "--app", "wsgi", "feeds", "export", str(out)]
     if workers:
         command += ["--workers", str(workers)]
+    return command
+
+
+def export_once(
+    database: Path, out: Path, site: str, workers: int | None, sample: int = 1
+) -> dict[str, Any]:
+    """Run the export in a child process (as an operator would) and time it."""
+    env = export_env(database, out, site)
+    command = export_command(out, workers, sample)
     load_before, cpu_before = load(), children_cpu()
     started = time.perf_counter()
     done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=True)
@@ -96,15 +118,206 @@ def export_once(database: Path, out: Path, site: str, workers: int | None) -> di
     }
 
 
-def correct_one_article(database: Path) -> str:
-    """Correct an article from the middle of the store (not the newest of anything): a new
-    title, `updated` one second later. Returns its id."""
+def sampled_exporter(sample: int) -> type:
+    """An Exporter that exports a deterministic share of the documents, for measuring a store
+    whose full export would not fit the disk or the time: the feeds whose (kind, value) hashes
+    (CRC-32) to 0 modulo `sample`, never 'all' (whose share is measured through the others'
+    entries), and the article pages whose path does; every other document (index, facet
+    pages, OPML, sitemaps, static files) in full. The same selection in follow runs."""
+    sys.path.insert(0, str(ROOT))
+    from feeds.export import Exporter
+    from feeds.export.work import FeedTask, PageTask, Task
+    from feeds.urls import ARTICLES_PREFIX
+
+    def chosen(text: str) -> bool:
+        return zlib.crc32(text.encode()) % sample == 0
+
+    def keep(tasks: list[Task]) -> list[Task]:
+        kept: list[Task] = []
+        for task in tasks:
+            if isinstance(task, FeedTask):
+                facet = task.facet
+                if facet.kind != "all" and chosen(f"{facet.kind}:{facet.value}"):
+                    kept.append(task)
+                continue
+            paths = tuple(
+                (path, state)
+                for path, state in task.paths
+                if not path.startswith(ARTICLES_PREFIX) or chosen(path)
+            )
+            if paths:
+                kept.append(PageTask(paths))
+        return kept
+
+    class SampledExporter(Exporter):  # type: ignore[misc]
+        def _plan(self, context: Any, states: Any) -> Any:
+            tasks, kept = super()._plan(context, states)
+            return keep(tasks), kept
+
+        def _plan_changes(self, context: Any, memory: Any, states: Any) -> Any:
+            tasks, kept = super()._plan_changes(context, memory, states)
+            return keep(tasks), kept
+
+    return SampledExporter
+
+
+def child_export(args: argparse.Namespace) -> int:
+    """`--child DIR`: the export of `--sample`, once or (`--follow`) following; each report
+    line is prefixed with the wall clock and this process tree's CPU seconds."""
+    sys.path.insert(0, str(ROOT))
+    from feeds import create_app
+
+    app = create_app()
+    exporter = sampled_exporter(args.sample)(app, args.child, workers=args.workers)
+
+    def report(result: Any) -> None:
+        times = os.times()
+        cpu = times.user + times.system + times.children_user + times.children_system
+        print(f"{time.time():.3f} {cpu:.2f} {result.line()}", flush=True)
+
+    if not args.follow:
+        report(exporter.run())
+        return 0
+    stopping: list[bool] = []
+    signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
+    exporter.follow(interval=1.0, report=report, stop=lambda: bool(stopping))
+    return 0
+
+
+def follow_one_edit(
+    database: Path, out: Path, site: str, workers: int | None, sample: int
+) -> dict[str, Any]:
+    """`--follow` on an exported folder: its first run (a check of everything), then one old
+    article corrected: seconds from the write's commit to the end of the run that exported
+    it, that run's CPU seconds and report."""
+    command = [*export_command(out, workers, sample), "--follow"]
+    process = subprocess.Popen(
+        command,
+        cwd=ROOT,
+        env=export_env(database, out, site),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    assert process.stdout is not None
+    try:
+        first = process.stdout.readline().strip()
+        load_before = load()
+        edited = correct_one_article(database)
+        written = time.time()
+        line = process.stdout.readline().strip()
+        seen = time.time()
+    finally:
+        process.terminate()
+        process.wait(timeout=60)
+    result: dict[str, Any] = {
+        "edited": edited,
+        "delay_seconds": round(seen - written, 2),
+        "load_average_before": load_before,
+        "load_average_after": load(),
+        "first_report": first,
+        "report": line,
+    }
+    if sample > 1:  # the child prints the wall clock and its CPU seconds before each line
+        cpu_first, cpu_then = float(first.split()[1]), float(line.split()[1])
+        result["cpu_seconds"] = round(cpu_then - cpu_first, 2)
+        result["report"] = line.split(" ", 2)[2]
+        result["first_report"] = first.split(" ", 2)[2]
+    log(f"follow: {result['report']} ({result['delay_seconds']} s after the write)")
+    return result
+
+
+def census(out: Path) -> dict[str, Any]:
+    """Documents and bytes (with their gzip and Brotli forms) by kind, from the manifest, and
+    the documents whose bytes another document already has (identical files)."""
+    sys.path.insert(0, str(ROOT))
+    from feeds.export.files import ENCODINGS, load_manifest, variant_file
+    from feeds.urls import ARTICLES_PREFIX, FEEDS_PREFIX
+
+    def kind(path: str) -> str:
+        if path.startswith(ARTICLES_PREFIX):
+            return "article pages"
+        if path.startswith(FEEDS_PREFIX):
+            return "feed archives" if "/archive/" in path else "live feed pages"
+        if path.startswith("/sitemap"):
+            return "sitemaps"
+        return "other"
+
+    kinds: dict[str, dict[str, int]] = {}
+    digests: dict[bytes, int] = {}
+    duplicates = duplicate_bytes = 0
+    for path, entry in load_manifest(out / "_nginx" / "manifest.json").items():
+        figures = kinds.setdefault(kind(path), {"documents": 0, "bytes": 0, "identity_bytes": 0})
+        body = (out / entry.file).read_bytes()
+        figures["documents"] += 1
+        figures["identity_bytes"] += len(body)
+        figures["bytes"] += len(body) + sum(
+            (out / variant_file(entry.file, e)).stat().st_size
+            for e in ENCODINGS
+            if (out / variant_file(entry.file, e)).exists()
+        )
+        digest = hashlib.blake2b(body, digest_size=16).digest()
+        if digest in digests:
+            duplicates += 1
+            duplicate_bytes += len(body)
+        digests[digest] = digests.get(digest, 0) + 1
+    return {"kinds": kinds, "identical_documents": duplicates, "identical_bytes": duplicate_bytes}
+
+
+def full_store_documents(database: Path, site: str, sample: int) -> dict[str, Any]:
+    """The documents a full export of the store holds, counted from the store (feed pages
+    from each feed's count, archives from its months), and the share of feed entries and
+    article pages the sample exports."""
+    sys.path.insert(0, str(ROOT))
+    from articles.store import Store
+    from feeds.urls import article_page_path
+
+    store = Store(sqlite_url(database))
+    try:
+        now = datetime.now(UTC)
+        per_page = 50  # items_per_feed's default
+        infos = store.facets(now=now)
+        live = archives = entries = sampled_entries = 0
+        for info in infos:
+            facet = info.facet
+            months = len(store.months(facet, now=now))
+            live += 3 * max(1, math.ceil(info.count / per_page))
+            archives += 3 * months
+            entries += info.count
+            if (
+                facet.kind != "all"
+                and zlib.crc32(f"{facet.kind}:{facet.value}".encode()) % sample == 0
+            ):
+                sampled_entries += info.count
+        pages = store.page_rows(now=now)
+        sampled_pages = sum(
+            1 for r in pages if zlib.crc32(article_page_path(r.id).encode()) % sample == 0
+        )
+    finally:
+        store.dispose()
+    return {
+        "feeds": len(infos),
+        "live feed pages": live,
+        "feed archives": archives,
+        "article pages": len(pages),
+        "feed entries (all documents of a feed, per format)": entries,
+        "sampled feed entries": sampled_entries,
+        "sampled article pages": sampled_pages,
+    }
+
+
+def correct_one_article(database: Path, target_id: str | None = None) -> str:
+    """Correct an article from the middle of the store (not the newest of anything), or
+    `target_id`: a new title, `updated` one second later. Returns its id."""
     sys.path.insert(0, str(ROOT))
     from articles.store import Store
 
     store = Store(sqlite_url(database))
     try:
-        middle = store.list_articles(status="published", limit=1, offset=store.count() // 2)
+        found = store.fetch([target_id]) if target_id else []
+        middle = found or store.list_articles(
+            status="published", limit=1, offset=store.count() // 2
+        )
         target = (middle or store.list_articles(status="published", limit=1))[0]
         edited = replace(
             target,
@@ -113,6 +326,17 @@ def correct_one_article(database: Path) -> str:
         )
         store.upsert_many([edited], now=datetime.now(UTC))
         return target.id
+    finally:
+        store.dispose()
+
+
+def migrate(database: Path) -> None:
+    sys.path.insert(0, str(ROOT))
+    from articles.store import Store
+
+    store = Store(sqlite_url(database))
+    try:
+        store.migrate()
     finally:
         store.dispose()
 
@@ -250,7 +474,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--no-serve", action="store_true", help="skip the nginx/app rounds")
     parser.add_argument("--keep", action="store_true", help="keep the export folders")
+    parser.add_argument(
+        "--sample",
+        type=int,
+        default=1,
+        help="export one feed in N and one article page in N (sampled_exporter), for a store "
+        "whose full export does not fit the disk or the time",
+    )
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--follow", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.child:
+        return child_export(args)
     if args.quick:
         args.sizes, args.duration, args.rounds = "50", 2, 1
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
@@ -261,19 +496,29 @@ def main(argv: list[str] | None = None) -> int:
         database = Path()
         for n in sizes:
             database = work / f"store-{n}.db"
-            copy_store(cached_store(n), database)
+            # The cached store is copied as it is and the copy brought to this code's schema,
+            # so the shared cache is left at whatever schema other checkouts use.
+            source = common.store_path(n)
+            copy_store(source if source.exists() else cached_store(n), database)
+            migrate(database)
             out = work / f"export-{n}"
             log(f"exporting the {n:,}-article store")
-            first = export_once(database, out, args.site, args.workers)
+            sample = args.sample
+            first = export_once(database, out, args.site, args.workers, sample)
             first["bytes"] = folder_bytes(out)
-            second = export_once(database, out, args.site, args.workers)
+            first["census"] = census(out)
+            second = export_once(database, out, args.site, args.workers, sample)
             edited = correct_one_article(database)
-            third = export_once(database, out, args.site, args.workers)
+            third = export_once(database, out, args.site, args.workers, sample)
             third["edited"] = edited
+            follow = follow_one_edit(database, out, args.site, args.workers, sample)
             results["sizes"][str(n)] = {
+                "sample": sample,
+                "store": full_store_documents(database, args.site, sample),
                 "full": first,
                 "incremental_unchanged": second,
                 "incremental_one_edit": third,
+                "follow_one_edit": follow,
             }
         if not args.no_serve and shutil.which("nginx") and shutil.which("wrk"):
             results["serving"] = serve_compare(database, out, args, work)

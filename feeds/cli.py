@@ -45,7 +45,17 @@ feeds_cli = AppGroup(
     default=None,
     help="Processes that render and compress (default: one per CPU).",
 )
-def export_command(directory: str, follow: bool, interval: float, workers: int | None) -> None:
+@click.option(
+    "--upstream",
+    metavar="URL",
+    default=None,
+    help="The app's address (http://127.0.0.1:8000): the nginx config forwards to it a feed "
+    "URL asked with an Accept header it cannot weigh (q-values outside its table); without "
+    "it such a request gets Atom, the app's default.",
+)
+def export_command(
+    directory: str, follow: bool, interval: float, workers: int | None, upstream: str | None
+) -> None:
     """Write every document the app serves into DIRECTORY, with gzip and Brotli forms and an
     nginx config (DIRECTORY/_nginx/feeds-export.conf) that serves them as the app would.
 
@@ -58,6 +68,7 @@ def export_command(directory: str, follow: bool, interval: float, workers: int |
             current_app._get_current_object(),  # type: ignore[attr-defined]
             directory,
             workers=workers,
+            upstream=upstream,
         )
     except ExportError as exc:
         raise click.ClickException(str(exc)) from None

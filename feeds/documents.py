@@ -138,15 +138,16 @@ class Documents:
             modified=self._modified(query.facet, now, keys, newest, tombstones),
         )
 
-    def shared_modified(
+    def shared_change(
         self, facet: Facet, now: datetime, month: str | None = None
     ) -> datetime | None:
-        """The part of `Document.modified` every live page of the feed shares (its newest
-        entry, its tombstones, its last change), or with `month` every archive of it that
-        carries the same tombstones: a document's own is the later of this and its entries'
-        times. Whole seconds, UTC; None when there is nothing."""
+        """The latest change every live page of the feed shows besides its own entries (its
+        newest entry, its tombstones, its last change), or with `month` every archive of it
+        that carries the same tombstones; None when there is none. A document's
+        `modified` is `feeds.etag.settled_last_modified` of the later of this and its own
+        entries' times."""
         newest = () if month is not None else self._newest(facet, now)
-        return self._modified(facet, now, (), newest, self._tombstones(facet, now, month))
+        return self._latest(facet, now, (), newest, self._tombstones(facet, now, month))
 
     def _tombstones(
         self, facet: Facet, now: datetime, month: str | None = None
@@ -168,12 +169,22 @@ class Documents:
         tombstones: Sequence[Tombstone],
     ) -> datetime | None:
         """Last-Modified: see `Document.modified`; whole seconds, UTC."""
+        return settled_last_modified(self._latest(facet, now, keys, newest, tombstones), now)
+
+    def _latest(
+        self,
+        facet: Facet,
+        now: datetime,
+        keys: Sequence[EntryKey],
+        newest: Sequence[EntryKey],
+        tombstones: Sequence[Tombstone],
+    ) -> datetime | None:
         moments = [max(k.updated, k.published) for k in (*keys, *newest)]
         moments.extend(t.when for t in tombstones)
         changed = self.store.last_change(facet, now=now, period=self.tombstone_period)
         if changed is not None:
             moments.append(changed)
-        return settled_last_modified(max(moments, default=None), now)
+        return max(moments, default=None)
 
     def _describe_archive(self, query: FeedQuery, month: str, now: datetime, site: str) -> Document:
         store = self.store

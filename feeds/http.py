@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -24,22 +24,13 @@ from werkzeug.http import http_date, parse_accept_header
 if TYPE_CHECKING:
     from _typeshed.wsgi import WSGIEnvironment
 
-from articles.model import Article
 from articles.store import Facet, Store
+from feeds.assemble import document_feed, document_links, render_document
 from feeds.cache import RenderCache
 from feeds.config import SiteConfig
 from feeds.documents import Document, Documents
 from feeds.etag import document_etag, is_fresh, quoted
 from feeds.fastpath import MEMO_KEY, MemoEntry, MemoKey, ResponseMemo
-from feeds.model import (
-    EMPTY_FEED_UPDATED,
-    DeletedEntry,
-    DocumentLinks,
-    Feed,
-    FeedLinks,
-    build_feed,
-)
-from feeds.podcasts import find_show, show_feed
 from feeds.preview import (
     VARY,
     build_preview,
@@ -50,25 +41,17 @@ from feeds.preview import (
 from feeds.preview import respond as respond_with_preview
 from feeds.query import FeedQuery, QueryError, parse_feed_path
 from feeds.redirects import permanent_redirect
-from feeds.translations import alternates
 from feeds.urls import (
     CSS_PATH,
     FEEDS_PREFIX,
     FORMATS,
     HEALTH_PATH,
-    STYLESHEET_PATH,
     AnyPathConverter,
-    archive_path,
-    article_url,
-    facet_page_url,
     feed_path,
-    paged_path,
     public_base_url,
-    site_path,
 )
 from feeds.websub import link_header
-from feeds.writers import MEDIA_TYPES, render
-from feeds.writers.podcast import render_show
+from feeds.writers import MEDIA_TYPES
 
 log = logging.getLogger(__name__)
 
@@ -196,7 +179,7 @@ def feed(subpath: str) -> Response:
         return error_response(exc.status, exc.message, as_json=fmt == "json")
 
     self_query = "" if query.month is not None else self_query_string(request.args, query)
-    links = _links(service, query, doc, base, self_query)
+    links = document_links(query, doc, base, self_query, service.config.items_per_feed)
     opaque = feed_etag(config, base, self_query, query, doc)
     encoding = choose_encoding(request.headers.get("Accept-Encoding", ""))
     if is_navigation(*navigation_headers(request.headers)):
@@ -345,48 +328,6 @@ def self_query_string(args: Mapping[str, str], query: FeedQuery) -> str:
     return "?" + "&".join(parts) if parts else ""
 
 
-def _links(
-    service: FeedService, query: FeedQuery, doc: Document, base: str, self_query: str
-) -> dict[str, dict[str, str | None]]:
-    """The RFC 5005 links of this document, per format, as absolute URLs."""
-    facet = query.facet
-    result: dict[str, dict[str, str | None]] = {}
-    for fmt in FORMATS:
-        if query.month is not None:
-            only_month = doc.prev_month is None and doc.next_month is None
-            result[fmt] = {
-                "self": base + archive_path(facet, query.month, fmt),
-                # A facet's only archive is complete (fh:complete), and a complete feed's
-                # `current` may only point at itself (RFC 5005 section 2), so it has none.
-                "current": None if only_month else base + feed_path(facet, fmt),
-                "prev_archive": base + archive_path(facet, doc.prev_month, fmt)
-                if doc.prev_month
-                else None,
-                "next_archive": base + archive_path(facet, doc.next_month, fmt)
-                if doc.next_month
-                else None,
-            }
-            continue
-        path = feed_path(facet, fmt)
-
-        def at(page: int, path: str = path) -> str:
-            return base + paged_path(path, page, query.limit, service.config.items_per_feed)
-
-        result[fmt] = {
-            # `self` repeats the request's own query (page and limit as the client wrote them),
-            # so it names the very URL the document was fetched from; the others are canonical.
-            "self": base + path + self_query,
-            "first": at(1),
-            "last": at(doc.last_page),
-            "next": at(query.page + 1) if query.page < doc.last_page else None,
-            "previous": at(query.page - 1) if query.page > 1 else None,
-            "prev_archive": base + archive_path(facet, doc.newest_month, fmt)
-            if doc.newest_month
-            else None,
-        }
-    return result
-
-
 def _render(
     service: FeedService,
     query: FeedQuery,
@@ -396,12 +337,8 @@ def _render(
 ) -> bytes:
     """Fetch the page's articles and write the document (only on a cache miss)."""
     fmt = query.fmt or "atom"
-    feed = _build(service, query, doc, links, base)
-    if query.facet.kind == "podcast":
-        show = find_show(service.config.podcasts, query.facet.value)
-        if show is not None:
-            return render_show(feed, fmt, show)
-    return render(feed, fmt)
+    feed = document_feed(service.config, service.store, query, doc, links, base)
+    return render_document(service.config, feed, query.facet, fmt)
 
 
 def _preview(
@@ -419,7 +356,7 @@ def _preview(
 
     def page() -> bytes:
         view = build_preview(
-            _build(service, query, doc, links, base),
+            document_feed(config, service.store, query, doc, links, base),
             fmt=fmt,
             subscribe_url=base + feed_path(query.facet, fmt),
             zone=config.zone,
@@ -440,80 +377,6 @@ def _preview(
         cache=service.cache,
         render=page,
     )
-
-
-def _build(
-    service: FeedService,
-    query: FeedQuery,
-    doc: Document,
-    links: dict[str, dict[str, str | None]],
-    base: str,
-) -> Feed:
-    """Fetch the page's articles and build the format-neutral feed."""
-    config = service.config
-    facet = query.facet
-    articles = service.store.fetch([k.id for k in doc.keys])
-    title = config.title
-    if facet.kind != "all":
-        # The facet first, in its own script: `아시아 — TRT 한국어 뉴스`.
-        title = f"{facet_label(facet, articles)} — {title}"
-    if query.month is not None:
-        title = f"{title} ({query.month})"
-    feed_links = FeedLinks(
-        html=facet_page_url(facet, base),
-        documents={
-            fmt: DocumentLinks(
-                self=str(urls["self"]), **{k: v for k, v in urls.items() if k != "self"}
-            )
-            for fmt, urls in links.items()
-        },
-        hub=config.hub_url or None,
-        stylesheet=site_path(base, STYLESHEET_PATH),
-        archive=query.month is not None,
-        complete=doc.is_complete,
-    )
-    feed = build_feed(
-        config,
-        title=title,
-        subtitle=config.description,
-        facet=facet,
-        articles=articles,
-        links=feed_links,
-        article_url=lambda article: article_url(article, base),
-        base_url=base,
-        empty_updated=doc.empty_updated or EMPTY_FEED_UPDATED,
-        deleted=tuple(DeletedEntry(t.guid, t.when) for t in doc.tombstones),
-        # A language feed is in its language, even when empty; others: their entries'.
-        language=facet.value if facet.kind == "language" else None,
-        alternates=alternates(doc.translations, base),
-    )
-    if facet.kind == "podcast":
-        show = find_show(config.podcasts, facet.value)
-        if show is not None:
-            feed = show_feed(feed, show, base, month=query.month)
-    return feed
-
-
-def facet_label(facet: Facet, articles: Sequence[Article]) -> str:
-    """The facet's display name as the document's newest article spells it (`아시아`).
-
-    Taken from the document's own articles, not the database at large, so a title changes only
-    with the entries whose keys are in the ETag.
-    """
-    for article in articles:
-        if facet.kind == "section" and article.section and article.section.slug == facet.value:
-            return article.section.label or facet.value
-        if facet.kind == "tag":
-            for tag in article.tags:
-                if tag.slug == facet.value:
-                    return tag.label or facet.value
-        if facet.kind == "author":
-            for author in article.authors:
-                if author.slug == facet.value:
-                    return author.name
-        if facet.kind == "source" and article.source and article.source.slug == facet.value:
-            return article.source.name
-    return facet.value
 
 
 # Browsers render application/atom+xml and application/rss+xml as plain text (or download it)

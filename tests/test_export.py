@@ -11,6 +11,7 @@ what changed and removes what is gone; `--follow` keeps the folder in sync after
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import html
 import json
@@ -28,10 +29,19 @@ import brotli
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
 from articles.model import Translation
 from articles.store import Facet, article_facets
-from feeds.export import CONFIG_FOLDER, CONFIG_NAME, MANIFEST_NAME, Exporter, file_name
+from feeds.export import (
+    CONFIG_FOLDER,
+    CONFIG_NAME,
+    MANIFEST_NAME,
+    Exporter,
+    ExportReport,
+    file_name,
+)
 from feeds.export.nginx import COMMON_ACCEPT
 from feeds.http import for_browser, negotiate
 from tests.fixtures.app import EMBARGO, NOW, Clock, article, default_articles
@@ -267,14 +277,13 @@ http {{
 """
 
 
-@pytest.fixture
-def nginx(exported: tuple[Flask, Path], tmp_path: Path) -> Iterator[Server]:
+@contextlib.contextmanager
+def serving(out: Path, tmp: Path) -> Iterator[Server]:
+    """nginx serving the export in `out` with its generated config."""
     if NGINX is None:
         if os.environ.get("FEEDS_REQUIRE_NGINX") == "1":
             pytest.fail("nginx is not installed (FEEDS_REQUIRE_NGINX=1)")
         pytest.skip("nginx is not installed (Debian: apt-get install nginx-light)")
-    _, out = exported
-    tmp = tmp_path / "nginx"
     tmp.mkdir()
     port = free_port()
     (tmp / "nginx.conf").write_text(nginx_main(tmp, out / CONFIG_FOLDER / CONFIG_NAME, port))
@@ -299,6 +308,12 @@ def nginx(exported: tuple[Flask, Path], tmp_path: Path) -> Iterator[Server]:
         yield server
     finally:
         stop(process, timeout=10)
+
+
+@pytest.fixture
+def nginx(exported: tuple[Flask, Path], tmp_path: Path) -> Iterator[Server]:
+    with serving(exported[1], tmp_path / "nginx") as server:
+        yield server
 
 
 def decoded(body: bytes, coding: str | None) -> bytes:
@@ -506,18 +521,24 @@ NEGOTIATED = (
     "/feeds/tag/japan.atom?page=2",
     "/feeds/all.json",
 )
-# Beyond the configured table: headers the map answers by its rules.
+# Beyond the configured table: headers without parameters, which the map answers by its rules.
 OTHER_ACCEPT = (
     "image/png",
-    "application/rss+xml;q=0.5",
     "application/feed+json, text/xml",
-    "text/xml, application/rss+xml;q=1.0",
-    "application/json;q=0.8, text/*;q=0.3",
     "TEXT/XML",
     "text/html",
-    "text/html;q=0, */*",
     "text/html, application/rss+xml",
+    "application/xhtml+xml,text/html",
+)
+# ... and with q-values: nginx forwards them to the app when it has an upstream.
+WEIGHED_ACCEPT = (
+    "application/rss+xml;q=0.5",
+    "text/xml, application/rss+xml;q=1.0",
+    "application/json;q=0.8, text/*;q=0.3",
+    "text/html;q=0, */*",
     "application/xhtml+xml,text/html;q=0.9",
+    "application/atom+xml;q=0.1, application/rss+xml;q=0.9",
+    "*/*, application/atom+xml;q=0",
 )
 
 
@@ -568,10 +589,11 @@ def filler(count: int) -> list:  # type: ignore[type-arg]
     return [article(f"old-{n:04d}", NOW - timedelta(days=1, hours=n)) for n in range(count)]
 
 
-def assert_follow_run_matches_a_full_run(app: Flask, out: Path) -> None:
-    """What the follow run left is what a full check finds: nothing to write or remove, the
-    same files and headers."""
+def assert_follow_run_matches_a_full_run(app: Flask, out: Path, follow: ExportReport) -> None:
+    """What the follow run left (and counted) is what a full check finds: nothing to write or
+    remove, the same files and headers."""
     left = manifest(out)
+    assert follow.total == len(left), follow.line()
     full = Exporter(app, out, workers=1).run()
     assert not full.failed, full.failed
     assert (full.written, full.removed) == (0, 0), full.line()
@@ -597,7 +619,7 @@ def test_a_follow_run_checks_a_bounded_number_of_documents_whatever_the_store_si
         assert report.written > 0 and not report.failed
         assert report.checked < first.checked / 4, (report.line(), first.line())
         checked.append(report.checked)
-        assert_follow_run_matches_a_full_run(app, out)
+        assert_follow_run_matches_a_full_run(app, out, report)
     assert checked[0] == checked[1]
 
 
@@ -658,4 +680,141 @@ def test_a_follow_run_leaves_what_a_full_run_would(
     assert not report.failed, report.failed
     assert report.written > 0
     assert report.checked < first.checked
-    assert_follow_run_matches_a_full_run(app, out)
+    assert_follow_run_matches_a_full_run(app, out, report)
+
+
+# --- Accept headers nginx cannot weigh ----------------------------------------------------------
+
+MEDIA_RANGES = (
+    "application/atom+xml",
+    "application/rss+xml",
+    "application/feed+json",
+    "application/json",
+    "application/xml",
+    "text/xml",
+    "*/*",
+    "application/*",
+    "text/*",
+    "text/html",
+    "application/xhtml+xml",
+    "image/png",
+    "APPLICATION/RSS+XML",
+    "Application/Atom+Xml",
+    "application/atom+xmlx",
+    "*/xml",
+    "text/htmlx",
+    "*",
+)
+PARAMETERS = (
+    ";q=0",
+    ";q=1",
+    ";q=1.0",
+    ";Q=0.8",
+    "; q=0.3",
+    ";q=2",
+    ";q=abc",
+    ";charset=utf-8",
+    ";level=1;q=0.7",
+)
+
+
+def accept_headers(parameters: bool) -> st.SearchStrategy[str]:
+    """Accept headers from media ranges (offered types, wildcards, others, near misses), with
+    q-values and other parameters when `parameters`, joined by commas with or without space."""
+    plain = st.sampled_from(MEDIA_RANGES)
+    if parameters:
+        quality = st.integers(0, 1000).map(lambda n: f";q={n / 1000:.3f}".rstrip("0"))
+        item = st.tuples(plain, st.one_of(st.just(""), st.sampled_from(PARAMETERS), quality)).map(
+            "".join
+        )
+    else:
+        item = plain
+    return st.tuples(st.lists(item, max_size=5), st.sampled_from([",", ", ", " , "])).map(
+        lambda parts: parts[1].join(parts[0])
+    )
+
+
+ACCEPT_PATHS = ("/feeds/all", "/feeds/section/asia?page=2", "/feeds/all.rss")
+
+
+def same_answer(client: FlaskClient, server: Server, path: str, accept: str) -> None:
+    theirs = client.get(path, base_url=SITE, headers={"Accept": accept})
+    response, body = server.request("GET", path, {"Accept": accept})
+    where = f"{path} with Accept {accept!r}"
+    assert response.status == theirs.status_code, where
+    assert body == theirs.data, where
+    for name in ("Content-Type", "Content-Location", "ETag"):
+        assert response.getheader(name) == theirs.headers.get(name), (where, name)
+
+
+@pytest.fixture
+def nginx_with_app(
+    make_app: Callable[..., Flask], tmp_path: Path
+) -> Iterator[tuple[Flask, Server]]:
+    """nginx serving an export whose config forwards to the app (served in a thread)."""
+    from werkzeug.serving import make_server
+
+    app = make_exported_app(make_app)
+    port = free_port()
+    http_server = make_server("127.0.0.1", port, app, threaded=True)
+    thread = threading.Thread(target=http_server.serve_forever, daemon=True)
+    thread.start()
+    out = tmp_path / "out"
+    report = Exporter(app, out, workers=1, upstream=f"http://127.0.0.1:{port}").run()
+    assert not report.failed, report.failed
+    try:
+        with serving(out, tmp_path / "nginx") as server:
+            yield app, server
+    finally:
+        http_server.shutdown()
+        thread.join(timeout=10)
+
+
+@settings(
+    max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(accept=accept_headers(parameters=True))
+@example(accept=WEIGHED_ACCEPT[0])
+@example(accept=WEIGHED_ACCEPT[1])
+@example(accept=WEIGHED_ACCEPT[2])
+@example(accept=WEIGHED_ACCEPT[3])
+@example(accept=WEIGHED_ACCEPT[4])
+@example(accept=WEIGHED_ACCEPT[5])
+@example(accept=WEIGHED_ACCEPT[6])
+def test_nginx_with_the_app_upstream_answers_any_accept_as_the_app_does(
+    nginx_with_app: tuple[Flask, Server], accept: str
+) -> None:
+    """Any Accept header: nginx's answer (from the files, or the app's where it cannot weigh
+    the header) is the app's: status, body, media type, Content-Location, ETag."""
+    app, server = nginx_with_app
+    client = app.test_client()
+    for path in ACCEPT_PATHS:
+        same_answer(client, server, path, accept)
+
+
+@settings(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(accept=accept_headers(parameters=False))
+def test_nginx_alone_answers_accept_without_parameters_as_the_app_does(
+    exported: tuple[Flask, Path], nginx: Server, accept: str
+) -> None:
+    """Without an upstream, every header of media ranges without parameters is answered as
+    the app answers it, from the files."""
+    app, _ = exported
+    client = app.test_client()
+    for path in ACCEPT_PATHS:
+        same_answer(client, nginx, path, accept)
+
+
+def test_nginx_alone_serves_the_default_where_it_cannot_weigh_accept(
+    exported: tuple[Flask, Path], nginx: Server
+) -> None:
+    """A header outside the table with parameters: nginx serves Atom (the app's default) with
+    Vary: Accept, where the app may choose another format or a 406 (documented)."""
+    assert {negotiate(accept) for accept in WEIGHED_ACCEPT} >= {"atom", "rss", "json", None}
+    for accept in WEIGHED_ACCEPT:
+        response, _ = nginx.request("GET", "/feeds/all", {"Accept": accept})
+        assert response.status == 200, accept
+        assert response.getheader("Content-Location") == f"{SITE}/feeds/all.atom", accept
+        assert "Accept" in (response.getheader("Vary") or ""), accept

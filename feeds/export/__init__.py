@@ -51,7 +51,7 @@ from werkzeug.http import http_date, parse_date
 
 from articles.store import EntryKey, Facet, Store
 from feeds.config import SiteConfig
-from feeds.etag import OUTPUT_VERSION
+from feeds.etag import OUTPUT_VERSION, settled_last_modified
 from feeds.export import work
 from feeds.export.changes import (
     RunMemory,
@@ -121,6 +121,10 @@ LINKS_PER_READ: Final = 500
 MIN_PARALLEL_TASKS: Final = 16
 
 
+# Stands for a document not exported before (its Last-Modified does not matter).
+_DATED: Final = Exported(file="", etag="", content_type="", last_modified="-")
+
+
 class ExportError(Exception):
     """The export cannot run (no site_url, an unusable folder); the message says what to do."""
 
@@ -162,7 +166,8 @@ class Exporter:
     """Exports the documents of `app` into `directory`; `run()` once, `follow()` forever.
 
     `workers` is the number of processes that render and compress (default: one per CPU);
-    with 1, or a run too small to gain from it, everything runs in this process.
+    with 1, or a run too small to gain from it, everything runs in this process. `upstream`
+    is the app's address for the nginx config (`feeds.export.nginx.nginx_config`).
     """
 
     def __init__(
@@ -172,6 +177,7 @@ class Exporter:
         *,
         workers: int | None = None,
         min_parallel_tasks: int = MIN_PARALLEL_TASKS,
+        upstream: str | None = None,
     ) -> None:
         self.app = app
         self.config: SiteConfig = app.extensions["feeds.config"]
@@ -187,6 +193,7 @@ class Exporter:
         self.manifest_path = self.directory / CONFIG_FOLDER / MANIFEST_NAME
         self.workers = max(1, workers if workers is not None else (os.cpu_count() or 1))
         self.min_parallel_tasks = min_parallel_tasks
+        self.upstream = upstream
         # What the last run of this exporter saw (None before it, or after a failed run).
         self._memory: RunMemory | None = None
 
@@ -231,7 +238,9 @@ class Exporter:
         save_manifest(self.manifest_path, self.config.site_url, after, seq)
         write_atomic(
             self.directory / CONFIG_FOLDER / CONFIG_NAME,
-            nginx_config(after, self.directory, self.prefix, self.config.site_url).encode(),
+            nginx_config(
+                after, self.directory, self.prefix, self.config.site_url, self.upstream
+            ).encode(),
         )
         upcoming = self.store.next_visibility_change(now=now)
         report.next_change = upcoming
@@ -297,8 +306,11 @@ class Exporter:
         feeds |= feeds_of(self.store, [i for i in changed if i in current], now)
         months = changed_months(changed)
         kept = dict(before)
-        # Article pages: the changed ones asked again, the gone ones removed.
+        # The index and OPML lists, asked again.
         pages = self._listings()
+        for path, _ in pages:
+            kept.pop(path, None)
+        # Article pages: the changed ones asked again, the gone ones removed.
         for each in states:
             if each.id in changed or each.path not in before:
                 kept.pop(each.path, None)
@@ -351,7 +363,16 @@ class Exporter:
                 def key_at(offset: int, facet: Facet = facet) -> EntryKey:
                     return store.page_keys(facet, now=now, limit=1, offset=offset)[0]
 
-                numbers = {1}
+                # A page without Last-Modified (its entries link translations, or its last
+                # change was too recent for a date) is checked: its date cannot be worked out.
+                numbers = {1} | {
+                    number
+                    for number in range(1, max(1, math.ceil(total / limit)) + 1)
+                    if not before.get(
+                        paged_path(feed_path(facet, FORMATS[0]), number, limit, limit),
+                        _DATED,
+                    ).last_modified
+                }
                 for moments in changed.values():
                     for moment in moments:
                         numbers.update(pages_around(key_at, total, moment, limit))
@@ -365,7 +386,12 @@ class Exporter:
                         kept.pop(path)
                 tasks.extend(t for t in self._feed_tasks(facet, total) if t.archives is not None)
             else:
-                redo = tuple(m for m in archives if m in months)
+                redo = tuple(
+                    m
+                    for m in archives
+                    if m in months
+                    or not before.get(archive_path(facet, m, FORMATS[0]), _DATED).last_modified
+                )
                 for month in redo:
                     for fmt in FORMATS:
                         kept.pop(archive_path(facet, month, fmt), None)
@@ -377,14 +403,16 @@ class Exporter:
         self, context: RunContext, result: TaskResult, kept: dict[str, Exported]
     ) -> None:
         """Of the documents a follow run kept, those of a feed it checked get the headers the
-        app now sends: the feed's Cache-Control (every live page shares it) and a Last-Modified
-        moved to the feed's shared moment when that is later (`Documents.shared_modified`)."""
-        checked = {f for f in result.heads} | {f for f in result.months}
-        for facet in checked:
+        app now sends: the feed's Cache-Control (every live page shares it) and the
+        Last-Modified of the later of the feed's shared change (`Documents.shared_change`)
+        and the document's own (unchanged, in its recorded date), by
+        `feeds.etag.settled_last_modified`."""
+        now = context.now
+        for facet in {*result.heads, *result.months}:
             mine = [p for p in kept if belongs_to(p, facet)]
             if not mine:
                 continue
-            live = context.documents.shared_modified(facet, context.now)
+            live = context.documents.shared_change(facet, now)
             first = result.entries.get(feed_path(facet, FORMATS[0]))
             for path in mine:
                 entry = kept[path]
@@ -392,17 +420,13 @@ class Exporter:
                 if not archive and first is not None:
                     entry.cache_control = first.cache_control
                 if not entry.last_modified:
-                    continue  # none sent: the entries link translations (unchanged)
+                    continue  # none sent: its entries link translations (planned: unchanged)
                 month = path.split("/archive/", 1)[1].split(".", 1)[0] if archive else None
-                shared = (
-                    context.documents.shared_modified(facet, context.now, month)
-                    if archive
-                    else live
-                )
-                if shared is not None:
-                    old = parse_date(entry.last_modified)
-                    if old is None or shared > old:
-                        entry.last_modified = http_date(shared)
+                shared = context.documents.shared_change(facet, now, month) if archive else live
+                own = parse_date(entry.last_modified)
+                latest = max((m for m in (shared, own) if m is not None), default=None)
+                settled = settled_last_modified(latest, now)
+                entry.last_modified = http_date(settled) if settled is not None else ""
 
     def _feed_tasks(self, facet: Facet, count: int) -> Iterator[FeedTask]:
         last_page = max(1, math.ceil(count / self.config.items_per_feed))

@@ -63,12 +63,18 @@ COMMON_ACCEPT: Final = (
     "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8",
 )
 
-# For any other header, in this order: the first offered type the header names without a
-# q-value below 1, in the app's order (a named type is more specific than a wildcard, so it
-# wins at equal quality), then a wildcard; failing that, the same with any q-value above 0
-# (there the app compares q-values, which a map cannot: docs/export.md).
-_UNQUALIFIED = r"\s*(;\s*q=1(\.0{0,3})?\s*)?(,|$)"
-_QUALIFIED = r"\s*(;\s*q=(1|0?\.0*[1-9][0-9]*)\s*)?(,|$)"
+# Beyond the table, nginx computes the app's answer only for a header in the simple form most
+# clients send: media ranges (or bare tokens) without parameters, separated by commas. There every
+# range has quality 1, so the app (Werkzeug's best_match) takes the offered type named exactly
+# first in its order (a named type is more specific than a wildcard), else a wildcard's (Atom);
+# these rules do the same. A header outside the table with parameters is one nginx cannot
+# weigh (it cannot compare q-values): its answer is "?" (`UNSURE`), and the config either
+# forwards the request to the app (`upstream`) or serves the app's default, Atom.
+_TOKEN = r"[A-Za-z0-9!#%&'*+.^_`|~-]+"
+_RANGE = rf"{_TOKEN}(?:/{_TOKEN})?"  # a token without a slash matches no offered type
+SIMPLE_ACCEPT: Final = rf"\s*(?:{_RANGE})?\s*(?:,\s*(?:{_RANGE})?\s*)*"
+UNSURE: Final = "?"
+_ITEM_END = r"\s*(?:,|$)"
 _RULES: Final = (
     (r"application/atom\+xml", "atom"),
     (r"application/rss\+xml", "rss"),
@@ -99,25 +105,29 @@ def with_accept_encoding(vary: str) -> str:
 
 
 def accept_map() -> str:
-    """`map $http_accept $feeds_format`: the app's format for an Accept header ("" = 406)."""
-    lines = ["map $http_accept $feeds_format {", '    default "";']
+    """`map $http_accept $feeds_accept`: the app's format for an Accept header ("" = 406), or
+    `UNSURE` for a header nginx cannot weigh (see `SIMPLE_ACCEPT`)."""
+    lines = ["map $http_accept $feeds_accept {", f"    default {quote(UNSURE)};"]
     seen: set[str] = set()
     for header in COMMON_ACCEPT:
         if header.lower() in seen:
             continue
         seen.add(header.lower())
         lines.append(f"    {quote(header, variables=False)} {quote(negotiate(header) or '')};")
-    for tail in (_UNQUALIFIED, _QUALIFIED):
-        for pattern, fmt in _RULES:
-            lines.append(f'    "~*(^|,)\\s*{pattern}{tail}" {fmt};')
+    simple = f"^(?={SIMPLE_ACCEPT}$)"
+    for pattern, fmt in _RULES:
+        lines.append(f'    "~*{simple}(?:.*,)?\\s*{pattern}{_ITEM_END}" {fmt};')
+    lines.append(f'    "~{simple}" "";')
     lines.append("}")
     return "\n".join(lines)
 
 
 def browser_map() -> str:
     """`map $http_accept $feeds_for_browser`: "1" where the app sends Atom and RSS as generic
-    XML (`feeds.http.for_browser`: HTML accepted, no feed type named), so a browser applies
-    the stylesheet; exact for `COMMON_ACCEPT`, by a rule for other headers."""
+    XML (`feeds.http.for_browser`: the text `text/html` in the header, HTML accepted, no feed
+    type named), so a browser applies the stylesheet; exact for `COMMON_ACCEPT` and for the
+    simple headers of `SIMPLE_ACCEPT`, by a rule for other headers (which the config forwards
+    to the app when it has an upstream)."""
     lines = ["map $http_accept $feeds_for_browser {", '    default "";']
     seen: set[str] = set()
     for header in COMMON_ACCEPT:
@@ -127,6 +137,12 @@ def browser_map() -> str:
         lines.append(
             f"    {quote(header, variables=False)} {quote('1' if for_browser(header) else '')};"
         )
+    no_feed_type = f"(?!(?:.*,)?\\s*(?i:application/(?:atom|rss)\\+xml){_ITEM_END})"
+    lines.append(
+        f'    "~^(?=.*text/html)(?={SIMPLE_ACCEPT}$){no_feed_type}'
+        f'(?:.*,)?\\s*(?i:text/html|text/\\*|\\*/\\*){_ITEM_END}" "1";'
+    )
+    lines.append(f'    "~^(?={SIMPLE_ACCEPT}$)" "";')
     lines.append(
         '    "~^(?!.*(?i:application/(atom|rss)\\+xml))(.*,)?\\s*text/html'
         '\\s*(;\\s*q=(1|0?\\.0*[1-9][0-9]*)\\s*)?(,|$)" "1";'
@@ -136,12 +152,19 @@ def browser_map() -> str:
 
 
 def nginx_config(
-    documents: Mapping[str, Exported], directory: Path, prefix: str, site_url: str
+    documents: Mapping[str, Exported],
+    directory: Path,
+    prefix: str,
+    site_url: str,
+    upstream: str | None = None,
 ) -> str:
     """maps (request URI -> file, ETag, headers) and a server block that serves DIR as the app
     would. Include it in nginx's `http` block; set `listen` in the server block to taste.
 
     `prefix` is the path of `site_url` ("" or "/ko"): the URIs nginx sees include it.
+    `upstream` ("http://127.0.0.1:8000"), when given, is where the app answers: a feed URL
+    asked with an Accept header nginx cannot weigh (`UNSURE`) is forwarded to it; without
+    one, such a request gets the app's default format, Atom (with `Vary: Accept`).
     """
     types = sorted({(e.content_type, e.file.rpartition(".")[2]) for e in documents.values()})
     site = urlsplit(site_url)
@@ -186,6 +209,20 @@ def nginx_config(
         "# Include inside `http { }`; every value below comes from the app's own answers.",
         'geo $dollar { default "$"; }',
         accept_map(),
+        "\n".join(
+            [
+                # The format served: the app's, or its default where nginx cannot weigh Accept.
+                "map $feeds_accept $feeds_format {",
+                "    default $feeds_accept;",
+                f'    {quote(UNSURE)} "atom";',
+                "}",
+                # Forwarded to the app (with an upstream): a feed URL with such an Accept.
+                'map "$feeds_accept:$feeds_feed" $feeds_ask_app {',
+                '    default "";',
+                f'    "~^{_regex(UNSURE)}:." {quote("1" if upstream else "")};',
+                "}",
+            ]
+        ),
         "\n".join(
             [
                 "map $request_uri $feeds_key {",
@@ -243,6 +280,18 @@ def nginx_config(
         *(f"        {quote(content_type)} {key};" for content_type, key in types),
         "    }",
         "    default_type application/octet-stream;",
+        *(
+            [
+                "    location @feeds_app {",
+                f"        proxy_pass {upstream.rstrip('/')};",
+                "        proxy_set_header Host $host;",
+                "        proxy_set_header X-Forwarded-Proto $scheme;",
+                "        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;",
+                "    }",
+            ]
+            if upstream
+            else []
+        ),
         "    location @feeds_not_acceptable {",
         '        default_type "text/plain; charset=utf-8";',
         "        add_header Vary Accept always;",
@@ -259,6 +308,14 @@ def nginx_config(
         "        try_files $feeds_stem$feeds_file_suffix.$feeds_type_key =404;",
         "    }",
         f"    location {quote((prefix or '') + '/')} {{",
+        *(
+            [
+                "        error_page 418 = @feeds_app;",
+                "        if ($feeds_ask_app) { return 418; }",
+            ]
+            if upstream
+            else []
+        ),
         "        error_page 406 = @feeds_not_acceptable;",
         "        if ($feeds_not_acceptable) { return 406; }",
         '        if ($feeds_stem = "") { return 404; }',

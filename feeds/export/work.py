@@ -33,6 +33,7 @@ from werkzeug.test import TestResponse
 
 from articles.model import Article
 from articles.store import Facet, Store, Tombstone, TranslationLink
+from feeds.assemble import document_feed, document_links, render_document
 from feeds.cache import RenderCache, compress
 from feeds.config import SiteConfig
 from feeds.documents import Document, Documents
@@ -41,15 +42,11 @@ from feeds.export.changes import FeedHead
 from feeds.export.files import ENCODINGS, Exported, exported_file, remove_files, variant_file
 from feeds.export.files import write_atomic as write_file
 from feeds.http import FeedService, feed_etag, feed_last_modified, self_query_string
-from feeds.http import _build as build_feed_model
-from feeds.http import _links as document_links
-from feeds.podcasts import find_show
 from feeds.preview import VARY
 from feeds.query import QueryError, parse_feed_path
 from feeds.subscribers import NOT_COUNTED
 from feeds.urls import FEEDS_PREFIX, FORMATS, archive_path, feed_path, paged_path
-from feeds.writers import MEDIA_TYPES, render
-from feeds.writers.podcast import render_show
+from feeds.writers import MEDIA_TYPES
 
 if TYPE_CHECKING:
     from feeds.model import Feed
@@ -309,7 +306,7 @@ class RunContext:
         if month is None and page == 1:
             result.heads[facet] = (doc.total, tuple(doc.tombstones))
         self_query = "" if query.month is not None else self_query_string(args, query)
-        links = document_links(self.service, query, doc, self.base, self_query)
+        links = document_links(query, doc, self.base, self_query, config.items_per_feed)
         cache_control = self.service.cache_control(doc)[1]
         modified = feed_last_modified(doc)
         last_modified = http_date(modified) if modified is not None else ""
@@ -333,8 +330,8 @@ class RunContext:
                 continue
             if not built:
                 self.store.fetch_current(doc)
-                built.append(build_feed_model(self.service, query, doc, links, self.base))
-            body = self._render(built[0], facet, fmt)
+                built.append(document_feed(config, self.store, query, doc, links, self.base))
+            body = render_document(config, built[0], facet, fmt)
             entry = Exported(
                 file=exported_file(path, content_type),
                 etag=etag,
@@ -349,14 +346,6 @@ class RunContext:
             result.written += 1
         result.until_change = _sooner(result.until_change, doc.until_change)
         return doc
-
-    def _render(self, feed: Feed, facet: Facet, fmt: str) -> bytes:
-        """The bytes the feed view renders (feeds.http._render) for the built feed."""
-        if facet.kind == "podcast":
-            show = find_show(self.config.podcasts, facet.value)
-            if show is not None:
-                return render_show(feed, fmt, show)
-        return render(feed, fmt)
 
     # -- other documents, asked of the app ---------------------------------------------------------
 
