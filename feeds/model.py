@@ -254,7 +254,12 @@ def to_uri(url: str, base_url: str = "") -> str:
     becomes `%25` (then werkzeug.urls.iri_to_uri). Never raises: a URL that cannot be split,
     or whose host IDNA refuses, is encoded as one string.
     """
-    url = absolute_url(clean_text(url).strip(), base_url)
+    return _uri(clean_text(url).strip(), base_url)
+
+
+def _uri(url: str, base_url: str) -> str:
+    """`to_uri` of a URL already cleaned (`clean_text`) and stripped."""
+    url = absolute_url(url, base_url)
     if not _NEEDS_ENCODING.search(url):
         return url
     url = _STRAY_PERCENT.sub("%25", url)
@@ -263,6 +268,23 @@ def to_uri(url: str, base_url: str = "") -> str:
         return iri_to_uri(url)
     except (ValueError, UnicodeError):  # unsplittable, a bad port, a host IDNA refuses
         return quote(url, safe=_URI_SAFE)
+
+
+# The characters `clean_text` removes that are ASCII: C0 controls but tab, LF and CR, and DEL.
+_ASCII_ILLEGAL = bytes([*range(9), 11, 12, *range(14, 32), 127])
+
+
+def is_clean(text: str) -> bool:
+    """Whether `clean_text(text)` is `text` itself: it holds no character XML 1.0 forbids or
+    discourages.
+
+    The same answer as asking `clean_text`, faster for ASCII text (a byte table instead of a
+    regular expression scan: about a fifth of the time for an article body).
+    """
+    if text.isascii():
+        data = text.encode("ascii")
+        return len(data.translate(None, _ASCII_ILLEGAL)) == len(data)
+    return clean_text(text) is text
 
 
 # `="/..."` (also protocol-relative `="//..."`) in the sanitised body; the attribute name is
@@ -355,102 +377,142 @@ def build_entry(
     return entry
 
 
+def _as_is(value: str | None) -> str:
+    """`clean_text` of text known to be clean: the value itself ("" for None or "")."""
+    return value or ""
+
+
+def _texts(article: Article, link_source: str) -> list[str | None]:
+    """Every text of `article` that `_build_entry` cleans, and the link it resolves."""
+    texts: list[str | None] = [
+        article.guid,
+        article.title,
+        article.summary,
+        article.body_html,
+        article.language,
+        article.rights,
+        link_source,
+    ]
+    if article.image is not None:
+        texts += (article.image.url, article.image.alt, article.image.caption)
+    for author in article.authors:
+        texts += (author.name, author.uri, author.email)
+    if article.section is not None:
+        texts += (article.section.slug, article.section.label)
+    for tag in article.tags:
+        texts += (tag.slug, tag.label)
+    if article.source is not None:
+        texts += (article.source.name, article.source.url)
+    for link in article.related:
+        texts += (link.url, link.title)
+    for media in article.media:
+        texts += (media.url, media.type, media.title)
+    return texts
+
+
+def _cleaner(article: Article, link_source: str) -> Callable[[str | None], str]:
+    """`clean_text`, or `_as_is` when every text of the article is clean (one check of all)."""
+    if is_clean("\n".join([t for t in _texts(article, link_source) if t])):
+        return _as_is
+    return clean_text
+
+
 def _build_entry(
     article: Article, link_source: str, base_url: str, default_author: Person
 ) -> Entry:
+    # Stored articles were cleaned on import, so their texts are almost always clean: one
+    # check of them all (`is_clean`) replaces `clean_text` on each; any other article is
+    # cleaned field by field. Either way the Entry is the same.
+    clean = _cleaner(article, link_source)
     image = None
     if article.image is not None:
         img = article.image
         image = LeadImage(
-            url=to_uri(img.url, base_url),
-            alt=clean_text(img.alt),
-            caption=clean_text(img.caption),
-            width=img.width,
-            height=img.height,
-            type=img.type,
+            _uri(clean(img.url).strip(), base_url),
+            clean(img.alt),
+            clean(img.caption),
+            img.width,
+            img.height,
+            img.type,
         )
-    body = absolute_html(clean_text(article.body_html), base_url)
+    body = absolute_html(clean(article.body_html), base_url)
     # Readers show the lead image only when it is in the content; skip it if the body has it.
     if image is not None and image.url not in body:
         body = _figure(image) + body
-    summary = clean_text(article.summary).strip()
+    summary = clean(article.summary).strip()
     # Every format needs a title; one made only of stripped characters falls back to the
     # opening words, then to the id, rather than failing the whole feed.
     title = (
-        clean_text(article.title).strip()
-        or excerpt(clean_text(article.summary) or article.body_html, 80)
+        clean(article.title).strip()
+        or excerpt(clean(article.summary) or article.body_html, 80)
         or article.id
     )
-    link = to_uri(link_source, base_url)
-    if not body.strip():
+    link = _uri(clean(link_source).strip(), base_url)
+    if not body or body.isspace():
         # A headline-only record: readers (and validators) want some content, so the entry's
         # content is a link to the article itself.
         body = f'<p><a href="{html.escape(link)}">{html.escape(title)}</a></p>'
-    authors = tuple(
-        Person(
-            name=clean_text(a.name).strip(),
-            uri=to_uri(a.uri, base_url) if a.uri else None,
-            email=clean_text(a.email).strip() or None,
-        )
-        for a in article.authors
-        if clean_text(a.name).strip()
-    ) or (default_author,)
-    categories: list[Category] = []
-    if article.section is not None and clean_text(article.section.slug).strip():
-        categories.append(
-            Category(
-                term=clean_text(article.section.slug),
-                label=clean_text(article.section.label) or clean_text(article.section.slug),
-                scheme=f"{base_url.rstrip('/')}/section/",
+    authors: list[Person] = []
+    for a in article.authors:
+        name = clean(a.name).strip()
+        if name:
+            authors.append(
+                Person(
+                    name,
+                    _uri(clean(a.uri).strip(), base_url) if a.uri else None,
+                    clean(a.email).strip() or None,
+                )
             )
-        )
-    categories.extend(
-        Category(
-            term=clean_text(t.slug),
-            label=clean_text(t.label) or clean_text(t.slug),
-            scheme=f"{base_url.rstrip('/')}/tag/",
-        )
-        for t in article.tags
-        if clean_text(t.slug).strip()
-    )
+    root = base_url.rstrip("/")
+    categories: list[Category] = []
+    section = article.section
+    if section is not None and clean(section.slug).strip():
+        slug = clean(section.slug)
+        categories.append(Category(slug, clean(section.label) or slug, f"{root}/section/"))
+    if article.tags:
+        tag_scheme = f"{root}/tag/"
+        for t in article.tags:
+            slug = clean(t.slug)
+            if slug.strip():
+                categories.append(Category(slug, clean(t.label) or slug, tag_scheme))
     source = None
-    if article.source is not None and clean_text(article.source.name).strip():
+    if article.source is not None and clean(article.source.name).strip():
         source = Credit(
-            name=clean_text(article.source.name),
-            url=to_uri(article.source.url, base_url) if article.source.url else None,
+            clean(article.source.name),
+            _uri(clean(article.source.url).strip(), base_url) if article.source.url else None,
         )
     # An entry is never "updated" before it was published; a record that says so is read as
     # updated at publication, so no format shows an impossible order.
     updated = max(article.updated, article.published)
     return Entry(
-        id=clean_text(article.guid),
+        id=clean(article.guid),
         title=title,
         link=link,
         published=article.published,
         updated=updated,
-        language=clean_text(article.language),
+        language=clean(article.language),
         summary=summary,
         content_html=body,
         excerpt=summary or excerpt(body),
-        authors=authors,
+        authors=tuple(authors) or (default_author,),
         categories=tuple(categories),
         related=tuple(
-            RelatedLink(url=to_uri(r.url, base_url), title=clean_text(r.title))
+            RelatedLink(_uri(clean(r.url).strip(), base_url), clean(r.title))
             for r in article.related
         ),
         enclosures=tuple(
             Enclosure(
-                url=to_uri(m.url, base_url),
-                length=max(int(m.length or 0), 0),
-                type=clean_text(m.type) or "application/octet-stream",
-                title=clean_text(m.title),
-                duration=m.duration,
+                _uri(clean(m.url).strip(), base_url),
+                max(int(m.length or 0), 0),
+                clean(m.type) or "application/octet-stream",
+                clean(m.title),
+                m.duration,
             )
             for m in article.media
         ),
         image=image,
         source=source,
-        rights=clean_text(article.rights) or None,
+        rights=clean(article.rights) or None,
         reading_time=article.reading_time,
         article_id=article.id,
         episode=article.episode,
