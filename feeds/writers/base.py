@@ -149,6 +149,20 @@ class XmlWriter(Writer):
         """Every namespace this writer declares on the root, its own and its extensions'."""
         return dict(self._namespaces)
 
+    def render(self, feed: Feed) -> bytes:
+        """The document's UTF-8 bytes: `document(feed)` with the entries' markup and long
+        texts written by `serialize`, or, when their slots did not survive the hooks, again
+        with every element built by lxml (the same bytes)."""
+        try:
+            with long_texts():
+                return self.document(feed)
+        except _SlotsLost:
+            return self.document(feed)
+
+    def document(self, feed: Feed) -> bytes:
+        """Build and serialize the document (the format's own work; see `render`)."""
+        raise NotImplementedError
+
     def processing_instructions(self, feed: Feed) -> list[tuple[str, str]]:
         return [pi for hook in self._pi_hooks for pi in hook(feed, self.format)]
 
@@ -195,30 +209,56 @@ class XmlWriter(Writer):
         tree = root.getroottree()
         document = bytes(etree.tostring(tree, encoding="UTF-8", xml_declaration=True))
         deferred = _LONG_TEXTS.get()
-        if not deferred:
+        if deferred is None or not deferred.slots:
             return document
-        written = _with_long_texts(document, deferred)
+        written = _with_long_texts(document, deferred.slots)
         if written is not None:
             return written
         # A slot went missing or another text looked like one: let lxml write them all.
-        for element, text in deferred:
-            element.text = text
-        deferred.clear()
+        if deferred.markup:
+            raise _SlotsLost
+        for node, value in deferred.slots:
+            assert isinstance(value, str)
+            node.text = value
+        deferred.slots.clear()
         return bytes(etree.tostring(tree, encoding="UTF-8", xml_declaration=True))
 
 
-# --- long texts (entries' HTML bodies), escaped by the writer -------------------------------
+# --- long texts and entry markup, written by the writer -------------------------------------
 #
-# Most of an XML document's bytes are its entries' HTML bodies. lxml checks and copies each
-# one into its tree and libxml2 escapes it again when serializing; `long_text` puts a short
-# slot in the tree instead and `XmlWriter.serialize` writes the escaped body into it: the same
-# bytes for about half the work. A slot is U+FDD0 (a noncharacter that feeds.model removes
-# from every text, `articles.text.clean_text`), its number, U+FDD1. If the document's slots
-# are not exactly the ones set, in order, the texts go into the tree and lxml writes it all.
+# Most of an XML document's bytes are its entries' HTML bodies, and most of its elements are
+# its entries'. lxml checks and copies each text into its tree and libxml2 escapes it again
+# when serializing; each element costs about a microsecond to make. So within a writer's
+# `render` (`long_texts()`), `long_text` puts a short slot in the tree instead of a body, and
+# `add_markup` one slot for an entry's elements written as text (`element`, `xml_text`,
+# `xml_attr`: libxml2's escaping); `XmlWriter.serialize` writes the escaped texts and the
+# markup into their slots: the same bytes for about half the work. A slot is U+FDD0 (a
+# noncharacter that feeds.model removes from every text, `articles.text.clean_text`), its
+# number, U+FDD1. If the document's slots are not exactly the ones set, in order, the texts
+# go into the tree (and the document is built again with lxml making every element, when
+# there was markup) and lxml writes it all.
 
-_LONG_TEXTS: ContextVar[list[tuple[Any, str]] | None] = ContextVar(
-    "feeds_writers_long_texts", default=None
-)
+
+class _SlotsLost(Exception):
+    """A document's markup slots did not survive to serialization: build it again."""
+
+
+class _Deferred:
+    """One document's slots: `(element, long text)` or `(element, [markup, ...])`, and the
+    markup slot `add_markup` may still add to (the last one, while its element has had no
+    child added after it)."""
+
+    __slots__ = ("markup", "open_element", "open_index", "open_length", "slots")
+
+    def __init__(self) -> None:
+        self.slots: list[tuple[Any, str | list[str | bytes]]] = []
+        self.markup = False
+        self.open_element: Any = None
+        self.open_length = -1
+        self.open_index = -1
+
+
+_LONG_TEXTS: ContextVar[_Deferred | None] = ContextVar("feeds_writers_long_texts", default=None)
 _SLOT = re.compile("\ufdd0([0-9]+)\ufdd1".encode())
 # XML 1.0 Char excludes these C0 controls (tab, LF and CR are allowed).
 _XML_FORBIDDEN_BYTES = bytes([*range(9), 11, 12, *range(14, 32)])
@@ -226,8 +266,9 @@ _XML_FORBIDDEN_BYTES = bytes([*range(9), 11, 12, *range(14, 32)])
 
 @contextmanager
 def long_texts() -> Iterator[None]:
-    """The scope of one document's rendering in which `long_text` defers its texts."""
-    token = _LONG_TEXTS.set([])
+    """The scope of one document's rendering in which `long_text` and `add_markup` defer
+    their texts to `XmlWriter.serialize`."""
+    token = _LONG_TEXTS.set(_Deferred())
     try:
         yield
     finally:
@@ -243,8 +284,114 @@ def long_text(element: Any, text: str) -> None:
     if deferred is None:
         element.text = text
         return
-    element.text = f"\ufdd0{len(deferred)}\ufdd1"
-    deferred.append((element, text))
+    element.text = f"\ufdd0{len(deferred.slots)}\ufdd1"
+    deferred.slots.append((element, text))
+
+
+def xml_text(text: str) -> str:
+    """`text` escaped as libxml2 escapes an element's text: `&`, `<`, `>` as entities, CR as
+    `&#13;` (see `escape_text`, its bytes)."""
+    # Four scans are faster than one regular expression search on the short texts this gets.
+    if "&" in text or "<" in text or ">" in text or "\r" in text:
+        text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        return text.replace("\r", "&#13;")
+    return text
+
+
+def xml_attr(value: str) -> str:
+    """`value` escaped as libxml2 escapes an attribute value in double quotes: `&`, `<`, `>`,
+    `"` as entities, LF, CR and tab as character references."""
+    if (
+        "&" in value
+        or "<" in value
+        or ">" in value
+        or '"' in value
+        or "\n" in value
+        or "\r" in value
+        or "\t" in value
+    ):
+        value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        value = value.replace('"', "&quot;").replace("\n", "&#10;").replace("\r", "&#13;")
+        return value.replace("\t", "&#9;")
+    return value
+
+
+def element(tag: str, text: str | None = None, attributes: Mapping[str, str] | None = None) -> str:
+    """One element as markup, as lxml writes it: `tag` is the name as written (`dc:creator`,
+    with the prefix declared on the root; `link` in the document's default namespace),
+    `attributes` in their order, `text` escaped; None: no text (`<tag/>`), "": `<tag></tag>`.
+
+    Errors: TypeError for a value that is not a string, as lxml's.
+    """
+    head = "<" + tag
+    if attributes:
+        head += "".join([f' {name}="{xml_attr(value)}"' for name, value in attributes.items()])
+    if text is None:
+        return head + "/>"
+    return f"{head}>{xml_text(text)}</{tag}>"
+
+
+def add_markup(item: Any, *parts: str | bytes) -> None:
+    """Append elements written as text to the end of `item`'s content, in order with the
+    elements hooks append with lxml: the same bytes as making them with lxml.
+
+    `parts` are markup (`element`, `xml_text`, `xml_attr`), or UTF-8 bytes already escaped
+    (`escape_text` of a long text); together they are whole elements. Names must use the
+    prefixes the writer declares on the root (the extensions' `namespaces`). In a writer's
+    `render` (`long_texts()`) the markup is written by `serialize`, at a fraction of lxml's
+    cost per element; elsewhere it is parsed and appended at once.
+
+    Errors: ValueError for a character XML 1.0 forbids, as lxml's.
+    """
+    deferred = _LONG_TEXTS.get()
+    if deferred is None:
+        _append_parsed(item, "".join(p if isinstance(p, str) else p.decode() for p in parts))
+        return
+    length = len(item)
+    if deferred.open_element is item and deferred.open_length == length:
+        held = deferred.slots[deferred.open_index][1]
+        assert isinstance(held, list)
+        held.extend(parts)
+        return
+    index = len(deferred.slots)
+    slot = f"\ufdd0{index}\ufdd1"
+    if length:
+        last = item[length - 1]
+        last.tail = (last.tail or "") + slot
+    else:
+        item.text = (item.text or "") + slot
+    deferred.slots.append((item, list(parts)))
+    deferred.markup = True
+    deferred.open_element, deferred.open_length, deferred.open_index = item, length, index
+
+
+def _append_parsed(item: Any, markup: str) -> None:
+    """`add_markup` outside a render: the elements made by lxml from the markup."""
+    declarations = "".join(
+        f' xmlns:{prefix}="{xml_attr(uri)}"' for prefix, uri in item.nsmap.items() if prefix
+    )
+    data = _xml_utf8(f"<w{declarations}>{markup}</w>")
+    wrapper = etree.fromstring(data)
+    if wrapper.text:
+        if len(item):
+            item[-1].tail = (item[-1].tail or "") + wrapper.text
+        else:
+            item.text = (item.text or "") + wrapper.text
+    for child in list(wrapper):
+        item.append(child)
+
+
+def _xml_utf8(text: str) -> bytes:
+    """`text` as UTF-8, ValueError (as lxml's) for a character XML 1.0 forbids."""
+    if "\ufffe" in text or "\uffff" in text:
+        raise ValueError("All strings must be XML compatible: U+FFFE or U+FFFF in the text")
+    try:
+        data = text.encode()
+    except UnicodeEncodeError:
+        raise ValueError("All strings must be XML compatible: a lone surrogate") from None
+    if len(data.translate(None, _XML_FORBIDDEN_BYTES)) != len(data):
+        raise ValueError("All strings must be XML compatible: a control character")
+    return data
 
 
 def escape_text(text: str) -> bytes:
@@ -254,14 +401,7 @@ def escape_text(text: str) -> bytes:
     Errors: ValueError, as lxml's, for a character XML 1.0 forbids (a C0 control other than
     tab, LF and CR, a lone surrogate, U+FFFE or U+FFFF).
     """
-    if "\ufffe" in text or "\uffff" in text:
-        raise ValueError("All strings must be XML compatible: U+FFFE or U+FFFF in the text")
-    try:
-        data = text.encode()
-    except UnicodeEncodeError:
-        raise ValueError("All strings must be XML compatible: a lone surrogate") from None
-    if len(data.translate(None, _XML_FORBIDDEN_BYTES)) != len(data):
-        raise ValueError("All strings must be XML compatible: a control character")
+    data = _xml_utf8(text)
     if b"&" in data:
         data = data.replace(b"&", b"&amp;")
     if b"<" in data:
@@ -273,17 +413,43 @@ def escape_text(text: str) -> bytes:
     return data
 
 
-def _with_long_texts(document: bytes, deferred: list[tuple[Any, str]]) -> bytes | None:
-    """The document with each slot replaced by its escaped text; None when its slots are not
-    exactly 0, 1, ... len(deferred) - 1 in order."""
+def _with_long_texts(
+    document: bytes, deferred: list[tuple[Any, str | list[str | bytes]]]
+) -> bytes | None:
+    """The document with each slot replaced by its escaped text or its markup; None when its
+    slots are not exactly 0, 1, ... len(deferred) - 1 in order."""
     parts = _SLOT.split(document)
     if len(parts) != 2 * len(deferred) + 1:
         return None
     for number in range(len(deferred)):
         if parts[2 * number + 1] != b"%d" % number:
             return None
-        parts[2 * number + 1] = escape_text(deferred[number][1])
+        value = deferred[number][1]
+        if isinstance(value, str):
+            parts[2 * number + 1] = escape_text(value)
+        else:
+            parts[2 * number + 1] = _markup_utf8(value)
     return b"".join(parts)
+
+
+def _markup_utf8(parts: list[str | bytes]) -> bytes:
+    """The markup parts as one UTF-8 string (bytes parts as they are), checked as lxml checks
+    a text."""
+    if len(parts) == 1 and isinstance(parts[0], str):
+        return _xml_utf8(parts[0])
+    out: list[bytes] = []
+    run: list[str] = []
+    for part in parts:
+        if isinstance(part, str):
+            run.append(part)
+            continue
+        if run:
+            out.append(_xml_utf8("".join(run)))
+            run.clear()
+        out.append(part)
+    if run:
+        out.append(_xml_utf8("".join(run)))
+    return b"".join(out)
 
 
 # --- plain text in formats that readers may read as HTML ------------------------------------
@@ -312,9 +478,13 @@ __all__ = [
     "FeedExtension",
     "Writer",
     "XmlWriter",
+    "add_markup",
     "as_html",
+    "element",
     "escape_text",
     "long_text",
     "long_texts",
     "reads_as_markup",
+    "xml_attr",
+    "xml_text",
 ]

@@ -28,7 +28,7 @@ from lxml.etree import SubElement
 
 from feeds.model import Entry, Feed
 from feeds.writers._feedgen_fixes import ATOM_NS, DC_NS, FH_NS, MEDIA_NS, MEDIA_TYPES
-from feeds.writers.base import XML_FORMATS, FeedExtension
+from feeds.writers.base import XML_FORMATS, FeedExtension, add_markup, element, xml_attr, xml_text
 from feeds.writers.rss import rss_author
 from feeds.writers.tombstones import Tombstones
 from feeds.writers.translations import Translations
@@ -95,13 +95,16 @@ class DublinCore(FeedExtension):
         return {"dc": DC_NS}
 
     def add_item_elements(self, item: Any, entry: Entry, feed: Feed, fmt: str) -> None:
+        parts = []
         if rss_author(entry) is None:
             for author in entry.authors:
-                SubElement(item, DC_CREATOR).text = author.name
+                parts.append(f"<dc:creator>{xml_text(author.name)}</dc:creator>")
         if entry.language and entry.language != feed.language:
-            SubElement(item, DC_LANGUAGE).text = entry.language
+            parts.append(f"<dc:language>{xml_text(entry.language)}</dc:language>")
         if entry.rights:
-            SubElement(item, DC_RIGHTS).text = entry.rights
+            parts.append(f"<dc:rights>{xml_text(entry.rights)}</dc:rights>")
+        if parts:
+            add_markup(item, "".join(parts))
 
 
 class SourceCredit(FeedExtension):
@@ -114,14 +117,19 @@ class SourceCredit(FeedExtension):
         source = entry.source
         if source is None:
             return
+        name = xml_text(source.name)
         if fmt == "atom":
+            via = ""
             if source.url:
-                SubElement(item, "link", {"href": source.url, "rel": "via", "title": source.name})
-            SubElement(item, DC_SOURCE).text = source.name
+                via = (
+                    f'<link href="{xml_attr(source.url)}" rel="via" '
+                    f'title="{xml_attr(source.name)}"/>'
+                )
+            add_markup(item, f"{via}<dc:source>{name}</dc:source>")
         elif source.url:
-            SubElement(item, "source", {"url": source.url}).text = source.name
+            add_markup(item, f'<source url="{xml_attr(source.url)}">{name}</source>')
         else:
-            SubElement(item, DC_SOURCE).text = source.name
+            add_markup(item, f"<dc:source>{name}</dc:source>")
 
     def add_item_fields(self, item: dict[str, Any], entry: Entry, feed: Feed) -> None:
         if entry.source is not None:
@@ -149,6 +157,7 @@ class MediaRSS(FeedExtension):
         return {"media": MEDIA_NS}
 
     def add_item_elements(self, item: Any, entry: Entry, feed: Feed, fmt: str) -> None:
+        parts = []
         image = entry.image
         if image is not None and fmt == "rss":
             thumbnail = {"url": image.url}
@@ -158,7 +167,7 @@ class MediaRSS(FeedExtension):
                 thumbnail["height"] = str(image.height)
             # No item-level media:title for the caption: feedparser reads it as the entry's
             # title. The caption stays in the content's <figcaption>.
-            SubElement(item, MEDIA_THUMBNAIL, thumbnail)
+            parts.append(element("media:thumbnail", None, thumbnail))
         elif image is not None:
             attrs = {"url": image.url, "medium": "image"}
             if image.type:
@@ -167,10 +176,11 @@ class MediaRSS(FeedExtension):
                 attrs["width"] = str(image.width)
             if image.height:
                 attrs["height"] = str(image.height)
-            content = SubElement(item, MEDIA_CONTENT, attrs)
+            content = element("media:content", None, attrs)[:-2] + ">"
             if image.caption or image.alt:
-                SubElement(content, MEDIA_DESCRIPTION, _PLAIN).text = image.caption or image.alt
-            SubElement(content, MEDIA_THUMBNAIL, {"url": image.url})
+                content += element("media:description", image.caption or image.alt, _PLAIN)
+            content += f'<media:thumbnail url="{xml_attr(image.url)}"/>'
+            parts.append(content + "</media:content>")
         if fmt == "rss":
             for enclosure in entry.enclosures[1:]:
                 attrs = {"url": enclosure.url, "type": enclosure.type}
@@ -178,9 +188,14 @@ class MediaRSS(FeedExtension):
                     attrs["fileSize"] = str(enclosure.length)
                 if enclosure.duration:
                     attrs["duration"] = str(enclosure.duration)
-                content = SubElement(item, MEDIA_CONTENT, attrs)
                 if enclosure.title:
-                    SubElement(content, MEDIA_TITLE, _PLAIN).text = enclosure.title
+                    content = element("media:content", None, attrs)[:-2] + ">"
+                    content += element("media:title", enclosure.title, _PLAIN)
+                    parts.append(content + "</media:content>")
+                else:
+                    parts.append(element("media:content", None, attrs))
+        if parts:
+            add_markup(item, "".join(parts))
 
 
 class Stylesheet(FeedExtension):

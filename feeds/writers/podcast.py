@@ -38,7 +38,7 @@ from feeds.model import Entry, Feed
 from feeds.podcasts import Show, podcast_guid
 from feeds.urls import feed_path, feed_stem
 from feeds.writers import FORMATS, writer
-from feeds.writers.base import XML_FORMATS, FeedExtension, Writer
+from feeds.writers.base import XML_FORMATS, FeedExtension, Writer, add_markup, xml_attr, xml_text
 from feeds.writers.extensions import DEFAULT_EXTENSIONS, MediaRSS
 
 ITUNES_NS: Final = "http://www.itunes.com/dtds/podcast-1.0.dtd"
@@ -53,16 +53,6 @@ def _itunes(name: str) -> str:
 
 def _podcast(name: str) -> str:
     return f"{{{PODCAST_NS}}}{name}"
-
-
-# The item-level names, spelled once (the item loop is most of a show's render time).
-_ITEM_TAGS: Final = {
-    name: _itunes(name) for name in ("duration", "image", "episode", "season", "episodeType")
-}
-_ITUNES_EXPLICIT: Final = _itunes("explicit")
-_PODCAST_TAGS: Final = {
-    name: _podcast(name) for name in ("transcript", "chapters", "person", "season", "episode")
-}
 
 
 @lru_cache(maxsize=4096)
@@ -117,23 +107,25 @@ class ITunes(FeedExtension):
         SubElement(parent, _itunes("type")).text = show.type
 
     def add_item_elements(self, item: Any, entry: Entry, feed: Feed, fmt: str) -> None:
-        tags = _ITEM_TAGS
+        parts = []
         duration = episode_duration(entry)
         if duration is not None:
-            SubElement(item, tags["duration"]).text = duration_text(duration)
+            parts.append(f"<itunes:duration>{duration_text(duration)}</itunes:duration>")
         image = entry.image
         if image is not None and _jpeg_or_png(image.url):
-            SubElement(item, tags["image"], {"href": image.url})
+            parts.append(f'<itunes:image href="{xml_attr(image.url)}"/>')
         episode = entry.episode
-        if episode is None:
-            return
-        if episode.number is not None:
-            SubElement(item, tags["episode"]).text = str(episode.number)
-        if episode.season is not None:
-            SubElement(item, tags["season"]).text = str(episode.season)
-        SubElement(item, tags["episodeType"]).text = episode.type
-        if episode.explicit is not None:
-            SubElement(item, _ITUNES_EXPLICIT).text = "true" if episode.explicit else "false"
+        if episode is not None:
+            if episode.number is not None:
+                parts.append(f"<itunes:episode>{xml_text(str(episode.number))}</itunes:episode>")
+            if episode.season is not None:
+                parts.append(f"<itunes:season>{xml_text(str(episode.season))}</itunes:season>")
+            parts.append(f"<itunes:episodeType>{xml_text(episode.type)}</itunes:episodeType>")
+            if episode.explicit is not None:
+                explicit = "true" if episode.explicit else "false"
+                parts.append(f"<itunes:explicit>{explicit}</itunes:explicit>")
+        if parts:
+            add_markup(item, "".join(parts))
 
 
 class Podcasting20(FeedExtension):
@@ -159,23 +151,26 @@ class Podcasting20(FeedExtension):
         )
 
     def add_item_elements(self, item: Any, entry: Entry, feed: Feed, fmt: str) -> None:
-        tags = _PODCAST_TAGS
+        parts = []
         episode = entry.episode
         if episode is not None and episode.transcript_url and episode.transcript_type:
-            SubElement(
-                item,
-                tags["transcript"],
-                {"url": episode.transcript_url, "type": episode.transcript_type},
+            parts.append(
+                f'<podcast:transcript url="{xml_attr(episode.transcript_url)}" '
+                f'type="{xml_attr(episode.transcript_type)}"/>'
             )
         if episode is not None and episode.chapters_url:
-            SubElement(item, tags["chapters"], {"url": episode.chapters_url, "type": CHAPTERS_TYPE})
+            parts.append(
+                f'<podcast:chapters url="{xml_attr(episode.chapters_url)}" type="{CHAPTERS_TYPE}"/>'
+            )
         for person in entry.authors:
-            attrs = {"href": person.uri} if person.uri else {}
-            SubElement(item, tags["person"], attrs).text = person.name
+            href = f' href="{xml_attr(person.uri)}"' if person.uri else ""
+            parts.append(f"<podcast:person{href}>{xml_text(person.name)}</podcast:person>")
         if episode is not None and episode.season is not None:
-            SubElement(item, tags["season"]).text = str(episode.season)
+            parts.append(f"<podcast:season>{xml_text(str(episode.season))}</podcast:season>")
         if episode is not None and episode.number is not None:
-            SubElement(item, tags["episode"]).text = str(episode.number)
+            parts.append(f"<podcast:episode>{xml_text(str(episode.number))}</podcast:episode>")
+        if parts:
+            add_markup(item, "".join(parts))
 
 
 def show_extensions(show: Show) -> tuple[FeedExtension, ...]:

@@ -19,11 +19,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from lxml.etree import SubElement
-
 from feeds.model import Alternate, Entry, Feed
 from feeds.writers._feedgen_fixes import ATOM_NS
-from feeds.writers.base import ALL_FORMATS, FeedExtension
+from feeds.writers.base import ALL_FORMATS, FeedExtension, add_markup, xml_attr
 
 
 def per_language(alternates: tuple[Alternate, ...]) -> list[Alternate]:
@@ -49,18 +47,15 @@ class Translations(FeedExtension):
     def add_item_elements(self, item: Any, entry: Entry, feed: Feed, fmt: str) -> None:
         if not entry.alternates:
             return
-        tag = "link" if fmt == "atom" else f"{{{ATOM_NS}}}link"
-        for alternate in per_language(entry.alternates):
-            SubElement(
-                item,
-                tag,
-                {
-                    "href": alternate.url,
-                    "rel": "alternate",
-                    "type": "text/html",
-                    "hreflang": alternate.language,
-                },
-            )
+        tag = "link" if fmt == "atom" else "atom:link"
+        add_markup(
+            item,
+            "".join(
+                f'<{tag} href="{xml_attr(alternate.url)}" rel="alternate" type="text/html" '
+                f'hreflang="{xml_attr(alternate.language)}"/>'
+                for alternate in per_language(entry.alternates)
+            ),
+        )
 
     def add_item_fields(self, item: dict[str, Any], entry: Entry, feed: Feed) -> None:
         versions = per_language(entry.alternates)
