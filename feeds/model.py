@@ -497,19 +497,27 @@ def _build_entry(
         authors=tuple(authors) or (default_author,),
         categories=tuple(categories),
         related=tuple(
-            RelatedLink(_uri(clean(r.url).strip(), base_url), clean(r.title))
-            for r in article.related
-        ),
+            [
+                RelatedLink(_uri(clean(r.url).strip(), base_url), clean(r.title))
+                for r in article.related
+            ]
+        )
+        if article.related
+        else (),
         enclosures=tuple(
-            Enclosure(
-                _uri(clean(m.url).strip(), base_url),
-                max(int(m.length or 0), 0),
-                clean(m.type) or "application/octet-stream",
-                clean(m.title),
-                m.duration,
-            )
-            for m in article.media
-        ),
+            [
+                Enclosure(
+                    _uri(clean(m.url).strip(), base_url),
+                    max(int(m.length or 0), 0),
+                    clean(m.type) or "application/octet-stream",
+                    clean(m.title),
+                    m.duration,
+                )
+                for m in article.media
+            ]
+        )
+        if article.media
+        else (),
         image=image,
         source=source,
         rights=clean(article.rights) or None,
@@ -679,7 +687,6 @@ def build_feed(
             replace(e, alternates=alternates[e.article_id]) if e.article_id in alternates else e
             for e in entries
         )
-    updated = max((e.updated for e in entries), default=empty_updated)
     removed = tuple(DeletedEntry(clean_text(d.ref), d.when) for d in deleted if d.ref)
     updated = max(
         (*(e.updated for e in entries), *(d.when for d in removed)), default=empty_updated

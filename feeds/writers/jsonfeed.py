@@ -59,10 +59,11 @@ class JsonFeedWriter(Writer):
         doc["authors"] = [_person(feed.author)]
         doc["language"] = feed.language
         self.add_root_fields(doc, feed)
+        add_item_fields = self.add_item_fields
         items = []
         for entry in feed.entries:
             item: dict[str, Any] = {}
-            self.add_item_fields(item, entry, feed)
+            add_item_fields(item, entry, feed)
             items.append(item)
         doc["items"] = items
         # orjson writes UTF-8 directly (no \u escapes), compact, keys in insertion order; several
@@ -86,7 +87,9 @@ class JsonFeedWriter(Writer):
             item["image"] = entry.image.url
         item["date_published"] = rfc3339(entry.published)
         item["date_modified"] = rfc3339(entry.updated)
-        item["authors"] = [_person(a) for a in entry.authors]
+        item["authors"] = [
+            {"name": a.name, "url": a.uri} if a.uri else {"name": a.name} for a in entry.authors
+        ]
         if entry.categories:
             item["tags"] = [c.label for c in entry.categories]
         if entry.language:

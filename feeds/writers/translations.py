@@ -58,6 +58,8 @@ class Translations(FeedExtension):
         )
 
     def add_item_fields(self, item: dict[str, Any], entry: Entry, feed: Feed) -> None:
+        if not entry.alternates:
+            return
         versions = per_language(entry.alternates)
         if versions:
             item["_translations"] = {
