@@ -30,6 +30,11 @@ Feed 1.1 "Extensions"). `parent` and `item` are lxml elements; names in another 
 written in Clark notation (`{uri}local`), with the prefix the extension declared. Elements are
 added in hook order: the writer's own first, then each extension in the order given.
 
+An item hook may instead append its elements as markup, `add_markup(item, element(...))`
+(names with the declared prefix, `dc:creator`): the same bytes as lxml elements, for a
+fraction of the cost per element; the writers' own item elements and the bundled extensions'
+are written this way, since the per-entry loop is most of a document's render time.
+
 Two extensions declaring one prefix for different URIs is a ValueError when the writer is
 made, never a silently renamed `ns0:` prefix.
 """
