@@ -1,11 +1,14 @@
 """Every date rule of the article records.
 
-Accepted: ISO 8601 / RFC 3339 (`2025-07-30T09:00:00+09:00`, `2025-07-30`), RFC 822 / RFC 1123
-(`Wed, 30 Jul 2025 09:00:00 +0900`), Korean dates (`2025년 7월 30일`, `2025년 7월 30일 오후 3:20`,
-`2025년 7월 30일 15시 20분`) and other complete dates python-dateutil can read without guessing
-(`2025/07/30 09:00`), plus `datetime` and `date` objects. A value without a zone is read in the
-given zone (the site's, Asia/Seoul by default); a date without a time is the start of that day
-in that zone. Numbers are refused: epoch seconds are too easy to confuse with milliseconds.
+Accepted: ISO 8601 / RFC 3339 (`2025-07-30T09:00:00+09:00`, `2025-07-30`, week and ordinal
+dates), RFC 822 / RFC 1123 (`Wed, 30 Jul 2025 09:00:00 +0900`), Korean, Japanese and Chinese
+dates (`2025년 7월 30일 오후 3:20`, `2025. 7. 30. 오후 3:20`, `2025年7月30日 午後3時20分`,
+`令和7年7月30日`, `2025年7月30日 下午3点`) and other complete dates python-dateutil can read
+without guessing (`2025/07/30 09:00`), plus `datetime` and `date` objects. A value without a zone
+is read in the given zone (the site's, Asia/Seoul by default), or in the IANA zone written after
+it (`... Asia/Seoul`, RFC 9557's `[Asia/Seoul]`); a date without a time is the start of that day
+in that zone. `UTC+9` is +09:00 (the sign as written, not POSIX's). A leap second is the instant
+after it. Numbers are refused: epoch seconds are too easy to confuse with milliseconds.
 
 Two rules keep every date that reaches a feed valid and at the instant it was given:
 
@@ -25,26 +28,56 @@ Two rules keep every date that reaches a feed valid and at the instant it was gi
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from email.utils import parsedate_to_datetime
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dateutil import parser as dateutil_parser
 
 from articles.errors import InvalidArticle
 
-# `2025년 7월 30일`, optionally a weekday `(수)`, then `오후 3:20[:05]` or `15시 20분 [5초]`.
-_KOREAN = re.compile(
-    r"^(?P<y>\d{4})\s*년\s*(?P<m>\d{1,2})\s*월\s*(?P<d>\d{1,2})\s*일\.?"
-    r"(?:\s*\(?[월화수목금토일](?:요일)?\)?)?"
-    r"(?:\s*(?P<ampm>오전|오후)?\s*(?P<h>\d{1,2})"
-    r"(?::(?P<mi>\d{2})(?::(?P<s>\d{2}))?|\s*시(?:\s*(?P<mi2>\d{1,2})\s*분)?(?:\s*(?P<s2>\d{1,2})\s*초)?))?"
+# East Asian dates, the year first: `2025년 7월 30일`, `2025年7月30日`, `2025. 7. 30.` or
+# `2025-07-30`, a Japanese era year (`令和7年`), optionally a weekday (`(수)`, `(水)`, `星期三`),
+# then a time: `오후 3:20[:05]`, `15시 20분 [5초]`, `午後3時20分`, `下午3点20分`, `3시 반`.
+# 오전/午前/上午 are a.m. and 오후/午後/下午 p.m.; with them the hour is 0 to 12.
+_EAST_ASIAN = re.compile(
+    r"^(?:(?P<era>令和|平成|昭和)\s*(?P<ey>\d{1,2}|元)|(?P<y>\d{4}))\s*(?:년|年|[./-])"
+    r"\s*(?P<m>\d{1,2})\s*(?:월|月|[./-])\s*(?P<d>\d{1,2})\s*(?:일|日|号|號)?\.?"
+    r"(?:\s*[(（]?(?:[월화수목금토일](?:요일)?|[月火水木金土日](?:曜日?)?"
+    r"|(?:星期|礼拜|禮拜|周|週)[一二三四五六日天])[)）]?)?"
+    r"(?:\s*(?P<ampm>오전|오후|午前|午後|上午|下午)?\s*(?P<h>\d{1,2})"
+    r"(?::(?P<mi>\d{2})(?::(?P<s>\d{2}))?"
+    r"|\s*(?:시|時|时|点|點)(?:\s*(?P<half>반|半)|(?:\s*(?P<mi2>\d{1,2})\s*(?:분|分))?"
+    r"(?:\s*(?P<s2>\d{1,2})\s*(?:초|秒))?)))?"
     r"$"
+)
+# The first year of each Japanese era still written in dates (令和元年 is 2019).
+_ERAS = {"令和": 2019, "平成": 1989, "昭和": 1926}
+# `UTC+9`, `GMT+09:00`, `UTC -3:30`, `(UTC+9)`: the offset as written (ISO 8601's sign, the one
+# people and Windows' zone names use), never POSIX's inverted `GMT+9` that dateutil reads.
+_NAMED_OFFSET = re.compile(
+    r"(?<![A-Za-z])\(?(?:UTC|GMT|UT)\s*(?P<sign>[+-])\s*(?P<h>\d{1,2})(?::?(?P<m>\d{2}))?\)?\s*$",
+    re.IGNORECASE,
+)
+# A leap second (RFC 3339 5.6 `23:59:60Z`, RFC 5322 `23:59:60 +0000`).
+_LEAP_SECOND = re.compile(r"(?<=\d:[0-5]\d:)60(?:[.,]\d+)?(?!\d)")
+# RFC 9557's suffixes (`[Asia/Seoul]`, `[!Europe/Berlin]`, `[u-ca=gregory]`), as Java's
+# ZonedDateTime writes them, or a zone name after the time (`2025-07-30 09:00 Asia/Seoul`).
+_SUFFIXES = re.compile(r"(?:\[[^\[\]]*\])+$")
+_ZONE_NAME_AFTER = re.compile(r"\s+\(?(?P<name>[A-Za-z_]+(?:/[A-Za-z0-9_+-]+)+)\)?$")
+# Digits only: an epoch time written as text, or no date at all.
+_EPOCH_TEXT = re.compile(r"[+-]?\d{9,}(?:[.,]\d+)?")
+# ISO 8601 reduced precision: a month or a week, not a day.
+_MONTH_OR_WEEK = re.compile(r"\d{4}-\d{2}|\d{4}-?W\d{2}", re.IGNORECASE)
+# An RFC 822 date and time, without its zone (`Wed, 30 Jul 2025 09:00:00`).
+_RFC822_SHAPE = re.compile(
+    r"(?:[A-Za-z]{3},?\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{2,4}\s+\d{1,2}:\d{2}(?::\d{2})?"
 )
 MIN_YEAR, MAX_YEAR = 1000, 9998
 # The largest UTC offset XML Schema's dateTime allows (Atom's dates are checked against it).
 MAX_OFFSET = timedelta(hours=14)
-_ISO_START = re.compile(r"^\d{4}-?\d{2}")
+_ISO_START = re.compile(r"^\d{4}-?(?:\d{2}|[Ww]\d)")
 _YEAR_FIRST = re.compile(r"^\d{4}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{1,2}\b")
 # Two far-apart defaults: a field dateutil filled in from the default differs between them,
 # which tells us the text left something out (`July 2025`) and would be read differently
@@ -148,6 +181,39 @@ def _parse(value: object, zone: ZoneInfo) -> datetime:
         raise ValueError("expected a date, got empty text")
     if len(text) > 100:
         raise ValueError(f"cannot read {text[:40]!r}... as a date")
+    return _parse_text(text, zone)
+
+
+def _parse_text(text: str, zone: ZoneInfo) -> datetime:
+    if not text.isascii():
+        # Fullwidth digits and signs (`２０２５年７月３０日`), and ISO 8601's own minus sign.
+        text = unicodedata.normalize("NFKC", text).replace("\u2212", "-")
+    if _EPOCH_TEXT.fullmatch(text):
+        raise ValueError(
+            f"cannot read {text!r} as a date: a bare number (epoch times are not accepted); "
+            "give ISO 8601 such as 2025-07-30T09:00:00+09:00"
+        )
+    leap = _LEAP_SECOND.search(text)
+    if leap:
+        # POSIX time has no leap second: 23:59:60 is the instant 00:00:00 that follows it.
+        before = text[: leap.start()] + "59" + text[leap.end() :]
+        return _parse_text(before, zone) + timedelta(seconds=1)
+    given = text
+    text, named, critical = _zone_suffix(text)
+    parsed = _read(_written_offset(text), named or zone)
+    if (
+        critical
+        and named is not None
+        and parsed.utcoffset() != parsed.astimezone(named).utcoffset()
+    ):
+        raise ValueError(
+            f"{given!r}: its offset {parsed.strftime('%z')} is not {named.key}'s at that time"
+        )
+    # RFC 9557 3.4: an elective (not `!`) zone that disagrees with the offset yields to it.
+    return parsed
+
+
+def _read(text: str, zone: ZoneInfo) -> datetime:
     if text[-1] in _ZONE_ENDS:
         # ISO 8601's own `Z` first (the common case, read directly), then any other zone name.
         # `Z` right after the time only: `09:00:00AZ` is the unknown zone AZ, not UTC.
@@ -155,10 +221,59 @@ def _parse(value: object, zone: ZoneInfo) -> datetime:
         named = (_iso(text) if iso_utc else None) or _named_zone(text)
         if named is not None:
             return _localise(named, zone)
-    parsed = _korean(text) or _iso(text) or _rfc822(text) or _other(text)
+    parsed = _east_asian(text) or _iso(text) or _rfc822(text) or _other(text)
     if parsed is None:
         raise ValueError(f"cannot read {text!r} as a date")
     return _localise(parsed, zone)
+
+
+def _zone_suffix(text: str) -> tuple[str, ZoneInfo | None, bool]:
+    """The text without a trailing IANA zone name, that zone, and whether it is critical.
+
+    Reads RFC 9557's suffixes (`...+09:00[Asia/Seoul]`, `[!Asia/Seoul]`, `[u-ca=gregory]`) and
+    a zone name after the time (`2025-07-30 09:00 Asia/Seoul`). Raises ValueError for a zone
+    name the IANA database does not have, or a critical (`!`) tag this reader does not know.
+    """
+    suffix = _SUFFIXES.search(text)
+    if suffix is not None and suffix.start() > 0:
+        named: ZoneInfo | None = None
+        critical = False
+        for item in re.findall(r"\[([^\[\]]*)\]", suffix.group(0)):
+            key = item.removeprefix("!")
+            if "=" in key:
+                # A calendar or other tag: the instant is written in ISO 8601 whatever it says.
+                if item.startswith("!") and not key.startswith("u-ca="):
+                    raise ValueError(f"{text!r}: the critical tag [{item}] is not understood")
+                continue
+            named, critical = _zone_info(key, text), item.startswith("!")
+        return text[: suffix.start()].rstrip(), named, critical
+    after = _ZONE_NAME_AFTER.search(text)
+    if after is not None and after.start() > 0:
+        return text[: after.start()], _zone_info(after["name"], text), False
+    return text, None, False
+
+
+def _zone_info(name: str, text: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(
+            f"{text!r}: {name} is not a time zone of the IANA database (such as Asia/Seoul)"
+        ) from None
+
+
+def _written_offset(text: str) -> str:
+    """`... UTC+9` and `... GMT+09:00` as the numeric offset they write (`+0900`)."""
+    match = _NAMED_OFFSET.search(text)
+    if match is None or match.start() == 0:
+        return text
+    hours, minutes = int(match["h"]), int(match["m"] or 0)
+    if hours > 23 or minutes > 59:
+        raise ValueError(f"{text!r}: {match.group(0).strip()} is not a UTC offset")
+    rest = text[: match.start()].rstrip()
+    if _ISO_START.match(rest) and "T" in rest.upper()[8:]:
+        return f"{rest}{match['sign']}{hours:02d}:{minutes:02d}"
+    return f"{rest} {match['sign']}{hours:02d}{minutes:02d}"
 
 
 _WORDS = re.compile(r"[A-Za-z]+")
@@ -195,14 +310,22 @@ def _named_zone(text: str) -> datetime | None:
     Raises ValueError for a zone name that is ambiguous or unknown.
     """
     match = _TRAILING_ZONE.search(text)
-    if match is None or match.group(2).lower() in _NOT_ZONES:
+    if match is None:
         return None
     name = match.group(2).upper()
-    in_parentheses = match.group(1) is not None
     rest = text[: match.start()].rstrip()
+    if name in ("A", "P") and _RFC822_SHAPE.fullmatch(rest):
+        # After an RFC 822 time a lone letter is a military zone, not a.m. or p.m.
+        raise _ZoneError(
+            f"{text!r}: {name} is one of RFC 822's military zones, whose offsets were written "
+            "with the wrong sign (RFC 5322 4.3); give the offset instead, such as +09:00"
+        )
+    if name.lower() in _NOT_ZONES:
+        return None
+    in_parentheses = match.group(1) is not None
     if not rest:
         return None
-    parsed = _korean(rest) or _iso(rest) or _rfc822(rest) or _other(rest)
+    parsed = _east_asian(rest) or _iso(rest) or _rfc822(rest) or _other(rest)
     if parsed is not None and parsed.utcoffset() is not None and in_parentheses:
         return parsed  # `+0200 (CEST)`: the offset counts; the name is a comment (RFC 5322)
     offset = _zone_named(name, text)
@@ -233,27 +356,34 @@ def _localise(value: datetime, zone: ZoneInfo) -> datetime:
     return value
 
 
-def _korean(text: str) -> datetime | None:
-    match = _KOREAN.match(text)
+def _east_asian(text: str) -> datetime | None:
+    if text.isascii():
+        return None  # `2025-07-30 09:00` and the like: ISO 8601 and the readers after it
+    match = _EAST_ASIAN.match(text)
     if not match:
         return None
+    if match["era"]:
+        year = _ERAS[match["era"]] + (0 if match["ey"] == "元" else int(match["ey"]) - 1)
+    else:
+        year = int(match["y"])
     hour = int(match["h"] or 0)
-    minute = int(match["mi"] or match["mi2"] or 0)
+    minute = 30 if match["half"] else int(match["mi"] or match["mi2"] or 0)
     second = int(match["s"] or match["s2"] or 0)
     if match["ampm"]:
-        if not 1 <= hour <= 12:
+        if not 0 <= hour <= 12:
             return None
-        # 오전 12시 is midnight and 오후 12시 noon, as on a 12-hour clock.
-        hour = hour % 12 + (12 if match["ampm"] == "오후" else 0)
+        # 오전 12시 is midnight and 오후 12시 noon, as on a 12-hour clock; Japan's 午前0時 and
+        # 午後0時 are the same two times.
+        hour = hour % 12 + (12 if match["ampm"] in ("오후", "午後", "下午") else 0)
     try:
-        return datetime(int(match["y"]), int(match["m"]), int(match["d"]), hour, minute, second)
+        return datetime(year, int(match["m"]), int(match["d"]), hour, minute, second)
     except ValueError:
         return None
 
 
 def _iso(text: str) -> datetime | None:
-    if not _ISO_START.match(text):
-        return None
+    if not _ISO_START.match(text) or _MONTH_OR_WEEK.fullmatch(text):
+        return None  # `2025-07` and `2025-W31` name a month and a week, not a day
     candidate = text[:-1] + "+00:00" if text[-1:] in "Zz" else text
     try:
         return datetime.fromisoformat(candidate)

@@ -1,0 +1,260 @@
+"""Date kinds a newsroom sends, beyond issue 10's examples: each a rule over its whole space.
+
+- East Asian dates (Korean, Japanese, Chinese; 오전/오후, 午前/午後, 上午/下午; eras;
+  `2025. 7. 30.`) give the time written, in the site zone.
+- `UTC+9` / `GMT+09:00` mean the offset as written, never POSIX's inverted sign.
+- RFC 822's military zones are refused naming the field, the letters A and P included (which
+  used to be read as a.m./p.m. or ignored, giving the site zone).
+- A leap second is the instant that follows it; fullwidth digits and U+2212 read as ASCII;
+  RFC 9557 zone suffixes and IANA names after the time give that zone's offset.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import feedparser
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from articles.dates import ZONE_ABBREVIATIONS, parse_datetime
+from articles.errors import InvalidArticle
+from articles.formats import article_from_mapping
+from feeds.writers import render
+from tests.fixtures.feeds import make_feed
+
+SEOUL = ZoneInfo("Asia/Seoul")
+SITES = st.sampled_from(["Asia/Seoul", "Europe/Berlin", "America/New_York", "UTC"])
+LOCAL = st.datetimes(min_value=datetime(1990, 1, 1), max_value=datetime(2060, 12, 31)).map(
+    lambda d: d.replace(microsecond=0)
+)
+# Times that exist once in every site zone sampled (no DST gap or fold: 00:00 to 00:59 and
+# 04:00 to 23:59 hold in all of them).
+CLEAR_TIMES = LOCAL.filter(lambda d: d.hour == 0 or d.hour >= 4)
+
+_AM = {"ko": "오전", "ja": "午前", "zh": "上午"}
+_PM = {"ko": "오후", "ja": "午後", "zh": "下午"}
+_YMD = {"ko": ("년", "월", "일"), "ja": ("年", "月", "日"), "zh": ("年", "月", "日")}
+_HMS = {"ko": ("시", "분", "초"), "ja": ("時", "分", "秒"), "zh": ("点", "分", "秒")}
+
+
+def _east_asian(d: datetime, script: str, style: str, clock: str, spaced: bool) -> str:
+    sp = " " if spaced else ""
+    if style == "words":
+        y, m, dd = _YMD[script]
+        day = f"{d.year}{y}{sp}{d.month}{m}{sp}{d.day}{dd}"
+    elif style == "dots":
+        day = f"{d.year}. {d.month}. {d.day}."
+    else:
+        day = f"{d:%Y-%m-%d}"
+    if clock == "none":
+        return day
+    half = _PM[script] if d.hour >= 12 else _AM[script]
+    hour12 = d.hour % 12 or 12
+    if clock == "12h-colon":
+        return f"{day} {half}{sp}{hour12}:{d.minute:02d}:{d.second:02d}"
+    h, mi, s = _HMS[script]
+    if clock == "12h-words":
+        return f"{day} {half}{sp}{hour12}{h}{sp}{d.minute}{mi}{sp}{d.second}{s}"
+    return f"{day}{sp}{d.hour}{h}{sp}{d.minute}{mi}{sp}{d.second}{s}"  # 24-hour, in words
+
+
+@example(
+    local=datetime(2025, 7, 30, 15, 20),
+    script="ko",
+    style="dots",
+    clock="12h-colon",
+    spaced=True,
+    site="Asia/Seoul",
+)  # `2025. 7. 30. 오후 3:20:00`, as Korean portals print it (was refused)
+@example(
+    local=datetime(2025, 7, 30, 15, 20),
+    script="ja",
+    style="words",
+    clock="12h-words",
+    spaced=False,
+    site="Asia/Seoul",
+)  # `2025年7月30日 午後3時20分0秒` (was refused)
+@settings(max_examples=300, deadline=None)
+@given(
+    local=CLEAR_TIMES,
+    script=st.sampled_from(["ko", "ja", "zh"]),
+    style=st.sampled_from(["words", "dots", "dashes"]),
+    clock=st.sampled_from(["none", "12h-colon", "12h-words", "24h-words"]),
+    spaced=st.booleans(),
+    site=SITES,
+)  # fmt: skip
+def test_east_asian_dates_give_the_time_written_in_the_site_zone(
+    local: datetime, script: str, style: str, clock: str, spaced: bool, site: str
+) -> None:
+    text = _east_asian(local, script, style, clock, spaced)
+    expected = local if clock != "none" else local.replace(hour=0, minute=0, second=0)
+    assert parse_datetime(text, zone=ZoneInfo(site)) == expected.replace(tzinfo=ZoneInfo(site))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("令和7年7月30日", datetime(2025, 7, 30)),
+        ("令和元年5月1日", datetime(2019, 5, 1)),
+        ("平成31年4月30日", datetime(2019, 4, 30)),
+        ("2025年7月30日（水）午後0時", datetime(2025, 7, 30, 12)),  # Japan's 午後0時 is noon
+        ("2025년 7월 30일 오전 0시 30분", datetime(2025, 7, 30, 0, 30)),
+        ("2025년 7월 30일 3시 반", datetime(2025, 7, 30, 3, 30)),
+        ("2025年7月30日 星期三 下午3点", datetime(2025, 7, 30, 15)),
+        ("２０２５年７月３０日", datetime(2025, 7, 30)),  # fullwidth digits
+    ],
+)
+def test_east_asian_forms(text: str, expected: datetime) -> None:
+    assert parse_datetime(text, zone=SEOUL) == expected.replace(tzinfo=SEOUL)
+
+
+_OFFSET_FORMS = ["UTC{s}{h}", "GMT{s}{h:02d}:{m:02d}", "GMT{s}{h:02d}{m:02d}",
+                 "(UTC{s}{h}:{m:02d})", "UTC {s}{h}:{m:02d}", "utc{s}{h:02d}"]  # fmt: skip
+_DATE_FORMS = ["%Y-%m-%dT%H:%M:%S ", "%Y-%m-%dT%H:%M:%S", "%a, %d %b %Y %H:%M:%S ",
+               "%Y-%m-%d %H:%M ", "%B %d, %Y %H:%M "]  # fmt: skip
+
+
+@example(local=datetime(2025, 7, 30, 9), hours=9, minutes=0, negative=False,
+         offset_form=_OFFSET_FORMS[0], date_form=_DATE_FORMS[0])  # fmt: skip  # was -09:00
+@example(local=datetime(2025, 7, 30, 9), hours=3, minutes=30, negative=True,
+         offset_form=_OFFSET_FORMS[4], date_form=_DATE_FORMS[3])  # fmt: skip  # was +03:30
+@settings(max_examples=300, deadline=None)
+@given(
+    local=LOCAL.map(lambda d: d.replace(second=0)),
+    hours=st.integers(0, 14),
+    minutes=st.sampled_from([0, 30, 45]),
+    negative=st.booleans(),
+    offset_form=st.sampled_from(_OFFSET_FORMS),
+    date_form=st.sampled_from(_DATE_FORMS),
+)
+def test_a_utc_or_gmt_offset_is_read_with_the_sign_written(
+    local: datetime, hours: int, minutes: int, negative: bool, offset_form: str, date_form: str
+) -> None:
+    if "{m" not in offset_form:
+        minutes = 0
+    sign = "-" if negative else "+"
+    text = local.strftime(date_form) + offset_form.format(s=sign, h=hours, m=minutes)
+    offset = timedelta(hours=hours, minutes=minutes) * (-1 if negative else 1)
+    parsed = parse_datetime(text, zone=SEOUL)
+    assert parsed == local.replace(tzinfo=timezone(offset)), text
+
+
+_RFC822 = ["%a, %d %b %Y %H:%M:%S {z}", "%d %b %Y %H:%M {z}", "%a, %d %b %Y %H:%M {z}"]
+
+
+@example(local=datetime(2025, 7, 30, 9), letter="A", form=_RFC822[0], site="Asia/Seoul")
+@example(local=datetime(2025, 7, 30, 9), letter="p", form=_RFC822[0], site="UTC")
+@settings(max_examples=200, deadline=None)
+@given(
+    local=LOCAL,
+    letter=st.sampled_from("ABCDEFGHIJKLMNOPQRSTUVWXY" + "abcdefghijklmnopqrstuvwxy"),
+    form=st.sampled_from(_RFC822),
+    site=SITES,
+)  # fmt: skip
+def test_rfc_822_military_zones_are_refused_naming_the_field(
+    local: datetime, letter: str, form: str, site: str
+) -> None:
+    text = local.strftime(form).replace("{z}", letter)
+    with pytest.raises(InvalidArticle) as caught:
+        parse_datetime(text, zone=ZoneInfo(site), where="wire.json: record 1", field="published")
+    assert caught.value.field == "published"
+    assert letter.upper() in caught.value.reason
+    assert "Z" in ZONE_ABBREVIATIONS  # the one letter RFC 822 defines reliably: UTC
+
+
+@settings(max_examples=100, deadline=None)
+@given(day=st.dates(min_value=datetime(1972, 1, 1).date(), max_value=datetime(2060, 1, 1).date()),
+       form=st.sampled_from(["%Y-%m-%dT23:59:60Z", "%a, %d %b %Y 23:59:60 +0000",
+                             "%Y-%m-%dT23:59:60.5+00:00"]))  # fmt: skip
+def test_a_leap_second_is_the_instant_after_it(day: object, form: str) -> None:
+    text = day.strftime(form)  # type: ignore[attr-defined]
+    expected = datetime.combine(day, datetime.min.time(), UTC) + timedelta(days=1)  # type: ignore[call-overload]
+    assert parse_datetime(text, zone=SEOUL) == expected
+
+
+_FULLWIDTH = str.maketrans("0123456789-:+", "０１２３４５６７８９－：＋")
+
+
+@settings(max_examples=100, deadline=None)
+@given(local=LOCAL, offset_minutes=st.integers(-12 * 60, 14 * 60).map(lambda m: m - m % 15))
+def test_fullwidth_digits_and_the_minus_sign_read_as_ascii(
+    local: datetime, offset_minutes: int
+) -> None:
+    aware = local.replace(tzinfo=timezone(timedelta(minutes=offset_minutes)))
+    text = aware.isoformat()
+    assert parse_datetime(text.translate(_FULLWIDTH), zone=SEOUL) == aware
+    typeset = text[:19] + text[19:].replace("-", "\u2212")  # ISO 8601's own minus sign
+    assert parse_datetime(typeset, zone=SEOUL) == aware
+
+
+ZONES = ["Asia/Seoul", "Asia/Tokyo", "Europe/Berlin", "America/New_York", "Australia/Adelaide",
+         "Asia/Kolkata", "America/St_Johns", "Pacific/Chatham", "UTC"]  # fmt: skip
+
+
+@settings(max_examples=200, deadline=None)
+@given(local=CLEAR_TIMES.filter(lambda d: d.hour >= 4), name=st.sampled_from(ZONES),
+       form=st.sampled_from(["{t}[{z}]", "{t}[!{z}]", "{t}[{z}][u-ca=gregory]", "{t} {z}",
+                             "{o}[{z}]"]))  # fmt: skip
+def test_an_iana_zone_after_the_time_gives_that_zones_offset(
+    local: datetime, name: str, form: str
+) -> None:
+    zone = ZoneInfo(name)
+    aware = local.replace(tzinfo=zone)
+    text = form.format(t=local.isoformat(), o=aware.isoformat(), z=name)
+    assert parse_datetime(text, zone=SEOUL) == aware
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("2025-07-30T15:20:00+02:00[!Asia/Seoul]", "is not Asia/Seoul's"),
+        ("2025-07-30T15:20:00[Mars/Olympus]", "Mars/Olympus is not a time zone"),
+        ("2025-07-30T15:20:00+09:00[!x-foo=bar]", "critical tag"),
+        ("2025-07-30T09:00:00 GMT+25", "GMT+25 is not a UTC offset"),
+        ("2025-07", "cannot read"),  # a month, not a day
+        ("2025-W31", "cannot read"),  # a week, not a day
+        ("1753833600", "epoch times are not accepted"),
+        ("1753833600000", "epoch times are not accepted"),
+    ],
+)
+def test_refusals_name_the_field_and_the_problem(text: str, reason: str) -> None:
+    with pytest.raises(InvalidArticle) as caught:
+        parse_datetime(text, zone=SEOUL, where="wire.json: record 1", field="updated")
+    assert caught.value.field == "updated"
+    assert reason in caught.value.reason
+
+
+def test_week_and_ordinal_dates_are_days() -> None:
+    expected = datetime(2025, 7, 30, tzinfo=SEOUL)
+    for text in ("2025-W31-3", "2025W313", "2025-211"):
+        assert parse_datetime(text, zone=SEOUL) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2025-07-30T09:00:00 GMT+9",
+        "2025. 7. 30. 오전 9:00",
+        "2025年7月30日 午前9時",
+        "2025-07-30T09:00:00+09:00[Asia/Seoul]",
+    ],
+)
+def test_the_same_instant_reaches_atom_rss_and_json_feed(text: str) -> None:
+    article = article_from_mapping(
+        {"id": "d1", "title": "T", "published": text},
+        where="t",
+        zone=SEOUL,
+        default_language="ko",
+    ).with_guid("tag:feeds.example.org,2025:article/d1")
+    instant = datetime(2025, 7, 30, 0, tzinfo=UTC)
+    assert article.published == instant
+    feed = make_feed([article])
+    for fmt in ("atom", "rss"):
+        (entry,) = feedparser.parse(render(feed, fmt)).entries
+        assert datetime(*entry.published_parsed[:6], tzinfo=UTC) == instant, fmt
+    (item,) = json.loads(render(feed, "json"))["items"]
+    assert datetime.fromisoformat(item["date_published"]) == instant
