@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import difflib
 import html
+import math
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -228,7 +229,7 @@ class RecordBuilder:
             reading_time=(
                 reading_time_minutes(body_html or title, language)
                 if reading_time is None
-                else self.integer(reading_time, "reading_time", 1, MAX_READING_TIME)
+                else self.minutes(reading_time, "reading_time", 1, MAX_READING_TIME)
             ),
             translations=self.translations(raw.get("translations"), article_id),
             embargoed=embargoed,
@@ -434,6 +435,29 @@ class RecordBuilder:
         if not low <= value <= high:
             raise self.fail(field, f"{value} is outside {low} to {high:,}")
         return value
+
+    def minutes(self, value: object, field: str, low: int, high: int) -> int:
+        """Whole minutes, as a number or as a newsroom writes a reading time: `4`, `4.0`, `"4"`,
+        `"4분"`, `"4분 읽기"`, `"4 min read"`, `"4分"`, `"４"`, or an ISO 8601 duration (`"PT4M"`,
+        `"PT3M30S"`). A fraction of a minute counts as a minute, as the computed reading time
+        is rounded up.
+        """
+        number: float | None = None
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            number = value
+        elif isinstance(value, str):
+            number = _minutes_in_text(value)
+        if number is None or number != number or number in (float("inf"), float("-inf")):
+            raise self.fail(
+                field,
+                "expected whole minutes such as 4, '4분', '4 min' or 'PT4M', "
+                f"got {kind(value) if not isinstance(value, str) else show(value)}",
+            )
+        whole = math.ceil(number)
+        if not low <= whole <= high:
+            given = show(value) if isinstance(value, str) else value
+            raise self.fail(field, f"{given} is outside {low} to {high:,} minutes")
+        return whole
 
     def optional_integer(self, value: object, field: str, low: int, high: int) -> int | None:
         return None if value is None else self.integer(value, field, low, high)
@@ -642,6 +666,45 @@ class RecordBuilder:
                     f"{field}.{show(key, quoted=False)}",
                     f"unknown field (allowed: {', '.join(allowed)})",
                 )
+
+
+# --------------------------------------------------------------------------- numbers
+
+# A reading time as written beside a story: a number, a unit of minutes, words around it.
+_MINUTES = re.compile(
+    r"(?:(?:reading\s*time|read\s*time|읽기\s*시간|읽는\s*시간)\s*[:：]?\s*)?(?:약|about|~)?\s*"
+    r"(?P<n>\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:[.,]\d+)?)\s*"  # `1,234`: thousands; `3,5`: 3.5
+    r"(?:분|分钟|分鐘|分|mins?\.?|minutes?|m)?"
+    r"(?:\s*(?:읽기|분량|read|reading|で読めます|阅读|閱讀))?",
+    re.IGNORECASE,
+)
+# ISO 8601 durations of time (schema.org's timeRequired: `PT4M`, `PT3M30S`, `PT1H`).
+_ISO_DURATION = re.compile(
+    r"P(?:(?P<d>\d+)D)?(?:T(?=\d)(?:(?P<h>\d+)H)?(?:(?P<m>\d+)M)?(?:(?P<s>\d+(?:[.,]\d+)?)S)?)?",
+    re.IGNORECASE,
+)
+
+
+def _minutes_in_text(value: str) -> float | None:
+    """The minutes a reading time written as text names, or None when it names none."""
+    text = unicodedata.normalize("NFKC", value).strip()
+    if not text or len(text) > 60:
+        return None
+    match = _MINUTES.fullmatch(text)
+    if match is not None:
+        digits = match["n"]
+        grouped = digits.count(",") > 1 or (digits[-4:-3] == "," and "." not in digits)
+        return float(digits.replace(",", "") if grouped else digits.replace(",", "."))
+    match = _ISO_DURATION.fullmatch(text)
+    if match is None or text.upper() in ("P", "PT"):
+        return None
+    seconds = float((match["s"] or "0").replace(",", "."))
+    return (
+        int(match["d"] or 0) * 1440
+        + int(match["h"] or 0) * 60
+        + int(match["m"] or 0)
+        + seconds / 60
+    )
 
 
 # --------------------------------------------------------------------------- messages
