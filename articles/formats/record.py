@@ -319,9 +319,20 @@ class RecordBuilder:
             raise self.fail(field, f"{len(value):,} characters; at most {MAX_ID_LENGTH} allowed")
         if _SPACE_OR_CONTROL.search(value) or clean_text(value) != value:
             raise self.fail(field, f"{show(value)} contains white space or control characters")
-        if not value.isascii() and has_invisible(value):  # ASCII ones: caught just above
+        if not value.isascii():
+            if has_invisible(value):  # ASCII ones: caught just above
+                raise self.fail(
+                    field,
+                    f"{show(value)} contains invisible characters ({_invisible_names(value)})",
+                )
+            # One spelling per id, as for all text: `e` + U+0301 (NFD, as macOS writes file
+            # names) and `é` are the same story, not two articles at two addresses.
+            value = unicodedata.normalize("NFC", value)
+        if value in (".", ".."):
+            # The id is a path segment (`/articles/<id>`); browsers, readers and proxies remove
+            # `.` and `..` segments (RFC 3986 5.2.4), encoded or not, so no link could reach it.
             raise self.fail(
-                field, f"{show(value)} contains invisible characters ({_invisible_names(value)})"
+                field, f"{show(value)} cannot name a page (a '.' or '..' path segment); use letters"
             )
         return value
 

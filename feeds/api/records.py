@@ -10,6 +10,7 @@ validator: every verdict is the import's.
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -88,6 +89,8 @@ def record_errors(
     given_id = raw.get("id")
     if isinstance(given_id, int) and not isinstance(given_id, bool):
         given_id = str(given_id)
+    if isinstance(given_id, str):
+        given_id = unicodedata.normalize("NFC", given_id)  # as the record's id is read
     if given_id is not None and given_id != article_id:
         return [
             {

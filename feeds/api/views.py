@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import unicodedata
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any, Final, NoReturn
@@ -73,9 +74,16 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 JSON: Final = "application/json"
 
 
+class ArticleIdConverter(AnyPathConverter):
+    """An article id in a URL, in NFC as every record's id is (`e` + U+0301 is `é`)."""
+
+    def to_python(self, value: str) -> str:
+        return unicodedata.normalize("NFC", value)
+
+
 @bp.record_once
 def _register_converter(state: BlueprintSetupState) -> None:
-    state.app.url_map.converters.setdefault("article_id", AnyPathConverter)
+    state.app.url_map.converters.setdefault("article_id", ArticleIdConverter)
 
 
 # --------------------------------------------------------------------------- request checks

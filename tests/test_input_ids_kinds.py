@@ -1,0 +1,83 @@
+"""Article ids: one spelling per id (NFC, as all text), and none that no link could reach.
+
+Found: `e` + U+0301 and `é` were two articles at two addresses (a re-sent story duplicated);
+the ids `.` and `..` were accepted though every browser, reader and proxy removes such a path
+segment from `/articles/<id>` (RFC 3986 5.2.4), so their page links led to `/articles/` or `/`.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Any
+from urllib.parse import quote
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from articles.errors import InvalidArticle
+from articles.formats import article_from_mapping
+from tests.fixtures.api import ApiClient, record
+
+SEOUL = ZoneInfo("Asia/Seoul")
+
+
+def build(**fields: Any) -> Any:
+    return article_from_mapping(
+        {"id": "a1", "title": "T", "published": "2025-07-30", **fields},
+        where="wire.json: record 1",
+        zone=SEOUL,
+        default_language="ko",
+    )
+
+
+# Letters with and without combining marks, in any script: their NFC and NFD spellings differ.
+ID_TEXT = st.text(
+    st.characters(categories=["Ll", "Lu", "Lo", "Mn", "Nd"]), min_size=1, max_size=30
+).filter(lambda t: unicodedata.category(t[0]) != "Mn")
+
+
+@example(text="café")
+@example(text="한국")  # Hangul syllables decompose into jamo in NFD
+@settings(max_examples=200, deadline=None)
+@given(text=ID_TEXT)
+def test_every_normalisation_form_of_an_id_names_one_article(text: str) -> None:
+    forms = {unicodedata.normalize(form, text) for form in ("NFC", "NFD")}
+    try:
+        ids = {build(id=form).id for form in forms}
+    except InvalidArticle as exc:  # refused alike in every form, naming the field
+        assert exc.field == "id"
+        return
+    assert ids == {unicodedata.normalize("NFC", text)}
+
+
+@pytest.mark.parametrize("bad", [".", ".."])
+def test_dot_segment_ids_are_refused_naming_the_field(bad: str) -> None:
+    with pytest.raises(InvalidArticle) as caught:
+        build(id=bad)
+    assert caught.value.field == "id"
+    assert "path segment" in caught.value.reason
+    with pytest.raises(InvalidArticle) as caught:
+        build(translations=[bad])
+    assert caught.value.field == "translations[0].id"
+
+
+@pytest.mark.parametrize("fine", ["...", ".a", "a.", "a..b", "index.html", "a/b", "%41", "CON"])
+def test_other_ids_with_dots_slashes_or_percent_stay_as_given(fine: str) -> None:
+    assert build(id=fine).id == fine
+
+
+def test_the_api_reads_an_id_in_the_url_in_nfc(api: ApiClient) -> None:
+    nfd = unicodedata.normalize("NFD", "café-한국")
+    nfc = unicodedata.normalize("NFC", nfd)
+    created = api.put(f"/api/articles/{quote(nfd, safe='')}", json=record(id=nfd))
+    assert created.status_code == 201, created.get_json()
+    assert created.get_json()["record"]["id"] == nfc
+    for spelling in (nfd, nfc):
+        response = api.get(f"/api/articles/{quote(spelling, safe='')}")
+        assert response.status_code == 200
+        assert response.get_json()["id"] == nfc
+    again = api.put(f"/api/articles/{quote(nfc, safe='')}", json=record(id=nfd))
+    assert again.status_code == 200  # the same article, not a second one
+    assert api.store.get(nfd) is None and api.store.get(nfc) is not None
