@@ -9,6 +9,7 @@ bytes and decoded exactly as strictly as a file.
 
 from __future__ import annotations
 
+import itertools
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -17,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from articles.errors import InvalidArticle, UnreadableInput
 from articles.formats.json import JsonRecords, JsonSyntaxError, decode, load_document
-from articles.formats.lines import parse_line, raw_json_lines
+from articles.formats.lines import not_utf8, parse_line, raw_json_lines, wide_encoding
 from articles.formats.markdown import article_from_markdown
 from articles.formats.record import ParsedRecord
 
@@ -93,10 +94,18 @@ def _binary_lines(handle: TextIO | BinaryIO) -> Iterator[bytes]:
 
 
 def _text(data: bytes, name: str) -> str:
+    """Bytes as text: UTF-8 (its BOM dropped), or UTF-16/32 named by a byte order mark."""
+    encoding = wide_encoding(data[:4])
     try:
-        return data.decode("utf-8")
+        if encoding is not None:
+            return data.decode(encoding)  # the BOM is read and dropped
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise UnreadableInput(f"{name}: not UTF-8 text (byte {exc.start}: {exc.reason})") from None
+        if encoding is not None:
+            reason = f"not {encoding.upper()} text (byte {exc.start}: {exc.reason})"
+        else:
+            reason = not_utf8(data, exc)
+        raise UnreadableInput(f"{name}: {reason}") from None
 
 
 class _Reader:
@@ -147,6 +156,13 @@ class _Reader:
         input is one document, decoded as strictly as a file.
         """
         lines = _binary_lines(handle)
+        head = next(lines, b"")
+        if wide_encoding(head[:4]) is not None:
+            # UTF-16 or UTF-32, named by its BOM: decoded whole, then read as UTF-8 lines.
+            text = _text(head + _rest(lines), name)
+            lines = iter(text.encode("utf-8", "surrogatepass").splitlines(keepends=True))
+        else:
+            lines = itertools.chain([head] if head else [], lines)
         blank = b""  # the blank lines before the first, kept so that line numbers stay right
         first = b""
         number = 0
@@ -190,10 +206,8 @@ def _is_json_object_line(line: bytes) -> bool:
 
 def _read_text(path: Path, name: str) -> str:
     try:
-        return path.read_text(encoding="utf-8-sig")
+        return _text(path.read_bytes(), name)
     except FileNotFoundError:
         raise UnreadableInput(f"{name}: no such file or folder") from None
-    except UnicodeDecodeError as exc:
-        raise UnreadableInput(f"{name}: not UTF-8 text (byte {exc.start}: {exc.reason})") from None
     except OSError as exc:
         raise UnreadableInput(f"{name}: cannot read: {exc.strerror or exc}") from None

@@ -7,6 +7,7 @@ lines to worker processes and parses them there with `LineParser`, exactly as he
 
 from __future__ import annotations
 
+import codecs
 from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
@@ -28,6 +29,53 @@ class RawLine(NamedTuple):
     data: bytes
 
 
+# Byte order marks of the wider Unicode encodings (RFC 7159 8.1 allowed them for JSON, and
+# Windows tools still write UTF-16 with a BOM): the BOM names the encoding without a guess.
+# UTF-32's first: UTF-32LE's BOM starts with UTF-16LE's.
+_WIDE_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def wide_encoding(head: bytes) -> str | None:
+    """`utf-16` or `utf-32` when the bytes start with that encoding's byte order mark."""
+    for bom, encoding in _WIDE_BOMS:
+        if head.startswith(bom):
+            return encoding
+    return None
+
+
+def not_utf8(data: bytes, exc: UnicodeDecodeError) -> str:
+    """The reason bytes are not UTF-8 text, naming UTF-16 when they look like it (NUL bytes)."""
+    reason = f"not UTF-8 text (byte {exc.start}: {exc.reason})"
+    if b"\x00" in data[:200]:
+        reason += "; it looks like UTF-16 without a byte order mark: save it as UTF-8"
+    return reason
+
+
+def _wide_lines(handle: Iterator[bytes], encoding: str) -> Iterator[tuple[int, bytes]]:
+    """The lines of a UTF-16 or UTF-32 file as UTF-8 bytes, with the bytes read for each.
+
+    A lone surrogate is kept (`surrogatepass`), so it spoils its line only: that line's UTF-8
+    is then invalid and refused like any bad byte.
+    """
+    decoder = codecs.getincrementaldecoder(encoding)("surrogatepass")
+    pending = ""
+    read = 0
+    for chunk in handle:
+        read += len(chunk)
+        pending += decoder.decode(chunk)
+        *lines, pending = pending.split("\n")
+        for line in lines:
+            yield read, (line + "\n").encode("utf-8", "surrogatepass")
+    pending += decoder.decode(b"", final=True)
+    if pending:
+        yield read, pending.encode("utf-8", "surrogatepass")
+
+
 def raw_json_lines(path: str | Path, name: str | None = None) -> Iterator[RawLine]:
     """The lines of a JSON Lines file as bytes, numbered, without decoding them.
 
@@ -42,6 +90,13 @@ def raw_json_lines(path: str | Path, name: str | None = None) -> Iterator[RawLin
     except OSError as exc:
         raise UnreadableInput(f"{name}: cannot read: {exc.strerror or exc}") from None
     with handle:
+        encoding = wide_encoding(handle.read(4))
+        handle.seek(0)
+        if encoding is not None:
+            chunks = iter(lambda: handle.read(1 << 16), b"")
+            for number, (read, data) in enumerate(_wide_lines(chunks, encoding), start=1):
+                yield RawLine(f"{name}: line {number}", read, data)
+            return
         offset = 0
         for number, data in enumerate(handle, start=1):
             offset += len(data)

@@ -7,6 +7,7 @@ body. Dates in the front matter stay text, so they follow articles.dates like ev
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 import yaml
@@ -30,6 +31,62 @@ _FrontMatterLoader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+
+
+class _Scalar:
+    """A YAML number or boolean read without quotes, with the text it was written as.
+
+    Where the record wants text (`title: 2025`, `title: yes`, `source: no`, `summary: 0x1F`),
+    the field is that text, as written; YAML would make them 2025, True, False and 31.
+    Elsewhere (`reading_time: 4`, `image.width: 1200`) it is the number.
+    """
+
+    __slots__ = ("text", "value")
+
+    def __init__(self, value: object, text: str) -> None:
+        self.value = value
+        self.text = text
+
+
+def _keep_text(
+    construct: Callable[[yaml.SafeLoader, yaml.ScalarNode], object],
+) -> Callable[[yaml.SafeLoader, yaml.Node], _Scalar]:
+    def constructor(loader: yaml.SafeLoader, node: yaml.Node) -> _Scalar:
+        assert isinstance(node, yaml.ScalarNode)
+        return _Scalar(construct(loader, node), node.value)
+
+    return constructor
+
+
+for _tag, _construct in (
+    ("tag:yaml.org,2002:bool", yaml.SafeLoader.construct_yaml_bool),
+    ("tag:yaml.org,2002:int", yaml.SafeLoader.construct_yaml_int),
+    ("tag:yaml.org,2002:float", yaml.SafeLoader.construct_yaml_float),
+):
+    _FrontMatterLoader.add_constructor(_tag, _keep_text(_construct))
+
+# The record's fields whose values are text (or made of text: labels, names, URLs, ids); the
+# numbers inside them are the image's size.
+_TEXT_FIELDS = frozenset({
+    "id", "guid", "slug", "url", "title", "summary", "body_html", "body", "body_markdown",
+    "language", "status", "section", "tags", "authors", "image", "related", "source", "rights",
+    "translations",
+})  # fmt: skip
+_NUMBER_KEYS = frozenset({"width", "height"})
+
+
+def _resolved(value: object, as_text: bool) -> object:
+    """The loaded value with each _Scalar as its text (`as_text`) or as its value."""
+    if isinstance(value, _Scalar):
+        return value.text if as_text else value.value
+    if isinstance(value, list):
+        return [_resolved(item, as_text) for item in value]
+    if isinstance(value, dict):
+        return {
+            _resolved(key, False): _resolved(item, as_text and key not in _NUMBER_KEYS)
+            for key, item in value.items()
+        }
+    return value
 
 
 def article_from_markdown(
@@ -59,7 +116,14 @@ def article_from_markdown(
     except (yaml.YAMLError, ValueError, OverflowError, RecursionError) as exc:
         raise InvalidArticle(where, "front matter", f"not valid YAML: {exc}") from None
     if not isinstance(front, dict):
-        raise InvalidArticle(where, "front matter", f"expected fields, got {kind(front)}")
+        raise InvalidArticle(
+            where, "front matter", f"expected fields, got {kind(_resolved(front, False))}"
+        )
+    fields = {}
+    for key, value in front.items():
+        name = _resolved(key, False)
+        fields[name] = _resolved(value, name in _TEXT_FIELDS)
+    front = fields
     body = text[match.end() :]
     if body.strip():
         given = [name for name in BODY_FIELDS if front.get(name) is not None]

@@ -1,0 +1,133 @@
+"""Text as files and front matter carry it: one rule for every encoding and every YAML scalar.
+
+Found: a JSON, JSON Lines or Markdown file saved as UTF-16 with a byte order mark (Windows
+tools' "Unicode") was refused as "not UTF-8 text (byte 0)", and a UTF-16 JSON Lines file gave
+one bogus error per line; in front matter `title: 2025`, `title: yes`, `source: no` were refused
+or read as YAML's numbers and booleans (`summary: 0x1F` became 31).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from articles.errors import UnreadableInput
+from articles.formats import article_from_markdown, read_records
+
+SEOUL = ZoneInfo("Asia/Seoul")
+ENCODINGS = ["utf-8", "utf-8-sig", "utf-16", "utf-16-le-bom", "utf-16-be-bom", "utf-32"]
+TEXT = st.text(
+    st.characters(codec="utf-8", exclude_categories=["Cs", "Cc", "Zl", "Zp"]), min_size=1
+).filter(lambda t: t.strip() and t.isprintable())
+
+
+def encode(text: str, encoding: str) -> bytes:
+    if encoding == "utf-16-le-bom":
+        return b"\xff\xfe" + text.encode("utf-16-le")
+    if encoding == "utf-16-be-bom":
+        return b"\xfe\xff" + text.encode("utf-16-be")
+    return text.encode(encoding)
+
+
+def documents(titles: list[str]) -> dict[str, str]:
+    records = [
+        {"id": f"r{i}", "title": title, "published": "2025-07-30", "body": f"{title}\n본문"}
+        for i, title in enumerate(titles)
+    ]
+    lines = "".join(json.dumps(r, ensure_ascii=False) + "\r\n" for r in records)
+    front = (
+        f"---\nid: r0\ntitle: {json.dumps(titles[0], ensure_ascii=False)}\n"
+        "published: 2025-07-30\n---\n본문\n"
+    )
+    return {".json": json.dumps(records, ensure_ascii=False), ".jsonl": lines, ".md": front}
+
+
+def read(path: Path | str, stdin: bytes | None = None) -> list[tuple[str, str]]:
+    stream = io.BytesIO(stdin) if stdin is not None else None
+    found = []
+    for parsed in read_records(path, zone=SEOUL, default_language="ko", stdin=stream):
+        assert parsed.article is not None, parsed.error
+        found.append((parsed.article.id, parsed.article.title))
+    return found
+
+
+@example(titles=["조 외교부 장관, 도쿄 방문"], encoding="utf-16", suffix=".jsonl")
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    titles=st.lists(TEXT.map(lambda t: " ".join(t.split())), min_size=1, max_size=3),
+    encoding=st.sampled_from(ENCODINGS),
+    suffix=st.sampled_from([".json", ".jsonl", ".md"]),
+)
+def test_every_unicode_encoding_named_by_a_bom_reads_as_utf_8(
+    tmp_path: Path, titles: list[str], encoding: str, suffix: str
+) -> None:
+    text = documents(titles)[suffix]
+    path = tmp_path / f"wire{suffix}"
+    path.write_bytes(text.encode("utf-8"))
+    expected = read(path)
+    path.write_bytes(encode(text, encoding))
+    assert read(path) == expected
+    if suffix != ".md":  # stdin tells Markdown by its first line; the file case covers it
+        assert [title for _, title in read("-", encode(text, encoding))] == [
+            title for _, title in expected
+        ]
+
+
+def test_utf_16_without_a_bom_is_refused_saying_so(tmp_path: Path) -> None:
+    path = tmp_path / "wire.json"
+    path.write_bytes(documents(["제목"])[".json"].encode("utf-16-le"))
+    with pytest.raises(UnreadableInput, match="looks like UTF-16 without a byte order mark"):
+        read(path)
+
+
+# Plain YAML scalars that YAML 1.1 reads as numbers or booleans (PyYAML's safe loader).
+YAML_NON_TEXT = ["2025", "yes", "no", "on", "off", "true", "False", "1e3", "0x1F", "0o17",
+                 ".5", "1_000", "12:30", "-7", "+3", ".inf", "-.Inf", ".nan", "3.14"]  # fmt: skip
+
+
+@example(field="title", value="2025")
+@example(field="source", value="no")
+@settings(max_examples=100, deadline=None)
+@given(
+    field=st.sampled_from(["title", "summary", "source", "rights", "section", "tags", "authors"]),
+    value=st.sampled_from(YAML_NON_TEXT) | st.integers().map(str) | st.floats().map(str),
+)
+def test_a_text_field_in_front_matter_is_its_text_as_written(field: str, value: str) -> None:
+    if field == "title":
+        front = f"id: m1\ntitle: {value}\npublished: 2025-07-30\n"
+    else:
+        front = f"id: m1\ntitle: T\npublished: 2025-07-30\n{field}: {value}\n"
+    article = article_from_markdown(
+        f"---\n{front}---\n본문\n", where="m1.md", zone=SEOUL, default_language="ko"
+    )
+    got = {
+        "title": lambda: article.title,
+        "summary": lambda: article.summary,
+        "rights": lambda: article.rights,
+        "source": lambda: article.source.name if article.source else None,
+        "section": lambda: article.section.label if article.section else None,
+        "tags": lambda: article.tags[0].label,
+        "authors": lambda: article.authors[0].name,
+    }[field]()
+    assert got == value
+
+
+def test_numbers_stay_numbers_where_the_record_wants_numbers() -> None:
+    front = (
+        "id: 7\ntitle: T\npublished: 2025-07-30\nreading_time: 4\n"
+        "image: {url: /a.png, width: 1200, height: 675, alt: 2025}\n"
+    )
+    article = article_from_markdown(
+        f"---\n{front}---\n본문\n", where="m.md", zone=SEOUL, default_language="ko"
+    )
+    assert (article.id, article.reading_time) == ("7", 4)
+    assert article.image is not None
+    assert (article.image.width, article.image.height, article.image.alt) == (1200, 675, "2025")
