@@ -253,9 +253,12 @@ class NinjsItem:
         value = self.raw.get(field)
         if value is None:
             return None
-        if value not in PUB_STATUS:
+        # IPTC's codes are lower case; `Usable` (as NewsML-G2 tools write qcodes' names) is
+        # the same status, never a reason to publish a withheld story or refuse a usable one.
+        key = value.strip().lower() if isinstance(value, str) else ""
+        if key not in PUB_STATUS:
             raise self.fail(field, f"expected usable, withheld or canceled, got {show(value)}")
-        return PUB_STATUS[value]
+        return PUB_STATUS[key]
 
     def source(self) -> tuple[object, str]:
         raw = self.raw
@@ -391,8 +394,8 @@ class NinjsItem:
                 "url": rendition.get("href"),
                 "alt": caption,
                 "caption": caption,
-                "width": rendition.get("width"),
-                "height": rendition.get("height"),
+                "width": _measure(rendition.get("width")),
+                "height": _measure(rendition.get("height")),
                 "type": self.get("contenttype", rendition) or rendition.get("mimetype"),
             }, "associations"
         return None, "associations"
@@ -492,8 +495,9 @@ class NinjsItem:
         if not isinstance(renditions, list):
             return None
 
-        def size(r: Mapping[str, Any]) -> tuple[int, int]:
-            w, h, n = r.get("width"), r.get("height"), self.get("sizeinbytes", r)
+        def size(r: Mapping[str, Any]) -> tuple[float, float]:
+            w, h = _measure(r.get("width")), _measure(r.get("height"))
+            n = _measure(self.get("sizeinbytes", r))
             area = w * h if isinstance(w, int) and isinstance(h, int) else 0
             return area, n if isinstance(n, int) else 0
 
@@ -517,6 +521,20 @@ class NinjsItem:
                     value = str(entry["value"])
                     return html_to_text(value) if self.is_html(entry) else value
         return ""
+
+
+def _measure(value: object) -> object:
+    """A rendition's width, height or size in bytes, which ninjs types as any JSON number.
+
+    A whole number written as such (`1200`, `1200.0`) is that int; zero or less, which agencies
+    send for "not known", is None (no size); a fraction is rounded. Anything else is returned as
+    it is, for the record validator to refuse naming the field.
+    """
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return value
+    if value != value or value in (float("inf"), float("-inf")):
+        return value
+    return round(value) if value > 0 else None
 
 
 class Ninjs2Item(NinjsItem):

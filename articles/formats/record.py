@@ -370,7 +370,8 @@ class RecordBuilder:
 
     def language(self, value: object, field: str = "language") -> str:
         text = self.text(value, field, limit=64) if value is not None else ""
-        text = text or self.default_language
+        # `ko_KR` (a POSIX or Java locale; Unicode's LDML allows `_`) is the tag `ko-KR`.
+        text = (text or self.default_language).replace("_", "-")
         match = _BCP47.match(text)
         if not match:
             raise self.fail(
@@ -441,6 +442,8 @@ class RecordBuilder:
         return _lower_scheme(text)
 
     def integer(self, value: object, field: str, low: int, high: int) -> int:
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)  # JSON has one kind of number: 1200.0 is 1200 (RFC 8259 6)
         if isinstance(value, bool) or not isinstance(value, int):
             raise self.fail(field, f"expected a whole number, got {kind(value)}")
         if not low <= value <= high:

@@ -1,0 +1,174 @@
+"""ninjs as agencies send it: the same field in every version gives the same value, and any
+value in any place of a real item gives an article or a refusal naming the field.
+
+Found: `"pubstatus": ["usable"]` (or an object) raised TypeError out of the importer;
+`"pubstatus": "Usable"` was refused; renditions sized `1200.0` (ninjs types sizes as numbers)
+refused the whole story as "expected a whole number", and lost to a smaller rendition sized
+in ints when choosing the largest; a size of 0 (agencies' "unknown") refused the story;
+`"language": "ko_KR"` was refused.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from articles.errors import InvalidArticle
+from articles.formats import article_from_mapping, article_from_ninjs
+
+SEOUL = ZoneInfo("Asia/Seoul")
+DATA = Path(__file__).parent / "data" / "ninjs"
+
+
+def _items() -> dict[str, dict[str, Any]]:
+    items = {}
+    for path in sorted(DATA.rglob("*.json")):
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        try:
+            article_from_ninjs(raw, where="t", zone=SEOUL, default_language="ko")
+        except InvalidArticle:
+            continue  # events and plannings: not articles
+        items[str(path.relative_to(DATA))] = raw
+    return items
+
+
+ITEMS = _items()
+
+
+def _paths(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    found = [prefix] if prefix else []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found += _paths(item, (*prefix, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found += _paths(item, (*prefix, index))
+    return found
+
+
+json_scalars = (
+    st.none() | st.booleans() | st.integers(-(2**40), 2**40) | st.floats() | st.text(max_size=20)
+)
+json_values = st.recursive(
+    json_scalars,
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3)
+    ),
+    max_leaves=6,
+)
+
+
+@st.composite
+def mutated_items(draw: st.DrawFn) -> tuple[str, dict[str, Any]]:
+    name = draw(st.sampled_from(sorted(ITEMS)))
+    item = copy.deepcopy(ITEMS[name])
+    path = draw(st.sampled_from(_paths(item)))
+    value = draw(json_values | st.sampled_from(["Usable", "1200", "ko_KR", "", " "]))
+    target = item
+    for step in path[:-1]:
+        target = target[step]
+    target[path[-1]] = value
+    return f"{name} {'.'.join(map(str, path))}", item
+
+
+@example(case=("2.1/dpa", {**ITEMS[sorted(ITEMS)[0]], "pubstatus": ["usable"]}))
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(case=mutated_items())
+def test_any_value_anywhere_in_a_real_item_gives_an_article_or_a_refusal(
+    case: tuple[str, dict[str, Any]],
+) -> None:
+    _, item = case
+    try:
+        article_from_ninjs(item, where="wire.json: record 1", zone=SEOUL, default_language="ko")
+    except InvalidArticle as exc:
+        assert exc.where == "wire.json: record 1"
+        assert exc.reason
+
+
+V2 = {"uri": "urn:x:1", "type": "text", "version": "1", "versioncreated": "2025-07-30T09:00:00Z",
+      "headline": "제목", "body_text": "본문"}  # fmt: skip
+V3 = {"uri": "urn:x:1", "type": "text", "version": "1", "versionCreated": "2025-07-30T09:00:00Z",
+      "headlines": [{"role": "main", "value": "제목"}],
+      "bodies": [{"role": "main", "contentType": "text/plain", "value": "본문"}]}  # fmt: skip
+VERSIONS = {"2.x": (V2, "pubstatus"), "3.x": (V3, "pubStatus")}
+
+
+def ninjs(version: str, **fields: Any) -> Any:
+    base, _ = VERSIONS[version]
+    return article_from_ninjs({**base, **fields}, where="w", zone=SEOUL, default_language="ko")
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    version=st.sampled_from(sorted(VERSIONS)),
+    status=st.sampled_from(["usable", "withheld", "canceled"]),
+    spelling=st.sampled_from([str.lower, str.upper, str.title, lambda s: f" {s} "]),
+)
+def test_pub_status_is_read_whatever_its_case_in_every_version(
+    version: str, status: str, spelling: Any
+) -> None:
+    expected = {"usable": "published", "withheld": "withheld", "canceled": "withheld"}[status]
+    field = VERSIONS[version][1]
+    assert ninjs(version, **{field: spelling(status)}).status == expected
+
+
+@pytest.mark.parametrize("version", sorted(VERSIONS))
+def test_rendition_sizes_are_any_json_number(version: str) -> None:
+    mime = "mimetype" if version == "2.x" else "contentType"
+    jpeg = {mime: "image/jpeg"}
+    renditions = [
+        {"name": "thumb", "href": "https://ex.com/t.jpg", "width": 160, "height": 90, **jpeg},
+        {"name": "orig", "href": "https://ex.com/o.jpg", "width": 1200.0, "height": 675.0, **jpeg},
+        {"name": "odd", "href": "https://ex.com/z.jpg", "width": 0, "height": -1, **jpeg},
+    ]
+    picture = {"name": "featureimage", "type": "picture", "uri": "urn:i", "renditions": renditions}
+    article = ninjs(version, associations=[picture])
+    assert article.image is not None
+    assert (article.image.url, article.image.width, article.image.height) == (
+        "https://ex.com/o.jpg",
+        1200,
+        675,
+    )
+    only_odd = {**picture, "renditions": [renditions[2]]}
+    image = ninjs(version, associations=[only_odd]).image
+    assert image is not None and (image.width, image.height) == (None, None)
+
+
+@pytest.mark.parametrize("version", sorted(VERSIONS))
+@pytest.mark.parametrize(
+    ("given", "expected"), [("ko_KR", "ko-KR"), ("zh_Hant_TW", "zh-Hant-TW"), ("en_us", "en-US")]
+)
+def test_locale_style_language_tags_are_read_as_bcp_47(
+    version: str, given: str, expected: str
+) -> None:
+    assert ninjs(version, language=given).language == expected
+    record = {"id": "a", "title": "T", "published": "2025-07-30", "language": given}
+    assert article_from_mapping(record, where="r", zone=SEOUL, default_language="ko").language == (
+        expected
+    )
+
+
+def test_a_whole_number_written_with_a_fraction_is_that_number_in_every_number_field() -> None:
+    record = {
+        "id": "a", "title": "T", "published": "2025-07-30",
+        "image": {"url": "/a.png", "width": 1200.0, "height": 675.0},
+        "media": [{"url": "/a.mp3", "length": 1024.0, "type": "audio/mpeg"}],
+    }  # fmt: skip
+    article = article_from_mapping(record, where="r", zone=SEOUL, default_language="ko")
+    assert article.image is not None and (article.image.width, article.image.height) == (1200, 675)
+    assert article.media[0].length == 1024
+    with pytest.raises(InvalidArticle) as caught:
+        article_from_mapping(
+            {**record, "image": {"url": "/a.png", "width": 1200.5}},
+            where="r",
+            zone=SEOUL,
+            default_language="ko",
+        )
+    assert caught.value.field == "image.width"
