@@ -17,8 +17,8 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from articles.errors import UnreadableInput
-from articles.formats import article_from_markdown, read_records
+from articles.errors import InvalidArticle, UnreadableInput
+from articles.formats import article_from_mapping, article_from_markdown, read_records
 
 SEOUL = ZoneInfo("Asia/Seoul")
 ENCODINGS = ["utf-8", "utf-8-sig", "utf-16", "utf-16-le-bom", "utf-16-be-bom", "utf-32"]
@@ -131,3 +131,27 @@ def test_numbers_stay_numbers_where_the_record_wants_numbers() -> None:
     assert (article.id, article.reading_time) == ("7", 4)
     assert article.image is not None
     assert (article.image.width, article.image.height, article.image.alt) == (1200, 675, "2025")
+
+
+EDGE = st.text(st.sampled_from("\ufeff\u200b\u2060 "), max_size=3)
+
+
+@example(text="Title", before="\ufeff", after="")  # a BOM left over from a joined file
+@settings(max_examples=150, deadline=None)
+@given(text=TEXT.map(lambda t: " ".join(t.split())), before=EDGE, after=EDGE)
+def test_invisible_characters_at_the_ends_of_text_are_trimmed_like_white_space(
+    text: str, before: str, after: str
+) -> None:
+    def read(title: str) -> tuple[str, str, str]:
+        raw = {"id": "a", "title": title, "published": "2025-07-30", "tags": [title],
+               "authors": [title]}  # fmt: skip
+        article = article_from_mapping(raw, where="r", zone=SEOUL, default_language="ko")
+        return article.title, article.tags[0].label, article.authors[0].name
+
+    try:
+        expected = read(text)
+    except InvalidArticle:  # a text refused alone is refused padded too
+        with pytest.raises(InvalidArticle):
+            read(before + text + after)
+        return
+    assert read(before + text + after) == expected

@@ -97,6 +97,10 @@ _SPACE_OR_CONTROL = re.compile(r"[\s\x00-\x1f\x7f]")
 _CHARACTER_REFERENCE = re.compile(
     r"&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{0,31});"
 )
+# Invisible characters trimmed from the ends of text: byte order mark (zero-width no-break
+# space), zero-width space, word joiner, Mongolian vowel separator. Not the joiners and
+# direction marks, which shape or order the visible text next to them.
+_EDGE_INVISIBLE = "\ufeff\u200b\u2060\u180e"
 _SOURCE_PREFIX = re.compile(r"^\s*(?:출처|source|credit)\s*[:：]\s*", re.IGNORECASE)
 
 
@@ -300,6 +304,10 @@ class RecordBuilder:
                     f"such as {_invisible_names(cleaned)})",
                 )
             cleaned = ""
+        if cleaned and (cleaned[0] in _EDGE_INVISIBLE or cleaned[-1] in _EDGE_INVISIBLE):
+            # A byte order mark or zero-width space at either end is left over from joined
+            # files or copied text: trimmed like white space (inside the text they stay).
+            cleaned = cleaned.strip(_EDGE_INVISIBLE + " \t\n")
         if required and not cleaned:
             raise self.fail(field, "required, but empty")
         if len(cleaned) > limit:
