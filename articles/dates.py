@@ -60,6 +60,8 @@ _NAMED_OFFSET = re.compile(
     r"(?<![A-Za-z])\(?(?:UTC|GMT|UT)\s*(?P<sign>[+-])\s*(?P<h>\d{1,2})(?::?(?P<m>\d{2}))?\)?\s*$",
     re.IGNORECASE,
 )
+# A comment in parentheses after a numeric offset (`GMT+0900 (Korean Standard Time)`).
+_COMMENT_AFTER_OFFSET = re.compile(r"(?:(?<=[+-]\d\d:\d\d)|(?<=[+-]\d{4}))\s*\([^()]{1,60}\)\s*$")
 # A leap second (RFC 3339 5.6 `23:59:60Z`, RFC 5322 `23:59:60 +0000`).
 _LEAP_SECOND = re.compile(r"(?<=\d:[0-5]\d:)60(?:[.,]\d+)?(?!\d)")
 # RFC 9557's suffixes (`[Asia/Seoul]`, `[!Europe/Berlin]`, `[u-ca=gregory]`), as Java's
@@ -70,6 +72,8 @@ _ZONE_NAME_AFTER = re.compile(r"\s+\(?(?P<name>[A-Za-z_]+(?:/[A-Za-z0-9_+-]+)+)\
 _EPOCH_TEXT = re.compile(r"[+-]?\d{9,}(?:[.,]\d+)?")
 # ISO 8601 reduced precision: a month or a week, not a day.
 _MONTH_OR_WEEK = re.compile(r"\d{4}-\d{2}|\d{4}-?W\d{2}", re.IGNORECASE)
+# A date of numbers only whose year has two digits (`25-07-30`, `30.07.25`).
+_NUMERIC_SHORT_YEAR = re.compile(r"^\d{1,2}\s*[-./]\s*\d{1,2}\s*[-./]\s*\d{1,2}(?!\d)")
 # An RFC 822 date and time, without its zone (`Wed, 30 Jul 2025 09:00:00`).
 _RFC822_SHAPE = re.compile(
     r"(?:[A-Za-z]{3},?\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{2,4}\s+\d{1,2}:\d{2}(?::\d{2})?"
@@ -198,6 +202,11 @@ def _parse_text(text: str, zone: ZoneInfo) -> datetime:
         # POSIX time has no leap second: 23:59:60 is the instant 00:00:00 that follows it.
         before = text[: leap.start()] + "59" + text[leap.end() :]
         return _parse_text(before, zone) + timedelta(seconds=1)
+    comment = _COMMENT_AFTER_OFFSET.search(text)
+    if comment is not None and comment.start() > 0:
+        # JavaScript's `Date.toString()`: `... GMT+0900 (Korean Standard Time)`; the offset
+        # counts and the zone's name in parentheses is a comment, as in RFC 5322.
+        text = text[: comment.start()]
     given = text
     text, named, critical = _zone_suffix(text)
     parsed = _read(_written_offset(text), named or zone)
@@ -433,7 +442,22 @@ def _other(text: str) -> datetime | None:
     # A complete, unambiguous date gives one result whatever the default and day order. Both
     # defaults are midnight, so a date without a time of day agrees and means that day's start;
     # `07/08/2025` (July 8 or 7 August?) gives two results and is refused.
-    return results.pop() if len(results) == 1 else None
+    if len(results) != 1:
+        return None
+    result = results.pop()
+    if _NUMERIC_SHORT_YEAR.match(text):
+        # `25-07-30` and `25.7.30` are 2025-07-30 where the year comes first (Korea, Japan,
+        # China) and 25 July 2030 where it comes last: only a four-digit year tells.
+        try:
+            year_first = dateutil_parser.parse(text, default=_DEFAULTS[0], yearfirst=True)
+        except (ValueError, OverflowError, TypeError):
+            year_first = result
+        if year_first != result:
+            raise ValueError(
+                f"cannot read {text!r} as a date: its two-digit year could come first or last "
+                f"({year_first:%Y-%m-%d} or {result:%Y-%m-%d}); write the year in full"
+            )
+    return result
 
 
 class _ZoneError(ValueError):

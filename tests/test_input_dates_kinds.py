@@ -11,8 +11,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import feedparser
@@ -258,3 +260,41 @@ def test_the_same_instant_reaches_atom_rss_and_json_feed(text: str) -> None:
         assert datetime(*entry.published_parsed[:6], tzinfo=UTC) == instant, fmt
     (item,) = json.loads(render(feed, "json"))["items"]
     assert datetime.fromisoformat(item["date_published"]) == instant
+
+
+@example(day=datetime(2025, 7, 30).date(), sep="-", year_first=True)  # `25-07-30`: was 2030-07-25
+@example(day=datetime(2025, 7, 30).date(), sep=".", year_first=False)  # `30.07.25`
+@settings(max_examples=200, deadline=None)
+@given(
+    day=st.dates(min_value=datetime(2000, 1, 1).date(), max_value=datetime(2049, 12, 31).date()),
+    sep=st.sampled_from(["-", ".", "/", ". "]),
+    year_first=st.booleans(),
+)
+def test_a_numeric_date_with_a_two_digit_year_is_never_a_guess_between_years(
+    day: Any, sep: str, year_first: bool
+) -> None:
+    yy, mm, dd = f"{day.year % 100:02d}", f"{day.month:02d}", f"{day.day:02d}"
+    text = sep.join([yy, mm, dd] if year_first else [dd, mm, yy])
+    readings = set()
+    for y, d in ((yy, dd), (dd, yy)):
+        with contextlib.suppress(ValueError):
+            readings.add(datetime(2000 + int(y), day.month, int(d)).date())
+    try:
+        parsed = parse_datetime(text, zone=SEOUL, where="w", field="published")
+    except InvalidArticle as exc:
+        assert exc.field == "published"
+        return
+    assert len(readings) == 1, f"{text!r} read as {parsed:%Y-%m-%d} of {sorted(readings)}"
+    assert parsed.date() == day
+
+
+@settings(max_examples=100, deadline=None)
+@given(local=LOCAL, minutes=st.integers(-12 * 60, 14 * 60).map(lambda m: m - m % 15),
+       name=st.sampled_from(["Korean Standard Time", "한국 표준시", "Coordinated Universal Time",
+                             "Central European Summer Time"]))  # fmt: skip
+def test_javascripts_date_string_is_read_at_its_offset(
+    local: datetime, minutes: int, name: str
+) -> None:
+    aware = local.replace(tzinfo=timezone(timedelta(minutes=minutes)))
+    text = aware.strftime("%a %b %d %Y %H:%M:%S GMT%z") + f" ({name})"  # String(new Date())
+    assert parse_datetime(text, zone=SEOUL) == aware
