@@ -105,3 +105,28 @@ def test_markdown_front_matter_and_json_files_read_the_same_reading_time(tmp_pat
     path.write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
     parsed = list(read_records(path, zone=SEOUL, default_language="ko"))
     assert [r.article.reading_time for r in parsed if r.article] == [4, 4, 4, 4]
+
+
+NUMBER_PLACES = {
+    "reading_time": "reading_time: {n}",
+    "x-count": "x-count: {n}",
+    "image.width": "image: {{url: /a.png, width: {n}}}",
+    "media[0].length": "media:\n  - {{url: /a.mp3, type: audio/mpeg, length: {n}}}",
+    "x-list[1]": "x-list: [1, {n}]",
+}
+
+
+@example(digits=5_000, place="x-count")
+@settings(max_examples=30, deadline=None)
+@given(digits=st.integers(4_301, 6_000), place=st.sampled_from(sorted(NUMBER_PLACES)))
+def test_a_number_too_long_to_convert_in_front_matter_is_refused_naming_its_field(
+    digits: int, place: str
+) -> None:
+    # As in JSON (issue 10): was "front matter: not valid YAML: Exceeds the limit (4300 ...".
+    line = NUMBER_PLACES[place].format(n="9" * digits)
+    markdown = f"---\nid: m1\ntitle: T\npublished: 2025-07-30\n{line}\n---\n본문\n"
+    with pytest.raises(InvalidArticle) as caught:
+        article_from_markdown(markdown, where="m1.md", zone=SEOUL, default_language="ko")
+    assert caught.value.field == place
+    at = 5 + line.count("\n")  # the file line the number is on
+    assert f"a whole number of {digits:,} digits at line {at}" in caught.value.reason

@@ -7,6 +7,7 @@ body. Dates in the front matter stay text, so they follow articles.dates like ev
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
@@ -53,7 +54,11 @@ def _keep_text(
 ) -> Callable[[yaml.SafeLoader, yaml.Node], _Scalar]:
     def constructor(loader: yaml.SafeLoader, node: yaml.Node) -> _Scalar:
         assert isinstance(node, yaml.ScalarNode)
-        return _Scalar(construct(loader, node), node.value)
+        try:
+            return _Scalar(construct(loader, node), node.value)
+        except ValueError:  # more digits than Python converts (sys.get_int_max_str_digits())
+            digits = sum(ch.isdigit() for ch in node.value)
+            return _Scalar(_TooLong(digits, node.start_mark.line + 2), node.value)
 
     return constructor
 
@@ -75,15 +80,40 @@ _TEXT_FIELDS = frozenset({
 _NUMBER_KEYS = frozenset({"width", "height"})
 
 
-def _resolved(value: object, as_text: bool) -> object:
-    """The loaded value with each _Scalar as its text (`as_text`) or as its value."""
+class _TooLong:
+    """A number of more digits than Python converts, and the file line it is on."""
+
+    __slots__ = ("digits", "line")
+
+    def __init__(self, digits: int, line: int) -> None:
+        self.digits = digits
+        self.line = line
+
+
+def _resolved(value: object, as_text: bool, where: str = "", field: str = "") -> object:
+    """The loaded value with each _Scalar as its text (`as_text`) or as its value.
+
+    Raises InvalidArticle naming the field for a number too long to convert where a number is
+    wanted (in a text field it is its text, as any other number).
+    """
     if isinstance(value, _Scalar):
-        return value.text if as_text else value.value
+        if as_text:
+            return value.text
+        if isinstance(value.value, _TooLong):
+            raise InvalidArticle(
+                where,
+                field,
+                f"a whole number of {value.value.digits:,} digits at line {value.value.line}; "
+                f"at most {sys.get_int_max_str_digits():,} are allowed",
+            )
+        return value.value
     if isinstance(value, list):
-        return [_resolved(item, as_text) for item in value]
+        return [_resolved(item, as_text, where, f"{field}[{i}]") for i, item in enumerate(value)]
     if isinstance(value, dict):
         return {
-            _resolved(key, False): _resolved(item, as_text and key not in _NUMBER_KEYS)
+            _resolved(key, False): _resolved(
+                item, as_text and key not in _NUMBER_KEYS, where, f"{field}.{key}"
+            )
             for key, item in value.items()
         }
     return value
@@ -122,7 +152,7 @@ def article_from_markdown(
     fields = {}
     for key, value in front.items():
         name = _resolved(key, False)
-        fields[name] = _resolved(value, name in _TEXT_FIELDS)
+        fields[name] = _resolved(value, name in _TEXT_FIELDS, where, str(name))
     front = fields
     body = text[match.end() :]
     if body.strip():
