@@ -155,3 +155,26 @@ def test_invisible_characters_at_the_ends_of_text_are_trimmed_like_white_space(
             read(before + text + after)
         return
     assert read(before + text + after) == expected
+
+
+@settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(cut=st.integers(min_value=0, max_value=10_000))
+def test_a_cut_off_json_file_is_refused_saying_where_it_ends(tmp_path: Path, cut: int) -> None:
+    text = documents(["제목", "둘째"])[".json"]
+    cut = cut % len(text.rstrip())  # anywhere before the end of the document
+    path = tmp_path / "wire.json"
+    path.write_text(text[:cut], encoding="utf-8")
+    with pytest.raises(UnreadableInput) as caught:
+        read(path)
+    message = str(caught.value)
+    assert "line 1, column" in message
+    assert any(
+        reason in message
+        for reason in (
+            "no JSON value: the input is empty",
+            "the text ends before the JSON value is complete",
+            "text in quotes that is never closed",
+        )
+    ), message

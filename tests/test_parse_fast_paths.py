@@ -56,6 +56,8 @@ def test_record_text_equals_the_full_regex_and_normalisation(value: str) -> None
 @example("no\u00a0break")
 def test_single_line_text_is_collapsed_exactly_as_split_and_join_would(value: str) -> None:
     expected = " ".join(record_text(value).split())
+    # A byte order mark, zero-width space or word joiner at either end is trimmed as white space.
+    expected = expected.strip("\ufeff\u200b\u2060\u180e ") if not is_blank(expected) else expected
     # Text that shows nothing (zero-width spaces and the like) counts as missing.
     assert parse(record(summary=value)).summary == ("" if is_blank(expected) else expected)
 

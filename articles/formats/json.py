@@ -121,7 +121,15 @@ def _reworded(exc: json.JSONDecodeError) -> str:
         reason = exc.msg.removesuffix(" at")
         reason = reason[:1].lower() + reason[1:]
     char = exc.doc[exc.pos] if 0 <= exc.pos < len(exc.doc) else ""
-    return reason.replace("{char}", f"U+{ord(char):04X}" if char else "")
+    reason = reason.replace("{char}", f"U+{ord(char):04X}" if char else "")
+    if not exc.doc.strip():
+        return "no JSON value: the input is empty"
+    if exc.pos >= len(exc.doc.rstrip()) and exc.msg != "Extra data":
+        # `[{"id": "a"}` : the decoder expected more where the text stops.
+        return f"the text ends before the JSON value is complete (a cut-off file?): {reason}"
+    if char in "/#" and exc.msg.startswith("Expecting"):
+        return f"{reason}; JSON has no comments"
+    return reason
 
 
 def _huge_integer_error(
