@@ -178,3 +178,27 @@ def test_a_cut_off_json_file_is_refused_saying_where_it_ends(tmp_path: Path, cut
             "text in quotes that is never closed",
         )
     ), message
+
+
+HANGUL = st.text(st.characters(min_codepoint=0xAC00, max_codepoint=0xD7A3), min_size=1, max_size=8)
+
+
+@settings(
+    max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(title=HANGUL, encoding=st.sampled_from(["cp949", "euc-kr"]), suffix=st.sampled_from(
+    [".json", ".jsonl", ".md"]))  # fmt: skip
+def test_korean_in_euc_kr_is_refused_naming_the_likely_encoding(
+    tmp_path: Path, title: str, encoding: str, suffix: str
+) -> None:
+    try:
+        data = documents([title])[suffix].encode(encoding)
+    except UnicodeEncodeError:  # EUC-KR holds only 2,350 of the syllables
+        return
+    path = tmp_path / f"wire{suffix}"
+    path.write_bytes(data)
+    try:
+        reasons = [str(p.error) for p in read_records(path, zone=SEOUL, default_language="ko")]
+    except UnreadableInput as exc:
+        reasons = [str(exc)]
+    assert reasons and all("EUC-KR (CP949): save it as UTF-8" in r for r in reasons), reasons

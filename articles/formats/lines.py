@@ -52,7 +52,15 @@ def not_utf8(data: bytes, exc: UnicodeDecodeError) -> str:
     """The reason bytes are not UTF-8 text, naming UTF-16 when they look like it (NUL bytes)."""
     reason = f"not UTF-8 text (byte {exc.start}: {exc.reason})"
     if b"\x00" in data[:200]:
-        reason += "; it looks like UTF-16 without a byte order mark: save it as UTF-8"
+        return reason + "; it looks like UTF-16 without a byte order mark: save it as UTF-8"
+    sample = data[: 1 << 16]
+    try:
+        korean = sample.decode("cp949")
+    except UnicodeDecodeError:
+        return reason
+    if any("\uac00" <= ch <= "\ud7a3" for ch in korean):
+        # Not read as such (a guess could be wrong), but the likely cause is worth naming.
+        reason += "; it reads as Korean in EUC-KR (CP949): save it as UTF-8"
     return reason
 
 
@@ -114,8 +122,7 @@ def parse_line(records: JsonRecords, data: bytes, where: str) -> ParsedRecord | 
         # Without its line break, which would otherwise be read into an unclosed string.
         decoded = decode(data.rstrip(b"\r\n"))
     except UnicodeDecodeError as exc:
-        reason = f"not UTF-8 text (byte {exc.start}: {exc.reason})"
-        return ParsedRecord(where, error=InvalidArticle(where, "", reason))
+        return ParsedRecord(where, error=InvalidArticle(where, "", not_utf8(data, exc)))
     except JsonSyntaxError as exc:
         if not data.strip():  # checked only here: blank lines are rare, records are long
             return None
