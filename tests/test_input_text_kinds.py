@@ -202,3 +202,23 @@ def test_korean_in_euc_kr_is_refused_naming_the_likely_encoding(
     except UnreadableInput as exc:
         reasons = [str(exc)]
     assert reasons and all("EUC-KR (CP949): save it as UTF-8" in r for r in reasons), reasons
+
+
+@settings(
+    max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(titles=st.lists(TEXT.map(lambda t: " ".join(t.split())), min_size=1, max_size=4),
+       boms=st.lists(st.booleans(), min_size=4, max_size=4))  # fmt: skip
+def test_json_lines_joined_from_files_with_byte_order_marks_read_whole(
+    tmp_path: Path, titles: list[str], boms: list[bool]
+) -> None:
+    # `cat a.jsonl b.jsonl`: each file's BOM starts a line (line 2 was refused with Python's
+    # "unexpected UTF-8 BOM (decode using utf-8-sig)").
+    lines = documents(titles)[".jsonl"].encode("utf-8").splitlines(keepends=True)
+    path = tmp_path / "plain.jsonl"
+    path.write_bytes(b"".join(lines))
+    expected = read(path)
+    joined = b"".join(b"\xef\xbb\xbf" * bom + line for bom, line in zip(boms, lines, strict=False))
+    path.write_bytes(joined)
+    assert read(path) == expected
+    assert read("-", joined) == expected

@@ -29,6 +29,7 @@ class RawLine(NamedTuple):
     data: bytes
 
 
+_UTF8_BOM = codecs.BOM_UTF8
 # Byte order marks of the wider Unicode encodings (RFC 7159 8.1 allowed them for JSON, and
 # Windows tools still write UTF-16 with a BOM): the BOM names the encoding without a guess.
 # UTF-32's first: UTF-32LE's BOM starts with UTF-16LE's.
@@ -126,6 +127,10 @@ def parse_line(records: JsonRecords, data: bytes, where: str) -> ParsedRecord | 
     except JsonSyntaxError as exc:
         if not data.strip():  # checked only here: blank lines are rare, records are long
             return None
+        if data.startswith(_UTF8_BOM):
+            # Files joined with `cat` keep each one's byte order mark at the start of a line:
+            # dropped there as on the first line.
+            return parse_line(records, data[len(_UTF8_BOM) :], where)
         return ParsedRecord(where, error=InvalidArticle(where, "", exc.at(with_line=False)))
     return records.decoded(decoded, where, with_line=False)
 
