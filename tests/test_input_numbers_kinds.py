@@ -130,3 +130,22 @@ def test_a_number_too_long_to_convert_in_front_matter_is_refused_naming_its_fiel
     assert caught.value.field == place
     at = 5 + line.count("\n")  # the file line the number is on
     assert f"a whole number of {digits:,} digits at line {at}" in caught.value.reason
+
+
+@example(seconds=1830)
+@settings(max_examples=100, deadline=None)
+@given(seconds=st.integers(0, 7 * 24 * 3600))
+def test_a_media_duration_is_read_the_same_as_seconds_clock_time_or_iso_8601(seconds: int) -> None:
+    h, rest = divmod(seconds, 3600)
+    m, s = divmod(rest, 60)
+    forms = [seconds, str(seconds), f"{h}:{m:02d}:{s:02d}", f"PT{h}H{m}M{s}S", f"PT{seconds}S"]
+    if h % 24 == 0 and h:
+        forms.append(f"P{h // 24}DT{m}M{s}S")
+    read = set()
+    for form in forms:
+        record = {"id": "p", "title": "T", "published": "2025-07-30",
+                  "media": [{"url": "/a.mp3", "length": 1, "type": "audio/mpeg",
+                             "duration": form}]}  # fmt: skip
+        article = article_from_mapping(record, where="r", zone=SEOUL, default_language="ko")
+        read.add(article.media[0].duration)
+    assert read == {seconds}

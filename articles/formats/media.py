@@ -20,6 +20,11 @@ if TYPE_CHECKING:
 MAX_DURATION = 7 * 24 * 3600
 # A duration as text: whole seconds, or [HH:]MM:SS (Apple's itunes:duration forms).
 _DURATION = re.compile(r"^(?:(?:(\d+):)?([0-5]?\d):)?(\d+)$")
+# ISO 8601 durations of time, as schema.org writes them (`PT4M`, `PT3M30S`, `PT1H`, `P1DT2H`).
+_ISO_DURATION = re.compile(
+    r"P(?:(?P<d>\d+)D)?(?:T(?=\d)(?:(?P<h>\d+)H)?(?:(?P<m>\d+)M)?(?:(?P<s>\d+(?:[.,]\d+)?)S)?)?",
+    re.IGNORECASE,
+)
 # Transcript types by file extension, for records that give a transcript URL without a type
 # (Podcasting 2.0's podcast:transcript requires one).
 TRANSCRIPT_TYPES: dict[str, str] = {
@@ -30,6 +35,17 @@ TRANSCRIPT_TYPES: dict[str, str] = {
     ".htm": "text/html",
     ".txt": "text/plain",
 }
+
+
+def iso_duration_seconds(text: str) -> float | None:
+    """The seconds of an ISO 8601 duration of days, hours, minutes and seconds (`PT3M30S` is
+    210.0), or None when the text is not one (years and months have no fixed length)."""
+    match = _ISO_DURATION.fullmatch(text.strip())
+    if match is None or not any(match.groupdict().values()):
+        return None
+    seconds = float((match["s"] or "0").replace(",", "."))
+    hours = int(match["d"] or 0) * 24 + int(match["h"] or 0)
+    return hours * 3600 + int(match["m"] or 0) * 60 + seconds
 
 
 def read_media(b: RecordBuilder, value: object) -> tuple[Media, ...]:
@@ -73,12 +89,15 @@ def read_duration(b: RecordBuilder, value: object, field: str) -> int | None:
         if value != value or value < 0:  # NaN or negative
             raise b.fail(field, f"expected seconds or HH:MM:SS, got {kind(value)}")
         seconds = value
+    elif isinstance(value, str) and (iso := iso_duration_seconds(value)) is not None:
+        seconds = iso  # `PT30M30S`, as schema.org's duration
     elif isinstance(value, str):
         match = _DURATION.match(value.strip())
         if match is None:
             raise b.fail(
                 field,
-                f"expected a number of seconds or HH:MM:SS (e.g. 1830 or 00:30:30), "
+                "expected a number of seconds, HH:MM:SS or an ISO 8601 duration "
+                "(e.g. 1830, 00:30:30 or PT30M30S), "
                 f"got {show(value)}",
             )
         hours, minutes, secs = match.groups()

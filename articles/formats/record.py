@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 
 from articles.dates import parse_datetime
 from articles.errors import InvalidArticle
-from articles.formats.media import read_episode, read_media
+from articles.formats.media import iso_duration_seconds, read_episode, read_media
 from articles.formats.messages import kind, show
 from articles.model import (
     STATUSES,
@@ -700,11 +700,6 @@ _MINUTES = re.compile(
     r"(?:\s*(?:읽기|분량|read|reading|で読めます|阅读|閱讀))?",
     re.IGNORECASE,
 )
-# ISO 8601 durations of time (schema.org's timeRequired: `PT4M`, `PT3M30S`, `PT1H`).
-_ISO_DURATION = re.compile(
-    r"P(?:(?P<d>\d+)D)?(?:T(?=\d)(?:(?P<h>\d+)H)?(?:(?P<m>\d+)M)?(?:(?P<s>\d+(?:[.,]\d+)?)S)?)?",
-    re.IGNORECASE,
-)
 
 
 def _minutes_in_text(value: str) -> float | None:
@@ -717,16 +712,8 @@ def _minutes_in_text(value: str) -> float | None:
         digits = match["n"]
         grouped = digits.count(",") > 1 or (digits[-4:-3] == "," and "." not in digits)
         return float(digits.replace(",", "") if grouped else digits.replace(",", "."))
-    match = _ISO_DURATION.fullmatch(text)
-    if match is None or text.upper() in ("P", "PT"):
-        return None
-    seconds = float((match["s"] or "0").replace(",", "."))
-    return (
-        int(match["d"] or 0) * 1440
-        + int(match["h"] or 0) * 60
-        + int(match["m"] or 0)
-        + seconds / 60
-    )
+    seconds = iso_duration_seconds(text)
+    return None if seconds is None else seconds / 60
 
 
 # --------------------------------------------------------------------------- messages
