@@ -57,7 +57,7 @@ _ERAS = {"令和": 2019, "平成": 1989, "昭和": 1926}
 # `UTC+9`, `GMT+09:00`, `UTC -3:30`, `(UTC+9)`: the offset as written (ISO 8601's sign, the one
 # people and Windows' zone names use), never POSIX's inverted `GMT+9` that dateutil reads.
 _NAMED_OFFSET = re.compile(
-    r"(?<![A-Za-z])\(?(?:UTC|GMT|UT)\s*(?P<sign>[+-])\s*(?P<h>\d{1,2})(?::?(?P<m>\d{2}))?\)?\s*$",
+    r"(?<![A-Za-z])\(?(?:UTC|GMT|UT)\s*(?P<sign>[+-])\s*(?P<h>\d{1,2})(?::?(?P<m>\d{2}))?(?!\d)\)?",
     re.IGNORECASE,
 )
 # A comment in parentheses after a numeric offset (`GMT+0900 (Korean Standard Time)`).
@@ -202,6 +202,7 @@ def _parse_text(text: str, zone: ZoneInfo) -> datetime:
         # POSIX time has no leap second: 23:59:60 is the instant 00:00:00 that follows it.
         before = text[: leap.start()] + "59" + text[leap.end() :]
         return _parse_text(before, zone) + timedelta(seconds=1)
+    text = _written_offset(text)
     comment = _COMMENT_AFTER_OFFSET.search(text)
     if comment is not None and comment.start() > 0:
         # JavaScript's `Date.toString()`: `... GMT+0900 (Korean Standard Time)`; the offset
@@ -209,7 +210,7 @@ def _parse_text(text: str, zone: ZoneInfo) -> datetime:
         text = text[: comment.start()]
     given = text
     text, named, critical = _zone_suffix(text)
-    parsed = _read(_written_offset(text), named or zone)
+    parsed = _read(text, named or zone)
     if (
         critical
         and named is not None
@@ -272,17 +273,19 @@ def _zone_info(name: str, text: str) -> ZoneInfo:
 
 
 def _written_offset(text: str) -> str:
-    """`... UTC+9` and `... GMT+09:00` as the numeric offset they write (`+0900`)."""
+    """`UTC+9` and `GMT+09:00` after the time as the numeric offset they write (`+0900`)."""
     match = _NAMED_OFFSET.search(text)
     if match is None or match.start() == 0:
         return text
     hours, minutes = int(match["h"]), int(match["m"] or 0)
     if hours > 23 or minutes > 59:
         raise ValueError(f"{text!r}: {match.group(0).strip()} is not a UTC offset")
-    rest = text[: match.start()].rstrip()
-    if _ISO_START.match(rest) and "T" in rest.upper()[8:]:
-        return f"{rest}{match['sign']}{hours:02d}:{minutes:02d}"
-    return f"{rest} {match['sign']}{hours:02d}{minutes:02d}"
+    sign = match["sign"] if hours or minutes else "+"  # `GMT-0` is UTC, not RFC 5322's -0000
+    rest, after = text[: match.start()].rstrip(), text[match.end() :].strip()
+    if not after and _ISO_START.match(rest) and "T" in rest.upper()[8:]:
+        return f"{rest}{sign}{hours:02d}:{minutes:02d}"
+    # Where `date` puts it too (`Wed Jul 30 09:00:00 GMT+9 2025`).
+    return f"{rest} {sign}{hours:02d}{minutes:02d} {after}".rstrip()
 
 
 _WORDS = re.compile(r"[A-Za-z]+")
@@ -414,7 +417,7 @@ def _rfc822(text: str) -> datetime | None:
         parsed = parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError, OverflowError):
         return None
-    if parsed.tzinfo is None and text.endswith("-0000"):
+    if parsed.tzinfo is None and re.search(r"-0000\b", text):
         # RFC 5322: -0000 is UTC with no claim about the writer's local zone.
         return parsed.replace(tzinfo=UTC)
     return parsed

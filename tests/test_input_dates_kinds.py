@@ -298,3 +298,28 @@ def test_javascripts_date_string_is_read_at_its_offset(
     aware = local.replace(tzinfo=timezone(timedelta(minutes=minutes)))
     text = aware.strftime("%a %b %d %Y %H:%M:%S GMT%z") + f" ({name})"  # String(new Date())
     assert parse_datetime(text, zone=SEOUL) == aware
+
+
+@example(local=datetime(2025, 7, 30, 9), hours=9, negative=False, form="{d} UTC{o} (KST)")
+@example(local=datetime(2025, 7, 30, 9), hours=9, negative=False, form="{a} GMT{o} {y}")
+@settings(max_examples=150, deadline=None)
+@given(
+    local=LOCAL.map(lambda d: d.replace(second=0)),
+    hours=st.integers(0, 14),
+    negative=st.booleans(),
+    form=st.sampled_from(["{d} UTC{o} (KST)", "{a} GMT{o} {y}", "{a} UTC{o}:00 {y}",
+                          "{d} GMT{o} (Some Zone Name)"]),
+)  # fmt: skip
+def test_a_named_offset_anywhere_or_before_a_comment_keeps_its_sign(
+    local: datetime, hours: int, negative: bool, form: str
+) -> None:
+    # `UTC+9 (KST)` and date(1)'s `... GMT+9 2025` were read at -09:00 (POSIX's sign).
+    sign = "-" if negative else "+"
+    text = form.format(
+        d=f"{local:%Y-%m-%d %H:%M}",
+        a=f"{local:%a %b %d %H:%M:%S}",
+        y=local.year,
+        o=f"{sign}{hours}",
+    )
+    offset = timedelta(hours=-hours if negative else hours)
+    assert parse_datetime(text, zone=SEOUL) == local.replace(tzinfo=timezone(offset)), text
