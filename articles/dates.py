@@ -50,6 +50,7 @@ _EAST_ASIAN = re.compile(
     r"(?::(?P<mi>\d{2})(?::(?P<s>\d{2}))?"
     r"|\s*(?:시|時|时|点|點)(?:\s*(?P<half>반|半)|(?:\s*(?P<mi2>\d{1,2})\s*(?:분|分))?"
     r"(?:\s*(?P<s2>\d{1,2})\s*(?:초|秒))?)))?"
+    r"(?:\s*(?P<offset>[+-]\d\d(?::?\d\d)?|[Zz]))?"  # `+0900`, `+09:00`, `Z`
     r"$"
 )
 # The first year of each Japanese era still written in dates (令和元年 is 2019).
@@ -387,10 +388,24 @@ def _east_asian(text: str) -> datetime | None:
         # 오전 12시 is midnight and 오후 12시 noon, as on a 12-hour clock; Japan's 午前0時 and
         # 午後0時 are the same two times.
         hour = hour % 12 + (12 if match["ampm"] in ("오후", "午後", "下午") else 0)
+    end_of_day = hour == 24 and not (minute or second or match["ampm"])  # `24시`: 24:00
     try:
-        return datetime(year, int(match["m"]), int(match["d"]), hour, minute, second)
+        value = datetime(year, int(match["m"]), int(match["d"]), 0 if end_of_day else hour,
+                         minute, second)  # fmt: skip
     except ValueError:
         return None
+    if end_of_day:
+        value += timedelta(days=1)
+    if match["offset"]:
+        digits = match["offset"].replace(":", "")
+        if digits in ("Z", "z"):
+            return value.replace(tzinfo=UTC)
+        minutes = int(digits[1:3]) * 60 + int(digits[3:5] or 0)
+        if minutes >= 24 * 60:
+            return None
+        sign = -1 if digits[0] == "-" else 1
+        return value.replace(tzinfo=timezone(sign * timedelta(minutes=minutes)))
+    return value
 
 
 def _iso(text: str) -> datetime | None:

@@ -323,3 +323,25 @@ def test_a_named_offset_anywhere_or_before_a_comment_keeps_its_sign(
     )
     offset = timedelta(hours=-hours if negative else hours)
     assert parse_datetime(text, zone=SEOUL) == local.replace(tzinfo=timezone(offset)), text
+
+
+OFFSETS = {" +09:00": 540, " +0530": 330, " -03:30": -210, " UTC+9": 540, " GMT-5": -300,
+           " Z": 0, " KST": 540, " (UTC+8)": 480}  # fmt: skip
+
+
+@example(local=datetime(2025, 7, 30, 15, 20, 5), script="ko", style="dots", clock="12h-colon",
+         written=" UTC+9")  # fmt: skip  # `2025. 7. 30. 오후 3:20:05 UTC+9` was refused
+@settings(max_examples=150, deadline=None)
+@given(
+    local=LOCAL,
+    script=st.sampled_from(["ko", "ja", "zh"]),
+    style=st.sampled_from(["words", "dots", "dashes"]),
+    clock=st.sampled_from(["12h-colon", "12h-words", "24h-words"]),
+    written=st.sampled_from(sorted(OFFSETS)),
+)
+def test_east_asian_dates_with_an_offset_are_read_at_that_offset(
+    local: datetime, script: str, style: str, clock: str, written: str
+) -> None:
+    text = _east_asian(local, script, style, clock, spaced=True) + written
+    offset = timezone(timedelta(minutes=OFFSETS[written]))
+    assert parse_datetime(text, zone=SEOUL) == local.replace(tzinfo=offset), text
