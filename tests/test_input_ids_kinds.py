@@ -81,3 +81,21 @@ def test_the_api_reads_an_id_in_the_url_in_nfc(api: ApiClient) -> None:
     again = api.put(f"/api/articles/{quote(nfc, safe='')}", json=record(id=nfd))
     assert again.status_code == 200  # the same article, not a second one
     assert api.store.get(nfd) is None and api.store.get(nfc) is not None
+
+
+@settings(max_examples=100, deadline=None)
+@given(slug=st.from_regex(r"\A[a-z0-9](?:[a-z0-9_-]{0,20}[a-z0-9])?\Z"), data=st.data())
+def test_a_slug_written_in_any_case_is_its_lower_case(slug: str, data: st.DataObject) -> None:
+    # `{"slug": "World"}` was refused as "not a slug".
+    written = "".join(data.draw(st.sampled_from([c, c.upper()])) for c in slug)
+    article = build(
+        slug=written,
+        section={"slug": written, "label": "L"},
+        tags=[{"slug": written, "label": "L"}],
+        authors=[{"name": "N", "slug": written}],
+        source={"name": "S", "slug": written},
+    )
+    assert article.slug == slug
+    assert article.section is not None and article.section.slug == slug
+    assert article.tags[0].slug == slug and article.authors[0].slug == slug
+    assert article.source is not None and article.source.slug == slug

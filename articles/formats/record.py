@@ -359,6 +359,9 @@ class RecordBuilder:
         if value is None:
             return ""
         text = self.text(value, field, limit=100)
+        if text.isascii():
+            # `World` is the slug `world`: URLs of feeds and pages are written in lower case.
+            text = text.lower()
         if not (_FACET_SLUG if feed else _SLUG).match(text):
             allowed = "'-', '_'" if feed else "'-', '.', '_'"
             raise self.fail(
