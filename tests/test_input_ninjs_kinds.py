@@ -172,3 +172,25 @@ def test_a_whole_number_written_with_a_fraction_is_that_number_in_every_number_f
             default_language="ko",
         )
     assert caught.value.field == "image.width"
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    version=st.sampled_from(sorted(VERSIONS)),
+    spelling=st.sampled_from([str.lower, str.upper, str.title, lambda s: f" {s} "]),
+    item_type=st.sampled_from(["text", "composite", "picture", "event"]),
+)
+def test_an_item_type_is_read_whatever_its_case(
+    version: str, spelling: Any, item_type: str
+) -> None:
+    # `"type": "Text"` was refused as "a ninjs 'Text' item is not an article".
+    as_written = ninjs_or_refusal(version, type=spelling(item_type))
+    as_iptc = ninjs_or_refusal(version, type=item_type)
+    assert as_written == as_iptc
+
+
+def ninjs_or_refusal(version: str, **fields: Any) -> object:
+    try:
+        return ninjs(version, **fields).title
+    except InvalidArticle as exc:
+        return exc.field

@@ -104,7 +104,7 @@ class NinjsItem:
         return {k: v for k, v in record.items() if v is not None}, origin
 
     def check_type(self) -> None:
-        item_type = self.raw.get("type")
+        item_type = kind_of(self.raw.get("type"))
         if item_type is None:
             # An item without a type is text, unless it describes an event or a planning.
             for field in ("eventdetails", "plannedcoverage"):
@@ -384,7 +384,10 @@ class NinjsItem:
                 "associations", f"expected a list of objects, got {describe(associations)}"
             )
         for item in items:
-            if not isinstance(item, Mapping) or item.get("type") not in ("picture", "graphic"):
+            if not isinstance(item, Mapping) or kind_of(item.get("type")) not in (
+                "picture",
+                "graphic",
+            ):
                 continue
             rendition = self.largest_rendition(item.get("renditions"))
             if rendition is None:
@@ -414,7 +417,7 @@ class NinjsItem:
         own = str(self.raw.get("language") or "").lower()
         found = []
         for item in items:
-            if not isinstance(item, Mapping) or item.get("type", "text") != "text":
+            if not isinstance(item, Mapping) or kind_of(item.get("type", "text")) != "text":
                 continue
             language, uri, rel = item.get("language"), item.get("uri"), item.get("rel")
             if not isinstance(language, str) or not isinstance(uri, str) or not uri.strip():
@@ -436,8 +439,10 @@ class NinjsItem:
         is one file. ninjs gives `duration` in seconds (fractions allowed; rounded here).
         """
         media: list[dict[str, Any]] = []
-        if self.raw.get("type") in MEDIA_TYPES:
-            chosen = self.media_rendition(self.raw.get("renditions"), str(self.raw["type"]))
+        if kind_of(self.raw.get("type")) in MEDIA_TYPES:
+            chosen = self.media_rendition(
+                self.raw.get("renditions"), str(kind_of(self.raw["type"]))
+            )
             if chosen is not None:
                 media.append(chosen)
             return media or None, "renditions"
@@ -445,8 +450,10 @@ class NinjsItem:
         items = list(associations.values()) if isinstance(associations, Mapping) else associations
         if isinstance(items, list):
             for item in items:
-                if isinstance(item, Mapping) and item.get("type") in MEDIA_TYPES:
-                    chosen = self.media_rendition(item.get("renditions"), str(item["type"]))
+                if isinstance(item, Mapping) and kind_of(item.get("type")) in MEDIA_TYPES:
+                    chosen = self.media_rendition(
+                        item.get("renditions"), str(kind_of(item["type"]))
+                    )
                     if chosen is not None:
                         media.append(chosen)
         return media or None, "associations"
@@ -521,6 +528,11 @@ class NinjsItem:
                     value = str(entry["value"])
                     return html_to_text(value) if self.is_html(entry) else value
         return ""
+
+
+def kind_of(value: object) -> object:
+    """An item's `type` in IPTC's lower case (`Text` is `text`); other values as they are."""
+    return value.strip().lower() if isinstance(value, str) else value
 
 
 def _measure(value: object) -> object:
