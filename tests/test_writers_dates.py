@@ -1,5 +1,6 @@
-"""Every date written is valid RFC 3339 (Atom, JSON Feed) or RFC 822 (RSS) and keeps its instant,
-whatever the zone and year, including offsets with seconds (local mean time)."""
+"""Every date written is valid RFC 3339 (Atom, JSON Feed) or RFC 822 (RSS) and keeps its instant
+to the second (the same in all three formats), whatever the zone and year, including offsets
+with seconds (local mean time)."""
 
 from __future__ import annotations
 
@@ -52,9 +53,9 @@ def test_whole_minute_offsets_are_kept_and_utc_is_z() -> None:
     assert rfc822(datetime(2025, 1, 1, tzinfo=india)) == "Wed, 01 Jan 2025 00:00:00 -0330"
     monrovia = datetime(1970, 6, 1, 12, 0, tzinfo=ZoneInfo("Africa/Monrovia"))  # -00:44:30
     assert rfc3339(monrovia) == "1970-06-01T12:44:30Z"
-    assert (
-        rfc3339(datetime(2025, 1, 1, 0, 0, 0, 250000, tzinfo=UTC)) == "2025-01-01T00:00:00.250000Z"
-    )
+    # A fraction of a second is dropped in every format, as RSS must: one instant in all three.
+    assert rfc3339(datetime(2025, 1, 1, 0, 0, 0, 250000, tzinfo=UTC)) == "2025-01-01T00:00:00Z"
+    assert rfc3339(datetime(1905, 11, 18, 10, 0, 0, 999999, tzinfo=SEOUL)) == "1905-11-18T01:32:08Z"
     assert rfc822(datetime(2025, 1, 1, 0, 0, 0, 250000, tzinfo=UTC)).endswith("00:00:00 +0000")
 
 
@@ -85,7 +86,8 @@ def test_every_date_is_valid_and_keeps_its_instant(zone: str, local: datetime, f
     atom = render(feed, "atom")
     for text in etree.fromstring(atom).iter(f"{A}published", f"{A}updated"):
         assert RFC3339.match(text.text), text.text
-        assert datetime.fromisoformat(text.text).timestamp() == when.timestamp()
+        assert "." not in text.text  # whole seconds, as RSS and as feedparser read them
+        assert datetime.fromisoformat(text.text).timestamp() == instant
     parsed = feedparser.parse(atom)
     assert parsed.bozo == 0
     assert _utc_seconds(parsed.entries[0].published_parsed) == instant
@@ -104,7 +106,7 @@ def test_every_date_is_valid_and_keeps_its_instant(zone: str, local: datetime, f
     item = json.loads(render(feed, "json"))["items"][0]
     for key in ("date_published", "date_modified"):
         assert RFC3339.match(item[key]), item[key]
-        assert datetime.fromisoformat(item[key]).timestamp() == when.timestamp()
+        assert datetime.fromisoformat(item[key]).timestamp() == instant
 
 
 @settings(max_examples=300, deadline=None)
@@ -123,3 +125,25 @@ def test_rfc822_writes_what_the_standard_library_writes(
 
     value = moment.replace(tzinfo=timezone(timedelta(seconds=offset_seconds)))
     assert rfc822(value) == format_datetime(writable(value).replace(microsecond=0))
+
+
+def test_a_deletion_stamped_to_the_microsecond_is_written_in_whole_seconds() -> None:
+    """A feed whose newest change is a deletion (stamped by the clock, with microseconds): its
+    `updated` and the tombstone's `when` are whole seconds, read by feedparser as written (its
+    `*_parsed` values have whole seconds; a fraction made the written and the read differ)."""
+    from feeds.model import DeletedEntry
+
+    article_time = datetime(2025, 7, 30, 9, 0, tzinfo=SEOUL)
+    removed_at = datetime(2026, 11, 30, 19, 47, 34, 168327, tzinfo=UTC)
+    feed = make_feed(
+        [replace(seed_article(), published=article_time, updated=article_time)],
+        deleted=[DeletedEntry(ref="tag:example.com,2025:article/gone", when=removed_at)],
+    )
+    atom = render(feed, "atom")
+    root = etree.fromstring(atom)
+    assert root.findtext(f"{A}updated") == "2026-11-30T19:47:34Z"
+    stone = root.find("{http://purl.org/atompub/tombstones/1.0}deleted-entry")
+    assert stone is not None and stone.get("when") == "2026-11-30T19:47:34Z"
+    parsed = feedparser.parse(atom)
+    assert parsed.bozo == 0
+    assert _utc_seconds(parsed.feed.updated_parsed) == int(removed_at.timestamp())

@@ -30,10 +30,19 @@ def writable(value: datetime) -> datetime:
 
 
 def rfc3339(value: datetime) -> str:
-    """`2025-07-30T09:00:00+09:00` (fractional seconds kept when present; `Z` for UTC)."""
+    """`2025-07-30T09:00:00+09:00`: whole seconds (`Z` for UTC).
+
+    A fraction of a second is dropped, as RFC 822 must drop it in RSS: the three formats then
+    give one instant, and readers that keep whole seconds (feedparser's `*_parsed`, a
+    `time.struct_time`) read exactly what was written. Deletion times (RFC 6721 `when`, and
+    the feed's `updated` when a deletion is its newest change) are stamped by the clock with
+    microseconds; every other date of a record is rarely finer.
+    """
     offset = value.utcoffset()
     if offset is None:
         raise ValueError(f"datetime {value.isoformat()} has no time zone")
+    if value.microsecond:
+        value = value.replace(microsecond=0)
     # Inlined `writable` (one call per date of every entry: the render loop's hot path).
     if offset.seconds % 60 or offset.microseconds:
         return value.astimezone(UTC).isoformat()[:-6] + "Z"
