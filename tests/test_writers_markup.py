@@ -114,3 +114,10 @@ def test_a_character_xml_forbids_in_markup_is_refused_as_lxml_refuses_it(bad: st
             base.XmlWriter().serialize(root, make_feed([]))
     with pytest.raises(ValueError, match="XML compatible"):
         add_markup(etree.Element("item"), f"<a>{bad}</a>")
+
+
+def test_markup_with_a_text_past_libxml2s_default_limit_is_appended_outside_a_render() -> None:
+    body = "<p>" + "a < b & c " * 1_100_000 + "</p>"  # about 15 MB once escaped
+    root = etree.Element("root")
+    add_markup(etree.SubElement(root, "item"), "<content>", base.escape_text(body), "</content>")
+    assert root[0][0].text == body

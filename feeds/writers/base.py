@@ -370,13 +370,17 @@ def add_markup(item: Any, *parts: str | bytes) -> None:
     deferred.open_element, deferred.open_length, deferred.open_index = item, length, index
 
 
+_MARKUP_PARSER = etree.XMLParser(huge_tree=True, resolve_entities=False, no_network=True)
+
+
 def _append_parsed(item: Any, markup: str) -> None:
     """`add_markup` outside a render: the elements made by lxml from the markup."""
     declarations = "".join(
         f' xmlns:{prefix}="{xml_attr(uri)}"' for prefix, uri in item.nsmap.items() if prefix
     )
     data = _xml_utf8(f"<w{declarations}>{markup}</w>")
-    wrapper = etree.fromstring(data)
+    # huge_tree: an escaped body may pass libxml2's 10 MB default limit for one text.
+    wrapper = etree.fromstring(data, _MARKUP_PARSER)
     if wrapper.text:
         if len(item):
             item[-1].tail = (item[-1].tail or "") + wrapper.text
