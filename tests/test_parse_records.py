@@ -176,7 +176,7 @@ def test_extension_fields_are_ignored() -> None:
         ({"status": "live"}, "status", "expected one of published, draft, withheld"),
         ({"url": "ftp://example.org/a"}, "url", "absolute http(s) URL"),
         ({"url": "example.org/a"}, "url", "absolute http(s) URL"),
-        ({"url": "https://a.example/a b"}, "url", "contains white space"),
+        ({"url": "https://a b.example/a"}, "url", "contains white space"),  # in the host
         ({"slug": "Not A Slug"}, "slug", "is not a slug"),
         ({"publishd": "2025"}, "publishd", "did you mean 'published'?"),
         ({"colour": "red"}, "colour", "must start with 'x-'"),
