@@ -2,9 +2,10 @@
 
 `read_record` runs the import command's validator (`articles.formats.article_from_mapping`) and,
 when a record fails, finds every failing top-level field, not only the first, by validating
-each field on its own against a minimal valid record; cross-field rules (`updated` before
-`published`, two body fields) come from the full record's error. Nothing here is a second
-validator: every verdict is the import's.
+each field on its own against a minimal valid record and then again beside the record's own
+fields that pass (so a listed error never compares with a value the client did not send);
+cross-field rules (`updated` before `published`, two body fields) come from the full record's
+error. Nothing here is a second validator: every verdict is the import's.
 """
 
 from __future__ import annotations
@@ -104,21 +105,58 @@ def record_errors(
         return _parse(record, rules)
     except InvalidArticle as first:
         failure = first
+    fields = [
+        name
+        for name in record
+        if name not in ("id", "$schema") and not name.startswith(EXTENSION_PREFIX)
+    ]
+    # Each field first on its own, then again beside the record's fields that pass on their
+    # own: a field is listed only when it fails among the record's own values, so a rule
+    # between fields never compares with a value the client did not send (the probe's
+    # stand-in `published` against the record's `updated` or `embargoed`). When those
+    # fields break a rule between themselves (the whole record's verdict below), they
+    # cannot judge the field, and its verdict on its own stands.
+    alone = {
+        name: _own_error(name, {"id": article_id, name: record[name]}, rules) for name in fields
+    }
+    context = {name: record[name] for name in fields if alone[name] is None}
     found: dict[tuple[str, str], None] = {}  # (field, reason), in the order found
-    for name, value in record.items():
-        if name in ("id", "$schema") or name.startswith(EXTENSION_PREFIX):
+    for name in fields:
+        error = alone[name]
+        if error is None:
             continue
-        try:
-            _parse({**_PROBE_BASE, "id": article_id, name: value}, rules)
-        except InvalidArticle as exc:
-            if _top(exc.field) == name:
-                found[(exc.field, exc.reason)] = None
+        among = _probe({**context, "id": article_id, name: record[name]}, rules)
+        if among is None:
+            continue  # fine among the record's own values
+        if _top(among.field) == name:
+            error = among
+        found[(error.field, error.reason)] = None
     # The whole record's verdict always counts: it may be a rule between fields (two body
     # forms, `updated` before `published`) about a field that is also bad on its own.
     found[(failure.field, failure.reason)] = None
     order = {name: i for i, name in enumerate(RECORD_FIELDS)}
     pairs = sorted(found, key=lambda pair: (order.get(_top(pair[0]), len(order)), pair[0]))
     return [{"field": prefix + field, "reason": reason} for field, reason in pairs]
+
+
+def _own_error(name: str, probe: dict[str, Any], rules: RecordRules) -> InvalidArticle | None:
+    """The validator's error for `probe` when it is about the field `name`, else None."""
+    error = _probe(probe, rules)
+    return error if error is not None and _top(error.field) == name else None
+
+
+def _probe(probe: dict[str, Any], rules: RecordRules) -> InvalidArticle | None:
+    """The validator's error for `probe`, else None. A required field the probe lacks is
+    taken from the probe record, and only when the validator asks for it (a `published`
+    may come from `embargoed`)."""
+    while True:
+        try:
+            _parse(probe, rules)
+            return None
+        except InvalidArticle as exc:
+            if exc.field not in _PROBE_BASE or exc.field in probe:
+                return exc
+            probe[exc.field] = _PROBE_BASE[exc.field]
 
 
 def _parse(record: Mapping[str, Any], rules: RecordRules) -> Article:

@@ -1,0 +1,98 @@
+"""The API's list of a record's errors names only what the client sent wrong.
+
+`record_errors` validates each field on its own to list every bad field. A field is listed
+only when it fails among the record's own values: a record the import accepts, with one
+field made bad, gets exactly that field's error, the import's reason, never a comparison
+with a value the client did not send (found: an embargoed record without `published`, or
+one published before 1970, was told its `embargoed` or `updated` differs from a
+`published` of 1970-01-01, the validator's stand-in).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from articles.errors import InvalidArticle
+from articles.formats import article_from_mapping
+from articles.model import Article
+from feeds.api.records import RecordRules, record_errors
+from tests import strategies
+
+RULES = RecordRules(zone=ZoneInfo("Asia/Seoul"), default_language="ko")
+# One bad value per field kind: a range, a name, a choice, a syntax, a link.
+BAD_FIELDS = st.sampled_from(
+    [
+        ("reading_time", 0),
+        ("colour", "red"),
+        ("status", "gone"),
+        ("language", "not a tag"),
+        ("url", "ftp://example.com/x"),
+        ("tags", [{"slug": "Bad Slug!"}]),
+    ]
+)
+
+
+def _import(raw: dict[str, Any]) -> Article | InvalidArticle:
+    try:
+        return article_from_mapping(raw, where="", zone=RULES.zone, default_language="ko")
+    except InvalidArticle as exc:
+        return exc
+
+
+def _errors_of(raw: dict[str, Any]) -> list[dict[str, str]]:
+    found = record_errors(raw, str(raw["id"]), RULES)
+    assert isinstance(found, list), "a record with a bad field was accepted"
+    return found
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
+@given(record=strategies.records(), bad=BAD_FIELDS)
+def test_one_bad_field_in_a_good_record_is_the_only_error(
+    record: dict[str, Any], bad: tuple[str, Any]
+) -> None:
+    good = _import(record)
+    if isinstance(good, InvalidArticle):
+        return  # the property is about records the import accepts
+    name, value = bad
+    raw = {**record, name: value}
+    expected = _import(raw)
+    assert isinstance(expected, InvalidArticle)
+    assert _errors_of(raw) == [{"field": expected.field, "reason": expected.reason}]
+
+
+def test_an_embargo_without_published_is_not_compared_with_a_stand_in() -> None:
+    raw = {
+        "id": "secret-1",
+        "title": "Merger",
+        "embargoed": "2030-07-30T10:00:00+09:00",
+        "updated": "2025-07-31T10:00:00+09:00",
+        "reading_time": -5,
+    }
+    assert _errors_of(raw) == [{"field": "reading_time", "reason": "-5 is outside 1 to 1,000"}]
+
+
+def test_a_story_from_before_1970_is_not_compared_with_a_stand_in() -> None:
+    raw = {
+        "id": "old-1",
+        "title": "Armistice",
+        "published": "1953-07-27T10:00:00+09:00",
+        "updated": "1960-07-31T10:00:00+09:00",
+        "reading_time": -5,
+    }
+    assert _errors_of(raw) == [{"field": "reading_time", "reason": "-5 is outside 1 to 1,000"}]
+
+
+def test_a_real_rule_between_fields_is_still_listed() -> None:
+    raw = {
+        "id": "a1",
+        "title": "t",
+        "published": "2025-07-30T10:00:00+09:00",
+        "updated": "2025-07-01T10:00:00+09:00",
+        "reading_time": -5,
+    }
+    fields = {error["field"] for error in _errors_of(raw)}
+    assert fields == {"updated", "reading_time"}
