@@ -15,9 +15,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response
+from flask import Flask, Response, request
 from sqlalchemy.exc import OperationalError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from articles.changes import ChangeListeners
@@ -152,6 +152,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     # and gunicorn alike); Werkzeug's make_conditional adds one more to pages, OPML and static
     # files, which then went out with two. The server's is the one to keep.
     app.after_request(_without_date)
+    app.before_request(_path_is_utf8)
 
     app.register_error_handler(HTTPException, http.handle_http_error)
     app.register_error_handler(InternalServerError, http.handle_server_error)
@@ -164,6 +165,24 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 def _without_date(response: Response) -> Response:
     response.headers.pop("Date", None)
     return response
+
+
+def _path_is_utf8() -> None:
+    """Refuse (400) a path whose percent-decoded bytes are not UTF-8 (RFC 3986 2.5, RFC 3987).
+
+    Werkzeug reads such bytes as U+FFFD, so `/api/articles/%FF` and `/api/articles/%FE`
+    would both name (and create) the article whose id is U+FFFD. PATH_INFO holds the
+    bytes as Latin-1 (PEP 3333); a server that already decoded it has nothing to refuse.
+    """
+    try:
+        request.environ.get("PATH_INFO", "").encode("latin-1").decode("utf-8")
+    except UnicodeEncodeError:
+        return
+    except UnicodeDecodeError:
+        raise BadRequest(
+            "the URL's path is not UTF-8 once percent-decoded; percent-encode the UTF-8 bytes "
+            "of each character (한 is %ED%95%9C)"
+        ) from None
 
 
 def _utc_now() -> datetime:

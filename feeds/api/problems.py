@@ -125,5 +125,7 @@ def from_http_exception(exc: HTTPException) -> Problem:
     status = exc.code or 500
     kind = {413: "payload-too-large", 415: "unsupported-media-type"}.get(status)
     headers = {k: v for k, v in exc.get_headers() if k.lower() not in ("content-type",)}
-    detail = _HINTS.get(status) or (exc.description or HTTPStatus(status).phrase)
+    # A description of our own (not werkzeug's default for the class) says more than a hint.
+    own = exc.description if exc.description != type(exc).description else None
+    detail = own or _HINTS.get(status) or (exc.description or HTTPStatus(status).phrase)
     return Problem(status, detail, kind=kind, headers=headers)

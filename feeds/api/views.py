@@ -18,7 +18,7 @@ import unicodedata
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any, Final, NoReturn
-from urllib.parse import urlencode
+from urllib.parse import unquote_to_bytes, urlencode
 
 import orjson
 from flask import Blueprint, Response, current_app, g, request, url_for
@@ -123,6 +123,15 @@ def _check_request() -> None:
     if request.endpoint == "api.openapi_document":
         return
     auth.authenticate()
+    try:  # a filter read as U+FFFD would match nothing, in silence
+        unquote_to_bytes(request.query_string).decode("utf-8")
+    except UnicodeDecodeError:
+        raise Problem(
+            400,
+            "the query string is not UTF-8 once percent-decoded; percent-encode the UTF-8 "
+            "bytes of each character (한 is %ED%95%9C)",
+            kind="invalid-request",
+        ) from None
     accepted = _BODY_TYPES.get(request.method)
     if accepted is None or request.endpoint is None:
         return
