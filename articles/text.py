@@ -135,12 +135,41 @@ def sanitize_html(fragment: str, base_url: str = "") -> str:
     Named entities come out as characters, so an XML writer never meets `&nbsp;`.
     """
     token = _base_url.set(base_url or "/")
+    fragment = record_text(fragment)
+    if "&#" in fragment:
+        fragment = _NUMERIC_REFERENCE.sub(_usable_reference, fragment)
     try:
-        cleaned = _body_cleaner().clean(record_text(fragment))
+        cleaned = _body_cleaner().clean(fragment)
     finally:
         _base_url.reset(token)
     # html5ever escapes U+00A0 as `&nbsp;`, the one named entity XML does not define.
     return cleaned.replace("&nbsp;", "\u00a0").strip()
+
+
+# An HTML numeric character reference, `;` optional as in HTML.
+_NUMERIC_REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]+)|([0-9]+));?")
+# The C1 code points HTML does not map to a windows-1252 character (HTML 13.2.5.80): a
+# reference to one gives the control itself.
+_UNMAPPED_C1 = frozenset({0x81, 0x8D, 0x8F, 0x90, 0x9D})
+
+
+def _usable_reference(match: re.Match[str]) -> str:
+    """The reference as written when it names a character a record may hold, else "".
+
+    The HTML parser reads a reference to NUL, a surrogate or a code point past U+10FFFF as
+    U+FFFD, and one to a C0 or C1 control as that control: the raw character would have been
+    removed by `clean_text`, and its reference is removed the same way, never shown as U+FFFD
+    (which the W3C validator and feed readers report as mis-decoded text).
+    """
+    digits = match.group(1) or match.group(2)
+    if len(digits.lstrip("0")) > 7:  # past U+10FFFF however it is written
+        return ""
+    code = int(digits, 16 if match.group(1) else 10)
+    if code == 0 or code > 0x10FFFF or 0xD800 <= code <= 0xDFFF or code in _UNMAPPED_C1:
+        return ""
+    if 0x80 <= code <= 0x9F:  # windows-1252 characters in HTML (`&#x93;` is U+201C)
+        return match.group(0)
+    return match.group(0) if clean_text(chr(code)) else ""
 
 
 # The base URL of the body being sanitised, for the cleaner's callbacks: the cleaner is built
