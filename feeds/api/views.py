@@ -300,7 +300,8 @@ def get_article(article_id: str) -> Response:
     if article is None:
         _missing(article_id)
     version = etag(article)
-    if version in _etags(request.headers.get("If-None-Match")):
+    if_none_match = _etags(request.headers.get("If-None-Match"), "If-None-Match", weak=True)
+    if version in if_none_match or "*" in if_none_match:
         response = Response(status=304)
     else:
         response = _json(resource(article, _now()))
@@ -526,22 +527,36 @@ def _json(body: Any, status: int = 200) -> Response:
     return Response(orjson.dumps(body), status=status, mimetype=JSON)
 
 
-def _etags(header: str | None) -> frozenset[str]:
-    """Quoted strong ETags of a header (`*` stays `*`); weak ones never match a write."""
-    if not header:
+def _etags(header: str | None, name: str, *, weak: bool) -> frozenset[str]:
+    """The header's ETags, quoted, as RFC 9110 13.1 compares them (`*` stays `*`).
+
+    If-Match compares strongly (a `W/` tag never matches), If-None-Match weakly (`W/"x"`
+    matches `"x"`). A header that holds no entity tag at all (empty, `"`, two tags without
+    the comma) is a 400: ignored, it would turn a conditional write into a blind one.
+    """
+    if header is None:
         return frozenset()
     parsed = parse_etags(header)
     if parsed.star_tag:
         return frozenset({"*"})
-    return frozenset(f'"{tag}"' for tag in parsed.as_set())
+    if not parsed.as_set(include_weak=True):
+        raise Problem(
+            400,
+            f"{name} holds no entity tag; send * or the ETag in double quotes as GET "
+            'returned it, several separated by commas ("a", "b")',
+            kind="invalid-request",
+        )
+    return frozenset(f'"{tag}"' for tag in parsed.as_set(include_weak=weak))
 
 
 def _precondition() -> writes.Precondition:
     if_match = request.headers.get("If-Match")
     if_none_match = request.headers.get("If-None-Match")
     return writes.Precondition(
-        if_match=tuple(_etags(if_match)) if if_match is not None else None,
-        if_none_match=tuple(_etags(if_none_match)) if if_none_match is not None else None,
+        if_match=tuple(_etags(if_match, "If-Match", weak=False)) if if_match is not None else None,
+        if_none_match=tuple(_etags(if_none_match, "If-None-Match", weak=True))
+        if if_none_match is not None
+        else None,
     )
 
 

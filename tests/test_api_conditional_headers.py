@@ -1,0 +1,102 @@
+"""The API's conditional headers, compared as RFC 9110 section 13.1 says, whatever their form.
+
+If-Match compares strongly (a `W/` tag never matches), If-None-Match weakly (`W/"x"` matches
+`"x"`, on a GET as on a write; `*` matches any current version). A header that holds no
+entity tag at all is a 400 saying how to write one, never a 412 that says the article
+changed (found: `If-Match:` empty or `"` was answered "changed since that version was read",
+and `If-None-Match: W/"<current>"` on GET was a 200).
+"""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.fixtures.api import ApiClient, record
+
+FUZZ = settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+# A header as a list of members: the current tag or another one, strong or weak.
+members = st.lists(
+    st.tuples(st.sampled_from(["current", "other"]), st.booleans()), min_size=1, max_size=4
+)
+spacing = st.sampled_from([", ", ",", " , ", ",\t"])
+
+
+def _header(parts: list[tuple[str, bool]], current: str, sep: str) -> str:
+    tags = [
+        ("W/" if weak else "") + (current if which == "current" else '"x9"')
+        for which, weak in parts
+    ]
+    return sep.join(tags)
+
+
+def _current(api: ApiClient, article_id: str) -> str:
+    response = api.get(f"/api/articles/{article_id}")
+    assert response.status_code == 200
+    return str(response.headers["ETag"])
+
+
+@FUZZ
+@given(parts=members, sep=spacing)
+def test_if_none_match_on_get_compares_weakly(
+    api: ApiClient, parts: list[tuple[str, bool]], sep: str
+) -> None:
+    current = _current(api, "jul-1")
+    header = _header(parts, current, sep)
+    response = api.get("/api/articles/jul-1", headers={"If-None-Match": header})
+    expected = 304 if any(which == "current" for which, _weak in parts) else 200
+    assert response.status_code == expected, header
+    assert response.headers["ETag"] == current
+
+
+@FUZZ
+@given(parts=members, sep=spacing)
+def test_if_match_on_a_write_compares_strongly(
+    api: ApiClient, parts: list[tuple[str, bool]], sep: str
+) -> None:
+    current = _current(api, "jul-1")
+    header = _header(parts, current, sep)
+    response = api.patch(
+        "/api/articles/jul-1",
+        json={"summary": f"요약 {len(header)} {sep!r}"},
+        headers={"If-Match": header, "Content-Type": "application/merge-patch+json"},
+    )
+    matches = any(which == "current" and not weak for which, weak in parts)
+    assert response.status_code == (200 if matches else 412), header
+
+
+@FUZZ
+@given(parts=members, sep=spacing)
+def test_if_none_match_on_a_write_compares_weakly(
+    api: ApiClient, parts: list[tuple[str, bool]], sep: str
+) -> None:
+    current = _current(api, "jul-1")
+    header = _header(parts, current, sep)
+    response = api.put(
+        "/api/articles/jul-1",
+        json=record(summary=f"요약 {len(header)} {sep!r}"),
+        headers={"If-None-Match": header},
+    )
+    excluded = any(which == "current" for which, _weak in parts)
+    assert response.status_code == (412 if excluded else 200), header
+
+
+def test_if_none_match_star_on_get_is_a_304(api: ApiClient) -> None:
+    assert api.get("/api/articles/jul-1", headers={"If-None-Match": "*"}).status_code == 304
+
+
+@given(header=st.sampled_from(["", " ", '"', ",", ", ,", '"a" "b"']))
+@FUZZ
+def test_a_header_without_an_entity_tag_is_a_400_saying_how(api: ApiClient, header: str) -> None:
+    for name, method in (("If-Match", "PATCH"), ("If-None-Match", "PUT"), ("If-None-Match", "GET")):
+        response = api.request(
+            method,
+            "/api/articles/jul-1",
+            json=record() if method == "PUT" else ({"summary": "s"} if method == "PATCH" else None),
+            headers={name: header}
+            | ({"Content-Type": "application/merge-patch+json"} if method == "PATCH" else {}),
+        )
+        assert response.status_code == 400, (name, method, header)
+        assert "entity tag" in response.get_json()["detail"]
