@@ -5,7 +5,9 @@ only when it fails among the record's own values: a record the import accepts, w
 field made bad, gets exactly that field's error, the import's reason, never a comparison
 with a value the client did not send (found: an embargoed record without `published`, or
 one published before 1970, was told its `embargoed` or `updated` differs from a
-`published` of 1970-01-01, the validator's stand-in).
+`published` of 1970-01-01, the validator's stand-in). In a batch, an entry that is not a
+JSON object is named as such (it was told its `id` is required), and a field beside
+`articles` by its own name.
 """
 
 from __future__ import annotations
@@ -19,8 +21,9 @@ from hypothesis import strategies as st
 from articles.errors import InvalidArticle
 from articles.formats import article_from_mapping
 from articles.model import Article
-from feeds.api.records import RecordRules, record_errors
+from feeds.api.records import RecordRules, not_a_record, record_errors
 from tests import strategies
+from tests.fixtures.api import ApiClient, record
 
 RULES = RecordRules(zone=ZoneInfo("Asia/Seoul"), default_language="ko")
 # One bad value per field kind: a range, a name, a choice, a syntax, a link.
@@ -96,3 +99,35 @@ def test_a_real_rule_between_fields_is_still_listed() -> None:
     }
     fields = {error["field"] for error in _errors_of(raw)}
     assert fields == {"updated", "reading_time"}
+
+
+not_objects = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=False),
+    st.text(max_size=5),
+    st.lists(st.integers(), max_size=2),
+)
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(value=not_objects, before=st.integers(0, 2))
+def test_a_batch_entry_that_is_not_a_record_is_named_as_such(
+    api: ApiClient, value: Any, before: int
+) -> None:
+    good = [record(id=f"ok-{i}") for i in range(before)]
+    response = api.post("/api/articles/batch", json={"articles": [*good, value]})
+    assert response.status_code == 422
+    assert response.get_json()["errors"] == [
+        {"field": f"articles[{before}]", "reason": not_a_record(value)}
+    ]
+    assert "JSON object" in not_a_record(value)
+
+
+def test_an_unknown_field_beside_the_batch_is_named(api: ApiClient) -> None:
+    response = api.post("/api/articles/batch", json={"articles": [record(id="x1")], "extra": 1})
+    assert response.status_code == 422
+    assert [e["field"] for e in response.get_json()["errors"]] == ["extra"]

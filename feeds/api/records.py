@@ -84,9 +84,7 @@ def record_errors(
 ) -> Article | list[dict[str, str]]:
     """The Article, or the list of `{field, reason}` problems of the record."""
     if not isinstance(raw, dict):
-        return [
-            {"field": prefix.rstrip("."), "reason": f"expected a JSON object, got {_kind(raw)}"}
-        ]
+        return [{"field": prefix.rstrip("."), "reason": not_a_record(raw)}]
     given_id = raw.get("id")
     if isinstance(given_id, int) and not isinstance(given_id, bool):
         given_id = str(given_id)
@@ -169,6 +167,11 @@ def _top(field: str) -> str:
     for mark in (".", "[", " "):
         field = field.split(mark, 1)[0]
     return field
+
+
+def not_a_record(value: object) -> str:
+    """The reason given for a value sent where a record (a JSON object) belongs."""
+    return f"expected a JSON object, got {_kind(value)}"
 
 
 def _kind(value: object) -> str:

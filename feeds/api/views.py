@@ -51,6 +51,7 @@ from feeds.api.records import (
     check_article_id,
     etag,
     invalid,
+    not_a_record,
     read_record,
     record_errors,
     resource,
@@ -425,9 +426,17 @@ def batch_articles() -> Response:
     body = g.api_body
     limit = _config().api_batch_max
     records = body.get("articles") if isinstance(body, dict) else None
-    if not isinstance(body, dict) or set(body) != {"articles"} or not isinstance(records, list):
+    if not isinstance(body, dict) or not isinstance(records, list):
         raise invalid(
             [{"field": "articles", "reason": 'send {"articles": [record, ...]} and nothing else'}]
+        )
+    if set(body) != {"articles"}:
+        raise invalid(
+            [
+                {"field": name, "reason": 'unknown field; a batch is {"articles": [record, ...]}'}
+                for name in body
+                if name != "articles"
+            ]
         )
     if not records or len(records) > limit:
         raise invalid(
@@ -444,7 +453,10 @@ def batch_articles() -> Response:
     seen: dict[str, int] = {}
     for i, raw in enumerate(records):
         prefix = f"articles[{i}]."
-        article_id = raw.get("id") if isinstance(raw, dict) else None
+        if not isinstance(raw, dict):
+            errors.append({"field": f"articles[{i}]", "reason": not_a_record(raw)})
+            continue
+        article_id = raw.get("id")
         if isinstance(article_id, int) and not isinstance(article_id, bool):
             article_id = str(article_id)
         if not isinstance(article_id, str):
