@@ -22,6 +22,7 @@ from articles.formats.record import (
     EXTENSION_PREFIX,
     MAX_BODY_CHARS,
     MAX_ID_LENGTH,
+    MAX_LIST_ITEMS,
     MAX_READING_TIME,
 )
 
@@ -279,7 +280,11 @@ def _type_schema(hint: Any, defs: dict[str, Any]) -> dict[str, Any]:
     if origin is Literal:
         return {"enum": list(get_args(hint))}
     if origin is tuple:
-        return {"type": "array", "items": _type_schema(get_args(hint)[0], defs)}
+        return {
+            "type": "array",
+            "items": _type_schema(get_args(hint)[0], defs),
+            "maxItems": MAX_LIST_ITEMS,
+        }
     if hint is str:
         return {"type": "string"}
     if hint is bool:
