@@ -205,6 +205,7 @@ def feed(subpath: str) -> Response:
         request.headers.get("If-Modified-Since"),
         opaque,
         modified,
+        now,
     )
     memo_key = request.environ.get(MEMO_KEY)
     if fresh:
