@@ -133,6 +133,19 @@ class TokenStore:
             self._touch(info.name, now)
         return info
 
+    def active(self, name: str) -> tuple[TokenInfo, str] | None:
+        """(info, stored hash) of the active token `name`, or None (unknown or revoked).
+
+        The hash never leaves the server: a web session signed with it (feeds.subscribers_page)
+        is bound to this token, and ends when the token is revoked.
+        """
+        t = api_tokens_table
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(t).where(t.c.name == name)).first()
+        if row is None or row.revoked_at is not None:
+            return None
+        return _info(row), str(row.token_hash)
+
     def _touch(self, name: str, now: datetime) -> None:
         # Bookkeeping only: a busy or read-only database must not turn a read into an error.
         t = api_tokens_table

@@ -13,7 +13,7 @@ import os
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from flask import Flask, Response, request
 from sqlalchemy.exc import OperationalError
@@ -153,6 +153,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     # files, which then went out with two. The server's is the one to keep.
     app.after_request(_without_date)
     app.before_request(_path_is_utf8)
+    # A 204 or 304 has no content, so nothing describes it (RFC 9110 6.4.1, 15.3.5, 15.4.5):
+    # Flask gives every Response its default mimetype, whatever its status.
+    app.after_request(_without_content_headers)
 
     app.register_error_handler(HTTPException, http.handle_http_error)
     app.register_error_handler(InternalServerError, http.handle_server_error)
@@ -183,6 +186,20 @@ def _path_is_utf8() -> None:
             "the URL's path is not UTF-8 once percent-decoded; percent-encode the UTF-8 bytes "
             "of each character (한 is %ED%95%9C)"
         ) from None
+
+
+_NO_CONTENT: Final = frozenset({204, 304})
+_CONTENT_HEADERS: Final = ("Content-Type", "Content-Length", "Content-Encoding")
+
+
+def _without_content_headers(response: Response) -> Response:
+    """Every 204 and 304 the app sends goes without a body and without the headers that
+    describe one (a 304 keeps its ETag, Last-Modified, Cache-Control and Vary)."""
+    if response.status_code in _NO_CONTENT:
+        response.set_data(b"")  # (sets Content-Length: 0, removed below)
+        for name in _CONTENT_HEADERS:
+            response.headers.pop(name, None)
+    return response
 
 
 def _utc_now() -> datetime:

@@ -10,10 +10,15 @@ is enough), presented either way:
 - `Authorization: Bearer <token>` (RFC 6750), for curl and scripts; `Accept: application/json`
   then gives the CLI's JSON document;
 - a browser signs in once with the form on the page (POST, the token in the body, never in
-  a URL): the answer sets the cookie `feeds_admin` holding the token, `HttpOnly` (no script
-  reads it), `SameSite=Strict` (no other site's link or form sends it), `Secure` over HTTPS,
-  limited to `/admin/` and to 8 hours. The token is checked against the database on every
-  request, so revoking it (`flask tokens revoke NAME`) ends every such session at once.
+  a URL): the answer sets the cookie `feeds_admin` holding a session, never the token:
+  `NAME.TIMESTAMP.SIGNATURE` (itsdangerous `TimestampSigner`), the token's name and the
+  sign-in time signed with a key only the server has (the token's stored hash, which no
+  client ever sees). The value is no API credential (the API refuses it as a Bearer token),
+  and it is `HttpOnly` (no script reads it), `SameSite=Strict` (no other site's link or form
+  sends it), `Secure` over HTTPS, limited to `/admin/` and to 8 hours, on the browser's side
+  (Max-Age) and on ours (the signed time). On every request the token is looked up again,
+  so revoking it (`flask tokens revoke NAME`) ends every such session at once; an expired,
+  altered or foreign cookie is 401 with the sign-in form saying so, and is removed.
   `POST /admin/subscribers/logout` removes the cookie.
 
 A token in the query string is refused (400): URLs end up in access logs and browser
@@ -31,6 +36,7 @@ from typing import Any, Final
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, Response, current_app, render_template, request
+from itsdangerous import BadSignature, SignatureExpired, TimestampSigner
 
 from articles.tokens import TokenInfo, TokenStore
 from feeds.api.auth import TOKENS_KEY
@@ -41,6 +47,7 @@ bp = Blueprint("subscribers_page", __name__, template_folder="templates")
 
 COOKIE: Final = "feeds_admin"
 SESSION_SECONDS: Final = 8 * 3600
+SESSION_SALT: Final = "feeds.subscribers_page session"
 REALM: Final = "newsroom-feeds subscribers"
 NO_STORE: Final = {
     "Cache-Control": "private, no-store",
@@ -89,7 +96,8 @@ def _days() -> int | Response:
 
 
 def _presented() -> tuple[str, str] | None:
-    """(token, where) the request presents: the Authorization header first, then the cookie."""
+    """(credential, where) the request presents: the Authorization header's token first,
+    then the cookie's session."""
     scheme, _, credentials = request.headers.get("Authorization", "").strip().partition(" ")
     if scheme.lower() == "bearer" and credentials.strip():
         return credentials.strip(), "header"
@@ -97,6 +105,56 @@ def _presented() -> tuple[str, str] | None:
     if cookie:
         return cookie, "cookie"
     return None
+
+
+class _Signer(TimestampSigner):
+    """itsdangerous' signer on the app's clock (seconds since the epoch, UTC)."""
+
+    def get_timestamp(self) -> int:
+        return int(current_app.extensions["feeds.clock"]().timestamp())
+
+
+def _signer(token_hash: str) -> _Signer:
+    # The key is the token's stored hash: server-side only, and gone with the token.
+    return _Signer(token_hash, salt=SESSION_SALT)
+
+
+def _new_session(name: str) -> str:
+    """The cookie value for a session of the token `name`: `NAME.TIMESTAMP.SIGNATURE`."""
+    found = _tokens().active(name)
+    if found is None:  # revoked between the check and now
+        raise LookupError(name)
+    return _signer(found[1]).sign(name).decode("ascii")
+
+
+_EXPIRED: Final = (
+    f"Your sign-in has expired (a session lasts {SESSION_SECONDS // 3600} hours); "
+    "sign in again with your token."
+)
+_TAMPERED: Final = (
+    "The session cookie is not valid (altered, or not made by this site); sign in again "
+    "with your token."
+)
+
+
+def _session(value: str) -> TokenInfo | str:
+    """The active token a session cookie stands for, else the message saying why not."""
+    name, dot, _ = value.rpartition(".")
+    name, dot2, _ = name.rpartition(".")
+    if not dot or not dot2 or not name or len(value) > 400:
+        return _TAMPERED
+    found = _tokens().active(name)
+    if found is None:
+        return _INVALID
+    info, key = found
+    try:
+        _signer(key).unsign(value, max_age=SESSION_SECONDS)
+    except SignatureExpired:
+        return _EXPIRED
+    except BadSignature:
+        return _TAMPERED
+    request.environ["REMOTE_USER"] = info.name
+    return info
 
 
 _INVALID: Final = (
@@ -186,13 +244,17 @@ def subscribers_page() -> Response:
             "Sign in with a publishing API token (flask tokens create NAME --scope read), "
             "or send Authorization: Bearer <token>."
         )
-    token, where = presented
-    info = _authenticate(token)
-    if info is None:
-        return _challenge(
-            _INVALID,
-            clear_cookie=where == "cookie",
-        )
+    credential, where = presented
+    if where == "cookie":
+        found = _session(credential)
+        if isinstance(found, str):
+            return _challenge(found, clear_cookie=True)
+        info = found
+    else:
+        token = _authenticate(credential)
+        if token is None:
+            return _challenge(_INVALID)
+        info = token
     app = current_app
     counter = app.extensions.get("feeds.subscribers")
     if counter is not None:
@@ -226,11 +288,13 @@ def sign_in() -> Response:
     token = (request.form.get("token") or "").strip()
     if not token:
         return _challenge("Paste a publishing API token into the form to sign in.")
-    if _authenticate(token) is None:
-        return _challenge(
-            _INVALID,
-            clear_cookie=True,
-        )
+    info = _authenticate(token)
+    if info is None:
+        return _challenge(_INVALID, clear_cookie=True)
+    try:
+        session = _new_session(info.name)
+    except LookupError:
+        return _challenge(_INVALID, clear_cookie=True)
     response = Response(
         "signed in: see the subscriber counts\n",
         status=303,
@@ -239,7 +303,7 @@ def sign_in() -> Response:
     )
     response.set_cookie(
         COOKIE,
-        token,
+        session,
         max_age=int(timedelta(seconds=SESSION_SECONDS).total_seconds()),
         path=_cookie_path(),
         secure=_secure(),

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import string
+from datetime import timedelta
 from http.cookies import SimpleCookie
 from typing import Any
 
@@ -10,11 +12,13 @@ import lxml.html
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from werkzeug.test import TestResponse
 
-from articles.tokens import TokenStore
+from articles.tokens import TokenStore, token_hash
 from feeds.api.auth import TOKENS_KEY
-from feeds.subscribers_page import COOKIE
+from feeds.subscribers_page import COOKIE, SESSION_SECONDS
 from feeds.urls import SUBSCRIBERS_PAGE_PATH
 from tests.fixtures.app import Clock
 from tests.test_subscribers import _filled
@@ -79,7 +83,7 @@ def test_a_wrong_token_is_401_by_header_or_cookie(
     assert 'error="invalid_token"' in by_header.headers["WWW-Authenticate"]
     client.set_cookie(COOKIE, credentials, path="/admin/")
     by_cookie = client.get(PAGE)
-    _assert_refused(by_cookie, 401, "unknown or revoked")
+    _assert_refused(by_cookie, 401, "session cookie is not valid")
     assert _cookie(by_cookie)[COOKIE]["max-age"] == "0"  # the bad cookie is removed
 
 
@@ -107,7 +111,7 @@ def test_signing_in_sets_a_strict_httponly_cookie_and_never_a_url_token(
     assert token not in response.headers["Location"]
     _assert_private(response)
     morsel = _cookie(response)[COOKIE]
-    assert morsel.value == token
+    assert morsel.value and token not in morsel.value  # a session, never the token
     assert morsel["httponly"] and morsel["secure"]
     assert morsel["samesite"] == "Strict"
     assert morsel["path"] == "/admin/"
@@ -117,6 +121,89 @@ def test_signing_in_sets_a_strict_httponly_cookie_and_never_a_url_token(
     _assert_private(page)
     out = client.post(PAGE + "/logout", **HTTPS)
     assert out.status_code == 303 and _cookie(out)[COOKIE]["max-age"] == "0"
+
+
+def _signed_in(client: FlaskClient, token: str) -> str:
+    response = client.post(PAGE, data={"token": token}, **HTTPS)
+    assert response.status_code == 303
+    return _cookie(response)[COOKIE].value
+
+
+@pytest.mark.parametrize("scope", ["read", "write"])
+def test_the_session_cookie_is_no_api_credential(
+    app: Flask, client: FlaskClient, scope: str
+) -> None:
+    token = _tokens(app).create(f"desk-{scope}", scope)  # type: ignore[arg-type]
+    session = _signed_in(client, token)
+    assert token not in session and token_hash(token) not in session
+    assert client.get(PAGE, **HTTPS).status_code == 200
+    api = app.test_client()
+    for method, path in [("GET", "/api/articles"), ("DELETE", "/api/articles/aug-1")]:
+        refused = api.open(path, method=method, headers=_bearer(session))
+        assert refused.status_code == 401, refused.get_data(as_text=True)
+        assert "unknown or revoked" in refused.get_data(as_text=True)
+    refused_here = app.test_client().get(PAGE, headers=_bearer(session))
+    _assert_refused(refused_here, 401, "unknown or revoked")
+
+
+def test_a_session_ends_when_its_token_is_revoked(
+    app: Flask, client: FlaskClient, token: str
+) -> None:
+    _signed_in(client, token)
+    assert client.get(PAGE, **HTTPS).status_code == 200
+    _tokens(app).revoke("ops-desk")
+    refused = client.get(PAGE, **HTTPS)
+    _assert_refused(refused, 401, "unknown or revoked")
+    assert _cookie(refused)[COOKIE]["max-age"] == "0"
+
+
+def test_a_session_expires_on_the_server_side_too(
+    client: FlaskClient, token: str, clock: Clock
+) -> None:
+    start = clock.now
+    _signed_in(client, token)
+    clock.now = start + timedelta(seconds=SESSION_SECONDS - 1)
+    assert client.get(PAGE, **HTTPS).status_code == 200
+    clock.now = start + timedelta(seconds=SESSION_SECONDS + 1)
+    refused = client.get(PAGE, **HTTPS)  # the browser kept it past Max-Age, or it was copied
+    _assert_refused(refused, 401, "has expired")
+    assert _cookie(refused)[COOKIE]["max-age"] == "0"
+
+
+def _tampered(session: str, how: str) -> str:
+    name, stamp, signature = session.rsplit(".", 2)
+    flip = {"A": "B"}.get(signature[-1], "A")
+    return {
+        "signature": f"{name}.{stamp}.{signature[:-1]}{flip}",
+        "stamp": f"{name}.{stamp[:-1]}{'A' if stamp[-1] != 'A' else 'B'}.{signature}",
+        "other-name": f"reporter.{stamp}.{signature}",
+        "no-signature": name,
+        "raw-token": "",
+    }[how]
+
+
+@pytest.mark.parametrize("how", ["signature", "stamp", "other-name", "no-signature", "raw-token"])
+def test_an_altered_session_cookie_is_refused_and_removed(
+    app: Flask, client: FlaskClient, token: str, how: str
+) -> None:
+    _tokens(app).create("reporter", "write")
+    session = _signed_in(client, token)
+    forged = _tampered(session, how) or token  # the old form: the token itself in the cookie
+    client.set_cookie(COOKIE, forged, domain="news.example.com", path="/admin/")
+    refused = client.get(PAGE, **HTTPS)
+    _assert_refused(refused, 401, "not valid")
+    assert _cookie(refused)[COOKIE]["max-age"] == "0"
+
+
+@given(junk=st.text(alphabet=string.ascii_letters + string.digits + "._-", max_size=120))
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+def test_no_made_up_cookie_opens_the_page(client: FlaskClient, token: str, junk: str) -> None:
+    client.set_cookie(COOKIE, "ops-desk." + junk, path="/admin/")
+    refused = client.get(PAGE)
+    assert refused.status_code == 401
+    assert _cookie(refused)[COOKIE]["max-age"] == "0"  # it was read, and refused
 
 
 @pytest.mark.parametrize("name", ["token", "access_token"])
