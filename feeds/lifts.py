@@ -14,7 +14,8 @@ Two ways to run it, both safe together:
   app factory, so it runs in each Granian or gunicorn worker after the fork (a thread started
   before a fork would not survive it) and never in a `flask` command. Started only when a hub
   is configured, and in tests only when asked (`FEEDS_LIFT_SCHEDULER`).
-- `flask --app wsgi feeds lift-embargoes`, for cron.
+- `flask --app wsgi feeds lift-embargoes`, for cron (and without a hub: it then only records
+  the lifts and says that nobody was told).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import os
 import threading
 import weakref
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 import click
 from flask import Flask, current_app
@@ -117,21 +118,78 @@ def init_app(app: Flask) -> LiftScheduler | None:
 @feeds_cli.command("lift-embargoes")
 @one_line_errors
 def lift_embargoes_command() -> None:
-    """Announce (ping the WebSub hub about) embargoed articles whose time has come.
+    """Tell the WebSub hub about embargoed articles that have become visible.
 
-    Each lift is announced once, whoever runs this or the app's own scheduler. Safe to run
-    from cron every minute.
+    An embargo ends by itself: at its time the article is in the feeds, pages and API for
+    every reader, whether or not this runs. What nobody learns by itself is the WebSub hub:
+    this command claims each lift that is due and not yet claimed (by this command or an app
+    process's scheduler, which runs only when a hub is configured), pings the hub for the
+    feeds the article joined, and reports each article with the time it became visible,
+    which may be well before this run. Without a hub (`hub_url` empty) nobody is told: the
+    lifts are only recorded as handled, and the report says so. Each lift is claimed once,
+    whoever runs this; safe to run from cron every minute.
+
+    \b
+    Output, one line:
+      1 embargo lift announced to the WebSub hub now: e1 (visible since
+        2026-11-30T20:00:00Z, 13 min before this run)
+      1 embargo lift recorded, no WebSub hub configured so nobody was told: e1 (...)
+      0 embargo lifts due: nothing announced
 
     \b
     Example:
       flask --app wsgi feeds lift-embargoes
     """
     service: ArticleService = current_app.extensions[SERVICE_KEY]
-    ids = announce_lifts(service, current_app.extensions["feeds.clock"]())
+    now = current_app.extensions["feeds.clock"]()
+    ids = announce_lifts(service, now)
     notifier = current_app.extensions.get("feeds.websub")
-    if notifier is not None:
-        notifier.flush(30.0)
-    click.echo(f"{len(ids)} embargo(es) lifted" + (f": {' '.join(ids)}" if ids else ""))
+    delivered = notifier.flush(30.0) if notifier is not None else True
+    click.echo(
+        lift_report(
+            ids,
+            service,
+            now,
+            hub=bool(current_app.extensions["feeds.config"].hub_url),
+            delivered=delivered,
+        )
+    )
+
+
+def lift_report(
+    ids: list[str], service: ArticleService, now: datetime, *, hub: bool, delivered: bool = True
+) -> str:
+    """The command's one line: what was claimed now, told to whom, visible since when."""
+    if not ids:
+        return "0 embargo lifts due: nothing announced"
+    count = f"{len(ids)} embargo lift{'s' if len(ids) != 1 else ''}"
+    if not hub:
+        done = f"{count} recorded, no WebSub hub configured so nobody was told"
+    elif delivered:
+        done = f"{count} announced to the WebSub hub now"
+    else:
+        done = f"{count} claimed now; the hub pings were not all delivered within 30 s"
+    described = []
+    for article_id in ids:
+        article = service.store.get(article_id)
+        since = article.published if article is not None else None
+        if since is None:
+            described.append(article_id)
+            continue
+        stamp = since.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        described.append(f"{article_id} (visible since {stamp}, {_before(now - since)})")
+    return f"{done}: {', '.join(described)}"
+
+
+def _before(delta: timedelta) -> str:
+    minutes = int(delta.total_seconds() // 60)
+    if minutes < 1:
+        return "under a minute before this run"
+    if minutes < 120:
+        return f"{minutes} min before this run"
+    if minutes < 48 * 60:
+        return f"{minutes // 60} h {minutes % 60} min before this run"
+    return f"{minutes // (24 * 60)} days before this run"
 
 
 def _forked(ref: weakref.ReferenceType[LiftScheduler]) -> None:

@@ -472,11 +472,41 @@ def test_the_lift_command_is_there_for_cron(
     app = hub_apps()
     lift = NOW + timedelta(minutes=30)
     service_of(app).replace(embargoed_story(lift))
-    assert cli(app, "feeds", "lift-embargoes").stdout == "0 embargo(es) lifted\n"
+    assert cli(app, "feeds", "lift-embargoes").stdout == "0 embargo lifts due: nothing announced\n"
     clock.now = lift
     result = cli(app, "feeds", "lift-embargoes")
-    assert result.stdout == "1 embargo(es) lifted: scoop\n"
+    assert result.stdout == (
+        "1 embargo lift announced to the WebSub hub now: "
+        "scoop (visible since 2025-08-10T12:30:00Z, under a minute before this run)\n"
+    )
     assert f"{SITE}/feeds/all.atom" in hub.topics()
+
+
+@pytest.mark.parametrize(
+    ("late", "said"),
+    [
+        (timedelta(minutes=13), "13 min before this run"),
+        (timedelta(hours=3, minutes=5), "3 h 5 min before this run"),
+        (timedelta(days=4), "4 days before this run"),
+    ],
+)
+def test_without_a_hub_the_lift_command_says_it_told_nobody_and_since_when(
+    make_app: Callable[..., Flask], clock: Clock, late: timedelta, said: str
+) -> None:
+    app = make_app([article("live", NOW - timedelta(days=1))], site_url=SITE, hub_url="")
+    lift = NOW + timedelta(minutes=30)
+    service_of(app).replace(embargoed_story(lift, "e1"))
+    clock.now = lift + late  # the article has been visible all this while, without the command
+    assert b"e1" in app.test_client().get("/feeds/all.atom").data
+    result = cli(app, "feeds", "lift-embargoes")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == (
+        "1 embargo lift recorded, no WebSub hub configured so nobody was told: "
+        f"e1 (visible since 2025-08-10T12:30:00Z, {said})\n"
+    )
+    assert "lifted" not in result.stdout  # the command lifts nothing: the clock did
+    again = cli(app, "feeds", "lift-embargoes")
+    assert again.stdout == "0 embargo lifts due: nothing announced\n"  # recorded once
 
 
 def test_every_write_pings_the_feeds_it_touched(
