@@ -94,6 +94,7 @@ def parse_feed_path(
         raise QueryError(
             400, "archive documents hold a whole month: drop the page and limit parameters"
         )
+    _once(args, ("page", "limit"))
     page, limit = _paging(args, default_limit, max_limit)
     return FeedQuery(facet=facet, fmt=fmt, page=page, limit=limit, month=month)
 
@@ -123,6 +124,22 @@ def _facet(parts: list[str], site: str) -> Facet:
         f"with kind one of {', '.join(KIND_BY_SEGMENT)} (also .rss and .json); "
         f"see {site}/ for the list",
     )
+
+
+def _once(args: Mapping[str, str], names: tuple[str, ...]) -> None:
+    """Each paging parameter at most once: `?page=1&page=2` names no one document (and caches
+    and this server could read it differently), so it is refused rather than guessed."""
+    getlist = getattr(args, "getlist", None)  # a MultiDict keeps every value; a dict only one
+    if getlist is None:
+        return
+    for name in names:
+        values = getlist(name)
+        if len(values) > 1:
+            raise QueryError(
+                400,
+                f"{name} is given {len(values)} times; give it once "
+                f"(e.g. ?{name}={_show(values[0])})",
+            )
 
 
 def _paging(args: Mapping[str, str], default_limit: int, max_limit: int) -> tuple[int, int]:

@@ -284,3 +284,18 @@ def test_every_path_the_url_module_writes_is_routed_to_its_view(app: Flask) -> N
     # Nothing is routed under /static/ but the files urls.py names (no implicit Flask route).
     static = {rule.rule for rule in app.url_map.iter_rules() if rule.rule.startswith("/static/")}
     assert static == {urls.STYLESHEET_PATH, urls.CSS_PATH}
+
+
+@pytest.mark.parametrize("path", ["/feeds/all.atom", "/feeds/section/world.rss", "/feeds/all"])
+@pytest.mark.parametrize(
+    ("query", "name"),
+    [("page=1&page=2", "page"), ("page=1&page=1", "page"), ("limit=2&limit=3", "limit")],
+)
+def test_a_paging_parameter_given_twice_is_a_400_naming_it(
+    client: FlaskClient, path: str, query: str, name: str
+) -> None:
+    """`?page=1&page=2` names no one document (a cache may key on either value): refused."""
+    response = client.get(f"{path}?{query}")
+    assert response.status_code == 400
+    assert f"{name} is given 2 times; give it once".encode() in response.data
+    assert client.get(f"{path}?{query.split('&')[0]}").status_code == 200
