@@ -9,6 +9,8 @@ decoding rules live here, for JSON Lines as well:
   accepts what RFC 8259 allows and tells where an error is.
 - The decoder's messages are reworded with line and column: `not valid JSON at line 3,
   column 9: a raw control character U+0000 inside a string (write it as \\u0000)`.
+- A member name given twice in one object is an error (RFC 8259 leaves its meaning open):
+  `the name "status" is given twice in one object` (`duplicate_name`).
 - An integer of more digits than Python converts (`sys.get_int_max_str_digits()`, 4,300) is not
   an error of the whole input but of the record that holds it: the record is refused naming
   the field, line and column, and the other records are read as usual.
@@ -17,6 +19,7 @@ decoding rules live here, for JSON Lines as well:
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -74,9 +77,14 @@ def decode(text: str | bytes) -> Decoded:
     Bytes that are not UTF-8 raise UnicodeDecodeError, for the caller to word for its input.
     """
     try:
-        return Decoded(orjson.loads(text), text, [])
+        value = orjson.loads(text)
     except orjson.JSONDecodeError:
         pass
+    else:
+        repeated = duplicate_name(text, value)
+        if repeated is not None:
+            raise repeated
+        return Decoded(value, text, [])
     if isinstance(text, bytes):
         text = text.decode("utf-8")
     huge: list[str] = []
@@ -89,12 +97,91 @@ def decode(text: str | bytes) -> Decoded:
             return HugeInteger(digits)
 
     try:
-        value = json.loads(text, parse_int=parse_int)
+        value = json.loads(text, parse_int=parse_int, object_pairs_hook=_unique_names)
+    except _RepeatedName as exc:
+        raise _repeated_name_error(text, exc.name) from None
     except json.JSONDecodeError as exc:
         raise JsonSyntaxError(_reworded(exc), exc.lineno, exc.colno) from None
     except RecursionError:
         raise JsonSyntaxError("nested too deeply", 1, 1) from None
     return Decoded(value, text, huge)
+
+
+class _RepeatedName(ValueError):
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.name = name
+
+
+def _unique_names(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    value = dict(pairs)
+    if len(value) != len(pairs):
+        seen: set[str] = set()
+        for name, _ in pairs:
+            if name in seen:
+                raise _RepeatedName(name)
+            seen.add(name)
+    return value
+
+
+# A member name's closing quote and its colon: every name in a JSON text is followed by one
+# (a string value may hold more), so the count is at least the number of names decoded.
+_NAME_END = re.compile(rb'"[ \t\r\n]*:')
+_NAME_END_TEXT = re.compile(r'"[ \t\r\n]*:')
+
+
+def _names_in(value: object) -> int:
+    count = 0
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            count += len(item)
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return count
+
+
+def duplicate_name(text: str | bytes, value: object) -> JsonSyntaxError | None:
+    """The error for a JSON text (already decoded to `value`) in which one object gives a
+    member name twice, or None.
+
+    RFC 8259 4: names SHOULD be unique, and what a receiver does with a repeated one is not
+    defined: decoders keep the last (`{"status": "withheld", ..., "status": "published"}`
+    publishes), others the first or both. A record saying two things is refused rather than
+    guessed. Cheap when no name repeats: decoded names are counted against the name endings
+    in the text; only when those differ (a value holding `":`, or a real repeat) is the text
+    decoded again to find the name.
+    """
+    pattern = _NAME_END if isinstance(text, bytes) else _NAME_END_TEXT
+    found = len(pattern.findall(text))  # type: ignore[arg-type]
+    if found == _names_in(value):
+        return None
+    plain = text.decode("utf-8") if isinstance(text, bytes) else text
+    try:
+        json.loads(plain, object_pairs_hook=_unique_names)
+    except _RepeatedName as exc:
+        return _repeated_name_error(plain, exc.name)
+    except (ValueError, RecursionError):
+        return None  # what orjson read, the standard library did not: no repeat to report
+    return None
+
+
+def _repeated_name_error(text: str, name: str) -> JsonSyntaxError:
+    """Placed at the name's second appearance in the text (the first object repeating it)."""
+    quoted = json.dumps(name, ensure_ascii=False)
+    where = [m.start() for m in re.finditer(re.escape(quoted) + r"[ \t\r\n]*:", text)]
+    at = where[1] if len(where) > 1 else (where[0] if where else 0)
+    line = text.count("\n", 0, at) + 1
+    column = at - (text.rfind("\n", 0, at) + 1) + 1
+    shown = quoted if len(quoted) <= 42 else quoted[:40] + '..."'
+    return JsonSyntaxError(
+        f"the name {shown} is given twice in one object; give each field once "
+        "(which value was meant cannot be told)",
+        line,
+        column,
+    )
 
 
 # The standard library's messages, reworded; `{char}` is the character at the error.

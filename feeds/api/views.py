@@ -37,6 +37,7 @@ from articles.errors import (
     StoreError,
 )
 from articles.formats import BODY_FIELDS
+from articles.formats.json import duplicate_name
 from articles.model import Article, article_to_dict
 from articles.service import ArticleService
 from articles.store import Store
@@ -154,6 +155,9 @@ def _check_request() -> None:
         g.api_body = orjson.loads(data)
     except orjson.JSONDecodeError as exc:
         raise Problem(400, f"the body is not valid JSON: {exc}", kind="malformed-json") from None
+    repeated = duplicate_name(data, g.api_body)  # RFC 8259 4: its meaning is not defined
+    if repeated is not None:
+        raise Problem(400, f"the body is {repeated.at()}", kind="malformed-json")
 
 
 @bp.after_request
