@@ -99,14 +99,17 @@ class Documents:
         """The state of the document `query` names at `now`.
 
         Raises QueryError(404) when there is no such document: a facet with nothing visible, a
-        page past the end, a month without entries. The "all" feed exists even when empty.
+        page past the end, a month without entries. The "all" feed exists even when empty;
+        a feed (or month archive) whose entries were all removed exists, empty, while it
+        carries their RFC 6721 tombstones (`tombstone_days`), and answers 410 Gone after.
         """
         if query.month is not None:
             return self._describe_archive(query, query.month, now, site)
         store = self.store
         total = store.count_visible(query.facet, now=now)
-        if total == 0 and query.facet.kind != "all":
-            raise unknown_facet(query.facet, site)
+        tombstones = self._tombstones(query.facet, now)
+        if total == 0 and not tombstones and query.facet.kind != "all":
+            raise self._missing(query.facet, now, site)
         last_page = max(1, math.ceil(total / query.limit))
         if query.page > last_page:
             first = site + paged_path(
@@ -122,7 +125,6 @@ class Documents:
         # months are UTC months (the store groups by UTC), and page 1 starts with the newest
         # entry, so this needs no query of its own.
         newest_month = utc_month(keys[0].published) if query.page == 1 and keys else None
-        tombstones = self._tombstones(query.facet, now)
         # Entries appear in publish order, so the newest one's arrival moved every page.
         newest = keys[:1] if query.page == 1 else self._newest(query.facet, now)
         return Document(
@@ -189,31 +191,65 @@ class Documents:
     def _describe_archive(self, query: FeedQuery, month: str, now: datetime, site: str) -> Document:
         store = self.store
         months = store.months(query.facet, now=now)
-        if not months and query.facet.kind != "all":
-            raise unknown_facet(query.facet, site)
-        if month not in months:
+        # A month whose every entry was removed keeps its archive while it carries their
+        # tombstones; the archives link only months with entries (a settled archive's links
+        # must not change when a tombstone expires).
+        tombstones = self._tombstones(query.facet, now, month)
+        if month not in months and not tombstones:
+            if not months and query.facet.kind != "all":
+                raise self._missing(query.facet, now, site)
+            if store.last_removal(query.facet, now=now, month=month) is not None:
+                raise QueryError(
+                    410,
+                    f"the archive for {month} is gone: every entry of it was removed more "
+                    f"than {self.tombstone_period.days} days ago; the live feed is "
+                    f"{site}{feed_path(query.facet, query.fmt or 'atom')}",
+                )
             raise QueryError(
                 404,
                 f"no archive for {month}: nothing in this feed was published that month; "
                 f"the live feed is {site}{feed_path(query.facet, query.fmt or 'atom')}",
             )
-        index = months.index(month)
+        older = [m for m in months if m < month]
+        newer = [m for m in months if m > month]
         keys = store.month_keys(query.facet, month, now=now)
         settled = is_settled(month, now, self.zone)
-        tombstones = self._tombstones(query.facet, now, month)
         until = None if settled else _until_change(store, now, query.facet, month)
         return Document(
             query=query,
             keys=keys,
             total=len(keys),
             last_page=1,
-            prev_month=months[index + 1] if index + 1 < len(months) else None,
-            next_month=months[index - 1] if index > 0 else None,
+            prev_month=older[0] if older else None,
+            next_month=newer[-1] if newer else None,
             settled=settled,
             translations=_translations(store, keys, now),
             until_change=until,
             tombstones=tombstones,
             modified=self._modified(query.facet, now, keys, (), tombstones),
+            empty_updated=None if keys else _emptied_at(store),
+        )
+
+    def archive_months(self, facet: Facet, now: datetime) -> list[str]:
+        """The months ("2025-07") whose archive of the feed exists at `now`, newest first:
+        those with visible entries, and those whose removed entries' tombstones it carries."""
+        months = set(self.store.months(facet, now=now))
+        if self.tombstone_period:
+            since = now - self.tombstone_period
+            months.update(self.store.tombstone_months(facet, now=now, since=since))
+        return sorted(months, reverse=True)
+
+    def _missing(self, facet: Facet, now: datetime, site: str) -> QueryError:
+        """The error for a feed with nothing to show: 410 when it once showed entries that
+        were all removed (and their tombstones have expired), else 404."""
+        removed = self.store.last_removal(facet, now=now)
+        if removed is None:
+            return unknown_facet(facet, site)
+        return QueryError(
+            410,
+            f"the {feed_stem(facet).removeprefix(FEEDS_PREFIX)} feed is gone: every entry of "
+            f"it was removed, the last on {removed.astimezone(UTC):%Y-%m-%d}; see "
+            f"{site}{INDEX_PATH} for the list of feeds",
         )
 
 

@@ -21,7 +21,12 @@ no request needed, so a static export builds the same bytes) and rendered only w
 not in the render cache. HTTP: a strong ETag per content coding, conditional GET, gzip and
 Brotli like the feeds, `Cache-Control` never past the next change (an embargo lifting, an
 article leaving the two-day window). No `Last-Modified`: deleting or unpublishing an article
-changes a sitemap without moving any date forward, so only the ETag can say a copy is current.
+changes a sitemap without moving any of its entries' dates forward, so only the ETag can say a
+copy is current. The index's `lastmod` of a monthly sitemap does move forward then: it is the
+later of the month's newest `updated` and the latest removal of an article of that month
+readers could see (`feed_tombstones` of the "all" feed, kept past the tombstone period), so it
+never goes back. Limit: storing a removed article visible again drops its tombstones, so that
+month's `lastmod` falls back to its articles' `updated` unless the new write moves `updated`.
 """
 
 from __future__ import annotations
@@ -29,7 +34,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Final
@@ -38,7 +43,7 @@ from xml.sax.saxutils import escape
 
 from flask import Blueprint, Flask, Response, current_app, request
 
-from articles.store import MonthSummary, PageRow, Store, month_bounds
+from articles.store import ALL, MonthSummary, PageRow, Store, month_bounds
 from feeds.config import SiteConfig
 from feeds.etag import OUTPUT_VERSION, PACKAGE_VERSION, is_fresh, quoted
 from feeds.http import NotModified, choose_encoding, error_response
@@ -114,12 +119,23 @@ class Sitemaps:
 
     # -- what exists ----------------------------------------------------------------------------
 
-    def month_parts(self, months: Sequence[MonthSummary]) -> list[tuple[str, int, datetime]]:
-        """(month, part, lastmod) of every monthly sitemap, newest month first."""
+    def month_parts(
+        self, months: Sequence[MonthSummary], removed: Mapping[str, datetime] | None = None
+    ) -> list[tuple[str, int, datetime]]:
+        """(month, part, lastmod) of every monthly sitemap, newest month first.
+
+        `lastmod` is the newest `updated` of the month's visible articles, or the latest
+        removal (deletion, withdrawal) of an article of that month readers could see, when
+        later (`removed`, from `Store.removals_by_month`): so it never goes back when an
+        article leaves the month."""
+        removed = removed or {}
         parts = []
         for summary in months:
+            lastmod = summary.updated
+            if summary.month in removed:
+                lastmod = max(lastmod, removed[summary.month])
             for part in range(1, max(1, math.ceil(summary.count / self.max_urls)) + 1):
-                parts.append((summary.month, part, summary.updated))
+                parts.append((summary.month, part, lastmod))
         return parts
 
     def news_rows(self, now: datetime) -> list[PageRow]:
@@ -182,7 +198,8 @@ class Sitemaps:
         if not months:
             raise NoSuchSitemap("no sitemap yet: nothing is published")
         news = self.news_rows(now)
-        entries = [(sitemap_month_path(m, p), u) for m, p, u in self.month_parts(months)]
+        removed = self.store.removals_by_month(ALL, now=now)
+        entries = [(sitemap_month_path(m, p), u) for m, p, u in self.month_parts(months, removed)]
         if news:
             entries.insert(0, (NEWS_SITEMAP_PATH, max(r.updated for r in news)))
         return CrawlerDocument(

@@ -326,6 +326,36 @@ class Store:
         with self._connect() as conn:
             return read.tombstones(conn, facet, now, since, bounds)
 
+    def last_removal(
+        self, facet: Facet, *, now: datetime, month: str | None = None
+    ) -> datetime | None:
+        """When (aware UTC, not after `now`) the feed last lost an entry readers could see, by
+        deletion, withdrawal or a renewed embargo; of an entry published in `month` ("2025-07")
+        when given. None when it never did. Not bounded by the tombstone period: the record
+        is kept until the entry is stored visible again."""
+        bounds = None if month is None else read.month_bounds(month)
+        with self._connect() as conn:
+            return read.last_removal(conn, facet, now, bounds)
+
+    def removals_by_month(self, facet: Facet, *, now: datetime) -> dict[str, datetime]:
+        """{UTC month ("2025-07"): when the feed last lost an entry published in it} for every
+        month in which it lost one readers could see (deleted, withdrawn, embargoed again),
+        not after `now`, however long ago: the record is kept until the entry is stored
+        visible again."""
+        with self._connect() as conn:
+            return read.removals_by_month(conn, facet, now)
+
+    def tombstone_months(self, facet: Facet, *, now: datetime, since: datetime) -> list[str]:
+        """The UTC months ("2025-07") of the entries the feed shows tombstones of at `now`
+        (removed in (since, now]), newest first: the archives that carry them."""
+        with self._connect() as conn:
+            return read.tombstone_months(conn, facet, now, since)
+
+    def tombstoned_feeds(self, *, now: datetime, since: datetime) -> list[Facet]:
+        """The feeds that recorded a tombstone removed in (since, now], by (kind, value)."""
+        with self._connect() as conn:
+            return read.tombstoned_feeds(conn, now, since)
+
     def last_change(self, facet: Facet, *, now: datetime, period: timedelta) -> datetime | None:
         """When, at the latest (not after `now`), a write changed what the feed shows, or a
         tombstone kept for `period` dropped out of it; None when nothing ever did.

@@ -355,6 +355,77 @@ def tombstones(
     return [Tombstone(row.guid, row.removed_at, row.reason) for row in conn.execute(query)]
 
 
+def last_removal(
+    conn: Connection, facet: Facet, now: datetime, month: tuple[datetime, datetime] | None = None
+) -> datetime | None:
+    """The latest `removed_at`, not after `now`, of any tombstone the feed ever recorded (of an
+    entry published within `month`, when given), however old; None when it recorded none.
+
+    Tombstones are only written for entries readers could see, and are kept past the
+    tombstone period (dropped only when their entry is stored visible again)."""
+    t = tombstones_table
+    query = (
+        sa.select(t.c.removed_at)
+        .where(t.c.kind == facet.kind, t.c.value == facet.value, t.c.removed_at <= now)
+        .order_by(t.c.removed_at.desc())
+        .limit(1)
+    )
+    if month is not None:
+        query = query.where(t.c.published >= month[0], t.c.published < month[1])
+    return conn.execute(query).scalar_one_or_none()
+
+
+def removals_by_month(conn: Connection, facet: Facet, now: datetime) -> dict[str, datetime]:
+    """For each UTC month ("2025-07") in which the feed ever lost an entry readers could see
+    (a tombstone removed at or before `now`, however old), the latest such removal."""
+    t = tombstones_table
+    query = sa.select(t.c.published.label("published"), t.c.removed_at.label("removed_at")).where(
+        t.c.kind == facet.kind, t.c.value == facet.value, t.c.removed_at <= now
+    )
+    found: dict[str, datetime] = {}
+    for row in conn.execute(query):
+        published = row.published.astimezone(UTC)
+        month = f"{published.year:04d}-{published.month:02d}"
+        if month not in found or row.removed_at > found[month]:
+            found[month] = row.removed_at
+    return found
+
+
+def tombstone_months(conn: Connection, facet: Facet, now: datetime, since: datetime) -> list[str]:
+    """The UTC months ("2025-07") of the entries whose tombstones the feed shows at `now`
+    (removed in (since, now], not visible at `now`), newest first."""
+    t, a = tombstones_table, articles_table
+    query = (
+        sa.select(t.c.published.label("published"))
+        .select_from(t.outerjoin(a, a.c.id == t.c.article_id))
+        .where(
+            t.c.kind == facet.kind,
+            t.c.value == facet.value,
+            t.c.removed_at > since,
+            t.c.removed_at <= now,
+            sa.or_(a.c.id.is_(None), a.c.status != "published", a.c.published > now),
+        )
+    )
+    found = {
+        f"{p.astimezone(UTC).year:04d}-{p.astimezone(UTC).month:02d}"
+        for p in conn.execute(query).scalars()
+    }
+    return sorted(found, reverse=True)
+
+
+def tombstoned_feeds(conn: Connection, now: datetime, since: datetime) -> list[Facet]:
+    """The feeds with a tombstone removed in (since, now] (of entries whose visibility the
+    caller checks), in (kind, value) order."""
+    t = tombstones_table
+    query = (
+        sa.select(t.c.kind.label("kind"), t.c.value.label("value"))
+        .where(t.c.removed_at > since, t.c.removed_at <= now)
+        .distinct()
+        .order_by(t.c.kind, t.c.value)
+    )
+    return [Facet(row.kind, row.value) for row in conn.execute(query)]
+
+
 def last_change(
     conn: Connection, facet: Facet, now: datetime, period: timedelta
 ) -> datetime | None:

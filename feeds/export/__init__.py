@@ -279,6 +279,15 @@ class Exporter:
             if facet.kind != "all":
                 pages.append((facet_page_path(facet), ""))
             feeds.extend(self._feed_tasks(facet, counts.get(facet, 0)))
+        if config.tombstone_days:
+            # A feed whose entries were all removed is served, empty, while it carries their
+            # tombstones (`Documents.describe`); it has no facet page. A feed whose stones
+            # are all of entries visible again does not exist: its tasks write nothing.
+            since = now - timedelta(days=config.tombstone_days)
+            listed = set(facets)
+            for facet in store.tombstoned_feeds(now=now, since=since):
+                if facet not in listed:
+                    feeds.extend(self._feed_tasks(facet, 0))
         kept: dict[str, Exported] = {}
         for each in states:
             previous = context.before.get(each.path)
@@ -341,18 +350,18 @@ class Exporter:
             mine = [p for p in kept if belongs_to(p, facet)]
             if facet.kind != "all":
                 kept.pop(facet_page_path(facet), None)
-            if total == 0 and facet.kind != "all":
+            tombstones = (
+                tuple(store.feed_tombstones(facet, now=now, since=now - period)) if period else ()
+            )
+            if total == 0 and not tombstones and facet.kind != "all":
                 for path in mine:  # the feed is gone
                     kept.pop(path)
                 memory.heads.pop(facet, None)
                 memory.months.pop(facet, None)
                 continue
-            if facet.kind != "all":
+            if facet.kind != "all" and total:
                 pages.append((facet_page_path(facet), ""))
-            tombstones = (
-                tuple(store.feed_tombstones(facet, now=now, since=now - period)) if period else ()
-            )
-            archives = tuple(store.months(facet, now=now))
+            linked = tuple(store.months(facet, now=now))
             live = [p for p in mine if "/archive/" not in p]
             if memory.heads.get(facet) != (total, tombstones):
                 for path in live:
@@ -380,7 +389,7 @@ class Exporter:
                     for fmt in FORMATS:
                         kept.pop(paged_path(feed_path(facet, fmt), number, limit, limit), None)
                 tasks.append(FeedTask(facet, pages=tuple(sorted(numbers))))
-            if memory.months.get(facet) != archives:
+            if memory.months.get(facet) != linked:
                 for path in mine:
                     if "/archive/" in path:
                         kept.pop(path)
@@ -388,7 +397,7 @@ class Exporter:
             else:
                 redo = tuple(
                     m
-                    for m in archives
+                    for m in context.documents.archive_months(facet, now)
                     if m in months
                     or not before.get(archive_path(facet, m, FORMATS[0]), _DATED).last_modified
                 )

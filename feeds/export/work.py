@@ -267,9 +267,11 @@ class RunContext:
                 page += 1
         if task.archives is not None:
             part, parts = task.archives
-            months = self.store.months(facet, now=self.now)
+            # Recorded: the months the archives link (a change of them changes every
+            # archive); exported: also the months only tombstones keep.
+            months = self.documents.archive_months(facet, self.now)
             if part == 0:
-                result.months[facet] = tuple(months)
+                result.months[facet] = tuple(self.store.months(facet, now=self.now))
             for month in months[part::parts]:
                 self._feed_group(facet, 1, month, result)
         for month in task.months:
