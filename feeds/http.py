@@ -464,8 +464,9 @@ def error_response(
     else:
         response = Response(message + "\n", status=status, mimetype="text/plain")
     # A 404 may be stored but is checked with us at every use: an embargo that ends may fill
-    # it, and a lifetime cut short only for the feeds it will fill would give them away.
-    response.headers["Cache-Control"] = "no-cache" if status == 404 else "no-store"
+    # it, and a lifetime cut short only for the feeds it will fill would give them away. So
+    # may a 410 (a feed whose entries were all removed): a new entry brings it back.
+    response.headers["Cache-Control"] = "no-cache" if status in (404, 410) else "no-store"
     if headers:
         response.headers.update(headers)
     return response

@@ -22,6 +22,8 @@ from feeds.export import Exporter
 from tests.fixtures.app import NOW, Clock, article, default_articles
 from tests.test_export import assert_follow_run_matches_a_full_run, manifest
 from tests.test_lifecycle import ATOM_SCHEMA, JSON_FEED, SITE, guid_of, service_of, tombstones
+from tests.test_podcast_feeds import SHOW
+from tests.test_podcast_feeds import corpus as podcast_corpus
 
 JUNE = datetime(2025, 6, 12, 8, 0, tzinfo=UTC)
 FMTS = ("atom", "rss", "json")
@@ -95,6 +97,7 @@ def test_a_feed_whose_only_entry_left_carries_its_tombstone_then_is_gone(
             response = client.get(f"{each}.{fmt}")
             assert response.status_code == 410, (each, fmt)
             assert b"gone" in response.data
+            assert response.headers["Cache-Control"] == "no-cache"
     assert client.get(path + "/archive/2025-05.atom").status_code == 410  # the whole feed
     assert client.get("/feeds/tag/never-was.atom").status_code == 404
     # In a feed that lives on, a month never held is 404, a month emptied long ago 410.
@@ -211,3 +214,24 @@ def test_the_export_keeps_an_emptied_feed_while_the_app_serves_it(
                 assert documents[path]["etag"] == response.headers["ETag"]
             else:
                 assert path not in documents, path
+
+
+def test_a_podcast_show_whose_every_episode_left_carries_their_tombstones(
+    make_app: Callable[..., Flask], clock: Clock
+) -> None:
+    app = make_app(podcast_corpus(), site_url=SITE, podcasts={"briefing": SHOW})
+    episodes = [a.id for a in podcast_corpus() if a.id.startswith("ep-")]
+    clock.now = NOW + timedelta(hours=1)
+    for each in episodes:
+        service_of(app).delete(each)
+    clock.now = NOW + timedelta(hours=2)
+    client = app.test_client()
+    for path in ("/feeds/podcast/briefing", "/feeds/podcast/briefing/archive/2025-07"):
+        atom = client.get(path + ".atom")
+        assert atom.status_code == 200, path
+        ATOM_SCHEMA.assertValid(etree.fromstring(atom.data))
+        assert len(tombstones(atom.data)) == len(episodes)
+        for fmt in ("rss", "json"):
+            assert client.get(f"{path}.{fmt}").status_code == 200
+    clock.now = NOW + timedelta(days=40)
+    assert client.get("/feeds/podcast/briefing.rss").status_code == 410
