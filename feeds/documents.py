@@ -18,7 +18,8 @@ from datetime import UTC, datetime, timedelta, tzinfo
 
 from dateutil.relativedelta import relativedelta
 
-from articles.store import EntryKey, Facet, Store, Tombstone, TranslationLink
+from articles.errors import InvalidValue
+from articles.store import EntryKey, Facet, Store, Tombstone, TranslationLink, month_bounds
 from feeds.config import SiteConfig
 from feeds.etag import settled_last_modified
 from feeds.query import PAGE_CAP, FeedQuery, QueryError
@@ -194,11 +195,11 @@ class Documents:
         # A month whose every entry was removed keeps its archive while it carries their
         # tombstones; the archives link only months with entries (a settled archive's links
         # must not change when a tombstone expires).
-        tombstones = self._tombstones(query.facet, now, month)
+        tombstones = self._tombstones(query.facet, now, month) if _has_bounds(month) else ()
         if month not in months and not tombstones:
             if not months and query.facet.kind != "all":
                 raise self._missing(query.facet, now, site)
-            if store.last_removal(query.facet, now=now, month=month) is not None:
+            if _has_bounds(month) and store.last_removal(query.facet, now=now, month=month):
                 raise QueryError(
                     410,
                     f"the archive for {month} is gone: every entry of it was removed more "
@@ -251,6 +252,15 @@ class Documents:
             f"it was removed, the last on {removed.astimezone(UTC):%Y-%m-%d}; see "
             f"{site}{INDEX_PATH} for the list of feeds",
         )
+
+
+def _has_bounds(month: str) -> bool:
+    """Whether the store can bound the month (a syntactically valid "0000-01" cannot)."""
+    try:
+        month_bounds(month)
+    except InvalidValue:
+        return False
+    return True
 
 
 def _emptied_at(store: Store) -> datetime | None:
