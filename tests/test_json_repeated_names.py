@@ -105,3 +105,46 @@ def test_api_refuses_a_body_with_a_repeated_name(api: ApiClient) -> None:
         ).status_code
         == 201
     )
+
+
+@pytest.mark.parametrize(
+    ("front", "name", "line"),
+    [
+        (
+            "id: m1\ntitle: 기사\nstatus: withheld\npublished: 2025-07-30\nstatus: published\n",
+            "status",
+            6,
+        ),
+        (
+            "id: m1\ntitle: 기사\npublished: 2025-07-30\nimage:\n  url: a.jpg\n  url: b.jpg\n",
+            "url",
+            7,
+        ),
+    ],
+)
+def test_markdown_front_matter_refuses_a_field_given_twice(
+    front: str, name: str, line: int
+) -> None:
+    """The same kind in YAML: keys must be unique, PyYAML kept the last one silently."""
+    from zoneinfo import ZoneInfo
+
+    from articles.errors import InvalidArticle
+    from articles.formats.markdown import article_from_markdown
+
+    with pytest.raises(InvalidArticle) as refused:
+        article_from_markdown(
+            f"---\n{front}---\n본문\n",
+            where="story.md",
+            zone=ZoneInfo("Asia/Seoul"),
+            default_language="ko",
+        )
+    message = str(refused.value)
+    assert f"the field '{name}' is given twice" in message and f"line {line}" in message
+    # Keys merged in with `<<` may still be overridden, as YAML allows.
+    import yaml
+
+    from articles.formats.markdown import _FrontMatterLoader
+
+    merged = yaml.load("x: &a {k: 1, j: 2}\ny:\n  <<: *a\n  k: 3\n", Loader=_FrontMatterLoader)
+    assert sorted(merged["y"]) == ["j", "k"]
+    assert merged["y"]["k"].value == 3

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Callable
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import yaml
@@ -26,6 +27,28 @@ class _FrontMatterLoader(yaml.SafeLoader):
     and `2025-13-45` into an error about YAML; as text, all three follow the rules of
     articles.dates and a bad date is reported against its field.
     """
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        """A mapping whose keys are each given once: YAML requires it, but PyYAML keeps the
+        last value silently, so `status: withheld` then `status: published` published. Keys
+        merged in with `<<` may be overridden, as YAML allows."""
+        first: dict[str, int] = {}
+        for key_node, _ in node.value:
+            if key_node.tag == _MERGE or not isinstance(key_node, yaml.ScalarNode):
+                continue
+            if key_node.value in first:
+                raise yaml.constructor.ConstructorError(
+                    None,
+                    None,
+                    f"the field {key_node.value!r} is given twice (first on line "
+                    f"{first[key_node.value]}); give each field once",
+                    key_node.start_mark,
+                )
+            first[key_node.value] = key_node.start_mark.line + 2  # front matter starts on 2
+        return super().construct_mapping(node, deep)
+
+
+_MERGE = "tag:yaml.org,2002:merge"
 
 
 _FrontMatterLoader.yaml_implicit_resolvers = {
