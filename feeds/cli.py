@@ -9,6 +9,7 @@ flask --app wsgi feeds subscribers           subscriber counts per feed (feeds.s
 from __future__ import annotations
 
 import contextlib
+import shlex
 import signal
 import sys
 from types import FrameType
@@ -18,6 +19,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from feeds.export import Exporter, ExportError, ExportReport
+from feeds.export.nginx import DEFAULT_LISTEN
 
 feeds_cli = AppGroup(
     "feeds", help="Commands about the served documents: static export, embargo lifts."
@@ -53,8 +55,30 @@ feeds_cli = AppGroup(
     "URL asked with an Accept header it cannot weigh (q-values outside its table); without "
     "it such a request gets Atom, the app's default.",
 )
+@click.option(
+    "--listen",
+    metavar="ADDR",
+    default=DEFAULT_LISTEN,
+    show_default=True,
+    help="What the generated nginx server block listens on (anything nginx's `listen` takes: "
+    "80, 127.0.0.1:8080, '[::]:80'); every run writes it, so set it here, not in the file.",
+)
+@click.option(
+    "--reload-command",
+    metavar="COMMAND",
+    default=None,
+    help="Run (without a shell, split as a shell would) after every run that changed the nginx "
+    "config, so nginx serves the new ETags and headers: 'nginx -s reload', "
+    "'systemctl reload nginx'.",
+)
 def export_command(
-    directory: str, follow: bool, interval: float, workers: int | None, upstream: str | None
+    directory: str,
+    follow: bool,
+    interval: float,
+    workers: int | None,
+    upstream: str | None,
+    listen: str,
+    reload_command: str | None,
 ) -> None:
     """Write every document the app serves into DIRECTORY, with gzip and Brotli forms and an
     nginx config (DIRECTORY/_nginx/feeds-export.conf) that serves them as the app would.
@@ -64,11 +88,19 @@ def export_command(
         flask --app wsgi feeds export /srv/feeds-static --follow
     """
     try:
+        command = shlex.split(reload_command) if reload_command else None
+    except ValueError as exc:
+        raise click.BadParameter(
+            f"{exc}: {reload_command!r}", param_hint="--reload-command"
+        ) from None
+    try:
         exporter = Exporter(
             current_app._get_current_object(),  # type: ignore[attr-defined]
             directory,
             workers=workers,
             upstream=upstream,
+            listen=listen,
+            reload_command=command,
         )
     except ExportError as exc:
         raise click.ClickException(str(exc)) from None

@@ -31,6 +31,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from werkzeug.http import http_date, parse_date
 
 from articles.model import Translation
 from articles.store import Facet, article_facets
@@ -246,10 +247,16 @@ def test_follow_keeps_the_folder_in_sync_after_a_write(
 
 
 def nginx_main(tmp: Path, site_conf: Path, port: int) -> str:
-    conf = site_conf.read_text(encoding="utf-8").replace(
-        "listen 127.0.0.1:8080;", f"listen 127.0.0.1:{port};"
-    )
-    (tmp / "site.conf").write_text(conf, encoding="utf-8")
+    """The main config; it includes the generated one itself when that listens on `port`
+    (exported with `listen=`, so a reload reads what the export writes), else a copy with
+    its `listen` set to `port`."""
+    include = site_conf
+    conf = site_conf.read_text(encoding="utf-8")
+    if f"listen 127.0.0.1:{port};" not in conf:
+        include = tmp / "site.conf"
+        include.write_text(
+            conf.replace("listen 127.0.0.1:8080;", f"listen 127.0.0.1:{port};"), encoding="utf-8"
+        )
     user = ""
     if os.geteuid() == 0:
         import grp
@@ -272,20 +279,20 @@ http {{
     map_hash_max_size 262144;
     map_hash_bucket_size 256;
 {temp}
-    include {tmp / "site.conf"};
+    include {include};
 }}
 """
 
 
 @contextlib.contextmanager
-def serving(out: Path, tmp: Path) -> Iterator[Server]:
-    """nginx serving the export in `out` with its generated config."""
+def serving(out: Path, tmp: Path, port: int | None = None) -> Iterator[Server]:
+    """nginx serving the export in `out` with its generated config (on `port`, or a free one)."""
     if NGINX is None:
         if os.environ.get("FEEDS_REQUIRE_NGINX") == "1":
             pytest.fail("nginx is not installed (FEEDS_REQUIRE_NGINX=1)")
         pytest.skip("nginx is not installed (Debian: apt-get install nginx-light)")
     tmp.mkdir()
-    port = free_port()
+    port = port or free_port()
     (tmp / "nginx.conf").write_text(nginx_main(tmp, out / CONFIG_FOLDER / CONFIG_NAME, port))
     check = subprocess.run(
         [NGINX, "-t", "-p", f"{tmp}/", "-c", str(tmp / "nginx.conf")],
@@ -356,6 +363,182 @@ def test_nginx_answers_404_for_what_was_not_exported(nginx: Server) -> None:
     for path in ("/articles/draft", "/articles/embargoed", "/_nginx/manifest.json", "/nope"):
         response, _ = nginx.request("GET", path)
         assert response.status == 404, path
+
+
+# --- conditional GET: nginx answers If-None-Match and If-Modified-Since as the app does -----
+
+BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+
+
+def conditional_cases(etag: str, last_modified: str) -> list[dict[str, str]]:
+    """Validators for a document sent with `etag` and `last_modified` ("" when none): dates
+    equal, later and earlier, tags in lists, weak, of another coding, `*`, near misses."""
+    opaque = plain_tag(etag)
+    dated = parse_date(last_modified) if last_modified else NOW
+    assert dated is not None
+    cases: list[dict[str, str]] = [
+        {"If-Modified-Since": http_date(dated)},
+        {"If-Modified-Since": http_date(dated + timedelta(seconds=1))},
+        {"If-Modified-Since": http_date(dated - timedelta(seconds=1))},
+        {"If-Modified-Since": http_date(dated + timedelta(days=3650))},
+        {"If-Modified-Since": "not a date"},
+        {"If-None-Match": f'"other", {etag}'},
+        {"If-None-Match": f'"other",{etag} , "more"'},
+        {"If-None-Match": f'W/"{opaque}"'},
+        {"If-None-Match": f'"x", W/"{opaque}-gz"'},
+        {"If-None-Match": f'w/"{opaque}-br"'},
+        {"If-None-Match": "*"},
+        {"If-None-Match": f'"{opaque}x", "x{opaque}"'},
+        {"If-None-Match": f'"{opaque}-deflate"'},
+        {"If-None-Match": '"other"', "If-Modified-Since": http_date(dated)},
+        {"If-None-Match": etag, "If-Modified-Since": http_date(dated - timedelta(days=1))},
+    ]
+    return cases
+
+
+def plain_tag(etag: str) -> str:
+    """The opaque tag of a document whatever coding's ETag `etag` is (`"x-gz"` -> `x`)."""
+    return re.sub(r"-(gz|br)$", "", etag.removeprefix("W/").strip('"'))
+
+
+def without_coding(header: str, etag: str) -> str:
+    """`header` with the document's `-gz`/`-br` tags as its plain tag: nginx compresses pages
+    the app sends uncompressed, under those tags, and takes them back as the document's own
+    (the app takes them for what it compresses itself)."""
+    opaque = plain_tag(etag)
+    return header.replace(f"{opaque}-gz", opaque).replace(f"{opaque}-br", opaque)
+
+
+@pytest.mark.parametrize("accept", ["", BROWSER])
+def test_nginx_answers_conditional_requests_as_the_app_does(
+    exported: tuple[Flask, Path], nginx: Server, accept: str
+) -> None:
+    """For every exported document (with Last-Modified and without, served as itself and as
+    generic XML to a browser), each validator gets nginx's 304 exactly where it gets the
+    app's, and a 304 only where the client's copy is current."""
+    app, out = exported
+    client: FlaskClient = app.test_client()
+    undated = 0
+    for path in manifest(out):
+        base = {"Accept-Encoding": "gzip", **({"Accept": accept} if accept else {})}
+        first = client.get(path, base_url=SITE, headers=base)
+        last_modified = first.headers.get("Last-Modified", "")
+        undated += not last_modified
+        ours, _ = nginx.request("GET", path, base)
+        for case in conditional_cases(first.headers["ETag"], last_modified):
+            headers = {**base, **case}
+            asked = {k: without_coding(v, first.headers["ETag"]) for k, v in headers.items()}
+            theirs = client.get(path, base_url=SITE, headers=asked)
+            response, body = nginx.request("GET", path, headers)
+            assert (response.status, path, case) == (theirs.status_code, path, case)
+            if response.status == 200:
+                assert body and response.getheader("ETag") == ours.getheader("ETag"), path
+    assert undated > 0  # documents without Last-Modified are among them
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    data=st.data(),
+    path=st.sampled_from(["/feeds/all.atom", "/articles/ko-1", "/", "/feeds/all.json?page=2"]),
+)
+def test_nginx_answers_any_if_none_match_as_the_app_does(
+    exported: tuple[Flask, Path], nginx: Server, data: st.DataObject, path: str
+) -> None:
+    """Lists of tags (the document's in any coding, weak or strong, near misses, others) with
+    any spacing: nginx's 304 exactly where the app's."""
+    app, _ = exported
+    client: FlaskClient = app.test_client()
+    etag = client.get(path, base_url=SITE).headers["ETag"]
+    opaque = plain_tag(etag)
+    tag = st.builds(
+        lambda weak, body: f'{weak}"{body}"',
+        st.sampled_from(["", "W/", "w/"]),
+        st.sampled_from(
+            [opaque, f"{opaque}-gz", f"{opaque}-br", f"{opaque}-", opaque[:-1], "other", "a,b"]
+        ),
+    )
+    spacing = st.sampled_from(["", " ", "  ", "\t"])
+    tags = data.draw(st.lists(st.tuples(spacing, tag, spacing), min_size=1, max_size=4))
+    header = ",".join(f"{before}{t}{after}" for before, t, after in tags).strip()
+    theirs = client.get(
+        path, base_url=SITE, headers={"If-None-Match": without_coding(header, etag)}
+    )
+    response, _ = nginx.request("GET", path, {"If-None-Match": header})
+    assert response.status == theirs.status_code, header
+
+
+def test_listen_is_an_option_every_run_keeps(
+    make_app: Callable[..., Flask], tmp_path: Path
+) -> None:
+    app = make_app(site_url=SITE)
+    runner = app.test_cli_runner()
+    out = tmp_path / "out"
+    conf = out / CONFIG_FOLDER / CONFIG_NAME
+    args = ["feeds", "export", str(out), "--listen", "[::1]:8181"]
+    first = runner.invoke(args=args)
+    assert first.exit_code == 0, first.output
+    app.extensions["feeds.store"].upsert_many([article("new-1", NOW - timedelta(hours=1))])
+    before = conf.read_text(encoding="utf-8")
+    second = runner.invoke(args=args)
+    assert second.exit_code == 0, second.output
+    after = conf.read_text(encoding="utf-8")
+    assert after != before  # rewritten, with the new article ...
+    for text in (before, after):  # ... and the same listen
+        assert re.findall(r"^\s*listen .*$", text, re.M) == ["    listen [::1]:8181;"]
+    default = runner.invoke(args=["feeds", "export", str(tmp_path / "other")])
+    assert default.exit_code == 0, default.output
+    text = (tmp_path / "other" / CONFIG_FOLDER / CONFIG_NAME).read_text(encoding="utf-8")
+    assert "    listen 127.0.0.1:8080;" in text
+
+
+def test_a_failing_reload_command_fails_the_run_and_is_named(
+    make_app: Callable[..., Flask], tmp_path: Path
+) -> None:
+    app = make_app(site_url=SITE)
+    runner = app.test_cli_runner()
+    out = str(tmp_path / "out")
+    failed = runner.invoke(args=["feeds", "export", out, "--reload-command", "false --now"])
+    assert failed.exit_code == 1
+    assert "reload command 'false --now' failed (exit status 1" in failed.output
+    unquoted = runner.invoke(args=["feeds", "export", out, "--reload-command", "nginx '-s"])
+    assert unquoted.exit_code == 2 and "--reload-command" in unquoted.output
+    assert runner.invoke(args=["feeds", "export", out, "--reload-command", "true"]).exit_code == 0
+
+
+def test_a_follow_run_reloads_nginx_so_a_changed_document_has_its_new_etag(
+    make_app: Callable[..., Flask], tmp_path: Path, clock: Clock
+) -> None:
+    """After a write and a follow run, nginx (reloaded by the run's reload command) sends the
+    new bytes under the new ETag, and the old ETag no longer gets a 304."""
+    app = make_app(site_url=SITE)
+    client: FlaskClient = app.test_client()
+    out, tmp, port = tmp_path / "out", tmp_path / "nginx", free_port()
+    exporter = Exporter(app, out, workers=1, listen=f"127.0.0.1:{port}")
+    assert not exporter.run().failed
+    path = "/articles/jul-1"
+    with serving(out, tmp, port) as nginx:
+        old, _ = nginx.request("GET", path)
+        old_tag = old.getheader("ETag")
+        assert old_tag == client.get(path, base_url=SITE).headers["ETag"]
+        exporter.reload_command = [NGINX or "nginx", "-p", f"{tmp}/", "-c", str(tmp / "nginx.conf")]
+        exporter.reload_command.extend(["-s", "reload"])
+        july = next(a for a in default_articles() if a.id == "jul-1").published
+        edited = article("jul-1", july, title="고친 제목", updated=july + timedelta(minutes=30))
+        app.extensions["feeds.store"].upsert_many([edited], now=clock())
+        report = exporter.run(changes_only=True)
+        assert not report.failed and report.written > 0, report
+        new_tag = client.get(path, base_url=SITE).headers["ETag"]
+        assert new_tag != old_tag
+
+        def current() -> bool:
+            response, body = nginx.request("GET", path)
+            return response.getheader("ETag") == new_tag and "고친 제목" in body.decode()
+
+        wait_until(current, "nginx to send the new ETag", timeout=10)
+        revalidated, body = nginx.request("GET", path, {"If-None-Match": old_tag or ""})
+        assert revalidated.status == 200 and "고친 제목" in body.decode()
 
 
 # --- what is exported: everything the documents link ----------------------------------------

@@ -37,8 +37,10 @@ import logging
 import math
 import multiprocessing
 import os
+import shlex
+import subprocess
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -70,10 +72,11 @@ from feeds.export.files import (
     load_manifest,
     remove_files,
     save_manifest,
+    set_modified_time,
     type_key,
     write_atomic,
 )
-from feeds.export.nginx import nginx_config
+from feeds.export.nginx import DEFAULT_LISTEN, nginx_config
 from feeds.export.work import FeedTask, PageTask, RunContext, RunStore, Task, TaskResult
 from feeds.pages import SAMPLE_IMAGES_DIR
 from feeds.sitemaps import Sitemaps
@@ -119,6 +122,8 @@ PATHS_PER_TASK: Final = 50
 LINKS_PER_READ: Final = 500
 # Below this many tasks the run stays in this process (forking would cost more than it saves).
 MIN_PARALLEL_TASKS: Final = 16
+# Seconds the reload command may take.
+RELOAD_TIMEOUT: Final = 60
 
 
 # Stands for a document not exported before (its Last-Modified does not matter).
@@ -167,7 +172,11 @@ class Exporter:
 
     `workers` is the number of processes that render and compress (default: one per CPU);
     with 1, or a run too small to gain from it, everything runs in this process. `upstream`
-    is the app's address for the nginx config (`feeds.export.nginx.nginx_config`).
+    is the app's address for the nginx config (`feeds.export.nginx.nginx_config`), `listen`
+    its server block's `listen`. `reload_command` (`["nginx", "-s", "reload"]`) is run, without
+    a shell, after every run that changed the config (which is replaced atomically first), so
+    nginx serves the new ETags and headers; a reload that fails is logged, counted as a
+    failure of the run and tried again after the next run.
     """
 
     def __init__(
@@ -178,6 +187,8 @@ class Exporter:
         workers: int | None = None,
         min_parallel_tasks: int = MIN_PARALLEL_TASKS,
         upstream: str | None = None,
+        listen: str = DEFAULT_LISTEN,
+        reload_command: Sequence[str] | None = None,
     ) -> None:
         self.app = app
         self.config: SiteConfig = app.extensions["feeds.config"]
@@ -194,6 +205,11 @@ class Exporter:
         self.workers = max(1, workers if workers is not None else (os.cpu_count() or 1))
         self.min_parallel_tasks = min_parallel_tasks
         self.upstream = upstream
+        self.listen = listen
+        self.reload_command = list(reload_command) if reload_command else None
+        # A reload is due: the first run's (nginx may hold an older config), after a config
+        # change, or after a reload that failed.
+        self._reload_due = True
         # What the last run of this exporter saw (None before it, or after a failed run).
         self._memory: RunMemory | None = None
 
@@ -209,6 +225,8 @@ class Exporter:
         started = time.perf_counter()
         seq = self.store.change_seq()
         before = load_manifest(self.manifest_path)
+        # Entries are updated in place by the run: their dates as they were.
+        dated = {path: entry.last_modified for path, entry in before.items()}
         now = self.clock()
         context = RunContext(self.app, self.directory, before, now)
         memory, self._memory = self._memory, None
@@ -235,13 +253,32 @@ class Exporter:
             if path not in after:
                 remove_files(self.directory, gone)
                 report.removed += 1
+        # A kept document whose Last-Modified moved: its files' modification time follows it
+        # (written ones got it when written).
+        for path, entry in kept.items():
+            if dated.get(path) != entry.last_modified:
+                set_modified_time(self.directory, entry)
         save_manifest(self.manifest_path, self.config.site_url, after, seq)
-        write_atomic(
-            self.directory / CONFIG_FOLDER / CONFIG_NAME,
-            nginx_config(
-                after, self.directory, self.prefix, self.config.site_url, self.upstream
-            ).encode(),
-        )
+        config_path = self.directory / CONFIG_FOLDER / CONFIG_NAME
+        config = nginx_config(
+            after,
+            self.directory,
+            self.prefix,
+            self.config.site_url,
+            self.upstream,
+            listen=self.listen,
+        ).encode()
+        try:
+            unchanged_config = config_path.read_bytes() == config
+        except OSError:
+            unchanged_config = False
+        if not unchanged_config:
+            write_atomic(config_path, config)
+            self._reload_due = True
+        if self.reload_command is not None and self._reload_due:
+            failure = self._reload()
+            if failure:
+                report.failed.append(failure)
         upcoming = self.store.next_visibility_change(now=now)
         report.next_change = upcoming
         memory.heads.update(result.heads)
@@ -250,6 +287,24 @@ class Exporter:
             self._memory = RunMemory(seq, now, articles, memory.heads, memory.months)
         report.seconds = time.perf_counter() - started
         return report
+
+    def _reload(self) -> str:
+        """Run the reload command; "" when it succeeded, else what went wrong."""
+        assert self.reload_command is not None
+        try:
+            done = subprocess.run(
+                self.reload_command, capture_output=True, text=True, timeout=RELOAD_TIMEOUT
+            )
+        except (OSError, subprocess.SubprocessError) as exc:
+            problem = f"{type(exc).__name__}: {exc}"
+        else:
+            if done.returncode == 0:
+                self._reload_due = False
+                return ""
+            problem = f"exit status {done.returncode}: {done.stderr.strip()[-500:]}"
+        message = f"reload command {shlex.join(self.reload_command)!r} failed ({problem})"
+        log.warning("export: %s; it is run again after the next run", message)
+        return message
 
     def _listings(self) -> list[tuple[str, str]]:
         """The index and the OPML lists: what names the feeds."""

@@ -5,7 +5,8 @@ query string kept after `@` (`feeds/all.atom@page=2`), and a media-type key
 (`.t-application-atom-xml-charset-utf-8`) that the generated nginx config maps back to the
 app's exact `Content-Type`. The gzip and Brotli forms sit beside it (`...@page=2.gz.t-...`,
 `.br.t-...`). Every file is written under a temporary name in its folder and moved into place
-with `os.replace`, so a reader never gets half a file.
+with `os.replace`, so a reader never gets half a file. Every file's modification time is its
+document's Last-Modified (when the app sends one), which nginx compares `If-Modified-Since` with.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Final
 from urllib.parse import urlsplit
+
+from werkzeug.http import parse_date
 
 from feeds.urls import INDEX_PATH
 
@@ -102,9 +105,36 @@ def write_atomic(target: Path, data: bytes, mtime: float | None = None) -> None:
         raise
 
 
+def modified_time(entry: Exported) -> float | None:
+    """The document's Last-Modified as a POSIX timestamp (what its files' modification time is
+    set to, so nginx's `If-Modified-Since` check agrees with the app), None when it has none."""
+    if not entry.last_modified:
+        return None
+    moment = parse_date(entry.last_modified)
+    return moment.timestamp() if moment is not None else None
+
+
+def document_files(entry: Exported) -> tuple[str, ...]:
+    """A document's file and its compressed forms, relative to DIR."""
+    return (entry.file, *(variant_file(entry.file, e) for e in ENCODINGS))
+
+
+def set_modified_time(directory: Path, entry: Exported) -> None:
+    """Set the modification time of a document's files to its Last-Modified (when it has one;
+    missing files are left alone)."""
+    mtime = modified_time(entry)
+    if mtime is None:
+        return
+    for name in document_files(entry):
+        try:
+            os.utime(directory / name, (mtime, mtime))
+        except FileNotFoundError:
+            continue
+
+
 def remove_files(directory: Path, entry: Exported) -> None:
     """Remove a document's file and its compressed forms (missing ones are fine)."""
-    for name in (entry.file, *(variant_file(entry.file, e) for e in ENCODINGS)):
+    for name in document_files(entry):
         (directory / name).unlink(missing_ok=True)
 
 

@@ -89,6 +89,26 @@ _OFFERED_NAME: Final = {
 }
 
 
+DEFAULT_LISTEN: Final = "127.0.0.1:8080"
+
+
+def inm_map() -> str:
+    """`map "$feeds_etag $http_if_none_match" $feeds_inm`: "1" when If-None-Match holds the
+    document's tag (`feeds_etag`, opaque) with or without `W/` and the `-gz`/`-br` suffix of
+    any coding, alone or in a list, or is `*` (RFC 9110 13.1.2, weak comparison); "" else.
+    An entity-tag holds no space, so the space separates the two parts exactly; the
+    backreference `\\1` compares the tag literally (no regex characters are read in it)."""
+    return "\n".join(
+        [
+            'map "$feeds_etag $http_if_none_match" $feeds_inm {',
+            '    default "";',
+            '    "~^\\S+ \\s*\\*\\s*$" "1";',
+            '    "~^(\\S+) (?:.*,)?\\s*(?:[Ww]/)?\\"\\1(?:-gz|-br)?\\"\\s*(?:,|$)" "1";',
+            "}",
+        ]
+    )
+
+
 def quote(value: str, *, variables: bool = True) -> str:
     """`value` as an nginx double-quoted string; where nginx expands variables (map values),
     a `$` is written as `${dollar}`."""
@@ -157,9 +177,18 @@ def nginx_config(
     prefix: str,
     site_url: str,
     upstream: str | None = None,
+    listen: str = DEFAULT_LISTEN,
 ) -> str:
     """maps (request URI -> file, ETag, headers) and a server block that serves DIR as the app
-    would. Include it in nginx's `http` block; set `listen` in the server block to taste.
+    would. Include it in nginx's `http` block; `listen` is the server block's address
+    (`127.0.0.1:8080`, `80`, `[::]:443 ssl`: anything nginx's `listen` takes).
+
+    Conditional GET as the app answers it (`feeds.etag.is_fresh`): `If-None-Match` decides when
+    present (a list, `W/` tags, `*`, the tag of any coding; `inm_map`); otherwise
+    `If-Modified-Since`, compared by nginx with the file's modification time, which the export
+    sets to the document's Last-Modified (`if_modified_since before`: a date equal or later
+    gets 304); a document sent without Last-Modified is served from a location with
+    `if_modified_since off`, so the date is ignored there as the app ignores it.
 
     `prefix` is the path of `site_url` ("" or "/ko"): the URIs nginx sees include it.
     `upstream` ("http://127.0.0.1:8000"), when given, is where the app answers: a feed URL
@@ -260,6 +289,19 @@ def nginx_config(
         mapping("feeds_cache_control", [(p, e.cache_control) for p, e in items]),
         mapping("feeds_last_modified", [(p, e.last_modified) for p, e in items]),
         mapping("feeds_vary", [(p, with_accept_encoding(e.vary)) for p, e in items]),
+        inm_map(),
+        "\n".join(
+            [
+                # Served from an internal location: as generic XML (a browser), and without
+                # Last-Modified (If-Modified-Since ignored there, as the app ignores it).
+                'map "$feeds_as_xml:$feeds_last_modified" $feeds_internal {',
+                '    default "";',
+                '    "~^1:$" "/_feeds_as_xml_undated";',
+                '    "~^1:." "/_feeds_as_xml";',
+                '    "~^:$" "/_feeds_undated";',
+                "}",
+            ]
+        ),
         "\n".join(
             [
                 "map $http_accept_encoding $feeds_coding {",
@@ -273,9 +315,12 @@ def nginx_config(
             ]
         ),
         "server {",
-        "    listen 127.0.0.1:8080;",
+        f"    listen {listen};",
         f"    root {quote(str(directory.resolve()))};",
         "    etag off;",
+        # Each file's modification time is its document's Last-Modified: a date equal to it
+        # or later means the client's copy is current, as in the app.
+        "    if_modified_since before;",
         "    types {",
         *(f"        {quote(content_type)} {key};" for content_type, key in types),
         "    }",
@@ -299,14 +344,32 @@ def nginx_config(
         f'        return 406 "{not_acceptable}";',
         "    }",
         # Atom and RSS for a client that prefers HTML: the same file and headers, served as
-        # generic XML (reached only from the location below, after its conditional GET).
-        "    location = /_feeds_as_xml {",
-        "        internal;",
-        "        types { }",
-        f"        default_type {quote(BROWSER_XML_TYPE, variables=False)};",
-        *headers,
-        "        try_files $feeds_stem$feeds_file_suffix.$feeds_type_key =404;",
-        "    }",
+        # generic XML; a document without Last-Modified, with If-Modified-Since ignored
+        # (reached only from the location below, after its If-None-Match check).
+        *(
+            line
+            for name, as_xml, dated in (
+                ("/_feeds_as_xml", True, True),
+                ("/_feeds_as_xml_undated", True, False),
+                ("/_feeds_undated", False, False),
+            )
+            for line in (
+                f"    location = {name} {{",
+                "        internal;",
+                *(
+                    [
+                        "        types { }",
+                        f"        default_type {quote(BROWSER_XML_TYPE, variables=False)};",
+                    ]
+                    if as_xml
+                    else []
+                ),
+                *([] if dated else ["        if_modified_since off;"]),
+                *headers,
+                "        try_files $feeds_stem$feeds_file_suffix.$feeds_type_key =404;",
+                "    }",
+            )
+        ),
         f"    location {quote((prefix or '') + '/')} {{",
         *(
             [
@@ -319,13 +382,8 @@ def nginx_config(
         "        error_page 406 = @feeds_not_acceptable;",
         "        if ($feeds_not_acceptable) { return 406; }",
         '        if ($feeds_stem = "") { return 404; }',
-        '        set $feeds_tag "\\"$feeds_etag\\"";',
-        '        set $feeds_tag_gz "\\"$feeds_etag-gz\\"";',
-        '        set $feeds_tag_br "\\"$feeds_etag-br\\"";',
-        "        if ($http_if_none_match = $feeds_tag) { return 304; }",
-        "        if ($http_if_none_match = $feeds_tag_gz) { return 304; }",
-        "        if ($http_if_none_match = $feeds_tag_br) { return 304; }",
-        "        if ($feeds_as_xml) { rewrite ^ /_feeds_as_xml last; }",
+        "        if ($feeds_inm) { return 304; }",
+        "        if ($feeds_internal) { rewrite ^ $feeds_internal last; }",
         *headers,
         "        try_files $feeds_stem$feeds_file_suffix.$feeds_type_key =404;",
         "    }",

@@ -39,7 +39,14 @@ from feeds.config import SiteConfig
 from feeds.documents import Document, Documents
 from feeds.etag import quoted
 from feeds.export.changes import FeedHead
-from feeds.export.files import ENCODINGS, Exported, exported_file, remove_files, variant_file
+from feeds.export.files import (
+    ENCODINGS,
+    Exported,
+    exported_file,
+    modified_time,
+    remove_files,
+    variant_file,
+)
 from feeds.export.files import write_atomic as write_file
 from feeds.http import FeedService, feed_etag, feed_last_modified, self_query_string
 from feeds.preview import VARY
@@ -406,7 +413,9 @@ class RunContext:
         a document they are the app's own compressed bytes."""
         if previous is not None and previous.file != entry.file:
             remove_files(self.directory, previous)
-        mtime = time.time()
+        mtime = modified_time(entry)
+        if mtime is None:
+            mtime = time.time()
         for encoding in ENCODINGS:
             data = compress(body, encoding)
             write_file(self.directory / variant_file(entry.file, encoding), data, mtime)
