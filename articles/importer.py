@@ -16,16 +16,18 @@ articles it already has. An id repeated within the input is not
 reported: each record is applied in order, and a later one replaces an earlier one only when
 its `updated` is newer (the store's rule), so the counts add up to the number of good records.
 
-Large JSON Lines files are parsed by a pool of worker processes (fork) while this process
-writes: workers decode, validate, sanitise and turn records into store rows in chunks of lines;
-results come back in input order, so the records, errors and counts are exactly those of
-parsing in this process. Small inputs and the other formats are parsed here. The workers end
+Large JSON Lines files are parsed by a pool of worker processes (fork): workers decode,
+validate, sanitise, check against the clock and turn records into store rows in chunks of
+lines; the good rows come back pickled and go into the spool as they are (this process only
+reads lines and keeps bytes). Results come back in input order, so the records, errors and
+counts are exactly those of parsing in this process. Small inputs and the other formats are parsed here. The workers end
 when the importer does, even when it is killed (`end_with_parent`).
 """
 
 from __future__ import annotations
 
 import ctypes
+import functools
 import multiprocessing
 import os
 import pickle
@@ -38,9 +40,10 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
+from datetime import datetime
 from itertools import islice
 from pathlib import Path
-from typing import IO, Any, Final, NamedTuple, TextIO
+from typing import IO, Any, Final, NamedTuple, TextIO, TypeVar
 from zoneinfo import ZoneInfo
 
 from articles.errors import ArticleError, GuidConflict, InvalidArticle, InvalidValue
@@ -61,6 +64,7 @@ from articles.service import (
 )
 from articles.store import Facet, PreparedArticle, Store, prepare_article
 
+T = TypeVar("T")
 STDIN = "-"
 JSON_LINES = (".jsonl", ".ndjson")
 # JSON Lines files at least this large are parsed in worker processes: below it (a couple of
@@ -185,7 +189,14 @@ def import_sources(
     sizes = [_size(source) for source in inputs]
     report = ImportReport(files=len(inputs))
     state = _Progress(on_progress, len(inputs), sum(sizes))
-    preparer = _Preparer(zone, default_language, minter, service.store.backend, service.checks)
+    preparer = _Preparer(
+        zone,
+        default_language,
+        minter,
+        service.store.backend,
+        service.checks,
+        functools.partial(prepared_time_problem, service),
+    )
     parallel = {
         source
         for source, size in zip(inputs, sizes, strict=True)
@@ -196,11 +207,13 @@ def import_sources(
     pool = _start_pool(preparer, count) if count > 1 else None
     try:
         for number, (source, size) in enumerate(zip(inputs, sizes, strict=True)):
+            now = service.clock()  # the clock check's time: the write's own is a little later
+            chunks: Iterable[_Chunk | _Item]
             if pool is not None and source in parallel:
-                items = _in_workers(pool, source, count)
+                chunks = _in_workers(pool, source, count, now)
             else:
-                items = _in_process(preparer, source, zone, default_language, stdin)
-            _import_one(service, source, items, report, skip_invalid, batch_size, state)
+                chunks = _in_process(preparer, source, now, zone, default_language, stdin)
+            _import_one(service, source, chunks, report, skip_invalid, batch_size, state)
             state.finish_file(source, size, number + 1)
     finally:
         if pool is not None:
@@ -245,13 +258,17 @@ class _Preparer:
         minter: GuidMinter,
         backend: str,
         checks: Sequence[ArticleCheck] = (),
+        time_problem: _TimeCheck | None = None,
     ) -> None:
         self.lines = LineParser(zone=zone, default_language=default_language)
         self.minter = minter
         self.backend = backend
         self.checks = tuple(checks)
+        self.time_problem = time_problem
 
-    def item(self, record: ParsedRecord) -> _Item:
+    def item(self, record: ParsedRecord, now: datetime) -> _Item:
+        """The record's rows, or why it is refused: its own error, a site rule, the clock
+        (`prepared_time_problem` at `now`, the time the input's reading began)."""
         article = record.article
         if record.error is not None or article is None:
             message = str(record.error or f"{record.where}: no article")
@@ -261,36 +278,52 @@ class _Preparer:
                 error = InvalidArticle(record.where, field_name, reason, article_id=article.id)
                 return _Item(record.where, record.offset, str(error), None)
         prepared = prepare_article(self.minter(article), self.backend)
+        if self.time_problem is not None:
+            problem = self.time_problem(prepared, now, record.where)
+            if problem is not None:
+                return _Item(record.where, record.offset, str(problem), None)
         return _Item(record.where, record.offset, None, prepared)
 
-    def chunk(self, lines: list[RawLine]) -> list[_Wire]:
-        """The items of a chunk of lines, as plain tuples for the trip back from a worker."""
-        wire: list[_Wire] = []
+    def chunk(self, lines: list[RawLine], now: datetime) -> _Chunk:
+        """A chunk of lines as a worker sends it back: each record's verdict, and the good
+        records' rows already pickled for the spool (see `_Chunk`)."""
+        verdicts: list[_Verdict] = []
+        good: list[tuple[Any, ...]] = []
         for raw in lines:
             record = self.lines.parse(raw)
             if record is not None:
-                where, offset, error, prepared = self.item(record)
-                wire.append((where, offset, error, None if prepared is None else tuple(prepared)))
-        return wire
+                where, offset, error, prepared = self.item(record, now)
+                verdicts.append((where, offset, error))
+                if prepared is not None:
+                    good.append(tuple(prepared))
+        return verdicts, _pickled(good)
 
 
-# An _Item with its PreparedArticle as a plain tuple: named tuples pickle several times slower,
-# and pickling is most of what parallel parsing costs beyond the parsing itself.
-_Wire = tuple[str, int, str | None, tuple[Any, ...] | None]
+# Why the clock refuses a prepared record at a time (None: it does not), for `_Preparer`.
+_TimeCheck = Callable[[PreparedArticle, datetime, str], InvalidArticle | None]
+# Where a record was read, how far into its input, and why it was refused (None: it is good).
+_Verdict = tuple[str, int, str | None]
+# The verdicts of a chunk of records, and its good records' PreparedArticles as plain tuples
+# pickled together: the writing process keeps these bytes in its spool as they come and
+# unpickles them only to write them, so a record is pickled once on its way from the worker to
+# the store (named tuples pickle several times slower than plain ones).
+_Chunk = tuple[list[_Verdict], bytes]
 
 
-def _from_wire(wire: _Wire) -> _Item:
-    where, offset, error, prepared = wire
-    return _Item(
-        where, offset, error, None if prepared is None else PreparedArticle._make(prepared)
-    )
+def _pickled(rows: list[tuple[Any, ...]]) -> bytes:
+    return pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _in_process(
-    preparer: _Preparer, source: str, zone: ZoneInfo, default_language: str, stdin: TextIO | None
+    preparer: _Preparer,
+    source: str,
+    now: datetime,
+    zone: ZoneInfo,
+    default_language: str,
+    stdin: TextIO | None,
 ) -> Iterator[_Item]:
     for record in read_records(source, zone=zone, default_language=default_language, stdin=stdin):
-        yield preparer.item(record)
+        yield preparer.item(record, now)
 
 
 def _worker_count(requested: int | None) -> int:
@@ -341,9 +374,9 @@ def _watch_parent(parent: int) -> None:
             os._exit(1)
 
 
-def _prepare_in_worker(lines: list[RawLine]) -> list[_Wire]:
+def _prepare_in_worker(lines: list[RawLine], now: datetime) -> _Chunk:
     assert _worker_preparer is not None, "the pool initialiser sets the preparer"
-    return _worker_preparer.chunk(lines)
+    return _worker_preparer.chunk(lines, now)
 
 
 def _start_pool(preparer: _Preparer, count: int) -> ProcessPoolExecutor:
@@ -357,16 +390,18 @@ def _start_pool(preparer: _Preparer, count: int) -> ProcessPoolExecutor:
     )
 
 
-def _in_workers(pool: ProcessPoolExecutor, source: str, count: int) -> Iterator[_Item]:
+def _in_workers(
+    pool: ProcessPoolExecutor, source: str, count: int, now: datetime
+) -> Iterator[_Chunk]:
     """The file's records parsed by the pool, in file order, with few chunks in flight."""
     lines = raw_json_lines(source)
-    pending: deque[Future[list[_Wire]]] = deque()
+    pending: deque[Future[_Chunk]] = deque()
     while chunk := list(islice(lines, LINES_PER_TASK)):
-        pending.append(pool.submit(_prepare_in_worker, chunk))
+        pending.append(pool.submit(_prepare_in_worker, chunk, now))
         if len(pending) >= count * TASKS_IN_FLIGHT_PER_WORKER:
-            yield from map(_from_wire, pending.popleft().result())
+            yield pending.popleft().result()
     while pending:
-        yield from map(_from_wire, pending.popleft().result())
+        yield pending.popleft().result()
 
 
 def _size(source: str) -> int:
@@ -420,7 +455,7 @@ class _Progress:
 def _import_one(
     service: ArticleService,
     source: str,
-    items: Iterable[_Item],
+    chunks: Iterable[_Chunk | _Item],
     report: ImportReport,
     skip_invalid: bool,
     batch_size: int,
@@ -428,17 +463,16 @@ def _import_one(
 ) -> None:
     """One input in one transaction; adds its counts to `report` only if it is committed.
 
-    The input is read, parsed and checked to its end first, its good records kept in a
+    The input is read, parsed and checked to its end first (`chunks`: records parsed here, one
+    `_Item` at a time, or by workers, a `_Chunk` at a time), its good records kept in a
     `_Spool`; only then is the write transaction opened and the records written. Writers are
     serialised (the store's write lock), so the lock is held for the writing alone, never
     while the file is parsed: an API write arriving meanwhile waits for the writes of this
     file, not for the parsing of it. A file with a bad record (without `skip_invalid`) never
     opens a transaction at all.
     """
-    ids_in_input: set[str] = set()  # to say "earlier in the input" rather than "stored"
     records = rejected = 0  # of this input
     notes: list[str] = []  # skipped records of this input, kept if it is committed
-    now = service.clock()  # the clock check's time: the write's own is a little later
 
     def reject(line: str) -> None:
         nonlocal rejected
@@ -458,35 +492,49 @@ def _import_one(
     with _Spool(batch_size) as spool:
         # -- reading: parse and check every record, keep the good ones ------------------------
         try:
-            for item in _guarded(source, items):
-                records += 1
-                progress.record(source, batch_size, item.offset)
-                if item.error is not None or item.prepared is None:
-                    reject(item.error or f"{item.where}: no article")
-                    continue
-                problem = prepared_time_problem(service, item.prepared, now, item.where)
-                if problem is not None:
-                    reject(str(problem))
-                    continue
+            for chunk in _guarded(source, chunks):
+                if isinstance(chunk, _Item):
+                    verdicts: list[_Verdict] = [(chunk.where, chunk.offset, chunk.error)]
+                    rows: bytes | list[PreparedArticle] = (
+                        [] if chunk.prepared is None else [chunk.prepared]
+                    )
+                else:
+                    verdicts, rows = chunk
+                wheres = []
+                for where, offset, error in verdicts:
+                    records += 1
+                    progress.record(source, batch_size, offset)
+                    if error is not None:
+                        reject(error)
+                    else:
+                        wheres.append(where)
                 if skip_invalid or not rejected:
-                    spool.add(item.prepared, item.where)
+                    spool.add(rows, wheres)
         except _InputFailed as exc:
             failed(exc)
             return
         if rejected and not skip_invalid:
             return  # nothing from this file; every bad record is reported
         # -- writing: one transaction ---------------------------------------------------------
+        # Ids of the records before the batch being written, made only when a guid conflict
+        # needs them (to say "earlier in the input" rather than "stored"): a clean import of
+        # any size holds no per-record state in memory.
+        earlier: set[str] | None = None
+        done = 0  # records of the spool before the batch being written
         with service.bulk() as writer:
 
             def guid_lines(
                 conflicts: dict[int, GuidConflict], batch: list[PreparedArticle], wheres: list[str]
             ) -> None:
+                nonlocal earlier
+                if earlier is None:
+                    earlier = spool.ids(done)
                 for position, conflict in sorted(conflicts.items()):
                     owner = conflict.other_id
-                    earlier = owner in ids_in_input or any(x.id == owner for x in batch[:position])
+                    before = owner in earlier or any(x.id == owner for x in batch[:position])
                     holder = (
                         f"is also the guid of article {owner!r} earlier in the input"
-                        if earlier
+                        if before
                         else f"already belongs to stored article {owner!r}"
                     )
                     reject(
@@ -495,7 +543,8 @@ def _import_one(
                     )
 
             try:
-                for batch, wheres in spool.batches():
+                for whole, wheres in spool.batches():
+                    batch = whole
                     if skip_invalid:
                         # A record whose guid is taken is bad like any other: skip it.
                         conflicts = writer.conflicts(batch)
@@ -522,7 +571,9 @@ def _import_one(
                             f"{OLDER_THAN_STORED} (updated "
                             f"{batch[position].updated.isoformat()} is earlier)"
                         )
-                    ids_in_input.update(x.id for x in batch)
+                    done += len(whole)
+                    if earlier is not None:
+                        earlier.update(x.id for x in whole)
             except _InputFailed as exc:
                 failed(exc)
                 writer.rollback()
@@ -538,17 +589,19 @@ def _import_one(
 class _Spool:
     """The good records of one input, in order, between reading it and writing it.
 
-    The first `memory_records` stay in memory; past that, batches are pickled to an unnamed
-    temporary file (gone when closed), so a file of any size keeps memory flat. Yields them
-    back in batches of `batch_size`, each with where its records came from.
+    Records come as pickled chunks from parse workers (kept as they are) or one by one as
+    PreparedArticles (pickled here a batch at a time). The first `memory_records` stay in
+    memory; past that, chunks go to an unnamed temporary file (gone when closed), so a file of
+    any size keeps memory flat. `batches` yields them back, unpickled, in batches of
+    `batch_size`, each with where its records came from.
     """
 
-    def __init__(self, batch_size: int, memory_records: int = SPOOL_MEMORY_RECORDS) -> None:
+    def __init__(self, batch_size: int, memory_records: int | None = None) -> None:
         self.batch_size = batch_size
-        self.memory_records = memory_records
-        self._batch: list[PreparedArticle] = []
+        self.memory_records = SPOOL_MEMORY_RECORDS if memory_records is None else memory_records
+        self._rows: list[tuple[Any, ...]] = []  # records added one by one, not yet pickled
         self._wheres: list[str] = []
-        self._kept: list[tuple[list[PreparedArticle], list[str]]] = []
+        self._kept: list[tuple[bytes, list[str]]] = []
         self._kept_records = 0
         self._file: IO[bytes] | None = None
 
@@ -560,42 +613,84 @@ class _Spool:
             self._file.close()
             self._file = None
 
-    def add(self, article: PreparedArticle, where: str) -> None:
-        self._batch.append(article)
-        self._wheres.append(where)
-        if len(self._batch) >= self.batch_size:
-            self._put()
+    def add(self, rows: bytes | list[PreparedArticle], wheres: list[str]) -> None:
+        """Keep records: a worker's pickled chunk (`_Chunk`), or PreparedArticles; `wheres`
+        says where each was read."""
+        if isinstance(rows, bytes):
+            self._flush()  # the records added one by one before this chunk come first
+            if wheres:
+                self._put(rows, wheres)
+            return
+        self._rows.extend(tuple(x) for x in rows)
+        self._wheres.extend(wheres)
+        if len(self._rows) >= self.batch_size:
+            self._flush()
 
-    def _put(self) -> None:
-        batch, wheres = self._batch, self._wheres
-        self._batch, self._wheres = [], []
-        if self._file is None and self._kept_records + len(batch) <= self.memory_records:
-            self._kept.append((batch, wheres))
-            self._kept_records += len(batch)
+    def _flush(self) -> None:
+        if self._rows:
+            rows, wheres = self._rows, self._wheres
+            self._rows, self._wheres = [], []
+            self._put(_pickled(rows), wheres)
+
+    def _put(self, data: bytes, wheres: list[str]) -> None:
+        if self._file is None and self._kept_records + len(wheres) <= self.memory_records:
+            self._kept.append((data, wheres))
+            self._kept_records += len(wheres)
             return
         if self._file is None:
             self._file = tempfile.TemporaryFile(prefix="feeds-import-")  # noqa: SIM115 - closed by __exit__
-        pickle.dump((batch, wheres), self._file, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump((data, wheres), self._file, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def _chunks(self) -> Iterator[tuple[bytes, list[str]]]:
+        """The kept chunks in order. The file is read from its start each time; its position
+        is put back whenever this yields, so another reading may be in progress."""
+        yield from self._kept
+        if self._file is None:
+            return
+        handle, position = self._file, 0
+        while True:
+            handle.seek(position)
+            try:
+                chunk = pickle.load(handle)  # noqa: S301 - our own file, written above
+            except EOFError:
+                return
+            position = handle.tell()
+            yield chunk
 
     def batches(self) -> Iterator[tuple[list[PreparedArticle], list[str]]]:
-        if self._batch:
-            self._put()
-        yield from self._kept
-        self._kept = []
-        if self._file is not None:
-            self._file.seek(0)
-            while True:
-                try:
-                    yield pickle.load(self._file)  # noqa: S301 - our own file, written above
-                except EOFError:
-                    return
+        self._flush()
+        batch: list[PreparedArticle] = []
+        wheres: list[str] = []
+        size = self.batch_size
+        for data, chunk_wheres in self._chunks():
+            batch.extend(map(PreparedArticle._make, pickle.loads(data)))  # noqa: S301 - ours
+            wheres.extend(chunk_wheres)
+            while len(batch) >= size:
+                yield batch[:size], wheres[:size]
+                batch, wheres = batch[size:], wheres[size:]
+        if batch:
+            yield batch, wheres
+
+    def ids(self, count: int) -> set[str]:
+        """The ids of the first `count` records kept (read back from the spool)."""
+        found: set[str] = set()
+        if count <= 0:
+            return found
+        seen = 0
+        for data, _ in self._chunks():
+            rows = pickle.loads(data)  # noqa: S301 - our own data
+            found.update(row[0] for row in rows[: count - seen])
+            seen += len(rows)
+            if seen >= count:
+                break
+        return found
 
 
 class _InputFailed(Exception):
     """An input that cannot be imported at all; the message is the line to report."""
 
 
-def _guarded(source: str, items: Iterable[_Item]) -> Iterator[_Item]:
+def _guarded(source: str, items: Iterable[T]) -> Iterator[T]:
     """The records, with a failure to read the input turned into one reportable line."""
     name = "stdin" if source == STDIN else source
     try:

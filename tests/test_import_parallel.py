@@ -254,3 +254,38 @@ def test_parsing_workers_end_when_the_importer_is_killed(tmp_path: Path) -> None
         for pid in workers:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
+
+
+@pytest.mark.parametrize("workers", [0, 2])
+def test_records_spooled_to_a_file_import_as_those_kept_in_memory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: int
+) -> None:
+    """A spool of a few records in memory and the rest in its temporary file gives the same
+    rows and messages, including a guid taken by a record that is by then only in the file
+    (`earlier in the input`, read back from the spool only when a clash needs it)."""
+    lines = corpus(tmp_path, bad=False).read_bytes().splitlines(keepends=True)
+    taken = json.loads(lines[2])  # line 3: its guid is taken again at the end of the file
+    clash = {**taken, "id": "late-clash"}
+    source = tmp_path / "clash.jsonl"
+    source.write_bytes(b"".join([*lines, json.dumps(clash, ensure_ascii=False).encode() + b"\n"]))
+
+    def imported(folder: str, memory_records: int) -> list[tuple[Any, ...]]:
+        monkeypatch.setattr(importer, "SPOOL_MEMORY_RECORDS", memory_records)
+        results = []
+        for skip in (False, True):
+            report, rows, _ = run(tmp_path / f"{folder}-{skip}", source, workers=workers,
+                                  skip_invalid=skip)  # fmt: skip
+            results.append((report.summary(), report.errors, rows))
+        return results
+
+    in_memory = imported("memory", 10_000)
+    in_file = imported("file", 3)
+    assert in_file == in_memory
+    (_, errors, rows), (_, skip_errors, skip_rows) = in_file
+    assert errors == [
+        f"{source}: line {len(lines) + 1}: article 'late-clash': guid: {taken['guid']!r} is "
+        f"also the guid of article {taken['id']!r} earlier in the input"
+    ]
+    assert not rows["articles"]  # the clash makes the whole file bad
+    assert skip_errors == errors
+    assert len(skip_rows["articles"]) == RECORDS  # all but the clash
