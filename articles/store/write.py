@@ -1,4 +1,5 @@
-"""The write path: upsert, delete with tombstones, facet counts.
+"""The write path: upsert, delete with tombstones; feed counts and change times are summed in
+`articles.store.feed_totals`.
 
 `StoreTransaction` writes the rows `articles.store.rows.prepare_article` makes inside one open
 transaction. Rows are dictionaries keyed by column name and every statement names its columns,
@@ -17,8 +18,6 @@ from typing import Any, Final
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, Dialect
 
 from articles.errors import ArticleNotFound, GuidConflict, InvalidArticle
@@ -33,6 +32,7 @@ from articles.store.facets import (
     Facet,
     facet_keys,
 )
+from articles.store.feed_totals import FeedTotals
 from articles.store.linked import partners, visible_feeds
 from articles.store.model import UpsertResult
 from articles.store.rows import (
@@ -48,8 +48,6 @@ from articles.store.schema import (
     change_sequence_table,
     deleted_table,
     embargo_lifts_table,
-    facet_changes_table,
-    facet_counts_table,
     tombstones_table,
     translations_table,
 )
@@ -146,12 +144,9 @@ class StoreTransaction:
         self._shows: Mapping[str, Episodes] = shows or {}
         self._slugs: SlugRegistry | None = None  # made at the first write
         self.rolled_back = False
-        # Feed counts and change times are summed here and written by `flush()` (before the
-        # commit, and before anyone else gets the connection): one upsert per feed for the
-        # whole transaction instead of one per feed per chunk. Nothing in the transaction
-        # reads them back in between.
-        self._pending_counts: Counter[tuple[str, str]] = Counter()
-        self._pending_changes: dict[tuple[str, str], datetime] = {}
+        # Feed counts and change times, summed and written by `flush()` (articles.store.
+        # feed_totals): before the commit, and before anyone else gets the connection.
+        self._totals = FeedTotals()
         # Whether feed_tombstones / deleted_articles held no row when this transaction
         # began (None: not asked yet); see `_clean_ids`.
         self._no_tombstones_before: bool | None = None
@@ -177,10 +172,7 @@ class StoreTransaction:
         this before it commits)."""
         if self.rolled_back:
             return
-        counts, self._pending_counts = self._pending_counts, Counter()
-        changes, self._pending_changes = self._pending_changes, {}
-        self._write_counts(counts)
-        self._write_changes(changes)
+        self._totals.flush(self._conn)
 
     def rollback(self) -> None:
         """Discard everything written in this transaction now (releasing the write lock).
@@ -190,8 +182,7 @@ class StoreTransaction:
         if self._transaction.is_active:
             self._transaction.rollback()
         self.rolled_back = True
-        self._pending_counts.clear()
-        self._pending_changes.clear()
+        self._totals.clear()
 
     def _check_open(self) -> None:
         if self.rolled_back:
@@ -414,7 +405,7 @@ class StoreTransaction:
         deltas.update(chain.from_iterable(published))  # one count in C, not one per article
         if published:
             deltas[ALL_KEY] += len(published)
-        self._add_counts(deltas)
+        self._totals.add_counts(deltas)
         changes = []
         for x in written:
             row = existing.get(x.id)
@@ -578,7 +569,7 @@ class StoreTransaction:
         ]
         if waiting:
             conn.execute(lifts.insert(), waiting)
-        self._mark_changed(touched, now)
+        self._totals.mark_changed(touched, now)
         if changes or touched:
             # Every write that changed an article moves the change sequence, in its transaction.
             cs = change_sequence_table
@@ -606,43 +597,6 @@ class StoreTransaction:
             before=shows(change.before, change.before_episode),
             after=shows(change.after, change.after_episode),
         )
-
-    def _mark_changed(self, facets: Iterable[tuple[str, str]], now: datetime) -> None:
-        """Move each feed's change time to `now` (never back: a later one is kept), at `flush`."""
-        pending = self._pending_changes
-        for key in facets:
-            when = pending.get(key)
-            if when is None or now > when:
-                pending[key] = now
-
-    def _write_changes(self, changes: Mapping[tuple[str, str], datetime]) -> None:
-        if not changes:
-            return
-        # The change sequence as this transaction moved it (its row is locked until the
-        # commit, so no other writer's value can be in between): the feeds' `seq`.
-        cs = change_sequence_table
-        seq = self._conn.execute(sa.select(cs.c.seq).where(cs.c.name == "articles")).scalar_one()
-        rows = [
-            {"kind": kind, "value": value, "changed_at": when, "seq": seq}
-            for (kind, value), when in changes.items()
-        ]
-        insert = sqlite_insert if self._conn.dialect.name == "sqlite" else postgresql_insert
-        fc = facet_changes_table
-        statement = insert(fc)
-        statement = statement.on_conflict_do_update(
-            index_elements=["kind", "value"],
-            set_={
-                "seq": statement.excluded.seq,
-                "changed_at": sa.case(
-                    (
-                        statement.excluded.changed_at > fc.c.changed_at,
-                        statement.excluded.changed_at,
-                    ),
-                    else_=fc.c.changed_at,
-                ),
-            },
-        )
-        self._conn.execute(statement, rows)
 
     def _give_slugs(self, articles: dict[str, PreparedArticle]) -> None:
         """Put the slug registry's slug on every tag and author (claiming new ones), in place."""
@@ -720,29 +674,6 @@ class StoreTransaction:
                 facets[row.article_id].add((kind.name, row.value))
         return facets
 
-    def _add_counts(self, deltas: Mapping[tuple[str, str], int]) -> None:
-        """Apply published-count changes, keyed by (kind, value), to facet_counts at `flush`."""
-        self._pending_counts.update(deltas)
-
-    def _write_counts(self, deltas: Mapping[tuple[str, str], int]) -> None:
-        rows = [
-            {"kind": kind, "value": value, "published_count": n}
-            for (kind, value), n in deltas.items()
-            if n
-        ]
-        if not rows:
-            return
-        insert = sqlite_insert if self._conn.dialect.name == "sqlite" else postgresql_insert
-        statement = insert(facet_counts_table)
-        statement = statement.on_conflict_do_update(
-            index_elements=["kind", "value"],
-            set_={
-                "published_count": facet_counts_table.c.published_count
-                + statement.excluded.published_count
-            },
-        )
-        self._conn.execute(statement, rows)
-
     def delete(self, article_id: str, *, now: datetime | None = None) -> frozenset[Facet]:
         """Remove the article and its links, record a tombstone, return the feeds readers see
         change (none for an article that was not visible at `now`).
@@ -787,7 +718,7 @@ class StoreTransaction:
         )
         keys = {ALL_KEY, *facet_keys(article)}
         if article.status == "published":
-            self._add_counts({key: -1 for key in keys})
+            self._totals.add_counts({key: -1 for key in keys})
         relinked = visible_feeds(self._conn, others, now, self._shows) if others else set()
         change = _Visibility(
             id=article.id,
