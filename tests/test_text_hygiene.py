@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import articles.text as text_module
 import feeds.model
 from articles.samples import SAMPLES_DIR
 from articles.text import (
@@ -255,3 +256,50 @@ def test_text_of_only_invisible_characters_is_blank(text: str) -> None:
 )
 def test_text_with_a_visible_character_is_not_blank(before: str, char: str, after: str) -> None:
     assert not is_blank(before + char + after)
+
+
+def _sanitised_in_full(html: str, base_url: str) -> str:
+    """`sanitize_html` without its shortcut for plain paragraphs: always the sanitiser."""
+    token = text_module._base_url.set(base_url or "/")
+    try:
+        cleaned = text_module._body_cleaner().clean(record_text(html))
+    finally:
+        text_module._base_url.reset(token)
+    return cleaned.replace("&nbsp;", "\u00a0").strip()
+
+
+# Text of a paragraph: any characters, with those the HTML parser or serialiser treats
+# specially (markup, references, CR, U+00A0, NUL, a combining accent) more often than chance.
+_PARAGRAPH_TEXT = st.lists(
+    st.text(max_size=8)
+    | st.sampled_from(["\r", "\n", "\t", " ", "\u00a0", "&", "&amp;", "<", ">", "<br>", "\x00",
+                       "e\u0301", "\u3000", "\u2028", "\ufeff", "가"]),
+    max_size=8,
+).map("".join)  # fmt: skip
+# Bodies made of paragraphs (most bodies, and the shape the shortcut takes), or of any tokens.
+_BODIES = st.lists(
+    st.tuples(_PARAGRAPH_TEXT, st.sampled_from(["<p>", "<P>", "<p class=x>", ""]),
+              st.sampled_from(["</p>", "</P>", ""]), st.sampled_from(["", "\n", " ", "\r\n"])),
+    max_size=5,
+).map(lambda parts: "".join(f"{o}{t}{c}{sep}" for t, o, c, sep in parts)) | st.lists(
+    st.sampled_from(["<p>", "</p>", "\r", "\n", " ", "\u00a0", "&", "<", ">", "<br>", "\x00"])
+    | st.text(max_size=6),
+    max_size=25,
+).map("".join)  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(_BODIES)
+def test_sanitize_html_gives_what_the_sanitiser_gives_for_any_body(html: str) -> None:
+    """The shortcut for bodies of plain paragraphs changes nothing: every body, plain or not,
+    comes out exactly as the sanitiser alone makes it."""
+    assert sanitize_html(html, "/articles/a1") == _sanitised_in_full(html, "/articles/a1")
+
+
+@pytest.mark.parametrize(
+    "body",
+    ["<p>기사</p>\n<p>\"둘\" 'x' = / `</p>", " \t<p></p>text<p>\U0001f600\u3000\u0085</p>\n"],
+)
+def test_plain_paragraphs_come_out_as_they_went_in(body: str) -> None:
+    assert text_module._PLAIN_PARAGRAPHS.fullmatch(body)
+    assert sanitize_html(body, "") == _sanitised_in_full(body, "") == body.strip()
