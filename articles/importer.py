@@ -20,8 +20,9 @@ Large JSON Lines files are parsed by a pool of worker processes (fork): workers 
 validate, sanitise, check against the clock and turn records into store rows in chunks of
 lines; the good rows come back pickled and go into the spool as they are (this process only
 reads lines and keeps bytes). Results come back in input order, so the records, errors and
-counts are exactly those of parsing in this process. Small inputs and the other formats are parsed here. The workers end
-when the importer does, even when it is killed (`end_with_parent`).
+counts are exactly those of parsing in this process. Small inputs and the other formats are
+parsed here. The workers end when the importer does, even when it is killed
+(`end_with_parent`).
 """
 
 from __future__ import annotations
