@@ -148,3 +148,21 @@ def test_markdown_front_matter_refuses_a_field_given_twice(
     merged = yaml.load("x: &a {k: 1, j: 2}\ny:\n  <<: *a\n  k: 3\n", Loader=_FrontMatterLoader)
     assert sorted(merged["y"]) == ["j", "k"]
     assert merged["y"]["k"].value == 3
+
+
+@pytest.mark.parametrize(
+    "number", [-(2**63) - 1, 2**64, 12345678901234567890123, -(10**40), 2**63, -(2**63)]
+)
+def test_integers_outside_64_bits_stay_exact(number: int, api: ApiClient) -> None:
+    """orjson reads an integer outside 64 bits as a float (2**64 -> 1.8446744073709552e19): a
+    numeric id would change. The importer's decoder and the API keep it exact."""
+    text = json.dumps({"id": number, "nested": [{"n": number}]})
+    assert decode(text).value == {"id": number, "nested": [{"n": number}]}
+    assert decode(text.encode()).value["id"] == number
+    # The API reads the body the same way: a numeric id is read as its digits (as the
+    # importer does), not as a float's spelling.
+    body = json.dumps(record(translations=[{"id": number, "language": "en"}]))
+    response = api.put(
+        "/api/articles/exact", data=body.encode(), headers={"Content-Type": "application/json"}
+    )
+    assert "e+" not in response.get_data(as_text=True), response.get_data(as_text=True)

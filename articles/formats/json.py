@@ -4,7 +4,8 @@ A `.json` file (or a JSON document on standard input) holds one record or a list
 each JSON object is our record or a ninjs item, told apart by its keys (`is_ninjs`). The JSON
 decoding rules live here, for JSON Lines as well:
 
-- orjson decodes first (several times faster); whatever it refuses (lone surrogate escapes,
+- orjson decodes first (several times faster), unless it read an integer outside 64 bits (it
+  gives a float then: `beyond_64_bits`); that, and whatever it refuses (lone surrogate escapes,
   NaN, numbers it cannot hold, real errors) is decoded again by the standard library, which
   accepts what RFC 8259 allows and tells where an error is.
 - The decoder's messages are reworded with line and column: `not valid JSON at line 3,
@@ -81,10 +82,13 @@ def decode(text: str | bytes) -> Decoded:
     except orjson.JSONDecodeError:
         pass
     else:
-        repeated = duplicate_name(text, value)
-        if repeated is not None:
-            raise repeated
-        return Decoded(value, text, [])
+        if not beyond_64_bits(value):
+            repeated = duplicate_name(text, value)
+            if repeated is not None:
+                raise repeated
+            return Decoded(value, text, [])
+        # orjson reads an integer outside 64 bits as a float (2**64 -> 1.8446744073709552e19):
+        # a numeric id or size would change. The standard library keeps it exact.
     if isinstance(text, bytes):
         text = text.decode("utf-8")
     huge: list[str] = []
@@ -128,6 +132,26 @@ def _unique_names(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 # (a string value may hold more), so the count is at least the number of names decoded.
 _NAME_END = re.compile(rb'"[ \t\r\n]*:')
 _NAME_END_TEXT = re.compile(r'"[ \t\r\n]*:')
+
+
+# orjson gives a float for an integer outside [-2**63, 2**64); a float this large written as
+# such in the text is decoded again too, which changes nothing.
+_INT_RANGE = 2.0**63
+
+
+def beyond_64_bits(value: object) -> bool:
+    """Whether orjson's `value` may hold an integer it read as a float (one outside 64 bits):
+    any float of magnitude 2**63 or more. Then decode with the standard library instead."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, float) and not -_INT_RANGE < item < _INT_RANGE:
+            return True
+    return False
 
 
 def _names_in(value: object) -> int:

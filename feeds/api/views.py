@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import json
 import unicodedata
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -37,7 +38,7 @@ from articles.errors import (
     StoreError,
 )
 from articles.formats import BODY_FIELDS
-from articles.formats.json import duplicate_name
+from articles.formats.json import beyond_64_bits, duplicate_name
 from articles.model import Article, article_to_dict
 from articles.service import ArticleService
 from articles.store import Store
@@ -155,6 +156,13 @@ def _check_request() -> None:
         g.api_body = orjson.loads(data)
     except orjson.JSONDecodeError as exc:
         raise Problem(400, f"the body is not valid JSON: {exc}", kind="malformed-json") from None
+    if beyond_64_bits(g.api_body):  # orjson made an integer outside 64 bits a float
+        try:
+            g.api_body = json.loads(data)
+        except (ValueError, RecursionError) as exc:
+            raise Problem(
+                400, f"the body is not valid JSON: {exc}", kind="malformed-json"
+            ) from None
     repeated = duplicate_name(data, g.api_body)  # RFC 8259 4: its meaning is not defined
     if repeated is not None:
         raise Problem(400, f"the body is {repeated.at()}", kind="malformed-json")
