@@ -323,6 +323,20 @@ def next_visibility_change(
     return conn.execute(query).scalar_one_or_none()
 
 
+def _shown_tombstone(facet: Facet, now: datetime, since: datetime) -> tuple[Any, ...]:
+    """The conditions on a `feed_tombstones` row (outer-joined to `articles`) that the feed
+    shows at `now`: the feed's, removed in (since, now], and its entry not visible again (an
+    entry whose renewed embargo has ended is no longer deleted, whatever its row says)."""
+    t, a = tombstones_table, articles_table
+    return (
+        t.c.kind == facet.kind,
+        t.c.value == facet.value,
+        t.c.removed_at > since,
+        t.c.removed_at <= now,
+        sa.or_(a.c.id.is_(None), a.c.status != "published", a.c.published > now),
+    )
+
+
 def tombstones(
     conn: Connection,
     facet: Facet,
@@ -339,15 +353,7 @@ def tombstones(
             t.c.reason.label("reason"),
         )
         .select_from(t.outerjoin(a, a.c.id == t.c.article_id))
-        .where(
-            t.c.kind == facet.kind,
-            t.c.value == facet.value,
-            t.c.removed_at > since,
-            t.c.removed_at <= now,
-            # An entry visible again (an embargo it was put back under has ended) is no
-            # longer deleted, whatever its row says.
-            sa.or_(a.c.id.is_(None), a.c.status != "published", a.c.published > now),
-        )
+        .where(*_shown_tombstone(facet, now, since))
         .order_by(t.c.removed_at.desc(), t.c.article_id.desc())
     )
     if month is not None:
@@ -398,13 +404,7 @@ def tombstone_months(conn: Connection, facet: Facet, now: datetime, since: datet
     query = (
         sa.select(t.c.published.label("published"))
         .select_from(t.outerjoin(a, a.c.id == t.c.article_id))
-        .where(
-            t.c.kind == facet.kind,
-            t.c.value == facet.value,
-            t.c.removed_at > since,
-            t.c.removed_at <= now,
-            sa.or_(a.c.id.is_(None), a.c.status != "published", a.c.published > now),
-        )
+        .where(*_shown_tombstone(facet, now, since))
     )
     found = {
         f"{p.astimezone(UTC).year:04d}-{p.astimezone(UTC).month:02d}"
