@@ -115,7 +115,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.cli.add_command(feeds_cli)
 
     # Inside ProxyFix, so the memo keys on the public host and scheme it has worked out.
-    app.wsgi_app = FastPath(app.wsgi_app, memo, now=clock)  # type: ignore[method-assign]
+    app.wsgi_app = FastPath(app.wsgi_app, memo)  # type: ignore[method-assign]
     # Outside the fast path, so replayed answers count; inside ProxyFix, for the client address.
     if config.subscriber_counts:
         counter = SubscriberCounter(

@@ -149,36 +149,21 @@ def is_fresh(
     if_modified_since: str | None,
     opaque: str,
     modified: datetime | None,
-    now: datetime | None = None,
 ) -> bool:
     """Whether the client's copy of the document is current (the answer is then a 304).
 
     RFC 9110 13.2.2: If-None-Match decides when present, with the weak comparison GET uses
     (13.1.2: `W/` ignored, lists, `*`), and accepts the tag of any encoding of the document,
     since the content is the same. Otherwise If-Modified-Since, compared with `<=` on whole
-    seconds; a date that cannot be read, or one later than `now`, is ignored
-    (`readable_since`). Parsing is Werkzeug's.
+    seconds; a date that cannot be read is ignored. Parsing is Werkzeug's.
     """
     if if_none_match is not None:
         etags = parse_etags(if_none_match)
         return any(etags.contains_weak(opaque + suffix) for suffix in _ALL_SUFFIXES)
     if if_modified_since is None or modified is None:
         return False
-    since = readable_since(if_modified_since, now)
-    return since is not None and modified <= since
-
-
-def readable_since(if_modified_since: str | None, now: datetime | None) -> datetime | None:
-    """The If-Modified-Since date to compare (aware UTC), or None when it must be ignored: a
-    value that is not an HTTP-date, or a date later than `now` (no copy can have been made
-    then; RFC 2616 14.25 called it invalid, and Apache and nginx ignore it too). Honouring it
-    would answer 304 to every change made before that date arrives."""
-    if if_modified_since is None:
-        return None
     since = parse_date(if_modified_since)
-    if since is None or (now is not None and since > now):
-        return None
-    return since
+    return since is not None and modified <= since
 
 
 _ALL_SUFFIXES = ("", *ENCODING_SUFFIX.values())

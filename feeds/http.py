@@ -205,7 +205,6 @@ def feed(subpath: str) -> Response:
         request.headers.get("If-Modified-Since"),
         opaque,
         modified,
-        now,
     )
     memo_key = request.environ.get(MEMO_KEY)
     if fresh:

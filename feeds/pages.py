@@ -29,7 +29,7 @@ from articles.model import Article
 from articles.store import ALL, Facet, FacetInfo, Store
 from articles.store import FacetKindName as FacetKind
 from feeds.config import SiteConfig
-from feeds.etag import readable_since, settled_last_modified
+from feeds.etag import settled_last_modified
 from feeds.model import absolute_html, absolute_url
 from feeds.translations import alternates
 from feeds.urls import (
@@ -162,12 +162,7 @@ def _conditional(
     if until is not None:
         max_age = max(0, min(max_age, int((until - now).total_seconds())))
     response.cache_control.max_age = max_age
-    environ = request.environ
-    since = environ.get("HTTP_IF_MODIFIED_SINCE")
-    if since is not None and readable_since(since, now) is None:
-        # Werkzeug would honour a date past the clock: ignored as the feeds ignore it.
-        environ = {k: v for k, v in environ.items() if k != "HTTP_IF_MODIFIED_SINCE"}
-    return response.make_conditional(environ)
+    return response.make_conditional(request)
 
 
 def _discovery(facets: Iterable[tuple[Facet, str]], base: str) -> list[dict[str, str]]:

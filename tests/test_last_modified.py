@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from flask import Flask
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -112,26 +111,3 @@ def test_an_article_page_follows_the_same_rule(
     assert "Last-Modified" not in first.headers
     clock.now = SECOND + timedelta(seconds=2)
     assert client.get(path).headers["Last-Modified"] == http_date(SECOND)
-
-
-FUTURE_DATES = ["Fri, 31 Dec 9999 23:59:59 GMT", "Sun, 10 Aug 2025 12:05:02 GMT"]
-
-
-@pytest.mark.parametrize("since", FUTURE_DATES)
-@pytest.mark.parametrize("memo_ms", [0, 60_000])
-def test_an_if_modified_since_later_than_the_clock_is_ignored(
-    make_app: Callable[..., Flask], clock: Clock, since: str, memo_ms: int
-) -> None:
-    """No copy can date from the future: honouring such a date would answer 304 to every
-    change made before it arrives (feed view, the memo's replay and pages alike)."""
-    app = make_app(response_memo_ms=memo_ms)
-    client = app.test_client()
-    clock.now = SECOND  # 12:05:00; the second date is two seconds ahead
-    for path in ("/feeds/all.atom", ARTICLES_PREFIX + "aug-1"):
-        first = client.get(path)
-        assert first.status_code == 200
-        for _ in range(2):  # the second time the memo has the answer
-            again = client.get(path, headers={"If-Modified-Since": since})
-            assert again.status_code == 200, (path, since)
-        modified = first.headers["Last-Modified"]
-        assert client.get(path, headers={"If-Modified-Since": modified}).status_code == 304
