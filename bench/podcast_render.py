@@ -49,10 +49,9 @@ from articles.model import (  # noqa: E402
 from articles.store import Facet  # noqa: E402
 from articles.synthetic import generate  # noqa: E402
 from feeds.config import SiteConfig  # noqa: E402
+from feeds.entry_memo import ENTRY_MEMO, EntryMemo  # noqa: E402
 from feeds.model import (  # noqa: E402
-    ENTRY_MEMO,
     DocumentLinks,
-    EntryMemo,
     Feed,
     FeedLinks,
     build_feed,

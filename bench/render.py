@@ -8,7 +8,7 @@ Both sides get the same 50 synthetic articles. Before every run each side gets f
 of them, as `Store.fetch` gives them (decoded from the stored JSON), made outside the timing.
 "ours" is `render(feed, fmt)` on a Feed built once. "ours+build" is a cold render of the
 document: `build_feed` from the fresh articles plus `render`, with the process's entry memo
-(`feeds.model.EntryMemo`), as the HTTP layer does it: these articles were built before (the
+(`feeds.entry_memo.EntryMemo`), as the HTTP layer does it: these articles were built before (the
 warm-up, or another feed), so their entries are reused after comparing each article field
 by field. "ours cold" is the same with no memo (`memo=None`): every entry built from
 nothing, as for articles this process has never rendered. The baseline is what a first
@@ -45,10 +45,9 @@ from common import NOW, log, save_results  # noqa: E402
 from articles.model import Article, article_from_dict, article_to_dict  # noqa: E402
 from articles.synthetic import generate  # noqa: E402
 from feeds.config import SiteConfig  # noqa: E402
+from feeds.entry_memo import ENTRY_MEMO, EntryMemo  # noqa: E402
 from feeds.model import (  # noqa: E402
-    ENTRY_MEMO,
     DocumentLinks,
-    EntryMemo,
     Feed,
     FeedLinks,
     build_feed,

@@ -14,8 +14,6 @@ from __future__ import annotations
 import html
 import logging
 import re
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -26,6 +24,8 @@ from werkzeug.urls import iri_to_uri
 
 from articles.model import Article, Episode
 from articles.text import clean_text
+from feeds.entry_memo import ENTRY_MEMO as ENTRY_MEMO  # re-exported
+from feeds.entry_memo import EntryMemo as EntryMemo
 
 log = logging.getLogger(__name__)
 
@@ -525,76 +525,6 @@ def _build_entry(
         article_id=article.id,
         episode=article.episode,
     )
-
-
-class EntryMemo:
-    """A bounded per-process memo of built entries, so a feed whose articles were built before
-    (in any feed, any format) builds them without redoing the text and URL work.
-
-    `build_entry` is a pure function of the article and the document's `base_url`, the
-    article's link (`article.url`, else `article_url(article)`) and the default author; an
-    entry is reused only when all of these are equal to the ones it was built from: the
-    whole Article compared field by field (a corrected story keeps its id and may keep its
-    `updated`), and its `published`/`updated` offsets too (equal instants in another offset
-    are written differently). So a hit gives exactly the Entry a build would give.
-
-    Bounded by the characters of the bodies it holds (`max_chars`, about 1 to 4 bytes each);
-    the least recently used entries go first, and an article whose body alone is more than
-    a sixteenth of the bound is never kept. Thread-safe. The memo is a cache of a pure
-    function: it never changes what a document says, only how long it takes.
-    """
-
-    def __init__(self, max_chars: int = 8_000_000) -> None:
-        if max_chars < 0:
-            raise ValueError(f"max_chars: must be zero or more, got {max_chars}")
-        self.max_chars = max_chars
-        self._largest = max_chars // 16
-        self._items: OrderedDict[tuple[Any, ...], tuple[Article, Entry, int]] = OrderedDict()
-        self._chars = 0
-        self._lock = threading.Lock()
-
-    def __len__(self) -> int:
-        return len(self._items)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
-            self._chars = 0
-
-    def get(self, key: tuple[Any, ...], article: Article) -> Entry | None:
-        """The entry built from an article equal to `article` under `key`, else None."""
-        with self._lock:
-            found = self._items.get(key)
-            if found is None:
-                return None
-            self._items.move_to_end(key)
-        built_from, entry, _ = found
-        if built_from is article or (
-            built_from == article
-            and built_from.published.utcoffset() == article.published.utcoffset()
-            and built_from.updated.utcoffset() == article.updated.utcoffset()
-        ):
-            return entry
-        return None
-
-    def put(self, key: tuple[Any, ...], article: Article, entry: Entry) -> None:
-        body = article.body_html
-        size = 256 + len(body) + (len(entry.content_html) if entry.content_html is not body else 0)
-        if size > self._largest:
-            return
-        with self._lock:
-            previous = self._items.pop(key, None)
-            if previous is not None:
-                self._chars -= previous[2]
-            self._items[key] = (article, entry, size)
-            self._chars += size
-            while self._chars > self.max_chars and self._items:
-                _, (_, _, dropped) = self._items.popitem(last=False)
-                self._chars -= dropped
-
-
-# The memo `build_feed` uses unless it is given another (or None).
-ENTRY_MEMO = EntryMemo()
 
 
 def unique_entries(entries: Iterable[Entry]) -> tuple[Entry, ...]:

@@ -1,4 +1,4 @@
-"""The entry memo (feeds.model.EntryMemo): a built entry is reused only when a build would give
+"""The entry memo (feeds.entry_memo.EntryMemo): a built entry is reused only when a build would give
 exactly the same entry, and the memo stays within its bound."""
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from articles.model import Article, Author, Image, article_from_dict, article_to_dict
-from feeds.model import EntryMemo, Person, build_entry
+from feeds.entry_memo import EntryMemo
+from feeds.model import Person, build_entry
 from feeds.writers import FORMATS, render
 from tests.fixtures.feeds import BASE_URL, article_page, edge_articles, make_feed
 
