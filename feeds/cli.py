@@ -18,7 +18,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from feeds.export import Exporter, ExportError, ExportReport
+from feeds.export import GRACE_SECONDS, Exporter, ExportError, ExportReport
 from feeds.export.nginx import DEFAULT_LISTEN
 
 feeds_cli = AppGroup(
@@ -71,6 +71,14 @@ feeds_cli = AppGroup(
     "config, so nginx serves the new ETags and headers: 'nginx -s reload', "
     "'systemctl reload nginx'.",
 )
+@click.option(
+    "--grace",
+    type=click.FloatRange(0, 86400),
+    default=GRACE_SECONDS,
+    show_default=True,
+    help="Seconds a replaced version's files are kept after the nginx reload that stops "
+    "naming them (without --reload-command: after the run that replaced them).",
+)
 def export_command(
     directory: str,
     follow: bool,
@@ -79,6 +87,7 @@ def export_command(
     upstream: str | None,
     listen: str,
     reload_command: str | None,
+    grace: float,
 ) -> None:
     """Write every document the app serves into DIRECTORY, with gzip and Brotli forms and an
     nginx config (DIRECTORY/_nginx/feeds-export.conf) that serves them as the app would.
@@ -101,6 +110,7 @@ def export_command(
             upstream=upstream,
             listen=listen,
             reload_command=command,
+            grace=grace,
         )
     except ExportError as exc:
         raise click.ClickException(str(exc)) from None

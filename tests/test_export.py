@@ -85,6 +85,13 @@ def manifest(out: Path) -> dict[str, dict[str, str]]:
     return documents
 
 
+def current(out: Path, path: str) -> Path:
+    """The file of the document at `path` as the last run's manifest names it (a missing
+    one when the document is not exported)."""
+    entry = manifest(out).get(path)
+    return out / entry["file"] if entry else out / "not exported"
+
+
 def test_every_kind_of_document_is_exported(exported: tuple[Flask, Path]) -> None:
     _, out = exported
     paths = set(manifest(out))
@@ -142,7 +149,7 @@ def test_second_run_rewrites_only_what_changed_and_removes_what_is_gone(
     exported: tuple[Flask, Path], clock: Clock
 ) -> None:
     app, out = exported
-    exporter = Exporter(app, out, workers=1)
+    exporter = Exporter(app, out, workers=1, grace=0)
     again = exporter.run()
     assert (again.written, again.removed) == (0, 0)
     assert again.unchanged == len(manifest(out))
@@ -232,12 +239,12 @@ def test_follow_keeps_the_folder_in_sync_after_a_write(
         app.extensions["feeds.store"].upsert_many([article("new-1", NOW - timedelta(hours=1))])
         started = time.monotonic()
         wait_until(
-            lambda: (out / "articles" / "new-1.t-text-html-charset-utf-8").exists(),
+            lambda: current(out, "/articles/new-1").exists(),
             "the new article's page",
             timeout=10,
         )
         assert time.monotonic() - started < 5
-        feed = json.loads(next((out / "feeds").glob("all.json.t-*")).read_text(encoding="utf-8"))
+        feed = json.loads(current(out, "/feeds/all.json").read_text(encoding="utf-8"))
         assert feed["items"][0]["url"].endswith("/articles/new-1")
     finally:
         stopping.set()
@@ -561,6 +568,127 @@ def test_a_follow_run_reloads_nginx_so_a_changed_document_has_its_new_etag(
         wait_until(settled, "nginx to refuse the old ETag on every worker", timeout=15)
 
 
+def test_nginx_never_pairs_a_body_with_another_versions_headers_during_follow(
+    make_app: Callable[..., Flask], tmp_path: Path, clock: Clock
+) -> None:
+    """While `--follow` (with nginx's reload command) exports several corrections of one
+    article, requests hammer its page and its month's archive: no answer ever pairs a body
+    with the ETag or Last-Modified of another version (every tag is seen with one body, every
+    body with one tag). Each version of a document has its own files, and the reload switches
+    the URL's file and headers together."""
+    app = make_app(site_url=SITE)
+    out, tmp, port = tmp_path / "out", tmp_path / "nginx", free_port()
+    exporter = Exporter(app, out, workers=1, listen=f"127.0.0.1:{port}", grace=1.0)
+    assert not exporter.run().failed
+    page, archive = "/articles/jul-1", "/feeds/all/archive/2025-07.atom"
+    july = next(a for a in default_articles() if a.id == "jul-1").published
+    seen: list[tuple[str, int, str, str, bytes]] = []
+    done = threading.Event()
+    with serving(out, tmp, port) as nginx:
+        exporter.reload_command = [NGINX or "nginx", "-p", f"{tmp}/", "-c", str(tmp / "nginx.conf")]
+        exporter.reload_command.extend(["-s", "reload"])
+
+        def hammer() -> None:
+            while not done.is_set():
+                for path in (page, archive):
+                    response, body = nginx.request("GET", path)
+                    etag, modified = response.getheader("ETag"), response.getheader("Last-Modified")
+                    seen.append((path, response.status, etag or "", modified or "", body))
+
+        hammers = [threading.Thread(target=hammer) for _ in range(3)]
+        for each in hammers:
+            each.start()
+        runs, stop_following = follow_in_thread(exporter)
+        try:
+            for version in range(1, 5):
+                title = f"고친 제목 {version}"
+                edited = article(
+                    "jul-1", july, title=title, updated=july + timedelta(minutes=version)
+                )
+                app.extensions["feeds.store"].upsert_many([edited], now=clock())
+
+                def served(title: str = title) -> bool:
+                    return all(
+                        title in nginx.request("GET", path)[1].decode() for path in (page, archive)
+                    )
+
+                wait_until(served, f"nginx to serve version {version}", timeout=15)
+                time.sleep(0.3)
+            # The old versions' files go once the grace after their reload has passed.
+            wait_until(
+                lambda: files_of(out, "jul-1") == version_files(current(out, page)),
+                "the old versions' files to be removed",
+                timeout=15,
+            )
+        finally:
+            done.set()
+            for each in hammers:
+                each.join(timeout=30)
+            stop_following()
+    assert all(status == 200 for _, status, _, _, _ in seen), {s for _, s, _, _, _ in seen}
+    tags: dict[tuple[str, str], set[bytes]] = {}
+    bodies: dict[tuple[str, bytes], set[str]] = {}
+    dates: dict[tuple[str, str], set[str]] = {}
+    for path, _, etag, modified, body in seen:
+        tags.setdefault((path, etag), set()).add(body)
+        bodies.setdefault((path, body), set()).add(etag)
+        dates.setdefault((path, etag), set()).add(modified)
+    assert len({etag for path, etag in tags if path == page}) >= 5, "not every version was seen"
+    mixed = {key: len(found) for key, found in tags.items() if len(found) > 1}
+    assert not mixed, f"an ETag sent with more than one body: {mixed}"
+    assert not {key for key, found in bodies.items() if len(found) > 1}, "a body under two ETags"
+    assert all(len(dates[key]) == 1 for key in dates if key[0] == page), dates
+    assert len(seen) > 200
+
+
+def test_an_old_versions_files_stay_until_a_reload_and_the_grace_have_passed(
+    make_app: Callable[..., Flask], tmp_path: Path, clock: Clock
+) -> None:
+    """A replaced version's files are retired: kept while the reload that stops nginx naming
+    them has not succeeded, removed `grace` seconds after it; without a reload command, `grace`
+    seconds after the run that replaced them."""
+    app = make_app(site_url=SITE)
+    out = tmp_path / "out"
+    july = next(a for a in default_articles() if a.id == "jul-1").published
+
+    def edit(minutes: int) -> None:
+        edited = article(
+            "jul-1", july, title=f"판 {minutes}", updated=july + timedelta(minutes=minutes)
+        )
+        app.extensions["feeds.store"].upsert_many([edited], now=clock())
+
+    exporter = Exporter(app, out, workers=1, reload_command=["false"], grace=0)
+    assert exporter.run().failed
+    first = current(out, "/articles/jul-1")
+    edit(1)
+    assert exporter.run(changes_only=True).failed
+    second = current(out, "/articles/jul-1")
+    assert first != second and first.exists() and second.exists()
+    exporter.reload_command = ["true"]
+    assert not exporter.run().failed
+    assert files_of(out, "jul-1") == version_files(second)
+
+    later = Exporter(app, out, workers=1, grace=0.5)
+    edit(2)
+    assert not later.run().failed
+    third = current(out, "/articles/jul-1")
+    assert second.exists() and third.exists()
+    time.sleep(0.6)
+    assert not later.run().failed
+    assert files_of(out, "jul-1") == version_files(third)
+
+
+def files_of(out: Path, article_id: str) -> set[str]:
+    """The names of every file of an article's page below DIR, of any version."""
+    return {p.name for p in (out / "articles").glob(f"{article_id}.*")}
+
+
+def version_files(file: Path) -> set[str]:
+    """The names of one version's file and its compressed forms."""
+    stem, _, key = file.name.rpartition(".")
+    return {file.name, f"{stem}.gz.{key}", f"{stem}.br.{key}"}
+
+
 # --- what is exported: everything the documents link ----------------------------------------
 
 LINK = re.compile(re.escape(SITE) + r"""[^\s"'<>)\\]*""")
@@ -672,24 +800,32 @@ def test_follow_exports_an_edit_of_an_old_article(
     app = make_app(site_url=SITE)
     out = tmp_path / "out"
     runs, stop = follow_in_thread(Exporter(app, out, workers=1))
-    page = out / "articles" / "jul-1.t-text-html-charset-utf-8"
-    archive = next((out / "feeds" / "all" / "archive").glob("2025-07.atom.t-*"))
+
+    def page() -> Path:
+        return current(out, "/articles/jul-1")
+
+    def archive() -> Path:
+        return current(out, "/feeds/all/archive/2025-07.atom")
+
+    first_page = page()
     try:
-        assert "고친 제목" not in page.read_text(encoding="utf-8")
+        assert "고친 제목" not in page().read_text(encoding="utf-8")
         july = next(a for a in default_articles() if a.id == "jul-1").published
         edited = article("jul-1", july, title="고친 제목", updated=july + timedelta(minutes=30))
         app.extensions["feeds.store"].upsert_many([edited], now=clock())
         wait_until(
-            lambda: "고친 제목" in page.read_text(encoding="utf-8"), "the edited page", timeout=10
+            lambda: "고친 제목" in page().read_text(encoding="utf-8"), "the edited page", timeout=10
         )
         wait_until(
-            lambda: "고친 제목" in archive.read_text(encoding="utf-8"),
+            lambda: "고친 제목" in archive().read_text(encoding="utf-8"),
             "the July archive",
             timeout=10,
         )
+        # The old version's file stays (nginx may name it until reloaded), retired.
+        assert first_page.exists() and first_page != page()
         # Deleting it takes its page away.
         app.extensions["feeds.store"].delete("jul-1", now=clock())
-        wait_until(lambda: not page.exists(), "the deleted page to go", timeout=10)
+        wait_until(lambda: not page().exists(), "the deleted page to go", timeout=10)
     finally:
         stop()
 
@@ -700,14 +836,17 @@ def test_follow_exports_an_article_when_its_embargo_lifts(
     app = make_app(site_url=SITE)
     out = tmp_path / "out"
     runs, stop = follow_in_thread(Exporter(app, out, workers=1))
-    page = out / "articles" / "embargoed.t-text-html-charset-utf-8"
     try:
-        assert not page.exists()
+        assert not current(out, "/articles/embargoed").exists()
         time.sleep(0.5)
         assert len(runs) == 1  # nothing changed: no run
         clock.now = EMBARGO + timedelta(seconds=1)  # no write: only time passes
-        wait_until(page.exists, "the lifted article's page", timeout=10)
-        feed = json.loads(next((out / "feeds").glob("all.json.t-*")).read_text(encoding="utf-8"))
+        wait_until(
+            lambda: current(out, "/articles/embargoed").exists(),
+            "the lifted article's page",
+            timeout=10,
+        )
+        feed = json.loads(current(out, "/feeds/all.json").read_text(encoding="utf-8"))
         assert feed["items"][0]["url"].endswith("/articles/embargoed")
     finally:
         stop()

@@ -68,11 +68,13 @@ from feeds.export.files import (
     CONFIG_NAME,
     MANIFEST_NAME,
     Exported,
+    Retired,
+    document_files,
     file_name,
-    load_manifest,
-    remove_files,
+    read_manifest,
     save_manifest,
     set_modified_time,
+    sweep,
     type_key,
     write_atomic,
 )
@@ -103,6 +105,7 @@ __all__ = [
     "CONFIG_NAME",
     "MANIFEST_NAME",
     "ExportError",
+    "GRACE_SECONDS",
     "ExportReport",
     "Exported",
     "Exporter",
@@ -124,6 +127,10 @@ LINKS_PER_READ: Final = 500
 MIN_PARALLEL_TASKS: Final = 16
 # Seconds the reload command may take.
 RELOAD_TIMEOUT: Final = 60
+# Seconds an old version's files are kept after the reload that stopped nginx naming them (or,
+# without a reload command, after the run that replaced them): nginx's old workers finish the
+# requests they took under the old config meanwhile.
+GRACE_SECONDS: Final = 60.0
 
 
 # Stands for a document not exported before (its Last-Modified does not matter).
@@ -175,8 +182,11 @@ class Exporter:
     is the app's address for the nginx config (`feeds.export.nginx.nginx_config`), `listen`
     its server block's `listen`. `reload_command` (`["nginx", "-s", "reload"]`) is run, without
     a shell, after every run that changed the config (which is replaced atomically first), so
-    nginx serves the new ETags and headers; a reload that fails is logged, counted as a
-    failure of the run and tried again after the next run.
+    nginx serves the new versions' files and headers together; a reload that fails is logged,
+    counted as a failure of the run and tried again after the next run. The files of a
+    replaced or removed version are removed `grace` seconds after the reload that stopped
+    nginx naming them (without a reload command: after the run that replaced them), by a
+    later run or, when following, between runs.
     """
 
     def __init__(
@@ -189,6 +199,7 @@ class Exporter:
         upstream: str | None = None,
         listen: str = DEFAULT_LISTEN,
         reload_command: Sequence[str] | None = None,
+        grace: float = GRACE_SECONDS,
     ) -> None:
         self.app = app
         self.config: SiteConfig = app.extensions["feeds.config"]
@@ -207,6 +218,9 @@ class Exporter:
         self.upstream = upstream
         self.listen = listen
         self.reload_command = list(reload_command) if reload_command else None
+        self.grace = max(0.0, grace)
+        # Retired files not removed yet (as the last run left them), for `follow` to sweep.
+        self._retired: Retired = {}
         # A reload is due: the first run's (nginx may hold an older config), after a config
         # change, or after a reload that failed.
         self._reload_due = True
@@ -224,7 +238,7 @@ class Exporter:
         """
         started = time.perf_counter()
         seq = self.store.change_seq()
-        before = load_manifest(self.manifest_path)
+        before, retired = read_manifest(self.manifest_path)
         # Entries are updated in place by the run: their dates as they were.
         dated = {path: entry.last_modified for path, entry in before.items()}
         now = self.clock()
@@ -249,16 +263,23 @@ class Exporter:
             checked=result.written + result.unchanged + len(result.failed),
         )
         after = {**kept, **result.entries}
-        for path, gone in before.items():
-            if path not in after:
-                remove_files(self.directory, gone)
+        # The files of a version replaced or removed are retired: nginx may name them until
+        # its reload; a version written again is current, not retired.
+        retiring: list[str] = []
+        for path, old in before.items():
+            new = after.get(path)
+            if new is None:
                 report.removed += 1
+            if new is None or new.file != old.file:
+                retiring.extend(document_files(old))
+        for entry in result.entries.values():
+            for name in document_files(entry):
+                retired.pop(name, None)
         # A kept document whose Last-Modified moved: its files' modification time follows it
         # (written ones got it when written).
         for path, entry in kept.items():
             if dated.get(path) != entry.last_modified:
                 set_modified_time(self.directory, entry)
-        save_manifest(self.manifest_path, self.config.site_url, after, seq)
         config_path = self.directory / CONFIG_FOLDER / CONFIG_NAME
         config = nginx_config(
             after,
@@ -279,6 +300,17 @@ class Exporter:
             failure = self._reload()
             if failure:
                 report.failed.append(failure)
+        # From when the retired files may go: `grace` after nginx has the config that no longer
+        # names them (the reload succeeded, now or before an unchanged config); with no reload
+        # command, `grace` after this run (the operator reloads nginx within it).
+        settled = self.reload_command is None or not self._reload_due
+        due = time.time() + self.grace if settled else None
+        retired = {name: due if moment is None else moment for name, moment in retired.items()}
+        for name in retiring:
+            retired[name] = due
+        sweep(self.directory, retired, time.time())
+        save_manifest(self.manifest_path, self.config.site_url, after, seq, retired)
+        self._retired = retired
         upcoming = self.store.next_visibility_change(now=now)
         report.next_change = upcoming
         memory.heads.update(result.heads)
@@ -546,6 +578,8 @@ class Exporter:
                 if due or self.store.change_seq() != last.change_seq:  # type: ignore[union-attr]
                     last = self.run(changes_only=last is not None)
                     report(last)
+                elif self._retired:
+                    sweep(self.directory, self._retired, time.time())
             except Exception as exc:  # noqa: BLE001 - keep following; the next check retries
                 log.warning("export: %s: %s; trying again", type(exc).__name__, exc)
                 last = None

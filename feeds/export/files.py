@@ -1,16 +1,24 @@
 """Where an exported document lives below DIR, and how it is written there.
 
 A document's file is its site path below DIR (`feeds/all.atom`, `index.html` for `/`), its
-query string kept after `@` (`feeds/all.atom@page=2`), and a media-type key
-(`.t-application-atom-xml-charset-utf-8`) that the generated nginx config maps back to the
-app's exact `Content-Type`. The gzip and Brotli forms sit beside it (`...@page=2.gz.t-...`,
-`.br.t-...`). Every file is written under a temporary name in its folder and moved into place
-with `os.replace`, so a reader never gets half a file. Every file's modification time is its
-document's Last-Modified (when the app sends one), which nginx compares `If-Modified-Since` with.
+query string kept after `@` (`feeds/all.atom@page=2`), a version key made from its ETag
+(`.v-3f2a...`, 16 hex digits), and a media-type key (`.t-application-atom-xml-charset-utf-8`)
+that the generated nginx config maps back to the app's exact `Content-Type`. The gzip and
+Brotli forms sit beside it (`...@page=2.v-3f2a....gz.t-...`, `.br.t-...`).
+
+Each version of a document has its own files: a run writes a changed document's new version
+beside the old one, the nginx config (which maps each URL to its file and its headers) is
+switched by one reload, and the old version's files are retired, removed only once that
+reload is done and a grace period has passed (`Retired`). So nginx never sends one version's
+bytes under another version's ETag or Last-Modified. Every file is written under a temporary
+name in its folder and moved into place with `os.replace`, so a reader never gets half a file.
+Every file's modification time is its document's Last-Modified (when the app sends one), which
+nginx compares `If-Modified-Since` with.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -78,9 +86,18 @@ def type_key(content_type: str) -> str:
     return "t-" + "-".join(part for part in simple.split("-") if part)
 
 
-def exported_file(path: str, content_type: str) -> str:
-    """The file of the document at `path` served as `content_type`."""
-    return f"{file_name(path)}.{type_key(content_type)}"
+def version_key(etag: str) -> str:
+    """The version part of a file name: `v-` and 16 hex digits of the SHA-256 of the ETag
+    (64 bits: two versions of one document that collide are out of reach)."""
+    return "v-" + hashlib.sha256(etag.encode()).hexdigest()[:16]
+
+
+def exported_file(path: str, content_type: str, etag: str) -> str:
+    """The file of the version `etag` of the document at `path` served as `content_type`:
+    `/feeds/all.atom?page=2` -> `feeds/all.atom@page=2.v-<16 hex>.t-application-atom-...`.
+    Names of different documents, versions and codings never coincide: a document's own
+    file ends in `.v-<hex>.t-...`, its compressed forms in `.gz.t-...` and `.br.t-...`."""
+    return f"{file_name(path)}.{version_key(etag)}.{type_key(content_type)}"
 
 
 def variant_file(file: str, encoding: str) -> str:
@@ -138,31 +155,63 @@ def remove_files(directory: Path, entry: Exported) -> None:
         (directory / name).unlink(missing_ok=True)
 
 
+# Retired files (relative to DIR), each with the POSIX time from which it may be removed, None
+# while the reload that stops nginx naming it has not succeeded yet.
+Retired = dict[str, float | None]
+
+
 def load_manifest(path: Path) -> dict[str, Exported]:
     """The documents the last run wrote, by site path; {} when there was none (or it cannot
     be read, which is logged: everything is then exported again)."""
+    return read_manifest(path)[0]
+
+
+def read_manifest(path: Path) -> tuple[dict[str, Exported], Retired]:
+    """The documents the last run wrote, by site path, and the files of older versions not
+    removed yet (`Retired`); ({}, {}) when there was no manifest (or it cannot be read, which
+    is logged: everything is then exported again)."""
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        return {}
+        return {}, {}
     except (OSError, ValueError) as exc:
         log.warning("export manifest %s unreadable (%s): exporting all", path, exc)
-        return {}
+        return {}, {}
     fields = set(Exported.__dataclass_fields__)
-    return {
+    documents = {
         site_path: Exported(**{k: v for k, v in entry.items() if k in fields})
         for site_path, entry in raw.get("documents", {}).items()
     }
+    retired = {
+        str(name): (float(due) if isinstance(due, int | float) else None)
+        for name, due in raw.get("retired", {}).items()
+    }
+    return documents, retired
 
 
 def save_manifest(
-    path: Path, site_url: str, documents: Mapping[str, Exported], change_seq: int | None
+    path: Path,
+    site_url: str,
+    documents: Mapping[str, Exported],
+    change_seq: int | None,
+    retired: Retired | None = None,
 ) -> None:
-    """Write the manifest atomically: site URL, the store's change sequence the run saw, and
-    every document's entry, sorted by path."""
+    """Write the manifest atomically: site URL, the store's change sequence the run saw, every
+    document's entry, sorted by path, and the retired files not removed yet."""
     data = {
         "site_url": site_url,
         "change_seq": change_seq,
         "documents": {p: asdict(entry) for p, entry in sorted(documents.items())},
+        "retired": dict(sorted((retired or {}).items())),
     }
     write_atomic(path, json.dumps(data, ensure_ascii=False, indent=1).encode())
+
+
+def sweep(directory: Path, retired: Retired, now: float) -> int:
+    """Remove the retired files whose time has come (missing ones are fine) and drop them from
+    `retired`; returns how many were dropped."""
+    due = [name for name, moment in retired.items() if moment is not None and moment <= now]
+    for name in due:
+        (directory / name).unlink(missing_ok=True)
+        del retired[name]
+    return len(due)

@@ -44,7 +44,6 @@ from feeds.export.files import (
     Exported,
     exported_file,
     modified_time,
-    remove_files,
     variant_file,
 )
 from feeds.export.files import write_atomic as write_file
@@ -342,7 +341,7 @@ class RunContext:
                 built.append(document_feed(config, self.store, query, doc, links, self.base))
             body = render_document(config, built[0], facet, fmt)
             entry = Exported(
-                file=exported_file(path, content_type),
+                file=exported_file(path, content_type, etag),
                 etag=etag,
                 content_type=content_type,
                 cache_control=cache_control,
@@ -350,7 +349,7 @@ class RunContext:
                 last_modified=last_modified,
                 app_compresses=True,
             )
-            self._write(entry, body, previous)
+            self._write(entry, body)
             result.entries[path] = entry
             result.written += 1
         result.until_change = _sooner(result.until_change, doc.until_change)
@@ -390,9 +389,10 @@ class RunContext:
                 continue
             content_type = response.headers.get("Content-Type", "application/octet-stream")
             vary = response.headers.get("Vary", "")
+            etag = response.headers.get("ETag", "")
             entry = Exported(
-                file=exported_file(path, content_type),
-                etag=response.headers.get("ETag", ""),
+                file=exported_file(path, content_type, etag),
+                etag=etag,
                 content_type=content_type,
                 cache_control=response.headers.get("Cache-Control", ""),
                 vary=vary,
@@ -400,19 +400,19 @@ class RunContext:
                 app_compresses=path.startswith(FEEDS_PREFIX) or "Accept-Encoding" in vary,
                 state=state,
             )
-            self._write(entry, response.get_data(), previous)
+            self._write(entry, response.get_data())
             result.entries[path] = entry
             result.written += 1
         return result
 
     # -- files -------------------------------------------------------------------------------------
 
-    def _write(self, entry: Exported, body: bytes, previous: Exported | None) -> None:
+    def _write(self, entry: Exported, body: bytes) -> None:
         """Write the document and its gzip and Brotli forms, made by the function the app's
         render cache uses (`feeds.cache.compress`, deterministic), so where the app compresses
-        a document they are the app's own compressed bytes."""
-        if previous is not None and previous.file != entry.file:
-            remove_files(self.directory, previous)
+        a document they are the app's own compressed bytes. The files are the version's own
+        (`exported_file`): the previous version's stay, for nginx to serve until its reload
+        (the run retires them)."""
         mtime = modified_time(entry)
         if mtime is None:
             mtime = time.time()
