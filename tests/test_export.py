@@ -772,6 +772,34 @@ def test_every_write_that_changes_an_article_moves_the_change_sequence(
     # old-1 out of its feeds; the draft and the deletion of a withheld article changed none.
     assert store.changed_feeds(start + 1) == {Facet("all"), *article_facets(old)}
     assert store.changed_feeds(start + 2) == set()
+    # ... and each article a write changed, by the same readings.
+    assert store.changed_articles(start) == {"old-1", "draft-2"}
+    assert store.changed_articles(start + 2) == {"old-1", "draft-2"}
+    assert store.changed_articles(start + 3) == {"old-1"}
+    assert store.changed_articles(start + 4) == set()
+
+
+def test_the_article_change_log_is_pruned_and_says_when_it_no_longer_reaches_back(
+    make_app: Callable[..., Flask], tmp_path: Path, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The log keeps the last LOG_KEEP sequence numbers; a reading older than that gets None
+    (look at everything), and a follow run then reads every article's state: the same result
+    as a full run."""
+    monkeypatch.setattr("articles.store.feed_totals.LOG_KEEP", 2)
+    monkeypatch.setattr("articles.store.feed_totals.LOG_PRUNE_EVERY", 1)
+    app = make_app(site_url=SITE)
+    store = app.extensions["feeds.store"]
+    out = tmp_path / "out"
+    exporter = Exporter(app, out, workers=1)
+    first = exporter.run()
+    start = store.change_seq()
+    for n in range(4):
+        store.upsert_many([article(f"new-{n}", NOW - timedelta(hours=n + 1))], now=clock())
+    assert store.changed_articles(start) is None
+    assert store.changed_articles(start + 2) == {"new-2", "new-3"}
+    follow = exporter.run(changes_only=True)
+    assert follow.articles_read == first.articles_read + 4, follow.line()
+    assert_follow_run_matches_a_full_run(app, out, follow)
 
 
 def follow_in_thread(exporter: Exporter) -> tuple[list[object], Callable[[], None]]:
@@ -960,6 +988,9 @@ def test_a_follow_run_checks_a_bounded_number_of_documents_whatever_the_store_si
         report = exporter.run(changes_only=True)
         assert report.written > 0 and not report.failed
         assert report.checked < first.checked / 4, (report.line(), first.line())
+        # Article rows read: the edited one (its change logged), not every article's.
+        assert first.articles_read == size + 1
+        assert report.articles_read == 1, report.line()
         checked.append(report.checked)
         assert_follow_run_matches_a_full_run(app, out, report)
     assert checked[0] == checked[1]
@@ -999,12 +1030,20 @@ def new_article(app: Flask, clock: Clock) -> None:
     app.extensions["feeds.store"].upsert_many([article("new-1", NOW - timedelta(hours=1))])
 
 
+def unlinking(app: Flask, clock: Clock) -> None:
+    # ko-1 stops naming aug-2: aug-2's page loses its Korean link (aug-2 itself unwritten).
+    ko1 = next(a for a in corpus() if a.id == "ko-1")
+    edited = article("ko-1", ko1.published, updated=ko1.published + timedelta(hours=1))
+    app.extensions["feeds.store"].upsert_many([edited], now=clock())
+
+
 def embargo_lift(app: Flask, clock: Clock) -> None:
     clock.now = EMBARGO + timedelta(seconds=1)  # no write: only time passes
 
 
 @pytest.mark.parametrize(
-    "change", [old_edit, counterpart_edit, section_move, deletion, new_article, embargo_lift]
+    "change",
+    [old_edit, counterpart_edit, unlinking, section_move, deletion, new_article, embargo_lift],
 )
 def test_a_follow_run_leaves_what_a_full_run_would(
     make_app: Callable[..., Flask], tmp_path: Path, clock: Clock, change: Callable[..., None]

@@ -8,6 +8,7 @@ as `articles.errors.StoreError` (`StoreUnavailable` when it cannot be reached or
 
 from __future__ import annotations
 
+import json
 import os
 import threading
 import weakref
@@ -46,6 +47,7 @@ from articles.store.model import (
     UpsertResult,
 )
 from articles.store.schema import (
+    article_change_log_table,
     articles_table,
     change_sequence_table,
     embargo_lifts_table,
@@ -416,6 +418,21 @@ class Store:
         with self._connect() as conn:
             rows = conn.execute(sa.select(fc.c.kind, fc.c.value).where(fc.c.seq > since)).all()
         return frozenset(Facet(kind, value) for kind, value in rows)
+
+    def changed_articles(self, since: int) -> frozenset[str] | None:
+        """The ids of the articles a write inserted, replaced or deleted after the change
+        sequence read `since` (`change_seq`), from `article_change_log` (indexed by sequence:
+        the rows read are those writes', whatever the store's size); None when the log no
+        longer reaches back to `since` (it keeps the last `LOG_KEEP` sequence numbers): the
+        caller must then look at every article. Changes by the clock (an embargo lifting)
+        are no writes and are not listed."""
+        cs, log = change_sequence_table, article_change_log_table
+        with self._connect() as conn:
+            start = conn.execute(sa.select(cs.c.seq).where(cs.c.name == "article_log")).scalar()
+            if start is not None and since < start:
+                return None
+            rows = conn.execute(sa.select(log.c.ids).where(log.c.seq > since)).scalars()
+            return frozenset(i for ids in rows for i in json.loads(ids))
 
     def latest_deletion(self) -> datetime | None:
         """When the most recent deletion happened (aware UTC), or None if there was none."""

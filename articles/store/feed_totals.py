@@ -4,11 +4,14 @@
 feed, the latest change time per feed) and calls `flush` before the commit, and before anyone
 else gets the connection: one upsert per feed for the whole transaction instead of one per
 feed per chunk of articles. Nothing in the transaction reads these rows back in between.
-Feeds are keyed by (kind, value), as `articles.store.facets` names them.
+Feeds are keyed by (kind, value), as `articles.store.facets` names them. The ids of the
+articles the transaction changed go to `article_change_log` at the same flush, one row
+for all of them.
 """
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from datetime import datetime
@@ -19,6 +22,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 
 from articles.store.schema import (
+    article_change_log_table,
     change_sequence_table,
     facet_changes_table,
     facet_counts_table,
@@ -33,6 +37,7 @@ class FeedTotals:
     def __init__(self) -> None:
         self._counts: Counter[FeedKey] = Counter()
         self._changes: dict[FeedKey, datetime] = {}
+        self._articles: set[str] = set()
 
     def add_counts(self, deltas: Mapping[FeedKey, int]) -> None:
         """Add published-count changes (+1 per feed a published version enters, -1 per feed
@@ -47,17 +52,24 @@ class FeedTotals:
             if when is None or now > when:
                 pending[key] = now
 
+    def mark_articles(self, ids: Iterable[str]) -> None:
+        """Note the articles the transaction changed (inserted, replaced, deleted)."""
+        self._articles.update(ids)
+
     def clear(self) -> None:
         """Forget everything summed (the transaction was rolled back)."""
         self._counts.clear()
         self._changes.clear()
+        self._articles.clear()
 
     def flush(self, conn: Connection) -> None:
         """Write what was summed so far on `conn` (inside its transaction) and start afresh."""
         counts, self._counts = self._counts, Counter()
         changes, self._changes = self._changes, {}
+        articles, self._articles = self._articles, set()
         _write_counts(conn, counts)
         _write_changes(conn, changes)
+        _log_articles(conn, articles)
 
 
 def _write_counts(conn: Connection, deltas: Mapping[FeedKey, int]) -> None:
@@ -103,3 +115,27 @@ def _write_changes(conn: Connection, changes: Mapping[FeedKey, datetime]) -> Non
         },
     )
     conn.execute(statement, rows)
+
+
+# Sequence numbers the article change log covers: older rows are removed (a reader that last
+# looked before them reads everything, `Store.changed_articles` returning None).
+LOG_KEEP = 100_000
+# The log is pruned when a write's sequence number is a multiple of this (one indexed DELETE).
+LOG_PRUNE_EVERY = 1000
+
+
+def _log_articles(conn: Connection, ids: set[str]) -> None:
+    if not ids:
+        return
+    # The change sequence as this transaction moved it (its row is locked until the commit).
+    cs = change_sequence_table
+    seq = conn.execute(sa.select(cs.c.seq).where(cs.c.name == "articles")).scalar_one()
+    log = article_change_log_table
+    conn.execute(log.insert().values(seq=seq, ids=json.dumps(sorted(ids), ensure_ascii=False)))
+    if seq % LOG_PRUNE_EVERY == 0 and seq > LOG_KEEP:
+        oldest = seq - LOG_KEEP
+        conn.execute(log.delete().where(log.c.seq <= oldest))
+        marker = cs.c.name == "article_log"
+        done = conn.execute(cs.update().where(marker, cs.c.seq < oldest).values(seq=oldest))
+        if done.rowcount == 0 and conn.execute(sa.select(cs.c.seq).where(marker)).first() is None:
+            conn.execute(cs.insert().values(name="article_log", seq=oldest))

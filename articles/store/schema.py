@@ -221,6 +221,20 @@ change_sequence_table = sa.Table(
     sa.Column("seq", sa.BigInteger, nullable=False),
 )
 
+# Which articles each write transaction changed: one row per flush of a write transaction,
+# `seq` the change sequence as that transaction left it, `ids` a JSON list of the article ids
+# it inserted, replaced or deleted. Kept for the last LOG_KEEP sequence numbers; the
+# change_sequence row 'article_log' is the reading from which the log is complete (writes
+# with a higher `seq` are all in it). `Store.changed_articles` reads it.
+article_change_log_table = sa.Table(
+    "article_change_log",
+    metadata,
+    sa.Column("entry", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("seq", sa.BigInteger, nullable=False),
+    sa.Column("ids", sa.Text, nullable=False),
+)
+sa.Index("ix_article_change_log_seq", article_change_log_table.c.seq)
+
 # Embargoed articles whose lift is still to be announced (WebSub): written with the article,
 # claimed once (by any process) with an atomic UPDATE of `announced_at` when the time comes.
 embargo_lifts_table = sa.Table(

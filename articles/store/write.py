@@ -570,6 +570,7 @@ class StoreTransaction:
         if waiting:
             conn.execute(lifts.insert(), waiting)
         self._totals.mark_changed(touched, now)
+        self._totals.mark_articles(change.id for change in changes)
         if changes or touched:
             # Every write that changed an article moves the change sequence, in its transaction.
             cs = change_sequence_table

@@ -40,7 +40,7 @@ import os
 import shlex
 import subprocess
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -51,7 +51,7 @@ from urllib.parse import urlsplit
 from flask import Flask
 from werkzeug.http import http_date, parse_date
 
-from articles.store import EntryKey, Facet, Store
+from articles.store import EntryKey, Facet, Store, TranslationLink
 from feeds.config import SiteConfig
 from feeds.etag import OUTPUT_VERSION, settled_last_modified
 from feeds.export import work
@@ -161,6 +161,9 @@ class ExportReport:
     # in a full run but the article pages whose state is unchanged, in a follow run only
     # what the changes can have reached.
     checked: int = 0
+    # Article rows read for the page states: every visible article in a full run, in a follow
+    # run only those the changes touched (`changed_article_states`).
+    articles_read: int = 0
 
     @property
     def total(self) -> int:
@@ -170,7 +173,8 @@ class ExportReport:
         failed = f", {len(self.failed)} failed" if self.failed else ""
         return (
             f"exported {self.total} documents in {self.seconds:.1f} s: {self.written} written, "
-            f"{self.unchanged} unchanged, {self.removed} removed{failed}, {self.checked} checked"
+            f"{self.unchanged} unchanged, {self.removed} removed{failed}, {self.checked} checked, "
+            f"{self.articles_read} article states read"
         )
 
 
@@ -245,15 +249,36 @@ class Exporter:
         context = RunContext(self.app, self.directory, before, now)
         memory, self._memory = self._memory, None
         version = f"{OUTPUT_VERSION}|{self.config.fingerprint()}"
-        states = list(article_states(self.store, now, version, context.store))
-        articles = {s.id: (s.published, s.state) for s in states}
-        if changes_only and memory is not None and before:
-            tasks, kept = self._plan_changes(context, memory, states)
+        following = changes_only and memory is not None and bool(before)
+        subset = (
+            changed_article_states(self.store, memory, now, version)
+            if following and memory is not None
+            else None
+        )
+        if following and memory is not None and subset is not None:
+            # Only the articles the changes touched: their states, and theirs as last seen.
+            states, touched, articles_read = subset
+            previous = {i: memory.articles[i] for i in touched if i in memory.articles}
+            articles, links = memory.articles, memory.links
+            for article_id in touched:
+                articles.pop(article_id, None)
+                links.pop(article_id, None)
+        else:
+            states = list(article_states(self.store, now, version, context.store))
+            articles_read = len(states)
+            previous = memory.articles if following and memory is not None else {}
+            articles, links = {}, {}
+        for each in states:
+            articles[each.id] = (each.published, each.state)
+            if each.links:
+                links[each.id] = each.links
+        if following and memory is not None:
+            tasks, kept = self._plan_changes(context, memory, states, previous)
         else:
             memory = RunMemory(seq, now, {})
             tasks, kept = self._plan(context, states)
         result = self._execute(context, tasks)
-        if memory.articles:  # a follow run: the kept documents of the feeds it checked
+        if following:  # the kept documents of the feeds it checked
             self._refresh_headers(context, result, kept)
         report = ExportReport(
             written=result.written,
@@ -261,6 +286,7 @@ class Exporter:
             failed=result.failed,
             change_seq=seq,
             checked=result.written + result.unchanged + len(result.failed),
+            articles_read=articles_read,
         )
         after = {**kept, **result.entries}
         # The files of a version replaced or removed are retired: nginx may name them until
@@ -316,7 +342,7 @@ class Exporter:
         memory.heads.update(result.heads)
         memory.months.update(result.months)
         if not result.failed:
-            self._memory = RunMemory(seq, now, articles, memory.heads, memory.months)
+            self._memory = RunMemory(seq, now, articles, memory.heads, memory.months, links)
         report.seconds = time.perf_counter() - started
         return report
 
@@ -390,14 +416,20 @@ class Exporter:
         return feeds + _batches(pages), kept
 
     def _plan_changes(
-        self, context: RunContext, memory: RunMemory, states: list[ArticleState]
+        self,
+        context: RunContext,
+        memory: RunMemory,
+        states: list[ArticleState],
+        previous: dict[str, tuple[datetime, str]],
     ) -> tuple[list[Task], dict[str, Exported]]:
         """The tasks of a follow run: only the documents the changes since `memory` (the
         previous run) can have reached (see `feeds.export.changes`); everything else is kept.
+        `states` are the visible articles' page states the run read (those the changes
+        touched, or all), `previous` the same articles' as the previous run saw them.
         """
         store, config, now, before = context.store, self.config, context.now, context.before
         current = {s.id: (s.published, s.state) for s in states}
-        changed = changed_articles(memory.articles, current)
+        changed = changed_articles(previous, current)
         feeds = set(self.store.changed_feeds(memory.seq))
         feeds |= feeds_of(self.store, [i for i in changed if i in current], now)
         months = changed_months(changed)
@@ -596,12 +628,14 @@ def _batches(pages: list[tuple[str, str]]) -> list[Task]:
 
 @dataclass(frozen=True, slots=True)
 class ArticleState:
-    """A visible article's page: its id, publish time, site path and state."""
+    """A visible article's page: its id, publish time, site path and state, and the ids of
+    the visible versions in other languages it links (its state names them too)."""
 
     id: str
     published: datetime
     path: str
     state: str
+    links: tuple[str, ...] = ()
 
 
 def article_states(
@@ -620,9 +654,51 @@ def article_states(
     ]
     if run_store is not None:
         run_store.preload_translations(found, ids)
-    links: dict[str, list[str]] = {}
+    yield from _states(((r.id, r.published, r.updated) for r in rows), found, version)
+
+
+def _states(
+    rows: Iterable[tuple[str, datetime, datetime]],
+    found: Iterable[TranslationLink],
+    version: str,
+) -> Iterator[ArticleState]:
+    """The states of the pages of the articles (id, published, updated) in `rows`, with
+    their translation links `found`."""
+    links: dict[str, list[TranslationLink]] = {}
     for link in found:
-        links.setdefault(link.article_id, []).append(f"{link.other_id}={link.updated.isoformat()}")
-    for row in rows:
-        state = "|".join([version, row.updated.isoformat(), *links.get(row.id, ())])
-        yield ArticleState(row.id, row.published, article_page_path(row.id), state)
+        links.setdefault(link.article_id, []).append(link)
+    for article_id, published, updated in rows:
+        mine = links.get(article_id, ())
+        named = [f"{link.other_id}={link.updated.isoformat()}" for link in mine]
+        state = "|".join([version, updated.isoformat(), *named])
+        path = article_page_path(article_id)
+        yield ArticleState(
+            article_id, published, path, state, tuple(link.other_id for link in mine)
+        )
+
+
+def changed_article_states(
+    store: Store, memory: RunMemory, now: datetime, version: str
+) -> tuple[list[ArticleState], set[str], int] | None:
+    """The page states a follow run must look at, read without looking at the other
+    articles: the articles a write changed since `memory.seq` (`Store.changed_articles`),
+    those that became visible by the clock since `memory.now` (published in between), and
+    the translation counterparts of both, before and after (their pages list them). Returns
+    the states of the visible ones among them, all their ids (visible or not), and how many
+    article rows were read; None when the store's change log no longer reaches back to
+    `memory.seq` (then every state must be read)."""
+    written = store.changed_articles(memory.seq)
+    if written is None:
+        return None
+    lifted = store.page_rows(now=now, since=memory.now)
+    ids = set(written) | {row.id for row in lifted}
+    linked = [link.other_id for link in store.translation_links(sorted(ids), now=now)]
+    ids.update(linked)
+    for article_id in list(ids):
+        ids.update(memory.links.get(article_id, ()))
+    articles = [a for a in store.fetch(sorted(ids)) if a.is_visible_at(now)]
+    visible = [a.id for a in articles]
+    found = store.translation_links(visible, now=now) if visible else []
+    rows = ((a.id, a.published, a.updated) for a in articles)
+    states = list(_states(rows, found, version))
+    return states, ids, len(lifted) + len(ids)

@@ -41,14 +41,16 @@ FeedHead = tuple[int, tuple[Tombstone, ...]]
 @dataclass
 class RunMemory:
     """What a run saw, for the next follow run: the change sequence it started from, its
-    `now`, each visible article's (published, page state) by id, and per feed its head
-    (`FeedHead`) and archive months."""
+    `now`, each visible article's (published, page state) by id, per feed its head
+    (`FeedHead`) and archive months, and the ids of the articles each visible article's
+    page links as translations (so a link that goes is found from either side)."""
 
     seq: int
     now: datetime
     articles: dict[str, tuple[datetime, str]]
     heads: dict[Facet, FeedHead] = field(default_factory=dict)
     months: dict[Facet, tuple[str, ...]] = field(default_factory=dict)
+    links: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def changed_articles(
