@@ -11,9 +11,11 @@ import brotli
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from feeds import cache as cache_module
-from feeds.cache import RenderCache, compress
+from feeds.cache import RenderCache, brotli_window, compress
 from feeds.http import choose_encoding
 
 FEED = "/feeds/all.atom"
@@ -194,3 +196,15 @@ def test_concurrent_misses_of_one_document_render_and_compress_it_once(
     assert compressions == ["br"]
     entry = cache.get("doc")
     assert entry is not None and set(entry.variants) == {"br"}
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.binary(max_size=70_000) | st.integers(0, 5_000_000).map(lambda n: b"a" * n))
+def test_brotli_window_holds_the_document_and_round_trips(body: bytes) -> None:
+    bits = brotli_window(len(body))
+    assert 10 <= bits <= 22
+    assert len(body) <= (1 << bits) - 16 or bits == 22
+    assert bits == 10 or len(body) > (1 << (bits - 1)) - 16  # the smallest that holds it
+    packed = compress(body, "br")
+    assert brotli.decompress(packed) == body
+    assert packed == compress(body, "br")

@@ -107,15 +107,20 @@ def variant_file(file: str, encoding: str) -> str:
 
 
 def write_atomic(target: Path, data: bytes, mtime: float | None = None) -> None:
-    """Write `data` to `target` through a temporary file in its folder and os.replace."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+    """Write `data` to `target` through a temporary file in its folder and os.replace (the
+    folder made when missing)."""
+    try:
+        fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+    except FileNotFoundError:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
     try:
         with os.fdopen(fd, "wb") as out:
             out.write(data)
-        os.chmod(temporary, 0o644)
-        if mtime is not None:
-            os.utime(temporary, (mtime, mtime))
+            os.fchmod(out.fileno(), 0o644)
+            if mtime is not None:
+                out.flush()
+                os.utime(out.fileno(), (mtime, mtime))
         os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
