@@ -18,13 +18,8 @@ from typing import Any, Literal, Union, get_args, get_origin, get_type_hints
 
 from articles import model
 from articles.formats.media import MAX_DURATION
-from articles.formats.record import (
-    EXTENSION_PREFIX,
-    MAX_BODY_CHARS,
-    MAX_ID_LENGTH,
-    MAX_LIST_ITEMS,
-    MAX_READING_TIME,
-)
+from articles.formats.record import EXTENSION_PREFIX, MAX_LIST_ITEMS
+from articles.formats.values import MAX_BODY_CHARS, MAX_ID_LENGTH, MAX_READING_TIME
 
 _URL = {
     "type": "string",

@@ -18,15 +18,17 @@ from articles.formats.ninjs_version import article_from_ninjs, is_ninjs
 from articles.formats.record import (
     BODY_FIELDS,
     EXTENSION_PREFIX,
+    RECORD_FIELDS,
+    ParsedRecord,
+    article_from_mapping,
+)
+from articles.formats.values import (
     MAX_BODY_CHARS,
     MAX_ID_LENGTH,
     MAX_READING_TIME,
     MAX_TEXT_LENGTH,
     MAX_TITLE_LENGTH,
     MAX_URL_LENGTH,
-    RECORD_FIELDS,
-    ParsedRecord,
-    article_from_mapping,
 )
 
 __all__ = [

@@ -5,45 +5,44 @@ for people writing records by hand) is validated here field by field; the other 
 (Markdown front matter, IPTC ninjs) translate their documents into this shape first and name
 their own fields in errors through `origin`. Every text value goes through
 `articles.text.record_text` (the XML character rule, then NFC), every body through
-`sanitize_html`; any problem raises
-`InvalidArticle(where, field, reason)` and never another exception.
+`sanitize_html`; any problem raises `InvalidArticle(where, field, reason)` and never another
+exception. The readers of single values (text, ids, slugs, dates, URLs, numbers) are in
+`articles.formats.values`; this module reads the record's structure: its keys, lists,
+objects and body.
 """
 
 from __future__ import annotations
 
 import difflib
-import html
-import math
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
-from articles.dates import parse_datetime
 from articles.errors import InvalidArticle
-from articles.formats.media import iso_duration_seconds, read_episode, read_media
+from articles.formats.media import read_episode, read_media
 from articles.formats.messages import kind, show
+from articles.formats.values import (
+    MAX_BODY_CHARS,
+    MAX_READING_TIME,
+    MAX_TEXT_LENGTH,
+    MAX_TITLE_LENGTH,
+    ValueReader,
+)
 from articles.model import (
-    STATUSES,
     Article,
     Author,
     Image,
     Link,
     Section,
     Source,
-    Status,
     Tag,
     Translation,
 )
 from articles.slugs import label_key
 from articles.text import (
-    clean_text,
-    has_invisible,
-    is_blank,
     markdown_to_html,
     reading_time_minutes,
     record_text,
@@ -52,13 +51,6 @@ from articles.text import (
     text_to_html,
 )
 
-MAX_ID_LENGTH = 200
-MAX_TITLE_LENGTH = 1_000
-MAX_TEXT_LENGTH = 20_000
-MAX_URL_LENGTH = 4_000
-# Aggregators give up on feeds of about 1 MB, so a single body larger than that is a mistake.
-MAX_BODY_CHARS = 1_000_000
-MAX_READING_TIME = 1_000
 # Items in one list field (tags, authors, related, media, translations): each tag or author
 # is a feed of its own, announced to the WebSub hub in three formats, so one record of 5,000
 # tags made 5,000 feeds and 15,000 pings.
@@ -74,37 +66,7 @@ BODY_FIELDS = ("body_html", "body", "body_markdown")
 # Fields of ours that no reader looks at: `x-anything` (notes, CMS ids) and `$schema`.
 EXTENSION_PREFIX = "x-"
 
-_BCP47 = re.compile(
-    r"^(?P<lang>[A-Za-z]{2,3})(?:-[A-Za-z]{3}){0,3}"  # language, extlang
-    r"(?:-(?P<script>[A-Za-z]{4}))?"
-    r"(?:-(?P<region>[A-Za-z]{2}|\d{3}))?"
-    r"(?:-(?:[A-Za-z\d]{5,8}|\d[A-Za-z\d]{3}))*"  # variants
-    r"(?:-[0-9A-WY-Za-wy-z](?:-[A-Za-z\d]{2,8})+)*"  # extensions
-    r"(?:-[xX](?:-[A-Za-z\d]{1,8})+)?$"  # private use
-)
-_SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9._-]{0,98}[a-z0-9])?$")
-# A section's, tag's, author's or source's slug names its feed (`/feeds/tag/<slug>.atom`), so
-# it is also a feed name (feeds.query): no '.', which would read as the format's extension.
-_FACET_SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9_-]{0,98}[a-z0-9])?$")
-_MIME = re.compile(
-    r"^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}"
-    r"(?:\s*;\s*[A-Za-z0-9!#$&^_.+-]+=(?:[A-Za-z0-9!#$&^_.+-]+|\"[^\"]*\"))*$"
-)
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_URI_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$")
-# An http(s) URL with a plain host name and nothing that urlsplit could object to (no user
-# info, brackets or port): always accepted by the full check in `url`, at a fraction of its cost.
-_PLAIN_HTTP_URL = re.compile(r"[Hh][Tt][Tt][Pp][Ss]?://[A-Za-z0-9.-]+(?:[/?#]\S*)?\Z")
-_SPACE_OR_CONTROL = re.compile(r"[\s\x00-\x1f\x7f]")
-# An HTML character reference with its semicolon (`&amp;`, `&#38;`, `&#x26;`): in a URL it is
-# an escaping mistake (a URL copied out of an HTML attribute), never part of the address.
-_CHARACTER_REFERENCE = re.compile(
-    r"&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{0,31});"
-)
-# Invisible characters trimmed from the ends of text: byte order mark (zero-width no-break
-# space), zero-width space, word joiner, Mongolian vowel separator. Not the joiners and
-# direction marks, which shape or order the visible text next to them.
-_EDGE_INVISIBLE = "\ufeff\u200b\u2060\u180e"
 _SOURCE_PREFIX = re.compile(r"^\s*(?:출처|source|credit)\s*[:：]\s*", re.IGNORECASE)
 
 
@@ -146,34 +108,8 @@ def article_from_mapping(
     return RecordBuilder(where, zone, default_language, base_url).build(raw)
 
 
-class RecordBuilder:
-    """Reads the fields of one record, naming the record and field in every error."""
-
-    max_title_length = MAX_TITLE_LENGTH  # titles of the article and of its media
-
-    def __init__(
-        self,
-        where: str,
-        zone: ZoneInfo,
-        default_language: str,
-        base_url: str,
-        origin: Mapping[str, str] | None = None,
-    ) -> None:
-        self.where = where
-        self.zone = zone
-        self.default_language = default_language
-        self.base_url = base_url.rstrip("/")
-        # For records translated from another format: our field -> the field it came from.
-        self.origin = origin or {}
-
-    def fail(self, field: str, reason: str) -> InvalidArticle:
-        # The origin of the item (`tags[3]`: one keyword) when known, else of the whole field.
-        item = re.match(r"[^.\[]*(?:\[\d+\])?", field)
-        top = re.split(r"[.\[]", field, maxsplit=1)[0]
-        source = self.origin.get(item.group(0) if item else top) or self.origin.get(top)
-        if source:
-            field = f"{field} (from {source})"
-        return InvalidArticle(self.where, field, reason)
+class RecordBuilder(ValueReader):
+    """Reads one record's fields into an Article, naming the record and field in every error."""
 
     # -- the record
 
@@ -260,256 +196,6 @@ class RecordBuilder:
         if len(given) > 1:
             raise self.fail(given[1], f"give only one of {', '.join(given)}")
 
-    # -- scalar fields
-
-    def text(
-        self,
-        value: object,
-        field: str,
-        *,
-        required: bool = False,
-        limit: int = MAX_TEXT_LENGTH,
-        single_line: bool = True,
-    ) -> str:
-        """Plain text: cleaned, white space collapsed (unless multi-line), within a limit."""
-        if value is None:
-            if required:
-                raise self.fail(field, "required, but missing")
-            return ""
-        if not isinstance(value, str):
-            raise self.fail(field, f"expected text, got {kind(value)}")
-        if len(value) > limit * 4:  # cheap early refusal before cleaning megabytes
-            raise self.fail(field, f"{len(value):,} characters; at most {limit:,} are allowed")
-        if not single_line:
-            cleaned = record_text(value).strip()
-        else:
-            # Printable text (the common case) has nothing XML-illegal and no white space but
-            # U+0020, so it needs only NFC (none if ASCII), and collapsing only where spaces
-            # double or pad it.
-            printable = value.isprintable()
-            if printable:
-                cleaned = value if value.isascii() else unicodedata.normalize("NFC", value)
-            else:
-                cleaned = record_text(value)
-            if (
-                (not printable and not cleaned.isprintable())
-                or "  " in cleaned
-                or cleaned[:1] == " "
-                or cleaned[-1:] == " "
-            ):
-                cleaned = " ".join(cleaned.split())
-        # Stripped non-empty ASCII always shows something (its controls are gone).
-        if cleaned and not cleaned.isascii() and is_blank(cleaned):
-            # Zero-width spaces, joiners, a byte order mark: nothing a reader would see.
-            if required:
-                raise self.fail(
-                    field,
-                    "required, but it shows nothing (only white space or invisible characters "
-                    f"such as {_invisible_names(cleaned)})",
-                )
-            cleaned = ""
-        if cleaned and (cleaned[0] in _EDGE_INVISIBLE or cleaned[-1] in _EDGE_INVISIBLE):
-            # A byte order mark or zero-width space at either end is left over from joined
-            # files or copied text: trimmed like white space (inside the text they stay).
-            cleaned = cleaned.strip(_EDGE_INVISIBLE + " \t\n")
-        if required and not cleaned:
-            raise self.fail(field, "required, but empty")
-        if len(cleaned) > limit:
-            raise self.fail(field, f"{len(cleaned):,} characters; at most {limit:,} are allowed")
-        return cleaned
-
-    def identifier(self, value: object, field: str = "id") -> str:
-        if isinstance(value, int) and not isinstance(value, bool):
-            value = str(value)
-        if value is None:
-            raise self.fail(field, "required, but missing")
-        if not isinstance(value, str):
-            raise self.fail(field, f"expected text, got {kind(value)}")
-        if not value:
-            raise self.fail(field, "required, but empty")
-        if len(value) > MAX_ID_LENGTH:
-            raise self.fail(field, f"{len(value):,} characters; at most {MAX_ID_LENGTH} allowed")
-        if _SPACE_OR_CONTROL.search(value) or clean_text(value) != value:
-            raise self.fail(field, f"{show(value)} contains white space or control characters")
-        if not value.isascii():
-            if has_invisible(value):  # ASCII ones: caught just above
-                raise self.fail(
-                    field,
-                    f"{show(value)} contains invisible characters ({_invisible_names(value)})",
-                )
-            # One spelling per id, as for all text: `e` + U+0301 (NFD, as macOS writes file
-            # names) and `é` are the same story, not two articles at two addresses.
-            value = unicodedata.normalize("NFC", value)
-        if value in (".", ".."):
-            # The id is a path segment (`/articles/<id>`); browsers, readers and proxies remove
-            # `.` and `..` segments (RFC 3986 5.2.4), encoded or not, so no link could reach it.
-            raise self.fail(
-                field, f"{show(value)} cannot name a page (a '.' or '..' path segment); use letters"
-            )
-        return value
-
-    def guid(self, value: object) -> str | None:
-        if value is None:
-            return None
-        text = self.text(value, "guid", limit=MAX_URL_LENGTH)
-        if not _URI_SCHEME.match(text):
-            raise self.fail(
-                "guid", f"expected a URI such as 'tag:example.org,2025:a1', got {show(text)}"
-            )
-        return text
-
-    def slug(self, value: object, field: str, *, feed: bool = False) -> str:
-        """A slug: lower-case a-z, 0-9, '-', '_' (and '.', except in one that names a feed)."""
-        if value is None:
-            return ""
-        text = self.text(value, field, limit=100)
-        if text.isascii():
-            # `World` is the slug `world`: URLs of feeds and pages are written in lower case.
-            text = text.lower()
-        if not (_FACET_SLUG if feed else _SLUG).match(text):
-            allowed = "'-', '_'" if feed else "'-', '.', '_'"
-            raise self.fail(
-                field,
-                f"{show(text)} is not a slug (lower-case a-z, 0-9, {allowed}; "
-                "at most 100 characters)",
-            )
-        return text
-
-    def date(self, value: object, field: str) -> datetime | None:
-        if value is None:
-            return None
-        try:
-            return parse_datetime(value, zone=self.zone)
-        except ValueError as exc:
-            raise self.fail(field, str(exc)) from None
-
-    def language(self, value: object, field: str = "language") -> str:
-        text = self.text(value, field, limit=64) if value is not None else ""
-        # `ko_KR` (a POSIX or Java locale; Unicode's LDML allows `_`) is the tag `ko-KR`.
-        text = (text or self.default_language).replace("_", "-")
-        match = _BCP47.match(text)
-        if not match:
-            raise self.fail(
-                field, f"{show(text)} is not a BCP 47 language tag such as 'ko' or 'ko-KR'"
-            )
-        # Canonical case: `ko`, `zh-Hant`, `ko-KR`.
-        parts = text.split("-")
-        out = [parts[0].lower()]
-        for part in parts[1:]:
-            if len(part) == 4 and part.isalpha() and part == match["script"]:
-                out.append(part.title())
-            elif len(part) == 2 and part.isalpha() and part == match["region"]:
-                out.append(part.upper())
-            else:
-                out.append(part.lower())
-        return "-".join(out)
-
-    def status(self, value: object) -> Status:
-        if value is None:
-            return "published"
-        if value not in STATUSES:
-            raise self.fail("status", f"expected one of {', '.join(STATUSES)}, got {show(value)}")
-        return value  # type: ignore[return-value]  # narrowed by the membership test
-
-    def url(self, value: object, field: str, *, required: bool = False) -> str | None:
-        """An absolute http(s) URL (IRIs allowed) or a site-relative path starting with `/`."""
-        if value is None:
-            if required:
-                raise self.fail(field, "required, but missing")
-            return None
-        text = self.text(value, field, limit=MAX_URL_LENGTH, required=required)
-        if not text:
-            return None
-        if "&" in text and ";" in text:
-            # `https://x/?a=1&amp;b=2` means `https://x/?a=1&b=2` wherever HTML is read, and
-            # feed readers decode RSS link text so: every format then gives the same address.
-            # Only whole references are read; `&copy=2` (no semicolon) stays as written.
-            text = _CHARACTER_REFERENCE.sub(lambda m: html.unescape(m.group(0)), text)
-            unknown = _CHARACTER_REFERENCE.search(text)
-            if unknown:
-                # `&b;` names no character: readers would drop its `;` in RSS, not elsewhere.
-                raise self.fail(
-                    field,
-                    f"{show(text)} contains {unknown.group(0)!r}, which reads as an HTML "
-                    "character reference but names none; write '&' as %26",
-                )
-        if " " in text:
-            # `https://cdn.example/Seoul talks.jpg`, as CMSs export file names: a space after
-            # the host is `%20`, as every browser sends it (the WHATWG URL standard). Text is
-            # single-line here, so other white space is gone; a space in the host is refused.
-            scheme, sep, rest = text.partition("://")
-            if not sep:
-                scheme, rest = "", text if text.startswith("/") else ""
-            authority = re.match(r"[^/?#]*", rest).group(0) if sep else ""  # type: ignore[union-attr]
-            if rest and " " not in scheme + authority:
-                after = rest[len(authority) :].replace(" ", "%20")
-                text = scheme + sep + authority + after
-        if _SPACE_OR_CONTROL.search(text):
-            raise self.fail(field, f"{show(text)} contains white space; encode it as %20")
-        if text.startswith("/") and not text.startswith("//"):
-            return text
-        if _PLAIN_HTTP_URL.match(text):
-            # The common case, which the checks below would accept too. The scheme is written
-            # in lower case (RFC 3986 6.2.2.1): `HTTPS:` is not a URI scheme JSON Feed's and
-            # many readers' checks take.
-            return text if text.startswith("http") else _lower_scheme(text)
-        try:
-            parts = urlsplit(text)
-            host = parts.hostname
-        except ValueError:
-            host = None
-            parts = None
-        if parts is None or parts.scheme.lower() not in ("http", "https") or not host:
-            raise self.fail(
-                field,
-                "expected an absolute http(s) URL or a site path starting with '/', "
-                f"got {show(text)}",
-            )
-        return _lower_scheme(text)
-
-    def integer(self, value: object, field: str, low: int, high: int) -> int:
-        if isinstance(value, float) and value.is_integer():
-            value = int(value)  # JSON has one kind of number: 1200.0 is 1200 (RFC 8259 6)
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise self.fail(field, f"expected a whole number, got {kind(value)}")
-        if not low <= value <= high:
-            raise self.fail(field, f"{value} is outside {low} to {high:,}")
-        return value
-
-    def minutes(self, value: object, field: str, low: int, high: int) -> int:
-        """Whole minutes, as a number or as a newsroom writes a reading time: `4`, `4.0`, `"4"`,
-        `"4분"`, `"4분 읽기"`, `"4 min read"`, `"4分"`, `"４"`, or an ISO 8601 duration (`"PT4M"`,
-        `"PT3M30S"`). A fraction of a minute counts as a minute, as the computed reading time
-        is rounded up.
-        """
-        number: float | None = None
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            number = value
-        elif isinstance(value, str):
-            number = _minutes_in_text(value)
-        if number is None or number != number or number in (float("inf"), float("-inf")):
-            raise self.fail(
-                field,
-                "expected whole minutes such as 4, '4분', '4 min' or 'PT4M', "
-                f"got {kind(value) if not isinstance(value, str) else show(value)}",
-            )
-        whole = math.ceil(number)
-        if not low <= whole <= high:
-            given = show(value) if isinstance(value, str) else value
-            raise self.fail(field, f"{given} is outside {low} to {high:,} minutes")
-        return whole
-
-    def optional_integer(self, value: object, field: str, low: int, high: int) -> int | None:
-        return None if value is None else self.integer(value, field, low, high)
-
-    def mime(self, value: object, field: str, *, required: bool = False) -> str | None:
-        text = self.text(value, field, required=required, limit=255)
-        if not text:
-            return None
-        if not _MIME.match(text):
-            raise self.fail(field, f"{show(text)} is not a MIME type such as 'audio/mpeg'")
-        return text
-
     # -- the body
 
     def body(self, raw: Mapping[str, Any], article_id: str, url: str | None) -> str:
@@ -536,15 +222,6 @@ class RecordBuilder:
             html = "".join(text_to_html(p.replace("\n", " ")) for p in paragraphs if p)
             return sanitize_html(html, base)
         raise self.fail("body", f"expected text or a list of paragraphs, got {kind(value)}")
-
-    def big_text(self, value: object, field: str) -> str:
-        if not isinstance(value, str):
-            raise self.fail(field, f"expected text, got {kind(value)}")
-        if len(value) > MAX_BODY_CHARS:
-            raise self.fail(
-                field, f"{len(value):,} characters; at most {MAX_BODY_CHARS:,} are allowed"
-            )
-        return value
 
     # -- parts
 
@@ -710,52 +387,3 @@ class RecordBuilder:
                     f"{field}.{show(key, quoted=False)}",
                     f"unknown field (allowed: {', '.join(allowed)})",
                 )
-
-
-# --------------------------------------------------------------------------- numbers
-
-# A reading time as written beside a story: a number, a unit of minutes, words around it.
-_MINUTES = re.compile(
-    r"(?:(?:reading\s*time|read\s*time|읽기\s*시간|읽는\s*시간)\s*[:：]?\s*)?(?:약|about|~)?\s*"
-    r"(?P<n>\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:[.,]\d+)?)\s*"  # `1,234`: thousands; `3,5`: 3.5
-    r"(?:분|分钟|分鐘|分|mins?\.?|minutes?|m)?"
-    r"(?:\s*(?:읽기|분량|read|reading|で読めます|阅读|閱讀))?",
-    re.IGNORECASE,
-)
-
-
-def _minutes_in_text(value: str) -> float | None:
-    """The minutes a reading time written as text names, or None when it names none."""
-    text = unicodedata.normalize("NFKC", value).strip()
-    if not text or len(text) > 60:
-        return None
-    match = _MINUTES.fullmatch(text)
-    if match is not None:
-        digits = match["n"]
-        grouped = digits.count(",") > 1 or (digits[-4:-3] == "," and "." not in digits)
-        return float(digits.replace(",", "") if grouped else digits.replace(",", "."))
-    seconds = iso_duration_seconds(text)
-    return None if seconds is None else seconds / 60
-
-
-# --------------------------------------------------------------------------- messages
-
-
-def _lower_scheme(url: str) -> str:
-    """`HTTPS://example.org/` -> `https://example.org/`: the scheme in its canonical case."""
-    scheme, colon, rest = url.partition(":")
-    return f"{scheme.lower()}{colon}{rest}"
-
-
-def _invisible_names(text: str) -> str:
-    """The Unicode names of the invisible characters in text, for messages (at most three)."""
-    names: list[str] = []
-    for char in text:
-        if has_invisible(char) or (char.isspace() and char != " "):
-            name = unicodedata.name(char, f"U+{ord(char):04X}")
-            label = f"U+{ord(char):04X} {name}" if not name.startswith("U+") else name
-            if label not in names:
-                names.append(label)
-        if len(names) == 3:
-            break
-    return ", ".join(names) or "spaces"
