@@ -7,6 +7,7 @@ error message.
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -14,6 +15,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from articles import dates
+from articles.formats import json as json_format
 
 SEOUL = ZoneInfo("Asia/Seoul")
 
@@ -80,3 +82,63 @@ _rfc3339_like = st.builds(
 @example("2025-02-29T00:00:00Z", SEOUL)
 def test_rfc3339_shortcut_reads_as_the_full_reading(text: str, zone: ZoneInfo) -> None:
     assert _outcome(dates._parse, text, zone) == _outcome(dates._read_text, text, zone)
+
+
+# --------------------------------------------------------------------------- JSON
+
+
+def _names_walked(value: object) -> int:
+    """Every object's member names, nested ones too: the plain recursive definition."""
+    if isinstance(value, dict):
+        return len(value) + sum(_names_walked(item) for item in value.values())
+    if isinstance(value, list):
+        return sum(_names_walked(item) for item in value)
+    return 0
+
+
+def _big_float_walked(value: object) -> bool:
+    if isinstance(value, dict):
+        return any(_big_float_walked(item) for item in value.values())
+    if isinstance(value, list):
+        return any(_big_float_walked(item) for item in value)
+    return isinstance(value, float) and not -(2.0**63) < value < 2.0**63
+
+
+_json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**70), 2**70)
+    | st.sampled_from([2**63 - 1, 2**63, 2**64 - 1, 2**64, -(2**63), -(2**63) - 1])
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=4), inner),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_json_values)
+@example([[{"a": 1e19}]])
+@example({"a": {"b": {"c": []}}, "d": [{"e": 1}, {"f": 2, "g": 3}]})
+def test_one_walk_counts_names_and_finds_big_floats(value: object) -> None:
+    assert json_format._shape(value) == (_names_walked(value), _big_float_walked(value))
+
+
+@settings(max_examples=300, deadline=None)
+@given(_json_values, st.booleans())
+@example({"a": 2**64}, True)
+def test_decoding_gives_the_standard_librarys_exact_value(value: object, as_bytes: bool) -> None:
+    text = json.dumps(value, ensure_ascii=False)
+    decoded = json_format.decode(text.encode() if as_bytes else text)
+    assert _same_json(decoded.value, json.loads(text))
+
+
+def _same_json(a: object, b: object) -> bool:
+    """Equal with the types JSON tells apart: 1 and 1.0 and True are three values."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(_same_json(a[k], b[k]) for k in a)  # type: ignore[attr-defined,index]
+    if isinstance(a, list):
+        return len(a) == len(b) and all(_same_json(x, y) for x, y in zip(a, b, strict=True))  # type: ignore[arg-type]
+    return a == b

@@ -82,8 +82,9 @@ def decode(text: str | bytes) -> Decoded:
     except orjson.JSONDecodeError:
         pass
     else:
-        if not beyond_64_bits(value):
-            repeated = duplicate_name(text, value)
+        names, big = _shape(value)
+        if not big:
+            repeated = duplicate_name(text, value, names=names)
             if repeated is not None:
                 raise repeated
             return Decoded(value, text, [])
@@ -142,32 +143,43 @@ _INT_RANGE = 2.0**63
 def beyond_64_bits(value: object) -> bool:
     """Whether orjson's `value` may hold an integer it read as a float (one outside 64 bits):
     any float of magnitude 2**63 or more. Then decode with the standard library instead."""
+    return _shape(value)[1]
+
+
+def _shape(value: object) -> tuple[int, bool]:
+    """The number of member names in a decoded JSON value (every object's keys, nested ones
+    too) and whether it holds a float of magnitude 2**63 or more (`beyond_64_bits`).
+
+    One walk for both, visiting containers only; the values orjson gives are exactly dict,
+    list, str, int, float, bool or None (no subclasses), so `type` tells them apart.
+    """
+    kind = type(value)
+    if kind is float:
+        return 0, not -_INT_RANGE < value < _INT_RANGE  # type: ignore[operator]
+    if kind is not dict and kind is not list:
+        return 0, False
+    names = 0
+    big = False
     stack = [value]
     while stack:
         item = stack.pop()
-        if isinstance(item, dict):
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
-        elif isinstance(item, float) and not -_INT_RANGE < item < _INT_RANGE:
-            return True
-    return False
+        if type(item) is dict:
+            names += len(item)
+            items: Any = item.values()
+        else:
+            items = item
+        for member in items:
+            kind = type(member)
+            if kind is dict or kind is list:
+                stack.append(member)
+            elif kind is float and not -_INT_RANGE < member < _INT_RANGE:
+                big = True
+    return names, big
 
 
-def _names_in(value: object) -> int:
-    count = 0
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            count += len(item)
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
-    return count
-
-
-def duplicate_name(text: str | bytes, value: object) -> JsonSyntaxError | None:
+def duplicate_name(
+    text: str | bytes, value: object, *, names: int | None = None
+) -> JsonSyntaxError | None:
     """The error for a JSON text (already decoded to `value`) in which one object gives a
     member name twice, or None.
 
@@ -176,11 +188,12 @@ def duplicate_name(text: str | bytes, value: object) -> JsonSyntaxError | None:
     publishes), others the first or both. A record saying two things is refused rather than
     guessed. Cheap when no name repeats: decoded names are counted against the name endings
     in the text; only when those differ (a value holding `":`, or a real repeat) is the text
-    decoded again to find the name.
+    decoded again to find the name. `names` is the count of decoded names when the caller
+    has it (`_shape`).
     """
     pattern = _NAME_END if isinstance(text, bytes) else _NAME_END_TEXT
     found = len(pattern.findall(text))  # type: ignore[arg-type]
-    if found == _names_in(value):
+    if found == (_shape(value)[0] if names is None else names):
         return None
     plain = text.decode("utf-8") if isinstance(text, bytes) else text
     try:
