@@ -15,7 +15,9 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from articles import dates
+from articles.errors import InvalidArticle
 from articles.formats import json as json_format
+from articles.formats.values import ValueReader
 
 SEOUL = ZoneInfo("Asia/Seoul")
 
@@ -142,3 +144,74 @@ def _same_json(a: object, b: object) -> bool:
     if isinstance(a, list):
         return len(a) == len(b) and all(_same_json(x, y) for x, y in zip(a, b, strict=True))  # type: ignore[arg-type]
     return a == b
+
+
+# --------------------------------------------------------------------------- field values
+
+# Pieces of ids, slugs, URLs, guids and language tags, and what spoils them: spaces, controls,
+# invisible and decomposed characters, character references, upper case.
+_pieces = st.sampled_from(
+    ["http", "https", "HTTP", "://", "example.org", "/a", "?q=1", "#f", ":", "tag:", "x", "1",
+     "World", "ko", "KR", "zh", "Hant", "-", "_", ".", "&amp;", "&", ";", " ", "  ", "\t",
+     "\n", "\r", "\x00", "\x85", "\u00a0", "\u3000", "\u200b", "\ufeff", "\u3164", "é",
+     "e\u0301", "한국"]
+)  # fmt: skip
+_strings = st.one_of(st.lists(_pieces, max_size=8).map("".join), st.text(max_size=20))
+_values = st.one_of(_strings, st.none(), st.integers(), st.booleans(), st.just(["x"]))
+
+
+def _builder(language: str = "ko") -> ValueReader:
+    return ValueReader("feed.jsonl: line 1", SEOUL, language, "")
+
+
+def _read(read: object, *args: object, **kwargs: object) -> tuple[object, ...]:
+    try:
+        return ("value", read(*args, **kwargs))  # type: ignore[operator]
+    except InvalidArticle as exc:
+        return ("error", str(exc))
+
+
+@settings(max_examples=500, deadline=None)
+@given(_values, st.sampled_from([1, 5, 100, 20_000]), st.booleans(), st.booleans())
+@example("synthetic-000001", 100, False, True)
+@example("a  b", 100, False, True)
+@example(" ", 100, True, True)
+@example("abcdef", 5, False, True)
+def test_text_shortcut_reads_as_every_rule(
+    value: object, limit: int, required: bool, single_line: bool
+) -> None:
+    b = _builder()
+    options = {"required": required, "limit": limit, "single_line": single_line}
+    assert _read(b.text, value, "title", **options) == _read(b._text, value, "title", **options)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_values, st.booleans(), st.booleans())
+@example("https://synthetic.example/ko/korea/korea-000001", False, False)
+@example("HTTPS://example.org/a", False, False)
+@example("https://example.org/?a=1&amp;b=2", False, False)
+@example("https://example.org/\u200b", False, False)
+@example("korea-000001", False, False)
+@example("Korea-1", True, False)
+@example("a.b", True, True)
+@example("tag:synthetic.example,2025:article/1", False, False)
+def test_url_slug_and_guid_shortcuts_read_as_every_rule(
+    value: object, required: bool, feed: bool
+) -> None:
+    b = _builder()
+    assert _read(b.url, value, "url", required=required) == _read(
+        b._url, value, "url", required=required
+    )
+    assert _read(b.slug, value, "slug", feed=feed) == _read(b._slug, value, "slug", feed=feed)
+    assert _read(b.guid, value) == _read(b._guid, value)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_values, max_size=4), st.sampled_from(["ko", "en-US", "zh_Hant"]))
+@example(["", "ko_KR", "ko_KR"], "en")
+@example(["ko", "", ""], "en")
+def test_language_tags_kept_read_as_every_rule(values: list[object], default: str) -> None:
+    # Several builders of different default languages share the tags kept.
+    for value in values:
+        for b in (_builder(default), _builder("ja")):
+            assert _read(b.language, value) == _read(b._language, value, "language")

@@ -71,6 +71,8 @@ _URI_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$")
 # An http(s) URL with a plain host name and nothing that urlsplit could object to (no user
 # info, brackets or port): always accepted by the full check in `url`, at a fraction of its cost.
 _PLAIN_HTTP_URL = re.compile(r"[Hh][Tt][Tt][Pp][Ss]?://[A-Za-z0-9.-]+(?:[/?#]\S*)?\Z")
+# Language tags as given -> their canonical form (`language`): the same few tags on every record.
+_LANGUAGES: dict[str, str] = {}
 _SPACE_OR_CONTROL = re.compile(r"[\s\x00-\x1f\x7f]")
 # An HTML character reference with its semicolon (`&amp;`, `&#38;`, `&#x26;`): in a URL it is
 # an escaping mistake (a URL copied out of an HTML attribute), never part of the address.
@@ -134,6 +136,25 @@ class ValueReader:
         times the limit is refused before cleaning. Raises InvalidArticle when the value is
         not text, is required but missing or shows nothing, or is too long.
         """
+        if (
+            type(value) is str
+            and single_line
+            and 0 < len(value) <= limit
+            and value.isascii()
+            and value.isprintable()
+            and value[0] != " "
+            and value[-1] != " "
+            and "  " not in value
+        ):
+            # Printable ASCII with no spaces to collapse, as most ids, slugs, URLs and codes
+            # are: `_text` would give it back as it is (tests/test_parse_shortcuts.py).
+            return value
+        return self._text(value, field, required=required, limit=limit, single_line=single_line)
+
+    def _text(
+        self, value: object, field: str, *, required: bool, limit: int, single_line: bool
+    ) -> str:
+        """`text` by every rule, for any value."""
         if value is None:
             if required:
                 raise self.fail(field, "required, but missing")
@@ -216,6 +237,17 @@ class ValueReader:
     def guid(self, value: object) -> str | None:
         """The record's permanent id: a URI (RFC 3986 `scheme:rest`, such as a tag URI,
         RFC 4151), at most `MAX_URL_LENGTH` characters; None when absent."""
+        if (
+            type(value) is str
+            and len(value) <= MAX_URL_LENGTH
+            and value.isascii()
+            and value.isprintable()
+            and _URI_SCHEME.match(value)
+        ):
+            return value  # no space anywhere (the pattern): `_guid` gives it back as it is
+        return self._guid(value)
+
+    def _guid(self, value: object) -> str | None:
         if value is None:
             return None
         text = self.text(value, "guid", limit=MAX_URL_LENGTH)
@@ -231,6 +263,11 @@ class ValueReader:
         At most 100 characters, starting and ending with a letter or digit; ASCII is written in
         lower case first (`World` is `world`). "" when absent; raises InvalidArticle otherwise.
         """
+        if type(value) is str and (_FACET_SLUG if feed else _SLUG).fullmatch(value):
+            return value  # already a slug: `_slug` gives it back as it is
+        return self._slug(value, field, feed=feed)
+
+    def _slug(self, value: object, field: str, *, feed: bool) -> str:
         if value is None:
             return ""
         text = self.text(value, field, limit=100)
@@ -260,6 +297,25 @@ class ValueReader:
     def language(self, value: object, field: str = "language") -> str:
         """A BCP 47 language tag (RFC 5646) in its canonical case (`ko`, `zh-Hant`, `ko-KR`);
         `_` is read as `-` (POSIX locales). The site's default language when absent."""
+        if type(value) is str:
+            known = _LANGUAGES.get(value)
+            if known is not None:
+                return known
+            tag = self._language(value, field)
+            # Kept when read from the text as it is (not the builder's default language), so
+            # the tag depends on the value alone. A site has a handful; bounded for any input.
+            if (
+                value
+                and value.isascii()
+                and value.isprintable()
+                and " " not in value
+                and len(_LANGUAGES) < 1_000
+            ):
+                _LANGUAGES[value] = tag
+            return tag
+        return self._language(value, field)
+
+    def _language(self, value: object, field: str) -> str:
         text = self.text(value, field, limit=64) if value is not None else ""
         # `ko_KR` (a POSIX or Java locale; Unicode's LDML allows `_`) is the tag `ko-KR`.
         text = (text or self.default_language).replace("_", "-")
@@ -295,6 +351,21 @@ class ValueReader:
         `%20`, an HTML character reference (`&amp;`) is decoded, the scheme is written in lower
         case. At most `MAX_URL_LENGTH` characters. None when absent and not `required`.
         """
+        if (
+            type(value) is str
+            and len(value) <= MAX_URL_LENGTH
+            and value.isascii()
+            and value.isprintable()
+            and value.startswith("http")
+            and not ("&" in value and ";" in value)
+            and _PLAIN_HTTP_URL.match(value)
+        ):
+            # The common case: no space, control, character reference or upper-case scheme
+            # to handle, so `_url` would give it back as it is.
+            return value
+        return self._url(value, field, required=required)
+
+    def _url(self, value: object, field: str, *, required: bool) -> str | None:
         if value is None:
             if required:
                 raise self.fail(field, "required, but missing")
