@@ -8,7 +8,7 @@ error message.
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import UTC, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from hypothesis import example, given, settings
@@ -17,7 +17,10 @@ from hypothesis import strategies as st
 from articles import dates
 from articles.errors import InvalidArticle
 from articles.formats import json as json_format
+from articles.formats.record import BODY_FIELDS, RECORD_FIELDS, RecordBuilder
 from articles.formats.values import ValueReader
+from articles.slugs import label_key
+from articles.store import facets, rows
 
 SEOUL = ZoneInfo("Asia/Seoul")
 
@@ -215,3 +218,57 @@ def test_language_tags_kept_read_as_every_rule(values: list[object], default: st
     for value in values:
         for b in (_builder(default), _builder("ja")):
             assert _read(b.language, value) == _read(b._language, value, "language")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.dictionaries(
+        st.one_of(
+            st.sampled_from([*RECORD_FIELDS, "x-cms", "$schema", "titel", "Title"]),
+            st.text(max_size=6),
+            st.integers(0, 3),
+        ),
+        st.one_of(st.none(), st.just("x")),
+        max_size=8,
+    )
+)
+@example({"id": "a", "titel": "x"})
+@example({"body": "x", "body_html": "<p>x</p>"})
+def test_record_keys_checked_at_once_as_one_by_one(raw: dict[object, object]) -> None:
+    b = RecordBuilder("feed.jsonl: line 1", SEOUL, "ko", "")
+
+    def one_by_one() -> None:
+        b._check_names(raw)
+        b._check_keys(dict.fromkeys(RECORD_FIELDS) | {k: raw[k] for k in BODY_FIELDS if k in raw})
+
+    assert _read(b._check_keys, raw) == _read(one_by_one)
+
+
+# --------------------------------------------------------------------------- store rows
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.text(max_size=3), st.sampled_from(["C++", "c++", " C++ ", "ｃ", "c", "C#"])),
+        max_size=4,
+    )
+)
+def test_unique_members_as_first_label_kept(pairs: list[tuple[str, str]]) -> None:
+    seen: set[str] = set()
+    expected = []
+    for value, label in pairs:
+        if label_key(label) not in seen:
+            seen.add(label_key(label))
+            expected.append((value, label))
+    assert facets._unique(iter(pairs)) == tuple(expected)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.datetimes(timezones=st.sampled_from([UTC, SEOUL, timezone(timedelta(hours=-14))])))
+def test_sqlite_time_is_the_columns_text(value: datetime) -> None:
+    v = value.astimezone(UTC)
+    assert rows._sqlite_time(value) == (
+        f"{v.year:04d}-{v.month:02d}-{v.day:02d} "
+        f"{v.hour:02d}:{v.minute:02d}:{v.second:02d}.{v.microsecond:06d}"
+    )

@@ -62,6 +62,7 @@ RECORD_FIELDS: tuple[str, ...] = (
     "related", "source", "media", "rights", "reading_time", "translations",
     "embargoed", "episode",
 )  # fmt: skip
+_RECORD_FIELD_SET = frozenset(RECORD_FIELDS)
 BODY_FIELDS = ("body_html", "body", "body_markdown")
 # Fields of ours that no reader looks at: `x-anything` (notes, CMS ids) and `$schema`.
 EXTENSION_PREFIX = "x-"
@@ -180,6 +181,13 @@ class RecordBuilder(ValueReader):
         )
 
     def _check_keys(self, raw: Mapping[Any, Any]) -> None:
+        if not _RECORD_FIELD_SET.issuperset(raw):  # else every key is a field: nothing to say
+            self._check_names(raw)
+        given = [name for name in BODY_FIELDS if raw.get(name) is not None]
+        if len(given) > 1:
+            raise self.fail(given[1], f"give only one of {', '.join(given)}")
+
+    def _check_names(self, raw: Mapping[Any, Any]) -> None:
         for key in raw:
             if not isinstance(key, str):
                 raise self.fail("", f"field names must be text, got {key!r}")
@@ -192,9 +200,6 @@ class RecordBuilder(ValueReader):
                 else f"fields outside the record format must start with '{EXTENSION_PREFIX}'"
             )
             raise self.fail(show(key, quoted=False), f"unknown field ({advice})")
-        given = [name for name in BODY_FIELDS if raw.get(name) is not None]
-        if len(given) > 1:
-            raise self.fail(given[1], f"give only one of {', '.join(given)}")
 
     # -- the body
 

@@ -90,6 +90,9 @@ class FacetKind:
 def _unique(pairs: Iterable[tuple[str, str]]) -> Members:
     """Pairs with a repeated label dropped, the first one kept: the slug registry gives each
     label one slug, so the values (slugs) are then unique too (the link tables key on them)."""
+    pairs = tuple(pairs)
+    if len(pairs) < 2:
+        return pairs  # one label (most tags and bylines): nothing to compare
     seen: set[str] = set()
     result = []
     for value, label in pairs:
@@ -160,6 +163,8 @@ FACET_KINDS: Final[Mapping[str, FacetKind]] = MappingProxyType(
 del a
 # The kinds whose membership lives in a link table, in registry order.
 LINKED_KINDS: Final = tuple(kind for kind in FACET_KINDS.values() if kind.linked)
+# The kinds whose feeds are named by a value: every kind but 'all'.
+_VALUED_KINDS: Final = tuple(kind for kind in FACET_KINDS.values() if kind.value_column is not None)
 # The kinds with a value column on the articles row (section, language, source).
 ROW_KINDS: Final = tuple(
     kind for kind in FACET_KINDS.values() if not kind.linked and kind.value_column
@@ -235,14 +240,20 @@ class Episodes:
         return frozenset(found)
 
 
-def facet_keys(article: Article) -> tuple[tuple[str, str], ...]:
-    """Every feed but 'all' this article belongs to, as (kind, value) pairs, each once."""
+def facet_keys(
+    article: Article, known: Mapping[str, Members] | None = None
+) -> tuple[tuple[str, str], ...]:
+    """Every feed but 'all' this article belongs to, as (kind, value) pairs, each once.
+
+    `known` maps kind names to their members where the caller has them already (the linked
+    kinds' in `prepare_article`), so they are not worked out twice.
+    """
+    known = known or {}
     return tuple(
         dict.fromkeys(
             (kind.name, value)
-            for kind in FACET_KINDS.values()
-            if kind.value_column is not None
-            for value, _ in kind.members(article)
+            for kind in _VALUED_KINDS
+            for value, _ in (known[kind.name] if kind.name in known else kind.members(article))
         )
     )
 

@@ -102,7 +102,7 @@ def prepare_article(article: Article, backend: str) -> PreparedArticle:
         article.status,
         row,
         links,
-        facet_keys(article),
+        facet_keys(article, {k.name: pairs for k, pairs in zip(LINKED_KINDS, links, strict=True)}),
         utc(article.published),
         utc(article.embargoed) if article.embargoed else None,
         tuple(t.id for t in article.translations),
@@ -138,11 +138,8 @@ def utc(value: datetime) -> datetime:
 def _sqlite_time(value: datetime) -> str:
     # The text SQLAlchemy's SQLite DateTime writes for UTCDateTime's naive UTC value, so rows
     # written here and through Core compare and sort alike.
-    v = utc(value)
-    return (
-        f"{v.year:04d}-{v.month:02d}-{v.day:02d} "
-        f"{v.hour:02d}:{v.minute:02d}:{v.second:02d}.{v.microsecond:06d}"
-    )
+    # `YYYY-MM-DD HH:MM:SS.ffffff`, written by datetime in one call.
+    return utc(value).replace(tzinfo=None).isoformat(" ", "microseconds")
 
 
 def with_guid(prepared: PreparedArticle, guid: str) -> PreparedArticle:
