@@ -198,6 +198,9 @@ def test_text_shortcut_reads_as_every_rule(
 @example("Korea-1", True, False)
 @example("a.b", True, True)
 @example("tag:synthetic.example,2025:article/1", False, False)
+@example("korea-1\n", False, True)
+@example("tag:x\u200b", False, False)
+@example("tag:\x00x", False, False)
 def test_url_slug_and_guid_shortcuts_read_as_every_rule(
     value: object, required: bool, feed: bool
 ) -> None:
