@@ -23,7 +23,11 @@ median of each figure over the rounds. Each run also reports the CPU time its se
 processes used per request, each ratio is given by that CPU time too (steadier when other work
 shares the cores), and each round records the load average. Needs the `nginx` and `wrk`
 binaries (Debian: apt-get install nginx-light wrk). Every server runs in its own process group
-and is stopped at the end, whatever happens.
+and is stopped at the end, whatever happens. Before the rounds, bench/replay_cost.py measures
+in a child process, with no server, the CPU time our own WSGI stack (access log, subscriber
+count, memo replay) spends per replayed answer; the report splits the app's server CPU time per
+request into that and the rest (Granian and the kernel), beside nginx's. When the load average
+is above the core count the report says that its rate ratios are not to be trusted.
 
     python bench/http_bench.py                        # 100k-article store, 5 rounds of 10 s
     python bench/http_bench.py --quick                # about 2 minutes
@@ -494,6 +498,26 @@ def write_floor_files(folder: Path, body: bytes, gz: bytes, etag: str, app_url: 
     (folder / "headers.json").write_text(json.dumps(meta), encoding="utf-8")
 
 
+def app_code_cost(database_url: str, host: str) -> dict[str, float]:
+    """CPU microseconds our WSGI stack spends per replayed answer with no server at all
+    (bench/replay_cost.py in a child process, with the served app's environment and its access
+    log written to /dev/null): {"identity", "gzip", "not_modified"}."""
+    env = app_env(
+        database_url, {"FEEDS_SITE_URL": f"http://{host}", "FEEDS_ACCESS_LOG": os.devnull}
+    )
+    done = subprocess.run(
+        [PYTHON, str(BENCH / "replay_cost.py"), FEED_PATH, "--host", host],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+    )
+    costs: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
+    return costs
+
+
 def bench(args: argparse.Namespace) -> dict[str, Any]:
     for binary in ("nginx", "wrk"):
         if not shutil.which(binary):
@@ -629,6 +653,10 @@ def bench(args: argparse.Namespace) -> dict[str, Any]:
                 urls["variant"],
             ).pid
             _check_same("app variant", get(urls["variant"]), body, gzip=False)
+
+        if args.server == "granian":
+            results["app_code_us"] = app_code_cost(url, f"127.0.0.1:{ports['app']}")
+            log(f"the app's own code per replayed answer, no server: {results['app_code_us']} us")
 
         request_headers = {
             "app": {"identity": {}, "gzip": {"Accept-Encoding": "gzip"}},
@@ -854,6 +882,13 @@ def report(results: dict[str, Any]) -> None:
         f"medians over {len(results['rounds'])} round(s); load average (1, 5, 15 min) at the "
         f"start of each round: {results['load_average_per_round']}"
     )
+    busiest = max(load[0] for load in results["load_average_per_round"])
+    if busiest > (os.cpu_count() or 1):
+        print(
+            f"WARNING: load average {busiest} is above the {os.cpu_count()} cores: other work "
+            "shared them, so the rate ratios (and their ok / MISSED) measure how the scheduler "
+            "shared the cores, not the servers; read the CPU time per request instead"
+        )
     print(
         f"{'':<28} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'CPU us/req':>10} {'errors':>7}"
         "  req/s per round"
@@ -881,6 +916,25 @@ def report(results: dict[str, Any]) -> None:
     for key, value in results["cpu_ratios"].items():
         each = [one["cpu_ratios"][key] for one in results["rounds"]]
         print(f"{key:<30} {value:>8.2f}  per round {each}")
+    code = results.get("app_code_us")
+    if code:
+        print(
+            "server CPU us per request, median (app = our code, measured with no server, "
+            "+ the rest: Granian and the kernel):"
+        )
+        for kind, app_key, nginx_key in (
+            ("not_modified", "app_304", "nginx_304"),
+            ("identity", "app_cached_200", "nginx_static"),
+            ("gzip", "app_gzip", "nginx_gzip"),
+        ):
+            app_cpu = results[app_key].get("cpu_us_per_request")
+            nginx_cpu = results[nginx_key].get("cpu_us_per_request")
+            if app_cpu is None or nginx_cpu is None:
+                continue
+            print(
+                f"  {labels[app_key]:<28} {app_cpu:>7.1f} = our code {code[kind]:>5.1f} "
+                f"+ the rest {app_cpu - code[kind]:>6.1f};  {labels[nginx_key]} {nginx_cpu:.1f}"
+            )
 
 
 def _interrupted(signum: int, _frame: object) -> None:
