@@ -172,9 +172,11 @@ def test_a_session_expires_on_the_server_side_too(
 
 def _tampered(session: str, how: str) -> str:
     name, stamp, signature = session.rsplit(".", 2)
-    flip = {"A": "B"}.get(signature[-1], "A")
+    # The first character: every one of its 6 bits is signature. The last one's low bits are
+    # base64 padding, which decoding drops (a last 'A' made 'B' was still a valid signature).
+    flip = {"A": "B"}.get(signature[0], "A")
     return {
-        "signature": f"{name}.{stamp}.{signature[:-1]}{flip}",
+        "signature": f"{name}.{stamp}.{flip}{signature[1:]}",
         "stamp": f"{name}.{stamp[:-1]}{'A' if stamp[-1] != 'A' else 'B'}.{signature}",
         "other-name": f"reporter.{stamp}.{signature}",
         "no-signature": name,
