@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 from urllib.parse import quote
 
+import orjson
 from werkzeug.urls import iri_to_uri
 
 from articles.model import Article, Episode
@@ -257,10 +258,18 @@ def to_uri(url: str, base_url: str = "") -> str:
     return _uri(clean_text(url).strip(), base_url)
 
 
+# A URL made only of characters a URI holds as they are, no `%` (the usual case): `_uri` keeps
+# it without the search for what needs encoding (a whole match of this is about half its time).
+_AS_IS_URI = re.compile(r"[A-Za-z0-9!#$&'()*+,/:;=?@\[\]~\-._]*")
+
+
 def _uri(url: str, base_url: str) -> str:
     """`to_uri` of a URL already cleaned (`clean_text`) and stripped."""
-    url = absolute_url(url, base_url)
-    if not _NEEDS_ENCODING.search(url):
+    if url[:1] == "/":
+        url = absolute_url(url, base_url)
+    if ("%" not in url and _AS_IS_URI.fullmatch(url) is not None) or not _NEEDS_ENCODING.search(
+        url
+    ):
         return url
     url = _STRAY_PERCENT.sub("%25", url)
     try:
@@ -358,21 +367,25 @@ def build_entry(
     base_url: str,
     default_author: Person,
     memo: EntryMemo | None = None,
+    parts: dict[tuple[Any, ...], Any] | None = None,
 ) -> Entry | None:
     """The Entry of one article, or None (logged) when it has no id to publish under.
 
     `memo`: reuse (and keep) the entry built from an equal article with the same inputs.
+    `parts`: a dict the caller keeps for one document (one `base_url`), empty at first: the
+    bylines, categories and credits built for its entries, so that the articles sharing one
+    (a section, a tag, an author, an agency) share one object. The same Entry either way.
     """
     if not article.guid:
         log.warning("article %r: guid: missing (the store mints one); entry left out", article.id)
         return None
     link_source = article.url or article_url(article)
     if memo is None:
-        return _build_entry(article, link_source, base_url, default_author)
+        return _build_entry(article, link_source, base_url, default_author, parts)
     key = (article.id, article.updated, base_url, link_source, default_author)
     entry = memo.get(key, article)
     if entry is None:
-        entry = _build_entry(article, link_source, base_url, default_author)
+        entry = _build_entry(article, link_source, base_url, default_author, parts)
         memo.put(key, article, entry)
     return entry
 
@@ -410,20 +423,60 @@ def _texts(article: Article, link_source: str) -> list[str | None]:
     return texts
 
 
+# What orjson writes for the characters `clean_text` removes (checked for every code point by
+# tests/test_feed_model_clean.py): C0 controls but tab, LF and CR as `\u00XX`, `\b` or `\f`;
+# DEL as itself; the C1 controls but NEL as UTF-8 `C2 80`..`C2 9F`; U+FDD0..U+FDEF and
+# U+FFFE/U+FFFF as `EF B7 90`..`EF B7 AF` and `EF BF BE`/`EF BF BF`. A lone surrogate is
+# refused (JSONEncodeError). Each search runs only when its single-byte lead is present (a
+# byte search, many times faster than a pattern): bodies have `\` (line breaks, quotes),
+# rarely the others.
+_ESCAPED_CONTROL = re.compile(rb"\\(?:[bf]|u00)")
+_C1_UTF8 = re.compile(rb"\xc2[\x80-\x84\x86-\x9f]")
+_NONCHARACTER_UTF8 = re.compile(rb"\xef(?:\xb7[\x90-\xaf]|\xbf[\xbe\xbf])")
+
+
+def texts_clean(texts: Iterable[str | None]) -> bool:
+    """True only when `clean_text` leaves every text as it is (None counts as clean).
+
+    False means "look closer": it is also the answer for some clean texts (a backslash before
+    `b`, `f` or `u00`), whose callers then clean each text, which changes nothing. One C pass
+    over all the texts (`orjson.dumps`, which reads CPython's string storage directly and
+    writes UTF-8 with JSON escapes) and byte searches of its output: about a tenth of
+    `clean_text`'s regular expression per character of non-ASCII text.
+    """
+    try:
+        out = orjson.dumps(texts if isinstance(texts, list) else list(texts))
+    except orjson.JSONEncodeError:  # a lone surrogate (UTF-8 cannot carry it)
+        return False
+    return not (
+        (b"\\" in out and _ESCAPED_CONTROL.search(out) is not None)
+        or b"\x7f" in out
+        or (b"\xc2" in out and _C1_UTF8.search(out) is not None)
+        or (b"\xef" in out and _NONCHARACTER_UTF8.search(out) is not None)
+    )
+
+
 def _cleaner(article: Article, link_source: str) -> Callable[[str | None], str]:
     """`clean_text`, or `_as_is` when every text of the article is clean (one check of all)."""
-    if is_clean("\n".join([t for t in _texts(article, link_source) if t])):
+    if texts_clean(_texts(article, link_source)):
         return _as_is
     return clean_text
 
 
 def _build_entry(
-    article: Article, link_source: str, base_url: str, default_author: Person
+    article: Article,
+    link_source: str,
+    base_url: str,
+    default_author: Person,
+    parts: dict[tuple[Any, ...], Any] | None = None,
 ) -> Entry:
     # Stored articles were cleaned on import, so their texts are almost always clean: one
-    # check of them all (`is_clean`) replaces `clean_text` on each; any other article is
+    # check of them all (`texts_clean`) replaces `clean_text` on each; any other article is
     # cleaned field by field. Either way the Entry is the same.
     clean = _cleaner(article, link_source)
+    if clean is not _as_is:
+        # `parts` are keyed by the texts as the article holds them: clean ones only.
+        parts = None
     image = None
     if article.image is not None:
         img = article.image
@@ -454,33 +507,46 @@ def _build_entry(
         body = f'<p><a href="{html.escape(link)}">{html.escape(title)}</a></p>'
     authors: list[Person] = []
     for a in article.authors:
-        name = clean(a.name).strip()
-        if name:
-            authors.append(
-                Person(
-                    name,
-                    _uri(clean(a.uri).strip(), base_url) if a.uri else None,
-                    clean(a.email).strip() or None,
-                )
-            )
-    root = base_url.rstrip("/")
+        if parts is not None:
+            key: tuple[Any, ...] = (Person, a.name, a.uri, a.email)
+            person = parts.get(key)
+            if person is None:
+                person = parts[key] = _person(a.name, a.uri, a.email, base_url, clean)
+        else:
+            person = _person(a.name, a.uri, a.email, base_url, clean)
+        if person is not _NO_PERSON:
+            authors.append(person)
     categories: list[Category] = []
     section = article.section
-    if section is not None and clean(section.slug).strip():
-        slug = clean(section.slug)
-        categories.append(Category(slug, clean(section.label) or slug, f"{root}/section/"))
-    if article.tags:
-        tag_scheme = f"{root}/tag/"
-        for t in article.tags:
-            slug = clean(t.slug)
-            if slug.strip():
-                categories.append(Category(slug, clean(t.label) or slug, tag_scheme))
+    if section is not None:
+        key = (Category, section.slug, section.label)
+        category = parts.get(key) if parts is not None else None
+        if category is None:
+            category = _category(section.slug, section.label, base_url, "section", clean)
+            if parts is not None:
+                parts[key] = category
+        if category is not _NO_CATEGORY:
+            categories.append(category)
+    for t in article.tags:
+        key = (Category, t.slug, t.label, "tag")
+        category = parts.get(key) if parts is not None else None
+        if category is None:
+            category = _category(t.slug, t.label, base_url, "tag", clean)
+            if parts is not None:
+                parts[key] = category
+        if category is not _NO_CATEGORY:
+            categories.append(category)
     source = None
-    if article.source is not None and clean(article.source.name).strip():
-        source = Credit(
-            clean(article.source.name),
-            _uri(clean(article.source.url).strip(), base_url) if article.source.url else None,
-        )
+    if article.source is not None:
+        credit = article.source
+        key = (Credit, credit.name, credit.url)
+        source = parts.get(key) if parts is not None else None
+        if source is None:
+            source = _credit(credit.name, credit.url, base_url, clean)
+            if parts is not None:
+                parts[key] = source
+        if source is _NO_CREDIT:
+            source = None
     # An entry is never "updated" before it was published; a record that says so is read as
     # updated at publication, so no format shows an impossible order.
     updated = max(article.updated, article.published)
@@ -525,6 +591,46 @@ def _build_entry(
         article_id=article.id,
         episode=article.episode,
     )
+
+
+# What `_person`, `_category` and `_credit` give for a part with no name: the part is left out
+# (kept in `parts` like any other, so it is not built again).
+_NO_PERSON = Person("")
+_NO_CATEGORY = Category("", "", "")
+_NO_CREDIT = Credit("")
+
+
+def _person(
+    name: str, uri: str | None, email: str | None, base_url: str, clean: Callable[[str | None], str]
+) -> Person:
+    """A byline; `_NO_PERSON` when its name is blank."""
+    name = clean(name).strip()
+    if not name:
+        return _NO_PERSON
+    return Person(
+        name,
+        _uri(clean(uri).strip(), base_url) if uri else None,
+        clean(email).strip() or None,
+    )
+
+
+def _category(
+    slug: str, label: str, base_url: str, kind: str, clean: Callable[[str | None], str]
+) -> Category:
+    """A section or tag (`kind`) in the site's scheme for it; `_NO_CATEGORY` for a blank slug."""
+    slug = clean(slug)
+    if not slug.strip():
+        return _NO_CATEGORY
+    return Category(slug, clean(label) or slug, f"{base_url.rstrip('/')}/{kind}/")
+
+
+def _credit(
+    name: str, url: str | None, base_url: str, clean: Callable[[str | None], str]
+) -> Credit:
+    """The source credit; `_NO_CREDIT` when its name is blank."""
+    if not clean(name).strip():
+        return _NO_CREDIT
+    return Credit(clean(name), _uri(clean(url).strip(), base_url) if url else None)
 
 
 def unique_entries(entries: Iterable[Entry]) -> tuple[Entry, ...]:
@@ -601,6 +707,7 @@ def build_feed(
         name=clean_text(config.feed_author_name).strip() or feed_title,
         email=clean_text(getattr(config, "author_email", "")).strip() or None,
     )
+    parts: dict[tuple[Any, ...], Any] = {}
     built = (
         build_entry(
             a,
@@ -608,6 +715,7 @@ def build_feed(
             base_url=base_url,
             default_author=default_author,
             memo=memo,
+            parts=parts,
         )
         for a in articles
     )

@@ -101,7 +101,7 @@ def test_the_fast_path_builds_the_entry_cleaning_every_field_builds(
 ) -> None:
     source = article.url or link
     fast = model._build_entry(article, source, BASE_URL, DEFAULT_AUTHOR)
-    with mock.patch.object(model, "is_clean", lambda _text: False):
+    with mock.patch.object(model, "texts_clean", lambda _texts: False):
         slow = model._build_entry(article, source, BASE_URL, DEFAULT_AUTHOR)
     assert repr(fast) == repr(slow)
 
