@@ -376,18 +376,32 @@ def build_entry(
     bylines, categories and credits built for its entries, so that the articles sharing one
     (a section, a tag, an author, an agency) share one object. The same Entry either way.
     """
-    if not article.guid:
-        log.warning("article %r: guid: missing (the store mints one); entry left out", article.id)
+    if not _has_guid(article):
         return None
     link_source = article.url or article_url(article)
     if memo is None:
         return _build_entry(article, link_source, base_url, default_author, parts)
-    key = (article.id, article.updated, base_url, link_source, default_author)
+    key = _memo_key(article, link_source, base_url, default_author)
     entry = memo.get(key, article)
     if entry is None:
         entry = _build_entry(article, link_source, base_url, default_author, parts)
         memo.put(key, article, entry)
     return entry
+
+
+def _has_guid(article: Article) -> bool:
+    """Whether the article has an id to publish under; logged when it has none."""
+    if article.guid:
+        return True
+    log.warning("article %r: guid: missing (the store mints one); entry left out", article.id)
+    return False
+
+
+def _memo_key(
+    article: Article, link_source: str, base_url: str, default_author: Person
+) -> tuple[Any, ...]:
+    """The `EntryMemo` key of an article's entry: the build's inputs but the article itself."""
+    return (article.id, article.updated, base_url, link_source, default_author)
 
 
 def _as_is(value: str | None) -> str:
@@ -469,11 +483,14 @@ def _build_entry(
     base_url: str,
     default_author: Person,
     parts: dict[tuple[Any, ...], Any] | None = None,
+    clean: Callable[[str | None], str] | None = None,
 ) -> Entry:
     # Stored articles were cleaned on import, so their texts are almost always clean: one
     # check of them all (`texts_clean`) replaces `clean_text` on each; any other article is
-    # cleaned field by field. Either way the Entry is the same.
-    clean = _cleaner(article, link_source)
+    # cleaned field by field. Either way the Entry is the same. `clean` is `_as_is` when the
+    # caller checked the texts already.
+    if clean is None:
+        clean = _cleaner(article, link_source)
     if clean is not _as_is:
         # `parts` are keyed by the texts as the article holds them: clean ones only.
         parts = None
@@ -707,18 +724,39 @@ def build_feed(
         name=clean_text(config.feed_author_name).strip() or feed_title,
         email=clean_text(getattr(config, "author_email", "")).strip() or None,
     )
+    # `build_entry` for each article, with the texts of all the articles to build (those the
+    # memo does not hold) checked at once: one `texts_clean` for the document, and one for
+    # each of its articles only when that finds something to clean.
     parts: dict[tuple[Any, ...], Any] = {}
-    built = (
-        build_entry(
-            a,
-            article_url=article_url,
-            base_url=base_url,
-            default_author=default_author,
-            memo=memo,
-            parts=parts,
-        )
-        for a in articles
-    )
+    built: list[Entry | None] = []
+    to_build: list[tuple[int, Article, str, tuple[Any, ...] | None]] = []
+    for article in articles:
+        if not _has_guid(article):
+            continue
+        link_source = article.url or article_url(article)
+        key = None
+        if memo is not None:
+            key = _memo_key(article, link_source, base_url, default_author)
+            kept = memo.get(key, article)
+            if kept is not None:
+                built.append(kept)
+                continue
+        to_build.append((len(built), article, link_source, key))
+        built.append(None)
+    if to_build:
+        all_clean = texts_clean([t for _, a, link, _ in to_build for t in _texts(a, link)])
+        for index, article, link_source, key in to_build:
+            entry = _build_entry(
+                article,
+                link_source,
+                base_url,
+                default_author,
+                parts,
+                _as_is if all_clean else None,
+            )
+            if memo is not None and key is not None:
+                memo.put(key, article, entry)
+            built[index] = entry
     entries = unique_entries(e for e in built if e is not None)
     if alternates:
         entries = tuple(
