@@ -411,7 +411,14 @@ def _as_is(value: str | None) -> str:
 
 def _texts(article: Article, link_source: str) -> list[str | None]:
     """Every text of `article` that `_build_entry` cleans, and the link it resolves."""
-    texts: list[str | None] = [
+    texts: list[str | None] = []
+    _add_texts(texts, article, link_source)
+    return texts
+
+
+def _add_texts(texts: list[str | None], article: Article, link_source: str) -> None:
+    """Append to `texts` every text of `article` that `_build_entry` cleans, and the link."""
+    texts += (
         article.guid,
         article.title,
         article.summary,
@@ -419,7 +426,7 @@ def _texts(article: Article, link_source: str) -> list[str | None]:
         article.language,
         article.rights,
         link_source,
-    ]
+    )
     if article.image is not None:
         texts += (article.image.url, article.image.alt, article.image.caption)
     for author in article.authors:
@@ -434,7 +441,6 @@ def _texts(article: Article, link_source: str) -> list[str | None]:
         texts += (link.url, link.title)
     for media in article.media:
         texts += (media.url, media.type, media.title)
-    return texts
 
 
 # What orjson writes for the characters `clean_text` removes (checked for every code point by
@@ -567,27 +573,28 @@ def _build_entry(
     # An entry is never "updated" before it was published; a record that says so is read as
     # updated at publication, so no format shows an impossible order.
     updated = max(article.updated, article.published)
+    # Positional, in the order of Entry's fields: a quarter cheaper than twenty keywords.
     return Entry(
-        id=clean(article.guid),
-        title=title,
-        link=link,
-        published=article.published,
-        updated=updated,
-        language=clean(article.language),
-        summary=summary,
-        content_html=body,
-        excerpt=summary or excerpt(body),
-        authors=tuple(authors) or (default_author,),
-        categories=tuple(categories),
-        related=tuple(
+        clean(article.guid),  # id
+        title,
+        link,
+        article.published,
+        updated,
+        clean(article.language),  # language
+        summary,
+        body,  # content_html
+        summary or excerpt(body),  # excerpt
+        tuple(authors) or (default_author,),  # authors
+        tuple(categories),
+        tuple(
             [
                 RelatedLink(_uri(clean(r.url).strip(), base_url), clean(r.title))
                 for r in article.related
             ]
         )
         if article.related
-        else (),
-        enclosures=tuple(
+        else (),  # related
+        tuple(
             [
                 Enclosure(
                     _uri(clean(m.url).strip(), base_url),
@@ -600,13 +607,14 @@ def _build_entry(
             ]
         )
         if article.media
-        else (),
-        image=image,
-        source=source,
-        rights=clean(article.rights) or None,
-        reading_time=article.reading_time,
-        article_id=article.id,
-        episode=article.episode,
+        else (),  # enclosures
+        image,
+        source,
+        clean(article.rights) or None,  # rights
+        article.reading_time,
+        article.id,  # article_id
+        (),  # alternates: build_feed adds them
+        article.episode,
     )
 
 
@@ -744,7 +752,10 @@ def build_feed(
         to_build.append((len(built), article, link_source, key))
         built.append(None)
     if to_build:
-        all_clean = texts_clean([t for _, a, link, _ in to_build for t in _texts(a, link)])
+        texts: list[str | None] = []
+        for _, article, link_source, _ in to_build:
+            _add_texts(texts, article, link_source)
+        all_clean = texts_clean(texts)
         for index, article, link_source, key in to_build:
             entry = _build_entry(
                 article,
