@@ -380,11 +380,11 @@ def build_entry(
         return None
     link_source = article.url or article_url(article)
     if memo is None:
-        return _build_entry(article, link_source, base_url, default_author, parts)
+        return _checked_entry(article, link_source, base_url, default_author, parts)
     key = _memo_key(article, link_source, base_url, default_author)
     entry = memo.get(key, article)
     if entry is None:
-        entry = _build_entry(article, link_source, base_url, default_author, parts)
+        entry = _checked_entry(article, link_source, base_url, default_author, parts)
         memo.put(key, article, entry)
     return entry
 
@@ -409,20 +409,31 @@ def _as_is(value: str | None) -> str:
     return value or ""
 
 
-def _texts(article: Article, link_source: str) -> list[str | None]:
-    """Every text of `article` that `_build_entry` cleans, and the link it resolves."""
+def _texts(article: Article, link_source: str, content_html: str) -> list[str | None]:
+    """The texts `_entry_is_clean` checks (see `_add_texts`)."""
     texts: list[str | None] = []
-    _add_texts(texts, article, link_source)
+    _add_texts(texts, article, link_source, content_html)
     return texts
 
 
-def _add_texts(texts: list[str | None], article: Article, link_source: str) -> None:
-    """Append to `texts` every text of `article` that `_build_entry` cleans, and the link."""
+def _add_texts(
+    texts: list[str | None], article: Article, link_source: str, content_html: str
+) -> None:
+    """Append to `texts` every text of `article` that `_build_entry` cleans and the link it
+    resolves, with `content_html`, the body as its entry holds it, in place of `body_html`.
+
+    The entry's body is the article's with root-relative URLs made absolute, the lead image's
+    figure (its texts escaped) before it, or a link to the article when it is blank: every
+    character of a body that is not blank is in it. So when these texts are clean, the
+    article's are, or its body is only blank characters, which no entry holds. Checking the
+    entry's body rather than the article's leaves its UTF-8 form with it (CPython keeps the
+    one `orjson` makes), which the JSON Feed writer then reuses.
+    """
     texts += (
         article.guid,
         article.title,
         article.summary,
-        article.body_html,
+        content_html,
         article.language,
         article.rights,
         link_source,
@@ -476,11 +487,40 @@ def texts_clean(texts: Iterable[str | None]) -> bool:
     )
 
 
-def _cleaner(article: Article, link_source: str) -> Callable[[str | None], str]:
-    """`clean_text`, or `_as_is` when every text of the article is clean (one check of all)."""
-    if texts_clean(_texts(article, link_source)):
-        return _as_is
-    return clean_text
+def _entry_is_clean(article: Article, link_source: str, entry: Entry) -> bool:
+    """Whether `entry`, built from `article` with its texts as they are (`_as_is`), is the
+    entry cleaning every text gives: `texts_clean` of the texts `_add_texts` gives."""
+    return texts_clean(_texts(article, link_source, entry.content_html))
+
+
+def _checked_entry(
+    article: Article,
+    link_source: str,
+    base_url: str,
+    default_author: Person,
+    parts: dict[tuple[Any, ...], Any] | None = None,
+) -> Entry:
+    """The entry of `article`: built with its texts as they are, then checked; built again
+    cleaning every text when the check finds anything (the same Entry either way)."""
+    entry = _fast_entry(article, link_source, base_url, default_author, parts)
+    if entry is not None and _entry_is_clean(article, link_source, entry):
+        return entry
+    return _build_entry(article, link_source, base_url, default_author, None, clean_text)
+
+
+def _fast_entry(
+    article: Article,
+    link_source: str,
+    base_url: str,
+    default_author: Person,
+    parts: dict[tuple[Any, ...], Any] | None,
+) -> Entry | None:
+    """`_build_entry` with the texts as they are; None when a lone surrogate (which only
+    `clean_text` removes) makes it raise, as UTF-8 encoding a URL does."""
+    try:
+        return _build_entry(article, link_source, base_url, default_author, parts, _as_is)
+    except UnicodeError:
+        return None
 
 
 def _build_entry(
@@ -489,14 +529,14 @@ def _build_entry(
     base_url: str,
     default_author: Person,
     parts: dict[tuple[Any, ...], Any] | None = None,
-    clean: Callable[[str | None], str] | None = None,
+    clean: Callable[[str | None], str] = clean_text,
 ) -> Entry:
-    # Stored articles were cleaned on import, so their texts are almost always clean: one
-    # check of them all (`texts_clean`) replaces `clean_text` on each; any other article is
-    # cleaned field by field. Either way the Entry is the same. `clean` is `_as_is` when the
-    # caller checked the texts already.
-    if clean is None:
-        clean = _cleaner(article, link_source)
+    """The entry of `article`, each text passed through `clean`: `clean_text`, or `_as_is`
+    for texts as they are, which callers then check (`_checked_entry`, `build_feed`).
+
+    Stored articles were cleaned on import, so their texts are almost always clean: one check
+    of them all (`texts_clean`) replaces `clean_text` on each.
+    """
     if clean is not _as_is:
         # `parts` are keyed by the texts as the article holds them: clean ones only.
         parts = None
@@ -732,12 +772,13 @@ def build_feed(
         name=clean_text(config.feed_author_name).strip() or feed_title,
         email=clean_text(getattr(config, "author_email", "")).strip() or None,
     )
-    # `build_entry` for each article, with the texts of all the articles to build (those the
-    # memo does not hold) checked at once: one `texts_clean` for the document, and one for
-    # each of its articles only when that finds something to clean.
+    # `build_entry` for each article. The articles the memo does not hold are built with their
+    # texts as they are, then all their texts are checked at once (`texts_clean`): one check
+    # for the document, and one for each of its entries only when that finds something to
+    # clean; an entry whose texts are not clean is built again cleaning every text.
     parts: dict[tuple[Any, ...], Any] = {}
-    built: list[Entry | None] = []
-    to_build: list[tuple[int, Article, str, tuple[Any, ...] | None]] = []
+    built: list[Entry] = []
+    to_check: list[tuple[int, Article, str, tuple[Any, ...] | None]] = []
     for article in articles:
         if not _has_guid(article):
             continue
@@ -749,26 +790,26 @@ def build_feed(
             if kept is not None:
                 built.append(kept)
                 continue
-        to_build.append((len(built), article, link_source, key))
-        built.append(None)
-    if to_build:
+        entry = _fast_entry(article, link_source, base_url, default_author, parts)
+        if entry is not None:
+            to_check.append((len(built), article, link_source, key))
+            built.append(entry)
+            continue
+        entry = _build_entry(article, link_source, base_url, default_author)
+        built.append(entry)
+        if memo is not None and key is not None:
+            memo.put(key, article, entry)
+    if to_check:
         texts: list[str | None] = []
-        for _, article, link_source, _ in to_build:
-            _add_texts(texts, article, link_source)
+        for index, article, link_source, _ in to_check:
+            _add_texts(texts, article, link_source, built[index].content_html)
         all_clean = texts_clean(texts)
-        for index, article, link_source, key in to_build:
-            entry = _build_entry(
-                article,
-                link_source,
-                base_url,
-                default_author,
-                parts,
-                _as_is if all_clean else None,
-            )
+        for index, article, link_source, key in to_check:
+            if not all_clean and not _entry_is_clean(article, link_source, built[index]):
+                built[index] = _build_entry(article, link_source, base_url, default_author)
             if memo is not None and key is not None:
-                memo.put(key, article, entry)
-            built[index] = entry
-    entries = unique_entries(e for e in built if e is not None)
+                memo.put(key, article, built[index])
+    entries = unique_entries(built)
     if alternates:
         entries = tuple(
             replace(e, alternates=alternates[e.article_id]) if e.article_id in alternates else e

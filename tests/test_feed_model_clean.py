@@ -1,15 +1,17 @@
 """The feed model's clean-text fast path gives exactly the Entry that cleaning every field gives.
 
-`feeds.model._build_entry` checks all of an article's texts at once (`is_clean`) and skips
-`clean_text` on each field when they are clean; these tests hold it to the field-by-field
-build for any text, clean or not, in every field it cleans.
+`feeds.model` builds an entry with the article's texts as they are, then checks them all at
+once (`texts_clean`: one orjson pass and byte searches) and builds it again cleaning every
+field only when the check finds something; these tests hold that to the field-by-field build
+for any text, clean or not, in every field, one entry at a time and a whole feed at once, and
+hold the check itself to `clean_text` for every code point. `_uri`'s shortcut for plain URLs
+is held to the search it skips.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, datetime
-from unittest import mock
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -17,7 +19,7 @@ from hypothesis import strategies as st
 from articles.model import Article, Author, Image, Link, Media, Section, Source, Tag
 from articles.text import clean_text
 from feeds import model
-from feeds.model import Person, is_clean
+from feeds.model import DocumentLinks, FeedLinks, Person, build_feed, is_clean, texts_clean
 from tests.strategies import any_char
 
 BASE_URL = "https://news.example.com"
@@ -100,10 +102,51 @@ def test_the_fast_path_builds_the_entry_cleaning_every_field_builds(
     article: Article, link: str
 ) -> None:
     source = article.url or link
-    fast = model._build_entry(article, source, BASE_URL, DEFAULT_AUTHOR)
-    with mock.patch.object(model, "texts_clean", lambda _texts: False):
-        slow = model._build_entry(article, source, BASE_URL, DEFAULT_AUTHOR)
+    fast = model._checked_entry(article, source, BASE_URL, DEFAULT_AUTHOR)
+    slow = model._build_entry(article, source, BASE_URL, DEFAULT_AUTHOR, None, clean_text)
     assert repr(fast) == repr(slow)
+
+
+class _Config:
+    title = "Site"
+    feed_author_name = "Newsroom"
+    author_email = "desk@news.example.com"
+    default_language = "ko"
+    tag_authority = "news.example.com,2025"
+    icon_url = ""
+    logo_url = ""
+    rights = ""
+
+
+class _Facet:
+    kind = "all"
+    value = ""
+
+
+@settings(max_examples=150, deadline=None)
+@given(items=st.lists(articles(), max_size=4))
+def test_a_feed_holds_the_entries_cleaning_every_field_gives(items: list[Article]) -> None:
+    # build_feed checks the texts of all its new entries at once, then entry by entry: every
+    # entry is still the one cleaning each field gives, clean articles next to dirty ones.
+    items = [replace(a, id=f"a{i}", guid=a.guid or f"g{i}") for i, a in enumerate(items)]
+    links = FeedLinks(html=BASE_URL, documents={"json": DocumentLinks(self=BASE_URL)})
+    feed = build_feed(
+        _Config(),
+        title="T",
+        subtitle="",
+        facet=_Facet(),
+        articles=items,
+        links=links,
+        article_url=lambda a: f"{BASE_URL}/articles/{a.id}",
+        base_url=BASE_URL,
+        memo=None,
+    )
+    author = feed.author
+    expected = [
+        model._build_entry(a, a.url or f"{BASE_URL}/articles/{a.id}", BASE_URL, author)
+        for a in items
+    ]
+    assert [repr(e) for e in feed.entries] == [repr(e) for e in model.unique_entries(expected)]
 
 
 def test_a_clean_article_takes_the_fast_path_and_a_dirty_one_does_not() -> None:
@@ -112,18 +155,62 @@ def test_a_clean_article_takes_the_fast_path_and_a_dirty_one_does_not() -> None:
         id="a1", slug="a1", title="Title", published=instant, updated=instant, language="ko",
         guid="tag:x,2025:a1", body_html="<p>서울</p>\n", authors=(Author("Kim", "kim"),),
     )  # fmt: skip
-    assert model._cleaner(article, "https://x.example/a1") is model._as_is
+
+    def fast_path_is_clean(article: Article, link: str = "https://x.example/a1") -> bool:
+        entry = model._build_entry(article, link, BASE_URL, DEFAULT_AUTHOR, None, model._as_is)
+        return model._entry_is_clean(article, link, entry)
+
+    assert fast_path_is_clean(article)
     for dirty_article in (
         replace(article, title="Ti\x00tle"),
         replace(article, body_html="<p>서\x7f울</p>"),
         replace(article, authors=(Author("Kim\ufdd0", "kim"),)),
+        replace(article, image=Image("/i.jpg", alt="\x84")),
     ):
-        assert model._cleaner(dirty_article, "https://x.example/a1") is clean_text
-    assert model._cleaner(article, "https://x.example/\x84a1") is clean_text
-    entry = model._build_entry(
+        assert not fast_path_is_clean(dirty_article)
+    assert not fast_path_is_clean(article, "https://x.example/\x84a1")
+    entry = model._checked_entry(
         replace(article, title="Ti\x00tle", body_html="<p>서\x7f울</p>"),
         "https://x.example/a1",
         BASE_URL,
         DEFAULT_AUTHOR,
     )
     assert (entry.title, entry.content_html) == ("Title", "<p>서울</p>")
+
+
+def test_texts_clean_answers_as_clean_text_for_every_code_point() -> None:
+    # One character at a time the check is exact: no false alarm, nothing missed.
+    wrong = [
+        hex(code)
+        for code in range(0x110000)
+        if texts_clean([chr(code)]) != (clean_text(chr(code)) == chr(code))
+    ]
+    assert wrong == []
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    texts=st.lists(
+        st.none() | st.text(st.sampled_from(EDGE_CHARS + "\\bfu0\"'") | any_char), max_size=5
+    )
+)
+def test_texts_clean_never_passes_a_text_clean_text_would_change(texts: list[str | None]) -> None:
+    if texts_clean(texts):
+        assert all(clean_text(t) == (t or "") for t in texts)
+    # And any character clean_text removes, anywhere, is caught.
+    for bad in ("\x00", "\x0b", "\x7f", "\x84", "\ud800", "\ufdd0", "\uffff"):
+        assert not texts_clean([*texts, f"a{bad}b"])
+
+
+URL_CHARS = "aZ09!#$&'()*+,/:;=?@[]~-._%% \"<>\\^`{|}\x7fü한\u3000"
+
+
+@settings(max_examples=500, deadline=None)
+@given(url=st.text(st.sampled_from(URL_CHARS) | any_char, max_size=30), relative=st.booleans())
+def test_uri_shortcut_keeps_only_what_needs_no_encoding(url: str, relative: bool) -> None:
+    url = ("/" + url) if relative else url
+    absolute = model.absolute_url(url, BASE_URL)
+    shortcut = "%" not in absolute and model._AS_IS_URI.fullmatch(absolute) is not None
+    if shortcut:
+        assert model._NEEDS_ENCODING.search(absolute) is None
+        assert model._uri(url, BASE_URL) == absolute
