@@ -29,8 +29,10 @@ class EntryMemo:
     `updated`), and its `published`/`updated` offsets too (equal instants in another offset
     are written differently). So a hit gives exactly the Entry a build would give.
 
-    Bounded by the characters of the bodies it holds (`max_chars`, about 1 to 4 bytes each);
-    the least recently used entries go first, and an article whose body alone is more than
+    Bounded by the characters of the bodies it holds (`max_chars`, about 1 to 4 bytes each,
+    and up to 3 more for a body's UTF-8 form, which CPython keeps with a string once `orjson`
+    has written it: the model's text check and the JSON Feed writer do); the least recently
+    used entries go first, and an article whose body alone is more than
     a sixteenth of the bound is never kept. Thread-safe. The memo is a cache of a pure
     function: it never changes what a document says, only how long it takes.
     """

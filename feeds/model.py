@@ -13,20 +13,18 @@ from __future__ import annotations
 
 import html
 import logging
-import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any, Literal
 from urllib.parse import quote
 
-import orjson
-from werkzeug.urls import iri_to_uri
-
 from articles.model import Article, Episode
 from articles.text import clean_text
 from feeds.entry_memo import ENTRY_MEMO as ENTRY_MEMO  # re-exported
 from feeds.entry_memo import EntryMemo as EntryMemo
+from feeds.hygiene import absolute_html, excerpt, resolve_uri, texts_clean, to_uri
+from feeds.hygiene import absolute_url as absolute_url  # re-exported (feeds.pages)
 
 log = logging.getLogger(__name__)
 
@@ -229,110 +227,6 @@ class Feed:
         return self.subtitle_in_feed_language or self.title
 
 
-# --- text and URL hygiene -------------------------------------------------------------------
-
-# Characters a URI may hold as they are (RFC 3986 reserved + unreserved, and `%` which starts an
-# escape we keep, so an already-encoded URL is not encoded twice).
-_URI_SAFE = "!#$&'()*+,/:;=?@[]~-._%"
-_NEEDS_ENCODING = re.compile(r"[^A-Za-z0-9!#$&'()*+,/:;=?@\[\]~\-._%]|%(?![0-9A-Fa-f]{2})")
-_STRAY_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
-
-
-def absolute_url(url: str, base_url: str) -> str:
-    """Resolve a site-relative URL (`/x`, `//host/x`) against `base_url`; others unchanged."""
-    if url.startswith("//"):
-        scheme = base_url.split(":", 1)[0] if ":" in base_url else "https"
-        return f"{scheme}:{url}"
-    if url.startswith("/"):
-        return base_url.rstrip("/") + url
-    return url
-
-
-def to_uri(url: str, base_url: str = "") -> str:
-    """The URL as a valid absolute URI: IRI characters percent-encoded per RFC 3987 section 3.1.
-
-    Non-ASCII host names become IDNA (punycode); existing `%XX` escapes are kept; a lone `%`
-    becomes `%25` (then werkzeug.urls.iri_to_uri). Never raises: a URL that cannot be split,
-    or whose host IDNA refuses, is encoded as one string.
-    """
-    return _uri(clean_text(url).strip(), base_url)
-
-
-# A URL made only of characters a URI holds as they are, no `%` (the usual case): `_uri` keeps
-# it without the search for what needs encoding (a whole match of this is about half its time).
-_AS_IS_URI = re.compile(r"[A-Za-z0-9!#$&'()*+,/:;=?@\[\]~\-._]*")
-
-
-def _uri(url: str, base_url: str) -> str:
-    """`to_uri` of a URL already cleaned (`clean_text`) and stripped."""
-    if url[:1] == "/":
-        url = absolute_url(url, base_url)
-    if ("%" not in url and _AS_IS_URI.fullmatch(url) is not None) or not _NEEDS_ENCODING.search(
-        url
-    ):
-        return url
-    url = _STRAY_PERCENT.sub("%25", url)
-    try:
-        # Werkzeug's RFC 3987 mapping: each part quoted with its own safe set, IDNA host.
-        return iri_to_uri(url)
-    except (ValueError, UnicodeError):  # unsplittable, a bad port, a host IDNA refuses
-        return quote(url, safe=_URI_SAFE)
-
-
-# The characters `clean_text` removes that are ASCII: C0 controls but tab, LF and CR, and DEL.
-_ASCII_ILLEGAL = bytes([*range(9), 11, 12, *range(14, 32), 127])
-
-
-def is_clean(text: str) -> bool:
-    """Whether `clean_text(text)` is `text` itself: it holds no character XML 1.0 forbids or
-    discourages.
-
-    The same answer as asking `clean_text`, faster for ASCII text (a byte table instead of a
-    regular expression scan: about a fifth of the time for an article body).
-    """
-    if text.isascii():
-        data = text.encode("ascii")
-        return len(data.translate(None, _ASCII_ILLEGAL)) == len(data)
-    return clean_text(text) is text
-
-
-# `="/..."` (also protocol-relative `="//..."`) in the sanitised body; the attribute name is
-# checked in `absolute_html`. Matching on `=` first is ten times faster than on the names.
-_ROOT_RELATIVE_VALUE = re.compile(r"""(=\s*)(["'])(/[^"']*)\2""")
-_URL_ATTRIBUTE_BEFORE = re.compile(r"""\s(?:href|src|poster)\s*$""", re.I)
-
-
-def absolute_html(body: str, base_url: str) -> str:
-    """The HTML with root-relative href/src/poster values made absolute (validators and readers
-    resolve nothing against the feed URL reliably)."""
-
-    def resolve(match: re.Match[str]) -> str:
-        start = match.start()
-        if not _URL_ATTRIBUTE_BEFORE.search(body, max(start - 16, 0), start):
-            return match.group(0)
-        quote_char = match.group(2)
-        return f"{match.group(1)}{quote_char}{absolute_url(match.group(3), base_url)}{quote_char}"
-
-    return _ROOT_RELATIVE_VALUE.sub(resolve, body)
-
-
-_TAG = re.compile(r"<[^>]*>|<[^>]*$")
-_SPACE = re.compile(r"\s+")
-EXCERPT_CHARS = 280
-
-
-def excerpt(body_html: str, limit: int = EXCERPT_CHARS) -> str:
-    """A short plain-text opening of an HTML body, cut at a word boundary with an ellipsis."""
-    # Only the start is needed; looking at a bounded prefix keeps a 5 MB body cheap.
-    text = _TAG.sub(" ", body_html[: limit * 20])
-    text = _SPACE.sub(" ", html.unescape(text)).strip()
-    text = clean_text(text)
-    if len(text) <= limit:
-        return text
-    cut = text[:limit].rsplit(" ", 1)[0] if " " in text[:limit] else text[:limit]
-    return cut.rstrip(" ,.;:") + "…"
-
-
 def _figure(image: LeadImage) -> str:
     attrs = f'src="{html.escape(image.url)}" alt="{html.escape(image.alt)}"'
     if image.width:
@@ -419,15 +313,14 @@ def _texts(article: Article, link_source: str, content_html: str) -> list[str | 
 def _add_texts(
     texts: list[str | None], article: Article, link_source: str, content_html: str
 ) -> None:
-    """Append to `texts` every text of `article` that `_build_entry` cleans and the link it
-    resolves, with `content_html`, the body as its entry holds it, in place of `body_html`.
+    """Append every text of `article` that `_build_entry` cleans and the link it resolves, with
+    `content_html` (the entry's body) in place of `body_html`.
 
-    The entry's body is the article's with root-relative URLs made absolute, the lead image's
-    figure (its texts escaped) before it, or a link to the article when it is blank: every
-    character of a body that is not blank is in it. So when these texts are clean, the
-    article's are, or its body is only blank characters, which no entry holds. Checking the
-    entry's body rather than the article's leaves its UTF-8 form with it (CPython keeps the
-    one `orjson` makes), which the JSON Feed writer then reuses.
+    The entry's body holds every character of the article's (URLs made absolute, the image's
+    figure before it), or is a link to the article when that is blank. So when these texts are
+    clean, the article's are, or its body is blank characters that no entry holds. Checking
+    the entry's body leaves its UTF-8 form with it (CPython keeps the one `orjson` makes), for
+    the JSON Feed writer to reuse.
     """
     texts += (
         article.guid,
@@ -452,39 +345,6 @@ def _add_texts(
         texts += (link.url, link.title)
     for media in article.media:
         texts += (media.url, media.type, media.title)
-
-
-# What orjson writes for the characters `clean_text` removes (checked for every code point by
-# tests/test_feed_model_clean.py): C0 controls but tab, LF and CR as `\u00XX`, `\b` or `\f`;
-# DEL as itself; the C1 controls but NEL as UTF-8 `C2 80`..`C2 9F`; U+FDD0..U+FDEF and
-# U+FFFE/U+FFFF as `EF B7 90`..`EF B7 AF` and `EF BF BE`/`EF BF BF`. A lone surrogate is
-# refused (JSONEncodeError). Each search runs only when its single-byte lead is present (a
-# byte search, many times faster than a pattern): bodies have `\` (line breaks, quotes),
-# rarely the others.
-_ESCAPED_CONTROL = re.compile(rb"\\(?:[bf]|u00)")
-_C1_UTF8 = re.compile(rb"\xc2[\x80-\x84\x86-\x9f]")
-_NONCHARACTER_UTF8 = re.compile(rb"\xef(?:\xb7[\x90-\xaf]|\xbf[\xbe\xbf])")
-
-
-def texts_clean(texts: Iterable[str | None]) -> bool:
-    """True only when `clean_text` leaves every text as it is (None counts as clean).
-
-    False means "look closer": it is also the answer for some clean texts (a backslash before
-    `b`, `f` or `u00`), whose callers then clean each text, which changes nothing. One C pass
-    over all the texts (`orjson.dumps`, which reads CPython's string storage directly and
-    writes UTF-8 with JSON escapes) and byte searches of its output: about a tenth of
-    `clean_text`'s regular expression per character of non-ASCII text.
-    """
-    try:
-        out = orjson.dumps(texts if isinstance(texts, list) else list(texts))
-    except orjson.JSONEncodeError:  # a lone surrogate (UTF-8 cannot carry it)
-        return False
-    return not (
-        (b"\\" in out and _ESCAPED_CONTROL.search(out) is not None)
-        or b"\x7f" in out
-        or (b"\xc2" in out and _C1_UTF8.search(out) is not None)
-        or (b"\xef" in out and _NONCHARACTER_UTF8.search(out) is not None)
-    )
 
 
 def _entry_is_clean(article: Article, link_source: str, entry: Entry) -> bool:
@@ -544,7 +404,7 @@ def _build_entry(
     if article.image is not None:
         img = article.image
         image = LeadImage(
-            _uri(clean(img.url).strip(), base_url),
+            resolve_uri(clean(img.url).strip(), base_url),
             clean(img.alt),
             clean(img.caption),
             img.width,
@@ -563,7 +423,7 @@ def _build_entry(
         or excerpt(clean(article.summary) or article.body_html, 80)
         or article.id
     )
-    link = _uri(clean(link_source).strip(), base_url)
+    link = resolve_uri(clean(link_source).strip(), base_url)
     if not body or body.isspace():
         # A headline-only record: readers (and validators) want some content, so the entry's
         # content is a link to the article itself.
@@ -628,7 +488,7 @@ def _build_entry(
         tuple(categories),
         tuple(
             [
-                RelatedLink(_uri(clean(r.url).strip(), base_url), clean(r.title))
+                RelatedLink(resolve_uri(clean(r.url).strip(), base_url), clean(r.title))
                 for r in article.related
             ]
         )
@@ -637,7 +497,7 @@ def _build_entry(
         tuple(
             [
                 Enclosure(
-                    _uri(clean(m.url).strip(), base_url),
+                    resolve_uri(clean(m.url).strip(), base_url),
                     max(int(m.length or 0), 0),
                     clean(m.type) or "application/octet-stream",
                     clean(m.title),
@@ -674,7 +534,7 @@ def _person(
         return _NO_PERSON
     return Person(
         name,
-        _uri(clean(uri).strip(), base_url) if uri else None,
+        resolve_uri(clean(uri).strip(), base_url) if uri else None,
         clean(email).strip() or None,
     )
 
@@ -695,7 +555,7 @@ def _credit(
     """The source credit; `_NO_CREDIT` when its name is blank."""
     if not clean(name).strip():
         return _NO_CREDIT
-    return Credit(clean(name), _uri(clean(url).strip(), base_url) if url else None)
+    return Credit(clean(name), resolve_uri(clean(url).strip(), base_url) if url else None)
 
 
 def unique_entries(entries: Iterable[Entry]) -> tuple[Entry, ...]:
@@ -772,10 +632,8 @@ def build_feed(
         name=clean_text(config.feed_author_name).strip() or feed_title,
         email=clean_text(getattr(config, "author_email", "")).strip() or None,
     )
-    # `build_entry` for each article. The articles the memo does not hold are built with their
-    # texts as they are, then all their texts are checked at once (`texts_clean`): one check
-    # for the document, and one for each of its entries only when that finds something to
-    # clean; an entry whose texts are not clean is built again cleaning every text.
+    # `build_entry` for each article, the texts of all the new entries checked at once (then
+    # entry by entry only when that finds something to clean: see `_checked_entry`).
     parts: dict[tuple[Any, ...], Any] = {}
     built: list[Entry] = []
     to_check: list[tuple[int, Article, str, tuple[Any, ...] | None]] = []

@@ -4,7 +4,7 @@
 once (`texts_clean`: one orjson pass and byte searches) and builds it again cleaning every
 field only when the check finds something; these tests hold that to the field-by-field build
 for any text, clean or not, in every field, one entry at a time and a whole feed at once, and
-hold the check itself to `clean_text` for every code point. `_uri`'s shortcut for plain URLs
+hold the check itself to `clean_text` for every code point. `resolve_uri`'s shortcut for plain URLs
 is held to the search it skips.
 """
 
@@ -18,8 +18,9 @@ from hypothesis import strategies as st
 
 from articles.model import Article, Author, Image, Link, Media, Section, Source, Tag
 from articles.text import clean_text
-from feeds import model
-from feeds.model import DocumentLinks, FeedLinks, Person, build_feed, is_clean, texts_clean
+from feeds import hygiene, model
+from feeds.hygiene import texts_clean
+from feeds.model import DocumentLinks, FeedLinks, Person, build_feed
 from tests.strategies import any_char
 
 BASE_URL = "https://news.example.com"
@@ -88,12 +89,6 @@ def articles(draw: st.DrawFn) -> Article:
         ),
         rights=draw(optional),
     )
-
-
-@settings(max_examples=300, deadline=None)
-@given(value=st.text(st.sampled_from(EDGE_CHARS) | any_char) | clean_words)
-def test_is_clean_is_whether_clean_text_leaves_the_text_as_it_is(value: str) -> None:
-    assert is_clean(value) == (clean_text(value) == value)
 
 
 @settings(max_examples=300, deadline=None)
@@ -209,8 +204,8 @@ URL_CHARS = "aZ09!#$&'()*+,/:;=?@[]~-._%% \"<>\\^`{|}\x7fü한\u3000"
 @given(url=st.text(st.sampled_from(URL_CHARS) | any_char, max_size=30), relative=st.booleans())
 def test_uri_shortcut_keeps_only_what_needs_no_encoding(url: str, relative: bool) -> None:
     url = ("/" + url) if relative else url
-    absolute = model.absolute_url(url, BASE_URL)
-    shortcut = "%" not in absolute and model._AS_IS_URI.fullmatch(absolute) is not None
+    absolute = hygiene.absolute_url(url, BASE_URL)
+    shortcut = "%" not in absolute and hygiene._AS_IS_URI.fullmatch(absolute) is not None
     if shortcut:
-        assert model._NEEDS_ENCODING.search(absolute) is None
-        assert model._uri(url, BASE_URL) == absolute
+        assert hygiene._NEEDS_ENCODING.search(absolute) is None
+        assert hygiene.resolve_uri(url, BASE_URL) == absolute
