@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Callable
 from datetime import timedelta
 from email.utils import format_datetime, parsedate_to_datetime
+from typing import Any
 
+import pytest
 from flask import Flask
 
+from articles.model import Section
 from articles.service import ArticleService
 from tests.fixtures.app import Clock
-from tests.test_podcast_feeds import pclient, podcast_app  # noqa: F401  (fixtures)
+from tests.test_podcast_feeds import BASE, SHOW, episode, pclient, podcast_app  # noqa: F401  (fixtures)
+from tests.test_podcast_feeds import corpus as podcast_corpus
 
 
 def _service(app: Flask) -> ArticleService:
@@ -61,3 +67,39 @@ def test_a_deleted_episode_leaves_a_tombstone_in_the_show_atom_feed_and_a_text_a
     assert b':ep-03"' in show.split(b"<at:deleted-entry", 1)[1].split(b">", 1)[0]
     assert b':text-1"' not in show
     assert section.count(b"<at:deleted-entry") == 2
+
+
+# An embargoed article caps the cache lifetime of exactly the documents it will join
+# (docs/http.md): a show's documents only by the show's own coming episodes. Each case is one
+# way an embargoed article can fail to be an episode of the show (or be one).
+@pytest.mark.parametrize(
+    ("changes", "joins_the_show"),
+    [
+        ({}, True),  # audio in the show's section: a coming episode
+        ({"media": ()}, False),  # the show's section, no audio: a text story
+        ({"section": Section("world", "World")}, False),  # audio in another section
+        ({"status": "draft"}, False),  # never published
+    ],
+    ids=["episode", "text-in-section", "audio-elsewhere", "draft"],
+)
+def test_a_show_is_capped_only_by_its_own_coming_episodes(
+    make_app: Callable[..., Flask],
+    clock: Clock,
+    changes: dict[str, Any],
+    joins_the_show: bool,
+) -> None:
+    lift = clock.now + timedelta(seconds=42)
+    coming = episode(90, id="coming", **changes)
+    coming = dataclasses.replace(coming, published=lift, updated=clock.now - timedelta(hours=1))
+    app = make_app([*podcast_corpus(), coming], site_url=BASE, podcasts={"briefing": SHOW})
+    client = app.test_client()
+    for path in (
+        "/feeds/podcast/briefing.rss",
+        "/feeds/podcast/briefing.atom",
+        "/feeds/podcast/briefing.json",
+        "/podcast/briefing",
+    ):
+        response = client.get(path)
+        assert response.status_code == 200, (path, response.data[:200])
+        capped = "max-age=42" in response.headers["Cache-Control"]
+        assert capped == joins_the_show, (path, response.headers["Cache-Control"])

@@ -588,7 +588,13 @@ class Store:
         self, *, now: datetime, facet: Facet | None = None
     ) -> datetime | None:
         """The earliest publish time after `now` of a published (embargoed) article, or None;
-        of the feed `facet` only, when given."""
+        of the feed `facet` only, when given (a podcast show: of its coming episodes)."""
+        if facet is not None and facet.kind in SELECTED_KINDS:
+            selection = self._selection(facet)
+            if selection is None:
+                return None
+            with self._connect() as conn:
+                return episodes.next_visibility_change(conn, selection, now)
         with self._connect() as conn:
             return read.next_visibility_change(conn, now, facet)
 

@@ -64,6 +64,15 @@ def count_visible(conn: Connection, selection: Episodes, now: datetime) -> int:
     return int(conn.execute(query).scalar_one())
 
 
+def next_visibility_change(
+    conn: Connection, selection: Episodes, now: datetime
+) -> datetime | None:
+    """The earliest publish time after `now` of the show's published (embargoed) episodes."""
+    a = articles_table
+    query = _rows(selection, sa.select(sa.func.min(a.c.published))).where(a.c.published > now)
+    return conn.execute(query).scalar_one_or_none()
+
+
 def facet_info(
     conn: Connection, facet: Facet, selection: Episodes, now: datetime, label: str
 ) -> FacetInfo | None:
