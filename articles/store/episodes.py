@@ -64,9 +64,7 @@ def count_visible(conn: Connection, selection: Episodes, now: datetime) -> int:
     return int(conn.execute(query).scalar_one())
 
 
-def next_visibility_change(
-    conn: Connection, selection: Episodes, now: datetime
-) -> datetime | None:
+def next_visibility_change(conn: Connection, selection: Episodes, now: datetime) -> datetime | None:
     """The earliest publish time after `now` of the show's published (embargoed) episodes."""
     a = articles_table
     query = _rows(selection, sa.select(sa.func.min(a.c.published))).where(a.c.published > now)
