@@ -98,9 +98,13 @@ class RssWriter(XmlWriter):
             f"<title>{xml_text(rss_text(entry.title))}</title>",
             f"<link>{xml_text(entry.link)}</link>",
         ]
-        # description is the short plain text (as HTML), content:encoded the full HTML.
-        if entry.excerpt:
-            parts.append(f"<description>{xml_text(as_html(entry.excerpt))}</description>")
+        # description is the short plain text (as HTML), content:encoded the full HTML. An
+        # item with content always has a description before it (the W3C validator's
+        # NeedDescriptionBeforeContent; Apple Podcasts expects one per episode): the title
+        # when the record has no text to take an excerpt from.
+        description = entry.excerpt or (entry.title if entry.content_html else "")
+        if description:
+            parts.append(f"<description>{xml_text(as_html(description))}</description>")
         before, body = "", b""
         if entry.content_html:
             parts.append("<content:encoded>")
