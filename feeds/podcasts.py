@@ -229,11 +229,14 @@ def _parse_show(slug: object, table: object, where: str) -> Show:
         return value
 
     def url(key: str, *, required: bool = False) -> str:
+        """An absolute http(s) URL, as a URI: an IRI (`아트 워크.png`) percent-encoded as
+        RFC 3987 section 3.1 maps it, since every format writes it where a URI belongs."""
         value = text(key, required=required)
         if value:
             parts = urlsplit(value)
             if parts.scheme not in ("http", "https") or not parts.netloc:
                 raise ShowError(f"{where}: {key}: expected an absolute http(s) URL, got {value!r}")
+            value = to_uri(value)
         return value
 
     section, tag = text("section") or None, text("tag") or None

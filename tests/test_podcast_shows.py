@@ -11,6 +11,7 @@ from __future__ import annotations
 import uuid
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import pytest
 from hypothesis import given
@@ -216,3 +217,21 @@ def test_a_show_changes_the_settings_fingerprint() -> None:
     with_show = load_config({"podcasts": {"briefing": SHOW}}, environ={})
     renamed = load_config({"podcasts": {"briefing": {**SHOW, "title": "Evening"}}}, environ={})
     assert len({plain.fingerprint(), with_show.fingerprint(), renamed.fingerprint()}) == 3
+
+
+# File names as CMSs and designers write them: Korean, spaces, brackets.
+_FILE_NAMES = st.text(
+    alphabet=st.sampled_from("아트워크 쇼abcXYZ019-_().~é"), min_size=1, max_size=20
+).filter(lambda name: name.strip() == name and name not in (".", ".."))
+
+
+@given(name=_FILE_NAMES)
+def test_a_shows_urls_are_written_as_uris_whatever_the_file_name(name: str) -> None:
+    """artwork_url and link are IRIs to a person; feeds must carry URIs (RSS 2.0 and the W3C
+    validator: 'Invalid character in a URI'; JSON Feed's icon is a `uri`): percent-encoded
+    as RFC 3987 section 3.1 maps them, the same resource."""
+    artwork, link = f"https://news.example.com/{name}.png", f"https://news.example.com/{name}"
+    (show,) = parse_shows({"briefing": {**SHOW, "artwork_url": artwork, "link": link}}, "t")
+    for written, given_url in ((show.artwork_url, artwork), (show.link, link)):
+        assert written.isascii() and " " not in written, written
+        assert unquote(written) == given_url
