@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Final
+from urllib.parse import unquote_to_bytes, urlsplit
 
 from flask import Flask, Response, request
 from sqlalchemy.exc import OperationalError
@@ -175,10 +176,17 @@ def _path_is_utf8() -> None:
 
     Werkzeug reads such bytes as U+FFFD, so `/api/articles/%FF` and `/api/articles/%FE`
     would both name (and create) the article whose id is U+FFFD. PATH_INFO holds the
-    bytes as Latin-1 (PEP 3333); a server that already decoded it has nothing to refuse.
+    bytes as Latin-1 (PEP 3333). Werkzeug's own server (`flask run`) decodes them first,
+    bad bytes as U+FFFD, but passes the request target as sent in REQUEST_URI (gunicorn:
+    RAW_URI), which is then what is checked.
     """
+    environ = request.environ
+    raw_target = environ.get("REQUEST_URI") or environ.get("RAW_URI")
     try:
-        request.environ.get("PATH_INFO", "").encode("latin-1").decode("utf-8")
+        if raw_target:
+            unquote_to_bytes(urlsplit(raw_target.encode("latin-1")).path).decode("utf-8")
+        else:
+            environ.get("PATH_INFO", "").encode("latin-1").decode("utf-8")
     except UnicodeEncodeError:
         return
     except UnicodeDecodeError:

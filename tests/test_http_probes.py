@@ -9,10 +9,15 @@ would match nothing, in silence.
 
 from __future__ import annotations
 
-from urllib.parse import quote_from_bytes, unquote_to_bytes
+import http.client
+import json
+import threading
+from urllib.parse import quote_from_bytes, unquote, unquote_to_bytes
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from werkzeug.serving import make_server
 
 from tests.fixtures.api import ApiClient, record
 
@@ -41,19 +46,35 @@ def _segment(raw: bytes) -> str:
     return quote_from_bytes(raw, safe="")
 
 
-def _as_served(path: str) -> dict[str, str]:
-    """The WSGI environ a server (Werkzeug's, Granian) gives for `path` (PEP 3333: the
-    percent-decoded bytes as Latin-1); Werkzeug's test client would decode them itself."""
+def _as_served(path: str, server: str = "pep3333") -> dict[str, str]:
+    """The WSGI environ a server gives for `path`; Werkzeug's test client would decode the
+    bytes itself.
+
+    `pep3333` (Granian, gunicorn): the percent-decoded bytes as Latin-1. `werkzeug-dev`
+    (`flask run`, the README's quick start): the path already decoded as UTF-8 with every
+    bad byte read as U+FFFD, and the request target as sent in REQUEST_URI and RAW_URI.
+    """
     target, _, query = path.partition("?")
+    if server == "werkzeug-dev":
+        decoded = unquote(target).encode("utf-8").decode("latin-1")
+        return {"PATH_INFO": decoded, "QUERY_STRING": query, "REQUEST_URI": path, "RAW_URI": path}
     return {"PATH_INFO": unquote_to_bytes(target).decode("latin-1"), "QUERY_STRING": query}
+
+
+SERVERS = ["pep3333", "werkzeug-dev"]
 
 
 @settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(raw=not_utf8, place=st.sampled_from(PLACES), method=st.sampled_from(["GET", "PUT"]))
+@given(
+    raw=not_utf8,
+    place=st.sampled_from(PLACES),
+    method=st.sampled_from(["GET", "PUT"]),
+    server=st.sampled_from(SERVERS),
+)
 def test_a_path_that_is_not_utf8_is_a_400_saying_how_to_write_it(
-    api: ApiClient, raw: bytes, place: str, method: str
+    api: ApiClient, raw: bytes, place: str, method: str, server: str
 ) -> None:
     path = place.format(_segment(raw))
     response = api.client.open(
@@ -61,7 +82,7 @@ def test_a_path_that_is_not_utf8_is_a_400_saying_how_to_write_it(
         method=method,
         headers={"Authorization": f"Bearer {api.write_token}"},
         json=record() if method == "PUT" else None,
-        environ_overrides=_as_served(path),
+        environ_overrides=_as_served(path, server),
     )
     assert response.status_code == 400, (path, response.status_code)
     assert "UTF-8" in response.get_data(as_text=True)
@@ -69,20 +90,52 @@ def test_a_path_that_is_not_utf8_is_a_400_saying_how_to_write_it(
         assert response.mimetype == "application/problem+json"
 
 
-def test_put_with_an_id_that_is_not_utf8_creates_nothing(api: ApiClient) -> None:
+@pytest.mark.parametrize("server", SERVERS)
+def test_put_with_an_id_that_is_not_utf8_creates_nothing(api: ApiClient, server: str) -> None:
     for raw in (b"\xff", b"\xfe", b"caf\xe9"):
         path = f"/api/articles/{_segment(raw)}"
-        response = api.put(path, json=record(), environ_overrides=_as_served(path))
+        response = api.put(path, json=record(), environ_overrides=_as_served(path, server))
         assert response.status_code == 400
         assert "UTF-8" in response.get_json()["detail"]
     assert api.get(f"/api/articles/{_segment(chr(0xFFFD).encode())}").status_code == 404
 
 
-def test_a_utf8_path_is_read_as_written(api: ApiClient) -> None:
-    path = f"/api/articles/{_segment('기사-1'.encode())}"
-    created = api.put(path, json=record(), environ_overrides=_as_served(path))
+@pytest.mark.parametrize("server", SERVERS)
+def test_a_utf8_path_is_read_as_written(api: ApiClient, server: str) -> None:
+    path = f"/api/articles/{_segment('기사-1'.encode())}?x=%ED%95%9C"
+    created = api.put(path, json=record(), environ_overrides=_as_served(path, server))
     assert created.status_code == 201
     assert created.get_json()["id"] == "기사-1"
+    # A real U+FFFD, written as its UTF-8 bytes, is a character like any other.
+    path = f"/api/articles/{_segment(chr(0xFFFD).encode())}"
+    assert (
+        api.put(path, json=record(), environ_overrides=_as_served(path, server)).status_code == 201
+    )
+
+
+def test_flask_run_refuses_a_path_that_is_not_utf8(api: ApiClient) -> None:
+    """Through Werkzeug's own server (`flask run`), which decodes the path before the app."""
+    server = make_server("127.0.0.1", 0, api.client.application)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        connection = http.client.HTTPConnection("127.0.0.1", server.server_port, timeout=10)
+        connection.request(
+            "PUT",
+            "/api/articles/%FF",
+            body=json.dumps(record()),
+            headers={
+                "Authorization": f"Bearer {api.write_token}",
+                "Content-Type": "application/json",
+            },
+        )
+        response = connection.getresponse()
+        body = response.read().decode()
+        connection.close()
+    finally:
+        server.shutdown()
+    assert response.status == 400, body
+    assert "UTF-8" in body
 
 
 @settings(
