@@ -12,10 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from urllib.parse import urlsplit
+
 from flask import Flask, Response, current_app, request
+from werkzeug.exceptions import NotFound
 
 from feeds.config import SiteConfig
-from feeds.urls import CONVENTIONAL_FEEDS, MAIN_FEED, public_base_url
+from feeds.urls import CONVENTIONAL_FEEDS, FEEDS_PREFIX, FORMATS, MAIN_FEED, public_base_url
 
 # Conventional feed locations and where each goes (None: the negotiated main feed).
 CONVENTIONAL = CONVENTIONAL_FEEDS
@@ -37,6 +40,24 @@ def init_app(app: Flask, config: SiteConfig) -> None:
             view_func=_redirect_view(new, MOVED_MAX_AGE),
             methods=["GET", "HEAD"],
         )
+    for old, new in moved.items():
+        if not _moves_a_whole_feed(old, new):
+            continue
+        # Subscribers hold the feed's formats and archives, not its extension-less URL.
+        for fmt in FORMATS:
+            if f"{old}.{fmt}" not in moved:  # a format moved on its own keeps its target
+                app.add_url_rule(
+                    f"{old}.{fmt}",
+                    endpoint=f"redirects.moved:{old}.{fmt}",
+                    view_func=_redirect_view(f"{new}.{fmt}", MOVED_MAX_AGE),
+                    methods=["GET", "HEAD"],
+                )
+        app.add_url_rule(
+            f"{old}/archive/<month>.<fmt>",
+            endpoint=f"redirects.moved-archive:{old}",
+            view_func=_archive_redirect_view(new),
+            methods=["GET", "HEAD"],
+        )
     for old, fmt in CONVENTIONAL.items():
         if old in moved:  # the newsroom's own move of that path comes first
             continue
@@ -47,6 +68,29 @@ def init_app(app: Flask, config: SiteConfig) -> None:
             view_func=_redirect_view(target, CONVENTIONAL_MAX_AGE),
             methods=["GET", "HEAD"],
         )
+
+
+def _moves_a_whole_feed(old: str, new: str) -> bool:
+    """Whether `old=new` moves a feed as a whole: both name a feed without a format
+    (`/feeds/section/old=/feeds/section/asia`), so each format and archive moves with it."""
+    if not old.startswith(FEEDS_PREFIX) or old.endswith("/"):
+        return False
+    return all(
+        urlsplit(path).path.rsplit("/", 1)[-1].rpartition(".")[2] not in FORMATS
+        and not urlsplit(path).query
+        for path in (old, new)
+    )
+
+
+def _archive_redirect_view(new: str) -> Callable[..., Response]:
+    def view(month: str, fmt: str) -> Response:
+        if fmt not in FORMATS:
+            raise NotFound(
+                f"unknown feed format {fmt!r}: use .atom, .rss or .json; this feed moved to {new}"
+            )
+        return permanent_redirect(f"{new}/archive/{month}.{fmt}", MOVED_MAX_AGE)
+
+    return view
 
 
 def _redirect_view(target: str, max_age: int) -> Callable[[], Response]:

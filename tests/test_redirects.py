@@ -201,3 +201,40 @@ def test_a_doubled_slash_outside_the_feeds_is_a_404_not_a_redirect_to_another_ho
     assert response.status_code == 404
     assert "Location" not in response.headers
     assert f"see {SITE}/ko/ for the list of feeds" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("/feeds/section/old-asia", "/feeds/section/asia"),  # a renamed section
+        ("/feeds/podcast/old-show", "/feeds/podcast/briefing"),  # a renamed show
+        ("/feeds/tag/old-tag", "https://elsewhere.example/feeds/tag/japan"),  # moved away
+    ],
+)
+def test_a_feed_moved_without_its_format_moves_every_format_and_archive(
+    make_app: Callable[..., Flask], old: str, new: str
+) -> None:
+    """Subscribers hold `old.rss`, `old.atom`, `old.json` and its archives, not the
+    extension-less URL: moving the feed moves each of them to the same document at `new`."""
+    target = new if new.startswith("https:") else SITE + new
+    client = make_app(site_url=SITE, moved_feeds=f"{old}={new}").test_client()
+    cases = {old: target, f"{old}?limit=5": f"{target}?limit=5"}
+    for fmt in ("atom", "rss", "json"):
+        cases[f"{old}.{fmt}"] = f"{target}.{fmt}"
+        cases[f"{old}.{fmt}?page=2"] = f"{target}.{fmt}?page=2"
+        cases[f"{old}/archive/2025-07.{fmt}"] = f"{target}/archive/2025-07.{fmt}"
+    for path, location in cases.items():
+        for method in ("GET", "HEAD"):
+            response = client.open(path, method=method)
+            assert response.status_code == 301, (method, path, response.data[:200])
+            assert response.headers["Location"] == location, path
+            assert response.headers["Cache-Control"] == f"public, max-age={MOVED_MAX_AGE}"
+
+
+def test_a_format_moved_on_its_own_keeps_its_own_target(make_app: Callable[..., Flask]) -> None:
+    moves = "/feeds/section/old=/feeds/section/asia /feeds/section/old.rss=/feeds/all.rss"
+    client = make_app(site_url=SITE, moved_feeds=moves).test_client()
+    assert client.get("/feeds/section/old.rss").headers["Location"] == f"{SITE}/feeds/all.rss"
+    assert client.get("/feeds/section/old.atom").headers["Location"] == (
+        f"{SITE}/feeds/section/asia.atom"
+    )
