@@ -11,7 +11,6 @@ lists old path and new URL pairs. Readers that follow a 301 update the subscript
 from __future__ import annotations
 
 from collections.abc import Callable
-
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, current_app, request
