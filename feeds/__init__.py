@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Final
-from urllib.parse import unquote_to_bytes, urlsplit
+from urllib.parse import unquote_to_bytes
 
 from flask import Flask, Response, request
 from sqlalchemy.exc import OperationalError
@@ -184,7 +184,10 @@ def _path_is_utf8() -> None:
     raw_target = environ.get("REQUEST_URI") or environ.get("RAW_URI")
     try:
         if raw_target:
-            unquote_to_bytes(urlsplit(raw_target.encode("latin-1")).path).decode("utf-8")
+            target = raw_target.encode("latin-1").split(b"?", 1)[0]
+            if not target.startswith(b"/"):  # absolute-form: scheme://authority/path
+                target = b"/" + target.split(b"/", 3)[3] if target.count(b"/") >= 3 else b"/"
+            unquote_to_bytes(target).decode("utf-8")
         else:
             environ.get("PATH_INFO", "").encode("latin-1").decode("utf-8")
     except UnicodeEncodeError:

@@ -43,12 +43,12 @@ def init_app(app: Flask, config: SiteConfig) -> None:
         if not _moves_a_whole_feed(old, new):
             continue
         # Subscribers hold the feed's formats and archives, not its extension-less URL.
-        for fmt in FORMATS:
-            if f"{old}.{fmt}" not in moved:  # a format moved on its own keeps its target
+        for each in FORMATS:
+            if f"{old}.{each}" not in moved:  # a format moved on its own keeps its target
                 app.add_url_rule(
-                    f"{old}.{fmt}",
-                    endpoint=f"redirects.moved:{old}.{fmt}",
-                    view_func=_redirect_view(f"{new}.{fmt}", MOVED_MAX_AGE),
+                    f"{old}.{each}",
+                    endpoint=f"redirects.moved:{old}.{each}",
+                    view_func=_redirect_view(f"{new}.{each}", MOVED_MAX_AGE),
                     methods=["GET", "HEAD"],
                 )
         app.add_url_rule(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import socket
 import threading
 from urllib.parse import quote_from_bytes, unquote, unquote_to_bytes
 
@@ -132,10 +133,17 @@ def test_flask_run_refuses_a_path_that_is_not_utf8(api: ApiClient) -> None:
         response = connection.getresponse()
         body = response.read().decode()
         connection.close()
+        # UTF-8 is read as written, percent-encoded or sent raw (as curl sends it).
+        valid = []
+        for target in (b"/feeds/tag/%ED%95%9C.atom", "/feeds/tag/한.atom".encode()):
+            with socket.create_connection(("127.0.0.1", server.server_port), timeout=10) as sock:
+                sock.sendall(b"GET " + target + b" HTTP/1.0\r\nHost: localhost\r\n\r\n")
+                valid.append(sock.makefile("rb").readline())
     finally:
         server.shutdown()
     assert response.status == 400, body
     assert "UTF-8" in body
+    assert all(b" 404 " in line for line in valid), valid  # no such tag, but read as written
 
 
 @settings(
