@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 from articles.model import EPISODE_MEDIA_PREFIXES as EPISODE_TYPES
 from articles.model import Article, is_episode_media
 from articles.store import Episodes, Facet
+from articles.text import slugify
 from feeds.model import Feed, Person, to_uri
 
 ShowType = Literal["episodic", "serial"]
@@ -246,7 +247,13 @@ def _parse_show(slug: object, table: object, where: str) -> Show:
         )
     for key, value in (("section", section), ("tag", tag)):
         if value is not None and not _SLUG.match(value):
-            raise ShowError(f"{where}: {key}: expected a slug such as 'briefing', got {value!r}")
+            # A label (`오디오`, `Morning News`) is named by its slug in URLs: say which.
+            slug = slugify(value)
+            raise ShowError(
+                f"{where}: {key}: expected a slug such as 'briefing', got {value!r}; the "
+                f"{key} {value!r} has the slug {slug!r} (or {slug + '-2'!r}, ... when another "
+                f"label took it first: see its feed URL, /feeds/{key}/{slug}.rss)"
+            )
     owner_email = text("owner_email", required=True)
     if not _EMAIL.match(owner_email):
         raise ShowError(f"{where}: owner_email: {owner_email!r} is not an e-mail address")

@@ -17,6 +17,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from articles.text import slugify
 from feeds import create_app
 from feeds.config import ConfigError, load_config
 from feeds.podcasts import (
@@ -235,3 +236,16 @@ def test_a_shows_urls_are_written_as_uris_whatever_the_file_name(name: str) -> N
     for written, given_url in ((show.artwork_url, artwork), (show.link, link)):
         assert written.isascii() and " " not in written, written
         assert unquote(written) == given_url
+
+
+@given(
+    key=st.sampled_from(["section", "tag"]),
+    label=st.text(alphabet=st.sampled_from("오디오 뉴스Morning News-아시아"), min_size=1).filter(
+        lambda label: label.strip() and slugify(label) != label
+    ),
+)
+def test_a_label_given_for_a_slug_is_refused_naming_its_slug(key: str, label: str) -> None:
+    """`tag = "오디오"`: a newsroom knows its labels; the message says the slug to write."""
+    with pytest.raises(ShowError, match=key) as caught:
+        parse_shows({"briefing": {**SHOW, key: label}}, "site.toml")
+    assert repr(slugify(label)) in str(caught.value)
