@@ -46,6 +46,7 @@ from feeds.urls import (
     FEEDS_PREFIX,
     FORMATS,
     HEALTH_PATH,
+    KIND_BY_SEGMENT,
     AnyPathConverter,
     feed_path,
     public_base_url,
@@ -161,7 +162,8 @@ def feed(subpath: str) -> Response:
             site=base,
         )
     except QueryError as exc:
-        return error_response(exc.status, exc.message)
+        moved = _label_redirect(service, subpath, base)
+        return moved if moved is not None else error_response(exc.status, exc.message)
 
     negotiated = query.fmt is None
     accept = request.headers.get("Accept")
@@ -224,6 +226,38 @@ def feed(subpath: str) -> Response:
     if memo_key is not None:
         _remember(service, memo_key, opaque, modified, data, not_modified_headers, doc, headers)
     return Response(data, status=200, headers=headers)
+
+
+def _label_redirect(service: FeedService, subpath: str, base: str) -> Response | None:
+    """`/feeds/tag/오디오.rss` (percent-encoded or not): a tag or author named by its label, as
+    people write and share it, answers 301 to its slug's feed (same format, archive and
+    query) when that document exists. None otherwise, so a label only non-public articles
+    carry gets the same 404 as one never used."""
+    parts = subpath.split("/")
+    if len(parts) < 2 or KIND_BY_SEGMENT.get(parts[0]) not in ("tag", "author"):
+        return None
+    label, ext = parts[1], ""
+    if len(parts) == 2:
+        stem, dot, fmt = label.rpartition(".")
+        if dot and fmt in FORMATS:
+            label, ext = stem, dot + fmt
+    slug = service.store.slug_of_label(KIND_BY_SEGMENT[parts[0]], label)
+    if slug is None or slug == label:
+        return None
+    canonical = "/".join([parts[0], slug + ext, *parts[2:]])
+    config = service.config
+    try:
+        query = parse_feed_path(
+            canonical,
+            request.args,
+            default_limit=config.items_per_feed,
+            max_limit=config.max_items_per_feed,
+            site=base,
+        )
+        service.documents.describe(query, service.clock(), site=base)
+    except QueryError:
+        return None
+    return permanent_redirect(FEEDS_PREFIX + canonical)
 
 
 def _canonical_redirect(service: FeedService, canonical: str, base: str) -> Response:

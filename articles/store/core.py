@@ -25,7 +25,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from articles.errors import InvalidValue
 from articles.model import Article
-from articles.store import episodes, linked, read
+from articles.store import episodes, linked, read, slugs
 from articles.store import migrate as migrations
 from articles.store.engine import (
     BACKENDS,
@@ -35,7 +35,7 @@ from articles.store.engine import (
     reading,
     translated,
 )
-from articles.store.facets import SELECTED_KINDS, Episodes, Facet
+from articles.store.facets import LINKED_KINDS, SELECTED_KINDS, Episodes, Facet
 from articles.store.migrate import Migration
 from articles.store.model import (
     EntryKey,
@@ -616,6 +616,15 @@ class Store:
             # Raw cursor rows: SQLAlchemy would map them onto the SELECT's own column types.
             rows = conn.execute(read.Explain(query)).cursor.fetchall()
         return [str(row[-1]) if self.backend == "sqlite" else str(row[0]) for row in rows]
+
+    def slug_of_label(self, kind: str, label: str) -> str | None:
+        """The slug of a tag or author label (`articles.slugs.label_key` spellings are one
+        label), or None: for a tag or author named by its label in a URL. Whether its feed
+        holds anything visible is `facet_info`'s to say."""
+        if kind not in {each.name for each in LINKED_KINDS}:
+            return None
+        with self._connect() as conn:
+            return slugs.slug_of_label(conn, kind, label)
 
     # -- podcast shows --------------------------------------------------------------------------
 

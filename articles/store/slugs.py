@@ -137,3 +137,12 @@ def relabelled(
                 items.append(item)
         document[kind.document] = items
     return resolved, tuple(dict.fromkeys(kept)), json_dumps(document)
+
+
+def slug_of_label(conn: Connection, kind: str, label: str) -> str | None:
+    """The slug the registry gave `label` (`articles.slugs.label_key`) of a linked kind (tag,
+    author), or None: one primary-key lookup."""
+    t = slugs_table
+    query = sa.select(t.c.slug).where(t.c.kind == kind, t.c.label_key == label_key(label))
+    slug: str | None = conn.execute(query).scalar_one_or_none()
+    return slug
