@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from werkzeug.sansio.utils import host_is_trusted
 
+from articles.languages import LanguageError, canonical_language
 from feeds.podcasts import Show, ShowError, parse_shows
 
 
@@ -199,7 +200,11 @@ class SiteConfig:
             raise ConfigError("response_memo_ms: must be 0 (off) or more")
         if not 1 <= self.items_per_feed <= self.max_items_per_feed:
             raise ConfigError("items_per_feed: must be between 1 and max_items_per_feed")
-        return replace(self, site_url=self.site_url.rstrip("/"))
+        try:
+            language = canonical_language(self.default_language)
+        except LanguageError as exc:
+            raise ConfigError(f"default_language: {exc}") from None
+        return replace(self, site_url=self.site_url.rstrip("/"), default_language=language)
 
 
 def _parse_move(pair: str) -> tuple[str, str]:

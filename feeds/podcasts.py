@@ -21,6 +21,7 @@ from functools import lru_cache
 from typing import Final, Literal
 from urllib.parse import urlsplit
 
+from articles.languages import LanguageError, canonical_language
 from articles.model import EPISODE_MEDIA_PREFIXES as EPISODE_TYPES
 from articles.model import Article, is_episode_media
 from articles.store import Episodes, Facet
@@ -83,7 +84,6 @@ PODCAST_GUID_NAMESPACE: Final = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6"
 
 _SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9._-]{0,98}[a-z0-9])?$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
 _ARTWORK_TYPES: Final = (".jpg", ".jpeg", ".png")
 
 # Every key a `[podcasts.<slug>]` table may hold.
@@ -271,8 +271,11 @@ def _parse_show(slug: object, table: object, where: str) -> Show:
                 f"{where}: {key}: the show requires https (require_https = true), got {value!r}"
             )
     language = text("language")
-    if language and not _LANGUAGE.match(language):
-        raise ShowError(f"{where}: language: {language!r} is not a language tag such as 'ko'")
+    if language:
+        try:
+            language = canonical_language(language)
+        except LanguageError as exc:
+            raise ShowError(f"{where}: language: {exc}") from None
     raw_categories = table.get("categories")
     if isinstance(raw_categories, str):
         raw_categories = [raw_categories]

@@ -153,6 +153,7 @@ def test_a_show_is_read_with_its_settings() -> None:
         ({"locked": 1}, "locked", "true or false"),
         ({"guid": "not-a-uuid"}, "guid", "UUID"),
         ({"language": "korean language"}, "language", "language tag"),
+        ({"language": "xx"}, "language", "not a registered"),
         ({"categorys": ["News"]}, "'categorys'", "did you mean 'categories'"),
     ],
 )
@@ -165,6 +166,14 @@ def test_every_bad_setting_is_refused_naming_show_and_setting(
     message = str(caught.value)
     assert message.startswith("site.toml: podcasts.briefing: ")
     assert setting in message and words in message
+
+
+@pytest.mark.parametrize(
+    ("written", "canonical"), [("kor", "ko"), ("iw", "he"), ("ko_kr", "ko-KR")]
+)
+def test_a_show_language_is_written_in_its_canonical_form(written: str, canonical: str) -> None:
+    (show,) = parse_shows({"briefing": {**SHOW, "language": written}}, "site.toml")
+    assert show.language == canonical
 
 
 def test_a_show_must_select_a_section_or_a_tag() -> None:
