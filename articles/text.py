@@ -21,7 +21,7 @@ import re
 import unicodedata
 from contextvars import ContextVar
 from functools import cache
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 
 import nh3
 from anyascii import anyascii
@@ -191,8 +191,38 @@ _PLAIN_PARAGRAPHS = re.compile(f"{_PLAIN}(?:<p>{_PLAIN}</p>{_PLAIN})*")
 _base_url: ContextVar[str] = ContextVar("sanitize_html_base_url", default="/")
 
 
+# What RFC 3987 allows nowhere in an IRI, each character percent-encoded as its UTF-8 octets
+# (RFC 3987 section 3.1, which never changes what the link names): the ASCII that RFC 3986
+# allows nowhere (controls, space, `"<>\\^`{|}`), a `%` not starting a `%XX` octet, and the
+# non-ASCII outside `ucschar` (C1 controls, private use, noncharacters, tag characters).
+# Other non-ASCII stays as it is: HTML links are IRIs.
+_PLANE_ENDS = "".join(f"\\U{plane:04X}fffe-\\U{plane:04X}ffff" for plane in range(0x1, 0xF))
+_NOT_IN_IRI = re.compile(
+    r'[\x00-\x20"<>\\^`{|}\x7f-\x9f\ue000-\uf8ff\ufdd0-\ufdef\ufff0-\uffff'
+    + _PLANE_ENDS
+    + r"\U000e0000-\U000e0fff\U000f0000-\U0010ffff]|%(?![0-9A-Fa-f]{2})"
+)
+# What a browser removes from a link before reading it (the WHATWG URL standard).
+_URL_TAB_OR_NEWLINE = re.compile(r"[\t\n\r]")
+_C0_OR_SPACE = "".join(map(chr, range(0x21)))
+
+
+def uri_safe(url: str) -> str:
+    """`url` with what a URI cannot hold percent-encoded as its UTF-8 octets, so `a b` -> `a%20b`.
+
+    Follows the WHATWG URL standard for what a browser does with a link: leading and trailing
+    white space (Unicode's) and C0 controls dropped, tabs and newlines removed, then each character
+    an IRI cannot hold (RFC 3987: space, `"`, `<`, `>`, `\\`, `^`, backtick, `{`, `|`, `}`,
+    controls, private use, noncharacters) and every `%` that does not start a `%XX` octet
+    percent-encoded. Other characters outside ASCII are left as they are (an IRI). Idempotent;
+    never changes what the link names.
+    """
+    url = _URL_TAB_OR_NEWLINE.sub("", url.strip().strip(_C0_OR_SPACE))
+    return _NOT_IN_IRI.sub(lambda m: quote(m.group(0), safe=""), url)
+
+
 def _resolve(url: str) -> str | None:
-    url = url.strip()
+    url = uri_safe(url)
     if not url:
         return None
     joined = urljoin(_base_url.get(), url)
@@ -205,10 +235,11 @@ def _resolve(url: str) -> str | None:
 def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
     if attribute not in _URL_ATTRIBUTES:
         return value
-    scheme = urlsplit(value.strip()).scheme.lower() if ":" in value else ""
+    value = uri_safe(value)
+    scheme = urlsplit(value).scheme.lower() if ":" in value else ""
     if scheme and scheme not in URL_SCHEMES:
         return None
-    return _resolve(value) if not scheme else value.strip()
+    return _resolve(value) if not scheme else value
 
 
 @cache
