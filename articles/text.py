@@ -221,6 +221,11 @@ def uri_safe(url: str) -> str:
     return _NOT_IN_IRI.sub(lambda m: quote(m.group(0), safe=""), url)
 
 
+def is_iri(text: str) -> bool:
+    """True when `text` holds nothing `uri_safe` would encode (no space, `"`, `<`, ...)."""
+    return _NOT_IN_IRI.search(text) is None
+
+
 def _resolve(url: str) -> str | None:
     url = uri_safe(url)
     if not url:

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from pathlib import Path
+from urllib.parse import unquote
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -19,6 +21,7 @@ from hypothesis import strategies as st
 
 from articles.errors import InvalidArticle, UnreadableInput
 from articles.formats import article_from_mapping, article_from_markdown, read_records
+from articles.text import is_iri
 
 SEOUL = ZoneInfo("Asia/Seoul")
 ENCODINGS = ["utf-8", "utf-8-sig", "utf-16", "utf-16-le-bom", "utf-16-be-bom", "utf-32"]
@@ -224,13 +227,19 @@ def test_json_lines_joined_from_files_with_byte_order_marks_read_whole(
     assert read("-", joined) == expected
 
 
-URL_TEXT = st.text(st.sampled_from("abc 한/ .-_"), min_size=1, max_size=12)
+# Characters an IRI holds as written, and the ones it cannot (RFC 3987: space, `"`, `<`, `>`,
+# `\\`, `^`, backtick, `{`, `|`, `}`, a `%` starting no octet, private use).
+URL_TEXT = st.text(st.sampled_from('abc 한/ .-_"<>\\^`{|}%\ue000'), min_size=1, max_size=12)
+_IRI = re.compile(
+    r"(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/?#\[\]\u00a0-\ud7ff\uac00-\ud7a3]|%[0-9A-F]{2})*"
+)
 
 
 @example(path="Seoul talks.jpg", query="", site=False)  # a CMS file name (was refused)
+@example(path='a"b<c>{d}|e', query="100%", site=False)  # were kept as written
 @settings(max_examples=150, deadline=None)
 @given(path=URL_TEXT, query=URL_TEXT | st.just(""), site=st.booleans())
-def test_a_space_after_the_host_is_percent_encoded_as_browsers_send_it(
+def test_what_an_iri_cannot_hold_after_the_host_is_percent_encoded_as_browsers_send_it(
     path: str, query: str, site: bool
 ) -> None:
     base = "" if site else "https://cdn.example.com"
@@ -242,6 +251,18 @@ def test_a_space_after_the_host_is_percent_encoded_as_browsers_send_it(
         assert exc.field in ("url", "image")
         return
     assert article.image is not None and article.image.url == article.url
-    assert article.url is not None and " " not in article.url
+    assert article.url is not None and _IRI.fullmatch(article.url), article.url
     collapsed = " ".join(written.split())
-    assert article.url == collapsed.replace(" ", "%20")
+    # Encoded only, as RFC 3987 maps an IRI to a URI: the address is the one written.
+    assert unquote(article.url) == unquote(collapsed)
+    assert article.url == collapsed.replace(" ", "%20") or not is_iri(collapsed.replace(" ", ""))
+
+
+@pytest.mark.parametrize(
+    "written", ["https://ex{a}.org/", 'https://ex"a.org/', "https://ex%zz.org/", "https://e x.org/"]
+)
+def test_a_host_that_is_not_a_host_name_is_refused_naming_the_field(written: str) -> None:
+    raw = {"id": "u", "title": "T", "published": "2025-07-30", "url": written}
+    with pytest.raises(InvalidArticle) as caught:
+        article_from_mapping(raw, where="r", zone=SEOUL, default_language="ko")
+    assert caught.value.field == "url"

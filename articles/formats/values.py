@@ -40,8 +40,9 @@ from articles.dates import parse_datetime
 from articles.errors import InvalidArticle
 from articles.formats.media import iso_duration_seconds
 from articles.formats.messages import kind, show
+from articles.languages import LanguageError, canonical_language
 from articles.model import STATUSES, Status
-from articles.text import clean_text, has_invisible, is_blank, record_text
+from articles.text import clean_text, has_invisible, is_blank, is_iri, record_text, uri_safe
 
 MAX_ID_LENGTH = 200
 MAX_TITLE_LENGTH = 1_000
@@ -51,14 +52,6 @@ MAX_URL_LENGTH = 4_000
 MAX_BODY_CHARS = 1_000_000
 MAX_READING_TIME = 1_000
 
-_BCP47 = re.compile(
-    r"^(?P<lang>[A-Za-z]{2,3})(?:-[A-Za-z]{3}){0,3}"  # language, extlang
-    r"(?:-(?P<script>[A-Za-z]{4}))?"
-    r"(?:-(?P<region>[A-Za-z]{2}|\d{3}))?"
-    r"(?:-(?:[A-Za-z\d]{5,8}|\d[A-Za-z\d]{3}))*"  # variants
-    r"(?:-[0-9A-WY-Za-wy-z](?:-[A-Za-z\d]{2,8})+)*"  # extensions
-    r"(?:-[xX](?:-[A-Za-z\d]{1,8})+)?$"  # private use
-)
 _SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9._-]{0,98}[a-z0-9])?$")
 # A section's, tag's, author's or source's slug names its feed (`/feeds/tag/<slug>.atom`), so
 # it is also a feed name (feeds.query): no '.', which would read as the format's extension.
@@ -70,9 +63,20 @@ _MIME = re.compile(
 _URI_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$")
 # An http(s) URL with a plain host name and nothing that urlsplit could object to (no user
 # info, brackets or port): always accepted by the full check in `url`, at a fraction of its cost.
-_PLAIN_HTTP_URL = re.compile(r"[Hh][Tt][Tt][Pp][Ss]?://[A-Za-z0-9.-]+(?:[/?#]\S*)?\Z")
+# After the host: printable ASCII an IRI holds as written (no `"<>\\^`{|}`, `%` only as `%XX`).
+_PLAIN_HTTP_URL = re.compile(
+    r"[Hh][Tt][Tt][Pp][Ss]?://[A-Za-z0-9.-]+"
+    r"(?:[/?#](?:[!#$&-;=?-\[\]_a-z~]|%[0-9A-Fa-f]{2})*)?\Z"
+)
 # Language tags as given -> their canonical form (`language`): the same few tags on every record.
 _LANGUAGES: dict[str, str] = {}
+# A URL's host as `urlsplit` gives it (lower case, no brackets): a registered name of labels
+# of letters, digits, '-' and '_' (RFC 3986 reg-name as hosts use it; IDN labels in their
+# Unicode form), or an IPv6 address (with an RFC 6874 zone). IPv4 is a registered name here.
+_HOST = re.compile(
+    r"(?:[a-z0-9_-]|[^\x00-\x7f])+(?:\.(?:[a-z0-9_-]|[^\x00-\x7f])+)*\.?"
+    r"|[0-9a-f:.]*:[0-9a-f:.]*(?:%25[A-Za-z0-9._~-]+)?"
+)
 _SPACE_OR_CONTROL = re.compile(r"[\s\x00-\x1f\x7f]")
 # An HTML character reference with its semicolon (`&amp;`, `&#38;`, `&#x26;`): in a URL it is
 # an escaping mistake (a URL copied out of an HTML attribute), never part of the address.
@@ -295,8 +299,9 @@ class ValueReader:
             raise self.fail(field, str(exc)) from None
 
     def language(self, value: object, field: str = "language") -> str:
-        """A BCP 47 language tag (RFC 5646) in its canonical case (`ko`, `zh-Hant`, `ko-KR`);
-        `_` is read as `-` (POSIX locales). The site's default language when absent."""
+        """A BCP 47 language tag (RFC 5646) in its canonical form (`articles.languages`):
+        `kor` -> `ko`, `iw` -> `he`, `ko_kr` -> `ko-KR`; a tag no registry holds is refused.
+        The site's default language when absent."""
         if type(value) is str:
             known = _LANGUAGES.get(value)
             if known is not None:
@@ -317,24 +322,10 @@ class ValueReader:
 
     def _language(self, value: object, field: str) -> str:
         text = self.text(value, field, limit=64) if value is not None else ""
-        # `ko_KR` (a POSIX or Java locale; Unicode's LDML allows `_`) is the tag `ko-KR`.
-        text = (text or self.default_language).replace("_", "-")
-        match = _BCP47.match(text)
-        if not match:
-            raise self.fail(
-                field, f"{show(text)} is not a BCP 47 language tag such as 'ko' or 'ko-KR'"
-            )
-        # Canonical case: `ko`, `zh-Hant`, `ko-KR`.
-        parts = text.split("-")
-        out = [parts[0].lower()]
-        for part in parts[1:]:
-            if len(part) == 4 and part.isalpha() and part == match["script"]:
-                out.append(part.title())
-            elif len(part) == 2 and part.isalpha() and part == match["region"]:
-                out.append(part.upper())
-            else:
-                out.append(part.lower())
-        return "-".join(out)
+        try:
+            return canonical_language(text or self.default_language)
+        except LanguageError as exc:
+            raise self.fail(field, str(exc)) from None
 
     def status(self, value: object) -> Status:
         """One of `articles.model.STATUSES`; `published` when absent."""
@@ -347,8 +338,9 @@ class ValueReader:
     def url(self, value: object, field: str, *, required: bool = False) -> str | None:
         """An absolute http(s) URL (IRIs allowed) or a site-relative path starting with `/`.
 
-        RFC 3986 with the WHATWG URL standard's leniencies: a space after the host is written
-        `%20`, an HTML character reference (`&amp;`) is decoded, the scheme is written in lower
+        RFC 3986/3987 with the WHATWG URL standard's leniencies: a space after the host is
+        written `%20` (and every other character an IRI cannot hold percent-encoded), an HTML
+        character reference (`&amp;`) is decoded, the scheme is written in lower
         case. At most `MAX_URL_LENGTH` characters. None when absent and not `required`.
         """
         if (
@@ -386,17 +378,18 @@ class ValueReader:
                     f"{show(text)} contains {unknown.group(0)!r}, which reads as an HTML "
                     "character reference but names none; write '&' as %26",
                 )
-        if " " in text:
+        if not is_iri(text):
             # `https://cdn.example/Seoul talks.jpg`, as CMSs export file names: a space after
-            # the host is `%20`, as every browser sends it (the WHATWG URL standard). Text is
+            # the host is `%20`, as every browser sends it (the WHATWG URL standard); so is
+            # every other character an IRI cannot hold (`"`, `<`, `{`, `|`, a stray `%`, ...),
+            # percent-encoded as RFC 3987 maps it, which never changes the address. Text is
             # single-line here, so other white space is gone; a space in the host is refused.
             scheme, sep, rest = text.partition("://")
             if not sep:
                 scheme, rest = "", text if text.startswith("/") else ""
             authority = re.match(r"[^/?#]*", rest).group(0) if sep else ""  # type: ignore[union-attr]
             if rest and " " not in scheme + authority:
-                after = rest[len(authority) :].replace(" ", "%20")
-                text = scheme + sep + authority + after
+                text = scheme + sep + authority + uri_safe(rest[len(authority) :])
         if _SPACE_OR_CONTROL.search(text):
             raise self.fail(field, f"{show(text)} contains white space; encode it as %20")
         if text.startswith("/") and not text.startswith("//"):
@@ -409,6 +402,7 @@ class ValueReader:
         try:
             parts = urlsplit(text)
             host = parts.hostname
+            parts.port  # noqa: B018 (raises ValueError for a port that is not a number)
         except ValueError:
             host = None
             parts = None
@@ -417,6 +411,12 @@ class ValueReader:
                 field,
                 "expected an absolute http(s) URL or a site path starting with '/', "
                 f"got {show(text)}",
+            )
+        if not _HOST.fullmatch(host):
+            raise self.fail(
+                field,
+                f"{show(text)}: {host!r} is not a host name (letters, digits, '-' and '.', "
+                "or an IP address in brackets)",
             )
         return _lower_scheme(text)
 
