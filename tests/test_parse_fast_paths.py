@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from articles.errors import InvalidArticle
 from articles.formats import article_from_mapping
+from articles.formats.values import _HOST
 from articles.text import clean_text, is_blank, record_text
 
 ZONE = ZoneInfo("Asia/Seoul")
@@ -67,9 +68,10 @@ def full_url_check(text: str) -> bool:
     try:
         parts = urlsplit(text)
         host = parts.hostname
+        parts.port  # noqa: B018 (ValueError for a port that is not a number)
     except ValueError:
         return False
-    return parts.scheme.lower() in ("http", "https") and bool(host)
+    return parts.scheme.lower() in ("http", "https") and bool(host) and bool(_HOST.fullmatch(host))
 
 
 URL_PARTS = st.tuples(

@@ -70,13 +70,10 @@ _PLAIN_HTTP_URL = re.compile(
 )
 # Language tags as given -> their canonical form (`language`): the same few tags on every record.
 _LANGUAGES: dict[str, str] = {}
-# A URL's host as `urlsplit` gives it (lower case, no brackets): a registered name of labels
-# of letters, digits, '-' and '_' (RFC 3986 reg-name as hosts use it; IDN labels in their
-# Unicode form), or an IPv6 address (with an RFC 6874 zone). IPv4 is a registered name here.
-_HOST = re.compile(
-    r"(?:[a-z0-9_-]|[^\x00-\x7f])+(?:\.(?:[a-z0-9_-]|[^\x00-\x7f])+)*\.?"
-    r"|[0-9a-f:.]*:[0-9a-f:.]*(?:%25[A-Za-z0-9._~-]+)?"
-)
+# A URL's host as `urlsplit` gives it (lower case, no brackets): a registered name of letters,
+# digits, '-', '_' and '.' (RFC 3986 reg-name as hosts use it; IDN labels in their Unicode
+# form; IPv4 is one), or an IPv6 address (with an RFC 6874 zone). Label structure is DNS's.
+_HOST = re.compile(r"(?:[a-z0-9_.-]|[^\x00-\x7f])+|[0-9a-f:.]*:[0-9a-f:.]*(?:%25[A-Za-z0-9._~-]+)?")
 _SPACE_OR_CONTROL = re.compile(r"[\s\x00-\x1f\x7f]")
 # An HTML character reference with its semicolon (`&amp;`, `&#38;`, `&#x26;`): in a URL it is
 # an escaping mistake (a URL copied out of an HTML attribute), never part of the address.
