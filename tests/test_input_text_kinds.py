@@ -231,7 +231,7 @@ def test_json_lines_joined_from_files_with_byte_order_marks_read_whole(
 # `\\`, `^`, backtick, `{`, `|`, `}`, a `%` starting no octet, private use).
 URL_TEXT = st.text(st.sampled_from('abc 한/ .-_"<>\\^`{|}%\ue000'), min_size=1, max_size=12)
 _IRI = re.compile(
-    r"(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/?#\[\]\u00a0-\ud7ff\uac00-\ud7a3]|%[0-9A-F]{2})*"
+    r"(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/?#\[\]\u00a0-\ud7ff\uac00-\ud7a3]|%[0-9A-Fa-f]{2})*"
 )
 
 
