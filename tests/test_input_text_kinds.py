@@ -255,7 +255,8 @@ def test_what_an_iri_cannot_hold_after_the_host_is_percent_encoded_as_browsers_s
     collapsed = " ".join(written.split())
     # Encoded only, as RFC 3987 maps an IRI to a URI: the address is the one written.
     assert unquote(article.url) == unquote(collapsed)
-    assert article.url == collapsed.replace(" ", "%20") or not is_iri(collapsed.replace(" ", ""))
+    if is_iri(collapsed.replace(" ", "%20")):
+        assert article.url == collapsed.replace(" ", "%20")  # only the spaces needed encoding
 
 
 @pytest.mark.parametrize(
