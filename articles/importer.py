@@ -22,29 +22,18 @@ lines; the good rows come back pickled and go into the spool as they are (this p
 reads lines and keeps bytes). Results come back in input order, so the records, errors and
 counts are exactly those of parsing in this process. Small inputs and the other formats are
 parsed here. The workers end when the importer does, even when it is killed
-(`end_with_parent`).
+(`end_with_parent`). The pool is `articles.import_pool`, the spool `articles.import_spool`.
 """
 
 from __future__ import annotations
 
-import ctypes
 import functools
-import multiprocessing
 import os
-import pickle
-import signal
-import sys
-import tempfile
-import threading
-import time
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
-from itertools import islice
 from pathlib import Path
-from typing import IO, Any, Final, NamedTuple, TextIO, TypeVar
+from typing import Any, NamedTuple, TextIO, TypeVar
 from zoneinfo import ZoneInfo
 
 from articles.errors import ArticleError, GuidConflict, InvalidArticle, InvalidValue
@@ -53,9 +42,19 @@ from articles.formats import (
     LineParser,
     ParsedRecord,
     RawLine,
-    raw_json_lines,
     read_records,
 )
+from articles.import_pool import (
+    LINES_PER_TASK,
+    TASKS_IN_FLIGHT_PER_WORKER,
+    Chunk,
+    Verdict,
+    end_with_parent,
+    in_workers,
+    start_pool,
+    worker_count,
+)
+from articles.import_spool import SPOOL_MEMORY_RECORDS, Spool, pickled
 from articles.service import (
     OLDER_THAN_STORED,
     ArticleCheck,
@@ -67,19 +66,22 @@ from articles.store import Facet, PreparedArticle, Store, prepare_article
 
 T = TypeVar("T")
 STDIN = "-"
+# Re-exported: part of the importer's interface (the pool's and the spool's tuning knobs are
+# set on their own modules, articles.import_pool and articles.import_spool).
+__all__ = [
+    "LINES_PER_TASK",
+    "SPOOL_MEMORY_RECORDS",
+    "TASKS_IN_FLIGHT_PER_WORKER",
+    "ImportProgress",
+    "ImportReport",
+    "end_with_parent",
+    "expand_sources",
+    "import_sources",
+]
 JSON_LINES = (".jsonl", ".ndjson")
 # JSON Lines files at least this large are parsed in worker processes: below it (a couple of
 # thousand typical records) starting the workers costs more than it saves.
 PARALLEL_MIN_BYTES = 8_000_000
-# Good records of one input kept in memory between reading and writing it; more go to a
-# temporary file (see `_Spool`).
-SPOOL_MEMORY_RECORDS = 2_000
-# Lines per task sent to a worker: large enough that the pipe and pickling overhead is small
-# per record, small enough that the chunks in flight hold only a few megabytes.
-LINES_PER_TASK = 256
-# Tasks queued per worker ahead of the writer, which bounds memory whatever the file size;
-# enough that the workers keep busy while the writer stores a batch.
-TASKS_IN_FLIGHT_PER_WORKER = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,15 +205,15 @@ def import_sources(
         for source, size in zip(inputs, sizes, strict=True)
         if size >= parallel_min_bytes and Path(source).suffix.lower() in JSON_LINES
     }
-    count = _worker_count(workers) if parallel else 0
+    count = worker_count(workers) if parallel else 0
     # The pool starts before any transaction is open, so no worker inherits a connection in use.
-    pool = _start_pool(preparer, count) if count > 1 else None
+    pool = start_pool(preparer, count) if count > 1 else None
     try:
         for number, (source, size) in enumerate(zip(inputs, sizes, strict=True)):
             now = service.clock()  # the clock check's time: the write's own is a little later
-            chunks: Iterable[_Chunk | _Item]
+            chunks: Iterable[Chunk | _Item]
             if pool is not None and source in parallel:
-                chunks = _in_workers(pool, source, count, now)
+                chunks = in_workers(pool, source, count, now)
             else:
                 chunks = _in_process(preparer, source, now, zone, default_language, stdin)
             _import_one(service, source, chunks, report, skip_invalid, batch_size, state)
@@ -302,17 +304,10 @@ class _Preparer:
 
 # Why the clock refuses a prepared record at a time (None: it does not), for `_Preparer`.
 _TimeCheck = Callable[[PreparedArticle, datetime, str], InvalidArticle | None]
-# Where a record was read, how far into its input, and why it was refused (None: it is good).
-_Verdict = tuple[str, int, str | None]
-# The verdicts of a chunk of records, and its good records' PreparedArticles as plain tuples
-# pickled together: the writing process keeps these bytes in its spool as they come and
-# unpickles them only to write them, so a record is pickled once on its way from the worker to
-# the store (named tuples pickle several times slower than plain ones).
-_Chunk = tuple[list[_Verdict], bytes]
-
-
-def _pickled(rows: list[tuple[Any, ...]]) -> bytes:
-    return pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL)
+# What a worker sends back for a chunk of lines, and how (articles.import_pool).
+_Chunk = Chunk
+_Verdict = Verdict
+_pickled = pickled
 
 
 def _in_process(
@@ -325,84 +320,6 @@ def _in_process(
 ) -> Iterator[_Item]:
     for record in read_records(source, zone=zone, default_language=default_language, stdin=stdin):
         yield preparer.item(record, now)
-
-
-def _worker_count(requested: int | None) -> int:
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return 0  # workers rely on fork to inherit the parser set-up cheaply
-    return (os.cpu_count() or 1) if requested is None else requested
-
-
-# The worker process's own preparer, set once when the pool starts it (fork start method).
-_worker_preparer: _Preparer | None = None
-
-
-def _init_worker(preparer: _Preparer, parent: int) -> None:
-    global _worker_preparer  # noqa: PLW0603 - per worker process, set once by the pool
-    _worker_preparer = preparer
-    end_with_parent(parent)
-
-
-# Linux prctl(2) option: the signal a process gets when the thread that created it exits.
-PR_SET_PDEATHSIG: Final = 1
-# How often a worker checks that the importer is still its parent (where prctl is missing).
-PARENT_CHECK_SECONDS: Final = 1.0
-
-
-def end_with_parent(parent: int) -> None:
-    """Make this (worker) process end when `parent` does, even when it is killed (SIGKILL, OOM).
-
-    Linux: prctl(PR_SET_PDEATHSIG, SIGKILL) has the kernel kill it at once. Everywhere, a
-    daemon thread also checks every PARENT_CHECK_SECONDS that `parent` is still the parent
-    (an orphan is adopted by another process) and ends the process if not; and it ends now if
-    the parent is already gone.
-    """
-    if sys.platform.startswith("linux"):
-        try:
-            libc = ctypes.CDLL(None, use_errno=True)
-            libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-        except (OSError, AttributeError):
-            pass  # no prctl: the watchdog below still ends the process
-    if os.getppid() != parent:
-        os._exit(1)  # the parent died before prctl took effect
-    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
-
-
-def _watch_parent(parent: int) -> None:
-    while True:
-        time.sleep(PARENT_CHECK_SECONDS)
-        if os.getppid() != parent:
-            os._exit(1)
-
-
-def _prepare_in_worker(lines: list[RawLine], now: datetime) -> _Chunk:
-    assert _worker_preparer is not None, "the pool initialiser sets the preparer"
-    return _worker_preparer.chunk(lines, now)
-
-
-def _start_pool(preparer: _Preparer, count: int) -> ProcessPoolExecutor:
-    # An executor, not multiprocessing.Pool: a worker that dies (killed for memory, say)
-    # fails the import with BrokenProcessPool instead of leaving it waiting forever.
-    return ProcessPoolExecutor(
-        count,
-        mp_context=multiprocessing.get_context("fork"),
-        initializer=_init_worker,
-        initargs=(preparer, os.getpid()),
-    )
-
-
-def _in_workers(
-    pool: ProcessPoolExecutor, source: str, count: int, now: datetime
-) -> Iterator[_Chunk]:
-    """The file's records parsed by the pool, in file order, with few chunks in flight."""
-    lines = raw_json_lines(source)
-    pending: deque[Future[_Chunk]] = deque()
-    while chunk := list(islice(lines, LINES_PER_TASK)):
-        pending.append(pool.submit(_prepare_in_worker, chunk, now))
-        if len(pending) >= count * TASKS_IN_FLIGHT_PER_WORKER:
-            yield pending.popleft().result()
-    while pending:
-        yield pending.popleft().result()
 
 
 def _size(source: str) -> int:
@@ -456,7 +373,7 @@ class _Progress:
 def _import_one(
     service: ArticleService,
     source: str,
-    chunks: Iterable[_Chunk | _Item],
+    chunks: Iterable[Chunk | _Item],
     report: ImportReport,
     skip_invalid: bool,
     batch_size: int,
@@ -465,12 +382,12 @@ def _import_one(
     """One input in one transaction; adds its counts to `report` only if it is committed.
 
     The input is read, parsed and checked to its end first (`chunks`: records parsed here, one
-    `_Item` at a time, or by workers, a `_Chunk` at a time), its good records kept in a
-    `_Spool`; only then is the write transaction opened and the records written. Writers are
-    serialised (the store's write lock), so the lock is held for the writing alone, never
-    while the file is parsed: an API write arriving meanwhile waits for the writes of this
-    file, not for the parsing of it. A file with a bad record (without `skip_invalid`) never
-    opens a transaction at all.
+    `_Item` at a time, or by workers, a `Chunk` at a time), its good records kept in a
+    `Spool` (articles.import_spool); only then is the write transaction opened and the records
+    written. Writers are serialised (the store's write lock), so the lock is held for the
+    writing alone, never while the file is parsed: an API write arriving meanwhile waits for
+    the writes of this file, not for the parsing of it. A file with a bad record (without
+    `skip_invalid`) never opens a transaction at all.
     """
     records = rejected = 0  # of this input
     notes: list[str] = []  # skipped records of this input, kept if it is committed
@@ -490,12 +407,12 @@ def _import_one(
         rolled_back = f" (nothing written from it: {good} good records rolled back)"
         report.errors.append(str(exc) + (rolled_back if good else ""))
 
-    with _Spool(batch_size) as spool:
+    with Spool(batch_size) as spool:
         # -- reading: parse and check every record, keep the good ones ------------------------
         try:
             for chunk in _guarded(source, chunks):
                 if isinstance(chunk, _Item):
-                    verdicts: list[_Verdict] = [(chunk.where, chunk.offset, chunk.error)]
+                    verdicts: list[Verdict] = [(chunk.where, chunk.offset, chunk.error)]
                     rows: bytes | list[PreparedArticle] = (
                         [] if chunk.prepared is None else [chunk.prepared]
                     )
@@ -585,106 +502,6 @@ def _import_one(
         report.skipped += writer.result.skipped
         report.notes.extend(notes)
         report.affected |= writer.result.affected
-
-
-class _Spool:
-    """The good records of one input, in order, between reading it and writing it.
-
-    Records come as pickled chunks from parse workers (kept as they are) or one by one as
-    PreparedArticles (pickled here a batch at a time). The first `memory_records` stay in
-    memory; past that, chunks go to an unnamed temporary file (gone when closed), so a file of
-    any size keeps memory flat. `batches` yields them back, unpickled, in batches of
-    `batch_size`, each with where its records came from.
-    """
-
-    def __init__(self, batch_size: int, memory_records: int | None = None) -> None:
-        self.batch_size = batch_size
-        self.memory_records = SPOOL_MEMORY_RECORDS if memory_records is None else memory_records
-        self._rows: list[tuple[Any, ...]] = []  # records added one by one, not yet pickled
-        self._wheres: list[str] = []
-        self._kept: list[tuple[bytes, list[str]]] = []
-        self._kept_records = 0
-        self._file: IO[bytes] | None = None
-
-    def __enter__(self) -> _Spool:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._file is not None:
-            self._file.close()
-            self._file = None
-
-    def add(self, rows: bytes | list[PreparedArticle], wheres: list[str]) -> None:
-        """Keep records: a worker's pickled chunk (`_Chunk`), or PreparedArticles; `wheres`
-        says where each was read."""
-        if isinstance(rows, bytes):
-            self._flush()  # the records added one by one before this chunk come first
-            if wheres:
-                self._put(rows, wheres)
-            return
-        self._rows.extend(tuple(x) for x in rows)
-        self._wheres.extend(wheres)
-        if len(self._rows) >= self.batch_size:
-            self._flush()
-
-    def _flush(self) -> None:
-        if self._rows:
-            rows, wheres = self._rows, self._wheres
-            self._rows, self._wheres = [], []
-            self._put(_pickled(rows), wheres)
-
-    def _put(self, data: bytes, wheres: list[str]) -> None:
-        if self._file is None and self._kept_records + len(wheres) <= self.memory_records:
-            self._kept.append((data, wheres))
-            self._kept_records += len(wheres)
-            return
-        if self._file is None:
-            self._file = tempfile.TemporaryFile(prefix="feeds-import-")  # noqa: SIM115 - closed by __exit__
-        pickle.dump((data, wheres), self._file, protocol=pickle.HIGHEST_PROTOCOL)
-
-    def _chunks(self) -> Iterator[tuple[bytes, list[str]]]:
-        """The kept chunks in order. The file is read from its start each time; its position
-        is put back whenever this yields, so another reading may be in progress."""
-        yield from self._kept
-        if self._file is None:
-            return
-        handle, position = self._file, 0
-        while True:
-            handle.seek(position)
-            try:
-                chunk = pickle.load(handle)  # noqa: S301 - our own file, written above
-            except EOFError:
-                return
-            position = handle.tell()
-            yield chunk
-
-    def batches(self) -> Iterator[tuple[list[PreparedArticle], list[str]]]:
-        self._flush()
-        batch: list[PreparedArticle] = []
-        wheres: list[str] = []
-        size = self.batch_size
-        for data, chunk_wheres in self._chunks():
-            batch.extend(map(PreparedArticle._make, pickle.loads(data)))  # noqa: S301 - ours
-            wheres.extend(chunk_wheres)
-            while len(batch) >= size:
-                yield batch[:size], wheres[:size]
-                batch, wheres = batch[size:], wheres[size:]
-        if batch:
-            yield batch, wheres
-
-    def ids(self, count: int) -> set[str]:
-        """The ids of the first `count` records kept (read back from the spool)."""
-        found: set[str] = set()
-        if count <= 0:
-            return found
-        seen = 0
-        for data, _ in self._chunks():
-            rows = pickle.loads(data)  # noqa: S301 - our own data
-            found.update(row[0] for row in rows[: count - seen])
-            seen += len(rows)
-            if seen >= count:
-                break
-        return found
 
 
 class _InputFailed(Exception):

@@ -15,6 +15,8 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
+import articles.import_pool as import_pool
+import articles.import_spool as import_spool
 import articles.importer as importer
 from articles.importer import ImportProgress, ImportReport, import_sources
 from articles.store import Store
@@ -35,8 +37,8 @@ BAD_LINES = {
 @pytest.fixture(autouse=True)
 def small_tasks(monkeypatch: pytest.MonkeyPatch) -> None:
     """Many small tasks, few in flight: ordering across chunks is what is under test."""
-    monkeypatch.setattr(importer, "LINES_PER_TASK", 7)
-    monkeypatch.setattr(importer, "TASKS_IN_FLIGHT_PER_WORKER", 2)
+    monkeypatch.setattr(import_pool, "LINES_PER_TASK", 7)
+    monkeypatch.setattr(import_pool, "TASKS_IN_FLIGHT_PER_WORKER", 2)
 
 
 def corpus(tmp_path: Path, *, bad: bool) -> Path:
@@ -175,7 +177,7 @@ def test_small_files_are_parsed_without_starting_workers(
     def no_pool(*args: object) -> None:
         raise AssertionError("a worker pool was started for a small file")
 
-    monkeypatch.setattr(importer, "_start_pool", no_pool)
+    monkeypatch.setattr(importer, "start_pool", no_pool)
     source = corpus(tmp_path, bad=False)
     store = Store(f"sqlite:///{tmp_path / 'feeds.db'}")
     store.migrate()
@@ -270,7 +272,7 @@ def test_records_spooled_to_a_file_import_as_those_kept_in_memory(
     source.write_bytes(b"".join([*lines, json.dumps(clash, ensure_ascii=False).encode() + b"\n"]))
 
     def imported(folder: str, memory_records: int) -> list[tuple[Any, ...]]:
-        monkeypatch.setattr(importer, "SPOOL_MEMORY_RECORDS", memory_records)
+        monkeypatch.setattr(import_spool, "SPOOL_MEMORY_RECORDS", memory_records)
         results = []
         for skip in (False, True):
             report, rows, _ = run(tmp_path / f"{folder}-{skip}", source, workers=workers,

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-import articles.importer as importer
+import articles.import_pool as import_pool
 from articles.importer import import_sources
 from articles.store import Store
 from feeds.config import SiteConfig
@@ -21,7 +21,7 @@ CONFIG = SiteConfig(tag_authority="news.example.org,2025")
 
 @pytest.fixture(autouse=True)
 def _small_tasks(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(importer, "LINES_PER_TASK", 3)
+    monkeypatch.setattr(import_pool, "LINES_PER_TASK", 3)
 
 
 def _records() -> list[dict[str, Any]]:

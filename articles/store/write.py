@@ -1,5 +1,6 @@
 """The write path: upsert, delete with tombstones; feed counts and change times are summed in
-`articles.store.feed_totals`.
+`articles.store.feed_totals`, tombstones, embargo lifts and change times kept by
+`articles.store.visibility`.
 
 `StoreTransaction` writes the rows `articles.store.rows.prepare_article` makes inside one open
 transaction. Rows are dictionaries keyed by column name and every statement names its columns,
@@ -17,12 +18,10 @@ from itertools import chain
 from typing import Any, Final
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Connection, Dialect
 
 from articles.errors import ArticleNotFound, GuidConflict, InvalidArticle
 from articles.model import Article, article_from_dict
-from articles.store.engine import json_dumps
 from articles.store.facets import (
     ALL_KEY,
     FACET_KINDS,
@@ -45,47 +44,16 @@ from articles.store.rows import (
 )
 from articles.store.schema import (
     articles_table,
-    change_sequence_table,
     deleted_table,
-    embargo_lifts_table,
-    tombstones_table,
     translations_table,
 )
 from articles.store.slugs import SlugRegistry, relabelled
+from articles.store.sql import among
+from articles.store.visibility import Visibility, VisibilityChange, visible
 
 # Rows read or written per statement inside one upsert transaction: big enough to amortise the
 # round trips, small enough to stay under SQLite's bound-parameter limit in `IN (...)` lists.
 CHUNK_SIZE: Final = 500
-
-
-def among(conn: Connection, column: Any, values: Iterable[str]) -> sa.ColumnElement[bool]:
-    """`column IN values` with the values as one bound parameter (a PostgreSQL text array,
-    SQLite's `json_each` of a JSON array): one short statement whatever the number of values,
-    compiled once and cached, instead of one parameter per value rendered for every call."""
-    listed = list(values)
-    if conn.dialect.name == "postgresql":
-        return column == sa.any_(sa.literal(listed, ARRAY(sa.Text)))
-    each = sa.func.json_each(sa.literal(json_dumps(listed), sa.Text)).table_valued("value")
-    return column.in_(sa.select(each.c.value))
-
-
-def _visible(status: str, published: datetime, now: datetime) -> bool:
-    return status == "published" and published <= now
-
-
-@dataclass(frozen=True, slots=True)
-class _Visibility:
-    """One written article before and after a write, for tombstones and change times."""
-
-    id: str
-    guid: str
-    before: frozenset[tuple[str, str]] | None  # the feeds it was visible in, None if hidden
-    before_published: datetime | None
-    after: frozenset[tuple[str, str]] | None  # the feeds it is visible in now, None if hidden
-    lift_at: datetime | None  # its embargo's end when the written version waits for one
-    # Whether the version before / after has audio or video: podcast shows take only those.
-    before_episode: bool = False
-    after_episode: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,13 +115,9 @@ class StoreTransaction:
         # Feed counts and change times, summed and written by `flush()` (articles.store.
         # feed_totals): before the commit, and before anyone else gets the connection.
         self._totals = FeedTotals()
-        # Whether feed_tombstones / deleted_articles held no row when this transaction
-        # began (None: not asked yet); see `_clean_ids`.
-        self._no_tombstones_before: bool | None = None
-        self._no_deletions_before: bool | None = None
-        self._wrote_tombstones = False
-        self._wrote_deletions = False
-        self._facets: dict[tuple[str, str], Facet] = {}  # made once per feed, for results
+        # Tombstones, embargo lifts, change times and the change sequence of every write
+        # (articles.store.visibility).
+        self._visibility = Visibility(conn, self._shows, self._totals)
 
     @property
     def backend(self) -> str:
@@ -365,7 +329,7 @@ class StoreTransaction:
             for kind in LINKED_KINDS:
                 conn.execute(kind.table.delete().where(among(conn, kind.article_id, replace_ids)))
             t = translations_table
-            old_names = self._named(replace_ids)
+            old_names = self._visibility.named(replace_ids)
             conn.execute(t.delete().where(among(conn, t.c.article_id, replace_ids)))
             conn.exec_driver_sql(sql.update, [x.row for x in replaces.values()])
         # PostgreSQL takes new rows as one COPY stream per table: no statement per row.
@@ -373,7 +337,7 @@ class StoreTransaction:
         # New ids that were never deleted have no tombstones and no embargo lift to clear.
         clean: set[str] = set()
         if inserts:
-            clean = self._clean_ids(list(inserts))
+            clean = self._visibility.clean_ids(list(inserts))
             if copying:
                 self._copy(
                     "articles",
@@ -409,67 +373,24 @@ class StoreTransaction:
         changes = []
         for x in written:
             row = existing.get(x.id)
-            was = row is not None and _visible(row.status, row.published, now)
+            was = row is not None and visible(row.status, row.published, now)
             changes.append(
-                _Visibility(
+                VisibilityChange(
                     id=x.id,
                     guid=x.guid or "",
                     before=frozenset(stored_facets.get(x.id, ())) if was else None,
                     before_published=row.published if row is not None else None,
                     after=frozenset((ALL_KEY, *x.facets))
-                    if _visible(x.status, x.published, now)
+                    if visible(x.status, x.published, now)
                     else None,
                     lift_at=x.published if x.status == "published" and x.published > now else None,
                     before_episode=bool(row is not None and row.episode),
                     after_episode=bool(x.row["episode"]),
                 )
             )
-        relinked = self._relinked_feeds(written, existing, old_names, now)
-        affected = self._record_visibility(changes, now, linked=relinked, clean=clean)
+        relinked = self._visibility.relinked_feeds(written, existing, old_names, now)
+        affected = self._visibility.record(changes, now, linked=relinked, clean=clean)
         return UpsertResult(new, updated, unchanged, affected, skipped, tuple(older))
-
-    def _named(self, ids: Sequence[str]) -> dict[str, set[str]]:
-        """The other language versions each stored article's record names."""
-        t = translations_table
-        named: dict[str, set[str]] = {}
-        for start in range(0, len(ids), CHUNK_SIZE):
-            query = sa.select(t.c.article_id, t.c.other_id).where(
-                t.c.article_id.in_(ids[start : start + CHUNK_SIZE])
-            )
-            for row in self._conn.execute(query):
-                named.setdefault(row.article_id, set()).add(row.other_id)
-        return named
-
-    def _relinked_feeds(
-        self,
-        written: Sequence[PreparedArticle],
-        existing: Mapping[str, Any],
-        old_names: Mapping[str, set[str]],
-        now: datetime,
-    ) -> set[tuple[str, str]]:
-        """The feeds of other articles whose hreflang links this write changes.
-
-        A written article's link, as its counterparts' entries show it, is its language and
-        URL while it is visible and nothing otherwise: when that changes, every counterpart's
-        feeds change. When a visible article names other versions than before, the versions
-        added or dropped change. Only visible counterparts count (articles.store.linked).
-        """
-        moved: list[str] = []
-        renamed: set[str] = set()
-        for x in written:
-            row = existing.get(x.id)
-            was = row is not None and _visible(row.status, row.published, now)
-            is_ = _visible(x.status, x.published, now)
-            before = (row.link_language, row.link_url) if was and row is not None else None
-            after = (x.row["language"], x.row["url"]) if is_ else None
-            if before != after:
-                moved.append(x.id)
-            if was or is_:
-                renamed |= old_names.get(x.id, set()) ^ set(x.translations)
-        others = renamed | (partners(self._conn, moved) if moved else set())
-        if not others:
-            return set()
-        return visible_feeds(self._conn, others, now, self._shows)
 
     def _copy(self, table: str, columns: Sequence[str], rows: Iterable[tuple[Any, ...]]) -> None:
         """PostgreSQL: `rows` (values in the order of `columns`) into `table` by COPY FROM STDIN.
@@ -486,118 +407,6 @@ class StoreTransaction:
                     copy.write_row(row)
         except error as exc:
             raise sa.exc.DBAPIError.instance(statement, None, exc, error) from exc
-
-    def _clean_ids(self, new_ids: list[str]) -> set[str]:
-        """Of ids about to be inserted, those that hold no tombstone and no embargo lift.
-
-        A new id's tombstones and lift can only be left from an earlier article of that id
-        that was deleted (a delete clears the lift, keeps the tombstones and leaves a
-        `deleted_articles` row, which is removed here since the id is back). So: every new id
-        when no tombstone existed before this transaction and none was written in it; else
-        those without a `deleted_articles` row.
-        """
-        conn = self._conn
-        d = deleted_table
-        if self._no_deletions_before is None:
-            self._no_deletions_before = conn.execute(sa.select(d.c.id).limit(1)).first() is None
-            t = tombstones_table
-            self._no_tombstones_before = (
-                conn.execute(sa.select(t.c.article_id).limit(1)).first() is None
-            )
-        if self._no_deletions_before and not self._wrote_deletions:
-            return set(new_ids)  # nothing to remove from deleted_articles either
-        were_deleted = set(
-            conn.execute(d.delete().where(among(conn, d.c.id, new_ids)).returning(d.c.id)).scalars()
-        )
-        if self._no_tombstones_before and not self._wrote_tombstones:
-            return set(new_ids)
-        return {i for i in new_ids if i not in were_deleted}
-
-    def _record_visibility(
-        self,
-        changes: Sequence[_Visibility],
-        now: datetime,
-        reason: str = "withdrawn",
-        linked: Iterable[tuple[str, str]] = (),
-        clean: set[str] | frozenset[str] = frozenset(),
-    ) -> frozenset[Facet]:
-        """Tombstones, feed change times and embargo lifts for written articles; returns the
-        feeds whose visible content changed (what readers see, so what the hub hears of),
-        with `linked`: other articles' feeds whose translation links changed.
-
-        `clean` are ids known to hold no tombstone and no embargo lift (nothing to clear)."""
-        conn = self._conn
-        t, lifts = tombstones_table, embargo_lifts_table
-        touched: set[tuple[str, str]] = set(linked)
-        stones: list[dict[str, Any]] = []
-        shown: list[str] = []
-        if self._shows:
-            changes = [self._with_shows(change) for change in changes]
-        for change in changes:
-            touched.update(change.before or ())
-            touched.update(change.after or ())
-            if change.after is not None:
-                shown.append(change.id)  # visible again: its tombstones are void
-            elif change.before is not None and change.before_published is not None:
-                stones.extend(
-                    {
-                        "article_id": change.id,
-                        "kind": kind,
-                        "value": value,
-                        "guid": change.guid,
-                        "published": change.before_published,
-                        "removed_at": now,
-                        "reason": reason,
-                    }
-                    for kind, value in sorted(change.before)
-                )
-        cleared = [
-            i for i in {*shown, *(stone["article_id"] for stone in stones)} if i not in clean
-        ]
-        if cleared:
-            conn.execute(t.delete().where(among(conn, t.c.article_id, cleared)))
-        if stones:
-            conn.execute(t.insert(), stones)
-            self._wrote_tombstones = True
-        ids = [change.id for change in changes if change.id not in clean]
-        if ids:
-            conn.execute(lifts.delete().where(among(conn, lifts.c.article_id, ids)))
-        waiting = [
-            {"article_id": c.id, "lift_at": c.lift_at, "announced_at": None}
-            for c in changes
-            if c.lift_at is not None
-        ]
-        if waiting:
-            conn.execute(lifts.insert(), waiting)
-        self._totals.mark_changed(touched, now)
-        self._totals.mark_articles(change.id for change in changes)
-        if changes or touched:
-            # Every write that changed an article moves the change sequence, in its transaction.
-            cs = change_sequence_table
-            conn.execute(cs.update().where(cs.c.name == "articles").values(seq=cs.c.seq + 1))
-        facets = self._facets
-        for key in touched.difference(facets):
-            facets[key] = Facet(*key)  # type: ignore[arg-type]
-        return frozenset(facets[key] for key in touched)
-
-    def _with_shows(self, change: _Visibility) -> _Visibility:
-        """`change` with the podcast shows its episode was or is in added to its feeds."""
-
-        def shows(feeds: frozenset[tuple[str, str]] | None, episode: bool) -> Any:
-            if feeds is None or not episode:
-                return feeds
-            found = {
-                ("podcast", slug)
-                for slug, selection in self._shows.items()
-                if {(f.kind, f.value) for f in selection.facets()} <= feeds
-            }
-            return feeds | found
-
-        return replace(
-            change,
-            before=shows(change.before, change.before_episode),
-            after=shows(change.after, change.after_episode),
-        )
 
     def _give_slugs(self, articles: dict[str, PreparedArticle]) -> None:
         """Put the slug registry's slug on every tag and author (claiming new ones), in place."""
@@ -701,7 +510,7 @@ class StoreTransaction:
         self._conn.execute(a.delete().where(a.c.id == article_id))
         self._conn.execute(deleted_table.delete().where(deleted_table.c.id == article_id))
         tags, authors = (FACET_KINDS[name].members(article) for name in ("tag", "author"))
-        self._wrote_deletions = True
+        self._visibility.note_deletion()
         self._conn.execute(
             deleted_table.insert(),
             {
@@ -721,7 +530,7 @@ class StoreTransaction:
         if article.status == "published":
             self._totals.add_counts({key: -1 for key in keys})
         relinked = visible_feeds(self._conn, others, now, self._shows) if others else set()
-        change = _Visibility(
+        change = VisibilityChange(
             id=article.id,
             guid=article.guid or "",
             before=frozenset(keys) if was else None,
@@ -730,4 +539,4 @@ class StoreTransaction:
             lift_at=None,
             before_episode=bool(article.episode_media),
         )
-        return self._record_visibility([change], now, reason="deleted", linked=relinked)
+        return self._visibility.record([change], now, reason="deleted", linked=relinked)

@@ -1,0 +1,232 @@
+"""What readers could see before and after a write: tombstones, embargo lifts, feed change
+times and the change sequence, for `articles.store.write.StoreTransaction`.
+
+Every write of an article (insert, replace, delete) hands its before and after
+(`VisibilityChange`) to `Visibility.record`, which writes an RFC 6721 tombstone for each feed an
+article leaves while readers could see it, clears the tombstones of an article visible again,
+keeps the embargo-lift rows, moves the feeds' change times (`articles.store.feed_totals`) and
+the change sequence, and returns the feeds whose visible content changed (WebSub pings).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any, Final
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from articles.store.facets import Episodes, Facet
+from articles.store.feed_totals import FeedTotals
+from articles.store.linked import partners, visible_feeds
+from articles.store.rows import PreparedArticle
+from articles.store.schema import (
+    change_sequence_table,
+    deleted_table,
+    embargo_lifts_table,
+    tombstones_table,
+    translations_table,
+)
+from articles.store.sql import among
+
+# Ids per `IN (...)` list of the translations lookup (under SQLite's bound-parameter limit).
+_LOOKUP_CHUNK: Final = 500
+
+
+def visible(status: str, published: datetime, now: datetime) -> bool:
+    """Whether readers see a version with this status and publication time at `now`."""
+    return status == "published" and published <= now
+
+
+@dataclass(frozen=True, slots=True)
+class VisibilityChange:
+    """One written article before and after a write, for tombstones and change times."""
+
+    id: str
+    guid: str
+    before: frozenset[tuple[str, str]] | None  # the feeds it was visible in, None if hidden
+    before_published: datetime | None
+    after: frozenset[tuple[str, str]] | None  # the feeds it is visible in now, None if hidden
+    lift_at: datetime | None  # its embargo's end when the written version waits for one
+    # Whether the version before / after has audio or video: podcast shows take only those.
+    before_episode: bool = False
+    after_episode: bool = False
+
+
+class Visibility:
+    """The visibility bookkeeping of one write transaction (its connection, its podcast shows
+    by slug, its feed totals), and what it knows of the tombstone tables meanwhile."""
+
+    def __init__(self, conn: Connection, shows: Mapping[str, Episodes], totals: FeedTotals) -> None:
+        self._conn = conn
+        # Podcast shows by slug: a show's feed changes (and keeps tombstones) with its episodes.
+        self._shows = shows
+        self._totals = totals
+        # Whether feed_tombstones / deleted_articles held no row when this transaction
+        # began (None: not asked yet); see `clean_ids`.
+        self._no_tombstones_before: bool | None = None
+        self._no_deletions_before: bool | None = None
+        self._wrote_tombstones = False
+        self._wrote_deletions = False
+        self._facets: dict[tuple[str, str], Facet] = {}  # made once per feed, for results
+
+    def note_deletion(self) -> None:
+        """An article was deleted in this transaction (a `deleted_articles` row written)."""
+        self._wrote_deletions = True
+
+    def named(self, ids: Sequence[str]) -> dict[str, set[str]]:
+        """The other language versions each stored article's record names."""
+        t = translations_table
+        named: dict[str, set[str]] = {}
+        for start in range(0, len(ids), _LOOKUP_CHUNK):
+            query = sa.select(t.c.article_id, t.c.other_id).where(
+                t.c.article_id.in_(ids[start : start + _LOOKUP_CHUNK])
+            )
+            for row in self._conn.execute(query):
+                named.setdefault(row.article_id, set()).add(row.other_id)
+        return named
+
+    def relinked_feeds(
+        self,
+        written: Sequence[PreparedArticle],
+        existing: Mapping[str, Any],
+        old_names: Mapping[str, set[str]],
+        now: datetime,
+    ) -> set[tuple[str, str]]:
+        """The feeds of other articles whose hreflang links this write changes.
+
+        A written article's link, as its counterparts' entries show it, is its language and
+        URL while it is visible and nothing otherwise: when that changes, every counterpart's
+        feeds change. When a visible article names other versions than before, the versions
+        added or dropped change. Only visible counterparts count (articles.store.linked).
+        """
+        moved: list[str] = []
+        renamed: set[str] = set()
+        for x in written:
+            row = existing.get(x.id)
+            was = row is not None and visible(row.status, row.published, now)
+            is_ = visible(x.status, x.published, now)
+            before = (row.link_language, row.link_url) if was and row is not None else None
+            after = (x.row["language"], x.row["url"]) if is_ else None
+            if before != after:
+                moved.append(x.id)
+            if was or is_:
+                renamed |= old_names.get(x.id, set()) ^ set(x.translations)
+        others = renamed | (partners(self._conn, moved) if moved else set())
+        if not others:
+            return set()
+        return visible_feeds(self._conn, others, now, self._shows)
+
+    def clean_ids(self, new_ids: list[str]) -> set[str]:
+        """Of ids about to be inserted, those that hold no tombstone and no embargo lift.
+
+        A new id's tombstones and lift can only be left from an earlier article of that id
+        that was deleted (a delete clears the lift, keeps the tombstones and leaves a
+        `deleted_articles` row, which is removed here since the id is back). So: every new id
+        when no tombstone existed before this transaction and none was written in it; else
+        those without a `deleted_articles` row.
+        """
+        conn = self._conn
+        d = deleted_table
+        if self._no_deletions_before is None:
+            self._no_deletions_before = conn.execute(sa.select(d.c.id).limit(1)).first() is None
+            t = tombstones_table
+            self._no_tombstones_before = (
+                conn.execute(sa.select(t.c.article_id).limit(1)).first() is None
+            )
+        if self._no_deletions_before and not self._wrote_deletions:
+            return set(new_ids)  # nothing to remove from deleted_articles either
+        were_deleted = set(
+            conn.execute(d.delete().where(among(conn, d.c.id, new_ids)).returning(d.c.id)).scalars()
+        )
+        if self._no_tombstones_before and not self._wrote_tombstones:
+            return set(new_ids)
+        return {i for i in new_ids if i not in were_deleted}
+
+    def record(
+        self,
+        changes: Sequence[VisibilityChange],
+        now: datetime,
+        reason: str = "withdrawn",
+        linked: Iterable[tuple[str, str]] = (),
+        clean: set[str] | frozenset[str] = frozenset(),
+    ) -> frozenset[Facet]:
+        """Tombstones, feed change times and embargo lifts for written articles; returns the
+        feeds whose visible content changed (what readers see, so what the hub hears of),
+        with `linked`: other articles' feeds whose translation links changed.
+
+        `clean` are ids known to hold no tombstone and no embargo lift (nothing to clear)."""
+        conn = self._conn
+        t, lifts = tombstones_table, embargo_lifts_table
+        touched: set[tuple[str, str]] = set(linked)
+        stones: list[dict[str, Any]] = []
+        shown: list[str] = []
+        if self._shows:
+            changes = [self._with_shows(change) for change in changes]
+        for change in changes:
+            touched.update(change.before or ())
+            touched.update(change.after or ())
+            if change.after is not None:
+                shown.append(change.id)  # visible again: its tombstones are void
+            elif change.before is not None and change.before_published is not None:
+                stones.extend(
+                    {
+                        "article_id": change.id,
+                        "kind": kind,
+                        "value": value,
+                        "guid": change.guid,
+                        "published": change.before_published,
+                        "removed_at": now,
+                        "reason": reason,
+                    }
+                    for kind, value in sorted(change.before)
+                )
+        cleared = [
+            i for i in {*shown, *(stone["article_id"] for stone in stones)} if i not in clean
+        ]
+        if cleared:
+            conn.execute(t.delete().where(among(conn, t.c.article_id, cleared)))
+        if stones:
+            conn.execute(t.insert(), stones)
+            self._wrote_tombstones = True
+        ids = [change.id for change in changes if change.id not in clean]
+        if ids:
+            conn.execute(lifts.delete().where(among(conn, lifts.c.article_id, ids)))
+        waiting = [
+            {"article_id": c.id, "lift_at": c.lift_at, "announced_at": None}
+            for c in changes
+            if c.lift_at is not None
+        ]
+        if waiting:
+            conn.execute(lifts.insert(), waiting)
+        self._totals.mark_changed(touched, now)
+        self._totals.mark_articles(change.id for change in changes)
+        if changes or touched:
+            # Every write that changed an article moves the change sequence, in its transaction.
+            cs = change_sequence_table
+            conn.execute(cs.update().where(cs.c.name == "articles").values(seq=cs.c.seq + 1))
+        facets = self._facets
+        for key in touched.difference(facets):
+            facets[key] = Facet(*key)  # type: ignore[arg-type]
+        return frozenset(facets[key] for key in touched)
+
+    def _with_shows(self, change: VisibilityChange) -> VisibilityChange:
+        """`change` with the podcast shows its episode was or is in added to its feeds."""
+
+        def shows(feeds: frozenset[tuple[str, str]] | None, episode: bool) -> Any:
+            if feeds is None or not episode:
+                return feeds
+            found = {
+                ("podcast", slug)
+                for slug, selection in self._shows.items()
+                if {(f.kind, f.value) for f in selection.facets()} <= feeds
+            }
+            return feeds | found
+
+        return replace(
+            change,
+            before=shows(change.before, change.before_episode),
+            after=shows(change.after, change.after_episode),
+        )
