@@ -24,8 +24,9 @@ from sqlalchemy.engine import Connection
 
 from articles.store.facets import ALL_KEY, LINKED_KINDS, ROW_KINDS, Episodes
 from articles.store.schema import articles_table, translations_table
+from articles.store.sql import among
 
-# Ids per statement: well under SQLite's bound-parameter limit.
+# Ids per statement (each list is one bound parameter, `among`).
 _CHUNK: Final = 500
 
 
@@ -40,8 +41,8 @@ def partners(conn: Connection, ids: Collection[str]) -> set[str]:
     found: set[str] = set()
     for part in _chunks(ids):
         query = sa.union(
-            sa.select(t.c.other_id.label("id")).where(t.c.article_id.in_(part)),
-            sa.select(t.c.article_id.label("id")).where(t.c.other_id.in_(part)),
+            sa.select(t.c.other_id.label("id")).where(among(conn, t.c.article_id, part)),
+            sa.select(t.c.article_id.label("id")).where(among(conn, t.c.other_id, part)),
         )
         found.update(row.id for row in conn.execute(query))
     return found
@@ -62,7 +63,7 @@ def visible_feeds(
             a.c.id.label("id"),
             a.c.episode.label("episode"),
             *(kind.value.label(kind.name) for kind in ROW_KINDS),
-        ).where(a.c.id.in_(part), a.c.status == "published", a.c.published <= now)
+        ).where(among(conn, a.c.id, part), a.c.status == "published", a.c.published <= now)
         for row in conn.execute(query):
             values = row._mapping
             feeds[row.id] = {ALL_KEY} | {
@@ -73,7 +74,7 @@ def visible_feeds(
     for part in _chunks(feeds):
         for kind in LINKED_KINDS:
             query = sa.select(kind.article_id.label("article_id"), kind.value.label("value")).where(
-                kind.article_id.in_(part)
+                among(conn, kind.article_id, part)
             )
             for row in conn.execute(query):
                 feeds[row.article_id].add((kind.name, row.value))

@@ -82,7 +82,7 @@ class Visibility:
         named: dict[str, set[str]] = {}
         for start in range(0, len(ids), _LOOKUP_CHUNK):
             query = sa.select(t.c.article_id, t.c.other_id).where(
-                t.c.article_id.in_(ids[start : start + _LOOKUP_CHUNK])
+                among(self._conn, t.c.article_id, ids[start : start + _LOOKUP_CHUNK])
             )
             for row in self._conn.execute(query):
                 named.setdefault(row.article_id, set()).add(row.other_id)

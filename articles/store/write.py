@@ -478,7 +478,7 @@ class StoreTransaction:
             return facets
         for kind in LINKED_KINDS:
             query = sa.select(kind.article_id.label("article_id"), kind.value.label("value")).where(
-                kind.article_id.in_(list(facets))
+                among(self._conn, kind.article_id, facets)
             )
             for row in self._conn.execute(query):
                 facets[row.article_id].add((kind.name, row.value))
