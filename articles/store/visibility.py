@@ -40,7 +40,7 @@ def visible(status: str, published: datetime, now: datetime) -> bool:
     return status == "published" and published <= now
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: one is made per article written, and frozen inits cost
 class VisibilityChange:
     """One written article before and after a write, for tombstones and change times."""
 
