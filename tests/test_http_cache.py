@@ -180,7 +180,15 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         nginx_command = [NGINX, "-p", f"{tmp}/", "-c", str(tmp / "nginx.conf")]
         processes.append(start([*nginx_command, "-e", str(cache.log)], tmp / "nginx.out"))
         wait_until(lambda: answers(cache, processes[1], "nginx"), "nginx to answer /healthz")
-        yield Stack(app, cache, env, tmp)
+        stack = Stack(app, cache, env, tmp)
+        # The samples are loaded as the app starts, and Last-Modified is sent only for a change
+        # at least a second old (RFC 9110 8.8.2.2): on a loaded machine the first test could
+        # otherwise store an answer without it that the app no longer gives.
+        wait_until(
+            lambda: stack.from_app("/feeds/all.atom")[0].getheader("Last-Modified") is not None,
+            "the loaded samples to be a second old (Last-Modified sent)",
+        )
+        yield stack
     finally:
         for process in reversed(processes):
             stop(process, timeout=10)

@@ -82,7 +82,7 @@ URL_PARTS = st.tuples(
 )
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)
 @given(URL_PARTS)
 @example(("https", "://", "synthetic.example", "/ko/korea/1"))
 @example(("http", "://", "[::1]", "/"))
