@@ -802,6 +802,33 @@ def test_the_article_change_log_is_pruned_and_says_when_it_no_longer_reaches_bac
     assert_follow_run_matches_a_full_run(app, out, follow)
 
 
+def test_a_transaction_changing_more_than_the_log_holds_is_logged_as_changing_everything(
+    make_app: Callable[..., Flask], tmp_path: Path, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large import keeps no id per record for the log (a 1M-record file held them all, about
+    150 MB): past LOG_MAX_IDS the transaction is logged as changing everything, a reading from
+    before it gets None (a follow run reads every article, ending where a full run ends), and
+    the log is exact again from the next write."""
+    monkeypatch.setattr("articles.store.feed_totals.LOG_MAX_IDS", 3)
+    app = make_app(site_url=SITE)
+    store = app.extensions["feeds.store"]
+    out = tmp_path / "out"
+    exporter = Exporter(app, out, workers=1)
+    exporter.run()
+    start = store.change_seq()
+    store.upsert_many([article("few-1", NOW - timedelta(hours=1))], now=clock())
+    assert store.changed_articles(start) == {"few-1"}
+    many = [article(f"many-{n}", NOW - timedelta(hours=n + 2)) for n in range(5)]
+    store.upsert_many(many, now=clock())
+    assert store.changed_articles(start) is None
+    assert store.changed_articles(start + 1) is None
+    assert store.changed_articles(start + 2) == set()
+    store.upsert_many([article("few-2", NOW - timedelta(minutes=30))], now=clock())
+    assert store.changed_articles(start + 2) == {"few-2"}
+    follow = exporter.run(changes_only=True)
+    assert_follow_run_matches_a_full_run(app, out, follow)
+
+
 def follow_in_thread(exporter: Exporter) -> tuple[list[object], Callable[[], None]]:
     stopping = threading.Event()
     runs: list[object] = []

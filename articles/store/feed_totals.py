@@ -38,6 +38,7 @@ class FeedTotals:
         self._counts: Counter[FeedKey] = Counter()
         self._changes: dict[FeedKey, datetime] = {}
         self._articles: set[str] = set()
+        self._everything = False
 
     def add_counts(self, deltas: Mapping[FeedKey, int]) -> None:
         """Add published-count changes (+1 per feed a published version enters, -1 per feed
@@ -53,23 +54,35 @@ class FeedTotals:
                 pending[key] = now
 
     def mark_articles(self, ids: Iterable[str]) -> None:
-        """Note the articles the transaction changed (inserted, replaced, deleted)."""
+        """Note the articles the transaction changed (inserted, replaced, deleted).
+
+        Past `LOG_MAX_IDS` articles the ids are dropped and the transaction is logged as
+        having changed everything (a reader then looks at every article), so a 1M-record
+        import keeps no id per record in memory.
+        """
+        if self._everything:
+            return
         self._articles.update(ids)
+        if len(self._articles) > LOG_MAX_IDS:
+            self._articles.clear()
+            self._everything = True
 
     def clear(self) -> None:
         """Forget everything summed (the transaction was rolled back)."""
         self._counts.clear()
         self._changes.clear()
         self._articles.clear()
+        self._everything = False
 
     def flush(self, conn: Connection) -> None:
         """Write what was summed so far on `conn` (inside its transaction) and start afresh."""
         counts, self._counts = self._counts, Counter()
         changes, self._changes = self._changes, {}
         articles, self._articles = self._articles, set()
+        everything, self._everything = self._everything, False
         _write_counts(conn, counts)
         _write_changes(conn, changes)
-        _log_articles(conn, articles)
+        _log_articles(conn, articles, everything=everything)
 
 
 def _write_counts(conn: Connection, deltas: Mapping[FeedKey, int]) -> None:
@@ -124,18 +137,32 @@ LOG_KEEP = 100_000
 LOG_PRUNE_EVERY = 1000
 
 
-def _log_articles(conn: Connection, ids: set[str]) -> None:
-    if not ids:
+# Most article ids one transaction logs; a bigger one (a large import) is logged as changing
+# everything: the log then starts after it, and a reader from before it reads every article.
+LOG_MAX_IDS = 10_000
+
+
+def _log_articles(conn: Connection, ids: set[str], *, everything: bool = False) -> None:
+    if not ids and not everything:
         return
     # The change sequence as this transaction moved it (its row is locked until the commit).
     cs = change_sequence_table
     seq = conn.execute(sa.select(cs.c.seq).where(cs.c.name == "articles")).scalar_one()
     log = article_change_log_table
+    if everything:
+        _log_starts_at(conn, seq)
+        return
     conn.execute(log.insert().values(seq=seq, ids=json.dumps(sorted(ids), ensure_ascii=False)))
     if seq % LOG_PRUNE_EVERY == 0 and seq > LOG_KEEP:
         oldest = seq - LOG_KEEP
         conn.execute(log.delete().where(log.c.seq <= oldest))
-        marker = cs.c.name == "article_log"
-        done = conn.execute(cs.update().where(marker, cs.c.seq < oldest).values(seq=oldest))
-        if done.rowcount == 0 and conn.execute(sa.select(cs.c.seq).where(marker)).first() is None:
-            conn.execute(cs.insert().values(name="article_log", seq=oldest))
+        _log_starts_at(conn, oldest)
+
+
+def _log_starts_at(conn: Connection, seq: int) -> None:
+    """Move the reading from which the log is complete forward to `seq` (never back)."""
+    cs = change_sequence_table
+    marker = cs.c.name == "article_log"
+    done = conn.execute(cs.update().where(marker, cs.c.seq < seq).values(seq=seq))
+    if done.rowcount == 0 and conn.execute(sa.select(cs.c.seq).where(marker)).first() is None:
+        conn.execute(cs.insert().values(name="article_log", seq=seq))
