@@ -245,17 +245,7 @@ def _label_redirect(service: FeedService, subpath: str, base: str) -> Response |
     if slug is None or slug == label:
         return None
     canonical = "/".join([parts[0], slug + ext, *parts[2:]])
-    config = service.config
-    try:
-        query = parse_feed_path(
-            canonical,
-            request.args,
-            default_limit=config.items_per_feed,
-            max_limit=config.max_items_per_feed,
-            site=base,
-        )
-        service.documents.describe(query, service.clock(), site=base)
-    except QueryError:
+    if _document_error(service, canonical, base) is not None:
         return None
     return permanent_redirect(FEEDS_PREFIX + canonical)
 
@@ -263,6 +253,15 @@ def _label_redirect(service: FeedService, subpath: str, base: str) -> Response |
 def _canonical_redirect(service: FeedService, canonical: str, base: str) -> Response:
     """301 to the canonical spelling of a feed URL when that names a document; otherwise the
     error that URL would get, at once (never a redirect to a 404)."""
+    exc = _document_error(service, canonical, base)
+    if exc is not None:
+        return error_response(exc.status, exc.message, as_json=canonical.endswith(".json"))
+    return permanent_redirect(FEEDS_PREFIX + canonical)
+
+
+def _document_error(service: FeedService, canonical: str, base: str) -> QueryError | None:
+    """None when the feed path `canonical` (with this request's query) names a document, else
+    the error it would get: checked before any redirect to it, so none leads to a 404."""
     config = service.config
     try:
         query = parse_feed_path(
@@ -274,8 +273,8 @@ def _canonical_redirect(service: FeedService, canonical: str, base: str) -> Resp
         )
         service.documents.describe(query, service.clock(), site=base)
     except QueryError as exc:
-        return error_response(exc.status, exc.message, as_json=canonical.endswith(".json"))
-    return permanent_redirect(FEEDS_PREFIX + canonical)
+        return exc
+    return None
 
 
 def _remember(

@@ -440,21 +440,14 @@ def _build_entry(
         if person is not _NO_PERSON:
             authors.append(person)
     categories: list[Category] = []
-    section = article.section
-    if section is not None:
-        key = (Category, section.slug, section.label)
+    named = [(t.slug, t.label, "tag") for t in article.tags]
+    if article.section is not None:
+        named.insert(0, (article.section.slug, article.section.label, "section"))
+    for slug, label, kind in named:
+        key = (Category, slug, label, kind)
         category = parts.get(key) if parts is not None else None
         if category is None:
-            category = _category(section.slug, section.label, base_url, "section", clean)
-            if parts is not None:
-                parts[key] = category
-        if category is not _NO_CATEGORY:
-            categories.append(category)
-    for t in article.tags:
-        key = (Category, t.slug, t.label, "tag")
-        category = parts.get(key) if parts is not None else None
-        if category is None:
-            category = _category(t.slug, t.label, base_url, "tag", clean)
+            category = _category(slug, label, base_url, kind, clean)
             if parts is not None:
                 parts[key] = category
         if category is not _NO_CATEGORY:

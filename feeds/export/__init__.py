@@ -40,7 +40,7 @@ import os
 import shlex
 import subprocess
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -51,7 +51,7 @@ from urllib.parse import urlsplit
 from flask import Flask
 from werkzeug.http import http_date, parse_date
 
-from articles.store import EntryKey, Facet, Store, TranslationLink
+from articles.store import EntryKey, Facet, Store
 from feeds.config import SiteConfig
 from feeds.etag import OUTPUT_VERSION, settled_last_modified
 from feeds.export import work
@@ -79,7 +79,8 @@ from feeds.export.files import (
     write_atomic,
 )
 from feeds.export.nginx import DEFAULT_LISTEN, nginx_config
-from feeds.export.work import FeedTask, PageTask, RunContext, RunStore, Task, TaskResult
+from feeds.export.states import ArticleState, article_states, changed_article_states
+from feeds.export.work import FeedTask, PageTask, RunContext, Task, TaskResult
 from feeds.pages import SAMPLE_IMAGES_DIR
 from feeds.sitemaps import Sitemaps
 from feeds.urls import (
@@ -121,8 +122,6 @@ log = logging.getLogger(__name__)
 PAGES_PER_TASK: Final = 20
 ARCHIVE_ENTRIES_PER_TASK: Final = 2000
 PATHS_PER_TASK: Final = 50
-# Article ids per read of their translation links (a bound parameter each).
-LINKS_PER_READ: Final = 500
 # Below this many tasks the run stays in this process (forking would cost more than it saves).
 MIN_PARALLEL_TASKS: Final = 16
 # Seconds the reload command may take.
@@ -624,81 +623,3 @@ def _batches(pages: list[tuple[str, str]]) -> list[Task]:
     return [
         PageTask(tuple(pages[i : i + PATHS_PER_TASK])) for i in range(0, len(pages), PATHS_PER_TASK)
     ]
-
-
-@dataclass(frozen=True, slots=True)
-class ArticleState:
-    """A visible article's page: its id, publish time, site path and state, and the ids of
-    the visible versions in other languages it links (its state names them too)."""
-
-    id: str
-    published: datetime
-    path: str
-    state: str
-    links: tuple[str, ...] = ()
-
-
-def article_states(
-    store: Store, now: datetime, version: str, run_store: RunStore | None = None
-) -> Iterator[ArticleState]:
-    """(path, state) of every visible article's page: the state names what the page shows
-    (the code and settings that make it, the article's `updated` and its linked versions'),
-    so a page whose state is unchanged need not be asked for. The translation links read
-    for it are handed to `run_store`, which answers the feed documents' from them."""
-    rows = store.page_rows(now=now)
-    ids = [r.id for r in rows]
-    found = [
-        link
-        for start in range(0, len(ids), LINKS_PER_READ)
-        for link in store.translation_links(ids[start : start + LINKS_PER_READ], now=now)
-    ]
-    if run_store is not None:
-        run_store.preload_translations(found, ids)
-    yield from _states(((r.id, r.published, r.updated) for r in rows), found, version)
-
-
-def _states(
-    rows: Iterable[tuple[str, datetime, datetime]],
-    found: Iterable[TranslationLink],
-    version: str,
-) -> Iterator[ArticleState]:
-    """The states of the pages of the articles (id, published, updated) in `rows`, with
-    their translation links `found`."""
-    links: dict[str, list[TranslationLink]] = {}
-    for link in found:
-        links.setdefault(link.article_id, []).append(link)
-    for article_id, published, updated in rows:
-        mine = links.get(article_id, ())
-        named = [f"{link.other_id}={link.updated.isoformat()}" for link in mine]
-        state = "|".join([version, updated.isoformat(), *named])
-        path = article_page_path(article_id)
-        yield ArticleState(
-            article_id, published, path, state, tuple(link.other_id for link in mine)
-        )
-
-
-def changed_article_states(
-    store: Store, memory: RunMemory, now: datetime, version: str
-) -> tuple[list[ArticleState], set[str], int] | None:
-    """The page states a follow run must look at, read without looking at the other
-    articles: the articles a write changed since `memory.seq` (`Store.changed_articles`),
-    those that became visible by the clock since `memory.now` (published in between), and
-    the translation counterparts of both, before and after (their pages list them). Returns
-    the states of the visible ones among them, all their ids (visible or not), and how many
-    article rows were read; None when the store's change log no longer reaches back to
-    `memory.seq` (then every state must be read)."""
-    written = store.changed_articles(memory.seq)
-    if written is None:
-        return None
-    lifted = store.page_rows(now=now, since=memory.now)
-    ids = set(written) | {row.id for row in lifted}
-    linked = [link.other_id for link in store.translation_links(sorted(ids), now=now)]
-    ids.update(linked)
-    for article_id in list(ids):
-        ids.update(memory.links.get(article_id, ()))
-    articles = [a for a in store.fetch(sorted(ids)) if a.is_visible_at(now)]
-    visible = [a.id for a in articles]
-    found = store.translation_links(visible, now=now) if visible else []
-    rows = ((a.id, a.published, a.updated) for a in articles)
-    states = list(_states(rows, found, version))
-    return states, ids, len(lifted) + len(ids)
