@@ -176,6 +176,10 @@ class Entry:
     article_id: str = ""
     alternates: tuple[Alternate, ...] = ()  # other language versions (translations)
     episode: Episode | None = None  # a podcast episode's numbers, type, transcript, chapters
+    # Whether `authors` are the record's own byline; False when the record names nobody and
+    # `authors` holds the feed's author in its place (formats that need an author get one, but
+    # nothing may present it as a person of the story, e.g. podcast:person).
+    bylined: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -508,6 +512,7 @@ def _build_entry(
         article.id,  # article_id
         (),  # alternates: build_feed adds them
         article.episode,
+        bool(authors),  # bylined
     )
 
 

@@ -23,7 +23,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from lxml import etree
 
-from articles.model import Article, Episode, Image, Media, Section, Tag
+from articles.model import Article, Author, Episode, Image, Media, Section, Tag
 from articles.store import Facet
 from feeds.podcasts import podcast_guid, with_shows
 from feeds.writers.podcast import ITUNES_NS, PODCAST_NS
@@ -51,6 +51,7 @@ EPISODES = 7
 IT = f"{{{ITUNES_NS}}}"
 P = f"{{{PODCAST_NS}}}"
 MEDIA = "{http://search.yahoo.com/mrss/}"
+ATOM = "http://www.w3.org/2005/Atom"
 
 # Apple Podcasts' required and expected tags (Podcasts Connect's RSS feed requirements).
 APPLE_CHANNEL_TAGS = (
@@ -285,7 +286,34 @@ def test_podcasting_2_0_tags(pclient: FlaskClient) -> None:
     }
     assert item.findtext(f"{P}episode") == str(EPISODES)
     assert item.findtext(f"{P}season") == str(1 + EPISODES // 5)
-    assert [p.text for p in item.findall(f"{P}person")] == ["TRT 한국어"]
+    assert [p.text for p in item.findall(f"{P}person")] == ["TRT 한국어"]  # its byline
+
+
+def test_podcast_person_is_written_for_each_byline_and_never_for_the_site(
+    make_app: Callable[..., Flask],
+) -> None:
+    """An episode without a byline has no podcast:person: the site's title, which stands in
+    as the entry's author where a format needs one (Atom), is not a host or a guest."""
+    bylined = episode(
+        EPISODES + 2,
+        authors=(
+            Author("Kim Ji-won", "kim-ji-won", uri="https://news.example.com/staff/kim"),
+            Author("Lee Min", "lee-min"),
+        ),
+    )
+    unsigned = episode(EPISODES + 1, authors=())
+    app = make_app([*corpus(), unsigned, bylined], site_url=BASE, podcasts={"briefing": SHOW})
+    client = app.test_client()
+    items = channel(client).findall("item")
+    people = [[(p.text, p.get("href")) for p in i.findall(f"{P}person")] for i in items]
+    assert people[:2] == [
+        [("Kim Ji-won", "https://news.example.com/staff/kim"), ("Lee Min", None)],
+        [],
+    ]
+    # The Atom entry still names an author (RFC 4287 4.1.2): the feed's, as before.
+    atom = etree.fromstring(get(client, "/feeds/podcast/briefing.atom"))
+    names = atom.xpath("//a:entry[2]/a:author/a:name/text()", namespaces={"a": ATOM})
+    assert names and names[0] != "Kim Ji-won"
 
 
 def test_the_guid_is_the_same_on_every_page_and_archive(pclient: FlaskClient) -> None:

@@ -12,7 +12,7 @@ settings, never a document's state):
 - `Podcasting20` (RSS): channel `podcast:guid` (a UUIDv5 of the RSS feed's URL without its
   scheme, or the configured one), `podcast:locked` (with the owner's e-mail); item
   `podcast:transcript` (url, type), `podcast:chapters` (url, `application/json+chapters`),
-  `podcast:person` per byline, `podcast:season`, `podcast:episode`. Namespace
+  `podcast:person` per byline (none for an episode without one), `podcast:season`, `podcast:episode`. Namespace
   `https://podcastindex.org/namespace/1.0` (the Podcast Index namespace, version 1.0).
 
 `render_show(feed, fmt, show)` writes a show's document: the default extensions without
@@ -162,7 +162,9 @@ class Podcasting20(FeedExtension):
             parts.append(
                 f'<podcast:chapters url="{xml_attr(episode.chapters_url)}" type="{CHAPTERS_TYPE}"/>'
             )
-        for person in entry.authors:
+        # A person of the episode: only a byline. The feed's author that stands in for a
+        # missing one is a site or an organisation, not a host or a guest.
+        for person in entry.authors if entry.bylined else ():
             href = f' href="{xml_attr(person.uri)}"' if person.uri else ""
             parts.append(f"<podcast:person{href}>{xml_text(person.name)}</podcast:person>")
         if episode is not None and episode.season is not None:
