@@ -1,11 +1,17 @@
 """When two labels are the same label, and the numbered slugs that keep different labels apart.
 
 A tag or author is known by its label (a tag's text, an author's name). Two spellings are the
-same label when they agree after Unicode NFKC normalisation, case folding and collapsing runs
-of white space (`C++`, `c++` and `C++ ` are one label; `C++`, `C#` and `C` are three). Different
-labels get different slugs even when their slugs would be the same (`c`): the store's slug
-registry gives the first label the slug itself and later ones `c-2`, `c-3`, ... (see
-`articles.store.slugs`), and never changes a slug once given.
+same label when a reader cannot tell them apart by letters: Unicode's compatibility caseless
+match (The Unicode Standard, 3.13, D145: NFKC and full case folding, applied until stable), a
+combining dot above dropped where it sits on a letter that already has its dot (a Soft_Dotted
+letter such as i or j: full case folding turns the Turkish capital `İ` into `i` + U+0307), and
+runs of white space collapsed. So `C++`, `c++` and `C++ ` are one label, and so are
+`İstanbul`, `ISTANBUL` and `istanbul`; `C++`, `C#` and `C` are three, and so are `ı`
+(dotless) and `i`, `o` and `ö`. Hangul is left as NFKC leaves it.
+
+Different labels get different slugs even when their slugs would be the same (`c`): the
+store's slug registry gives the first label the slug itself and later ones `c-2`, `c-3`, ...
+(see `articles.store.slugs`), and never changes a slug once given.
 """
 
 from __future__ import annotations
@@ -17,11 +23,48 @@ from typing import Final
 # The longest slug the registry gives (a record's own slug may have 100 characters).
 MAX_SLUG: Final = 100
 
+# Unicode's Soft_Dotted property (PropList.txt, unchanged since Unicode 14): letters whose dot
+# an accent above replaces. Only the ones still there after NFKC and case folding matter.
+SOFT_DOTTED: Final = frozenset(
+    "\u0069\u006a\u012f\u0249\u0268\u029d\u02b2\u03f3\u0456\u0458\u1d62\u1d96\u1da4\u1da8"
+    "\u1e2d\u1ecb\u2071\u2148\u2149\u2c7c\U0001df1a\U0001e04c\U0001e04d\U0001e068"
+    + "".join(chr(0x1D422 + 52 * n + i) for n in range(13) for i in (0, 1))
+)
+COMBINING_DOT_ABOVE: Final = "\u0307"
+_ABOVE: Final = 230  # canonical combining class "Above"
+
 
 @lru_cache(maxsize=65536)
 def label_key(label: str) -> str:
-    """The label's identity: NFKC, case-folded, white space collapsed (`' C++ '` -> `'c++'`)."""
-    return " ".join(unicodedata.normalize("NFKC", label).casefold().split())
+    """The label's identity (`' İstanbul '` -> `'istanbul'`, `'C++'` -> `'c++'`): see the
+    module's docstring for the rule. Idempotent; NFKC text without white space runs, letters
+    case-folded."""
+    folded = unicodedata.normalize("NFKD", label)
+    while True:  # D145's NFKD(casefold(NFKD(casefold(NFD(x))))): until folding is stable
+        refolded = unicodedata.normalize("NFKD", folded.casefold())
+        if refolded == folded:
+            break
+        folded = refolded
+    if COMBINING_DOT_ABOVE in folded:
+        folded = _without_soft_dots(folded)
+    return " ".join(unicodedata.normalize("NFKC", folded).split())
+
+
+def _without_soft_dots(decomposed: str) -> str:
+    """Drop each U+0307 that follows a Soft_Dotted letter with no mark of class 0 or 230
+    between (SpecialCasing's After_Soft_Dotted): there the dot is the letter's own."""
+    kept: list[str] = []
+    soft = False
+    for char in decomposed:
+        if char == COMBINING_DOT_ABOVE and soft:
+            continue
+        combining = unicodedata.combining(char)
+        if combining == 0:
+            soft = char in SOFT_DOTTED
+        elif combining == _ABOVE:
+            soft = False
+        kept.append(char)
+    return "".join(kept)
 
 
 def numbered(base: str, number: int) -> str:
