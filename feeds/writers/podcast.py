@@ -12,8 +12,9 @@ settings, never a document's state):
 - `Podcasting20` (RSS): channel `podcast:guid` (a UUIDv5 of the RSS feed's URL without its
   scheme, or the configured one), `podcast:locked` (with the owner's e-mail); item
   `podcast:transcript` (url, type), `podcast:chapters` (url, `application/json+chapters`),
-  `podcast:person` per byline (none for an episode without one), `podcast:season`, `podcast:episode`. Namespace
-  `https://podcastindex.org/namespace/1.0` (the Podcast Index namespace, version 1.0).
+  `podcast:person` per byline (none for an episode without one), `podcast:season`,
+  `podcast:episode`. Namespace `https://podcastindex.org/namespace/1.0` (the Podcast Index
+  namespace, version 1.0).
 
 `render_show(feed, fmt, show)` writes a show's document: the default extensions without
 Media RSS (a podcast document carries only the episodes' media as enclosures; podcastparser
