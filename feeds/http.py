@@ -40,7 +40,7 @@ from feeds.preview import (
 )
 from feeds.preview import respond as respond_with_preview
 from feeds.query import FeedQuery, QueryError, parse_feed_path
-from feeds.redirects import permanent_redirect
+from feeds.redirects import labelled_slug, permanent_redirect
 from feeds.urls import (
     CSS_PATH,
     FEEDS_PREFIX,
@@ -234,15 +234,15 @@ def _label_redirect(service: FeedService, subpath: str, base: str) -> Response |
     query) when that document exists. None otherwise, so a label only non-public articles
     carry gets the same 404 as one never used."""
     parts = subpath.split("/")
-    if len(parts) < 2 or KIND_BY_SEGMENT.get(parts[0]) not in ("tag", "author"):
+    if len(parts) < 2 or parts[0] not in KIND_BY_SEGMENT:
         return None
     label, ext = parts[1], ""
     if len(parts) == 2:
         stem, dot, fmt = label.rpartition(".")
         if dot and fmt in FORMATS:
             label, ext = stem, dot + fmt
-    slug = service.store.slug_of_label(KIND_BY_SEGMENT[parts[0]], label)
-    if slug is None or slug == label:
+    slug = labelled_slug(service.store, KIND_BY_SEGMENT[parts[0]], label)
+    if slug is None:
         return None
     canonical = "/".join([parts[0], slug + ext, *parts[2:]])
     if _document_error(service, canonical, base) is not None:

@@ -31,6 +31,7 @@ from articles.store import FacetKindName as FacetKind
 from feeds.config import SiteConfig
 from feeds.etag import settled_last_modified
 from feeds.model import absolute_html, absolute_url
+from feeds.redirects import labelled_slug, permanent_redirect
 from feeds.translations import alternates
 from feeds.urls import (
     ARTICLES_PREFIX,
@@ -45,6 +46,7 @@ from feeds.urls import (
     AnyPathConverter,
     article_page_url,
     article_url,
+    facet_page_path,
     facet_page_url,
     feed_url,
     public_base_url,
@@ -254,6 +256,11 @@ def _facet_page(kind: FacetKind | None, value: str) -> ResponseReturnValue:
         facet = Facet(kind, value)
         info = store.facet_info(facet, now=now)
         if info is None:
+            # A tag or author named by its label, as people write it: 301 to its slug's page
+            # when that has something to show (the rule the feed URLs follow).
+            slug = labelled_slug(store, kind, value)
+            if slug is not None and store.facet_info(Facet(kind, slug), now=now) is not None:
+                return permanent_redirect(facet_page_path(Facet(kind, slug)))
             return _not_found(f"No published articles for {noun} {value!r}.")
         infos = [info]
     keys = store.page_keys(facet, now=now, limit=PAGE_SIZE, offset=0)

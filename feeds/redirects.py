@@ -6,6 +6,8 @@ answers 301 to the main feed in the matching format, so a guess becomes a subscr
 the canonical URL. A feed that moves (a retired CMS path, a renamed section) must answer 301
 with the same entry ids, or every reader loses it or shows old items as new: `moved_feeds`
 lists old path and new URL pairs. Readers that follow a 301 update the subscription.
+A tag or author named by its label instead of its slug (`/tag/오디오`, `/feeds/tag/오디오.rss`)
+answers 301 to the slug's page or feed when that exists (`labelled_slug`).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from urllib.parse import urlsplit
 from flask import Flask, Response, current_app, request
 from werkzeug.exceptions import NotFound
 
+from articles.store import Store
 from feeds.config import SiteConfig
 from feeds.urls import CONVENTIONAL_FEEDS, FEEDS_PREFIX, FORMATS, MAIN_FEED, public_base_url
 
@@ -97,6 +100,25 @@ def _redirect_view(target: str, max_age: int) -> Callable[[], Response]:
         return permanent_redirect(target, max_age)
 
     return view
+
+
+# The facet kinds whose slugs the registry gives to labels (a section's, a language's or a
+# source's slug is the record's own).
+LABELLED_KINDS = frozenset({"tag", "author"})
+
+
+def labelled_slug(store: Store, kind: str, value: str) -> str | None:
+    """The slug of the tag or author whose label `value` is (one label whatever its spelling,
+    `articles.slugs.label_key`), when that is not `value` itself; else None.
+
+    The feed view and the facet pages redirect such a URL to the slug's, each only when the
+    slug's document exists, so a label only non-public articles carry gets the same 404 as
+    one never used.
+    """
+    if kind not in LABELLED_KINDS:
+        return None
+    slug = store.slug_of_label(kind, value)
+    return None if slug is None or slug == value else slug
 
 
 def permanent_redirect(target: str, max_age: int = CONVENTIONAL_MAX_AGE) -> Response:

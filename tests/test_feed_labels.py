@@ -84,3 +84,50 @@ def test_a_label_only_drafts_carry_is_the_same_404_as_an_unknown_one(app: Flask)
     assert hidden.data.replace("비공개 태그".encode(), b"X") == unknown.data.replace(
         "없는 태그".encode(), b"X"
     )
+
+
+@settings(
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    label=st.sampled_from(LABELS), query=st.sampled_from(["", "?ref=share"]), encode=st.booleans()
+)
+def test_a_tag_page_named_by_its_label_redirects_to_its_page(
+    app: Flask, label: str, query: str, encode: bool
+) -> None:
+    """The HTML facet pages follow the feeds' rule: `/tag/오디오` answers 301 to `/tag/odio`."""
+    client = app.test_client()
+    written = quote(label) if encode else label
+    response = client.get(f"/tag/{written}{query}")
+    assert response.status_code == 301, response.data[:200]
+    location = f"{SITE}/tag/{_slug(app, label)}{query}"
+    assert response.headers["Location"] == location
+    page = client.get(location.removeprefix(SITE))
+    assert page.status_code == 200 and label in page.get_data(as_text=True)
+
+
+def test_an_author_page_named_by_name_redirects_and_so_does_another_spelling(app: Flask) -> None:
+    client = app.test_client()
+    for written in ("홍길동", quote("홍길동")):
+        response = client.get(f"/author/{written}")
+        assert response.status_code == 301
+        assert response.headers["Location"].startswith(f"{SITE}/author/")
+        assert client.get(response.headers["Location"].removeprefix(SITE)).status_code == 200
+    # Another spelling of one label (case) leads to the same page, feed and HTML alike.
+    slug = _slug(app, "Ünïcode Tag")
+    assert client.get("/tag/ÜNÏCODE TAG").headers["Location"] == f"{SITE}/tag/{slug}"
+    assert client.get("/feeds/tag/ünïcode tag.rss").headers["Location"] == (
+        f"{SITE}/feeds/tag/{slug}.rss"
+    )
+
+
+def test_a_label_page_only_drafts_carry_is_the_same_404_as_an_unknown_one(app: Flask) -> None:
+    client = app.test_client()
+    hidden = client.get("/tag/비공개 태그")
+    unknown = client.get("/tag/없는 태그")
+    assert hidden.status_code == unknown.status_code == 404
+    assert hidden.data.replace("비공개 태그".encode(), b"X") == unknown.data.replace(
+        "없는 태그".encode(), b"X"
+    )
+    # A section has no labels to look up: its slug is the record's own.
+    assert client.get("/section/세계").status_code == 404
