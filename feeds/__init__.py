@@ -33,6 +33,7 @@ from feeds.accesslog import AccessLog, open_access_log
 from feeds.cache import RenderCache
 from feeds.cli import feeds_cli
 from feeds.config import ConfigError, SiteConfig, load_config
+from feeds.etag import DocumentVersion
 from feeds.fastpath import FastPath, ResponseMemo
 from feeds.podcasts import ShowMediaCheck, show_selections
 from feeds.ratelimit import RateLimit
@@ -96,14 +97,17 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         checks=[ShowMediaCheck(config.podcasts)] if config.podcasts else [],
     )
     store.configure_shows(show_selections(config.podcasts))
+    # When these settings and this code came into use: a lower bound of every Last-Modified.
+    version = DocumentVersion(store, config)
+    app.extensions["feeds.version"] = version
 
-    _prepare_database(app, config, store, clock)
+    _prepare_database(app, config, store, clock, version)
 
     cache = RenderCache(config.render_cache_bytes)
     app.extensions["feeds.cache"] = cache
     memo = ResponseMemo(config.response_memo_ms)
     app.extensions["feeds.memo"] = memo
-    http.init_app(app, http.FeedService(config, store, cache, clock, memo))
+    http.init_app(app, http.FeedService(config, store, cache, clock, memo, version))
 
     app.register_blueprint(pages.bp)
     subscribers_page.init_app(app)
@@ -223,12 +227,18 @@ def _auto_migrate(app: Flask) -> bool:
 
 
 def _prepare_database(
-    app: Flask, config: SiteConfig, store: Store, clock: Callable[[], datetime]
+    app: Flask,
+    config: SiteConfig,
+    store: Store,
+    clock: Callable[[], datetime],
+    version: DocumentVersion,
 ) -> None:
     """Embedded SQLite: create the schema and load the samples into an empty database.
 
     PostgreSQL is migrated only when asked (FEEDS_AUTO_MIGRATE=1), as production schema changes
-    are a deliberate step: `flask --app wsgi articles migrate`.
+    are a deliberate step: `flask --app wsgi articles migrate`. Once the schema is current, the
+    documents' version is recorded (`DocumentVersion`; without FEEDS_AUTO_MIGRATE, at the
+    first document served, so `articles migrate` itself can start on an older schema).
 
     A database that cannot be opened or reached yet (a missing folder, a file without
     permission, a server that is down) does not stop the app: one line is logged, requests
@@ -237,10 +247,20 @@ def _prepare_database(
     """
     if store.backend != "sqlite":
         if _auto_migrate(app):
-            store.prepare_with(lambda s: s.migrate(by="the app starting (FEEDS_AUTO_MIGRATE)"))
+
+            def migrate(s: Store) -> None:
+                s.migrate(by="the app starting (FEEDS_AUTO_MIGRATE)")
+                version.since(clock())
+
+            store.prepare_with(migrate)
     else:
         lock_path = Path(app.instance_path) / "articles.db.lock"
-        store.prepare_with(lambda s: _prepare_sqlite(s, config, lock_path))
+
+        def prepare(s: Store) -> None:
+            _prepare_sqlite(s, config, lock_path)
+            version.since(clock())
+
+        store.prepare_with(prepare)
     try:
         store.ready()
     except StoreUnavailable as exc:

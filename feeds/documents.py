@@ -21,7 +21,7 @@ from dateutil.relativedelta import relativedelta
 from articles.errors import InvalidValue
 from articles.store import EntryKey, Facet, Store, Tombstone, TranslationLink, month_bounds
 from feeds.config import SiteConfig
-from feeds.etag import settled_last_modified
+from feeds.etag import DocumentVersion, settled_last_modified
 from feeds.query import PAGE_CAP, FeedQuery, QueryError
 from feeds.urls import FEEDS_PREFIX, INDEX_PATH, feed_path, feed_stem, paged_path
 
@@ -45,7 +45,8 @@ class Document:
     it carries (entries readers could have seen that left the feed, or this month of it,
     within the tombstone period), newest first. `modified` is its Last-Modified: the latest
     change of what it shows (its entries' times, entries appearing, writes that added,
-    corrected, withdrew or deleted one, tombstones expiring), in whole seconds, and None while
+    corrected, withdrew or deleted one, tombstones expiring, and the settings and code that
+    shape it coming into use: `feeds.etag.DocumentVersion`), in whole seconds, and None while
     that change is in `now`'s second or later (`feeds.etag.settled_last_modified`).
     `empty_updated` is, for a document without entries (the "all" feed of an empty store),
     the time it last changed: the latest deletion or schema set-up recorded in the database
@@ -90,8 +91,13 @@ class Documents:
     links under ("" writes them root-relative).
     """
 
-    def __init__(self, store: Store, config: SiteConfig) -> None:
+    def __init__(
+        self, store: Store, config: SiteConfig, version: DocumentVersion | None = None
+    ) -> None:
         self.store = store
+        # When the settings and code that shape the documents came into use: every document
+        # changed then, whatever its entries say.
+        self.version = version or DocumentVersion(store, config)
         self.zone = config.zone
         self.default_limit = config.items_per_feed
         self.tombstone_period = timedelta(days=config.tombstone_days)
@@ -145,8 +151,8 @@ class Documents:
         self, facet: Facet, now: datetime, month: str | None = None
     ) -> datetime | None:
         """The latest change every live page of the feed shows besides its own entries (its
-        newest entry, its tombstones, its last change), or with `month` every archive of it
-        that carries the same tombstones; None when there is none. A document's
+        newest entry, its tombstones, its last change, the documents' version coming into
+        use), or with `month` every archive of it that carries the same tombstones. A document's
         `modified` is `feeds.etag.settled_last_modified` of the later of this and its own
         entries' times."""
         newest = () if month is not None else self._newest(facet, now)
@@ -187,7 +193,8 @@ class Documents:
         changed = self.store.last_change(facet, now=now, period=self.tombstone_period)
         if changed is not None:
             moments.append(changed)
-        return max(moments, default=None)
+        moments.append(self.version.since(now))
+        return max(moments)
 
     def _describe_archive(self, query: FeedQuery, month: str, now: datetime, site: str) -> Document:
         store = self.store

@@ -14,6 +14,7 @@ An article's `updated` moves whenever its record changes (the store replaces a r
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from importlib import metadata
@@ -21,7 +22,8 @@ from pathlib import Path
 
 from werkzeug.http import parse_date, parse_etags
 
-from articles.store import EntryKey, Tombstone, TranslationLink
+from articles.store import EntryKey, Store, Tombstone, TranslationLink
+from feeds.config import SiteConfig
 
 _ROOT = Path(__file__).resolve().parent.parent
 # Everything of ours that can change a document's bytes or headers: both packages' code,
@@ -64,6 +66,43 @@ except metadata.PackageNotFoundError:  # running from a source tree that is not 
     PACKAGE_VERSION = "0"
 
 ENCODING_SUFFIX: dict[str, str] = {"gzip": "-gz", "br": "-br"}
+
+
+def version_fingerprint(config: SiteConfig) -> str:
+    """A hash of everything besides the articles that shapes every document's bytes: the code
+    (`OUTPUT_VERSION`, `PACKAGE_VERSION`) and the settings (`SiteConfig.fingerprint`), the
+    same parts every ETag hashes."""
+    parts = (OUTPUT_VERSION, PACKAGE_VERSION, config.fingerprint())
+    return hashlib.blake2b("\x1f".join(parts).encode(), digest_size=16).hexdigest()
+
+
+class DocumentVersion:
+    """When the documents' current version (`version_fingerprint`) came into use, as the store
+    records it (`Store.adopt_version`): a lower bound of every Last-Modified.
+
+    A new setting (a show's title, the site's title, `site_url`, ...) or a release whose
+    writers change the output changes a document's bytes while no article moves; with this
+    time in every Last-Modified, a client that validates with `If-Modified-Since` alone gets
+    the new bytes. Asked once per process (at start-up, else at the first document), then
+    kept: the version cannot change while the process runs.
+    """
+
+    def __init__(self, store: Store, config: SiteConfig) -> None:
+        self.store = store
+        self.fingerprint = version_fingerprint(config)
+        self._since: datetime | None = None
+        self._lock = threading.Lock()
+
+    def since(self, now: datetime) -> datetime:
+        """The time (aware UTC) the version came into use; `now` when this process is the
+        first to use it after another version."""
+        since = self._since
+        if since is None:
+            with self._lock:
+                since = self._since
+                if since is None:
+                    since = self._since = self.store.adopt_version(self.fingerprint, now=now)
+        return since
 
 
 def document_etag(

@@ -29,7 +29,7 @@ from feeds.assemble import document_feed, document_links, render_document
 from feeds.cache import RenderCache
 from feeds.config import SiteConfig
 from feeds.documents import Document, Documents
-from feeds.etag import document_etag, is_fresh, quoted
+from feeds.etag import DocumentVersion, document_etag, is_fresh, quoted
 from feeds.fastpath import MEMO_KEY, MemoEntry, MemoKey, ResponseMemo
 from feeds.preview import (
     VARY,
@@ -96,13 +96,14 @@ class FeedService:
         cache: RenderCache,
         clock: Callable[[], datetime],
         memo: ResponseMemo | None = None,
+        version: DocumentVersion | None = None,
     ) -> None:
         self.config = config
         self.store = store
         self.cache = cache
         self.clock = clock
         self.memo = memo or ResponseMemo(0)
-        self.documents = Documents(store, config)
+        self.documents = Documents(store, config, version)
         self.live_cache_tail = (
             f", stale-while-revalidate={config.stale_while_revalidate}"
             f", stale-if-error={config.stale_if_error}"

@@ -29,7 +29,7 @@ from articles.model import Article
 from articles.store import ALL, Facet, FacetInfo, Store
 from articles.store import FacetKindName as FacetKind
 from feeds.config import SiteConfig
-from feeds.etag import settled_last_modified
+from feeds.etag import DocumentVersion, settled_last_modified
 from feeds.model import absolute_html, absolute_url
 from feeds.redirects import labelled_slug, permanent_redirect
 from feeds.translations import alternates
@@ -156,6 +156,10 @@ def _conditional(
     """
     response.set_etag(etag)
     now = _now()
+    if modified is not None:
+        # The page changed too when the settings and code that shape it came into use.
+        version: DocumentVersion = current_app.extensions["feeds.version"]
+        modified = max(modified, version.since(now))
     last_modified = settled_last_modified(modified, now)
     if last_modified is not None:
         response.last_modified = last_modified

@@ -23,6 +23,7 @@ from articles.model import Article, Image, Link, Section, Tag
 from articles.store import ALL, Facet, Store
 from feeds import create_app, pages, urls
 from feeds.config import SiteConfig
+from feeds.etag import DocumentVersion
 from tests.fixtures.store import make_article
 
 BASE = "https://news.example.com"
@@ -39,8 +40,12 @@ def make_app(
     store.upsert_many(list(articles))
     app = Flask("feeds")
     app.config["TESTING"] = True
-    app.extensions["feeds.config"] = SiteConfig(**{"site_url": BASE, **settings}).validated()
+    config = SiteConfig(**{"site_url": BASE, **settings}).validated()
+    app.extensions["feeds.config"] = config
     app.extensions["feeds.store"] = store
+    # The settings came into use before the clock's second (a Last-Modified can be sent).
+    version = app.extensions["feeds.version"] = DocumentVersion(store, config)
+    version.since(now - timedelta(minutes=1))
     app.extensions["feeds.clock"] = lambda: now
     app.register_blueprint(pages.bp)
     return app

@@ -25,7 +25,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from articles.errors import InvalidValue
 from articles.model import Article
-from articles.store import episodes, linked, read, slugs
+from articles.store import episodes, linked, read, slugs, versions
 from articles.store import migrate as migrations
 from articles.store.engine import (
     BACKENDS,
@@ -179,6 +179,24 @@ class Store:
         try:
             with self._engine.connect() as conn:
                 return migrations.current_revision(conn), migrations.head_revision(conn)
+        except SQLAlchemyError as exc:
+            raise translated(exc) from exc
+
+    def adopt_version(self, fingerprint: str, *, now: datetime) -> datetime:
+        """When the documents' version `fingerprint` (settings and code, as the caller hashes
+        them) came into use: recorded as `now` by the first process that finds another one
+        the latest (`articles.store.versions.adopt`), read back by the others. Aware UTC.
+
+        Serialised like the writers (SQLite's BEGIN IMMEDIATE, PostgreSQL's advisory lock),
+        so processes starting at once agree on one time.
+        """
+        if self._prepare is not None:
+            self.ready()
+        try:
+            with self._write_connection() as conn, conn.begin():
+                if self.backend == "postgresql":
+                    conn.execute(sa.select(sa.func.pg_advisory_xact_lock(WRITE_LOCK_KEY)))
+                return versions.adopt(conn, fingerprint, now)
         except SQLAlchemyError as exc:
             raise translated(exc) from exc
 

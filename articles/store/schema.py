@@ -210,6 +210,18 @@ facet_changes_table = sa.Table(
 )
 sa.Index("ix_facet_changes_seq", facet_changes_table.c.seq)
 
+# The versions of the documents made from the articles: each `fingerprint` (a hash of what
+# shapes the documents besides the articles: the reader's settings and code version) and
+# `since`, when it last became the version in use (the first process to start with it after
+# another one wrote it). A lower bound of every Last-Modified made under that version, so a new
+# setting or release that changes the bytes moves every date forward (`Store.adopt_version`).
+document_versions_table = sa.Table(
+    "document_versions",
+    metadata,
+    sa.Column("fingerprint", sa.Text, primary_key=True),
+    sa.Column("since", UTCDateTime, nullable=False),
+)
+
 # The store's change sequence: one row (name 'articles') whose `seq` every write transaction
 # that changes an article (insert, replacement, deletion) adds one to, in that transaction.
 # Whoever keeps a copy of what the articles show (the static export's --follow) reads it to

@@ -37,7 +37,7 @@ from feeds.assemble import document_feed, document_links, render_document
 from feeds.cache import RenderCache, compress
 from feeds.config import SiteConfig
 from feeds.documents import Document, Documents
-from feeds.etag import quoted
+from feeds.etag import DocumentVersion, quoted
 from feeds.export.changes import FeedHead
 from feeds.export.files import (
     ENCODINGS,
@@ -237,8 +237,9 @@ class RunContext:
         self.base = self.config.site_url.rstrip("/")
         self.store = RunStore(self.app_store)
         store = cast(Store, self.store)
-        self.documents = Documents(store, self.config)
-        self.service = FeedService(self.config, store, RenderCache(0), lambda: now)
+        version: DocumentVersion = app.extensions["feeds.version"]
+        self.documents = Documents(store, self.config, version)
+        self.service = FeedService(self.config, store, RenderCache(0), lambda: now, None, version)
         site = urlsplit(self.config.site_url)
         self.client_base = f"{site.scheme}://{site.netloc}"
         self._client: Any = None
