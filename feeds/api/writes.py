@@ -20,7 +20,7 @@ from articles.errors import ArticleNotFound
 from articles.model import Article
 from articles.service import ArticleService, Edit
 from feeds.api.problems import Problem
-from feeds.api.records import TICK, check_guid_kept, etag, same_content, stamped
+from feeds.api.records import check_guid_kept, etag, same_content, stamped
 
 Result = Literal["created", "replaced", "unchanged", "deleted"]
 
@@ -112,13 +112,8 @@ def apply(
     Inside the service's transaction each change's precondition is checked against the
     stored article, its new version built, and `updated` stamped with `now` when anything
     changed (see `feeds.api.records.stamped`); the service writes, audits and announces.
-    The changes of one batch are made one after another, and stamped so: the n-th (from 0)
-    with `now` plus n microseconds, so no two of them claim one instant (feeds tell entries
-    apart by `updated`).
     """
-    edits = [
-        Edit(c.article_id, _builder(c, now + n * TICK), c.action) for n, c in enumerate(changes)
-    ]
+    edits = [Edit(c.article_id, _builder(c, now), c.action) for c in changes]
     results = service.apply(edits, actor=actor)
     return [Outcome(r.article_id, _RESULTS[r.outcome], r.article) for r in results]
 

@@ -1,8 +1,7 @@
 """Dates as the feed formats write them: RFC 3339 (Atom, JSON Feed) and RFC 822 (RSS).
 
-Both keep the instant (RFC 822 to the second: it has no fractions). A value is written with
-its own offset when that offset is a whole number of minutes (what both formats can spell:
-`+09:00`, `+0900`); otherwise (local mean time
+Both keep the instant. A value is written with its own offset when that offset is a whole
+number of minutes (what both formats can spell: `+09:00`, `+0900`); otherwise (local mean time
 before a zone was standardised, e.g. Asia/Seoul's +08:27:52 before 1908) it is written in UTC,
 since `+08:27:52` is not RFC 3339 and `+082752` not RFC 822. A zero offset is written `Z` in
 RFC 3339 and `+0000` in RFC 822.
@@ -31,19 +30,19 @@ def writable(value: datetime) -> datetime:
 
 
 def rfc3339(value: datetime) -> str:
-    """`2025-07-30T09:00:00+09:00`, `2026-12-01T00:49:25.318204Z`: the instant as stored,
-    a fraction of a second written as RFC 3339's time-secfrac (six digits) when there is one.
+    """`2025-07-30T09:00:00+09:00`: whole seconds (`Z` for UTC).
 
-    Times the server stamps (an API write's `updated`, a deletion's `when`) carry microseconds:
-    two writes within one second are two different times, and Atom readers and validators
-    tell entries apart by them (the W3C validator warns of two entries with one
-    `atom:updated`). RSS's RFC 822 has no fractions (`rfc822` drops them); readers that keep
-    whole seconds (feedparser's `*_parsed`) read the same second from every format. Times a
-    record states in whole seconds are written in whole seconds.
+    A fraction of a second is dropped, as RFC 822 must drop it in RSS: the three formats then
+    give one instant, and readers that keep whole seconds (feedparser's `*_parsed`, a
+    `time.struct_time`) read exactly what was written. Deletion times (RFC 6721 `when`, and
+    the feed's `updated` when a deletion is its newest change) are stamped by the clock with
+    microseconds; every other date of a record is rarely finer.
     """
     offset = value.utcoffset()
     if offset is None:
         raise ValueError(f"datetime {value.isoformat()} has no time zone")
+    if value.microsecond:
+        value = value.replace(microsecond=0)
     # Inlined `writable` (one call per date of every entry: the render loop's hot path).
     if offset.seconds % 60 or offset.microseconds:
         return value.astimezone(UTC).isoformat()[:-6] + "Z"
