@@ -77,15 +77,27 @@ _URL_ATTRIBUTE_BEFORE = re.compile(r"""\s(?:href|src|poster)\s*$""", re.I)
 def absolute_html(body: str, base_url: str) -> str:
     """The HTML with root-relative href/src/poster values made absolute (validators and readers
     resolve nothing against the feed URL reliably)."""
-
-    def resolve(match: re.Match[str]) -> str:
-        start = match.start()
-        if not _URL_ATTRIBUTE_BEFORE.search(body, max(start - 16, 0), start):
-            return match.group(0)
-        quote_char = match.group(2)
-        return f"{match.group(1)}{quote_char}{absolute_url(match.group(3), base_url)}{quote_char}"
-
-    return _ROOT_RELATIVE_VALUE.sub(resolve, body)
+    # `_ROOT_RELATIVE_VALUE.sub`, searching from the first `=` (found by a byte search, many
+    # times faster than the pattern's scan): a body with no attribute is not scanned again.
+    first = body.find("=")
+    match = _ROOT_RELATIVE_VALUE.search(body, first) if first >= 0 else None
+    if match is None:
+        return body
+    pieces: list[str] = []
+    done = 0
+    while match is not None:
+        start, end = match.span()
+        pieces.append(body[done:start])
+        if _URL_ATTRIBUTE_BEFORE.search(body, max(start - 16, 0), start):
+            quote_char = match.group(2)
+            url = absolute_url(match.group(3), base_url)
+            pieces.append(f"{match.group(1)}{quote_char}{url}{quote_char}")
+        else:
+            pieces.append(match.group(0))
+        done = end
+        match = _ROOT_RELATIVE_VALUE.search(body, end)
+    pieces.append(body[done:])
+    return "".join(pieces)
 
 
 _TAG = re.compile(r"<[^>]*>|<[^>]*$")

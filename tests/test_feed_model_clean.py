@@ -10,9 +10,11 @@ is held to the search it skips.
 
 from __future__ import annotations
 
-from dataclasses import replace
+import re
+from dataclasses import FrozenInstanceError, replace
 from datetime import UTC, datetime
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -209,3 +211,63 @@ def test_uri_shortcut_keeps_only_what_needs_no_encoding(url: str, relative: bool
     if shortcut:
         assert hygiene._NEEDS_ENCODING.search(absolute) is None
         assert hygiene.resolve_uri(url, BASE_URL) == absolute
+
+
+# Pieces of bodies around their attributes: root-relative, protocol-relative and absolute
+# values in either quote, other attributes, text with `=`, Korean text, line breaks.
+BODY_PIECES = st.sampled_from(
+    [
+        '<a href="/x">',
+        "<img src='/i.png'>",
+        '<a href = "//cdn.example/x">',
+        '<video poster="/p.jpg">',
+        '<a title="/not-a-url">',
+        '<a href="https://x.example/">',
+        "a=b",
+        '="/',
+        "='/'",
+        "HREF=",
+        "서울",
+        "\n",
+        " ",
+        "x",
+    ]
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(body=st.lists(BODY_PIECES | any_char, max_size=12).map("".join))
+def test_absolute_html_makes_the_substitutions_of_its_pattern(body: str) -> None:
+    # `absolute_html` searches from the first `=` and joins the pieces itself: the same text
+    # as substituting with its pattern over the whole body.
+    def resolve(match: re.Match[str]) -> str:
+        start = match.start()
+        if not hygiene._URL_ATTRIBUTE_BEFORE.search(body, max(start - 16, 0), start):
+            return match.group(0)
+        url = hygiene.absolute_url(match.group(3), BASE_URL)
+        return f"{match.group(1)}{match.group(2)}{url}{match.group(2)}"
+
+    expected = hygiene._ROOT_RELATIVE_VALUE.sub(resolve, body)
+    assert hygiene.absolute_html(body, BASE_URL) == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    values=st.tuples(st.text(max_size=5), st.none() | st.text(max_size=5), st.none() | st.text())
+)
+def test_the_slot_constructors_build_the_frozen_object_its_class_builds(
+    values: tuple[str, str | None, str | None],
+) -> None:
+    # `_build_entry` makes its objects with `_slot_constructor`s: the same value, type, hash
+    # and frozenness as the dataclass's own constructor.
+    built = model._new_person(*values)
+    assert type(built) is Person
+    assert built == Person(*values) and hash(built) == hash(Person(*values))
+    assert repr(built) == repr(Person(*values))
+    with pytest.raises(FrozenInstanceError):
+        built.name = "x"  # type: ignore[misc]
+    instant = datetime(2025, 7, 30, 9, 0, tzinfo=UTC)
+    fields = (values[0], "t", "l", instant, instant, "ko", "s", "b", "e", (built,))
+    fields += ((), (), (), None, None, None, 1, "a", (), None)
+    assert model._new_entry(*fields) == model.Entry(*fields)
+    assert type(model._new_entry(*fields)) is model.Entry

@@ -147,3 +147,34 @@ def test_a_deletion_stamped_to_the_microsecond_is_written_in_whole_seconds() -> 
     parsed = feedparser.parse(atom)
     assert parsed.bozo == 0
     assert _utc_seconds(parsed.feed.updated_parsed) == int(removed_at.timestamp())
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    moment=st.datetimes(min_value=datetime(1, 1, 2), max_value=datetime(9999, 12, 30)),
+    offset_seconds=st.integers(min_value=-86399, max_value=86399)
+    | st.sampled_from([0, 60, -60, 30, -30, 32400, 30472, -2670]),
+    zone=st.none() | st.sampled_from(["UTC", "Asia/Seoul", "Europe/London", "Africa/Monrovia"]),
+)
+@example(moment=datetime(1905, 11, 18, 10, 0, 0, 999999), offset_seconds=0, zone="Asia/Seoul")
+@example(moment=datetime(2025, 1, 30, 9, 0), offset_seconds=0, zone="Europe/London")
+@example(moment=datetime(2025, 1, 1, 0, 0, 0, 250000), offset_seconds=-1, zone=None)
+def test_json_feed_dates_are_written_as_rfc3339_writes_them(
+    moment: datetime, offset_seconds: int, zone: str | None
+) -> None:
+    # The JSON Feed writer lets orjson write a date whose offset is whole minutes (`_date`,
+    # `_DATES`): the same text as `rfc3339`, for any offset, zone, year and fraction.
+    import orjson
+
+    from feeds.writers.jsonfeed import _DATES, _date
+
+    tzinfo = ZoneInfo(zone) if zone else timezone(timedelta(seconds=offset_seconds))
+    value = moment.replace(tzinfo=tzinfo)
+    assert orjson.dumps([_date(value)], option=_DATES) == orjson.dumps([rfc3339(value)])
+
+
+def test_a_naive_datetime_is_a_clear_error_in_json_feed_too() -> None:
+    from feeds.writers.jsonfeed import _date
+
+    with pytest.raises(ValueError, match="has no time zone"):
+        _date(datetime(2025, 1, 1))

@@ -9,6 +9,8 @@ extensions.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime, timezone
+from functools import lru_cache
 from typing import Any, ClassVar
 
 import orjson
@@ -18,6 +20,33 @@ from feeds.writers.base import FeedExtension, Writer
 from feeds.writers.dates import rfc3339
 
 VERSION = "https://jsonfeed.org/version/1.1"
+
+# orjson writes a datetime as `rfc3339` does when its offset is a whole number of minutes: the
+# seconds without their fraction, `Z` for a zero offset (tests/test_dates.py holds it to
+# `rfc3339`). In C, and without making a string: a sixth of `rfc3339`'s time.
+_DATES = orjson.OPT_UTC_Z | orjson.OPT_OMIT_MICROSECONDS
+
+
+def _date(value: datetime) -> datetime | str:
+    """The value for orjson to write with `_DATES`: the datetime itself when its offset is a
+    whole number of minutes, else `rfc3339(value)` (which writes it in UTC; orjson would
+    round the offset). Errors: ValueError for a naive datetime, as `rfc3339`."""
+    zone = value.tzinfo
+    if type(zone) is timezone:  # a fixed offset, as `datetime.fromisoformat` gives
+        return value if _whole_minutes(zone) else rfc3339(value)
+    offset = value.utcoffset()
+    if offset is None or offset.seconds % 60 or offset.microseconds:
+        return rfc3339(value)
+    return value
+
+
+@lru_cache(maxsize=256)
+def _whole_minutes(zone: timezone) -> bool:
+    """Whether a fixed-offset zone's offset is a whole number of minutes (asked once per zone:
+    each date read from text has a zone object of its own, equal to the others of its offset,
+    and `utcoffset` costs more than the lookup)."""
+    offset = zone.utcoffset(None)
+    return not (offset.seconds % 60 or offset.microseconds)
 
 
 def _person(person: Person) -> dict[str, str]:
@@ -67,8 +96,9 @@ class JsonFeedWriter(Writer):
             items.append(item)
         doc["items"] = items
         # orjson writes UTF-8 directly (no \u escapes), compact, keys in insertion order; several
-        # times faster than the json module's ensure_ascii=False path plus an encode.
-        return orjson.dumps(doc)
+        # times faster than the json module's ensure_ascii=False path plus an encode. Dates
+        # (`_date`) as RFC 3339.
+        return orjson.dumps(doc, option=_DATES)
 
     def add_root_fields(self, document: dict[str, Any], feed: Feed) -> None:
         """Top-level keys after `language` (before `items`): the extensions'."""
@@ -85,8 +115,8 @@ class JsonFeedWriter(Writer):
             item["summary"] = entry.summary
         if entry.image is not None:
             item["image"] = entry.image.url
-        item["date_published"] = rfc3339(entry.published)
-        item["date_modified"] = rfc3339(entry.updated)
+        item["date_published"] = _date(entry.published)
+        item["date_modified"] = _date(entry.updated)
         item["authors"] = [
             {"name": a.name, "url": a.uri} if a.uri else {"name": a.name} for a in entry.authors
         ]
