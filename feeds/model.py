@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 import logging
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, fields, replace
 from datetime import UTC, datetime
@@ -269,13 +270,22 @@ class Feed:
 
 
 def _figure(image: LeadImage) -> str:
-    attrs = f'src="{html.escape(image.url)}" alt="{html.escape(image.alt)}"'
-    if image.width:
-        attrs += f' width="{image.width}"'
-    if image.height:
-        attrs += f' height="{image.height}"'
-    caption = f"<figcaption>{html.escape(image.caption)}</figcaption>" if image.caption else ""
-    return f"<figure><img {attrs}>{caption}</figure>"
+    width = f' width="{image.width}"' if image.width else ""
+    height = f' height="{image.height}"' if image.height else ""
+    caption = f"<figcaption>{_escape(image.caption)}</figcaption>" if image.caption else ""
+    return (
+        f'<figure><img src="{_escape(image.url)}" alt="{_escape(image.alt)}"{width}{height}>'
+        f"{caption}</figure>"
+    )
+
+
+_HTML_SPECIAL = re.compile("[&<>\"']")
+
+
+def _escape(text: str) -> str:
+    """`html.escape(text)`: one search for a character it replaces (most texts have none)
+    before its five replacements."""
+    return html.escape(text) if _HTML_SPECIAL.search(text) else text
 
 
 # --- building -------------------------------------------------------------------------------
@@ -309,7 +319,8 @@ def build_entry(
     `memo`: reuse (and keep) the entry built from an equal article with the same inputs.
     `parts`: a dict the caller keeps for one document (one `base_url`), empty at first: the
     bylines, categories and credits built for its entries, so that the articles sharing one
-    (a section, a tag, an author, an agency) share one object. The same Entry either way.
+    (a section, a tag, an author, an agency) share one object, keyed by its class and the texts
+    it is built from (which `build_feed` checks once each). The same Entry either way.
     """
     if not _has_guid(article):
         return None
@@ -348,14 +359,38 @@ def _texts(article: Article, link_source: str, content_html: str) -> list[str | 
     """The texts `_entry_is_clean` checks (see `_add_texts`)."""
     texts: list[str | None] = []
     _add_texts(texts, article, link_source, content_html)
+    _add_part_texts(texts, article)
     return texts
+
+
+def _add_part_texts(texts: list[str | None], article: Article) -> None:
+    """Append the texts of `article`'s bylines, section, tags and source credit: the texts of
+    the parts `_build_entry` keys in `parts` (see `_checked_texts`)."""
+    for author in article.authors:
+        texts += (author.name, author.uri, author.email)
+    if article.section is not None:
+        texts += (article.section.slug, article.section.label)
+    for tag in article.tags:
+        texts += (tag.slug, tag.label)
+    if article.source is not None:
+        texts += (article.source.name, article.source.url)
+
+
+def _checked_texts(texts: list[str | None], parts: dict[tuple[Any, ...], Any]) -> bool:
+    """`texts_clean` of `texts` (what `_add_texts` gave for a document's new entries) and of
+    the parts they were built with: each byline, category and credit once, from its `parts`
+    key (its class, then the texts it was built from, as `_add_part_texts` gives them)."""
+    for key in parts:
+        texts += key[1:]
+    return texts_clean(texts)
 
 
 def _add_texts(
     texts: list[str | None], article: Article, link_source: str, content_html: str
 ) -> None:
     """Append every text of `article` that `_build_entry` cleans and the link it resolves, with
-    `content_html` (the entry's body) in place of `body_html`.
+    `content_html` (the entry's body) in place of `body_html`, but those of its parts
+    (`_add_part_texts`).
 
     The entry's body holds every character of the article's (URLs made absolute, the image's
     figure before it), or is a link to the article when that is blank. So when these texts are
@@ -374,14 +409,6 @@ def _add_texts(
     )
     if article.image is not None:
         texts += (article.image.url, article.image.alt, article.image.caption)
-    for author in article.authors:
-        texts += (author.name, author.uri, author.email)
-    if article.section is not None:
-        texts += (article.section.slug, article.section.label)
-    for tag in article.tags:
-        texts += (tag.slug, tag.label)
-    if article.source is not None:
-        texts += (article.source.name, article.source.url)
     for link in article.related:
         texts += (link.url, link.title)
     for media in article.media:
@@ -390,7 +417,7 @@ def _add_texts(
 
 def _entry_is_clean(article: Article, link_source: str, entry: Entry) -> bool:
     """Whether `entry`, built from `article` with its texts as they are (`_as_is`), is the
-    entry cleaning every text gives: `texts_clean` of the texts `_add_texts` gives."""
+    entry cleaning every text gives: `texts_clean` of the texts `_texts` gives."""
     return texts_clean(_texts(article, link_source, entry.content_html))
 
 
@@ -625,7 +652,7 @@ def feed_language(entries: Iterable[Entry], site_language: str) -> str:
         language = entry.language or site_language
         if found is None:
             found = language
-        elif not _same_language(found, language):
+        elif language != found and not _same_language(found, language):
             return site_language
     return found or site_language
 
@@ -673,7 +700,7 @@ def build_feed(
     parts: dict[tuple[Any, ...], Any] = {}
     built: list[Entry] = []
     to_check: list[tuple[int, Article, str, tuple[Any, ...] | None]] = []
-    texts: list[str | None] = []  # of the entries in `to_check`, for one `texts_clean`
+    texts: list[str | None] = []  # of the entries in `to_check`, for one `_checked_texts`
     for article in articles:
         if not _has_guid(article):
             continue
@@ -695,7 +722,7 @@ def build_feed(
         built.append(entry)
         if memo is not None and key is not None:
             memo.put(key, article, entry)
-    all_clean = texts_clean(texts) if to_check else True
+    all_clean = _checked_texts(texts, parts) if to_check else True
     if not all_clean or memo is not None:
         for index, article, link_source, key in to_check:
             if not all_clean and not _entry_is_clean(article, link_source, built[index]):

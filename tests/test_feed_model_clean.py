@@ -10,6 +10,7 @@ is held to the search it skips.
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import FrozenInstanceError, replace
 from datetime import UTC, datetime
@@ -51,7 +52,11 @@ optional = st.none() | text
 
 
 @st.composite
-def articles(draw: st.DrawFn) -> Article:
+def articles(
+    draw: st.DrawFn,
+    text: st.SearchStrategy[str] = text,
+    optional: st.SearchStrategy[str | None] = optional,
+) -> Article:
     instant = datetime(2025, 7, 30, 9, 0, tzinfo=UTC)
     image = draw(
         st.none()
@@ -141,6 +146,55 @@ def test_a_feed_holds_the_entries_cleaning_every_field_gives(items: list[Article
     author = feed.author
     expected = [
         model._build_entry(a, a.url or f"{BASE_URL}/articles/{a.id}", BASE_URL, author)
+        for a in items
+    ]
+    assert [repr(e) for e in feed.entries] == [repr(e) for e in model.unique_entries(expected)]
+
+
+# One dirty text in a byline, section, tag or source credit of an otherwise clean feed: the
+# document's check reads each part's texts once, from the parts it built.
+DIRTY_PARTS = {
+    "author name": lambda bad: {"authors": (Author(f"Kim{bad}", "kim"),)},
+    "author uri": lambda bad: {"authors": (Author("Kim", "kim", uri=f"https://x.example/{bad}"),)},
+    "author email": lambda bad: {"authors": (Author("Kim", "kim", email=f"k{bad}@x.example"),)},
+    "section slug": lambda bad: {"section": Section(f"asia{bad}", "Asia")},
+    "section label": lambda bad: {"section": Section("asia", f"As{bad}ia")},
+    "tag slug": lambda bad: {"tags": (Tag(f"t{bad}", "T"),)},
+    "tag label": lambda bad: {"tags": (Tag("t", f"T{bad}"),)},
+    "source name": lambda bad: {"source": Source(f"AP{bad}", "ap")},
+    "source url": lambda bad: {"source": Source("AP", "ap", url=f"https://ap.example/{bad}")},
+}
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    items=st.lists(articles(clean_words, st.none() | clean_words), min_size=1, max_size=3),
+    part=st.sampled_from(sorted(DIRTY_PARTS)),
+    bad=st.sampled_from(["\x00", "\x0b", "\x7f", "\x84", "\ufdd0", "\uffff", "\ud800"]),
+    shared=st.booleans(),
+)
+def test_a_dirty_part_alone_in_a_clean_feed_is_cleaned(
+    items: list[Article], part: str, bad: str, shared: bool
+) -> None:
+    items = [replace(a, id=f"a{i}", guid=a.guid or f"g{i}") for i, a in enumerate(items)]
+    dirty = DIRTY_PARTS[part](bad)
+    items[0] = replace(items[0], **dirty)
+    if shared:  # another entry shares the part (built once, kept in the document's parts)
+        items.append(replace(items[0], id="b", guid="gb"))
+    links = FeedLinks(html=BASE_URL, documents={"json": DocumentLinks(self=BASE_URL)})
+    feed = build_feed(
+        _Config(),
+        title="T",
+        subtitle="",
+        facet=_Facet(),
+        articles=items,
+        links=links,
+        article_url=lambda a: f"{BASE_URL}/articles/{a.id}",
+        base_url=BASE_URL,
+        memo=None,
+    )
+    expected = [
+        model._build_entry(a, a.url or f"{BASE_URL}/articles/{a.id}", BASE_URL, feed.author)
         for a in items
     ]
     assert [repr(e) for e in feed.entries] == [repr(e) for e in model.unique_entries(expected)]
@@ -271,3 +325,8 @@ def test_the_slot_constructors_build_the_frozen_object_its_class_builds(
     fields += ((), (), (), None, None, None, 1, "a", (), None)
     assert model._new_entry(*fields) == model.Entry(*fields)
     assert type(model._new_entry(*fields)) is model.Entry
+
+
+@given(text=st.text(st.sampled_from("&<>\"'a 서") | any_char, max_size=8))
+def test_the_figures_escape_is_html_escape(text: str) -> None:
+    assert model._escape(text) == html.escape(text)
