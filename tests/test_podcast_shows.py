@@ -260,4 +260,4 @@ def test_a_label_given_for_a_slug_is_refused_naming_its_slug(key: str, label: st
     """`tag = "오디오"`: a newsroom knows its labels; the message says the slug to write."""
     with pytest.raises(ShowError, match=key) as caught:
         parse_shows({"briefing": {**SHOW, key: label}}, "site.toml")
-    assert repr(slugify(label)) in str(caught.value)
+    assert repr(slugify(label.strip())) in str(caught.value)
