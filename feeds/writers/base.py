@@ -93,7 +93,9 @@ class FeedExtension:
         """JSON Feed: add keys to the top-level object."""
 
     def add_item_fields(self, item: dict[str, Any], entry: Entry, feed: Feed) -> None:
-        """JSON Feed: add keys to one item."""
+        """JSON Feed: add keys to one item (values orjson writes: a datetime in RFC 3339, whole
+        seconds, `Z` for UTC; give `feeds.writers.dates.rfc3339(value)` for one whose offset
+        has seconds, which orjson would round)."""
 
 
 def _overrides(extension: FeedExtension, hook: str) -> bool:
