@@ -55,3 +55,5 @@ accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 errorlog = os.environ.get("GUNICORN_ERROR_LOG", "-")
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 access_log_format = '%(h)s %(t)s "%(r)s" %(s)s %(B)s "%(a)s" %(M)sms'
+# The request line and referrer are logged with credentials in URLs redacted (feeds.redact).
+logger_class = "feeds.gunicorn_log.GunicornLogger"

@@ -10,7 +10,8 @@ ArticleError
 ├── StaleArticle(article_id, ...)            a conditional write whose precondition failed
 ├── InvalidValue(field, reason)              a facet, month, URL, authority that cannot be used
 └── StoreError(reason, article_id=None)      the database failed; wraps SQLAlchemy's error
-    └── StoreUnavailable(reason)             the database cannot be reached or opened
+    ├── StoreUnavailable(reason)             the database cannot be reached or opened
+    └── UnstorableValue(reason)              the database refused a value (NUL, out of range)
 ```
 
 Callers of `articles.store` and `articles.service` never see a SQLAlchemy exception: the store
@@ -128,3 +129,8 @@ class StoreUnavailable(StoreError):
 
     Passing: retrying later may succeed without any change to the request.
     """
+
+
+class UnstorableValue(StoreError):
+    """The database refused a value it was given (text with a NUL on PostgreSQL, a number or
+    date out of its range): the caller's mistake, not an outage; retrying cannot help."""

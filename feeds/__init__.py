@@ -17,7 +17,7 @@ from typing import Any, Final
 from urllib.parse import unquote_to_bytes
 
 from flask import Flask, Response, request
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DataError, OperationalError
 from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -37,6 +37,7 @@ from feeds.etag import DocumentVersion
 from feeds.fastpath import FastPath, ResponseMemo
 from feeds.podcasts import ShowMediaCheck, show_selections
 from feeds.ratelimit import RateLimit
+from feeds.request_text import refuse_unstorable
 from feeds.subscribers import SubscriberCount, SubscriberCounter
 from feeds.subscribers_report import subscribers_command
 
@@ -120,7 +121,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.cli.add_command(feeds_cli)
 
     # Inside ProxyFix, so the memo keys on the public host and scheme it has worked out.
-    app.wsgi_app = FastPath(app.wsgi_app, memo)  # type: ignore[method-assign]
+    app.wsgi_app = FastPath(app.wsgi_app, memo, clock=clock)  # type: ignore[method-assign]
     # Outside the fast path, so replayed answers count; inside ProxyFix, for the client address.
     if config.subscriber_counts:
         counter = SubscriberCounter(
@@ -158,6 +159,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     # files, which then went out with two. The server's is the one to keep.
     app.after_request(_without_date)
     app.before_request(_path_is_utf8)
+    app.before_request(refuse_unstorable)
     # A 204 or 304 has no content, so nothing describes it (RFC 9110 6.4.1, 15.3.5, 15.4.5):
     # Flask gives every Response its default mimetype, whatever its status.
     app.after_request(_without_content_headers)
@@ -165,6 +167,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_error_handler(HTTPException, http.handle_http_error)
     app.register_error_handler(InternalServerError, http.handle_server_error)
     app.register_error_handler(OperationalError, http.handle_database_error)
+    app.register_error_handler(DataError, http.handle_database_error)
     app.register_error_handler(StoreError, http.handle_database_error)
     api.init_app(app)  # after the handlers above: it answers errors under /api/ itself
     return app

@@ -9,7 +9,8 @@ each line with the time the app took in milliseconds:
 
 (one line in the log; wrapped here). The user field (the second `-`) names the publishing
 API's token on API requests (`REMOTE_USER`, set by `feeds.api.auth`); the secret itself is
-never logged.
+never logged, nor any credential a client puts in the query string or the referrer
+(`?access_token=REDACTED`, feeds.redact).
 
 Why not the server's own access log or `logging`: a `logging` record costs about 12 us per
 request, a tenth of a cached feed response, and the benchmark showed it. Lines here are
@@ -35,6 +36,8 @@ from collections import deque
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import quote
+
+from feeds.redact import redact_query, redact_url
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -165,13 +168,14 @@ class AccessLog:
             self._stamp = time.strftime("%d/%b/%Y:%H:%M:%S %z", time.localtime(second))
             self._stamp_second = second
         query = environ.get("QUERY_STRING")
-        target = _request_target(environ.get("PATH_INFO", ""), query)
+        target = _request_target(environ.get("PATH_INFO", ""), query and redact_query(query))
+        referer = environ.get("HTTP_REFERER", "-")
         self.writer.write(
             f"{_field(environ.get('REMOTE_ADDR', ''))} - "
             f"{_field(environ.get('REMOTE_USER', ''))} [{self._stamp}] "
             f'"{_field(environ.get("REQUEST_METHOD", ""))} {target} '
             f'{_field(environ.get("SERVER_PROTOCOL", ""))}" {status} {size} '
-            f'"{_quote(environ.get("HTTP_REFERER", "-"))}" '
+            f'"{_quote(referer if referer == "-" else redact_url(referer))}" '
             f'"{_quote(environ.get("HTTP_USER_AGENT", "-"))}" '
             f"{(time.perf_counter() - started) * 1000:.3f}\n"
         )

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
+from typing import Final
 
 from werkzeug.http import parse_date, parse_etags
 
@@ -188,13 +189,15 @@ def is_fresh(
     if_modified_since: str | None,
     opaque: str,
     modified: datetime | None,
+    now: datetime | None = None,
 ) -> bool:
     """Whether the client's copy of the document is current (the answer is then a 304).
 
     RFC 9110 13.2.2: If-None-Match decides when present, with the weak comparison GET uses
     (13.1.2: `W/` ignored, lists, `*`), and accepts the tag of any encoding of the document,
     since the content is the same. Otherwise If-Modified-Since, compared with `<=` on whole
-    seconds; a date that cannot be read is ignored. Parsing is Werkzeug's.
+    seconds; a date that cannot be read, or one later than `now` (the server's clock, when
+    given), is invalid and ignored (13.1.3). Parsing is Werkzeug's.
     """
     if if_none_match is not None:
         etags = parse_etags(if_none_match)
@@ -202,7 +205,46 @@ def is_fresh(
     if if_modified_since is None or modified is None:
         return False
     since = parse_date(if_modified_since)
-    return since is not None and modified <= since
+    return since is not None and modified <= since and (now is None or since <= now)
+
+
+# The outcomes of a GET's preconditions: send the document, 304, 412.
+SEND: Final = 200
+NOT_MODIFIED: Final = 304
+PRECONDITION_FAILED: Final = 412
+
+
+def precondition_status(
+    if_match: str | None,
+    if_unmodified_since: str | None,
+    if_none_match: str | None,
+    if_modified_since: str | None,
+    opaque: str,
+    modified: datetime | None,
+    now: datetime | None,
+) -> int:
+    """SEND, NOT_MODIFIED or PRECONDITION_FAILED for a GET or HEAD of the document whose
+    ETag is `opaque` (any coding's) and Last-Modified `modified`, evaluated in RFC 9110
+    13.2.2's order:
+
+    1. If-Match: none of its tags is the document's by the strong comparison (13.1.1: a `W/`
+       tag never matches; `*` does, the document exists) -> 412;
+    2. else If-Unmodified-Since: the document changed after that date (13.1.4; ignored when
+       the date cannot be read or the document has no Last-Modified) -> 412;
+    3. If-None-Match, else If-Modified-Since: `is_fresh` at `now` -> 304 (`now` may be None
+       only when no If-Modified-Since is to be weighed).
+    """
+    if if_match is not None:
+        etags = parse_etags(if_match)
+        if not etags.star_tag and not any(etags.contains(opaque + s) for s in _ALL_SUFFIXES):
+            return PRECONDITION_FAILED
+    elif if_unmodified_since is not None and modified is not None:
+        since = parse_date(if_unmodified_since)
+        if since is not None and modified > since:
+            return PRECONDITION_FAILED
+    if is_fresh(if_none_match, if_modified_since, opaque, modified, now):
+        return NOT_MODIFIED
+    return SEND
 
 
 _ALL_SUFFIXES = ("", *ENCODING_SUFFIX.values())

@@ -17,10 +17,10 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from feeds.etag import ENCODING_SUFFIX, is_fresh
+from feeds.etag import ENCODING_SUFFIX, NOT_MODIFIED, SEND, precondition_status
 from feeds.urls import FEEDS_PREFIX
 
 if TYPE_CHECKING:
@@ -130,11 +130,16 @@ class FastPath:
     """WSGI middleware answering repeated feed requests from the memo; the rest go to Flask."""
 
     def __init__(
-        self, app: WSGIApplication, memo: ResponseMemo, prefix: str = FEEDS_PREFIX
+        self,
+        app: WSGIApplication,
+        memo: ResponseMemo,
+        prefix: str = FEEDS_PREFIX,
+        clock: Callable[[], datetime] | None = None,
     ) -> None:
         self.app = app
         self.memo = memo
         self.prefix = prefix
+        self.clock = clock or _utc_now  # the app's clock: If-Modified-Since ahead of it
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         if (
@@ -148,26 +153,46 @@ class FastPath:
         if entry is None:
             environ[MEMO_KEY] = key  # the feed view stores its answer under this key
             return self.app(environ, start_response)
-        if _is_fresh(environ, entry):
+        outcome = _outcome(environ, entry, self.clock)
+        if outcome == NOT_MODIFIED:
             start_response("304 NOT MODIFIED", entry.not_modified_headers)
             return []
-        if entry.body is None:  # only a 304 is known: let the view fetch the bytes
+        if outcome != SEND or entry.body is None:
+            # A 412 is the view's to answer; with only a 304 known, it fetches the bytes.
             environ[MEMO_KEY] = key
             return self.app(environ, start_response)
         start_response("200 OK", entry.headers)
         return [] if environ.get("REQUEST_METHOD") == "HEAD" else [entry.body]
 
 
-def _is_fresh(environ: dict[str, Any], entry: MemoEntry) -> bool:
-    """The conditional-GET rule of the feed view (`feeds.etag.is_fresh`): If-None-Match first,
-    else If-Modified-Since. The usual poll sends back exactly the ETag it was given, which
-    is a set lookup; anything else (lists, `*`, other tags, dates) takes the full rule."""
+def _outcome(environ: dict[str, Any], entry: MemoEntry, clock: Callable[[], datetime]) -> int:
+    """The feed view's precondition rule (`feeds.etag.precondition_status`) for a replay.
+
+    The usual poll sends back exactly the ETag it was given and no If-Match or
+    If-Unmodified-Since: a set lookup. Anything else (lists, `*`, other tags, dates, the
+    other preconditions) takes the full rule, reading the clock only for If-Modified-Since.
+    """
     if_none_match = environ.get("HTTP_IF_NONE_MATCH")
-    if if_none_match is not None and if_none_match in entry.current_tags:
-        return True
-    return is_fresh(
+    if_match = environ.get("HTTP_IF_MATCH")
+    if_unmodified_since = environ.get("HTTP_IF_UNMODIFIED_SINCE")
+    if (
+        if_none_match is not None
+        and if_match is None
+        and if_unmodified_since is None
+        and if_none_match in entry.current_tags
+    ):
+        return NOT_MODIFIED
+    if_modified_since = environ.get("HTTP_IF_MODIFIED_SINCE")
+    return precondition_status(
+        if_match,
+        if_unmodified_since,
         if_none_match,
-        environ.get("HTTP_IF_MODIFIED_SINCE"),
+        if_modified_since,
         entry.opaque,
         entry.modified,
+        clock() if if_modified_since is not None and if_none_match is None else None,
     )
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)

@@ -24,12 +24,22 @@ from werkzeug.http import http_date, parse_accept_header
 if TYPE_CHECKING:
     from _typeshed.wsgi import WSGIEnvironment
 
+from sqlalchemy.exc import DataError
+
+from articles.errors import UnstorableValue
 from articles.store import Facet, Store
 from feeds.assemble import document_feed, document_links, render_document
 from feeds.cache import RenderCache
 from feeds.config import SiteConfig
 from feeds.documents import Document, Documents
-from feeds.etag import DocumentVersion, document_etag, is_fresh, quoted
+from feeds.etag import (
+    NOT_MODIFIED,
+    PRECONDITION_FAILED,
+    DocumentVersion,
+    document_etag,
+    precondition_status,
+    quoted,
+)
 from feeds.fastpath import MEMO_KEY, MemoEntry, MemoKey, ResponseMemo
 from feeds.preview import (
     VARY,
@@ -39,7 +49,7 @@ from feeds.preview import (
     render_preview,
 )
 from feeds.preview import respond as respond_with_preview
-from feeds.query import FeedQuery, QueryError, parse_feed_path
+from feeds.query import FeedQuery, NonCanonical, QueryError, parse_feed_path
 from feeds.redirects import labelled_slug, permanent_redirect
 from feeds.urls import (
     CSS_PATH,
@@ -59,7 +69,10 @@ log = logging.getLogger(__name__)
 bp = Blueprint("feeds", __name__)
 
 # Media types offered when the URL has no extension, in order of preference on a tie; the
-# generic XML types get Atom, our default.
+# generic XML types get Atom, our default. The first three are the types served; the others
+# are names a client may give them (an Atom document is XML, RFC 7303 8.1; a JSON Feed is
+# JSON), which count only when named: `text/*` covers text/xml but no type served, so it is
+# refused (406) like `image/*`, while `application/*` and `*/*` cover all three.
 _OFFERED: dict[str, str] = {
     "application/atom+xml": "atom",
     "application/rss+xml": "rss",
@@ -68,7 +81,7 @@ _OFFERED: dict[str, str] = {
     "application/xml": "atom",
     "text/xml": "atom",
 }
-_OFFERED_LIST = list(_OFFERED)
+_SERVED: frozenset[str] = frozenset(MEDIA_TYPES[fmt].split(";")[0] for fmt in FORMATS)
 
 
 class NotModified(Response):
@@ -162,6 +175,8 @@ def feed(subpath: str) -> Response:
             max_limit=config.max_items_per_feed,
             site=base,
         )
+    except NonCanonical as exc:  # `lang/en-gb.atom`: the language's one spelling
+        return _canonical_redirect(service, exc.canonical, base)
     except QueryError as exc:
         moved = _label_redirect(service, subpath, base)
         return moved if moved is not None else error_response(exc.status, exc.message)
@@ -203,14 +218,19 @@ def feed(subpath: str) -> Response:
     if config.hub_url:
         headers["Link"] = link_header(config.hub_url, links[fmt]["self"] or "")
 
-    fresh = is_fresh(
+    outcome = precondition_status(
+        request.headers.get("If-Match"),
+        request.headers.get("If-Unmodified-Since"),
         request.headers.get("If-None-Match"),
         request.headers.get("If-Modified-Since"),
         opaque,
         modified,
+        now,
     )
+    if outcome == PRECONDITION_FAILED:
+        return precondition_failed(headers)
     memo_key = request.environ.get(MEMO_KEY)
-    if fresh:
+    if outcome == NOT_MODIFIED:
         if memo_key is not None:
             _remember(service, memo_key, opaque, modified, None, headers, doc)
         return NotModified(status=304, headers=headers)
@@ -254,15 +274,16 @@ def _label_redirect(service: FeedService, subpath: str, base: str) -> Response |
 def _canonical_redirect(service: FeedService, canonical: str, base: str) -> Response:
     """301 to the canonical spelling of a feed URL when that names a document; otherwise the
     error that URL would get, at once (never a redirect to a 404)."""
-    exc = _document_error(service, canonical, base)
+    canonical, exc = _canonical_document(service, canonical, base)
     if exc is not None:
         return error_response(exc.status, exc.message, as_json=canonical.endswith(".json"))
     return permanent_redirect(FEEDS_PREFIX + canonical)
 
 
 def _document_error(service: FeedService, canonical: str, base: str) -> QueryError | None:
-    """None when the feed path `canonical` (with this request's query) names a document, else
-    the error it would get: checked before any redirect to it, so none leads to a 404."""
+    """None when the feed path `canonical` (with this request's query) names a document in
+    its own spelling, else the error it would get: checked before any redirect to it, so none
+    leads to a 404 or to another redirect."""
     config = service.config
     try:
         query = parse_feed_path(
@@ -276,6 +297,18 @@ def _document_error(service: FeedService, canonical: str, base: str) -> QueryErr
     except QueryError as exc:
         return exc
     return None
+
+
+def _canonical_document(
+    service: FeedService, path: str, base: str
+) -> tuple[str, QueryError | None]:
+    """The feed path `path` in its canonical spelling (slashes already merged; a language's
+    case), and the error it gets (None: it names a document)."""
+    exc = _document_error(service, path, base)
+    if isinstance(exc, NonCanonical):
+        path = exc.canonical
+        exc = _document_error(service, path, base)
+    return path, exc
 
 
 def _remember(
@@ -354,8 +387,8 @@ def self_query_string(args: Mapping[str, str], query: FeedQuery) -> str:
     """The query string of the document's own URL: its paging arguments in the client's order.
 
     Only `page` and `limit` are kept (tracking parameters and the like are dropped), written
-    with the parsed values, so `?limit=5&page=2` stays as it came and `?page=02` becomes
-    `?page=2`.
+    with the parsed values, so `?limit=5&page=2` stays as it came (`?page=02` is refused by
+    feeds.query: a number has one spelling).
     """
     values = {"page": query.page, "limit": query.limit}
     parts = [f"{name}={values[name]}" for name in args if name in values]
@@ -434,11 +467,46 @@ def for_browser(accept: str | None) -> bool:
 
 @lru_cache(maxsize=512)
 def negotiate(accept: str | None) -> str | None:
-    """The format for an `Accept` header: Atom when absent or `*/*`, None if nothing fits."""
+    """The format for an `Accept` header: Atom when absent or `*/*`, None if nothing fits.
+
+    RFC 9110 12.5.1: each offered type takes the quality of the most specific media range
+    that matches it (`type/subtype`, then `type/*`, then `*/*`); parameters on a range
+    (`;charset=utf-8`) do not stop it matching. The highest quality above 0 wins, a more
+    specific match on a tie, then the order of `_OFFERED`. Wildcards match only the types
+    served (see `_OFFERED`).
+    """
     if not accept or not accept.strip():
         return "atom"
-    best = parse_accept_header(accept, MIMEAccept).best_match(_OFFERED_LIST)
-    return _OFFERED[best] if best else None
+    ranges: list[tuple[str, str, float]] = []
+    for value, quality in parse_accept_header(accept):
+        media = value.split(";", 1)[0].strip().lower()
+        kind, slash, sub = media.partition("/")
+        if slash and kind and sub and not (kind == "*" and sub != "*"):
+            ranges.append((kind, sub, quality))
+    best: tuple[float, int, int] | None = None
+    chosen: str | None = None
+    for order, offered in enumerate(_OFFERED):
+        kind, _, sub = offered.partition("/")
+        match: tuple[int, float] | None = None  # (specificity, quality) of the best range
+        for range_kind, range_sub, quality in ranges:
+            if range_kind == kind and range_sub == sub:
+                specificity = 2
+            elif offered not in _SERVED:
+                continue
+            elif range_kind == kind and range_sub == "*":
+                specificity = 1
+            elif range_kind == "*":
+                specificity = 0
+            else:
+                continue
+            if match is None or specificity > match[0]:
+                match = (specificity, quality)
+        if match is None or match[1] <= 0:
+            continue
+        rank = (match[1], match[0], -order)
+        if best is None or rank > best:
+            best, chosen = rank, _OFFERED[offered]
+    return chosen
 
 
 @lru_cache(maxsize=512)
@@ -478,6 +546,18 @@ _OFFERED_NAME = {
     "rss": "application/rss+xml",
     "json": "application/feed+json",
 }
+
+
+def precondition_failed(headers: Mapping[str, str]) -> Response:
+    """412 (RFC 9110 15.5.13) for a GET whose If-Match or If-Unmodified-Since fails: the
+    document's validators go with it, so the client can tell what it holds is not current."""
+    kept = {name: headers[name] for name in ("ETag", "Last-Modified", "Vary") if name in headers}
+    return error_response(
+        412,
+        "precondition failed: this document's current ETag and Last-Modified are in the "
+        "headers; drop If-Match and If-Unmodified-Since to get it",
+        headers=kept,
+    )
 
 
 def _text(status: int, body: str, headers: dict[str, str] | None = None) -> Response:
@@ -555,7 +635,14 @@ def handle_server_error(exc: Exception) -> Response:
 
 
 def handle_database_error(exc: Exception) -> Response:
-    """The database is unreachable: 503 so caches may serve their stale copy (stale-if-error)."""
+    """The database is unreachable: 503 so caches may serve their stale copy (stale-if-error).
+
+    A value of the request the database refused (UnstorableValue, SQLAlchemy's DataError) is
+    the client's error, never reported as an outage: 400 (feeds.request_text refuses the
+    known cases before any query; this is the net under it)."""
+    if isinstance(exc, UnstorableValue | DataError):
+        log.warning("the database refused a value while serving %r: %s", request.path, exc)
+        return error_response(400, "400 Bad Request: a value in this URL cannot be looked up")
     log.error("database error while serving %s: %s", request.path, exc)
     return _text(
         503,

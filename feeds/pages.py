@@ -25,6 +25,7 @@ from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
 from werkzeug.wrappers import Response as BaseResponse
 
+from articles.languages import LanguageError, canonical_language
 from articles.model import Article
 from articles.store import ALL, Facet, FacetInfo, Store
 from articles.store import FacetKindName as FacetKind
@@ -257,6 +258,16 @@ def _facet_page(kind: FacetKind | None, value: str) -> ResponseReturnValue:
         noun = {"language": "language code"}.get(kind, f"{kind} slug")
         if not _usable_key(value) or (kind == "language" and not _LANGUAGE_CODE.fullmatch(value)):
             return _not_found(f"{value[:80]!r} is not a valid {noun}.")
+        if kind == "language":
+            # BCP 47 tags are case-insensitive (RFC 5646 2.1.1): one URL per language.
+            try:
+                canonical = canonical_language(value)
+            except LanguageError as exc:
+                return _not_found(f"{exc}.")
+            if canonical != value:
+                if store.facet_info(Facet(kind, canonical), now=now) is None:
+                    return _not_found(f"No published articles for {noun} {canonical!r}.")
+                return permanent_redirect(facet_page_path(Facet(kind, canonical)))
         facet = Facet(kind, value)
         info = store.facet_info(facet, now=now)
         if info is None:

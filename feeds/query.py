@@ -12,14 +12,18 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from articles.store import Facet
+from articles.errors import InvalidValue
+from articles.languages import LanguageError, canonical_language
+from articles.store import Facet, month_bounds
 from feeds.urls import ARCHIVE_SEGMENT, FORMATS, KIND_BY_SEGMENT
 
 # Slugs are ASCII (articles.text makes them with anyascii); language codes look like `ko` or
 # `zh-Hant`. Bounded so a hostile URL cannot make us look up a megabyte of text.
 _SLUG = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,119}")
 _MONTH = re.compile(r"([0-9]{4})-(0[1-9]|1[0-2])")
-_DIGITS = re.compile(r"[0-9]+")
+# A number in a URL is ASCII digits in the one spelling the app writes: no sign, no spaces,
+# no `_`, no other script's digits (all of which Python's int() reads) and no leading zero.
+CANONICAL_NUMBER = re.compile(r"[1-9][0-9]*")
 # Pages past this are past the end of any feed; capping keeps int() away from huge strings.
 PAGE_CAP = 10**12
 
@@ -31,6 +35,15 @@ class QueryError(Exception):
         self.status = status
         self.message = message
         super().__init__(message)
+
+
+class NonCanonical(QueryError):
+    """A feed URL that names a document in a spelling other than its own (`lang/en-gb` for
+    `lang/en-GB`): `canonical` is the path after `/feeds/` to redirect to (301)."""
+
+    def __init__(self, canonical: str) -> None:
+        super().__init__(301, f"moved permanently to {canonical}")
+        self.canonical = canonical
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,13 +94,20 @@ def parse_feed_path(
     if len(parts) >= 3 and parts[-2] == ARCHIVE_SEGMENT:
         month = parts[-1]
         parts = parts[:-2]
-        if not _MONTH.fullmatch(month):
+        if not is_month(month):
             raise QueryError(
                 404,
-                f"no archive {_show(month)!r}: archive months are written YYYY-MM, e.g. 2025-07",
+                f"no archive {_show(month)!r}: archive months are written YYYY-MM, e.g. 2025-07, "
+                "from 0001-01 to 9999-11",
             )
 
     facet = _facet(parts, site)
+    if facet.kind == "language" and facet.value != parts[1]:
+        # BCP 47 tags are case-insensitive (RFC 5646 2.1.1): one URL per language feed.
+        parts[1] = facet.value
+        if month is not None:
+            parts += [ARCHIVE_SEGMENT, month]
+        raise NonCanonical("/".join(parts) + (f".{fmt}" if fmt else ""))
     if month is not None and ("page" in args or "limit" in args):
         # Any paging parameter, whatever its value (`?page=1` too): an archive has no pages,
         # and a URL that names one must not become a second address of the same document.
@@ -110,7 +130,13 @@ def _facet(parts: list[str], site: str) -> Facet:
                 f"no {parts[0]} feed {_show(value)!r}: feed names are short ASCII slugs "
                 f"(letters, digits, - and _); see {site}/ for the list of feeds",
             )
-        return Facet(KIND_BY_SEGMENT[parts[0]], value)
+        kind = KIND_BY_SEGMENT[parts[0]]
+        if kind == "language":
+            try:
+                value = canonical_language(value)
+            except LanguageError as exc:
+                raise QueryError(404, f"no {parts[0]} feed {_show(value)!r}: {exc}") from None
+        return Facet(kind, value)
     if len(parts) <= 2 and parts[0] in KIND_BY_SEGMENT:
         # `/feeds/section`, `/feeds/section/`: the kind without a name.
         raise QueryError(
@@ -142,27 +168,44 @@ def _once(args: Mapping[str, str], names: tuple[str, ...]) -> None:
             )
 
 
+def is_month(text: str) -> bool:
+    """Whether `text` is a month the app can name in a URL: `YYYY-MM` in ASCII digits whose
+    bounds the store can represent (`0000-01` and `9999-12`, whose end is in year 10000,
+    cannot)."""
+    if not _MONTH.fullmatch(text):
+        return False
+    try:
+        month_bounds(text)
+    except InvalidValue:
+        return False
+    return True
+
+
 def _paging(args: Mapping[str, str], default_limit: int, max_limit: int) -> tuple[int, int]:
     limit = default_limit
     raw_limit = args.get("limit")
     if raw_limit is not None:
         if (
-            not _DIGITS.fullmatch(raw_limit)
+            not CANONICAL_NUMBER.fullmatch(raw_limit)
             or len(raw_limit) > 9
             or not 1 <= int(raw_limit) <= max_limit
         ):
             raise QueryError(
                 400,
-                f"limit must be a whole number from 1 to {max_limit}, got {_show(raw_limit)!r}",
+                f"limit must be a whole number from 1 to {max_limit} written in ASCII digits "
+                f"without leading zeros, got {_show(raw_limit)!r}",
             )
         limit = int(raw_limit)
     page = 1
     raw_page = args.get("page")
     if raw_page is not None:
-        digits = raw_page.lstrip("0")
-        if not _DIGITS.fullmatch(raw_page) or not digits:
-            raise QueryError(400, f"page must be a whole number from 1 up, got {_show(raw_page)!r}")
-        page = int(digits) if len(digits) <= 12 else PAGE_CAP
+        if not CANONICAL_NUMBER.fullmatch(raw_page):
+            raise QueryError(
+                400,
+                "page must be a whole number from 1 up written in ASCII digits without "
+                f"leading zeros, got {_show(raw_page)!r}",
+            )
+        page = int(raw_page) if len(raw_page) <= 12 else PAGE_CAP
     return page, limit
 
 

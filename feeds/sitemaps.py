@@ -48,6 +48,7 @@ from feeds.config import SiteConfig
 from feeds.etag import OUTPUT_VERSION, PACKAGE_VERSION, is_fresh, quoted
 from feeds.http import NotModified, choose_encoding, error_response
 from feeds.model import to_uri
+from feeds.query import is_month
 from feeds.urls import (
     ADMIN_PREFIX,
     NEWS_SITEMAP_PATH,
@@ -71,7 +72,10 @@ ROBOTS_TYPE: Final = "text/plain; charset=utf-8"
 VARY: Final = "Accept-Encoding"
 
 _MONTH_PATH = re.compile(
-    re.escape(SITEMAPS_PREFIX) + r"articles-(\d{4}-(?:0[1-9]|1[0-2]))(?:-([1-9]\d{0,5}))?\.xml"
+    # ASCII digits (`\d` would take any script's), and part 1 only without its number:
+    # `articles-2025-07-1.xml` would be a second address of `articles-2025-07.xml`.
+    re.escape(SITEMAPS_PREFIX)
+    + r"articles-([0-9]{4}-(?:0[1-9]|1[0-2]))(?:-([2-9]|[1-9][0-9]{1,5}))?\.xml"
 )
 
 
@@ -166,7 +170,7 @@ class Sitemaps:
         if path == NEWS_SITEMAP_PATH:
             return self._news(now, base)
         match = _MONTH_PATH.fullmatch(path)
-        if match is None:
+        if match is None or not is_month(match.group(1)):
             raise NoSuchSitemap(f"no such sitemap; the sitemap index is {base}{SITEMAP_INDEX_PATH}")
         return self._month(match.group(1), int(match.group(2) or 1), now, base)
 

@@ -3,21 +3,28 @@
 from __future__ import annotations
 
 import contextlib
+import datetime
 import io
 import os
 import re
+import string
 import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from urllib.parse import quote, unquote
 
 import pytest
 from flask import Flask
+from hypothesis import given
+from hypothesis import strategies as st
 
 from feeds import accesslog
 from feeds.accesslog import LineWriter
+from feeds.api.auth import TOKENS_KEY
 from feeds.config import SiteConfig
+from feeds.redact import CREDENTIAL_NAMES, redact_query
 
 LINE = re.compile(
     r"^(?P<client>\S+) - - \[(?P<time>\d\d/\w{3}/\d{4}:\d\d:\d\d:\d\d [+-]\d{4})\] "
@@ -196,6 +203,74 @@ def test_client_supplied_text_cannot_forge_a_log_line(logged_app: Callable[..., 
     assert logged[1]["agent"] == forged.replace("\\", "\\\\").replace('"', '\\"').replace(
         "\n", "\\x0a"
     )
+
+
+def test_credentials_in_urls_are_never_logged(logged_app: Callable[..., tuple]) -> None:
+    """docs/api.md: tokens never appear in any log. A token sent in the query string (an
+    `access_token` parameter, RFC 6750 2.3, or any parameter holding one of our tokens) or
+    userinfo in the referrer is written as REDACTED; the rest of the target is kept."""
+    app, lines = logged_app()
+    token = app.extensions[TOKENS_KEY].create("cms", "write")
+    client = app.test_client()
+    client.get(f"/feeds/all.atom?access_token={token}&page=1")
+    client.get(f"/api/articles?limit=5&x={quote(token)}")
+    client.get(f"/feeds/all.atom?ACCESS%5FTOKEN=abc&utm_source=z&{token}")
+    client.get("/healthz", headers={"Referer": f"https://u:{token}@example.com/p?token=s3cret#f"})
+    logged = lines()
+    text = "\n".join(m.string for m in logged)
+    assert token not in text and token.removeprefix("nfa_") not in text
+    assert "s3cret" not in text and "u:" not in text
+    assert [m["target"] for m in logged[:3]] == [
+        "/feeds/all.atom?access_token=REDACTED&page=1",
+        "/api/articles?limit=5&x=REDACTED",
+        "/feeds/all.atom?ACCESS%5FTOKEN=REDACTED&utm_source=z&REDACTED",
+    ]
+    assert logged[3]["referrer"] == "https://REDACTED@example.com/p?token=REDACTED#f"
+
+
+@given(
+    name=st.sampled_from(["access_token", "token", "page", "q", "Access_Token", "api_key"]),
+    value=st.text(alphabet=string.ascii_letters + string.digits + "-_%.~", max_size=30),
+    others=st.lists(
+        st.tuples(
+            st.sampled_from(["page", "limit", "utm_source"]), st.text("0123456789", max_size=4)
+        ),
+        max_size=3,
+    ),
+)
+def test_redaction_keeps_everything_but_credentials(
+    name: str, value: str, others: list[tuple[str, str]]
+) -> None:
+    secret = "nfa_" + "A" * 43
+    pairs = [*(f"{k}={v}" for k, v in others), f"{name}={value}", f"t={secret}"]
+    redacted = redact_query("&".join(pairs)).split("&")
+    assert redacted[-1] == "t=REDACTED"
+    assert redacted[: len(others)] == pairs[: len(others)]
+    credential = name.lower() in CREDENTIAL_NAMES or "nfa_" in unquote(value)
+    assert redacted[-2] == (f"{name}=REDACTED" if credential else pairs[-2])
+
+
+def test_gunicorns_access_log_redacts_too() -> None:
+    """gunicorn.conf.py's logger_class: the request line, query and referrer it logs."""
+    from gunicorn.config import Config
+
+    from feeds.gunicorn_log import GunicornLogger
+
+    logger = GunicornLogger(Config())
+    secret = "nfa_" + "b" * 43
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "RAW_URI": f"/feeds/all.atom?access_token={secret}",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "PATH_INFO": "/feeds/all.atom",
+        "QUERY_STRING": f"access_token={secret}",
+        "HTTP_REFERER": f"https://me:{secret}@example.com/",
+    }
+    response = type("R", (), {"status": "200 OK", "headers": [], "sent": 0})()
+    request = type("Q", (), {"headers": [("Referer", environ["HTTP_REFERER"])]})()
+    atoms = logger.atoms(response, request, environ, datetime.timedelta(seconds=0))
+    assert secret not in repr(atoms)
+    assert atoms["r"] == "GET /feeds/all.atom?access_token=REDACTED HTTP/1.1"
 
 
 def test_behind_a_trusted_proxy_the_client_address_is_logged(

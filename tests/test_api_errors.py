@@ -3,11 +3,14 @@ werkzeug's own included, and nothing is half written."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 
+import orjson
 import pytest
 from flask import Flask
 from sqlalchemy.exc import OperationalError
+from werkzeug.test import TestResponse
 
 from tests.fixtures.api import ApiClient, api_client_for, record
 
@@ -64,6 +67,37 @@ def test_a_body_over_the_limit_is_413_and_writes_nothing(make_app: Callable[...,
     _problem(client.put("/api/articles/x1", json=big), 413)
     assert client.store.get("x1") is None
     assert client.put("/api/articles/x1", json=record()).status_code == 201
+
+
+@pytest.mark.parametrize("framing", ["content-length", "chunked"])
+@pytest.mark.parametrize("over", [1, 2, 4000])
+def test_a_body_over_the_limit_is_413_however_it_is_framed(
+    make_app: Callable[..., Flask], framing: str, over: int
+) -> None:
+    """A chunked body (no Content-Length) used to be cut at the limit in silence and answered
+    400 malformed-json; over the limit is 413 whatever the framing, and a body of exactly the
+    limit is read whole."""
+    limit = 2048
+    client = api_client_for(make_app(api_max_body_bytes=limit))
+    base = orjson.dumps(record(body_html="<p>x</p>"))
+    fits = base[:-1] + b" " * (limit - len(base)) + b"}"  # exactly the limit, valid JSON
+    assert len(fits) == limit
+
+    def put(body: bytes) -> TestResponse:
+        headers = {"Content-Type": "application/json"}
+        if framing == "content-length":
+            return client.put("/api/articles/x1", data=body, headers=headers)
+        return client.put(
+            "/api/articles/x1",
+            input_stream=io.BytesIO(body),
+            headers={**headers, "Transfer-Encoding": "chunked"},
+            environ_overrides={"wsgi.input_terminated": True},  # as servers mark chunked input
+        )
+
+    too_big = fits[:-1] + b" " * over + b"}"
+    _problem(put(too_big), 413)
+    assert client.store.get("x1") is None
+    assert put(fits).status_code == 201
 
 
 def test_a_record_that_is_not_an_object_is_422(api: ApiClient) -> None:

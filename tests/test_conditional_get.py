@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from werkzeug.http import http_date
 
 from feeds import http
 from tests.fixtures.app import EMBARGO, NOW, Clock, article
@@ -109,8 +110,58 @@ def test_max_age_does_not_outlive_the_next_embargo(client: FlaskClient, clock: C
 def test_if_modified_since_equal_or_later_gives_304(client: FlaskClient) -> None:
     modified = client.get(FEED).headers["Last-Modified"]
     assert client.get(FEED, headers={"If-Modified-Since": modified}).status_code == 304
-    later = "Wed, 01 Jan 2031 00:00:00 GMT"
+    later = http_date(NOW)  # later than the document, not than the server's clock
     assert client.get(FEED, headers={"If-Modified-Since": later}).status_code == 304
+
+
+@pytest.mark.parametrize("ahead", [timedelta(seconds=1), timedelta(days=1), timedelta(days=3650)])
+def test_if_modified_since_ahead_of_the_servers_clock_is_ignored(
+    client: FlaskClient, ahead: timedelta
+) -> None:
+    """RFC 9110 13.1.3: a date later than the server's current time is invalid: the full
+    document, not a 304 (a client's clock ahead would otherwise keep a stale copy)."""
+    later = http_date(NOW + ahead)
+    response = client.get(FEED, headers={"If-Modified-Since": later})
+    assert response.status_code == 200
+    assert response.data
+
+
+@pytest.mark.parametrize("path", [FEED, "/feeds/all", "/feeds/all/archive/2025-07.json"])
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"If-Match": '"nope"'},
+        {"If-Match": 'W/"nope", "other"'},
+        {"If-Unmodified-Since": "Mon, 01 Jan 2001 00:00:00 GMT"},
+        {"If-Match": '"nope"', "If-None-Match": "*"},  # If-Match is evaluated first
+    ],
+)
+def test_a_failed_if_match_or_if_unmodified_since_is_412_on_a_get(
+    client: FlaskClient, path: str, headers: dict[str, str]
+) -> None:
+    """RFC 9110 13.1.1, 13.1.4: the precondition applies to a GET too; 13.2.2's order."""
+    response = client.get(path, headers=headers)
+    assert response.status_code == 412
+    assert response.headers["Cache-Control"] == "no-store"
+    assert response.headers["ETag"] == client.get(path).headers["ETag"]
+
+
+def test_a_matching_if_match_or_if_unmodified_since_serves_the_document(
+    client: FlaskClient,
+) -> None:
+    first = client.get(FEED, headers={"Accept-Encoding": "gzip"})
+    for headers in (
+        {"If-Match": first.headers["ETag"]},
+        {"If-Match": "*"},
+        {"If-Match": f'"other", {first.headers["ETag"]}'},
+        {"If-Unmodified-Since": first.headers["Last-Modified"]},
+        {"If-Unmodified-Since": "not a date"},  # invalid: ignored
+        {"If-Match": first.headers["ETag"], "If-Unmodified-Since": "Mon, 01 Jan 2001 0:0:0 GMT"},
+    ):
+        response = client.get(FEED, headers={"Accept-Encoding": "gzip", **headers})
+        assert response.status_code == 200, headers
+    both = {"If-Match": first.headers["ETag"], "If-None-Match": first.headers["ETag"]}
+    assert client.get(FEED, headers={"Accept-Encoding": "gzip", **both}).status_code == 304
 
 
 def test_if_modified_since_earlier_gives_200(client: FlaskClient) -> None:

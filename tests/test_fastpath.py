@@ -1,4 +1,6 @@
-"""The memo's replay path decides freshness exactly as the feed view does (feeds.etag.is_fresh).
+"""The memo's replay path decides preconditions exactly as the feed view does
+(feeds.etag.precondition_status: If-Match, If-Unmodified-Since, If-None-Match,
+If-Modified-Since in RFC 9110 13.2.2's order, a date ahead of the clock ignored).
 
 The replay answers the usual poll (If-None-Match is exactly the ETag it was given) with a set
 lookup instead of parsing the header; every other header takes the full rule. These tests hold
@@ -14,11 +16,22 @@ from datetime import UTC, datetime
 from hypothesis import given
 from hypothesis import strategies as st
 
-from feeds.etag import ENCODING_SUFFIX, is_fresh
-from feeds.fastpath import MemoEntry, ResponseMemo, _is_fresh
+from feeds.etag import (
+    ENCODING_SUFFIX,
+    NOT_MODIFIED,
+    PRECONDITION_FAILED,
+    SEND,
+    precondition_status,
+)
+from feeds.fastpath import MemoEntry, ResponseMemo, _outcome
 
 OPAQUE = "8aa16a836bcf48d34d4bb09e7bb06fbb"
 MODIFIED = datetime(2026, 11, 30, 15, 55, 50, tzinfo=UTC)
+NOW = datetime(2026, 11, 30, 18, 0, 0, 500000, tzinfo=UTC)
+
+
+def clock() -> datetime:
+    return NOW
 
 
 def entry(opaque: str = OPAQUE, modified: datetime | None = MODIFIED) -> MemoEntry:
@@ -32,13 +45,26 @@ def entry(opaque: str = OPAQUE, modified: datetime | None = MODIFIED) -> MemoEnt
     )
 
 
-def environ(if_none_match: str | None, if_modified_since: str | None) -> dict[str, str]:
+def environ(
+    if_none_match: str | None,
+    if_modified_since: str | None,
+    if_match: str | None = None,
+    if_unmodified_since: str | None = None,
+) -> dict[str, str]:
     env = {"REQUEST_METHOD": "GET", "PATH_INFO": "/feeds/all.atom"}
-    if if_none_match is not None:
-        env["HTTP_IF_NONE_MATCH"] = if_none_match
-    if if_modified_since is not None:
-        env["HTTP_IF_MODIFIED_SINCE"] = if_modified_since
+    for name, value in (
+        ("HTTP_IF_NONE_MATCH", if_none_match),
+        ("HTTP_IF_MODIFIED_SINCE", if_modified_since),
+        ("HTTP_IF_MATCH", if_match),
+        ("HTTP_IF_UNMODIFIED_SINCE", if_unmodified_since),
+    ):
+        if value is not None:
+            env[name] = value
     return env
+
+
+def _is_fresh(env: dict[str, str], memo_entry: MemoEntry) -> bool:
+    return _outcome(env, memo_entry, clock) == NOT_MODIFIED
 
 
 def test_each_form_of_the_sent_etag_is_fresh_without_parsing() -> None:
@@ -76,36 +102,74 @@ _IF_NONE_MATCH = st.one_of(
     st.lists(_TAG_PIECES, max_size=4).map("".join),
     st.text(alphabet=string.printable, max_size=40),
 )
-_IF_MODIFIED_SINCE = st.one_of(
-    st.none(),
-    st.sampled_from(
-        [
-            "Mon, 30 Nov 2026 15:55:50 GMT",
-            "Mon, 30 Nov 2026 15:55:49 GMT",
-            "Tue, 01 Dec 2026 00:00:00 GMT",
-            "not a date",
-            "",
-        ]
-    ),
+_DATES = st.sampled_from(
+    [
+        "Mon, 30 Nov 2026 15:55:50 GMT",  # MODIFIED
+        "Mon, 30 Nov 2026 15:55:49 GMT",  # before it
+        "Mon, 30 Nov 2026 18:00:00 GMT",  # NOW's second
+        "Mon, 30 Nov 2026 18:00:01 GMT",  # after the server's clock: invalid (RFC 9110 13.1.3)
+        "Tue, 01 Dec 2026 00:00:00 GMT",
+        "Fri, 01 Jan 2100 00:00:00 GMT",
+        "not a date",
+        "",
+    ]
 )
+_IF_MODIFIED_SINCE = st.one_of(st.none(), _DATES)
 
 
 @given(
     if_none_match=_IF_NONE_MATCH,
     if_modified_since=_IF_MODIFIED_SINCE,
+    if_match=_IF_NONE_MATCH,  # the same pieces: the document's tags, weak ones, `*`, noise
+    if_unmodified_since=_IF_MODIFIED_SINCE,
     opaque=st.sampled_from([OPAQUE, "0" * 32]),
     modified=st.sampled_from([MODIFIED, None]),
 )
-def test_replay_freshness_is_the_view_rule(
+def test_replay_preconditions_are_the_view_rule(
     if_none_match: str | None,
     if_modified_since: str | None,
+    if_match: str | None,
+    if_unmodified_since: str | None,
     opaque: str,
     modified: datetime | None,
 ) -> None:
     memo_entry = entry(opaque, modified)
-    assert _is_fresh(environ(if_none_match, if_modified_since), memo_entry) == is_fresh(
-        if_none_match, if_modified_since, opaque, modified
+    env = environ(if_none_match, if_modified_since, if_match, if_unmodified_since)
+    assert _outcome(env, memo_entry, clock) == precondition_status(
+        if_match, if_unmodified_since, if_none_match, if_modified_since, opaque, modified, NOW
     )
+
+
+def test_preconditions_examples() -> None:
+    """The tester's cases: If-Match of another tag and a past If-Unmodified-Since fail (412)
+    on a GET; an If-Modified-Since ahead of the server's clock is ignored (200, not 304)."""
+    tag = f'"{OPAQUE}"'
+
+    def status(**headers: str) -> int:
+        return precondition_status(
+            headers.get("if_match"),
+            headers.get("if_unmodified_since"),
+            headers.get("if_none_match"),
+            headers.get("if_modified_since"),
+            OPAQUE,
+            MODIFIED,
+            NOW,
+        )
+
+    assert status(if_match='"nope"') == PRECONDITION_FAILED
+    assert status(if_match=f"W/{tag}") == PRECONDITION_FAILED  # strong comparison
+    assert status(if_match=tag) == SEND
+    assert status(if_match="*") == SEND
+    assert status(if_match=f'"{OPAQUE}-gz"') == SEND  # any coding of the same document
+    assert status(if_unmodified_since="Mon, 01 Jan 2001 00:00:00 GMT") == PRECONDITION_FAILED
+    assert status(if_unmodified_since="Mon, 30 Nov 2026 15:55:50 GMT") == SEND
+    assert status(if_unmodified_since="garbage") == SEND  # an invalid date is ignored
+    # If-Match decides before If-Unmodified-Since (13.2.2), and both before If-None-Match.
+    assert status(if_match=tag, if_unmodified_since="Mon, 01 Jan 2001 00:00:00 GMT") == SEND
+    assert status(if_match='"nope"', if_none_match=tag) == PRECONDITION_FAILED
+    assert status(if_modified_since="Fri, 01 Jan 2100 00:00:00 GMT") == SEND
+    assert status(if_modified_since="Mon, 30 Nov 2026 18:00:00 GMT") == NOT_MODIFIED
+    assert status(if_modified_since="Mon, 30 Nov 2026 18:00:01 GMT") == SEND
 
 
 def test_the_key_tells_apart_every_field_that_changes_the_answer() -> None:

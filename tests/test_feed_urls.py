@@ -10,10 +10,13 @@ import feedparser
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from hypothesis import given
+from hypothesis import strategies as st
 from werkzeug.http import http_date
 
 from articles.model import Tag
 from articles.store import Facet
+from feeds.http import negotiate
 from tests.fixtures.app import LOADED_BEFORE, NOW, Clock, article
 
 SITE = "https://news.example.com"
@@ -92,7 +95,10 @@ def test_json_feed_url_is_its_own_address(client: FlaskClient) -> None:
         ("application/json", "json"),
         ("application/xml", "atom"),
         ("text/xml", "atom"),
-        ("text/*", "atom"),
+        ("application/*", "atom"),
+        ("application/rss+xml;charset=utf-8", "rss"),  # parameters do not stop a match
+        ("application/feed+json; charset=UTF-8; q=0.9, application/atom+xml;q=0.5", "json"),
+        ("application/atom+xml;q=0.5, application/rss+xml;charset=utf-8", "rss"),
         ("application/json, application/atom+xml;q=0.5", "json"),
         ("application/atom+xml;q=0.4, application/rss+xml;q=0.9", "rss"),
         ("*/*;q=0.1, application/feed+json", "json"),
@@ -162,9 +168,15 @@ def test_feed_readers_keep_the_feed_media_type(client: FlaskClient, accept: str 
     assert response.headers["Content-Type"] == "application/atom+xml; charset=utf-8"
 
 
-def test_unacceptable_accept_gets_406_listing_the_feed_urls(client: FlaskClient) -> None:
-    response = client.get("/feeds/tag/japan", headers={"Accept": "text/html, image/png"})
+@pytest.mark.parametrize("accept", ["text/html, image/png", "text/*", "text/*;q=1, image/*"])
+def test_unacceptable_accept_gets_406_listing_the_feed_urls(
+    client: FlaskClient, accept: str
+) -> None:
+    """`text/*` covers text/xml, a name the app takes for Atom, but no type it sends (Atom
+    goes as application/atom+xml): like any range that covers none, 406 (RFC 9110 12.5.1)."""
+    response = client.get("/feeds/tag/japan", headers={"Accept": accept})
     assert response.status_code == 406
+    assert response.headers["Vary"] == "Accept"
     body = response.get_data(as_text=True)
     for fmt in ("atom", "rss", "json"):
         assert f"{SITE}/feeds/tag/japan.{fmt}" in body
@@ -302,3 +314,37 @@ def test_a_paging_parameter_given_twice_is_a_400_naming_it(
     assert response.status_code == 400
     assert f"{name} is given 2 times; give it once".encode() in response.data
     assert client.get(f"{path}?{query.split('&')[0]}").status_code == 200
+
+
+_MEDIA_RANGES = st.sampled_from(
+    [
+        "application/atom+xml",
+        "application/rss+xml",
+        "application/feed+json",
+        "application/json",
+        "application/xml",
+        "text/xml",
+        "application/*",
+        "text/*",
+        "*/*",
+        "text/html",
+        "image/png",
+        "APPLICATION/RSS+XML",
+    ]
+)
+_QUALITIES = st.sampled_from(["", ";q=1", ";q=0.9", ";q=0.5", ";q=0.1", ";q=0"])
+_PARAMETERS = st.sampled_from(
+    [";charset=utf-8", "; charset=UTF-8", ";version=1.0", ';profile="x y"', ";level=1"]
+)
+
+
+@given(items=st.lists(st.tuples(_MEDIA_RANGES, _QUALITIES, _PARAMETERS), min_size=1, max_size=5))
+def test_parameters_on_a_media_range_never_change_the_format(
+    items: list[tuple[str, str, str]],
+) -> None:
+    """RFC 9110 12.5.1: parameters on a range (`;charset=utf-8`) do not stop it matching;
+    only `q` weighs. Werkzeug's matching required the offer to carry the same parameters,
+    so `application/rss+xml;charset=utf-8` was a 406."""
+    plain = ", ".join(media + quality for media, quality, _ in items)
+    with_parameters = ", ".join(media + parameter + quality for media, quality, parameter in items)
+    assert negotiate(with_parameters) == negotiate(plain)

@@ -190,17 +190,49 @@ def test_a_malformed_move_is_refused_at_start_naming_the_pair(value: str, compla
     assert complaint in str(caught.value)
 
 
-@pytest.mark.parametrize("path", ["/section//asia", "//section/asia", "/tag//japan"])
-def test_a_doubled_slash_outside_the_feeds_is_a_404_not_a_redirect_to_another_host(
+@pytest.mark.parametrize(
+    ("path", "canonical"),
+    [
+        ("/section//asia", "/section/asia"),
+        ("//section/asia", "/section/asia"),
+        ("/tag//japan", "/tag/japan"),
+        ("//feeds/all.atom", "/feeds/all.atom"),  # Werkzeug routed it as /feeds/all.atom
+        ("//feeds//section/asia.rss", "/feeds/section/asia.rss"),
+        ("//", "/"),
+        ("///feeds.opml", "/feeds.opml"),
+        ("//feeds/lang/KO.atom", "/feeds/lang/ko.atom"),  # and the language's case at once
+    ],
+)
+def test_a_doubled_slash_anywhere_is_one_301_to_the_document_under_site_url(
+    make_app: Callable[..., Flask], path: str, canonical: str
+) -> None:
+    """One rule for repeated slashes, the feed view's: 301 to the path with them merged,
+    under site_url (Werkzeug's own redirect named the request's host), only when that path
+    is a document. `//feeds/all.atom` was a 200 (a second address) while `/feeds//all.atom`
+    was a 301."""
+    client = make_app(site_url=SITE + "/ko").test_client()
+    response = client.get("/x", environ_overrides={"PATH_INFO": path})
+    assert response.status_code == 301, path
+    assert response.headers["Location"] == SITE + "/ko" + canonical
+
+
+@pytest.mark.parametrize("path", ["/section//nowhere", "//tag/nowhere", "//feeds/tag/nowhere.atom"])
+def test_a_doubled_slash_to_nothing_is_that_paths_404_not_a_redirect(
     make_app: Callable[..., Flask], path: str
 ) -> None:
-    """Werkzeug's own `//` -> `/` redirect named the request's host (not site_url) and led
-    to a 404 as readily as to a page; it is off, and the 404 names the site's root."""
     client = make_app(site_url=SITE + "/ko").test_client()
-    response = client.get(path)
+    response = client.get("/x", environ_overrides={"PATH_INFO": path})
     assert response.status_code == 404
     assert "Location" not in response.headers
-    assert f"see {SITE}/ko/ for the list of feeds" in response.get_data(as_text=True)
+    assert f"{SITE}/ko/" in response.get_data(as_text=True)
+
+
+def test_a_doubled_slash_inside_an_article_id_is_the_id(make_app: Callable[..., Flask]) -> None:
+    """A route that takes the path keeps it: an article id may hold `//`."""
+    client = make_app(site_url=SITE).test_client()
+    response = client.get("/x", environ_overrides={"PATH_INFO": "/articles/jul-1//x"})
+    assert response.status_code == 404
+    assert "Location" not in response.headers
 
 
 @pytest.mark.parametrize(

@@ -17,7 +17,7 @@ from sqlalchemy.engine import Connection, Dialect, Engine
 from sqlalchemy.engine.url import URL, make_url
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
-from articles.errors import InvalidValue, StoreError, StoreUnavailable
+from articles.errors import InvalidValue, StoreError, StoreUnavailable, UnstorableValue
 
 SQLITE_BUSY_TIMEOUT_MS: Final = 30_000
 SQLITE_PAGE_SIZE: Final = 16384
@@ -224,6 +224,8 @@ def translated(exc: SQLAlchemyError, *, article_id: str | None = None) -> StoreE
     reason = first_line(exc)
     if is_unavailable(exc):
         return StoreUnavailable(reason, article_id=article_id)
+    if isinstance(exc, sa.exc.DataError):  # a value the database cannot hold or compare
+        return UnstorableValue(reason, article_id=article_id)
     if "no such table" in reason or ("relation" in reason and "does not exist" in reason):
         reason += " (run `flask articles migrate` first)"
     return StoreError(reason, article_id=article_id)

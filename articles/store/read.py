@@ -577,17 +577,25 @@ def _compile_explain(element: Explain, compiler: Any, **kw: Any) -> str:
 
 
 def month_bounds(month: str) -> tuple[datetime, datetime]:
-    """[start, end) of a "YYYY-MM" month in UTC; InvalidValue (a ValueError) when malformed."""
+    """[start, end) of a "YYYY-MM" month in UTC; InvalidValue (a ValueError) when malformed
+    (ASCII digits only) or when a bound is not a datetime (`0000-01`, and `9999-12`, which
+    ends in year 10000)."""
     try:
         year_text, month_text = month.split("-")
-        if len(year_text) != 4 or len(month_text) != 2:
+        if not (len(year_text) == 4 and len(month_text) == 2 and _ascii_digits(month)):
             raise ValueError
         start = datetime(int(year_text), int(month_text), 1, tzinfo=UTC)
+        end = (
+            datetime(start.year + 1, 1, 1, tzinfo=UTC)
+            if start.month == 12
+            else datetime(start.year, start.month + 1, 1, tzinfo=UTC)
+        )
     except ValueError:
-        raise InvalidValue("month", f"expected YYYY-MM, got {month!r}") from None
-    end = (
-        datetime(start.year + 1, 1, 1, tzinfo=UTC)
-        if start.month == 12
-        else datetime(start.year, start.month + 1, 1, tzinfo=UTC)
-    )
+        raise InvalidValue(
+            "month", f"expected YYYY-MM from 0001-01 to 9999-11, got {month!r}"
+        ) from None
     return start, end
+
+
+def _ascii_digits(month: str) -> bool:
+    return month.isascii() and month.replace("-", "", 1).isdigit()

@@ -12,9 +12,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, field_validator
 
+from articles.languages import canonical_language
 from articles.model import Status
+from feeds.query import CANONICAL_NUMBER
 
 # Stand-ins for references to schemas pydantic does not know; feeds.api.openapi replaces each
 # `{"x-schema": name}` by `{"$ref": "#/components/schemas/<name>"}`.
@@ -80,6 +82,21 @@ class ListQuery(_Closed):
     cursor: str | None = Field(
         default=None, max_length=500, description="`next_cursor` of the previous page."
     )
+
+    @field_validator("limit", mode="before")
+    @classmethod
+    def _one_spelling(cls, value: object) -> object:
+        """A number in a URL is ASCII digits without a sign, spaces, `_` or a leading zero
+        (pydantic, like int(), would read `05`, ` 5`, `+5` and `5_0`)."""
+        if isinstance(value, str) and not CANONICAL_NUMBER.fullmatch(value):
+            raise ValueError("a whole number in ASCII digits without leading zeros, e.g. 50")
+        return value
+
+    @field_validator("language")
+    @classmethod
+    def _canonical(cls, value: str | None) -> str | None:
+        """BCP 47 tags are case-insensitive (RFC 5646 2.1.1): `en-gb` lists `en-GB`."""
+        return None if value is None else canonical_language(value)
 
 
 class BatchRequest(_Closed):

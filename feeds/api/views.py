@@ -25,8 +25,8 @@ import orjson
 from flask import Blueprint, Response, current_app, g, request, url_for
 from flask.blueprints import BlueprintSetupState
 from spectree import Response as Responses
-from sqlalchemy.exc import SQLAlchemyError
-from werkzeug.exceptions import HTTPException
+from sqlalchemy.exc import DataError, SQLAlchemyError
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.http import parse_etags
 
 from articles.cli import SERVICE_KEY
@@ -36,6 +36,7 @@ from articles.errors import (
     InvalidArticle,
     StaleArticle,
     StoreError,
+    UnstorableValue,
 )
 from articles.formats import BODY_FIELDS
 from articles.formats.json import beyond_64_bits, duplicate_name
@@ -70,6 +71,7 @@ from feeds.api.schemas import (
 from feeds.api.schemas import Problem as ProblemModel
 from feeds.api.spec import SECURITY, spec
 from feeds.config import SiteConfig
+from feeds.request_text import first_unstorable
 from feeds.urls import AnyPathConverter, public_path
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -122,19 +124,37 @@ _BODY_TYPES: Final[Mapping[str, tuple[str, ...]]] = {
 
 @bp.before_request
 def _check_request() -> None:
-    request.max_content_length = _config().api_max_body_bytes
+    # One byte more than the limit: Werkzeug stops a body without Content-Length (chunked)
+    # at the limit in silence, so a body cut there would read as malformed JSON; a body
+    # that reaches limit + 1 bytes is over it, however it was framed (413 below).
+    request.max_content_length = _config().api_max_body_bytes + 1
     if request.endpoint == "api.openapi_document":
         return
     auth.authenticate()
-    try:  # a filter read as U+FFFD would match nothing, in silence
-        unquote_to_bytes(request.query_string).decode("utf-8")
-    except UnicodeDecodeError:
+    # A filter read as U+FFFD would match nothing, in silence.
+    for part in request.query_string.split(b"&"):
+        try:
+            unquote_to_bytes(part).decode("utf-8")
+        except UnicodeDecodeError:
+            field = unquote_to_bytes(part.partition(b"=")[0]).decode("utf-8", "replace")
+            raise Problem(
+                400,
+                f"{field[:40]}: not UTF-8 once percent-decoded; percent-encode the UTF-8 "
+                "bytes of each character (한 is %ED%95%9C)",
+                kind="invalid-request",
+                errors=[{"field": field, "reason": "not UTF-8 once percent-decoded"}],
+            ) from None
+    # No store can hold U+0000 or a lone surrogate: a value holding one names nothing, and
+    # PostgreSQL would refuse it as an error of the database (feeds.request_text).
+    name = first_unstorable([*(request.view_args or {}).items(), *request.args.items(multi=True)])
+    if name is not None:
+        field = "id" if name == "article_id" else name
         raise Problem(
             400,
-            "the query string is not UTF-8 once percent-decoded; percent-encode the UTF-8 "
-            "bytes of each character (한 is %ED%95%9C)",
+            f"{field}: holds U+0000 or a lone surrogate, which no article can hold",
             kind="invalid-request",
-        ) from None
+            errors=[{"field": field, "reason": "holds U+0000 or a lone surrogate"}],
+        )
     accepted = _BODY_TYPES.get(request.method)
     if accepted is None or request.endpoint is None:
         return
@@ -149,7 +169,9 @@ def _check_request() -> None:
             kind="unsupported-media-type",
             headers=headers,
         )
-    data = request.get_data(cache=True)  # 413 here when over api_max_body_bytes
+    data = request.get_data(cache=True)  # 413 here when Content-Length is over the limit
+    if len(data) > _config().api_max_body_bytes:
+        raise RequestEntityTooLarge()
     if not data.strip():
         raise Problem(400, "the body is empty; send a JSON document", kind="malformed-json")
     try:
@@ -223,6 +245,12 @@ def _stale(exc: StaleArticle) -> Response:
 
 def problem_for_exception(exc: Exception) -> Problem:
     """Errors from the database or from our own code, as problems (503 or 500)."""
+    if isinstance(exc, UnstorableValue | DataError):
+        # A value of the request the database refused: the client's error, not an outage.
+        current_app.logger.warning("API: the database refused a value: %s", exc)
+        return Problem(
+            400, "a value of this request cannot be stored or looked up", kind="invalid-request"
+        )
     if isinstance(exc, StoreError | SQLAlchemyError):
         current_app.logger.error("API: database error: %s", exc)
         return Problem(

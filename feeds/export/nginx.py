@@ -80,7 +80,7 @@ _RULES: Final = (
     (r"application/rss\+xml", "rss"),
     (r"application/(feed\+)?json", "json"),
     (r"(application|text)/xml", "atom"),
-    (r"(\*/\*|application/\*|text/\*)", "atom"),
+    (r"(\*/\*|application/\*)", "atom"),  # text/* covers no type served (feeds.http)
 )
 _OFFERED_NAME: Final = {
     "atom": "application/atom+xml",
