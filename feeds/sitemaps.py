@@ -45,8 +45,15 @@ from flask import Blueprint, Flask, Response, current_app, request
 
 from articles.store import ALL, MonthSummary, PageRow, Store, month_bounds
 from feeds.config import SiteConfig
-from feeds.etag import OUTPUT_VERSION, PACKAGE_VERSION, is_fresh, quoted
-from feeds.http import NotModified, choose_encoding, error_response
+from feeds.etag import (
+    NOT_MODIFIED,
+    OUTPUT_VERSION,
+    PACKAGE_VERSION,
+    PRECONDITION_FAILED,
+    precondition_status,
+    quoted,
+)
+from feeds.http import NotModified, choose_encoding, error_response, precondition_failed
 from feeds.model import to_uri
 from feeds.query import is_month
 from feeds.urls import (
@@ -391,7 +398,18 @@ def crawler_document(name: str = "") -> Response:
         "Cache-Control": cache_control(config, doc.until_change),
         "Vary": VARY,
     }
-    if is_fresh(request.headers.get("If-None-Match"), None, doc.opaque, None):
+    outcome = precondition_status(
+        request.headers.get("If-Match"),
+        None,  # no Last-Modified: If-Unmodified-Since cannot be weighed (RFC 9110 13.1.4)
+        request.headers.get("If-None-Match"),
+        None,
+        doc.opaque,
+        None,
+        None,
+    )
+    if outcome == PRECONDITION_FAILED:
+        return precondition_failed(headers)
+    if outcome == NOT_MODIFIED:
         return NotModified(status=304, headers=headers)
     cache = current_app.extensions["feeds.cache"]
     entry = cache.get_or_render(doc.opaque, doc.render)

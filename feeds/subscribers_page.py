@@ -40,6 +40,7 @@ from itsdangerous import BadSignature, SignatureExpired, TimestampSigner
 
 from articles.tokens import TokenInfo, TokenStore
 from feeds.api.auth import TOKENS_KEY
+from feeds.query import CANONICAL_NUMBER
 from feeds.subscribers_report import as_json, as_svg, audience
 from feeds.urls import ADMIN_PREFIX, CSS_PATH, SUBSCRIBERS_PAGE_PATH, public_base_url
 
@@ -90,7 +91,7 @@ def _token_in_url() -> Response | None:
 
 def _days() -> int | Response:
     raw = request.args.get("days", str(DEFAULT_DAYS))
-    if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= MAX_DAYS:
+    if not CANONICAL_NUMBER.fullmatch(raw) or len(raw) > 6 or not 1 <= int(raw) <= MAX_DAYS:
         return _bad_request(f"days={raw[:20]!r}: give a whole number of days from 1 to {MAX_DAYS}")
     return int(raw)
 

@@ -223,7 +223,9 @@ def test_a_form_posted_from_another_site_is_403(client: FlaskClient, token: str)
     assert COOKIE not in _cookie(response)
 
 
-@pytest.mark.parametrize("days", ["0", "x", "3661", "-1", "1e3"])
+@pytest.mark.parametrize(
+    "days", ["0", "x", "3661", "-1", "1e3", "07", "+7", "%EF%BC%97", "7_0", "%207"]
+)
 def test_a_bad_window_is_400_saying_what_to_give(
     client: FlaskClient, token: str, days: str
 ) -> None:

@@ -15,9 +15,12 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 
+import orjson
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
@@ -267,3 +270,34 @@ def test_a_value_the_database_refuses_is_a_400_not_an_outage(
     assert response.status_code == 400 and "Retry-After" not in response.headers
     feed = api.client.get("/feeds/all.atom")
     assert feed.status_code == 400 and "Retry-After" not in feed.headers
+
+
+@pytest.mark.parametrize(
+    ("moment", "article_id"),
+    [
+        ("2025-08-01T00:00:00+00:00", "a\x00b"),  # an id no store can hold
+        ("0001-01-01T00:00:00+14:00", "x"),  # a moment before year 1 in UTC
+        ("9999-12-31T23:59:59-14:00", "x"),  # one after year 9999
+    ],
+)
+def test_a_forged_cursor_is_a_400_naming_it(
+    on_store: ApiClient, moment: str, article_id: str
+) -> None:
+    """The cursor carries a date and an id into the query; its fingerprint is a plain hash of
+    the filters, so a client can forge one."""
+    fingerprint = hashlib.sha256(orjson.dumps({}, option=orjson.OPT_SORT_KEYS)).hexdigest()[:12]
+    data = orjson.dumps({"p": moment, "i": article_id, "f": fingerprint})
+    cursor = base64.urlsafe_b64encode(data).decode().rstrip("=")
+    response = on_store.get(f"/api/articles?cursor={cursor}")
+    assert response.status_code == 400
+    assert response.get_json()["errors"][0]["field"] == "cursor"
+
+
+def test_sitemap_preconditions(on_store: ApiClient) -> None:
+    client = on_store.client
+    etag = client.get("/sitemaps/articles-2025-07.xml").headers["ETag"]
+    failed = client.get("/sitemaps/articles-2025-07.xml", headers={"If-Match": '"nope"'})
+    assert failed.status_code == 412 and failed.headers["ETag"] == etag
+    assert client.get("/sitemap.xml", headers={"If-Match": '"nope"'}).status_code == 412
+    matched = client.get("/sitemaps/articles-2025-07.xml", headers={"If-Match": etag})
+    assert matched.status_code == 200

@@ -71,7 +71,7 @@ from feeds.api.schemas import (
 from feeds.api.schemas import Problem as ProblemModel
 from feeds.api.spec import SECURITY, spec
 from feeds.config import SiteConfig
-from feeds.request_text import first_unstorable
+from feeds.request_text import first_unstorable, unstorable
 from feeds.urls import AnyPathConverter, public_path
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -651,9 +651,10 @@ def _read_cursor(cursor: str, filters: Mapping[str, Any]) -> tuple[datetime, str
         data = orjson.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
         key = (datetime.fromisoformat(data["p"]), data["i"])
         fingerprint = data["f"]
-        if key[0].tzinfo is None or not isinstance(key[1], str):
+        if key[0].tzinfo is None or not isinstance(key[1], str) or unstorable(key[1]):
             raise ValueError("not a cursor")
-    except (ValueError, binascii.Error, KeyError, TypeError):
+        key[0].astimezone(UTC)  # a moment the store can compare (0001-01-01T00:00+14:00 is not)
+    except (ValueError, OverflowError, binascii.Error, KeyError, TypeError):
         raise Problem(
             400,
             "cursor: not a cursor this server issued; start again without one",
