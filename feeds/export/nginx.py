@@ -183,8 +183,8 @@ def nginx_config(
     would. Include it in nginx's `http` block; `listen` is the server block's address
     (`127.0.0.1:8080`, `80`, `[::]:443 ssl`: anything nginx's `listen` takes).
 
-    Conditional GET as the app answers it (`feeds.etag.precondition_status`): `If-None-Match` decides when
-    present (a list, `W/` tags, `*`, the tag of any coding; `inm_map`); otherwise
+    Conditional GET as the app answers it (`feeds.etag.precondition_status`): `If-None-Match`
+    decides when present (a list, `W/` tags, `*`, the tag of any coding; `inm_map`); otherwise
     `If-Modified-Since`, compared by nginx with the file's modification time, which the export
     sets to the document's Last-Modified (`if_modified_since exact`: that date gets 304, as in
     the app; a later one gets 200, as the app answers a date ahead of its clock, docs/export.md);
