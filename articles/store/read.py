@@ -592,7 +592,7 @@ def month_bounds(month: str) -> tuple[datetime, datetime]:
         )
     except ValueError:
         raise InvalidValue(
-            "month", f"expected YYYY-MM from 0001-01 to 9999-11, got {month!r}"
+            "month", f"expected YYYY-MM, got {month!r} (months run from 0001-01 to 9999-11)"
         ) from None
     return start, end
 
