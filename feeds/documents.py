@@ -45,9 +45,11 @@ class Document:
     it carries (entries readers could have seen that left the feed, or this month of it,
     within the tombstone period), newest first. `modified` is its Last-Modified: the latest
     change of what it shows (its entries' times, entries appearing, writes that added,
-    corrected, withdrew or deleted one, tombstones expiring, and the settings and code that
-    shape it coming into use: `feeds.etag.DocumentVersion`), in whole seconds, and None while
-    that change is in `now`'s second or later (`feeds.etag.settled_last_modified`).
+    corrected, withdrew or deleted one or changed the other-language versions they link,
+    linked versions appearing when their embargo ends, tombstones expiring, and the settings
+    and code that shape it coming into use: `feeds.etag.DocumentVersion`), in whole seconds,
+    and None while that change is in `now`'s second or later
+    (`feeds.etag.settled_last_modified`).
     `empty_updated` is, for a document without entries (the "all" feed of an empty store),
     the time it last changed: the latest deletion or schema set-up recorded in the database
     (None when neither is).
@@ -134,6 +136,7 @@ class Documents:
         newest_month = utc_month(keys[0].published) if query.page == 1 and keys else None
         # Entries appear in publish order, so the newest one's arrival moved every page.
         newest = keys[:1] if query.page == 1 else self._newest(query.facet, now)
+        translations = _translations(store, keys, now)
         return Document(
             query=query,
             keys=keys,
@@ -141,10 +144,10 @@ class Documents:
             last_page=last_page,
             newest_month=newest_month,
             empty_updated=None if keys else _emptied_at(store),
-            translations=_translations(store, keys, now),
+            translations=translations,
             until_change=_until_change(store, now, query.facet),
             tombstones=tombstones,
-            modified=self._modified(query.facet, now, keys, newest, tombstones),
+            modified=self._modified(query.facet, now, keys, newest, tombstones, translations),
         )
 
     def shared_change(
@@ -176,9 +179,11 @@ class Documents:
         keys: Sequence[EntryKey],
         newest: Sequence[EntryKey],
         tombstones: Sequence[Tombstone],
+        translations: Sequence[TranslationLink] = (),
     ) -> datetime | None:
         """Last-Modified: see `Document.modified`; whole seconds, UTC."""
-        return settled_last_modified(self._latest(facet, now, keys, newest, tombstones), now)
+        latest = self._latest(facet, now, keys, newest, tombstones, translations)
+        return settled_last_modified(latest, now)
 
     def _latest(
         self,
@@ -187,9 +192,14 @@ class Documents:
         keys: Sequence[EntryKey],
         newest: Sequence[EntryKey],
         tombstones: Sequence[Tombstone],
+        translations: Sequence[TranslationLink] = (),
     ) -> datetime | None:
         moments = [max(k.updated, k.published) for k in (*keys, *newest)]
         moments.extend(t.when for t in tombstones)
+        # A linked version appearing by the clock (its embargo ending) is no write: the link's
+        # own time. Every write that adds, removes or changes a link moves the feed's change
+        # time (`last_change`: the store marks the counterparts' feeds, articles.store.linked).
+        moments.extend(link.since for link in translations)
         changed = self.store.last_change(facet, now=now, period=self.tombstone_period)
         if changed is not None:
             moments.append(changed)
@@ -221,6 +231,7 @@ class Documents:
         older = [m for m in months if m < month]
         newer = [m for m in months if m > month]
         keys = store.month_keys(query.facet, month, now=now)
+        translations = _translations(store, keys, now)
         settled = is_settled(month, now, self.zone)
         until = None if settled else _until_change(store, now, query.facet, month)
         return Document(
@@ -231,10 +242,10 @@ class Documents:
             prev_month=older[0] if older else None,
             next_month=newer[-1] if newer else None,
             settled=settled,
-            translations=_translations(store, keys, now),
+            translations=translations,
             until_change=until,
             tombstones=tombstones,
-            modified=self._modified(query.facet, now, keys, (), tombstones),
+            modified=self._modified(query.facet, now, keys, (), tombstones, translations),
             empty_updated=None if keys else _emptied_at(store),
         )
 

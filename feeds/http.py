@@ -42,13 +42,14 @@ from feeds.etag import (
 )
 from feeds.fastpath import MEMO_KEY, MemoEntry, MemoKey, ResponseMemo
 from feeds.preview import (
+    HTML_TYPE,
     VARY,
     build_preview,
     is_navigation,
     navigation_headers,
+    preview_etag,
     render_preview,
 )
-from feeds.preview import respond as respond_with_preview
 from feeds.query import FeedQuery, NonCanonical, QueryError, parse_feed_path
 from feeds.redirects import labelled_slug, permanent_redirect
 from feeds.urls import (
@@ -199,25 +200,75 @@ def feed(subpath: str) -> Response:
     self_query = "" if query.month is not None else self_query_string(request.args, query)
     links = document_links(query, doc, base, self_query, service.config.items_per_feed)
     opaque = feed_etag(config, base, self_query, query, doc)
-    encoding = choose_encoding(request.headers.get("Accept-Encoding", ""))
     if is_navigation(*navigation_headers(request.headers)):
         # A person opened the feed in a browser: the same document as an HTML page.
-        return _preview(service, query, doc, links, base, opaque, encoding)
+        return _preview(service, query, doc, links, base, opaque)
     modified = feed_last_modified(doc)
     headers: dict[str, str] = {
-        "ETag": quoted(opaque, encoding),
         "Cache-Control": service.cache_control(doc)[1],
         # Accept picks the format of an extension-less URL; Accept and the navigation headers
         # decide between the feed and its HTML preview (feeds.preview).
         "Vary": VARY,
     }
-    if modified is not None:
-        headers["Last-Modified"] = http_date(modified)
     if negotiated:
         headers["Content-Location"] = links[fmt]["self"] or ""
     if config.hub_url:
         headers["Link"] = link_header(config.hub_url, links[fmt]["self"] or "")
+    memo_key = request.environ.get(MEMO_KEY)
 
+    def remember(body: bytes | None, bare: dict[str, str], full: dict[str, str]) -> None:
+        if memo_key is not None:
+            _remember(service, memo_key, opaque, modified, body, bare, doc, full)
+
+    return document_response(
+        opaque=opaque,
+        render=lambda: _render(service, query, doc, links, base),
+        media_type=BROWSER_XML_TYPE if fmt != "json" and for_browser(accept) else MEDIA_TYPES[fmt],
+        headers=headers,
+        modified=modified,
+        now=now,
+        cache=service.cache,
+        answered=remember,
+    )
+
+
+def document_response(
+    *,
+    opaque: str,
+    render: Callable[[], bytes],
+    media_type: str,
+    headers: Mapping[str, str],
+    modified: datetime | None = None,
+    now: datetime | None = None,
+    cache: RenderCache | None = None,
+    answered: Callable[[bytes | None, dict[str, str], dict[str, str]], None] | None = None,
+    compressible: bool = True,
+) -> Response:
+    """The answer to a GET of one text document the app serves: feeds, their preview pages,
+    the index, facet and article pages, OPML, sitemaps, robots.txt and the static files.
+
+    `opaque` is the document's ETag without quotes or coding suffix (it names every byte of
+    it), `render()` makes its bytes on a miss of the render cache (`cache`, default the app's
+    `feeds.cache`), `headers` its own (Cache-Control, Vary, ...), `modified` its Last-Modified
+    (whole seconds, UTC; None: none sent), `now` the request's time. The content coding is
+    chosen from `Accept-Encoding` with q-values (`choose_encoding`), `Vary` names
+    `Accept-Encoding`, each coding has its own strong ETag (`feeds.etag.quoted`: `"x"`,
+    `"x-gz"`, `"x-br"`), and the preconditions are weighed in RFC 9110's order
+    (`feeds.etag.precondition_status`): If-Match or If-Unmodified-Since failing gives 412, and
+    If-None-Match holding the tag of any coding, or else If-Modified-Since not before
+    `modified`, a 304 without rendering. The body is
+    compressed once per document and process and kept beside the identity bytes
+    (`RenderCache.variant`), so the static export, which writes `feeds.cache.compress` of the
+    identity bytes, holds the same bytes. `answered(body, headers_of_304, headers_of_200)` is
+    told the outcome (body None for a 304), for the response memo. A document that is not
+    `compressible` (an image) is sent as it is, with no coding and no `Vary` added.
+    """
+    coding = choose_encoding(request.headers.get("Accept-Encoding", "")) if compressible else None
+    bare: dict[str, str] = {"ETag": quoted(opaque, coding), **headers}
+    if compressible:
+        bare["Vary"] = with_vary(headers.get("Vary", ""), "Accept-Encoding")
+    if modified is not None:
+        bare["Last-Modified"] = http_date(modified)
     outcome = precondition_status(
         request.headers.get("If-Match"),
         request.headers.get("If-Unmodified-Since"),
@@ -228,25 +279,31 @@ def feed(subpath: str) -> Response:
         now,
     )
     if outcome == PRECONDITION_FAILED:
-        return precondition_failed(headers)
-    memo_key = request.environ.get(MEMO_KEY)
+        return precondition_failed(bare)
     if outcome == NOT_MODIFIED:
-        if memo_key is not None:
-            _remember(service, memo_key, opaque, modified, None, headers, doc)
-        return NotModified(status=304, headers=headers)
-
-    entry = service.cache.get_or_render(opaque, lambda: _render(service, query, doc, links, base))
+        if answered is not None:
+            answered(None, bare, bare)
+        return NotModified(status=304, headers=bare)
+    if cache is None:
+        cache = current_app.extensions["feeds.cache"]
+    entry = cache.get_or_render(opaque, render)
     data = entry.body
-    not_modified_headers = dict(headers)
-    if encoding is not None:
-        data = service.cache.variant(opaque, entry, encoding)
-        headers["Content-Encoding"] = encoding
-    headers["Content-Type"] = (
-        BROWSER_XML_TYPE if fmt != "json" and for_browser(accept) else MEDIA_TYPES[fmt]
-    )
-    if memo_key is not None:
-        _remember(service, memo_key, opaque, modified, data, not_modified_headers, doc, headers)
-    return Response(data, status=200, headers=headers)
+    full = dict(bare)
+    if coding is not None:
+        data = cache.variant(opaque, entry, coding)
+        full["Content-Encoding"] = coding
+    full["Content-Type"] = media_type
+    if answered is not None:
+        answered(data, bare, full)
+    return Response(data, status=200, headers=full)
+
+
+def with_vary(vary: str, name: str) -> str:
+    """A `Vary` value with `name` added unless it is named already (or `*`)."""
+    names = [v.strip() for v in vary.split(",") if v.strip()]
+    if any(n == "*" or n.lower() == name.lower() for n in names):
+        return ", ".join(names)
+    return ", ".join([*names, name])
 
 
 def _label_redirect(service: FeedService, subpath: str, base: str) -> Response | None:
@@ -375,12 +432,15 @@ def feed_etag(
 
 
 def feed_last_modified(doc: Document) -> datetime | None:
-    """A feed document's Last-Modified (aware UTC, whole seconds), or None.
+    """A feed document's Last-Modified (aware UTC, whole seconds), or None while its latest
+    change is too recent to date (`feeds.etag.settled_last_modified`).
 
-    None while the entries link other-language versions (feeds.translations): one being
-    deleted or unpublished changes the document without moving any date forward.
+    Entries that link other-language versions keep it: a version appearing, leaving or
+    changing moves the feed's change time (the store's write path marks every feed whose
+    entries link it, `articles.store.linked`), or, when its embargo ends, the link's own time
+    (`Documents`), so the date moves forward whenever the links do.
     """
-    return None if doc.translations else doc.modified
+    return doc.modified
 
 
 def self_query_string(args: Mapping[str, str], query: FeedQuery) -> str:
@@ -415,9 +475,12 @@ def _preview(
     links: dict[str, dict[str, str | None]],
     base: str,
     opaque: str,
-    encoding: str | None,
 ) -> Response:
-    """The browser's HTML page of the document (feeds.preview), from the same feed model."""
+    """The browser's HTML page of the document (feeds.preview), from the same feed model:
+    its own ETag (`preview_etag`, derived from the feed's, so a revalidation reads no rows),
+    `Cache-Control: private` and no Last-Modified (a new release can change the page without
+    any entry's date moving, so only the ETag can vouch for a copy)."""
+
     config = service.config
     fmt = query.fmt or "atom"
 
@@ -436,13 +499,13 @@ def _preview(
         context = {"site": config, "base": base, "css_url": base + CSS_PATH}
         return render_preview(view, context)
 
-    return respond_with_preview(
-        feed_opaque=opaque,
-        max_age=min(service.cache_control(doc)[0], config.cache_max_age),
-        encoding=encoding,
-        if_none_match=request.headers.get("If-None-Match"),
-        cache=service.cache,
+    max_age = max(0, min(service.cache_control(doc)[0], config.cache_max_age))
+    return document_response(
+        opaque=preview_etag(opaque),
         render=page,
+        media_type=HTML_TYPE,
+        headers={"Cache-Control": f"private, max-age={max_age}", "Vary": VARY},
+        cache=service.cache,
     )
 
 

@@ -11,16 +11,18 @@ and these pages can never disagree.
 from __future__ import annotations
 
 import hashlib
+import mimetypes
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from email.utils import format_datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Final
 from xml.etree import ElementTree as ET
 
-from flask import Blueprint, Response, current_app, render_template, request, send_from_directory
+from flask import Blueprint, Response, current_app, render_template, request
 from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
 from werkzeug.wrappers import Response as BaseResponse
@@ -30,7 +32,8 @@ from articles.model import Article
 from articles.store import ALL, Facet, FacetInfo, Store
 from articles.store import FacetKindName as FacetKind
 from feeds.config import SiteConfig
-from feeds.etag import DocumentVersion, settled_last_modified
+from feeds.etag import OUTPUT_VERSION, PACKAGE_VERSION, DocumentVersion, settled_last_modified
+from feeds.http import document_response
 from feeds.model import absolute_html, absolute_url
 from feeds.redirects import labelled_slug, permanent_redirect
 from feeds.translations import alternates
@@ -80,6 +83,11 @@ SAMPLE_IMAGES_DIR: Final = (
     Path(__file__).resolve().parent.parent / "articles" / "samples" / "images"
 )
 SAMPLE_IMAGE_MAX_AGE: Final = 86400
+STATIC_MAX_AGE: Final = 3600
+HTML_TYPE: Final = "text/html; charset=utf-8"
+OPML_TYPE: Final = "text/x-opml; charset=utf-8"
+# Stands for "no change of its own": a document dated only by the code and settings.
+_EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
 # 404s of pages and feeds: stored by caches but checked with us at every use (see _not_found).
 NOT_FOUND_CACHE: Final = "no-cache"
 # A path value longer than this, or holding control characters, cannot name a facet or an
@@ -139,37 +147,51 @@ def _gone(article_id: str, deleted_at: datetime) -> tuple[str, int, dict[str, st
 
 
 def _etag(*parts: object) -> str:
-    """A strong validator from the config fingerprint, the base URL and what the page shows."""
+    """The opaque part of a page's strong ETag (no quotes, no coding suffix): a hash of the
+    code that makes it, the config fingerprint, the base URL and what the page shows. It names
+    every byte of the page, so it keys the render cache too."""
     digest = hashlib.sha256()
-    for part in (_config().fingerprint(), _base_url(), *parts):
+    for part in (OUTPUT_VERSION, PACKAGE_VERSION, _config().fingerprint(), _base_url(), *parts):
         digest.update(repr(part).encode())
         digest.update(b"\0")
     return digest.hexdigest()[:32]
 
 
-def _conditional(
-    response: Response, etag: str, modified: datetime | None, until: datetime | None = None
+def _document(
+    etag: str,
+    render: Callable[[], bytes],
+    media_type: str,
+    modified: datetime | None = None,
+    until: datetime | None = None,
+    max_age: int | None = None,
+    compressible: bool = True,
 ) -> BaseResponse:
-    """Add validators and caching, then answer 304 when the request's validators match.
+    """A page's answer, negotiated, compressed and validated as the feeds are
+    (`feeds.http.document_response`): `etag` its opaque ETag, `render()` its bytes (called
+    only when the client's copy is not current and the render cache misses), `modified` the
+    latest change of what it shows (None: no Last-Modified), `max_age` its lifetime (default
+    `cache_max_age`).
 
     `until` is when an embargoed article will change this page (it joins it): no copy may be
     kept past it.
     """
-    response.set_etag(etag)
     now = _now()
     if modified is not None:
         # The page changed too when the settings and code that shape it came into use.
         version: DocumentVersion = current_app.extensions["feeds.version"]
         modified = max(modified, version.since(now))
-    last_modified = settled_last_modified(modified, now)
-    if last_modified is not None:
-        response.last_modified = last_modified
-    response.cache_control.public = True
-    max_age = _config().cache_max_age
+    age = _config().cache_max_age if max_age is None else max_age
     if until is not None:
-        max_age = max(0, min(max_age, int((until - now).total_seconds())))
-    response.cache_control.max_age = max_age
-    return response.make_conditional(request)
+        age = max(0, min(age, int((until - now).total_seconds())))
+    return document_response(
+        opaque=etag,
+        render=render,
+        media_type=media_type,
+        headers={"Cache-Control": f"public, max-age={age}"},
+        modified=settled_last_modified(modified, now),
+        now=now,
+        compressible=compressible,
+    )
 
 
 def _discovery(facets: Iterable[tuple[Facet, str]], base: str) -> list[dict[str, str]]:
@@ -288,40 +310,41 @@ def _facet_page(kind: FacetKind | None, value: str) -> ResponseReturnValue:
         _facets_etag_parts(infos),
         [(k.id, k.updated.isoformat()) for k in keys],
     )
-    if request.if_none_match.contains(etag):
-        # Answer from the keys alone: no article rows are loaded for a revalidation.
-        return _conditional(Response(), etag, None, until)
-    articles = store.fetch([k.id for k in keys])
-    context = _page_context(base)
-    if kind is None:
-        groups = [
-            (k, KIND_HEADINGS[k], [i for i in infos if i.facet.kind == k]) for k in KIND_ORDER
-        ]
-        main = [(i.facet, i.label) for i in infos if i.facet.kind in {"all", "section", "podcast"}]
-        if not any(f.kind == "all" for f, _ in main):
-            main.insert(0, (facet, context["site"].title))
-        html = render_template(
-            "index.html",
-            groups=[g for g in groups if g[2]],
-            articles=articles,
-            discovery=_discovery(main, base),
-            opml_url=base + OPML_PATH,
-            **context,
-        )
-    else:
+
+    def render() -> bytes:
+        # Only when the client's copy is not current: a revalidation reads no article rows.
+        articles = store.fetch([k.id for k in keys])
+        context = _page_context(base)
+        if kind is None:
+            groups = [
+                (k, KIND_HEADINGS[k], [i for i in infos if i.facet.kind == k]) for k in KIND_ORDER
+            ]
+            main = [
+                (i.facet, i.label) for i in infos if i.facet.kind in {"all", "section", "podcast"}
+            ]
+            if not any(f.kind == "all" for f, _ in main):
+                main.insert(0, (facet, context["site"].title))
+            return render_template(
+                "index.html",
+                groups=[g for g in groups if g[2]],
+                articles=articles,
+                discovery=_discovery(main, base),
+                opml_url=base + OPML_PATH,
+                **context,
+            ).encode()
         assert info is not None
-        html = render_template(
+        return render_template(
             "facet.html",
             info=info,
             heading=KIND_HEADINGS[kind],
             articles=articles,
             discovery=_discovery([(facet, info.label)], base),
             **context,
-        )
+        ).encode()
+
     # No Last-Modified: an edit or a deletion can change the page without moving any date
     # forward, so only the ETag can tell a client its copy is current.
-    response = Response(html, mimetype="text/html")
-    return _conditional(response, etag, None, until)
+    return _document(etag, render, HTML_TYPE, None, until)
 
 
 @bp.record_once
@@ -349,25 +372,36 @@ def article_page(article_id: str) -> ResponseReturnValue:
         return _not_found(f"No published article with id {article_id!r}.")
     base = _base_url()
     links = _store().translation_links([article.id], now=_now())
+    # A write that changed the page without moving `updated` (a linked version leaving,
+    # appearing or changing, the same `updated` with other content, a deletion before).
+    changed = _store().page_changes([article.id]).get(article.id)
     versions = per_language(alternates(links, base).get(article.id, ()))
     feed_facet = Facet("section", article.section.slug) if article.section else ALL
     feed_label = article.section.label if article.section else _config().title
-    html = render_template(
-        "article.html",
-        article=article,
-        canonical=absolute_url(article_url(article, base), base),
-        discovery=_discovery([(feed_facet, feed_label)], base),
-        alternates=versions,
-        Facet=Facet,
-        **_page_context(base),
-    )
-    response = Response(html, mimetype="text/html")
+
+    def render() -> bytes:
+        return render_template(
+            "article.html",
+            article=article,
+            canonical=absolute_url(article_url(article, base), base),
+            discovery=_discovery([(feed_facet, feed_label)], base),
+            alternates=versions,
+            Facet=Facet,
+            **_page_context(base),
+        ).encode()
+
     # The linked versions are part of the page: one appearing, moving or leaving changes
-    # the ETag.
-    etag = _etag("article", article.id, article.updated, [(v.language, v.url) for v in versions])
-    # No Last-Modified while versions are linked: one being deleted or unpublished changes
-    # the page without moving any date forward (the ETag alone says the copy is current).
-    return _conditional(response, etag, None if links else article.updated)
+    # the ETag; so does a write that changed the page without moving `updated`.
+    etag = _etag(
+        "article", article.id, article.updated, changed, [(v.language, v.url) for v in versions]
+    )
+    # Last-Modified: the latest of the article's own times, its links' (a version whose
+    # embargo ends appears with no write) and the page's change time, which every write that
+    # changes the page without moving `updated` moves (articles.store.linked).
+    moments = [article.updated, article.published, *(link.since for link in links)]
+    if changed is not None:
+        moments.append(changed)
+    return _document(etag, render, HTML_TYPE, max(moments))
 
 
 @bp.get(OPML_PATH)
@@ -386,11 +420,9 @@ def opml() -> ResponseReturnValue:
     until = _store().next_visibility_change(now=now)  # any lift may add a feed or a count
     newest = max((i.latest for i in infos), default=None)
     etag = _etag("opml", fmt, _facets_etag_parts(infos))
-    if request.if_none_match.contains(etag):
-        return _conditional(Response(), etag, None, until)
-    body = build_opml(infos, fmt, base, _config(), newest)
-    response = Response(body, content_type="text/x-opml; charset=utf-8")
-    return _conditional(response, etag, None, until)
+    return _document(
+        etag, lambda: build_opml(infos, fmt, base, _config(), newest), OPML_TYPE, None, until
+    )
 
 
 def build_opml(
@@ -439,23 +471,48 @@ def build_opml(
 
 
 @bp.get(STYLESHEET_PATH)
-def feed_stylesheet() -> Response:
+def feed_stylesheet() -> ResponseReturnValue:
     """The XSLT that renders Atom and RSS for people; `text/xsl` is what browsers apply."""
-    response = send_from_directory(STATIC_DIR, "feed.xsl", mimetype="text/xsl", max_age=3600)
-    response.content_type = "text/xsl; charset=utf-8"
-    return response
+    return _static("feed.xsl", "text/xsl; charset=utf-8")
 
 
 @bp.get(CSS_PATH)
-def feed_css() -> Response:
+def feed_css() -> ResponseReturnValue:
     """The small style sheet shared by the HTML pages and the transformed feeds."""
-    return send_from_directory(STATIC_DIR, "feeds.css", mimetype="text/css", max_age=3600)
+    return _static("feeds.css", "text/css; charset=utf-8")
+
+
+@lru_cache(maxsize=32)
+def _file(path: Path) -> tuple[bytes, str]:
+    """A bundled file's bytes and their hash (the files are part of the code and samples:
+    they do not change while the process runs)."""
+    data = path.read_bytes()
+    return data, hashlib.sha256(data).hexdigest()
+
+
+def _static(name: str, media_type: str) -> ResponseReturnValue:
+    """A static text file, served as every document is (`_document`); its Last-Modified is
+    when the code it belongs to came into use, the only change it has."""
+    data, digest = _file(STATIC_DIR / name)
+    return _document(
+        _etag("static", name, digest), lambda: data, media_type, _EPOCH, max_age=STATIC_MAX_AGE
+    )
 
 
 @bp.get(SAMPLE_IMAGES_PREFIX + "<path:name>")
 def sample_image(name: str) -> ResponseReturnValue:
-    """A bundled sample image (the sample records point here), cached for a day."""
-    # send_from_directory refuses paths leaving the folder; this check only words the 404.
-    if not _usable_key(name) or not (SAMPLE_IMAGES_DIR / name).is_file():
+    """A bundled sample image (the sample records point here), cached for a day; validated
+    as every document is, but sent as it is (an image gains nothing from compression)."""
+    path = SAMPLE_IMAGES_DIR / name if _usable_key(name) else None
+    if path is None or path.parent != SAMPLE_IMAGES_DIR or not path.is_file():
         return _not_found(f"No sample image named {name[:80]!r}.")
-    return send_from_directory(SAMPLE_IMAGES_DIR, name, max_age=SAMPLE_IMAGE_MAX_AGE)
+    data, digest = _file(path)
+    media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    return _document(
+        _etag("image", name, digest),
+        lambda: data,
+        media_type,
+        _EPOCH,
+        max_age=SAMPLE_IMAGE_MAX_AGE,
+        compressible=False,
+    )

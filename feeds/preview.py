@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
@@ -36,12 +36,10 @@ from typing import Final
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from flask import Response, render_template
+from flask import render_template
 from werkzeug.datastructures import Headers, MIMEAccept
 from werkzeug.http import parse_accept_header
 
-from feeds.cache import RenderCache
-from feeds.etag import is_fresh, quoted
 from feeds.model import Entry, Feed
 
 # Request headers the choice between feed and preview depends on, with Accept-Encoding (the
@@ -320,37 +318,3 @@ def render_preview(preview: FeedPreview, context: Mapping[str, object]) -> bytes
         for a in preview.alternates
     ]
     return render_template(TEMPLATE, preview=preview, discovery=discovery, **context).encode()
-
-
-def respond(
-    *,
-    feed_opaque: str,
-    max_age: int,
-    encoding: str | None,
-    if_none_match: str | None,
-    cache: RenderCache,
-    render: Callable[[], bytes],
-) -> Response:
-    """The preview's response: 304 when `if_none_match` holds its ETag, else the page.
-
-    `feed_opaque` is the feed document's opaque ETag (the preview's is derived from it, so the
-    rows are never read for a revalidation), `max_age` the seconds a browser may keep it,
-    `encoding` the content coding chosen for the request (None: identity) and `render` makes
-    the page on a miss of the render cache. No `Last-Modified`: a new release can change the
-    page without any entry's date moving, so only the ETag can vouch for a copy.
-    """
-    opaque = preview_etag(feed_opaque)
-    headers = {
-        "ETag": quoted(opaque, encoding),
-        "Cache-Control": f"private, max-age={max(0, max_age)}",
-        "Vary": VARY,
-    }
-    if if_none_match is not None and is_fresh(if_none_match, None, opaque, None):
-        return Response(status=304, headers=headers)
-    entry = cache.get_or_render(opaque, render)
-    data = entry.body
-    if encoding is not None:
-        data = cache.variant(opaque, entry, encoding)
-        headers["Content-Encoding"] = encoding
-    headers["Content-Type"] = HTML_TYPE
-    return Response(data, status=200, headers=headers)

@@ -16,17 +16,18 @@ Only visible articles appear (published status, publish time not in the future):
 withheld and embargoed articles are never named. A sitemap with nothing to list is not served
 (404) and not named, since the schemas require at least one entry.
 
-Each document is described first (`Sitemaps.describe(path, now, base)`: a few indexed reads,
-no request needed, so a static export builds the same bytes) and rendered only when its ETag is
-not in the render cache. HTTP: a strong ETag per content coding, conditional GET, gzip and
-Brotli like the feeds, `Cache-Control` never past the next change (an embargo lifting, an
-article leaving the two-day window). No `Last-Modified`: deleting or unpublishing an article
-changes a sitemap without moving any of its entries' dates forward, so only the ETag can say a
-copy is current. The index's `lastmod` of a monthly sitemap does move forward then: it is the
-later of the month's newest `updated` and the latest removal of an article of that month
-readers could see (`feed_tombstones` of the "all" feed, kept past the tombstone period), so it
-never goes back. Limit: storing a removed article visible again drops its tombstones, so that
-month's `lastmod` falls back to its articles' `updated` unless the new write moves `updated`.
+Each document is described first (`Sitemaps.describe(path, now, base)`: a few indexed reads, no
+request needed, so a static export builds the same bytes) and rendered only when its ETag is
+not in the render cache. HTTP: as the feeds (`feeds.http.document_response`): a strong ETag per
+content coding, conditional GET, gzip and Brotli, `Cache-Control` never past the next change
+(an embargo lifting, an article leaving the two-day window). No `Last-Modified`: deleting or
+unpublishing an article changes a sitemap without moving any of its entries' dates forward, so
+only the ETag can say a copy is current. The index's `lastmod` of a monthly sitemap does move
+forward then: it is the later of the month's newest `updated` and the latest removal of an
+article of that month readers could see (`feed_tombstones` of the "all" feed, kept past the
+tombstone period), so it never goes back. Limit: storing a removed article visible again drops
+its tombstones, so that month's `lastmod` falls back to its articles' `updated` unless the new
+write moves `updated`.
 """
 
 from __future__ import annotations
@@ -45,15 +46,8 @@ from flask import Blueprint, Flask, Response, current_app, request
 
 from articles.store import ALL, MonthSummary, PageRow, Store, month_bounds
 from feeds.config import SiteConfig
-from feeds.etag import (
-    NOT_MODIFIED,
-    OUTPUT_VERSION,
-    PACKAGE_VERSION,
-    PRECONDITION_FAILED,
-    precondition_status,
-    quoted,
-)
-from feeds.http import NotModified, choose_encoding, error_response, precondition_failed
+from feeds.etag import OUTPUT_VERSION, PACKAGE_VERSION
+from feeds.http import document_response, error_response
 from feeds.model import to_uri
 from feeds.query import is_month
 from feeds.urls import (
@@ -387,35 +381,15 @@ def crawler_document(name: str = "") -> Response:
     sitemaps: Sitemaps = current_app.extensions[SERVICE_KEY]
     config = sitemaps.config
     base = public_base_url(config)
-    clock = current_app.extensions["feeds.clock"]
+    now = current_app.extensions["feeds.clock"]()
     try:
-        doc = sitemaps.describe(request.path, clock(), base)
+        doc = sitemaps.describe(request.path, now, base)
     except NoSuchSitemap as exc:
         return error_response(404, exc.message)
-    encoding = choose_encoding(request.headers.get("Accept-Encoding", ""))
-    headers = {
-        "ETag": quoted(doc.opaque, encoding),
-        "Cache-Control": cache_control(config, doc.until_change),
-        "Vary": VARY,
-    }
-    outcome = precondition_status(
-        request.headers.get("If-Match"),
-        None,  # no Last-Modified: If-Unmodified-Since cannot be weighed (RFC 9110 13.1.4)
-        request.headers.get("If-None-Match"),
-        None,
-        doc.opaque,
-        None,
-        None,
+    return document_response(
+        opaque=doc.opaque,
+        render=doc.render,
+        media_type=doc.media_type,
+        headers={"Cache-Control": cache_control(config, doc.until_change), "Vary": VARY},
+        now=now,
     )
-    if outcome == PRECONDITION_FAILED:
-        return precondition_failed(headers)
-    if outcome == NOT_MODIFIED:
-        return NotModified(status=304, headers=headers)
-    cache = current_app.extensions["feeds.cache"]
-    entry = cache.get_or_render(doc.opaque, doc.render)
-    data = entry.body
-    if encoding is not None:
-        data = cache.variant(doc.opaque, entry, encoding)
-        headers["Content-Encoding"] = encoding
-    headers["Content-Type"] = doc.media_type
-    return Response(data, status=200, headers=headers)

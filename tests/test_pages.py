@@ -22,6 +22,7 @@ from flask.testing import FlaskClient
 from articles.model import Article, Image, Link, Section, Tag
 from articles.store import ALL, Facet, Store
 from feeds import create_app, pages, urls
+from feeds.cache import RenderCache
 from feeds.config import SiteConfig
 from feeds.etag import DocumentVersion
 from tests.fixtures.store import make_article
@@ -47,6 +48,8 @@ def make_app(
     version = app.extensions["feeds.version"] = DocumentVersion(store, config)
     version.since(now - timedelta(minutes=1))
     app.extensions["feeds.clock"] = lambda: now
+    # Pages are rendered once per ETag and compressed once, as the feeds are.
+    app.extensions["feeds.cache"] = RenderCache(config.render_cache_bytes)
     app.register_blueprint(pages.bp)
     return app
 

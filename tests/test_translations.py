@@ -236,8 +236,9 @@ def test_article_pages_carry_hreflang_alternates_both_ways(linked: FlaskClient) 
             own_lang: f"{BASE}/articles/{own}",
             other_lang: f"{BASE}/articles/{other}",
         }
-        # A version leaving changes the page without moving a date: no Last-Modified.
-        assert "Last-Modified" not in response.headers
+        # Dated like any page: a version leaving moves the page's change time
+        # (tests/test_translation_last_modified.py).
+        assert "Last-Modified" in response.headers
     assert "Last-Modified" in linked.get("/articles/other").headers
 
 

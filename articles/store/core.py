@@ -462,6 +462,18 @@ class Store:
         with self._connect() as conn:
             return read.tombstone(conn, article_id)
 
+    def page_changes(self, ids: Sequence[str]) -> dict[str, datetime]:
+        """{article id: when (aware UTC) a write last changed its page other than through its
+        own `updated`}: a linked version in another language appearing, leaving or changing
+        its language or URL, the article replaced with the same `updated` and other content,
+        or deleted. Only the ids that have such a time (one indexed read)."""
+        found: dict[str, datetime] = {}
+        with self._connect() as conn:
+            ordered = list(dict.fromkeys(ids))
+            for start in range(0, len(ordered), 500):
+                found.update(read.page_changes(conn, ordered[start : start + 500]))
+        return found
+
     def public_deletion(self, article_id: str) -> datetime | None:
         """When the article `article_id` was deleted (aware UTC), if it was public then.
 

@@ -26,17 +26,20 @@ from articles.store.schema import (
     change_sequence_table,
     facet_changes_table,
     facet_counts_table,
+    page_changes_table,
 )
 
 FeedKey = tuple[str, str]  # (kind, value), e.g. ("tag", "japan"); ("all", "") for every article
 
 
 class FeedTotals:
-    """What one transaction changes in `facet_counts` and `facet_changes`, until `flush`."""
+    """What one transaction changes in `facet_counts`, `facet_changes` and
+    `article_page_changes`, until `flush`."""
 
     def __init__(self) -> None:
         self._counts: Counter[FeedKey] = Counter()
         self._changes: dict[FeedKey, datetime] = {}
+        self._pages: dict[str, datetime] = {}
         self._articles: set[str] = set()
         self._everything = False
 
@@ -52,6 +55,15 @@ class FeedTotals:
             when = pending.get(key)
             if when is None or now > when:
                 pending[key] = now
+
+    def mark_pages(self, ids: Iterable[str], now: datetime) -> None:
+        """Move the page change time of each article to `now` (never back): a write changed
+        its page other than through its own `updated` (`article_page_changes`)."""
+        pending = self._pages
+        for article_id in ids:
+            when = pending.get(article_id)
+            if when is None or now > when:
+                pending[article_id] = now
 
     def mark_articles(self, ids: Iterable[str]) -> None:
         """Note the articles the transaction changed (inserted, replaced, deleted).
@@ -71,6 +83,7 @@ class FeedTotals:
         """Forget everything summed (the transaction was rolled back)."""
         self._counts.clear()
         self._changes.clear()
+        self._pages.clear()
         self._articles.clear()
         self._everything = False
 
@@ -78,10 +91,12 @@ class FeedTotals:
         """Write what was summed so far on `conn` (inside its transaction) and start afresh."""
         counts, self._counts = self._counts, Counter()
         changes, self._changes = self._changes, {}
+        pages, self._pages = self._pages, {}
         articles, self._articles = self._articles, set()
         everything, self._everything = self._everything, False
         _write_counts(conn, counts)
         _write_changes(conn, changes)
+        _write_page_changes(conn, pages)
         _log_articles(conn, articles, everything=everything)
 
 
@@ -128,6 +143,24 @@ def _write_changes(conn: Connection, changes: Mapping[FeedKey, datetime]) -> Non
         },
     )
     conn.execute(statement, rows)
+
+
+def _write_page_changes(conn: Connection, pages: Mapping[str, datetime]) -> None:
+    if not pages:
+        return
+    pc = page_changes_table
+    insert = sqlite_insert if conn.dialect.name == "sqlite" else postgresql_insert
+    statement = insert(pc)
+    statement = statement.on_conflict_do_update(
+        index_elements=["article_id"],
+        set_={
+            "changed_at": sa.case(
+                (statement.excluded.changed_at > pc.c.changed_at, statement.excluded.changed_at),
+                else_=pc.c.changed_at,
+            ),
+        },
+    )
+    conn.execute(statement, [{"article_id": i, "changed_at": when} for i, when in pages.items()])
 
 
 # Sequence numbers the article change log covers: older rows are removed (a reader that last

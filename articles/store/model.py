@@ -97,7 +97,10 @@ class MonthSummary:
 class TranslationLink:
     """A visible other-language version of an article: named by its record, or naming it.
 
-    `url` is the version's canonical URL as stored (None: its page on this site).
+    `url` is the version's canonical URL as stored (None: its page on this site);
+    `updated` and `published` the version's own: the link appeared at the later of the two at
+    the latest (an embargo ending makes it appear with no write; a write that adds, removes
+    or changes a link is recorded apart: `facet_changes`, `article_page_changes`).
     """
 
     article_id: str
@@ -105,3 +108,9 @@ class TranslationLink:
     language: str
     url: str | None
     updated: datetime
+    published: datetime
+
+    @property
+    def since(self) -> datetime:
+        """The latest time the link itself can have changed without a write."""
+        return max(self.updated, self.published)

@@ -36,6 +36,7 @@ from articles.store.schema import (
     embargo_lifts_table,
     facet_changes_table,
     facet_counts_table,
+    page_changes_table,
     tags_table,
     tombstones_table,
     translations_table,
@@ -237,6 +238,16 @@ def page_rows(
     ]
 
 
+def page_changes(conn: Connection, ids: Sequence[str]) -> dict[str, datetime]:
+    """{article id: when a write last changed its page other than through the article's own
+    `updated`} for those of `ids` that have such a time (`article_page_changes`)."""
+    if not ids:
+        return {}
+    p = page_changes_table
+    query = sa.select(p.c.article_id, p.c.changed_at).where(p.c.article_id.in_(list(ids)))
+    return {row.article_id: row.changed_at for row in conn.execute(query)}
+
+
 def month_summaries(conn: Connection, now: datetime) -> list[MonthSummary]:
     """Each UTC month with visible articles, newest first: its count and newest `updated`.
 
@@ -292,6 +303,7 @@ def translation_links(conn: Connection, ids: Sequence[str], now: datetime) -> li
             o.c.language.label("language"),
             o.c.url.label("url"),
             o.c.updated.label("updated"),
+            o.c.published.label("published"),
         )
         .join_from(pairs, o, o.c.id == pairs.c.other_id)
         .where(o.c.status == "published", o.c.published <= now, o.c.id != pairs.c.article_id)
@@ -304,6 +316,7 @@ def translation_links(conn: Connection, ids: Sequence[str], now: datetime) -> li
             language=row.language,
             url=row.url,
             updated=row.updated,
+            published=row.published,
         )
         for row in conn.execute(query)
     ]

@@ -210,6 +210,18 @@ facet_changes_table = sa.Table(
 )
 sa.Index("ix_facet_changes_seq", facet_changes_table.c.seq)
 
+# When a write last changed an article's page other than through the article's own `updated`:
+# a linked version in another language appearing, leaving or changing its language or URL
+# (`articles.store.linked`), the article replaced with the same `updated` but other content,
+# or deleted (its id may come back). A lower bound of the page's Last-Modified, as
+# `facet_changes` is of a feed's; rows only for articles such a write touched.
+page_changes_table = sa.Table(
+    "article_page_changes",
+    metadata,
+    sa.Column("article_id", Id, primary_key=True),
+    sa.Column("changed_at", UTCDateTime, nullable=False),
+)
+
 # The versions of the documents made from the articles: each `fingerprint` (a hash of what
 # shapes the documents besides the articles: the reader's settings and code version) and
 # `since`, when it last became the version in use (the first process to start with it after

@@ -101,6 +101,7 @@ class Visibility:
         URL while it is visible and nothing otherwise: when that changes, every counterpart's
         feeds change. When a visible article names other versions than before, the versions
         added or dropped change. Only visible counterparts count (articles.store.linked).
+        Their pages' change times move too (`article_page_changes`).
         """
         moved: list[str] = []
         renamed: set[str] = set()
@@ -117,7 +118,13 @@ class Visibility:
         others = renamed | (partners(self._conn, moved) if moved else set())
         if not others:
             return set()
+        # Their pages list the written articles' links too.
+        self._totals.mark_pages(others, now)
         return visible_feeds(self._conn, others, now, self._shows)
+
+    def pages_changed(self, ids: Iterable[str], now: datetime) -> None:
+        """The pages of these articles changed at `now` without their `updated` moving."""
+        self._totals.mark_pages(ids, now)
 
     def clean_ids(self, new_ids: list[str]) -> set[str]:
         """Of ids about to be inserted, those that hold no tombstone and no embargo lift.

@@ -392,6 +392,11 @@ class StoreTransaction:
                     after_episode=bool(x.row["episode"]),
                 )
             )
+        # A record with the stored `updated` and other content changes the page with no date
+        # moving: its change time does.
+        same_time_written = [x.id for x in replaces.values() if x.updated == existing[x.id].updated]
+        if same_time_written:
+            self._visibility.pages_changed(same_time_written, now)
         relinked = self._visibility.relinked_feeds(written, existing, old_names, now)
         affected = self._visibility.record(changes, now, linked=relinked, clean=clean)
         return UpsertResult(new, updated, unchanged, affected, skipped, tuple(older))
@@ -534,6 +539,9 @@ class StoreTransaction:
         if article.status == "published":
             self._totals.add_counts({key: -1 for key in keys})
         relinked = visible_feeds(self._conn, others, now, self._shows) if others else set()
+        # The counterparts' pages no longer link it; its own id may come back with an older
+        # `updated` than readers last saw.
+        self._visibility.pages_changed([article_id, *others], now)
         change = VisibilityChange(
             id=article.id,
             guid=article.guid or "",

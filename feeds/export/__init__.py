@@ -490,8 +490,8 @@ class Exporter:
                 def key_at(offset: int, facet: Facet = facet) -> EntryKey:
                     return store.page_keys(facet, now=now, limit=1, offset=offset)[0]
 
-                # A page without Last-Modified (its entries link translations, or its last
-                # change was too recent for a date) is checked: its date cannot be worked out.
+                # A page without Last-Modified (its last change was too recent for a date)
+                # is checked: its date cannot be worked out.
                 numbers = {1} | {
                     number
                     for number in range(1, max(1, math.ceil(total / limit)) + 1)
@@ -547,7 +547,7 @@ class Exporter:
                 if not archive and first is not None:
                     entry.cache_control = first.cache_control
                 if not entry.last_modified:
-                    continue  # none sent: its entries link translations (planned: unchanged)
+                    continue  # none sent: its change was too recent to date
                 month = path.split("/archive/", 1)[1].split(".", 1)[0] if archive else None
                 shared = context.documents.shared_change(facet, now, month) if archive else live
                 own = parse_date(entry.last_modified)

@@ -3,7 +3,8 @@
 `nginx_config(documents, directory, prefix, site_url)` writes `map`s from each request URI to
 its file, ETag, `Cache-Control`, `Vary` and `Last-Modified` as the app sends them, and a
 `server` block that serves the files: the coding from `Accept-Encoding` (Brotli first, a
-coding with `q=0` refused), the ETag with the app's `-gz`/`-br` suffix per coding,
+coding with `q=0` refused; none for a document the app sends only as it is, the sample
+images), the ETag with the app's `-gz`/`-br` suffix per coding,
 `If-None-Match` answered with 304, and 404 for anything not exported.
 
 A feed URL without a format (`/feeds/all`, `/feeds/section/asia?page=2`,
@@ -289,7 +290,12 @@ def nginx_config(
         mapping("feeds_etag", opaque),
         mapping("feeds_cache_control", [(p, e.cache_control) for p, e in items]),
         mapping("feeds_last_modified", [(p, e.last_modified) for p, e in items]),
-        mapping("feeds_vary", [(p, with_accept_encoding(e.vary)) for p, e in items]),
+        mapping(
+            "feeds_vary",
+            [(p, with_accept_encoding(e.vary) if e.app_compresses else e.vary) for p, e in items],
+        ),
+        # Documents the app sends only as they are (the sample images): no coding here either.
+        mapping("feeds_identity", [(p, "1") for p, e in items if not e.app_compresses]),
         inm_map(),
         "\n".join(
             [
@@ -305,11 +311,11 @@ def nginx_config(
         ),
         "\n".join(
             [
-                "map $http_accept_encoding $feeds_coding {",
+                'map "$feeds_identity:$http_accept_encoding" $feeds_coding {',
                 '    default "";',
                 # Brotli first (the app prefers it on a tie); a coding with q=0 is refused.
-                '    "~*(^|,)\\s*br\\s*(,|$|;\\s*q=(1|0?\\.0*[1-9]))" br;',
-                '    "~*(^|,)\\s*(x-)?gzip\\s*(,|$|;\\s*q=(1|0?\\.0*[1-9]))" gzip;',
+                '    "~*^:(.*,)?\\s*br\\s*(,|$|;\\s*q=(1|0?\\.0*[1-9]))" br;',
+                '    "~*^:(.*,)?\\s*(x-)?gzip\\s*(,|$|;\\s*q=(1|0?\\.0*[1-9]))" gzip;',
                 "}",
                 'map $feeds_coding $feeds_file_suffix { default ""; gzip ".gz"; br ".br"; }',
                 'map $feeds_coding $feeds_tag_suffix { default ""; gzip "-gz"; br "-br"; }',

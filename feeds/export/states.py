@@ -10,7 +10,7 @@ state is unchanged is not rendered again. A full run reads every visible article
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Final
@@ -52,23 +52,28 @@ def article_states(
     ]
     if run_store is not None:
         run_store.preload_translations(found, ids)
-    yield from _states(((r.id, r.published, r.updated) for r in rows), found, version)
+    changes = store.page_changes(ids)
+    yield from _states(((r.id, r.published, r.updated) for r in rows), found, changes, version)
 
 
 def _states(
     rows: Iterable[tuple[str, datetime, datetime]],
     found: Iterable[TranslationLink],
+    changes: Mapping[str, datetime],
     version: str,
 ) -> Iterator[ArticleState]:
     """The states of the pages of the articles (id, published, updated) in `rows`, with
-    their translation links `found`."""
+    their translation links `found` and their page change times `changes`
+    (`Store.page_changes`)."""
     links: dict[str, list[TranslationLink]] = {}
     for link in found:
         links.setdefault(link.article_id, []).append(link)
     for article_id, published, updated in rows:
         mine = links.get(article_id, ())
-        named = [f"{link.other_id}={link.updated.isoformat()}" for link in mine]
-        state = "|".join([version, updated.isoformat(), *named])
+        named = [f"{link.other_id}={link.since.isoformat()}" for link in mine]
+        changed = changes.get(article_id)
+        stamp = changed.isoformat() if changed is not None else ""
+        state = "|".join([version, updated.isoformat(), stamp, *named])
         path = article_page_path(article_id)
         yield ArticleState(
             article_id, published, path, state, tuple(link.other_id for link in mine)
@@ -98,5 +103,5 @@ def changed_article_states(
     visible = [a.id for a in articles]
     found = store.translation_links(visible, now=now) if visible else []
     rows = ((a.id, a.published, a.updated) for a in articles)
-    states = list(_states(rows, found, version))
+    states = list(_states(rows, found, store.page_changes(visible), version))
     return states, ids, len(lifted) + len(ids)
