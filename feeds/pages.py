@@ -375,7 +375,7 @@ def article_page(article_id: str) -> ResponseReturnValue:
     # A write that changed the page without moving `updated` (a linked version leaving,
     # appearing or changing, the same `updated` with other content, a deletion before).
     changed = _store().page_changes([article.id]).get(article.id)
-    versions = per_language(alternates(links, base).get(article.id, ()))
+    versions = per_language(alternates(links, base).get(article.id, ()), article.language)
     feed_facet = Facet("section", article.section.slug) if article.section else ALL
     feed_label = article.section.label if article.section else _config().title
 

@@ -13,15 +13,23 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import fastfeedparser
+import feedparser
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from lxml import etree, html
 
 from articles.errors import InvalidArticle
 from articles.formats import article_from_mapping, article_from_markdown, article_from_ninjs
 from articles.model import Article, Translation, article_from_dict, article_to_dict
+from feeds.model import Alternate
+from feeds.writers import render
+from tests.fixtures import feeds as feed_fixtures
 from tests.fixtures.app import EMBARGO, NOW, Clock, article
+from tests.fixtures.feeds import BASE_URL
 
 SEOUL = ZoneInfo("Asia/Seoul")
 ATOM = "http://www.w3.org/2005/Atom"
@@ -160,13 +168,16 @@ def linked(make_app: Callable[..., Flask]) -> FlaskClient:
 
 
 def test_feeds_link_versions_both_ways_in_each_format(linked: FlaskClient) -> None:
+    # Each entry's own URL closes its list, with its own language (the readers' link).
+    ko, en = (("ko", f"{BASE}/articles/ko-1"), ("en", f"{BASE}/articles/en-1"))
     atom = linked.get("/feeds/all.atom").data
-    assert atom_alternates(atom, ":ko-1") == [("en", f"{BASE}/articles/en-1")]
-    assert atom_alternates(atom, ":en-1") == [("ko", f"{BASE}/articles/ko-1")]  # the other way
+    assert atom_alternates(atom, ":ko-1") == [en, ko]
+    assert atom_alternates(atom, ":en-1") == [ko, en]  # the other way
     assert atom_alternates(atom, ":other") == []
     rss = linked.get("/feeds/all.rss").data
-    assert rss_alternates(rss, "/articles/ko-1") == [("en", f"{BASE}/articles/en-1")]
-    assert rss_alternates(rss, "/articles/en-1") == [("ko", f"{BASE}/articles/ko-1")]
+    # RSS opens it with the entry's own URL too (no hreflang: its `<link>`'s twin).
+    assert rss_alternates(rss, "/articles/ko-1") == [(None, ko[1]), en, ko]
+    assert rss_alternates(rss, "/articles/en-1") == [(None, en[1]), ko, en]
     feed = linked.get("/feeds/all.json").data
     assert json_alternates(feed, "/articles/ko-1") == [
         {"language": "en", "url": f"{BASE}/articles/en-1"}
@@ -176,7 +187,10 @@ def test_feeds_link_versions_both_ways_in_each_format(linked: FlaskClient) -> No
 def test_a_version_with_its_own_url_is_linked_there(make_app: Callable[..., Flask]) -> None:
     client = make_app(pair(url="https://www.trt.example/en/1"), site_url=BASE).test_client()
     atom = client.get("/feeds/all.atom").data
-    assert atom_alternates(atom, ":ko-1") == [("en", "https://www.trt.example/en/1")]
+    assert atom_alternates(atom, ":ko-1") == [
+        ("en", "https://www.trt.example/en/1"),
+        ("ko", f"{BASE}/articles/ko-1"),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -212,7 +226,10 @@ def test_links_follow_the_version_and_change_the_etag(
         "/feeds/section/asia.atom", headers={"If-None-Match": before.headers["ETag"]}
     )
     assert lifted.status_code == 200
-    assert atom_alternates(lifted.data, ":ko-1") == [("en", f"{BASE}/articles/en-1")]
+    assert atom_alternates(lifted.data, ":ko-1") == [
+        ("en", f"{BASE}/articles/en-1"),
+        ("ko", f"{BASE}/articles/ko-1"),
+    ]
     store.delete("en-1")
     gone = client.get("/feeds/section/asia.atom", headers={"If-None-Match": lifted.headers["ETag"]})
     assert gone.status_code == 200
@@ -260,6 +277,7 @@ def test_feeds_with_versions_validate_and_keep_one_link_per_language(
     assert atom_alternates(atom, ":ko-1") == [
         ("en", f"{BASE}/articles/en-1"),
         ("tr", f"{BASE}/articles/tr-1"),
+        ("ko", f"{BASE}/articles/ko-1"),
     ]
 
 
@@ -292,3 +310,109 @@ def test_store_links_versions_both_ways_on_both_backends(database_url: str) -> N
         assert store.translation_links(["en-1"], now=NOW) == []
     finally:
         store.dispose()
+
+
+# --- every reader takes the entry's own URL as its link ---------------------------------------
+
+LANGUAGES = ("ko", "en", "tr", "ja")
+
+
+@st.composite
+def linked_stories(draw: st.DrawFn) -> tuple[list[Article], dict[str, tuple[Alternate, ...]]]:
+    """A few stories, some with their own URL, each linking some of the others (any language,
+    its own included) in the order the store gives: by language, then id."""
+    count = draw(st.integers(1, 4))
+    stories = [
+        article(
+            f"s-{n}",
+            KO_AT - timedelta(hours=n),
+            language=draw(st.sampled_from(LANGUAGES)),
+            url=draw(st.sampled_from([None, f"https://www.trt.example/{n}"])),
+        )
+        for n in range(count)
+    ]
+    versions: dict[str, tuple[Alternate, ...]] = {}
+    for story in stories:
+        others = draw(st.lists(st.sampled_from(stories), unique_by=lambda a: a.id, max_size=3))
+        linked = sorted((o for o in others if o.id != story.id), key=lambda o: (o.language, o.id))
+        if linked:
+            versions[story.id] = tuple(Alternate(o.language, own_url(o)) for o in linked)
+    return stories, versions
+
+
+def own_url(story: Article) -> str:
+    return story.url or BASE_URL + feed_fixtures.article_page(story)
+
+
+def first_alternate(item: Any, tag: str) -> str | None:
+    for link in item.iter(tag):
+        if link.get("rel", "alternate") == "alternate":
+            return str(link.get("href"))
+    return None
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(linked_stories())
+def test_every_reader_takes_the_entrys_own_url_as_its_link(
+    drawn: tuple[list[Article], dict[str, tuple[Alternate, ...]]],
+) -> None:
+    """feedparser (and lemon24/reader, which vendors it) and newsboat take an entry's last
+    `rel="alternate"` HTML link, fastfeedparser, podcastparser and sfeed its first; in RSS an
+    `atom:link` alternate beats `<link>` for both kinds. The entry's own URL is both, and its
+    versions are each language once, not its own (RFC 4287: one alternate per type and
+    hreflang)."""
+    stories, versions = drawn
+    feed = feed_fixtures.make_feed(stories, alternates=versions)
+    expected = {s.guid: own_url(s) for s in stories}
+    language = {s.guid: s.language for s in stories}
+    named = {s.guid: versions.get(s.id, ()) for s in stories}
+    for fmt in ("atom", "rss"):
+        document = render(feed, fmt)
+        parsed = feedparser.parse(document)
+        assert {e.id: e.link for e in parsed.entries} == expected, fmt
+        fast = fastfeedparser.parse(document)
+        assert {e["id"]: e["link"] for e in fast["entries"]} == expected, fmt
+    root = etree.fromstring(render(feed, "atom"))
+    assert ATOM_SCHEMA.validate(root), ATOM_SCHEMA.error_log
+    for entry in root.iter(f"{{{ATOM}}}entry"):
+        entry_id = entry.findtext(f"{{{ATOM}}}id")
+        assert first_alternate(entry, f"{{{ATOM}}}link") == expected[entry_id]
+        alternates = [
+            (link.get("type"), link.get("hreflang"), link.get("href"))
+            for link in entry.iter(f"{{{ATOM}}}link")
+            if link.get("rel") == "alternate"
+        ]
+        keys = [(kind, hreflang) for kind, hreflang, _ in alternates]
+        assert len(keys) == len(set(keys)), alternates
+        linked = {hreflang: href for _, hreflang, href in alternates if hreflang}
+        wanted = {a.language: a.url for a in reversed(named[entry_id])}
+        wanted.pop(language[entry_id], None)
+        if wanted:  # the versions, each language once (the first named), and the entry itself
+            wanted[language[entry_id]] = expected[entry_id]
+        assert linked == wanted
+    rss = etree.fromstring(render(feed, "rss"))
+    for item in rss.iter("item"):
+        first = first_alternate(item, f"{{{ATOM}}}link") or item.findtext("link")
+        assert first == expected[item.findtext("guid")]
+    items = json.loads(render(feed, "json"))["items"]
+    assert {i["id"]: i["url"] for i in items} == expected
+    for item in items:
+        named = [v["language"] for v in item.get("_translations", {}).get("versions", [])]
+        assert language[item["id"]] not in named and len(named) == len(set(named))
+
+
+def test_a_version_in_the_pages_own_language_is_not_a_second_hreflang(
+    make_app: Callable[..., Flask],
+) -> None:
+    stories = [
+        article("ko-1", KO_AT, translations=(Translation("ko-2"), Translation("en-1"))),
+        article("ko-2", KO_AT),
+        article("en-1", EN_AT, language="en"),
+    ]
+    client = make_app(stories, site_url=BASE).test_client()
+    tree = html.fromstring(client.get("/articles/ko-1").data)
+    hreflangs = [
+        (link.get("hreflang"), link.get("href"))
+        for link in tree.xpath('//head/link[@rel="alternate"][@hreflang]')
+    ]
+    assert hreflangs == [("ko", f"{BASE}/articles/ko-1"), ("en", f"{BASE}/articles/en-1")]
