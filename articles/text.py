@@ -10,6 +10,9 @@ XML does not define, a script, or a relative link. The rules, each in one place:
   the feed model writes text as the Article holds it.
 - `is_blank`: text that shows nothing (white space, zero-width and other format characters,
   a byte order mark) counts as missing.
+- `reads_as_markup`: plain text that an HTML reading would show differently (a tag, or a
+  character reference HTML decodes); `markup_text`: what that reading shows, which the fields
+  a feed cannot mark as text keep (`articles.formats.values`, docs/import-formats.md).
 """
 
 from __future__ import annotations
@@ -274,6 +277,40 @@ def html_to_text(fragment: str) -> str:
     spaced = _BLOCK_BOUNDARY.sub(r" \g<0>", fragment)
     stripped = _text_cleaner().clean(spaced)
     return " ".join(html.unescape(stripped).split())
+
+
+_TAG_START = re.compile(r"<[A-Za-z/!?]")
+
+
+def reads_as_markup(text: str) -> bool:
+    """Whether an HTML reading of plain `text` differs from the text itself.
+
+    True when it holds a `<` that opens a tag, comment or declaration, or an `&` that starts a
+    character reference HTML would decode (`&amp;`, `&lt`, `&copy`...) or any `&#`. `AT&T`,
+    `A < B`, `I <3 N.Y.` and `Bill & Ted` read the same either way.
+    """
+    if "&" in text and ("&#" in text or html.unescape(text) != text):
+        return True
+    return "<" in text and _TAG_START.search(text) is not None
+
+
+def markup_text(text: str) -> str:
+    """The text an HTML reading of `text` shows, for a plain-text field that cannot carry
+    markup: `text` itself unless it `reads_as_markup`; else its tags dropped (script-like
+    ones with their content), character references decoded, white space collapsed
+    (`html_to_text`), read again while the result still reads as markup and changes (HTML
+    escaped once more: `&lt;b&gt;Kim&lt;/b&gt;` -> `Kim`). `<b>Kim</b>` -> `Kim`,
+    `Lee &amp; Park` -> `Lee & Park`, `AT&T` and `I <3 N.Y.` unchanged. The result may still
+    read as markup (`a&#b`, which no reading changes); callers refuse that.
+    """
+    for _ in range(8):
+        if not reads_as_markup(text):
+            return text
+        shown = html_to_text(text)
+        if shown == text:
+            return text
+        text = shown
+    return text
 
 
 @cache

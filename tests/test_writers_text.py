@@ -39,7 +39,7 @@ def strike() -> object:
 def test_plain_text_summary_with_markup_characters_reads_as_written_in_rss() -> None:
     document = render(make_feed([strike()]), "rss")  # type: ignore[list-item]
     assert (
-        b"<description>Union says offer is &amp;lt;unacceptable&amp;gt; &amp;amp; walks out."
+        b"<description>Union says offer is &#x26;lt;unacceptable&#x26;gt; &#x26;amp; walks out."
         b"</description>" in document
     )
     entry = feedparser.parse(document).entries[0]

@@ -72,7 +72,9 @@ def read_media(b: RecordBuilder, value: object) -> tuple[Media, ...]:
                 length=length,
                 type=b.mime(item.get("type"), f"{field}.type", required=True) or "",
                 duration=read_duration(b, item.get("duration"), f"{field}.duration"),
-                title=b.text(item.get("title"), f"{field}.title", limit=b.max_title_length),
+                title=b.text(
+                    item.get("title"), f"{field}.title", limit=b.max_title_length, no_markup=True
+                ),
             )
         )
     return tuple(items)

@@ -22,7 +22,7 @@ from articles.errors import InvalidArticle
 from articles.formats.messages import kind as describe
 from articles.formats.messages import show
 from articles.model import Status
-from articles.text import html_to_text
+from articles.text import html_to_text, markup_text
 
 # The agency's publication status, honoured in every version. `canceled` (the agency took the
 # story back) becomes `withheld`, the status that keeps an article out of every feed.
@@ -353,6 +353,9 @@ class NinjsItem:
             return None, "by"
         if not isinstance(by, str):
             raise self.fail(field, f"expected text, got {describe(by)}")
+        # The names' field keeps no markup (articles.text.markup_text): read the byline so before
+        # splitting it, or `<b>Kim</b>` would split at its `/`.
+        by = markup_text(by)
         names = [part for part in _BYLINE_SPLIT.split(_BYLINE_PREFIX.sub("", by)) if part.strip()]
         # `by: "dpa/Christian Hollmann"` names the agency beside the writer; the agency is the
         # source. A byline that names only the agency (`by: "AA"`) is kept: it is the author.

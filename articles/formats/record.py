@@ -170,7 +170,8 @@ class RecordBuilder(ValueReader):
             source=self.source(raw.get("source")),
             media=(media := read_media(self, raw.get("media"))),
             episode=read_episode(self, raw.get("episode"), media),
-            rights=self.text(raw.get("rights"), "rights", limit=MAX_TEXT_LENGTH) or None,
+            rights=self.text(raw.get("rights"), "rights", limit=MAX_TEXT_LENGTH, no_markup=True)
+            or None,
             reading_time=(
                 reading_time_minutes(body_html or title, language)
                 if reading_time is None
@@ -239,11 +240,11 @@ class RecordBuilder(ValueReader):
     def labelled(self, value: object, field: str) -> tuple[str, str]:
         """A `{slug, label}` object or a bare label; the missing half is derived."""
         if isinstance(value, str):
-            label = self.text(value, field, required=True, limit=200)
+            label = self.text(value, field, required=True, limit=200, no_markup=True)
             return slugify(label), label
         if isinstance(value, Mapping):
             self.only(value, field, ("slug", "label"))
-            label = self.text(value.get("label"), f"{field}.label", limit=200)
+            label = self.text(value.get("label"), f"{field}.label", limit=200, no_markup=True)
             slug = self.slug(value.get("slug"), f"{field}.slug", feed=True)
             if not label and not slug:
                 raise self.fail(field, "needs a label or a slug")
@@ -266,11 +267,13 @@ class RecordBuilder(ValueReader):
         for i, item in enumerate(self.listed(value, "authors")):
             field = f"authors[{i}]"
             if isinstance(item, str):
-                name = self.text(item, field, required=True, limit=200)
+                name = self.text(item, field, required=True, limit=200, no_markup=True)
                 author = Author(name=name, slug=slugify(name))
             elif isinstance(item, Mapping):
                 self.only(item, field, ("name", "slug", "uri", "email"))
-                name = self.text(item.get("name"), f"{field}.name", required=True, limit=200)
+                name = self.text(
+                    item.get("name"), f"{field}.name", required=True, limit=200, no_markup=True
+                )
                 email = self.text(item.get("email"), f"{field}.email", limit=254) or None
                 if email and not _EMAIL.match(email):
                     raise self.fail(f"{field}.email", f"{show(email)} is not an e-mail address")
@@ -297,8 +300,10 @@ class RecordBuilder(ValueReader):
         self.only(value, "image", ("url", "alt", "caption", "width", "height", "type"))
         return Image(
             url=self.url(value.get("url"), "image.url", required=True) or "",
-            alt=self.text(value.get("alt"), "image.alt", limit=2_000),
-            caption=self.text(value.get("caption"), "image.caption", limit=MAX_TEXT_LENGTH),
+            alt=self.text(value.get("alt"), "image.alt", limit=2_000, no_markup=True),
+            caption=self.text(
+                value.get("caption"), "image.caption", limit=MAX_TEXT_LENGTH, no_markup=True
+            ),
             width=self.optional_integer(value.get("width"), "image.width", 1, 100_000),
             height=self.optional_integer(value.get("height"), "image.height", 1, 100_000),
             type=self.mime(value.get("type"), "image.type"),
@@ -316,7 +321,10 @@ class RecordBuilder(ValueReader):
                     Link(
                         url=self.url(item.get("url"), f"{field}.url", required=True) or "",
                         title=self.text(
-                            item.get("title"), f"{field}.title", limit=MAX_TITLE_LENGTH
+                            item.get("title"),
+                            f"{field}.title",
+                            limit=MAX_TITLE_LENGTH,
+                            no_markup=True,
                         ),
                     )
                 )
@@ -330,14 +338,14 @@ class RecordBuilder(ValueReader):
         if value is None:
             return None
         if isinstance(value, str):
-            name = _SOURCE_PREFIX.sub("", self.text(value, "source", limit=200))
+            name = _SOURCE_PREFIX.sub("", self.text(value, "source", limit=200, no_markup=True))
             if not name:
                 raise self.fail("source", "required, but empty")
             return Source(name=name, slug=slugify(name))
         if not isinstance(value, Mapping):
             raise self.fail("source", f"expected a name or an object, got {kind(value)}")
         self.only(value, "source", ("name", "slug", "url"))
-        name = self.text(value.get("name"), "source.name", required=True, limit=200)
+        name = self.text(value.get("name"), "source.name", required=True, limit=200, no_markup=True)
         return Source(
             name=name,
             slug=self.slug(value.get("slug"), "source.slug", feed=True) or slugify(name),

@@ -42,7 +42,16 @@ from articles.formats.media import iso_duration_seconds
 from articles.formats.messages import kind, show
 from articles.languages import LanguageError, canonical_language
 from articles.model import STATUSES, Status
-from articles.text import clean_text, has_invisible, is_blank, is_iri, record_text, uri_safe
+from articles.text import (
+    clean_text,
+    has_invisible,
+    is_blank,
+    is_iri,
+    markup_text,
+    reads_as_markup,
+    record_text,
+    uri_safe,
+)
 
 MAX_ID_LENGTH = 200
 MAX_TITLE_LENGTH = 1_000
@@ -127,6 +136,7 @@ class ValueReader:
         required: bool = False,
         limit: int = MAX_TEXT_LENGTH,
         single_line: bool = True,
+        no_markup: bool = False,
     ) -> str:
         """Plain text: cleaned, white space collapsed (unless multi-line), within a limit.
 
@@ -136,10 +146,17 @@ class ValueReader:
         one U+0020. `limit` is in characters (code points) after cleaning; a value over four
         times the limit is refused before cleaning. Raises InvalidArticle when the value is
         not text, is required but missing or shows nothing, or is too long.
+
+        `no_markup`: a field feeds write where no format can say its text is not HTML (an
+        Atom `name`, a category `label`, a link `title`, RSS `category` and `dc:*`), so text
+        there that reads as markup is markup: the value is what an HTML reading of it shows
+        (`articles.text.markup_text`: `<b>Kim</b>` -> `Kim`, `&amp;` -> `&`). One that still
+        reads as markup after that (`a&#b`) is refused.
         """
         if (
             type(value) is str
             and single_line
+            and not (no_markup and ("<" in value or "&" in value))
             and 0 < len(value) <= limit
             and value.isascii()
             and value.isprintable()
@@ -150,10 +167,24 @@ class ValueReader:
             # Printable ASCII with no spaces to collapse, as most ids, slugs, URLs and codes
             # are: `_text` would give it back as it is (tests/test_parse_shortcuts.py).
             return value
-        return self._text(value, field, required=required, limit=limit, single_line=single_line)
+        return self._text(
+            value,
+            field,
+            required=required,
+            limit=limit,
+            single_line=single_line,
+            no_markup=no_markup,
+        )
 
     def _text(
-        self, value: object, field: str, *, required: bool, limit: int, single_line: bool
+        self,
+        value: object,
+        field: str,
+        *,
+        required: bool,
+        limit: int,
+        single_line: bool,
+        no_markup: bool = False,
     ) -> str:
         """`text` by every rule, for any value."""
         if value is None:
@@ -182,6 +213,18 @@ class ValueReader:
                 or cleaned[-1:] == " "
             ):
                 cleaned = " ".join(cleaned.split())
+        if no_markup and ("<" in cleaned or "&" in cleaned):
+            shown = markup_text(cleaned)
+            if reads_as_markup(shown):
+                also = f", and so does the text it shows, {show(shown)}" if shown != cleaned else ""
+                raise self.fail(
+                    field,
+                    f"{show(value)} reads as HTML markup{also}; this field is plain text, "
+                    "which feeds cannot mark as text (readers would read it as HTML): "
+                    "write the text itself",
+                )
+            if shown != cleaned:  # references may name characters XML cannot carry
+                cleaned = " ".join(record_text(shown).split())
         # Stripped non-empty ASCII always shows something (its controls are gone).
         if cleaned and not cleaned.isascii() and is_blank(cleaned):
             # Zero-width spaces, joiners, a byte order mark: nothing a reader would see.

@@ -4,7 +4,7 @@
 credit and the stylesheet instruction are extensions (`feeds.writers.extensions`). Plain text
 is a text construct of `type="text"`, or `type="html"` holding the text HTML-escaped when the
 text reads as markup (`base.reads_as_markup`): every reader, including those that read text
-constructs as HTML, shows it as written.
+constructs as HTML, shows it as written. `&` is written `&#x26;` (`base.hex_ampersands`).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from feeds.writers.base import (
     add_markup,
     as_html,
     escape_text,
+    hex_ampersands,
     reads_as_markup,
     xml_attr,
     xml_text,
@@ -85,7 +86,7 @@ class AtomWriter(XmlWriter):
             root.set(name, value)
         self.add_root_elements(root, feed)
         self.add_items(root, "entry", feed)
-        return self.serialize(root, feed)
+        return hex_ampersands(self.serialize(root, feed), b"<feed")
 
     def add_root_elements(self, parent: Any, feed: Feed) -> None:
         """Fix up feedgen's head: RFC 3339 `updated`, typed title, subtitle's own language."""

@@ -7,9 +7,10 @@ Text: readers read `<description>` as HTML, so plain text goes there HTML-escape
 (`&amp;lt;` in the XML). A title is plain text, but many readers (feedparser among them) read
 one that looks like markup as HTML: a title that reads as markup (`base.reads_as_markup`) is
 written HTML-escaped, any other exactly as it is, so both kinds of reader show it as written.
-A document with such a title writes `&` as the hexadecimal character reference `&#x26;`
-throughout (the same character to an XML parser), the RSS Best Practices Profile's encoding
-("Character Data") by which the W3C validator tells deliberately escaped text from HTML.
+Every document writes `&` as the hexadecimal character reference `&#x26;` throughout (the
+same character to an XML parser), the RSS Best Practices Profile's encoding ("Character
+Data") by which the W3C validator tells deliberately escaped text from HTML
+(`base.hex_ampersands`).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from feeds.writers.base import (
     add_markup,
     as_html,
     escape_text,
+    hex_ampersands,
     reads_as_markup,
     xml_attr,
     xml_text,
@@ -77,10 +79,7 @@ class RssWriter(XmlWriter):
         channel = root[0]
         self.add_root_elements(channel, feed)
         self.add_items(channel, "item", feed)
-        document = self.serialize(root, feed)
-        if reads_as_markup(feed.title) or any(reads_as_markup(e.title) for e in feed.entries):
-            document = document.replace(b"&amp;", b"&#x26;")
-        return document
+        return hex_ampersands(self.serialize(root, feed), b"<rss")
 
     def add_root_elements(self, parent: Any, feed: Feed) -> None:
         """Fix up feedgen's channel: titles and description as readers read them, and our
