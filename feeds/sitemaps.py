@@ -36,7 +36,7 @@ import hashlib
 import math
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Final
 from urllib.parse import urlsplit
@@ -162,8 +162,40 @@ class Sitemaps:
     def describe(self, path: str, now: datetime, base: str) -> CrawlerDocument:
         """The document at `path` (site-relative) at `now`, for the public root `base`.
 
-        Raises NoSuchSitemap for a path that names no document now.
+        Its `until_change` is the sooner of the moments it changes by the clock alone (an
+        article leaving the news window) and the first embargo lift within `cache_max_age`
+        that changes it (`changing_lift`): a lift that leaves its bytes as they are does not
+        shorten its max-age, so no crawler document tells that an embargo is coming unless
+        the story will be in it. Raises NoSuchSitemap for a path that names no document now.
         """
+        doc = self._describe(path, now, base)
+        lift = self.changing_lift(path, now, base, doc.opaque)
+        if lift is None:
+            return doc
+        until = (lift - now).total_seconds()
+        if doc.until_change is not None:
+            until = min(until, doc.until_change)
+        return replace(doc, until_change=max(0.0, until))
+
+    def changing_lift(self, path: str, now: datetime, base: str, opaque: str) -> datetime | None:
+        """The first embargo lift after `now`, within `cache_max_age`, after which the document
+        at `path` is not the one `opaque` names (described again as of that moment), or None.
+
+        Later lifts cannot matter: a cache keeps the document `cache_max_age` at most.
+        """
+        horizon = now + timedelta(seconds=self.config.cache_max_age)
+        moment = self.store.next_visibility_change(now=now)
+        while moment is not None and moment <= horizon:
+            try:
+                if self._describe(path, moment, base).opaque != opaque:
+                    return moment
+            except NoSuchSitemap:
+                return moment
+            moment = self.store.next_visibility_change(now=moment)
+        return None
+
+    def _describe(self, path: str, now: datetime, base: str) -> CrawlerDocument:
+        """`describe` with `until_change` from the clock's changes alone (no lifts)."""
         if path == ROBOTS_PATH:
             return self._robots(now, base)
         if path == SITEMAP_INDEX_PATH:
@@ -175,8 +207,8 @@ class Sitemaps:
             raise NoSuchSitemap(f"no such sitemap; the sitemap index is {base}{SITEMAP_INDEX_PATH}")
         return self._month(match.group(1), int(match.group(2) or 1), now, base)
 
-    def _until_change(self, now: datetime, *more: datetime | None) -> float | None:
-        moments = [self.store.next_visibility_change(now=now), *more]
+    def _until_change(self, now: datetime, *moments: datetime | None) -> float | None:
+        """Seconds until the soonest of `moments` (the clock's own changes; lifts: `describe`)."""
         upcoming = [m for m in moments if m is not None]
         return None if not upcoming else max(0.0, (min(upcoming) - now).total_seconds())
 
@@ -192,7 +224,8 @@ class Sitemaps:
             path=ROBOTS_PATH,
             media_type=ROBOTS_TYPE,
             opaque=self._etag("robots", base, named),
-            until_change=self._until_change(now, self._news_leaves(news)),
+            # It names the news sitemap until the newest listed article leaves the window.
+            until_change=self._until_change(now, news[0].published + NEWS_WINDOW if news else None),
             render=lambda: render_robots(
                 [base + path for path in named], disallow=[urlsplit(base).path + ADMIN_PREFIX]
             ),

@@ -137,10 +137,14 @@ def test_news_sitemap_leaves_when_its_articles_age_past_two_days(
 ) -> None:
     client = make_app(recent_articles(), site_url="https://news.example.com").test_client()
     # Cached no longer than until the oldest listed article ("yesterday", 30 h old at NOW)
-    # leaves the two-day window, as the index and robots.txt that name it.
+    # leaves the two-day window, as the index that lists it; robots.txt names the news
+    # sitemap until the newest listed article ("embargoed", since NOW + 30 min) leaves.
     clock.now = NOW + timedelta(hours=18) - timedelta(seconds=100)
-    for path in ("/sitemaps/news.xml", "/sitemap.xml", "/robots.txt"):
+    for path in ("/sitemaps/news.xml", "/sitemap.xml"):
         assert "max-age=100," in client.get(path).headers["Cache-Control"]
+    assert "max-age=300," in client.get("/robots.txt").headers["Cache-Control"]
+    clock.now = NOW + timedelta(days=2, minutes=30) - timedelta(seconds=100)
+    assert "max-age=100," in client.get("/robots.txt").headers["Cache-Control"]
     clock.now = NOW + timedelta(days=2)  # "today" is now 49 h old
     assert client.get("/sitemaps/news.xml").status_code == 200
     assert "today-1" not in client.get("/sitemaps/news.xml").get_data(as_text=True)

@@ -214,8 +214,8 @@ def test_stylesheet_processing_instruction_follows_the_declaration() -> None:
 def test_title_that_reads_as_markup_is_html_escaped_and_shown_as_written() -> None:
     document = render(make_feed([edge_articles()[2]]), "atom")
     assert (
-        b'<title type="html">AT&#x26;amp;amp;T &#x26;lt;b&#x26;gt;bold&#x26;lt;/b&#x26;gt; ]]&#x26;gt;'
-        b" bell and</title>" in document
+        b'<title type="html">AT&#x26;amp;amp;T &#x26;lt;b&#x26;gt;bold&#x26;lt;/b&#x26;gt;'
+        b" ]]&#x26;gt; bell and</title>" in document
     )
     parsed = feedparser.parse(document)
     assert shown(parsed.entries[0].title_detail) == "AT&amp;T <b>bold</b> ]]> bell and"
