@@ -47,11 +47,14 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-# The one rule for a reported count, whoever reports it: a whole number, with or without
-# thousands commas ("1,234"), then "subscribers", "subscriber", "subscriber(s)", "readers" or
-# "reader" (any case). A number run into other digits or commas ("12345,678") is no count.
+# The one rule for a reported count, whoever reports it: a well-formed non-negative whole
+# number of ASCII digits, with or without thousands commas ("1,234"), standing as a word of its
+# own, then "subscribers", "subscriber", "subscriber(s)", "readers" or "reader" (any case).
+# A number that is only the tail of something else is no count: run into other digits or
+# commas ("12345,678"), signed ("-5", "+5"), the end of a decimal or exponent ("1.5", "1e9"),
+# or of a word ("x5", "v2_5"); nor are other scripts' digits ("٤٢").
 COUNT: Final = re.compile(
-    r"(?<![\d,])(?P<subscribers>\d{1,3}(?:,\d{3}){1,3}|\d{1,12})\s+"
+    r"(?<![\w,.+\-])(?P<subscribers>[0-9]{1,3}(?:,[0-9]{3}){1,3}|[0-9]{1,12})\s+"
     r"(?:subscriber\(s\)|subscribers?\b|readers?\b)",
     re.IGNORECASE,
 )

@@ -284,10 +284,46 @@ def test_fetchers_with_their_own_feed_id_form_are_read_exactly(
         "Reader/1.0 (1,234,5678 readers)",
         "Reader/1.0 (subscribers: 12)",  # no number before the word
         "Reader/1.0 (12 subscriptions)",
+        "Feedly/1.0 (-5 subscribers)",  # signed
+        "Reader/1.0 (1e9 readers)",  # an exponent's tail
+        "Reader/1.0 (2.5 readers)",  # a decimal's tail
     ],
 )
 def test_malformed_counts_are_not_counts(agent: str) -> None:
     assert parse_user_agent(agent) is None
+
+
+# What may stand before a count's digits and leave it malformed: a sign, a decimal point or
+# an exponent, a word it ends, other digits; and other scripts' digits for the count itself.
+MALFORMED_BEFORE = ["-", "+", ".", "1.", "0.", "1e", "2E", "e+", "x", "v2_", "_", "a", "가"]
+OTHER_DIGITS = "٠١٢٣٤٥٦٧٨٩۰۱۲۳४५６７"
+
+
+@given(
+    count=st.integers(min_value=0, max_value=10**12 - 1),
+    commas=st.booleans(),
+    before=st.sampled_from([" ", "; (", ";", "; ", " [", "/"]),
+    malformed=st.one_of(st.none(), st.sampled_from(MALFORMED_BEFORE), st.just("digits")),
+    word=st.sampled_from(WORDS),
+)
+def test_only_a_well_formed_non_negative_count_is_a_count(
+    count: int, commas: bool, before: str, malformed: str | None, word: str
+) -> None:
+    """`-5 subscribers` is no count of 5, nor `(1e9 readers)` one of 9: the number must be a
+    whole non-negative number of its own (ASCII digits, optional thousands commas)."""
+    number = f"{count:,}" if commas else str(count)
+    if malformed == "digits":
+        number = "".join(
+            OTHER_DIGITS[int(d) % len(OTHER_DIGITS)] if d != "," else d for d in number
+        )
+    elif malformed is not None:
+        number = malformed + number
+    agent = f"Fetcher/2.0 (+https://fetcher.example{before}{number} {word}; feed-id=f1)"
+    parsed = parse_user_agent(agent)
+    if malformed is None:
+        assert parsed == ("Fetcher", count, "f1")
+    else:
+        assert parsed is None, (agent, parsed)
 
 
 def test_a_long_hostile_agent_is_read_only_in_its_first_512_characters() -> None:
