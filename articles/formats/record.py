@@ -17,6 +17,7 @@ import difflib
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
@@ -97,20 +98,33 @@ def article_from_mapping(
     zone: ZoneInfo,
     default_language: str,
     base_url: str = "",
+    written_at: datetime | None = None,
 ) -> Article:
     """Validate one record in our JSON format and build its Article.
 
     `base_url` is the site's public URL, used only to resolve relative links in the body of an
     article that has no `url` of its own; when it is empty such links stay site-relative
     (`/articles/<id>` based) and the feed model adds the host.
+
+    `written_at` is the time this version is being written when the writer knows it (the
+    publishing API, which stamps `updated` with it): a record without `updated` then has
+    `updated` = the earlier of `published` and `written_at`, so an embargo or a draft planned
+    for later needs no `updated`, and a published record whose time is ahead of the write is
+    refused on `published` (send the time as `embargoed`). Without it (files), `updated`
+    defaults to `published` and an embargoed record must give it.
     """
     if not isinstance(raw, Mapping):
         raise InvalidArticle(where, "", f"expected a JSON object, got {kind(raw)}")
-    return RecordBuilder(where, zone, default_language, base_url).build(raw)
+    builder = RecordBuilder(where, zone, default_language, base_url)
+    builder.written_at = written_at
+    return builder.build(raw)
 
 
 class RecordBuilder(ValueReader):
     """Reads one record's fields into an Article, naming the record and field in every error."""
+
+    # The time of the write, when the writer knows it (`article_from_mapping`'s `written_at`).
+    written_at: datetime | None = None
 
     # -- the record
 
@@ -130,21 +144,37 @@ class RecordBuilder(ValueReader):
                 "or leave published out",
             )
         given_updated = self.date(raw.get("updated"), "updated")
-        if given_updated is None and embargoed is not None:
+        written_at = self.written_at
+        if given_updated is None and embargoed is not None and written_at is None:
             # The embargo's end is in the future when the story is sent; `updated` may not be.
             raise self.fail(
                 "updated",
                 "required for an embargoed record: the time this version was written "
                 "(not later than now)",
             )
-        updated = given_updated or published
+        if given_updated is not None:
+            updated = given_updated
+        elif written_at is not None:
+            updated = min(published, written_at.astimezone(published.tzinfo))
+        else:
+            updated = published
         status = self.status(raw.get("status"))
         # A story written before it appears (an embargo, a draft planned for later) has a
         # version time before its publish time; a published one may not.
         if updated < published and embargoed is None and status == "published":
+            if given_updated is None:
+                # The client sent no `updated`: its publish time is ahead of this write.
+                raise self.fail(
+                    "published",
+                    f"{published.isoformat()} is later than the time of this write "
+                    f"({updated.isoformat()}); to hold the story until then, send that time "
+                    "as `embargoed` (an embargo), or keep it a draft",
+                )
             raise self.fail(
                 "updated",
-                f"{updated.isoformat()} is earlier than published ({published.isoformat()})",
+                f"{updated.isoformat()} is earlier than published ({published.isoformat()}); "
+                "a published story's version is written at or after its publish time: to "
+                "hold the story until then, send that time as `embargoed` (an embargo)",
             )
         language = self.language(raw.get("language"))
         url = self.url(raw.get("url"), "url")

@@ -39,6 +39,9 @@ class RecordRules:
 
     zone: ZoneInfo
     default_language: str
+    # The time of the write (the request's): `updated` for a record that gives none, as it is
+    # stamped (`articles.formats.article_from_mapping`'s `written_at`).
+    written_at: datetime | None = None
 
 
 def check_article_id(article_id: str) -> None:
@@ -159,7 +162,11 @@ def _probe(probe: dict[str, Any], rules: RecordRules) -> InvalidArticle | None:
 
 def _parse(record: Mapping[str, Any], rules: RecordRules) -> Article:
     return article_from_mapping(
-        record, where="", zone=rules.zone, default_language=rules.default_language
+        record,
+        where="",
+        zone=rules.zone,
+        default_language=rules.default_language,
+        written_at=rules.written_at,
     )
 
 

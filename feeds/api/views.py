@@ -105,13 +105,19 @@ def _store() -> Store:
 
 
 def _now() -> datetime:
-    now: datetime = current_app.extensions["feeds.clock"]()
+    """The time of this request, read once: the record's `updated` when it gives none and the
+    write's stamp are one instant."""
+    if "api_now" not in g:
+        g.api_now = current_app.extensions["feeds.clock"]()
+    now: datetime = g.api_now
     return now
 
 
 def _rules() -> RecordRules:
     config = _config()
-    return RecordRules(zone=config.zone, default_language=config.default_language)
+    return RecordRules(
+        zone=config.zone, default_language=config.default_language, written_at=_now()
+    )
 
 
 # Media types each method takes; `+json` suffixes (RFC 6839) count as JSON.
@@ -417,7 +423,7 @@ def patch_article(article_id: str) -> Response:
 
     def build(current: Article | None) -> Article:
         assert current is not None  # must_exist
-        return read_record(_patched(current, patch), article_id, rules)
+        return read_record(_patched(current, patch, _now()), article_id, rules)
 
     change = writes.Change(
         article_id, build, "correct", precondition=_precondition(), must_exist=True
@@ -612,14 +618,28 @@ def _precondition() -> writes.Precondition:
     )
 
 
-def _patched(current: Article, patch: dict[str, Any]) -> dict[str, Any]:
+def _patched(current: Article, patch: dict[str, Any], now: datetime) -> dict[str, Any]:
     """The stored record with the merge patch applied, ready for the validator.
 
     A body given in the patch in another form (`body`, `body_markdown`) replaces the stored
     `body_html`; `reading_time` is dropped, so computed again, when the body changes and the
     stored value was the computed one.
+
+    Times, as the fields the client sends mean them: the stored `updated` is left out unless
+    the patch sets it (every write stamps it: the validator takes the time of the write);
+    `embargoed` set without `published` moves `published` with it (an embargoed story is
+    published when its embargo ends; a merge patch cannot leave the stored `published` out);
+    `embargoed: null` without `published` on a story still under embargo lifts it now
+    (`published` becomes the time of the write).
     """
     base = article_to_dict(current)
+    if "updated" not in patch:
+        base.pop("updated", None)
+    if "published" not in patch and "embargoed" in patch:
+        if patch["embargoed"] is not None:
+            base["published"] = patch["embargoed"]
+        elif current.embargoed is not None and current.published > now:
+            base["published"] = now.isoformat()
     if any(patch.get(name) is not None for name in BODY_FIELDS):
         for name in BODY_FIELDS:
             if name not in patch:

@@ -12,7 +12,7 @@ everything back.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Literal
 
@@ -127,8 +127,15 @@ def _builder(change: Change, now: datetime) -> Builder:
         if new is None:
             return None
         check_guid_kept(new, current)
-        if current is not None and same_content(new, current) and new.updated <= current.updated:
-            return new  # the service answers `unchanged` and writes nothing
+        # A record without `updated` carries the time of this write (`RecordRules`): no
+        # newer version by itself.
+        if (
+            current is not None
+            and same_content(new, current)
+            and (new.updated <= current.updated or new.updated == now)
+        ):
+            # The service answers `unchanged` and writes nothing.
+            return replace(new, updated=min(new.updated, current.updated))
         return stamped(new, current, now)
 
     return build
