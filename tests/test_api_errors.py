@@ -131,3 +131,23 @@ def test_an_unexpected_error_is_a_500_problem_without_internals(
     body = _problem(response, 500)
     assert "secret" not in response.get_data(as_text=True)
     assert body["type"] == "about:blank"
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/articles/%FF", "/api/articles/a%C3", "/api/articles?status=%FF"]
+)
+def test_every_400_is_an_invalid_request_problem(api: ApiClient, path: str) -> None:
+    """docs/api.md's table: a 400 is `malformed-json` or `invalid-request`, never about:blank
+    (a path that is not UTF-8 is refused below the API, by the app)."""
+    body = _problem(api.get(path), 400)
+    assert body["type"].endswith(":problem:invalid-request"), body
+
+
+def test_deleting_a_deleted_article_is_410_like_reading_it(api: ApiClient) -> None:
+    api.put("/api/articles/gone-1", json=record())
+    assert api.delete("/api/articles/gone-1").status_code == 204
+    read = _problem(api.get("/api/articles/gone-1"), 410)
+    deleted = _problem(api.delete("/api/articles/gone-1"), 410)
+    assert deleted["type"] == read["type"] and deleted["type"].endswith(":problem:gone")
+    assert deleted["guid"] == read["guid"] and deleted["deleted_at"] == read["deleted_at"]
+    assert api.delete("/api/articles/never-stored").status_code == 404

@@ -123,7 +123,11 @@ def problem_response(problem: Problem) -> Response:
 def from_http_exception(exc: HTTPException) -> Problem:
     """A werkzeug error (routing, size limit, ...) as a problem, keeping its headers (Allow)."""
     status = exc.code or 500
-    kind = {413: "payload-too-large", 415: "unsupported-media-type"}.get(status)
+    # A 400 from below the API (a path that is not UTF-8, a bad Host) is a malformed request
+    # like the API's own: the same type as docs/api.md's table gives it.
+    kind = {400: "invalid-request", 413: "payload-too-large", 415: "unsupported-media-type"}.get(
+        status
+    )
     headers = {k: v for k, v in exc.get_headers() if k.lower() not in ("content-type",)}
     # A description of our own (not werkzeug's default for the class) says more than a hint.
     own = exc.description if exc.description != type(exc).description else None

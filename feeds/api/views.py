@@ -433,19 +433,27 @@ def patch_article(article_id: str) -> Response:
 
 @bp.delete("/articles/<article_id:article_id>", merge_slashes=False, strict_slashes=False)
 @spec.validate(
-    resp=Responses("HTTP_204", HTTP_404=ProblemModel, HTTP_412=ProblemModel, **_ERRORS),
+    resp=Responses(
+        "HTTP_204", HTTP_404=ProblemModel, HTTP_410=GoneProblem, HTTP_412=ProblemModel, **_ERRORS
+    ),
     security=SECURITY,
     tags=["articles"],
     operation_id="deleteArticle",
     path_parameter_descriptions=_ID_PARAMETER,
 )
 def delete_article(article_id: str) -> Response:
-    """Delete an article: it leaves every feed and page, and a tombstone keeps its guid."""
+    """Delete an article: it leaves every feed and page, and a tombstone keeps its guid.
+
+    An article deleted before is 410 Gone, as for GET; an id never stored is 404.
+    """
     check_article_id(article_id)
     change = writes.Change(
         article_id, lambda _current: None, "delete", precondition=_precondition(), must_exist=True
     )
-    _apply([change])
+    try:
+        _apply([change])
+    except ArticleNotFound:
+        _missing(article_id)
     return Response(status=204)
 
 
