@@ -198,7 +198,7 @@ def test_delete_removes_from_feeds_and_leaves_a_tombstone(api: ApiClient) -> Non
     gone = api.get("/api/articles/aug-2")
     assert gone.status_code == 410
     assert gone.get_json()["guid"] == "tag:feeds.example.org,2025:aug-2"
-    assert api.delete("/api/articles/aug-2").status_code == 404
+    assert api.delete("/api/articles/aug-2").status_code == 410  # as GET: gone, not unknown
     assert api.put("/api/articles/aug-2", json=record()).status_code == 201
     assert [e.action for e in audit.history(api.store.engine, "aug-2")] == ["delete", "create"]
 

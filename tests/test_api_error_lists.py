@@ -140,3 +140,40 @@ def test_an_unknown_field_beside_the_batch_is_named(api: ApiClient) -> None:
     response = api.post("/api/articles/batch", json={"articles": [record(id="x1")], "extra": 1})
     assert response.status_code == 422
     assert [e["field"] for e in response.get_json()["errors"]] == ["extra"]
+
+
+# One bad value per member of a media item; the others stay good.
+BAD_MEDIA_MEMBERS = {
+    "url": "ftp://cdn.example.org/a.mp3",
+    "length": -5,
+    "type": "not a type",
+    "duration": -3,
+    "title": 7,
+}
+GOOD_MEDIA = {"url": "https://cdn.example.org/a.mp3", "length": 100, "type": "audio/mpeg"}
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    items=st.lists(
+        st.sets(st.sampled_from(sorted(BAD_MEDIA_MEMBERS)), max_size=len(BAD_MEDIA_MEMBERS)),
+        min_size=1,
+        max_size=3,
+    ),
+    bad_author=st.booleans(),
+)
+def test_every_member_in_error_of_every_item_is_listed(
+    items: list[set[str]], bad_author: bool
+) -> None:
+    """docs/api.md: every field in error is listed. `length: -5, duration: -3` in one media
+    item is two errors, not only `length`."""
+    media = [{**GOOD_MEDIA, **{m: BAD_MEDIA_MEMBERS[m] for m in bad}} for bad in items]
+    raw = {**record(), "media": media}
+    if bad_author:
+        raw["authors"] = ["Kim", {"name": "Lee", "email": "not an address"}, 3]
+    errors = record_errors(raw, "a1", RULES)
+    listed = {e["field"] for e in errors} if isinstance(errors, list) else set()
+    expected = {f"media[{i}].{m}" for i, bad in enumerate(items) for m in bad}
+    if bad_author:
+        expected |= {"authors[1].email", "authors[2]"}
+    assert listed == expected, errors

@@ -5,12 +5,17 @@ when a record fails, finds every failing top-level field, not only the first, by
 each field on its own against a minimal valid record and then again beside the record's own
 fields that pass (so a listed error never compares with a value the client did not send);
 cross-field rules (`updated` before `published`, two body fields) come from the full record's
-error. Nothing here is a second validator: every verdict is the import's.
+error. Inside a field, each error found is replaced by a valid stand-in (or an optional
+member left out) and the field asked again, so every member in error of every item is listed
+(`media[0].length` and `media[0].duration`). Nothing here is a second validator: every
+verdict is the import's.
 """
 
 from __future__ import annotations
 
+import copy
 import hashlib
+import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -132,12 +137,97 @@ def record_errors(
         if _top(among.field) == name:
             error = among
         found[(error.field, error.reason)] = None
+        # The field's other errors inside it (`media[0].length` and `media[0].duration`).
+        for inner in _inner_errors(name, record[name], article_id, rules, error):
+            found[(inner.field, inner.reason)] = None
     # The whole record's verdict always counts: it may be a rule between fields (two body
     # forms, `updated` before `published`) about a field that is also bad on its own.
     found[(failure.field, failure.reason)] = None
     order = {name: i for i, name in enumerate(RECORD_FIELDS)}
     pairs = sorted(found, key=lambda pair: (order.get(_top(pair[0]), len(order)), pair[0]))
     return [{"field": prefix + field, "reason": reason} for field, reason in pairs]
+
+
+# Valid stand-ins for the items of list fields and for required members of their objects,
+# put in the place of a value in error so the validator goes on to the next error inside the
+# same field (`_inner_errors`). Only their validity matters; they are never stored.
+_ITEM_STAND_INS: Final[Mapping[str, Any]] = {
+    "tags": "x",
+    "authors": "x",
+    "related": "https://example.invalid/",
+    "translations": "x",
+    "media": {"url": "https://example.invalid/a.mp3", "length": 1, "type": "audio/mpeg"},
+}
+_MEMBER_STAND_INS: Final[Mapping[str, Any]] = {
+    "url": "https://example.invalid/a",
+    "length": 1,
+    "type": "application/octet-stream",
+    "name": "x",
+    "label": "x",
+    "slug": "x",
+    "id": "x",
+}
+_PATH_STEP: Final = re.compile(r"\[(\d+)\]|\.([A-Za-z_]+)")
+_MAX_INNER_ERRORS: Final = 50
+
+
+def _inner_errors(
+    name: str, value: Any, article_id: str, rules: RecordRules, first: InvalidArticle
+) -> list[InvalidArticle]:
+    """The errors of field `name` after `first`, each found by putting a valid stand-in (or
+    nothing, for an optional member) where the one before was and asking the validator
+    again: every member in error of every item is listed, not only the first."""
+    found: list[InvalidArticle] = []
+    seen = {first.field}
+    error: InvalidArticle | None = first
+    value = copy.deepcopy(value)
+    while error is not None and len(found) < _MAX_INNER_ERRORS:
+        value = _stand_in(name, value, error.field)
+        if value is None:
+            break
+        error = _own_error(name, {"id": article_id, name: value}, rules)
+        if error is None or any(_within(done, error.field) for done in seen):
+            break  # done, or an error of what was put in (`tags[0]` without its slug)
+        seen.add(error.field)
+        found.append(error)
+    return found
+
+
+def _within(path: str, ancestor: str) -> bool:
+    """Whether `path` is `ancestor` or a part of it (`media[0].length` within `media[0]`)."""
+    return path == ancestor or path.startswith((ancestor + ".", ancestor + "["))
+
+
+def _stand_in(name: str, value: Any, field: str) -> Any:
+    """`value` (of the record field `name`) with the part `field` names (`media[0].length`)
+    replaced by a stand-in, or left out when it is an optional member; None when `field`
+    names no part inside the value that can be replaced."""
+    steps = [(int(m[1]) if m[1] else m[2]) for m in _PATH_STEP.finditer(field[len(name) :])]
+    if (
+        not steps
+        or "".join(f"[{s}]" if isinstance(s, int) else f".{s}" for s in steps) != field[len(name) :]
+        or not field.startswith(name)
+    ):
+        return None
+    parent: Any = value
+    for step in steps[:-1]:
+        try:
+            parent = parent[step]
+        except (KeyError, IndexError, TypeError):
+            return None
+    last = steps[-1]
+    if isinstance(last, int) and isinstance(parent, list) and last < len(parent):
+        if len(steps) == 1 and name in _ITEM_STAND_INS:
+            parent[last] = copy.deepcopy(_ITEM_STAND_INS[name])
+            return value
+        return None
+    if isinstance(last, str) and isinstance(parent, dict) and last in parent:
+        if last in _MEMBER_STAND_INS:
+            parent[last] = _MEMBER_STAND_INS[last]
+        else:
+            del parent[last]
+        return value
+    return None
 
 
 def _own_error(name: str, probe: dict[str, Any], rules: RecordRules) -> InvalidArticle | None:
