@@ -60,6 +60,17 @@ def time_problem(
             article_id=article_id,
         )
     if updated > limit:
+        if updated == published and status != "published":
+            # Most likely no `updated` was given and it was read as the planned publish time.
+            return InvalidArticle(
+                where,
+                "updated",
+                f"{updated.isoformat()} (the planned `published`, which `updated` is when a "
+                f"record gives none) is {how_far(updated - now)} ahead of the server's clock "
+                f"({clock}); a {status} planned for later gives `updated`, the time this "
+                "version was written (the publishing API stamps it)",
+                article_id=article_id,
+            )
         return InvalidArticle(
             where,
             "updated",

@@ -105,3 +105,17 @@ def test_no_error_names_an_updated_the_client_did_not_send(
     else:
         assert response.status_code == 422
         assert [e["field"] for e in response.get_json()["errors"]] == [field]
+
+
+def test_an_imported_draft_planned_for_later_is_told_to_give_its_updated() -> None:
+    """A file's record without `updated` has its `published` as `updated`: the clock's
+    refusal says so, and what to send, instead of calling the date a typo."""
+    from articles.clock import time_problem
+
+    later = NOW + timedelta(days=3)
+    for status in ("draft", "withheld"):
+        problem = time_problem(
+            "d1", status=status, published=later, updated=later, embargoed=None, now=NOW
+        )
+        assert problem is not None and problem.field == "updated"
+        assert "gives `updated`" in problem.reason and "typo" not in problem.reason
