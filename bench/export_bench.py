@@ -231,7 +231,7 @@ def census(out: Path) -> dict[str, Any]:
     """Documents and bytes (with their gzip and Brotli forms) by kind, from the manifest, and
     the documents whose bytes another document already has (identical files)."""
     sys.path.insert(0, str(ROOT))
-    from feeds.export.files import ENCODINGS, load_manifest, variant_file
+    from feeds.export.files import ENCODINGS, MANIFEST_NAME, load_manifest, variant_file
     from feeds.urls import ARTICLES_PREFIX, FEEDS_PREFIX
 
     def kind(path: str) -> str:
@@ -246,7 +246,7 @@ def census(out: Path) -> dict[str, Any]:
     kinds: dict[str, dict[str, int]] = {}
     digests: dict[bytes, int] = {}
     duplicates = duplicate_bytes = 0
-    for path, entry in load_manifest(out / "_nginx" / "manifest.json").items():
+    for path, entry in load_manifest(out / "_nginx" / MANIFEST_NAME).items():
         figures = kinds.setdefault(kind(path), {"documents": 0, "bytes": 0, "identity_bytes": 0})
         body = (out / entry.file).read_bytes()
         figures["documents"] += 1

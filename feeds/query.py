@@ -119,12 +119,18 @@ def parse_feed_path(
     return FeedQuery(facet=facet, fmt=fmt, page=page, limit=limit, month=month)
 
 
+def is_feed_name(value: str) -> bool:
+    """Whether `value` can name a feed in a URL (`/feeds/tag/<value>.atom`): a short ASCII
+    slug. A tag or author named otherwise (by its label) is redirected to its slug's feed."""
+    return bool(_SLUG.fullmatch(value))
+
+
 def _facet(parts: list[str], site: str) -> Facet:
     if parts == ["all"]:
         return Facet("all", "")
     if len(parts) == 2 and parts[0] in KIND_BY_SEGMENT:
         value = parts[1]
-        if not _SLUG.fullmatch(value):
+        if not is_feed_name(value):
             raise QueryError(
                 404,
                 f"no {parts[0]} feed {_show(value)!r}: feed names are short ASCII slugs "

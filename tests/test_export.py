@@ -22,6 +22,7 @@ import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import asdict
 from datetime import timedelta
 from pathlib import Path
 
@@ -43,6 +44,7 @@ from feeds.export import (
     ExportReport,
     file_name,
 )
+from feeds.export.files import load_manifest
 from feeds.export.nginx import COMMON_ACCEPT
 from feeds.http import for_browser, negotiate
 from feeds.writers import MEDIA_TYPES
@@ -80,9 +82,11 @@ def exported(make_app: Callable[..., Flask], tmp_path: Path) -> tuple[Flask, Pat
 
 
 def manifest(out: Path) -> dict[str, dict[str, str]]:
-    data = json.loads((out / CONFIG_FOLDER / MANIFEST_NAME).read_text(encoding="utf-8"))
-    documents: dict[str, dict[str, str]] = data["documents"]
-    return documents
+    """The last run's manifest: each document's entry (its fields by name) by site path."""
+    return {
+        path: asdict(entry)
+        for path, entry in load_manifest(out / CONFIG_FOLDER / MANIFEST_NAME).items()
+    }
 
 
 def current(out: Path, path: str) -> Path:

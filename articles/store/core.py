@@ -656,6 +656,13 @@ class Store:
         with self._connect() as conn:
             return slugs.slug_of_label(conn, kind, label)
 
+    def label_slugs(self) -> list[tuple[str, str, str, str]]:
+        """Every tag and author label the slug registry holds: (kind, label as first spelled,
+        label key, slug), by kind and slug (`slug_of_label` answers one; the static export
+        writes them all as redirects)."""
+        with self._connect() as conn:
+            return slugs.label_slugs(conn, (each.name for each in LINKED_KINDS))
+
     # -- podcast shows --------------------------------------------------------------------------
 
     def configure_shows(self, shows: Mapping[str, tuple[Episodes, str]]) -> None:

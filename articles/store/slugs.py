@@ -139,6 +139,18 @@ def relabelled(
     return resolved, tuple(dict.fromkeys(kept)), json_dumps(document)
 
 
+def label_slugs(conn: Connection, kinds: Iterable[str]) -> list[tuple[str, str, str, str]]:
+    """Every (kind, label as first spelled, label key, slug) the registry holds for `kinds`,
+    by kind and slug."""
+    t = slugs_table
+    query = (
+        sa.select(t.c.kind, t.c.label, t.c.label_key, t.c.slug)
+        .where(t.c.kind.in_(sorted(set(kinds))))
+        .order_by(t.c.kind, t.c.slug)
+    )
+    return [(r.kind, r.label, r.label_key, r.slug) for r in conn.execute(query)]
+
+
 def slug_of_label(conn: Connection, kind: str, label: str) -> str | None:
     """The slug the registry gave `label` (`articles.slugs.label_key`) of a linked kind (tag,
     author), or None: one primary-key lookup."""

@@ -40,12 +40,12 @@ import os
 import shlex
 import subprocess
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Final
+from typing import Any, Final, cast
 from urllib.parse import urlsplit
 
 from flask import Flask
@@ -57,7 +57,6 @@ from feeds.etag import OUTPUT_VERSION, settled_last_modified
 from feeds.export import work
 from feeds.export.changes import (
     RunMemory,
-    belongs_to,
     changed_articles,
     changed_months,
     feeds_of,
@@ -67,17 +66,19 @@ from feeds.export.files import (
     CONFIG_FOLDER,
     CONFIG_NAME,
     MANIFEST_NAME,
+    SITE_GROUP,
     Exported,
+    Manifest,
     Retired,
     document_files,
+    feed_of,
     file_name,
-    read_manifest,
-    save_manifest,
     set_modified_time,
     sweep,
     type_key,
     write_atomic,
 )
+from feeds.export.maps import DocumentMaps
 from feeds.export.nginx import DEFAULT_LISTEN, nginx_config
 from feeds.export.states import ArticleState, article_states, changed_article_states
 from feeds.export.work import FeedTask, PageTask, RunContext, Task, TaskResult
@@ -97,6 +98,7 @@ from feeds.urls import (
     article_page_path,
     facet_page_path,
     feed_path,
+    feed_stem,
     paged_path,
     sitemap_month_path,
 )
@@ -163,6 +165,8 @@ class ExportReport:
     # Article rows read for the page states: every visible article in a full run, in a follow
     # run only those the changes touched (`changed_article_states`).
     articles_read: int = 0
+    # Manifest rows written or deleted (`Manifest.save`): the documents whose entry changed.
+    rows_saved: int = 0
 
     @property
     def total(self) -> int:
@@ -229,6 +233,10 @@ class Exporter:
         self._reload_due = True
         # What the last run of this exporter saw (None before it, or after a failed run).
         self._memory: RunMemory | None = None
+        # The manifest as the last run left it (None before it, or after a run that stopped
+        # half-way: then read from the folder) and the nginx map shards.
+        self._manifest: Manifest | None = None
+        self._maps = DocumentMaps(self.directory, self.prefix)
 
     # -- one run -------------------------------------------------------------------------------
 
@@ -237,13 +245,21 @@ class Exporter:
 
         With `changes_only` (each `follow` run after its first), only the documents that the
         writes and embargo lifts since this exporter's previous run can have changed are
-        checked (`feeds.export.changes`); without it, or with no previous run, all are.
+        checked (`feeds.export.changes`), and only their manifest rows and nginx map shards
+        are written; without it, or with no previous run, all are.
         """
         started = time.perf_counter()
         seq = self.store.change_seq()
-        before, retired = read_manifest(self.manifest_path)
-        # Entries are updated in place by the run: their dates as they were.
-        dated = {path: entry.last_modified for path, entry in before.items()}
+        # The manifest as the previous run of this exporter left it (kept in memory between
+        # follow runs), else as the folder holds it.
+        manifest, self._manifest = self._manifest, None
+        if manifest is None:
+            manifest = Manifest.open(self.manifest_path)
+            retired = dict(manifest.retired)
+            self._maps.reset()
+        else:
+            retired = dict(self._retired)
+        before = manifest.documents
         now = self.clock()
         context = RunContext(self.app, self.directory, before, now)
         memory, self._memory = self._memory, None
@@ -256,10 +272,10 @@ class Exporter:
         )
         if following and memory is not None and subset is not None:
             # Only the articles the changes touched: their states, and theirs as last seen.
-            states, touched, articles_read = subset
-            previous = {i: memory.articles[i] for i in touched if i in memory.articles}
+            states, touched_ids, articles_read = subset
+            previous = {i: memory.articles[i] for i in touched_ids if i in memory.articles}
             articles, links = memory.articles, memory.links
-            for article_id in touched:
+            for article_id in touched_ids:
                 articles.pop(article_id, None)
                 links.pop(article_id, None)
         else:
@@ -272,13 +288,15 @@ class Exporter:
             if each.links:
                 links[each.id] = each.links
         if following and memory is not None:
-            tasks, kept = self._plan_changes(context, memory, states, previous)
+            kept = _Kept(before)
+            tasks = self._plan_changes(context, memory, states, previous, kept, manifest)
         else:
             memory = RunMemory(seq, now, {})
-            tasks, kept = self._plan(context, states)
+            tasks, planned = self._plan(context, states)
+            kept = _Kept(planned)
         result = self._execute(context, tasks)
         if following:  # the kept documents of the feeds it checked
-            self._refresh_headers(context, result, kept)
+            self._refresh_headers(context, result, kept, manifest)
         report = ExportReport(
             written=result.written,
             unchanged=result.unchanged + len(kept),
@@ -287,12 +305,19 @@ class Exporter:
             checked=result.written + result.unchanged + len(result.failed),
             articles_read=articles_read,
         )
-        after = {**kept, **result.entries}
+        kept.update(result.entries)
+        after: dict[str, Exported] = kept
+        # What this run may have changed: in a follow run the documents it checked, dropped or
+        # refreshed; in any other run, every document.
+        touched: set[str] | None = kept.touched if following else None
+        paths = touched if touched is not None else before.keys() | after.keys()
         # The files of a version replaced or removed are retired: nginx may name them until
         # its reload; a version written again is current, not retired.
         retiring: list[str] = []
-        for path, old in before.items():
-            new = after.get(path)
+        for path in paths:
+            old, new = before.get(path), after.get(path)
+            if old is None:
+                continue
             if new is None:
                 report.removed += 1
             if new is None or new.file != old.file:
@@ -300,14 +325,26 @@ class Exporter:
         for entry in result.entries.values():
             for name in document_files(entry):
                 retired.pop(name, None)
-        # A kept document whose Last-Modified moved: its files' modification time follows it
-        # (written ones got it when written).
-        for path, entry in kept.items():
-            if dated.get(path) != entry.last_modified:
-                set_modified_time(self.directory, entry)
+        # A kept version whose Last-Modified moved: its files' modification time follows it
+        # (a version written now got it when written).
+        for path in paths:
+            new, saved = after.get(path), manifest.saved_dates(path)
+            moved = saved is not None and new is not None and saved[1] != new.last_modified
+            if moved and new is not None and saved is not None and saved[0] == new.file:
+                set_modified_time(self.directory, new)
+        # The nginx maps: the shards holding a touched document get new files (the old ones
+        # are retired like old versions), then the config naming them replaces the old one.
+        label_file, replaced = self._maps.update_labels(self.store.label_slugs())
+        named, unnamed = self._maps.update(after, touched)
+        for name in (*named, label_file):
+            retired.pop(name, None)
+        retiring.extend(unnamed)
+        if replaced is not None:
+            retiring.append(replaced)
         config_path = self.directory / CONFIG_FOLDER / CONFIG_NAME
         config = nginx_config(
-            after,
+            self._maps.includes(),
+            self._maps.types(),
             self.directory,
             self.prefix,
             self.config.site_url,
@@ -334,7 +371,8 @@ class Exporter:
         for name in retiring:
             retired[name] = due
         sweep(self.directory, retired, time.time())
-        save_manifest(self.manifest_path, self.config.site_url, after, seq, retired)
+        report.rows_saved = manifest.save(after, touched, seq, self.config.site_url, retired)
+        self._manifest = manifest
         self._retired = retired
         upcoming = self.store.next_visibility_change(now=now)
         report.next_change = upcoming
@@ -420,11 +458,15 @@ class Exporter:
         memory: RunMemory,
         states: list[ArticleState],
         previous: dict[str, tuple[datetime, str]],
-    ) -> tuple[list[Task], dict[str, Exported]]:
+        kept: _Kept,
+        manifest: Manifest,
+    ) -> list[Task]:
         """The tasks of a follow run: only the documents the changes since `memory` (the
-        previous run) can have reached (see `feeds.export.changes`); everything else is kept.
-        `states` are the visible articles' page states the run read (those the changes
-        touched, or all), `previous` the same articles' as the previous run saw them.
+        previous run) can have reached (see `feeds.export.changes`); the others stay in `kept`
+        (every document of the last run, as it comes in), from which the checked ones are
+        dropped. `states` are the visible articles' page states the run read (those the
+        changes touched, or all), `previous` the same articles' as the previous run saw them;
+        `manifest` finds a feed's documents (`Manifest.group`) without reading every path.
         """
         store, config, now, before = context.store, self.config, context.now, context.before
         current = {s.id: (s.published, s.state) for s in states}
@@ -432,7 +474,6 @@ class Exporter:
         feeds = set(self.store.changed_feeds(memory.seq))
         feeds |= feeds_of(self.store, [i for i in changed if i in current], now)
         months = changed_months(changed)
-        kept = dict(before)
         # The index and OPML lists, asked again.
         pages = self._listings()
         for path, _ in pages:
@@ -445,14 +486,15 @@ class Exporter:
         for article_id in changed.keys() - current.keys():
             kept.pop(article_page_path(article_id), None)
         # Crawler documents: robots.txt, the index and news sitemaps, the changed months'.
-        sitemaps = Sitemaps(self.store, config)
+        sitemaps = Sitemaps(cast(Store, store), config)
         month_of = {
             sitemap_month_path(m, p): m
-            for m, p, _ in sitemaps.month_parts(self.store.month_summaries(now=now))
+            for m, p, _ in sitemaps.month_parts(store.month_summaries(now=now))
         }
         crawler = sitemaps.paths(now)
         crawled = (ROBOTS_PATH, SITEMAP_INDEX_PATH)
-        for path in [p for p in before if p in crawled or p.startswith(SITEMAPS_PREFIX)]:
+        site = manifest.group(SITE_GROUP)
+        for path in [p for p in site if p in crawled or p.startswith(SITEMAPS_PREFIX)]:
             if path not in crawler:
                 kept.pop(path)
         for path in crawler:
@@ -465,7 +507,7 @@ class Exporter:
         period = timedelta(days=config.tombstone_days)
         for facet in sorted(feeds, key=lambda f: (f.kind, f.value)):
             total = store.count_visible(facet, now=now)
-            mine = [p for p in kept if belongs_to(p, facet)]
+            mine = _documents_of(manifest, facet, kept)
             if facet.kind != "all":
                 kept.pop(facet_page_path(facet), None)
             tombstones = (
@@ -524,36 +566,39 @@ class Exporter:
                         kept.pop(archive_path(facet, month, fmt), None)
                 if redo:
                     tasks.append(FeedTask(facet, months=redo))
-        return tasks + _batches(pages), kept
+        return tasks + _batches(pages)
 
     def _refresh_headers(
-        self, context: RunContext, result: TaskResult, kept: dict[str, Exported]
+        self, context: RunContext, result: TaskResult, kept: _Kept, manifest: Manifest
     ) -> None:
         """Of the documents a follow run kept, those of a feed it checked get the headers the
         app now sends: the feed's Cache-Control (every live page shares it) and the
         Last-Modified of the later of the feed's shared change (`Documents.shared_change`)
         and the document's own (unchanged, in its recorded date), by
-        `feeds.etag.settled_last_modified`."""
+        `feeds.etag.settled_last_modified`. Each document whose headers moved is marked
+        touched in `kept`."""
         now = context.now
         for facet in {*result.heads, *result.months}:
-            mine = [p for p in kept if belongs_to(p, facet)]
+            mine = _documents_of(manifest, facet, kept)
             if not mine:
                 continue
             live = context.documents.shared_change(facet, now)
             first = result.entries.get(feed_path(facet, FORMATS[0]))
             for path in mine:
                 entry = kept[path]
+                headers = (entry.cache_control, entry.last_modified)
                 archive = "/archive/" in path
                 if not archive and first is not None:
                     entry.cache_control = first.cache_control
-                if not entry.last_modified:
-                    continue  # none sent: its change was too recent to date
-                month = path.split("/archive/", 1)[1].split(".", 1)[0] if archive else None
-                shared = context.documents.shared_change(facet, now, month) if archive else live
-                own = parse_date(entry.last_modified)
-                latest = max((m for m in (shared, own) if m is not None), default=None)
-                settled = settled_last_modified(latest, now)
-                entry.last_modified = http_date(settled) if settled is not None else ""
+                if entry.last_modified:  # else none sent: its change was too recent to date
+                    month = path.split("/archive/", 1)[1].split(".", 1)[0] if archive else None
+                    shared = context.documents.shared_change(facet, now, month) if archive else live
+                    own = parse_date(entry.last_modified)
+                    latest = max((m for m in (shared, own) if m is not None), default=None)
+                    settled = settled_last_modified(latest, now)
+                    entry.last_modified = http_date(settled) if settled is not None else ""
+                if (entry.cache_control, entry.last_modified) != headers:
+                    kept.touched.add(path)
 
     def _feed_tasks(self, facet: Facet, count: int) -> Iterator[FeedTask]:
         last_page = max(1, math.ceil(count / self.config.items_per_feed))
@@ -617,6 +662,31 @@ class Exporter:
             if stop():
                 break
             time.sleep(interval)
+
+
+class _Kept(dict[str, Exported]):
+    """The documents a run leaves as they are, by path; `touched` records every path dropped
+    (`pop`) or set (`update`) since, and those whose headers a run refreshed: what the run may
+    have changed, so only those manifest rows and nginx map shards are written."""
+
+    def __init__(self, entries: Mapping[str, Exported]) -> None:
+        super().__init__(entries)
+        self.touched: set[str] = set()
+
+    def pop(self, path: str, *default: Any) -> Any:  # type: ignore[override]
+        self.touched.add(path)
+        return super().pop(path, *default)
+
+    def update(self, other: Mapping[str, Exported]) -> None:  # type: ignore[override]
+        self.touched.update(other)
+        super().update(other)
+
+
+def _documents_of(manifest: Manifest, facet: Facet, kept: Mapping[str, Exported]) -> list[str]:
+    """The paths of the feed's documents (every page and archive, each format) still in
+    `kept`, from the manifest's index (`Manifest.group`) rather than from every path."""
+    stem = feed_stem(facet)
+    return [p for p in manifest.group(stem) if p in kept and feed_of(p) == stem]
 
 
 def _batches(pages: list[tuple[str, str]]) -> list[Task]:

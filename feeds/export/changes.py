@@ -31,7 +31,6 @@ from datetime import datetime
 
 from articles.store import ALL, EntryKey, Facet, Store, Tombstone, article_facets
 from feeds.documents import utc_month
-from feeds.urls import feed_stem
 
 # One feed's paging state as its page 1 showed it: (count, tombstones), both in every page's
 # ETag.
@@ -110,9 +109,3 @@ def pages_around(
     first_page = min(last_page, start // limit + 1)
     final_page = min(last_page, max(start, end - 1) // limit + 1)
     return range(first_page, final_page + 1)
-
-
-def belongs_to(path: str, facet: Facet) -> bool:
-    """Whether a site path is one of the feed's documents (any format, page or archive)."""
-    stem = feed_stem(facet)
-    return path.startswith((stem + ".", stem + "/", stem + "?"))

@@ -18,14 +18,16 @@ q-value below 1 to the offered types it names; see docs/export.md.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Final
 from urllib.parse import urlsplit
 
-from feeds.export.files import Exported, type_key
+from feeds.export.files import type_key
+from feeds.export.maps import DOCUMENT_MAPS, LABEL_MAP, quote
 from feeds.http import BROWSER_XML_TYPE, for_browser, negotiate
-from feeds.urls import FEEDS_PREFIX, FORMATS
+from feeds.redirects import CONVENTIONAL_MAX_AGE
+from feeds.urls import FEEDS_PREFIX, FORMATS, SEGMENT_BY_KIND
 from feeds.writers import MEDIA_TYPES
 
 # Accept headers of feed readers, podcast apps, HTTP libraries and browsers; the generated map
@@ -110,21 +112,6 @@ def inm_map() -> str:
     )
 
 
-def quote(value: str, *, variables: bool = True) -> str:
-    """`value` as an nginx double-quoted string; where nginx expands variables (map values),
-    a `$` is written as `${dollar}`."""
-    text = value.replace("\\", "\\\\").replace('"', '\\"')
-    return '"' + (text.replace("$", "${dollar}") if variables else text) + '"'
-
-
-def with_accept_encoding(vary: str) -> str:
-    """The app's Vary plus Accept-Encoding (nginx chooses the coding of every file)."""
-    names = [v.strip() for v in vary.split(",") if v.strip()]
-    if not any(n.lower() == "accept-encoding" for n in names):
-        names.append("Accept-Encoding")
-    return ", ".join(names)
-
-
 def accept_map() -> str:
     """`map $http_accept $feeds_accept`: the app's format for an Accept header ("" = 406), or
     `UNSURE` for a header nginx cannot weigh (see `SIMPLE_ACCEPT`)."""
@@ -173,7 +160,8 @@ def browser_map() -> str:
 
 
 def nginx_config(
-    documents: Mapping[str, Exported],
+    includes: Mapping[str, Sequence[Path]],
+    types: Collection[tuple[str, str]],
     directory: Path,
     prefix: str,
     site_url: str,
@@ -181,7 +169,11 @@ def nginx_config(
     listen: str = DEFAULT_LISTEN,
 ) -> str:
     """maps (request URI -> file, ETag, headers) and a server block that serves DIR as the app
-    would. Include it in nginx's `http` block; `listen` is the server block's address
+    would. The per-document maps (`feeds.export.maps.DOCUMENT_MAPS`) include, in order, the
+    files `includes` names for each (`feeds.export.maps.DocumentMaps`); `types` are the
+    (content type, file-name key) pairs of the documents.
+
+    Include it in nginx's `http` block; `listen` is the server block's address
     (`127.0.0.1:8080`, `80`, `[::]:443 ssl`: anything nginx's `listen` takes).
 
     Conditional GET as the app answers it (`feeds.etag.precondition_status`): `If-None-Match`
@@ -197,28 +189,20 @@ def nginx_config(
     asked with an Accept header nginx cannot weigh (`UNSURE`) is forwarded to it; without
     one, such a request gets the app's default format, Atom (with `Vary: Accept`).
     """
-    types = sorted({(e.content_type, e.file.rpartition(".")[2]) for e in documents.values()})
+    types = sorted(types)
     site = urlsplit(site_url)
     origin = f"{site.scheme}://{site.netloc}"
 
-    def mapping(name: str, values: Iterable[tuple[str, str]]) -> str:
+    def mapping(name: str) -> str:
         lines = [f"map $feeds_key ${name} {{", '    default "";']
-        lines += [
-            f"    {quote(prefix + path, variables=False)} {quote(value)};" for path, value in values
-        ]
+        lines += [f"    include {quote(str(file), variables=False)};" for file in includes[name]]
         lines.append("}")
         return "\n".join(lines)
 
-    # nginx matches map keys without regard to case: of URLs that differ only in case (article
-    # ids such as `A1` and `a1`), the first is mapped and the others are left out (404).
-    seen: set[str] = set()
-    items = []
-    for path, entry in sorted(documents.items()):
-        if path.lower() not in seen:
-            seen.add(path.lower())
-            items.append((path, entry))
-    opaque = [(p, e.etag.strip('"').removeprefix("W/").strip('"')) for p, e in items]
     feeds = prefix + FEEDS_PREFIX
+    # The app's permanent_redirect: its Location and body.
+    moved = f"{site_url.rstrip('/')}{FEEDS_PREFIX}$feeds_label_slug$feeds_label_rest$is_args$args"
+    moved_text = f"moved permanently: {moved}\\nSubscribe to that URL; entry ids are unchanged.\\n"
     # A feed URL whose last segment has no format extension: the format comes from Accept.
     negotiated = f"~^({_regex(feeds)}(?:[^?]*/)?[^/?.]+)(\\?.*)?$"
     # ... and the live feed it belongs to (what a 406 lists).
@@ -254,10 +238,11 @@ def nginx_config(
                 "}",
             ]
         ),
+        label_maps(includes.get(LABEL_MAP, ()), prefix),
         "\n".join(
             [
-                "map $request_uri $feeds_key {",
-                "    default $request_uri;",
+                "map $feeds_uri $feeds_key {",
+                "    default $feeds_uri;",
                 f'    "{negotiated}" "$1.$feeds_format$2";',
                 "}",
                 "map $request_uri $feeds_negotiated {",
@@ -285,17 +270,7 @@ def nginx_config(
                 "}",
             ]
         ),
-        mapping("feeds_stem", [(p, "/" + e.file.rpartition(".")[0]) for p, e in items]),
-        mapping("feeds_type_key", [(p, e.file.rpartition(".")[2]) for p, e in items]),
-        mapping("feeds_etag", opaque),
-        mapping("feeds_cache_control", [(p, e.cache_control) for p, e in items]),
-        mapping("feeds_last_modified", [(p, e.last_modified) for p, e in items]),
-        mapping(
-            "feeds_vary",
-            [(p, with_accept_encoding(e.vary) if e.app_compresses else e.vary) for p, e in items],
-        ),
-        # Documents the app sends only as they are (the sample images): no coding here either.
-        mapping("feeds_identity", [(p, "1") for p, e in items if not e.app_compresses]),
+        *(mapping(name) for name, _ in DOCUMENT_MAPS),
         inm_map(),
         "\n".join(
             [
@@ -378,7 +353,16 @@ def nginx_config(
                 "    }",
             )
         ),
+        # A tag or author named by its label: 301 to its slug's document (see label_maps).
+        "    location @feeds_moved {",
+        '        default_type "text/plain; charset=utf-8";',
+        f"        add_header Location {quote(moved, variables=False)} always;",
+        f'        add_header Cache-Control "public, max-age={CONVENTIONAL_MAX_AGE}" always;',
+        f'        return 200 "{moved_text}";',
+        "    }",
         f"    location {quote((prefix or '') + '/')} {{",
+        "        error_page 419 =301 @feeds_moved;",
+        "        if ($feeds_moved) { return 419; }",
         *(
             [
                 "        error_page 418 = @feeds_app;",
@@ -398,6 +382,46 @@ def nginx_config(
         "}",
     ]
     return "\n".join(parts) + "\n"
+
+
+def label_maps(files: Iterable[Path], prefix: str) -> str:
+    """A tag or author feed named by its label (`/feeds/tag/오디오.rss`, percent-encoded or
+    not, any format, archive or query), as the app answers it (`feeds.http._label_redirect`):
+    `$feeds_label_key` is the URI's `tag/<label>` (nginx's `$uri`, decoded as the app decodes
+    the path), `$feeds_label_slug` the slug's `tag/<slug>` from the slug registry's map
+    (`feeds.export.maps.label_map_lines`), `$feeds_uri` the slug's URI, which the document
+    maps are then asked for; `$feeds_moved` is "1" when that document is exported, so a
+    label is redirected only to a document that exists (else 404, as the app)."""
+    feeds = _regex(prefix + FEEDS_PREFIX)
+    target = quote(prefix + FEEDS_PREFIX)[:-1] + '$feeds_label_slug$feeds_label_rest$is_args$args"'
+    kinds = "|".join(_regex(SEGMENT_BY_KIND[k]) for k in ("tag", "author"))
+    rest = r"(?:\.(?:" + "|".join(FORMATS) + r"))?(?:/archive/[^/]*)?"
+    return "\n".join(
+        [
+            "map $uri $feeds_label_key {",
+            '    default "";',
+            f'    "~^{feeds}((?:{kinds})/[^/]+?){rest}$" "$1";',
+            "}",
+            "map $uri $feeds_label_rest {",
+            '    default "";',
+            f'    "~^{feeds}(?:{kinds})/[^/]+?({rest})$" "$1";',
+            "}",
+            "map $feeds_label_key $feeds_label_slug {",
+            '    default "";',
+            *(f"    include {quote(str(file), variables=False)};" for file in files),
+            "}",
+            "map $feeds_label_slug $feeds_uri {",
+            f"    default {target};",
+            '    "" $request_uri;',
+            "}",
+            # $feeds_format first: evaluated inside $feeds_key's value, its Accept regexes
+            # would replace the captures that value reads ($1, $2) if not known already.
+            'map "$feeds_format $feeds_label_slug $feeds_stem" $feeds_moved {',
+            '    default "";',
+            '    "~^\\S* \\S+ \\S" "1";',
+            "}",
+        ]
+    )
 
 
 def _regex(text: str) -> str:

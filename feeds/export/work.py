@@ -131,6 +131,7 @@ class RunStore:
             "next_visibility_change",
             "latest_deletion",
             "last_migration",
+            "month_summaries",
         }
     )
 
