@@ -231,7 +231,8 @@ def census(out: Path) -> dict[str, Any]:
     """Documents and bytes (with their gzip and Brotli forms) by kind, from the manifest, and
     the documents whose bytes another document already has (identical files)."""
     sys.path.insert(0, str(ROOT))
-    from feeds.export.files import ENCODINGS, MANIFEST_NAME, load_manifest, variant_file
+    from feeds.export.files import ENCODINGS, variant_file
+    from feeds.export.manifest import MANIFEST_NAME, load_manifest
     from feeds.urls import ARTICLES_PREFIX, FEEDS_PREFIX
 
     def kind(path: str) -> str:

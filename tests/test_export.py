@@ -44,7 +44,7 @@ from feeds.export import (
     ExportReport,
     file_name,
 )
-from feeds.export.files import load_manifest
+from feeds.export.manifest import load_manifest
 from feeds.export.nginx import COMMON_ACCEPT
 from feeds.http import for_browser, negotiate
 from feeds.writers import MEDIA_TYPES
@@ -381,7 +381,7 @@ def test_nginx_serves_every_exported_url_as_the_app_does(
 
 
 def test_nginx_answers_404_for_what_was_not_exported(nginx: Server) -> None:
-    for path in ("/articles/draft", "/articles/embargoed", "/_nginx/manifest.json", "/nope"):
+    for path in ("/articles/draft", "/articles/embargoed", f"/_nginx/{MANIFEST_NAME}", "/nope"):
         response, _ = nginx.request("GET", path)
         assert response.status == 404, path
 

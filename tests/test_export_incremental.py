@@ -1,6 +1,6 @@
 """A follow run's writes are proportional to what it changed, not to the store.
 
-The manifest is an SQLite file updated row by row (`feeds.export.files.Manifest`), and the
+The manifest is an SQLite file updated row by row (`feeds.export.manifest.Manifest`), and the
 nginx config's per-document maps are include files by shard, named by their content
 (`feeds.export.maps`): a follow run writes the rows of the documents whose entry changed and
 new files for the shards holding them, and the config that names them; every other file is
@@ -24,7 +24,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from feeds.export import CONFIG_FOLDER, CONFIG_NAME, MANIFEST_NAME, Exporter
-from feeds.export.files import LEGACY_MANIFEST_NAME, Exported, Manifest, load_manifest
+from feeds.export.files import Exported
+from feeds.export.manifest import LEGACY_MANIFEST_NAME, Manifest, load_manifest
 from feeds.export.maps import DOCUMENT_MAPS, MAPS_FOLDER, SHARDS, shard_of
 from tests.fixtures.app import NOW, Clock
 from tests.test_export import SITE, assert_follow_run_matches_a_full_run, filler, manifest, plain

@@ -11,7 +11,10 @@
 - `DIR/_nginx/feeds-export.conf` (`feeds.export.nginx`): serves them with the app's headers,
   conditional GET, content coding from `Accept-Encoding`, and the format of an extension-less
   feed URL from `Accept`;
-- `DIR/_nginx/manifest.json`: what was written, for the next run.
+- `DIR/_nginx/maps/`: the config's per-document maps, one file per shard, a run writing new
+  files only for the shards it changed (`feeds.export.maps`);
+- `DIR/_nginx/manifest.sqlite3`: what was written, for the next run, updated row by row
+  (`feeds.export.manifest.Manifest`).
 
 Which documents: the index and every facet page, every live feed (sections, tags, authors,
 languages, sources, podcast shows) in every format and every page of it, every monthly
@@ -65,10 +68,8 @@ from feeds.export.changes import (
 from feeds.export.files import (
     CONFIG_FOLDER,
     CONFIG_NAME,
-    MANIFEST_NAME,
     SITE_GROUP,
     Exported,
-    Manifest,
     Retired,
     document_files,
     feed_of,
@@ -78,6 +79,7 @@ from feeds.export.files import (
     type_key,
     write_atomic,
 )
+from feeds.export.manifest import MANIFEST_NAME, Manifest
 from feeds.export.maps import DocumentMaps
 from feeds.export.nginx import DEFAULT_LISTEN, nginx_config
 from feeds.export.states import ArticleState, article_states, changed_article_states

@@ -1,7 +1,9 @@
 """The nginx configuration that serves an export as the app would.
 
-`nginx_config(documents, directory, prefix, site_url)` writes `map`s from each request URI to
-its file, ETag, `Cache-Control`, `Vary` and `Last-Modified` as the app sends them, and a
+`nginx_config(includes, types, directory, prefix, site_url)` writes `map`s from each request
+URI to its file, ETag, `Cache-Control`, `Vary` and `Last-Modified` as the app sends them (their
+lines in the shard files of `feeds.export.maps`, which the maps include), a redirect of a tag
+or author feed named by its label to its slug's (`label_maps`), and a
 `server` block that serves the files: the coding from `Accept-Encoding` (Brotli first, a
 coding with `q=0` refused; none for a document the app sends only as it is, the sample
 images), the ETag with the app's `-gz`/`-br` suffix per coding,
