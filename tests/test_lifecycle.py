@@ -175,6 +175,27 @@ def test_a_takedown_at_the_same_updated_takes_the_story_down(
     assert "0 updated, 1 unchanged" in again.stdout  # the same record twice changes nothing
 
 
+@pytest.mark.parametrize("path", ["/feeds/all.atom", "/feeds/all.rss", "/feeds/all.json"])
+def test_a_correction_at_the_same_updated_changes_the_feeds_validators(
+    make_app: Callable[..., Flask], tmp_path: Path, path: str
+) -> None:
+    """A record corrected without a new `updated` is served with a new ETag, so no cache or
+    client keeps the old headline (the feed's ETag comes from the entries' keys)."""
+    app = make_app([], site_url=SITE, response_memo_ms=0)
+    client = app.test_client()
+    cli(app, "articles", "import", write(tmp_path, "a.json", [record()]))
+    before = client.get(path)
+    for n in (1, 2):
+        corrected = write(tmp_path, f"c{n}.json", [record(title=f"Corrected {n}")])
+        assert "1 updated" in cli(app, "articles", "import", corrected).stdout
+        after = client.get(path)
+        assert after.headers["ETag"] != before.headers["ETag"]
+        assert f"Corrected {n}".encode() in after.data
+        again = client.get(path, headers={"If-None-Match": before.headers["ETag"]})
+        assert again.status_code == 200
+        before = after
+
+
 def test_an_older_record_is_reported_as_skipped_not_unchanged(
     make_app: Callable[..., Flask], tmp_path: Path
 ) -> None:

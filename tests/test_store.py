@@ -107,6 +107,39 @@ def test_different_content_at_the_same_updated_is_a_change(
         assert getattr(stored, name) == value
 
 
+@pytest.mark.parametrize("changes", [1, 2, 3])
+def test_a_change_at_the_same_updated_moves_what_validators_see(
+    store: Store, changes: int
+) -> None:
+    """A change sent without a new `updated` moves the feed's keys (what its ETag and order
+    come from) past the stored version, every time, while the document keeps the stated time;
+    the same record again changes nothing, and an older one is still skipped."""
+    store.upsert_many([make_article()])
+    keys = [store.page_keys(ALL, now=T0 + timedelta(days=1), limit=5)]
+    for n in range(1, changes + 1):
+        result = store.upsert_many([make_article(title=f"corrected {n}")])
+        assert (result.updated, result.unchanged) == (1, 0)
+        keys.append(store.page_keys(ALL, now=T0 + timedelta(days=1), limit=5))
+        again = store.upsert_many([make_article(title=f"corrected {n}")])
+        assert (again.updated, again.unchanged, again.skipped) == (0, 1, 0)
+    assert len(set(map(tuple, keys))) == changes + 1  # every change, new keys
+    stored = store.get("a1")
+    assert stored is not None and stored.title == f"corrected {changes}"
+    assert stored.updated == make_article().updated  # the time the record states
+    older = make_article(title="older", updated=make_article().updated - timedelta(seconds=1))
+    assert store.upsert_many([older]).skipped == 1
+
+
+def test_changes_at_the_same_updated_within_one_call_apply_in_order(store: Store) -> None:
+    store.upsert_many([make_article()])
+    before = store.page_keys(ALL, now=T0 + timedelta(days=1), limit=5)
+    result = store.upsert_many([make_article(title="one"), make_article(title="two")])
+    assert result.updated == 2
+    stored = store.get("a1")
+    assert stored is not None and stored.title == "two"
+    assert store.page_keys(ALL, now=T0 + timedelta(days=1), limit=5) != before
+
+
 def test_new_article_without_guid_is_refused_with_its_id(store: Store) -> None:
     with pytest.raises(InvalidArticle, match="article 'x9': guid: must be set") as caught:
         store.upsert_many([make_article("x9", guid=None)])

@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Final, NamedTuple
 
 import orjson
@@ -170,3 +170,29 @@ def content_of(doc: Mapping[str, Any] | str) -> Article:
         tags=tuple(replace(t, slug="") for t in article.tags),
         authors=tuple(replace(a, slug="") for a in article.authors),
     )
+
+
+# The smallest step both back-ends store.
+TICK: Final = timedelta(microseconds=1)
+
+
+def stated_updated(doc: Mapping[str, Any] | str) -> datetime:
+    """The `updated` a stored document states (aware UTC). The `updated` column may sit a few
+    ticks past it (`moved_past`)."""
+    data = orjson.loads(doc) if isinstance(doc, str) else doc
+    return utc(article_from_dict(data).updated)
+
+
+def moved_past(article: PreparedArticle, stored: datetime) -> PreparedArticle:
+    """`article`, a version that repeats the stored `updated` (`stored`, aware UTC) with other
+    content, with its `updated` column one tick past it.
+
+    Everything keyed by (id, updated) then sees the change: feed ETags, the feed indexes'
+    order, the response memo. The document keeps the time the record states; feeds write
+    whole seconds, so readers see the same date. A change sent without a new `updated` (a
+    correction, a takedown) is otherwise invisible to every validator.
+    """
+    moved = stored + TICK
+    row = dict(article.row)
+    row["updated"] = _sqlite_time(moved) if isinstance(row["updated"], str) else moved
+    return article._replace(updated=moved, row=row)

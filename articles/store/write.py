@@ -13,7 +13,7 @@ import operator
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import cache
 from itertools import chain
 from typing import Any, Final
@@ -39,7 +39,9 @@ from articles.store.rows import (
     ROW_COLUMNS,
     PreparedArticle,
     content_of,
+    moved_past,
     prepare_article,
+    stated_updated,
     utc,
     with_guid,
 )
@@ -264,9 +266,16 @@ class StoreTransaction:
                 ).where(among(conn, a.c.id, ids))
             )
         }
-        # Records that repeat the stored `updated` are compared by content: read those docs.
+        # Records that repeat the stored `updated` are compared by content: read those docs. A
+        # version stored without a new `updated` sits a few ticks past the time its document
+        # states (see `_moved_past`), so a record just under the stored time may repeat it too.
         same_time = list(
-            {x.id for x in chunk if x.id in existing and x.updated == existing[x.id].updated}
+            {
+                x.id
+                for x in chunk
+                if x.id in existing
+                and timedelta(0) <= existing[x.id].updated - x.updated < RESTAMP_WINDOW
+            }
         )
         stored_docs: dict[str, Any] = {}
         if same_time:
@@ -280,6 +289,7 @@ class StoreTransaction:
         replaces: dict[str, PreparedArticle] = {}
         new = updated = unchanged = skipped = 0
         older: list[int] = []
+        restamped: set[str] = set()
         for position, article in enumerate(chunk):
             pending = inserts.get(article.id) or replaces.get(article.id)
             if pending is None and article.id not in existing:
@@ -294,15 +304,22 @@ class StoreTransaction:
                 new += 1
                 continue
             current_updated = pending.updated if pending else existing[article.id].updated
-            if article.updated < current_updated:
-                skipped += 1
-                older.append(position)
-                continue
-            if article.updated == current_updated:
-                current_doc = pending.row["doc"] if pending else stored_docs[article.id]
+            current_doc = pending.row["doc"] if pending else stored_docs.get(article.id)
+            if article.updated <= current_updated and (
+                article.updated == current_updated
+                or (current_doc is not None and article.updated == stated_updated(current_doc))
+            ):
+                # The stored version's own time: the same record, or a change made without a
+                # new `updated` (a correction, a takedown).
                 if content_of(article.row["doc"]) == content_of(current_doc):
                     unchanged += 1
                     continue
+                article = moved_past(article, current_updated)
+                restamped.add(article.id)
+            elif article.updated < current_updated:
+                skipped += 1
+                older.append(position)
+                continue
             guid: str = pending.guid if pending and pending.guid else existing[article.id].guid
             if article.guid != guid:
                 article = with_guid(article, guid)
@@ -394,7 +411,7 @@ class StoreTransaction:
             )
         # A record with the stored `updated` and other content changes the page with no date
         # moving: its change time does.
-        same_time_written = [x.id for x in replaces.values() if x.updated == existing[x.id].updated]
+        same_time_written = [x.id for x in replaces.values() if x.id in restamped]
         if same_time_written:
             self._visibility.pages_changed(same_time_written, now)
         relinked = self._visibility.relinked_feeds(written, existing, old_names, now)
@@ -552,3 +569,9 @@ class StoreTransaction:
             before_episode=bool(article.episode_media),
         )
         return self._visibility.record([change], now, reason="deleted", linked=relinked)
+
+
+
+# How far past the time its document states a stored version may sit (`moved_past`: one tick a
+# change made without a new `updated`; a million such changes to one article stay inside).
+RESTAMP_WINDOW: Final = timedelta(seconds=1)
