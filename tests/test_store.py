@@ -108,9 +108,7 @@ def test_different_content_at_the_same_updated_is_a_change(
 
 
 @pytest.mark.parametrize("changes", [1, 2, 3])
-def test_a_change_at_the_same_updated_moves_what_validators_see(
-    store: Store, changes: int
-) -> None:
+def test_a_change_at_the_same_updated_moves_what_validators_see(store: Store, changes: int) -> None:
     """A change sent without a new `updated` moves the feed's keys (what its ETag and order
     come from) past the stored version, every time, while the document keeps the stated time;
     the same record again changes nothing, and an older one is still skipped."""

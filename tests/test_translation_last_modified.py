@@ -138,7 +138,8 @@ def counterpart(**changes: Any) -> Article:
 
 @pytest.fixture
 def linked_app(make_app: Callable[..., Flask]) -> Flask:
-    show_episode = episode(1, translations=(Translation("b", "en"),))
+    # In Korean: a version in the entry's own language is not linked (feeds.translations).
+    show_episode = episode(1, language="ko", translations=(Translation("b", "en"),))
     show_episode = replace(show_episode, id="briefing-1")
     return make_app(
         [*default_articles(), A, counterpart(), show_episode],

@@ -571,7 +571,6 @@ class StoreTransaction:
         return self._visibility.record([change], now, reason="deleted", linked=relinked)
 
 
-
 # How far past the time its document states a stored version may sit (`moved_past`: one tick a
 # change made without a new `updated`; a million such changes to one article stay inside).
 RESTAMP_WINDOW: Final = timedelta(seconds=1)
