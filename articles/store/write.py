@@ -311,7 +311,9 @@ class StoreTransaction:
             ):
                 # The stored version's own time: the same record, or a change made without a
                 # new `updated` (a correction, a takedown).
-                if content_of(article.row["doc"]) == content_of(current_doc):
+                if current_doc is not None and content_of(article.row["doc"]) == content_of(
+                    current_doc
+                ):
                     unchanged += 1
                     continue
                 article = moved_past(article, current_updated)
