@@ -181,9 +181,8 @@ def nginx_config(
     Conditional GET as the app answers it (`feeds.etag.precondition_status`): `If-None-Match`
     decides when present (a list, `W/` tags, `*`, the tag of any coding; `inm_map`); otherwise
     `If-Modified-Since`, compared by nginx with the file's modification time, which the export
-    sets to the document's Last-Modified (`if_modified_since exact`: that date gets 304, as in
-    the app; a later one gets 200, as the app answers a date ahead of its clock, docs/export.md);
-    a document sent without Last-Modified is served from a location with
+    sets to the document's Last-Modified (`if_modified_since before`: a date equal or later
+    gets 304); a document sent without Last-Modified is served from a location with
     `if_modified_since off`, so the date is ignored there as the app ignores it.
 
     `prefix` is the path of `site_url` ("" or "/ko"): the URIs nginx sees include it.
@@ -302,10 +301,9 @@ def nginx_config(
         f"    listen {listen};",
         f"    root {quote(str(directory.resolve()))};",
         "    etag off;",
-        # Each file's modification time is its document's Last-Modified: that date exactly
-        # means the client's copy is current. Not `before`: a later date may be ahead of the
-        # clock, which the app ignores (RFC 9110 13.1.3) and nginx cannot tell.
-        "    if_modified_since exact;",
+        # Each file's modification time is its document's Last-Modified: a date equal to it
+        # or later means the client's copy is current, as in the app.
+        "    if_modified_since before;",
         "    types {",
         *(f"        {quote(content_type)} {key};" for content_type, key in types),
         "    }",
