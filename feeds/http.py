@@ -1,4 +1,5 @@
-"""Feed URLs over HTTP: routes, content negotiation, conditional GET, caching and compression.
+"""Feed URLs over HTTP: routes, content negotiation (`feeds.negotiation`), conditional GET,
+caching and compression.
 
 A request goes: parse the URL (`feeds.query`) -> read the page's entry keys and paging state
 from the store (a few indexed queries, no article bodies) -> ETag -> 304 if the client's copy
@@ -12,14 +13,13 @@ import json
 import logging
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, Flask, Response, current_app, request
 from flask.blueprints import BlueprintSetupState
-from werkzeug.datastructures import Headers, MIMEAccept
+from werkzeug.datastructures import Headers
 from werkzeug.exceptions import HTTPException, SecurityError
-from werkzeug.http import http_date, parse_accept_header
+from werkzeug.http import http_date
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import WSGIEnvironment
@@ -41,6 +41,13 @@ from feeds.etag import (
     quoted,
 )
 from feeds.fastpath import MEMO_KEY, MemoEntry, MemoKey, ResponseMemo
+from feeds.negotiation import (
+    BROWSER_XML_TYPE,
+    choose_encoding,
+    for_browser,
+    negotiate,
+    with_vary,
+)
 from feeds.preview import (
     HTML_TYPE,
     VARY,
@@ -68,21 +75,6 @@ from feeds.writers import MEDIA_TYPES
 log = logging.getLogger(__name__)
 
 bp = Blueprint("feeds", __name__)
-
-# Media types offered when the URL has no extension, in order of preference on a tie; the
-# generic XML types get Atom, our default. The first three are the types served; the others
-# are names a client may give them (an Atom document is XML, RFC 7303 8.1; a JSON Feed is
-# JSON), which count only when named: `text/*` covers text/xml but no type served, so it is
-# refused (406) like `image/*`, while `application/*` and `*/*` cover all three.
-_OFFERED: dict[str, str] = {
-    "application/atom+xml": "atom",
-    "application/rss+xml": "rss",
-    "application/feed+json": "json",
-    "application/json": "json",
-    "application/xml": "atom",
-    "text/xml": "atom",
-}
-_SERVED: frozenset[str] = frozenset(MEDIA_TYPES[fmt].split(";")[0] for fmt in FORMATS)
 
 
 class NotModified(Response):
@@ -298,14 +290,6 @@ def document_response(
     return Response(data, status=200, headers=full)
 
 
-def with_vary(vary: str, name: str) -> str:
-    """A `Vary` value with `name` added unless it is named already (or `*`)."""
-    names = [v.strip() for v in vary.split(",") if v.strip()]
-    if any(n == "*" or n.lower() == name.lower() for n in names):
-        return ", ".join(names)
-    return ", ".join([*names, name])
-
-
 def _label_redirect(service: FeedService, subpath: str, base: str) -> Response | None:
     """`/feeds/tag/오디오.rss` (percent-encoded or not): a tag or author named by its label, as
     people write and share it, answers 301 to its slug's feed (same format, archive and
@@ -507,88 +491,6 @@ def _preview(
         headers={"Cache-Control": f"private, max-age={max_age}", "Vary": VARY},
         cache=service.cache,
     )
-
-
-# Browsers render application/atom+xml and application/rss+xml as plain text (or download it)
-# and apply the xml-stylesheet instruction only to generic XML; feed readers never send an
-# Accept that prefers HTML over feeds, so they keep the exact feed media types.
-BROWSER_XML_TYPE = "application/xml; charset=utf-8"
-_FEED_TYPES = ("application/atom+xml", "application/rss+xml")
-
-
-@lru_cache(maxsize=512)
-def for_browser(accept: str | None) -> bool:
-    """Whether an Accept header is a browser navigating: HTML accepted, feed types never named."""
-    if not accept or "text/html" not in accept:
-        return False
-    parsed = parse_accept_header(accept, MIMEAccept)
-    if parsed.quality("text/html") <= 0:
-        return False
-    named = {value.lower() for value, _ in parsed}
-    return not any(media in named for media in _FEED_TYPES)
-
-
-@lru_cache(maxsize=512)
-def negotiate(accept: str | None) -> str | None:
-    """The format for an `Accept` header: Atom when absent or `*/*`, None if nothing fits.
-
-    RFC 9110 12.5.1: each offered type takes the quality of the most specific media range
-    that matches it (`type/subtype`, then `type/*`, then `*/*`); parameters on a range
-    (`;charset=utf-8`) do not stop it matching. The highest quality above 0 wins, a more
-    specific match on a tie, then the order of `_OFFERED`. Wildcards match only the types
-    served (see `_OFFERED`).
-    """
-    if not accept or not accept.strip():
-        return "atom"
-    ranges: list[tuple[str, str, float]] = []
-    for value, quality in parse_accept_header(accept):
-        media = value.split(";", 1)[0].strip().lower()
-        kind, slash, sub = media.partition("/")
-        if slash and kind and sub and not (kind == "*" and sub != "*"):
-            ranges.append((kind, sub, quality))
-    best: tuple[float, int, int] | None = None
-    chosen: str | None = None
-    for order, offered in enumerate(_OFFERED):
-        kind, _, sub = offered.partition("/")
-        match: tuple[int, float] | None = None  # (specificity, quality) of the best range
-        for range_kind, range_sub, quality in ranges:
-            if range_kind == kind and range_sub == sub:
-                specificity = 2
-            elif offered not in _SERVED:
-                continue
-            elif range_kind == kind and range_sub == "*":
-                specificity = 1
-            elif range_kind == "*":
-                specificity = 0
-            else:
-                continue
-            if match is None or specificity > match[0]:
-                match = (specificity, quality)
-        if match is None or match[1] <= 0:
-            continue
-        rank = (match[1], match[0], -order)
-        if best is None or rank > best:
-            best, chosen = rank, _OFFERED[offered]
-    return chosen
-
-
-@lru_cache(maxsize=512)
-def choose_encoding(accept_encoding: str) -> str | None:
-    """`br`, `gzip` or None (identity) for an Accept-Encoding header, honouring q-values.
-
-    Parsed by Werkzeug (an item with an invalid q-value is ignored); a named coding's q-value
-    wins over `*`, `x-gzip` is gzip, and Brotli is preferred when the q-values tie.
-    """
-    qualities: dict[str, float] = {}
-    for value, quality in parse_accept_header(accept_encoding):
-        name = value.lower()
-        qualities.setdefault("gzip" if name == "x-gzip" else name, quality)
-    star = qualities.get("*", 0.0)
-    br = qualities.get("br", star)
-    gz = qualities.get("gzip", star)
-    if br <= 0 and gz <= 0:
-        return None
-    return "br" if br >= gz else "gzip"
 
 
 def _not_acceptable(query: FeedQuery) -> Response:

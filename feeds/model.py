@@ -24,6 +24,7 @@ from articles.model import Article, Episode
 from articles.text import clean_text
 from feeds.entry_memo import ENTRY_MEMO as ENTRY_MEMO  # re-exported
 from feeds.entry_memo import EntryMemo as EntryMemo
+from feeds.entry_texts import add_texts, checked_texts, entry_texts
 from feeds.hygiene import absolute_html, excerpt, resolve_uri, texts_clean, to_uri
 from feeds.hygiene import absolute_url as absolute_url  # re-exported (feeds.pages)
 
@@ -355,70 +356,10 @@ def _as_is(value: str | None) -> str:
     return value or ""
 
 
-def _texts(article: Article, link_source: str, content_html: str) -> list[str | None]:
-    """The texts `_entry_is_clean` checks (see `_add_texts`)."""
-    texts: list[str | None] = []
-    _add_texts(texts, article, link_source, content_html)
-    _add_part_texts(texts, article)
-    return texts
-
-
-def _add_part_texts(texts: list[str | None], article: Article) -> None:
-    """Append the texts of `article`'s bylines, section, tags and source credit: the texts of
-    the parts `_build_entry` keys in `parts` (see `_checked_texts`)."""
-    for author in article.authors:
-        texts += (author.name, author.uri, author.email)
-    if article.section is not None:
-        texts += (article.section.slug, article.section.label)
-    for tag in article.tags:
-        texts += (tag.slug, tag.label)
-    if article.source is not None:
-        texts += (article.source.name, article.source.url)
-
-
-def _checked_texts(texts: list[str | None], parts: dict[tuple[Any, ...], Any]) -> bool:
-    """`texts_clean` of `texts` (what `_add_texts` gave for a document's new entries) and of
-    the parts they were built with: each byline, category and credit once, from its `parts`
-    key (its class, then the texts it was built from, as `_add_part_texts` gives them)."""
-    for key in parts:
-        texts += key[1:]
-    return texts_clean(texts)
-
-
-def _add_texts(
-    texts: list[str | None], article: Article, link_source: str, content_html: str
-) -> None:
-    """Append every text of `article` that `_build_entry` cleans and the link it resolves, with
-    `content_html` (the entry's body) in place of `body_html`, but those of its parts
-    (`_add_part_texts`).
-
-    The entry's body holds every character of the article's (URLs made absolute, the image's
-    figure before it), or is a link to the article when that is blank. So when these texts are
-    clean, the article's are, or its body is blank characters that no entry holds. Checking
-    the entry's body leaves its UTF-8 form with it (CPython keeps the one `orjson` makes), for
-    the JSON Feed writer to reuse.
-    """
-    texts += (
-        article.guid,
-        article.title,
-        article.summary,
-        content_html,
-        article.language,
-        article.rights,
-        link_source,
-    )
-    if article.image is not None:
-        texts += (article.image.url, article.image.alt, article.image.caption)
-    for link in article.related:
-        texts += (link.url, link.title)
-    for media in article.media:
-        texts += (media.url, media.type, media.title)
-
-
 def _entry_is_clean(article: Article, link_source: str, entry: Entry) -> bool:
     """Whether `entry`, built from `article` with its texts as they are (`_as_is`), is the
-    entry cleaning every text gives: `texts_clean` of the texts `_texts` gives."""
-    return texts_clean(_texts(article, link_source, entry.content_html))
+    entry cleaning every text gives: `texts_clean` of the texts `entry_texts` gives."""
+    return texts_clean(entry_texts(article, link_source, entry.content_html))
 
 
 def _checked_entry(
@@ -700,7 +641,7 @@ def build_feed(
     parts: dict[tuple[Any, ...], Any] = {}
     built: list[Entry] = []
     to_check: list[tuple[int, Article, str, tuple[Any, ...] | None]] = []
-    texts: list[str | None] = []  # of the entries in `to_check`, for one `_checked_texts`
+    texts: list[str | None] = []  # of the entries in `to_check`, for one `checked_texts`
     for article in articles:
         if not _has_guid(article):
             continue
@@ -714,7 +655,7 @@ def build_feed(
                 continue
         entry = _fast_entry(article, link_source, base_url, default_author, parts)
         if entry is not None:
-            _add_texts(texts, article, link_source, entry.content_html)
+            add_texts(texts, article, link_source, entry.content_html)
             to_check.append((len(built), article, link_source, key))
             built.append(entry)
             continue
@@ -722,7 +663,7 @@ def build_feed(
         built.append(entry)
         if memo is not None and key is not None:
             memo.put(key, article, entry)
-    all_clean = _checked_texts(texts, parts) if to_check else True
+    all_clean = checked_texts(texts, parts) if to_check else True
     if not all_clean or memo is not None:
         for index, article, link_source, key in to_check:
             if not all_clean and not _entry_is_clean(article, link_source, built[index]):

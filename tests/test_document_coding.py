@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 from feeds import cache as cache_module
 from feeds.cache import compress
-from feeds.http import choose_encoding
+from feeds.negotiation import choose_encoding
 
 FEED = "/feeds/all.atom"
 DOCUMENTS = (

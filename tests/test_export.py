@@ -46,7 +46,7 @@ from feeds.export import (
 )
 from feeds.export.manifest import load_manifest
 from feeds.export.nginx import COMMON_ACCEPT
-from feeds.http import for_browser, negotiate
+from feeds.negotiation import for_browser, negotiate
 from feeds.writers import MEDIA_TYPES
 from tests.fixtures.app import EMBARGO, NOW, Clock, article, default_articles
 from tests.fixtures.servers import Server, free_port, start, stop, wait_until

@@ -16,7 +16,7 @@ from werkzeug.http import http_date
 
 from articles.model import Tag
 from articles.store import Facet
-from feeds.http import negotiate
+from feeds.negotiation import negotiate
 from tests.fixtures.app import LOADED_BEFORE, NOW, Clock, article
 
 SITE = "https://news.example.com"

@@ -15,6 +15,7 @@ import json
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -118,6 +119,12 @@ def _write_counts(conn: Connection, deltas: Mapping[FeedKey, int]) -> None:
     conn.execute(statement, rows)
 
 
+def _later(incoming: sa.ColumnElement[Any], stored: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
+    """The later of an upsert's incoming and stored change time: a change time never goes back
+    (a write with an older clock keeps the stored one)."""
+    return sa.case((incoming > stored, incoming), else_=stored)
+
+
 def _write_changes(conn: Connection, changes: Mapping[FeedKey, datetime]) -> None:
     if not changes:
         return
@@ -136,10 +143,7 @@ def _write_changes(conn: Connection, changes: Mapping[FeedKey, datetime]) -> Non
         index_elements=["kind", "value"],
         set_={
             "seq": statement.excluded.seq,
-            "changed_at": sa.case(
-                (statement.excluded.changed_at > fc.c.changed_at, statement.excluded.changed_at),
-                else_=fc.c.changed_at,
-            ),
+            "changed_at": _later(statement.excluded.changed_at, fc.c.changed_at),
         },
     )
     conn.execute(statement, rows)
@@ -154,10 +158,7 @@ def _write_page_changes(conn: Connection, pages: Mapping[str, datetime]) -> None
     statement = statement.on_conflict_do_update(
         index_elements=["article_id"],
         set_={
-            "changed_at": sa.case(
-                (statement.excluded.changed_at > pc.c.changed_at, statement.excluded.changed_at),
-                else_=pc.c.changed_at,
-            ),
+            "changed_at": _later(statement.excluded.changed_at, pc.c.changed_at),
         },
     )
     conn.execute(statement, [{"article_id": i, "changed_at": when} for i, when in pages.items()])

@@ -13,7 +13,7 @@ A feed URL without a format (`/feeds/all`, `/feeds/section/asia?page=2`,
 `/feeds/all/archive/2025-07`) is served as the app serves it: the format is chosen from
 `Accept` (`map $http_accept $feeds_format`), the document of that format is served with a
 `Content-Location` naming it, and a header that names no offered type gets the app's 406. The
-map holds the app's own answer (`feeds.http.negotiate`) for each header in `COMMON_ACCEPT`,
+map holds the app's own answer (`feeds.negotiation.negotiate`) for each header in `COMMON_ACCEPT`,
 and for any other header rules that give the app's answer whenever the header gives no
 q-value below 1 to the offered types it names; see docs/export.md.
 """
@@ -27,7 +27,7 @@ from urllib.parse import urlsplit
 
 from feeds.export.files import type_key
 from feeds.export.maps import DOCUMENT_MAPS, LABEL_MAP, quote
-from feeds.http import BROWSER_XML_TYPE, for_browser, negotiate
+from feeds.negotiation import BROWSER_XML_TYPE, for_browser, negotiate
 from feeds.redirects import CONVENTIONAL_MAX_AGE
 from feeds.urls import FEEDS_PREFIX, FORMATS, SEGMENT_BY_KIND
 from feeds.writers import MEDIA_TYPES
@@ -134,7 +134,7 @@ def accept_map() -> str:
 
 def browser_map() -> str:
     """`map $http_accept $feeds_for_browser`: "1" where the app sends Atom and RSS as generic
-    XML (`feeds.http.for_browser`: the text `text/html` in the header, HTML accepted, no feed
+    XML (`feeds.negotiation.for_browser`: the text `text/html` in the header, HTML accepted, no feed
     type named), so a browser applies the stylesheet; exact for `COMMON_ACCEPT` and for the
     simple headers of `SIMPLE_ACCEPT`, by a rule for other headers (which the config forwards
     to the app when it has an upstream)."""

@@ -1,0 +1,121 @@
+"""Content negotiation: which format an `Accept` header gets, whether it is a browser
+navigating, which coding an `Accept-Encoding` gets, and `Vary` values (RFC 9110 12.5).
+
+Shared by the app (`feeds.http`) and the static export's nginx maps (`feeds.export.nginx`),
+so the two answer every header alike. Each function is cached by its header value.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from werkzeug.datastructures import MIMEAccept
+from werkzeug.http import parse_accept_header
+
+from feeds.urls import FORMATS
+from feeds.writers import MEDIA_TYPES
+
+# Media types offered when the URL has no extension, in order of preference on a tie; the
+# generic XML types get Atom, our default. The first three are the types served; the others
+# are names a client may give them (an Atom document is XML, RFC 7303 8.1; a JSON Feed is
+# JSON), which count only when named: `text/*` covers text/xml but no type served, so it is
+# refused (406) like `image/*`, while `application/*` and `*/*` cover all three.
+_OFFERED: dict[str, str] = {
+    "application/atom+xml": "atom",
+    "application/rss+xml": "rss",
+    "application/feed+json": "json",
+    "application/json": "json",
+    "application/xml": "atom",
+    "text/xml": "atom",
+}
+_SERVED: frozenset[str] = frozenset(MEDIA_TYPES[fmt].split(";")[0] for fmt in FORMATS)
+
+
+# Browsers render application/atom+xml and application/rss+xml as plain text (or download it)
+# and apply the xml-stylesheet instruction only to generic XML; feed readers never send an
+# Accept that prefers HTML over feeds, so they keep the exact feed media types.
+BROWSER_XML_TYPE = "application/xml; charset=utf-8"
+_FEED_TYPES = ("application/atom+xml", "application/rss+xml")
+
+
+@lru_cache(maxsize=512)
+def for_browser(accept: str | None) -> bool:
+    """Whether an Accept header is a browser navigating: HTML accepted, feed types never named."""
+    if not accept or "text/html" not in accept:
+        return False
+    parsed = parse_accept_header(accept, MIMEAccept)
+    if parsed.quality("text/html") <= 0:
+        return False
+    named = {value.lower() for value, _ in parsed}
+    return not any(media in named for media in _FEED_TYPES)
+
+
+@lru_cache(maxsize=512)
+def negotiate(accept: str | None) -> str | None:
+    """The format for an `Accept` header: Atom when absent or `*/*`, None if nothing fits.
+
+    RFC 9110 12.5.1: each offered type takes the quality of the most specific media range
+    that matches it (`type/subtype`, then `type/*`, then `*/*`); parameters on a range
+    (`;charset=utf-8`) do not stop it matching. The highest quality above 0 wins, a more
+    specific match on a tie, then the order of `_OFFERED`. Wildcards match only the types
+    served (see `_OFFERED`).
+    """
+    if not accept or not accept.strip():
+        return "atom"
+    ranges: list[tuple[str, str, float]] = []
+    for value, quality in parse_accept_header(accept):
+        media = value.split(";", 1)[0].strip().lower()
+        kind, slash, sub = media.partition("/")
+        if slash and kind and sub and not (kind == "*" and sub != "*"):
+            ranges.append((kind, sub, quality))
+    best: tuple[float, int, int] | None = None
+    chosen: str | None = None
+    for order, offered in enumerate(_OFFERED):
+        kind, _, sub = offered.partition("/")
+        match: tuple[int, float] | None = None  # (specificity, quality) of the best range
+        for range_kind, range_sub, quality in ranges:
+            if range_kind == kind and range_sub == sub:
+                specificity = 2
+            elif offered not in _SERVED:
+                continue
+            elif range_kind == kind and range_sub == "*":
+                specificity = 1
+            elif range_kind == "*":
+                specificity = 0
+            else:
+                continue
+            if match is None or specificity > match[0]:
+                match = (specificity, quality)
+        if match is None or match[1] <= 0:
+            continue
+        rank = (match[1], match[0], -order)
+        if best is None or rank > best:
+            best, chosen = rank, _OFFERED[offered]
+    return chosen
+
+
+@lru_cache(maxsize=512)
+def choose_encoding(accept_encoding: str) -> str | None:
+    """`br`, `gzip` or None (identity) for an Accept-Encoding header, honouring q-values.
+
+    Parsed by Werkzeug (an item with an invalid q-value is ignored); a named coding's q-value
+    wins over `*`, `x-gzip` is gzip, and Brotli is preferred when the q-values tie.
+    """
+    qualities: dict[str, float] = {}
+    for value, quality in parse_accept_header(accept_encoding):
+        name = value.lower()
+        qualities.setdefault("gzip" if name == "x-gzip" else name, quality)
+    star = qualities.get("*", 0.0)
+    br = qualities.get("br", star)
+    gz = qualities.get("gzip", star)
+    if br <= 0 and gz <= 0:
+        return None
+    return "br" if br >= gz else "gzip"
+
+
+def with_vary(vary: str, name: str) -> str:
+    """A `Vary` value with `name` added unless it is named already (or `*`)."""
+    names = [v.strip() for v in vary.split(",") if v.strip()]
+    if any(n == "*" or n.lower() == name.lower() for n in names):
+        return ", ".join(names)
+    return ", ".join([*names, name])
