@@ -108,12 +108,18 @@ def start_pool(preparer: ChunkPreparer, count: int) -> ProcessPoolExecutor:
     open, so no worker inherits a connection in use)."""
     # An executor, not multiprocessing.Pool: a worker that dies (killed for memory, say)
     # fails the import with BrokenProcessPool instead of leaving it waiting forever.
-    return ProcessPoolExecutor(
+    pool = ProcessPoolExecutor(
         count,
         mp_context=multiprocessing.get_context("fork"),
         initializer=_init_worker,
         initargs=(preparer, os.getpid()),
     )
+    # With fork the executor forks every worker at its first task, from the thread that
+    # submits it. Do it here: the importer submits the parsing from a reading thread that ends
+    # with each file, and a worker is killed when the thread that forked it ends
+    # (PR_SET_PDEATHSIG, `end_with_parent`).
+    pool.submit(os.getpid).result()
+    return pool
 
 
 def in_workers(

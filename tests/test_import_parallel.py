@@ -9,11 +9,14 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
 import articles.import_pool as import_pool
 import articles.import_spool as import_spool
@@ -291,3 +294,209 @@ def test_records_spooled_to_a_file_import_as_those_kept_in_memory(
     assert not rows["articles"]  # the clash makes the whole file bad
     assert skip_errors == errors
     assert len(skip_rows["articles"]) == RECORDS  # all but the clash
+
+
+# -- Writing while the rest of the file is parsed (write_start) --------------------------------
+
+# What a line of the mixed corpus may be, besides a good record.
+LINE_KINDS = ("good", "bad-json", "bad-date", "clash-earlier", "clash-stored", "older", "repeat")
+
+
+def mixed_corpus(folder: Path, kinds: list[str]) -> tuple[Path, Path]:
+    """A file whose lines are good records or the kinds of trouble an import meets, by
+    position (`kinds`), and a first file to import before it (the 'stored' articles)."""
+    plain = folder / "plain.jsonl"
+    write_jsonl(plain, len(kinds) + 3, seed=9)
+    records = [json.loads(line) for line in plain.read_bytes().splitlines()]
+    stored = records[-3:]
+    out: list[bytes] = []
+    seen: list[dict[str, Any]] = []
+    for number, (kind, record) in enumerate(zip(kinds, records, strict=False)):
+        if kind == "bad-json":
+            out.append(b'{"id": "x", \n')
+            continue
+        if kind == "bad-date":
+            record = {**record, "published": "2025-13-45"}
+        elif kind == "clash-earlier" and seen:
+            record = {**record, "guid": seen[0]["guid"]}
+        elif kind == "clash-stored":
+            record = {**record, "guid": stored[number % 3]["guid"]}
+        elif kind == "older":
+            record = {**stored[number % 3], "updated": "2000-01-01T00:00:00+00:00",
+                      "published": "2000-01-01T00:00:00+00:00"}  # fmt: skip
+        elif kind == "repeat" and seen:
+            record = seen[-1]
+        seen.append(record)
+        out.append(json.dumps(record, ensure_ascii=False).encode() + b"\n")
+    first = folder / "first.jsonl"
+    first.write_bytes(b"".join(json.dumps(r, ensure_ascii=False).encode() + b"\n" for r in stored))
+    path = folder / "mixed.jsonl"
+    path.write_bytes(b"".join(out))
+    return first, path
+
+
+def run_after(
+    folder: Path, first: Path, source: Path, *, workers: int, **options: Any
+) -> tuple[str, list[str], list[str], dict[str, list[tuple[Any, ...]]]]:
+    """Import `first` (one process), then `source`; the second report and every stored row."""
+    folder.mkdir()
+    store = Store(f"sqlite:///{folder / 'feeds.db'}")
+    store.migrate()
+    common: dict[str, Any] = {
+        "zone": CONFIG.zone,
+        "default_language": "ko",
+        "tag_authority": CONFIG.tag_authority,
+        "parallel_min_bytes": 0,
+        "batch_size": 3,
+    }
+    try:
+        assert import_sources(store, [str(first)], workers=0, **common).ok
+        report = import_sources(store, [str(source)], workers=workers, **common, **options)
+        with store.engine.connect() as conn:
+            rows = {
+                table: [
+                    tuple(row)
+                    for row in conn.exec_driver_sql(
+                        f"SELECT {COLUMNS.get(table, '*')} FROM {table} ORDER BY 1, 2"
+                    )
+                ]
+                for table in ("articles", "article_tags", "article_authors", "facet_counts")
+            }
+    finally:
+        store.dispose()
+    return report.summary(), report.errors, report.notes, rows
+
+
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    # A run of good records (so that trouble also comes after the writing has begun), the
+    # lines in question, more good records.
+    kinds=st.tuples(
+        st.integers(min_value=0, max_value=30),
+        st.lists(st.sampled_from(LINE_KINDS), min_size=1, max_size=12),
+    ).map(lambda drawn: ["good"] * drawn[0] + drawn[1] + ["good"] * 4),
+    write_start=st.sampled_from([0.0, 0.2, 0.5, 1.0]) | st.floats(0.0, 1.0),
+    skip_invalid=st.booleans(),
+)
+# A guid clash met by the writer, then a bad record met by the reading: only the bad record is
+# reported, as when the file is read first (the writing never begins then).
+@example(
+    kinds=["good"] * 8 + ["clash-earlier"] + ["good"] * 12 + ["bad-json"] + ["good"] * 4,
+    write_start=0.0,
+    skip_invalid=False,
+)
+# A bad record after many good ones written already: they are rolled back.
+@example(kinds=["good"] * 24 + ["bad-date"] + ["good"] * 4, write_start=0.0, skip_invalid=False)
+def test_writing_while_the_rest_is_parsed_gives_what_reading_first_gives(
+    tmp_path_factory: pytest.TempPathFactory,
+    kinds: list[str],
+    write_start: float,
+    skip_invalid: bool,
+) -> None:
+    """Whenever the write transaction opens (`write_start`), whatever is wrong with the file
+    and wherever: the same rows, counts, errors in the same order and notes as parsing the
+    whole file in one process first and writing after; a bad record met after the writing
+    began (without skip_invalid) rolls back what was written."""
+    folder = tmp_path_factory.mktemp("overlap")
+    first, source = mixed_corpus(folder, kinds)
+    serial = run_after(folder / "one", first, source, workers=0, skip_invalid=skip_invalid)
+    # The reading is slowed (its progress callback sleeps) so that the writer catches up with
+    # it and waits for records still to come: the interleaving under test.
+    overlapped = run_after(
+        folder / "many", first, source, workers=2, skip_invalid=skip_invalid,
+        write_start=write_start, on_progress=lambda _: time.sleep(0.01),
+    )  # fmt: skip
+    assert overlapped == serial
+
+
+def _write_lock_free(path: Path) -> bool:
+    """Whether another connection can take SQLite's write lock at once."""
+    import sqlite3
+
+    conn = sqlite3.connect(path, timeout=0, isolation_level=None)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("ROLLBACK")
+        return True
+    except sqlite3.OperationalError:
+        return False
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize(("write_start", "locked_midway"), [(0.0, True), (1.0, False)])
+def test_the_write_transaction_opens_once_the_records_read_reach_write_start(
+    tmp_path: Path, write_start: float, locked_midway: bool
+) -> None:
+    """Seen from another connection halfway through the parsing: the import holds the write
+    lock when its writing overlaps the parsing (0.0), and not when it waits for the whole file
+    (1.0), so an API write made then goes ahead."""
+    source = tmp_path / "big.jsonl"
+    write_jsonl(source, 120, seed=5)
+    database = tmp_path / "feeds.db"
+    store = Store(f"sqlite:///{database}")
+    store.migrate()
+    seen: list[bool] = []
+
+    def midway(progress: ImportProgress) -> None:
+        if not seen and progress.bytes_done >= progress.bytes_total // 2:
+            time.sleep(0.5)  # the writer has had time to open the transaction, if it may
+            seen.append(_write_lock_free(database))
+
+    try:
+        report = import_sources(
+            store,
+            [str(source)],
+            tag_authority=CONFIG.tag_authority,
+            workers=2,
+            parallel_min_bytes=0,
+            batch_size=5,
+            on_progress=midway,
+            write_start=write_start,
+        )
+    finally:
+        store.dispose()
+    assert report.ok and report.new == 120
+    assert seen == [not locked_midway]
+
+
+def test_workers_outlive_the_reading_of_each_file(tmp_path: Path) -> None:
+    """Each file is read by a thread that ends with it; the parse workers, forked once for
+    the whole import, serve every file (a worker forked by a file's reading thread would be
+    killed when that thread ends)."""
+    sources = []
+    for number in range(3):
+        source = tmp_path / f"part{number}.jsonl"
+        lines = []
+        plain = tmp_path / f"plain{number}.jsonl"
+        write_jsonl(plain, 20, seed=20 + number)
+        for line in plain.read_bytes().splitlines():
+            record = json.loads(line)
+            record["id"] = f"p{number}-{record['id']}"
+            record.pop("guid", None)
+            lines.append(json.dumps(record, ensure_ascii=False).encode() + b"\n")
+        source.write_bytes(b"".join(lines))
+        sources.append(str(source))
+    store = Store(f"sqlite:///{tmp_path / 'feeds.db'}")
+    store.migrate()
+    try:
+        report = import_sources(
+            store,
+            sources,
+            tag_authority=CONFIG.tag_authority,
+            workers=2,
+            parallel_min_bytes=0,
+            batch_size=5,
+        )
+    finally:
+        store.dispose()
+    assert report.ok, report.errors
+    assert report.new == 60
+
+
+def test_write_start_outside_zero_to_one_is_refused(tmp_path: Path) -> None:
+    store = Store(f"sqlite:///{tmp_path / 'feeds.db'}")
+    with pytest.raises(ValueError, match="write_start"):
+        import_sources(store, [], tag_authority=CONFIG.tag_authority, write_start=1.5)

@@ -8,6 +8,7 @@ order, hand over an error at its turn, and stop (joined) when the reader stops e
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -121,4 +122,54 @@ def test_ids_read_the_file_while_batches_are_read_ahead(
             seen += len(batch)
             if number == stop_after:
                 break
+    assert not read_ahead_threads()
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    chunk_sizes=st.lists(st.integers(min_value=0, max_value=9), max_size=12),
+    memory_records=st.integers(min_value=0, max_value=30),
+    batch_size=st.integers(min_value=1, max_value=11),
+    pauses=st.lists(st.sampled_from([0.0, 0.001, 0.005]), min_size=1, max_size=5),
+)
+def test_a_follower_gets_every_record_added_meanwhile_in_order(
+    chunk_sizes: list[int], memory_records: int, batch_size: int, pauses: list[float]
+) -> None:
+    """`batches(follow=True)` in one thread while another adds chunks (pausing between them),
+    some kept in memory and the rest in the file: every record once, in order, then the end
+    at `finish()`."""
+    spool = Spool(batch_size, memory_records=memory_records)
+    added: list[PreparedArticle] = []
+
+    def add_all() -> None:
+        for number, size in enumerate(chunk_sizes):
+            time.sleep(pauses[number % len(pauses)])
+            rows = [ARTICLES[(len(added) + i) % len(ARTICLES)] for i in range(size)]
+            where = [f"f.jsonl: line {len(added) + i + 1}" for i in range(size)]
+            spool.add(pickled([tuple(x) for x in rows]), where)
+            added.extend(rows)
+        spool.finish()
+
+    with spool:
+        adder = threading.Thread(target=add_all)
+        adder.start()
+        got = [x for batch, _ in spool.batches(follow=True) for x in batch]
+        adder.join(10)
+    assert got == added
+    assert not read_ahead_threads()
+
+
+def test_stop_following_ends_a_follower_waiting_for_records() -> None:
+    """A writer that gives up (the input turned out bad) is not kept waiting for a reading
+    that goes on: `stop_following` ends its batches at once."""
+    spool = Spool(2, memory_records=10)
+    spool.add(pickled([tuple(x) for x in ARTICLES[:2]]), ["a: line 1", "a: line 2"])
+    with spool:
+        batches = spool.batches(follow=True)
+        first, _ = next(batches)
+        assert first == ARTICLES[:2]
+        threading.Timer(0.2, spool.stop_following).start()
+        started = time.monotonic()
+        assert list(batches) == []
+        assert time.monotonic() - started < 5
     assert not read_ahead_threads()
