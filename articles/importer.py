@@ -1,13 +1,18 @@
 """Files, folders and stdin into the store: all or nothing per file, streamed, with counts.
 
 Records are read one at a time (`articles.formats.read_records`), checked, and kept in a spool
-(memory, then a temporary file, so a JSON Lines file of any size keeps memory flat); once the
-whole file is read they are written in batches inside one transaction per input file. The
-store's write lock is therefore held only while a file is written, not while it is parsed, so
-an API write made during an import waits at most for that. By default a file with any bad
-record writes nothing: no transaction is opened, and reading goes on to report every other
-bad record of that file. With
-`skip_invalid` the good records are written and every bad one is still reported.
+(memory, then a temporary file, so a JSON Lines file of any size keeps memory flat), and
+written in batches inside one transaction per input file. A small file is read to its end
+before its transaction opens. A large JSON Lines file (parsed by workers, below) is read by a
+thread of its own, and its transaction opens once half of it is read (`WRITE_START_FRACTION`):
+the writer then follows the parsing, so the writing of the first half overlaps the parsing of
+the second, and the store's write lock is held about as long as the writing takes, never
+while most of the file is still to be parsed. An API write made during an import waits at most
+for about that. By default a file with any bad record writes nothing: no transaction is opened,
+or the one opened is rolled back as soon as the bad record is read, and reading goes on to
+report every other bad record of that file. With `skip_invalid` the good records are written
+and every bad one is still reported. Either way the counts, errors (in input order) and rows
+are exactly those of reading the whole file first.
 
 Every write goes through `articles.service.ArticleService` (one `bulk()` write per input,
 announced to its change listeners once committed). New articles get their guid from the
