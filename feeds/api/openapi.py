@@ -37,7 +37,8 @@ _STATUS_TEXT: Final = {
     "410": "The article was deleted (its guid and the time are in the problem).",
     "412": "If-Match or If-None-Match did not hold; the current ETag is in the ETag header.",
     "413": "The body is larger than api_max_body_bytes.",
-    "415": "The body is not JSON (or, for PATCH, not a JSON merge patch).",
+    "415": "The body is not application/json (or, for PATCH, application/merge-patch+json), "
+    "or its charset is not UTF-8.",
     "422": "The record breaks the record format: every problem is listed in `errors`.",
     "503": "The article database is unavailable; nothing was written. Retry after Retry-After.",
 }

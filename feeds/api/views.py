@@ -128,6 +128,46 @@ _BODY_TYPES: Final[Mapping[str, tuple[str, ...]]] = {
 }
 
 
+def body_type_refusal(method: str, mimetype: str, params: Mapping[str, str]) -> str | None:
+    """Why a request body of this media type (lowercased, without parameters) and these
+    parameters is refused for `method`, or None when it is taken.
+
+    A body is taken only in the media types the OpenAPI document names for the method
+    (`application/json`; for PATCH also `application/merge-patch+json`, RFC 7396): another
+    `+json` type means another thing (a JSON Patch, RFC 6902, is a list of operations; a merge
+    patch sent with PUT would be taken as a whole record and drop every field it leaves out).
+    JSON is UTF-8 (RFC 8259 section 8.1), so a `charset` other than UTF-8 is refused rather
+    than read as UTF-8 in silence.
+    """
+    accepted = _BODY_TYPES.get(method)
+    if accepted is None:
+        return None
+    if mimetype not in accepted:
+        return (
+            f"the body must be JSON: send Content-Type: {accepted[0]}"
+            + (f" (or {accepted[1]})" if len(accepted) > 1 else "")
+            + (f", not {mimetype}" if mimetype else "")
+        )
+    charset = params.get("charset")
+    if charset is not None and charset.strip().lower() != "utf-8":
+        return (
+            f"JSON is sent as UTF-8 (RFC 8259 section 8.1): send the body in UTF-8 with "
+            f"Content-Type: {mimetype} (charset=utf-8 or no charset), not charset={charset[:40]}"
+        )
+    return None
+
+
+def _not_json(data: bytes, exc: orjson.JSONDecodeError) -> str:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as bad:
+        return (
+            f"the body is not UTF-8 (byte 0x{data[bad.start]:02X} at offset {bad.start}); "
+            "JSON is sent as UTF-8 (RFC 8259 section 8.1)"
+        )
+    return f"the body is not valid JSON: {exc}"
+
+
 @bp.before_request
 def _check_request() -> None:
     # One byte more than the limit: Werkzeug stops a body without Content-Length (chunked)
@@ -164,17 +204,10 @@ def _check_request() -> None:
     accepted = _BODY_TYPES.get(request.method)
     if accepted is None or request.endpoint is None:
         return
-    mimetype = request.mimetype
-    if mimetype not in accepted and not (JSON in accepted and mimetype.endswith("+json")):
+    refusal = body_type_refusal(request.method, request.mimetype, request.mimetype_params)
+    if refusal is not None:
         headers = {"Accept-Patch": MERGE_PATCH} if request.method == "PATCH" else {}
-        raise Problem(
-            415,
-            f"the body must be JSON: send Content-Type: {accepted[0]}"
-            + (f" (or {accepted[1]})" if len(accepted) > 1 else "")
-            + (f", not {mimetype}" if mimetype else ""),
-            kind="unsupported-media-type",
-            headers=headers,
-        )
+        raise Problem(415, refusal, kind="unsupported-media-type", headers=headers)
     data = request.get_data(cache=True)  # 413 here when Content-Length is over the limit
     if len(data) > _config().api_max_body_bytes:
         raise RequestEntityTooLarge()
@@ -183,7 +216,7 @@ def _check_request() -> None:
     try:
         g.api_body = orjson.loads(data)
     except orjson.JSONDecodeError as exc:
-        raise Problem(400, f"the body is not valid JSON: {exc}", kind="malformed-json") from None
+        raise Problem(400, _not_json(data, exc), kind="malformed-json") from None
     if beyond_64_bits(g.api_body):  # orjson made an integer outside 64 bits a float
         try:
             g.api_body = json.loads(data)
