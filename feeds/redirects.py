@@ -21,7 +21,14 @@ from werkzeug.exceptions import NotFound
 
 from articles.store import Store
 from feeds.config import SiteConfig
-from feeds.urls import CONVENTIONAL_FEEDS, FEEDS_PREFIX, FORMATS, MAIN_FEED, public_base_url
+from feeds.urls import (
+    API_PREFIX,
+    CONVENTIONAL_FEEDS,
+    FEEDS_PREFIX,
+    FORMATS,
+    MAIN_FEED,
+    public_base_url,
+)
 
 # Conventional feed locations and where each goes (None: the negotiated main feed).
 CONVENTIONAL = CONVENTIONAL_FEEDS
@@ -145,23 +152,31 @@ _SLASHES = re.compile("/{2,}")
 
 
 def merged_slashes() -> Response | None:
-    """A path with a doubled slash that the feed view does not see gets what it gives
-    `/feeds//all.atom` (one rule for every path): 301 to the path with its slashes merged when
-    that names a document, else that path's own error at once (never a redirect to an error).
+    """A path with a doubled or trailing slash that the feed view does not see gets what it
+    gives `/feeds//all.atom` and `/feeds/all.atom/` (one rule for every path): 301 to the path
+    with its slashes merged and the trailing one dropped when that names a document, else that
+    path's own error at once (never a redirect to an error). `/section/asia/` and
+    `/podcast/briefing/` were 404s while `/feeds/section/asia.atom/` was a 301.
 
     Werkzeug routes `//feeds/all.atom` as `/feeds/all.atom` (it drops leading slashes), so a
     leading run is merged whatever the route; elsewhere only a path no route takes is merged
-    (an article id may hold `//`: `/articles/a//b`). GET and HEAD only.
+    (an article id may hold `//` or end in `/`: `/articles/a//b`). The API's paths are left
+    to its own 404 (its answers are never cached; this redirect is). GET and HEAD only.
     """
     raw = request.environ.get("PATH_INFO", "")
     leading = raw.startswith("//")
-    if not leading and (request.routing_exception is None or "//" not in raw):
+    unrouted = request.routing_exception is not None
+    if not leading and not (unrouted and ("//" in raw or (raw.endswith("/") and raw != "/"))):
         return None
     if request.method not in ("GET", "HEAD"):
         return None
-    merged = (
-        _SLASHES.sub("/", raw) if request.routing_exception is not None else "/" + raw.lstrip("/")
-    )
+    if unrouted:
+        merged = _SLASHES.sub("/", raw)
+        merged = merged.rstrip("/") or "/"
+    else:
+        merged = "/" + raw.lstrip("/")
+    if not leading and (merged + "/").startswith(API_PREFIX):
+        return None
     environ = {
         key: value
         for key, value in request.environ.items()

@@ -29,6 +29,7 @@ from feeds.writers import FORMATS
 
 __all__ = [
     "ADMIN_PREFIX",
+    "API_PREFIX",
     "AnyPathConverter",
     "ARTICLES_PREFIX",
     "ARCHIVE_SEGMENT",
@@ -81,6 +82,7 @@ FEEDS_PREFIX: Final = "/feeds/"  # every feed document lives below it
 ARCHIVE_SEGMENT: Final = "archive"  # /feeds/<facet>/archive/YYYY-MM.<fmt>
 OPML_PATH: Final = "/feeds.opml"
 HEALTH_PATH: Final = "/healthz"
+API_PREFIX: Final = "/api/"  # the publishing API (feeds.api), whose answers are never cached
 STATIC_PREFIX: Final = "/static/"
 # The browser stylesheet of Atom and RSS. Written root-relative (site_path), because browsers
 # apply an XSLT stylesheet only from the feed's own origin, and site_url may name another host.

@@ -151,3 +151,14 @@ def test_deleting_a_deleted_article_is_410_like_reading_it(api: ApiClient) -> No
     assert deleted["type"] == read["type"] and deleted["type"].endswith(":problem:gone")
     assert deleted["guid"] == read["guid"] and deleted["deleted_at"] == read["deleted_at"]
     assert api.delete("/api/articles/never-stored").status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/api//articles", "/api/articles/", "/api//articles/aug-1"])
+def test_an_api_path_with_extra_slashes_is_the_apis_own_404_never_a_cached_redirect(
+    api: ApiClient, path: str
+) -> None:
+    """The site's 301 for doubled slashes (cached for a day) is not for the API, whose every
+    answer is no-store: `/api//articles` was a `public, max-age=86400` 301."""
+    response = api.get(path)
+    _problem(response, 404)
+    assert "Location" not in response.headers

@@ -3,6 +3,7 @@ trailing slash on a feed URL."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import feedparser
@@ -172,6 +173,42 @@ def test_every_redirect_under_feeds_leads_to_a_document(
         assert location.startswith(SITE + "/")
         target = redirect_client.get(location.removeprefix(SITE))
         assert target.status_code == 200, (path, location, target.get_data(as_text=True))
+
+
+_PAGE_WORDS = ["section", "asia", "tag", "japan", "author", "nowhere", "lang", "ko", "source"]
+_PAGE_WORDS += ["robots.txt", "sitemap.xml", "feeds.opml", "sitemaps", "news.xml", "healthz"]
+_PAGE_WORDS += ["api", "articles", "static", "feed.xsl", "admin", "subscribers"]
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    words=st.lists(st.sampled_from(_PAGE_WORDS), min_size=1, max_size=3),
+    slashes=st.lists(st.sampled_from(["/", "//"]), min_size=3, max_size=3),
+    tail=st.sampled_from(["", "/", "//"]),
+    query=st.sampled_from(["", "?utm_source=x"]),
+)
+def test_a_page_path_with_extra_slashes_is_one_301_to_the_page_or_its_own_error(
+    redirect_client: FlaskClient, words: list[str], slashes: list[str], tail: str, query: str
+) -> None:
+    """The feed URLs' rule for every other path: a doubled or trailing slash is a 301 to the
+    path without them when that is a document (`/section/asia/` was a 404 while
+    `/feeds/section/asia.atom/` was a 301), else that path's own answer; never a 5xx, never a
+    redirect to an error, and the API (never cached) keeps its own 404."""
+    path = "/" + "".join(w + s for w, s in zip(words, slashes, strict=False))
+    path = path.rstrip("/") + tail
+    canonical = re.sub("/+", "/", path).rstrip("/") or "/"
+    response = redirect_client.get(path + query)
+    assert response.status_code < 500
+    if 300 <= response.status_code < 400:
+        location = response.headers["Location"]
+        assert location == SITE + canonical + query
+        assert redirect_client.get(location.removeprefix(SITE)).status_code == 200
+        return
+    if path == canonical or canonical == "/api" or canonical.startswith(("/api/", "/articles/")):
+        return
+    wanted = redirect_client.get(canonical).status_code
+    assert wanted != 200, (path, response.status_code)
+    assert response.status_code == wanted
 
 
 @pytest.mark.parametrize(
