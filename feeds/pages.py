@@ -48,6 +48,7 @@ from feeds.urls import (
     SEGMENT_BY_KIND,
     STYLESHEET_PATH,
     AnyPathConverter,
+    article_page_path,
     article_page_url,
     article_url,
     facet_page_path,
@@ -364,6 +365,9 @@ def article_page(article_id: str) -> ResponseReturnValue:
         return _not_found(f"{article_id[:80]!r} is not a valid article id.")
     article = _store().get(article_id)
     if article is None:
+        spelling = _visible_spelling(article_id)
+        if spelling is not None:
+            return permanent_redirect(article_page_path(spelling))
         deleted_at = _store().public_deletion(article_id)
         if deleted_at is not None:
             return _gone(article_id, deleted_at)
@@ -402,6 +406,21 @@ def article_page(article_id: str) -> ResponseReturnValue:
     if changed is not None:
         moments.append(changed)
     return _document(etag, render, HTML_TYPE, max(moments))
+
+
+def _visible_spelling(article_id: str) -> str | None:
+    """The id of the visible article that `article_id`, which names none, is another spelling
+    of: its NFC form (every record's id is NFC, and the API reads a URL's id so), without a
+    trailing slash (as every other page). One address per article: the page 301s there, so
+    `/articles/e%CC%81t%C3%A9` and `/articles/x/` were 404s where the API found the article."""
+    normal = unicodedata.normalize("NFC", article_id)
+    for spelling in dict.fromkeys((normal, normal.removesuffix("/"))):
+        if spelling in ("", article_id) or not _usable_key(spelling):
+            continue
+        article = _store().get(spelling)
+        if article is not None and article.is_visible_at(_now()):
+            return spelling
+    return None
 
 
 @bp.get(OPML_PATH)

