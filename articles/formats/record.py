@@ -222,6 +222,11 @@ class RecordBuilder(ValueReader):
         for key in raw:
             if not isinstance(key, str):
                 raise self.fail("", f"field names must be text, got {key!r}")
+            if key == "$schema" and not isinstance(raw[key], str):
+                # The published schema says text (a URL); any other value is no statement.
+                raise self.fail(
+                    "$schema", "must be text: the URL of the JSON Schema the record follows"
+                )
             if key in RECORD_FIELDS or key.startswith(EXTENSION_PREFIX) or key == "$schema":
                 continue
             hint = difflib.get_close_matches(key, RECORD_FIELDS, n=1)

@@ -17,13 +17,13 @@ import json
 from functools import cache
 from typing import Any, Final
 
-from articles.formats import MAX_ID_LENGTH
+from articles.formats import EXTENSION_PREFIX, MAX_ID_LENGTH
 from articles.model import Article, article_to_dict
 from articles.schema import record_json_schema
 from feeds.api.merge_patch import MEDIA_TYPE as MERGE_PATCH
 from feeds.api.problems import MEDIA_TYPE as PROBLEM
 from feeds.api.problems import PROBLEM_NAMES
-from feeds.api.schemas import SCHEMA_MARK, BatchRequest
+from feeds.api.schemas import ENTITY_TAGS_PATTERN, SCHEMA_MARK, BatchRequest
 from feeds.api.spec import spec
 
 _JSON: Final = "application/json"
@@ -67,6 +67,8 @@ def _header(description: str, schema: dict[str, Any] | None = None) -> dict[str,
 
 
 _ETAG: Final = _header("The article's version (a strong ETag); send it in If-Match.")
+# What If-Match and If-None-Match may hold: `*` or entity tags separated by commas.
+_ENTITY_TAGS: Final = {"type": "string", "pattern": ENTITY_TAGS_PATTERN}
 
 
 @cache
@@ -207,7 +209,7 @@ def _conditional_headers(method: str) -> list[dict[str, Any]]:
                 "in": "header",
                 "required": False,
                 "description": "An ETag: 304 if the article is still at that version.",
-                "schema": {"type": "string"},
+                "schema": _ENTITY_TAGS,
             }
         ]
     headers = [
@@ -217,7 +219,7 @@ def _conditional_headers(method: str) -> list[dict[str, Any]]:
             "required": False,
             "description": "Write only if the article is at this version (its ETag); "
             "412 otherwise.",
-            "schema": {"type": "string"},
+            "schema": _ENTITY_TAGS,
         }
     ]
     if method == "put":
@@ -227,7 +229,7 @@ def _conditional_headers(method: str) -> list[dict[str, Any]]:
                 "in": "header",
                 "required": False,
                 "description": "`*`: create only; 412 if the article exists.",
-                "schema": {"type": "string"},
+                "schema": _ENTITY_TAGS,
             }
         )
     return headers
@@ -241,7 +243,11 @@ def _request_body(path: str, method: str) -> dict[str, Any] | None:
         schema = {
             "type": "object",
             "description": "A JSON Merge Patch (RFC 7396) of the record: members replace "
-            "the record's, null removes one, objects merge, arrays are replaced whole.",
+            "the record's, null removes one, objects merge, arrays are replaced whole. Its "
+            "members are the record's fields (and `x-` fields, which are ignored).",
+            "propertyNames": {
+                "anyOf": [{"enum": _patch_fields()}, {"pattern": "^" + EXTENSION_PREFIX}]
+            },
         }
         example = {"status": "withheld", "summary": None}
         return {
@@ -256,6 +262,12 @@ def _request_body(path: str, method: str) -> dict[str, Any] | None:
         batch: dict[str, Any] = {"articles": [{"id": EXAMPLE_ID, **EXAMPLE_RECORD}]}
         return {"required": True, "content": {_JSON: {"schema": schema, "example": batch}}}
     return None
+
+
+def _patch_fields() -> list[str]:
+    """The record's fields a merge patch may name: every field of the record's schema (`id`
+    and `guid` only with their stored values: they never change)."""
+    return list(record_json_schema()["properties"])
 
 
 def _sample() -> Article:

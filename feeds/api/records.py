@@ -111,11 +111,7 @@ def record_errors(
         return _parse(record, rules)
     except InvalidArticle as first:
         failure = first
-    fields = [
-        name
-        for name in record
-        if name not in ("id", "$schema") and not name.startswith(EXTENSION_PREFIX)
-    ]
+    fields = [name for name in record if name != "id" and not name.startswith(EXTENSION_PREFIX)]
     # Each field first on its own, then again beside the record's fields that pass on their
     # own: a field is listed only when it fails among the record's own values, so a rule
     # between fields never compares with a value the client did not send (the probe's

@@ -29,6 +29,17 @@ Record = Annotated[dict[str, Any], WithJsonSchema({SCHEMA_MARK: "ArticleRecord"}
 StoredRecord = Annotated[dict[str, Any], WithJsonSchema({SCHEMA_MARK: "StoredArticleRecord"})]
 
 
+# A precondition header's value (RFC 9110 13.1.1, 13.1.2): `*`, or a list of entity tags
+# (8.8.3: an optionally weak, quoted opaque tag) separated by commas, empty elements allowed
+# (5.6.1). One pattern for the OpenAPI document and for the API's check of If-Match and
+# If-None-Match, in the syntax JSON Schema and Python's `re` share.
+_ETAGC = "[!#-~\\x80-\\xff]"
+_ENTITY_TAG = f'(W/)?"{_ETAGC}*"'
+ENTITY_TAGS_PATTERN = (
+    f"^[ \\t]*(\\*|(,[ \\t]*)*{_ENTITY_TAG}([ \\t]*,([ \\t]*{_ENTITY_TAG})?)*)[ \\t]*$"
+)
+
+
 class _Closed(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -76,7 +87,15 @@ class ListQuery(_Closed):
     section: str | None = Field(default=None, max_length=200, description="Section slug.")
     tag: str | None = Field(default=None, max_length=200, description="Tag slug.")
     author: str | None = Field(default=None, max_length=200, description="Author slug.")
-    language: str | None = Field(default=None, max_length=64, description="Language tag.")
+    language: str | None = Field(
+        default=None,
+        max_length=64,
+        description="BCP 47 language tag, any case (`en-gb` lists the `en-GB` articles); "
+        "a tag no registry holds is refused.",
+        # The syntax every accepted tag has (RFC 5646 2.1, `_` read as `-`); whether the tag
+        # is registered the validator below decides.
+        json_schema_extra={"pattern": "^[A-Za-z]{1,8}([-_][A-Za-z0-9]{1,8})*$"},
+    )
     source: str | None = Field(default=None, max_length=200, description="Source slug.")
     limit: int = Field(default=50, ge=1, le=200, description="Articles per page.")
     cursor: str | None = Field(

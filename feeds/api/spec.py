@@ -30,12 +30,16 @@ def _before_hook(req: Any, resp: Any, error: Any, instance: Any, adapter: Any) -
     if error is None:
         return
     errors = [
-        {"field": ".".join(str(p) for p in e["loc"]) or "query", "reason": e["msg"]}
+        {
+            "field": ".".join(str(p) for p in e["loc"]) or "query",
+            "reason": e["msg"].removeprefix("Value error, "),
+        }
         for e in error.errors()
     ]
     raise Problem(
         resp.status_code if resp is not None else 400,
-        "the query string has parameters this operation does not accept; see `errors`",
+        "a query parameter is unknown or its value cannot be used; fix each parameter "
+        "`errors` names and send the request again",
         kind="invalid-request",
         errors=errors,
     )

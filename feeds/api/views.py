@@ -15,6 +15,7 @@ import base64
 import binascii
 import hashlib
 import json
+import re
 import unicodedata
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -60,6 +61,7 @@ from feeds.api.records import (
     resource,
 )
 from feeds.api.schemas import (
+    ENTITY_TAGS_PATTERN,
     ArticleList,
     ArticleResource,
     ArticleWrite,
@@ -75,6 +77,8 @@ from feeds.request_text import first_unstorable, unstorable
 from feeds.urls import AnyPathConverter, public_path
 
 bp = Blueprint("api", __name__, url_prefix="/api")
+
+_ENTITY_TAGS: Final = re.compile(ENTITY_TAGS_PATTERN)
 
 JSON: Final = "application/json"
 
@@ -630,21 +634,25 @@ def _etags(header: str | None, name: str, *, weak: bool) -> frozenset[str]:
     """The header's ETags, quoted, as RFC 9110 13.1 compares them (`*` stays `*`).
 
     If-Match compares strongly (a `W/` tag never matches), If-None-Match weakly (`W/"x"`
-    matches `"x"`). A header that holds no entity tag at all (empty, `"`, two tags without
-    the comma) is a 400: ignored, it would turn a conditional write into a blind one.
+    matches `"x"`). A header that is not `*` or a list of entity tags (empty, `"`, two tags
+    without the comma, a tag beside words: ENTITY_TAGS_PATTERN, the document's pattern) is a
+    400: ignored, or read in part, it would turn a conditional write into another one.
     """
     if header is None:
         return frozenset()
     parsed = parse_etags(header)
-    if parsed.star_tag:
-        return frozenset({"*"})
-    if not parsed.as_set(include_weak=True):
+    if _ENTITY_TAGS.match(header) is None or not (
+        parsed.star_tag or parsed.as_set(include_weak=True)
+    ):
         raise Problem(
             400,
-            f"{name} holds no entity tag; send * or the ETag in double quotes as GET "
+            f"{name} is not * or a list of entity tags; send * or the ETag in double quotes "
+            "as GET "
             'returned it, several separated by commas ("a", "b")',
             kind="invalid-request",
         )
+    if parsed.star_tag:
+        return frozenset({"*"})
     return frozenset(f'"{tag}"' for tag in parsed.as_set(include_weak=weak))
 
 
