@@ -12,7 +12,7 @@ from flask import Flask
 from sqlalchemy.exc import OperationalError
 from werkzeug.test import TestResponse
 
-from tests.fixtures.api import ApiClient, api_client_for, record
+from tests.fixtures.api import ApiClient, api_client_for, openapi, record
 
 
 def _problem(response, status: int) -> dict:  # type: ignore[no-untyped-def,type-arg]
@@ -162,3 +162,23 @@ def test_an_api_path_with_extra_slashes_is_the_apis_own_404_never_a_cached_redir
     response = api.get(path)
     _problem(response, 404)
     assert "Location" not in response.headers
+
+
+@pytest.mark.parametrize("path", ["/api/articles", "/api/articles/batch", "/api/articles/aug-1"])
+def test_allow_lists_exactly_the_documented_methods(api: ApiClient, path: str) -> None:
+    """OPTIONS and every 405 list in `Allow` the methods the OpenAPI document gives the path
+    (a concrete path before a templated one): `/api/articles/batch` listed GET, PUT, PATCH and
+    DELETE, which were read as the article `batch` (a PUT created it)."""
+    paths = openapi()["paths"]
+    template = path if path in paths else "/api/articles/{article_id}"
+    documented = {method.upper() for method in paths[template]}
+    documented |= {"OPTIONS"} | ({"HEAD"} if "GET" in documented else set())
+    token = {"Authorization": f"Bearer {api.write_token}"}
+    allowed = api.client.options(path, headers=token).headers["Allow"]
+    assert {m.strip() for m in allowed.split(",")} == documented
+    for method in {"GET", "PUT", "PATCH", "DELETE", "POST"} - documented:
+        # Not through api.request: the document has no such operation to check it against.
+        response = api.client.open(path, method=method, headers=token, json=record())
+        _problem(response, 405)
+        assert {m.strip() for m in response.headers["Allow"].split(",")} == documented
+    assert api.store.get("batch") is None

@@ -236,6 +236,7 @@ def _conditional_headers(method: str) -> list[dict[str, Any]]:
 
 
 def _request_body(path: str, method: str) -> dict[str, Any] | None:
+    schema: dict[str, Any]
     if method == "put":
         schema = {"$ref": _SCHEMAS + "ArticlePutRecord"}
         return {"required": True, "content": {_JSON: {"schema": schema, "example": EXAMPLE_RECORD}}}

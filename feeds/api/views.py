@@ -172,15 +172,44 @@ def _not_json(data: bytes, exc: orjson.JSONDecodeError) -> str:
     return f"the body is not valid JSON: {exc}"
 
 
+# The batch operation's path, which the article routes would also take as the id `batch`.
+BATCH_METHODS: Final = ("OPTIONS", "POST")
+
+
+def _batch_path_method() -> Response | None:
+    """`/api/articles/batch` is the batch operation only, as the OpenAPI document says (a
+    concrete path before a templated one): GET, PUT, PATCH and DELETE there were read as the
+    article `batch` (a PUT created it), and OPTIONS listed those methods in `Allow`. Now 405
+    naming POST, and OPTIONS answers `Allow: OPTIONS, POST`. The id `batch` cannot be
+    written or read through the API (docs/api.md)."""
+    on_batch = request.endpoint == "api.batch_articles" or (
+        (request.view_args or {}).get("article_id") == "batch"
+    )
+    if not on_batch or request.method == "POST":
+        return None
+    allow = ", ".join(BATCH_METHODS)
+    if request.method == "OPTIONS":
+        return Response(status=200, headers={"Allow": allow})
+    raise Problem(
+        405,
+        "/api/articles/batch takes POST only (the batch operation), so `batch` cannot be an "
+        "article id in this API; give the article another id",
+        headers={"Allow": allow},
+    )
+
+
 @bp.before_request
-def _check_request() -> None:
+def _check_request() -> Response | None:
     # One byte more than the limit: Werkzeug stops a body without Content-Length (chunked)
     # at the limit in silence, so a body cut there would read as malformed JSON; a body
     # that reaches limit + 1 bytes is over it, however it was framed (413 below).
     request.max_content_length = _config().api_max_body_bytes + 1
     if request.endpoint == "api.openapi_document":
-        return
+        return None
     auth.authenticate()
+    refused = _batch_path_method()
+    if refused is not None:
+        return refused
     # A filter read as U+FFFD would match nothing, in silence.
     for part in request.query_string.split(b"&"):
         try:
@@ -207,7 +236,7 @@ def _check_request() -> None:
         )
     accepted = _BODY_TYPES.get(request.method)
     if accepted is None or request.endpoint is None:
-        return
+        return None
     refusal = body_type_refusal(request.method, request.mimetype, request.mimetype_params)
     if refusal is not None:
         headers = {"Accept-Patch": MERGE_PATCH} if request.method == "PATCH" else {}
@@ -231,6 +260,7 @@ def _check_request() -> None:
     repeated = duplicate_name(data, g.api_body)  # RFC 8259 4: its meaning is not defined
     if repeated is not None:
         raise Problem(400, f"the body is {repeated.at()}", kind="malformed-json")
+    return None
 
 
 @bp.after_request
