@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any, Final
 from urllib.parse import unquote_to_bytes
 
-from flask import Flask, Response, request
+from flask import Flask, Response, current_app, request
 from sqlalchemy.exc import DataError, OperationalError
-from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError
+from werkzeug.exceptions import BadHost, BadRequest, HTTPException, InternalServerError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from articles.changes import ChangeListeners
@@ -40,6 +40,7 @@ from feeds.ratelimit import RateLimit
 from feeds.request_text import refuse_unstorable
 from feeds.subscribers import SubscriberCount, SubscriberCounter
 from feeds.subscribers_report import subscribers_command
+from feeds.urls import InvalidHost, usable_host
 
 log = logging.getLogger(__name__)
 
@@ -158,6 +159,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     # and gunicorn alike); Werkzeug's make_conditional adds one more to pages, OPML and static
     # files, which then went out with two. The server's is the one to keep.
     app.after_request(_without_date)
+    app.before_request(_host_is_a_host)
     app.before_request(_path_is_utf8)
     app.before_request(refuse_unstorable)
     # A 204 or 304 has no content, so nothing describes it (RFC 9110 6.4.1, 15.3.5, 15.4.5):
@@ -176,6 +178,35 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 def _without_date(response: Response) -> Response:
     response.headers.pop("Date", None)
     return response
+
+
+def _host_is_a_host() -> None:
+    """Refuse (400) an HTTP/1.1 request without Host, and any request whose Host (or the
+    trusted X-Forwarded-Host) is not a host name or address with an optional port, as RFC 9112
+    section 3.2 requires of every server, whether or not `site_url` makes links without it.
+    Such requests were answered 200 when site_url was set (`Host: a b`, two Host lines, none at
+    all); without site_url they were a 400 already, because no link could be written. The
+    rule for what a host is stays `feeds.urls.usable_host`; an HTTP/1.0 request may go
+    without Host."""
+    environ = request.environ
+    if "HTTP_HOST" not in environ:
+        if environ.get("SERVER_PROTOCOL") == "HTTP/1.1":
+            raise BadRequest(
+                "an HTTP/1.1 request needs a Host header (RFC 9112 section 3.2); send the "
+                "site's host name"
+            )
+        return
+    # Werkzeug's router refuses a name it cannot encode (`a..b`: an empty IDNA label) with a
+    # 400 that says nothing of the Host.
+    if usable_host(request.host) and not isinstance(request.routing_exception, BadHost):
+        return
+    config: SiteConfig = current_app.extensions["feeds.config"]
+    if not config.site_url:
+        raise InvalidHost()  # which also says that site_url would make links without it
+    raise BadRequest(
+        "the Host header of this request is not a valid host name with an optional port "
+        "(RFC 9112 section 3.2); send the site's host name"
+    )
 
 
 def _path_is_utf8() -> None:

@@ -146,6 +146,9 @@ class FastPath:
             not self.memo.enabled
             or environ.get("REQUEST_METHOD") not in _REPLAYED_METHODS
             or not environ.get("PATH_INFO", "").startswith(self.prefix)
+            # Without Host, whether the request is refused depends on its HTTP version
+            # (feeds._host_is_a_host), which the memo key does not hold.
+            or "HTTP_HOST" not in environ
         ):
             return self.app(environ, start_response)
         key = self.memo.key(environ)

@@ -48,11 +48,15 @@ def _client(instance: Path, **settings: object) -> FlaskClient:
     return app.test_client()
 
 
-def get(client: FlaskClient, path: str, host: str) -> Response:
-    """GET `path` with this exact Host header, past the test client's own URL parsing (which
-    refuses some of the hosts these tests send)."""
+def get(client: FlaskClient, path: str, host: str | None, protocol: str = "HTTP/1.1") -> Response:
+    """GET `path` with this exact Host header (None: none), past the test client's own URL
+    parsing (which refuses some of the hosts these tests send)."""
     environ = EnvironBuilder(path=path).get_environ()
-    environ["HTTP_HOST"] = host
+    environ["SERVER_PROTOCOL"] = protocol
+    if host is None:
+        del environ["HTTP_HOST"]
+    else:
+        environ["HTTP_HOST"] = host
     body, status, headers = run_wsgi_app(client.application, environ, buffered=True)
     return Response(b"".join(body), status=status, headers=headers)
 
@@ -77,7 +81,7 @@ def test_a_forwarded_host_that_is_not_a_host_is_400_too(make_app: Callable[..., 
 
 def test_with_site_url_the_host_header_does_not_matter(make_app: Callable[..., Flask]) -> None:
     client = make_app(site_url="https://news.example.com").test_client()
-    response = get(client, "/feeds/all.json", "a b")
+    response = get(client, "/feeds/all.json", "other.example:8080")
     assert response.status_code == 200
     data = json.loads(response.data)
     assert data["feed_url"] == "https://news.example.com/feeds/all.json"
@@ -152,3 +156,47 @@ def test_trusted_hosts_are_checked_even_with_a_site_url(tmp_path: Path) -> None:
 def test_a_trusted_host_that_is_not_a_host_name_is_refused_at_start() -> None:
     with pytest.raises(ConfigError, match="trusted_hosts: 'a_b'"):
         SiteConfig(trusted_hosts="ok.example, a_b").validated()
+
+
+@pytest.fixture(scope="module")
+def site_client(tmp_path_factory: pytest.TempPathFactory) -> FlaskClient:
+    """An app with site_url set: links never come from the Host header."""
+    return _client(tmp_path_factory.mktemp("site-hosts"), site_url="https://news.example.com")
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    host=st.one_of(
+        st.text(alphabet=st.characters(min_codepoint=0x20, max_codepoint=0xFF), max_size=20),
+        st.from_regex(r"[a-z0-9.-]{1,20}(:[0-9]{1,6})?", fullmatch=True),
+        st.sampled_from([*NOT_HOSTS, "127.0.0.1:5830,other", "news.example.com"]),
+    ),
+    path=st.sampled_from(["/feeds/all.atom", "/", "/api/articles", "/sitemap.xml"]),
+)
+@example(host="a b", path="/feeds/all.atom")
+@example(host="127.0.0.1:5830,other", path="/feeds/all.atom")
+def test_a_host_is_refused_by_one_rule_whether_or_not_site_url_is_set(
+    open_client: FlaskClient, site_client: FlaskClient, host: str, path: str
+) -> None:
+    """RFC 9112 3.2: a server answers 400 to a Host that is not a host (two Host lines reach
+    the app joined by a comma). With site_url set such requests were a 200 (`Host: a b`);
+    now the app refuses what it refuses without site_url, where no link could be written."""
+    without = get(open_client, path, host).status_code == 400
+    response = get(site_client, path, host)
+    assert (response.status_code == 400) == without, (host, response.status_code)
+    if without:
+        assert "Host" in response.get_data(as_text=True)
+        assert response.headers["Cache-Control"] == "no-store"
+
+
+@pytest.mark.parametrize("path", ["/feeds/all.atom", "/", "/api/articles"])
+def test_http_1_1_without_host_is_400_and_http_1_0_is_served(tmp_path: Path, path: str) -> None:
+    """With the response memo on: an HTTP/1.0 answer without Host is never replayed to an
+    HTTP/1.1 request without Host (the memo's key holds no protocol)."""
+    client = _client(tmp_path, site_url="https://news.example.com", response_memo_ms=60_000)
+    if path != "/api/articles":  # (the API needs a token)
+        assert get(client, path, None, "HTTP/1.0").status_code == 200
+    for _ in range(2):
+        refused = get(client, path, None, "HTTP/1.1")
+        assert refused.status_code == 400
+        assert "needs a Host header" in refused.get_data(as_text=True)
