@@ -144,3 +144,17 @@ def test_the_documented_pattern_is_what_the_api_reads(
         )
     valid = re.fullmatch(pattern, sent) is not None
     assert (response.status_code == 400) == (not valid), (name, header, response.status_code)
+
+
+@given(header=st.sampled_from(["", '"', "0", '"a" "b"', '"a", words']))
+@FUZZ
+def test_a_malformed_if_none_match_is_400_before_the_article_is_looked_up(
+    api: ApiClient, header: str
+) -> None:
+    """The header is the request's own error, whatever the article's state: a deleted article
+    answered 410 and a missing one 404 to `If-None-Match:` empty (schemathesis, negative)."""
+    api.put("/api/articles/gone-1", json=record())
+    api.delete("/api/articles/gone-1")
+    for article_id in ("jul-1", "gone-1", "never-1"):
+        response = api.get(f"/api/articles/{article_id}", headers={"If-None-Match": header})
+        assert response.status_code == 400, (article_id, header)

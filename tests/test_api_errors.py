@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 
+import jsonschema
 import orjson
 import pytest
 from flask import Flask
@@ -182,3 +183,8 @@ def test_allow_lists_exactly_the_documented_methods(api: ApiClient, path: str) -
         _problem(response, 405)
         assert {m.strip() for m in response.headers["Allow"].split(",")} == documented
     assert api.store.get("batch") is None
+    if template != path:  # and the document's id parameter excludes `batch`
+        for operation in paths[template].values():
+            (schema,) = [p["schema"] for p in operation["parameters"] if p["in"] == "path"]
+            assert not jsonschema.Draft202012Validator(schema).is_valid("batch")
+            assert jsonschema.Draft202012Validator(schema).is_valid("aug-1")

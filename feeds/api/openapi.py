@@ -34,6 +34,7 @@ _STATUS_TEXT: Final = {
     "403": "The token's scope does not allow this (a read token on a write).",
     "404": "No article with this id (or an id that cannot exist).",
     "409": "The record's guid belongs to another article.",
+    "405": "The id `batch`: /api/articles/batch is the batch operation (POST) only.",
     "410": "The article was deleted (its guid and the time are in the problem).",
     "412": "If-Match or If-None-Match did not hold; the current ETag is in the ETag header.",
     "413": "The body is larger than api_max_body_bytes.",
@@ -191,10 +192,21 @@ def _complete_operation(path: str, method: str, operation: dict[str, Any]) -> No
         }
     for parameter in operation.get("parameters", []):
         if parameter["in"] == "path" and parameter["name"] == "article_id":
-            parameter["schema"] = {"type": "string", "minLength": 1, "maxLength": MAX_ID_LENGTH}
+            parameter["schema"] = {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": MAX_ID_LENGTH,
+                # /api/articles/batch is the batch operation (405 for these methods there).
+                "not": {"const": "batch"},
+            }
             parameter["example"] = EXAMPLE_ID
     if "{article_id}" in path:
         operation.setdefault("parameters", []).extend(_conditional_headers(method))
+        responses["405"] = {
+            "description": _STATUS_TEXT["405"],
+            "headers": {"Allow": _header("OPTIONS, POST")},
+            "content": {PROBLEM: {"schema": {"$ref": _SCHEMAS + "Problem"}}},
+        }
     body = _request_body(path, method)
     if body:
         operation["requestBody"] = body

@@ -410,11 +410,12 @@ def get_article(article_id: str) -> Response:
     Send If-None-Match with the ETag to get 304 when it has not changed.
     """
     check_article_id(article_id)
+    # A malformed header is the request's own error (400), whatever the article's state.
+    if_none_match = _etags(request.headers.get("If-None-Match"), "If-None-Match", weak=True)
     article = _store().get(article_id)
     if article is None:
         _missing(article_id)
     version = etag(article)
-    if_none_match = _etags(request.headers.get("If-None-Match"), "If-None-Match", weak=True)
     if version in if_none_match or "*" in if_none_match:
         response = Response(status=304)
     else:
