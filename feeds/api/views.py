@@ -584,6 +584,10 @@ def batch_articles() -> Response:
         if not isinstance(article_id, str):
             errors.append({"field": prefix + "id", "reason": "required in a batch, as text"})
             continue
+        # In NFC, as every record's id is read and as a URL's id is (ArticleIdConverter): an
+        # id in another normal form was refused as differing "from the id in the URL", and
+        # two spellings of one id were not seen as the same article.
+        article_id = unicodedata.normalize("NFC", article_id)
         if article_id in seen:
             errors.append(
                 {
