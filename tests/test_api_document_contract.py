@@ -117,3 +117,33 @@ def test_a_refused_query_value_is_named_with_what_to_do(api: ApiClient) -> None:
     for tag in ("ko", "en-gb", "en_GB", "zh-Hant-TW", "i-klingon"):
         assert re.fullmatch(parameter["schema"]["pattern"], tag), tag
         assert api.get(f"/api/articles?language={tag}").status_code == 200, tag
+
+
+_QUERY_NAMES = st.sampled_from(["limit", "status", "section", "language", "foo", "utm_source"])
+_QUERY_VALUES = st.sampled_from(["5", "published", "asia", "ko", "x"])
+
+
+@FUZZ
+@given(pairs=st.lists(st.tuples(_QUERY_NAMES, _QUERY_VALUES), min_size=1, max_size=5))
+def test_a_refused_query_names_each_parameter_and_what_to_do(
+    api: ApiClient, pairs: list[tuple[str, str]]
+) -> None:
+    """`limit=5&limit=6` was refused as "Input should be a valid integer", an unknown
+    parameter as "Extra inputs are not permitted": now the repeated parameter is named with
+    how often it was given, the unknown one with the names the operation takes."""
+    query = "&".join(f"{name}={value}" for name, value in pairs)
+    response = api.get(f"/api/articles?{query}")
+    names = [name for name, _value in pairs]
+    if response.status_code == 200:
+        assert len(set(names)) == len(names) and not {"foo", "utm_source"} & set(names)
+        return
+    assert response.status_code == 400
+    errors = {error["field"]: error["reason"] for error in response.get_json()["errors"]}
+    for name in set(names):
+        if names.count(name) > 1:
+            assert errors[name] == f"given {names.count(name)} times; give it once"
+        elif name in ("foo", "utm_source"):
+            assert errors[name].startswith("unknown parameter; this operation takes status,")
+    assert not {"Input should be a valid integer", "Extra inputs are not permitted"} & set(
+        errors.values()
+    )

@@ -17,9 +17,10 @@ from typing import Any, Final
 from flask import current_app
 from spectree import SecurityScheme, SecuritySchemeData, SpecTree
 from spectree.models import SecureType
+from werkzeug.datastructures import MultiDict
 
 from feeds.api.problems import Problem
-from feeds.api.schemas import ValidationProblem
+from feeds.api.schemas import ListQuery, ValidationProblem
 
 # The security requirement of every operation but the document itself.
 SECURITY: Final[dict[str, list[str]]] = {"bearer": []}
@@ -29,13 +30,7 @@ def _before_hook(req: Any, resp: Any, error: Any, instance: Any, adapter: Any) -
     """spectree found a query string that its model refuses: answer with a problem."""
     if error is None:
         return
-    errors = [
-        {
-            "field": ".".join(str(p) for p in e["loc"]) or "query",
-            "reason": e["msg"].removeprefix("Value error, "),
-        }
-        for e in error.errors()
-    ]
+    errors = query_errors(req.args, error.errors())
     raise Problem(
         resp.status_code if resp is not None else 400,
         "a query parameter is unknown or its value cannot be used; fix each parameter "
@@ -43,6 +38,28 @@ def _before_hook(req: Any, resp: Any, error: Any, instance: Any, adapter: Any) -
         kind="invalid-request",
         errors=errors,
     )
+
+
+def query_errors(args: MultiDict[str, str], found: list[Any]) -> list[dict[str, str]]:
+    """One `{field, reason}` per query parameter in error, saying what to do: a parameter
+    given more than once is named as such (pydantic read the list as a value and said
+    "Input should be a valid integer" of `limit=5&limit=6`), an unknown one with the names
+    the operation takes (it said "Extra inputs are not permitted")."""
+    repeated = {name: len(args.getlist(name)) for name in args if len(args.getlist(name)) > 1}
+    errors = [
+        {"field": name, "reason": f"given {count} times; give it once"}
+        for name, count in repeated.items()
+    ]
+    for each in found:
+        field = ".".join(str(p) for p in each["loc"]) or "query"
+        if field in repeated:
+            continue
+        if each["type"] == "extra_forbidden":
+            reason = "unknown parameter; this operation takes " + ", ".join(ListQuery.model_fields)
+        else:
+            reason = each["msg"].removeprefix("Value error, ")
+        errors.append({"field": field, "reason": reason})
+    return errors
 
 
 def _after_hook(req: Any, resp: Any, error: Any, instance: Any, adapter: Any) -> None:
