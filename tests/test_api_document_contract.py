@@ -147,3 +147,17 @@ def test_a_refused_query_names_each_parameter_and_what_to_do(
     assert not {"Input should be a valid integer", "Extra inputs are not permitted"} & set(
         errors.values()
     )
+
+
+def test_an_empty_filter_is_refused_saying_to_leave_it_out(api: ApiClient) -> None:
+    """`?section=` listed no article at all (a filter on the empty slug), where a client
+    meant no filter; the document now says minLength 1 for every filter."""
+    parameters = openapi()["paths"]["/api/articles"]["get"]["parameters"]
+    for name in ("section", "tag", "author", "language", "source"):
+        response = api.get(f"/api/articles?{name}=")
+        assert response.status_code == 400, name
+        (error,) = response.get_json()["errors"]
+        assert error["field"] == name and "leave the parameter out" in error["reason"]
+        (parameter,) = [p for p in parameters if p["name"] == name]
+        assert not jsonschema.Draft202012Validator(parameter["schema"]).is_valid("")
+    assert api.get("/api/articles?cursor=").status_code == 200  # the first page, as before

@@ -84,11 +84,16 @@ class ListQuery(_Closed):
     """Filters of the article list; every filter is optional."""
 
     status: Status | None = Field(default=None, description="Only this editorial status.")
-    section: str | None = Field(default=None, max_length=200, description="Section slug.")
-    tag: str | None = Field(default=None, max_length=200, description="Tag slug.")
-    author: str | None = Field(default=None, max_length=200, description="Author slug.")
+    section: str | None = Field(
+        default=None, min_length=1, max_length=200, description="Section slug."
+    )
+    tag: str | None = Field(default=None, min_length=1, max_length=200, description="Tag slug.")
+    author: str | None = Field(
+        default=None, min_length=1, max_length=200, description="Author slug."
+    )
     language: str | None = Field(
         default=None,
+        min_length=1,
         max_length=64,
         description="BCP 47 language tag, any case (`en-gb` lists the `en-GB` articles); "
         "a tag no registry holds is refused.",
@@ -96,7 +101,9 @@ class ListQuery(_Closed):
         # is registered the validator below decides.
         json_schema_extra={"pattern": "^[A-Za-z]{1,8}([-_][A-Za-z0-9]{1,8})*$"},
     )
-    source: str | None = Field(default=None, max_length=200, description="Source slug.")
+    source: str | None = Field(
+        default=None, min_length=1, max_length=200, description="Source slug."
+    )
     limit: int = Field(default=50, ge=1, le=200, description="Articles per page.")
     cursor: str | None = Field(
         default=None, max_length=500, description="`next_cursor` of the previous page."

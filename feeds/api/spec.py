@@ -54,7 +54,9 @@ def query_errors(args: MultiDict[str, str], found: list[Any]) -> list[dict[str, 
         field = ".".join(str(p) for p in each["loc"]) or "query"
         if field in repeated:
             continue
-        if each["type"] == "extra_forbidden":
+        if each["type"] == "string_too_short" and each.get("input") == "":
+            reason = "empty, which no article matches; leave the parameter out to list them all"
+        elif each["type"] == "extra_forbidden":
             reason = "unknown parameter; this operation takes " + ", ".join(ListQuery.model_fields)
         else:
             reason = each["msg"].removeprefix("Value error, ")
