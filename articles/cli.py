@@ -208,7 +208,9 @@ def _progress() -> Iterator[Callable[[ImportProgress], None] | None]:
 @click.option("--tag", help="Only articles with this tag slug.")
 @click.option("--author", help="Only articles by this author slug.")
 @click.option("--status", type=click.Choice(STATUSES), help="Only this status.")
-@click.option("--language", help="Only this language code, e.g. ko.")
+@click.option(
+    "--language", help="Only this language and its regional forms, as its feed: ko (ko, ko-KR)."
+)
 @click.option("--source", help="Only this source slug, e.g. aa.")
 @click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True)
 @click.option("--offset", type=click.IntRange(min=0), default=0, show_default=True)

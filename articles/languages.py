@@ -13,6 +13,9 @@ Technical Standard #35 ("BCP 47 Language Tag Conversion"), as implemented by `la
 deprecated subtags replaced by their preferred values, three-letter ISO 639-2 codes by the
 two-letter code where one exists, a script the language implies dropped, and case per RFC 5646
 section 2.1.1 (`ko`, `zh-Hant`, `ko-KR`). `_` is read as `-` (POSIX and Java locales).
+
+`language_ranges` says which language feeds a tag belongs to: RFC 4647 section 3.3.1 basic
+filtering, where the range `zh` selects `zh`, `zh-Hant` and `zh-Hant-TW`.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from functools import lru_cache
 
 import langcodes
 
-__all__ = ["LanguageError", "canonical_language"]
+__all__ = ["LanguageError", "canonical_language", "language_ranges"]
 
 # Longest tag accepted (RFC 5646 section 4.4.1 asks for at least 35 characters of room).
 MAX_LENGTH = 64
@@ -62,3 +65,36 @@ def canonical_language(text: str) -> str:
             "region or variant); use a tag such as 'ko' or 'ko-KR'"
         )
     return canonical
+
+
+@lru_cache(maxsize=4096)
+def language_ranges(tag: str) -> tuple[str, ...]:
+    """The language ranges whose RFC 4647 basic filter (section 3.3.1) selects the canonical
+    tag `tag` and that name a language feed: the tag itself, then each shorter prefix ending
+    at a subtag boundary, longest first: `'zh-Hant-TW'` -> `('zh-Hant-TW', 'zh-Hant', 'zh')`,
+    `'ko'` -> `('ko',)`.
+
+    Prefixes stop before the first singleton: the extensions and private use after it
+    (`en-US-u-ca-gregory`, `en-US-x-twain`) narrow a language, they name none (RFC 4647
+    section 3.4 drops a trailing singleton when it shortens a tag), so their prefixes there
+    are no feeds: `'en-US-x-twain'` -> `('en-US-x-twain', 'en-US', 'en')`. A prefix is kept
+    only when it is itself canonical (`canonical_language(p) == p`), so every range is a feed
+    whose URL is its own. A tag that is not canonical (a record stored before tags were
+    canonicalised) is its own only range: `('kor',)`.
+    """
+    try:
+        if canonical_language(tag) != tag:
+            return (tag,)
+    except LanguageError:
+        return (tag,)
+    subtags = tag.split("-")
+    language = next((i for i, sub in enumerate(subtags) if len(sub) == 1), len(subtags))
+    ranges = [tag]
+    for end in range(min(language, len(subtags) - 1), 0, -1):
+        prefix = "-".join(subtags[:end])
+        try:
+            if canonical_language(prefix) == prefix:
+                ranges.append(prefix)
+        except LanguageError:
+            continue
+    return tuple(ranges)

@@ -1,4 +1,5 @@
-"""Query and render time against store size: "the newest 50" of a section, a tag and an author.
+"""Query and render time against store size: "the newest 50" of a section, a tag, an author and a
+language.
 
 One feed request's database work is `store.page_keys(facet, now=, limit=50)` (the cheap ETag
 question) followed by `store.fetch(ids)` (the rows to render); the render is `build_feed` plus
@@ -33,11 +34,13 @@ RATIO_TARGET = 2.0
 LIMIT = 50
 BASE_URL = "https://news.example.com"
 # Facets every corpus size holds, chosen so each is a different share of the corpus: a big
-# section (~22%), one Korean tag (~1.2%) and one Korean byline (~2.4%).
+# section (~22%), one Korean tag (~1.2%), one Korean byline (~2.4%) and the Korean language
+# feed (RFC 4647 basic filtering, through the `article_languages` link table).
 FACETS: tuple[tuple[str, str], ...] = (
     ("section", "asia"),
     ("tag", "ko-oegyo"),
     ("author", "gim-minjun"),
+    ("language", "ko"),
     ("all", ""),
 )
 

@@ -1098,6 +1098,26 @@ def test_a_follow_run_leaves_what_a_full_run_would(
     assert_follow_run_matches_a_full_run(app, out, report)
 
 
+def test_a_follow_run_exports_the_language_feeds_a_regional_article_is_in(
+    make_app: Callable[..., Flask], tmp_path: Path, clock: Clock
+) -> None:
+    """A `ko-KR` article is in the feeds of `ko-KR` and `ko` (RFC 4647 basic filtering): the
+    follow run writes both, as a full run would."""
+    app = make_exported_app(make_app)
+    out = tmp_path / "out"
+    exporter = Exporter(app, out, workers=1)
+    exporter.run()
+    store = app.extensions["feeds.store"]
+    store.upsert_many([article("seoul", NOW - timedelta(minutes=30), language="ko-KR")])
+    report = exporter.run(changes_only=True)
+    assert not report.failed, report.failed
+    for language_range in ("ko", "ko-KR"):
+        feed = json.loads(current(out, f"/feeds/lang/{language_range}.json").read_text("utf-8"))
+        assert feed["items"][0]["url"].endswith("/articles/seoul"), language_range
+        assert feed["language"] == language_range
+    assert_follow_run_matches_a_full_run(app, out, report)
+
+
 # --- Accept headers nginx cannot weigh ----------------------------------------------------------
 
 MEDIA_RANGES = (

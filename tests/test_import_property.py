@@ -48,6 +48,7 @@ from lxml import etree
 from articles.cli import SERVICE_KEY
 from articles.formats import article_from_mapping, read_records
 from articles.importer import import_sources
+from articles.languages import language_ranges
 from articles.model import Article, is_episode_media
 from articles.store import Facet, Store
 from feeds import create_app
@@ -270,7 +271,10 @@ def holding_facets(site: Site, article: Article) -> list[Facet]:
     assert kinds.count("section") == (article.section is not None)
     assert kinds.count("tag") == len(article.tags)
     assert kinds.count("author") == len(article.authors)
-    assert kinds.count("language") == 1
+    # Its tag's feed and those of its shorter ranges (RFC 4647 basic filtering).
+    languages = {facet.value for facet in facets if facet.kind == "language"}
+    assert languages == set(language_ranges(article.language))
+    assert all(article.language.startswith(f"{value}-") for value in languages - {article.language})
     assert kinds.count("source") == (article.source is not None)
     if "all" not in kinds:
         facets.insert(0, Facet("all"))

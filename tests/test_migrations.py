@@ -80,6 +80,7 @@ def test_postgres_ids_compare_as_bytes_like_sqlite(database_url: str) -> None:
         assert sorted(collations) == [
             ("article_audit", "C"),
             ("article_authors", "C"),
+            ("article_languages", "C"),
             ("article_page_changes", "C"),
             ("article_tags", "C"),
             ("article_translations", "C"),

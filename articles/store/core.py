@@ -35,7 +35,7 @@ from articles.store.engine import (
     reading,
     translated,
 )
-from articles.store.facets import LINKED_KINDS, SELECTED_KINDS, Episodes, Facet
+from articles.store.facets import SELECTED_KINDS, SLUGGED_KINDS, Episodes, Facet
 from articles.store.migrate import Migration
 from articles.store.model import (
     EntryKey,
@@ -298,14 +298,15 @@ class Store:
     ) -> list[Article]:
         """Articles in any state for the admin listing, newest first, filtered as given.
 
-        `before` = (published, id) of the last article of a previous page: the page after it
-        (keyset paging, stable while articles are added or removed; the publishing API's
-        cursor).
+        `language` selects as the language feed does (RFC 4647 basic filtering: `ko` lists
+        `ko` and `ko-KR`). `before` = (published, id) of the last article of a previous page:
+        the page after it (keyset paging, stable while articles are added or removed; the
+        publishing API's cursor).
 
         There is no index on `published` alone: each status is read through the facet indexes
-        (which start with status, or with the tag/author slug then status), in feed order,
-        and the per-status lists are merged here. So the cost follows offset + limit, not the
-        size of the table.
+        (which start with status, or with the tag/author slug or language then status), in
+        feed order, and the per-status lists are merged here. So the cost follows offset +
+        limit, not the size of the table.
         """
         wanted = offset + limit
         with self._connect() as conn:
@@ -651,7 +652,7 @@ class Store:
         """The slug of a tag or author label (`articles.slugs.label_key` spellings are one
         label), or None: for a tag or author named by its label in a URL. Whether its feed
         holds anything visible is `facet_info`'s to say."""
-        if kind not in {each.name for each in LINKED_KINDS}:
+        if kind not in {each.name for each in SLUGGED_KINDS}:
             return None
         with self._connect() as conn:
             return slugs.slug_of_label(conn, kind, label)
@@ -661,7 +662,7 @@ class Store:
         label key, slug), by kind and slug (`slug_of_label` answers one; the static export
         writes them all as redirects)."""
         with self._connect() as conn:
-            return slugs.label_slugs(conn, (each.name for each in LINKED_KINDS))
+            return slugs.label_slugs(conn, (each.name for each in SLUGGED_KINDS))
 
     # -- podcast shows --------------------------------------------------------------------------
 

@@ -17,9 +17,10 @@ from typing import Any, Final, Literal
 import sqlalchemy as sa
 
 from articles.errors import InvalidValue
+from articles.languages import language_ranges
 from articles.model import Article
 from articles.slugs import label_key
-from articles.store.schema import articles_table, authors_table, tags_table
+from articles.store.schema import articles_table, authors_table, languages_table, tags_table
 
 # The kind names, as a type: what `Facet.kind` holds.
 FacetKindName = Literal["all", "section", "tag", "author", "language", "source", "podcast"]
@@ -33,15 +34,18 @@ class FacetKind:
     """One kind of feed, and everything that differs between kinds.
 
     `name` is the kind (`Facet.kind`); `segment` the short name in URLs (`lang` for language).
-    Membership rows live in `table`: the articles table itself (section, language, source,
-    all), or a link table with one row per (article, value) and the article's status and
-    publish time copied in (tag, author), so every feed is one range scan of one index.
+    Membership rows live in `table`: the articles table itself (section, source, all), or a
+    link table with one row per (article, value) and the article's status and publish time
+    copied in (tag, author, language), so every feed is one range scan of one index.
     `value_column` and `label_column` name the columns of `table` holding the facet's value
-    and its label (None for `all`). `members(article)` gives the record's (value, label) pairs
-    for this kind in record order, one per value (a linked kind: one per label, see
-    `articles.slugs.label_key`). A linked kind's slugs are given by the slug registry
-    (`articles.store.slugs`), so different labels never share a feed: `document` names the
-    list in the article's JSON document and `document_label` the label's key in its items.
+    and its label (None for `all`; the same column when the value is its own label, as a
+    language tag is). `members(article)` gives the record's (value, label) pairs for this
+    kind in record order, one per value (tags and authors: one per label, see
+    `articles.slugs.label_key`; languages: one per language range that selects the tag,
+    `articles.languages.language_ranges`). A slugged kind's slugs are given by the slug
+    registry (`articles.store.slugs`), so different labels never share a feed: `document`
+    names the list in the article's JSON document and `document_label` the label's key in
+    its items (empty for kinds without slugs).
     """
 
     name: FacetKindName
@@ -57,6 +61,16 @@ class FacetKind:
     def linked(self) -> bool:
         """Whether membership lives in a link table (several values per article)."""
         return self.table is not articles_table
+
+    @property
+    def slugged(self) -> bool:
+        """Whether the slug registry names this kind's values (tag, author)."""
+        return bool(self.document)
+
+    @property
+    def own_label(self) -> bool:
+        """Whether a value is its own label (one column holds both: language tags)."""
+        return self.label_column == self.value_column
 
     @property
     def article_id(self) -> sa.Column[Any]:
@@ -120,7 +134,9 @@ def _authors(article: Article) -> Members:
 
 
 def _language(article: Article) -> Members:
-    return ((article.language, article.language),)
+    # RFC 4647 basic filtering: a `zh-Hant-TW` article is in the feeds of `zh-Hant-TW`,
+    # `zh-Hant` and `zh`.
+    return tuple((tag, tag) for tag in language_ranges(article.language))
 
 
 def _all(article: Article) -> Members:
@@ -151,7 +167,7 @@ FACET_KINDS: Final[Mapping[str, FacetKind]] = MappingProxyType(
                 "authors",
                 "name",
             ),
-            FacetKind("language", "lang", a, "language", "language", _language),
+            FacetKind("language", "lang", languages_table, "language", "language", _language),
             FacetKind("source", "source", a, "source_slug", "source_label", _source),
             # A podcast show: the value is the show's slug; which articles are its episodes
             # is the show's selection (`Episodes`: a section and/or a tag, audio or video),
@@ -163,9 +179,11 @@ FACET_KINDS: Final[Mapping[str, FacetKind]] = MappingProxyType(
 del a
 # The kinds whose membership lives in a link table, in registry order.
 LINKED_KINDS: Final = tuple(kind for kind in FACET_KINDS.values() if kind.linked)
+# The linked kinds whose values the slug registry gives (tag, author), in registry order.
+SLUGGED_KINDS: Final = tuple(kind for kind in LINKED_KINDS if kind.slugged)
 # The kinds whose feeds are named by a value: every kind but 'all'.
 _VALUED_KINDS: Final = tuple(kind for kind in FACET_KINDS.values() if kind.value_column is not None)
-# The kinds with a value column on the articles row (section, language, source).
+# The kinds with a value column on the articles row (section, source).
 ROW_KINDS: Final = tuple(
     kind for kind in FACET_KINDS.values() if not kind.linked and kind.value_column
 )

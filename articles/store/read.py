@@ -2,8 +2,8 @@
 
 Every feed question takes `now` explicitly: an article is visible when `status = 'published'`
 and `published <= now`. A facet's rows are read from the table its kind names (the articles
-table, or its link table for tags and authors), through the index that serves it. Rows are
-read by column name (labelled selects), never by position.
+table, or its link table for tags, authors and languages), through the index that serves it.
+Rows are read by column name (labelled selects), never by position.
 """
 
 from __future__ import annotations
@@ -31,13 +31,11 @@ from articles.store.model import (
 )
 from articles.store.schema import (
     articles_table,
-    authors_table,
     deleted_table,
     embargo_lifts_table,
     facet_changes_table,
     facet_counts_table,
     page_changes_table,
-    tags_table,
     tombstones_table,
     translations_table,
 )
@@ -51,7 +49,7 @@ def _visible_query(
 ) -> sa.Select[Any]:
     """SELECT columns of the facet's visible rows, newest first (unless not `ordered`).
 
-    The rows come from the kind's own table (the link table for tags and authors);
+    The rows come from the kind's own table (the link table for tags, authors, languages);
     `join_articles` adds the articles row (by primary key) when a column of it is selected.
     """
     kind = facet.spec
@@ -497,25 +495,32 @@ def list_keys(
     before: tuple[datetime, str] | None = None,
 ) -> list[tuple[datetime, str]]:
     """(published, id) of up to `wanted` articles per status, for `Store.list_articles`;
-    with `before`, only those after that key in feed order (older, or as old with a lower id)."""
+    with `before`, only those after that key in feed order (older, or as old with a lower id).
+    `language` selects as its feed does: the tag and every tag it is a prefix of (RFC 4647
+    basic filtering, `article_languages`)."""
     a = articles_table
+    # The linked filters given, by the link table and value: the first drives the query.
+    linked = [
+        (FACET_KINDS[name], value)
+        for name, value in (("tag", tag), ("author", author), ("language", language))
+        if value is not None
+    ]
     keys: list[tuple[datetime, str]] = []
     for each in (status,) if status is not None else STATUSES:
-        if tag is not None or author is not None:
-            link = tags_table if tag is not None else authors_table
-            slug = link.c.tag_slug if tag is not None else link.c.author_slug
+        if linked:
+            kind, wanted_value = linked[0]
             query = (
-                sa.select(link.c.published.label("published"), link.c.article_id.label("id"))
-                .join_from(link, a, a.c.id == link.c.article_id)
-                .where(slug == (tag if tag is not None else author), link.c.status == each)
-                .order_by(link.c.published.desc(), link.c.article_id.desc())
+                sa.select(kind.published.label("published"), kind.article_id.label("id"))
+                .join_from(kind.table, a, a.c.id == kind.article_id)
+                .where(kind.value == wanted_value, kind.status == each)
+                .order_by(*kind.order())
             )
-            if tag is not None and author is not None:
+            for other, other_value in linked[1:]:
+                # Checked per row by the other link table's primary key (article, value), so
+                # the first one's index keeps driving the query in order.
                 query = query.where(
-                    a.c.id.in_(
-                        sa.select(authors_table.c.article_id).where(
-                            authors_table.c.author_slug == author
-                        )
+                    sa.exists().where(
+                        other.article_id == kind.article_id, other.value == other_value
                     )
                 )
         else:
@@ -524,13 +529,9 @@ def list_keys(
                 .where(a.c.status == each)
                 .order_by(a.c.published.desc(), a.c.id.desc())
             )
-        for column, value in (
-            (a.c.section_slug, section),
-            (a.c.language, language),
-            (a.c.source_slug, source),
-        ):
-            if value is not None:
-                query = query.where(column == value)
+        for column, row_value in ((a.c.section_slug, section), (a.c.source_slug, source)):
+            if row_value is not None:
+                query = query.where(column == row_value)
         if before is not None:
             published, article_id = query.selected_columns.published, query.selected_columns.id
             query = query.where(

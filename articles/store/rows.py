@@ -18,7 +18,7 @@ from articles.errors import InvalidValue
 from articles.model import Article, article_fields, article_from_dict
 from articles.slugs import label_key
 from articles.store.engine import json_dumps
-from articles.store.facets import LINKED_KINDS, Members, facet_keys
+from articles.store.facets import LINKED_KINDS, SLUGGED_KINDS, Members, facet_keys
 
 # A past `updated` every content comparison uses in place of the records' own.
 _EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
@@ -49,7 +49,8 @@ class PreparedArticle(NamedTuple):
     Built by `prepare_article` (cheap to pickle: parse workers send these to the writer) so
     the writing process only compares, inserts and counts. `row` maps the articles columns
     (`ROW_COLUMNS`) to values as the driver takes them; `row["doc"]` is the JSON text.
-    `links` holds, per kind of `LINKED_KINDS` (tag, author), the (value, label) pairs.
+    `links` holds, per kind of `LINKED_KINDS` (tag, author, language), the (value, label)
+    pairs.
     """
 
     id: str
@@ -75,6 +76,7 @@ def prepare_article(article: Article, backend: str) -> PreparedArticle:
     if any(
         len(pairs) != len(getattr(article, kind.document))
         for kind, pairs in zip(LINKED_KINDS, links, strict=True)
+        if kind.slugged
     ):
         article = _one_per_label(article)
     section, source = article.section, article.source
@@ -112,7 +114,7 @@ def prepare_article(article: Article, backend: str) -> PreparedArticle:
 def _one_per_label(article: Article) -> Article:
     """The article with repeated spellings of one tag or author label dropped (first kept)."""
     changes: dict[str, Any] = {}
-    for kind in LINKED_KINDS:
+    for kind in SLUGGED_KINDS:
         seen: set[str] = set()
         kept = []
         for item in getattr(article, kind.document):

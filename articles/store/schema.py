@@ -82,7 +82,7 @@ sa.Index(
     articles_table.c.updated,
     articles_table.c.guid,
 )
-for _column in ("section_slug", "language", "source_slug"):
+for _column in ("section_slug", "source_slug"):
     sa.Index(
         f"ix_articles_status_{_column}_published",
         articles_table.c.status,
@@ -103,8 +103,9 @@ sa.Index(
 )
 
 
-def _facet_link_table(name: str, slug: str, label: str) -> sa.Table:
-    """A tag or author link with status and published copied in, for one-range-scan feeds."""
+def _facet_link_table(name: str, value: str, label: str | None) -> sa.Table:
+    """A facet link with status and published copied in, for one-range-scan feeds: one row
+    per (article, value), the value's label beside it (None: the value is its own label)."""
     table = sa.Table(
         name,
         metadata,
@@ -114,14 +115,14 @@ def _facet_link_table(name: str, slug: str, label: str) -> sa.Table:
             sa.ForeignKey("articles.id", ondelete="CASCADE"),
             primary_key=True,
         ),
-        sa.Column(slug, sa.Text, primary_key=True),
-        sa.Column(label, sa.Text, nullable=False),
+        sa.Column(value, sa.Text, primary_key=True),
+        *([sa.Column(label, sa.Text, nullable=False)] if label else []),
         sa.Column("status", sa.Text, nullable=False),
         sa.Column("published", UTCDateTime, nullable=False),
     )
     sa.Index(
-        f"ix_{name}_{slug}_status_published",
-        table.c[slug],
+        f"ix_{name}_{value}_status_published",
+        table.c[value],
         table.c.status,
         table.c.published.desc(),
         table.c.article_id.desc(),
@@ -131,6 +132,11 @@ def _facet_link_table(name: str, slug: str, label: str) -> sa.Table:
 
 tags_table = _facet_link_table("article_tags", "tag_slug", "tag_label")
 authors_table = _facet_link_table("article_authors", "author_slug", "author_name")
+# Language feeds by RFC 4647 basic filtering: one row per language range that selects the
+# article's tag (articles.languages.language_ranges): `zh-Hant-TW`, `zh-Hant` and `zh` for a
+# `zh-Hant-TW` article, so the feed of `zh` is one range scan like a tag's. The article's own
+# tag stays in `articles.language`.
+languages_table = _facet_link_table("article_languages", "language", None)
 
 # The other language versions each article's record names (articles.model.Translation), so a
 # document's ETag can include its entries' counterparts and a page can find the articles that
@@ -155,8 +161,8 @@ facet_counts_table = sa.Table(
     sa.Column("published_count", sa.Integer, nullable=False),
 )
 
-# Tombstones for deleted articles (RFC 6721 deleted-entry later): the guid readers knew and the
-# feeds the article was in, so a feed can announce the deletion.
+# Deleted articles: the guid readers knew, when, and what the article was (its own language tag;
+# the feeds it was in got their RFC 6721 tombstones in feed_tombstones when it was deleted).
 deleted_table = sa.Table(
     "deleted_articles",
     metadata,

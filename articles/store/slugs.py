@@ -20,12 +20,12 @@ from sqlalchemy.engine import Connection
 
 from articles.slugs import label_key, numbered
 from articles.store.engine import json_dumps
-from articles.store.facets import LINKED_KINDS, Members
+from articles.store.facets import LINKED_KINDS, SLUGGED_KINDS, Members
 from articles.store.schema import slugs_table
 
 # Label keys looked up per statement (well under SQLite's bound-parameter limit).
 _LOOKUP_CHUNK: Final = 400
-_LINKED_NAMES: Final = frozenset(kind.name for kind in LINKED_KINDS)
+_SLUGGED_NAMES: Final = frozenset(kind.name for kind in SLUGGED_KINDS)
 
 
 class SlugRegistry:
@@ -119,16 +119,20 @@ def relabelled(
     facets: tuple[tuple[str, str], ...],
     doc: str,
 ) -> tuple[tuple[Members, ...], tuple[tuple[str, str], ...], str]:
-    """The links, facets and JSON document with the registry's slugs (all resolved before)."""
+    """The links (per kind of `LINKED_KINDS`), facets and JSON document with the registry's
+    slugs (all resolved before); the links of kinds without slugs (language) as they are."""
     resolved = tuple(
         tuple((registry.slug(kind.name, label), label) for _, label in pairs)
+        if kind.slugged
+        else pairs
         for kind, pairs in zip(LINKED_KINDS, links, strict=True)
     )
-    kept = [key for key in facets if key[0] not in _LINKED_NAMES]
+    kept = [key for key in facets if key[0] not in _SLUGGED_NAMES]
     for kind, pairs in zip(LINKED_KINDS, resolved, strict=True):
-        kept.extend((kind.name, slug) for slug, _ in pairs)
+        if kind.slugged:
+            kept.extend((kind.name, slug) for slug, _ in pairs)
     document: dict[str, Any] = orjson.loads(doc)
-    for kind in LINKED_KINDS:
+    for kind in SLUGGED_KINDS:
         items, seen = [], set()
         for item in document.get(kind.document) or ():
             item["slug"] = registry.slug(kind.name, item[kind.document_label])

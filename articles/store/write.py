@@ -30,6 +30,7 @@ from articles.store.facets import (
     ROW_KINDS,
     Episodes,
     Facet,
+    FacetKind,
     facet_keys,
 )
 from articles.store.feed_totals import FeedTotals
@@ -80,8 +81,8 @@ def _write_statements(dialect: Dialect) -> _WriteStatements:
     }
     place = "?" if dialect.paramstyle == "qmark" else "%s"
     links = tuple(
-        f"INSERT INTO {kind.table.name} (article_id, {kind.value_column}, {kind.label_column}, "
-        f"status, published) VALUES ({', '.join(place for _ in _LINK_PARAMS)})"
+        f"INSERT INTO {kind.table.name} ({', '.join(_link_columns(kind))}) "
+        f"VALUES ({', '.join(place for _ in _link_columns(kind))})"
         for kind in LINKED_KINDS
     )
     return _WriteStatements(
@@ -98,9 +99,13 @@ def _write_statements(dialect: Dialect) -> _WriteStatements:
 # A row's values in the order of ROW_COLUMNS (as COPY takes them), picked in C.
 _row_values: Final = operator.itemgetter(*ROW_COLUMNS)
 
-# The values of a link row, in the order its INSERT names the columns (article id, slug,
-# label, status, published); the rows are built in this order right where they are written.
-_LINK_PARAMS: Final = ("article_id", "value", "label", "status", "published")
+
+def _link_columns(kind: FacetKind) -> tuple[str, ...]:
+    """The columns of a link row, in the order its INSERT names them: article id, value,
+    label (unless the value is its own label), status, published; the rows are built in
+    this order right where they are written."""
+    label = () if kind.own_label else (str(kind.label_column),)
+    return ("article_id", str(kind.value_column), *label, "status", "published")
 
 
 class StoreTransaction:
@@ -371,16 +376,23 @@ class StoreTransaction:
                 conn.exec_driver_sql(sql.insert, [x.row for x in inserts.values()])
         written = [*inserts.values(), *replaces.values()]
         for number, statement in enumerate(sql.links):
-            # Positional, in the order the statement itself names its columns (_LINK_PARAMS).
-            rows = [
-                (x.id, value, label, x.status, x.row["published"])
-                for x in written
-                for value, label in x.links[number]
-            ]
+            # Positional, in the order the statement itself names its columns (_link_columns).
+            kind = LINKED_KINDS[number]
+            rows: list[tuple[Any, ...]] = (
+                [
+                    (x.id, value, x.status, x.row["published"])
+                    for x in written
+                    for value, _ in x.links[number]
+                ]
+                if kind.own_label
+                else [
+                    (x.id, value, label, x.status, x.row["published"])
+                    for x in written
+                    for value, label in x.links[number]
+                ]
+            )
             if rows and copying:
-                kind = LINKED_KINDS[number]
-                columns = ("article_id", str(kind.value_column), str(kind.label_column))
-                self._copy(kind.table.name, (*columns, "status", "published"), rows)
+                self._copy(kind.table.name, _link_columns(kind), rows)
             elif rows:
                 conn.exec_driver_sql(statement, rows)
         translation_rows = [
@@ -442,15 +454,16 @@ class StoreTransaction:
             self._slugs = SlugRegistry(self._conn)
         registry = self._slugs
         known = registry.by_label
-        names = [kind.name for kind in LINKED_KINDS]
+        # The slugged kinds' places in `links` (per kind of LINKED_KINDS).
+        places = [(n, kind.name) for n, kind in enumerate(LINKED_KINDS) if kind.slugged]
         # Plain loops, one pass in the usual case (every label known, with the slug the record
         # proposes): this runs for every link of every article written.
         missing = []
         differ = []  # ids with a link the registry does not know, or knows under another slug
         for article_id, x in articles.items():
             same = True
-            for name, pairs in zip(names, x.links, strict=True):
-                for slug, label in pairs:
+            for n, name in places:
+                for slug, label in x.links[n]:
                     given = known.get((name, label))
                     if given is None:
                         missing.append((name, label, slug))
@@ -464,9 +477,7 @@ class StoreTransaction:
         for article_id in differ:
             x = articles[article_id]
             if all(
-                known[(name, label)] == slug
-                for name, pairs in zip(names, x.links, strict=True)
-                for slug, label in pairs
+                known[(name, label)] == slug for n, name in places for slug, label in x.links[n]
             ):
                 continue  # its new labels got the slugs it proposed
             links, facets, doc = relabelled(registry, x.links, x.facets, x.row["doc"])
