@@ -272,11 +272,13 @@ def _text_cleaner() -> nh3.Cleaner:
 
 
 def html_to_text(fragment: str) -> str:
-    """The visible text of an HTML fragment, entities decoded, whitespace collapsed."""
+    """The visible text of an HTML fragment, entities decoded, whitespace collapsed, with
+    nothing `clean_text` removes. Takes any str: a record's value may reach it before the text
+    rule has cleaned it, lone surrogates included (the HTML cleaner works on UTF-8)."""
     # A space before each block boundary keeps `<p>a</p><p>b</p>` from reading as one word.
-    spaced = _BLOCK_BOUNDARY.sub(r" \g<0>", fragment)
+    spaced = _BLOCK_BOUNDARY.sub(r" \g<0>", clean_text(fragment))
     stripped = _text_cleaner().clean(spaced)
-    return " ".join(html.unescape(stripped).split())
+    return clean_text(" ".join(html.unescape(stripped).split()))
 
 
 _TAG_START = re.compile(r"<[A-Za-z/!?]")

@@ -298,3 +298,46 @@ def test_sanitize_html_gives_what_the_sanitiser_gives_for_any_body(html: str) ->
 def test_plain_paragraphs_come_out_as_they_went_in(body: str) -> None:
     assert text_module._PLAIN_PARAGRAPHS.fullmatch(body)
     assert sanitize_html(body, "") == _sanitised_in_full(body, "") == body.strip()
+
+
+# Any Python text, lone surrogates included (JSON's "\udfff" escape decodes to one), with the
+# pieces that make a text read as markup.
+ANY_TEXT = st.lists(
+    st.characters(codec=None, categories=None) | st.sampled_from(["<b>", "</b>", "&amp;", "&#"]),
+    max_size=20,
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(ANY_TEXT)
+def test_every_reading_of_markup_takes_any_text_and_gives_text_xml_can_carry(text: str) -> None:
+    """The HTML readers meet a record's values before the text rule has cleaned them (a ninjs
+    `by` of `<b>K\\udfff</b>` raised UnicodeEncodeError, a traceback instead of a record):
+    each takes any str, and what an HTML reading gives has nothing `clean_text` would remove
+    (`markup_text` gives a text that does not read as markup back as it is)."""
+    from articles.text import markup_text, reads_as_markup
+
+    for read in (html_to_text, sanitize_html):
+        shown = read(text)
+        assert clean_text(shown) == shown, read.__name__
+    shown = markup_text(text)
+    assert shown == text if not reads_as_markup(text) else clean_text(shown) == shown
+
+
+def test_a_ninjs_byline_with_a_lone_surrogate_in_markup_is_read(tmp_path) -> None:  # noqa: ANN001
+    from articles.formats import read_records
+
+    record = {
+        "uri": "urn:x:1",
+        "type": "text",
+        "headline": "h",
+        "by": "<b>Kim\udfff</b>",
+        "versioncreated": "2025-07-30T09:00:00+09:00",
+        "body_html": "<p>x</p>",
+        "language": "ko",
+    }
+    path = tmp_path / "a.json"
+    path.write_text(json.dumps(record, ensure_ascii=True))
+    (parsed,) = read_records(str(path), zone=None, default_language="ko")
+    assert parsed.error is None and parsed.article is not None
+    assert [a.name for a in parsed.article.authors] == ["Kim"]
