@@ -161,6 +161,22 @@ class Documents:
         newest = () if month is not None else self._newest(facet, now)
         return self._latest(facet, now, (), newest, self._tombstones(facet, now, month))
 
+    def listing_change(self, facet: Facet, now: datetime, keys: Sequence[EntryKey]) -> datetime:
+        """The latest change of a document that lists the feed's newest entries `keys` (newest
+        first, the feed's newest included, or none) with its label and count: an HTML facet
+        page, and for "all" the index and the OPML, which list every feed. It is the latest of
+        the feed's last write (`facet_changes`; every write readers see moves "all", so that
+        one dates every feed's list), its entries' times (`published` dates an embargo
+        lifting, which is no write) and the settings and code coming into use. No
+        tombstone's end: these documents show none. Not settled (see
+        `feeds.etag.settled_last_modified`)."""
+        moments = [max(k.updated, k.published) for k in keys]
+        changed = self.store.last_change(facet, now=now, period=None)
+        if changed is not None:
+            moments.append(changed)
+        moments.append(self.version.since(now))
+        return max(moments)
+
     def _tombstones(
         self, facet: Facet, now: datetime, month: str | None = None
     ) -> tuple[Tombstone, ...]:

@@ -462,8 +462,9 @@ def _preview(
 ) -> Response:
     """The browser's HTML page of the document (feeds.preview), from the same feed model:
     its own ETag (`preview_etag`, derived from the feed's, so a revalidation reads no rows),
-    `Cache-Control: private` and no Last-Modified (a new release can change the page without
-    any entry's date moving, so only the ETag can vouch for a copy)."""
+    `Cache-Control: private` and the feed document's Last-Modified (`Document.modified`: it
+    shows the same entries, and its floor, the documents' version, moves with a release
+    that changes the page)."""
 
     config = service.config
     fmt = query.fmt or "atom"
@@ -489,6 +490,8 @@ def _preview(
         render=page,
         media_type=HTML_TYPE,
         headers={"Cache-Control": f"private, max-age={max_age}", "Vary": VARY},
+        modified=doc.modified,
+        now=service.clock(),
         cache=service.cache,
     )
 

@@ -32,6 +32,7 @@ from articles.model import Article
 from articles.store import ALL, Facet, FacetInfo, Store
 from articles.store import FacetKindName as FacetKind
 from feeds.config import SiteConfig
+from feeds.documents import Documents
 from feeds.etag import OUTPUT_VERSION, PACKAGE_VERSION, DocumentVersion, settled_last_modified
 from feeds.http import document_response
 from feeds.model import absolute_html, absolute_url
@@ -108,6 +109,12 @@ def _config() -> SiteConfig:
 def _store() -> Store:
     store: Store = current_app.extensions["feeds.store"]
     return store
+
+
+def _documents() -> Documents:
+    """The feeds' query step (`feeds.documents`), which dates the listings too."""
+    version: DocumentVersion = current_app.extensions["feeds.version"]
+    return Documents(_store(), _config(), version)
 
 
 def _base_url() -> str:
@@ -343,9 +350,9 @@ def _facet_page(kind: FacetKind | None, value: str) -> ResponseReturnValue:
             **context,
         ).encode()
 
-    # No Last-Modified: an edit or a deletion can change the page without moving any date
-    # forward, so only the ETag can tell a client its copy is current.
-    return _document(etag, render, HTML_TYPE, None, until)
+    # Last-Modified: the facet's last write (for the index, every feed's), the listed
+    # entries' times (an embargo lifting is no write) and the documents' version.
+    return _document(etag, render, HTML_TYPE, _documents().listing_change(facet, now, keys), until)
 
 
 @bp.record_once
@@ -439,8 +446,10 @@ def opml() -> ResponseReturnValue:
     until = _store().next_visibility_change(now=now)  # any lift may add a feed or a count
     newest = max((i.latest for i in infos), default=None)
     etag = _etag("opml", fmt, _facets_etag_parts(infos))
+    # It lists every feed: dated as the index is, by "all"'s last write and newest entry.
+    modified = _documents().listing_change(ALL, now, _store().page_keys(ALL, now=now, limit=1))
     return _document(
-        etag, lambda: build_opml(infos, fmt, base, _config(), newest), OPML_TYPE, None, until
+        etag, lambda: build_opml(infos, fmt, base, _config(), newest), OPML_TYPE, modified, until
     )
 
 

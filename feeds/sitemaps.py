@@ -20,14 +20,16 @@ Each document is described first (`Sitemaps.describe(path, now, base)`: a few in
 request needed, so a static export builds the same bytes) and rendered only when its ETag is
 not in the render cache. HTTP: as the feeds (`feeds.http.document_response`): a strong ETag per
 content coding, conditional GET, gzip and Brotli, `Cache-Control` never past the next change
-(an embargo lifting, an article leaving the two-day window). No `Last-Modified`: deleting or
-unpublishing an article changes a sitemap without moving any of its entries' dates forward, so
-only the ETag can say a copy is current. The index's `lastmod` of a monthly sitemap does move
-forward then: it is the later of the month's newest `updated` and the latest removal of an
-article of that month readers could see (`feed_tombstones` of the "all" feed, kept past the
-tombstone period), so it never goes back. Limit: storing a removed article visible again drops
-its tombstones, so that month's `lastmod` falls back to its articles' `updated` unless the new
-write moves `updated`.
+(an embargo lifting, an article leaving the two-day window). `Last-Modified` is the document's
+`latest` (see `CrawlerDocument`: the store's change time of each month it lists, since deleting
+or unpublishing an article moves none of its entries' dates, `Store.month_changes`; its
+articles' times; an article leaving the news window), never earlier than the documents'
+version, settled as every document's (docs/sitemaps.md). The index's `lastmod` of a monthly
+sitemap does move forward then: it is the later of the month's newest `updated` and the latest
+removal of an article of that month readers could see (`feed_tombstones` of the "all" feed,
+kept past the tombstone period), so it never goes back. Limit: storing a removed article
+visible again drops its tombstones, so that month's `lastmod` falls back to its articles'
+`updated` unless the new write moves `updated`.
 """
 
 from __future__ import annotations
@@ -46,7 +48,8 @@ from flask import Blueprint, Flask, Response, current_app, request
 
 from articles.store import ALL, MonthSummary, PageRow, Store, month_bounds
 from feeds.config import SiteConfig
-from feeds.etag import OUTPUT_VERSION, PACKAGE_VERSION
+from feeds.documents import utc_month
+from feeds.etag import OUTPUT_VERSION, PACKAGE_VERSION, DocumentVersion, settled_last_modified
 from feeds.http import document_response, error_response
 from feeds.model import to_uri
 from feeds.query import is_month
@@ -68,6 +71,8 @@ MAX_URLS: Final = 50_000
 # Google News: articles of the last two days, at most 1,000 per news sitemap.
 NEWS_WINDOW: Final = timedelta(days=2)
 NEWS_MAX_URLS: Final = 1_000
+# The store's time resolution: an article leaves the window just after `published` + window.
+TICK: Final = timedelta(microseconds=1)
 SITEMAP_TYPE: Final = "application/xml; charset=utf-8"
 ROBOTS_TYPE: Final = "text/plain; charset=utf-8"
 VARY: Final = "Accept-Encoding"
@@ -93,7 +98,9 @@ class CrawlerDocument:
     """One sitemap or robots.txt as described at a moment: its validators and how to render it.
 
     `opaque` is the ETag without quotes or coding suffix; `until_change` the seconds until the
-    document changes by itself (None: only a write changes it); `render()` writes the bytes.
+    document changes by itself (None: only a write changes it); `render()` writes the bytes;
+    `latest` the latest change of what it shows, from the store (aware; the documents'
+    version, a floor of every Last-Modified, is the caller's to add).
     """
 
     path: str
@@ -101,6 +108,7 @@ class CrawlerDocument:
     opaque: str
     until_change: float | None
     render: Callable[[], bytes]
+    latest: datetime
 
 
 class Sitemaps:
@@ -216,6 +224,27 @@ class Sitemaps:
         """When the oldest listed article leaves the two-day window (the list changes then)."""
         return rows[-1].published + NEWS_WINDOW if rows else None
 
+    # -- when they changed ----------------------------------------------------------------------
+
+    def _news_left(self, now: datetime) -> datetime | None:
+        """When, at the latest, an article last left the two-day window by the clock alone
+        (no write): the newest one published before the window, plus the window."""
+        before = self.store.page_rows(now=now - NEWS_WINDOW - TICK, limit=1)
+        return before[0].published + NEWS_WINDOW + TICK if before else None
+
+    def _site_change(self, now: datetime) -> list[datetime | None]:
+        """The moments that date a document naming the months and the news sitemap (the
+        index, robots.txt): every month's last write (`Store.month_changes`), the newest
+        visible article (an embargo lifting is no write) and the last article to leave the
+        news window."""
+        newest = self.store.page_keys(ALL, now=now, limit=1)
+        changes = self.store.month_changes(now=now)
+        return [
+            max(changes.values(), default=None),
+            max((max(k.updated, k.published) for k in newest), default=None),
+            self._news_left(now),
+        ]
+
     def _robots(self, now: datetime, base: str) -> CrawlerDocument:
         has_index = bool(self.store.month_summaries(now=now))
         news = self.news_rows(now)
@@ -229,6 +258,7 @@ class Sitemaps:
             render=lambda: render_robots(
                 [base + path for path in named], disallow=[urlsplit(base).path + ADMIN_PREFIX]
             ),
+            latest=_latest(self._site_change(now)),
         )
 
     def _index(self, now: datetime, base: str) -> CrawlerDocument:
@@ -246,6 +276,7 @@ class Sitemaps:
             opaque=self._etag("index", base, [(p, u.isoformat()) for p, u in entries]),
             until_change=self._until_change(now, self._news_leaves(news)),
             render=lambda: render_sitemap_index([(base + p, u) for p, u in entries]),
+            latest=_latest([*self._site_change(now), *(u for _, u in entries)]),
         )
 
     def _month(self, month: str, part: int, now: datetime, base: str) -> CrawlerDocument:
@@ -267,12 +298,21 @@ class Sitemaps:
                 f"no sitemap {path}: nothing visible was published then; "
                 f"the sitemap index {base}{SITEMAP_INDEX_PATH} lists every sitemap"
             )
+        # A later part shifts when an article of the month appears, by a write or by its
+        # embargo lifting: the month's newest article and last write date every part.
+        newest = (
+            rows[:1]
+            if part == 1
+            else self.store.page_rows(now=now, since=start, before=end, limit=1)
+        )
+        changed = self.store.month_changes([month], now=now).get(month)
         return CrawlerDocument(
             path=path,
             media_type=SITEMAP_TYPE,
             opaque=self._etag("month", base, month, part, _row_parts(rows)),
             until_change=self._until_change(now),
             render=lambda: render_urlset(rows, base),
+            latest=_latest([changed, *_row_times(rows), *_row_times(newest)]),
         )
 
     def _news(self, now: datetime, base: str) -> CrawlerDocument:
@@ -283,12 +323,17 @@ class Sitemaps:
                 f"the sitemap index {base}{SITEMAP_INDEX_PATH} lists every sitemap"
             )
         name = self.config.title
+        # The window's months: a write to one of their articles may add one to the list or
+        # take one from it; an article leaving by the clock, its own moment.
+        window = {utc_month(now - NEWS_WINDOW), utc_month(now)}
+        changes = self.store.month_changes(sorted(window), now=now)
         return CrawlerDocument(
             path=NEWS_SITEMAP_PATH,
             media_type=SITEMAP_TYPE,
             opaque=self._etag("news", base, _row_parts(rows)),
             until_change=self._until_change(now, self._news_leaves(rows)),
             render=lambda: render_news_sitemap(rows, base, name),
+            latest=_latest([*changes.values(), *_row_times(rows), self._news_left(now)]),
         )
 
     def _etag(self, *parts: object) -> str:
@@ -297,6 +342,21 @@ class Sitemaps:
             digest.update(repr(part).encode())
             digest.update(b"\x1f")
         return digest.hexdigest()
+
+
+def _row_times(rows: Iterable[PageRow]) -> list[datetime]:
+    """Each listed article's latest own time: its `updated`, or its `published` when it
+    appeared later (an embargo lifting)."""
+    return [max(r.updated, r.published) for r in rows]
+
+
+def _latest(moments: Iterable[datetime | None]) -> datetime:
+    """The latest of the known moments (the epoch when none is: then only the documents'
+    version dates the document)."""
+    return max((m for m in moments if m is not None), default=_EPOCH)
+
+
+_EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def _row_parts(rows: Iterable[PageRow]) -> list[tuple[str, str | None, str, str, str, str]]:
@@ -419,10 +479,12 @@ def crawler_document(name: str = "") -> Response:
         doc = sitemaps.describe(request.path, now, base)
     except NoSuchSitemap as exc:
         return error_response(404, exc.message)
+    version: DocumentVersion = current_app.extensions["feeds.version"]
     return document_response(
         opaque=doc.opaque,
         render=doc.render,
         media_type=doc.media_type,
         headers={"Cache-Control": cache_control(config, doc.until_change), "Vary": VARY},
+        modified=settled_last_modified(max(doc.latest, version.since(now)), now),
         now=now,
     )

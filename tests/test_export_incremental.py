@@ -30,6 +30,10 @@ from feeds.export.maps import DOCUMENT_MAPS, MAPS_FOLDER, SHARDS, shard_of
 from tests.fixtures.app import NOW, Clock
 from tests.test_export import SITE, assert_follow_run_matches_a_full_run, filler, manifest, plain
 
+SITE_LISTINGS = frozenset(
+    {"/", "/feeds.opml", "/feeds.opml?format=rss", "/feeds.opml?format=json", "/robots.txt"}
+    | {"/sitemap.xml"}
+)
 INCLUDE = re.compile(r'include "([^"]+)";')
 
 
@@ -69,7 +73,9 @@ def test_a_follow_run_writes_only_the_manifest_rows_and_map_shards_it_changed(
         assert report.written > 0 and not report.failed
         after = manifest(out)
         changed = changed_paths(before, after)
-        assert 0 < len(changed) < len(before) / 4
+        # The site's listings are dated by every write (the index, the OPML lists, robots.txt
+        # and the sitemap index name every feed or month): a handful whatever the store's size.
+        assert 0 < len(changed - SITE_LISTINGS) < len(before) / 4
         assert report.rows_saved == len(changed), report.line()
         shards = {shard_of(path) for path in changed}
         now_files = map_files(out)

@@ -377,9 +377,13 @@ class Store:
         with self._connect() as conn:
             return read.tombstoned_feeds(conn, now, since)
 
-    def last_change(self, facet: Facet, *, now: datetime, period: timedelta) -> datetime | None:
+    def last_change(
+        self, facet: Facet, *, now: datetime, period: timedelta | None
+    ) -> datetime | None:
         """When, at the latest (not after `now`), a write changed what the feed shows, or a
-        tombstone kept for `period` dropped out of it; None when nothing ever did.
+        tombstone kept for `period` dropped out of it (`period` None: writes only, for the
+        documents that show no tombstones: a facet's HTML page, the index); None when nothing
+        ever did.
 
         A podcast show's own changes are not recorded apart: its selection's feeds (its
         section's and tag's) change whenever it does, so their latest change stands for it
@@ -394,6 +398,19 @@ class Store:
             found = [read.last_change(conn, f, now, period) for f in selection.facets()]
             moments = [moment for moment in found if moment is not None]
             return max(moments) if moments else None
+
+    def month_changes(
+        self, months: Sequence[str] | None = None, *, now: datetime
+    ) -> dict[str, datetime]:
+        """{UTC month ("2025-07"): when (aware UTC, not after `now`) a write last changed what
+        readers see of the articles published in it}: one added, corrected, withdrawn,
+        deleted, put back under embargo, or moved to or from the month. For `months`, or
+        every month a write changed when None (one row per month: a small table). Months no
+        write changed since the table came (migration 0017) are absent; an embargo lifting
+        is no write (the article's `published` dates it)."""
+        with self._connect() as conn:
+            found = read.month_changes(conn, months)
+        return {month: min(when, now) for month, when in found.items()}
 
     def claim_lifts(self, *, now: datetime) -> list[Article]:
         """Claim every embargo lift due at `now` and return the articles now visible.

@@ -27,6 +27,7 @@ from articles.store.schema import (
     change_sequence_table,
     facet_changes_table,
     facet_counts_table,
+    month_changes_table,
     page_changes_table,
 )
 
@@ -34,13 +35,14 @@ FeedKey = tuple[str, str]  # (kind, value), e.g. ("tag", "japan"); ("all", "") f
 
 
 class FeedTotals:
-    """What one transaction changes in `facet_counts`, `facet_changes` and
-    `article_page_changes`, until `flush`."""
+    """What one transaction changes in `facet_counts`, `facet_changes`,
+    `article_page_changes` and `month_changes`, until `flush`."""
 
     def __init__(self) -> None:
         self._counts: Counter[FeedKey] = Counter()
         self._changes: dict[FeedKey, datetime] = {}
         self._pages: dict[str, datetime] = {}
+        self._months: dict[str, datetime] = {}
         self._articles: set[str] = set()
         self._everything = False
 
@@ -66,6 +68,15 @@ class FeedTotals:
             if when is None or now > when:
                 pending[article_id] = now
 
+    def mark_months(self, months: Iterable[str], now: datetime) -> None:
+        """Move the change time of each UTC month ("2025-07") to `now` (never back): a write
+        changed what readers see of the articles published in it (`month_changes`)."""
+        pending = self._months
+        for month in months:
+            when = pending.get(month)
+            if when is None or now > when:
+                pending[month] = now
+
     def mark_articles(self, ids: Iterable[str]) -> None:
         """Note the articles the transaction changed (inserted, replaced, deleted).
 
@@ -85,6 +96,7 @@ class FeedTotals:
         self._counts.clear()
         self._changes.clear()
         self._pages.clear()
+        self._months.clear()
         self._articles.clear()
         self._everything = False
 
@@ -93,11 +105,13 @@ class FeedTotals:
         counts, self._counts = self._counts, Counter()
         changes, self._changes = self._changes, {}
         pages, self._pages = self._pages, {}
+        months, self._months = self._months, {}
         articles, self._articles = self._articles, set()
         everything, self._everything = self._everything, False
         _write_counts(conn, counts)
         _write_changes(conn, changes)
         _write_page_changes(conn, pages)
+        _write_month_changes(conn, months)
         _log_articles(conn, articles, everything=everything)
 
 
@@ -162,6 +176,19 @@ def _write_page_changes(conn: Connection, pages: Mapping[str, datetime]) -> None
         },
     )
     conn.execute(statement, [{"article_id": i, "changed_at": when} for i, when in pages.items()])
+
+
+def _write_month_changes(conn: Connection, months: Mapping[str, datetime]) -> None:
+    if not months:
+        return
+    mc = month_changes_table
+    insert = sqlite_insert if conn.dialect.name == "sqlite" else postgresql_insert
+    statement = insert(mc)
+    statement = statement.on_conflict_do_update(
+        index_elements=["month"],
+        set_={"changed_at": _later(statement.excluded.changed_at, mc.c.changed_at)},
+    )
+    conn.execute(statement, [{"month": m, "changed_at": when} for m, when in months.items()])
 
 
 # Sequence numbers the article change log covers: older rows are removed (a reader that last

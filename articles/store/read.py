@@ -35,6 +35,7 @@ from articles.store.schema import (
     embargo_lifts_table,
     facet_changes_table,
     facet_counts_table,
+    month_changes_table,
     page_changes_table,
     tombstones_table,
     translations_table,
@@ -246,6 +247,18 @@ def page_changes(conn: Connection, ids: Sequence[str]) -> dict[str, datetime]:
     return {row.article_id: row.changed_at for row in conn.execute(query)}
 
 
+def month_changes(conn: Connection, months: Sequence[str] | None) -> dict[str, datetime]:
+    """{UTC month: when a write last changed what readers see of its articles}
+    (`month_changes`), for `months` (every recorded month when None)."""
+    mc = month_changes_table
+    query = sa.select(mc.c.month, mc.c.changed_at)
+    if months is not None:
+        if not months:
+            return {}
+        query = query.where(mc.c.month.in_(list(months)))
+    return {row.month: row.changed_at for row in conn.execute(query)}
+
+
 def month_summaries(conn: Connection, now: datetime) -> list[MonthSummary]:
     """Each UTC month with visible articles, newest first: its count and newest `updated`.
 
@@ -438,20 +451,23 @@ def tombstoned_feeds(conn: Connection, now: datetime, since: datetime) -> list[F
 
 
 def last_change(
-    conn: Connection, facet: Facet, now: datetime, period: timedelta
+    conn: Connection, facet: Facet, now: datetime, period: timedelta | None
 ) -> datetime | None:
     """The latest moment, not after `now`, at which a write or the end of a tombstone's period
-    changed what the feed shows (its entries' own times aside)."""
+    changed what the feed shows (its entries' own times aside); `period` None: writes only
+    (for documents that show no tombstones)."""
     fc, t = facet_changes_table, tombstones_table
     written = conn.execute(
         sa.select(fc.c.changed_at).where(fc.c.kind == facet.kind, fc.c.value == facet.value)
     ).scalar_one_or_none()
-    expired = conn.execute(
-        sa.select(t.c.removed_at)
-        .where(t.c.kind == facet.kind, t.c.value == facet.value, t.c.removed_at <= now - period)
-        .order_by(t.c.removed_at.desc())
-        .limit(1)
-    ).scalar_one_or_none()
+    expired = None
+    if period is not None:
+        expired = conn.execute(
+            sa.select(t.c.removed_at)
+            .where(t.c.kind == facet.kind, t.c.value == facet.value, t.c.removed_at <= now - period)
+            .order_by(t.c.removed_at.desc())
+            .limit(1)
+        ).scalar_one_or_none()
     moments = [m for m in (written, expired + period if expired else None) if m is not None]
     return min(max(moments), now) if moments else None
 

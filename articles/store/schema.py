@@ -228,6 +228,19 @@ page_changes_table = sa.Table(
     sa.Column("changed_at", UTCDateTime, nullable=False),
 )
 
+# When a write last changed what readers see of the articles published in each UTC month
+# ("2025-07"): an article of that month added, corrected, withdrawn, deleted, put back under
+# embargo, or moved to or from it (its `published` before and after). What every document
+# listing a month's articles (the monthly sitemaps, the news sitemap of the last days) dates
+# its changes by, as `facet_changes` dates a feed's; an embargo lifting is no write (the
+# article's own `published` dates it).
+month_changes_table = sa.Table(
+    "month_changes",
+    metadata,
+    sa.Column("month", sa.Text, primary_key=True),
+    sa.Column("changed_at", UTCDateTime, nullable=False),
+)
+
 # The versions of the documents made from the articles: each `fingerprint` (a hash of what
 # shapes the documents besides the articles: the reader's settings and code version) and
 # `since`, when it last became the version in use (the first process to start with it after

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Final
 
 import sqlalchemy as sa
@@ -35,6 +35,12 @@ from articles.store.sql import among
 _LOOKUP_CHUNK: Final = 500
 
 
+def utc_month(moment: datetime) -> str:
+    """The UTC month ("2025-07") of an aware datetime, as `month_changes` keys it."""
+    utc = moment.astimezone(UTC)
+    return f"{utc.year:04d}-{utc.month:02d}"
+
+
 def visible(status: str, published: datetime, now: datetime) -> bool:
     """Whether readers see a version with this status and publication time at `now`."""
     return status == "published" and published <= now
@@ -50,6 +56,7 @@ class VisibilityChange:
     before_published: datetime | None
     after: frozenset[tuple[str, str]] | None  # the feeds it is visible in now, None if hidden
     lift_at: datetime | None  # its embargo's end when the written version waits for one
+    after_published: datetime | None = None  # the written version's publication time
     # Whether the version before / after has audio or video: podcast shows take only those.
     before_episode: bool = False
     after_episode: bool = False
@@ -209,6 +216,20 @@ class Visibility:
         if waiting:
             conn.execute(lifts.insert(), waiting)
         self._totals.mark_changed(touched, now)
+        # The UTC months whose visible articles the write changed: the one it was seen in,
+        # the one it is seen in now (documents listing a month's articles date by these).
+        self._totals.mark_months(
+            {
+                utc_month(moment)
+                for change in changes
+                for moment, seen in (
+                    (change.before_published, change.before),
+                    (change.after_published, change.after),
+                )
+                if moment is not None and seen is not None
+            },
+            now,
+        )
         self._totals.mark_articles(change.id for change in changes)
         if changes or touched:
             # Every write that changed an article moves the change sequence, in its transaction.

@@ -419,6 +419,7 @@ class StoreTransaction:
                     if visible(x.status, x.published, now)
                     else None,
                     lift_at=x.published if x.status == "published" and x.published > now else None,
+                    after_published=x.published,
                     before_episode=bool(row is not None and row.episode),
                     after_episode=bool(x.row["episode"]),
                 )

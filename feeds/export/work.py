@@ -380,8 +380,11 @@ class RunContext:
             response = self._get(path, headers)
             if response.status_code == 304 and previous is not None:
                 # The same bytes; the caching headers may have moved on (max-age near an
-                # embargo).
+                # embargo), and so may Last-Modified (a listing is dated by every write to
+                # what it lists, some of which leave its bytes as they were): the app's 304
+                # carries both, and nginx must send what the app sends.
                 previous.cache_control = response.headers.get("Cache-Control", "")
+                previous.last_modified = response.headers.get("Last-Modified", "")
                 previous.state = state
                 result.entries[path] = previous
                 result.unchanged += 1
