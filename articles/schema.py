@@ -196,14 +196,25 @@ def record_json_schema() -> dict[str, Any]:
         ],
     }
     record["required"] = ["id", "title", "published"]
+    # The validator reads null as an absent value wherever a field may be left out (`"summary":
+    # null` is no summary), at every level; the schema said null was invalid for most of them.
+    for each in (record, *defs.values()):
+        if each.get("type") == "object":
+            for name, part in each["properties"].items():
+                if name not in each.get("required", ()):
+                    each["properties"][name] = _nullable(part)
     record["patternProperties"] = {
         f"^{EXTENSION_PREFIX}": {"description": "Ignored: for notes and other systems' data."}
     }
+    given = {"not": {"type": "null"}}  # a body form counts when it is not null
     record["not"] = {
         "anyOf": [
-            {"required": ["body_html", "body"]},
-            {"required": ["body_html", "body_markdown"]},
-            {"required": ["body", "body_markdown"]},
+            {"required": [a, b], "properties": {a: given, b: given}}
+            for a, b in (
+                ("body_html", "body"),
+                ("body_html", "body_markdown"),
+                ("body", "body_markdown"),
+            )
         ]
     }
     return {
@@ -245,6 +256,34 @@ def _object_schema(cls: type, defs: dict[str, Any]) -> dict[str, Any]:
         result["minProperties"] = 1  # a label or a slug; parse derives the other
     result["additionalProperties"] = False
     return result
+
+
+def _accepts_null(schema: dict[str, Any]) -> bool:
+    kinds = schema.get("type")
+    if kinds == "null" or (isinstance(kinds, list) and "null" in kinds):
+        return True
+    if "enum" in schema:
+        return None in schema["enum"]
+    return any(_accepts_null(branch) for branch in schema.get("anyOf", ()))
+
+
+def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
+    """`schema` that also accepts null (an optional field's "absent"), keeping its description
+    and constraints (a string's pattern says nothing of null)."""
+    if _accepts_null(schema):
+        return schema
+    if "anyOf" in schema:
+        return {**schema, "anyOf": [*schema["anyOf"], {"type": "null"}]}
+    if isinstance(schema.get("type"), str):
+        nullable = {**schema, "type": [schema["type"], "null"]}
+        if "enum" in schema:
+            nullable["enum"] = [*schema["enum"], None]
+        return nullable
+    if "enum" in schema:
+        return {**schema, "enum": [*schema["enum"], None]}
+    rest = {k: v for k, v in schema.items() if k != "description"}
+    described = {"description": schema["description"]} if "description" in schema else {}
+    return {**described, "anyOf": [rest, {"type": "null"}]}
 
 
 def _constrain(schema: dict[str, Any], extra: dict[str, Any]) -> None:

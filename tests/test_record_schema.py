@@ -112,3 +112,81 @@ def test_lenient_forms_parse_accepts_are_valid_in_the_schema(
 ) -> None:
     assert list(validator.iter_errors(record)) == []
     article_from_mapping(record, where="r", zone=SEOUL, default_language="ko")
+
+
+_BASE: dict[str, Any] = {"id": "n1", "title": "제목", "published": "2025-07-30T10:00:00+09:00"}
+_MEDIA = {"url": "https://x.example/a.mp3", "length": 5, "type": "audio/mpeg"}
+# A valid value of each field holding objects, and where in it each object sits.
+_OBJECTS: dict[str, tuple[Any, str]] = {
+    "section": ({"slug": "asia", "label": "아시아"}, "Section"),
+    "tags": ([{"slug": "a", "label": "A"}], "Tag"),
+    "authors": ([{"name": "A"}], "Author"),
+    "image": ({"url": "https://x.example/i.jpg"}, "Image"),
+    "related": ([{"url": "https://x.example/"}], "Link"),
+    "source": ({"name": "AA"}, "Source"),
+    "media": ([_MEDIA], "Media"),
+    "translations": ([{"id": "other"}], "Translation"),
+    "episode": ({"season": 1}, "Episode"),
+}
+
+
+def _with_null(path: tuple[str, ...]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A valid record with the member at `path` null, and the same record without it."""
+    base = dict(_BASE, media=[_MEDIA]) if path[0] == "episode" else dict(_BASE)
+    if len(path) == 1:
+        return {**base, path[0]: None}, base
+    value, _def = _OBJECTS[path[0]]
+    item = value[0] if isinstance(value, list) else value
+    nulled, left_out = {**item, path[1]: None}, {k: v for k, v in item.items() if k != path[1]}
+    wrap = (lambda x: [x]) if isinstance(value, list) else (lambda x: x)
+    return {**base, path[0]: wrap(nulled)}, {**base, path[0]: wrap(left_out)}
+
+
+def _optional_paths() -> list[tuple[str, ...]]:
+    schema = record_json_schema()
+    paths: list[tuple[str, ...]] = [
+        (name,) for name in schema["properties"] if name not in schema["required"]
+    ]
+    for field, (_value, name) in _OBJECTS.items():
+        part = schema["$defs"][name]
+        paths += [(field, m) for m in part["properties"] if m not in part.get("required", ())]
+    return paths
+
+
+@pytest.mark.parametrize("path", _optional_paths(), ids=".".join)
+def test_a_null_optional_member_is_absent_for_the_schema_and_the_parser(
+    validator: jsonschema.Draft202012Validator, path: tuple[str, ...]
+) -> None:
+    """The parser reads null as an absent value wherever a member may be left out, at every
+    level; the schema refused null for most of them (`"summary": null`, `"tags": null`,
+    `"image": {"alt": null}`), so a record it accepted broke the published schema
+    (schemathesis's negative mode against the API: `body_markdown: null` accepted)."""
+    nulled, left_out = _with_null(path)
+
+    def parse(raw: dict[str, Any]) -> dict[str, Any]:
+        article = article_from_mapping(raw, where="", zone=SEOUL, default_language="ko")
+        return article_to_dict(article)
+
+    assert validator.is_valid(nulled), list(validator.iter_errors(nulled))[:1]
+    assert parse(nulled) == parse(left_out)
+
+
+@pytest.mark.parametrize("body", [["a", None], [None]])
+def test_a_null_paragraph_is_refused_like_a_null_item_of_any_list(
+    validator: jsonschema.Draft202012Validator, body: list[Any]
+) -> None:
+    """`"body": ["a", null]` was taken (the null dropped) while `"tags": [null]` is refused."""
+    raw = {**_BASE, "body": body}
+    assert not validator.is_valid(raw)
+    with pytest.raises(InvalidArticle) as refused:
+        article_from_mapping(raw, where="", zone=SEOUL, default_language="ko")
+    assert refused.value.field == f"body[{body.index(None)}]"
+
+
+def test_a_null_body_form_beside_another_is_one_body_form(
+    validator: jsonschema.Draft202012Validator,
+) -> None:
+    raw = {**_BASE, "body_html": "<p>x</p>", "body": None, "body_markdown": None}
+    assert validator.is_valid(raw)
+    article_from_mapping(raw, where="", zone=SEOUL, default_language="ko")
+    assert not validator.is_valid({**_BASE, "body_html": "<p>x</p>", "body": "y"})

@@ -138,7 +138,9 @@ def read_episode(b: RecordBuilder, value: object, media: tuple[Media, ...]) -> E
             f"{show(media[0].type)} is not audio or video; an episode's media must be "
             "one a podcast app plays (audio/... or video/...)",
         )
-    episode_type = value.get("type", "full")
+    episode_type = value.get("type")
+    if episode_type is None:  # null is absent, as for every optional member
+        episode_type = "full"
     if episode_type not in EPISODE_TYPES:
         raise b.fail(
             f"{field}.type",

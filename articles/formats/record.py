@@ -222,7 +222,7 @@ class RecordBuilder(ValueReader):
         for key in raw:
             if not isinstance(key, str):
                 raise self.fail("", f"field names must be text, got {key!r}")
-            if key == "$schema" and not isinstance(raw[key], str):
+            if key == "$schema" and not isinstance(raw[key], str | None):
                 # The published schema says text (a URL); any other value is no statement.
                 raise self.fail(
                     "$schema", "must be text: the URL of the JSON Schema the record follows"
@@ -254,6 +254,9 @@ class RecordBuilder(ValueReader):
         if isinstance(value, str):
             return sanitize_html(text_to_html(self.big_text(value, "body")), base)
         if isinstance(value, list):
+            for i, p in enumerate(value):
+                if p is None:  # as in every other list: an item is never "absent"
+                    raise self.fail(f"body[{i}]", f"expected text, got {kind(p)}")
             paragraphs = [
                 self.text(p, f"body[{i}]", limit=MAX_BODY_CHARS, single_line=False)
                 for i, p in enumerate(value)
