@@ -72,6 +72,20 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _SOURCE_PREFIX = re.compile(r"^\s*(?:출처|source|credit)\s*[:：]\s*", re.IGNORECASE)
 
 
+def unknown_field_reason(name: str) -> str | None:
+    """Why `name` cannot be a member of a record (with the field it may be a typo of), or None
+    when it can: a record field, `$schema`, or an `x-` field."""
+    if name in _RECORD_FIELD_SET or name.startswith(EXTENSION_PREFIX) or name == "$schema":
+        return None
+    hint = difflib.get_close_matches(name, RECORD_FIELDS, n=1)
+    advice = (
+        f"did you mean '{hint[0]}'?"
+        if hint
+        else f"fields outside the record format must start with '{EXTENSION_PREFIX}'"
+    )
+    return f"unknown field ({advice})"
+
+
 @dataclass(frozen=True, slots=True)
 class ParsedRecord:
     """One record read from an input: the Article, or the reason it was rejected."""
@@ -227,15 +241,9 @@ class RecordBuilder(ValueReader):
                 raise self.fail(
                     "$schema", "must be text: the URL of the JSON Schema the record follows"
                 )
-            if key in RECORD_FIELDS or key.startswith(EXTENSION_PREFIX) or key == "$schema":
-                continue
-            hint = difflib.get_close_matches(key, RECORD_FIELDS, n=1)
-            advice = (
-                f"did you mean '{hint[0]}'?"
-                if hint
-                else f"fields outside the record format must start with '{EXTENSION_PREFIX}'"
-            )
-            raise self.fail(show(key, quoted=False), f"unknown field ({advice})")
+            reason = unknown_field_reason(key)
+            if reason is not None:
+                raise self.fail(show(key, quoted=False), reason)
 
     # -- the body
 

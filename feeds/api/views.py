@@ -41,6 +41,8 @@ from articles.errors import (
 )
 from articles.formats import BODY_FIELDS
 from articles.formats.json import beyond_64_bits, duplicate_name
+from articles.formats.messages import show
+from articles.formats.record import unknown_field_reason
 from articles.model import Article, article_to_dict
 from articles.service import ArticleService
 from articles.store import Store
@@ -487,6 +489,17 @@ def patch_article(article_id: str) -> Response:
     patch = g.api_body
     if not isinstance(patch, dict):
         raise invalid([{"field": "", "reason": "a merge patch of a record must be a JSON object"}])
+    # A member no record can hold is a mistake even when it is null: `{"summry": null}` was a
+    # 200 that removed nothing (RFC 7396 makes it a no-op), where the client meant `summary`.
+    unknown = [(name, unknown_field_reason(name)) for name in patch]
+    if any(reason is not None for _name, reason in unknown):
+        raise invalid(
+            [
+                {"field": show(name, quoted=False), "reason": reason}
+                for name, reason in unknown
+                if reason is not None
+            ]
+        )
     rules = _rules()
 
     def build(current: Article | None) -> Article:
