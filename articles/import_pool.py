@@ -34,6 +34,11 @@ LINES_PER_TASK = 256
 # enough that the workers keep busy while the writer stores a batch.
 TASKS_IN_FLIGHT_PER_WORKER = 4
 
+# Workers run this much nicer than the importer: when the writer follows the parsing, it gets a
+# whole core and the workers share what is left, so the write lock is held no longer than the
+# writing takes (see `articles.importer.WRITE_START_FRACTION`).
+WORKER_NICENESS = 5
+
 # Where a record was read, how far into its input, and why it was refused (None: it is good).
 Verdict = tuple[str, int, str | None]
 # The verdicts of a chunk of records, and its good records' PreparedArticles as plain tuples
@@ -64,6 +69,7 @@ def _init_worker(preparer: ChunkPreparer, parent: int) -> None:
     global _worker_preparer  # noqa: PLW0603 - per worker process, set once by the pool
     _worker_preparer = preparer
     end_with_parent(parent)
+    os.nice(WORKER_NICENESS)
 
 
 # Linux prctl(2) option: the signal a process gets when the thread that created it exits.

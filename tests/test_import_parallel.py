@@ -500,3 +500,14 @@ def test_write_start_outside_zero_to_one_is_refused(tmp_path: Path) -> None:
     store = Store(f"sqlite:///{tmp_path / 'feeds.db'}")
     with pytest.raises(ValueError, match="write_start"):
         import_sources(store, [], tag_authority=CONFIG.tag_authority, write_start=1.5)
+
+
+def test_parse_workers_run_nicer_than_the_importer() -> None:
+    """While the writer follows the parsing it has a whole core: the workers yield to it."""
+    preparer = importer._Preparer(CONFIG.zone, "ko", None, "sqlite")  # type: ignore[arg-type]
+    pool = import_pool.start_pool(preparer, 2)
+    try:
+        niceness = pool.submit(os.nice, 0).result()
+    finally:
+        pool.shutdown()
+    assert niceness == min(os.nice(0) + import_pool.WORKER_NICENESS, 19)
