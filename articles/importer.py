@@ -2,13 +2,13 @@
 
 Records are read one at a time (`articles.formats.read_records`), checked, and kept in a spool
 (memory, then a temporary file, so a JSON Lines file of any size keeps memory flat), and
-written in batches inside one transaction per input file. A small file is read to its end
-before its transaction opens. A large JSON Lines file (parsed by workers, below) is read by a
-thread of its own, and its transaction opens once 60% of it is read (`WRITE_START_FRACTION`):
-the writer then follows the parsing, so the writing of the first records overlaps the parsing of
-the rest, and the store's write lock is held a little longer than the writing alone takes,
-never while most of the file is still to be parsed. An API write made during an import waits at most
-for about that. By default a file with any bad record writes nothing: no transaction is opened,
+written in batches inside one transaction per input file. By default a file is read to its
+end before its transaction opens, so the store's write lock is held only while a file is
+written, not while it is parsed, and an API write made during an import waits at most for
+that. A large JSON Lines file (parsed by workers, below) may instead be written while it is
+still parsed (`import_sources(..., write_start=0.6)`): it is read by a thread of its own and
+its transaction opens once the records read reach that fraction of it, the writer following
+the parsing. By default a file with any bad record writes nothing: no transaction is opened,
 or the one opened is rolled back as soon as the bad record is read, and reading goes on to
 report every other bad record of that file. With `skip_invalid` the good records are written
 and every bad one is still reported. Either way the counts, errors (in input order) and rows
@@ -187,10 +187,10 @@ def import_sources(
     (then `tag_authority` is required); `zone`, `default_language` and `tag_authority` given
     here override the service's. `workers` is the number of parsing processes for large JSON
     Lines files (default: one per CPU; 0 or 1 parses everything in this process); files
-    smaller than `parallel_min_bytes` are parsed here anyway. A file parsed by workers is
-    written while its second part is still parsed: its write transaction opens once the
-    records read reach `write_start` of its size (default `WRITE_START_FRACTION`; 1.0 waits
-    for the whole file, 0.0 opens it at once). Raises InvalidValue (a ValueError) when
+    smaller than `parallel_min_bytes` are parsed here anyway. A file parsed by workers may be
+    written while its rest is still parsed: its write transaction opens once the records read
+    reach `write_start` of its size (default `WRITE_START_FRACTION`, 1.0: the whole file is
+    read first; 0.0 opens it at once). Raises InvalidValue (a ValueError) when
     `tag_authority` cannot mint guids (before anything is read) or `write_start` is not
     between 0 and 1.
     """
@@ -230,7 +230,7 @@ def import_sources(
             write_from = None  # bytes read before the write transaction may open (None: all)
             if pool is not None and source in parallel:
                 chunks = in_workers(pool, source, count, now)
-                write_from = int(size * write_start)
+                write_from = None if write_start >= 1.0 else int(size * write_start)
             else:
                 chunks = _in_process(preparer, source, now, zone, default_language, stdin)
             _import_one(
@@ -453,14 +453,17 @@ def _import_one(
         report.affected |= writer.result.affected
 
 
-# How much of a large file (parsed by workers) is read before its write transaction opens, so
-# that the writing of the first records overlaps the parsing of the rest. The writer (about 40%
-# of the parsing's CPU a record) then has a whole core (the workers run nicer,
-# `articles.import_pool.WORKER_NICENESS`) and the workers share the other: from 0.6 it reaches
-# the end of what is parsed about when the parsing ends. Measured at 100k records on SQLite
-# (three interleaved pairs, docs/storage.md): 0.57 s of wall time per CPU-second against 0.67
-# reading first (15% shorter), the write lock held 17% longer than the writing alone takes.
-WRITE_START_FRACTION = 0.6
+# How much of a large file (parsed by workers) is read before its write transaction opens, by
+# default: all of it (1.0), so the write lock is held only while the file is written. Below 1.0
+# the writing of the first records overlaps the parsing of the rest: the writer (about 40% of
+# the parsing's CPU a record) has a whole core (the workers run nicer,
+# `articles.import_pool.WORKER_NICENESS`) and the workers share the other. Measured at 100k
+# records on SQLite (docs/storage.md): at 0.6 the wall time per CPU-second of the import was
+# 0.57 against 0.67 reading first, but the lock was held 17% longer than the writing alone
+# takes and the import's memory grew by about 25 MB, and on the import benchmark the rate was
+# within the noise of reading first; so overlapping is an option (`write_start`), not the
+# default.
+WRITE_START_FRACTION = 1.0
 
 
 class _Reading:
