@@ -154,6 +154,18 @@ def test_deleting_a_deleted_article_is_410_like_reading_it(api: ApiClient) -> No
     assert api.delete("/api/articles/never-stored").status_code == 404
 
 
+def test_patching_a_deleted_article_is_410_like_reading_it(api: ApiClient) -> None:
+    """A correction sent for a deleted article was a 404 ("no article; create it with PUT")
+    where GET and DELETE say 410 Gone with its guid and deletion time."""
+    api.put("/api/articles/gone-2", json=record())
+    assert api.delete("/api/articles/gone-2").status_code == 204
+    read = _problem(api.get("/api/articles/gone-2"), 410)
+    patched = _problem(api.patch("/api/articles/gone-2", json={"title": "Corrected"}), 410)
+    assert patched["type"] == read["type"]
+    assert patched["guid"] == read["guid"] and patched["deleted_at"] == read["deleted_at"]
+    _problem(api.patch("/api/articles/never-stored", json={"title": "x"}), 404)
+
+
 @pytest.mark.parametrize("path", ["/api//articles", "/api/articles/", "/api//articles/aug-1"])
 def test_an_api_path_with_extra_slashes_is_the_apis_own_404_never_a_cached_redirect(
     api: ApiClient, path: str

@@ -467,6 +467,7 @@ def put_article(article_id: str) -> Response:
         HTTP_200=ArticleWrite,
         HTTP_404=ProblemModel,
         HTTP_409=ProblemModel,
+        HTTP_410=GoneProblem,
         HTTP_412=ProblemModel,
         HTTP_413=ProblemModel,
         HTTP_415=ProblemModel,
@@ -483,7 +484,8 @@ def patch_article(article_id: str) -> Response:
 
     Members set in the patch replace the record's, `null` removes one, objects merge, arrays
     are replaced whole. The result must be a valid record. `reading_time` is computed again
-    when the body changes (unless the patch sets it); `updated` is stamped as for PUT.
+    when the body changes (unless the patch sets it); `updated` is stamped as for PUT. An
+    article deleted before is 410 Gone, as for GET and DELETE; an id never stored is 404.
     """
     check_article_id(article_id)
     patch = g.api_body
@@ -509,7 +511,11 @@ def patch_article(article_id: str) -> Response:
     change = writes.Change(
         article_id, build, "correct", precondition=_precondition(), must_exist=True
     )
-    return _write_response(_apply([change])[0])
+    try:
+        outcome = _apply([change])[0]
+    except ArticleNotFound:
+        _missing(article_id)
+    return _write_response(outcome)
 
 
 @bp.delete("/articles/<article_id:article_id>", merge_slashes=False, strict_slashes=False)
