@@ -90,16 +90,7 @@ def run(
             on_progress=progress.append,
             **options,
         )
-        with store.engine.connect() as conn:
-            rows = {
-                table: [
-                    tuple(row)
-                    for row in conn.exec_driver_sql(
-                        f"SELECT {COLUMNS.get(table, '*')} FROM {table} ORDER BY 1, 2"
-                    )
-                ]
-                for table in ("articles", "article_tags", "article_authors", "facet_counts")
-            }
+        rows = stored_rows(store)
     finally:
         store.dispose()
     return report, rows, progress
@@ -108,6 +99,20 @@ def run(
 # The articles columns by name (a migration may add a column after `doc`).
 ARTICLE_COLUMNS = ("id", "guid", "status", "published", "updated", "episode", "doc")
 COLUMNS = {"articles": ", ".join(ARTICLE_COLUMNS)}
+
+
+def stored_rows(store: Store) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of the tables an import writes, in key order."""
+    with store.engine.connect() as conn:
+        return {
+            table: [
+                tuple(row)
+                for row in conn.exec_driver_sql(
+                    f"SELECT {COLUMNS.get(table, '*')} FROM {table} ORDER BY 1, 2"
+                )
+            ]
+            for table in ("articles", "article_tags", "article_authors", "facet_counts")
+        }
 
 
 def test_workers_store_exactly_the_rows_one_process_stores(tmp_path: Path) -> None:
@@ -352,16 +357,7 @@ def run_after(
     try:
         assert import_sources(store, [str(first)], workers=0, **common).ok
         report = import_sources(store, [str(source)], workers=workers, **common, **options)
-        with store.engine.connect() as conn:
-            rows = {
-                table: [
-                    tuple(row)
-                    for row in conn.exec_driver_sql(
-                        f"SELECT {COLUMNS.get(table, '*')} FROM {table} ORDER BY 1, 2"
-                    )
-                ]
-                for table in ("articles", "article_tags", "article_authors", "facet_counts")
-            }
+        rows = stored_rows(store)
     finally:
         store.dispose()
     return report.summary(), report.errors, report.notes, rows

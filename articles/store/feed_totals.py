@@ -150,45 +150,41 @@ def _write_changes(conn: Connection, changes: Mapping[FeedKey, datetime]) -> Non
         {"kind": kind, "value": value, "changed_at": when, "seq": seq}
         for (kind, value), when in changes.items()
     ]
-    fc = facet_changes_table
-    insert = sqlite_insert if conn.dialect.name == "sqlite" else postgresql_insert
-    statement = insert(fc)
-    statement = statement.on_conflict_do_update(
-        index_elements=["kind", "value"],
-        set_={
-            "seq": statement.excluded.seq,
-            "changed_at": _later(statement.excluded.changed_at, fc.c.changed_at),
-        },
-    )
-    conn.execute(statement, rows)
+    _upsert_later(conn, facet_changes_table, ("kind", "value"), rows, also=("seq",))
 
 
 def _write_page_changes(conn: Connection, pages: Mapping[str, datetime]) -> None:
-    if not pages:
-        return
-    pc = page_changes_table
-    insert = sqlite_insert if conn.dialect.name == "sqlite" else postgresql_insert
-    statement = insert(pc)
-    statement = statement.on_conflict_do_update(
-        index_elements=["article_id"],
-        set_={
-            "changed_at": _later(statement.excluded.changed_at, pc.c.changed_at),
-        },
-    )
-    conn.execute(statement, [{"article_id": i, "changed_at": when} for i, when in pages.items()])
+    rows = [{"article_id": i, "changed_at": when} for i, when in pages.items()]
+    _upsert_later(conn, page_changes_table, ("article_id",), rows)
 
 
 def _write_month_changes(conn: Connection, months: Mapping[str, datetime]) -> None:
-    if not months:
+    rows = [{"month": m, "changed_at": when} for m, when in months.items()]
+    _upsert_later(conn, month_changes_table, ("month",), rows)
+
+
+def _upsert_later(
+    conn: Connection,
+    table: sa.Table,
+    key: tuple[str, ...],
+    rows: list[dict[str, Any]],
+    also: tuple[str, ...] = (),
+) -> None:
+    """Insert `rows` (`key` columns, `changed_at`, and the `also` columns) into a change-time
+    table; a row already there keeps the later `changed_at` and takes the `also` values."""
+    if not rows:
         return
-    mc = month_changes_table
     insert = sqlite_insert if conn.dialect.name == "sqlite" else postgresql_insert
-    statement = insert(mc)
+    statement = insert(table)
+    excluded = statement.excluded
     statement = statement.on_conflict_do_update(
-        index_elements=["month"],
-        set_={"changed_at": _later(statement.excluded.changed_at, mc.c.changed_at)},
+        index_elements=list(key),
+        set_={
+            **{name: excluded[name] for name in also},
+            "changed_at": _later(excluded.changed_at, table.c.changed_at),
+        },
     )
-    conn.execute(statement, [{"month": m, "changed_at": when} for m, when in months.items()])
+    conn.execute(statement, rows)
 
 
 # Sequence numbers the article change log covers: older rows are removed (a reader that last

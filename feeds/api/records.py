@@ -26,9 +26,11 @@ from zoneinfo import ZoneInfo
 import orjson
 
 from articles.errors import InvalidArticle
-from articles.formats import EXTENSION_PREFIX, RECORD_FIELDS, article_from_mapping
+from articles.formats import BODY_FIELDS, EXTENSION_PREFIX, RECORD_FIELDS, article_from_mapping
 from articles.model import Article, article_to_dict
 from articles.service import same_content as service_same_content
+from articles.text import reading_time_minutes
+from feeds.api.merge_patch import apply_merge_patch
 from feeds.api.problems import Problem
 from feeds.api.schemas import State
 
@@ -336,3 +338,36 @@ def stamped(new: Article, stored: Article | None, now: datetime) -> Article:
     if new.updated >= floor:
         return new
     return replace(new, updated=floor.astimezone(new.updated.tzinfo))
+
+
+def patched_record(current: Article, patch: dict[str, Any], now: datetime) -> dict[str, Any]:
+    """The stored record with the merge patch applied, ready for the validator.
+
+    A body given in the patch in another form (`body`, `body_markdown`) replaces the stored
+    `body_html`; `reading_time` is dropped, so computed again, when the body changes and the
+    stored value was the computed one.
+
+    Times, as the fields the client sends mean them: the stored `updated` is left out unless
+    the patch sets it (every write stamps it: the validator takes the time of the write);
+    `embargoed` set without `published` moves `published` with it (an embargoed story is
+    published when its embargo ends; a merge patch cannot leave the stored `published` out);
+    `embargoed: null` without `published` on a story still under embargo lifts it now
+    (`published` becomes the time of the write).
+    """
+    base = article_to_dict(current)
+    if "updated" not in patch:
+        base.pop("updated", None)
+    if "published" not in patch and "embargoed" in patch:
+        if patch["embargoed"] is not None:
+            base["published"] = patch["embargoed"]
+        elif current.embargoed is not None and current.published > now:
+            base["published"] = now.isoformat()
+    if any(patch.get(name) is not None for name in BODY_FIELDS):
+        for name in BODY_FIELDS:
+            if name not in patch:
+                base.pop(name, None)
+        computed = reading_time_minutes(current.body_html or current.title, current.language)
+        if "reading_time" not in patch and current.reading_time == computed:
+            base.pop("reading_time", None)
+    merged: dict[str, Any] = apply_merge_patch(base, patch)
+    return merged

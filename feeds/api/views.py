@@ -11,14 +11,11 @@ routes (validated by the spectree instance of `feeds.api.spec`) and the models i
 
 from __future__ import annotations
 
-import base64
-import binascii
-import hashlib
 import json
 import re
 import unicodedata
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, Final, NoReturn
 from urllib.parse import unquote_to_bytes, urlencode
 
@@ -39,17 +36,15 @@ from articles.errors import (
     StoreError,
     UnstorableValue,
 )
-from articles.formats import BODY_FIELDS
 from articles.formats.json import beyond_64_bits, duplicate_name
 from articles.formats.messages import show
 from articles.formats.record import unknown_field_reason
-from articles.model import Article, article_to_dict
+from articles.model import Article
 from articles.service import ArticleService
 from articles.store import Store
-from articles.text import reading_time_minutes
 from feeds.api import auth, writes
+from feeds.api.cursors import cursor_after, read_cursor
 from feeds.api.merge_patch import MEDIA_TYPE as MERGE_PATCH
-from feeds.api.merge_patch import apply_merge_patch
 from feeds.api.openapi import document
 from feeds.api.problems import Problem, from_http_exception, problem_response
 from feeds.api.records import (
@@ -58,6 +53,7 @@ from feeds.api.records import (
     etag,
     invalid,
     not_a_record,
+    patched_record,
     read_record,
     record_errors,
     resource,
@@ -75,7 +71,7 @@ from feeds.api.schemas import (
 from feeds.api.schemas import Problem as ProblemModel
 from feeds.api.spec import SECURITY, spec
 from feeds.config import SiteConfig
-from feeds.request_text import first_unstorable, unstorable
+from feeds.request_text import first_unstorable
 from feeds.urls import AnyPathConverter, public_path
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -379,11 +375,11 @@ def list_articles() -> Response:
     """
     query: ListQuery = request.context.query  # type: ignore[attr-defined]
     filters = query.model_dump(exclude={"limit", "cursor"}, exclude_none=True)
-    before = _read_cursor(query.cursor, filters) if query.cursor else None
+    before = read_cursor(query.cursor, filters) if query.cursor else None
     found = _store().list_articles(**filters, limit=query.limit + 1, before=before)
     now = _now()
     page = found[: query.limit]
-    next_cursor = _cursor(page[-1], filters) if len(found) > query.limit else None
+    next_cursor = cursor_after(page[-1], filters) if len(found) > query.limit else None
     body = {"articles": [resource(a, now) for a in page], "next_cursor": next_cursor}
     response = _json(body)
     if next_cursor:
@@ -506,7 +502,7 @@ def patch_article(article_id: str) -> Response:
 
     def build(current: Article | None) -> Article:
         assert current is not None  # must_exist
-        return read_record(_patched(current, patch, _now()), article_id, rules)
+        return read_record(patched_record(current, patch, _now()), article_id, rules)
 
     change = writes.Change(
         article_id, build, "correct", precondition=_precondition(), must_exist=True
@@ -719,77 +715,3 @@ def _precondition() -> writes.Precondition:
         if if_none_match is not None
         else None,
     )
-
-
-def _patched(current: Article, patch: dict[str, Any], now: datetime) -> dict[str, Any]:
-    """The stored record with the merge patch applied, ready for the validator.
-
-    A body given in the patch in another form (`body`, `body_markdown`) replaces the stored
-    `body_html`; `reading_time` is dropped, so computed again, when the body changes and the
-    stored value was the computed one.
-
-    Times, as the fields the client sends mean them: the stored `updated` is left out unless
-    the patch sets it (every write stamps it: the validator takes the time of the write);
-    `embargoed` set without `published` moves `published` with it (an embargoed story is
-    published when its embargo ends; a merge patch cannot leave the stored `published` out);
-    `embargoed: null` without `published` on a story still under embargo lifts it now
-    (`published` becomes the time of the write).
-    """
-    base = article_to_dict(current)
-    if "updated" not in patch:
-        base.pop("updated", None)
-    if "published" not in patch and "embargoed" in patch:
-        if patch["embargoed"] is not None:
-            base["published"] = patch["embargoed"]
-        elif current.embargoed is not None and current.published > now:
-            base["published"] = now.isoformat()
-    if any(patch.get(name) is not None for name in BODY_FIELDS):
-        for name in BODY_FIELDS:
-            if name not in patch:
-                base.pop(name, None)
-        computed = reading_time_minutes(current.body_html or current.title, current.language)
-        if "reading_time" not in patch and current.reading_time == computed:
-            base.pop("reading_time", None)
-    merged: dict[str, Any] = apply_merge_patch(base, patch)
-    return merged
-
-
-# --------------------------------------------------------------------------- cursors
-
-
-def _fingerprint(filters: Mapping[str, Any]) -> str:
-    blob = orjson.dumps(dict(filters), option=orjson.OPT_SORT_KEYS)
-    return hashlib.sha256(blob).hexdigest()[:12]
-
-
-def _cursor(last: Article, filters: Mapping[str, Any]) -> str:
-    """The next page starts after `last`: its (published, id), and the filters it was for."""
-    published = last.published.astimezone(UTC).isoformat()
-    blob = orjson.dumps({"p": published, "i": last.id, "f": _fingerprint(filters)})
-    return base64.urlsafe_b64encode(blob).decode().rstrip("=")
-
-
-def _read_cursor(cursor: str, filters: Mapping[str, Any]) -> tuple[datetime, str]:
-    try:
-        data = orjson.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        key = (datetime.fromisoformat(data["p"]), data["i"])
-        fingerprint = data["f"]
-        if key[0].tzinfo is None or not isinstance(key[1], str) or unstorable(key[1]):
-            raise ValueError("not a cursor")
-        key[0].astimezone(UTC)  # a moment the store can compare (0001-01-01T00:00+14:00 is not)
-    except (ValueError, OverflowError, binascii.Error, KeyError, TypeError):
-        raise Problem(
-            400,
-            "cursor: not a cursor this server issued; start again without one",
-            kind="invalid-request",
-            errors=[{"field": "cursor", "reason": "not a cursor this server issued"}],
-        ) from None
-    if fingerprint != _fingerprint(filters):
-        raise Problem(
-            400,
-            "cursor: it belongs to a listing with other filters; send the same filters as the "
-            "page it came from",
-            kind="invalid-request",
-            errors=[{"field": "cursor", "reason": "issued for other filters"}],
-        )
-    return key
