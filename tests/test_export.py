@@ -413,6 +413,19 @@ def conditional_cases(etag: str, last_modified: str) -> list[dict[str, str]]:
         {"If-None-Match": f'"{opaque}-deflate"'},
         {"If-None-Match": '"other"', "If-Modified-Since": http_date(dated)},
         {"If-None-Match": etag, "If-Modified-Since": http_date(dated - timedelta(days=1))},
+        {"If-Match": etag},
+        {"If-Match": f'"other", {etag}'},
+        {"If-Match": f'"{opaque}-gz"'},
+        {"If-Match": f'W/"{opaque}"'},
+        {"If-Match": "*"},
+        {"If-Match": '"other"'},
+        {"If-Match": etag, "If-None-Match": etag},
+        {"If-Match": '"other"', "If-None-Match": etag},
+        {"If-Unmodified-Since": http_date(dated)},
+        {"If-Unmodified-Since": http_date(dated - timedelta(seconds=1))},
+        {"If-Unmodified-Since": http_date(dated + timedelta(seconds=1))},
+        {"If-Unmodified-Since": "not a date"},
+        {"If-Match": etag, "If-Unmodified-Since": http_date(dated - timedelta(days=1))},
     ]
     return cases
 
@@ -455,6 +468,11 @@ def test_nginx_answers_conditional_requests_as_the_app_does(
                 assert (response.status, path, case) == (theirs.status_code, path, case)
                 if response.status == 200:
                     assert body and response.getheader("ETag") == ours.getheader("ETag"), path
+                if response.status == 412:
+                    # The app's 412: its validators, text and caching.
+                    for name in ("ETag", "Last-Modified", "Vary", "Cache-Control"):
+                        assert response.getheader(name) == theirs.headers.get(name), (name, path)
+                    assert b"drop If-Match" in body, path
     # Every exported document is dated as the app dates it (pages, OPML, sitemaps, robots.txt
     # included), so nginx answers If-Modified-Since on each.
     assert undated == 0
@@ -493,6 +511,57 @@ def test_nginx_answers_any_if_none_match_as_the_app_does(
     assert response.status == theirs.status_code, header
 
 
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    data=st.data(),
+    path=st.sampled_from(["/feeds/all.atom", "/articles/ko-1", "/", "/feeds/all.json?page=2"]),
+    encoding=st.sampled_from(["identity", "gzip", "br"]),
+)
+def test_nginx_answers_any_if_match_as_the_app_does(
+    exported: tuple[Flask, Path], nginx: Server, data: st.DataObject, path: str, encoding: str
+) -> None:
+    """If-Match lists (the document's tag in any coding, weak or strong, near misses, `*`),
+    alone or with If-None-Match or If-Unmodified-Since: nginx's status and bytes are the
+    app's (RFC 9110 13.2.2: If-Match first, by the strong comparison)."""
+    app, _ = exported
+    client: FlaskClient = app.test_client()
+    first = client.get(path, base_url=SITE, headers={"Accept-Encoding": encoding})
+    opaque = plain_tag(first.headers["ETag"])
+    tag = st.builds(
+        lambda weak, body: f'{weak}"{body}"',
+        st.sampled_from(["", "", "W/"]),
+        st.sampled_from([opaque, f"{opaque}-gz", f"{opaque}-br", opaque[:-1], "other"]),
+    )
+    tags = data.draw(st.lists(tag, min_size=1, max_size=3))
+    headers = {
+        "Accept-Encoding": encoding,
+        "If-Match": data.draw(st.sampled_from([", ".join(tags), ",".join(tags), "*"])),
+    }
+    dated = parse_date(first.headers["Last-Modified"])
+    assert dated is not None
+    extra = data.draw(
+        st.sampled_from(
+            [
+                {},
+                {"If-None-Match": first.headers["ETag"]},
+                {"If-Unmodified-Since": http_date(dated - timedelta(days=1))},
+                {"If-Unmodified-Since": "yesterday"},
+            ]
+        )
+    )
+    headers.update(extra)
+    theirs = client.get(path, base_url=SITE, headers=headers)
+    response, body = nginx.request("GET", path, headers)
+    assert response.status == theirs.status_code, headers
+    if response.status == 200:
+        assert decoded(body, response.getheader("Content-Encoding")) == decoded(
+            theirs.data, theirs.headers.get("Content-Encoding")
+        )
+        assert response.getheader("ETag") == theirs.headers["ETag"], headers
+
+
 def test_listen_is_an_option_every_run_keeps(
     make_app: Callable[..., Flask], tmp_path: Path
 ) -> None:
@@ -510,7 +579,9 @@ def test_listen_is_an_option_every_run_keeps(
     after = conf.read_text(encoding="utf-8")
     assert after != before  # rewritten, with the new article ...
     for text in (before, after):  # ... and the same listen
-        assert re.findall(r"^\s*listen .*$", text, re.M) == ["    listen [::1]:8181;"]
+        public, loopback = re.findall(r"^\s*listen .*$", text, re.M)
+        assert public == "    listen [::1]:8181;"
+        assert re.fullmatch(r'    listen "unix:/.*\.sock";', loopback)  # see preconditions_map
     default = runner.invoke(args=["feeds", "export", str(tmp_path / "other")])
     assert default.exit_code == 0, default.output
     text = (tmp_path / "other" / CONFIG_FOLDER / CONFIG_NAME).read_text(encoding="utf-8")

@@ -20,6 +20,8 @@ q-value below 1 to the offered types it names; see docs/export.md.
 
 from __future__ import annotations
 
+import hashlib
+import tempfile
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Final
@@ -96,6 +98,12 @@ _OFFERED_NAME: Final = {
 
 DEFAULT_LISTEN: Final = "127.0.0.1:8080"
 
+# The app's 412 text (`feeds.http.precondition_failed`).
+PRECONDITION_FAILED_TEXT: Final = (
+    "precondition failed: this document's current ETag and Last-Modified are in the "
+    "headers; drop If-Match and If-Unmodified-Since to get it\\n"
+)
+
 
 def inm_map() -> str:
     """`map "$feeds_etag $http_if_none_match" $feeds_inm`: "1" when If-None-Match holds the
@@ -112,6 +120,67 @@ def inm_map() -> str:
             "}",
         ]
     )
+
+
+def if_match_map() -> str:
+    """`map "$feeds_etag $http_if_match" $feeds_if_match`: "" when there is no If-Match,
+    "hold" when it is `*` or holds the document's tag (`feeds_etag`, opaque, with or without
+    the `-gz`/`-br` suffix of any coding) by the strong comparison (RFC 9110 13.1.1: a `W/` tag
+    never matches), alone or in a list; "fail" else (the app's `feeds.etag.precondition_status`).
+    """
+    return "\n".join(
+        [
+            'map "$feeds_etag $http_if_match" $feeds_if_match {',
+            '    default "fail";',
+            '    "~^\\S* $" "";',
+            '    "~^\\S+ \\s*\\*\\s*$" "hold";',
+            '    "~^(\\S+) (?:.*,)?\\s*\\"\\1(?:-gz|-br)?\\"\\s*(?:,|$)" "hold";',
+            "}",
+        ]
+    )
+
+
+# An HTTP-date in any of its three forms (RFC 9110 5.6.7), which nginx reads; any other
+# If-Unmodified-Since is not a date and is ignored, as the app ignores a date it cannot read.
+_DAY = r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)"
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
+_CLOCK = r"\d\d:\d\d:\d\d"
+HTTP_DATE: Final = (
+    rf"{_DAY}, \d\d {_MONTH} \d{{4}} {_CLOCK} GMT"
+    rf"|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day, \d\d-{_MONTH}-\d\d {_CLOCK} GMT"
+    rf"|{_DAY} {_MONTH} [ \d]\d {_CLOCK} \d{{4}}"
+)
+
+
+def preconditions_map() -> str:
+    """`map "$feeds_if_match:$http_if_unmodified_since" $feeds_preconditions`: "1" when nginx's
+    own test of If-Match or If-Unmodified-Since would answer otherwise than the app, so the
+    request goes through the loopback listener with both headers removed: an If-Match that
+    holds (nginx compares it with an ETag of its own, which the export turns off, so it would
+    answer 412), or, without If-Match, an If-Unmodified-Since that is not an HTTP-date (nginx
+    answers 412; the app ignores it). A failing If-Match is answered 412 before this."""
+    return "\n".join(
+        [
+            'map "$feeds_if_match:$http_if_unmodified_since" $feeds_preconditions {',
+            '    default "1";',
+            '    ":" "";',
+            f'    "~^:(?:{HTTP_DATE})$" "";',
+            '    "~^fail:" "";',
+            "}",
+        ]
+    )
+
+
+def loopback_socket(directory: Path, listen: str) -> Path:
+    """The Unix socket of the server block's second listener, which serves requests whose
+    If-Match or If-Unmodified-Since nginx would misjudge, with those headers removed: in the
+    export's `_nginx` folder, named after `listen` (two servers of one folder do not share
+    it), or in the temporary folder when that path is longer than a socket's (108 bytes)."""
+    digest = hashlib.sha256(f"{directory.resolve()}\0{listen}".encode()).hexdigest()
+    near = directory.resolve() / "_nginx" / f"preconditions-{digest[:8]}.sock"
+    if len(str(near).encode()) < 100:
+        return near
+    return Path(tempfile.gettempdir()) / f"feeds-export-{digest[:16]}.sock"
 
 
 def accept_map() -> str:
@@ -191,6 +260,7 @@ def nginx_config(
     one, such a request gets the app's default format, Atom (with `Vary: Accept`).
     """
     types = sorted(types)
+    loopback = loopback_socket(directory, listen)
     site = urlsplit(site_url)
     origin = f"{site.scheme}://{site.netloc}"
 
@@ -273,6 +343,8 @@ def nginx_config(
         ),
         *(mapping(name) for name, _ in DOCUMENT_MAPS),
         inm_map(),
+        if_match_map(),
+        preconditions_map(),
         "\n".join(
             [
                 # Served from an internal location: as generic XML (a browser), and without
@@ -299,6 +371,7 @@ def nginx_config(
         ),
         "server {",
         f"    listen {listen};",
+        f"    listen {quote('unix:' + str(loopback), variables=False)};",
         f"    root {quote(str(directory.resolve()))};",
         "    etag off;",
         # Each file's modification time is its document's Last-Modified: a date equal to it
@@ -320,6 +393,23 @@ def nginx_config(
             if upstream
             else []
         ),
+        # If-Match and If-Unmodified-Since as the app answers them: see preconditions_map.
+        "    location @feeds_preconditions {",
+        f"        proxy_pass {quote('http://unix:' + str(loopback) + ':', variables=False)};",
+        "        proxy_set_header Host $http_host;",
+        '        proxy_set_header If-Match "";',
+        '        proxy_set_header If-Unmodified-Since "";',
+        "    }",
+        "    location @feeds_precondition_failed {",
+        '        default_type "text/plain; charset=utf-8";',
+        *(
+            line.rstrip(";") + " always;"
+            for line in headers
+            if "ETag" in line or "Last-Modified" in line or "Vary" in line
+        ),
+        "        add_header Cache-Control no-store always;",
+        f'        return 412 "{PRECONDITION_FAILED_TEXT}";',
+        "    }",
         "    location @feeds_not_acceptable {",
         '        default_type "text/plain; charset=utf-8";',
         "        add_header Vary Accept always;",
@@ -339,6 +429,7 @@ def nginx_config(
             for line in (
                 f"    location = {name} {{",
                 "        internal;",
+                "        error_page 412 = @feeds_precondition_failed;",
                 *(
                     [
                         "        types { }",
@@ -374,6 +465,10 @@ def nginx_config(
         "        error_page 406 = @feeds_not_acceptable;",
         "        if ($feeds_not_acceptable) { return 406; }",
         '        if ($feeds_stem = "") { return 404; }',
+        "        error_page 412 = @feeds_precondition_failed;",
+        '        if ($feeds_if_match = "fail") { return 412; }',
+        "        error_page 420 = @feeds_preconditions;",
+        "        if ($feeds_preconditions) { return 420; }",
         "        if ($feeds_inm) { return 304; }",
         "        if ($feeds_internal) { rewrite ^ $feeds_internal last; }",
         *headers,
