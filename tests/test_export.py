@@ -1357,3 +1357,31 @@ def test_nginx_alone_serves_the_default_where_it_cannot_weigh_accept(
         assert response.status == 200, accept
         assert response.getheader("Content-Location") == f"{SITE}/feeds/all.atom", accept
         assert "Accept" in (response.getheader("Vary") or ""), accept
+
+
+def test_a_run_started_in_the_second_the_settings_came_into_use_dates_every_document(
+    make_app: Callable[..., Flask], tmp_path: Path
+) -> None:
+    """The first export after a deploy or a settings change runs in the second the new version
+    came into use: every document must still get the Last-Modified the app gives it a moment
+    later (feeds.etag.settled_last_modified withholds a date in the current second), not be
+    written undated until some later run."""
+    deployed = Clock(NOW)  # the app starts at NOW, so its version came into use then
+    app = make_app(corpus(), site_url=SITE, items_per_feed=3, FEEDS_CLOCK=deployed)
+    assert app.extensions["feeds.version"].since(deployed()) == NOW
+    exporter = Exporter(app, tmp_path / "out", workers=1)
+    waited: list[float] = []
+
+    def sleep(seconds: float) -> None:  # the clock moves as the run waits
+        waited.append(seconds)
+        deployed.now += timedelta(seconds=seconds)
+
+    exporter.sleep = sleep
+    report = exporter.run()
+    assert not report.failed and report.written > 0
+    undated = [p for p, entry in manifest(tmp_path / "out").items() if not entry["last_modified"]]
+    assert undated == []
+    assert len(waited) == 1 and 0 < waited[0] <= 1
+    # A run with nothing new in the current second does not wait.
+    exporter.run()
+    assert len(waited) == 1

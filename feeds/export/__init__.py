@@ -54,9 +54,9 @@ from urllib.parse import urlsplit
 from flask import Flask
 from werkzeug.http import http_date, parse_date
 
-from articles.store import EntryKey, Facet, Store
+from articles.store import ALL, EntryKey, Facet, Store
 from feeds.config import SiteConfig
-from feeds.etag import OUTPUT_VERSION, settled_last_modified
+from feeds.etag import OUTPUT_VERSION, DocumentVersion, settled_last_modified
 from feeds.export import work
 from feeds.export.changes import (
     RunMemory,
@@ -239,8 +239,30 @@ class Exporter:
         # half-way: then read from the folder) and the nginx map shards.
         self._manifest: Manifest | None = None
         self._maps = DocumentMaps(self.directory, self.prefix)
+        # How a run waits for the current second to pass (see `_settled_now`).
+        self.sleep: Callable[[float], None] = time.sleep
 
     # -- one run -------------------------------------------------------------------------------
+
+    def _settled_now(self) -> datetime:
+        """The time a run exports the documents as of: after the second in which these
+        settings and code came into use (`DocumentVersion`) and in which the store's latest
+        write was made. A document whose latest change lies in the current second has no
+        Last-Modified yet (`settled_last_modified`); a run started then (the first export
+        after a deploy or a settings change, or one right after an import) would write every
+        such document undated until a later run, where the app dates it a moment later. So the
+        run waits for that second to end (at most about a second)."""
+        now = self.clock()
+        version: DocumentVersion = self.app.extensions["feeds.version"]
+        newest = max(
+            version.since(now),
+            self.store.last_change(ALL, now=now, period=None) or version.since(now),
+        )
+        second = newest.replace(microsecond=0)
+        if second >= now.replace(microsecond=0):
+            self.sleep(min(2.0, (second + timedelta(seconds=1) - now).total_seconds()))
+            now = self.clock()
+        return now
 
     def run(self, *, changes_only: bool = False) -> ExportReport:
         """Bring DIR up to date with the app; returns the counts.
@@ -262,7 +284,7 @@ class Exporter:
         else:
             retired = dict(self._retired)
         before = manifest.documents
-        now = self.clock()
+        now = self._settled_now()
         context = RunContext(self.app, self.directory, before, now)
         memory, self._memory = self._memory, None
         version = f"{OUTPUT_VERSION}|{self.config.fingerprint()}"
