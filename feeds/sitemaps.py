@@ -137,10 +137,10 @@ class Sitemaps:
     ) -> list[tuple[str, int, datetime]]:
         """(month, part, lastmod) of every monthly sitemap, newest month first.
 
-        `lastmod` is the newest `updated` of the month's visible articles, or the latest
-        removal (deletion, withdrawal) of an article of that month readers could see, when
-        later (`removed`, from `Store.removals_by_month`): so it never goes back when an
-        article leaves the month."""
+        `lastmod` is the newest change of the month's visible articles (`MonthSummary`), or
+        the latest removal (deletion, withdrawal) of an article of that month readers could
+        see, when later (`removed`, from `Store.removals_by_month`): so it never goes back
+        when an article leaves the month."""
         removed = removed or {}
         parts = []
         for summary in months:
@@ -269,7 +269,7 @@ class Sitemaps:
         removed = self.store.removals_by_month(ALL, now=now)
         entries = [(sitemap_month_path(m, p), u) for m, p, u in self.month_parts(months, removed)]
         if news:
-            entries.insert(0, (NEWS_SITEMAP_PATH, max(r.updated for r in news)))
+            entries.insert(0, (NEWS_SITEMAP_PATH, max(r.modified for r in news)))
         return CrawlerDocument(
             path=SITEMAP_INDEX_PATH,
             media_type=SITEMAP_TYPE,
@@ -347,7 +347,7 @@ class Sitemaps:
 def _row_times(rows: Iterable[PageRow]) -> list[datetime]:
     """Each listed article's latest own time: its `updated`, or its `published` when it
     appeared later (an embargo lifting)."""
-    return [max(r.updated, r.published) for r in rows]
+    return [r.modified for r in rows]
 
 
 def _latest(moments: Iterable[datetime | None]) -> datetime:
@@ -404,12 +404,13 @@ def render_sitemap_index(entries: Iterable[tuple[str, datetime]]) -> bytes:
 
 
 def render_urlset(rows: Iterable[PageRow], base: str) -> bytes:
-    """A urlset of the articles' canonical URLs with their `updated` as lastmod."""
+    """A urlset of the articles' canonical URLs with their last change (`PageRow.modified`)
+    as lastmod."""
     parts = [_XML_HEAD, f'<urlset xmlns="{SITEMAP_NS}">\n']
     for row in rows:
         parts.append(
             f"  <url><loc>{escape(row_url(row, base))}</loc>"
-            f"<lastmod>{w3c_datetime(row.updated)}</lastmod></url>\n"
+            f"<lastmod>{w3c_datetime(row.modified)}</lastmod></url>\n"
         )
     parts.append("</urlset>\n")
     return "".join(parts).encode()
@@ -423,7 +424,7 @@ def render_news_sitemap(rows: Iterable[PageRow], base: str, publication: str) ->
     for row in rows:
         parts.append(
             f"  <url>\n    <loc>{escape(row_url(row, base))}</loc>\n"
-            f"    <lastmod>{w3c_datetime(row.updated)}</lastmod>\n"
+            f"    <lastmod>{w3c_datetime(row.modified)}</lastmod>\n"
             "    <news:news>\n"
             f"      <news:publication><news:name>{name}</news:name>"
             f"<news:language>{news_language(row.language)}</news:language></news:publication>\n"

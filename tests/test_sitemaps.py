@@ -381,3 +381,94 @@ def test_store_month_summaries_and_page_rows_agree_on_both_backends(database_url
         assert [r.id for r in store.page_rows(now=NOW, since=start, offset=3)] == ["old"]
     finally:
         store.dispose()
+
+
+def lastmods(root: etree._Element) -> dict[str, datetime]:
+    """{loc: lastmod} of a urlset or sitemapindex."""
+    return {
+        str(e.findtext("s:loc", namespaces=NS)): datetime.fromisoformat(
+            str(e.findtext("s:lastmod", namespaces=NS))
+        )
+        for e in root.xpath("//s:url | //s:sitemap", namespaces=NS)
+    }
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    specs=st.lists(
+        st.tuples(
+            st.integers(min_value=-24 * 60, max_value=0),  # published, hours from now
+            st.integers(min_value=-600, max_value=600),  # last written, minutes from published
+        ),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_no_lastmod_is_earlier_than_what_it_lists_became_visible(
+    tmp_path_factory: pytest.TempPathFactory, specs: list[tuple[int, int]]
+) -> None:
+    """An article written before its embargo lifted (`updated` earlier than `published`, as
+    the API stores an embargoed story) changed for readers when it appeared: each URL's
+    lastmod is its last change as the feeds date it (the later of the two), and a sitemap's
+    lastmod in the index is never earlier than the lastmod of a URL it lists."""
+    folder = tmp_path_factory.mktemp("lastmod")
+    store = Store(f"sqlite:///{folder}/feeds.db")
+    store.migrate()
+    articles = []
+    for i, (hours, minutes) in enumerate(specs):
+        published = NOW + timedelta(hours=hours)
+        articles.append(
+            article(f"id{i}", published, updated=published + timedelta(minutes=minutes))
+        )
+    store.upsert_many(articles, now=NOW - timedelta(days=90))
+    config = load_config(overrides={"site_url": "https://news.example.com"}, instance_path=None)
+    sitemaps = Sitemaps(store, config)
+    base = "https://news.example.com"
+    expected = {
+        f"{base}/articles/{a.id}": max(a.updated, a.published).replace(microsecond=0)
+        for a in articles
+    }
+    index: dict[str, datetime] = {}
+    listed: dict[str, dict[str, datetime]] = {}
+    for path in sitemaps.paths(NOW):
+        if path == "/robots.txt":
+            continue
+        root = etree.fromstring(sitemaps.describe(path, NOW, base).render())
+        if path == "/sitemap.xml":
+            index = lastmods(root)
+        else:
+            listed[base + path] = lastmods(root)
+    for sitemap, urls in listed.items():
+        for loc, lastmod in urls.items():
+            assert lastmod == expected[loc], (sitemap, loc)
+            assert index[sitemap] >= lastmod, (sitemap, loc)
+    store.dispose()
+
+
+def test_month_summaries_count_an_embargo_lifting_after_the_write_on_both_backends(
+    database_url: str,
+) -> None:
+    store = Store(database_url)
+    store.migrate()
+    lifted = NOW - timedelta(minutes=5)
+    store.upsert_many(
+        [
+            article("written", NOW - timedelta(hours=2)),
+            article("embargoed", lifted, updated=lifted - timedelta(minutes=30)),
+        ],
+        now=NOW - timedelta(hours=1),
+    )
+    try:
+        (summary,) = store.month_summaries(now=NOW)
+        assert summary.updated == lifted and summary.updated.tzinfo is not None
+        rows = store.page_rows(now=NOW)
+        assert [(r.id, r.modified) for r in rows] == [
+            ("embargoed", lifted),
+            ("written", NOW - timedelta(hours=2)),
+        ]
+    finally:
+        store.dispose()

@@ -83,10 +83,18 @@ class PageRow:
     published: datetime
     updated: datetime
 
+    @property
+    def modified(self) -> datetime:
+        """When the article last changed as readers see it: `updated`, or `published` when
+        that is later (an embargo that lifted after the last write: the article was not
+        there to read before), as every feed format writes its entry's date."""
+        return self.published if self.published > self.updated else self.updated
+
 
 @dataclass(frozen=True, slots=True)
 class MonthSummary:
-    """One UTC month ("2025-07") with visible articles: how many, and the newest `updated`."""
+    """One UTC month ("2025-07") with visible articles: how many, and the newest change of
+    one as readers see it (`PageRow.modified`: `updated`, or `published` when later)."""
 
     month: str
     count: int

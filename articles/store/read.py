@@ -260,7 +260,7 @@ def month_changes(conn: Connection, months: Sequence[str] | None) -> dict[str, d
 
 
 def month_summaries(conn: Connection, now: datetime) -> list[MonthSummary]:
-    """Each UTC month with visible articles, newest first: its count and newest `updated`.
+    """Each UTC month with visible articles, newest first: its count and newest change.
 
     One pass over the (status, published, id, updated) index, grouped by month.
     """
@@ -275,6 +275,7 @@ def month_summaries(conn: Connection, now: datetime) -> list[MonthSummary]:
             month.label("month"),
             sa.func.count().label("n"),
             sa.func.max(a.c.updated).label("updated"),
+            sa.func.max(a.c.published).label("published"),
         )
         .where(a.c.status == "published", a.c.published <= now)
         .group_by(month)
@@ -282,13 +283,19 @@ def month_summaries(conn: Connection, now: datetime) -> list[MonthSummary]:
     )
     result = []
     for row in conn.execute(query):
-        updated = row.updated
-        if isinstance(updated, str):  # SQLite returns an aggregate's value untyped
-            updated = datetime.fromisoformat(updated)
-        if updated.tzinfo is None:
-            updated = updated.replace(tzinfo=UTC)
-        result.append(MonthSummary(month=row.month, count=int(row.n), updated=updated))
+        # The newest change as readers see it (`PageRow.modified`): the newest `updated`, or
+        # the newest publication when later (an embargo lifting after the last write).
+        updated, published = _aggregate_time(row.updated), _aggregate_time(row.published)
+        newest = published if published > updated else updated
+        result.append(MonthSummary(month=row.month, count=int(row.n), updated=newest))
     return result
+
+
+def _aggregate_time(value: Any) -> datetime:
+    """An aggregate's time as an aware datetime (SQLite returns it untyped, as text)."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
 def translation_links(conn: Connection, ids: Sequence[str], now: datetime) -> list[TranslationLink]:
