@@ -114,6 +114,9 @@ class ImportReport:
     rejected: int = 0
     failed: int = 0  # inputs that could not be imported at all (unreadable, refused)
     skipped: int = 0  # records older than the stored version: nothing written, each noted
+    # Of those, records whose status (a takedown, a republication) was not applied: an error
+    # line each, and the import is not ok.
+    overruled: int = 0
     errors: list[str] = field(default_factory=list)
     # One line per skipped record (not an error: the stored version is newer).
     notes: list[str] = field(default_factory=list)
@@ -122,7 +125,7 @@ class ImportReport:
 
     @property
     def ok(self) -> bool:
-        return not self.errors
+        return not self.errors and not self.overruled
 
     def summary(self) -> str:
         """One line, e.g. `imported 3 files: 120 new, 4 updated, 0 unchanged, 2 rejected`.
@@ -133,6 +136,9 @@ class ImportReport:
         """
         noun = "file" if self.files == 1 else "files"
         skipped = f", {self.skipped} skipped" if self.skipped else ""
+        if self.overruled:
+            changes = "status change" if self.overruled == 1 else "status changes"
+            skipped += f" ({self.overruled} {changes} not applied)"
         line = (
             f"imported {self.files} {noun}: {self.new} new, {self.updated} updated, "
             f"{self.unchanged} unchanged{skipped}, {self.rejected} rejected"
@@ -416,6 +422,7 @@ def _import_one(
     """
     notes: list[str] = []  # skipped records of this input, kept if it is committed
     late: list[str] = []  # records refused while writing (taken guids), after the reading's
+    overruling: list[str] = []  # skipped records whose status was not applied, if committed
 
     with Spool(batch_size) as spool:
         reading = _Reading(source, chunks, spool, report, skip_invalid, batch_size, progress)
@@ -428,7 +435,9 @@ def _import_one(
         written = None
         try:
             if reading.wait_until(write_from):
-                written = _write_spool(service, source, spool, reading, skip_invalid, notes, late)
+                written = _write_spool(
+                    service, source, spool, reading, skip_invalid, notes, late, overruling
+                )
         except BaseException:
             reading.stop()
             raise
@@ -450,6 +459,8 @@ def _import_one(
         report.unchanged += writer.result.unchanged
         report.skipped += writer.result.skipped
         report.notes.extend(notes)
+        report.overruled += len(overruling)
+        report.errors.extend(overruling)
         report.affected |= writer.result.affected
 
 
@@ -596,12 +607,14 @@ def _write_spool(
     skip_invalid: bool,
     notes: list[str],
     late: list[str],
+    overruling: list[str],
 ) -> tuple[BulkWrite, _InputFailed | None] | None:
     """Write the spool's records in one transaction, following the reading while it lasts.
 
     Returns the finished write and the store's refusal of the input (then rolled back), or
     None when the reading spoiled the input meanwhile (rolled back too). Records refused for a
-    taken guid are added to `late`; records skipped for being older to `notes`.
+    taken guid are added to `late`; records skipped for being older to `notes`, or to
+    `overruling` when their status differs from the stored version's (not applied).
     """
     # Ids of the records before the batch being written, made only when a guid conflict
     # needs them (to say "earlier in the input" rather than "stored"): a clean import of
@@ -658,11 +671,24 @@ def _write_spool(
                     error = _InputFailed(f"{source}: {exc}")
                     writer.rollback()
                     break
+                overruled = {p: (u, s) for p, u, s in result.overruled}
                 for position in result.older:
+                    record = batch[position]
+                    if position in overruled:
+                        stored_updated, stored_status = overruled[position]
+                        overruling.append(
+                            f"{wheres[position]}: article {record.id!r}: status: "
+                            f"{record.status!r} not applied: the stored version is newer "
+                            f"(updated {stored_updated.isoformat()}, status {stored_status!r}) "
+                            f"than this record (updated {record.updated.isoformat()}, its "
+                            "published time when it gives none); send it with an `updated` "
+                            "later than the stored one to apply it"
+                        )
+                        continue
                     notes.append(
-                        f"{wheres[position]}: article {batch[position].id!r}: skipped: "
+                        f"{wheres[position]}: article {record.id!r}: skipped: "
                         f"{OLDER_THAN_STORED} (updated "
-                        f"{batch[position].updated.isoformat()} is earlier)"
+                        f"{record.updated.isoformat()} is earlier)"
                     )
                 done += len(whole)
                 if earlier is not None:

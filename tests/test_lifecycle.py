@@ -196,6 +196,45 @@ def test_a_correction_at_the_same_updated_changes_the_feeds_validators(
         before = after
 
 
+STATUSES = ("published", "draft", "withheld")
+
+
+@pytest.mark.parametrize("stored_status", STATUSES)
+@pytest.mark.parametrize("sent_status", STATUSES)
+def test_an_older_record_asking_for_another_status_is_an_error_naming_it(
+    make_app: Callable[..., Flask], tmp_path: Path, stored_status: str, sent_status: str
+) -> None:
+    """A takedown (or a republication) re-sent by file after a newer version was stored (an API
+    correction stamps `updated` now) is older and changes nothing: it must not pass as a
+    success. Its status is reported as not applied, naming the record, both versions and what
+    to do, and the import exits 1; the file's other records are written. An older record with
+    the stored status stays a note (skipped, exit 0)."""
+    app = make_app([], site_url=SITE)
+    newer = record(updated="2025-08-01T12:00:00+09:00", status=stored_status)
+    cli(app, "articles", "import", write(tmp_path, "a.json", [newer]))
+    # No `updated`: its version is its publication, earlier than the stored one.
+    path = write(tmp_path, "b.json", [record(status=sent_status), record("other")])
+    result = cli(app, "articles", "import", path)
+    store = app.extensions["feeds.store"]
+    stored = store.get("story")
+    assert stored is not None and stored.status == stored_status  # nothing applied
+    assert store.get("other") is not None  # the rest of the file is written
+    assert "1 new, 0 updated, 0 unchanged, 1 skipped" in result.stdout
+    if sent_status == stored_status:
+        assert result.exit_code == 0
+        assert "skipped: older than the stored version" in result.stderr
+        assert "not applied" not in result.stdout + result.stderr
+    else:
+        assert result.exit_code == 1
+        assert "(1 status change not applied)" in result.stdout
+        assert (
+            f"{path}: record 1: article 'story': status: {sent_status!r} not applied: "
+            f"the stored version is newer (updated 2025-08-01T03:00:00+00:00, "
+            f"status {stored_status!r})"
+        ) in result.stderr
+        assert "send it with an `updated` later than the stored one" in result.stderr
+
+
 def test_an_older_record_is_reported_as_skipped_not_unchanged(
     make_app: Callable[..., Flask], tmp_path: Path
 ) -> None:

@@ -27,6 +27,9 @@ class UpsertResult:
     of the one call that returned this result (a sum of results keeps the counts only).
     `affected` holds the feeds whose visible content changed at the time of the write: a
     version that is under embargo, a draft or withheld touches none until it is visible.
+    `overruled` holds, of those older records, the ones whose status differs from the stored
+    version's: (position, the stored version's `updated`, its status). Such a record asked
+    for a status (a takedown, a republication) that was not applied.
     """
 
     new: int = 0
@@ -35,6 +38,7 @@ class UpsertResult:
     affected: frozenset[Facet] = field(default_factory=frozenset)
     skipped: int = 0
     older: tuple[int, ...] = ()
+    overruled: tuple[tuple[int, datetime, str], ...] = ()
 
     def __add__(self, other: UpsertResult) -> UpsertResult:
         return UpsertResult(

@@ -234,6 +234,7 @@ class StoreTransaction:
         now = utc(now or datetime.now(UTC))
         total = UpsertResult()
         older: list[int] = []
+        overruled: list[tuple[int, datetime, str]] = []
         chunk: list[PreparedArticle] = []
         offset = 0
         for article in articles:
@@ -241,14 +242,16 @@ class StoreTransaction:
             if len(chunk) >= CHUNK_SIZE:
                 result = self._upsert_chunk(chunk, now)
                 older.extend(offset + i for i in result.older)
+                overruled.extend((offset + i, u, s) for i, u, s in result.overruled)
                 total += result
                 offset += len(chunk)
                 chunk = []
         if chunk:
             result = self._upsert_chunk(chunk, now)
             older.extend(offset + i for i in result.older)
+            overruled.extend((offset + i, u, s) for i, u, s in result.overruled)
             total += result
-        return replace(total, older=tuple(older))
+        return replace(total, older=tuple(older), overruled=tuple(overruled))
 
     def _upsert_chunk(self, chunk: list[PreparedArticle], now: datetime) -> UpsertResult:
         conn = self._conn
@@ -294,6 +297,7 @@ class StoreTransaction:
         replaces: dict[str, PreparedArticle] = {}
         new = updated = unchanged = skipped = 0
         older: list[int] = []
+        overruled: list[tuple[int, datetime, str]] = []
         restamped: set[str] = set()
         for position, article in enumerate(chunk):
             pending = inserts.get(article.id) or replaces.get(article.id)
@@ -326,6 +330,9 @@ class StoreTransaction:
             elif article.updated < current_updated:
                 skipped += 1
                 older.append(position)
+                current_status = pending.status if pending else existing[article.id].status
+                if article.status != current_status:
+                    overruled.append((position, current_updated, current_status))
                 continue
             guid: str = pending.guid if pending and pending.guid else existing[article.id].guid
             if article.guid != guid:
@@ -336,7 +343,9 @@ class StoreTransaction:
                 replaces[article.id] = article
             updated += 1
         if not inserts and not replaces:
-            return UpsertResult(new, updated, unchanged, frozenset(), skipped, tuple(older))
+            return UpsertResult(
+                new, updated, unchanged, frozenset(), skipped, tuple(older), tuple(overruled)
+            )
 
         self._check_guids_free(inserts)
         self._give_slugs(inserts)
@@ -431,7 +440,9 @@ class StoreTransaction:
             self._visibility.pages_changed(same_time_written, now)
         relinked = self._visibility.relinked_feeds(written, existing, old_names, now)
         affected = self._visibility.record(changes, now, linked=relinked, clean=clean)
-        return UpsertResult(new, updated, unchanged, affected, skipped, tuple(older))
+        return UpsertResult(
+            new, updated, unchanged, affected, skipped, tuple(older), tuple(overruled)
+        )
 
     def _copy(self, table: str, columns: Sequence[str], rows: Iterable[tuple[Any, ...]]) -> None:
         """PostgreSQL: `rows` (values in the order of `columns`) into `table` by COPY FROM STDIN.
