@@ -9,6 +9,9 @@ is read in the given zone (the site's, Asia/Seoul by default), or in the IANA zo
 it (`... Asia/Seoul`, RFC 9557's `[Asia/Seoul]`); a date without a time is the start of that day
 in that zone. `UTC+9` is +09:00 (the sign as written, not POSIX's). A leap second is the instant
 after it. Numbers are refused: epoch seconds are too easy to confuse with milliseconds.
+A numeric offset must be one (hours 00 to 23, minutes 00 to 59), and a weekday the text gives
+must be the date's own (RFC 5322 3.3); otherwise the date is refused, never read at another
+instant. The text is cleaned by the text rule of every field (`articles.text`) first.
 
 Two rules keep every date that reaches a feed valid and at the instant it was given:
 
@@ -36,6 +39,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from dateutil import parser as dateutil_parser
 
 from articles.errors import InvalidArticle
+from articles.text import EDGE_INVISIBLE, clean_text
 
 # East Asian dates, the year first: `2025년 7월 30일`, `2025年7月30日`, `2025. 7. 30.` or
 # `2025-07-30`, a Japanese era year (`令和7年`), optionally a weekday (`(수)`, `(水)`, `星期三`),
@@ -44,8 +48,8 @@ from articles.errors import InvalidArticle
 _EAST_ASIAN = re.compile(
     r"^(?:(?P<era>令和|平成|昭和)\s*(?P<ey>\d{1,2}|元)|(?P<y>\d{4}))\s*(?:년|年|[./-])"
     r"\s*(?P<m>\d{1,2})\s*(?:월|月|[./-])\s*(?P<d>\d{1,2})\s*(?:일|日|号|號)?\.?"
-    r"(?:\s*[(（]?(?:[월화수목금토일](?:요일)?|[月火水木金土日](?:曜日?)?"
-    r"|(?:星期|礼拜|禮拜|周|週)[一二三四五六日天])[)）]?)?"
+    r"(?:\s*[(（]?(?:(?P<wd>[월화수목금토일])(?:요일)?|(?P<wd2>[月火水木金土日])(?:曜日?)?"
+    r"|(?:星期|礼拜|禮拜|周|週)(?P<wd3>[一二三四五六日天]))[)）]?)?"
     r"(?:\s*(?P<ampm>오전|오후|午前|午後|上午|下午)?\s*(?P<h>\d{1,2})"
     r"(?::(?P<mi>\d{2})(?::(?P<s>\d{2}))?"
     r"|\s*(?:시|時|时|点|點)(?:\s*(?P<half>반|半)|(?:\s*(?P<mi2>\d{1,2})\s*(?:분|分))?"
@@ -86,7 +90,7 @@ MAX_OFFSET = timedelta(hours=14)
 # (`2025-07-30T09:00:00+09:00`, `2025-07-30T00:00:00.5Z`), ASCII digits only.
 _RFC3339 = re.compile(
     r"[0-9]{4}-[0-9]{2}-[0-9]{2}T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\.[0-9]{1,6})?"
-    r"(?:[Zz]|[+-][0-9]{2}:[0-9]{2})"
+    r"(?:[Zz]|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])"
 )
 _ISO_START = re.compile(r"^\d{4}-?(?:\d{2}|[Ww]\d)")
 _YEAR_FIRST = re.compile(r"^\d{4}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{1,2}\b")
@@ -94,6 +98,28 @@ _YEAR_FIRST = re.compile(r"^\d{4}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{1,2}\b")
 # which tells us the text left something out (`July 2025`) and would be read differently
 # depending on today's date.
 _DEFAULTS = (datetime(2001, 1, 1, 0, 0, 0), datetime(2002, 2, 2, 0, 0, 0))
+# A numeric UTC offset right after a time of day (`09:00:00+02:00`, `09:00 +0200`,
+# `T090000+0200`, `15시 20분 +0900`, `GMT+0200`): its hours and minutes are checked as written,
+# since every reader adds minutes 60 and over to the hours in silence (`+02:60` read as +03:00).
+_OFFSET_AFTER_TIME = re.compile(
+    r"(?:\d:\d\d(?::\d\d(?:[.,]\d+)?)?|[Tt]\d{2,6}(?:[.,]\d+)?|[시분초時分秒点點])"
+    r"\s*(?:[AaPp]\.?[Mm]\.?\s*)?(?:(?:GMT|UTC|UT)\s*)?"
+    r"(?P<sign>[+-])(?P<h>\d\d):?(?P<m>\d\d)(?![\d:])"
+)
+# Weekday names in English (RFC 822's and in full), which a date may give beside the day.
+_ENGLISH_WEEKDAY = re.compile(
+    r"(?<![A-Za-z])(?P<name>mon(?:day)?|tue(?:s|sday)?|wed(?:nesday)?|thu(?:r|rs|rsday)?"
+    r"|fri(?:day)?|sat(?:urday)?|sun(?:day)?)(?![A-Za-z])",
+    re.IGNORECASE,
+)
+# Monday is 0, as `datetime.weekday` counts.
+_WEEKDAY_NUMBERS = {
+    "mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6,
+    "월": 0, "화": 1, "수": 2, "목": 3, "금": 4, "토": 5, "일": 6,
+    "月": 0, "火": 1, "水": 2, "木": 3, "金": 4, "土": 5, "日": 6,
+    "一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "天": 6,
+}  # fmt: skip
+_WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
 def _hours(hours: int, minutes: int = 0) -> timezone:
@@ -204,6 +230,11 @@ def _parse(value: object, zone: ZoneInfo) -> datetime:
 def _read_text(value: str, zone: ZoneInfo) -> datetime:
     """A date written as text, read by every rule of this module."""
     text = value.strip()
+    if not (text.isascii() and text.isprintable()):
+        # The text rule of every field (articles.text): characters XML cannot carry removed,
+        # a byte order mark or zero-width space at either end (copied text, joined files)
+        # trimmed like white space.
+        text = clean_text(text).strip(EDGE_INVISIBLE + " \t\n\r").strip()
     if not text:
         raise ValueError("expected a date, got empty text")
     if len(text) > 100:
@@ -215,6 +246,7 @@ def _parse_text(text: str, zone: ZoneInfo) -> datetime:
     if not text.isascii():
         # Fullwidth digits and signs (`２０２５年７月３０日`), and ISO 8601's own minus sign.
         text = unicodedata.normalize("NFKC", text).replace("\u2212", "-")
+    _check_offset(text)
     if _EPOCH_TEXT.fullmatch(text):
         raise ValueError(
             f"cannot read {text!r} as a date: a bare number (epoch times are not accepted); "
@@ -224,7 +256,10 @@ def _parse_text(text: str, zone: ZoneInfo) -> datetime:
     if leap:
         # POSIX time has no leap second: 23:59:60 is the instant 00:00:00 that follows it.
         before = text[: leap.start()] + "59" + text[leap.end() :]
-        return _parse_text(before, zone) + timedelta(seconds=1)
+        try:
+            return _parse_text(before, zone) + timedelta(seconds=1)
+        except ValueError as exc:  # naming the text as given, not as rewritten
+            raise ValueError(str(exc).replace(repr(before), repr(text))) from None
     text = _written_offset(text)
     comment = _COMMENT_AFTER_OFFSET.search(text)
     if comment is not None and comment.start() > 0:
@@ -253,11 +288,54 @@ def _read(text: str, zone: ZoneInfo) -> datetime:
         iso_utc = text[-1] in "Zz" and text[-2:-1].isdigit()
         named = (_iso(text) if iso_utc else None) or _named_zone(text)
         if named is not None:
+            _check_weekday(text, named)
             return _localise(named, zone)
     parsed = _east_asian(text) or _iso(text) or _rfc822(text) or _other(text)
     if parsed is None:
         raise ValueError(f"cannot read {text!r} as a date")
+    _check_weekday(text, parsed)
     return _localise(parsed, zone)
+
+
+def _check_offset(text: str) -> None:
+    """Refuse a numeric UTC offset after the time whose hours pass 23 or minutes 59.
+
+    RFC 3339 (`time-numoffset`), ISO 8601 and RFC 5322 (`zone`) write an offset's minutes as
+    00 to 59; the readers here would add `+02:60` up to +03:00 and read the instant an hour
+    off.
+    """
+    for match in _OFFSET_AFTER_TIME.finditer(text):
+        if int(match["h"]) > 23 or int(match["m"]) > 59:
+            offset = match.group(0)[match.start("sign") - match.start() :]
+            raise ValueError(
+                f"{text!r}: {offset} is not a UTC offset (hours 00 to 23, minutes 00 to 59)"
+            )
+
+
+def _check_weekday(text: str, value: datetime) -> None:
+    """Refuse a date whose weekday, when the text names one, is not the day's own.
+
+    RFC 5322 3.3: the day of the week "MUST be the day implied by the date"; in any form, a
+    weekday that disagrees means the weekday or the date is a typo, and which one cannot be
+    told. `value` is the date and time as written (before any change of zone).
+    """
+    named = [
+        (m["name"], _WEEKDAY_NUMBERS[m["name"][:3].lower()])
+        for m in _ENGLISH_WEEKDAY.finditer(text)
+    ]
+    east = _EAST_ASIAN.match(text) if not text.isascii() else None
+    if east is not None:
+        for group in ("wd", "wd2", "wd3"):
+            if east[group]:
+                named.append((east[group], _WEEKDAY_NUMBERS[east[group]]))
+    for name, number in named:
+        if number != value.weekday():
+            full = _WEEKDAY_NAMES[number]
+            said = name if name.lower() == full.lower() else f"{name} ({full})"
+            raise ValueError(
+                f"{text!r}: {value:%Y-%m-%d} is a {_WEEKDAY_NAMES[value.weekday()]}, not "
+                f"{said}; correct the weekday or the date"
+            )
 
 
 def _zone_suffix(text: str) -> tuple[str, ZoneInfo | None, bool]:

@@ -46,6 +46,10 @@ _INVISIBLE = (
     "\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8"
     "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff"
 )
+# Invisible characters trimmed from the ends of text like white space: byte order mark
+# (zero-width no-break space), zero-width space, word joiner, Mongolian vowel separator. Not
+# the joiners and direction marks, which shape or order the visible text next to them.
+EDGE_INVISIBLE = "\ufeff\u200b\u2060\u180e"
 _VISIBLE = re.compile(f"[^\\s{_INVISIBLE}]")
 _HAS_INVISIBLE = re.compile(f"[{_INVISIBLE}]")
 

@@ -189,7 +189,7 @@ CEST = timezone(timedelta(hours=2))
     [
         ("Wed, 30 Jul 2025 09:00:00 CEST", datetime(2025, 7, 30, 9, tzinfo=CEST)),  # the issue's
         ("Wed, 30 Jul 2025 09:00:00 BST", datetime(2025, 7, 30, 8, tzinfo=UTC)),
-        ("Wed, 30 Jan 2025 09:00:00 CET", datetime(2025, 1, 30, 8, tzinfo=UTC)),
+        ("Thu, 30 Jan 2025 09:00:00 CET", datetime(2025, 1, 30, 8, tzinfo=UTC)),
         ("2025-07-30 09:00 KST", datetime(2025, 7, 30, 9, tzinfo=KST)),
         ("2025-07-30 09:00 JST", datetime(2025, 7, 30, 0, tzinfo=UTC)),
         ("2025-07-30T09:00:00 AEST", datetime(2025, 7, 29, 23, tzinfo=UTC)),

@@ -345,3 +345,122 @@ def test_east_asian_dates_with_an_offset_are_read_at_that_offset(
     text = _east_asian(local, script, style, clock, spaced=True) + written
     offset = timezone(timedelta(minutes=OFFSETS[written]))
     assert parse_datetime(text, zone=SEOUL) == local.replace(tzinfo=offset), text
+
+
+# Forms that write a numeric offset after the time: `{t}` the date and time, `{o}` the offset
+# as `+HH:MM` (`{c}`) or `+HHMM` (`{b}`).
+_OFFSET_FORMS = [
+    "{d}T{t}{c}",  # RFC 3339
+    "{d}T{t}{b}",  # ISO 8601 without the colon
+    "{d} {t} {c}",
+    "{r} {b}",  # RFC 822 / 5322
+    "{r} GMT{b}",
+    "{a} {b} {y}",  # date(1)
+    "{k} {b}",  # Korean, 24-hour clock in words
+]
+
+
+@example(hours=2, minutes=60, form="{d}T{t}{c}", negative=False)  # `+02:60` was +03:00
+@example(hours=2, minutes=60, form="{r} {b}", negative=False)  # `... 09:00:00 +0260` too
+@example(hours=24, minutes=0, form="{d}T{t}{c}", negative=True)
+@settings(max_examples=200, deadline=None)
+@given(
+    hours=st.integers(0, 29),
+    minutes=st.integers(0, 99),
+    negative=st.booleans(),
+    form=st.sampled_from(_OFFSET_FORMS),
+)
+def test_an_offset_is_read_as_written_or_refused(
+    hours: int, minutes: int, form: str, negative: bool
+) -> None:
+    # Every reader added minutes 60 and over to the hours in silence: `+02:60` was +03:00,
+    # an instant an hour off. Hours 00 to 23 and minutes 00 to 59 are an offset (RFC 3339
+    # time-numoffset, RFC 5322 zone); anything else is refused naming the offset.
+    local = datetime(2025, 7, 30, 9, 5, 7)
+    sign = "-" if negative else "+"
+    text = form.format(
+        d=f"{local:%Y-%m-%d}",
+        t=f"{local:%H:%M:%S}",
+        r=f"{local:%a, %d %b %Y %H:%M:%S}",
+        a=f"{local:%a %b %d %H:%M:%S}",
+        y=local.year,
+        k=f"{local.year}년 {local.month}월 {local.day}일 {local.hour}시 {local.minute}분",
+        c=f"{sign}{hours:02d}:{minutes:02d}",
+        b=f"{sign}{hours:02d}{minutes:02d}",
+    )
+    if hours > 23 or minutes > 59:
+        with pytest.raises(ValueError, match="is not a UTC offset"):
+            parse_datetime(text, zone=SEOUL)
+        return
+    offset = timedelta(hours=hours, minutes=minutes) * (-1 if negative else 1)
+    parsed = parse_datetime(text, zone=SEOUL)
+    expected = local.replace(second=0 if form == "{k} {b}" else 7, tzinfo=timezone(offset))
+    assert parsed == expected, text
+
+
+_WEEKDAY_FORMS = {
+    "rfc822": lambda d, w: f"{w['en'][:3]}, {d:%d %b %Y %H:%M:%S} +0900",
+    "date(1)": lambda d, w: f"{w['en'][:3]} {d:%b %d %H:%M:%S} KST {d.year}",
+    "english": lambda d, w: f"{w['en']}, {d:%B} {d.day}, {d.year} {d:%H:%M}",
+    "korean": lambda d, w: f"{d.year}년 {d.month}월 {d.day}일 ({w['ko']}) {d:%H:%M}",
+    "korean-long": lambda d, w: f"{d.year}년 {d.month}월 {d.day}일 {w['ko']}요일 {d:%H:%M}",
+    "japanese": lambda d, w: f"{d.year}年{d.month}月{d.day}日({w['ja']}) {d:%H:%M}",
+    "chinese": lambda d, w: f"{d.year}年{d.month}月{d.day}日 星期{w['zh']} {d:%H:%M}",
+}
+_WEEKDAYS = [
+    {"en": en, "ko": ko, "ja": ja, "zh": zh}
+    for en, ko, ja, zh in zip(
+        ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
+        "월화수목금토일",
+        "月火水木金土日",
+        "一二三四五六日",
+        strict=True,
+    )
+]
+
+
+@example(local=datetime(2025, 7, 30, 9), form="rfc822", shift=1)  # `Thu, 30 Jul 2025` was read
+@example(local=datetime(2025, 7, 30, 15, 20), form="korean", shift=1)  # `(목)` on a Wednesday
+@settings(max_examples=200, deadline=None)
+@given(
+    local=LOCAL.map(lambda d: d.replace(second=0)),
+    form=st.sampled_from(sorted(_WEEKDAY_FORMS)),
+    shift=st.integers(0, 6),
+)
+def test_a_weekday_that_is_not_the_dates_own_is_refused(
+    local: datetime, form: str, shift: int
+) -> None:
+    # RFC 5322 3.3: the weekday MUST be the one the date implies. One that is not means a typo
+    # in the weekday or in the date, and which cannot be told; every reader ignored it.
+    weekday = _WEEKDAYS[(local.weekday() + shift) % 7]
+    text = _WEEKDAY_FORMS[form](local, weekday)
+    if shift:
+        with pytest.raises(ValueError, match="correct the weekday or the date"):
+            parse_datetime(text, zone=SEOUL)
+        return
+    assert parse_datetime(text, zone=SEOUL) == local.replace(tzinfo=SEOUL), text
+
+
+@example(text="2025-07-30T09:00:00Z", edge="\ufeff")
+@settings(max_examples=100, deadline=None)
+@given(
+    text=st.sampled_from(["2025-07-30T09:00:00Z", "Wed, 30 Jul 2025 09:00:00 +0900",
+                          "2025년 7월 30일 오후 3:20", "2025-07-30"]),
+    edge=st.text(alphabet="\ufeff\u200b\u2060\u180e \t\x00\x07", min_size=1, max_size=3),
+)  # fmt: skip
+def test_a_date_follows_the_text_rule_of_every_field(text: str, edge: str) -> None:
+    # A byte order mark or zero-width space at the ends of a date copied from a page or left
+    # by joined files was refused ("cannot read"), while every text field trims them; and NUL
+    # there is removed as in every text value (articles.text).
+    expected = parse_datetime(text, zone=SEOUL)
+    assert parse_datetime(edge + text + edge, zone=SEOUL) == expected
+    assert parse_datetime(text + edge, zone=SEOUL) == expected
+
+
+def test_the_offset_and_weekday_refusals_name_the_field() -> None:
+    record = {"id": "x", "title": "T", "published": "Thu, 30 Jul 2025 09:00:00 +0200"}
+    with pytest.raises(InvalidArticle, match=r"^wire\.json: published: .*not Thu \(Thursday\)"):
+        article_from_mapping(record, where="wire.json", zone=SEOUL, default_language="ko")
+    record["published"] = "2025-07-30T09:00:00+02:60"
+    with pytest.raises(InvalidArticle, match=r"^wire\.json: published: .*\+02:60 is not a UTC"):
+        article_from_mapping(record, where="wire.json", zone=SEOUL, default_language="ko")

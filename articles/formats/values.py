@@ -43,6 +43,7 @@ from articles.formats.messages import kind, show
 from articles.languages import LanguageError, canonical_language
 from articles.model import STATUSES, Status
 from articles.text import (
+    EDGE_INVISIBLE,
     clean_text,
     has_invisible,
     is_blank,
@@ -89,10 +90,8 @@ _SPACE_OR_CONTROL = re.compile(r"[\s\x00-\x1f\x7f]")
 _CHARACTER_REFERENCE = re.compile(
     r"&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{0,31});"
 )
-# Invisible characters trimmed from the ends of text: byte order mark (zero-width no-break
-# space), zero-width space, word joiner, Mongolian vowel separator. Not the joiners and
-# direction marks, which shape or order the visible text next to them.
-_EDGE_INVISIBLE = "\ufeff\u200b\u2060\u180e"
+# Invisible characters trimmed from the ends of text (articles.text.EDGE_INVISIBLE).
+_EDGE_INVISIBLE = EDGE_INVISIBLE
 
 
 class ValueReader:
