@@ -194,3 +194,79 @@ def ninjs_or_refusal(version: str, **fields: Any) -> object:
         return ninjs(version, **fields).title
     except InvalidArticle as exc:
         return exc.field
+
+
+# The content types a ninjs body may be written in, and what the article's body then is.
+_BODY_TYPES = {
+    "text/html": "<p>본문 <b>굵게</b></p>",
+    "application/xhtml+xml": "<p>본문 <b>굵게</b></p>",
+    "text/markdown": "본문 **굵게**",
+    "text/x-markdown; charset=utf-8": "본문 **굵게**",
+    "text/plain": "본문 굵게",
+}
+_UNREAD_TYPES = ["application/pdf", "application/json", "image/jpeg", "text/rtf"]
+
+
+def _bodies_item(version: str, bodies: list[dict[str, Any]]) -> dict[str, Any]:
+    item = copy.deepcopy(V3 if version == "3.x" else {**V2, "headlines": [{"value": "제목"}]})
+    item.pop("body_text", None)
+    item.pop("headline", None)
+    key = "contentType" if version == "3.x" else "contenttype"
+    item["bodies"] = [{key: b["type"], "value": b["value"]} if b["type"] else
+                      {"value": b["value"]} for b in bodies]  # fmt: skip
+    return item
+
+
+@example(version="3.x", types=["text/markdown"])  # was imported with no body at all
+@example(version="2.x", types=["application/pdf"])  # likewise, in silence
+@settings(max_examples=120, deadline=None)
+@given(
+    version=st.sampled_from(sorted(VERSIONS)),
+    types=st.lists(st.sampled_from([*_BODY_TYPES, *_UNREAD_TYPES]), min_size=1, max_size=3),
+)
+def test_a_body_is_read_from_any_content_type_or_the_item_is_refused(
+    version: str, types: list[str]
+) -> None:
+    # A body in a content type the reader skipped (Markdown, a PDF, JSON) left the story
+    # published with no text at all, and nothing said so. Now every readable type gives the
+    # body (HTML first, then Markdown, then plain text) and an item whose bodies are all
+    # unreadable is refused naming the first such body's content type.
+    bodies = [{"type": t, "value": _BODY_TYPES.get(t, "%PDF-1.7")} for t in types]
+    item = _bodies_item(version, bodies)
+    readable = [t for t in types if t in _BODY_TYPES]
+    if not readable:
+        key = "contentType" if version == "3.x" else "contenttype"
+        with pytest.raises(InvalidArticle, match=rf"bodies\[0\]\.{key}: no body of this item"):
+            article_from_ninjs(item, where="w", zone=SEOUL, default_language="ko")
+        return
+    article = article_from_ninjs(item, where="w", zone=SEOUL, default_language="ko")
+    if any("html" in t for t in readable):
+        assert article.body_html == "<p>본문 <b>굵게</b></p>"
+    elif any("markdown" in t for t in readable):
+        assert article.body_html == "<p>본문 <strong>굵게</strong></p>"
+    else:
+        assert article.body_html == "<p>본문 굵게</p>"
+
+
+@example(version="3.x", role="MAIN", field="headlines")  # the short headline was taken
+@settings(max_examples=60, deadline=None)
+@given(
+    version=st.sampled_from(sorted(VERSIONS)),
+    role=st.sampled_from(["main", "Main", "MAIN", " main "]),
+    field=st.sampled_from(["headlines", "descriptions"]),
+)
+def test_roles_are_read_whatever_their_case(version: str, role: str, field: str) -> None:
+    # `"role": "MAIN"` was not IPTC's `main`, so the first headline (a short one) became the
+    # title; likewise a `Summary` description lost to a `teaser` before it.
+    wanted = "main" if field == "headlines" else "summary"
+    written = role.replace("main", wanted).replace("Main", wanted.title())
+    written = written.replace("MAIN", wanted.upper())
+    entries = [{"role": "short" if field == "headlines" else "teaser", "value": "다른 것"},
+               {"role": written, "value": "바로 이것"}]  # fmt: skip
+    base = {**(V3 if version == "3.x" else V2)}
+    base.pop("headline", None)
+    base.setdefault("headlines", [{"value": "제목"}])
+    article = article_from_ninjs(
+        {**base, field: entries}, where="w", zone=SEOUL, default_language="ko"
+    )
+    assert (article.title if field == "headlines" else article.summary) == "바로 이것"

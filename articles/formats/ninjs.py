@@ -40,6 +40,8 @@ MEDIA_TYPES = ("audio", "video")
 _BYLINE_PREFIX = re.compile(r"^\s*(?:by|von|av|par|por|door|di|af|от)\s+", re.IGNORECASE)
 _BYLINE_SPLIT = re.compile(r"\s*(?:[,/&;]|\s(?:and|und|och|og|et|y|e|en)\s)\s*", re.IGNORECASE)
 _HTML_BODY = re.compile(r"<body\b[^>]*>(.*)</body\s*>", re.S | re.I)
+# Markdown bodies (RFC 7763's type, and the unregistered one still written).
+_MARKDOWN_TYPES = ("text/markdown", "text/x-markdown")
 _NITF_BODY = re.compile(r"<body\.content\b[^>]*>(.*)</body\.content\s*>", re.S | re.I)
 
 
@@ -156,10 +158,14 @@ class NinjsItem:
         entries = self.entries(field)
         if not entries:
             return None
-        ranked = sorted(
-            entries,
-            key=lambda e: roles.index(e.get("role")) if e.get("role") in roles else len(roles),
-        )
+
+        def rank(entry: Mapping[str, Any]) -> int:
+            # Roles are IPTC's lower-case words; `Main` and `SUMMARY` are the same roles.
+            role = entry.get("role")
+            role = role.strip().lower() if isinstance(role, str) else role
+            return roles.index(role) if role in roles else len(roles)
+
+        ranked = sorted(entries, key=rank)
         chosen = ranked[0]
         value = chosen.get("value")
         if isinstance(value, str) and self.is_html(chosen):
@@ -167,29 +173,52 @@ class NinjsItem:
         return value
 
     def body(self, title: object) -> tuple[str, object, str] | None:
-        """The body: the HTML one (the inner part of a full document), else NITF, else text."""
+        """The body: the HTML one (the inner part of a full document), else NITF, else
+        Markdown, else text.
+
+        Raises InvalidArticle when the item has bodies but none in a content type read here
+        (a story must not go out without its text in silence)."""
         raw = self.raw
         html: object = raw.get("body_html")  # 1.x
         field = "body_html"
         text: object = raw.get("body_text")  # 1.x
         text_field = "body_text"
         nitf: object = None
+        markdown: object = None
+        unread: str | None = None  # the first body in a content type not read here
         if html is None:
-            for entry in self.entries("bodies"):
-                content_type = str(self.get("contenttype", entry) or "").lower()
+            for index, entry in enumerate(self.entries("bodies")):
+                content_type = str(self.get("contenttype", entry) or "").strip().lower()
                 role = str(entry.get("role") or "").lower()
-                if html is None and self.is_html(entry):
-                    html, field = entry.get("value"), "bodies"
-                elif nitf is None and "nitf" in f"{content_type} {role}":
-                    nitf = entry.get("value")
-                elif text is None and (
-                    content_type.startswith("text/plain") or role == "text" or not content_type
-                ):
-                    text, text_field = entry.get("value"), "bodies"
+                if self.is_html(entry):
+                    if html is None:
+                        html, field = entry.get("value"), "bodies"
+                elif "nitf" in f"{content_type} {role}":
+                    if nitf is None:
+                        nitf = entry.get("value")
+                elif content_type.startswith(_MARKDOWN_TYPES):
+                    if markdown is None:
+                        markdown = entry.get("value")
+                elif content_type.startswith("text/plain") or role == "text" or not content_type:
+                    if text is None:
+                        text, text_field = entry.get("value"), "bodies"
+                elif unread is None:
+                    unread = f"bodies[{index}].{self.name('contenttype')}"
         if html is None and isinstance(nitf, str):
             inner = _NITF_BODY.search(nitf)
             if inner:
                 html, field = inner.group(1), "bodies"
+            elif unread is None:
+                unread = f"bodies[{self._first_nitf()}]"
+        if html is None and markdown is not None:
+            return "body_markdown", markdown, "bodies"
+        if html is None and text is None and unread is not None:
+            raise self.fail(
+                unread,
+                "no body of this item is in a content type read here (text/html, "
+                "application/xhtml+xml, NITF with body.content, text/markdown, text/plain), "
+                "so the story would go out without its text",
+            )
         if isinstance(html, str):
             inner = _HTML_BODY.search(html)
             fragment = inner.group(1) if inner else html
@@ -213,6 +242,13 @@ class NinjsItem:
         if text is not None:
             return "body", text, text_field
         return None
+
+    def _first_nitf(self) -> int:
+        for index, entry in enumerate(self.entries("bodies")):
+            role = str(entry.get("role") or "")
+            if "nitf" in f"{self.get('contenttype', entry) or ''} {role}".lower():
+                return index
+        return 0
 
     def date(self, field: str) -> datetime | None:
         name = self.name(field)
