@@ -8,7 +8,7 @@ Datetimes are always time-zone aware, with an offset of whole minutes (articles.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Literal
 
@@ -163,6 +163,12 @@ class Article:
     translations: tuple[Translation, ...] = ()  # the story in other languages
     embargoed: datetime | None = None
     episode: Episode | None = None
+    # The parts (`section`, `source`) whose slug the record left to be derived from the label:
+    # the store's slug registry gives those, so different labels never share a feed. Not part
+    # of the record (never written in its document) nor of its equality.
+    derived_slugs: frozenset[str] = field(
+        default=frozenset(), compare=False, repr=False, metadata={"record": False}
+    )
 
     @property
     def episode_media(self) -> tuple[Media, ...]:

@@ -233,6 +233,8 @@ def _object_schema(cls: type, defs: dict[str, Any]) -> dict[str, Any]:
     properties: dict[str, Any] = {}
     required = []
     for field in dataclasses.fields(cls):
+        if not field.metadata.get("record", True):
+            continue  # the program's own note about the record, never in it
         schema = _type_schema(hints[field.name], defs)
         extra = dict(_FIELDS.get((cls.__name__, field.name), {}))
         description = extra.pop("description", None)

@@ -246,7 +246,7 @@ class ArticleService:
         or an `updated` not later than the stored one.
         """
         where = f"article {article_id!r}"
-        names = {f.name for f in dataclasses.fields(Article)}
+        names = {f.name for f in dataclasses.fields(Article) if f.metadata.get("record", True)}
         for name in changes:
             if name not in names:
                 raise InvalidArticle(where, name, "no such field", article_id=article_id)
@@ -531,18 +531,25 @@ def same_content(new: Article, stored: Article) -> bool:
     """Whether storing `new` would change nothing in `stored` but its `updated` and guid.
 
     Tag and author slugs are left out: the store's slug registry gives them (a label keeps
-    the slug it was first given, whatever slug a later record proposes for it).
+    the slug it was first given, whatever slug a later record proposes for it); so are the
+    section's and source's when `new` leaves them to be derived (`Article.derived_slugs`).
     """
+    derived = new.derived_slugs
     return _slugless(
-        dataclasses.replace(new, updated=stored.updated, guid=stored.guid)
-    ) == _slugless(stored)
+        dataclasses.replace(new, updated=stored.updated, guid=stored.guid), derived
+    ) == _slugless(stored, derived)
 
 
-def _slugless(article: Article) -> Article:
+def _slugless(article: Article, derived: frozenset[str] = frozenset()) -> Article:
+    section, source = article.section, article.source
     return dataclasses.replace(
         article,
         tags=tuple(dataclasses.replace(t, slug="") for t in article.tags),
         authors=tuple(dataclasses.replace(a, slug="") for a in article.authors),
+        section=dataclasses.replace(section, slug="")
+        if section and "section" in derived
+        else section,
+        source=dataclasses.replace(source, slug="") if source and "source" in derived else source,
     )
 
 

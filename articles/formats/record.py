@@ -105,6 +105,12 @@ class ParsedRecord:
 # --------------------------------------------------------------------------- our JSON format
 
 
+def _leaves_slug(value: object, slug_key: str) -> bool:
+    """Whether a section or source value leaves its slug to be derived (a bare label, or an
+    object without a slug)."""
+    return isinstance(value, str) or (isinstance(value, Mapping) and not value.get(slug_key))
+
+
 def article_from_mapping(
     raw: object,
     *,
@@ -223,6 +229,11 @@ class RecordBuilder(ValueReader):
             ),
             translations=self.translations(raw.get("translations"), article_id),
             embargoed=embargoed,
+            derived_slugs=frozenset(
+                name
+                for name, slug_key in (("section", "slug"), ("source", "slug"))
+                if raw.get(name) is not None and _leaves_slug(raw[name], slug_key)
+            ),
         )
 
     def _check_keys(self, raw: Mapping[Any, Any]) -> None:

@@ -63,6 +63,8 @@ class PreparedArticle(NamedTuple):
     published: datetime  # aware UTC
     embargoed: datetime | None  # aware UTC, when the newsroom held the story until then
     translations: tuple[str, ...] = ()  # ids of the other language versions it names
+    # Row kinds (section, source) whose slug the record left to derive: the registry gives it.
+    derived: frozenset[str] = frozenset()
 
 
 def prepare_article(article: Article, backend: str) -> PreparedArticle:
@@ -108,6 +110,7 @@ def prepare_article(article: Article, backend: str) -> PreparedArticle:
         utc(article.published),
         utc(article.embargoed) if article.embargoed else None,
         tuple(t.id for t in article.translations),
+        article.derived_slugs,
     )
 
 

@@ -62,6 +62,23 @@ class SlugRegistry:
         for kind, label, _ in wanted:
             self.by_label[(kind, label)] = self._known[(kind, label_key(label))]
 
+    def note(self, kind: str, label: str, slug: str) -> None:
+        """Register a slug a record gave explicitly (a section's or source's own slug), for its
+        label, when neither is registered yet: a label later given without a slug then gets it,
+        and no other label's derived slug takes it. A slug may name several labels this way
+        (`asia` for `아시아` and `Asia`); only the first is registered."""
+        if (kind, label) in self.by_label:
+            return
+        key = (kind, label_key(label))
+        if key not in self._known:
+            self._load([key])
+        if key not in self._known:
+            insert = sqlite_insert if self._conn.dialect.name == "sqlite" else postgresql_insert
+            row = {"kind": kind, "label_key": key[1], "slug": slug, "label": label}
+            if self._conn.execute(insert(slugs_table).on_conflict_do_nothing(), row).rowcount:
+                self._known[key] = slug
+        self.by_label[(kind, label)] = self._known.get(key, slug)
+
     def _load(self, keys: list[tuple[str, str]]) -> None:
         t = slugs_table
         by_kind: dict[str, list[str]] = {}

@@ -18,11 +18,13 @@ from functools import cache
 from itertools import chain
 from typing import Any, Final
 
+import orjson
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Dialect
 
 from articles.errors import ArticleNotFound, GuidConflict, InvalidArticle
 from articles.model import Article, article_from_dict
+from articles.store.engine import json_dumps
 from articles.store.facets import (
     ALL_KEY,
     FACET_KINDS,
@@ -54,6 +56,30 @@ from articles.store.schema import (
 from articles.store.slugs import SlugRegistry, relabelled
 from articles.store.sql import among
 from articles.store.visibility import Visibility, VisibilityChange, visible
+
+# The kinds on the articles row whose slugs the registry gives when a record leaves them to be
+# derived from the label (`Article.derived_slugs`).
+# Kind -> (slug column, label column) of the articles row.
+_SLUGGED_ROW_KINDS: Final[Mapping[str, tuple[str, str]]] = {
+    name: (f"{name}_slug", f"{name}_label") for name in ("section", "source")
+}
+
+
+def _with_row_slugs(article: PreparedArticle, slugs: Mapping[str, str]) -> PreparedArticle:
+    """`article` with the slugs of its section and source (`slugs`: kind -> slug) replaced
+    in its row, its feeds and its document."""
+    row = dict(article.row)
+    doc = orjson.loads(row["doc"])
+    facets = list(article.facets)
+    for name, slug in slugs.items():
+        column = _SLUGGED_ROW_KINDS[name][0]
+        old = row[column]
+        row[column] = slug
+        doc[name]["slug"] = slug
+        facets = [(name, slug) if key == (name, old) else key for key in facets]
+    row["doc"] = json_dumps(doc)
+    return article._replace(row=row, facets=tuple(dict.fromkeys(facets)))
+
 
 # Rows read or written per statement inside one upsert transaction: big enough to amortise the
 # round trips, small enough to stay under SQLite's bound-parameter limit in `IN (...)` lists.
@@ -254,6 +280,7 @@ class StoreTransaction:
         return replace(total, older=tuple(older), overruled=tuple(overruled))
 
     def _upsert_chunk(self, chunk: list[PreparedArticle], now: datetime) -> UpsertResult:
+        chunk = self._give_row_slugs(chunk)
         conn = self._conn
         a = articles_table
         ids = list({article.id for article in chunk})
@@ -494,6 +521,40 @@ class StoreTransaction:
                 continue  # its new labels got the slugs it proposed
             links, facets, doc = relabelled(registry, x.links, x.facets, x.row["doc"])
             articles[article_id] = x._replace(row={**x.row, "doc": doc}, links=links, facets=facets)
+
+    def _give_row_slugs(self, chunk: list[PreparedArticle]) -> list[PreparedArticle]:
+        """The articles with the registry's slug on every section and source whose slug the
+        record left to derive (claiming new ones); explicit slugs are registered for their
+        label when both are new. Runs before the stored versions are compared, so a record
+        repeating a stored one is `unchanged` whatever slug it proposes."""
+        if self._slugs is None:
+            self._slugs = SlugRegistry(self._conn)
+        registry = self._slugs
+        known = registry.by_label
+        wanted: list[tuple[str, str, str]] = []
+        for x in chunk:
+            for name, (slug_column, label_column) in _SLUGGED_ROW_KINDS.items():
+                slug, label = x.row[slug_column], x.row[label_column]
+                if slug is None or (name, label) in known:
+                    continue
+                if name in x.derived:
+                    wanted.append((name, label, slug))
+                else:
+                    registry.note(name, label, slug)
+        if wanted:
+            registry.resolve(wanted)
+        given = []
+        for x in chunk:
+            changes: dict[str, str] = {}
+            for name in x.derived:
+                slug_column, label_column = _SLUGGED_ROW_KINDS[name]
+                slug = x.row[slug_column]
+                if slug is not None:
+                    registered = known[(name, x.row[label_column])]
+                    if registered != slug:
+                        changes[name] = registered
+            given.append(_with_row_slugs(x, changes) if changes else x)
+        return given
 
     def _check_guids_free(self, inserts: Mapping[str, PreparedArticle]) -> None:
         by_guid: dict[str, str] = {}
