@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 import unicodedata
 from collections.abc import Mapping
 from datetime import datetime
@@ -36,7 +37,13 @@ from articles.errors import (
     StoreError,
     UnstorableValue,
 )
-from articles.formats.json import beyond_64_bits, duplicate_name
+from articles.formats.json import (
+    JsonSyntaxError,
+    beyond_64_bits,
+    decode,
+    duplicate_name,
+    find_huge,
+)
 from articles.formats.messages import show
 from articles.formats.record import unknown_field_reason
 from articles.model import Article
@@ -170,6 +177,33 @@ def _not_json(data: bytes, exc: orjson.JSONDecodeError) -> str:
     return f"the body is not valid JSON: {exc}"
 
 
+# What orjson refuses that RFC 8259 allows: an escaped lone surrogate (`"\\ud800"`, section
+# 8.2) and a number beyond a double (`1e999`, 5,000 digits; section 6 sets no limit).
+_ORJSON_STRICTER = ("surrogate", "infinity")
+
+
+def _read_as_imported(data: bytes, exc: orjson.JSONDecodeError) -> object:
+    """A body orjson refused, read as a file import reads it (`articles.formats.json.decode`)
+    when it is JSON all the same: a lone surrogate is then removed by the text rule and a
+    number out of range refused naming its field (422), as in an imported file, instead of
+    the whole body being 'not valid JSON'. Raises Problem (400) for anything else."""
+    if not any(word in str(exc) for word in _ORJSON_STRICTER):
+        raise Problem(400, _not_json(data, exc), kind="malformed-json")
+    try:
+        decoded = decode(data)
+    except (JsonSyntaxError, UnicodeDecodeError):
+        raise Problem(400, _not_json(data, exc), kind="malformed-json") from None
+    found = find_huge(decoded.value) if decoded.huge else None
+    if found is not None:
+        path, digits = found
+        reason = (
+            f"a whole number of {len(digits.lstrip('-')):,} digits; at most "
+            f"{sys.get_int_max_str_digits():,} are allowed"
+        )
+        raise invalid([{"field": path, "reason": reason}])
+    return decoded.value
+
+
 # The batch operation's path, which the article routes would also take as the id `batch`.
 BATCH_METHODS: Final = ("OPTIONS", "POST")
 
@@ -247,7 +281,7 @@ def _check_request() -> Response | None:
     try:
         g.api_body = orjson.loads(data)
     except orjson.JSONDecodeError as exc:
-        raise Problem(400, _not_json(data, exc), kind="malformed-json") from None
+        g.api_body = _read_as_imported(data, exc)
     if beyond_64_bits(g.api_body):  # orjson made an integer outside 64 bits a float
         try:
             g.api_body = json.loads(data)
