@@ -450,7 +450,9 @@ def test_an_embargoed_article_reaches_nobody_until_it_lifts_then_the_hub_hears_o
     story = record(
         "scoop",
         tags=["Secret tag"],
-        section="Asia",
+        # The section `asia` (labelled 아시아 in the corpus) by its slug: the label `Asia`
+        # alone is another section's (different labels never share a feed).
+        section={"slug": "asia", "label": "Asia"},
         embargoed=lift.isoformat(),
         updated=NOW.isoformat(),
     )
