@@ -405,3 +405,24 @@ def test_a_byline_naming_only_the_agency_is_kept_as_the_author(name: str, holder
 def test_a_byline_naming_people_and_the_agency_keeps_the_people() -> None:
     raw = load("3.0/dpa_text.json") | {"by": "Jane Roe and John Doe/dpa"}
     assert [a.name for a in parse(raw).authors] == ["Jane Roe", "John Doe"]
+
+
+@pytest.mark.parametrize(
+    ("by", "holder", "authors"),
+    [
+        ("Von 한지민, AA", "Anadolu Ajansı", ["한지민"]),
+        ("Jane Roe / AFP", "Agence France-Presse", ["Jane Roe"]),
+        ("Av Erik Svensson, TT", "Tidningarnas Telegrambyrå", ["Erik Svensson"]),
+        ("By Kim Minjun and AP", "Associated Press", ["Kim Minjun"]),
+        ("Von Christian Hollmann, DPA", "dpa", ["Christian Hollmann"]),
+        # Not the agency: initials of a one-word name, another agency, a person.
+        ("Jane Roe, R", "Reuters", ["Jane Roe", "R"]),
+        ("Jane Roe, AP", "Anadolu Ajansı", ["Jane Roe", "AP"]),
+        ("AA", "Anadolu Ajansı", ["AA"]),  # only the agency: kept as the author
+    ],
+)
+def test_the_agency_named_by_its_initials_beside_people_is_dropped(
+    by: str, holder: str, authors: list[str]
+) -> None:
+    raw = load("3.0/dpa_text.json") | {"by": by, "copyrightHolder": holder}
+    assert [a.name for a in parse(raw).authors] == authors

@@ -39,6 +39,21 @@ ARTICLE_TYPES = ("text", "composite", "component", "audio", "video")
 MEDIA_TYPES = ("audio", "video")
 _BYLINE_PREFIX = re.compile(r"^\s*(?:by|von|av|par|por|door|di|af|от)\s+", re.IGNORECASE)
 _BYLINE_SPLIT = re.compile(r"\s*(?:[,/&;]|\s(?:and|und|och|og|et|y|e|en)\s)\s*", re.IGNORECASE)
+_WORDS = re.compile(r"[^\W\d_]+")
+
+
+def names_agency(part: str, agency: str) -> bool:
+    """Whether a byline's `part` names the agency `agency` (its copyright holder or provider):
+    its name in any case (`dpa`), or the initials of its words (`AA` for Anadolu Ajansı, `TT`
+    for Tidningarnas Telegrambyrå, `AFP` for Agence France-Presse), as bylines write it."""
+    text = part.strip().casefold()
+    if text == agency.strip().casefold():
+        return True
+    words = _WORDS.findall(agency)
+    initials = "".join(w[0] for w in words).casefold()
+    return len(words) >= 2 and text == initials
+
+
 _HTML_BODY = re.compile(r"<body\b[^>]*>(.*)</body\s*>", re.S | re.I)
 # Markdown bodies (RFC 7763's type, and the unregistered one still written).
 _MARKDOWN_TYPES = ("text/markdown", "text/x-markdown")
@@ -397,7 +412,7 @@ class NinjsItem:
         # source. A byline that names only the agency (`by: "AA"`) is kept: it is the author.
         agency = source.get("name") if isinstance(source, Mapping) else source
         if agency:
-            people_only = [n for n in names if n.strip().casefold() != str(agency).casefold()]
+            people_only = [n for n in names if not names_agency(n, str(agency))]
             names = people_only or names
         return names, field
 
