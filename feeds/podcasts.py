@@ -362,13 +362,22 @@ def show_feed(feed: Feed, show: Show, base_url: str, *, month: str | None = None
     """A show's feed from the feed `feeds.model.build_feed` made of its episodes' articles.
 
     The show's title (with the archive month), description, language, author, artwork,
-    copyright and page; each entry keeps only its audio and video enclosures (entries
-    without any are left out: not an episode), its episode's transcript and chapters URLs
-    made absolute under `base_url`.
+    copyright and page; each entry keeps only its audio and video enclosures, and in a show
+    requiring https (`Show.needs_https`) only those served over https (entries left without
+    any are left out: not an episode of this show), its episode's transcript and chapters
+    URLs made absolute under `base_url`.
+
+    The https rule is checked when a record is written (`ShowMediaCheck`, at import and by the
+    API), but an episode can be stored without it: imported by a process that did not load
+    the show's settings, or stored before the show was configured. The show never serves one.
     """
     entries = []
     for entry in feed.entries:
-        media = tuple(e for e in entry.enclosures if e.type.lower().startswith(EPISODE_TYPES))
+        media = tuple(
+            e
+            for e in entry.enclosures
+            if e.type.lower().startswith(EPISODE_TYPES) and not show.needs_https(e.url)
+        )
         if not media:
             continue
         episode = entry.episode

@@ -460,3 +460,32 @@ def test_a_browser_gets_the_shows_preview(pclient: FlaskClient) -> None:
         headers={"Accept": "text/html", "Sec-Fetch-Mode": "navigate", "Sec-Fetch-Dest": "document"},
     )
     assert response.status_code == 200 and "Morning Briefing" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("require_https", [True, False])
+def test_a_show_requiring_https_never_serves_an_http_episode_stored_without_the_check(
+    make_app: Callable[..., Flask], require_https: bool
+) -> None:
+    """The https rule is checked when a record is written with the show's settings loaded; an
+    episode stored without them (an import by a process without the config, or before the
+    show was configured: as `make_app` stores it, past the service) must still never reach
+    the show's feeds when the show requires https."""
+    plain = episode(
+        EPISODES + 1,
+        id="plain-http",
+        media=(Media("http://cdn.example.com/audio/plain.mp3", 1234, "audio/mpeg", duration=61),),
+    )
+    app = make_app(
+        [*corpus(), plain],
+        site_url=BASE,
+        podcasts={"briefing": {**SHOW, "require_https": require_https}},
+    )
+    client = app.test_client()
+    for fmt in ("rss", "atom", "json"):
+        body = get(client, f"/feeds/podcast/briefing.{fmt}")
+        assert (b"http://cdn.example.com/audio/plain.mp3" in body) is not require_https, fmt
+        assert (b"plain-http" in body) is not require_https, fmt
+    episodes = podcastparser.parse(BASE, BytesIO(get(client, "/feeds/podcast/briefing.rss")))
+    urls = [e["enclosures"][0]["url"] for e in episodes["episodes"]]
+    assert all(u.startswith("https:") for u in urls) is require_https
+    assert len(urls) == EPISODES + (0 if require_https else 1)
