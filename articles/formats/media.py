@@ -56,7 +56,7 @@ def read_media(b: RecordBuilder, value: object) -> tuple[Media, ...]:
         field = f"media[{i}]"
         if not isinstance(item, Mapping):
             raise b.fail(field, f"expected an object with url, length, type, got {kind(item)}")
-        b.only(item, field, ("url", "length", "type", "duration", "title"))
+        b.only(item, field, "media")
         if item.get("length") is None:
             raise b.fail(f"{field}.length", "required (the size in bytes), but missing")
         length = b.integer(item["length"], f"{field}.length", 0, 2**53)
@@ -123,10 +123,7 @@ def read_episode(b: RecordBuilder, value: object, media: tuple[Media, ...]) -> E
     field = "episode"
     if not isinstance(value, Mapping):
         raise b.fail(field, f"expected an object, got {kind(value)}")
-    b.only(value, field, (
-        "season", "number", "type", "explicit", "transcript_url", "transcript_type",
-        "chapters_url",
-    ))  # fmt: skip
+    b.only(value, field, "episode")
     if not media:
         raise b.fail(
             "media",

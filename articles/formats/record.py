@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -65,6 +65,22 @@ RECORD_FIELDS: tuple[str, ...] = (
 )  # fmt: skip
 _RECORD_FIELD_SET = frozenset(RECORD_FIELDS)
 BODY_FIELDS = ("body_html", "body", "body_markdown")
+# The members of the objects a record holds, by field (for a list field, of each item): the
+# only names the validator takes there, and those a merge patch may name inside them.
+OBJECT_MEMBERS: Mapping[str, tuple[str, ...]] = {
+    "section": ("slug", "label"),
+    "tags": ("slug", "label"),
+    "authors": ("name", "slug", "uri", "email"),
+    "image": ("url", "alt", "caption", "width", "height", "type"),
+    "related": ("url", "title"),
+    "source": ("name", "slug", "url"),
+    "media": ("url", "length", "type", "duration", "title"),
+    "translations": ("id", "language"),
+    "episode": (
+        "season", "number", "type", "explicit", "transcript_url", "transcript_type",
+        "chapters_url",
+    ),
+}  # fmt: skip
 # Fields of ours that no reader looks at: `x-anything` (notes, CMS ids) and `$schema`.
 EXTENSION_PREFIX = "x-"
 
@@ -83,6 +99,21 @@ def unknown_field_reason(name: str) -> str | None:
         if hint
         else f"fields outside the record format must start with '{EXTENSION_PREFIX}'"
     )
+    return f"unknown field ({advice})"
+
+
+def unknown_member_reason(field: str, name: object) -> str | None:
+    """Why `name` cannot be a member of the object the record field `field` holds (an item's,
+    for a list field), with the member it may be a typo of; None when it can.
+
+    The rule of `unknown_field_reason` one level down: the validator refuses such a member
+    in a record, and a merge patch must not name one either, even as null.
+    """
+    allowed = OBJECT_MEMBERS[field]
+    if name in allowed:
+        return None
+    hint = difflib.get_close_matches(name, allowed, n=1) if isinstance(name, str) else []
+    advice = f"did you mean '{hint[0]}'?" if hint else f"allowed: {', '.join(allowed)}"
     return f"unknown field ({advice})"
 
 
@@ -300,7 +331,7 @@ class RecordBuilder(ValueReader):
             label = self.text(value, field, required=True, limit=200, no_markup=True)
             return slugify(label), label
         if isinstance(value, Mapping):
-            self.only(value, field, ("slug", "label"))
+            self.only(value, field, field.split("[", 1)[0])
             label = self.text(value.get("label"), f"{field}.label", limit=200, no_markup=True)
             slug = self.slug(value.get("slug"), f"{field}.slug", feed=True)
             if not label and not slug:
@@ -327,7 +358,7 @@ class RecordBuilder(ValueReader):
                 name = self.text(item, field, required=True, limit=200, no_markup=True)
                 author = Author(name=name, slug=slugify(name))
             elif isinstance(item, Mapping):
-                self.only(item, field, ("name", "slug", "uri", "email"))
+                self.only(item, field, "authors")
                 name = self.text(
                     item.get("name"), f"{field}.name", required=True, limit=200, no_markup=True
                 )
@@ -354,7 +385,7 @@ class RecordBuilder(ValueReader):
             raise self.fail(
                 "image", f"expected an object with url, alt, caption, got {kind(value)}"
             )
-        self.only(value, "image", ("url", "alt", "caption", "width", "height", "type"))
+        self.only(value, "image", "image")
         return Image(
             url=self.url(value.get("url"), "image.url", required=True) or "",
             alt=self.text(value.get("alt"), "image.alt", limit=2_000, no_markup=True),
@@ -373,7 +404,7 @@ class RecordBuilder(ValueReader):
             if isinstance(item, str):
                 links.append(Link(url=self.url(item, field, required=True) or ""))
             elif isinstance(item, Mapping):
-                self.only(item, field, ("url", "title"))
+                self.only(item, field, "related")
                 links.append(
                     Link(
                         url=self.url(item.get("url"), f"{field}.url", required=True) or "",
@@ -401,7 +432,7 @@ class RecordBuilder(ValueReader):
             return Source(name=name, slug=slugify(name))
         if not isinstance(value, Mapping):
             raise self.fail("source", f"expected a name or an object, got {kind(value)}")
-        self.only(value, "source", ("name", "slug", "url"))
+        self.only(value, "source", "source")
         name = self.text(value.get("name"), "source.name", required=True, limit=200, no_markup=True)
         return Source(
             name=name,
@@ -421,7 +452,7 @@ class RecordBuilder(ValueReader):
                     field,
                     f"expected an article id or an object with id and language, got {kind(item)}",
                 )
-            self.only(item, field, ("id", "language"))
+            self.only(item, field, "translations")
             if item.get("id") is None:
                 raise self.fail(f"{field}.id", "required (the other version's id), but missing")
             other = self.identifier(item.get("id"), f"{field}.id")
@@ -449,11 +480,10 @@ class RecordBuilder(ValueReader):
             return [value]
         raise self.fail(field, f"expected a list, got {kind(value)}")
 
-    def only(self, value: Mapping[Any, Any], field: str, names: Iterable[str]) -> None:
-        allowed = tuple(names)
+    def only(self, value: Mapping[Any, Any], field: str, of: str) -> None:
+        """Refuse a member of `value` (at `field`) that the objects of the record field `of`
+        do not have (`OBJECT_MEMBERS`)."""
         for key in value:
-            if key not in allowed:
-                raise self.fail(
-                    f"{field}.{show(key, quoted=False)}",
-                    f"unknown field (allowed: {', '.join(allowed)})",
-                )
+            reason = unknown_member_reason(of, key)
+            if reason is not None:
+                raise self.fail(f"{field}.{show(key, quoted=False)}", reason)

@@ -18,6 +18,7 @@ from functools import cache
 from typing import Any, Final
 
 from articles.formats import EXTENSION_PREFIX, MAX_ID_LENGTH
+from articles.formats.record import OBJECT_MEMBERS
 from articles.model import Article, article_to_dict
 from articles.schema import record_json_schema
 from feeds.api.merge_patch import MEDIA_TYPE as MERGE_PATCH
@@ -257,9 +258,16 @@ def _request_body(path: str, method: str) -> dict[str, Any] | None:
             "type": "object",
             "description": "A JSON Merge Patch (RFC 7396) of the record: members replace "
             "the record's, null removes one, objects merge, arrays are replaced whole. Its "
-            "members are the record's fields (and `x-` fields, which are ignored).",
+            "members are the record's fields (and `x-` fields, which are ignored), and the "
+            "members of an object in it are that object's.",
             "propertyNames": {
                 "anyOf": [{"enum": _patch_fields()}, {"pattern": "^" + EXTENSION_PREFIX}]
+            },
+            # Objects merge: their members are the object's, at every depth (a null for a
+            # misspelled one would remove nothing).
+            "properties": {
+                field: {"propertyNames": {"enum": list(members)}}
+                for field, members in OBJECT_MEMBERS.items()
             },
         }
         example = {"status": "withheld", "summary": None}

@@ -27,6 +27,12 @@ import orjson
 
 from articles.errors import InvalidArticle
 from articles.formats import BODY_FIELDS, EXTENSION_PREFIX, RECORD_FIELDS, article_from_mapping
+from articles.formats.messages import show
+from articles.formats.record import (
+    OBJECT_MEMBERS,
+    unknown_field_reason,
+    unknown_member_reason,
+)
 from articles.model import Article, article_to_dict
 from articles.service import same_content as service_same_content
 from articles.text import reading_time_minutes
@@ -338,6 +344,31 @@ def stamped(new: Article, stored: Article | None, now: datetime) -> Article:
     if new.updated >= floor:
         return new
     return replace(new, updated=floor.astimezone(new.updated.tzinfo))
+
+
+def unknown_patch_members(patch: Mapping[str, Any]) -> list[dict[str, str]]:
+    """The `{field, reason}` of each member of a merge patch that no record can hold where
+    the patch puts it: a top-level name that is no record field, and a member of an object
+    (`section.lable`) that the object does not have, null or not.
+
+    RFC 7396 makes a null for an absent member a no-op, so the validator, which sees the
+    patched record, never sees a misspelled name sent as null; the names are checked on the
+    patch itself, by the validator's own rules (`articles.formats.record`). Objects in a
+    record hold only values, so the two levels are every level a name can be wrong at (a
+    deeper object replaces a value, and the validator refuses it).
+    """
+    errors: list[dict[str, str]] = []
+    for name, value in patch.items():
+        reason = unknown_field_reason(name)
+        if reason is not None:
+            errors.append({"field": show(name, quoted=False), "reason": reason})
+        elif isinstance(value, dict) and name in OBJECT_MEMBERS:
+            for member in value:
+                inner = unknown_member_reason(name, member)
+                if inner is not None:
+                    where = f"{name}.{show(member, quoted=False)}"
+                    errors.append({"field": where, "reason": inner})
+    return errors
 
 
 def patched_record(current: Article, patch: dict[str, Any], now: datetime) -> dict[str, Any]:

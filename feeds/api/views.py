@@ -44,8 +44,6 @@ from articles.formats.json import (
     duplicate_name,
     find_huge,
 )
-from articles.formats.messages import show
-from articles.formats.record import unknown_field_reason
 from articles.model import Article
 from articles.service import ArticleService
 from articles.store import Store
@@ -64,6 +62,7 @@ from feeds.api.records import (
     read_record,
     record_errors,
     resource,
+    unknown_patch_members,
 )
 from feeds.api.schemas import (
     ENTITY_TAGS_PATTERN,
@@ -521,17 +520,12 @@ def patch_article(article_id: str) -> Response:
     patch = g.api_body
     if not isinstance(patch, dict):
         raise invalid([{"field": "", "reason": "a merge patch of a record must be a JSON object"}])
-    # A member no record can hold is a mistake even when it is null: `{"summry": null}` was a
-    # 200 that removed nothing (RFC 7396 makes it a no-op), where the client meant `summary`.
-    unknown = [(name, unknown_field_reason(name)) for name in patch]
-    if any(reason is not None for _name, reason in unknown):
-        raise invalid(
-            [
-                {"field": show(name, quoted=False), "reason": reason}
-                for name, reason in unknown
-                if reason is not None
-            ]
-        )
+    # A member no record can hold is a mistake even when it is null, at every depth:
+    # `{"summry": null}` or `{"section": {"lable": null}}` was a 200 that removed nothing
+    # (RFC 7396 makes it a no-op), where the client meant `summary` or `label`.
+    unknown = unknown_patch_members(patch)
+    if unknown:
+        raise invalid(unknown)
     rules = _rules()
 
     def build(current: Article | None) -> Article:
