@@ -286,10 +286,20 @@ def _kind(value: object) -> str:
 # --------------------------------------------------------------------------- versions
 
 
-def etag(article: Article) -> str:
-    """The strong ETag of the stored record: a hash of its JSON, so any change changes it."""
+def etag(article: Article, now: datetime) -> str:
+    """The strong ETag of the article resource at `now`: a hash of the stored record's JSON
+    and of its state, so any change of either changes it.
+
+    The state is part of the representation (`resource`) and moves without a write when an
+    embargo lifts (`embargoed` to `live`): hashing the record alone kept the tag, and a client
+    revalidating with If-None-Match got a 304 and kept the embargoed state. A write's
+    If-Match compares against this tag too, so a version read under embargo no longer matches
+    after the lift (the client has not seen the article live).
+    """
     blob = orjson.dumps(article_to_dict(article), option=orjson.OPT_SORT_KEYS)
-    return '"' + hashlib.sha256(blob).hexdigest()[:32] + '"'
+    digest = hashlib.sha256(blob)
+    digest.update(b"\0" + state_of(article, now).encode())
+    return '"' + digest.hexdigest()[:32] + '"'
 
 
 def state_of(article: Article, now: datetime) -> State:
@@ -304,7 +314,7 @@ def resource(article: Article, now: datetime) -> dict[str, Any]:
         "id": article.id,
         "state": state_of(article, now),
         "visible_from": article.published.isoformat() if article.status == "published" else None,
-        "etag": etag(article),
+        "etag": etag(article, now),
         "record": article_to_dict(article),
     }
 

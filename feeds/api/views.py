@@ -446,7 +446,7 @@ def get_article(article_id: str) -> Response:
     article = _store().get(article_id)
     if article is None:
         _missing(article_id)
-    version = etag(article)
+    version = etag(article, _now())
     if version in if_none_match or "*" in if_none_match:
         response = Response(status=304)
     else:
@@ -652,7 +652,7 @@ def batch_articles() -> Response:
     return _json(
         {
             "articles": [
-                {"id": o.article_id, "result": o.result, "etag": etag(o.article)}
+                {"id": o.article_id, "result": o.result, "etag": etag(o.article, _now())}
                 for o in outcomes
                 if o.article is not None
             ]

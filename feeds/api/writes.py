@@ -36,8 +36,10 @@ class Precondition:
     if_match: tuple[str, ...] | None = None
     if_none_match: tuple[str, ...] | None = None
 
-    def check(self, article_id: str, current: Article | None) -> None:
-        version = etag(current) if current is not None else None
+    def check(self, article_id: str, current: Article | None, now: datetime) -> None:
+        """Raise a 412 problem unless the stored `current` (its resource at `now`, the time
+        of the request) meets the precondition."""
+        version = etag(current, now) if current is not None else None
         if self.if_none_match is not None and version is not None:
             if "*" in self.if_none_match:
                 raise Problem(
@@ -122,7 +124,7 @@ def _builder(change: Change, now: datetime) -> Builder:
     def build(current: Article | None) -> Article | None:
         if current is None and change.must_exist:
             raise ArticleNotFound(change.article_id)
-        change.precondition.check(change.article_id, current)
+        change.precondition.check(change.article_id, current, now)
         new = change.build(current)
         if new is None:
             return None
