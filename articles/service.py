@@ -106,15 +106,16 @@ class WriteResult:
 class Edit:
     """One article's change for `ArticleService.apply`.
 
-    `build(stored)` gets the stored article (None when there is none) as the write transaction
-    reads it, and returns the new version, or None to delete the article. Whatever it raises
-    aborts the whole `apply`, so a caller's precondition checked there (HTTP If-Match) still
-    holds when the transaction commits. `action` names the change in announcements and in the
-    audit trail (a new article is always a `create`).
+    `build(stored, now)` gets the stored article (None when there is none) as the write
+    transaction reads it and the time of the write (read under the write lock: see
+    `ArticleService.apply`), and returns the new version, or None to delete the article.
+    Whatever it raises aborts the whole `apply`, so a caller's precondition checked there
+    (HTTP If-Match) still holds when the transaction commits. `action` names the change in
+    announcements and in the audit trail (a new article is always a `create`).
     """
 
     article_id: str
-    build: Callable[[Article | None], Article | None]
+    build: Callable[[Article | None, datetime], Article | None]
     action: Literal["replace", "correct", "delete"] = "replace"
 
 
@@ -184,9 +185,9 @@ class ArticleService:
         """
         self.check(article)
         article = self.minter(article)
-        now = self.clock()
-        self.check_times(article, now)
         with self.store.transaction() as tx:
+            now = self.clock()  # under the write lock: see `apply`
+            self.check_times(article, now)
             if tx.get(article.id) is not None:
                 raise ArticleExists(article.id)
             written = tx.upsert_many([article], now=now)
@@ -210,9 +211,9 @@ class ArticleService:
         """
         self.check(article)
         article = self.minter(article)
-        now = self.clock()
-        self.check_times(article, now)
         with self.store.transaction() as tx:
+            now = self.clock()  # under the write lock: see `apply`
+            self.check_times(article, now)
             current = tx.get(article.id)
             if current is None and if_updated is not None:
                 raise ArticleNotFound(article.id)
@@ -254,8 +255,8 @@ class ArticleService:
                 raise InvalidArticle(
                     where, name, "cannot be changed by a correction", article_id=article_id
                 )
-        now = self.clock()
         with self.store.transaction() as tx:
+            now = self.clock()  # under the write lock: see `apply`
             current = tx.get(article_id)
             if current is None:
                 raise ArticleNotFound(article_id)
@@ -304,15 +305,15 @@ class ArticleService:
         Raises GuidConflict, InvalidArticle (times the clock refuses too) or StoreError and
         then writes nothing.
         """
-        now = self.clock()
 
-        def checked(article: Article) -> Article:
+        def checked(article: Article, now: datetime) -> Article:
             self.check_times(article, now)
             self.check(article)
             return self.minter(article)
 
         with self.store.transaction() as tx:
-            result = tx.upsert_many((checked(article) for article in articles), now=now)
+            now = self.clock()  # under the write lock: see `apply`
+            result = tx.upsert_many((checked(article, now) for article in articles), now=now)
         self._announce_import(result)
         return result
 
@@ -355,15 +356,22 @@ class ArticleService:
         ids = [edit.article_id for edit in edits]
         if len(set(ids)) != len(ids):
             raise ValueError("apply: each edit must name a different article")
-        now = self.clock()
         results: dict[str, WriteResult] = {}
         entries: list[AuditEntry] = []
         with self.store.transaction() as tx:
+            # The time of the write, read once the write lock is held: every write committed
+            # before is older, and a reader that fetched a document before this write
+            # committed did so before this time (or while it was being written), so the
+            # documents' dates move past what that reader was told. Read before the lock (at
+            # a request's arrival, say), two writes in flight together shared one stamp and
+            # the later commit dated its changes before a fetch that had not seen them: a
+            # 304 to If-Modified-Since for a changed document.
+            now = self.clock()
             # action -> (stored before, new version) of the articles to write
             writes: dict[AuditAction, list[tuple[Article | None, Article]]] = {}
             for edit in edits:
                 current = tx.get(edit.article_id)
-                new = edit.build(current)
+                new = edit.build(current, now)
                 where = f"article {edit.article_id!r}"
                 if new is None:
                     if current is None:

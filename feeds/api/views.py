@@ -484,9 +484,7 @@ def put_article(article_id: str) -> Response:
     """
     check_article_id(article_id)
     article = read_record(g.api_body, article_id, _rules())
-    change = writes.Change(
-        article_id, lambda _current: article, "replace", precondition=_precondition()
-    )
+    change = writes.Change(article_id, _const(article), "replace", precondition=_precondition())
     return _write_response(_apply([change])[0])
 
 
@@ -528,9 +526,9 @@ def patch_article(article_id: str) -> Response:
         raise invalid(unknown)
     rules = _rules()
 
-    def build(current: Article | None) -> Article:
+    def build(current: Article | None, now: datetime) -> Article:
         assert current is not None  # must_exist
-        return read_record(patched_record(current, patch, _now()), article_id, rules)
+        return read_record(patched_record(current, patch, now), article_id, rules)
 
     change = writes.Change(
         article_id, build, "correct", precondition=_precondition(), must_exist=True
@@ -559,7 +557,11 @@ def delete_article(article_id: str) -> Response:
     """
     check_article_id(article_id)
     change = writes.Change(
-        article_id, lambda _current: None, "delete", precondition=_precondition(), must_exist=True
+        article_id,
+        lambda _current, _now: None,
+        "delete",
+        precondition=_precondition(),
+        must_exist=True,
     )
     try:
         _apply([change])
@@ -680,12 +682,12 @@ def _missing(article_id: str) -> NoReturn:
 
 
 def _const(article: Article) -> writes.Builder:
-    return lambda _current: article
+    return lambda _current, _now: article
 
 
 def _apply(changes: list[writes.Change]) -> list[writes.Outcome]:
     service: ArticleService = current_app.extensions[SERVICE_KEY]
-    return writes.apply(service, changes, actor=auth.current_token_name(), now=_now())
+    return writes.apply(service, changes, actor=auth.current_token_name(), requested=_now())
 
 
 def _write_response(outcome: writes.Outcome) -> Response:

@@ -75,7 +75,9 @@ class Precondition:
             )
 
 
-Builder = Callable[[Article | None], Article | None]
+# A change's new version from the stored one and the time of the write (read under the
+# write lock, `ArticleService.apply`): the PATCH of an embargo lifting "now" publishes then.
+Builder = Callable[[Article | None, datetime], Article | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,34 +109,40 @@ _RESULTS: dict[str, Result] = {
 
 
 def apply(
-    service: ArticleService, changes: Sequence[Change], *, actor: str, now: datetime
+    service: ArticleService, changes: Sequence[Change], *, actor: str, requested: datetime
 ) -> list[Outcome]:
     """Make every change through the write service in one transaction, or none.
 
     Inside the service's transaction each change's precondition is checked against the
-    stored article, its new version built, and `updated` stamped with `now` when anything
-    changed (see `feeds.api.records.stamped`); the service writes, audits and announces.
+    stored article, its new version built, and `updated` stamped with the time of the write
+    when anything changed (see `feeds.api.records.stamped`); the service writes, audits and
+    announces. `requested` is the time the request came in, which a record without its own
+    `updated` was read with (`RecordRules.written_at`); the time of the write is the
+    service's, read once the write lock is held, so a write that waited (behind another
+    writer) is dated after every fetch that could not see it.
     """
-    edits = [Edit(c.article_id, _builder(c, now), c.action) for c in changes]
+    edits = [Edit(c.article_id, _builder(c, requested), c.action) for c in changes]
     results = service.apply(edits, actor=actor)
     return [Outcome(r.article_id, _RESULTS[r.outcome], r.article) for r in results]
 
 
-def _builder(change: Change, now: datetime) -> Builder:
-    def build(current: Article | None) -> Article | None:
+def _builder(
+    change: Change, requested: datetime
+) -> Callable[[Article | None, datetime], Article | None]:
+    def build(current: Article | None, now: datetime) -> Article | None:
         if current is None and change.must_exist:
             raise ArticleNotFound(change.article_id)
         change.precondition.check(change.article_id, current, now)
-        new = change.build(current)
+        new = change.build(current, now)
         if new is None:
             return None
         check_guid_kept(new, current)
-        # A record without `updated` carries the time of this write (`RecordRules`): no
-        # newer version by itself.
+        # A record without `updated` carries the time the request came in (`RecordRules`):
+        # no newer version by itself.
         if (
             current is not None
             and same_content(new, current)
-            and (new.updated <= current.updated or new.updated == now)
+            and (new.updated <= current.updated or new.updated == requested)
         ):
             # The service answers `unchanged` and writes nothing.
             return replace(new, updated=min(new.updated, current.updated))
