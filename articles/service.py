@@ -185,7 +185,7 @@ class ArticleService:
         """
         self.check(article)
         article = self.minter(article)
-        with self.store.transaction() as tx:
+        with self.store.transaction(self.clock) as tx:
             now = self.clock()  # under the write lock: see `apply`
             self.check_times(article, now)
             if tx.get(article.id) is not None:
@@ -211,7 +211,7 @@ class ArticleService:
         """
         self.check(article)
         article = self.minter(article)
-        with self.store.transaction() as tx:
+        with self.store.transaction(self.clock) as tx:
             now = self.clock()  # under the write lock: see `apply`
             self.check_times(article, now)
             current = tx.get(article.id)
@@ -255,7 +255,7 @@ class ArticleService:
                 raise InvalidArticle(
                     where, name, "cannot be changed by a correction", article_id=article_id
                 )
-        with self.store.transaction() as tx:
+        with self.store.transaction(self.clock) as tx:
             now = self.clock()  # under the write lock: see `apply`
             current = tx.get(article_id)
             if current is None:
@@ -287,7 +287,7 @@ class ArticleService:
         actor: str = DEFAULT_ACTOR,
     ) -> WriteResult:
         """Remove an article, leaving a tombstone (id, guid, time); ArticleNotFound if none."""
-        with self.store.transaction() as tx:
+        with self.store.transaction(self.clock) as tx:
             current = tx.get(article_id)
             if current is None:
                 raise ArticleNotFound(article_id)
@@ -311,7 +311,7 @@ class ArticleService:
             self.check(article)
             return self.minter(article)
 
-        with self.store.transaction() as tx:
+        with self.store.transaction(self.clock) as tx:
             now = self.clock()  # under the write lock: see `apply`
             result = tx.upsert_many((checked(article, now) for article in articles), now=now)
         self._announce_import(result)
@@ -331,7 +331,7 @@ class ArticleService:
         `rollback()` to discard everything (nothing is announced then). An exception leaving
         the block rolls back too.
         """
-        with self.store.transaction() as tx:
+        with self.store.transaction(self.clock) as tx:
             writer = BulkWrite(tx, self)
             yield writer
         if not writer.rolled_back:
@@ -358,7 +358,7 @@ class ArticleService:
             raise ValueError("apply: each edit must name a different article")
         results: dict[str, WriteResult] = {}
         entries: list[AuditEntry] = []
-        with self.store.transaction() as tx:
+        with self.store.transaction(self.clock) as tx:
             # The time of the write, read once the write lock is held: every write committed
             # before is older, and a reader that fetched a document before this write
             # committed did so before this time (or while it was being written), so the

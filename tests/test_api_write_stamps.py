@@ -43,10 +43,10 @@ def _held_at_the_lock(
     real = store.transaction
 
     @contextmanager
-    def waiting() -> Iterator[Any]:
+    def waiting(*args: Any, **kwargs: Any) -> Iterator[Any]:
         monkeypatch.setattr(store, "transaction", real)
         meanwhile()
-        with real() as tx:
+        with real(*args, **kwargs) as tx:
             yield tx
 
     monkeypatch.setattr(store, "transaction", waiting)

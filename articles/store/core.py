@@ -203,8 +203,15 @@ class Store:
     # -- writing ------------------------------------------------------------------------------
 
     @contextmanager
-    def transaction(self) -> Iterator[StoreTransaction]:
+    def transaction(
+        self, clock: Callable[[], datetime] | None = None
+    ) -> Iterator[StoreTransaction]:
         """One write transaction: commits when the block ends, rolls back on an exception.
+
+        `clock`, when given, is read as the transaction writes its feed, page and month change
+        times (just before the commit): none is earlier than it, however long the transaction
+        held the write lock (`FeedTotals.settle`). Writers with a clock (the write service)
+        pass theirs; the change times are otherwise the `now` each write was given.
 
         Callers that must write many batches all-or-nothing (the importer) use this; calling
         `rollback()` on it discards everything and turns later writes into errors.
@@ -220,7 +227,7 @@ class Store:
             with self._write_connection() as conn, self._write_cache(conn):
                 tx = conn.begin()
                 writer = StoreTransaction(
-                    conn, tx, {slug: show[0] for slug, show in self._shows.items()}
+                    conn, tx, {slug: show[0] for slug, show in self._shows.items()}, clock
                 )
                 try:
                     if self.backend == "postgresql":

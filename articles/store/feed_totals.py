@@ -91,6 +91,17 @@ class FeedTotals:
             self._articles.clear()
             self._everything = True
 
+    def settle(self, at: datetime) -> None:
+        """Move every change time summed so far to `at` when it is earlier (never back).
+
+        A transaction's writes become visible when it commits, however long before that it
+        took the write lock: `at` is the time it commits, so no reader has been told a date
+        (`Last-Modified`) at or after a change it could not see.
+        """
+        self._changes = {key: max(when, at) for key, when in self._changes.items()}
+        self._pages = {key: max(when, at) for key, when in self._pages.items()}
+        self._months = {key: max(when, at) for key, when in self._months.items()}
+
     def clear(self) -> None:
         """Forget everything summed (the transaction was rolled back)."""
         self._counts.clear()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import operator
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from functools import cache
@@ -142,8 +142,12 @@ class StoreTransaction:
         conn: Connection,
         transaction: sa.RootTransaction,
         shows: Mapping[str, Episodes] | None = None,
+        clock: Callable[[], datetime] | None = None,
     ) -> None:
         self._conn = conn
+        # The writer's clock, read at each flush (just before the commit): the change times
+        # written are never earlier than it (`FeedTotals.settle`).
+        self._clock = clock
         self._transaction = transaction
         # Podcast shows by slug: a show's feed changes (and keeps tombstones) with its episodes.
         self._shows: Mapping[str, Episodes] = shows or {}
@@ -173,6 +177,8 @@ class StoreTransaction:
         this before it commits)."""
         if self.rolled_back:
             return
+        if self._clock is not None:
+            self._totals.settle(self._clock())
         self._totals.flush(self._conn)
 
     def rollback(self) -> None:
