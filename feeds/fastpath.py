@@ -34,6 +34,11 @@ _REPLAYED_METHODS = frozenset({"GET", "HEAD"})
 # Everything in a request that can change a feed response's bytes or headers (the memo key).
 _KEY_FIELDS = (
     "PATH_INFO",
+    # The target as sent, where the server passes it: another spelling of a feed's path
+    # (`/feeds/%61ll.atom`) is a 301 to the site's own (feeds.redirects.canonical_spelling),
+    # never a replay of the document.
+    "REQUEST_URI",
+    "RAW_URI",
     "QUERY_STRING",
     "HTTP_HOST",
     "wsgi.url_scheme",

@@ -14,15 +14,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, unquote_to_bytes, urlsplit
 
 from flask import Flask, Response, current_app, request
-from werkzeug.exceptions import NotFound
+from werkzeug.exceptions import HTTPException, NotFound
 
 from articles.store import Store
 from feeds.config import SiteConfig
 from feeds.urls import (
     API_PREFIX,
+    ARTICLES_PREFIX,
     CONVENTIONAL_FEEDS,
     FEEDS_PREFIX,
     FORMATS,
@@ -68,7 +69,7 @@ def init_app(app: Flask, config: SiteConfig) -> None:
             view_func=_archive_redirect_view(new),
             methods=["GET", "HEAD"],
         )
-    app.before_request(merged_slashes)
+    app.before_request(canonical_spelling)
     for old, fmt in CONVENTIONAL.items():
         if old in moved:  # the newsroom's own move of that path comes first
             continue
@@ -151,46 +152,122 @@ def permanent_redirect(target: str, max_age: int = CONVENTIONAL_MAX_AGE) -> Resp
 _SLASHES = re.compile("/{2,}")
 
 
-def merged_slashes() -> Response | None:
-    """A path with a doubled or trailing slash that the feed view does not see gets what it
-    gives `/feeds//all.atom` and `/feeds/all.atom/` (one rule for every path): 301 to the path
-    with its slashes merged and the trailing one dropped when that names a document, else that
-    path's own error at once (never a redirect to an error). `/section/asia/` and
-    `/podcast/briefing/` were 404s while `/feeds/section/asia.atom/` was a 301.
+def canonical_spelling() -> Response | None:
+    """One spelling per document: a GET or HEAD whose path is another spelling of a path this
+    site writes gets a 301 to the written one when that names a document, else that path's own
+    answer at once (never a redirect to an error). Other spellings are:
 
-    Werkzeug routes `//feeds/all.atom` as `/feeds/all.atom` (it drops leading slashes), so a
-    leading run is merged whatever the route; elsewhere only a path no route takes is merged
-    (an article id may hold `//` or end in `/`: `/articles/a//b`). The API's paths are left
-    to its own 404 (its answers are never cached; this redirect is). GET and HEAD only.
+    - dot segments (`/feeds/./all.atom`, `/feeds/x/../all.atom`), removed as RFC 3986 5.2.4
+      resolves them (they were 404s);
+    - doubled or trailing slashes (`/feeds//all.atom`, `/section/asia/`): merged and dropped.
+      Werkzeug routes `//feeds/all.atom` as `/feeds/all.atom` (it drops leading slashes), so a
+      leading run is merged whatever the route; elsewhere only a path no route takes is merged
+      (an article id may hold `//`: `/articles/a//b`);
+    - percent-encoding other than the site's own (`feeds.urls`: every character but the
+      unreserved ones and the `/` between segments encoded, as UTF-8, in upper-case hex),
+      when the server passes the request target as sent (REQUEST_URI: Werkzeug's server,
+      uWSGI, mod_wsgi; RAW_URI: gunicorn): `/feeds/%61ll.atom` (RFC 3986 6.2.2.2: `%61` is
+      `a`), `/feeds%2Fall.atom`, `/tag/%ec%98%a4` (lower-case hex). They were 200s, a second
+      address of the document that caches and readers keep apart. A server that passes only
+      the decoded path (Granian's WSGI) gives the app no way to tell these apart.
+
+    The API's paths are left to its own 404 (its answers are never cached; this redirect is).
     """
-    raw = request.environ.get("PATH_INFO", "")
-    leading = raw.startswith("//")
-    unrouted = request.routing_exception is not None
-    if not leading and not (unrouted and ("//" in raw or (raw.endswith("/") and raw != "/"))):
-        return None
     if request.method not in ("GET", "HEAD"):
         return None
-    if unrouted:
-        merged = _SLASHES.sub("/", raw)
-        merged = merged.rstrip("/") or "/"
-    else:
-        merged = "/" + raw.lstrip("/")
-    if not leading and (merged + "/").startswith(API_PREFIX):
+    environ = request.environ
+    path = environ.get("PATH_INFO", "")
+    if not path.startswith("/"):
+        return None  # `OPTIONS *` and the like: no path to spell
+    target = _without_dot_segments(path)
+    if target.startswith("//"):
+        target = "/" + target.lstrip("/")
+    if ("//" in target or (target.endswith("/") and target != "/")) and not _routed(target, path):
+        target = _SLASHES.sub("/", target).rstrip("/") or "/"
+    spelled = site_spelling(target)
+    raw = _raw_path(environ)
+    if target == path and (raw is None or raw == spelled):
         return None
-    environ = {
+    if (target + "/").startswith(API_PREFIX) and not path.startswith("//"):
+        return None
+    sub_environ = {
         key: value
-        for key, value in request.environ.items()
+        for key, value in environ.items()
         if key not in ("REQUEST_URI", "RAW_URI") and not key.startswith("feeds.")
     }
-    environ["PATH_INFO"] = merged
+    sub_environ["PATH_INFO"] = target
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    with app.request_context(environ):
+    with app.request_context(sub_environ):
         answer = app.full_dispatch_request()
     if answer.status_code < 300 or answer.status_code == 304:
         answer.close()
-        return permanent_redirect(quote(merged.encode("latin-1"), safe=_PATH_SAFE))
+        return permanent_redirect(spelled)
     return answer
 
 
-# What a path may hold unencoded (RFC 3986 pchar and `/`); `%` is encoded, as it was decoded.
-_PATH_SAFE = "/!$&'()*+,;=:@~"
+def site_spelling(path: str) -> str:
+    """`path` (a WSGI PATH_INFO: UTF-8 bytes read as Latin-1) percent-encoded as this site
+    writes its URLs (`feeds.urls`): each segment's characters other than the unreserved ones
+    (RFC 3986 2.3) in upper-case hex, and an article id as one segment, its slashes too
+    (`/articles/a%2Fb`)."""
+    raw = path.encode("latin-1")
+    prefix = ARTICLES_PREFIX.encode()
+    if raw.startswith(prefix) and len(raw) > len(prefix):
+        return ARTICLES_PREFIX + quote(raw[len(prefix) :], safe="")
+    return quote(raw, safe="/")
+
+
+def _raw_path(environ: dict[str, object]) -> str | None:
+    """The path of the request target as the client sent it, when the server passes it and
+    it is a spelling of this request's path (not one a proxy or a test rewrote), else None."""
+    raw = environ.get("REQUEST_URI") or environ.get("RAW_URI")
+    if not isinstance(raw, str) or not raw:
+        return None
+    raw = raw.split("?", 1)[0].split("#", 1)[0]
+    if not raw.startswith("/"):  # absolute-form: scheme://authority/path
+        parts = raw.split("/", 3)
+        raw = "/" + parts[3] if len(parts) == 4 else "/"
+    script = str(environ.get("SCRIPT_NAME", ""))
+    if script:
+        if not raw.startswith(script):
+            return None
+        raw = raw[len(script) :]
+    try:
+        decoded = unquote_to_bytes(raw.encode("latin-1"))
+    except UnicodeEncodeError:
+        return None
+    if decoded != str(environ.get("PATH_INFO", "")).encode("latin-1", "replace"):
+        return None
+    return raw
+
+
+def _routed(target: str, path: str) -> bool:
+    """Whether a route takes `target` as it is (an article id may hold `//` or end in `/`)."""
+    if target == path:
+        return request.routing_exception is None
+    adapter = current_app.url_map.bind_to_environ(request.environ)
+    try:
+        adapter.match(target, method=request.method)
+    except HTTPException:
+        return False
+    return True
+
+
+def _without_dot_segments(path: str) -> str:
+    """`path` with its `.` and `..` segments resolved (RFC 3986 5.2.4); `..` never climbs
+    above the root."""
+    segments = path.split("/")
+    if not any(segment in (".", "..") for segment in segments):
+        return path
+    out: list[str] = []
+    for segment in segments[1:]:
+        if segment == ".":
+            continue
+        if segment == "..":
+            if out:
+                out.pop()
+            continue
+        out.append(segment)
+    if segments[-1] in (".", ".."):
+        out.append("")  # `/a/b/..` is `/a/`: the dot segment leaves its slash
+    return "/" + "/".join(out)
