@@ -37,6 +37,7 @@ from feeds.etag import DocumentVersion
 from feeds.fastpath import FastPath, ResponseMemo
 from feeds.podcasts import ShowMediaCheck, show_selections
 from feeds.ratelimit import RateLimit
+from feeds.request_line import ServerQuirks, method_and_target
 from feeds.request_text import refuse_unstorable
 from feeds.subscribers import SubscriberCount, SubscriberCounter
 from feeds.subscribers_report import subscribers_command
@@ -154,12 +155,16 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app.extensions["feeds.access_log"] = writer
         # Outermost, so it sees every request and the client address ProxyFix works out.
         app.wsgi_app = AccessLog(app.wsgi_app, writer)  # type: ignore[method-assign]
+    # Around everything: the protocol version and Host as PEP 3333 has them, whatever the
+    # server wrote (Granian: `HTTP/1` and an empty Host for an HTTP/1.0 request without one).
+    app.wsgi_app = ServerQuirks(app.wsgi_app)  # type: ignore[method-assign]
 
     # Every WSGI server writes the Date header itself (Werkzeug's development server, Granian
     # and gunicorn alike); Werkzeug's make_conditional adds one more to pages, OPML and static
     # files, which then went out with two. The server's is the one to keep.
     app.after_request(_without_date)
     app.before_request(_host_is_a_host)
+    app.before_request(method_and_target)
     app.before_request(_path_is_utf8)
     app.before_request(refuse_unstorable)
     # A 204 or 304 has no content, so nothing describes it (RFC 9110 6.4.1, 15.3.5, 15.4.5):

@@ -576,6 +576,8 @@ def _config() -> SiteConfig:
 def handle_http_error(exc: HTTPException) -> Response:
     """Every HTTP error as a short plain body (JSON for `.json` feed URLs)."""
     status = exc.code or 500
+    if status == 501:  # a method no route implements (feeds.request_line): says which do
+        return error_response(status, f"501 Not Implemented: {exc.description}")
     if status >= 500:
         return _text(status, "the server could not answer this request; please retry later\n")
     if isinstance(exc, SecurityError):  # Flask's TRUSTED_HOSTS check

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gzip
 import signal
+import socket
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -205,3 +206,42 @@ def test_flask_run_sends_one_date_header_on_every_response(tmp_path: Path) -> No
         assert_one_date_each(srv)
     finally:
         stop(process)
+
+
+def _raw(server: Server, request: bytes) -> tuple[str, bytes]:
+    """Send `request` as written (http.client cannot send HTTP/1.0 without Host or `*`)."""
+    with socket.create_connection(("127.0.0.1", server.port), timeout=30) as sock:
+        sock.sendall(request)
+        data = b""
+        while chunk := sock.recv(65536):
+            data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    return head.decode("latin-1"), body
+
+
+def test_an_http_1_0_request_without_host_is_served(server: Server) -> None:
+    """RFC 9112 3.2 requires Host from HTTP/1.1 on; Granian wrote an HTTP/1.0 request as
+    `HTTP/1` with an empty Host, which the app refused as an invalid Host (400)."""
+    head, body = _raw(server, b"GET /feeds/all.atom HTTP/1.0\r\n\r\n")
+    assert head.split("\r\n")[0].split(" ")[1] == "200", head
+    assert b"<feed" in body
+    assert f"http://127.0.0.1:{server.port}/feeds/all.atom".encode() in body
+
+
+@pytest.mark.parametrize("method", ["BREW", "PROPFIND", "get"])
+def test_a_method_no_route_implements_is_501_saying_which_are(server: Server, method: str) -> None:
+    head, body = _raw(
+        server, f"{method} /feeds/all.atom HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode()
+    )
+    status = head.split("\r\n")[0].split(" ")[1]
+    if status == "400" and method.islower() and "server: granian" not in head.lower():
+        return  # gunicorn refuses a lower-case method itself, before the app ("Invalid Method")
+    assert status == "501", head
+    assert method.encode() in body and b"GET" in body
+
+
+def test_options_asterisk_lists_the_servers_methods(server: Server) -> None:
+    head, _ = _raw(server, b"OPTIONS * HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+    lines = head.lower().split("\r\n")
+    assert lines[0].split(" ")[1] == "200", head
+    assert "allow: get, head, options, post, put, patch, delete" in lines

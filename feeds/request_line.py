@@ -1,0 +1,85 @@
+"""The request line as HTTP defines it, whatever the WSGI server in front of the app.
+
+- **Protocol and Host** (`ServerQuirks`, outermost WSGI middleware): Granian writes an
+  HTTP/1.0 request's version as `HTTP/1` and a Host it did not receive as an empty
+  `HTTP_HOST`, so an HTTP/1.0 client (which may leave Host out, RFC 9112 3.2) was refused
+  400 "the Host header ... is not a valid host name" under the production command while
+  `flask run` served it. The environ is put back as PEP 3333 has it: `HTTP/1.0`, no
+  `HTTP_HOST`, so Werkzeug takes the server's own name and the access log the real version.
+- **Methods** (`method_and_target`, before every request): a method no route of the app
+  implements (`BREW`, `PROPFIND`, `TRACE`, a lower-case `get`: methods are case-sensitive,
+  RFC 9110 9.1) is **501** Not Implemented, as RFC 9110 15.6.2 asks; a method the app
+  implements elsewhere (the API's `PUT`) stays the route's **405** with `Allow`. Werkzeug
+  upper-cases the method, so `get` was served as `GET` and `BREW` got a 405.
+- **The asterisk-form** (RFC 9112 3.2.4): `OPTIONS *` asks about the server as a whole and
+  is answered 200 with `Allow` listing every method the app implements (it was a 404
+  "not found: see / for the list of feeds"); `*` with any other method is a 400.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from flask import Flask, Response, current_app, request
+from werkzeug.exceptions import BadRequest, NotImplemented
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
+
+_METHODS_KEY = "feeds.implemented_methods"
+# Protocol versions without Host in their request (RFC 1945 has none; RFC 9112 3.2 requires
+# it from HTTP/1.1 on), as servers write them.
+_WITHOUT_HOST = frozenset({"HTTP/1.0", "HTTP/0.9"})
+
+
+class ServerQuirks:
+    """WSGI middleware: the environ as PEP 3333 describes it (see the module docstring)."""
+
+    def __init__(self, app: WSGIApplication) -> None:
+        self.app = app
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        if environ.get("SERVER_PROTOCOL") == "HTTP/1":
+            environ["SERVER_PROTOCOL"] = "HTTP/1.0"
+        if environ.get("HTTP_HOST") == "" and environ.get("SERVER_PROTOCOL") in _WITHOUT_HOST:
+            del environ["HTTP_HOST"]
+        return self.app(environ, start_response)
+
+
+class MethodNotImplemented(NotImplemented):
+    """501 naming the method and the ones the app answers (no `Retry-After`: it never will)."""
+
+
+def implemented_methods(app: Flask) -> list[str]:
+    """Every method some route of `app` answers, in a stable order (GET, HEAD first)."""
+    methods = app.extensions.get(_METHODS_KEY)
+    if methods is None:
+        found = {method for rule in app.url_map.iter_rules() for method in rule.methods or ()}
+        order = ["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"]
+        methods = [m for m in order if m in found] + sorted(found - set(order))
+        app.extensions[_METHODS_KEY] = methods
+    return list(methods)
+
+
+def method_and_target() -> Response | None:
+    """501 for a method no route implements; `OPTIONS *` answered, `*` otherwise a 400."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    methods = implemented_methods(app)
+    method = request.environ.get("REQUEST_METHOD", "")
+    if method not in methods:
+        raise MethodNotImplemented(
+            f"the method {method!r} is not implemented here (methods are case-sensitive); "
+            f"this site answers {', '.join(methods)}: GET or HEAD to read a feed or page"
+        )
+    if request.environ.get("PATH_INFO") != "*":
+        return None
+    if method != "OPTIONS":
+        raise BadRequest(
+            "the request target '*' is only for OPTIONS (RFC 9112 section 3.2.4); ask for a "
+            "path such as /feeds/all.atom"
+        )
+    response = Response(f"this site answers {', '.join(methods)}\n", mimetype="text/plain")
+    response.headers["Allow"] = ", ".join(methods)
+    response.headers["Cache-Control"] = "no-store"
+    return response
