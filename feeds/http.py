@@ -45,6 +45,7 @@ from feeds.negotiation import (
     BROWSER_XML_TYPE,
     choose_encoding,
     for_browser,
+    identity_acceptable,
     negotiate,
     with_vary,
 )
@@ -255,7 +256,8 @@ def document_response(
     told the outcome (body None for a 304), for the response memo. A document that is not
     `compressible` (an image) is sent as it is, with no coding and no `Vary` added.
     """
-    coding = choose_encoding(request.headers.get("Accept-Encoding", "")) if compressible else None
+    accept_encoding = request.headers.get("Accept-Encoding", "")
+    coding = choose_encoding(accept_encoding) if compressible else None
     bare: dict[str, str] = {"ETag": quoted(opaque, coding), **headers}
     if compressible:
         bare["Vary"] = with_vary(headers.get("Vary", ""), "Accept-Encoding")
@@ -276,6 +278,8 @@ def document_response(
         if answered is not None:
             answered(None, bare, bare)
         return NotModified(status=304, headers=bare)
+    if compressible and coding is None and not identity_acceptable(accept_encoding):
+        return _no_acceptable_coding(bare)
     if cache is None:
         cache = current_app.extensions["feeds.cache"]
     entry = cache.get_or_render(opaque, render)
@@ -514,6 +518,17 @@ _OFFERED_NAME = {
     "rss": "application/rss+xml",
     "json": "application/feed+json",
 }
+
+
+def _no_acceptable_coding(headers: Mapping[str, str]) -> Response:
+    """406 when Accept-Encoding refuses identity (`identity;q=0`, `*;q=0`) and names no coding
+    the app has (RFC 9110 12.5.3): it said the uncompressed body is not acceptable."""
+    return error_response(
+        406,
+        "406 Not Acceptable: your Accept-Encoding refuses an uncompressed body and names no "
+        "coding this site sends; allow gzip, br or identity",
+        headers={"Vary": headers.get("Vary", "Accept-Encoding")},
+    )
 
 
 def precondition_failed(headers: Mapping[str, str]) -> Response:

@@ -99,18 +99,39 @@ def choose_encoding(accept_encoding: str) -> str | None:
     """`br`, `gzip` or None (identity) for an Accept-Encoding header, honouring q-values.
 
     Parsed by Werkzeug (an item with an invalid q-value is ignored); a named coding's q-value
-    wins over `*`, `x-gzip` is gzip, and Brotli is preferred when the q-values tie.
+    wins over `*`, `x-gzip` is gzip, and Brotli is preferred when the q-values tie. Identity
+    wins only when it is named (or covered by `*`) with a q-value above every compressed
+    coding's (`gzip;q=0.5, identity`); not named, it is acceptable but comes after any coding
+    the client names. Whether identity may be sent at all is `identity_acceptable`.
     """
+    qualities = _coding_qualities(accept_encoding)
+    star = qualities.get("*")
+    br = qualities.get("br", star or 0.0)
+    gz = qualities.get("gzip", star or 0.0)
+    best = max(br, gz)
+    if best <= 0:
+        return None
+    identity = qualities.get("identity", star)
+    if identity is not None and identity > best:
+        return None
+    return "br" if br >= gz else "gzip"
+
+
+def identity_acceptable(accept_encoding: str) -> bool:
+    """Whether a body without content coding is acceptable: unless the header says
+    `identity;q=0`, or `*;q=0` without a more specific entry for identity (RFC 9110 12.5.3).
+    When neither `choose_encoding` finds a coding nor this allows identity, nothing the app
+    can send is acceptable: 406."""
+    qualities = _coding_qualities(accept_encoding)
+    return qualities.get("identity", qualities.get("*", 1.0)) > 0
+
+
+def _coding_qualities(accept_encoding: str) -> dict[str, float]:
     qualities: dict[str, float] = {}
     for value, quality in parse_accept_header(accept_encoding):
         name = value.lower()
         qualities.setdefault("gzip" if name == "x-gzip" else name, quality)
-    star = qualities.get("*", 0.0)
-    br = qualities.get("br", star)
-    gz = qualities.get("gzip", star)
-    if br <= 0 and gz <= 0:
-        return None
-    return "br" if br >= gz else "gzip"
+    return qualities
 
 
 def with_vary(vary: str, name: str) -> str:

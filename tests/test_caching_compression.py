@@ -41,7 +41,7 @@ def test_live_feed_cache_control_comes_from_the_settings(make_app: Callable[...,
         ("br;q=0.5, gzip", "gzip"),
         ("gzip;q=0.8, br;q=0.8", "br"),
         ("*", "br"),
-        ("*;q=0", None),
+        ("*;q=0", None),  # and identity_acceptable is False: 406
         ("*, br;q=0", "gzip"),
         ("gzip;q=0, br;q=0", None),
         ("deflate, compress", None),
@@ -49,6 +49,11 @@ def test_live_feed_cache_control_comes_from_the_settings(make_app: Callable[...,
         ("br;q=nonsense, gzip", "gzip"),
         ("br;q=2, gzip;q=0.1", "gzip"),
         (" , ;;, br", "br"),
+        ("gzip;q=0.5, identity", None),
+        ("br;q=0.3, gzip;q=0.2, identity;q=0.5", None),
+        ("identity;q=0.5, gzip", "gzip"),
+        ("*;q=0.5", "br"),
+        ("identity;q=0, gzip;q=0.5", "gzip"),
     ],
 )
 def test_choose_encoding_honours_q_values_and_prefers_brotli_on_ties(
@@ -208,3 +213,31 @@ def test_brotli_window_holds_the_document_and_round_trips(body: bytes) -> None:
     packed = compress(body, "br")
     assert brotli.decompress(packed) == body
     assert packed == compress(body, "br")
+
+
+@pytest.mark.parametrize(
+    "header", ["identity;q=0", "*;q=0", "gzip;q=0, identity;q=0", "deflate, identity;q=0"]
+)
+def test_a_client_refusing_identity_and_naming_no_coding_we_have_gets_406(
+    client: FlaskClient, header: str
+) -> None:
+    """RFC 9110 12.5.3: identity is acceptable unless `identity;q=0` or `*;q=0` (without a
+    more specific identity entry) says otherwise; these were sent uncompressed anyway."""
+    for method in ("GET", "HEAD"):
+        response = client.open(FEED, method=method, headers={"Accept-Encoding": header})
+        assert response.status_code == 406, header
+        assert "Accept-Encoding" in response.headers["Vary"]
+        assert response.headers["Cache-Control"] == "no-store"
+    assert "gzip, br or identity" in client.get(FEED, headers={"Accept-Encoding": header}).text
+
+
+@pytest.mark.parametrize(
+    ("header", "coding"),
+    [("identity;q=0, gzip", "gzip"), ("*;q=0, identity", None), ("gzip;q=0.5, identity", None)],
+)
+def test_a_client_that_ranks_identity_gets_what_it_ranks_first(
+    client: FlaskClient, header: str, coding: str | None
+) -> None:
+    response = client.get(FEED, headers={"Accept-Encoding": header})
+    assert response.status_code == 200
+    assert response.headers.get("Content-Encoding") == coding
