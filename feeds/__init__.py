@@ -37,7 +37,7 @@ from feeds.etag import DocumentVersion
 from feeds.fastpath import FastPath, ResponseMemo
 from feeds.podcasts import ShowMediaCheck, show_selections
 from feeds.ratelimit import RateLimit
-from feeds.request_line import ServerQuirks, method_and_target
+from feeds.request_line import ServerQuirks, method_and_target, request_size
 from feeds.request_text import refuse_unstorable
 from feeds.subscribers import SubscriberCount, SubscriberCounter
 from feeds.subscribers_report import subscribers_command
@@ -163,6 +163,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     # and gunicorn alike); Werkzeug's make_conditional adds one more to pages, OPML and static
     # files, which then went out with two. The server's is the one to keep.
     app.after_request(_without_date)
+    app.before_request(request_size)
     app.before_request(_host_is_a_host)
     app.before_request(method_and_target)
     app.before_request(_path_is_utf8)

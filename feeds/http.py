@@ -571,7 +571,6 @@ def error_response(
 _HTTP_HINTS: dict[int, str] = {
     404: "not found: see {site}/ for the list of feeds",
     405: "method not allowed: feeds are read with GET or HEAD",
-    414: "URL too long: feed URLs are short, see {site}/ for the list",
 }
 
 

@@ -11,6 +11,13 @@
   RFC 9110 9.1) is **501** Not Implemented, as RFC 9110 15.6.2 asks; a method the app
   implements elsewhere (the API's `PUT`) stays the route's **405** with `Allow`. Werkzeug
   upper-cases the method, so `get` was served as `GET` and `BREW` got a 405.
+- **Sizes** (`request_size`, the first check of every request): a request-target longer than
+  `MAX_TARGET_BYTES` is **414**, a header field longer than `MAX_FIELD_BYTES` or a header
+  section larger than `MAX_HEADER_BYTES` **431** (RFC 9112 3, RFC 6585 5), each with a body
+  saying what to do, the limits of nginx's and gunicorn's defaults. Under Granian a 9 KB URL
+  was served and a 100 KB header taken, and past its own limits (a 64 KB URL, more than 100
+  header lines) Granian answers 414 and 431 itself with an empty body, which no app can
+  change; these limits put the app's answer first for every size below those.
 - **The asterisk-form** (RFC 9112 3.2.4): `OPTIONS *` asks about the server as a whole and
   is answered 200 with `Allow` listing every method the app implements (it was a 404
   "not found: see / for the list of feeds"); `*` with any other method is a 400.
@@ -20,9 +27,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
+from urllib.parse import quote
 
 from flask import Flask, Response, current_app, request
-from werkzeug.exceptions import BadRequest, NotImplemented
+from werkzeug.exceptions import (
+    BadRequest,
+    NotImplemented,
+    RequestHeaderFieldsTooLarge,
+    RequestURITooLarge,
+)
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -45,6 +58,44 @@ class ServerQuirks:
         if environ.get("HTTP_HOST") == "" and environ.get("SERVER_PROTOCOL") in _WITHOUT_HOST:
             del environ["HTTP_HOST"]
         return self.app(environ, start_response)
+
+
+# nginx reads a request line and each header line into 8 KB buffers (large_client_header_buffers
+# 4 8k); gunicorn.conf.py refuses a header field over 8,190 bytes.
+MAX_TARGET_BYTES = 8190
+MAX_FIELD_BYTES = 8190
+MAX_HEADER_BYTES = 32768
+
+
+def request_size() -> None:
+    """414 for a request-target over MAX_TARGET_BYTES, 431 for a header field over
+    MAX_FIELD_BYTES or a header section over MAX_HEADER_BYTES (names and values)."""
+    environ = request.environ
+    target = environ.get("REQUEST_URI") or environ.get("RAW_URI")
+    if not isinstance(target, str):
+        path = str(environ.get("PATH_INFO", "")).encode("latin-1", "replace")
+        query = str(environ.get("QUERY_STRING", ""))
+        target = quote(path, safe="/") + ("?" + query if query else "")
+    if len(target) > MAX_TARGET_BYTES:
+        raise RequestURITooLarge(
+            f"this URL is {len(target):,} bytes long; this site takes at most "
+            f"{MAX_TARGET_BYTES:,}: feed URLs are short (see / for the list), so drop the "
+            "parameters this site does not read"
+        )
+    total = 0
+    for name, value in request.headers.items():
+        size = len(name) + len(value) + 4  # ": " and CRLF
+        total += size
+        if size > MAX_FIELD_BYTES:
+            raise RequestHeaderFieldsTooLarge(
+                f"the {name} header is {size:,} bytes long; this site takes at most "
+                f"{MAX_FIELD_BYTES:,} bytes a header: send it shorter or leave it out"
+            )
+    if total > MAX_HEADER_BYTES:
+        raise RequestHeaderFieldsTooLarge(
+            f"the request's headers are {total:,} bytes in all; this site takes at most "
+            f"{MAX_HEADER_BYTES:,}: leave out the ones a feed request does not need"
+        )
 
 
 class MethodNotImplemented(NotImplemented):

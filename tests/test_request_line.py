@@ -11,12 +11,18 @@ from __future__ import annotations
 import string
 from collections.abc import Callable
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from feeds.request_line import implemented_methods
+from feeds.request_line import (
+    MAX_FIELD_BYTES,
+    MAX_HEADER_BYTES,
+    MAX_TARGET_BYTES,
+    implemented_methods,
+)
 
 # RFC 9110 5.6.2 token characters: what a method may be made of.
 TOKEN = st.text(alphabet=string.ascii_letters + string.digits + "!#$%&'*+-.^_`|~", min_size=1)
@@ -84,3 +90,29 @@ def test_http_1_0_without_host_as_granian_presents_it(make_app: Callable[..., Fl
 def test_http_1_1_with_an_empty_host_stays_a_400(client: FlaskClient) -> None:
     response = client.get("/feeds/all.atom", environ_overrides={"HTTP_HOST": ""})
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize("path", ["/feeds/all.atom", "/", "/api/articles"])
+def test_a_url_past_the_limit_is_414_saying_what_to_do(client: FlaskClient, path: str) -> None:
+    at_limit = path + "?x=" + "a" * (MAX_TARGET_BYTES - len(path) - 3)
+    assert client.get(at_limit).status_code != 414
+    response = client.get(at_limit + "a")
+    assert response.status_code == 414
+    said = response.get_json()["detail"] if response.is_json else response.get_data(as_text=True)
+    assert f"at most {MAX_TARGET_BYTES:,}" in said
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"X-Long": "b" * MAX_FIELD_BYTES},
+        {f"X-H{i}": "v" * 1000 for i in range(MAX_HEADER_BYTES // 1000 + 1)},
+    ],
+)
+def test_headers_past_the_limit_are_431_saying_what_to_do(
+    client: FlaskClient, headers: dict[str, str]
+) -> None:
+    response = client.get("/feeds/all.atom", headers=headers)
+    assert response.status_code == 431
+    assert "at most" in response.get_data(as_text=True)
+    assert client.get("/feeds/all.atom", headers={"X-Short": "b" * 8000}).status_code == 200
