@@ -39,8 +39,9 @@ BROTLI_MIN_WINDOW = 10
 
 def brotli_window(size: int) -> int:
     """The Brotli window bits for a document of `size` bytes: the smallest window (2**bits -
-    16 bytes) that holds it, between 10 and 22."""
-    return max(BROTLI_MIN_WINDOW, min(BROTLI_MAX_WINDOW, (size + 16).bit_length()))
+    16 bytes) that holds it, between 10 and 22: the least `bits` with size <= 2**bits - 16,
+    i.e. size + 15 < 2**bits."""
+    return max(BROTLI_MIN_WINDOW, min(BROTLI_MAX_WINDOW, (size + 15).bit_length()))
 
 
 def compress(body: bytes, encoding: str) -> bytes:

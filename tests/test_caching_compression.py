@@ -11,7 +11,7 @@ import brotli
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from feeds import cache as cache_module
@@ -205,6 +205,11 @@ def test_concurrent_misses_of_one_document_render_and_compress_it_once(
 
 @settings(max_examples=60, deadline=None)
 @given(st.binary(max_size=70_000) | st.integers(0, 5_000_000).map(lambda n: b"a" * n))
+# A document exactly filling a window, and one byte more (1008 = 2**10 - 16 took 11 bits).
+@example(b"a" * 1008)
+@example(b"a" * 1009)
+@example(b"a" * 2032)
+@example(b"a" * 65520)
 def test_brotli_window_holds_the_document_and_round_trips(body: bytes) -> None:
     bits = brotli_window(len(body))
     assert 10 <= bits <= 22
