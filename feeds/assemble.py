@@ -110,6 +110,7 @@ def document_feed(
     `links` (from `document_links`), absolute URLs below `base`; a podcast show's feed is
     shaped for its show (`feeds.podcasts.show_feed`)."""
     facet = query.facet
+    show = find_show(config.podcasts, facet.value) if facet.kind == "podcast" else None
     articles = store.fetch([k.id for k in doc.keys])
     title = config.title
     if facet.kind != "all":
@@ -144,11 +145,11 @@ def document_feed(
         # A language feed is in its language, even when empty; others: their entries'.
         language=facet.value if facet.kind == "language" else None,
         alternates=alternates(doc.translations, base),
+        # A show's episodes without a byline are the show's, not the site's.
+        author=show.author_name if show is not None else None,
     )
-    if facet.kind == "podcast":
-        show = find_show(config.podcasts, facet.value)
-        if show is not None:
-            feed = show_feed(feed, show, base, month=query.month)
+    if show is not None:
+        feed = show_feed(feed, show, base, month=query.month)
     return feed
 
 

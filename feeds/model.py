@@ -614,6 +614,7 @@ def build_feed(
     alternates: Mapping[str, tuple[Alternate, ...]] | None = None,
     deleted: Iterable[DeletedEntry] = (),
     memo: EntryMemo | None = ENTRY_MEMO,
+    author: str | None = None,
 ) -> Feed:
     """The Feed for `articles` (newest first, already filtered by the store).
 
@@ -629,11 +630,15 @@ def build_feed(
     subtitle is the site description. `deleted` are the entries the document tells readers to
     remove (RFC 6721); a removal changes the feed, so its time counts for `updated` too.
     `memo` keeps the entries built (`EntryMemo`: the same bytes, less work for articles built
-    before); None builds every entry afresh.
+    before); None builds every entry afresh. `author` is the feed's author, who stands in
+    for every entry without a byline; None: the site's (`config.feed_author_name`, else the
+    feed's title).
     """
     feed_title = clean_text(title).strip() or clean_text(config.title).strip() or "Feed"
     default_author = Person(
-        name=clean_text(config.feed_author_name).strip() or feed_title,
+        name=clean_text(author or "").strip()
+        or clean_text(config.feed_author_name).strip()
+        or feed_title,
         email=clean_text(getattr(config, "author_email", "")).strip() or None,
     )
     # `build_entry` for each article, the texts of all the new entries checked at once (then

@@ -143,6 +143,11 @@ class Show:
     guid: str = ""
 
     @property
+    def author_name(self) -> str:
+        """Who the show is by (`itunes:author`, the feed's author): `author`, else the owner."""
+        return self.author or self.owner_name
+
+    @property
     def selection(self) -> Episodes:
         return Episodes(section=self.section, tag=self.tag)
 
@@ -400,7 +405,7 @@ def show_feed(feed: Feed, show: Show, base_url: str, *, month: str | None = None
         subtitle=show.description,
         subtitle_language="",
         language=show.language or feed.language,
-        author=Person(show.author or show.owner_name),
+        author=Person(show.author_name),
         logo=show.artwork_url,
         rights=show.copyright or feed.rights,
         links=links,

@@ -292,7 +292,7 @@ def test_podcasting_2_0_tags(pclient: FlaskClient) -> None:
 def test_podcast_person_is_written_for_each_byline_and_never_for_the_site(
     make_app: Callable[..., Flask],
 ) -> None:
-    """An episode without a byline has no podcast:person: the site's title, which stands in
+    """An episode without a byline has no podcast:person: the show's author, who stands in
     as the entry's author where a format needs one (Atom), is not a host or a guest."""
     bylined = episode(
         EPISODES + 2,
@@ -310,7 +310,7 @@ def test_podcast_person_is_written_for_each_byline_and_never_for_the_site(
         [("Kim Ji-won", "https://news.example.com/staff/kim"), ("Lee Min", None)],
         [],
     ]
-    # The Atom entry still names an author (RFC 4287 4.1.2): the feed's, as before.
+    # The Atom entry still names an author (RFC 4287 4.1.2): the show's.
     atom = etree.fromstring(get(client, "/feeds/podcast/briefing.atom"))
     names = atom.xpath("//a:entry[2]/a:author/a:name/text()", namespaces={"a": ATOM})
     assert names and names[0] != "Kim Ji-won"
@@ -489,3 +489,28 @@ def test_a_show_requiring_https_never_serves_an_http_episode_stored_without_the_
     urls = [e["enclosures"][0]["url"] for e in episodes["episodes"]]
     assert all(u.startswith("https:") for u in urls) is require_https
     assert len(urls) == EPISODES + (0 if require_https else 1)
+
+
+@pytest.mark.parametrize("author_setting", [{}, {"author_name": "Site Desk"}])
+def test_an_episode_without_a_byline_is_credited_to_the_show_in_every_format(
+    make_app: Callable[..., Flask], author_setting: dict[str, str]
+) -> None:
+    """The author standing in for a missing byline is the feed's: for a show, the show's
+    author (its itunes:author, else its owner), never the site's `author_name` or title."""
+    unsigned = episode(EPISODES + 1, authors=())
+    no_author = {k: v for k, v in SHOW.items() if k != "author"}
+    app = make_app(
+        [*corpus(), unsigned],
+        site_url=BASE,
+        podcasts={"briefing": SHOW, "owned": {**no_author, "title": "Owned"}},
+        **author_setting,
+    )
+    client = app.test_client()
+    for slug, expected in (("briefing", "Newsroom Audio"), ("owned", "Audio Desk")):
+        rss = feedparser.parse(get(client, f"/feeds/podcast/{slug}.rss"))
+        atom = feedparser.parse(get(client, f"/feeds/podcast/{slug}.atom"))
+        document = json.loads(get(client, f"/feeds/podcast/{slug}.json"))
+        assert rss.entries[0].author == expected
+        assert atom.entries[0].author == expected
+        assert document["items"][0]["authors"] == [{"name": expected}]
+        assert document["authors"] == [{"name": expected}]

@@ -95,7 +95,7 @@ class ITunes(FeedExtension):
 
     def add_root_elements(self, parent: Any, feed: Feed, fmt: str) -> None:
         show = self.show
-        SubElement(parent, _itunes("author")).text = show.author or show.owner_name
+        SubElement(parent, _itunes("author")).text = show.author_name
         owner = SubElement(parent, _itunes("owner"))
         SubElement(owner, _itunes("name")).text = show.owner_name
         SubElement(owner, _itunes("email")).text = show.owner_email
