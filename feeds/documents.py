@@ -108,16 +108,17 @@ class Documents:
         """The state of the document `query` names at `now`.
 
         Raises QueryError(404) when there is no such document: a facet with nothing visible, a
-        page past the end, a month without entries. The "all" feed exists even when empty;
-        a feed (or month archive) whose entries were all removed exists, empty, while it
-        carries their RFC 6721 tombstones (`tombstone_days`), and answers 410 Gone after.
+        page past the end, a month without entries. The "all" feed and each configured podcast
+        show exist even when empty (`Store.is_configured`); another feed (or month archive)
+        whose entries were all removed exists, empty, while it carries their RFC 6721
+        tombstones (`tombstone_days`), and answers 410 Gone after.
         """
         if query.month is not None:
             return self._describe_archive(query, query.month, now, site)
         store = self.store
         total = store.count_visible(query.facet, now=now)
         tombstones = self._tombstones(query.facet, now)
-        if total == 0 and not tombstones and query.facet.kind != "all":
+        if total == 0 and not tombstones and not store.is_configured(query.facet):
             raise self._missing(query.facet, now, site)
         last_page = max(1, math.ceil(total / query.limit))
         if query.page > last_page:
@@ -230,7 +231,7 @@ class Documents:
         # must not change when a tombstone expires).
         tombstones = self._tombstones(query.facet, now, month) if _has_bounds(month) else ()
         if month not in months and not tombstones:
-            if not months and query.facet.kind != "all":
+            if not months and not store.is_configured(query.facet):
                 raise self._missing(query.facet, now, site)
             if _has_bounds(month) and store.last_removal(query.facet, now=now, month=month):
                 raise QueryError(

@@ -35,7 +35,7 @@ from feeds.config import SiteConfig
 from feeds.documents import Documents
 from feeds.etag import OUTPUT_VERSION, PACKAGE_VERSION, DocumentVersion, settled_last_modified
 from feeds.http import document_response
-from feeds.model import absolute_html, absolute_url
+from feeds.model import EMPTY_FEED_UPDATED, absolute_html, absolute_url
 from feeds.redirects import labelled_slug, permanent_redirect
 from feeds.translations import alternates
 from feeds.urls import (
@@ -300,6 +300,9 @@ def _facet_page(kind: FacetKind | None, value: str) -> ResponseReturnValue:
                 return permanent_redirect(facet_page_path(Facet(kind, canonical)))
         facet = Facet(kind, value)
         info = store.facet_info(facet, now=now)
+        if info is None and store.is_configured(facet):
+            # A show with no episode yet (or none left) still has its page: its feeds' <link>.
+            info = FacetInfo(facet, store.shows[value][1], 0, EMPTY_FEED_UPDATED)
         if info is None:
             # A tag or author named by its label, as people write it: 301 to its slug's page
             # when that has something to show (the rule the feed URLs follow).

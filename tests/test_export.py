@@ -1385,3 +1385,23 @@ def test_a_run_started_in_the_second_the_settings_came_into_use_dates_every_docu
     # A run with nothing new in the current second does not wait.
     exporter.run()
     assert len(waited) == 1
+
+
+def test_a_configured_show_without_episodes_is_exported_as_the_app_serves_it(
+    make_app: Callable[..., Flask], tmp_path: Path
+) -> None:
+    launch = {**SHOW, "title": "Launching Soon", "section": "launch"}
+    app = make_app(corpus(), site_url=SITE, podcasts={"briefing": SHOW, "launch": launch})
+    out = tmp_path / "out"
+    report = Exporter(app, out, workers=1).run()
+    assert not report.failed, report.failed
+    client = app.test_client()
+    for path in (
+        "/feeds/podcast/launch.rss",
+        "/feeds/podcast/launch.atom",
+        "/feeds/podcast/launch.json",
+        "/podcast/launch",
+    ):
+        response = client.get(path, base_url=SITE)
+        assert response.status_code == 200, path
+        assert current(out, path).read_bytes() == response.data, path

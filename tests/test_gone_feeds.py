@@ -234,4 +234,6 @@ def test_a_podcast_show_whose_every_episode_left_carries_their_tombstones(
         for fmt in ("rss", "json"):
             assert client.get(f"{path}.{fmt}").status_code == 200
     clock.now = NOW + timedelta(days=40)
-    assert client.get("/feeds/podcast/briefing.rss").status_code == 410
+    # The show is configuration: it stays, empty (docs/podcasts.md); its month's archive goes.
+    assert client.get("/feeds/podcast/briefing.rss").status_code == 200
+    assert client.get("/feeds/podcast/briefing/archive/2025-07.rss").status_code == 410

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import Callable
 from datetime import timedelta
 from email.utils import format_datetime, parsedate_to_datetime
+from io import BytesIO
 from typing import Any
 
+import feedparser
+import podcastparser
 import pytest
 from flask import Flask
 
@@ -103,3 +107,48 @@ def test_a_show_is_capped_only_by_its_own_coming_episodes(
         assert response.status_code == 200, (path, response.data[:200])
         capped = "max-age=42" in response.headers["Cache-Control"]
         assert capped == joins_the_show, (path, response.headers["Cache-Control"])
+
+
+def test_a_configured_show_exists_with_no_episode_yet_and_after_its_last_one_is_removed(
+    make_app: Callable[..., Flask],
+    clock: Clock,
+) -> None:
+    """A show is configuration: its documents exist, empty, before its first episode and
+    after its last one is deleted, tombstones expired or not. A 404 or 410 tells podcast apps
+    the show is gone (410: unsubscribe for good) when it is only waiting for an episode."""
+    launching = {**SHOW, "title": "Launching Soon", "section": "launch"}
+    only = episode(1, id="only-ep", section=Section("once", "Once"))
+    once = {**SHOW, "title": "Once", "section": "once"}
+    app = make_app(
+        [*podcast_corpus(), only],
+        site_url=BASE,
+        podcasts={"briefing": SHOW, "launch": launching, "once": once},
+    )
+    client = app.test_client()
+
+    def served(slug: str, title: str) -> None:
+        for fmt in ("rss", "atom", "json"):
+            response = client.get(f"/feeds/podcast/{slug}.{fmt}")
+            assert response.status_code == 200, (slug, fmt, response.data[:300])
+            if fmt == "json":
+                document = json.loads(response.data)
+                assert document["title"] == title and document["items"] == []
+            else:
+                parsed = feedparser.parse(response.data)
+                assert parsed.bozo == 0 and parsed.feed.title == title, (slug, fmt)
+            assert "ep1.mp3" not in response.get_data(as_text=True)
+        rss = podcastparser.parse(BASE, BytesIO(client.get(f"/feeds/podcast/{slug}.rss").data))
+        assert rss["episodes"] == [] and rss["itunes_owner"]["email"] == SHOW["owner_email"]
+        # The show's page, the channel's <link>, exists too.
+        assert client.get(f"/podcast/{slug}").status_code == 200
+        # A month that never had an episode has no archive, as for every feed.
+        assert client.get(f"/feeds/podcast/{slug}/archive/2025-06.rss").status_code == 404
+
+    served("launch", "Launching Soon")
+    clock.now += timedelta(hours=1)
+    with app.app_context():
+        _service(app).delete("only-ep")
+    clock.now += timedelta(days=400)  # its tombstone long expired
+    served("once", "Once")
+    # An unconfigured slug is still no show.
+    assert client.get("/feeds/podcast/never.rss").status_code == 404

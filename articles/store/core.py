@@ -699,6 +699,12 @@ class Store:
     def shows(self) -> Mapping[str, tuple[Episodes, str]]:
         return dict(self._shows)
 
+    def is_configured(self, facet: Facet) -> bool:
+        """Whether the feed exists by configuration, whatever it holds: "all" and each
+        configured show (a show waiting for its first episode, or whose episodes were all
+        removed, is still the show)."""
+        return facet.kind == "all" or (facet.kind in SELECTED_KINDS and facet.value in self._shows)
+
     def _selection(self, facet: Facet) -> Episodes | None:
         show = self._shows.get(facet.value)
         return None if show is None else show[0]

@@ -449,6 +449,12 @@ class Exporter:
         facets = [info.facet for info in infos]
         if not any(f.kind == "all" for f in facets):
             facets.insert(0, Facet("all", ""))
+        # A configured show exists without episodes too (`Store.is_configured`).
+        facets += [
+            show
+            for show in (Facet("podcast", slug) for slug in sorted(store.shows))
+            if show not in counts
+        ]
         for facet in facets:
             if facet.kind != "all":
                 pages.append((facet_page_path(facet), ""))
