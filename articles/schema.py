@@ -118,7 +118,10 @@ _FIELDS: dict[tuple[str, str], dict[str, Any]] = {
     },
     ("Media", "type"): _MIME
     | {"description": "MIME type, e.g. 'audio/mpeg'; an episode's is audio/... or video/...."},
-    ("Media", "duration"): {"description": "Seconds, or text as seconds, MM:SS or HH:MM:SS."},
+    ("Media", "duration"): {
+        "description": "Seconds, or text as seconds, MM:SS or H:MM:SS (a fraction of a second "
+        "allowed); zero is read as not given."
+    },
     ("Episode", "season"): {"minimum": 1, "description": "itunes:season / podcast:season."},
     ("Episode", "number"): {"minimum": 1, "description": "itunes:episode / podcast:episode."},
     ("Episode", "type"): {"description": "Apple's itunes:episodeType."},
@@ -191,7 +194,11 @@ def record_json_schema() -> dict[str, Any]:
         "description": media["duration"]["description"],
         "anyOf": [
             {"type": "number", "minimum": 0, "maximum": MAX_DURATION},
-            {"type": "string", "pattern": "^((\\d+:)?[0-5]?\\d:)?\\d+$"},
+            {
+                "type": "string",
+                "maxLength": 32,
+                "pattern": "^(\\d+:[0-5]?\\d:[0-5]?\\d|\\d+:[0-5]?\\d|\\d+)(\\.\\d+)?$",
+            },
             {"type": "null"},
         ],
     }

@@ -514,3 +514,20 @@ def test_an_episode_without_a_byline_is_credited_to_the_show_in_every_format(
         assert atom.entries[0].author == expected
         assert document["items"][0]["authors"] == [{"name": expected}]
         assert document["authors"] == [{"name": expected}]
+
+
+def test_a_zero_duration_is_written_in_no_format(make_app: Callable[..., Flask]) -> None:
+    """A stored duration of 0 (records read before zero meant 'not given') is no duration:
+    RSS and Atom wrote itunes:duration 0 (players show 0:00) where JSON Feed wrote none."""
+    silent = episode(
+        EPISODES + 1,
+        media=(Media("https://cdn.example.com/audio/zero.mp3", 5000, "audio/mpeg", duration=0),),
+    )
+    app = make_app([*corpus(), silent], site_url=BASE, podcasts={"briefing": SHOW})
+    client = app.test_client()
+    for fmt in ("rss", "atom"):
+        root = etree.fromstring(get(client, f"/feeds/podcast/briefing.{fmt}"))
+        first = root.find("channel/item") if fmt == "rss" else root.find(f"{{{ATOM}}}entry")
+        assert first.find(f"{IT}duration") is None, fmt
+    document = json.loads(get(client, "/feeds/podcast/briefing.json"))
+    assert "duration_in_seconds" not in document["items"][0]["attachments"][0]

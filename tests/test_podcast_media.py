@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from flask import Flask
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from articles.errors import InvalidArticle
@@ -124,9 +124,10 @@ def test_bad_media_and_episode_data_is_refused_naming_record_and_field(
 def test_hh_mm_ss_durations_are_read_as_seconds(hours: int, minutes: int, seconds: int) -> None:
     total = hours * 3600 + minutes * 60 + seconds
     text = f"{hours:02d}:{minutes:02d}:{seconds:02d}"
-    assert parse(record(media=[{**MP3, "duration": text}])).media[0].duration == total
-    assert parse(record(media=[{**MP3, "duration": total}])).media[0].duration == total
-    assert parse(record(media=[{**MP3, "duration": str(total)}])).media[0].duration == total
+    expected = total or None  # zero seconds: not given
+    assert parse(record(media=[{**MP3, "duration": text}])).media[0].duration == expected
+    assert parse(record(media=[{**MP3, "duration": total}])).media[0].duration == expected
+    assert parse(record(media=[{**MP3, "duration": str(total)}])).media[0].duration == expected
 
 
 @given(st.text(max_size=12))
@@ -136,8 +137,50 @@ def test_any_other_duration_text_is_refused_or_read_as_the_same_seconds(text: st
     except InvalidArticle as error:
         assert error.field == "media[0].duration"
         return
-    parts = [int(p) for p in text.strip().split(":")]
-    assert duration == sum(p * 60**i for i, p in enumerate(reversed(parts)))
+    parts = [float(p) for p in text.strip().split(":")]
+    assert duration == (round(sum(p * 60**i for i, p in enumerate(reversed(parts)))) or None)
+
+
+@given(
+    hours=st.integers(0, 167),
+    minutes=st.integers(0, 59),
+    seconds=st.integers(0, 59),
+    fraction=st.sampled_from(["", ".0", ".25", ".5", ".75", ".999", ".123456"]),
+    form=st.sampled_from(["H:MM:SS", "MM:SS", "S"]),
+)
+def test_duration_text_in_every_clock_form_with_a_fraction_reads_as_rounded_seconds(
+    hours: int, minutes: int, seconds: int, fraction: str, form: str
+) -> None:
+    """Apple's forms (H:MM:SS, MM:SS, seconds), as tools write them: minutes past 59 when no
+    hours are given (`75:30`), a fraction of a second (`312.345`, `1:02:03.5`), hours past 24.
+    A duration that rounds to zero seconds says nothing of the file: read as not given, as
+    the number forms are (the feeds write no itunes:duration 0)."""
+    total = hours * 3600 + minutes * 60 + seconds
+    text = {
+        "H:MM:SS": f"{hours}:{minutes:02d}:{seconds:02d}{fraction}",
+        "MM:SS": f"{hours * 60 + minutes}:{seconds:02d}{fraction}",
+        "S": f"{total}{fraction}",
+    }[form]
+    expected = round(total + float("0" + fraction)) or None
+    for value in (text, total + float("0" + fraction)):
+        assert parse(record(media=[{**MP3, "duration": value}])).media[0].duration == expected
+
+
+@example("1" * 5000)
+@example("1" * 5000 + ":00")
+@example("P" + "9" * 5000 + "D")
+@example("PT" + "9" * 5000 + "M")
+@given(st.text(alphabet="0123456789:.PTDHMS", max_size=60))
+def test_a_duration_of_any_length_is_refused_naming_the_field_or_read_within_a_week(
+    text: str,
+) -> None:
+    """Never a traceback: a 5,000-digit duration raised Python's int() digit limit."""
+    try:
+        duration = parse(record(media=[{**MP3, "duration": text}])).media[0].duration
+    except InvalidArticle as error:
+        assert error.field == "media[0].duration" and error.where == "ep.json: record 1"
+        return
+    assert duration is None or 1 <= duration <= 7 * 24 * 3600
 
 
 # --------------------------------------------------------------------------- a show's https rule

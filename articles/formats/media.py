@@ -18,8 +18,12 @@ if TYPE_CHECKING:
 
 # The longest media duration taken, in seconds (a week: a stream's recording, not a typo).
 MAX_DURATION = 7 * 24 * 3600
-# A duration as text: whole seconds, or [HH:]MM:SS (Apple's itunes:duration forms).
-_DURATION = re.compile(r"^(?:(?:(\d+):)?([0-5]?\d):)?(\d+)$")
+# A duration as text: seconds, MM:SS or H:MM:SS (Apple's itunes:duration forms), the
+# seconds with a fraction as tools write them (`312.345`, `1:02:03.5`); the first field
+# takes any size (`75:30` is 75 minutes, `25:00:00` a day and an hour).
+_DURATION = re.compile(r"^(?:(?:(\d+):)?(\d+):)?(\d+(?:\.\d+)?)$")
+# Longer text is no duration of a week or less (and Python's int() refuses 4,300 digits).
+_DURATION_TEXT_MAX = 32
 # ISO 8601 durations of time, as schema.org writes them (`PT4M`, `PT3M30S`, `PT1H`, `P1DT2H`).
 _ISO_DURATION = re.compile(
     r"P(?:(?P<d>\d+)D)?(?:T(?=\d)(?:(?P<h>\d+)H)?(?:(?P<m>\d+)M)?(?:(?P<s>\d+(?:[.,]\d+)?)S)?)?",
@@ -81,7 +85,12 @@ def read_media(b: RecordBuilder, value: object) -> tuple[Media, ...]:
 
 
 def read_duration(b: RecordBuilder, value: object, field: str) -> int | None:
-    """Seconds: a number (fractions rounded), or text as whole seconds, MM:SS or HH:MM:SS."""
+    """Whole seconds (fractions rounded) of a number, or of text as seconds, MM:SS or
+    H:MM:SS (each with a fraction of a second or not) or an ISO 8601 duration.
+
+    A duration that rounds to zero seconds is read as not given (None): it says nothing of
+    the file, and a feed must not tell players the episode lasts 0:00.
+    """
     if value is None:
         return None
     seconds: float
@@ -91,6 +100,8 @@ def read_duration(b: RecordBuilder, value: object, field: str) -> int | None:
         if value != value or value < 0:  # NaN or negative
             raise b.fail(field, f"expected seconds or HH:MM:SS, got {kind(value)}")
         seconds = value
+    elif isinstance(value, str) and len(value.strip()) > _DURATION_TEXT_MAX:
+        raise b.fail(field, f"{show(value)} is no duration of a week or less")
     elif isinstance(value, str) and (iso := iso_duration_seconds(value)) is not None:
         seconds = iso  # `PT30M30S`, as schema.org's duration
     elif isinstance(value, str):
@@ -98,19 +109,23 @@ def read_duration(b: RecordBuilder, value: object, field: str) -> int | None:
         if match is None:
             raise b.fail(
                 field,
-                "expected a number of seconds, HH:MM:SS or an ISO 8601 duration "
-                "(e.g. 1830, 00:30:30 or PT30M30S), "
+                "expected a number of seconds, MM:SS, HH:MM:SS or an ISO 8601 duration "
+                "(e.g. 1830, 30:30, 00:30:30 or PT30M30S), "
                 f"got {show(value)}",
             )
         hours, minutes, secs = match.groups()
-        if (minutes is not None or hours is not None) and int(secs) > 59:
+        if hours is not None and int(minutes) > 59:
+            raise b.fail(
+                field, f"{show(value)}: minutes after the hours of HH:MM:SS must be 0 to 59"
+            )
+        if minutes is not None and float(secs) >= 60:
             raise b.fail(field, f"{show(value)}: seconds after a ':' must be 0 to 59")
-        seconds = int(hours or 0) * 3600 + int(minutes or 0) * 60 + int(secs)
+        seconds = int(hours or 0) * 3600 + int(minutes or 0) * 60 + float(secs)
     else:
         raise b.fail(field, f"expected seconds or HH:MM:SS, got {kind(value)}")
     if seconds > MAX_DURATION:
         raise b.fail(field, f"{value} seconds is longer than a week ({MAX_DURATION})")
-    return round(seconds)
+    return round(seconds) or None
 
 
 def read_episode(b: RecordBuilder, value: object, media: tuple[Media, ...]) -> Episode | None:

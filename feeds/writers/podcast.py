@@ -68,8 +68,9 @@ def duration_text(seconds: int) -> str:
 
 
 def episode_duration(entry: Entry) -> int | None:
-    """The episode's duration in seconds: its first enclosure's (the one RSS carries)."""
-    return entry.enclosures[0].duration if entry.enclosures else None
+    """The episode's duration in seconds: its first enclosure's (the one RSS carries); None
+    when not known, or 0 (no duration: JSON Feed's writer leaves it out too)."""
+    return (entry.enclosures[0].duration or None) if entry.enclosures else None
 
 
 def canonical_rss_url(feed: Feed, show: Show) -> str:
