@@ -1388,20 +1388,39 @@ def test_a_run_started_in_the_second_the_settings_came_into_use_dates_every_docu
 
 
 def test_a_configured_show_without_episodes_is_exported_as_the_app_serves_it(
-    make_app: Callable[..., Flask], tmp_path: Path
+    make_app: Callable[..., Flask], tmp_path: Path, clock: Clock
 ) -> None:
+    """Before its first episode (a full run), and after its last one is deleted (a follow
+    run, no tombstone to keep the feed): the show's documents are the app's."""
     launch = {**SHOW, "title": "Launching Soon", "section": "launch"}
-    app = make_app(corpus(), site_url=SITE, podcasts={"briefing": SHOW, "launch": launch})
+    app = make_app(
+        corpus(),
+        site_url=SITE,
+        tombstone_days=0,
+        podcasts={"briefing": SHOW, "launch": launch},
+    )
     out = tmp_path / "out"
-    report = Exporter(app, out, workers=1).run()
+    exporter = Exporter(app, out, workers=1)
+    report = exporter.run()
     assert not report.failed, report.failed
     client = app.test_client()
-    for path in (
-        "/feeds/podcast/launch.rss",
-        "/feeds/podcast/launch.atom",
-        "/feeds/podcast/launch.json",
-        "/podcast/launch",
-    ):
-        response = client.get(path, base_url=SITE)
-        assert response.status_code == 200, path
-        assert current(out, path).read_bytes() == response.data, path
+
+    def exported_as_served(slug: str) -> None:
+        for path in (
+            f"/feeds/podcast/{slug}.rss",
+            f"/feeds/podcast/{slug}.atom",
+            f"/feeds/podcast/{slug}.json",
+            f"/podcast/{slug}",
+        ):
+            response = client.get(path, base_url=SITE)
+            assert response.status_code == 200, path
+            assert current(out, path).read_bytes() == response.data, path
+
+    exported_as_served("launch")
+    clock.now += timedelta(hours=1)
+    for number in range(1, 5):
+        app.extensions["feeds.store"].delete(f"ep-{number:02d}", now=clock())
+    follow = exporter.run(changes_only=True)
+    assert not follow.failed, follow.failed
+    exported_as_served("briefing")
+    assert_follow_run_matches_a_full_run(app, out, follow)

@@ -543,13 +543,13 @@ class Exporter:
             tombstones = (
                 tuple(store.feed_tombstones(facet, now=now, since=now - period)) if period else ()
             )
-            if total == 0 and not tombstones and facet.kind != "all":
+            if total == 0 and not tombstones and not store.is_configured(facet):
                 for path in mine:  # the feed is gone
                     kept.pop(path)
                 memory.heads.pop(facet, None)
                 memory.months.pop(facet, None)
                 continue
-            if facet.kind != "all" and total:
+            if facet.kind != "all" and (total or store.is_configured(facet)):
                 pages.append((facet_page_path(facet), ""))
             linked = tuple(store.months(facet, now=now))
             live = [p for p in mine if "/archive/" not in p]
