@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from werkzeug.sansio.utils import host_is_trusted
 
 from articles.languages import LanguageError, canonical_language
-from feeds.podcasts import Show, ShowError, parse_shows
+from feeds.podcasts import Show, ShowError, find_show, parse_shows
 
 
 class ConfigError(ValueError):
@@ -141,6 +141,18 @@ class SiteConfig:
     @property
     def feed_author_name(self) -> str:
         return self.author_name or self.title
+
+    def feed_limits(self, facet: Any) -> tuple[int, int]:
+        """The default and the largest `limit` of the live documents of `facet` (anything
+        with `kind` and `value`): items_per_feed and max_items_per_feed; for a configured
+        podcast show, its episodes_per_feed, which podcast apps read whole (they follow no
+        pages), and the larger of that and max_items_per_feed."""
+        if facet.kind == "podcast":
+            show = find_show(self.podcasts, facet.value)
+            if show is not None:
+                per_feed = show.episodes_per_feed
+                return per_feed, max(per_feed, self.max_items_per_feed)
+        return self.items_per_feed, self.max_items_per_feed
 
     @property
     def trusted_host_list(self) -> tuple[str, ...]:

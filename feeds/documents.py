@@ -101,7 +101,7 @@ class Documents:
         # changed then, whatever its entries say.
         self.version = version or DocumentVersion(store, config)
         self.zone = config.zone
-        self.default_limit = config.items_per_feed
+        self.feed_limits = config.feed_limits
         self.tombstone_period = timedelta(days=config.tombstone_days)
 
     def describe(self, query: FeedQuery, now: datetime, *, site: str = "") -> Document:
@@ -123,7 +123,10 @@ class Documents:
         last_page = max(1, math.ceil(total / query.limit))
         if query.page > last_page:
             first = site + paged_path(
-                feed_path(query.facet, query.fmt or "atom"), 1, query.limit, self.default_limit
+                feed_path(query.facet, query.fmt or "atom"),
+                1,
+                query.limit,
+                self.feed_limits(query.facet)[0],
             )
             raise QueryError(
                 404,

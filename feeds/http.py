@@ -165,8 +165,7 @@ def feed(subpath: str) -> Response:
         query = parse_feed_path(
             subpath,
             request.args,
-            default_limit=config.items_per_feed,
-            max_limit=config.max_items_per_feed,
+            limits=config.feed_limits,
             site=base,
         )
     except NonCanonical as exc:  # `lang/en-gb.atom`: the language's one spelling
@@ -191,7 +190,7 @@ def feed(subpath: str) -> Response:
         return error_response(exc.status, exc.message, as_json=fmt == "json")
 
     self_query = "" if query.month is not None else self_query_string(request.args, query)
-    links = document_links(query, doc, base, self_query, service.config.items_per_feed)
+    links = document_links(query, doc, base, self_query, service.config.feed_limits(query.facet)[0])
     opaque = feed_etag(config, base, self_query, query, doc)
     if is_navigation(*navigation_headers(request.headers)):
         # A person opened the feed in a browser: the same document as an HTML page.
@@ -334,8 +333,7 @@ def _document_error(service: FeedService, canonical: str, base: str) -> QueryErr
         query = parse_feed_path(
             canonical,
             request.args,
-            default_limit=config.items_per_feed,
-            max_limit=config.max_items_per_feed,
+            limits=config.feed_limits,
             site=base,
         )
         service.documents.describe(query, service.clock(), site=base)

@@ -90,8 +90,13 @@ _ARTWORK_TYPES: Final = (".jpg", ".jpeg", ".png")
 SHOW_KEYS: Final = (
     "title", "description", "section", "tag", "author", "owner_name", "owner_email",
     "artwork_url", "language", "categories", "explicit", "type", "copyright", "locked",
-    "require_https", "link", "guid",
+    "require_https", "link", "guid", "episodes_per_feed",
 )  # fmt: skip
+
+# Episodes in a show's live document unless it sets `episodes_per_feed`: podcast apps read
+# the one document they are given (not RFC 5005 pages), so it holds the back catalogue.
+EPISODES_PER_FEED: Final = 1000
+MAX_EPISODES_PER_FEED: Final = 10_000
 
 
 class ShowError(ValueError):
@@ -120,7 +125,8 @@ class Show:
     (`podcast:locked`); `require_https` refuses episodes whose media is not served over
     https (import and API). `guid` is `podcast:guid` when the show already has one (keep it
     when the feed moves); empty, it is derived from the RSS feed's URL. `link` is the show's
-    web page (the site's page of the show when empty).
+    web page (the site's page of the show when empty). `episodes_per_feed` is how many
+    episodes its live documents list (the default `limit` of its pages).
     """
 
     slug: str
@@ -141,6 +147,7 @@ class Show:
     require_https: bool = True
     link: str = ""
     guid: str = ""
+    episodes_per_feed: int = EPISODES_PER_FEED
 
     @property
     def author_name(self) -> str:
@@ -296,6 +303,13 @@ def _parse_show(slug: object, table: object, where: str) -> Show:
     show_type = table.get("type", "episodic")
     if show_type not in SHOW_TYPES:
         raise ShowError(f"{where}: type: expected episodic or serial, got {show_type!r}")
+    per_feed = table.get("episodes_per_feed", EPISODES_PER_FEED)
+    if isinstance(per_feed, bool) or not isinstance(per_feed, int):
+        raise ShowError(f"{where}: episodes_per_feed: expected a whole number, got {per_feed!r}")
+    if not 1 <= per_feed <= MAX_EPISODES_PER_FEED:
+        raise ShowError(
+            f"{where}: episodes_per_feed: must be 1 to {MAX_EPISODES_PER_FEED:,}, got {per_feed}"
+        )
     guid = text("guid")
     if guid:
         try:
@@ -321,6 +335,7 @@ def _parse_show(slug: object, table: object, where: str) -> Show:
         require_https=require_https,
         link=url("link"),
         guid=guid,
+        episodes_per_feed=per_feed,
     )
 
 

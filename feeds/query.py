@@ -9,7 +9,7 @@ Unknown query parameters are ignored (trackers add `utm_*`, readers add cache bu
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from articles.errors import InvalidValue
@@ -68,13 +68,13 @@ def parse_feed_path(
     subpath: str,
     args: Mapping[str, str],
     *,
-    default_limit: int,
-    max_limit: int,
+    limits: Callable[[Facet], tuple[int, int]],
     site: str = "",
 ) -> FeedQuery:
     """Read the part of a URL after `/feeds/` and its query string into a FeedQuery.
 
-    `site` is the public base URL the error messages write links under ("": root-relative).
+    `limits` gives a facet's default and largest `limit` (`SiteConfig.feed_limits`). `site`
+    is the public base URL the error messages write links under ("": root-relative).
     """
     parts = subpath.split("/")
     fmt: str | None = None
@@ -115,7 +115,7 @@ def parse_feed_path(
             400, "archive documents hold a whole month: drop the page and limit parameters"
         )
     _once(args, ("page", "limit"))
-    page, limit = _paging(args, default_limit, max_limit)
+    page, limit = _paging(args, *limits(facet))
     return FeedQuery(facet=facet, fmt=fmt, page=page, limit=limit, month=month)
 
 

@@ -68,7 +68,9 @@ def corpus() -> list:  # type: ignore[type-arg]
 
 
 def make_exported_app(make_app: Callable[..., Flask]) -> Flask:
-    return make_app(corpus(), site_url=SITE, items_per_feed=3, podcasts={"briefing": SHOW})
+    # The show's own document size (episodes_per_feed) gives it pages too.
+    show = {**SHOW, "episodes_per_feed": 3}
+    return make_app(corpus(), site_url=SITE, items_per_feed=3, podcasts={"briefing": show})
 
 
 @pytest.fixture

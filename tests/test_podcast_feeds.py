@@ -531,3 +531,43 @@ def test_a_zero_duration_is_written_in_no_format(make_app: Callable[..., Flask])
         assert first.find(f"{IT}duration") is None, fmt
     document = json.loads(get(client, "/feeds/podcast/briefing.json"))
     assert "duration_in_seconds" not in document["items"][0]["attachments"][0]
+
+
+@pytest.mark.parametrize("show_type", ["episodic", "serial"])
+def test_the_live_show_document_holds_every_episode_podcast_apps_read_no_pages(
+    make_app: Callable[..., Flask], show_type: str
+) -> None:
+    """Apple Podcasts, Spotify and Overcast read the one document they are given, not RFC 5005
+    pages: a show of more episodes than `items_per_feed` lost its oldest (a serial show its
+    first) to every app. A show lists up to `episodes_per_feed` (1,000 unless set)."""
+    many = [episode(n, id=f"many-{n:03d}") for n in range(1, 13)]
+    app = make_app(
+        many,
+        site_url=BASE,
+        items_per_feed=5,
+        max_items_per_feed=6,
+        podcasts={
+            "briefing": {**SHOW, "type": show_type},
+            "short": {**SHOW, "title": "Short", "episodes_per_feed": 4},
+        },
+    )
+    client = app.test_client()
+    parsed = podcastparser.parse(RSS_URL, BytesIO(get(client, "/feeds/podcast/briefing.rss")))
+    assert sorted(e["number"] for e in parsed["episodes"]) == list(range(1, 13))
+    assert "paged_feed_next" not in parsed
+    for fmt in ("atom", "json"):
+        body = get(client, f"/feeds/podcast/briefing.{fmt}").decode()
+        assert all(f"ep{n}.mp3" in body for n in range(1, 13)), fmt
+    # A show may set a smaller document: then its pages follow, as for every feed.
+    short_url = f"{BASE}/feeds/podcast/short.rss"
+    short = podcastparser.parse(short_url, BytesIO(get(client, "/feeds/podcast/short.rss")))
+    assert [e["number"] for e in short["episodes"]] == [12, 11, 10, 9]
+    assert short["paged_feed_next"] == f"{short_url}?page=2"
+    second = get(client, "/feeds/podcast/short.rss?page=2")
+    assert b"ep8.mp3" in second and b"ep4.mp3" not in second
+    # ?limit above the site's max_items_per_feed is taken up to the show's own size.
+    assert client.get("/feeds/podcast/briefing.rss?limit=12").status_code == 200
+    assert client.get("/feeds/section/briefing.rss?limit=12").status_code == 400
+    # Every other feed keeps items_per_feed.
+    section = feedparser.parse(get(client, "/feeds/section/briefing.rss"))
+    assert len(section.entries) == 5

@@ -156,6 +156,9 @@ def test_a_show_is_read_with_its_settings() -> None:
         ({"language": "korean language"}, "language", "language tag"),
         ({"language": "xx"}, "language", "not a registered"),
         ({"categorys": ["News"]}, "'categorys'", "did you mean 'categories'"),
+        ({"episodes_per_feed": 0}, "episodes_per_feed", "1 to 10,000"),
+        ({"episodes_per_feed": "all"}, "episodes_per_feed", "whole number"),
+        ({"episodes_per_feed": True}, "episodes_per_feed", "whole number"),
     ],
 )
 def test_every_bad_setting_is_refused_naming_show_and_setting(

@@ -533,9 +533,9 @@ class Exporter:
                 pages.append((path, ""))
         # Feeds: see feeds.export.changes.
         tasks: list[Task] = []
-        limit = config.items_per_feed
         period = timedelta(days=config.tombstone_days)
         for facet in sorted(feeds, key=lambda f: (f.kind, f.value)):
+            limit = config.feed_limits(facet)[0]
             total = store.count_visible(facet, now=now)
             mine = _documents_of(manifest, facet, kept)
             if facet.kind != "all":
@@ -631,7 +631,7 @@ class Exporter:
                     kept.touched.add(path)
 
     def _feed_tasks(self, facet: Facet, count: int) -> Iterator[FeedTask]:
-        last_page = max(1, math.ceil(count / self.config.items_per_feed))
+        last_page = max(1, math.ceil(count / self.config.feed_limits(facet)[0]))
         starts = range(1, last_page + 1, PAGES_PER_TASK)
         for start in starts:
             chunk = tuple(range(start, min(start + PAGES_PER_TASK, last_page + 1)))

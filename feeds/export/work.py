@@ -292,12 +292,11 @@ class RunContext:
         """Export one document in every format (a live page, or the archive of `month`);
         returns its state, or None when it does not exist now."""
         config = self.config
+        limit = config.feed_limits(facet)[0]
         paths = {
             fmt: archive_path(facet, month, fmt)
             if month is not None
-            else paged_path(
-                feed_path(facet, fmt), page, config.items_per_feed, config.items_per_feed
-            )
+            else paged_path(feed_path(facet, fmt), page, limit, limit)
             for fmt in FORMATS
         }
         first = urlsplit(paths[FORMATS[0]])
@@ -306,8 +305,7 @@ class RunContext:
             query = parse_feed_path(
                 first.path.removeprefix(FEEDS_PREFIX),
                 args,
-                default_limit=config.items_per_feed,
-                max_limit=config.max_items_per_feed,
+                limits=config.feed_limits,
                 site=self.base,
             )
             doc = self.documents.describe(query, self.now, site=self.base)
@@ -316,7 +314,7 @@ class RunContext:
         if month is None and page == 1:
             result.heads[facet] = (doc.total, tuple(doc.tombstones))
         self_query = "" if query.month is not None else self_query_string(args, query)
-        links = document_links(query, doc, self.base, self_query, config.items_per_feed)
+        links = document_links(query, doc, self.base, self_query, config.feed_limits(facet)[0])
         cache_control = self.service.cache_control(doc)[1]
         modified = feed_last_modified(doc)
         last_modified = http_date(modified) if modified is not None else ""
