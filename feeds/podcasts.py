@@ -85,6 +85,9 @@ PODCAST_GUID_NAMESPACE: Final = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6"
 _SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9._-]{0,98}[a-z0-9])?$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _ARTWORK_TYPES: Final = (".jpg", ".jpeg", ".png")
+# Settings written as iTunes tags of bounded length (Apple's; the W3C Feed Validation
+# Service's iTunes rules make a longer itunes:author or itunes:name an error).
+_TEXT_LIMITS: Final = {"author": 255, "owner_name": 255}
 
 # Every key a `[podcasts.<slug>]` table may hold.
 SHOW_KEYS: Final = (
@@ -233,6 +236,12 @@ def _parse_show(slug: object, table: object, where: str) -> Show:
         value = value.strip()
         if required and not value:
             raise ShowError(f"{where}: {key}: required (Apple Podcasts needs it)")
+        limit = _TEXT_LIMITS.get(key)
+        if limit is not None and len(value) > limit:
+            raise ShowError(
+                f"{where}: {key}: {len(value):,} characters; the iTunes tag it is written as "
+                f"takes at most {limit} (shorten it, e.g. {value[:40]!r}...)"
+            )
         return value
 
     def flag(key: str, default: bool) -> bool:

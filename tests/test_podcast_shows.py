@@ -156,6 +156,8 @@ def test_a_show_is_read_with_its_settings() -> None:
         ({"language": "korean language"}, "language", "language tag"),
         ({"language": "xx"}, "language", "not a registered"),
         ({"categorys": ["News"]}, "'categorys'", "did you mean 'categories'"),
+        ({"author": "Kim, Lee, Park; " * 20}, "author", "at most 255"),
+        ({"owner_name": "오디오 데스크 " * 40}, "owner_name", "at most 255"),
         ({"episodes_per_feed": 0}, "episodes_per_feed", "1 to 10,000"),
         ({"episodes_per_feed": "all"}, "episodes_per_feed", "whole number"),
         ({"episodes_per_feed": True}, "episodes_per_feed", "whole number"),
