@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -224,3 +224,19 @@ def test_integer_ids_are_read_as_text() -> None:
 def test_offsets_in_the_record_are_kept() -> None:
     article = parse(published="2025-07-30T09:00:00+02:00")
     assert article.published.utcoffset() == timedelta(hours=2)
+
+
+@pytest.mark.parametrize("days_before", [1, 400])
+def test_an_updated_before_published_is_advised_to_fix_the_time_not_to_embargo(
+    days_before: int,
+) -> None:
+    # The version time is wrong (often swapped with `published`); an embargo is not the fix.
+    published = datetime(2026, 11, 30, 10, tzinfo=timezone(timedelta(hours=9)))
+    problem = rejection(
+        published=published.isoformat(),
+        updated=(published - timedelta(days=days_before)).isoformat(),
+    )
+    assert problem.field == "updated"
+    assert "earlier than published" in problem.reason
+    assert "embargo" not in problem.reason
+    assert "swapped" in problem.reason and "leave `updated` out" in problem.reason

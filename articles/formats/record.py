@@ -224,8 +224,9 @@ class RecordBuilder(ValueReader):
             raise self.fail(
                 "updated",
                 f"{updated.isoformat()} is earlier than published ({published.isoformat()}); "
-                "a published story's version is written at or after its publish time: to "
-                "hold the story until then, send that time as `embargoed` (an embargo)",
+                "`updated` is when this version was written, which for a published story is "
+                "at or after its publish time: give this version's time (were the two "
+                "swapped?), or leave `updated` out",
             )
         language = self.language(raw.get("language"))
         url = self.url(raw.get("url"), "url")
