@@ -352,8 +352,9 @@ def _actor() -> str:
 def history_command(article_id: str, as_json: bool) -> None:
     """Show every write to an article, oldest first: when, who, what, which fields.
 
-    Who is the API token's name (`cli` for commands). The trail outlives the article: a
-    deleted article's history is still shown.
+    Who is the API token's name, or `cli:` and the system user's name for commands
+    (`cli:editor`; `cli` alone where the user has no name). The trail outlives the article:
+    a deleted article's history is still shown.
 
     \b
     Example:

@@ -158,3 +158,15 @@ def test_history_shows_api_and_command_writes(api: ApiClient) -> None:
     code, out, _ = _cli(api.app, "articles", "history", "x1", "--json")
     assert json.loads(out.splitlines()[0])["fields"][:2] == ["id", "guid"]
     assert _cli(api.app, "articles", "history", "never")[0] == 1
+
+
+def test_history_help_names_the_actor_commands_record(api: ApiClient) -> None:
+    api.put("/api/articles/x1", json=record())
+    assert _cli(api.app, "articles", "delete", "x1", "--yes")[0] == 0
+    _, out, _ = _cli(api.app, "articles", "history", "x1")
+    actor = out.splitlines()[-1].split("  ")[1]  # what the command recorded, e.g. cli:editor
+    assert actor.startswith("cli:")
+    _, help_text, _ = _cli(api.app, "articles", "history", "--help")
+    named = " ".join(help_text.split())
+    assert "`cli:` and the system user's name" in named
+    assert "(`cli` for commands)" not in named
