@@ -62,6 +62,20 @@ def test_the_openapi_command_prints_the_document_in_the_repository(api: ApiClien
     )
 
 
+def test_the_openapi_command_help_says_how_its_output_relates_to_the_served_copy(
+    api: ApiClient,
+) -> None:
+    printed = api.app.test_cli_runner().invoke(args=["api", "openapi"]).stdout_bytes
+    served = api.client.get("/api/openapi.json").get_data()
+    help_text = " ".join(
+        api.app.test_cli_runner().invoke(args=["api", "openapi", "--help"]).stdout.split()
+    )
+    assert json.loads(printed) == json.loads(served)
+    if printed != served:  # the help may not promise the served bytes
+        assert "same JSON value as served at /api/openapi.json" in help_text
+        assert "byte for byte the copy kept in the repository, docs/openapi.json" in help_text
+
+
 def test_the_document_is_valid_openapi_3_1() -> None:
     from openapi_spec_validator import validate
 

@@ -113,10 +113,11 @@ api_cli = AppGroup(
 
 @api_cli.command("openapi")
 def openapi_command() -> None:
-    """Print the API's OpenAPI 3.1 document (UTF-8 JSON), as served at /api/openapi.json.
+    """Print the API's OpenAPI 3.1 document as UTF-8 JSON, indented by two spaces.
 
-    The output is the copy kept in the repository, byte for byte; a test fails when they
-    differ.
+    It is the same JSON value as served at /api/openapi.json (which is sent without white
+    space), and byte for byte the copy kept in the repository, docs/openapi.json; a test
+    fails when they differ.
 
     \b
     Example:
