@@ -131,21 +131,24 @@ class ImportReport:
         """One line, e.g. `imported 3 files: 120 new, 4 updated, 0 unchanged, 2 rejected`.
 
         Records older than the stored version are added when there are any (`..., 0
-        unchanged, 3 skipped, 2 rejected`), and inputs that could not be imported at all:
-        `..., 0 rejected, 1 file failed`.
+        unchanged, 3 skipped, 2 rejected`). Inputs that could not be imported at all
+        (unreadable, refused by the store) are not counted as imported but named apart:
+        `imported 2 of 3 files, 1 failed: ...`, `imported 0 of 1 file, 1 failed: ...`.
         """
-        noun = "file" if self.files == 1 else "files"
         skipped = f", {self.skipped} skipped" if self.skipped else ""
         if self.overruled:
             changes = "status change" if self.overruled == 1 else "status changes"
             skipped += f" ({self.overruled} {changes} not applied)"
-        line = (
-            f"imported {self.files} {noun}: {self.new} new, {self.updated} updated, "
+        noun = "file" if self.files == 1 else "files"
+        if self.failed:
+            done = self.files - self.failed
+            head = f"imported {done} of {self.files} {noun}, {self.failed} failed"
+        else:
+            head = f"imported {self.files} {noun}"
+        return (
+            f"{head}: {self.new} new, {self.updated} updated, "
             f"{self.unchanged} unchanged{skipped}, {self.rejected} rejected"
         )
-        if self.failed:
-            line += f", {self.failed} {'file' if self.failed == 1 else 'files'} failed"
-        return line
 
 
 def expand_sources(sources: Sequence[str | os.PathLike[str]]) -> list[str]:

@@ -15,11 +15,13 @@ import pytest
 from click.testing import Result
 from flask import Flask
 from flask.testing import FlaskCliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 from articles.changes import ChangeListeners
 from articles.cli import SERVICE_KEY, articles_cli
 from articles.ids import mint_guid
-from articles.importer import ImportProgress, expand_sources, import_sources
+from articles.importer import ImportProgress, ImportReport, expand_sources, import_sources
 from articles.service import ArticleService
 from articles.store import ALL, Facet, Store
 from feeds.config import SiteConfig
@@ -484,8 +486,27 @@ def test_empty_stdin_is_named_once(cli: FlaskCliRunner) -> None:
     assert result.stderr == "stdin: no input\n"
     assert (
         result.stdout
-        == "imported 1 file: 0 new, 0 updated, 0 unchanged, 0 rejected, 1 file failed\n"
+        == "imported 0 of 1 file, 1 failed: 0 new, 0 updated, 0 unchanged, 0 rejected\n"
     )
+
+
+@given(
+    files=st.integers(1, 5),
+    data=st.data(),
+    counts=st.tuples(*[st.integers(0, 3)] * 5),
+)
+def test_the_summary_never_counts_a_failed_file_as_imported(
+    files: int, data: st.DataObject, counts: tuple[int, int, int, int, int]
+) -> None:
+    failed = data.draw(st.integers(0, files))
+    new, updated, unchanged, rejected, skipped = counts
+    report = ImportReport(files, new, updated, unchanged, rejected, failed, skipped)
+    head, _, totals = report.summary().partition(": ")
+    imported = re.fullmatch(r"imported (\d+)(?: of (\d+))? files?(?:, (\d+) failed)?", head)
+    assert imported is not None, head
+    assert int(imported[1]) == files - failed
+    assert int(imported[2] or imported[1]) == files and int(imported[3] or 0) == failed
+    assert totals.endswith(f"{rejected} rejected") and "failed" not in totals
 
 
 class FailingStdin(io.StringIO):
@@ -521,7 +542,8 @@ def test_an_input_failing_midway_counts_its_records_as_rejected_and_says_it_was_
         "rolled back)"
     ]
     assert (report.new, report.rejected, report.failed) == (0, 2, 1)
-    assert report.summary().endswith(", 2 rejected, 1 file failed")
+    assert report.summary().startswith("imported 0 of 1 file, 1 failed: 0 new,")
+    assert report.summary().endswith(", 2 rejected")
     assert store.count() == 0
 
 
