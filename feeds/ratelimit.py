@@ -48,6 +48,29 @@ def parse_limits(text: str) -> list[RateLimitItem]:
     return list(items)
 
 
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
+def describe_limit(item: RateLimitItem) -> str:
+    """A limit in words: `5 requests per minute`, `1 request per second`, `100 requests in
+    10 minutes`."""
+    unit = item.GRANULARITY.name
+    per = f"per {unit}" if item.multiples == 1 else f"in {_count(item.multiples, unit)}"
+    return f"{_count(item.amount, 'request')} {per}"
+
+
+def refusal_text(client: str, item: RateLimitItem, retry_after: int) -> str:
+    """The 429's plain-text body: who went over which limit, and when to come back (the
+    same number of seconds as its Retry-After header)."""
+    return (
+        f"too many requests: {client} made more than {describe_limit(item)}. Retry after "
+        f"{_count(retry_after, 'second')} (the Retry-After header); feeds say in "
+        "Cache-Control how often they can change, and a conditional GET (If-None-Match) "
+        "costs almost nothing.\n"
+    )
+
+
 class RateLimit:
     """WSGI middleware counting requests per client address against every configured limit."""
 
@@ -67,11 +90,7 @@ class RateLimit:
         if exceeded is None:
             return self.app(environ, start_response)
         retry_after = self._retry_after(exceeded, client)
-        body = (
-            f"too many requests: {client} made more than {exceeded} requests. "
-            f"Retry after {retry_after} seconds; feeds say in Cache-Control how often they "
-            "can change, and a conditional GET (If-None-Match) costs almost nothing.\n"
-        ).encode()
+        body = refusal_text(client, exceeded, retry_after).encode()
         start_response(
             "429 Too Many Requests",
             [

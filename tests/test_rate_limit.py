@@ -11,8 +11,9 @@ import limits.storage.memory
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from limits import parse
 
-from feeds.ratelimit import RateLimit
+from feeds.ratelimit import RateLimit, describe_limit, refusal_text
 
 
 def client_at(app: Flask, address: str) -> FlaskClient:
@@ -34,7 +35,8 @@ def test_a_client_over_the_limit_gets_429_with_retry_after(make_app: Callable[..
     assert 1 <= int(refused.headers["Retry-After"]) <= 60
     assert refused.headers["Cache-Control"] == "no-store"
     text = refused.get_data(as_text=True)
-    assert "198.51.100.7" in text and "3 per 1 minute" in text and "Retry after" in text
+    assert "198.51.100.7 made more than 3 requests per minute." in text
+    assert f"Retry after {refused.headers['Retry-After']} second" in text
     head = client.head("/feeds/all.rss")
     assert (head.status_code, head.data) == (429, b"")
 
@@ -138,3 +140,21 @@ def test_refusals_appear_in_the_access_log(make_app: Callable[..., Flask], tmp_p
     lines = log_file.read_text(encoding="utf-8").splitlines()
     statuses = [line.split('"')[2].split()[0] for line in lines]
     assert statuses == ["200", "429"]
+
+
+@pytest.mark.parametrize(
+    ("limit", "words"),
+    [
+        ("5/minute", "5 requests per minute"),
+        ("1/second", "1 request per second"),
+        ("100/10 minutes", "100 requests in 10 minutes"),
+        ("2000/hour", "2000 requests per hour"),
+        ("3/2 days", "3 requests in 2 days"),
+    ],
+)
+def test_the_refusal_says_the_limit_in_words_and_when_to_retry(limit: str, words: str) -> None:
+    item = parse(limit)
+    assert describe_limit(item) == words
+    text = refusal_text("127.0.0.1", item, 1)
+    assert f"127.0.0.1 made more than {words}. Retry after 1 second " in text
+    assert "Retry after 30 seconds" in refusal_text("127.0.0.1", item, 30)
