@@ -70,6 +70,30 @@ def test_a_body_over_the_limit_is_413_and_writes_nothing(make_app: Callable[...,
     assert client.put("/api/articles/x1", json=record()).status_code == 201
 
 
+@pytest.mark.parametrize(
+    ("method", "path", "advice"),
+    [
+        ("PUT", "/api/articles/x1", "make the record smaller"),
+        ("PATCH", "/api/articles/x1", "send a smaller patch"),
+        ("POST", "/api/articles/batch", "send fewer records per request"),
+    ],
+)
+def test_a_413_states_the_limit_in_bytes_and_advice_fitting_the_request(
+    make_app: Callable[..., Flask], method: str, path: str, advice: str
+) -> None:
+    client = api_client_for(make_app(api_max_body_bytes=2048))
+    big = record(body_html="<p>" + "x" * 4000 + "</p>")
+    body = {"articles": [big]} if path.endswith("/batch") else big
+    headers = {"Content-Type": "application/merge-patch+json"} if method == "PATCH" else {}
+    problem = _problem(client.request(method, path, json=body, headers=headers), 413)
+    assert problem["type"].endswith(":payload-too-large")
+    assert "2,048 bytes" in problem["detail"] and problem["max_body_bytes"] == 2048
+    assert advice in problem["detail"]
+    advices = {"make the record smaller", "send a smaller patch", "send fewer records per request"}
+    others = advices - {advice}
+    assert not any(other in problem["detail"] for other in others)
+
+
 @pytest.mark.parametrize("framing", ["content-length", "chunked"])
 @pytest.mark.parametrize("over", [1, 2, 4000])
 def test_a_body_over_the_limit_is_413_however_it_is_framed(

@@ -53,7 +53,7 @@ _HINTS: Final[Mapping[int, str]] = {
     400: "The request could not be read; check the body and the query parameters.",
     404: "No such API resource; the operations are listed in /api/openapi.json.",
     405: "This resource does not support this method; the Allow header lists those it does.",
-    413: "The body is larger than this server accepts; send fewer records per request.",
+    413: "The body is larger than this server accepts.",
     415: "Send the body as JSON with Content-Type: application/json.",
     500: "The server failed; the error has been logged. Retry later.",
 }

@@ -272,9 +272,12 @@ def _check_request() -> Response | None:
     if refusal is not None:
         headers = {"Accept-Patch": MERGE_PATCH} if request.method == "PATCH" else {}
         raise Problem(415, refusal, kind="unsupported-media-type", headers=headers)
-    data = request.get_data(cache=True)  # 413 here when Content-Length is over the limit
+    try:
+        data = request.get_data(cache=True)  # 413 here when Content-Length is over the limit
+    except RequestEntityTooLarge:
+        raise _too_large() from None
     if len(data) > _config().api_max_body_bytes:
-        raise RequestEntityTooLarge()
+        raise _too_large()
     if not data.strip():
         raise Problem(400, "the body is empty; send a JSON document", kind="malformed-json")
     try:
@@ -292,6 +295,25 @@ def _check_request() -> Response | None:
     if repeated is not None:
         raise Problem(400, f"the body is {repeated.at()}", kind="malformed-json")
     return None
+
+
+def _too_large() -> Problem:
+    """413 stating the limit in bytes, with advice that fits the operation: a batch can be
+    split, one record can only be made smaller."""
+    limit = _config().api_max_body_bytes
+    if request.endpoint == "api.batch_articles":
+        advice = "send fewer records per request"
+    elif request.method == "PATCH":
+        advice = "send a smaller patch (only the fields that change)"
+    else:
+        advice = "make the record smaller (its body, or media kept elsewhere by URL)"
+    return Problem(
+        413,
+        f"the body is larger than the {limit:,} bytes this server accepts in one request "
+        f"(api_max_body_bytes); {advice}",
+        kind="payload-too-large",
+        max_body_bytes=limit,
+    )
 
 
 @bp.after_request
