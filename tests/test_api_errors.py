@@ -10,9 +10,12 @@ import jsonschema
 import orjson
 import pytest
 from flask import Flask
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 from sqlalchemy.exc import OperationalError
 from werkzeug.test import TestResponse
 
+from articles.formats.json import JsonSyntaxError, decode
 from tests.fixtures.api import ApiClient, api_client_for, openapi, record
 
 
@@ -60,6 +63,27 @@ def test_patch_advertises_merge_patch(api: ApiClient) -> None:
 def test_malformed_json_is_400(api: ApiClient, body: bytes) -> None:
     response = api.put("/api/articles/x1", data=body, headers={"Content-Type": "application/json"})
     assert _problem(response, 400)["type"].endswith(":malformed-json")
+
+
+@given(cut=st.integers(1, 200), junk=st.sampled_from(["", "}", ",", " x", "\n]", "//"]))
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+def test_a_json_syntax_error_is_worded_as_the_importer_words_it(
+    api: ApiClient, cut: int, junk: str
+) -> None:
+    whole = orjson.dumps(record(), option=orjson.OPT_INDENT_2).decode()
+    text = whole[: min(cut, len(whole) - 1)] + junk
+    try:
+        decode(text)
+    except JsonSyntaxError as error:
+        imported = error
+    else:
+        assume(False)  # the cut happened to leave valid JSON (`{}`)
+    response = api.put(
+        "/api/articles/x1", data=text.encode(), headers={"Content-Type": "application/json"}
+    )
+    problem = _problem(response, 400)
+    assert problem["detail"] == f"the body is {imported.at()}"
+    assert "char " not in problem["detail"]  # not the decoder's own (char 14)
 
 
 def test_a_body_over_the_limit_is_413_and_writes_nothing(make_app: Callable[..., Flask]) -> None:

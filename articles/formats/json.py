@@ -112,6 +112,21 @@ def decode(text: str | bytes) -> Decoded:
     return Decoded(value, text, huge)
 
 
+def syntax_error(text: str) -> JsonSyntaxError | None:
+    """Why `text` is not JSON, in the words the importer uses (`JsonSyntaxError.at()`), or None
+    when Python's decoder reads it (a value orjson refuses, such as NaN, is the caller's to
+    word). The publishing API words its 400s with this, so both say the same thing."""
+    try:
+        json.loads(text)
+    except json.JSONDecodeError as exc:
+        return JsonSyntaxError(_reworded(exc), exc.lineno, exc.colno)
+    except RecursionError:
+        return JsonSyntaxError("nested too deeply", 1, 1)
+    except ValueError:
+        return None
+    return None
+
+
 class _RepeatedName(ValueError):
     def __init__(self, name: str) -> None:
         super().__init__(name)
@@ -250,7 +265,7 @@ def _reworded(exc: json.JSONDecodeError) -> str:
         return "no JSON value: the input is empty"
     if exc.pos >= len(exc.doc.rstrip()) and exc.msg != "Extra data":
         # `[{"id": "a"}` : the decoder expected more where the text stops.
-        return f"the text ends before the JSON value is complete (a cut-off file?): {reason}"
+        return f"the text ends before the JSON value is complete (cut off?): {reason}"
     if char in "/#" and exc.msg.startswith("Expecting"):
         return f"{reason}; JSON has no comments"
     return reason

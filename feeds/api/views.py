@@ -43,6 +43,7 @@ from articles.formats.json import (
     decode,
     duplicate_name,
     find_huge,
+    syntax_error,
 )
 from articles.model import Article
 from articles.service import ArticleService
@@ -173,7 +174,10 @@ def _not_json(data: bytes, exc: orjson.JSONDecodeError) -> str:
             f"the body is not UTF-8 (byte 0x{data[bad.start]:02X} at offset {bad.start}); "
             "JSON is sent as UTF-8 (RFC 8259 section 8.1)"
         )
-    return f"the body is not valid JSON: {exc}"
+    reworded = syntax_error(data.decode("utf-8"))
+    if reworded is not None:
+        return f"the body is {reworded.at()}"  # as the importer words it
+    return f"the body is not valid JSON ({exc})"
 
 
 # What orjson refuses that RFC 8259 allows: an escaped lone surrogate (`"\\ud800"`, section
