@@ -169,3 +169,16 @@ def test_fuzz_never_writes_without_a_valid_write_token(fuzzed: ApiClient) -> Non
 
         run()
     assert _snapshot(fuzzed) == before
+
+
+def test_docs_api_md_gives_the_batch_body_the_openapi_document_requires() -> None:
+    document = json.loads(OPENAPI_PATH.read_text(encoding="utf-8"))
+    batch = document["components"]["schemas"]["BatchRequest"]
+    (member,) = batch["required"]
+    assert batch["properties"][member]["type"] == "array"
+    guide = (OPENAPI_PATH.parent / "api.md").read_text(encoding="utf-8")
+    row = next(
+        line for line in guide.splitlines() if line.startswith("| `POST /api/articles/batch")
+    )
+    assert f'`{{"{member}": [record, ...]}}`' in row
+    assert f'-d \'{{"{member}": [' in guide  # and an example sends one
