@@ -11,6 +11,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from articles.model import Section
+from feeds.urls import FORMATS
 from tests.test_pages import BASE, NOW, SEED, make_app, make_article
 
 
@@ -123,3 +124,13 @@ def test_opml_of_an_empty_site_has_no_dates_and_no_feeds(tmp_path: Path) -> None
     root = ET.fromstring(response.data)
     assert root.find("head/dateModified") is None
     assert root.findall("./body/outline") == []
+
+
+def test_the_readme_url_table_names_every_format_the_opml_list_takes(client: FlaskClient) -> None:
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    row = next(line for line in readme.splitlines() if line.startswith("| `/feeds.opml`"))
+    for fmt in FORMATS:
+        listed = client.get(f"/feeds.opml?format={fmt}")
+        assert listed.status_code == 200
+        if fmt != "atom":  # the default, the list without a query
+            assert f"format={fmt}`" in row, f"README's /feeds.opml row does not name ?format={fmt}"
