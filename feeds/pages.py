@@ -137,7 +137,13 @@ def _usable_key(value: str) -> bool:
 def _not_found(message: str) -> tuple[str, int, dict[str, str]]:
     # Revalidated at every use: an embargo that ends may fill the page, and a shorter lifetime
     # only for the pages it will fill would tell anyone who asks that they are coming.
-    page = render_template("not_found.html", message=message, base=_base_url())
+    page = render_template(
+        "not_found.html",
+        **_page_context(_base_url()),
+        heading="페이지를 찾을 수 없습니다",
+        local_message="",
+        message=message,
+    )
     return page, 404, {"Cache-Control": NOT_FOUND_CACHE}
 
 
@@ -150,7 +156,13 @@ def _gone(article_id: str, deleted_at: datetime) -> tuple[str, int, dict[str, st
     """
     when = deleted_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
     message = f"The article {article_id[:80]!r} was removed on {when}."
-    page = render_template("not_found.html", message=message, base=_base_url(), heading="Gone")
+    page = render_template(
+        "not_found.html",
+        **_page_context(_base_url()),
+        heading="삭제된 기사",
+        local_message=f"기사 {article_id[:80]!r}은(는) {when}에 삭제되었습니다.",
+        message=message,
+    )
     return page, 410, {"Cache-Control": NOT_FOUND_CACHE}
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import html.parser
 import os
+import re
 import shutil
 import subprocess
 import unicodedata
@@ -331,7 +332,31 @@ def test_unknown_facet_answers_404_with_a_short_explanation(client: FlaskClient,
 def test_malformed_path_values_answer_404_not_500(client: FlaskClient, path: str) -> None:
     response = client.get(path)
     assert response.status_code == 404
-    assert b"Not found" in response.data
+    assert "페이지를 찾을 수 없습니다" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "path", ["/articles/nothing", "/section/nowhere", "/tag/%00", "/articles/deleted-one"]
+)
+def test_error_pages_are_in_the_site_language_as_every_other_page(
+    app: Flask, client: FlaskClient, path: str
+) -> None:
+    store: Store = app.extensions["feeds.store"]
+    store.upsert_many([make_article("deleted-one")], now=NOW)
+    store.delete("deleted-one", now=NOW + timedelta(minutes=1))
+    config = app.extensions["feeds.config"]
+    index = client.get("/").get_data(as_text=True)
+    response = client.get(path)
+    assert response.status_code in (404, 410)
+    text = response.get_data(as_text=True)
+    site_lang = f'<html lang="{config.default_language}">'
+    assert site_lang in index and site_lang in text
+    assert f"· {config.title}</title>" in text  # titled and styled as the other pages
+    assert re.search(r'<link rel="stylesheet" href="[^"]+">', text)
+    # Every English sentence on it says so (lang="en"), as the index's subscribe help does.
+    for match in re.finditer(r"<p( lang=\"en\")?>([^<]*)", text):
+        if re.search(r"[A-Za-z]{4,} [a-z]{2,}", match[2]) and not re.search("[가-힣]", match[2]):
+            assert match[1], f"English text without lang=en: {match[2]!r}"
 
 
 # --- article pages ------------------------------------------------------------------------------
@@ -554,7 +579,7 @@ def test_article_deleted_while_public_answers_410_until_stored_again(tmp_path: P
     assert response.headers["Cache-Control"] == "no-cache"
     text = response.get_data(as_text=True)
     assert "was removed on 2025-08-01 02:00 UTC" in text
-    assert "<title>Gone</title>" in text
+    assert "<title>삭제된 기사 · " in text
     # Nothing of the deleted article is kept on the page but its id.
     assert SEED.title not in html.unescape(text)
 
