@@ -234,16 +234,10 @@ def list_command(
       flask --app wsgi articles list --section asia --status draft --limit 20
       flask --app wsgi articles list --tag japan --json > japan.jsonl
     """
-    found = _store().list_articles(
-        section=section,
-        tag=tag,
-        author=author,
-        status=status,
-        language=language,
-        source=source,
-        limit=limit,
-        offset=offset,
+    filters = list_filters(
+        section=section, tag=tag, author=author, status=status, language=language, source=source
     )
+    found = _store().list_articles(**filters, limit=limit, offset=offset)
     if as_json:
         for article in found:
             click.echo(json.dumps(article_to_dict(article), ensure_ascii=False))
@@ -263,6 +257,28 @@ def list_command(
     for row in [header, *rows]:
         cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
         click.echo("  ".join([*cells, row[4]]))
+
+
+def list_filters(**given: str | None) -> dict[str, str]:
+    """The filters of `list`, checked and read by the rules of the API's list
+    (`feeds.api.schemas.ListQuery`: a slug of 1 to 200 characters, a registered BCP 47 tag in
+    canonical case, a status); click.BadParameter names the option and says what is wrong, in
+    the API's words, so `--language korean` fails as `?language=korean` does (400)."""
+    # Imported here: the API's package imports this module (SERVICE_KEY).
+    from pydantic import ValidationError
+    from werkzeug.datastructures import MultiDict
+
+    from feeds.api.schemas import ListQuery
+    from feeds.api.spec import query_errors
+
+    args = {name: value for name, value in given.items() if value is not None}
+    try:
+        query = ListQuery.model_validate(args)
+    except ValidationError as exc:
+        first = query_errors(MultiDict(args), exc.errors())[0]
+        reason = first["reason"].replace("the parameter", "the option")
+        raise click.BadParameter(reason, param_hint=f"'--{first['field']}'") from None
+    return query.model_dump(include=set(args), exclude_none=True)
 
 
 @articles_cli.command("show")
