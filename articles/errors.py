@@ -5,6 +5,7 @@ ArticleError
 ├── InvalidArticle(where, field, reason)     a record that cannot become an Article
 ├── UnreadableInput                          a whole input that cannot be read
 ├── ArticleNotFound(article_id)              no stored article has this id
+│   └── ArticleDeleted(article_id, guid, deleted_at)   ... because it was deleted then
 ├── ArticleExists(article_id)                a create for an id already stored
 ├── GuidConflict(article_id, guid, other_id) the guid already belongs to another article
 ├── StaleArticle(article_id, ...)            a conditional write whose precondition failed
@@ -20,6 +21,8 @@ a `ValueError`, as the bare ValueErrors it replaces were.
 """
 
 from __future__ import annotations
+
+from datetime import datetime
 
 
 class ArticleError(Exception):
@@ -59,6 +62,24 @@ class ArticleNotFound(ArticleError):
     def __init__(self, article_id: str) -> None:
         self.article_id = article_id
         super().__init__(f"no article with id {article_id!r}")
+
+
+class ArticleDeleted(ArticleNotFound):
+    """`article_id` was deleted at `deleted_at` (aware UTC); a tombstone keeps its `guid`.
+
+    A kind of ArticleNotFound (no article has the id now), saying when it went, as the
+    API's 410 does, so no command answers "no article" for an id it deleted.
+    """
+
+    def __init__(self, article_id: str, guid: str, deleted_at: datetime) -> None:
+        ArticleError.__init__(
+            self,
+            f"article {article_id!r} was deleted at {deleted_at.isoformat()}; storing a "
+            "record with this id (import, or PUT in the API) publishes it again",
+        )
+        self.article_id = article_id
+        self.guid = guid
+        self.deleted_at = deleted_at
 
 
 class ArticleExists(ArticleError):

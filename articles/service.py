@@ -29,6 +29,7 @@ from articles.audit import AuditEntry
 from articles.changes import Action, Change, ChangeListeners
 from articles.clock import DEFAULT_MAX_SKEW, time_problem
 from articles.errors import (
+    ArticleDeleted,
     ArticleExists,
     ArticleNotFound,
     GuidConflict,
@@ -161,11 +162,21 @@ class ArticleService:
     # -- one article --------------------------------------------------------------------------
 
     def get(self, article_id: str) -> Article:
-        """The stored article; ArticleNotFound when there is none."""
+        """The stored article; ArticleNotFound when there is none (ArticleDeleted, with its
+        deletion time, when it was deleted)."""
         article = self.store.get(article_id)
         if article is None:
-            raise ArticleNotFound(article_id)
+            raise self.missing(article_id)
         return article
+
+    def missing(self, article_id: str) -> ArticleNotFound:
+        """The error for an id no article has: ArticleDeleted (guid and deletion time) when
+        the store keeps a tombstone for it, else ArticleNotFound."""
+        tombstone = self.store.tombstone(article_id)
+        if tombstone is None:
+            return ArticleNotFound(article_id)
+        guid, deleted_at = tombstone
+        return ArticleDeleted(article_id, guid, deleted_at)
 
     def check(self, article: Article, where: str | None = None) -> None:
         """Run the site's `checks` on `article`; InvalidArticle naming `where` (default: the
@@ -255,7 +266,7 @@ class ArticleService:
                 raise InvalidArticle(
                     where, name, "cannot be changed by a correction", article_id=article_id
                 )
-        with self.store.transaction(self.clock) as tx:
+        with self._told_when_deleted(), self.store.transaction(self.clock) as tx:
             now = self.clock()  # under the write lock: see `apply`
             current = tx.get(article_id)
             if current is None:
@@ -287,7 +298,7 @@ class ArticleService:
         actor: str = DEFAULT_ACTOR,
     ) -> WriteResult:
         """Remove an article, leaving a tombstone (id, guid, time); ArticleNotFound if none."""
-        with self.store.transaction(self.clock) as tx:
+        with self._told_when_deleted(), self.store.transaction(self.clock) as tx:
             current = tx.get(article_id)
             if current is None:
                 raise ArticleNotFound(article_id)
@@ -408,6 +419,17 @@ class ArticleService:
         ordered = [results[article_id] for article_id in ids]
         self._announce_edits(entries, ordered)
         return ordered
+
+    @contextmanager
+    def _told_when_deleted(self) -> Iterator[None]:
+        """An ArticleNotFound raised inside (a write that found no article) becomes
+        ArticleDeleted when the id was deleted, looked up once the transaction has ended."""
+        try:
+            yield
+        except ArticleNotFound as exc:
+            if type(exc) is not ArticleNotFound:
+                raise
+            raise self.missing(exc.article_id) from None
 
     def _audit(
         self,

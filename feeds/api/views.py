@@ -30,6 +30,7 @@ from werkzeug.http import parse_etags
 
 from articles.cli import SERVICE_KEY
 from articles.errors import (
+    ArticleDeleted,
     ArticleNotFound,
     GuidConflict,
     InvalidArticle,
@@ -342,6 +343,17 @@ def _http_error(exc: HTTPException) -> Response:
 
 @bp.errorhandler(ArticleNotFound)
 def _not_found(exc: ArticleNotFound) -> Response:
+    if isinstance(exc, ArticleDeleted):  # as `_missing` answers: 410 with guid and time
+        return problem_response(
+            Problem(
+                410,
+                f"article {exc.article_id!r} was deleted at {exc.deleted_at.isoformat()}; PUT "
+                "a record to publish it again",
+                kind="gone",
+                guid=exc.guid,
+                deleted_at=exc.deleted_at.isoformat(),
+            )
+        )
     return problem_response(
         Problem(
             404,
