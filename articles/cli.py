@@ -237,7 +237,16 @@ def list_command(
     filters = list_filters(
         section=section, tag=tag, author=author, status=status, language=language, source=source
     )
-    found = _store().list_articles(**filters, limit=limit, offset=offset)
+    found = _store().list_articles(
+        section=filters.get("section"),
+        tag=filters.get("tag"),
+        author=filters.get("author"),
+        status=filters.get("status"),
+        language=filters.get("language"),
+        source=filters.get("source"),
+        limit=limit,
+        offset=offset,
+    )
     if as_json:
         for article in found:
             click.echo(json.dumps(article_to_dict(article), ensure_ascii=False))
