@@ -161,19 +161,26 @@ GOOD_MEDIA = {"url": "https://cdn.example.org/a.mp3", "length": 100, "type": "au
         max_size=3,
     ),
     bad_author=st.booleans(),
+    missing=st.lists(st.sets(st.sampled_from(sorted(GOOD_MEDIA))), min_size=3, max_size=3),
 )
 def test_every_member_in_error_of_every_item_is_listed(
-    items: list[set[str]], bad_author: bool
+    items: list[set[str]], bad_author: bool, missing: list[set[str]]
 ) -> None:
     """docs/api.md: every field in error is listed. `length: -5, duration: -3` in one media
-    item is two errors, not only `length`."""
+    item is two errors, not only `length`; a required member left out (`type`) is listed
+    beside the bad ones after it (`duration: "5분"` was not)."""
     media = [{**GOOD_MEDIA, **{m: BAD_MEDIA_MEMBERS[m] for m in bad}} for bad in items]
+    for item, left_out in zip(media, missing, strict=False):
+        for member in left_out:
+            item.pop(member)
     raw = {**record(), "media": media}
     if bad_author:
         raw["authors"] = ["Kim", {"name": "Lee", "email": "not an address"}, 3]
     errors = record_errors(raw, "a1", RULES)
     listed = {e["field"] for e in errors} if isinstance(errors, list) else set()
-    expected = {f"media[{i}].{m}" for i, bad in enumerate(items) for m in bad}
+    expected = {f"media[{i}].{m}" for i, bad in enumerate(items) for m in bad} | {
+        f"media[{i}].{m}" for i, left_out in enumerate(missing[: len(items)]) for m in left_out
+    }
     if bad_author:
         expected |= {"authors[1].email", "authors[2]"}
     assert listed == expected, errors

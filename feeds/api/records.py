@@ -225,12 +225,15 @@ def _stand_in(name: str, value: Any, field: str) -> Any:
             parent[last] = copy.deepcopy(_ITEM_STAND_INS[name])
             return value
         return None
-    if isinstance(last, str) and isinstance(parent, dict) and last in parent:
+    if isinstance(last, str) and isinstance(parent, dict):
         if last in _MEMBER_STAND_INS:
+            # Also for a required member that is missing (`media[0].type`): the errors of
+            # the members after it (`media[0].duration`) are listed too.
             parent[last] = _MEMBER_STAND_INS[last]
-        else:
+            return value
+        if last in parent:
             del parent[last]
-        return value
+            return value
     return None
 
 
