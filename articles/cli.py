@@ -36,7 +36,7 @@ R = TypeVar("R")
 
 articles_cli = AppGroup(
     "articles",
-    help="""Manage the article records: import, list, show, delete, migrate.
+    help="""Manage the article records: import, list, show, delete, history, migrate, schema.
 
     \b
     Example:

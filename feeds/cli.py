@@ -22,7 +22,9 @@ from feeds.export import GRACE_SECONDS, Exporter, ExportError, ExportReport
 from feeds.export.nginx import DEFAULT_LISTEN
 
 feeds_cli = AppGroup(
-    "feeds", help="Commands about the served documents: static export, embargo lifts."
+    "feeds",
+    help="Commands about the served documents: static export, embargo lifts (lift-embargoes), "
+    "subscriber counts (subscribers).",
 )
 
 

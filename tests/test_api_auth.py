@@ -170,3 +170,18 @@ def test_history_help_names_the_actor_commands_record(api: ApiClient) -> None:
     named = " ".join(help_text.split())
     assert "`cli:` and the system user's name" in named
     assert "(`cli` for commands)" not in named
+
+
+def test_every_command_group_help_names_each_of_its_commands(api: ApiClient) -> None:
+    import click
+
+    groups = {
+        name: command
+        for name, command in api.app.cli.commands.items()
+        if isinstance(command, click.Group)
+    }
+    assert set(groups) == {"articles", "feeds", "tokens", "api"}
+    for name, group in groups.items():
+        summary = " ".join((group.help or "").split())  # what `flask NAME --help` shows
+        for command in group.commands:
+            assert command in summary, f"flask {name} --help does not name {command!r}"
