@@ -184,9 +184,8 @@ def canonical_spelling() -> Response | None:
         target = "/" + target.lstrip("/")
     if ("//" in target or (target.endswith("/") and target != "/")) and not _routed(target, path):
         target = _SLASHES.sub("/", target).rstrip("/") or "/"
-    spelled = site_spelling(target)
     raw = _raw_path(environ)
-    if target == path and (raw is None or raw == spelled):
+    if target == path and (raw is None or raw == site_spelling(target)):
         return None
     if (target + "/").startswith(API_PREFIX) and not path.startswith("//"):
         return None
@@ -201,7 +200,7 @@ def canonical_spelling() -> Response | None:
         answer = app.full_dispatch_request()
     if answer.status_code < 300 or answer.status_code == 304:
         answer.close()
-        return permanent_redirect(spelled)
+        return permanent_redirect(site_spelling(target))
     return answer
 
 

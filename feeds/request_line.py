@@ -104,19 +104,24 @@ class MethodNotImplemented(NotImplemented):
 
 def implemented_methods(app: Flask) -> list[str]:
     """Every method some route of `app` answers, in a stable order (GET, HEAD first)."""
-    methods = app.extensions.get(_METHODS_KEY)
+    return list(_methods(app))
+
+
+def _methods(app: Flask) -> tuple[str, ...]:
+    """`implemented_methods`, worked out once per app (asked on every request)."""
+    methods: tuple[str, ...] | None = app.extensions.get(_METHODS_KEY)
     if methods is None:
         found = {method for rule in app.url_map.iter_rules() for method in rule.methods or ()}
         order = ["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"]
-        methods = [m for m in order if m in found] + sorted(found - set(order))
+        methods = (*(m for m in order if m in found), *sorted(found - set(order)))
         app.extensions[_METHODS_KEY] = methods
-    return list(methods)
+    return methods
 
 
 def method_and_target() -> Response | None:
     """501 for a method no route implements; `OPTIONS *` answered, `*` otherwise a 400."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    methods = implemented_methods(app)
+    methods = _methods(app)
     method = request.environ.get("REQUEST_METHOD", "")
     if method not in methods:
         raise MethodNotImplemented(

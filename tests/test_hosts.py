@@ -19,9 +19,8 @@ from lxml import etree
 from werkzeug.test import EnvironBuilder, run_wsgi_app
 from werkzeug.wrappers import Response
 
-from feeds import create_app
 from feeds.config import ConfigError, SiteConfig
-from tests.fixtures.app import Clock, default_articles
+from tests.fixtures.app import shared_client
 
 NOT_HOSTS = ["a b", "[::1", "x:99999", "127.0.0.1:abc", "", "a/b", "user@host", "x:0", "ä"]
 
@@ -33,19 +32,7 @@ def open_client(tmp_path_factory: pytest.TempPathFactory) -> FlaskClient:
 
 
 def _client(instance: Path, **settings: object) -> FlaskClient:
-    app = create_app(
-        {
-            "TESTING": True,
-            "FEEDS_CLOCK": Clock(),
-            "FEEDS_INSTANCE_PATH": str(instance),
-            "database_url": f"sqlite:///{instance}/articles.db",
-            "load_samples": False,
-            "response_memo_ms": 0,
-            **settings,
-        }
-    )
-    app.extensions["feeds.store"].upsert_many(default_articles())
-    return app.test_client()
+    return shared_client(instance, **settings)
 
 
 def get(client: FlaskClient, path: str, host: str | None, protocol: str = "HTTP/1.1") -> Response:

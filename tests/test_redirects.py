@@ -22,23 +22,9 @@ SITE = "https://news.example.com"
 @pytest.fixture(scope="module")
 def redirect_client(tmp_path_factory: pytest.TempPathFactory) -> FlaskClient:
     """One app for the property test (hypothesis runs many examples in one test)."""
-    from feeds import create_app
-    from tests.fixtures.app import Clock, default_articles
+    from tests.fixtures.app import shared_client
 
-    instance = tmp_path_factory.mktemp("redirects")
-    app = create_app(
-        {
-            "TESTING": True,
-            "FEEDS_CLOCK": Clock(),
-            "FEEDS_INSTANCE_PATH": str(instance),
-            "database_url": f"sqlite:///{instance}/articles.db",
-            "load_samples": False,
-            "response_memo_ms": 0,
-            "site_url": SITE,
-        }
-    )
-    app.extensions["feeds.store"].upsert_many(default_articles())
-    return app.test_client()
+    return shared_client(tmp_path_factory.mktemp("redirects"), site_url=SITE)
 
 
 @pytest.mark.parametrize("path", sorted(CONVENTIONAL))

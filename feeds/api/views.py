@@ -11,11 +11,8 @@ routes (validated by the spectree instance of `feeds.api.spec`) and the models i
 
 from __future__ import annotations
 
-import json
 import re
-import sys
 import unicodedata
-from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, Final, NoReturn
 from urllib.parse import unquote_to_bytes, urlencode
@@ -38,18 +35,11 @@ from articles.errors import (
     StoreError,
     UnstorableValue,
 )
-from articles.formats.json import (
-    JsonSyntaxError,
-    beyond_64_bits,
-    decode,
-    duplicate_name,
-    find_huge,
-    syntax_error,
-)
 from articles.model import Article
 from articles.service import ArticleService
 from articles.store import Store
 from feeds.api import auth, writes
+from feeds.api.body import BODY_TYPES, JSON, body_type_refusal, read_json, too_large
 from feeds.api.cursors import cursor_after, read_cursor
 from feeds.api.merge_patch import MEDIA_TYPE as MERGE_PATCH
 from feeds.api.openapi import document
@@ -85,8 +75,6 @@ from feeds.urls import AnyPathConverter, public_path
 bp = Blueprint("api", __name__, url_prefix="/api")
 
 _ENTITY_TAGS: Final = re.compile(ENTITY_TAGS_PATTERN)
-
-JSON: Final = "application/json"
 
 
 class ArticleIdConverter(AnyPathConverter):
@@ -128,84 +116,6 @@ def _rules() -> RecordRules:
     return RecordRules(
         zone=config.zone, default_language=config.default_language, written_at=_now()
     )
-
-
-# Media types each method takes; `+json` suffixes (RFC 6839) count as JSON.
-_BODY_TYPES: Final[Mapping[str, tuple[str, ...]]] = {
-    "PUT": (JSON,),
-    "POST": (JSON,),
-    "PATCH": (MERGE_PATCH, JSON),
-}
-
-
-def body_type_refusal(method: str, mimetype: str, params: Mapping[str, str]) -> str | None:
-    """Why a request body of this media type (lowercased, without parameters) and these
-    parameters is refused for `method`, or None when it is taken.
-
-    A body is taken only in the media types the OpenAPI document names for the method
-    (`application/json`; for PATCH also `application/merge-patch+json`, RFC 7396): another
-    `+json` type means another thing (a JSON Patch, RFC 6902, is a list of operations; a merge
-    patch sent with PUT would be taken as a whole record and drop every field it leaves out).
-    JSON is UTF-8 (RFC 8259 section 8.1), so a `charset` other than UTF-8 is refused rather
-    than read as UTF-8 in silence.
-    """
-    accepted = _BODY_TYPES.get(method)
-    if accepted is None:
-        return None
-    if mimetype not in accepted:
-        return (
-            f"the body must be JSON: send Content-Type: {accepted[0]}"
-            + (f" (or {accepted[1]})" if len(accepted) > 1 else "")
-            + (f", not {mimetype}" if mimetype else "")
-        )
-    charset = params.get("charset")
-    if charset is not None and charset.strip().lower() != "utf-8":
-        return (
-            f"JSON is sent as UTF-8 (RFC 8259 section 8.1): send the body in UTF-8 with "
-            f"Content-Type: {mimetype} (charset=utf-8 or no charset), not charset={charset[:40]}"
-        )
-    return None
-
-
-def _not_json(data: bytes, exc: orjson.JSONDecodeError) -> str:
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError as bad:
-        return (
-            f"the body is not UTF-8 (byte 0x{data[bad.start]:02X} at offset {bad.start}); "
-            "JSON is sent as UTF-8 (RFC 8259 section 8.1)"
-        )
-    reworded = syntax_error(data.decode("utf-8"))
-    if reworded is not None:
-        return f"the body is {reworded.at()}"  # as the importer words it
-    return f"the body is not valid JSON ({exc})"
-
-
-# What orjson refuses that RFC 8259 allows: an escaped lone surrogate (`"\\ud800"`, section
-# 8.2) and a number beyond a double (`1e999`, 5,000 digits; section 6 sets no limit).
-_ORJSON_STRICTER = ("surrogate", "infinity")
-
-
-def _read_as_imported(data: bytes, exc: orjson.JSONDecodeError) -> object:
-    """A body orjson refused, read as a file import reads it (`articles.formats.json.decode`)
-    when it is JSON all the same: a lone surrogate is then removed by the text rule and a
-    number out of range refused naming its field (422), as in an imported file, instead of
-    the whole body being 'not valid JSON'. Raises Problem (400) for anything else."""
-    if not any(word in str(exc) for word in _ORJSON_STRICTER):
-        raise Problem(400, _not_json(data, exc), kind="malformed-json")
-    try:
-        decoded = decode(data)
-    except (JsonSyntaxError, UnicodeDecodeError):
-        raise Problem(400, _not_json(data, exc), kind="malformed-json") from None
-    found = find_huge(decoded.value) if decoded.huge else None
-    if found is not None:
-        path, digits = found
-        reason = (
-            f"a whole number of {len(digits.lstrip('-')):,} digits; at most "
-            f"{sys.get_int_max_str_digits():,} are allowed"
-        )
-        raise invalid([{"field": path, "reason": reason}])
-    return decoded.value
 
 
 # The batch operation's path, which the article routes would also take as the id `batch`.
@@ -270,55 +180,22 @@ def _check_request() -> Response | None:
             kind="invalid-request",
             errors=[{"field": field, "reason": "holds U+0000 or a lone surrogate"}],
         )
-    accepted = _BODY_TYPES.get(request.method)
+    accepted = BODY_TYPES.get(request.method)
     if accepted is None or request.endpoint is None:
         return None
     refusal = body_type_refusal(request.method, request.mimetype, request.mimetype_params)
     if refusal is not None:
         headers = {"Accept-Patch": MERGE_PATCH} if request.method == "PATCH" else {}
         raise Problem(415, refusal, kind="unsupported-media-type", headers=headers)
+    limit = _config().api_max_body_bytes
     try:
         data = request.get_data(cache=True)  # 413 here when Content-Length is over the limit
     except RequestEntityTooLarge:
-        raise _too_large() from None
-    if len(data) > _config().api_max_body_bytes:
-        raise _too_large()
-    if not data.strip():
-        raise Problem(400, "the body is empty; send a JSON document", kind="malformed-json")
-    try:
-        g.api_body = orjson.loads(data)
-    except orjson.JSONDecodeError as exc:
-        g.api_body = _read_as_imported(data, exc)
-    if beyond_64_bits(g.api_body):  # orjson made an integer outside 64 bits a float
-        try:
-            g.api_body = json.loads(data)
-        except (ValueError, RecursionError) as exc:
-            raise Problem(
-                400, f"the body is not valid JSON: {exc}", kind="malformed-json"
-            ) from None
-    repeated = duplicate_name(data, g.api_body)  # RFC 8259 4: its meaning is not defined
-    if repeated is not None:
-        raise Problem(400, f"the body is {repeated.at()}", kind="malformed-json")
+        raise too_large(limit, request.endpoint, request.method) from None
+    if len(data) > limit:
+        raise too_large(limit, request.endpoint, request.method)
+    g.api_body = read_json(data)
     return None
-
-
-def _too_large() -> Problem:
-    """413 stating the limit in bytes, with advice that fits the operation: a batch can be
-    split, one record can only be made smaller."""
-    limit = _config().api_max_body_bytes
-    if request.endpoint == "api.batch_articles":
-        advice = "send fewer records per request"
-    elif request.method == "PATCH":
-        advice = "send a smaller patch (only the fields that change)"
-    else:
-        advice = "make the record smaller (its body, or media kept elsewhere by URL)"
-    return Problem(
-        413,
-        f"the body is larger than the {limit:,} bytes this server accepts in one request "
-        f"(api_max_body_bytes); {advice}",
-        kind="payload-too-large",
-        max_body_bytes=limit,
-    )
 
 
 @bp.after_request

@@ -254,10 +254,8 @@ class Exporter:
         run waits for that second to end (at most about a second)."""
         now = self.clock()
         version: DocumentVersion = self.app.extensions["feeds.version"]
-        newest = max(
-            version.since(now),
-            self.store.last_change(ALL, now=now, period=None) or version.since(now),
-        )
+        since = version.since(now)
+        newest = max(since, self.store.last_change(ALL, now=now, period=None) or since)
         second = newest.replace(microsecond=0)
         if second >= now.replace(microsecond=0):
             self.sleep(min(2.0, (second + timedelta(seconds=1) - now).total_seconds()))
