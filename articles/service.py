@@ -178,6 +178,24 @@ class ArticleService:
         guid, deleted_at = tombstone
         return ArticleDeleted(article_id, guid, deleted_at)
 
+    def problems(self, article: Article, now: datetime | None = None) -> list[tuple[str, str]]:
+        """Every (field, reason) the site's rules find in `article`: each of the `checks` (a
+        podcast show's https media) and the clock's (`check_times`, at `now`, default the
+        clock's time). A writer that lists every problem at once (the API's 422) calls this
+        before writing; the write itself still checks, under its lock."""
+        found = [pair for check in self.checks for pair in check(article)]
+        late = self.time_problem(
+            article.id,
+            status=article.status,
+            published=article.published,
+            updated=article.updated,
+            embargoed=article.embargoed,
+            now=now,
+        )
+        if late is not None:
+            found.append((late.field, late.reason))
+        return found
+
     def check(self, article: Article, where: str | None = None) -> None:
         """Run the site's `checks` on `article`; InvalidArticle naming `where` (default: the
         article's id) and the field for the first problem found."""

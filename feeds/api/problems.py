@@ -14,7 +14,9 @@ Location is (`feeds.urls.public_path`).
 `type` is `about:blank` for plain HTTP errors and, for the problems particular to this API
 (PROBLEM_NAMES), a `tag:` URI (RFC 4151; RFC 9457 allows non-resolvable type URIs) minted
 under the site's own tagging entity, as entry ids are: `tag:<tag_authority>:problem:<name>`.
-422 answers carry `errors`: one `{field, reason}` per problem found in the record.
+Every problem has the same members: `type`, `title` (one per status, `TITLES`), `status`,
+`detail`, `instance` and `errors`, a list of `{field, reason}` (every problem found in a
+record or a query string; empty when the problem is about no field).
 """
 
 from __future__ import annotations
@@ -48,6 +50,29 @@ PROBLEM_NAMES: Final[tuple[str, ...]] = (
     "unavailable",  # 503: the database cannot be reached
 )
 
+# The `title` of each status, fixed here: Python's own phrases change between versions
+# (3.13 says "Unprocessable Content" and "Content Too Large" for 422 and 413), and RFC 9457
+# asks that a problem type's title not change from occurrence to occurrence.
+TITLES: Final[Mapping[int, str]] = {
+    400: "Bad Request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    406: "Not Acceptable",
+    409: "Conflict",
+    410: "Gone",
+    412: "Precondition Failed",
+    413: "Content Too Large",
+    415: "Unsupported Media Type",
+    422: "Unprocessable Content",
+    428: "Precondition Required",
+    429: "Too Many Requests",
+    500: "Internal Server Error",
+    503: "Service Unavailable",
+    507: "Insufficient Storage",
+}
+
 # Advice for HTTP errors that werkzeug raises before a view runs.
 _HINTS: Final[Mapping[int, str]] = {
     400: "The request could not be read; check the body and the query parameters.",
@@ -77,9 +102,9 @@ class Problem(Exception):
         self.status = status
         self.detail = detail
         self.kind = kind
-        self.title = title or HTTPStatus(status).phrase
+        self.title = title or TITLES.get(status) or HTTPStatus(status).phrase
         self.headers = dict(headers or {})
-        self.errors = list(errors) if errors is not None else None
+        self.errors = list(errors) if errors is not None else []
         self.extensions = extensions
 
     def body(self, instance: str, tag_authority: str) -> dict[str, Any]:
@@ -89,9 +114,8 @@ class Problem(Exception):
             "status": self.status,
             "detail": self.detail,
             "instance": instance,
+            "errors": self.errors,
         }
-        if self.errors is not None:
-            body["errors"] = self.errors
         body.update(self.extensions)
         return body
 

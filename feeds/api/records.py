@@ -17,7 +17,7 @@ import copy
 import hashlib
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, Final
@@ -55,6 +55,10 @@ class RecordRules:
     # The time of the write (the request's): `updated` for a record that gives none, as it is
     # stamped (`articles.formats.article_from_mapping`'s `written_at`).
     written_at: datetime | None = None
+    # The site's rules beyond the record format (`ArticleService.problems`: a podcast show's
+    # https media, the clock): the (field, reason) of every problem of an article, listed in
+    # the same 422 as the record's own errors.
+    site: Callable[[Article], Iterable[tuple[str, str]]] | None = None
 
 
 def check_article_id(article_id: str) -> None:
@@ -80,19 +84,21 @@ def read_record(raw: object, article_id: str, rules: RecordRules, *, prefix: str
     errors = record_errors(raw, article_id, rules, prefix=prefix)
     if isinstance(errors, Article):
         return errors
-    raise invalid(errors, article_id)
+    raise invalid(errors)
 
 
-def invalid(errors: list[dict[str, str]], article_id: str | None = None) -> Problem:
-    count = len(errors)
-    subject = f"article {article_id!r}" if article_id else "the request"
-    return Problem(
-        422,
-        f"{subject} breaks the record format ({count} problem{'s' * (count != 1)}); "
-        "fix the fields listed in `errors` and send it again",
-        kind="invalid-record",
-        errors=errors,
-    )
+# The `detail` of every 422: one sentence whatever the operation or the number of problems,
+# so a client can show it as it is; what is wrong is in `errors`, one `{field, reason}` each.
+INVALID_DETAIL: Final = (
+    "the body breaks the record format or a rule of this site; every problem is listed in "
+    "`errors` (field and reason): fix them all and send it again"
+)
+
+
+def invalid(errors: list[dict[str, str]]) -> Problem:
+    """The 422 problem listing `errors`, with the one INVALID_DETAIL (`instance`, the
+    request's path, names the article)."""
+    return Problem(422, INVALID_DETAIL, kind="invalid-record", errors=errors)
 
 
 def record_errors(
@@ -116,9 +122,14 @@ def record_errors(
         ]
     record = {**raw, "id": article_id}
     try:
-        return _parse(record, rules)
+        article = _parse(record, rules)
     except InvalidArticle as first:
         failure = first
+    else:
+        site = _site_errors(article, rules, record)
+        if not site:
+            return article
+        return [{"field": prefix + field, "reason": reason} for field, reason in site]
     fields = [name for name in record if name != "id" and not name.startswith(EXTENSION_PREFIX)]
     # Each field first on its own, then again beside the record's fields that pass on their
     # own: a field is listed only when it fails among the record's own values, so a rule
@@ -133,20 +144,30 @@ def record_errors(
     found: dict[tuple[str, str], None] = {}  # (field, reason), in the order found
     for name in fields:
         error = alone[name]
-        if error is None:
-            continue
         among = _probe({**context, "id": article_id, name: record[name]}, rules)
         if among is None:
             continue  # fine among the record's own values
         if _top(among.field) == name:
+            # Also for a field that passed on its own only because it needs another one the
+            # probe lacked (an `episode` needs the record's `media`).
             error = among
+        if error is None:
+            continue
         found[(error.field, error.reason)] = None
         # The field's other errors inside it (`media[0].length` and `media[0].duration`).
-        for inner in _inner_errors(name, record[name], article_id, rules, error):
+        for inner in _inner_errors(name, record[name], article_id, rules, error, context):
             found[(inner.field, inner.reason)] = None
     # The whole record's verdict always counts: it may be a rule between fields (two body
     # forms, `updated` before `published`) about a field that is also bad on its own.
     found[(failure.field, failure.reason)] = None
+    # The site's rules (a show's https media, the clock) over the fields that are good, so a
+    # record with a bad `reading_time` and an http: episode hears of both at once.
+    bad = {_top(field) for field, _ in found}
+    good = {name: record[name] for name in context if name not in bad}
+    partial = _probe_article({**good, "id": article_id}, rules)
+    if partial is not None:
+        for pair in _site_errors(partial, rules, good):
+            found[pair] = None
     order = {name: i for i, name in enumerate(RECORD_FIELDS)}
     pairs = sorted(found, key=lambda pair: (order.get(_top(pair[0]), len(order)), pair[0]))
     return [{"field": prefix + field, "reason": reason} for field, reason in pairs]
@@ -176,11 +197,17 @@ _MAX_INNER_ERRORS: Final = 50
 
 
 def _inner_errors(
-    name: str, value: Any, article_id: str, rules: RecordRules, first: InvalidArticle
+    name: str,
+    value: Any,
+    article_id: str,
+    rules: RecordRules,
+    first: InvalidArticle,
+    context: Mapping[str, Any],
 ) -> list[InvalidArticle]:
     """The errors of field `name` after `first`, each found by putting a valid stand-in (or
     nothing, for an optional member) where the one before was and asking the validator
-    again: every member in error of every item is listed, not only the first."""
+    again, beside the record's fields that pass (`context`: an `episode` is read only with
+    its `media`): every member in error of every item is listed, not only the first."""
     found: list[InvalidArticle] = []
     seen = {first.field}
     error: InvalidArticle | None = first
@@ -189,7 +216,7 @@ def _inner_errors(
         value = _stand_in(name, value, error.field)
         if value is None:
             break
-        error = _own_error(name, {"id": article_id, name: value}, rules)
+        error = _own_error(name, {**context, "id": article_id, name: value}, rules)
         if error is None or any(_within(done, error.field) for done in seen):
             break  # done, or an error of what was put in (`tags[0]` without its slug)
         seen.add(error.field)
@@ -234,6 +261,33 @@ def _stand_in(name: str, value: Any, field: str) -> Any:
         if last in parent:
             del parent[last]
             return value
+    return None
+
+
+def _site_errors(
+    article: Article, rules: RecordRules, given: Mapping[str, Any]
+) -> list[tuple[str, str]]:
+    """The site's problems with `article` about fields the client sent (`given`): a rule is
+    never reported about a stand-in the listing put in a field's place."""
+    if rules.site is None:
+        return []
+    return list(
+        dict.fromkeys(
+            (field, reason) for field, reason in rules.site(article) if _top(field) in given
+        )
+    )
+
+
+def _probe_article(probe: dict[str, Any], rules: RecordRules) -> Article | None:
+    """The Article of `probe` with the probe record's required fields where it lacks them,
+    or None when it still fails."""
+    for _ in range(len(_PROBE_BASE) + 1):
+        try:
+            return _parse(probe, rules)
+        except InvalidArticle as exc:
+            if exc.field not in _PROBE_BASE or exc.field in probe:
+                return None
+            probe[exc.field] = _PROBE_BASE[exc.field]
     return None
 
 
@@ -335,8 +389,7 @@ def check_guid_kept(new: Article, stored: Article | None) -> None:
                     "reason": f"{new.guid!r} differs from the stored {stored.guid!r}; an entry "
                     "id never changes once readers have seen it (leave guid out)",
                 }
-            ],
-            new.id,
+            ]
         )
 
 

@@ -161,12 +161,16 @@ class Problem(BaseModel):
     status: int = Field(ge=400, le=599)
     detail: str = Field(description="What went wrong and what to do about it.")
     instance: str = Field(description="The request path.")
+    errors: list[FieldError] = Field(
+        description="Every field in error, with what is wrong (a record's fields, a query "
+        "string's parameters); empty when the problem is about no field."
+    )
 
 
 class ValidationProblem(Problem):
     """A record (or batch) that breaks the record format: one entry per problem found."""
 
-    errors: list[FieldError]
+    errors: list[FieldError] = Field(min_length=1)
 
 
 class GoneProblem(Problem):

@@ -113,8 +113,13 @@ def _now() -> datetime:
 
 def _rules() -> RecordRules:
     config = _config()
+    service: ArticleService = current_app.extensions[SERVICE_KEY]
+    now = _now()
     return RecordRules(
-        zone=config.zone, default_language=config.default_language, written_at=_now()
+        zone=config.zone,
+        default_language=config.default_language,
+        written_at=now,
+        site=lambda article: service.problems(article, now),
     )
 
 
