@@ -152,6 +152,15 @@ class StoreUnavailable(StoreError):
     """
 
 
+class StoreFull(StoreError):
+    """The database could not write because its disk (or its quota, or its size limit) is
+    full: SQLite's `database or disk is full`, PostgreSQL's DiskFull (SQLSTATE 53100).
+
+    Not passing: nothing more can be written until someone frees space; reads of what is
+    stored still work.
+    """
+
+
 class UnstorableValue(StoreError):
     """The database refused a value it was given (text with a NUL on PostgreSQL, a number or
     date out of its range): the caller's mistake, not an outage; retrying cannot help."""

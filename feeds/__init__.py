@@ -23,7 +23,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from articles.changes import ChangeListeners
 from articles.cli import SERVICE_KEY, articles_cli
-from articles.errors import StoreError, StoreUnavailable
+from articles.errors import StoreError, StoreFull, StoreUnavailable
 from articles.importer import import_sources
 from articles.samples import sample_paths
 from articles.service import ArticleService
@@ -306,6 +306,13 @@ def _prepare_database(
     except StoreUnavailable as exc:
         log.warning(
             "database %s cannot be opened yet (%s); answering 503 until it can",
+            store.location,
+            exc.reason,
+        )
+    except StoreFull as exc:
+        log.error(
+            "the disk of database %s is full (%s): serving what is stored, refusing writes "
+            "(the API answers 507) until space is freed",
             store.location,
             exc.reason,
         )

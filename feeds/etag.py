@@ -14,7 +14,9 @@ An article's `updated` moves whenever its record changes (the store replaces a r
 from __future__ import annotations
 
 import hashlib
+import logging
 import threading
+import time
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from importlib import metadata
@@ -23,6 +25,7 @@ from typing import Final
 
 from werkzeug.http import parse_date, parse_etags
 
+from articles.errors import StoreFull
 from articles.store import EntryKey, Store, Tombstone, TranslationLink
 from feeds.config import SiteConfig
 
@@ -77,6 +80,11 @@ def version_fingerprint(config: SiteConfig) -> str:
     return hashlib.blake2b("\x1f".join(parts).encode(), digest_size=16).hexdigest()
 
 
+log = logging.getLogger(__name__)
+# Seconds between tries to record a version while the database's disk is full.
+FULL_RETRY_S: Final = 30.0
+
+
 class DocumentVersion:
     """When the documents' current version (`version_fingerprint`) came into use, as the store
     records it (`Store.adopt_version`): a lower bound of every Last-Modified.
@@ -93,6 +101,8 @@ class DocumentVersion:
         self.fingerprint = version_fingerprint(config)
         self._since: datetime | None = None
         self._lock = threading.Lock()
+        self._fallback: datetime | None = None  # while the disk is full (`_adopt`)
+        self._retry_at = 0.0
 
     def since(self, now: datetime) -> datetime:
         """The time (aware UTC) the version came into use; `now` when this process is the
@@ -102,8 +112,30 @@ class DocumentVersion:
             with self._lock:
                 since = self._since
                 if since is None:
-                    since = self._since = self.store.adopt_version(self.fingerprint, now=now)
+                    since = self._adopt(now)
         return since
+
+    def _adopt(self, now: datetime) -> datetime:
+        """Record the version, or, while the database's disk is full (a new version's row
+        cannot be written), go on with the time of the first try, kept in this process and
+        recorded at a later try (every FULL_RETRY_S): reads never fail for want of it, and
+        the recorded time is later, so no Last-Modified goes back."""
+        if self._fallback is not None and time.monotonic() < self._retry_at:
+            return self._fallback
+        try:
+            since = self._since = self.store.adopt_version(self.fingerprint, now=now)
+            return since
+        except StoreFull as exc:
+            if self._fallback is None:
+                log.warning(
+                    "the database's disk is full: the documents' version is not recorded "
+                    "(%s); serving with %s until it can be",
+                    exc.reason,
+                    now.isoformat(),
+                )
+                self._fallback = now
+            self._retry_at = time.monotonic() + FULL_RETRY_S
+            return self._fallback
 
 
 def document_etag(

@@ -11,9 +11,10 @@ from __future__ import annotations
 import json
 import os
 import threading
+import time
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import datetime, timedelta
 from functools import partial
 from typing import Final
@@ -23,7 +24,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.engine.url import URL
 from sqlalchemy.exc import SQLAlchemyError
 
-from articles.errors import InvalidValue
+from articles.errors import InvalidValue, StoreFull
 from articles.model import Article
 from articles.store import episodes, linked, read, slugs, versions
 from articles.store import migrate as migrations
@@ -56,6 +57,8 @@ from articles.store.schema import (
 from articles.store.write import StoreTransaction
 
 WRITE_LOCK_KEY: Final = 0x6665656474
+# Seconds between tries of start-up work that failed on a full disk (`Store._ready_to_read`).
+FULL_RETRY_S: Final = 30.0
 
 
 def _dispose_after_fork(ref: weakref.ReferenceType[Store]) -> None:
@@ -87,6 +90,7 @@ class Store:
         self._prepare: Callable[[Store], None] | None = None
         self._prepare_lock = threading.RLock()
         self._preparing = False
+        self._full_at: float | None = None  # when start-up work last failed on a full disk
         self._shows: dict[str, tuple[Episodes, str]] = {}
         if hasattr(os, "register_at_fork"):
             os.register_at_fork(after_in_child=partial(_dispose_after_fork, weakref.ref(self)))
@@ -130,14 +134,29 @@ class Store:
             try:
                 prepare(self)
                 self._prepare = None
+                self._full_at = None
+            except StoreFull:
+                self._full_at = time.monotonic()
+                raise
             finally:
                 self._preparing = False
+
+    def _ready_to_read(self) -> None:
+        """`ready()` for a read. Start-up work that failed on a full disk (it writes: the
+        samples, a version's row) does not stop reads of what is stored: they go on, and the
+        work is tried again at most every FULL_RETRY_S seconds (writes still raise
+        StoreFull)."""
+        full_at = self._full_at
+        if full_at is not None and time.monotonic() - full_at < FULL_RETRY_S:
+            return
+        with suppress(StoreFull):
+            self.ready()
 
     @contextmanager
     def _connect(self) -> Iterator[Connection]:
         """A pooled connection for reading, with SQLAlchemy's errors translated."""
         if self._prepare is not None:
-            self.ready()
+            self._ready_to_read()
         try:
             with reading(self._engine.connect()) as conn:
                 yield conn

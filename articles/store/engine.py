@@ -17,7 +17,13 @@ from sqlalchemy.engine import Connection, Dialect, Engine
 from sqlalchemy.engine.url import URL, make_url
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
-from articles.errors import InvalidValue, StoreError, StoreUnavailable, UnstorableValue
+from articles.errors import (
+    InvalidValue,
+    StoreError,
+    StoreFull,
+    StoreUnavailable,
+    UnstorableValue,
+)
 
 SQLITE_BUSY_TIMEOUT_MS: Final = 30_000
 SQLITE_PAGE_SIZE: Final = 16384
@@ -219,9 +225,34 @@ def is_unavailable(exc: SQLAlchemyError) -> bool:
     return isinstance(exc, sa.exc.TimeoutError | sa.exc.DisconnectionError)
 
 
+# The drivers' words for a write that found no room (SQLite, PostgreSQL, the system's).
+_DISK_FULL: Final = (
+    "database or disk is full",
+    "no space left on device",
+    "could not extend file",
+    "disk quota exceeded",
+)
+# PostgreSQL's SQLSTATE for disk_full.
+_PG_DISK_FULL: Final = "53100"
+
+
+def is_disk_full(exc: SQLAlchemyError) -> bool:
+    """Whether the database refused a write for want of room (SQLITE_FULL, SQLSTATE 53100,
+    ENOSPC in the message)."""
+    orig = getattr(exc, "orig", None)
+    if getattr(orig, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL:
+        return True
+    if getattr(orig, "sqlstate", None) == _PG_DISK_FULL:
+        return True
+    message = first_line(exc).lower()
+    return any(text in message for text in _DISK_FULL)
+
+
 def translated(exc: SQLAlchemyError, *, article_id: str | None = None) -> StoreError:
     """The package's error for a SQLAlchemy error (raise it `from exc`)."""
     reason = first_line(exc)
+    if is_disk_full(exc):
+        return StoreFull(reason, article_id=article_id)
     if is_unavailable(exc):
         return StoreUnavailable(reason, article_id=article_id)
     if isinstance(exc, sa.exc.DataError):  # a value the database cannot hold or compare

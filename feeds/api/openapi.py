@@ -43,6 +43,8 @@ _STATUS_TEXT: Final = {
     "or its charset is not UTF-8.",
     "422": "The record breaks the record format: every problem is listed in `errors`.",
     "503": "The article database is unavailable; nothing was written. Retry after Retry-After.",
+    "507": "The article database's disk is full; nothing was written, and retrying cannot "
+    "help until the operator frees space. Reads still work.",
 }
 _WRITES: Final = ("put", "patch", "delete", "post")
 _BODY_ERRORS: Final = ("400", "413", "415", "422")
@@ -161,6 +163,11 @@ def _complete_operation(path: str, method: str, operation: dict[str, Any]) -> No
                 response["content"] = {PROBLEM: content[_JSON]}
             else:
                 response["content"] = {PROBLEM: {"schema": {"$ref": _SCHEMAS + "Problem"}}}
+    if method in _WRITES:
+        responses["507"] = {
+            "description": _STATUS_TEXT["507"],
+            "content": {PROBLEM: {"schema": {"$ref": _SCHEMAS + "Problem"}}},
+        }
     if has_body:
         for status in _BODY_ERRORS:
             if status not in responses:

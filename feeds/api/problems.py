@@ -48,6 +48,7 @@ PROBLEM_NAMES: Final[tuple[str, ...]] = (
     "payload-too-large",  # 413: over api_max_body_bytes
     "conflict",  # 409: the guid belongs to another article
     "unavailable",  # 503: the database cannot be reached
+    "insufficient-storage",  # 507: the database's disk is full
 )
 
 # The `title` of each status, fixed here: Python's own phrases change between versions

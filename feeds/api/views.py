@@ -33,6 +33,7 @@ from articles.errors import (
     InvalidArticle,
     StaleArticle,
     StoreError,
+    StoreFull,
     UnstorableValue,
 )
 from articles.model import Article
@@ -274,6 +275,15 @@ def problem_for_exception(exc: Exception) -> Problem:
         current_app.logger.warning("API: the database refused a value: %s", exc)
         return Problem(
             400, "a value of this request cannot be stored or looked up", kind="invalid-request"
+        )
+    if isinstance(exc, StoreFull):
+        current_app.logger.error("API: the database's disk is full: %s", exc)
+        return Problem(
+            507,
+            "the article database's disk is full, so nothing was written; retrying will not "
+            "help until the server's operator frees space on it (or enlarges it). Reads "
+            "still work.",
+            kind="insufficient-storage",
         )
     if isinstance(exc, StoreError | SQLAlchemyError):
         current_app.logger.error("API: database error: %s", exc)
