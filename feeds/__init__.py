@@ -137,7 +137,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         try:
             limiter = RateLimit(app.wsgi_app, config.rate_limit, config.rate_limit_storage)
         except Exception as exc:  # noqa: BLE001 (a bad limit or storage URI: stop, saying why)
-            raise SystemExit(f"feeds: configuration error: rate_limit: {exc}") from None
+            raise SystemExit(f"feeds: configuration error: rate_limit_storage: {exc}") from None
         # Outside the fast path, so replayed answers count too; inside ProxyFix, so the key is
         # the client's address and not the proxy's.
         app.wsgi_app = limiter  # type: ignore[method-assign]

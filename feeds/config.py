@@ -4,17 +4,25 @@ Precedence, lowest first: the defaults below, a TOML file (`FEEDS_CONFIG=/path/s
 `site.toml` in the instance folder when present), environment variables named `FEEDS_<FIELD>`
 in upper case (`FEEDS_SITE_URL`, `FEEDS_ITEMS_PER_FEED`, ...), then a mapping passed to
 `create_app` (tests). `DATABASE_URL` is also read without the prefix, as hosting platforms set it.
+
+Every value is checked at load (`SiteConfig.validated`); a ConfigError is one line naming the
+source once: `site.toml: hub_url: ...` or `FEEDS_HUB_URL: ...`. An environment variable set
+but empty is ignored with a warning (never replacing the file's value); a `FEEDS_` variable
+that resembles a setting is an error with a suggestion, as an unknown key of the file is.
 """
 
 from __future__ import annotations
 
+import difflib
 import hashlib
+import logging
 import os
 import tomllib
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from werkzeug.sansio.utils import host_is_trusted
@@ -22,9 +30,54 @@ from werkzeug.sansio.utils import host_is_trusted
 from articles.languages import LanguageError, canonical_language
 from feeds.podcasts import Show, ShowError, find_show, parse_shows
 
+log = logging.getLogger(__name__)
+
 
 class ConfigError(ValueError):
-    """A setting that cannot be used; the message names the setting and the source."""
+    """A setting that cannot be used; the message names the setting and the source.
+
+    `setting` and `reason` are kept apart when known, so `load_config` can name where the
+    value came from (the file and key, or the environment variable) once."""
+
+    def __init__(self, message: str, *, setting: str = "", reason: str = "") -> None:
+        super().__init__(message)
+        self.setting = setting
+        self.reason = reason or message
+
+
+def _bad(setting: str, reason: str) -> ConfigError:
+    return ConfigError(f"{setting}: {reason}", setting=setting, reason=reason)
+
+
+# Environment variables with the FEEDS_ prefix that are not settings: read by create_app
+# (CONFIG, INSTANCE_PATH, AUTO_MIGRATE) or by the test suite and CI (the rest).
+OTHER_FEEDS_VARIABLES = frozenset(
+    {
+        "FEEDS_CONFIG",
+        "FEEDS_INSTANCE_PATH",
+        "FEEDS_AUTO_MIGRATE",
+        "FEEDS_REQUIRE_POSTGRES",
+        "FEEDS_REQUIRE_BROWSER",
+        "FEEDS_REQUIRE_NGINX",
+        "FEEDS_SCREENSHOT_DIR",
+        "FEEDS_PROPERTY_PROFILE",
+    }
+)
+# The smallest value of each whole-number setting (0 for those not named).
+_MINIMUMS: Mapping[str, int] = {
+    "items_per_feed": 1,
+    "max_items_per_feed": 1,
+    "access_log_flush_ms": 1,
+    "api_batch_max": 1,
+    "api_max_body_bytes": 1024,
+}
+_MINIMUM_MEANING: Mapping[str, str] = {
+    "tombstone_days": " (0: no tombstones)",
+    "lift_check_seconds": " (0: off)",
+    "response_memo_ms": " (0: off)",
+    "trust_proxy_hops": " (0: no proxy)",
+    "render_cache_bytes": " (0: no cache)",
+}
 
 
 # Settings that never change a document's bytes, so changing them keeps every ETag: moving
@@ -177,46 +230,104 @@ class SiteConfig:
         return cached
 
     def validated(self) -> SiteConfig:
-        """Check the settings once at start-up, so a typo fails loudly, not in a request."""
+        """Check the settings once at start-up, so a typo fails loudly, not in a request.
+
+        Raises ConfigError naming the setting (`setting`) and the problem (`reason`)."""
         try:
             ZoneInfo(self.timezone)
         except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ConfigError(f"timezone: unknown time zone {self.timezone!r}") from exc
-        if self.site_url and not self.site_url.startswith(("http://", "https://")):
-            raise ConfigError(
-                f"site_url: must start with http:// or https://, got {self.site_url!r}"
-            )
+            raise _bad("timezone", f"unknown time zone {self.timezone!r}") from exc
+        _check_url("site_url", self.site_url)
+        _check_url("hub_url", self.hub_url)
+        _check_url("logo_url", self.logo_url, path_allowed=True)
+        _check_url("icon_url", self.icon_url, path_allowed=True)
         if "," not in self.tag_authority:
-            raise ConfigError(
-                "tag_authority: must be 'authority,date' as RFC 4151 says, "
-                f"e.g. 'example.org,2025', got {self.tag_authority!r}"
+            raise _bad(
+                "tag_authority",
+                "must be 'authority,date' as RFC 4151 says, "
+                f"e.g. 'example.org,2025', got {self.tag_authority!r}",
             )
-        self.feed_moves  # noqa: B018 (raises ConfigError on a malformed pair)
+        try:
+            self.feed_moves  # noqa: B018 (raises ConfigError on a malformed pair)
+        except ConfigError as exc:
+            raise _bad("moved_feeds", exc.reason) from None
         for name in self.trusted_host_list:
             if not host_is_trusted(name.removeprefix(".")):
-                raise ConfigError(
-                    f"trusted_hosts: {name!r} is not a host name (letters, digits, '.' and '-', "
-                    "or an IP address; a leading '.' allows every subdomain)"
+                raise _bad(
+                    "trusted_hosts",
+                    f"{name!r} is not a host name (letters, digits, '.' and '-', "
+                    "or an IP address; a leading '.' allows every subdomain)",
                 )
-        if self.access_log_flush_ms < 1:
-            raise ConfigError("access_log_flush_ms: must be 1 or more")
-        if self.api_batch_max < 1 or self.api_max_body_bytes < 1024:
-            raise ConfigError("api_batch_max: at least 1; api_max_body_bytes: at least 1024")
-        if self.tombstone_days < 0:
-            raise ConfigError("tombstone_days: must be 0 (no tombstones) or more")
-        if self.max_clock_skew < 0:
-            raise ConfigError("max_clock_skew: must be 0 or more seconds")
-        if self.lift_check_seconds < 0:
-            raise ConfigError("lift_check_seconds: must be 0 (off) or more")
-        if self.response_memo_ms < 0:
-            raise ConfigError("response_memo_ms: must be 0 (off) or more")
-        if not 1 <= self.items_per_feed <= self.max_items_per_feed:
-            raise ConfigError("items_per_feed: must be between 1 and max_items_per_feed")
+        for item in fields(self):
+            value = getattr(self, item.name)
+            if str(item.type) == "int" and isinstance(value, int):
+                least = _MINIMUMS.get(item.name, 0)
+                if value < least:
+                    meaning = _MINIMUM_MEANING.get(item.name, "")
+                    raise _bad(item.name, f"must be {least}{meaning} or more, got {value}")
+        if self.items_per_feed > self.max_items_per_feed:
+            raise _bad(
+                "items_per_feed",
+                f"{self.items_per_feed} is more than max_items_per_feed "
+                f"({self.max_items_per_feed})",
+            )
+        if self.database_url:
+            _check_database_url(self.database_url)
+        if self.rate_limit:
+            from feeds.ratelimit import parse_limits  # the limits library, only when used
+
+            try:
+                parse_limits(self.rate_limit)
+            except ValueError as exc:
+                raise _bad("rate_limit", str(exc)) from None
+        if "://" not in self.rate_limit_storage:
+            raise _bad(
+                "rate_limit_storage",
+                f"expected a storage URI such as 'memory://' or 'redis://host:6379', "
+                f"got {self.rate_limit_storage!r}",
+            )
         try:
             language = canonical_language(self.default_language)
         except LanguageError as exc:
-            raise ConfigError(f"default_language: {exc}") from None
+            raise _bad("default_language", str(exc)) from None
         return replace(self, site_url=self.site_url.rstrip("/"), default_language=language)
+
+
+def _check_url(setting: str, value: str, *, path_allowed: bool = False) -> None:
+    """An http(s) URL with a host (or, where `path_allowed`, a path on this site); empty is
+    unset. Raises ConfigError naming the setting."""
+    if not value:
+        return
+    if path_allowed and value.startswith("/") and not value.startswith("//"):
+        return
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 (raises ValueError on a port that is not a number)
+    except ValueError as exc:
+        raise _bad(setting, f"{value!r} is not a URL ({exc})") from None
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        wanted = "an http:// or https:// URL" + (" or a path starting with '/'" * path_allowed)
+        raise _bad(setting, f"must be {wanted}, got {value!r}")
+
+
+def _check_database_url(value: str) -> None:
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        url = make_url(value)
+        url.port  # noqa: B018
+    except (ArgumentError, ValueError):
+        raise _bad(
+            "database_url",
+            "not a database URL such as 'postgresql+psycopg://user:pw@host/db' or "
+            "'sqlite:////path/articles.db'",
+        ) from None
+    if url.get_backend_name() not in {"sqlite", "postgresql"}:
+        raise _bad(
+            "database_url",
+            f"{url.get_backend_name()!r} is not a supported database (sqlite or postgresql)",
+        )
 
 
 def _parse_move(pair: str) -> tuple[str, str]:
@@ -245,33 +356,57 @@ def _coerce(name: str, raw: Any, kind: type, source: str) -> Any:
                 return True
             if text.lower() in {"0", "false", "no", "off", ""}:
                 return False
-            raise ConfigError(f"{source}: {name}: expected true or false, got {raw!r}")
+            raise _sourced(source, name, f"expected true or false, got {raw!r}")
         if kind is int:
             try:
                 return int(text)
             except ValueError:
-                raise ConfigError(
-                    f"{source}: {name}: expected a whole number, got {raw!r}"
-                ) from None
+                raise _sourced(source, name, f"expected a whole number, got {raw!r}") from None
     if kind is int and (isinstance(raw, bool) or not isinstance(raw, int)):
-        raise ConfigError(f"{source}: {name}: expected a whole number, got {raw!r}")
+        raise _sourced(source, name, f"expected a whole number, got {raw!r}")
     if kind is bool and not isinstance(raw, bool):
-        raise ConfigError(f"{source}: {name}: expected true or false, got {raw!r}")
+        raise _sourced(source, name, f"expected true or false, got {raw!r}")
     if kind is str and not isinstance(raw, str):
-        raise ConfigError(f"{source}: {name}: expected text, got {raw!r}")
+        raise _sourced(source, name, f"expected text, got {raw!r}")
     return raw
+
+
+def _sourced(source: str, setting: str, reason: str) -> ConfigError:
+    """An error naming where the value came from and the setting once: `site.toml: hub_url:
+    ...` for a file, `FEEDS_HUB_URL: ...` for an environment variable (its name is the key)."""
+    if source.startswith(("FEEDS_", "DATABASE_URL")):
+        return ConfigError(f"{source}: {reason}", setting=setting, reason=reason)
+    return ConfigError(f"{source}: {setting}: {reason}", setting=setting, reason=reason)
+
+
+def _suggestion(name: str) -> str:
+    names = [f.name for f in fields(SiteConfig)]
+    hint = difflib.get_close_matches(name.lower(), names, n=1)
+    return f"; did you mean {hint[0]!r}?" if hint else ""
 
 
 _KINDS = {"str": str, "int": int, "bool": bool}
 
 
-def _apply(config: SiteConfig, values: Mapping[str, Any], source: str) -> SiteConfig:
+def _apply(
+    config: SiteConfig,
+    values: Mapping[str, Any],
+    source: str,
+    sources: dict[str, str] | None = None,
+) -> SiteConfig:
+    """`config` with `values` (from `source`) applied; `sources` records, per setting, where
+    its value came from (the environment's each by its variable: `FEEDS_HUB_URL`)."""
     known = {f.name: _KINDS.get(str(f.type)) for f in fields(SiteConfig)}
     changes: dict[str, Any] = {}
     for key, raw in values.items():
+        where = source
+        if source == "environment":  # keyed by variable: FEEDS_HUB_URL, DATABASE_URL
+            where, key = key, key.removeprefix("FEEDS_")
         name = key.lower()
         if name not in known:
-            raise ConfigError(f"{source}: unknown setting {key!r}")
+            raise ConfigError(f"{where}: unknown setting {key!r}{_suggestion(key)}")
+        if sources is not None:
+            sources[name] = where
         if name == "podcasts":
             if isinstance(raw, tuple):  # already parsed (a test passing Show values)
                 changes[name] = raw
@@ -288,7 +423,7 @@ def _apply(config: SiteConfig, values: Mapping[str, Any], source: str) -> SiteCo
             continue
         kind = known[name]
         assert kind is not None, f"setting {name} has no text form"
-        changes[name] = _coerce(name, raw, kind, source)
+        changes[name] = _coerce(name, raw, kind, where)
     return replace(config, **changes)
 
 
@@ -300,26 +435,58 @@ def load_config(
     """Build the site configuration from defaults, file, environment and overrides."""
     env = os.environ if environ is None else environ
     config = SiteConfig()
+    sources: dict[str, str] = {}
     path = env.get("FEEDS_CONFIG")
     if not path and instance_path and (Path(instance_path) / "site.toml").is_file():
         path = str(Path(instance_path) / "site.toml")
     if path:
         try:
             with open(path, "rb") as fh:
-                config = _apply(config, tomllib.load(fh), path)
+                config = _apply(config, tomllib.load(fh), path, sources)
         except OSError as exc:
             raise ConfigError(f"FEEDS_CONFIG: cannot read {path}: {exc.strerror}") from exc
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
-    names = {f.name for f in fields(SiteConfig)}
-    from_env = {
-        key[len("FEEDS_") :]: value
-        for key, value in env.items()
-        if key.startswith("FEEDS_") and key[len("FEEDS_") :].lower() in names
-    }
-    if "DATABASE_URL" in env and "DATABASE_URL" not in from_env:
-        from_env["DATABASE_URL"] = env["DATABASE_URL"]
-    config = _apply(config, from_env, "environment")
+    config = _apply(config, _from_environment(env), "environment", sources)
     if overrides:
-        config = _apply(config, overrides, "create_app")
-    return config.validated()
+        config = _apply(config, overrides, "create_app", sources)
+    try:
+        return config.validated()
+    except ConfigError as exc:
+        source = sources.get(exc.setting)
+        if not exc.setting or source is None:
+            raise  # a default, or a rule between settings: `setting: reason`
+        raise _sourced(source, exc.setting, exc.reason) from None
+
+
+def _from_environment(env: Mapping[str, str]) -> dict[str, str]:
+    """The settings the environment gives, by variable: `FEEDS_<SETTING>` and `DATABASE_URL`.
+
+    A variable set but empty (`DATABASE_URL=` in a compose file) is ignored with a warning,
+    for every setting alike: it would otherwise replace the file's value with an empty one in
+    silence (an empty database_url is the bundled samples). A `FEEDS_` variable that is no
+    setting is an error when it is close to one (`FEEDS_ITEMS_PER_FED`: did you mean
+    'items_per_feed'?), as an unknown key of the TOML file is, and a warning otherwise (the
+    prefix is shared with what other programs read, OTHER_FEEDS_VARIABLES are known)."""
+    names = {f.name for f in fields(SiteConfig)}
+    found: dict[str, str] = {}
+    for variable, value in env.items():
+        if variable == "DATABASE_URL" or variable.startswith("FEEDS_"):
+            key = "DATABASE_URL" if variable == "DATABASE_URL" else variable[len("FEEDS_") :]
+        else:
+            continue
+        if variable in OTHER_FEEDS_VARIABLES:
+            continue
+        if key.lower() not in names:
+            hint = _suggestion(key)
+            if hint:
+                raise ConfigError(f"{variable}: unknown setting{hint}")
+            log.warning("%s is set but is not a setting; it is ignored", variable)
+            continue
+        if not value.strip():
+            log.warning("%s is set but empty; it is ignored (unset it, or give a value)", variable)
+            continue
+        found[variable] = value
+    if "FEEDS_DATABASE_URL" in found:
+        found.pop("DATABASE_URL", None)  # the prefixed name wins
+    return found

@@ -40,11 +40,10 @@ def parse_limits(text: str) -> list[RateLimitItem]:
         items = parse_many(text)
     except ValueError as exc:
         raise ValueError(
-            f"rate_limit: {text!r} is not a limit such as '120/minute' or "
-            f"'120/minute;2000/hour' ({exc})"
+            f"{text!r} is not a limit such as '120/minute' or '120/minute;2000/hour' ({exc})"
         ) from None
     if not items:
-        raise ValueError(f"rate_limit: {text!r} holds no limit")
+        raise ValueError(f"{text!r} holds no limit")
     return list(items)
 
 
