@@ -377,8 +377,6 @@ http {{
     sendfile on;
     tcp_nopush on;
     keepalive_requests 100000;
-    map_hash_max_size 4194304;
-    map_hash_bucket_size 512;
 {temp}
     include {prefix / "site.conf"};
 }}

@@ -23,11 +23,13 @@ from importlib import metadata
 from pathlib import Path
 from typing import Final
 
-from werkzeug.http import parse_date, parse_etags
+from werkzeug.http import parse_etags
 
 from articles.errors import StoreFull
 from articles.store import EntryKey, Store, Tombstone, TranslationLink
 from feeds.config import SiteConfig
+from feeds.http_dates import if_modified_since as modified_since_date
+from feeds.http_dates import parse_http_date
 
 _ROOT = Path(__file__).resolve().parent.parent
 # Everything of ours that can change a document's bytes or headers: both packages' code,
@@ -228,17 +230,18 @@ def is_fresh(
     RFC 9110 13.2.2: If-None-Match decides when present, with the weak comparison GET uses
     (13.1.2: `W/` ignored, lists, `*`), and accepts the tag of any encoding of the document,
     since the content is the same. Otherwise If-Modified-Since, compared with `<=` on whole
-    seconds; a date that cannot be read is ignored (13.1.3). A date later than the server's
-    clock still gets its 304 when the document is not newer: as nginx and Apache's static
-    files answer it, and what aggregators' checks expect (a reader that sends its fetch time
-    keeps its conditional GET); `now` is not used for it. Parsing is Werkzeug's.
+    seconds, when it is one valid HTTP-date not later than `now` (`feeds.http_dates`: read
+    strictly, in its three forms); any other value is ignored (13.1.3), so it never gives a
+    304. A date ahead of the server's clock is ignored too: it is no date this server sent,
+    and a 304 for it could hide a change (Apache httpd ignores it as well). `now` (aware) is
+    the server's clock; None reads the system clock.
     """
     if if_none_match is not None:
         etags = parse_etags(if_none_match)
         return any(etags.contains_weak(opaque + suffix) for suffix in _ALL_SUFFIXES)
     if if_modified_since is None or modified is None:
         return False
-    since = parse_date(if_modified_since)
+    since = modified_since_date(if_modified_since, now or datetime.now(UTC))
     return since is not None and modified <= since
 
 
@@ -264,7 +267,8 @@ def precondition_status(
     1. If-Match: none of its tags is the document's by the strong comparison (13.1.1: a `W/`
        tag never matches; `*` does, the document exists) -> 412;
     2. else If-Unmodified-Since: the document changed after that date (13.1.4; ignored when
-       the date cannot be read or the document has no Last-Modified) -> 412;
+       it is not one valid HTTP-date, `feeds.http_dates`, or the document has no
+       Last-Modified) -> 412;
     3. If-None-Match, else If-Modified-Since: `is_fresh` at `now` -> 304 (`now` may be None
        only when no If-Modified-Since is to be weighed).
     """
@@ -273,7 +277,7 @@ def precondition_status(
         if not etags.star_tag and not any(etags.contains(opaque + s) for s in _ALL_SUFFIXES):
             return PRECONDITION_FAILED
     elif if_unmodified_since is not None and modified is not None:
-        since = parse_date(if_unmodified_since)
+        since = parse_http_date(if_unmodified_since, now)
         if since is not None and modified > since:
             return PRECONDITION_FAILED
     if is_fresh(if_none_match, if_modified_since, opaque, modified, now):

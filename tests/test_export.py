@@ -23,7 +23,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, replace
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import brotli
@@ -32,7 +32,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from werkzeug.http import http_date, parse_date
+from werkzeug.http import http_date, parse_accept_header, parse_date
 
 from articles.model import Translation
 from articles.store import Facet, article_facets
@@ -44,12 +44,14 @@ from feeds.export import (
     ExportReport,
     file_name,
 )
+from feeds.export import nginx as nginx_module
 from feeds.export.manifest import load_manifest
 from feeds.export.nginx import COMMON_ACCEPT
 from feeds.negotiation import for_browser, negotiate
 from feeds.writers import MEDIA_TYPES
 from tests.fixtures.app import EMBARGO, NOW, Clock, article, default_articles
 from tests.fixtures.servers import Server, free_port, start, stop, wait_until
+from tests.test_http_dates import asctime_date, rfc850_date
 from tests.test_podcast_feeds import SHOW, episode
 
 NGINX = shutil.which("nginx", path=os.pathsep.join([os.environ.get("PATH", ""), "/usr/sbin"]))
@@ -295,8 +297,6 @@ error_log {tmp / "error.log"} notice;
 events {{ worker_connections 64; }}
 http {{
     access_log off;
-    map_hash_max_size 262144;
-    map_hash_bucket_size 256;
 {temp}
     include {include};
 }}
@@ -403,8 +403,25 @@ def conditional_cases(etag: str, last_modified: str) -> list[dict[str, str]]:
         {"If-Modified-Since": http_date(dated)},
         {"If-Modified-Since": http_date(dated + timedelta(seconds=1))},
         {"If-Modified-Since": http_date(dated - timedelta(seconds=1))},
-        {"If-Modified-Since": http_date(dated + timedelta(days=3650))},
+        {"If-Modified-Since": http_date(dated + timedelta(days=3650))},  # ahead of the clock
         {"If-Modified-Since": "not a date"},
+        # The obsolete forms, which a recipient must read (RFC 9110 5.6.7) ...
+        {"If-Modified-Since": rfc850_date(dated)},
+        {"If-Modified-Since": asctime_date(dated)},
+        {"If-Modified-Since": asctime_date(dated - timedelta(seconds=1))},
+        {"If-Modified-Since": rfc850_date(dated + timedelta(days=3650))},
+        # ... and what nginx's own parser reads leniently but is no HTTP-date: ignored (200).
+        {"If-Modified-Since": http_date(dated + timedelta(days=1)).replace("GMT", "+0000")},
+        {"If-Modified-Since": http_date(dated + timedelta(days=1)).lower()},
+        {"If-Modified-Since": "Xyz, " + http_date(dated + timedelta(days=1))[5:]},
+        {"If-Modified-Since": http_date(dated) + ", " + http_date(dated)},
+        {"If-Modified-Since": http_date(dated) + " x"},
+        {"If-Modified-Since": "Mon, 00 " + http_date(dated + timedelta(days=40))[8:]},
+        {"If-Modified-Since": "Thu, 31 Apr 2025 00:00:00 GMT"},
+        {"If-Unmodified-Since": "Thu, 31 Apr 2025 00:00:00 GMT"},
+        {"If-Unmodified-Since": "Sat, 29 Feb 2025 00:00:00 GMT"},
+        {"If-Unmodified-Since": "Thu Feb 29 00:00:00 2024"},
+        {"If-Unmodified-Since": http_date(dated - timedelta(days=1)).replace("GMT", "+0000")},
         {"If-None-Match": f'"other", {etag}'},
         {"If-None-Match": f'"other",{etag} , "more"'},
         {"If-None-Match": f'W/"{opaque}"'},
@@ -478,6 +495,56 @@ def test_nginx_answers_conditional_requests_as_the_app_does(
     # Every exported document is dated as the app dates it (pages, OPML, sitemaps, robots.txt
     # included), so nginx answers If-Modified-Since on each.
     assert undated == 0
+
+
+# Dates the app's clock (NOW) and nginx's (the real one) put on the same side: up to NOW, or
+# from 2030 on (ahead of both).
+_IMS_MOMENTS = st.one_of(
+    st.datetimes(min_value=datetime(2025, 7, 1), max_value=NOW.replace(tzinfo=None)),
+    st.datetimes(min_value=datetime(2030, 1, 1), max_value=datetime(2069, 12, 31)),
+).map(lambda d: d.replace(microsecond=0, tzinfo=UTC))
+
+
+@settings(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    moment=_IMS_MOMENTS,
+    form=st.sampled_from([http_date, rfc850_date, asctime_date]),
+    mutation=st.sampled_from(
+        [
+            lambda t: t,
+            lambda t: t.replace("GMT", "+0000"),
+            lambda t: t.replace("GMT", "UTC"),
+            lambda t: t.lower(),
+            lambda t: t.upper(),
+            lambda t: t + ", " + t,
+            lambda t: t.replace(" ", "  ", 1),
+            lambda t: t.replace(":", " ", 1),
+            lambda t: "Foo" + t[3:],
+            lambda t: t[:-1],
+            lambda t: t.replace(" 0", " 00", 1),
+            lambda t: re.sub(r"\b\d\d\b", "00", t, count=1),
+        ]
+    ),
+    path=st.sampled_from(["/feeds/all.atom", "/articles/ko-1", "/feeds.opml"]),
+)
+def test_nginx_answers_any_if_modified_since_as_the_app_does(
+    exported: tuple[Flask, Path],
+    nginx: Server,
+    moment: datetime,
+    form: Callable[[datetime], str],
+    mutation: Callable[[str], str],
+    path: str,
+) -> None:
+    """Dates in the three forms, near misses of them (zones, case, lists, spacing, day 00,
+    other weekday names): nginx's 304 exactly where the app's."""
+    app, _ = exported
+    client: FlaskClient = app.test_client()
+    header = mutation(form(moment))
+    theirs = client.get(path, base_url=SITE, headers={"If-Modified-Since": header})
+    response, _ = nginx.request("GET", path, {"If-Modified-Since": header})
+    assert response.status == theirs.status_code, header
 
 
 @settings(
@@ -1426,3 +1493,143 @@ def test_a_configured_show_without_episodes_is_exported_as_the_app_serves_it(
     assert not follow.failed, follow.failed
     exported_as_served("briefing")
     assert_follow_run_matches_a_full_run(app, out, follow)
+
+
+# --- Accept-Encoding: nginx answers as the app does -------------------------------------------
+
+CODING_PATHS = ("/feeds/all.atom", "/feeds/all.json", "/feeds/all", "/articles/ko-1", "/")
+REFUSING = (
+    "identity;q=0",
+    "*;q=0",
+    "identity;q=0, *;q=0",
+    "identity;q=0.000",
+    "deflate, identity;q=0",
+    "*;q=0, gzip;q=0",
+)
+
+
+def accept_encodings(parameters: bool) -> st.SearchStrategy[str]:
+    """Accept-Encoding headers: codings we send and do not, `*`, identity, upper case; with
+    `parameters`, q-values from 0 to 1 (and `q=0` often)."""
+    name = st.sampled_from(["br", "gzip", "x-gzip", "identity", "*", "deflate", "zstd", "BR"])
+    quality = st.one_of(
+        st.just(""),
+        st.sampled_from([";q=0", ";q=0.0", ";q=1", ";q=0.5", "; q=0.001", ";q=1.000"]),
+        st.integers(0, 1000).map(lambda n: f";q={n / 1000:g}"),
+    )
+    item = st.builds(lambda n, q: n + q, name, quality if parameters else st.just(""))
+    return st.lists(item, min_size=1, max_size=4).map(", ".join)
+
+
+def same_coding(client: FlaskClient, server: Server, path: str, headers: dict[str, str]) -> None:
+    """nginx's status and body are the app's, and so are the coding and ETag of a 200."""
+    theirs = client.get(path, base_url=SITE, headers=headers)
+    response, body = server.request("GET", path, headers)
+    where = f"{path} with {headers!r}"
+    assert response.status == theirs.status_code, where
+    assert body == theirs.data, where
+    for name in ("Content-Encoding", "Content-Type", "ETag", "Vary", "Cache-Control"):
+        assert response.getheader(name) == theirs.headers.get(name), (where, name)
+
+
+@pytest.mark.parametrize("header", [*nginx_module.COMMON_ACCEPT_ENCODING, *REFUSING])
+def test_nginx_answers_common_and_refusing_accept_encodings_as_the_app_does(
+    exported: tuple[Flask, Path], nginx: Server, header: str
+) -> None:
+    """The table's headers and those refusing an uncompressed body: the app's coding, or its
+    406 (text, or JSON on a JSON Feed URL) where nothing it has is acceptable."""
+    app, _ = exported
+    client = app.test_client()
+    for path in CODING_PATHS:
+        same_coding(client, nginx, path, {"Accept-Encoding": header})
+
+
+def test_a_refused_identity_still_gets_the_304_its_validators_earn(
+    exported: tuple[Flask, Path], nginx: Server
+) -> None:
+    """The app weighs preconditions before the coding: If-None-Match with the tag, or a current
+    If-Modified-Since, is a 304 even with `identity;q=0`; other dates, tags or none: 406."""
+    app, _ = exported
+    client = app.test_client()
+    for path in CODING_PATHS:
+        first = client.get(path, base_url=SITE)
+        dated = parse_date(first.headers["Last-Modified"])
+        assert dated is not None
+        for extra in (
+            {"If-None-Match": first.headers["ETag"]},
+            {"If-None-Match": '"other"'},
+            {"If-Modified-Since": first.headers["Last-Modified"]},
+            {"If-Modified-Since": http_date(dated - timedelta(seconds=1))},
+            {"If-Modified-Since": http_date(dated + timedelta(days=3650))},
+            {"If-Modified-Since": "not a date"},
+            {"If-None-Match": '"other"', "If-Modified-Since": first.headers["Last-Modified"]},
+        ):
+            headers = {"Accept-Encoding": "identity;q=0", **extra}
+            theirs = client.get(path, base_url=SITE, headers=headers)
+            response, _ = nginx.request("GET", path, headers)
+            assert response.status == theirs.status_code, (path, extra)
+
+
+@settings(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(header=accept_encodings(parameters=False))
+def test_nginx_alone_answers_accept_encoding_without_parameters_as_the_app_does(
+    exported: tuple[Flask, Path], nginx: Server, header: str
+) -> None:
+    app, _ = exported
+    client = app.test_client()
+    for path in CODING_PATHS:
+        same_coding(client, nginx, path, {"Accept-Encoding": header})
+
+
+@settings(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(header=accept_encodings(parameters=True))
+def test_nginx_alone_gives_the_apps_status_and_an_accepted_coding_for_any_accept_encoding(
+    exported: tuple[Flask, Path], nginx: Server, header: str
+) -> None:
+    """Without an upstream nginx cannot weigh q-values: the status is still the app's (406
+    exactly where the app's), and the coding one the header accepts."""
+    app, _ = exported
+    client = app.test_client()
+    qualities = {}
+    for value, quality in parse_accept_header(header):
+        name = "gzip" if value.lower() == "x-gzip" else value.lower()
+        qualities.setdefault(name, quality)
+    for path in CODING_PATHS:
+        theirs = client.get(path, base_url=SITE, headers={"Accept-Encoding": header})
+        response, body = nginx.request("GET", path, {"Accept-Encoding": header})
+        assert response.status == theirs.status_code, (path, header)
+        if response.status == 406:
+            assert body == theirs.data
+            continue
+        coding = response.getheader("Content-Encoding") or "identity"
+        assert qualities.get(coding, qualities.get("*", 1.0 if coding == "identity" else 0)) > 0
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(header=accept_encodings(parameters=True))
+def test_nginx_with_the_app_upstream_answers_any_accept_encoding_as_the_app_does(
+    nginx_with_app: tuple[Flask, Server], header: str
+) -> None:
+    app, server = nginx_with_app
+    client = app.test_client()
+    for path in CODING_PATHS:
+        same_coding(client, server, path, {"Accept-Encoding": header})
+
+
+def test_the_generated_config_sets_its_own_map_hash_sizes(exported: tuple[Flask, Path]) -> None:
+    """nginx starts on the config with nothing set by hand (the `serving` helper's main config
+    sets no map_hash_*): the bucket holds the longest key, the `Accept` table's included."""
+    _, out = exported
+    conf = (out / CONFIG_FOLDER / CONFIG_NAME).read_text(encoding="utf-8")
+    assert "map_hash_bucket_size 256;" in conf
+    assert conf.index("map_hash_bucket_size") < conf.index("map ")
+    assert nginx_module.map_hash_settings(46, 10) == (
+        "map_hash_bucket_size 128;\nmap_hash_max_size 2048;"
+    )
+    assert nginx_module.map_hash_settings(300, 100_000).startswith("map_hash_bucket_size 512;")

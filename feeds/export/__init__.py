@@ -372,6 +372,7 @@ class Exporter:
             self.config.site_url,
             self.upstream,
             listen=self.listen,
+            key_sizes=self._maps.key_sizes(),
         ).encode()
         try:
             unchanged_config = config_path.read_bytes() == config

@@ -116,6 +116,8 @@ class DocumentMaps:
         # (map, shard) -> its file, relative to the export folder.
         self._files: dict[tuple[str, int], str] = {}
         self._types: dict[int, set[tuple[str, str]]] = {}
+        self._longest_label = 0  # the label map's longest key (bytes) and its number of keys
+        self._labels = 0
 
     def reset(self) -> None:
         """Forget what is known (after a run that failed half-way): the next update reads all."""
@@ -193,6 +195,9 @@ class DocumentMaps:
         (`Store.label_slugs`) when it changed. Returns (its file, the file it replaces or
         None), relative to the export folder."""
         text = label_map_lines(labels)
+        keys = [line.rpartition('" "')[0] for line in text.decode().splitlines()]
+        self._longest_label = max((len(k.encode()) for k in keys), default=0)
+        self._labels = len(keys)
         digest = hashlib.blake2b(text, digest_size=8).hexdigest()
         file = f"{CONFIG_FOLDER}/{MAPS_FOLDER}/{LABEL_MAP}.{digest}.conf"
         if not (self.directory / file).exists():
@@ -209,6 +214,16 @@ class DocumentMaps:
         for (name, _), file in sorted(self._files.items()):
             found[name].append(root / file)
         return found
+
+    def key_sizes(self) -> tuple[int, int]:
+        """(the longest key of any map, in bytes; the number of keys of the largest map): what
+        nginx's map hash must hold (`feeds.export.nginx.map_hash_settings`)."""
+        longest = max(
+            (len((self.prefix + p).encode()) for ps in (self._paths or {}).values() for p in ps),
+            default=0,
+        )
+        count = sum(len(ps) for ps in (self._paths or {}).values())
+        return max(longest, self._longest_label), max(count, self._labels)
 
     def types(self) -> set[tuple[str, str]]:
         """(content type, file-name key) of every document."""

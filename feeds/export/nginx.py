@@ -29,7 +29,22 @@ from urllib.parse import urlsplit
 
 from feeds.export.files import type_key
 from feeds.export.maps import DOCUMENT_MAPS, LABEL_MAP, quote
-from feeds.negotiation import BROWSER_XML_TYPE, for_browser, negotiate
+from feeds.http_dates import (
+    ASCTIME_DATE,
+    ASCTIME_DAY,
+    HTTP_DATE,
+    IMF_FIXDATE,
+    MONTH,
+    MONTHS,
+    RFC850_DATE,
+)
+from feeds.negotiation import (
+    BROWSER_XML_TYPE,
+    choose_encoding,
+    for_browser,
+    identity_acceptable,
+    negotiate,
+)
 from feeds.redirects import CONVENTIONAL_MAX_AGE
 from feeds.urls import FEEDS_PREFIX, FORMATS, SEGMENT_BY_KIND
 from feeds.writers import MEDIA_TYPES
@@ -140,15 +155,79 @@ def if_match_map() -> str:
     )
 
 
-# An HTTP-date in any of its three forms (RFC 9110 5.6.7), which nginx reads; any other
-# If-Unmodified-Since is not a date and is ignored, as the app ignores a date it cannot read.
-_DAY = r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)"
-_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
-_CLOCK = r"\d\d:\d\d:\d\d"
-HTTP_DATE: Final = (
-    rf"{_DAY}, \d\d {_MONTH} \d{{4}} {_CLOCK} GMT"
-    rf"|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day, \d\d-{_MONTH}-\d\d {_CLOCK} GMT"
-    rf"|{_DAY} {_MONTH} [ \d]\d {_CLOCK} \d{{4}}"
+# Matches "A:B" of two digit strings of one length when A is the greater: a common prefix,
+# then a greater digit (the backreference reads the prefix again after the colon).
+_GREATER: Final = "|".join(f"{d}[0-9]*:\\1[0-{d - 1}]" for d in range(1, 10))
+
+
+def if_modified_since_maps() -> str:
+    """`$feeds_ims_ignored`: "1" when the request's If-Modified-Since is to be ignored as the
+    app ignores it (`feeds.http_dates.if_modified_since`): present but not exactly one valid
+    HTTP-date, or a date later than the server's clock. Such a request is served from a
+    location with `if_modified_since off` (200, whatever nginx's own, lenient reading of the
+    date would say: it reads any weekday, trailing text and day 00).
+
+    `$feeds_ims_key` is the date as 14 digits (YYYYMMDDhhmmss, the year of an rfc850-date as
+    nginx places it), "x" for a value that is not an HTTP-date, "" for none;
+    `$feeds_now_key` the server's clock the same way, from `$date_gmt` (nginx's SSI module,
+    built by default; outside SSI it is `%A, %d-%b-%Y %H:%M:%S %Z` in UTC); and
+    `$feeds_ims_future` compares the two digit by digit (the longest common prefix, then a
+    greater digit: a backreference does it in one regex).
+    """
+    month_keys = [(name, f"{number:02d}") for number, name in enumerate(MONTHS, start=1)]
+    blank = "[ \\t]*"
+    lines = [
+        "# If-Modified-Since read as the app reads it (feeds.http_dates).",
+        "map $http_if_modified_since $feeds_ims_key {",
+        '    default "x";',
+        '    "" "";',
+    ]
+    for name, number in month_keys:
+        imf = IMF_FIXDATE.replace(MONTH, f"({name})")
+        rfc850 = RFC850_DATE.replace(MONTH, f"({name})")
+        asctime = ASCTIME_DATE.replace(MONTH, f"({name})")
+        # IMF-fixdate: day, month, year, hour, minute, second
+        lines.append(f'    "~^{blank}{imf}{blank}$" "$3{number}$1$4$5$6";')
+        # rfc850-date: nginx reads 00-69 as 20xx, 70-99 as 19xx
+        for digits, century in (("[0-6][0-9]", "20"), ("[7-9][0-9]", "19")):
+            pattern = rfc850.replace("([0-9]{2})", f"({digits})")
+            lines.append(f'    "~^{blank}{pattern}{blank}$" "{century}$3{number}$1$4$5$6";')
+        # asctime-date: month, day (" 6" or "06"), hour, minute, second, year
+        for day, spelled in ((" ([1-9])", "0$2"), ("(0[1-9]|[12][0-9]|3[01])", "$2")):
+            pattern = asctime.replace(ASCTIME_DAY, day)
+            lines.append(f'    "~^{blank}{pattern}{blank}$" "$6{number}{spelled}$3$4$5";')
+    lines.append("}")
+    lines += ["map $date_gmt $feeds_now_key {", '    default "";']
+    for name, number in month_keys:
+        lines.append(
+            f'    "~^[A-Za-z]+, ([0-9]{{2}})-{name}-([0-9]{{4}}) ([0-9]{{2}}):([0-9]{{2}}):'
+            f'([0-9]{{2}}) GMT$" "$2{number}$1$3$4$5";'
+        )
+    lines.append("}")
+    lines += [
+        'map "$feeds_ims_key:$feeds_now_key" $feeds_ims_future {',
+        '    default "";',
+        f'    "~^([0-9]*)(?:{_GREATER})" "1";',
+        "}",
+        # Only a date is compared with the clock: a request without one reads no clock.
+        "map $feeds_ims_key $feeds_ims_ignored {",
+        "    default $feeds_ims_future;",
+        '    "" "";',
+        '    "x" "1";',
+        "}",
+    ]
+    return "\n".join(lines)
+
+
+# A day the month does not have, in each form, which nginx's date parser refuses (and then
+# answers If-Unmodified-Since with 412) while the app ignores the header: 31 Apr, 30 Feb, 29 Feb
+# of a common year (the rfc850-date's two digits as nginx places them: 00-69 in 20xx).
+_LEAP4 = "(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)"
+_LEAP2 = "(?:[02468][048]|[13579][26])"
+IMPOSSIBLE_DAY: Final = (
+    rf"[A-Za-z]+, (?:31 (?:Apr|Jun|Sep|Nov)|3[01] Feb|29 Feb (?!{_LEAP4} ))"
+    rf"|[A-Za-z]+, (?:31-(?:Apr|Jun|Sep|Nov)|3[01]-Feb|29-Feb-(?!{_LEAP2} ))"
+    rf"|[A-Za-z]+ (?:(?:Apr|Jun|Sep|Nov) 31|Feb 3[01]|Feb 29 [0-9:]{{8}} (?!{_LEAP4}$))"
 )
 
 
@@ -157,13 +236,15 @@ def preconditions_map() -> str:
     own test of If-Match or If-Unmodified-Since would answer otherwise than the app, so the
     request goes through the loopback listener with both headers removed: an If-Match that
     holds (nginx compares it with an ETag of its own, which the export turns off, so it would
-    answer 412), or, without If-Match, an If-Unmodified-Since that is not an HTTP-date (nginx
-    answers 412; the app ignores it). A failing If-Match is answered 412 before this."""
+    answer 412), or, without If-Match, an If-Unmodified-Since that is not an HTTP-date
+    (`feeds.http_dates.HTTP_DATE`) or names a day its month does not have (nginx answers 412;
+    the app ignores it). A failing If-Match is answered 412 before this."""
     return "\n".join(
         [
             'map "$feeds_if_match:$http_if_unmodified_since" $feeds_preconditions {',
             '    default "1";',
             '    ":" "";',
+            f'    "~^:(?:{IMPOSSIBLE_DAY})" "1";',
             f'    "~^:(?:{HTTP_DATE})$" "";',
             '    "~^fail:" "";',
             "}",
@@ -230,6 +311,184 @@ def browser_map() -> str:
     return "\n".join(lines)
 
 
+# Accept-Encoding headers of browsers, HTTP libraries and feed readers; the generated map answers
+# each exactly as the app does (`feeds.negotiation.choose_encoding` and `identity_acceptable`,
+# asked at export time).
+COMMON_ACCEPT_ENCODING: Final = (
+    "gzip, deflate, br",
+    "gzip, deflate, br, zstd",
+    "gzip, deflate",
+    "gzip,deflate",
+    "gzip",
+    "br",
+    "identity",
+    "*",
+    "deflate, gzip",
+    "br;q=1.0, gzip;q=0.8, *;q=0.1",
+    "gzip;q=1.0, identity;q=0.5, *;q=0",
+    "gzip, identity;q=0",
+    "br, identity;q=0",
+    "identity;q=0",
+    "*;q=0",
+    "identity;q=0, *;q=0",
+    "gzip;q=0, br;q=0",
+    "gzip;q=0.5, identity",
+)
+
+# A header of codings without parameters (every one with quality 1): the app takes Brotli when
+# `br` or `*` is named (Brotli first on a tie), else gzip when `gzip` or `x-gzip` is, else the
+# body as it is (identity is acceptable: only a q-value refuses it). Anything with a parameter
+# is a header nginx cannot weigh (`UNSURE`).
+_CODING = r"[A-Za-z0-9!#$%&'*+.^_`|~-]+"
+SIMPLE_ACCEPT_ENCODING: Final = rf"\s*(?:{_CODING})?\s*(?:,\s*(?:{_CODING})?\s*)*"
+NO_CODING: Final = "406"
+# The app's 406 for a document whose every form is refused (`feeds.http._no_acceptable_coding`),
+# as text and as the JSON the app answers on a `.json` feed URL.
+NO_CODING_MESSAGE: Final = (
+    "406 Not Acceptable: your Accept-Encoding refuses an uncompressed body and names no "
+    "coding this site sends; allow gzip, br or identity"
+)
+NO_CODING_TEXT: Final = NO_CODING_MESSAGE + "\\n"
+NO_CODING_JSON: Final = '{\\"error\\": \\"' + NO_CODING_MESSAGE + '\\", \\"status\\": 406}\\n'
+_POSITIVE_Q = r"(?:1(?:\.0{0,3})?|0?\.[0-9]{0,2}[1-9][0-9]{0,2}?)"
+_ZERO_Q = r"0(?:\.0{0,3})?"
+# The rest of an item whose quality is above 0 (none given is 1).
+_ACCEPTED = rf"(?:,|$|;\s*q={_POSITIVE_Q}\s*(?:,|$))"
+_STAR = r"\*"
+# ... and of one whose quality is 0.
+_REFUSED = rf";\s*q={_ZERO_Q}\s*(?:,|$)"
+
+
+def _named(name: str, rest: str = "(?:[;,]|$)") -> str:
+    """A regex (to follow `^` or a lookahead) for a header with an item naming `name` (a regex)
+    that continues with `rest`. Of repeated items the app takes the highest quality (Werkzeug
+    sorts them), so "any item" is the test for a quality above 0, and "none above 0" for 0."""
+    return rf"(?:.*,)?\s*{name}\s*{rest}"
+
+
+def _coding_answer(header: str) -> str:
+    """The app's answer to an Accept-Encoding header: "br", "gzip", "" (identity) or 406."""
+    coding = choose_encoding(header)
+    if coding is None and not identity_acceptable(header):
+        return NO_CODING
+    return coding or ""
+
+
+def accept_encoding_maps(upstream: bool, prefix: str = "") -> str:
+    """`$feeds_coding` (br, gzip or "" for the body as it is) and `$feeds_refused` ("json" or
+    "text" when the app answers 406: the header refuses identity and names no coding it has;
+    "" else) for the request's Accept-Encoding, as the app answers it (`feeds.http
+    .document_response`).
+
+    `$feeds_ae` is the app's answer where nginx can give it exactly: a document the app sends
+    only as it is (`$feeds_identity`), a header of `COMMON_ACCEPT_ENCODING`, a header without
+    parameters (`SIMPLE_ACCEPT_ENCODING`); else `UNSURE`. An unsure header goes to the app
+    when there is an `upstream` (`$feeds_ask_app`); without one nginx takes a coding the
+    header gives a quality above 0 (Brotli, then gzip, `*` standing for Brotli), else the
+    body as it is, else (identity refused: `identity;q=0`, or `*;q=0` without an identity
+    item) the 406: the status is the app's, the coding one the client accepts though perhaps
+    not the one it prefers most.
+
+    The app weighs preconditions first: a request whose If-None-Match holds the tag got its
+    304 before this; one whose If-Modified-Since is current (a valid date, not ahead of the
+    clock, not before the document's Last-Modified, no If-None-Match) gets the 304 from nginx's
+    own test instead of the 406 (`$feeds_ims_current`).
+    """
+    lines = [
+        'map "$feeds_identity:$http_accept_encoding" $feeds_ae {',
+        f"    default {quote(UNSURE)};",
+    ]
+    lines.append('    "~^1:" "";')
+    seen: set[str] = set()
+    for header in COMMON_ACCEPT_ENCODING:
+        if header.lower() in seen:
+            continue
+        seen.add(header.lower())
+        lines.append(f"    {quote(':' + header, variables=False)} {quote(_coding_answer(header))};")
+    simple = f"^:(?={SIMPLE_ACCEPT_ENCODING}$)"
+    item_end = r"\s*(?:,|$)"
+    lines += [
+        f'    "~*{simple}(?:.*,)?\\s*(?:br|\\*){item_end}" br;',
+        f'    "~*{simple}(?:.*,)?\\s*(?:x-)?gzip{item_end}" gzip;',
+        f'    "~{simple}" "";',
+        "}",
+        # nginx's guess for an unsure header (without an upstream): see the docstring.
+        "map $http_accept_encoding $feeds_ae_guess {",
+        '    default "";',
+        *(
+            f'    "~*{rule}" {coding};'
+            for coding, names in (("br", "br"), ("gzip", "(?:x-)?gzip"))
+            for rule in (
+                f"^{_named(names, _ACCEPTED)}",
+                f"^(?!{_named(names)}){_named(_STAR, _ACCEPTED)}",
+            )
+        ),
+        f'    "~*^(?!{_named("identity", _ACCEPTED)}){_named("identity", _REFUSED)}" {NO_CODING};',
+        f'    "~*^(?!{_named("identity")})(?!{_named(_STAR, _ACCEPTED)}){_named(_STAR, _REFUSED)}"'
+        f" {NO_CODING};",
+        "}",
+        "map $feeds_ae $feeds_ae_choice {",
+        "    default $feeds_ae;",
+        f"    {quote(UNSURE)} {'$feeds_ae' if upstream else '$feeds_ae_guess'};",
+        "}",
+        "map $feeds_ae_choice $feeds_coding {",
+        "    default $feeds_ae_choice;",
+        f'    {quote(NO_CODING)} "";',
+        f'    {quote(UNSURE)} "";',
+        "}",
+        # The document's Last-Modified as 14 digits, to weigh If-Modified-Since before a 406.
+        "map $feeds_last_modified $feeds_lm_key {",
+        '    default "";',
+        *(
+            f'    "~^[A-Za-z]+, ([0-9]{{2}}) {name} ([0-9]{{4}}) ([0-9]{{2}}):([0-9]{{2}}):'
+            f'([0-9]{{2}}) GMT$" "$2{number:02d}$1$3$4$5";'
+            for number, name in enumerate(MONTHS, start=1)
+        ),
+        "}",
+        'map "$feeds_lm_key:$feeds_ims_key" $feeds_lm_later {',
+        '    default "";',
+        f'    "~^([0-9]*)(?:{_GREATER})" "1";',
+        "}",
+        "map $http_if_none_match $feeds_has_inm {",
+        '    default "1";',
+        '    "" "";',
+        "}",
+        # "1": If-Modified-Since says the client's copy is current (nginx's test gives 304).
+        'map "$feeds_has_inm:$feeds_ims_ignored:$feeds_ims_key:$feeds_lm_key:$feeds_lm_later"'
+        " $feeds_ims_current {",
+        '    default "";',
+        '    "~^::[0-9]{14}:[0-9]{14}:$" "1";',
+        "}",
+        'map "$feeds_ae_choice:$feeds_ims_current:$uri" $feeds_refused {',
+        '    default "";',
+        f'    "~^{NO_CODING}::{_regex(prefix + FEEDS_PREFIX)}.*\\.json$" "json";',
+        f'    "~^{NO_CODING}::" "text";',
+        "}",
+    ]
+    return "\n".join(lines)
+
+
+def map_hash_settings(longest_key: int, most_keys: int) -> str:
+    """`map_hash_bucket_size` and `map_hash_max_size` for maps whose longest exact key has
+    `longest_key` bytes and whose largest map has `most_keys` keys, so the config starts with
+    nginx's defaults for everything else and needs nothing set by hand.
+
+    A hash bucket must hold one key (`NGX_HASH_ELT_SIZE`: a pointer, then the key and its
+    2-byte length rounded up to a pointer's size) and the closing pointer; nginx's default is
+    its cache line (64 bytes: keys up to 46 bytes), too small for the `Accept` table and long
+    article URIs. Both are powers of two, so a config changes only when a key or a map grows
+    past one; the maximum size leaves room for nginx's search of a size that fits.
+    """
+    element = 8 + (longest_key + 2 + 7) // 8 * 8
+    bucket = 128
+    while bucket < element + 8:
+        bucket *= 2
+    size = 2048
+    while size < 8 * most_keys:
+        size *= 2
+    return f"map_hash_bucket_size {bucket};\nmap_hash_max_size {size};"
+
+
 def nginx_config(
     includes: Mapping[str, Sequence[Path]],
     types: Collection[tuple[str, str]],
@@ -238,13 +497,16 @@ def nginx_config(
     site_url: str,
     upstream: str | None = None,
     listen: str = DEFAULT_LISTEN,
+    key_sizes: tuple[int, int] = (0, 0),
 ) -> str:
     """maps (request URI -> file, ETag, headers) and a server block that serves DIR as the app
     would. The per-document maps (`feeds.export.maps.DOCUMENT_MAPS`) include, in order, the
     files `includes` names for each (`feeds.export.maps.DocumentMaps`); `types` are the
     (content type, file-name key) pairs of the documents.
 
-    Include it in nginx's `http` block; `listen` is the server block's address
+    Include it in nginx's `http` block before any other `map` (it sets the map hash's sizes,
+    `map_hash_settings`, from `key_sizes`: the longest key in bytes, the most keys of one
+    map, `DocumentMaps.key_sizes`); `listen` is the server block's address
     (`127.0.0.1:8080`, `80`, `[::]:443 ssl`: anything nginx's `listen` takes).
 
     Conditional GET as the app answers it (`feeds.etag.precondition_status`): `If-None-Match`
@@ -293,6 +555,14 @@ def nginx_config(
     parts = [
         "# Generated by `flask feeds export`: serves the exported documents as the app would.",
         "# Include inside `http { }`; every value below comes from the app's own answers.",
+        map_hash_settings(
+            max(
+                key_sizes[0],
+                *(len(h.encode()) for h in COMMON_ACCEPT),
+                *(len(h.encode()) + 1 for h in COMMON_ACCEPT_ENCODING),
+            ),
+            max(key_sizes[1], len(COMMON_ACCEPT)),
+        ),
         'geo $dollar { default "$"; }',
         accept_map(),
         "\n".join(
@@ -303,9 +573,14 @@ def nginx_config(
                 f'    {quote(UNSURE)} "atom";',
                 "}",
                 # Forwarded to the app (with an upstream): a feed URL with such an Accept.
-                'map "$feeds_accept:$feeds_feed" $feeds_ask_app {',
+                'map "$feeds_accept:$feeds_feed" $feeds_ask_app_accept {',
                 '    default "";',
                 f'    "~^{_regex(UNSURE)}:." {quote("1" if upstream else "")};',
+                "}",
+                # ... or any document with an Accept-Encoding nginx cannot weigh.
+                'map "$feeds_ask_app_accept:$feeds_ae" $feeds_ask_app {',
+                '    default "1";',
+                '    "~^:(?!\\?$)" "";',
                 "}",
             ]
         ),
@@ -345,26 +620,26 @@ def nginx_config(
         inm_map(),
         if_match_map(),
         preconditions_map(),
+        if_modified_since_maps(),
         "\n".join(
             [
-                # Served from an internal location: as generic XML (a browser), and without
-                # Last-Modified (If-Modified-Since ignored there, as the app ignores it).
-                'map "$feeds_as_xml:$feeds_last_modified" $feeds_internal {',
+                # Served from an internal location: as generic XML (a browser), and with
+                # If-Modified-Since ignored (if_modified_since off) where the app ignores it:
+                # a document without Last-Modified, a date that is not one
+                # (if_modified_since_maps). The Last-Modified date holds colons: it goes last.
+                'map "$feeds_as_xml:$feeds_ims_ignored:$feeds_last_modified" $feeds_internal {',
                 '    default "";',
-                '    "~^1:$" "/_feeds_as_xml_undated";',
-                '    "~^1:." "/_feeds_as_xml";',
-                '    "~^:$" "/_feeds_undated";',
+                '    "~^1:1:" "/_feeds_as_xml_no_ims";',
+                '    "~^1::$" "/_feeds_as_xml_no_ims";',
+                '    "~^1::." "/_feeds_as_xml";',
+                '    "~^:1:" "/_feeds_no_ims";',
+                '    "~^::$" "/_feeds_no_ims";',
                 "}",
             ]
         ),
         "\n".join(
             [
-                'map "$feeds_identity:$http_accept_encoding" $feeds_coding {',
-                '    default "";',
-                # Brotli first (the app prefers it on a tie); a coding with q=0 is refused.
-                '    "~*^:(.*,)?\\s*br\\s*(,|$|;\\s*q=(1|0?\\.0*[1-9]))" br;',
-                '    "~*^:(.*,)?\\s*(x-)?gzip\\s*(,|$|;\\s*q=(1|0?\\.0*[1-9]))" gzip;',
-                "}",
+                *accept_encoding_maps(upstream is not None, prefix).splitlines(),
                 'map $feeds_coding $feeds_file_suffix { default ""; gzip ".gz"; br ".br"; }',
                 'map $feeds_coding $feeds_tag_suffix { default ""; gzip "-gz"; br "-br"; }',
             ]
@@ -410,6 +685,21 @@ def nginx_config(
         "        add_header Cache-Control no-store always;",
         f'        return 412 "{PRECONDITION_FAILED_TEXT}";',
         "    }",
+        *(
+            line
+            for name, media, body in (
+                ("@feeds_no_coding", "text/plain; charset=utf-8", NO_CODING_TEXT),
+                ("@feeds_no_coding_json", "application/json", NO_CODING_JSON),
+            )
+            for line in (
+                f"    location {name} {{",
+                f'        default_type "{media}";',
+                "        add_header Vary $feeds_vary always;",
+                "        add_header Cache-Control no-store always;",
+                f'        return 406 "{body}";',
+                "    }",
+            )
+        ),
         "    location @feeds_not_acceptable {",
         '        default_type "text/plain; charset=utf-8";',
         "        add_header Vary Accept always;",
@@ -417,14 +707,15 @@ def nginx_config(
         f'        return 406 "{not_acceptable}";',
         "    }",
         # Atom and RSS for a client that prefers HTML: the same file and headers, served as
-        # generic XML; a document without Last-Modified, with If-Modified-Since ignored
-        # (reached only from the location below, after its If-None-Match check).
+        # generic XML; If-Modified-Since ignored where the app ignores it (no Last-Modified,
+        # no valid past date; reached only from the location below, after its If-None-Match
+        # check).
         *(
             line
             for name, as_xml, dated in (
                 ("/_feeds_as_xml", True, True),
-                ("/_feeds_as_xml_undated", True, False),
-                ("/_feeds_undated", False, False),
+                ("/_feeds_as_xml_no_ims", True, False),
+                ("/_feeds_no_ims", False, False),
             )
             for line in (
                 f"    location = {name} {{",
@@ -470,6 +761,10 @@ def nginx_config(
         "        error_page 420 = @feeds_preconditions;",
         "        if ($feeds_preconditions) { return 420; }",
         "        if ($feeds_inm) { return 304; }",
+        "        error_page 423 = @feeds_no_coding_json;",
+        "        error_page 424 = @feeds_no_coding;",
+        '        if ($feeds_refused = "json") { return 423; }',
+        '        if ($feeds_refused = "text") { return 424; }',
         "        if ($feeds_internal) { rewrite ^ $feeds_internal last; }",
         *headers,
         "        try_files $feeds_stem$feeds_file_suffix.$feeds_type_key =404;",
