@@ -14,6 +14,7 @@ last saw; a different stored value raises StaleArticle and writes nothing.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -103,20 +104,28 @@ class WriteResult:
     reason: str = ""
 
 
+# Claims the `updated` of a version the server dates itself: `stamp(after)` is a whole second
+# (aware UTC) later than `after` (the stored version's `updated`, or None) and than every other
+# version the server dated, so no two entries of a feed share a second
+# (`articles.store.stamps`).
+Stamp = Callable[[datetime | None], datetime]
+
+
 @dataclass(frozen=True, slots=True)
 class Edit:
     """One article's change for `ArticleService.apply`.
 
-    `build(stored, now)` gets the stored article (None when there is none) as the write
-    transaction reads it and the time of the write (read under the write lock: see
-    `ArticleService.apply`), and returns the new version, or None to delete the article.
+    `build(stored, now, stamp)` gets the stored article (None when there is none) as the
+    write transaction reads it, the time of the write (read under the write lock: see
+    `ArticleService.apply`) and `stamp`, which claims the `updated` of a version the caller
+    dates itself (`Stamp`), and returns the new version, or None to delete the article.
     Whatever it raises aborts the whole `apply`, so a caller's precondition checked there
     (HTTP If-Match) still holds when the transaction commits. `action` names the change in
     announcements and in the audit trail (a new article is always a `create`).
     """
 
     article_id: str
-    build: Callable[[Article | None, datetime], Article | None]
+    build: Callable[[Article | None, datetime, Stamp], Article | None]
     action: Literal["replace", "correct", "delete"] = "replace"
 
 
@@ -292,7 +301,7 @@ class ArticleService:
             _check_version(current, if_updated)
             values = dict(changes)
             if "updated" not in values:
-                values["updated"] = max(now, current.updated + _TICK)
+                values["updated"] = tx.stamp(now, after=current.updated)
             try:
                 corrected = dataclasses.replace(current, **values)
             except (TypeError, ValueError) as exc:
@@ -400,7 +409,7 @@ class ArticleService:
             writes: dict[AuditAction, list[tuple[Article | None, Article]]] = {}
             for edit in edits:
                 current = tx.get(edit.article_id)
-                new = edit.build(current, now)
+                new = edit.build(current, now, functools.partial(tx.stamp, now))
                 where = f"article {edit.article_id!r}"
                 if new is None:
                     if current is None:

@@ -145,7 +145,7 @@ def test_markdown_front_matter_refuses_a_field_given_twice(
 
     from articles.formats.markdown import _FrontMatterLoader
 
-    # (written inline: anchors and aliases are refused in front matter, see test_input_yaml_resources)
+    # Written inline: front matter refuses anchors and aliases (test_input_yaml_resources).
     merged = yaml.load("y:\n  <<: {k: 1, j: 2}\n  k: 3\n", Loader=_FrontMatterLoader)
     assert sorted(merged["y"]) == ["j", "k"]
     assert merged["y"]["k"].value == 3

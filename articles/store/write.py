@@ -55,6 +55,7 @@ from articles.store.schema import (
 )
 from articles.store.slugs import SlugRegistry, relabelled
 from articles.store.sql import among
+from articles.store.stamps import claim_stamp
 from articles.store.visibility import Visibility, VisibilityChange, visible
 
 # The kinds on the articles row whose slugs the registry gives when a record leaves them to be
@@ -194,6 +195,12 @@ class StoreTransaction:
     def _check_open(self) -> None:
         if self.rolled_back:
             raise RuntimeError("this store transaction was rolled back; start a new one")
+
+    def stamp(self, now: datetime, after: datetime | None = None) -> datetime:
+        """A whole second for a version the server dates at `now`, later than `after` and no
+        other version's (`articles.store.stamps.claim_stamp`): aware UTC."""
+        self._check_open()
+        return claim_stamp(self._conn, now, after)
 
     def get(self, article_id: str) -> Article | None:
         """The stored article with this id as this transaction sees it, or None."""

@@ -34,6 +34,7 @@ from articles.formats.record import (
     unknown_member_reason,
 )
 from articles.model import Article, article_to_dict
+from articles.service import Stamp
 from articles.service import same_content as service_same_content
 from articles.text import reading_time_minutes
 from feeds.api.merge_patch import apply_merge_patch
@@ -399,17 +400,21 @@ def same_content(new: Article, stored: Article) -> bool:
     return service_same_content(new, stored)
 
 
-def stamped(new: Article, stored: Article | None, now: datetime) -> Article:
-    """`new` with `updated` set to the write's time, unless the record gives a newer one.
+def stamped(new: Article, stored: Article | None, now: datetime, stamp: Stamp) -> Article:
+    """`new` with `updated` set to a stamp of the write's time, unless the record gives a
+    newer one.
 
-    Never earlier than the stored `updated` plus one tick, so every API change is newer than
-    what it replaces (a withdrawal is never "unchanged"), and never earlier than `published`
-    (the record format's rule; an embargoed record keeps its future `updated`).
+    The stamp (`articles.service.Stamp`) is a whole second from `now`'s on that no other
+    version the server dated has, and later than the stored `updated`, so every API change
+    is newer than what it replaces (a withdrawal is never "unchanged") and no two entries of
+    a feed share an `updated`; never earlier than `published` (the record format's rule; an
+    embargoed record keeps its future `updated`).
     """
     floor = now if stored is None else max(now, stored.updated + TICK)
     if new.updated >= floor:
         return new
-    return replace(new, updated=floor.astimezone(new.updated.tzinfo))
+    when = stamp(None if stored is None else stored.updated)
+    return replace(new, updated=when.astimezone(new.updated.tzinfo))
 
 
 def unknown_patch_members(patch: Mapping[str, Any]) -> list[dict[str, str]]:

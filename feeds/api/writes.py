@@ -18,7 +18,7 @@ from typing import Literal
 
 from articles.errors import ArticleNotFound
 from articles.model import Article
-from articles.service import ArticleService, Edit
+from articles.service import ArticleService, Edit, Stamp
 from feeds.api.problems import Problem
 from feeds.api.records import check_guid_kept, etag, same_content, stamped
 
@@ -128,8 +128,8 @@ def apply(
 
 def _builder(
     change: Change, requested: datetime
-) -> Callable[[Article | None, datetime], Article | None]:
-    def build(current: Article | None, now: datetime) -> Article | None:
+) -> Callable[[Article | None, datetime, Stamp], Article | None]:
+    def build(current: Article | None, now: datetime, stamp: Stamp) -> Article | None:
         if current is None and change.must_exist:
             raise ArticleNotFound(change.article_id)
         change.precondition.check(change.article_id, current, now)
@@ -146,6 +146,6 @@ def _builder(
         ):
             # The service answers `unchanged` and writes nothing.
             return replace(new, updated=min(new.updated, current.updated))
-        return stamped(new, current, now)
+        return stamped(new, current, now, stamp)
 
     return build
