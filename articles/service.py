@@ -47,6 +47,7 @@ from articles.store import (
     UpsertResult,
     prepare_article,
 )
+from articles.store.stamps import LEAD
 
 Outcome = Literal["created", "updated", "unchanged", "skipped", "deleted"]
 # Why a record older than the stored version changes nothing (importer lines, API results).
@@ -160,6 +161,14 @@ class ArticleService:
         self.listeners = listeners if listeners is not None else ChangeListeners()
         self.zone = zone or ZoneInfo("UTC")
         self.default_language = default_language
+
+    @property
+    def stamp_lead(self) -> timedelta:
+        """How far ahead of the clock a burst of writes may date versions (`Stamp`): at most
+        `articles.store.stamps.LEAD`, and half the clock-skew allowance `check_times` keeps,
+        so a stamp is not refused as too far ahead (past the lead, one article's versions
+        step by a microsecond, which the other half leaves room for)."""
+        return min(LEAD, self.max_clock_skew / 2)
 
     @property
     def tag_authority(self) -> str:
@@ -301,7 +310,7 @@ class ArticleService:
             _check_version(current, if_updated)
             values = dict(changes)
             if "updated" not in values:
-                values["updated"] = tx.stamp(now, after=current.updated)
+                values["updated"] = tx.stamp(now, current.updated, lead=self.stamp_lead)
             try:
                 corrected = dataclasses.replace(current, **values)
             except (TypeError, ValueError) as exc:
@@ -409,7 +418,9 @@ class ArticleService:
             writes: dict[AuditAction, list[tuple[Article | None, Article]]] = {}
             for edit in edits:
                 current = tx.get(edit.article_id)
-                new = edit.build(current, now, functools.partial(tx.stamp, now))
+                new = edit.build(
+                    current, now, functools.partial(tx.stamp, now, lead=self.stamp_lead)
+                )
                 where = f"article {edit.article_id!r}"
                 if new is None:
                     if current is None:

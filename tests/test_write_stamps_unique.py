@@ -176,12 +176,14 @@ def test_claims_follow_the_rule(store: Store, claims: list[Any], start: datetime
             after = None if after_ms is None else now + timedelta(milliseconds=after_ms)
             stamp = claim_stamp(conn, now, after)
             floor = datetime.fromtimestamp(math.floor(now.timestamp()), UTC)
-            assert stamp.microsecond == 0 and stamp.tzinfo is not None
-            assert stamp >= floor
+            assert stamp.tzinfo is not None and stamp >= floor
             if after is not None:
                 assert stamp > after
-            cap = max(floor + LEAD, _next_second(after))
-            assert stamp <= cap
+            cap = floor + LEAD
+            if after is not None and _next_second(after) > cap:
+                assert stamp == max(after + timedelta(microseconds=1), now)  # claims nothing
+                continue
+            assert stamp.microsecond == 0 and stamp <= cap
             if earlier and max(earlier) < cap:
                 assert stamp > max(earlier)
             earlier.append(stamp)
@@ -192,3 +194,24 @@ def _next_second(after: datetime | None) -> datetime:
     if after is None:
         return datetime.min.replace(tzinfo=UTC)
     return datetime.fromtimestamp(math.floor(after.timestamp()) + 1, UTC)
+
+
+def test_stamps_stay_within_a_smaller_clock_skew_allowance(store: Store) -> None:
+    """With max_clock_skew below the lead, a burst is never refused as dated too far ahead."""
+    moment = datetime(2026, 3, 1, 12, 0, 0, tzinfo=UTC)
+    service = ArticleService(
+        store,
+        clock=lambda: moment,
+        tag_authority="feeds.example.org,2025",
+        max_clock_skew=timedelta(seconds=10),  # whole seconds up to half of it
+    )
+    service.create(make_article("s"))
+    stamps = []
+    for n in range(10):
+        fixed = service.correct("s", {"summary": f"고침 {n}"}).article
+        assert fixed is not None
+        stamps.append(fixed.updated)
+    assert stamps[:6] == [moment + timedelta(seconds=n) for n in range(6)]
+    # Past the allowance, each version is a microsecond after the one before (newer still).
+    tick = timedelta(microseconds=1)
+    assert stamps[6:] == [stamps[5] + tick * n for n in range(1, 5)]

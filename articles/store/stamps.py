@@ -11,7 +11,8 @@ The latest claimed second is the change_sequence row 'stamp' (Unix seconds), mov
 write transaction that claims it (its row is locked until the commit), so processes writing
 at once never share one. Writes faster than one a second run ahead of the clock, by at most
 `LEAD`: past that, stamps may repeat a second (the feeds then warn; the times stay true to
-within `LEAD`, well inside the clock-skew allowance for `updated`, 300 s by default).
+within `LEAD`, inside the clock-skew allowance for `updated`, 300 s by default; the write
+service keeps its lead within half that allowance).
 """
 
 from __future__ import annotations
@@ -30,20 +31,30 @@ from articles.store.schema import change_sequence_table
 # How far ahead of the clock a burst of writes may date its versions.
 LEAD: Final = timedelta(seconds=120)
 _ROW: Final = "stamp"
+_TICK: Final = timedelta(microseconds=1)  # the finest time both databases store
 
 
-def claim_stamp(conn: Connection, now: datetime, after: datetime | None = None) -> datetime:
+def claim_stamp(
+    conn: Connection, now: datetime, after: datetime | None = None, lead: timedelta = LEAD
+) -> datetime:
     """A whole second (aware UTC) for a version dated by the server at `now`: not before
     `now`'s second, later than `after` (the stored version's `updated`, when there is one) and
-    than every stamp claimed before, unless that would be more than `LEAD` ahead of `now`.
+    than every stamp claimed before, unless that would be more than `lead` (whole seconds, at
+    most `LEAD` by default) ahead of `now`. When the second after `after` is itself past the
+    lead, the stamp is one microsecond after `after` (or `now`, if later), claiming nothing.
 
     Call inside a write transaction; the claim is undone with it. Errors: those of the
     connection (`sqlalchemy.exc.DBAPIError`).
     """
     want = math.floor(now.timestamp())
+    cap = want + int(lead.total_seconds())
     if after is not None:
-        want = max(want, math.floor(after.timestamp()) + 1)
-    cap = max(want, math.floor((now + LEAD).timestamp()))
+        past = math.floor(after.timestamp()) + 1
+        if past > cap:
+            # The stored version is dated at the lead or beyond (a burst of corrections of
+            # one article, a record's own future `updated`): just after it, as before stamps.
+            return max(after + _TICK, now).astimezone(UTC)
+        want = max(want, past)
     cs = change_sequence_table
     insert = sqlite_insert if conn.dialect.name == "sqlite" else postgresql_insert
     conn.execute(

@@ -55,7 +55,7 @@ from articles.store.schema import (
 )
 from articles.store.slugs import SlugRegistry, relabelled
 from articles.store.sql import among
-from articles.store.stamps import claim_stamp
+from articles.store.stamps import LEAD, claim_stamp
 from articles.store.visibility import Visibility, VisibilityChange, visible
 
 # The kinds on the articles row whose slugs the registry gives when a record leaves them to be
@@ -196,11 +196,14 @@ class StoreTransaction:
         if self.rolled_back:
             raise RuntimeError("this store transaction was rolled back; start a new one")
 
-    def stamp(self, now: datetime, after: datetime | None = None) -> datetime:
+    def stamp(
+        self, now: datetime, after: datetime | None = None, *, lead: timedelta = LEAD
+    ) -> datetime:
         """A whole second for a version the server dates at `now`, later than `after` and no
-        other version's (`articles.store.stamps.claim_stamp`): aware UTC."""
+        other version's, at most `lead` ahead (`articles.store.stamps.claim_stamp`): aware
+        UTC."""
         self._check_open()
-        return claim_stamp(self._conn, now, after)
+        return claim_stamp(self._conn, now, after, lead)
 
     def get(self, article_id: str) -> Article | None:
         """The stored article with this id as this transaction sees it, or None."""
