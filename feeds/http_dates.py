@@ -1,8 +1,8 @@
 """HTTP-dates as conditional requests carry them (RFC 9110 5.6.7), read strictly.
 
 `If-Modified-Since` and `If-Unmodified-Since` are ignored unless they hold one valid HTTP-date
-(RFC 9110 13.1.3, 13.1.4): a value in another form, a list of dates, an impossible day, or,
-for `If-Modified-Since`, a date after the server's clock must not decide the answer. A
+(RFC 9110 13.1.3, 13.1.4): a value in another form, a list of dates or an impossible day
+must not decide the answer (a valid date later than the server's clock does decide it). A
 lenient parser (e.g. `email.utils`, which Werkzeug's `parse_date` uses) reads `+0900` zones,
 missing weekdays, lower-case names and two-digit years, and would turn such a header into a
 304. The grammar, all three forms, case-sensitive (`%s"GMT"` in the RFC's ABNF):
@@ -100,12 +100,10 @@ def parse_http_date(value: str | None, now: datetime | None = None) -> datetime 
 
 def if_modified_since(value: str | None, now: datetime) -> datetime | None:
     """The date of an `If-Modified-Since` header to compare with, or None when it is to be
-    ignored: absent, not one valid HTTP-date, or later than `now` (the server's clock, aware).
+    ignored: absent or not one valid HTTP-date (RFC 9110 13.1.3). `now` (the server's clock,
+    aware) places a two-digit rfc850 year.
 
-    A date ahead of the server's clock cannot be a `Last-Modified` this server sent; it comes
-    from a client's own clock, and a 304 for it could hide a change made before that time
-    (RFC 2616 14.25 called such a date invalid; Apache httpd ignores it too)."""
-    since = parse_http_date(value, now)
-    if since is None or since > now:
-        return None
-    return since
+    A valid date later than the clock is compared like any other, as RFC 9110 has it (a
+    Last-Modified not after it gets 304) and as nginx and the aggregators' probes expect;
+    RFC 2616 14.25 called such a date invalid, and RFC 7232 dropped that rule."""
+    return parse_http_date(value, now)

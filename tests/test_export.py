@@ -497,8 +497,8 @@ def test_nginx_answers_conditional_requests_as_the_app_does(
     assert undated == 0
 
 
-# Dates the app's clock (NOW) and nginx's (the real one) put on the same side: up to NOW, or
-# from 2030 on (ahead of both).
+# Dates up to the app's clock (NOW), and from 2030 on (ahead of it and of nginx's, the real one):
+# both compare a date ahead of the clock as any other.
 _IMS_MOMENTS = st.one_of(
     st.datetimes(min_value=datetime(2025, 7, 1), max_value=NOW.replace(tzinfo=None)),
     st.datetimes(min_value=datetime(2030, 1, 1), max_value=datetime(2069, 12, 31)),

@@ -163,16 +163,13 @@ _GREATER: Final = "|".join(f"{d}[0-9]*:\\1[0-{d - 1}]" for d in range(1, 10))
 def if_modified_since_maps() -> str:
     """`$feeds_ims_ignored`: "1" when the request's If-Modified-Since is to be ignored as the
     app ignores it (`feeds.http_dates.if_modified_since`): present but not exactly one valid
-    HTTP-date, or a date later than the server's clock. Such a request is served from a
-    location with `if_modified_since off` (200, whatever nginx's own, lenient reading of the
-    date would say: it reads any weekday, trailing text and day 00).
+    HTTP-date. Such a request is served from a location with `if_modified_since off` (200,
+    whatever nginx's own, lenient reading of the date would say: it reads any weekday,
+    trailing text and day 00). A valid date later than the clock is compared as any other
+    (RFC 9110 13.1.3), as the app does.
 
     `$feeds_ims_key` is the date as 14 digits (YYYYMMDDhhmmss, the year of an rfc850-date as
-    nginx places it), "x" for a value that is not an HTTP-date, "" for none;
-    `$feeds_now_key` the server's clock the same way, from `$date_gmt` (nginx's SSI module,
-    built by default; outside SSI it is `%A, %d-%b-%Y %H:%M:%S %Z` in UTC); and
-    `$feeds_ims_future` compares the two digit by digit (the longest common prefix, then a
-    greater digit: a backreference does it in one regex).
+    nginx places it), "x" for a value that is not an HTTP-date, "" for none.
     """
     month_keys = [(name, f"{number:02d}") for number, name in enumerate(MONTHS, start=1)]
     blank = "[ \\t]*"
@@ -197,21 +194,9 @@ def if_modified_since_maps() -> str:
             pattern = asctime.replace(ASCTIME_DAY, day)
             lines.append(f'    "~^{blank}{pattern}{blank}$" "$6{number}{spelled}$3$4$5";')
     lines.append("}")
-    lines += ["map $date_gmt $feeds_now_key {", '    default "";']
-    for name, number in month_keys:
-        lines.append(
-            f'    "~^[A-Za-z]+, ([0-9]{{2}})-{name}-([0-9]{{4}}) ([0-9]{{2}}):([0-9]{{2}}):'
-            f'([0-9]{{2}}) GMT$" "$2{number}$1$3$4$5";'
-        )
-    lines.append("}")
     lines += [
-        'map "$feeds_ims_key:$feeds_now_key" $feeds_ims_future {',
-        '    default "";',
-        f'    "~^([0-9]*)(?:{_GREATER})" "1";',
-        "}",
-        # Only a date is compared with the clock: a request without one reads no clock.
         "map $feeds_ims_key $feeds_ims_ignored {",
-        "    default $feeds_ims_future;",
+        '    default "";',
         '    "" "";',
         '    "x" "1";',
         "}",
