@@ -215,3 +215,15 @@ def test_stamps_stay_within_a_smaller_clock_skew_allowance(store: Store) -> None
     # Past the allowance, each version is a microsecond after the one before (newer still).
     tick = timedelta(microseconds=1)
     assert stamps[6:] == [stamps[5] + tick * n for n in range(1, 5)]
+
+
+def test_a_stamp_is_never_before_published(api: ApiClient, clock: Clock) -> None:
+    """A published time with a fraction of a second in the write's own second: the stamp is
+    the next whole second, not the write's (which would date the version before it)."""
+    clock.now = NOW + timedelta(milliseconds=900)
+    published = NOW + timedelta(milliseconds=500)
+    put = api.put("/api/articles/frac", json=record(published=published.isoformat()))
+    assert put.status_code == 201, put.get_json()
+    stored = api.store.get("frac")
+    assert stored.updated >= stored.published
+    assert stored.updated == NOW.replace(microsecond=0) + timedelta(seconds=1)

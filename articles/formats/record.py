@@ -160,9 +160,11 @@ def article_from_mapping(
     `written_at` is the time this version is being written when the writer knows it (the
     publishing API, which stamps `updated` with it): a record without `updated` then has
     `updated` = the earlier of `published` and `written_at`, so an embargo or a draft planned
-    for later needs no `updated`, and a published record whose time is ahead of the write is
-    refused on `published` (send the time as `embargoed`). Without it (files), `updated`
-    defaults to `published` and an embargoed record must give it.
+    for later needs no `updated`; a published record (no embargo) has `updated` = `published`
+    even when that is ahead of the write, since a client's clock may run a little ahead of the
+    server's: the clock's rule (`articles.clock`, a few minutes' allowance) judges how far
+    ahead it may be. Without it (files), `updated` defaults to `published` and an embargoed
+    record must give it.
     """
     if not isinstance(raw, Mapping):
         raise InvalidArticle(where, "", f"expected a JSON object, got {kind(raw)}")
@@ -203,24 +205,19 @@ class RecordBuilder(ValueReader):
                 "required for an embargoed record: the time this version was written "
                 "(not later than now)",
             )
+        status = self.status(raw.get("status"))
         if given_updated is not None:
             updated = given_updated
-        elif written_at is not None:
+        elif written_at is not None and (status != "published" or embargoed is not None):
             updated = min(published, written_at.astimezone(published.tzinfo))
         else:
+            # A published story's version is not older than its publication, even when the
+            # client's clock put that a moment ahead of this server's (`articles.clock`
+            # allows a few minutes and refuses more, naming `published`).
             updated = published
-        status = self.status(raw.get("status"))
         # A story written before it appears (an embargo, a draft planned for later) has a
         # version time before its publish time; a published one may not.
         if updated < published and embargoed is None and status == "published":
-            if given_updated is None:
-                # The client sent no `updated`: its publish time is ahead of this write.
-                raise self.fail(
-                    "published",
-                    f"{published.isoformat()} is later than the time of this write "
-                    f"({updated.isoformat()}); to hold the story until then, send that time "
-                    "as `embargoed` (an embargo), or keep it a draft",
-                )
             raise self.fail(
                 "updated",
                 f"{updated.isoformat()} is earlier than published ({published.isoformat()}); "

@@ -413,7 +413,13 @@ def stamped(new: Article, stored: Article | None, now: datetime, stamp: Stamp) -
     floor = now if stored is None else max(now, stored.updated + TICK)
     if new.updated >= floor:
         return new
-    when = stamp(None if stored is None else stored.updated)
+    # Later than the stored version, and, for a story already out, not before `published` (a
+    # whole second: the next one when `published` has a fraction; an embargoed story's
+    # version is older than its future publication).
+    after = None if stored is None else stored.updated
+    if new.published <= now:
+        after = new.published - TICK if after is None else max(after, new.published - TICK)
+    when = stamp(after)
     return replace(new, updated=when.astimezone(new.updated.tzinfo))
 
 
@@ -454,7 +460,7 @@ def patched_record(current: Article, patch: dict[str, Any], now: datetime) -> di
     `embargoed` set without `published` moves `published` with it (an embargoed story is
     published when its embargo ends; a merge patch cannot leave the stored `published` out);
     `embargoed: null` without `published` on a story still under embargo lifts it now
-    (`published` becomes the time of the write).
+    (`published` becomes `now`, the time of the request).
     """
     base = article_to_dict(current)
     if "updated" not in patch:

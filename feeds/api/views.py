@@ -458,7 +458,9 @@ def patch_article(article_id: str) -> Response:
 
     def build(current: Article | None, now: datetime) -> Article:
         assert current is not None  # must_exist
-        return read_record(patched_record(current, patch, now), article_id, rules)
+        # An embargo lifted "now" is published at the time of the request, the instant the
+        # answer's `state` is told at (the write's own time, read under the lock, is later).
+        return read_record(patched_record(current, patch, _now()), article_id, rules)
 
     change = writes.Change(
         article_id, build, "correct", precondition=_precondition(), must_exist=True
