@@ -52,12 +52,15 @@ def test_every_normalisation_form_of_an_id_names_one_article(text: str) -> None:
     assert ids == {unicodedata.normalize("NFC", text)}
 
 
-@pytest.mark.parametrize("bad", [".", ".."])
+@pytest.mark.parametrize(
+    "bad",
+    [".", "..", "a/../b", "../../etc", "x/.", "./x", "a/./b", "/..", "a/.."],
+)
 def test_dot_segment_ids_are_refused_naming_the_field(bad: str) -> None:
     with pytest.raises(InvalidArticle) as caught:
         build(id=bad)
     assert caught.value.field == "id"
-    assert "path segment" in caught.value.reason
+    assert "path segment" in caught.value.reason and "cannot name a page" in caught.value.reason
     with pytest.raises(InvalidArticle) as caught:
         build(translations=[bad])
     assert caught.value.field == "translations[0].id"
@@ -99,3 +102,41 @@ def test_a_slug_written_in_any_case_is_its_lower_case(slug: str, data: st.DataOb
     assert article.section is not None and article.section.slug == slug
     assert article.tags[0].slug == slug and article.authors[0].slug == slug
     assert article.source is not None and article.source.slug == slug
+
+
+_SEGMENT = st.sampled_from(["a", "기사", ".", "..", "", "b.c", "...", "%2E", "x"])
+
+
+@settings(max_examples=120, deadline=None)
+@given(segments=st.lists(_SEGMENT, min_size=1, max_size=4))
+def test_an_id_is_taken_only_if_its_page_path_keeps_every_segment(
+    segments: list[str],
+) -> None:
+    """The rule behind `.`/`..` (found again as `a/../b`, `x/.`, `../../etc`, accepted with
+    pages no link reached): an id split at `/` is taken only when no segment is `.` or `..`,
+    the segments browsers and servers remove (RFC 3986 5.2.4). Empty ones stay (a wire
+    service's `http://...` id)."""
+    text = "/".join(segments)
+    reachable = bool(text) and all(segment not in (".", "..") for segment in segments)
+    try:
+        article = build(id=text)
+    except InvalidArticle as exc:
+        assert not reachable, (text, exc.reason)
+        assert exc.field == "id"
+        return
+    assert reachable and article.id == text
+
+
+@pytest.mark.parametrize("bad", ["a/../b", "x/.", "../../etc"])
+def test_the_api_refuses_such_an_id_before_writing(api: ApiClient, bad: str) -> None:
+    answer = api.put(f"/api/articles/{quote(bad, safe='')}", json=record())
+    assert answer.status_code == 404
+    assert "cannot be an article id" in answer.get_json()["detail"]
+    assert api.store.get(bad) is None
+
+
+@pytest.mark.parametrize("fine", ["desk/2025/a1", "http://tt.se/media/text/a-1", "a//b", "a/"])
+def test_an_id_with_slashes_has_a_page_its_link_reaches(api: ApiClient, fine: str) -> None:
+    created = api.put(f"/api/articles/{quote(fine, safe='')}", json=record())
+    assert created.status_code == 201, created.get_json()
+    assert api.client.get(f"/articles/{quote(fine, safe='')}").status_code == 200

@@ -246,8 +246,9 @@ class ValueReader:
 
     def identifier(self, value: object, field: str = "id") -> str:
         """An article id: text or a whole number (its decimal text), 1 to `MAX_ID_LENGTH`
-        characters, no white space, control or invisible characters, in NFC, not `.` or `..`
-        (it is a path segment, RFC 3986 5.2.4). Raises InvalidArticle otherwise."""
+        characters, no white space, control or invisible characters, in NFC, and, split at
+        `/`, no segment `.` or `..` (it ends a page's path, RFC 3986 5.2.4). Raises
+        InvalidArticle otherwise."""
         if isinstance(value, int) and not isinstance(value, bool):
             value = str(value)
         if value is None:
@@ -269,13 +270,21 @@ class ValueReader:
             # One spelling per id, as for all text: `e` + U+0301 (NFD, as macOS writes file
             # names) and `é` are the same story, not two articles at two addresses.
             value = unicodedata.normalize("NFC", value)
-        if value in (".", ".."):
-            # The id is a path segment (`/articles/<id>`); browsers, readers and proxies remove
-            # `.` and `..` segments (RFC 3986 5.2.4), encoded or not, so no link could reach it.
-            raise self.fail(
-                field, f"{show(value)} cannot name a page (a '.' or '..' path segment); use letters"
-            )
+        if "." in value or "/" in value:
+            self._check_segments(value, field)
         return value
+
+    def _check_segments(self, value: str, field: str) -> None:
+        """The id is the end of a path (`/articles/<id>`, `/` allowed): browsers, readers,
+        proxies and the server remove `.` and `..` segments (RFC 3986 5.2.4), so no link
+        could reach an id with one. (An empty segment, as in a wire service's
+        `http://tt.se/...`, is kept and its page reached.)"""
+        for segment in value.split("/"):
+            if segment in (".", ".."):
+                raise self.fail(
+                    field,
+                    f"{show(value)} cannot name a page (a '{segment}' path segment); use letters",
+                )
 
     def guid(self, value: object) -> str | None:
         """The record's permanent id: a URI (RFC 3986 `scheme:rest`, such as a tag URI,
