@@ -120,6 +120,9 @@ _WEEKDAY_NUMBERS = {
     "一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "天": 6,
 }  # fmt: skip
 _WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+# A sign or separator at either end of a date, or two together: no form of date has one
+# (a trailing `.` does: `2025. 7. 30.`), and a lenient reader would skip it.
+_STRAY_SEPARATOR = re.compile(r"^\s*[-+/,:]+|[-+/,:]+\s*$|--|//|,,|::")
 
 
 def _hours(hours: int, minutes: int = 0) -> timezone:
@@ -250,6 +253,21 @@ def _parse_text(text: str, zone: ZoneInfo) -> datetime:
     if _EPOCH_TEXT.fullmatch(text):
         raise ValueError(
             f"cannot read {text!r} as a date: a bare number (epoch times are not accepted); "
+            "give ISO 8601 such as 2025-07-30T09:00:00+09:00"
+        )
+    stray = _STRAY_SEPARATOR.search(text)
+    if stray is not None:
+        # dateutil skips what it cannot place, so `-2025-07-30`, `--2025-07-30` and
+        # `2025-07-30-` all read as 30 July 2025 (and `-0001-07-30` as year 1).
+        mark = stray.group().strip()
+        if stray.start() == 0:
+            what = f"a stray {mark!r} at its start"
+        elif stray.end() == len(text):
+            what = f"a stray {mark!r} at its end"
+        else:
+            what = f"a doubled {mark[0]!r}"
+        raise ValueError(
+            f"cannot read {text!r} as a date: {what}; "
             "give ISO 8601 such as 2025-07-30T09:00:00+09:00"
         )
     leap = _LEAP_SECOND.search(text)

@@ -27,6 +27,7 @@ from articles.errors import InvalidArticle
 from articles.formats import article_from_mapping
 from feeds.writers import render
 from tests.fixtures.feeds import make_feed
+from tests.strategies import date_text, past_instants
 
 SEOUL = ZoneInfo("Asia/Seoul")
 SITES = st.sampled_from(["Asia/Seoul", "Europe/Berlin", "America/New_York", "UTC"])
@@ -464,3 +465,39 @@ def test_the_offset_and_weekday_refusals_name_the_field() -> None:
     record["published"] = "2025-07-30T09:00:00+02:60"
     with pytest.raises(InvalidArticle, match=r"^wire\.json: published: .*\+02:60 is not a UTC"):
         article_from_mapping(record, where="wire.json", zone=SEOUL, default_language="ko")
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    instant=past_instants.filter(lambda d: d.year >= 1000),
+    mark=st.sampled_from(["-", "--", "+", "/", ",", ":", "::"]),
+    place=st.sampled_from(["start", "end"]),
+    data=st.data(),
+)
+def test_a_stray_sign_or_separator_at_either_end_is_refused(
+    instant: datetime, mark: str, place: str, data: st.DataObject
+) -> None:
+    """`-2025-07-30`, `--2025-07-30` and `2025-07-30-` read as 30 July 2025 (dateutil skips
+    what it cannot place), `-0001-07-30` as year 1. No form of date starts or ends with one
+    of these, so any spelling the importer reads is refused with one added, naming it."""
+    text = data.draw(date_text(instant))
+    written = mark + text if place == "start" else text + mark
+    with pytest.raises(ValueError, match="stray"):
+        parse_datetime(written, zone=SEOUL)
+
+
+@pytest.mark.parametrize(
+    "text", ["2025--07-30", "2025//07/30", "30 Jul,, 2025", "09::00 2025-07-30"]
+)
+def test_a_doubled_separator_is_refused(text: str) -> None:
+    # The report's cases, as importer and API read them.
+    for given_text in ("-2025-07-30", "--2025-07-30", "2025-07-30-", "-0001-07-30"):
+        with pytest.raises(ValueError, match="stray"):
+            parse_datetime(given_text, zone=SEOUL)
+    with pytest.raises(ValueError, match="doubled"):
+        parse_datetime(text, zone=SEOUL)
+
+
+@pytest.mark.parametrize("text", ["2025. 7. 30.", "Jul. 30, 2025", "30 Jul 2025, 09:00"])
+def test_a_trailing_period_and_a_comma_inside_stay_readable(text: str) -> None:
+    assert parse_datetime(text, zone=SEOUL).date() == datetime(2025, 7, 30).date()
