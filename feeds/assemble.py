@@ -45,9 +45,12 @@ Links = dict[str, dict[str, str | None]]
 
 
 class ArticleSource(Protocol):
-    """What `document_feed` reads: `Store.fetch` (articles by id, in the order asked)."""
+    """What `document_feed` reads: `Store.fetch` (articles by id, in the order asked) and
+    `Store.label_of_slug` (a facet's label when no article is left to give it)."""
 
     def fetch(self, ids: Sequence[str]) -> list[Article]: ...
+
+    def label_of_slug(self, kind: str, slug: str) -> str | None: ...
 
 
 def document_links(
@@ -114,12 +117,19 @@ def document_feed(
     articles = store.fetch([k.id for k in doc.keys])
     title = config.title
     if facet.kind != "all":
-        # The facet first, in its own script: `아시아 — TRT 한국어 뉴스`.
-        title = f"{facet_label(facet, articles)} — {title}"
+        # The facet first, in its own script: `아시아 — TRT 한국어 뉴스`; for a feed whose
+        # articles were all removed (it still carries their tombstones), the registry's label.
+        label = facet_label(facet, articles)
+        if not articles and facet.kind != "podcast":
+            label = store.label_of_slug(facet.kind, facet.value) or label
+        title = f"{label} — {title}"
     if query.month is not None:
         title = f"{title} ({query.month})"
+    # A facet whose every article was removed has no page (404) while its feed is still
+    # served with the tombstones: link the site's front page instead of a page that is gone.
+    emptied = query.month is None and doc.total == 0 and show is None
     feed_links = FeedLinks(
-        html=facet_page_url(facet, base),
+        html=facet_page_url(Facet("all", "") if emptied else facet, base),
         documents={
             fmt: DocumentLinks(
                 self=str(urls["self"]), **{k: v for k, v in urls.items() if k != "self"}

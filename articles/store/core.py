@@ -700,6 +700,13 @@ class Store:
         with self._connect() as conn:
             return slugs.slug_of_label(conn, kind, label)
 
+    def label_of_slug(self, kind: str, slug: str) -> str | None:
+        """The label the slug registry holds for a facet's slug (`아시아` for section `asia`,
+        as first spelled), or None: for a feed whose articles are all gone, whose title can no
+        longer take the label from them."""
+        with self._connect() as conn:
+            return slugs.label_of_slug(conn, kind, slug)
+
     def label_slugs(self) -> list[tuple[str, str, str, str]]:
         """Every tag and author label the slug registry holds: (kind, label as first spelled,
         label key, slug), by kind and slug (`slug_of_label` answers one; the static export

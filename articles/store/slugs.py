@@ -179,3 +179,12 @@ def slug_of_label(conn: Connection, kind: str, label: str) -> str | None:
     query = sa.select(t.c.slug).where(t.c.kind == kind, t.c.label_key == label_key(label))
     slug: str | None = conn.execute(query).scalar_one_or_none()
     return slug
+
+
+def label_of_slug(conn: Connection, kind: str, slug: str) -> str | None:
+    """The label as first spelled that holds `slug` for `kind`, or None: one lookup on the
+    registry's unique (kind, slug). A row never changes, so neither does the answer."""
+    t = slugs_table
+    query = sa.select(t.c.label).where(t.c.kind == kind, t.c.slug == slug)
+    label: str | None = conn.execute(query).scalar_one_or_none()
+    return label

@@ -186,6 +186,11 @@ class RunStore:
             value = self._answers[key] = getattr(self.store, name)(*args, **kwargs)
             return value
 
+    def label_of_slug(self, kind: str, slug: str) -> str | None:
+        """`Store.label_of_slug`, asked once a run."""
+        label: str | None = self._once("label_of_slug", kind, slug)
+        return label
+
     def fetch(self, ids: Sequence[str]) -> list[Article]:
         """`Store.fetch` through the run's article cache."""
         missing = [i for i in ids if i not in self._articles]
