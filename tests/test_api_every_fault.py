@@ -2,7 +2,8 @@
 
 A record with k independent faults (the record format's, a podcast show's https rule for its
 media, the clock's rule on `updated`) gets one 422 naming all k fields: the show's rule and
-the clock's were checked only after the record's own errors were fixed, one per request.
+the clock's were checked only after the record's own errors were fixed, one per request, and
+the show's rule on a medium not at all while another member of it was wrong.
 Every problem has the same members (RFC 9457 and `errors`), and a 422's `detail` is one
 sentence, whichever operation answered it (it read "article 'a1' breaks ..." for a PUT and
 "the request breaks ..." for a rule found while writing).
@@ -42,8 +43,11 @@ FAULTS: dict[str, Callable[[dict[str, Any]], None]] = {
     "tags[0].slug": lambda r: r.update(tags=[{"slug": "Bad Slug!", "label": "x"}]),
     "episode.number": lambda r: r["episode"].update(number=-1),
     "episode.season": lambda r: r["episode"].update(season=0),
-    # the show's rule: an episode of `briefing` needs https media
+    # the show's rule: an episode of `briefing` needs https media; also beside the record
+    # format's faults in the same medium (a zero length, a bad duration), which hid it
     "media[0].url": lambda r: r["media"][0].update(url="http://cdn.example.com/ep1.mp3"),
+    "media[0].length": lambda r: r["media"][0].update(length=0),
+    "media[0].duration": lambda r: r["media"][0].update(duration="5분"),
     # the clock's rule: `updated` is never far ahead of the server's clock
     "updated": lambda r: r.update(updated="2099-01-01T00:00:00Z"),
 }
@@ -135,3 +139,13 @@ def test_every_problem_has_the_same_members_and_a_fixed_title(show_api: ApiClien
         body = response.get_json()
         _check_problem(body, status)
         assert body["title"] == titles[status]
+
+
+def test_the_reported_case_an_http_url_beside_a_zero_length(show_api: ApiClient) -> None:
+    """The show's https rule and the medium's zero length, in one answer (it listed the
+    length only, and the URL after the length was fixed)."""
+    body = {**GOOD, "media": [{**MP3, "url": "http://cdn.example.com/ep3.mp3", "length": 0}]}
+    response = show_api.put("/api/articles/ep3b", json=body)
+    assert response.status_code == 422
+    fields = [e["field"] for e in response.get_json()["errors"]]
+    assert sorted(fields) == ["media[0].length", "media[0].url"]

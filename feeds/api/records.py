@@ -17,7 +17,7 @@ import copy
 import hashlib
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, Final
@@ -163,12 +163,37 @@ def record_errors(
     found[(failure.field, failure.reason)] = None
     # The site's rules (a show's https media, the clock) over the fields that are good, so a
     # record with a bad `reading_time` and an http: episode hears of both at once.
+    # A field whose errors are all inside it (`media[0].length`) joins them with stand-ins
+    # in those places, so its other parts meet the site's rules too (an http: URL in a show
+    # requiring https beside a bad length); a rule about a stand-in is never reported.
     bad = {_top(field) for field, _ in found}
     good = {name: record[name] for name in context if name not in bad}
+    replaced: list[str] = []
+    for name in sorted(bad & set(fields)):
+        paths = [field for field, _ in found if _top(field) == name and field != name]
+        repaired = _repaired(name, record[name], paths)
+        if repaired is None:
+            continue
+        if _own_error(name, {**good, "id": article_id, name: repaired}, rules) is None:
+            good[name] = repaired
+            replaced += paths
+    # A field read only beside another (an `episode` needs the record's `media`) passed on
+    # its own and was not judged while that other was wrong: judged beside its repair now,
+    # one at a time, each found fault leaving the good fields.
+    for _ in range(len(good)):
+        error = _probe({**good, "id": article_id}, rules)
+        name = _top(error.field) if error is not None else ""
+        if error is None or name not in good or name in bad:
+            break
+        found[(error.field, error.reason)] = None
+        value = good.pop(name)
+        for inner in _inner_errors(name, value, article_id, rules, error, good):
+            found[(inner.field, inner.reason)] = None
     partial = _probe_article({**good, "id": article_id}, rules)
     if partial is not None:
-        for pair in _site_errors(partial, rules, good):
-            found[pair] = None
+        for field, reason in _site_errors(partial, rules, good):
+            if not any(_within(field, path) for path in replaced):
+                found[(field, reason)] = None
     order = {name: i for i, name in enumerate(RECORD_FIELDS)}
     pairs = sorted(found, key=lambda pair: (order.get(_top(pair[0]), len(order)), pair[0]))
     return [{"field": prefix + field, "reason": reason} for field, reason in pairs]
@@ -223,6 +248,19 @@ def _inner_errors(
         seen.add(error.field)
         found.append(error)
     return found
+
+
+def _repaired(name: str, value: Any, paths: Sequence[str]) -> Any:
+    """`value` of field `name` with a stand-in at each of `paths` (its errors), or None when
+    there are none or one cannot be replaced."""
+    if not paths:
+        return None
+    repaired = copy.deepcopy(value)
+    for path in paths:
+        repaired = _stand_in(name, repaired, path)
+        if repaired is None:
+            return None
+    return repaired
 
 
 def _within(path: str, ancestor: str) -> bool:
