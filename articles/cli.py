@@ -18,6 +18,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from typing import Any, Final, NoReturn, ParamSpec, TypeVar
 
 import click
@@ -27,7 +28,7 @@ from flask.cli import AppGroup
 from articles import audit
 from articles.errors import ArticleError
 from articles.importer import ImportProgress, import_sources
-from articles.model import STATUSES, article_to_dict
+from articles.model import STATUSES, Article, article_to_dict
 from articles.service import ArticleService
 from articles.store import Store
 
@@ -227,7 +228,8 @@ def list_command(
     offset: int,
     as_json: bool,
 ) -> None:
-    """List stored articles in any state, newest first.
+    """List stored articles in any state, newest first. The state column is how readers see
+    each: live, embargoed (published, its time still to come), draft or withheld.
 
     \b
     Example:
@@ -251,21 +253,30 @@ def list_command(
         for article in found:
             click.echo(json.dumps(article_to_dict(article), ensure_ascii=False))
         return
+    now = _service().clock()
     rows = [
         (
             a.id,
             a.published.isoformat(timespec="minutes"),
-            a.status,
+            _state(a, now),
             a.section.slug if a.section else "-",
             a.title,
         )
         for a in found
     ]
-    header = ("id", "published", "status", "section", "title")
+    header = ("id", "published", "state", "section", "title")
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(4)]
     for row in [header, *rows]:
         cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
         click.echo("  ".join([*cells, row[4]]))
+
+
+def _state(article: Article, now: datetime) -> str:
+    """How readers see the article, as the API's `state` says it: `live`, `embargoed` (its
+    status is published, its time still to come), `draft` or `withheld`."""
+    if article.status != "published":
+        return article.status
+    return "live" if article.published <= now else "embargoed"
 
 
 def list_filters(**given: str | None) -> dict[str, str]:

@@ -8,6 +8,7 @@ import re
 import threading
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -352,7 +353,7 @@ def test_cli_list_shows_a_table_and_filters(cli: FlaskCliRunner, store: Store) -
     result = invoke(cli, "list")
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert lines[0].split() == ["id", "published", "status", "section", "title"]
+    assert lines[0].split() == ["id", "published", "state", "section", "title"]
     assert lines[1].split()[:4] == ["d1", "2025-07-30T01:02+00:00", "draft", "asia"]
     assert "기사 d1" in lines[1]
     drafts = invoke(cli, "list", "--status", "draft", "--json")
@@ -602,3 +603,28 @@ def test_a_write_made_while_an_import_is_still_reading_does_not_wait_for_it(
         importer.join(60)
     assert [(r.new, r.rejected) for r in reports] == [(4, 0)]
     assert store.count() == 5
+
+
+def test_cli_list_tells_an_embargoed_article_from_a_live_one(
+    cli: FlaskCliRunner, store: Store
+) -> None:
+    """`articles list` showed an embargoed article as `published`, like a live one."""
+    now = datetime.now(UTC)
+    store.upsert_many(
+        [
+            make_article(
+                "live1", published=now - timedelta(days=1), updated=now - timedelta(days=1)
+            ),
+            make_article(
+                "held1",
+                published=now + timedelta(days=1),
+                updated=now - timedelta(hours=1),
+                embargoed=now + timedelta(days=1),
+            ),
+            make_article("draft1", status="draft"),
+        ]
+    )
+    result = invoke(cli, "list")
+    assert result.exit_code == 0, result.output
+    states = {line.split()[0]: line.split()[2] for line in result.stdout.splitlines()[1:]}
+    assert states == {"live1": "live", "held1": "embargoed", "draft1": "draft"}
