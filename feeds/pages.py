@@ -452,7 +452,13 @@ def opml() -> ResponseReturnValue:
     `?format=rss` or `?format=json` lists that format instead of Atom; one outline per feed,
     so importing the list subscribes to each feed once.
     """
-    fmt = request.args.get("format", "atom")
+    given = request.args.getlist("format")
+    if len(given) > 1:
+        # `?format=rss&format=json` names no one list (the first was taken in silence), as
+        # a repeated `page` names no one feed document.
+        message = f"format is given {len(given)} times; give it once (e.g. ?format=rss)\n"
+        return Response(message, 400, mimetype="text/plain")
+    fmt = given[0] if given else "atom"
     if fmt not in FORMATS:
         message = f"format: expected one of {', '.join(FORMATS)}, got {fmt[:40]!r}\n"
         return Response(message, 400, mimetype="text/plain")

@@ -118,6 +118,14 @@ def test_opml_with_an_unknown_format_answers_400_naming_it(client: FlaskClient) 
     )
 
 
+@pytest.mark.parametrize("query", ["format=rss&format=json", "format=atom&format=atom"])
+def test_opml_with_the_format_given_twice_answers_400(client: FlaskClient, query: str) -> None:
+    """The first value was taken in silence; a repeated `page` of a feed is a 400 too."""
+    response = client.get(f"/feeds.opml?{query}")
+    assert response.status_code == 400
+    assert response.get_data(as_text=True).startswith("format is given 2 times; give it once")
+
+
 def test_opml_of_an_empty_site_has_no_dates_and_no_feeds(tmp_path: Path) -> None:
     response = make_app(tmp_path, []).test_client().get("/feeds.opml")
     assert response.status_code == 200
