@@ -124,6 +124,11 @@ class ImportReport:
     # Feeds whose content changed (for WebSub pings), from the inputs that were committed.
     affected: set[Facet] = field(default_factory=set)
     written: int = 0  # inputs whose transaction committed (their counts are the ones above)
+    # Inputs not written because they have a bad record (all or nothing, without
+    # skip_invalid), and the good records of those inputs, held back with them.
+    refused: int = 0
+    held_back: int = 0
+    skip_invalid: bool = False  # the good records of inputs with bad ones were written
 
     @property
     def ok(self) -> bool:
@@ -135,21 +140,45 @@ class ImportReport:
         Records older than the stored version are added when there are any (`..., 0
         unchanged, 3 skipped, 2 rejected`). Inputs that could not be imported at all
         (unreadable, refused by the store) are not counted as imported but named apart:
-        `imported 2 of 3 files, 1 failed: ...`, `imported 0 of 1 file, 1 failed: ...`.
+        `imported 2 of 3 files, 1 failed: ...`, `imported 0 of 1 file, 1 failed: ...`. So are
+        inputs not written because of their bad records, saying that their good records were
+        not written either and which option writes them: `imported 1 of 2 files, 1 refused:
+        ..., 1 rejected; nothing of the refused file was written (each file is all or
+        nothing): its 2 good records were held back; --skip-invalid writes them`. With
+        skip_invalid, rejected records say the good ones were written: `1 rejected (not
+        written; the good records beside them were)`.
         """
         skipped = f", {self.skipped} skipped" if self.skipped else ""
         if self.overruled:
             changes = "status change" if self.overruled == 1 else "status changes"
             skipped += f" ({self.overruled} {changes} not applied)"
         noun = "file" if self.files == 1 else "files"
-        if self.failed:
-            done = self.files - self.failed
-            head = f"imported {done} of {self.files} {noun}, {self.failed} failed"
+        apart = [
+            f"{count} {what}"
+            for count, what in ((self.failed, "failed"), (self.refused, "refused"))
+            if count
+        ]
+        if apart:
+            done = self.files - self.failed - self.refused
+            head = f"imported {done} of {self.files} {noun}, {', '.join(apart)}"
         else:
             head = f"imported {self.files} {noun}"
+        tail = ""
+        if self.refused:
+            files = "file" if self.refused == 1 else f"{self.refused} files"
+            tail = f"; nothing of the refused {files} was written (each file is all or nothing)"
+            if self.held_back:
+                records = "record was" if self.held_back == 1 else "records were"
+                whose = "its" if self.refused == 1 else "their"
+                tail += (
+                    f": {whose} {self.held_back} good {records} held back; "
+                    "--skip-invalid writes them"
+                )
+        elif self.skip_invalid and self.rejected:
+            tail = " (not written; the good records beside them were)"
         return (
             f"{head}: {self.new} new, {self.updated} updated, "
-            f"{self.unchanged} unchanged{skipped}, {self.rejected} rejected"
+            f"{self.unchanged} unchanged{skipped}, {self.rejected} rejected{tail}"
         )
 
 
@@ -278,7 +307,7 @@ def import_sources(
         raise InvalidValue("batch_size", f"must be at least 1, got {batch_size}")
     inputs = expand_sources(sources)
     sizes = [_size(source) for source in inputs]
-    report = ImportReport(files=len(inputs))
+    report = ImportReport(files=len(inputs), skip_invalid=skip_invalid)
     state = _Progress(on_progress, len(inputs), sum(sizes))
     preparer = _Preparer(
         zone,
@@ -547,6 +576,7 @@ def _import_one(
             reading.raise_crash()
             reading.conclude(late)
             if written is None or reading.spoiled:
+                reading.refuse()
                 return  # nothing of this input is written; every bad record is reported
             writer, error = written
             if error is not None:
@@ -701,6 +731,13 @@ class _Reading:
         self.report.failed += 1
         rolled_back = f" (nothing written from it: {good} good records rolled back)"
         self.report.errors.append(str(exc) + (rolled_back if good else ""))
+
+    def refuse(self) -> None:
+        """Count the input as refused for its bad records, its good ones held back (when
+        it was read to its end and a bad record, without `skip_invalid`, spoiled it)."""
+        if self.failure is None and self.rejected and not self.skip_invalid:
+            self.report.refused += 1
+            self.report.held_back += self.records - self.rejected
 
     def conclude(self, late: list[str]) -> None:
         """Once read to its end: report a failure to read it, or else the records the writing
