@@ -22,6 +22,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from articles.errors import InvalidArticle
+from articles.formats.faults import every_fault
 from articles.formats.messages import kind, show
 from articles.formats.ninjs import Ninjs2Item, NinjsItem
 from articles.formats.ninjs3 import ONLY_1X, RENAMED, Ninjs3Item
@@ -67,7 +68,12 @@ def article_from_ninjs(
         raise InvalidArticle(where, "", f"expected a ninjs JSON object, got {kind(raw)}")
     item_class = ninjs_item_class(raw, where)
     record, origin = item_class(raw, where, zone).record()
-    return RecordBuilder(where, zone, default_language, base_url, origin).build(record)
+
+    def parse(translated: Mapping[str, Any]) -> Article:
+        return RecordBuilder("", zone, default_language, base_url, origin).build(translated)
+
+    # A bad item is refused with every fault of its translated record, named by ninjs field.
+    return every_fault(record, parse, where)
 
 
 def ninjs_item_class(raw: Mapping[str, Any], where: str) -> type[NinjsItem]:
