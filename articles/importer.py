@@ -418,15 +418,20 @@ class _Preparer:
         if record.error is not None or article is None:
             message = str(record.error or f"{record.where}: no article")
             return _Item(record.where, record.offset, message, None)
-        for check in self.checks:  # the site's rules (a show's https media, ...)
-            for field_name, reason in check(article):
-                error = InvalidArticle(record.where, field_name, reason, article_id=article.id)
-                return _Item(record.where, record.offset, str(error), None)
+        # The site's rules (a show's https media, ...) and the clock's, every problem of
+        # them in the record's one line, as the API lists them in one 422.
+        faults = list(dict.fromkeys(pair for check in self.checks for pair in check(article)))
         prepared = prepare_article(self.minter(article), self.backend)
         if self.time_problem is not None:
             problem = self.time_problem(prepared, now, record.where)
             if problem is not None:
-                return _Item(record.where, record.offset, str(problem), None)
+                faults.extend(problem.faults)
+        if faults:
+            (field_name, reason), *_ = faults
+            error = InvalidArticle(
+                record.where, field_name, reason, article_id=article.id, faults=faults
+            )
+            return _Item(record.where, record.offset, str(error), None)
         return _Item(record.where, record.offset, None, prepared)
 
     def chunk(self, lines: list[RawLine], now: datetime) -> _Chunk:
