@@ -116,3 +116,49 @@ def test_a_ninjs_item_lists_every_fault_under_its_ninjs_names(tmp_path: Path) ->
 def test_a_record_with_one_fault_keeps_its_one_line(tmp_path: Path) -> None:
     path, where = write(tmp_path, "json", {**GOOD, "published": "2025/13/45"})
     assert refused(path) == [f"{where}published: cannot read '2025/13/45' as a date"]
+
+
+@pytest.mark.parametrize(
+    ("item", "names"),
+    [
+        (
+            {
+                "uri": "urn:newsml:example.com:2",
+                "type": "text",
+                "versioncreated": "2025/13/45",
+                "pubstatus": "gone",
+                "headline": "",
+                "language": "deutsch",
+                "body_html": "<p>Text.</p>",
+            },
+            ["versioncreated", "pubstatus", "title (from headline)", "language (from language)"],
+        ),
+        (
+            {
+                "uri": "urn:newsml:example.com:3",
+                "type": "text",
+                "standard": {"name": "ninjs", "version": "3.1"},
+                "versionCreated": "2025/13/45",
+                "pubStatus": "gone",
+                "headlines": [{"role": "main", "value": " "}],
+                "language": "deutsch",
+                "bodies": [{"contentType": "text/html", "value": "<p>Text.</p>"}],
+            },
+            ["versionCreated", "pubStatus", "title (from headlines)", "language (from language)"],
+        ),
+    ],
+    ids=["ninjs-2", "ninjs-3"],
+)
+def test_a_ninjs_item_lists_the_fields_it_cannot_translate_beside_the_others(
+    tmp_path: Path, item: dict[str, Any], names: list[str]
+) -> None:
+    """A bad date or status stopped the translation of an item at that field; the item's
+    other faults came one import at a time. A field the bad one leaves out (`published`,
+    missing when its date is bad) is not listed as missing too."""
+    path = tmp_path / "wire.json"
+    path.write_text(json.dumps(item), encoding="utf-8")
+    (line,) = refused(path)
+    assert line.startswith(f"{path}: {len(names)} problems: "), line
+    for name in names:
+        assert f" {name}: " in line, (name, line)
+    assert "published" not in line
