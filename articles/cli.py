@@ -105,7 +105,8 @@ def _interrupts() -> Iterator[list[signal.Signals]]:
         yield received
     finally:
         for number, handler in previous.items():
-            signal.signal(number, handler)
+            # None: a handler not installed from Python, which cannot be put back as it was.
+            signal.signal(number, signal.SIG_DFL if handler is None else handler)
 
 
 def _cause(received: list[signal.Signals]) -> str:
