@@ -15,7 +15,9 @@ import getpass
 import io
 import json
 import os
+import signal
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -27,7 +29,7 @@ from flask.cli import AppGroup
 
 from articles import audit
 from articles.errors import ArticleError
-from articles.importer import ImportProgress, import_sources
+from articles.importer import ImportInterrupted, ImportProgress, import_sources
 from articles.model import STATUSES, Article, article_to_dict
 from articles.service import ArticleService
 from articles.store import Store
@@ -71,6 +73,57 @@ def _fail(message: str) -> NoReturn:
 
 # The exit status of a program killed by SIGPIPE (128 + 13), as shells report `yes | head`.
 EXIT_BROKEN_PIPE: Final = 141
+# The signals that interrupt an import, each ending it with 128 + its number, as a shell
+# reports a program the signal ended: 130 for Ctrl-C (SIGINT), 143 for SIGTERM.
+INTERRUPTS: Final = (signal.SIGINT, signal.SIGTERM)
+
+
+@contextmanager
+def _interrupts() -> Iterator[list[signal.Signals]]:
+    """Turn SIGINT and SIGTERM into a KeyboardInterrupt while the block runs; yields the
+    signals received, in order.
+
+    Only the first raises: a second Ctrl-C while the import rolls back and reports is
+    noted, not raised in the middle of it. A signal ignored when the command started (a job
+    started in the background by a shell, `nohup`) stays ignored. Outside the main thread
+    (a test runner's thread) nothing is installed.
+    """
+    received: list[signal.Signals] = []
+
+    def interrupt(signum: int, frame: object) -> None:
+        received.append(signal.Signals(signum))
+        if len(received) == 1:
+            raise KeyboardInterrupt
+
+    if threading.current_thread() is not threading.main_thread():
+        yield received
+        return
+    previous = {number: signal.getsignal(number) for number in INTERRUPTS}
+    for number, handler in previous.items():
+        if handler is not signal.SIG_IGN:
+            signal.signal(number, interrupt)
+    try:
+        yield received
+    finally:
+        for number, handler in previous.items():
+            # None: a handler not installed from Python, which cannot be put back as it was.
+            signal.signal(number, signal.SIG_DFL if handler is None else handler)
+
+
+def _cause(received: list[signal.Signals]) -> str:
+    return received[0].name if received else ""
+
+
+def _stopped(received: list[signal.Signals], what: str) -> str:
+    cause = _cause(received)
+    return f"import interrupted{f' ({cause})' if cause else ''} {what}"
+
+
+def _interrupted(received: list[signal.Signals], line: str) -> NoReturn:
+    """Say that the import was interrupted and what it wrote; exit 128 + the signal's number
+    (130 without a signal: a KeyboardInterrupt raised by other means)."""
+    click.echo(line, err=True)
+    sys.exit(128 + (received[0] if received else signal.SIGINT))
 
 
 def _flush_stdout() -> None:
@@ -139,25 +192,38 @@ def import_command(paths: tuple[str, ...], skip_invalid: bool, batch_size: int) 
     Formats: our JSON (one record or a list), JSON Lines, Markdown with YAML front matter,
     IPTC ninjs. Each file is all or nothing: a file with a bad record writes nothing unless
     --skip-invalid is given. Every bad record is listed on stderr; the exit status is 1 when
-    anything was rejected or unreadable.
+    anything was rejected or unreadable. Interrupted (Ctrl-C, SIGTERM), the file in progress
+    is rolled back, the files before it stay written, one line says which, and the exit
+    status is 130 (SIGINT) or 143 (SIGTERM).
 
     \b
     Example:
       flask --app wsgi articles import articles/samples/ new.jsonl
       zcat export.jsonl.gz | flask --app wsgi articles import -
     """
-    with _progress() as on_progress:
-        report = import_sources(
-            _service(),
-            list(paths),
-            skip_invalid=skip_invalid,
-            batch_size=batch_size,
-            on_progress=on_progress,
-            stdin=sys.stdin,
-        )
-    for line in [*report.notes, *report.errors]:
-        click.echo(line, err=True)
-    click.echo(report.summary())
+    with _interrupts() as received:
+        try:
+            with _progress() as on_progress:
+                report = import_sources(
+                    _service(),
+                    list(paths),
+                    skip_invalid=skip_invalid,
+                    batch_size=batch_size,
+                    on_progress=on_progress,
+                    stdin=sys.stdin,
+                )
+        except ImportInterrupted as stop:
+            for line in stop.lines:
+                click.echo(line, err=True)
+            _interrupted(received, stop.describe(_cause(received)))
+        except KeyboardInterrupt:  # before the import began (the app's start-up, say)
+            _interrupted(received, _stopped(received, "before any input: nothing written"))
+        try:
+            for line in [*report.notes, *report.errors]:
+                click.echo(line, err=True)
+            click.echo(report.summary())
+        except KeyboardInterrupt:  # everything is written: only the listing was cut short
+            _interrupted(received, _stopped(received, f"after it ended: {report.summary()}"))
     if not report.ok:
         sys.exit(1)
 

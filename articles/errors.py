@@ -22,6 +22,7 @@ a `ValueError`, as the bare ValueErrors it replaces were.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 
@@ -39,16 +40,29 @@ class InvalidArticle(ArticleError):
     """
 
     def __init__(
-        self, where: str, field: str, reason: str, *, article_id: str | None = None
+        self,
+        where: str,
+        field: str,
+        reason: str,
+        *,
+        article_id: str | None = None,
+        faults: Sequence[tuple[str, str]] = (),
     ) -> None:
         self.where = where
         self.field = field
         self.reason = reason
         self.article_id = article_id
+        # Every (field, reason) of the record when more than one is known
+        # (`articles.formats.faults`), else just this one; the message lists them all:
+        # `seed.json: record 3: 2 problems: published: cannot read ...; language: ...`.
+        self.faults = tuple(faults) or ((field, reason),)
         super().__init__(str(self))
 
     def __str__(self) -> str:
         parts = [p for p in (self.where, self.field, self.reason) if p]
+        if len(self.faults) > 1:
+            listed = "; ".join(": ".join(p for p in fault if p) for fault in self.faults)
+            parts = [p for p in (self.where, f"{len(self.faults)} problems", listed) if p]
         return ": ".join(parts)
 
 

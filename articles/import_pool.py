@@ -68,8 +68,22 @@ _worker_preparer: ChunkPreparer | None = None
 def _init_worker(preparer: ChunkPreparer, parent: int) -> None:
     global _worker_preparer  # noqa: PLW0603 - per worker process, set once by the pool
     _worker_preparer = preparer
+    # Ctrl-C reaches the terminal's whole process group: the importer decides what it means
+    # (it rolls back and says so), and its workers end with it. Left to Python's default, each
+    # worker would print a KeyboardInterrupt traceback. SIGTERM ends a worker quietly, as the
+    # executor ends the workers of a broken pool, whatever handler the importer forked it with
+    # (`flask articles import` turns SIGTERM into a KeyboardInterrupt of its own).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, HELD_SIGNALS)  # held since the fork (start_pool)
     end_with_parent(parent)
     os.nice(WORKER_NICENESS)
+
+
+# Signals held back in the importer while it forks the workers, so none reaches a worker
+# before `_init_worker` has set how it takes them (a KeyboardInterrupt in a worker's start-up
+# prints a traceback); the importer gets any that came meanwhile once the workers are started.
+HELD_SIGNALS: Final = frozenset({signal.SIGINT, signal.SIGTERM})
 
 
 # Linux prctl(2) option: the signal a process gets when the thread that created it exits.
@@ -123,8 +137,17 @@ def start_pool(preparer: ChunkPreparer, count: int) -> ProcessPoolExecutor:
     # With fork the executor forks every worker at its first task, from the thread that
     # submits it. Do it here: the importer submits the parsing from a reading thread that ends
     # with each file, and a worker is killed when the thread that forked it ends
-    # (PR_SET_PDEATHSIG, `end_with_parent`).
-    pool.submit(os.getpid).result()
+    # (PR_SET_PDEATHSIG, `end_with_parent`). Interrupting signals are held meanwhile
+    # (HELD_SIGNALS): the workers inherit the mask and release it once set up.
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, HELD_SIGNALS)
+    try:
+        pool.submit(os.getpid).result()
+    finally:
+        try:
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)  # a held signal is taken here
+        except BaseException:
+            pool.shutdown(cancel_futures=True)
+            raise
     return pool
 
 

@@ -79,6 +79,7 @@ __all__ = [
     "LINES_PER_TASK",
     "SPOOL_MEMORY_RECORDS",
     "TASKS_IN_FLIGHT_PER_WORKER",
+    "ImportInterrupted",
     "ImportProgress",
     "ImportReport",
     "end_with_parent",
@@ -122,6 +123,12 @@ class ImportReport:
     notes: list[str] = field(default_factory=list)
     # Feeds whose content changed (for WebSub pings), from the inputs that were committed.
     affected: set[Facet] = field(default_factory=set)
+    written: int = 0  # inputs whose transaction committed (their counts are the ones above)
+    # Inputs not written because they have a bad record (all or nothing, without
+    # skip_invalid), and the good records of those inputs, held back with them.
+    refused: int = 0
+    held_back: int = 0
+    skip_invalid: bool = False  # the good records of inputs with bad ones were written
 
     @property
     def ok(self) -> bool:
@@ -133,21 +140,107 @@ class ImportReport:
         Records older than the stored version are added when there are any (`..., 0
         unchanged, 3 skipped, 2 rejected`). Inputs that could not be imported at all
         (unreadable, refused by the store) are not counted as imported but named apart:
-        `imported 2 of 3 files, 1 failed: ...`, `imported 0 of 1 file, 1 failed: ...`.
+        `imported 2 of 3 files, 1 failed: ...`, `imported 0 of 1 file, 1 failed: ...`. So are
+        inputs not written because of their bad records, saying that their good records were
+        not written either and which option writes them: `imported 1 of 2 files, 1 refused:
+        ..., 1 rejected; nothing of the refused file was written (each file is all or
+        nothing): its 2 good records were held back; --skip-invalid writes them`. With
+        skip_invalid, rejected records say the good ones were written: `1 rejected (not
+        written; the good records beside them were)`.
         """
         skipped = f", {self.skipped} skipped" if self.skipped else ""
         if self.overruled:
             changes = "status change" if self.overruled == 1 else "status changes"
             skipped += f" ({self.overruled} {changes} not applied)"
         noun = "file" if self.files == 1 else "files"
-        if self.failed:
-            done = self.files - self.failed
-            head = f"imported {done} of {self.files} {noun}, {self.failed} failed"
+        apart = [
+            f"{count} {what}"
+            for count, what in ((self.failed, "failed"), (self.refused, "refused"))
+            if count
+        ]
+        if apart:
+            done = self.files - self.failed - self.refused
+            head = f"imported {done} of {self.files} {noun}, {', '.join(apart)}"
         else:
             head = f"imported {self.files} {noun}"
+        tail = ""
+        if self.refused:
+            files = "file" if self.refused == 1 else f"{self.refused} files"
+            tail = f"; nothing of the refused {files} was written (each file is all or nothing)"
+            if self.held_back:
+                records = "record was" if self.held_back == 1 else "records were"
+                whose = "its" if self.refused == 1 else "their"
+                tail += (
+                    f": {whose} {self.held_back} good {records} held back; "
+                    "--skip-invalid writes them"
+                )
+        elif self.skip_invalid and self.rejected:
+            tail = " (not written; the good records beside them were)"
         return (
             f"{head}: {self.new} new, {self.updated} updated, "
-            f"{self.unchanged} unchanged{skipped}, {self.rejected} rejected"
+            f"{self.unchanged} unchanged{skipped}, {self.rejected} rejected{tail}"
+        )
+
+
+class ImportInterrupted(KeyboardInterrupt):
+    """The import was interrupted (a KeyboardInterrupt: Ctrl-C, or a signal its caller turns
+    into one, as `flask articles import` does with SIGTERM).
+
+    Each input is one transaction, so what is in the store is exactly the inputs committed
+    before the interruption (`report`, whose counts are theirs alone; `report.written` of
+    them) and, when its commit had already returned, the input in progress (`source`;
+    `source_written`). The input in progress is otherwise rolled back: none of its records is
+    written. `lines` are the notes and errors of the inputs finished before it (those of the
+    input in progress are left out: its reading was cut short).
+    """
+
+    def __init__(
+        self,
+        report: ImportReport,
+        source: str | None,
+        done: int,
+        source_written: bool,
+        lines: list[str],
+    ) -> None:
+        super().__init__()
+        self.report = report
+        self.source = source
+        self.done = done  # inputs finished before the interruption (`source` not counted)
+        self.source_written = source_written
+        self.lines = lines
+
+    def describe(self, cause: str = "") -> str:
+        """One line: where the import stopped and what the store holds of it, e.g.
+        `import interrupted (SIGINT) in big.jsonl (file 1 of 1): nothing written; its
+        transaction was rolled back (each file is all or nothing)`."""
+        report = self.report
+        head = f"import interrupted{f' ({cause})' if cause else ''}"
+        name = "stdin" if self.source == STDIN else self.source
+        place = f"file {self.done + 1} of {report.files}"
+        if self.source is None:
+            where = (
+                f" after {self.done} of {report.files} files" if self.done else " before any input"
+            )
+        elif self.source_written:
+            where = f" after {name} ({place}) was written"
+        else:
+            where = f" in {name} ({place})"
+        if not report.written:
+            return f"{head}{where}: nothing written" + (
+                "; its transaction was rolled back (each file is all or nothing)"
+                if self.source is not None
+                else ""
+            )
+        counts = f"{report.new} new, {report.updated} updated, {report.unchanged} unchanged" + (
+            f", {report.skipped} skipped" if report.skipped else ""
+        )
+        noun = "file" if report.written == 1 else "files"
+        written = f"{report.written} {noun} written ({counts})"
+        if self.source is None or self.source_written:
+            return f"{head}{where}: {written}"
+        return (
+            f"{head}{where}: nothing of it written, its transaction was rolled back; "
+            f"before it {written}"
         )
 
 
@@ -214,7 +307,7 @@ def import_sources(
         raise InvalidValue("batch_size", f"must be at least 1, got {batch_size}")
     inputs = expand_sources(sources)
     sizes = [_size(source) for source in inputs]
-    report = ImportReport(files=len(inputs))
+    report = ImportReport(files=len(inputs), skip_invalid=skip_invalid)
     state = _Progress(on_progress, len(inputs), sum(sizes))
     preparer = _Preparer(
         zone,
@@ -231,24 +324,45 @@ def import_sources(
     }
     count = worker_count(workers) if parallel else 0
     # The pool starts before any transaction is open, so no worker inherits a connection in use.
-    pool = start_pool(preparer, count) if count > 1 else None
+    pool = None
+    current: str | None = None  # the input in progress (None: between inputs)
+    done = 0  # inputs finished
+    written = 0  # report.written before the input in progress
+    lines = 0, 0  # the report's notes and errors before the input in progress
     try:
-        for number, (source, size) in enumerate(zip(inputs, sizes, strict=True)):
-            now = service.clock()  # the clock check's time: the write's own is a little later
-            chunks: Iterable[Chunk | _Item]
-            write_from = None  # bytes read before the write transaction may open (None: all)
-            if pool is not None and source in parallel:
-                chunks = in_workers(pool, source, count, now)
-                write_from = None if write_start >= 1.0 else int(size * write_start)
-            else:
-                chunks = _in_process(preparer, source, now, zone, default_language, stdin)
-            _import_one(
-                service, source, chunks, report, skip_invalid, batch_size, state, write_from
-            )
-            state.finish_file(source, size, number + 1)
-    finally:
-        if pool is not None:
-            pool.shutdown(cancel_futures=True)
+        try:
+            pool = start_pool(preparer, count) if count > 1 else None
+            for number, (source, size) in enumerate(zip(inputs, sizes, strict=True)):
+                current, written = source, report.written
+                lines = len(report.notes), len(report.errors)
+                now = service.clock()  # the clock check's time: the write's own is a little later
+                chunks: Iterable[Chunk | _Item]
+                write_from = None  # bytes read before the write transaction may open (None: all)
+                if pool is not None and source in parallel:
+                    chunks = in_workers(pool, source, count, now)
+                    write_from = None if write_start >= 1.0 else int(size * write_start)
+                else:
+                    chunks = _in_process(preparer, source, now, zone, default_language, stdin)
+                _import_one(
+                    service, source, chunks, report, skip_invalid, batch_size, state, write_from
+                )
+                current, done = None, number + 1
+                lines = len(report.notes), len(report.errors)
+                state.finish_file(source, size, done)
+        finally:
+            if pool is not None:
+                pool.shutdown(cancel_futures=True)
+    except KeyboardInterrupt as exc:
+        if isinstance(exc, ImportInterrupted):
+            raise
+        notes, errors = lines
+        raise ImportInterrupted(
+            report,
+            current,
+            done,
+            current is not None and report.written > written,
+            [*report.notes[:notes], *report.errors[:errors]],
+        ) from None
     return report
 
 
@@ -304,15 +418,20 @@ class _Preparer:
         if record.error is not None or article is None:
             message = str(record.error or f"{record.where}: no article")
             return _Item(record.where, record.offset, message, None)
-        for check in self.checks:  # the site's rules (a show's https media, ...)
-            for field_name, reason in check(article):
-                error = InvalidArticle(record.where, field_name, reason, article_id=article.id)
-                return _Item(record.where, record.offset, str(error), None)
+        # The site's rules (a show's https media, ...) and the clock's, every problem of
+        # them in the record's one line, as the API lists them in one 422.
+        faults = list(dict.fromkeys(pair for check in self.checks for pair in check(article)))
         prepared = prepare_article(self.minter(article), self.backend)
         if self.time_problem is not None:
             problem = self.time_problem(prepared, now, record.where)
             if problem is not None:
-                return _Item(record.where, record.offset, str(problem), None)
+                faults.extend(problem.faults)
+        if faults:
+            (field_name, reason), *_ = faults
+            error = InvalidArticle(
+                record.where, field_name, reason, article_id=article.id, faults=faults
+            )
+            return _Item(record.where, record.offset, str(error), None)
         return _Item(record.where, record.offset, None, prepared)
 
     def chunk(self, lines: list[RawLine], now: datetime) -> _Chunk:
@@ -426,45 +545,72 @@ def _import_one(
     notes: list[str] = []  # skipped records of this input, kept if it is committed
     late: list[str] = []  # records refused while writing (taken guids), after the reading's
     overruling: list[str] = []  # skipped records whose status was not applied, if committed
+    writers: list[BulkWrite] = []  # the input's write, once begun
 
-    with Spool(batch_size) as spool:
-        reading = _Reading(source, chunks, spool, report, skip_invalid, batch_size, progress)
-        thread: threading.Thread | None = None
-        if write_from is None:
-            reading.run()
-        else:
-            thread = threading.Thread(target=reading.run, name="import-reading", daemon=True)
-            thread.start()
-        written = None
-        try:
-            if reading.wait_until(write_from):
-                written = _write_spool(
-                    service, source, spool, reading, skip_invalid, notes, late, overruling
-                )
-        except BaseException:
-            reading.stop()
-            raise
-        finally:
-            if thread is not None:
-                spool.stop_following()
-                thread.join(1 if reading.stopped else None)
-        reading.raise_crash()
-        reading.conclude(late)
-        if written is None or reading.spoiled:
-            return  # nothing of this input is written; every bad record is reported
-        writer, error = written
-        if error is not None:
-            reading.failed(error)
-            return
-    if not writer.rolled_back:
-        report.new += writer.result.new
-        report.updated += writer.result.updated
-        report.unchanged += writer.result.unchanged
-        report.skipped += writer.result.skipped
-        report.notes.extend(notes)
-        report.overruled += len(overruling)
-        report.errors.extend(overruling)
-        report.affected |= writer.result.affected
+    counted = False
+    try:
+        with Spool(batch_size) as spool:
+            reading = _Reading(source, chunks, spool, report, skip_invalid, batch_size, progress)
+            thread: threading.Thread | None = None
+            if write_from is None:
+                reading.run()
+            else:
+                thread = threading.Thread(target=reading.run, name="import-reading", daemon=True)
+                thread.start()
+            written = None
+            try:
+                if reading.wait_until(write_from):
+                    written = _write_spool(
+                        service,
+                        source,
+                        spool,
+                        reading,
+                        skip_invalid,
+                        notes,
+                        late,
+                        overruling,
+                        writers,
+                    )
+            except BaseException:
+                reading.stop()
+                raise
+            finally:
+                if thread is not None:
+                    spool.stop_following()
+                    thread.join(1 if reading.stopped else None)
+            reading.raise_crash()
+            reading.conclude(late)
+            if written is None or reading.spoiled:
+                reading.refuse()
+                return  # nothing of this input is written; every bad record is reported
+            writer, error = written
+            if error is not None:
+                reading.failed(error)
+                return
+        if not writer.rolled_back:
+            counted = True
+            _count_written(report, writer, notes, overruling)
+    except BaseException:
+        if not counted and writers and writers[0].committed:
+            # Interrupted (KeyboardInterrupt) after the commit returned: the input is in the
+            # store, so it counts.
+            _count_written(report, writers[0], notes, overruling)
+        raise
+
+
+def _count_written(
+    report: ImportReport, writer: BulkWrite, notes: list[str], overruling: list[str]
+) -> None:
+    """Add a committed input's counts, notes and overruled records to `report`."""
+    report.written += 1
+    report.new += writer.result.new
+    report.updated += writer.result.updated
+    report.unchanged += writer.result.unchanged
+    report.skipped += writer.result.skipped
+    report.notes.extend(notes)
+    report.overruled += len(overruling)
+    report.errors.extend(overruling)
+    report.affected |= writer.result.affected
 
 
 # How much of a large file (parsed by workers) is read before its write transaction opens, by
@@ -591,6 +737,13 @@ class _Reading:
         rolled_back = f" (nothing written from it: {good} good records rolled back)"
         self.report.errors.append(str(exc) + (rolled_back if good else ""))
 
+    def refuse(self) -> None:
+        """Count the input as refused for its bad records, its good ones held back (when
+        it was read to its end and a bad record, without `skip_invalid`, spoiled it)."""
+        if self.failure is None and self.rejected and not self.skip_invalid:
+            self.report.refused += 1
+            self.report.held_back += self.records - self.rejected
+
     def conclude(self, late: list[str]) -> None:
         """Once read to its end: report a failure to read it, or else the records the writing
         refused (`late`, unless a bad record spoiled the input, so that nothing of it could
@@ -611,6 +764,7 @@ def _write_spool(
     notes: list[str],
     late: list[str],
     overruling: list[str],
+    writers: list[BulkWrite],
 ) -> tuple[BulkWrite, _InputFailed | None] | None:
     """Write the spool's records in one transaction, following the reading while it lasts.
 
@@ -626,6 +780,7 @@ def _write_spool(
     done = 0  # records of the spool before the batch being written
     error: _InputFailed | None = None
     with service.bulk() as writer:
+        writers.append(writer)
 
         def guid_lines(
             conflicts: dict[int, GuidConflict], batch: list[PreparedArticle], wheres: list[str]

@@ -566,6 +566,11 @@ class BulkWrite:
     def rolled_back(self) -> bool:
         return self._tx.rolled_back
 
+    @property
+    def committed(self) -> bool:
+        """Whether the transaction has committed (its rows are in the store)."""
+        return self._tx.committed
+
     def conflicts(self, batch: Sequence[PreparedArticle]) -> dict[int, GuidConflict]:
         """The records of `batch` whose guid another article has, by position (see
         `StoreTransaction.guid_conflicts`), so a caller that skips bad records can drop them."""

@@ -324,11 +324,22 @@ def test_cli_import_lists_rejected_records_on_stderr_and_exits_one(
     result = invoke(cli, "import", str(source))
     assert result.exit_code == 1
     assert result.stderr == f"{source}: record 3: published: cannot read '2025/13/45' as a date\n"
-    assert result.stdout == "imported 1 file: 0 new, 0 updated, 0 unchanged, 1 rejected\n"
+    # The file is all or nothing: the summary says its good records were not written either,
+    # and which option writes them (it said "imported 1 file: ... 1 rejected", as if the
+    # good ones were in).
+    assert result.stdout == (
+        "imported 0 of 1 file, 1 refused: 0 new, 0 updated, 0 unchanged, 1 rejected; nothing "
+        "of the refused file was written (each file is all or nothing): its 2 good records "
+        "were held back; --skip-invalid writes them\n"
+    )
     assert store.count() == 0
     skipped = invoke(cli, "import", "--skip-invalid", str(source))
     assert skipped.exit_code == 1
-    assert skipped.stdout.startswith("imported 1 file: 2 new,")
+    assert skipped.stdout == (
+        "imported 1 file: 2 new, 0 updated, 0 unchanged, 1 rejected (not written; the good "
+        "records beside them were)\n"
+    )
+    assert store.count() == 2
 
 
 def test_cli_import_reads_stdin(cli: FlaskCliRunner, store: Store) -> None:

@@ -64,7 +64,7 @@ def test_output_read_to_the_end_is_unchanged(env: dict[str, str]) -> None:
     assert result.stdout.splitlines()[0].split() == [
         "id",
         "published",
-        "status",
+        "state",
         "section",
         "title",
     ]

@@ -236,12 +236,14 @@ def check_import(template: Path, file: Encoded, raw: dict[str, Any]) -> list[str
 
 
 def check_refusal(site: Site, errors: list[str], raw: dict[str, Any]) -> None:
-    """One line naming the record, then a field it has (or must have); nothing stored."""
+    """One line naming the record, then a field it has (or must have), the first of them
+    when it lists several (`2 problems: published: ...; language: ...`); nothing stored."""
     assert len(errors) == 1, errors
     line = errors[0]
     assert line.startswith(f"{site.where}: "), (line, site.where)
     rest = line.removeprefix(f"{site.where}: ")
     rest = re.sub(r"^article '[^']*': ", "", rest)
+    rest = re.sub(r"^[2-9][0-9]* problems: ", "", rest)
     field, _, reason = rest.partition(": ")
     assert reason, f"no field named in {line!r}"
     event(f"refused: {re.sub(r'[0-9]+', 'N', field)}")

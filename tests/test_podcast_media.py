@@ -292,3 +292,21 @@ def test_the_api_refuses_bad_episode_media_with_a_4xx_naming_the_field(
         assert api.store.get(f"ep-{number}") is None
     good = {k: v for k, v in record().items() if k != "id"}
     assert api.put("/api/articles/ep-ok", json=good).status_code == 201
+
+
+def test_import_lists_the_shows_rule_and_the_clocks_in_one_line(
+    show_app: Flask, tmp_path: Path
+) -> None:
+    """Both site rules a record breaks are in its line, as in the API's 422 (the import
+    named only the show's rule, and the clock's came after it was fixed)."""
+    source = tmp_path / "episodes.jsonl"
+    bad = record(
+        id="plain",
+        media=[{**MP3, "url": "http://cdn.example.com/ep2.mp3"}],
+        updated="2099-01-01T00:00:00Z",
+    )
+    source.write_text(json.dumps(bad) + "\n", encoding="utf-8")
+    report = import_sources(show_app.extensions["articles.service"], [str(source)])
+    (line,) = report.errors
+    assert line.startswith(f"{source}: line 1: 2 problems: media[0].url: the show 'briefing' ")
+    assert "; updated: " in line

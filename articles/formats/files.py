@@ -21,6 +21,7 @@ from articles.formats.json import JsonRecords, JsonSyntaxError, decode, load_doc
 from articles.formats.lines import not_utf8, parse_line, raw_json_lines, wide_encoding
 from articles.formats.markdown import article_from_markdown
 from articles.formats.record import ParsedRecord
+from articles.formats.sniff import SNIFF_BYTES, not_text
 
 # File extensions `read_records` understands, with the name the CLI help shows for each.
 FORMAT_NAMES: dict[str, str] = {
@@ -94,7 +95,12 @@ def _binary_lines(handle: TextIO | BinaryIO) -> Iterator[bytes]:
 
 
 def _text(data: bytes, name: str) -> str:
-    """Bytes as text: UTF-8 (its BOM dropped), or UTF-16/32 named by a byte order mark."""
+    """Bytes as text: UTF-8 (its BOM dropped), or UTF-16/32 named by a byte order mark;
+    UnreadableInput for bytes that are not text at all (`articles.formats.sniff`) or not in
+    their encoding."""
+    reason = not_text(data[:SNIFF_BYTES])
+    if reason is not None:
+        raise UnreadableInput(f"{name}: {reason}")
     encoding = wide_encoding(data[:4])
     try:
         if encoding is not None:
@@ -157,6 +163,9 @@ class _Reader:
         """
         lines = _binary_lines(handle)
         head = next(lines, b"")
+        reason = not_text(head)
+        if reason is not None:
+            raise UnreadableInput(f"{name}: {reason}")
         if wide_encoding(head[:4]) is not None:
             # UTF-16 or UTF-32, named by its BOM: decoded whole, then read as UTF-8 lines.
             text = _text(head + _rest(lines), name)

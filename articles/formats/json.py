@@ -28,6 +28,7 @@ from typing import Any
 import orjson
 
 from articles.errors import InvalidArticle, UnreadableInput
+from articles.formats.faults import every_fault
 from articles.formats.messages import kind
 from articles.formats.ninjs_version import article_from_ninjs, is_ninjs
 from articles.formats.record import ParsedRecord, article_from_mapping
@@ -331,13 +332,21 @@ class JsonRecords:
                 default_language=self.default_language,
                 base_url=self.base_url,
             )
-        return article_from_mapping(
-            raw,
-            where=where,
-            zone=self.zone,
-            default_language=self.default_language,
-            base_url=self.base_url,
-        )
+        if not isinstance(raw, Mapping):
+            return article_from_mapping(
+                raw, where=where, zone=self.zone, default_language=self.default_language
+            )
+
+        def parse(record: Mapping[str, Any]) -> Article:
+            return article_from_mapping(
+                record,
+                where="",
+                zone=self.zone,
+                default_language=self.default_language,
+                base_url=self.base_url,
+            )
+
+        return every_fault(raw, parse, where)  # a bad record is refused with every fault
 
     def decoded(self, decoded: Decoded, where: str, *, with_line: bool) -> ParsedRecord:
         """The record of one decoded JSON Lines line (or the single object of a document)."""

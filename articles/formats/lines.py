@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from articles.errors import InvalidArticle, UnreadableInput
 from articles.formats.json import JsonRecords, JsonSyntaxError, decode
 from articles.formats.record import ParsedRecord
+from articles.formats.sniff import SNIFF_BYTES, looks_like_utf16, not_text
 
 
 class RawLine(NamedTuple):
@@ -52,8 +53,10 @@ def wide_encoding(head: bytes) -> str | None:
 def not_utf8(data: bytes, exc: UnicodeDecodeError) -> str:
     """The reason bytes are not UTF-8 text, naming UTF-16 when they look like it (NUL bytes)."""
     reason = f"not UTF-8 text (byte {exc.start}: {exc.reason})"
-    if b"\x00" in data[:200]:
+    if looks_like_utf16(data):
         return reason + "; it looks like UTF-16 without a byte order mark: save it as UTF-8"
+    if b"\x00" in data[:200]:
+        return reason  # binary, not text in another encoding: no guess
     sample = data[: 1 << 16]
     try:
         korean = sample.decode("cp949")
@@ -90,7 +93,8 @@ def raw_json_lines(path: str | Path, name: str | None = None) -> Iterator[RawLin
 
     Binary lines, decoded one by one later: constant memory, and a bad byte spoils one line
     only. The UTF-8 byte order mark of the first line is dropped. Raises UnreadableInput when
-    the file cannot be opened.
+    the file cannot be opened, or when it is not text at all (an image, compressed data:
+    `articles.formats.sniff`), rather than refusing each of its "lines".
     """
     name = str(path) if name is None else name
     try:
@@ -99,7 +103,11 @@ def raw_json_lines(path: str | Path, name: str | None = None) -> Iterator[RawLin
     except OSError as exc:
         raise UnreadableInput(f"{name}: cannot read: {exc.strerror or exc}") from None
     with handle:
-        encoding = wide_encoding(handle.read(4))
+        head = handle.read(SNIFF_BYTES)
+        reason = not_text(head)
+        if reason is not None:
+            raise UnreadableInput(f"{name}: {reason}")
+        encoding = wide_encoding(head[:4])
         handle.seek(0)
         if encoding is not None:
             chunks = iter(lambda: handle.read(1 << 16), b"")

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import yaml
 
 from articles.errors import InvalidArticle
+from articles.formats.faults import every_fault
 from articles.formats.messages import kind
 from articles.formats.record import BODY_FIELDS, article_from_mapping
 from articles.model import Article
@@ -241,6 +242,10 @@ def article_from_markdown(
                 "the body is the Markdown after the front matter; give one or the other",
             )
         front = {**front, "body_markdown": body}
-    return article_from_mapping(
-        front, where=where, zone=zone, default_language=default_language, base_url=base_url
-    )
+
+    def parse(record: Mapping[str, Any]) -> Article:
+        return article_from_mapping(
+            record, where="", zone=zone, default_language=default_language, base_url=base_url
+        )
+
+    return every_fault(front, parse, where)  # a bad record is refused with every fault

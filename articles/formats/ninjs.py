@@ -12,7 +12,7 @@ The field mapping is in docs/import-formats.md.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
@@ -90,35 +90,66 @@ class NinjsItem:
         return InvalidArticle(self.where, field, reason)
 
     def record(self) -> tuple[dict[str, Any], dict[str, str]]:
-        """Our record's fields, and for each the ninjs field it came from."""
+        """Our record's fields, and for each the ninjs field it came from.
+
+        Raises InvalidArticle for the ninjs fields that cannot be translated, every one of
+        them (`faults`); `article_from_ninjs` adds the faults of the fields translated."""
+        record, origin, faults = self.translated()
+        if faults:
+            pairs = [pair for _, pair in faults]
+            raise InvalidArticle(self.where, *pairs[0], faults=pairs)
+        return record, origin
+
+    def translated(
+        self,
+    ) -> tuple[dict[str, Any], dict[str, str], list[tuple[str, tuple[str, str]]]]:
+        """Our record's fields, for each the ninjs field it came from, and the faults met
+        (our field left out, (ninjs field, reason)), every step tried whatever the others
+        gave. An item that is not an article (`check_type`) stops at once."""
         self.check_type()
         origin: dict[str, str] = {}
         record: dict[str, Any] = {}
+        faults: list[tuple[str, tuple[str, str]]] = []
+
+        def attempt(ours: str, step: Callable[[], Any], default: Any) -> Any:
+            try:
+                return step()
+            except InvalidArticle as exc:
+                faults.append((ours, (exc.field, exc.reason)))
+                return default
+
         id_key = "uri" if self.raw.get("uri") is not None else "guid"
         record["id"], origin["id"] = self.raw.get(id_key), id_key
-        record["title"], origin["title"] = self.headline()
-        record["summary"], origin["summary"] = self.summary()
-        body = self.body(record["title"])
+        record["title"], origin["title"] = attempt("title", self.headline, (None, "headline"))
+        record["summary"], origin["summary"] = attempt("summary", self.summary, (None, ""))
+        body = attempt("body_html", lambda: self.body(record["title"]), None)
         if body:
             record[body[0]], origin[body[0]] = body[1], body[2]
-        published, updated = self.dates()
+        published, updated = attempt("published", self.dates, ((None, ""), (None, "")))
         record["published"], origin["published"] = published
         record["updated"], origin["updated"] = updated
         if published[1] and published[1] == self.name("embargoed"):
             record["embargoed"], origin["embargoed"] = published
         record["language"], origin["language"] = self.raw.get("language"), "language"
-        record["status"], origin["status"] = self.status(), self.name("pubstatus")
-        source = self.source()
+        record["status"], origin["status"] = (
+            attempt("status", self.status, None),
+            self.name("pubstatus"),
+        )
+        source = attempt("source", self.source, (None, ""))
         record["source"], origin["source"] = source
-        record["tags"], origin["tags"] = self.tags()
-        record["section"], origin["section"] = self.section()
-        record["authors"], origin["authors"] = self.authors(source[0])
-        record["rights"], origin["rights"] = self.rights()
-        record["image"], origin["image"] = self.image()
-        record["translations"], origin["translations"] = self.translations()
-        record["media"], origin["media"] = self.media()
+        record["tags"], origin["tags"] = attempt("tags", self.tags, (None, ""))
+        record["section"], origin["section"] = attempt("section", self.section, (None, ""))
+        record["authors"], origin["authors"] = attempt(
+            "authors", lambda: self.authors(source[0]), (None, "")
+        )
+        record["rights"], origin["rights"] = attempt("rights", self.rights, (None, ""))
+        record["image"], origin["image"] = attempt("image", self.image, (None, ""))
+        record["translations"], origin["translations"] = attempt(
+            "translations", self.translations, (None, "")
+        )
+        record["media"], origin["media"] = attempt("media", self.media, (None, ""))
         origin.update(self.tag_origin)
-        return {k: v for k, v in record.items() if v is not None}, origin
+        return {k: v for k, v in record.items() if v is not None}, origin, faults
 
     def check_type(self) -> None:
         item_type = kind_of(self.raw.get("type"))

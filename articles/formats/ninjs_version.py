@@ -22,6 +22,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from articles.errors import InvalidArticle
+from articles.formats.faults import every_fault, record_faults, top_field
 from articles.formats.messages import kind, show
 from articles.formats.ninjs import Ninjs2Item, NinjsItem
 from articles.formats.ninjs3 import ONLY_1X, RENAMED, Ninjs3Item
@@ -66,8 +67,27 @@ def article_from_ninjs(
     if not isinstance(raw, Mapping):
         raise InvalidArticle(where, "", f"expected a ninjs JSON object, got {kind(raw)}")
     item_class = ninjs_item_class(raw, where)
-    record, origin = item_class(raw, where, zone).record()
-    return RecordBuilder(where, zone, default_language, base_url, origin).build(record)
+    record, origin, untranslated = item_class(raw, where, zone).translated()
+
+    def parse(translated: Mapping[str, Any]) -> Article:
+        return RecordBuilder("", zone, default_language, base_url, origin).build(translated)
+
+    if not untranslated:
+        # A bad item is refused with every fault of its translated record, by ninjs field.
+        return every_fault(record, parse, where)
+    # Fields that could not be translated, and the faults of those that were (but none about
+    # a field the untranslated ones left out: `published` is missing when a date is bad).
+    faults = [pair for _, pair in untranslated]
+    left_out = {ours for ours, _ in untranslated}
+    try:
+        parse(record)
+    except InvalidArticle as failure:
+        faults += [
+            pair
+            for pair in record_faults(record, parse, failure)
+            if top_field(pair[0]) not in left_out
+        ]
+    raise InvalidArticle(where, *faults[0], faults=faults)
 
 
 def ninjs_item_class(raw: Mapping[str, Any], where: str) -> type[NinjsItem]:

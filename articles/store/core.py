@@ -262,6 +262,7 @@ class Store:
                 else:
                     writer.flush()  # the feed counts and change times it summed
                     tx.commit()
+                    writer.committed = True
         except SQLAlchemyError as exc:
             raise translated(exc) from exc
 
@@ -284,7 +285,10 @@ class Store:
         try:
             yield
         finally:
-            dbapi.execute(f"PRAGMA cache_size = {int(usual)}")
+            # A KeyboardInterrupt inside a statement makes SQLAlchemy invalidate (close) the
+            # connection, which rolls the transaction back; there is no cache left to restore.
+            if not conn.invalidated:
+                dbapi.execute(f"PRAGMA cache_size = {int(usual)}")
 
     def upsert_many(
         self, articles: Iterable[Article], *, now: datetime | None = None

@@ -154,6 +154,7 @@ class StoreTransaction:
         self._shows: Mapping[str, Episodes] = shows or {}
         self._slugs: SlugRegistry | None = None  # made at the first write
         self.rolled_back = False
+        self.committed = False  # set by `Store.transaction` once the commit has returned
         # Feed counts and change times, summed and written by `flush()` (articles.store.
         # feed_totals): before the commit, and before anyone else gets the connection.
         self._totals = FeedTotals()

@@ -1,23 +1,19 @@
 """Records over HTTP: validation with every field's error, versions (ETags) and write stamps.
 
 `read_record` runs the import command's validator (`articles.formats.article_from_mapping`) and,
-when a record fails, finds every failing top-level field, not only the first, by validating
-each field on its own against a minimal valid record and then again beside the record's own
-fields that pass (so a listed error never compares with a value the client did not send);
-cross-field rules (`updated` before `published`, two body fields) come from the full record's
-error. Inside a field, each error found is replaced by a valid stand-in (or an optional
-member left out) and the field asked again, so every member in error of every item is listed
-(`media[0].length` and `media[0].duration`). Nothing here is a second validator: every
-verdict is the import's.
+when a record fails, lists every fault with the import's own listing
+(`articles.formats.faults.record_faults`: each top-level field validated on its own and beside
+the record's fields that pass, every member in error inside a field, cross-field rules from the
+whole record's verdict, then the site's rules over the good fields). Nothing here is a second
+validator: every verdict is the import's.
 """
 
 from __future__ import annotations
 
-import copy
+import functools
 import hashlib
-import re
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, Final
@@ -26,7 +22,8 @@ from zoneinfo import ZoneInfo
 import orjson
 
 from articles.errors import InvalidArticle
-from articles.formats import BODY_FIELDS, EXTENSION_PREFIX, RECORD_FIELDS, article_from_mapping
+from articles.formats import BODY_FIELDS, article_from_mapping
+from articles.formats.faults import PROBE_BASE, record_faults, site_faults
 from articles.formats.messages import show
 from articles.formats.record import (
     OBJECT_MEMBERS,
@@ -43,8 +40,6 @@ from feeds.api.schemas import State
 
 # The smallest step both databases store: a stamped `updated` is at least this much newer.
 TICK: Final = timedelta(microseconds=1)
-# A record that passes the validator, for checking one field at a time (see read_record).
-_PROBE_BASE: Final[Mapping[str, Any]] = {"title": "-", "published": "1970-01-01T00:00:00Z"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +61,7 @@ def check_article_id(article_id: str) -> None:
     """Raise a 404 problem unless `article_id` is a valid record id (the import's rule)."""
     try:
         article_from_mapping(
-            {"id": article_id, **_PROBE_BASE}, where="", zone=ZoneInfo("UTC"), default_language="en"
+            {**PROBE_BASE, "id": article_id}, where="", zone=ZoneInfo("UTC"), default_language="en"
         )
     except InvalidArticle as exc:
         raise Problem(
@@ -122,235 +117,20 @@ def record_errors(
             }
         ]
     record = {**raw, "id": article_id}
+    parse = functools.partial(_parse, rules=rules)
     try:
-        article = _parse(record, rules)
-    except InvalidArticle as first:
-        failure = first
-    else:
-        site = _site_errors(article, rules, record)
-        if not site:
-            return article
-        return [{"field": prefix + field, "reason": reason} for field, reason in site]
-    fields = [name for name in record if name != "id" and not name.startswith(EXTENSION_PREFIX)]
-    # Each field first on its own, then again beside the record's fields that pass on their
-    # own: a field is listed only when it fails among the record's own values, so a rule
-    # between fields never compares with a value the client did not send (the probe's
-    # stand-in `published` against the record's `updated` or `embargoed`). When those
-    # fields break a rule between themselves (the whole record's verdict below), they
-    # cannot judge the field, and its verdict on its own stands.
-    alone = {
-        name: _own_error(name, {"id": article_id, name: record[name]}, rules) for name in fields
-    }
-    context = {name: record[name] for name in fields if alone[name] is None}
-    found: dict[tuple[str, str], None] = {}  # (field, reason), in the order found
-    for name in fields:
-        error = alone[name]
-        among = _probe({**context, "id": article_id, name: record[name]}, rules)
-        if among is None:
-            continue  # fine among the record's own values
-        if _top(among.field) == name:
-            # Also for a field that passed on its own only because it needs another one the
-            # probe lacked (an `episode` needs the record's `media`).
-            error = among
-        if error is None:
-            continue
-        found[(error.field, error.reason)] = None
-        # The field's other errors inside it (`media[0].length` and `media[0].duration`).
-        for inner in _inner_errors(name, record[name], article_id, rules, error, context):
-            found[(inner.field, inner.reason)] = None
-    # The whole record's verdict always counts: it may be a rule between fields (two body
-    # forms, `updated` before `published`) about a field that is also bad on its own.
-    found[(failure.field, failure.reason)] = None
-    # The site's rules (a show's https media, the clock) over the fields that are good, so a
-    # record with a bad `reading_time` and an http: episode hears of both at once.
-    # A field whose errors are all inside it (`media[0].length`) joins them with stand-ins
-    # in those places, so its other parts meet the site's rules too (an http: URL in a show
-    # requiring https beside a bad length); a rule about a stand-in is never reported.
-    bad = {_top(field) for field, _ in found}
-    good = {name: record[name] for name in context if name not in bad}
-    replaced: list[str] = []
-    for name in sorted(bad & set(fields)):
-        paths = [field for field, _ in found if _top(field) == name and field != name]
-        repaired = _repaired(name, record[name], paths)
-        if repaired is None:
-            continue
-        if _own_error(name, {**good, "id": article_id, name: repaired}, rules) is None:
-            good[name] = repaired
-            replaced += paths
-    # A field read only beside another (an `episode` needs the record's `media`) passed on
-    # its own and was not judged while that other was wrong: judged beside its repair now,
-    # one at a time, each found fault leaving the good fields.
-    for _ in range(len(good)):
-        error = _probe({**good, "id": article_id}, rules)
-        name = _top(error.field) if error is not None else ""
-        if error is None or name not in good or name in bad:
-            break
-        found[(error.field, error.reason)] = None
-        value = good.pop(name)
-        for inner in _inner_errors(name, value, article_id, rules, error, good):
-            found[(inner.field, inner.reason)] = None
-    partial = _probe_article({**good, "id": article_id}, rules)
-    if partial is not None:
-        for field, reason in _site_errors(partial, rules, good):
-            if not any(_within(field, path) for path in replaced):
-                found[(field, reason)] = None
-    order = {name: i for i, name in enumerate(RECORD_FIELDS)}
-    pairs = sorted(found, key=lambda pair: (order.get(_top(pair[0]), len(order)), pair[0]))
-    return [{"field": prefix + field, "reason": reason} for field, reason in pairs]
+        article = parse(record)
+    except InvalidArticle as failure:
+        # Every fault, by the import's own listing (articles.formats.faults).
+        pairs = record_faults(record, parse, failure, site=rules.site)
+        return [{"field": prefix + field, "reason": reason} for field, reason in pairs]
+    site = site_faults(article, rules.site, record) if rules.site is not None else []
+    if not site:
+        return article
+    return [{"field": prefix + field, "reason": reason} for field, reason in site]
 
 
-# Valid stand-ins for the items of list fields and for required members of their objects,
-# put in the place of a value in error so the validator goes on to the next error inside the
-# same field (`_inner_errors`). Only their validity matters; they are never stored.
-_ITEM_STAND_INS: Final[Mapping[str, Any]] = {
-    "tags": "x",
-    "authors": "x",
-    "related": "https://example.invalid/",
-    "translations": "x",
-    "media": {"url": "https://example.invalid/a.mp3", "length": 1, "type": "audio/mpeg"},
-}
-_MEMBER_STAND_INS: Final[Mapping[str, Any]] = {
-    "url": "https://example.invalid/a",
-    "length": 1,
-    "type": "application/octet-stream",
-    "name": "x",
-    "label": "x",
-    "slug": "x",
-    "id": "x",
-}
-_PATH_STEP: Final = re.compile(r"\[(\d+)\]|\.([A-Za-z_]+)")
-_MAX_INNER_ERRORS: Final = 50
-
-
-def _inner_errors(
-    name: str,
-    value: Any,
-    article_id: str,
-    rules: RecordRules,
-    first: InvalidArticle,
-    context: Mapping[str, Any],
-) -> list[InvalidArticle]:
-    """The errors of field `name` after `first`, each found by putting a valid stand-in (or
-    nothing, for an optional member) where the one before was and asking the validator
-    again, beside the record's fields that pass (`context`: an `episode` is read only with
-    its `media`): every member in error of every item is listed, not only the first."""
-    found: list[InvalidArticle] = []
-    seen = {first.field}
-    error: InvalidArticle | None = first
-    value = copy.deepcopy(value)
-    while error is not None and len(found) < _MAX_INNER_ERRORS:
-        value = _stand_in(name, value, error.field)
-        if value is None:
-            break
-        error = _own_error(name, {**context, "id": article_id, name: value}, rules)
-        if error is None or any(_within(done, error.field) for done in seen):
-            break  # done, or an error of what was put in (`tags[0]` without its slug)
-        seen.add(error.field)
-        found.append(error)
-    return found
-
-
-def _repaired(name: str, value: Any, paths: Sequence[str]) -> Any:
-    """`value` of field `name` with a stand-in at each of `paths` (its errors), or None when
-    there are none or one cannot be replaced."""
-    if not paths:
-        return None
-    repaired = copy.deepcopy(value)
-    for path in paths:
-        repaired = _stand_in(name, repaired, path)
-        if repaired is None:
-            return None
-    return repaired
-
-
-def _within(path: str, ancestor: str) -> bool:
-    """Whether `path` is `ancestor` or a part of it (`media[0].length` within `media[0]`)."""
-    return path == ancestor or path.startswith((ancestor + ".", ancestor + "["))
-
-
-def _stand_in(name: str, value: Any, field: str) -> Any:
-    """`value` (of the record field `name`) with the part `field` names (`media[0].length`)
-    replaced by a stand-in, or left out when it is an optional member; None when `field`
-    names no part inside the value that can be replaced."""
-    steps = [(int(m[1]) if m[1] else m[2]) for m in _PATH_STEP.finditer(field[len(name) :])]
-    if (
-        not steps
-        or "".join(f"[{s}]" if isinstance(s, int) else f".{s}" for s in steps) != field[len(name) :]
-        or not field.startswith(name)
-    ):
-        return None
-    parent: Any = value
-    for step in steps[:-1]:
-        try:
-            parent = parent[step]
-        except (KeyError, IndexError, TypeError):
-            return None
-    last = steps[-1]
-    if isinstance(last, int) and isinstance(parent, list) and last < len(parent):
-        if len(steps) == 1 and name in _ITEM_STAND_INS:
-            parent[last] = copy.deepcopy(_ITEM_STAND_INS[name])
-            return value
-        return None
-    if isinstance(last, str) and isinstance(parent, dict):
-        if last in _MEMBER_STAND_INS:
-            # Also for a required member that is missing (`media[0].type`): the errors of
-            # the members after it (`media[0].duration`) are listed too.
-            parent[last] = _MEMBER_STAND_INS[last]
-            return value
-        if last in parent:
-            del parent[last]
-            return value
-    return None
-
-
-def _site_errors(
-    article: Article, rules: RecordRules, given: Mapping[str, Any]
-) -> list[tuple[str, str]]:
-    """The site's problems with `article` about fields the client sent (`given`): a rule is
-    never reported about a stand-in the listing put in a field's place."""
-    if rules.site is None:
-        return []
-    return list(
-        dict.fromkeys(
-            (field, reason) for field, reason in rules.site(article) if _top(field) in given
-        )
-    )
-
-
-def _probe_article(probe: dict[str, Any], rules: RecordRules) -> Article | None:
-    """The Article of `probe` with the probe record's required fields where it lacks them,
-    or None when it still fails."""
-    for _ in range(len(_PROBE_BASE) + 1):
-        try:
-            return _parse(probe, rules)
-        except InvalidArticle as exc:
-            if exc.field not in _PROBE_BASE or exc.field in probe:
-                return None
-            probe[exc.field] = _PROBE_BASE[exc.field]
-    return None
-
-
-def _own_error(name: str, probe: dict[str, Any], rules: RecordRules) -> InvalidArticle | None:
-    """The validator's error for `probe` when it is about the field `name`, else None."""
-    error = _probe(probe, rules)
-    return error if error is not None and _top(error.field) == name else None
-
-
-def _probe(probe: dict[str, Any], rules: RecordRules) -> InvalidArticle | None:
-    """The validator's error for `probe`, else None. A required field the probe lacks is
-    taken from the probe record, and only when the validator asks for it (a `published`
-    may come from `embargoed`)."""
-    while True:
-        try:
-            _parse(probe, rules)
-            return None
-        except InvalidArticle as exc:
-            if exc.field not in _PROBE_BASE or exc.field in probe:
-                return exc
-            probe[exc.field] = _PROBE_BASE[exc.field]
-
-
-def _parse(record: Mapping[str, Any], rules: RecordRules) -> Article:
+def _parse(record: Mapping[str, Any], *, rules: RecordRules) -> Article:
     return article_from_mapping(
         record,
         where="",
@@ -358,12 +138,6 @@ def _parse(record: Mapping[str, Any], rules: RecordRules) -> Article:
         default_language=rules.default_language,
         written_at=rules.written_at,
     )
-
-
-def _top(field: str) -> str:
-    for mark in (".", "[", " "):
-        field = field.split(mark, 1)[0]
-    return field
 
 
 def not_a_record(value: object) -> str:
