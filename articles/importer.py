@@ -42,7 +42,13 @@ from pathlib import Path
 from typing import Any, NamedTuple, TextIO, TypeVar
 from zoneinfo import ZoneInfo
 
-from articles.errors import ArticleError, GuidConflict, InvalidArticle, InvalidValue
+from articles.errors import (
+    ArticleError,
+    GuidConflict,
+    InvalidArticle,
+    InvalidValue,
+    UnreadableInput,
+)
 from articles.formats import (
     FORMAT_NAMES,
     LineParser,
@@ -248,20 +254,30 @@ def expand_sources(sources: Sequence[str | os.PathLike[str]]) -> list[str]:
     """The inputs to read: files as given, folders as their record files (sorted), `-` as is.
 
     A folder is searched recursively for the formats `articles.formats` reads; hidden files and
-    folders are skipped. Each file is its own all-or-nothing unit.
+    folders are skipped. Each file is its own all-or-nothing unit. Raises UnreadableInput,
+    before anything is read, for a folder that holds no such file.
     """
     result: list[str] = []
     for source in sources:
         text = os.fspath(source)
         path = Path(text)
         if text != STDIN and path.is_dir():
-            result.extend(
+            found = [
                 str(p)
                 for p in sorted(path.rglob("*"))
                 if p.is_file()
                 and p.suffix.lower() in FORMAT_NAMES
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )
+            ]
+            if not found:
+                # An empty folder, or one of other files only, imported nothing and said
+                # "imported 0 files", exit 0: most likely the wrong folder.
+                raise UnreadableInput(
+                    f"{text}: no record files in this folder or below it (looked for "
+                    f"{', '.join(sorted(FORMAT_NAMES))}; hidden files and folders are skipped); "
+                    "nothing was imported"
+                )
+            result.extend(found)
         else:
             result.append(text)
     return result

@@ -639,3 +639,33 @@ def test_cli_list_tells_an_embargoed_article_from_a_live_one(
     assert result.exit_code == 0, result.output
     states = {line.split()[0]: line.split()[2] for line in result.stdout.splitlines()[1:]}
     assert states == {"live1": "live", "held1": "embargoed", "draft1": "draft"}
+
+
+@pytest.mark.parametrize("contents", [[], ["notes.txt"], [".hidden/a.json"], ["a.JSON.bak"]])
+def test_a_folder_with_no_record_files_is_an_error_naming_it(
+    cli: FlaskCliRunner, store: Store, tmp_path: Path, contents: list[str]
+) -> None:
+    """It said 'imported 0 files', exit 0: most likely the wrong folder was given."""
+    folder = tmp_path / "wire"
+    folder.mkdir()
+    for name in contents:
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text('{"id": "a1", "title": "T", "published": "2025-07-30"}')
+    result = invoke(cli, "import", str(folder))
+    assert result.exit_code == 1
+    [line] = result.stderr.splitlines()
+    assert str(folder) in line and "no record files" in line and ".jsonl" in line
+    assert "Traceback" not in result.output
+    assert store.count() == 0
+
+
+def test_a_folder_beside_an_empty_one_is_not_half_imported(
+    cli: FlaskCliRunner, store: Store, tmp_path: Path
+) -> None:
+    good, empty = tmp_path / "good", tmp_path / "empty"
+    good.mkdir()
+    empty.mkdir()
+    (good / "a.json").write_text('{"id": "a1", "title": "T", "published": "2025-07-30"}')
+    result = invoke(cli, "import", str(good), str(empty))
+    assert result.exit_code == 1 and str(empty) in result.stderr
+    assert store.count() == 0
