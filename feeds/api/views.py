@@ -23,7 +23,6 @@ from flask.blueprints import BlueprintSetupState
 from spectree import Response as Responses
 from sqlalchemy.exc import DataError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
-from werkzeug.http import parse_etags
 
 from articles.cli import SERVICE_KEY
 from articles.errors import (
@@ -76,6 +75,7 @@ from feeds.urls import AnyPathConverter, public_path
 bp = Blueprint("api", __name__, url_prefix="/api")
 
 _ENTITY_TAGS: Final = re.compile(ENTITY_TAGS_PATTERN)
+_ENTITY_TAG: Final = re.compile(r'(W/)?"([^"]*)"')
 
 
 class ArticleIdConverter(AnyPathConverter):
@@ -650,10 +650,11 @@ def _etags(header: str | None, name: str, *, weak: bool) -> frozenset[str]:
     """
     if header is None:
         return frozenset()
-    parsed = parse_etags(header)
-    if _ENTITY_TAGS.match(header) is None or not (
-        parsed.star_tag or parsed.as_set(include_weak=True)
-    ):
+    # The field's value without the whitespace around it (RFC 9110 5.5): werkzeug's
+    # parse_etags read `* ` (or `*` and a tab) as the entity tag "*", so If-None-Match: `* `
+    # let a create-only PUT replace an article and If-Match: `* ` was a 412.
+    value = header.strip(" \t")
+    if _ENTITY_TAGS.fullmatch(value) is None:
         raise Problem(
             400,
             f"{name} is not * or a list of entity tags; send * or the ETag in double quotes "
@@ -661,9 +662,14 @@ def _etags(header: str | None, name: str, *, weak: bool) -> frozenset[str]:
             'returned it, several separated by commas ("a", "b")',
             kind="invalid-request",
         )
-    if parsed.star_tag:
+    if value == "*":
         return frozenset({"*"})
-    return frozenset(f'"{tag}"' for tag in parsed.as_set(include_weak=weak))
+    # The pattern held: every quoted string is one entity tag (etagc has no `"`).
+    return frozenset(
+        f'"{opaque}"'
+        for weak_prefix, opaque in _ENTITY_TAG.findall(value)
+        if weak or not weak_prefix
+    )
 
 
 def _precondition() -> writes.Precondition:
