@@ -166,7 +166,9 @@ _OWS = st.text(st.sampled_from([" ", "\t"]), max_size=3)
 
 @FUZZ
 @given(before=_OWS, after=_OWS)
-def test_a_star_with_whitespace_around_it_is_a_star(api: ApiClient, before: str, after: str) -> None:
+def test_a_star_with_whitespace_around_it_is_a_star(
+    api: ApiClient, before: str, after: str
+) -> None:
     """`*` is `*` whatever whitespace surrounds it. `If-Match: *` and a tab (schemathesis,
     stateful) was read as the entity tag "*": a 412 "changed since that version was read" for
     an existing article; and `If-None-Match: * ` let a create-only PUT replace one."""

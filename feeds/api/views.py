@@ -22,7 +22,7 @@ from flask import Blueprint, Response, current_app, g, request, url_for
 from flask.blueprints import BlueprintSetupState
 from spectree import Response as Responses
 from sqlalchemy.exc import DataError, SQLAlchemyError
-from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound, RequestEntityTooLarge
 
 from articles.cli import SERVICE_KEY
 from articles.errors import (
@@ -69,6 +69,7 @@ from feeds.api.schemas import (
 from feeds.api.schemas import Problem as ProblemModel
 from feeds.api.spec import SECURITY, spec
 from feeds.config import SiteConfig
+from feeds.request_line import MethodNotImplemented
 from feeds.request_text import first_unstorable
 from feeds.urls import AnyPathConverter, public_path
 
@@ -126,6 +127,8 @@ def _rules() -> RecordRules:
 
 # The batch operation's path, which the article routes would also take as the id `batch`.
 BATCH_METHODS: Final = ("OPTIONS", "POST")
+# The order Allow lists methods in (RFC 9110 10.2.1 gives none; a stable one reads better).
+_METHOD_ORDER: Final = ("GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE")
 
 
 def _batch_path_method() -> Response | None:
@@ -147,6 +150,32 @@ def _batch_path_method() -> Response | None:
         "/api/articles/batch takes POST only (the batch operation), so `batch` cannot be an "
         "article id in this API; give the article another id",
         headers={"Allow": allow},
+    )
+
+
+def method_not_allowed() -> HTTPException:
+    """A method no route of the app implements (TRACE, BREW, a lower-case `get`), sent to an
+    API path: 405 with the path's Allow, as for any other method the path does not take.
+
+    Elsewhere the app answers such a method 501 (RFC 9110 15.6.2, `feeds.request_line`); the
+    API documents its every error as a 4xx in its OpenAPI document, and a 405 says what to do
+    instead. An API path no route takes is a 404."""
+    adapter = current_app.create_url_adapter(request)
+    allowed = set(adapter.allowed_methods()) if adapter is not None else set()
+    if adapter is None or not allowed:
+        return NotFound()
+    try:
+        endpoint, _args = adapter.match(method="POST")
+    except HTTPException:
+        endpoint = ""
+    if endpoint == "api.batch_articles":  # the batch operation only, as its 405s say
+        allowed = set(BATCH_METHODS)
+    methods = [m for m in _METHOD_ORDER if m in allowed] + sorted(allowed - set(_METHOD_ORDER))
+    sent = request.environ.get("REQUEST_METHOD", "")
+    return MethodNotAllowed(
+        valid_methods=methods,
+        description=f"the method {sent!r} is not one this path takes (methods are "
+        f"case-sensitive); send one of {', '.join(methods)}, as the Allow header says",
     )
 
 
@@ -221,6 +250,8 @@ def _problem(problem: Problem) -> Response:
 
 @bp.errorhandler(HTTPException)
 def _http_error(exc: HTTPException) -> Response:
+    if isinstance(exc, MethodNotImplemented):  # a lower-case `get` on a route's path
+        exc = method_not_allowed()
     return problem_response(from_http_exception(exc))
 
 
