@@ -5,14 +5,17 @@ methods and checks the answer against the operation it fuzzes).
 
 Found by fuzzing the running API from the document: TRACE (and BREW, PROPFIND, a lower-case
 `get`) was a 501, a 5xx, undocumented; over `rate_limit` the API answered a text/plain 429
-that the document did not list.
+that the document did not list. By hand-made requests: a body with a Content-Encoding was
+read as if it had none, and raw non-ASCII bytes in the URL named (and created) a garbled id.
 """
 
 from __future__ import annotations
 
+import json
 import string
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import quote
 
 from flask import Flask
 from hypothesis import HealthCheck, given, settings
@@ -126,3 +129,68 @@ def test_a_long_url_or_large_headers_are_documented_problems(api: ApiClient) -> 
         large = api.client.get(path, headers={"X-Large": "a" * MAX_FIELD_BYTES})
         assert large.status_code == 431
         _assert_documented_everywhere(template, 431, large)
+
+
+_CODINGS = st.sampled_from(["gzip", "br", "deflate", "compress", "x-gzip", "zstd", "gzip, br"])
+
+
+@FUZZ
+@given(coding=_CODINGS, method=st.sampled_from(["PUT", "PATCH", "POST"]))
+def test_a_body_with_a_content_coding_is_a_415_and_nothing_is_written(
+    api: ApiClient, coding: str, method: str
+) -> None:
+    """A `Content-Encoding: gzip` record was read as if it had no coding (the bytes taken as
+    they came: a compressed body is no JSON, and a plain one labelled gzip was stored)."""
+    before = api.get("/api/articles/jul-1").get_json()
+    path, body = {
+        "PUT": ("/api/articles/jul-1", {"title": "새 제목", "published": "2025-07-01T09:00:00Z"}),
+        "PATCH": ("/api/articles/jul-1", {"title": "새 제목"}),
+        "POST": ("/api/articles/batch", {"articles": [{"id": "jul-1", "title": "새 제목"}]}),
+    }[method]
+    content_type = "application/merge-patch+json" if method == "PATCH" else "application/json"
+    response = api.request(
+        method,
+        path,
+        data=json.dumps(body),
+        headers={"Content-Type": content_type, "Content-Encoding": coding},
+    )
+    assert response.status_code == 415, (method, coding, response.status_code)
+    assert response.headers["Accept-Encoding"] == "identity"
+    assert "Content-Encoding" in response.get_json()["detail"]
+    assert api.get("/api/articles/jul-1").get_json() == before
+
+
+def test_identity_is_no_content_coding(api: ApiClient) -> None:
+    response = api.patch(
+        "/api/articles/jul-1",
+        data=json.dumps({"summary": "새 요약"}),
+        headers={"Content-Type": "application/merge-patch+json", "Content-Encoding": "identity"},
+    )
+    assert response.status_code == 200
+
+
+@FUZZ
+@given(
+    article_id=st.text(
+        st.characters(min_codepoint=0x80, max_codepoint=0x2FFFF, exclude_categories=["Cs"]),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_a_request_target_with_raw_non_ascii_bytes_is_a_400_and_creates_nothing(
+    api: ApiClient, article_id: str
+) -> None:
+    """As a server hands such a target on: its bytes as Latin-1 (REQUEST_URI). Werkzeug's
+    own server made `/api/articles/été` (raw UTF-8) the article `Ã©tÃ©`, and a raw 0xFF byte
+    the article `aÿb`."""
+    raw = "/api/articles/" + article_id.encode("utf-8").decode("latin-1")
+    path = "/api/articles/" + quote(article_id, safe="")
+    response = api.request(
+        "PUT",
+        path,
+        json={"title": "제목", "published": "2025-07-01T09:00:00Z"},
+        environ_overrides={"REQUEST_URI": raw, "RAW_URI": raw},
+    )
+    assert response.status_code == 400, (article_id, response.status_code)
+    assert "percent-encode" in response.get_json()["detail"]
+    assert api.get(path).status_code == 404  # sent percent-encoded, it names nothing stored

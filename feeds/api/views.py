@@ -39,7 +39,14 @@ from articles.model import Article
 from articles.service import ArticleService
 from articles.store import Store
 from feeds.api import auth, writes
-from feeds.api.body import BODY_TYPES, JSON, body_type_refusal, read_json, too_large
+from feeds.api.body import (
+    BODY_TYPES,
+    JSON,
+    body_coding_refusal,
+    body_type_refusal,
+    read_json,
+    too_large,
+)
 from feeds.api.cursors import cursor_after, read_cursor
 from feeds.api.merge_patch import MEDIA_TYPE as MERGE_PATCH
 from feeds.api.openapi import document
@@ -179,6 +186,23 @@ def method_not_allowed() -> HTTPException:
     )
 
 
+def _target_is_ascii() -> None:
+    """Refuse (400) a request-target holding a byte that is not ASCII, as the server received
+    it (REQUEST_URI, gunicorn's RAW_URI): RFC 9112 section 3.2 allows none, a client sends
+    `%C3%A9` for `é`. Werkzeug's development server read the raw UTF-8 of `/api/articles/été`
+    as Latin-1 and then encoded that as UTF-8 again, so a PUT created the article `Ã©tÃ©`;
+    a raw 0xFF byte created `aÿb` where `%FF` is refused as not UTF-8."""
+    raw = request.environ.get("REQUEST_URI") or request.environ.get("RAW_URI")
+    if not isinstance(raw, str) or raw.isascii():
+        return
+    raise Problem(
+        400,
+        "the request's URL holds characters that are not ASCII as they are; percent-encode "
+        "the UTF-8 bytes of each one (été is %C3%A9t%C3%A9), as RFC 3986 says",
+        kind="invalid-request",
+    )
+
+
 @bp.before_request
 def _check_request() -> Response | None:
     # One byte more than the limit: Werkzeug stops a body without Content-Length (chunked)
@@ -191,6 +215,7 @@ def _check_request() -> Response | None:
     refused = _batch_path_method()
     if refused is not None:
         return refused
+    _target_is_ascii()
     # A filter read as U+FFFD would match nothing, in silence.
     for part in request.query_string.split(b"&"):
         try:
@@ -222,6 +247,14 @@ def _check_request() -> Response | None:
     if refusal is not None:
         headers = {"Accept-Patch": MERGE_PATCH} if request.method == "PATCH" else {}
         raise Problem(415, refusal, kind="unsupported-media-type", headers=headers)
+    refusal = body_coding_refusal(request.headers.get("Content-Encoding"))
+    if refusal is not None:
+        raise Problem(
+            415,
+            refusal,
+            kind="unsupported-media-type",
+            headers={"Accept-Encoding": "identity"},
+        )
     limit = _config().api_max_body_bytes
     try:
         data = request.get_data(cache=True)  # 413 here when Content-Length is over the limit
