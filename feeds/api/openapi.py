@@ -145,14 +145,25 @@ def _resolve_marks(value: Any) -> Any:
     return value
 
 
-def _add_record_schemas(schemas: dict[str, Any]) -> None:
+@cache
+def _resolved_record_text() -> str:
+    """The record's schema and its parts, their references pointing into the components."""
     record = record_json_schema()
     defs = record.pop("$defs", {})
     record.pop("$schema", None)
     text = json.dumps({"record": record, "defs": defs})
     for name in defs:
         text = text.replace(f'"#/$defs/{name}"', f'"{_SCHEMAS}Record{name}"')
-    resolved = json.loads(text)
+    return text
+
+
+def _resolved_record() -> dict[str, Any]:
+    resolved: dict[str, Any] = json.loads(_resolved_record_text())
+    return resolved
+
+
+def _add_record_schemas(schemas: dict[str, Any]) -> None:
+    resolved = _resolved_record()
     schemas["ArticleRecord"] = resolved["record"] | {"examples": [EXAMPLE_RECORD]}
     schemas["ArticlePutRecord"] = resolved["record"] | {
         "description": "A record for PUT /api/articles/{article_id}: `id` may be left out, as "
@@ -298,12 +309,7 @@ def _request_body(path: str, method: str) -> dict[str, Any] | None:
             "propertyNames": {
                 "anyOf": [{"enum": _patch_fields()}, {"pattern": "^" + EXTENSION_PREFIX}]
             },
-            # Objects merge: their members are the object's, at every depth (a null for a
-            # misspelled one would remove nothing).
-            "properties": {
-                field: {"propertyNames": {"enum": list(members)}}
-                for field, members in OBJECT_MEMBERS.items()
-            },
+            "properties": _patch_members(),
         }
         example = {"status": "withheld", "summary": None}
         return {
@@ -318,6 +324,77 @@ def _request_body(path: str, method: str) -> dict[str, Any] | None:
         batch: dict[str, Any] = {"articles": [{"id": EXAMPLE_ID, **EXAMPLE_RECORD}]}
         return {"required": True, "content": {_JSON: {"schema": schema, "example": batch}}}
     return None
+
+
+def _patch_members() -> dict[str, Any]:
+    """What each member of a merge patch may be: the record field's own schema (a value
+    replaces the stored one, a list is replaced whole; `null`, where the field may be left
+    out, removes it), except that an object field's object merges into the stored one, so it
+    may give any of its members and `null` for those that may be left out. Objects name only
+    their own members, at every depth (a null for a misspelled one would remove nothing).
+
+    The document said only which names a patch may use, so `{"language": [[true]]}` or
+    `{"tags": 5}` were valid patches by it and refused 422 (schemathesis, positive data)."""
+    resolved = _resolved_record()
+    fields: dict[str, Any] = resolved["record"]["properties"]
+    parts: dict[str, Any] = resolved["defs"]
+    members: dict[str, Any] = {}
+    for field, schema in fields.items():
+        member = copy.deepcopy(schema)
+        part = _object_part(schema)
+        if part is not None:
+            member = _merged_object(member, part, parts[part])
+        if field in OBJECT_MEMBERS:
+            member["propertyNames"] = {"enum": list(OBJECT_MEMBERS[field])}
+        members[field] = member
+    return members
+
+
+def _object_part(schema: dict[str, Any]) -> str | None:
+    """The part (Section, Image, ...) a single-object field's schema refers to, if it is one."""
+    text = json.dumps(schema)
+    if '"items"' in text:  # a list field: replaced whole
+        return None
+    found = [name for name in _PARTS if f'"{_SCHEMAS}Record{name}"' in text]
+    return found[0] if len(found) == 1 else None
+
+
+_PARTS: Final = ("Section", "Source", "Image", "Episode")
+
+
+def _merged_object(schema: Any, part: str, definition: dict[str, Any]) -> Any:
+    """`schema` with its reference to the part replaced by the part as a patch merges it: any
+    of its members, `null` for those that may be left out, nothing else."""
+    if isinstance(schema, dict):
+        if schema.get("$ref") == f"{_SCHEMAS}Record{part}":
+            required = set(definition.get("required", ()))
+            return {
+                "type": "object",
+                "description": f"Merged into the stored {part.lower()}: members given replace "
+                "the stored ones, null removes one that may be left out.",
+                "properties": {
+                    name: member
+                    if name in required or _takes_null(member)
+                    else {"anyOf": [member, {"type": "null"}]}
+                    for name, member in definition["properties"].items()
+                },
+                "additionalProperties": False,
+            }
+        return {k: _merged_object(v, part, definition) for k, v in schema.items()}
+    if isinstance(schema, list):
+        return [_merged_object(v, part, definition) for v in schema]
+    return schema
+
+
+def _takes_null(schema: dict[str, Any]) -> bool:
+    kinds = schema.get("type")
+    alternatives = schema.get("anyOf", [])
+    return (
+        kinds == "null"
+        or (isinstance(kinds, list) and "null" in kinds)
+        or None in schema.get("enum", [0])
+        or any(_takes_null(each) for each in alternatives)
+    )
 
 
 def _patch_fields() -> list[str]:
