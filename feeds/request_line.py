@@ -81,8 +81,8 @@ def request_size() -> None:
     if len(target) > MAX_TARGET_BYTES:
         raise RequestURITooLarge(
             f"this URL is {len(target):,} bytes long; this site takes at most "
-            f"{MAX_TARGET_BYTES:,}: feed URLs are short (see / for the list), so drop the "
-            "parameters this site does not read"
+            f"{MAX_TARGET_BYTES:,}: its URLs are short (the feeds are listed at /, the API's "
+            "operations in /api/openapi.json), so drop the parameters this site does not read"
         )
     total = 0
     for name, value in request.headers.items():
@@ -96,7 +96,7 @@ def request_size() -> None:
     if total > MAX_HEADER_BYTES:
         raise RequestHeaderFieldsTooLarge(
             f"the request's headers are {total:,} bytes in all; this site takes at most "
-            f"{MAX_HEADER_BYTES:,}: leave out the ones a feed request does not need"
+            f"{MAX_HEADER_BYTES:,}: leave out the ones this request does not need"
         )
 
 

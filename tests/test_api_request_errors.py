@@ -125,6 +125,7 @@ def test_a_long_url_or_large_headers_are_documented_problems(api: ApiClient) -> 
     for path, template in PATHS.items():
         long = api.client.get(path + "?x=" + "a" * MAX_TARGET_BYTES)
         assert long.status_code == 414
+        assert "/api/openapi.json" in long.get_json()["detail"]  # not only "see / for feeds"
         _assert_documented_everywhere(template, 414, long)
         large = api.client.get(path, headers={"X-Large": "a" * MAX_FIELD_BYTES})
         assert large.status_code == 431
