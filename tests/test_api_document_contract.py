@@ -248,3 +248,23 @@ def test_the_language_parameter_takes_only_what_could_be_a_language() -> None:
         assert re.fullmatch(pattern, refused) is None, refused
     for taken in ("ko", "kor", "en-GB", "zh_Hant_TW", "i-klingon", "sgn-BE-FR"):
         assert re.fullmatch(pattern, taken), taken
+
+
+def test_a_merge_patch_with_two_body_forms_is_invalid_by_the_document_as_by_the_api(
+    api: ApiClient,
+) -> None:
+    """`{"body": "x", "body_markdown": "y"}` was a valid patch by the document and a 422
+    ("give only one of body, body_markdown"), as a record with both already was invalid."""
+    operation = openapi()["paths"]["/api/articles/{article_id}"]["patch"]
+    schema = operation["requestBody"]["content"]["application/merge-patch+json"]["schema"]
+    forms = ("body_html", "body", "body_markdown")
+    for first, second in itertools.combinations(forms, 2):
+        patch = {first: "<p>a</p>", second: "b"}
+        assert not _valid(patch, schema), patch
+        response = api.patch(
+            "/api/articles/jul-1",
+            data=json.dumps(patch),
+            headers={"Content-Type": "application/merge-patch+json"},
+        )
+        assert response.status_code == 422, patch
+        assert _valid({first: "<p>a</p>", second: None}, schema)

@@ -310,6 +310,8 @@ def _request_body(path: str, method: str) -> dict[str, Any] | None:
                 "anyOf": [{"enum": _patch_fields()}, {"pattern": "^" + EXTENSION_PREFIX}]
             },
             "properties": _patch_members(),
+            # One body form at a time, as in a record ("give only one of body, body_markdown").
+            "not": _resolved_record()["record"]["not"],
         }
         example = {"status": "withheld", "summary": None}
         return {
