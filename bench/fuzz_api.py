@@ -5,9 +5,11 @@ hand-made junk, both over HTTP against a server started here.
     .venv/bin/python bench/fuzz_api.py                       # SQLite, 100 examples an operation
     .venv/bin/python bench/fuzz_api.py --max-examples 500 --seed 7 --rate-limit 50/second
     .venv/bin/python bench/fuzz_api.py --database-url postgresql+psycopg://u:p@127.0.0.1/db
+    .venv/bin/python bench/fuzz_api.py --server granian --skip-schemathesis   # junk only
 
 A fresh store (SQLite in a temporary folder, or the database `--database-url` names, which is
-written to: use a scratch one) is served by `flask run` on 127.0.0.1 with a write token made
+written to: use a scratch one) is served by `flask run` (or `--server granian`, `gunicorn`)
+on 127.0.0.1 with a write token made
 by `flask tokens create` and the document's example article in it. Then:
 
 1. `schemathesis run` with every check, every phase (examples, coverage, fuzzing, stateful)
@@ -91,8 +93,25 @@ class Server:
             self.process.kill()
 
 
-def start_server(folder: Path, database_url: str, rate_limit: str) -> Server:
-    """`flask run` on a free port over a fresh store, with a write token and the example."""
+# The command of each server, on a port; `granian` is the production command of README.md.
+SERVERS = {
+    "flask": lambda port: [sys.executable, "-m", "flask", "--app", "wsgi", "run", "--port", port],
+    "granian": lambda port: [
+        str(Path(sys.executable).parent / "granian"),
+        *("--interface", "wsgi", "--host", "127.0.0.1", "--port", port, "--workers", "1"),
+        *("--runtime-mode", "st", "--http", "1", "--no-ws", "wsgi:app"),
+    ],
+    "gunicorn": lambda port: [
+        str(Path(sys.executable).parent / "gunicorn"),
+        *("-c", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}", "--workers", "1", "wsgi:app"),
+    ],
+}
+
+
+def start_server(
+    folder: Path, database_url: str, rate_limit: str, server_name: str = "flask"
+) -> Server:
+    """The server on a free port over a fresh store, with a write token and the example."""
     port = _free_port()
     env = {
         **os.environ,
@@ -117,7 +136,7 @@ def start_server(folder: Path, database_url: str, rate_limit: str) -> Server:
     token = made.stdout.strip().splitlines()[-1]
     log_file = (folder / "server.log").open("wb")
     process = subprocess.Popen(
-        [*flask, "run", "--port", str(port)],
+        SERVERS[server_name](str(port)),
         env=env,
         cwd=ROOT,
         stdout=log_file,
@@ -313,10 +332,14 @@ def _documented(document: dict[str, Any], path: str) -> set[str]:
     return {"400", "404", "405", "414", "429", "431"}  # no operation: a routing error
 
 
-def run_junk(server: Server) -> tuple[int, list[str]]:
-    """Send each junk request; the number sent and what broke a rule."""
+def run_junk(server: Server) -> tuple[int, list[str], list[str]]:
+    """Send each junk request; the number sent, what broke a rule, and what the server in
+    front of the app answered itself (no `Cache-Control: no-store`, which every answer of the
+    API carries: gunicorn's HTML 400 for a lower-case method or a request line over its
+    limit, Granian's empty 400 for a raw 0xFF byte), which no app can change."""
     document = json.loads(DOCUMENT.read_text(encoding="utf-8"))
     broken = []
+    by_server = []
     cases = _junk()
     for label, method, target, headers, body in cases:
         answer = _send(server.url, server.token, method, target, headers, body)
@@ -324,6 +347,9 @@ def run_junk(server: Server) -> tuple[int, list[str]]:
         lines = head.decode("latin-1").split("\r\n")
         status = lines[0].split(" ")[1]
         fields = {k.lower(): v.strip() for k, _, v in (x.partition(":") for x in lines[1:])}
+        if fields.get("cache-control") != "no-store" and b"Traceback" not in content:
+            by_server.append(f"{label}: {status} {fields.get('content-type')}")
+            continue
         problems = []
         if not status.startswith("4"):
             problems.append(f"status {status}")
@@ -342,7 +368,7 @@ def run_junk(server: Server) -> tuple[int, list[str]]:
             problems.append("a traceback in the body")
         if problems:
             broken.append(f"{label}: {'; '.join(problems)}")
-    return len(cases), broken
+    return len(cases), broken, by_server
 
 
 def main() -> int:
@@ -354,16 +380,17 @@ def main() -> int:
     parser.add_argument("--mode", default="all", choices=["all", "positive", "negative"])
     parser.add_argument("--phases", default="examples,coverage,fuzzing,stateful")
     parser.add_argument("--rate-limit", default="", help="the server's rate_limit, e.g. 50/second")
+    parser.add_argument("--server", default="flask", choices=sorted(SERVERS))
     parser.add_argument("--out", type=Path, help="where the reports go (default: a temp folder)")
     parser.add_argument("--skip-schemathesis", action="store_true")
     args = parser.parse_args()
     out = args.out or Path(tempfile.mkdtemp(prefix="fuzz-api-"))
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as folder:
-        server = start_server(Path(folder), args.database_url, args.rate_limit)
+        server = start_server(Path(folder), args.database_url, args.rate_limit, args.server)
         try:
             counts = {} if args.skip_schemathesis else run_schemathesis(server, args, out)
-            sent, broken = run_junk(server)
+            sent, broken, by_server = run_junk(server)
         finally:
             server.stop()
             shutil.copy(Path(folder) / "server.log", out / "server.log")
@@ -380,6 +407,7 @@ def main() -> int:
         "other_failures": unknown,
         "junk_sent": sent,
         "junk_broken": broken,
+        "junk_answered_by_the_server": by_server,
         "reports": str(out),
     }
     (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
