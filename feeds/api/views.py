@@ -268,6 +268,11 @@ def _check_request() -> Response | None:
 
 @bp.after_request
 def _private(response: Response) -> Response:
+    if request.method == "OPTIONS" and response.status_code == 200 and not response.get_data():
+        # Flask's own answer to OPTIONS is a 200 with `Allow`, an empty body and a
+        # Content-Type (text/html) describing none; 204 says there is no content (and the
+        # app's after_request then drops the Content-Type).
+        response.status_code = 204
     response.headers["Cache-Control"] = "no-store"
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
