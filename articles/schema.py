@@ -40,12 +40,16 @@ _FEED_SLUG = {
 }
 _DATE = {
     "type": "string",
+    # Blank text is no date (`"published": ""` is refused, "expected a date, got empty text").
+    "pattern": "\\S",
     "description": "ISO 8601 / RFC 3339, RFC 822, or a Korean date such as '2025년 7월 30일 "
     "오후 3:20'. Without a zone it is read in the site's zone; a date alone is the start of "
     "that day. A zone name must be one of RFC 822's or a well-known one naming a single offset "
     "(CEST, KST, AEST, ...; see docs/import-formats.md); IST and other ambiguous names are "
     "refused.",
 }
+# Text that must say something: blank text is read as missing ("required, but empty").
+_TEXT = {"pattern": "\\S"}
 _MIME = {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*/[A-Za-z0-9]"}
 
 # Constraints and descriptions per (dataclass, field), applied on top of the type.
@@ -64,7 +68,7 @@ _FIELDS: dict[tuple[str, str], dict[str, Any]] = {
     ("Article", "slug"): _SLUG | {"description": "URL name; derived from the title when absent."},
     ("Article", "url"): _URL
     | {"description": "The external canonical URL; absent when the article lives on this site."},
-    ("Article", "title"): {"minLength": 1, "description": "The headline (plain text)."},
+    ("Article", "title"): _TEXT | {"minLength": 1, "description": "The headline (plain text)."},
     ("Article", "summary"): {"description": "The standfirst under the headline (plain text)."},
     ("Article", "body_html"): {
         "maxLength": MAX_BODY_CHARS,
@@ -101,8 +105,10 @@ _FIELDS: dict[tuple[str, str], dict[str, Any]] = {
         "description": "Minutes; computed from the body when absent (230 words a minute, or "
         "500 characters for ko and ja, 300 for zh).",
     },
-    ("Section", "label"): {"description": "The name readers see, e.g. '아시아'."},
-    ("Tag", "label"): {"description": "The name readers see."},
+    ("Section", "label"): _TEXT | {"description": "The name readers see, e.g. '아시아'."},
+    ("Tag", "label"): _TEXT | {"description": "The name readers see."},
+    ("Author", "name"): _TEXT,
+    ("Source", "name"): _TEXT,
     ("Author", "uri"): _URL,
     ("Author", "email"): {"pattern": "^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$"},
     ("Image", "url"): _URL,
@@ -168,6 +174,12 @@ _STRING_FORM = {
     "Image": "The image URL alone.",
     "Link": "The URL alone.",
     "Translation": "The other version's id alone.",
+}
+# What the bare string of each part must be (else text that says something).
+_STRING_RULE = {
+    "Image": {"pattern": _URL["pattern"]},
+    "Link": {"pattern": _URL["pattern"]},
+    "Translation": {k: v for k, v in _FIELDS[("Translation", "id")].items() if k != "description"},
 }
 # Fields parse derives when absent, so a record need not carry them.
 _DERIVED = {("Article", "slug"), ("Article", "updated"), ("Article", "language")}
@@ -343,7 +355,8 @@ def _type_schema(hint: Any, defs: dict[str, Any]) -> dict[str, Any]:
             defs[name] = _object_schema(hint, defs)
         ref = {"$ref": f"#/$defs/{name}"}
         if name in _STRING_FORM:
-            return {"anyOf": [ref, {"type": "string", "description": _STRING_FORM[name]}]}
+            string = {"type": "string", "description": _STRING_FORM[name]}
+            return {"anyOf": [ref, string | _STRING_RULE.get(name, _TEXT)]}
         return ref
     raise TypeError(f"no JSON Schema for the type {hint!r}")  # a new kind of field in the model
 

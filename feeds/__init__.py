@@ -36,7 +36,7 @@ from feeds.config import ConfigError, SiteConfig, load_config
 from feeds.etag import DocumentVersion
 from feeds.fastpath import FastPath, ResponseMemo
 from feeds.podcasts import ShowMediaCheck, show_selections
-from feeds.ratelimit import RateLimit
+from feeds.ratelimit import RateLimit, refuse_over_limit
 from feeds.request_line import ServerQuirks, method_and_target, request_size
 from feeds.request_text import refuse_unstorable
 from feeds.subscribers import SubscriberCount, SubscriberCounter
@@ -135,7 +135,13 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app.wsgi_app = SubscriberCount(app.wsgi_app, counter)  # type: ignore[method-assign]
     if config.rate_limit:
         try:
-            limiter = RateLimit(app.wsgi_app, config.rate_limit, config.rate_limit_storage)
+            limiter = RateLimit(
+                app.wsgi_app,
+                config.rate_limit,
+                config.rate_limit_storage,
+                # The API writes its 429 as a problem document, as its every error.
+                app_refuses=api.is_api_path,
+            )
         except Exception as exc:  # noqa: BLE001 (a bad limit or storage URI: stop, saying why)
             raise SystemExit(f"feeds: configuration error: rate_limit_storage: {exc}") from None
         # Outside the fast path, so replayed answers count too; inside ProxyFix, so the key is
@@ -163,6 +169,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     # and gunicorn alike); Werkzeug's make_conditional adds one more to pages, OPML and static
     # files, which then went out with two. The server's is the one to keep.
     app.after_request(_without_date)
+    app.before_request(refuse_over_limit)  # first: a client over the rate limit (API paths)
     app.before_request(request_size)
     app.before_request(_host_is_a_host)
     app.before_request(method_and_target)

@@ -11,6 +11,11 @@ The counting is the `limits` library's, so the limits are written in its notatio
 process separately (with N workers a client gets up to N times the limit), `redis://host:6379`
 shares the counts between every process and machine. When the storage does not answer, the
 request is served (logged once): a broken limiter must not take the feeds down.
+
+The refusal is a plain-text 429 written here, before any of the app runs, except on the paths
+`app_refuses` names (the publishing API, whose every error is a problem document that its
+OpenAPI document describes): those requests go on into the app with a `Refusal` in the environ
+(`REFUSAL_KEY`), and the app's first check (`refuse_over_limit`) answers it in its own form.
 """
 
 from __future__ import annotations
@@ -18,12 +23,15 @@ from __future__ import annotations
 import logging
 import math
 import time
-from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Final
 
+from flask import request
 from limits import RateLimitItem, parse_many
 from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
+from werkzeug.exceptions import TooManyRequests
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -32,6 +40,37 @@ log = logging.getLogger(__name__)
 
 # Load balancers probe this; limiting it would take a healthy process out of rotation.
 EXEMPT_PATHS = frozenset({"/healthz"})
+# Where a request the app itself must refuse carries its refusal (a Refusal).
+REFUSAL_KEY: Final = "feeds.rate_limit.refusal"
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A request over a limit: who sent it, which limit, and in how many seconds to retry."""
+
+    client: str
+    item: RateLimitItem
+    retry_after: int
+
+
+class OverLimit(TooManyRequests):
+    """429 with Retry-After, raised by the app for a Refusal the middleware left to it."""
+
+
+def refuse_over_limit() -> None:
+    """The app's first check of a request: a Refusal left in the environ is a 429 (with
+    Retry-After) in the form the path's error handler writes (a problem document under
+    /api/)."""
+    refusal: Refusal | None = request.environ.get(REFUSAL_KEY)
+    if refusal is None:
+        return
+    raise OverLimit(
+        description=f"too many requests: {refusal.client} made more than "
+        f"{describe_limit(refusal.item)}. Retry after "
+        f"{_count(refusal.retry_after, 'second')} (the Retry-After header), and send "
+        "requests more slowly (a batch writes up to api_batch_max records in one request)",
+        retry_after=refusal.retry_after,
+    )
 
 
 def parse_limits(text: str) -> list[RateLimitItem]:
@@ -74,9 +113,14 @@ class RateLimit:
     """WSGI middleware counting requests per client address against every configured limit."""
 
     def __init__(
-        self, app: WSGIApplication, limits_text: str, storage_uri: str = "memory://"
+        self,
+        app: WSGIApplication,
+        limits_text: str,
+        storage_uri: str = "memory://",
+        app_refuses: Callable[[str], bool] = lambda path: False,
     ) -> None:
         self.app = app
+        self.app_refuses = app_refuses
         self.items = parse_limits(limits_text)
         self.limiter = MovingWindowRateLimiter(storage_from_string(storage_uri))
         self._storage_failing = False
@@ -89,6 +133,9 @@ class RateLimit:
         if exceeded is None:
             return self.app(environ, start_response)
         retry_after = self._retry_after(exceeded, client)
+        if self.app_refuses(environ.get("PATH_INFO", "")):
+            environ[REFUSAL_KEY] = Refusal(client, exceeded, retry_after)
+            return self.app(environ, start_response)
         body = refusal_text(client, exceeded, retry_after).encode()
         start_response(
             "429 Too Many Requests",

@@ -10,7 +10,9 @@
   implements (`BREW`, `PROPFIND`, `TRACE`, a lower-case `get`: methods are case-sensitive,
   RFC 9110 9.1) is **501** Not Implemented, as RFC 9110 15.6.2 asks; a method the app
   implements elsewhere (the API's `PUT`) stays the route's **405** with `Allow`. Werkzeug
-  upper-cases the method, so `get` was served as `GET` and `BREW` got a 405.
+  upper-cases the method, so `get` was served as `GET` and `BREW` got a 405. Under `/api/`
+  the API's error handler answers `MethodNotImplemented` as the path's 405 with `Allow`
+  (`feeds.api.views.method_not_allowed`): its OpenAPI document promises a 4xx.
 - **Sizes** (`request_size`, the first check of every request): a request-target longer than
   `MAX_TARGET_BYTES` is **414**, a header field longer than `MAX_FIELD_BYTES` or a header
   section larger than `MAX_HEADER_BYTES` **431** (RFC 9112 3, RFC 6585 5), each with a body
@@ -79,8 +81,8 @@ def request_size() -> None:
     if len(target) > MAX_TARGET_BYTES:
         raise RequestURITooLarge(
             f"this URL is {len(target):,} bytes long; this site takes at most "
-            f"{MAX_TARGET_BYTES:,}: feed URLs are short (see / for the list), so drop the "
-            "parameters this site does not read"
+            f"{MAX_TARGET_BYTES:,}: its URLs are short (the feeds are listed at /, the API's "
+            "operations in /api/openapi.json), so drop the parameters this site does not read"
         )
     total = 0
     for name, value in request.headers.items():
@@ -94,7 +96,7 @@ def request_size() -> None:
     if total > MAX_HEADER_BYTES:
         raise RequestHeaderFieldsTooLarge(
             f"the request's headers are {total:,} bytes in all; this site takes at most "
-            f"{MAX_HEADER_BYTES:,}: leave out the ones a feed request does not need"
+            f"{MAX_HEADER_BYTES:,}: leave out the ones this request does not need"
         )
 
 

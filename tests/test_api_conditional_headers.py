@@ -158,3 +158,47 @@ def test_a_malformed_if_none_match_is_400_before_the_article_is_looked_up(
     for article_id in ("jul-1", "gone-1", "never-1"):
         response = api.get(f"/api/articles/{article_id}", headers={"If-None-Match": header})
         assert response.status_code == 400, (article_id, header)
+
+
+# Whitespace a client may put around a field's value (RFC 9110 5.5, OWS): not part of it.
+_OWS = st.text(st.sampled_from([" ", "\t"]), max_size=3)
+
+
+@FUZZ
+@given(before=_OWS, after=_OWS)
+def test_a_star_with_whitespace_around_it_is_a_star(
+    api: ApiClient, before: str, after: str
+) -> None:
+    """`*` is `*` whatever whitespace surrounds it. `If-Match: *` and a tab (schemathesis,
+    stateful) was read as the entity tag "*": a 412 "changed since that version was read" for
+    an existing article; and `If-None-Match: * ` let a create-only PUT replace one."""
+    star = before + "*" + after
+    stored = api.get("/api/articles/jul-1").get_json()["record"]
+    response = api.put("/api/articles/jul-1", json=record(), headers={"If-None-Match": star})
+    assert response.status_code == 412, repr(star)
+    assert api.get("/api/articles/jul-1").get_json()["record"] == stored
+    response = api.patch(
+        "/api/articles/jul-1",
+        json={"summary": f"요약 {star!r}"},
+        headers={"If-Match": star, "Content-Type": "application/merge-patch+json"},
+    )
+    assert response.status_code == 200, repr(star)
+    assert api.get("/api/articles/jul-1", headers={"If-None-Match": star}).status_code == 304
+    response = api.put("/api/articles/never-1", json=record(), headers={"If-Match": star})
+    assert response.status_code == 412, repr(star)
+
+
+@FUZZ
+@given(parts=members, sep=spacing, before=_OWS, after=_OWS)
+def test_entity_tags_with_whitespace_around_the_list_compare_as_without(
+    api: ApiClient, parts: list[tuple[str, bool]], sep: str, before: str, after: str
+) -> None:
+    current = _current(api, "jul-1")
+    header = before + _header(parts, current, sep) + after
+    response = api.patch(
+        "/api/articles/jul-1",
+        json={"summary": f"요약 {header!r}"},
+        headers={"If-Match": header, "Content-Type": "application/merge-patch+json"},
+    )
+    matches = any(which == "current" and not weak for which, weak in parts)
+    assert response.status_code == (200 if matches else 412), repr(header)

@@ -18,13 +18,19 @@ from articles.tokens import TokenStore
 from feeds.api.auth import TOKENS_KEY
 from feeds.api.cli import api_cli, tokens_cli
 from feeds.api.problems import from_http_exception, problem_response
-from feeds.api.views import bp
+from feeds.api.views import bp, method_not_allowed
+from feeds.request_line import MethodNotImplemented
 
 PREFIX = "/api"
 
 
+def is_api_path(path: str) -> bool:
+    """Whether a path (within the app: PATH_INFO, request.path) is the API's."""
+    return path == PREFIX or path.startswith(PREFIX + "/")
+
+
 def is_api_request() -> bool:
-    return request.path == PREFIX or request.path.startswith(PREFIX + "/")
+    return is_api_path(request.path)
 
 
 def init_app(app: Flask) -> None:
@@ -45,6 +51,8 @@ def init_app(app: Flask) -> None:
 
     def handle_http_error(exc: HTTPException) -> Any:
         if is_api_request():
+            if isinstance(exc, MethodNotImplemented):
+                exc = method_not_allowed()
             return problem_response(from_http_exception(exc))
         if previous is None:
             return exc

@@ -67,6 +67,24 @@ def body_type_refusal(method: str, mimetype: str, params: Mapping[str, str]) -> 
     return None
 
 
+def body_coding_refusal(content_encoding: str | None) -> str | None:
+    """Why a body sent with this Content-Encoding is refused (415, RFC 9110 section 8.4.1:
+    `Accept-Encoding: identity` in the answer), or None when it has no coding.
+
+    Nothing here decodes a coding, and a body read without decoding its coding is another
+    body: a `gzip` record was read as its compressed bytes (a 400 at best), a `Content-Encoding`
+    naming no coding was ignored and its body taken as it was."""
+    if content_encoding is None:
+        return None
+    codings = [part.strip().lower() for part in content_encoding.split(",")]
+    if all(coding in ("", "identity") for coding in codings):
+        return None
+    return (
+        f"this server reads request bodies without a content coding: send the JSON as it is, "
+        f"without Content-Encoding: {content_encoding.strip()[:40]}"
+    )
+
+
 def _not_json(data: bytes, exc: orjson.JSONDecodeError) -> str:
     try:
         data.decode("utf-8")

@@ -26,6 +26,7 @@ from feeds.api.problems import MEDIA_TYPE as PROBLEM
 from feeds.api.problems import PROBLEM_NAMES
 from feeds.api.schemas import ENTITY_TAGS_PATTERN, SCHEMA_MARK, BatchRequest
 from feeds.api.spec import spec
+from feeds.request_line import MAX_FIELD_BYTES, MAX_HEADER_BYTES, MAX_TARGET_BYTES
 
 _JSON: Final = "application/json"
 _SCHEMAS: Final = "#/components/schemas/"
@@ -35,18 +36,30 @@ _STATUS_TEXT: Final = {
     "403": "The token's scope does not allow this (a read token on a write).",
     "404": "No article with this id (or an id that cannot exist).",
     "409": "The record's guid belongs to another article.",
-    "405": "The id `batch`: /api/articles/batch is the batch operation (POST) only.",
+    "405": "This path does not take the method sent (an unknown one such as TRACE included); "
+    "Allow lists those it takes. /api/articles/batch is the batch operation (POST) only, so "
+    "GET, PUT, PATCH and DELETE there are a 405 too: `batch` is no article id.",
     "410": "The article was deleted (its guid and the time are in the problem).",
     "412": "If-Match or If-None-Match did not hold; the current ETag is in the ETag header.",
     "413": "The body is larger than api_max_body_bytes.",
+    "414": f"The URL is longer than the server reads ({MAX_TARGET_BYTES:,} bytes): send it "
+    "shorter.",
     "415": "The body is not application/json (or, for PATCH, application/merge-patch+json), "
     "or its charset is not UTF-8.",
     "422": "The record breaks the record format: every problem is listed in `errors`.",
+    "429": "Too many requests from this client (the site's rate_limit setting, when one is "
+    "set); retry after Retry-After seconds.",
+    "431": "A header field, or all of them together, is larger than the server reads "
+    f"({MAX_FIELD_BYTES:,} bytes a field, {MAX_HEADER_BYTES:,} in all): send fewer or shorter "
+    "headers.",
     "503": "The article database is unavailable; nothing was written. Retry after Retry-After.",
     "507": "The article database's disk is full; nothing was written, and retrying cannot "
     "help until the operator frees space. Reads still work.",
 }
 _WRITES: Final = ("put", "patch", "delete", "post")
+# Errors any request can meet, whatever its operation: the method is not the path's (405), the
+# request line or headers are too large to read (414, 431), the client is over the rate limit.
+_REQUEST_ERRORS: Final = ("405", "414", "429", "431")
 _BODY_ERRORS: Final = ("400", "413", "415", "422")
 
 
@@ -66,11 +79,18 @@ EXAMPLE_RECORD: Final[dict[str, Any]] = {
 }
 
 
-def _header(description: str, schema: dict[str, Any] | None = None) -> dict[str, Any]:
-    return {"description": description, "schema": schema or {"type": "string"}}
+def _header(
+    description: str, schema: dict[str, Any] | None = None, *, required: bool = True
+) -> dict[str, Any]:
+    """A response header; `required` when every such response carries it."""
+    header: dict[str, Any] = {"description": description, "schema": schema or {"type": "string"}}
+    if required:
+        header["required"] = True
+    return header
 
 
 _ETAG: Final = _header("The article's version (a strong ETag); send it in If-Match.")
+_RETRY_AFTER: Final = _header("Seconds to wait before retrying.", {"type": "integer", "minimum": 0})
 # What If-Match and If-None-Match may hold: `*` or entity tags separated by commas.
 _ENTITY_TAGS: Final = {"type": "string", "pattern": ENTITY_TAGS_PATTERN}
 
@@ -125,14 +145,25 @@ def _resolve_marks(value: Any) -> Any:
     return value
 
 
-def _add_record_schemas(schemas: dict[str, Any]) -> None:
+@cache
+def _resolved_record_text() -> str:
+    """The record's schema and its parts, their references pointing into the components."""
     record = record_json_schema()
     defs = record.pop("$defs", {})
     record.pop("$schema", None)
     text = json.dumps({"record": record, "defs": defs})
     for name in defs:
         text = text.replace(f'"#/$defs/{name}"', f'"{_SCHEMAS}Record{name}"')
-    resolved = json.loads(text)
+    return text
+
+
+def _resolved_record() -> dict[str, Any]:
+    resolved: dict[str, Any] = json.loads(_resolved_record_text())
+    return resolved
+
+
+def _add_record_schemas(schemas: dict[str, Any]) -> None:
+    resolved = _resolved_record()
     schemas["ArticleRecord"] = resolved["record"] | {"examples": [EXAMPLE_RECORD]}
     schemas["ArticlePutRecord"] = resolved["record"] | {
         "description": "A record for PUT /api/articles/{article_id}: `id` may be left out, as "
@@ -182,11 +213,15 @@ def _complete_operation(path: str, method: str, operation: dict[str, Any]) -> No
     responses["403"]["headers"] = {
         "WWW-Authenticate": _header('Bearer ..., error="insufficient_scope"')
     }
-    responses["503"]["headers"] = {
-        "Retry-After": _header("Seconds to wait before retrying.", {"type": "integer"})
-    }
+    responses["503"]["headers"] = {"Retry-After": _RETRY_AFTER}
     if "412" in responses:
-        responses["412"]["headers"] = {"ETag": _ETAG}
+        responses["412"]["headers"] = {
+            "ETag": _header(
+                "The article's current version; absent when there is no article (If-Match "
+                "on an id that does not exist).",
+                required=False,
+            )
+        }
     for status in ("200", "201"):
         if status in responses and "{article_id}" in path:
             responses[status]["headers"] = {"ETag": _ETAG}
@@ -196,7 +231,7 @@ def _complete_operation(path: str, method: str, operation: dict[str, Any]) -> No
         responses["304"] = {"description": "Not modified since the ETag in If-None-Match."}
     if path == "/api/articles" and method == "get":
         responses["200"]["headers"] = {
-            "Link": _header('The next page, rel="next", when there is one.')
+            "Link": _header('The next page, rel="next", when there is one.', required=False)
         }
     for parameter in operation.get("parameters", []):
         if parameter["in"] == "path" and parameter["name"] == "article_id":
@@ -210,11 +245,15 @@ def _complete_operation(path: str, method: str, operation: dict[str, Any]) -> No
             parameter["example"] = EXAMPLE_ID
     if "{article_id}" in path:
         operation.setdefault("parameters", []).extend(_conditional_headers(method))
-        responses["405"] = {
-            "description": _STATUS_TEXT["405"],
-            "headers": {"Allow": _header("OPTIONS, POST")},
+    for status in _REQUEST_ERRORS:
+        responses[status] = {
+            "description": _STATUS_TEXT[status],
             "content": {PROBLEM: {"schema": {"$ref": _SCHEMAS + "Problem"}}},
         }
+    responses["405"]["headers"] = {
+        "Allow": _header("The methods this path takes (OPTIONS, POST on /api/articles/batch).")
+    }
+    responses["429"]["headers"] = {"Retry-After": _RETRY_AFTER}
     body = _request_body(path, method)
     if body:
         operation["requestBody"] = body
@@ -270,12 +309,9 @@ def _request_body(path: str, method: str) -> dict[str, Any] | None:
             "propertyNames": {
                 "anyOf": [{"enum": _patch_fields()}, {"pattern": "^" + EXTENSION_PREFIX}]
             },
-            # Objects merge: their members are the object's, at every depth (a null for a
-            # misspelled one would remove nothing).
-            "properties": {
-                field: {"propertyNames": {"enum": list(members)}}
-                for field, members in OBJECT_MEMBERS.items()
-            },
+            "properties": _patch_members(),
+            # One body form at a time, as in a record ("give only one of body, body_markdown").
+            "not": _resolved_record()["record"]["not"],
         }
         example = {"status": "withheld", "summary": None}
         return {
@@ -290,6 +326,77 @@ def _request_body(path: str, method: str) -> dict[str, Any] | None:
         batch: dict[str, Any] = {"articles": [{"id": EXAMPLE_ID, **EXAMPLE_RECORD}]}
         return {"required": True, "content": {_JSON: {"schema": schema, "example": batch}}}
     return None
+
+
+def _patch_members() -> dict[str, Any]:
+    """What each member of a merge patch may be: the record field's own schema (a value
+    replaces the stored one, a list is replaced whole; `null`, where the field may be left
+    out, removes it), except that an object field's object merges into the stored one, so it
+    may give any of its members and `null` for those that may be left out. Objects name only
+    their own members, at every depth (a null for a misspelled one would remove nothing).
+
+    The document said only which names a patch may use, so `{"language": [[true]]}` or
+    `{"tags": 5}` were valid patches by it and refused 422 (schemathesis, positive data)."""
+    resolved = _resolved_record()
+    fields: dict[str, Any] = resolved["record"]["properties"]
+    parts: dict[str, Any] = resolved["defs"]
+    members: dict[str, Any] = {}
+    for field, schema in fields.items():
+        member = copy.deepcopy(schema)
+        part = _object_part(schema)
+        if part is not None:
+            member = _merged_object(member, part, parts[part])
+        if field in OBJECT_MEMBERS:
+            member["propertyNames"] = {"enum": list(OBJECT_MEMBERS[field])}
+        members[field] = member
+    return members
+
+
+def _object_part(schema: dict[str, Any]) -> str | None:
+    """The part (Section, Image, ...) a single-object field's schema refers to, if it is one."""
+    text = json.dumps(schema)
+    if '"items"' in text:  # a list field: replaced whole
+        return None
+    found = [name for name in _PARTS if f'"{_SCHEMAS}Record{name}"' in text]
+    return found[0] if len(found) == 1 else None
+
+
+_PARTS: Final = ("Section", "Source", "Image", "Episode")
+
+
+def _merged_object(schema: Any, part: str, definition: dict[str, Any]) -> Any:
+    """`schema` with its reference to the part replaced by the part as a patch merges it: any
+    of its members, `null` for those that may be left out, nothing else."""
+    if isinstance(schema, dict):
+        if schema.get("$ref") == f"{_SCHEMAS}Record{part}":
+            required = set(definition.get("required", ()))
+            return {
+                "type": "object",
+                "description": f"Merged into the stored {part.lower()}: members given replace "
+                "the stored ones, null removes one that may be left out.",
+                "properties": {
+                    name: member
+                    if name in required or _takes_null(member)
+                    else {"anyOf": [member, {"type": "null"}]}
+                    for name, member in definition["properties"].items()
+                },
+                "additionalProperties": False,
+            }
+        return {k: _merged_object(v, part, definition) for k, v in schema.items()}
+    if isinstance(schema, list):
+        return [_merged_object(v, part, definition) for v in schema]
+    return schema
+
+
+def _takes_null(schema: dict[str, Any]) -> bool:
+    kinds = schema.get("type")
+    alternatives = schema.get("anyOf", [])
+    return (
+        kinds == "null"
+        or (isinstance(kinds, list) and "null" in kinds)
+        or None in schema.get("enum", [0])
+        or any(_takes_null(each) for each in alternatives)
+    )
 
 
 def _patch_fields() -> list[str]:

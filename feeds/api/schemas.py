@@ -97,9 +97,12 @@ class ListQuery(_Closed):
         max_length=64,
         description="BCP 47 language tag, any case (`en-gb` lists the `en-GB` articles); "
         "a tag no registry holds is refused.",
-        # The syntax every accepted tag has (RFC 5646 2.1, `_` read as `-`); whether the tag
-        # is registered the validator below decides.
-        json_schema_extra={"pattern": "^[A-Za-z]{1,8}([-_][A-Za-z0-9]{1,8})*$"},
+        # The syntax every accepted tag has (RFC 5646 2.1, `_` read as `-`): a language of 2
+        # or 3 letters (no registered one has 4 to 8), or a grandfathered `i-` tag; whether
+        # the tag is registered the validator below decides. `A` and `abcd` were valid here.
+        json_schema_extra={
+            "pattern": "^([A-Za-z]{2,3}([-_][A-Za-z0-9]{1,8})*|[iI]([-_][A-Za-z0-9]{1,8})+)$"
+        },
     )
     source: str | None = Field(
         default=None, min_length=1, max_length=200, description="Source slug."

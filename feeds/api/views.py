@@ -22,8 +22,7 @@ from flask import Blueprint, Response, current_app, g, request, url_for
 from flask.blueprints import BlueprintSetupState
 from spectree import Response as Responses
 from sqlalchemy.exc import DataError, SQLAlchemyError
-from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
-from werkzeug.http import parse_etags
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound, RequestEntityTooLarge
 
 from articles.cli import SERVICE_KEY
 from articles.errors import (
@@ -40,7 +39,14 @@ from articles.model import Article
 from articles.service import ArticleService
 from articles.store import Store
 from feeds.api import auth, writes
-from feeds.api.body import BODY_TYPES, JSON, body_type_refusal, read_json, too_large
+from feeds.api.body import (
+    BODY_TYPES,
+    JSON,
+    body_coding_refusal,
+    body_type_refusal,
+    read_json,
+    too_large,
+)
 from feeds.api.cursors import cursor_after, read_cursor
 from feeds.api.merge_patch import MEDIA_TYPE as MERGE_PATCH
 from feeds.api.openapi import document
@@ -70,12 +76,14 @@ from feeds.api.schemas import (
 from feeds.api.schemas import Problem as ProblemModel
 from feeds.api.spec import SECURITY, spec
 from feeds.config import SiteConfig
+from feeds.request_line import MethodNotImplemented
 from feeds.request_text import first_unstorable
 from feeds.urls import AnyPathConverter, public_path
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
 _ENTITY_TAGS: Final = re.compile(ENTITY_TAGS_PATTERN)
+_ENTITY_TAG: Final = re.compile(r'(W/)?"([^"]*)"')
 
 
 class ArticleIdConverter(AnyPathConverter):
@@ -126,6 +134,8 @@ def _rules() -> RecordRules:
 
 # The batch operation's path, which the article routes would also take as the id `batch`.
 BATCH_METHODS: Final = ("OPTIONS", "POST")
+# The order Allow lists methods in (RFC 9110 10.2.1 gives none; a stable one reads better).
+_METHOD_ORDER: Final = ("GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE")
 
 
 def _batch_path_method() -> Response | None:
@@ -150,6 +160,49 @@ def _batch_path_method() -> Response | None:
     )
 
 
+def method_not_allowed() -> HTTPException:
+    """A method no route of the app implements (TRACE, BREW, a lower-case `get`), sent to an
+    API path: 405 with the path's Allow, as for any other method the path does not take.
+
+    Elsewhere the app answers such a method 501 (RFC 9110 15.6.2, `feeds.request_line`); the
+    API documents its every error as a 4xx in its OpenAPI document, and a 405 says what to do
+    instead. An API path no route takes is a 404."""
+    adapter = current_app.create_url_adapter(request)
+    allowed = set(adapter.allowed_methods()) if adapter is not None else set()
+    if adapter is None or not allowed:
+        return NotFound()
+    try:
+        endpoint, _args = adapter.match(method="POST")
+    except HTTPException:
+        endpoint = ""
+    if endpoint == "api.batch_articles":  # the batch operation only, as its 405s say
+        allowed = set(BATCH_METHODS)
+    methods = [m for m in _METHOD_ORDER if m in allowed] + sorted(allowed - set(_METHOD_ORDER))
+    sent = request.environ.get("REQUEST_METHOD", "")
+    return MethodNotAllowed(
+        valid_methods=methods,
+        description=f"the method {sent!r} is not one this path takes (methods are "
+        f"case-sensitive); send one of {', '.join(methods)}, as the Allow header says",
+    )
+
+
+def _target_is_ascii() -> None:
+    """Refuse (400) a request-target holding a byte that is not ASCII, as the server received
+    it (REQUEST_URI, gunicorn's RAW_URI): RFC 9112 section 3.2 allows none, a client sends
+    `%C3%A9` for `é`. Werkzeug's development server read the raw UTF-8 of `/api/articles/été`
+    as Latin-1 and then encoded that as UTF-8 again, so a PUT created the article `Ã©tÃ©`;
+    a raw 0xFF byte created `aÿb` where `%FF` is refused as not UTF-8."""
+    raw = request.environ.get("REQUEST_URI") or request.environ.get("RAW_URI")
+    if not isinstance(raw, str) or raw.isascii():
+        return
+    raise Problem(
+        400,
+        "the request's URL holds characters that are not ASCII as they are; percent-encode "
+        "the UTF-8 bytes of each one (été is %C3%A9t%C3%A9), as RFC 3986 says",
+        kind="invalid-request",
+    )
+
+
 @bp.before_request
 def _check_request() -> Response | None:
     # One byte more than the limit: Werkzeug stops a body without Content-Length (chunked)
@@ -162,6 +215,7 @@ def _check_request() -> Response | None:
     refused = _batch_path_method()
     if refused is not None:
         return refused
+    _target_is_ascii()
     # A filter read as U+FFFD would match nothing, in silence.
     for part in request.query_string.split(b"&"):
         try:
@@ -193,6 +247,14 @@ def _check_request() -> Response | None:
     if refusal is not None:
         headers = {"Accept-Patch": MERGE_PATCH} if request.method == "PATCH" else {}
         raise Problem(415, refusal, kind="unsupported-media-type", headers=headers)
+    refusal = body_coding_refusal(request.headers.get("Content-Encoding"))
+    if refusal is not None:
+        raise Problem(
+            415,
+            refusal,
+            kind="unsupported-media-type",
+            headers={"Accept-Encoding": "identity"},
+        )
     limit = _config().api_max_body_bytes
     try:
         data = request.get_data(cache=True)  # 413 here when Content-Length is over the limit
@@ -206,6 +268,11 @@ def _check_request() -> Response | None:
 
 @bp.after_request
 def _private(response: Response) -> Response:
+    if request.method == "OPTIONS" and response.status_code == 200 and not response.get_data():
+        # Flask's own answer to OPTIONS is a 200 with `Allow`, an empty body and a
+        # Content-Type (text/html) describing none; 204 says there is no content (and the
+        # app's after_request then drops the Content-Type).
+        response.status_code = 204
     response.headers["Cache-Control"] = "no-store"
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
@@ -221,6 +288,8 @@ def _problem(problem: Problem) -> Response:
 
 @bp.errorhandler(HTTPException)
 def _http_error(exc: HTTPException) -> Response:
+    if isinstance(exc, MethodNotImplemented):  # a lower-case `get` on a route's path
+        exc = method_not_allowed()
     return problem_response(from_http_exception(exc))
 
 
@@ -652,10 +721,11 @@ def _etags(header: str | None, name: str, *, weak: bool) -> frozenset[str]:
     """
     if header is None:
         return frozenset()
-    parsed = parse_etags(header)
-    if _ENTITY_TAGS.match(header) is None or not (
-        parsed.star_tag or parsed.as_set(include_weak=True)
-    ):
+    # The field's value without the whitespace around it (RFC 9110 5.5): werkzeug's
+    # parse_etags read `* ` (or `*` and a tab) as the entity tag "*", so If-None-Match: `* `
+    # let a create-only PUT replace an article and If-Match: `* ` was a 412.
+    value = header.strip(" \t")
+    if _ENTITY_TAGS.fullmatch(value) is None:
         raise Problem(
             400,
             f"{name} is not * or a list of entity tags; send * or the ETag in double quotes "
@@ -663,9 +733,14 @@ def _etags(header: str | None, name: str, *, weak: bool) -> frozenset[str]:
             'returned it, several separated by commas ("a", "b")',
             kind="invalid-request",
         )
-    if parsed.star_tag:
+    if value == "*":
         return frozenset({"*"})
-    return frozenset(f'"{tag}"' for tag in parsed.as_set(include_weak=weak))
+    # The pattern held: every quoted string is one entity tag (etagc has no `"`).
+    return frozenset(
+        f'"{opaque}"'
+        for weak_prefix, opaque in _ENTITY_TAG.findall(value)
+        if weak or not weak_prefix
+    )
 
 
 def _precondition() -> writes.Precondition:
