@@ -229,6 +229,20 @@ def _check_request() -> Response | None:
                 kind="invalid-request",
                 errors=[{"field": field, "reason": "not UTF-8 once percent-decoded"}],
             ) from None
+    # Only the list takes query parameters (its own check names each it takes). Elsewhere
+    # one was ignored in silence: `PATCH ...?dry_run=1` wrote the change.
+    if request.args and request.endpoint != "api.list_articles":
+        names = list(dict.fromkeys(request.args.keys()))
+        raise Problem(
+            400,
+            f"{names[0][:40]}: this operation takes no query parameters; send the request "
+            "without them (the list, GET /api/articles, is the one that takes filters)",
+            kind="invalid-request",
+            errors=[
+                {"field": name[:80], "reason": "this operation takes no query parameters"}
+                for name in names
+            ],
+        )
     # No store can hold U+0000 or a lone surrogate: a value holding one names nothing, and
     # PostgreSQL would refuse it as an error of the database (feeds.request_text).
     name = first_unstorable([*(request.view_args or {}).items(), *request.args.items(multi=True)])
