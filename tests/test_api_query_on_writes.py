@@ -56,3 +56,23 @@ def test_the_reported_cases(api: ApiClient, query: str) -> None:
 def test_the_list_still_takes_its_filters(api: ApiClient) -> None:
     assert api.get("/api/articles?section=asia&limit=5").status_code == 200
     assert api.get("/api/articles?foo=1").status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("query", "words"),
+    [
+        ("limit=0", "a whole number from 1 to 200"),
+        ("limit=05", "a whole number from 1 to 200"),
+        ("limit=500", "500 is out of range: give a whole number from 1 to 200"),
+        ("section=" + "a" * 201, "longer than 200 characters"),
+    ],
+)
+def test_the_lists_refusals_say_what_to_send_in_our_words(
+    api: ApiClient, query: str, words: str
+) -> None:
+    """`limit=0` was told "ASCII digits without leading zeros" (0 is such a number), and
+    `limit=500` pydantic's "Input should be less than or equal to 200"."""
+    answer = api.get(f"/api/articles?{query}")
+    assert answer.status_code == 400
+    [error] = answer.get_json()["errors"]
+    assert words in error["reason"] and "Input should" not in error["reason"]

@@ -118,7 +118,10 @@ class ListQuery(_Closed):
         """A number in a URL is ASCII digits without a sign, spaces, `_` or a leading zero
         (pydantic, like int(), would read `05`, ` 5`, `+5` and `5_0`)."""
         if isinstance(value, str) and not CANONICAL_NUMBER.fullmatch(value):
-            raise ValueError("a whole number in ASCII digits without leading zeros, e.g. 50")
+            raise ValueError(
+                "a whole number from 1 to 200, written in ASCII digits without a sign, spaces "
+                "or leading zeros, e.g. 50"
+            )
         return value
 
     @field_validator("language")

@@ -58,10 +58,28 @@ def query_errors(args: MultiDict[str, str], found: list[Any]) -> list[dict[str, 
             reason = "empty, which no article matches; leave the parameter out to list them all"
         elif each["type"] == "extra_forbidden":
             reason = "unknown parameter; this operation takes " + ", ".join(ListQuery.model_fields)
+        elif each["type"] in ("less_than_equal", "greater_than_equal"):
+            # pydantic's "Input should be less than or equal to 200": the range, in our words.
+            low, high = _bounds(field)
+            given = str(each.get("input"))[:20]
+            reason = f"{given} is out of range: give a whole number from {low} to {high}"
+        elif each["type"] == "string_too_long":
+            limit = each.get("ctx", {}).get("max_length")
+            reason = f"longer than {limit} characters, which no value this filters by can be"
         else:
             reason = each["msg"].removeprefix("Value error, ")
         errors.append({"field": field, "reason": reason})
     return errors
+
+
+def _bounds(field: str) -> tuple[object, object]:
+    """The `ge` and `le` of a numeric query parameter of the list (`limit`: 1 and 200)."""
+    low: object = None
+    high: object = None
+    for constraint in ListQuery.model_fields[field].metadata:
+        low = getattr(constraint, "ge", low)
+        high = getattr(constraint, "le", high)
+    return low, high
 
 
 def _after_hook(req: Any, resp: Any, error: Any, instance: Any, adapter: Any) -> None:
