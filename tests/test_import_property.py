@@ -235,6 +235,11 @@ def check_import(template: Path, file: Encoded, raw: dict[str, Any]) -> list[str
 # ------------------------------------------------------------------------------ refusals
 
 
+_NOT_JSON_CONSTANT = re.compile(
+    r"not valid JSON at (line \d+, )?column \d+: -?(NaN|Infinity) is no JSON value"
+)
+
+
 def check_refusal(site: Site, errors: list[str], raw: dict[str, Any]) -> None:
     """One line naming the record, then a field it has (or must have), the first of them
     when it lists several (`2 problems: published: ...; language: ...`); nothing stored."""
@@ -244,6 +249,13 @@ def check_refusal(site: Site, errors: list[str], raw: dict[str, Any]) -> None:
     rest = line.removeprefix(f"{site.where}: ")
     rest = re.sub(r"^article '[^']*': ", "", rest)
     rest = re.sub(r"^[2-9][0-9]* problems: ", "", rest)
+    if re.match(
+        r"not valid JSON at (line \d+, )?column \d+: -?(NaN|Infinity) is no JSON value", rest
+    ):
+        # A float the record cannot hold in JSON (the encoder wrote NaN or Infinity, which
+        # RFC 8259 does not have): refused as the syntax error it is, at its column.
+        event("refused: not JSON (NaN or Infinity)")
+        return
     field, _, reason = rest.partition(": ")
     assert reason, f"no field named in {line!r}"
     event(f"refused: {re.sub(r'[0-9]+', 'N', field)}")

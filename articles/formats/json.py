@@ -103,9 +103,16 @@ def decode(text: str | bytes) -> Decoded:
             return HugeInteger(digits)
 
     try:
-        value = json.loads(text, parse_int=parse_int, object_pairs_hook=_unique_names)
+        value = json.loads(
+            text,
+            parse_int=parse_int,
+            object_pairs_hook=_unique_names,
+            parse_constant=_refuse_constant,
+        )
     except _RepeatedName as exc:
         raise _repeated_name_error(text, exc.name) from None
+    except _NotJsonConstant:
+        raise _constant_error(text) from None
     except json.JSONDecodeError as exc:
         raise JsonSyntaxError(_reworded(exc), exc.lineno, exc.colno) from None
     except RecursionError:
@@ -115,10 +122,13 @@ def decode(text: str | bytes) -> Decoded:
 
 def syntax_error(text: str) -> JsonSyntaxError | None:
     """Why `text` is not JSON, in the words the importer uses (`JsonSyntaxError.at()`), or None
-    when Python's decoder reads it (a value orjson refuses, such as NaN, is the caller's to
-    word). The publishing API words its 400s with this, so both say the same thing."""
+    when Python's decoder reads it (a value orjson refuses that RFC 8259 allows is the
+    caller's to word; NaN and Infinity are refused here). The publishing API words its 400s
+    with this, so both say the same thing."""
     try:
-        json.loads(text)
+        json.loads(text, parse_constant=_refuse_constant)
+    except _NotJsonConstant:
+        return _constant_error(text)
     except json.JSONDecodeError as exc:
         return JsonSyntaxError(_reworded(exc), exc.lineno, exc.colno)
     except RecursionError:
@@ -126,6 +136,36 @@ def syntax_error(text: str) -> JsonSyntaxError | None:
     except ValueError:
         return None
     return None
+
+
+class _NotJsonConstant(ValueError):
+    """`NaN`, `Infinity` or `-Infinity`, which Python's decoder reads and RFC 8259 does not
+    allow (orjson refuses them too): an imported file and the API refuse them alike."""
+
+
+def _refuse_constant(name: str) -> Any:
+    raise _NotJsonConstant(name)
+
+
+# A JSON string (skipped) or one of the constants JSON does not have, outside strings.
+_CONSTANT = re.compile(r'"(?:[^"\\]|\\.)*"|(-?Infinity|NaN)')
+
+
+def _constant_error(text: str) -> JsonSyntaxError:
+    """Where the first `NaN` or `Infinity` outside a string is, worded as the decoder's own
+    errors are."""
+    for match in _CONSTANT.finditer(text):
+        if match.group(1):
+            start = match.start(1)
+            line = text.count("\n", 0, start) + 1
+            column = start - (text.rfind("\n", 0, start) + 1) + 1
+            return JsonSyntaxError(
+                f"{match.group(1)} is no JSON value (RFC 8259 has no NaN or Infinity); "
+                "write a number, or null",
+                line,
+                column,
+            )
+    return JsonSyntaxError("NaN or Infinity is no JSON value; write a number, or null", 1, 1)
 
 
 class _RepeatedName(ValueError):
