@@ -103,10 +103,14 @@ def test_put_with_an_id_that_is_not_utf8_creates_nothing(api: ApiClient, server:
 
 @pytest.mark.parametrize("server", SERVERS)
 def test_a_utf8_path_is_read_as_written(api: ApiClient, server: str) -> None:
-    path = f"/api/articles/{_segment('기사-1'.encode())}?x=%ED%95%9C"
+    path = f"/api/articles/{_segment('기사-1'.encode())}"
     created = api.put(path, json=record(), environ_overrides=_as_served(path, server))
     assert created.status_code == 201
     assert created.get_json()["id"] == "기사-1"
+    # The query, on the operation that takes one (a write takes none: a 400).
+    path = "/api/articles?section=%ED%95%9C"
+    listed = api.get(path, environ_overrides=_as_served(path, server))
+    assert listed.status_code == 200 and listed.get_json()["articles"] == []
     # A real U+FFFD, written as its UTF-8 bytes, is a character like any other.
     path = f"/api/articles/{_segment(chr(0xFFFD).encode())}"
     assert (
