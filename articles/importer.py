@@ -152,7 +152,7 @@ class ImportReport:
         ..., 1 rejected; nothing of the refused file was written (each file is all or
         nothing): its 2 good records were held back; --skip-invalid writes them`. With
         skip_invalid, rejected records say the good ones were written: `1 rejected (not
-        written; the good records beside them were)`.
+        written; the good records beside them were)`, or that there was none.
         """
         skipped = f", {self.skipped} skipped" if self.skipped else ""
         if self.overruled:
@@ -181,7 +181,12 @@ class ImportReport:
                     "--skip-invalid writes them"
                 )
         elif self.skip_invalid and self.rejected:
-            tail = " (not written; the good records beside them were)"
+            beside = self.new + self.updated + self.unchanged + self.skipped
+            tail = (
+                " (not written; the good records beside them were)"
+                if beside
+                else " (not written; there was no good record beside them)"
+            )
         return (
             f"{head}: {self.new} new, {self.updated} updated, "
             f"{self.unchanged} unchanged{skipped}, {self.rejected} rejected{tail}"

@@ -12,7 +12,7 @@ import re
 import tempfile
 from pathlib import Path
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from articles.store import Store
@@ -24,6 +24,7 @@ files_strategy = st.lists(st.lists(st.booleans(), min_size=1, max_size=4), min_s
 
 
 @settings(max_examples=30, deadline=None)
+@example(files=[[False]], skip_invalid=True)  # the reported case: no good record at all
 @given(files=files_strategy, skip_invalid=st.booleans())
 def test_the_summary_says_which_good_records_were_written_and_how_to_write_the_rest(
     migrated_sqlite: Path, files: list[list[bool]], skip_invalid: bool
@@ -63,5 +64,9 @@ def test_the_summary_says_which_good_records_were_written_and_how_to_write_the_r
         assert "nothing of the refused" in summary and "was written" in summary, summary
     assert ("--skip-invalid writes them" in summary) == bool(held_back), summary
     assert (f"{held_back} good record" in summary) == bool(held_back), summary
-    # With --skip-invalid, the good records beside the rejected ones are said to be written.
-    assert ("the good records beside them were" in summary) == (skip_invalid and bad > 0)
+    # With --skip-invalid, the good records beside the rejected ones are said to be written,
+    # and only when there are any (a file of bad records only said so too).
+    said = "the good records beside them were" in summary
+    assert said == (skip_invalid and bad > 0 and good > 0), summary
+    none = "there was no good record beside them" in summary
+    assert none == (skip_invalid and bad > 0 and good == 0), summary
