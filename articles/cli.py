@@ -20,7 +20,6 @@ import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
 from typing import Any, Final, NoReturn, ParamSpec, TypeVar
 
 import click
@@ -30,7 +29,7 @@ from flask.cli import AppGroup
 from articles import audit
 from articles.errors import ArticleError
 from articles.importer import ImportInterrupted, ImportProgress, import_sources
-from articles.model import STATUSES, Article, article_to_dict
+from articles.model import STATUSES, article_to_dict, state_of
 from articles.service import ArticleService
 from articles.store import Store
 
@@ -324,7 +323,7 @@ def list_command(
         (
             a.id,
             a.published.isoformat(timespec="minutes"),
-            _state(a, now),
+            state_of(a, now),
             a.section.slug if a.section else "-",
             a.title,
         )
@@ -335,14 +334,6 @@ def list_command(
     for row in [header, *rows]:
         cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
         click.echo("  ".join([*cells, row[4]]))
-
-
-def _state(article: Article, now: datetime) -> str:
-    """How readers see the article, as the API's `state` says it: `live`, `embargoed` (its
-    status is published, its time still to come), `draft` or `withheld`."""
-    if article.status != "published":
-        return article.status
-    return "live" if article.published <= now else "embargoed"
 
 
 def list_filters(**given: str | None) -> dict[str, str]:

@@ -183,6 +183,18 @@ class Article:
         return self.status == "published" and self.published <= now
 
 
+# How readers see an article at a moment: in the feeds (`live`), published with its time
+# still to come (`embargoed`), or out of them by its status.
+State = Literal["live", "embargoed", "draft", "withheld"]
+
+
+def state_of(article: Article, now: datetime) -> State:
+    """The article's `State` at `now` (aware): the API's `state` and the CLI list's column."""
+    if article.status != "published":
+        return article.status
+    return "live" if article.published <= now else "embargoed"
+
+
 def article_fields(article: Article) -> dict[str, Any]:
     """The record's fields in our JSON format's order, its parts still as dataclasses.
 

@@ -30,13 +30,12 @@ from articles.formats.record import (
     unknown_field_reason,
     unknown_member_reason,
 )
-from articles.model import Article, article_to_dict
+from articles.model import Article, article_to_dict, state_of
 from articles.service import Stamp
 from articles.service import same_content as service_same_content
 from articles.text import reading_time_minutes
 from feeds.api.merge_patch import apply_merge_patch
 from feeds.api.problems import Problem
-from feeds.api.schemas import State
 
 # The smallest step both databases store: a stamped `updated` is at least this much newer.
 TICK: Final = timedelta(microseconds=1)
@@ -170,12 +169,6 @@ def etag(article: Article, now: datetime) -> str:
     digest = hashlib.sha256(blob)
     digest.update(b"\0" + state_of(article, now).encode())
     return '"' + digest.hexdigest()[:32] + '"'
-
-
-def state_of(article: Article, now: datetime) -> State:
-    if article.status != "published":
-        return article.status
-    return "live" if article.published <= now else "embargoed"
 
 
 def resource(article: Article, now: datetime) -> dict[str, Any]:

@@ -15,15 +15,13 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, field_validator
 
 from articles.languages import canonical_language
-from articles.model import Status
+from articles.model import State, Status
 from feeds.query import CANONICAL_NUMBER
 
 # Stand-ins for references to schemas pydantic does not know; feeds.api.openapi replaces each
 # `{"x-schema": name}` by `{"$ref": "#/components/schemas/<name>"}`.
 SCHEMA_MARK = "x-schema"
 
-# Editorial state as readers experience it: `embargoed` is published with a future time.
-State = Literal["live", "embargoed", "draft", "withheld"]
 
 Record = Annotated[dict[str, Any], WithJsonSchema({SCHEMA_MARK: "ArticleRecord"})]
 StoredRecord = Annotated[dict[str, Any], WithJsonSchema({SCHEMA_MARK: "StoredArticleRecord"})]
