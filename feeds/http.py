@@ -210,7 +210,7 @@ def feed(subpath: str) -> Response:
 
     def remember(body: bytes | None, bare: dict[str, str], full: dict[str, str]) -> None:
         if memo_key is not None:
-            _remember(service, memo_key, opaque, modified, body, bare, doc, full)
+            _remember(service, memo_key, opaque, modified, body, bare, doc, now, full)
 
     return document_response(
         opaque=opaque,
@@ -362,9 +362,16 @@ def _remember(
     body: bytes | None,
     not_modified_headers: dict[str, str],
     doc: Document,
+    now: datetime,
     headers: dict[str, str] | None = None,
 ) -> None:
-    """Keep this answer for identical requests in the next moment (see feeds.fastpath)."""
+    """Keep this answer for identical requests in the next moment (see feeds.fastpath).
+
+    An answer without Last-Modified (the latest change is in `now`'s second, or ahead of the
+    clock: `feeds.etag.settled_last_modified`) is kept only until that second ends. Past it,
+    another worker may already send the date; a replay without one would then contradict it
+    (a dated 200, then an undated 304 for the same document).
+    """
     full = [] if headers is None or body is None else list(headers.items())
     if full:
         full.append(("Content-Length", str(len(body or b""))))
@@ -376,9 +383,21 @@ def _remember(
             body=body,
             headers=full,
             not_modified_headers=list(not_modified_headers.items()),
-            expires=service.memo.expiry(doc.until_change),
+            expires=service.memo.expiry(_memo_lifetime(doc.until_change, modified, now)),
         ),
     )
+
+
+def _memo_lifetime(
+    until_change: float | None, modified: datetime | None, now: datetime
+) -> float | None:
+    """Seconds an answer may be replayed besides the memo's window (None: no limit of its
+    own): until the document changes by the clock, and for an undated answer (`modified`
+    None) until the end of `now`'s whole second, when a date may become promised."""
+    if modified is not None:
+        return until_change
+    rest = 1.0 - now.microsecond / 1_000_000
+    return rest if until_change is None else min(until_change, rest)
 
 
 @bp.get(HEALTH_PATH)

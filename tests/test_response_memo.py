@@ -141,3 +141,43 @@ def test_memo_off_asks_the_database_every_time(client: FlaskClient, app: Flask) 
     first = client.get(FEED).headers["ETag"]
     add_article(app, "fresh")
     assert client.get(FEED).headers["ETag"] != first
+
+
+@pytest.mark.parametrize("into_second", [0.0, 0.1, 0.5, 0.999])
+def test_an_undated_answer_is_not_replayed_past_its_second(
+    memo_app: Flask, clock: Clock, ticker: Ticker, into_second: float
+) -> None:
+    """A change in the current second withholds Last-Modified (RFC 9110 8.8.2.2). Once that
+    second is over, a worker that has not memoised the document sends the date; this one must
+    not go on replaying the undated answer for the rest of its window, or a client would get
+    a dated 200 from one worker and an undated 304 from the other."""
+    second = NOW + timedelta(minutes=1)
+    memo_app.extensions["feeds.store"].upsert_many([article("fresh", second)], now=second)
+    clock.now = second + timedelta(seconds=into_second)
+    client = memo_app.test_client()
+    first = client.get(FEED)
+    assert "Last-Modified" not in first.headers
+    etag = first.headers["ETag"]
+    step = 1.0 - into_second + 0.001  # just past the second, well inside the window
+    clock.now += timedelta(seconds=step)
+    ticker.now += step
+    for headers in ({}, {"If-None-Match": etag}):
+        later = client.get(FEED, headers=headers)
+        assert later.headers["ETag"] == etag
+        assert later.headers["Last-Modified"] == "Sun, 10 Aug 2025 12:01:00 GMT", headers
+
+
+def test_an_undated_answer_is_replayed_within_its_second(
+    memo_app: Flask, clock: Clock, ticker: Ticker
+) -> None:
+    second = NOW + timedelta(minutes=1)
+    memo_app.extensions["feeds.store"].upsert_many([article("fresh", second)], now=second)
+    clock.now = second + timedelta(seconds=0.2)
+    client = memo_app.test_client()
+    first = client.get(FEED)
+    add_article(memo_app, "unseen")  # only a fresh answer would show it
+    clock.now += timedelta(seconds=0.5)
+    ticker.now += 0.5
+    again = client.get(FEED)
+    assert again.headers["ETag"] == first.headers["ETag"]
+    assert "Last-Modified" not in again.headers
