@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from urllib.parse import unquote_to_bytes
 
 import jsonschema
 import orjson
@@ -248,3 +249,42 @@ def test_allow_lists_exactly_the_documented_methods(api: ApiClient, path: str) -
             (schema,) = [p["schema"] for p in operation["parameters"] if p["in"] == "path"]
             assert not jsonschema.Draft202012Validator(schema).is_valid("batch")
             assert jsonschema.Draft202012Validator(schema).is_valid("aug-1")
+
+
+def _get_raw(api: ApiClient, raw_path: bytes) -> TestResponse:
+    """GET with the path's bytes as a server passes them (PATH_INFO: the bytes decoded as
+    latin-1, PEP 3333); the test client would decode a `%FF` itself, to U+FFFD."""
+    return api.get("/", environ_overrides={"PATH_INFO": raw_path.decode("latin-1")})
+
+
+@given(
+    st.lists(
+        st.one_of(st.binary(min_size=1, max_size=6), st.text(min_size=1, max_size=6)),
+        min_size=1,
+        max_size=3,
+    )
+)
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_a_problem_instance_is_the_path_as_sent(api: ApiClient, segments: list) -> None:  # type: ignore[type-arg]
+    """RFC 9457's `instance` is a URI reference: the request's path with the bytes the client
+    sent, percent-encoded, never a decoded text (`%FF` used to come back as U+FFFD, `été` as
+    raw non-ASCII)."""
+    raw = [s if isinstance(s, bytes) else s.encode() for s in segments]
+    assume(all(b"/" not in s and s not in (b".", b"..") for s in raw))
+    path = b"/api/nothing/" + b"/".join(raw)
+    instance = _get_raw(api, path).get_json()["instance"]
+    assert instance.isascii() and " " not in instance, instance
+    assert unquote_to_bytes(instance) == path
+
+
+@pytest.mark.parametrize(
+    ("path", "instance"),
+    [
+        (b"/api/articles/\xff", "/api/articles/%FF"),
+        ("/api/articles/été".encode(), "/api/articles/%C3%A9t%C3%A9"),
+        (b"/api/articles/100%", "/api/articles/100%25"),
+        (b"/api/articles/a b", "/api/articles/a%20b"),
+    ],
+)
+def test_problem_instance_examples(api: ApiClient, path: bytes, instance: str) -> None:
+    assert _get_raw(api, path).get_json()["instance"] == instance

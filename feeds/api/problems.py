@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from http import HTTPStatus
 from typing import Any, Final
+from urllib.parse import quote
 
 import orjson
 from flask import Response, current_app, request
@@ -130,11 +131,26 @@ def problem_type(kind: str | None, tag_authority: str) -> str:
     return f"tag:{tag_authority.strip()}:problem:{kind}"
 
 
+# Characters a path may hold as they are (RFC 3986 3.3: pchar and "/"); every other byte is
+# percent-encoded, "%" included (the path is already decoded once).
+_PATH_SAFE: Final = "/!$&'()*+,;=:@-._~"
+
+
+def request_path() -> str:
+    """This request's path within the app as a URI reference (RFC 3986), for `instance`
+    (RFC 9457 3.1.5): its bytes as the client sent them, percent-encoded where they are not
+    path characters. `/api/articles/%FF` stays that (Werkzeug's `request.path` would give
+    U+FFFD), and `/api/articles/été` reads `/api/articles/%C3%A9t%C3%A9`. Needs a request
+    context."""
+    raw = request.environ.get("PATH_INFO", "")
+    return quote(raw.encode("latin-1", "replace"), safe=_PATH_SAFE)
+
+
 def problem_response(problem: Problem) -> Response:
     """The problem as an `application/problem+json` response that no cache may keep."""
     config: SiteConfig = current_app.extensions["feeds.config"]
     response = Response(
-        orjson.dumps(problem.body(public_path(config, request.path), config.tag_authority)),
+        orjson.dumps(problem.body(public_path(config, request_path()), config.tag_authority)),
         status=problem.status,
         mimetype=MEDIA_TYPE,
     )

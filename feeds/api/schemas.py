@@ -164,7 +164,10 @@ class Problem(BaseModel):
     title: str
     status: int = Field(ge=400, le=599)
     detail: str = Field(description="What went wrong and what to do about it.")
-    instance: str = Field(description="The request path.")
+    instance: str = Field(
+        description="The request path as a URI reference (RFC 3986): the bytes sent,"
+        " percent-encoded where they are not path characters."
+    )
     errors: list[FieldError] = Field(
         description="Every field in error, with what is wrong (a record's fields, a query "
         "string's parameters); empty when the problem is about no field."
