@@ -187,6 +187,10 @@ def feed(subpath: str) -> Response:
     try:
         doc = service.documents.describe(query, now, site=base)
     except QueryError as exc:
+        # `section/ASIA.atom`: a well-formed path naming no feed may still spell one.
+        moved = _label_redirect(service, subpath, base) if exc.status == 404 else None
+        if moved is not None:
+            return moved
         return error_response(exc.status, exc.message, as_json=fmt == "json")
 
     self_query = "" if query.month is not None else self_query_string(request.args, query)

@@ -6,8 +6,9 @@ answers 301 to the main feed in the matching format, so a guess becomes a subscr
 the canonical URL. A feed that moves (a retired CMS path, a renamed section) must answer 301
 with the same entry ids, or every reader loses it or shows old items as new: `moved_feeds`
 lists old path and new URL pairs. Readers that follow a 301 update the subscription.
-A tag or author named by its label instead of its slug (`/tag/오디오`, `/feeds/tag/오디오.rss`)
-answers 301 to the slug's page or feed when that exists (`labelled_slug`).
+A tag or author named by its label instead of its slug (`/tag/오디오`, `/feeds/tag/오디오.rss`),
+and any facet's slug in capitals (`/feeds/section/ASIA.atom`), answers 301 to the slug's page
+or feed when that exists (`labelled_slug`).
 """
 
 from __future__ import annotations
@@ -118,17 +119,22 @@ LABELLED_KINDS = frozenset({"tag", "author"})
 
 
 def labelled_slug(store: Store, kind: str, value: str) -> str | None:
-    """The slug of the tag or author whose label `value` is (one label whatever its spelling,
-    `articles.slugs.label_key`), when that is not `value` itself; else None.
+    """The slug a facet URL's `value` stands for, when that is not `value` itself; else None:
+    for a tag or author, the slug of the label `value` is (one label whatever its spelling,
+    `articles.slugs.label_key`); for any kind, `value` in lower case when it is ASCII with
+    capitals (slugs have none: `/feeds/section/ASIA.atom` means `asia`, as a language tag's
+    case is redirected to its one spelling).
 
     The feed view and the facet pages redirect such a URL to the slug's, each only when the
     slug's document exists, so a label only non-public articles carry gets the same 404 as
     one never used.
     """
-    if kind not in LABELLED_KINDS:
-        return None
-    slug = store.slug_of_label(kind, value)
-    return None if slug is None or slug == value else slug
+    if kind in LABELLED_KINDS:
+        slug = store.slug_of_label(kind, value)
+        if slug is not None and slug != value:
+            return slug
+    lowered = value.lower()
+    return lowered if value.isascii() and lowered != value else None
 
 
 def permanent_redirect(target: str, max_age: int = CONVENTIONAL_MAX_AGE) -> Response:
