@@ -48,7 +48,8 @@ def app(make_app: Callable[..., Flask]) -> Flask:
 
 
 def _capitalised(slug: str, mask: list[bool]) -> str:
-    return "".join(c.upper() if up else c for c, up in zip(slug, mask + [False] * len(slug)))
+    padded = (mask + [False] * len(slug))[: len(slug)]
+    return "".join(c.upper() if up else c for c, up in zip(slug, padded, strict=True))
 
 
 @settings(
