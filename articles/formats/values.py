@@ -94,6 +94,15 @@ _CHARACTER_REFERENCE = re.compile(
 _EDGE_INVISIBLE = EDGE_INVISIBLE
 
 
+def facet_slug(value: str) -> str | None:
+    """`value` as the slug of a section, tag, author or source (lower-case a-z, 0-9, '-',
+    '_', at most 100 characters, a letter or digit at each end), ASCII capitals read as lower
+    case as records' slugs are (`World` is `world`); None when no facet slug can be it."""
+    if value.isascii():
+        value = value.lower()
+    return value if _FACET_SLUG.fullmatch(value) else None
+
+
 class ValueReader:
     """Reads the values of one record's fields, naming the record and field in every error."""
 

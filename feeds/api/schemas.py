@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, field_validator
 
+from articles.formats.values import facet_slug
 from articles.languages import canonical_language
 from articles.model import State, Status
 from feeds.query import CANONICAL_NUMBER
@@ -78,16 +79,35 @@ class ArticleList(_Closed):
     )
 
 
+# A facet slug as the list's filters take it: `articles.formats.values.facet_slug`'s rule, with
+# ASCII capitals allowed (read as lower case).
+FACET_SLUG_PATTERN = "^[A-Za-z0-9]([A-Za-z0-9_-]{0,98}[A-Za-z0-9])?$"
+
+
 class ListQuery(_Closed):
     """Filters of the article list; every filter is optional."""
 
     status: Status | None = Field(default=None, description="Only this editorial status.")
     section: str | None = Field(
-        default=None, min_length=1, max_length=200, description="Section slug."
+        default=None,
+        min_length=1,
+        max_length=200,
+        description="Section slug, any case (`Asia` lists `asia`).",
+        json_schema_extra={"pattern": FACET_SLUG_PATTERN},
     )
-    tag: str | None = Field(default=None, min_length=1, max_length=200, description="Tag slug.")
+    tag: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=200,
+        description="Tag slug, any case.",
+        json_schema_extra={"pattern": FACET_SLUG_PATTERN},
+    )
     author: str | None = Field(
-        default=None, min_length=1, max_length=200, description="Author slug."
+        default=None,
+        min_length=1,
+        max_length=200,
+        description="Author slug, any case.",
+        json_schema_extra={"pattern": FACET_SLUG_PATTERN},
     )
     language: str | None = Field(
         default=None,
@@ -103,7 +123,11 @@ class ListQuery(_Closed):
         },
     )
     source: str | None = Field(
-        default=None, min_length=1, max_length=200, description="Source slug."
+        default=None,
+        min_length=1,
+        max_length=200,
+        description="Source slug, any case.",
+        json_schema_extra={"pattern": FACET_SLUG_PATTERN},
     )
     limit: int = Field(default=50, ge=1, le=200, description="Articles per page.")
     cursor: str | None = Field(
@@ -121,6 +145,23 @@ class ListQuery(_Closed):
                 "or leading zeros, e.g. 50"
             )
         return value
+
+    @field_validator("section", "tag", "author", "source")
+    @classmethod
+    def _facet_slug(cls, value: str | None) -> str | None:
+        """A facet's slug (`articles.formats.values.facet_slug`): capitals read as lower case
+        (`Asia` lists `asia`, as `/feeds/section/ASIA.atom` redirects to its feed); a value
+        no slug can be is refused, where it used to list nothing."""
+        if value is None:
+            return None
+        slug = facet_slug(value)
+        if slug is None:
+            raise ValueError(
+                f"{value[:40]!r} is no slug: slugs are lower-case letters a-z, digits, '-' and"
+                " '_' (e.g. 'asia'); the article's record gives its section, tags, authors and"
+                " source with their slugs"
+            )
+        return slug
 
     @field_validator("language")
     @classmethod
