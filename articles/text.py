@@ -132,6 +132,61 @@ def has_invisible(value: str) -> bool:
     return _HAS_INVISIBLE.search(value) is not None
 
 
+# How deep HTML elements may nest in a body. News bodies nest a dozen levels at most; HTML's
+# tree builder (html5ever, under nh3) checks the open elements' scope for each block element,
+# so its time grows with the square of the depth: 100,000 nested `<div>`s (500 KB) took 20 s.
+# 256 is libxml2's limit on an HTML or XML document's depth, too.
+MAX_HTML_DEPTH = 256
+# Elements with no content (never open) and elements whose end tag HTML implies when a sibling
+# starts (`<p>a<p>b`, `<li>`, table rows and cells): neither deepens the tree by repetition.
+_VOID_ELEMENTS = frozenset(
+    {"area", "base", "br", "col", "embed", "hr", "img", "input", "keygen", "link", "meta",
+     "param", "source", "track", "wbr"}
+)  # fmt: skip
+_IMPLIED_END = frozenset(
+    {"p", "li", "dt", "dd", "option", "optgroup", "tr", "td", "th", "thead", "tbody", "tfoot",
+     "colgroup", "caption", "rb", "rt", "rtc", "rp", "html", "head", "body"}
+)  # fmt: skip
+_COMMENT_OR_TAG = re.compile(r"<!--.*?-->|<(/?)([A-Za-z][A-Za-z0-9:-]*)", re.S)
+
+
+class HtmlTooDeep(ValueError):
+    """HTML whose elements nest deeper than `MAX_HTML_DEPTH`: refused before it is parsed."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            f"elements nested more than {MAX_HTML_DEPTH} deep (a news body nests a dozen "
+            "levels at most); close the elements you open, e.g. each <div> with </div>"
+        )
+
+
+def nests_deeper_than(fragment: str, limit: int = MAX_HTML_DEPTH) -> bool:
+    """Whether HTML `fragment`'s open elements ever number more than `limit`: its tags read in
+    one pass as a tree builder would stack them (an end tag closes its element and those
+    opened inside it; void elements and those whose end HTML implies, `p`, `li`, table rows
+    and cells, are not counted; comments are skipped). Linear in the length: at most `limit`
+    open elements are ever kept. Never less than the depth html5ever builds for the elements
+    it counts, so a fragment it passes cannot make the tree builder quadratic."""
+    if fragment.count("<") <= limit:
+        return False
+    stack: list[str] = []
+    for match in _COMMENT_OR_TAG.finditer(fragment):
+        name = match.group(2)
+        if name is None:
+            continue  # a comment
+        name = name.lower()
+        if match.group(1):  # an end tag: close it and what it holds, if it is open
+            for index in range(len(stack) - 1, -1, -1):
+                if stack[index] == name:
+                    del stack[index:]
+                    break
+        elif name not in _VOID_ELEMENTS and name not in _IMPLIED_END:
+            stack.append(name)
+            if len(stack) > limit:
+                return True
+    return False
+
+
 def sanitize_html(fragment: str, base_url: str = "") -> str:
     """Keep the tags and attributes a news body needs and make every link absolute.
 
@@ -139,8 +194,11 @@ def sanitize_html(fragment: str, base_url: str = "") -> str:
     as `/articles/<id>` for articles that live only on this site; relative links are resolved
     against it (against `/` when it is empty), so `../x` becomes `/x` there and the feed model
     adds the public host later. Links with any scheme but http, https and mailto are removed.
-    Named entities come out as characters, so an XML writer never meets `&nbsp;`.
+    Named entities come out as characters, so an XML writer never meets `&nbsp;`. Raises
+    HtmlTooDeep when elements nest deeper than `MAX_HTML_DEPTH` (`nests_deeper_than`).
     """
+    if nests_deeper_than(fragment):
+        raise HtmlTooDeep
     composed = fragment if fragment.isascii() else unicodedata.normalize("NFC", fragment)
     if _PLAIN_PARAGRAPHS.fullmatch(composed) and not composed.startswith("\ufeff"):
         # Nothing for `clean_text` or the sanitiser to change (so record_text is the NFC
@@ -281,11 +339,21 @@ def html_to_text(fragment: str) -> str:
     rule has cleaned it, lone surrogates included (the HTML cleaner works on UTF-8)."""
     # A space before each block boundary keeps `<p>a</p><p>b</p>` from reading as one word.
     spaced = _BLOCK_BOUNDARY.sub(r" \g<0>", clean_text(fragment))
-    stripped = _text_cleaner().clean(spaced)
+    if nests_deeper_than(spaced):
+        # No text field is ever this; read without the tree builder's quadratic time: the
+        # script-like elements' content and then every tag dropped.
+        stripped = _ANY_TAG.sub("", _DROPPED_CONTENT.sub("", spaced))
+        stripped = stripped.replace("<", "&lt;")  # a stray `<` stays text, as nh3 keeps it
+    else:
+        stripped = _text_cleaner().clean(spaced)
     return clean_text(" ".join(html.unescape(stripped).split()))
 
 
 _TAG_START = re.compile(r"<[A-Za-z/!?]")
+_ANY_TAG = re.compile(r"<!--.*?-->|</?[A-Za-z][^>]*>?|<[!?][^>]*>?", re.S)
+_DROPPED_CONTENT = re.compile(
+    r"<(" + "|".join(sorted(_DROP_WITH_CONTENT)) + r")\b[^>]*>.*?(?:</\1\s*>|$)", re.S | re.I
+)
 
 
 def reads_as_markup(text: str) -> bool:

@@ -44,6 +44,7 @@ from articles.model import (
 )
 from articles.slugs import label_key
 from articles.text import (
+    HtmlTooDeep,
     markdown_to_html,
     reading_time_minutes,
     record_text,
@@ -288,6 +289,13 @@ class RecordBuilder(ValueReader):
     # -- the body
 
     def body(self, raw: Mapping[str, Any], article_id: str, url: str | None) -> str:
+        field = next((name for name in BODY_FIELDS if raw.get(name) is not None), "body")
+        try:
+            return self._body(raw, article_id, url)
+        except HtmlTooDeep as exc:
+            raise self.fail(field, str(exc)) from None
+
+    def _body(self, raw: Mapping[str, Any], article_id: str, url: str | None) -> str:
         base = url or f"{self.base_url}/articles/{quote(article_id, safe='')}"
         if raw.get("body_html") is not None:
             source = self.big_text(raw["body_html"], "body_html")
