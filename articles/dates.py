@@ -284,6 +284,7 @@ def _parse_text(text: str, zone: ZoneInfo) -> datetime:
         # JavaScript's `Date.toString()`: `... GMT+0900 (Korean Standard Time)`; the offset
         # counts and the zone's name in parentheses is a comment, as in RFC 5322.
         text = text[: comment.start()]
+    text = _name_before_offset(text)
     given = text
     text, named, critical = _zone_suffix(text)
     parsed = _read(text, named or zone)
@@ -389,6 +390,50 @@ def _zone_info(name: str, text: str) -> ZoneInfo:
         raise ValueError(
             f"{text!r}: {name} is not a time zone of the IANA database (such as Asia/Seoul)"
         ) from None
+
+
+# A zone name right before a numeric offset at the end (`10:00 KST+09:00`, `10:00 KST +0900`,
+# `10:00:00Z+09:00`, `JST+9`). dateutil reads a name glued to an offset as a POSIX TZ string,
+# whose sign is inverted (`KST+09:00` at -09:00), and a spaced one without comparing the two.
+_NAME_BEFORE_OFFSET = re.compile(
+    r"(?<=[\d\s])(?P<name>[A-Za-z]{1,5})\s*(?P<sign>[+-])(?P<h>\d{1,2})(?::?(?P<m>\d{2}))?$"
+)
+
+
+def _name_before_offset(text: str) -> str:
+    """A zone name followed by a numeric offset, read as both are written: the name by
+    `ZONE_ABBREVIATIONS` (unknown or ambiguous names refused), the offset with ISO 8601's sign
+    (never POSIX's inverted one); refused when they disagree, else the text with the offset
+    alone. `2025-07-30 10:00 KST+09:00` -> `2025-07-30 10:00 +0900`."""
+    match = _NAME_BEFORE_OFFSET.search(text)
+    if match is None or match["name"].lower() in _NOT_ZONES:
+        return text
+    name = match["name"].upper()
+    hours, minutes = int(match["h"]), int(match["m"] or 0)
+    written = match.group(0)[len(match["name"]) :].strip()
+    if hours > 23 or minutes > 59:
+        raise ValueError(f"{text!r}: {written} is not a UTC offset")
+    zone = _zone_named(name, text)
+    offset = timedelta(hours=hours, minutes=minutes) * (-1 if match["sign"] == "-" else 1)
+    if zone.utcoffset(None) != offset:
+        named = zone.utcoffset(None) or timedelta(0)
+        raise ValueError(
+            f"{text!r} gives both the zone {name} ({_offset_text(named)}) and the offset "
+            f"{written}, which disagree (an offset after a zone name is read as written, "
+            "not with POSIX's inverted sign); give one of them"
+        )
+    rest = text[: match.start()].rstrip()
+    numeric = _offset_text(offset)
+    if _ISO_START.match(rest) and "T" in rest.upper()[8:]:
+        return rest + numeric
+    return f"{rest} {numeric.replace(':', '')}"
+
+
+def _offset_text(offset: timedelta) -> str:
+    """`+09:00` for nine hours east of UTC, `-03:30`, `+00:00`."""
+    minutes = int(offset.total_seconds()) // 60
+    sign = "-" if minutes < 0 else "+"
+    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
 def _written_offset(text: str) -> str:
