@@ -234,7 +234,13 @@ class Documents:
         # must not change when a tombstone expires).
         tombstones = self._tombstones(query.facet, now, month) if _has_bounds(month) else ()
         if month not in months and not tombstones:
-            if not months and not store.is_configured(query.facet):
+            if (
+                not months
+                and not store.is_configured(query.facet)
+                and not self._tombstones(query.facet, now)
+            ):
+                # The feed itself is gone; while its live document still carries tombstones,
+                # a month it never had is that month's 404 below, as in any feed.
                 raise self._missing(query.facet, now, site)
             if _has_bounds(month) and store.last_removal(query.facet, now=now, month=month):
                 raise QueryError(

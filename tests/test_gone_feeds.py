@@ -90,6 +90,12 @@ def test_a_feed_whose_only_entry_left_carries_its_tombstone_then_is_gone(
         assert parse_date(after.headers["Last-Modified"]) > parse_date(
             before[each].headers["Last-Modified"]
         )
+    # While the feed is served with its tombstones, a month it never had is that month's 404
+    # as in any feed (it said "the feed is gone" while the feed was still served).
+    for fmt in ("atom", "rss", "json"):
+        never = client.get(f"{path}/archive/2019-03.{fmt}")
+        assert never.status_code == 404, (path, fmt, never.data[:200])
+        assert b"nothing in this feed was published that month" in never.data
     # After the tombstone period the feed that existed is gone; one that never did is not.
     clock.now = NOW + timedelta(days=31)
     for each in (path, archive):
