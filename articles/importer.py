@@ -851,7 +851,7 @@ def _write_spool(
                     writer.rollback()
                     break
                 overruled = {p: (u, s) for p, u, s in result.overruled}
-                for position in result.older:
+                for position, stored in zip(result.older, result.older_than, strict=True):
                     record = batch[position]
                     if position in overruled:
                         stored_updated, stored_status = overruled[position]
@@ -859,15 +859,15 @@ def _write_spool(
                             f"{wheres[position]}: article {record.id!r}: status: "
                             f"{record.status!r} not applied: the stored version is newer "
                             f"(updated {stored_updated.isoformat()}, status {stored_status!r}) "
-                            f"than this record (updated {record.updated.isoformat()}, its "
-                            "published time when it gives none); send it with an `updated` "
-                            "later than the stored one to apply it"
+                            f"than this record (updated {record.updated.isoformat()}); send "
+                            "it with an `updated` later than the stored one to apply it"
                         )
                         continue
                     notes.append(
                         f"{wheres[position]}: article {record.id!r}: skipped: "
-                        f"{OLDER_THAN_STORED} (updated "
-                        f"{record.updated.isoformat()} is earlier)"
+                        f"{OLDER_THAN_STORED} (updated {record.updated.isoformat()} is "
+                        f"earlier than the stored {stored.isoformat()}); send it with a later "
+                        "`updated` to replace it"
                     )
                 done += len(whole)
                 if earlier is not None:

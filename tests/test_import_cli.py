@@ -225,7 +225,8 @@ def test_repeated_ids_in_one_input_keep_the_newest_version(store: Store, tmp_pat
     assert report.skipped == 1 and report.ok
     assert report.notes == [
         f"{source}: line 2: article 'a1': skipped: older than the stored version "
-        "(updated 2025-07-30T01:00:00+00:00 is earlier)"
+        "(updated 2025-07-30T01:00:00+00:00 is earlier than the stored "
+        "2025-07-30T03:00:00+00:00); send it with a later `updated` to replace it"
     ]
     stored = store.get("a1")
     assert stored is not None and stored.title == "v2"

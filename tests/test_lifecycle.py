@@ -233,6 +233,8 @@ def test_an_older_record_asking_for_another_status_is_an_error_naming_it(
             f"status {stored_status!r})"
         ) in result.stderr
         assert "send it with an `updated` later than the stored one" in result.stderr
+        # It gave `updated`: the line said "its published time when it gives none" of it too.
+        assert "when it gives none" not in result.stderr
 
 
 def test_an_older_record_is_reported_as_skipped_not_unchanged(

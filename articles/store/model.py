@@ -29,7 +29,8 @@ class UpsertResult:
     version that is under embargo, a draft or withheld touches none until it is visible.
     `overruled` holds, of those older records, the ones whose status differs from the stored
     version's: (position, the stored version's `updated`, its status). Such a record asked
-    for a status (a takedown, a republication) that was not applied.
+    for a status (a takedown, a republication) that was not applied. `older_than` gives, in
+    the order of `older`, the stored version's `updated` each was older than.
     """
 
     new: int = 0
@@ -39,6 +40,7 @@ class UpsertResult:
     skipped: int = 0
     older: tuple[int, ...] = ()
     overruled: tuple[tuple[int, datetime, str], ...] = ()
+    older_than: tuple[datetime, ...] = ()
 
     def __add__(self, other: UpsertResult) -> UpsertResult:
         return UpsertResult(

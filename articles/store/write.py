@@ -277,6 +277,7 @@ class StoreTransaction:
         now = utc(now or datetime.now(UTC))
         total = UpsertResult()
         older: list[int] = []
+        older_than: list[datetime] = []
         overruled: list[tuple[int, datetime, str]] = []
         chunk: list[PreparedArticle] = []
         offset = 0
@@ -285,6 +286,7 @@ class StoreTransaction:
             if len(chunk) >= CHUNK_SIZE:
                 result = self._upsert_chunk(chunk, now)
                 older.extend(offset + i for i in result.older)
+                older_than.extend(result.older_than)
                 overruled.extend((offset + i, u, s) for i, u, s in result.overruled)
                 total += result
                 offset += len(chunk)
@@ -292,9 +294,12 @@ class StoreTransaction:
         if chunk:
             result = self._upsert_chunk(chunk, now)
             older.extend(offset + i for i in result.older)
+            older_than.extend(result.older_than)
             overruled.extend((offset + i, u, s) for i, u, s in result.overruled)
             total += result
-        return replace(total, older=tuple(older), overruled=tuple(overruled))
+        return replace(
+            total, older=tuple(older), overruled=tuple(overruled), older_than=tuple(older_than)
+        )
 
     def _upsert_chunk(self, chunk: list[PreparedArticle], now: datetime) -> UpsertResult:
         chunk = self._give_row_slugs(chunk)
@@ -341,6 +346,7 @@ class StoreTransaction:
         replaces: dict[str, PreparedArticle] = {}
         new = updated = unchanged = skipped = 0
         older: list[int] = []
+        older_than: list[datetime] = []
         overruled: list[tuple[int, datetime, str]] = []
         restamped: set[str] = set()
         for position, article in enumerate(chunk):
@@ -374,6 +380,7 @@ class StoreTransaction:
             elif article.updated < current_updated:
                 skipped += 1
                 older.append(position)
+                older_than.append(current_updated)
                 current_status = pending.status if pending else existing[article.id].status
                 if article.status != current_status:
                     overruled.append((position, current_updated, current_status))
@@ -388,7 +395,14 @@ class StoreTransaction:
             updated += 1
         if not inserts and not replaces:
             return UpsertResult(
-                new, updated, unchanged, frozenset(), skipped, tuple(older), tuple(overruled)
+                new,
+                updated,
+                unchanged,
+                frozenset(),
+                skipped,
+                tuple(older),
+                tuple(overruled),
+                tuple(older_than),
             )
 
         self._check_guids_free(inserts)
@@ -485,7 +499,14 @@ class StoreTransaction:
         relinked = self._visibility.relinked_feeds(written, existing, old_names, now)
         affected = self._visibility.record(changes, now, linked=relinked, clean=clean)
         return UpsertResult(
-            new, updated, unchanged, affected, skipped, tuple(older), tuple(overruled)
+            new,
+            updated,
+            unchanged,
+            affected,
+            skipped,
+            tuple(older),
+            tuple(overruled),
+            tuple(older_than),
         )
 
     def _copy(self, table: str, columns: Sequence[str], rows: Iterable[tuple[Any, ...]]) -> None:
