@@ -107,10 +107,13 @@ def test_a_utf8_path_is_read_as_written(api: ApiClient, server: str) -> None:
     created = api.put(path, json=record(), environ_overrides=_as_served(path, server))
     assert created.status_code == 201
     assert created.get_json()["id"] == "기사-1"
-    # The query, on the operation that takes one (a write takes none: a 400).
+    # The query, on the operation that takes one (a write takes none: a 400). `한` is no
+    # slug, and the refusal quotes it as the client wrote it, not as mojibake.
     path = "/api/articles?section=%ED%95%9C"
     listed = api.get(path, environ_overrides=_as_served(path, server))
-    assert listed.status_code == 200 and listed.get_json()["articles"] == []
+    assert listed.status_code == 400
+    (error,) = listed.get_json()["errors"]
+    assert error["field"] == "section" and "'한'" in error["reason"]
     # A real U+FFFD, written as its UTF-8 bytes, is a character like any other.
     path = f"/api/articles/{_segment(chr(0xFFFD).encode())}"
     assert (
