@@ -28,6 +28,11 @@ reads lines and keeps bytes). Results come back in input order, so the records, 
 counts are exactly those of parsing in this process. Small inputs and the other formats are
 parsed here. The workers end when the importer does, even when it is killed
 (`end_with_parent`). The pool is `articles.import_pool`, the spool `articles.import_spool`.
+
+What an import says is not here: the `ImportReport` it returns (counts, error and note lines,
+the closing summary) and its `ImportProgress` are `articles.import_report`, an interruption
+(`ImportInterrupted` and its one line) `articles.import_interrupt`; this module fills them in
+and re-exports those classes.
 """
 
 from __future__ import annotations
@@ -36,7 +41,6 @@ import functools
 import os
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any, NamedTuple, TextIO, TypeVar
@@ -56,6 +60,7 @@ from articles.formats import (
     RawLine,
     read_records,
 )
+from articles.import_interrupt import ImportInterrupted
 from articles.import_pool import (
     LINES_PER_TASK,
     TASKS_IN_FLIGHT_PER_WORKER,
@@ -66,6 +71,7 @@ from articles.import_pool import (
     start_pool,
     worker_count,
 )
+from articles.import_report import STDIN, ImportProgress, ImportReport, ProgressTally, input_name
 from articles.import_spool import SPOOL_MEMORY_RECORDS, Spool, pickled
 from articles.service import (
     OLDER_THAN_STORED,
@@ -75,12 +81,12 @@ from articles.service import (
     GuidMinter,
     prepared_time_problem,
 )
-from articles.store import Facet, PreparedArticle, Store, prepare_article
+from articles.store import PreparedArticle, Store, prepare_article
 
 T = TypeVar("T")
-STDIN = "-"
 # Re-exported: part of the importer's interface (the pool's and the spool's tuning knobs are
-# set on their own modules, articles.import_pool and articles.import_spool).
+# set on their own modules, articles.import_pool and articles.import_spool; the report and the
+# interruption are defined in articles.import_report and articles.import_interrupt).
 __all__ = [
     "LINES_PER_TASK",
     "SPOOL_MEMORY_RECORDS",
@@ -96,163 +102,6 @@ JSON_LINES = (".jsonl", ".ndjson")
 # JSON Lines files at least this large are parsed in worker processes: below it (a couple of
 # thousand typical records) starting the workers costs more than it saves.
 PARALLEL_MIN_BYTES = 8_000_000
-
-
-@dataclass(frozen=True, slots=True)
-class ImportProgress:
-    """Where an import stands, passed to `on_progress` after each batch and each input."""
-
-    source: str
-    records: int  # records read so far, good and bad, over all inputs
-    files_done: int
-    files_total: int
-    bytes_done: int  # bytes read so far: finished inputs and the one in progress (stdin: 0)
-    bytes_total: int
-
-
-@dataclass
-class ImportReport:
-    """Totals of one import; `errors` holds one line per rejected record or unreadable input."""
-
-    files: int = 0
-    new: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    rejected: int = 0
-    failed: int = 0  # inputs that could not be imported at all (unreadable, refused)
-    skipped: int = 0  # records older than the stored version: nothing written, each noted
-    # Of those, records whose status (a takedown, a republication) was not applied: an error
-    # line each, and the import is not ok.
-    overruled: int = 0
-    errors: list[str] = field(default_factory=list)
-    # One line per skipped record (not an error: the stored version is newer).
-    notes: list[str] = field(default_factory=list)
-    # Feeds whose content changed (for WebSub pings), from the inputs that were committed.
-    affected: set[Facet] = field(default_factory=set)
-    written: int = 0  # inputs whose transaction committed (their counts are the ones above)
-    # Inputs not written because they have a bad record (all or nothing, without
-    # skip_invalid), and the good records of those inputs, held back with them.
-    refused: int = 0
-    held_back: int = 0
-    skip_invalid: bool = False  # the good records of inputs with bad ones were written
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors and not self.overruled
-
-    def summary(self) -> str:
-        """One line, e.g. `imported 3 files: 120 new, 4 updated, 0 unchanged, 2 rejected`.
-
-        Records older than the stored version are added when there are any (`..., 0
-        unchanged, 3 skipped, 2 rejected`). Inputs that could not be imported at all
-        (unreadable, refused by the store) are not counted as imported but named apart:
-        `imported 2 of 3 files, 1 failed: ...`, `imported 0 of 1 file, 1 failed: ...`. So are
-        inputs not written because of their bad records, saying that their good records were
-        not written either and which option writes them: `imported 1 of 2 files, 1 refused:
-        ..., 1 rejected; nothing of the refused file was written (each file is all or
-        nothing): its 2 good records were held back; --skip-invalid writes them`. With
-        skip_invalid, rejected records say the good ones were written: `1 rejected (not
-        written; the good records beside them were)`, or that there was none.
-        """
-        skipped = f", {self.skipped} skipped" if self.skipped else ""
-        if self.overruled:
-            changes = "status change" if self.overruled == 1 else "status changes"
-            skipped += f" ({self.overruled} {changes} not applied)"
-        noun = "file" if self.files == 1 else "files"
-        apart = [
-            f"{count} {what}"
-            for count, what in ((self.failed, "failed"), (self.refused, "refused"))
-            if count
-        ]
-        if apart:
-            done = self.files - self.failed - self.refused
-            head = f"imported {done} of {self.files} {noun}, {', '.join(apart)}"
-        else:
-            head = f"imported {self.files} {noun}"
-        tail = ""
-        if self.refused:
-            files = "file" if self.refused == 1 else f"{self.refused} files"
-            tail = f"; nothing of the refused {files} was written (each file is all or nothing)"
-            if self.held_back:
-                records = "record was" if self.held_back == 1 else "records were"
-                whose = "its" if self.refused == 1 else "their"
-                tail += (
-                    f": {whose} {self.held_back} good {records} held back; "
-                    "--skip-invalid writes them"
-                )
-        elif self.skip_invalid and self.rejected:
-            beside = self.new + self.updated + self.unchanged + self.skipped
-            tail = (
-                " (not written; the good records beside them were)"
-                if beside
-                else " (not written; there was no good record beside them)"
-            )
-        return (
-            f"{head}: {self.new} new, {self.updated} updated, "
-            f"{self.unchanged} unchanged{skipped}, {self.rejected} rejected{tail}"
-        )
-
-
-class ImportInterrupted(KeyboardInterrupt):
-    """The import was interrupted (a KeyboardInterrupt: Ctrl-C, or a signal its caller turns
-    into one, as `flask articles import` does with SIGTERM).
-
-    Each input is one transaction, so what is in the store is exactly the inputs committed
-    before the interruption (`report`, whose counts are theirs alone; `report.written` of
-    them) and, when its commit had already returned, the input in progress (`source`;
-    `source_written`). The input in progress is otherwise rolled back: none of its records is
-    written. `lines` are the notes and errors of the inputs finished before it (those of the
-    input in progress are left out: its reading was cut short).
-    """
-
-    def __init__(
-        self,
-        report: ImportReport,
-        source: str | None,
-        done: int,
-        source_written: bool,
-        lines: list[str],
-    ) -> None:
-        super().__init__()
-        self.report = report
-        self.source = source
-        self.done = done  # inputs finished before the interruption (`source` not counted)
-        self.source_written = source_written
-        self.lines = lines
-
-    def describe(self, cause: str = "") -> str:
-        """One line: where the import stopped and what the store holds of it, e.g.
-        `import interrupted (SIGINT) in big.jsonl (file 1 of 1): nothing written; its
-        transaction was rolled back (each file is all or nothing)`."""
-        report = self.report
-        head = f"import interrupted{f' ({cause})' if cause else ''}"
-        name = "stdin" if self.source == STDIN else self.source
-        place = f"file {self.done + 1} of {report.files}"
-        if self.source is None:
-            where = (
-                f" after {self.done} of {report.files} files" if self.done else " before any input"
-            )
-        elif self.source_written:
-            where = f" after {name} ({place}) was written"
-        else:
-            where = f" in {name} ({place})"
-        if not report.written:
-            return f"{head}{where}: nothing written" + (
-                "; its transaction was rolled back (each file is all or nothing)"
-                if self.source is not None
-                else ""
-            )
-        counts = f"{report.new} new, {report.updated} updated, {report.unchanged} unchanged" + (
-            f", {report.skipped} skipped" if report.skipped else ""
-        )
-        noun = "file" if report.written == 1 else "files"
-        written = f"{report.written} {noun} written ({counts})"
-        if self.source is None or self.source_written:
-            return f"{head}{where}: {written}"
-        return (
-            f"{head}{where}: nothing of it written, its transaction was rolled back; "
-            f"before it {written}"
-        )
 
 
 def expand_sources(sources: Sequence[str | os.PathLike[str]]) -> list[str]:
@@ -329,7 +178,7 @@ def import_sources(
     inputs = expand_sources(sources)
     sizes = [_size(source) for source in inputs]
     report = ImportReport(files=len(inputs), skip_invalid=skip_invalid)
-    state = _Progress(on_progress, len(inputs), sum(sizes))
+    state = ProgressTally(on_progress, len(inputs), sum(sizes))
     preparer = _Preparer(
         zone,
         default_language,
@@ -499,45 +348,6 @@ def _size(source: str) -> int:
         return 0  # reported when the parser tries to read it
 
 
-class _Progress:
-    def __init__(
-        self, callback: Callable[[ImportProgress], None] | None, files: int, total: int
-    ) -> None:
-        self.callback = callback
-        self.files_total = files
-        self.bytes_total = total
-        self.bytes_done = 0
-        self.files_done = 0
-        self.records = 0
-        self.offset = 0  # bytes read of the input in progress, where its reader says
-
-    def record(self, source: str, every: int, offset: int = 0) -> None:
-        self.records += 1
-        self.offset = offset
-        if self.callback and self.records % every == 0:
-            self._emit(source)
-
-    def finish_file(self, source: str, size: int, done: int) -> None:
-        self.bytes_done += size
-        self.offset = 0
-        self.files_done = done
-        if self.callback:
-            self._emit(source)
-
-    def _emit(self, source: str) -> None:
-        assert self.callback is not None
-        self.callback(
-            ImportProgress(
-                source,
-                self.records,
-                self.files_done,
-                self.files_total,
-                self.bytes_done + self.offset,
-                self.bytes_total,
-            )
-        )
-
-
 def _import_one(
     service: ArticleService,
     source: str,
@@ -545,7 +355,7 @@ def _import_one(
     report: ImportReport,
     skip_invalid: bool,
     batch_size: int,
-    progress: _Progress,
+    progress: ProgressTally,
     write_from: int | None = None,
 ) -> None:
     """One input in one transaction; adds its counts to `report` only if it is committed.
@@ -663,7 +473,7 @@ class _Reading:
         report: ImportReport,
         skip_invalid: bool,
         batch_size: int,
-        progress: _Progress,
+        progress: ProgressTally,
     ) -> None:
         self.source = source
         self.chunks = chunks
@@ -892,7 +702,7 @@ class _InputFailed(Exception):
 
 def _guarded(source: str, items: Iterable[T]) -> Iterator[T]:
     """The records, with a failure to read the input turned into one reportable line."""
-    name = "stdin" if source == STDIN else source
+    name = input_name(source)
     try:
         yield from items
     except ArticleError as exc:

@@ -12,7 +12,7 @@
   implements elsewhere (the API's `PUT`) stays the route's **405** with `Allow`. Werkzeug
   upper-cases the method, so `get` was served as `GET` and `BREW` got a 405. Under `/api/`
   the API's error handler answers `MethodNotImplemented` as the path's 405 with `Allow`
-  (`feeds.api.views.method_not_allowed`): its OpenAPI document promises a 4xx.
+  (`feeds.api.request_checks.method_not_allowed`): its OpenAPI document promises a 4xx.
 - **Sizes** (`request_size`, the first check of every request): a request-target longer than
   `MAX_TARGET_BYTES` is **414**, a header field longer than `MAX_FIELD_BYTES` or a header
   section larger than `MAX_HEADER_BYTES` **431** (RFC 9112 3, RFC 6585 5), each with a body

@@ -6,8 +6,8 @@ U+DFFF; Python reads some paths and query strings into them), so such a value us
 the database and come back as a driver error: a 503 "database unavailable" with Retry-After on
 PostgreSQL, though retrying could never help. No record can hold either character
 (articles.text refuses them), so a URL holding one names nothing: a feed or page path is a
-404, an API path or query value a 400 problem naming the parameter (feeds.api.views), before
-any query.
+404, an API path or query value a 400 problem naming the parameter
+(feeds.api.request_checks), before any query.
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ import orjson
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from feeds.api.views import body_type_refusal
+from feeds.api.body import body_type_refusal
 from tests.fixtures.api import ApiClient, openapi, record
 
 DOCUMENTED = {

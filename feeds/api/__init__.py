@@ -1,6 +1,7 @@
 """The publishing API: articles created, corrected, scheduled and taken down as JSON.
 
-One blueprint under `/api/` (`feeds.api.views`), bearer tokens (`feeds.api.auth`, stored by
+One blueprint under `/api/` (`feeds.api.views`), its requests checked before an operation
+runs (`feeds.api.request_checks`), bearer tokens (`feeds.api.auth`, stored by
 `articles.tokens`), RFC 9457 problem details for every error (`feeds.api.problems`) and an
 OpenAPI 3.1 document generated from the routes (`feeds.api.spec`, `feeds.api.openapi`; kept
 in the repository as docs/openapi.json, written by `flask --app wsgi api openapi`).
@@ -18,7 +19,8 @@ from articles.tokens import TokenStore
 from feeds.api.auth import TOKENS_KEY
 from feeds.api.cli import api_cli, tokens_cli
 from feeds.api.problems import from_http_exception, problem_response
-from feeds.api.views import bp, method_not_allowed
+from feeds.api.request_checks import method_not_allowed
+from feeds.api.views import bp
 from feeds.request_line import MethodNotImplemented
 
 PREFIX = "/api"

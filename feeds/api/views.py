@@ -1,28 +1,29 @@
 """The publishing API's routes: articles read and written as JSON under `/api/`.
 
-Every request is authenticated first (`feeds.api.auth`), then its body is checked (size,
-media type, JSON) before a view runs; views validate records with the import command's
-validator (`feeds.api.records`) and write through `feeds.api.writes`, one transaction per
-request. Every answer is `Cache-Control: no-store`: drafts and embargoed stories are private.
-The OpenAPI document (`/api/openapi.json`, `feeds.api.openapi`) is generated from these
-routes (validated by the spectree instance of `feeds.api.spec`) and the models in
+Every request is authenticated first (`feeds.api.auth`), then checked (method, URL, query
+parameters, body: media type, coding, size, JSON) before a view runs, by
+`feeds.api.request_checks`, which also reads the conditional headers (If-Match,
+If-None-Match); views validate records with the import command's validator
+(`feeds.api.records`) and write through `feeds.api.writes`, one transaction per request.
+Every answer is `Cache-Control: no-store`: drafts and embargoed stories are private. The
+OpenAPI document (`/api/openapi.json`, `feeds.api.openapi`) is generated from these routes
+(validated by the spectree instance of `feeds.api.spec`) and the models in
 `feeds.api.schemas`.
 """
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from datetime import datetime
 from typing import Any, Final, NoReturn
-from urllib.parse import unquote_to_bytes, urlencode
+from urllib.parse import urlencode
 
 import orjson
 from flask import Blueprint, Response, current_app, g, request, url_for
 from flask.blueprints import BlueprintSetupState
 from spectree import Response as Responses
 from sqlalchemy.exc import DataError, SQLAlchemyError
-from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound, RequestEntityTooLarge
+from werkzeug.exceptions import HTTPException
 
 from articles.cli import SERVICE_KEY
 from articles.errors import (
@@ -39,16 +40,8 @@ from articles.model import Article
 from articles.service import ArticleService
 from articles.store import Store
 from feeds.api import auth, writes
-from feeds.api.body import (
-    BODY_TYPES,
-    JSON,
-    body_coding_refusal,
-    body_type_refusal,
-    read_json,
-    too_large,
-)
+from feeds.api.body import JSON
 from feeds.api.cursors import cursor_after, read_cursor
-from feeds.api.merge_patch import MEDIA_TYPE as MERGE_PATCH
 from feeds.api.openapi import document
 from feeds.api.problems import Problem, from_http_exception, problem_response
 from feeds.api.records import (
@@ -63,8 +56,13 @@ from feeds.api.records import (
     resource,
     unknown_patch_members,
 )
+from feeds.api.request_checks import (
+    check_request,
+    method_not_allowed,
+    read_entity_tags,
+    read_precondition,
+)
 from feeds.api.schemas import (
-    ENTITY_TAGS_PATTERN,
     ArticleList,
     ArticleResource,
     ArticleWrite,
@@ -77,13 +75,9 @@ from feeds.api.schemas import Problem as ProblemModel
 from feeds.api.spec import SECURITY, spec
 from feeds.config import SiteConfig
 from feeds.request_line import MethodNotImplemented
-from feeds.request_text import first_unstorable
 from feeds.urls import AnyPathConverter, public_path
 
 bp = Blueprint("api", __name__, url_prefix="/api")
-
-_ENTITY_TAGS: Final = re.compile(ENTITY_TAGS_PATTERN)
-_ENTITY_TAG: Final = re.compile(r'(W/)?"([^"]*)"')
 
 
 class ArticleIdConverter(AnyPathConverter):
@@ -98,7 +92,7 @@ def _register_converter(state: BlueprintSetupState) -> None:
     state.app.url_map.converters.setdefault("article_id", ArticleIdConverter)
 
 
-# --------------------------------------------------------------------------- request checks
+# --------------------------------------------------------------------------- app state
 
 
 def _config() -> SiteConfig:
@@ -132,152 +126,9 @@ def _rules() -> RecordRules:
     )
 
 
-# The batch operation's path, which the article routes would also take as the id `batch`.
-BATCH_METHODS: Final = ("OPTIONS", "POST")
-# The order Allow lists methods in (RFC 9110 10.2.1 gives none; a stable one reads better).
-_METHOD_ORDER: Final = ("GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE")
-
-
-def _batch_path_method() -> Response | None:
-    """`/api/articles/batch` is the batch operation only, as the OpenAPI document says (a
-    concrete path before a templated one): GET, PUT, PATCH and DELETE there were read as the
-    article `batch` (a PUT created it), and OPTIONS listed those methods in `Allow`. Now 405
-    naming POST, and OPTIONS answers `Allow: OPTIONS, POST`. The id `batch` cannot be
-    written or read through the API (docs/api.md)."""
-    on_batch = request.endpoint == "api.batch_articles" or (
-        (request.view_args or {}).get("article_id") == "batch"
-    )
-    if not on_batch or request.method == "POST":
-        return None
-    allow = ", ".join(BATCH_METHODS)
-    if request.method == "OPTIONS":
-        return Response(status=200, headers={"Allow": allow})
-    raise Problem(
-        405,
-        "/api/articles/batch takes POST only (the batch operation), so `batch` cannot be an "
-        "article id in this API; give the article another id",
-        headers={"Allow": allow},
-    )
-
-
-def method_not_allowed() -> HTTPException:
-    """A method no route of the app implements (TRACE, BREW, a lower-case `get`), sent to an
-    API path: 405 with the path's Allow, as for any other method the path does not take.
-
-    Elsewhere the app answers such a method 501 (RFC 9110 15.6.2, `feeds.request_line`); the
-    API documents its every error as a 4xx in its OpenAPI document, and a 405 says what to do
-    instead. An API path no route takes is a 404."""
-    adapter = current_app.create_url_adapter(request)
-    allowed = set(adapter.allowed_methods()) if adapter is not None else set()
-    if adapter is None or not allowed:
-        return NotFound()
-    try:
-        endpoint, _args = adapter.match(method="POST")
-    except HTTPException:
-        endpoint = ""
-    if endpoint == "api.batch_articles":  # the batch operation only, as its 405s say
-        allowed = set(BATCH_METHODS)
-    methods = [m for m in _METHOD_ORDER if m in allowed] + sorted(allowed - set(_METHOD_ORDER))
-    sent = request.environ.get("REQUEST_METHOD", "")
-    return MethodNotAllowed(
-        valid_methods=methods,
-        description=f"the method {sent!r} is not one this path takes (methods are "
-        f"case-sensitive); send one of {', '.join(methods)}, as the Allow header says",
-    )
-
-
-def _target_is_ascii() -> None:
-    """Refuse (400) a request-target holding a byte that is not ASCII, as the server received
-    it (REQUEST_URI, gunicorn's RAW_URI): RFC 9112 section 3.2 allows none, a client sends
-    `%C3%A9` for `é`. Werkzeug's development server read the raw UTF-8 of `/api/articles/été`
-    as Latin-1 and then encoded that as UTF-8 again, so a PUT created the article `Ã©tÃ©`;
-    a raw 0xFF byte created `aÿb` where `%FF` is refused as not UTF-8."""
-    raw = request.environ.get("REQUEST_URI") or request.environ.get("RAW_URI")
-    if not isinstance(raw, str) or raw.isascii():
-        return
-    raise Problem(
-        400,
-        "the request's URL holds characters that are not ASCII as they are; percent-encode "
-        "the UTF-8 bytes of each one (été is %C3%A9t%C3%A9), as RFC 3986 says",
-        kind="invalid-request",
-    )
-
-
-@bp.before_request
-def _check_request() -> Response | None:
-    # One byte more than the limit: Werkzeug stops a body without Content-Length (chunked)
-    # at the limit in silence, so a body cut there would read as malformed JSON; a body
-    # that reaches limit + 1 bytes is over it, however it was framed (413 below).
-    request.max_content_length = _config().api_max_body_bytes + 1
-    if request.endpoint == "api.openapi_document":
-        return None
-    auth.authenticate()
-    refused = _batch_path_method()
-    if refused is not None:
-        return refused
-    _target_is_ascii()
-    # A filter read as U+FFFD would match nothing, in silence.
-    for part in request.query_string.split(b"&"):
-        try:
-            unquote_to_bytes(part).decode("utf-8")
-        except UnicodeDecodeError:
-            field = unquote_to_bytes(part.partition(b"=")[0]).decode("utf-8", "replace")
-            raise Problem(
-                400,
-                f"{field[:40]}: not UTF-8 once percent-decoded; percent-encode the UTF-8 "
-                "bytes of each character (한 is %ED%95%9C)",
-                kind="invalid-request",
-                errors=[{"field": field, "reason": "not UTF-8 once percent-decoded"}],
-            ) from None
-    # Only the list takes query parameters (its own check names each it takes). Elsewhere
-    # one was ignored in silence: `PATCH ...?dry_run=1` wrote the change.
-    if request.args and request.endpoint != "api.list_articles":
-        names = list(dict.fromkeys(request.args.keys()))
-        raise Problem(
-            400,
-            f"{names[0][:40]}: this operation takes no query parameters; send the request "
-            "without them (the list, GET /api/articles, is the one that takes filters)",
-            kind="invalid-request",
-            errors=[
-                {"field": name[:80], "reason": "this operation takes no query parameters"}
-                for name in names
-            ],
-        )
-    # No store can hold U+0000 or a lone surrogate: a value holding one names nothing, and
-    # PostgreSQL would refuse it as an error of the database (feeds.request_text).
-    name = first_unstorable([*(request.view_args or {}).items(), *request.args.items(multi=True)])
-    if name is not None:
-        field = "id" if name == "article_id" else name
-        raise Problem(
-            400,
-            f"{field}: holds U+0000 or a lone surrogate, which no article can hold",
-            kind="invalid-request",
-            errors=[{"field": field, "reason": "holds U+0000 or a lone surrogate"}],
-        )
-    accepted = BODY_TYPES.get(request.method)
-    if accepted is None or request.endpoint is None:
-        return None
-    refusal = body_type_refusal(request.method, request.mimetype, request.mimetype_params)
-    if refusal is not None:
-        headers = {"Accept-Patch": MERGE_PATCH} if request.method == "PATCH" else {}
-        raise Problem(415, refusal, kind="unsupported-media-type", headers=headers)
-    refusal = body_coding_refusal(request.headers.get("Content-Encoding"))
-    if refusal is not None:
-        raise Problem(
-            415,
-            refusal,
-            kind="unsupported-media-type",
-            headers={"Accept-Encoding": "identity"},
-        )
-    limit = _config().api_max_body_bytes
-    try:
-        data = request.get_data(cache=True)  # 413 here when Content-Length is over the limit
-    except RequestEntityTooLarge:
-        raise too_large(limit, request.endpoint, request.method) from None
-    if len(data) > limit:
-        raise too_large(limit, request.endpoint, request.method)
-    g.api_body = read_json(data)
-    return None
+# Every request is checked before its view runs: authentication, method, URL, query, body
+# (feeds.api.request_checks, which leaves the body's JSON in `g.api_body`).
+bp.before_request(check_request)
 
 
 @bp.after_request
@@ -455,7 +306,9 @@ def get_article(article_id: str) -> Response:
     """
     check_article_id(article_id)
     # A malformed header is the request's own error (400), whatever the article's state.
-    if_none_match = _etags(request.headers.get("If-None-Match"), "If-None-Match", weak=True)
+    if_none_match = read_entity_tags(
+        request.headers.get("If-None-Match"), "If-None-Match", weak=True
+    )
     article = _store().get(article_id)
     if article is None:
         _missing(article_id)
@@ -497,7 +350,7 @@ def put_article(article_id: str) -> Response:
     """
     check_article_id(article_id)
     article = read_record(g.api_body, article_id, _rules())
-    change = writes.Change(article_id, _const(article), "replace", precondition=_precondition())
+    change = writes.Change(article_id, _const(article), "replace", precondition=read_precondition())
     return _write_response(_apply([change])[0])
 
 
@@ -546,7 +399,7 @@ def patch_article(article_id: str) -> Response:
         return read_record(patched_record(current, patch, _now()), article_id, rules)
 
     change = writes.Change(
-        article_id, build, "correct", precondition=_precondition(), must_exist=True
+        article_id, build, "correct", precondition=read_precondition(), must_exist=True
     )
     try:
         outcome = _apply([change])[0]
@@ -575,7 +428,7 @@ def delete_article(article_id: str) -> Response:
         article_id,
         lambda _current, _now: None,
         "delete",
-        precondition=_precondition(),
+        precondition=read_precondition(),
         must_exist=True,
     )
     try:
@@ -723,46 +576,3 @@ def _write_response(outcome: writes.Outcome) -> Response:
 
 def _json(body: Any, status: int = 200) -> Response:
     return Response(orjson.dumps(body), status=status, mimetype=JSON)
-
-
-def _etags(header: str | None, name: str, *, weak: bool) -> frozenset[str]:
-    """The header's ETags, quoted, as RFC 9110 13.1 compares them (`*` stays `*`).
-
-    If-Match compares strongly (a `W/` tag never matches), If-None-Match weakly (`W/"x"`
-    matches `"x"`). A header that is not `*` or a list of entity tags (empty, `"`, two tags
-    without the comma, a tag beside words: ENTITY_TAGS_PATTERN, the document's pattern) is a
-    400: ignored, or read in part, it would turn a conditional write into another one.
-    """
-    if header is None:
-        return frozenset()
-    # The field's value without the whitespace around it (RFC 9110 5.5): werkzeug's
-    # parse_etags read `* ` (or `*` and a tab) as the entity tag "*", so If-None-Match: `* `
-    # let a create-only PUT replace an article and If-Match: `* ` was a 412.
-    value = header.strip(" \t")
-    if _ENTITY_TAGS.fullmatch(value) is None:
-        raise Problem(
-            400,
-            f"{name} is not * or a list of entity tags; send * or the ETag in double quotes "
-            "as GET "
-            'returned it, several separated by commas ("a", "b")',
-            kind="invalid-request",
-        )
-    if value == "*":
-        return frozenset({"*"})
-    # The pattern held: every quoted string is one entity tag (etagc has no `"`).
-    return frozenset(
-        f'"{opaque}"'
-        for weak_prefix, opaque in _ENTITY_TAG.findall(value)
-        if weak or not weak_prefix
-    )
-
-
-def _precondition() -> writes.Precondition:
-    if_match = request.headers.get("If-Match")
-    if_none_match = request.headers.get("If-None-Match")
-    return writes.Precondition(
-        if_match=tuple(_etags(if_match, "If-Match", weak=False)) if if_match is not None else None,
-        if_none_match=tuple(_etags(if_none_match, "If-None-Match", weak=True))
-        if if_none_match is not None
-        else None,
-    )
