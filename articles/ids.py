@@ -8,7 +8,7 @@ host, title or section, so none of those can change it.
 from __future__ import annotations
 
 import re
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from articles.errors import InvalidValue
 
@@ -38,3 +38,21 @@ def mint_guid(tag_authority: str, article_id: str) -> str:
     if not article_id:
         raise InvalidValue("article id", "must not be empty")
     return f"tag:{authority}:article/{quote(article_id, safe=_SAFE)}"
+
+
+def minted_id(tag_authority: str, guid: str) -> str | None:
+    """The article id whose minted guid `guid` is under `tag_authority` (`mint_guid` read
+    backwards), or None when no id mints it: another form, another authority, or a spelling
+    `mint_guid` never writes (`article/y%39` is not the guid of `y9`, whose is `article/y9`).
+
+    The site's minted guids are its own: an article given one of them explicitly would take
+    the entry id that the article with that id gets when it is stored.
+    """
+    prefix = f"tag:{tag_authority.strip()}:article/"
+    if not guid.startswith(prefix):
+        return None
+    try:
+        article_id = unquote(guid[len(prefix) :], errors="strict")
+        return article_id if mint_guid(tag_authority, article_id) == guid else None
+    except (UnicodeDecodeError, InvalidValue):  # bytes that are no UTF-8; an empty id
+        return None

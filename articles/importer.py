@@ -624,8 +624,8 @@ def _write_spool(
                 before = owner in earlier or any(x.id == owner for x in batch[:position])
                 holder = (
                     f"is also the guid of article {owner!r} earlier in the input"
-                    if before
-                    else f"already belongs to stored article {owner!r}"
+                    if before and conflict.held in ("stored", "input")
+                    else conflict.holder
                 )
                 late.append(
                     f"{wheres[position]}: article {conflict.article_id!r}: guid: "

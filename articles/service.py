@@ -16,7 +16,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final, Literal
@@ -194,7 +194,19 @@ class ArticleService:
         if tombstone is None:
             return ArticleNotFound(article_id)
         guid, deleted_at = tombstone
-        return ArticleDeleted(article_id, guid, deleted_at)
+        # Whether a record with this id can be stored again without a guid of its own: the
+        # guid minted for it is another article's only in data stored before that was refused.
+        minted = mint_guid(self.tag_authority, article_id)
+        holders = self.store.guid_holders([guid, minted])
+        minted_holder = holders[minted].other_than(article_id) if minted in holders else None
+        guid_holder = holders[guid].other_than(article_id) if guid in holders else None
+        return ArticleDeleted(
+            article_id,
+            guid,
+            deleted_at,
+            minted_holder=None if minted_holder is None else (minted, minted_holder),
+            guid_holder=guid_holder,
+        )
 
     def problems(self, article: Article, now: datetime | None = None) -> list[tuple[str, str]]:
         """Every (field, reason) the site's rules find in `article`: each of the `checks` (a
@@ -232,7 +244,7 @@ class ArticleService:
         """
         self.check(article)
         article = self.minter(article)
-        with self.store.transaction(self.clock) as tx:
+        with self._transaction() as tx:
             now = self.clock()  # under the write lock: see `apply`
             self.check_times(article, now)
             if tx.get(article.id) is not None:
@@ -258,7 +270,7 @@ class ArticleService:
         """
         self.check(article)
         article = self.minter(article)
-        with self.store.transaction(self.clock) as tx:
+        with self._transaction() as tx:
             now = self.clock()  # under the write lock: see `apply`
             self.check_times(article, now)
             current = tx.get(article.id)
@@ -302,7 +314,7 @@ class ArticleService:
                 raise InvalidArticle(
                     where, name, "cannot be changed by a correction", article_id=article_id
                 )
-        with self._told_when_deleted(), self.store.transaction(self.clock) as tx:
+        with self._told_when_deleted(), self._transaction() as tx:
             now = self.clock()  # under the write lock: see `apply`
             current = tx.get(article_id)
             if current is None:
@@ -334,7 +346,7 @@ class ArticleService:
         actor: str = DEFAULT_ACTOR,
     ) -> WriteResult:
         """Remove an article, leaving a tombstone (id, guid, time); ArticleNotFound if none."""
-        with self._told_when_deleted(), self.store.transaction(self.clock) as tx:
+        with self._told_when_deleted(), self._transaction() as tx:
             current = tx.get(article_id)
             if current is None:
                 raise ArticleNotFound(article_id)
@@ -358,7 +370,7 @@ class ArticleService:
             self.check(article)
             return self.minter(article)
 
-        with self.store.transaction(self.clock) as tx:
+        with self._transaction() as tx:
             now = self.clock()  # under the write lock: see `apply`
             result = tx.upsert_many((checked(article, now) for article in articles), now=now)
         self._announce_import(result)
@@ -378,7 +390,7 @@ class ArticleService:
         `rollback()` to discard everything (nothing is announced then). An exception leaving
         the block rolls back too.
         """
-        with self.store.transaction(self.clock) as tx:
+        with self._transaction() as tx:
             writer = BulkWrite(tx, self)
             yield writer
         if not writer.rolled_back:
@@ -405,7 +417,7 @@ class ArticleService:
             raise ValueError("apply: each edit must name a different article")
         results: dict[str, WriteResult] = {}
         entries: list[AuditEntry] = []
-        with self.store.transaction(self.clock) as tx:
+        with self._transaction() as tx:
             # The time of the write, read once the write lock is held: every write committed
             # before is older, and a reader that fetched a document before this write
             # committed did so before this time (or while it was being written), so the
@@ -457,6 +469,11 @@ class ArticleService:
         ordered = [results[article_id] for article_id in ids]
         self._announce_edits(entries, ordered)
         return ordered
+
+    def _transaction(self) -> AbstractContextManager[StoreTransaction]:
+        """A store transaction on the service's clock that knows its tag authority (a new
+        article may not take the guid minted for another id: `Store.transaction`)."""
+        return self.store.transaction(self.clock, tag_authority=self.tag_authority)
 
     @contextmanager
     def _told_when_deleted(self) -> Iterator[None]:

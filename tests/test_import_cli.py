@@ -193,7 +193,8 @@ def test_skip_invalid_skips_only_the_records_whose_guid_is_taken(
         f"{source}: line 2: article 'a2': guid: 'urn:x:1' is also the guid of article 'a1' "
         "earlier in the input",
         f"{source}: line 3: article 'a3': guid: 'urn:x:stored' already belongs to stored "
-        "article 'stored'",
+        "article 'stored'; leave `guid` out to have one minted, or give one no other article "
+        "has had",
     ]
     assert (report.new, report.updated, report.rejected) == (2, 2, 2)
     assert sorted(a.id for a in store.list_articles()) == ["a1", "a4", "stored"]

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from articles.ids import mint_guid
+from articles.ids import mint_guid, minted_id
 
 
 def test_guid_is_a_tag_uri_from_authority_date_and_id() -> None:
@@ -38,3 +40,28 @@ def test_malformed_tagging_entity_is_refused(authority: str) -> None:
 def test_empty_id_is_refused() -> None:
     with pytest.raises(ValueError, match="must not be empty"):
         mint_guid("example.org,2025", "")
+
+
+@given(article_id=st.text(min_size=1, max_size=40))
+def test_minted_id_reads_back_the_id_of_any_minted_guid(article_id: str) -> None:
+    guid = mint_guid("example.org,2025", article_id)
+    assert minted_id("example.org,2025", guid) == article_id
+    assert minted_id(" example.org,2025 ", guid) == article_id  # mint_guid strips it too
+    assert minted_id("example.org,2026", guid) is None
+
+
+@pytest.mark.parametrize(
+    "guid",
+    [
+        "tag:example.org,2025:article/",  # no id
+        "tag:example.org,2025:article/y%39",  # mint_guid writes `y9`, not `y%39`
+        "tag:example.org,2025:article/a%2fb",  # nor a lower-case escape
+        "tag:example.org,2025:article/%FF",  # no UTF-8
+        "tag:example.org,2025:article/a b",  # a space is escaped when minted
+        "tag:example.org,2025:story/y9",
+        "tag:example.org,2025:feed/all",
+        "urn:uuid:3f1c2a1e-0000-4000-8000-000000000000",
+    ],
+)
+def test_minted_id_is_none_for_a_guid_no_id_mints(guid: str) -> None:
+    assert minted_id("example.org,2025", guid) is None

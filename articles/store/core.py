@@ -41,6 +41,7 @@ from articles.store.migrate import Migration
 from articles.store.model import (
     EntryKey,
     FacetInfo,
+    GuidHolders,
     MonthSummary,
     PageRow,
     Tombstone,
@@ -223,9 +224,14 @@ class Store:
 
     @contextmanager
     def transaction(
-        self, clock: Callable[[], datetime] | None = None
+        self, clock: Callable[[], datetime] | None = None, *, tag_authority: str | None = None
     ) -> Iterator[StoreTransaction]:
         """One write transaction: commits when the block ends, rolls back on an exception.
+
+        `tag_authority`, when given, is the site's tagging entity (`articles.ids.mint_guid`):
+        a new article may not then carry the guid minted for another id (GuidConflict), and
+        the message for a guid that another article has says when it is the one minted for
+        the article's own id. The write service passes its own.
 
         `clock`, when given, is read as the transaction writes its feed, page and month change
         times (just before the commit): none is earlier than it, however long the transaction
@@ -246,7 +252,11 @@ class Store:
             with self._write_connection() as conn, self._write_cache(conn):
                 tx = conn.begin()
                 writer = StoreTransaction(
-                    conn, tx, {slug: show[0] for slug, show in self._shows.items()}, clock
+                    conn,
+                    tx,
+                    {slug: show[0] for slug, show in self._shows.items()},
+                    clock,
+                    tag_authority=tag_authority,
                 )
                 try:
                     if self.backend == "postgresql":
@@ -509,6 +519,13 @@ class Store:
         """(guid, deleted_at) of the deleted article `article_id`, or None if it was not."""
         with self._connect() as conn:
             return read.tombstone(conn, article_id)
+
+    def guid_holders(self, guids: Iterable[str]) -> dict[str, GuidHolders]:
+        """The articles that have or had each of `guids`: the stored one whose guid it is,
+        the deleted one whose guid it was (`GuidHolders`); only the guids some article has
+        or had."""
+        with self._connect() as conn:
+            return read.guid_holders(conn, guids)
 
     def page_changes(self, ids: Sequence[str]) -> dict[str, datetime]:
         """{article id: when (aware UTC) a write last changed its page other than through its

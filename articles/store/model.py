@@ -53,6 +53,27 @@ class UpsertResult:
 
 
 @dataclass(frozen=True, slots=True)
+class GuidHolders:
+    """Who has a guid: the stored article whose guid it is, and the deleted article whose
+    guid it was (`retired_guids`: kept for good, even once that id is published again) with
+    the time of that deletion; either may be None. Two different ids only in data written
+    before a deleted article's guid was refused to others.
+    """
+
+    stored: str | None = None
+    retired: str | None = None
+    retired_at: datetime | None = None
+
+    def other_than(self, article_id: str) -> str | None:
+        """The id of an article other than `article_id` that has (or had) the guid, if any:
+        the stored one first."""
+        for holder in (self.stored, self.retired):
+            if holder is not None and holder != article_id:
+                return holder
+        return None
+
+
+@dataclass(frozen=True, slots=True)
 class Tombstone:
     """An entry that left a feed while readers could have seen it (RFC 6721 deleted-entry).
 

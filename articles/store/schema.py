@@ -179,6 +179,18 @@ deleted_table = sa.Table(
 )
 sa.Index("ix_deleted_articles_deleted_at", deleted_table.c.deleted_at.desc())
 
+# The guid of every article ever deleted, kept for good: an entry id is never another
+# article's (RFC 4287 4.2.6; readers deleted the entry with an RFC 6721 tombstone), even once
+# that id is published again, under another guid (its `deleted_articles` row and tombstones
+# then go). `article_id` is the article that had it; `deleted_at` its first deletion.
+retired_guids_table = sa.Table(
+    "retired_guids",
+    metadata,
+    sa.Column("guid", sa.Text, primary_key=True),
+    sa.Column("article_id", Id, nullable=False),
+    sa.Column("deleted_at", UTCDateTime, nullable=False),
+)
+
 # RFC 6721 tombstones: one row per feed an entry left while readers could have seen it
 # (deleted, withdrawn, or put back under embargo after it was visible), written by the write
 # that took it away and removed by the write that makes it visible again. `published` places

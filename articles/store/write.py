@@ -23,6 +23,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Dialect
 
 from articles.errors import ArticleNotFound, GuidConflict, InvalidArticle
+from articles.ids import minted_id
 from articles.model import Article, article_from_dict
 from articles.store.engine import json_dumps
 from articles.store.facets import (
@@ -37,7 +38,8 @@ from articles.store.facets import (
 )
 from articles.store.feed_totals import FeedTotals
 from articles.store.linked import partners, visible_feeds
-from articles.store.model import UpsertResult
+from articles.store.model import GuidHolders, UpsertResult
+from articles.store.read import guid_holders
 from articles.store.rows import (
     ROW_COLUMNS,
     PreparedArticle,
@@ -51,6 +53,7 @@ from articles.store.rows import (
 from articles.store.schema import (
     articles_table,
     deleted_table,
+    retired_guids_table,
     translations_table,
 )
 from articles.store.slugs import SlugRegistry, relabelled
@@ -81,6 +84,9 @@ def _with_row_slugs(article: PreparedArticle, slugs: Mapping[str, str]) -> Prepa
     row["doc"] = json_dumps(doc)
     return article._replace(row=row, facets=tuple(dict.fromkeys(facets)))
 
+
+# The holders of a guid no article has or had: none.
+_NO_HOLDERS: Final = GuidHolders()
 
 # Rows read or written per statement inside one upsert transaction: big enough to amortise the
 # round trips, small enough to stay under SQLite's bound-parameter limit in `IN (...)` lists.
@@ -144,8 +150,13 @@ class StoreTransaction:
         transaction: sa.RootTransaction,
         shows: Mapping[str, Episodes] | None = None,
         clock: Callable[[], datetime] | None = None,
+        *,
+        tag_authority: str | None = None,
     ) -> None:
         self._conn = conn
+        # The site's tagging entity, when the writer gave it (`Store.transaction`): the guids
+        # it mints are its articles' own (`_guid_conflict`).
+        self._tag_authority = tag_authority
         # The writer's clock, read at each flush (just before the commit): the change times
         # written are never earlier than it (`FeedTotals.settle`).
         self._clock = clock
@@ -217,40 +228,76 @@ class StoreTransaction:
 
     def guid_conflicts(self, articles: Sequence[PreparedArticle]) -> dict[int, GuidConflict]:
         """The articles `upsert_prepared` would refuse for their guid, by position: a new id
-        whose guid already belongs to a stored article (this transaction's writes included) or
-        to a new id earlier in `articles`. A stored id keeps its stored guid whatever the record
-        says, so it never conflicts. Lets an importer that skips bad records drop exactly these
-        instead of the whole batch."""
+        whose guid is another article's (`_guid_conflict`: a stored article's, this
+        transaction's writes included, a new id's earlier in `articles`, a deleted article's,
+        or the one minted for another id). A stored id keeps its stored guid whatever the
+        record says, so it never conflicts. Lets an importer that skips bad records drop
+        exactly these instead of the whole batch."""
         self._check_open()
         a = articles_table
         stored_ids: set[str] = set()
-        owners: dict[str, str] = {}
-        stored_owners: set[str] = set()
         ids = list({article.id for article in articles})
-        guids = list({article.guid for article in articles if article.guid})
         if ids:
             query = sa.select(a.c.id).where(among(self._conn, a.c.id, ids))
             stored_ids.update(self._conn.execute(query).scalars())
-        if guids:
-            query = sa.select(a.c.guid.label("guid"), a.c.id.label("id")).where(
-                among(self._conn, a.c.guid, guids)
-            )
-            for row in self._conn.execute(query):
-                owners[row.guid] = row.id
-                stored_owners.add(row.guid)
+        holders = guid_holders(
+            self._conn, (x.guid for x in articles if x.guid and x.id not in stored_ids)
+        )
+        claimed: dict[str, str] = {}  # guid -> the new id earlier in `articles` that has it
         accepted: set[str] = set()  # new ids with a record accepted (later ones are updates)
         conflicts: dict[int, GuidConflict] = {}
         for position, article in enumerate(articles):
             if article.id in stored_ids or article.id in accepted or not article.guid:
                 continue  # an update keeps the stored or pending guid; no guid: upsert says so
-            owner = owners.setdefault(article.guid, article.id)
-            if owner != article.id:
-                conflicts[position] = GuidConflict(
-                    article.id, article.guid, owner, stored=article.guid in stored_owners
-                )
+            conflict = self._guid_conflict(article.id, article.guid, holders, claimed)
+            if conflict is not None:
+                conflicts[position] = conflict
             else:
                 accepted.add(article.id)
+                claimed[article.guid] = article.id
         return conflicts
+
+    def _guid_conflict(
+        self,
+        article_id: str,
+        guid: str,
+        holders: Mapping[str, GuidHolders],
+        claimed: Mapping[str, str],
+    ) -> GuidConflict | None:
+        """Why the new article `article_id` may not have `guid`, or None when it may.
+
+        An entry id belongs to one article forever (RFC 4287 4.2.6), and a feed must never
+        hold an RFC 6721 tombstone and a live entry with the same id: so a guid is refused
+        when a stored article has it, when a new article earlier in the same write has it
+        (`claimed`), when a deleted article had it (`retired_guids`, whatever became of that
+        id since) unless `article_id` is that article published again, and when it is the
+        guid the site mints for another id (`articles.ids.minted_id`: that article would
+        get it when stored). `holders` are `read.guid_holders` of the write's guids.
+        """
+        found = holders.get(guid, _NO_HOLDERS)
+        minted_for = (
+            minted_id(self._tag_authority, guid) if self._tag_authority is not None else None
+        )
+        own_minted = minted_for == article_id
+        if found.stored is not None and found.stored != article_id:
+            return GuidConflict(
+                article_id, guid, found.stored, held="stored", own_minted=own_minted
+            )
+        earlier = claimed.get(guid)
+        if earlier is not None and earlier != article_id:
+            return GuidConflict(article_id, guid, earlier, held="input", own_minted=own_minted)
+        if found.retired is not None and found.retired != article_id:
+            return GuidConflict(
+                article_id,
+                guid,
+                found.retired,
+                held="deleted",
+                own_minted=own_minted,
+                deleted_at=found.retired_at,
+            )
+        if minted_for is not None and not own_minted:
+            return GuidConflict(article_id, guid, minted_for, held="minted")
+        return None
 
     def upsert_many(
         self, articles: Iterable[Article], *, now: datetime | None = None
@@ -261,7 +308,8 @@ class StoreTransaction:
         replaced when the incoming `updated` is newer, or equal with different content (see
         `content_of`), keeping the stored guid; an equal record is unchanged, an older one
         skipped (its position in `UpsertResult.older`). A repeated id in the input follows
-        the same rule against the record before it. A new id whose guid another article has
+        the same rule against the record before it. A new id whose guid is another article's
+        (a stored one's, a deleted one's, or the one minted for another id: `_guid_conflict`)
         raises GuidConflict. `now` (default: the wall clock) is the time of the write: what
         readers could see before and after it decides tombstones, change times and pings.
         """
@@ -595,20 +643,29 @@ class StoreTransaction:
         return given
 
     def _check_guids_free(self, inserts: Mapping[str, PreparedArticle]) -> None:
-        by_guid: dict[str, str] = {}
+        """Raise GuidConflict for the first new article whose guid is another's
+        (`_guid_conflict`)."""
+        holders = guid_holders(self._conn, (x.guid for x in inserts.values() if x.guid))
+        claimed: dict[str, str] = {}
         for article in inserts.values():
             assert article.guid is not None
-            other = by_guid.setdefault(article.guid, article.id)
-            if other != article.id:
-                raise GuidConflict(article.id, article.guid, other, stored=False)
-        a = articles_table
-        clash = self._conn.execute(
-            sa.select(a.c.id.label("id"), a.c.guid.label("guid"))
-            .where(among(self._conn, a.c.guid, by_guid))
-            .limit(1)
-        ).first()
-        if clash is not None:
-            raise GuidConflict(by_guid[clash.guid], clash.guid, clash.id, stored=True)
+            conflict = self._guid_conflict(article.id, article.guid, holders, claimed)
+            if conflict is not None:
+                raise conflict
+            claimed[article.guid] = article.id
+
+    def _retire_guid(self, article: Article, now: datetime) -> None:
+        """Keep the deleted article's guid for good (`retired_guids`), unless a deletion
+        kept it before (this id's earlier one, or, in data written before deleted articles'
+        guids were refused to others, another article's)."""
+        if not article.guid:
+            return
+        r = retired_guids_table
+        kept = self._conn.execute(sa.select(r.c.guid).where(r.c.guid == article.guid)).first()
+        if kept is None:
+            self._conn.execute(
+                r.insert(), {"guid": article.guid, "article_id": article.id, "deleted_at": now}
+            )
 
     def _stored_facets(
         self, ids: list[str], existing: Mapping[str, Any]
@@ -661,6 +718,7 @@ class StoreTransaction:
         self._conn.execute(deleted_table.delete().where(deleted_table.c.id == article_id))
         tags, authors = (FACET_KINDS[name].members(article) for name in ("tag", "author"))
         self._visibility.note_deletion()
+        self._retire_guid(article, now)
         self._conn.execute(
             deleted_table.insert(),
             {

@@ -35,7 +35,9 @@ _STATUS_TEXT: Final = {
     "401": "No token, or an unknown or revoked one (WWW-Authenticate: Bearer).",
     "403": "The token's scope does not allow this (a read token on a write).",
     "404": "No article with this id (or an id that cannot exist).",
-    "409": "The record's guid belongs to another article.",
+    "409": "The record's guid is another article's: a stored article's, another record's of "
+    "the batch, a deleted article's (an entry id is never reused), or the one this site mints "
+    "for another id. `detail` names that article and says what to do.",
     "405": "This path does not take the method sent (an unknown one such as TRACE included); "
     "Allow lists those it takes. /api/articles/batch is the batch operation (POST) only, so "
     "GET, PUT, PATCH and DELETE there are a 405 too: `batch` is no article id.",

@@ -191,7 +191,7 @@ def _guid_conflict(exc: GuidConflict) -> Response:
     return problem_response(
         Problem(
             409,
-            f"{exc}; leave `guid` out to have one minted, or keep the stored article's",
+            str(exc),
             kind="conflict",
         )
     )
