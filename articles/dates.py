@@ -284,6 +284,11 @@ def _parse_text(text: str, zone: ZoneInfo) -> datetime:
         # JavaScript's `Date.toString()`: `... GMT+0900 (Korean Standard Time)`; the offset
         # counts and the zone's name in parentheses is a comment, as in RFC 5322.
         text = text[: comment.start()]
+    if _TWO_OFFSETS.search(text):
+        raise ValueError(
+            f"cannot read {text!r} as a date: it gives two UTC offsets; give one, such as "
+            "2025-07-30T09:00:00+09:00"
+        )
     text = _name_before_offset(text)
     given = text
     text, named, critical = _zone_suffix(text)
@@ -396,7 +401,12 @@ def _zone_info(name: str, text: str) -> ZoneInfo:
 # `10:00:00Z+09:00`, `JST+9`). dateutil reads a name glued to an offset as a POSIX TZ string,
 # whose sign is inverted (`KST+09:00` at -09:00), and a spaced one without comparing the two.
 _NAME_BEFORE_OFFSET = re.compile(
-    r"(?<=[\d\s])(?P<name>[A-Za-z]{1,5})\s*(?P<sign>[+-])(?P<h>\d{1,2})(?::?(?P<m>\d{2}))?$"
+    r"(?<=[\d\s])(?P<name>[A-Za-z]{1,5})\s*(?P<sign>[+-])(?P<h>\d{1,2})(?::?(?P<m>\d{2}))?"
+    r"(?P<year>\s+\d{4})?$"  # `date`'s and asctime's order: `Tue Jul  1 10:00:00 KST+09:00 2025`
+)
+# Two numeric offsets after a time of day (`10:00 +09:00 -05:00`): the text names two instants.
+_TWO_OFFSETS = re.compile(
+    r"\d:\d\d(?::\d\d(?:[.,]\d+)?)?\s*(?:[A-Za-z]{1,5}\s*)?[+-]\d\d:?\d\d\s+[+-]\d\d:?\d\d(?!\d)"
 )
 
 
@@ -410,7 +420,8 @@ def _name_before_offset(text: str) -> str:
         return text
     name = match["name"].upper()
     hours, minutes = int(match["h"]), int(match["m"] or 0)
-    written = match.group(0)[len(match["name"]) :].strip()
+    year = match["year"] or ""
+    written = match.group(0)[len(match["name"]) : len(match.group(0)) - len(year)].strip()
     if hours > 23 or minutes > 59:
         raise ValueError(f"{text!r}: {written} is not a UTC offset")
     zone = _zone_named(name, text)
@@ -424,9 +435,9 @@ def _name_before_offset(text: str) -> str:
         )
     rest = text[: match.start()].rstrip()
     numeric = _offset_text(offset)
-    if _ISO_START.match(rest) and "T" in rest.upper()[8:]:
+    if not year and _ISO_START.match(rest) and "T" in rest.upper()[8:]:
         return rest + numeric
-    return f"{rest} {numeric.replace(':', '')}"
+    return f"{rest} {numeric.replace(':', '')}{year}"
 
 
 def _offset_text(offset: timedelta) -> str:

@@ -41,13 +41,17 @@ def _read(text: str) -> str:
     colon=st.booleans(),
     space=st.sampled_from(["", " "]),
     lower=st.booleans(),
+    asctime=st.booleans(),
 )
 def test_a_name_before_an_offset_reads_as_the_offset_before_the_name(
-    name: str, minutes: int, colon: bool, space: str, lower: bool
+    name: str, minutes: int, colon: bool, space: str, lower: bool, asctime: bool
 ) -> None:
     offset = _offset(minutes, colon)
     written = name.lower() if lower and name != "Z" else name
-    before = _read(f"2025-07-30 10:00 {written}{space}{offset}")
+    if asctime:  # `date`'s order, the year last: `Wed Jul 30 10:00:00 KST+09:00 2025`
+        before = _read(f"Wed Jul 30 10:00:00 {written}{space}{offset} 2025")
+    else:
+        before = _read(f"2025-07-30 10:00 {written}{space}{offset}")
     after = _read(f"2025-07-30 10:00 {offset} {name}")
     zone_minutes = int(
         (ZONE_ABBREVIATIONS[name].utcoffset(None) or timedelta()).total_seconds() // 60
@@ -79,6 +83,12 @@ def test_an_unknown_or_ambiguous_name_before_an_offset_is_refused(name: str, min
         ("2025-07-30T10:00:00Z-05:00", "refused"),
         ("2025-07-30 10:00 KST +10:00", "refused"),  # spaced: compared too
         ("2025-07-30 10:00 XYZ+3", "refused"),
+        ("Tue Jul  1 10:00:00 KST+09:00 2025", "2025-07-01T10:00:00+09:00"),
+        ("Tue Jul  1 10:00:00 EST+09:00 2025", "refused"),
+        # Two offsets name two instants; the last one used to win in silence.
+        ("2025-07-01 10:00 KST +09:00 -05:00", "refused"),
+        ("2025-07-01 10:00 +09:00 -05:00", "refused"),
+        ("2025-07-01 10:00:00 +0900 +0900", "refused"),
     ],
 )
 def test_the_reported_examples(text: str, read: str) -> None:
