@@ -387,14 +387,39 @@ def markup_text(text: str) -> str:
     return text
 
 
+# How deep Markdown's blocks and inline marks may nest (markdown-it's `maxNesting`, 20 in its
+# CommonMark preset; each list level takes two, the list and its item). Past it the parser
+# stops and leaves the rest of the text out, so a source that reaches it is refused instead.
+MAX_MARKDOWN_NESTING = 100
+
+
+class MarkdownTooDeep(ValueError):
+    """Markdown nested so deep its parser would leave text out: refused."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            f"lists, quotes or emphasis nested more than {MAX_MARKDOWN_NESTING // 2} levels "
+            "deep, past which the Markdown parser leaves the rest of the text out; nest less"
+        )
+
+
 @cache
 def _markdown() -> MarkdownIt:
-    return MarkdownIt("commonmark", {"html": False}).enable("table").enable("strikethrough")
+    options = {"html": False, "maxNesting": MAX_MARKDOWN_NESTING}
+    return MarkdownIt("commonmark", options).enable("table").enable("strikethrough")
 
 
 def markdown_to_html(source: str) -> str:
-    """CommonMark (tables and strikethrough on, raw HTML off) as HTML, not yet sanitised."""
-    return _markdown().render(source)
+    """CommonMark (tables and strikethrough on, raw HTML off) as HTML, not yet sanitised.
+    Raises MarkdownTooDeep when the source nests to `MAX_MARKDOWN_NESTING`, where the parser
+    would drop the rest of it in silence."""
+    md = _markdown()
+    tokens = md.parse(source)
+    limit = MAX_MARKDOWN_NESTING - 1
+    for token in tokens:
+        if token.level >= limit or any(c.level >= limit for c in token.children or ()):
+            raise MarkdownTooDeep
+    return md.renderer.render(tokens, md.options, {})
 
 
 def text_to_html(text: str) -> str:

@@ -19,7 +19,9 @@ from articles.formats import read_records
 from articles.text import (
     MAX_HTML_DEPTH,
     HtmlTooDeep,
+    MarkdownTooDeep,
     html_to_text,
+    markdown_to_html,
     nests_deeper_than,
     sanitize_html,
 )
@@ -96,3 +98,43 @@ def test_the_importer_names_the_record_and_field(tmp_path) -> None:  # type: ign
     assert parsed.article is None and parsed.error is not None
     message = str(parsed.error)
     assert "line 1" in message and "body_html" in message and "deep" in message
+
+
+@given(
+    levels=st.integers(1, 80),
+    kind=st.sampled_from(["quote", "list", "ordered", "mixed"]),
+)
+@settings(max_examples=80, deadline=None)
+def test_markdown_keeps_every_word_or_is_refused(levels: int, kind: str) -> None:
+    """markdown-it stops at its nesting limit and leaves the rest of the text out: a body
+    came back without its closing paragraph (201, created). Every word is kept, or the body
+    is refused naming why."""
+    lines = []
+    for i in range(levels):
+        marker = {"quote": ">", "list": "-", "ordered": "1.", "mixed": "-" if i % 2 else ">"}[kind]
+        if marker == ">":
+            lines.append(">" * (i + 1) + f" level{i}")
+        else:
+            lines.append("   " * i + f"{marker} level{i}")
+    source = "Intro.\n\n" + "\n".join(lines) + "\n\nClosing fact.\n"
+    try:
+        html = markdown_to_html(source)
+    except MarkdownTooDeep:
+        return
+    for word in ["Intro.", "Closing fact.", *(f"level{i}" for i in range(levels))]:
+        assert word in html, (word, kind, levels)
+
+
+def test_the_reported_markdown_is_kept_whole(api: ApiClient) -> None:
+    body = (
+        "Intro paragraph.\n\n"
+        + "".join("  " * i + f"- level {i}\n" for i in range(10))
+        + "\nClosing paragraph: the key fact.\n"
+    )
+    response = api.put("/api/articles/md10", json=record(body_html=None, body_markdown=body))
+    assert response.status_code == 201, response.get_json()
+    html = response.get_json()["record"]["body_html"]
+    assert "level 9" in html and "the key fact" in html
+    deep = api.put("/api/articles/md-deep", json=record(body_markdown=">" * 200 + " lost"))
+    assert deep.status_code == 422
+    assert [e["field"] for e in deep.get_json()["errors"]] == ["body_markdown"]

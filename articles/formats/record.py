@@ -45,6 +45,7 @@ from articles.model import (
 from articles.slugs import label_key
 from articles.text import (
     HtmlTooDeep,
+    MarkdownTooDeep,
     markdown_to_html,
     reading_time_minutes,
     record_text,
@@ -292,7 +293,7 @@ class RecordBuilder(ValueReader):
         field = next((name for name in BODY_FIELDS if raw.get(name) is not None), "body")
         try:
             return self._body(raw, article_id, url)
-        except HtmlTooDeep as exc:
+        except (HtmlTooDeep, MarkdownTooDeep) as exc:
             raise self.fail(field, str(exc)) from None
 
     def _body(self, raw: Mapping[str, Any], article_id: str, url: str | None) -> str:
