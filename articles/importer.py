@@ -623,7 +623,9 @@ def _write_spool(
                 owner = conflict.other_id
                 before = owner in earlier or any(x.id == owner for x in batch[:position])
                 holder = (
-                    f"is also the guid of article {owner!r} earlier in the input"
+                    f"is also the guid of article {owner!r} earlier in the input; an entry id "
+                    "is one article's: leave `guid` out to have one minted, or give one no "
+                    "other article has"
                     if before and conflict.held in ("stored", "input")
                     else conflict.holder
                 )

@@ -166,7 +166,8 @@ def test_a_guid_clash_rolls_back_that_file_with_a_message(store: Store, tmp_path
     report = run_import(store, source)
     assert report.errors == [
         f"{source}: line 2: article 'a2': guid: 'urn:x:1' is also the guid of article 'a1' "
-        "earlier in the input"
+        "earlier in the input; an entry id is one article's: leave `guid` out to have one "
+        "minted, or give one no other article has"
     ]
     assert (report.new, report.rejected) == (0, 1)
     assert store.count() == 0
@@ -191,7 +192,8 @@ def test_skip_invalid_skips_only_the_records_whose_guid_is_taken(
     report = run_import(store, source, skip_invalid=True, batch_size=batch_size)
     assert report.errors == [
         f"{source}: line 2: article 'a2': guid: 'urn:x:1' is also the guid of article 'a1' "
-        "earlier in the input",
+        "earlier in the input; an entry id is one article's: leave `guid` out to have one "
+        "minted, or give one no other article has",
         f"{source}: line 3: article 'a3': guid: 'urn:x:stored' already belongs to stored "
         "article 'stored'; leave `guid` out to have one minted, or give one no other article "
         "has had",

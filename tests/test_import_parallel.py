@@ -294,7 +294,8 @@ def test_records_spooled_to_a_file_import_as_those_kept_in_memory(
     (_, errors, rows), (_, skip_errors, skip_rows) = in_file
     assert errors == [
         f"{source}: line {len(lines) + 1}: article 'late-clash': guid: {taken['guid']!r} is "
-        f"also the guid of article {taken['id']!r} earlier in the input"
+        f"also the guid of article {taken['id']!r} earlier in the input; an entry id is one "
+        "article's: leave `guid` out to have one minted, or give one no other article has"
     ]
     assert not rows["articles"]  # the clash makes the whole file bad
     assert skip_errors == errors
