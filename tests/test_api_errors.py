@@ -254,7 +254,10 @@ def test_allow_lists_exactly_the_documented_methods(api: ApiClient, path: str) -
 def _get_raw(api: ApiClient, raw_path: bytes) -> TestResponse:
     """GET with the path's bytes as a server passes them (PATH_INFO: the bytes decoded as
     latin-1, PEP 3333); the test client would decode a `%FF` itself, to U+FFFD."""
-    return api.get("/", environ_overrides={"PATH_INFO": raw_path.decode("latin-1")})
+    environ = {"PATH_INFO": raw_path.decode("latin-1")}
+    # The test client sets the raw target (REQUEST_URI, RAW_URI) to its own path: as Granian,
+    # which passes none, the instance then comes from PATH_INFO.
+    return api.get("/", environ_overrides={**environ, "REQUEST_URI": "", "RAW_URI": ""})
 
 
 @given(
@@ -288,3 +291,23 @@ def test_a_problem_instance_is_the_path_as_sent(api: ApiClient, segments: list) 
 )
 def test_problem_instance_examples(api: ApiClient, path: bytes, instance: str) -> None:
     assert _get_raw(api, path).get_json()["instance"] == instance
+
+
+@pytest.mark.parametrize(
+    ("target", "path_info", "instance"),
+    [
+        # Werkzeug's server decodes %FF to U+FFFD in PATH_INFO; the target keeps the byte.
+        ("/api/articles/%FF", "/api/articles/\xef\xbf\xbd", "/api/articles/%FF"),
+        # %2F is reserved: decoding it would change the path.
+        ("/api/articles/a%2Fb%2f", "/api/articles/a/b/", "/api/articles/a%2Fb%2f"),
+        ("/api/articles/x%2Fy?dry_run=1", "/api/articles/x/y", "/api/articles/x%2Fy"),
+    ],
+)
+@pytest.mark.parametrize("key", ["REQUEST_URI", "RAW_URI"])
+def test_problem_instance_is_the_target_as_sent_when_the_server_gives_it(
+    api: ApiClient, key: str, target: str, path_info: str, instance: str
+) -> None:
+    other = "RAW_URI" if key == "REQUEST_URI" else "REQUEST_URI"
+    environ = {"PATH_INFO": path_info, key: target, other: ""}
+    response = api.get("/", environ_overrides=environ)
+    assert response.get_json()["instance"] == instance

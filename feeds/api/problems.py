@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from http import HTTPStatus
 from typing import Any, Final
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import orjson
 from flask import Response, current_app, request
@@ -138,12 +138,23 @@ _PATH_SAFE: Final = "/!$&'()*+,;=:@-._~"
 
 def request_path() -> str:
     """This request's path within the app as a URI reference (RFC 3986), for `instance`
-    (RFC 9457 3.1.5): its bytes as the client sent them, percent-encoded where they are not
-    path characters. `/api/articles/%FF` stays that (Werkzeug's `request.path` would give
-    U+FFFD), and `/api/articles/été` reads `/api/articles/%C3%A9t%C3%A9`. Needs a request
-    context."""
-    raw = request.environ.get("PATH_INFO", "")
-    return quote(raw.encode("latin-1", "replace"), safe=_PATH_SAFE)
+    (RFC 9457 3.1.5): as the client sent it. The request target itself where the server
+    passes it (`REQUEST_URI`: Werkzeug's server; `RAW_URI`: gunicorn), so `%FF` and `a%2Fb`
+    stay as written; else the decoded path (PEP 3333's `PATH_INFO`, Granian), percent-encoded
+    where its bytes are not path characters: `/api/articles/été` reads
+    `/api/articles/%C3%A9t%C3%A9`. Needs a request context."""
+    environ = request.environ
+    script = environ.get("SCRIPT_NAME", "")
+    target = environ.get("RAW_URI") or environ.get("REQUEST_URI") or ""
+    if target and not target.startswith("/"):
+        target = urlsplit(target).path  # the absolute form a proxy may send
+    path = target.split("?", 1)[0]
+    if path.startswith("/"):
+        written = quote(path.encode("latin-1", "replace"), safe=_PATH_SAFE + "%")
+        mounted = quote(script.encode("latin-1", "replace"), safe=_PATH_SAFE)
+        # Under a mount point the target holds it; under a proxy's prefix (ProxyFix) not.
+        return written[len(mounted) :] if mounted and written.startswith(mounted) else written
+    return quote(environ.get("PATH_INFO", "").encode("latin-1", "replace"), safe=_PATH_SAFE)
 
 
 def problem_response(problem: Problem) -> Response:
