@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, Flask, Response, current_app, request
 from flask.blueprints import BlueprintSetupState
-from werkzeug.datastructures import Headers
+from werkzeug.datastructures import Headers, MultiDict
 from werkzeug.exceptions import HTTPException, SecurityError
 from werkzeug.http import http_date
 
@@ -314,9 +314,14 @@ def _label_redirect(service: FeedService, subpath: str, base: str) -> Response |
     if slug is None:
         return None
     canonical = "/".join([parts[0], slug + ext, *parts[2:]])
-    if _document_error(service, canonical, base) is not None:
-        return None
-    return permanent_redirect(FEEDS_PREFIX + canonical)
+    exc = _document_error(service, canonical, base)
+    if exc is None:
+        return permanent_redirect(FEEDS_PREFIX + canonical)
+    if _document_error(service, f"{parts[0]}/{slug}", base, MultiDict()) is None:
+        # The slug's feed is served, not this document of it (a month it never had, a page
+        # past its end): that document's own reason, never a redirect to it.
+        return error_response(exc.status, exc.message, as_json=canonical.endswith(".json"))
+    return None
 
 
 def _canonical_redirect(service: FeedService, canonical: str, base: str) -> Response:
@@ -328,15 +333,17 @@ def _canonical_redirect(service: FeedService, canonical: str, base: str) -> Resp
     return permanent_redirect(FEEDS_PREFIX + canonical)
 
 
-def _document_error(service: FeedService, canonical: str, base: str) -> QueryError | None:
-    """None when the feed path `canonical` (with this request's query) names a document in
-    its own spelling, else the error it would get: checked before any redirect to it, so none
-    leads to a 404 or to another redirect."""
+def _document_error(
+    service: FeedService, canonical: str, base: str, args: MultiDict[str, str] | None = None
+) -> QueryError | None:
+    """None when the feed path `canonical` (with this request's query, or `args`) names a
+    document in its own spelling, else the error it would get: checked before any redirect
+    to it, so none leads to a 404 or to another redirect."""
     config = service.config
     try:
         query = parse_feed_path(
             canonical,
-            request.args,
+            request.args if args is None else args,
             limits=config.feed_limits,
             site=base,
         )

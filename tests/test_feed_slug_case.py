@@ -104,3 +104,29 @@ def test_the_example_from_the_report(app: Flask) -> None:
         301,
         f"{SITE}/feeds/section/asia.atom",
     )
+
+
+@pytest.mark.parametrize(
+    ("path", "reason"),
+    [
+        ("/feeds/section/ASIA/archive/1999-01.atom", b"no archive for 1999-01"),
+        ("/feeds/section/Asia.atom?page=999", b"page 999 is past the end"),
+        ("/feeds/tag/KOREA/archive/1999-01.json", b"no archive for 1999-01"),
+    ],
+)
+def test_capitals_of_a_document_the_feed_lacks_get_that_documents_reason(
+    app: Flask, path: str, reason: bytes
+) -> None:
+    """The slug's feed is served but not this document of it: never a redirect to a 404, and
+    not "nothing is published under it" of a feed that has entries either."""
+    response = app.test_client().get(path)
+    assert response.status_code == 404
+    assert reason in response.data and b"nothing is published" not in response.data
+
+
+def test_capitals_of_a_non_public_slugs_archive_tell_nothing(app: Flask) -> None:
+    client = app.test_client()
+    hidden = client.get("/feeds/section/SECRET/archive/1999-01.atom")
+    unknown = client.get("/feeds/section/NOWHERE/archive/1999-01.atom")
+    assert hidden.status_code == unknown.status_code == 404
+    assert hidden.data.replace(b"SECRET", b"NOWHERE") == unknown.data
