@@ -433,11 +433,7 @@ def _name_before_offset(text: str) -> str:
             f"{written}, which disagree (an offset after a zone name is read as written, "
             "not with POSIX's inverted sign); give one of them"
         )
-    rest = text[: match.start()].rstrip()
-    numeric = _offset_text(offset)
-    if not year and _ISO_START.match(rest) and "T" in rest.upper()[8:]:
-        return rest + numeric
-    return f"{rest} {numeric.replace(':', '')}{year}"
+    return _with_offset(text[: match.start()].rstrip(), offset, year.strip())
 
 
 def _offset_text(offset: timedelta) -> str:
@@ -445,6 +441,16 @@ def _offset_text(offset: timedelta) -> str:
     minutes = int(offset.total_seconds()) // 60
     sign = "-" if minutes < 0 else "+"
     return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+def _with_offset(rest: str, offset: timedelta, after: str = "") -> str:
+    """`rest`, the text before a written zone, with `offset` in the numeric form the readers
+    take: joined to an ISO 8601 date-time (`...T10:00:00+09:00`), else after a space
+    (`... 10:00 +0900`), with `after` (what followed the zone: `date`'s year) after it."""
+    numeric = _offset_text(offset)
+    if not after and _ISO_START.match(rest) and "T" in rest.upper()[8:]:
+        return rest + numeric
+    return f"{rest} {numeric.replace(':', '')} {after}".rstrip()
 
 
 def _written_offset(text: str) -> str:
@@ -455,12 +461,11 @@ def _written_offset(text: str) -> str:
     hours, minutes = int(match["h"]), int(match["m"] or 0)
     if hours > 23 or minutes > 59:
         raise ValueError(f"{text!r}: {match.group(0).strip()} is not a UTC offset")
-    sign = match["sign"] if hours or minutes else "+"  # `GMT-0` is UTC, not RFC 5322's -0000
+    # `GMT-0` is UTC (+00:00), not RFC 5322's -0000. Where `date` puts the zone, the offset
+    # goes too (`Wed Jul 30 09:00:00 GMT+9 2025`).
+    offset = timedelta(hours=hours, minutes=minutes) * (-1 if match["sign"] == "-" else 1)
     rest, after = text[: match.start()].rstrip(), text[match.end() :].strip()
-    if not after and _ISO_START.match(rest) and "T" in rest.upper()[8:]:
-        return f"{rest}{sign}{hours:02d}:{minutes:02d}"
-    # Where `date` puts it too (`Wed Jul 30 09:00:00 GMT+9 2025`).
-    return f"{rest} {sign}{hours:02d}{minutes:02d} {after}".rstrip()
+    return _with_offset(rest, offset, after)
 
 
 _WORDS = re.compile(r"[A-Za-z]+")

@@ -37,7 +37,7 @@ from feeds.etag import DocumentVersion
 from feeds.fastpath import FastPath, ResponseMemo
 from feeds.podcasts import ShowMediaCheck, show_selections
 from feeds.ratelimit import RateLimit, refuse_over_limit
-from feeds.request_line import ServerQuirks, method_and_target, request_size
+from feeds.request_line import ServerQuirks, method_and_target, raw_target_path, request_size
 from feeds.request_text import refuse_unstorable
 from feeds.subscribers import SubscriberCount, SubscriberCounter
 from feeds.subscribers_report import subscribers_command
@@ -232,13 +232,10 @@ def _path_is_utf8() -> None:
     RAW_URI), which is then what is checked.
     """
     environ = request.environ
-    raw_target = environ.get("REQUEST_URI") or environ.get("RAW_URI")
+    raw_target = raw_target_path(environ)
     try:
-        if raw_target:
-            target = raw_target.encode("latin-1").split(b"?", 1)[0]
-            if not target.startswith(b"/"):  # absolute-form: scheme://authority/path
-                target = b"/" + target.split(b"/", 3)[3] if target.count(b"/") >= 3 else b"/"
-            unquote_to_bytes(target).decode("utf-8")
+        if raw_target is not None:
+            unquote_to_bytes(raw_target.encode("latin-1")).decode("utf-8")
         else:
             environ.get("PATH_INFO", "").encode("latin-1").decode("utf-8")
     except UnicodeEncodeError:

@@ -22,6 +22,7 @@ from werkzeug.exceptions import HTTPException, NotFound
 
 from articles.store import Store
 from feeds.config import SiteConfig
+from feeds.request_line import raw_target_path
 from feeds.urls import (
     API_PREFIX,
     ARTICLES_PREFIX,
@@ -225,13 +226,9 @@ def site_spelling(path: str) -> str:
 def _raw_path(environ: dict[str, object]) -> str | None:
     """The path of the request target as the client sent it, when the server passes it and
     it is a spelling of this request's path (not one a proxy or a test rewrote), else None."""
-    raw = environ.get("REQUEST_URI") or environ.get("RAW_URI")
-    if not isinstance(raw, str) or not raw:
+    raw = raw_target_path(environ)
+    if raw is None:
         return None
-    raw = raw.split("?", 1)[0].split("#", 1)[0]
-    if not raw.startswith("/"):  # absolute-form: scheme://authority/path
-        parts = raw.split("/", 3)
-        raw = "/" + parts[3] if len(parts) == 4 else "/"
     script = str(environ.get("SCRIPT_NAME", ""))
     if script:
         if not raw.startswith(script):

@@ -27,7 +27,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
@@ -60,6 +60,21 @@ class ServerQuirks:
         if environ.get("HTTP_HOST") == "" and environ.get("SERVER_PROTOCOL") in _WITHOUT_HOST:
             del environ["HTTP_HOST"]
         return self.app(environ, start_response)
+
+
+def raw_target_path(environ: Mapping[str, object]) -> str | None:
+    """The path of the request target as the client sent it, percent-encoding and all, when
+    the server passes the target (REQUEST_URI: Werkzeug's server, uWSGI, mod_wsgi; RAW_URI:
+    gunicorn); an absolute-form target (`http://host/path`) gives its path. None when the
+    server passes only the decoded path (Granian)."""
+    raw = environ.get("REQUEST_URI") or environ.get("RAW_URI")
+    if not isinstance(raw, str) or not raw:
+        return None
+    raw = raw.split("?", 1)[0].split("#", 1)[0]
+    if not raw.startswith("/"):  # absolute-form: scheme://authority/path
+        parts = raw.split("/", 3)
+        raw = "/" + parts[3] if len(parts) == 4 else "/"
+    return raw
 
 
 # nginx reads a request line and each header line into 8 KB buffers (large_client_header_buffers

@@ -98,9 +98,16 @@ def facet_slug(value: str) -> str | None:
     """`value` as the slug of a section, tag, author or source (lower-case a-z, 0-9, '-',
     '_', at most 100 characters, a letter or digit at each end), ASCII capitals read as lower
     case as records' slugs are (`World` is `world`); None when no facet slug can be it."""
-    if value.isascii():
-        value = value.lower()
-    return value if _FACET_SLUG.fullmatch(value) else None
+    return _as_slug(value, feed=True)
+
+
+def _as_slug(text: str, *, feed: bool) -> str | None:
+    """The one slug rule: ASCII written in lower case first, then the slug pattern (`.` only
+    in a slug that names no feed); None when `text` is no slug."""
+    if text.isascii():
+        # `World` is the slug `world`: URLs of feeds and pages are written in lower case.
+        text = text.lower()
+    return text if (_FACET_SLUG if feed else _SLUG).fullmatch(text) else None
 
 
 class ValueReader:
@@ -332,17 +339,16 @@ class ValueReader:
         if value is None:
             return ""
         text = self.text(value, field, limit=100)
-        if text.isascii():
-            # `World` is the slug `world`: URLs of feeds and pages are written in lower case.
-            text = text.lower()
-        if not (_FACET_SLUG if feed else _SLUG).match(text):
+        slug = _as_slug(text, feed=feed)
+        if slug is None:
             allowed = "'-', '_'" if feed else "'-', '.', '_'"
+            shown = text.lower() if text.isascii() else text
             raise self.fail(
                 field,
-                f"{show(text)} is not a slug (lower-case a-z, 0-9, {allowed}; "
+                f"{show(shown)} is not a slug (lower-case a-z, 0-9, {allowed}; "
                 "at most 100 characters)",
             )
-        return text
+        return slug
 
     def date(self, value: object, field: str) -> datetime | None:
         """An aware datetime with a whole-minute offset, from RFC 3339 / ISO 8601 text or the

@@ -24,13 +24,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from http import HTTPStatus
 from typing import Any, Final
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 import orjson
 from flask import Response, current_app, request
 from werkzeug.exceptions import HTTPException
 
 from feeds.config import SiteConfig
+from feeds.request_line import raw_target_path
 from feeds.urls import public_path
 
 MEDIA_TYPE: Final = "application/problem+json"
@@ -144,17 +145,14 @@ def request_path() -> str:
     where its bytes are not path characters: `/api/articles/été` reads
     `/api/articles/%C3%A9t%C3%A9`. Needs a request context."""
     environ = request.environ
+    path = raw_target_path(environ)
+    if path is None:
+        return quote(environ.get("PATH_INFO", "").encode("latin-1", "replace"), safe=_PATH_SAFE)
     script = environ.get("SCRIPT_NAME", "")
-    target = environ.get("RAW_URI") or environ.get("REQUEST_URI") or ""
-    if target and not target.startswith("/"):
-        target = urlsplit(target).path  # the absolute form a proxy may send
-    path = target.split("?", 1)[0]
-    if path.startswith("/"):
-        written = quote(path.encode("latin-1", "replace"), safe=_PATH_SAFE + "%")
-        mounted = quote(script.encode("latin-1", "replace"), safe=_PATH_SAFE)
-        # Under a mount point the target holds it; under a proxy's prefix (ProxyFix) not.
-        return written[len(mounted) :] if mounted and written.startswith(mounted) else written
-    return quote(environ.get("PATH_INFO", "").encode("latin-1", "replace"), safe=_PATH_SAFE)
+    # Under a mount point the target holds it; under a proxy's prefix (ProxyFix) it does not.
+    if script and path.startswith(script):
+        path = path[len(script) :]
+    return quote(path.encode("latin-1", "replace"), safe=_PATH_SAFE + "%")
 
 
 def problem_response(problem: Problem) -> Response:

@@ -84,31 +84,25 @@ class ArticleList(_Closed):
 FACET_SLUG_PATTERN = "^[A-Za-z0-9]([A-Za-z0-9_-]{0,98}[A-Za-z0-9])?$"
 
 
+def _slug_filter(description: str) -> Any:
+    """A facet filter of the list: optional, not empty, at most 200 characters, documented
+    with the slug pattern (the validator below reads and checks it)."""
+    return Field(
+        default=None,
+        min_length=1,
+        max_length=200,
+        description=description,
+        json_schema_extra={"pattern": FACET_SLUG_PATTERN},
+    )
+
+
 class ListQuery(_Closed):
     """Filters of the article list; every filter is optional."""
 
     status: Status | None = Field(default=None, description="Only this editorial status.")
-    section: str | None = Field(
-        default=None,
-        min_length=1,
-        max_length=200,
-        description="Section slug, any case (`Asia` lists `asia`).",
-        json_schema_extra={"pattern": FACET_SLUG_PATTERN},
-    )
-    tag: str | None = Field(
-        default=None,
-        min_length=1,
-        max_length=200,
-        description="Tag slug, any case.",
-        json_schema_extra={"pattern": FACET_SLUG_PATTERN},
-    )
-    author: str | None = Field(
-        default=None,
-        min_length=1,
-        max_length=200,
-        description="Author slug, any case.",
-        json_schema_extra={"pattern": FACET_SLUG_PATTERN},
-    )
+    section: str | None = _slug_filter("Section slug, any case (`Asia` lists `asia`).")
+    tag: str | None = _slug_filter("Tag slug, any case.")
+    author: str | None = _slug_filter("Author slug, any case.")
     language: str | None = Field(
         default=None,
         min_length=1,
@@ -122,13 +116,7 @@ class ListQuery(_Closed):
             "pattern": "^([A-Za-z]{2,3}([-_][A-Za-z0-9]{1,8})*|[iI]([-_][A-Za-z0-9]{1,8})+)$"
         },
     )
-    source: str | None = Field(
-        default=None,
-        min_length=1,
-        max_length=200,
-        description="Source slug, any case.",
-        json_schema_extra={"pattern": FACET_SLUG_PATTERN},
-    )
+    source: str | None = _slug_filter("Source slug, any case.")
     limit: int = Field(default=50, ge=1, le=200, description="Articles per page.")
     cursor: str | None = Field(
         default=None, max_length=500, description="`next_cursor` of the previous page."
