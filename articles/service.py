@@ -473,7 +473,9 @@ class ArticleService:
     def _transaction(self) -> AbstractContextManager[StoreTransaction]:
         """A store transaction on the service's clock that knows its tag authority (a new
         article may not take the guid minted for another id: `Store.transaction`)."""
-        return self.store.transaction(self.clock, tag_authority=self.tag_authority)
+        return self.store.transaction(
+            self.clock, tag_authority=self.tag_authority, stamp_lead=self.stamp_lead
+        )
 
     @contextmanager
     def _told_when_deleted(self) -> Iterator[None]:

@@ -55,6 +55,7 @@ from articles.store.schema import (
     embargo_lifts_table,
     facet_changes_table,
 )
+from articles.store.stamps import LEAD
 from articles.store.write import StoreTransaction
 
 WRITE_LOCK_KEY: Final = 0x6665656474
@@ -224,14 +225,19 @@ class Store:
 
     @contextmanager
     def transaction(
-        self, clock: Callable[[], datetime] | None = None, *, tag_authority: str | None = None
+        self,
+        clock: Callable[[], datetime] | None = None,
+        *,
+        tag_authority: str | None = None,
+        stamp_lead: timedelta = LEAD,
     ) -> Iterator[StoreTransaction]:
         """One write transaction: commits when the block ends, rolls back on an exception.
 
         `tag_authority`, when given, is the site's tagging entity (`articles.ids.mint_guid`):
         a new article may not then carry the guid minted for another id (GuidConflict), and
         the message for a guid that another article has says when it is the one minted for
-        the article's own id. The write service passes its own.
+        the article's own id. The write service passes its own, and its `stamp_lead` (how far
+        ahead of the clock `StoreTransaction.stamp` may date versions).
 
         `clock`, when given, is read as the transaction writes its feed, page and month change
         times (just before the commit): none is earlier than it, however long the transaction
@@ -257,6 +263,7 @@ class Store:
                     {slug: show[0] for slug, show in self._shows.items()},
                     clock,
                     tag_authority=tag_authority,
+                    stamp_lead=stamp_lead,
                 )
                 try:
                     if self.backend == "postgresql":

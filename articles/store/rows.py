@@ -157,6 +157,16 @@ def with_guid(prepared: PreparedArticle, guid: str) -> PreparedArticle:
     return prepared._replace(guid=guid, row=row)
 
 
+def with_updated(prepared: PreparedArticle, when: datetime) -> PreparedArticle:
+    """The same article dated `when` (aware; a server stamp) in its row and its document."""
+    row = dict(prepared.row)
+    row["updated"] = _sqlite_time(when) if isinstance(row["updated"], str) else utc(when)
+    doc = orjson.loads(row["doc"])
+    doc["updated"] = utc(when).isoformat()  # same key, same place, as article_to_dict writes
+    row["doc"] = json_dumps(doc)
+    return prepared._replace(updated=utc(when), row=row)
+
+
 def content_of(doc: Mapping[str, Any] | str) -> Article:
     """What a stored or incoming record says, its version stamp (`updated`) and guid aside.
 

@@ -191,6 +191,18 @@ retired_guids_table = sa.Table(
     sa.Column("deleted_at", UTCDateTime, nullable=False),
 )
 
+# Versions the server dated ahead of the clock (`articles.store.stamps`): a burst of writes
+# stamps each a second of its own, up to the lead ahead. `written` is the time of the write
+# that stored the version: against an incoming record it counts as of then, not of its stamp
+# (a record made after the write replaces it). One row per article whose stored version is
+# such a stamp; removed when a version dated otherwise replaces it, or the article goes.
+stamped_ahead_table = sa.Table(
+    "stamped_ahead",
+    metadata,
+    sa.Column("article_id", Id, sa.ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("written", UTCDateTime, nullable=False),
+)
+
 # RFC 6721 tombstones: one row per feed an entry left while readers could have seen it
 # (deleted, withdrawn, or put back under embargo after it was visible), written by the write
 # that took it away and removed by the write that makes it visible again. `published` places

@@ -13,6 +13,14 @@ at once never share one. Writes faster than one a second run ahead of the clock,
 `LEAD`: past that, stamps may repeat a second (the feeds then warn; the times stay true to
 within `LEAD`, inside the clock-skew allowance for `updated`, 300 s by default; the write
 service keeps its lead within half that allowance).
+
+A version stamped ahead is no newer than its write, though: a record made a few seconds after
+a burst, and dated truthfully, is earlier than the burst's last stamps. So the store keeps the
+time of the write of every stored version it stamped ahead (the `stamped_ahead` table), and
+the upsert rule compares an incoming record with that time (`settled`): a record dated at or
+after it replaces the stored version, and takes a stamp after the stored one, so `updated`
+never goes back in a feed. A record's own `updated`, ahead of the clock or not, is its own
+claim and is compared as it is.
 """
 
 from __future__ import annotations
@@ -24,7 +32,8 @@ from typing import Final
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from articles.store.schema import change_sequence_table
+from articles.store.schema import change_sequence_table, stamped_ahead_table
+from articles.store.sql import among
 
 # How far ahead of the clock a burst of writes may date its versions.
 LEAD: Final = timedelta(seconds=120)
@@ -68,3 +77,24 @@ def claim_stamp(
     conn.execute(_CLAIM_ROW, {"first": want - 1})
     second = conn.execute(_CLAIM, {"want": want, "cap": cap}).scalar_one()
     return datetime.fromtimestamp(int(second), UTC)
+
+
+def settled(updated: datetime, written: datetime | None) -> datetime:
+    """The time a stored version counts as of against an incoming record: its `updated`, or
+    the time of its write (`written`, from `stamped_ahead`) when the server stamped it ahead
+    of that (aware UTC)."""
+    return updated if written is None or written >= updated else written
+
+
+def keep_written(conn: Connection, written: dict[str, datetime], cleared: list[str]) -> None:
+    """Record, for the articles in `written`, that their new version was stamped ahead at a
+    write at that time (aware UTC); forget it for the ids in `cleared` (stored versions that
+    were, replaced by versions that are not). Call inside the write transaction."""
+    t = stamped_ahead_table
+    gone = [*cleared, *written]
+    if gone:
+        conn.execute(t.delete().where(among(conn, t.c.article_id, gone)))
+    if written:
+        conn.execute(
+            t.insert(), [{"article_id": key, "written": when} for key, when in written.items()]
+        )

@@ -49,16 +49,18 @@ from articles.store.rows import (
     stated_updated,
     utc,
     with_guid,
+    with_updated,
 )
 from articles.store.schema import (
     articles_table,
     deleted_table,
     retired_guids_table,
+    stamped_ahead_table,
     translations_table,
 )
 from articles.store.slugs import SlugRegistry, relabelled
 from articles.store.sql import among
-from articles.store.stamps import LEAD, claim_stamp
+from articles.store.stamps import LEAD, claim_stamp, keep_written, settled
 from articles.store.visibility import Visibility, VisibilityChange, visible
 
 # The kinds on the articles row whose slugs the registry gives when a record leaves them to be
@@ -152,8 +154,13 @@ class StoreTransaction:
         clock: Callable[[], datetime] | None = None,
         *,
         tag_authority: str | None = None,
+        stamp_lead: timedelta = LEAD,
     ) -> None:
         self._conn = conn
+        # How far ahead of the clock this writer's stamps may go (`stamp`), and the stamps it
+        # gave ahead of the clock, each with the time of its write (`stamps.keep_written`).
+        self._stamp_lead = stamp_lead
+        self._stamped_ahead: dict[datetime, datetime] = {}
         # The site's tagging entity, when the writer gave it (`Store.transaction`): the guids
         # it mints are its articles' own (`_guid_conflict`).
         self._tag_authority = tag_authority
@@ -209,13 +216,17 @@ class StoreTransaction:
             raise RuntimeError("this store transaction was rolled back; start a new one")
 
     def stamp(
-        self, now: datetime, after: datetime | None = None, *, lead: timedelta = LEAD
+        self, now: datetime, after: datetime | None = None, *, lead: timedelta | None = None
     ) -> datetime:
         """A whole second for a version the server dates at `now`, later than `after` and no
-        other version's, at most `lead` ahead (`articles.store.stamps.claim_stamp`): aware
-        UTC."""
+        other version's, at most `lead` ahead (default: the transaction's; see
+        `articles.store.stamps.claim_stamp`): aware UTC. A version written with a stamp ahead
+        of `now` counts as of `now` against later records (`stamps.settled`)."""
         self._check_open()
-        return claim_stamp(self._conn, now, after, lead)
+        when = claim_stamp(self._conn, now, after, self._stamp_lead if lead is None else lead)
+        if when > now:
+            self._stamped_ahead[when] = utc(now)
+        return when
 
     def get(self, article_id: str) -> Article | None:
         """The stored article with this id as this transaction sees it, or None."""
@@ -352,7 +363,7 @@ class StoreTransaction:
     def _upsert_chunk(self, chunk: list[PreparedArticle], now: datetime) -> UpsertResult:
         chunk = self._give_row_slugs(chunk)
         conn = self._conn
-        a = articles_table
+        a, s = articles_table, stamped_ahead_table
         ids = list({article.id for article in chunk})
         existing = {
             row.id: row
@@ -368,7 +379,11 @@ class StoreTransaction:
                     a.c.language.label("link_language"),
                     a.c.url.label("link_url"),
                     *(kind.value.label(kind.name) for kind in ROW_KINDS),
-                ).where(among(conn, a.c.id, ids))
+                    # Set when the stored version was stamped ahead of its write (`stamps`).
+                    s.c.written.label("written"),
+                )
+                .select_from(a.outerjoin(s, s.c.article_id == a.c.id))
+                .where(among(conn, a.c.id, ids))
             )
         }
         # Records that repeat the stored `updated` are compared by content: read those docs. A
@@ -379,7 +394,13 @@ class StoreTransaction:
                 x.id
                 for x in chunk
                 if x.id in existing
-                and timedelta(0) <= existing[x.id].updated - x.updated < RESTAMP_WINDOW
+                and (
+                    timedelta(0) <= existing[x.id].updated - x.updated < RESTAMP_WINDOW
+                    # Or made after a version stamped ahead was written: the same, or newer.
+                    or settled(existing[x.id].updated, existing[x.id].written)
+                    <= x.updated
+                    < existing[x.id].updated
+                )
             }
         )
         stored_docs: dict[str, Any] = {}
@@ -397,6 +418,8 @@ class StoreTransaction:
         older_than: list[datetime] = []
         overruled: list[tuple[int, datetime, str]] = []
         restamped: set[str] = set()
+        # Of the versions to write, those stamped ahead of the clock: id -> time of the write.
+        ahead: dict[str, datetime] = {}
         for position, article in enumerate(chunk):
             pending = inserts.get(article.id) or replaces.get(article.id)
             if pending is None and article.id not in existing:
@@ -408,6 +431,8 @@ class StoreTransaction:
                         article_id=article.id,
                     )
                 inserts[article.id] = article
+                if article.updated in self._stamped_ahead:
+                    ahead[article.id] = self._stamped_ahead[article.updated]
                 new += 1
                 continue
             current_updated = pending.updated if pending else existing[article.id].updated
@@ -425,6 +450,18 @@ class StoreTransaction:
                     continue
                 article = moved_past(article, current_updated)
                 restamped.add(article.id)
+            elif article.updated < current_updated and article.updated >= settled(
+                current_updated, ahead.get(article.id) if pending else existing[article.id].written
+            ):
+                # Stored (or pending) with a stamp ahead of its write, and this record was made
+                # at or after that write: the same record again, or a newer one, dated after
+                # the stamp so `updated` never goes back.
+                if current_doc is not None and content_of(article.row["doc"]) == content_of(
+                    current_doc
+                ):
+                    unchanged += 1
+                    continue
+                article = with_updated(article, self.stamp(now, current_updated))
             elif article.updated < current_updated:
                 skipped += 1
                 older.append(position)
@@ -436,6 +473,10 @@ class StoreTransaction:
             guid: str = pending.guid if pending and pending.guid else existing[article.id].guid
             if article.guid != guid:
                 article = with_guid(article, guid)
+            if article.updated in self._stamped_ahead:
+                ahead[article.id] = self._stamped_ahead[article.updated]
+            else:
+                ahead.pop(article.id, None)
             if article.id in inserts:
                 inserts[article.id] = article
             else:
@@ -489,6 +530,11 @@ class StoreTransaction:
                 )
             else:
                 conn.exec_driver_sql(sql.insert, [x.row for x in inserts.values()])
+        cleared = [
+            key for key in replaces if existing[key].written is not None and key not in ahead
+        ]
+        if ahead or cleared:
+            keep_written(conn, ahead, cleared)
         written = [*inserts.values(), *replaces.values()]
         for number, statement in enumerate(sql.links):
             # Positional, in the order the statement itself names its columns (_link_columns).
@@ -713,6 +759,8 @@ class StoreTransaction:
         others = partners(self._conn, [article_id]) - {article_id} if was else set()
         t = translations_table
         self._conn.execute(t.delete().where(t.c.article_id == article_id))
+        s = stamped_ahead_table
+        self._conn.execute(s.delete().where(s.c.article_id == article_id))
         a = articles_table
         self._conn.execute(a.delete().where(a.c.id == article_id))
         self._conn.execute(deleted_table.delete().where(deleted_table.c.id == article_id))
