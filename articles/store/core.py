@@ -37,6 +37,7 @@ from articles.store.engine import (
     translated,
 )
 from articles.store.facets import SELECTED_KINDS, SLUGGED_KINDS, Episodes, Facet
+from articles.store.guids import guid_holders
 from articles.store.migrate import Migration
 from articles.store.model import (
     EntryKey,
@@ -532,7 +533,7 @@ class Store:
         the deleted one whose guid it was (`GuidHolders`); only the guids some article has
         or had."""
         with self._connect() as conn:
-            return read.guid_holders(conn, guids)
+            return guid_holders(conn, guids)
 
     def page_changes(self, ids: Sequence[str]) -> dict[str, datetime]:
         """{article id: when (aware UTC) a write last changed its page other than through its

@@ -9,8 +9,7 @@ Rows are read by column name (labelled selects), never by position.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
-from dataclasses import replace
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final
 
@@ -25,7 +24,6 @@ from articles.store.facets import ALL, FACET_KINDS, SELECTED_KINDS, Facet, Facet
 from articles.store.model import (
     EntryKey,
     FacetInfo,
-    GuidHolders,
     MonthSummary,
     PageRow,
     Tombstone,
@@ -39,11 +37,9 @@ from articles.store.schema import (
     facet_counts_table,
     month_changes_table,
     page_changes_table,
-    retired_guids_table,
     tombstones_table,
     translations_table,
 )
-from articles.store.sql import among
 
 # The smallest step both back-ends store (microseconds): `< t` is `<= t - TICK`.
 TICK: Final = timedelta(microseconds=1)
@@ -590,28 +586,6 @@ def tombstone(conn: Connection, article_id: str) -> tuple[str, datetime] | None:
     query = sa.select(d.c.guid, d.c.deleted_at).where(d.c.id == article_id)
     row = conn.execute(query).first()
     return None if row is None else (row.guid, row.deleted_at)
-
-
-def guid_holders(conn: Connection, guids: Iterable[str]) -> dict[str, GuidHolders]:
-    """The articles that have or had each of `guids` (`GuidHolders`), for those any has."""
-    listed = list(dict.fromkeys(guids))
-    if not listed:
-        return {}
-    a, r = articles_table, retired_guids_table
-    found: dict[str, GuidHolders] = {}
-    stored = sa.select(a.c.guid.label("guid"), a.c.id.label("id")).where(
-        among(conn, a.c.guid, listed)
-    )
-    for row in conn.execute(stored):
-        found[row.guid] = GuidHolders(stored=row.id)
-    retired = sa.select(
-        r.c.guid.label("guid"), r.c.article_id.label("id"), r.c.deleted_at.label("deleted_at")
-    ).where(among(conn, r.c.guid, listed))
-    for kept in conn.execute(retired):
-        found[kept.guid] = replace(
-            found.get(kept.guid, GuidHolders()), retired=kept.id, retired_at=kept.deleted_at
-        )
-    return found
 
 
 def public_deletion(conn: Connection, article_id: str) -> datetime | None:

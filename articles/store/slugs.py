@@ -5,11 +5,15 @@ slug would be the same gets `slug-2`, then `slug-3`, ...; a slug once given is n
 given to another label, even after every article with it is deleted. Writers are serialised by
 the store's write lock, and a claim is also safe without it: the table's unique constraints
 decide, a lost race is read back or retried with the next number.
+
+The write path gives the registry's slugs to the rows it writes here too: `give_row_slugs`
+(sections and sources whose slug a record left to derive) and `give_link_slugs` (tags and
+authors), with `relabelled` rewriting an article's links, feeds and document to match.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
 import orjson
@@ -21,6 +25,7 @@ from sqlalchemy.engine import Connection
 from articles.slugs import label_key, numbered
 from articles.store.engine import json_dumps
 from articles.store.facets import LINKED_KINDS, SLUGGED_KINDS, Members
+from articles.store.rows import PreparedArticle
 from articles.store.schema import slugs_table
 
 # Label keys looked up per statement (well under SQLite's bound-parameter limit).
@@ -158,6 +163,94 @@ def relabelled(
                 items.append(item)
         document[kind.document] = items
     return resolved, tuple(dict.fromkeys(kept)), json_dumps(document)
+
+
+# The kinds on the articles row whose slugs the registry gives when a record leaves them to be
+# derived from the label (`Article.derived_slugs`).
+# Kind -> (slug column, label column) of the articles row.
+_SLUGGED_ROW_KINDS: Final[Mapping[str, tuple[str, str]]] = {
+    name: (f"{name}_slug", f"{name}_label") for name in ("section", "source")
+}
+
+
+def _with_row_slugs(article: PreparedArticle, slugs: Mapping[str, str]) -> PreparedArticle:
+    """`article` with the slugs of its section and source (`slugs`: kind -> slug) replaced
+    in its row, its feeds and its document."""
+    row = dict(article.row)
+    doc = orjson.loads(row["doc"])
+    facets = list(article.facets)
+    for name, slug in slugs.items():
+        column = _SLUGGED_ROW_KINDS[name][0]
+        old = row[column]
+        row[column] = slug
+        doc[name]["slug"] = slug
+        facets = [(name, slug) if key == (name, old) else key for key in facets]
+    row["doc"] = json_dumps(doc)
+    return article._replace(row=row, facets=tuple(dict.fromkeys(facets)))
+
+
+def give_link_slugs(registry: SlugRegistry, articles: dict[str, PreparedArticle]) -> None:
+    """Put the registry's slug on every tag and author of `articles` (id -> prepared rows),
+    claiming new ones, in place."""
+    known = registry.by_label
+    # The slugged kinds' places in `links` (per kind of LINKED_KINDS).
+    places = [(n, kind.name) for n, kind in enumerate(LINKED_KINDS) if kind.slugged]
+    # Plain loops, one pass in the usual case (every label known, with the slug the record
+    # proposes): this runs for every link of every article written.
+    missing = []
+    differ = []  # ids with a link the registry does not know, or knows under another slug
+    for article_id, x in articles.items():
+        same = True
+        for n, name in places:
+            for slug, label in x.links[n]:
+                given = known.get((name, label))
+                if given is None:
+                    missing.append((name, label, slug))
+                    same = False
+                elif given != slug:
+                    same = False
+        if not same:
+            differ.append(article_id)
+    if missing:
+        registry.resolve(missing)
+    for article_id in differ:
+        x = articles[article_id]
+        if all(known[(name, label)] == slug for n, name in places for slug, label in x.links[n]):
+            continue  # its new labels got the slugs it proposed
+        links, facets, doc = relabelled(registry, x.links, x.facets, x.row["doc"])
+        articles[article_id] = x._replace(row={**x.row, "doc": doc}, links=links, facets=facets)
+
+
+def give_row_slugs(registry: SlugRegistry, chunk: list[PreparedArticle]) -> list[PreparedArticle]:
+    """The articles with the registry's slug on every section and source whose slug the
+    record left to derive (claiming new ones); explicit slugs are registered for their
+    label when both are new. The writer runs this before the stored versions are compared,
+    so a record repeating a stored one is `unchanged` whatever slug it proposes."""
+    known = registry.by_label
+    wanted: list[tuple[str, str, str]] = []
+    for x in chunk:
+        for name, (slug_column, label_column) in _SLUGGED_ROW_KINDS.items():
+            slug, label = x.row[slug_column], x.row[label_column]
+            if slug is None or (name, label) in known:
+                continue
+            if name in x.derived:
+                wanted.append((name, label, slug))
+            else:
+                registry.note(name, label, slug)
+    if wanted:
+        registry.resolve(wanted)
+    given = []
+    for x in chunk:
+        changes: dict[str, str] = {}
+        for name in x.derived:
+            slug_column, label_column = _SLUGGED_ROW_KINDS[name]
+            slug = x.row[slug_column]
+            if slug is not None:
+                registered = known[(name, x.row[label_column])]
+                if registered != slug:
+                    changes[name] = registered
+        given.append(_with_row_slugs(x, changes) if changes else x)
+    return given
 
 
 def label_slugs(conn: Connection, kinds: Iterable[str]) -> list[tuple[str, str, str, str]]:

@@ -18,14 +18,11 @@ from functools import cache
 from itertools import chain
 from typing import Any, Final
 
-import orjson
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Dialect
 
 from articles.errors import ArticleNotFound, GuidConflict, InvalidArticle
-from articles.ids import minted_id
 from articles.model import Article, article_from_dict
-from articles.store.engine import json_dumps
 from articles.store.facets import (
     ALL_KEY,
     FACET_KINDS,
@@ -37,9 +34,9 @@ from articles.store.facets import (
     facet_keys,
 )
 from articles.store.feed_totals import FeedTotals
+from articles.store.guids import GuidRules
 from articles.store.linked import partners, visible_feeds
-from articles.store.model import GuidHolders, UpsertResult
-from articles.store.read import guid_holders
+from articles.store.model import UpsertResult
 from articles.store.rows import (
     ROW_COLUMNS,
     PreparedArticle,
@@ -54,41 +51,13 @@ from articles.store.rows import (
 from articles.store.schema import (
     articles_table,
     deleted_table,
-    retired_guids_table,
     stamped_ahead_table,
     translations_table,
 )
-from articles.store.slugs import SlugRegistry, relabelled
+from articles.store.slugs import SlugRegistry, give_link_slugs, give_row_slugs
 from articles.store.sql import among
 from articles.store.stamps import LEAD, claim_stamp, keep_written, settled
 from articles.store.visibility import Visibility, VisibilityChange, visible
-
-# The kinds on the articles row whose slugs the registry gives when a record leaves them to be
-# derived from the label (`Article.derived_slugs`).
-# Kind -> (slug column, label column) of the articles row.
-_SLUGGED_ROW_KINDS: Final[Mapping[str, tuple[str, str]]] = {
-    name: (f"{name}_slug", f"{name}_label") for name in ("section", "source")
-}
-
-
-def _with_row_slugs(article: PreparedArticle, slugs: Mapping[str, str]) -> PreparedArticle:
-    """`article` with the slugs of its section and source (`slugs`: kind -> slug) replaced
-    in its row, its feeds and its document."""
-    row = dict(article.row)
-    doc = orjson.loads(row["doc"])
-    facets = list(article.facets)
-    for name, slug in slugs.items():
-        column = _SLUGGED_ROW_KINDS[name][0]
-        old = row[column]
-        row[column] = slug
-        doc[name]["slug"] = slug
-        facets = [(name, slug) if key == (name, old) else key for key in facets]
-    row["doc"] = json_dumps(doc)
-    return article._replace(row=row, facets=tuple(dict.fromkeys(facets)))
-
-
-# The holders of a guid no article has or had: none.
-_NO_HOLDERS: Final = GuidHolders()
 
 # Rows read or written per statement inside one upsert transaction: big enough to amortise the
 # round trips, small enough to stay under SQLite's bound-parameter limit in `IN (...)` lists.
@@ -162,8 +131,8 @@ class StoreTransaction:
         self._stamp_lead = stamp_lead
         self._stamped_ahead: dict[datetime, datetime] = {}
         # The site's tagging entity, when the writer gave it (`Store.transaction`): the guids
-        # it mints are its articles' own (`_guid_conflict`).
-        self._tag_authority = tag_authority
+        # it mints are its articles' own (`articles.store.guids`).
+        self._guids = GuidRules(conn, tag_authority)
         # The writer's clock, read at each flush (just before the commit): the change times
         # written are never earlier than it (`FeedTotals.settle`).
         self._clock = clock
@@ -239,76 +208,13 @@ class StoreTransaction:
 
     def guid_conflicts(self, articles: Sequence[PreparedArticle]) -> dict[int, GuidConflict]:
         """The articles `upsert_prepared` would refuse for their guid, by position: a new id
-        whose guid is another article's (`_guid_conflict`: a stored article's, this
+        whose guid is another article's (`articles.store.guids`: a stored article's, this
         transaction's writes included, a new id's earlier in `articles`, a deleted article's,
         or the one minted for another id). A stored id keeps its stored guid whatever the
         record says, so it never conflicts. Lets an importer that skips bad records drop
         exactly these instead of the whole batch."""
         self._check_open()
-        a = articles_table
-        stored_ids: set[str] = set()
-        ids = list({article.id for article in articles})
-        if ids:
-            query = sa.select(a.c.id).where(among(self._conn, a.c.id, ids))
-            stored_ids.update(self._conn.execute(query).scalars())
-        holders = guid_holders(
-            self._conn, (x.guid for x in articles if x.guid and x.id not in stored_ids)
-        )
-        claimed: dict[str, str] = {}  # guid -> the new id earlier in `articles` that has it
-        accepted: set[str] = set()  # new ids with a record accepted (later ones are updates)
-        conflicts: dict[int, GuidConflict] = {}
-        for position, article in enumerate(articles):
-            if article.id in stored_ids or article.id in accepted or not article.guid:
-                continue  # an update keeps the stored or pending guid; no guid: upsert says so
-            conflict = self._guid_conflict(article.id, article.guid, holders, claimed)
-            if conflict is not None:
-                conflicts[position] = conflict
-            else:
-                accepted.add(article.id)
-                claimed[article.guid] = article.id
-        return conflicts
-
-    def _guid_conflict(
-        self,
-        article_id: str,
-        guid: str,
-        holders: Mapping[str, GuidHolders],
-        claimed: Mapping[str, str],
-    ) -> GuidConflict | None:
-        """Why the new article `article_id` may not have `guid`, or None when it may.
-
-        An entry id belongs to one article forever (RFC 4287 4.2.6), and a feed must never
-        hold an RFC 6721 tombstone and a live entry with the same id: so a guid is refused
-        when a stored article has it, when a new article earlier in the same write has it
-        (`claimed`), when a deleted article had it (`retired_guids`, whatever became of that
-        id since) unless `article_id` is that article published again, and when it is the
-        guid the site mints for another id (`articles.ids.minted_id`: that article would
-        get it when stored). `holders` are `read.guid_holders` of the write's guids.
-        """
-        found = holders.get(guid, _NO_HOLDERS)
-        minted_for = (
-            minted_id(self._tag_authority, guid) if self._tag_authority is not None else None
-        )
-        own_minted = minted_for == article_id
-        if found.stored is not None and found.stored != article_id:
-            return GuidConflict(
-                article_id, guid, found.stored, held="stored", own_minted=own_minted
-            )
-        earlier = claimed.get(guid)
-        if earlier is not None and earlier != article_id:
-            return GuidConflict(article_id, guid, earlier, held="input", own_minted=own_minted)
-        if found.retired is not None and found.retired != article_id:
-            return GuidConflict(
-                article_id,
-                guid,
-                found.retired,
-                held="deleted",
-                own_minted=own_minted,
-                deleted_at=found.retired_at,
-            )
-        if minted_for is not None and not own_minted:
-            return GuidConflict(article_id, guid, minted_for, held="minted")
-        return None
+        return self._guids.conflicts(articles)
 
     def upsert_many(
         self, articles: Iterable[Article], *, now: datetime | None = None
@@ -320,7 +226,7 @@ class StoreTransaction:
         `content_of`), keeping the stored guid; an equal record is unchanged, an older one
         skipped (its position in `UpsertResult.older`). A repeated id in the input follows
         the same rule against the record before it. A new id whose guid is another article's
-        (a stored one's, a deleted one's, or the one minted for another id: `_guid_conflict`)
+        (a stored one's, a deleted one's, or the one minted for another id: `guids`)
         raises GuidConflict. `now` (default: the wall clock) is the time of the write: what
         readers could see before and after it decides tombstones, change times and pings.
         """
@@ -361,7 +267,7 @@ class StoreTransaction:
         )
 
     def _upsert_chunk(self, chunk: list[PreparedArticle], now: datetime) -> UpsertResult:
-        chunk = self._give_row_slugs(chunk)
+        chunk = give_row_slugs(self._registry(), chunk)
         conn = self._conn
         a, s = articles_table, stamped_ahead_table
         ids = list({article.id for article in chunk})
@@ -494,9 +400,9 @@ class StoreTransaction:
                 tuple(older_than),
             )
 
-        self._check_guids_free(inserts)
-        self._give_slugs(inserts)
-        self._give_slugs(replaces)
+        self._guids.check_free(inserts)
+        give_link_slugs(self._registry(), inserts)
+        give_link_slugs(self._registry(), replaces)
         # The rows go to the driver as they are: SQLAlchemy's per-row parameter processing cost
         # more than the inserts themselves, and prepare_article already did the conversions.
         sql = _write_statements(conn.dialect)
@@ -619,99 +525,11 @@ class StoreTransaction:
         except error as exc:
             raise sa.exc.DBAPIError.instance(statement, None, exc, error) from exc
 
-    def _give_slugs(self, articles: dict[str, PreparedArticle]) -> None:
-        """Put the slug registry's slug on every tag and author (claiming new ones), in place."""
+    def _registry(self) -> SlugRegistry:
+        """The transaction's slug registry, made at its first write."""
         if self._slugs is None:
             self._slugs = SlugRegistry(self._conn)
-        registry = self._slugs
-        known = registry.by_label
-        # The slugged kinds' places in `links` (per kind of LINKED_KINDS).
-        places = [(n, kind.name) for n, kind in enumerate(LINKED_KINDS) if kind.slugged]
-        # Plain loops, one pass in the usual case (every label known, with the slug the record
-        # proposes): this runs for every link of every article written.
-        missing = []
-        differ = []  # ids with a link the registry does not know, or knows under another slug
-        for article_id, x in articles.items():
-            same = True
-            for n, name in places:
-                for slug, label in x.links[n]:
-                    given = known.get((name, label))
-                    if given is None:
-                        missing.append((name, label, slug))
-                        same = False
-                    elif given != slug:
-                        same = False
-            if not same:
-                differ.append(article_id)
-        if missing:
-            registry.resolve(missing)
-        for article_id in differ:
-            x = articles[article_id]
-            if all(
-                known[(name, label)] == slug for n, name in places for slug, label in x.links[n]
-            ):
-                continue  # its new labels got the slugs it proposed
-            links, facets, doc = relabelled(registry, x.links, x.facets, x.row["doc"])
-            articles[article_id] = x._replace(row={**x.row, "doc": doc}, links=links, facets=facets)
-
-    def _give_row_slugs(self, chunk: list[PreparedArticle]) -> list[PreparedArticle]:
-        """The articles with the registry's slug on every section and source whose slug the
-        record left to derive (claiming new ones); explicit slugs are registered for their
-        label when both are new. Runs before the stored versions are compared, so a record
-        repeating a stored one is `unchanged` whatever slug it proposes."""
-        if self._slugs is None:
-            self._slugs = SlugRegistry(self._conn)
-        registry = self._slugs
-        known = registry.by_label
-        wanted: list[tuple[str, str, str]] = []
-        for x in chunk:
-            for name, (slug_column, label_column) in _SLUGGED_ROW_KINDS.items():
-                slug, label = x.row[slug_column], x.row[label_column]
-                if slug is None or (name, label) in known:
-                    continue
-                if name in x.derived:
-                    wanted.append((name, label, slug))
-                else:
-                    registry.note(name, label, slug)
-        if wanted:
-            registry.resolve(wanted)
-        given = []
-        for x in chunk:
-            changes: dict[str, str] = {}
-            for name in x.derived:
-                slug_column, label_column = _SLUGGED_ROW_KINDS[name]
-                slug = x.row[slug_column]
-                if slug is not None:
-                    registered = known[(name, x.row[label_column])]
-                    if registered != slug:
-                        changes[name] = registered
-            given.append(_with_row_slugs(x, changes) if changes else x)
-        return given
-
-    def _check_guids_free(self, inserts: Mapping[str, PreparedArticle]) -> None:
-        """Raise GuidConflict for the first new article whose guid is another's
-        (`_guid_conflict`)."""
-        holders = guid_holders(self._conn, (x.guid for x in inserts.values() if x.guid))
-        claimed: dict[str, str] = {}
-        for article in inserts.values():
-            assert article.guid is not None
-            conflict = self._guid_conflict(article.id, article.guid, holders, claimed)
-            if conflict is not None:
-                raise conflict
-            claimed[article.guid] = article.id
-
-    def _retire_guid(self, article: Article, now: datetime) -> None:
-        """Keep the deleted article's guid for good (`retired_guids`), unless a deletion
-        kept it before (this id's earlier one, or, in data written before deleted articles'
-        guids were refused to others, another article's)."""
-        if not article.guid:
-            return
-        r = retired_guids_table
-        kept = self._conn.execute(sa.select(r.c.guid).where(r.c.guid == article.guid)).first()
-        if kept is None:
-            self._conn.execute(
-                r.insert(), {"guid": article.guid, "article_id": article.id, "deleted_at": now}
-            )
+        return self._slugs
 
     def _stored_facets(
         self, ids: list[str], existing: Mapping[str, Any]
@@ -766,7 +584,7 @@ class StoreTransaction:
         self._conn.execute(deleted_table.delete().where(deleted_table.c.id == article_id))
         tags, authors = (FACET_KINDS[name].members(article) for name in ("tag", "author"))
         self._visibility.note_deletion()
-        self._retire_guid(article, now)
+        self._guids.retire(article, now)
         self._conn.execute(
             deleted_table.insert(),
             {
