@@ -259,11 +259,14 @@ _base_url: ContextVar[str] = ContextVar("sanitize_html_base_url", default="/")
 # What RFC 3987 allows nowhere in an IRI, each character percent-encoded as its UTF-8 octets
 # (RFC 3987 section 3.1, which never changes what the link names): the ASCII that RFC 3986
 # allows nowhere (controls, space, `"<>\\^`{|}`), a `%` not starting a `%XX` octet, and the
-# non-ASCII outside `ucschar` (C1 controls, private use, noncharacters, tag characters).
-# Other non-ASCII stays as it is: HTML links are IRIs.
+# non-ASCII outside `ucschar` (C1 controls, private use, noncharacters, tag characters), and
+# the bidirectional formatting characters an IRI must not contain (RFC 3987 section 4.1: LRM,
+# RLM, LRE, RLE, PDF, LRO, RLO; and the isolates Unicode added since, LRI, RLI, FSI, PDI),
+# which can make a link display as another. Other non-ASCII stays as it is: links are IRIs.
 _PLANE_ENDS = "".join(f"\\U{plane:04X}fffe-\\U{plane:04X}ffff" for plane in range(0x1, 0xF))
 _NOT_IN_IRI = re.compile(
-    r'[\x00-\x20"<>\\^`{|}\x7f-\x9f\ue000-\uf8ff\ufdd0-\ufdef\ufff0-\uffff'
+    r'[\x00-\x20"<>\\^`{|}\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069'
+    r"\ue000-\uf8ff\ufdd0-\ufdef\ufff0-\uffff"
     + _PLANE_ENDS
     + r"\U000e0000-\U000e0fff\U000f0000-\U0010ffff]|%(?![0-9A-Fa-f]{2})"
 )
@@ -278,7 +281,8 @@ def uri_safe(url: str) -> str:
     Follows the WHATWG URL standard for what a browser does with a link: leading and trailing
     white space (Unicode's) and C0 controls dropped, tabs and newlines removed, then each character
     an IRI cannot hold (RFC 3987: space, `"`, `<`, `>`, `\\`, `^`, backtick, `{`, `|`, `}`,
-    controls, private use, noncharacters) and every `%` that does not start a `%XX` octet
+    controls, private use, noncharacters, bidirectional formatting characters) and every `%`
+    that does not start a `%XX` octet
     percent-encoded. Other characters outside ASCII are left as they are (an IRI). Idempotent;
     never changes what the link names.
     """

@@ -147,6 +147,10 @@ def test_the_batch_endpoint_refuses_them_and_writes_nothing(api_on: ApiClient) -
         assert response.status_code == 409, response.get_json()
         assert says in detail(response)
         assert "guid: " in detail(response)
+        # The field is named, at the refused record's place in the batch.
+        (error,) = response.get_json()["errors"]
+        assert error["field"] == f"articles[{len(articles) - 1}].guid"
+        assert says in error["reason"]
     for article_id in ("ok1", "new1", "x9", "y9"):
         assert api.get(f"/api/articles/{article_id}", token="read").status_code == 404
 
@@ -163,6 +167,14 @@ def test_a_minted_guid_another_article_holds_says_to_give_one_not_to_leave_it_ou
     api.store.upsert_many([make_article("x9", guid=minted("y9"))])
     response = api.put("/api/articles/y9", json=record())
     assert response.status_code == 409
+    assert response.get_json()["errors"] == [
+        {
+            "field": "guid",
+            "reason": f"{minted('y9')!r} (the guid minted for this id) already belongs to "
+            "stored article 'x9'; give the record a `guid` of its own, one no other article "
+            "has had",
+        }
+    ]
     assert detail(response) == (
         f"article 'y9': guid: {minted('y9')!r} (the guid minted for this id) already belongs "
         "to stored article 'x9'; give the record a `guid` of its own, one no other article has "

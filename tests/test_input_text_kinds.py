@@ -228,8 +228,12 @@ def test_json_lines_joined_from_files_with_byte_order_marks_read_whole(
 
 
 # Characters an IRI holds as written, and the ones it cannot (RFC 3987: space, `"`, `<`, `>`,
-# `\\`, `^`, backtick, `{`, `|`, `}`, a `%` starting no octet, private use).
-URL_TEXT = st.text(st.sampled_from('abc 한/ .-_"<>\\^`{|}%\ue000'), min_size=1, max_size=12)
+# `\\`, `^`, backtick, `{`, `|`, `}`, a `%` starting no octet, private use, and section 4.1's
+# bidirectional formatting characters, which can make a link display as another).
+_BIDI_FORMATTING = "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+URL_TEXT = st.text(
+    st.sampled_from('abc 한/ .-_"<>\\^`{|}%\ue000' + _BIDI_FORMATTING), min_size=1, max_size=12
+)
 _IRI = re.compile(
     r"(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/?#\[\]\u00a0-\ud7ff\uac00-\ud7a3]|%[0-9A-Fa-f]{2})*"
 )
@@ -237,6 +241,7 @@ _IRI = re.compile(
 
 @example(path="Seoul talks.jpg", query="", site=False)  # a CMS file name (was refused)
 @example(path='a"b<c>{d}|e', query="100%", site=False)  # were kept as written
+@example(path="a\u202eb", query="", site=False)  # a right-to-left override, was kept
 @settings(max_examples=150, deadline=None)
 @given(path=URL_TEXT, query=URL_TEXT | st.just(""), site=st.booleans())
 def test_what_an_iri_cannot_hold_after_the_host_is_percent_encoded_as_browsers_send_it(
@@ -260,10 +265,35 @@ def test_what_an_iri_cannot_hold_after_the_host_is_percent_encoded_as_browsers_s
 
 
 @pytest.mark.parametrize(
-    "written", ["https://ex{a}.org/", 'https://ex"a.org/', "https://ex%zz.org/", "https://e x.org/"]
+    "written",
+    [
+        "https://ex{a}.org/",
+        'https://ex"a.org/',
+        "https://ex%zz.org/",
+        "https://e x.org/",
+        *(f"https://ex{char}a.org/" for char in _BIDI_FORMATTING),
+    ],
 )
 def test_a_host_that_is_not_a_host_name_is_refused_naming_the_field(written: str) -> None:
     raw = {"id": "u", "title": "T", "published": "2025-07-30", "url": written}
     with pytest.raises(InvalidArticle) as caught:
         article_from_mapping(raw, where="r", zone=SEOUL, default_language="ko")
     assert caught.value.field == "url"
+
+
+@given(
+    user=st.text(alphabet="abcXYZ09-._~", min_size=1, max_size=8),
+    password=st.none() | st.text(alphabet="abc09!$&'()*+,;=", max_size=8),
+    path=st.sampled_from(["", "/", "/a?b=1", "/기사"]),
+)
+def test_a_user_name_or_password_before_the_host_is_refused(
+    user: str, password: str | None, path: str
+) -> None:
+    """RFC 3986 3.2.1 and 7.5: credentials in a URL would be published to every reader."""
+    userinfo = user if password is None else f"{user}:{password}"
+    written = f"https://{userinfo}@example.com{path}"
+    raw = {"id": "u", "title": "T", "published": "2025-07-30", "url": written}
+    with pytest.raises(InvalidArticle) as caught:
+        article_from_mapping(raw, where="r", zone=SEOUL, default_language="ko")
+    assert caught.value.field == "url"
+    assert "user name or password" in caught.value.reason

@@ -180,7 +180,7 @@ def test_people_with_author_role_and_provider_are_used() -> None:
 @pytest.mark.parametrize(
     ("change", "field", "reason"),
     [
-        ({"type": "picture"}, "type", "only text items"),
+        ({"type": "picture"}, "type", "only text, audio and video items"),
         ({"pubstatus": "gone"}, "pubstatus", "expected usable, withheld or canceled"),
         ({"versioncreated": "yesterday"}, "versioncreated", "cannot read 'yesterday' as a date"),
         ({"versioncreated": None}, "versioncreated", "required (or firstcreated)"),

@@ -23,7 +23,7 @@ import json
 import re
 import sys
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import Any, Final
 
 import orjson
 
@@ -80,8 +80,9 @@ def decode(text: str | bytes) -> Decoded:
     """
     try:
         value = orjson.loads(text)
-    except orjson.JSONDecodeError:
-        pass
+    except orjson.JSONDecodeError as exc:
+        if is_too_deep(exc):  # Python's decoder goes as deep as the stack lets it
+            raise too_deep(text.decode("utf-8") if isinstance(text, bytes) else text) from None
     else:
         names, big = _shape(value)
         if not big:
@@ -116,7 +117,7 @@ def decode(text: str | bytes) -> Decoded:
     except json.JSONDecodeError as exc:
         raise JsonSyntaxError(_reworded(exc), exc.lineno, exc.colno) from None
     except RecursionError:
-        raise JsonSyntaxError("nested too deeply", 1, 1) from None
+        raise too_deep(text) from None
     return Decoded(value, text, huge)
 
 
@@ -132,10 +133,45 @@ def syntax_error(text: str) -> JsonSyntaxError | None:
     except json.JSONDecodeError as exc:
         return JsonSyntaxError(_reworded(exc), exc.lineno, exc.colno)
     except RecursionError:
-        return JsonSyntaxError("nested too deeply", 1, 1)
+        return too_deep(text)
     except ValueError:
         return None
     return None
+
+
+# How deep arrays and objects may nest: orjson's limit, which every JSON body and line meets
+# first. Python's decoder stops a little earlier (its recursion limit, less the stack in use).
+MAX_DEPTH: Final = 1024
+# Outside strings: a bracket, or a string (skipped whole, escapes included).
+_BRACKET_OR_STRING: Final = re.compile(r'[\[\]{}]|"(?:[^"\\]|\\.)*"', re.DOTALL)
+
+
+def is_too_deep(exc: orjson.JSONDecodeError) -> bool:
+    """Whether orjson refused a text for nesting deeper than MAX_DEPTH."""
+    return str(exc).startswith("depth limit exceeded")
+
+
+def too_deep(text: str) -> JsonSyntaxError:
+    """The error for a JSON text nested deeper than a decoder goes, placed at the bracket
+    that opens level MAX_DEPTH + 1 (or, when the decoder stopped before that, the deepest
+    level's first bracket): 1-based line and column, as the other syntax errors are."""
+    depth = deepest = 0
+    at = 0
+    for match in _BRACKET_OR_STRING.finditer(text):
+        char = match.group()
+        if char in "[{":
+            depth += 1
+            if depth > deepest:
+                deepest, at = depth, match.start()
+                if depth > MAX_DEPTH:
+                    break
+        elif char in "]}":
+            depth -= 1
+    line = text.count("\n", 0, at) + 1
+    column = at - (text.rfind("\n", 0, at) + 1) + 1
+    return JsonSyntaxError(
+        f"arrays and objects nested more than {MAX_DEPTH:,} levels deep", line, column
+    )
 
 
 class _NotJsonConstant(ValueError):

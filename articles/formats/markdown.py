@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import sys
+import unicodedata
 from collections.abc import Callable, Mapping
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -216,6 +217,21 @@ def article_from_markdown(
             where,
             "front matter",
             f"{exc.problem} at line {exc.line}, column {exc.column}: {exc.advice}",
+        ) from None
+    except yaml.reader.ReaderError as exc:
+        # A character YAML does not allow anywhere (C0 controls but tab and line breaks, DEL,
+        # C1 controls, U+FFFE): placed in the file like every other YAML error.
+        front_text = match.group(1)
+        line = front_text.count("\n", 0, exc.position) + 2  # after the opening '---' line
+        column = exc.position - (front_text.rfind("\n", 0, exc.position) + 1) + 1
+        what = (
+            "control character" if unicodedata.category(chr(exc.character)) == "Cc" else "character"
+        )
+        raise InvalidArticle(
+            where,
+            "front matter",
+            f"not valid YAML: U+{exc.character:04X} at line {line}, column {column} is a {what} "
+            "YAML does not allow; remove it",
         ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark

@@ -166,8 +166,8 @@ class NinjsItem:
         if item_type not in ARTICLE_TYPES:
             raise self.fail(
                 "type",
-                f"a ninjs {show(item_type)} item is not an article; only text items "
-                f"({', '.join(ARTICLE_TYPES)}) are imported",
+                f"a ninjs {show(item_type)} item is not an article; only text, audio and video "
+                f"items ({', '.join(ARTICLE_TYPES)}) are imported",
             )
 
     # Each helper returns (value, the ninjs field it came from).

@@ -475,11 +475,19 @@ class ValueReader:
                 "expected an absolute http(s) URL or a site path starting with '/', "
                 f"got {show(text)}",
             )
-        if not _HOST.fullmatch(host):
+        if not _HOST.fullmatch(host) or not is_iri(host):
             raise self.fail(
                 field,
                 f"{show(text)}: {host!r} is not a host name (letters, digits, '-' and '.', "
                 "or an IP address in brackets)",
+            )
+        if parts.username is not None or parts.password is not None:
+            # RFC 3986 3.2.1 and 7.5: a password in a URI is deprecated, and a feed would
+            # publish it to every reader; a user name alone reads as a host (`user@evil`).
+            raise self.fail(
+                field,
+                f"{show(text)} carries a user name or password before '@' (RFC 3986 3.2.1); "
+                "remove them: a feed would publish them to every reader",
             )
         return _lower_scheme(text)
 

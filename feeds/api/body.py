@@ -9,6 +9,7 @@ answers.
 
 from __future__ import annotations
 
+import codecs
 import json
 import sys
 from collections.abc import Mapping
@@ -22,7 +23,9 @@ from articles.formats.json import (
     decode,
     duplicate_name,
     find_huge,
+    is_too_deep,
     syntax_error,
+    too_deep,
 )
 from feeds.api.merge_patch import MEDIA_TYPE as MERGE_PATCH
 from feeds.api.problems import Problem
@@ -93,6 +96,8 @@ def _not_json(data: bytes, exc: orjson.JSONDecodeError) -> str:
             f"the body is not UTF-8 (byte 0x{data[bad.start]:02X} at offset {bad.start}); "
             "JSON is sent as UTF-8 (RFC 8259 section 8.1)"
         )
+    if is_too_deep(exc):  # one limit for the API and the importer, whatever the stack
+        return f"the body is {too_deep(data.decode('utf-8')).at()}"
     reworded = syntax_error(data.decode("utf-8"))
     if reworded is not None:
         return f"the body is {reworded.at()}"  # as the importer words it
@@ -132,8 +137,11 @@ def read_json(data: bytes) -> object:
     Raises Problem: 400 for an empty body, one that is not UTF-8 or not JSON (worded as the
     importer words it), or one that repeats a member name (RFC 8259 section 4: its meaning
     is not defined); 422 naming the field of a whole number past Python's digit limit. An
-    integer outside 64 bits is kept exact (orjson would make it a float).
+    integer outside 64 bits is kept exact (orjson would make it a float). A UTF-8 byte order
+    mark before the text is ignored, as an imported file's is (RFC 8259 section 8.1 lets a
+    parser ignore it).
     """
+    data = data.removeprefix(codecs.BOM_UTF8)
     if not data.strip():
         raise Problem(400, "the body is empty; send a JSON document", kind="malformed-json")
     try:

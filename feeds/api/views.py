@@ -188,11 +188,16 @@ def _invalid(exc: InvalidArticle) -> Response:
 
 @bp.errorhandler(GuidConflict)
 def _guid_conflict(exc: GuidConflict) -> Response:
+    # The problem is the record's `guid` (given, or the one minted for its id): named as a
+    # field like every other, `articles[i].guid` in a batch (its positions: `batch_articles`).
+    position = g.get("batch_positions", {}).get(exc.article_id)
+    field = "guid" if position is None else f"articles[{position}].guid"
     return problem_response(
         Problem(
             409,
             str(exc),
             kind="conflict",
+            errors=[{"field": field, "reason": f"{exc.guid!r} {exc.holder}"}],
         )
     )
 
@@ -517,6 +522,7 @@ def batch_articles() -> Response:
             errors.extend(outcome)
     if errors:
         raise invalid(errors)
+    g.batch_positions = seen  # for a 409 naming the record (`_guid_conflict`)
     changes = [writes.Change(a.id, _const(a), "replace") for a in articles]
     outcomes = _apply(changes)
     return _json(
