@@ -149,7 +149,9 @@ class Documents:
             newest_month=newest_month,
             empty_updated=None if keys else _emptied_at(store),
             translations=translations,
-            until_change=_until_change(store, now, query.facet),
+            until_change=_sooner(
+                _until_change(store, now, query.facet), self._until_tombstone_ends(query, now)
+            ),
             tombstones=tombstones,
             modified=self._modified(query.facet, now, keys, newest, tombstones, translations),
         )
@@ -163,7 +165,9 @@ class Documents:
         `modified` is `feeds.etag.settled_last_modified` of the later of this and its own
         entries' times."""
         newest = () if month is not None else self._newest(facet, now)
-        return self._latest(facet, now, (), newest, self._tombstones(facet, now, month))
+        return self._latest(
+            facet, now, (), newest, self._tombstones(facet, now, month), month=month
+        )
 
     def listing_change(self, facet: Facet, now: datetime, keys: Sequence[EntryKey]) -> datetime:
         """The latest change of a document that lists the feed's newest entries `keys` (newest
@@ -200,9 +204,11 @@ class Documents:
         newest: Sequence[EntryKey],
         tombstones: Sequence[Tombstone],
         translations: Sequence[TranslationLink] = (),
+        *,
+        month: str | None = None,
     ) -> datetime | None:
         """Last-Modified: see `Document.modified`; whole seconds, UTC."""
-        latest = self._latest(facet, now, keys, newest, tombstones, translations)
+        latest = self._latest(facet, now, keys, newest, tombstones, translations, month=month)
         return settled_last_modified(latest, now)
 
     def _latest(
@@ -213,7 +219,14 @@ class Documents:
         newest: Sequence[EntryKey],
         tombstones: Sequence[Tombstone],
         translations: Sequence[TranslationLink] = (),
+        *,
+        month: str | None = None,
     ) -> datetime | None:
+        """The latest change of the feed's live document, or of its archive of `month`: its
+        entries' times, its tombstones', its links', the feed's last write, the settings and
+        code coming into use, and two changes the clock makes with no write (an embargo
+        ending): a tombstone no longer shown because its entry is visible again, and, for an
+        archive, its `next-archive` month appearing (the first entry after the month)."""
         moments = [max(k.updated, k.published) for k in (*keys, *newest)]
         moments.extend(t.when for t in tombstones)
         # A linked version appearing by the clock (its embargo ending) is no write: the link's
@@ -223,8 +236,30 @@ class Documents:
         changed = self.store.last_change(facet, now=now, period=self.tombstone_period)
         if changed is not None:
             moments.append(changed)
+        if self.tombstone_period:
+            since = now - self.tombstone_period
+            ended, _ = self.store.tombstone_ends(facet, now=now, since=since, month=month)
+            if ended is not None:
+                moments.append(ended)
+        if month is not None and _has_bounds(month):
+            # Its neighbours are links of the archive: the nearest newer month exists since
+            # the first entry after this month appeared (a write, or an embargo ending).
+            after = self.store.first_published(facet, since=month_bounds(month)[1], now=now)
+            if after is not None:
+                moments.append(after)
         moments.append(self.version.since(now))
         return max(moments)
+
+    def _until_tombstone_ends(self, query: FeedQuery, now: datetime) -> float | None:
+        """Seconds until a tombstone the document shows stops being shown, its entry visible
+        again when a renewed embargo ends (of the archive's month, for an archive)."""
+        if not self.tombstone_period:
+            return None
+        since = now - self.tombstone_period
+        _, upcoming = self.store.tombstone_ends(
+            query.facet, now=now, since=since, month=query.month
+        )
+        return None if upcoming is None else (upcoming - now).total_seconds()
 
     def _describe_archive(self, query: FeedQuery, month: str, now: datetime, site: str) -> Document:
         store = self.store
@@ -242,12 +277,19 @@ class Documents:
                 # The feed itself is gone; while its live document still carries tombstones,
                 # a month it never had is that month's 404 below, as in any feed.
                 raise self._missing(query.facet, now, site)
-            if _has_bounds(month) and store.last_removal(query.facet, now=now, month=month):
+            removed = (
+                store.last_removal(query.facet, now=now, month=month)
+                if _has_bounds(month)
+                else None
+            )
+            if removed is not None:
+                # Its tombstones ended: their period passed, or their entries are visible
+                # again, published in another month (a renewed embargo that has ended).
                 raise QueryError(
                     410,
-                    f"the archive for {month} is gone: every entry of it was removed more "
-                    f"than {self.tombstone_period.days} days ago; the live feed is "
-                    f"{site}{feed_path(query.facet, query.fmt or 'atom')}",
+                    f"the archive for {month} is gone: every entry it held was removed or "
+                    f"moved to another month, the last on {removed.astimezone(UTC):%Y-%m-%d}; "
+                    f"the live feed is {site}{feed_path(query.facet, query.fmt or 'atom')}",
                 )
             raise QueryError(
                 404,
@@ -259,7 +301,11 @@ class Documents:
         keys = store.month_keys(query.facet, month, now=now)
         translations = _translations(store, keys, now)
         settled = is_settled(month, now, self.zone)
-        until = None if settled else _until_change(store, now, query.facet, month)
+        # An embargo ending changes the archive when its article lands in this month or in a
+        # newer one while none has entries (a `next-archive` appears), and when a tombstone
+        # it shows is of that article; settled or not, no copy may outlive that moment.
+        lifting = _until_change(store, now, query.facet) if not newer else None
+        until = _sooner(lifting, self._until_tombstone_ends(query, now))
         return Document(
             query=query,
             keys=keys,
@@ -271,7 +317,9 @@ class Documents:
             translations=translations,
             until_change=until,
             tombstones=tombstones,
-            modified=self._modified(query.facet, now, keys, (), tombstones, translations),
+            modified=self._modified(
+                query.facet, now, keys, (), tombstones, translations, month=month
+            ),
             empty_updated=None if keys else _emptied_at(store),
         )
 
@@ -321,18 +369,20 @@ def _translations(
     return tuple(store.translation_links([k.id for k in keys], now=now)) if keys else ()
 
 
-def _until_change(
-    store: Store, now: datetime, facet: Facet, month: str | None = None
-) -> float | None:
-    """Seconds until the next embargoed article of this feed (of this month) appears.
+def _until_change(store: Store, now: datetime, facet: Facet) -> float | None:
+    """Seconds until the next embargoed article of this feed appears.
 
-    Only the documents an embargoed article will join are capped by its embargo: no other
+    Only the documents an embargoed article will change are capped by its embargo: no other
     feed's headers say that anything is waiting, or when.
     """
     upcoming = store.next_visibility_change(now=now, facet=facet)
-    if upcoming is None or (month is not None and utc_month(upcoming) != month):
-        return None
-    return (upcoming - now).total_seconds()
+    return None if upcoming is None else (upcoming - now).total_seconds()
+
+
+def _sooner(*seconds: float | None) -> float | None:
+    """The soonest of the given times until a change (seconds), or None when none is given."""
+    known = [value for value in seconds if value is not None]
+    return min(known) if known else None
 
 
 def unknown_facet(facet: Facet, site: str = "") -> QueryError:

@@ -111,25 +111,38 @@ class FeedService:
         self.clock = clock
         self.memo = memo or ResponseMemo(0)
         self.documents = Documents(store, config, version)
-        self.live_cache_tail = (
-            f", stale-while-revalidate={config.stale_while_revalidate}"
-            f", stale-if-error={config.stale_if_error}"
-        )
 
     def cache_control(self, doc: Document) -> tuple[int, str]:
         """`max-age` and the `Cache-Control` value of a document (see docs/http.md).
 
-        A settled archive lives `archive_max_age`, everything else `cache_max_age`, a document
-        an embargoed article will join never past its embargo. Nothing is `immutable`: a
-        deletion or a correction changes an archive too, and caches must learn of it.
+        A settled archive lives `archive_max_age`, everything else `cache_max_age`. Nothing
+        is `immutable`: a deletion or a correction changes an archive too, and caches must
+        learn of it. See `cache_policy` for a document an embargo ending will change.
         """
-        if doc.settled:
-            max_age = self.config.archive_max_age
-            return max_age, f"public, max-age={max_age}{self.live_cache_tail}"
-        max_age = self.config.cache_max_age
-        if doc.until_change is not None:
-            max_age = max(0, min(max_age, int(doc.until_change)))
-        return max_age, f"public, max-age={max_age}{self.live_cache_tail}"
+        max_age = self.config.archive_max_age if doc.settled else self.config.cache_max_age
+        return cache_policy(self.config, max_age, doc.until_change)
+
+
+def cache_policy(config: SiteConfig, max_age: int, until_change: float | None) -> tuple[int, str]:
+    """(`max-age`, `Cache-Control`) of a public document kept `max_age` seconds at most that
+    changes by the clock in `until_change` seconds (an embargo ending), or None.
+
+    `stale-while-revalidate` and `stale-if-error` follow (RFC 5861), each only when the
+    change is no sooner than the end of the staleness it allows: a cache may serve a stale
+    copy that many seconds past `max-age` (section 3; section 4 when the origin fails), and
+    must not show the version before the change after its time. A document the clock will
+    change is kept no longer than that.
+    """
+    if until_change is not None:
+        max_age = max(0, min(max_age, int(until_change)))
+    value = f"public, max-age={max_age}"
+    for name, seconds in (
+        ("stale-while-revalidate", config.stale_while_revalidate),
+        ("stale-if-error", config.stale_if_error),
+    ):
+        if until_change is None or until_change >= max_age + seconds:
+            value += f", {name}={seconds}"
+    return max_age, value
 
 
 def init_app(app: Flask, service: FeedService) -> None:

@@ -50,7 +50,7 @@ from articles.store import ALL, MonthSummary, PageRow, Store, month_bounds
 from feeds.config import SiteConfig
 from feeds.documents import utc_month
 from feeds.etag import OUTPUT_VERSION, PACKAGE_VERSION, DocumentVersion, settled_last_modified
-from feeds.http import document_response, error_response
+from feeds.http import cache_policy, document_response, error_response
 from feeds.model import to_uri
 from feeds.query import is_month
 from feeds.urls import (
@@ -457,14 +457,9 @@ def init_app(app: Flask, sitemaps: Sitemaps) -> None:
 
 
 def cache_control(config: SiteConfig, until_change: float | None) -> str:
-    """The feeds' live policy: `cache_max_age`, never past the document's next change."""
-    max_age = config.cache_max_age
-    if until_change is not None:
-        max_age = max(0, min(max_age, int(until_change)))
-    return (
-        f"public, max-age={max_age}, stale-while-revalidate={config.stale_while_revalidate}"
-        f", stale-if-error={config.stale_if_error}"
-    )
+    """The feeds' live policy (`feeds.http.cache_policy`): `cache_max_age`, never past the
+    document's next change."""
+    return cache_policy(config, config.cache_max_age, until_change)[1]
 
 
 @bp.get(ROBOTS_PATH)

@@ -414,6 +414,30 @@ class Store:
         with self._connect() as conn:
             return read.removals_by_month(conn, facet, now)
 
+    def tombstone_ends(
+        self, facet: Facet, *, now: datetime, since: datetime, month: str | None = None
+    ) -> tuple[datetime | None, datetime | None]:
+        """(latest, next): when the feed's tombstones removed after `since` last stopped (not
+        after `now`) and will next stop (after `now`) being shown because their entry became
+        visible again by the clock, a renewed embargo ending; of entries published in `month`
+        ("2025-07") when given. Aware UTC or None. No write happens then: this is how the
+        documents that showed them learn when they changed, and when they will."""
+        bounds = None if month is None else read.month_bounds(month)
+        with self._connect() as conn:
+            return read.tombstone_ends(conn, facet, now, since, bounds)
+
+    def first_published(self, facet: Facet, *, since: datetime, now: datetime) -> datetime | None:
+        """The earliest publish time in [since, now] of the feed's visible articles (aware UTC),
+        or None: when, at the earliest, the feed had an entry after `since`."""
+        if facet.kind in SELECTED_KINDS:
+            selection = self._selection(facet)
+            if selection is None:
+                return None
+            with self._connect() as conn:
+                return episodes.first_published(conn, selection, since, now)
+        with self._connect() as conn:
+            return read.first_published(conn, facet, since, now)
+
     def tombstone_months(self, facet: Facet, *, now: datetime, since: datetime) -> list[str]:
         """The UTC months ("2025-07") of the entries the feed shows tombstones of at `now`
         (removed in (since, now]), newest first: the archives that carry them."""

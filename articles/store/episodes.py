@@ -71,6 +71,17 @@ def next_visibility_change(conn: Connection, selection: Episodes, now: datetime)
     return conn.execute(query).scalar_one_or_none()
 
 
+def first_published(
+    conn: Connection, selection: Episodes, since: datetime, now: datetime
+) -> datetime | None:
+    """The earliest publish time in [since, now] of the show's visible episodes, or None."""
+    a = articles_table
+    query = _rows(selection, sa.select(sa.func.min(a.c.published))).where(
+        a.c.published >= since, a.c.published <= now
+    )
+    return conn.execute(query).scalar_one_or_none()
+
+
 def facet_info(
     conn: Connection, facet: Facet, selection: Episodes, now: datetime, label: str
 ) -> FacetInfo | None:

@@ -354,6 +354,48 @@ def next_visibility_change(
     return conn.execute(query).scalar_one_or_none()
 
 
+def first_published(
+    conn: Connection, facet: Facet, since: datetime, now: datetime
+) -> datetime | None:
+    """The earliest publish time in [since, now] of the feed's visible rows, or None."""
+    published = facet.spec.published
+    query = _facet_rows(facet, sa.select(sa.func.min(published))).where(
+        published >= since, published <= now
+    )
+    return conn.execute(query).scalar_one_or_none()
+
+
+def tombstone_ends(
+    conn: Connection,
+    facet: Facet,
+    now: datetime,
+    since: datetime,
+    month: tuple[datetime, datetime] | None = None,
+) -> tuple[datetime | None, datetime | None]:
+    """(latest, next): when tombstones of the feed removed after `since` stopped, at the latest
+    at or before `now`, and will next stop after `now`, being shown because their entry
+    became visible again by the clock (a renewed embargo ending: `_shown_tombstone`); of
+    entries published within `month` when given. Nothing is written then, so no change
+    time records it."""
+    t, a = tombstones_table, articles_table
+    rows = (
+        sa.select(sa.func.max(a.c.published).label("latest"))
+        .select_from(t.join(a, a.c.id == t.c.article_id))
+        .where(
+            t.c.kind == facet.kind,
+            t.c.value == facet.value,
+            t.c.removed_at > since,
+            a.c.status == "published",
+            a.c.published > t.c.removed_at,
+        )
+    )
+    if month is not None:
+        rows = rows.where(t.c.published >= month[0], t.c.published < month[1])
+    latest = conn.execute(rows.where(a.c.published <= now)).scalar_one_or_none()
+    upcoming = rows.with_only_columns(sa.func.min(a.c.published)).where(a.c.published > now)
+    return latest, conn.execute(upcoming).scalar_one_or_none()
+
+
 def _shown_tombstone(facet: Facet, now: datetime, since: datetime) -> tuple[Any, ...]:
     """The conditions on a `feed_tombstones` row (outer-joined to `articles`) that the feed
     shows at `now`: the feed's, removed in (since, now], and its entry not visible again (an
