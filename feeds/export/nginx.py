@@ -20,6 +20,7 @@ q-value below 1 to the offered types it names; see docs/export.md.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Final
@@ -27,11 +28,14 @@ from urllib.parse import urlsplit
 
 from feeds.export.conditional import (
     GREATER,
-    PRECONDITION_FAILED_TEXT,
+    NOT_MODIFIED_MARK,
+    NOT_MODIFIED_SINCE,
+    PRECONDITION_FAILED_MESSAGE,
     if_match_map,
     if_modified_since_maps,
     inm_map,
     loopback_socket,
+    not_modified_maps,
     preconditions_map,
 )
 from feeds.export.files import type_key
@@ -199,6 +203,17 @@ NO_CODING_MESSAGE: Final = (
 )
 NO_CODING_TEXT: Final = NO_CODING_MESSAGE + "\\n"
 NO_CODING_JSON: Final = '{\\"error\\": \\"' + NO_CODING_MESSAGE + '\\", \\"status\\": 406}\\n'
+
+
+def error_bodies(message: str, status: int) -> tuple[str, str]:
+    """The app's error body for `message` (`feeds.http.error_response`) as text and as the
+    JSON it answers on a `.json` feed URL, each written for an nginx double-quoted `return`
+    text (escaped, a newline as `\\n`, a `$` as `${dollar}`)."""
+    as_json = json.dumps({"error": message, "status": status}, ensure_ascii=False)
+    text, json_body = (quote(body + "\n")[1:-1].replace("\n", "\\n") for body in (message, as_json))
+    return text, json_body
+
+
 _POSITIVE_Q = r"(?:1(?:\.0{0,3})?|0?\.[0-9]{0,2}[1-9][0-9]{0,2}?)"
 _ZERO_Q = r"0(?:\.0{0,3})?"
 # The rest of an item whose quality is above 0 (none given is 1).
@@ -398,7 +413,7 @@ def nginx_config(
         "        add_header Cache-Control $feeds_cache_control;",
         "        add_header Vary $feeds_vary;",
         "        add_header Last-Modified $feeds_last_modified;",
-        "        add_header Content-Encoding $feeds_coding;",
+        "        add_header Content-Encoding $feeds_content_encoding;",
         "        add_header Content-Location $feeds_content_location;",
     ]
     parts = [
@@ -470,6 +485,12 @@ def nginx_config(
         if_match_map(),
         preconditions_map(),
         if_modified_since_maps(),
+        not_modified_maps(loopback),
+        # The form of the app's error answers on this URI (`feeds.http.error_response`).
+        "map $uri $feeds_error_form {",
+        '    default "text";',
+        f'    "~^{_regex(feeds)}.*\\.json$" "json";',
+        "}",
         "\n".join(
             [
                 # Served from an internal location: as generic XML (a browser), and with
@@ -524,16 +545,44 @@ def nginx_config(
         '        proxy_set_header If-Match "";',
         '        proxy_set_header If-Unmodified-Since "";',
         "    }",
-        "    location @feeds_precondition_failed {",
-        '        default_type "text/plain; charset=utf-8";',
-        *(
-            line.rstrip(";") + " always;"
-            for line in headers
-            if "ETag" in line or "Last-Modified" in line or "Vary" in line
-        ),
-        "        add_header Cache-Control no-store always;",
-        f'        return 412 "{PRECONDITION_FAILED_TEXT}";',
+        # A request whose If-None-Match holds: the 304 of nginx's not-modified filter, through
+        # the loopback listener (see not_modified_maps).
+        "    location @feeds_not_modified {",
+        f"        proxy_pass {quote('http://unix:' + str(loopback) + ':', variables=False)};",
+        "        proxy_set_header Host $http_host;",
+        '        proxy_set_header If-Match "";',
+        '        proxy_set_header If-Unmodified-Since "";',
+        '        proxy_set_header If-None-Match "";',
+        f'        proxy_set_header If-Modified-Since "{NOT_MODIFIED_SINCE}";',
+        f"        proxy_set_header {NOT_MODIFIED_MARK} 1;",
         "    }",
+        "    location = /_feeds_not_modified {",
+        "        internal;",
+        "        if_modified_since before;",
+        *headers,
+        "        try_files $feeds_stem$feeds_file_suffix.$feeds_type_key =404;",
+        "    }",
+        *(
+            line
+            for name, media, body in zip(
+                ("@feeds_precondition_failed", "@feeds_precondition_failed_json"),
+                ("text/plain; charset=utf-8", "application/json"),
+                error_bodies(PRECONDITION_FAILED_MESSAGE, 412),
+                strict=True,
+            )
+            for line in (
+                f"    location {name} {{",
+                f'        default_type "{media}";',
+                *(
+                    header.rstrip(";") + " always;"
+                    for header in headers
+                    if "ETag" in header or "Last-Modified" in header or "Vary" in header
+                ),
+                "        add_header Cache-Control no-store always;",
+                f'        return 412 "{body}";',
+                "    }",
+            )
+        ),
         *(
             line
             for name, media, body in (
@@ -569,7 +618,6 @@ def nginx_config(
             for line in (
                 f"    location = {name} {{",
                 "        internal;",
-                "        error_page 412 = @feeds_precondition_failed;",
                 *(
                     [
                         "        types { }",
@@ -605,11 +653,15 @@ def nginx_config(
         "        error_page 406 = @feeds_not_acceptable;",
         "        if ($feeds_not_acceptable) { return 406; }",
         '        if ($feeds_stem = "") { return 404; }',
+        "        if ($feeds_not_modified_hop) { rewrite ^ /_feeds_not_modified last; }",
         "        error_page 412 = @feeds_precondition_failed;",
-        '        if ($feeds_if_match = "fail") { return 412; }',
+        "        error_page 426 = @feeds_precondition_failed_json;",
+        '        if ($feeds_precondition_failed = "text") { return 412; }',
+        '        if ($feeds_precondition_failed = "json") { return 426; }',
         "        error_page 420 = @feeds_preconditions;",
         "        if ($feeds_preconditions) { return 420; }",
-        "        if ($feeds_inm) { return 304; }",
+        "        error_page 425 = @feeds_not_modified;",
+        "        if ($feeds_inm) { return 425; }",
         "        error_page 423 = @feeds_no_coding_json;",
         "        error_page 424 = @feeds_no_coding;",
         '        if ($feeds_refused = "json") { return 423; }',
