@@ -7,7 +7,9 @@ or author feed named by its label to its slug's (`label_maps`), and a
 `server` block that serves the files: the coding from `Accept-Encoding` (Brotli first, a
 coding with `q=0` refused; none for a document the app sends only as it is, the sample
 images), the ETag with the app's `-gz`/`-br` suffix per coding,
-`If-None-Match` answered with 304, and 404 for anything not exported.
+conditional requests answered as the app answers them (`feeds.export.conditional`), the
+app's 410 Gone where it has one (a deleted article's page, a gone feed), and the app's 404
+(its form and caching) for anything else.
 
 A feed URL without a format (`/feeds/all`, `/feeds/section/asia?page=2`,
 `/feeds/all/archive/2025-07`) is served as the app serves it: the format is chosen from
@@ -491,6 +493,18 @@ def nginx_config(
         '    default "text";',
         f'    "~^{_regex(feeds)}.*\\.json$" "json";',
         "}",
+        # What the app answers 410 Gone: the file of its body (not for a label's URI, which
+        # the app answers 404 when its slug's feed is gone).
+        'map "$feeds_label_slug:$feeds_gone" $feeds_gone_file {',
+        '    default "";',
+        '    "~^:(.+)$" "$1";',
+        "}",
+        # Not exported, not gone: the app's 404, in its form.
+        'map "$feeds_stem:$feeds_gone_file:$feeds_error_form" $feeds_missing {',
+        '    default "";',
+        '    "::json" "json";',
+        '    "::text" "text";',
+        "}",
         "\n".join(
             [
                 # Served from an internal location: as generic XML (a browser), and with
@@ -526,6 +540,31 @@ def nginx_config(
         *(f"        {quote(content_type)} {key};" for content_type, key in types),
         "    }",
         "    default_type application/octet-stream;",
+        "    error_page 404 = @feeds_not_found;",
+        # Anything outside the site's path (a site under one, `/ko`): nothing is served.
+        *(["    location / {", "        return 404;", "    }"] if prefix else []),
+        *(
+            line
+            for name, media, body in zip(
+                ("@feeds_not_found", "@feeds_not_found_json"),
+                ("text/plain; charset=utf-8", "application/json"),
+                error_bodies(f"not found: see {site_url.rstrip('/')}/ for the list of feeds", 404),
+                strict=True,
+            )
+            for line in (
+                f"    location {name} {{",
+                f'        default_type "{media}";',
+                "        add_header Cache-Control no-cache always;",
+                f'        return 404 "{body}";',
+                "    }",
+            )
+        ),
+        # What the app answers 410 Gone: its body, type and Cache-Control, nothing else.
+        "    location = /_feeds_gone {",
+        "        internal;",
+        "        add_header Cache-Control $feeds_cache_control always;",
+        "        try_files $feeds_gone_file =404;",
+        "    }",
         *(
             [
                 "    location @feeds_app {",
@@ -652,6 +691,11 @@ def nginx_config(
         ),
         "        error_page 406 = @feeds_not_acceptable;",
         "        if ($feeds_not_acceptable) { return 406; }",
+        "        error_page 410 /_feeds_gone;",
+        "        if ($feeds_gone_file) { return 410; }",
+        "        error_page 404 = @feeds_not_found;",
+        "        error_page 427 = @feeds_not_found_json;",
+        '        if ($feeds_missing = "json") { return 427; }',
         '        if ($feeds_stem = "") { return 404; }',
         "        if ($feeds_not_modified_hop) { rewrite ^ /_feeds_not_modified last; }",
         "        error_page 412 = @feeds_precondition_failed;",
