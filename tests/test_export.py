@@ -173,9 +173,11 @@ def test_second_run_rewrites_only_what_changed_and_removes_what_is_gone(
     store.upsert_many([edited])
     third = exporter.run()
     after = manifest(out)
-    assert "/articles/jul-3" not in after
-    assert not list(out.glob("articles/jul-3*"))
-    assert third.removed >= 1
+    # The deleted article's page is the app's 410 Gone; its old version's files are gone.
+    assert after["/articles/jul-3"]["status"] == 410
+    assert [p.name for p in out.glob("articles/jul-3*")] == [
+        Path(after["/articles/jul-3"]["file"]).name
+    ]
     assert after["/articles/aug-4"]["etag"] != before["/articles/aug-4"]["etag"]
     assert third.written + third.unchanged == len(after)
     # Only documents whose ETag changed were rewritten; article pages of untouched articles
@@ -183,7 +185,10 @@ def test_second_run_rewrites_only_what_changed_and_removes_what_is_gone(
     changed = {p for p in after if p in before and after[p]["etag"] != before[p]["etag"]}
     new = {p for p in after if p not in before}
     assert third.written == len(changed) + len(new)
-    assert {p for p in changed if p.startswith("/articles/")} == {"/articles/aug-4"}
+    assert {p for p in changed if p.startswith("/articles/")} == {
+        "/articles/aug-4",
+        "/articles/jul-3",
+    }
     # The embargo lifts: the article appears, in its page, feeds and sitemaps.
     clock.now = EMBARGO + timedelta(minutes=1)
     fourth = exporter.run()
@@ -1024,9 +1029,14 @@ def test_follow_exports_an_edit_of_an_old_article(
         )
         # The old version's file stays (nginx may name it until reloaded), retired.
         assert first_page.exists() and first_page != page()
-        # Deleting it takes its page away.
+        # Deleting it replaces its page with the app's 410 Gone.
         app.extensions["feeds.store"].delete("jul-1", now=clock())
-        wait_until(lambda: not page().exists(), "the deleted page to go", timeout=10)
+        wait_until(
+            lambda: manifest(out)["/articles/jul-1"]["status"] == 410,
+            "the deleted page's 410",
+            timeout=10,
+        )
+        assert "삭제된 기사" in page().read_text(encoding="utf-8")
     finally:
         stop()
 

@@ -46,7 +46,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Final, cast
 from urllib.parse import urlsplit
@@ -68,6 +68,7 @@ from feeds.export.changes import (
 from feeds.export.files import (
     CONFIG_FOLDER,
     CONFIG_NAME,
+    GONE_STATE,
     SITE_GROUP,
     Exported,
     Retired,
@@ -136,6 +137,8 @@ RELOAD_TIMEOUT: Final = 60
 GRACE_SECONDS: Final = 60.0
 
 
+# Before any removal: every feed's tombstones since then.
+_EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
 # Stands for a document not exported before (its Last-Modified does not matter).
 _DATED: Final = Exported(file="", etag="", content_type="", last_modified="-")
 
@@ -458,26 +461,39 @@ class Exporter:
             if facet.kind != "all":
                 pages.append((facet_page_path(facet), ""))
             feeds.extend(self._feed_tasks(facet, counts.get(facet, 0)))
+        listed = set(facets)
         if config.tombstone_days:
             # A feed whose entries were all removed is served, empty, while it carries their
             # tombstones (`Documents.describe`); it has no facet page. A feed whose stones
             # are all of entries visible again does not exist: its tasks write nothing.
             since = now - timedelta(days=config.tombstone_days)
-            listed = set(facets)
             for facet in store.tombstoned_feeds(now=now, since=since):
                 if facet not in listed:
+                    listed.add(facet)
                     feeds.extend(self._feed_tasks(facet, 0))
         kept: dict[str, Exported] = {}
-        for each in states:
-            previous = context.before.get(each.path)
+        visible = {each.path for each in states}
+        candidates = [(each.path, each.state) for each in states]
+        # Every other feed that ever lost an entry readers saw may be gone (410).
+        for facet in store.tombstoned_feeds(now=now, since=_EPOCH):
+            if facet not in listed:
+                candidates += self._gone_feed(facet, now)
+        # The pages of articles deleted while public: the app answers 410 Gone there.
+        for article_id in dict.fromkeys(row[0] for row in store.tombstones()):
+            path = article_page_path(article_id)
+            deleted_at = store.public_deletion(article_id)
+            if path not in visible and deleted_at is not None:
+                candidates.append((path, _gone_state(self.config, deleted_at)))
+        for path, state in candidates:
+            previous = context.before.get(path)
             if (
                 previous is not None
-                and previous.state == each.state
+                and previous.state == state
                 and (self.directory / previous.file).exists()
             ):
-                kept[each.path] = previous
+                kept[path] = previous
             else:
-                pages.append((each.path, each.state))
+                pages.append((path, state))
         # The largest feeds first, so no worker is left with a long task at the end.
         return feeds + _batches(pages), kept
 
@@ -513,7 +529,11 @@ class Exporter:
                 kept.pop(each.path, None)
                 pages.append((each.path, each.state))
         for article_id in changed.keys() - current.keys():
-            kept.pop(article_page_path(article_id), None)
+            path = article_page_path(article_id)
+            kept.pop(path, None)
+            deleted_at = store.public_deletion(article_id)
+            if deleted_at is not None:  # deleted while public: its 410
+                pages.append((path, _gone_state(self.config, deleted_at)))
         # Crawler documents: robots.txt, the index and news sitemaps, the changed months'.
         sitemaps = Sitemaps(cast(Store, store), config)
         month_of = {
@@ -545,6 +565,7 @@ class Exporter:
             if total == 0 and not tombstones and not store.is_configured(facet):
                 for path in mine:  # the feed is gone
                     kept.pop(path)
+                pages += self._gone_feed(facet, now)
                 memory.heads.pop(facet, None)
                 memory.months.pop(facet, None)
                 continue
@@ -628,6 +649,16 @@ class Exporter:
                     entry.last_modified = http_date(settled) if settled is not None else ""
                 if (entry.cache_control, entry.last_modified) != headers:
                     kept.touched.add(path)
+
+    def _gone_feed(self, facet: Facet, now: datetime) -> list[tuple[str, str]]:
+        """The live documents of a feed that may be gone, each format's, with their state:
+        the app answers 410 Gone there once every entry it showed was removed and the
+        tombstones' period is over (`Documents.describe`), saying when the last one went."""
+        removed = self.store.last_removal(facet, now=now)
+        if removed is None:
+            return []
+        state = _gone_state(self.config, removed)
+        return [(feed_path(facet, fmt), state) for fmt in FORMATS]
 
     def _feed_tasks(self, facet: Facet, count: int) -> Iterator[FeedTask]:
         last_page = max(1, math.ceil(count / self.config.feed_limits(facet)[0]))
@@ -716,6 +747,13 @@ def _documents_of(manifest: Manifest, facet: Facet, kept: Mapping[str, Exported]
     `kept`, from the manifest's index (`Manifest.group`) rather than from every path."""
     stem = feed_stem(facet)
     return [p for p in manifest.group(stem) if p in kept and feed_of(p) == stem]
+
+
+def _gone_state(config: SiteConfig, deleted_at: datetime) -> str:
+    """The state of a deleted article's page or a gone feed's document: what its 410 Gone
+    shows (when the article or the feed's last entry went, made by this code with these
+    settings), as an article page's state is."""
+    return f"{GONE_STATE}|{OUTPUT_VERSION}|{config.fingerprint()}|{deleted_at.isoformat()}"
 
 
 def _batches(pages: list[tuple[str, str]]) -> list[Task]:

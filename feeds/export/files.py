@@ -55,6 +55,11 @@ class Exported:
     `state` is what an article page shows (code version, settings, the article's and its
     linked versions' `updated`), so an unchanged page need not be asked for again; "" for
     every other document, whose ETag is computed without rendering.
+
+    `status` is the app's: 200, or `GONE` (410) for what the app answers 410 Gone (a deleted
+    article's page): its body, Content-Type and Cache-Control, no ETag, Last-Modified or
+    coding, no conditional request (the app sends it so); `etag` is then the body's digest,
+    which names the version's file.
     """
 
     file: str
@@ -65,9 +70,15 @@ class Exported:
     last_modified: str = ""
     app_compresses: bool = False
     state: str = ""
+    status: int = 200
 
 
 SITE_GROUP: Final = "site"
+GONE: Final = 410
+# The state of a page that may be gone (`Exported.state`: "gone|..." with what its answer
+# shows): the app is asked for it, and its 410 is kept, its 404 (nothing to tell) leaves
+# nothing.
+GONE_STATE: Final = "gone"
 
 
 def feed_of(path: str) -> str | None:

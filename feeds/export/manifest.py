@@ -38,7 +38,7 @@ def read_manifest(path: Path) -> tuple[dict[str, Exported], Retired]:
     return manifest.documents, dict(manifest.retired)
 
 
-_Row = tuple[str, str, str, str, str, str, int, str]
+_Row = tuple[str, str, str, str, str, str, int, str, int]
 _COLUMNS: Final = (
     "file",
     "etag",
@@ -48,7 +48,11 @@ _COLUMNS: Final = (
     "last_modified",
     "app_compresses",
     "state",
+    "status",
 )
+# Columns added since the first manifest, with their value in a manifest that lacks them.
+_ADDED: Final = {"status": "INTEGER NOT NULL DEFAULT 200"}
+_DEFAULTS: Final = {"status": "200"}
 
 
 def _row(entry: Exported) -> _Row:
@@ -61,14 +65,31 @@ def _row(entry: Exported) -> _Row:
         entry.last_modified,
         int(entry.app_compresses),
         entry.state,
+        entry.status,
     )
 
 
 def _entry(row: _Row) -> Exported:
-    file, etag, content_type, cache_control, vary, last_modified, compresses, state = row
+    file, etag, content_type, cache_control, vary, last_modified, compresses, state, status = row
     return Exported(
-        file, etag, content_type, cache_control, vary, last_modified, bool(compresses), state
+        file,
+        etag,
+        content_type,
+        cache_control,
+        vary,
+        last_modified,
+        bool(compresses),
+        state,
+        status,
     )
+
+
+def _add_columns(conn: sqlite3.Connection) -> None:
+    """Add to a manifest written by an earlier version the columns it lacks (`_ADDED`)."""
+    present = {row[1] for row in conn.execute("PRAGMA table_info(documents)")}
+    for name, definition in _ADDED.items():
+        if present and name not in present:
+            conn.execute(f"ALTER TABLE documents ADD COLUMN {name} {definition}")
 
 
 class Manifest:
@@ -121,7 +142,9 @@ class Manifest:
                     self.site_url = value
                 elif name == "change_seq":
                     self.change_seq = None if value is None else int(value)
-            fields = ", ".join(_COLUMNS)
+            # A manifest of an earlier version lacks the added columns: their defaults.
+            present = {row[1] for row in conn.execute("PRAGMA table_info(documents)")}
+            fields = ", ".join(c if c in present else _DEFAULTS[c] for c in _COLUMNS)
             for path, *values in conn.execute(f"SELECT path, {fields} FROM documents"):
                 row: _Row = tuple(values)  # type: ignore[assignment]
                 self._saved[path] = row
@@ -200,6 +223,7 @@ class Manifest:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with closing(sqlite3.connect(self.path, isolation_level=None)) as conn:
             conn.executescript(_SCHEMA)
+            _add_columns(conn)
             conn.execute("BEGIN IMMEDIATE")
             try:
                 columns = ", ".join(("path", *_COLUMNS))
@@ -250,7 +274,8 @@ CREATE TABLE IF NOT EXISTS documents (
     vary TEXT NOT NULL,
     last_modified TEXT NOT NULL,
     app_compresses INTEGER NOT NULL,
-    state TEXT NOT NULL
+    state TEXT NOT NULL,
+    status INTEGER NOT NULL DEFAULT 200
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS retired (name TEXT PRIMARY KEY, due REAL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value) WITHOUT ROWID;

@@ -1,7 +1,8 @@
 """The per-document maps of the generated nginx config, kept in include files by shard.
 
 The config maps each request URI to its file, ETag, `Cache-Control`, `Last-Modified`, `Vary`
-and media-type key (`DOCUMENT_MAPS`: six `map` blocks, one line per document in each). Written
+and media-type key, or, for what the app answers 410 Gone, to its body's file
+(`DOCUMENT_MAPS`: `map` blocks of one line per document each, where it has a value). Written
 whole by every run, that is a file of about 75 MB for a store of 100,000 articles (172,000
 documents) rewritten after every write a follow run exports. Instead each map block `include`s
 one file per shard (`SHARDS` of them), and a run rewrites only the shards holding a document
@@ -31,7 +32,7 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Final
 
-from feeds.export.files import CONFIG_FOLDER, Exported, group_of, write_atomic
+from feeds.export.files import CONFIG_FOLDER, GONE, Exported, group_of, write_atomic
 from feeds.query import is_feed_name
 from feeds.urls import SEGMENT_BY_KIND
 
@@ -58,16 +59,23 @@ def _opaque(entry: Exported) -> str:
     return entry.etag.strip('"').removeprefix("W/").strip('"')
 
 
-# Each map's variable and the value it gives a document's URI.
-DOCUMENT_MAPS: Final[tuple[tuple[str, Callable[[Exported], str]], ...]] = (
-    ("feeds_stem", lambda e: "/" + e.file.rpartition(".")[0]),
-    ("feeds_type_key", lambda e: e.file.rpartition(".")[2]),
-    ("feeds_etag", _opaque),
+def _served(value: Callable[[Exported], str]) -> Callable[[Exported], str | None]:
+    """A map's value for a document served (200), none (no line) for a gone one."""
+    return lambda e: None if e.status == GONE else value(e)
+
+
+# Each map's variable and the value it gives a document's URI (None: no line).
+DOCUMENT_MAPS: Final[tuple[tuple[str, Callable[[Exported], str | None]], ...]] = (
+    ("feeds_stem", _served(lambda e: "/" + e.file.rpartition(".")[0])),
+    ("feeds_type_key", _served(lambda e: e.file.rpartition(".")[2])),
+    ("feeds_etag", _served(_opaque)),
     ("feeds_cache_control", lambda e: e.cache_control),
-    ("feeds_last_modified", lambda e: e.last_modified),
-    ("feeds_vary", lambda e: with_accept_encoding(e.vary) if e.app_compresses else e.vary),
+    ("feeds_last_modified", _served(lambda e: e.last_modified)),
+    ("feeds_vary", _served(lambda e: with_accept_encoding(e.vary) if e.app_compresses else e.vary)),
     # Documents the app sends only as they are (the sample images): no coding here either.
-    ("feeds_identity", lambda e: "" if e.app_compresses else "1"),
+    ("feeds_identity", _served(lambda e: "" if e.app_compresses else "1")),
+    # What the app answers 410 Gone (`feeds.export.files.GONE`): the file of its body.
+    ("feeds_gone", lambda e: "/" + e.file if e.status == GONE else None),
 )
 
 
@@ -163,10 +171,11 @@ class DocumentMaps:
                     unique.append((path, entry))
             for name, value in DOCUMENT_MAPS:
                 old = self._files.pop((name, shard), None)
-                if unique:
+                values = [(p, v) for p, v in ((p, value(e)) for p, e in unique) if v is not None]
+                if values:
                     text = "".join(
-                        f"{quote(self.prefix + p, variables=False)} {quote(value(e))};\n"
-                        for p, e in unique
+                        f"{quote(self.prefix + p, variables=False)} {quote(v)};\n"
+                        for p, v in values
                     ).encode()
                     digest = hashlib.blake2b(text, digest_size=8).hexdigest()
                     file = f"{CONFIG_FOLDER}/{MAPS_FOLDER}/{name}.{shard:03d}.{digest}.conf"

@@ -7,7 +7,9 @@ or author feed named by its label to its slug's (`label_maps`), and a
 `server` block that serves the files: the coding from `Accept-Encoding` (Brotli first, a
 coding with `q=0` refused; none for a document the app sends only as it is, the sample
 images), the ETag with the app's `-gz`/`-br` suffix per coding,
-`If-None-Match` answered with 304, and 404 for anything not exported.
+conditional requests answered as the app answers them (`feeds.export.conditional`), the
+app's 410 Gone where it has one (a deleted article's page, a gone feed), and the app's 404
+(its form and caching) for anything else.
 
 A feed URL without a format (`/feeds/all`, `/feeds/section/asia?page=2`,
 `/feeds/all/archive/2025-07`) is served as the app serves it: the format is chosen from
@@ -20,24 +22,27 @@ q-value below 1 to the offered types it names; see docs/export.md.
 
 from __future__ import annotations
 
-import hashlib
-import tempfile
+import json
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Final
 from urllib.parse import urlsplit
 
+from feeds.export.conditional import (
+    GREATER,
+    NOT_MODIFIED_MARK,
+    NOT_MODIFIED_SINCE,
+    PRECONDITION_FAILED_MESSAGE,
+    if_match_map,
+    if_modified_since_maps,
+    inm_map,
+    loopback_socket,
+    not_modified_maps,
+    preconditions_map,
+)
 from feeds.export.files import type_key
 from feeds.export.maps import DOCUMENT_MAPS, LABEL_MAP, quote
-from feeds.http_dates import (
-    ASCTIME_DATE,
-    ASCTIME_DAY,
-    HTTP_DATE,
-    IMF_FIXDATE,
-    MONTH,
-    MONTHS,
-    RFC850_DATE,
-)
+from feeds.http_dates import MONTHS
 from feeds.negotiation import (
     BROWSER_XML_TYPE,
     choose_encoding,
@@ -112,141 +117,6 @@ _OFFERED_NAME: Final = {
 
 
 DEFAULT_LISTEN: Final = "127.0.0.1:8080"
-
-# The app's 412 text (`feeds.http.precondition_failed`).
-PRECONDITION_FAILED_TEXT: Final = (
-    "precondition failed: this document's current ETag and Last-Modified are in the "
-    "headers; drop If-Match and If-Unmodified-Since to get it\\n"
-)
-
-
-def inm_map() -> str:
-    """`map "$feeds_etag $http_if_none_match" $feeds_inm`: "1" when If-None-Match holds the
-    document's tag (`feeds_etag`, opaque) with or without `W/` and the `-gz`/`-br` suffix of
-    any coding, alone or in a list, or is `*` (RFC 9110 13.1.2, weak comparison); "" else.
-    An entity-tag holds no space, so the space separates the two parts exactly; the
-    backreference `\\1` compares the tag literally (no regex characters are read in it)."""
-    return "\n".join(
-        [
-            'map "$feeds_etag $http_if_none_match" $feeds_inm {',
-            '    default "";',
-            '    "~^\\S+ \\s*\\*\\s*$" "1";',
-            '    "~^(\\S+) (?:.*,)?\\s*(?:[Ww]/)?\\"\\1(?:-gz|-br)?\\"\\s*(?:,|$)" "1";',
-            "}",
-        ]
-    )
-
-
-def if_match_map() -> str:
-    """`map "$feeds_etag $http_if_match" $feeds_if_match`: "" when there is no If-Match,
-    "hold" when it is `*` or holds the document's tag (`feeds_etag`, opaque, with or without
-    the `-gz`/`-br` suffix of any coding) by the strong comparison (RFC 9110 13.1.1: a `W/` tag
-    never matches), alone or in a list; "fail" else (the app's `feeds.etag.precondition_status`).
-    """
-    return "\n".join(
-        [
-            'map "$feeds_etag $http_if_match" $feeds_if_match {',
-            '    default "fail";',
-            '    "~^\\S* $" "";',
-            '    "~^\\S+ \\s*\\*\\s*$" "hold";',
-            '    "~^(\\S+) (?:.*,)?\\s*\\"\\1(?:-gz|-br)?\\"\\s*(?:,|$)" "hold";',
-            "}",
-        ]
-    )
-
-
-# Matches "A:B" of two digit strings of one length when A is the greater: a common prefix,
-# then a greater digit (the backreference reads the prefix again after the colon).
-_GREATER: Final = "|".join(f"{d}[0-9]*:\\1[0-{d - 1}]" for d in range(1, 10))
-
-
-def if_modified_since_maps() -> str:
-    """`$feeds_ims_ignored`: "1" when the request's If-Modified-Since is to be ignored as the
-    app ignores it (`feeds.http_dates.if_modified_since`): present but not exactly one valid
-    HTTP-date. Such a request is served from a location with `if_modified_since off` (200,
-    whatever nginx's own, lenient reading of the date would say: it reads any weekday,
-    trailing text and day 00). A valid date later than the clock is compared as any other
-    (RFC 9110 13.1.3), as the app does.
-
-    `$feeds_ims_key` is the date as 14 digits (YYYYMMDDhhmmss, the year of an rfc850-date as
-    nginx places it), "x" for a value that is not an HTTP-date, "" for none.
-    """
-    month_keys = [(name, f"{number:02d}") for number, name in enumerate(MONTHS, start=1)]
-    blank = "[ \\t]*"
-    lines = [
-        "# If-Modified-Since read as the app reads it (feeds.http_dates).",
-        "map $http_if_modified_since $feeds_ims_key {",
-        '    default "x";',
-        '    "" "";',
-    ]
-    for name, number in month_keys:
-        imf = IMF_FIXDATE.replace(MONTH, f"({name})")
-        rfc850 = RFC850_DATE.replace(MONTH, f"({name})")
-        asctime = ASCTIME_DATE.replace(MONTH, f"({name})")
-        # IMF-fixdate: day, month, year, hour, minute, second
-        lines.append(f'    "~^{blank}{imf}{blank}$" "$3{number}$1$4$5$6";')
-        # rfc850-date: nginx reads 00-69 as 20xx, 70-99 as 19xx
-        for digits, century in (("[0-6][0-9]", "20"), ("[7-9][0-9]", "19")):
-            pattern = rfc850.replace("([0-9]{2})", f"({digits})")
-            lines.append(f'    "~^{blank}{pattern}{blank}$" "{century}$3{number}$1$4$5$6";')
-        # asctime-date: month, day (" 6" or "06"), hour, minute, second, year
-        for day, spelled in ((" ([1-9])", "0$2"), ("(0[1-9]|[12][0-9]|3[01])", "$2")):
-            pattern = asctime.replace(ASCTIME_DAY, day)
-            lines.append(f'    "~^{blank}{pattern}{blank}$" "$6{number}{spelled}$3$4$5";')
-    lines.append("}")
-    lines += [
-        "map $feeds_ims_key $feeds_ims_ignored {",
-        '    default "";',
-        '    "" "";',
-        '    "x" "1";',
-        "}",
-    ]
-    return "\n".join(lines)
-
-
-# A day the month does not have, in each form, which nginx's date parser refuses (and then
-# answers If-Unmodified-Since with 412) while the app ignores the header: 31 Apr, 30 Feb, 29 Feb
-# of a common year (the rfc850-date's two digits as nginx places them: 00-69 in 20xx).
-_LEAP4 = "(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)"
-_LEAP2 = "(?:[02468][048]|[13579][26])"
-IMPOSSIBLE_DAY: Final = (
-    rf"[A-Za-z]+, (?:31 (?:Apr|Jun|Sep|Nov)|3[01] Feb|29 Feb (?!{_LEAP4} ))"
-    rf"|[A-Za-z]+, (?:31-(?:Apr|Jun|Sep|Nov)|3[01]-Feb|29-Feb-(?!{_LEAP2} ))"
-    rf"|[A-Za-z]+ (?:(?:Apr|Jun|Sep|Nov) 31|Feb 3[01]|Feb 29 [0-9:]{{8}} (?!{_LEAP4}$))"
-)
-
-
-def preconditions_map() -> str:
-    """`map "$feeds_if_match:$http_if_unmodified_since" $feeds_preconditions`: "1" when nginx's
-    own test of If-Match or If-Unmodified-Since would answer otherwise than the app, so the
-    request goes through the loopback listener with both headers removed: an If-Match that
-    holds (nginx compares it with an ETag of its own, which the export turns off, so it would
-    answer 412), or, without If-Match, an If-Unmodified-Since that is not an HTTP-date
-    (`feeds.http_dates.HTTP_DATE`) or names a day its month does not have (nginx answers 412;
-    the app ignores it). A failing If-Match is answered 412 before this."""
-    return "\n".join(
-        [
-            'map "$feeds_if_match:$http_if_unmodified_since" $feeds_preconditions {',
-            '    default "1";',
-            '    ":" "";',
-            f'    "~^:(?:{IMPOSSIBLE_DAY})" "1";',
-            f'    "~^:(?:{HTTP_DATE})$" "";',
-            '    "~^fail:" "";',
-            "}",
-        ]
-    )
-
-
-def loopback_socket(directory: Path, listen: str) -> Path:
-    """The Unix socket of the server block's second listener, which serves requests whose
-    If-Match or If-Unmodified-Since nginx would misjudge, with those headers removed: in the
-    export's `_nginx` folder, named after `listen` (two servers of one folder do not share
-    it), or in the temporary folder when that path is longer than a socket's (108 bytes)."""
-    digest = hashlib.sha256(f"{directory.resolve()}\0{listen}".encode()).hexdigest()
-    near = directory.resolve() / "_nginx" / f"preconditions-{digest[:8]}.sock"
-    if len(str(near).encode()) < 100:
-        return near
-    return Path(tempfile.gettempdir()) / f"feeds-export-{digest[:16]}.sock"
 
 
 def accept_map() -> str:
@@ -335,6 +205,17 @@ NO_CODING_MESSAGE: Final = (
 )
 NO_CODING_TEXT: Final = NO_CODING_MESSAGE + "\\n"
 NO_CODING_JSON: Final = '{\\"error\\": \\"' + NO_CODING_MESSAGE + '\\", \\"status\\": 406}\\n'
+
+
+def error_bodies(message: str, status: int) -> tuple[str, str]:
+    """The app's error body for `message` (`feeds.http.error_response`) as text and as the
+    JSON it answers on a `.json` feed URL, each written for an nginx double-quoted `return`
+    text (escaped, a newline as `\\n`, a `$` as `${dollar}`)."""
+    as_json = json.dumps({"error": message, "status": status}, ensure_ascii=False)
+    text, json_body = (quote(body + "\n")[1:-1].replace("\n", "\\n") for body in (message, as_json))
+    return text, json_body
+
+
 _POSITIVE_Q = r"(?:1(?:\.0{0,3})?|0?\.[0-9]{0,2}[1-9][0-9]{0,2}?)"
 _ZERO_Q = r"0(?:\.0{0,3})?"
 # The rest of an item whose quality is above 0 (none given is 1).
@@ -432,7 +313,7 @@ def accept_encoding_maps(upstream: bool, prefix: str = "") -> str:
         "}",
         'map "$feeds_lm_key:$feeds_ims_key" $feeds_lm_later {',
         '    default "";',
-        f'    "~^([0-9]*)(?:{_GREATER})" "1";',
+        f'    "~^([0-9]*)(?:{GREATER})" "1";',
         "}",
         "map $http_if_none_match $feeds_has_inm {",
         '    default "1";',
@@ -534,7 +415,7 @@ def nginx_config(
         "        add_header Cache-Control $feeds_cache_control;",
         "        add_header Vary $feeds_vary;",
         "        add_header Last-Modified $feeds_last_modified;",
-        "        add_header Content-Encoding $feeds_coding;",
+        "        add_header Content-Encoding $feeds_content_encoding;",
         "        add_header Content-Location $feeds_content_location;",
     ]
     parts = [
@@ -606,6 +487,24 @@ def nginx_config(
         if_match_map(),
         preconditions_map(),
         if_modified_since_maps(),
+        not_modified_maps(loopback),
+        # The form of the app's error answers on this URI (`feeds.http.error_response`).
+        "map $uri $feeds_error_form {",
+        '    default "text";',
+        f'    "~^{_regex(feeds)}.*\\.json$" "json";',
+        "}",
+        # What the app answers 410 Gone: the file of its body (not for a label's URI, which
+        # the app answers 404 when its slug's feed is gone).
+        'map "$feeds_label_slug:$feeds_gone" $feeds_gone_file {',
+        '    default "";',
+        '    "~^:(.+)$" "$1";',
+        "}",
+        # Not exported, not gone: the app's 404, in its form.
+        'map "$feeds_stem:$feeds_gone_file:$feeds_error_form" $feeds_missing {',
+        '    default "";',
+        '    "::json" "json";',
+        '    "::text" "text";',
+        "}",
         "\n".join(
             [
                 # Served from an internal location: as generic XML (a browser), and with
@@ -641,6 +540,31 @@ def nginx_config(
         *(f"        {quote(content_type)} {key};" for content_type, key in types),
         "    }",
         "    default_type application/octet-stream;",
+        "    error_page 404 = @feeds_not_found;",
+        # Anything outside the site's path (a site under one, `/ko`): nothing is served.
+        *(["    location / {", "        return 404;", "    }"] if prefix else []),
+        *(
+            line
+            for name, media, body in zip(
+                ("@feeds_not_found", "@feeds_not_found_json"),
+                ("text/plain; charset=utf-8", "application/json"),
+                error_bodies(f"not found: see {site_url.rstrip('/')}/ for the list of feeds", 404),
+                strict=True,
+            )
+            for line in (
+                f"    location {name} {{",
+                f'        default_type "{media}";',
+                "        add_header Cache-Control no-cache always;",
+                f'        return 404 "{body}";',
+                "    }",
+            )
+        ),
+        # What the app answers 410 Gone: its body, type and Cache-Control, nothing else.
+        "    location = /_feeds_gone {",
+        "        internal;",
+        "        add_header Cache-Control $feeds_cache_control always;",
+        "        try_files $feeds_gone_file =404;",
+        "    }",
         *(
             [
                 "    location @feeds_app {",
@@ -660,16 +584,44 @@ def nginx_config(
         '        proxy_set_header If-Match "";',
         '        proxy_set_header If-Unmodified-Since "";',
         "    }",
-        "    location @feeds_precondition_failed {",
-        '        default_type "text/plain; charset=utf-8";',
-        *(
-            line.rstrip(";") + " always;"
-            for line in headers
-            if "ETag" in line or "Last-Modified" in line or "Vary" in line
-        ),
-        "        add_header Cache-Control no-store always;",
-        f'        return 412 "{PRECONDITION_FAILED_TEXT}";',
+        # A request whose If-None-Match holds: the 304 of nginx's not-modified filter, through
+        # the loopback listener (see not_modified_maps).
+        "    location @feeds_not_modified {",
+        f"        proxy_pass {quote('http://unix:' + str(loopback) + ':', variables=False)};",
+        "        proxy_set_header Host $http_host;",
+        '        proxy_set_header If-Match "";',
+        '        proxy_set_header If-Unmodified-Since "";',
+        '        proxy_set_header If-None-Match "";',
+        f'        proxy_set_header If-Modified-Since "{NOT_MODIFIED_SINCE}";',
+        f"        proxy_set_header {NOT_MODIFIED_MARK} 1;",
         "    }",
+        "    location = /_feeds_not_modified {",
+        "        internal;",
+        "        if_modified_since before;",
+        *headers,
+        "        try_files $feeds_stem$feeds_file_suffix.$feeds_type_key =404;",
+        "    }",
+        *(
+            line
+            for name, media, body in zip(
+                ("@feeds_precondition_failed", "@feeds_precondition_failed_json"),
+                ("text/plain; charset=utf-8", "application/json"),
+                error_bodies(PRECONDITION_FAILED_MESSAGE, 412),
+                strict=True,
+            )
+            for line in (
+                f"    location {name} {{",
+                f'        default_type "{media}";',
+                *(
+                    header.rstrip(";") + " always;"
+                    for header in headers
+                    if "ETag" in header or "Last-Modified" in header or "Vary" in header
+                ),
+                "        add_header Cache-Control no-store always;",
+                f'        return 412 "{body}";',
+                "    }",
+            )
+        ),
         *(
             line
             for name, media, body in (
@@ -705,7 +657,6 @@ def nginx_config(
             for line in (
                 f"    location = {name} {{",
                 "        internal;",
-                "        error_page 412 = @feeds_precondition_failed;",
                 *(
                     [
                         "        types { }",
@@ -740,12 +691,21 @@ def nginx_config(
         ),
         "        error_page 406 = @feeds_not_acceptable;",
         "        if ($feeds_not_acceptable) { return 406; }",
+        "        error_page 410 /_feeds_gone;",
+        "        if ($feeds_gone_file) { return 410; }",
+        "        error_page 404 = @feeds_not_found;",
+        "        error_page 427 = @feeds_not_found_json;",
+        '        if ($feeds_missing = "json") { return 427; }',
         '        if ($feeds_stem = "") { return 404; }',
+        "        if ($feeds_not_modified_hop) { rewrite ^ /_feeds_not_modified last; }",
         "        error_page 412 = @feeds_precondition_failed;",
-        '        if ($feeds_if_match = "fail") { return 412; }',
+        "        error_page 426 = @feeds_precondition_failed_json;",
+        '        if ($feeds_precondition_failed = "text") { return 412; }',
+        '        if ($feeds_precondition_failed = "json") { return 426; }',
         "        error_page 420 = @feeds_preconditions;",
         "        if ($feeds_preconditions) { return 420; }",
-        "        if ($feeds_inm) { return 304; }",
+        "        error_page 425 = @feeds_not_modified;",
+        "        if ($feeds_inm) { return 425; }",
         "        error_page 423 = @feeds_no_coding_json;",
         "        error_page 424 = @feeds_no_coding;",
         '        if ($feeds_refused = "json") { return 423; }',

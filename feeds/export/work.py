@@ -18,6 +18,7 @@ only the small manifest entries travel back.
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
@@ -41,6 +42,8 @@ from feeds.etag import DocumentVersion, quoted
 from feeds.export.changes import FeedHead
 from feeds.export.files import (
     ENCODINGS,
+    GONE,
+    GONE_STATE,
     Exported,
     exported_file,
     modified_time,
@@ -378,10 +381,14 @@ class RunContext:
         for path, state in task.paths:
             previous = self.before.get(path)
             headers = {"Accept-Encoding": "identity"}
-            if previous is not None and (self.directory / previous.file).exists():
+            if (
+                previous is not None
+                and previous.status != GONE
+                and (self.directory / previous.file).exists()
+            ):
                 headers["If-None-Match"] = previous.etag
             response = self._get(path, headers)
-            if response.status_code == 304 and previous is not None:
+            if response.status_code == 304 and previous is not None and previous.status != GONE:
                 # The same bytes; the caching headers may have moved on (max-age near an
                 # embargo), and so may Last-Modified (a listing is dated by every write to
                 # what it lists, some of which leave its bytes as they were): the app's 304
@@ -392,6 +399,11 @@ class RunContext:
                 result.entries[path] = previous
                 result.unchanged += 1
                 continue
+            if response.status_code == GONE:
+                self._gone(path, state, response, previous, result)
+                continue
+            if response.status_code == 404 and state.partition("|")[0] == GONE_STATE:
+                continue  # nothing the app tells of it: nginx answers 404 too
             if response.status_code != 200:
                 result.failed.append(f"{path}: {response.status_code}")
                 continue
@@ -412,6 +424,41 @@ class RunContext:
             result.entries[path] = entry
             result.written += 1
         return result
+
+    def _gone(
+        self,
+        path: str,
+        state: str,
+        response: TestResponse,
+        previous: Exported | None,
+        result: TaskResult,
+    ) -> None:
+        """Keep the app's 410 Gone for `path` (a deleted article's page): its body, Content-Type
+        and Cache-Control; the file is named by the body's digest, so an unchanged answer is
+        not written again."""
+        body = response.get_data()
+        content_type = response.headers.get("Content-Type", "application/octet-stream")
+        digest = hashlib.sha256(body).hexdigest()[:32]
+        entry = Exported(
+            file=exported_file(path, content_type, digest),
+            etag=digest,
+            content_type=content_type,
+            cache_control=response.headers.get("Cache-Control", ""),
+            state=state,
+            status=GONE,
+        )
+        if (
+            previous is not None
+            and previous.file == entry.file
+            and (self.directory / previous.file).exists()
+        ):
+            result.entries[path] = entry
+            result.unchanged += 1
+            return
+        mtime = time.time()
+        write_file(self.directory / entry.file, body, mtime)
+        result.entries[path] = entry
+        result.written += 1
 
     # -- files -------------------------------------------------------------------------------------
 
