@@ -465,12 +465,12 @@ def opml() -> ResponseReturnValue:
     base, now = _base_url(), _now()
     infos = _sorted_infos(_store().facets(now=now))
     until = _store().next_visibility_change(now=now)  # any lift may add a feed or a count
-    newest = max((i.latest for i in infos), default=None)
-    etag = _etag("opml", fmt, _facets_etag_parts(infos))
-    # It lists every feed: dated as the index is, by "all"'s last write and newest entry.
+    # It lists every feed: dated as the index is, by "all"'s last write and newest entry and
+    # the documents' version. That date is its `dateModified` too, so it is in the ETag.
     modified = _documents().listing_change(ALL, now, _store().page_keys(ALL, now=now, limit=1))
+    etag = _etag("opml", fmt, _facets_etag_parts(infos), modified.isoformat())
     return _document(
-        etag, lambda: build_opml(infos, fmt, base, _config(), newest), OPML_TYPE, modified, until
+        etag, lambda: build_opml(infos, fmt, base, _config(), modified), OPML_TYPE, modified, until
     )
 
 
@@ -481,14 +481,18 @@ def build_opml(
     config: SiteConfig,
     modified: datetime | None,
 ) -> bytes:
-    """The OPML 2.0 document listing each facet's feed in `fmt`, one group per facet kind."""
+    """The OPML 2.0 document listing each facet's feed in `fmt`, one group per facet kind.
+
+    `dateModified` is `modified`, the list's last change as its Last-Modified gives it (to
+    the second). No `dateCreated` (optional in OPML 2.0: "when the document was created"):
+    nothing the store keeps dates the list's creation and stays put (articles are deleted
+    and backdated, a version's time moves when it comes back into use), and a date that
+    moves with the list is no creation date."""
     root = ET.Element("opml", version="2.0")
     head = ET.SubElement(root, "head")
     ET.SubElement(head, "title").text = f"{config.title} ({FORMAT_LABELS[fmt]})"
     if modified is not None:
-        # Dated by the newest entry, not by now: the same rows give the same bytes.
         stamp = format_datetime(modified.astimezone(UTC), usegmt=True)
-        ET.SubElement(head, "dateCreated").text = stamp
         ET.SubElement(head, "dateModified").text = stamp
     ET.SubElement(head, "ownerName").text = config.feed_author_name
     if config.author_email:

@@ -1,7 +1,7 @@
 """Sitemaps and robots.txt: what crawlers read to find every article.
 
 - `/sitemap.xml`: a sitemap index (sitemaps.org 0.9) naming the monthly sitemaps and the
-  Google News sitemap, each with the newest `updated` of what it lists as `lastmod`.
+  Google News sitemap, each with the time it last changed as `lastmod`.
 - `/sitemaps/articles-YYYY-MM.xml`: every visible article published in that UTC month (the
   months of the feed archives), newest first: its canonical URL (the newsroom's own when the
   record gives one, else this site's article page) and `lastmod`. A month of more than 50,000
@@ -24,12 +24,10 @@ content coding, conditional GET, gzip and Brotli, `Cache-Control` never past the
 `latest` (see `CrawlerDocument`: the store's change time of each month it lists, since deleting
 or unpublishing an article moves none of its entries' dates, `Store.month_changes`; its
 articles' times; an article leaving the news window), never earlier than the documents'
-version, settled as every document's (docs/sitemaps.md). The index's `lastmod` of a monthly
-sitemap does move forward then: it is the later of the month's newest `updated` and the latest
-removal of an article of that month readers could see (`feed_tombstones` of the "all" feed,
-kept past the tombstone period), so it never goes back. Limit: storing a removed article
-visible again drops its tombstones, so that month's `lastmod` falls back to its articles'
-`updated` unless the new write moves `updated`.
+version, settled as every document's (docs/sitemaps.md). The index's `lastmod` of each
+sitemap is that sitemap's own `latest` (`month_parts`, `_news_latest`), so it equals the
+sitemap's Last-Modified and moves with every change of it: a backfill or a deletion as much
+as a new article, an article leaving the news window by the clock.
 """
 
 from __future__ import annotations
@@ -133,20 +131,20 @@ class Sitemaps:
     # -- what exists ----------------------------------------------------------------------------
 
     def month_parts(
-        self, months: Sequence[MonthSummary], removed: Mapping[str, datetime] | None = None
+        self,
+        months: Sequence[MonthSummary],
+        changes: Mapping[str, datetime] | None = None,
+        floor: datetime | None = None,
     ) -> list[tuple[str, int, datetime]]:
         """(month, part, lastmod) of every monthly sitemap, newest month first.
 
-        `lastmod` is the newest change of the month's visible articles (`MonthSummary`), or
-        the latest removal (deletion, withdrawal) of an article of that month readers could
-        see, when later (`removed`, from `Store.removals_by_month`): so it never goes back
-        when an article leaves the month."""
-        removed = removed or {}
+        `lastmod` is what each part's own `latest` is (`_month_latest`): the month's last
+        write (`changes`, from `Store.month_changes`), the newest change of its visible
+        articles (`MonthSummary.updated`) and `floor` (the documents' version), the latest."""
+        changes = changes or {}
         parts = []
         for summary in months:
-            lastmod = summary.updated
-            if summary.month in removed:
-                lastmod = max(lastmod, removed[summary.month])
+            lastmod = _month_latest(changes.get(summary.month), summary.updated, floor)
             for part in range(1, max(1, math.ceil(summary.count / self.max_urls)) + 1):
                 parts.append((summary.month, part, lastmod))
         return parts
@@ -167,8 +165,12 @@ class Sitemaps:
 
     # -- describing -----------------------------------------------------------------------------
 
-    def describe(self, path: str, now: datetime, base: str) -> CrawlerDocument:
-        """The document at `path` (site-relative) at `now`, for the public root `base`.
+    def describe(
+        self, path: str, now: datetime, base: str, floor: datetime | None = None
+    ) -> CrawlerDocument:
+        """The document at `path` (site-relative) at `now`, for the public root `base`;
+        `floor` is the time the documents' version came into use (`DocumentVersion.since`),
+        the earliest `latest` of every document and so of every `lastmod` the index gives.
 
         Its `until_change` is the sooner of the moments it changes by the clock alone (an
         article leaving the news window) and the first embargo lift within `cache_max_age`
@@ -176,8 +178,8 @@ class Sitemaps:
         shorten its max-age, so no crawler document tells that an embargo is coming unless
         the story will be in it. Raises NoSuchSitemap for a path that names no document now.
         """
-        doc = self._describe(path, now, base)
-        lift = self.changing_lift(path, now, base, doc.opaque)
+        doc = self._describe(path, now, base, floor)
+        lift = self.changing_lift(path, now, base, doc.opaque, floor)
         if lift is None:
             return doc
         until = (lift - now).total_seconds()
@@ -185,7 +187,9 @@ class Sitemaps:
             until = min(until, doc.until_change)
         return replace(doc, until_change=max(0.0, until))
 
-    def changing_lift(self, path: str, now: datetime, base: str, opaque: str) -> datetime | None:
+    def changing_lift(
+        self, path: str, now: datetime, base: str, opaque: str, floor: datetime | None = None
+    ) -> datetime | None:
         """The first embargo lift after `now`, within `cache_max_age`, after which the document
         at `path` is not the one `opaque` names (described again as of that moment), or None.
 
@@ -195,25 +199,27 @@ class Sitemaps:
         moment = self.store.next_visibility_change(now=now)
         while moment is not None and moment <= horizon:
             try:
-                if self._describe(path, moment, base).opaque != opaque:
+                if self._describe(path, moment, base, floor).opaque != opaque:
                     return moment
             except NoSuchSitemap:
                 return moment
             moment = self.store.next_visibility_change(now=moment)
         return None
 
-    def _describe(self, path: str, now: datetime, base: str) -> CrawlerDocument:
+    def _describe(
+        self, path: str, now: datetime, base: str, floor: datetime | None
+    ) -> CrawlerDocument:
         """`describe` with `until_change` from the clock's changes alone (no lifts)."""
         if path == ROBOTS_PATH:
             return self._robots(now, base)
         if path == SITEMAP_INDEX_PATH:
-            return self._index(now, base)
+            return self._index(now, base, floor)
         if path == NEWS_SITEMAP_PATH:
-            return self._news(now, base)
+            return self._news(now, base, floor)
         match = _MONTH_PATH.fullmatch(path)
         if match is None or not is_month(match.group(1)):
             raise NoSuchSitemap(f"no such sitemap; the sitemap index is {base}{SITEMAP_INDEX_PATH}")
-        return self._month(match.group(1), int(match.group(2) or 1), now, base)
+        return self._month(match.group(1), int(match.group(2) or 1), now, base, floor)
 
     def _until_change(self, now: datetime, *moments: datetime | None) -> float | None:
         """Seconds until the soonest of `moments` (the clock's own changes; lifts: `describe`)."""
@@ -231,6 +237,34 @@ class Sitemaps:
         (no write): the newest one published before the window, plus the window."""
         before = self.store.page_rows(now=now - NEWS_WINDOW - TICK, limit=1)
         return before[0].published + NEWS_WINDOW + TICK if before else None
+
+    def _news_latest(
+        self, rows: Sequence[PageRow], now: datetime, floor: datetime | None
+    ) -> datetime:
+        """The news sitemap's `latest` at `now`, listing `rows` (not empty), as its own
+        Last-Modified and the index's `lastmod` of it give it. The latest of:
+
+        - the listed articles' own times (`PageRow.modified`: a correction, an embargo
+          lifting); each is listed only while published in the last two days, so every one is
+          later than now minus the window, and no change before that can be the latest;
+        - the moment an article last left the window by the clock (`_news_left`);
+        - for each month an article of the window could have been published in at a write
+          since then (the months of the last two windows), its last write
+          (`Store.month_changes`: an article added, backfilled, corrected, withdrawn, deleted,
+          moved), but no later than the window after the month's end: a write after that
+          changed no article of the month the news sitemap then listed, and one before it
+          may have (an article of the month that left the window and was deleted later
+          changed the news sitemap when it left, which that bound dates);
+        - `floor`, the documents' version.
+
+        A bound, never earlier than a change of the bytes: a write to any article of those
+        months moves it, listed or not."""
+        months = sorted({utc_month(now - 2 * NEWS_WINDOW), utc_month(now)})  # 4 days: 2 at most
+        writes = [
+            min(when, month_bounds(month)[1] + NEWS_WINDOW)
+            for month, when in self.store.month_changes(months, now=now).items()
+        ]
+        return _latest([*writes, *_row_times(rows), self._news_left(now), floor])
 
     def _site_change(self, now: datetime) -> list[datetime | None]:
         """The moments that date a document naming the months and the news sitemap (the
@@ -261,15 +295,20 @@ class Sitemaps:
             latest=_latest(self._site_change(now)),
         )
 
-    def _index(self, now: datetime, base: str) -> CrawlerDocument:
+    def _index(self, now: datetime, base: str, floor: datetime | None) -> CrawlerDocument:
         months = self.store.month_summaries(now=now)
         if not months:
             raise NoSuchSitemap("no sitemap yet: nothing is published")
         news = self.news_rows(now)
-        removed = self.store.removals_by_month(ALL, now=now)
-        entries = [(sitemap_month_path(m, p), u) for m, p, u in self.month_parts(months, removed)]
+        # Each entry's lastmod is its sitemap's own `latest`, from the same reads it dates
+        # itself by: so it moves with every change of that sitemap, and equals its
+        # Last-Modified (to the second).
+        changes = self.store.month_changes(now=now)
+        entries = [
+            (sitemap_month_path(m, p), u) for m, p, u in self.month_parts(months, changes, floor)
+        ]
         if news:
-            entries.insert(0, (NEWS_SITEMAP_PATH, max(r.modified for r in news)))
+            entries.insert(0, (NEWS_SITEMAP_PATH, self._news_latest(news, now, floor)))
         return CrawlerDocument(
             path=SITEMAP_INDEX_PATH,
             media_type=SITEMAP_TYPE,
@@ -279,7 +318,9 @@ class Sitemaps:
             latest=_latest([*self._site_change(now), *(u for _, u in entries)]),
         )
 
-    def _month(self, month: str, part: int, now: datetime, base: str) -> CrawlerDocument:
+    def _month(
+        self, month: str, part: int, now: datetime, base: str, floor: datetime | None
+    ) -> CrawlerDocument:
         start, end = month_bounds(month)
         path = sitemap_month_path(month, part)
         rows = (
@@ -298,13 +339,15 @@ class Sitemaps:
                 f"no sitemap {path}: nothing visible was published then; "
                 f"the sitemap index {base}{SITEMAP_INDEX_PATH} lists every sitemap"
             )
-        # A later part shifts when an article of the month appears, by a write or by its
-        # embargo lifting: the month's newest article and last write date every part.
-        newest = (
-            rows[:1]
-            if part == 1
-            else self.store.page_rows(now=now, since=start, before=end, limit=1)
-        )
+        # Every part is dated as the whole month (a later part shifts when an article of the
+        # month appears, by a write or by its embargo lifting), as the index dates it: by the
+        # month's last write and the newest change of its articles, read from the rows when
+        # this part is the whole month.
+        if part == 1 and len(rows) < self.max_urls:
+            newest = max(_row_times(rows))
+        else:
+            (summary,) = self.store.month_summaries(now=now, month=month)
+            newest = summary.updated
         changed = self.store.month_changes([month], now=now).get(month)
         return CrawlerDocument(
             path=path,
@@ -312,10 +355,10 @@ class Sitemaps:
             opaque=self._etag("month", base, month, part, _row_parts(rows)),
             until_change=self._until_change(now),
             render=lambda: render_urlset(rows, base),
-            latest=_latest([changed, *_row_times(rows), *_row_times(newest)]),
+            latest=_month_latest(changed, newest, floor),
         )
 
-    def _news(self, now: datetime, base: str) -> CrawlerDocument:
+    def _news(self, now: datetime, base: str, floor: datetime | None) -> CrawlerDocument:
         rows = self.news_rows(now)
         if not rows:
             raise NoSuchSitemap(
@@ -323,17 +366,13 @@ class Sitemaps:
                 f"the sitemap index {base}{SITEMAP_INDEX_PATH} lists every sitemap"
             )
         name = self.config.title
-        # The window's months: a write to one of their articles may add one to the list or
-        # take one from it; an article leaving by the clock, its own moment.
-        window = {utc_month(now - NEWS_WINDOW), utc_month(now)}
-        changes = self.store.month_changes(sorted(window), now=now)
         return CrawlerDocument(
             path=NEWS_SITEMAP_PATH,
             media_type=SITEMAP_TYPE,
             opaque=self._etag("news", base, _row_parts(rows)),
             until_change=self._until_change(now, self._news_leaves(rows)),
             render=lambda: render_news_sitemap(rows, base, name),
-            latest=_latest([*changes.values(), *_row_times(rows), self._news_left(now)]),
+            latest=self._news_latest(rows, now, floor),
         )
 
     def _etag(self, *parts: object) -> str:
@@ -348,6 +387,14 @@ def _row_times(rows: Iterable[PageRow]) -> list[datetime]:
     """Each listed article's latest own time: its `updated`, or its `published` when it
     appeared later (an embargo lifting)."""
     return [r.modified for r in rows]
+
+
+def _month_latest(changed: datetime | None, newest: datetime, floor: datetime | None) -> datetime:
+    """A monthly sitemap's `latest` (each part's, and the index's `lastmod` of it): the
+    month's last write (`Store.month_changes`: a deletion or withdrawal moves no listed
+    article's date, a backfill's `updated` is older than its write), the newest change of its
+    visible articles (`newest`: an embargo lifting is no write) and the documents' version."""
+    return _latest([changed, newest, floor])
 
 
 def _latest(moments: Iterable[datetime | None]) -> datetime:
@@ -471,16 +518,18 @@ def crawler_document(name: str = "") -> Response:
     config = sitemaps.config
     base = public_base_url(config)
     now = current_app.extensions["feeds.clock"]()
+    version: DocumentVersion = current_app.extensions["feeds.version"]
+    floor = version.since(now)
     try:
-        doc = sitemaps.describe(request.path, now, base)
+        doc = sitemaps.describe(request.path, now, base, floor=floor)
     except NoSuchSitemap as exc:
         return error_response(404, exc.message)
-    version: DocumentVersion = current_app.extensions["feeds.version"]
     return document_response(
         opaque=doc.opaque,
         render=doc.render,
         media_type=doc.media_type,
         headers={"Cache-Control": cache_control(config, doc.until_change), "Vary": VARY},
-        modified=settled_last_modified(max(doc.latest, version.since(now)), now),
+        # robots.txt's `latest` leaves the version out; the sitemaps' hold it already.
+        modified=settled_last_modified(max(doc.latest, floor), now),
         now=now,
     )

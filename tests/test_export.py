@@ -1182,11 +1182,12 @@ def test_a_follow_run_checks_a_bounded_number_of_documents_whatever_the_store_si
 def test_a_run_sends_the_apps_new_date_for_documents_whose_bytes_stayed(
     make_app: Callable[..., Flask], tmp_path: Path, clock: Clock
 ) -> None:
-    """A correction of an old article leaves the OPML lists' bytes as they were (the same
-    feeds and counts) but moves their date (they are dated by every write to what they
-    list): the follow run, whose If-None-Match gets a 304, keeps the files and takes the
-    app's new Last-Modified (the manifest, nginx's maps and the files' times), as it does
-    for every document."""
+    """A correction of an old article leaves robots.txt's bytes as they were (the same
+    sitemaps named) but moves its date (it is dated by every month's last write): the follow
+    run, whose If-None-Match gets a 304, keeps the file and takes the app's new
+    Last-Modified (the manifest, nginx's maps and the files' times), as it does for every
+    document. The OPML lists, also dated by every write to what they list, write that date
+    as their dateModified, so theirs are new bytes."""
     app = make_exported_app(make_app)
     out = tmp_path / "out"
     exporter = Exporter(app, out, workers=1)
@@ -1199,8 +1200,10 @@ def test_a_run_sends_the_apps_new_date_for_documents_whose_bytes_stayed(
     report = exporter.run(changes_only=True)
     assert not report.failed
     after = manifest(out)
-    opml = "/feeds.opml"
-    assert after[opml]["etag"] == before[opml]["etag"]
+    robots, opml = "/robots.txt", "/feeds.opml"
+    assert after[robots]["etag"] == before[robots]["etag"]
+    assert after[robots]["last_modified"] != before[robots]["last_modified"]
+    assert after[opml]["etag"] != before[opml]["etag"]
     assert after[opml]["last_modified"] != before[opml]["last_modified"]
     client = app.test_client()
     for path, entry in after.items():

@@ -21,6 +21,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import pytest
 from flask import Flask
@@ -163,6 +164,10 @@ def run(database_url: str, folder: Path, sequence: list[tuple[Any, ...]]) -> Non
                 assert modified, (path, operation)
                 date = parse_date(modified)
                 assert date is not None and date <= clock.now, (path, modified)
+                if path.startswith("/feeds.opml"):  # its head dates it as the header does
+                    head = ElementTree.fromstring(response.data).find("head")
+                    assert head is not None and head.find("dateCreated") is None
+                    assert head.findtext("dateModified") == modified, (path, operation)
                 before = last.get(path)
                 if before is not None:
                     body, old = before

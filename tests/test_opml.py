@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
 import listparser
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
+from werkzeug.http import parse_date
 
 from articles.model import Section
 from feeds.urls import FORMATS
-from tests.test_pages import BASE, NOW, SEED, make_app, make_article
+from tests.fixtures.app import Clock
+from tests.test_pages import BASE, NOW, SEED, make_article
+from tests.test_pages import make_app as pages_app
 
 
 @pytest.fixture
@@ -23,7 +29,7 @@ def client(tmp_path: Path) -> FlaskClient:
         make_article("w1", minutes=5, section=Section("world", "세계"), language="en"),
         make_article("future", published=NOW + timedelta(days=1), updated=NOW),
     ]
-    return make_app(tmp_path, articles, author_name="TRT 한국어 편집국").test_client()
+    return pages_app(tmp_path, articles, author_name="TRT 한국어 편집국").test_client()
 
 
 def test_opml_is_served_as_text_x_opml_in_utf8(client: FlaskClient) -> None:
@@ -83,15 +89,54 @@ def test_opml_groups_outlines_by_facet_kind_with_html_links(client: FlaskClient)
     assert groups["언어"].find("outline[@language='en']") is not None
 
 
-def test_opml_dates_come_from_the_newest_entry_and_bytes_repeat(client: FlaskClient) -> None:
+def test_opml_date_modified_is_its_last_modified_and_bytes_repeat(
+    make_app: Callable[..., Flask],
+) -> None:
+    client = make_app(site_url=BASE, author_name="TRT 한국어 편집국").test_client()
     first = client.get("/feeds.opml")
     head = ET.fromstring(first.data).find("head")
     assert head is not None
-    # SEED is the newest visible article (2025-07-30 02:00 UTC); the embargoed one is not counted.
-    assert head.findtext("dateModified") == "Wed, 30 Jul 2025 02:00:00 GMT"
-    assert head.findtext("dateCreated") == "Wed, 30 Jul 2025 02:00:00 GMT"
+    assert head.findtext("dateModified") == first.headers["Last-Modified"]
+    # OPML 2.0: dateCreated is when the document was created; nothing dates that and stays.
+    assert head.find("dateCreated") is None
     assert head.findtext("ownerName") == "TRT 한국어 편집국"
     assert client.get("/feeds.opml").data == first.data
+
+
+@pytest.mark.parametrize("write", ["new", "backfill", "correction", "withdrawal", "deletion"])
+def test_every_write_moves_date_modified_with_last_modified_and_no_creation_date(
+    make_app: Callable[..., Flask], clock: Clock, write: str
+) -> None:
+    """dateCreated came from the newest article, so it moved with every new one; a
+    correction or a deletion left dateModified behind though the counts changed."""
+    app = make_app(site_url=BASE)
+    store = app.extensions["feeds.store"]
+    client = app.test_client()
+    before = client.get("/feeds.opml")
+    written = clock.now + timedelta(minutes=10)
+    if write in ("new", "backfill"):
+        published = written if write == "new" else written - timedelta(days=5)
+        store.upsert_many([make_article("x", published=published, updated=published)], now=written)
+    elif write == "deletion":
+        store.delete("jul-1", now=written)
+    else:
+        stored = store.get("aug-1")
+        status = "published" if write == "correction" else "withheld"
+        store.upsert_many(
+            [replace(stored, title="고침", status=status, updated=written)], now=written
+        )
+    clock.now = written + timedelta(minutes=1)
+    after = client.get("/feeds.opml")
+    assert after.data != before.data
+    for response in (before, after):
+        head = ET.fromstring(response.data).find("head")
+        assert head is not None and head.find("dateCreated") is None
+        assert head.findtext("dateModified") == response.headers["Last-Modified"]
+    assert parse_date(after.headers["Last-Modified"]) == written
+    assert (
+        client.get("/feeds.opml", headers={"If-None-Match": before.headers["ETag"]}).status_code
+        == 200
+    )
 
 
 def test_opml_answers_304_when_the_etag_matches(client: FlaskClient) -> None:
@@ -126,11 +171,13 @@ def test_opml_with_the_format_given_twice_answers_400(client: FlaskClient, query
     assert response.get_data(as_text=True).startswith("format is given 2 times; give it once")
 
 
-def test_opml_of_an_empty_site_has_no_dates_and_no_feeds(tmp_path: Path) -> None:
-    response = make_app(tmp_path, []).test_client().get("/feeds.opml")
+def test_opml_of_an_empty_site_has_no_feeds_and_is_dated_by_the_version(tmp_path: Path) -> None:
+    response = pages_app(tmp_path, []).test_client().get("/feeds.opml")
     assert response.status_code == 200
     root = ET.fromstring(response.data)
-    assert root.find("head/dateModified") is None
+    # The settings and code coming into use (a minute before the clock) date it.
+    assert root.findtext("head/dateModified") == response.headers["Last-Modified"]
+    assert root.find("head/dateCreated") is None
     assert root.findall("./body/outline") == []
 
 

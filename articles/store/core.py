@@ -705,11 +705,12 @@ class Store:
             feeds = linked.visible_feeds(conn, linked.partners(conn, ids), now, shows)
         return frozenset(Facet(kind, value) for kind, value in feeds)  # type: ignore[arg-type]
 
-    def month_summaries(self, *, now: datetime) -> list[MonthSummary]:
+    def month_summaries(self, *, now: datetime, month: str | None = None) -> list[MonthSummary]:
         """Each UTC month with visible articles, newest first, with its count and newest
-        `updated` (one grouped pass over the publish-time index)."""
+        change as readers see it (one grouped pass over the publish-time index); with
+        `month` ("2025-07"), that month's alone (a pass over its range), or none."""
         with self._connect() as conn:
-            return read.month_summaries(conn, now)
+            return read.month_summaries(conn, now, month)
 
     def next_visibility_change(
         self, *, now: datetime, facet: Facet | None = None

@@ -259,28 +259,34 @@ def month_changes(conn: Connection, months: Sequence[str] | None) -> dict[str, d
     return {row.month: row.changed_at for row in conn.execute(query)}
 
 
-def month_summaries(conn: Connection, now: datetime) -> list[MonthSummary]:
+def month_summaries(
+    conn: Connection, now: datetime, month: str | None = None
+) -> list[MonthSummary]:
     """Each UTC month with visible articles, newest first: its count and newest change.
 
-    One pass over the (status, published, id, updated) index, grouped by month.
+    One pass over the (status, published, id, updated) index, grouped by month; with `month`
+    ("2025-07"), over that month's range of it only.
     """
     a = articles_table
     if conn.dialect.name == "sqlite":
         # Stored as fixed-width UTC text ("2025-07-30 01:00:00.000000").
-        month: Any = sa.func.substr(a.c.published, 1, 7)
+        month_of: Any = sa.func.substr(a.c.published, 1, 7)
     else:
-        month = sa.func.to_char(sa.func.timezone("UTC", a.c.published), "YYYY-MM")
+        month_of = sa.func.to_char(sa.func.timezone("UTC", a.c.published), "YYYY-MM")
     query = (
         sa.select(
-            month.label("month"),
+            month_of.label("month"),
             sa.func.count().label("n"),
             sa.func.max(a.c.updated).label("updated"),
             sa.func.max(a.c.published).label("published"),
         )
         .where(a.c.status == "published", a.c.published <= now)
-        .group_by(month)
-        .order_by(month.desc())
+        .group_by(month_of)
+        .order_by(month_of.desc())
     )
+    if month is not None:
+        start, end = month_bounds(month)
+        query = query.where(a.c.published >= start, a.c.published < end)
     result = []
     for row in conn.execute(query):
         # The newest change as readers see it (`PageRow.modified`): the newest `updated`, or
