@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from articles.errors import InvalidArticle
 from articles.formats import article_from_mapping
 from articles.formats.values import _HOST
-from articles.text import clean_text, is_blank, record_text
+from articles.text import clean_text, is_blank, is_iri, record_text
 
 ZONE = ZoneInfo("Asia/Seoul")
 # XML 1.0 section 2.2: forbidden (C0 but tab/LF/CR, surrogates, U+FFFE/U+FFFF) and discouraged
@@ -71,7 +71,15 @@ def full_url_check(text: str) -> bool:
         parts.port  # noqa: B018 (ValueError for a port that is not a number)
     except ValueError:
         return False
-    return parts.scheme.lower() in ("http", "https") and bool(host) and bool(_HOST.fullmatch(host))
+    return (
+        parts.scheme.lower() in ("http", "https")
+        and bool(host)
+        and bool(_HOST.fullmatch(host))
+        and is_iri(host)
+        # No user name or password before the host (RFC 3986 3.2.1: a feed would publish them).
+        and parts.username is None
+        and parts.password is None
+    )
 
 
 URL_PARTS = st.tuples(
