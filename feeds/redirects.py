@@ -29,6 +29,7 @@ from feeds.urls import (
     CONVENTIONAL_FEEDS,
     FEEDS_PREFIX,
     FORMATS,
+    FORWARDED_KEY,
     MAIN_FEED,
     public_base_url,
 )
@@ -199,7 +200,8 @@ def canonical_spelling() -> Response | None:
     sub_environ = {
         key: value
         for key, value in environ.items()
-        if key not in ("REQUEST_URI", "RAW_URI") and not key.startswith("feeds.")
+        if key not in ("REQUEST_URI", "RAW_URI")
+        and (not key.startswith("feeds.") or key == FORWARDED_KEY)
     }
     sub_environ["PATH_INFO"] = target
     app = current_app._get_current_object()  # type: ignore[attr-defined]
