@@ -36,7 +36,13 @@ from feeds.etag import DocumentVersion
 from feeds.fastpath import FastPath, ResponseMemo
 from feeds.podcasts import ShowMediaCheck, show_selections
 from feeds.ratelimit import RateLimit, refuse_over_limit
-from feeds.request_line import ServerQuirks, method_and_target, raw_target_path, request_size
+from feeds.request_line import (
+    ServerQuirks,
+    keep_sent_target,
+    method_and_target,
+    raw_target_path,
+    request_size,
+)
 from feeds.request_text import refuse_unstorable
 from feeds.subscribers import SubscriberCount, SubscriberCounter
 from feeds.subscribers_report import subscribers_command
@@ -164,6 +170,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     # Around everything: the protocol version and Host as PEP 3333 has them, whatever the
     # server wrote (Granian: `HTTP/1` and an empty Host for an HTTP/1.0 request without one).
     app.wsgi_app = ServerQuirks(app.wsgi_app)  # type: ignore[method-assign]
+    # And under `flask run`, the request target as sent (a leading `//` is redirected).
+    keep_sent_target()
 
     # Every WSGI server writes the Date header itself (Werkzeug's development server, Granian
     # and gunicorn alike); Werkzeug's make_conditional adds one more to pages, OPML and static
