@@ -223,8 +223,8 @@ def _host_is_a_host() -> None:
     if "HTTP_HOST" not in environ:
         if environ.get("SERVER_PROTOCOL") == "HTTP/1.1":
             raise BadRequest(
-                "an HTTP/1.1 request needs a Host header (RFC 9112 section 3.2); send the "
-                "site's host name"
+                "an HTTP/1.1 request needs a Host header (RFC 9112 section 3.2), and this one "
+                "had none or an empty one; send the site's host name"
             )
         return
     if host_usable:

@@ -4,8 +4,10 @@
   HTTP/1.0 request's version as `HTTP/1` and a Host it did not receive as an empty
   `HTTP_HOST`, so an HTTP/1.0 client (which may leave Host out, RFC 9112 3.2) was refused
   400 "the Host header ... is not a valid host name" under the production command while
-  `flask run` served it. The environ is put back as PEP 3333 has it: `HTTP/1.0`, no
-  `HTTP_HOST`, so Werkzeug takes the server's own name and the access log the real version.
+  `flask run` served it, and an HTTP/1.1 request without Host got that message instead of
+  saying it needs a Host header. The environ is put back as PEP 3333 has it: `HTTP/1.0`, no
+  `HTTP_HOST` (an empty Host, which cannot be told from a missing one there, counts as
+  none), so Werkzeug takes the server's own name and the access log the real version.
 - **Methods** (`method_and_target`, before every request): a method no route of the app
   implements (`BREW`, `PROPFIND`, `TRACE`, a lower-case `get`: methods are case-sensitive,
   RFC 9110 9.1) is **501** Not Implemented, as RFC 9110 15.6.2 asks; a method the app
@@ -43,9 +45,6 @@ if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 _METHODS_KEY = "feeds.implemented_methods"
-# Protocol versions without Host in their request (RFC 1945 has none; RFC 9112 3.2 requires
-# it from HTTP/1.1 on), as servers write them.
-_WITHOUT_HOST = frozenset({"HTTP/1.0", "HTTP/0.9"})
 
 
 class ServerQuirks:
@@ -57,7 +56,10 @@ class ServerQuirks:
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         if environ.get("SERVER_PROTOCOL") == "HTTP/1":
             environ["SERVER_PROTOCOL"] = "HTTP/1.0"
-        if environ.get("HTTP_HOST") == "" and environ.get("SERVER_PROTOCOL") in _WITHOUT_HOST:
+        if environ.get("HTTP_HOST") == "":
+            # Granian's missing Host, whatever the version: an empty one names no host either,
+            # so both are a request without Host (served for HTTP/1.0, a 400 saying it needs
+            # one for HTTP/1.1, `feeds._host_is_a_host`), under every server alike.
             del environ["HTTP_HOST"]
         return self.app(environ, start_response)
 
