@@ -444,6 +444,7 @@ def feed_etag(
         empty_updated=doc.empty_updated,
         translations=doc.translations,  # their hreflang links are in the bytes
         tombstones=doc.tombstones,
+        has_page=doc.has_page,  # its alternate link: the facet's page or the front page
     )
 
 
