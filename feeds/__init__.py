@@ -19,7 +19,6 @@ from urllib.parse import unquote_to_bytes
 from flask import Flask, Response, current_app, request
 from sqlalchemy.exc import DataError, OperationalError
 from werkzeug.exceptions import BadHost, BadRequest, HTTPException, InternalServerError
-from werkzeug.middleware.proxy_fix import ProxyFix
 
 from articles.changes import ChangeListeners
 from articles.cli import SERVICE_KEY, articles_cli
@@ -37,11 +36,17 @@ from feeds.etag import DocumentVersion
 from feeds.fastpath import FastPath, ResponseMemo
 from feeds.podcasts import ShowMediaCheck, show_selections
 from feeds.ratelimit import RateLimit, refuse_over_limit
-from feeds.request_line import ServerQuirks, method_and_target, raw_target_path, request_size
+from feeds.request_line import (
+    ServerQuirks,
+    keep_sent_target,
+    method_and_target,
+    raw_target_path,
+    request_size,
+)
 from feeds.request_text import refuse_unstorable
 from feeds.subscribers import SubscriberCount, SubscriberCounter
 from feeds.subscribers_report import subscribers_command
-from feeds.urls import InvalidHost, usable_host
+from feeds.urls import InvalidHost, TrustedProxy, forwarded_problem, usable_host
 
 log = logging.getLogger(__name__)
 
@@ -149,7 +154,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app.wsgi_app = limiter  # type: ignore[method-assign]
     if config.trust_proxy_hops > 0:
         hops = config.trust_proxy_hops
-        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+        # Werkzeug's ProxyFix, recording what it honoured for feeds.urls.forwarded_problem.
+        app.wsgi_app = TrustedProxy(  # type: ignore[method-assign]
             app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops, x_prefix=hops
         )
 
@@ -164,6 +170,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     # Around everything: the protocol version and Host as PEP 3333 has them, whatever the
     # server wrote (Granian: `HTTP/1` and an empty Host for an HTTP/1.0 request without one).
     app.wsgi_app = ServerQuirks(app.wsgi_app)  # type: ignore[method-assign]
+    # And under `flask run`, the request target as sent (a leading `//` is redirected).
+    keep_sent_target()
 
     # Every WSGI server writes the Date header itself (Werkzeug's development server, Granian
     # and gunicorn alike); Werkzeug's make_conditional adds one more to pages, OPML and static
@@ -200,18 +208,26 @@ def _host_is_a_host() -> None:
     Such requests were answered 200 when site_url was set (`Host: a b`, two Host lines, none at
     all); without site_url they were a 400 already, because no link could be written. The
     rule for what a host is stays `feeds.urls.usable_host`; an HTTP/1.0 request may go
-    without Host."""
+    without Host. The other headers of a trusted proxy that make up the public root
+    (X-Forwarded-Proto, -Port, -Prefix) are checked first, by `feeds.urls.forwarded_problem`,
+    each answered with a 400 naming the header and what it must be."""
     environ = request.environ
+    # Werkzeug's router refuses a name it cannot encode (`a..b`: an empty IDNA label) with a
+    # 400 that says nothing of the Host.
+    host_usable = "HTTP_HOST" not in environ or (
+        usable_host(request.host) and not isinstance(request.routing_exception, BadHost)
+    )
+    problem = forwarded_problem(environ, host_usable=host_usable)
+    if problem is not None:
+        raise problem
     if "HTTP_HOST" not in environ:
         if environ.get("SERVER_PROTOCOL") == "HTTP/1.1":
             raise BadRequest(
-                "an HTTP/1.1 request needs a Host header (RFC 9112 section 3.2); send the "
-                "site's host name"
+                "an HTTP/1.1 request needs a Host header (RFC 9112 section 3.2), and this one "
+                "had none or an empty one; send the site's host name"
             )
         return
-    # Werkzeug's router refuses a name it cannot encode (`a..b`: an empty IDNA label) with a
-    # 400 that says nothing of the Host.
-    if usable_host(request.host) and not isinstance(request.routing_exception, BadHost):
+    if host_usable:
         return
     config: SiteConfig = current_app.extensions["feeds.config"]
     if not config.site_url:

@@ -125,11 +125,11 @@ def document_feed(
         title = f"{label} — {title}"
     if query.month is not None:
         title = f"{title} ({query.month})"
-    # A facet whose every article was removed has no page (404) while its feed is still
-    # served with the tombstones: link the site's front page instead of a page that is gone.
-    emptied = query.month is None and doc.total == 0 and show is None
+    # A facet whose every article was removed has no page (404) while its feed and archives
+    # are still served with the tombstones: they link the site's front page instead of a page
+    # that is gone (`Document.has_page`, `feeds.documents.facet_page_exists`).
     feed_links = FeedLinks(
-        html=facet_page_url(Facet("all", "") if emptied else facet, base),
+        html=facet_page_url(facet if doc.has_page else Facet("all", ""), base),
         documents={
             fmt: DocumentLinks(
                 self=str(urls["self"]), **{k: v for k, v in urls.items() if k != "self"}

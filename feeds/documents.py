@@ -52,7 +52,10 @@ class Document:
     (`feeds.etag.settled_last_modified`).
     `empty_updated` is, for a document without entries (the "all" feed of an empty store),
     the time it last changed: the latest deletion or schema set-up recorded in the database
-    (None when neither is).
+    (None when neither is). `has_page` is whether the facet's HTML page exists, which every
+    document of the feed links as its `alternate` (`facet_page_exists`): not when no article
+    of the facet is visible any more (the feed and its archives are served with their
+    tombstones while that page answers 404 or 410); they link the front page instead.
     """
 
     query: FeedQuery
@@ -70,6 +73,7 @@ class Document:
     empty_updated: datetime | None = None
     tombstones: tuple[Tombstone, ...] = ()
     modified: datetime | None = None
+    has_page: bool = True
 
     @property
     def is_archive(self) -> bool:
@@ -154,6 +158,7 @@ class Documents:
             ),
             tombstones=tombstones,
             modified=self._modified(query.facet, now, keys, newest, tombstones, translations),
+            has_page=facet_page_exists(store, query.facet, visible=total > 0),
         )
 
     def shared_change(
@@ -321,6 +326,8 @@ class Documents:
                 query.facet, now, keys, (), tombstones, translations, month=month
             ),
             empty_updated=None if keys else _emptied_at(store),
+            # `months` are those with visible entries: none left, the facet's page is gone.
+            has_page=facet_page_exists(store, query.facet, visible=bool(months)),
         )
 
     def archive_months(self, facet: Facet, now: datetime) -> list[str]:
@@ -344,6 +351,15 @@ class Documents:
             f"it was removed, the last on {removed.astimezone(UTC):%Y-%m-%d}; see "
             f"{site}{INDEX_PATH} for the list of feeds",
         )
+
+
+def facet_page_exists(store: Store, facet: Facet, *, visible: bool) -> bool:
+    """Whether the facet's HTML page (`feeds.urls.facet_page_path`) answers 200, given whether
+    any article of the facet is `visible`: the index always, a configured podcast show always
+    (`Store.is_configured`), any other facet while it has a visible article (`feeds.pages`
+    answers 404 or 410 otherwise). The one rule for the `alternate` link of every document of
+    a feed: live, paged or a month's archive, in every format and its preview page."""
+    return visible or store.is_configured(facet)
 
 
 def _has_bounds(month: str) -> bool:

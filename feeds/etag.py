@@ -156,10 +156,13 @@ def document_etag(
     empty_updated: datetime | None = None,
     translations: Iterable[TranslationLink] = (),
     tombstones: Sequence[Tombstone] = (),
+    has_page: bool = True,
 ) -> str:
     """The opaque part of the document's strong ETag (no quotes, no encoding suffix).
 
-    `empty_updated` is the `updated` an entry-less document shows (it has no keys to hash).
+    `empty_updated` is the `updated` an entry-less document shows (it has no keys to hash);
+    `has_page` whether it links its facet's page or, that page being gone, the front page
+    (`Document.has_page`: an emptied month archive's link changes with no entry of its own).
     """
     h = hashlib.blake2b(digest_size=16)
     head = "\x1f".join(
@@ -177,6 +180,7 @@ def document_etag(
             str(total),
             *(link or "" for link in archive_links),
             empty_updated.isoformat() if empty_updated is not None else "",
+            "" if has_page else "no-page",
         )
     )
     h.update(head.encode())

@@ -204,7 +204,7 @@ def feed(subpath: str) -> Response:
         moved = _label_redirect(service, subpath, base) if exc.status == 404 else None
         if moved is not None:
             return moved
-        return error_response(exc.status, exc.message, as_json=fmt == "json")
+        return error_response(exc.status, exc.message)
 
     self_query = "" if query.month is not None else self_query_string(request.args, query)
     links = document_links(query, doc, base, self_query, service.config.feed_limits(query.facet)[0])
@@ -333,7 +333,7 @@ def _label_redirect(service: FeedService, subpath: str, base: str) -> Response |
     if _document_error(service, f"{parts[0]}/{slug}", base, MultiDict()) is None:
         # The slug's feed is served, not this document of it (a month it never had, a page
         # past its end): that document's own reason, never a redirect to it.
-        return error_response(exc.status, exc.message, as_json=canonical.endswith(".json"))
+        return error_response(exc.status, exc.message, feed=FEEDS_PREFIX + canonical)
     return None
 
 
@@ -342,7 +342,7 @@ def _canonical_redirect(service: FeedService, canonical: str, base: str) -> Resp
     error that URL would get, at once (never a redirect to a 404)."""
     canonical, exc = _canonical_document(service, canonical, base)
     if exc is not None:
-        return error_response(exc.status, exc.message, as_json=canonical.endswith(".json"))
+        return error_response(exc.status, exc.message, feed=FEEDS_PREFIX + canonical)
     return permanent_redirect(FEEDS_PREFIX + canonical)
 
 
@@ -457,6 +457,7 @@ def feed_etag(
         empty_updated=doc.empty_updated,
         translations=doc.translations,  # their hreflang links are in the bytes
         tombstones=doc.tombstones,
+        has_page=doc.has_page,  # its alternate link: the facet's page or the front page
     )
 
 
@@ -592,10 +593,15 @@ def _text(status: int, body: str, headers: dict[str, str] | None = None) -> Resp
 
 
 def error_response(
-    status: int, message: str, *, as_json: bool = False, headers: dict[str, Any] | None = None
+    status: int, message: str, *, feed: str | None = None, headers: dict[str, Any] | None = None
 ) -> Response:
-    """A short client-error body saying what to do: JSON for `.json` URLs, else plain text."""
-    if as_json or (request.path.startswith("/feeds/") and request.path.endswith(".json")):
+    """A short client-error body saying what to do: JSON on a feed URL whose format is JSON
+    Feed, else plain text. `feed` is the feed path whose format decides (default: this
+    request's). The format of a feed URL without an extension is the one `Accept` chooses
+    (`feeds.negotiation.negotiate`), so the error's body depends on `Accept` there too and
+    carries `Vary: Accept` (RFC 9110 12.5.5), whatever its status."""
+    as_json, by_accept = _error_format(feed if feed is not None else request.path)
+    if as_json:
         body = json.dumps({"error": message, "status": status}, ensure_ascii=False) + "\n"
         response = Response(body, status=status, mimetype="application/json")
     else:
@@ -606,7 +612,20 @@ def error_response(
     response.headers["Cache-Control"] = "no-cache" if status in (404, 410) else "no-store"
     if headers:
         response.headers.update(headers)
+    if by_accept:
+        response.headers["Vary"] = with_vary(response.headers.get("Vary", ""), "Accept")
     return response
+
+
+def _error_format(path: str) -> tuple[bool, bool]:
+    """(whether an error at `path` is JSON, whether `Accept` chose that): a feed URL's format
+    is its extension's, or without one (`/feeds/all`, `/feeds/tag/x/`) the negotiated one."""
+    if not path.startswith(FEEDS_PREFIX):
+        return False, False
+    last = path.rsplit("/", 1)[-1]
+    if "." in last:
+        return last.endswith(".json"), False
+    return negotiate(request.headers.get("Accept")) == "json", True
 
 
 _HTTP_HINTS: dict[int, str] = {

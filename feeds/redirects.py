@@ -22,13 +22,14 @@ from werkzeug.exceptions import HTTPException, NotFound
 
 from articles.store import Store
 from feeds.config import SiteConfig
-from feeds.request_line import raw_target_path
+from feeds.request_line import raw_target_path, sent_path
 from feeds.urls import (
     API_PREFIX,
     ARTICLES_PREFIX,
     CONVENTIONAL_FEEDS,
     FEEDS_PREFIX,
     FORMATS,
+    FORWARDED_KEY,
     MAIN_FEED,
     public_base_url,
 )
@@ -183,7 +184,8 @@ def canonical_spelling() -> Response | None:
     if request.method not in ("GET", "HEAD"):
         return None
     environ = request.environ
-    path = environ.get("PATH_INFO", "")
+    # As sent: Werkzeug's development server drops the slashes at the start of PATH_INFO.
+    path = sent_path(environ)
     if not path.startswith("/"):
         return None  # `OPTIONS *` and the like: no path to spell
     target = _without_dot_segments(path)
@@ -191,7 +193,7 @@ def canonical_spelling() -> Response | None:
         target = "/" + target.lstrip("/")
     if ("//" in target or (target.endswith("/") and target != "/")) and not _routed(target, path):
         target = _SLASHES.sub("/", target).rstrip("/") or "/"
-    raw = _raw_path(environ)
+    raw = _raw_path(environ, path)
     if target == path and (raw is None or raw == site_spelling(target)):
         return None
     if (target + "/").startswith(API_PREFIX) and not path.startswith("//"):
@@ -199,7 +201,8 @@ def canonical_spelling() -> Response | None:
     sub_environ = {
         key: value
         for key, value in environ.items()
-        if key not in ("REQUEST_URI", "RAW_URI") and not key.startswith("feeds.")
+        if key not in ("REQUEST_URI", "RAW_URI")
+        and (not key.startswith("feeds.") or key == FORWARDED_KEY)
     }
     sub_environ["PATH_INFO"] = target
     app = current_app._get_current_object()  # type: ignore[attr-defined]
@@ -223,9 +226,10 @@ def site_spelling(path: str) -> str:
     return quote(raw, safe="/")
 
 
-def _raw_path(environ: dict[str, object]) -> str | None:
+def _raw_path(environ: dict[str, object], path: str) -> str | None:
     """The path of the request target as the client sent it, when the server passes it and
-    it is a spelling of this request's path (not one a proxy or a test rewrote), else None."""
+    it is a spelling of `path`, the request's path as sent (`sent_path`), not one a proxy or a
+    test rewrote; else None."""
     raw = raw_target_path(environ)
     if raw is None:
         return None
@@ -238,7 +242,7 @@ def _raw_path(environ: dict[str, object]) -> str | None:
         decoded = unquote_to_bytes(raw.encode("latin-1"))
     except UnicodeEncodeError:
         return None
-    if decoded != str(environ.get("PATH_INFO", "")).encode("latin-1", "replace"):
+    if decoded != path.encode("latin-1", "replace"):
         return None
     return raw
 

@@ -4,8 +4,10 @@
   HTTP/1.0 request's version as `HTTP/1` and a Host it did not receive as an empty
   `HTTP_HOST`, so an HTTP/1.0 client (which may leave Host out, RFC 9112 3.2) was refused
   400 "the Host header ... is not a valid host name" under the production command while
-  `flask run` served it. The environ is put back as PEP 3333 has it: `HTTP/1.0`, no
-  `HTTP_HOST`, so Werkzeug takes the server's own name and the access log the real version.
+  `flask run` served it, and an HTTP/1.1 request without Host got that message instead of
+  saying it needs a Host header. The environ is put back as PEP 3333 has it: `HTTP/1.0`, no
+  `HTTP_HOST` (an empty Host, which cannot be told from a missing one there, counts as
+  none), so Werkzeug takes the server's own name and the access log the real version.
 - **Methods** (`method_and_target`, before every request): a method no route of the app
   implements (`BREW`, `PROPFIND`, `TRACE`, a lower-case `get`: methods are case-sensitive,
   RFC 9110 9.1) is **501** Not Implemented, as RFC 9110 15.6.2 asks; a method the app
@@ -29,7 +31,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
-from urllib.parse import quote
+from urllib.parse import quote, unquote_to_bytes
 
 from flask import Flask, Response, current_app, request
 from werkzeug.exceptions import (
@@ -43,9 +45,6 @@ if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 _METHODS_KEY = "feeds.implemented_methods"
-# Protocol versions without Host in their request (RFC 1945 has none; RFC 9112 3.2 requires
-# it from HTTP/1.1 on), as servers write them.
-_WITHOUT_HOST = frozenset({"HTTP/1.0", "HTTP/0.9"})
 
 
 class ServerQuirks:
@@ -57,7 +56,10 @@ class ServerQuirks:
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         if environ.get("SERVER_PROTOCOL") == "HTTP/1":
             environ["SERVER_PROTOCOL"] = "HTTP/1.0"
-        if environ.get("HTTP_HOST") == "" and environ.get("SERVER_PROTOCOL") in _WITHOUT_HOST:
+        if environ.get("HTTP_HOST") == "":
+            # Granian's missing Host, whatever the version: an empty one names no host either,
+            # so both are a request without Host (served for HTTP/1.0, a 400 saying it needs
+            # one for HTTP/1.1, `feeds._host_is_a_host`), under every server alike.
             del environ["HTTP_HOST"]
         return self.app(environ, start_response)
 
@@ -75,6 +77,63 @@ def raw_target_path(environ: Mapping[str, object]) -> str | None:
         parts = raw.split("/", 3)
         raw = "/" + parts[3] if len(parts) == 4 else "/"
     return raw
+
+
+_KEEPS_TARGET = "_feeds_keeps_sent_target"
+
+
+def keep_sent_target() -> None:
+    """Make Werkzeug's development server (`flask run`) pass a target that starts with `//`
+    as sent, in REQUEST_URI and RAW_URI, the keys meant for it (mod_wsgi, uWSGI, gunicorn).
+
+    Python's http.server (gh-87389, Python 3.11 and the 3.10.5, 3.9.13 releases) replaces the
+    slashes at the start of the target with one before Werkzeug reads it, so `flask run` gave
+    the app `/feeds/all.atom` for `//feeds/all.atom` in every key and served that second
+    address (200) where Granian and gunicorn are redirected (301). The request line as sent
+    stays in the handler's `requestline`; PATH_INFO is left as the server made it, and
+    `sent_path` reads the pair. Patches Werkzeug's handler class once per process (only the
+    development server uses it)."""
+    from werkzeug.serving import WSGIRequestHandler
+
+    original = WSGIRequestHandler.make_environ
+    if getattr(original, _KEEPS_TARGET, False):
+        return
+
+    def make_environ(self: WSGIRequestHandler) -> WSGIEnvironment:
+        environ = original(self)
+        words = self.requestline.split()
+        if len(words) >= 2 and words[1].startswith("//"):
+            # As Werkzeug writes these keys (its `_wsgi_encoding_dance` of the target).
+            environ["REQUEST_URI"] = environ["RAW_URI"] = words[1].encode().decode("latin-1")
+        return environ
+
+    setattr(make_environ, _KEEPS_TARGET, True)
+    WSGIRequestHandler.make_environ = make_environ  # type: ignore[method-assign]
+
+
+def sent_path(environ: Mapping[str, object]) -> str:
+    """The request's path as the client sent it, in PATH_INFO's form (percent-decoded, its
+    UTF-8 bytes read as Latin-1, PEP 3333): PATH_INFO, except where the server dropped slashes
+    at its start. Werkzeug's development server (`flask run`, 3.1) reads the request target
+    with `urlsplit`, which takes `//feeds/all.atom` for a network-path reference: PATH_INFO is
+    `/feeds/all.atom` (`///x` gives `/x`, `//` gives an empty one) while REQUEST_URI keeps the
+    target as sent. Such a pair is told from a proxy's or a test's rewrite by differing only in
+    the slashes before the first segment; the path sent is then the target's, decoded.
+    Granian, gunicorn and uWSGI keep the slashes in PATH_INFO."""
+    path = str(environ.get("PATH_INFO", ""))
+    raw = raw_target_path(environ)
+    if raw is None or not raw.startswith("//"):
+        return path
+    try:
+        decoded = unquote_to_bytes(raw.encode("latin-1")).decode("latin-1")
+    except UnicodeEncodeError:
+        return path
+    script = str(environ.get("SCRIPT_NAME", ""))
+    if script and decoded.startswith(script):
+        decoded = decoded[len(script) :]
+    if decoded != path and decoded.lstrip("/") == path.lstrip("/"):
+        return decoded
+    return path
 
 
 # nginx reads a request line and each header line into 8 KB buffers (large_client_header_buffers

@@ -14,18 +14,24 @@ Facet values are percent-encoded as UTF-8 path segments; feed slugs are ASCII an
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
-from typing import Final
-from urllib.parse import quote, urlencode, urlsplit
+from typing import TYPE_CHECKING, Final
+from urllib.parse import quote, unquote_to_bytes, urlencode, urlsplit
 
 from flask import request
 from werkzeug.exceptions import BadRequest
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import PathConverter
 
 from articles.model import Article
 from articles.store import FACET_KINDS, Facet, FacetKindName
 from feeds.config import SiteConfig
 from feeds.writers import FORMATS
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIEnvironment
 
 __all__ = [
     "ADMIN_PREFIX",
@@ -37,8 +43,10 @@ __all__ = [
     "CSS_PATH",
     "FEEDS_PREFIX",
     "FORMATS",
+    "FORWARDED_KEY",
     "HEALTH_PATH",
     "INDEX_PATH",
+    "InvalidForwarded",
     "KIND_BY_SEGMENT",
     "MAIN_FEED",
     "NEWS_SITEMAP_PATH",
@@ -51,6 +59,7 @@ __all__ = [
     "STATIC_PREFIX",
     "STYLESHEET_PATH",
     "SUBSCRIBERS_PAGE_PATH",
+    "TrustedProxy",
     "archive_path",
     "article_page_path",
     "article_page_url",
@@ -61,11 +70,14 @@ __all__ = [
     "feed_path",
     "feed_stem",
     "feed_url",
+    "forwarded_problem",
     "public_base_url",
     "public_path",
     "site_path",
     "sitemap_month_path",
     "usable_host",
+    "usable_port",
+    "usable_prefix",
 ]
 
 # The URL word of each facet kind but "all" (`lang` for language), from the store's registry
@@ -254,13 +266,18 @@ def public_base_url(config: SiteConfig) -> str:
     """The public root of the site, without a trailing slash: `https://news.example.com/ko`.
 
     The configured `site_url`, else this request's own root after ProxyFix (the host, and the
-    script root that `X-Forwarded-Prefix` sets), which is fine for local use only. Raises
-    InvalidHost (a 400) when that is needed and the request's Host is not a valid host:
-    Werkzeug checks its characters and port and reads an invalid one as empty.
+    script root that `X-Forwarded-Prefix` sets), which is fine for local use only. Raises a
+    400 when that is needed and a part of it cannot be part of a URL: InvalidForwarded naming
+    the trusted proxy's header (`forwarded_problem`), else InvalidHost for the Host header
+    (Werkzeug checks its characters and port and reads an invalid one as empty).
     """
     if config.site_url:
         return config.site_url
-    if not usable_host(request.host):
+    host_usable = usable_host(request.host)
+    problem = forwarded_problem(request.environ, host_usable=host_usable)
+    if problem is not None:
+        raise problem
+    if not host_usable:
         raise InvalidHost()
     return request.url_root.rstrip("/")
 
@@ -278,3 +295,123 @@ def usable_host(host: str) -> bool:
     except ValueError:
         return False
     return bool(parts.hostname) and (port is None or port > 0)
+
+
+# --- what a trusted proxy says of the public root ----------------------------------------------
+
+# The environ key where TrustedProxy keeps the value of each X-Forwarded-* header it honoured.
+FORWARDED_KEY: Final = "feeds.forwarded"
+# The headers that shape the public root, in the order they are checked (the host last: a bad
+# X-Forwarded-Port makes the host unusable too, and is the one to name).
+_ROOT_HEADERS: Final = ("X-Forwarded-Proto", "X-Forwarded-Port", "X-Forwarded-Prefix")
+_SCHEMES: Final = frozenset({"http", "https"})
+_PORT = re.compile(r"[1-9][0-9]{0,4}")
+# One segment of a path prefix: RFC 3986 pchar without `@` (a prefix that starts with one
+# would read as user information in a link written by concatenation), written ASCII.
+_PREFIX_SEGMENT = re.compile(r"(?:[A-Za-z0-9._~!$&'()*+;=:-]|%[0-9A-Fa-f]{2})+")
+_NOT_IN_A_SEGMENT: Final = frozenset(b"/\\" + bytes(range(0x20)) + b"\x7f")
+
+# What each header must be, as the 400 says it.
+_MUST: Final[dict[str, str]] = {
+    "X-Forwarded-Proto": "must be http or https",
+    "X-Forwarded-Port": "must be a port number from 1 to 65535 in ASCII digits, no leading zero",
+    "X-Forwarded-Prefix": (
+        "must be a path starting with '/' (/news, /ko/feeds), each segment made of letters, "
+        "digits and -._~!$&'()*+;=: or %XX escapes, with no empty segment, no '.' or '..' "
+        "segment (nor an escaped one) and no escaped '/' or '\\'"
+    ),
+    "X-Forwarded-Host": "is not a valid host name (with an optional port)",
+}
+
+
+class TrustedProxy(ProxyFix):
+    """Werkzeug's ProxyFix that also records, under FORWARDED_KEY, the value of each
+    X-Forwarded-Proto/-Host/-Port/-Prefix header it honoured (the one `trust_proxy_hops` back),
+    so `forwarded_problem` can check exactly what shapes the public root and name its header."""
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        trusted = {
+            "X-Forwarded-Proto": self.x_proto,
+            "X-Forwarded-Host": self.x_host,
+            "X-Forwarded-Port": self.x_port,
+            "X-Forwarded-Prefix": self.x_prefix,
+        }
+        honoured: dict[str, str] = {}
+        for header, hops in trusted.items():
+            key = "HTTP_" + header.upper().replace("-", "_")
+            value = self._get_real_value(hops, environ.get(key))
+            if value:  # (ProxyFix ignores an empty one, too)
+                honoured[header] = value
+        environ[FORWARDED_KEY] = honoured
+        return super().__call__(environ, start_response)
+
+
+class InvalidForwarded(BadRequest):
+    """A header of the trusted proxy that shapes the public root cannot be part of a URL."""
+
+    def __init__(self, header: str, value: str) -> None:
+        shown = value if len(value) <= 60 else value[:60] + "..."
+        super().__init__(
+            f"the {header} header of this request ({shown!r}) {_MUST[header]}: it is part of "
+            "every link to this site; fix the proxy that sends it"
+        )
+
+
+def forwarded_problem(
+    environ: Mapping[str, object], *, host_usable: bool
+) -> InvalidForwarded | None:
+    """The 400 for the first header of the trusted proxy (recorded by TrustedProxy) that
+    cannot be part of the public root, else None: X-Forwarded-Proto (`http` or `https`),
+    X-Forwarded-Port (`usable_port`), X-Forwarded-Prefix (`usable_prefix`), and the
+    X-Forwarded-Host when it made the request's host unusable (`host_usable` False). The one
+    rule for every value a proxy sends that links are made of; the Host header itself is the
+    caller's (`usable_host`)."""
+    honoured = environ.get(FORWARDED_KEY)
+    if not isinstance(honoured, dict) or not honoured:
+        return None
+    checks: dict[str, Callable[[str], bool]] = {
+        "X-Forwarded-Proto": lambda value: value in _SCHEMES,
+        "X-Forwarded-Port": usable_port,
+        "X-Forwarded-Prefix": usable_prefix,
+    }
+    for header in _ROOT_HEADERS:
+        value = honoured.get(header)
+        if value is not None and not checks[header](value):
+            return InvalidForwarded(header, value)
+    host = honoured.get("X-Forwarded-Host")
+    if host is not None and not host_usable:
+        return InvalidForwarded("X-Forwarded-Host", host)
+    return None
+
+
+def usable_port(port: str) -> bool:
+    """Whether `port` can be the port of a URL as this site writes it: 1 to 65535 in ASCII
+    digits, no sign, space or leading zero."""
+    return bool(_PORT.fullmatch(port)) and int(port) <= 65535
+
+
+@lru_cache(maxsize=64)
+def usable_prefix(prefix: str) -> bool:
+    """Whether `prefix` (an X-Forwarded-Prefix, which becomes the script root) can stand
+    between the host and every path the site writes: `/` or a path starting with `/` (a
+    trailing `/` is dropped) whose segments are RFC 3986 pchar without `@`, none empty, none
+    `.` or `..` (RFC 3986 5.2.4 would resolve them away), also when percent-encoded, and none
+    holding an encoded `/`, `\\` or control character, with UTF-8 escapes. Anything else would
+    put the prefix into the host (`ko`, `.evil.example`, `@evil.example`) or climb out of it
+    (`/%2e%2e`)."""
+    path = prefix.rstrip("/")
+    if not path:
+        return prefix.startswith("/")
+    if not path.startswith("/"):
+        return False
+    for segment in path[1:].split("/"):
+        if not _PREFIX_SEGMENT.fullmatch(segment):
+            return False
+        decoded = unquote_to_bytes(segment)
+        if decoded in (b".", b"..") or not _NOT_IN_A_SEGMENT.isdisjoint(decoded):
+            return False
+        try:
+            decoded.decode("utf-8")
+        except UnicodeDecodeError:
+            return False
+    return True
