@@ -13,14 +13,16 @@ Podcast Index namespace 1.0 (`podcast:guid`, `podcast:locked`, ...). See docs/po
 from __future__ import annotations
 
 import difflib
+import json
 import re
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import Final, Literal
+from typing import Final, Literal, TypeGuard
 from urllib.parse import urlsplit
 
+from articles.formats.values import facet_slug
 from articles.languages import LanguageError, canonical_language
 from articles.model import EPISODE_MEDIA_PREFIXES as EPISODE_TYPES
 from articles.model import Article, is_episode_media
@@ -82,7 +84,6 @@ APPLE_CATEGORIES: Final[Mapping[str, tuple[str, ...]]] = {
 # without its scheme and trailing slashes, in this namespace.
 PODCAST_GUID_NAMESPACE: Final = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
 
-_SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9._-]{0,98}[a-z0-9])?$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _ARTWORK_TYPES: Final = (".jpg", ".jpeg", ".png")
 # Settings written as iTunes tags of bounded length (Apple's; the W3C Feed Validation
@@ -212,14 +213,37 @@ def parse_shows(raw: object, source: str) -> tuple[Show, ...]:
         raise ShowError(f"{source}: podcasts: expected a table of shows ([podcasts.<slug>])")
     shows = []
     for slug, table in sorted(raw.items()):
-        shows.append(_parse_show(slug, table, f"{source}: podcasts.{slug}"))
+        name = _table_name(slug) if isinstance(slug, str) else f"podcasts.{slug!r}"
+        shows.append(_parse_show(slug, table, f"{source}: {name}"))
     return tuple(shows)
 
 
+def is_feed_slug(value: object) -> TypeGuard[str]:
+    """Whether `value` is, as written, the slug of a feed: the rule of every facet's slug
+    (`articles.formats.values.facet_slug`: lower-case a-z, 0-9, '-', '_', at most 100
+    characters, a letter or digit at each end), which the feed URLs take
+    (`feeds.query.is_feed_name` accepts every one). A show's slug and the section and tag it
+    selects are such slugs: anything else (`news.daily`, whose '.' reads as the format's
+    extension) would configure a show whose feeds no URL reaches, or a selection no record
+    can be in."""
+    return isinstance(value, str) and facet_slug(value) == value
+
+
+def _table_name(slug: str) -> str:
+    """`podcasts.<slug>` as the TOML file writes it (quoted when not a bare key)."""
+    bare = re.fullmatch(r"[A-Za-z0-9_-]+", slug) is not None
+    return f"podcasts.{slug}" if bare else f"podcasts.{json.dumps(slug, ensure_ascii=False)}"
+
+
 def _parse_show(slug: object, table: object, where: str) -> Show:
-    if not isinstance(slug, str) or not _SLUG.match(slug):
+    if not is_feed_slug(slug):
+        suggestion = slugify(slug) if isinstance(slug, str) else ""
+        advice = f", e.g. [podcasts.{suggestion}]" if suggestion else ""
         raise ShowError(
-            f"{where}: the show's slug must be lower-case letters, digits, '.', '_' or '-'"
+            f"{where}: the show's slug names its feeds (/feeds/podcast/<slug>.rss, .atom, "
+            "and .json) and its page, so it must be a feed slug: lower-case a-z, 0-9, '-' "
+            "and '_' (no '.': it would read as the format's extension), at most 100 "
+            f"characters, a letter or digit first and last; rename the table{advice}"
         )
     if not isinstance(table, Mapping):
         raise ShowError(f"{where}: expected a table of settings")
@@ -267,7 +291,7 @@ def _parse_show(slug: object, table: object, where: str) -> Show:
             f'{where}: give the articles the show takes: section = "...", tag = "...", or both'
         )
     for key, value in (("section", section), ("tag", tag)):
-        if value is not None and not _SLUG.match(value):
+        if value is not None and not is_feed_slug(value):
             # A label (`오디오`, `Morning News`) is named by its slug in URLs: say which.
             slug = slugify(value)
             raise ShowError(

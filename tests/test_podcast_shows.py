@@ -9,27 +9,31 @@ and the setting.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
 import pytest
-from hypothesis import given
+from flask import Flask
+from hypothesis import example, given
 from hypothesis import strategies as st
 
+from articles.formats.values import facet_slug
 from articles.text import slugify
 from feeds import create_app
 from feeds.config import ConfigError, load_config
 from feeds.podcasts import (
-    _SLUG,
     APPLE_CATEGORIES,
     PODCAST_GUID_NAMESPACE,
     Category,
     ShowError,
+    is_feed_slug,
     parse_category,
     parse_shows,
     podcast_guid,
 )
+from feeds.query import is_feed_name, parse_feed_path
 
 SHOW: dict[str, Any] = {
     "title": "Morning Briefing",
@@ -258,7 +262,7 @@ def test_a_shows_urls_are_written_as_uris_whatever_the_file_name(name: str) -> N
     label=st.text(alphabet=st.sampled_from("오디오 뉴스Morning News-아시아"), min_size=1).filter(
         # Settings are read stripped: a value that is slug-shaped once stripped is taken as a
         # slug (records may give their own, such as `ne--w`, which slugify would not make).
-        lambda label: label.strip() and not _SLUG.match(label.strip())
+        lambda label: label.strip() and not is_feed_slug(label.strip())
     ),
 )
 def test_a_label_given_for_a_slug_is_refused_naming_its_slug(key: str, label: str) -> None:
@@ -266,3 +270,92 @@ def test_a_label_given_for_a_slug_is_refused_naming_its_slug(key: str, label: st
     with pytest.raises(ShowError, match=key) as caught:
         parse_shows({"briefing": {**SHOW, key: label}}, "site.toml")
     assert repr(slugify(label.strip())) in str(caught.value)
+
+
+# --------------------------------------------------------------------------- the show's slug
+
+
+@pytest.mark.parametrize(
+    ("slug", "table"),
+    [
+        ("news.daily", 'podcasts."news.daily"'),
+        ("a..b", 'podcasts."a..b"'),
+        ("briefing.rss", 'podcasts."briefing.rss"'),
+        ("Briefing", "podcasts.Briefing"),
+        ("-briefing", "podcasts.-briefing"),
+        ("briefing_", "podcasts.briefing_"),
+        ("b" * 101, f"podcasts.{'b' * 101}"),
+        ("오디오", 'podcasts."오디오"'),
+    ],
+)
+def test_a_show_slug_no_feed_url_can_name_is_refused(slug: str, table: str) -> None:
+    """`[podcasts."news.daily"]` was accepted, its page and the OPML linked its feeds, and
+    /feeds/podcast/news.daily.rss was a 404: a show's slug is checked by the feed slug rule."""
+    with pytest.raises(ShowError) as caught:
+        parse_shows({slug: SHOW}, "site.toml")
+    message = str(caught.value)
+    assert message.startswith(f"site.toml: {table}: the show's slug names its feeds")
+    assert "no '.'" in message and "rename the table" in message
+
+
+@example(slug="news.daily")
+@example(slug="a..b")
+@example(slug="b" * 100)
+@given(slug=st.text(alphabet=st.sampled_from("abzAZ09-_.~ é"), min_size=1, max_size=110))
+def test_every_show_slug_accepted_is_a_feed_the_urls_reach(slug: str) -> None:
+    """One rule: a slug a `[podcasts.<slug>]` table may have is one the feed URLs take, in every
+    format, as itself (no redirect to another spelling); every other is refused at start-up."""
+    try:
+        (show,) = parse_shows({slug: SHOW}, "site.toml")
+    except ShowError:
+        assert facet_slug(slug) != slug
+        return
+    assert show.slug == slug == facet_slug(slug)
+    assert is_feed_name(slug)
+    for fmt in ("rss", "atom", "json"):
+        query = parse_feed_path(f"podcast/{slug}.{fmt}", {}, limits=lambda _: (10, 10))
+        assert (query.facet.kind, query.facet.value, query.fmt) == ("podcast", slug, fmt)
+
+
+@given(slug=st.from_regex(r"[a-z0-9](?:[a-z0-9_-]{0,98}[a-z0-9])?", fullmatch=True))
+def test_every_facet_slug_names_a_feed(slug: str) -> None:
+    assert is_feed_slug(slug) and is_feed_name(slug)
+
+
+@given(
+    key=st.sampled_from(["section", "tag"]),
+    slug=st.sampled_from(["news.daily", "a..b", "audio.v2"]),
+)
+def test_a_section_or_tag_no_record_can_carry_is_refused(key: str, slug: str) -> None:
+    """A record's section and tag slugs are feed slugs (no '.'): a show selecting `a.b` would
+    stay empty for ever."""
+    with pytest.raises(ShowError, match=f"{key}: expected a slug"):
+        parse_shows({"briefing": {**SHOW, key: slug}}, "site.toml")
+
+
+@pytest.mark.parametrize("slug", ["a", "news_daily-2", "b" * 100])
+def test_a_configured_shows_documents_are_served_whatever_its_slug(
+    make_app: Callable[..., Flask], slug: str
+) -> None:
+    app = make_app([], site_url="https://news.example.com", podcasts={slug: SHOW})
+    client = app.test_client()
+    for path in (f"/feeds/podcast/{slug}.{fmt}" for fmt in ("rss", "atom", "json")):
+        assert client.get(path).status_code == 200, path
+    assert client.get(f"/podcast/{slug}").status_code == 200
+
+
+def test_the_app_does_not_start_with_a_dotted_show_slug(tmp_path: Path) -> None:
+    toml = tmp_path / "site.toml"
+    toml.write_text(
+        '[podcasts."news.daily"]\ntitle = "Daily"\nsection = "briefing"\n'
+        'owner_name = "Audio Desk"\nowner_email = "audio@news.example.com"\n'
+        'artwork_url = "https://news.example.com/briefing-3000.jpg"\n'
+        'categories = ["News/Daily News"]\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_config(environ={"FEEDS_CONFIG": str(toml)})
+    assert str(caught.value).startswith(
+        f'{toml}: podcasts."news.daily": the show\'s slug names its feeds'
+    )
+    assert "e.g. [podcasts.news-daily]" in str(caught.value)
