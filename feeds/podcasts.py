@@ -175,6 +175,21 @@ def podcast_guid(feed_url: str) -> str:
     return str(uuid.uuid5(PODCAST_GUID_NAMESPACE, bare))
 
 
+def unstable_guid_reason(show: Show) -> str:
+    """Why `show` cannot start on a site without `site_url` when it has no `guid`: its
+    `podcast:guid` would be derived from the RSS URL of each request (its Host header: the
+    same show answers other guids at `127.0.0.1:5333` and `localhost:5333`), and the Podcast
+    Index namespace has a show's guid assigned once and never changed."""
+    return (
+        f"{_table_name(show.slug)}: guid: the show's podcast:guid is derived from its RSS "
+        "feed's URL, which without site_url is each request's (its Host), so the guid would "
+        "change with the address a client used, and podcast apps and directories take it "
+        "as the show's identity for good; set site_url to the site's public URL (e.g. "
+        'site_url = "https://news.example.com"), or give the show its guid (a UUID: the '
+        "podcast:guid it has published, if it has one)"
+    )
+
+
 def parse_category(value: object, where: str) -> Category:
     """`"News"` or `"News/Daily News"` checked against APPLE_CATEGORIES; ShowError naming the
     nearest valid spelling otherwise."""

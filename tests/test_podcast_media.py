@@ -221,7 +221,11 @@ def test_the_write_service_refuses_it_too_and_writes_nothing(show_app: Flask) ->
 
 
 def test_a_show_may_allow_http_media(make_app: Callable[..., Flask]) -> None:
-    app = make_app([], podcasts={"briefing": {**SHOW, "require_https": False}})
+    app = make_app(
+        [],
+        site_url="http://news.example.com",
+        podcasts={"briefing": {**SHOW, "require_https": False}},
+    )
     plain = parse(record(media=[{**MP3, "url": "http://cdn.example.com/ep2.mp3"}]))
     assert app.extensions["articles.service"].create(plain).outcome == "created"
 

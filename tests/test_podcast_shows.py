@@ -197,6 +197,7 @@ def test_a_show_must_select_a_section_or_a_tag() -> None:
 def test_shows_come_from_the_toml_file(tmp_path: Path) -> None:
     toml = tmp_path / "site.toml"
     toml.write_text(
+        'site_url = "https://news.example.com"\n'
         '[podcasts.briefing]\ntitle = "Morning Briefing"\nsection = "briefing"\n'
         'owner_name = "Audio Desk"\nowner_email = "audio@news.example.com"\n'
         'artwork_url = "https://news.example.com/briefing-3000.jpg"\n'
@@ -233,9 +234,12 @@ def test_the_app_does_not_start_with_a_bad_show(tmp_path: Path) -> None:
 
 
 def test_a_show_changes_the_settings_fingerprint() -> None:
-    plain = load_config(environ={})
-    with_show = load_config({"podcasts": {"briefing": SHOW}}, environ={})
-    renamed = load_config({"podcasts": {"briefing": {**SHOW, "title": "Evening"}}}, environ={})
+    site = {"site_url": "https://news.example.com"}
+    plain = load_config(site, environ={})
+    with_show = load_config({**site, "podcasts": {"briefing": SHOW}}, environ={})
+    renamed = load_config(
+        {**site, "podcasts": {"briefing": {**SHOW, "title": "Evening"}}}, environ={}
+    )
     assert len({plain.fingerprint(), with_show.fingerprint(), renamed.fingerprint()}) == 3
 
 
