@@ -217,6 +217,31 @@ def parse_category(value: object, where: str) -> Category:
     return Category(name, sub)
 
 
+def _check_categories_once(categories: tuple[Category, ...], where: str) -> None:
+    """Each category once: a repeat would be written as a second, identical itunes:category,
+    and a category beside one of its own subcategories (`News` with `News/Daily News`) as
+    `News` twice, since the subcategory's element is nested in its parent's (Apple's form).
+    Refused rather than dropped: Apple Podcasts reads the first category, so which one stays
+    first is the publisher's choice."""
+    for i, category in enumerate(categories):
+        for j, other in enumerate(categories[:i]):
+            if other == category:
+                raise ShowError(
+                    f"{where}: categories[{i}]: {str(category)!r} is listed already "
+                    f"(categories[{j}]); list each category once"
+                )
+        if category.subcategory is not None:
+            continue
+        for j, other in enumerate(categories):
+            if other.name == category.name and other.subcategory is not None:
+                raise ShowError(
+                    f"{where}: categories[{i}]: {category.name!r} is named already by "
+                    f"{str(other)!r} (categories[{j}]): a subcategory is written inside its "
+                    f"category's itunes:category, so {category.name!r} would be written twice; "
+                    f"drop {category.name!r}, or keep it and drop {str(other)!r}"
+                )
+
+
 def parse_shows(raw: object, source: str) -> tuple[Show, ...]:
     """The `[podcasts]` table (`{slug: {setting: value}}`) as Shows, in slug order.
 
@@ -348,6 +373,7 @@ def _parse_show(slug: object, table: object, where: str) -> Show:
     categories = tuple(
         parse_category(value, f"{where}: categories[{i}]") for i, value in enumerate(raw_categories)
     )
+    _check_categories_once(categories, where)
     show_type = table.get("type", "episodic")
     if show_type not in SHOW_TYPES:
         raise ShowError(f"{where}: type: expected episodic or serial, got {show_type!r}")

@@ -129,6 +129,55 @@ def test_a_category_not_on_apples_list_is_refused_with_the_nearest(value: str, h
     assert hint in str(caught.value)
 
 
+@pytest.mark.parametrize(
+    ("categories", "message"),
+    [
+        (
+            ["News/Daily News", "News", "News/Daily News"],
+            "categories[1]: 'News' is named already by 'News/Daily News' (categories[0])",
+        ),
+        (
+            ["News/Daily News", "Business", "News/Daily News"],
+            "categories[2]: 'News/Daily News' is listed already (categories[0]); list each "
+            "category once",
+        ),
+        (["History", " History "], "categories[1]: 'History' is listed already (categories[0])"),
+        (
+            ["News", "News / Politics"],
+            "categories[0]: 'News' is named already by 'News/Politics' (categories[1]): a "
+            "subcategory is written inside its category's itunes:category, so 'News' would "
+            "be written twice; drop 'News', or keep it and drop 'News/Politics'",
+        ),
+    ],
+)
+def test_a_category_listed_twice_is_refused(categories: list[str], message: str) -> None:
+    """Each was written as a repeated itunes:category (News three times for the first)."""
+    with pytest.raises(ShowError) as caught:
+        parse_shows({"briefing": {**SHOW, "categories": categories}}, "site.toml")
+    assert str(caught.value).startswith(f"site.toml: podcasts.briefing: {message}")
+
+
+@given(picked=st.lists(st.sampled_from(_every_category()), min_size=1, max_size=3))
+def test_the_categories_accepted_are_each_written_once(picked: list[str]) -> None:
+    """Any one to three of Apple's categories: accepted exactly when no category is listed
+    twice, itself or as the parent of another listed; then no itunes:category is repeated."""
+    parents = {value.partition("/")[0] for value in picked if "/" in value}
+    once = len(set(picked)) == len(picked) and not parents & set(picked)
+    try:
+        (show,) = parse_shows({"briefing": {**SHOW, "categories": picked}}, "site.toml")
+    except ShowError as error:
+        assert not once, error
+        return
+    assert once
+    written = [str(c) for c in show.categories]
+    assert written == picked
+    top_level_alone = [c.name for c in show.categories if c.subcategory is None]
+    nested = [(c.name, c.subcategory) for c in show.categories if c.subcategory]
+    assert len(set(top_level_alone)) == len(top_level_alone)
+    assert len(set(nested)) == len(nested)
+    assert not set(top_level_alone) & {name for name, _ in nested}
+
+
 # --------------------------------------------------------------------------- show settings
 
 
