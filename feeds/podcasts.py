@@ -28,6 +28,7 @@ from articles.model import EPISODE_MEDIA_PREFIXES as EPISODE_TYPES
 from articles.model import Article, is_episode_media
 from articles.store import Episodes, Facet
 from articles.text import slugify
+from feeds.hygiene import absolute_url
 from feeds.model import Feed, Person, to_uri
 
 ShowType = Literal["episodic", "serial"]
@@ -162,9 +163,24 @@ class Show:
     def selection(self) -> Episodes:
         return Episodes(section=self.section, tag=self.tag)
 
-    def needs_https(self, url: str) -> bool:
-        """Whether `url` breaks this show's https rule (a plain http: URL where https is due)."""
-        return self.require_https and url.lower().startswith("http:")
+    def needs_https(self, url: str, base_url: str | None) -> bool:
+        """Whether a medium at `url` breaks this show's https rule (`require_https`) once
+        served: an http: URL where https is due. The one rule of the write check
+        (`ShowMediaCheck`) and of the served documents (`show_feed`).
+
+        A site-relative URL (`/audio/ep1.mp3`) is resolved as the feeds resolve it
+        (`feeds.hygiene.absolute_url`) against `base_url`, the site's public root: under an
+        http: `site_url` it is http:. `base_url` None is a root not known (a write on a site
+        without `site_url`, whose documents are served under each request's address): such a
+        URL cannot be known to be https, so it breaks the rule.
+        """
+        if not self.require_https:
+            return False
+        if url.startswith("/"):
+            if not base_url:
+                return True
+            url = absolute_url(url, base_url)
+        return url.lower().startswith("http:")
 
 
 @lru_cache(maxsize=1024)
@@ -427,28 +443,51 @@ class ShowMediaCheck:
     """The write check of the shows' media rules (`ArticleService(checks=[...])`).
 
     For an article that is an episode of a show requiring https (`require_https`, the
-    default), every audio or video medium must be an https URL; a site-relative URL is
-    served from the site, whose public URL the show's feed uses. Returns (field, reason)
-    pairs, as `articles.service.ArticleCheck` says. Picklable (import workers run it).
+    default), every audio or video medium must be served over https: `Show.needs_https`,
+    the rule the show's documents apply, with a site-relative URL resolved against
+    `site_url` as they resolve it (without `site_url` the address it is served under is not
+    known, so it is refused too). Nothing this accepts is then left out of the show. Returns
+    (field, reason) pairs, as `articles.service.ArticleCheck` says. Picklable (import
+    workers run it).
     """
 
     shows: tuple[Show, ...]
+    site_url: str = ""
 
     def __call__(self, article: Article) -> list[tuple[str, str]]:
         problems: list[tuple[str, str]] = []
         strict = [s for s in self.shows if s.require_https and s.selection.takes(article)]
         if not strict:
             return problems
+        base = self.site_url or None
         for i, medium in enumerate(article.media):
-            if is_episode_media(medium) and medium.url.lower().startswith("http:"):
-                problems.append(
-                    (
-                        f"media[{i}].url",
-                        f"the show {strict[0].slug!r} requires https media (Apple Podcasts "
-                        f"and browsers block mixed content); give the https URL of "
-                        f"{medium.url[:80]!r}",
-                    )
+            if not is_episode_media(medium):
+                continue
+            show = next((s for s in strict if s.needs_https(medium.url, base)), None)
+            if show is None:
+                continue
+            given = medium.url[:80]
+            if not medium.url.startswith("/"):
+                advice = f"give the https URL of {given!r}"
+            elif base is None:
+                advice = (
+                    f"the site-relative {given!r} is served under each request's address, "
+                    "which may be http: (no site_url is set); give the file's absolute https "
+                    "URL, or set site_url to the site's https address"
                 )
+            else:
+                advice = (
+                    f"the site-relative {given!r} is served as {absolute_url(given, base)!r} "
+                    f"(site_url is {base!r}); give the file's absolute https URL, or set "
+                    "site_url to the site's https address"
+                )
+            problems.append(
+                (
+                    f"media[{i}].url",
+                    f"the show {show.slug!r} requires https media (Apple Podcasts and "
+                    f"browsers block mixed content); {advice}",
+                )
+            )
         return problems
 
 
@@ -462,15 +501,17 @@ def show_feed(feed: Feed, show: Show, base_url: str, *, month: str | None = None
     URLs made absolute under `base_url`.
 
     The https rule is checked when a record is written (`ShowMediaCheck`, at import and by the
-    API), but an episode can be stored without it: imported by a process that did not load
-    the show's settings, or stored before the show was configured. The show never serves one.
+    API), by the same `Show.needs_https` (the enclosures' URLs here are resolved already,
+    against the same root), but an episode can be stored without it: imported by a process
+    that did not load the show's settings, stored before the show was configured or before
+    `site_url` became an http: address. The show never serves one.
     """
     entries = []
     for entry in feed.entries:
         media = tuple(
             e
             for e in entry.enclosures
-            if e.type.lower().startswith(EPISODE_TYPES) and not show.needs_https(e.url)
+            if e.type.lower().startswith(EPISODE_TYPES) and not show.needs_https(e.url, base_url)
         )
         if not media:
             continue

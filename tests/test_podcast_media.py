@@ -4,6 +4,7 @@ and IPTC's AP audio items (ninjs 2.1 and 3.0) importing as articles with audio."
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from flask import Flask
-from hypothesis import example, given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from articles.errors import InvalidArticle
@@ -218,6 +219,102 @@ def test_the_write_service_refuses_it_too_and_writes_nothing(show_app: Flask) ->
     assert show_app.extensions["feeds.store"].get("ep-1") is None
     # The same record outside the show's section is no episode of it: stored as given.
     service.create(parse(record(section="world", media=[{**MP3, "url": "http://x.example/a.mp3"}])))
+
+
+# The sites a show can be served under: an https or an http site_url, or none (the show then
+# sets its guid, and its documents are served under each request's address).
+_SITES = {
+    "https": {"site_url": "https://news.example.com"},
+    "http": {"site_url": "http://news.example.com"},
+    "none": {},
+}
+_MEDIA_URLS = st.one_of(
+    st.sampled_from(
+        [
+            "/rel.mp3",
+            "/audio/ep 1.mp3",
+            "https://cdn.example.com/ep.mp3",
+            "http://cdn.example.com/ep.mp3",
+            "HTTP://cdn.example.com/ep.mp3",
+        ]
+    ),
+    st.builds(
+        "{}{}/{}.mp3".format,
+        st.sampled_from(["", "https://cdn.example.com", "http://cdn.example.com"]),
+        st.from_regex(r"(/[a-z0-9]{1,8}){0,2}", fullmatch=True),
+        st.from_regex(r"[a-z0-9]{1,8}", fullmatch=True),
+    ),
+)
+
+
+def test_an_episode_the_api_accepts_is_in_its_show(make_app: Callable[..., Flask]) -> None:
+    """One https rule at write and at serve time: an http site_url made `/rel.mp3` an http
+    enclosure, left out of the show in silence after a 201. Whatever the site, the show's
+    rule and the media URL, the API either refuses the episode naming media[0].url, or it is
+    in every document of the show, requested under any address."""
+    from tests.fixtures.api import api_client_for
+
+    guid = "917393e3-1b1e-5cef-ace4-edaa54e1f810"
+    apis = {
+        (site, strict): api_client_for(
+            make_app(
+                [],
+                **settings_,
+                podcasts={"briefing": {**SHOW, "guid": guid, "require_https": strict}},
+            )
+        )
+        for site, settings_ in _SITES.items()
+        for strict in (True, False)
+    }
+    written = iter(range(10**6))
+
+    @settings(max_examples=60, deadline=None)
+    @given(
+        site=st.sampled_from(sorted(_SITES)),
+        strict=st.booleans(),
+        url=_MEDIA_URLS,
+        host=st.sampled_from(["localhost", "127.0.0.1:5333", "news.example.com"]),
+    )
+    @example(site="http", strict=True, url="/rel.mp3", host="localhost")  # the tester's
+    @example(site="none", strict=True, url="/rel.mp3", host="localhost")
+    def accepted_means_served(site: str, strict: bool, url: str, host: str) -> None:
+        api = apis[(site, strict)]
+        article_id = f"ep-{next(written)}"
+        body = {k: v for k, v in record(media=[{**MP3, "url": url}]).items() if k != "id"}
+        response = api.put(f"/api/articles/{article_id}", json=body)
+        if response.status_code != 201:
+            assert response.status_code == 422, response.get_data(as_text=True)
+            assert strict and "media[0].url" in response.get_data(as_text=True)
+            assert "requires https media" in response.get_data(as_text=True)
+            return
+        for fmt in ("rss", "atom", "json"):
+            served = api.client.get(f"/feeds/podcast/briefing.{fmt}", headers={"Host": host})
+            assert served.status_code == 200
+            assert article_id.encode() in served.get_data(), (site, strict, url, host, fmt)
+
+    accepted_means_served()
+
+
+def test_a_relative_media_url_is_refused_saying_where_it_is_served(
+    make_app: Callable[..., Flask],
+) -> None:
+    for settings_, words in (
+        (_SITES["http"], "is served as 'http://news.example.com/rel.mp3'"),
+        (_SITES["none"], "served under each request's address"),
+    ):
+        app = make_app([], **settings_, podcasts={"briefing": {**SHOW, "guid": str(uuid.uuid4())}})
+        with pytest.raises(InvalidArticle) as caught:
+            app.extensions["articles.service"].create(
+                parse(record(media=[{**MP3, "url": "/rel.mp3"}]))
+            )
+        assert caught.value.field == "media[0].url"
+        assert caught.value.reason.startswith("the show 'briefing' requires https media")
+        assert words in caught.value.reason and "set site_url" in caught.value.reason
+    app = make_app([], **_SITES["https"], podcasts={"briefing": SHOW})
+    created = app.extensions["articles.service"].create(
+        parse(record(media=[{**MP3, "url": "/rel.mp3"}]))
+    )
+    assert created.outcome == "created"
 
 
 def test_a_show_may_allow_http_media(make_app: Callable[..., Flask]) -> None:
