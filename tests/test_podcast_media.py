@@ -4,6 +4,7 @@ and IPTC's AP audio items (ninjs 2.1 and 3.0) importing as articles with audio."
 from __future__ import annotations
 
 import json
+import unicodedata
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -17,6 +18,7 @@ from hypothesis import strategies as st
 
 from articles.errors import InvalidArticle
 from articles.formats import article_from_mapping, article_from_ninjs
+from articles.formats.values import MIME_ALIASES
 from articles.importer import import_sources
 from articles.model import Episode, Media
 from tests.test_podcast_feeds import SHOW
@@ -182,6 +184,60 @@ def test_a_duration_of_any_length_is_refused_naming_the_field_or_read_within_a_w
         assert error.field == "media[0].duration" and error.where == "ep.json: record 1"
         return
     assert duration is None or 1 <= duration <= 7 * 24 * 3600
+
+
+# Decimal digits of scripts other than ASCII (Arabic-Indic, Devanagari, fullwidth, ...), all
+# of which Python's int(), float() and `\\d` read as digits.
+_OTHER_DIGITS = st.characters(categories=["Nd"]).filter(lambda c: not c.isascii())
+
+
+@example(seconds=30, form="{s}", digit="٣")  # the tester's: '٣٠' was read as 30 s
+@settings(max_examples=200, deadline=None)
+@given(
+    seconds=st.integers(0, 7 * 24 * 3600 - 1),  # "{s}.5" of the last second is over a week
+    form=st.sampled_from(["{s}", "{m}:{ss}", "{h}:{mm}:{ss}", "PT{s}S", "PT{h}H{m2}M", "{s}.5"]),
+    digit=_OTHER_DIGITS,
+)
+def test_a_duration_is_read_in_ascii_digits_only(seconds: int, form: str, digit: str) -> None:
+    """A duration written with another script's digits is refused naming the field, whatever
+    its form; the same duration in ASCII digits is read."""
+    h, rest = divmod(seconds, 3600)
+    m, s = divmod(rest, 60)
+    ascii_form = form.format(s=seconds, m=seconds // 60, ss=f"{s:02d}", h=h, mm=f"{m:02d}", m2=m)
+    zero = ord(digit) - int(unicodedata.digit(digit))
+    other = "".join(chr(zero + int(c)) if c.isdigit() else c for c in ascii_form)
+    assert other != ascii_form
+    error = refusal(record(media=[{**MP3, "duration": other}]))
+    assert error.field == "media[0].duration" and "ASCII 0-9" in error.reason
+    read = parse(record(media=[{**MP3, "duration": ascii_form}])).media[0].duration
+    assert read is None or read > 0
+
+
+@pytest.mark.parametrize(
+    "alias",
+    ["audio/mp3", "audio/x-mp3", "audio/mpeg3", "audio/x-mpeg3", "audio/x-mpeg-3",
+     "audio/x-mpeg", "audio/mpg", "audio/x-mpg", "Audio/MP3", " audio/mp3 "],
+)  # fmt: skip
+def test_an_unregistered_alias_of_mp3s_type_is_written_audio_mpeg(alias: str) -> None:
+    """`type: "audio/mp3"` was stored and served as given: no registered type (IANA has
+    audio/mpeg, RFC 3003, the type Apple Podcasts lists for .mp3)."""
+    article = parse(record(media=[{**MP3, "type": alias}], episode={"number": 1}))
+    assert article.media[0].type == "audio/mpeg"
+    with_parameter = parse(record(media=[{**MP3, "type": f"{alias.strip()}; bitrate=128"}]))
+    assert with_parameter.media[0].type == "audio/mpeg; bitrate=128"
+
+
+@given(
+    kind=st.sampled_from(["audio", "video", "application", "text", "image"]),
+    subtype=st.from_regex(r"[a-z0-9][a-z0-9.+-]{0,20}", fullmatch=True),
+)
+def test_every_other_media_type_is_kept_as_given(kind: str, subtype: str) -> None:
+    """Only the aliases change: `audio/x-m4a`, which Apple lists for .m4a, stays as it is."""
+    given_type = f"{kind}/{subtype}"
+    if given_type.lower() in MIME_ALIASES:
+        return
+    assert parse(record(media=[{**MP3, "type": given_type}])).media[0].type == given_type
+    assert parse(record(media=[{**MP3, "type": "audio/x-m4a"}])).media[0].type == "audio/x-m4a"
 
 
 # --------------------------------------------------------------------------- a show's https rule
@@ -393,6 +449,22 @@ def test_the_api_refuses_bad_episode_media_with_a_4xx_naming_the_field(
         assert api.store.get(f"ep-{number}") is None
     good = {k: v for k, v in record().items() if k != "id"}
     assert api.put("/api/articles/ep-ok", json=good).status_code == 201
+
+
+def test_the_api_stores_and_serves_an_mp3_alias_as_audio_mpeg(
+    make_app: Callable[..., Flask],
+) -> None:
+    from tests.fixtures.api import api_client_for
+
+    api = api_client_for(
+        make_app([], site_url="https://news.example.com", podcasts={"briefing": SHOW})
+    )
+    body = {k: v for k, v in record(media=[{**MP3, "type": "audio/mp3"}]).items() if k != "id"}
+    response = api.put("/api/articles/ep-alias", json=body)
+    assert response.status_code == 201, response.get_data(as_text=True)
+    assert api.store.get("ep-alias").media[0].type == "audio/mpeg"
+    rss = api.client.get("/feeds/podcast/briefing.rss").get_data()
+    assert b'type="audio/mpeg"' in rss and b"audio/mp3" not in rss
 
 
 def test_import_lists_the_shows_rule_and_the_clocks_in_one_line(
