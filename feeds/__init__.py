@@ -102,7 +102,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         zone=config.zone,
         default_language=config.default_language,
         max_clock_skew=timedelta(seconds=config.max_clock_skew),
-        checks=[ShowMediaCheck(config.podcasts)] if config.podcasts else [],
+        checks=[ShowMediaCheck(config.podcasts, config.site_url)] if config.podcasts else [],
     )
     store.configure_shows(show_selections(config.podcasts))
     # When these settings and this code came into use: a lower bound of every Last-Modified.

@@ -28,7 +28,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from werkzeug.sansio.utils import host_is_trusted
 
 from articles.languages import LanguageError, canonical_language
-from feeds.podcasts import Show, ShowError, find_show, parse_shows
+from feeds.podcasts import Show, ShowError, find_show, parse_shows, unstable_guid_reason
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +46,9 @@ class ConfigError(ValueError):
 
 
 def _bad(setting: str, reason: str) -> ConfigError:
-    return ConfigError(f"{setting}: {reason}", setting=setting, reason=reason)
+    # A reason naming a key inside the setting (`podcasts.briefing: guid: ...`) names it.
+    message = reason if reason.startswith(f"{setting}.") else f"{setting}: {reason}"
+    return ConfigError(message, setting=setting, reason=reason)
 
 
 # Environment variables with the FEEDS_ prefix that are not settings: read by create_app
@@ -290,6 +292,10 @@ class SiteConfig:
             language = canonical_language(self.default_language)
         except LanguageError as exc:
             raise _bad("default_language", str(exc)) from None
+        if not self.site_url:
+            for show in self.podcasts:
+                if not show.guid:
+                    raise _bad("podcasts", unstable_guid_reason(show))
         return replace(self, site_url=self.site_url.rstrip("/"), default_language=language)
 
 
@@ -374,7 +380,9 @@ def _coerce(name: str, raw: Any, kind: type, source: str) -> Any:
 def _sourced(source: str, setting: str, reason: str) -> ConfigError:
     """An error naming where the value came from and the setting once: `site.toml: hub_url:
     ...` for a file, `FEEDS_HUB_URL: ...` for an environment variable (its name is the key)."""
-    if source.startswith(("FEEDS_", "DATABASE_URL")):
+    if source.startswith(("FEEDS_", "DATABASE_URL")) or reason.startswith(f"{setting}."):
+        # A variable's name is its key; a reason naming a key inside the setting
+        # (`podcasts.briefing: guid: ...`) names the setting itself.
         return ConfigError(f"{source}: {reason}", setting=setting, reason=reason)
     return ConfigError(f"{source}: {setting}: {reason}", setting=setting, reason=reason)
 

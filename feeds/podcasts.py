@@ -13,19 +13,22 @@ Podcast Index namespace 1.0 (`podcast:guid`, `podcast:locked`, ...). See docs/po
 from __future__ import annotations
 
 import difflib
+import json
 import re
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import Final, Literal
+from typing import Final, Literal, TypeGuard
 from urllib.parse import urlsplit
 
+from articles.formats.values import facet_slug
 from articles.languages import LanguageError, canonical_language
 from articles.model import EPISODE_MEDIA_PREFIXES as EPISODE_TYPES
 from articles.model import Article, is_episode_media
 from articles.store import Episodes, Facet
 from articles.text import slugify
+from feeds.hygiene import absolute_url
 from feeds.model import Feed, Person, to_uri
 
 ShowType = Literal["episodic", "serial"]
@@ -82,7 +85,6 @@ APPLE_CATEGORIES: Final[Mapping[str, tuple[str, ...]]] = {
 # without its scheme and trailing slashes, in this namespace.
 PODCAST_GUID_NAMESPACE: Final = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
 
-_SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9._-]{0,98}[a-z0-9])?$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _ARTWORK_TYPES: Final = (".jpg", ".jpeg", ".png")
 # Settings written as iTunes tags of bounded length (Apple's; the W3C Feed Validation
@@ -161,9 +163,24 @@ class Show:
     def selection(self) -> Episodes:
         return Episodes(section=self.section, tag=self.tag)
 
-    def needs_https(self, url: str) -> bool:
-        """Whether `url` breaks this show's https rule (a plain http: URL where https is due)."""
-        return self.require_https and url.lower().startswith("http:")
+    def needs_https(self, url: str, base_url: str | None) -> bool:
+        """Whether a medium at `url` breaks this show's https rule (`require_https`) once
+        served: an http: URL where https is due. The one rule of the write check
+        (`ShowMediaCheck`) and of the served documents (`show_feed`).
+
+        A site-relative URL (`/audio/ep1.mp3`) is resolved as the feeds resolve it
+        (`feeds.hygiene.absolute_url`) against `base_url`, the site's public root: under an
+        http: `site_url` it is http:. `base_url` None is a root not known (a write on a site
+        without `site_url`, whose documents are served under each request's address): such a
+        URL cannot be known to be https, so it breaks the rule.
+        """
+        if not self.require_https:
+            return False
+        if url.startswith("/"):
+            if not base_url:
+                return True
+            url = absolute_url(url, base_url)
+        return url.lower().startswith("http:")
 
 
 @lru_cache(maxsize=1024)
@@ -172,6 +189,21 @@ def podcast_guid(feed_url: str) -> str:
     without trailing slashes, in PODCAST_GUID_NAMESPACE (Podcast Index namespace, `guid`)."""
     bare = re.sub(r"^[A-Za-z][A-Za-z0-9+.-]*://", "", feed_url.strip()).rstrip("/")
     return str(uuid.uuid5(PODCAST_GUID_NAMESPACE, bare))
+
+
+def unstable_guid_reason(show: Show) -> str:
+    """Why `show` cannot start on a site without `site_url` when it has no `guid`: its
+    `podcast:guid` would be derived from the RSS URL of each request (its Host header: the
+    same show answers other guids at `127.0.0.1:5333` and `localhost:5333`), and the Podcast
+    Index namespace has a show's guid assigned once and never changed."""
+    return (
+        f"{_table_name(show.slug)}: guid: the show's podcast:guid is derived from its RSS "
+        "feed's URL, which without site_url is each request's (its Host), so the guid would "
+        "change with the address a client used, and podcast apps and directories take it "
+        "as the show's identity for good; set site_url to the site's public URL (e.g. "
+        'site_url = "https://news.example.com"), or give the show its guid (a UUID: the '
+        "podcast:guid it has published, if it has one)"
+    )
 
 
 def parse_category(value: object, where: str) -> Category:
@@ -201,6 +233,31 @@ def parse_category(value: object, where: str) -> Category:
     return Category(name, sub)
 
 
+def _check_categories_once(categories: tuple[Category, ...], where: str) -> None:
+    """Each category once: a repeat would be written as a second, identical itunes:category,
+    and a category beside one of its own subcategories (`News` with `News/Daily News`) as
+    `News` twice, since the subcategory's element is nested in its parent's (Apple's form).
+    Refused rather than dropped: Apple Podcasts reads the first category, so which one stays
+    first is the publisher's choice."""
+    for i, category in enumerate(categories):
+        for j, other in enumerate(categories[:i]):
+            if other == category:
+                raise ShowError(
+                    f"{where}: categories[{i}]: {str(category)!r} is listed already "
+                    f"(categories[{j}]); list each category once"
+                )
+        if category.subcategory is not None:
+            continue
+        for j, other in enumerate(categories):
+            if other.name == category.name and other.subcategory is not None:
+                raise ShowError(
+                    f"{where}: categories[{i}]: {category.name!r} is named already by "
+                    f"{str(other)!r} (categories[{j}]): a subcategory is written inside its "
+                    f"category's itunes:category, so {category.name!r} would be written twice; "
+                    f"drop {category.name!r}, or keep it and drop {str(other)!r}"
+                )
+
+
 def parse_shows(raw: object, source: str) -> tuple[Show, ...]:
     """The `[podcasts]` table (`{slug: {setting: value}}`) as Shows, in slug order.
 
@@ -212,14 +269,37 @@ def parse_shows(raw: object, source: str) -> tuple[Show, ...]:
         raise ShowError(f"{source}: podcasts: expected a table of shows ([podcasts.<slug>])")
     shows = []
     for slug, table in sorted(raw.items()):
-        shows.append(_parse_show(slug, table, f"{source}: podcasts.{slug}"))
+        name = _table_name(slug) if isinstance(slug, str) else f"podcasts.{slug!r}"
+        shows.append(_parse_show(slug, table, f"{source}: {name}"))
     return tuple(shows)
 
 
+def is_feed_slug(value: object) -> TypeGuard[str]:
+    """Whether `value` is, as written, the slug of a feed: the rule of every facet's slug
+    (`articles.formats.values.facet_slug`: lower-case a-z, 0-9, '-', '_', at most 100
+    characters, a letter or digit at each end), which the feed URLs take
+    (`feeds.query.is_feed_name` accepts every one). A show's slug and the section and tag it
+    selects are such slugs: anything else (`news.daily`, whose '.' reads as the format's
+    extension) would configure a show whose feeds no URL reaches, or a selection no record
+    can be in."""
+    return isinstance(value, str) and facet_slug(value) == value
+
+
+def _table_name(slug: str) -> str:
+    """`podcasts.<slug>` as the TOML file writes it (quoted when not a bare key)."""
+    bare = re.fullmatch(r"[A-Za-z0-9_-]+", slug) is not None
+    return f"podcasts.{slug}" if bare else f"podcasts.{json.dumps(slug, ensure_ascii=False)}"
+
+
 def _parse_show(slug: object, table: object, where: str) -> Show:
-    if not isinstance(slug, str) or not _SLUG.match(slug):
+    if not is_feed_slug(slug):
+        suggestion = slugify(slug) if isinstance(slug, str) else ""
+        advice = f", e.g. [podcasts.{suggestion}]" if suggestion else ""
         raise ShowError(
-            f"{where}: the show's slug must be lower-case letters, digits, '.', '_' or '-'"
+            f"{where}: the show's slug names its feeds (/feeds/podcast/<slug>.rss, .atom, "
+            "and .json) and its page, so it must be a feed slug: lower-case a-z, 0-9, '-' "
+            "and '_' (no '.': it would read as the format's extension), at most 100 "
+            f"characters, a letter or digit first and last; rename the table{advice}"
         )
     if not isinstance(table, Mapping):
         raise ShowError(f"{where}: expected a table of settings")
@@ -267,7 +347,7 @@ def _parse_show(slug: object, table: object, where: str) -> Show:
             f'{where}: give the articles the show takes: section = "...", tag = "...", or both'
         )
     for key, value in (("section", section), ("tag", tag)):
-        if value is not None and not _SLUG.match(value):
+        if value is not None and not is_feed_slug(value):
             # A label (`오디오`, `Morning News`) is named by its slug in URLs: say which.
             slug = slugify(value)
             raise ShowError(
@@ -309,6 +389,7 @@ def _parse_show(slug: object, table: object, where: str) -> Show:
     categories = tuple(
         parse_category(value, f"{where}: categories[{i}]") for i, value in enumerate(raw_categories)
     )
+    _check_categories_once(categories, where)
     show_type = table.get("type", "episodic")
     if show_type not in SHOW_TYPES:
         raise ShowError(f"{where}: type: expected episodic or serial, got {show_type!r}")
@@ -362,28 +443,51 @@ class ShowMediaCheck:
     """The write check of the shows' media rules (`ArticleService(checks=[...])`).
 
     For an article that is an episode of a show requiring https (`require_https`, the
-    default), every audio or video medium must be an https URL; a site-relative URL is
-    served from the site, whose public URL the show's feed uses. Returns (field, reason)
-    pairs, as `articles.service.ArticleCheck` says. Picklable (import workers run it).
+    default), every audio or video medium must be served over https: `Show.needs_https`,
+    the rule the show's documents apply, with a site-relative URL resolved against
+    `site_url` as they resolve it (without `site_url` the address it is served under is not
+    known, so it is refused too). Nothing this accepts is then left out of the show. Returns
+    (field, reason) pairs, as `articles.service.ArticleCheck` says. Picklable (import
+    workers run it).
     """
 
     shows: tuple[Show, ...]
+    site_url: str = ""
 
     def __call__(self, article: Article) -> list[tuple[str, str]]:
         problems: list[tuple[str, str]] = []
         strict = [s for s in self.shows if s.require_https and s.selection.takes(article)]
         if not strict:
             return problems
+        base = self.site_url or None
         for i, medium in enumerate(article.media):
-            if is_episode_media(medium) and medium.url.lower().startswith("http:"):
-                problems.append(
-                    (
-                        f"media[{i}].url",
-                        f"the show {strict[0].slug!r} requires https media (Apple Podcasts "
-                        f"and browsers block mixed content); give the https URL of "
-                        f"{medium.url[:80]!r}",
-                    )
+            if not is_episode_media(medium):
+                continue
+            show = next((s for s in strict if s.needs_https(medium.url, base)), None)
+            if show is None:
+                continue
+            given = medium.url[:80]
+            if not medium.url.startswith("/"):
+                advice = f"give the https URL of {given!r}"
+            elif base is None:
+                advice = (
+                    f"the site-relative {given!r} is served under each request's address, "
+                    "which may be http: (no site_url is set); give the file's absolute https "
+                    "URL, or set site_url to the site's https address"
                 )
+            else:
+                advice = (
+                    f"the site-relative {given!r} is served as {absolute_url(given, base)!r} "
+                    f"(site_url is {base!r}); give the file's absolute https URL, or set "
+                    "site_url to the site's https address"
+                )
+            problems.append(
+                (
+                    f"media[{i}].url",
+                    f"the show {show.slug!r} requires https media (Apple Podcasts and "
+                    f"browsers block mixed content); {advice}",
+                )
+            )
         return problems
 
 
@@ -397,15 +501,17 @@ def show_feed(feed: Feed, show: Show, base_url: str, *, month: str | None = None
     URLs made absolute under `base_url`.
 
     The https rule is checked when a record is written (`ShowMediaCheck`, at import and by the
-    API), but an episode can be stored without it: imported by a process that did not load
-    the show's settings, or stored before the show was configured. The show never serves one.
+    API), by the same `Show.needs_https` (the enclosures' URLs here are resolved already,
+    against the same root), but an episode can be stored without it: imported by a process
+    that did not load the show's settings, stored before the show was configured or before
+    `site_url` became an http: address. The show never serves one.
     """
     entries = []
     for entry in feed.entries:
         media = tuple(
             e
             for e in entry.enclosures
-            if e.type.lower().startswith(EPISODE_TYPES) and not show.needs_https(e.url)
+            if e.type.lower().startswith(EPISODE_TYPES) and not show.needs_https(e.url, base_url)
         )
         if not media:
             continue

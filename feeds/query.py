@@ -13,13 +13,16 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from articles.errors import InvalidValue
+from articles.formats.values import facet_slug
 from articles.languages import LanguageError, canonical_language
 from articles.store import Facet, month_bounds
 from feeds.urls import ARCHIVE_SEGMENT, FORMATS, KIND_BY_SEGMENT
 
-# Slugs are ASCII (articles.text makes them with anyascii); language codes look like `ko` or
-# `zh-Hant`. Bounded so a hostile URL cannot make us look up a megabyte of text.
-_SLUG = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,119}")
+# Besides every slug (`facet_slug`), the other names a feed URL may carry and the feed view
+# redirects to their slug: a slug in capitals, a tag's or author's label spelled in ASCII.
+# Language codes look like `ko` or `zh-Hant`. Bounded so a hostile URL cannot make us look up
+# a megabyte of text.
+_OTHER_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,119}")
 _MONTH = re.compile(r"([0-9]{4})-(0[1-9]|1[0-2])")
 # A number in a URL is ASCII digits in the one spelling the app writes: no sign, no spaces,
 # no `_`, no other script's digits (all of which Python's int() reads) and no leading zero.
@@ -120,9 +123,14 @@ def parse_feed_path(
 
 
 def is_feed_name(value: str) -> bool:
-    """Whether `value` can name a feed in a URL (`/feeds/tag/<value>.atom`): a short ASCII
-    slug. A tag or author named otherwise (by its label) is redirected to its slug's feed."""
-    return bool(_SLUG.fullmatch(value))
+    """Whether `value` can name a feed in a URL (`/feeds/tag/<value>.atom`): every slug of a
+    section, tag, author, source or podcast show (`articles.formats.values.facet_slug`, the
+    one rule records and `[podcasts.<slug>]` tables are checked by, so nothing they name is
+    out of reach), and a short ASCII spelling of one (capitals, a tag or author by its label),
+    which is redirected to its slug's feed."""
+    # The cheap pattern first (it takes every slug there is today); the slug rule itself after
+    # it, so a change of that rule can never leave a slug without its feeds.
+    return _OTHER_NAME.fullmatch(value) is not None or facet_slug(value) is not None
 
 
 def _facet(parts: list[str], site: str) -> Facet:

@@ -13,6 +13,7 @@ import json
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from io import BytesIO
+from pathlib import Path
 from typing import Any
 
 import feedparser
@@ -21,10 +22,13 @@ import podcastparser
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
 from articles.model import Article, Author, Episode, Image, Media, Section, Tag
 from articles.store import Facet
+from feeds.config import ConfigError, load_config
 from feeds.podcasts import podcast_guid, with_shows
 from feeds.writers.podcast import ITUNES_NS, PODCAST_NS
 from tests.fixtures.app import article
@@ -335,6 +339,71 @@ def test_a_configured_guid_and_lock_are_written_as_given(make_app: Callable[...,
     )
     chan = channel(app.test_client())
     assert chan.findtext(f"{P}guid") == guid and chan.findtext(f"{P}locked") == "yes"
+
+
+# Host headers a client may send to the same server (the tester's: 127.0.0.1 vs localhost).
+_HOSTS = st.one_of(
+    st.sampled_from(["127.0.0.1:5333", "localhost:5333", "localhost", "[::1]:8080"]),
+    st.from_regex(r"[a-z][a-z0-9-]{0,15}(\.[a-z]{2,6}){1,2}(:[1-9][0-9]{0,3})?", fullmatch=True),
+)
+
+
+def test_the_guid_never_varies_with_the_requests_host(make_app: Callable[..., Flask]) -> None:
+    """The Podcast Index namespace: a show's guid is assigned once and never changes. With
+    site_url it is derived from the show's public RSS URL, whatever Host a client sends;
+    with a configured guid (and no site_url) it is that one."""
+    configured = "9b024349-ccf0-5f69-a609-6b82873eab3c"
+    apps = (
+        (make_app(corpus(), site_url=BASE, podcasts={"briefing": SHOW}), podcast_guid(RSS_URL)),
+        (make_app(corpus(), podcasts={"briefing": {**SHOW, "guid": configured}}), configured),
+    )
+
+    @settings(max_examples=40, deadline=None)
+    @given(hosts=st.lists(_HOSTS, min_size=1, max_size=4))
+    def every_host_gets_one_guid(hosts: list[str]) -> None:
+        for app, guid in apps:
+            client = app.test_client()
+            for host in hosts:
+                response = client.get("/feeds/podcast/briefing.rss", headers={"Host": host})
+                assert response.status_code == 200, (host, response.get_data(as_text=True))
+                chan = etree.fromstring(response.get_data()).find("channel")
+                assert chan.findtext(f"{P}guid") == guid, host
+
+    every_host_gets_one_guid()
+
+
+def test_a_show_with_neither_site_url_nor_guid_does_not_start(
+    make_app: Callable[..., Flask],
+) -> None:
+    """Its podcast:guid would be the UUIDv5 of each request's own URL (127.0.0.1:5333 and
+    localhost:5333 gave two): the app says, naming the show and the setting, what to set."""
+    with pytest.raises(SystemExit) as caught:
+        make_app(corpus(), podcasts={"briefing": SHOW})
+    message = str(caught.value)
+    assert message.startswith(
+        "feeds: configuration error: create_app: podcasts.briefing: guid: the show's "
+        "podcast:guid is derived from its RSS feed's URL, which without site_url is each "
+        "request's (its Host)"
+    )
+    assert "set site_url to the site's public URL" in message
+    assert "or give the show its guid (a UUID" in message
+    assert "\n" not in message and "Traceback" not in message
+
+
+def test_site_url_from_the_environment_is_enough_for_a_shows_guid(tmp_path: Path) -> None:
+    toml = tmp_path / "site.toml"
+    toml.write_text(
+        '[podcasts.briefing]\ntitle = "Morning Briefing"\nsection = "briefing"\n'
+        'owner_name = "Audio Desk"\nowner_email = "audio@news.example.com"\n'
+        'artwork_url = "https://news.example.com/briefing-3000.jpg"\n'
+        'categories = ["News/Daily News"]\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_config(environ={"FEEDS_CONFIG": str(toml)})
+    assert str(caught.value).startswith(f"{toml}: podcasts.briefing: guid: ")
+    config = load_config(environ={"FEEDS_CONFIG": str(toml), "FEEDS_SITE_URL": BASE})
+    assert [show.slug for show in config.podcasts] == ["briefing"]
 
 
 def test_episode_explicit_and_type_override_the_shows(make_app: Callable[..., Flask]) -> None:

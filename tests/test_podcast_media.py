@@ -4,6 +4,8 @@ and IPTC's AP audio items (ninjs 2.1 and 3.0) importing as articles with audio."
 from __future__ import annotations
 
 import json
+import unicodedata
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -11,11 +13,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from flask import Flask
-from hypothesis import example, given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from articles.errors import InvalidArticle
 from articles.formats import article_from_mapping, article_from_ninjs
+from articles.formats.values import MIME_ALIASES
 from articles.importer import import_sources
 from articles.model import Episode, Media
 from tests.test_podcast_feeds import SHOW
@@ -183,6 +186,60 @@ def test_a_duration_of_any_length_is_refused_naming_the_field_or_read_within_a_w
     assert duration is None or 1 <= duration <= 7 * 24 * 3600
 
 
+# Decimal digits of scripts other than ASCII (Arabic-Indic, Devanagari, fullwidth, ...), all
+# of which Python's int(), float() and `\\d` read as digits.
+_OTHER_DIGITS = st.characters(categories=["Nd"]).filter(lambda c: not c.isascii())
+
+
+@example(seconds=30, form="{s}", digit="٣")  # the tester's: '٣٠' was read as 30 s
+@settings(max_examples=200, deadline=None)
+@given(
+    seconds=st.integers(0, 7 * 24 * 3600 - 1),  # "{s}.5" of the last second is over a week
+    form=st.sampled_from(["{s}", "{m}:{ss}", "{h}:{mm}:{ss}", "PT{s}S", "PT{h}H{m2}M", "{s}.5"]),
+    digit=_OTHER_DIGITS,
+)
+def test_a_duration_is_read_in_ascii_digits_only(seconds: int, form: str, digit: str) -> None:
+    """A duration written with another script's digits is refused naming the field, whatever
+    its form; the same duration in ASCII digits is read."""
+    h, rest = divmod(seconds, 3600)
+    m, s = divmod(rest, 60)
+    ascii_form = form.format(s=seconds, m=seconds // 60, ss=f"{s:02d}", h=h, mm=f"{m:02d}", m2=m)
+    zero = ord(digit) - int(unicodedata.digit(digit))
+    other = "".join(chr(zero + int(c)) if c.isdigit() else c for c in ascii_form)
+    assert other != ascii_form
+    error = refusal(record(media=[{**MP3, "duration": other}]))
+    assert error.field == "media[0].duration" and "ASCII 0-9" in error.reason
+    read = parse(record(media=[{**MP3, "duration": ascii_form}])).media[0].duration
+    assert read is None or read > 0
+
+
+@pytest.mark.parametrize(
+    "alias",
+    ["audio/mp3", "audio/x-mp3", "audio/mpeg3", "audio/x-mpeg3", "audio/x-mpeg-3",
+     "audio/x-mpeg", "audio/mpg", "audio/x-mpg", "Audio/MP3", " audio/mp3 "],
+)  # fmt: skip
+def test_an_unregistered_alias_of_mp3s_type_is_written_audio_mpeg(alias: str) -> None:
+    """`type: "audio/mp3"` was stored and served as given: no registered type (IANA has
+    audio/mpeg, RFC 3003, the type Apple Podcasts lists for .mp3)."""
+    article = parse(record(media=[{**MP3, "type": alias}], episode={"number": 1}))
+    assert article.media[0].type == "audio/mpeg"
+    with_parameter = parse(record(media=[{**MP3, "type": f"{alias.strip()}; bitrate=128"}]))
+    assert with_parameter.media[0].type == "audio/mpeg; bitrate=128"
+
+
+@given(
+    kind=st.sampled_from(["audio", "video", "application", "text", "image"]),
+    subtype=st.from_regex(r"[a-z0-9][a-z0-9.+-]{0,20}", fullmatch=True),
+)
+def test_every_other_media_type_is_kept_as_given(kind: str, subtype: str) -> None:
+    """Only the aliases change: `audio/x-m4a`, which Apple lists for .m4a, stays as it is."""
+    given_type = f"{kind}/{subtype}"
+    if given_type.lower() in MIME_ALIASES:
+        return
+    assert parse(record(media=[{**MP3, "type": given_type}])).media[0].type == given_type
+    assert parse(record(media=[{**MP3, "type": "audio/x-m4a"}])).media[0].type == "audio/x-m4a"
+
+
 # --------------------------------------------------------------------------- a show's https rule
 
 
@@ -220,8 +277,108 @@ def test_the_write_service_refuses_it_too_and_writes_nothing(show_app: Flask) ->
     service.create(parse(record(section="world", media=[{**MP3, "url": "http://x.example/a.mp3"}])))
 
 
+# The sites a show can be served under: an https or an http site_url, or none (the show then
+# sets its guid, and its documents are served under each request's address).
+_SITES = {
+    "https": {"site_url": "https://news.example.com"},
+    "http": {"site_url": "http://news.example.com"},
+    "none": {},
+}
+_MEDIA_URLS = st.one_of(
+    st.sampled_from(
+        [
+            "/rel.mp3",
+            "/audio/ep 1.mp3",
+            "https://cdn.example.com/ep.mp3",
+            "http://cdn.example.com/ep.mp3",
+            "HTTP://cdn.example.com/ep.mp3",
+        ]
+    ),
+    st.builds(
+        "{}{}/{}.mp3".format,
+        st.sampled_from(["", "https://cdn.example.com", "http://cdn.example.com"]),
+        st.from_regex(r"(/[a-z0-9]{1,8}){0,2}", fullmatch=True),
+        st.from_regex(r"[a-z0-9]{1,8}", fullmatch=True),
+    ),
+)
+
+
+def test_an_episode_the_api_accepts_is_in_its_show(make_app: Callable[..., Flask]) -> None:
+    """One https rule at write and at serve time: an http site_url made `/rel.mp3` an http
+    enclosure, left out of the show in silence after a 201. Whatever the site, the show's
+    rule and the media URL, the API either refuses the episode naming media[0].url, or it is
+    in every document of the show, requested under any address."""
+    from tests.fixtures.api import api_client_for
+
+    guid = "917393e3-1b1e-5cef-ace4-edaa54e1f810"
+    apis = {
+        (site, strict): api_client_for(
+            make_app(
+                [],
+                **settings_,
+                podcasts={"briefing": {**SHOW, "guid": guid, "require_https": strict}},
+            )
+        )
+        for site, settings_ in _SITES.items()
+        for strict in (True, False)
+    }
+    written = iter(range(10**6))
+
+    @settings(max_examples=60, deadline=None)
+    @given(
+        site=st.sampled_from(sorted(_SITES)),
+        strict=st.booleans(),
+        url=_MEDIA_URLS,
+        host=st.sampled_from(["localhost", "127.0.0.1:5333", "news.example.com"]),
+    )
+    @example(site="http", strict=True, url="/rel.mp3", host="localhost")  # the tester's
+    @example(site="none", strict=True, url="/rel.mp3", host="localhost")
+    def accepted_means_served(site: str, strict: bool, url: str, host: str) -> None:
+        api = apis[(site, strict)]
+        article_id = f"ep-{next(written)}"
+        body = {k: v for k, v in record(media=[{**MP3, "url": url}]).items() if k != "id"}
+        response = api.put(f"/api/articles/{article_id}", json=body)
+        if response.status_code != 201:
+            assert response.status_code == 422, response.get_data(as_text=True)
+            assert strict and "media[0].url" in response.get_data(as_text=True)
+            assert "requires https media" in response.get_data(as_text=True)
+            return
+        for fmt in ("rss", "atom", "json"):
+            served = api.client.get(f"/feeds/podcast/briefing.{fmt}", headers={"Host": host})
+            assert served.status_code == 200
+            assert article_id.encode() in served.get_data(), (site, strict, url, host, fmt)
+
+    accepted_means_served()
+
+
+def test_a_relative_media_url_is_refused_saying_where_it_is_served(
+    make_app: Callable[..., Flask],
+) -> None:
+    for settings_, words in (
+        (_SITES["http"], "is served as 'http://news.example.com/rel.mp3'"),
+        (_SITES["none"], "served under each request's address"),
+    ):
+        app = make_app([], **settings_, podcasts={"briefing": {**SHOW, "guid": str(uuid.uuid4())}})
+        with pytest.raises(InvalidArticle) as caught:
+            app.extensions["articles.service"].create(
+                parse(record(media=[{**MP3, "url": "/rel.mp3"}]))
+            )
+        assert caught.value.field == "media[0].url"
+        assert caught.value.reason.startswith("the show 'briefing' requires https media")
+        assert words in caught.value.reason and "set site_url" in caught.value.reason
+    app = make_app([], **_SITES["https"], podcasts={"briefing": SHOW})
+    created = app.extensions["articles.service"].create(
+        parse(record(media=[{**MP3, "url": "/rel.mp3"}]))
+    )
+    assert created.outcome == "created"
+
+
 def test_a_show_may_allow_http_media(make_app: Callable[..., Flask]) -> None:
-    app = make_app([], podcasts={"briefing": {**SHOW, "require_https": False}})
+    app = make_app(
+        [],
+        site_url="http://news.example.com",
+        podcasts={"briefing": {**SHOW, "require_https": False}},
+    )
     plain = parse(record(media=[{**MP3, "url": "http://cdn.example.com/ep2.mp3"}]))
     assert app.extensions["articles.service"].create(plain).outcome == "created"
 
@@ -292,6 +449,22 @@ def test_the_api_refuses_bad_episode_media_with_a_4xx_naming_the_field(
         assert api.store.get(f"ep-{number}") is None
     good = {k: v for k, v in record().items() if k != "id"}
     assert api.put("/api/articles/ep-ok", json=good).status_code == 201
+
+
+def test_the_api_stores_and_serves_an_mp3_alias_as_audio_mpeg(
+    make_app: Callable[..., Flask],
+) -> None:
+    from tests.fixtures.api import api_client_for
+
+    api = api_client_for(
+        make_app([], site_url="https://news.example.com", podcasts={"briefing": SHOW})
+    )
+    body = {k: v for k, v in record(media=[{**MP3, "type": "audio/mp3"}]).items() if k != "id"}
+    response = api.put("/api/articles/ep-alias", json=body)
+    assert response.status_code == 201, response.get_data(as_text=True)
+    assert api.store.get("ep-alias").media[0].type == "audio/mpeg"
+    rss = api.client.get("/feeds/podcast/briefing.rss").get_data()
+    assert b'type="audio/mpeg"' in rss and b"audio/mp3" not in rss
 
 
 def test_import_lists_the_shows_rule_and_the_clocks_in_one_line(

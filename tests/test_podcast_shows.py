@@ -9,27 +9,31 @@ and the setting.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
 import pytest
-from hypothesis import given
+from flask import Flask
+from hypothesis import example, given
 from hypothesis import strategies as st
 
+from articles.formats.values import facet_slug
 from articles.text import slugify
 from feeds import create_app
 from feeds.config import ConfigError, load_config
 from feeds.podcasts import (
-    _SLUG,
     APPLE_CATEGORIES,
     PODCAST_GUID_NAMESPACE,
     Category,
     ShowError,
+    is_feed_slug,
     parse_category,
     parse_shows,
     podcast_guid,
 )
+from feeds.query import is_feed_name, parse_feed_path
 
 SHOW: dict[str, Any] = {
     "title": "Morning Briefing",
@@ -125,6 +129,55 @@ def test_a_category_not_on_apples_list_is_refused_with_the_nearest(value: str, h
     assert hint in str(caught.value)
 
 
+@pytest.mark.parametrize(
+    ("categories", "message"),
+    [
+        (
+            ["News/Daily News", "News", "News/Daily News"],
+            "categories[1]: 'News' is named already by 'News/Daily News' (categories[0])",
+        ),
+        (
+            ["News/Daily News", "Business", "News/Daily News"],
+            "categories[2]: 'News/Daily News' is listed already (categories[0]); list each "
+            "category once",
+        ),
+        (["History", " History "], "categories[1]: 'History' is listed already (categories[0])"),
+        (
+            ["News", "News / Politics"],
+            "categories[0]: 'News' is named already by 'News/Politics' (categories[1]): a "
+            "subcategory is written inside its category's itunes:category, so 'News' would "
+            "be written twice; drop 'News', or keep it and drop 'News/Politics'",
+        ),
+    ],
+)
+def test_a_category_listed_twice_is_refused(categories: list[str], message: str) -> None:
+    """Each was written as a repeated itunes:category (News three times for the first)."""
+    with pytest.raises(ShowError) as caught:
+        parse_shows({"briefing": {**SHOW, "categories": categories}}, "site.toml")
+    assert str(caught.value).startswith(f"site.toml: podcasts.briefing: {message}")
+
+
+@given(picked=st.lists(st.sampled_from(_every_category()), min_size=1, max_size=3))
+def test_the_categories_accepted_are_each_written_once(picked: list[str]) -> None:
+    """Any one to three of Apple's categories: accepted exactly when no category is listed
+    twice, itself or as the parent of another listed; then no itunes:category is repeated."""
+    parents = {value.partition("/")[0] for value in picked if "/" in value}
+    once = len(set(picked)) == len(picked) and not parents & set(picked)
+    try:
+        (show,) = parse_shows({"briefing": {**SHOW, "categories": picked}}, "site.toml")
+    except ShowError as error:
+        assert not once, error
+        return
+    assert once
+    written = [str(c) for c in show.categories]
+    assert written == picked
+    top_level_alone = [c.name for c in show.categories if c.subcategory is None]
+    nested = [(c.name, c.subcategory) for c in show.categories if c.subcategory]
+    assert len(set(top_level_alone)) == len(top_level_alone)
+    assert len(set(nested)) == len(nested)
+    assert not set(top_level_alone) & {name for name, _ in nested}
+
+
 # --------------------------------------------------------------------------- show settings
 
 
@@ -193,6 +246,7 @@ def test_a_show_must_select_a_section_or_a_tag() -> None:
 def test_shows_come_from_the_toml_file(tmp_path: Path) -> None:
     toml = tmp_path / "site.toml"
     toml.write_text(
+        'site_url = "https://news.example.com"\n'
         '[podcasts.briefing]\ntitle = "Morning Briefing"\nsection = "briefing"\n'
         'owner_name = "Audio Desk"\nowner_email = "audio@news.example.com"\n'
         'artwork_url = "https://news.example.com/briefing-3000.jpg"\n'
@@ -229,9 +283,12 @@ def test_the_app_does_not_start_with_a_bad_show(tmp_path: Path) -> None:
 
 
 def test_a_show_changes_the_settings_fingerprint() -> None:
-    plain = load_config(environ={})
-    with_show = load_config({"podcasts": {"briefing": SHOW}}, environ={})
-    renamed = load_config({"podcasts": {"briefing": {**SHOW, "title": "Evening"}}}, environ={})
+    site = {"site_url": "https://news.example.com"}
+    plain = load_config(site, environ={})
+    with_show = load_config({**site, "podcasts": {"briefing": SHOW}}, environ={})
+    renamed = load_config(
+        {**site, "podcasts": {"briefing": {**SHOW, "title": "Evening"}}}, environ={}
+    )
     assert len({plain.fingerprint(), with_show.fingerprint(), renamed.fingerprint()}) == 3
 
 
@@ -258,7 +315,7 @@ def test_a_shows_urls_are_written_as_uris_whatever_the_file_name(name: str) -> N
     label=st.text(alphabet=st.sampled_from("오디오 뉴스Morning News-아시아"), min_size=1).filter(
         # Settings are read stripped: a value that is slug-shaped once stripped is taken as a
         # slug (records may give their own, such as `ne--w`, which slugify would not make).
-        lambda label: label.strip() and not _SLUG.match(label.strip())
+        lambda label: label.strip() and not is_feed_slug(label.strip())
     ),
 )
 def test_a_label_given_for_a_slug_is_refused_naming_its_slug(key: str, label: str) -> None:
@@ -266,3 +323,92 @@ def test_a_label_given_for_a_slug_is_refused_naming_its_slug(key: str, label: st
     with pytest.raises(ShowError, match=key) as caught:
         parse_shows({"briefing": {**SHOW, key: label}}, "site.toml")
     assert repr(slugify(label.strip())) in str(caught.value)
+
+
+# --------------------------------------------------------------------------- the show's slug
+
+
+@pytest.mark.parametrize(
+    ("slug", "table"),
+    [
+        ("news.daily", 'podcasts."news.daily"'),
+        ("a..b", 'podcasts."a..b"'),
+        ("briefing.rss", 'podcasts."briefing.rss"'),
+        ("Briefing", "podcasts.Briefing"),
+        ("-briefing", "podcasts.-briefing"),
+        ("briefing_", "podcasts.briefing_"),
+        ("b" * 101, f"podcasts.{'b' * 101}"),
+        ("오디오", 'podcasts."오디오"'),
+    ],
+)
+def test_a_show_slug_no_feed_url_can_name_is_refused(slug: str, table: str) -> None:
+    """`[podcasts."news.daily"]` was accepted, its page and the OPML linked its feeds, and
+    /feeds/podcast/news.daily.rss was a 404: a show's slug is checked by the feed slug rule."""
+    with pytest.raises(ShowError) as caught:
+        parse_shows({slug: SHOW}, "site.toml")
+    message = str(caught.value)
+    assert message.startswith(f"site.toml: {table}: the show's slug names its feeds")
+    assert "no '.'" in message and "rename the table" in message
+
+
+@example(slug="news.daily")
+@example(slug="a..b")
+@example(slug="b" * 100)
+@given(slug=st.text(alphabet=st.sampled_from("abzAZ09-_.~ é"), min_size=1, max_size=110))
+def test_every_show_slug_accepted_is_a_feed_the_urls_reach(slug: str) -> None:
+    """One rule: a slug a `[podcasts.<slug>]` table may have is one the feed URLs take, in every
+    format, as itself (no redirect to another spelling); every other is refused at start-up."""
+    try:
+        (show,) = parse_shows({slug: SHOW}, "site.toml")
+    except ShowError:
+        assert facet_slug(slug) != slug
+        return
+    assert show.slug == slug == facet_slug(slug)
+    assert is_feed_name(slug)
+    for fmt in ("rss", "atom", "json"):
+        query = parse_feed_path(f"podcast/{slug}.{fmt}", {}, limits=lambda _: (10, 10))
+        assert (query.facet.kind, query.facet.value, query.fmt) == ("podcast", slug, fmt)
+
+
+@given(slug=st.from_regex(r"[a-z0-9](?:[a-z0-9_-]{0,98}[a-z0-9])?", fullmatch=True))
+def test_every_facet_slug_names_a_feed(slug: str) -> None:
+    assert is_feed_slug(slug) and is_feed_name(slug)
+
+
+@given(
+    key=st.sampled_from(["section", "tag"]),
+    slug=st.sampled_from(["news.daily", "a..b", "audio.v2"]),
+)
+def test_a_section_or_tag_no_record_can_carry_is_refused(key: str, slug: str) -> None:
+    """A record's section and tag slugs are feed slugs (no '.'): a show selecting `a.b` would
+    stay empty for ever."""
+    with pytest.raises(ShowError, match=f"{key}: expected a slug"):
+        parse_shows({"briefing": {**SHOW, key: slug}}, "site.toml")
+
+
+@pytest.mark.parametrize("slug", ["a", "news_daily-2", "b" * 100])
+def test_a_configured_shows_documents_are_served_whatever_its_slug(
+    make_app: Callable[..., Flask], slug: str
+) -> None:
+    app = make_app([], site_url="https://news.example.com", podcasts={slug: SHOW})
+    client = app.test_client()
+    for path in (f"/feeds/podcast/{slug}.{fmt}" for fmt in ("rss", "atom", "json")):
+        assert client.get(path).status_code == 200, path
+    assert client.get(f"/podcast/{slug}").status_code == 200
+
+
+def test_the_app_does_not_start_with_a_dotted_show_slug(tmp_path: Path) -> None:
+    toml = tmp_path / "site.toml"
+    toml.write_text(
+        '[podcasts."news.daily"]\ntitle = "Daily"\nsection = "briefing"\n'
+        'owner_name = "Audio Desk"\nowner_email = "audio@news.example.com"\n'
+        'artwork_url = "https://news.example.com/briefing-3000.jpg"\n'
+        'categories = ["News/Daily News"]\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_config(environ={"FEEDS_CONFIG": str(toml)})
+    assert str(caught.value).startswith(
+        f'{toml}: podcasts."news.daily": the show\'s slug names its feeds'
+    )
+    assert "e.g. [podcasts.news-daily]" in str(caught.value)

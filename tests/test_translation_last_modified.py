@@ -144,6 +144,7 @@ def linked_app(make_app: Callable[..., Flask]) -> Flask:
     return make_app(
         [*default_articles(), A, counterpart(), show_episode],
         items_per_feed=3,
+        site_url="http://localhost",  # the test client's: a show's podcast:guid needs it
         podcasts={"briefing": SHOW},
     )
 
@@ -191,6 +192,7 @@ def test_last_modified_moves_forward_with_every_change_of_a_linked_version(
     app = make_app(
         [*default_articles(), A, counterpart(), show_episode],
         items_per_feed=3,
+        site_url="http://localhost",  # the test client's: a show's podcast:guid needs it
         podcasts={"briefing": SHOW},
     )
     client = app.test_client()

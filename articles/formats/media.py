@@ -21,12 +21,14 @@ MAX_DURATION = 7 * 24 * 3600
 # A duration as text: seconds, MM:SS or H:MM:SS (Apple's itunes:duration forms), the
 # seconds with a fraction as tools write them (`312.345`, `1:02:03.5`); the first field
 # takes any size (`75:30` is 75 minutes, `25:00:00` a day and an hour).
-_DURATION = re.compile(r"^(?:(?:(\d+):)?(\d+):)?(\d+(?:\.\d+)?)$")
+# Digits are ASCII: `\d` and int() would read any script's (`٣٠` as 30).
+_DURATION = re.compile(r"^(?:(?:([0-9]+):)?([0-9]+):)?([0-9]+(?:\.[0-9]+)?)$")
 # Longer text is no duration of a week or less (and Python's int() refuses 4,300 digits).
 _DURATION_TEXT_MAX = 32
 # ISO 8601 durations of time, as schema.org writes them (`PT4M`, `PT3M30S`, `PT1H`, `P1DT2H`).
 _ISO_DURATION = re.compile(
-    r"P(?:(?P<d>\d+)D)?(?:T(?=\d)(?:(?P<h>\d+)H)?(?:(?P<m>\d+)M)?(?:(?P<s>\d+(?:[.,]\d+)?)S)?)?",
+    r"P(?:(?P<d>[0-9]+)D)?(?:T(?=[0-9])(?:(?P<h>[0-9]+)H)?(?:(?P<m>[0-9]+)M)?"
+    r"(?:(?P<s>[0-9]+(?:[.,][0-9]+)?)S)?)?",
     re.IGNORECASE,
 )
 # Transcript types by file extension, for records that give a transcript URL without a type
@@ -43,7 +45,8 @@ TRANSCRIPT_TYPES: dict[str, str] = {
 
 def iso_duration_seconds(text: str) -> float | None:
     """The seconds of an ISO 8601 duration of days, hours, minutes and seconds (`PT3M30S` is
-    210.0), or None when the text is not one (years and months have no fixed length)."""
+    210.0), or None when the text is not one (years and months have no fixed length, and
+    ISO 8601 writes its numbers in ASCII digits)."""
     match = _ISO_DURATION.fullmatch(text.strip())
     if match is None or not any(match.groupdict().values()):
         return None
@@ -107,11 +110,12 @@ def read_duration(b: RecordBuilder, value: object, field: str) -> int | None:
     elif isinstance(value, str):
         match = _DURATION.match(value.strip())
         if match is None:
+            other_digits = any(c.isdigit() and not c.isascii() for c in value)
             raise b.fail(
                 field,
                 "expected a number of seconds, MM:SS, HH:MM:SS or an ISO 8601 duration "
                 "(e.g. 1830, 30:30, 00:30:30 or PT30M30S), "
-                f"got {show(value)}",
+                f"got {show(value)}" + ("; write its digits as ASCII 0-9" if other_digits else ""),
             )
         hours, minutes, secs = match.groups()
         if hours is not None and int(minutes) > 59:

@@ -94,6 +94,27 @@ _CHARACTER_REFERENCE = re.compile(
 _EDGE_INVISIBLE = EDGE_INVISIBLE
 
 
+# Unregistered spellings of MP3's type that CMSs, agencies and old systems send, each for the
+# one registered type (IANA, RFC 3003: `audio/mpeg`, MPEG-1/2 audio, MP3 among it), which is
+# the type Apple Podcasts lists for .mp3. A player or directory matching types exactly may
+# not take the alias. `audio/x-m4a` is not here: it is the type Apple lists for .m4a.
+MIME_ALIASES: dict[str, str] = {
+    alias: "audio/mpeg"
+    for alias in (
+        "audio/mp3", "audio/x-mp3", "audio/mpeg3", "audio/x-mpeg3", "audio/x-mpeg-3",
+        "audio/x-mpeg", "audio/mpg", "audio/x-mpg",
+    )
+}  # fmt: skip
+
+
+def registered_mime(text: str) -> str:
+    """`text` (a MIME type, parameters allowed) with an alias of `MIME_ALIASES`, in any case
+    (types are case-insensitive, RFC 6838 4.2), replaced by its registered type."""
+    essence, semicolon, parameters = text.partition(";")
+    registered = MIME_ALIASES.get(essence.strip().lower())
+    return text if registered is None else registered + semicolon + parameters
+
+
 def facet_slug(value: str) -> str | None:
     """`value` as the slug of a section, tag, author or source (lower-case a-z, 0-9, '-',
     '_', at most 100 characters, a letter or digit at each end), ASCII capitals read as lower
@@ -531,13 +552,14 @@ class ValueReader:
 
     def mime(self, value: object, field: str, *, required: bool = False) -> str | None:
         """A MIME type (RFC 6838 `type/subtype`, parameters allowed) of at most 255
-        characters; None when absent and not `required`."""
+        characters; None when absent and not `required`. An unregistered alias of a
+        registered type (`MIME_ALIASES`: `audio/mp3`) is written as the registered one."""
         text = self.text(value, field, required=required, limit=255)
         if not text:
             return None
         if not _MIME.match(text):
             raise self.fail(field, f"{show(text)} is not a MIME type such as 'audio/mpeg'")
-        return text
+        return registered_mime(text)
 
     def big_text(self, value: object, field: str) -> str:
         """A body's source text as given (cleaned later, with the body): a JSON string of at
@@ -573,8 +595,17 @@ def _minutes_in_text(value: str) -> float | None:
         digits = match["n"]
         grouped = digits.count(",") > 1 or (digits[-4:-3] == "," and "." not in digits)
         return float(digits.replace(",", "") if grouped else digits.replace(",", "."))
-    seconds = iso_duration_seconds(text)
+    # A reading time is read in any script's digits (`PT٤M`); the ISO 8601 reader, which
+    # media durations share, takes ASCII ones only.
+    seconds = iso_duration_seconds(_ascii_digits(text))
     return None if seconds is None else seconds / 60
+
+
+def _ascii_digits(text: str) -> str:
+    """`text` with every decimal digit of another script written as its ASCII digit."""
+    if text.isascii():
+        return text
+    return "".join(str(unicodedata.decimal(c)) if c.isdecimal() else c for c in text)
 
 
 # --------------------------------------------------------------------------- messages
