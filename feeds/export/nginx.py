@@ -488,11 +488,15 @@ def nginx_config(
         preconditions_map(),
         if_modified_since_maps(),
         not_modified_maps(loopback),
-        # The form of the app's error answers on this URI (`feeds.http.error_response`).
-        "map $uri $feeds_error_form {",
+        # The form of the app's error answers on this URI (`feeds.http.error_response`):
+        # JSON at a `.json` feed URL, and at a feed URL without an extension when `Accept`
+        # chooses JSON Feed; such an answer varies with `Accept`.
+        'map "$feeds_accept:$uri" $feeds_error_form {',
         '    default "text";',
-        f'    "~^{_regex(feeds)}.*\\.json$" "json";',
+        f'    "~^[^:]*:{_regex(feeds)}.*\\.json$" "json";',
+        f'    "~^json:{_regex(feeds)}(?:[^/]*/)*[^/.]*/?$" "json";',
         "}",
+        'map $feeds_negotiated $feeds_error_vary { default ""; "1" "Accept"; }',
         # What the app answers 410 Gone: the file of its body (not for a label's URI, which
         # the app answers 404 when its slug's feed is gone).
         'map "$feeds_label_slug:$feeds_gone" $feeds_gone_file {',
@@ -555,6 +559,7 @@ def nginx_config(
                 f"    location {name} {{",
                 f'        default_type "{media}";',
                 "        add_header Cache-Control no-cache always;",
+                "        add_header Vary $feeds_error_vary always;",
                 f'        return 404 "{body}";',
                 "    }",
             )
@@ -563,6 +568,7 @@ def nginx_config(
         "    location = /_feeds_gone {",
         "        internal;",
         "        add_header Cache-Control $feeds_cache_control always;",
+        "        add_header Vary $feeds_error_vary always;",
         "        try_files $feeds_gone_file =404;",
         "    }",
         *(
