@@ -17,11 +17,12 @@ import difflib
 import hashlib
 import logging
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -354,6 +355,9 @@ def _parse_move(pair: str) -> tuple[str, str]:
     return old, new
 
 
+_WHOLE_NUMBER: Final = re.compile(r"-?[0-9]+")
+
+
 def _coerce(name: str, raw: Any, kind: type, source: str) -> Any:
     if isinstance(raw, str) and kind is not str:
         text = raw.strip()
@@ -364,10 +368,13 @@ def _coerce(name: str, raw: Any, kind: type, source: str) -> Any:
                 return False
             raise _sourced(source, name, f"expected true or false, got {raw!r}")
         if kind is int:
-            try:
-                return int(text)
-            except ValueError:
-                raise _sourced(source, name, f"expected a whole number, got {raw!r}") from None
+            # ASCII digits only: Python's int() also reads other scripts' digits (`٣٠`) and
+            # underscores (`1_000`), which no other reader of the setting would.
+            if not _WHOLE_NUMBER.fullmatch(text):
+                raise _sourced(
+                    source, name, f"expected a whole number in ASCII digits, got {raw!r}"
+                )
+            return int(text)
     if kind is int and (isinstance(raw, bool) or not isinstance(raw, int)):
         raise _sourced(source, name, f"expected a whole number, got {raw!r}")
     if kind is bool and not isinstance(raw, bool):

@@ -11,6 +11,7 @@ a warning, for every setting; every value is checked at load; an error names the
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import fields
 from pathlib import Path
 
@@ -123,7 +124,7 @@ BAD_VALUES = [
     ("trust_proxy_hops", -1, "must be 0 (0: no proxy) or more"),
     ("items_per_feed", 0, "must be 1 or more"),
     ("api_max_body_bytes", 10, "must be 1024 or more"),
-    ("items_per_feed", "many", "expected a whole number, got 'many'"),
+    ("items_per_feed", "many", "expected a whole number in ASCII digits, got 'many'"),
     ("load_samples", "maybe", "expected true or false"),
 ]
 
@@ -211,3 +212,25 @@ def test_an_unrelated_feeds_variable_is_a_warning(caplog: pytest.LogCaptureFixtu
         load_config(environ={"FEEDS_QWERTYUIOP": "1", "FEEDS_INSTANCE_PATH": "/x"})
     assert "FEEDS_QWERTYUIOP is set but is not a setting; it is ignored" in caplog.text
     assert "INSTANCE_PATH" not in caplog.text
+
+
+@given(
+    text=st.text(
+        alphabet=st.sampled_from("0123456789-+_ ٣०๕１") | st.characters(categories=["Nd"]),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_a_whole_number_setting_from_text_takes_ascii_digits_only(text: str) -> None:
+    """From the environment (text): `FEEDS_ITEMS_PER_FEED=٣٠` was read as 30 and `1_000` as
+    1000 (Python's int()); a setting is a whole number in ASCII digits, or refused, named."""
+    try:
+        config = load_config(environ={"FEEDS_CACHE_MAX_AGE": text})
+    except ConfigError as exc:
+        assert str(exc).startswith("FEEDS_CACHE_MAX_AGE: ")
+        assert "\n" not in str(exc)
+        ascii_number = re.fullmatch(r"-?[0-9]+", text.strip()) is not None
+        assert not ascii_number or int(text) < 0  # or refused for its range
+        return
+    assert re.fullmatch(r"-?[0-9]+", text.strip())
+    assert config.cache_max_age == int(text)
