@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Final
 from urllib.parse import unquote_to_bytes
 
+import click
 from flask import Flask, Response, current_app, request
 from sqlalchemy.exc import DataError, OperationalError
 from werkzeug.exceptions import BadHost, BadRequest, HTTPException, InternalServerError
@@ -286,6 +287,14 @@ def _auto_migrate(app: Flask) -> bool:
     return flag is True or str(flag).strip().lower() in _TRUE
 
 
+def _serves_documents() -> bool:
+    """Whether this process was started to serve the documents: by a WSGI server (or a test)
+    importing the app, or by `flask run`; not by another `flask` command (the app is then
+    made inside that command's click context)."""
+    context = click.get_current_context(silent=True)
+    return context is None or context.info_name == "run"
+
+
 def _prepare_database(
     app: Flask,
     config: SiteConfig,
@@ -296,9 +305,13 @@ def _prepare_database(
     """Embedded SQLite: create the schema and load the samples into an empty database.
 
     PostgreSQL is migrated only when asked (FEEDS_AUTO_MIGRATE=1), as production schema changes
-    are a deliberate step: `flask --app wsgi articles migrate`. Once the schema is current, the
-    documents' version is recorded (`DocumentVersion`; without FEEDS_AUTO_MIGRATE, at the
-    first document served, so `articles migrate` itself can start on an older schema).
+    are a deliberate step: `flask --app wsgi articles migrate`. Once the schema is current, a
+    process started to serve (`_serves_documents`) records the documents' version
+    (`DocumentVersion`; without FEEDS_AUTO_MIGRATE, at the first document served, so
+    `articles migrate` itself can start on an older schema). Another command records it at
+    the first document it makes, if any: one that makes none (`flask articles history`,
+    `tokens create`, run with other settings than the server's) recorded its settings as the
+    version in use, which moved every document's Last-Modified with no byte changed.
 
     A database that cannot be opened or reached yet (a missing folder, a file without
     permission, a server that is down) does not stop the app: one line is logged, requests
@@ -310,7 +323,8 @@ def _prepare_database(
 
             def migrate(s: Store) -> None:
                 s.migrate(by="the app starting (FEEDS_AUTO_MIGRATE)")
-                version.since(clock())
+                if _serves_documents():
+                    version.since(clock())
 
             store.prepare_with(migrate)
     else:
@@ -318,7 +332,8 @@ def _prepare_database(
 
         def prepare(s: Store) -> None:
             _prepare_sqlite(s, config, lock_path)
-            version.since(clock())
+            if _serves_documents():
+                version.since(clock())
 
         store.prepare_with(prepare)
     try:

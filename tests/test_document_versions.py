@@ -16,7 +16,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 from flask import Flask
+from flask.cli import FlaskGroup
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from werkzeug.http import parse_date
@@ -186,3 +188,24 @@ def test_processes_starting_at_once_agree_on_one_time(store: Store, database_url
     outcomes = run_at_once(_adopt_at_once, database_url, 4)
     assert len(set(outcomes)) == 1, outcomes
     assert datetime.fromisoformat(outcomes[0]) >= datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def test_a_process_that_makes_no_document_leaves_the_date_alone(
+    on_one_database: Callable[..., Flask],
+) -> None:
+    """A read-only command run with other settings than the server's (`flask articles list`
+    without FEEDS_SITE_URL, say) recorded its settings as the version in use when it started;
+    the server's next process then dated every document anew, bytes unchanged, and an
+    `If-Modified-Since` got a 200 instead of a 304 (the export's dates moved the same way)."""
+    path = "/feeds/all.atom"
+    first = fetch(on_one_database(title="A"), path)
+    assert first.status_code == 200
+    # `flask articles list`: the app is made inside the command's click context.
+    cli = FlaskGroup(create_app=lambda: on_one_database(title="B"))
+    command = CliRunner().invoke(cli, ["articles", "list"])
+    assert command.exit_code == 0, command.output
+    again = fetch(on_one_database(title="A"), path, since=first.headers["Last-Modified"])
+    assert again.status_code == 304
+    # A process that does make a document under other settings still moves it.
+    changed = fetch(on_one_database(title="B"), path, since=first.headers["Last-Modified"])
+    assert changed.status_code == 200
