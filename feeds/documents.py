@@ -138,6 +138,7 @@ class Documents:
                 f"the end: this feed has {last_page} page(s) of {query.limit}; start at {first}",
             )
         keys = store.page_keys(query.facet, now=now, limit=query.limit, offset=query.offset)
+        ended, upcoming = self._tombstone_ends(query.facet, now)
         # prev-archive of the live feed: the archive of the newest entry's month. Archive
         # months are UTC months (the store groups by UTC), and page 1 starts with the newest
         # entry, so this needs no query of its own.
@@ -154,10 +155,12 @@ class Documents:
             empty_updated=None if keys else _emptied_at(store),
             translations=translations,
             until_change=_sooner(
-                _until_change(store, now, query.facet), self._until_tombstone_ends(query, now)
+                _until_change(store, now, query.facet), _seconds_until(upcoming, now)
             ),
             tombstones=tombstones,
-            modified=self._modified(query.facet, now, keys, newest, tombstones, translations),
+            modified=self._modified(
+                query.facet, now, keys, newest, tombstones, translations, ended=ended
+            ),
             has_page=facet_page_exists(store, query.facet, visible=total > 0),
         )
 
@@ -211,9 +214,13 @@ class Documents:
         translations: Sequence[TranslationLink] = (),
         *,
         month: str | None = None,
+        ended: datetime | None = None,
     ) -> datetime | None:
-        """Last-Modified: see `Document.modified`; whole seconds, UTC."""
-        latest = self._latest(facet, now, keys, newest, tombstones, translations, month=month)
+        """Last-Modified: see `Document.modified`; whole seconds, UTC. `ended`: the latest
+        end of a tombstone's showing (`_tombstone_ends`), as the caller already read it."""
+        latest = self._latest(
+            facet, now, keys, newest, tombstones, translations, month=month, ended=(ended,)
+        )
         return settled_last_modified(latest, now)
 
     def _latest(
@@ -226,6 +233,7 @@ class Documents:
         translations: Sequence[TranslationLink] = (),
         *,
         month: str | None = None,
+        ended: tuple[datetime | None] | None = None,
     ) -> datetime | None:
         """The latest change of the feed's live document, or of its archive of `month`: its
         entries' times, its tombstones', its links', the feed's last write, the settings and
@@ -241,11 +249,10 @@ class Documents:
         changed = self.store.last_change(facet, now=now, period=self.tombstone_period)
         if changed is not None:
             moments.append(changed)
-        if self.tombstone_period:
-            since = now - self.tombstone_period
-            ended, _ = self.store.tombstone_ends(facet, now=now, since=since, month=month)
-            if ended is not None:
-                moments.append(ended)
+        # `ended` as the caller read it (one query a document), or read here.
+        (last_end,) = ended if ended is not None else self._tombstone_ends(facet, now, month)[:1]
+        if last_end is not None:
+            moments.append(last_end)
         if month is not None and _has_bounds(month):
             # Its neighbours are links of the archive: the nearest newer month exists since
             # the first entry after this month appeared (a write, or an embargo ending).
@@ -255,16 +262,16 @@ class Documents:
         moments.append(self.version.since(now))
         return max(moments)
 
-    def _until_tombstone_ends(self, query: FeedQuery, now: datetime) -> float | None:
-        """Seconds until a tombstone the document shows stops being shown, its entry visible
-        again when a renewed embargo ends (of the archive's month, for an archive)."""
+    def _tombstone_ends(
+        self, facet: Facet, now: datetime, month: str | None = None
+    ) -> tuple[datetime | None, datetime | None]:
+        """(latest, next) moment a tombstone the document shows stopped or will stop being
+        shown, its entry visible again when a renewed embargo ends (of the archive's month,
+        for an archive): `Store.tombstone_ends` within the tombstone period."""
         if not self.tombstone_period:
-            return None
+            return None, None
         since = now - self.tombstone_period
-        _, upcoming = self.store.tombstone_ends(
-            query.facet, now=now, since=since, month=query.month
-        )
-        return None if upcoming is None else (upcoming - now).total_seconds()
+        return self.store.tombstone_ends(facet, now=now, since=since, month=month)
 
     def _describe_archive(self, query: FeedQuery, month: str, now: datetime, site: str) -> Document:
         store = self.store
@@ -310,7 +317,8 @@ class Documents:
         # newer one while none has entries (a `next-archive` appears), and when a tombstone
         # it shows is of that article; settled or not, no copy may outlive that moment.
         lifting = _until_change(store, now, query.facet) if not newer else None
-        until = _sooner(lifting, self._until_tombstone_ends(query, now))
+        ended, upcoming = self._tombstone_ends(query.facet, now, month)
+        until = _sooner(lifting, _seconds_until(upcoming, now))
         return Document(
             query=query,
             keys=keys,
@@ -323,7 +331,7 @@ class Documents:
             until_change=until,
             tombstones=tombstones,
             modified=self._modified(
-                query.facet, now, keys, (), tombstones, translations, month=month
+                query.facet, now, keys, (), tombstones, translations, month=month, ended=ended
             ),
             empty_updated=None if keys else _emptied_at(store),
             # `months` are those with visible entries: none left, the facet's page is gone.
@@ -393,6 +401,10 @@ def _until_change(store: Store, now: datetime, facet: Facet) -> float | None:
     """
     upcoming = store.next_visibility_change(now=now, facet=facet)
     return None if upcoming is None else (upcoming - now).total_seconds()
+
+
+def _seconds_until(moment: datetime | None, now: datetime) -> float | None:
+    return None if moment is None else (moment - now).total_seconds()
 
 
 def _sooner(*seconds: float | None) -> float | None:
