@@ -286,6 +286,7 @@ def test_a_host_that_is_not_a_host_name_is_refused_naming_the_field(written: str
     password=st.none() | st.text(alphabet="abc09!$&'()*+,;=", max_size=8),
     path=st.sampled_from(["", "/", "/a?b=1", "/기사"]),
 )
+@example(user="0", password="&a;", path="")  # also an unknown character reference: named second
 def test_a_user_name_or_password_before_the_host_is_refused(
     user: str, password: str | None, path: str
 ) -> None:

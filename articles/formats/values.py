@@ -90,6 +90,8 @@ _SPACE_OR_CONTROL = re.compile(r"[\s\x00-\x1f\x7f]")
 _CHARACTER_REFERENCE = re.compile(
     r"&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{0,31});"
 )
+# The authority of a URL after its `scheme://`, as `urlsplit` reads it (RFC 3986 3.2).
+_AUTHORITY = re.compile(r"[^/?#]*")
 # Invisible characters trimmed from the ends of text (articles.text.EDGE_INVISIBLE).
 _EDGE_INVISIBLE = EDGE_INVISIBLE
 
@@ -456,6 +458,7 @@ class ValueReader:
             text = _CHARACTER_REFERENCE.sub(lambda m: html.unescape(m.group(0)), text)
             unknown = _CHARACTER_REFERENCE.search(text)
             if unknown:
+                self._no_credentials(text, field)  # the graver fault, named first
                 # `&b;` names no character: readers would drop its `;` in RSS, not elsewhere.
                 raise self.fail(
                     field,
@@ -471,7 +474,7 @@ class ValueReader:
             scheme, sep, rest = text.partition("://")
             if not sep:
                 scheme, rest = "", text if text.startswith("/") else ""
-            authority = re.match(r"[^/?#]*", rest).group(0) if sep else ""  # type: ignore[union-attr]
+            authority = _AUTHORITY.match(rest).group(0) if sep else ""  # type: ignore[union-attr]
             if rest and " " not in scheme + authority:
                 text = scheme + sep + authority + uri_safe(rest[len(authority) :])
         if _SPACE_OR_CONTROL.search(text):
@@ -502,7 +505,14 @@ class ValueReader:
                 f"{show(text)}: {host!r} is not a host name (letters, digits, '-' and '.', "
                 "or an IP address in brackets)",
             )
-        if parts.username is not None or parts.password is not None:
+        self._no_credentials(text, field)
+        return _lower_scheme(text)
+
+    def _no_credentials(self, text: str, field: str) -> None:
+        """Raise InvalidArticle when the URL `text` has a user name or password before its
+        host (an `@` in its authority, as `urlsplit` reads it)."""
+        scheme, sep, rest = text.partition("://")
+        if sep and "@" in _AUTHORITY.match(rest).group(0):  # type: ignore[union-attr]
             # RFC 3986 3.2.1 and 7.5: a password in a URI is deprecated, and a feed would
             # publish it to every reader; a user name alone reads as a host (`user@evil`).
             raise self.fail(
@@ -510,7 +520,6 @@ class ValueReader:
                 f"{show(text)} carries a user name or password before '@' (RFC 3986 3.2.1); "
                 "remove them: a feed would publish them to every reader",
             )
-        return _lower_scheme(text)
 
     def integer(self, value: object, field: str, low: int, high: int) -> int:
         """A whole JSON number (RFC 8259: `1200.0` is 1200, `true` is not a number) within
