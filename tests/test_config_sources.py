@@ -16,7 +16,7 @@ from dataclasses import fields
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from feeds.config import ConfigError, SiteConfig, load_config
@@ -221,6 +221,7 @@ def test_an_unrelated_feeds_variable_is_a_warning(caplog: pytest.LogCaptureFixtu
         max_size=6,
     )
 )
+@example(text=" ")
 def test_a_whole_number_setting_from_text_takes_ascii_digits_only(text: str) -> None:
     """From the environment (text): `FEEDS_ITEMS_PER_FEED=٣٠` was read as 30 and `1_000` as
     1000 (Python's int()); a setting is a whole number in ASCII digits, or refused, named."""
@@ -231,6 +232,10 @@ def test_a_whole_number_setting_from_text_takes_ascii_digits_only(text: str) -> 
         assert "\n" not in str(exc)
         ascii_number = re.fullmatch(r"-?[0-9]+", text.strip()) is not None
         assert not ascii_number or int(text) < 0  # or refused for its range
+        return
+    if not text.strip():
+        # A blank variable is ignored with a warning (`_environment_settings`): the default.
+        assert config.cache_max_age == load_config(environ={}).cache_max_age
         return
     assert re.fullmatch(r"-?[0-9]+", text.strip())
     assert config.cache_max_age == int(text)
