@@ -152,3 +152,29 @@ def test_a_configured_show_exists_with_no_episode_yet_and_after_its_last_one_is_
     served("once", "Once")
     # An unconfigured slug is still no show.
     assert client.get("/feeds/podcast/never.rss").status_code == 404
+
+
+def test_an_episode_whose_media_is_taken_away_leaves_the_show_with_a_tombstone(
+    podcast_app: Flask,  # noqa: F811
+    clock: Clock,
+) -> None:
+    """Still published as a text story in its section, it is no episode any more: the show's
+    readers are told it left (RFC 6721), while the section's see it as before; audio put back,
+    the show has it again and no tombstone."""
+    client = podcast_app.test_client()
+    clock.now += timedelta(hours=1)
+    with podcast_app.app_context():
+        _service(podcast_app).correct("ep-03", {"media": ()})
+    clock.now += timedelta(seconds=1)
+    show = client.get("/feeds/podcast/briefing.atom").data
+    section = client.get("/feeds/section/briefing.atom").data
+    assert show.count(b"<at:deleted-entry") == 1
+    assert b':ep-03"' in show.split(b"<at:deleted-entry", 1)[1].split(b">", 1)[0]
+    assert b"ep3.mp3" not in client.get("/feeds/podcast/briefing.rss").data
+    assert b"<at:deleted-entry" not in section and b":ep-03</id>" in section
+    clock.now += timedelta(hours=1)
+    with podcast_app.app_context():
+        _service(podcast_app).correct("ep-03", {"media": episode(3).media})
+    clock.now += timedelta(seconds=1)
+    show = client.get("/feeds/podcast/briefing.atom").data
+    assert b"<at:deleted-entry" not in show and b":ep-03</id>" in show

@@ -481,3 +481,43 @@ def test_counts_stay_equal_to_the_rows_through_moves_status_changes_and_deletes(
         assert listed == {
             f: n for f in _every_facet(store) if (n := len(store.page_keys(f, now=now, limit=1000)))
         }
+
+
+def test_an_entry_taken_out_of_one_feed_leaves_a_tombstone_there_alone(store: Store) -> None:
+    """RFC 6721 per feed: readers of the tag feed are told the entry left it, however visible
+    it stays elsewhere; a write putting it back there visible drops that tombstone; put back
+    there under an embargo, the tombstone shows until the embargo ends by the clock."""
+    japan, china = Facet("tag", "japan"), Facet("tag", "china")
+
+    def shown(facet: Facet, now: datetime) -> list[str]:
+        return [t.guid for t in store.feed_tombstones(facet, now=now, since=T0)]
+
+    store.upsert_many([make_article("a1"), make_article("a2", minutes=1)], now=T0)
+    moved = T0 + timedelta(hours=1)
+    out = make_article("a1", tags=(Tag("china", "중국"),), updated=moved)
+    assert japan in store.upsert_many([out], now=moved).affected
+    later = moved + timedelta(hours=1)
+    assert shown(japan, later) == ["tag:feeds.example.org,2025:a1"]
+    assert shown(ALL, later) == [] and shown(china, later) == []
+    assert keys(store, japan, now=later) == ["a2"]
+    # Back under an embargo: still out of the feed for readers until it lifts, with no write.
+    back = moved + timedelta(hours=2)
+    lift = back + timedelta(hours=1)
+    again = make_article("a1", updated=back, published=lift, embargoed=lift)
+    store.upsert_many([again], now=back)
+    assert shown(japan, back + timedelta(minutes=1)) == ["tag:feeds.example.org,2025:a1"]
+    assert shown(china, back + timedelta(minutes=1)) == ["tag:feeds.example.org,2025:a1"]
+    assert shown(japan, lift) == [] and shown(china, lift) == ["tag:feeds.example.org,2025:a1"]
+    # Withdrawn, then moved while hidden, then published again: it never comes back to china.
+    hidden_at = lift + timedelta(hours=1)
+    store.upsert_many([replace(again, status="withheld", updated=hidden_at)], now=hidden_at)
+    assert shown(japan, hidden_at) == ["tag:feeds.example.org,2025:a1"]
+    moved_again = hidden_at + timedelta(minutes=5)
+    elsewhere = replace(again, status="withheld", tags=(), updated=moved_again)
+    store.upsert_many([elsewhere], now=moved_again)
+    public_again = moved_again + timedelta(minutes=5)
+    store.upsert_many(
+        [replace(elsewhere, status="published", updated=public_again)], now=public_again
+    )
+    assert shown(japan, public_again) == ["tag:feeds.example.org,2025:a1"]
+    assert shown(ALL, public_again) == []

@@ -30,6 +30,7 @@ from articles.store.model import (
     TranslationLink,
 )
 from articles.store.schema import (
+    MOVED,
     articles_table,
     deleted_table,
     embargo_lifts_table,
@@ -391,6 +392,7 @@ def tombstone_ends(
             t.c.kind == facet.kind,
             t.c.value == facet.value,
             t.c.removed_at > since,
+            t.c.reason != MOVED,
             a.c.status == "published",
             a.c.published > t.c.removed_at,
         )
@@ -405,14 +407,18 @@ def tombstone_ends(
 def _shown_tombstone(facet: Facet, now: datetime, since: datetime) -> tuple[Any, ...]:
     """The conditions on a `feed_tombstones` row (outer-joined to `articles`) that the feed
     shows at `now`: the feed's, removed in (since, now], and its entry not visible again (an
-    entry whose renewed embargo has ended is no longer deleted, whatever its row says)."""
+    entry whose renewed embargo has ended is no longer deleted, whatever its row says). An
+    entry taken out of this feed only (`MOVED`: its stored version is in other feeds, not
+    this one, as the write side keeps it) stays deleted here however visible it is elsewhere."""
     t, a = tombstones_table, articles_table
     return (
         t.c.kind == facet.kind,
         t.c.value == facet.value,
         t.c.removed_at > since,
         t.c.removed_at <= now,
-        sa.or_(a.c.id.is_(None), a.c.status != "published", a.c.published > now),
+        sa.or_(
+            t.c.reason == MOVED, a.c.id.is_(None), a.c.status != "published", a.c.published > now
+        ),
     )
 
 

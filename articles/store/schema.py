@@ -8,6 +8,7 @@ Nothing here depends on the order of a table's columns: every statement names it
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Final
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
@@ -204,9 +205,13 @@ stamped_ahead_table = sa.Table(
 )
 
 # RFC 6721 tombstones: one row per feed an entry left while readers could have seen it
-# (deleted, withdrawn, or put back under embargo after it was visible), written by the write
-# that took it away and removed by the write that makes it visible again. `published` places
-# it in its month's archive; `removed_at` is the `when` feeds show, for a configured period.
+# (deleted, withdrawn, put back under embargo after it was visible, or taken out of that feed
+# alone: a tag, author, section, source, language or an episode's media taken away), written
+# by the write that took it away and removed by the write that makes it visible there again.
+# `published` places it in its month's archive; `removed_at` is the `when` feeds show, for a
+# configured period. `reason` is `MOVED` while the article's stored version is not in that
+# feed: such a tombstone is shown however visible the article is elsewhere.
+MOVED: Final = "moved"
 tombstones_table = sa.Table(
     "feed_tombstones",
     metadata,

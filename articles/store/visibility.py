@@ -3,7 +3,8 @@ times and the change sequence, for `articles.store.write.StoreTransaction`.
 
 Every write of an article (insert, replace, delete) hands its before and after
 (`VisibilityChange`) to `Visibility.record`, which writes an RFC 6721 tombstone for each feed an
-article leaves while readers could see it, clears the tombstones of an article visible again,
+article leaves while readers could see it there (every feed, or only those it is taken out
+of), clears its tombstone in each feed it is visible in again,
 keeps the embargo-lift rows, moves the feeds' change times (`articles.store.feed_totals`) and
 the change sequence, and returns the feeds whose visible content changed (WebSub pings).
 """
@@ -23,6 +24,7 @@ from articles.store.feed_totals import FeedTotals
 from articles.store.linked import partners, visible_feeds
 from articles.store.rows import PreparedArticle
 from articles.store.schema import (
+    MOVED,
     change_sequence_table,
     deleted_table,
     embargo_lifts_table,
@@ -60,6 +62,9 @@ class VisibilityChange:
     # Whether the version before / after has audio or video: podcast shows take only those.
     before_episode: bool = False
     after_episode: bool = False
+    # The feeds the written version is in, visible or not (None: deleted). A feed it is in but
+    # not visible yet (embargoed, a draft) holds no `MOVED` tombstone: the clock may show it.
+    stored_in: frozenset[tuple[str, str]] | None = None
 
 
 class Visibility:
@@ -176,15 +181,27 @@ class Visibility:
         t, lifts = tombstones_table, embargo_lifts_table
         touched: set[tuple[str, str]] = set(linked)
         stones: list[dict[str, Any]] = []
-        shown: list[str] = []
         if self._shows:
             changes = [self._with_shows(change) for change in changes]
+        # Per article that may hold tombstones: the feeds it is seen in or left now (their
+        # tombstones go, or are written anew), and the feeds its stored version is in (None:
+        # deleted), which decide whether its other tombstones are `MOVED` ones.
+        looked_up: dict[
+            str, tuple[frozenset[tuple[str, str]], frozenset[tuple[str, str]] | None]
+        ] = {}
         for change in changes:
-            touched.update(change.before or ())
-            touched.update(change.after or ())
-            if change.after is not None:
-                shown.append(change.id)  # visible again: its tombstones are void
-            elif change.before is not None and change.before_published is not None:
+            before = change.before or frozenset()
+            after = change.after or frozenset()
+            touched.update(before)
+            touched.update(after)
+            # A feed the article leaves while readers could see it there gets a tombstone,
+            # whether the article left every feed (withdrawn, deleted, embargoed again) or
+            # only this one (a tag, author, section, source or language taken away); a feed it
+            # is visible in again loses its tombstone. Tombstones of feeds it left earlier and
+            # is still out of are kept until their period ends.
+            left = before - after
+            stored_in = change.stored_in
+            if left and change.before_published is not None:
                 stones.extend(
                     {
                         "article_id": change.id,
@@ -193,15 +210,18 @@ class Visibility:
                         "guid": change.guid,
                         "published": change.before_published,
                         "removed_at": now,
-                        "reason": reason,
+                        "reason": (
+                            MOVED
+                            if stored_in is not None and (kind, value) not in stored_in
+                            else reason
+                        ),
                     }
-                    for kind, value in sorted(change.before)
+                    for kind, value in sorted(left)
                 )
-        cleared = [
-            i for i in {*shown, *(stone["article_id"] for stone in stones)} if i not in clean
-        ]
-        if cleared:
-            conn.execute(t.delete().where(among(conn, t.c.article_id, cleared)))
+            if change.id not in clean:
+                looked_up[change.id] = (after | left, stored_in)
+        if looked_up:
+            self._settle_tombstones(looked_up, reason)
         if stones:
             conn.execute(t.insert(), stones)
             self._wrote_tombstones = True
@@ -240,6 +260,49 @@ class Visibility:
             facets[key] = Facet(*key)  # type: ignore[arg-type]
         return frozenset(facets[key] for key in touched)
 
+    def _settle_tombstones(
+        self,
+        looked_up: Mapping[
+            str, tuple[frozenset[tuple[str, str]], frozenset[tuple[str, str]] | None]
+        ],
+        reason: str,
+    ) -> None:
+        """Bring the stored tombstones of the written articles in line with their versions:
+        those of a feed the article is seen in or left by this write go (the latter are
+        written anew), and each other one of a stored article is `MOVED` exactly when its
+        version is not in that feed (shown whatever the clock does), else a plain one (shown
+        until the article is visible: a renewed embargo may end with no write)."""
+        conn, t = self._conn, tombstones_table
+        void: list[dict[str, str]] = []
+        moved: list[dict[str, str]] = []
+        hidden: list[dict[str, str]] = []
+        found = sa.select(t.c.article_id, t.c.kind, t.c.value, t.c.reason).where(
+            among(conn, t.c.article_id, looked_up)
+        )
+        # Only the few articles that hold tombstones come back from this lookup.
+        for row in conn.execute(found):
+            seen, stored_in = looked_up[row.article_id]
+            feed = (row.kind, row.value)
+            key = {"a": row.article_id, "k": row.kind, "v": row.value}
+            if feed in seen:
+                void.append(key)
+            elif stored_in is None:
+                continue  # deleted: shown until its period ends
+            elif feed not in stored_in and row.reason != MOVED:
+                moved.append(key)
+            elif feed in stored_in and row.reason == MOVED:
+                hidden.append(key)  # back in the feed, not visible yet
+        pair = (
+            t.c.article_id == sa.bindparam("a"),
+            t.c.kind == sa.bindparam("k"),
+            t.c.value == sa.bindparam("v"),
+        )
+        if void:
+            conn.execute(t.delete().where(*pair), void)
+        for rows, value in ((moved, MOVED), (hidden, reason)):
+            if rows:
+                conn.execute(t.update().where(*pair).values(reason=value), rows)
+
     def _with_shows(self, change: VisibilityChange) -> VisibilityChange:
         """`change` with the podcast shows its episode was or is in added to its feeds."""
 
@@ -257,4 +320,5 @@ class Visibility:
             change,
             before=shows(change.before, change.before_episode),
             after=shows(change.after, change.after_episode),
+            stored_in=shows(change.stored_in, change.after_episode),
         )

@@ -476,19 +476,19 @@ class StoreTransaction:
         for x in written:
             row = existing.get(x.id)
             was = row is not None and visible(row.status, row.published, now)
+            feeds = frozenset((ALL_KEY, *x.facets))
             changes.append(
                 VisibilityChange(
                     id=x.id,
                     guid=x.guid or "",
                     before=frozenset(stored_facets.get(x.id, ())) if was else None,
                     before_published=row.published if row is not None else None,
-                    after=frozenset((ALL_KEY, *x.facets))
-                    if visible(x.status, x.published, now)
-                    else None,
+                    after=feeds if visible(x.status, x.published, now) else None,
                     lift_at=x.published if x.status == "published" and x.published > now else None,
                     after_published=x.published,
                     before_episode=bool(row is not None and row.episode),
                     after_episode=bool(x.row["episode"]),
+                    stored_in=feeds,
                 )
             )
         # A record with the stored `updated` and other content changes the page with no date
