@@ -140,6 +140,30 @@ class DocumentVersion:
             return self._fallback
 
 
+# What each format's writer shows of a document besides its head and entries
+# (`feeds.writers`). Atom: the RFC 5005 paging and archive links (`last`, `next`,
+# `prev-archive`, `next-archive`, `current`, fh:complete), the RFC 6721 tombstones and the
+# feed's `updated` (its entries' and tombstones' newest time, or the empty feed's). RSS: the
+# same links (as atom:link) and `lastBuildDate`, the same `updated`; no tombstone itself.
+# JSON Feed: `next_url` only (no `last`, no archive link, no feed date, no tombstone).
+# Anything else (a podcast show's writer, the HTML preview) is hashed with every part.
+SHOWS_PAGING_LINKS: Final = frozenset({"atom", "rss"})
+SHOWS_TOMBSTONES: Final = frozenset({"atom"})
+SHOWS_FEED_UPDATED: Final = frozenset({"atom", "rss"})
+PROJECTED_FORMATS: Final = frozenset({"atom", "rss", "json"})
+
+
+def feed_updated(
+    keys: Sequence[EntryKey], tombstones: Sequence[Tombstone], empty_updated: datetime | None
+) -> datetime | None:
+    """The `updated` a feed document shows (`feeds.model.build_feed`): the newest of its
+    entries' times (an entry's `updated`, never before its `published`) and its tombstones'
+    `when`, else `empty_updated` (None: the model's fixed instant)."""
+    moments = [max(k.published, k.updated) for k in keys]
+    moments.extend(t.when for t in tombstones)
+    return max(moments) if moments else empty_updated
+
+
 def document_etag(
     *,
     fingerprint: str,
@@ -152,18 +176,49 @@ def document_etag(
     month: str | None,
     keys: Sequence[EntryKey],
     total: int,
-    archive_links: Iterable[str | None],
+    last_page: int,
+    archive_links: Sequence[str | None],
     empty_updated: datetime | None = None,
     translations: Iterable[TranslationLink] = (),
     tombstones: Sequence[Tombstone] = (),
     has_page: bool = True,
+    every_part: bool = False,
 ) -> str:
     """The opaque part of the document's strong ETag (no quotes, no encoding suffix).
 
-    `empty_updated` is the `updated` an entry-less document shows (it has no keys to hash);
-    `has_page` whether it links its facet's page or, that page being gone, the front page
-    (`Document.has_page`: an emptied month archive's link changes with no entry of its own).
+    It hashes exactly what the `fmt` document shows, so equal bytes give equal tags and
+    different bytes different ones (RFC 9110 8.8.3: a strong validator changes with the
+    representation's bytes, and only then a poller is sent them again). For "atom", "rss"
+    and "json" that is the head (code, settings, base URL and self query, format, facet,
+    page, limit, month), the entries' keys and linked versions, the facet page's existence
+    (`has_page`: the `alternate` link) and, per format (`SHOWS_*`): the paging state (the
+    last page, which the `last` and `next` links name; JSON Feed only whether a `next_url`
+    exists) and the archive months linked (`archive_links`: newest, prev, next), the
+    tombstones (guid, when), and the feed's `updated` (`feed_updated`: `empty_updated` counts
+    only for a document with no entry and no tombstone). The feed's `total` count is shown
+    by no feed format: a removal or an addition outside the document that leaves its last
+    page where it was changes no byte of it.
+
+    `every_part` (and any other `fmt`, e.g. a podcast show's writer) hashes every part,
+    `total` included: for the HTML preview, which shows the count, and for writers whose
+    output is not projected here.
     """
+    projected = fmt in PROJECTED_FORMATS and not every_part
+    parts: list[str] = []
+    if not projected:
+        parts += [str(total), str(last_page), *(link or "" for link in archive_links)]
+        parts.append(empty_updated.isoformat() if empty_updated is not None else "")
+    else:
+        if fmt in SHOWS_PAGING_LINKS:
+            # `last`, `next` (live pages) and the archive months (prev-archive, next-archive,
+            # and whether a `current` link is left out: fh:complete).
+            live = month is None
+            parts += [str(last_page) if live else "", *(link or "" for link in archive_links)]
+        elif month is None:  # JSON Feed: `next_url` on a live page before the last
+            parts.append("next" if page < last_page else "")
+        if fmt in SHOWS_FEED_UPDATED:
+            shown = feed_updated(keys, tombstones, empty_updated)
+            parts.append(shown.isoformat() if shown is not None else "")
     h = hashlib.blake2b(digest_size=16)
     head = "\x1f".join(
         (
@@ -177,9 +232,8 @@ def document_etag(
             str(page),
             str(limit),
             month or "",
-            str(total),
-            *(link or "" for link in archive_links),
-            empty_updated.isoformat() if empty_updated is not None else "",
+            "every" if not projected else "shown",
+            *parts,
             "" if has_page else "no-page",
         )
     )
@@ -191,8 +245,9 @@ def document_etag(
             f"\x1d{link.article_id}\x1f{link.other_id}\x1f{link.language}\x1f{link.url}"
             f"\x1f{link.updated.isoformat()}".encode()
         )
-    for stone in tombstones:
-        h.update(f"\x1d{stone.guid}\x1f{stone.when.isoformat()}".encode())
+    if not projected or fmt in SHOWS_TOMBSTONES:
+        for stone in tombstones:
+            h.update(f"\x1d{stone.guid}\x1f{stone.when.isoformat()}".encode())
     return h.hexdigest()
 
 

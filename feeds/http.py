@@ -211,7 +211,8 @@ def feed(subpath: str) -> Response:
     opaque = feed_etag(config, base, self_query, query, doc)
     if is_navigation(*navigation_headers(request.headers)):
         # A person opened the feed in a browser: the same document as an HTML page.
-        return _preview(service, query, doc, links, base, opaque)
+        full = feed_etag(config, base, self_query, query, doc, every_part=True)
+        return _preview(service, query, doc, links, base, full)
     modified = feed_last_modified(doc)
     headers: dict[str, str] = {
         "Cache-Control": service.cache_control(doc)[1],
@@ -438,10 +439,20 @@ def healthz() -> Response:
 
 
 def feed_etag(
-    config: SiteConfig, base: str, self_query: str, query: FeedQuery, doc: Document
+    config: SiteConfig,
+    base: str,
+    self_query: str,
+    query: FeedQuery,
+    doc: Document,
+    *,
+    every_part: bool = False,
 ) -> str:
     """The opaque part of a feed document's ETag (`feeds.etag.document_etag`), from the query
-    step's state alone: no rendering. The feed view and the static export both use it."""
+    step's state alone: no rendering. The feed view and the static export both use it. It
+    hashes what the document's format shows, so a write the document does not show (an
+    entry removed past its page, a tombstone JSON Feed does not carry) leaves it alone;
+    `every_part` hashes the whole state, the count of entries included, for the HTML preview
+    (`feeds.preview.preview_etag`), which shows more than any one format."""
     return document_etag(
         fingerprint=config.fingerprint(),
         base_url=base + self_query,  # the self link repeats the request's query
@@ -453,11 +464,13 @@ def feed_etag(
         month=query.month,
         keys=doc.keys,
         total=doc.total,
+        last_page=doc.last_page,
         archive_links=doc.archive_links,
         empty_updated=doc.empty_updated,
         translations=doc.translations,  # their hreflang links are in the bytes
         tombstones=doc.tombstones,
         has_page=doc.has_page,  # its alternate link: the facet's page or the front page
+        every_part=every_part or query.facet.kind == "podcast",  # a show's own writer
     )
 
 
@@ -507,7 +520,8 @@ def _preview(
     opaque: str,
 ) -> Response:
     """The browser's HTML page of the document (feeds.preview), from the same feed model:
-    its own ETag (`preview_etag`, derived from the feed's, so a revalidation reads no rows),
+    its own ETag (`preview_etag`, derived from the feed's whole state, `opaque`, so a
+    revalidation reads no rows),
     `Cache-Control: private` and the feed document's Last-Modified (`Document.modified`: it
     shows the same entries, and its floor, the documents' version, moves with a release
     that changes the page)."""

@@ -8,6 +8,16 @@
   saying it needs a Host header. The environ is put back as PEP 3333 has it: `HTTP/1.0`, no
   `HTTP_HOST` (an empty Host, which cannot be told from a missing one there, counts as
   none), so Werkzeug takes the server's own name and the access log the real version.
+- **The absolute-form** (RFC 9112 3.2.2): for `GET http://feeds.example.org/feeds/all.atom`
+  the server must use the target's authority as the request's host and ignore Host. Where
+  the server passes the target (REQUEST_URI: Werkzeug's server, uWSGI, mod_wsgi; RAW_URI:
+  gunicorn), `ServerQuirks` puts its authority in `HTTP_HOST` (`target_authority`), so
+  every link written from the request (self, alternate, Location, the WebSub hub's `self`)
+  names it, and it is checked exactly as a Host header is (an unusable one is the same 400,
+  `feeds.urls.InvalidHost`; `trusted_hosts` applies). Werkzeug's development server already
+  does so; gunicorn passed the Host header's host on. Granian passes only the decoded path
+  (no REQUEST_URI or RAW_URI): there the authority of an absolute-form target cannot reach
+  a WSGI app, and the Host header decides (docs/http.md).
 - **Methods** (`method_and_target`, before every request): a method no route of the app
   implements (`BREW`, `PROPFIND`, `TRACE`, a lower-case `get`: methods are case-sensitive,
   RFC 9110 9.1) is **501** Not Implemented, as RFC 9110 15.6.2 asks; a method the app
@@ -61,7 +71,27 @@ class ServerQuirks:
             # so both are a request without Host (served for HTTP/1.0, a 400 saying it needs
             # one for HTTP/1.1, `feeds._host_is_a_host`), under every server alike.
             del environ["HTTP_HOST"]
+        authority = target_authority(environ)
+        if authority is not None:
+            # RFC 9112 3.2.2: the target's authority is the host; Host is ignored.
+            environ["HTTP_HOST"] = authority
         return self.app(environ, start_response)
+
+
+def target_authority(environ: Mapping[str, object]) -> str | None:
+    """The authority of an absolute-form request target (`http://feeds.example.org:8080/x`
+    gives `feeds.example.org:8080`), as the server passed the target (REQUEST_URI or RAW_URI;
+    see `raw_target_path`); None for any other form, or when the server passes no target.
+    Returned as sent (userinfo included, an empty one as ""): the app's Host check refuses
+    what cannot be a host."""
+    raw = environ.get("REQUEST_URI") or environ.get("RAW_URI")
+    if not isinstance(raw, str) or raw.startswith("/"):
+        return None
+    scheme, sep, rest = raw.partition("://")
+    if not sep or scheme.lower() not in ("http", "https"):
+        return None
+    end = min((i for i in map(rest.find, "/?#") if i >= 0), default=len(rest))
+    return rest[:end]
 
 
 def raw_target_path(environ: Mapping[str, object]) -> str | None:
