@@ -15,7 +15,7 @@ import time
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Final
 
@@ -49,6 +49,7 @@ from articles.store.model import (
     TranslationLink,
     UpsertResult,
 )
+from articles.store.rows import utc
 from articles.store.schema import (
     article_change_log_table,
     articles_table,
@@ -745,14 +746,15 @@ class Store:
             rows = conn.execute(read.Explain(query)).cursor.fetchall()
         return [str(row[-1]) if self.backend == "sqlite" else str(row[0]) for row in rows]
 
-    def slug_of_label(self, kind: str, label: str) -> str | None:
+    def slug_of_label(self, kind: str, label: str, *, now: datetime | None = None) -> str | None:
         """The slug of a tag or author label (`articles.slugs.label_key` spellings are one
-        label), or None: for a tag or author named by its label in a URL. Whether its feed
-        holds anything visible is `facet_info`'s to say."""
+        label) readers could see by `now` (default: the wall clock), or None: for a tag or
+        author named by its label in a URL. Whether its feed holds anything visible is
+        `facet_info`'s to say."""
         if kind not in {each.name for each in SLUGGED_KINDS}:
             return None
         with self._connect() as conn:
-            return slugs.slug_of_label(conn, kind, label)
+            return slugs.slug_of_label(conn, kind, label, utc(now or datetime.now(UTC)))
 
     def label_of_slug(self, kind: str, slug: str) -> str | None:
         """The label the slug registry holds for a facet's slug (`아시아` for section `asia`,
@@ -761,12 +763,14 @@ class Store:
         with self._connect() as conn:
             return slugs.label_of_slug(conn, kind, slug)
 
-    def label_slugs(self) -> list[tuple[str, str, str, str]]:
-        """Every tag and author label the slug registry holds: (kind, label as first spelled,
-        label key, slug), by kind and slug (`slug_of_label` answers one; the static export
-        writes them all as redirects)."""
+    def label_slugs(self, *, now: datetime | None = None) -> list[tuple[str, str, str, str]]:
+        """Every tag and author label the slug registry holds that readers could see by `now`
+        (default: the wall clock): (kind, label as first spelled, label key, slug), by kind
+        and slug (`slug_of_label` answers one; the static export writes them all as
+        redirects). A label only non-public articles carry is not listed."""
         with self._connect() as conn:
-            return slugs.label_slugs(conn, (each.name for each in SLUGGED_KINDS))
+            kinds = (each.name for each in SLUGGED_KINDS)
+            return slugs.label_slugs(conn, kinds, utc(now or datetime.now(UTC)))
 
     # -- podcast shows --------------------------------------------------------------------------
 

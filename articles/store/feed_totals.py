@@ -51,6 +51,12 @@ class FeedTotals:
         one leaves)."""
         self._counts.update(deltas)
 
+    def rename(self, moves: Mapping[FeedKey, FeedKey]) -> None:
+        """Move the pending counts of feeds whose slug moved (`slug_claims`: provisional
+        slugs only, whose feeds readers never saw) to their new keys."""
+        moved = {moves[key]: self._counts.pop(key) for key in list(self._counts) if key in moves}
+        self._counts.update(moved)
+
     def mark_changed(self, feeds: Iterable[FeedKey], now: datetime) -> None:
         """Move each feed's change time to `now` (never back: a later one is kept)."""
         pending = self._changes

@@ -356,10 +356,15 @@ audit_table = sa.Table(
 )
 sa.Index("ix_article_audit_article_id_seq", audit_table.c.article_id, audit_table.c.seq)
 
-# The slug each tag or author label was given (articles.slugs): the first label to claim a slug
-# has it, a different label whose slug would be the same gets `slug-2`, `slug-3`, ... A row is
-# never changed or removed (not even when the last article with the label is deleted), so a
-# label's feed URL never changes. `label` is the spelling that first claimed it.
+# The slug each tag or author label was given (articles.slugs): the first label readers see
+# has it, a different label whose slug would be the same gets `slug-2`, `slug-3`, ... `label` is
+# the spelling that first claimed it, `base` the slug it asked for (numbered from there).
+# `shown_from` is when readers first could see an article carrying the label: once it is not
+# after a write's time the row is never changed or removed (not even when the last article
+# with the label is deleted), so a label's feed URL never changes. Until then (NULL: only
+# drafts and withheld articles carry it; later: only embargoed ones) the slug is provisional
+# and `articles.store.slug_claims` renumbers it so it never outranks a label readers see.
+# Section and source rows are claimed for good at once (`shown_from` is the epoch).
 slugs_table = sa.Table(
     "slugs",
     metadata,
@@ -367,8 +372,11 @@ slugs_table = sa.Table(
     sa.Column("label_key", sa.Text, primary_key=True),
     sa.Column("slug", sa.Text, nullable=False),
     sa.Column("label", sa.Text, nullable=False),
+    sa.Column("base", sa.Text, nullable=False),
+    sa.Column("shown_from", UTCDateTime),
     sa.UniqueConstraint("kind", "slug", name="uq_slugs_kind_slug"),
 )
+sa.Index("ix_slugs_kind_shown_from", slugs_table.c.kind, slugs_table.c.shown_from)
 
 # Feed audience, one row per UTC day, feed path, source and key (articles.store.subscribers):
 # an aggregator's latest reported subscriber count per feed id it names (`source` is its name,

@@ -1,10 +1,12 @@
 """The slug registry: one slug per tag or author label, different labels never sharing one.
 
-The first label to claim a slug gets it; a different label (`articles.slugs.label_key`) whose
-slug would be the same gets `slug-2`, then `slug-3`, ...; a slug once given is never changed or
-given to another label, even after every article with it is deleted. Writers are serialised by
-the store's write lock, and a claim is also safe without it: the table's unique constraints
-decide, a lost race is read back or retried with the next number.
+The first label readers see gets a slug; a different label (`articles.slugs.label_key`) whose
+slug would be the same gets `slug-2`, then `slug-3`, ...; a slug once readers could see it is
+never changed or given to another label, even after every article with it is deleted. A tag or
+author label only non-public articles carry (drafts, withheld, embargoed) holds a provisional
+slug, renumbered by `articles.store.slug_claims` so it never outranks a label readers see.
+Writers are serialised by the store's write lock, and a claim is also safe without it: the
+table's unique constraints decide, a lost race is read back or retried with the next number.
 
 The write path gives the registry's slugs to the rows it writes here too: `give_row_slugs`
 (sections and sources whose slug a record left to derive) and `give_link_slugs` (tags and
@@ -14,6 +16,7 @@ authors), with `relabelled` rewriting an article's links, feeds and document to 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
 from typing import Any, Final
 
 import orjson
@@ -31,6 +34,14 @@ from articles.store.schema import slugs_table
 # Label keys looked up per statement (well under SQLite's bound-parameter limit).
 _LOOKUP_CHUNK: Final = 400
 _SLUGGED_NAMES: Final = frozenset(kind.name for kind in SLUGGED_KINDS)
+# `shown_from` of the claims made for good at once (sections' and sources' labels).
+FOR_GOOD: Final = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _first_shown(kind: str) -> datetime | None:
+    """`shown_from` of a new claim: provisional (None) for tags and authors, whose claims
+    `slug_claims.settle` dates in the same write; for good for sections and sources."""
+    return None if kind in _SLUGGED_NAMES else FOR_GOOD
 
 
 class SlugRegistry:
@@ -39,6 +50,10 @@ class SlugRegistry:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
         self._known: dict[tuple[str, str], str] = {}  # (kind, label key) -> slug
+        # (kind, label key) -> when readers first could see it (None: not yet known to), for
+        # every claim `_known` holds.
+        self.shown: dict[tuple[str, str], datetime | None] = {}
+        self.new: set[tuple[str, str]] = set()  # claims made in this transaction
         # (kind, label as spelled) -> slug, for every spelling `resolve` has seen: the write
         # path's fast lookup, without working out label keys again.
         self.by_label: dict[tuple[str, str], str] = {}
@@ -79,9 +94,19 @@ class SlugRegistry:
             self._load([key])
         if key not in self._known:
             insert = sqlite_insert if self._conn.dialect.name == "sqlite" else postgresql_insert
-            row = {"kind": kind, "label_key": key[1], "slug": slug, "label": label}
+            shown = _first_shown(kind)
+            row = {
+                "kind": kind,
+                "label_key": key[1],
+                "slug": slug,
+                "label": label,
+                "base": slug,
+                "shown_from": shown,
+            }
             if self._conn.execute(insert(slugs_table).on_conflict_do_nothing(), row).rowcount:
                 self._known[key] = slug
+                self.shown[key] = shown
+                self.new.add(key)
         self.by_label[(kind, label)] = self._known.get(key, slug)
 
     def _load(self, keys: list[tuple[str, str]]) -> None:
@@ -91,11 +116,25 @@ class SlugRegistry:
             by_kind.setdefault(kind, []).append(key)
         for kind, label_keys in by_kind.items():
             for start in range(0, len(label_keys), _LOOKUP_CHUNK):
-                query = sa.select(t.c.label_key.label("label_key"), t.c.slug.label("slug")).where(
+                query = sa.select(
+                    t.c.label_key.label("label_key"),
+                    t.c.slug.label("slug"),
+                    t.c.shown_from.label("shown_from"),
+                ).where(
                     t.c.kind == kind, t.c.label_key.in_(label_keys[start : start + _LOOKUP_CHUNK])
                 )
                 for row in self._conn.execute(query):
                     self._known[(kind, row.label_key)] = row.slug
+                    self.shown[(kind, row.label_key)] = row.shown_from
+
+    def moved(self, kind: str, slugs: Mapping[str, str]) -> None:
+        """Learn that claims of `kind` moved (label key -> new slug; `slug_claims`)."""
+        for key, slug in slugs.items():
+            self._known[(kind, key)] = slug
+        for spelled in [s for s in self.by_label if s[0] == kind]:
+            new = slugs.get(label_key(spelled[1]))
+            if new is not None:
+                self.by_label[spelled] = new
 
     def _taken(self, kind: str, base: str) -> set[str]:
         t = slugs_table
@@ -106,12 +145,27 @@ class SlugRegistry:
         return set(self._conn.execute(query).scalars())
 
     def _claim(self, kind: str, key: str, proposed: str, label: str) -> str:
+        slug = self._claim_row(kind, key, proposed, label)
+        if (kind, key) not in self.shown:
+            self.shown[(kind, key)] = _first_shown(kind)
+            self.new.add((kind, key))
+        return slug
+
+    def _claim_row(self, kind: str, key: str, proposed: str, label: str) -> str:
         insert = sqlite_insert if self._conn.dialect.name == "sqlite" else postgresql_insert
+        shown = _first_shown(kind)
         statement = insert(slugs_table).on_conflict_do_nothing()
         # Most new labels get the slug they propose: try it before reading which numbered
         # forms are taken (one statement per new label instead of two).
         first = numbered(proposed, 1)
-        row = {"kind": kind, "label_key": key, "slug": first, "label": label}
+        row = {
+            "kind": kind,
+            "label_key": key,
+            "slug": first,
+            "label": label,
+            "base": proposed,
+            "shown_from": shown,
+        }
         if self._conn.execute(statement, row).rowcount == 1:
             return first
         taken = self._taken(kind, proposed)
@@ -121,17 +175,18 @@ class SlugRegistry:
             number += 1
             if slug in taken:
                 continue
-            row = {"kind": kind, "label_key": key, "slug": slug, "label": label}
+            row = {**row, "slug": slug}
             if self._conn.execute(statement, row).rowcount == 1:
                 return slug
             # Another writer was first: it claimed this label (use its slug) or this slug.
             claimed = self._conn.execute(
-                sa.select(slugs_table.c.slug).where(
+                sa.select(slugs_table.c.slug, slugs_table.c.shown_from).where(
                     slugs_table.c.kind == kind, slugs_table.c.label_key == key
                 )
-            ).scalar_one_or_none()
+            ).one_or_none()
             if claimed is not None:
-                return str(claimed)
+                self.shown[(kind, key)] = claimed.shown_from
+                return str(claimed.slug)
             taken.add(slug)
 
 
@@ -253,23 +308,28 @@ def give_row_slugs(registry: SlugRegistry, chunk: list[PreparedArticle]) -> list
     return given
 
 
-def label_slugs(conn: Connection, kinds: Iterable[str]) -> list[tuple[str, str, str, str]]:
-    """Every (kind, label as first spelled, label key, slug) the registry holds for `kinds`,
-    by kind and slug."""
+def label_slugs(
+    conn: Connection, kinds: Iterable[str], now: datetime
+) -> list[tuple[str, str, str, str]]:
+    """Every (kind, label as first spelled, label key, slug) the registry holds for `kinds`
+    that readers could see by `now`, by kind and slug (a provisional claim is nobody's
+    business: its slug may still change)."""
     t = slugs_table
     query = (
         sa.select(t.c.kind, t.c.label, t.c.label_key, t.c.slug)
-        .where(t.c.kind.in_(sorted(set(kinds))))
+        .where(t.c.kind.in_(sorted(set(kinds))), t.c.shown_from <= now)
         .order_by(t.c.kind, t.c.slug)
     )
     return [(r.kind, r.label, r.label_key, r.slug) for r in conn.execute(query)]
 
 
-def slug_of_label(conn: Connection, kind: str, label: str) -> str | None:
+def slug_of_label(conn: Connection, kind: str, label: str, now: datetime) -> str | None:
     """The slug the registry gave `label` (`articles.slugs.label_key`) of a linked kind (tag,
-    author), or None: one primary-key lookup."""
+    author), or None, also while readers could not see it by `now`: one primary-key lookup."""
     t = slugs_table
-    query = sa.select(t.c.slug).where(t.c.kind == kind, t.c.label_key == label_key(label))
+    query = sa.select(t.c.slug).where(
+        t.c.kind == kind, t.c.label_key == label_key(label), t.c.shown_from <= now
+    )
     slug: str | None = conn.execute(query).scalar_one_or_none()
     return slug
 

@@ -23,11 +23,13 @@ from sqlalchemy.engine import Connection, Dialect
 
 from articles.errors import ArticleNotFound, GuidConflict, InvalidArticle
 from articles.model import Article, article_from_dict
+from articles.store import slug_claims
 from articles.store.facets import (
     ALL_KEY,
     FACET_KINDS,
     LINKED_KINDS,
     ROW_KINDS,
+    SLUGGED_KINDS,
     Episodes,
     Facet,
     FacetKind,
@@ -401,8 +403,17 @@ class StoreTransaction:
             )
 
         self._guids.check_free(inserts)
-        give_link_slugs(self._registry(), inserts)
-        give_link_slugs(self._registry(), replaces)
+        registry = self._registry()
+        give_link_slugs(registry, inserts)
+        give_link_slugs(registry, replaces)
+        # A label's slug is claimed for good when readers first see it (`slug_claims`).
+        gone = self._stored_slugs(list(replaces))
+        written = [*inserts.values(), *replaces.values()]
+        if slug_claims.settle(
+            conn, registry, self._totals, written, gone=gone, replaced=replaces, now=now
+        ):
+            give_link_slugs(registry, inserts)
+            give_link_slugs(registry, replaces)
         # The rows go to the driver as they are: SQLAlchemy's per-row parameter processing cost
         # more than the inserts themselves, and prepare_article already did the conversions.
         sql = _write_statements(conn.dialect)
@@ -531,6 +542,16 @@ class StoreTransaction:
             self._slugs = SlugRegistry(self._conn)
         return self._slugs
 
+    def _stored_slugs(self, ids: list[str]) -> dict[str, list[str]]:
+        """kind -> the tag and author slugs the stored versions of `ids` carry."""
+        slugs: dict[str, list[str]] = {}
+        if not ids:
+            return slugs
+        for kind in SLUGGED_KINDS:
+            query = sa.select(kind.value).where(among(self._conn, kind.article_id, ids))
+            slugs[kind.name] = list(self._conn.execute(query).scalars())
+        return slugs
+
     def _stored_facets(
         self, ids: list[str], existing: Mapping[str, Any]
     ) -> dict[str, set[tuple[str, str]]]:
@@ -603,6 +624,16 @@ class StoreTransaction:
         keys = {ALL_KEY, *facet_keys(article)}
         if article.status == "published":
             self._totals.add_counts({key: -1 for key in keys})
+        # Its labels may have been only its: their provisional slugs are renumbered.
+        slug_claims.settle(
+            self._conn,
+            self._registry(),
+            self._totals,
+            (),
+            gone={"tag": [v for v, _ in tags], "author": [v for v, _ in authors]},
+            replaced=(),
+            now=now,
+        )
         relinked = visible_feeds(self._conn, others, now, self._shows) if others else set()
         # The counterparts' pages no longer link it; its own id may come back with an older
         # `updated` than readers last saw.

@@ -359,7 +359,7 @@ class Exporter:
                 set_modified_time(self.directory, new)
         # The nginx maps: the shards holding a touched document get new files (the old ones
         # are retired like old versions), then the config naming them replaces the old one.
-        label_file, replaced = self._maps.update_labels(self.store.label_slugs())
+        label_file, replaced = self._maps.update_labels(self.store.label_slugs(now=now))
         named, unnamed = self._maps.update(after, touched)
         for name in (*named, label_file):
             retired.pop(name, None)
