@@ -31,7 +31,8 @@ A second run rewrites only what changed and removes what is gone.
 
 `Exporter.follow()` keeps DIR in sync: it waits for the store's change sequence to move (every
 write, from any process, adds to it in its own transaction) or for the next moment a document
-changes by itself (an embargo lifting), and runs again.
+changes by itself (an embargo lifting), and runs again. What the app answers 410 Gone is kept
+as that answer (`feeds.export.gone`).
 """
 
 from __future__ import annotations
@@ -68,7 +69,6 @@ from feeds.export.changes import (
 from feeds.export.files import (
     CONFIG_FOLDER,
     CONFIG_NAME,
-    GONE_STATE,
     SITE_GROUP,
     Exported,
     Retired,
@@ -80,6 +80,7 @@ from feeds.export.files import (
     type_key,
     write_atomic,
 )
+from feeds.export.gone import gone_feed_documents, gone_state
 from feeds.export.manifest import MANIFEST_NAME, Manifest
 from feeds.export.maps import DocumentMaps
 from feeds.export.nginx import DEFAULT_LISTEN, nginx_config
@@ -288,7 +289,7 @@ class Exporter:
         now = self._settled_now()
         context = RunContext(self.app, self.directory, before, now)
         memory, self._memory = self._memory, None
-        version = f"{OUTPUT_VERSION}|{self.config.fingerprint()}"
+        version = self._version()
         following = changes_only and memory is not None and bool(before)
         subset = (
             changed_article_states(self.store, memory, now, version)
@@ -409,6 +410,10 @@ class Exporter:
         report.seconds = time.perf_counter() - started
         return report
 
+    def _version(self) -> str:
+        """This code's and these settings' version, which every page state records."""
+        return f"{OUTPUT_VERSION}|{self.config.fingerprint()}"
+
     def _reload(self) -> str:
         """Run the reload command; "" when it succeeded, else what went wrong."""
         assert self.reload_command is not None
@@ -477,13 +482,13 @@ class Exporter:
         # Every other feed that ever lost an entry readers saw may be gone (410).
         for facet in store.tombstoned_feeds(now=now, since=_EPOCH):
             if facet not in listed:
-                candidates += self._gone_feed(facet, now)
+                candidates += gone_feed_documents(self.store, self._version(), facet, now)
         # The pages of articles deleted while public: the app answers 410 Gone there.
         for article_id in dict.fromkeys(row[0] for row in store.tombstones()):
             path = article_page_path(article_id)
             deleted_at = store.public_deletion(article_id)
             if path not in visible and deleted_at is not None:
-                candidates.append((path, _gone_state(self.config, deleted_at)))
+                candidates.append((path, gone_state(self._version(), deleted_at)))
         for path, state in candidates:
             previous = context.before.get(path)
             if (
@@ -533,7 +538,7 @@ class Exporter:
             kept.pop(path, None)
             deleted_at = store.public_deletion(article_id)
             if deleted_at is not None:  # deleted while public: its 410
-                pages.append((path, _gone_state(self.config, deleted_at)))
+                pages.append((path, gone_state(self._version(), deleted_at)))
         # Crawler documents: robots.txt, the index and news sitemaps, the changed months'.
         sitemaps = Sitemaps(cast(Store, store), config)
         month_of = {
@@ -565,7 +570,7 @@ class Exporter:
             if total == 0 and not tombstones and not store.is_configured(facet):
                 for path in mine:  # the feed is gone
                     kept.pop(path)
-                pages += self._gone_feed(facet, now)
+                pages += gone_feed_documents(self.store, self._version(), facet, now)
                 memory.heads.pop(facet, None)
                 memory.months.pop(facet, None)
                 continue
@@ -649,16 +654,6 @@ class Exporter:
                     entry.last_modified = http_date(settled) if settled is not None else ""
                 if (entry.cache_control, entry.last_modified) != headers:
                     kept.touched.add(path)
-
-    def _gone_feed(self, facet: Facet, now: datetime) -> list[tuple[str, str]]:
-        """The live documents of a feed that may be gone, each format's, with their state:
-        the app answers 410 Gone there once every entry it showed was removed and the
-        tombstones' period is over (`Documents.describe`), saying when the last one went."""
-        removed = self.store.last_removal(facet, now=now)
-        if removed is None:
-            return []
-        state = _gone_state(self.config, removed)
-        return [(feed_path(facet, fmt), state) for fmt in FORMATS]
 
     def _feed_tasks(self, facet: Facet, count: int) -> Iterator[FeedTask]:
         last_page = max(1, math.ceil(count / self.config.feed_limits(facet)[0]))
@@ -747,13 +742,6 @@ def _documents_of(manifest: Manifest, facet: Facet, kept: Mapping[str, Exported]
     `kept`, from the manifest's index (`Manifest.group`) rather than from every path."""
     stem = feed_stem(facet)
     return [p for p in manifest.group(stem) if p in kept and feed_of(p) == stem]
-
-
-def _gone_state(config: SiteConfig, deleted_at: datetime) -> str:
-    """The state of a deleted article's page or a gone feed's document: what its 410 Gone
-    shows (when the article or the feed's last entry went, made by this code with these
-    settings), as an article page's state is."""
-    return f"{GONE_STATE}|{OUTPUT_VERSION}|{config.fingerprint()}|{deleted_at.isoformat()}"
 
 
 def _batches(pages: list[tuple[str, str]]) -> list[Task]:

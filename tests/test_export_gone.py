@@ -1,0 +1,162 @@
+"""A gone feed in the static export.
+
+The app answers 410 Gone for every document of a feed whose every entry readers saw was
+removed once their tombstones' period is over (`feeds.documents.Documents._missing`): its
+live document in each format and without one, each of its pages (`?page=N`) and each month's
+archive. Before, nginx answered the live documents with the app's 410 and every page and
+archive with its 404.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from articles.model import Tag
+from feeds.export import Exporter
+from tests.fixtures.app import NOW, Clock, article, default_articles
+from tests.test_export import (
+    SITE,
+    assert_follow_run_matches_a_full_run,
+    manifest,
+    serving,
+)
+from tests.test_export_answers import GONE_CASES, answer, app_answer, assert_answers_as_the_app
+from tests.test_lifecycle import service_of
+
+STEM = "/feeds/tag/gone-soon"
+FMTS = ("atom", "rss", "json")
+# Five entries, two a page: pages 1 to 3, archives of June and July.
+MONTHS = ("2025-06", "2025-07")
+LONE_IDS = tuple(f"lone-{n}" for n in range(5))
+
+
+def lone_articles() -> list:  # type: ignore[type-arg]
+    days = (60, 50, 20, 15, 12)  # before NOW (2025-08-10): June, June, July, July, July
+    tag = (Tag("gone-soon", "Gone soon"),)
+    return [
+        article(i, NOW - timedelta(days=d), tags=tag) for i, d in zip(LONE_IDS, days, strict=True)
+    ]
+
+
+def gone_feed_app(make_app: Callable[..., Flask], tombstone_days: int) -> Flask:
+    return make_app(
+        [*default_articles(), *lone_articles()],
+        site_url=SITE,
+        tombstone_days=tombstone_days,
+        items_per_feed=2,
+    )
+
+
+def delete_the_feed(app: Flask) -> None:
+    for each in LONE_IDS:
+        service_of(app).delete(each)
+
+
+def gone_uris() -> list[str]:
+    """Every kind of document of the feed: live, pages (those it had and one it never had),
+    archives (the months it had and one it never had), in each format and without one."""
+    uris = []
+    for suffix in (*(f".{f}" for f in FMTS), ""):
+        uris += [f"{STEM}{suffix}", f"{STEM}{suffix}?page=2", f"{STEM}{suffix}?page=3"]
+        uris.append(f"{STEM}{suffix}?page=99")
+        uris += [f"{STEM}/archive/{m}{suffix}" for m in (*MONTHS, "2019-03")]
+    return uris
+
+
+@pytest.mark.parametrize("tombstone_days", [0, 1])
+@pytest.mark.parametrize("follow", [False, True])
+def test_every_document_of_a_gone_feed_is_the_apps_410(
+    make_app: Callable[..., Flask],
+    tmp_path: Path,
+    clock: Clock,
+    tombstone_days: int,
+    follow: bool,
+) -> None:
+    """The live document, its pages and its archives, in each format and without one (the
+    format `Accept` chooses), each the app's 410 (status, body, headers) whatever the request's
+    conditions and codings; after a follow run (which leaves what a full run would) and after a
+    full run. The facet's HTML page is the app's 404 (it says nothing was published there).
+    Before: the live documents only, every page and archive nginx's 404."""
+    app = gone_feed_app(make_app, tombstone_days)
+    out = tmp_path / "out"
+    exporter = Exporter(app, out, workers=1)
+    assert not exporter.run().failed
+    documents = manifest(out)
+    assert {f"{STEM}.atom?page=3", f"{STEM}/archive/2025-06.json"} <= documents.keys()
+    clock.now = NOW + timedelta(hours=1)
+    delete_the_feed(app)
+    clock.now = NOW + timedelta(days=tombstone_days, hours=2)
+    report = exporter.run(changes_only=follow)
+    assert not report.failed, report.failed
+    if follow:
+        assert_follow_run_matches_a_full_run(app, out, report)
+    client: FlaskClient = app.test_client()
+    with serving(out, tmp_path / "nginx") as server:
+        for uri in gone_uris():
+            cases = GONE_CASES if "." in uri.rpartition("/")[2] else ({}, {"If-None-Match": "*"})
+            for accept in ("", "application/json", "application/rss+xml"):
+                each = tuple({**case, "Accept": accept} for case in cases) if accept else cases
+                assert_answers_as_the_app(client, server, uri, 410, each)
+        for page in ("/tag/gone-soon", "/tag/gone-soon/"):
+            status, fields, _ = answer(server, page, {})
+            theirs = app_answer(client, page, {})
+            assert status == theirs[0] == 404, page
+            assert fields["cache-control"] == theirs[1]["cache-control"], page
+
+
+def test_any_uri_under_a_gone_feed_is_410_from_nginx_exactly_where_the_app_says_410(
+    make_app: Callable[..., Flask], tmp_path: Path, clock: Clock
+) -> None:
+    """A property over the URIs of a gone feed's documents (page numbers and months in any
+    spelling, each format or none): nginx answers 410 with the app's answer exactly where the
+    app answers 410, and something else (4xx) where the app refuses the URI (a page 0, a
+    month 13, paging on an archive)."""
+    app = gone_feed_app(make_app, 0)
+    out = tmp_path / "out"
+    exporter = Exporter(app, out, workers=1)
+    assert not exporter.run().failed
+    clock.now = NOW + timedelta(hours=1)
+    delete_the_feed(app)
+    clock.now = NOW + timedelta(hours=2)
+    assert not exporter.run(changes_only=True).failed
+    client: FlaskClient = app.test_client()
+    digits = st.text(st.sampled_from("0123456789"), min_size=1, max_size=5)
+    months = st.builds(
+        lambda y, m: f"{y}-{m}",
+        st.sampled_from(["0000", "0001", "1999", "2025", "9999"]),
+        st.sampled_from(["00", "01", "06", "11", "12", "13", "7"]),
+    )
+    suffixes = st.sampled_from(["", ".atom", ".rss", ".json"])
+    uris = st.one_of(
+        st.builds(lambda s, p: f"{STEM}{s}?page={p}", suffixes, digits),
+        st.builds(lambda s: f"{STEM}{s}", suffixes),
+        st.builds(lambda m, s: f"{STEM}/archive/{m}{s}", months, suffixes),
+        st.builds(lambda m, s, p: f"{STEM}/archive/{m}{s}?page={p}", months, suffixes, digits),
+    )
+
+    with serving(out, tmp_path / "nginx") as server:
+
+        @settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+        @given(uri=uris)
+        @example(uri=f"{STEM}.atom?page=0")
+        @example(uri=f"{STEM}.rss?page=02")
+        @example(uri=f"{STEM}/archive/9999-12.atom")
+        @example(uri=f"{STEM}/archive/9999-11.json")
+        @example(uri=f"{STEM}/archive/2025-06.atom?page=1")
+        def same(uri: str) -> None:
+            theirs = app_answer(client, uri, {})
+            mine = answer(server, uri, {})
+            if theirs[0] == 410:
+                assert mine == theirs, uri
+            else:
+                assert 400 <= theirs[0] < 500 and mine[0] in (400, 404), (uri, theirs[0])
+
+        same()
