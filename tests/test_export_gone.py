@@ -1,10 +1,12 @@
-"""A gone feed in the static export.
+"""A gone feed in the static export, and tombstones whose period ends while `--follow` runs.
 
 The app answers 410 Gone for every document of a feed whose every entry readers saw was
 removed once their tombstones' period is over (`feeds.documents.Documents._missing`): its
 live document in each format and without one, each of its pages (`?page=N`) and each month's
 archive. Before, nginx answered the live documents with the app's 410 and every page and
-archive with its 404.
+archive with its 404. And `--follow` did not wake when a tombstone's period ended: nothing is
+written then, so the change sequence stays, but the app's answers change (an emptied feed goes
+from 200 with its tombstones to 410; a busy feed drops the tombstone).
 """
 
 from __future__ import annotations
@@ -22,14 +24,17 @@ from hypothesis import strategies as st
 from articles.model import Tag
 from feeds.export import Exporter
 from tests.fixtures.app import NOW, Clock, article, default_articles
+from tests.fixtures.servers import wait_until
 from tests.test_export import (
     SITE,
     assert_follow_run_matches_a_full_run,
+    current,
+    follow_in_thread,
     manifest,
     serving,
 )
 from tests.test_export_answers import GONE_CASES, answer, app_answer, assert_answers_as_the_app
-from tests.test_lifecycle import service_of
+from tests.test_lifecycle import service_of, tombstones
 
 STEM = "/feeds/tag/gone-soon"
 FMTS = ("atom", "rss", "json")
@@ -160,3 +165,70 @@ def test_any_uri_under_a_gone_feed_is_410_from_nginx_exactly_where_the_app_says_
                 assert 400 <= theirs[0] < 500 and mine[0] in (400, 404), (uri, theirs[0])
 
         same()
+
+
+# --- --follow wakes when a tombstone's period ends -------------------------------------------
+
+
+@pytest.mark.parametrize("busy", [False, True])
+def test_a_follow_run_at_a_tombstones_end_leaves_what_a_full_run_would(
+    make_app: Callable[..., Flask], tmp_path: Path, clock: Clock, busy: bool
+) -> None:
+    """A run says when the next tombstone's period ends (`next_change`); a follow run then,
+    with nothing written since, brings the folder where a full run does: the emptied feed's
+    documents become its 410 (`busy` False), or the busy feed's documents lose the tombstone
+    (`busy` True: one article of "all" deleted). Before, the follow run checked nothing and
+    kept the documents as they were, and `next_change` named only embargo lifts."""
+    app = gone_feed_app(make_app, 1)
+    out = tmp_path / "out"
+    exporter = Exporter(app, out, workers=1)
+    assert not exporter.run().failed
+    clock.now = NOW + timedelta(hours=1)
+    removed_at = clock.now
+    if busy:
+        service_of(app).delete("jul-1")
+    else:
+        delete_the_feed(app)
+    clock.now = EMBARGO_PASSED = NOW + timedelta(hours=2)  # the embargo lifts meanwhile
+    report = exporter.run(changes_only=True)
+    assert not report.failed, report.failed
+    assert report.next_change == removed_at + timedelta(days=1)
+    live = "/feeds/all.atom" if busy else f"{STEM}.atom"
+    assert tombstones(current(out, live).read_bytes())
+    clock.now = removed_at + timedelta(days=1, seconds=1)
+    assert clock.now > EMBARGO_PASSED
+    report = exporter.run(changes_only=True)
+    assert not report.failed, report.failed
+    assert report.written > 0
+    documents = manifest(out)
+    if busy:
+        assert tombstones(current(out, live).read_bytes()) == []
+    else:
+        assert documents[live]["status"] == 410
+        assert not any(p.startswith(STEM + "/archive/") for p in documents)
+    assert report.next_change is None
+    assert_follow_run_matches_a_full_run(app, out, report)
+
+
+def test_follow_wakes_when_a_tombstones_period_ends(
+    make_app: Callable[..., Flask], tmp_path: Path, clock: Clock
+) -> None:
+    """`--follow` with no write after the deletion: when the tombstones' period ends (the
+    app's clock), it runs and writes the feed's 410. Before, it waited for a write."""
+    app = gone_feed_app(make_app, 1)
+    clock.now = EMBARGO_LIFTED = NOW + timedelta(hours=1)
+    delete_the_feed(app)
+    clock.now = EMBARGO_LIFTED + timedelta(minutes=1)
+    out = tmp_path / "out"
+    runs, stop = follow_in_thread(Exporter(app, out, workers=1))
+    try:
+        assert manifest(out)[f"{STEM}.atom"]["status"] == 200
+        clock.now = EMBARGO_LIFTED + timedelta(days=1, seconds=1)  # no write: only time
+        wait_until(
+            lambda: manifest(out)[f"{STEM}.atom"]["status"] == 410,
+            "the gone feed's 410",
+            timeout=10,
+        )
+        assert len(runs) == 2
+    finally:
+        stop()

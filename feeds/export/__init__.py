@@ -31,8 +31,8 @@ A second run rewrites only what changed and removes what is gone.
 
 `Exporter.follow()` keeps DIR in sync: it waits for the store's change sequence to move (every
 write, from any process, adds to it in its own transaction) or for the next moment a document
-changes by itself (an embargo lifting), and runs again. What the app answers 410 Gone is kept
-as that answer (`feeds.export.gone`).
+changes by itself (an embargo lifting, a tombstone's period ending: `feeds.export.schedule`),
+and runs again. What the app answers 410 Gone is kept as that answer (`feeds.export.gone`).
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ from werkzeug.http import http_date, parse_date
 from articles.store import ALL, EntryKey, Facet, Store
 from feeds.config import SiteConfig
 from feeds.etag import OUTPUT_VERSION, DocumentVersion, settled_last_modified
-from feeds.export import work
+from feeds.export import schedule, work
 from feeds.export.changes import (
     RunMemory,
     changed_articles,
@@ -153,8 +153,8 @@ class ExportReport:
     """What one run did: documents written (new or changed), unchanged, removed, and time.
 
     `next_change` is when the soonest exported document changes by itself (an embargoed
-    article joining it), None when none will; `change_seq` the store's change sequence the
-    run started from.
+    article joining it, a tombstone's period ending: `feeds.export.schedule.next_change`),
+    None when none will; `change_seq` the store's change sequence the run started from.
     """
 
     written: int = 0
@@ -401,8 +401,7 @@ class Exporter:
         report.rows_saved = manifest.save(after, touched, seq, self.config.site_url, retired)
         self._manifest = manifest
         self._retired = retired
-        upcoming = self.store.next_visibility_change(now=now)
-        report.next_change = upcoming
+        report.next_change = schedule.next_change(self.store, self.config, now)
         memory.heads.update(result.heads)
         memory.months.update(result.months)
         if not result.failed:
@@ -523,6 +522,12 @@ class Exporter:
         changed = changed_articles(previous, current)
         feeds = set(self.store.changed_feeds(memory.seq))
         feeds |= feeds_of(self.store, [i for i in changed if i in current], now)
+        # A tombstone that dropped out by the clock (no write) changed its feed's live pages
+        # and archives, or left the feed gone: the feed is checked whole.
+        for facet in schedule.expired_feeds(self.store, config, memory.now, now):
+            feeds.add(facet)
+            memory.heads.pop(facet, None)
+            memory.months.pop(facet, None)
         months = changed_months(changed)
         # The index and OPML lists, asked again.
         pages = self._listings()
@@ -695,28 +700,18 @@ class Exporter:
         stop: Callable[[], bool] = lambda: False,
     ) -> None:
         """Run, then run again whenever the store's change sequence moves (any write, from any
-        process) or an embargo lifts, until `stop()`; checks every `interval` seconds.
+        process), an embargo lifts or a tombstone's period ends, until `stop()`; checks every
+        `interval` seconds (`feeds.export.schedule.follow`).
 
         A run or a check that fails (the database unreachable, the disk full) is logged and
         tried again at the next check; DIR keeps the last complete run's files meanwhile.
         """
-        last: ExportReport | None = None
-        while not stop():
-            try:
-                due = last is None or (
-                    last.next_change is not None and self.clock() >= last.next_change
-                )
-                if due or self.store.change_seq() != last.change_seq:  # type: ignore[union-attr]
-                    last = self.run(changes_only=last is not None)
-                    report(last)
-                elif self._retired:
-                    sweep(self.directory, self._retired, time.time())
-            except Exception as exc:  # noqa: BLE001 - keep following; the next check retries
-                log.warning("export: %s: %s; trying again", type(exc).__name__, exc)
-                last = None
-            if stop():
-                break
-            time.sleep(interval)
+        schedule.follow(self, interval, report, stop)
+
+    def sweep(self) -> None:
+        """Remove the retired files whose time has come (between follow runs)."""
+        if self._retired:
+            sweep(self.directory, self._retired, time.time())
 
 
 class _Kept(dict[str, Exported]):
