@@ -167,6 +167,47 @@ def test_any_uri_under_a_gone_feed_is_410_from_nginx_exactly_where_the_app_says_
         same()
 
 
+@pytest.mark.parametrize("follow", [False, True])
+def test_a_month_emptied_long_ago_in_a_feed_that_lives_on_is_the_apps_410(
+    make_app: Callable[..., Flask], tmp_path: Path, clock: Clock, follow: bool
+) -> None:
+    """Both June entries of the tag feed (the only June entries of "all" too) deleted: once
+    their tombstones' period is over, the June archive of each feed is the app's 410 (the
+    month is gone, the feed lives on), in each format and without one; a month never had
+    stays a 404. Stored again, June's archive is served again. After follow runs (which
+    leave what a full run would) and full runs. Before: nginx's 404 for the gone month."""
+    app = gone_feed_app(make_app, 1)
+    out = tmp_path / "out"
+    exporter = Exporter(app, out, workers=1)
+    assert not exporter.run().failed
+    clock.now = NOW + timedelta(hours=1)
+    for each in LONE_IDS[:2]:
+        service_of(app).delete(each)
+    for moment in (NOW + timedelta(hours=2), NOW + timedelta(days=1, hours=2)):
+        clock.now = moment
+        report = exporter.run(changes_only=follow)
+        assert not report.failed, report.failed
+        if follow:
+            assert_follow_run_matches_a_full_run(app, out, report)
+    client: FlaskClient = app.test_client()
+    with serving(out, tmp_path / "nginx") as server:
+        for stem in (STEM, "/feeds/all"):
+            for suffix in (*(f".{f}" for f in FMTS), ""):
+                uri = f"{stem}/archive/2025-06{suffix}"
+                cases = GONE_CASES if suffix else ({}, {"Accept": "application/json"})
+                assert_answers_as_the_app(client, server, uri, 410, cases)
+                never = f"{stem}/archive/2025-05{suffix}"
+                assert answer(server, never, {})[0] == app_answer(client, never, {})[0] == 404
+    clock.now = NOW + timedelta(days=1, hours=3)
+    app.extensions["feeds.store"].upsert_many([lone_articles()[0]], now=clock.now)
+    clock.now = NOW + timedelta(days=1, hours=4)
+    report = exporter.run(changes_only=follow)
+    assert not report.failed, report.failed
+    documents = manifest(out)
+    assert documents[f"{STEM}/archive/2025-06.atom"]["status"] == 200
+    assert_follow_run_matches_a_full_run(app, out, report)
+
+
 # --- --follow wakes when a tombstone's period ends -------------------------------------------
 
 

@@ -80,7 +80,7 @@ from feeds.export.files import (
     type_key,
     write_atomic,
 )
-from feeds.export.gone import gone_feed_documents, gone_state
+from feeds.export.gone import gone_feed_documents, gone_month_documents, gone_state
 from feeds.export.manifest import MANIFEST_NAME, Manifest
 from feeds.export.maps import DocumentMaps
 from feeds.export.nginx import DEFAULT_LISTEN, nginx_config
@@ -478,10 +478,14 @@ class Exporter:
         kept: dict[str, Exported] = {}
         visible = {each.path for each in states}
         candidates = [(each.path, each.state) for each in states]
-        # Every other feed that ever lost an entry readers saw may be gone (410).
+        # Every other feed that ever lost an entry readers saw may be gone (410); one that
+        # lives on may have lost a month (its archive's 410).
         for facet in store.tombstoned_feeds(now=now, since=_EPOCH):
             if facet not in listed:
                 candidates += gone_feed_documents(self.store, self._version(), facet, now)
+            else:
+                archives = context.documents.archive_months(facet, now)
+                candidates += gone_month_documents(store, self._version(), facet, now, archives)
         # The pages of articles deleted while public: the app answers 410 Gone there.
         for article_id in dict.fromkeys(row[0] for row in store.tombstones()):
             path = article_page_path(article_id)
@@ -614,6 +618,8 @@ class Exporter:
                     if "/archive/" in path:
                         kept.pop(path)
                 tasks.extend(t for t in self._feed_tasks(facet, total) if t.archives is not None)
+                archives = context.documents.archive_months(facet, now)
+                pages += gone_month_documents(self.store, self._version(), facet, now, archives)
             else:
                 redo = tuple(
                     m

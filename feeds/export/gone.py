@@ -9,9 +9,13 @@ document, each of its pages (`?page=N`, any page number, past the end too) and t
 any month the store can bound (one it had or not), text, or JSON on a `.json` URL and where
 `Accept` chooses JSON Feed (RFC 9110 15.5.11).
 
+It answers 410 as well for the archive of a month a feed that lives on lost every entry of,
+once their tombstones' period is over (`Documents._describe_archive`).
+
 The export keeps each such answer as a document of its own (`Exported.status` 410): a deleted
-article's page and a gone feed's live document in each format (`gone_feed_documents`), each
-asked of the app with a state that says what it shows (`gone_state`). The rest of a gone
+article's page, a gone feed's live document in each format (`gone_feed_documents`) and a gone
+month's archive in each format (`gone_month_documents`), each asked of the app with a state
+that says what it shows (`gone_state`). The rest of a gone
 feed cannot be listed (any page, any month), so the nginx config answers it by rule
 (`gone_maps`): a request URI in the form of a page (`<feed>.atom?page=N`, N in the app's one
 spelling) or of a month's archive (`<feed>/archive/YYYY-MM.atom`, a month the app takes), with
@@ -24,13 +28,14 @@ string the export does not write (`?limit=5`, `?utm_source=x`), as for every oth
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from typing import Final
 
 from articles.store import Facet, Store
 from feeds.export.files import GONE_STATE
 from feeds.export.maps import GONE_FEED_KEY
-from feeds.urls import FORMATS, feed_path
+from feeds.urls import FORMATS, archive_path, feed_path
 
 # A month the app takes in an archive URL (`feeds.query.is_month`): YYYY-MM whose bounds the
 # store can represent (not year 0000, not 9999-12, whose end is in year 10000).
@@ -60,6 +65,22 @@ def gone_feed_documents(
         return []
     state = gone_state(version, removed)
     return [(feed_path(facet, fmt), state) for fmt in FORMATS]
+
+
+def gone_month_documents(
+    store: Store, version: str, facet: Facet, now: datetime, archives: Collection[str]
+) -> list[tuple[str, str]]:
+    """The archives, each format's, of the months a feed that lives on lost every entry of
+    long ago, with their state: a month in which it lost an entry readers saw
+    (`Store.removals_by_month`) that has no archive now (`archives`:
+    `Documents.archive_months`, the months with entries or with tombstones shown) is the
+    app's 410 Gone (`Documents._describe_archive`), saying when its last entry went."""
+    return [
+        (archive_path(facet, month, fmt), gone_state(version, removed))
+        for month, removed in sorted(store.removals_by_month(facet, now=now).items())
+        if month not in archives
+        for fmt in FORMATS
+    ]
 
 
 def gone_maps(feeds: str) -> str:

@@ -65,10 +65,14 @@ def _served(value: Callable[[Exported], str]) -> Callable[[Exported], str | None
 
 
 def _gone_feed(value: Callable[[Exported], str]) -> Callable[[Exported], str | None]:
-    """A map's value for a feed document kept as the app's 410 (its file below `feeds/`: a
-    gone feed's live document), none for any other."""
+    """A map's value for a gone feed's live document (kept as the app's 410, its file below
+    `feeds/` and not an archive's), none for any other."""
     feeds = FEEDS_PREFIX.lstrip("/")
-    return lambda e: value(e) if e.status == GONE and e.file.startswith(feeds) else None
+    return lambda e: (
+        value(e)
+        if e.status == GONE and e.file.startswith(feeds) and "/archive/" not in e.file
+        else None
+    )
 
 
 # The variable a map's keys are compared with, where it is not the request's `$feeds_key`:
