@@ -34,7 +34,8 @@ feeds_cli = AppGroup(
     "--follow",
     is_flag=True,
     help="After the first run, keep DIR in sync: export again within about a second of "
-    "every write to the database (imports, the API, deletions) and of every embargo lifting.",
+    "every write to the database (imports, the API, deletions), of every embargo lifting and "
+    "of every tombstone's period ending.",
 )
 @click.option(
     "--interval",

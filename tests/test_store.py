@@ -365,6 +365,22 @@ def test_delete_removes_the_article_from_every_feed_and_leaves_a_tombstone(store
     assert store.tombstones() == [("a1", "tag:feeds.example.org,2025:a1", deleted_at)]
 
 
+def test_the_next_tombstone_end_is_the_earliest_removal_within_the_period_plus_it(
+    store: Store,
+) -> None:
+    """`next_tombstone_end`: when, after `now`, the first tombstone kept for `period` drops out
+    of its feed (what `flask feeds export --follow` wakes for); None when none is left."""
+    store.upsert_many([make_article(f"a{n}", minutes=n) for n in range(3)])
+    removed = [T0 + timedelta(days=2, hours=n) for n in range(3)]
+    for n, moment in enumerate(removed):
+        store.delete(f"a{n}", now=moment)
+    period = timedelta(days=1)
+    assert store.next_tombstone_end(now=removed[0], period=period) == removed[0] + period
+    after_first = removed[0] + period
+    assert store.next_tombstone_end(now=after_first, period=period) == removed[1] + period
+    assert store.next_tombstone_end(now=removed[2] + period, period=period) is None
+
+
 def test_deleting_an_unknown_id_raises_article_not_found(store: Store) -> None:
     with pytest.raises(ArticleNotFound, match="no article with id 'nope'"):
         store.delete("nope")

@@ -450,6 +450,14 @@ class Store:
         with self._connect() as conn:
             return read.tombstoned_feeds(conn, now, since)
 
+    def next_tombstone_end(self, *, now: datetime, period: timedelta) -> datetime | None:
+        """The earliest moment after `now` at which a tombstone kept for `period` drops out of
+        its feed's documents (its removal plus `period`; aware UTC), or None when none will.
+        Nothing is written then: a follow run wakes for it (`feeds.export.schedule`)."""
+        with self._connect() as conn:
+            removed = read.next_removal(conn, now - period)
+        return None if removed is None else removed + period
+
     def last_change(
         self, facet: Facet, *, now: datetime, period: timedelta | None
     ) -> datetime | None:

@@ -498,6 +498,13 @@ def tombstone_months(conn: Connection, facet: Facet, now: datetime, since: datet
     return sorted(found, reverse=True)
 
 
+def next_removal(conn: Connection, after: datetime) -> datetime | None:
+    """The earliest `removed_at` after `after` of any feed's tombstone, or None."""
+    t = tombstones_table
+    query = sa.select(sa.func.min(t.c.removed_at)).where(t.c.removed_at > after)
+    return conn.execute(query).scalar_one_or_none()
+
+
 def tombstoned_feeds(conn: Connection, now: datetime, since: datetime) -> list[Facet]:
     """The feeds with a tombstone removed in (since, now] (of entries whose visibility the
     caller checks), in (kind, value) order."""

@@ -31,7 +31,8 @@ A second run rewrites only what changed and removes what is gone.
 
 `Exporter.follow()` keeps DIR in sync: it waits for the store's change sequence to move (every
 write, from any process, adds to it in its own transaction) or for the next moment a document
-changes by itself (an embargo lifting), and runs again.
+changes by itself (an embargo lifting, a tombstone's period ending: `feeds.export.schedule`),
+and runs again. What the app answers 410 Gone is kept as that answer (`feeds.export.gone`).
 """
 
 from __future__ import annotations
@@ -57,7 +58,7 @@ from werkzeug.http import http_date, parse_date
 from articles.store import ALL, EntryKey, Facet, Store
 from feeds.config import SiteConfig
 from feeds.etag import OUTPUT_VERSION, DocumentVersion, settled_last_modified
-from feeds.export import work
+from feeds.export import schedule, work
 from feeds.export.changes import (
     RunMemory,
     changed_articles,
@@ -68,7 +69,6 @@ from feeds.export.changes import (
 from feeds.export.files import (
     CONFIG_FOLDER,
     CONFIG_NAME,
-    GONE_STATE,
     SITE_GROUP,
     Exported,
     Retired,
@@ -80,6 +80,7 @@ from feeds.export.files import (
     type_key,
     write_atomic,
 )
+from feeds.export.gone import gone_feed_documents, gone_month_documents, gone_state
 from feeds.export.manifest import MANIFEST_NAME, Manifest
 from feeds.export.maps import DocumentMaps
 from feeds.export.nginx import DEFAULT_LISTEN, nginx_config
@@ -152,8 +153,8 @@ class ExportReport:
     """What one run did: documents written (new or changed), unchanged, removed, and time.
 
     `next_change` is when the soonest exported document changes by itself (an embargoed
-    article joining it), None when none will; `change_seq` the store's change sequence the
-    run started from.
+    article joining it, a tombstone's period ending: `feeds.export.schedule.next_change`),
+    None when none will; `change_seq` the store's change sequence the run started from.
     """
 
     written: int = 0
@@ -288,7 +289,7 @@ class Exporter:
         now = self._settled_now()
         context = RunContext(self.app, self.directory, before, now)
         memory, self._memory = self._memory, None
-        version = f"{OUTPUT_VERSION}|{self.config.fingerprint()}"
+        version = self._version()
         following = changes_only and memory is not None and bool(before)
         subset = (
             changed_article_states(self.store, memory, now, version)
@@ -400,14 +401,17 @@ class Exporter:
         report.rows_saved = manifest.save(after, touched, seq, self.config.site_url, retired)
         self._manifest = manifest
         self._retired = retired
-        upcoming = self.store.next_visibility_change(now=now)
-        report.next_change = upcoming
+        report.next_change = schedule.next_change(self.store, self.config, now)
         memory.heads.update(result.heads)
         memory.months.update(result.months)
         if not result.failed:
             self._memory = RunMemory(seq, now, articles, memory.heads, memory.months, links)
         report.seconds = time.perf_counter() - started
         return report
+
+    def _version(self) -> str:
+        """This code's and these settings' version, which every page state records."""
+        return f"{OUTPUT_VERSION}|{self.config.fingerprint()}"
 
     def _reload(self) -> str:
         """Run the reload command; "" when it succeeded, else what went wrong."""
@@ -474,16 +478,20 @@ class Exporter:
         kept: dict[str, Exported] = {}
         visible = {each.path for each in states}
         candidates = [(each.path, each.state) for each in states]
-        # Every other feed that ever lost an entry readers saw may be gone (410).
+        # Every other feed that ever lost an entry readers saw may be gone (410); one that
+        # lives on may have lost a month (its archive's 410).
         for facet in store.tombstoned_feeds(now=now, since=_EPOCH):
             if facet not in listed:
-                candidates += self._gone_feed(facet, now)
+                candidates += gone_feed_documents(self.store, self._version(), facet, now)
+            else:
+                archives = context.documents.archive_months(facet, now)
+                candidates += gone_month_documents(store, self._version(), facet, now, archives)
         # The pages of articles deleted while public: the app answers 410 Gone there.
         for article_id in dict.fromkeys(row[0] for row in store.tombstones()):
             path = article_page_path(article_id)
             deleted_at = store.public_deletion(article_id)
             if path not in visible and deleted_at is not None:
-                candidates.append((path, _gone_state(self.config, deleted_at)))
+                candidates.append((path, gone_state(self._version(), deleted_at)))
         for path, state in candidates:
             previous = context.before.get(path)
             if (
@@ -518,6 +526,12 @@ class Exporter:
         changed = changed_articles(previous, current)
         feeds = set(self.store.changed_feeds(memory.seq))
         feeds |= feeds_of(self.store, [i for i in changed if i in current], now)
+        # A tombstone that dropped out by the clock (no write) changed its feed's live pages
+        # and archives, or left the feed gone: the feed is checked whole.
+        for facet in schedule.expired_feeds(self.store, config, memory.now, now):
+            feeds.add(facet)
+            memory.heads.pop(facet, None)
+            memory.months.pop(facet, None)
         months = changed_months(changed)
         # The index and OPML lists, asked again.
         pages = self._listings()
@@ -533,7 +547,7 @@ class Exporter:
             kept.pop(path, None)
             deleted_at = store.public_deletion(article_id)
             if deleted_at is not None:  # deleted while public: its 410
-                pages.append((path, _gone_state(self.config, deleted_at)))
+                pages.append((path, gone_state(self._version(), deleted_at)))
         # Crawler documents: robots.txt, the index and news sitemaps, the changed months'.
         sitemaps = Sitemaps(cast(Store, store), config)
         month_of = {
@@ -565,7 +579,7 @@ class Exporter:
             if total == 0 and not tombstones and not store.is_configured(facet):
                 for path in mine:  # the feed is gone
                     kept.pop(path)
-                pages += self._gone_feed(facet, now)
+                pages += gone_feed_documents(self.store, self._version(), facet, now)
                 memory.heads.pop(facet, None)
                 memory.months.pop(facet, None)
                 continue
@@ -604,6 +618,8 @@ class Exporter:
                     if "/archive/" in path:
                         kept.pop(path)
                 tasks.extend(t for t in self._feed_tasks(facet, total) if t.archives is not None)
+                archives = context.documents.archive_months(facet, now)
+                pages += gone_month_documents(self.store, self._version(), facet, now, archives)
             else:
                 redo = tuple(
                     m
@@ -650,16 +666,6 @@ class Exporter:
                 if (entry.cache_control, entry.last_modified) != headers:
                     kept.touched.add(path)
 
-    def _gone_feed(self, facet: Facet, now: datetime) -> list[tuple[str, str]]:
-        """The live documents of a feed that may be gone, each format's, with their state:
-        the app answers 410 Gone there once every entry it showed was removed and the
-        tombstones' period is over (`Documents.describe`), saying when the last one went."""
-        removed = self.store.last_removal(facet, now=now)
-        if removed is None:
-            return []
-        state = _gone_state(self.config, removed)
-        return [(feed_path(facet, fmt), state) for fmt in FORMATS]
-
     def _feed_tasks(self, facet: Facet, count: int) -> Iterator[FeedTask]:
         last_page = max(1, math.ceil(count / self.config.feed_limits(facet)[0]))
         starts = range(1, last_page + 1, PAGES_PER_TASK)
@@ -700,28 +706,18 @@ class Exporter:
         stop: Callable[[], bool] = lambda: False,
     ) -> None:
         """Run, then run again whenever the store's change sequence moves (any write, from any
-        process) or an embargo lifts, until `stop()`; checks every `interval` seconds.
+        process), an embargo lifts or a tombstone's period ends, until `stop()`; checks every
+        `interval` seconds (`feeds.export.schedule.follow`).
 
         A run or a check that fails (the database unreachable, the disk full) is logged and
         tried again at the next check; DIR keeps the last complete run's files meanwhile.
         """
-        last: ExportReport | None = None
-        while not stop():
-            try:
-                due = last is None or (
-                    last.next_change is not None and self.clock() >= last.next_change
-                )
-                if due or self.store.change_seq() != last.change_seq:  # type: ignore[union-attr]
-                    last = self.run(changes_only=last is not None)
-                    report(last)
-                elif self._retired:
-                    sweep(self.directory, self._retired, time.time())
-            except Exception as exc:  # noqa: BLE001 - keep following; the next check retries
-                log.warning("export: %s: %s; trying again", type(exc).__name__, exc)
-                last = None
-            if stop():
-                break
-            time.sleep(interval)
+        schedule.follow(self, interval, report, stop)
+
+    def sweep(self) -> None:
+        """Remove the retired files whose time has come (between follow runs)."""
+        if self._retired:
+            sweep(self.directory, self._retired, time.time())
 
 
 class _Kept(dict[str, Exported]):
@@ -747,13 +743,6 @@ def _documents_of(manifest: Manifest, facet: Facet, kept: Mapping[str, Exported]
     `kept`, from the manifest's index (`Manifest.group`) rather than from every path."""
     stem = feed_stem(facet)
     return [p for p in manifest.group(stem) if p in kept and feed_of(p) == stem]
-
-
-def _gone_state(config: SiteConfig, deleted_at: datetime) -> str:
-    """The state of a deleted article's page or a gone feed's document: what its 410 Gone
-    shows (when the article or the feed's last entry went, made by this code with these
-    settings), as an article page's state is."""
-    return f"{GONE_STATE}|{OUTPUT_VERSION}|{config.fingerprint()}|{deleted_at.isoformat()}"
 
 
 def _batches(pages: list[tuple[str, str]]) -> list[Task]:

@@ -34,7 +34,7 @@ from typing import Final
 
 from feeds.export.files import CONFIG_FOLDER, GONE, Exported, group_of, write_atomic
 from feeds.query import is_feed_name
-from feeds.urls import SEGMENT_BY_KIND
+from feeds.urls import FEEDS_PREFIX, SEGMENT_BY_KIND
 
 MAPS_FOLDER: Final = "maps"
 SHARDS: Final = 256
@@ -64,6 +64,23 @@ def _served(value: Callable[[Exported], str]) -> Callable[[Exported], str | None
     return lambda e: None if e.status == GONE else value(e)
 
 
+def _gone_feed(value: Callable[[Exported], str]) -> Callable[[Exported], str | None]:
+    """A map's value for a gone feed's live document (kept as the app's 410, its file below
+    `feeds/` and not an archive's), none for any other."""
+    feeds = FEEDS_PREFIX.lstrip("/")
+    return lambda e: (
+        value(e)
+        if e.status == GONE and e.file.startswith(feeds) and "/archive/" not in e.file
+        else None
+    )
+
+
+# The variable a map's keys are compared with, where it is not the request's `$feeds_key`:
+# a gone feed's live documents again, for the URIs answered from them, its pages and archives
+# (`feeds.export.gone.gone_maps`, which sets the key).
+GONE_FEED_KEY: Final = "$feeds_gone_feed_key"
+MAP_KEYS: Final = {"feeds_gone_feed": GONE_FEED_KEY, "feeds_gone_feed_cache": GONE_FEED_KEY}
+
 # Each map's variable and the value it gives a document's URI (None: no line).
 DOCUMENT_MAPS: Final[tuple[tuple[str, Callable[[Exported], str | None]], ...]] = (
     ("feeds_stem", _served(lambda e: "/" + e.file.rpartition(".")[0])),
@@ -76,6 +93,8 @@ DOCUMENT_MAPS: Final[tuple[tuple[str, Callable[[Exported], str | None]], ...]] =
     ("feeds_identity", _served(lambda e: "" if e.app_compresses else "1")),
     # What the app answers 410 Gone (`feeds.export.files.GONE`): the file of its body.
     ("feeds_gone", lambda e: "/" + e.file if e.status == GONE else None),
+    ("feeds_gone_feed", _gone_feed(lambda e: "/" + e.file)),
+    ("feeds_gone_feed_cache", _gone_feed(lambda e: e.cache_control)),
 )
 
 

@@ -41,7 +41,8 @@ from feeds.export.conditional import (
     preconditions_map,
 )
 from feeds.export.files import type_key
-from feeds.export.maps import DOCUMENT_MAPS, LABEL_MAP, quote
+from feeds.export.gone import gone_location, gone_maps
+from feeds.export.maps import DOCUMENT_MAPS, LABEL_MAP, MAP_KEYS, quote
 from feeds.http_dates import MONTHS
 from feeds.negotiation import (
     BROWSER_XML_TYPE,
@@ -393,7 +394,7 @@ def nginx_config(
     origin = f"{site.scheme}://{site.netloc}"
 
     def mapping(name: str) -> str:
-        lines = [f"map $feeds_key ${name} {{", '    default "";']
+        lines = [f"map {MAP_KEYS.get(name, '$feeds_key')} ${name} {{", '    default "";']
         lines += [f"    include {quote(str(file), variables=False)};" for file in includes[name]]
         lines.append("}")
         return "\n".join(lines)
@@ -497,12 +498,8 @@ def nginx_config(
         f'    "~^json:{_regex(feeds)}(?:[^/]*/)*[^/.]*/?$" "json";',
         "}",
         'map $feeds_negotiated $feeds_error_vary { default ""; "1" "Accept"; }',
-        # What the app answers 410 Gone: the file of its body (not for a label's URI, which
-        # the app answers 404 when its slug's feed is gone).
-        'map "$feeds_label_slug:$feeds_gone" $feeds_gone_file {',
-        '    default "";',
-        '    "~^:(.+)$" "$1";',
-        "}",
+        # What the app answers 410 Gone: the file of its body (feeds.export.gone).
+        gone_maps(_regex(feeds)),
         # Not exported, not gone: the app's 404, in its form.
         'map "$feeds_stem:$feeds_gone_file:$feeds_error_form" $feeds_missing {',
         '    default "";',
@@ -565,12 +562,7 @@ def nginx_config(
             )
         ),
         # What the app answers 410 Gone: its body, type and Cache-Control, nothing else.
-        "    location = /_feeds_gone {",
-        "        internal;",
-        "        add_header Cache-Control $feeds_cache_control always;",
-        "        add_header Vary $feeds_error_vary always;",
-        "        try_files $feeds_gone_file =404;",
-        "    }",
+        *gone_location(),
         *(
             [
                 "    location @feeds_app {",
