@@ -1,10 +1,12 @@
-"""The slug registry: one slug per tag or author label, different labels never sharing one.
+"""The slug registry: one slug per tag or author label (and section or source label whose slug
+the record left to derive), different labels never sharing one.
 
 The first label readers see gets a slug; a different label (`articles.slugs.label_key`) whose
 slug would be the same gets `slug-2`, then `slug-3`, ...; a slug once readers could see it is
-never changed or given to another label, even after every article with it is deleted. A tag or
-author label only non-public articles carry (drafts, withheld, embargoed) holds a provisional
-slug, renumbered by `articles.store.slug_claims` so it never outranks a label readers see.
+never changed or given to another label, even after every article with it is deleted. A label
+only non-public articles carry (drafts, withheld, embargoed) holds a provisional slug,
+renumbered by `articles.store.slug_claims` so it never outranks a label readers see; a section's
+or source's slug a record gives itself is claimed for good at once (`SlugRegistry.note`).
 Writers are serialised by the store's write lock, and a claim is also safe without it: the
 table's unique constraints decide, a lost race is read back or retried with the next number.
 
@@ -34,14 +36,12 @@ from articles.store.schema import slugs_table
 # Label keys looked up per statement (well under SQLite's bound-parameter limit).
 _LOOKUP_CHUNK: Final = 400
 _SLUGGED_NAMES: Final = frozenset(kind.name for kind in SLUGGED_KINDS)
-# `shown_from` of the claims made for good at once (sections' and sources' labels).
+# `shown_from` of the claims made for good at once (a section's or source's slug a record gives
+# itself, `SlugRegistry.note`).
 FOR_GOOD: Final = datetime(1970, 1, 1, tzinfo=UTC)
-
-
-def _first_shown(kind: str) -> datetime | None:
-    """`shown_from` of a new claim: provisional (None) for tags and authors, whose claims
-    `slug_claims.settle` dates in the same write; for good for sections and sources."""
-    return None if kind in _SLUGGED_NAMES else FOR_GOOD
+# The kinds on the articles row whose slugs the registry gives when a record leaves them to be
+# derived from the label (`Article.derived_slugs`).
+ROW_SLUGGED: Final = ("section", "source")
 
 
 class SlugRegistry:
@@ -54,6 +54,9 @@ class SlugRegistry:
         # every claim `_known` holds.
         self.shown: dict[tuple[str, str], datetime | None] = {}
         self.new: set[tuple[str, str]] = set()  # claims made in this transaction
+        # kind -> a time at which no claim of the kind was provisional (`slug_claims`): still
+        # so at any later time until this transaction makes one.
+        self.none_provisional: dict[str, datetime] = {}
         # (kind, label as spelled) -> slug, for every spelling `resolve` has seen: the write
         # path's fast lookup, without working out label keys again.
         self.by_label: dict[tuple[str, str], str] = {}
@@ -94,7 +97,7 @@ class SlugRegistry:
             self._load([key])
         if key not in self._known:
             insert = sqlite_insert if self._conn.dialect.name == "sqlite" else postgresql_insert
-            shown = _first_shown(kind)
+            shown = FOR_GOOD
             row = {
                 "kind": kind,
                 "label_key": key[1],
@@ -147,13 +150,15 @@ class SlugRegistry:
     def _claim(self, kind: str, key: str, proposed: str, label: str) -> str:
         slug = self._claim_row(kind, key, proposed, label)
         if (kind, key) not in self.shown:
-            self.shown[(kind, key)] = _first_shown(kind)
+            # Provisional: `slug_claims.settle` dates it in the same write.
+            self.shown[(kind, key)] = None
             self.new.add((kind, key))
+            self.none_provisional.pop(kind, None)
         return slug
 
     def _claim_row(self, kind: str, key: str, proposed: str, label: str) -> str:
         insert = sqlite_insert if self._conn.dialect.name == "sqlite" else postgresql_insert
-        shown = _first_shown(kind)
+        shown = None  # provisional until `slug_claims.settle` dates it
         statement = insert(slugs_table).on_conflict_do_nothing()
         # Most new labels get the slug they propose: try it before reading which numbered
         # forms are taken (one statement per new label instead of two).
@@ -220,11 +225,9 @@ def relabelled(
     return resolved, tuple(dict.fromkeys(kept)), json_dumps(document)
 
 
-# The kinds on the articles row whose slugs the registry gives when a record leaves them to be
-# derived from the label (`Article.derived_slugs`).
-# Kind -> (slug column, label column) of the articles row.
+# Kind -> (slug column, label column) of the articles row, for the kinds of `ROW_SLUGGED`.
 _SLUGGED_ROW_KINDS: Final[Mapping[str, tuple[str, str]]] = {
-    name: (f"{name}_slug", f"{name}_label") for name in ("section", "source")
+    name: (f"{name}_slug", f"{name}_label") for name in ROW_SLUGGED
 }
 
 
