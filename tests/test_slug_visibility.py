@@ -219,12 +219,32 @@ def test_a_hidden_derived_section_never_takes_a_slug_a_record_gives(
     shown = later + timedelta(minutes=1)
     store.upsert_many([parted("d1", kind, "World News", now=shown)], now=shown)
     assert part_slug(store, kind, "d1") == "world-news-2"
+    # The slug the record gave is registered for its label once the claim left it: a later
+    # public label deriving the same slug does not join `World`'s feed.
+    store.upsert_many([parted("p2", kind, "World-News", now=shown)], now=shown)
+    assert part_slug(store, kind, "p2") == "world-news-3"
     info = store.facet_info(Facet(kind, "world-news"), now=shown)  # type: ignore[arg-type]
     assert info is not None and info.count == 1 and info.label == "World"
     # A record giving a slug itself keeps it under any label, public or not.
     store.upsert_many([parted("d2", kind, "Elsewhere", now=shown, slug="world-news-2")], now=shown)
     assert part_slug(store, kind, "d2") == "world-news-2"
     assert part_slug(store, kind, "d1") == "world-news-2"
+
+
+@pytest.mark.parametrize("kind", ROW_KINDS)
+def test_a_hidden_derived_section_never_takes_a_stored_given_slug(store: Store, kind: str) -> None:
+    # `World` is registered as `world`; a record then gives it `world-news` itself (not
+    # registered: the label has its slug), which readers see.
+    store.upsert_many([parted("p1", kind, "World", now=NOW)], now=NOW)
+    store.upsert_many([parted("p2", kind, "World", now=NOW, slug="world-news")], now=NOW)
+    later = NOW + timedelta(minutes=1)
+    store.upsert_many([parted("d1", kind, "World News", now=later, status="draft")], now=later)
+    assert part_slug(store, kind, "d1") == "world-news-2"
+    shown = later + timedelta(minutes=1)
+    store.upsert_many([parted("d1", kind, "World News", now=shown)], now=shown)
+    assert part_slug(store, kind, "d1") == "world-news-2"
+    info = store.facet_info(Facet(kind, "world-news"), now=shown)  # type: ignore[arg-type]
+    assert info is not None and info.count == 1 and info.label == "World"
 
 
 @pytest.mark.parametrize("kind", ROW_KINDS)

@@ -45,6 +45,7 @@ import orjson
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from articles.model import STATUSES
 from articles.slugs import label_key, numbered
 from articles.store.facets import FACET_KINDS, LINKED_KINDS, SLUGGED_KINDS, FacetKind, Members
 from articles.store.feed_totals import FeedTotals
@@ -55,6 +56,8 @@ from articles.store.sql import among
 
 # A slug in passing while claims swap slugs (slugs hold no `~`: articles.text.slugify).
 _PASSING: Final = "~moving~{}"
+# Numbered slugs looked up at once in the articles rows, past those the claims could need.
+_LOOK_AHEAD: Final = 32
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,6 +178,7 @@ def settle(
         if moves:
             if place.row:
                 _move_rows(conn, registry, totals, kind, moves, replaced)
+                _register_freed(registry, kind, written, {old for old, _ in moves.values()})
             else:
                 _move(conn, registry, totals, kind, moves)
             moved = True
@@ -303,19 +307,25 @@ def _renumber(
     own = {row.slug for row in claims}
     claimed = {(row.slug, row.label_key) for row in claims}
     taken_by_base: dict[str, set[str]] = {}
+    checked: dict[str, int] = {}  # base -> numbers looked up in the articles rows (row kinds)
     assigned: set[str] = set()
     moves: dict[str, tuple[str, str]] = {}
     for row in claims:
         if row.base not in taken_by_base:
-            taken = _held_slugs(conn, kind, row.base) - own
-            if place.row:
-                taken |= _given_slugs(conn, place.kind, row.base, claimed) | given
-            taken_by_base[row.base] = taken
+            taken_by_base[row.base] = (_held_slugs(conn, kind, row.base) - own) | given
+            checked[row.base] = 0
         taken = taken_by_base[row.base]
         number = 1
-        while numbered(row.base, number) in taken or numbered(row.base, number) in assigned:
+        while True:
+            if place.row and number > checked[row.base]:
+                upto = number + len(claims) + _LOOK_AHEAD
+                slugs = [numbered(row.base, n) for n in range(number, upto + 1)]
+                taken |= _given_slugs(conn, place.kind, slugs, claimed)
+                checked[row.base] = upto
+            slug = numbered(row.base, number)
+            if slug not in taken and slug not in assigned:
+                break
             number += 1
-        slug = numbered(row.base, number)
         assigned.add(slug)
         if slug != row.slug:
             moves[row.label_key] = (row.slug, slug)
@@ -333,21 +343,32 @@ def _held_slugs(conn: Connection, kind: str, base: str) -> set[str]:
 
 
 def _given_slugs(
-    conn: Connection, kind: FacetKind, base: str, claimed: set[tuple[str, str]]
+    conn: Connection, kind: FacetKind, slugs: list[str], claimed: set[tuple[str, str]]
 ) -> set[str]:
-    """The slugs of a row kind that are `base` or a numbered form of it (and a few others) some
-    stored article row holds other than as a provisional claim (`claimed`: (slug, label key)):
-    slugs records gave themselves, under any label."""
-    pattern = base.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "-%"
+    """Of `slugs` (of a row kind), those some stored article row holds other than as a
+    provisional claim (`claimed`: (slug, label key)): slugs records gave themselves, under any
+    label. Equality lookups on the feed index (status, slug), whatever the table's size."""
     value = kind.value
     query = (
         sa.select(value.label("slug"), kind.label().label("label"))
-        .where(sa.or_(value == base, value.like(pattern, escape="\\")))
+        .where(kind.status.in_(STATUSES), among(conn, value, slugs))
         .distinct()
     )
     return {
         row.slug for row in conn.execute(query) if (row.slug, label_key(row.label)) not in claimed
     }
+
+
+def _register_freed(
+    registry: SlugRegistry, kind: FacetKind, written: Iterable[PreparedArticle], freed: set[str]
+) -> None:
+    """Register the slugs written records give themselves that a provisional claim held (and
+    just left), for their labels, as `SlugRegistry.note` would have had the slug been free."""
+    slug_column, label_column = str(kind.value_column), str(kind.label_column)
+    for x in written:
+        slug = x.row[slug_column]
+        if slug in freed and kind.name not in x.derived:
+            registry.note(kind.name, x.row[label_column], slug, again=True)
 
 
 def _move_rows(
@@ -368,7 +389,7 @@ def _move_rows(
     skip = set(replaced)
     query = sa.select(
         a.c.id, kind.label().label("label"), kind.value.label("slug"), a.c.status, a.c.doc
-    ).where(among(conn, kind.value, [old for old, _ in moves.values()]))
+    ).where(a.c.status.in_(STATUSES), among(conn, kind.value, [old for old, _ in moves.values()]))
     counts: dict[tuple[str, str], int] = {}
     for row in conn.execute(query).all():
         new = new_for.get((row.slug, label_key(row.label)))

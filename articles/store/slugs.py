@@ -85,12 +85,14 @@ class SlugRegistry:
         for kind, label, _ in wanted:
             self.by_label[(kind, label)] = self._known[(kind, label_key(label))]
 
-    def note(self, kind: str, label: str, slug: str) -> None:
+    def note(self, kind: str, label: str, slug: str, *, again: bool = False) -> None:
         """Register a slug a record gave explicitly (a section's or source's own slug), for its
         label, when neither is registered yet: a label later given without a slug then gets it,
         and no other label's derived slug takes it. A slug may name several labels this way
-        (`asia` for `아시아` and `Asia`); only the first is registered."""
-        if (kind, label) in self.by_label:
+        (`asia` for `아시아` and `Asia`); only the first is registered. `again`: try once more
+        though this transaction saw the label (`slug_claims` moved a provisional claim off
+        the slug)."""
+        if (kind, label) in self.by_label and not again:
             return
         key = (kind, label_key(label))
         if key not in self._known:
