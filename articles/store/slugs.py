@@ -44,6 +44,15 @@ FOR_GOOD: Final = datetime(1970, 1, 1, tzinfo=UTC)
 ROW_SLUGGED: Final = ("section", "source")
 
 
+def _inserted(conn: Connection, row: Mapping[str, Any]) -> bool:
+    """Insert a slugs row unless its label or slug is taken; whether it was inserted. Told by
+    RETURNING: the driver's rowcount for `ON CONFLICT DO NOTHING` is -1 on PostgreSQL
+    (psycopg), which read as "inserted" registered slugs another label held."""
+    insert = sqlite_insert if conn.dialect.name == "sqlite" else postgresql_insert
+    statement = insert(slugs_table).on_conflict_do_nothing().returning(slugs_table.c.label_key)
+    return conn.execute(statement, row).first() is not None
+
+
 class SlugRegistry:
     """The slugs table as one write transaction sees it, with what it learnt kept in memory."""
 
@@ -98,7 +107,6 @@ class SlugRegistry:
         if key not in self._known:
             self._load([key])
         if key not in self._known:
-            insert = sqlite_insert if self._conn.dialect.name == "sqlite" else postgresql_insert
             shown = FOR_GOOD
             row = {
                 "kind": kind,
@@ -108,7 +116,7 @@ class SlugRegistry:
                 "base": slug,
                 "shown_from": shown,
             }
-            if self._conn.execute(insert(slugs_table).on_conflict_do_nothing(), row).rowcount:
+            if _inserted(self._conn, row):
                 self._known[key] = slug
                 self.shown[key] = shown
                 self.new.add(key)
@@ -159,9 +167,7 @@ class SlugRegistry:
         return slug
 
     def _claim_row(self, kind: str, key: str, proposed: str, label: str) -> str:
-        insert = sqlite_insert if self._conn.dialect.name == "sqlite" else postgresql_insert
         shown = None  # provisional until `slug_claims.settle` dates it
-        statement = insert(slugs_table).on_conflict_do_nothing()
         # Most new labels get the slug they propose: try it before reading which numbered
         # forms are taken (one statement per new label instead of two).
         first = numbered(proposed, 1)
@@ -173,7 +179,7 @@ class SlugRegistry:
             "base": proposed,
             "shown_from": shown,
         }
-        if self._conn.execute(statement, row).rowcount == 1:
+        if _inserted(self._conn, row):
             return first
         taken = self._taken(kind, proposed)
         number = 1
@@ -183,7 +189,7 @@ class SlugRegistry:
             if slug in taken:
                 continue
             row = {**row, "slug": slug}
-            if self._conn.execute(statement, row).rowcount == 1:
+            if _inserted(self._conn, row):
                 return slug
             # Another writer was first: it claimed this label (use its slug) or this slug.
             claimed = self._conn.execute(
