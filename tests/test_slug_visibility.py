@@ -1,4 +1,5 @@
-"""The slug registry claims a tag's or author's slug only when readers can first see it.
+"""The slug registry claims a label's slug only when readers can first see it: a tag's, an
+author's, and a section's or source's whose slug the record left to derive.
 
 A label only non-public articles carry (a draft, a withheld story, an embargo not yet lifted)
 holds a provisional slug: it never outranks a label readers can see, so a public label never
@@ -7,6 +8,7 @@ gets `x-2` because of an unpublished one, and a slug readers have seen never cha
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -14,10 +16,11 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from articles.model import Article, Author, Tag
+from articles.model import Article, Author, Section, Source, Tag
 from articles.slugs import label_key, numbered
 from articles.store import Facet, Store
 from articles.text import slugify
@@ -122,6 +125,154 @@ def test_an_author_only_a_draft_names_does_not_number_a_public_author(store: Sto
     assert [a.slug for a in article.authors] == ["kim-ji-won"]
 
 
+# -- sections and sources whose slug the record left to derive ----------------------------------
+
+ROW_KINDS = ("section", "source")
+
+
+def parted(
+    article_id: str,
+    kind: str,
+    label: str,
+    *,
+    now: datetime,
+    status: str = "published",
+    published: datetime | None = None,
+    slug: str | None = None,
+) -> Article:
+    """An article whose section (or source) is `label`, its slug derived unless `slug`."""
+    article = labelled(article_id, (), now=now, status=status, published=published)
+    part: Any = (
+        Section(slug or slugify(label), label)
+        if kind == "section"
+        else Source(label, slug or slugify(label))
+    )
+    derived = frozenset() if slug else frozenset({kind})
+    return dataclasses.replace(article, **{kind: part}, derived_slugs=derived)
+
+
+def part_slug(store: Store, kind: str, article_id: str) -> str:
+    article = store.get(article_id)
+    assert article is not None
+    part: Any = getattr(article, kind)
+    return str(part.slug)
+
+
+def hidden(kind: str, state: str, label: str, now: datetime, article_id: str = "d1") -> Article:
+    if state == "embargoed":
+        return parted(article_id, kind, label, now=now, published=now + timedelta(days=3))
+    return parted(article_id, kind, label, now=now, status=state)
+
+
+@pytest.mark.parametrize("state", ["draft", "withheld", "embargoed"])
+@pytest.mark.parametrize("kind", ROW_KINDS)
+def test_a_hidden_derived_section_or_source_does_not_number_a_public_one(
+    store: Store, kind: str, state: str
+) -> None:
+    store.upsert_many([hidden(kind, state, "World News", NOW)], now=NOW)
+    later = NOW + timedelta(minutes=1)
+    store.upsert_many([parted("p1", kind, "World-News", now=later)], now=later)
+    assert part_slug(store, kind, "p1") == "world-news"
+    info = store.facet_info(Facet(kind, "world-news"), now=later)  # type: ignore[arg-type]
+    assert info is not None and info.count == 1
+    assert store.facet_info(Facet(kind, "world-news-2"), now=later) is None  # type: ignore[arg-type]
+    # The hidden story published later gets the next number: readers saw `World-News` first.
+    shown = later + timedelta(minutes=1)
+    store.upsert_many([parted("d1", kind, "World News", now=shown)], now=shown)
+    assert part_slug(store, kind, "d1") == "world-news-2"
+    assert part_slug(store, kind, "p1") == "world-news"
+    info = store.facet_info(Facet(kind, "world-news-2"), now=shown)  # type: ignore[arg-type]
+    assert info is not None and info.count == 1 and info.label == "World News"
+    info = store.facet_info(Facet(kind, "world-news"), now=shown)  # type: ignore[arg-type]
+    assert info is not None and info.count == 1 and info.label == "World-News"
+
+
+@pytest.mark.parametrize("kind", ROW_KINDS)
+def test_a_derived_section_lifted_by_the_clock_keeps_the_slug_readers_saw(
+    store: Store, kind: str
+) -> None:
+    lift = NOW + timedelta(hours=2)
+    store.upsert_many([parted("e1", kind, "World-News", now=NOW, published=lift)], now=NOW)
+    store.upsert_many([parted("p1", kind, "World News", now=NOW)], now=NOW)
+    assert part_slug(store, kind, "p1") == "world-news"
+    assert part_slug(store, kind, "e1") == "world-news-2"
+    after = lift + timedelta(minutes=1)
+    store.upsert_many([parted("p2", kind, "world_news!", now=after)], now=after)
+    assert part_slug(store, kind, "e1") == "world-news-2"
+    assert part_slug(store, kind, "p2") == "world-news-3"
+    assert visible_part_slugs(store, kind, after) == {
+        label_key("World-News"): "world-news-2",
+        label_key("World News"): "world-news",
+        label_key("world_news!"): "world-news-3",
+    }
+
+
+@pytest.mark.parametrize("kind", ROW_KINDS)
+def test_a_hidden_derived_section_never_takes_a_slug_a_record_gives(
+    store: Store, kind: str
+) -> None:
+    store.upsert_many([parted("d1", kind, "World News", now=NOW, status="draft")], now=NOW)
+    later = NOW + timedelta(minutes=1)
+    store.upsert_many([parted("p1", kind, "World", now=later, slug="world-news")], now=later)
+    assert part_slug(store, kind, "p1") == "world-news"
+    assert part_slug(store, kind, "d1") == "world-news-2"
+    shown = later + timedelta(minutes=1)
+    store.upsert_many([parted("d1", kind, "World News", now=shown)], now=shown)
+    assert part_slug(store, kind, "d1") == "world-news-2"
+    # The slug the record gave is registered for its label once the claim left it: a later
+    # public label deriving the same slug does not join `World`'s feed.
+    store.upsert_many([parted("p2", kind, "World-News", now=shown)], now=shown)
+    assert part_slug(store, kind, "p2") == "world-news-3"
+    info = store.facet_info(Facet(kind, "world-news"), now=shown)  # type: ignore[arg-type]
+    assert info is not None and info.count == 1 and info.label == "World"
+    # A record giving a slug itself keeps it under any label, public or not.
+    store.upsert_many([parted("d2", kind, "Elsewhere", now=shown, slug="world-news-2")], now=shown)
+    assert part_slug(store, kind, "d2") == "world-news-2"
+    assert part_slug(store, kind, "d1") == "world-news-2"
+
+
+@pytest.mark.parametrize("kind", ROW_KINDS)
+def test_a_hidden_derived_section_never_takes_a_stored_given_slug(store: Store, kind: str) -> None:
+    # `World` is registered as `world`; a record then gives it `world-news` itself (not
+    # registered: the label has its slug), which readers see.
+    store.upsert_many([parted("p1", kind, "World", now=NOW)], now=NOW)
+    store.upsert_many([parted("p2", kind, "World", now=NOW, slug="world-news")], now=NOW)
+    later = NOW + timedelta(minutes=1)
+    store.upsert_many([parted("d1", kind, "World News", now=later, status="draft")], now=later)
+    assert part_slug(store, kind, "d1") == "world-news-2"
+    shown = later + timedelta(minutes=1)
+    store.upsert_many([parted("d1", kind, "World News", now=shown)], now=shown)
+    assert part_slug(store, kind, "d1") == "world-news-2"
+    info = store.facet_info(Facet(kind, "world-news"), now=shown)  # type: ignore[arg-type]
+    assert info is not None and info.count == 1 and info.label == "World"
+
+
+@pytest.mark.parametrize("kind", ROW_KINDS)
+def test_a_record_giving_a_hidden_labels_own_slug_keeps_it(store: Store, kind: str) -> None:
+    store.upsert_many([parted("d1", kind, "World News", now=NOW, status="draft")], now=NOW)
+    store.upsert_many(
+        [parted("d2", kind, "World News", now=NOW, status="draft", slug="world-news")], now=NOW
+    )
+    later = NOW + timedelta(minutes=1)
+    store.upsert_many([parted("p1", kind, "World-News", now=later)], now=later)
+    # The record's own slug is claimed for good at once, as it always was; and stays its own.
+    assert part_slug(store, kind, "d2") == "world-news"
+    assert part_slug(store, kind, "d1") == "world-news"
+    assert part_slug(store, kind, "p1") == "world-news-2"
+
+
+def visible_part_slugs(store: Store, kind: str, now: datetime) -> dict[str, str]:
+    """label key -> slug of the section (or source) of every article readers see at `now`."""
+    keys = store.page_keys(Facet("all"), now=now, limit=1000)
+    found = {}
+    for article in store.fetch([k.id for k in keys]):
+        part: Any = getattr(article, kind)
+        if part is not None:
+            label = part.label if kind == "section" else part.name
+            found[label_key(label)] = part.slug
+    return found
+
+
 # -- the property --------------------------------------------------------------------------------
 
 # Labels whose slugs collide: `foo-bar` (three labels), `foo-bar-2` (two, one of them also
@@ -173,21 +324,26 @@ WRITES = st.tuples(
 @settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(writes=st.lists(WRITES, min_size=1, max_size=12))
+@given(
+    writes=st.lists(WRITES, min_size=1, max_size=12),
+    kind=st.sampled_from(("tag", "section", "source")),
+)
 def test_slugs_readers_see_never_depend_on_non_public_labels_nor_change(
-    writes: list[tuple[str, list[str], str, int, int]], migrated_sqlite: Path
+    writes: list[tuple[str, list[str], str, int, int]], kind: str, migrated_sqlite: Path
 ) -> None:
+    """Tags; and sections and sources whose slug the record left to derive (each article
+    carries the first of its labels as its section or source)."""
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "a.db"
         shutil.copyfile(migrated_sqlite, path)
         store = Store(f"sqlite:///{path}")
         try:
-            _run(store, writes)
+            _run(store, writes, kind)
         finally:
             store.dispose()
 
 
-def _run(store: Store, writes: list[tuple[str, list[str], str, int, int]]) -> None:
+def _run(store: Store, writes: list[tuple[str, list[str], str, int, int]], kind: str) -> None:
     model = Model()
     seen: dict[str, str] = {}
     now = NOW
@@ -202,9 +358,16 @@ def _run(store: Store, writes: list[tuple[str, list[str], str, int, int]]) -> No
         else:
             status = "published" if state in ("published", "embargoed") else state
             published = now + timedelta(minutes=ahead) if state == "embargoed" else now
-            article: Any = labelled(
-                article_id, tuple(labels), now=now, status=status, published=published
-            )
+            article: Any
+            if kind == "tag":
+                article = labelled(
+                    article_id, tuple(labels), now=now, status=status, published=published
+                )
+            else:
+                labels = labels[:1]
+                article = parted(
+                    article_id, kind, labels[0], now=now, status=status, published=published
+                )
             store.upsert_many([article], now=now)
             model.articles[article_id] = (status, published, tuple(labels))
             if status == "published" and published <= now:
@@ -213,12 +376,17 @@ def _run(store: Store, writes: list[tuple[str, list[str], str, int, int]]) -> No
         for moment in (now, now + timedelta(minutes=150)):
             check = Model(dict(model.claims), dict(model.articles))
             check.clock(moment)
-            visible = visible_tag_slugs(store, moment)
+            visible = (
+                visible_tag_slugs(store, moment)
+                if kind == "tag"
+                else visible_part_slugs(store, kind, moment)
+            )
             assert visible == {key: check.claims[key] for key in visible}, (moment, writes)
             if moment == now:  # what readers saw: never changed by any later write
                 for key, slug in visible.items():
                     assert seen.setdefault(key, slug) == slug, (key, writes)
-            listed = {v for k, _, _, v in store.label_slugs(now=moment) if k == "tag"}
-            assert listed == set(check.claims.values()), (moment, writes)
-            facets = {i.facet.value for i in store.facets(now=moment) if i.facet.kind == "tag"}
+            if kind == "tag":
+                listed = {v for k, _, _, v in store.label_slugs(now=moment) if k == "tag"}
+                assert listed == set(check.claims.values()), (moment, writes)
+            facets = {i.facet.value for i in store.facets(now=moment) if i.facet.kind == kind}
             assert facets == set(visible.values())

@@ -364,7 +364,8 @@ sa.Index("ix_article_audit_article_id_seq", audit_table.c.article_id, audit_tabl
 # with the label is deleted), so a label's feed URL never changes. Until then (NULL: only
 # drafts and withheld articles carry it; later: only embargoed ones) the slug is provisional
 # and `articles.store.slug_claims` renumbers it so it never outranks a label readers see.
-# Section and source rows are claimed for good at once (`shown_from` is the epoch).
+# So are sections' and sources' labels whose slug the record left to derive; a section's or
+# source's slug a record gives itself is claimed for good at once (`shown_from` is the epoch).
 slugs_table = sa.Table(
     "slugs",
     metadata,

@@ -1,10 +1,12 @@
-"""The slug registry: one slug per tag or author label, different labels never sharing one.
+"""The slug registry: one slug per tag or author label (and section or source label whose slug
+the record left to derive), different labels never sharing one.
 
 The first label readers see gets a slug; a different label (`articles.slugs.label_key`) whose
 slug would be the same gets `slug-2`, then `slug-3`, ...; a slug once readers could see it is
-never changed or given to another label, even after every article with it is deleted. A tag or
-author label only non-public articles carry (drafts, withheld, embargoed) holds a provisional
-slug, renumbered by `articles.store.slug_claims` so it never outranks a label readers see.
+never changed or given to another label, even after every article with it is deleted. A label
+only non-public articles carry (drafts, withheld, embargoed) holds a provisional slug,
+renumbered by `articles.store.slug_claims` so it never outranks a label readers see; a section's
+or source's slug a record gives itself is claimed for good at once (`SlugRegistry.note`).
 Writers are serialised by the store's write lock, and a claim is also safe without it: the
 table's unique constraints decide, a lost race is read back or retried with the next number.
 
@@ -34,14 +36,21 @@ from articles.store.schema import slugs_table
 # Label keys looked up per statement (well under SQLite's bound-parameter limit).
 _LOOKUP_CHUNK: Final = 400
 _SLUGGED_NAMES: Final = frozenset(kind.name for kind in SLUGGED_KINDS)
-# `shown_from` of the claims made for good at once (sections' and sources' labels).
+# `shown_from` of the claims made for good at once (a section's or source's slug a record gives
+# itself, `SlugRegistry.note`).
 FOR_GOOD: Final = datetime(1970, 1, 1, tzinfo=UTC)
+# The kinds on the articles row whose slugs the registry gives when a record leaves them to be
+# derived from the label (`Article.derived_slugs`).
+ROW_SLUGGED: Final = ("section", "source")
 
 
-def _first_shown(kind: str) -> datetime | None:
-    """`shown_from` of a new claim: provisional (None) for tags and authors, whose claims
-    `slug_claims.settle` dates in the same write; for good for sections and sources."""
-    return None if kind in _SLUGGED_NAMES else FOR_GOOD
+def _inserted(conn: Connection, row: Mapping[str, Any]) -> bool:
+    """Insert a slugs row unless its label or slug is taken; whether it was inserted. Told by
+    RETURNING: the driver's rowcount for `ON CONFLICT DO NOTHING` is -1 on PostgreSQL
+    (psycopg), which read as "inserted" registered slugs another label held."""
+    insert = sqlite_insert if conn.dialect.name == "sqlite" else postgresql_insert
+    statement = insert(slugs_table).on_conflict_do_nothing().returning(slugs_table.c.label_key)
+    return conn.execute(statement, row).first() is not None
 
 
 class SlugRegistry:
@@ -54,6 +63,9 @@ class SlugRegistry:
         # every claim `_known` holds.
         self.shown: dict[tuple[str, str], datetime | None] = {}
         self.new: set[tuple[str, str]] = set()  # claims made in this transaction
+        # kind -> a time at which no claim of the kind was provisional (`slug_claims`): still
+        # so at any later time until this transaction makes one.
+        self.none_provisional: dict[str, datetime] = {}
         # (kind, label as spelled) -> slug, for every spelling `resolve` has seen: the write
         # path's fast lookup, without working out label keys again.
         self.by_label: dict[tuple[str, str], str] = {}
@@ -82,19 +94,20 @@ class SlugRegistry:
         for kind, label, _ in wanted:
             self.by_label[(kind, label)] = self._known[(kind, label_key(label))]
 
-    def note(self, kind: str, label: str, slug: str) -> None:
+    def note(self, kind: str, label: str, slug: str, *, again: bool = False) -> None:
         """Register a slug a record gave explicitly (a section's or source's own slug), for its
         label, when neither is registered yet: a label later given without a slug then gets it,
         and no other label's derived slug takes it. A slug may name several labels this way
-        (`asia` for `아시아` and `Asia`); only the first is registered."""
-        if (kind, label) in self.by_label:
+        (`asia` for `아시아` and `Asia`); only the first is registered. `again`: try once more
+        though this transaction saw the label (`slug_claims` moved a provisional claim off
+        the slug)."""
+        if (kind, label) in self.by_label and not again:
             return
         key = (kind, label_key(label))
         if key not in self._known:
             self._load([key])
         if key not in self._known:
-            insert = sqlite_insert if self._conn.dialect.name == "sqlite" else postgresql_insert
-            shown = _first_shown(kind)
+            shown = FOR_GOOD
             row = {
                 "kind": kind,
                 "label_key": key[1],
@@ -103,7 +116,7 @@ class SlugRegistry:
                 "base": slug,
                 "shown_from": shown,
             }
-            if self._conn.execute(insert(slugs_table).on_conflict_do_nothing(), row).rowcount:
+            if _inserted(self._conn, row):
                 self._known[key] = slug
                 self.shown[key] = shown
                 self.new.add(key)
@@ -147,14 +160,14 @@ class SlugRegistry:
     def _claim(self, kind: str, key: str, proposed: str, label: str) -> str:
         slug = self._claim_row(kind, key, proposed, label)
         if (kind, key) not in self.shown:
-            self.shown[(kind, key)] = _first_shown(kind)
+            # Provisional: `slug_claims.settle` dates it in the same write.
+            self.shown[(kind, key)] = None
             self.new.add((kind, key))
+            self.none_provisional.pop(kind, None)
         return slug
 
     def _claim_row(self, kind: str, key: str, proposed: str, label: str) -> str:
-        insert = sqlite_insert if self._conn.dialect.name == "sqlite" else postgresql_insert
-        shown = _first_shown(kind)
-        statement = insert(slugs_table).on_conflict_do_nothing()
+        shown = None  # provisional until `slug_claims.settle` dates it
         # Most new labels get the slug they propose: try it before reading which numbered
         # forms are taken (one statement per new label instead of two).
         first = numbered(proposed, 1)
@@ -166,7 +179,7 @@ class SlugRegistry:
             "base": proposed,
             "shown_from": shown,
         }
-        if self._conn.execute(statement, row).rowcount == 1:
+        if _inserted(self._conn, row):
             return first
         taken = self._taken(kind, proposed)
         number = 1
@@ -176,7 +189,7 @@ class SlugRegistry:
             if slug in taken:
                 continue
             row = {**row, "slug": slug}
-            if self._conn.execute(statement, row).rowcount == 1:
+            if _inserted(self._conn, row):
                 return slug
             # Another writer was first: it claimed this label (use its slug) or this slug.
             claimed = self._conn.execute(
@@ -220,11 +233,9 @@ def relabelled(
     return resolved, tuple(dict.fromkeys(kept)), json_dumps(document)
 
 
-# The kinds on the articles row whose slugs the registry gives when a record leaves them to be
-# derived from the label (`Article.derived_slugs`).
-# Kind -> (slug column, label column) of the articles row.
+# Kind -> (slug column, label column) of the articles row, for the kinds of `ROW_SLUGGED`.
 _SLUGGED_ROW_KINDS: Final[Mapping[str, tuple[str, str]]] = {
-    name: (f"{name}_slug", f"{name}_label") for name in ("section", "source")
+    name: (f"{name}_slug", f"{name}_label") for name in ROW_SLUGGED
 }
 
 

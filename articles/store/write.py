@@ -407,13 +407,15 @@ class StoreTransaction:
         give_link_slugs(registry, inserts)
         give_link_slugs(registry, replaces)
         # A label's slug is claimed for good when readers first see it (`slug_claims`).
-        gone = self._stored_slugs(list(replaces))
+        gone = self._stored_slugs(list(replaces), existing)
         written = [*inserts.values(), *replaces.values()]
         if slug_claims.settle(
             conn, registry, self._totals, written, gone=gone, replaced=replaces, now=now
         ):
             give_link_slugs(registry, inserts)
             give_link_slugs(registry, replaces)
+            for batch in (inserts, replaces):
+                batch.update((x.id, x) for x in give_row_slugs(registry, list(batch.values())))
         # The rows go to the driver as they are: SQLAlchemy's per-row parameter processing cost
         # more than the inserts themselves, and prepare_article already did the conversions.
         sql = _write_statements(conn.dialect)
@@ -542,11 +544,16 @@ class StoreTransaction:
             self._slugs = SlugRegistry(self._conn)
         return self._slugs
 
-    def _stored_slugs(self, ids: list[str]) -> dict[str, list[str]]:
-        """kind -> the tag and author slugs the stored versions of `ids` carry."""
+    def _stored_slugs(self, ids: list[str], existing: Mapping[str, Any]) -> dict[str, list[str]]:
+        """kind -> the tag, author, section and source slugs the stored versions of `ids`
+        carry (`existing`: their rows as `_upsert_chunk` read them)."""
         slugs: dict[str, list[str]] = {}
         if not ids:
             return slugs
+        for kind in ROW_KINDS:
+            slugs[kind.name] = [
+                existing[i]._mapping[kind.name] for i in ids if existing[i]._mapping[kind.name]
+            ]
         for kind in SLUGGED_KINDS:
             query = sa.select(kind.value).where(among(self._conn, kind.article_id, ids))
             slugs[kind.name] = list(self._conn.execute(query).scalars())
@@ -630,7 +637,12 @@ class StoreTransaction:
             self._registry(),
             self._totals,
             (),
-            gone={"tag": [v for v, _ in tags], "author": [v for v, _ in authors]},
+            gone={
+                "tag": [v for v, _ in tags],
+                "author": [v for v, _ in authors],
+                "section": [article.section.slug] if article.section else [],
+                "source": [article.source.slug] if article.source else [],
+            },
             replaced=(),
             now=now,
         )
