@@ -26,7 +26,7 @@ from feeds.writers.dates import rfc3339
 TOMBSTONES_NS: Final = "http://purl.org/atompub/tombstones/1.0"
 DELETED_ENTRY: Final = f"{{{TOMBSTONES_NS}}}deleted-entry"
 COMMENT: Final = f"{{{TOMBSTONES_NS}}}comment"
-REMOVED_COMMENT: Final = "This entry was removed by the publisher."
+REMOVED_COMMENT: Final = "This entry was removed from this feed by the publisher."
 _NSMAP: Final[Mapping[str, str]] = {"at": TOMBSTONES_NS}
 
 
