@@ -9,7 +9,8 @@ A package split by concern, like lemon24/reader's storage:
 - `write`    article -> rows, upsert, delete with tombstones, facet counts
 - `read`     the feed and admin queries
 - `migrate`  Alembic configuration and revisions
-- `core`     `Store`, tying them together
+- `reads`    `StoreReads`, the read methods of `Store` (a mixin)
+- `core`     `Store`, tying them together: connections, migrations, transactions
 
 Everything callers use is re-exported here: `from articles.store import Store, Facet, ...`.
 """
