@@ -154,9 +154,9 @@ def sampled_exporter(sample: int) -> type:
             tasks, kept = super()._plan(context, states)
             return keep(tasks), kept
 
-        def _plan_changes(self, context: Any, memory: Any, states: Any) -> Any:
-            tasks, kept = super()._plan_changes(context, memory, states)
-            return keep(tasks), kept
+        def _plan_changes(self, *args: Any) -> Any:
+            # A follow run's plan: its tasks only (the documents it keeps are in its `kept`).
+            return keep(super()._plan_changes(*args))
 
     return SampledExporter
 

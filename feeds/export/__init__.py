@@ -27,7 +27,8 @@ their ETags computed without rendering, so an unchanged document costs a few ind
 and a changed one is rendered once for its three formats; other documents are asked of the
 app. The work is split into tasks run by worker processes forked from this one (`workers`),
 each writing its own files; every file is written under a temporary name and moved into place.
-A second run rewrites only what changed and removes what is gone.
+A second run rewrites only what changed and removes what is gone; what a run must check, keep
+and remove is planned by `feeds.export.plan`.
 
 `Exporter.follow()` keeps DIR in sync: it waits for the store's change sequence to move (every
 write, from any process, adds to it in its own transaction) or for the next moment a document
@@ -38,74 +39,49 @@ and runs again. What the app answers 410 Gone is kept as that answer (`feeds.exp
 from __future__ import annotations
 
 import logging
-import math
 import multiprocessing
 import os
 import shlex
 import subprocess
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, Final, cast
+from typing import Final
 from urllib.parse import urlsplit
 
 from flask import Flask
 from werkzeug.http import http_date, parse_date
 
-from articles.store import ALL, EntryKey, Facet, Store
+from articles.store import ALL, Store
 from feeds.config import SiteConfig
 from feeds.etag import OUTPUT_VERSION, DocumentVersion, settled_last_modified
 from feeds.export import schedule, work
-from feeds.export.changes import (
-    RunMemory,
-    changed_articles,
-    changed_months,
-    feeds_of,
-    pages_around,
-)
+from feeds.export.changes import RunMemory
 from feeds.export.files import (
     CONFIG_FOLDER,
     CONFIG_NAME,
-    SITE_GROUP,
     Exported,
     Retired,
     document_files,
-    feed_of,
     file_name,
     set_modified_time,
     sweep,
     type_key,
     write_atomic,
 )
-from feeds.export.gone import gone_feed_documents, gone_month_documents, gone_state
 from feeds.export.manifest import MANIFEST_NAME, Manifest
 from feeds.export.maps import DocumentMaps
 from feeds.export.nginx import DEFAULT_LISTEN, nginx_config
+from feeds.export.plan import ARCHIVE_ENTRIES_PER_TASK as ARCHIVE_ENTRIES_PER_TASK
+from feeds.export.plan import PAGES_PER_TASK as PAGES_PER_TASK
+from feeds.export.plan import PATHS_PER_TASK as PATHS_PER_TASK
+from feeds.export.plan import Kept, Planner, documents_of
 from feeds.export.states import ArticleState, article_states, changed_article_states
-from feeds.export.work import FeedTask, PageTask, RunContext, Task, TaskResult
-from feeds.pages import SAMPLE_IMAGES_DIR
-from feeds.sitemaps import Sitemaps
-from feeds.urls import (
-    CSS_PATH,
-    FORMATS,
-    INDEX_PATH,
-    OPML_PATH,
-    ROBOTS_PATH,
-    SAMPLE_IMAGES_PREFIX,
-    SITEMAP_INDEX_PATH,
-    SITEMAPS_PREFIX,
-    STYLESHEET_PATH,
-    archive_path,
-    article_page_path,
-    facet_page_path,
-    feed_path,
-    feed_stem,
-    paged_path,
-    sitemap_month_path,
-)
+from feeds.export.work import RunContext, Task, TaskResult
+from feeds.urls import FORMATS, feed_path
 
 __all__ = [
     "CONFIG_FOLDER",
@@ -124,10 +100,6 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-# Work per task: live pages of one feed, archive entries of one feed, other documents.
-PAGES_PER_TASK: Final = 20
-ARCHIVE_ENTRIES_PER_TASK: Final = 2000
-PATHS_PER_TASK: Final = 50
 # Below this many tasks the run stays in this process (forking would cost more than it saves).
 MIN_PARALLEL_TASKS: Final = 16
 # Seconds the reload command may take.
@@ -136,12 +108,6 @@ RELOAD_TIMEOUT: Final = 60
 # without a reload command, after the run that replaced them): nginx's old workers finish the
 # requests they took under the old config meanwhile.
 GRACE_SECONDS: Final = 60.0
-
-
-# Before any removal: every feed's tombstones since then.
-_EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
-# Stands for a document not exported before (its Last-Modified does not matter).
-_DATED: Final = Exported(file="", etag="", content_type="", last_modified="-")
 
 
 class ExportError(Exception):
@@ -314,12 +280,12 @@ class Exporter:
             if each.links:
                 links[each.id] = each.links
         if following and memory is not None:
-            kept = _Kept(before)
+            kept = Kept(before)
             tasks = self._plan_changes(context, memory, states, previous, kept, manifest)
         else:
             memory = RunMemory(seq, now, {})
             tasks, planned = self._plan(context, states)
-            kept = _Kept(planned)
+            kept = Kept(planned)
         result = self._execute(context, tasks)
         if following:  # the kept documents of the feeds it checked
             self._refresh_headers(context, result, kept, manifest)
@@ -431,79 +397,14 @@ class Exporter:
         log.warning("export: %s; it is run again after the next run", message)
         return message
 
-    def _listings(self) -> list[tuple[str, str]]:
-        """The index and the OPML lists: what names the feeds."""
-        pages: list[tuple[str, str]] = [(INDEX_PATH, "")]
-        pages += [(OPML_PATH if f == "atom" else f"{OPML_PATH}?format={f}", "") for f in FORMATS]
-        return pages
+    def _planner(self) -> Planner:
+        return Planner(self.store, self.config, self.directory, self._version())
 
     def _plan(
         self, context: RunContext, states: list[ArticleState]
     ) -> tuple[list[Task], dict[str, Exported]]:
-        """The tasks of a run, and the article pages left as they are (their state, what the
-        page shows, is the one recorded)."""
-        store, config, now = self.store, self.config, context.now
-        pages = self._listings()
-        pages += [(STYLESHEET_PATH, ""), (CSS_PATH, "")]
-        if SAMPLE_IMAGES_DIR.is_dir():
-            images = sorted(p for p in SAMPLE_IMAGES_DIR.iterdir() if p.is_file())
-            pages += [(SAMPLE_IMAGES_PREFIX + image.name, "") for image in images]
-        pages += [(path, "") for path in Sitemaps(store, config).paths(now)]
-        feeds: list[Task] = []
-        infos = store.facets(now=now)
-        counts = {info.facet: info.count for info in infos}
-        facets = [info.facet for info in infos]
-        if not any(f.kind == "all" for f in facets):
-            facets.insert(0, Facet("all", ""))
-        # A configured show exists without episodes too (`Store.is_configured`).
-        facets += [
-            show
-            for show in (Facet("podcast", slug) for slug in sorted(store.shows))
-            if show not in counts
-        ]
-        for facet in facets:
-            if facet.kind != "all":
-                pages.append((facet_page_path(facet), ""))
-            feeds.extend(self._feed_tasks(facet, counts.get(facet, 0)))
-        listed = set(facets)
-        if config.tombstone_days:
-            # A feed whose entries were all removed is served, empty, while it carries their
-            # tombstones (`Documents.describe`); it has no facet page. A feed whose stones
-            # are all of entries visible again does not exist: its tasks write nothing.
-            since = now - timedelta(days=config.tombstone_days)
-            for facet in store.tombstoned_feeds(now=now, since=since):
-                if facet not in listed:
-                    listed.add(facet)
-                    feeds.extend(self._feed_tasks(facet, 0))
-        kept: dict[str, Exported] = {}
-        visible = {each.path for each in states}
-        candidates = [(each.path, each.state) for each in states]
-        # Every other feed that ever lost an entry readers saw may be gone (410); one that
-        # lives on may have lost a month (its archive's 410).
-        for facet in store.tombstoned_feeds(now=now, since=_EPOCH):
-            if facet not in listed:
-                candidates += gone_feed_documents(self.store, self._version(), facet, now)
-            else:
-                archives = context.documents.archive_months(facet, now)
-                candidates += gone_month_documents(store, self._version(), facet, now, archives)
-        # The pages of articles deleted while public: the app answers 410 Gone there.
-        for article_id in dict.fromkeys(row[0] for row in store.tombstones()):
-            path = article_page_path(article_id)
-            deleted_at = store.public_deletion(article_id)
-            if path not in visible and deleted_at is not None:
-                candidates.append((path, gone_state(self._version(), deleted_at)))
-        for path, state in candidates:
-            previous = context.before.get(path)
-            if (
-                previous is not None
-                and previous.state == state
-                and (self.directory / previous.file).exists()
-            ):
-                kept[path] = previous
-            else:
-                pages.append((path, state))
-        # The largest feeds first, so no worker is left with a long task at the end.
-        return feeds + _batches(pages), kept
+        """The tasks of a full run and the documents it keeps (`Planner.plan`)."""
+        return self._planner().plan(context, states)
 
     def _plan_changes(
         self,
@@ -511,131 +412,14 @@ class Exporter:
         memory: RunMemory,
         states: list[ArticleState],
         previous: dict[str, tuple[datetime, str]],
-        kept: _Kept,
+        kept: Kept,
         manifest: Manifest,
     ) -> list[Task]:
-        """The tasks of a follow run: only the documents the changes since `memory` (the
-        previous run) can have reached (see `feeds.export.changes`); the others stay in `kept`
-        (every document of the last run, as it comes in), from which the checked ones are
-        dropped. `states` are the visible articles' page states the run read (those the
-        changes touched, or all), `previous` the same articles' as the previous run saw them;
-        `manifest` finds a feed's documents (`Manifest.group`) without reading every path.
-        """
-        store, config, now, before = context.store, self.config, context.now, context.before
-        current = {s.id: (s.published, s.state) for s in states}
-        changed = changed_articles(previous, current)
-        feeds = set(self.store.changed_feeds(memory.seq))
-        feeds |= feeds_of(self.store, [i for i in changed if i in current], now)
-        # A tombstone that dropped out by the clock (no write) changed its feed's live pages
-        # and archives, or left the feed gone: the feed is checked whole.
-        for facet in schedule.expired_feeds(self.store, config, memory.now, now):
-            feeds.add(facet)
-            memory.heads.pop(facet, None)
-            memory.months.pop(facet, None)
-        months = changed_months(changed)
-        # The index and OPML lists, asked again.
-        pages = self._listings()
-        for path, _ in pages:
-            kept.pop(path, None)
-        # Article pages: the changed ones asked again, the gone ones removed.
-        for each in states:
-            if each.id in changed or each.path not in before:
-                kept.pop(each.path, None)
-                pages.append((each.path, each.state))
-        for article_id in changed.keys() - current.keys():
-            path = article_page_path(article_id)
-            kept.pop(path, None)
-            deleted_at = store.public_deletion(article_id)
-            if deleted_at is not None:  # deleted while public: its 410
-                pages.append((path, gone_state(self._version(), deleted_at)))
-        # Crawler documents: robots.txt, the index and news sitemaps, the changed months'.
-        sitemaps = Sitemaps(cast(Store, store), config)
-        month_of = {
-            sitemap_month_path(m, p): m
-            for m, p, _ in sitemaps.month_parts(store.month_summaries(now=now))
-        }
-        crawler = sitemaps.paths(now)
-        crawled = (ROBOTS_PATH, SITEMAP_INDEX_PATH)
-        site = manifest.group(SITE_GROUP)
-        for path in [p for p in site if p in crawled or p.startswith(SITEMAPS_PREFIX)]:
-            if path not in crawler:
-                kept.pop(path)
-        for path in crawler:
-            if path not in month_of or month_of[path] in months or path not in before:
-                kept.pop(path, None)
-                pages.append((path, ""))
-        # Feeds: see feeds.export.changes.
-        tasks: list[Task] = []
-        period = timedelta(days=config.tombstone_days)
-        for facet in sorted(feeds, key=lambda f: (f.kind, f.value)):
-            limit = config.feed_limits(facet)[0]
-            total = store.count_visible(facet, now=now)
-            mine = _documents_of(manifest, facet, kept)
-            if facet.kind != "all":
-                kept.pop(facet_page_path(facet), None)
-            tombstones = (
-                tuple(store.feed_tombstones(facet, now=now, since=now - period)) if period else ()
-            )
-            if total == 0 and not tombstones and not store.is_configured(facet):
-                for path in mine:  # the feed is gone
-                    kept.pop(path)
-                pages += gone_feed_documents(self.store, self._version(), facet, now)
-                memory.heads.pop(facet, None)
-                memory.months.pop(facet, None)
-                continue
-            if facet.kind != "all" and (total or store.is_configured(facet)):
-                pages.append((facet_page_path(facet), ""))
-            linked = tuple(store.months(facet, now=now))
-            live = [p for p in mine if "/archive/" not in p]
-            if memory.heads.get(facet) != (total, tombstones):
-                for path in live:
-                    kept.pop(path)
-                tasks.extend(t for t in self._feed_tasks(facet, total) if t.archives is None)
-            else:
-
-                def key_at(offset: int, facet: Facet = facet) -> EntryKey:
-                    return store.page_keys(facet, now=now, limit=1, offset=offset)[0]
-
-                # A page without Last-Modified (its last change was too recent for a date)
-                # is checked: its date cannot be worked out.
-                numbers = {1} | {
-                    number
-                    for number in range(1, max(1, math.ceil(total / limit)) + 1)
-                    if not before.get(
-                        paged_path(feed_path(facet, FORMATS[0]), number, limit, limit),
-                        _DATED,
-                    ).last_modified
-                }
-                for moments in changed.values():
-                    for moment in moments:
-                        numbers.update(pages_around(key_at, total, moment, limit))
-                for number in numbers:
-                    for fmt in FORMATS:
-                        kept.pop(paged_path(feed_path(facet, fmt), number, limit, limit), None)
-                tasks.append(FeedTask(facet, pages=tuple(sorted(numbers))))
-            if memory.months.get(facet) != linked:
-                for path in mine:
-                    if "/archive/" in path:
-                        kept.pop(path)
-                tasks.extend(t for t in self._feed_tasks(facet, total) if t.archives is not None)
-                archives = context.documents.archive_months(facet, now)
-                pages += gone_month_documents(self.store, self._version(), facet, now, archives)
-            else:
-                redo = tuple(
-                    m
-                    for m in context.documents.archive_months(facet, now)
-                    if m in months
-                    or not before.get(archive_path(facet, m, FORMATS[0]), _DATED).last_modified
-                )
-                for month in redo:
-                    for fmt in FORMATS:
-                        kept.pop(archive_path(facet, month, fmt), None)
-                if redo:
-                    tasks.append(FeedTask(facet, months=redo))
-        return tasks + _batches(pages)
+        """The tasks of a follow run (`Planner.plan_changes`)."""
+        return self._planner().plan_changes(context, memory, states, previous, kept, manifest)
 
     def _refresh_headers(
-        self, context: RunContext, result: TaskResult, kept: _Kept, manifest: Manifest
+        self, context: RunContext, result: TaskResult, kept: Kept, manifest: Manifest
     ) -> None:
         """Of the documents a follow run kept, those of a feed it checked get the headers the
         app now sends: the feed's Cache-Control (every live page shares it) and the
@@ -645,7 +429,7 @@ class Exporter:
         touched in `kept`."""
         now = context.now
         for facet in {*result.heads, *result.months}:
-            mine = _documents_of(manifest, facet, kept)
+            mine = documents_of(manifest, facet, kept)
             if not mine:
                 continue
             live = context.documents.shared_change(facet, now)
@@ -665,16 +449,6 @@ class Exporter:
                     entry.last_modified = http_date(settled) if settled is not None else ""
                 if (entry.cache_control, entry.last_modified) != headers:
                     kept.touched.add(path)
-
-    def _feed_tasks(self, facet: Facet, count: int) -> Iterator[FeedTask]:
-        last_page = max(1, math.ceil(count / self.config.feed_limits(facet)[0]))
-        starts = range(1, last_page + 1, PAGES_PER_TASK)
-        for start in starts:
-            chunk = tuple(range(start, min(start + PAGES_PER_TASK, last_page + 1)))
-            yield FeedTask(facet, pages=chunk, to_end=start == starts[-1])
-        parts = max(1, math.ceil(count / ARCHIVE_ENTRIES_PER_TASK))
-        for part in range(parts):
-            yield FeedTask(facet, archives=(part, parts))
 
     def _execute(self, context: RunContext, tasks: list[Task]) -> TaskResult:
         total = TaskResult()
@@ -718,34 +492,3 @@ class Exporter:
         """Remove the retired files whose time has come (between follow runs)."""
         if self._retired:
             sweep(self.directory, self._retired, time.time())
-
-
-class _Kept(dict[str, Exported]):
-    """The documents a run leaves as they are, by path; `touched` records every path dropped
-    (`pop`) or set (`update`) since, and those whose headers a run refreshed: what the run may
-    have changed, so only those manifest rows and nginx map shards are written."""
-
-    def __init__(self, entries: Mapping[str, Exported]) -> None:
-        super().__init__(entries)
-        self.touched: set[str] = set()
-
-    def pop(self, path: str, *default: Any) -> Any:  # type: ignore[override]
-        self.touched.add(path)
-        return super().pop(path, *default)
-
-    def update(self, other: Mapping[str, Exported]) -> None:  # type: ignore[override]
-        self.touched.update(other)
-        super().update(other)
-
-
-def _documents_of(manifest: Manifest, facet: Facet, kept: Mapping[str, Exported]) -> list[str]:
-    """The paths of the feed's documents (every page and archive, each format) still in
-    `kept`, from the manifest's index (`Manifest.group`) rather than from every path."""
-    stem = feed_stem(facet)
-    return [p for p in manifest.group(stem) if p in kept and feed_of(p) == stem]
-
-
-def _batches(pages: list[tuple[str, str]]) -> list[Task]:
-    return [
-        PageTask(tuple(pages[i : i + PATHS_PER_TASK])) for i in range(0, len(pages), PATHS_PER_TASK)
-    ]

@@ -47,6 +47,14 @@ def quote(value: str, *, variables: bool = True) -> str:
     return '"' + (text.replace("$", "${dollar}") if variables else text) + '"'
 
 
+def literal_regex(text: str) -> str:
+    """`text` matched literally in an nginx (PCRE) regex inside double quotes."""
+    out = []
+    for ch in text:
+        out.append("\\" + ch if ch in r".^$*+?()[]{}|\\" else ch)
+    return "".join(out).replace('"', '\\"')
+
+
 def with_accept_encoding(vary: str) -> str:
     """The app's Vary plus Accept-Encoding (nginx chooses the coding of every file)."""
     names = [v.strip() for v in vary.split(",") if v.strip()]

@@ -12,8 +12,8 @@ when the clock reached the soonest moment an exported document changes with no w
   410 Gone when its last one ends, and the archive of a month left with none goes.
 
 `expired_feeds` names the feeds a tombstone dropped out of between two runs, which the follow
-run checks whole (every live page and archive: `Exporter._plan_changes`). Every time is an
-aware datetime of the app's clock.
+run checks whole (every live page and archive: `feeds.export.plan.Planner.plan_changes`).
+Every time is an aware datetime of the app's clock.
 
 Not woken for (the next run after a write, or a run without `--follow`, brings them in): an
 article leaving the two-day news sitemap, an archive settling.
