@@ -140,3 +140,19 @@ def test_an_id_with_slashes_has_a_page_its_link_reaches(api: ApiClient, fine: st
     created = api.put(f"/api/articles/{quote(fine, safe='')}", json=record())
     assert created.status_code == 201, created.get_json()
     assert api.client.get(f"/articles/{quote(fine, safe='')}").status_code == 200
+
+
+@pytest.mark.parametrize("char", ["\n", "\r", "\u2028"])
+@pytest.mark.parametrize("method", ["GET", "PUT", "PATCH", "DELETE"])
+def test_an_id_with_a_line_break_is_asked_for_a_token_then_refused_as_an_id(
+    api: ApiClient, char: str, method: str
+) -> None:
+    """Every article id reaches the API's own rules, whatever characters it holds: `\\n` was
+    routed nowhere (the route's `.` stops at a line break), so a request with no token got a
+    404 "no such API resource" instead of the 401 every other id gets."""
+    path = f"/api/articles/{quote(f'a{char}b', safe='')}"
+    body = {"json": record()} if method in ("PUT", "PATCH") else {}
+    assert api.request(method, path, token=None, **body).status_code == 401
+    answer = api.request(method, path, **body)
+    assert answer.status_code == 404, answer.get_json()
+    assert "No such API resource" not in answer.get_json()["detail"]
