@@ -426,3 +426,59 @@ def test_the_agency_named_by_its_initials_beside_people_is_dropped(
 ) -> None:
     raw = load("3.0/dpa_text.json") | {"by": by, "copyrightHolder": holder}
     assert [a.name for a in parse(raw).authors] == authors
+
+
+@pytest.mark.parametrize(
+    ("by", "authors"),
+    [
+        # A serial (Oxford) comma before the conjunction is one separator, not a name "and ...".
+        ("Jane Doe, and John Roe", ["Jane Doe", "John Roe"]),
+        ("Jane Doe, John Roe, and Jim Poe", ["Jane Doe", "John Roe", "Jim Poe"]),
+        ("Jane Doe, & John Roe", ["Jane Doe", "John Roe"]),
+        ("Erik Svensson, och Anna Berg", ["Erik Svensson", "Anna Berg"]),
+        # The separators of Korean, Japanese and Chinese bylines, and fullwidth forms.
+        ("김철수 및 이영희", ["김철수", "이영희"]),
+        ("김철수·이영희", ["김철수", "이영희"]),
+        ("山田太郎、鈴木花子", ["山田太郎", "鈴木花子"]),
+        ("张三，李四", ["张三", "李四"]),
+        ("Jane Doe ＆ John Roe", ["Jane Doe", "John Roe"]),
+        ("Jane Doe／John Roe；Jim Poe", ["Jane Doe", "John Roe", "Jim Poe"]),
+        # A job title after the names is no author; a Korean byline's trailing 기자 is the role.
+        ("Jane Doe, Staff Writer", ["Jane Doe"]),
+        ("Jane Doe\nJohn Roe", ["Jane Doe", "John Roe"]),
+        ("John Roe, Jr. and Jane Doe", ["John Roe, Jr.", "Jane Doe"]),
+        ("By Jane Doe and John Roe, Correspondents", ["Jane Doe", "John Roe"]),
+        ("김철수·이영희 기자", ["김철수", "이영희"]),
+        ("김철수 기자", ["김철수"]),
+        ("워싱턴=김철수 특파원", ["김철수"]),
+        ("(서울=연합뉴스) 김철수 이영희 기자", ["김철수 이영희"]),
+        # Not separators: a middle dot inside a transliterated name, a conjunction in a name.
+        ("ドナルド・トランプ", ["ドナルド・トランプ"]),
+        ("唐纳德·特朗普", ["唐纳德·特朗普"]),
+        ("Marcel·lí Pérez", ["Marcel·lí Pérez"]),
+        ("Andersen Cooper", ["Andersen Cooper"]),
+        ("Staff Writer", ["Staff Writer"]),  # only a title: kept, the entry is not the site's
+    ],
+)
+def test_a_byline_is_split_into_the_people_it_names(by: str, authors: list[str]) -> None:
+    raw = load("3.0/dpa_text.json") | {"by": by, "copyrightHolder": "Example Wire"}
+    assert [a.name for a in parse(raw).authors] == authors
+
+
+_BYLINE_PEOPLE = st.sampled_from(
+    ["Jane Doe", "John Roe", "Erik Svensson", "María José García", "김철수", "이영희", "山田太郎",
+     "张三", "Anderson Cooper", "Yves Bernard"]
+)  # fmt: skip
+_BYLINE_SEPARATORS = st.sampled_from(
+    [", ", " and ", ", and ", " & ", ", & ", " / ", "/", "; ", " und ", " och ", " y ",
+     "，", "、", "／", "＆", "；", "\n", ", and\n", " 및 "]
+)  # fmt: skip
+
+
+@given(st.lists(_BYLINE_PEOPLE, min_size=1, max_size=5, unique=True), st.data())
+def test_any_separator_between_names_gives_each_name(people: list[str], data: Any) -> None:
+    by = people[0]
+    for name in people[1:]:
+        by += data.draw(_BYLINE_SEPARATORS) + name
+    raw = load("3.0/dpa_text.json") | {"by": by, "copyrightHolder": "Example Wire"}
+    assert [a.name for a in parse(raw).authors] == people

@@ -38,7 +38,35 @@ PUB_STATUS: dict[str, Status] = {
 ARTICLE_TYPES = ("text", "composite", "component", "audio", "video")
 MEDIA_TYPES = ("audio", "video")
 _BYLINE_PREFIX = re.compile(r"^\s*(?:by|von|av|par|por|door|di|af|от)\s+", re.IGNORECASE)
-_BYLINE_SPLIT = re.compile(r"\s*(?:[,/&;]|\s(?:and|und|och|og|et|y|e|en)\s)\s*", re.IGNORECASE)
+# Conjunctions between names: English, German, the Scandinavian languages, French, Spanish,
+# Italian and Portuguese, Dutch, and Korean's 및 (a word of its own, unlike 와/과).
+_CONJUNCTION = r"(?:and|und|och|og|et|y|e|en|및)"
+# What separates the names of a byline: a comma, slash, ampersand or semicolon in ASCII or the
+# fullwidth and ideographic forms Korean, Japanese and Chinese text uses (`，` `、` `／` `＆` `；`),
+# or a line break, with a conjunction after it (the serial comma: `A, B, and C`) or without; a
+# conjunction
+# alone; a middle dot between two Hangul names (`김철수·이영희`: Korean lists names so; in
+# Japanese and Chinese the dot joins the parts of one transliterated name, `ドナルド・トランプ`,
+# and Catalan writes it inside words, `Marcel·lí`).
+_BYLINE_SPLIT = re.compile(
+    rf"\s*(?:[,/&;，、／＆；\n\r\u2028](?:\s*{_CONJUNCTION}(?=\s))?|\s{_CONJUNCTION}(?=\s)"
+    r"|(?<=[가-힣])[·・･](?=\s*[가-힣]))\s*",
+    re.IGNORECASE,
+)
+# A Korean byline's dateline before a name (`워싱턴=김철수 특파원`, `(서울=연합뉴스) 김철수 기자`)
+# and the role after it (기자 reporter, 특파원 correspondent, ...): neither is the person.
+_KOREAN_DATELINE = re.compile(r"^\s*(?:\([^()]*=[^()]*\)|[가-힣A-Za-z ]{1,20}=)\s*(?=[가-힣])")
+_KOREAN_ROLE = re.compile(
+    r"(?<=[가-힣])\s+(?:선임|수석|전문|객원)?(?:기자|특파원|통신원|논설위원)$"
+)
+# A generational suffix after a comma belongs to the name before it.
+_NAME_SUFFIX = re.compile(r"(?:jr|sr|ii|iii|iv)\.?", re.IGNORECASE)
+# A part of a byline that names a job, not a person (`Jane Doe, Staff Writer`).
+_JOB_TITLE = re.compile(
+    r"(?:(?:senior|chief|special|foreign|staff|contributing|political|business)\s+)*"
+    r"(?:staff|writers?|reporters?|correspondents?|editors?|photographers?|contributors?)",
+    re.IGNORECASE,
+)
 _WORDS = re.compile(r"[^\W\d_]+")
 
 
@@ -52,6 +80,23 @@ def names_agency(part: str, agency: str) -> bool:
     words = _WORDS.findall(agency)
     initials = "".join(w[0] for w in words).casefold()
     return len(words) >= 2 and text == initials
+
+
+def byline_names(by: str) -> list[str]:
+    """The people a byline names: split at its separators (`,` `/` `&` `;` and their fullwidth
+    and ideographic forms, conjunctions, a serial comma, a middle dot between Hangul names),
+    without a leading `By`, a Korean dateline or role word, or a part that is only a job title
+    (kept when the byline is nothing else, so the entry still names whoever wrote it)."""
+    parts = [part.strip() for part in _BYLINE_SPLIT.split(_BYLINE_PREFIX.sub("", by))]
+    names: list[str] = []
+    for part in parts:
+        part = _KOREAN_ROLE.sub("", _KOREAN_DATELINE.sub("", part)).strip()
+        if names and _NAME_SUFFIX.fullmatch(part):
+            names[-1] = f"{names[-1]}, {part}"  # `Jane Doe, Jr.`: one person
+        elif part:
+            names.append(part)
+    people = [name for name in names if not _JOB_TITLE.fullmatch(name)]
+    return people or names
 
 
 _HTML_BODY = re.compile(r"<body\b[^>]*>(.*)</body\s*>", re.S | re.I)
@@ -438,7 +483,7 @@ class NinjsItem:
         # The names' field keeps no markup (articles.text.markup_text): read the byline so before
         # splitting it, or `<b>Kim</b>` would split at its `/`.
         by = markup_text(by)
-        names = [part for part in _BYLINE_SPLIT.split(_BYLINE_PREFIX.sub("", by)) if part.strip()]
+        names = byline_names(by)
         # `by: "dpa/Christian Hollmann"` names the agency beside the writer; the agency is the
         # source. A byline that names only the agency (`by: "AA"`) is kept: it is the author.
         agency = source.get("name") if isinstance(source, Mapping) else source
