@@ -196,3 +196,45 @@ def test_bad_ninjs_names_the_ninjs_field(change: dict[str, Any], field: str, rea
     assert caught.value.where == "wire.json"
     assert caught.value.field == field
     assert reason in caught.value.reason
+
+
+_WEB = ["image/jpeg", "image/png", "image/gif", "image/webp", "image/avif", None]
+_NOT_SHOWN = ["image/tiff", "image/vnd.adobe.photoshop", "image/x-canon-cr2", "image/heic"]
+_NOT_IMAGES = ["text/html", "application/pdf", "video/mp4"]
+
+
+@pytest.mark.parametrize("web", _WEB)
+@pytest.mark.parametrize("other", _NOT_SHOWN + _NOT_IMAGES)
+@pytest.mark.parametrize("name", ["tt_text_image_2.json", "3.0/tt_text_image_3.json"])
+def test_the_lead_image_is_the_largest_rendition_a_reader_can_show(
+    name: str, web: str | None, other: str
+) -> None:
+    """A picture's original (a TIFF, a camera's raw file) is often its largest rendition, and
+    no browser or feed reader shows it; a rendition that is not an image at all never is."""
+    raw = load(name)
+    key = "contentType" if name.startswith("3.") else "contenttype"
+    web_rendition = {"href": "https://img.example/web.jpg", "width": 1200, "height": 800}
+    if web is not None:
+        web_rendition[key] = web
+    big = {"href": "https://img.example/original", "width": 6000, "height": 4000, key: other}
+    raw["associations"] = [{"type": "picture", "renditions": [big, web_rendition]}]
+    image = parse(raw).image
+    assert image is not None
+    assert (image.url, image.width, image.type) == ("https://img.example/web.jpg", 1200, web)
+
+
+@pytest.mark.parametrize("other", _NOT_IMAGES)
+def test_a_picture_without_a_rendition_that_is_an_image_has_no_lead_image(other: str) -> None:
+    raw = load("tt_text_image_2.json")
+    rendition = {"href": "https://img.example/x", "width": 600, "height": 400, "contenttype": other}
+    raw["associations"] = [{"type": "picture", "renditions": [rendition]}]
+    assert parse(raw).image is None
+
+
+def test_a_picture_only_in_a_type_readers_cannot_show_keeps_it() -> None:
+    """Better the original than no picture at all, when it is the only image there is."""
+    raw = load("tt_text_image_2.json")
+    rendition = {"href": "https://img.example/x.tif", "width": 600, "contenttype": "image/tiff"}
+    raw["associations"] = [{"type": "picture", "renditions": [rendition]}]
+    image = parse(raw).image
+    assert image is not None and image.type == "image/tiff"

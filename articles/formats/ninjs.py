@@ -37,6 +37,14 @@ PUB_STATUS: dict[str, Status] = {
 # whose media is its rendition (a podcast episode, when a show takes its section or tag).
 ARTICLE_TYPES = ("text", "composite", "component", "audio", "video")
 MEDIA_TYPES = ("audio", "video")
+# Image types browsers and feed readers show. A picture's largest rendition is often its
+# original (a TIFF, a camera's raw file) that none of them does: the lead image is the largest
+# rendition in one of these, else the largest other image, and never a rendition of another
+# kind (an HTML page, a PDF).
+SHOWN_IMAGE_TYPES = frozenset(
+    {"image/jpeg", "image/jpg", "image/pjpeg", "image/png", "image/apng", "image/gif",
+     "image/webp", "image/avif", "image/svg+xml"}
+)  # fmt: skip
 _BYLINE_PREFIX = re.compile(r"^\s*(?:by|von|av|par|por|door|di|af|от)\s+", re.IGNORECASE)
 # Conjunctions between names: English, German, the Scandinavian languages, French, Spanish,
 # Italian and Portuguese, Dutch, and Korean's 및 (a word of its own, unlike 와/과).
@@ -632,11 +640,22 @@ class NinjsItem:
         if not isinstance(renditions, list):
             return None
 
-        def size(r: Mapping[str, Any]) -> tuple[float, float]:
+        def shown(r: Mapping[str, Any]) -> int:
+            """2 for a type browsers and feed readers show (or none given), 1 for another
+            image type (a TIFF or raw original), 0 for a rendition that is no image."""
+            content_type = self.get("contenttype", r) or r.get("mimetype")
+            if not isinstance(content_type, str):
+                return 2
+            media_type = content_type.split(";")[0].strip().lower()
+            if media_type in SHOWN_IMAGE_TYPES:
+                return 2
+            return 1 if media_type.startswith("image/") else 0
+
+        def rank(r: Mapping[str, Any]) -> tuple[int, float, float]:
             w, h = _measure(r.get("width")), _measure(r.get("height"))
             n = _measure(self.get("sizeinbytes", r))
             area = w * h if isinstance(w, int) and isinstance(h, int) else 0
-            return area, n if isinstance(n, int) else 0
+            return shown(r), area, n if isinstance(n, int) else 0
 
         usable = [
             r
@@ -644,8 +663,9 @@ class NinjsItem:
             if isinstance(r, Mapping)
             and isinstance(r.get("href"), str)
             and r["href"].startswith(("http://", "https://"))
+            and shown(r)
         ]
-        return max(usable, key=size, default=None)
+        return max(usable, key=rank, default=None)
 
     def caption(self, item: Mapping[str, Any]) -> str:
         for field in ("body_text", "description_text"):  # 1.x
