@@ -61,8 +61,9 @@ _EAST_ASIAN = re.compile(
 _ERAS = {"令和": 2019, "平成": 1989, "昭和": 1926}
 # `UTC+9`, `GMT+09:00`, `UTC -3:30`, `(UTC+9)`: the offset as written (ISO 8601's sign, the one
 # people and Windows' zone names use), never POSIX's inverted `GMT+9` that dateutil reads.
+# Not inside an IANA zone name (`Etc/GMT+9`, `[GMT+0]`), whose sign is POSIX's and part of it.
 _NAMED_OFFSET = re.compile(
-    r"(?<![A-Za-z])\(?(?:UTC|GMT|UT)\s*(?P<sign>[+-])\s*(?P<h>\d{1,2})(?::?(?P<m>\d{2}))?(?!\d)\)?",
+    r"(?<![A-Za-z/\[!])\(?(?:UTC|GMT|UT)\s*(?P<sign>[+-])\s*(?P<h>\d{1,2})(?::?(?P<m>\d{2}))?(?!\d)\)?",
     re.IGNORECASE,
 )
 # A comment in parentheses after a numeric offset (`GMT+0900 (Korean Standard Time)`).

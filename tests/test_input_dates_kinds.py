@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import zoneinfo
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -501,3 +502,28 @@ def test_a_doubled_separator_is_refused(text: str) -> None:
 @pytest.mark.parametrize("text", ["2025. 7. 30.", "Jul. 30, 2025", "30 Jul 2025, 09:00"])
 def test_a_trailing_period_and_a_comma_inside_stay_readable(text: str) -> None:
     assert parse_datetime(text, zone=SEOUL).date() == datetime(2025, 7, 30).date()
+
+
+_IANA_ZONES = sorted(zoneinfo.available_timezones())
+
+
+@settings(max_examples=300, deadline=None)
+@given(local=CLEAR_TIMES, name=st.sampled_from(_IANA_ZONES))
+@example(local=datetime(2025, 7, 30, 12), name="Etc/GMT+9")
+@example(local=datetime(2025, 7, 30, 12), name="Etc/GMT-14")
+@example(local=datetime(2025, 7, 30, 12), name="GMT+0")
+def test_every_iana_zone_is_read_as_the_iana_database_defines_it(
+    local: datetime, name: str
+) -> None:
+    """RFC 9557's `[zone]` takes any IANA name; one written after the time, any with a `/`.
+    The sign in `Etc/GMT+9` is POSIX's (nine hours west), part of the name: `GMT+9` there is
+    not an offset written after the time. It was rewritten as one (`Etc/+09:00`) and the date
+    refused, quoting text it did not hold."""
+    aware = local.replace(tzinfo=ZoneInfo(name))
+    forms = ["{t}[{z}]", "{t}[!{z}]", "{o}[{z}]"] + (["{t} {z}"] if "/" in name else [])
+    for form in forms:
+        text = form.format(t=local.isoformat(), o=aware.isoformat(), z=name)
+        parsed = parse_datetime(text, zone=SEOUL)
+        # By instant and offset: PEP 495 makes a time in a gap unequal to any other zone's.
+        assert parsed.astimezone(UTC) == aware.astimezone(UTC), text
+        assert parsed.utcoffset() == aware.utcoffset(), text
