@@ -482,3 +482,30 @@ def test_any_separator_between_names_gives_each_name(people: list[str], data: An
         by += data.draw(_BYLINE_SEPARATORS) + name
     raw = load("3.0/dpa_text.json") | {"by": by, "copyrightHolder": "Example Wire"}
     assert [a.name for a in parse(raw).authors] == people
+
+
+_BLANK_VALUES = [None, "", "   ", "\u200b", "<p></p>", "<b> </b>"]
+
+
+@pytest.mark.parametrize("blank", _BLANK_VALUES)
+@pytest.mark.parametrize("main", ["main", "Main"])
+def test_a_headline_or_description_that_shows_nothing_yields_to_the_next(
+    blank: str | None, main: str
+) -> None:
+    """An agency's empty `main` headline beside a `short` one (a system that filled one
+    field) is no headline: the story was refused as having none."""
+    raw = load("3.0/dpa_text.json")
+    html = {"contentType": "text/html"} if blank and blank.startswith("<") else {}
+    raw["headlines"] = [{"role": main, "value": blank, **html}, {"role": "short", "value": "Next"}]
+    raw["descriptions"] = [
+        {"role": "summary", "value": blank, **html},
+        {"role": "teaser", "value": "Teaser"},
+    ]
+    article = parse(raw)
+    assert (article.title, article.summary) == ("Next", "Teaser")
+
+
+def test_headlines_that_all_show_nothing_are_still_refused_naming_the_title() -> None:
+    raw = load("3.0/dpa_text.json")
+    raw["headlines"] = [{"role": "main", "value": ""}, {"role": "short", "value": " "}]
+    assert refusal(raw).field.startswith("title")

@@ -22,7 +22,7 @@ from articles.errors import InvalidArticle
 from articles.formats.messages import kind as describe
 from articles.formats.messages import show
 from articles.model import Status
-from articles.text import html_to_text, markup_text
+from articles.text import html_to_text, is_blank, markup_text
 
 # The agency's publication status, honoured in every version. `canceled` (the agency took the
 # story back) becomes `withheld`, the status that keeps an article out of every feed.
@@ -253,23 +253,28 @@ class NinjsItem:
         return "html" in f"{self.get('contenttype', entry) or ''} {entry.get('role') or ''}".lower()
 
     def pick_value(self, field: str, roles: tuple[str, ...]) -> object:
-        """The `value` of the entry with the first preferred role, else of the first entry."""
+        """The `value` of the entry with the first preferred role, else of the first entry;
+        an entry whose text shows nothing (empty, white space, `<p></p>`) only when no entry
+        shows anything (an empty `main` headline beside a `short` one is no headline)."""
         entries = self.entries(field)
         if not entries:
             return None
 
-        def rank(entry: Mapping[str, Any]) -> int:
+        def text(entry: Mapping[str, Any]) -> object:
+            value = entry.get("value")
+            if isinstance(value, str) and self.is_html(entry):
+                return html_to_text(value)
+            return value
+
+        def rank(entry: Mapping[str, Any]) -> tuple[bool, int]:
             # Roles are IPTC's lower-case words; `Main` and `SUMMARY` are the same roles.
             role = entry.get("role")
             role = role.strip().lower() if isinstance(role, str) else role
-            return roles.index(role) if role in roles else len(roles)
+            value = text(entry)
+            blank = value is None or (isinstance(value, str) and is_blank(value))
+            return blank, roles.index(role) if role in roles else len(roles)
 
-        ranked = sorted(entries, key=rank)
-        chosen = ranked[0]
-        value = chosen.get("value")
-        if isinstance(value, str) and self.is_html(chosen):
-            return html_to_text(value)
-        return value
+        return text(min(entries, key=rank))
 
     def body(self, title: object) -> tuple[str, object, str] | None:
         """The body: the HTML one (the inner part of a full document), else NITF, else
