@@ -33,11 +33,26 @@ from markdown_it import MarkdownIt
 # XML 1.0 (section 2.2) Char excludes C0 controls other than tab, LF and CR, the surrogate block
 # (only reachable in Python as lone surrogates) and U+FFFE/U+FFFF; it discourages DEL, the C1
 # controls but NEL (they only ever come from mis-decoded text) and the noncharacters
-# U+FDD0..U+FDEF. (The discouraged noncharacters beyond U+FFFF stay: a class holding them makes
-# every scan several times slower, and no feed reader trips over them.)
+# U+FDD0..U+FDEF and those of the other planes (`_ASTRAL_NONCHARACTER`).
 _XML_ILLEGAL = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]"
 )
+# The noncharacters beyond U+FFFF, the last two code points of each plane (U+1FFFE, U+1FFFF, ...
+# U+10FFFF), which XML 1.0 discourages too and the W3C Feed Validation Service reports as an
+# error ('Invalid HTML'). Found through any character beyond U+FFFF (one range: a class of the
+# 32 code points makes the scan of every body several times slower), then told by their low
+# bits.
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
+def _astral_noncharacter(match: re.Match[str]) -> str:
+    return "" if ord(match.group()) & 0xFFFE == 0xFFFE else match.group()
+
+
+def _has_astral_noncharacter(value: str) -> bool:
+    return any(ord(m.group()) & 0xFFFE == 0xFFFE for m in _ASTRAL.finditer(value))
+
+
 # Unicode's Default_Ignorable_Code_Point (DerivedCoreProperties.txt): characters that show
 # nothing by themselves (zero-width space and joiners, BOM, bidirectional controls, variation
 # selectors, Hangul fillers, tags), plus the C0 and C1 controls.
@@ -99,15 +114,20 @@ def clean_text(value: str | None) -> str:
 
     The one rule for every text value, whatever format it came in and wherever it is written:
     NUL, the other C0 controls but tab, LF and CR, DEL and the C1 controls but NEL, lone
-    surrogates and the noncharacters (U+FDD0..U+FDEF, U+FFFE, U+FFFF) are removed. A no-op
-    (the same object) on clean text.
+    surrogates and the noncharacters (U+FDD0..U+FDEF, and the last two code points of every
+    plane: U+FFFE, U+FFFF, U+1FFFE, ... U+10FFFF) are removed. A no-op (the same object) on
+    clean text.
     """
     if not value:
         return ""
     # Printable text has none of them (they are all unprintable), and isprintable is many times
     # cheaper than the regex scan; bodies are printable but for their line breaks.
-    if not value.isprintable() and _XML_ILLEGAL.search(value) is not None:
-        return _XML_ILLEGAL.sub("", value)
+    if value.isprintable():
+        return value
+    if _XML_ILLEGAL.search(value) is not None:
+        value = _XML_ILLEGAL.sub("", value)
+    if not value.isascii() and _has_astral_noncharacter(value):
+        value = _ASTRAL.sub(_astral_noncharacter, value)
     return value
 
 

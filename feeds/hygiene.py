@@ -120,13 +120,17 @@ def excerpt(body_html: str, limit: int = EXCERPT_CHARS) -> str:
 # What orjson writes for the characters `clean_text` removes (checked for every code point by
 # tests/test_feed_model_clean.py): C0 controls but tab, LF and CR as `\u00XX`, `\b` or `\f`;
 # DEL as itself; the C1 controls but NEL as UTF-8 `C2 80`..`C2 9F`; U+FDD0..U+FDEF and
-# U+FFFE/U+FFFF as `EF B7 90`..`EF B7 AF` and `EF BF BE`/`EF BF BF`. A lone surrogate is
+# U+FFFE/U+FFFF as `EF B7 90`..`EF B7 AF` and `EF BF BE`/`EF BF BF`, those of the other planes
+# as four bytes ending `BF BE`/`BF BF`. A lone surrogate is
 # refused (JSONEncodeError). Each search runs only when its single-byte lead is present (a
 # byte search, many times faster than a pattern): bodies have `\` (line breaks, quotes),
 # rarely the others.
 _ESCAPED_CONTROL = re.compile(rb"\\(?:[bf]|u00)")
 _C1_UTF8 = re.compile(rb"\xc2[\x80-\x84\x86-\x9f]")
 _NONCHARACTER_UTF8 = re.compile(rb"\xef(?:\xb7[\x90-\xaf]|\xbf[\xbe\xbf])")
+# The noncharacters beyond U+FFFF (U+1FFFE ... U+10FFFF) in UTF-8: a lead byte F0..F4, then
+# 8F/9F/AF/BF (the plane's low bits and 1111), BF, BE/BF.
+_ASTRAL_NONCHARACTER_UTF8 = re.compile(rb"[\xf0-\xf4][\x8f\x9f\xaf\xbf]\xbf[\xbe\xbf]")
 
 
 def texts_clean(texts: Iterable[str | None]) -> bool:
@@ -147,4 +151,8 @@ def texts_clean(texts: Iterable[str | None]) -> bool:
         or b"\x7f" in out
         or (b"\xc2" in out and _C1_UTF8.search(out) is not None)
         or (b"\xef" in out and _NONCHARACTER_UTF8.search(out) is not None)
+        or (
+            (b"\xbf\xbe" in out or b"\xbf\xbf" in out)
+            and _ASTRAL_NONCHARACTER_UTF8.search(out) is not None
+        )
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import xml.etree.ElementTree as ET
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given, settings
@@ -12,6 +13,7 @@ from hypothesis import strategies as st
 
 import articles.text as text_module
 import feeds.model
+from articles.formats import article_from_mapping
 from articles.samples import SAMPLES_DIR
 from articles.text import (
     clean_text,
@@ -22,6 +24,9 @@ from articles.text import (
     sanitize_html,
     slugify,
 )
+from feeds.hygiene import texts_clean
+from feeds.writers import render
+from tests.fixtures.feeds import make_feed
 
 
 def test_clean_text_removes_what_xml_cannot_carry() -> None:
@@ -341,3 +346,39 @@ def test_a_ninjs_byline_with_a_lone_surrogate_in_markup_is_read(tmp_path) -> Non
     (parsed,) = read_records(str(path), zone=None, default_language="ko")
     assert parsed.error is None and parsed.article is not None
     assert [a.name for a in parsed.article.authors] == ["Kim"]
+
+
+# XML 1.0 section 2.2 discourages the noncharacters of every plane, not only the BMP's: U+1FFFE,
+# U+1FFFF, ..., U+10FFFE, U+10FFFF. The W3C Feed Validation Service answers a feed holding one
+# with an error, 'Invalid HTML'.
+ASTRAL_NONCHARACTERS = [
+    chr(plane << 16 | low) for plane in range(1, 17) for low in (0xFFFE, 0xFFFF)
+]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    bad=st.sampled_from(ASTRAL_NONCHARACTERS),
+    before=st.text(max_size=8),
+    after=st.text(max_size=8),
+    field=st.sampled_from(["title", "summary", "body", "tags", "authors", "rights"]),
+)
+def test_noncharacters_of_every_plane_are_removed_and_no_feed_carries_them(
+    bad: str, before: str, after: str, field: str
+) -> None:
+    assert bad not in clean_text(f"{before}{bad}{after}")
+    assert not texts_clean([f"x{bad}y"])
+    value: object = f"Kim{bad}Lee"
+    record = {"id": "n1", "title": "T", "published": "2025-07-30T09:00:00+09:00", field: value}
+    if field in ("tags", "authors"):
+        record[field] = [value]
+    article = article_from_mapping(
+        record, where="t", zone=ZoneInfo("Asia/Seoul"), default_language="ko"
+    ).with_guid("tag:feeds.example.org,2025:article/n1")
+    feed = make_feed([article])
+    for fmt in ("atom", "rss", "json"):
+        assert bad not in render(feed, fmt).decode("utf-8"), fmt
+
+
+def test_clean_text_removes_the_validators_example() -> None:
+    assert clean_text("a\U0001fffe b\U0010ffff c\U0002fffe") == "a b c"
