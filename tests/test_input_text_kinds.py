@@ -298,3 +298,47 @@ def test_a_user_name_or_password_before_the_host_is_refused(
         article_from_mapping(raw, where="r", zone=SEOUL, default_language="ko")
     assert caught.value.field == "url"
     assert "user name or password" in caught.value.reason
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    octets=st.lists(st.integers(0, 999), min_size=4, max_size=4),
+    path=st.sampled_from(["", "/", "/a?b=1", ":8080/x"]),
+)
+@example(octets=[256, 256, 256, 256], path="/")  # was accepted; no browser can open it
+def test_a_host_of_numbers_is_an_ipv4_address_or_refused(octets: list[int], path: str) -> None:
+    """A host whose last label is a number is an IPv4 address (WHATWG URL: browsers refuse
+    `256.256.256.256` and every link to it)."""
+    written = "https://" + ".".join(map(str, octets)) + path
+    raw = {"id": "u", "title": "T", "published": "2025-07-30", "url": written}
+    if all(o <= 255 for o in octets):
+        article = article_from_mapping(raw, where="r", zone=SEOUL, default_language="ko")
+        assert article.url == written
+        return
+    with pytest.raises(InvalidArticle) as caught:
+        article_from_mapping(raw, where="r", zone=SEOUL, default_language="ko")
+    assert caught.value.field == "url" and "IPv4" in caught.value.reason
+
+
+@pytest.mark.parametrize(
+    ("host", "ok"),
+    [
+        ("[::1]", True),
+        ("[2001:db8::7]", True),
+        ("[::ffff:192.0.2.1]", True),
+        ("[fe80::1%25eth0]", False),  # a zone (RFC 6874): one machine's interface; the W3C
+        ("[fe80::1%25en1]", False),  # validator calls it an invalid character in a URI
+        ("[1:2:3:4:5:6:7:8:9]", False),
+        ("[:::]", False),
+        ("[1::2::3]", False),
+        ("[:]", False),
+    ],
+)
+def test_a_host_in_brackets_is_an_ipv6_address_without_a_zone(host: str, ok: bool) -> None:
+    raw = {"id": "u", "title": "T", "published": "2025-07-30", "url": f"https://{host}/x"}
+    if ok:
+        assert article_from_mapping(raw, where="r", zone=SEOUL, default_language="ko").url
+        return
+    with pytest.raises(InvalidArticle) as caught:
+        article_from_mapping(raw, where="r", zone=SEOUL, default_language="ko")
+    assert caught.value.field == "url"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import unicodedata
 from typing import Any
@@ -79,7 +80,21 @@ def full_url_check(text: str) -> bool:
         # No user name or password before the host (RFC 3986 3.2.1: a feed would publish them).
         and parts.username is None
         and parts.password is None
+        # A host whose last label is a number is an IPv4 address (WHATWG URL).
+        and (":" in str(host) or not _ends_in_a_number(str(host)) or _ipv4(str(host)))
     )
+
+
+def _ends_in_a_number(host: str) -> bool:
+    return host.rstrip(".").rpartition(".")[2].isdigit()
+
+
+def _ipv4(host: str) -> bool:
+    try:
+        ipaddress.IPv4Address(host.rstrip("."))
+    except ValueError:
+        return False
+    return True
 
 
 URL_PARTS = st.tuples(

@@ -28,6 +28,7 @@ Shapes and the standards followed:
 from __future__ import annotations
 
 import html
+import ipaddress
 import math
 import re
 import unicodedata
@@ -74,16 +75,19 @@ _URI_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$")
 # An http(s) URL with a plain host name and nothing that urlsplit could object to (no user
 # info, brackets or port): always accepted by the full check in `url`, at a fraction of its cost.
 # After the host: printable ASCII an IRI holds as written (no `"<>\\^`{|}`, `%` only as `%XX`).
+# The host's last label has a letter: one of numbers is an IPv4 address, checked in full.
 _PLAIN_HTTP_URL = re.compile(
-    r"[Hh][Tt][Tt][Pp][Ss]?://[A-Za-z0-9.-]+"
+    r"[Hh][Tt][Tt][Pp][Ss]?://(?:[A-Za-z0-9-]*\.)*[0-9-]*[A-Za-z][A-Za-z0-9-]*\.?"
     r"(?:[/?#](?:[!#$&-;=?-\[\]_a-z~]|%[0-9A-Fa-f]{2})*)?\Z"
 )
 # Language tags as given -> their canonical form (`language`): the same few tags on every record.
 _LANGUAGES: dict[str, str] = {}
 # A URL's host as `urlsplit` gives it (lower case, no brackets): a registered name of letters,
 # digits, '-', '_' and '.' (RFC 3986 reg-name as hosts use it; IDN labels in their Unicode
-# form; IPv4 is one), or an IPv6 address (with an RFC 6874 zone). Label structure is DNS's.
-_HOST = re.compile(r"(?:[a-z0-9_.-]|[^\x00-\x7f])+|[0-9a-f:.]*:[0-9a-f:.]*(?:%25[A-Za-z0-9._~-]+)?")
+# form; IPv4 is one), or an IPv6 address. Not an RFC 6874 zone (`[fe80::1%25eth0]`): it names
+# an interface of one machine, no reader can follow it, browsers refuse it (WHATWG URL) and the
+# W3C Feed Validation Service calls it an invalid character. Label structure is DNS's.
+_HOST = re.compile(r"(?:[a-z0-9_.-]|[^\x00-\x7f])+|[0-9a-f:.]*:[0-9a-f:.]*")
 _SPACE_OR_CONTROL = re.compile(r"[\s\x00-\x1f\x7f]")
 # An HTML character reference with its semicolon (`&amp;`, `&#38;`, `&#x26;`): in a URL it is
 # an escaping mistake (a URL copied out of an HTML attribute), never part of the address.
@@ -506,6 +510,17 @@ class ValueReader:
                 "or an IP address in brackets)",
             )
         self._no_credentials(text, field)
+        if ":" not in host and host.rstrip(".").rpartition(".")[2].isdigit():
+            # A host whose last label is a number (`10.0.0.1`, `256.256.256.256`): WHATWG URL
+            # reads it as an IPv4 address, and browsers refuse the URL when it is not one.
+            try:
+                ipaddress.IPv4Address(host.rstrip("."))
+            except ValueError:
+                raise self.fail(
+                    field,
+                    f"{show(text)}: {host!r} ends in a number, so it is read as an IPv4 address "
+                    "(four numbers 0 to 255), and it is not one",
+                ) from None
         return _lower_scheme(text)
 
     def _no_credentials(self, text: str, field: str) -> None:
