@@ -22,8 +22,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Final, Literal
 from zoneinfo import ZoneInfo
 
-import orjson
-
 from articles import audit
 from articles.audit import Action as AuditAction
 from articles.audit import AuditEntry
@@ -47,6 +45,7 @@ from articles.store import (
     UpsertResult,
     prepare_article,
 )
+from articles.store.documents import load_document
 from articles.store.stamps import LEAD
 
 Outcome = Literal["created", "updated", "unchanged", "skipped", "deleted"]
@@ -677,7 +676,7 @@ def prepared_time_problem(
         is None
     ):
         return None
-    written = article_from_dict(orjson.loads(article.row["doc"]))
+    written = article_from_dict(load_document(article.row["doc"]))
     return service.time_problem(
         article.id,
         status=article.status,

@@ -23,6 +23,7 @@ import articles.import_spool as import_spool
 import articles.importer as importer
 from articles.importer import ImportProgress, ImportReport, import_sources
 from articles.store import Store
+from articles.store.documents import load_document
 from articles.synthetic import write_jsonl
 from feeds.config import SiteConfig
 
@@ -140,7 +141,7 @@ def test_workers_mint_the_same_guids_for_records_without_one(tmp_path: Path) -> 
     # The guid inside the stored document is the one in the column.
     doc = ARTICLE_COLUMNS.index("doc")
     for row in rows["articles"]:
-        assert json.loads(row[doc])["guid"] == row[1]
+        assert load_document(row[doc])["guid"] == row[1]
 
 
 def test_workers_report_the_same_errors_in_file_order_and_write_nothing(tmp_path: Path) -> None:

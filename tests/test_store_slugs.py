@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import feedparser
-import orjson
 import sqlalchemy as sa
 from flask import Flask
 from hypothesis import HealthCheck, given, settings
@@ -25,6 +24,7 @@ from articles.store import (
     prepare_article,
     tags_table,
 )
+from articles.store.documents import load_document
 from articles.text import slugify
 from tests.fixtures.store import T0, make_article, run_at_once
 
@@ -183,7 +183,7 @@ def test_migration_keeps_old_slugs_and_moves_colliding_labels_apart(database_url
         for article in (older, newer):
             row = prepare_article(article, "postgresql").row  # aware datetimes for Core
             row.pop("episode")  # a column of a later revision (0008)
-            conn.execute(articles_table.insert(), {**row, "doc": orjson.loads(row["doc"])})
+            conn.execute(articles_table.insert(), {**row, "doc": load_document(row["doc"])})
             conn.execute(
                 tags_table.insert(),
                 [

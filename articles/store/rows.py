@@ -17,6 +17,7 @@ import orjson
 from articles.errors import InvalidValue
 from articles.model import Article, article_fields, article_from_dict
 from articles.slugs import label_key
+from articles.store.documents import compress_json, dump_like, load_document
 from articles.store.engine import json_dumps
 from articles.store.facets import LINKED_KINDS, SLUGGED_KINDS, Members, facet_keys
 
@@ -48,7 +49,8 @@ class PreparedArticle(NamedTuple):
 
     Built by `prepare_article` (cheap to pickle: parse workers send these to the writer) so
     the writing process only compares, inserts and counts. `row` maps the articles columns
-    (`ROW_COLUMNS`) to values as the driver takes them; `row["doc"]` is the JSON text.
+    (`ROW_COLUMNS`) to values as the driver takes them; `row["doc"]` is the document's stored
+    form (`articles.store.documents`: a Zstandard frame for SQLite, JSON text for PostgreSQL).
     `links` holds, per kind of `LINKED_KINDS` (tag, author, language), the (value, label)
     pairs.
     """
@@ -71,7 +73,8 @@ def prepare_article(article: Article, backend: str) -> PreparedArticle:
     """The rows `StoreTransaction.upsert_prepared` writes for one article on `backend`.
 
     `backend` is `Store.backend` ("sqlite" or "postgresql"): SQLite gets times as the
-    fixed-width UTC text the UTCDateTime column stores, PostgreSQL aware UTC datetimes.
+    fixed-width UTC text the UTCDateTime column stores and the document compressed,
+    PostgreSQL aware UTC datetimes and the document's JSON text.
     """
     as_db = _sqlite_time if backend == "sqlite" else utc
     links = tuple(kind.members(article) for kind in LINKED_KINDS)
@@ -97,7 +100,7 @@ def prepare_article(article: Article, backend: str) -> PreparedArticle:
         "published": as_db(article.published),
         "updated": as_db(article.updated),
         "episode": bool(article.episode_media),
-        "doc": _document(article),
+        "doc": _document(article, backend),
     }
     return PreparedArticle(
         article.id,
@@ -129,8 +132,11 @@ def _one_per_label(article: Article) -> Article:
     return dataclasses.replace(article, **changes)
 
 
-def _document(article: Article) -> str:
-    """`article_to_dict(article)` as JSON text, written straight from the dataclasses."""
+def _document(article: Article, backend: str) -> bytes | str:
+    """`article_to_dict(article)` in the stored form of `backend` (`documents`): its JSON,
+    written straight from the dataclasses, compressed for SQLite, as text for PostgreSQL."""
+    if backend == "sqlite":
+        return compress_json(orjson.dumps(article_fields(article)))
     return json_dumps(article_fields(article))
 
 
@@ -151,9 +157,9 @@ def with_guid(prepared: PreparedArticle, guid: str) -> PreparedArticle:
     """The same article under the stored guid (the row's column and its JSON document)."""
     row = dict(prepared.row)
     row["guid"] = guid
-    doc = orjson.loads(row["doc"])
+    doc = load_document(row["doc"])
     doc["guid"] = guid  # same key, same place: the document matches article_to_dict's
-    row["doc"] = json_dumps(doc)
+    row["doc"] = dump_like(doc, row["doc"])
     return prepared._replace(guid=guid, row=row)
 
 
@@ -161,13 +167,13 @@ def with_updated(prepared: PreparedArticle, when: datetime) -> PreparedArticle:
     """The same article dated `when` (aware; a server stamp) in its row and its document."""
     row = dict(prepared.row)
     row["updated"] = _sqlite_time(when) if isinstance(row["updated"], str) else utc(when)
-    doc = orjson.loads(row["doc"])
+    doc = load_document(row["doc"])
     doc["updated"] = utc(when).isoformat()  # same key, same place, as article_to_dict writes
-    row["doc"] = json_dumps(doc)
+    row["doc"] = dump_like(doc, row["doc"])
     return prepared._replace(updated=utc(when), row=row)
 
 
-def content_of(doc: Mapping[str, Any] | str) -> Article:
+def content_of(doc: Mapping[str, Any] | bytes | str) -> Article:
     """What a stored or incoming record says, its version stamp (`updated`) and guid aside.
 
     Two records with equal content are one version, whatever their JSON spelling (key order,
@@ -175,8 +181,7 @@ def content_of(doc: Mapping[str, Any] | str) -> Article:
     repeats the stored `updated` is told apart from a change made without a new `updated`
     (a takedown, a correction).
     """
-    data = orjson.loads(doc) if isinstance(doc, str) else doc
-    article = article_from_dict(data)
+    article = article_from_dict(load_document(doc))
     # Tag and author slugs are the slug registry's to give, whatever a record proposes.
     return replace(
         article,
@@ -191,11 +196,10 @@ def content_of(doc: Mapping[str, Any] | str) -> Article:
 TICK: Final = timedelta(microseconds=1)
 
 
-def stated_updated(doc: Mapping[str, Any] | str) -> datetime:
+def stated_updated(doc: Mapping[str, Any] | bytes | str) -> datetime:
     """The `updated` a stored document states (aware UTC). The `updated` column may sit a few
     ticks past it (`moved_past`)."""
-    data = orjson.loads(doc) if isinstance(doc, str) else doc
-    return utc(article_from_dict(data).updated)
+    return utc(article_from_dict(load_document(doc)).updated)
 
 
 def moved_past(article: PreparedArticle, stored: datetime) -> PreparedArticle:

@@ -11,10 +11,10 @@ from datetime import UTC, datetime
 from typing import Final
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
 
 from articles.errors import InvalidValue
+from articles.store.documents import Doc
 
 
 class UTCDateTime(sa.types.TypeDecorator[datetime]):
@@ -46,7 +46,6 @@ class UTCDateTime(sa.types.TypeDecorator[datetime]):
 
 
 metadata = sa.MetaData()
-Doc = sa.JSON().with_variant(JSONB(), "postgresql")
 # Ids break ties in feed order; byte order ("C") on PostgreSQL matches SQLite's, whatever the
 # database's default collation, so both back-ends list equal-time articles the same way.
 Id = sa.Text().with_variant(sa.Text(collation="C"), "postgresql")

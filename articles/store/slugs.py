@@ -21,14 +21,13 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any, Final
 
-import orjson
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 
 from articles.slugs import label_key, numbered
-from articles.store.engine import json_dumps
+from articles.store.documents import dump_like, load_document
 from articles.store.facets import LINKED_KINDS, SLUGGED_KINDS, Members
 from articles.store.rows import PreparedArticle
 from articles.store.schema import slugs_table
@@ -207,8 +206,8 @@ def relabelled(
     registry: SlugRegistry,
     links: tuple[Members, ...],
     facets: tuple[tuple[str, str], ...],
-    doc: str,
-) -> tuple[tuple[Members, ...], tuple[tuple[str, str], ...], str]:
+    doc: bytes | str,
+) -> tuple[tuple[Members, ...], tuple[tuple[str, str], ...], bytes | str]:
     """The links (per kind of `LINKED_KINDS`), facets and JSON document with the registry's
     slugs (all resolved before); the links of kinds without slugs (language) as they are."""
     resolved = tuple(
@@ -221,7 +220,7 @@ def relabelled(
     for kind, pairs in zip(LINKED_KINDS, resolved, strict=True):
         if kind.slugged:
             kept.extend((kind.name, slug) for slug, _ in pairs)
-    document: dict[str, Any] = orjson.loads(doc)
+    document: dict[str, Any] = load_document(doc)
     for kind in SLUGGED_KINDS:
         items, seen = [], set()
         for item in document.get(kind.document) or ():
@@ -230,7 +229,7 @@ def relabelled(
                 seen.add(item["slug"])
                 items.append(item)
         document[kind.document] = items
-    return resolved, tuple(dict.fromkeys(kept)), json_dumps(document)
+    return resolved, tuple(dict.fromkeys(kept)), dump_like(document, doc)
 
 
 # Kind -> (slug column, label column) of the articles row, for the kinds of `ROW_SLUGGED`.
@@ -243,7 +242,7 @@ def _with_row_slugs(article: PreparedArticle, slugs: Mapping[str, str]) -> Prepa
     """`article` with the slugs of its section and source (`slugs`: kind -> slug) replaced
     in its row, its feeds and its document."""
     row = dict(article.row)
-    doc = orjson.loads(row["doc"])
+    doc = load_document(row["doc"])
     facets = list(article.facets)
     for name, slug in slugs.items():
         column = _SLUGGED_ROW_KINDS[name][0]
@@ -251,7 +250,7 @@ def _with_row_slugs(article: PreparedArticle, slugs: Mapping[str, str]) -> Prepa
         row[column] = slug
         doc[name]["slug"] = slug
         facets = [(name, slug) if key == (name, old) else key for key in facets]
-    row["doc"] = json_dumps(doc)
+    row["doc"] = dump_like(doc, row["doc"])
     return article._replace(row=row, facets=tuple(dict.fromkeys(facets)))
 
 

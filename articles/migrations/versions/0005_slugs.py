@@ -25,14 +25,18 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
-from sqlalchemy.dialects import postgresql
+
+from articles.store.documents import Doc
 
 revision: str = "0005"
 down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-_Doc = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
+# The column's type as the app reads it now: it reads a document stored in either form
+# (`articles.store.documents`), so this runs again after a downgrade of a store whose newer
+# rows are compressed.
+_Doc = Doc
 _Instant = sa.DateTime(timezone=True)
 # (kind, link table, slug column, label column, list in the document, label key in its items)
 _KINDS = (

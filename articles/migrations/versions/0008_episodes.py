@@ -16,6 +16,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from articles.store.documents import Doc
+
 revision: str = "0008"
 down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
@@ -32,7 +34,7 @@ def upgrade() -> None:
         "articles", sa.Column("episode", sa.Boolean, nullable=False, server_default=sa.false())
     )
     bind = op.get_bind()
-    doc_type = sa.JSON().with_variant(sa.dialects.postgresql.JSONB(), "postgresql")
+    doc_type = Doc  # reads a document in either stored form (articles.store.documents)
     articles = sa.table(
         "articles", sa.column("id", sa.Text), sa.column("doc", doc_type), sa.column("episode")
     )
