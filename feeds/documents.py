@@ -155,7 +155,9 @@ class Documents:
             empty_updated=None if keys else _emptied_at(store),
             translations=translations,
             until_change=_sooner(
-                _until_change(store, now, query.facet), _seconds_until(upcoming, now)
+                _until_change(store, now, query.facet),
+                _seconds_until(upcoming, now),
+                _until_linked(store, keys, now),
             ),
             tombstones=tombstones,
             modified=self._modified(
@@ -318,7 +320,9 @@ class Documents:
         # it shows is of that article; settled or not, no copy may outlive that moment.
         lifting = _until_change(store, now, query.facet) if not newer else None
         ended, upcoming = self._tombstone_ends(query.facet, now, month)
-        until = _sooner(lifting, _seconds_until(upcoming, now))
+        # ... and, settled or not, when a version its entries link appears (their hreflang
+        # links change then, with no write).
+        until = _sooner(lifting, _seconds_until(upcoming, now), _until_linked(store, keys, now))
         return Document(
             query=query,
             keys=keys,
@@ -401,6 +405,14 @@ def _until_change(store: Store, now: datetime, facet: Facet) -> float | None:
     """
     upcoming = store.next_visibility_change(now=now, facet=facet)
     return None if upcoming is None else (upcoming - now).total_seconds()
+
+
+def _until_linked(store: Store, keys: Sequence[EntryKey], now: datetime) -> float | None:
+    """Seconds until an embargoed other-language version of one of the entries appears: the
+    entry then links it (`translations`), so the document changes with no write."""
+    if not keys:
+        return None
+    return _seconds_until(store.next_linked_appearance([k.id for k in keys], now=now), now)
 
 
 def _seconds_until(moment: datetime | None, now: datetime) -> float | None:

@@ -42,9 +42,8 @@ from feeds.etag import (
 )
 from feeds.fastpath import MEMO_KEY, MemoEntry, MemoKey, ResponseMemo
 from feeds.negotiation import (
-    BROWSER_XML_TYPE,
     choose_encoding,
-    for_browser,
+    feed_media_type,
     identity_acceptable,
     negotiate,
     with_vary,
@@ -71,7 +70,6 @@ from feeds.urls import (
     public_base_url,
 )
 from feeds.websub import link_header
-from feeds.writers import MEDIA_TYPES
 
 log = logging.getLogger(__name__)
 
@@ -233,7 +231,7 @@ def feed(subpath: str) -> Response:
     return document_response(
         opaque=opaque,
         render=lambda: _render(service, query, doc, links, base),
-        media_type=BROWSER_XML_TYPE if fmt != "json" and for_browser(accept) else MEDIA_TYPES[fmt],
+        media_type=feed_media_type(fmt, accept),
         headers=headers,
         modified=modified,
         now=now,

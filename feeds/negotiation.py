@@ -28,7 +28,8 @@ _OFFERED: dict[str, str] = {
     "application/xml": "atom",
     "text/xml": "atom",
 }
-_SERVED: frozenset[str] = frozenset(MEDIA_TYPES[fmt].split(";")[0] for fmt in FORMATS)
+_SENT: dict[str, str] = {fmt: MEDIA_TYPES[fmt].split(";")[0] for fmt in FORMATS}
+_SERVED: frozenset[str] = frozenset(_SENT.values())
 
 
 # Browsers render application/atom+xml and application/rss+xml as plain text (or download it)
@@ -40,14 +41,48 @@ _FEED_TYPES = ("application/atom+xml", "application/rss+xml")
 
 @lru_cache(maxsize=512)
 def for_browser(accept: str | None) -> bool:
-    """Whether an Accept header is a browser navigating: HTML accepted, feed types never named."""
+    """Whether an Accept header is a browser navigating: HTML accepted, feed types never named,
+    and `application/xml` (the type it would get, `BROWSER_XML_TYPE`) not refused with `q=0`."""
     if not accept or "text/html" not in accept:
         return False
     parsed = parse_accept_header(accept, MIMEAccept)
     if parsed.quality("text/html") <= 0:
         return False
     named = {value.lower() for value, _ in parsed}
-    return not any(media in named for media in _FEED_TYPES)
+    if any(media in named for media in _FEED_TYPES):
+        return False
+    return _quality(_media_ranges(accept), "application/xml") != 0
+
+
+def _media_ranges(accept: str) -> list[tuple[str, str, float]]:
+    """The `(type, subtype, q)` of each well-formed media range of an Accept header, lower
+    case, parameters dropped (RFC 9110 12.5.1: they do not stop a range matching)."""
+    ranges: list[tuple[str, str, float]] = []
+    for value, quality in parse_accept_header(accept):
+        media = value.split(";", 1)[0].strip().lower()
+        kind, slash, sub = media.partition("/")
+        if slash and kind and sub and not (kind == "*" and sub != "*"):
+            ranges.append((kind, sub, quality))
+    return ranges
+
+
+def _quality(ranges: list[tuple[str, str, float]], media: str) -> float | None:
+    """The q-value the most specific range gives `media` (`type/subtype`, then `type/*`,
+    then `*/*`), or None when no range covers it."""
+    kind, _, sub = media.partition("/")
+    match: tuple[int, float] | None = None
+    for range_kind, range_sub, quality in ranges:
+        if range_kind == kind and range_sub == sub:
+            specificity = 2
+        elif range_kind == kind and range_sub == "*":
+            specificity = 1
+        elif range_kind == "*":
+            specificity = 0
+        else:
+            continue
+        if match is None or specificity > match[0]:
+            match = (specificity, quality)
+    return None if match is None else match[1]
 
 
 @lru_cache(maxsize=512)
@@ -62,15 +97,15 @@ def negotiate(accept: str | None) -> str | None:
     """
     if not accept or not accept.strip():
         return "atom"
-    ranges: list[tuple[str, str, float]] = []
-    for value, quality in parse_accept_header(accept):
-        media = value.split(";", 1)[0].strip().lower()
-        kind, slash, sub = media.partition("/")
-        if slash and kind and sub and not (kind == "*" and sub != "*"):
-            ranges.append((kind, sub, quality))
+    ranges = _media_ranges(accept)
     best: tuple[float, int, int] | None = None
     chosen: str | None = None
     for order, offered in enumerate(_OFFERED):
+        fmt = _OFFERED[offered]
+        if offered not in _SERVED and _quality(ranges, _SENT[fmt]) == 0:
+            # `application/json, application/feed+json;q=0`: the name counts for JSON Feed,
+            # but the type it is sent as is refused (RFC 9110 12.5.1: q=0 is "not acceptable").
+            continue
         kind, _, sub = offered.partition("/")
         match: tuple[int, float] | None = None  # (specificity, quality) of the best range
         for range_kind, range_sub, quality in ranges:
@@ -90,8 +125,16 @@ def negotiate(accept: str | None) -> str | None:
             continue
         rank = (match[1], match[0], -order)
         if best is None or rank > best:
-            best, chosen = rank, _OFFERED[offered]
+            best, chosen = rank, fmt
     return chosen
+
+
+def feed_media_type(fmt: str, accept: str | None) -> str:
+    """The `Content-Type` a feed in `fmt` is sent with: its own (`MEDIA_TYPES`), or generic XML
+    for Atom and RSS when a browser asks (`for_browser`)."""
+    if fmt != "json" and for_browser(accept):
+        return BROWSER_XML_TYPE
+    return MEDIA_TYPES[fmt]
 
 
 @lru_cache(maxsize=512)

@@ -427,7 +427,10 @@ def article_page(article_id: str) -> ResponseReturnValue:
     moments = [article.updated, article.published, *(link.since for link in links)]
     if changed is not None:
         moments.append(changed)
-    return _document(etag, render, HTML_TYPE, max(moments))
+    # A linked version whose embargo ends appears on the page with no write: no copy of the
+    # page may outlive that moment.
+    until = _store().next_linked_appearance([article.id], now=_now())
+    return _document(etag, render, HTML_TYPE, max(moments), until)
 
 
 def _visible_spelling(article_id: str) -> str | None:

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import Flask
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from articles.model import Section, Tag
+from articles.model import Section, Tag, Translation
 from tests.fixtures.app import NOW, Clock, article, default_articles
 
 SITE = "https://news.example.com"
@@ -37,6 +37,9 @@ PATHS = (
     "/section/culture",
     "/tag/korea",
     "/articles/aug-1",
+    "/articles/jul-1",
+    "/articles/jul-3",
+    "/feeds/section/world/archive/2025-07.rss",
     "/feeds/all.atom",
     "/feeds/section/asia.rss",
     "/feeds/section/world.atom",
@@ -54,6 +57,10 @@ class Embargo:
     seconds: int  # before the lift, when the documents are first asked for
     written_before: bool  # its `updated` is when it was written, not its publish time
     news: bool  # another story is in the news sitemap already
+    # a visible article it names as its other-language version (it is English; they are
+    # Korean): the pages and feeds showing that article gain its hreflang link at the lift,
+    # settled archives of a past month included
+    translates: str | None = None
 
 
 embargoes = st.builds(
@@ -63,6 +70,7 @@ embargoes = st.builds(
     seconds=st.integers(5, CACHE_MAX_AGE - 5),
     written_before=st.booleans(),
     news=st.booleans(),
+    translates=st.sampled_from([None, "jul-1", "jul-3", "aug-1"]),
 )
 
 
@@ -81,6 +89,9 @@ def max_age(cache_control: str) -> int | None:
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
 @given(embargo=embargoes)
+# The instance found: an embargoed English version of a July story; at its lift the July
+# archives and the story's page gain its link, and they were sent for a day and 300 s.
+@example(embargo=Embargo("world", (), 60, written_before=True, news=False, translates="jul-3"))
 def test_max_age_is_capped_by_a_lift_exactly_when_the_lift_changes_the_document(
     make_app: Callable[..., Flask], clock: Clock, embargo: Embargo
 ) -> None:
@@ -93,6 +104,8 @@ def test_max_age_is_capped_by_a_lift_exactly_when_the_lift_changes_the_document(
             updated=NOW - timedelta(days=3) if embargo.written_before else lift,
             section=Section(embargo.section, embargo.section.title()),
             tags=tuple(Tag(slug, slug.title()) for slug in embargo.tags),
+            language="en" if embargo.translates else "ko",
+            translations=(Translation(embargo.translates),) if embargo.translates else (),
         )
     )
     if embargo.news:

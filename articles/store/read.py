@@ -347,6 +347,27 @@ def translation_links(conn: Connection, ids: Sequence[str], now: datetime) -> li
     ]
 
 
+def next_linked_appearance(conn: Connection, ids: Sequence[str], now: datetime) -> datetime | None:
+    """The earliest publish time after `now` of a published (embargoed) article linked as a
+    translation with any of `ids`, either way, or None: when it appears, the documents and
+    pages showing one of `ids` gain its hreflang link."""
+    if not ids:
+        return None
+    t = translations_table
+    wanted = list(ids)
+    others = sa.union(
+        sa.select(t.c.other_id.label("other_id")).where(t.c.article_id.in_(wanted)),
+        sa.select(t.c.article_id.label("other_id")).where(t.c.other_id.in_(wanted)),
+    ).subquery()
+    o = articles_table
+    query = (
+        sa.select(sa.func.min(o.c.published))
+        .join_from(others, o, o.c.id == others.c.other_id)
+        .where(o.c.status == "published", o.c.published > now)
+    )
+    return conn.execute(query).scalar_one_or_none()
+
+
 def next_visibility_change(
     conn: Connection, now: datetime, facet: Facet | None = None
 ) -> datetime | None:

@@ -408,6 +408,13 @@ class StoreReads:
         with self._connect() as conn:
             return read.translation_links(conn, ids, now)
 
+    def next_linked_appearance(self, ids: Sequence[str], *, now: datetime) -> datetime | None:
+        """The earliest time after `now` an embargoed other-language version of one of these
+        articles appears (their links then change with no write), or None (one indexed
+        lookup, no documents)."""
+        with self._connect() as conn:
+            return read.next_linked_appearance(conn, ids, now)
+
     def linked_feeds(self, ids: Sequence[str], *, now: datetime) -> frozenset[Facet]:
         """The feeds holding a visible article linked as a translation with any of `ids`:
         their entries' hreflang links change when one of `ids` appears or goes (embargo

@@ -116,8 +116,11 @@ def browser_map() -> str:
         f'(?:.*,)?\\s*(?i:text/html|text/\\*|\\*/\\*){_ITEM_END}" "1";'
     )
     lines.append(f'    "~^(?={SIMPLE_ACCEPT}$)" "";')
+    # ... and not where application/xml, the type it would be sent as, is refused by name.
     lines.append(
-        '    "~^(?!.*(?i:application/(atom|rss)\\+xml))(.*,)?\\s*text/html'
+        '    "~^(?!.*(?i:application/(atom|rss)\\+xml))'
+        "(?!(?:.*,)?\\s*(?i:application/xml)\\s*;\\s*q=0(?:\\.0*)?\\s*(?:,|$))"
+        "(.*,)?\\s*text/html"
         '\\s*(;\\s*q=(1|0?\\.0*[1-9][0-9]*)\\s*)?(,|$)" "1";'
     )
     lines.append("}")
