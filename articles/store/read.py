@@ -41,6 +41,7 @@ from articles.store.schema import (
     tombstones_table,
     translations_table,
 )
+from articles.store.sql import one_of
 
 # The smallest step both back-ends store (microseconds): `< t` is `<= t - TICK`.
 TICK: Final = timedelta(microseconds=1)
@@ -244,7 +245,7 @@ def page_changes(conn: Connection, ids: Sequence[str]) -> dict[str, datetime]:
     if not ids:
         return {}
     p = page_changes_table
-    query = sa.select(p.c.article_id, p.c.changed_at).where(p.c.article_id.in_(list(ids)))
+    query = sa.select(p.c.article_id, p.c.changed_at).where(one_of(conn, p.c.article_id, ids))
     return {row.article_id: row.changed_at for row in conn.execute(query)}
 
 
@@ -256,7 +257,7 @@ def month_changes(conn: Connection, months: Sequence[str] | None) -> dict[str, d
     if months is not None:
         if not months:
             return {}
-        query = query.where(mc.c.month.in_(list(months)))
+        query = query.where(one_of(conn, mc.c.month, months))
     return {row.month: row.changed_at for row in conn.execute(query)}
 
 
@@ -314,10 +315,10 @@ def translation_links(conn: Connection, ids: Sequence[str], now: datetime) -> li
     wanted = list(ids)
     pairs = sa.union(
         sa.select(t.c.article_id.label("article_id"), t.c.other_id.label("other_id")).where(
-            t.c.article_id.in_(wanted)
+            one_of(conn, t.c.article_id, wanted)
         ),
         sa.select(t.c.other_id.label("article_id"), t.c.article_id.label("other_id")).where(
-            t.c.other_id.in_(wanted)
+            one_of(conn, t.c.other_id, wanted)
         ),
     ).subquery()
     o = articles_table
@@ -356,8 +357,8 @@ def next_linked_appearance(conn: Connection, ids: Sequence[str], now: datetime) 
     t = translations_table
     wanted = list(ids)
     others = sa.union(
-        sa.select(t.c.other_id.label("other_id")).where(t.c.article_id.in_(wanted)),
-        sa.select(t.c.article_id.label("other_id")).where(t.c.other_id.in_(wanted)),
+        sa.select(t.c.other_id.label("other_id")).where(one_of(conn, t.c.article_id, wanted)),
+        sa.select(t.c.article_id.label("other_id")).where(one_of(conn, t.c.other_id, wanted)),
     ).subquery()
     o = articles_table
     query = (
@@ -582,7 +583,7 @@ def fetch(conn: Connection, ids: Sequence[str]) -> list[Article]:
     if not ids:
         return []
     a = articles_table
-    query = sa.select(a.c.id.label("id"), a.c.doc.label("doc")).where(a.c.id.in_(list(ids)))
+    query = sa.select(a.c.id.label("id"), a.c.doc.label("doc")).where(one_of(conn, a.c.id, ids))
     docs = {row.id: row.doc for row in conn.execute(query)}
     return [article_from_dict(docs[i]) for i in ids if i in docs]
 
