@@ -545,7 +545,17 @@ def _localise(value: datetime, zone: ZoneInfo) -> datetime:
     if offset is not None and (
         offset.seconds % 60 or offset.microseconds or abs(offset) > MAX_OFFSET
     ):
-        return value.astimezone(UTC)  # see whole_minute_offset
+        # See whole_minute_offset. The date a feed writes is then the UTC one, whose year the
+        # range holds too: `1000-01-01` in Seoul (+08:27:52 then) is 0999-12-31T15:32:08Z.
+        in_utc = value.astimezone(UTC)
+        if not MIN_YEAR <= in_utc.year <= MAX_YEAR:
+            raise ValueError(
+                f"{value.isoformat()} is written {in_utc.isoformat().replace('+00:00', 'Z')} "
+                f"in feeds (an offset that is not a whole number of minutes, or beyond 14 "
+                f"hours, is written in UTC), and year {in_utc.year} is outside {MIN_YEAR} to "
+                f"{MAX_YEAR}"
+            )
+        return in_utc
     return value
 
 

@@ -321,3 +321,29 @@ def test_a_local_mean_time_date_reaches_json_feed_as_rfc_3339_at_the_same_instan
     for key in ("date_published", "date_modified"):
         assert _RFC3339.match(item[key]), item[key]
         assert datetime.fromisoformat(item[key]) == LMT_INSTANT
+
+
+# --------------------------------------------------------------------------- the year range
+
+
+@example(naive=datetime(1000, 1, 1), zone_name="Asia/Seoul")  # 0999-12-31T15:32:08Z before
+@example(naive=datetime(9998, 12, 31, 23), zone_name="America/Metlakatla")  # LMT, -15:13:42
+@settings(max_examples=300, deadline=None)
+@given(
+    naive=st.datetimes(min_value=datetime(1000, 1, 1), max_value=datetime(1000, 1, 2))
+    | st.datetimes(min_value=datetime(9998, 12, 30), max_value=datetime(9998, 12, 31, 23, 59)),
+    zone_name=st.sampled_from(ZONES),
+)
+def test_a_date_is_kept_only_when_the_date_feeds_write_is_within_years_1000_to_9998(
+    naive: datetime, zone_name: str
+) -> None:
+    """Years 1000 to 9998 bound the date as it is kept and written, in the zone given or, for
+    an offset that is not a whole number of minutes, in UTC: never a year 999 in a feed."""
+    try:
+        parsed = parse_datetime(naive.isoformat(), zone=ZoneInfo(zone_name))
+    except ValueError as exc:
+        assert "outside 1000 to 9998" in str(exc)
+        assert not 1000 <= naive.replace(tzinfo=ZoneInfo(zone_name)).astimezone(UTC).year <= 9998
+        return
+    assert 1000 <= parsed.year <= 9998
+    assert parsed.timestamp() == naive.replace(tzinfo=ZoneInfo(zone_name)).timestamp()
