@@ -50,13 +50,31 @@ _EAST_ASIAN = re.compile(
     r"\s*(?P<m>\d{1,2})\s*(?:월|月|[./-])\s*(?P<d>\d{1,2})\s*(?:일|日|号|號)?\.?"
     r"(?:\s*[(（]?(?:(?P<wd>[월화수목금토일])(?:요일)?|(?P<wd2>[月火水木金土日])(?:曜日?)?"
     r"|(?:星期|礼拜|禮拜|周|週)(?P<wd3>[一二三四五六日天]))[)）]?)?"
-    r"(?:\s*(?P<ampm>오전|오후|午前|午後|上午|下午)?\s*(?P<h>\d{1,2})"
-    r"(?::(?P<mi>\d{2})(?::(?P<s>\d{2}))?"
+    r"(?:\s*(?P<ampm>[가-힣]{1,2}|[\u3400-\u9fff]{1,2}|[AaPp]\.?[Mm]\.?)?\s*(?P<h>\d{1,2})"
+    r"(?::(?P<mi>\d{2})(?::(?P<s>\d{2}))?(?:\s*(?P<ampm2>[AaPp]\.?[Mm]\.?))?"
     r"|\s*(?:시|時|时|点|點)(?:\s*(?P<half>반|半)|(?:\s*(?P<mi2>\d{1,2})\s*(?:분|分))?"
     r"(?:\s*(?P<s2>\d{1,2})\s*(?:초|秒))?)))?"
     r"(?:\s*(?P<offset>[+-]\d\d(?::?\d\d)?|[Zz]))?"  # `+0900`, `+09:00`, `Z`
     r"$"
 )
+# Words for the time of day before an hour on a 12-hour clock, each with the hours (on a
+# 24-hour clock, from and before) it covers: of the two times an hour names (3 is 03:00 and
+# 15:00), the word picks the one it covers. a.m. and p.m. (오전/오후, 午前/午後, 上午/下午, AM/PM)
+# are half the day each; the others are Korean (새벽 dawn, 아침 morning, 낮 daytime, 저녁
+# evening, 밤 night), Chinese (凌晨, 早上, 早晨, 清晨, 中午, 傍晚, 晚上) and Japanese (未明, 朝, 昼,
+# 夕方, 夜). An hour the word does not cover (`밤 3시`, `저녁 12시`: which day's night?) is
+# refused, as is a word not here (`深夜`), and a 24-hour clock's hour after any of them.
+_AM, _PM = (0, 12), (12, 24)
+DAY_PERIODS: dict[str, tuple[int, int]] = {
+    "오전": _AM, "午前": _AM, "上午": _AM, "AM": _AM,
+    "오후": _PM, "午後": _PM, "下午": _PM, "PM": _PM,
+    "새벽": (0, 7), "凌晨": (0, 7), "未明": (0, 7),
+    "아침": (5, 12), "早上": (5, 12), "早晨": (5, 12), "清晨": (5, 12), "朝": (5, 12),
+    "낮": (11, 18), "昼": (11, 18), "中午": (11, 14),
+    "저녁": (16, 24), "傍晚": (16, 24), "夕方": (16, 24),
+    "밤": (18, 24), "晚上": (18, 24), "夜": (18, 24),
+}  # fmt: skip
+_PERIOD_BEFORE_HOUR = re.compile(r"\d\.?\s+[AaPp]\.?[Mm]\.?\s*\d")
 # The first year of each Japanese era still written in dates (令和元年 is 2019).
 _ERAS = {"令和": 2019, "平成": 1989, "昭和": 1926}
 # `UTC+9`, `GMT+09:00`, `UTC -3:30`, `(UTC+9)`: the offset as written (ISO 8601's sign, the one
@@ -560,8 +578,10 @@ def _localise(value: datetime, zone: ZoneInfo) -> datetime:
 
 
 def _east_asian(text: str) -> datetime | None:
-    if text.isascii():
-        return None  # `2025-07-30 09:00` and the like: ISO 8601 and the readers after it
+    if text.isascii() and not _PERIOD_BEFORE_HOUR.search(text):
+        # `2025-07-30 09:00` and the like: ISO 8601 and the readers after it. `2025.07.30 PM
+        # 03:20`, as Korean sites write it, is this form with a.m. or p.m. before the hour.
+        return None
     match = _EAST_ASIAN.match(text)
     if not match:
         return None
@@ -572,13 +592,12 @@ def _east_asian(text: str) -> datetime | None:
     hour = int(match["h"] or 0)
     minute = 30 if match["half"] else int(match["mi"] or match["mi2"] or 0)
     second = int(match["s"] or match["s2"] or 0)
-    if match["ampm"]:
-        if not 0 <= hour <= 12:
-            return None
-        # 오전 12시 is midnight and 오후 12시 noon, as on a 12-hour clock; Japan's 午前0時 and
-        # 午後0時 are the same two times.
-        hour = hour % 12 + (12 if match["ampm"] in ("오후", "午後", "下午") else 0)
-    end_of_day = hour == 24 and not (minute or second or match["ampm"])  # `24시`: 24:00
+    if match["ampm"] and match["ampm2"]:
+        raise ValueError(f"cannot read {text!r} as a date: it gives the time of day twice")
+    period = match["ampm"] or match["ampm2"]
+    if period:
+        hour = _hour_in_period(text, period, hour)
+    end_of_day = hour == 24 and not (minute or second or period)  # `24시`: 24:00
     try:
         value = datetime(year, int(match["m"]), int(match["d"]), 0 if end_of_day else hour,
                          minute, second)  # fmt: skip
@@ -596,6 +615,34 @@ def _east_asian(text: str) -> datetime | None:
         sign = -1 if digits[0] == "-" else 1
         return value.replace(tzinfo=timezone(sign * timedelta(minutes=minutes)))
     return value
+
+
+def _hour_in_period(text: str, period: str, hour: int) -> int:
+    """The hour on a 24-hour clock that `hour` (on a 12-hour clock) names in the time of day
+    `period` (DAY_PERIODS); raises ValueError saying why when it names none.
+
+    오전 12시 is midnight and 오후 12시 noon, as on a 12-hour clock; Japan's 午前0時 and 午後0時
+    are the same two times.
+    """
+    word = period.replace(".", "").upper() if period.isascii() else period
+    if word not in DAY_PERIODS:
+        raise ValueError(
+            f"cannot read {text!r} as a date: {period!r} is not a time of day this importer "
+            f"knows (such as 오전, 오후, 밤, 午後, 下午, 晚上); give the time on a 24-hour clock"
+        )
+    start, end = DAY_PERIODS[word]
+    if hour > 12:
+        raise ValueError(
+            f"cannot read {text!r} as a date: {hour} is an hour of a 24-hour clock, and {period} "
+            "is said of one on a 12-hour clock; write one of the two"
+        )
+    named = [h for h in (hour % 12, hour % 12 + 12) if start <= h < end]
+    if len(named) != 1:
+        raise ValueError(
+            f"cannot read {text!r} as a date: {period} is said of {start:02d}:00 to "
+            f"{end:02d}:00, and {hour} o'clock is not in it; give the time on a 24-hour clock"
+        )
+    return named[0]
 
 
 def _iso(text: str) -> datetime | None:

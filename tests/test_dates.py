@@ -347,3 +347,106 @@ def test_a_date_is_kept_only_when_the_date_feeds_write_is_within_years_1000_to_9
         return
     assert 1000 <= parsed.year <= 9998
     assert parsed.timestamp() == naive.replace(tzinfo=ZoneInfo(zone_name)).timestamp()
+
+
+# --------------------------------------------------------------------------- times of day in words
+
+
+@pytest.mark.parametrize(
+    ("text", "hour", "minute"),
+    [
+        ("2025년 7월 30일 오후 3시 20분", 15, 20),
+        ("2025년 7월 30일 오전 3시 20분", 3, 20),
+        ("2025년 7월 30일 밤 9시", 21, 0),
+        ("2025년 7월 30일 새벽 3시", 3, 0),
+        ("2025년 7월 30일 저녁 7시 30분", 19, 30),
+        ("2025년 7월 30일 낮 12시", 12, 0),
+        ("2025년 7월 30일 낮 2시", 14, 0),
+        ("2025년 7월 30일 아침 8시", 8, 0),
+        ("2025年7月30日 午後3時", 15, 0),
+        ("2025年7月30日 夜9時", 21, 0),
+        ("2025年7月30日 下午3点", 15, 0),
+        ("2025年7月30日 晚上8点", 20, 0),
+        ("2025年7月30日 凌晨3点", 3, 0),
+        ("2025年7月30日 中午12点", 12, 0),
+        ("2025年7月30日 早上8點", 8, 0),
+        ("2025년 7월 30일 PM 3:20", 15, 20),
+        ("2025년 7월 30일 3:20 PM", 15, 20),
+        ("2025년 7월 30일 3:20 p.m.", 15, 20),
+        ("2025.07.30 PM 03:20", 15, 20),
+        ("2025-07-30 AM 12:05", 0, 5),
+    ],
+)
+def test_a_time_of_day_in_words_picks_the_half_of_the_day(
+    text: str, hour: int, minute: int
+) -> None:
+    assert parse_datetime(text, zone=SEOUL) == datetime(2025, 7, 30, hour, minute, tzinfo=KST)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2025년 7월 30일 밤 12시",  # midnight, but ending which day?
+        "2025년 7월 30일 밤 1시",  # the night of the 30th is the 31st by then
+        "2025년 7월 30일 아침 9시 PM",
+        "2025년 7월 30일 오후 15시",
+        "2025年7月30日 深夜1時",
+        "2025年7月30日 半夜2点",
+        "2025년 7월 30일 오후 3:20 PM",
+    ],
+)
+def test_a_time_of_day_in_words_that_does_not_fit_its_hour_is_refused(text: str) -> None:
+    with pytest.raises(InvalidArticle) as caught:
+        parse_datetime(text, zone=SEOUL, where="r", field="published")
+    assert caught.value.field == "published" and "cannot read" in caught.value.reason
+
+
+# Each word with the hours it covers, on a 24-hour clock (from, before): the rule as the docs
+# state it, written out here on its own.
+_PERIOD_HOURS = {
+    **dict.fromkeys(["오전", "午前", "上午", "AM", "am", "a.m."], (0, 12)),
+    **dict.fromkeys(["오후", "午後", "下午", "PM", "pm", "p.m."], (12, 24)),
+    **dict.fromkeys(["새벽", "凌晨", "未明"], (0, 7)),
+    **dict.fromkeys(["아침", "早上", "早晨", "清晨", "朝"], (5, 12)),
+    **dict.fromkeys(["낮", "昼"], (11, 18)),
+    "中午": (11, 14),
+    **dict.fromkeys(["저녁", "傍晚", "夕方"], (16, 24)),
+    **dict.fromkeys(["밤", "晚上", "夜"], (18, 24)),
+}
+_UNKNOWN_PERIODS = ["深夜", "半夜", "午夜", "한밤", "현지", "오훗"]
+_DATE_FORMS = [
+    "2025년 7월 30일 ",
+    "2025年7月30日",
+    "2025年7月30日 ",
+    "2025. 7. 30. ",
+    "2025-07-30 ",
+]
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    date_form=st.sampled_from(_DATE_FORMS),
+    word=st.sampled_from(sorted(_PERIOD_HOURS) + _UNKNOWN_PERIODS),
+    hour=st.integers(0, 24),
+    minute=st.integers(0, 59),
+    clock=st.sampled_from(["{h}시 {m}분", "{h}時{m}分", "{h}点{m}分", "{h}:{m:02d}"]),
+)
+def test_a_time_of_day_in_words_gives_the_hour_it_covers_or_a_refusal(
+    date_form: str, word: str, hour: int, minute: int, clock: str
+) -> None:
+    """Never a time read in the wrong half of the day (`오후 3시` as 03:00): a word picks the
+    one of an hour's two times (3 is 03:00 and 15:00) it covers, or the date is refused."""
+    text = date_form + word + " " + clock.format(h=hour, m=minute)
+    covered = _PERIOD_HOURS.get(word)
+    fits = (
+        [h for h in (hour % 12, hour % 12 + 12) if covered[0] <= h < covered[1]]
+        if covered and hour <= 12
+        else []
+    )
+    try:
+        parsed = parse_datetime(text, zone=SEOUL)
+    except ValueError as exc:
+        assert len(fits) != 1, f"{text!r} was refused: {exc}"
+        return
+    assert len(fits) == 1, f"{text!r} was read as {parsed}"
+    assert (parsed.date(), parsed.hour, parsed.minute) == (date(2025, 7, 30), fits[0], minute)
