@@ -34,7 +34,7 @@ import re
 import unicodedata
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from email.utils import parsedate_to_datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from dateutil import parser as dateutil_parser
 
@@ -166,6 +166,22 @@ ZONE_ABBREVIATIONS: dict[str, timezone] = {
     "AWST": _hours(8), "ACST": _hours(9, 30), "ACDT": _hours(10, 30),
     "AEST": _hours(10), "AEDT": _hours(11), "NZST": _hours(12), "NZDT": _hours(13),
 }  # fmt: skip
+# The IANA database's names without a '/' (`Japan`, `ROK`, `Singapore`, `EST5EDT`: links kept
+# for old systems), read after the time as zones, by any case. Not those that are abbreviations
+# of the table above (`EST`, `CET`: read there), `localtime` (the machine's own zone) or
+# `Factory` (no zone at all).
+_LEGACY_ZONES: dict[str, str] = {
+    name.casefold(): name
+    for name in available_timezones()
+    if "/" not in name and name.upper() not in ZONE_ABBREVIATIONS
+    and name not in ("localtime", "Factory")
+}  # fmt: skip
+_LEGACY_ZONE_AFTER = re.compile(r"(?<=[\d\s])\s*(?P<name>[A-Za-z][A-Za-z0-9+-]*)$")
+# Abbreviations of the table above that are also IANA zones keeping summer time (`CET` is
+# Central Europe's zone, on CEST, +02:00, in July): after a time without an offset such a
+# name reads two ways when the zone keeps summer time, and is refused then.
+_SUMMER_ZONE_NAMES = re.compile(r"(?<![A-Za-z/\[!])(CET|EET|WET|MET)(?![A-Za-z/])", re.IGNORECASE)
+_UTC_AFTER_A_TIME = re.compile(r"\d[Zz](?![A-Za-z])")
 # Abbreviations in common use for more than one offset: refused with the candidates.
 AMBIGUOUS_ZONES: dict[str, str] = {
     "IST": "India +05:30, Ireland +01:00 or Israel +02:00",
@@ -321,7 +337,29 @@ def _parse_text(text: str, zone: ZoneInfo) -> datetime:
             f"{given!r}: its offset {parsed.strftime('%z')} is not {named.key}'s at that time"
         )
     # RFC 9557 3.4: an elective (not `!`) zone that disagrees with the offset yields to it.
+    _check_summer_time(given, parsed)
     return parsed
+
+
+def _check_summer_time(text: str, parsed: datetime) -> None:
+    """Refuse `15:00 CET` (or EET, WET, MET) on a date its zone keeps summer time.
+
+    The abbreviation is +01:00, the IANA zone of the same name +02:00 then (CEST): the two
+    readings are an hour apart, and which one the writer meant cannot be told. A numeric
+    offset given beside the name settles it (the name is then a comment or must agree).
+    """
+    name = _SUMMER_ZONE_NAMES.search(text)
+    if name is None or _OFFSET_AFTER_TIME.search(text) or _UTC_AFTER_A_TIME.search(text):
+        return
+    upper = name.group(1).upper()
+    standard = ZONE_ABBREVIATIONS[upper].utcoffset(None)
+    local = parsed.astimezone(ZoneInfo(upper))
+    if parsed.utcoffset() == standard and local.utcoffset() != standard:
+        raise ValueError(
+            f"{text!r}: {upper} is {_offset_text(standard)}, but the zone {upper} keeps summer "
+            f"time ({local.tzname()}, {_offset_text(local.utcoffset() or standard)}) on "
+            f"{local:%Y-%m-%d}, and which one is meant cannot be told; give the offset"
+        )
 
 
 def _read(text: str, zone: ZoneInfo) -> datetime:
@@ -404,6 +442,9 @@ def _zone_suffix(text: str) -> tuple[str, ZoneInfo | None, bool]:
     after = _ZONE_NAME_AFTER.search(text)
     if after is not None and after.start() > 0:
         return text[: after.start()], _zone_info(after["name"], text), False
+    legacy = _LEGACY_ZONE_AFTER.search(text)
+    if legacy is not None and legacy.start() > 0 and legacy["name"].casefold() in _LEGACY_ZONES:
+        return text[: legacy.start()], ZoneInfo(_LEGACY_ZONES[legacy["name"].casefold()]), False
     return text, None, False
 
 

@@ -161,7 +161,7 @@ past_instants = st.datetimes(
 future_instants = st.datetimes(
     min_value=(NOW + timedelta(days=2)).replace(tzinfo=None), max_value=datetime(9998, 12, 30)
 ).flatmap(lambda d: offsets.map(lambda z: d.replace(tzinfo=z)))
-NAMED_ZONES = {0: ("GMT", "UT", "UTC", "Z"), 9 * 60: ("KST", "JST"), 2 * 60: ("CEST", "EET"),
+NAMED_ZONES = {0: ("GMT", "UT", "UTC", "Z"), 9 * 60: ("KST", "JST"), 2 * 60: ("CEST", "CAT"),
                -5 * 60: ("EST", "CDT"), 5 * 60 + 30: (), 10 * 60 + 30: ("ACDT",)}  # fmt: skip
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo, available_timezones
 
 import feedparser
@@ -22,6 +22,14 @@ from tests.fixtures.feeds import make_feed
 
 SEOUL = ZoneInfo("Asia/Seoul")
 KST = timezone(timedelta(hours=9))
+# The IANA database's names without a '/' that are no abbreviation of the table (`Japan`).
+_LEGACY_NAMES = sorted(
+    name
+    for name in available_timezones()
+    if "/" not in name
+    and name.upper() not in ZONE_ABBREVIATIONS
+    and name not in ("localtime", "Factory")
+)
 
 
 @pytest.mark.parametrize(
@@ -262,15 +270,26 @@ def test_a_trailing_zone_name_gives_its_instant_or_a_refusal_never_the_site_zone
     local: datetime, zone_name: str, form: str, site: str
 ) -> None:
     text = local.strftime(form).replace("{zone}", zone_name)
+    upper = zone_name.upper()
+    # CET, EET, WET, MET on a date their IANA zones keep summer time read two ways (below).
+    summer = upper in ("CET", "EET", "WET", "MET") and (
+        local.replace(tzinfo=ZONE_ABBREVIATIONS[upper]).astimezone(ZoneInfo(upper)).utcoffset()
+        != ZONE_ABBREVIATIONS[upper].utcoffset(None)
+    )
+    legacy = {name.casefold(): name for name in _LEGACY_NAMES}.get(zone_name.casefold())
     try:
         parsed = parse_datetime(text, zone=ZoneInfo(site), where="wire.json", field="published")
     except InvalidArticle as exc:
         assert exc.field == "published"
-        assert zone_name.upper() in exc.reason or "cannot read" in exc.reason
-        assert zone_name.upper() not in ZONE_ABBREVIATIONS or "cannot read" in exc.reason
+        assert upper in exc.reason or "cannot read" in exc.reason
+        assert upper not in ZONE_ABBREVIATIONS or "cannot read" in exc.reason or summer
         return
-    assert zone_name.upper() in ZONE_ABBREVIATIONS, f"{text!r} read with an unknown zone"
-    assert parsed == local.replace(tzinfo=ZONE_ABBREVIATIONS[zone_name.upper()])
+    assert not summer, f"{text!r} read at one of two offsets"
+    if legacy is not None:  # an IANA name without a '/' (`NZ`, `ROK`, `Cuba`)
+        assert parsed.timestamp() == local.replace(tzinfo=ZoneInfo(legacy)).timestamp()
+        return
+    assert upper in ZONE_ABBREVIATIONS, f"{text!r} read with an unknown zone"
+    assert parsed == local.replace(tzinfo=ZONE_ABBREVIATIONS[upper])
 
 
 # --------------------------------------------------------------------------- through to the feeds
@@ -450,3 +469,62 @@ def test_a_time_of_day_in_words_gives_the_hour_it_covers_or_a_refusal(
         return
     assert len(fits) == 1, f"{text!r} was read as {parsed}"
     assert (parsed.date(), parsed.hour, parsed.minute) == (date(2025, 7, 30), fits[0], minute)
+
+
+# --------------------------------------------------------------------------- zone names without '/'
+
+
+@example(name="Japan", naive=datetime(2025, 7, 30, 15), form="{} {}")
+@example(name="ROK", naive=datetime(2025, 7, 30, 15), form="{} {}")
+@example(name="EST5EDT", naive=datetime(2025, 7, 30, 15), form="{} {}")  # -04:00 in July
+@settings(max_examples=300, deadline=None)
+@given(
+    name=st.sampled_from(_LEGACY_NAMES),
+    naive=st.datetimes(min_value=datetime(1980, 1, 1), max_value=datetime(2037, 12, 31)),
+    form=st.sampled_from(["{} {}", "{}  {}"]),
+)
+def test_an_iana_zone_name_without_a_slash_after_the_time_is_that_zone(
+    name: str, naive: datetime, form: str
+) -> None:
+    """`Japan`, `ROK`, `Singapore`, `EST5EDT`: the database's names for old systems, each one
+    zone; a wall time in it is the instant that zone gives it (the first of a fold)."""
+    text = form.format(naive.replace(microsecond=0).isoformat(sep=" "), name)
+    parsed = parse_datetime(text, zone=SEOUL)
+    expected = naive.replace(microsecond=0, tzinfo=ZoneInfo(name))
+    assert parsed.timestamp() == expected.timestamp()
+
+
+@example(name="CET", naive=datetime(2025, 7, 30, 15), form="{} {}")  # was +01:00 in summer
+@example(name="EET", naive=datetime(2025, 7, 30, 15), form="{} {}")
+@example(name="WET", naive=datetime(2025, 7, 30, 15), form="{} {}")
+@example(name="CET", naive=datetime(2025, 1, 30, 15), form="{} {}")  # winter: +01:00
+@settings(max_examples=300, deadline=None)
+@given(
+    name=st.sampled_from(["CET", "EET", "WET", "MET"]),
+    naive=st.datetimes(min_value=datetime(1990, 1, 1), max_value=datetime(2037, 12, 31)),
+    form=st.sampled_from(
+        ["{} {}", "{}T00:00 {}", "Wed, {:%d %b %Y %H:%M:%S} {}", "{:%Y년 %m월 %d일 %H:%M} {}"]
+    ),
+)
+def test_a_standard_time_name_on_a_date_its_zone_keeps_summer_time_is_refused(
+    name: str, naive: datetime, form: str
+) -> None:
+    """`15:00 CET` in July reads two ways an hour apart: the abbreviation (+01:00) and the
+    IANA zone CET (on CEST, +02:00); refused then, read at the abbreviation's offset else."""
+    naive = naive.replace(second=0, microsecond=0)
+    if form.startswith("{}T"):
+        text, naive = form.format(naive.date().isoformat(), name), datetime.combine(naive, time())
+    elif form.startswith("Wed"):
+        naive = naive.replace(second=0)
+        text = form.format(naive, name).replace("Wed, ", f"{naive:%a}, ")
+    else:
+        text = form.format(naive if "%" in form else naive.isoformat(sep=" "), name)
+    standard = ZONE_ABBREVIATIONS[name].utcoffset(None)
+    as_standard = naive.replace(tzinfo=timezone(standard))
+    summer = as_standard.astimezone(ZoneInfo(name)).utcoffset() != standard
+    if summer:
+        with pytest.raises(InvalidArticle) as caught:
+            parse_datetime(text, zone=SEOUL, where="r", field="published")
+        assert caught.value.field == "published" and "summer time" in caught.value.reason
+        return
+    assert parse_datetime(text, zone=SEOUL) == as_standard
