@@ -185,6 +185,7 @@ class ValueReader:
         limit: int = MAX_TEXT_LENGTH,
         single_line: bool = True,
         no_markup: bool = False,
+        bidi: bool = True,
     ) -> str:
         """Plain text: cleaned, white space collapsed (unless multi-line), within a limit.
 
@@ -222,6 +223,7 @@ class ValueReader:
             limit=limit,
             single_line=single_line,
             no_markup=no_markup,
+            bidi=bidi,
         )
 
     def _text(
@@ -233,8 +235,10 @@ class ValueReader:
         limit: int,
         single_line: bool,
         no_markup: bool = False,
+        bidi: bool = True,
     ) -> str:
-        """`text` by every rule, for any value."""
+        """`text` by every rule, for any value (`bidi`: balance bidirectional controls, as
+        `articles.text.clean_text` does; not for a URL)."""
         if value is None:
             if required:
                 raise self.fail(field, "required, but missing")
@@ -244,7 +248,7 @@ class ValueReader:
         if len(value) > limit * 4:  # cheap early refusal before cleaning megabytes
             raise self.fail(field, f"{len(value):,} characters; at most {limit:,} are allowed")
         if not single_line:
-            cleaned = record_text(value).strip()
+            cleaned = record_text(value, bidi=bidi).strip()
         else:
             # Printable text (the common case) has nothing XML-illegal and no white space but
             # U+0020, so it needs only NFC (none if ASCII), and collapsing only where spaces
@@ -253,7 +257,7 @@ class ValueReader:
             if printable:
                 cleaned = value if value.isascii() else unicodedata.normalize("NFC", value)
             else:
-                cleaned = record_text(value)
+                cleaned = record_text(value, bidi=bidi)
             if (
                 (not printable and not cleaned.isprintable())
                 or "  " in cleaned
@@ -351,7 +355,7 @@ class ValueReader:
     def _guid(self, value: object) -> str | None:
         if value is None:
             return None
-        text = self.text(value, "guid", limit=MAX_URL_LENGTH)
+        text = self.text(value, "guid", limit=MAX_URL_LENGTH, bidi=False)
         if not _URI_SCHEME.match(text):
             raise self.fail(
                 "guid", f"expected a URI such as 'tag:example.org,2025:a1', got {show(text)}"
@@ -458,7 +462,7 @@ class ValueReader:
             if required:
                 raise self.fail(field, "required, but missing")
             return None
-        text = self.text(value, field, limit=MAX_URL_LENGTH, required=required)
+        text = self.text(value, field, limit=MAX_URL_LENGTH, required=required, bidi=False)
         if not text:
             return None
         if "&" in text and ";" in text:
