@@ -34,7 +34,7 @@ import re
 import unicodedata
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from email.utils import parsedate_to_datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from dateutil import parser as dateutil_parser
 
@@ -50,13 +50,31 @@ _EAST_ASIAN = re.compile(
     r"\s*(?P<m>\d{1,2})\s*(?:월|月|[./-])\s*(?P<d>\d{1,2})\s*(?:일|日|号|號)?\.?"
     r"(?:\s*[(（]?(?:(?P<wd>[월화수목금토일])(?:요일)?|(?P<wd2>[月火水木金土日])(?:曜日?)?"
     r"|(?:星期|礼拜|禮拜|周|週)(?P<wd3>[一二三四五六日天]))[)）]?)?"
-    r"(?:\s*(?P<ampm>오전|오후|午前|午後|上午|下午)?\s*(?P<h>\d{1,2})"
-    r"(?::(?P<mi>\d{2})(?::(?P<s>\d{2}))?"
+    r"(?:\s*(?P<ampm>[가-힣]{1,2}|[\u3400-\u9fff]{1,2}|[AaPp]\.?[Mm]\.?)?\s*(?P<h>\d{1,2})"
+    r"(?::(?P<mi>\d{2})(?::(?P<s>\d{2}))?(?:\s*(?P<ampm2>[AaPp]\.?[Mm]\.?))?"
     r"|\s*(?:시|時|时|点|點)(?:\s*(?P<half>반|半)|(?:\s*(?P<mi2>\d{1,2})\s*(?:분|分))?"
     r"(?:\s*(?P<s2>\d{1,2})\s*(?:초|秒))?)))?"
     r"(?:\s*(?P<offset>[+-]\d\d(?::?\d\d)?|[Zz]))?"  # `+0900`, `+09:00`, `Z`
     r"$"
 )
+# Words for the time of day before an hour on a 12-hour clock, each with the hours (on a
+# 24-hour clock, from and before) it covers: of the two times an hour names (3 is 03:00 and
+# 15:00), the word picks the one it covers. a.m. and p.m. (오전/오후, 午前/午後, 上午/下午, AM/PM)
+# are half the day each; the others are Korean (새벽 dawn, 아침 morning, 낮 daytime, 저녁
+# evening, 밤 night), Chinese (凌晨, 早上, 早晨, 清晨, 中午, 傍晚, 晚上) and Japanese (未明, 朝, 昼,
+# 夕方, 夜). An hour the word does not cover (`밤 3시`, `저녁 12시`: which day's night?) is
+# refused, as is a word not here (`深夜`), and a 24-hour clock's hour after any of them.
+_AM, _PM = (0, 12), (12, 24)
+DAY_PERIODS: dict[str, tuple[int, int]] = {
+    "오전": _AM, "午前": _AM, "上午": _AM, "AM": _AM,
+    "오후": _PM, "午後": _PM, "下午": _PM, "PM": _PM,
+    "새벽": (0, 7), "凌晨": (0, 7), "未明": (0, 7),
+    "아침": (5, 12), "早上": (5, 12), "早晨": (5, 12), "清晨": (5, 12), "朝": (5, 12),
+    "낮": (11, 18), "昼": (11, 18), "中午": (11, 14),
+    "저녁": (16, 24), "傍晚": (16, 24), "夕方": (16, 24),
+    "밤": (18, 24), "晚上": (18, 24), "夜": (18, 24),
+}  # fmt: skip
+_PERIOD_BEFORE_HOUR = re.compile(r"\d\.?\s+[AaPp]\.?[Mm]\.?\s*\d")
 # The first year of each Japanese era still written in dates (令和元年 is 2019).
 _ERAS = {"令和": 2019, "平成": 1989, "昭和": 1926}
 # `UTC+9`, `GMT+09:00`, `UTC -3:30`, `(UTC+9)`: the offset as written (ISO 8601's sign, the one
@@ -148,6 +166,22 @@ ZONE_ABBREVIATIONS: dict[str, timezone] = {
     "AWST": _hours(8), "ACST": _hours(9, 30), "ACDT": _hours(10, 30),
     "AEST": _hours(10), "AEDT": _hours(11), "NZST": _hours(12), "NZDT": _hours(13),
 }  # fmt: skip
+# The IANA database's names without a '/' (`Japan`, `ROK`, `Singapore`, `EST5EDT`: links kept
+# for old systems), read after the time as zones, by any case. Not those that are abbreviations
+# of the table above (`EST`, `CET`: read there), `localtime` (the machine's own zone) or
+# `Factory` (no zone at all).
+_LEGACY_ZONES: dict[str, str] = {
+    name.casefold(): name
+    for name in available_timezones()
+    if "/" not in name and name.upper() not in ZONE_ABBREVIATIONS
+    and name not in ("localtime", "Factory")
+}  # fmt: skip
+_LEGACY_ZONE_AFTER = re.compile(r"(?<=[\d\s])\s*(?P<name>[A-Za-z][A-Za-z0-9+-]*)$")
+# Abbreviations of the table above that are also IANA zones keeping summer time (`CET` is
+# Central Europe's zone, on CEST, +02:00, in July): after a time without an offset such a
+# name reads two ways when the zone keeps summer time, and is refused then.
+_SUMMER_ZONE_NAMES = re.compile(r"(?<![A-Za-z/\[!])(CET|EET|WET|MET)(?![A-Za-z/])", re.IGNORECASE)
+_UTC_AFTER_A_TIME = re.compile(r"\d[Zz](?![A-Za-z])")
 # Abbreviations in common use for more than one offset: refused with the candidates.
 AMBIGUOUS_ZONES: dict[str, str] = {
     "IST": "India +05:30, Ireland +01:00 or Israel +02:00",
@@ -303,7 +337,29 @@ def _parse_text(text: str, zone: ZoneInfo) -> datetime:
             f"{given!r}: its offset {parsed.strftime('%z')} is not {named.key}'s at that time"
         )
     # RFC 9557 3.4: an elective (not `!`) zone that disagrees with the offset yields to it.
+    _check_summer_time(given, parsed)
     return parsed
+
+
+def _check_summer_time(text: str, parsed: datetime) -> None:
+    """Refuse `15:00 CET` (or EET, WET, MET) on a date its zone keeps summer time.
+
+    The abbreviation is +01:00, the IANA zone of the same name +02:00 then (CEST): the two
+    readings are an hour apart, and which one the writer meant cannot be told. A numeric
+    offset given beside the name settles it (the name is then a comment or must agree).
+    """
+    name = _SUMMER_ZONE_NAMES.search(text)
+    if name is None or _OFFSET_AFTER_TIME.search(text) or _UTC_AFTER_A_TIME.search(text):
+        return
+    upper = name.group(1).upper()
+    standard = ZONE_ABBREVIATIONS[upper].utcoffset(None)
+    local = parsed.astimezone(ZoneInfo(upper))
+    if parsed.utcoffset() == standard and local.utcoffset() != standard:
+        raise ValueError(
+            f"{text!r}: {upper} is {_offset_text(standard)}, but the zone {upper} keeps summer "
+            f"time ({local.tzname()}, {_offset_text(local.utcoffset() or standard)}) on "
+            f"{local:%Y-%m-%d}, and which one is meant cannot be told; give the offset"
+        )
 
 
 def _read(text: str, zone: ZoneInfo) -> datetime:
@@ -386,6 +442,9 @@ def _zone_suffix(text: str) -> tuple[str, ZoneInfo | None, bool]:
     after = _ZONE_NAME_AFTER.search(text)
     if after is not None and after.start() > 0:
         return text[: after.start()], _zone_info(after["name"], text), False
+    legacy = _LEGACY_ZONE_AFTER.search(text)
+    if legacy is not None and legacy.start() > 0 and legacy["name"].casefold() in _LEGACY_ZONES:
+        return text[: legacy.start()], ZoneInfo(_LEGACY_ZONES[legacy["name"].casefold()]), False
     return text, None, False
 
 
@@ -545,13 +604,25 @@ def _localise(value: datetime, zone: ZoneInfo) -> datetime:
     if offset is not None and (
         offset.seconds % 60 or offset.microseconds or abs(offset) > MAX_OFFSET
     ):
-        return value.astimezone(UTC)  # see whole_minute_offset
+        # See whole_minute_offset. The date a feed writes is then the UTC one, whose year the
+        # range holds too: `1000-01-01` in Seoul (+08:27:52 then) is 0999-12-31T15:32:08Z.
+        in_utc = value.astimezone(UTC)
+        if not MIN_YEAR <= in_utc.year <= MAX_YEAR:
+            raise ValueError(
+                f"{value.isoformat()} is written {in_utc.isoformat().replace('+00:00', 'Z')} "
+                f"in feeds (an offset that is not a whole number of minutes, or beyond 14 "
+                f"hours, is written in UTC), and year {in_utc.year} is outside {MIN_YEAR} to "
+                f"{MAX_YEAR}"
+            )
+        return in_utc
     return value
 
 
 def _east_asian(text: str) -> datetime | None:
-    if text.isascii():
-        return None  # `2025-07-30 09:00` and the like: ISO 8601 and the readers after it
+    if text.isascii() and not _PERIOD_BEFORE_HOUR.search(text):
+        # `2025-07-30 09:00` and the like: ISO 8601 and the readers after it. `2025.07.30 PM
+        # 03:20`, as Korean sites write it, is this form with a.m. or p.m. before the hour.
+        return None
     match = _EAST_ASIAN.match(text)
     if not match:
         return None
@@ -562,13 +633,12 @@ def _east_asian(text: str) -> datetime | None:
     hour = int(match["h"] or 0)
     minute = 30 if match["half"] else int(match["mi"] or match["mi2"] or 0)
     second = int(match["s"] or match["s2"] or 0)
-    if match["ampm"]:
-        if not 0 <= hour <= 12:
-            return None
-        # 오전 12시 is midnight and 오후 12시 noon, as on a 12-hour clock; Japan's 午前0時 and
-        # 午後0時 are the same two times.
-        hour = hour % 12 + (12 if match["ampm"] in ("오후", "午後", "下午") else 0)
-    end_of_day = hour == 24 and not (minute or second or match["ampm"])  # `24시`: 24:00
+    if match["ampm"] and match["ampm2"]:
+        raise ValueError(f"cannot read {text!r} as a date: it gives the time of day twice")
+    period = match["ampm"] or match["ampm2"]
+    if period:
+        hour = _hour_in_period(text, period, hour)
+    end_of_day = hour == 24 and not (minute or second or period)  # `24시`: 24:00
     try:
         value = datetime(year, int(match["m"]), int(match["d"]), 0 if end_of_day else hour,
                          minute, second)  # fmt: skip
@@ -586,6 +656,34 @@ def _east_asian(text: str) -> datetime | None:
         sign = -1 if digits[0] == "-" else 1
         return value.replace(tzinfo=timezone(sign * timedelta(minutes=minutes)))
     return value
+
+
+def _hour_in_period(text: str, period: str, hour: int) -> int:
+    """The hour on a 24-hour clock that `hour` (on a 12-hour clock) names in the time of day
+    `period` (DAY_PERIODS); raises ValueError saying why when it names none.
+
+    오전 12시 is midnight and 오후 12시 noon, as on a 12-hour clock; Japan's 午前0時 and 午後0時
+    are the same two times.
+    """
+    word = period.replace(".", "").upper() if period.isascii() else period
+    if word not in DAY_PERIODS:
+        raise ValueError(
+            f"cannot read {text!r} as a date: {period!r} is not a time of day this importer "
+            f"knows (such as 오전, 오후, 밤, 午後, 下午, 晚上); give the time on a 24-hour clock"
+        )
+    start, end = DAY_PERIODS[word]
+    if hour > 12:
+        raise ValueError(
+            f"cannot read {text!r} as a date: {hour} is an hour of a 24-hour clock, and {period} "
+            "is said of one on a 12-hour clock; write one of the two"
+        )
+    named = [h for h in (hour % 12, hour % 12 + 12) if start <= h < end]
+    if len(named) != 1:
+        raise ValueError(
+            f"cannot read {text!r} as a date: {period} is said of {start:02d}:00 to "
+            f"{end:02d}:00, and {hour} o'clock is not in it; give the time on a 24-hour clock"
+        )
+    return named[0]
 
 
 def _iso(text: str) -> datetime | None:

@@ -53,6 +53,58 @@ def _has_astral_noncharacter(value: str) -> bool:
     return any(ord(m.group()) & 0xFFFE == 0xFFFE for m in _ASTRAL.finditer(value))
 
 
+# Unicode's explicit bidirectional formatting characters (UAX #9 2.1, 2.2): the embeddings and
+# overrides LRE, RLE, LRO, RLO with their terminator PDF, and the isolates LRI, RLI, FSI with
+# theirs, PDI; and the paragraph separators that end them all (UAX #9 X8: LF, CR, NEL, U+2029).
+_BIDI_CONTROL = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_OPENS_EMBEDDING = "\u202a\u202b\u202d\u202e"
+_OPENS_ISOLATE = "\u2066\u2067\u2068"
+_PDF, _PDI = "\u202c", "\u2069"
+_PARAGRAPH_END = "\n\r\x85\u2029"
+
+
+def balance_bidi(value: str) -> str:
+    """`value` with its bidirectional embeddings, overrides and isolates balanced (UAX #9).
+
+    A text shown alone ends every one of them at its end (X8), but a feed reader shows a title,
+    a name or a tag beside other text in one line, where an RLO left open reverses what follows.
+    So each is closed where UAX #9 would end it: an embedding or override left open gets a PDF
+    and an isolate a PDI, innermost first, before the paragraph's end (a line break) or the
+    text's; a PDF or PDI that closes nothing (X7, X6a: it has no effect) is removed, as is a
+    PDF inside an isolate opened after its embedding. Text shows as it did alone.
+    """
+    if _BIDI_CONTROL.search(value) is None:
+        return value
+    out: list[str] = []
+    open_: list[str] = []  # the closer each open embedding (PDF) or isolate (PDI) needs
+
+    def close_all() -> None:
+        out.extend(reversed(open_))
+        open_.clear()
+
+    for ch in value:
+        if ch in _OPENS_EMBEDDING:
+            open_.append(_PDF)
+        elif ch in _OPENS_ISOLATE:
+            open_.append(_PDI)
+        elif ch == _PDF:
+            if not open_ or open_[-1] != _PDF:
+                continue  # nothing to close, or an isolate is open inside the embedding
+            open_.pop()
+        elif ch == _PDI:
+            if _PDI not in open_:
+                continue
+            # X6a: it closes its isolate and every embedding opened inside that isolate.
+            while open_[-1] != _PDI:
+                out.append(open_.pop())
+            open_.pop()
+        elif ch in _PARAGRAPH_END:
+            close_all()
+        out.append(ch)
+    close_all()
+    return "".join(out)
+
+
 # Unicode's Default_Ignorable_Code_Point (DerivedCoreProperties.txt): characters that show
 # nothing by themselves (zero-width space and joiners, BOM, bidirectional controls, variation
 # selectors, Hangul fillers, tags), plus the C0 and C1 controls.
@@ -109,14 +161,16 @@ CHARACTERS_PER_MINUTE = {"ko": 500, "ja": 500, "zh": 300}
 MAX_SLUG_LENGTH = 80
 
 
-def clean_text(value: str | None) -> str:
+def clean_text(value: str | None, *, bidi: bool = True) -> str:
     """The text without the characters XML 1.0 forbids or discourages; None gives "".
 
     The one rule for every text value, whatever format it came in and wherever it is written:
     NUL, the other C0 controls but tab, LF and CR, DEL and the C1 controls but NEL, lone
     surrogates and the noncharacters (U+FDD0..U+FDEF, and the last two code points of every
-    plane: U+FFFE, U+FFFF, U+1FFFE, ... U+10FFFF) are removed. A no-op (the same object) on
-    clean text.
+    plane: U+FFFE, U+FFFF, U+1FFFE, ... U+10FFFF) are removed; bidirectional embeddings,
+    overrides and isolates are balanced (`balance_bidi`), so none reorders the text a reader
+    shows after it; not with `bidi=False`, for a URL, which holds them only percent-encoded
+    (RFC 3987 4.1). A no-op (the same object) on clean text.
     """
     if not value:
         return ""
@@ -126,14 +180,17 @@ def clean_text(value: str | None) -> str:
         return value
     if _XML_ILLEGAL.search(value) is not None:
         value = _XML_ILLEGAL.sub("", value)
-    if not value.isascii() and _has_astral_noncharacter(value):
-        value = _ASTRAL.sub(_astral_noncharacter, value)
+    if not value.isascii():
+        if _has_astral_noncharacter(value):
+            value = _ASTRAL.sub(_astral_noncharacter, value)
+        if bidi:
+            value = balance_bidi(value)
     return value
 
 
-def record_text(value: str | None) -> str:
+def record_text(value: str | None, *, bidi: bool = True) -> str:
     """A record's text as it is stored: `clean_text`, then Unicode NFC (composed characters)."""
-    value = clean_text(value)
+    value = clean_text(value, bidi=bidi)
     return value if value.isascii() else unicodedata.normalize("NFC", value)
 
 

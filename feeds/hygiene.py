@@ -131,6 +131,9 @@ _NONCHARACTER_UTF8 = re.compile(rb"\xef(?:\xb7[\x90-\xaf]|\xbf[\xbe\xbf])")
 # The noncharacters beyond U+FFFF (U+1FFFE ... U+10FFFF) in UTF-8: a lead byte F0..F4, then
 # 8F/9F/AF/BF (the plane's low bits and 1111), BF, BE/BF.
 _ASTRAL_NONCHARACTER_UTF8 = re.compile(rb"[\xf0-\xf4][\x8f\x9f\xaf\xbf]\xbf[\xbe\xbf]")
+# The bidirectional embeddings, overrides, isolates and their terminators (U+202A..U+202E,
+# U+2066..U+2069), which `clean_text` balances: any of them means "look closer".
+_BIDI_UTF8 = re.compile(rb"\xe2(?:\x80[\xaa-\xae]|\x81[\xa6-\xa9])")
 
 
 def texts_clean(texts: Iterable[str | None]) -> bool:
@@ -155,4 +158,5 @@ def texts_clean(texts: Iterable[str | None]) -> bool:
             (b"\xbf\xbe" in out or b"\xbf\xbf" in out)
             and _ASTRAL_NONCHARACTER_UTF8.search(out) is not None
         )
+        or (b"\xe2" in out and _BIDI_UTF8.search(out) is not None)
     )

@@ -118,7 +118,7 @@ labelled = st.one_of(
 # --------------------------------------------------------------------------------- URLs
 
 HOSTS = ("example.org", "news.example.com", "한국.kr", "例え.jp", "xn--3e0b707e.kr", "127.0.0.1",
-         "[::1]", "EXAMPLE.ORG", "a.b-c.d", "localhost", "example.org:8443")  # fmt: skip
+         "a-1.example", "EXAMPLE.ORG", "a.b-c.d", "localhost", "example.org:8443")  # fmt: skip
 SEGMENT_PIECES = ("a", "기사", "%20", "%EA%B8%B0", "100%", "'", '"', "<", ">", "&", "&amp;",
                   "(x)", "~", "|", "^", "`", "{}", "é", "e\u0301", "\u202e", "🚀", "ﬁ",
                   "]]>", "?", "#", ";", "=", "+", "@", ":")  # fmt: skip
@@ -136,7 +136,8 @@ BAD_URLS = ("javascript:alert(1)", "JaVaScRiPt:alert(1)", "data:text/html,<b>x</
             "mailto:a@example.org", "//evil.example/x", "http://", "https://exa mple.org/",
             "https://example.org/a b", " https://example.org/ ", "ftp://example.org/x",
             "http://user:pw@example.org/", "http://example.org:99999/", "relative/path",
-            "https://[::1/x", "\x00https://example.org/")  # fmt: skip
+            "https://[::1/x", "https://[::1]/x", "https://a..example/", "https://-a.example/",
+            "http://example.org:0/", "\x00https://example.org/")  # fmt: skip
 urls = mostly(absolute_url | path, st.sampled_from(BAD_URLS))
 
 # --------------------------------------------------------------------------------- dates
@@ -160,7 +161,7 @@ past_instants = st.datetimes(
 future_instants = st.datetimes(
     min_value=(NOW + timedelta(days=2)).replace(tzinfo=None), max_value=datetime(9998, 12, 30)
 ).flatmap(lambda d: offsets.map(lambda z: d.replace(tzinfo=z)))
-NAMED_ZONES = {0: ("GMT", "UT", "UTC", "Z"), 9 * 60: ("KST", "JST"), 2 * 60: ("CEST", "EET"),
+NAMED_ZONES = {0: ("GMT", "UT", "UTC", "Z"), 9 * 60: ("KST", "JST"), 2 * 60: ("CEST", "CAT"),
                -5 * 60: ("EST", "CDT"), 5 * 60 + 30: (), 10 * 60 + 30: ("ACDT",)}  # fmt: skip
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")

@@ -321,24 +321,94 @@ def test_a_host_of_numbers_is_an_ipv4_address_or_refused(octets: list[int], path
 
 
 @pytest.mark.parametrize(
-    ("host", "ok"),
+    "host",
     [
-        ("[::1]", True),
-        ("[2001:db8::7]", True),
-        ("[::ffff:192.0.2.1]", True),
-        ("[fe80::1%25eth0]", False),  # a zone (RFC 6874): one machine's interface; the W3C
-        ("[fe80::1%25en1]", False),  # validator calls it an invalid character in a URI
-        ("[1:2:3:4:5:6:7:8:9]", False),
-        ("[:::]", False),
-        ("[1::2::3]", False),
-        ("[:]", False),
+        "[::1]",  # the W3C validator: 'Invalid character in a URI' in RSS <link> and Atom
+        "[2001:db8::7]",
+        "[::ffff:192.0.2.1]",
+        "[2001:db8::7]:8443",
+        "[v1.fe]",  # RFC 3986's IPvFuture: no browser opens it
+        "[fe80::1%25eth0]",  # a zone (RFC 6874): one machine's interface
+        "[fe80::1%25en1]",
+        "[1:2:3:4:5:6:7:8:9]",
+        "[:::]",
+        "[1::2::3]",
+        "[:]",
     ],
 )
-def test_a_host_in_brackets_is_an_ipv6_address_without_a_zone(host: str, ok: bool) -> None:
+def test_a_host_in_brackets_is_refused_naming_the_field(host: str) -> None:
+    """An IPv6 address is RFC 3986's, but the W3C Feed Validation Service (RFC 2396's URI
+    characters) flags its brackets in every feed that links it, and every feed must pass it."""
     raw = {"id": "u", "title": "T", "published": "2025-07-30", "url": f"https://{host}/x"}
-    if ok:
-        assert article_from_mapping(raw, where="r", zone=SEOUL, default_language="ko").url
-        return
     with pytest.raises(InvalidArticle) as caught:
         article_from_mapping(raw, where="r", zone=SEOUL, default_language="ko")
     assert caught.value.field == "url"
+
+
+def _octets(label: str) -> int:
+    """A DNS label's length in octets: its ASCII form, `xn--` and Punycode for Unicode."""
+    return len(label) if label.isascii() else len("xn--" + label.encode("punycode").decode())
+
+
+# Labels near each edge of the rules: empty, a hyphen at either end, 63 and 64 octets, Hangul.
+_LABELS = st.one_of(
+    st.text(alphabet="abz09-", min_size=0, max_size=5),
+    st.integers(60, 66).map(lambda n: "a" * n),
+    st.integers(1, 60).map(lambda n: "가" * n),
+    st.sampled_from(["-a", "a-", "-", "a-b", "xn--bcher-kva", "a_b", "news"]),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    labels=st.lists(_LABELS, min_size=1, max_size=6)
+    | st.integers(60, 70).map(lambda n: ["abc"] * n),  # near 253 octets in all
+    root=st.booleans(),
+    path=st.sampled_from(["", "/", "/a?b=1", ":8080/x"]),
+)
+@example(labels=["example", "", "com"], root=False, path="/x")  # example..com
+@example(labels=["-example", "com"], root=False, path="/")
+@example(labels=["example-", "com"], root=False, path="/")
+@example(labels=["a" * 64, "com"], root=False, path="/")
+@example(labels=["abc"] * 64, root=False, path="/")  # 255 octets
+def test_a_host_name_follows_dns_label_rules_or_is_refused(
+    labels: list[str], root: bool, path: str
+) -> None:
+    """RFC 1034 3.1 and RFC 1123 2.1: labels of 1 to 63 octets (Unicode ones in their ASCII
+    form) that neither begin nor end with '-', 253 octets in all; a trailing dot is the root."""
+    if labels[-1].isdigit() or not labels[-1].strip("-").strip("0123456789"):
+        labels = [*labels, "com"]  # a numeric last label is an IPv4 address, tested above
+    host = ".".join(labels) + ("." if root else "")
+    written = f"https://{host}{path}"
+    raw = {"id": "u", "title": "T", "published": "2025-07-30", "url": written}
+    valid = (
+        all(labels)
+        and not any(label.startswith("-") or label.endswith("-") for label in labels)
+        and all(_octets(label) <= 63 for label in labels)
+        and sum(map(_octets, labels)) + len(labels) - 1 <= 253
+    )
+    if valid:
+        article = article_from_mapping(raw, where="r", zone=SEOUL, default_language="ko")
+        assert article.url == written
+        return
+    with pytest.raises(InvalidArticle) as caught:
+        article_from_mapping(raw, where="r", zone=SEOUL, default_language="ko")
+    assert caught.value.field == "url" and "host" in caught.value.reason
+
+
+@settings(max_examples=200, deadline=None)
+@given(port=st.integers(0, 10**6), host=st.sampled_from(["example.com", "한국.example", "1.2.3.4"]))
+@example(port=0, host="example.com")
+@example(port=65536, host="example.com")
+def test_a_port_is_1_to_65535_or_refused_naming_it(port: int, host: str) -> None:
+    """Port 0 reaches no server and one above 65535 does not exist (TCP's 16 bits)."""
+    written = f"https://{host}:{port}/x"
+    raw = {"id": "u", "title": "T", "published": "2025-07-30", "url": written}
+    if 1 <= port <= 65535:
+        assert article_from_mapping(raw, where="r", zone=SEOUL, default_language="ko").url == (
+            written
+        )
+        return
+    with pytest.raises(InvalidArticle) as caught:
+        article_from_mapping(raw, where="r", zone=SEOUL, default_language="ko")
+    assert caught.value.field == "url" and f"port {port} " in caught.value.reason

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from articles.errors import InvalidArticle
 from articles.formats import article_from_mapping
-from articles.formats.values import _HOST
+from articles.formats.values import _HOST, host_problem
 from articles.text import clean_text, is_blank, is_iri, record_text
 
 ZONE = ZoneInfo("Asia/Seoul")
@@ -69,7 +69,7 @@ def full_url_check(text: str) -> bool:
     try:
         parts = urlsplit(text)
         host = parts.hostname
-        parts.port  # noqa: B018 (ValueError for a port that is not a number)
+        port = parts.port
     except ValueError:
         return False
     return (
@@ -82,6 +82,9 @@ def full_url_check(text: str) -> bool:
         and parts.password is None
         # A host whose last label is a number is an IPv4 address (WHATWG URL).
         and (":" in str(host) or not _ends_in_a_number(str(host)) or _ipv4(str(host)))
+        # DNS's label and length rules, no address in brackets, a port 1 to 65535.
+        and host_problem(str(host), bracketed="[" in parts.netloc) is None
+        and (port is None or 1 <= port <= 65535)
     )
 
 

@@ -451,7 +451,8 @@ def test_the_agency_named_by_its_initials_beside_people_is_dropped(
         ("김철수·이영희 기자", ["김철수", "이영희"]),
         ("김철수 기자", ["김철수"]),
         ("워싱턴=김철수 특파원", ["김철수"]),
-        ("(서울=연합뉴스) 김철수 이영희 기자", ["김철수 이영희"]),
+        # Names beside a role word with spaces alone between them are two people.
+        ("(서울=연합뉴스) 김철수 이영희 기자", ["김철수", "이영희"]),
         # Not separators: a middle dot inside a transliterated name, a conjunction in a name.
         ("ドナルド・トランプ", ["ドナルド・トランプ"]),
         ("唐纳德·特朗普", ["唐纳德·特朗普"]),

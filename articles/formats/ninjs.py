@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
+from articles.bylines import byline_names, names_agency
 from articles.dates import parse_datetime
 from articles.errors import InvalidArticle
 from articles.formats.messages import kind as describe
@@ -45,68 +46,6 @@ SHOWN_IMAGE_TYPES = frozenset(
     {"image/jpeg", "image/jpg", "image/pjpeg", "image/png", "image/apng", "image/gif",
      "image/webp", "image/avif", "image/svg+xml"}
 )  # fmt: skip
-_BYLINE_PREFIX = re.compile(r"^\s*(?:by|von|av|par|por|door|di|af|от)\s+", re.IGNORECASE)
-# Conjunctions between names: English, German, the Scandinavian languages, French, Spanish,
-# Italian and Portuguese, Dutch, and Korean's 및 (a word of its own, unlike 와/과).
-_CONJUNCTION = r"(?:and|und|och|og|et|y|e|en|및)"
-# What separates the names of a byline: a comma, slash, ampersand or semicolon in ASCII or the
-# fullwidth and ideographic forms Korean, Japanese and Chinese text uses (`，` `、` `／` `＆` `；`),
-# or a line break, with a conjunction after it (the serial comma: `A, B, and C`) or without; a
-# conjunction
-# alone; a middle dot between two Hangul names (`김철수·이영희`: Korean lists names so; in
-# Japanese and Chinese the dot joins the parts of one transliterated name, `ドナルド・トランプ`,
-# and Catalan writes it inside words, `Marcel·lí`).
-_BYLINE_SPLIT = re.compile(
-    rf"\s*(?:[,/&;，、／＆；\n\r\u2028](?:\s*{_CONJUNCTION}(?=\s))?|\s{_CONJUNCTION}(?=\s)"
-    r"|(?<=[가-힣])[·・･](?=\s*[가-힣]))\s*",
-    re.IGNORECASE,
-)
-# A Korean byline's dateline before a name (`워싱턴=김철수 특파원`, `(서울=연합뉴스) 김철수 기자`)
-# and the role after it (기자 reporter, 특파원 correspondent, ...): neither is the person.
-_KOREAN_DATELINE = re.compile(r"^\s*(?:\([^()]*=[^()]*\)|[가-힣A-Za-z ]{1,20}=)\s*(?=[가-힣])")
-_KOREAN_ROLE = re.compile(
-    r"(?<=[가-힣])\s+(?:선임|수석|전문|객원)?(?:기자|특파원|통신원|논설위원)$"
-)
-# A generational suffix after a comma belongs to the name before it.
-_NAME_SUFFIX = re.compile(r"(?:jr|sr|ii|iii|iv)\.?", re.IGNORECASE)
-# A part of a byline that names a job, not a person (`Jane Doe, Staff Writer`).
-_JOB_TITLE = re.compile(
-    r"(?:(?:senior|chief|special|foreign|staff|contributing|political|business)\s+)*"
-    r"(?:staff|writers?|reporters?|correspondents?|editors?|photographers?|contributors?)",
-    re.IGNORECASE,
-)
-_WORDS = re.compile(r"[^\W\d_]+")
-
-
-def names_agency(part: str, agency: str) -> bool:
-    """Whether a byline's `part` names the agency `agency` (its copyright holder or provider):
-    its name in any case (`dpa`), or the initials of its words (`AA` for Anadolu Ajansı, `TT`
-    for Tidningarnas Telegrambyrå, `AFP` for Agence France-Presse), as bylines write it."""
-    text = part.strip().casefold()
-    if text == agency.strip().casefold():
-        return True
-    words = _WORDS.findall(agency)
-    initials = "".join(w[0] for w in words).casefold()
-    return len(words) >= 2 and text == initials
-
-
-def byline_names(by: str) -> list[str]:
-    """The people a byline names: split at its separators (`,` `/` `&` `;` and their fullwidth
-    and ideographic forms, conjunctions, a serial comma, a middle dot between Hangul names),
-    without a leading `By`, a Korean dateline or role word, or a part that is only a job title
-    (kept when the byline is nothing else, so the entry still names whoever wrote it)."""
-    parts = [part.strip() for part in _BYLINE_SPLIT.split(_BYLINE_PREFIX.sub("", by))]
-    names: list[str] = []
-    for part in parts:
-        part = _KOREAN_ROLE.sub("", _KOREAN_DATELINE.sub("", part)).strip()
-        if names and _NAME_SUFFIX.fullmatch(part):
-            names[-1] = f"{names[-1]}, {part}"  # `Jane Doe, Jr.`: one person
-        elif part:
-            names.append(part)
-    people = [name for name in names if not _JOB_TITLE.fullmatch(name)]
-    return people or names
-
-
 _HTML_BODY = re.compile(r"<body\b[^>]*>(.*)</body\s*>", re.S | re.I)
 # Markdown bodies (RFC 7763's type, and the unregistered one still written).
 _MARKDOWN_TYPES = ("text/markdown", "text/x-markdown")

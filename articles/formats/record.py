@@ -22,6 +22,7 @@ from typing import Any
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
+from articles.bylines import byline_names, person_name
 from articles.errors import InvalidArticle
 from articles.formats.media import read_episode, read_media
 from articles.formats.messages import kind, show
@@ -358,16 +359,27 @@ class RecordBuilder(ValueReader):
         return tuple(tags.values())
 
     def authors(self, value: object) -> tuple[Author, ...]:
+        """A list of names or objects, each one person; or one text, a byline, split into
+        the people it names (`articles.bylines`, the rule ninjs `by` follows). Every name
+        without what is not the person (`articles.bylines.person_name`)."""
         authors: dict[str, Author] = {}
+        if isinstance(value, str):
+            # Multi-line: a line break separates names, as in a ninjs byline.
+            byline = self.text(
+                value, "authors", required=True, limit=2_000, single_line=False, no_markup=True
+            )
+            value = byline_names(byline) or [byline]
         for i, item in enumerate(self.listed(value, "authors")):
             field = f"authors[{i}]"
             if isinstance(item, str):
-                name = self.text(item, field, required=True, limit=200, no_markup=True)
+                name = person_name(self.text(item, field, required=True, limit=200, no_markup=True))
                 author = Author(name=name, slug=slugify(name))
             elif isinstance(item, Mapping):
                 self.only(item, field, "authors")
-                name = self.text(
-                    item.get("name"), f"{field}.name", required=True, limit=200, no_markup=True
+                name = person_name(
+                    self.text(
+                        item.get("name"), f"{field}.name", required=True, limit=200, no_markup=True
+                    )
                 )
                 email = self.text(item.get("email"), f"{field}.email", limit=254) or None
                 if email and not _EMAIL.match(email):

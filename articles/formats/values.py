@@ -76,8 +76,12 @@ _URI_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$")
 # info, brackets or port): always accepted by the full check in `url`, at a fraction of its cost.
 # After the host: printable ASCII an IRI holds as written (no `"<>\\^`{|}`, `%` only as `%XX`).
 # The host's last label has a letter: one of numbers is an IPv4 address, checked in full.
+# Its host follows `host_problem`'s rules: labels of 1 to 63 characters that neither begin nor
+# end with '-', at most 253 characters in all (a trailing dot aside).
 _PLAIN_HTTP_URL = re.compile(
-    r"[Hh][Tt][Tt][Pp][Ss]?://(?:[A-Za-z0-9-]*\.)*[0-9-]*[A-Za-z][A-Za-z0-9-]*\.?"
+    r"[Hh][Tt][Tt][Pp][Ss]?://(?=[A-Za-z0-9.-]{1,253}\.?(?:[/?#]|\Z))"
+    r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*"
+    r"(?=[0-9-]*[A-Za-z])[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.?"
     r"(?:[/?#](?:[!#$&-;=?-\[\]_a-z~]|%[0-9A-Fa-f]{2})*)?\Z"
 )
 # Language tags as given -> their canonical form (`language`): the same few tags on every record.
@@ -88,6 +92,8 @@ _LANGUAGES: dict[str, str] = {}
 # an interface of one machine, no reader can follow it, browsers refuse it (WHATWG URL) and the
 # W3C Feed Validation Service calls it an invalid character. Label structure is DNS's.
 _HOST = re.compile(r"(?:[a-z0-9_.-]|[^\x00-\x7f])+|[0-9a-f:.]*:[0-9a-f:.]*")
+# The port after a URL's host, as written (`urlsplit` reads `:0` and refuses `:65536` vaguely).
+_PORT = re.compile(r"(?<=[^:\]]):([^:\]@]*)\Z|(?<=\]):(.*)\Z")
 _SPACE_OR_CONTROL = re.compile(r"[\s\x00-\x1f\x7f]")
 # An HTML character reference with its semicolon (`&amp;`, `&#38;`, `&#x26;`): in a URL it is
 # an escaping mistake (a URL copied out of an HTML attribute), never part of the address.
@@ -179,6 +185,7 @@ class ValueReader:
         limit: int = MAX_TEXT_LENGTH,
         single_line: bool = True,
         no_markup: bool = False,
+        bidi: bool = True,
     ) -> str:
         """Plain text: cleaned, white space collapsed (unless multi-line), within a limit.
 
@@ -216,6 +223,7 @@ class ValueReader:
             limit=limit,
             single_line=single_line,
             no_markup=no_markup,
+            bidi=bidi,
         )
 
     def _text(
@@ -227,8 +235,10 @@ class ValueReader:
         limit: int,
         single_line: bool,
         no_markup: bool = False,
+        bidi: bool = True,
     ) -> str:
-        """`text` by every rule, for any value."""
+        """`text` by every rule, for any value (`bidi`: balance bidirectional controls, as
+        `articles.text.clean_text` does; not for a URL)."""
         if value is None:
             if required:
                 raise self.fail(field, "required, but missing")
@@ -238,7 +248,7 @@ class ValueReader:
         if len(value) > limit * 4:  # cheap early refusal before cleaning megabytes
             raise self.fail(field, f"{len(value):,} characters; at most {limit:,} are allowed")
         if not single_line:
-            cleaned = record_text(value).strip()
+            cleaned = record_text(value, bidi=bidi).strip()
         else:
             # Printable text (the common case) has nothing XML-illegal and no white space but
             # U+0020, so it needs only NFC (none if ASCII), and collapsing only where spaces
@@ -247,7 +257,7 @@ class ValueReader:
             if printable:
                 cleaned = value if value.isascii() else unicodedata.normalize("NFC", value)
             else:
-                cleaned = record_text(value)
+                cleaned = record_text(value, bidi=bidi)
             if (
                 (not printable and not cleaned.isprintable())
                 or "  " in cleaned
@@ -345,7 +355,7 @@ class ValueReader:
     def _guid(self, value: object) -> str | None:
         if value is None:
             return None
-        text = self.text(value, "guid", limit=MAX_URL_LENGTH)
+        text = self.text(value, "guid", limit=MAX_URL_LENGTH, bidi=False)
         if not _URI_SCHEME.match(text):
             raise self.fail(
                 "guid", f"expected a URI such as 'tag:example.org,2025:a1', got {show(text)}"
@@ -452,7 +462,7 @@ class ValueReader:
             if required:
                 raise self.fail(field, "required, but missing")
             return None
-        text = self.text(value, field, limit=MAX_URL_LENGTH, required=required)
+        text = self.text(value, field, limit=MAX_URL_LENGTH, required=required, bidi=False)
         if not text:
             return None
         if "&" in text and ";" in text:
@@ -493,10 +503,18 @@ class ValueReader:
         try:
             parts = urlsplit(text)
             host = parts.hostname
-            parts.port  # noqa: B018 (raises ValueError for a port that is not a number)
         except ValueError:
             host = None
             parts = None
+        if parts is not None and host:
+            port = _PORT.search(parts.netloc)
+            written = port and (port.group(1) if port.group(1) is not None else port.group(2))
+            if written and not (written.isascii() and written.isdigit()):
+                raise self.fail(field, f"{show(text)}: the port {written!r} is not a number")
+            if written and not 1 <= int(written) <= 65535:
+                raise self.fail(
+                    field, f"{show(text)}: the port {int(written)} is not a port (1 to 65535)"
+                )
         if parts is None or parts.scheme.lower() not in ("http", "https") or not host:
             raise self.fail(
                 field,
@@ -510,17 +528,9 @@ class ValueReader:
                 "or an IP address in brackets)",
             )
         self._no_credentials(text, field)
-        if ":" not in host and host.rstrip(".").rpartition(".")[2].isdigit():
-            # A host whose last label is a number (`10.0.0.1`, `256.256.256.256`): WHATWG URL
-            # reads it as an IPv4 address, and browsers refuse the URL when it is not one.
-            try:
-                ipaddress.IPv4Address(host.rstrip("."))
-            except ValueError:
-                raise self.fail(
-                    field,
-                    f"{show(text)}: {host!r} ends in a number, so it is read as an IPv4 address "
-                    "(four numbers 0 to 255), and it is not one",
-                ) from None
+        problem = host_problem(host, bracketed="[" in parts.netloc)
+        if problem:
+            raise self.fail(field, f"{show(text)}: {problem}")
         return _lower_scheme(text)
 
     def _no_credentials(self, text: str, field: str) -> None:
@@ -623,6 +633,54 @@ def _minutes_in_text(value: str) -> float | None:
     # media durations share, takes ASCII ones only.
     seconds = iso_duration_seconds(_ascii_digits(text))
     return None if seconds is None else seconds / 60
+
+
+def host_problem(host: str, *, bracketed: bool = False) -> str | None:
+    """What keeps `host` (a URL's host as `urlsplit` gives it: lower case, without brackets)
+    from naming a machine readers can reach, or None.
+
+    A name is DNS's (RFC 1034 3.1, RFC 1123 2.1): labels of 1 to 63 octets (a label in
+    Unicode counts in its ASCII form, `xn--...`, RFC 5890) that do not begin or end with '-',
+    253 octets in all; one trailing dot (the root) is allowed. A name whose last label is a
+    number is an IPv4 address (WHATWG URL reads it so, and browsers refuse one that is not).
+    An IPv6 address is refused: the W3C Feed Validation Service, and readers that parse URLs
+    by RFC 2396 as it does, call its brackets invalid characters, and a link to an address
+    rather than a name is no newsroom's public page.
+    """
+    if bracketed or ":" in host:
+        return (
+            f"the host [{host}] is an address in brackets (IPv6); feed validators and "
+            "readers that follow RFC 2396 refuse the brackets; give the host's name"
+        )
+    name = host[:-1] if host.endswith(".") else host
+    labels = name.split(".")
+    if "" in labels:
+        return f"the host {host!r} has an empty label (two dots in a row, or a dot first)"
+    if labels[-1].isdigit():
+        try:
+            ipaddress.IPv4Address(name)
+        except ValueError:
+            return (
+                f"{host!r} ends in a number, so it is read as an IPv4 address (four numbers "
+                "0 to 255), and it is not one"
+            )
+        return None
+    ascii_length = len(labels) - 1
+    for label in labels:
+        if label.startswith("-") or label.endswith("-"):
+            return f"the host {host!r} has a label that begins or ends with '-': {label!r}"
+        octets = len(label) if label.isascii() else len(_a_label(label))
+        if octets > 63:
+            return f"the host {host!r} has a label of {octets} octets; DNS allows at most 63"
+        ascii_length += octets
+    if ascii_length > 253:
+        return f"the host {host[:40]!r}... is {ascii_length} octets long; DNS allows at most 253"
+    return None
+
+
+def _a_label(label: str) -> str:
+    """A label in Unicode as DNS carries it: `xn--` and its Punycode (RFC 3492)."""
+    return "xn--" + label.encode("punycode").decode("ascii")
 
 
 def _ascii_digits(text: str) -> str:
