@@ -30,6 +30,8 @@ from articles.store import EntryKey, Store, Tombstone, TranslationLink
 from feeds.config import SiteConfig
 from feeds.http_dates import if_modified_since as modified_since_date
 from feeds.http_dates import parse_http_date
+from feeds.model import entry_updated
+from feeds.model import feed_updated as model_feed_updated
 
 _ROOT = Path(__file__).resolve().parent.parent
 # Everything of ours that can change a document's bytes or headers: both packages' code,
@@ -159,9 +161,11 @@ def feed_updated(
     """The `updated` a feed document shows (`feeds.model.build_feed`): the newest of its
     entries' times (an entry's `updated`, never before its `published`) and its tombstones'
     `when`, else `empty_updated` (None: the model's fixed instant)."""
-    moments = [max(k.published, k.updated) for k in keys]
-    moments.extend(t.when for t in tombstones)
-    return max(moments) if moments else empty_updated
+    return model_feed_updated(
+        (entry_updated(k.published, k.updated) for k in keys),
+        (t.when for t in tombstones),
+        empty_updated,
+    )
 
 
 def document_etag(

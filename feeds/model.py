@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, fields, replace
 from datetime import UTC, datetime
-from typing import Any, Literal, TypeVar, cast
+from typing import Any, Literal, TypeVar, cast, overload
 from urllib.parse import quote
 
 from articles.model import Article, Episode
@@ -36,6 +36,33 @@ _Frozen = TypeVar("_Frozen")
 # The feed's `updated` when it has no entries: a fixed instant, so an empty feed's bytes (and
 # ETag) never change by themselves. Callers may pass their own (`empty_updated=`).
 EMPTY_FEED_UPDATED = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+def entry_updated(published: datetime, updated: datetime) -> datetime:
+    """The `updated` an entry shows (aware): the record's, but never before its `published`.
+
+    An entry is never "updated" before it was published; a record that says so is read as
+    updated at publication, so no format shows an impossible order. (`max`, with one
+    comparison: two aware datetimes in distinct zone objects compare through both offsets.)
+    The one rule for `build_feed` and for the ETags computed without building (`feeds.etag`).
+    """
+    return published if published > updated else updated
+
+
+@overload
+def feed_updated(
+    entry_times: Iterable[datetime], removal_times: Iterable[datetime], empty: datetime
+) -> datetime: ...
+@overload
+def feed_updated(
+    entry_times: Iterable[datetime], removal_times: Iterable[datetime], empty: None
+) -> datetime | None: ...
+def feed_updated(
+    entry_times: Iterable[datetime], removal_times: Iterable[datetime], empty: datetime | None
+) -> datetime | None:
+    """The `updated` a feed document shows: the newest of its entries' `entry_updated` times
+    and its tombstones' times (a removal changes the feed, RFC 6721), else `empty`."""
+    return max((*entry_times, *removal_times), default=empty)
 
 
 @dataclass(frozen=True, slots=True)
@@ -471,10 +498,7 @@ def _build_entry(
                 parts[key] = source
         if source is _NO_CREDIT:
             source = None
-    # An entry is never "updated" before it was published; a record that says so is read as
-    # updated at publication, so no format shows an impossible order. (`max`, with one
-    # comparison: two aware datetimes in distinct zone objects compare through both offsets.)
-    updated = article.published if article.published > article.updated else article.updated
+    updated = entry_updated(article.published, article.updated)
     # Positional, in the order of Entry's fields (every one given), slot by slot: see
     # `_slot_constructor`.
     return _new_entry(
@@ -682,9 +706,7 @@ def build_feed(
             for e in entries
         )
     removed = tuple(DeletedEntry(clean_text(d.ref), d.when) for d in deleted if d.ref)
-    updated = max(
-        (*(e.updated for e in entries), *(d.when for d in removed)), default=empty_updated
-    )
+    updated = feed_updated((e.updated for e in entries), (d.when for d in removed), empty_updated)
     site_language = clean_text(config.default_language).strip()
     feed_lang = clean_text(language).strip() or feed_language(entries, site_language)
     subtitle_lang = site_language if subtitle_language is None else clean_text(subtitle_language)
