@@ -208,9 +208,9 @@ def accept_encoding_maps(upstream: bool, prefix: str = "") -> str:
     not the one it prefers most.
 
     The app weighs preconditions first: a request whose If-None-Match holds the tag got its
-    304 before this; one whose If-Modified-Since is current (a valid date, not ahead of the
-    clock, not before the document's Last-Modified, no If-None-Match) gets the 304 from nginx's
-    own test instead of the 406 (`$feeds_ims_current`).
+    304 before this; one whose If-Modified-Since is current (a valid date, ahead of the clock
+    or not, not before the document's Last-Modified, no If-None-Match) gets the 304 from
+    nginx's own test instead of the 406 (`$feeds_ims_current`).
     """
     lines = [
         'map "$feeds_identity:$http_accept_encoding" $feeds_ae {',
