@@ -58,7 +58,7 @@ from feeds.export.files import type_key
 from feeds.export.gone import gone_location, gone_maps
 from feeds.export.maps import DOCUMENT_MAPS, LABEL_MAP, MAP_KEYS, literal_regex, quote
 from feeds.negotiation import BROWSER_XML_TYPE
-from feeds.redirects import CONVENTIONAL_MAX_AGE
+from feeds.redirects import CONVENTIONAL_MAX_AGE, redirect_text
 from feeds.urls import FEEDS_PREFIX, FORMATS, SEGMENT_BY_KIND
 from feeds.writers import MEDIA_TYPES
 
@@ -169,7 +169,7 @@ def nginx_config(
     feeds = prefix + FEEDS_PREFIX
     # The app's permanent_redirect: its Location and body.
     moved = f"{site_url.rstrip('/')}{FEEDS_PREFIX}$feeds_label_slug$feeds_label_rest$is_args$args"
-    moved_text = f"moved permanently: {moved}\\nSubscribe to that URL; entry ids are unchanged.\\n"
+    moved_text = redirect_text(moved, feed=True).replace("\n", "\\n")  # a feed's wording
     # A feed URL whose last segment has no format extension: the format comes from Accept.
     negotiated = f"~^({literal_regex(feeds)}(?:[^?]*/)?[^/?.]+)(\\?.*)?$"
     # ... and the live feed it belongs to (what a 406 lists).
