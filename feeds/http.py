@@ -43,6 +43,8 @@ from feeds.etag import (
 )
 from feeds.fastpath import MEMO_KEY, MemoEntry, MemoKey, ResponseMemo
 from feeds.negotiation import (
+    NO_CODING_MESSAGE,
+    UNCOMPRESSED_ONLY_MESSAGE,
     choose_encoding,
     feed_media_type,
     identity_acceptable,
@@ -274,13 +276,15 @@ def document_response(
     (`RenderCache.variant`), so the static export, which writes `feeds.cache.compress` of the
     identity bytes, holds the same bytes. `answered(body, headers_of_304, headers_of_200)` is
     told the outcome (body None for a 304), for the response memo. A document that is not
-    `compressible` (an image) is sent as it is, with no coding and no `Vary` added.
+    `compressible` (an image) is sent only as it is, under the same rule (RFC 9110 12.5.3):
+    a header that refuses identity gets the 406 (`_no_acceptable_coding`), whatever coding it
+    names, so it too varies on `Accept-Encoding`.
     """
     accept_encoding = request.headers.get("Accept-Encoding", "")
     coding = choose_encoding(accept_encoding) if compressible else None
     bare: dict[str, str] = {"ETag": quoted(opaque, coding), **headers}
-    if compressible:
-        bare["Vary"] = with_vary(headers.get("Vary", ""), "Accept-Encoding")
+    # Even a document sent only as it is depends on Accept-Encoding: refused, it is a 406.
+    bare["Vary"] = with_vary(headers.get("Vary", ""), "Accept-Encoding")
     if modified is not None:
         bare["Last-Modified"] = http_date(modified)
     outcome = precondition_status(
@@ -298,8 +302,8 @@ def document_response(
         if answered is not None:
             answered(None, bare, bare)
         return NotModified(status=304, headers=bare)
-    if compressible and coding is None and not identity_acceptable(accept_encoding):
-        return _no_acceptable_coding(bare)
+    if coding is None and not identity_acceptable(accept_encoding):
+        return _no_acceptable_coding(bare, compressible)
     if cache is None:
         cache = current_app.extensions["feeds.cache"]
     entry = cache.get_or_render(opaque, render)
@@ -579,13 +583,14 @@ _OFFERED_NAME = {
 }
 
 
-def _no_acceptable_coding(headers: Mapping[str, str]) -> Response:
+def _no_acceptable_coding(headers: Mapping[str, str], compressible: bool = True) -> Response:
     """406 when Accept-Encoding refuses identity (`identity;q=0`, `*;q=0`) and names no coding
-    the app has (RFC 9110 12.5.3): it said the uncompressed body is not acceptable."""
+    the document is sent in (RFC 9110 12.5.3): it said the uncompressed body is not
+    acceptable. A document sent only as it is (an image, not `compressible`) has no coding at
+    all, so `gzip, identity;q=0` refuses it too (it used to get the uncompressed body)."""
     return error_response(
         406,
-        "406 Not Acceptable: your Accept-Encoding refuses an uncompressed body and names no "
-        "coding this site sends; allow gzip, br or identity",
+        NO_CODING_MESSAGE if compressible else UNCOMPRESSED_ONLY_MESSAGE,
         headers={"Vary": headers.get("Vary", "Accept-Encoding")},
     )
 

@@ -57,6 +57,7 @@ from feeds.urls import (
     facet_page_url,
     feed_url,
     public_base_url,
+    sent_as_is,
 )
 from feeds.writers.translations import per_language
 
@@ -578,7 +579,7 @@ def sample_image(name: str) -> ResponseReturnValue:
         media_type,
         _EPOCH,
         max_age=SAMPLE_IMAGE_MAX_AGE,
-        compressible=False,
+        compressible=not sent_as_is(SAMPLE_IMAGES_PREFIX + name),
     )
 
 

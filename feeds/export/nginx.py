@@ -38,6 +38,7 @@ from feeds.export.accept import (
     NO_CODING_TEXT,
     SIMPLE_ACCEPT,
     SIMPLE_ACCEPT_ENCODING,
+    UNCOMPRESSED_ONLY_TEXT,
     UNSURE,
     accept_encoding_maps,
     accept_map,
@@ -392,6 +393,11 @@ def nginx_config(
             for name, media, body in (
                 ("@feeds_no_coding", "text/plain; charset=utf-8", NO_CODING_TEXT),
                 ("@feeds_no_coding_json", "application/json", NO_CODING_JSON),
+                (
+                    "@feeds_no_coding_uncompressed",
+                    "text/plain; charset=utf-8",
+                    UNCOMPRESSED_ONLY_TEXT,
+                ),
             )
             for line in (
                 f"    location {name} {{",
@@ -475,6 +481,8 @@ def nginx_config(
         "        error_page 424 = @feeds_no_coding;",
         '        if ($feeds_refused = "json") { return 423; }',
         '        if ($feeds_refused = "text") { return 424; }',
+        "        error_page 428 = @feeds_no_coding_uncompressed;",
+        '        if ($feeds_refused = "uncompressed") { return 428; }',
         "        if ($feeds_internal) { rewrite ^ $feeds_internal last; }",
         *headers,
         "        try_files $feeds_stem$feeds_file_suffix.$feeds_type_key =404;",
