@@ -295,9 +295,11 @@ def is_fresh(
     since the content is the same. Otherwise If-Modified-Since, compared with `<=` on whole
     seconds, when it is one valid HTTP-date not later than `now` (`feeds.http_dates`: read
     strictly, in its three forms); any other value is ignored (13.1.3), so it never gives a
-    304. A date ahead of the server's clock is ignored too: it is no date this server sent,
-    and a 304 for it could hide a change (Apache httpd ignores it as well). `now` (aware) is
-    the server's clock; None reads the system clock.
+    304. A valid date later than the server's clock is compared as any other, so it gives a
+    304 when the document is not newer: RFC 9110 13.1.3 ignores only a value that is not one
+    valid HTTP-date (RFC 2616 14.25 called a future date invalid; RFC 7232 dropped that), and
+    nginx answers it alike (docs/http.md). `now` (aware) is the server's clock, which places
+    a two-digit rfc850 year; None reads the system clock.
     """
     if if_none_match is not None:
         etags = parse_etags(if_none_match)

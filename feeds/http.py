@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from flask import Blueprint, Flask, Response, current_app, request
 from flask.blueprints import BlueprintSetupState
 from werkzeug.datastructures import Headers, MultiDict
-from werkzeug.exceptions import HTTPException, SecurityError
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, SecurityError
 from werkzeug.http import http_date
 
 if TYPE_CHECKING:
@@ -42,6 +43,8 @@ from feeds.etag import (
 )
 from feeds.fastpath import MEMO_KEY, MemoEntry, MemoKey, ResponseMemo
 from feeds.negotiation import (
+    NO_CODING_MESSAGE,
+    UNCOMPRESSED_ONLY_MESSAGE,
     choose_encoding,
     feed_media_type,
     identity_acceptable,
@@ -60,11 +63,15 @@ from feeds.preview import (
 from feeds.query import FeedQuery, NonCanonical, QueryError, parse_feed_path
 from feeds.redirects import labelled_slug, permanent_redirect
 from feeds.urls import (
+    API_PREFIX,
+    ARTICLES_PREFIX,
     CSS_PATH,
     FEEDS_PREFIX,
     FORMATS,
     HEALTH_PATH,
     KIND_BY_SEGMENT,
+    ROBOTS_PATH,
+    SITEMAP_INDEX_PATH,
     AnyPathConverter,
     feed_path,
     public_base_url,
@@ -269,13 +276,15 @@ def document_response(
     (`RenderCache.variant`), so the static export, which writes `feeds.cache.compress` of the
     identity bytes, holds the same bytes. `answered(body, headers_of_304, headers_of_200)` is
     told the outcome (body None for a 304), for the response memo. A document that is not
-    `compressible` (an image) is sent as it is, with no coding and no `Vary` added.
+    `compressible` (an image) is sent only as it is, under the same rule (RFC 9110 12.5.3):
+    a header that refuses identity gets the 406 (`_no_acceptable_coding`), whatever coding it
+    names, so it too varies on `Accept-Encoding`.
     """
     accept_encoding = request.headers.get("Accept-Encoding", "")
     coding = choose_encoding(accept_encoding) if compressible else None
     bare: dict[str, str] = {"ETag": quoted(opaque, coding), **headers}
-    if compressible:
-        bare["Vary"] = with_vary(headers.get("Vary", ""), "Accept-Encoding")
+    # Even a document sent only as it is depends on Accept-Encoding: refused, it is a 406.
+    bare["Vary"] = with_vary(headers.get("Vary", ""), "Accept-Encoding")
     if modified is not None:
         bare["Last-Modified"] = http_date(modified)
     outcome = precondition_status(
@@ -293,8 +302,8 @@ def document_response(
         if answered is not None:
             answered(None, bare, bare)
         return NotModified(status=304, headers=bare)
-    if compressible and coding is None and not identity_acceptable(accept_encoding):
-        return _no_acceptable_coding(bare)
+    if coding is None and not identity_acceptable(accept_encoding):
+        return _no_acceptable_coding(bare, compressible)
     if cache is None:
         cache = current_app.extensions["feeds.cache"]
     entry = cache.get_or_render(opaque, render)
@@ -574,13 +583,14 @@ _OFFERED_NAME = {
 }
 
 
-def _no_acceptable_coding(headers: Mapping[str, str]) -> Response:
+def _no_acceptable_coding(headers: Mapping[str, str], compressible: bool = True) -> Response:
     """406 when Accept-Encoding refuses identity (`identity;q=0`, `*;q=0`) and names no coding
-    the app has (RFC 9110 12.5.3): it said the uncompressed body is not acceptable."""
+    the document is sent in (RFC 9110 12.5.3): it said the uncompressed body is not
+    acceptable. A document sent only as it is (an image, not `compressible`) has no coding at
+    all, so `gzip, identity;q=0` refuses it too (it used to get the uncompressed body)."""
     return error_response(
         406,
-        "406 Not Acceptable: your Accept-Encoding refuses an uncompressed body and names no "
-        "coding this site sends; allow gzip, br or identity",
+        NO_CODING_MESSAGE if compressible else UNCOMPRESSED_ONLY_MESSAGE,
         headers={"Vary": headers.get("Vary", "Accept-Encoding")},
     )
 
@@ -642,8 +652,84 @@ def _error_format(path: str) -> tuple[bool, bool]:
 
 _HTTP_HINTS: dict[int, str] = {
     404: "not found: see {site}/ for the list of feeds",
-    405: "method not allowed: feeds are read with GET or HEAD",
 }
+
+# What each route serves, as a 405's body names it (`method_not_allowed_message`), and
+# whether its content comes from the articles (so a write is the publishing API's to make).
+# Keyed by endpoint; `redirects.*` are the conventional and moved feed locations.
+_KINDS: dict[str, tuple[str, bool]] = {
+    "feeds.feed": ("this feed", True),
+    "feeds.healthz": ("the health check", False),
+    "pages.index": ("the front page", True),
+    "pages.facet_page": ("this {segment} page", True),
+    "pages.article_page": ("this article's page", True),
+    "pages.opml": ("the OPML list of feeds", True),
+    "pages.feed_stylesheet": ("the feeds' XSL stylesheet", False),
+    "pages.feed_css": ("the style sheet", False),
+    "pages.sample_image": ("this sample image", False),
+    "subscribers_page.subscribers_page": ("the subscriber counts page", False),
+    "subscribers_page.sign_in": ("the subscriber counts page", False),
+    "subscribers_page.sign_out": ("the subscriber counts page's sign-out", False),
+    "sitemaps.crawler_document": ("this sitemap", True),
+    "redirects": ("this address (a redirect)", True),
+}
+# The crawlers' documents by path: one route serves them all.
+_CRAWLER_KINDS: dict[str, str] = {
+    ROBOTS_PATH: "robots.txt",
+    SITEMAP_INDEX_PATH: "the sitemap index",
+}
+# The order a 405's body lists the methods in (Allow's own order is the router's).
+_METHOD_ORDER = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def document_kind(path: str, methods: Sequence[str]) -> tuple[str, bool]:
+    """(what the route at `path` serves, as a sentence names it: "this feed", "robots.txt",
+    "this article's page", ...; whether its content comes from the articles) for a request
+    one of `methods` would route. "this document" for a path no route names."""
+    adapter = current_app.url_map.bind_to_environ(request.environ)
+    for method in methods:
+        try:
+            endpoint, args = adapter.match(path, method=method)
+        except HTTPException:
+            continue
+        if endpoint == "sitemaps.crawler_document" and path in _CRAWLER_KINDS:
+            return _CRAWLER_KINDS[path], path != ROBOTS_PATH
+        noun, from_articles = _KINDS.get(endpoint) or _KINDS.get(
+            endpoint.partition(".")[0], ("this document", False)
+        )
+        return noun.format(**{k: v for k, v in args.items() if isinstance(v, str)}), (from_articles)
+    return "this document", False
+
+
+def method_not_allowed_message(path: str, method: str, allowed: Sequence[str]) -> str:
+    """The body of a 405 outside the API: which document this is, the methods it takes (as
+    its `Allow` lists them), and for a write (POST, PUT, PATCH, DELETE) to a document made
+    from the articles, where articles are written: the publishing API (docs/api.md), naming
+    the article's own API URL on an article's page."""
+    taken = [m for m in _METHOD_ORDER if m in allowed]
+    kind, from_articles = document_kind(path, taken)
+    said = ", ".join(taken[:-1]) + f" or {taken[-1]}" if len(taken) > 1 else "".join(taken)
+    verb = "is read with" if set(taken) <= {"GET", "HEAD"} else "takes"
+    message = f"405 Method Not Allowed: {kind} does not take {method}"
+    if said:
+        message += f"; it {verb} {said}"
+    message += " (the Allow header lists the methods)"
+    if method in WRITE_METHODS and from_articles:
+        site = _site_root()
+        if path.startswith(ARTICLES_PREFIX) and len(path) > len(ARTICLES_PREFIX):
+            api = f"{site}{API_PREFIX}articles/{quote(path[len(ARTICLES_PREFIX) :], safe='')}"
+            message += (
+                f". To change or delete this article, send PUT, PATCH or DELETE to {api} "
+                "with an API token (see docs/api.md)"
+            )
+        else:
+            message += (
+                ". The feeds, pages and sitemaps are made from the articles, which are "
+                f"published, changed and deleted through the publishing API: PUT, PATCH or "
+                f"DELETE {site}{API_PREFIX}articles/<id> with an API token (see docs/api.md)"
+            )
+    return message
 
 
 def _site_root() -> str:
@@ -678,6 +764,9 @@ def handle_http_error(exc: HTTPException) -> Response:
     )
     # Keep the headers the exception carries, e.g. Allow on 405.
     extra = {k: v for k, v in exc.get_headers() if k.lower() != "content-type"}
+    if isinstance(exc, MethodNotAllowed):
+        allowed = [m.strip() for m in str(extra.get("Allow", "")).split(",") if m.strip()]
+        message = method_not_allowed_message(request.path, request.method, allowed)
     return error_response(status, message, headers=extra)
 
 

@@ -8,6 +8,7 @@ so the two answer every header alike. Each function is cached by its header valu
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Final
 
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
@@ -158,6 +159,18 @@ def choose_encoding(accept_encoding: str) -> str | None:
     if identity is not None and identity > best:
         return None
     return "br" if br >= gz else "gzip"
+
+
+# The bodies of the 406 for an Accept-Encoding nothing the app sends satisfies (RFC 9110
+# 12.5.3): a text document, sent as it is, gzip or br; a file sent only as it is (an image).
+NO_CODING_MESSAGE: Final = (
+    "406 Not Acceptable: your Accept-Encoding refuses an uncompressed body and names no "
+    "coding this site sends; allow gzip, br or identity"
+)
+UNCOMPRESSED_ONLY_MESSAGE: Final = (
+    "406 Not Acceptable: your Accept-Encoding refuses an uncompressed body, and this file is "
+    "sent only uncompressed (an image gains nothing from compression); allow identity"
+)
 
 
 def identity_acceptable(accept_encoding: str) -> bool:

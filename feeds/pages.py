@@ -20,6 +20,7 @@ from email.utils import format_datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Final
+from urllib.parse import quote
 from xml.etree import ElementTree as ET
 
 from flask import Blueprint, Response, current_app, render_template, request
@@ -56,6 +57,7 @@ from feeds.urls import (
     facet_page_url,
     feed_url,
     public_base_url,
+    sent_as_is,
 )
 from feeds.writers.translations import per_language
 
@@ -558,9 +560,16 @@ def _static(name: str, media_type: str) -> ResponseReturnValue:
 @bp.get(SAMPLE_IMAGES_PREFIX + "<path:name>")
 def sample_image(name: str) -> ResponseReturnValue:
     """A bundled sample image (the sample records point here), cached for a day; validated
-    as every document is, but sent as it is (an image gains nothing from compression)."""
-    path = SAMPLE_IMAGES_DIR / name if _usable_key(name) else None
-    if path is None or path.parent != SAMPLE_IMAGES_DIR or not path.is_file():
+    as every document is, but sent as it is (an image gains nothing from compression).
+
+    `x.png/` is another spelling of `x.png`: 301 to it, as every other path with a trailing
+    slash (the file system read `x.png/` as `x.png`, so it was the image at a second
+    address)."""
+    path = _sample_image(name)
+    if path is None:
+        moved = _sample_image(name.rstrip("/")) if name.endswith("/") else None
+        if moved is not None:
+            return permanent_redirect(SAMPLE_IMAGES_PREFIX + quote(moved.name))
         return _not_found(f"No sample image named {name[:80]!r}.")
     data, digest = _file(path)
     media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
@@ -570,5 +579,13 @@ def sample_image(name: str) -> ResponseReturnValue:
         media_type,
         _EPOCH,
         max_age=SAMPLE_IMAGE_MAX_AGE,
-        compressible=False,
+        compressible=not sent_as_is(SAMPLE_IMAGES_PREFIX + name),
     )
+
+
+def _sample_image(name: str) -> Path | None:
+    """The bundled sample image file named exactly `name`, or None."""
+    path = SAMPLE_IMAGES_DIR / name if _usable_key(name) else None
+    if path is None or path.parent != SAMPLE_IMAGES_DIR or path.name != name:
+        return None
+    return path if path.is_file() else None

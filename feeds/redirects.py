@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import Final
 from urllib.parse import quote, unquote_to_bytes, urlsplit
 
 from flask import Flask, Response, current_app, request
-from werkzeug.exceptions import HTTPException, NotFound
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
 from articles.store import Store
 from feeds.config import SiteConfig
@@ -109,8 +110,12 @@ def _archive_redirect_view(new: str) -> Callable[..., Response]:
 
 
 def _redirect_view(target: str, max_age: int) -> Callable[[], Response]:
+    # `moved_feeds` moves feeds: a target on another site is one too; a path here is a feed
+    # when it is under FEEDS_PREFIX (`/old-page=/section/asia` moves a page).
+    feed = True if not target.startswith("/") else None
+
     def view() -> Response:
-        return permanent_redirect(target, max_age)
+        return permanent_redirect(target, max_age, feed=feed)
 
     return view
 
@@ -139,8 +144,44 @@ def labelled_slug(store: Store, kind: str, value: str) -> str | None:
     return lowered if value.isascii() and lowered != value else None
 
 
-def permanent_redirect(target: str, max_age: int = CONVENTIONAL_MAX_AGE) -> Response:
-    """301 to `target` (a path on this site or an absolute URL), keeping the query string."""
+# The methods a 301 is for: a client may turn any other into GET when it follows a 301
+# (RFC 9110 15.4.2), so another method is redirected with 308, which keeps it (15.4.9).
+SAFE_REDIRECT_METHODS: Final = frozenset({"GET", "HEAD"})
+
+
+def redirect_text(target: str, *, feed: bool) -> str:
+    """The body of a permanent redirect to `target` (an absolute URL): for a feed, that
+    subscribers should subscribe to the new URL and lose no entries (a moved feed keeps its
+    entry ids: they are stored, never derived from the URL); for any other document (a page,
+    an article, a sitemap, robots.txt, a static file, the health check) only that it moved,
+    since it has no subscribers and no entries."""
+    if feed:
+        return f"moved permanently: {target}\nSubscribe to that URL; entry ids are unchanged.\n"
+    return (
+        f"moved permanently: {target}\nThis document has moved to that URL; use it from now on.\n"
+    )
+
+
+def is_feed_target(target: str) -> bool:
+    """Whether a redirect `target` (a path on this site, or an absolute URL) names a feed: a
+    path under `FEEDS_PREFIX`, or a URL under the site's public base URL and that prefix."""
+    if not target.startswith("/"):
+        config: SiteConfig = current_app.extensions["feeds.config"]
+        base = public_base_url(config)
+        if not target.startswith(base + "/"):
+            return False
+        target = target[len(base) :]
+    return urlsplit(target).path.startswith(FEEDS_PREFIX)
+
+
+def permanent_redirect(
+    target: str, max_age: int = CONVENTIONAL_MAX_AGE, *, feed: bool | None = None
+) -> Response:
+    """301 to `target` (a path on this site or an absolute URL), keeping the query string;
+    308 for a method other than GET and HEAD. `feed` says whether `target` is a feed (the
+    body's wording, `redirect_text`); None: whether its path is under `FEEDS_PREFIX`."""
+    if feed is None:
+        feed = is_feed_target(target)
     if target.startswith("/"):
         config: SiteConfig = current_app.extensions["feeds.config"]
         target = public_base_url(config) + target
@@ -148,8 +189,8 @@ def permanent_redirect(target: str, max_age: int = CONVENTIONAL_MAX_AGE) -> Resp
     if query:
         target += ("&" if "?" in target else "?") + query
     response = Response(
-        f"moved permanently: {target}\nSubscribe to that URL; entry ids are unchanged.\n",
-        status=301,
+        redirect_text(target, feed=feed),
+        status=301 if request.method in SAFE_REDIRECT_METHODS else 308,
         mimetype="text/plain",
     )
     response.headers["Location"] = target
@@ -179,9 +220,14 @@ def canonical_spelling() -> Response | None:
       address of the document that caches and readers keep apart. A server that passes only
       the decoded path (Granian's WSGI) gives the app no way to tell these apart.
 
+    Another method (POST, PUT, PATCH, DELETE) gets what the written path answers it: a 308
+    (which keeps the method and body) when a route there takes the method, that path's 405
+    with its `Allow` when only other methods are taken there (`/robots.txt/` was a 404 to a
+    POST, though GET found the document), else the 404 as before; OPTIONS is left alone.
+
     The API's paths are left to its own 404 (its answers are never cached; this redirect is).
     """
-    if request.method not in ("GET", "HEAD"):
+    if request.method == "OPTIONS":
         return None
     environ = request.environ
     # As sent: Werkzeug's development server drops the slashes at the start of PATH_INFO.
@@ -205,6 +251,12 @@ def canonical_spelling() -> Response | None:
         and (not key.startswith("feeds.") or key == FORWARDED_KEY)
     }
     sub_environ["PATH_INFO"] = target
+    if request.method not in SAFE_REDIRECT_METHODS:
+        taken = _taken(target)
+        if taken is None:
+            return None  # no route has the path: the request's own 404
+        if taken:
+            return permanent_redirect(site_spelling(target))  # a 308
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     with app.request_context(sub_environ):
         answer = app.full_dispatch_request()
@@ -251,11 +303,19 @@ def _routed(target: str, path: str) -> bool:
     """Whether a route takes `target` as it is (an article id may hold `//` or end in `/`)."""
     if target == path:
         return request.routing_exception is None
+    return _taken(target) is True
+
+
+def _taken(target: str) -> bool | None:
+    """Whether a route takes `target` with this request's method (True), only with others
+    (False: a 405 there), or none takes it (None)."""
     adapter = current_app.url_map.bind_to_environ(request.environ)
     try:
         adapter.match(target, method=request.method)
-    except HTTPException:
+    except MethodNotAllowed:
         return False
+    except HTTPException:
+        return None
     return True
 
 

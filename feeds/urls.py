@@ -78,6 +78,7 @@ __all__ = [
     "usable_host",
     "usable_port",
     "usable_prefix",
+    "sent_as_is",
 ]
 
 # The URL word of each facet kind but "all" (`lang` for language), from the store's registry
@@ -415,3 +416,11 @@ def usable_prefix(prefix: str) -> bool:
         except UnicodeDecodeError:
             return False
     return True
+
+
+def sent_as_is(path: str) -> bool:
+    """Whether the document at `path` (a path of the app, without the site's prefix) is sent
+    only as it is, never in a content coding: the sample images (an image gains nothing from
+    compression). `feeds.pages` serves them so (a refused identity is a 406 there too) and
+    the static export writes no compressed forms of them."""
+    return path.startswith(SAMPLE_IMAGES_PREFIX)

@@ -1510,7 +1510,17 @@ def test_a_configured_show_without_episodes_is_exported_as_the_app_serves_it(
 
 # --- Accept-Encoding: nginx answers as the app does -------------------------------------------
 
-CODING_PATHS = ("/feeds/all.atom", "/feeds/all.json", "/feeds/all", "/articles/ko-1", "/")
+# Every kind of document, the static files among them: the images the app sends only as
+# they are answer a refused identity with their own 406, as the app does.
+CODING_PATHS = (
+    "/feeds/all.atom",
+    "/feeds/all.json",
+    "/feeds/all",
+    "/articles/ko-1",
+    "/",
+    "/static/feeds.css",
+    "/samples/images/cho-hyun-tokyo.png",
+)
 REFUSING = (
     "identity;q=0",
     "*;q=0",

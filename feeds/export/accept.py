@@ -17,7 +17,14 @@ from typing import Final
 from feeds.export.conditional import GREATER
 from feeds.export.maps import literal_regex, quote
 from feeds.http_dates import MONTHS
-from feeds.negotiation import choose_encoding, for_browser, identity_acceptable, negotiate
+from feeds.negotiation import (
+    NO_CODING_MESSAGE,
+    UNCOMPRESSED_ONLY_MESSAGE,
+    choose_encoding,
+    for_browser,
+    identity_acceptable,
+    negotiate,
+)
 from feeds.urls import FEEDS_PREFIX
 
 # Accept headers of feed readers, podcast apps, HTTP libraries and browsers; the generated map
@@ -160,12 +167,10 @@ SIMPLE_ACCEPT_ENCODING: Final = rf"\s*(?:{_CODING})?\s*(?:,\s*(?:{_CODING})?\s*)
 NO_CODING: Final = "406"
 # The app's 406 for a document whose every form is refused (`feeds.http._no_acceptable_coding`),
 # as text and as the JSON the app answers on a `.json` feed URL.
-NO_CODING_MESSAGE: Final = (
-    "406 Not Acceptable: your Accept-Encoding refuses an uncompressed body and names no "
-    "coding this site sends; allow gzip, br or identity"
-)
 NO_CODING_TEXT: Final = NO_CODING_MESSAGE + "\\n"
 NO_CODING_JSON: Final = '{\\"error\\": \\"' + NO_CODING_MESSAGE + '\\", \\"status\\": 406}\\n'
+# ... and for a document the app sends only as it is (an image).
+UNCOMPRESSED_ONLY_TEXT: Final = UNCOMPRESSED_ONLY_MESSAGE + "\\n"
 
 
 _POSITIVE_Q = r"(?:1(?:\.0{0,3})?|0?\.[0-9]{0,2}[1-9][0-9]{0,2}?)"
@@ -195,12 +200,14 @@ def _coding_answer(header: str) -> str:
 def accept_encoding_maps(upstream: bool, prefix: str = "") -> str:
     """`$feeds_coding` (br, gzip or "" for the body as it is) and `$feeds_refused` ("json" or
     "text" when the app answers 406: the header refuses identity and names no coding it has;
-    "" else) for the request's Accept-Encoding, as the app answers it (`feeds.http
-    .document_response`).
+    "uncompressed" for that 406 of a document the app sends only as it is, an image, whatever
+    codings the header names; "" else) for the request's Accept-Encoding, as the app answers
+    it (`feeds.http.document_response`).
 
     `$feeds_ae` is the app's answer where nginx can give it exactly: a document the app sends
-    only as it is (`$feeds_identity`), a header of `COMMON_ACCEPT_ENCODING`, a header without
-    parameters (`SIMPLE_ACCEPT_ENCODING`); else `UNSURE`. An unsure header goes to the app
+    only as it is (`$feeds_identity`: the body, or 406 when identity is refused), a header
+    of `COMMON_ACCEPT_ENCODING`, a header without parameters (`SIMPLE_ACCEPT_ENCODING`);
+    else `UNSURE`. An unsure header goes to the app
     when there is an `upstream` (`$feeds_ask_app`); without one nginx takes a coding the
     header gives a quality above 0 (Brotli, then gzip, `*` standing for Brotli), else the
     body as it is, else (identity refused: `identity;q=0`, or `*;q=0` without an identity
@@ -208,15 +215,24 @@ def accept_encoding_maps(upstream: bool, prefix: str = "") -> str:
     not the one it prefers most.
 
     The app weighs preconditions first: a request whose If-None-Match holds the tag got its
-    304 before this; one whose If-Modified-Since is current (a valid date, not ahead of the
-    clock, not before the document's Last-Modified, no If-None-Match) gets the 304 from nginx's
-    own test instead of the 406 (`$feeds_ims_current`).
+    304 before this; one whose If-Modified-Since is current (a valid date, ahead of the clock
+    or not, not before the document's Last-Modified, no If-None-Match) gets the 304 from
+    nginx's own test instead of the 406 (`$feeds_ims_current`).
     """
     lines = [
         'map "$feeds_identity:$http_accept_encoding" $feeds_ae {',
         f"    default {quote(UNSURE)};",
     ]
-    lines.append('    "~^1:" "";')
+    # A document the app sends only as it is: that body, unless the header refuses it.
+    identity_refused = f"(?!{_named('identity', _ACCEPTED)}){_named('identity', _REFUSED)}"
+    star_refused = (
+        f"(?!{_named('identity')})(?!{_named(_STAR, _ACCEPTED)}){_named(_STAR, _REFUSED)}"
+    )
+    lines += [
+        f'    "~*^1:{identity_refused}" {NO_CODING};',
+        f'    "~*^1:{star_refused}" {NO_CODING};',
+        '    "~^1:" "";',
+    ]
     seen: set[str] = set()
     for header in COMMON_ACCEPT_ENCODING:
         if header.lower() in seen:
@@ -277,10 +293,11 @@ def accept_encoding_maps(upstream: bool, prefix: str = "") -> str:
         '    default "";',
         '    "~^::[0-9]{14}:[0-9]{14}:$" "1";',
         "}",
-        'map "$feeds_ae_choice:$feeds_ims_current:$uri" $feeds_refused {',
+        'map "$feeds_ae_choice:$feeds_ims_current:$feeds_identity:$uri" $feeds_refused {',
         '    default "";',
-        f'    "~^{NO_CODING}::{literal_regex(prefix + FEEDS_PREFIX)}.*\\.json$" "json";',
-        f'    "~^{NO_CODING}::" "text";',
+        f'    "~^{NO_CODING}::1:" "uncompressed";',
+        f'    "~^{NO_CODING}:::{literal_regex(prefix + FEEDS_PREFIX)}.*\\.json$" "json";',
+        f'    "~^{NO_CODING}:::" "text";',
         "}",
     ]
     return "\n".join(lines)

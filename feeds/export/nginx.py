@@ -38,6 +38,7 @@ from feeds.export.accept import (
     NO_CODING_TEXT,
     SIMPLE_ACCEPT,
     SIMPLE_ACCEPT_ENCODING,
+    UNCOMPRESSED_ONLY_TEXT,
     UNSURE,
     accept_encoding_maps,
     accept_map,
@@ -58,7 +59,7 @@ from feeds.export.files import type_key
 from feeds.export.gone import gone_location, gone_maps
 from feeds.export.maps import DOCUMENT_MAPS, LABEL_MAP, MAP_KEYS, literal_regex, quote
 from feeds.negotiation import BROWSER_XML_TYPE
-from feeds.redirects import CONVENTIONAL_MAX_AGE
+from feeds.redirects import CONVENTIONAL_MAX_AGE, redirect_text
 from feeds.urls import FEEDS_PREFIX, FORMATS, SEGMENT_BY_KIND
 from feeds.writers import MEDIA_TYPES
 
@@ -169,7 +170,7 @@ def nginx_config(
     feeds = prefix + FEEDS_PREFIX
     # The app's permanent_redirect: its Location and body.
     moved = f"{site_url.rstrip('/')}{FEEDS_PREFIX}$feeds_label_slug$feeds_label_rest$is_args$args"
-    moved_text = f"moved permanently: {moved}\\nSubscribe to that URL; entry ids are unchanged.\\n"
+    moved_text = redirect_text(moved, feed=True).replace("\n", "\\n")  # a feed's wording
     # A feed URL whose last segment has no format extension: the format comes from Accept.
     negotiated = f"~^({literal_regex(feeds)}(?:[^?]*/)?[^/?.]+)(\\?.*)?$"
     # ... and the live feed it belongs to (what a 406 lists).
@@ -392,6 +393,11 @@ def nginx_config(
             for name, media, body in (
                 ("@feeds_no_coding", "text/plain; charset=utf-8", NO_CODING_TEXT),
                 ("@feeds_no_coding_json", "application/json", NO_CODING_JSON),
+                (
+                    "@feeds_no_coding_uncompressed",
+                    "text/plain; charset=utf-8",
+                    UNCOMPRESSED_ONLY_TEXT,
+                ),
             )
             for line in (
                 f"    location {name} {{",
@@ -475,6 +481,8 @@ def nginx_config(
         "        error_page 424 = @feeds_no_coding;",
         '        if ($feeds_refused = "json") { return 423; }',
         '        if ($feeds_refused = "text") { return 424; }',
+        "        error_page 428 = @feeds_no_coding_uncompressed;",
+        '        if ($feeds_refused = "uncompressed") { return 428; }',
         "        if ($feeds_internal) { rewrite ^ $feeds_internal last; }",
         *headers,
         "        try_files $feeds_stem$feeds_file_suffix.$feeds_type_key =404;",

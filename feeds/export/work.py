@@ -54,7 +54,7 @@ from feeds.http import FeedService, feed_etag, feed_last_modified, self_query_st
 from feeds.preview import VARY
 from feeds.query import QueryError, parse_feed_path
 from feeds.subscribers import NOT_COUNTED
-from feeds.urls import FEEDS_PREFIX, FORMATS, archive_path, feed_path, paged_path
+from feeds.urls import FEEDS_PREFIX, FORMATS, archive_path, feed_path, paged_path, sent_as_is
 from feeds.writers import MEDIA_TYPES
 
 if TYPE_CHECKING:
@@ -417,7 +417,7 @@ class RunContext:
                 cache_control=response.headers.get("Cache-Control", ""),
                 vary=vary,
                 last_modified=response.headers.get("Last-Modified", ""),
-                app_compresses=path.startswith(FEEDS_PREFIX) or "Accept-Encoding" in vary,
+                app_compresses=not sent_as_is(path),
                 state=state,
             )
             self._write(entry, response.get_data())
