@@ -2,7 +2,7 @@
 
 Nothing here runs in the test suite. Large inputs are built once and kept under `bench/.data/`
 (git-ignored), or under the folder `BENCH_DATA` names (a 1M corpus is ~7 GB, its SQLite store
-~10 GB: point it at a disk with room, shared by every checkout); a file appears there only
+~5 GB: point it at a disk with room, shared by every checkout); a file appears there only
 when it is complete (written under a temporary name, then renamed), so an interrupted run
 never leaves a half-built cache behind. PostgreSQL stores are databases named after the
 `--postgres` URL's database (`<db>_bench_<n>`), made and dropped by the benchmarks.

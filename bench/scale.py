@@ -3,7 +3,7 @@
 Runs, each in its own bounded process: the import benchmark (SQLite and PostgreSQL), the query
 benchmark (query plus render, both stores interleaved), then the plot. Inputs are generated
 once and cached under BENCH_DATA (default bench/.data; a full run needs ~7 GB for the 1M
-corpus plus ~10 GB per 1M store and room for the import's copy: ~40 GB free).
+corpus plus ~5 to 7 GB per 1M store and room for the import's copy: ~40 GB free).
 
     BENCH_DATA=/work/benchdata python bench/scale.py --postgres postgresql://feeds:feeds@127.0.0.1/feeds
     BENCH_DATA=/work/benchdata python bench/scale.py --quick --postgres ...    # small sizes
