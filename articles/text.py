@@ -282,7 +282,10 @@ def sanitize_html(fragment: str, base_url: str = "") -> str:
         # alone); tests/test_text_hygiene.py holds it to that.
         return composed.strip()
     token = _base_url.set(base_url or "/")
-    fragment = record_text(fragment)
+    # Without the bidi balancing of single-line texts: a body's paragraphs end every embedding
+    # (UAX #9 X8, each block is a paragraph when a reader renders it), and its attributes are
+    # URLs, not text.
+    fragment = record_text(fragment, bidi=False)
     if "&#" in fragment:
         fragment = _NUMERIC_REFERENCE.sub(_usable_reference, fragment)
     try:

@@ -383,6 +383,14 @@ def _as_is(value: str | None) -> str:
     return value or ""
 
 
+def _clean_unbalanced(value: str | None) -> str:
+    """`clean_text` without the bidirectional balancing, for the values the record readers
+    read so (`bidi=False`): URLs and ids, which hold those controls only percent-encoded, and
+    HTML bodies, whose attributes are no text and whose paragraphs end every embedding
+    (`articles.text.sanitize_html`)."""
+    return clean_text(value, bidi=False)
+
+
 def _entry_is_clean(article: Article, link_source: str, entry: Entry) -> bool:
     """Whether `entry`, built from `article` with its texts as they are (`_as_is`), is the
     entry cleaning every text gives: `texts_clean` of the texts `entry_texts` gives."""
@@ -436,18 +444,20 @@ def _build_entry(
     if clean is not _as_is:
         # `parts` are keyed by the texts as the article holds them: clean ones only.
         parts = None
+    # URLs, ids and the HTML body: cleaned as their readers clean them, without bidi balancing.
+    plain = _as_is if clean is _as_is else _clean_unbalanced
     image = None
     if article.image is not None:
         img = article.image
         image = _new_image(
-            resolve_uri(clean(img.url).strip(), base_url),
+            resolve_uri(plain(img.url).strip(), base_url),
             clean(img.alt),
             clean(img.caption),
             img.width,
             img.height,
             img.type,
         )
-    body = absolute_html(clean(article.body_html), base_url)
+    body = absolute_html(plain(article.body_html), base_url)
     # Readers show the lead image only when it is in the content; skip it if the body has it.
     if image is not None and image.url not in body:
         body = _figure(image) + body
@@ -459,7 +469,7 @@ def _build_entry(
         or excerpt(clean(article.summary) or article.body_html, 80)
         or article.id
     )
-    link = resolve_uri(clean(link_source).strip(), base_url)
+    link = resolve_uri(plain(link_source).strip(), base_url)
     if not body or body.isspace():
         # A headline-only record: readers (and validators) want some content, so the entry's
         # content is a link to the article itself.
@@ -502,7 +512,7 @@ def _build_entry(
     # Positional, in the order of Entry's fields (every one given), slot by slot: see
     # `_slot_constructor`.
     return _new_entry(
-        clean(article.guid),  # id
+        plain(article.guid),  # id
         title,
         link,
         article.published,
@@ -515,7 +525,7 @@ def _build_entry(
         tuple(categories),
         tuple(
             [
-                _new_related(resolve_uri(clean(r.url).strip(), base_url), clean(r.title))
+                _new_related(resolve_uri(plain(r.url).strip(), base_url), clean(r.title))
                 for r in article.related
             ]
         )
@@ -524,7 +534,7 @@ def _build_entry(
         tuple(
             [
                 _new_enclosure(
-                    resolve_uri(clean(m.url).strip(), base_url),
+                    resolve_uri(plain(m.url).strip(), base_url),
                     max(int(m.length or 0), 0),
                     clean(m.type) or "application/octet-stream",
                     clean(m.title),
@@ -553,6 +563,11 @@ _NO_CATEGORY = Category("", "", "")
 _NO_CREDIT = Credit("")
 
 
+def _unbalanced(clean: Callable[[str | None], str]) -> Callable[[str | None], str]:
+    """The cleaning of URLs and addresses that goes with `clean` (see `_clean_unbalanced`)."""
+    return _as_is if clean is _as_is else _clean_unbalanced
+
+
 def _person(
     name: str, uri: str | None, email: str | None, base_url: str, clean: Callable[[str | None], str]
 ) -> Person:
@@ -562,8 +577,8 @@ def _person(
         return _NO_PERSON
     return _new_person(
         name,
-        resolve_uri(clean(uri).strip(), base_url) if uri else None,
-        clean(email).strip() or None,
+        resolve_uri(_unbalanced(clean)(uri).strip(), base_url) if uri else None,
+        _unbalanced(clean)(email).strip() or None,
     )
 
 

@@ -49,8 +49,9 @@ def test_every_kept_link_is_an_iri_naming_the_same_thing(path: str) -> None:
     (href,) = _links(sanitize_html(body, "https://site.example/articles/1"))
     assert _IRI.fullmatch(href), href
     # Only encoded, never decoded or reordered: the link names what was written.
-    # (Body text is stored as record_text keeps it; a link's ends are trimmed.)
-    assert unquote(href) == unquote(record_text(written).strip())
+    # (A URL is kept as record_text keeps it, without the bidi balancing text gets; a link's
+    # ends are trimmed.)
+    assert unquote(href) == unquote(record_text(written, bidi=False).strip())
 
 
 @settings(max_examples=300, deadline=None)

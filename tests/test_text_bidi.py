@@ -109,3 +109,40 @@ def test_a_row_stored_before_the_rule_is_balanced_on_output(fmt: str) -> None:
         else feedparser.parse(document).entries[0].title
     )
     assert title == f"Old {RLO}row{PDF}"
+
+
+@pytest.mark.parametrize("control", [RLO, PDI, RLI + "x" + PDF])
+@pytest.mark.parametrize("fmt", ["atom", "rss", "json"])
+def test_urls_ids_and_bodies_keep_their_controls_on_output(fmt: str, control: str) -> None:
+    """URLs, ids and HTML bodies are read without the balancing (`bidi=False`): a URL holds
+    the controls only percent-encoded, a body's paragraphs end every embedding. The feed model
+    cleans a row again when any text holds a control (here the title), and must clean those
+    the same way, or a link would gain a closer or lose a stray terminator: another URL."""
+    raw = {
+        "id": "links",
+        "title": f"Title {RLO}open",
+        "published": "2025-07-30",
+        "url": f"https://example.org/a{control}b",
+        "body_html": f'<p><a href="https://example.org/x{control}y">x</a> {RLO}text</p>',
+    }
+    article = article_from_mapping(raw, where="t", zone=SEOUL, default_language="ko")
+    encoded = "".join(
+        c if c.isascii() else "".join(f"%{b:02X}" for b in c.encode()) for c in control
+    )
+    # Read: the URLs percent-encoded as they were, the body's text as it was.
+    assert article.url == f"https://example.org/a{encoded}b"
+    assert f'href="https://example.org/x{encoded}y"' in article.body_html
+    assert article.body_html.endswith(f"</a> {RLO}text</p>")
+    # A row holding the raw controls (as a store written before may) is written the same.
+    stored = replace(
+        article,
+        url=f"https://example.org/a{control}b",
+        body_html=f'<p><a href="https://example.org/x{control}y">x</a> {RLO}text</p>',
+    ).with_guid(f"tag:example.org,2025:g{encoded}")
+    rendered = render(make_feed([stored]), fmt)
+    document = rendered.decode() if isinstance(rendered, bytes) else rendered
+    assert f"https://example.org/a{encoded}b" in document
+    # The body's HTML is cleaned on output, not sanitised again: its link stays as stored.
+    assert f"https://example.org/x{control}y" in document
+    # No closer added: the paragraph ends the override.
+    assert f"{RLO}text</p>" in document.replace("&lt;/p&gt;", "</p>")
