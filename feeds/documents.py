@@ -152,7 +152,7 @@ class Documents:
             total=total,
             last_page=last_page,
             newest_month=newest_month,
-            empty_updated=None if keys else _emptied_at(store),
+            empty_updated=None if keys else _emptied_at(store, query.facet, now),
             translations=translations,
             until_change=_sooner(
                 _until_change(store, now, query.facet),
@@ -337,7 +337,7 @@ class Documents:
             modified=self._modified(
                 query.facet, now, keys, (), tombstones, translations, month=month, ended=ended
             ),
-            empty_updated=None if keys else _emptied_at(store),
+            empty_updated=None if keys else _emptied_at(store, query.facet, now, month),
             # `months` are those with visible entries: none left, the facet's page is gone.
             has_page=facet_page_exists(store, query.facet, visible=bool(months)),
         )
@@ -383,11 +383,20 @@ def _has_bounds(month: str) -> bool:
     return True
 
 
-def _emptied_at(store: Store) -> datetime | None:
-    """When an empty feed last changed: its last entry deleted, or the database set up (the
-    newest recorded schema upgrade); stable until one of them happens again."""
+def _emptied_at(
+    store: Store, facet: Facet, now: datetime, month: str | None = None
+) -> datetime | None:
+    """When an empty feed last changed: its last entry taken out of it (deleted, withdrawn,
+    embargoed again or moved out; of `month`'s archive when given), an article deleted, or the
+    database set up (the newest recorded schema upgrade); stable until one of them happens
+    again. Its own last removal keeps the date its tombstones gave it once they expire, so
+    the feed's `updated` never goes back."""
     migration = store.last_migration()
-    moments = [store.latest_deletion(), migration.applied_at if migration else None]
+    moments = [
+        store.last_removal(facet, now=now, month=month),
+        store.latest_deletion(),
+        migration.applied_at if migration else None,
+    ]
     return max((moment for moment in moments if moment is not None), default=None)
 
 

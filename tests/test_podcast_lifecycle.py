@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime, parsedate_to_datetime
 from io import BytesIO
 from typing import Any
@@ -14,11 +14,14 @@ import feedparser
 import podcastparser
 import pytest
 from flask import Flask
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from lxml import etree
 
 from articles.model import Section
 from articles.service import ArticleService
 from tests.fixtures.app import Clock
-from tests.test_podcast_feeds import BASE, SHOW, episode, pclient, podcast_app  # noqa: F401  (fixtures)
+from tests.test_podcast_feeds import ATOM, BASE, SHOW, episode, pclient, podcast_app  # noqa: F401  (fixtures)
 from tests.test_podcast_feeds import corpus as podcast_corpus
 
 
@@ -178,3 +181,75 @@ def test_an_episode_whose_media_is_taken_away_leaves_the_show_with_a_tombstone(
     clock.now += timedelta(seconds=1)
     show = client.get("/feeds/podcast/briefing.atom").data
     assert b"<at:deleted-entry" not in show and b":ep-03</id>" in show
+
+
+# After the database's set-up (its migration is dated by the wall clock when the test session
+# starts), so that set-up is not the latest thing an emptied feed can be dated by.
+LATER = datetime(2040, 1, 1, 6, 0, tzinfo=UTC)
+REMOVALS: dict[str, dict[str, Any]] = {
+    "withheld": {"status": "withheld"},
+    "draft": {"status": "draft"},
+    "media-removed": {"media": (), "episode": None},
+    "moved": {"section": Section("world", "World")},
+    "embargoed-again": {"status": "published"},  # with `embargoed` set below
+}
+
+
+def _feed_dates(client: Any, path: str) -> list[datetime]:
+    """The feed-level dates a reader sees: Atom `updated`, RSS `lastBuildDate`."""
+    root = etree.fromstring(client.get(path).data)
+    if path.endswith(".atom"):
+        return [datetime.fromisoformat(root.findtext(f"{{{ATOM}}}updated"))]
+    return [parsedate_to_datetime(t) for t in root.xpath("/rss/channel/lastBuildDate/text()")]
+
+
+@settings(
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    removal=st.sampled_from(sorted(REMOVALS)),
+    days=st.lists(st.integers(0, 60), min_size=1, max_size=3),
+    tombstone_days=st.integers(1, 30),
+)
+def test_a_feed_emptied_by_a_withdrawal_never_dates_itself_back_when_its_tombstone_expires(
+    make_app: Callable[..., Flask],
+    clock: Clock,
+    removal: str,
+    days: list[int],
+    tombstone_days: int,
+) -> None:
+    """A feed's `updated` (RSS `lastBuildDate`) moves forward only. The only episode of a show
+    (and the site's only article) taken out of it by a write that deletes nothing leaves a
+    tombstone that dates the feed; when that tombstone's period ends the feed, empty, was dated
+    by the site's latest deletion or the database's set-up instead, both earlier, so its
+    `updated` went back in time. It is now never earlier than its own last removal."""
+    clock.now = LATER
+    only = dataclasses.replace(episode(1, id="only-ep"), published=LATER, updated=LATER)
+    app = make_app(
+        [only], site_url=BASE, tombstone_days=tombstone_days, podcasts={"briefing": SHOW}
+    )
+    client = app.test_client()
+    paths = [
+        f"/feeds/{feed}.{fmt}" for feed in ("podcast/briefing", "all") for fmt in ("atom", "rss")
+    ]
+    clock.now += timedelta(hours=1)
+    changes = dict(REMOVALS[removal])
+    if removal == "embargoed-again":
+        changes["embargoed"] = changes["published"] = clock.now + timedelta(days=365)
+    with app.app_context():
+        _service(app).correct("only-ep", changes)
+    clock.now += timedelta(seconds=1)
+    seen = {path: _feed_dates(client, path) for path in paths}
+    for wait in days:
+        clock.now += timedelta(days=wait, seconds=1)
+        for path in paths:
+            if client.get(path).status_code != 200:
+                continue  # not a show (the "all" feed of a site with nothing left: 410)
+            now = _feed_dates(client, path)
+            assert len(now) == len(seen[path]), path
+            assert all(b >= a for a, b in zip(seen[path], now, strict=True)), (
+                path,
+                seen[path],
+                now,
+            )
+            seen[path] = now

@@ -415,6 +415,7 @@ def tombstone_ends(
             t.c.value == facet.value,
             t.c.removed_at > since,
             t.c.reason != MOVED,
+            a.c.guid == t.c.guid,
             a.c.status == "published",
             a.c.published > t.c.removed_at,
         )
@@ -431,7 +432,9 @@ def _shown_tombstone(facet: Facet, now: datetime, since: datetime) -> tuple[Any,
     shows at `now`: the feed's, removed in (since, now], and its entry not visible again (an
     entry whose renewed embargo has ended is no longer deleted, whatever its row says). An
     entry taken out of this feed only (`MOVED`: its stored version is in other feeds, not
-    this one, as the write side keeps it) stays deleted here however visible it is elsewhere."""
+    this one, as the write side keeps it) stays deleted here however visible it is elsewhere,
+    and so does the entry a deleted article was before it came back under another guid (the
+    row's guid is not the article's): an entry id is never visible again once deleted."""
     t, a = tombstones_table, articles_table
     return (
         t.c.kind == facet.kind,
@@ -439,7 +442,11 @@ def _shown_tombstone(facet: Facet, now: datetime, since: datetime) -> tuple[Any,
         t.c.removed_at > since,
         t.c.removed_at <= now,
         sa.or_(
-            t.c.reason == MOVED, a.c.id.is_(None), a.c.status != "published", a.c.published > now
+            t.c.reason == MOVED,
+            a.c.id.is_(None),
+            a.c.guid != t.c.guid,
+            a.c.status != "published",
+            a.c.published > now,
         ),
     )
 

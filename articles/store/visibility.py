@@ -67,6 +67,13 @@ class VisibilityChange:
     stored_in: frozenset[tuple[str, str]] | None = None
 
 
+# Per written article that may hold tombstones: the feeds it is seen in or leaves by this
+# write, the feeds its stored version is in (None: deleted), its guid, and the feeds it leaves.
+Looked = tuple[
+    frozenset[tuple[str, str]], frozenset[tuple[str, str]] | None, str, frozenset[tuple[str, str]]
+]
+
+
 class Visibility:
     """The visibility bookkeeping of one write transaction (its connection, its podcast shows
     by slug, its feed totals), and what it knows of the tombstone tables meanwhile."""
@@ -186,9 +193,7 @@ class Visibility:
         # Per article that may hold tombstones: the feeds it is seen in or left now (their
         # tombstones go, or are written anew), and the feeds its stored version is in (None:
         # deleted), which decide whether its other tombstones are `MOVED` ones.
-        looked_up: dict[
-            str, tuple[frozenset[tuple[str, str]], frozenset[tuple[str, str]] | None]
-        ] = {}
+        looked_up: dict[str, Looked] = {}
         for change in changes:
             before = change.before or frozenset()
             after = change.after or frozenset()
@@ -219,7 +224,7 @@ class Visibility:
                     for kind, value in sorted(left)
                 )
             if change.id not in clean:
-                looked_up[change.id] = (after | left, stored_in)
+                looked_up[change.id] = (after | left, stored_in, change.guid, left)
         if looked_up:
             self._settle_tombstones(looked_up, reason)
         if stones:
@@ -262,9 +267,7 @@ class Visibility:
 
     def _settle_tombstones(
         self,
-        looked_up: Mapping[
-            str, tuple[frozenset[tuple[str, str]], frozenset[tuple[str, str]] | None]
-        ],
+        looked_up: Mapping[str, Looked],
         reason: str,
     ) -> None:
         """Bring the stored tombstones of the written articles in line with their versions:
@@ -276,14 +279,22 @@ class Visibility:
         void: list[dict[str, str]] = []
         moved: list[dict[str, str]] = []
         hidden: list[dict[str, str]] = []
-        found = sa.select(t.c.article_id, t.c.kind, t.c.value, t.c.reason).where(
+        found = sa.select(t.c.article_id, t.c.kind, t.c.value, t.c.reason, t.c.guid).where(
             among(conn, t.c.article_id, looked_up)
         )
         # Only the few articles that hold tombstones come back from this lookup.
         for row in conn.execute(found):
-            seen, stored_in = looked_up[row.article_id]
+            seen, stored_in, guid, left = looked_up[row.article_id]
             feed = (row.kind, row.value)
             key = {"a": row.article_id, "k": row.kind, "v": row.value}
+            if row.guid != guid:
+                # The entry the article was before it was deleted and came back under another
+                # guid: that entry id is gone for good (ids are never reused), so its tombstone
+                # stays until its period ends, however visible the article is now; only the
+                # article leaving this feed again now takes its row (one per article and feed).
+                if feed in left:
+                    void.append(key)
+                continue
             if feed in seen:
                 void.append(key)
             elif stored_in is None:
