@@ -387,14 +387,15 @@ def _emptied_at(
     store: Store, facet: Facet, now: datetime, month: str | None = None
 ) -> datetime | None:
     """When an empty feed last changed: its last entry taken out of it (deleted, withdrawn,
-    embargoed again or moved out; of `month`'s archive when given), an article deleted, or the
-    database set up (the newest recorded schema upgrade); stable until one of them happens
-    again. Its own last removal keeps the date its tombstones gave it once they expire, so
-    the feed's `updated` never goes back."""
+    embargoed again or moved out; of `month`'s archive when given), or the database set up
+    (the newest recorded schema upgrade); stable until one of them happens again. Its own
+    last removal keeps the date its tombstones gave it once they expire, so the feed's
+    `updated` never goes back. Not any deletion on the site: deleting a draft or an embargoed
+    story no reader saw would move every empty feed's date, ETag and Last-Modified, telling
+    anyone who polls one that something unpublished was deleted, and when."""
     migration = store.last_migration()
     moments = [
         store.last_removal(facet, now=now, month=month),
-        store.latest_deletion(),
         migration.applied_at if migration else None,
     ]
     return max((moment for moment in moments if moment is not None), default=None)

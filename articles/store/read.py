@@ -657,12 +657,6 @@ def list_keys(
     return keys
 
 
-def latest_deletion(conn: Connection) -> datetime | None:
-    d = deleted_table
-    query = sa.select(d.c.deleted_at).order_by(d.c.deleted_at.desc()).limit(1)
-    return conn.execute(query).scalar()
-
-
 def deletions(conn: Connection) -> list[tuple[str, str, datetime]]:
     d = deleted_table
     query = sa.select(

@@ -254,11 +254,6 @@ class StoreReads:
             rows = conn.execute(sa.select(log.c.ids).where(log.c.seq > since)).scalars()
             return frozenset(i for ids in rows for i in json.loads(ids))
 
-    def latest_deletion(self) -> datetime | None:
-        """When the most recent deletion happened (aware UTC), or None if there was none."""
-        with self._connect() as conn:
-            return read.latest_deletion(conn)
-
     def tombstone(self, article_id: str) -> tuple[str, datetime] | None:
         """(guid, deleted_at) of the deleted article `article_id`, or None if it was not."""
         with self._connect() as conn:

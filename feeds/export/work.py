@@ -132,7 +132,6 @@ class RunStore:
             "months",
             "last_change",
             "next_visibility_change",
-            "latest_deletion",
             "last_migration",
             "month_summaries",
         }
