@@ -67,14 +67,19 @@ def _media_ranges(accept: str) -> list[tuple[str, str, float]]:
     return ranges
 
 
-def _quality(ranges: list[tuple[str, str, float]], media: str) -> float | None:
-    """The q-value the most specific range gives `media` (`type/subtype`, then `type/*`,
-    then `*/*`), or None when no range covers it."""
+def _best_range(
+    ranges: list[tuple[str, str, float]], media: str, *, wildcards: bool = True
+) -> tuple[int, float] | None:
+    """(specificity, q-value) of the most specific range covering `media` (`type/subtype`
+    2, then `type/*` 1, then `*/*` 0; the first of equals), or None when none does. Without
+    `wildcards`, only a range naming `media` itself counts."""
     kind, _, sub = media.partition("/")
     match: tuple[int, float] | None = None
     for range_kind, range_sub, quality in ranges:
         if range_kind == kind and range_sub == sub:
             specificity = 2
+        elif not wildcards:
+            continue
         elif range_kind == kind and range_sub == "*":
             specificity = 1
         elif range_kind == "*":
@@ -83,6 +88,13 @@ def _quality(ranges: list[tuple[str, str, float]], media: str) -> float | None:
             continue
         if match is None or specificity > match[0]:
             match = (specificity, quality)
+    return match
+
+
+def _quality(ranges: list[tuple[str, str, float]], media: str) -> float | None:
+    """The q-value the most specific range gives `media` (`type/subtype`, then `type/*`,
+    then `*/*`), or None when no range covers it."""
+    match = _best_range(ranges, media)
     return None if match is None else match[1]
 
 
@@ -107,21 +119,8 @@ def negotiate(accept: str | None) -> str | None:
             # `application/json, application/feed+json;q=0`: the name counts for JSON Feed,
             # but the type it is sent as is refused (RFC 9110 12.5.1: q=0 is "not acceptable").
             continue
-        kind, _, sub = offered.partition("/")
-        match: tuple[int, float] | None = None  # (specificity, quality) of the best range
-        for range_kind, range_sub, quality in ranges:
-            if range_kind == kind and range_sub == sub:
-                specificity = 2
-            elif offered not in _SERVED:
-                continue
-            elif range_kind == kind and range_sub == "*":
-                specificity = 1
-            elif range_kind == "*":
-                specificity = 0
-            else:
-                continue
-            if match is None or specificity > match[0]:
-                match = (specificity, quality)
+        # Wildcards match only the types served: `*/*` picks no format by `application/json`.
+        match = _best_range(ranges, offered, wildcards=offered in _SERVED)
         if match is None or match[1] <= 0:
             continue
         rank = (match[1], match[0], -order)
