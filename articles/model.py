@@ -76,6 +76,21 @@ def is_episode_media(media: Media) -> bool:
     return media.type.lower().startswith(EPISODE_MEDIA_PREFIXES)
 
 
+def primary_first(media: tuple[Media, ...]) -> tuple[Media, ...]:
+    """The media as feeds list them: the item's primary medium first (its first audio or
+    video, else its first medium), then the others in the record's order.
+
+    RSS allows one `<enclosure>` per item, and podcast apps and readers take the first
+    enclosure (podcastparser and feedparser list them in document order; Apple reads one) as
+    the item's media file, in Atom and JSON Feed too: so the primary is first everywhere, and
+    a PDF of show notes listed before the audio is never taken for the episode's file.
+    """
+    index = next((i for i, m in enumerate(media) if is_episode_media(m)), 0)
+    if index == 0:
+        return media
+    return (media[index], *media[:index], *media[index + 1 :])
+
+
 @dataclass(frozen=True, slots=True)
 class Episode:
     """What a podcast episode says beyond its article (Apple's and Podcasting 2.0's terms).

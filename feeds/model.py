@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from typing import Any, Literal, TypeVar, cast, overload
 from urllib.parse import quote
 
-from articles.model import Article, Episode
+from articles.model import Article, Episode, primary_first
 from articles.text import clean_text
 from feeds.entry_memo import ENTRY_MEMO as ENTRY_MEMO  # re-exported
 from feeds.entry_memo import EntryMemo as EntryMemo
@@ -146,7 +146,8 @@ class RelatedLink:
 
 @dataclass(frozen=True, slots=True)
 class Enclosure:
-    """A downloadable attachment; `length` in bytes (0 when unknown, never None)."""
+    """A downloadable attachment; `length` in bytes (0 when unknown, never None). An entry's
+    enclosures have its primary medium first (`articles.model.primary_first`)."""
 
     url: str
     length: int
@@ -540,7 +541,7 @@ def _build_entry(
                     clean(m.title),
                     m.duration,
                 )
-                for m in article.media
+                for m in primary_first(article.media)
             ]
         )
         if article.media

@@ -13,8 +13,9 @@ settings, never a document's state):
   scheme, or the configured one), `podcast:locked` (with the owner's e-mail); item
   `podcast:transcript` (url, type), `podcast:chapters` (url, `application/json+chapters`),
   `podcast:person` per byline (none for an episode without one), `podcast:season`,
-  `podcast:episode`. Namespace `https://podcastindex.org/namespace/1.0` (the Podcast Index
-  namespace, version 1.0).
+  `podcast:episode`, `podcast:alternateEnclosure` (type, length, title, `podcast:source uri`)
+  for each audio or video file after the primary one (the `<enclosure>`). Namespace
+  `https://podcastindex.org/namespace/1.0` (the Podcast Index namespace, version 1.0).
 
 `render_show(feed, fmt, show)` writes a show's document: the default extensions without
 Media RSS (a podcast document carries only the episodes' media as enclosures; podcastparser
@@ -163,6 +164,18 @@ class Podcasting20(FeedExtension):
         if episode is not None and episode.chapters_url:
             parts.append(
                 f'<podcast:chapters url="{xml_attr(episode.chapters_url)}" type="{CHAPTERS_TYPE}"/>'
+            )
+        # RSS has one <enclosure> (the primary medium); the episode's other audio and video
+        # files, which Atom and JSON Feed list after it, are its alternate enclosures.
+        for medium in entry.enclosures[1:]:
+            attrs = f'type="{xml_attr(medium.type)}"'
+            if medium.length:
+                attrs += f' length="{xml_attr(str(medium.length))}"'
+            if medium.title:
+                attrs += f' title="{xml_attr(medium.title)}"'
+            parts.append(
+                f"<podcast:alternateEnclosure {attrs}>"
+                f'<podcast:source uri="{xml_attr(medium.url)}"/></podcast:alternateEnclosure>'
             )
         # A person of the episode: only a byline. The feed's author that stands in for a
         # missing one is a site or an organisation, not a host or a guest.

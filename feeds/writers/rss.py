@@ -119,7 +119,8 @@ class RssWriter(XmlWriter):
                 f"{xml_text(category.label)}</category>"
             )
         if entry.enclosures:
-            # One enclosure per item in RSS; the others go to media:content (MediaRSS).
+            # One enclosure per item in RSS: the primary medium, first in the model's order
+            # (`articles.model.primary_first`); the others go to media:content (MediaRSS).
             first = entry.enclosures[0]
             parts.append(
                 f'<enclosure url="{xml_attr(first.url)}" length="{xml_attr(str(first.length))}" '
