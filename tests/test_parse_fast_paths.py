@@ -114,6 +114,8 @@ URL_PARTS = st.tuples(
 @example(("http", "://", "[::1]", "/"))
 @example(("http", "://", "user@host", "/"))
 @example(("http", "://", ".", ""))
+@example(("http", "://", "_::", ""))
+@example(("http", "://", "a:1:2", "/"))
 def test_url_shortcut_accepts_only_what_the_full_check_accepts(parts: tuple[str, ...]) -> None:
     text = "".join(parts)
     if text.startswith("/") or not text:

@@ -240,6 +240,25 @@ def test_every_other_media_type_is_kept_as_given(kind: str, subtype: str) -> Non
     assert parse(record(media=[{**MP3, "type": "audio/x-m4a"}])).media[0].type == "audio/x-m4a"
 
 
+@given(
+    kind=st.sampled_from(["audio", "video", "application", "text", "image"]),
+    subtype=st.from_regex(r"[a-z0-9][a-z0-9.+-]{0,20}", fullmatch=True),
+    flips=st.lists(st.booleans(), min_size=40, max_size=40),
+)
+@example(kind="audio", subtype="mpeg", flips=[True] * 40)
+def test_a_media_type_in_any_case_is_written_in_lower_case(
+    kind: str, subtype: str, flips: list[bool]
+) -> None:
+    """`AUDIO/MPEG` was written as given: types are case-insensitive (RFC 6838 4.2), but
+    Apple Podcasts and feed readers compare them as the registries write them, lower case.
+    Parameters keep their case (a value may be case-sensitive)."""
+    given_type = f"{kind}/{subtype}"
+    mixed = "".join(c.upper() if flip else c for c, flip in zip(given_type, flips, strict=False))
+    expected = MIME_ALIASES.get(given_type, given_type)
+    media = [{**MP3, "type": f"{mixed}; Name=X"}]
+    assert parse(record(media=media)).media[0].type == f"{expected}; Name=X"
+
+
 # --------------------------------------------------------------------------- a show's https rule
 
 

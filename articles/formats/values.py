@@ -120,11 +120,14 @@ MIME_ALIASES: dict[str, str] = {
 
 
 def registered_mime(text: str) -> str:
-    """`text` (a MIME type, parameters allowed) with an alias of `MIME_ALIASES`, in any case
-    (types are case-insensitive, RFC 6838 4.2), replaced by its registered type."""
+    """`text` (a MIME type, parameters allowed) with its `type/subtype` in lower case (they
+    are case-insensitive, RFC 6838 4.2, and lower case is how registries, Apple Podcasts and
+    feed readers compare them: `AUDIO/MPEG` is `audio/mpeg`) and an alias of `MIME_ALIASES`
+    replaced by its registered type. Parameters are kept as written (their values may be
+    case-sensitive)."""
     essence, semicolon, parameters = text.partition(";")
-    registered = MIME_ALIASES.get(essence.strip().lower())
-    return text if registered is None else registered + semicolon + parameters
+    lowered = essence.strip().lower()
+    return MIME_ALIASES.get(lowered, lowered) + semicolon + parameters
 
 
 def facet_slug(value: str) -> str | None:
@@ -515,6 +518,14 @@ class ValueReader:
                 raise self.fail(
                     field, f"{show(text)}: the port {int(written)} is not a port (1 to 65535)"
                 )
+            try:
+                parts.port  # noqa: B018 - urlsplit reads the port only when asked
+            except ValueError:
+                # `http://host::`, `http://host:1:2`: more than one colon before the path.
+                written = parts.netloc.rpartition("@")[2].partition(":")[2]
+                raise self.fail(
+                    field, f"{show(text)}: the port {written!r} is not a number"
+                ) from None
         if parts is None or parts.scheme.lower() not in ("http", "https") or not host:
             raise self.fail(
                 field,
