@@ -74,7 +74,7 @@ from feeds.export.files import (
 )
 from feeds.export.manifest import MANIFEST_NAME, Manifest
 from feeds.export.maps import DocumentMaps
-from feeds.export.nginx import DEFAULT_LISTEN, nginx_config
+from feeds.export.nginx import DEFAULT_LISTEN, listen_problem, nginx_config, upstream_problem
 from feeds.export.plan import ARCHIVE_ENTRIES_PER_TASK as ARCHIVE_ENTRIES_PER_TASK
 from feeds.export.plan import PAGES_PER_TASK as PAGES_PER_TASK
 from feeds.export.plan import PATHS_PER_TASK as PATHS_PER_TASK
@@ -189,6 +189,12 @@ class Exporter:
                 "set site_url (FEEDS_SITE_URL) to the public address the copy will be served "
                 "at: every link in the documents is written from it"
             )
+        for name, value, problem in (
+            ("listen", listen, listen_problem(listen)),
+            ("upstream", upstream, upstream and upstream_problem(upstream)),
+        ):
+            if problem:
+                raise ExportError(f"{name} {value!r}: {problem}")
         self.directory = Path(directory)
         self.prefix = urlsplit(self.config.site_url).path.rstrip("/")
         self.manifest_path = self.directory / CONFIG_FOLDER / MANIFEST_NAME
