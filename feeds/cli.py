@@ -19,7 +19,13 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from feeds.export import GRACE_SECONDS, Exporter, ExportError, ExportReport
+from feeds.export import (
+    GRACE_SECONDS,
+    Exporter,
+    ExportError,
+    ExportReport,
+    reload_command_problem,
+)
 from feeds.export.nginx import DEFAULT_LISTEN, listen_problem, upstream_problem
 
 feeds_cli = AppGroup(
@@ -121,6 +127,8 @@ def export_command(
         raise click.BadParameter(
             f"{exc}: {reload_command!r}", param_hint="--reload-command"
         ) from None
+    if command is not None and (problem := reload_command_problem(command)):
+        raise click.BadParameter(problem, param_hint="--reload-command")
     try:
         exporter = Exporter(
             current_app._get_current_object(),  # type: ignore[attr-defined]

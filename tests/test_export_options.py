@@ -134,3 +134,42 @@ def test_an_upstream_accepted_is_an_http_address_without_a_path(upstream: str) -
         assert upstream.startswith(("http://", "https://"))
         assert not set(upstream) & set(";{}\"'\\$# \n\r\t?")
         assert upstream_problem(upstream + "/x") is not None
+
+
+@pytest.mark.parametrize(
+    "command", ["no-such-program-h6 -s reload", "/nonexistent/sbin/nginx -s reload", "/etc -s"]
+)
+def test_a_reload_command_that_cannot_run_is_refused_before_anything_is_written(
+    make_app: Callable[..., Flask], tmp_path: Path, command: str
+) -> None:
+    # It used to export, then fail every run with "FileNotFoundError: [Errno 2] ...".
+    app = make_app(site_url=SITE)
+    out = tmp_path / "out"
+    args = ["feeds", "export", str(out), "--reload-command", command]
+    result = app.test_cli_runner().invoke(args=args)
+    assert result.exit_code == 2, result.output
+    assert "Invalid value for --reload-command" in result.output
+    assert repr(command.split()[0]) in result.output
+    assert "Errno" not in result.output and "Traceback" not in result.output
+    assert not out.exists()
+
+
+def test_a_reload_program_outside_path_is_named_with_where_it_is(
+    make_app: Callable[..., Flask], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # cron and `env -i` give a PATH without /usr/sbin, where Debian installs nginx.
+    bin_dir, sbin = tmp_path / "bin", tmp_path / "sbin"
+    bin_dir.mkdir()
+    sbin.mkdir()
+    program = sbin / "reloader-h6"
+    program.write_text("#!/bin/sh\nexit 0\n")
+    program.chmod(0o755)
+    monkeypatch.setenv("PATH", str(bin_dir))
+    monkeypatch.setattr("feeds.export.ADMIN_PATHS", str(sbin))
+    app = make_app(site_url=SITE)
+    args = ["feeds", "export", str(tmp_path / "out"), "--reload-command", "reloader-h6 -s reload"]
+    result = app.test_cli_runner().invoke(args=args)
+    assert result.exit_code == 2, result.output
+    assert f"give its full path: {program}" in " ".join(result.output.split())
+    args[-1] = f"{program} -s reload"
+    assert app.test_cli_runner().invoke(args=args).exit_code == 0
