@@ -12,20 +12,40 @@ import contextlib
 import shlex
 import signal
 import sys
+from collections.abc import Callable
 from types import FrameType
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from feeds.export import GRACE_SECONDS, Exporter, ExportError, ExportReport
-from feeds.export.nginx import DEFAULT_LISTEN
+from feeds.export import (
+    GRACE_SECONDS,
+    Exporter,
+    ExportError,
+    ExportReport,
+    reload_command_problem,
+)
+from feeds.export.nginx import DEFAULT_LISTEN, listen_problem, upstream_problem
 
 feeds_cli = AppGroup(
     "feeds",
     help="Commands about the served documents: static export, embargo lifts (lift-embargoes), "
     "subscriber counts (subscribers).",
 )
+
+
+def _checked(
+    problem: Callable[[str], str | None],
+) -> Callable[[click.Context, click.Parameter, str | None], str | None]:
+    """An option callback refusing a value the nginx config could not carry, before any run."""
+
+    def check(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+        if value is not None and (reason := problem(value)):
+            raise click.BadParameter(reason)
+        return value
+
+    return check
 
 
 @feeds_cli.command("export")
@@ -54,6 +74,7 @@ feeds_cli = AppGroup(
     "--upstream",
     metavar="URL",
     default=None,
+    callback=_checked(upstream_problem),
     help="The app's address (http://127.0.0.1:8000): the nginx config forwards to it a feed "
     "URL asked with an Accept header it cannot weigh (q-values outside its table); without "
     "it such a request gets Atom, the app's default.",
@@ -62,6 +83,7 @@ feeds_cli = AppGroup(
     "--listen",
     metavar="ADDR",
     default=DEFAULT_LISTEN,
+    callback=_checked(listen_problem),
     show_default=True,
     help="What the generated nginx server block listens on (anything nginx's `listen` takes: "
     "80, 127.0.0.1:8080, '[::]:80'); every run writes it, so set it here, not in the file.",
@@ -105,6 +127,8 @@ def export_command(
         raise click.BadParameter(
             f"{exc}: {reload_command!r}", param_hint="--reload-command"
         ) from None
+    if command is not None and (problem := reload_command_problem(command)):
+        raise click.BadParameter(problem, param_hint="--reload-command")
     try:
         exporter = Exporter(
             current_app._get_current_object(),  # type: ignore[attr-defined]

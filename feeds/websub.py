@@ -270,7 +270,7 @@ class Notifier:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:
                 status = response.status
         except urllib.error.HTTPError as exc:
-            body = exc.read(200).decode("utf-8", "replace").strip()
+            body = one_line_excerpt(exc.read(200))
             reason = f"hub answered {exc.code} {exc.reason}" + (f": {body}" if body else "")
             return reason, exc.code >= 500 or exc.code == 429
         except OSError as exc:  # URLError, timeouts and refused connections alike
@@ -279,6 +279,18 @@ class Notifier:
         if 200 <= status < 300:
             return None, False
         return f"hub answered {status}, expected 2xx", status >= 500
+
+
+def one_line_excerpt(raw: bytes) -> str:
+    """The start of a hub's answer as one line of a log message.
+
+    A hub's error page is often HTML over several lines (Python's own `http.server` sends
+    nine): every character that is not printable (line breaks, tabs, terminal escapes) and
+    every run of white space becomes one space, so a failed ping is one log line and an
+    answer cannot write lines of its own into the log.
+    """
+    text = raw.decode("utf-8", "replace")
+    return " ".join("".join(c if c.isprintable() else " " for c in text).split())
 
 
 def publish_changes(facets: Iterable[Facet]) -> list[str]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from articles.errors import InvalidArticle
 from articles.formats import article_from_markdown
@@ -100,3 +102,41 @@ def test_yaml_error_message_gives_the_line_in_the_file() -> None:
     with pytest.raises(InvalidArticle) as caught:
         parse("---\nid: a\ntitle: t\n  bad: indent\n---\n")
     assert "line 4" in caught.value.reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "---\nid: nofm\ntitle: x\npublished: 2025-07-30\n",
+        "---\r\nid: a\r\ntitle: t\r\npublished: 2025-07-30\r\n\r\nThe body.\r\n",
+        "---  \nid: a\ntitle: t\n----\nbody after four dashes\n",
+        "\ufeff---\nid: a\n -- -\n",
+        "---\n",
+        "---",
+    ],
+)
+def test_front_matter_left_open_is_named_as_such(text: str) -> None:
+    # It used to say "no YAML front matter" of a file whose first line opens one.
+    with pytest.raises(InvalidArticle) as caught:
+        parse(text)
+    assert caught.value.field == "front matter"
+    assert "no closing '---' line" in caught.value.reason
+    assert "no YAML front matter" not in caught.value.reason
+
+
+@given(
+    st.lists(
+        st.text(st.characters(blacklist_categories=["Cs"], blacklist_characters="\r\n")).filter(
+            lambda line: line.rstrip(" \t") not in ("---", "...")
+        ),
+        max_size=6,
+    ),
+    st.sampled_from(["\n", "\r\n"]),
+)
+def test_an_opening_line_without_a_closing_one_is_always_reported_open(
+    lines: list[str], newline: str
+) -> None:
+    text = newline.join(["---", *lines]) + newline
+    with pytest.raises(InvalidArticle) as caught:
+        parse(text)
+    assert "no closing '---' line" in caught.value.reason

@@ -10,6 +10,8 @@ from urllib.parse import parse_qs
 
 import pytest
 from flask import Flask
+from hypothesis import given
+from hypothesis import strategies as st
 
 from articles.store import ALL, Facet
 from feeds import websub
@@ -23,9 +25,12 @@ FLUSH = 10.0  # generous upper bound; flush returns as soon as the work is done
 class Hub:
     """A hub on 127.0.0.1 that records publish pings and answers with scripted status codes."""
 
-    def __init__(self, statuses: list[int] | None = None, default: int = 204) -> None:
+    def __init__(
+        self, statuses: list[int] | None = None, default: int = 204, body: bytes = b""
+    ) -> None:
         self.statuses = list(statuses or [])
         self.default = default
+        self.body = body
         self.pings: list[dict[str, list[str]]] = []
         self.content_types: list[str] = []
         self.lock = threading.Lock()
@@ -43,8 +48,9 @@ class Hub:
                     hub.content_types.append(self.headers.get("Content-Type", ""))
                     status = hub.statuses.pop(0) if hub.statuses else hub.default
                 self.send_response(status)
-                self.send_header("Content-Length", "0")
+                self.send_header("Content-Length", str(len(hub.body)))
                 self.end_headers()
+                self.wfile.write(hub.body)
 
             def log_message(self, format: str, *args: object) -> None:  # noqa: A002
                 pass
@@ -186,6 +192,39 @@ def test_client_errors_are_not_retried(caplog: pytest.LogCaptureFixture) -> None
         notifier.close()
     finally:
         strict.stop()
+
+
+def test_a_hub_error_page_is_logged_on_one_line(caplog: pytest.LogCaptureFixture) -> None:
+    # Python's own http.server answers a POST with a multi-line HTML page: the log line
+    # quoted it as it came, nine lines of markup for one failed ping.
+    page = (
+        b'<!DOCTYPE HTML>\n<html lang="en">\n    <head>\r\n        <title>Error response'
+        b"</title>\n    </head>\n    <body>\n\t<h1>Error response</h1>\x1b[31m\n"
+    )
+    strict = Hub(default=400, body=page)
+    try:
+        notifier = fast_notifier(strict.url)
+        with caplog.at_level(logging.WARNING, logger="feeds.websub"):
+            notifier.publish([f"{BASE}/feeds/all.json"])
+            assert notifier.flush(FLUSH)
+        (message,) = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
+        assert "hub answered 400 Bad Request: <!DOCTYPE HTML> <html lang=" in message
+        assert "<title>Error response</title> </head> <body> <h1>Error response</h1>" in message
+        assert message.isprintable(), message
+        notifier.close()
+    finally:
+        strict.stop()
+
+
+@given(st.binary(max_size=400))
+def test_hub_answer_excerpt_is_one_printable_line(raw: bytes) -> None:
+    excerpt = websub.one_line_excerpt(raw)
+    assert excerpt.isprintable()
+    assert excerpt == excerpt.strip()
+    assert "  " not in excerpt
+    # Nothing but the line breaks, controls and runs of white space is changed.
+    visible = [c for c in raw.decode("utf-8", "replace") if c.isprintable() and not c.isspace()]
+    assert [c for c in excerpt if not c.isspace()] == visible
 
 
 def test_full_queue_logs_the_dropped_topics(hub: Hub, caplog: pytest.LogCaptureFixture) -> None:

@@ -203,6 +203,13 @@ def article_from_markdown(
     """
     text = text.removeprefix("\ufeff")
     match = re.match(r"\A---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*\r?$\n?", text, re.S | re.M)
+    if not match and re.match(r"\A---[ \t]*(?:\r?\n|\Z)", text):
+        raise InvalidArticle(
+            where,
+            "front matter",
+            "the '---' line that opens it on line 1 has no closing '---' line: end the fields "
+            "with a line of '---' (or '...') before the body",
+        )
     if not match:
         raise InvalidArticle(
             where,

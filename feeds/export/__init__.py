@@ -42,6 +42,7 @@ import logging
 import multiprocessing
 import os
 import shlex
+import shutil
 import subprocess
 import time
 from collections.abc import Callable, Sequence
@@ -74,7 +75,7 @@ from feeds.export.files import (
 )
 from feeds.export.manifest import MANIFEST_NAME, Manifest
 from feeds.export.maps import DocumentMaps
-from feeds.export.nginx import DEFAULT_LISTEN, nginx_config
+from feeds.export.nginx import DEFAULT_LISTEN, listen_problem, nginx_config, upstream_problem
 from feeds.export.plan import ARCHIVE_ENTRIES_PER_TASK as ARCHIVE_ENTRIES_PER_TASK
 from feeds.export.plan import PAGES_PER_TASK as PAGES_PER_TASK
 from feeds.export.plan import PATHS_PER_TASK as PATHS_PER_TASK
@@ -108,6 +109,28 @@ RELOAD_TIMEOUT: Final = 60
 # without a reload command, after the run that replaced them): nginx's old workers finish the
 # requests they took under the old config meanwhile.
 GRACE_SECONDS: Final = 60.0
+
+
+# Where administration programs live (nginx in /usr/sbin on Debian) when PATH lacks them.
+ADMIN_PATHS = "/usr/local/sbin:/usr/sbin:/sbin"
+
+
+def reload_command_problem(command: Sequence[str]) -> str | None:
+    """Why `command` cannot be run as the reload command (its program is not found, or is not
+    an executable file), or None: checked when the export starts, not at its first reload."""
+    if not command:
+        return "give a command, such as 'nginx -s reload'"
+    program = command[0]
+    if os.sep in program:
+        if os.path.isfile(program) and os.access(program, os.X_OK):
+            return None
+        return f"{program!r} is not an executable file"
+    if shutil.which(program):
+        return None
+    path = os.environ.get("PATH", "")
+    found = shutil.which(program, path=ADMIN_PATHS)
+    where = f"; give its full path: {found}" if found else ""
+    return f"no program {program!r} on PATH ({path}){where}"
 
 
 class ExportError(Exception):
@@ -189,6 +212,14 @@ class Exporter:
                 "set site_url (FEEDS_SITE_URL) to the public address the copy will be served "
                 "at: every link in the documents is written from it"
             )
+        for name, value, problem in (
+            ("listen", listen, listen_problem(listen)),
+            ("upstream", upstream, upstream and upstream_problem(upstream)),
+        ):
+            if problem:
+                raise ExportError(f"{name} {value!r}: {problem}")
+        if reload_command is not None and (problem := reload_command_problem(reload_command)):
+            raise ExportError(f"reload command {shlex.join(reload_command)!r}: {problem}")
         self.directory = Path(directory)
         self.prefix = urlsplit(self.config.site_url).path.rstrip("/")
         self.manifest_path = self.directory / CONFIG_FOLDER / MANIFEST_NAME

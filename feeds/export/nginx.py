@@ -24,6 +24,7 @@ the content coding from `Accept-Encoding`, are made by `feeds.export.accept`.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Final
@@ -80,8 +81,10 @@ __all__ = [
     "browser_map",
     "error_bodies",
     "label_maps",
+    "listen_problem",
     "map_hash_settings",
     "nginx_config",
+    "upstream_problem",
 ]
 
 _OFFERED_NAME: Final = {
@@ -92,6 +95,109 @@ _OFFERED_NAME: Final = {
 
 
 DEFAULT_LISTEN: Final = "127.0.0.1:8080"
+
+# What the config writes as one directive's arguments: nothing that ends it (`;`), opens or
+# closes a block, quotes, escapes, starts a comment or names a variable.
+_UNSAFE: Final = re.compile(r"""[;{}"'\\$#]|[^\x21-\x7e]""")
+_LISTEN_ADDRESS: Final = re.compile(
+    r"(?:(?P<host>\*|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\]):)?"
+    r"(?P<port>[0-9]{1,5})|(?P<bare>[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\])"
+    r"|unix:/\S+"
+)
+# nginx's listen parameters (ngx_http_core_module), the flags and those taking `=value`.
+_LISTEN_FLAGS: Final = frozenset(
+    [
+        "default_server",
+        "default",
+        "ssl",
+        "http2",
+        "quic",
+        "proxy_protocol",
+        "deferred",
+        "bind",
+        "reuseport",
+    ]
+)
+_LISTEN_VALUED: Final = frozenset(
+    [
+        "setfib",
+        "fastopen",
+        "backlog",
+        "rcvbuf",
+        "sndbuf",
+        "accept_filter",
+        "ipv6only",
+        "so_keepalive",
+    ]
+)
+_LISTEN_FORMS: Final = (
+    "a port (80), host:port (127.0.0.1:8080, [::]:80) or unix:/path, then nginx's listen "
+    "parameters (ssl, default_server, ...), separated by spaces"
+)
+
+
+def listen_problem(listen: str) -> str | None:
+    """What is wrong with `listen` as the argument of the config's `listen` directive, or None.
+
+    The value is written into the config as it is, so one nginx would refuse (or that would
+    end the directive and start another) is refused when the export starts, not when nginx
+    next reads the config.
+    """
+    words = listen.split(" ")
+    if not listen.strip() or "" in words:
+        return f"give {_LISTEN_FORMS}; got {listen!r}"
+    for word in words:
+        if bad := _UNSAFE.search(word):
+            return (
+                f"{bad.group()!r} cannot stand in nginx's listen (the config ends the "
+                f"directive itself); give {_LISTEN_FORMS}; got {listen!r}"
+            )
+    address = _LISTEN_ADDRESS.fullmatch(words[0])
+    if address is None:
+        return f"{words[0]!r} is no address nginx listens on: give {_LISTEN_FORMS}"
+    if address.group("port") is not None and not 1 <= int(address.group("port")) <= 65535:
+        return f"port {address.group('port')} is not 1 to 65535"
+    for word in words[1:]:
+        name, equals, value = word.partition("=")
+        if not (name in _LISTEN_FLAGS and not equals or name in _LISTEN_VALUED and value):
+            return (
+                f"{word!r} is not one of nginx's listen parameters ("
+                + ", ".join(sorted(_LISTEN_FLAGS) + [f"{n}=..." for n in sorted(_LISTEN_VALUED)])
+                + ")"
+            )
+    return None
+
+
+def upstream_problem(upstream: str) -> str | None:
+    """What is wrong with `upstream` as the app's address for `proxy_pass`, or None.
+
+    The config forwards to it from a named location, where nginx takes a scheme, a host (or
+    `unix:/path`) and a port, but no path.
+    """
+    example = "give the app's scheme, host and port only, such as http://127.0.0.1:8000"
+    if bad := _UNSAFE.search(upstream):
+        return f"{bad.group()!r} cannot stand in an address; {example}; got {upstream!r}"
+    parts = urlsplit(upstream)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return f"not an http:// or https:// URL: {example}; got {upstream!r}"
+    if parts.netloc == "unix:":
+        return (
+            None
+            if parts.path.startswith("/") and not parts.query + parts.fragment
+            else (f"a unix socket is written http://unix:/path/to/app.sock; got {upstream!r}")
+        )
+    try:
+        parts.port  # noqa: B018 - raises for a port that is no number or out of range
+    except ValueError:
+        return f"its port is not a number from 1 to 65535: {example}; got {upstream!r}"
+    if "@" in parts.netloc or not parts.hostname:
+        return f"{example}; got {upstream!r}"
+    if parts.path.rstrip("/") or parts.query or parts.fragment or upstream.endswith("?"):
+        return (
+            "nginx forwards to the app from a named location, where proxy_pass takes no "
+            f"path or query: {example}; got {upstream!r}"
+        )
+    return None
 
 
 def error_bodies(message: str, status: int) -> tuple[str, str]:
