@@ -36,7 +36,7 @@ from pathlib import Path
 import brotli
 import pytest
 
-from articles.model import article_to_dict
+from articles.model import Article, article_to_dict
 from tests.fixtures.servers import (
     ROOT,
     Server,
@@ -296,6 +296,23 @@ def test_expired_entries_are_revalidated_and_the_app_answers_304(stack: Stack) -
     assert stack.settled_app_statuses(target, 6) == ["200"] * 3 + ["304"] * 3
 
 
+def import_article(stack: Stack, article: Article) -> None:
+    """Write one new article with `flask articles import`, as a newsroom's feed job does."""
+    source = stack.tmp / f"{article.id}.json"
+    record = article_to_dict(article)
+    source.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "articles", "import", str(source)],
+        cwd=ROOT,
+        env=stack.env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "1 new" in result.stdout + result.stderr
+
+
 def feed_titles(body: bytes) -> list[str]:
     return [item["title"] for item in json.loads(body)["items"]]
 
@@ -312,21 +329,9 @@ def test_a_new_article_shows_through_the_cache_within_max_age(stack: Stack) -> N
     assert title not in feed_titles(cached)
 
     published = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=1)
-    record = article_to_dict(
-        make_article("http-cache-new", title=title, published=published, updated=published)
+    import_article(
+        stack, make_article("http-cache-new", title=title, published=published, updated=published)
     )
-    source = stack.tmp / "new-article.json"
-    source.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
-    result = subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "wsgi", "articles", "import", str(source)],
-        cwd=ROOT,
-        env=stack.env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "1 new" in result.stdout + result.stderr
     imported = time.monotonic()
 
     wait_until(
@@ -406,3 +411,42 @@ def test_the_browser_page_and_the_feed_never_cross_in_the_cache(stack: Stack, fi
     assert [status for client, status in seen if client == "reader"] == ["MISS", "HIT"]
     assert [status for client, status in seen if client == "browser"] == ["MISS", "MISS"]
     assert stack.settled_app_statuses(target, 3) == ["200"] * 3
+
+
+def test_an_answer_stored_before_its_change_is_a_second_old_does_not_stay_undated(
+    stack: Stack,
+) -> None:
+    """The app sends no Last-Modified while a document's latest change is in the current
+    second or ahead of the clock (docs/http.md). nginx serves a stored copy's own headers again
+    after each 304 of a revalidation, so such an answer, once stored, stayed undated through
+    the cache for as long as the document did not change, while the app dated it: readers
+    polling with If-Modified-Since alone got the whole document every time. The undated
+    answer is not stored; the dated one after it is, with the app's date."""
+    target = "/feeds/all.json?t=undated"
+    ahead = 12  # seconds: an entry dated ahead of the clock keeps the feed undated till then
+    now = datetime.now(UTC).replace(microsecond=0)
+    import_article(
+        stack,
+        make_article(
+            "http-cache-undated",
+            published=now - timedelta(minutes=1),
+            updated=now + timedelta(seconds=ahead),
+        ),
+    )
+    first, _ = stack.cache.request("GET", target)
+    assert first.status == 200
+    assert first.getheader("Last-Modified") is None, "premise: the import took over 12 s"
+    wait_until(
+        lambda: stack.from_app(target)[0].getheader("Last-Modified") is not None,
+        "the app to date the feed",
+        timeout=ahead + MARGIN_S,
+    )
+    time.sleep(MAX_AGE_S + 1.2)  # past anything stored's max-age on nginx's whole seconds
+    for _ in range(2):  # the first may store the dated copy, the second is then its hit
+        response, body = stack.cache.request("GET", target)
+        app, app_body = stack.from_app(target)
+        assert body == app_body
+        assert response.getheader("ETag") == app.getheader("ETag")
+        status = response.getheader("X-Cache-Status")
+        assert response.getheader("Last-Modified") == app.getheader("Last-Modified"), status
+        assert response.getheader("Last-Modified") is not None, status
