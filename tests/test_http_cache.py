@@ -31,6 +31,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime, parsedate_to_datetime
 from pathlib import Path
 
 import brotli
@@ -450,3 +451,26 @@ def test_an_answer_stored_before_its_change_is_a_second_old_does_not_stay_undate
         status = response.getheader("X-Cache-Status")
         assert response.getheader("Last-Modified") == app.getheader("Last-Modified"), status
         assert response.getheader("Last-Modified") is not None, status
+
+
+def test_if_modified_since_later_than_the_stored_date_is_a_304_from_the_cache(
+    stack: Stack,
+) -> None:
+    """A reader may send a later date than the document's (its own clock, the Date of its
+    last fetch): the app answers 304 when Last-Modified is not later than it (RFC 9110
+    13.1.3), and the cache must answer alike, not only to the exact date."""
+    target = ARCHIVE + ".rss?t=if-modified-since-later"
+    first, _ = stack.cache.request("GET", target)
+    modified = first.getheader("Last-Modified")
+    assert first.status == 200 and modified is not None
+    later = first.getheader("Date") or ""  # a settled date lies in a second before the answer
+    assert parsedate_to_datetime(later) > parsedate_to_datetime(modified)
+    for since in (modified, later):
+        response, body = stack.cache.request("GET", target, {"If-Modified-Since": since})
+        app, _ = stack.from_app(target, {"If-Modified-Since": since})
+        assert app.status == 304, since  # the app's answer, which the cache must give
+        assert (response.status, body) == (304, b""), since
+        assert response.getheader("X-Cache-Status") == "HIT", since
+    earlier = format_datetime(parsedate_to_datetime(modified) - timedelta(seconds=1), usegmt=True)
+    response, _ = stack.cache.request("GET", target, {"If-Modified-Since": earlier})
+    assert response.status == 200
