@@ -474,3 +474,35 @@ def test_if_modified_since_later_than_the_stored_date_is_a_304_from_the_cache(
     earlier = format_datetime(parsedate_to_datetime(modified) - timedelta(seconds=1), usegmt=True)
     response, _ = stack.cache.request("GET", target, {"If-Modified-Since": earlier})
     assert response.status == 200
+
+
+@pytest.mark.parametrize(
+    "precondition",
+    [
+        {"If-Match": '"some-other-version"'},
+        {"If-Match": 'W/"weak"'},
+        {"If-Unmodified-Since": "Sun, 06 Nov 1994 08:49:37 GMT"},
+    ],
+)
+def test_a_failed_precondition_is_the_apps_412_through_the_cache(
+    stack: Stack, precondition: dict[str, str]
+) -> None:
+    """nginx drops If-Match and If-Unmodified-Since from what it asks the app and judged them
+    itself against its copy: its 412 was a bare HTML page without the document's validators
+    or a word on what to do. Through the cache a failed precondition is the app's own 412
+    (body, no-store, ETag, Last-Modified, Vary), and one that holds gets the document."""
+    target = ARCHIVE + ".atom?t=precondition"
+    stored, body = stack.cache.request("GET", target)  # stored: a HIT would answer next
+    assert stored.status == 200
+    response, error = stack.cache.request("GET", target, precondition)
+    app, app_error = stack.from_app(target, precondition)
+    assert app.status == 412  # the app's answer, which the cache must pass on
+    assert (response.status, error) == (412, app_error)
+    assert b"precondition failed" in error
+    for name in ("Content-Type", "Cache-Control", "ETag", "Last-Modified", "Vary"):
+        assert response.getheader(name) == app.getheader(name), name
+    holds = {"If-Match": stored.getheader("ETag") or ""}
+    if "If-Unmodified-Since" in precondition:
+        holds = {"If-Unmodified-Since": stored.getheader("Last-Modified") or ""}
+    response, again = stack.cache.request("GET", target, holds)
+    assert (response.status, again) == (200, body)
