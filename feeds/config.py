@@ -86,9 +86,15 @@ _MINIMUM_MEANING: Mapping[str, str] = {
 # Settings that never change a document's bytes, so changing them keeps every ETag: moving
 # the same rows to another database, resizing caches or turning on the access log does not
 # make every reader download every feed again. (The public base URL is part of each ETag on
-# its own, so trust_proxy_hops needs no place here either.)
+# its own, so trust_proxy_hops needs no place here either.) The cache lifetimes are in each
+# answer's Cache-Control, never in its bytes: tuning them, or two processes running with two
+# values during the change, keeps every ETag and Last-Modified.
 _NOT_IN_DOCUMENTS = frozenset(
     {
+        "cache_max_age",
+        "stale_while_revalidate",
+        "stale_if_error",
+        "archive_max_age",
         "access_log",
         "access_log_flush_ms",
         "moved_feeds",

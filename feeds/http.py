@@ -150,6 +150,25 @@ def cache_policy(config: SiteConfig, max_age: int, until_change: float | None) -
     return max_age, value
 
 
+def undated_cache_control(value: str) -> str:
+    """The `Cache-Control` of a public answer sent without `Last-Modified` (its latest change
+    is too recent to date: `feeds.etag.settled_last_modified`): `s-maxage=0` added, so a
+    shared cache does not keep it.
+
+    A cache keeps the headers of the answer it stored: nginx revalidates an expired copy
+    with its ETag and, on the app's 304, serves the stored headers again, so a copy stored
+    in the second after a write stayed undated for as long as the document did not change,
+    and every reader polling with `If-Modified-Since` got the whole document. With
+    `s-maxage=0` nginx stores nothing (a cache that does store it must revalidate at each
+    use, and takes the date from the 304, RFC 9111 4.3.4); the next answer, dated, is
+    stored. Browsers and readers keep their `max-age`: their copy is validated by its ETag.
+    """
+    directives = [part.strip() for part in value.split(",")]
+    if "public" not in directives or any(d.startswith("s-maxage=") for d in directives):
+        return value
+    return f"{value}, s-maxage=0"
+
+
 def init_app(app: Flask, service: FeedService) -> None:
     """Attach the feed service and the feed blueprint to the app."""
     app.extensions["feeds.http"] = service
@@ -287,6 +306,8 @@ def document_response(
     bare["Vary"] = with_vary(headers.get("Vary", ""), "Accept-Encoding")
     if modified is not None:
         bare["Last-Modified"] = http_date(modified)
+    elif "Cache-Control" in bare:
+        bare["Cache-Control"] = undated_cache_control(bare["Cache-Control"])
     outcome = precondition_status(
         request.headers.get("If-Match"),
         request.headers.get("If-Unmodified-Since"),

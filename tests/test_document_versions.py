@@ -114,6 +114,48 @@ def test_a_new_setting_moves_last_modified_so_if_modified_since_gets_the_new_byt
     assert fetch(same, path, since=again.headers["Last-Modified"]).status_code == 304
 
 
+LIFETIMES = {
+    "cache_max_age": 5,
+    "stale_while_revalidate": 3,
+    "stale_if_error": 600,
+    "archive_max_age": 3600,
+}
+
+
+@pytest.mark.parametrize("setting", sorted(LIFETIMES))
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/feeds/all.atom",
+        "/feeds/section/briefing.json",
+        "/feeds/all/archive/2025-08.rss",
+        "/feeds/podcast/briefing.rss",
+        "/articles/text-1",
+        "/section/asia",
+        "/",
+        "/feeds.opml",
+        "/sitemap.xml",
+        "/robots.txt",
+    ],
+)
+def test_cache_lifetimes_leave_every_etag_and_date_alone(
+    on_one_database: Callable[..., Flask], setting: str, path: str
+) -> None:
+    """How long caches may keep a document is in its Cache-Control, not in its bytes: an
+    operator tuning it, or two processes running with two values during the change, must not
+    give the same bytes a new ETag and Last-Modified (every reader would download every feed
+    again, and the processes' answers would alternate between two tags)."""
+    shows = {"podcasts": {"briefing": SHOW}}
+    first = fetch(on_one_database(**shows), path)
+    tuned = on_one_database(**shows, **{setting: LIFETIMES[setting]})
+    again = fetch(tuned, path)
+    assert first.status_code == again.status_code == 200
+    assert again.get_data() == first.get_data()
+    assert again.headers["ETag"] == first.headers["ETag"]
+    assert again.headers["Last-Modified"] == first.headers["Last-Modified"]
+    assert fetch(tuned, path, since=first.headers["Last-Modified"]).status_code == 304
+
+
 def test_a_release_that_changes_the_code_moves_last_modified(
     on_one_database: Callable[..., Flask], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -31,12 +31,13 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime, parsedate_to_datetime
 from pathlib import Path
 
 import brotli
 import pytest
 
-from articles.model import article_to_dict
+from articles.model import Article, article_to_dict
 from tests.fixtures.servers import (
     ROOT,
     Server,
@@ -296,6 +297,23 @@ def test_expired_entries_are_revalidated_and_the_app_answers_304(stack: Stack) -
     assert stack.settled_app_statuses(target, 6) == ["200"] * 3 + ["304"] * 3
 
 
+def import_article(stack: Stack, article: Article) -> None:
+    """Write one new article with `flask articles import`, as a newsroom's feed job does."""
+    source = stack.tmp / f"{article.id}.json"
+    record = article_to_dict(article)
+    source.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "articles", "import", str(source)],
+        cwd=ROOT,
+        env=stack.env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "1 new" in result.stdout + result.stderr
+
+
 def feed_titles(body: bytes) -> list[str]:
     return [item["title"] for item in json.loads(body)["items"]]
 
@@ -312,21 +330,9 @@ def test_a_new_article_shows_through_the_cache_within_max_age(stack: Stack) -> N
     assert title not in feed_titles(cached)
 
     published = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=1)
-    record = article_to_dict(
-        make_article("http-cache-new", title=title, published=published, updated=published)
+    import_article(
+        stack, make_article("http-cache-new", title=title, published=published, updated=published)
     )
-    source = stack.tmp / "new-article.json"
-    source.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
-    result = subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "wsgi", "articles", "import", str(source)],
-        cwd=ROOT,
-        env=stack.env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "1 new" in result.stdout + result.stderr
     imported = time.monotonic()
 
     wait_until(
@@ -406,3 +412,128 @@ def test_the_browser_page_and_the_feed_never_cross_in_the_cache(stack: Stack, fi
     assert [status for client, status in seen if client == "reader"] == ["MISS", "HIT"]
     assert [status for client, status in seen if client == "browser"] == ["MISS", "MISS"]
     assert stack.settled_app_statuses(target, 3) == ["200"] * 3
+
+
+def test_an_answer_stored_before_its_change_is_a_second_old_does_not_stay_undated(
+    stack: Stack,
+) -> None:
+    """The app sends no Last-Modified while a document's latest change is in the current
+    second or ahead of the clock (docs/http.md). nginx serves a stored copy's own headers again
+    after each 304 of a revalidation, so such an answer, once stored, stayed undated through
+    the cache for as long as the document did not change, while the app dated it: readers
+    polling with If-Modified-Since alone got the whole document every time. The undated
+    answer is not stored; the dated one after it is, with the app's date."""
+    target = "/feeds/all.json?t=undated"
+    ahead = 12  # seconds: an entry dated ahead of the clock keeps the feed undated till then
+    now = datetime.now(UTC).replace(microsecond=0)
+    import_article(
+        stack,
+        make_article(
+            "http-cache-undated",
+            published=now - timedelta(minutes=1),
+            updated=now + timedelta(seconds=ahead),
+        ),
+    )
+    first, _ = stack.cache.request("GET", target)
+    assert first.status == 200
+    assert first.getheader("Last-Modified") is None, "premise: the import took over 12 s"
+    wait_until(
+        lambda: stack.from_app(target)[0].getheader("Last-Modified") is not None,
+        "the app to date the feed",
+        timeout=ahead + MARGIN_S,
+    )
+    time.sleep(MAX_AGE_S + 1.2)  # past anything stored's max-age on nginx's whole seconds
+    for _ in range(2):  # the first may store the dated copy, the second is then its hit
+        response, body = stack.cache.request("GET", target)
+        app, app_body = stack.from_app(target)
+        assert body == app_body
+        assert response.getheader("ETag") == app.getheader("ETag")
+        status = response.getheader("X-Cache-Status")
+        assert response.getheader("Last-Modified") == app.getheader("Last-Modified"), status
+        assert response.getheader("Last-Modified") is not None, status
+
+
+def test_if_modified_since_later_than_the_stored_date_is_a_304_from_the_cache(
+    stack: Stack,
+) -> None:
+    """A reader may send a later date than the document's (its own clock, the Date of its
+    last fetch): the app answers 304 when Last-Modified is not later than it (RFC 9110
+    13.1.3), and the cache must answer alike, not only to the exact date."""
+    target = ARCHIVE + ".rss?t=if-modified-since-later"
+    first, _ = stack.cache.request("GET", target)
+    modified = first.getheader("Last-Modified")
+    assert first.status == 200 and modified is not None
+    later = first.getheader("Date") or ""  # a settled date lies in a second before the answer
+    assert parsedate_to_datetime(later) > parsedate_to_datetime(modified)
+    for since in (modified, later):
+        response, body = stack.cache.request("GET", target, {"If-Modified-Since": since})
+        app, _ = stack.from_app(target, {"If-Modified-Since": since})
+        assert app.status == 304, since  # the app's answer, which the cache must give
+        assert (response.status, body) == (304, b""), since
+        assert response.getheader("X-Cache-Status") == "HIT", since
+    earlier = format_datetime(parsedate_to_datetime(modified) - timedelta(seconds=1), usegmt=True)
+    response, _ = stack.cache.request("GET", target, {"If-Modified-Since": earlier})
+    assert response.status == 200
+
+
+@pytest.mark.parametrize(
+    "precondition",
+    [
+        {"If-Match": '"some-other-version"'},
+        {"If-Match": 'W/"weak"'},
+        {"If-Unmodified-Since": "Sun, 06 Nov 1994 08:49:37 GMT"},
+    ],
+)
+def test_a_failed_precondition_is_the_apps_412_through_the_cache(
+    stack: Stack, precondition: dict[str, str]
+) -> None:
+    """nginx drops If-Match and If-Unmodified-Since from what it asks the app and judged them
+    itself against its copy: its 412 was a bare HTML page without the document's validators
+    or a word on what to do. Through the cache a failed precondition is the app's own 412
+    (body, no-store, ETag, Last-Modified, Vary), and one that holds gets the document."""
+    target = ARCHIVE + ".atom?t=precondition"
+    stored, body = stack.cache.request("GET", target)  # stored: a HIT would answer next
+    assert stored.status == 200
+    response, error = stack.cache.request("GET", target, precondition)
+    app, app_error = stack.from_app(target, precondition)
+    assert app.status == 412  # the app's answer, which the cache must pass on
+    assert (response.status, error) == (412, app_error)
+    assert b"precondition failed" in error
+    for name in ("Content-Type", "Cache-Control", "ETag", "Last-Modified", "Vary"):
+        assert response.getheader(name) == app.getheader(name), name
+    holds = {"If-Match": stored.getheader("ETag") or ""}
+    if "If-Unmodified-Since" in precondition:
+        holds = {"If-Unmodified-Since": stored.getheader("Last-Modified") or ""}
+    response, again = stack.cache.request("GET", target, holds)
+    assert (response.status, again) == (200, body)
+
+
+@pytest.mark.parametrize(
+    ("what", "extra", "status"),
+    [
+        ("a 9,000-byte URL", {"query": "a" * 9000}, 414),
+        ("a 20,000-byte URL", {"query": "a" * 20000}, 414),
+        ("a 9,000-byte header", {"header": "b" * 9000}, 431),
+        ("a 33 KiB header section", {"headers": 5}, 431),
+    ],
+)
+def test_requests_the_app_refuses_for_size_get_the_apps_answer(
+    stack: Stack, what: str, extra: dict[str, object], status: int
+) -> None:
+    """The app answers a request target or header line over 8,190 bytes, and a header section
+    over 32 KiB, with a 414 or 431 saying what the limit is (feeds.request_line); nginx's
+    default buffers answered them first with its own bare pages (414, and a 400 for the
+    headers), so the config leaves room for the app's limits."""
+    target = ARCHIVE + ".atom?t=sizes"
+    headers: dict[str, str] = {}
+    if "query" in extra:
+        target += f"&x={extra['query']}"
+    if "header" in extra:
+        headers["X-Long"] = str(extra["header"])
+    for n in range(int(str(extra.get("headers", 0)))):
+        headers[f"X-Part-{n}"] = "c" * 7000
+    response, body = stack.cache.request("GET", target, headers)
+    assert response.status == status, (what, body[:200])
+    assert response.getheader("Content-Type") == "text/plain; charset=utf-8", what
+    assert body.startswith(f"{status} ".encode()) and b"this site takes at most" in body, what
+    assert response.getheader("Cache-Control") == "no-store", what

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from flask import Flask
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -111,3 +112,45 @@ def test_an_article_page_follows_the_same_rule(
     assert "Last-Modified" not in first.headers
     clock.now = SECOND + timedelta(seconds=2)
     assert client.get(path).headers["Last-Modified"] == http_date(SECOND)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/feeds/all.atom",
+        "/feeds/section/asia.json",
+        "/feeds/all/archive/2025-08.rss",
+        ARTICLES_PREFIX + "undated-in-caches",
+        "/section/asia",
+        "/",
+        "/feeds.opml",
+        "/sitemap.xml",
+        "/robots.txt",
+    ],
+)
+def test_an_undated_answer_is_kept_by_no_shared_cache(
+    make_app: Callable[..., Flask], clock: Clock, path: str
+) -> None:
+    """A cache serves the headers of the answer it stored again after each 304 (nginx does),
+    so an answer without Last-Modified, stored in the second after a write, would stay undated
+    there for as long as the document does not change: it says `s-maxage=0` (nginx stores
+    nothing; a cache that does revalidates at each use), and once dated it does not."""
+    app = make_app()
+    store = app.extensions["feeds.store"]
+    client = app.test_client()
+    written = SECOND + timedelta(milliseconds=100)
+    store.upsert_many([article("undated-in-caches", written)], now=written)
+    clock.now = SECOND + timedelta(milliseconds=600)
+    undated = client.get(path, headers={"Accept-Encoding": "gzip"})
+    assert undated.status_code == 200
+    assert "Last-Modified" not in undated.headers  # the test's premise
+    directives = [d.strip() for d in undated.headers["Cache-Control"].split(",")]
+    assert directives[0] == "public" and "s-maxage=0" in directives
+    # The 304 the cache gets when it revalidates says the same.
+    again = client.get(path, headers={"If-None-Match": undated.headers["ETag"]})
+    assert again.status_code == 304
+    assert "s-maxage=0" in again.headers["Cache-Control"]
+    clock.now = SECOND + timedelta(seconds=2)
+    dated = client.get(path)
+    assert dated.headers["Last-Modified"] == http_date(SECOND)
+    assert "s-maxage" not in dated.headers["Cache-Control"]
