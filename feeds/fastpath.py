@@ -119,12 +119,15 @@ class ResponseMemo:
             while len(self._entries) > self.max_entries:
                 self._entries.popitem(last=False)
 
-    def expiry(self, seconds_until_change: float | None) -> float:
-        """When an entry made now must expire: the window, or sooner if the feed will change."""
+    def expiry(self, seconds_until_change: float | None, since: float | None = None) -> float:
+        """When an entry must expire (on `clock`): the window, or sooner if the feed will
+        change, counted from `since`, the clock's reading when the request read the time its
+        answer describes (default: now). An answer stored after a slow render must not be
+        replayed past the change it was capped by."""
         lifetime = self.window
         if seconds_until_change is not None:
             lifetime = min(lifetime, max(0.0, seconds_until_change))
-        return self.clock() + lifetime
+        return (self.clock() if since is None else since) + lifetime
 
     def clear(self) -> None:
         with self._lock:

@@ -221,6 +221,7 @@ def feed(subpath: str) -> Response:
     fmt = query.fmt or "atom"
 
     now = service.clock()
+    read_at = service.memo.clock()  # the memo's clock at `now`: replay limits count from here
     try:
         doc = service.documents.describe(query, now, site=base)
     except QueryError as exc:
@@ -252,7 +253,7 @@ def feed(subpath: str) -> Response:
 
     def remember(body: bytes | None, bare: dict[str, str], full: dict[str, str]) -> None:
         if memo_key is not None:
-            _remember(service, memo_key, opaque, modified, body, bare, doc, now, full)
+            _remember(service, memo_key, opaque, modified, body, bare, doc, now, read_at, full)
 
     return document_response(
         opaque=opaque,
@@ -416,9 +417,11 @@ def _remember(
     not_modified_headers: dict[str, str],
     doc: Document,
     now: datetime,
+    read_at: float,
     headers: dict[str, str] | None = None,
 ) -> None:
-    """Keep this answer for identical requests in the next moment (see feeds.fastpath).
+    """Keep this answer for identical requests in the next moment (see feeds.fastpath);
+    `read_at` is the memo clock's reading when the request read `now`.
 
     An answer without Last-Modified (the latest change is in `now`'s second, or ahead of the
     clock: `feeds.etag.settled_last_modified`) is kept only until that second ends. Past it,
@@ -436,7 +439,9 @@ def _remember(
             body=body,
             headers=full,
             not_modified_headers=list(not_modified_headers.items()),
-            expires=service.memo.expiry(_memo_lifetime(doc.until_change, modified, now)),
+            expires=service.memo.expiry(
+                _memo_lifetime(doc.until_change, modified, now), since=read_at
+            ),
         ),
     )
 

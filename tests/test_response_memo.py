@@ -181,3 +181,33 @@ def test_an_undated_answer_is_replayed_within_its_second(
     again = client.get(FEED)
     assert again.headers["ETag"] == first.headers["ETag"]
     assert "Last-Modified" not in again.headers
+
+
+@pytest.mark.parametrize("render_s", [0.3, 0.9])
+def test_a_slow_answer_is_not_replayed_past_its_second_either(
+    memo_app: Flask, clock: Clock, ticker: Ticker, monkeypatch: pytest.MonkeyPatch, render_s: float
+) -> None:
+    """An answer's replay limits (the end of an undated answer's second, an embargo lifting)
+    count from when the request read the clock, not from when the rendered answer was stored:
+    a render taking `render_s` of the memo's clock once kept an undated answer replayed that
+    long into the next second (a flaky dated 200, then undated 304, across two workers)."""
+    import feeds.http
+
+    render = feeds.http._render
+
+    def slow_render(*args: object, **kwargs: object) -> object:
+        ticker.now += render_s
+        return render(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(feeds.http, "_render", slow_render)
+    second = NOW + timedelta(minutes=1)
+    memo_app.extensions["feeds.store"].upsert_many([article("fresh", second)], now=second)
+    clock.now = second + timedelta(seconds=0.6)
+    client = memo_app.test_client()
+    first = client.get(FEED)  # read at .6 into the second, stored render_s later
+    assert "Last-Modified" not in first.headers
+    # Just past the second, as both clocks count it from the request's reading.
+    clock.now = second + timedelta(seconds=1.001)
+    ticker.now = 1000.0 + 0.401
+    later = client.get(FEED, headers={"If-None-Match": first.headers["ETag"]})
+    assert later.headers.get("Last-Modified") == "Sun, 10 Aug 2025 12:01:00 GMT"
