@@ -151,6 +151,26 @@ def start_pool(preparer: ChunkPreparer, count: int) -> ProcessPoolExecutor:
     return pool
 
 
+def stop_pool(pool: ProcessPoolExecutor, *, failed: bool) -> None:
+    """Shut the pool down, its queued chunks cancelled; `failed`: the import is ending by an
+    exception (an interrupt, a worker's death), when the workers may be gone.
+
+    A worker that dies while the pool's feeder thread is writing a chunk to the call queue
+    left that thread blocked on a full pipe, and the shutdown joining it hung for good:
+    CPython's gh-94777, fixed in later 3.11 releases by the pool closing its own copy of the
+    queue's reading end, but not in the 3.11.2 Debian 12 ships. An interrupt is that case:
+    Ctrl-C and a service manager's SIGTERM reach the workers too. The importer never reads
+    the call queue (its workers hold their own copies, forked at the start), so on `failed`
+    its copy is closed here first: the blocked write then fails instead, and the pool ends.
+    """
+    if failed:
+        call_queue = getattr(pool, "_call_queue", None)
+        reader = getattr(call_queue, "_reader", None)
+        if reader is not None:
+            reader.close()
+    pool.shutdown(cancel_futures=True)
+
+
 def in_workers(
     pool: ProcessPoolExecutor, source: str, count: int, now: datetime
 ) -> Iterator[Chunk]:

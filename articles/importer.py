@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import functools
 import os
+import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
@@ -69,6 +70,7 @@ from articles.import_pool import (
     end_with_parent,
     in_workers,
     start_pool,
+    stop_pool,
     worker_count,
 )
 from articles.import_report import STDIN, ImportProgress, ImportReport, ProgressTally, input_name
@@ -221,7 +223,7 @@ def import_sources(
                 state.finish_file(source, size, done)
         finally:
             if pool is not None:
-                pool.shutdown(cancel_futures=True)
+                stop_pool(pool, failed=sys.exc_info()[1] is not None)
     except KeyboardInterrupt as exc:
         if isinstance(exc, ImportInterrupted):
             raise
