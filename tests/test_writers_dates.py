@@ -121,10 +121,40 @@ def test_rfc822_writes_what_the_standard_library_writes(
 ) -> None:
     from email.utils import format_datetime
 
-    from feeds.writers.dates import writable
+    from feeds.writers.dates import rfc822_writable
 
     value = moment.replace(tzinfo=timezone(timedelta(seconds=offset_seconds)))
-    assert rfc822(value) == format_datetime(writable(value).replace(microsecond=0))
+    assert rfc822(value) == format_datetime(rfc822_writable(value).replace(microsecond=0))
+
+
+# The W3C Feed Validation Service's RFC 2822 date (feedvalidator/validators.py, `rfc822`):
+# anything else, `+0545` included, is "Problematical RFC 822 date-time value".
+W3C_RFC2822 = re.compile(
+    r"(((Mon)|(Tue)|(Wed)|(Thu)|(Fri)|(Sat)|(Sun)), )?\d\d? ((Jan)|(Feb)|(Mar)|(Apr)|(May)|"
+    r"(Jun)|(Jul)|(Aug)|(Sep)|(Oct)|(Nov)|(Dec)) \d\d\d\d \d\d:\d\d(:\d\d)? "
+    r"(([+-]?\d\d[03]0)|(UT)|(GMT)|(EST)|(EDT)|(CST)|(CDT)|(MST)|(MDT)|(PST)|(PDT)|Z)$"
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    moment=st.datetimes(min_value=datetime(1000, 1, 2), max_value=datetime(9998, 12, 30)),
+    offset_minutes=st.integers(min_value=-14 * 60, max_value=14 * 60),
+)
+@example(moment=datetime(2025, 7, 30, 9, 0), offset_minutes=5 * 60 + 45)  # Nepal, +0545
+@example(moment=datetime(2025, 7, 30, 9, 0), offset_minutes=13 * 60 + 45)  # Chatham, +1345
+@example(moment=datetime(2025, 7, 30, 9, 0), offset_minutes=-(9 * 60 + 30))  # Marquesas
+def test_rss_dates_are_what_the_w3c_validator_takes_and_keep_their_instant(
+    moment: datetime, offset_minutes: int
+) -> None:
+    """A record dated `Wed, 30 Jul 2025 09:00:00 +0545` was served as written in RSS, which the
+    W3C validator warns on; whole and half hours stay as given, other offsets go to UTC."""
+    value = moment.replace(tzinfo=timezone(timedelta(minutes=offset_minutes)))
+    text = rfc822(value)
+    assert W3C_RFC2822.match(text), text
+    assert parsedate_to_datetime(text) == value.replace(microsecond=0)
+    if offset_minutes % 30 == 0:
+        assert text.endswith(value.strftime("%z"))
 
 
 def test_a_deletion_stamped_to_the_microsecond_is_written_in_whole_seconds() -> None:

@@ -29,6 +29,17 @@ def writable(value: datetime) -> datetime:
     return value
 
 
+def rfc822_writable(value: datetime) -> datetime:
+    """The same instant with an offset RSS readers take as written: whole hours or half
+    hours (`+0900`, `+0530`, `-0330`); any other offset (`+0545`) as UTC."""
+    value = writable(value)
+    offset = value.utcoffset()
+    assert offset is not None  # writable refuses a naive value
+    if offset.seconds % 1800:
+        return value.astimezone(UTC)
+    return value
+
+
 def rfc3339(value: datetime) -> str:
     """`2025-07-30T09:00:00+09:00`: whole seconds (`Z` for UTC).
 
@@ -57,9 +68,10 @@ def rfc822(value: datetime) -> str:
 
     The same text as `email.utils.format_datetime` of the value (what this wrote before, and
     what the tests compare it with), without its `strftime("%z")`, which cost more than the
-    rest of an RSS item's date.
+    rest of an RSS item's date. An offset of other than whole or half hours is written as UTC
+    (`rfc822_writable`).
     """
-    value = writable(value)
+    value = rfc822_writable(value)
     offset = value.utcoffset()
     assert offset is not None  # writable refuses a naive value
     minutes = offset.days * 1440 + offset.seconds // 60
@@ -72,4 +84,4 @@ def rfc822(value: datetime) -> str:
     )
 
 
-__all__ = ["rfc3339", "rfc822", "writable"]
+__all__ = ["rfc3339", "rfc822", "rfc822_writable", "writable"]
