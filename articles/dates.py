@@ -96,8 +96,13 @@ _ZONE_NAME_AFTER = re.compile(r"\s+\(?(?P<name>[A-Za-z_]+(?:/[A-Za-z0-9_+-]+)+)\
 _EPOCH_TEXT = re.compile(r"[+-]?\d{9,}(?:[.,]\d+)?")
 # ISO 8601 reduced precision: a month or a week, not a day.
 _MONTH_OR_WEEK = re.compile(r"\d{4}-\d{2}|\d{4}-?W\d{2}", re.IGNORECASE)
-# A date of numbers only whose year has two digits (`25-07-30`, `30.07.25`).
-_NUMERIC_SHORT_YEAR = re.compile(r"^\d{1,2}\s*[-./]\s*\d{1,2}\s*[-./]\s*\d{1,2}(?!\d)")
+# An ISO 8601 week date's year and week (`2025-W31-3`, `2025W313`).
+_ISO_WEEK = re.compile(r"^(?P<year>\d{4})-?[Ww](?P<week>\d{2})")
+# A date of numbers only whose year has two digits (`25-07-30`, `30.07.25`), also behind an
+# apostrophe that marks a year cut short (`'25.07.30`), which dateutil skips.
+_NUMERIC_SHORT_YEAR = re.compile(
+    r"^['\u2018\u2019]?\d{1,2}\s*[-./]\s*\d{1,2}\s*[-./]\s*\d{1,2}(?!\d)"
+)
 # An RFC 822 date and time, without its zone (`Wed, 30 Jul 2025 09:00:00`).
 _RFC822_SHAPE = re.compile(
     r"(?:[A-Za-z]{3},?\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{2,4}\s+\d{1,2}:\d{2}(?::\d{2})?"
@@ -313,6 +318,7 @@ def _parse_text(text: str, zone: ZoneInfo) -> datetime:
             return _parse_text(before, zone) + timedelta(seconds=1)
         except ValueError as exc:  # naming the text as given, not as rewritten
             raise ValueError(str(exc).replace(repr(before), repr(text))) from None
+    text = _offset_comment(text)
     text = _written_offset(text)
     comment = _COMMENT_AFTER_OFFSET.search(text)
     if comment is not None and comment.start() > 0:
@@ -513,6 +519,29 @@ def _with_offset(rest: str, offset: timedelta, after: str = "") -> str:
     return f"{rest} {numeric.replace(':', '')} {after}".rstrip()
 
 
+def _offset_comment(text: str) -> str:
+    """The text without a comment after its numeric offset that writes the same offset
+    (`+0900 (GMT+09:00)`, `-0330 (UTC-3:30)`): RFC 5322's comment, which `_written_offset`
+    would read as a second offset. One that writes another offset is refused."""
+    comment = _COMMENT_AFTER_OFFSET.search(text)
+    if comment is None or comment.start() == 0:
+        return text
+    inner = _NAMED_OFFSET.fullmatch(comment.group().strip())
+    if inner is None:
+        return text
+    before = text[: comment.start()]
+    numeric = re.search(r"([+-])(\d\d):?(\d\d)$", before)
+    assert numeric is not None  # what _COMMENT_AFTER_OFFSET's look-behind found
+    given = timedelta(hours=int(numeric[2]), minutes=int(numeric[3]))
+    said = timedelta(hours=int(inner["h"]), minutes=int(inner["m"] or 0))
+    if (given * (-1 if numeric[1] == "-" else 1)) != (said * (-1 if inner["sign"] == "-" else 1)):
+        raise ValueError(
+            f"{text!r} gives the offset {numeric.group()} and, in parentheses, "
+            f"{inner.group().strip('() ')}, which disagree; give one offset"
+        )
+    return before
+
+
 def _written_offset(text: str) -> str:
     """`UTC+9` and `GMT+09:00` after the time as the numeric offset they write (`+0900`)."""
     match = _NAMED_OFFSET.search(text)
@@ -695,9 +724,19 @@ def _iso(text: str) -> datetime | None:
     except ValueError:
         pass
     try:
-        return dateutil_parser.isoparse(text)
+        parsed = dateutil_parser.isoparse(text)
     except (ValueError, OverflowError):
         return None
+    week = _ISO_WEEK.match(text)
+    if week is not None:
+        year, number = int(week["year"]), int(week["week"])
+        weeks = date(year, 12, 28).isocalendar().week  # the last week holds 28 December
+        if number > weeks:
+            # dateutil counts on into the next year (`2025-W53-1` as 2026-W01-1).
+            raise ValueError(
+                f"cannot read {text!r} as a date: {year} has {weeks} ISO weeks, not {number}"
+            )
+    return parsed
 
 
 def _rfc822(text: str) -> datetime | None:
