@@ -88,7 +88,45 @@ OBJECT_MEMBERS: Mapping[str, tuple[str, ...]] = {
 EXTENSION_PREFIX = "x-"
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_SOURCE_PREFIX = re.compile(r"^\s*(?:출처|source|credit)\s*[:：]\s*", re.IGNORECASE)
+# A credit line's label before the credited name, in the languages wire copy comes in: Korean
+# (출처, 자료, 제공), English, German, French, Spanish, Portuguese, Italian, Dutch, the Nordic
+# languages, Polish, Russian, Turkish, Japanese and Chinese (`출처:AA`, `Quelle: dpa`,
+# `Källa: TT`, `出典：共同通信`, `来源：新华社`), followed by a colon or `=` (`출처=AA`).
+_SOURCE_LABELS = (
+    "출처", "자료", "제공", "source", "sources", "credit", "credits", "quelle", "fuente", "fonte",
+    "fontes", "källa", "kilde", "kjelde", "lähde", "heimild", "bron", "źródło", "zdroj",
+    "источник", "джерело", "kaynak", "πηγή", "出典", "出所", "出处", "出處", "来源", "來源",
+    "资料来源", "資料來源", "消息来源", "消息來源",
+)  # fmt: skip
+_SOURCE_PREFIX = re.compile(
+    r"^\s*(?:" + "|".join(map(re.escape, _SOURCE_LABELS)) + r")\s*[:：=＝]\s*", re.IGNORECASE
+)
+# Brackets a credit line is set in (`[출처: 연합뉴스]`, `(Source: AP)`, `【来源：新华社】`).
+_CLOSING = {
+    "[": "]", "(": ")", "（": "）", "［": "］", "【": "】", "〔": "〕", "〈": "〉", "《": "》"
+}  # fmt: skip
+_CREDIT_BRACKETS = re.compile(
+    r"^\s*(["
+    + re.escape("".join(_CLOSING))
+    + r"])(?P<inner>.*)(["
+    + re.escape("".join(_CLOSING.values()))
+    + r"])\s*$",
+    re.S,
+)
+
+
+def credit_name(line: str) -> str:
+    """The name a credit line credits: `출처:AA`, `[출처: 연합뉴스]`, `(Source: AP)`,
+    `Quelle: dpa` -> `AA`, `연합뉴스`, `AP`, `dpa`; a line without a credit label as it is
+    (`AA`, `(주)한국경제`), brackets and all."""
+    bracketed = _CREDIT_BRACKETS.match(line)
+    if (
+        bracketed is not None
+        and _CLOSING.get(bracketed[1]) == bracketed[3]
+        and _SOURCE_PREFIX.match(bracketed["inner"])
+    ):
+        line = bracketed["inner"]
+    return _SOURCE_PREFIX.sub("", line).strip()
 
 
 def unknown_field_reason(name: str) -> str | None:
@@ -445,7 +483,7 @@ class RecordBuilder(ValueReader):
         if value is None:
             return None
         if isinstance(value, str):
-            name = _SOURCE_PREFIX.sub("", self.text(value, "source", limit=200, no_markup=True))
+            name = credit_name(self.text(value, "source", limit=200, no_markup=True))
             if not name:
                 raise self.fail("source", "required, but empty")
             return Source(name=name, slug=slugify(name))
