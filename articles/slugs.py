@@ -7,7 +7,10 @@ combining dot above dropped where it sits on a letter that already has its dot (
 letter such as i or j: full case folding turns the Turkish capital `İ` into `i` + U+0307), and
 runs of white space collapsed. So `C++`, `c++` and `C++ ` are one label, and so are
 `İstanbul`, `ISTANBUL` and `istanbul`; `C++`, `C#` and `C` are three, and so are `ı`
-(dotless) and `i`, `o` and `ö`. Hangul is left as NFKC leaves it.
+(dotless) and `i`, `o` and `ö`. Hangul is left as NFKC leaves it. Characters that show nothing
+(Unicode's Default_Ignorable_Code_Point: zero-width space, joiners, soft hyphen, variation
+selectors, the byte order mark, ...) are no letters and are left out, as Unicode's
+NFKC_Casefold leaves them out: `외교` and `외` U+200B `교` are one label.
 
 Different labels get different slugs even when their slugs would be the same (`c`): the
 store's slug registry gives the first label the slug itself and later ones `c-2`, `c-3`, ...
@@ -16,6 +19,7 @@ store's slug registry gives the first label the slug itself and later ones `c-2`
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 from typing import Final
@@ -31,6 +35,13 @@ SOFT_DOTTED: Final = frozenset(
     + "".join(chr(0x1D422 + 52 * n + i) for n in range(13) for i in (0, 1))
 )
 COMBINING_DOT_ABOVE: Final = "\u0307"
+# Unicode's Default_Ignorable_Code_Point (DerivedCoreProperties.txt, Unicode 15): what
+# NFKC_Casefold removes.
+DEFAULT_IGNORABLE: Final = re.compile(
+    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8\U0001bca0-\U0001bca3"
+    "\U0001d173-\U0001d17a\U000e0000-\U000e0fff]"
+)
 _ABOVE: Final = 230  # canonical combining class "Above"
 
 
@@ -38,8 +49,8 @@ _ABOVE: Final = 230  # canonical combining class "Above"
 def label_key(label: str) -> str:
     """The label's identity (`' İstanbul '` -> `'istanbul'`, `'C++'` -> `'c++'`): see the
     module's docstring for the rule. Idempotent; NFKC text without white space runs, letters
-    case-folded."""
-    folded = unicodedata.normalize("NFKD", label)
+    case-folded, default-ignorable characters left out."""
+    folded = unicodedata.normalize("NFKD", DEFAULT_IGNORABLE.sub("", label))
     while True:  # D145's NFKD(casefold(NFKD(casefold(NFD(x))))): until folding is stable
         refolded = unicodedata.normalize("NFKD", folded.casefold())
         if refolded == folded:

@@ -16,7 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from articles.model import Author, Tag
-from articles.slugs import label_key
+from articles.slugs import DEFAULT_IGNORABLE, label_key
 from articles.store import Store
 from articles.text import slugify
 from tests.fixtures.store import make_article
@@ -100,6 +100,7 @@ def test_the_key_ignores_case_normal_forms_and_white_space(label: str) -> None:
 def test_only_a_soft_dot_merges_labels_the_old_rule_kept_apart(one: str, other: str) -> None:
     """Caseless matching merges more than NFKC + case folding did only where the labels differ
     by a dot above a letter that has its dot already (or by what folding twice settles)."""
+    one, other = DEFAULT_IGNORABLE.sub("", one), DEFAULT_IGNORABLE.sub("", other)
     if label_key(one) == label_key(other) and old_rule(one) != old_rule(other):
         assert without_soft_dots(old_rule(old_rule(one))) == without_soft_dots(
             old_rule(old_rule(other))
@@ -109,6 +110,43 @@ def test_only_a_soft_dot_merges_labels_the_old_rule_kept_apart(one: str, other: 
 @given(st.text(alphabet=st.characters(min_codepoint=0xAC00, max_codepoint=0xD7A3), min_size=1))
 def test_hangul_syllables_are_their_own_key(label: str) -> None:
     assert label_key(label) == label
+
+
+# Characters that show nothing (Default_Ignorable_Code_Point), as a wire system or a copy from
+# a web page leaves them inside a word.
+IGNORABLES = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u034f\ufe0f\u180e\u2063\U000e0041"
+
+
+@given(
+    label=LABELS.filter(lambda text: not DEFAULT_IGNORABLE.search(text)),
+    inserted=st.lists(
+        st.tuples(st.integers(0, 12), st.sampled_from(IGNORABLES)), min_size=1, max_size=4
+    ),
+)
+def test_characters_that_show_nothing_are_no_part_of_a_label(
+    label: str, inserted: list[tuple[int, str]]
+) -> None:
+    """`외교` and `외` U+200B `교` look identical and were two tags with two feeds (`oegyo` and
+    `oegyo-2`): the key now leaves out what NFKC_Casefold leaves out."""
+    spelled = label
+    for at, char in inserted:
+        spelled = spelled[:at] + char + spelled[at:]
+    assert label_key(spelled) == label_key(label)
+
+
+def test_a_tag_with_a_zero_width_space_inside_is_the_same_tag() -> None:
+    from zoneinfo import ZoneInfo
+
+    from articles.formats import article_from_mapping
+
+    record = {
+        "id": "zw", "title": "T", "published": "2025-07-30",
+        "tags": ["외교", "외\u200b교", "e\u200dx"], "authors": ["김철수", "김\u2060철수"],
+    }  # fmt: skip
+    zone = ZoneInfo("Asia/Seoul")
+    article = article_from_mapping(record, where="zw.json", zone=zone, default_language="ko")
+    assert [t.label for t in article.tags] == ["외교", "e\u200dx"]
+    assert [a.name for a in article.authors] == ["김철수"]
 
 
 def test_istanbul_spelt_three_ways_is_one_tag_with_one_feed(store: Store) -> None:
@@ -160,4 +198,32 @@ def test_migration_rekeys_the_registry_and_keeps_every_slug(database_url: str) -
     assert {t.slug for t in store.get("a").tags} == {"istanbul", "izmir"}  # type: ignore[union-attr]
     assert [a.slug for a in store.get("a").authors] == ["isil-ince"]  # type: ignore[union-attr]
     assert store.slug_of_label("author", "işıl İNCE") == "isil-ince"
+    store.dispose()
+
+
+def test_migration_rekeys_labels_with_characters_that_show_nothing(database_url: str) -> None:
+    """A registry keyed before default-ignorable characters were left out: `외` U+200B `교`'s
+    row is re-keyed where no other row holds its new key, and keeps its old key (and slug)
+    where `외교` has a row already."""
+    store = Store(database_url)
+    store.migrate("0021")
+    rows = [
+        ("tag", "외\u200b교", "oegyo", "외\u200b교"),
+        ("tag", "일본", "ilbon", "일본"),
+        ("tag", "일\u200d본", "ilbon-2", "일\u200d본"),
+    ]
+    with store.engine.begin() as conn:
+        conn.execute(
+            sa.text(
+                "INSERT INTO slugs (kind, label_key, slug, label, base, shown_from) "
+                "VALUES (:k, :key, :s, :l, :s, '1970-01-01 00:00:00+00:00')"
+            ),
+            [{"k": k, "key": key, "s": s, "l": label} for k, key, s, label in rows],
+        )
+    store.migrate()
+    with store.engine.connect() as conn:
+        keys = dict(conn.execute(sa.text("SELECT slug, label_key FROM slugs")).all())
+    assert keys == {"oegyo": "외교", "ilbon": "일본", "ilbon-2": "일\u200d본"}
+    store.upsert_many([make_article("a", tags=(Tag("x", "외교"), Tag("y", "일\u2060본")))])
+    assert {t.slug for t in store.get("a").tags} == {"oegyo", "ilbon"}  # type: ignore[union-attr]
     store.dispose()
