@@ -264,6 +264,20 @@ def nests_deeper_than(fragment: str, limit: int = MAX_HTML_DEPTH) -> bool:
     return False
 
 
+# An XML CDATA section (`<![CDATA[...]]>`): how RSS and NITF quote HTML or text, left in values
+# copied out of them. HTML reads one as a bogus comment, hiding its content.
+_CDATA = re.compile(r"<!\[CDATA\[(.*?)\]\]>", re.S)
+
+
+def unwrap_cdata(value: str) -> str:
+    """The value with each CDATA section replaced by its content, as an XML reader gives it:
+    `<![CDATA[<p>Hi</p>]]>` -> `<p>Hi</p>`, `<![CDATA[Seoul talks]]>` -> `Seoul talks`. A
+    `<![CDATA[` without its `]]>` is left as it is."""
+    if "<![" not in value:
+        return value
+    return _CDATA.sub(r"\1", value)
+
+
 def sanitize_html(fragment: str, base_url: str = "") -> str:
     """Keep the tags and attributes a news body needs and make every link absolute.
 
@@ -273,7 +287,9 @@ def sanitize_html(fragment: str, base_url: str = "") -> str:
     adds the public host later. Links with any scheme but http, https and mailto are removed.
     Named entities come out as characters, so an XML writer never meets `&nbsp;`. Raises
     HtmlTooDeep when elements nest deeper than `MAX_HTML_DEPTH` (`nests_deeper_than`).
+    A CDATA section is read as its content (`unwrap_cdata`).
     """
+    fragment = unwrap_cdata(fragment)
     if nests_deeper_than(fragment):
         raise HtmlTooDeep
     composed = fragment if fragment.isascii() else unicodedata.normalize("NFC", fragment)
@@ -422,7 +438,7 @@ def html_to_text(fragment: str) -> str:
     nothing `clean_text` removes. Takes any str: a record's value may reach it before the text
     rule has cleaned it, lone surrogates included (the HTML cleaner works on UTF-8)."""
     # A space before each block boundary keeps `<p>a</p><p>b</p>` from reading as one word.
-    spaced = _BLOCK_BOUNDARY.sub(r" \g<0>", clean_text(fragment))
+    spaced = _BLOCK_BOUNDARY.sub(r" \g<0>", clean_text(unwrap_cdata(fragment)))
     if nests_deeper_than(spaced):
         # No text field is ever this; read without the tree builder's quadratic time: the
         # script-like elements' content and then every tag dropped.

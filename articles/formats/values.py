@@ -52,6 +52,7 @@ from articles.text import (
     markup_text,
     reads_as_markup,
     record_text,
+    unwrap_cdata,
     uri_safe,
 )
 
@@ -209,6 +210,7 @@ class ValueReader:
             type(value) is str
             and single_line
             and not (no_markup and ("<" in value or "&" in value))
+            and "<![" not in value
             and 0 < len(value) <= limit
             and value.isascii()
             and value.isprintable()
@@ -268,6 +270,8 @@ class ValueReader:
                 or cleaned[-1:] == " "
             ):
                 cleaned = " ".join(cleaned.split())
+        if "<![" in cleaned:  # XML's quoting of its content (`articles.text.unwrap_cdata`)
+            cleaned = unwrap_cdata(cleaned).strip()
         if no_markup and ("<" in cleaned or "&" in cleaned):
             shown = markup_text(cleaned)
             if reads_as_markup(shown):
