@@ -81,6 +81,8 @@ def test_front_matter_body_is_allowed_when_the_markdown_part_is_empty() -> None:
     ("text", "field", "reason"),
     [
         ("no front matter", "", "no YAML front matter"),
+        ('+++\nid = "a"\ntitle = "t"\n+++\nBody\n', "front matter", "TOML front matter"),
+        ('+++\r\nid = "a"\r\n+++\r\n', "front matter", "write the fields as YAML"),
         ("---\nid: a\ntitle: [unclosed\n---\n", "front matter", "not valid YAML"),
         ("---\n- a\n- b\n---\n", "front matter", "expected fields, got a list"),
         ("---\nid: a\ntitle: t\npublished: 2025-13-45\n---\n", "published", "cannot read"),

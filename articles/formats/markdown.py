@@ -210,6 +210,13 @@ def article_from_markdown(
             "the '---' line that opens it on line 1 has no closing '---' line: end the fields "
             "with a line of '---' (or '...') before the body",
         )
+    if not match and re.match(r"\A\+\+\+[ \t]*\r?\n", text):
+        raise InvalidArticle(
+            where,
+            "front matter",
+            "TOML front matter (between '+++' lines, as Hugo writes it) is not read: write the "
+            "fields as YAML between '---' lines (title = \"x\" becomes title: x)",
+        )
     if not match:
         raise InvalidArticle(
             where,
