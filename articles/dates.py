@@ -289,6 +289,15 @@ def _parse_text(text: str, zone: ZoneInfo) -> datetime:
     if not text.isascii():
         # Fullwidth digits and signs (`２０２５年７月３０日`), and ISO 8601's own minus sign.
         text = unicodedata.normalize("NFKC", text).replace("\u2212", "-")
+        worded = _zone_in_words(text)
+        if worded is not text:
+            try:
+                return _parse_text(worded, zone)
+            except ValueError as exc:  # naming the text as given, then what it was read as
+                raise ValueError(
+                    f"{text!r} names its zone in words, read as {worded[worded.rindex('[') :]}: "
+                    f"{exc}"
+                ) from None
     _check_offset(text)
     if _EPOCH_TEXT.fullmatch(text):
         raise ValueError(
@@ -517,6 +526,38 @@ def _with_offset(rest: str, offset: timedelta, after: str = "") -> str:
     if not after and _ISO_START.match(rest) and "T" in rest.upper()[8:]:
         return rest + numeric
     return f"{rest} {numeric.replace(':', '')} {after}".rstrip()
+
+
+# A zone named in words after an East Asian date (`2025년 7월 30일 오후 3:20 (한국시간)`,
+# `15時20分 日本時間`, `下午3点20分 北京时间`): the IANA zone the words name.
+LOCAL_TIME_WORDS: dict[str, str] = {
+    "한국시간": "Asia/Seoul", "한국 시간": "Asia/Seoul", "한국 표준시": "Asia/Seoul",
+    "서울시간": "Asia/Seoul", "서울 시간": "Asia/Seoul",
+    "日本時間": "Asia/Tokyo", "日本標準時": "Asia/Tokyo", "東京時間": "Asia/Tokyo",
+    "北京时间": "Asia/Shanghai", "北京時間": "Asia/Shanghai", "中国标准时间": "Asia/Shanghai",
+    "中國標準時間": "Asia/Shanghai", "台北時間": "Asia/Taipei", "台灣時間": "Asia/Taipei",
+    "臺灣時間": "Asia/Taipei", "台北时间": "Asia/Taipei", "香港時間": "Asia/Hong_Kong",
+    "香港时间": "Asia/Hong_Kong",
+}  # fmt: skip
+_ZONE_WORDS_AFTER = re.compile(
+    r"\s*(\()?\s*(?P<words>"
+    + "|".join(re.escape(words).replace(r"\ ", r"\s*") for words in LOCAL_TIME_WORDS)
+    + r")\s*(?(1)\))\s*$"
+)
+
+
+def _zone_in_words(text: str) -> str:
+    """The text with a zone named in words at its end (`(한국시간)`, `北京时间`) written as the
+    IANA zone it names, critical (`[!Asia/Seoul]`: an offset given beside it must agree), which
+    `_zone_suffix` reads; in parentheses after a numeric offset it is a comment, as any is."""
+    match = _ZONE_WORDS_AFTER.search(text)
+    if match is None or match.start() == 0:
+        return text
+    if match[1] and _COMMENT_AFTER_OFFSET.search(text):
+        return text  # a comment after a numeric offset (`GMT+0900 (한국 표준시)`)
+    words = re.sub(r"\s+", " ", match["words"])
+    zone = LOCAL_TIME_WORDS.get(words) or LOCAL_TIME_WORDS[words.replace(" ", "")]
+    return f"{text[: match.start()]}[!{zone}]"
 
 
 def _offset_comment(text: str) -> str:

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from articles.dates import parse_datetime
+from articles.dates import LOCAL_TIME_WORDS, parse_datetime
 
 SEOUL = ZoneInfo("Asia/Seoul")
 
@@ -77,4 +77,48 @@ def test_a_two_digit_year_behind_an_apostrophe_is_refused_as_any_two_digit_year(
     """`'25.07.30` was read as 25 July 2030: the apostrophe hid the two-digit year from the
     rule that refuses a numeric date whose year may come first or last."""
     with pytest.raises(ValueError, match="write the year in full"):
+        parse_datetime(text, zone=SEOUL)
+
+
+@given(
+    words=st.sampled_from(sorted(LOCAL_TIME_WORDS)),
+    date_text=st.sampled_from(
+        [
+            "2025년 7월 30일 오후 3:20",
+            "2025년7월30일 15시20분",
+            "2025年7月30日 15時20分",
+            "2025年7月30日 下午3点20分",
+            "2025-07-30 15:20",
+            "2025. 7. 30. 15:20",
+            "2025년 7월 30일",
+        ]
+    ),  # fmt: skip
+    parenthesised=st.sampled_from(["", "()", "（）"]),
+    space=st.sampled_from(["", " "]),
+)
+@example(words="한국시간", date_text="2025년 7월 30일 오후 3:20", parenthesised="()", space=" ")
+@example(words="北京时间", date_text="2025年7月30日 下午3点20分", parenthesised="", space=" ")
+def test_a_zone_named_in_words_after_an_east_asian_date_is_that_zone(
+    words: str, date_text: str, parenthesised: str, space: str
+) -> None:
+    """`2025년 7월 30일 오후 3:20 (한국시간)`, `15時20分 日本時間`, `下午3点20分 北京时间`: refused
+    as unreadable before; now the zone the words name, as its IANA name after the time is."""
+    named = f"{parenthesised[:1]}{words}{parenthesised[1:]}"
+    text = f"{date_text}{space}{named}"
+    iana = ZoneInfo(LOCAL_TIME_WORDS[words])
+    assert parse_datetime(text, zone=SEOUL) == parse_datetime(date_text, zone=iana)
+    assert (
+        parse_datetime(text, zone=SEOUL).utcoffset()
+        == parse_datetime(date_text, zone=iana).utcoffset()
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["2025-07-30T15:20:00+08:00 한국시간", "2025년 7월 30일 15:20 +0800 한국 시간",
+     "2025-07-30 15:20 +0900 北京时间"],
+)  # fmt: skip
+def test_a_zone_in_words_that_disagrees_with_the_offset_is_refused(text: str) -> None:
+    """In parentheses after the offset the words are a comment (RFC 5322), as any name is."""
+    with pytest.raises(ValueError, match="names its zone in words"):
         parse_datetime(text, zone=SEOUL)
