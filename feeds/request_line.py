@@ -41,7 +41,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
-from urllib.parse import quote, unquote_to_bytes
+from urllib.parse import quote, unquote_to_bytes, urlsplit
 
 from flask import Flask, Response, current_app, request
 from werkzeug.exceptions import (
@@ -131,14 +131,39 @@ def keep_sent_target() -> None:
 
     def make_environ(self: WSGIRequestHandler) -> WSGIEnvironment:
         environ = original(self)
+        if not self.path.isascii():
+            _raw_target_environ(environ, self.path)
         words = self.requestline.split()
         if len(words) >= 2 and words[1].startswith("//"):
-            # As Werkzeug writes these keys (its `_wsgi_encoding_dance` of the target).
-            environ["REQUEST_URI"] = environ["RAW_URI"] = words[1].encode().decode("latin-1")
+            # As Werkzeug writes these keys (its `_wsgi_encoding_dance` of the target), which
+            # for a target of ASCII is the target itself; raw bytes stay as they were sent.
+            sent = words[1]
+            environ["REQUEST_URI"] = environ["RAW_URI"] = (
+                sent.encode().decode("latin-1") if sent.isascii() else sent
+            )
         return environ
 
     setattr(make_environ, _KEEPS_TARGET, True)
     WSGIRequestHandler.make_environ = make_environ  # type: ignore[method-assign]
+
+
+def _raw_target_environ(environ: WSGIEnvironment, target: str) -> None:
+    """Put a request target holding raw bytes above 0x7F (`GET /tag/오디오`, as curl sends
+    what it is given) into the environ as PEP 3333 has it, where Werkzeug's development
+    server read it wrong. Python's http.server decodes the request line as Latin-1, one
+    character a byte, which `target` is; Werkzeug took those characters for text and encoded
+    them as UTF-8 again (`_wsgi_encoding_dance`), so PATH_INFO, QUERY_STRING and REQUEST_URI
+    held each byte twice over: `/feeds/tag/오디오.rss` was a 404 naming the tag in mojibake
+    (it is a 301 to the tag's slug under Granian and gunicorn, and percent-encoded under
+    every server), and the target's length tripled, so a 2,716-byte one was a 414. PATH_INFO
+    is the target's path percent-decoded to bytes, QUERY_STRING and REQUEST_URI (RAW_URI)
+    its bytes as sent, each byte one Latin-1 character: what gunicorn passes."""
+    parts = urlsplit(target)
+    # As Werkzeug splits it: `//x` (no scheme, a "host") is the path `/x`.
+    path = f"/{parts.netloc}{parts.path}" if not parts.scheme and parts.netloc else parts.path
+    environ["PATH_INFO"] = unquote_to_bytes(path.encode("latin-1")).decode("latin-1")
+    environ["QUERY_STRING"] = parts.query
+    environ["REQUEST_URI"] = environ["RAW_URI"] = target
 
 
 def sent_path(environ: Mapping[str, object]) -> str:
