@@ -18,13 +18,14 @@ import brotli
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
 from articles.model import Article
 from articles.store import Store
 from feeds.config import load_config
+from feeds.model import to_uri
 from feeds.sitemaps import (
     NEWS_NS,
     SITEMAP_NS,
@@ -472,3 +473,59 @@ def test_month_summaries_count_an_embargo_lifting_after_the_write_on_both_backen
         ]
     finally:
         store.dispose()
+
+
+_URL_PATH_CHARS = st.sampled_from(["a", "기", "/", "&", "-", "😀", "%20"])
+
+
+@settings(
+    max_examples=20,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    paths=st.lists(
+        st.one_of(
+            st.none(),  # hosted here: the article page
+            st.lists(_URL_PATH_CHARS, min_size=1, max_size=1_300).map("".join),
+        ),
+        min_size=1,
+        max_size=4,
+    ),
+)
+@example(paths=["a" * 2_030])  # 2,054 characters: over the limit by a few
+@example(paths=["기사" * 400, None])  # 7,233 characters once percent-encoded
+def test_every_loc_fits_the_sitemap_limit_and_a_long_url_gives_the_article_page(
+    tmp_path_factory: pytest.TempPathFactory, paths: list[str | None]
+) -> None:
+    """sitemaps.org: a <loc> is less than 2,048 characters (the schema's tLoc). A record's URL
+    may be longer (as a URI); such an article is named by this site's page of it, which names
+    the canonical URL (rel="canonical"), so every visible article is still listed."""
+    folder = tmp_path_factory.mktemp("long-urls")
+    store = Store(f"sqlite:///{folder}/feeds.db")
+    store.migrate()
+    articles = [
+        article(
+            f"id{i}",
+            NOW - timedelta(hours=i + 1),
+            url=None if path is None else f"https://www.trt.example/{path}",
+        )
+        for i, path in enumerate(paths)
+    ]
+    store.upsert_many(articles)
+    config = load_config(overrides={"site_url": "https://news.example.com"}, instance_path=None)
+    sitemaps = Sitemaps(store, config)
+    base = "https://news.example.com"
+    month = valid(
+        sitemaps.describe(f"/sitemaps/articles-{NOW:%Y-%m}.xml", NOW, base).render(), "sitemap.xsd"
+    )
+    news = valid(
+        sitemaps.describe("/sitemaps/news.xml", NOW, base).render(), "sitemap-with-news.xsd"
+    )
+
+    def expected(a: Article) -> str:
+        own = to_uri(a.url, base) if a.url else ""
+        return own if own and len(own) < 2_048 else f"{base}/articles/{a.id}"
+
+    assert locs(month) == locs(news) == [expected(a) for a in articles]
+    store.dispose()
