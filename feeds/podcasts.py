@@ -212,6 +212,16 @@ def parse_category(value: object, where: str) -> Category:
     if not isinstance(value, str) or not value.strip():
         raise ShowError(f"{where}: expected text such as 'News/Daily News', got {value!r}")
     name, _, sub = (part.strip() for part in value.partition("/"))
+    alone = sub if not name else name if not sub else ""
+    parents = [c for c, subs in APPLE_CATEGORIES.items() if alone and alone in subs]
+    if parents and alone not in APPLE_CATEGORIES:
+        # A subcategory without its category ("Daily News", "/Daily News"): Apple's tag nests
+        # it inside its category's itunes:category, so the category is part of the value.
+        spelled = " or ".join(repr(f"{parent}/{alone}") for parent in parents)
+        raise ShowError(
+            f"{where}: {value.strip()!r} is a subcategory of {parents[0]!r}, which Apple "
+            f"Podcasts files it under; give it with its category: {spelled}"
+        )
     if name not in APPLE_CATEGORIES:
         hint = difflib.get_close_matches(name, APPLE_CATEGORIES, n=1)
         advice = f" (did you mean {hint[0]!r}?)" if hint else ""

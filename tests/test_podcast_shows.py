@@ -130,6 +130,25 @@ def test_a_category_not_on_apples_list_is_refused_with_the_nearest(value: str, h
 
 
 @pytest.mark.parametrize(
+    ("category", "subcategory"),
+    [(name, sub) for name, subs in APPLE_CATEGORIES.items() for sub in subs],
+)
+@pytest.mark.parametrize("spelling", ["{sub}", "/{sub}", " {sub} "])
+def test_a_subcategory_without_its_category_is_refused_naming_the_full_value(
+    category: str, subcategory: str, spelling: str
+) -> None:
+    """ "Daily News" alone is none of Apple's categories; the refusal says which category it
+    is filed under and the value to write ('News/Daily News'), where it said only that it is
+    not a category and listed the nineteen."""
+    with pytest.raises(ShowError) as caught:
+        parse_category(spelling.format(sub=subcategory), "site.toml: podcasts.b: categories[0]")
+    message = str(caught.value)
+    assert message.startswith("site.toml: podcasts.b: categories[0]: ")
+    assert f"is a subcategory of {category!r}" in message
+    assert repr(f"{category}/{subcategory}") in message
+
+
+@pytest.mark.parametrize(
     ("categories", "message"),
     [
         (
