@@ -64,11 +64,25 @@ from feeds.urls import (
 
 SITEMAP_NS: Final = "http://www.sitemaps.org/schemas/sitemap/0.9"
 NEWS_NS: Final = "http://www.google.com/schemas/sitemap-news/0.9"
-# sitemaps.org: at most 50,000 URLs (and 50 MB) per sitemap, 50,000 sitemaps per index.
-MAX_URLS: Final = 50_000
+_XML_HEAD: Final = '<?xml version="1.0" encoding="UTF-8"?>\n'
 # sitemaps.org: a <loc> "must be less than 2,048 characters" (sitemap.xsd's tLoc: at most
-# 2,048), counted in the URI as written (non-ASCII percent-encoded).
+# 2,048). Counted here as written in the document: the URI (non-ASCII percent-encoded) with
+# XML's escapes (`&` is `&amp;`), which is never shorter than the value the schema counts, so
+# the bound below holds for the bytes too.
 MAX_LOC_LENGTH: Final = 2_047
+# sitemaps.org: at most 50,000 URLs and 50 MB (52,428,800 bytes, uncompressed) per sitemap,
+# 50,000 sitemaps per index. A monthly sitemap's entry is at most `_URL_ENTRY_BYTES` plus
+# its <loc>, so a part holds as many as fit in 50 MB with every <loc> at its longest (24,777):
+# parts are counted from the month's article count alone (`month_parts`), and 50,000 URLs of
+# 2,047 bytes would make 106 MB.
+MAX_SITEMAP_BYTES: Final = 52_428_800
+_URL_ENTRY_BYTES: Final = len(
+    "  <url><loc></loc><lastmod>2025-07-30T01:00:00+00:00</lastmod></url>\n"
+)
+_URLSET_BYTES: Final = len(f'{_XML_HEAD}<urlset xmlns="{SITEMAP_NS}">\n</urlset>\n')
+MAX_URLS: Final = min(
+    50_000, (MAX_SITEMAP_BYTES - _URLSET_BYTES) // (_URL_ENTRY_BYTES + MAX_LOC_LENGTH)
+)
 # Google News: articles of the last two days, at most 1,000 per news sitemap.
 NEWS_WINDOW: Final = timedelta(days=2)
 NEWS_MAX_URLS: Final = 1_000
@@ -433,9 +447,9 @@ def row_url(row: PageRow, base: str) -> str | None:
     page = to_uri(base + article_page_path(row.id), base)
     if row.url:
         own = to_uri(row.url, base)
-        if len(own) <= MAX_LOC_LENGTH:
+        if len(escape(own)) <= MAX_LOC_LENGTH:
             return own
-    return page if len(page) <= MAX_LOC_LENGTH else None
+    return page if len(escape(page)) <= MAX_LOC_LENGTH else None
 
 
 def _listed(rows: Iterable[PageRow], base: str) -> Iterator[tuple[PageRow, str]]:
@@ -454,9 +468,6 @@ def news_language(language: str) -> str:
     if subtags[0] == "zh":
         return "zh-tw" if {"hant", "tw", "hk", "mo"} & set(subtags[1:]) else "zh-cn"
     return subtags[0]
-
-
-_XML_HEAD = '<?xml version="1.0" encoding="UTF-8"?>\n'
 
 
 def render_sitemap_index(entries: Iterable[tuple[str, datetime]]) -> bytes:

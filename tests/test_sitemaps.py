@@ -13,6 +13,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from functools import cache
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 import brotli
 import pytest
@@ -23,14 +24,16 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from articles.model import Article
-from articles.store import Store
+from articles.store import PageRow, Store
 from feeds.config import load_config
 from feeds.model import to_uri
 from feeds.sitemaps import (
+    MAX_URLS,
     NEWS_NS,
     SITEMAP_NS,
     Sitemaps,
     news_language,
+    render_urlset,
 )
 from tests.fixtures.app import NOW, Clock, article
 
@@ -525,7 +528,36 @@ def test_every_loc_fits_the_sitemap_limit_and_a_long_url_gives_the_article_page(
 
     def expected(a: Article) -> str:
         own = to_uri(a.url, base) if a.url else ""
-        return own if own and len(own) < 2_048 else f"{base}/articles/{a.id}"
+        return own if own and len(escape(own)) < 2_048 else f"{base}/articles/{a.id}"
 
     assert locs(month) == locs(news) == [expected(a) for a in articles]
     store.dispose()
+
+
+@settings(max_examples=6, deadline=None)
+@given(
+    path=st.lists(_URL_PATH_CHARS, min_size=1, max_size=4_000).map("".join),
+    hosted=st.booleans(),
+)
+@example(path="a" * 2_000, hosted=False)  # 2,024 characters: listed as it is
+@example(path="&" * 404, hosted=False)  # 2,044 bytes once escaped
+def test_a_full_monthly_sitemap_stays_within_50_mb(path: str, hosted: bool) -> None:
+    """sitemaps.org: at most 50,000 URLs and 50 MB (52,428,800 bytes) per sitemap. Parts are
+    counted from the month's article count, so a full part must fit with every <loc> at its
+    longest. It held 50,000 URLs whatever their length: 50,000 of 2,000 characters made a
+    105 MB sitemap, which crawlers refuse whole."""
+    rows = [
+        PageRow(
+            id=f"{path[:150]}-{i}" if hosted else f"id{i}",
+            url=None if hosted else f"https://www.trt.example/{path}?n={i}",
+            title="t",
+            language="ko",
+            published=NOW,
+            updated=NOW,
+        )
+        for i in range(MAX_URLS)
+    ]
+    data = render_urlset(rows, "https://news.example.com")
+    assert MAX_URLS <= 50_000
+    assert len(data) <= 52_428_800
+    assert data.count(b"<url>") == MAX_URLS
