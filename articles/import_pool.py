@@ -49,7 +49,7 @@ Chunk = tuple[list[Verdict], bytes]
 
 
 class ChunkPreparer(Protocol):
-    """What a worker runs on each chunk of lines (`articles.importer._Preparer`)."""
+    """What a worker runs on each chunk of lines (`articles.import_prepare.Preparer`)."""
 
     def chunk(self, lines: list[RawLine], now: datetime) -> Chunk: ...
 

@@ -27,7 +27,9 @@ lines; the good rows come back pickled and go into the spool as they are (this p
 reads lines and keeps bytes). Results come back in input order, so the records, errors and
 counts are exactly those of parsing in this process. Small inputs and the other formats are
 parsed here. The workers end when the importer does, even when it is killed
-(`end_with_parent`). The pool is `articles.import_pool`, the spool `articles.import_spool`.
+(`end_with_parent`). The pool is `articles.import_pool`, the spool `articles.import_spool`,
+a record turned into rows `articles.import_prepare`, the reading of an input
+`articles.import_reading`.
 
 What an import says is not here: the `ImportReport` it returns (counts, error and note lines,
 the closing summary) and its `ImportProgress` are `articles.import_report`, an interruption
@@ -41,51 +43,37 @@ import functools
 import os
 import sys
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from datetime import datetime
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any, NamedTuple, TextIO, TypeVar
+from typing import TextIO
 from zoneinfo import ZoneInfo
 
-from articles.errors import (
-    ArticleError,
-    GuidConflict,
-    InvalidArticle,
-    InvalidValue,
-    UnreadableInput,
-)
-from articles.formats import (
-    FORMAT_NAMES,
-    LineParser,
-    ParsedRecord,
-    RawLine,
-    read_records,
-)
+from articles.errors import ArticleError, GuidConflict, InvalidValue, UnreadableInput
+from articles.formats import FORMAT_NAMES
 from articles.import_interrupt import ImportInterrupted
 from articles.import_pool import (
     LINES_PER_TASK,
     TASKS_IN_FLIGHT_PER_WORKER,
     Chunk,
-    Verdict,
     end_with_parent,
     in_workers,
     start_pool,
     stop_pool,
     worker_count,
 )
-from articles.import_report import STDIN, ImportProgress, ImportReport, ProgressTally, input_name
-from articles.import_spool import SPOOL_MEMORY_RECORDS, Spool, pickled
+from articles.import_prepare import Item, Preparer, in_process
+from articles.import_reading import InputFailed, Reading
+from articles.import_report import STDIN, ImportProgress, ImportReport, ProgressTally
+from articles.import_spool import SPOOL_MEMORY_RECORDS, Spool
 from articles.service import (
     OLDER_THAN_STORED,
-    ArticleCheck,
     ArticleService,
     BulkWrite,
     GuidMinter,
     prepared_time_problem,
 )
-from articles.store import PreparedArticle, Store, prepare_article
+from articles.store import PreparedArticle, Store
 
-T = TypeVar("T")
 # Re-exported: part of the importer's interface (the pool's and the spool's tuning knobs are
 # set on their own modules, articles.import_pool and articles.import_spool; the report and the
 # interruption are defined in articles.import_report and articles.import_interrupt).
@@ -181,7 +169,7 @@ def import_sources(
     sizes = [_size(source) for source in inputs]
     report = ImportReport(files=len(inputs), skip_invalid=skip_invalid)
     state = ProgressTally(on_progress, len(inputs), sum(sizes))
-    preparer = _Preparer(
+    preparer = Preparer(
         zone,
         default_language,
         minter,
@@ -208,13 +196,13 @@ def import_sources(
                 current, written = source, report.written
                 lines = len(report.notes), len(report.errors)
                 now = service.clock()  # the clock check's time: the write's own is a little later
-                chunks: Iterable[Chunk | _Item]
+                chunks: Iterable[Chunk | Item]
                 write_from = None  # bytes read before the write transaction may open (None: all)
                 if pool is not None and source in parallel:
                     chunks = in_workers(pool, source, count, now)
                     write_from = None if write_start >= 1.0 else int(size * write_start)
                 else:
-                    chunks = _in_process(preparer, source, now, zone, default_language, stdin)
+                    chunks = in_process(preparer, source, now, zone, default_language, stdin)
                 _import_one(
                     service, source, chunks, report, skip_invalid, batch_size, state, write_from
                 )
@@ -256,91 +244,6 @@ def _service_for(
     )
 
 
-class _Item(NamedTuple):
-    """One record ready for the store: its rows, or the line reporting why it was rejected."""
-
-    where: str
-    offset: int
-    error: str | None
-    prepared: PreparedArticle | None
-
-
-class _Preparer:
-    """Record -> store rows (guid minted where missing); the same here and in every worker."""
-
-    def __init__(
-        self,
-        zone: ZoneInfo,
-        default_language: str,
-        minter: GuidMinter,
-        backend: str,
-        checks: Sequence[ArticleCheck] = (),
-        time_problem: _TimeCheck | None = None,
-    ) -> None:
-        self.lines = LineParser(zone=zone, default_language=default_language)
-        self.minter = minter
-        self.backend = backend
-        self.checks = tuple(checks)
-        self.time_problem = time_problem
-
-    def item(self, record: ParsedRecord, now: datetime) -> _Item:
-        """The record's rows, or why it is refused: its own error, a site rule, the clock
-        (`prepared_time_problem` at `now`, the time the input's reading began)."""
-        article = record.article
-        if record.error is not None or article is None:
-            message = str(record.error or f"{record.where}: no article")
-            return _Item(record.where, record.offset, message, None)
-        # The site's rules (a show's https media, ...) and the clock's, every problem of
-        # them in the record's one line, as the API lists them in one 422.
-        faults = list(dict.fromkeys(pair for check in self.checks for pair in check(article)))
-        prepared = prepare_article(self.minter(article), self.backend)
-        if self.time_problem is not None:
-            problem = self.time_problem(prepared, now, record.where)
-            if problem is not None:
-                faults.extend(problem.faults)
-        if faults:
-            (field_name, reason), *_ = faults
-            error = InvalidArticle(
-                record.where, field_name, reason, article_id=article.id, faults=faults
-            )
-            return _Item(record.where, record.offset, str(error), None)
-        return _Item(record.where, record.offset, None, prepared)
-
-    def chunk(self, lines: list[RawLine], now: datetime) -> _Chunk:
-        """A chunk of lines as a worker sends it back: each record's verdict, and the good
-        records' rows already pickled for the spool (see `_Chunk`)."""
-        verdicts: list[_Verdict] = []
-        good: list[tuple[Any, ...]] = []
-        for raw in lines:
-            record = self.lines.parse(raw)
-            if record is not None:
-                where, offset, error, prepared = self.item(record, now)
-                verdicts.append((where, offset, error))
-                if prepared is not None:
-                    good.append(tuple(prepared))
-        return verdicts, _pickled(good)
-
-
-# Why the clock refuses a prepared record at a time (None: it does not), for `_Preparer`.
-_TimeCheck = Callable[[PreparedArticle, datetime, str], InvalidArticle | None]
-# What a worker sends back for a chunk of lines, and how (articles.import_pool).
-_Chunk = Chunk
-_Verdict = Verdict
-_pickled = pickled
-
-
-def _in_process(
-    preparer: _Preparer,
-    source: str,
-    now: datetime,
-    zone: ZoneInfo,
-    default_language: str,
-    stdin: TextIO | None,
-) -> Iterator[_Item]:
-    for record in read_records(source, zone=zone, default_language=default_language, stdin=stdin):
-        yield preparer.item(record, now)
-
-
 def _size(source: str) -> int:
     if source == STDIN:
         return 0
@@ -353,7 +256,7 @@ def _size(source: str) -> int:
 def _import_one(
     service: ArticleService,
     source: str,
-    chunks: Iterable[Chunk | _Item],
+    chunks: Iterable[Chunk | Item],
     report: ImportReport,
     skip_invalid: bool,
     batch_size: int,
@@ -362,7 +265,7 @@ def _import_one(
 ) -> None:
     """One input in one transaction; adds its counts to `report` only if it is committed.
 
-    The input is read, parsed and checked (`chunks`: records parsed here, one `_Item` at a
+    The input is read, parsed and checked (`chunks`: records parsed here, one `Item` at a
     time, or by workers, a `Chunk` at a time), its good records kept in a `Spool`
     (articles.import_spool), and written in batches inside one write transaction. Writers are
     serialised (the store's write lock), so the lock is never taken while most of a file is
@@ -383,7 +286,7 @@ def _import_one(
     counted = False
     try:
         with Spool(batch_size) as spool:
-            reading = _Reading(source, chunks, spool, report, skip_invalid, batch_size, progress)
+            reading = Reading(source, chunks, spool, report, skip_invalid, batch_size, progress)
             thread: threading.Thread | None = None
             if write_from is None:
                 reading.run()
@@ -459,146 +362,17 @@ def _count_written(
 WRITE_START_FRACTION = 1.0
 
 
-class _Reading:
-    """The reading of one input: parse and check every record, keep the good ones in `spool`.
-
-    Runs in the importing thread or in a thread of its own (`run`); the writer waits on it
-    (`wait_until`) and asks whether the input is still good (`spoiled`). Bad records go to
-    `report` as they are met, in input order.
-    """
-
-    def __init__(
-        self,
-        source: str,
-        chunks: Iterable[Chunk | _Item],
-        spool: Spool,
-        report: ImportReport,
-        skip_invalid: bool,
-        batch_size: int,
-        progress: ProgressTally,
-    ) -> None:
-        self.source = source
-        self.chunks = chunks
-        self.spool = spool
-        self.report = report
-        self.skip_invalid = skip_invalid
-        self.batch_size = batch_size
-        self.progress = progress
-        self.records = 0  # of this input
-        self.rejected = 0  # of this input
-        self.failure: _InputFailed | None = None  # the input cannot be read to its end
-        self.crash: BaseException | None = None  # anything else raised while reading
-        self.offset = 0  # bytes of the input the records read so far reach
-        self.done = False
-        self.stopped = False
-        self._changed = threading.Condition()
-
-    def run(self) -> None:
-        """Read the input to its end (or until `stop`), then finish the spool."""
-        try:
-            for chunk in _guarded(self.source, self.chunks):
-                if self.stopped:
-                    break
-                self._take(chunk)
-        except _InputFailed as exc:
-            self.failure = exc
-        except BaseException as exc:  # noqa: BLE001 - raised again in the importing thread
-            self.crash = exc
-        finally:
-            self.spool.finish()
-            with self._changed:
-                self.done = True
-                self._changed.notify_all()
-
-    def _take(self, chunk: Chunk | _Item) -> None:
-        if isinstance(chunk, _Item):
-            verdicts: list[Verdict] = [(chunk.where, chunk.offset, chunk.error)]
-            rows: bytes | list[PreparedArticle] = [] if chunk.prepared is None else [chunk.prepared]
-        else:
-            verdicts, rows = chunk
-        wheres = []
-        offset = self.offset
-        for where, offset, error in verdicts:
-            self.records += 1
-            self.progress.record(self.source, self.batch_size, offset)
-            if error is not None:
-                self.reject(error)
-            else:
-                wheres.append(where)
-        if self.skip_invalid or not self.rejected:
-            self.spool.add(rows, wheres)
-        with self._changed:
-            self.offset = offset
-            self._changed.notify_all()
-
-    def reject(self, line: str) -> None:
-        with self._changed:
-            self.rejected += 1
-            self.report.rejected += 1
-            self.report.errors.append(line)
-            self._changed.notify_all()
-
-    @property
-    def spoiled(self) -> bool:
-        """Nothing of this input may be written: it has a bad record (without `skip_invalid`)
-        or cannot be read to its end."""
-        return self.failure is not None or (self.rejected > 0 and not self.skip_invalid)
-
-    def wait_until(self, offset: int | None) -> bool:
-        """Wait until the records read reach `offset` bytes (None: the end of the input);
-        True if the input may be written (so far), False if it is read and spoiled, or
-        ended with nothing to write."""
-        with self._changed:
-            while not self.done and not self.spoiled and (offset is None or self.offset < offset):
-                self._changed.wait()
-        return not self.spoiled and self.crash is None
-
-    def stop(self) -> None:
-        """Stop reading at the next chunk (the import is being abandoned)."""
-        self.stopped = True
-
-    def raise_crash(self) -> None:
-        if self.crash is not None:
-            raise self.crash
-
-    def failed(self, exc: _InputFailed) -> None:
-        """The whole input is unusable (unreadable, or refused by the store): nothing written,
-        and its records that were read count as rejected with it."""
-        good = self.records - self.rejected
-        self.report.rejected += good
-        self.report.failed += 1
-        rolled_back = f" (nothing written from it: {good} good records rolled back)"
-        self.report.errors.append(str(exc) + (rolled_back if good else ""))
-
-    def refuse(self) -> None:
-        """Count the input as refused for its bad records, its good ones held back (when
-        it was read to its end and a bad record, without `skip_invalid`, spoiled it)."""
-        if self.failure is None and self.rejected and not self.skip_invalid:
-            self.report.refused += 1
-            self.report.held_back += self.records - self.rejected
-
-    def conclude(self, late: list[str]) -> None:
-        """Once read to its end: report a failure to read it, or else the records the writing
-        refused (`late`, unless a bad record spoiled the input, so that nothing of it could
-        have been written)."""
-        if self.failure is not None:
-            self.failed(self.failure)
-        elif not self.spoiled:
-            for line in late:
-                self.reject(line)
-
-
 def _write_spool(
     service: ArticleService,
     source: str,
     spool: Spool,
-    reading: _Reading,
+    reading: Reading,
     skip_invalid: bool,
     notes: list[str],
     late: list[str],
     overruling: list[str],
     writers: list[BulkWrite],
-) -> tuple[BulkWrite, _InputFailed | None] | None:
+) -> tuple[BulkWrite, InputFailed | None] | None:
     """Write the spool's records in one transaction, following the reading while it lasts.
 
     Returns the finished write and the store's refusal of the input (then rolled back), or
@@ -611,7 +385,7 @@ def _write_spool(
     # any size holds no per-record state in memory.
     earlier: set[str] | None = None
     done = 0  # records of the spool before the batch being written
-    error: _InputFailed | None = None
+    error: InputFailed | None = None
     with service.bulk() as writer:
         writers.append(writer)
 
@@ -661,7 +435,7 @@ def _write_spool(
                     writer.rollback()
                     break
                 except ArticleError as exc:
-                    error = _InputFailed(f"{source}: {exc}")
+                    error = InputFailed(f"{source}: {exc}")
                     writer.rollback()
                     break
                 overruled = {p: (u, s) for p, u, s in result.overruled}
@@ -698,22 +472,3 @@ def _write_spool(
     if error is None and reading.spoiled:
         return None
     return writer, error
-
-
-class _InputFailed(Exception):
-    """An input that cannot be imported at all; the message is the line to report."""
-
-
-def _guarded(source: str, items: Iterable[T]) -> Iterator[T]:
-    """The records, with a failure to read the input turned into one reportable line."""
-    name = input_name(source)
-    try:
-        yield from items
-    except ArticleError as exc:
-        message = str(exc)
-        raise _InputFailed(message if message.startswith(name) else f"{name}: {message}") from exc
-    except OSError as exc:
-        reason = exc.strerror or str(exc)
-        raise _InputFailed(f"{name}: cannot read: {reason}") from exc
-    except UnicodeDecodeError as exc:
-        raise _InputFailed(f"{name}: not UTF-8 text (byte {exc.start})") from exc

@@ -24,11 +24,13 @@ import re
 import unicodedata
 from contextvars import ContextVar
 from functools import cache
-from urllib.parse import quote, urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import nh3
 from anyascii import anyascii
 from markdown_it import MarkdownIt
+
+from articles.urls import uri_safe
 
 # XML 1.0 (section 2.2) Char excludes C0 controls other than tab, LF and CR, the surrogate block
 # (only reachable in Python as lone surrogates) and U+FFFE/U+FFFF; it discourages DEL, the C1
@@ -350,45 +352,6 @@ _PLAIN_PARAGRAPHS = re.compile(f"{_PLAIN}(?:<p>{_PLAIN}</p>{_PLAIN})*")
 # The base URL of the body being sanitised, for the cleaner's callbacks: the cleaner is built
 # once (building one costs more than cleaning a typical body) and reads the base from here.
 _base_url: ContextVar[str] = ContextVar("sanitize_html_base_url", default="/")
-
-
-# What RFC 3987 allows nowhere in an IRI, each character percent-encoded as its UTF-8 octets
-# (RFC 3987 section 3.1, which never changes what the link names): the ASCII that RFC 3986
-# allows nowhere (controls, space, `"<>\\^`{|}`), a `%` not starting a `%XX` octet, and the
-# non-ASCII outside `ucschar` (C1 controls, private use, noncharacters, tag characters), and
-# the bidirectional formatting characters an IRI must not contain (RFC 3987 section 4.1: LRM,
-# RLM, LRE, RLE, PDF, LRO, RLO; and the isolates Unicode added since, LRI, RLI, FSI, PDI),
-# which can make a link display as another. Other non-ASCII stays as it is: links are IRIs.
-_PLANE_ENDS = "".join(f"\\U{plane:04X}fffe-\\U{plane:04X}ffff" for plane in range(0x1, 0xF))
-_NOT_IN_IRI = re.compile(
-    r'[\x00-\x20"<>\\^`{|}\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069'
-    r"\ue000-\uf8ff\ufdd0-\ufdef\ufff0-\uffff"
-    + _PLANE_ENDS
-    + r"\U000e0000-\U000e0fff\U000f0000-\U0010ffff]|%(?![0-9A-Fa-f]{2})"
-)
-# What a browser removes from a link before reading it (the WHATWG URL standard).
-_URL_TAB_OR_NEWLINE = re.compile(r"[\t\n\r]")
-_C0_OR_SPACE = "".join(map(chr, range(0x21)))
-
-
-def uri_safe(url: str) -> str:
-    """`url` with what a URI cannot hold percent-encoded as its UTF-8 octets, so `a b` -> `a%20b`.
-
-    Follows the WHATWG URL standard for what a browser does with a link: leading and trailing
-    white space (Unicode's) and C0 controls dropped, tabs and newlines removed, then each character
-    an IRI cannot hold (RFC 3987: space, `"`, `<`, `>`, `\\`, `^`, backtick, `{`, `|`, `}`,
-    controls, private use, noncharacters, bidirectional formatting characters) and every `%`
-    that does not start a `%XX` octet
-    percent-encoded. Other characters outside ASCII are left as they are (an IRI). Idempotent;
-    never changes what the link names.
-    """
-    url = _URL_TAB_OR_NEWLINE.sub("", url.strip().strip(_C0_OR_SPACE))
-    return _NOT_IN_IRI.sub(lambda m: quote(m.group(0), safe=""), url)
-
-
-def is_iri(text: str) -> bool:
-    """True when `text` holds nothing `uri_safe` would encode (no space, `"`, `<`, ...)."""
-    return _NOT_IN_IRI.search(text) is None
 
 
 def _resolve(url: str) -> str | None:

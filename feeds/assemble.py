@@ -37,6 +37,7 @@ from feeds.urls import (
     paged_path,
     site_path,
 )
+from feeds.websub import is_topic
 from feeds.writers import render
 from feeds.writers.podcast import render_show
 
@@ -136,7 +137,10 @@ def document_feed(
             )
             for fmt, urls in links.items()
         },
-        hub=config.hub_url or None,
+        # Only a document the hub hears about names it (`feeds.websub.is_topic`).
+        hub=config.hub_url or None
+        if all(is_topic(str(urls["self"]), facet, fmt, base) for fmt, urls in links.items())
+        else None,
         stylesheet=site_path(base, STYLESHEET_PATH),
         archive=query.month is not None,
         complete=doc.is_complete,

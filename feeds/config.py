@@ -303,7 +303,54 @@ class SiteConfig:
             for show in self.podcasts:
                 if not show.guid:
                     raise _bad("podcasts", unstable_guid_reason(show))
-        return replace(self, site_url=self.site_url.rstrip("/"), default_language=language)
+        return replace(self, site_url=site_root(self.site_url), default_language=language)
+
+
+_DEFAULT_PORTS: Final = {"http": 80, "https": 443}
+
+
+def site_root(site_url: str) -> str:
+    """`site_url` (checked by `_check_url`) in the one spelling every URL under it is built
+    from: the site's public root, so no query, fragment or user name and password (each URL
+    would carry them, `https://news.example.com/?x=1/feeds/all.atom`); scheme and host in
+    lower case, a non-ASCII host in IDNA, no default port and no trailing slash (RFC 3986
+    section 6.2.2 and 6.2.3: `https://News.Example.com:443/` is `https://news.example.com`).
+    Two spellings of one root give the same feed URLs, so the same podcast:guid, which is
+    derived from the show's feed URL and must never change. Empty stays empty; ConfigError
+    naming site_url otherwise."""
+    if not site_url:
+        return site_url
+    parts = urlsplit(site_url)
+    extra = [
+        name
+        for name, present in (
+            ("a query", "?" in site_url),
+            ("a fragment", "#" in site_url),
+            ("a user name or password", "@" in parts.netloc),
+        )
+        if present
+    ]
+    if extra:
+        root = f"{parts.scheme}://{parts.hostname or ''}{parts.path}".rstrip("/")
+        # A password is not repeated into logs: the example shows the URL without it.
+        raise _bad(
+            "site_url",
+            f"the site's public root has {' and '.join(extra)}, which every feed, page and "
+            f"sitemap URL under it would carry; give the scheme, host and path alone: {root!r}",
+        )
+    host = parts.hostname or ""
+    if not host.isascii():
+        try:
+            host = host.encode("idna").decode("ascii")
+        except UnicodeError as exc:
+            reason = f"the host {host!r} is not a valid domain name ({exc})"
+            raise _bad("site_url", reason) from None
+    if ":" in host:  # an IPv6 address
+        host = f"[{host}]"
+    port = parts.port
+    if port is not None and port != _DEFAULT_PORTS.get(parts.scheme):
+        host += f":{port}"
+    return f"{parts.scheme}://{host}{parts.path}".rstrip("/")
 
 
 def _check_url(setting: str, value: str, *, path_allowed: bool = False) -> None:

@@ -76,7 +76,7 @@ from feeds.urls import (
     feed_path,
     public_base_url,
 )
-from feeds.websub import link_header
+from feeds.websub import is_topic, link_header
 
 log = logging.getLogger(__name__)
 
@@ -247,7 +247,7 @@ def feed(subpath: str) -> Response:
     }
     if negotiated:
         headers["Content-Location"] = links[fmt]["self"] or ""
-    if config.hub_url:
+    if config.hub_url and is_topic(links[fmt]["self"] or "", query.facet, fmt, base):
         headers["Link"] = link_header(config.hub_url, links[fmt]["self"] or "")
     memo_key = request.environ.get(MEMO_KEY)
 

@@ -23,7 +23,7 @@ from typing import Any, Final
 from urllib.parse import quote
 from xml.etree import ElementTree as ET
 
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, current_app, render_template, request
 from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
 from werkzeug.wrappers import Response as BaseResponse
@@ -35,7 +35,7 @@ from articles.store import FacetKindName as FacetKind
 from feeds.config import SiteConfig
 from feeds.documents import Documents
 from feeds.etag import OUTPUT_VERSION, PACKAGE_VERSION, DocumentVersion, settled_last_modified
-from feeds.http import document_response
+from feeds.http import document_response, error_response
 from feeds.model import EMPTY_FEED_UPDATED, absolute_html, absolute_url
 from feeds.redirects import labelled_slug, permanent_redirect
 from feeds.translations import alternates
@@ -461,12 +461,12 @@ def opml() -> ResponseReturnValue:
     if len(given) > 1:
         # `?format=rss&format=json` names no one list (the first was taken in silence), as
         # a repeated `page` names no one feed document.
-        message = f"format is given {len(given)} times; give it once (e.g. ?format=rss)\n"
-        return Response(message, 400, mimetype="text/plain")
+        message = f"format is given {len(given)} times; give it once (e.g. ?format=rss)"
+        return error_response(400, message)
     fmt = given[0] if given else "atom"
     if fmt not in FORMATS:
-        message = f"format: expected one of {', '.join(FORMATS)}, got {fmt[:40]!r}\n"
-        return Response(message, 400, mimetype="text/plain")
+        message = f"format: expected one of {', '.join(FORMATS)}, got {fmt[:40]!r}"
+        return error_response(400, message)
     base, now = _base_url(), _now()
     infos = _sorted_infos(_store().facets(now=now))
     until = _store().next_visibility_change(now=now)  # any lift may add a feed or a count

@@ -85,7 +85,13 @@ APPLE_CATEGORIES: Final[Mapping[str, tuple[str, ...]]] = {
 # without its scheme and trailing slashes, in this namespace.
 PODCAST_GUID_NAMESPACE: Final = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# An e-mail address as itunes:email and podcast:locked carry it: RFC 5322's dot-atom local
+# part (`addr-spec` without quoted strings or comments) at a host name of letter-digit-hyphen
+# labels (RFC 1123), at least two; all ASCII, as Apple Podcasts and the W3C validator's iTunes
+# rules read it (a non-ASCII domain is written in IDNA, `owner_email_address`).
+_ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_EMAIL = re.compile(rf"{_ATEXT}(?:\.{_ATEXT})*@(?:{_LABEL}\.)+{_LABEL}")
 _ARTWORK_TYPES: Final = (".jpg", ".jpeg", ".png")
 # Settings written as iTunes tags of bounded length (Apple's; the W3C Feed Validation
 # Service's iTunes rules make a longer itunes:author or itunes:name an error).
@@ -212,6 +218,16 @@ def parse_category(value: object, where: str) -> Category:
     if not isinstance(value, str) or not value.strip():
         raise ShowError(f"{where}: expected text such as 'News/Daily News', got {value!r}")
     name, _, sub = (part.strip() for part in value.partition("/"))
+    alone = sub if not name else name if not sub else ""
+    parents = [c for c, subs in APPLE_CATEGORIES.items() if alone and alone in subs]
+    if parents and alone not in APPLE_CATEGORIES:
+        # A subcategory without its category ("Daily News", "/Daily News"): Apple's tag nests
+        # it inside its category's itunes:category, so the category is part of the value.
+        spelled = " or ".join(repr(f"{parent}/{alone}") for parent in parents)
+        raise ShowError(
+            f"{where}: {value.strip()!r} is a subcategory of {parents[0]!r}, which Apple "
+            f"Podcasts files it under; give it with its category: {spelled}"
+        )
     if name not in APPLE_CATEGORIES:
         hint = difflib.get_close_matches(name, APPLE_CATEGORIES, n=1)
         advice = f" (did you mean {hint[0]!r}?)" if hint else ""
@@ -355,9 +371,7 @@ def _parse_show(slug: object, table: object, where: str) -> Show:
                 f"{key} {value!r} has the slug {slug!r} (or {slug + '-2'!r}, ... when another "
                 f"label took it first: see its feed URL, /feeds/{key}/{slug}.rss)"
             )
-    owner_email = text("owner_email", required=True)
-    if not _EMAIL.match(owner_email):
-        raise ShowError(f"{where}: owner_email: {owner_email!r} is not an e-mail address")
+    owner_email = owner_email_address(text("owner_email", required=True), where)
     artwork = url("artwork_url", required=True)
     if not urlsplit(artwork).path.lower().endswith(_ARTWORK_TYPES):
         raise ShowError(
@@ -427,6 +441,31 @@ def _parse_show(slug: object, table: object, where: str) -> Show:
         guid=guid,
         episodes_per_feed=per_feed,
     )
+
+
+def owner_email_address(value: str, where: str) -> str:
+    """The show's `owner_email` as written in its feeds (`_EMAIL`): a non-ASCII domain in
+    IDNA (`audio@뉴스.example` -> `audio@xn--...`); ShowError naming the setting otherwise,
+    where any text with an `@` and a dot was taken and written (`오디오@뉴스.example`,
+    `"desk"@x.example`, `audio@news_desk.example`: "Invalid email address" from the W3C
+    validator, and no address Apple Podcasts can reach the owner at)."""
+    given = value
+    local, at, domain = value.rpartition("@")
+    if at and local and domain and not domain.isascii():
+        try:
+            domain = domain.encode("idna").decode("ascii")
+        except UnicodeError:
+            pass  # refused below, as written
+        else:
+            value = f"{local}@{domain}"
+    if _EMAIL.fullmatch(value) is None:
+        ascii_only = "" if value.isascii() else "; Apple Podcasts takes ASCII addresses only"
+        raise ShowError(
+            f"{where}: owner_email: {given!r} is not an e-mail address such as "
+            f"'audio@news.example.com' (letters, digits and !#$%&'*+/=?^_`{{|}}~- in dot-"
+            f"separated parts before the @, a host name after it){ascii_only}"
+        )
+    return value
 
 
 def show_selections(shows: tuple[Show, ...]) -> dict[str, tuple[Episodes, str]]:

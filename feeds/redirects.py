@@ -73,7 +73,6 @@ def init_app(app: Flask, config: SiteConfig) -> None:
             view_func=_archive_redirect_view(new),
             methods=["GET", "HEAD"],
         )
-    app.before_request(canonical_spelling)
     for old, fmt in CONVENTIONAL.items():
         if old in moved:  # the newsroom's own move of that path comes first
             continue

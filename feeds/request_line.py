@@ -32,6 +32,12 @@
   was served and a 100 KB header taken, and past its own limits (a 64 KB URL, more than 100
   header lines) Granian answers 414 and 431 itself with an empty body, which no app can
   change; these limits put the app's answer first for every size below those.
+- **Allow** (`allow_in_order`, after every request; `options_response`): every `Allow` the app
+  sends lists its methods in one order, `METHOD_ORDER` (RFC 9110 10.2.1 gives none).
+  Werkzeug builds a route's methods as a set, so two processes of one deployment (string
+  hashes differ per process) sent `GET, OPTIONS, HEAD` and `OPTIONS, GET, HEAD` for the same
+  URL. `OPTIONS` on a document is answered as `OPTIONS *` is: a plain-text line naming the
+  methods (Flask's default was an empty `text/html` body).
 - **The asterisk-form** (RFC 9112 3.2.4): `OPTIONS *` asks about the server as a whole and
   is answered 200 with `Allow` listing every method the app implements (it was a 404
   "not found: see / for the list of feeds"); `*` with any other method is a 400.
@@ -40,8 +46,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING
-from urllib.parse import quote, unquote_to_bytes
+from typing import TYPE_CHECKING, Final
+from urllib.parse import quote, unquote_to_bytes, urlsplit
 
 from flask import Flask, Response, current_app, request
 from werkzeug.exceptions import (
@@ -55,6 +61,33 @@ if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 _METHODS_KEY = "feeds.implemented_methods"
+# The one order every Allow header (and every list of methods in a message) names methods in.
+METHOD_ORDER: Final = ("GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE")
+
+
+def in_method_order(methods: Iterable[str]) -> list[str]:
+    """`methods` once each, in `METHOD_ORDER` (others after them, alphabetically)."""
+    found = set(methods)
+    return [m for m in METHOD_ORDER if m in found] + sorted(found - set(METHOD_ORDER))
+
+
+def allow_in_order(response: Response) -> Response:
+    """After every request: the response's `Allow` (a 405's, an OPTIONS answer's) in
+    `METHOD_ORDER`, the same in every process."""
+    allow = response.headers.get("Allow")
+    if allow is not None:
+        methods = in_method_order(m.strip() for m in allow.split(",") if m.strip())
+        response.headers["Allow"] = ", ".join(methods)
+    return response
+
+
+def options_response(methods: Iterable[str]) -> Response:
+    """The answer to `OPTIONS` on a path (Flask's `make_default_options_response`): 200, the
+    path's methods in `Allow` and as one plain-text line, like `OPTIONS *`'s answer."""
+    allow = ", ".join(in_method_order(methods))
+    response = Response(f"this document answers {allow}\n", mimetype="text/plain")
+    response.headers["Allow"] = allow
+    return response
 
 
 class ServerQuirks:
@@ -131,14 +164,39 @@ def keep_sent_target() -> None:
 
     def make_environ(self: WSGIRequestHandler) -> WSGIEnvironment:
         environ = original(self)
+        if not self.path.isascii():
+            _raw_target_environ(environ, self.path)
         words = self.requestline.split()
         if len(words) >= 2 and words[1].startswith("//"):
-            # As Werkzeug writes these keys (its `_wsgi_encoding_dance` of the target).
-            environ["REQUEST_URI"] = environ["RAW_URI"] = words[1].encode().decode("latin-1")
+            # As Werkzeug writes these keys (its `_wsgi_encoding_dance` of the target), which
+            # for a target of ASCII is the target itself; raw bytes stay as they were sent.
+            sent = words[1]
+            environ["REQUEST_URI"] = environ["RAW_URI"] = (
+                sent.encode().decode("latin-1") if sent.isascii() else sent
+            )
         return environ
 
     setattr(make_environ, _KEEPS_TARGET, True)
     WSGIRequestHandler.make_environ = make_environ  # type: ignore[method-assign]
+
+
+def _raw_target_environ(environ: WSGIEnvironment, target: str) -> None:
+    """Put a request target holding raw bytes above 0x7F (`GET /tag/오디오`, as curl sends
+    what it is given) into the environ as PEP 3333 has it, where Werkzeug's development
+    server read it wrong. Python's http.server decodes the request line as Latin-1, one
+    character a byte, which `target` is; Werkzeug took those characters for text and encoded
+    them as UTF-8 again (`_wsgi_encoding_dance`), so PATH_INFO, QUERY_STRING and REQUEST_URI
+    held each byte twice over: `/feeds/tag/오디오.rss` was a 404 naming the tag in mojibake
+    (it is a 301 to the tag's slug under Granian and gunicorn, and percent-encoded under
+    every server), and the target's length tripled, so a 2,716-byte one was a 414. PATH_INFO
+    is the target's path percent-decoded to bytes, QUERY_STRING and REQUEST_URI (RAW_URI)
+    its bytes as sent, each byte one Latin-1 character: what gunicorn passes."""
+    parts = urlsplit(target)
+    # As Werkzeug splits it: `//x` (no scheme, a "host") is the path `/x`.
+    path = f"/{parts.netloc}{parts.path}" if not parts.scheme and parts.netloc else parts.path
+    environ["PATH_INFO"] = unquote_to_bytes(path.encode("latin-1")).decode("latin-1")
+    environ["QUERY_STRING"] = parts.query
+    environ["REQUEST_URI"] = environ["RAW_URI"] = target
 
 
 def sent_path(environ: Mapping[str, object]) -> str:
@@ -218,8 +276,7 @@ def _methods(app: Flask) -> tuple[str, ...]:
     methods: tuple[str, ...] | None = app.extensions.get(_METHODS_KEY)
     if methods is None:
         found = {method for rule in app.url_map.iter_rules() for method in rule.methods or ()}
-        order = ["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"]
-        methods = (*(m for m in order if m in found), *sorted(found - set(order)))
+        methods = tuple(in_method_order(found))
         app.extensions[_METHODS_KEY] = methods
     return methods
 

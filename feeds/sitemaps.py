@@ -35,7 +35,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Final
@@ -64,8 +64,25 @@ from feeds.urls import (
 
 SITEMAP_NS: Final = "http://www.sitemaps.org/schemas/sitemap/0.9"
 NEWS_NS: Final = "http://www.google.com/schemas/sitemap-news/0.9"
-# sitemaps.org: at most 50,000 URLs (and 50 MB) per sitemap, 50,000 sitemaps per index.
-MAX_URLS: Final = 50_000
+_XML_HEAD: Final = '<?xml version="1.0" encoding="UTF-8"?>\n'
+# sitemaps.org: a <loc> "must be less than 2,048 characters" (sitemap.xsd's tLoc: at most
+# 2,048). Counted here as written in the document: the URI (non-ASCII percent-encoded) with
+# XML's escapes (`&` is `&amp;`), which is never shorter than the value the schema counts, so
+# the bound below holds for the bytes too.
+MAX_LOC_LENGTH: Final = 2_047
+# sitemaps.org: at most 50,000 URLs and 50 MB (52,428,800 bytes, uncompressed) per sitemap,
+# 50,000 sitemaps per index. A monthly sitemap's entry is at most `_URL_ENTRY_BYTES` plus
+# its <loc>, so a part holds as many as fit in 50 MB with every <loc> at its longest (24,777):
+# parts are counted from the month's article count alone (`month_parts`), and 50,000 URLs of
+# 2,047 bytes would make 106 MB.
+MAX_SITEMAP_BYTES: Final = 52_428_800
+_URL_ENTRY_BYTES: Final = len(
+    "  <url><loc></loc><lastmod>2025-07-30T01:00:00+00:00</lastmod></url>\n"
+)
+_URLSET_BYTES: Final = len(f'{_XML_HEAD}<urlset xmlns="{SITEMAP_NS}">\n</urlset>\n')
+MAX_URLS: Final = min(
+    50_000, (MAX_SITEMAP_BYTES - _URLSET_BYTES) // (_URL_ENTRY_BYTES + MAX_LOC_LENGTH)
+)
 # Google News: articles of the last two days, at most 1,000 per news sitemap.
 NEWS_WINDOW: Final = timedelta(days=2)
 NEWS_MAX_URLS: Final = 1_000
@@ -421,9 +438,27 @@ def w3c_datetime(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="seconds")
 
 
-def row_url(row: PageRow, base: str) -> str:
-    """The article's canonical URL as a URI: the newsroom's own, else this site's page."""
-    return to_uri(row.url or base + article_page_path(row.id), base)
+def row_url(row: PageRow, base: str) -> str | None:
+    """The URL a sitemap names for the article, as a URI: its canonical URL (the newsroom's
+    own, else this site's page of it); when that is longer than a sitemap's `<loc>` may be
+    (`MAX_LOC_LENGTH`), this site's page of it, which names the canonical URL with
+    `rel="canonical"`, so a crawler reaches it from there; None (not listed) when that page's
+    URL is too long as well."""
+    page = to_uri(base + article_page_path(row.id), base)
+    if row.url:
+        own = to_uri(row.url, base)
+        if len(escape(own)) <= MAX_LOC_LENGTH:
+            return own
+    return page if len(escape(page)) <= MAX_LOC_LENGTH else None
+
+
+def _listed(rows: Iterable[PageRow], base: str) -> Iterator[tuple[PageRow, str]]:
+    """Each row with the URL its sitemap names (`row_url`), the rows no sitemap can name left
+    out."""
+    for row in rows:
+        url = row_url(row, base)
+        if url is not None:
+            yield row, url
 
 
 def news_language(language: str) -> str:
@@ -433,9 +468,6 @@ def news_language(language: str) -> str:
     if subtags[0] == "zh":
         return "zh-tw" if {"hant", "tw", "hk", "mo"} & set(subtags[1:]) else "zh-cn"
     return subtags[0]
-
-
-_XML_HEAD = '<?xml version="1.0" encoding="UTF-8"?>\n'
 
 
 def render_sitemap_index(entries: Iterable[tuple[str, datetime]]) -> bytes:
@@ -454,9 +486,9 @@ def render_urlset(rows: Iterable[PageRow], base: str) -> bytes:
     """A urlset of the articles' canonical URLs with their last change (`PageRow.modified`)
     as lastmod."""
     parts = [_XML_HEAD, f'<urlset xmlns="{SITEMAP_NS}">\n']
-    for row in rows:
+    for row, url in _listed(rows, base):
         parts.append(
-            f"  <url><loc>{escape(row_url(row, base))}</loc>"
+            f"  <url><loc>{escape(url)}</loc>"
             f"<lastmod>{w3c_datetime(row.modified)}</lastmod></url>\n"
         )
     parts.append("</urlset>\n")
@@ -468,9 +500,9 @@ def render_news_sitemap(rows: Iterable[PageRow], base: str, publication: str) ->
     publication date and title (plain text, as stored)."""
     name = escape(publication)
     parts = [_XML_HEAD, f'<urlset xmlns="{SITEMAP_NS}" xmlns:news="{NEWS_NS}">\n']
-    for row in rows:
+    for row, url in _listed(rows, base):
         parts.append(
-            f"  <url>\n    <loc>{escape(row_url(row, base))}</loc>\n"
+            f"  <url>\n    <loc>{escape(url)}</loc>\n"
             f"    <lastmod>{w3c_datetime(row.modified)}</lastmod>\n"
             "    <news:news>\n"
             f"      <news:publication><news:name>{name}</news:name>"

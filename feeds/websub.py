@@ -52,6 +52,15 @@ def topics_for(affected: Iterable[Facet], base_url: str) -> list[str]:
     return [feed_url(facet, fmt, base_url) for facet in ordered for fmt in FORMATS]
 
 
+def is_topic(self_url: str, facet: Facet, fmt: str, base_url: str) -> bool:
+    """Whether the document whose `self` link is `self_url` is a topic `topics_for` names,
+    so the hub hears of its changes: the facet's live feed at its own URL. An archive, or a
+    page named with `page` or `limit` (`/feeds/all.atom?limit=10`, `?page=1`), is never
+    pinged, so it advertises no hub: a reader subscribed there would wait for pushes that
+    never come, and many poll less once subscribed to a hub."""
+    return self_url == feed_url(facet, fmt, base_url)
+
+
 def link_header(hub_url: str, self_url: str) -> str:
     """The `Link` header value that advertises the hub and the topic of a feed response."""
     return f'<{hub_url}>; rel="hub", <{self_url}>; rel="self"'

@@ -13,7 +13,8 @@ import lxml.html
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from articles.text import record_text, sanitize_html, uri_safe
+from articles.text import record_text, sanitize_html
+from articles.urls import uri_safe
 
 # RFC 3987 `iri` characters: unreserved (with ucschar), reserved, and `%XX`.
 # Less section 4.1's bidirectional formatting characters, which an IRI must not contain.

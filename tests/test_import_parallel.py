@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import articles.import_pool as import_pool
+import articles.import_prepare as import_prepare
 import articles.import_spool as import_spool
 import articles.importer as importer
 from articles.importer import ImportProgress, ImportReport, import_sources
@@ -502,7 +503,7 @@ def test_write_start_outside_zero_to_one_is_refused(tmp_path: Path) -> None:
 
 def test_parse_workers_run_nicer_than_the_importer() -> None:
     """While the writer follows the parsing it has a whole core: the workers yield to it."""
-    preparer = importer._Preparer(CONFIG.zone, "ko", None, "sqlite")  # type: ignore[arg-type]
+    preparer = import_prepare.Preparer(CONFIG.zone, "ko", None, "sqlite")  # type: ignore[arg-type]
     pool = import_pool.start_pool(preparer, 2)
     try:
         niceness = pool.submit(os.nice, 0).result()

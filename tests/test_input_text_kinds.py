@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from articles.errors import InvalidArticle, UnreadableInput
 from articles.formats import article_from_mapping, article_from_markdown, read_records
-from articles.text import is_iri
+from articles.urls import is_iri
 
 SEOUL = ZoneInfo("Asia/Seoul")
 ENCODINGS = ["utf-8", "utf-8-sig", "utf-16", "utf-16-le-bom", "utf-16-be-bom", "utf-32"]

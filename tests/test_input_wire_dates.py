@@ -11,7 +11,8 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from articles.dates import LOCAL_TIME_WORDS, parse_datetime
+from articles.dates import parse_datetime
+from articles.dates.zones import LOCAL_TIME_WORDS
 
 SEOUL = ZoneInfo("Asia/Seoul")
 

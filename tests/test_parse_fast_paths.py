@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 
 from articles.errors import InvalidArticle
 from articles.formats import article_from_mapping
-from articles.formats.values import _HOST, host_problem
-from articles.text import clean_text, is_blank, is_iri, record_text
+from articles.text import clean_text, is_blank, record_text
+from articles.urls import _HOST, host_problem, is_iri
 
 ZONE = ZoneInfo("Asia/Seoul")
 # XML 1.0 section 2.2: forbidden (C0 but tab/LF/CR, surrogates, U+FFFE/U+FFFF) and discouraged

@@ -22,7 +22,7 @@ import podcastparser
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
@@ -370,6 +370,35 @@ def test_the_guid_never_varies_with_the_requests_host(make_app: Callable[..., Fl
                 assert chan.findtext(f"{P}guid") == guid, host
 
     every_host_gets_one_guid()
+
+
+def test_every_spelling_of_site_url_gives_the_show_one_guid(
+    make_app: Callable[..., Flask],
+) -> None:
+    """A show's podcast:guid is derived from its feed URL and must never change (Podcast
+    Index namespace). Scheme and host are case-insensitive and a default port is no part of
+    the URL (RFC 3986 section 6.2.2, 6.2.3), so `HTTPS://News.Example.COM:443/` is the same
+    root as `https://news.example.com`: the same feed URLs, the same guid. It was derived
+    from the spelling as written (another guid for each)."""
+
+    @settings(max_examples=30, deadline=None)
+    @given(
+        upper=st.lists(st.booleans(), min_size=len(BASE), max_size=len(BASE)),
+        port=st.booleans(),
+        slashes=st.integers(0, 2),
+    )
+    @example(upper=[True] * len(BASE), port=True, slashes=1)
+    def one_guid(upper: list[bool], port: bool, slashes: int) -> None:
+        spelled = "".join(c.upper() if u else c for c, u in zip(BASE, upper, strict=True))
+        site_url = spelled + (":443" if port else "") + "/" * slashes
+        app = make_app(corpus(), site_url=site_url, podcasts={"briefing": SHOW})
+        assert app.extensions["feeds.config"].site_url == BASE
+        response = app.test_client().get("/feeds/podcast/briefing.rss")
+        chan = etree.fromstring(response.get_data()).find("channel")
+        assert chan.findtext(f"{P}guid") == podcast_guid(RSS_URL), site_url
+        assert chan.find(f"{{{ATOM}}}link[@rel='self']").get("href") == RSS_URL
+
+    one_guid()
 
 
 def test_a_show_with_neither_site_url_nor_guid_does_not_start(

@@ -130,6 +130,25 @@ def test_a_category_not_on_apples_list_is_refused_with_the_nearest(value: str, h
 
 
 @pytest.mark.parametrize(
+    ("category", "subcategory"),
+    [(name, sub) for name, subs in APPLE_CATEGORIES.items() for sub in subs],
+)
+@pytest.mark.parametrize("spelling", ["{sub}", "/{sub}", " {sub} "])
+def test_a_subcategory_without_its_category_is_refused_naming_the_full_value(
+    category: str, subcategory: str, spelling: str
+) -> None:
+    """ "Daily News" alone is none of Apple's categories; the refusal says which category it
+    is filed under and the value to write ('News/Daily News'), where it said only that it is
+    not a category and listed the nineteen."""
+    with pytest.raises(ShowError) as caught:
+        parse_category(spelling.format(sub=subcategory), "site.toml: podcasts.b: categories[0]")
+    message = str(caught.value)
+    assert message.startswith("site.toml: podcasts.b: categories[0]: ")
+    assert f"is a subcategory of {category!r}" in message
+    assert repr(f"{category}/{subcategory}") in message
+
+
+@pytest.mark.parametrize(
     ("categories", "message"),
     [
         (
@@ -412,3 +431,62 @@ def test_the_app_does_not_start_with_a_dotted_show_slug(tmp_path: Path) -> None:
         f'{toml}: podcasts."news.daily": the show\'s slug names its feeds'
     )
     assert "e.g. [podcasts.news-daily]" in str(caught.value)
+
+
+# --------------------------------------------------------------------------- owner_email
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "오디오@뉴스.example",  # a non-ASCII local part (RFC 6531): Apple takes ASCII only
+        '"audio"@news.example.com',  # a quoted local part
+        "<audio@news.example.com>",
+        "audio@news_desk.example",  # '_' is no host name character
+        "audio@news.example.com.",
+        "audio..desk@news.example.com",
+        ".audio@news.example.com",
+        "audio@-news.example.com",
+        "audio@news..example.com",
+        "audio@news.example.com,desk.example",
+    ],
+)
+def test_an_owner_email_that_is_no_address_stops_the_app(value: str) -> None:
+    """itunes:email and podcast:locked's owner carry it; any text with an '@' and a dot after
+    it was taken, and the W3C validator calls each of these "Invalid email address"."""
+    with pytest.raises(ShowError) as caught:
+        parse_shows({"briefing": {**SHOW, "owner_email": value}}, "site.toml")
+    assert str(caught.value).startswith(
+        f"site.toml: podcasts.briefing: owner_email: {value!r} is not an e-mail address"
+    )
+
+
+def test_an_owner_email_at_a_non_ascii_domain_is_written_in_idna() -> None:
+    (show,) = parse_shows({"briefing": {**SHOW, "owner_email": "audio@뉴스.example"}}, "x")
+    assert show.owner_email == "audio@xn--vg1b002a.example"
+
+
+_ATEXT = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+/=?^_`{|}~-")
+
+
+@given(
+    value=st.text(
+        st.sampled_from(sorted(_ATEXT) + list('.@"<> _뉴스')), min_size=3, max_size=30
+    ).filter(lambda v: "@" in v)
+)
+def test_an_accepted_owner_email_is_an_ascii_addr_spec(value: str) -> None:
+    """What is accepted is an RFC 5322 dot-atom at a host name (RFC 1123 labels, two or more),
+    in ASCII: the address Apple Podcasts and the W3C validator's iTunes rules read."""
+    try:
+        (show,) = parse_shows({"briefing": {**SHOW, "owner_email": value}}, "site.toml")
+    except ShowError as error:
+        assert ": owner_email: " in str(error)
+        return
+    local, _, domain = show.owner_email.rpartition("@")
+    assert show.owner_email.isascii()
+    assert all(part and set(part) <= _ATEXT for part in local.split("."))
+    labels = domain.split(".")
+    assert len(labels) >= 2
+    for label in labels:
+        assert label and label[0].isalnum() and label[-1].isalnum()
+        assert set(label) <= set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-")

@@ -13,23 +13,27 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from functools import cache
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 import brotli
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
 from articles.model import Article
-from articles.store import Store
+from articles.store import PageRow, Store
 from feeds.config import load_config
+from feeds.model import to_uri
 from feeds.sitemaps import (
+    MAX_URLS,
     NEWS_NS,
     SITEMAP_NS,
     Sitemaps,
     news_language,
+    render_urlset,
 )
 from tests.fixtures.app import NOW, Clock, article
 
@@ -472,3 +476,88 @@ def test_month_summaries_count_an_embargo_lifting_after_the_write_on_both_backen
         ]
     finally:
         store.dispose()
+
+
+_URL_PATH_CHARS = st.sampled_from(["a", "기", "/", "&", "-", "😀", "%20"])
+
+
+@settings(
+    max_examples=20,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    paths=st.lists(
+        st.one_of(
+            st.none(),  # hosted here: the article page
+            st.lists(_URL_PATH_CHARS, min_size=1, max_size=1_300).map("".join),
+        ),
+        min_size=1,
+        max_size=4,
+    ),
+)
+@example(paths=["a" * 2_030])  # 2,054 characters: over the limit by a few
+@example(paths=["기사" * 400, None])  # 7,233 characters once percent-encoded
+def test_every_loc_fits_the_sitemap_limit_and_a_long_url_gives_the_article_page(
+    tmp_path_factory: pytest.TempPathFactory, paths: list[str | None]
+) -> None:
+    """sitemaps.org: a <loc> is less than 2,048 characters (the schema's tLoc). A record's URL
+    may be longer (as a URI); such an article is named by this site's page of it, which names
+    the canonical URL (rel="canonical"), so every visible article is still listed."""
+    folder = tmp_path_factory.mktemp("long-urls")
+    store = Store(f"sqlite:///{folder}/feeds.db")
+    store.migrate()
+    articles = [
+        article(
+            f"id{i}",
+            NOW - timedelta(hours=i + 1),
+            url=None if path is None else f"https://www.trt.example/{path}",
+        )
+        for i, path in enumerate(paths)
+    ]
+    store.upsert_many(articles)
+    config = load_config(overrides={"site_url": "https://news.example.com"}, instance_path=None)
+    sitemaps = Sitemaps(store, config)
+    base = "https://news.example.com"
+    month = valid(
+        sitemaps.describe(f"/sitemaps/articles-{NOW:%Y-%m}.xml", NOW, base).render(), "sitemap.xsd"
+    )
+    news = valid(
+        sitemaps.describe("/sitemaps/news.xml", NOW, base).render(), "sitemap-with-news.xsd"
+    )
+
+    def expected(a: Article) -> str:
+        own = to_uri(a.url, base) if a.url else ""
+        return own if own and len(escape(own)) < 2_048 else f"{base}/articles/{a.id}"
+
+    assert locs(month) == locs(news) == [expected(a) for a in articles]
+    store.dispose()
+
+
+@settings(max_examples=6, deadline=None)
+@given(
+    path=st.lists(_URL_PATH_CHARS, min_size=1, max_size=4_000).map("".join),
+    hosted=st.booleans(),
+)
+@example(path="a" * 2_000, hosted=False)  # 2,024 characters: listed as it is
+@example(path="&" * 404, hosted=False)  # 2,044 bytes once escaped
+def test_a_full_monthly_sitemap_stays_within_50_mb(path: str, hosted: bool) -> None:
+    """sitemaps.org: at most 50,000 URLs and 50 MB (52,428,800 bytes) per sitemap. Parts are
+    counted from the month's article count, so a full part must fit with every <loc> at its
+    longest. It held 50,000 URLs whatever their length: 50,000 of 2,000 characters made a
+    105 MB sitemap, which crawlers refuse whole."""
+    rows = [
+        PageRow(
+            id=f"{path[:150]}-{i}" if hosted else f"id{i}",
+            url=None if hosted else f"https://www.trt.example/{path}?n={i}",
+            title="t",
+            language="ko",
+            published=NOW,
+            updated=NOW,
+        )
+        for i in range(MAX_URLS)
+    ]
+    data = render_urlset(rows, "https://news.example.com")
+    assert MAX_URLS <= 50_000
+    assert len(data) <= 52_428_800
+    assert data.count(b"<url>") == MAX_URLS

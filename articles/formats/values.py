@@ -19,7 +19,7 @@ Shapes and the standards followed:
   the site's zone when no offset is given.
 - languages: BCP 47 tags (RFC 5646), written in their canonical case (`zh-Hant`, `ko-KR`).
 - URLs: absolute http(s) URLs (RFC 3986; IRIs allowed, scheme written in lower case) or
-  site paths starting with `/`.
+  site paths starting with `/`, by the URL rule (`articles.urls.canonical_url`).
 - numbers: JSON numbers (RFC 8259: `1200.0` is 1200); reading times in whole minutes,
   written as numbers, as newsrooms write them (`4분`, `4 min read`) or as ISO 8601 durations.
 - MIME types: RFC 6838 `type/subtype` with optional parameters.
@@ -27,14 +27,11 @@ Shapes and the standards followed:
 
 from __future__ import annotations
 
-import html
-import ipaddress
 import math
 import re
 import unicodedata
 from collections.abc import Mapping
 from datetime import datetime
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from articles.dates import parse_datetime
@@ -48,13 +45,12 @@ from articles.text import (
     clean_text,
     has_invisible,
     is_blank,
-    is_iri,
     markup_text,
     reads_as_markup,
     record_text,
     unwrap_cdata,
-    uri_safe,
 )
+from articles.urls import PLAIN_HTTP_URL, URLError, canonical_url
 
 MAX_ID_LENGTH = 200
 MAX_TITLE_LENGTH = 1_000
@@ -73,36 +69,9 @@ _MIME = re.compile(
     r"(?:\s*;\s*[A-Za-z0-9!#$&^_.+-]+=(?:[A-Za-z0-9!#$&^_.+-]+|\"[^\"]*\"))*$"
 )
 _URI_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$")
-# An http(s) URL with a plain host name and nothing that urlsplit could object to (no user
-# info, brackets or port): always accepted by the full check in `url`, at a fraction of its cost.
-# After the host: printable ASCII an IRI holds as written (no `"<>\\^`{|}`, `%` only as `%XX`).
-# The host's last label has a letter: one of numbers is an IPv4 address, checked in full.
-# Its host follows `host_problem`'s rules: labels of 1 to 63 characters that neither begin nor
-# end with '-', at most 253 characters in all (a trailing dot aside).
-_PLAIN_HTTP_URL = re.compile(
-    r"[Hh][Tt][Tt][Pp][Ss]?://(?=[A-Za-z0-9.-]{1,253}\.?(?:[/?#]|\Z))"
-    r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*"
-    r"(?=[0-9-]*[A-Za-z])[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.?"
-    r"(?:[/?#](?:[!#$&-;=?-\[\]_a-z~]|%[0-9A-Fa-f]{2})*)?\Z"
-)
 # Language tags as given -> their canonical form (`language`): the same few tags on every record.
 _LANGUAGES: dict[str, str] = {}
-# A URL's host as `urlsplit` gives it (lower case, no brackets): a registered name of letters,
-# digits, '-', '_' and '.' (RFC 3986 reg-name as hosts use it; IDN labels in their Unicode
-# form; IPv4 is one), or an IPv6 address. Not an RFC 6874 zone (`[fe80::1%25eth0]`): it names
-# an interface of one machine, no reader can follow it, browsers refuse it (WHATWG URL) and the
-# W3C Feed Validation Service calls it an invalid character. Label structure is DNS's.
-_HOST = re.compile(r"(?:[a-z0-9_.-]|[^\x00-\x7f])+|[0-9a-f:.]*:[0-9a-f:.]*")
-# The port after a URL's host, as written (`urlsplit` reads `:0` and refuses `:65536` vaguely).
-_PORT = re.compile(r"(?<=[^:\]]):([^:\]@]*)\Z|(?<=\]):(.*)\Z")
 _SPACE_OR_CONTROL = re.compile(r"[\s\x00-\x1f\x7f]")
-# An HTML character reference with its semicolon (`&amp;`, `&#38;`, `&#x26;`): in a URL it is
-# an escaping mistake (a URL copied out of an HTML attribute), never part of the address.
-_CHARACTER_REFERENCE = re.compile(
-    r"&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{0,31});"
-)
-# The authority of a URL after its `scheme://`, as `urlsplit` reads it (RFC 3986 3.2).
-_AUTHORITY = re.compile(r"[^/?#]*")
 # Invisible characters trimmed from the ends of text (articles.text.EDGE_INVISIBLE).
 _EDGE_INVISIBLE = EDGE_INVISIBLE
 
@@ -448,7 +417,8 @@ class ValueReader:
         RFC 3986/3987 with the WHATWG URL standard's leniencies: a space after the host is
         written `%20` (and every other character an IRI cannot hold percent-encoded), an HTML
         character reference (`&amp;`) is decoded, the scheme is written in lower
-        case. At most `MAX_URL_LENGTH` characters. None when absent and not `required`.
+        case (`articles.urls.canonical_url`). At most `MAX_URL_LENGTH` characters. None when
+        absent and not `required`.
         """
         if (
             type(value) is str
@@ -457,7 +427,7 @@ class ValueReader:
             and value.isprintable()
             and value.startswith("http")
             and not ("&" in value and ";" in value)
-            and _PLAIN_HTTP_URL.match(value)
+            and PLAIN_HTTP_URL.match(value)
         ):
             # The common case: no space, control, character reference or upper-case scheme
             # to handle, so `_url` would give it back as it is.
@@ -472,94 +442,10 @@ class ValueReader:
         text = self.text(value, field, limit=MAX_URL_LENGTH, required=required, bidi=False)
         if not text:
             return None
-        if "&" in text and ";" in text:
-            # `https://x/?a=1&amp;b=2` means `https://x/?a=1&b=2` wherever HTML is read, and
-            # feed readers decode RSS link text so: every format then gives the same address.
-            # Only whole references are read; `&copy=2` (no semicolon) stays as written.
-            text = _CHARACTER_REFERENCE.sub(lambda m: html.unescape(m.group(0)), text)
-            unknown = _CHARACTER_REFERENCE.search(text)
-            if unknown:
-                self._no_credentials(text, field)  # the graver fault, named first
-                # `&b;` names no character: readers would drop its `;` in RSS, not elsewhere.
-                raise self.fail(
-                    field,
-                    f"{show(text)} contains {unknown.group(0)!r}, which reads as an HTML "
-                    "character reference but names none; write '&' as %26",
-                )
-        if not is_iri(text):
-            # `https://cdn.example/Seoul talks.jpg`, as CMSs export file names: a space after
-            # the host is `%20`, as every browser sends it (the WHATWG URL standard); so is
-            # every other character an IRI cannot hold (`"`, `<`, `{`, `|`, a stray `%`, ...),
-            # percent-encoded as RFC 3987 maps it, which never changes the address. Text is
-            # single-line here, so other white space is gone; a space in the host is refused.
-            scheme, sep, rest = text.partition("://")
-            if not sep:
-                scheme, rest = "", text if text.startswith("/") else ""
-            authority = _AUTHORITY.match(rest).group(0) if sep else ""  # type: ignore[union-attr]
-            if rest and " " not in scheme + authority:
-                text = scheme + sep + authority + uri_safe(rest[len(authority) :])
-        if _SPACE_OR_CONTROL.search(text):
-            raise self.fail(field, f"{show(text)} contains white space; encode it as %20")
-        if text.startswith("/") and not text.startswith("//"):
-            return text
-        if _PLAIN_HTTP_URL.match(text):
-            # The common case, which the checks below would accept too. The scheme is written
-            # in lower case (RFC 3986 6.2.2.1): `HTTPS:` is not a URI scheme JSON Feed's and
-            # many readers' checks take.
-            return text if text.startswith("http") else _lower_scheme(text)
         try:
-            parts = urlsplit(text)
-            host = parts.hostname
-        except ValueError:
-            host = None
-            parts = None
-        if parts is not None and host:
-            port = _PORT.search(parts.netloc)
-            written = port and (port.group(1) if port.group(1) is not None else port.group(2))
-            if written and not (written.isascii() and written.isdigit()):
-                raise self.fail(field, f"{show(text)}: the port {written!r} is not a number")
-            if written and not 1 <= int(written) <= 65535:
-                raise self.fail(
-                    field, f"{show(text)}: the port {int(written)} is not a port (1 to 65535)"
-                )
-            try:
-                parts.port  # noqa: B018 - urlsplit reads the port only when asked
-            except ValueError:
-                # `http://host::`, `http://host:1:2`: more than one colon before the path.
-                written = parts.netloc.rpartition("@")[2].partition(":")[2]
-                raise self.fail(
-                    field, f"{show(text)}: the port {written!r} is not a number"
-                ) from None
-        if parts is None or parts.scheme.lower() not in ("http", "https") or not host:
-            raise self.fail(
-                field,
-                "expected an absolute http(s) URL or a site path starting with '/', "
-                f"got {show(text)}",
-            )
-        if not _HOST.fullmatch(host) or not is_iri(host):
-            raise self.fail(
-                field,
-                f"{show(text)}: {host!r} is not a host name (letters, digits, '-' and '.', "
-                "or an IP address in brackets)",
-            )
-        self._no_credentials(text, field)
-        problem = host_problem(host, bracketed="[" in parts.netloc)
-        if problem:
-            raise self.fail(field, f"{show(text)}: {problem}")
-        return _lower_scheme(text)
-
-    def _no_credentials(self, text: str, field: str) -> None:
-        """Raise InvalidArticle when the URL `text` has a user name or password before its
-        host (an `@` in its authority, as `urlsplit` reads it)."""
-        scheme, sep, rest = text.partition("://")
-        if sep and "@" in _AUTHORITY.match(rest).group(0):  # type: ignore[union-attr]
-            # RFC 3986 3.2.1 and 7.5: a password in a URI is deprecated, and a feed would
-            # publish it to every reader; a user name alone reads as a host (`user@evil`).
-            raise self.fail(
-                field,
-                f"{show(text)} carries a user name or password before '@' (RFC 3986 3.2.1); "
-                "remove them: a feed would publish them to every reader",
-            )
+            return canonical_url(text)
+        except URLError as exc:
+            raise self.fail(field, exc.message(show(exc.url))) from None
 
     def integer(self, value: object, field: str, low: int, high: int) -> int:
         """A whole JSON number (RFC 8259: `1200.0` is 1200, `true` is not a number) within
@@ -650,54 +536,6 @@ def _minutes_in_text(value: str) -> float | None:
     return None if seconds is None else seconds / 60
 
 
-def host_problem(host: str, *, bracketed: bool = False) -> str | None:
-    """What keeps `host` (a URL's host as `urlsplit` gives it: lower case, without brackets)
-    from naming a machine readers can reach, or None.
-
-    A name is DNS's (RFC 1034 3.1, RFC 1123 2.1): labels of 1 to 63 octets (a label in
-    Unicode counts in its ASCII form, `xn--...`, RFC 5890) that do not begin or end with '-',
-    253 octets in all; one trailing dot (the root) is allowed. A name whose last label is a
-    number is an IPv4 address (WHATWG URL reads it so, and browsers refuse one that is not).
-    An IPv6 address is refused: the W3C Feed Validation Service, and readers that parse URLs
-    by RFC 2396 as it does, call its brackets invalid characters, and a link to an address
-    rather than a name is no newsroom's public page.
-    """
-    if bracketed or ":" in host:
-        return (
-            f"the host [{host}] is an address in brackets (IPv6); feed validators and "
-            "readers that follow RFC 2396 refuse the brackets; give the host's name"
-        )
-    name = host[:-1] if host.endswith(".") else host
-    labels = name.split(".")
-    if "" in labels:
-        return f"the host {host!r} has an empty label (two dots in a row, or a dot first)"
-    if labels[-1].isdigit():
-        try:
-            ipaddress.IPv4Address(name)
-        except ValueError:
-            return (
-                f"{host!r} ends in a number, so it is read as an IPv4 address (four numbers "
-                "0 to 255), and it is not one"
-            )
-        return None
-    ascii_length = len(labels) - 1
-    for label in labels:
-        if label.startswith("-") or label.endswith("-"):
-            return f"the host {host!r} has a label that begins or ends with '-': {label!r}"
-        octets = len(label) if label.isascii() else len(_a_label(label))
-        if octets > 63:
-            return f"the host {host!r} has a label of {octets} octets; DNS allows at most 63"
-        ascii_length += octets
-    if ascii_length > 253:
-        return f"the host {host[:40]!r}... is {ascii_length} octets long; DNS allows at most 253"
-    return None
-
-
-def _a_label(label: str) -> str:
-    """A label in Unicode as DNS carries it: `xn--` and its Punycode (RFC 3492)."""
-    return "xn--" + label.encode("punycode").decode("ascii")
-
-
 def _ascii_digits(text: str) -> str:
     """`text` with every decimal digit of another script written as its ASCII digit."""
     if text.isascii():
@@ -706,12 +544,6 @@ def _ascii_digits(text: str) -> str:
 
 
 # --------------------------------------------------------------------------- messages
-
-
-def _lower_scheme(url: str) -> str:
-    """`HTTPS://example.org/` -> `https://example.org/`: the scheme in its canonical case."""
-    scheme, colon, rest = url.partition(":")
-    return f"{scheme.lower()}{colon}{rest}"
 
 
 def _invisible_names(text: str) -> str:

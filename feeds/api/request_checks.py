@@ -55,6 +55,7 @@ from feeds.api.merge_patch import MEDIA_TYPE as MERGE_PATCH
 from feeds.api.problems import Problem
 from feeds.api.schemas import ENTITY_TAGS_PATTERN
 from feeds.config import SiteConfig
+from feeds.request_line import in_method_order
 from feeds.request_text import first_unstorable
 
 __all__ = [
@@ -78,8 +79,6 @@ def _config() -> SiteConfig:
 
 # The batch operation's path, which the article routes would also take as the id `batch`.
 BATCH_METHODS: Final = ("OPTIONS", "POST")
-# The order Allow lists methods in (RFC 9110 10.2.1 gives none; a stable one reads better).
-_METHOD_ORDER: Final = ("GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE")
 
 
 def _batch_path_method() -> Response | None:
@@ -121,7 +120,7 @@ def method_not_allowed() -> HTTPException:
         endpoint = ""
     if endpoint == "api.batch_articles":  # the batch operation only, as its 405s say
         allowed = set(BATCH_METHODS)
-    methods = [m for m in _METHOD_ORDER if m in allowed] + sorted(allowed - set(_METHOD_ORDER))
+    methods = in_method_order(allowed)
     sent = request.environ.get("REQUEST_METHOD", "")
     return MethodNotAllowed(
         valid_methods=methods,
