@@ -35,9 +35,9 @@ from articles.store import FacetKindName as FacetKind
 from feeds.config import SiteConfig
 from feeds.documents import Documents
 from feeds.etag import OUTPUT_VERSION, PACKAGE_VERSION, DocumentVersion, settled_last_modified
-from feeds.http import document_response
 from feeds.model import EMPTY_FEED_UPDATED, absolute_html, absolute_url
 from feeds.redirects import labelled_slug, permanent_redirect
+from feeds.responses import document_response
 from feeds.translations import alternates
 from feeds.urls import (
     ARTICLES_PREFIX,
@@ -189,7 +189,7 @@ def _document(
     compressible: bool = True,
 ) -> BaseResponse:
     """A page's answer, negotiated, compressed and validated as the feeds are
-    (`feeds.http.document_response`): `etag` its opaque ETag, `render()` its bytes (called
+    (`feeds.responses.document_response`): `etag` its opaque ETag, `render()` its bytes (called
     only when the client's copy is not current and the render cache misses), `modified` the
     latest change of what it shows (None: no Last-Modified), `max_age` its lifetime (default
     `cache_max_age`).

@@ -50,7 +50,7 @@ from feeds.export.files import (
     variant_file,
 )
 from feeds.export.files import write_atomic as write_file
-from feeds.http import FeedService, feed_etag, feed_last_modified, self_query_string
+from feeds.feed_service import FeedService, feed_etag, feed_last_modified, self_query_string
 from feeds.preview import VARY
 from feeds.query import QueryError, parse_feed_path
 from feeds.subscribers import NOT_COUNTED
