@@ -35,7 +35,8 @@ from articles.store import FacetKindName as FacetKind
 from feeds.config import SiteConfig
 from feeds.documents import Documents
 from feeds.etag import OUTPUT_VERSION, PACKAGE_VERSION, DocumentVersion, settled_last_modified
-from feeds.model import EMPTY_FEED_UPDATED, absolute_html, absolute_url
+from feeds.feed_types import EMPTY_FEED_UPDATED
+from feeds.hygiene import absolute_html, absolute_url
 from feeds.redirects import labelled_slug, permanent_redirect
 from feeds.responses import document_response
 from feeds.translations import alternates
@@ -253,7 +254,7 @@ def _page_context(base: str) -> dict[str, Any]:
         "feed_url": lambda facet, fmt: feed_url(facet, fmt, base),
         "facet_page_url": lambda facet: facet_page_url(facet, base),
         # Record URLs may be root-relative (`/articles/x`, `/samples/images/x.png`): they are
-        # under the site's root, prefix included, as in the feeds (feeds.model.absolute_url).
+        # under the site's root, prefix included, as in the feeds (feeds.hygiene.absolute_url).
         "article_url": lambda article: absolute_url(article_url(article, base), base),
         "absolute": lambda url: absolute_url(url, base),
         "absolute_html": lambda body: absolute_html(body, base),

@@ -40,7 +40,7 @@ from flask import render_template
 from werkzeug.datastructures import Headers, MIMEAccept
 from werkzeug.http import parse_accept_header
 
-from feeds.model import Entry, Feed
+from feeds.feed_types import Entry, Feed
 
 # Request headers the choice between feed and preview depends on, with Accept-Encoding (the
 # content coding): the `Vary` of every response a feed URL gives, feed or preview.

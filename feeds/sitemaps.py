@@ -49,7 +49,7 @@ from feeds.config import SiteConfig
 from feeds.documents import utc_month
 from feeds.error_answers import error_response
 from feeds.etag import OUTPUT_VERSION, PACKAGE_VERSION, DocumentVersion, settled_last_modified
-from feeds.model import to_uri
+from feeds.hygiene import to_uri
 from feeds.query import is_month
 from feeds.responses import cache_policy, document_response
 from feeds.urls import (

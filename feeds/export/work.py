@@ -58,7 +58,7 @@ from feeds.urls import FEEDS_PREFIX, FORMATS, archive_path, feed_path, paged_pat
 from feeds.writers import MEDIA_TYPES
 
 if TYPE_CHECKING:
-    from feeds.model import Feed
+    from feeds.feed_types import Feed
 
 # Articles kept per process while a run renders (an article is in about seven feeds, each with
 # live pages and an archive, in three formats): bounded, so memory stays flat on any store.
