@@ -50,12 +50,8 @@ from articles.store import Facet  # noqa: E402
 from articles.synthetic import generate  # noqa: E402
 from feeds.config import SiteConfig  # noqa: E402
 from feeds.entry_memo import ENTRY_MEMO, EntryMemo  # noqa: E402
-from feeds.model import (  # noqa: E402
-    DocumentLinks,
-    Feed,
-    FeedLinks,
-    build_feed,
-)
+from feeds.feed_types import DocumentLinks, Feed, FeedLinks  # noqa: E402
+from feeds.model import build_feed  # noqa: E402
 from feeds.podcasts import Show, parse_shows, show_feed  # noqa: E402
 from feeds.writers import FORMATS  # noqa: E402
 from feeds.writers.podcast import render_show  # noqa: E402

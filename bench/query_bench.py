@@ -56,7 +56,8 @@ def _p90_us(samples: list[int]) -> float:
 def renderer() -> Callable[[Any, list[Any]], bytes]:
     """build_feed + the Atom writer, as a feed request renders the fetched articles."""
     from feeds.config import SiteConfig
-    from feeds.model import DocumentLinks, FeedLinks, build_feed
+    from feeds.feed_types import DocumentLinks, FeedLinks
+    from feeds.model import build_feed
     from feeds.writers import FORMATS, render
 
     config = SiteConfig()

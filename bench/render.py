@@ -46,12 +46,8 @@ from articles.model import Article, article_from_dict, article_to_dict  # noqa: 
 from articles.synthetic import generate  # noqa: E402
 from feeds.config import SiteConfig  # noqa: E402
 from feeds.entry_memo import ENTRY_MEMO, EntryMemo  # noqa: E402
-from feeds.model import (  # noqa: E402
-    DocumentLinks,
-    Feed,
-    FeedLinks,
-    build_feed,
-)
+from feeds.feed_types import DocumentLinks, Feed, FeedLinks  # noqa: E402
+from feeds.model import build_feed  # noqa: E402
 from feeds.writers import FORMATS, render  # noqa: E402
 
 BASE_URL = "https://news.example.com"

@@ -34,6 +34,7 @@ from feeds.accesslog import AccessLog, open_access_log
 from feeds.cache import RenderCache
 from feeds.cli import feeds_cli
 from feeds.config import ConfigError, SiteConfig, load_config
+from feeds.error_answers import handle_database_error, handle_http_error, handle_server_error
 from feeds.etag import DocumentVersion
 from feeds.fastpath import FastPath, ResponseMemo
 from feeds.podcasts import ShowMediaCheck, show_selections
@@ -81,7 +82,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     )
     # No redirect from `//` to `/` by Werkzeug: its Location names the request's host, not
     # site_url, and leads to a 404 as readily as to a page. The feed view decides for itself
-    # (feeds.http: a redirect only to a document that exists); elsewhere `//` is a 404.
+    # (feeds.feed_redirects: a redirect only to a document that exists); elsewhere `//` is
+    # a 404.
     app.url_map.merge_slashes = False
     app.config.update(app_options)
     try:
@@ -198,11 +200,11 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.after_request(allow_in_order)
     app.make_default_options_response = _options_response  # type: ignore[method-assign]
 
-    app.register_error_handler(HTTPException, http.handle_http_error)
-    app.register_error_handler(InternalServerError, http.handle_server_error)
-    app.register_error_handler(OperationalError, http.handle_database_error)
-    app.register_error_handler(DataError, http.handle_database_error)
-    app.register_error_handler(StoreError, http.handle_database_error)
+    app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(InternalServerError, handle_server_error)
+    app.register_error_handler(OperationalError, handle_database_error)
+    app.register_error_handler(DataError, handle_database_error)
+    app.register_error_handler(StoreError, handle_database_error)
     api.init_app(app)  # after the handlers above: it answers errors under /api/ itself
     return app
 

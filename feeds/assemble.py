@@ -16,14 +16,8 @@ from articles.model import Article
 from articles.store import Facet
 from feeds.config import SiteConfig
 from feeds.documents import Document
-from feeds.model import (
-    EMPTY_FEED_UPDATED,
-    DeletedEntry,
-    DocumentLinks,
-    Feed,
-    FeedLinks,
-    build_feed,
-)
+from feeds.feed_types import EMPTY_FEED_UPDATED, DeletedEntry, DocumentLinks, Feed, FeedLinks
+from feeds.model import build_feed
 from feeds.podcasts import find_show, show_feed
 from feeds.query import FeedQuery
 from feeds.translations import alternates

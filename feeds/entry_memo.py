@@ -1,10 +1,9 @@
 """The entry memo: built feed entries kept per process, reused for equal articles.
 
-`feeds.model.build_feed` builds each article's `Entry` through `feeds.model.build_entry`, a
-pure function of the article and the document's inputs; `EntryMemo` keeps what it built so
-the next feed holding the same article (any feed, any format) skips the text and URL work.
-`ENTRY_MEMO` is the process's memo, the default of `build_feed`. Both are re-exported by
-`feeds.model`.
+`feeds.model.build_feed` builds each article's `Entry` as `feeds.entry_build.build_entry`
+does, a pure function of the article and the document's inputs; `EntryMemo` keeps what it
+built so the next feed holding the same article (any feed, any format) skips the text and URL
+work. `ENTRY_MEMO` is the process's memo, the default of `build_feed`.
 """
 
 from __future__ import annotations
@@ -15,19 +14,19 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from articles.model import Article
-    from feeds.model import Entry
+    from feeds.feed_types import Entry
 
 
 class EntryMemo:
     """A bounded per-process memo of built entries, so a feed whose articles were built before
     (in any feed, any format) builds them without redoing the text and URL work.
 
-    `feeds.model.build_entry` is a pure function of the article and the document's `base_url`, the
-    article's link (`article.url`, else `article_url(article)`) and the default author; an
-    entry is reused only when all of these are equal to the ones it was built from: the
-    whole Article compared field by field (a corrected story keeps its id and may keep its
-    `updated`), and its `published`/`updated` offsets too (equal instants in another offset
-    are written differently). So a hit gives exactly the Entry a build would give.
+    `feeds.entry_build.build_entry` is a pure function of the article and the document's
+    `base_url`, the article's link (`article.url`, else `article_url(article)`) and the default
+    author; an entry is reused only when all of these are equal to the ones it was built from:
+    the whole Article compared field by field (a corrected story keeps its id and may keep its
+    `updated`), and its `published`/`updated` offsets too (equal instants in another offset are
+    written differently). So a hit gives exactly the Entry a build would give.
 
     Bounded by the characters of the bodies it holds (`max_chars`, about 1 to 4 bytes each,
     and up to 3 more for a body's UTF-8 form, which CPython keeps with a string once `orjson`

@@ -1,6 +1,6 @@
 """The texts of an article that its feed entry holds, gathered for one `texts_clean` check.
 
-`feeds.model` builds an entry from an article with its texts as they are and keeps it only if
+`feeds.entry_build` builds an entry from an article with its texts as they are and keeps it only if
 these texts are clean (`feeds.hygiene.texts_clean`); otherwise it builds it again cleaning
 every text. Which texts those are is this module's one rule, so the check and the build cannot
 drift apart: the article's own texts (`add_texts`) and those of its parts, bylines, section,
@@ -16,7 +16,7 @@ from feeds.hygiene import texts_clean
 
 
 def entry_texts(article: Article, link_source: str, content_html: str) -> list[str | None]:
-    """The texts `feeds.model._entry_is_clean` checks (see `add_texts`)."""
+    """The texts `feeds.entry_build._entry_is_clean` checks (see `add_texts`)."""
     texts: list[str | None] = []
     add_texts(texts, article, link_source, content_html)
     add_part_texts(texts, article)
@@ -25,7 +25,7 @@ def entry_texts(article: Article, link_source: str, content_html: str) -> list[s
 
 def add_part_texts(texts: list[str | None], article: Article) -> None:
     """Append the texts of `article`'s bylines, section, tags and source credit: the texts of
-    the parts `feeds.model._build_entry` keys in `parts` (see `checked_texts`)."""
+    the parts `feeds.entry_build._build_entry` keys in `parts` (see `checked_texts`)."""
     for author in article.authors:
         texts += (author.name, author.uri, author.email)
     if article.section is not None:
@@ -48,7 +48,7 @@ def checked_texts(texts: list[str | None], parts: dict[tuple[Any, ...], Any]) ->
 def add_texts(
     texts: list[str | None], article: Article, link_source: str, content_html: str
 ) -> None:
-    """Append every text of `article` that `feeds.model._build_entry` cleans and the link it
+    """Append every text of `article` that `feeds.entry_build._build_entry` cleans and the link it
     resolves, with `content_html` (the entry's body) in place of `body_html`, but those of its
     parts (`add_part_texts`).
 

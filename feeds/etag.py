@@ -28,10 +28,10 @@ from werkzeug.http import parse_etags
 from articles.errors import StoreFull
 from articles.store import EntryKey, Store, Tombstone, TranslationLink
 from feeds.config import SiteConfig
+from feeds.feed_types import entry_updated
+from feeds.feed_types import feed_updated as model_feed_updated
 from feeds.http_dates import if_modified_since as modified_since_date
 from feeds.http_dates import parse_http_date
-from feeds.model import entry_updated
-from feeds.model import feed_updated as model_feed_updated
 
 _ROOT = Path(__file__).resolve().parent.parent
 # Everything of ours that can change a document's bytes or headers: both packages' code,

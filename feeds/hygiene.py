@@ -1,6 +1,6 @@
 """Text and URL hygiene for the feed model: what every text and link becomes in a feed.
 
-`feeds.model` builds entries with these rules (and re-exports them). URLs: `absolute_url`
+`feeds.entry_build` and `feeds.model` build entries and feeds with these rules. URLs: `absolute_url`
 (site-relative to absolute), `to_uri` / `resolve_uri` (IRIs to valid URIs, RFC 3987 section
 3.1), `absolute_html` (root-relative href/src/poster values in a body made absolute). Text:
 `texts_clean` (whether `articles.text.clean_text`, the one rule for the characters XML 1.0

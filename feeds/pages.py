@@ -34,10 +34,12 @@ from articles.store import ALL, Facet, FacetInfo, Store
 from articles.store import FacetKindName as FacetKind
 from feeds.config import SiteConfig
 from feeds.documents import Documents
+from feeds.error_answers import error_response
 from feeds.etag import OUTPUT_VERSION, PACKAGE_VERSION, DocumentVersion, settled_last_modified
-from feeds.http import document_response, error_response
-from feeds.model import EMPTY_FEED_UPDATED, absolute_html, absolute_url
+from feeds.feed_types import EMPTY_FEED_UPDATED
+from feeds.hygiene import absolute_html, absolute_url
 from feeds.redirects import labelled_slug, permanent_redirect
+from feeds.responses import document_response
 from feeds.translations import alternates
 from feeds.urls import (
     ARTICLES_PREFIX,
@@ -189,7 +191,7 @@ def _document(
     compressible: bool = True,
 ) -> BaseResponse:
     """A page's answer, negotiated, compressed and validated as the feeds are
-    (`feeds.http.document_response`): `etag` its opaque ETag, `render()` its bytes (called
+    (`feeds.responses.document_response`): `etag` its opaque ETag, `render()` its bytes (called
     only when the client's copy is not current and the render cache misses), `modified` the
     latest change of what it shows (None: no Last-Modified), `max_age` its lifetime (default
     `cache_max_age`).
@@ -253,7 +255,7 @@ def _page_context(base: str) -> dict[str, Any]:
         "feed_url": lambda facet, fmt: feed_url(facet, fmt, base),
         "facet_page_url": lambda facet: facet_page_url(facet, base),
         # Record URLs may be root-relative (`/articles/x`, `/samples/images/x.png`): they are
-        # under the site's root, prefix included, as in the feeds (feeds.model.absolute_url).
+        # under the site's root, prefix included, as in the feeds (feeds.hygiene.absolute_url).
         "article_url": lambda article: absolute_url(article_url(article, base), base),
         "absolute": lambda url: absolute_url(url, base),
         "absolute_html": lambda body: absolute_html(body, base),

@@ -28,8 +28,8 @@ from articles.model import EPISODE_MEDIA_PREFIXES as EPISODE_TYPES
 from articles.model import Article, is_episode_media
 from articles.store import Episodes, Facet
 from articles.text import slugify
-from feeds.hygiene import absolute_url
-from feeds.model import Feed, Person, to_uri
+from feeds.feed_types import Feed, Person
+from feeds.hygiene import absolute_url, to_uri
 
 ShowType = Literal["episodic", "serial"]
 SHOW_TYPES: Final[tuple[ShowType, ...]] = ("episodic", "serial")

@@ -40,7 +40,7 @@ from flask import render_template
 from werkzeug.datastructures import Headers, MIMEAccept
 from werkzeug.http import parse_accept_header
 
-from feeds.model import Entry, Feed
+from feeds.feed_types import Entry, Feed
 
 # Request headers the choice between feed and preview depends on, with Accept-Encoding (the
 # content coding): the `Vary` of every response a feed URL gives, feed or preview.
@@ -303,7 +303,7 @@ def _entry(entry: Entry, zone: ZoneInfo) -> PreviewEntry:
 def preview_etag(feed_opaque: str) -> str:
     """The preview's opaque ETag, derived from the feed document's.
 
-    The feed's whole-state tag (`feeds.http.feed_etag` with `every_part`: the count of
+    The feed's whole-state tag (`feeds.feed_service.feed_etag` with `every_part`: the count of
     entries the page shows included) covers the rows, the settings, the query and every file
     of code, templates and static assets (feeds.etag), so the page changes exactly when it
     does; the prefix keeps the two representations' tags apart.

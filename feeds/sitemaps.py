@@ -18,7 +18,7 @@ withheld and embargoed articles are never named. A sitemap with nothing to list 
 
 Each document is described first (`Sitemaps.describe(path, now, base)`: a few indexed reads, no
 request needed, so a static export builds the same bytes) and rendered only when its ETag is
-not in the render cache. HTTP: as the feeds (`feeds.http.document_response`): a strong ETag per
+not in the render cache. HTTP: as the feeds (`feeds.responses.document_response`): a strong ETag per
 content coding, conditional GET, gzip and Brotli, `Cache-Control` never past the next change
 (an embargo lifting, an article leaving the two-day window). `Last-Modified` is the document's
 `latest` (see `CrawlerDocument`: the store's change time of each month it lists, since deleting
@@ -47,10 +47,11 @@ from flask import Blueprint, Flask, Response, current_app, request
 from articles.store import ALL, MonthSummary, PageRow, Store, month_bounds
 from feeds.config import SiteConfig
 from feeds.documents import utc_month
+from feeds.error_answers import error_response
 from feeds.etag import OUTPUT_VERSION, PACKAGE_VERSION, DocumentVersion, settled_last_modified
-from feeds.http import cache_policy, document_response, error_response
-from feeds.model import to_uri
+from feeds.hygiene import to_uri
 from feeds.query import is_month
+from feeds.responses import cache_policy, document_response
 from feeds.urls import (
     ADMIN_PREFIX,
     NEWS_SITEMAP_PATH,
@@ -536,7 +537,7 @@ def init_app(app: Flask, sitemaps: Sitemaps) -> None:
 
 
 def cache_control(config: SiteConfig, until_change: float | None) -> str:
-    """The feeds' live policy (`feeds.http.cache_policy`): `cache_max_age`, never past the
+    """The feeds' live policy (`feeds.responses.cache_policy`): `cache_max_age`, never past the
     document's next change."""
     return cache_policy(config, config.cache_max_age, until_change)[1]
 

@@ -15,7 +15,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from articles.store import TranslationLink
-from feeds.model import Alternate, to_uri
+from feeds.feed_types import Alternate
+from feeds.hygiene import to_uri
 from feeds.urls import article_page_path
 
 

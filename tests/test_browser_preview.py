@@ -36,7 +36,7 @@ from werkzeug.test import TestResponse
 
 from feeds import preview
 from feeds.fastpath import ResponseMemo
-from feeds.model import DocumentLinks, Entry, Feed, FeedLinks, Person
+from feeds.feed_types import DocumentLinks, Entry, Feed, FeedLinks, Person
 from tests.fixtures.app import NOW, article
 
 SITE = "https://news.example.com"

@@ -1,7 +1,7 @@
 """Every text document the app serves is negotiated, compressed and validated as the feeds are.
 
 The index, facet and article pages, the OPML lists, robots.txt, the sitemaps and the static
-files go through the feeds' own answer (`feeds.http.document_response`): the content coding
+files go through the feeds' own answer (`feeds.responses.document_response`): the content coding
 from `Accept-Encoding` with q-values (`choose_encoding`), `Vary: Accept-Encoding`, a strong
 ETag per coding (`"x"`, `"x-gz"`, `"x-br"`, any of them answered with 304), and bytes
 compressed once per document by `feeds.cache.compress` (what the static export writes beside

@@ -12,8 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from articles.model import Article, Author, Image, article_from_dict, article_to_dict
+from feeds.entry_build import build_entry
 from feeds.entry_memo import EntryMemo
-from feeds.model import Person, build_entry
+from feeds.feed_types import Person
 from feeds.writers import FORMATS, render
 from tests.fixtures.feeds import BASE_URL, article_page, edge_articles, make_feed
 

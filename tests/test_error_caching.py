@@ -4,7 +4,7 @@ Found: `/feeds.opml?format=xml` and `?format=rss&format=json` answered 400 with 
 `Cache-Control` at all, where every other client error of the site carries one (docs/http.md,
 "Caching headers"): a 400 without it is heuristically cacheable by a shared cache (RFC 9111
 4.2.2 lists 404 and 410, not 400, but caches differ), and the OPML view built its own answer
-instead of `feeds.http.error_response`, which sets the rule.
+instead of `feeds.error_answers.error_response`, which sets the rule.
 """
 
 from __future__ import annotations

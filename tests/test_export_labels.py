@@ -2,7 +2,7 @@
 
 The app answers `/feeds/tag/오디오.rss` (a label, percent-encoded or not) with a 301 to the
 slug's feed in the same format, archive and query, when that document exists
-(`feeds.http._label_redirect`). The generated config does the same from the slug registry
+(`feeds.feed_redirects.label_redirect`). The generated config does the same from the slug registry
 (`feeds.export.maps.label_map_lines`): nginx serving the export is compared with the app on
 every label, suffix and query, on labels that must not redirect (a draft's, an unknown one,
 an archive month or page that does not exist), and after a follow run that brings a new label.

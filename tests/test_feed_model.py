@@ -13,15 +13,9 @@ from hypothesis import strategies as st
 
 from articles.model import Article
 from feeds.config import SiteConfig
-from feeds.model import (
-    EMPTY_FEED_UPDATED,
-    DocumentLinks,
-    FeedLinks,
-    absolute_html,
-    excerpt,
-    feed_id,
-    to_uri,
-)
+from feeds.feed_types import EMPTY_FEED_UPDATED, DocumentLinks, FeedLinks
+from feeds.hygiene import absolute_html, excerpt, to_uri
+from feeds.model import feed_id
 from tests.fixtures.feeds import (
     BASE_URL,
     TAG_AUTHORITY,

@@ -21,9 +21,11 @@ from hypothesis import strategies as st
 
 from articles.model import Article, Author, Image, Link, Media, Section, Source, Tag
 from articles.text import clean_text
-from feeds import hygiene, model
+from feeds import entry_build as model
+from feeds import hygiene
+from feeds.feed_types import DocumentLinks, FeedLinks, Person
 from feeds.hygiene import texts_clean
-from feeds.model import DocumentLinks, FeedLinks, Person, build_feed
+from feeds.model import build_feed
 from tests.strategies import any_char
 
 BASE_URL = "https://news.example.com"

@@ -25,7 +25,7 @@ from lxml import etree, html
 from articles.errors import InvalidArticle
 from articles.formats import article_from_mapping, article_from_markdown, article_from_ninjs
 from articles.model import Article, Translation, article_from_dict, article_to_dict
-from feeds.model import Alternate
+from feeds.feed_types import Alternate
 from feeds.writers import render
 from tests.fixtures import feeds as feed_fixtures
 from tests.fixtures.app import EMBARGO, NOW, Clock, article

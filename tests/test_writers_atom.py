@@ -12,7 +12,7 @@ from lxml import etree
 
 from articles.model import Article
 from feeds.config import SiteConfig
-from feeds.model import Feed
+from feeds.feed_types import Feed
 from feeds.writers import render
 from tests.fixtures.feeds import (
     BASE_URL,

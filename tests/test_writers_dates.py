@@ -161,7 +161,7 @@ def test_a_deletion_stamped_to_the_microsecond_is_written_in_whole_seconds() -> 
     """A feed whose newest change is a deletion (stamped by the clock, with microseconds): its
     `updated` and the tombstone's `when` are whole seconds, read by feedparser as written (its
     `*_parsed` values have whole seconds; a fraction made the written and the read differ)."""
-    from feeds.model import DeletedEntry
+    from feeds.feed_types import DeletedEntry
 
     article_time = datetime(2025, 7, 30, 9, 0, tzinfo=SEOUL)
     removed_at = datetime(2026, 11, 30, 19, 47, 34, 168327, tzinfo=UTC)

@@ -15,7 +15,7 @@ import pytest
 from lxml import etree
 from lxml.etree import SubElement
 
-from feeds.model import Entry, Feed
+from feeds.feed_types import Entry, Feed
 from feeds.writers import DEFAULT_EXTENSIONS, FeedExtension, render, writer
 from feeds.writers.dates import rfc3339
 from feeds.writers.rss import RssWriter

@@ -11,7 +11,7 @@ import jsonschema
 import pytest
 
 from feeds.config import SiteConfig
-from feeds.model import Feed
+from feeds.feed_types import Feed
 from feeds.writers import render
 from tests.fixtures.feeds import (
     BASE_URL,

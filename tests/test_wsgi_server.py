@@ -83,7 +83,7 @@ def test_gzip_over_the_wire_has_the_right_length_and_content(server: Server) -> 
 def test_conditional_get_and_head_over_the_wire(server: Server) -> None:
     """Once a worker dates the document, every later answer of any worker carries that date:
     an answer given undated (the server came up in this second, feeds.etag.
-    settled_last_modified) is never replayed past its second (feeds.http._memo_lifetime)."""
+    settled_last_modified) is never replayed past its second (feeds.feed_memo.memo_lifetime)."""
     answers: list[tuple[HTTPResponse, bytes]] = []
 
     def dated() -> bool:

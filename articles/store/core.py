@@ -28,8 +28,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from articles.errors import InvalidValue, StoreFull
 from articles.model import Article
+from articles.store import article_reads, versions
 from articles.store import migrate as migrations
-from articles.store import read, versions
 from articles.store.engine import (
     BACKENDS,
     SQLITE_WRITE_CACHE_KIB,
@@ -322,7 +322,7 @@ class Store(StoreReads):
         with self.transaction() as tx:
             conn = tx.connection
             claimed = []
-            for article_id in read.due_lifts(conn, now):
+            for article_id in article_reads.due_lifts(conn, now):
                 done = conn.execute(
                     lifts.update()
                     .where(lifts.c.article_id == article_id, lifts.c.announced_at.is_(None))
@@ -331,7 +331,7 @@ class Store(StoreReads):
                 if done.rowcount == 1:
                     claimed.append(article_id)
             conn.execute(lifts.delete().where(lifts.c.announced_at < now - timedelta(days=1)))
-            found = read.fetch(conn, claimed)
+            found = article_reads.fetch(conn, claimed)
         return [article for article in found if article.is_visible_at(now)]
 
     # -- podcast shows --------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """The feeds that link an article as a translation, so change when its link changes.
 
 An entry carries an `hreflang` link to each visible other-language version of its article
-(`read.translation_links`: the versions its record names and those whose records name it).
+(`translations.translation_links`: the versions its record names and those whose records name it).
 So when an article appears or disappears (published, embargo over, withdrawn, deleted),
 changes its language or URL, or names other versions, the bytes of the feeds holding its
 *counterparts* change too, though no counterpart was written. The write path adds those feeds

@@ -4,9 +4,10 @@ A mixin: the admin reads (one article, the listing, the count), the change log a
 watches (change sequence, changed feeds and articles), deletions and tombstones, the feed
 queries by Facet (podcast shows through `articles.store.episodes`), months, page rows,
 translation links and the slug registry's labels. Each opens a pooled reading connection
-with `_connect()` and hands it to `articles.store.read` (or `episodes`, `linked`, `slugs`,
-`guids`); `Store` supplies `_connect` (readiness, SQLAlchemy errors -> StoreError), `backend`
-and the configured podcast shows. Times are aware UTC; months are "YYYY-MM" UTC months.
+with `_connect()` and hands it to `articles.store.read` (the feed queries) or `tombstones`,
+`page_reads`, `translations`, `article_reads` (or `episodes`, `linked`, `slugs`, `guids`);
+`Store` supplies `_connect` (readiness, SQLAlchemy errors -> StoreError), `backend` and the
+configured podcast shows. Times are aware UTC; months are "YYYY-MM" UTC months.
 """
 
 from __future__ import annotations
@@ -20,7 +21,16 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from articles.model import Article
-from articles.store import episodes, linked, read, slugs
+from articles.store import (
+    article_reads,
+    episodes,
+    linked,
+    page_reads,
+    read,
+    slugs,
+    tombstones,
+    translations,
+)
 from articles.store.facets import SELECTED_KINDS, SLUGGED_KINDS, Episodes, Facet
 from articles.store.guids import guid_holders
 from articles.store.model import (
@@ -56,7 +66,7 @@ class StoreReads:
     def get(self, article_id: str) -> Article | None:
         """The stored article with this id, whatever its status, or None."""
         with self._connect() as conn:
-            return read.get(conn, article_id)
+            return article_reads.get(conn, article_id)
 
     def list_articles(
         self,
@@ -85,7 +95,7 @@ class StoreReads:
         """
         wanted = offset + limit
         with self._connect() as conn:
-            keys = read.list_keys(
+            keys = article_reads.list_keys(
                 conn,
                 section=section,
                 tag=tag,
@@ -98,7 +108,7 @@ class StoreReads:
             )
             # Feed order across statuses; ids compare as code points, like the byte order above.
             keys.sort(reverse=True)
-            return read.fetch(conn, [article_id for _, article_id in keys[offset:wanted]])
+            return article_reads.fetch(conn, [article_id for _, article_id in keys[offset:wanted]])
 
     def count(self) -> int:
         """How many articles are stored, in any state."""
@@ -108,7 +118,7 @@ class StoreReads:
     def tombstones(self) -> list[tuple[str, str, datetime]]:
         """(id, guid, deleted_at) of deleted articles, most recent deletion first."""
         with self._connect() as conn:
-            return read.deletions(conn)
+            return article_reads.deletions(conn)
 
     def feed_tombstones(
         self, facet: Facet, *, now: datetime, since: datetime, month: str | None = None
@@ -120,7 +130,7 @@ class StoreReads:
         """
         bounds = None if month is None else read.month_bounds(month)
         with self._connect() as conn:
-            return read.tombstones(conn, facet, now, since, bounds)
+            return tombstones.tombstones(conn, facet, now, since, bounds)
 
     def last_removal(
         self, facet: Facet, *, now: datetime, month: str | None = None
@@ -131,7 +141,7 @@ class StoreReads:
         is kept until the entry is stored visible again."""
         bounds = None if month is None else read.month_bounds(month)
         with self._connect() as conn:
-            return read.last_removal(conn, facet, now, bounds)
+            return tombstones.last_removal(conn, facet, now, bounds)
 
     def removals_by_month(self, facet: Facet, *, now: datetime) -> dict[str, datetime]:
         """{UTC month ("2025-07"): when the feed last lost an entry published in it} for every
@@ -139,7 +149,7 @@ class StoreReads:
         not after `now`, however long ago: the record is kept until the entry is stored
         visible again."""
         with self._connect() as conn:
-            return read.removals_by_month(conn, facet, now)
+            return tombstones.removals_by_month(conn, facet, now)
 
     def tombstone_ends(
         self, facet: Facet, *, now: datetime, since: datetime, month: str | None = None
@@ -151,7 +161,7 @@ class StoreReads:
         documents that showed them learn when they changed, and when they will."""
         bounds = None if month is None else read.month_bounds(month)
         with self._connect() as conn:
-            return read.tombstone_ends(conn, facet, now, since, bounds)
+            return tombstones.tombstone_ends(conn, facet, now, since, bounds)
 
     def first_published(self, facet: Facet, *, since: datetime, now: datetime) -> datetime | None:
         """The earliest publish time in [since, now] of the feed's visible articles (aware UTC),
@@ -169,19 +179,19 @@ class StoreReads:
         """The UTC months ("2025-07") of the entries the feed shows tombstones of at `now`
         (removed in (since, now]), newest first: the archives that carry them."""
         with self._connect() as conn:
-            return read.tombstone_months(conn, facet, now, since)
+            return tombstones.tombstone_months(conn, facet, now, since)
 
     def tombstoned_feeds(self, *, now: datetime, since: datetime) -> list[Facet]:
         """The feeds that recorded a tombstone removed in (since, now], by (kind, value)."""
         with self._connect() as conn:
-            return read.tombstoned_feeds(conn, now, since)
+            return tombstones.tombstoned_feeds(conn, now, since)
 
     def next_tombstone_end(self, *, now: datetime, period: timedelta) -> datetime | None:
         """The earliest moment after `now` at which a tombstone kept for `period` drops out of
         its feed's documents (its removal plus `period`; aware UTC), or None when none will.
         Nothing is written then: a follow run wakes for it (`feeds.export.schedule`)."""
         with self._connect() as conn:
-            removed = read.next_removal(conn, now - period)
+            removed = tombstones.next_removal(conn, now - period)
         return None if removed is None else removed + period
 
     def last_change(
@@ -198,11 +208,11 @@ class StoreReads:
         """
         with self._connect() as conn:
             if facet.kind not in SELECTED_KINDS:
-                return read.last_change(conn, facet, now, period)
+                return tombstones.last_change(conn, facet, now, period)
             selection = self._selection(facet)
             if selection is None:
                 return None
-            found = [read.last_change(conn, f, now, period) for f in selection.facets()]
+            found = [tombstones.last_change(conn, f, now, period) for f in selection.facets()]
             moments = [moment for moment in found if moment is not None]
             return max(moments) if moments else None
 
@@ -216,7 +226,7 @@ class StoreReads:
         write changed since the table came (migration 0017) are absent; an embargo lifting
         is no write (the article's `published` dates it)."""
         with self._connect() as conn:
-            found = read.month_changes(conn, months)
+            found = page_reads.month_changes(conn, months)
         return {month: min(when, now) for month, when in found.items()}
 
     def change_seq(self) -> int:
@@ -257,7 +267,7 @@ class StoreReads:
     def tombstone(self, article_id: str) -> tuple[str, datetime] | None:
         """(guid, deleted_at) of the deleted article `article_id`, or None if it was not."""
         with self._connect() as conn:
-            return read.tombstone(conn, article_id)
+            return article_reads.tombstone(conn, article_id)
 
     def guid_holders(self, guids: Iterable[str]) -> dict[str, GuidHolders]:
         """The articles that have or had each of `guids`: the stored one whose guid it is,
@@ -275,7 +285,7 @@ class StoreReads:
         with self._connect() as conn:
             ordered = list(dict.fromkeys(ids))
             for start in range(0, len(ordered), 500):
-                found.update(read.page_changes(conn, ordered[start : start + 500]))
+                found.update(page_reads.page_changes(conn, ordered[start : start + 500]))
         return found
 
     def public_deletion(self, article_id: str) -> datetime | None:
@@ -286,7 +296,7 @@ class StoreReads:
         them that the id existed.
         """
         with self._connect() as conn:
-            return read.public_deletion(conn, article_id)
+            return article_reads.public_deletion(conn, article_id)
 
     # -- reading: feeds -----------------------------------------------------------------------
 
@@ -306,7 +316,7 @@ class StoreReads:
     def fetch(self, ids: Sequence[str]) -> list[Article]:
         """The articles with these ids in the order given, in one query; unknown ids left out."""
         with self._connect() as conn:
-            return read.fetch(conn, ids)
+            return article_reads.fetch(conn, ids)
 
     def count_visible(self, facet: Facet, *, now: datetime) -> int:
         """How many articles the feed holds at `now`.
@@ -395,20 +405,22 @@ class StoreReads:
         [since, before), newest first (published desc, id desc): narrow columns, no documents.
         """
         with self._connect() as conn:
-            return read.page_rows(conn, now, since=since, before=before, limit=limit, offset=offset)
+            return page_reads.page_rows(
+                conn, now, since=since, before=before, limit=limit, offset=offset
+            )
 
     def translation_links(self, ids: Sequence[str], *, now: datetime) -> list[TranslationLink]:
         """The visible other-language versions of each of these articles, both those its
         record names and those whose records name it (two indexed lookups, no documents)."""
         with self._connect() as conn:
-            return read.translation_links(conn, ids, now)
+            return translations.translation_links(conn, ids, now)
 
     def next_linked_appearance(self, ids: Sequence[str], *, now: datetime) -> datetime | None:
         """The earliest time after `now` an embargoed other-language version of one of these
         articles appears (their links then change with no write), or None (one indexed
         lookup, no documents)."""
         with self._connect() as conn:
-            return read.next_linked_appearance(conn, ids, now)
+            return translations.next_linked_appearance(conn, ids, now)
 
     def linked_feeds(self, ids: Sequence[str], *, now: datetime) -> frozenset[Facet]:
         """The feeds holding a visible article linked as a translation with any of `ids`:
@@ -424,7 +436,7 @@ class StoreReads:
         change as readers see it (one grouped pass over the publish-time index); with
         `month` ("2025-07"), that month's alone (a pass over its range), or none."""
         with self._connect() as conn:
-            return read.month_summaries(conn, now, month)
+            return page_reads.month_summaries(conn, now, month)
 
     def next_visibility_change(
         self, *, now: datetime, facet: Facet | None = None

@@ -165,8 +165,9 @@ COMMON_ACCEPT_ENCODING: Final = (
 _CODING = r"[A-Za-z0-9!#$%&'*+.^_`|~-]+"
 SIMPLE_ACCEPT_ENCODING: Final = rf"\s*(?:{_CODING})?\s*(?:,\s*(?:{_CODING})?\s*)*"
 NO_CODING: Final = "406"
-# The app's 406 for a document whose every form is refused (`feeds.http._no_acceptable_coding`),
-# as text and as the JSON the app answers on a `.json` feed URL.
+# The app's 406 for a document whose every form is refused
+# (`feeds.responses._no_acceptable_coding`), as text and as the JSON the app answers on a
+# `.json` feed URL.
 NO_CODING_TEXT: Final = NO_CODING_MESSAGE + "\\n"
 NO_CODING_JSON: Final = '{\\"error\\": \\"' + NO_CODING_MESSAGE + '\\", \\"status\\": 406}\\n'
 # ... and for a document the app sends only as it is (an image).
@@ -202,7 +203,7 @@ def accept_encoding_maps(upstream: bool, prefix: str = "") -> str:
     "text" when the app answers 406: the header refuses identity and names no coding it has;
     "uncompressed" for that 406 of a document the app sends only as it is, an image, whatever
     codings the header names; "" else) for the request's Accept-Encoding, as the app answers
-    it (`feeds.http.document_response`).
+    it (`feeds.responses.document_response`).
 
     `$feeds_ae` is the app's answer where nginx can give it exactly: a document the app sends
     only as it is (`$feeds_identity`: the body, or 406 when identity is refused), a header

@@ -25,7 +25,7 @@ from feeds.http_dates import (
     RFC850_DATE,
 )
 
-# The app's 412 message (`feeds.http.precondition_failed`), as text or in its JSON form.
+# The app's 412 message (`feeds.responses.precondition_failed`), as text or in its JSON form.
 PRECONDITION_FAILED_MESSAGE: Final = (
     "precondition failed: this document's current ETag and Last-Modified are in the "
     "headers; drop If-Match and If-Unmodified-Since to get it"

@@ -201,7 +201,7 @@ def upstream_problem(upstream: str) -> str | None:
 
 
 def error_bodies(message: str, status: int) -> tuple[str, str]:
-    """The app's error body for `message` (`feeds.http.error_response`) as text and as the
+    """The app's error body for `message` (`feeds.error_answers.error_response`) as text and as the
     JSON it answers on a `.json` feed URL, each written for an nginx double-quoted `return`
     text (escaped, a newline as `\\n`, a `$` as `${dollar}`)."""
     as_json = json.dumps({"error": message, "status": status}, ensure_ascii=False)
@@ -363,7 +363,7 @@ def nginx_config(
         preconditions_map(),
         if_modified_since_maps(),
         not_modified_maps(loopback),
-        # The form of the app's error answers on this URI (`feeds.http.error_response`):
+        # The form of the app's error answers on this URI (`feeds.error_answers.error_response`):
         # JSON at a `.json` feed URL, and at a feed URL without an extension when `Accept`
         # chooses JSON Feed; such an answer varies with `Accept`.
         'map "$feeds_accept:$uri" $feeds_error_form {',
@@ -600,7 +600,8 @@ def nginx_config(
 
 def label_maps(files: Iterable[Path], prefix: str) -> str:
     """A tag or author feed named by its label (`/feeds/tag/오디오.rss`, percent-encoded or
-    not, any format, archive or query), as the app answers it (`feeds.http._label_redirect`):
+    not, any format, archive or query), as the app answers it
+    (`feeds.feed_redirects.label_redirect`):
     `$feeds_label_key` is the URI's `tag/<label>` (nginx's `$uri`, decoded as the app decodes
     the path), `$feeds_label_slug` the slug's `tag/<slug>` from the slug registry's map
     (`feeds.export.maps.label_map_lines`), `$feeds_uri` the slug's URI, which the document

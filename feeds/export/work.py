@@ -50,7 +50,7 @@ from feeds.export.files import (
     variant_file,
 )
 from feeds.export.files import write_atomic as write_file
-from feeds.http import FeedService, feed_etag, feed_last_modified, self_query_string
+from feeds.feed_service import FeedService, feed_etag, feed_last_modified, self_query_string
 from feeds.preview import VARY
 from feeds.query import QueryError, parse_feed_path
 from feeds.subscribers import NOT_COUNTED
@@ -58,7 +58,7 @@ from feeds.urls import FEEDS_PREFIX, FORMATS, archive_path, feed_path, paged_pat
 from feeds.writers import MEDIA_TYPES
 
 if TYPE_CHECKING:
-    from feeds.model import Feed
+    from feeds.feed_types import Feed
 
 # Articles kept per process while a run renders (an article is in about seven feeds, each with
 # live pages and an archive, in three formats): bounded, so memory stays flat on any store.

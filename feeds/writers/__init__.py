@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from feeds.model import Feed
+from feeds.feed_types import Feed
 from feeds.writers.atom import AtomWriter
 from feeds.writers.base import FeedExtension, Writer
 from feeds.writers.extensions import DEFAULT_EXTENSIONS

@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 
 from lxml.etree import SubElement
 
-from feeds.model import Entry, Feed
+from feeds.feed_types import Entry, Feed
 from feeds.writers import _feedgen_fixes as fixes
 from feeds.writers._feedgen_fixes import XML_LANG
 from feeds.writers.base import (

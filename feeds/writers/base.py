@@ -51,7 +51,7 @@ from typing import Any, ClassVar
 from lxml import etree
 
 from articles.text import reads_as_markup
-from feeds.model import Entry, Feed
+from feeds.feed_types import Entry, Feed
 
 XML_FORMATS = frozenset({"atom", "rss"})
 ALL_FORMATS = frozenset({"atom", "rss", "json"})

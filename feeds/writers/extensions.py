@@ -26,7 +26,7 @@ from typing import Any, ClassVar
 
 from lxml.etree import SubElement
 
-from feeds.model import Entry, Feed
+from feeds.feed_types import Entry, Feed
 from feeds.writers._feedgen_fixes import ATOM_NS, DC_NS, FH_NS, MEDIA_NS, MEDIA_TYPES
 from feeds.writers.base import XML_FORMATS, FeedExtension, add_markup, element, xml_attr, xml_text
 from feeds.writers.rss import rss_author

@@ -15,7 +15,7 @@ from typing import Any, ClassVar
 
 import orjson
 
-from feeds.model import Entry, Feed, Person
+from feeds.feed_types import Entry, Feed, Person
 from feeds.writers.base import FeedExtension, Writer
 from feeds.writers.dates import rfc3339
 

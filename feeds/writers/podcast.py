@@ -36,7 +36,7 @@ from urllib.parse import urlsplit
 from lxml.etree import SubElement
 
 from articles.store import Facet
-from feeds.model import Entry, Feed
+from feeds.feed_types import Entry, Feed
 from feeds.podcasts import Show, podcast_guid
 from feeds.urls import feed_path, feed_stem
 from feeds.writers import FORMATS, writer

@@ -20,7 +20,7 @@ from typing import Any, ClassVar
 
 from lxml.etree import SubElement
 
-from feeds.model import Entry, Feed, Person
+from feeds.feed_types import Entry, Feed, Person
 from feeds.writers import _feedgen_fixes as fixes
 from feeds.writers.base import (
     XmlWriter,

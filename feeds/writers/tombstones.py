@@ -19,7 +19,7 @@ from typing import Any, ClassVar, Final
 
 from lxml.etree import SubElement, cleanup_namespaces
 
-from feeds.model import Feed
+from feeds.feed_types import Feed
 from feeds.writers.base import FeedExtension
 from feeds.writers.dates import rfc3339
 

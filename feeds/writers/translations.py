@@ -1,6 +1,6 @@
 """Translations: each entry links the same story in its other languages.
 
-An entry's `alternates` (feeds.model.Alternate: the visible other-language versions the store
+An entry's `alternates` (feeds.feed_types.Alternate: the visible other-language versions the store
 holds, resolved when the document is described) are written as
 
 - Atom: `<link rel="alternate" type="text/html" hreflang="en" href="..."/>` per language
@@ -30,7 +30,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from feeds.model import Alternate, Entry, Feed
+from feeds.feed_types import Alternate, Entry, Feed
 from feeds.writers._feedgen_fixes import ATOM_NS
 from feeds.writers.base import ALL_FORMATS, FeedExtension, add_markup, xml_attr
 
