@@ -3,14 +3,19 @@
 The schema is built by walking the dataclasses' fields and type hints, so a field added to the
 model appears here by itself; the per-field constraints and descriptions below say what
 the record validator (`articles.formats.record`) checks. `python -m articles.schema >
-docs/record.schema.json` writes it out. Where the validator is more lenient than a schema can
-say cheaply (a single tag instead of a list), the schema describes the usual form.
+docs/record.schema.json` writes it out. Every form the validator takes is valid in the schema:
+the usual one and its lenient ones (one item instead of a list, with one text for `authors`
+being a byline; a whole number for an id; `"4분"` or `4.5` for `reading_time`; blank text for
+an optional URL, MIME type, language or e-mail, read as absent). Rules about a value's meaning
+(a date that reads as no date, an unknown language) and between fields are not in it: a record
+the schema takes can still be refused, but one it refuses never is taken.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
+import re
 import sys
 import types
 from datetime import datetime
@@ -23,20 +28,25 @@ from articles.formats.values import MAX_BODY_CHARS, MAX_ID_LENGTH, MAX_READING_T
 
 _URL = {
     "type": "string",
-    "pattern": "^(https?://[^\\s/?#]+[^\\s]*|/(?!/)[^\\s]*)$",
+    # The scheme in any case (written in lower case) and a space after the host (written
+    # %20) are taken, as browsers take them.
+    "pattern": "^([Hh][Tt][Tt][Pp][Ss]?://[^\\s/?#]+(?:[/?#].*)?|/(?!/).*)$",
     "description": "An absolute http(s) URL (IRIs allowed) or a site-relative path starting "
     "with '/', resolved against the site's public URL when a feed is built.",
 }
+# ASCII letters in capitals are taken and written in lower case (`World` is `world`).
 _SLUG = {
     "type": "string",
-    "pattern": "^[a-z0-9](?:[a-z0-9._-]{0,98}[a-z0-9])?$",
-    "description": "Lower-case URL name; derived from the label or name when absent.",
+    "pattern": "^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,98}[A-Za-z0-9])?$",
+    "description": "Lower-case URL name (capitals are written in lower case); derived from the "
+    "label or name when absent.",
 }
 # A section's, tag's, author's or source's slug also names its feed: no '.' (feeds.query).
 _FEED_SLUG = {
     "type": "string",
-    "pattern": "^[a-z0-9](?:[a-z0-9_-]{0,98}[a-z0-9])?$",
-    "description": "Lower-case URL name of its feed; derived from the label or name when absent.",
+    "pattern": "^[A-Za-z0-9](?:[A-Za-z0-9_-]{0,98}[A-Za-z0-9])?$",
+    "description": "Lower-case URL name of its feed (capitals are written in lower case); "
+    "derived from the label or name when absent.",
 }
 _DATE = {
     "type": "string",
@@ -48,6 +58,9 @@ _DATE = {
     "(CEST, KST, AEST, ...; see docs/import-formats.md); IST and other ambiguous names are "
     "refused.",
 }
+# A BCP 47 tag in any case, with `_` for `-` (`ko_kr`), grandfathered ones (`i-klingon`) too:
+# the validator writes it in its canonical form and refuses a tag no registry holds.
+_LANGUAGE_PATTERN = "^[A-Za-z]{1,8}([-_][A-Za-z0-9]{1,8})*$"
 # Text that must say something: blank text is read as missing ("required, but empty").
 _TEXT = {"pattern": "\\S"}
 _MIME = {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*/[A-Za-z0-9]"}
@@ -93,7 +106,7 @@ _FIELDS: dict[tuple[str, str], dict[str, Any]] = {
         "published record's publish time be in the future. " + _DATE["description"]
     },
     ("Article", "language"): {
-        "pattern": "^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$",
+        "pattern": _LANGUAGE_PATTERN,
         "description": "BCP 47 language tag such as 'ko', 'ko-KR' or 'zh-Hant'; defaults to "
         "the site's language.",
     },
@@ -157,7 +170,7 @@ _FIELDS: dict[tuple[str, str], dict[str, Any]] = {
         "description": "The other version's id (not this article's own).",
     },
     ("Translation", "language"): {
-        "pattern": "^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$",
+        "pattern": _LANGUAGE_PATTERN,
         "description": "Its BCP 47 language, for people reading the record; links use the "
         "other article's own language.",
     },
@@ -181,9 +194,29 @@ _STRING_RULE = {
     "Link": {"pattern": _URL["pattern"]},
     "Translation": {k: v for k, v in _FIELDS[("Translation", "id")].items() if k != "description"},
 }
+# List fields whose one item may be given alone, and what that one item means when it
+# differs from an item of the list (`authors` as one text is a byline, split into people).
+_ONE_ITEM = {
+    "tags": None,
+    "authors": {
+        "type": "string",
+        "maxLength": 2_000,
+        "pattern": "\\S",
+        "description": "One text: a byline, split into the people it names (docs/import-formats.md"
+        ", Bylines and names).",
+    },
+    "related": None,
+    "media": None,
+    "translations": None,
+}
+# Text that is blank (read as absent by the validator, as null is).
+_BLANK = {"type": "string", "pattern": "^\\s*$", "description": "Blank text: read as absent."}
+# An id may be a whole number: it is read as its decimal text.
+_WHOLE_NUMBER_ID = {"type": "integer", "description": "A whole number, read as its decimal text."}
 # Fields parse derives when absent, so a record need not carry them.
 _DERIVED = {("Article", "slug"), ("Article", "updated"), ("Article", "language")}
 _DERIVED |= {(part, "slug") for part in ("Section", "Tag", "Author", "Source")}
+_DERIVED |= {(part, "label") for part in ("Section", "Tag")}  # from the slug
 
 
 def record_json_schema() -> dict[str, Any]:
@@ -214,14 +247,53 @@ def record_json_schema() -> dict[str, Any]:
             {"type": "null"},
         ],
     }
-    record["required"] = ["id", "title", "published"]
+    properties = record["properties"]
+    properties["id"] = {
+        "description": properties["id"].pop("description"),
+        "anyOf": [properties["id"], _WHOLE_NUMBER_ID],
+    }
+    translation = defs["Translation"]["properties"]
+    translation["id"] = {
+        "description": translation["id"].pop("description"),
+        "anyOf": [translation["id"], _WHOLE_NUMBER_ID],
+    }
+    properties["reading_time"] = {
+        "description": properties["reading_time"]["description"]
+        + " Also a fraction (counted as the next whole minute) or text as a newsroom writes "
+        "it: '4', '4분', '4 min read', 'PT4M'.",
+        "anyOf": [
+            {"type": "number", "exclusiveMinimum": 0, "maximum": MAX_READING_TIME},
+            # Text as a page prints it, in any script's digits: what it says is the
+            # validator's rule (`articles.formats.values.ValueReader.minutes`).
+            {"type": "string", **_TEXT},
+        ],
+    }
+    for name, alone in _ONE_ITEM.items():
+        listed = properties[name]
+        item = dict(listed["items"])
+        if alone is not None:  # the object form, or the text that means something else alone
+            item = {"anyOf": [item["anyOf"][0], alone]}
+        properties[name] = {
+            **({"description": listed.pop("description")} if "description" in listed else {}),
+            "anyOf": [listed, item],
+        }
+    # An item of the list may be a whole number (an id), not the one item given alone.
+    listed = properties["translations"]["anyOf"][0]["items"]
+    listed["anyOf"] = [*listed["anyOf"], _WHOLE_NUMBER_ID]
+    # `published` may be left out (or null) when `embargoed` is given: the embargo's end is
+    # then the publish time. One of the two is required.
+    record["required"] = ["id", "title"]
+    record["anyOf"] = [
+        {"required": [name], "properties": {name: {"not": {"type": "null"}}}}
+        for name in ("published", "embargoed")
+    ]
     # The validator reads null as an absent value wherever a field may be left out (`"summary":
     # null` is no summary), at every level; the schema said null was invalid for most of them.
     for each in (record, *defs.values()):
         if each.get("type") == "object":
             for name, part in each["properties"].items():
                 if name not in each.get("required", ()):
-                    each["properties"][name] = _nullable(part)
+                    each["properties"][name] = _nullable(_or_blank(part, name))
     record["patternProperties"] = {
         f"^{EXTENSION_PREFIX}": {"description": "Ignored: for notes and other systems' data."}
     }
@@ -236,6 +308,8 @@ def record_json_schema() -> dict[str, Any]:
             )
         ]
     }
+    _trim_patterns(record)
+    _trim_patterns(defs)
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "Article record",
@@ -277,6 +351,48 @@ def _object_schema(cls: type, defs: dict[str, Any]) -> dict[str, Any]:
         result["minProperties"] = 1  # a label or a slug; parse derives the other
     result["additionalProperties"] = False
     return result
+
+
+# Patterns of text the validator takes with white space around it (it trims a URL, slug,
+# language, MIME type or e-mail before reading it): every anchored one but an id's, which
+# refuses white space anywhere ("contains white space").
+_ID_PATTERN = _FIELDS[("Article", "id")]["pattern"]
+
+
+def _trim_patterns(schema: Any) -> None:
+    if isinstance(schema, list):
+        for each in schema:
+            _trim_patterns(each)
+        return
+    if not isinstance(schema, dict):
+        return
+    pattern = schema.get("pattern")
+    if (
+        isinstance(pattern, str)
+        and pattern.startswith("^")
+        and pattern.endswith("$")
+        and pattern not in (_ID_PATTERN, _BLANK["pattern"])
+    ):
+        schema["pattern"] = f"^\\s*(?:{pattern[1:-1]})\\s*$"
+    for key, value in schema.items():
+        if key != "pattern":
+            _trim_patterns(value)
+
+
+def _or_blank(schema: dict[str, Any], name: str) -> dict[str, Any]:
+    """`schema` that also takes blank text, when it is an optional string whose pattern
+    refuses it (a URL, MIME type, language or e-mail: the validator reads blank as absent).
+    A section's or tag's blank label is absent too (derived from the slug). Not a slug, nor a
+    date, whose blank text is refused ("required, but empty", "expected a date, got empty
+    text": their pattern is `_TEXT`'s)."""
+    pattern = schema.get("pattern")
+    if name == "slug" or schema.get("type") not in ("string", ["string", "null"]) or not pattern:
+        return schema
+    if (pattern == _TEXT["pattern"] and name != "label") or re.search(pattern, ""):
+        return schema
+    rest = {k: v for k, v in schema.items() if k != "description"}
+    described = {"description": schema["description"]} if "description" in schema else {}
+    return {**described, "anyOf": [rest, _BLANK]}
 
 
 def _accepts_null(schema: dict[str, Any]) -> bool:

@@ -5,6 +5,7 @@ one text is a byline, split as ninjs `by` is; every name is without its dateline
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -60,6 +61,15 @@ BYLINES = [
     ("AP, Reuters", ["AP", "Reuters"]),  # capitals: two agencies, not one name
     ("김 철수 기자", ["김 철수"]),  # a one-syllable part: one name written with a space
     ("조 기자", ["조 기자"]),  # a surname alone: "reporter Jo" is how the byline names them
+    # Words read two ways (articles.bylines' rules): `&` inside a word or an organisation's
+    # name, a "by" word that is a name's particle, a comma that lists credits.
+    ("AT&T Newsroom", ["AT&T Newsroom"]),
+    ("Johnson & Johnson Staff", ["Johnson & Johnson Staff"]),
+    ("Kim & Lee", ["Kim", "Lee"]),
+    ("Von Braun", ["Von Braun"]),
+    ("Von der Leyen", ["Von der Leyen"]),
+    ("Reuters, Bloomberg", ["Reuters", "Bloomberg"]),
+    ("Doe, J.", ["Doe, J."]),
 ]
 
 
@@ -120,3 +130,104 @@ def test_one_text_is_a_byline_read_as_ninjs_by_is(people: list[str], data: Any) 
     for name in people[1:]:
         byline += data.draw(st.sampled_from(_SEPARATORS)) + name
     assert names(from_json(byline)) == names(from_ninjs(byline)) == people
+
+
+# Capitalised Latin words that are none of the words a byline reads otherwise (conjunctions,
+# "by" words, job titles, group words, name suffixes).
+_NOT_NAMES = re.compile(
+    r"(?i)with|door|staff|writers?|reporters?|correspondents?|editors?|photographers?"
+    r"|contributors?|newsroom|newsdesk|desk|team|bureau|office|press|communications"
+)
+_WORD = st.from_regex(r"[A-Z][a-z]{3,9}", fullmatch=True).filter(lambda w: not _NOT_NAMES.match(w))
+_TWO_WORDS = st.lists(_WORD, min_size=2, max_size=2, unique_by=str.casefold)
+_OTHERS = st.lists(
+    st.sampled_from(["Jane Doe", "John Roe", "김철수", "张三"]), max_size=2, unique=True
+)
+_SEPARATOR = st.sampled_from([", ", " and ", " & ", "; ", " / "])
+
+
+def _byline(first: str, others: list[str], data: Any) -> str:
+    return first + "".join(data.draw(_SEPARATOR) + other for other in others)
+
+
+def _both(byline: str) -> list[str]:
+    """The names of a byline, the same read as our `authors` text and as ninjs `by`."""
+    ours, theirs = names(from_json(byline)), names(from_ninjs(byline))
+    assert ours == theirs, byline
+    return ours
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    word=st.from_regex(r"[A-Z][A-Za-z0-9]{0,3}&[A-Za-z0-9]{1,4}", fullmatch=True),
+    rest=st.sampled_from(["", " Newsroom", " Global", " Group"]),
+    others=_OTHERS,
+    data=st.data(),
+)
+def test_an_ampersand_inside_a_latin_word_is_part_of_that_word(
+    word: str, rest: str, others: list[str], data: Any
+) -> None:
+    """`AT&T` is one word of a name, wherever it stands; the `&` between names still splits."""
+    people = [word + rest, *others]
+    assert _both(_byline(people[0], others, data)) == people
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    company=_TWO_WORDS,
+    group=st.sampled_from(["Staff", "Newsroom", "Desk", "Team", "Press Office", "Newsdesk"]),
+    others=_OTHERS,
+    data=st.data(),
+)
+def test_an_ampersand_in_an_organisations_name_before_its_group_word_is_one_credit(
+    company: list[str], group: str, others: list[str], data: Any
+) -> None:
+    """`Johnson & Johnson Staff` is one credit; `Kim & Lee` (no group word) two people."""
+    credit = f"{company[0]} & {company[1]} {group}"
+    assert _both(_byline(credit, others, data)) == [credit, *others]
+    assert _both(f"{company[0]} & {company[1]}") == list(company)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    particle=st.sampled_from(["Von", "von", "VON", "Di", "di", "Af", "af"]),
+    family=st.one_of(_WORD, st.tuples(st.sampled_from(["der", "dem", "la"]), _WORD).map(" ".join)),
+    given_name=_WORD,
+    others=_OTHERS,
+    data=st.data(),
+)
+def test_a_by_word_that_is_a_names_particle_is_the_by_only_before_a_whole_name(
+    particle: str, family: str, given_name: str, others: list[str], data: Any
+) -> None:
+    """`Von Braun`, `Di Maio`, `von der Leyen`: the particle is part of the name; before a
+    whole name (`Von Christian Hollmann`) it is the byline's "by", as `By` always is."""
+    name = f"{particle} {family}"
+    assert _both(_byline(name, others, data)) == [name, *others]
+    whole = f"{given_name} {family}"
+    for by in (particle, "By", "Av"):
+        assert _both(_byline(f"{by} {whole}", others, data)) == [whole, *others]
+
+
+_GIVEN_FORMS = st.one_of(
+    st.from_regex(r"[A-Z][a-z]{1,5}-[A-Za-z][a-z]{1,5}", fullmatch=True),
+    st.from_regex(r"(?:[A-Z]\.){1,3}", fullmatch=True),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(family=_WORD, given_name=_GIVEN_FORMS, others=_OTHERS, data=st.data())
+def test_a_comma_before_a_given_names_form_is_a_name_written_family_name_first(
+    family: str, given_name: str, others: list[str], data: Any
+) -> None:
+    """`Park, Ji-ho`, `Doe, J.`: one person, family name first."""
+    name = f"{family}, {given_name}"
+    assert _both(_byline(name, others, data)) == [name, *others]
+
+
+@settings(max_examples=150, deadline=None)
+@given(credits=_TWO_WORDS, others=_OTHERS, data=st.data())
+def test_a_comma_between_two_plain_words_lists_two_credits(
+    credits: list[str], others: list[str], data: Any
+) -> None:
+    """`Reuters, Bloomberg`: two credits, as bylines list them."""
+    assert _both(_byline(", ".join(credits), others, data)) == [*credits, *others]
