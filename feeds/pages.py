@@ -392,10 +392,11 @@ def article_page(article_id: str) -> ResponseReturnValue:
         spelling = _visible_spelling(article_id)
         if spelling is not None:
             return permanent_redirect(article_page_path(spelling))
+    if article is None or not article.is_visible_at(_now()):
+        # Deleted while readers saw it: gone, also while the id is stored again unseen.
         deleted_at = _store().public_deletion(article_id)
         if deleted_at is not None:
             return _gone(article_id, deleted_at)
-    if article is None or not article.is_visible_at(_now()):
         # Drafts, withheld and embargoed articles look exactly like missing ones.
         return _not_found(f"No published article with id {article_id!r}.")
     base = _base_url()
