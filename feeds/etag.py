@@ -32,6 +32,7 @@ from feeds.feed_types import entry_updated
 from feeds.feed_types import feed_updated as model_feed_updated
 from feeds.http_dates import if_modified_since as modified_since_date
 from feeds.http_dates import parse_http_date
+from feeds.writers.dates import rfc3339
 
 _ROOT = Path(__file__).resolve().parent.parent
 # Everything of ours that can change a document's bytes or headers: both packages' code,
@@ -221,8 +222,11 @@ def document_etag(
         elif month is None:  # JSON Feed: `next_url` on a live page before the last
             parts.append("next" if page < last_page else "")
         if fmt in SHOWS_FEED_UPDATED:
+            # As written (`feeds.writers.dates`: whole seconds, the value's own offset), so
+            # an `updated` that moves only below the second (a deletion's `when` giving way
+            # to an entry stamped in that second) changes neither the bytes nor the tag.
             shown = feed_updated(keys, tombstones, empty_updated)
-            parts.append(shown.isoformat() if shown is not None else "")
+            parts.append(rfc3339(shown) if shown is not None else "")
     h = hashlib.blake2b(digest_size=16)
     head = "\x1f".join(
         (
@@ -251,7 +255,7 @@ def document_etag(
         )
     if not projected or fmt in SHOWS_TOMBSTONES:
         for stone in tombstones:
-            h.update(f"\x1d{stone.guid}\x1f{stone.when.isoformat()}".encode())
+            h.update(f"\x1d{stone.guid}\x1f{rfc3339(stone.when)}".encode())
     return h.hexdigest()
 
 

@@ -394,10 +394,11 @@ def article_page(article_id: str) -> ResponseReturnValue:
         spelling = _visible_spelling(article_id)
         if spelling is not None:
             return permanent_redirect(article_page_path(spelling))
+    if article is None or not article.is_visible_at(_now()):
+        # Deleted while readers saw it: gone, also while the id is stored again unseen.
         deleted_at = _store().public_deletion(article_id)
         if deleted_at is not None:
             return _gone(article_id, deleted_at)
-    if article is None or not article.is_visible_at(_now()):
         # Drafts, withheld and embargoed articles look exactly like missing ones.
         return _not_found(f"No published article with id {article_id!r}.")
     base = _base_url()
@@ -475,10 +476,18 @@ def opml() -> ResponseReturnValue:
     # It lists every feed: dated as the index is, by "all"'s last write and newest entry and
     # the documents' version. That date is its `dateModified` too, so it is in the ETag.
     modified = _documents().listing_change(ALL, now, _store().page_keys(ALL, now=now, limit=1))
-    etag = _etag("opml", fmt, _facets_etag_parts(infos), modified.isoformat())
+    # What the list shows, and nothing more (RFC 9110 8.8.3: equal bytes, equal tags): each
+    # feed's name and count, and `dateModified` to the second, as written.
+    shown = [(i.facet.kind, i.facet.value, i.label, i.count) for i in infos]
+    etag = _etag("opml", fmt, shown, _opml_date(modified))
     return _document(
         etag, lambda: build_opml(infos, fmt, base, _config(), modified), OPML_TYPE, modified, until
     )
+
+
+def _opml_date(moment: datetime) -> str:
+    """The OPML `dateModified` of `moment`: RFC 822, in GMT, to the second."""
+    return format_datetime(moment.astimezone(UTC), usegmt=True)
 
 
 def build_opml(
@@ -499,8 +508,7 @@ def build_opml(
     head = ET.SubElement(root, "head")
     ET.SubElement(head, "title").text = f"{config.title} ({FORMAT_LABELS[fmt]})"
     if modified is not None:
-        stamp = format_datetime(modified.astimezone(UTC), usegmt=True)
-        ET.SubElement(head, "dateModified").text = stamp
+        ET.SubElement(head, "dateModified").text = _opml_date(modified)
     ET.SubElement(head, "ownerName").text = config.feed_author_name
     if config.author_email:
         ET.SubElement(head, "ownerEmail").text = config.author_email

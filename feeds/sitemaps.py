@@ -330,7 +330,7 @@ class Sitemaps:
         return CrawlerDocument(
             path=SITEMAP_INDEX_PATH,
             media_type=SITEMAP_TYPE,
-            opaque=self._etag("index", base, [(p, u.isoformat()) for p, u in entries]),
+            opaque=self._etag("index", base, [(p, w3c_datetime(u)) for p, u in entries]),
             until_change=self._until_change(now, self._news_leaves(news)),
             render=lambda: render_sitemap_index([(base + p, u) for p, u in entries]),
             latest=_latest([*self._site_change(now), *(u for _, u in entries)]),
@@ -425,8 +425,11 @@ _EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def _row_parts(rows: Iterable[PageRow]) -> list[tuple[str, str | None, str, str, str, str]]:
+    """What the sitemaps show of each row, dates as written (`w3c_datetime`, to the second):
+    an ETag hashes what the bytes show, so a moment that moves only below the second
+    changes neither (RFC 9110 8.8.3)."""
     return [
-        (r.id, r.url, r.title, r.language, r.published.isoformat(), r.updated.isoformat())
+        (r.id, r.url, r.title, r.language, w3c_datetime(r.published), w3c_datetime(r.updated))
         for r in rows
     ]
 

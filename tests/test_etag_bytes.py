@@ -217,3 +217,47 @@ def test_etag_changes_iff_the_bytes_do(steps: list[tuple[str, str]], tombstone_d
     finally:
         app.extensions["feeds.store"].dispose()
         shutil.rmtree(folder, ignore_errors=True)
+
+
+@settings(
+    max_examples=20,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(
+    steps=st.lists(STEP, min_size=1, max_size=4),
+    fractions=st.lists(st.integers(min_value=0, max_value=999_999), min_size=4, max_size=4),
+)
+@example(steps=[("correct", "a11"), ("delete", "a10")], fractions=[0, 500_000, 600_000, 700_000])
+def test_etag_keeps_still_when_a_tombstone_expires_within_a_shown_second(
+    steps: list[tuple[str, str]], fractions: list[int]
+) -> None:
+    """Writes come at any fraction of a second, and tombstones expire by the clock alone: the
+    documents show whole seconds (`feeds.writers.dates`), so a feed whose `updated` moves only
+    below the second, from a deletion's `when` to an entry's `updated` stamped in that same
+    second, keeps its bytes and must keep its ETag (the RSS `lastBuildDate`, the Atom feed's
+    `updated` once the tombstone has gone). Before, the ETag hashed the instant to the
+    microsecond and changed with no byte changed."""
+    folder = tempfile.mkdtemp(prefix="etag-seconds-")
+    clock = Clock(START)
+    app = make(folder, clock, tombstone_days=1)
+    try:
+        client = app.test_client()
+        service = app.extensions["articles.service"]
+        gone: set[str] = set()
+        second = START + timedelta(minutes=1)
+        for i, (write, target) in enumerate(steps):
+            # Every write of the sequence in one second, at its own fraction of it.
+            clock.now = second + timedelta(microseconds=sorted(fractions)[min(i, 3)])
+            if target in gone and write != "edit draft":
+                continue
+            WRITES[write](service, target)
+            if write in ("delete", "withdraw"):
+                gone.add(target)
+        clock.now = second + timedelta(seconds=5)
+        before = snapshot(client)
+        clock.now = second + timedelta(days=1, seconds=5)  # every tombstone has expired
+        check_validators(before, snapshot(client), f"{steps} at {fractions}, a day later")
+    finally:
+        app.extensions["feeds.store"].dispose()
+        shutil.rmtree(folder, ignore_errors=True)

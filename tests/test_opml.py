@@ -12,6 +12,8 @@ import listparser
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 from werkzeug.http import parse_date
 
 from articles.model import Section
@@ -189,3 +191,35 @@ def test_the_readme_url_table_names_every_format_the_opml_list_takes(client: Fla
         assert listed.status_code == 200
         if fmt != "atom":  # the default, the list without a query
             assert f"format={fmt}`" in row, f"README's /feeds.opml row does not name ?format={fmt}"
+
+
+@settings(
+    max_examples=6,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(fractions=st.lists(st.integers(0, 999_999), min_size=2, max_size=2, unique=True))
+@example(fractions=[100_000, 900_000])
+def test_opml_etag_changes_exactly_when_its_bytes_do_within_one_second(
+    make_app: Callable[..., Flask], clock: Clock, fractions: list[int]
+) -> None:
+    """Two writes readers see in one second, at any fractions of it: the list shows its
+    `dateModified` to the second, so its ETag changes exactly when its bytes do (RFC 9110
+    8.8.3). Before, the ETag hashed the date to the microsecond (and each feed's newest
+    time, which the list does not show) and changed with the bytes unchanged."""
+    app = make_app()
+    client = app.test_client()
+    service = app.extensions["articles.service"]
+    second = clock.now.replace(microsecond=0) + timedelta(minutes=5)
+    first, then = sorted(fractions)
+    clock.now = second + timedelta(microseconds=first)
+    service.delete("jul-1")
+    before = client.get("/feeds.opml")
+    clock.now = second + timedelta(microseconds=then)
+    service.delete("aug-1")  # the "all" count moves: bytes and tag change
+    middle = client.get("/feeds.opml")
+    assert (middle.data == before.data) == (middle.headers["ETag"] == before.headers["ETag"])
+    clock.now = second + timedelta(microseconds=then + (999_999 - then) // 2)
+    service.correct("jul-2", {"summary": "corrected in the same second"})
+    after = client.get("/feeds.opml")
+    assert (after.data == middle.data) == (after.headers["ETag"] == middle.headers["ETag"])

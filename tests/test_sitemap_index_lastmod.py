@@ -306,3 +306,33 @@ def test_the_index_dates_each_sitemap_as_it_dates_itself(
             run(url, folder, sequence)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+@settings(
+    max_examples=6,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(fractions=st.lists(st.integers(0, 999_999), min_size=2, max_size=2, unique=True))
+def test_the_index_keeps_its_etag_when_its_lastmods_move_within_the_second_they_show(
+    make_app: Callable[..., Flask], clock: Clock, fractions: list[int]
+) -> None:
+    """Two deletions in one second, at any fractions of it: the index shows each `lastmod`
+    to the second, so between them its bytes stay the same and so must its ETag (RFC 9110
+    8.8.3; before, the ETag hashed the moments to the microsecond and changed)."""
+    second = NOW + timedelta(minutes=5)
+    clock.now = NOW
+    extra = [article(f"extra-{i}", NOW - timedelta(hours=3, minutes=i)) for i in range(2)]
+    app = make_app([*corpus(), *extra], site_url=BASE)
+    client = app.test_client()
+    service = app.extensions["articles.service"]
+    first, then = sorted(fractions)
+    clock.now = second + timedelta(microseconds=first)
+    service.delete("extra-0")
+    before = client.get("/sitemap.xml")
+    clock.now = second + timedelta(microseconds=then)
+    service.delete("extra-1")
+    after = client.get("/sitemap.xml")
+    assert before.status_code == after.status_code == 200
+    assert after.data == before.data
+    assert after.headers["ETag"] == before.headers["ETag"]

@@ -12,7 +12,12 @@ from sqlalchemy.engine import Connection
 
 from articles.model import STATUSES, Article, article_from_dict
 from articles.store.facets import FACET_KINDS
-from articles.store.schema import articles_table, deleted_table, embargo_lifts_table
+from articles.store.schema import (
+    articles_table,
+    deleted_table,
+    embargo_lifts_table,
+    tombstones_table,
+)
 from articles.store.sql import one_of
 
 
@@ -120,10 +125,20 @@ def tombstone(conn: Connection, article_id: str) -> tuple[str, datetime] | None:
 
 
 def public_deletion(conn: Connection, article_id: str) -> datetime | None:
-    """When `article_id` was deleted, if readers could see it at that moment; else None."""
-    d = deleted_table
+    """When `article_id` was deleted, if readers could see it at that moment; else None.
+
+    An id stored again keeps its deletion for readers until it is visible again: the
+    deletion's tombstone in the "all" feed stays until then (a write showing the article
+    drops it; one hiding it again replaces it), so the caller asks only for an article that
+    readers cannot see now."""
+    d, t = deleted_table, tombstones_table
     query = sa.select(d.c.deleted_at).where(
         d.c.id == article_id, d.c.status == "published", d.c.published <= d.c.deleted_at
     )
     deleted_at: datetime | None = conn.execute(query).scalar()
+    if deleted_at is None:
+        query = sa.select(t.c.removed_at).where(
+            t.c.article_id == article_id, t.c.kind == "all", t.c.reason == "deleted"
+        )
+        deleted_at = conn.execute(query).scalar()
     return deleted_at
