@@ -271,6 +271,41 @@ def test_a_deleted_articles_page_is_the_apps_410_after_a_full_run_and_a_follow_r
     assert_follow_run_matches_a_full_run(app, out, again)
 
 
+@pytest.mark.parametrize("unseen", ["draft", "withheld", "embargoed"])
+def test_an_article_stored_again_unseen_keeps_its_410_in_every_run(
+    make_app: Callable[..., Flask], tmp_path: Path, clock: Clock, unseen: str
+) -> None:
+    """Deleted while public, then stored again where readers cannot see it (a draft, withheld,
+    under embargo): the app goes on answering its page 410 Gone until it is visible again
+    (`Store.public_deletion`), and so does the export, after a follow run and after a full
+    run into a fresh folder. Before, a full run dropped that 410 (it listed the gone pages
+    from the deletion rows alone, which the stored row ends), so a fresh export answered the
+    page 404 where the app said 410."""
+    app = make_exported_app(make_app)
+    service = service_of(app)
+    out = tmp_path / "out"
+    exporter = Exporter(app, out, workers=1)
+    assert not exporter.run().failed
+    clock.now = NOW + timedelta(minutes=5)
+    service.delete("aug-1")
+    clock.now = NOW + timedelta(minutes=10)
+    if unseen == "embargoed":
+        lift = NOW + timedelta(days=2)
+        again = article("aug-1", lift, embargoed=lift)
+    else:
+        again = article("aug-1", NOW - timedelta(days=5), status=unseen)
+    app.extensions["feeds.store"].upsert_many([again], now=clock.now)
+    clock.now = NOW + timedelta(minutes=15)
+    client: FlaskClient = app.test_client()
+    assert client.get("/articles/aug-1").status_code == 410
+    follow = exporter.run(changes_only=True)
+    assert not follow.failed, follow.failed
+    assert manifest(out)["/articles/aug-1"]["status"] == 410
+    fresh = tmp_path / "fresh"
+    assert not Exporter(app, fresh, workers=1).run().failed
+    assert manifest(fresh)["/articles/aug-1"]["status"] == 410
+
+
 def test_what_was_not_exported_is_the_apps_404_in_status_caching_and_form(
     exported: tuple[Flask, Path],  # noqa: F811
     nginx: Server,

@@ -117,6 +117,15 @@ def deletions(conn: Connection) -> list[tuple[str, str, datetime]]:
     return [(row.id, row.guid, row.deleted_at) for row in conn.execute(query)]
 
 
+def gone_ids(conn: Connection) -> list[str]:
+    """The ids whose article page may be gone (410, `public_deletion`): deleted, or deleted
+    and stored again since, their deletion's tombstone in the "all" feed still standing."""
+    d, t = deleted_table, tombstones_table
+    again = sa.select(t.c.article_id).where(t.c.kind == "all", t.c.reason == "deleted")
+    query = sa.union(sa.select(d.c.id), again)
+    return sorted(row[0] for row in conn.execute(query))
+
+
 def tombstone(conn: Connection, article_id: str) -> tuple[str, datetime] | None:
     d = deleted_table
     query = sa.select(d.c.guid, d.c.deleted_at).where(d.c.id == article_id)

@@ -120,6 +120,13 @@ class StoreReads:
         with self._connect() as conn:
             return article_reads.deletions(conn)
 
+    def gone_article_ids(self) -> list[str]:
+        """Ids whose article page may be answered 410 Gone, sorted: every deleted article,
+        and every one stored again since its deletion while readers cannot see it yet; ask
+        `public_deletion` for each (a draft deleted was never public: a 404)."""
+        with self._connect() as conn:
+            return article_reads.gone_ids(conn)
+
     def feed_tombstones(
         self, facet: Facet, *, now: datetime, since: datetime, month: str | None = None
     ) -> list[Tombstone]:

@@ -132,8 +132,9 @@ class Planner:
             else:
                 archives = context.documents.archive_months(facet, now)
                 candidates += gone_month_documents(store, self.version, facet, now, archives)
-        # The pages of articles deleted while public: the app answers 410 Gone there.
-        for article_id in dict.fromkeys(row[0] for row in store.tombstones()):
+        # The pages of articles deleted while public: the app answers 410 Gone there, also
+        # while the id is stored again where readers cannot see it.
+        for article_id in store.gone_article_ids():
             path = article_page_path(article_id)
             deleted_at = store.public_deletion(article_id)
             if path not in visible and deleted_at is not None:
