@@ -22,16 +22,12 @@ from flask import Flask
 from flask.testing import FlaskClient
 from lxml import etree
 
-from tests.fixtures.app import NOW, Clock, article, default_articles
+from tests.fixtures.app import NOW, Clock, article, default_articles, service_of
+from tests.fixtures.http import FIREFOX_ACCEPT, NAVIGATE
 from tests.test_gone_feeds import JUNE, LONE, lone_article, remove
-from tests.test_lifecycle import service_of
 
 ATOM = "{http://www.w3.org/2005/Atom}"
-NAVIGATION = {
-    "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
-    "Sec-Fetch-Dest": "document",
-    "Sec-Fetch-Mode": "navigate",
-}
+NAVIGATION = {"Accept": FIREFOX_ACCEPT, **NAVIGATE}
 
 
 def documents(path: str, month: str) -> list[str]:

@@ -38,24 +38,14 @@ from feeds import preview
 from feeds.fastpath import ResponseMemo
 from feeds.feed_types import DocumentLinks, Entry, Feed, FeedLinks, Person
 from tests.fixtures.app import NOW, article
+from tests.fixtures.http import CHROMIUM_ACCEPT, FEED_MEDIA_TYPES, FEED_VARY, FIREFOX_ACCEPT, SITE
+from tests.fixtures.http import NAVIGATE as BROWSER_NAVIGATE
 
-SITE = "https://news.example.com"
-VARY = "Accept, Accept-Encoding, Sec-Fetch-Dest, Sec-Fetch-Mode, Upgrade-Insecure-Requests"
-MEDIA = {
-    "atom": "application/atom+xml; charset=utf-8",
-    "rss": "application/rss+xml; charset=utf-8",
-    "json": "application/feed+json; charset=utf-8",
-}
 HTML = "text/html; charset=utf-8"
 
-# What browsers send when a person opens a URL (Chromium 156 and Firefox as captured; Safari
-# before 16.4 and any browser on a plain-HTTP origin other than localhost send no Sec-Fetch-*).
-CHROMIUM_ACCEPT = (
-    "text/html,application/xhtml+xml,application/xml;q=0.9,image/jxl,image/avif,image/webp,"
-    "image/apng,*/*;q=0.8,application/signed-exchange;v=b3;q=0.7"
-)
-FIREFOX_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
-NAVIGATE = {"Sec-Fetch-Dest": "document", "Sec-Fetch-Mode": "navigate", "Sec-Fetch-User": "?1"}
+# What browsers send when a person opens a URL (Safari before 16.4 and any browser on a
+# plain-HTTP origin other than localhost send no Sec-Fetch-*).
+NAVIGATE = {**BROWSER_NAVIGATE, "Sec-Fetch-User": "?1"}
 BROWSERS: dict[str, dict[str, str]] = {
     "chromium": {"Accept": CHROMIUM_ACCEPT, "Upgrade-Insecure-Requests": "1", **NAVIGATE},
     "firefox": {"Accept": FIREFOX_ACCEPT, "Upgrade-Insecure-Requests": "1", **NAVIGATE},
@@ -66,19 +56,19 @@ BROWSERS: dict[str, dict[str, str]] = {
 # Clients that must keep getting the feed: (headers, media type they get for Atom). Readers'
 # own Accept headers, then browsers doing something other than opening a page.
 READERS: dict[str, tuple[dict[str, str], str]] = {
-    "no-accept": ({}, MEDIA["atom"]),
-    "curl": ({"Accept": "*/*", "User-Agent": "curl/8.5.0"}, MEDIA["atom"]),
-    "feedparser": ({"Accept": feedparser.http.ACCEPT_HEADER}, MEDIA["atom"]),
+    "no-accept": ({}, FEED_MEDIA_TYPES["atom"]),
+    "curl": ({"Accept": "*/*", "User-Agent": "curl/8.5.0"}, FEED_MEDIA_TYPES["atom"]),
+    "feedparser": ({"Accept": feedparser.http.ACCEPT_HEADER}, FEED_MEDIA_TYPES["atom"]),
     "feedly-like": (
         {"Accept": "application/atom+xml, application/rss+xml, application/xml;q=0.9, */*;q=0.8"},
-        MEDIA["atom"],
+        FEED_MEDIA_TYPES["atom"],
     ),
     "netnewswire-like": (
         {
             "Accept": "application/rss+xml, application/atom+xml, application/feed+json, "
             "application/json, application/xml, text/xml, */*"
         },
-        MEDIA["atom"],
+        FEED_MEDIA_TYPES["atom"],
     ),
     # SimplePie (FreshRSS and others) names text/html, below the feed types.
     "simplepie": (
@@ -88,12 +78,12 @@ READERS: dict[str, tuple[dict[str, str], str]] = {
             "application/unknown;q=0.1, */*;q=0.1",
             "Upgrade-Insecure-Requests": "1",
         },
-        MEDIA["atom"],
+        FEED_MEDIA_TYPES["atom"],
     ),
     # A reader that names HTML as highly as the feed types: a tie is the feed's.
     "html-tie": (
         {"Accept": "text/html, application/atom+xml", "Upgrade-Insecure-Requests": "1"},
-        MEDIA["atom"],
+        FEED_MEDIA_TYPES["atom"],
     ),
     # A script copying a browser's Accept, with no navigation header: the feed (as generic XML,
     # as before, for the xml-stylesheet instruction).
@@ -101,7 +91,7 @@ READERS: dict[str, tuple[dict[str, str], str]] = {
     # A web reader's fetch() inside a browser, and a feed in an iframe.
     "fetch-in-a-page": (
         {"Accept": "*/*", "Sec-Fetch-Dest": "empty", "Sec-Fetch-Mode": "cors"},
-        MEDIA["atom"],
+        FEED_MEDIA_TYPES["atom"],
     ),
     "iframe": (
         {"Accept": CHROMIUM_ACCEPT, "Sec-Fetch-Dest": "iframe", "Sec-Fetch-Mode": "navigate"},
@@ -110,7 +100,7 @@ READERS: dict[str, tuple[dict[str, str], str]] = {
     # Fetch Metadata says document, but the client takes no HTML.
     "document-without-html": (
         {"Accept": "application/atom+xml, text/html;q=0", **NAVIGATE},
-        MEDIA["atom"],
+        FEED_MEDIA_TYPES["atom"],
     ),
 }
 
@@ -158,11 +148,11 @@ def test_readers_get_the_feeds_exact_bytes_etag_and_type(
     assert response.headers["ETag"] == reference.headers["ETag"]
     assert response.headers["Last-Modified"] == reference.headers["Last-Modified"]
     assert response.headers["Cache-Control"] == reference.headers["Cache-Control"]
-    expected = atom_type if fmt == "atom" else MEDIA[fmt]
-    if fmt == "rss" and atom_type != MEDIA["atom"]:
+    expected = atom_type if fmt == "atom" else FEED_MEDIA_TYPES[fmt]
+    if fmt == "rss" and atom_type != FEED_MEDIA_TYPES["atom"]:
         expected = atom_type  # generic XML for a browser-like Accept, as for Atom
     assert response.headers["Content-Type"] == expected
-    assert response.headers["Vary"] == VARY
+    assert response.headers["Vary"] == FEED_VARY
     assert response.data.lstrip().startswith(b"{" if fmt == "json" else b"<?xml")
 
 
@@ -177,7 +167,7 @@ def test_a_304_for_a_reader_carries_the_same_vary(client: FlaskClient) -> None:
     etag = client.get("/feeds/all.atom").headers["ETag"]
     response = client.get("/feeds/all.atom", headers={"If-None-Match": etag})
     assert response.status_code == 304
-    assert response.headers["Vary"] == VARY
+    assert response.headers["Vary"] == FEED_VARY
 
 
 # --- browsers get the page ------------------------------------------------------------------------
@@ -192,7 +182,7 @@ def test_browser_navigation_gets_an_html_page_of_the_document(
     page = client.get(f"/feeds/all.{fmt}", headers=BROWSERS[browser])
     assert page.status_code == 200
     assert page.headers["Content-Type"] == HTML
-    assert page.headers["Vary"] == VARY
+    assert page.headers["Vary"] == FEED_VARY
     assert page.headers["ETag"] != feed.headers["ETag"]
     assert page.headers["Cache-Control"] == "private, max-age=300"
     # The feed document's date: the page shows the same entries (and the version's floor
@@ -200,14 +190,14 @@ def test_browser_navigation_gets_an_html_page_of_the_document(
     assert page.headers["Last-Modified"] == feed.headers["Last-Modified"]
     assert "Content-Location" not in page.headers
     parsed = Page(page.data)
-    media_type = MEDIA[fmt].split(";")[0]
+    media_type = FEED_MEDIA_TYPES[fmt].split(";")[0]
     # The alternate link of this very feed comes first; the other formats follow.
     alternates = parsed.all("link", rel="alternate")
     assert [(a["type"], a["href"]) for a in alternates][0] == (
         media_type,
         f"{SITE}/feeds/all.{fmt}",
     )
-    assert {a["type"] for a in alternates} == {m.split(";")[0] for m in MEDIA.values()}
+    assert {a["type"] for a in alternates} == {m.split(";")[0] for m in FEED_MEDIA_TYPES.values()}
     assert parsed.all("input", id="feed-url")[0]["value"] == f"{SITE}/feeds/all.{fmt}"
     assert parsed.all("meta", name="robots") == [{"name": "robots", "content": "noindex"}]
     # Every entry of the feed, newest first, with its link and date.
@@ -484,7 +474,9 @@ def _feed(link: str, image: str | None = None) -> Feed:
     when = datetime(2025, 7, 30, 1, 0, tzinfo=UTC)
     links = FeedLinks(
         html="javascript:alert(1)",
-        documents={f: DocumentLinks(self=f"https://x.example/feeds/all.{f}") for f in MEDIA},
+        documents={
+            f: DocumentLinks(self=f"https://x.example/feeds/all.{f}") for f in FEED_MEDIA_TYPES
+        },
     )
     entry = Entry(
         id="tag:x,2025:1",

@@ -10,11 +10,9 @@ each file). Only the sample images go as they are.
 
 from __future__ import annotations
 
-import gzip
 import re
 from collections.abc import Callable
 
-import brotli
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
@@ -24,6 +22,7 @@ from hypothesis import strategies as st
 from feeds import cache as cache_module
 from feeds.cache import compress
 from feeds.negotiation import choose_encoding, identity_acceptable
+from tests.fixtures.http import decoded
 
 FEED = "/feeds/all.atom"
 DOCUMENTS = (
@@ -41,14 +40,6 @@ DOCUMENTS = (
     "/static/feed.xsl",
 )
 IMAGE = "/samples/images/cho-hyun-tokyo.png"
-
-
-def decoded(body: bytes, coding: str | None) -> bytes:
-    if coding == "gzip":
-        return gzip.decompress(body)
-    if coding == "br":
-        return bytes(brotli.decompress(body))
-    return body
 
 
 def opaque(etag: str) -> str:

@@ -50,12 +50,12 @@ from feeds.export.nginx import COMMON_ACCEPT
 from feeds.negotiation import for_browser, negotiate
 from feeds.writers import MEDIA_TYPES
 from tests.fixtures.app import EMBARGO, NOW, Clock, article, default_articles
+from tests.fixtures.http import FIREFOX_ACCEPT, MEDIA_RANGES, SITE, decoded
 from tests.fixtures.servers import Server, free_port, start, stop, wait_until
 from tests.test_http_dates import asctime_date, rfc850_date
 from tests.test_podcast_feeds import SHOW, episode
 
 NGINX = shutil.which("nginx", path=os.pathsep.join([os.environ.get("PATH", ""), "/usr/sbin"]))
-SITE = "https://news.example.com"
 
 
 def corpus() -> list:  # type: ignore[type-arg]
@@ -347,14 +347,6 @@ def nginx(exported: tuple[Flask, Path], tmp_path: Path) -> Iterator[Server]:
         yield server
 
 
-def decoded(body: bytes, coding: str | None) -> bytes:
-    if coding == "gzip":
-        return gzip.decompress(body)
-    if coding == "br":
-        return bytes(brotli.decompress(body))
-    return body
-
-
 @pytest.mark.parametrize("accept_encoding", ["identity", "gzip", "br", "gzip, deflate, br"])
 def test_nginx_serves_every_exported_url_as_the_app_does(
     exported: tuple[Flask, Path], nginx: Server, accept_encoding: str
@@ -394,8 +386,6 @@ def test_nginx_answers_404_for_what_was_not_exported(nginx: Server) -> None:
 
 
 # --- conditional GET: nginx answers If-None-Match and If-Modified-Since as the app does -----
-
-BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 
 
 def conditional_cases(etag: str, last_modified: str) -> list[dict[str, str]]:
@@ -459,7 +449,7 @@ def plain_tag(etag: str) -> str:
     return re.sub(r"-(gz|br)$", "", etag.removeprefix("W/").strip('"'))
 
 
-@pytest.mark.parametrize("accept", ["", BROWSER])
+@pytest.mark.parametrize("accept", ["", FIREFOX_ACCEPT])
 def test_nginx_answers_conditional_requests_as_the_app_does(
     exported: tuple[Flask, Path], nginx: Server, accept: str
 ) -> None:
@@ -1306,26 +1296,6 @@ def test_a_follow_run_exports_the_language_feeds_a_regional_article_is_in(
 
 # --- Accept headers nginx cannot weigh ----------------------------------------------------------
 
-MEDIA_RANGES = (
-    "application/atom+xml",
-    "application/rss+xml",
-    "application/feed+json",
-    "application/json",
-    "application/xml",
-    "text/xml",
-    "*/*",
-    "application/*",
-    "text/*",
-    "text/html",
-    "application/xhtml+xml",
-    "image/png",
-    "APPLICATION/RSS+XML",
-    "Application/Atom+Xml",
-    "application/atom+xmlx",
-    "*/xml",
-    "text/htmlx",
-    "*",
-)
 PARAMETERS = (
     ";q=0",
     ";q=1",

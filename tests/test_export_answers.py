@@ -21,12 +21,11 @@ from werkzeug.http import http_date, parse_date
 
 from articles.model import Tag
 from feeds.export import Exporter
-from tests.fixtures.app import NOW, Clock, article, default_articles
+from tests.fixtures.app import NOW, Clock, article, default_articles, service_of
+from tests.fixtures.http import FIREFOX_ACCEPT, SITE
 from tests.fixtures.servers import Server
 from tests.test_export import (
-    BROWSER,
     NEGOTIATED,
-    SITE,
     assert_follow_run_matches_a_full_run,
     exported,  # noqa: F401 - a fixture
     make_exported_app,
@@ -34,7 +33,6 @@ from tests.test_export import (
     plain_tag,
     serving,
 )
-from tests.test_lifecycle import service_of
 
 # What the transport adds, not the answer (nginx's and the app's differ there by design).
 _TRANSPORT = {"date", "server", "connection", "keep-alive", "transfer-encoding"}
@@ -86,7 +84,10 @@ def test_every_304_sends_the_apps_headers_and_no_representation_headers(
     client: FlaskClient = app.test_client()
     cases = [(path, {}) for path in some_of_each_kind(out)]
     cases += [(path, {"Accept": "application/json"}) for path in NEGOTIATED]
-    cases += [("/feeds/all.atom", {"Accept": BROWSER}), ("/feeds/all.rss", {"Accept": BROWSER})]
+    cases += [
+        ("/feeds/all.atom", {"Accept": FIREFOX_ACCEPT}),
+        ("/feeds/all.rss", {"Accept": FIREFOX_ACCEPT}),
+    ]
     seen = 0
     for path, extra in cases:
         for coding in CODINGS:
@@ -153,7 +154,7 @@ def test_every_412_is_the_apps_bytes_and_headers(
     client: FlaskClient = app.test_client()
     cases = [(path, {}) for path in some_of_each_kind(out)]
     cases += [(path, {"Accept": "application/json"}) for path in NEGOTIATED]
-    cases += [("/feeds/all.rss", {"Accept": BROWSER})]
+    cases += [("/feeds/all.rss", {"Accept": FIREFOX_ACCEPT})]
     forms = set()
     for path, extra in cases:
         for coding in CODINGS:

@@ -23,10 +23,10 @@ from hypothesis import strategies as st
 
 from articles.model import Tag
 from feeds.export import Exporter
-from tests.fixtures.app import NOW, Clock, article, default_articles
+from tests.fixtures.app import NOW, Clock, article, default_articles, service_of
+from tests.fixtures.http import SITE
 from tests.fixtures.servers import wait_until
 from tests.test_export import (
-    SITE,
     assert_follow_run_matches_a_full_run,
     current,
     follow_in_thread,
@@ -34,7 +34,7 @@ from tests.test_export import (
     serving,
 )
 from tests.test_export_answers import GONE_CASES, answer, app_answer, assert_answers_as_the_app
-from tests.test_lifecycle import service_of, tombstones
+from tests.test_lifecycle import tombstones
 
 STEM = "/feeds/tag/gone-soon"
 FMTS = ("atom", "rss", "json")

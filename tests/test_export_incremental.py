@@ -28,7 +28,8 @@ from feeds.export.files import Exported
 from feeds.export.manifest import LEGACY_MANIFEST_NAME, Manifest, load_manifest
 from feeds.export.maps import DOCUMENT_MAPS, MAPS_FOLDER, SHARDS, shard_of
 from tests.fixtures.app import NOW, Clock
-from tests.test_export import SITE, assert_follow_run_matches_a_full_run, filler, manifest, plain
+from tests.fixtures.http import SITE
+from tests.test_export import assert_follow_run_matches_a_full_run, filler, manifest, plain
 
 SITE_LISTINGS = frozenset(
     {"/", "/feeds.opml", "/feeds.opml?format=rss", "/feeds.opml?format=json", "/robots.txt"}

@@ -18,15 +18,7 @@ from articles.model import Tag
 from articles.store import Facet
 from feeds.negotiation import negotiate
 from tests.fixtures.app import LOADED_BEFORE, NOW, Clock, article
-
-SITE = "https://news.example.com"
-# Every feed URL varies on what picks the format and on what picks the browser preview.
-VARY = "Accept, Accept-Encoding, Sec-Fetch-Dest, Sec-Fetch-Mode, Upgrade-Insecure-Requests"
-MEDIA = {
-    "atom": "application/atom+xml; charset=utf-8",
-    "rss": "application/rss+xml; charset=utf-8",
-    "json": "application/feed+json; charset=utf-8",
-}
+from tests.fixtures.http import CHROME_ACCEPT, FEED_MEDIA_TYPES, FEED_VARY, MEDIA_RANGES, SITE
 
 
 def entry_ids(fmt: str, body: bytes) -> list[str]:
@@ -41,7 +33,7 @@ def test_all_feed_lists_visible_articles_newest_first_in_each_format(
 ) -> None:
     response = client.get(f"/feeds/all.{fmt}")
     assert response.status_code == 200
-    assert response.headers["Content-Type"] == MEDIA[fmt]
+    assert response.headers["Content-Type"] == FEED_MEDIA_TYPES[fmt]
     ids = entry_ids(fmt, response.data)
     # The embargoed and the draft article are not visible at NOW.
     assert ids == [
@@ -111,9 +103,9 @@ def test_extensionless_url_negotiates_on_accept(
     headers = {"Accept": accept} if accept is not None else {}
     response = client.get("/feeds/section/asia", headers=headers)
     assert response.status_code == 200
-    assert response.headers["Content-Type"] == MEDIA[fmt]
+    assert response.headers["Content-Type"] == FEED_MEDIA_TYPES[fmt]
     assert response.headers["Content-Location"] == f"{SITE}/feeds/section/asia.{fmt}"
-    assert response.headers["Vary"] == VARY
+    assert response.headers["Vary"] == FEED_VARY
 
 
 def test_negotiated_document_equals_the_one_at_its_content_location(client: FlaskClient) -> None:
@@ -128,27 +120,21 @@ def test_json_url_varies_on_the_preview_headers_too(client: FlaskClient) -> None
     """A browser opening a JSON Feed URL gets the HTML preview too (feeds.preview)."""
     response = client.get("/feeds/all.json", headers={"Accept": "text/html"})
     assert response.status_code == 200
-    assert response.headers["Content-Type"] == MEDIA["json"]
-    assert response.headers["Vary"] == VARY
+    assert response.headers["Content-Type"] == FEED_MEDIA_TYPES["json"]
+    assert response.headers["Vary"] == FEED_VARY
     assert "Content-Location" not in response.headers
-
-
-BROWSER_ACCEPT = (
-    "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,"
-    "image/apng,*/*;q=0.8,application/signed-exchange;v=b3;q=0.7"
-)
 
 
 @pytest.mark.parametrize("fmt", ["atom", "rss"])
 def test_browser_navigation_gets_generic_xml_so_the_stylesheet_applies(
     client: FlaskClient, fmt: str
 ) -> None:
-    browser = client.get(f"/feeds/all.{fmt}", headers={"Accept": BROWSER_ACCEPT})
+    browser = client.get(f"/feeds/all.{fmt}", headers={"Accept": CHROME_ACCEPT})
     reader = client.get(f"/feeds/all.{fmt}")
     assert browser.headers["Content-Type"] == "application/xml; charset=utf-8"
     assert reader.headers["Content-Type"] == f"application/{fmt}+xml; charset=utf-8"
     assert browser.data == reader.data
-    assert browser.headers["Vary"] == reader.headers["Vary"] == VARY
+    assert browser.headers["Vary"] == reader.headers["Vary"] == FEED_VARY
 
 
 @pytest.mark.parametrize(
@@ -317,22 +303,7 @@ def test_a_paging_parameter_given_twice_is_a_400_naming_it(
     assert client.get(f"{path}?{query.split('&')[0]}").status_code == 200
 
 
-_MEDIA_RANGES = st.sampled_from(
-    [
-        "application/atom+xml",
-        "application/rss+xml",
-        "application/feed+json",
-        "application/json",
-        "application/xml",
-        "text/xml",
-        "application/*",
-        "text/*",
-        "*/*",
-        "text/html",
-        "image/png",
-        "APPLICATION/RSS+XML",
-    ]
-)
+_MEDIA_RANGES = st.sampled_from(MEDIA_RANGES)
 _QUALITIES = st.sampled_from(["", ";q=1", ";q=0.9", ";q=0.5", ";q=0.1", ";q=0"])
 _PARAMETERS = st.sampled_from(
     [";charset=utf-8", "; charset=UTF-8", ";version=1.0", ';profile="x y"', ";level=1"]

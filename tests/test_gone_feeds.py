@@ -19,9 +19,11 @@ from werkzeug.http import parse_date
 
 from articles.model import Article, Author, Section, Source, Tag
 from feeds.export import Exporter
-from tests.fixtures.app import NOW, Clock, article, default_articles
+from tests.fixtures.app import NOW, Clock, article, default_articles, guid_of, service_of
+from tests.fixtures.http import SITE
+from tests.fixtures.schemas import ATOM_SCHEMA, JSON_FEED
 from tests.test_export import assert_follow_run_matches_a_full_run, manifest
-from tests.test_lifecycle import ATOM_SCHEMA, JSON_FEED, SITE, guid_of, service_of, tombstones
+from tests.test_lifecycle import tombstones
 from tests.test_podcast_feeds import SHOW
 from tests.test_podcast_feeds import corpus as podcast_corpus
 

@@ -19,7 +19,6 @@ nginx missing: the module is skipped, or fails with FEEDS_REQUIRE_NGINX=1 (CI).
 from __future__ import annotations
 
 import grp
-import gzip
 import http.client
 import json
 import os
@@ -34,10 +33,10 @@ from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime, parsedate_to_datetime
 from pathlib import Path
 
-import brotli
 import pytest
 
 from articles.model import Article, article_to_dict
+from tests.fixtures.http import FIREFOX_ACCEPT, NAVIGATE, decoded
 from tests.fixtures.servers import (
     ROOT,
     Server,
@@ -193,15 +192,6 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     finally:
         for process in reversed(processes):
             stop(process, timeout=10)
-
-
-def decoded(body: bytes, coding: str | None) -> bytes:
-    if coding == "gzip":
-        return gzip.decompress(body)
-    if coding == "br":
-        result: bytes = brotli.decompress(body)
-        return result
-    return body
 
 
 def test_second_identical_request_is_a_hit_with_the_apps_bytes_and_etag(stack: Stack) -> None:
@@ -379,9 +369,8 @@ def test_self_links_carry_the_public_host_sent_to_the_cache(stack: Stack) -> Non
 
 
 BROWSER = {
-    "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
-    "Sec-Fetch-Dest": "document",
-    "Sec-Fetch-Mode": "navigate",
+    "Accept": FIREFOX_ACCEPT,
+    **NAVIGATE,
     "Upgrade-Insecure-Requests": "1",
 }
 

@@ -35,7 +35,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import feedparser
-import jsonschema
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
@@ -55,13 +54,9 @@ from feeds import create_app
 from feeds.urls import archive_path, article_page_path, feed_path
 from tests.fixtures.app import Clock
 from tests.fixtures.feeds import normalised, shown
+from tests.fixtures.schemas import ATOM_SCHEMA, JSON_FEED
 from tests.strategies import NOW, Encoded, encoded, ninjs_encoded, ninjs_items, records
 
-SCHEMAS = Path(__file__).parent / "schemas"
-ATOM_SCHEMA = etree.RelaxNG(etree.parse(str(SCHEMAS / "atom.rng")))
-JSON_FEED = jsonschema.Draft202012Validator(
-    json.loads((SCHEMAS / "jsonfeed-1.1.schema.json").read_text())
-)
 BASE = "https://news.example.com"
 SHOW: dict[str, Any] = {
     "title": "Show",

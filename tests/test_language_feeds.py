@@ -31,10 +31,9 @@ from werkzeug.http import parse_date
 from articles.changes import Change
 from articles.languages import canonical_language, language_ranges
 from articles.model import STATUSES, Article
-from articles.service import ArticleService
 from articles.store import Facet, Store, alembic_config
 from feeds.lifts import announce_lifts
-from tests.fixtures.app import NOW, Clock, article
+from tests.fixtures.app import NOW, Clock, article, guid_of, service_of
 from tests.fixtures.store import T0, fresh_database, make_article
 
 SITE = "https://news.example.com"
@@ -171,11 +170,6 @@ def test_every_language_feed_holds_exactly_what_the_basic_filter_selects(
 # --- the app: tombstones, validators, the feed's language, lists, the hub -------------------
 
 
-def service_of(app: Flask) -> ArticleService:
-    service: ArticleService = app.extensions["articles.service"]
-    return service
-
-
 def regional_corpus() -> list[Article]:
     base = datetime(2025, 8, 5, 9, 0, tzinfo=UTC)
     return [
@@ -194,12 +188,6 @@ def entry_ids(body: bytes) -> list[str]:
 def tombstone_refs(body: bytes) -> list[str]:
     root = etree.fromstring(body)
     return [d.get("ref", "") for d in root.iter(f"{AT}deleted-entry")]
-
-
-def guid_of(app: Flask, article_id: str) -> str:
-    stored = app.extensions["feeds.store"].get(article_id)
-    assert stored is not None and stored.guid
-    return str(stored.guid)
 
 
 def test_a_language_feed_holds_its_regional_articles_in_every_format_and_speaks_its_language(

@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from werkzeug.serving import BaseWSGIServer, make_server
 from werkzeug.test import EnvironBuilder, run_wsgi_app
 
-from tests.fixtures.app import shared_client
+from tests.fixtures.app import module_client
 
 DOCUMENTS = [
     "/feeds/all.atom",
@@ -54,9 +54,7 @@ SHAPES: dict[str, Callable[[str], tuple[str, str | None, str | None]]] = {
 }
 
 
-@pytest.fixture(scope="module")
-def client(tmp_path_factory: pytest.TempPathFactory) -> FlaskClient:
-    return shared_client(tmp_path_factory.mktemp("slashes"))
+client = module_client("slashes")
 
 
 def _get(client: FlaskClient, shape: str, target: str) -> tuple[int, str | None]:

@@ -15,27 +15,20 @@ from pathlib import Path
 from typing import Any
 
 import feedparser
-import jsonschema
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from lxml import etree
 from werkzeug.http import http_date, parse_date
 
-from articles.cli import SERVICE_KEY
 from articles.model import Article
-from articles.service import ArticleService
 from articles.store import Facet
 from feeds.lifts import announce_lifts
-from tests.fixtures.app import NOW, Clock, article
+from tests.fixtures.app import NOW, Clock, article, guid_of, service_of
+from tests.fixtures.schemas import ATOM_SCHEMA, JSON_FEED
 from tests.test_websub import FLUSH, Hub
 
 CASES = Path(__file__).parent / "data" / "cases"
-SCHEMAS = Path(__file__).parent / "schemas"
-ATOM_SCHEMA = etree.RelaxNG(etree.parse(str(SCHEMAS / "atom.rng")))
-JSON_FEED = jsonschema.Draft202012Validator(
-    json.loads((SCHEMAS / "jsonfeed-1.1.schema.json").read_text())
-)
 AT = "{http://purl.org/atompub/tombstones/1.0}"
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITE = "https://news.example.com"
@@ -58,11 +51,6 @@ def write(tmp_path: Path, name: str, records: list[dict[str, Any]]) -> str:
     return str(path)
 
 
-def service_of(app: Flask) -> ArticleService:
-    service: ArticleService = app.extensions[SERVICE_KEY]
-    return service
-
-
 def entry_ids(body: bytes) -> list[str]:
     return [e.get("id", "") for e in feedparser.parse(body).entries]
 
@@ -82,12 +70,6 @@ def assert_valid(client: FlaskClient, path: str) -> None:
         parsed = feedparser.parse(client.get(f"{path}.{fmt}").data)
         assert not parsed.bozo, (fmt, parsed.get("bozo_exception"))
     JSON_FEED.validate(json.loads(client.get(path + ".json").data))
-
-
-def guid_of(app: Flask, article_id: str) -> str:
-    stored = app.extensions["feeds.store"].get(article_id)
-    assert stored is not None and stored.guid
-    return str(stored.guid)
 
 
 # --- the shared cases ---------------------------------------------------------------------

@@ -24,10 +24,8 @@ import shutil
 import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import feedparser
-import jsonschema
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
@@ -41,12 +39,8 @@ from articles.service import ArticleService
 from feeds import create_app
 from feeds.lifts import announce_lifts
 from tests.fixtures.app import Clock
+from tests.fixtures.schemas import ATOM_SCHEMA, JSON_FEED
 
-SCHEMAS = Path(__file__).parent / "schemas"
-ATOM_SCHEMA = etree.RelaxNG(etree.parse(str(SCHEMAS / "atom.rng")))
-JSON_FEED = jsonschema.Draft202012Validator(
-    json.loads((SCHEMAS / "jsonfeed-1.1.schema.json").read_text())
-)
 AT = "{http://purl.org/atompub/tombstones/1.0}"
 START = datetime(2025, 8, 10, 12, 0, tzinfo=UTC)
 IDS = ("story-alpha", "story-bravo", "story-charlie")

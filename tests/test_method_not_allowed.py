@@ -10,16 +10,14 @@ Found: every 405 outside the API said "feeds are read with GET or HEAD", also on
 from __future__ import annotations
 
 import json
-import re
 from urllib.parse import quote
 
 import pytest
 from flask.testing import FlaskClient
 
-from tests.fixtures.app import shared_client
+from tests.fixtures.app import module_client, sitemap_path
+from tests.fixtures.http import SITE, WRITE_METHODS
 
-SITE = "https://news.example.com"
-WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 ACCEPTS = (None, "application/feed+json", "application/atom+xml", "text/html", "*/*")
 
 # Every kind of path outside the API: (path, the words its 405 names it by, whether its
@@ -49,15 +47,12 @@ DOCUMENTS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def client(tmp_path_factory: pytest.TempPathFactory) -> FlaskClient:
-    return shared_client(tmp_path_factory.mktemp("method-not-allowed"), site_url=SITE)
+client = module_client("method-not-allowed", site_url=SITE)
 
 
 @pytest.fixture(scope="module")
 def sitemap(client: FlaskClient) -> str:
-    index = client.get("/sitemap.xml").get_data(as_text=True)
-    return re.findall(r"<loc>[^<]*?(/sitemaps/[^<]+)</loc>", index)[0]
+    return sitemap_path(client)
 
 
 def _allow(header: str | None) -> set[str]:

@@ -22,7 +22,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from feeds.negotiation import negotiate
-from tests.fixtures.app import NOW, Clock, default_articles, shared_client
+from tests.fixtures.app import NOW, Clock, default_articles, module_client
+from tests.fixtures.http import varies_on
 from tests.test_gone_feeds import LONE, lone_article, remove
 
 # Extension-less feed URLs answered with an error: 404 (unknown feed, page past the end, a
@@ -52,19 +53,13 @@ ACCEPTS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def client(tmp_path_factory: pytest.TempPathFactory) -> FlaskClient:
-    return shared_client(tmp_path_factory.mktemp("negotiated-errors"))
-
-
-def _varies_on_accept(vary: str | None) -> bool:
-    return "accept" in {part.strip().lower() for part in (vary or "").split(",")}
+client = module_client("negotiated-errors")
 
 
 def _assert_negotiated(
     response_status: int, mimetype: str, vary: str | None, accept: str | None
 ) -> None:
-    assert _varies_on_accept(vary), (response_status, vary)
+    assert varies_on(vary, "Accept"), (response_status, vary)
     if response_status == 406:
         return
     fmt = negotiate(accept)

@@ -6,29 +6,22 @@ import io
 import json
 import tracemalloc
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 
 from articles.errors import UnreadableInput
-from articles.formats import FORMAT_NAMES, ParsedRecord, read_records
-
-SEOUL = ZoneInfo("Asia/Seoul")
-NINJS_DIR = Path(__file__).resolve().parent / "data" / "ninjs"
+from articles.formats import FORMAT_NAMES, read_records
+from tests.fixtures.records import NINJS_DIR, SEOUL, read_files
 
 
 def record(n: int, **extra: object) -> dict[str, object]:
     return {"id": f"a{n}", "title": f"Title {n}", "published": "2025-07-30", **extra}
 
 
-def read(source: str | Path, stdin: io.StringIO | None = None) -> list[ParsedRecord]:
-    return list(read_records(source, zone=SEOUL, default_language="ko", stdin=stdin))
-
-
 def test_json_list_yields_one_record_each_numbered_from_one(tmp_path: Path) -> None:
     path = tmp_path / "seed.json"
     path.write_text(json.dumps([record(1), record(2), {"id": "bad"}]), encoding="utf-8")
-    results = read(path)
+    results = read_files(path)
     assert [r.where for r in results] == [f"{path}: record {n}" for n in (1, 2, 3)]
     assert [r.article.id for r in results[:2] if r.article] == ["a1", "a2"]
     assert results[2].article is None and results[2].error is not None
@@ -38,7 +31,7 @@ def test_json_list_yields_one_record_each_numbered_from_one(tmp_path: Path) -> N
 def test_json_object_is_one_record_named_after_the_file(tmp_path: Path) -> None:
     path = tmp_path / "one.json"
     path.write_text(json.dumps(record(1)), encoding="utf-8")
-    (result,) = read(path)
+    (result,) = read_files(path)
     assert result.where == str(path) and result.ok
 
 
@@ -46,7 +39,7 @@ def test_json_lines_are_numbered_and_a_bad_line_is_one_rejected_record(tmp_path:
     path = tmp_path / "feed.jsonl"
     lines = [json.dumps(record(1)), "", "{not json", json.dumps(record(4)), "\xff"]
     path.write_bytes("\n".join(lines).encode("utf-8")[:-2] + b"\xff\n")
-    results = read(path)
+    results = read_files(path)
     assert [r.where for r in results] == [f"{path}: line {n}" for n in (1, 3, 4, 5)]
     assert [r.ok for r in results] == [True, False, True, False]
     assert results[1].error is not None
@@ -75,7 +68,7 @@ def test_bad_json_document_is_unreadable_with_line_and_column(tmp_path: Path) ->
     path = tmp_path / "broken.json"
     path.write_text('[\n  {"id": "a1",\n  "title": }\n]', encoding="utf-8")
     with pytest.raises(UnreadableInput) as caught:
-        read(path)
+        read_files(path)
     assert str(caught.value) == (
         f"{path}: not valid JSON at line 3, column 12: expected a value (text in double quotes, "
         "a number, an object, a list, true, false or null)"
@@ -105,7 +98,7 @@ def test_unreadable_inputs_raise_one_clear_line(
     elif content is not None:
         path.write_text(content, encoding="utf-8")
     with pytest.raises(UnreadableInput) as caught:
-        read(path)
+        read_files(path)
     assert str(caught.value).startswith(f"{path}: ")
     assert message in str(caught.value)
     assert "\n" not in str(caught.value)
@@ -121,7 +114,7 @@ def test_folder_is_walked_recursively_in_sorted_order_skipping_other_files(
     (tmp_path / "c.md").write_text("---\nid: a3\ntitle: T\npublished: 2025-07-30\n---\nBody\n")
     (tmp_path / "image.png").write_bytes(b"\x89PNG")
     (tmp_path / ".hidden" / "x.json").write_text("not json")
-    results = read(tmp_path)
+    results = read_files(tmp_path)
     assert [r.article.id for r in results if r.article] == ["a1", "a2", "a3"]
     assert results[2].where == str(tmp_path / "c.md")
 
@@ -133,7 +126,7 @@ def test_ninjs_documents_in_a_json_file_are_detected_by_their_keys(tmp_path: Pat
     ]
     path = tmp_path / "wire.json"
     path.write_text(json.dumps([*documents, record(3)]), encoding="utf-8")
-    ids = [r.article.id for r in read(path) if r.article]
+    ids = [r.article.id for r in read_files(path) if r.article]
     assert ids == [
         "urn:newsml:dpa.com:20090101:190510-99-167362",
         "http://tt.se/media/text/210526-militarovning-a0f2d045",
@@ -143,26 +136,26 @@ def test_ninjs_documents_in_a_json_file_are_detected_by_their_keys(tmp_path: Pat
 
 def test_stdin_json_lines_are_read_line_by_line_numbered_as_in_a_file() -> None:
     stdin = io.StringIO("\n" + json.dumps(record(1)) + "\n" + json.dumps(record(2)) + "\nx\n")
-    results = read("-", stdin)
+    results = read_files("-", stdin)
     assert [r.where for r in results] == ["stdin: line 2", "stdin: line 3", "stdin: line 4"]
     assert [r.ok for r in results] == [True, True, False]
 
 
 def test_stdin_json_document_is_sniffed_from_its_content() -> None:
     stdin = io.StringIO(json.dumps([record(1), record(2)], indent=2))
-    results = read("-", stdin)
+    results = read_files("-", stdin)
     assert [r.where for r in results] == ["stdin: record 1", "stdin: record 2"]
 
 
 def test_stdin_markdown_is_sniffed_from_its_front_matter() -> None:
     stdin = io.StringIO("---\nid: m1\ntitle: T\npublished: 2025-07-30\n---\n*hi*\n")
-    (result,) = read("-", stdin)
+    (result,) = read_files("-", stdin)
     assert result.article is not None and result.article.body_html == "<p><em>hi</em></p>"
 
 
 def test_empty_stdin_is_unreadable() -> None:
     with pytest.raises(UnreadableInput, match="stdin: no input"):
-        read("-", io.StringIO("  \n"))
+        read_files("-", io.StringIO("  \n"))
 
 
 def test_format_names_cover_every_extension_read() -> None:

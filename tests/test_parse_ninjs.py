@@ -3,41 +3,25 @@
 from __future__ import annotations
 
 import copy
-import json
-from datetime import datetime, timedelta, timezone
-from pathlib import Path
+from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 
 from articles.errors import InvalidArticle
-from articles.formats import article_from_ninjs, is_ninjs
+from articles.formats import is_ninjs
 from articles.model import Article, Author, Image, Section, Source, Tag
-
-SEOUL = ZoneInfo("Asia/Seoul")
-CEST = timezone(timedelta(hours=2))
-# Real wire documents, copied from ../shared/fixtures/ninjs (see tests/data/README.md).
-NINJS_DIR = Path(__file__).resolve().parent / "data" / "ninjs"
-
-
-def load(name: str) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads((NINJS_DIR / name).read_text(encoding="utf-8"))
-    return data
-
-
-def parse(raw: dict[str, Any]) -> Article:
-    return article_from_ninjs(raw, where="wire.json", zone=SEOUL, default_language="ko")
+from tests.fixtures.records import CEST, from_ninjs, load_ninjs
 
 
 @pytest.fixture(scope="module")
 def dpa() -> Article:
-    return parse(load("dpa_text.json"))
+    return from_ninjs(load_ninjs("dpa_text.json"))
 
 
 @pytest.fixture(scope="module")
 def tt() -> Article:
-    return parse(load("tt_text_image_2.json"))
+    return from_ninjs(load_ninjs("tt_text_image_2.json"))
 
 
 def test_dpa_story_maps_every_field_it_has(dpa: Article) -> None:
@@ -103,13 +87,13 @@ def test_tt_picture_association_becomes_the_lead_image_at_its_largest_rendition(
 
 
 def test_both_real_documents_are_recognised_as_ninjs() -> None:
-    assert is_ninjs(load("dpa_text.json"))
-    assert is_ninjs(load("tt_text_image_2.json"))
+    assert is_ninjs(load_ninjs("dpa_text.json"))
+    assert is_ninjs(load_ninjs("tt_text_image_2.json"))
     assert not is_ninjs({"id": "a", "title": "t", "uri": "x"})
 
 
 def test_ninjs_1_fields_are_read_too() -> None:
-    article = parse(
+    article = from_ninjs(
         {
             "uri": "urn:example:1",
             "headline": "Head",
@@ -141,8 +125,8 @@ def test_ninjs_1_fields_are_read_too() -> None:
 
 
 def test_embargo_is_the_publish_time() -> None:
-    raw = load("dpa_text.json") | {"embargoed": "2019-05-11T06:00:00+02:00"}
-    article = parse(raw)
+    raw = load_ninjs("dpa_text.json") | {"embargoed": "2019-05-11T06:00:00+02:00"}
+    article = from_ninjs(raw)
     assert article.published == datetime(2019, 5, 11, 6, tzinfo=CEST)
     assert article.embargoed == article.published  # an embargo by intent
     # The version's own time, written before the embargo ends (never in the future).
@@ -150,10 +134,10 @@ def test_embargo_is_the_publish_time() -> None:
 
 
 def test_an_embargo_without_a_version_time_is_refused_naming_it() -> None:
-    raw = load("dpa_text.json") | {"embargoed": "2019-05-11T06:00:00+02:00"}
+    raw = load_ninjs("dpa_text.json") | {"embargoed": "2019-05-11T06:00:00+02:00"}
     del raw["versioncreated"]
     with pytest.raises(InvalidArticle) as caught:
-        parse(raw)
+        from_ninjs(raw)
     assert caught.value.field.startswith("updated")
     assert "required for an embargoed record" in caught.value.reason
 
@@ -163,14 +147,14 @@ def test_an_embargo_without_a_version_time_is_refused_naming_it() -> None:
     [("usable", "published"), ("withheld", "withheld"), ("canceled", "withheld")],
 )
 def test_pubstatus_maps_to_status(pubstatus: str, status: str) -> None:
-    assert parse(load("dpa_text.json") | {"pubstatus": pubstatus}).status == status
+    assert from_ninjs(load_ninjs("dpa_text.json") | {"pubstatus": pubstatus}).status == status
 
 
 def test_people_with_author_role_and_provider_are_used() -> None:
-    raw = copy.deepcopy(load("tt_text_image_2.json"))
+    raw = copy.deepcopy(load_ninjs("tt_text_image_2.json"))
     raw["people"].append({"name": "Anna Writer", "rel": "author"})
     raw["provider"] = {"name": "TT Nyhetsbyrån", "uri": "https://tt.se/"}
-    article = parse(raw)
+    article = from_ninjs(raw)
     assert article.authors == (Author(name="Anna Writer", slug="anna-writer"),)
     assert article.source == Source(
         name="TT Nyhetsbyrån", slug="tt-nyhetsbyran", url="https://tt.se/"
@@ -192,7 +176,7 @@ def test_people_with_author_role_and_provider_are_used() -> None:
 )
 def test_bad_ninjs_names_the_ninjs_field(change: dict[str, Any], field: str, reason: str) -> None:
     with pytest.raises(InvalidArticle) as caught:
-        parse(load("dpa_text.json") | change)
+        from_ninjs(load_ninjs("dpa_text.json") | change)
     assert caught.value.where == "wire.json"
     assert caught.value.field == field
     assert reason in caught.value.reason
@@ -211,30 +195,30 @@ def test_the_lead_image_is_the_largest_rendition_a_reader_can_show(
 ) -> None:
     """A picture's original (a TIFF, a camera's raw file) is often its largest rendition, and
     no browser or feed reader shows it; a rendition that is not an image at all never is."""
-    raw = load(name)
+    raw = load_ninjs(name)
     key = "contentType" if name.startswith("3.") else "contenttype"
     web_rendition = {"href": "https://img.example/web.jpg", "width": 1200, "height": 800}
     if web is not None:
         web_rendition[key] = web
     big = {"href": "https://img.example/original", "width": 6000, "height": 4000, key: other}
     raw["associations"] = [{"type": "picture", "renditions": [big, web_rendition]}]
-    image = parse(raw).image
+    image = from_ninjs(raw).image
     assert image is not None
     assert (image.url, image.width, image.type) == ("https://img.example/web.jpg", 1200, web)
 
 
 @pytest.mark.parametrize("other", _NOT_IMAGES)
 def test_a_picture_without_a_rendition_that_is_an_image_has_no_lead_image(other: str) -> None:
-    raw = load("tt_text_image_2.json")
+    raw = load_ninjs("tt_text_image_2.json")
     rendition = {"href": "https://img.example/x", "width": 600, "height": 400, "contenttype": other}
     raw["associations"] = [{"type": "picture", "renditions": [rendition]}]
-    assert parse(raw).image is None
+    assert from_ninjs(raw).image is None
 
 
 def test_a_picture_only_in_a_type_readers_cannot_show_keeps_it() -> None:
     """Better the original than no picture at all, when it is the only image there is."""
-    raw = load("tt_text_image_2.json")
+    raw = load_ninjs("tt_text_image_2.json")
     rendition = {"href": "https://img.example/x.tif", "width": 600, "contenttype": "image/tiff"}
     raw["associations"] = [{"type": "picture", "renditions": [rendition]}]
-    image = parse(raw).image
+    image = from_ninjs(raw).image
     assert image is not None and image.type == "image/tiff"

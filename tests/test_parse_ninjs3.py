@@ -10,57 +10,35 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from datetime import UTC, datetime, timedelta, timezone
-from pathlib import Path
+from datetime import UTC, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from articles.errors import InvalidArticle
-from articles.formats import article_from_ninjs, read_records
+from articles.formats import read_records
 from articles.formats.ninjs3 import RENAMED
-from articles.model import Article, Author, Source
-
-SEOUL = ZoneInfo("Asia/Seoul")
-CEST = timezone(timedelta(hours=2))
-NINJS = Path(__file__).resolve().parent / "data" / "ninjs"
-
-
-def load(name: str) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads((NINJS / name).read_text(encoding="utf-8"))
-    return data
-
-
-def parse(raw: object) -> Article:
-    return article_from_ninjs(raw, where="wire.json", zone=SEOUL, default_language="ko")
-
-
-def refusal(raw: object) -> InvalidArticle:
-    with pytest.raises(InvalidArticle) as caught:
-        parse(raw)
-    return caught.value
-
+from articles.model import Author, Source
+from tests.fixtures.records import CEST, NINJS_DIR, SEOUL, from_ninjs, load_ninjs, refusal
 
 # --------------------------------------------------------------------------- the copies
 
 
 def _blobs() -> list[tuple[str, str]]:
     """(copy, Git blob id of the original) from the table in tests/data/ninjs/README.txt."""
-    table = (NINJS / "README.txt").read_text(encoding="utf-8")
+    table = (NINJS_DIR / "README.txt").read_text(encoding="utf-8")
     return re.findall(r"^\| `([23]\.[01]/[^`]+)` \|[^|]*\| `([0-9a-f]{40})` \|", table, re.M)
 
 
 @pytest.mark.parametrize(("copy_name", "blob"), _blobs())
 def test_copies_are_byte_identical_to_iptcs_originals(copy_name: str, blob: str) -> None:
-    data = (NINJS / copy_name).read_bytes()
+    data = (NINJS_DIR / copy_name).read_bytes()
     assert hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest() == blob
 
 
 def test_every_copied_document_is_listed_with_its_origin() -> None:
-    copies = {str(p.relative_to(NINJS)) for p in NINJS.glob("[23].*/**/*.json")}
+    copies = {str(p.relative_to(NINJS_DIR)) for p in NINJS_DIR.glob("[23].*/**/*.json")}
     assert copies == {name for name, _ in _blobs()} and len(copies) == 17
 
 
@@ -222,7 +200,7 @@ TEXT_ITEMS: dict[str, dict[str, Any]] = {
 @pytest.mark.parametrize("name", sorted(TEXT_ITEMS))
 def test_text_item_imports_with_the_values_its_document_holds(name: str) -> None:
     expected = TEXT_ITEMS[name]
-    article = parse(load(name))
+    article = from_ninjs(load_ninjs(name))
     assert article.id == expected["id"]
     assert article.title == expected["title"]
     if expected["body"] is None:
@@ -248,13 +226,16 @@ def test_text_item_imports_with_the_values_its_document_holds(name: str) -> None
 
 
 def test_the_dpa_story_reads_the_same_in_2x_and_3x() -> None:
-    two, three = parse(load("dpa_text.json")), parse(load("3.0/dpa_text.json"))
+    two, three = (
+        from_ninjs(load_ninjs("dpa_text.json")),
+        from_ninjs(load_ninjs("3.0/dpa_text.json")),
+    )
     assert three == two
 
 
 def test_nitf_body_keeps_the_story_and_drops_the_nitf_head() -> None:
     name = next(n for n in TEXT_ITEMS if "addb" in n)
-    body = parse(load(name)).body_html
+    body = from_ninjs(load_ninjs(name)).body_html
     assert "The Australian Sports Anti-Doping Authority" in body
     assert "tobject" not in body and "doc-id" not in body and "<nitf" not in body
 
@@ -269,12 +250,12 @@ def test_nitf_body_keeps_the_story_and_drops_the_nitf_head() -> None:
 def test_an_item_that_is_not_an_article_is_refused_naming_its_type(
     name: str, field: str, reason: str
 ) -> None:
-    error = refusal(load(name))
+    error = refusal(from_ninjs, load_ninjs(name))
     assert (error.field, reason in error.reason) == (field, True)
 
 
 def test_the_collection_is_refused_record_by_record() -> None:
-    path = NINJS / "3.0" / "collection" / "20231016-event-timeline-sample.json"
+    path = NINJS_DIR / "3.0" / "collection" / "20231016-event-timeline-sample.json"
     results = list(read_records(path, zone=SEOUL, default_language="ko"))
     assert len(results) == len(json.loads(path.read_text(encoding="utf-8"))) == 14
     assert [r.where for r in results] == [f"{path}: record {n}" for n in range(1, 15)]
@@ -284,8 +265,8 @@ def test_the_collection_is_refused_record_by_record() -> None:
 
 
 def test_a_folder_of_ninjs_3_imports_every_text_item_and_refuses_the_rest() -> None:
-    results = list(read_records(NINJS, zone=SEOUL, default_language="ko"))
-    ok = {r.where.removeprefix(f"{NINJS}/") for r in results if r.ok}
+    results = list(read_records(NINJS_DIR, zone=SEOUL, default_language="ko"))
+    ok = {r.where.removeprefix(f"{NINJS_DIR}/") for r in results if r.ok}
     assert {n for n in TEXT_ITEMS} <= ok
     assert {"dpa_text.json", "tt_text_image_2.json"} <= ok
     refused = [r for r in results if not r.ok]
@@ -305,15 +286,15 @@ def test_a_folder_of_ninjs_3_imports_every_text_item_and_refuses_the_rest() -> N
 def test_the_agencys_publication_status_is_honoured_in_every_version(
     name: str, field: str, pub_status: str, status: str
 ) -> None:
-    assert parse(load(name) | {field: pub_status}).status == status
+    assert from_ninjs(load_ninjs(name) | {field: pub_status}).status == status
 
 
 def test_a_withheld_story_spelled_in_both_versions_is_refused_never_published() -> None:
     # The issue's example: a 2.x document given 3.x's `pubStatus` and camelCase bodies.
-    raw = load("dpa_text.json")
+    raw = load_ninjs("dpa_text.json")
     raw["pubStatus"] = "withheld"
     raw["bodies"] = [{"role": "html", "contentType": "text/html", "value": "<p>x</p>"}]
-    error = refusal(raw)
+    error = refusal(from_ninjs, raw)
     assert error.field == "versioncreated"
     assert "'versioncreated' is a 1.x/2.x name and 'pubStatus' a 3.x name" in error.reason
 
@@ -322,20 +303,20 @@ def test_a_withheld_story_spelled_in_both_versions_is_refused_never_published() 
 def test_any_field_spelled_in_the_other_generation_is_refused_naming_it(data: Any) -> None:
     documents = ["dpa_text.json", "tt_text_image_2.json", "3.0/dpa_text.json", "3.0/ntb_text.json"]
     name = data.draw(st.sampled_from([*documents, "3.0/tt_text_image_3.json"]))
-    raw = load(name)
+    raw = load_ninjs(name)
     three = name.startswith("3.")
     spelled = {v: k for k, v in RENAMED.items()} if three else RENAMED
     candidates = sorted(k for k in raw if k in spelled and k not in ("pubstatus", "pubStatus"))
     key = data.draw(st.sampled_from(candidates))
     changed = {(spelled[k] if k == key else k): v for k, v in raw.items()}
-    error = refusal(changed)
+    error = refusal(from_ninjs, changed)
     assert spelled[key] in (error.field, *re.findall(r"'([^']+)'", error.reason))
 
 
 def test_a_nested_name_of_the_other_generation_is_refused_naming_its_place() -> None:
-    raw = load("3.0/dpa_text.json")
+    raw = load_ninjs("3.0/dpa_text.json")
     raw["bodies"][0]["contenttype"] = raw["bodies"][0].pop("contentType")
-    error = refusal(raw)
+    error = refusal(from_ninjs, raw)
     assert error.field == "bodies[0].contenttype"
 
 
@@ -350,17 +331,17 @@ def test_a_nested_name_of_the_other_generation_is_refused_naming_its_place() -> 
 def test_names_that_contradict_the_stated_version_are_refused(
     statement: dict[str, Any], field: str
 ) -> None:
-    error = refusal(load("3.0/dpa_text.json") | statement)
+    error = refusal(from_ninjs, load_ninjs("3.0/dpa_text.json") | statement)
     assert error.field == field
     assert "spells it 'versioncreated'" in error.reason
 
 
 def test_stated_versions_that_disagree_are_refused() -> None:
-    raw = load("3.0/dpa_text.json") | {
+    raw = load_ninjs("3.0/dpa_text.json") | {
         "standard": {"name": "ninjs", "version": "3.0"},
         "$schema": "http://www.iptc.org/std/ninjs/ninjs-schema_2.2.json",
     }
-    error = refusal(raw)
+    error = refusal(from_ninjs, raw)
     assert (error.field, error.reason) == (
         "$schema",
         "says ninjs 2.2, but standard.version says 3.0",
@@ -369,7 +350,9 @@ def test_stated_versions_that_disagree_are_refused() -> None:
 
 @pytest.mark.parametrize("version", ["4.0", "3.7", "banana"])
 def test_a_version_this_importer_does_not_read_is_refused(version: str) -> None:
-    error = refusal(load("3.0/dpa_text.json") | {"standard": {"version": version}})
+    error = refusal(
+        from_ninjs, load_ninjs("3.0/dpa_text.json") | {"standard": {"version": version}}
+    )
     assert error.field == "standard.version"
 
 
@@ -379,12 +362,12 @@ def test_a_stated_version_is_enough_without_version_specific_names() -> None:
         "standard": {"name": "ninjs", "version": "3.1"},
         "headlines": [{"value": "Title"}],
     }
-    error = refusal(raw)  # read as 3.1, so the missing date is named in 3.1's spelling
+    error = refusal(from_ninjs, raw)  # read as 3.1, so the missing date is named in 3.1's spelling
     assert error.field == "versionCreated"
 
 
 def test_an_item_whose_version_cannot_be_told_is_refused() -> None:
-    error = refusal({"uri": "urn:x:1", "headlines": [{"value": "Title"}]})
+    error = refusal(from_ninjs, {"uri": "urn:x:1", "headlines": [{"value": "Title"}]})
     assert "cannot tell which ninjs version" in error.reason
 
 
@@ -396,15 +379,15 @@ def test_an_item_whose_version_cannot_be_told_is_refused() -> None:
     [("dpa_text.json", "copyrightholder"), ("3.0/dpa_text.json", "copyrightHolder")],
 )
 def test_a_byline_naming_only_the_agency_is_kept_as_the_author(name: str, holder: str) -> None:
-    raw = load(name) | {"by": "AA", holder: "AA"}
-    article = parse(raw)
+    raw = load_ninjs(name) | {"by": "AA", holder: "AA"}
+    article = from_ninjs(raw)
     assert article.authors == (Author(name="AA", slug="aa"),)
     assert article.source == Source(name="AA", slug="aa")
 
 
 def test_a_byline_naming_people_and_the_agency_keeps_the_people() -> None:
-    raw = load("3.0/dpa_text.json") | {"by": "Jane Roe and John Doe/dpa"}
-    assert [a.name for a in parse(raw).authors] == ["Jane Roe", "John Doe"]
+    raw = load_ninjs("3.0/dpa_text.json") | {"by": "Jane Roe and John Doe/dpa"}
+    assert [a.name for a in from_ninjs(raw).authors] == ["Jane Roe", "John Doe"]
 
 
 @pytest.mark.parametrize(
@@ -424,8 +407,8 @@ def test_a_byline_naming_people_and_the_agency_keeps_the_people() -> None:
 def test_the_agency_named_by_its_initials_beside_people_is_dropped(
     by: str, holder: str, authors: list[str]
 ) -> None:
-    raw = load("3.0/dpa_text.json") | {"by": by, "copyrightHolder": holder}
-    assert [a.name for a in parse(raw).authors] == authors
+    raw = load_ninjs("3.0/dpa_text.json") | {"by": by, "copyrightHolder": holder}
+    assert [a.name for a in from_ninjs(raw).authors] == authors
 
 
 @pytest.mark.parametrize(
@@ -462,8 +445,8 @@ def test_the_agency_named_by_its_initials_beside_people_is_dropped(
     ],
 )
 def test_a_byline_is_split_into_the_people_it_names(by: str, authors: list[str]) -> None:
-    raw = load("3.0/dpa_text.json") | {"by": by, "copyrightHolder": "Example Wire"}
-    assert [a.name for a in parse(raw).authors] == authors
+    raw = load_ninjs("3.0/dpa_text.json") | {"by": by, "copyrightHolder": "Example Wire"}
+    assert [a.name for a in from_ninjs(raw).authors] == authors
 
 
 _BYLINE_PEOPLE = st.sampled_from(
@@ -481,8 +464,8 @@ def test_any_separator_between_names_gives_each_name(people: list[str], data: An
     by = people[0]
     for name in people[1:]:
         by += data.draw(_BYLINE_SEPARATORS) + name
-    raw = load("3.0/dpa_text.json") | {"by": by, "copyrightHolder": "Example Wire"}
-    assert [a.name for a in parse(raw).authors] == people
+    raw = load_ninjs("3.0/dpa_text.json") | {"by": by, "copyrightHolder": "Example Wire"}
+    assert [a.name for a in from_ninjs(raw).authors] == people
 
 
 _BLANK_VALUES = [None, "", "   ", "\u200b", "<p></p>", "<b> </b>"]
@@ -495,18 +478,18 @@ def test_a_headline_or_description_that_shows_nothing_yields_to_the_next(
 ) -> None:
     """An agency's empty `main` headline beside a `short` one (a system that filled one
     field) is no headline: the story was refused as having none."""
-    raw = load("3.0/dpa_text.json")
+    raw = load_ninjs("3.0/dpa_text.json")
     html = {"contentType": "text/html"} if blank and blank.startswith("<") else {}
     raw["headlines"] = [{"role": main, "value": blank, **html}, {"role": "short", "value": "Next"}]
     raw["descriptions"] = [
         {"role": "summary", "value": blank, **html},
         {"role": "teaser", "value": "Teaser"},
     ]
-    article = parse(raw)
+    article = from_ninjs(raw)
     assert (article.title, article.summary) == ("Next", "Teaser")
 
 
 def test_headlines_that_all_show_nothing_are_still_refused_naming_the_title() -> None:
-    raw = load("3.0/dpa_text.json")
+    raw = load_ninjs("3.0/dpa_text.json")
     raw["headlines"] = [{"role": "main", "value": ""}, {"role": "short", "value": " "}]
-    assert refusal(raw).field.startswith("title")
+    assert refusal(from_ninjs, raw).field.startswith("title")

@@ -15,7 +15,6 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 from flask import Flask
@@ -23,11 +22,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from articles.errors import UnreadableInput
-from articles.formats import ParsedRecord, read_records
 from articles.importer import import_sources
 from articles.store import Store
+from tests.fixtures.records import SEOUL, read_files
 
-SEOUL = ZoneInfo("Asia/Seoul")
 LIMIT = sys.get_int_max_str_digits()
 HUGE = "9" * (LIMIT + 700)  # 5,000 digits
 
@@ -45,10 +43,6 @@ def with_huge(text: str, key: str = "x-big") -> str:
     return text.replace(f'"{key}": "HUGE"', f'"{key}": {HUGE}')
 
 
-def read(source: str | Path, stdin: Any = None) -> list[ParsedRecord]:
-    return list(read_records(source, zone=SEOUL, default_language="ko", stdin=stdin))
-
-
 def stdin_of(data: bytes) -> io.TextIOWrapper:
     """Standard input as Python gives it on a C locale: text decoded with surrogateescape."""
     return io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", errors="surrogateescape")
@@ -63,7 +57,7 @@ def test_a_huge_integer_in_a_json_lines_file_is_that_lines_error(tmp_path: Path)
     path = tmp_path / "wire.jsonl"
     text = "\n".join([line("a1"), with_huge(line("a2", **{"x-big": "HUGE"})), line("a3")])
     path.write_text(text + "\n", encoding="utf-8")
-    results = read(path)
+    results = read_files(path)
     assert [r.ok for r in results] == [True, False, True]
     error = results[1].error
     assert error is not None
@@ -84,7 +78,7 @@ def test_a_huge_integer_in_a_json_document_names_the_record_field_and_line(
     place = (
         f"line {text.count(chr(10), 0, start) + 1}, column {start - text.rindex(chr(10), 0, start)}"
     )
-    first, second = read(path)
+    first, second = read_files(path)
     assert first.ok
     assert second.error is not None
     assert (second.where, second.error.field) == (f"{path}: record 2", "media[0].length")
@@ -96,7 +90,7 @@ def test_a_huge_integer_in_a_single_record_document_is_that_records_error(
 ) -> None:
     path = tmp_path / "one.json"
     path.write_text(with_huge(line("a1", **{"x-big": "HUGE"})), encoding="utf-8")
-    (result,) = read(path)
+    (result,) = read_files(path)
     assert result.error is not None and result.error.field == "x-big"
 
 
@@ -109,7 +103,7 @@ def test_a_huge_integer_in_a_ninjs_item_names_the_ninjs_field(tmp_path: Path) ->
     }
     path = tmp_path / "wire.json"
     path.write_text(with_huge(json.dumps(item), "charCount"), encoding="utf-8")
-    (result,) = read(path)
+    (result,) = read_files(path)
     assert result.error is not None and result.error.field == "bodies[0].charCount"
 
 
@@ -118,7 +112,7 @@ def test_a_huge_integer_on_stdin_is_that_lines_error(first_line: bool) -> None:
     lines = [line("a1"), with_huge(line("a2", **{"x-big": "HUGE"}))]
     if first_line:
         lines.reverse()
-    results = read("-", stdin_of(("\n".join(lines) + "\n").encode()))
+    results = read_files("-", stdin_of(("\n".join(lines) + "\n").encode()))
     bad = [r for r in results if not r.ok]
     assert len(results) == 2 and len(bad) == 1
     assert bad[0].error is not None and bad[0].error.field == "x-big"
@@ -127,7 +121,7 @@ def test_a_huge_integer_on_stdin_is_that_lines_error(first_line: bool) -> None:
 
 def test_a_huge_integer_in_a_stdin_document_is_that_records_error() -> None:
     data = with_huge(json.dumps([record("a1"), record("a2", **{"x-big": "HUGE"})]))
-    results = read("-", stdin_of(data.encode()))
+    results = read_files("-", stdin_of(data.encode()))
     assert [r.ok for r in results] == [True, False]
     assert results[1].where == "stdin: record 2"
 
@@ -149,7 +143,7 @@ def test_an_integer_of_any_length_is_a_value_or_a_record_error_never_an_abort(
         "tags[0]": {"tags": ["N"]},
     }[where]
     text = line("a1", **fields).replace('"N"', number)
-    results = read("-", stdin_of(text.encode()))
+    results = read_files("-", stdin_of(text.encode()))
     (result,) = results
     if digits > LIMIT:
         assert result.error is not None and result.error.field == where
@@ -227,8 +221,8 @@ def test_invalid_utf8_on_stdin_is_refused_as_in_a_file(tmp_path: Path) -> None:
     data = latin1_line("a1")
     path = tmp_path / "same.jsonl"
     path.write_bytes(data)
-    (from_file,) = read(path)
-    (from_stdin,) = read("-", stdin_of(data))
+    (from_file,) = read_files(path)
+    (from_stdin,) = read_files("-", stdin_of(data))
     assert from_file.error is not None and from_stdin.error is not None
     assert from_stdin.error.reason == from_file.error.reason
     assert from_stdin.error.reason.startswith("not UTF-8 text")
@@ -237,7 +231,7 @@ def test_invalid_utf8_on_stdin_is_refused_as_in_a_file(tmp_path: Path) -> None:
 def test_invalid_utf8_in_a_stdin_document_makes_it_unreadable_as_a_file_would() -> None:
     data = json.dumps([record("a1")], indent=1).encode().replace(b"Title", b"caf\xe9")
     with pytest.raises(UnreadableInput, match=r"^stdin: not UTF-8 text \(byte \d+: "):
-        read("-", stdin_of(data))
+        read_files("-", stdin_of(data))
 
 
 def test_the_command_refuses_invalid_utf8_on_stdin(make_app: Callable[..., Flask]) -> None:
@@ -271,7 +265,7 @@ def test_json_lines_errors_are_worded_with_the_column(
 ) -> None:
     path = tmp_path / "bad.jsonl"
     path.write_text(text + "\n", encoding="utf-8")
-    (result,) = read(path)
+    (result,) = read_files(path)
     assert result.error is not None
     assert result.error.reason.startswith(message)
 
@@ -280,7 +274,7 @@ def test_a_json_document_error_gives_line_and_column(tmp_path: Path) -> None:
     path = tmp_path / "bad.json"
     path.write_text('[\n  {"id": "a\x01"}\n]', encoding="utf-8")
     with pytest.raises(UnreadableInput) as caught:
-        read(path)
+        read_files(path)
     assert str(caught.value).startswith(
         f"{path}: not valid JSON at line 2, column 12: a raw control character U+0001"
     )
@@ -296,7 +290,7 @@ def test_any_json_error_is_one_clear_sentence_with_its_place(text: str) -> None:
     else:
         return  # valid JSON: not this test's concern
     try:
-        results = read("-", stdin_of(text.encode()))
+        results = read_files("-", stdin_of(text.encode()))
     except UnreadableInput as exc:
         message = str(exc)
         assert message.startswith("stdin: ")

@@ -19,15 +19,9 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from articles.model import Section
-from articles.service import ArticleService
-from tests.fixtures.app import Clock
+from tests.fixtures.app import Clock, service_of
 from tests.test_podcast_feeds import ATOM, BASE, SHOW, episode, pclient, podcast_app  # noqa: F401  (fixtures)
 from tests.test_podcast_feeds import corpus as podcast_corpus
-
-
-def _service(app: Flask) -> ArticleService:
-    service: ArticleService = app.extensions["articles.service"]
-    return service
 
 
 def test_deleting_the_newest_episode_leaves_every_show_format_and_last_modified_never_goes_back(
@@ -42,7 +36,7 @@ def test_deleting_the_newest_episode_leaves_every_show_format_and_last_modified_
         before[fmt] = parsedate_to_datetime(response.headers["Last-Modified"])
     clock.now += timedelta(hours=1)
     with podcast_app.app_context():
-        _service(podcast_app).delete("ep-07")
+        service_of(podcast_app).delete("ep-07")
     clock.now += timedelta(seconds=1)  # a date is promised once the change is a second old
     for fmt in ("rss", "atom", "json"):
         response = client.get(f"/feeds/podcast/briefing.{fmt}")
@@ -66,8 +60,8 @@ def test_a_deleted_episode_leaves_a_tombstone_in_the_show_atom_feed_and_a_text_a
     assert client.get("/feeds/podcast/briefing.atom").status_code == 200
     clock.now += timedelta(hours=1)
     with podcast_app.app_context():
-        _service(podcast_app).delete("ep-03")  # an episode of the show
-        _service(podcast_app).delete("text-1")  # same section, no audio: never in the show
+        service_of(podcast_app).delete("ep-03")  # an episode of the show
+        service_of(podcast_app).delete("text-1")  # same section, no audio: never in the show
     show = client.get("/feeds/podcast/briefing.atom").data
     section = client.get("/feeds/section/briefing.atom").data
     assert show.count(b"<at:deleted-entry") == 1
@@ -150,7 +144,7 @@ def test_a_configured_show_exists_with_no_episode_yet_and_after_its_last_one_is_
     served("launch", "Launching Soon")
     clock.now += timedelta(hours=1)
     with app.app_context():
-        _service(app).delete("only-ep")
+        service_of(app).delete("only-ep")
     clock.now += timedelta(days=400)  # its tombstone long expired
     served("once", "Once")
     # An unconfigured slug is still no show.
@@ -167,7 +161,7 @@ def test_an_episode_whose_media_is_taken_away_leaves_the_show_with_a_tombstone(
     client = podcast_app.test_client()
     clock.now += timedelta(hours=1)
     with podcast_app.app_context():
-        _service(podcast_app).correct("ep-03", {"media": ()})
+        service_of(podcast_app).correct("ep-03", {"media": ()})
     clock.now += timedelta(seconds=1)
     show = client.get("/feeds/podcast/briefing.atom").data
     section = client.get("/feeds/section/briefing.atom").data
@@ -177,7 +171,7 @@ def test_an_episode_whose_media_is_taken_away_leaves_the_show_with_a_tombstone(
     assert b"<at:deleted-entry" not in section and b":ep-03</id>" in section
     clock.now += timedelta(hours=1)
     with podcast_app.app_context():
-        _service(podcast_app).correct("ep-03", {"media": episode(3).media})
+        service_of(podcast_app).correct("ep-03", {"media": episode(3).media})
     clock.now += timedelta(seconds=1)
     show = client.get("/feeds/podcast/briefing.atom").data
     assert b"<at:deleted-entry" not in show and b":ep-03</id>" in show
@@ -237,7 +231,7 @@ def test_a_feed_emptied_by_a_withdrawal_never_dates_itself_back_when_its_tombsto
     if removal == "embargoed-again":
         changes["embargoed"] = changes["published"] = clock.now + timedelta(days=365)
     with app.app_context():
-        _service(app).correct("only-ep", changes)
+        service_of(app).correct("only-ep", changes)
     clock.now += timedelta(seconds=1)
     seen = {path: _feed_dates(client, path) for path in paths}
     for wait in days:

@@ -9,7 +9,6 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 from flask import Flask
@@ -17,14 +16,12 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from articles.errors import InvalidArticle
-from articles.formats import article_from_mapping, article_from_ninjs
 from articles.formats.values import MIME_ALIASES
 from articles.importer import import_sources
 from articles.model import Episode, Media
+from tests.fixtures.records import NINJS_DIR, from_ninjs, from_record, refusal
 from tests.test_podcast_feeds import SHOW
 
-SEOUL = ZoneInfo("Asia/Seoul")
-NINJS = Path(__file__).resolve().parent / "data" / "ninjs"
 MP3 = {"url": "https://cdn.example.com/ep1.mp3", "length": 4096, "type": "audio/mpeg"}
 
 
@@ -40,13 +37,7 @@ def record(**changes: Any) -> dict[str, Any]:
 
 
 def parse(raw: dict[str, Any]) -> Any:
-    return article_from_mapping(raw, where="ep.json: record 1", zone=SEOUL, default_language="ko")
-
-
-def refusal(raw: dict[str, Any]) -> InvalidArticle:
-    with pytest.raises(InvalidArticle) as caught:
-        parse(raw)
-    return caught.value
+    return from_record(raw, where="ep.json: record 1")
 
 
 # --------------------------------------------------------------------------- the record
@@ -114,7 +105,7 @@ def test_an_episode_record_is_read_with_every_field() -> None:
 def test_bad_media_and_episode_data_is_refused_naming_record_and_field(
     change: dict[str, Any], field: str, words: str
 ) -> None:
-    error = refusal(record(**change))
+    error = refusal(parse, record(**change))
     assert error.where == "ep.json: record 1" and error.field == field
     assert words in error.reason
 
@@ -207,7 +198,7 @@ def test_a_duration_is_read_in_ascii_digits_only(seconds: int, form: str, digit:
     zero = ord(digit) - int(unicodedata.digit(digit))
     other = "".join(chr(zero + int(c)) if c.isdigit() else c for c in ascii_form)
     assert other != ascii_form
-    error = refusal(record(media=[{**MP3, "duration": other}]))
+    error = refusal(parse, record(media=[{**MP3, "duration": other}]))
     assert error.field == "media[0].duration" and "ASCII 0-9" in error.reason
     read = parse(record(media=[{**MP3, "duration": ascii_form}])).media[0].duration
     assert read is None or read > 0
@@ -407,8 +398,8 @@ def test_a_show_may_allow_http_media(make_app: Callable[..., Flask]) -> None:
 
 @pytest.mark.parametrize("name", ["2.1/ap_audio.json", "3.0/ap_audio.json"])
 def test_aps_audio_item_imports_as_an_article_with_its_audio(name: str) -> None:
-    raw = json.loads((NINJS / name).read_text(encoding="utf-8"))
-    article = article_from_ninjs(raw, where=name, zone=SEOUL, default_language="ko")
+    raw = json.loads((NINJS_DIR / name).read_text(encoding="utf-8"))
+    article = from_ninjs(raw, where=name)
     assert article.title == "Next up in impeachment hearings: A parade of key witnesses"
     assert article.summary == (
         "House Speaker Nancy Pelosi says the president committed an impeachable offense."
@@ -428,19 +419,19 @@ def test_aps_audio_item_imports_as_an_article_with_its_audio(name: str) -> None:
 
 @pytest.mark.parametrize("name", ["2.1/ap_audio.json", "3.0/ap_audio.json"])
 def test_a_rendition_without_a_size_is_refused_naming_the_renditions(name: str) -> None:
-    raw = json.loads((NINJS / name).read_text(encoding="utf-8"))
+    raw = json.loads((NINJS_DIR / name).read_text(encoding="utf-8"))
     size = "sizeinbytes" if name.startswith("2") else "sizeInBytes"
     for rendition in raw["renditions"]:
         rendition.pop(size, None)
     with pytest.raises(InvalidArticle) as caught:
-        article_from_ninjs(raw, where=name, zone=SEOUL, default_language="ko")
+        from_ninjs(raw, where=name)
     assert caught.value.field == "media[0].length (from renditions)"
 
 
 def test_a_picture_item_is_still_not_an_article() -> None:
-    raw = json.loads((NINJS / "3.1" / "006_photo_only.json").read_text(encoding="utf-8"))
+    raw = json.loads((NINJS_DIR / "3.1" / "006_photo_only.json").read_text(encoding="utf-8"))
     with pytest.raises(InvalidArticle, match="'picture' item is not an article"):
-        article_from_ninjs(raw, where="x", zone=SEOUL, default_language="ko")
+        from_ninjs(raw, where="x")
 
 
 # --------------------------------------------------------------------------- the publishing API

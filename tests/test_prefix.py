@@ -24,14 +24,11 @@ from lxml import etree
 
 from feeds.urls import CONVENTIONAL_FEEDS
 from tests.fixtures.app import default_articles
+from tests.fixtures.http import FIREFOX_ACCEPT, NAVIGATE
 
 HUB = "https://hub.example.net/"
 FEED_TYPES = {"application/atom+xml", "application/rss+xml", "application/feed+json"}
-BROWSER = {
-    "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
-    "Sec-Fetch-Dest": "document",
-    "Sec-Fetch-Mode": "navigate",
-}
+BROWSER = {"Accept": FIREFOX_ACCEPT, **NAVIGATE}
 
 
 @dataclass

@@ -11,7 +11,6 @@ written path answers 405 with its `Allow`.
 
 from __future__ import annotations
 
-import re
 from urllib.parse import urlsplit
 
 import pytest
@@ -19,9 +18,9 @@ from flask.testing import FlaskClient
 
 from feeds.redirects import CONVENTIONAL
 from feeds.urls import FEEDS_PREFIX
-from tests.fixtures.app import shared_client
+from tests.fixtures.app import module_client, sitemap_path
+from tests.fixtures.http import SITE, WRITE_METHODS
 
-SITE = "https://news.example.com"
 MOVES = (
     "/rss/news.xml=/feeds/section/world.rss "
     "/old-section=/section/world "
@@ -29,7 +28,6 @@ MOVES = (
     "/retired.atom=https://elsewhere.example/all.atom"
 )
 FEED_WORDS = ("Subscribe", "entry ids")
-WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 
 # Documents of every kind the app serves, each in the spelling the site writes.
 DOCUMENTS = [
@@ -84,18 +82,13 @@ OTHER_REDIRECTS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def client(tmp_path_factory: pytest.TempPathFactory) -> FlaskClient:
-    return shared_client(
-        tmp_path_factory.mktemp("redirect-bodies"), site_url=SITE, moved_feeds=MOVES
-    )
+client = module_client("redirect-bodies", site_url=SITE, moved_feeds=MOVES)
 
 
 @pytest.fixture(scope="module")
 def sitemap(client: FlaskClient) -> str:
     """The path of one sitemap the index lists."""
-    index = client.get("/sitemap.xml").get_data(as_text=True)
-    return urlsplit(re.findall(r"<loc>([^<]+)</loc>", index)[0]).path
+    return sitemap_path(client)
 
 
 def _is_feed(location: str) -> bool:

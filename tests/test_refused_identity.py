@@ -15,9 +15,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from feeds.negotiation import choose_encoding, identity_acceptable
-from tests.fixtures.app import shared_client
+from tests.fixtures.app import module_client
+from tests.fixtures.http import SITE, varies_on
 
-SITE = "https://news.example.com"
 IMAGE = "/samples/images/cho-hyun-tokyo.png"
 TEXT_DOCUMENTS = [
     "/feeds/all.atom",
@@ -34,13 +34,7 @@ TEXT_DOCUMENTS = [
 DOCUMENTS = [*TEXT_DOCUMENTS, IMAGE]
 
 
-@pytest.fixture(scope="module")
-def client(tmp_path_factory: pytest.TempPathFactory) -> FlaskClient:
-    return shared_client(tmp_path_factory.mktemp("refused-identity"), site_url=SITE)
-
-
-def _varies_on_accept_encoding(vary: str | None) -> bool:
-    return "accept-encoding" in {v.strip().lower() for v in (vary or "").split(",")}
+client = module_client("refused-identity", site_url=SITE)
 
 
 def _codings(path: str) -> set[str]:
@@ -59,7 +53,7 @@ def _check(client: FlaskClient, path: str, header: str) -> None:
     else:
         assert response.status_code == 200, (path, header, response.data[:200])
         assert response.headers.get("Content-Encoding") == coding, (path, header)
-    assert _varies_on_accept_encoding(response.headers.get("Vary")), (path, header)
+    assert varies_on(response.headers.get("Vary"), "Accept-Encoding"), (path, header)
 
 
 @pytest.mark.parametrize(

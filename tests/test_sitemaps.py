@@ -12,7 +12,6 @@ import gzip
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from functools import cache
-from pathlib import Path
 from xml.sax.saxutils import escape
 
 import brotli
@@ -36,8 +35,8 @@ from feeds.sitemaps import (
     render_urlset,
 )
 from tests.fixtures.app import NOW, Clock, article
+from tests.fixtures.schemas import SCHEMAS
 
-SCHEMAS = Path(__file__).parent / "schemas"
 NS = {"s": SITEMAP_NS, "n": NEWS_NS}
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -30,10 +29,10 @@ from feeds.writers import render
 from tests.fixtures import feeds as feed_fixtures
 from tests.fixtures.app import EMBARGO, NOW, Clock, article
 from tests.fixtures.feeds import BASE_URL
+from tests.fixtures.schemas import ATOM_SCHEMA
 
 SEOUL = ZoneInfo("Asia/Seoul")
 ATOM = "http://www.w3.org/2005/Atom"
-ATOM_SCHEMA = etree.RelaxNG(etree.parse(str(Path(__file__).parent / "schemas" / "atom.rng")))
 BASE = "https://news.example.com"
 
 

@@ -6,11 +6,9 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any, ClassVar
 
 import feedparser
-import jsonschema
 import pytest
 from lxml import etree
 from lxml.etree import SubElement
@@ -20,12 +18,8 @@ from feeds.writers import DEFAULT_EXTENSIONS, FeedExtension, render, writer
 from feeds.writers.dates import rfc3339
 from feeds.writers.rss import RssWriter
 from tests.fixtures.feeds import BASE_URL, edge_articles, make_feed, make_links, seed_article
+from tests.fixtures.schemas import ATOM_SCHEMA, JSON_FEED
 
-SCHEMAS = Path(__file__).parent / "schemas"
-ATOM_SCHEMA = etree.RelaxNG(etree.parse(str(SCHEMAS / "atom.rng")))
-JSON_FEED = jsonschema.Draft202012Validator(
-    json.loads((SCHEMAS / "jsonfeed-1.1.schema.json").read_text())
-)
 AT = "http://purl.org/atompub/tombstones/1.0"
 EX = "https://example.org/ns/review"
 GONE = "tag:feeds.example.org,2025:article/withdrawn"

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
-import jsonschema
 import pytest
 
 from feeds.config import SiteConfig
@@ -21,9 +19,7 @@ from tests.fixtures.feeds import (
     make_links,
     seed_article,
 )
-
-SCHEMA = json.loads((Path(__file__).parent / "schemas" / "jsonfeed-1.1.schema.json").read_text())
-VALIDATOR = jsonschema.Draft202012Validator(SCHEMA)
+from tests.fixtures.schemas import JSON_FEED
 
 
 def document(feed: Feed) -> Any:
@@ -48,7 +44,7 @@ FEEDS = {
 @pytest.mark.parametrize("name", list(FEEDS))
 def test_json_feed_follows_the_1_1_rules(name: str) -> None:
     doc = document(FEEDS[name])
-    errors = [f"{list(e.absolute_path)}: {e.message}" for e in VALIDATOR.iter_errors(doc)]
+    errors = [f"{list(e.absolute_path)}: {e.message}" for e in JSON_FEED.iter_errors(doc)]
     assert errors == []
     for item in doc["items"]:
         for key in ("date_published", "date_modified"):
@@ -57,7 +53,7 @@ def test_json_feed_follows_the_1_1_rules(name: str) -> None:
 
 def test_schema_catches_an_item_without_content_or_a_numeric_id() -> None:
     bad = {"version": "https://jsonfeed.org/version/1.1", "title": "t", "items": [{"id": 1}]}
-    assert len(list(VALIDATOR.iter_errors(bad))) == 2
+    assert len(list(JSON_FEED.iter_errors(bad))) == 2
 
 
 def test_top_level_fields_and_their_order() -> None:
