@@ -48,7 +48,8 @@ What a byline says besides its people is read so that no author feed is made of 
   begin a credit, as a separator does (`글 김철수, 사진 이영희` and `글 김철수 사진 이영희`
   are two).
   A one-character Han role (`文`, `图`) is a role only before `/` `:` `=` `|` (`文/张三`), since
-  文 is also a surname.
+  文 is also a surname. Role words in brackets after a name (`Anna Muster (Text)`) and a
+  Chinese credit's role after the name (`张三 摄`) are dropped too.
 - **E-mail addresses** belong to the person beside them, never to a name: `김철수 기자
   kim@yna.co.kr`, `김철수 기자 (kim@yna.co.kr)`, `Jane Doe <jane@example.com>` give the person
   and the address (`Person.email`); an address standing alone between separators (`Jane Doe,
@@ -85,7 +86,8 @@ _CONJUNCTION = r"(?:and|with|und|och|og|et|y|e|en|및)"
 # What separates the names of a byline: a comma, slash, ampersand, semicolon or vertical bar in
 # ASCII or the fullwidth and ideographic forms Korean, Japanese and Chinese text uses (`，` `、`
 # `／` `＆` `；` `｜`), or a line break, with a conjunction after it (the serial comma: `A, B,
-# and C`) or without; a conjunction alone; a middle dot between two Hangul names
+# and C`) or without; a conjunction alone; a bullet, middle dot or dash with spaces on both
+# sides (`Jane Doe • AP`, `Jane Doe — AP`); a middle dot between two Hangul names
 # (`김철수·이영희`: Korean lists names so; in Japanese and Chinese the dot joins the parts of one
 # transliterated name, `ドナルド・トランプ`, and Catalan writes it inside words, `Marcel·lí`).
 # An `&` between two Latin letters or digits (`AT&T`) is inside a word, not between names.
@@ -93,7 +95,7 @@ _LATIN = "A-Za-z0-9\u00c0-\u024f"
 _AMPERSAND = rf"(?:(?<![{_LATIN}])&|&(?![{_LATIN}]))"
 _BYLINE_SPLIT = re.compile(
     rf"\s*((?:(?:[,/;|，、／＆；｜\n\r\u2028]|{_AMPERSAND})(?:\s*{_CONJUNCTION}(?=\s))?"
-    rf"|\s{_CONJUNCTION}(?=\s)|(?<=[가-힣])[·・･](?=\s*[가-힣])))\s*",
+    rf"|\s{_CONJUNCTION}(?=\s)|\s[•·—–](?=\s)|(?<=[가-힣])[·・･](?=\s*[가-힣])))\s*",
     re.IGNORECASE,
 )
 # A word naming a group of an organisation's people, after the organisation's name
@@ -184,6 +186,12 @@ _ROLE_PREFIX = re.compile(
     rf"|{_LATIN_ROLES}(?:{_ROLE_JOIN}{_LATIN_ROLES})*"
     r"(?:\s*[:：]\s*|\s+(?:by|von|av|par|por|door|di|af)\s+))"
     r"(?=[^\s:：=＝/／|｜,，、])",
+    re.IGNORECASE,
+)
+# Role words alone, as a name's brackets give them (`Anna Muster (Text)`, `김철수 (사진)`).
+_ROLES_ONLY = re.compile(
+    rf"(?:{_LATIN_ROLES}|{_CJK_ROLES}|{_HAN_ROLE})(?:{_ROLE_JOIN}(?:{_LATIN_ROLES}|{_CJK_ROLES}"
+    rf"|{_HAN_ROLE}))*",
     re.IGNORECASE,
 )
 # A CJK role of one character is a role only before a mark, not before white space.
@@ -319,7 +327,9 @@ _CJK_AGENCIES = (
     *("韩联社", "韓聯社", "塔斯社", "朝中社"),
 )
 _AGENCY_KEYS = frozenset(n.casefold() for n in (*_LATIN_AGENCIES, *_CJK_AGENCIES))
-_AGENCY_WITH_JOB = re.compile(rf"^(?P<agency>.+?)\s+{_JOB_WORDS}$", re.IGNORECASE)
+_AGENCY_WITH_JOB = re.compile(
+    rf"^(?P<agency>.+?)\s+(?:{_JOB_WORDS}|photos?|pictures?|video|graphics?)$", re.IGNORECASE
+)
 _NAMES_PARTICLES_IN_CAPITALS = frozenset(
     {"von", "van", "der", "den", "de", "da", "di", "du", "del", "della", "delle", "des", "la"}
     | {"le", "af", "av", "zu", "zur", "ten", "ter", "dos", "das", "do"}
@@ -435,6 +445,8 @@ def _datelines(by: str, holder: str | None, agencies: list[str]) -> str:
         if found is not None:
             agencies.append(found)
             return "\n"
+        if _ROLES_ONLY.fullmatch(inner):
+            return " "  # `Anna Muster (Text)`: what the credit is for
         if _CHINESE_ROLE.match(inner):
             return f"\n{inner}\n"
         return match[0]
@@ -534,7 +546,7 @@ def read_name(name: str, holder: str | None = None) -> Byline:
     address read apart (`김철수 기자 kim@yna.co.kr`). An agency's name (`東京=共同`, `AP`) is a
     credit, not a person. The name as written when nothing else is left."""
     agencies: list[str] = []
-    text = _datelines(_ROLE_PREFIX.sub(" ", _before_story(name)), holder, agencies)
+    text = _datelines(_before_story(_ROLE_PREFIX.sub(" ", name)), holder, agencies)
     people, credits, emails = _read_part(" ".join(text.split()), holder)
     agencies += credits
     if len(people) == 1:
@@ -608,7 +620,7 @@ def read_byline(by: str, holder: str | None = None) -> Byline:
     agencies (and `holder`, the record's own agency, by name or initials) as credits. A byline
     of one name written family name first (`Park, Ji-ho`) is that one name."""
     agencies: list[str] = []
-    text = _datelines(_role_prefixes(_before_story(by)), holder, agencies)
+    text = _datelines(_before_story(_role_prefixes(by)), holder, agencies)
     pieces = _BYLINE_SPLIT.split(_without_by(text.strip()))  # parts, each after its separator
     parts: list[str] = []
     for i, piece in enumerate(pieces[0::2]):

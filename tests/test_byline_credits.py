@@ -105,10 +105,16 @@ LATIN_CREDIT_ROLES = ["Text and photos by ", "Photos: ", "Words by ", "Words and
 def credited(draw: st.DrawFn) -> tuple[str, str]:
     """One credit with its role prefix, and the person it names."""
     name = draw(ANY_NAME)
-    if draw(st.booleans()):
+    form = draw(st.sampled_from(["korean", "latin", "after"]))
+    if form == "korean":
         role = draw(st.sampled_from(KOREAN_CREDIT_ROLES))
         suffix = f" {draw(KOREAN_ROLES)}" if name in HANGUL_NAMES else ""
-        return f"{role} {name}{suffix}", name
+        mark = draw(st.sampled_from([" ", "=", " = "]))
+        return f"{role}{mark}{name}{suffix}", name
+    if form == "after":  # the role in brackets after the name: `Anna Muster (Text)`
+        role = draw(st.sampled_from(["Text", "Fotos", "Photos", "Text und Fotos", "사진", "글·사진",
+                                     "写真", "Foto"]))  # fmt: skip
+        return f"{name} ({role})", name
     return f"{draw(st.sampled_from(LATIN_CREDIT_ROLES))}{name}", name
 
 
@@ -118,7 +124,7 @@ HANGUL_NAMES = {"김철수", "이영희", "박지호", "최서연", "정민준",
 @settings(max_examples=200, deadline=None)
 @given(
     credits=st.lists(credited(), min_size=1, max_size=3, unique_by=lambda c: c[1]),
-    join=st.sampled_from([", ", "; ", " / ", "/", "\n"]),
+    join=st.sampled_from([", ", "; ", " / ", "/", "\n", " · ", " • "]),
     read=st.sampled_from(READERS),
 )
 @example([("글·사진 김철수 기자", "김철수")], ", ", from_json)
@@ -323,7 +329,8 @@ def test_an_agency_in_a_byline_is_a_credit_not_a_person(
 @pytest.mark.parametrize(
     ("byline", "agency"),
     [("Jane Doe, AP Business Writer", "AP"), ("Jane Doe, Associated Press Writer",
-      "Associated Press"), ("Jane Doe (AP)", "AP"), ("Jane Doe/Reuters", "Reuters")],
+      "Associated Press"), ("Jane Doe (AP)", "AP"), ("Jane Doe/Reuters", "Reuters"),
+     ("Jane Doe • AP", "AP"), ("Jane Doe — Reuters", "Reuters"), ("Jane Doe, AP Photo", "AP")],
 )  # fmt: skip
 def test_an_agency_with_a_job_or_in_brackets_is_a_credit(
     read: Any, byline: str, agency: str
