@@ -49,7 +49,8 @@ What a byline says besides its people is read so that no author feed is made of 
   are two).
   A one-character Han role (`文`, `图`) is a role only before `/` `:` `=` `|` (`文/张三`), since
   文 is also a surname. Role words in brackets after a name (`Anna Muster (Text)`) and a
-  Chinese credit's role after the name (`张三 摄`) are dropped too.
+  Chinese credit's role after the name (`张三 摄`) are dropped too. Role words alone (`글·사진`,
+  `Photos:`) name nobody (`names_nobody`): no author, not even the byline as written.
 - **E-mail addresses** belong to the person beside them, never to a name: `김철수 기자
   kim@yna.co.kr`, `김철수 기자 (kim@yna.co.kr)`, `Jane Doe <jane@example.com>` give the person
   and the address (`Person.email`); an address standing alone between separators (`Jane Doe,
@@ -502,8 +503,8 @@ def _read_part(part: str, holder: str | None) -> tuple[list[Person], list[str], 
     emails = [m["bracketed"] or m["bare"] for m in _EMAIL.finditer(part)]
     text = _EMAIL.sub(" ", part).strip(_LEFT_OVER) if emails else part.strip()
     text = _CREDIT_PREFIX.sub("", text).strip()
-    if not text:
-        return [], [], emails
+    if names_nobody(text):
+        return [], [], emails  # nothing, or what a credit is for (`사진`) without its name
     found = _agency(text, holder)
     if found is not None:
         return [], [found], emails
@@ -555,6 +556,8 @@ def read_name(name: str, holder: str | None = None) -> Byline:
         return Byline((), tuple(agencies))
     if not people and emails:
         return Byline((Person(emails[0], emails[0]),), tuple(agencies))
+    if names_nobody(name):
+        return Byline((), tuple(agencies))  # `사진`: what a credit is for, without its name
     return Byline((Person(name.strip(), emails[0] if emails else None),), tuple(agencies))
 
 
@@ -655,6 +658,12 @@ def read_byline(by: str, holder: str | None = None) -> Byline:
         people = [Person(orphans[0], orphans[0])]  # only an address: who it belongs to
     titled = [p for p in people if not _JOB_TITLE.fullmatch(p.name)]
     return Byline(tuple(titled or people), tuple(dict.fromkeys(agencies)))
+
+
+def names_nobody(by: str) -> bool:
+    """Whether a byline holds no letter but its role words (`글·사진`, `Photos:`, `,`): it names
+    nobody, not even by a title."""
+    return not re.search(r"[^\W_]", _ROLES_ONLY.sub("", by))
 
 
 def byline_names(by: str) -> list[str]:

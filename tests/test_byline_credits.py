@@ -351,3 +351,12 @@ def test_a_listed_agency_beside_people_is_a_credit() -> None:
     article = from_json(["Anna Muster", "dpa"])
     assert (names(article), source(article)) == (["Anna Muster"], "dpa")
     assert names(from_json(["dpa"])) == ["dpa"]
+
+
+@pytest.mark.parametrize("read", READERS)
+@pytest.mark.parametrize("roles", ["글·사진", "사진", "Photos:", "Text und Fotos", "文・写真"])
+def test_role_words_without_a_name_are_no_author(read: Any, roles: str) -> None:
+    """A byline of role words alone names nobody: the feed's author stands in."""
+    assert names(read(roles)) == []
+    if read is not from_ninjs:
+        assert names(read([roles, "김철수"])) == ["김철수"]

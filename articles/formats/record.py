@@ -22,7 +22,7 @@ from typing import Any
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
-from articles.bylines import protect_addresses, read_byline, read_name
+from articles.bylines import names_nobody, protect_addresses, read_byline, read_name
 from articles.errors import InvalidArticle
 from articles.formats.media import read_episode, read_media
 from articles.formats.messages import kind, show
@@ -434,7 +434,7 @@ class RecordBuilder(ValueReader):
                 name = self.text(person.name, field, required=True, limit=200, no_markup=True)
                 email = self.email(person.email, field)
                 people.append((field, Author(name=name, slug=slugify(name), email=email)))
-            if not people:
+            if not people and not names_nobody(byline):
                 people.append(("authors", Author(name=byline, slug=slugify(byline))))
         else:
             for i, item in enumerate(self.listed(value, "authors")):
