@@ -661,9 +661,10 @@ def read_byline(by: str, holder: str | None = None) -> Byline:
 
 
 def names_nobody(by: str) -> bool:
-    """Whether a byline holds no letter but its role words (`글·사진`, `Photos:`, `,`): it names
-    nobody, not even by a title."""
-    return not re.search(r"[^\W_]", _ROLES_ONLY.sub("", by))
+    """Whether a byline holds role words and no other letter (`글·사진`, `Photos:`): it names
+    nobody, not even by a title. (Text with no letter at all, `:`, is kept as written.)"""
+    rest = _ROLES_ONLY.sub("", by)
+    return rest != by and not re.search(r"[^\W_]", rest)
 
 
 def byline_names(by: str) -> list[str]:
