@@ -398,9 +398,11 @@ def test_a_byline_naming_people_and_the_agency_keeps_the_people() -> None:
         ("Av Erik Svensson, TT", "Tidningarnas Telegrambyrå", ["Erik Svensson"]),
         ("By Kim Minjun and AP", "Associated Press", ["Kim Minjun"]),
         ("Von Christian Hollmann, DPA", "dpa", ["Christian Hollmann"]),
-        # Not the agency: initials of a one-word name, another agency, a person.
+        # Not the agency: initials of a one-word name, a person.
         ("Jane Roe, R", "Reuters", ["Jane Roe", "R"]),
-        ("Jane Roe, AP", "Anadolu Ajansı", ["Jane Roe", "AP"]),
+        ("Jane Roe, AA Kim", "Anadolu Ajansı", ["Jane Roe", "AA Kim"]),
+        # Another agency is a credit too, not a person (articles.bylines: agencies).
+        ("Jane Roe, AP", "Anadolu Ajansı", ["Jane Roe"]),
         ("AA", "Anadolu Ajansı", ["AA"]),  # only the agency: kept as the author
     ],
 )

@@ -17,7 +17,6 @@ from datetime import datetime
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
-from articles.bylines import byline_names, names_agency
 from articles.dates import parse_datetime
 from articles.errors import InvalidArticle
 from articles.formats.messages import kind as describe
@@ -131,9 +130,7 @@ class NinjsItem:
         record["source"], origin["source"] = source
         record["tags"], origin["tags"] = attempt("tags", self.tags, (None, ""))
         record["section"], origin["section"] = attempt("section", self.section, (None, ""))
-        record["authors"], origin["authors"] = attempt(
-            "authors", lambda: self.authors(source[0]), (None, "")
-        )
+        record["authors"], origin["authors"] = attempt("authors", self.authors, (None, ""))
         record["rights"], origin["rights"] = attempt("rights", self.rights, (None, ""))
         record["image"], origin["image"] = attempt("image", self.image, (None, ""))
         record["translations"], origin["translations"] = attempt(
@@ -405,7 +402,7 @@ class NinjsItem:
         names = self.names("genre") + self.names("genres")
         return (names[0] if names else None), "genres"
 
-    def authors(self, source: object) -> tuple[object, str]:
+    def authors(self) -> tuple[object, str]:
         raw = self.raw
         if isinstance(raw.get("authors"), list):
             return [
@@ -432,17 +429,12 @@ class NinjsItem:
             return None, "by"
         if not isinstance(by, str):
             raise self.fail(field, f"expected text, got {describe(by)}")
-        # The names' field keeps no markup (articles.text.markup_text): read the byline so before
-        # splitting it, or `<b>Kim</b>` would split at its `/`.
-        by = markup_text(by)
-        names = byline_names(by)
-        # `by: "dpa/Christian Hollmann"` names the agency beside the writer; the agency is the
-        # source. A byline that names only the agency (`by: "AA"`) is kept: it is the author.
-        agency = source.get("name") if isinstance(source, Mapping) else source
-        if agency:
-            people_only = [n for n in names if not names_agency(n, str(agency))]
-            names = people_only or names
-        return names, field
+        if not markup_text(by).strip():
+            return None, field  # a byline that shows nothing names nobody
+        # A byline is one text, read as our `authors` text is (articles.bylines): split into
+        # the people it names, the agencies it credits (the record's source, `dpa` in `Von
+        # Christian Hollmann, dpa`) not among them unless it names nobody else (`by: "AA"`).
+        return by, field
 
     def rights(self) -> tuple[object, str]:
         for field in ("copyrightnotice", "usageterms"):

@@ -22,7 +22,7 @@ from typing import Any
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
-from articles.bylines import byline_names, person_name
+from articles.bylines import names_nobody, protect_addresses, read_byline, read_name
 from articles.errors import InvalidArticle
 from articles.formats.media import read_episode, read_media
 from articles.formats.messages import kind, show
@@ -214,6 +214,16 @@ def article_from_mapping(
     return builder.build(raw)
 
 
+def _source_name(raw: Mapping[Any, Any]) -> str | None:
+    """The name of the record's source as given, to tell its agency in a byline."""
+    source = raw.get("source")
+    if isinstance(source, Mapping):
+        source = source.get("name")
+    if not isinstance(source, str):
+        return None
+    return credit_name(source) or None
+
+
 class RecordBuilder(ValueReader):
     """Reads one record's fields into an Article, naming the record and field in every error."""
 
@@ -284,10 +294,10 @@ class RecordBuilder(ValueReader):
             status=status,
             section=self.section(raw.get("section")),
             tags=self.tags(raw.get("tags")),
-            authors=self.authors(raw.get("authors")),
+            authors=(authors := self.authors(raw.get("authors"), _source_name(raw)))[0],
             image=self.image(raw.get("image")),
             related=self.related(raw.get("related")),
-            source=self.source(raw.get("source")),
+            source=self.source(raw.get("source")) or self.credited(authors[1]),
             media=(media := read_media(self, raw.get("media"))),
             episode=read_episode(self, raw.get("episode"), media),
             rights=self.text(raw.get("rights"), "rights", limit=MAX_TEXT_LENGTH, no_markup=True)
@@ -396,42 +406,99 @@ class RecordBuilder(ValueReader):
             tags.setdefault(label_key(label), Tag(slug=slug, label=label))
         return tuple(tags.values())
 
-    def authors(self, value: object) -> tuple[Author, ...]:
-        """A list of names or objects, each one person; or one text, a byline, split into
-        the people it names (`articles.bylines`, the rule ninjs `by` follows). Every name
-        without what is not the person (`articles.bylines.person_name`)."""
-        authors: dict[str, Author] = {}
+    def authors(
+        self, value: object, holder: str | None = None
+    ) -> tuple[tuple[Author, ...], tuple[str, ...]]:
+        """The authors, and the agencies their names credit (`articles.bylines`): a list of
+        names or objects, each one person; or one text, a byline, split into the people it
+        names (the rule ninjs `by` follows). Every name without what is not the person (a
+        dateline, a role word, an e-mail address, which becomes the author's `email` when the
+        item gives none); an agency's name (or `holder`'s, the record's own) is a credit, not a
+        person, unless no person is named."""
+        people: list[tuple[str, Author]] = []
+        agencies: list[str] = []
         if isinstance(value, str):
             # Multi-line: a line break separates names, as in a ninjs byline.
             byline = self.text(
-                value, "authors", required=True, limit=2_000, single_line=False, no_markup=True
+                protect_addresses(value),
+                "authors",
+                required=True,
+                limit=2_000,
+                single_line=False,
+                no_markup=True,
             )
-            value = byline_names(byline) or [byline]
-        for i, item in enumerate(self.listed(value, "authors")):
-            field = f"authors[{i}]"
-            if isinstance(item, str):
-                name = person_name(self.text(item, field, required=True, limit=200, no_markup=True))
-                author = Author(name=name, slug=slugify(name))
-            elif isinstance(item, Mapping):
-                self.only(item, field, "authors")
-                name = person_name(
-                    self.text(
-                        item.get("name"), f"{field}.name", required=True, limit=200, no_markup=True
+            read = read_byline(byline, holder)
+            agencies += read.agencies
+            for i, person in enumerate(read.authors):
+                field = f"authors[{i}]"
+                name = self.text(person.name, field, required=True, limit=200, no_markup=True)
+                email = self.email(person.email, field)
+                people.append((field, Author(name=name, slug=slugify(name), email=email)))
+            if not people and not names_nobody(byline):
+                people.append(("authors", Author(name=byline, slug=slugify(byline))))
+        else:
+            for i, item in enumerate(self.listed(value, "authors")):
+                field = f"authors[{i}]"
+                if isinstance(item, str):
+                    text = self.text(
+                        protect_addresses(item), field, required=True, limit=200, no_markup=True
                     )
-                )
-                email = self.text(item.get("email"), f"{field}.email", limit=254) or None
-                if email and not _EMAIL.match(email):
-                    raise self.fail(f"{field}.email", f"{show(email)} is not an e-mail address")
-                author = Author(
-                    name=name,
-                    slug=self.slug(item.get("slug"), f"{field}.slug", feed=True) or slugify(name),
-                    uri=self.url(item.get("uri"), f"{field}.uri"),
-                    email=email,
-                )
-            else:
-                raise self.fail(field, f"expected a name or an object, got {kind(item)}")
+                    read = read_name(text, holder)
+                    agencies += read.agencies
+                    for person in read.people:  # none for an agency's name: a credit
+                        email = self.email(person.email, field)
+                        author = Author(name=person.name, slug=slugify(person.name), email=email)
+                        people.append((field, author))
+                elif isinstance(item, Mapping):
+                    self.only(item, field, "authors")
+                    raw_name = item.get("name")
+                    text = self.text(
+                        protect_addresses(raw_name) if isinstance(raw_name, str) else raw_name,
+                        f"{field}.name",
+                        required=True,
+                        limit=200,
+                        no_markup=True,
+                    )
+                    read = read_name(text, holder)
+                    agencies += read.agencies
+                    if not read.people:
+                        continue  # an agency's name: a credit
+                    person = read.people[0]
+                    email = self.text(item.get("email"), f"{field}.email", limit=254) or None
+                    if email and not _EMAIL.match(email):
+                        raise self.fail(f"{field}.email", f"{show(email)} is not an e-mail address")
+                    author = Author(
+                        name=person.name,
+                        slug=self.slug(item.get("slug"), f"{field}.slug", feed=True)
+                        or slugify(person.name),
+                        uri=self.url(item.get("uri"), f"{field}.uri"),
+                        email=email or self.email(person.email, f"{field}.name"),
+                    )
+                    people.append((field, author))
+                else:
+                    raise self.fail(field, f"expected a name or an object, got {kind(item)}")
+            if not people and agencies:
+                # Only agencies: they are the authors, so the entry is not the site's.
+                people = [("authors", Author(name=a, slug=slugify(a))) for a in agencies]
+        authors: dict[str, Author] = {}
+        for _, author in people:
             authors.setdefault(label_key(author.name), author)  # one per name, as tags
-        return tuple(authors.values())
+        return tuple(authors.values()), tuple(dict.fromkeys(agencies))
+
+    def email(self, value: str | None, field: str) -> str | None:
+        """An e-mail address a name was written with, checked as `email` is."""
+        if value is None:
+            return None
+        if not _EMAIL.match(value) or len(value) > 254:
+            raise self.fail(field, f"{show(value)} is not an e-mail address")
+        return value
+
+    def credited(self, agencies: tuple[str, ...]) -> Source | None:
+        """The source a record without one has: the first agency its byline credits."""
+        if not agencies:
+            return None
+        name = self.text(agencies[0], "authors", limit=200, no_markup=True)
+        return Source(name=name, slug=slugify(name)) if name else None
 
     def image(self, value: object) -> Image | None:
         if value is None:
