@@ -139,7 +139,7 @@ _FIELDS: dict[tuple[str, str], dict[str, Any]] = {
     | {"description": "MIME type, e.g. 'audio/mpeg'; an episode's is audio/... or video/...."},
     ("Media", "duration"): {
         "description": "Seconds, or text as seconds, MM:SS or H:MM:SS (a fraction of a second "
-        "allowed); zero is read as not given."
+        "allowed) or an ISO 8601 duration (PT4M, PT1H2M3S); zero is read as not given."
     },
     ("Episode", "season"): {"minimum": 1, "description": "itunes:season / podcast:season."},
     ("Episode", "number"): {"minimum": 1, "description": "itunes:episode / podcast:episode."},
@@ -242,7 +242,11 @@ def record_json_schema() -> dict[str, Any]:
             {
                 "type": "string",
                 "maxLength": 32,
-                "pattern": "^(\\d+:[0-5]?\\d:[0-5]?\\d|\\d+:[0-5]?\\d|\\d+)(\\.\\d+)?$",
+                # Seconds, MM:SS, H:MM:SS, or an ISO 8601 duration of days and time
+                # (`PT4M`, `P1DT2H`: articles.formats.media.iso_duration_seconds).
+                "pattern": "^(?:(\\d+:[0-5]?\\d:[0-5]?\\d|\\d+:[0-5]?\\d|\\d+)(\\.\\d+)?"
+                "|[Pp](?=[0-9]|[Tt][0-9])(?:[0-9]+[Dd])?(?:[Tt](?=[0-9])(?:[0-9]+[Hh])?"
+                "(?:[0-9]+[Mm])?(?:[0-9]+(?:[.,][0-9]+)?[Ss])?)?)$",
             },
             {"type": "null"},
         ],

@@ -124,6 +124,10 @@ def test_records_parse_refuses_are_refused_by_the_schema_too(
         {"id": "a1", "title": "t", "embargoed": "2025-07-30T10:00:00+09:00",
          "updated": "2025-07-29", "url": " ", "language": " ko_kr ", "reading_time": 2.5,
          "section": {"slug": "asia", "label": " "}, "image": "HTTPS://x.example/i.jpg"},
+        # A media duration as an ISO 8601 duration, as schema.org writes them.
+        {"id": "a1", "title": "t", "published": "2025-07-30",
+         "media": [{"url": "/a.mp3", "length": 5, "type": "audio/mpeg", "duration": "PT4M"},
+                   {"url": "/b.mp4", "length": 5, "type": "video/mp4", "duration": "p1dt2h3.5s"}]},
     ],
 )  # fmt: skip
 def test_lenient_forms_parse_accepts_are_valid_in_the_schema(
