@@ -370,7 +370,7 @@ class Sitemaps:
         return CrawlerDocument(
             path=path,
             media_type=SITEMAP_TYPE,
-            opaque=self._etag("month", base, month, part, _row_parts(rows)),
+            opaque=self._etag("month", base, month, part, urlset_entries(rows, base)),
             until_change=self._until_change(now),
             render=lambda: render_urlset(rows, base),
             latest=_month_latest(changed, newest, floor),
@@ -387,7 +387,7 @@ class Sitemaps:
         return CrawlerDocument(
             path=NEWS_SITEMAP_PATH,
             media_type=SITEMAP_TYPE,
-            opaque=self._etag("news", base, _row_parts(rows)),
+            opaque=self._etag("news", base, news_entries(rows, base)),
             until_change=self._until_change(now, self._news_leaves(rows)),
             render=lambda: render_news_sitemap(rows, base, name),
             latest=self._news_latest(rows, now, floor),
@@ -424,13 +424,26 @@ def _latest(moments: Iterable[datetime | None]) -> datetime:
 _EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
 
 
-def _row_parts(rows: Iterable[PageRow]) -> list[tuple[str, str | None, str, str, str, str]]:
-    """What the sitemaps show of each row, dates as written (`w3c_datetime`, to the second):
-    an ETag hashes what the bytes show, so a moment that moves only below the second
-    changes neither (RFC 9110 8.8.3)."""
+def urlset_entries(rows: Iterable[PageRow], base: str) -> list[tuple[str, str]]:
+    """What a monthly sitemap shows of each listed row, as written: (`loc`, `lastmod`). The
+    page is rendered from these and its ETag hashes them, so equal bytes have equal tags
+    (RFC 9110 8.8.3) and a change of the bytes is a change of the tag."""
+    return [(url, w3c_datetime(row.modified)) for row, url in _listed(rows, base)]
+
+
+def news_entries(rows: Iterable[PageRow], base: str) -> list[tuple[str, str, str, str, str]]:
+    """What the news sitemap shows of each listed row, as written: (`loc`, `lastmod`,
+    `news:language`, `news:publication_date`, `news:title`); rendered from these and hashed
+    into its ETag, as `urlset_entries`."""
     return [
-        (r.id, r.url, r.title, r.language, w3c_datetime(r.published), w3c_datetime(r.updated))
-        for r in rows
+        (
+            url,
+            w3c_datetime(row.modified),
+            news_language(row.language),
+            w3c_datetime(row.published),
+            row.title,
+        )
+        for row, url in _listed(rows, base)
     ]
 
 
@@ -490,11 +503,8 @@ def render_urlset(rows: Iterable[PageRow], base: str) -> bytes:
     """A urlset of the articles' canonical URLs with their last change (`PageRow.modified`)
     as lastmod."""
     parts = [_XML_HEAD, f'<urlset xmlns="{SITEMAP_NS}">\n']
-    for row, url in _listed(rows, base):
-        parts.append(
-            f"  <url><loc>{escape(url)}</loc>"
-            f"<lastmod>{w3c_datetime(row.modified)}</lastmod></url>\n"
-        )
+    for url, lastmod in urlset_entries(rows, base):
+        parts.append(f"  <url><loc>{escape(url)}</loc><lastmod>{lastmod}</lastmod></url>\n")
     parts.append("</urlset>\n")
     return "".join(parts).encode()
 
@@ -504,16 +514,16 @@ def render_news_sitemap(rows: Iterable[PageRow], base: str, publication: str) ->
     publication date and title (plain text, as stored)."""
     name = escape(publication)
     parts = [_XML_HEAD, f'<urlset xmlns="{SITEMAP_NS}" xmlns:news="{NEWS_NS}">\n']
-    for row, url in _listed(rows, base):
+    for url, lastmod, language, published, title in news_entries(rows, base):
         parts.append(
             f"  <url>\n    <loc>{escape(url)}</loc>\n"
-            f"    <lastmod>{w3c_datetime(row.modified)}</lastmod>\n"
+            f"    <lastmod>{lastmod}</lastmod>\n"
             "    <news:news>\n"
             f"      <news:publication><news:name>{name}</news:name>"
-            f"<news:language>{news_language(row.language)}</news:language></news:publication>\n"
-            f"      <news:publication_date>{w3c_datetime(row.published)}"
+            f"<news:language>{language}</news:language></news:publication>\n"
+            f"      <news:publication_date>{published}"
             "</news:publication_date>\n"
-            f"      <news:title>{escape(row.title)}</news:title>\n"
+            f"      <news:title>{escape(title)}</news:title>\n"
             "    </news:news>\n  </url>\n"
         )
     parts.append("</urlset>\n")
