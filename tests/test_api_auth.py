@@ -172,6 +172,27 @@ def test_history_help_names_the_actor_commands_record(api: ApiClient) -> None:
     assert "(`cli` for commands)" not in named
 
 
+def test_history_of_an_article_only_imported_says_imports_are_not_in_the_trail(
+    api: ApiClient, tmp_path: Path
+) -> None:
+    """`articles history` of an article stored by `flask articles import` said "no recorded
+    writes", word for word what it says of an id nobody ever stored: a newcomer who had just
+    imported it read that the import had not happened. An id that is stored but has no trail
+    now says so and why (imports are not itemised), one that is not stored says that."""
+    source = tmp_path / "one.json"
+    source.write_text(json.dumps(record(id="imported-1")), encoding="utf-8")
+    assert _cli(api.app, "articles", "import", str(source))[0] == 0
+    code, out, err = _cli(api.app, "articles", "history", "imported-1")
+    assert code == 1 and out == ""
+    assert "'imported-1' is stored but has no recorded writes" in err
+    assert "not imports" in err and "articles show imported-1" in err
+    code, out, err = _cli(api.app, "articles", "history", "never-stored")
+    assert code == 1
+    assert "no article with id 'never-stored'; no writes are recorded for it" in err
+    _, help_text, _ = _cli(api.app, "articles", "history", "--help")
+    assert "an article only ever imported has no history" in " ".join(help_text.split())
+
+
 def test_every_command_group_help_names_each_of_its_commands(api: ApiClient) -> None:
     import click
 
