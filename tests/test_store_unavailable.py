@@ -46,6 +46,47 @@ def test_a_store_on_a_file_that_cannot_be_opened_raises_store_unavailable(
     store.dispose()
 
 
+@pytest.mark.parametrize(
+    ("fault", "says"),
+    [
+        ("missing folder", "its folder '{folder}' does not exist: create it"),
+        ("missing folders", "its folder '{folder}' does not exist: create it"),
+        ("file where the folder should be", "'{folder}' is not a folder"),
+        ("folder where the file should be", "'{file}' is a folder, not a database file"),
+    ],
+)
+def test_a_file_sqlite_cannot_open_says_why_naming_the_folder_or_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fault: str, says: str
+) -> None:
+    """SQLite says "unable to open database file" whatever the cause, and that was all a
+    newcomer read (`Error: database: unable to open database file`) for a `database_url` in a
+    folder that does not exist, a path through a file, or a folder in the file's place. The
+    error now names the folder or file and what is wrong with it, in the commands' one line
+    too."""
+    folder = tmp_path / "data"
+    if fault == "missing folders":
+        folder = folder / "deeper"
+    file = folder / "articles.db"
+    if fault == "file where the folder should be":
+        folder.write_text("not a folder")
+    if fault == "folder where the file should be":
+        file.mkdir(parents=True)
+    expected = says.format(folder=folder, file=file)
+    store = Store(f"sqlite:///{file}")
+    with pytest.raises(StoreUnavailable) as caught:
+        store.page_keys(ALL, now=T0, limit=1)
+    assert str(caught.value).startswith("database: unable to open database file: ")
+    assert expected in str(caught.value)
+    store.dispose()
+    for name in ("DATABASE_URL", "FEEDS_DATABASE_URL", "FEEDS_CONFIG", "FEEDS_AUTO_MIGRATE"):
+        monkeypatch.delenv(name, raising=False)
+    app = app_on(file, tmp_path)
+    result = app.test_cli_runner().invoke(args=["articles", "list"])
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines()[-1].startswith("Error: database: unable to open")
+    assert expected in result.output
+
+
 def test_an_error_of_the_database_reaches_callers_as_store_error(tmp_path: Path) -> None:
     store = Store(f"sqlite:///{tmp_path / 'empty.db'}")  # never migrated: no tables
     with pytest.raises(StoreError, match="no such table: articles") as caught:
