@@ -149,7 +149,15 @@ def export_command(
 
     try:
         if not follow:
-            result = exporter.run()
+            try:
+                result = exporter.run()
+            except KeyboardInterrupt:
+                click.echo(
+                    f"export interrupted (SIGINT): {directory} keeps the last complete run's "
+                    "manifest; run the command again to finish",
+                    err=True,
+                )
+                sys.exit(128 + signal.SIGINT)
             report(result)
             if result.failed:
                 sys.exit(1)

@@ -229,3 +229,25 @@ def test_a_folder_that_fails_during_a_run_stops_it_in_one_line(
     line = result.output.strip()
     assert line.startswith("Error: export stopped: cannot write ") and "\n" not in line, line
     assert str(out) in line and "No space left on device" in line and "run it again" in line
+
+
+def test_an_interrupted_run_says_so_in_one_line_and_exits_130(
+    make_app: Callable[..., Flask], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C during a one-off export printed click's bare "Aborted!" and exited 1, where an
+    interrupted `flask articles import` says what it left and exits 130. The export now says
+    that DIR keeps the last complete run's manifest and to run it again, exit 130."""
+    app = make_app(site_url=SITE)
+    out = tmp_path / "out"
+
+    def interrupted(target: Path, data: bytes, mtime: float | None = None) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("feeds.export.work.write_file", interrupted)
+    result = app.test_cli_runner().invoke(args=["feeds", "export", str(out), "--workers", "1"])
+    assert result.exit_code == 130, result.output
+    assert "Aborted" not in result.output
+    assert result.stderr.strip() == (
+        f"export interrupted (SIGINT): {out} keeps the last complete run's manifest; "
+        "run the command again to finish"
+    )
