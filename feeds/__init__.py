@@ -360,15 +360,23 @@ def _prepare_database(
                 version.since(clock())
 
         store.prepare_with(prepare)
+    # These lines speak of answering requests: a command other than the server's says what is
+    # wrong itself, in its one error line, when it needs the database (and not at all when it
+    # does not: `flask api openapi`).
+    serving = _serves_documents()
     try:
         store.ready()
     except StoreUnavailable as exc:
+        if not serving:
+            return
         log.warning(
             "database %s cannot be opened yet (%s); answering 503 until it can",
             store.location,
             exc.reason,
         )
     except StoreFull as exc:
+        if not serving:
+            return
         log.error(
             "the disk of database %s is full (%s): serving what is stored, refusing writes "
             "(the API answers 507) until space is freed",

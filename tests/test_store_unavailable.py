@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import logging
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -85,6 +88,42 @@ def test_a_file_sqlite_cannot_open_says_why_naming_the_folder_or_file(
     assert result.exit_code == 1
     assert result.output.strip().splitlines()[-1].startswith("Error: database: unable to open")
     assert expected in result.output
+
+
+def test_a_command_on_a_database_it_cannot_open_says_so_in_one_line(tmp_path: Path) -> None:
+    """`flask articles list` with a database_url in a missing folder printed the server's
+    start-up line ("... cannot be opened yet (...); answering 503 until it can", which a
+    command does not do) before its own error line. A command other than the server's now
+    prints its one line only, naming the folder; one that needs no database
+    (`flask api openapi`) prints nothing about it."""
+    root = Path(__file__).resolve().parent.parent
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DATABASE_URL", "FEEDS_DATABASE_URL", "FEEDS_CONFIG")
+    }
+    env["FEEDS_INSTANCE_PATH"] = str(tmp_path / "instance")
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'missing' / 'articles.db'}"
+    command = [sys.executable, "-m", "flask", "--app", "wsgi"]
+    listed = subprocess.run(
+        [*command, "articles", "list"],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert listed.returncode == 1
+    assert listed.stdout == ""
+    assert listed.stderr.splitlines() == [
+        "Error: database: unable to open database file: its folder "
+        f"'{tmp_path / 'missing'}' does not exist: create it, or set database_url to a file in "
+        "a folder that does"
+    ]
+    described = subprocess.run(
+        [*command, "api", "openapi"], cwd=root, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert described.returncode == 0 and described.stderr == ""
 
 
 def test_an_error_of_the_database_reaches_callers_as_store_error(tmp_path: Path) -> None:
