@@ -87,11 +87,12 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.url_map.merge_slashes = False
     app.config.update(app_options)
     try:
-        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
         config = load_config(overrides=site_settings, instance_path=app.instance_path)
         store = Store(config.database_url or f"sqlite:///{app.instance_path}/articles.db")
     except (ConfigError, ValueError, OSError) as exc:
         raise SystemExit(f"feeds: configuration error: {exc}") from None
+    if store.backend == "sqlite":
+        _make_instance_folder(app.instance_path)
 
     # Flask checks the Host of every request against these (400 otherwise).
     app.config["TRUSTED_HOSTS"] = list(config.trusted_host_list) or None
@@ -309,6 +310,23 @@ def _utc_now() -> datetime:
 def _auto_migrate(app: Flask) -> bool:
     flag = app.config.get("FEEDS_AUTO_MIGRATE", os.environ.get("FEEDS_AUTO_MIGRATE", ""))
     return flag is True or str(flag).strip().lower() in _TRUE
+
+
+def _make_instance_folder(path: str) -> None:
+    """Make the instance folder, which an SQLite store needs (the embedded database's default
+    place, and the lock its first start takes); a PostgreSQL site only reads an optional
+    site.toml there, so it starts from a read-only folder too (a container's image, a
+    package installed read-only), where it used to stop with "configuration error: [Errno
+    30] Read-only file system: '.../instance'". A folder that cannot be made stops the app
+    naming it and what to set instead."""
+    try:
+        Path(path).mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise SystemExit(
+            f"feeds: cannot make the instance folder {path} ({exc.strerror}), where the SQLite "
+            "database keeps its lock (and its file, unless database_url names another): set "
+            "FEEDS_INSTANCE_PATH to a folder this user can write"
+        ) from None
 
 
 def _serves_documents() -> bool:
