@@ -385,8 +385,14 @@ def delete_command(article_id: str, yes: bool) -> None:
     """
     service = _service()
     article = service.get(article_id)
-    if not yes and not click.confirm(f"Delete {article_id!r} ({article.title})?"):
-        _fail("not deleted")
+    if not yes:
+        try:
+            confirmed = click.confirm(f"Delete {article_id!r} ({article.title})?")
+        except click.Abort:  # standard input closed (a script, cron) or Ctrl-C at the prompt
+            click.echo(err=True)
+            _fail("not deleted: no answer to the question; add --yes to delete without asking")
+        if not confirmed:
+            _fail("not deleted")
     # Deleted only if nobody changed it since it was shown for confirmation.
     result = service.delete(article_id, if_updated=article.updated, actor=_actor())
     click.echo(f"deleted {article_id}; {len(result.facets)} feeds changed")

@@ -206,3 +206,19 @@ def test_every_command_group_help_names_each_of_its_commands(api: ApiClient) -> 
         summary = " ".join((group.help or "").split())  # what `flask NAME --help` shows
         for command in group.commands:
             assert command in summary, f"flask {name} --help does not name {command!r}"
+
+
+def test_delete_without_yes_and_without_an_answer_says_to_add_yes(api: ApiClient) -> None:
+    """`flask articles delete ID` from a script or cron (standard input closed, no --yes)
+    ended with click's bare "Aborted!", which says neither that nothing was deleted nor
+    what to add. It now says both, exit 1, and the article stays."""
+    api.put("/api/articles/x1", json=record())
+    result = api.app.test_cli_runner().invoke(args=["articles", "delete", "x1"], input="")
+    assert result.exit_code == 1
+    assert "Aborted" not in result.output
+    assert result.stderr.strip().splitlines()[-1] == (
+        "Error: not deleted: no answer to the question; add --yes to delete without asking"
+    )
+    assert api.get("/api/articles/x1").status_code == 200
+    declined = api.app.test_cli_runner().invoke(args=["articles", "delete", "x1"], input="n\n")
+    assert declined.exit_code == 1 and declined.stderr.strip() == "Error: not deleted"
