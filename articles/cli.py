@@ -27,7 +27,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from articles import audit
-from articles.errors import ArticleError
+from articles.errors import ArticleError, ArticleNotFound
 from articles.importer import ImportInterrupted, ImportProgress, import_sources
 from articles.model import STATUSES, article_to_dict, state_of
 from articles.service import ArticleService
@@ -385,8 +385,14 @@ def delete_command(article_id: str, yes: bool) -> None:
     """
     service = _service()
     article = service.get(article_id)
-    if not yes and not click.confirm(f"Delete {article_id!r} ({article.title})?"):
-        _fail("not deleted")
+    if not yes:
+        try:
+            confirmed = click.confirm(f"Delete {article_id!r} ({article.title})?")
+        except click.Abort:  # standard input closed (a script, cron) or Ctrl-C at the prompt
+            click.echo(err=True)
+            _fail("not deleted: no answer to the question; add --yes to delete without asking")
+        if not confirmed:
+            _fail("not deleted")
     # Deleted only if nobody changed it since it was shown for confirmation.
     result = service.delete(article_id, if_updated=article.updated, actor=_actor())
     click.echo(f"deleted {article_id}; {len(result.facets)} feeds changed")
@@ -447,7 +453,8 @@ def history_command(article_id: str, as_json: bool) -> None:
 
     Who is the API token's name, or `cli:` and the system user's name for commands
     (`cli:editor`; `cli` alone where the user has no name). The trail outlives the article:
-    a deleted article's history is still shown.
+    a deleted article's history is still shown. Imports are not itemised here (the import
+    reports its own counts): an article only ever imported has no history.
 
     \b
     Example:
@@ -455,7 +462,15 @@ def history_command(article_id: str, as_json: bool) -> None:
     """
     entries = audit.history(_store().engine, article_id)
     if not entries:
-        raise ArticleError(f"no recorded writes for article {article_id!r}")
+        try:
+            _service().get(article_id)
+        except ArticleNotFound as exc:
+            raise ArticleError(f"{exc}; no writes are recorded for it") from None
+        raise ArticleError(
+            f"article {article_id!r} is stored but has no recorded writes: the trail holds the "
+            "API's writes and `flask articles delete`, not imports (`flask articles import` "
+            f"reports its own counts); `flask articles show {article_id}` prints the record"
+        )
     for entry in entries:
         if as_json:
             click.echo(json.dumps(audit.entry_to_dict(entry), ensure_ascii=False))

@@ -87,11 +87,12 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.url_map.merge_slashes = False
     app.config.update(app_options)
     try:
-        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
         config = load_config(overrides=site_settings, instance_path=app.instance_path)
         store = Store(config.database_url or f"sqlite:///{app.instance_path}/articles.db")
     except (ConfigError, ValueError, OSError) as exc:
         raise SystemExit(f"feeds: configuration error: {exc}") from None
+    if store.backend == "sqlite":
+        _make_instance_folder(app.instance_path)
 
     # Flask checks the Host of every request against these (400 otherwise).
     app.config["TRUSTED_HOSTS"] = list(config.trusted_host_list) or None
@@ -311,6 +312,23 @@ def _auto_migrate(app: Flask) -> bool:
     return flag is True or str(flag).strip().lower() in _TRUE
 
 
+def _make_instance_folder(path: str) -> None:
+    """Make the instance folder, which an SQLite store needs (the embedded database's default
+    place, and the lock its first start takes); a PostgreSQL site only reads an optional
+    site.toml there, so it starts from a read-only folder too (a container's image, a
+    package installed read-only), where it used to stop with "configuration error: [Errno
+    30] Read-only file system: '.../instance'". A folder that cannot be made stops the app
+    naming it and what to set instead."""
+    try:
+        Path(path).mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise SystemExit(
+            f"feeds: cannot make the instance folder {path} ({exc.strerror}), where the SQLite "
+            "database keeps its lock (and its file, unless database_url names another): set "
+            "FEEDS_INSTANCE_PATH to a folder this user can write"
+        ) from None
+
+
 def _serves_documents() -> bool:
     """Whether this process was started to serve the documents: by a WSGI server (or a test)
     importing the app, or by `flask run`; not by another `flask` command (the app is then
@@ -360,15 +378,23 @@ def _prepare_database(
                 version.since(clock())
 
         store.prepare_with(prepare)
+    # These lines speak of answering requests: a command other than the server's says what is
+    # wrong itself, in its one error line, when it needs the database (and not at all when it
+    # does not: `flask api openapi`).
+    serving = _serves_documents()
     try:
         store.ready()
     except StoreUnavailable as exc:
+        if not serving:
+            return
         log.warning(
             "database %s cannot be opened yet (%s); answering 503 until it can",
             store.location,
             exc.reason,
         )
     except StoreFull as exc:
+        if not serving:
+            return
         log.error(
             "the disk of database %s is full (%s): serving what is stored, refusing writes "
             "(the API answers 507) until space is freed",

@@ -147,18 +147,32 @@ def export_command(
         for failure in result.failed:
             click.echo(f"  failed: {failure}", err=True)
 
-    if not follow:
-        result = exporter.run()
-        report(result)
-        if result.failed:
-            sys.exit(1)
-        return
-    stopping = False
+    try:
+        if not follow:
+            try:
+                result = exporter.run()
+            except KeyboardInterrupt:
+                click.echo(
+                    f"export interrupted (SIGINT): {directory} keeps the last complete run's "
+                    "manifest; run the command again to finish",
+                    err=True,
+                )
+                sys.exit(128 + signal.SIGINT)
+            report(result)
+            if result.failed:
+                sys.exit(1)
+            return
+        stopping = False
 
-    def stop(signum: int, frame: FrameType | None) -> None:
-        nonlocal stopping
-        stopping = True
+        def stop(signum: int, frame: FrameType | None) -> None:
+            nonlocal stopping
+            stopping = True
 
-    signal.signal(signal.SIGTERM, stop)
-    with contextlib.suppress(KeyboardInterrupt):
-        exporter.follow(interval=interval, report=report, stop=lambda: stopping)
+        signal.signal(signal.SIGTERM, stop)
+        with contextlib.suppress(KeyboardInterrupt):
+            exporter.follow(interval=interval, report=report, stop=lambda: stopping)
+    except OSError as exc:  # the folder went away or filled up during a run
+        raise click.ClickException(
+            f"export stopped: cannot write {exc.filename or directory}: {exc.strerror or exc}; "
+            f"{directory} keeps the last complete run's manifest: fix this and run it again"
+        ) from None

@@ -495,6 +495,33 @@ def _apply(
     return replace(config, **changes)
 
 
+def _read_toml(path: str) -> dict[str, Any]:
+    """The settings of the TOML file at `path`. TOML is UTF-8: a file in another encoding is
+    refused naming the file and where its first byte that is no UTF-8 stands (it was
+    Python's bare "'utf-8' codec can't decode byte 0xff in position 0", naming no file), and
+    a UTF-8 byte order mark, which some editors write first, is read past (it was "not valid
+    TOML: Invalid statement (at line 1, column 1)" for a file that looks right)."""
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except OSError as exc:
+        raise ConfigError(f"FEEDS_CONFIG: cannot read {path}: {exc.strerror}") from exc
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        line = before.count(b"\n") + 1
+        column = exc.start - (before.rfind(b"\n") + 1) + 1
+        raise ConfigError(
+            f"{path}: not UTF-8 text (byte 0x{data[exc.start]:02x} at line {line}, column "
+            f"{column}): TOML files are UTF-8; save it in that encoding"
+        ) from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+
+
 def load_config(
     overrides: Mapping[str, Any] | None = None,
     environ: Mapping[str, str] | None = None,
@@ -508,13 +535,7 @@ def load_config(
     if not path and instance_path and (Path(instance_path) / "site.toml").is_file():
         path = str(Path(instance_path) / "site.toml")
     if path:
-        try:
-            with open(path, "rb") as fh:
-                config = _apply(config, tomllib.load(fh), path, sources)
-        except OSError as exc:
-            raise ConfigError(f"FEEDS_CONFIG: cannot read {path}: {exc.strerror}") from exc
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+        config = _apply(config, _read_toml(path), path, sources)
     config = _apply(config, _from_environment(env), "environment", sources)
     if overrides:
         config = _apply(config, overrides, "create_app", sources)

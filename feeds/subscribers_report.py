@@ -14,7 +14,7 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -146,6 +146,23 @@ def as_svg(feeds: list[FeedAudience], today: date, days: int) -> str:
     return "\n".join(parts) + "\n"
 
 
+def chart_name_problem(name: str) -> str | None:
+    """Why `--chart` cannot write its SVG to the file `name`, or None: a name ending in
+    another format's extension (`subs.png`, `subs.pdf`) got SVG text that an image viewer
+    then refused to open. A name ending in `.svg` (any case), or in no extension
+    (`/dev/stdout`), is taken."""
+    suffix = PurePath(name).suffix
+    if suffix and suffix.lower() != ".svg":
+        return f"the chart is an SVG image: name the file .svg, not {suffix} (got {name!r})"
+    return None
+
+
+def _chart_name(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is not None and (problem := chart_name_problem(value)):
+        raise click.BadParameter(problem)
+    return value
+
+
 @click.command("subscribers")
 @click.option(
     "--days",
@@ -158,7 +175,8 @@ def as_svg(feeds: list[FeedAudience], today: date, days: int) -> str:
 @click.option(
     "--chart",
     type=click.Path(dir_okay=False, writable=True),
-    help="Also write an SVG chart of subscribers per day to this file.",
+    callback=_chart_name,
+    help="Also write an SVG chart of subscribers per day to this file (named .svg).",
 )
 @with_appcontext
 def subscribers_command(days: int, as_json_: bool, chart: str | None) -> None:

@@ -172,6 +172,27 @@ def test_history_help_names_the_actor_commands_record(api: ApiClient) -> None:
     assert "(`cli` for commands)" not in named
 
 
+def test_history_of_an_article_only_imported_says_imports_are_not_in_the_trail(
+    api: ApiClient, tmp_path: Path
+) -> None:
+    """`articles history` of an article stored by `flask articles import` said "no recorded
+    writes", word for word what it says of an id nobody ever stored: a newcomer who had just
+    imported it read that the import had not happened. An id that is stored but has no trail
+    now says so and why (imports are not itemised), one that is not stored says that."""
+    source = tmp_path / "one.json"
+    source.write_text(json.dumps(record(id="imported-1")), encoding="utf-8")
+    assert _cli(api.app, "articles", "import", str(source))[0] == 0
+    code, out, err = _cli(api.app, "articles", "history", "imported-1")
+    assert code == 1 and out == ""
+    assert "'imported-1' is stored but has no recorded writes" in err
+    assert "not imports" in err and "articles show imported-1" in err
+    code, out, err = _cli(api.app, "articles", "history", "never-stored")
+    assert code == 1
+    assert "no article with id 'never-stored'; no writes are recorded for it" in err
+    _, help_text, _ = _cli(api.app, "articles", "history", "--help")
+    assert "an article only ever imported has no history" in " ".join(help_text.split())
+
+
 def test_every_command_group_help_names_each_of_its_commands(api: ApiClient) -> None:
     import click
 
@@ -185,3 +206,19 @@ def test_every_command_group_help_names_each_of_its_commands(api: ApiClient) -> 
         summary = " ".join((group.help or "").split())  # what `flask NAME --help` shows
         for command in group.commands:
             assert command in summary, f"flask {name} --help does not name {command!r}"
+
+
+def test_delete_without_yes_and_without_an_answer_says_to_add_yes(api: ApiClient) -> None:
+    """`flask articles delete ID` from a script or cron (standard input closed, no --yes)
+    ended with click's bare "Aborted!", which says neither that nothing was deleted nor
+    what to add. It now says both, exit 1, and the article stays."""
+    api.put("/api/articles/x1", json=record())
+    result = api.app.test_cli_runner().invoke(args=["articles", "delete", "x1"], input="")
+    assert result.exit_code == 1
+    assert "Aborted" not in result.output
+    assert result.stderr.strip().splitlines()[-1] == (
+        "Error: not deleted: no answer to the question; add --yes to delete without asking"
+    )
+    assert api.get("/api/articles/x1").status_code == 200
+    declined = api.app.test_cli_runner().invoke(args=["articles", "delete", "x1"], input="n\n")
+    assert declined.exit_code == 1 and declined.stderr.strip() == "Error: not deleted"

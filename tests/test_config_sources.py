@@ -242,3 +242,56 @@ def test_a_whole_number_setting_from_text_takes_ascii_digits_only(text: str) -> 
         return
     assert re.fullmatch(r"-?[0-9]+", text.strip())
     assert config.cache_max_age == int(text)
+
+
+@given(
+    title=st.text(
+        st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters='"\\'), max_size=20
+    ),
+    crlf=st.booleans(),
+)
+@settings(max_examples=40, deadline=None)
+@example(title="제목", crlf=True)
+def test_a_settings_file_saved_with_a_utf8_byte_order_mark_reads_as_without(
+    tmp_path_factory: pytest.TempPathFactory, title: str, crlf: bool
+) -> None:
+    """Some editors write a UTF-8 byte order mark first; such a file was refused with
+    "not valid TOML: Invalid statement (at line 1, column 1)", pointing at nothing visible.
+    With the mark the file reads as it does without it."""
+    end = "\r\n" if crlf else "\n"
+    text = f'site_url = "https://news.example.com"{end}title = "{title}"{end}'
+    folder = tmp_path_factory.mktemp("bom")
+    plain, marked = folder / "plain.toml", folder / "marked.toml"
+    plain.write_bytes(text.encode())
+    marked.write_bytes(b"\xef\xbb\xbf" + text.encode())
+    read = [load_config(environ={"FEEDS_CONFIG": str(p)}) for p in (plain, marked)]
+    assert read[0] == read[1]
+    assert read[1].title == title
+
+
+@pytest.mark.parametrize(
+    ("data", "where"),
+    [
+        (
+            'site_url = "https://news.example.com"\n'.encode("utf-16"),
+            "byte 0xff at line 1, column 1",
+        ),
+        (b'title = "ok"\ndescription = "caf\xe9"\n', "byte 0xe9 at line 2, column 19"),
+        (b'title = "\xc3"\n', "byte 0xc3 at line 1, column 10"),
+    ],
+    ids=["utf-16", "latin-1", "cut-sequence"],
+)
+def test_a_settings_file_in_another_encoding_is_named_with_where_it_fails(
+    tmp_path: Path, data: bytes, where: str
+) -> None:
+    """A settings file that is not UTF-8 (UTF-16 from a Windows editor, Latin-1) stopped the
+    app with Python's bare "'utf-8' codec can't decode byte 0xff in position 0", naming no
+    file. The error names the file, the byte and its line and column, and says to save it as
+    UTF-8."""
+    path = tmp_path / "site.toml"
+    path.write_bytes(data)
+    with pytest.raises(ConfigError) as caught:
+        load_config(environ={"FEEDS_CONFIG": str(path)})
+    message = str(caught.value)
+    assert message.startswith(f"{path}: not UTF-8 text ({where}): ")
+    assert "save it in that encoding" in message

@@ -173,3 +173,81 @@ def test_a_reload_program_outside_path_is_named_with_where_it_is(
     assert f"give its full path: {program}" in " ".join(result.output.split())
     args[-1] = f"{program} -s reload"
     assert app.test_cli_runner().invoke(args=args).exit_code == 0
+
+
+@pytest.mark.parametrize("where", ["blocked", "blocked-below", "empty"])
+def test_a_folder_the_export_cannot_write_stops_it_in_one_line(
+    make_app: Callable[..., Flask],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    where: str,
+) -> None:
+    """A DIR whose folder cannot be made (a parent that is a file, whoever runs the tests;
+    likewise a read-only file system) ended in a traceback from the first document written,
+    and an empty DIR (an unset shell variable) exported into the current folder, in a clone of
+    this repository among its own packages. Both are refused before anything is written,
+    naming the folder."""
+    app = make_app(site_url=SITE)
+    here = tmp_path / "here"
+    here.mkdir()
+    (here / "a-file").write_text("not a folder")
+    monkeypatch.chdir(here)
+    directory = {
+        "blocked": str(here / "a-file" / "out"),
+        "blocked-below": str(here / "a-file" / "out" / "deeper"),
+        "empty": "",
+    }[where]
+    result = app.test_cli_runner().invoke(args=["feeds", "export", directory, "--workers", "1"])
+    assert result.exit_code == 1, result.output
+    assert isinstance(result.exception, SystemExit), result.exception
+    line = result.output.strip()
+    assert line.startswith("Error: ") and "\n" not in line, line
+    if where == "empty":
+        assert "empty name" in line
+    else:
+        assert repr(directory) in line and "Not a directory" in line
+    assert [p.name for p in here.iterdir()] == ["a-file"]
+    with pytest.raises(ExportError):
+        Exporter(app, directory)
+
+
+def test_a_folder_that_fails_during_a_run_stops_it_in_one_line(
+    make_app: Callable[..., Flask], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A write that fails during the run (the disk filled up, the folder was removed) ended
+    in a traceback; it is one line naming the file and saying what to do."""
+    app = make_app(site_url=SITE)
+    out = tmp_path / "out"
+
+    def full(target: Path, data: bytes, mtime: float | None = None) -> None:
+        raise OSError(28, "No space left on device", str(target))
+
+    monkeypatch.setattr("feeds.export.work.write_file", full)
+    result = app.test_cli_runner().invoke(args=["feeds", "export", str(out), "--workers", "1"])
+    assert result.exit_code == 1, result.output
+    assert isinstance(result.exception, SystemExit), result.exception
+    line = result.output.strip()
+    assert line.startswith("Error: export stopped: cannot write ") and "\n" not in line, line
+    assert str(out) in line and "No space left on device" in line and "run it again" in line
+
+
+def test_an_interrupted_run_says_so_in_one_line_and_exits_130(
+    make_app: Callable[..., Flask], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C during a one-off export printed click's bare "Aborted!" and exited 1, where an
+    interrupted `flask articles import` says what it left and exits 130. The export now says
+    that DIR keeps the last complete run's manifest and to run it again, exit 130."""
+    app = make_app(site_url=SITE)
+    out = tmp_path / "out"
+
+    def interrupted(target: Path, data: bytes, mtime: float | None = None) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("feeds.export.work.write_file", interrupted)
+    result = app.test_cli_runner().invoke(args=["feeds", "export", str(out), "--workers", "1"])
+    assert result.exit_code == 130, result.output
+    assert "Aborted" not in result.output
+    assert result.stderr.strip() == (
+        f"export interrupted (SIGINT): {out} keeps the last complete run's manifest; "
+        "run the command again to finish"
+    )

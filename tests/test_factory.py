@@ -184,3 +184,48 @@ def test_postgres_and_sqlite_serve_the_same_documents(
     assert served.data == expected.data
     again = on_postgres.get(path, headers={"If-None-Match": served.headers["ETag"]})
     assert again.status_code == 304
+
+
+def test_a_postgresql_site_starts_where_the_instance_folder_cannot_be_made(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The app made its instance folder before anything else, so a PostgreSQL site whose code
+    sits in a read-only folder (a container image) stopped with "configuration error: [Errno
+    30] Read-only file system: '.../instance'", though only SQLite keeps anything there. A
+    folder that cannot be made (here below a file, which stops root too) no longer stops a
+    PostgreSQL site; nothing is made."""
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.delenv("FEEDS_DATABASE_URL", raising=False)
+    monkeypatch.delenv("FEEDS_CONFIG", raising=False)
+    (tmp_path / "a-file").write_text("not a folder")
+    blocked = tmp_path / "a-file" / "instance"
+    app = create_app(
+        {
+            "TESTING": True,
+            "FEEDS_INSTANCE_PATH": str(blocked),
+            # Never reached: building the store opens no connection.
+            "database_url": "postgresql+psycopg://feeds:feeds@127.0.0.1:9/none",
+        }
+    )
+    assert app.extensions["feeds.store"].backend == "postgresql"
+    assert not blocked.exists()
+
+
+def test_an_sqlite_site_whose_instance_folder_cannot_be_made_says_what_to_set(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An SQLite site needs the folder (its database's lock, and by default its file): the
+    app stops with one line naming it, the system's reason and the setting to change,
+    where it said "configuration error: [Errno 20] Not a directory: ..."."""
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.delenv("FEEDS_DATABASE_URL", raising=False)
+    monkeypatch.delenv("FEEDS_CONFIG", raising=False)
+    (tmp_path / "a-file").write_text("not a folder")
+    blocked = tmp_path / "a-file" / "instance"
+    with pytest.raises(SystemExit) as stopped:
+        create_app({"TESTING": True, "FEEDS_INSTANCE_PATH": str(blocked)})
+    assert str(stopped.value) == (
+        f"feeds: cannot make the instance folder {blocked} (Not a directory), where the SQLite "
+        "database keeps its lock (and its file, unless database_url names another): set "
+        "FEEDS_INSTANCE_PATH to a folder this user can write"
+    )

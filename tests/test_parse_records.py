@@ -7,13 +7,22 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from articles.errors import InvalidArticle
-from articles.formats import article_from_mapping
+from articles.formats import article_from_mapping, article_from_markdown
+from articles.formats.record import LIST_MARKS
 from articles.model import Article, Author, Link, Media, Section, Source, Tag, article_to_dict
 
 SEOUL = ZoneInfo("Asia/Seoul")
 WHERE = "seed.json: record 3"
+# Letters and digits a label keeps as written: ASCII and Hangul syllables.
+WORD = st.one_of(
+    st.characters(min_codepoint=0x61, max_codepoint=0x7A),
+    st.characters(min_codepoint=0x30, max_codepoint=0x39),
+    st.characters(min_codepoint=0xAC00, max_codepoint=0xD7A3),
+)
 
 
 def parse(**fields: Any) -> Article:
@@ -108,6 +117,41 @@ def test_tags_accept_strings_and_objects_and_drop_repeats() -> None:
         tags=["외교", {"slug": "japan", "label": "일본"}, "Japan", " 외교", "JAPAN", "ｊａｐａｎ"]
     )
     assert article.tags == (Tag("oegyo", "외교"), Tag("japan", "일본"), Tag("japan", "Japan"))
+
+
+@given(
+    left=st.text(WORD, min_size=1, max_size=8),
+    right=st.text(WORD, min_size=1, max_size=8),
+    mark=st.sampled_from(LIST_MARKS),
+    space=st.sampled_from(["", " "]),
+)
+@example(left="politics", right="korea", mark=",", space=" ")
+def test_one_tag_text_holding_a_list_separator_is_refused_as_a_list_written_flat(
+    left: str, right: str, mark: str, space: str
+) -> None:
+    """`tags: politics, korea` in Markdown front matter (YAML's one text), or `"tags": "a,b"`,
+    was stored as the one tag `politics, korea` (`a-b`), where a list was meant. One text that
+    holds a comma or semicolon (or their ideographic and full-width forms) is refused, saying
+    to give a list; a list of one keeps such a label as one tag, and one text without them is
+    still a list of one."""
+    text = f"{left}{mark}{space}{right}"
+    refused = rejection(tags=text)
+    assert refused.field == "tags"
+    assert f"holding {mark!r}" in refused.reason and "give a list" in refused.reason
+    assert parse(tags=[text]).tags[0].label == text
+    assert [t.label for t in parse(tags=[left, right]).tags] in ([left, right], [left])
+    assert parse(tags=left).tags[0].label == left
+
+
+def test_front_matter_tags_written_as_one_line_are_refused_naming_the_field() -> None:
+    text = "---\nid: md5\ntitle: t\npublished: 2025-07-30\ntags: politics, korea\n---\nbody\n"
+    with pytest.raises(InvalidArticle) as caught:
+        article_from_markdown(text, where="story.md", zone=SEOUL, default_language="ko")
+    assert caught.value.field == "tags"
+    assert "'politics, korea' is one text holding ','" in str(caught.value)
+    listed = text.replace("politics, korea", "[politics, korea]")
+    article = article_from_markdown(listed, where="story.md", zone=SEOUL, default_language="ko")
+    assert [t.label for t in article.tags] == ["politics", "korea"]
 
 
 def test_authors_accept_names_and_objects() -> None:

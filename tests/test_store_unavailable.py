@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import logging
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +47,83 @@ def test_a_store_on_a_file_that_cannot_be_opened_raises_store_unavailable(
     store.migrate()
     assert store.page_keys(ALL, now=T0, limit=1) == []
     store.dispose()
+
+
+@pytest.mark.parametrize(
+    ("fault", "says"),
+    [
+        ("missing folder", "its folder '{folder}' does not exist: create it"),
+        ("missing folders", "its folder '{folder}' does not exist: create it"),
+        ("file where the folder should be", "'{folder}' is not a folder"),
+        ("folder where the file should be", "'{file}' is a folder, not a database file"),
+    ],
+)
+def test_a_file_sqlite_cannot_open_says_why_naming_the_folder_or_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fault: str, says: str
+) -> None:
+    """SQLite says "unable to open database file" whatever the cause, and that was all a
+    newcomer read (`Error: database: unable to open database file`) for a `database_url` in a
+    folder that does not exist, a path through a file, or a folder in the file's place. The
+    error now names the folder or file and what is wrong with it, in the commands' one line
+    too."""
+    folder = tmp_path / "data"
+    if fault == "missing folders":
+        folder = folder / "deeper"
+    file = folder / "articles.db"
+    if fault == "file where the folder should be":
+        folder.write_text("not a folder")
+    if fault == "folder where the file should be":
+        file.mkdir(parents=True)
+    expected = says.format(folder=folder, file=file)
+    store = Store(f"sqlite:///{file}")
+    with pytest.raises(StoreUnavailable) as caught:
+        store.page_keys(ALL, now=T0, limit=1)
+    assert str(caught.value).startswith("database: unable to open database file: ")
+    assert expected in str(caught.value)
+    store.dispose()
+    for name in ("DATABASE_URL", "FEEDS_DATABASE_URL", "FEEDS_CONFIG", "FEEDS_AUTO_MIGRATE"):
+        monkeypatch.delenv(name, raising=False)
+    app = app_on(file, tmp_path)
+    result = app.test_cli_runner().invoke(args=["articles", "list"])
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines()[-1].startswith("Error: database: unable to open")
+    assert expected in result.output
+
+
+def test_a_command_on_a_database_it_cannot_open_says_so_in_one_line(tmp_path: Path) -> None:
+    """`flask articles list` with a database_url in a missing folder printed the server's
+    start-up line ("... cannot be opened yet (...); answering 503 until it can", which a
+    command does not do) before its own error line. A command other than the server's now
+    prints its one line only, naming the folder; one that needs no database
+    (`flask api openapi`) prints nothing about it."""
+    root = Path(__file__).resolve().parent.parent
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DATABASE_URL", "FEEDS_DATABASE_URL", "FEEDS_CONFIG")
+    }
+    env["FEEDS_INSTANCE_PATH"] = str(tmp_path / "instance")
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'missing' / 'articles.db'}"
+    command = [sys.executable, "-m", "flask", "--app", "wsgi"]
+    listed = subprocess.run(
+        [*command, "articles", "list"],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert listed.returncode == 1
+    assert listed.stdout == ""
+    assert listed.stderr.splitlines() == [
+        "Error: database: unable to open database file: its folder "
+        f"'{tmp_path / 'missing'}' does not exist: create it, or set database_url to a file in "
+        "a folder that does"
+    ]
+    described = subprocess.run(
+        [*command, "api", "openapi"], cwd=root, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert described.returncode == 0 and described.stderr == ""
 
 
 def test_an_error_of_the_database_reaches_callers_as_store_error(tmp_path: Path) -> None:

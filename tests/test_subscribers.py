@@ -25,6 +25,7 @@ from feeds.subscribers import (
     SubscriberCounter,
     parse_user_agent,
 )
+from feeds.subscribers_report import chart_name_problem
 from tests.fixtures.app import NOW, Clock, article
 
 FEED = "/feeds/all.atom"
@@ -496,6 +497,44 @@ def test_cli_chart_is_an_svg_document(app: Flask, clock: Clock, tmp_path: Any) -
     lines = root.findall("{http://www.w3.org/2000/svg}polyline")
     assert len(lines) == 2  # one per feed
     assert all(len(line.get("points", "").split()) == 30 for line in lines)  # one per day
+
+
+@given(
+    stem=st.text(
+        st.characters(min_codepoint=0x21, max_codepoint=0x7E, blacklist_characters="./\\"),
+        min_size=1,
+        max_size=8,
+    ),
+    suffix=st.text(st.characters(min_codepoint=0x30, max_codepoint=0x7A), max_size=5),
+)
+def test_a_chart_name_is_taken_only_with_the_svg_extension_or_none(stem: str, suffix: str) -> None:
+    """The rule `--chart` checks: a name ending in .svg (any case) or in no extension is taken,
+    any other extension is refused, naming it."""
+    name = f"out/{stem}.{suffix}" if suffix else f"out/{stem}"
+    problem = chart_name_problem(name)
+    if not suffix or suffix.lower() == "svg":
+        assert problem is None
+    else:
+        assert problem is not None and f"name the file .svg, not .{suffix}" in problem
+
+
+@pytest.mark.parametrize("name", ["subs.png", "subs.PDF", "subs.jpeg", "subs.SVG", "subs"])
+def test_cli_chart_named_for_another_format_is_refused_before_writing(
+    app: Flask, tmp_path: Any, name: str
+) -> None:
+    """`--chart subs.png` wrote SVG text into subs.png, which an image viewer then refused to
+    open. It is refused naming the option, and nothing is written; subs.SVG and a name
+    without extension get the chart."""
+    path = tmp_path / name
+    result = app.test_cli_runner().invoke(args=["feeds", "subscribers", "--chart", str(path)])
+    if name in ("subs.SVG", "subs"):
+        assert result.exit_code == 0, result.output
+        assert ElementTree.parse(path).getroot().tag == "{http://www.w3.org/2000/svg}svg"
+    else:
+        assert result.exit_code == 2, result.output
+        assert "Invalid value for '--chart'" in result.output
+        assert "name the file .svg, not ." in result.output
+        assert not path.exists()
 
 
 def test_per_request_cost_is_a_dict_update(capsys: pytest.CaptureFixture[str]) -> None:

@@ -18,7 +18,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Final
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
@@ -400,6 +400,15 @@ class RecordBuilder(ValueReader):
     def tags(self, value: object) -> tuple[Tag, ...]:
         # One tag per label (articles.slugs.label_key), the first spelling kept: `C++` and `C#`
         # are two tags even where their slugs agree (the store keeps their slugs apart).
+        if isinstance(value, str) and (mark := _list_mark(value)):
+            # `tags: politics, korea` (YAML front matter) or `"tags": "a,b"` meant a list, and
+            # was stored as the one tag `politics, korea`.
+            raise self.fail(
+                "tags",
+                f"{show(value)} is one text holding {mark!r}, which would be one tag: give a "
+                'list for several (["politics", "korea"]; in front matter [politics, korea]), '
+                "or a list of one to keep it as one tag",
+            )
         tags: dict[str, Tag] = {}
         for i, item in enumerate(self.listed(value, "tags")):
             slug, label = self.labelled(item, f"tags[{i}]")
@@ -611,3 +620,13 @@ class RecordBuilder(ValueReader):
             reason = unknown_member_reason(of, key)
             if reason is not None:
                 raise self.fail(f"{field}.{show(key, quoted=False)}", reason)
+
+
+# What separates the items of a list written as one text: comma and semicolon, and their
+# ideographic and full-width forms (`정치、외교`, `정치，외교`).
+LIST_MARKS: Final = (",", ";", "\u3001", "\uff0c", "\uff1b")
+
+
+def _list_mark(text: str) -> str | None:
+    """The first list separator in `text` (LIST_MARKS), or None."""
+    return next((mark for mark in LIST_MARKS if mark in text), None)

@@ -99,6 +99,11 @@ class Store(StoreReads):
             return self.url.database or ":memory:"
         return self.url.render_as_string(hide_password=True)
 
+    @property
+    def sqlite_file(self) -> str | None:
+        """The SQLite database file, for messages about opening it; None on PostgreSQL."""
+        return self.url.database or ":memory:" if self.backend == "sqlite" else None
+
     def dispose(self, *, close: bool = True) -> None:
         """Drop pooled connections (close=False after a fork: leave the parent's alone)."""
         self._engine.dispose(close=close)
@@ -151,7 +156,7 @@ class Store(StoreReads):
             with reading(self._engine.connect()) as conn:
                 yield conn
         except SQLAlchemyError as exc:
-            raise translated(exc) from exc
+            raise translated(exc, sqlite_file=self.sqlite_file) from exc
 
     # -- schema -------------------------------------------------------------------------------
 
@@ -173,7 +178,7 @@ class Store(StoreReads):
                 migrations.upgrade(conn, revision)
                 migrations.record(conn, before, migrations.current_revision(conn), by)
         except SQLAlchemyError as exc:
-            raise translated(exc) from exc
+            raise translated(exc, sqlite_file=self.sqlite_file) from exc
 
     def last_migration(self) -> Migration | None:
         """The newest recorded schema upgrade (when, from, to, by whom), or None."""
@@ -181,7 +186,7 @@ class Store(StoreReads):
             with self._engine.connect() as conn:
                 return migrations.last_migration(conn)
         except SQLAlchemyError as exc:
-            raise translated(exc) from exc
+            raise translated(exc, sqlite_file=self.sqlite_file) from exc
 
     def schema_revision(self) -> tuple[str | None, str]:
         """The schema's current Alembic revision (None when empty) and the newest one known."""
@@ -189,7 +194,7 @@ class Store(StoreReads):
             with self._engine.connect() as conn:
                 return migrations.current_revision(conn), migrations.head_revision(conn)
         except SQLAlchemyError as exc:
-            raise translated(exc) from exc
+            raise translated(exc, sqlite_file=self.sqlite_file) from exc
 
     def adopt_version(self, fingerprint: str, *, now: datetime) -> datetime:
         """When the documents' version `fingerprint` (settings and code, as the caller hashes
@@ -207,7 +212,7 @@ class Store(StoreReads):
                     conn.execute(sa.select(sa.func.pg_advisory_xact_lock(WRITE_LOCK_KEY)))
                 return versions.adopt(conn, fingerprint, now)
         except SQLAlchemyError as exc:
-            raise translated(exc) from exc
+            raise translated(exc, sqlite_file=self.sqlite_file) from exc
 
     # -- writing ------------------------------------------------------------------------------
 
@@ -269,7 +274,7 @@ class Store(StoreReads):
                     tx.commit()
                     writer.committed = True
         except SQLAlchemyError as exc:
-            raise translated(exc) from exc
+            raise translated(exc, sqlite_file=self.sqlite_file) from exc
 
     @contextmanager
     def _write_cache(self, conn: Connection) -> Iterator[None]:

@@ -6,9 +6,11 @@ package's `StoreError` (or `StoreUnavailable` when the database cannot be reache
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import time
 from functools import partial
+from pathlib import Path
 from typing import Any, Final
 
 import orjson
@@ -248,12 +250,44 @@ def is_disk_full(exc: SQLAlchemyError) -> bool:
     return any(text in message for text in _DISK_FULL)
 
 
-def translated(exc: SQLAlchemyError, *, article_id: str | None = None) -> StoreError:
-    """The package's error for a SQLAlchemy error (raise it `from exc`)."""
+def sqlite_file_problem(path: str) -> str | None:
+    """Why SQLite cannot open or create the database file `path`, as far as the file system
+    tells, or None. SQLite itself only says "unable to open database file", whatever the
+    cause; this names the folder or file and what is wrong with it."""
+    if not path or path == ":memory:" or path.startswith("file:"):
+        return None
+    file = Path(path)
+    folder = file.parent
+    if not folder.is_dir():
+        if folder.exists():
+            return f"{str(folder)!r} is not a folder"
+        return (
+            f"its folder {str(folder)!r} does not exist: create it, or set database_url to a "
+            "file in a folder that does"
+        )
+    if file.is_dir():
+        return f"{path!r} is a folder, not a database file"
+    if file.exists() and not os.access(file, os.R_OK | os.W_OK):
+        return f"this user cannot read and write {path!r}"
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return (
+            f"this user cannot write in its folder {str(folder)!r} (read-only, or no "
+            "permission): SQLite writes the file and its -wal and -shm files there"
+        )
+    return None
+
+
+def translated(
+    exc: SQLAlchemyError, *, article_id: str | None = None, sqlite_file: str | None = None
+) -> StoreError:
+    """The package's error for a SQLAlchemy error (raise it `from exc`); `sqlite_file`, the
+    database file of a SQLite store, lets a file that cannot be opened say why."""
     reason = first_line(exc)
     if is_disk_full(exc):
         return StoreFull(reason, article_id=article_id)
     if is_unavailable(exc):
+        if sqlite_file is not None and (problem := sqlite_file_problem(sqlite_file)):
+            reason = f"{reason}: {problem}"
         return StoreUnavailable(reason, article_id=article_id)
     if isinstance(exc, sa.exc.DataError):  # a value the database cannot hold or compare
         return UnstorableValue(reason, article_id=article_id)

@@ -44,6 +44,7 @@ import os
 import shlex
 import shutil
 import subprocess
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -133,6 +134,27 @@ def reload_command_problem(command: Sequence[str]) -> str | None:
     return f"no program {program!r} on PATH ({path}){where}"
 
 
+def directory_problem(directory: str | os.PathLike[str]) -> str | None:
+    """Why the export cannot write into `directory`, or None; the folder (and its parents) is
+    made when missing. Checked when the export starts, so a folder it cannot make or write in
+    (a parent that is a file, a read-only file system, no permission) stops it with one line
+    naming the folder, not a traceback from the first document written; an empty name, which
+    would be the current folder (a clone of this repository, say), is refused."""
+    if not os.fspath(directory).strip():
+        return "give the folder to export into, such as /srv/feeds-static (got an empty name)"
+    folder = Path(directory)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(dir=folder, prefix=".tmp-")
+    except OSError as exc:
+        failed = exc.filename is not None and Path(exc.filename) != folder
+        where = f" ({exc.filename})" if failed else ""
+        return f"cannot write into the folder {os.fspath(folder)!r}{where}: {exc.strerror}"
+    os.close(fd)
+    os.unlink(probe)
+    return None
+
+
 class ExportError(Exception):
     """The export cannot run (no site_url, an unusable folder); the message says what to do."""
 
@@ -220,6 +242,8 @@ class Exporter:
                 raise ExportError(f"{name} {value!r}: {problem}")
         if reload_command is not None and (problem := reload_command_problem(reload_command)):
             raise ExportError(f"reload command {shlex.join(reload_command)!r}: {problem}")
+        if problem := directory_problem(directory):
+            raise ExportError(problem)
         self.directory = Path(directory)
         self.prefix = urlsplit(self.config.site_url).path.rstrip("/")
         self.manifest_path = self.directory / CONFIG_FOLDER / MANIFEST_NAME
