@@ -17,6 +17,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
+import pytest
 from flask import Flask
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -209,3 +210,27 @@ def test_options_on_an_api_path_is_a_204_with_allow_and_no_body(api: ApiClient) 
         documented = {m.upper() for m in _documented(template)}
         allowed = {m.strip() for m in response.headers["Allow"].split(",")}
         assert allowed - {"HEAD", "OPTIONS"} == documented, (path, allowed)
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "PATCH", "DELETE"])
+@pytest.mark.parametrize("path", ["/api/articles", "/api/articles/", "/api/articles/jul-1"])
+def test_a_write_a_path_does_not_take_names_the_operation_that_makes_it(
+    api: ApiClient, method: str, path: str
+) -> None:
+    """A write sent where the API does not take it (POST to the collection, as many APIs
+    create there; POST to an article) is a 405 whose detail names the methods the path takes,
+    in Allow's order, and where articles are written: PUT, PATCH and DELETE at the article's
+    URL, POST to the batch. Before, the detail was the same generic sentence for every path,
+    without the method."""
+    response = api.client.open(
+        path,
+        method=method,
+        json={"id": "x"},
+        headers={"Authorization": f"Bearer {api.write_token}"},
+    )
+    if response.status_code != 405:
+        return  # the article path takes PUT, PATCH and DELETE
+    detail = response.get_json()["detail"]
+    assert repr(method) in detail, detail
+    assert response.headers["Allow"] in detail, detail
+    assert "PUT /api/articles/{id}" in detail and "POST /api/articles/batch" in detail, detail

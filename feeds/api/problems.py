@@ -31,7 +31,7 @@ from flask import Response, current_app, request
 from werkzeug.exceptions import HTTPException
 
 from feeds.config import SiteConfig
-from feeds.request_line import raw_target_path
+from feeds.request_line import in_method_order, raw_target_path
 from feeds.urls import public_path
 
 MEDIA_TYPE: Final = "application/problem+json"
@@ -181,5 +181,33 @@ def from_http_exception(exc: HTTPException) -> Problem:
     headers = {k: v for k, v in exc.get_headers() if k.lower() not in ("content-type",)}
     # A description of our own (not werkzeug's default for the class) says more than a hint.
     own = exc.description if exc.description != type(exc).description else None
+    if own is None and status == 405:
+        own = method_advice(request.method, headers.get("Allow", ""), request.path)
     detail = own or _HINTS.get(status) or (exc.description or HTTPStatus(status).phrase)
     return Problem(status, detail, kind=kind, headers=headers)
+
+
+_WRITES: Final = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+_ARTICLES: Final = "/api/articles"
+_ONE_AT_A_TIME: Final = (
+    "PUT /api/articles/{id} creates or replaces an article, PATCH there changes some of its "
+    "fields (application/merge-patch+json) and DELETE deletes it; POST /api/articles/batch "
+    "writes several at once (docs/api.md)"
+)
+
+
+def method_advice(method: str, allow: str, path: str) -> str:
+    """The detail of a 405 for a method a path of the API implements elsewhere (POST on
+    `/api/articles`, POST on an article): the methods this path takes (as `Allow` lists
+    them) and, for a write, the operation that makes it (docs/api.md). `path` is the
+    request's path within the app."""
+    methods = ", ".join(in_method_order(m.strip() for m in allow.split(",") if m.strip()))
+    detail = (
+        f"the method {method!r} is not one this path takes; send one of {methods}, as the "
+        "Allow header says"
+    )
+    if method not in _WRITES or not (path == _ARTICLES or path.startswith(_ARTICLES + "/")):
+        return detail
+    if path.rstrip("/") == _ARTICLES:
+        return f"{detail}. Articles are written at their own URL: {_ONE_AT_A_TIME}"
+    return f"{detail}. {_ONE_AT_A_TIME}"
