@@ -169,8 +169,10 @@ class TokenStore:
             row = conn.execute(sa.select(t).where(t.c.name == name)).first()
             if row is None:
                 raise TokenError(f"no token named {name!r} (see `flask tokens list`)")
-            if row.revoked_at is not None:
-                raise TokenError(f"token {name!r} was already revoked at {row.revoked_at}")
+            revoked_at = _info(row).revoked_at
+            if revoked_at is not None:  # written as `tokens list` writes it, to the second
+                when = revoked_at.isoformat(timespec="seconds")
+                raise TokenError(f"token {name!r} was already revoked at {when}")
             now = self.clock()
             conn.execute(t.update().where(t.c.name == name).values(revoked_at=now))
         return replace(_info(row), revoked_at=now)

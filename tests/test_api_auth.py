@@ -62,7 +62,15 @@ def test_revoked_token_is_refused_at_once(api: ApiClient) -> None:
     assert response.status_code == 401
     assert response.headers["WWW-Authenticate"].startswith("Bearer ")
     assert 'error="invalid_token"' in response.headers["WWW-Authenticate"]
-    assert _cli(api.app, "tokens", "revoke", "reader")[0] == 1
+    code, _, err = _cli(api.app, "tokens", "revoke", "reader")
+    assert code == 1
+    # The time as `tokens list` writes it (to the second, with its zone), not the raw column.
+    (revoked,) = [
+        line.split()[-1]
+        for line in _cli(api.app, "tokens", "list")[1].splitlines()
+        if line.startswith("reader ")
+    ]
+    assert f"was already revoked at {revoked}" in err, (err, revoked)
     assert _cli(api.app, "tokens", "revoke", "nobody")[0] == 1
 
 
