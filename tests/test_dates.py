@@ -240,6 +240,27 @@ def test_ambiguous_unknown_or_contradicting_zone_names_are_refused_naming_the_fi
     assert reason in caught.value.reason
 
 
+_WORDS = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=8)
+
+
+@given(
+    words=st.lists(_WORDS, min_size=1, max_size=3),
+    last=st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZ", min_size=2, max_size=5),
+)
+@example(words=["not", "a"], last="date")
+@example(words=["tomorrow"], last="noon")
+@example(words=["hello"], last="KST")
+def test_words_that_hold_no_date_are_refused_as_no_date_not_for_their_last_word(
+    words: list[str], last: str
+) -> None:
+    """Text without a date is refused as that, whatever its last word: `not a date` is not a
+    date in the unknown zone `DATE`."""
+    text = " ".join([*words, last])
+    with pytest.raises(InvalidArticle) as caught:
+        parse_datetime(text, zone=SEOUL, where="wire.json", field="published")
+    assert caught.value.reason.startswith(f"cannot read {text!r} as a date"), caught.value.reason
+
+
 _FORMATS = [
     "%a, %d %b %Y %H:%M:%S {zone}",
     "%d %b %Y %H:%M {zone}",

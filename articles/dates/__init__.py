@@ -286,9 +286,11 @@ def _named_zone(text: str) -> datetime | None:
     parsed = read_east_asian(rest) or read_iso(rest) or read_rfc822(rest) or _other(rest)
     if parsed is not None and parsed.utcoffset() is not None and in_parentheses:
         return parsed  # `+0200 (CEST)`: the offset counts; the name is a comment (RFC 5322)
-    offset = zone_named(name, text)
     if parsed is None:
+        # Nothing before the last word is a date, so the word is no zone of a date either
+        # (`not a date` is no date in the unknown zone DATE): refused as no date.
         raise ValueError(f"cannot read {text!r} as a date")
+    offset = zone_named(name, text)
     if parsed.utcoffset() is None:
         return parsed.replace(tzinfo=offset)
     if parsed.utcoffset() != offset.utcoffset(None):
