@@ -182,6 +182,35 @@ def test_bad_ninjs_names_the_ninjs_field(change: dict[str, Any], field: str, rea
     assert reason in caught.value.reason
 
 
+@pytest.mark.parametrize("version", ["2.x", "3.x"])
+@pytest.mark.parametrize(
+    ("value", "described"),
+    [
+        (5, "a number (5)"),
+        (1.5, "a number (1.5)"),
+        (True, "true (true/false)"),
+        (["usable"], "a list"),
+        ({"name": "usable"}, "an object"),
+    ],
+)
+@pytest.mark.parametrize("field", ["pubstatus", "type"])
+def test_a_status_or_type_that_is_no_text_is_described_by_its_kind(
+    field: str, value: object, described: str, version: str
+) -> None:
+    """`pubStatus: 5` is a number, not the text '5': the refusal says what was sent."""
+    if version == "3.x":
+        raw, name = (
+            load_ninjs("3.0/tt_text_image_3.json"),
+            {"pubstatus": "pubStatus"}.get(field, field),
+        )
+    else:
+        raw, name = load_ninjs("dpa_text.json"), field
+    with pytest.raises(InvalidArticle) as caught:
+        from_ninjs(raw | {name: value})
+    assert caught.value.field == name
+    assert f"got {described}" in caught.value.reason, caught.value.reason
+
+
 _WEB = ["image/jpeg", "image/png", "image/gif", "image/webp", "image/avif", None]
 _NOT_SHOWN = ["image/tiff", "image/vnd.adobe.photoshop", "image/x-canon-cr2", "image/heic"]
 _NOT_IMAGES = ["text/html", "application/pdf", "video/mp4"]

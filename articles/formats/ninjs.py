@@ -152,6 +152,13 @@ class NinjsItem:
                         "only text items are imported",
                     )
             return
+        if not isinstance(item_type, str):
+            # A number or a list is no type at all: said as what it is, not quoted as text.
+            raise self.fail(
+                "type",
+                f"expected text such as 'text', got {describe(item_type)}; only text, audio "
+                f"and video items ({', '.join(ARTICLE_TYPES)}) are imported",
+            )
         if item_type not in ARTICLE_TYPES:
             raise self.fail(
                 "type",
@@ -333,7 +340,8 @@ class NinjsItem:
         # the same status, never a reason to publish a withheld story or refuse a usable one.
         key = value.strip().lower() if isinstance(value, str) else ""
         if key not in PUB_STATUS:
-            raise self.fail(field, f"expected usable, withheld or canceled, got {show(value)}")
+            got = show(value) if isinstance(value, str) else describe(value)
+            raise self.fail(field, f"expected usable, withheld or canceled, got {got}")
         return PUB_STATUS[key]
 
     def source(self) -> tuple[object, str]:
