@@ -18,7 +18,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from feeds.etag import ENCODING_SUFFIX, NOT_MODIFIED, SEND, precondition_status
 from feeds.urls import FEEDS_PREFIX
@@ -30,6 +30,13 @@ if TYPE_CHECKING:
 MEMO_KEY = "feeds.memo_key"
 
 _REPLAYED_METHODS = frozenset({"GET", "HEAD"})
+
+# `_outcome` when only the feed view may answer: the request's If-None-Match names none of the
+# entry's tags. The reader then holds another representation, and the memo cannot tell an older
+# one from a newer one another process already served after a write; replaying its own older
+# document there would send that reader (or a cache revalidating) back in time, with an older
+# ETag and Last-Modified. The view reads the database and answers 304 or the current document.
+ASK_THE_VIEW: Final = 0
 
 # Everything in a request that can change a feed response's bytes or headers (the memo key).
 _KEY_FIELDS = (
@@ -169,7 +176,9 @@ class FastPath:
             start_response("304 NOT MODIFIED", entry.not_modified_headers)
             return []
         if outcome != SEND or entry.body is None:
-            # A 412 is the view's to answer; with only a 304 known, it fetches the bytes.
+            # A 412 is the view's to answer; with only a 304 known, it fetches the bytes; a
+            # tag the entry does not hold may be newer than it (ASK_THE_VIEW). The view's
+            # answer replaces the entry.
             environ[MEMO_KEY] = key
             return self.app(environ, start_response)
         start_response("200 OK", entry.headers)
@@ -182,6 +191,8 @@ def _outcome(environ: dict[str, Any], entry: MemoEntry, clock: Callable[[], date
     The usual poll sends back exactly the ETag it was given and no If-Match or
     If-Unmodified-Since: a set lookup. Anything else (lists, `*`, other tags, dates, the
     other preconditions) takes the full rule, reading the clock only for If-Modified-Since.
+    Where the rule would send the entry to a request that holds other tags, the answer is
+    `ASK_THE_VIEW`: those tags may be newer than the entry.
     """
     if_none_match = environ.get("HTTP_IF_NONE_MATCH")
     if_match = environ.get("HTTP_IF_MATCH")
@@ -194,7 +205,7 @@ def _outcome(environ: dict[str, Any], entry: MemoEntry, clock: Callable[[], date
     ):
         return NOT_MODIFIED
     if_modified_since = environ.get("HTTP_IF_MODIFIED_SINCE")
-    return precondition_status(
+    status = precondition_status(
         if_match,
         if_unmodified_since,
         if_none_match,
@@ -203,6 +214,9 @@ def _outcome(environ: dict[str, Any], entry: MemoEntry, clock: Callable[[], date
         entry.modified,
         clock() if if_modified_since is not None and if_none_match is None else None,
     )
+    if status == SEND and if_none_match is not None:
+        return ASK_THE_VIEW
+    return status
 
 
 def _utc_now() -> datetime:

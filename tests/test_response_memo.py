@@ -73,6 +73,36 @@ def test_replayed_response_has_the_same_headers_as_the_original(memo_app: Flask)
     assert again.data == first.data
 
 
+def test_a_reader_holding_a_newer_tag_never_gets_the_older_memo_entry(memo_app: Flask) -> None:
+    """Two workers: one replays its entry from before a write for up to the window while the
+    other already answers from the database. A reader (or nginx revalidating) that got the new
+    document from the second and polls the first with that tag must not be sent the older
+    document with an older ETag and Last-Modified: the memo cannot tell a newer tag from an
+    older one, so a tag it does not hold is the view's to judge against the database."""
+    client = memo_app.test_client()
+    old = client.get(FEED)
+    add_article(memo_app, "fresh")
+    # Another process, with nothing memoised for this request, answers from the database
+    # (an ignored query parameter is another memo key, the same document).
+    newer = client.get(FEED + "?utm_source=elsewhere")
+    assert b"fresh" in newer.data
+    assert newer.headers["ETag"] != old.headers["ETag"]
+    for headers in (
+        {"If-None-Match": newer.headers["ETag"]},
+        {"If-None-Match": f"W/{newer.headers['ETag']}"},
+        {"If-None-Match": f"{old.headers['ETag']}, {newer.headers['ETag']}"},
+    ):
+        again = client.get(FEED, headers=headers)
+        assert again.status_code == 304, headers
+        assert again.headers["ETag"] == newer.headers["ETag"]
+        assert again.headers.get("Last-Modified") == newer.headers.get("Last-Modified")
+    # A reader holding a tag older than both still gets the current document, not the memo's.
+    stale = client.get(FEED, headers={"If-None-Match": '"an-older-tag"'})
+    assert stale.status_code == 200
+    assert stale.headers["ETag"] == newer.headers["ETag"]
+    assert b"fresh" in stale.data
+
+
 def test_conditional_request_is_answered_304_from_the_memo(memo_app: Flask) -> None:
     client = memo_app.test_client()
     etag = client.get(FEED).headers["ETag"]
