@@ -491,7 +491,9 @@ def test_cli_delete_without_an_answer_aborts_cleanly(cli: FlaskCliRunner, store:
     store.upsert_many([make_article("a1")])
     result = invoke(cli, "delete", "a1", input="")  # end of input at the prompt
     assert result.exit_code == 1
-    assert "Aborted!" in result.stderr
+    # What happened and what to do, not click's bare "Aborted!".
+    assert "not deleted" in result.stderr and "--yes" in result.stderr
+    assert "Aborted!" not in result.stderr
     assert "Traceback" not in result.output
     assert store.get("a1") is not None
 
