@@ -217,7 +217,10 @@ def test_a_merge_patch_member_the_document_takes_is_not_refused_for_its_kind(
         data=json.dumps(patch),
         headers={"Content-Type": "application/merge-patch+json"},
     )
-    if _valid(patch, schema):
+    # Removing `published` leaves an article that needs it (no `embargoed`): a rule between
+    # two fields (published or embargoed), which the document states only for the record.
+    between_fields = patch == {"published": None}
+    if _valid(patch, schema) and not between_fields:
         refused = response.status_code == 422 and _names(field, response.get_json()["errors"])
         assert not refused, (patch, response.get_json()["errors"])
 

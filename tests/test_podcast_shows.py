@@ -469,11 +469,10 @@ def test_an_owner_email_at_a_non_ascii_domain_is_written_in_idna() -> None:
 _ATEXT = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+/=?^_`{|}~-")
 
 
-@given(
-    value=st.text(
-        st.sampled_from(sorted(_ATEXT) + list('.@"<> _뉴스')), min_size=3, max_size=30
-    ).filter(lambda v: "@" in v)
-)
+_EMAIL_PART = st.text(st.sampled_from(sorted(_ATEXT) + list('.@"<> _뉴스')), max_size=15)
+
+
+@given(value=st.builds(lambda a, b: f"{a}@{b}", _EMAIL_PART, _EMAIL_PART))
 def test_an_accepted_owner_email_is_an_ascii_addr_spec(value: str) -> None:
     """What is accepted is an RFC 5322 dot-atom at a host name (RFC 1123 labels, two or more),
     in ASCII: the address Apple Podcasts and the W3C validator's iTunes rules read."""
