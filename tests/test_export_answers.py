@@ -230,6 +230,21 @@ def assert_answers_as_the_app(
         assert answer(server, path, headers) == theirs, (path, headers)
 
 
+def exported_then_deleted(
+    make_app: Callable[..., Flask], out: Path, clock: Clock, *ids: str
+) -> tuple[Flask, Exporter]:
+    """An exported app (a full run into `out`) whose articles `ids` are then deleted, five
+    minutes later by `clock`."""
+    app = make_exported_app(make_app)
+    exporter = Exporter(app, out, workers=1)
+    assert not exporter.run().failed
+    clock.now = NOW + timedelta(minutes=5)
+    service = service_of(app)
+    for article_id in ids:
+        service.delete(article_id)
+    return app, exporter
+
+
 def test_a_deleted_articles_page_is_the_apps_410_after_a_full_run_and_a_follow_run(
     make_app: Callable[..., Flask], tmp_path: Path, clock: Clock
 ) -> None:
@@ -238,14 +253,8 @@ def test_a_deleted_articles_page_is_the_apps_410_after_a_full_run_and_a_follow_r
     full run and after a follow run (which leaves what a full run would). Before, nginx
     answered its stock HTML 404 without Cache-Control. A draft deleted (never public) stays a
     404 in both; an article stored again after its deletion has its page back."""
-    app = make_exported_app(make_app)
-    service = service_of(app)
     out = tmp_path / "out"
-    exporter = Exporter(app, out, workers=1)
-    assert not exporter.run().failed
-    clock.now = NOW + timedelta(minutes=5)
-    service.delete("aug-1")
-    service.delete("draft")
+    app, exporter = exported_then_deleted(make_app, out, clock, "aug-1", "draft")
     clock.now = NOW + timedelta(minutes=10)
     follow = exporter.run(changes_only=True)
     assert not follow.failed, follow.failed
@@ -282,13 +291,8 @@ def test_an_article_stored_again_unseen_keeps_its_410_in_every_run(
     run into a fresh folder. Before, a full run dropped that 410 (it listed the gone pages
     from the deletion rows alone, which the stored row ends), so a fresh export answered the
     page 404 where the app said 410."""
-    app = make_exported_app(make_app)
-    service = service_of(app)
     out = tmp_path / "out"
-    exporter = Exporter(app, out, workers=1)
-    assert not exporter.run().failed
-    clock.now = NOW + timedelta(minutes=5)
-    service.delete("aug-1")
+    app, exporter = exported_then_deleted(make_app, out, clock, "aug-1")
     clock.now = NOW + timedelta(minutes=10)
     if unseen == "embargoed":
         lift = NOW + timedelta(days=2)
